@@ -1,0 +1,81 @@
+package parsers
+
+import (
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// BatchRows is how many rows a reader puts in one record batch. 4096 rows
+// keep a batch's fixed-width columns (8 bytes × 4096 = 32 KiB) within L2 for
+// the engine's column-at-a-time kernels while amortising per-batch costs
+// (builder reset, operator dispatch, interface calls) over enough rows that
+// they vanish from profiles. The engine uses the same constant.
+const BatchRows = 4096
+
+// SourceColumn is the virtual column holding each row's source object (path
+// or S3 URI). It has the name of the hidden column Athena's Hive connector
+// offers, so `SELECT "$path"` means the same on both engines. Readers build
+// it only when it is projected.
+const SourceColumn = "$path"
+
+// Stats counts what a reader consumed. Every record is either emitted as a
+// row or counted as rejected; nothing is dropped silently.
+type Stats struct {
+	Records  int64 // rows emitted in batches
+	Rejected int64 // records counted as bad (see the reader's Rejects)
+	Skipped  int64 // objects skipped by design, e.g. CloudTrail digest files
+	Bytes    int64 // decompressed bytes consumed
+}
+
+// Add adds o to s.
+func (s *Stats) Add(o Stats) {
+	s.Records += o.Records
+	s.Rejected += o.Rejected
+	s.Skipped += o.Skipped
+	s.Bytes += o.Bytes
+}
+
+// Option configures a reader.
+type Option func(*config)
+
+type config struct {
+	mem       memory.Allocator
+	columns   []string // projected column paths; nil means every column
+	strict    bool
+	maxErrors int
+}
+
+func newConfig(opts []Option) config {
+	c := config{mem: memory.DefaultAllocator}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// WithAllocator sets the allocator for the batches' buffers
+// (memory.DefaultAllocator by default).
+func WithAllocator(mem memory.Allocator) Option {
+	return func(c *config) { c.mem = mem }
+}
+
+// WithColumns projects the reader onto columns: top-level column names
+// ("eventname"), nested struct fields ("useridentity.sessioncontext.sessionissuer.arn"),
+// fields of list elements ("resources.arn") or [SourceColumn]. A struct column
+// is built with only the named children; naming the struct itself builds all
+// of them. Unknown names are an error from the reader's constructor. Without
+// this option every column is built.
+func WithColumns(columns ...string) Option {
+	return func(c *config) { c.columns = columns }
+}
+
+// WithStrict makes the first bad record fatal: it becomes the reader's Err
+// instead of being counted and skipped.
+func WithStrict(strict bool) Option {
+	return func(c *config) { c.strict = strict }
+}
+
+// WithMaxErrors sets how many rejected-record errors a reader keeps
+// ([DefaultMaxErrors] by default); the rest are only counted.
+func WithMaxErrors(n int) Option {
+	return func(c *config) { c.maxErrors = n }
+}
