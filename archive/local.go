@@ -1,0 +1,185 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PlanLocal plans the local files under paths (folders and files). Folders
+// are walked recursively; a folder or file whose path shows an AWS log
+// layout (see [ParseKey]) is pruned by f from its path alone, without being
+// opened, and whole folders are skipped when their path already rules them
+// out. Files whose path shows no layout are kept: only their content can
+// tell. Hidden entries (name starting with '.') are skipped; symbolic links
+// to files are followed, to folders not. A file named explicitly in paths is
+// always planned, with facts from its path if it matches a layout. Objects
+// are sorted by Key (the slash-separated path) and listed once even if
+// several paths reach them.
+func PlanLocal(ctx context.Context, paths []string, f Facts) (*Plan, error) {
+	p := &Plan{}
+	for _, root := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		root = filepath.Clean(root)
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, err // *fs.PathError names root
+		}
+		if !info.IsDir() {
+			p.Objects = append(p.Objects, localObject(root, info))
+			continue
+		}
+		if err := walkLocal(ctx, root, &f, p); err != nil {
+			return nil, err
+		}
+	}
+	p.finish()
+	return p, nil
+}
+
+func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
+	n := 0
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err // names path
+		}
+		if n++; n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		name := d.Name()
+		slash := filepath.ToSlash(path)
+		if path != root && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "hidden"})
+				return filepath.SkipDir
+			}
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "hidden"})
+			return nil
+		}
+		if d.IsDir() {
+			k, prec := parseKey(slash + "/")
+			if r := f.prune(k, prec); r != "" {
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: r})
+				return filepath.SkipDir
+			}
+			p.ListedPrefixes = append(p.ListedPrefixes, slash+"/")
+			return nil
+		}
+		info, err := os.Stat(path) // follows symbolic links
+		if err != nil {
+			return err
+		}
+		if info.IsDir() {
+			p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "symbolic link to a folder not followed"})
+			return nil
+		}
+		if !info.Mode().IsRegular() {
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "not a regular file"})
+			return nil
+		}
+		o := localObject(path, info)
+		k, prec := parseKey(slash)
+		if r := f.prune(k, prec); r != "" {
+			p.Pruned = append(p.Pruned, Pruned{Object: o, Reason: r})
+			return nil
+		}
+		p.Objects = append(p.Objects, o)
+		return nil
+	})
+}
+
+func localObject(path string, info fs.FileInfo) Object {
+	slash := filepath.ToSlash(path)
+	return Object{
+		URI:     path,
+		Key:     slash,
+		Size:    info.Size(),
+		ModTime: info.ModTime().UTC(),
+		Facts:   ParseKey(slash),
+	}
+}
+
+// isS3URI reports whether uri names an S3 object or prefix.
+func isS3URI(uri string) bool { return strings.HasPrefix(uri, "s3://") }
+
+// Open returns the decompressed content of o (gzip or zstd detected by magic
+// bytes, see [Decompress]). Local objects are read from disk; s3:// objects
+// through the [S3] source that planned them (objects built by hand must be
+// opened with [S3.Open]). The caller must Close the reader. Errors from
+// opening name o.URI; errors while reading are those of [Decompress] (the
+// parser adds the URI and offset).
+func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	if isS3URI(o.URI) {
+		if o.s3 == nil {
+			return nil, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.Open", o.URI)
+		}
+		return o.s3.Open(ctx, o)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	file, err := os.Open(o.URI)
+	if err != nil {
+		return nil, err // *fs.PathError names the path
+	}
+	return decompressed(file, o.URI)
+}
+
+// decompressed wraps raw (which it closes) in [Decompress].
+func decompressed(raw io.ReadCloser, uri string) (io.ReadCloser, error) {
+	zr, _, err := Decompress(raw)
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("%s: %w", uri, err)
+	}
+	return &objectReader{ReadCloser: zr, raw: raw}, nil
+}
+
+// objectReader is a decompressed stream that closes its raw source too.
+type objectReader struct {
+	io.ReadCloser
+	raw io.Closer
+}
+
+func (r *objectReader) Close() error {
+	return errors.Join(r.ReadCloser.Close(), r.raw.Close())
+}
+
+// ReadAtCloser is random access to an object's raw (not decompressed)
+// bytes, as Parquet readers need.
+type ReadAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// OpenAt opens o's raw bytes for random access and returns them with the
+// object's size. Use it for Parquet objects (magic "PAR1"); compressed
+// streams need [Open]. For s3:// objects each ReadAt is a ranged GET with
+// retries (see [S3.OpenAt]). The caller must Close it.
+func OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
+	if isS3URI(o.URI) {
+		if o.s3 == nil {
+			return nil, 0, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt", o.URI)
+		}
+		return o.s3.OpenAt(ctx, o)
+	}
+	file, err := os.Open(o.URI)
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, 0, err
+	}
+	return file, info.Size(), nil
+}

@@ -1,0 +1,242 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// writeTree creates files (slash paths relative to dir) with the given content.
+func writeTree(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func gz(t testing.TB, s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+const (
+	ctA = "AWSLogs/111122223333/CloudTrail/us-east-1/"
+	ctB = "AWSLogs/o-exampleorgid/222233334444/CloudTrail/eu-west-1/"
+)
+
+func localArchive(t *testing.T) string {
+	dir := t.TempDir()
+	b := []byte("x")
+	writeTree(t, dir, map[string][]byte{
+		ctA + "2024/03/04/a.json.gz":                                             b,
+		ctA + "2024/03/05/a.json.gz":                                             b,
+		ctA + "2024/03/06/a.json.gz":                                             b,
+		ctA + "2024/03/07/a.json.gz":                                             b,
+		ctA + "2024/04/01/a.json.gz":                                             b,
+		ctB + "2024/03/05/b.json.gz":                                             b,
+		"AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/05/d":          b,
+		"AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/03/05/i.json.gz": b,
+		"AWSLogs/111122223333/vpcflowlogs/us-east-1/2024/03/05/13/f.log.gz":      b,
+		"AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2024/month=03/day=06/f.parquet": b,
+		"loose/sample.json":  b,
+		"loose/.DS_Store":    b,
+		".git/HEAD":          b,
+		"AWSLogs/readme.txt": b,
+	})
+	return dir
+}
+
+func keysOf(dir string, objs []Object) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, strings.TrimPrefix(o.Key, filepath.ToSlash(dir)+"/"))
+	}
+	return out
+}
+
+func prunedOf(dir string, ps []Pruned) []string {
+	var out []string
+	for _, p := range ps {
+		k := p.Prefix
+		if k == "" {
+			k = p.Object.Key
+		}
+		out = append(out, strings.TrimPrefix(k, filepath.ToSlash(dir)+"/")+" | "+p.Reason)
+	}
+	return out
+}
+
+func TestPlanLocal_Pruning(t *testing.T) {
+	dir := localArchive(t)
+	f := func(facts Facts, wantObjs, wantPruned []string) {
+		t.Helper()
+		p, err := PlanLocal(context.Background(), []string{dir}, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keysOf(dir, p.Objects); !slices.Equal(got, wantObjs) {
+			t.Errorf("facts %+v: objects\n got %q\nwant %q", facts, got, wantObjs)
+		}
+		if wantPruned != nil {
+			if got := prunedOf(dir, p.Pruned); !slices.Equal(got, wantPruned) {
+				t.Errorf("facts %+v: pruned\n got %q\nwant %q", facts, got, wantPruned)
+			}
+		}
+		if p.Bytes != int64(len(p.Objects)) {
+			t.Errorf("Bytes = %d; want %d", p.Bytes, len(p.Objects))
+		}
+	}
+	// No facts: everything but digests and hidden files.
+	f(Facts{}, []string{
+		"AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/03/05/i.json.gz",
+		ctA + "2024/03/04/a.json.gz", ctA + "2024/03/05/a.json.gz", ctA + "2024/03/06/a.json.gz",
+		ctA + "2024/03/07/a.json.gz", ctA + "2024/04/01/a.json.gz",
+		"AWSLogs/111122223333/vpcflowlogs/us-east-1/2024/03/05/13/f.log.gz",
+		"AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2024/month=03/day=06/f.parquet",
+		ctB + "2024/03/05/b.json.gz",
+		"AWSLogs/readme.txt",
+		"loose/sample.json",
+	}, []string{
+		".git/ | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
+		"loose/.DS_Store | hidden",
+	})
+
+	// A day window on cloudtrail: the day before is outside, the day after
+	// only within the margin when Until is near midnight.
+	since, until := day(2024, 3, 5), day(2024, 3, 6)
+	f(Facts{Table: "cloudtrail", Since: since, Until: until, Accounts: []string{"111122223333"}}, []string{
+		"AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/03/05/i.json.gz",
+		ctA + "2024/03/05/a.json.gz", ctA + "2024/03/06/a.json.gz",
+		"AWSLogs/readme.txt",
+		"loose/sample.json",
+	}, []string{
+		".git/ | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
+		ctA + "2024/03/04/ | date 2024-03-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/03/07/ | date 2024-03-07 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/04/ | month 2024-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		"AWSLogs/111122223333/vpcflowlogs/ | vpcflow not in table cloudtrail",
+		"AWSLogs/aws-account-id=111122223333/ | vpcflow not in table cloudtrail",
+		"AWSLogs/o-exampleorgid/222233334444/ | account 222233334444 not in --account",
+		"loose/.DS_Store | hidden",
+	})
+
+	// Hourly flow logs: hour 13 is outside 14:00-15:00 (+1h) but inside 12:00-13:00 (+1h).
+	f(Facts{Table: "vpc_flow", Since: hour(2024, 3, 5, 14), Until: hour(2024, 3, 5, 15), Regions: []string{"us-east-1"}},
+		[]string{"AWSLogs/readme.txt", "loose/sample.json"}, nil)
+	f(Facts{Table: "vpc_flow", Since: hour(2024, 3, 5, 12), Until: hour(2024, 3, 5, 13)}, []string{
+		"AWSLogs/111122223333/vpcflowlogs/us-east-1/2024/03/05/13/f.log.gz",
+		"AWSLogs/readme.txt", "loose/sample.json",
+	}, nil)
+	// Region filter, case-insensitive, org trail kept.
+	f(Facts{Regions: []string{"EU-WEST-1"}}, []string{ctB + "2024/03/05/b.json.gz", "AWSLogs/readme.txt", "loose/sample.json"}, nil)
+}
+
+func TestPlanLocal_ExplicitFiles(t *testing.T) {
+	dir := localArchive(t)
+	digest := filepath.Join(dir, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/05/d")
+	old := filepath.Join(dir, ctA+"2024/03/04/a.json.gz")
+	p, err := PlanLocal(context.Background(), []string{old, digest, old, filepath.Join(dir, ctA+"2024/03/04")},
+		Facts{Since: day(2024, 3, 5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := keysOf(dir, p.Objects)
+	want := []string{"AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/05/d", ctA + "2024/03/04/a.json.gz"}
+	if !slices.Equal(got, want) {
+		t.Errorf("objects\n got %q\nwant %q", got, want)
+	}
+	if k := p.Objects[0].Facts.Kind; k != KindCloudTrailDigest {
+		t.Errorf("explicit digest facts kind = %v; want cloudtrail-digest", k)
+	}
+}
+
+func TestPlanLocal_Failure(t *testing.T) {
+	_, err := PlanLocal(context.Background(), []string{"/nonexistent/hunt/archive"}, Facts{})
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/hunt/archive") {
+		t.Errorf("got %v; want an error naming the path", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := PlanLocal(ctx, []string{t.TempDir()}, Facts{}); err == nil {
+		t.Errorf("cancelled context: got nil error")
+	}
+}
+
+func TestOpen_Local(t *testing.T) {
+	dir := t.TempDir()
+	const text = `{"Records":[]}`
+	var zs bytes.Buffer
+	zw, _ := zstd.NewWriter(&zs)
+	zw.Write([]byte(text))
+	zw.Close()
+	writeTree(t, dir, map[string][]byte{"a.gz": gz(t, text), "b.zst": zs.Bytes(), "c.json": []byte(text)})
+	p, err := PlanLocal(context.Background(), []string{dir}, Facts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Objects) != 3 {
+		t.Fatalf("planned %d objects; want 3", len(p.Objects))
+	}
+	for _, o := range p.Objects {
+		r, err := Open(context.Background(), o)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", o.URI, err)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil || string(b) != text {
+			t.Errorf("Open(%s): got %q, %v; want %q", o.URI, b, err, text)
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("Close(%s): %v", o.URI, err)
+		}
+		ra, size, err := OpenAt(context.Background(), o)
+		if err != nil || size != o.Size {
+			t.Fatalf("OpenAt(%s): size %d, %v; want %d", o.URI, size, err, o.Size)
+		}
+		ra.Close()
+	}
+}
+
+func TestOpen_Failure(t *testing.T) {
+	_, err := Open(context.Background(), Object{URI: "/nonexistent/x.json.gz"})
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/x.json.gz") {
+		t.Errorf("missing file: got %v; want an error naming the path", err)
+	}
+	_, err = Open(context.Background(), Object{URI: "s3://b/k"})
+	if err == nil || !strings.Contains(err.Error(), "s3://b/k") {
+		t.Errorf("s3 object without client: got %v; want an error naming the URI", err)
+	}
+	// A truncated gzip file opens, then fails on Read with io.ErrUnexpectedEOF.
+	dir := t.TempDir()
+	data := gz(t, strings.Repeat("record ", 1000))
+	writeTree(t, dir, map[string][]byte{"t.gz": data[:len(data)/2]})
+	r, err := Open(context.Background(), Object{URI: filepath.Join(dir, "t.gz")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.ReadAll(r); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
+		t.Errorf("truncated gzip: got %v; want unexpected EOF", err)
+	}
+}
