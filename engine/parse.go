@@ -1,0 +1,1029 @@
+package engine
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// maxDepth caps expression and subquery nesting so hostile input cannot
+// overflow the stack.
+const maxDepth = 200
+
+// Parse parses one query (an optional trailing ';' is allowed). Errors are
+// *parsers.ParseError positioned at the offending token, with Source
+// "query".
+func Parse(sql string) (*Query, error) { return ParseSource("query", sql) }
+
+// ParseSource is [Parse] with the source name (a file name) used in error
+// messages, e.g. "queries/x.sql:4:19: expected ')' to close '(' at 4:7,
+// found \"and\"".
+func ParseSource(source, sql string) (*Query, error) {
+	q, err := parseQueryText(sql)
+	if err != nil {
+		return nil, positioned(source, sql, err)
+	}
+	return q, nil
+}
+
+// positioned turns a lexError into a *parsers.ParseError with line:col.
+func positioned(source, src string, err error) error {
+	var le *lexError
+	if !errors.As(err, &le) {
+		return err
+	}
+	line, col := lineCol(src, le.pos)
+	return &parsers.ParseError{Source: source, Line: line, Col: col, Offset: int64(le.pos), Err: errors.New(le.msg)}
+}
+
+func parseQueryText(sql string) (*Query, error) {
+	toks, err := lex(sql)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{src: sql, toks: toks}
+	q, err := p.parseQuery()
+	if err != nil {
+		return nil, err
+	}
+	if p.isOp(";") {
+		p.i++
+	}
+	if t := p.tok(); t.kind != tokEOF {
+		return nil, p.errorf(t.pos, "expected end of query, found "+t.describe())
+	}
+	return q, nil
+}
+
+// parser is a recursive-descent parser over the token slice, one function
+// per precedence level (parseOr → parseAnd → parseNot → parseCompare →
+// parseConcat → parseAdd → parseMul → parseUnary → parsePostfix →
+// parsePrimary).
+type parser struct {
+	src   string
+	toks  []token
+	i     int
+	depth int
+}
+
+func (p *parser) tok() token  { return p.toks[p.i] }
+func (p *parser) peek() token { return p.toks[min(p.i+1, len(p.toks)-1)] }
+
+func (p *parser) errorf(pos int, msg string) error { return &lexError{pos: pos, msg: msg} }
+
+// expected reports "expected what, found <current token>".
+func (p *parser) expected(what string) error {
+	t := p.tok()
+	return p.errorf(t.pos, "expected "+what+", found "+t.describe())
+}
+
+func (p *parser) isKw(kw string) bool {
+	t := p.tok()
+	return t.kind == tokIdent && t.val == kw
+}
+
+func (p *parser) acceptKw(kw string) bool {
+	if p.isKw(kw) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) expectKw(kw string) error {
+	if !p.acceptKw(kw) {
+		return p.expected(strings.ToUpper(kw))
+	}
+	return nil
+}
+
+func (p *parser) isOp(op string) bool {
+	t := p.tok()
+	return t.kind == tokOp && t.val == op
+}
+
+func (p *parser) acceptOp(op string) bool {
+	if p.isOp(op) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) expectOp(op string) error {
+	if !p.acceptOp(op) {
+		return p.expected(strconv.Quote(op))
+	}
+	return nil
+}
+
+// closeParen expects the ')' matching the '(' at open.
+func (p *parser) closeParen(open int) error {
+	if p.acceptOp(")") {
+		return nil
+	}
+	line, col := lineCol(p.src, open)
+	return p.expected("')' to close '(' at " + strconv.Itoa(line) + ":" + strconv.Itoa(col))
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errorf(p.tok().pos, "expected at most "+strconv.Itoa(maxDepth)+" levels of nesting, found more")
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// ident parses an identifier (bare non-reserved word or quoted) and
+// returns its lower-case value.
+func (p *parser) ident(what string) (string, error) {
+	t := p.tok()
+	if t.kind == tokQIdent || (t.kind == tokIdent && !reserved[t.val]) {
+		p.i++
+		return t.val, nil
+	}
+	return "", p.expected(what)
+}
+
+// isIdentTok reports whether the current token can start an identifier.
+func (p *parser) isIdentTok() bool {
+	t := p.tok()
+	return t.kind == tokQIdent || (t.kind == tokIdent && !reserved[t.val])
+}
+
+// parseQuery parses [WITH ...] body [ORDER BY ...] [LIMIT n].
+func (p *parser) parseQuery() (*Query, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	q := &Query{pos: p.tok().pos, Limit: -1}
+	if p.acceptKw("with") {
+		for {
+			pos := p.tok().pos
+			name, err := p.ident("CTE name")
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectKw("as"); err != nil {
+				return nil, err
+			}
+			open := p.tok().pos
+			if err := p.expectOp("("); err != nil {
+				return nil, err
+			}
+			sub, err := p.parseQuery()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.closeParen(open); err != nil {
+				return nil, err
+			}
+			q.With = append(q.With, &CTE{Name: name, Query: sub, pos: pos})
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	body, err := p.parseUnion()
+	if err != nil {
+		return nil, err
+	}
+	q.Body = body
+	if p.acceptKw("order") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			o, err := p.parseOrderItem()
+			if err != nil {
+				return nil, err
+			}
+			q.OrderBy = append(q.OrderBy, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if p.acceptKw("limit") {
+		t := p.tok()
+		if t.kind == tokIdent && t.val == "all" {
+			p.i++
+		} else {
+			n, err := strconv.ParseInt(t.text, 10, 64)
+			if t.kind != tokNumber || err != nil {
+				return nil, p.expected("row count after LIMIT")
+			}
+			p.i++
+			q.Limit = n
+		}
+	}
+	return q, nil
+}
+
+func (p *parser) parseOrderItem() (*OrderItem, error) {
+	e, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	o := &OrderItem{Expr: e}
+	if p.acceptKw("desc") {
+		o.Desc = true
+	} else {
+		p.acceptKw("asc")
+	}
+	if p.acceptKw("nulls") {
+		o.hasNulls = true
+		switch {
+		case p.acceptKw("first"):
+			o.NullsFirst = true
+		case p.acceptKw("last"):
+		default:
+			return nil, p.expected("FIRST or LAST")
+		}
+	}
+	return o, nil
+}
+
+// parseUnion parses term [UNION ALL term]...
+func (p *parser) parseUnion() (SetExpr, error) {
+	left, err := p.parseSetTerm()
+	if err != nil {
+		return nil, err
+	}
+	for p.isKw("union") {
+		pos := p.tok().pos
+		p.i++
+		if !p.acceptKw("all") {
+			if p.isKw("distinct") {
+				return nil, p.expected("ALL (UNION DISTINCT is not supported; use SELECT DISTINCT over UNION ALL)")
+			}
+			return nil, p.expected("ALL after UNION (only UNION ALL is supported)")
+		}
+		right, err := p.parseSetTerm()
+		if err != nil {
+			return nil, err
+		}
+		left = &Union{Left: left, Right: right, pos: pos}
+	}
+	return left, nil
+}
+
+// parseSetTerm parses a SELECT or a parenthesized query.
+func (p *parser) parseSetTerm() (SetExpr, error) {
+	if p.isOp("(") {
+		open := p.tok().pos
+		p.i++
+		q, err := p.parseQuery()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+		// A parenthesized bare SELECT needs no wrapper.
+		if len(q.With) == 0 && len(q.OrderBy) == 0 && q.Limit < 0 {
+			if s, ok := q.Body.(*Select); ok {
+				return s, nil
+			}
+		}
+		return q, nil
+	}
+	if !p.isKw("select") {
+		return nil, p.expected("SELECT")
+	}
+	return p.parseSelect()
+}
+
+func (p *parser) parseSelect() (*Select, error) {
+	s := &Select{pos: p.tok().pos}
+	p.i++ // SELECT
+	if p.acceptKw("distinct") {
+		s.Distinct = true
+	} else {
+		p.acceptKw("all")
+	}
+	for {
+		it, err := p.parseSelectItem()
+		if err != nil {
+			return nil, err
+		}
+		s.Items = append(s.Items, it)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if p.acceptKw("from") {
+		f, err := p.parseFrom()
+		if err != nil {
+			return nil, err
+		}
+		s.From = f
+	}
+	if p.acceptKw("where") {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		s.Where = e
+	}
+	if p.acceptKw("group") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			e, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			s.GroupBy = append(s.GroupBy, e)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if p.acceptKw("having") {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		s.Having = e
+	}
+	return s, nil
+}
+
+func (p *parser) parseSelectItem() (*SelectItem, error) {
+	pos := p.tok().pos
+	if p.acceptOp("*") {
+		return &SelectItem{Star: true, pos: pos}, nil
+	}
+	// rel.*
+	if p.isIdentTok() && p.peek().kind == tokOp && p.peek().val == "." {
+		nx := p.toks[min(p.i+2, len(p.toks)-1)]
+		if nx.kind == tokOp && nx.val == "*" {
+			rel := p.tok().val
+			p.i += 3
+			return &SelectItem{Star: true, Rel: rel, pos: pos}, nil
+		}
+	}
+	e, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	it := &SelectItem{Expr: e, pos: pos}
+	alias, err := p.parseAlias()
+	if err != nil {
+		return nil, err
+	}
+	it.Alias = alias
+	return it, nil
+}
+
+// parseAlias parses [AS] name; "" when there is none.
+func (p *parser) parseAlias() (string, error) {
+	if p.acceptKw("as") {
+		return p.ident("alias after AS")
+	}
+	if p.isIdentTok() {
+		return p.ident("alias")
+	}
+	return "", nil
+}
+
+// parseFrom parses a relation followed by CROSS JOIN UNNEST(...) joins.
+func (p *parser) parseFrom() (From, error) {
+	var left From
+	pos := p.tok().pos
+	if p.isOp("(") {
+		p.i++
+		q, err := p.parseQuery()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.closeParen(pos); err != nil {
+			return nil, err
+		}
+		alias, err := p.parseAlias()
+		if err != nil {
+			return nil, err
+		}
+		left = &SubqueryRef{Query: q, Alias: alias, pos: pos}
+	} else {
+		name, err := p.ident("table name")
+		if err != nil {
+			return nil, err
+		}
+		// Accept a schema-qualified name (default.cloudtrail_logs) by
+		// keeping its last part, as the name mapping works on table names.
+		for p.isOp(".") {
+			p.i++
+			name, err = p.ident("table name after '.'")
+			if err != nil {
+				return nil, err
+			}
+		}
+		alias, err := p.parseAlias()
+		if err != nil {
+			return nil, err
+		}
+		left = &TableRef{Name: name, Alias: alias, pos: pos}
+	}
+	for {
+		if p.isOp(",") {
+			// FROM t, UNNEST(x) AS u(c) is the implicit cross join.
+			if nx := p.peek(); nx.kind == tokIdent && nx.val == "unnest" {
+				p.i++
+				u, err := p.parseUnnest(left)
+				if err != nil {
+					return nil, err
+				}
+				left = u
+				continue
+			}
+			return nil, p.errorf(p.tok().pos, "expected CROSS JOIN UNNEST, found \",\" (joins between tables are not supported)")
+		}
+		if !p.isKw("cross") {
+			if p.isKw("join") || p.isKw("inner") || p.isKw("left") || p.isKw("right") || p.isKw("full") {
+				return nil, p.expected("CROSS JOIN UNNEST (joins between tables are not supported)")
+			}
+			return left, nil
+		}
+		p.i++
+		if err := p.expectKw("join"); err != nil {
+			return nil, err
+		}
+		if !p.isKw("unnest") {
+			return nil, p.expected("UNNEST after CROSS JOIN (joins between tables are not supported)")
+		}
+		u, err := p.parseUnnest(left)
+		if err != nil {
+			return nil, err
+		}
+		left = u
+	}
+}
+
+// parseUnnest parses UNNEST(expr) [AS] alias [(col, ...)] at the UNNEST keyword.
+func (p *parser) parseUnnest(left From) (From, error) {
+	pos := p.tok().pos
+	p.i++ // UNNEST
+	open := p.tok().pos
+	if err := p.expectOp("("); err != nil {
+		return nil, err
+	}
+	e, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	if p.isOp(",") {
+		return nil, p.expected("')' (UNNEST of several arrays is not supported)")
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, err
+	}
+	u := &UnnestJoin{Left: left, Expr: e, pos: pos}
+	if p.isKw("with") {
+		return nil, p.expected("alias (WITH ORDINALITY is not supported)")
+	}
+	u.Alias, err = p.parseAlias()
+	if err != nil {
+		return nil, err
+	}
+	if u.Alias != "" && p.isOp("(") {
+		open := p.tok().pos
+		p.i++
+		for {
+			c, err := p.ident("column alias")
+			if err != nil {
+				return nil, err
+			}
+			u.Cols = append(u.Cols, c)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// parseExpr parses an expression at the lowest precedence.
+func (p *parser) parseExpr() (Expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	return p.parseOr()
+}
+
+func (p *parser) parseOr() (Expr, error) {
+	l, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptKw("or") {
+		r, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: "OR", L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseAnd() (Expr, error) {
+	l, err := p.parseNot()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptKw("and") {
+		r, err := p.parseNot()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: "AND", L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseNot() (Expr, error) {
+	if p.isKw("not") {
+		pos := p.tok().pos
+		p.i++
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		x, err := p.parseNot()
+		if err != nil {
+			return nil, err
+		}
+		return &Not{X: x, pos: pos}, nil
+	}
+	return p.parseCompare()
+}
+
+// parseCompare parses one comparison or predicate: = <> != < <= > >=, IS
+// [NOT] NULL, [NOT] BETWEEN, [NOT] IN, [NOT] LIKE. They do not chain.
+func (p *parser) parseCompare() (Expr, error) {
+	l, err := p.parseConcat()
+	if err != nil {
+		return nil, err
+	}
+	t := p.tok()
+	if t.kind == tokOp {
+		switch t.val {
+		case "=", "<>", "!=", "<", "<=", ">", ">=":
+			p.i++
+			r, err := p.parseConcat()
+			if err != nil {
+				return nil, err
+			}
+			op := t.val
+			if op == "!=" {
+				op = "<>"
+			}
+			return &Binary{Op: op, L: l, R: r}, nil
+		}
+		return l, nil
+	}
+	if t.kind != tokIdent {
+		return l, nil
+	}
+	if t.val == "is" {
+		p.i++
+		neg := p.acceptKw("not")
+		if !p.acceptKw("null") {
+			return nil, p.expected("NULL after IS")
+		}
+		return &IsNull{X: l, Not: neg}, nil
+	}
+	neg := false
+	if t.val == "not" {
+		nx := p.peek()
+		if nx.kind == tokIdent && (nx.val == "between" || nx.val == "in" || nx.val == "like") {
+			p.i++
+			neg = true
+		} else {
+			return l, nil
+		}
+	}
+	switch {
+	case p.acceptKw("between"):
+		lo, err := p.parseConcat()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("and"); err != nil {
+			return nil, err
+		}
+		hi, err := p.parseConcat()
+		if err != nil {
+			return nil, err
+		}
+		return &Between{X: l, Lo: lo, Hi: hi, Not: neg}, nil
+	case p.isKw("in"):
+		p.i++
+		open := p.tok().pos
+		if err := p.expectOp("("); err != nil {
+			return nil, err
+		}
+		if p.isKw("select") || p.isKw("with") {
+			return nil, p.expected("value list (IN subqueries are not supported)")
+		}
+		in := &In{X: l, Not: neg}
+		for {
+			e, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			in.List = append(in.List, e)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+		return in, nil
+	case p.acceptKw("like"):
+		pat, err := p.parseConcat()
+		if err != nil {
+			return nil, err
+		}
+		lk := &Like{X: l, Pattern: pat, Not: neg}
+		if p.acceptKw("escape") {
+			esc, err := p.parseConcat()
+			if err != nil {
+				return nil, err
+			}
+			lk.Escape = esc
+		}
+		return lk, nil
+	}
+	return l, nil
+}
+
+func (p *parser) parseConcat() (Expr, error) {
+	l, err := p.parseAdd()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptOp("||") {
+		r, err := p.parseAdd()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: "||", L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseAdd() (Expr, error) {
+	l, err := p.parseMul()
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("+") || p.isOp("-") {
+		op := p.tok().val
+		p.i++
+		r, err := p.parseMul()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: op, L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseMul() (Expr, error) {
+	l, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("*") || p.isOp("/") || p.isOp("%") {
+		op := p.tok().val
+		p.i++
+		r, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		l = &Binary{Op: op, L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) parseUnary() (Expr, error) {
+	if p.isOp("-") || p.isOp("+") {
+		t := p.tok()
+		p.i++
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		x, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		return &Unary{Op: t.val, X: x, pos: t.pos}, nil
+	}
+	return p.parsePostfix()
+}
+
+// parsePostfix parses primary followed by [index] and .field.
+func (p *parser) parsePostfix() (Expr, error) {
+	x, err := p.parsePrimary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		switch {
+		case p.isOp("["):
+			open := p.tok().pos
+			p.i++
+			idx, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			if !p.acceptOp("]") {
+				line, col := lineCol(p.src, open)
+				return nil, p.expected("']' to close '[' at " + strconv.Itoa(line) + ":" + strconv.Itoa(col))
+			}
+			x = &Subscript{X: x, Index: idx}
+		case p.isOp("."):
+			p.i++
+			f, err := p.ident("field name after '.'")
+			if err != nil {
+				return nil, err
+			}
+			x = &Deref{X: x, Field: f}
+		default:
+			return x, nil
+		}
+	}
+}
+
+func (p *parser) parsePrimary() (Expr, error) {
+	t := p.tok()
+	switch t.kind {
+	case tokString:
+		p.i++
+		return &StringLit{Val: t.val, pos: t.pos}, nil
+	case tokNumber:
+		p.i++
+		return &NumberLit{Text: t.text, pos: t.pos}, nil
+	case tokQIdent:
+		return p.parseName()
+	case tokOp:
+		if t.val == "(" {
+			p.i++
+			if p.isKw("select") || p.isKw("with") {
+				return nil, p.expected("expression (subqueries in expressions are not supported)")
+			}
+			e, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.closeParen(t.pos); err != nil {
+				return nil, err
+			}
+			return e, nil
+		}
+		return nil, p.expected("expression")
+	case tokIdent:
+		switch t.val {
+		case "true", "false":
+			p.i++
+			return &BoolLit{Val: t.val == "true", pos: t.pos}, nil
+		case "null":
+			p.i++
+			return &NullLit{pos: t.pos}, nil
+		case "case":
+			return p.parseCase()
+		case "cast", "try_cast":
+			return p.parseCast()
+		case "current_timestamp":
+			p.i++
+			return &Call{Name: t.val, NoParens: true, pos: t.pos}, nil
+		case "timestamp", "date":
+			if nx := p.peek(); nx.kind == tokString {
+				p.i += 2
+				return &TypedLit{Type: t.val, Val: nx.val, pos: t.pos}, nil
+			}
+		case "interval":
+			if nx := p.peek(); nx.kind == tokString {
+				p.i += 2
+				u := p.tok()
+				unit := strings.TrimSuffix(u.val, "s")
+				switch unit {
+				case "second", "minute", "hour", "day", "month", "year":
+				default:
+					return nil, p.expected("interval unit (SECOND, MINUTE, HOUR, DAY, MONTH, YEAR)")
+				}
+				p.i++
+				return &IntervalLit{Val: nx.val, Unit: unit, pos: t.pos}, nil
+			}
+		}
+		if reserved[t.val] {
+			return nil, p.expected("expression")
+		}
+		return p.parseName()
+	}
+	return nil, p.expected("expression")
+}
+
+// parseName parses a dotted name or a function call.
+func (p *parser) parseName() (Expr, error) {
+	t := p.tok()
+	p.i++
+	if p.isOp("(") {
+		return p.parseCall(t)
+	}
+	id := &Ident{Parts: []string{t.val}, pos: t.pos}
+	for p.isOp(".") {
+		nx := p.peek()
+		if !(nx.kind == tokQIdent || (nx.kind == tokIdent && !reserved[nx.val])) {
+			break
+		}
+		p.i += 2
+		id.Parts = append(id.Parts, nx.val)
+	}
+	return id, nil
+}
+
+func (p *parser) parseCall(name token) (Expr, error) {
+	open := p.tok().pos
+	p.i++ // (
+	c := &Call{Name: name.val, pos: name.pos}
+	if p.acceptOp("*") {
+		c.Star = true
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	if p.acceptOp(")") {
+		return c, nil
+	}
+	if p.acceptKw("distinct") {
+		c.Distinct = true
+	} else {
+		p.acceptKw("all")
+	}
+	for {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		c.Args = append(c.Args, e)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if p.isKw("order") {
+		return nil, p.expected("')' (ORDER BY inside aggregate calls is not supported)")
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, err
+	}
+	if p.isKw("filter") || p.isKw("over") {
+		return nil, p.expected("end of call (FILTER and OVER clauses are not supported)")
+	}
+	return c, nil
+}
+
+func (p *parser) parseCase() (Expr, error) {
+	c := &Case{pos: p.tok().pos}
+	p.i++ // CASE
+	if !p.isKw("when") {
+		op, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		c.Operand = op
+	}
+	for p.acceptKw("when") {
+		cond, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("then"); err != nil {
+			return nil, err
+		}
+		res, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		c.Whens = append(c.Whens, When{Cond: cond, Result: res})
+	}
+	if len(c.Whens) == 0 {
+		return nil, p.expected("WHEN")
+	}
+	if p.acceptKw("else") {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		c.Else = e
+	}
+	if err := p.expectKw("end"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (p *parser) parseCast() (Expr, error) {
+	t := p.tok()
+	p.i++
+	c := &Cast{Try: t.val == "try_cast", pos: t.pos}
+	open := p.tok().pos
+	if err := p.expectOp("("); err != nil {
+		return nil, err
+	}
+	x, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	c.X = x
+	if err := p.expectKw("as"); err != nil {
+		return nil, err
+	}
+	c.Type, err = p.parseType()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// typeAliases normalizes type names.
+var typeAliases = map[string]string{"int": "integer", "string": "varchar", "float": "real"}
+
+// parseType parses a type name: varchar, varchar(10), bigint, double,
+// timestamp, timestamp(3), timestamp with time zone, array(varchar),
+// decimal(10, 2), json...
+func (p *parser) parseType() (TypeName, error) {
+	if err := p.enter(); err != nil {
+		return TypeName{}, err
+	}
+	defer p.leave()
+	t := p.tok()
+	if t.kind != tokIdent {
+		return TypeName{}, p.expected("type name")
+	}
+	p.i++
+	name := t.val
+	if a, ok := typeAliases[name]; ok {
+		name = a
+	}
+	tn := TypeName{Name: name}
+	if name == "double" && p.acceptKw("precision") {
+		// double precision is double
+	}
+	if p.isOp("(") {
+		open := p.tok().pos
+		p.i++
+		for {
+			a := p.tok()
+			if a.kind == tokNumber {
+				p.i++
+				tn.Args = append(tn.Args, TypeName{Name: a.text})
+			} else {
+				sub, err := p.parseType()
+				if err != nil {
+					return TypeName{}, err
+				}
+				tn.Args = append(tn.Args, sub)
+			}
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.closeParen(open); err != nil {
+			return TypeName{}, err
+		}
+	}
+	if (name == "timestamp" || name == "time") && p.isKw("with") {
+		p.i++
+		if err := p.expectKw("time"); err != nil {
+			return TypeName{}, err
+		}
+		if err := p.expectKw("zone"); err != nil {
+			return TypeName{}, err
+		}
+		tn.Name += " with time zone"
+		if len(tn.Args) > 0 {
+			// timestamp(3) with time zone prints as such.
+			return TypeName{Name: name + "(" + tn.Args[0].Name + ") with time zone"}, nil
+		}
+	}
+	return tn, nil
+}
