@@ -1,0 +1,1062 @@
+package parsers
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Limits on untrusted flow-log text (STYLE §7). Real lines are under 2 KiB
+// even with every ECS ARN; real headers have at most a few dozen fields.
+const (
+	// vpcFlowMaxLine is the longest line a [VPCFlowReader] accepts; a longer
+	// one is rejected with [ErrTooLarge] and skipped.
+	vpcFlowMaxLine = 64 << 10
+	// vpcFlowMaxFields is the most fields a header (and so a line) may have.
+	vpcFlowMaxFields = 256
+	// vpcFlowBufSize is the read buffer: several lines per Read call, and
+	// always room for one line of vpcFlowMaxLine.
+	vpcFlowBufSize = 256 << 10
+	// vpcFlowMaxDictValues bounds the distinct values a dictionary column
+	// remembers across batches; past it the memo restarts at the next batch.
+	vpcFlowMaxDictValues = 1024
+)
+
+// flowKind is how a flow-log field is parsed and built.
+type flowKind uint8
+
+const (
+	flowKindString flowKind = iota // string column
+	flowKindDict                   // dictionary string column
+	flowKindInt32                  // int32 column, value checked against max
+	flowKindInt64                  // int64 column, value checked against max
+)
+
+// flowField describes one field of the flow-log format.
+type flowField struct {
+	name   string // header spelling, e.g. "log-status"
+	col    string // column name in VPCFlowSchema, e.g. "log_status"
+	kind   flowKind
+	max    int64  // largest valid value of an integer field
+	expect string // what an integer field accepts, for error messages
+}
+
+const (
+	expectNonNeg32 = "non-negative 32-bit integer"
+	expectNonNeg64 = "non-negative integer"
+	expectPort     = "integer 0-65535"
+	expectProto    = "integer 0-255"
+)
+
+// vpcFlowFields lists every field of VPCFlowSchema except SourceColumn, in
+// schema order: vpcFlowFields[i] is column i of VPCFlowSchema.
+var vpcFlowFields = [...]flowField{
+	{"version", "version", flowKindInt32, math.MaxInt32, expectNonNeg32},
+	{"account-id", "account_id", flowKindString, 0, ""},
+	{"interface-id", "interface_id", flowKindString, 0, ""},
+	{"srcaddr", "srcaddr", flowKindString, 0, ""},
+	{"dstaddr", "dstaddr", flowKindString, 0, ""},
+	{"srcport", "srcport", flowKindInt32, 65535, expectPort},
+	{"dstport", "dstport", flowKindInt32, 65535, expectPort},
+	{"protocol", "protocol", flowKindInt64, 255, expectProto},
+	{"packets", "packets", flowKindInt64, math.MaxInt64, expectNonNeg64},
+	{"bytes", "bytes", flowKindInt64, math.MaxInt64, expectNonNeg64},
+	{"start", "start", flowKindInt64, math.MaxInt64, expectNonNeg64},
+	{"end", "end", flowKindInt64, math.MaxInt64, expectNonNeg64},
+	{"action", "action", flowKindDict, 0, ""},
+	{"log-status", "log_status", flowKindDict, 0, ""},
+	{"vpc-id", "vpc_id", flowKindString, 0, ""},
+	{"subnet-id", "subnet_id", flowKindString, 0, ""},
+	{"instance-id", "instance_id", flowKindString, 0, ""},
+	{"tcp-flags", "tcp_flags", flowKindInt32, math.MaxInt32, expectNonNeg32},
+	{"type", "type", flowKindString, 0, ""},
+	{"pkt-srcaddr", "pkt_srcaddr", flowKindString, 0, ""},
+	{"pkt-dstaddr", "pkt_dstaddr", flowKindString, 0, ""},
+	{"region", "region", flowKindString, 0, ""},
+	{"az-id", "az_id", flowKindString, 0, ""},
+	{"sublocation-type", "sublocation_type", flowKindString, 0, ""},
+	{"sublocation-id", "sublocation_id", flowKindString, 0, ""},
+	{"pkt-src-aws-service", "pkt_src_aws_service", flowKindString, 0, ""},
+	{"pkt-dst-aws-service", "pkt_dst_aws_service", flowKindString, 0, ""},
+	{"flow-direction", "flow_direction", flowKindDict, 0, ""},
+	{"traffic-path", "traffic_path", flowKindInt32, math.MaxInt32, expectNonNeg32},
+	{"ecs-cluster-arn", "ecs_cluster_arn", flowKindString, 0, ""},
+	{"ecs-cluster-name", "ecs_cluster_name", flowKindString, 0, ""},
+	{"ecs-container-instance-arn", "ecs_container_instance_arn", flowKindString, 0, ""},
+	{"ecs-container-instance-id", "ecs_container_instance_id", flowKindString, 0, ""},
+	{"ecs-container-id", "ecs_container_id", flowKindString, 0, ""},
+	{"ecs-second-container-id", "ecs_second_container_id", flowKindString, 0, ""},
+	{"ecs-service-name", "ecs_service_name", flowKindString, 0, ""},
+	{"ecs-task-definition-arn", "ecs_task_definition_arn", flowKindString, 0, ""},
+	{"ecs-task-arn", "ecs_task_arn", flowKindString, 0, ""},
+	{"ecs-task-id", "ecs_task_id", flowKindString, 0, ""},
+	{"reject-reason", "reject_reason", flowKindString, 0, ""},
+}
+
+// vpcFlowFieldIndex maps a field name, in header spelling ("log-status") or
+// column spelling ("log_status"), to its index in vpcFlowFields. Immutable.
+var vpcFlowFieldIndex = func() map[string]int {
+	m := make(map[string]int, 2*len(vpcFlowFields))
+	for i, f := range vpcFlowFields {
+		m[f.name] = i
+		m[f.col] = i
+	}
+	return m
+}()
+
+// vpcFlowDefaultFormat is the field order of a file without a header line:
+// AWS's default format, the 14 version-2 fields.
+var vpcFlowDefaultFormat = []string{
+	"version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+	"protocol", "packets", "bytes", "start", "end", "action", "log-status",
+}
+
+// isTransitGatewayField reports whether name is a field only Transit Gateway
+// flow logs have. Their header starts "version resource-type account-id
+// tgw-id tgw-attachment-id ...".
+func isTransitGatewayField(name string) bool {
+	return name == "resource-type" || strings.HasPrefix(name, "tgw-") || strings.HasPrefix(name, "packets-lost-")
+}
+
+// VPCFlowReader reads VPC Flow Logs in the text format AWS delivers to S3
+// (already decompressed) and returns them as Arrow record batches of
+// [VPCFlowSchema], projected onto the columns of [WithColumns].
+//
+// # Format
+//
+// Fields are separated by single spaces, one record per line ("\n" or
+// "\r\n"). The first line, when it is a header (every field a lowercase
+// field name, at least one of them known), sets the column order, so custom
+// formats with any subset of fields in any order are read; a file without a
+// header is read as the default format, the 14 version-2 fields. Field names
+// may use '-' (as AWS writes them) or '_'.
+//
+// A '-' field is null (the validity bit), never "" or 0; so is every column
+// the file's format does not carry. Integers are checked: ports 0-65535,
+// protocol 0-255, packets, bytes, start and end non-negative.
+//
+// # Unknown fields
+//
+// A header field this reader does not know (a flow-log version newer than 8)
+// is read as a string: without [WithColumns], each one becomes a nullable
+// string column named like the others ('-' turned into '_') appended after
+// the [VPCFlowSchema] columns, so the known columns keep their indexes; with
+// [WithColumns] it cannot be named and is skipped. [VPCFlowReader.Schema]
+// returns the batch schema.
+//
+// # Transit Gateway
+//
+// Transit Gateway flow logs (version 6, fields such as resource-type and
+// tgw-id) are delivered under the same vpcflowlogs prefixes but describe
+// another thing: no ENI, no action, lost-packet counters. Mixing them into
+// the vpc_flow table would make hunts such as "REJECTs per source" silently
+// wrong, so [NewVPCFlowReader] refuses them: it returns a [*ParseError]
+// wrapping [ErrFormat] that points at the first Transit Gateway field of the
+// header. Callers skip such objects and count them.
+//
+// # Bad lines
+//
+// A line that does not parse (wrong field count, a value out of range, a
+// start after its end) is not emitted: it is counted in Stats.Rejected and
+// its [*ParseError], positioned at the offending field, is kept in
+// [VPCFlowReader.Rejects]; the read goes on. With [WithStrict] the first bad
+// line stops the read and becomes [VPCFlowReader.Err]. A start later than
+// its end is rejected rather than kept, because AWS never writes such a
+// window and time-window queries would treat it inconsistently. Values are
+// checked when their column is built: the field count of every line is
+// checked, but a projection that leaves out protocol does not look at it.
+// An empty line is rejected. A header line after the first line is skipped
+// when it repeats the first header (concatenated deliveries); a different
+// one is rejected and then used as the column order of the lines that follow
+// (its unknown fields are skipped, since the batch schema is fixed).
+//
+// An error reading the underlying reader (a truncated gzip stream) ends the
+// read: the complete lines before it are delivered, the incomplete last line
+// is dropped, and Err returns a [*ParseError] at the position reached that
+// wraps both [ErrTruncated] and the read error.
+//
+// A VPCFlowReader is not safe for concurrent use.
+type VPCFlowReader struct {
+	r      io.Reader
+	source string
+	mem    memory.Allocator
+	strict bool
+
+	schema *arrow.Schema // batch schema: projection of VPCFlowSchema plus unknown fields
+	cols   []*flowCol    // the builders of outs except path
+	outs   []flowOut     // one per batch column, in schema order
+	path   *flowCol      // the SourceColumn column, nil when not projected
+	known  [len(vpcFlowFields)]*flowCol
+	extras map[string]*flowCol // unknown header fields by header name, when kept
+
+	header  []byte     // the header line in effect, nil for the default format
+	nfields int        // fields per line of the current format
+	plan    []flowStep // built fields in line order
+	need    int        // field ends to locate per line: 1 + position of the last planned field
+	startAt int        // index in plan of start, -1 unless start and end are both built
+	endAt   int        // index in plan of end
+
+	// ends[j] is the index in the line of the byte after field j (a space
+	// or the line's end), for j < need. For "2 ab -", ends = [1 4 6].
+	ends []int
+
+	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
+	// offset base.
+	buf      []byte
+	pos, end int
+	base     int64
+	eof      bool
+	readErr  error // the underlying reader's error other than io.EOF
+	skipping bool  // discarding the rest of a too-long line
+
+	rows    int   // rows of the batch being built before the current line
+	line    int   // 1-based number of the last line returned by nextLine
+	lineOff int64 // stream offset of that line
+
+	batch   arrow.RecordBatch
+	err     error
+	rejects ErrorList
+	stats   Stats
+}
+
+// flowStep is one field of the line to build.
+type flowStep struct {
+	pos   int // field position in the line, 0-based
+	field *flowField
+	col   *flowCol
+}
+
+// flowOut is one column of the batch. A column the file's format does not
+// carry gets only nulls, appended in bulk when the batch is built.
+type flowOut struct {
+	field arrow.Field
+	col   *flowCol
+}
+
+// flowCol builds one column of a batch in Go slices it keeps from batch to
+// batch (STYLE §4: reuse by reset), then copies them into allocator buffers
+// when the batch is built: one copy per column per batch instead of a
+// builder call, a capacity check and a bitmap method per value. A row
+// appended by mistake is taken back with truncate, so a line is parsed in
+// one pass and rejected without leaving the columns uneven.
+type flowCol struct {
+	kind  flowKind
+	n     int // rows appended
+	nulls int
+	// valid is the validity bitmap of rows [0, n): bit i set when row i
+	// is not null. Bits at and after n are zero.
+	valid []byte
+	i32   []int32 // flowKindInt32 values, len BatchRows; 0 for null
+	i64   []int64 // flowKindInt64 values, len BatchRows; 0 for null
+	// offs and data are the string values: row i is data[offs[i]:offs[i+1]].
+	// "ab", null, "c" -> offs [0 2 2 3], data "abc".
+	offs []int32
+	data []byte
+	// Dictionary columns: idx holds the indices, dict the distinct values
+	// in index order, memo their index once dict outgrows a linear search.
+	// ACCEPT, REJECT, ACCEPT -> dict ["ACCEPT" "REJECT"], idx [0 1 0].
+	idx  []int32
+	dict []string
+	memo map[string]int32
+	last int32 // index of the last value appended, tried first
+}
+
+func newFlowCol(kind flowKind) *flowCol {
+	c := &flowCol{kind: kind, valid: make([]byte, BatchRows/8)}
+	switch kind {
+	case flowKindInt32:
+		c.i32 = make([]int32, BatchRows)
+	case flowKindInt64:
+		c.i64 = make([]int64, BatchRows)
+	case flowKindString:
+		c.offs = make([]int32, BatchRows+1)
+	case flowKindDict:
+		c.idx = make([]int32, BatchRows)
+	}
+	return c
+}
+
+// reset empties the column for the next batch, keeping its buffers.
+func (c *flowCol) reset() {
+	clear(c.valid[:(c.n+7)/8])
+	c.n, c.nulls = 0, 0
+	c.data = c.data[:0]
+}
+
+// appendNull appends a null; the caller ensures n < BatchRows.
+func (c *flowCol) appendNull() {
+	switch c.kind {
+	case flowKindInt32:
+		c.i32[c.n] = 0
+	case flowKindInt64:
+		c.i64[c.n] = 0
+	case flowKindString:
+		c.offs[c.n+1] = int32(len(c.data))
+	default:
+		c.idx[c.n] = 0
+	}
+	c.nulls++
+	c.n++
+}
+
+// appendNulls appends nulls until the column has n rows.
+func (c *flowCol) appendNullsTo(n int) {
+	for c.n < n {
+		c.appendNull()
+	}
+}
+
+// setValid marks the row being appended as valid and counts it.
+func (c *flowCol) setValid() {
+	c.valid[c.n>>3] |= 1 << (c.n & 7)
+	c.n++
+}
+
+// truncate takes back the rows at and after row (at most one in practice).
+func (c *flowCol) truncate(row int) {
+	for c.n > row {
+		c.n--
+		if c.valid[c.n>>3]&(1<<(c.n&7)) != 0 {
+			c.valid[c.n>>3] &^= 1 << (c.n & 7)
+		} else {
+			c.nulls--
+		}
+		if c.kind == flowKindString {
+			c.data = c.data[:c.offs[c.n]]
+		}
+	}
+}
+
+// dictIndex returns the dictionary index of v, adding it when new.
+func (c *flowCol) dictIndex(v []byte) int32 {
+	// Fast path: the same value as last time, or one of a few.
+	if int(c.last) < len(c.dict) && c.dict[c.last] == string(v) {
+		return c.last
+	}
+	if c.memo == nil {
+		for i, d := range c.dict {
+			if d == string(v) {
+				c.last = int32(i)
+				return c.last
+			}
+		}
+	} else if i, ok := c.memo[string(v)]; ok {
+		c.last = i
+		return i
+	}
+	return c.dictAddSlow(v)
+}
+
+// dictAddSlow adds a new distinct value: one allocation per distinct value.
+func (c *flowCol) dictAddSlow(v []byte) int32 {
+	i := int32(len(c.dict))
+	s := string(v)
+	c.dict = append(c.dict, s)
+	if c.memo == nil && len(c.dict) > 8 {
+		c.memo = make(map[string]int32, 16)
+		for j, d := range c.dict {
+			c.memo[d] = int32(j)
+		}
+	} else if c.memo != nil {
+		c.memo[s] = i
+	}
+	c.last = i
+	return i
+}
+
+// copyBuffer returns an allocator buffer holding a copy of b.
+func copyBuffer(mem memory.Allocator, b []byte) *memory.Buffer {
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(len(b))
+	copy(buf.Bytes(), b)
+	return buf
+}
+
+// newArray returns the rows appended so far as an array of typ and resets
+// the column.
+func (c *flowCol) newArray(mem memory.Allocator, typ arrow.DataType) arrow.Array {
+	defer c.reset()
+	n := c.n
+	var validity *memory.Buffer
+	if c.nulls > 0 {
+		validity = copyBuffer(mem, c.valid[:(n+7)/8])
+		defer validity.Release()
+	}
+	var bufs []*memory.Buffer
+	switch c.kind {
+	case flowKindInt32:
+		bufs = []*memory.Buffer{validity, copyBuffer(mem, arrow.Int32Traits.CastToBytes(c.i32[:n]))}
+	case flowKindInt64:
+		bufs = []*memory.Buffer{validity, copyBuffer(mem, arrow.Int64Traits.CastToBytes(c.i64[:n]))}
+	case flowKindString:
+		bufs = []*memory.Buffer{validity, copyBuffer(mem, arrow.Int32Traits.CastToBytes(c.offs[:n+1])), copyBuffer(mem, c.data)}
+	default:
+		bufs = []*memory.Buffer{validity, copyBuffer(mem, arrow.Int32Traits.CastToBytes(c.idx[:n]))}
+	}
+	for _, b := range bufs[1:] {
+		defer b.Release()
+	}
+	if c.kind != flowKindDict {
+		data := array.NewData(typ, n, bufs, nil, c.nulls, 0)
+		defer data.Release()
+		return array.MakeFromData(data)
+	}
+	idxData := array.NewData(arrow.PrimitiveTypes.Int32, n, bufs, nil, c.nulls, 0)
+	defer idxData.Release()
+	idx := array.MakeFromData(idxData)
+	defer idx.Release()
+	db := array.NewStringBuilder(mem)
+	defer db.Release()
+	db.Reserve(len(c.dict))
+	for _, d := range c.dict {
+		db.Append(d)
+	}
+	dict := db.NewArray()
+	defer dict.Release()
+	if len(c.dict) > vpcFlowMaxDictValues {
+		c.dict, c.memo, c.last = c.dict[:0], nil, 0
+	}
+	return array.NewDictionaryArray(typ, idx, dict)
+}
+
+// NewVPCFlowReader returns a reader of the flow-log text in r, which must
+// already be decompressed; source names r in errors and in [SourceColumn].
+// It reads the first line to learn the format, so it returns an error for a
+// projection naming an unknown column, a malformed header, a Transit
+// Gateway flow log (a [*ParseError] wrapping [ErrFormat]) or a read error
+// before the first line ends. The caller must call Release.
+func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReader, error) {
+	cfg := newConfig(opts)
+	proj, err := projectSchema(VPCFlowSchema, cfg.columns)
+	if err != nil {
+		return nil, fmt.Errorf("vpc flow reader: %w", err)
+	}
+	p := &VPCFlowReader{
+		r:       r,
+		source:  source,
+		mem:     cfg.mem,
+		strict:  cfg.strict,
+		buf:     make([]byte, vpcFlowBufSize),
+		startAt: -1,
+	}
+	p.rejects.Max = cfg.maxErrors
+
+	// The header decides the unknown columns, so read it before the schema.
+	first, err := p.peekFirstLine()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if first != nil && isHeaderLine(first) {
+		if names, err = p.headerNames(first, 0); err != nil {
+			return nil, err
+		}
+		p.header = append([]byte(nil), first...)
+		p.consumeLine(first)
+		p.stats.Bytes = int64(p.pos)
+	}
+
+	fields := proj.Fields()
+	for _, f := range fields {
+		o := flowOut{field: f}
+		if f.Name == SourceColumn {
+			p.path = newFlowCol(flowKindDict)
+			p.path.dict = []string{source}
+			o.col = p.path
+		} else {
+			j := vpcFlowFieldIndex[f.Name]
+			o.col = newFlowCol(vpcFlowFields[j].kind)
+			p.known[j] = o.col
+			p.cols = append(p.cols, o.col)
+		}
+		p.outs = append(p.outs, o)
+	}
+	if cfg.columns == nil {
+		for _, n := range names {
+			if _, ok := vpcFlowFieldIndex[n]; ok {
+				continue
+			}
+			f := str(strings.ReplaceAll(n, "-", "_"))
+			if proj.HasField(f.Name) {
+				p.Release()
+				return nil, p.headerError(first, n, errExpected(ErrFormat, "distinct column names", strconv.Quote(n)+" naming column "+f.Name+" twice"))
+			}
+			if p.extras == nil {
+				p.extras = make(map[string]*flowCol)
+			}
+			c := newFlowCol(flowKindString)
+			p.extras[n] = c
+			p.cols = append(p.cols, c)
+			p.outs = append(p.outs, flowOut{field: f, col: c})
+			fields = append(fields, f)
+		}
+	}
+	md := proj.Metadata()
+	p.schema = arrow.NewSchema(fields, &md)
+	if names == nil {
+		names = vpcFlowDefaultFormat
+	}
+	p.setFormat(names)
+	return p, nil
+}
+
+// setFormat plans the line layout of names, the fields of a header.
+func (p *VPCFlowReader) setFormat(names []string) {
+	p.nfields = len(names)
+	p.plan = p.plan[:0]
+	p.startAt, p.endAt = -1, -1
+	for pos, n := range names {
+		var col *flowCol
+		var field *flowField
+		if j, ok := vpcFlowFieldIndex[n]; ok {
+			col, field = p.known[j], &vpcFlowFields[j]
+		} else if c := p.extras[n]; c != nil {
+			col, field = c, &flowField{name: n, kind: flowKindString}
+		}
+		if col == nil {
+			continue
+		}
+		switch field.col {
+		case "start":
+			p.startAt = len(p.plan)
+		case "end":
+			p.endAt = len(p.plan)
+		}
+		p.plan = append(p.plan, flowStep{pos: pos, field: field, col: col})
+	}
+	if p.startAt < 0 || p.endAt < 0 {
+		p.startAt, p.endAt = -1, -1
+	}
+	p.need = 0
+	if len(p.plan) > 0 {
+		p.need = p.plan[len(p.plan)-1].pos + 1
+	}
+	p.ends = make([]int, max(p.need, 1))
+}
+
+// Schema returns the schema of the batches: the projection of
+// [VPCFlowSchema], plus the file's unknown fields when nothing is projected.
+func (p *VPCFlowReader) Schema() *arrow.Schema { return p.schema }
+
+// Next reads the next batch of at most [BatchRows] rows, releasing the
+// previous one. It returns false at the end of the input or on a fatal
+// error; check Err then.
+func (p *VPCFlowReader) Next() bool {
+	if p.batch != nil {
+		p.batch.Release()
+		p.batch = nil
+	}
+	if p.err != nil {
+		return false
+	}
+	rows := 0
+	for rows < BatchRows {
+		line, ok := p.nextLine()
+		if !ok {
+			break
+		}
+		p.rows = rows
+		if p.parseLine(line) {
+			rows++
+		} else if p.err != nil {
+			break
+		}
+	}
+	p.stats.Bytes = p.base + int64(p.pos)
+	if rows == 0 {
+		return false
+	}
+	p.stats.Records += int64(rows)
+	cols := make([]arrow.Array, len(p.outs))
+	for i, o := range p.outs {
+		if o.col == p.path {
+			p.path.n = rows // all zeros: index 0, the source
+		}
+		o.col.appendNullsTo(rows)
+		cols[i] = o.col.newArray(p.mem, o.field.Type)
+	}
+	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
+	for _, c := range cols {
+		c.Release()
+	}
+	return true
+}
+
+// Batch returns the current batch, valid until the next call to Next or
+// Release; call Retain to keep it longer.
+func (p *VPCFlowReader) Batch() arrow.RecordBatch { return p.batch }
+
+// Err returns the error that stopped the read, nil at a clean end. Input
+// problems are [*ParseError]s.
+func (p *VPCFlowReader) Err() error { return p.err }
+
+// Stats returns what the reader consumed so far.
+func (p *VPCFlowReader) Stats() Stats { return p.stats }
+
+// Rejects returns the positioned errors of the rejected lines, the first
+// WithMaxErrors of them.
+func (p *VPCFlowReader) Rejects() *ErrorList { return &p.rejects }
+
+// Release releases the current batch and the builders. It does not close
+// the underlying reader.
+func (p *VPCFlowReader) Release() {
+	if p.batch != nil {
+		p.batch.Release()
+		p.batch = nil
+	}
+}
+
+// fill reads more input after compacting buf; it sets eof and readErr.
+func (p *VPCFlowReader) fill() {
+	if p.pos > 0 {
+		n := copy(p.buf, p.buf[p.pos:p.end])
+		p.base += int64(p.pos)
+		p.pos, p.end = 0, n
+	}
+	for p.end < len(p.buf) {
+		n, err := p.r.Read(p.buf[p.end:])
+		p.end += n
+		if err != nil {
+			p.eof = true
+			if err != io.EOF {
+				p.readErr = err
+			}
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+}
+
+// peekFirstLine returns the first line without consuming it, nil for empty
+// input.
+func (p *VPCFlowReader) peekFirstLine() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(p.buf[p.pos:p.end], '\n'); i >= 0 {
+			return trimCR(p.buf[p.pos : p.pos+i]), nil
+		}
+		if p.end-p.pos >= vpcFlowMaxLine {
+			// Too long for a header; let Next reject it as a line.
+			return p.buf[p.pos:p.end], nil
+		}
+		if p.eof {
+			if p.readErr != nil {
+				p.line = 1
+				return nil, p.truncatedError()
+			}
+			if p.end == p.pos {
+				return nil, nil
+			}
+			return p.buf[p.pos:p.end], nil
+		}
+		p.fill()
+	}
+}
+
+// consumeLine consumes the first line, which peekFirstLine returned.
+func (p *VPCFlowReader) consumeLine(line []byte) {
+	p.line = 1
+	p.lineOff = p.base + int64(p.pos)
+	p.pos += len(line)
+	if p.pos < p.end && p.buf[p.pos] == '\r' {
+		p.pos++
+	}
+	if p.pos < p.end && p.buf[p.pos] == '\n' {
+		p.pos++
+	}
+}
+
+func trimCR(line []byte) []byte {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
+}
+
+// nextLine returns the next line without its line ending. The line is
+// valid until the next call.
+func (p *VPCFlowReader) nextLine() ([]byte, bool) {
+	for {
+		// Fast path: a whole line in the buffer.
+		if i := bytes.IndexByte(p.buf[p.pos:p.end], '\n'); i >= 0 {
+			line := p.buf[p.pos : p.pos+i]
+			off := p.base + int64(p.pos)
+			p.pos += i + 1
+			if p.skipping {
+				p.skipping = false // the end of a line too long
+				continue
+			}
+			p.line++
+			p.lineOff = off
+			return trimCR(line), true
+		}
+		if line, ok, done := p.nextLineSlow(); done {
+			return line, ok
+		}
+	}
+}
+
+// nextLineSlow handles the end of the buffer: a refill, a line too long, a
+// read error, a last line without a newline. done reports that nextLine
+// must return (line, ok).
+func (p *VPCFlowReader) nextLineSlow() (line []byte, ok, done bool) {
+	// Slow path.
+	if p.skipping {
+		p.base += int64(p.end)
+		p.pos, p.end = 0, 0
+	} else if p.end-p.pos >= vpcFlowMaxLine {
+		p.line++
+		p.lineOff = p.base + int64(p.pos)
+		p.reject(&ParseError{
+			Source: p.source, Line: p.line, Col: vpcFlowMaxLine + 1, Offset: p.lineOff + vpcFlowMaxLine,
+			Err: errExpected(ErrTooLarge, "a line of at most "+strconv.Itoa(vpcFlowMaxLine)+" bytes", "a longer line"),
+		})
+		p.skipping = true
+		p.base += int64(p.end)
+		p.pos, p.end = 0, 0
+		if p.err != nil {
+			return nil, false, true
+		}
+	}
+	if !p.eof {
+		p.fill()
+		return nil, false, false
+	}
+	if p.readErr != nil {
+		if p.err == nil {
+			if !p.skipping {
+				p.line++
+				p.lineOff = p.base + int64(p.pos)
+			}
+			p.err = p.truncatedError()
+		}
+		p.pos = p.end
+		return nil, false, true
+	}
+	if p.pos == p.end || p.skipping {
+		p.pos = p.end
+		p.skipping = false
+		return nil, false, true
+	}
+	// The last line has no newline: still a line.
+	line = p.buf[p.pos:p.end]
+	p.line++
+	p.lineOff = p.base + int64(p.pos)
+	p.pos = p.end
+	return trimCR(line), true, true
+}
+
+// truncatedError is the sticky error for a read error with partial bytes
+// of the current line read.
+func (p *VPCFlowReader) truncatedError() *ParseError {
+	reached := p.base + int64(p.end)
+	return &ParseError{
+		Source: p.source, Line: p.line, Col: int(reached-p.lineOff) + 1, Offset: reached,
+		Err: fmt.Errorf("%w: %w", ErrTruncated, p.readErr),
+	}
+}
+
+// reject counts a bad line and keeps its error; in strict mode the error
+// stops the read.
+func (p *VPCFlowReader) reject(e *ParseError) {
+	p.stats.Rejected++
+	if p.strict {
+		p.err = e
+		return
+	}
+	p.rejects.Add(e)
+}
+
+// spaceMask returns the high bit of every byte of w that is a space.
+func spaceMask(w uint64) uint64 {
+	const lo7, sp = 0x7f7f7f7f7f7f7f7f, 0x2020202020202020
+	x := w ^ sp
+	return ^((x&lo7 + lo7) | x | lo7)
+}
+
+// parseLine parses one line into the builders; row is the batch row it
+// It returns false for a line not emitted (rejected or a header).
+func (p *VPCFlowReader) parseLine(line []byte) bool {
+	if len(line) == 0 {
+		p.reject(p.lineError(line, 0, "", errExpected(ErrSyntax, strconv.Itoa(p.nfields)+" fields", "an empty line")))
+		return false
+	}
+	if c := line[0]; c >= 'a' && c <= 'z' && p.maybeHeader(line) {
+		return false
+	}
+
+	// Locate the ends of the fields up to the last one built, eight bytes
+	// at a time, then count the remaining spaces.
+	ends, need := p.ends, p.need
+	k, i := 0, 0
+	for ; k < need && i+8 <= len(line); i += 8 {
+		m := spaceMask(binary.LittleEndian.Uint64(line[i:]))
+		for m != 0 {
+			if k < need {
+				ends[k] = i + bits.TrailingZeros64(m)>>3
+			}
+			k++
+			m &= m - 1
+		}
+	}
+	if k < need {
+		for ; i < len(line); i++ {
+			if line[i] == ' ' {
+				if k < need {
+					ends[k] = i
+				}
+				k++
+			}
+		}
+	} else {
+		k += bytes.Count(line[i:], space)
+	}
+	if k+1 != p.nfields {
+		p.reject(p.fieldCountError(line, k+1))
+		return false
+	}
+	if k < need {
+		ends[k] = len(line)
+	}
+
+	// Append the built fields; on a bad value take the row back.
+	row := p.rows
+	for s := range p.plan {
+		st := &p.plan[s]
+		from := 0
+		if st.pos > 0 {
+			from = ends[st.pos-1] + 1
+		}
+		v := line[from:ends[st.pos]]
+		c := st.col
+		if len(v) == 1 && v[0] == '-' {
+			c.appendNull()
+			continue
+		}
+		if len(v) == 0 {
+			p.rollback(row, s)
+			p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrSyntax, `a value or "-"`, "an empty field")))
+			return false
+		}
+		switch c.kind {
+		case flowKindInt32:
+			n, ok := parseFlowInt(v, st.field.max)
+			if !ok {
+				p.rollback(row, s)
+				p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
+				return false
+			}
+			c.i32[c.n] = int32(n)
+		case flowKindInt64:
+			n, ok := parseFlowInt(v, st.field.max)
+			if !ok {
+				p.rollback(row, s)
+				p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
+				return false
+			}
+			c.i64[c.n] = n
+		case flowKindString:
+			c.data = append(c.data, v...)
+			c.offs[c.n+1] = int32(len(c.data))
+		default:
+			c.idx[c.n] = c.dictIndex(v)
+		}
+		c.setValid()
+	}
+	if p.startAt >= 0 {
+		sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
+		if sc.i64[row] > ec.i64[row] && ec.valid[row>>3]&(1<<(row&7)) != 0 && sc.valid[row>>3]&(1<<(row&7)) != 0 {
+			st := &p.plan[p.endAt]
+			p.rollback(row, len(p.plan))
+			p.reject(p.lineError(line, ends[st.pos-1]+1, fieldPath(st),
+				errExpected(ErrType, "end at or after start "+strconv.FormatInt(sc.i64[row], 10), strconv.Quote(strconv.FormatInt(ec.i64[row], 10)))))
+			return false
+		}
+	}
+	return true
+}
+
+// rollback takes back row from the columns of the first n steps of plan.
+func (p *VPCFlowReader) rollback(row, n int) {
+	for _, st := range p.plan[:n] {
+		st.col.truncate(row)
+	}
+}
+
+var space = []byte{' '}
+
+// parseFlowInt parses a non-negative decimal integer of at most max.
+func parseFlowInt(v []byte, max int64) (int64, bool) {
+	if len(v) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range v {
+		d := uint64(c) - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	if n > uint64(max) {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+func fieldPath(st *flowStep) string {
+	return "field " + strconv.Itoa(st.pos+1) + " (" + st.field.name + ")"
+}
+
+// lineError positions err at byte col0 (0-based) of the current line.
+func (p *VPCFlowReader) lineError(line []byte, col0 int, path string, err error) *ParseError {
+	return &ParseError{Source: p.source, Line: p.line, Col: col0 + 1, Offset: p.lineOff + int64(col0), Path: path, Err: err}
+}
+
+// fieldCountError reports a line with n fields instead of nfields: at the
+// first extra field, or at the end of a short line.
+func (p *VPCFlowReader) fieldCountError(line []byte, n int) *ParseError {
+	// Slow path.
+	expected := strconv.Itoa(p.nfields) + " fields"
+	if p.header == nil {
+		expected += " (default format: the file has no header line)"
+	}
+	if n < p.nfields {
+		return p.lineError(line, len(line), "field "+strconv.Itoa(n+1)+" ("+p.fieldName(n)+")",
+			errExpected(ErrSyntax, expected, strconv.Itoa(n)+" fields"))
+	}
+	col, k := 0, 0
+	for i, c := range line {
+		if c == ' ' {
+			k++
+			if k == p.nfields {
+				col = i + 1
+				break
+			}
+		}
+	}
+	return p.lineError(line, col, "field "+strconv.Itoa(p.nfields+1),
+		errExpected(ErrSyntax, expected, strconv.Itoa(n)+" fields"))
+}
+
+// fieldName returns the name of field pos of the current format.
+func (p *VPCFlowReader) fieldName(pos int) string {
+	if p.header == nil {
+		return vpcFlowDefaultFormat[pos]
+	}
+	for i, f := range bytes.Split(p.header, space) {
+		if i == pos {
+			return string(f)
+		}
+	}
+	return "?"
+}
+
+// isHeaderLine reports whether line is a header: every field a lowercase
+// name and at least one a field this reader knows (or a Transit Gateway
+// field, to refuse it by name).
+func isHeaderLine(line []byte) bool {
+	known := false
+	for f := range bytes.SplitSeq(line, space) {
+		if len(f) == 0 || f[0] < 'a' || f[0] > 'z' {
+			return false
+		}
+		for _, c := range f {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+		if _, ok := vpcFlowFieldIndex[string(f)]; ok || isTransitGatewayField(string(f)) {
+			known = true
+		}
+	}
+	return known
+}
+
+// maybeHeader handles a line starting with a lowercase letter: a header
+// line mid-file. It returns false for a data line.
+func (p *VPCFlowReader) maybeHeader(line []byte) bool {
+	first := line
+	if i := bytes.IndexByte(line, ' '); i >= 0 {
+		first = line[:i]
+	}
+	if _, ok := vpcFlowFieldIndex[string(first)]; !ok {
+		return false
+	}
+	// Slow path.
+	if !isHeaderLine(line) {
+		return false
+	}
+	if bytes.Equal(line, p.header) {
+		return true // a repeated header: concatenated deliveries
+	}
+	names, err := p.headerNames(line, p.lineOff)
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			pe.Line = p.line
+			p.reject(pe)
+		}
+		return true
+	}
+	what := "a header line different from the first one"
+	if p.header == nil {
+		what = "a header line in a file without one"
+	}
+	p.reject(p.lineError(line, 0, "", errExpected(ErrFormat, "a flow record", what)))
+	p.header = append(p.header[:0], line...)
+	p.setFormat(names)
+	for _, c := range p.cols {
+		c.appendNullsTo(p.rows) // even columns before the new layout
+	}
+	return true
+}
+
+// headerNames splits a header line into field names, refusing Transit
+// Gateway headers, duplicates and too many fields. off is the stream offset
+// of the line.
+func (p *VPCFlowReader) headerNames(line []byte, off int64) ([]string, error) {
+	var names []string
+	seen := make(map[string]bool)
+	col := 0
+	for f := range bytes.SplitSeq(line, space) {
+		n := string(f)
+		fail := func(err error) error {
+			return &ParseError{Source: p.source, Line: 1, Col: col + 1, Offset: off + int64(col), Path: "header field " + strconv.Itoa(len(names)+1), Err: err}
+		}
+		if isTransitGatewayField(n) {
+			return nil, fail(errExpected(ErrFormat, "a VPC flow log header", "Transit Gateway flow log field "+strconv.Quote(n)+" (Transit Gateway flow logs are not read as vpc_flow)"))
+		}
+		canon := n
+		if j, ok := vpcFlowFieldIndex[n]; ok {
+			canon = vpcFlowFields[j].name
+		}
+		if seen[canon] {
+			return nil, fail(errExpected(ErrFormat, "distinct field names", strconv.Quote(n)+" again"))
+		}
+		if len(names) == vpcFlowMaxFields {
+			return nil, fail(errExpected(ErrTooLarge, "at most "+strconv.Itoa(vpcFlowMaxFields)+" fields", "more"))
+		}
+		seen[canon] = true
+		names = append(names, canon)
+		col += len(f) + 1
+	}
+	return names, nil
+}
+
+// headerError positions err at field name of the header line.
+func (p *VPCFlowReader) headerError(line []byte, name string, err error) *ParseError {
+	col := bytes.Index(line, []byte(name))
+	return &ParseError{Source: p.source, Line: 1, Col: col + 1, Offset: int64(col), Path: "header", Err: err}
+}

@@ -1,0 +1,121 @@
+package parsers
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// vpcFlowSink keeps benchmark results live.
+var vpcFlowSink int64
+
+// vpcFlowBenchInput returns a realistic flow-log file of about size bytes:
+// varied addresses, ports and counters, some NODATA lines.
+func vpcFlowBenchInput(v5 bool, size int) []byte {
+	var b bytes.Buffer
+	if v5 {
+		b.WriteString(flowHeaderV5 + "\n")
+	} else {
+		b.WriteString(flowHeaderV2 + "\n")
+	}
+	actions := []string{"ACCEPT", "ACCEPT", "ACCEPT", "REJECT"}
+	for i := 0; b.Len() < size; i++ {
+		if i%50 == 49 {
+			fmt.Fprintf(&b, "%d 123456789012 eni-0%016x - - - - - - - %d %d - NODATA", 2+3*btoi(v5), i%97, 1700000000+i/10, 1700000060+i/10)
+			if v5 {
+				b.WriteString(" vpc-09676f97a1b2c3b8a subnet-02d645a1b2c3ddbc0 i-0a1b2c3d4e5f1ad77 - - - - us-east-1 use1-az5 - - - - - -")
+			}
+			b.WriteByte('\n')
+			continue
+		}
+		src := fmt.Sprintf("10.%d.%d.%d", i%7, i%251, (i*7)%253+1)
+		dst := fmt.Sprintf("%d.%d.%d.%d", 52+i%13, (i*3)%256, (i*11)%256, i%254+1)
+		fmt.Fprintf(&b, "%d 123456789012 eni-0%016x %s %s %d %d %d %d %d %d %d %s OK",
+			2+3*btoi(v5), i%97, src, dst, 1024+(i*7919)%64000, []int{443, 80, 22, 53, 3389}[i%5], []int{6, 6, 17, 1}[i%4],
+			1+i%300, 40+(i*37)%150000, 1700000000+i/10, 1700000060+i/10, actions[i%4])
+		if v5 {
+			fmt.Fprintf(&b, " vpc-09676f97a1b2c3b8a subnet-02d645a1b2c3ddbc0 i-0a1b2c3d4e5f1ad77 %d IPv4 %s %s us-east-1 use1-az5 - - - %s %s %s",
+				[]int{2, 18, 3, 19, 0}[i%5], src, dst, []string{"-", "S3", "AMAZON", "-"}[i%4], []string{"ingress", "egress"}[i%2], []string{"-", "1", "2", "7"}[i%4])
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// BenchmarkVPCFlow reads 8 MiB of v2 and v5 lines, uncompressed, projected
+// onto six hunt columns and onto the full schema.
+func BenchmarkVPCFlow(b *testing.B) {
+	projections := []struct {
+		name string
+		cols []string
+	}{
+		{"cols=1-first", []string{"version"}},   // line split only
+		{"cols=1-last", []string{"log_status"}}, // every field located
+		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
+		{"cols=all", nil},
+	}
+	for _, shape := range []struct {
+		name string
+		v5   bool
+	}{{"v2", false}, {"v5", true}} {
+		in := vpcFlowBenchInput(shape.v5, 8<<20)
+		for _, proj := range projections {
+			b.Run(shape.name+"/"+proj.name, func(b *testing.B) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(b, 0)
+				r := bytes.NewReader(in)
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Reset(in)
+					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...))
+					if err != nil {
+						b.Fatal(err)
+					}
+					for p.Next() {
+						vpcFlowSink += p.Batch().NumRows()
+					}
+					if p.Err() != nil || p.Stats().Rejected != 0 {
+						b.Fatal(p.Err(), p.Rejects())
+					}
+					p.Release()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkVPCFlowParallel runs one reader per goroutine, as the engine
+// does with one object per worker.
+func BenchmarkVPCFlowParallel(b *testing.B) {
+	in := vpcFlowBenchInput(false, 4<<20)
+	cols := strings.Fields("srcaddr dstaddr dstport protocol bytes action")
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(b, 0)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		r := bytes.NewReader(in)
+		for pb.Next() {
+			r.Reset(in)
+			p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(cols...))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			for p.Next() {
+			}
+			p.Release()
+		}
+	})
+}

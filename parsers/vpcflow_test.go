@@ -1,0 +1,693 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/hunt-sec/hunt/archive"
+)
+
+const (
+	flowHeaderV2 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+	flowHeaderV5 = flowHeaderV2 + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path"
+	flowHeaderV8 = flowHeaderV5 + " ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id reject-reason"
+
+	flowLineV2 = "2 123456789010 eni-0a1b2c3d4e5f60718 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK"
+)
+
+// flowCell renders row i of a as text, NULL for null.
+func flowCell(a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return "NULL"
+	}
+	switch a := a.(type) {
+	case *array.Int32:
+		return strconv.Itoa(int(a.Value(i)))
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10)
+	case *array.String:
+		return a.Value(i)
+	case *array.Dictionary:
+		return a.Dictionary().(*array.String).Value(a.GetValueIndex(i))
+	}
+	panic("BUG: unexpected array type " + a.DataType().String())
+}
+
+// flowResult is everything a read produced, with Arrow objects rendered.
+type flowResult struct {
+	cols    []string // batch schema column names
+	rows    []string // each row's cells joined by " "
+	stats   Stats
+	rejects []*ParseError
+	err     error
+}
+
+// flowBatchRows renders the rows of b.
+func flowBatchRows(b arrow.RecordBatch) []string {
+	var rows []string
+	cells := make([]string, b.NumCols())
+	for i := range int(b.NumRows()) {
+		for j, c := range b.Columns() {
+			cells[j] = flowCell(c, i)
+		}
+		rows = append(rows, strings.Join(cells, " "))
+	}
+	return rows
+}
+
+// readFlowText reads r to the end with a [VPCFlowReader].
+func readFlowText(t testing.TB, r io.Reader, opts ...Option) flowResult {
+	t.Helper()
+	p, err := NewVPCFlowReader(r, "flow.log", opts...)
+	if err != nil {
+		return flowResult{err: err}
+	}
+	defer p.Release()
+	var res flowResult
+	for _, f := range p.Schema().Fields() {
+		res.cols = append(res.cols, f.Name)
+	}
+	for p.Next() {
+		b := p.Batch()
+		if !b.Schema().Equal(p.Schema()) {
+			t.Fatalf("batch schema %v; want %v", b.Schema(), p.Schema())
+		}
+		res.rows = append(res.rows, flowBatchRows(b)...)
+	}
+	res.stats = p.Stats()
+	res.rejects = p.Rejects().Errs
+	res.err = p.Err()
+	return res
+}
+
+func TestVPCFlow_Success(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		cols  []string // projection
+		want  []string // rows, cells of the projected columns
+	}{{
+		name:  "default format without header",
+		input: flowLineV2 + "\n",
+		cols:  []string{"srcaddr", "dstport", "protocol", "bytes", "action", "log_status"},
+		want:  []string{"198.51.100.7 22 6 40 REJECT OK"},
+	}, {
+		name:  "default format with header",
+		input: flowHeaderV2 + "\n" + flowLineV2 + "\n",
+		cols:  []string{"version", "account_id", "start", "end"},
+		want:  []string{"2 123456789010 1700000000 1700000055"},
+	}, {
+		name:  "no final newline and CRLF",
+		input: flowHeaderV2 + "\r\n" + flowLineV2 + "\r\n" + flowLineV2,
+		cols:  []string{"srcport", "log_status"},
+		want:  []string{"44321 OK", "44321 OK"},
+	}, {
+		name:  "NODATA is mostly null",
+		input: "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n",
+		cols:  []string{"interface_id", "srcaddr", "srcport", "protocol", "packets", "start", "action", "log_status"},
+		want:  []string{"eni-1235b8ca123456789 NULL NULL NULL NULL 1431280876 NULL NODATA"},
+	}, {
+		name:  "custom order, subset",
+		input: "dstport srcaddr action end start\n443 10.0.0.1 ACCEPT 20 10\n- - - - -\n",
+		cols:  []string{"srcaddr", "dstport", "start", "end", "action", "vpc_id"},
+		want:  []string{"10.0.0.1 443 10 20 ACCEPT NULL", "NULL NULL NULL NULL NULL NULL"},
+	}, {
+		name:  "underscore header names",
+		input: "version log_status flow_direction traffic_path\n5 OK egress 8\n",
+		cols:  []string{"log_status", "flow_direction", "traffic_path"},
+		want:  []string{"OK egress 8"},
+	}, {
+		name:  "columns the header lacks are null",
+		input: "srcaddr\n10.0.0.1\n",
+		cols:  []string{"srcaddr", "version", "reject_reason", "flow_direction"},
+		want:  []string{"NULL 10.0.0.1 NULL NULL"}, // schema order
+	}, {
+		name:  "limits",
+		input: "srcport dstport protocol bytes\n0 65535 255 9223372036854775807\n",
+		cols:  []string{"srcport", "dstport", "protocol", "bytes"},
+		want:  []string{"0 65535 255 9223372036854775807"},
+	}, {
+		name:  "start equal to end",
+		input: "start end\n10 10\n",
+		cols:  []string{"start", "end"},
+		want:  []string{"10 10"},
+	}, {
+		name:  "IPv6",
+		input: "srcaddr dstaddr protocol\n2001:db8::1 fe80::1 58\n",
+		cols:  []string{"srcaddr", "dstaddr", "protocol"},
+		want:  []string{"2001:db8::1 fe80::1 58"},
+	}, {
+		name:  "source column",
+		input: flowLineV2 + "\n",
+		cols:  []string{"action", SourceColumn},
+		want:  []string{"REJECT flow.log"},
+	}, {
+		name:  "repeated header is skipped",
+		input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + flowHeaderV2 + "\n" + flowLineV2 + "\n",
+		cols:  []string{"dstport"},
+		want:  []string{"22", "22"},
+	}, {
+		name:  "empty input",
+		input: "",
+		cols:  []string{"dstport"},
+	}, {
+		name:  "header only",
+		input: flowHeaderV2,
+		cols:  []string{"dstport"},
+	}, {
+		name:  "first line with lowercase data is not a header",
+		input: "interface-id\n",
+		cols:  []string{"interface_id"},
+		want:  nil, // "interface-id" is a header naming one field, no data
+	}, {
+		name:  "lowercase data line",
+		input: "interface-id action\neni-1 ACCEPT\nunknown REJECT\n",
+		cols:  []string{"interface_id", "action"},
+		want:  []string{"eni-1 ACCEPT", "unknown REJECT"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			res := readFlowText(t, strings.NewReader(tt.input), WithAllocator(mem), WithColumns(tt.cols...), WithStrict(true))
+			if res.err != nil {
+				t.Fatalf("input %q: %v", tt.input, res.err)
+			}
+			if strings.Join(res.cols, " ") != strings.Join(vpcFlowProjected(tt.cols), " ") {
+				t.Errorf("columns %q; want %q", res.cols, tt.cols)
+			}
+			if strings.Join(res.rows, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("input %q:\ngot  %q\nwant %q", tt.input, res.rows, tt.want)
+			}
+			if res.stats.Records != int64(len(tt.want)) || res.stats.Rejected != 0 {
+				t.Errorf("stats %+v; want %d records", res.stats, len(tt.want))
+			}
+			if res.stats.Bytes != int64(len(tt.input)) {
+				t.Errorf("stats.Bytes = %d; want %d (the whole input)", res.stats.Bytes, len(tt.input))
+			}
+		})
+	}
+}
+
+// vpcFlowProjected returns cols in VPCFlowSchema order.
+func vpcFlowProjected(cols []string) []string {
+	var out []string
+	for _, f := range VPCFlowSchema.Fields() {
+		for _, c := range cols {
+			if c == f.Name {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func TestVPCFlow_FullSchema(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	line := "8 123456789012 eni-0e5a6b7c8d9e0f1a2 10.0.2.15 35.172.10.9 40122 443 6 14 4021 1755678619 1755678641 ACCEPT OK vpc-1 subnet-1 i-1 19 IPv4 10.0.2.15 35.172.10.9 us-east-1 use1-az1 - - - AMAZON egress 8 arn:c c arn:ci ci cid1 - svc arn:td arn:t t1 BPA"
+	res := readFlowText(t, strings.NewReader(flowHeaderV8+"\n"+line+"\n"), WithAllocator(mem))
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if len(res.cols) != VPCFlowSchema.NumFields() {
+		t.Fatalf("%d columns; want %d", len(res.cols), VPCFlowSchema.NumFields())
+	}
+	want := strings.ReplaceAll(line, " - ", " NULL ") + " flow.log"
+	want = strings.ReplaceAll(want, " - ", " NULL ")
+	if len(res.rows) != 1 || res.rows[0] != want {
+		t.Errorf("got  %q\nwant %q", res.rows, want)
+	}
+}
+
+func TestVPCFlow_UnknownFields(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := "srcaddr resource-id encryption-status\n10.0.0.1 i-0abc 1\n10.0.0.2 - -\n"
+
+	res := readFlowText(t, strings.NewReader(in), WithAllocator(mem))
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	n := VPCFlowSchema.NumFields()
+	if got := strings.Join(res.cols[n:], " "); got != "resource_id encryption_status" {
+		t.Errorf("extra columns %q; want resource_id encryption_status after the %d schema columns", got, n)
+	}
+	for i, f := range VPCFlowSchema.Fields() {
+		if res.cols[i] != f.Name {
+			t.Fatalf("column %d is %q; want %q", i, res.cols[i], f.Name)
+		}
+	}
+	var last []string
+	for _, r := range res.rows {
+		f := strings.Split(r, " ")
+		last = append(last, strings.Join(f[n:], " "))
+	}
+	if want := []string{"i-0abc 1", "NULL NULL"}; strings.Join(last, "|") != strings.Join(want, "|") {
+		t.Errorf("extra cells %q; want %q", last, want)
+	}
+
+	// A projection cannot name them: they are skipped.
+	res = readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns("srcaddr"))
+	if res.err != nil || strings.Join(res.rows, "|") != "10.0.0.1|10.0.0.2" || len(res.cols) != 1 {
+		t.Errorf("projected: cols %q rows %q err %v", res.cols, res.rows, res.err)
+	}
+}
+
+func TestVPCFlow_TransitGateway(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in, err := os.ReadFile("../testdata/vpcflow/tgw.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewVPCFlowReader(bytes.NewReader(in), "tgw.log", WithAllocator(mem))
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrFormat) {
+		t.Fatalf("got %v; want a *ParseError wrapping ErrFormat", err)
+	}
+	if pe.Line != 1 || pe.Col != len("version ")+1 || pe.Offset != int64(len("version ")) {
+		t.Errorf("position %d:%d offset %d; want 1:9 offset 8", pe.Line, pe.Col, pe.Offset)
+	}
+	const want = `tgw.log:1:9 (header field 2): expected a VPC flow log header, found Transit Gateway flow log field "resource-type" (Transit Gateway flow logs are not read as vpc_flow)`
+	if err.Error() != want {
+		t.Errorf("got  %s\nwant %s", err, want)
+	}
+}
+
+func TestVPCFlow_Failure(t *testing.T) {
+	// § marks where the error points; it is removed before parsing. Every
+	// input has one bad line among good ones.
+	tests := []struct {
+		name  string
+		input string
+		cols  []string // projection, nil for all
+		path  string
+		err   string // regexp on the ParseError's Err
+		is    error
+		rows  int // good rows read around the bad one
+	}{{
+		name:  "too few fields",
+		input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + strings.TrimSuffix(flowLineV2, " OK") + "§\n" + flowLineV2 + "\n",
+		path:  "field 14 (log-status)",
+		err:   `^expected 14 fields, found 13 fields$`,
+		is:    ErrSyntax,
+		rows:  2,
+	}, {
+		name:  "too many fields",
+		input: flowHeaderV2 + "\n" + flowLineV2 + " §extra\n" + flowLineV2 + "\n",
+		path:  "field 15",
+		err:   `^expected 14 fields, found 15 fields$`,
+		is:    ErrSyntax,
+		rows:  1,
+	}, {
+		name:  "too many fields without header",
+		input: flowLineV2 + " §x y\n",
+		cols:  []string{"version"},
+		path:  "field 15",
+		err:   `^expected 14 fields \(default format: the file has no header line\), found 16 fields$`,
+		is:    ErrSyntax,
+	}, {
+		name:  "port not an integer",
+		input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 §ssh 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
+		path:  "field 6 (srcport)",
+		err:   `^expected integer 0-65535, found "ssh"$`,
+		is:    ErrType,
+		rows:  1,
+	}, {
+		name:  "port above 65535",
+		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 §65536 6 1 40 1700000000 1700000055 REJECT OK\n",
+		cols:  []string{"dstport"},
+		path:  "field 7 (dstport)",
+		err:   `^expected integer 0-65535, found "65536"$`,
+		is:    ErrType,
+	}, {
+		name:  "protocol not an integer",
+		input: flowLineV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §tcp 1 40 1700000000 1700000055 REJECT OK\n",
+		path:  "field 8 (protocol)",
+		err:   `^expected integer 0-255, found "tcp"$`,
+		is:    ErrType,
+		rows:  1,
+	}, {
+		name:  "protocol above 255",
+		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §256 1 40 1700000000 1700000055 REJECT OK\n",
+		path:  "field 8 (protocol)",
+		err:   `^expected integer 0-255, found "256"$`,
+		is:    ErrType,
+	}, {
+		name:  "negative bytes",
+		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 §-40 1700000000 1700000055 REJECT OK\n",
+		cols:  []string{"bytes"},
+		path:  "field 10 (bytes)",
+		err:   `^expected non-negative integer, found "-40"$`,
+		is:    ErrType,
+	}, {
+		name:  "integer overflow",
+		input: "packets\n§9223372036854775808\n",
+		path:  "field 1 (packets)",
+		err:   `^expected non-negative integer, found "9223372036854775808"$`,
+		is:    ErrType,
+	}, {
+		name:  "start after end",
+		input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000055 §1700000000 REJECT OK\n",
+		cols:  []string{"start", "end"},
+		path:  "field 12 (end)",
+		err:   `^expected end at or after start 1700000055, found "1700000000"$`,
+		is:    ErrType,
+	}, {
+		name:  "empty field",
+		input: "srcaddr dstaddr\n10.0.0.1 §\n",
+		path:  "field 2 (dstaddr)",
+		err:   `^expected a value or "-", found an empty field$`,
+		is:    ErrSyntax,
+	}, {
+		name:  "empty line",
+		input: flowLineV2 + "\n§\n" + flowLineV2 + "\n",
+		err:   `^expected 14 fields, found an empty line$`,
+		is:    ErrSyntax,
+		rows:  2,
+	}, {
+		name:  "second header mid-file",
+		input: flowHeaderV2 + "\n" + flowLineV2 + "\n§version account-id interface-id dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n" + flowLineV2 + "\n",
+		cols:  []string{"srcaddr", "dstport"},
+		err:   `^expected a flow record, found a header line different from the first one$`,
+		is:    ErrFormat,
+		rows:  2,
+	}, {
+		name:  "header in a file without one",
+		input: flowLineV2 + "\n§version srcaddr\n",
+		err:   `^expected a flow record, found a header line in a file without one$`,
+		is:    ErrFormat,
+		rows:  1,
+	}, {
+		name:  "duplicate header field",
+		input: "srcaddr dstaddr §srcaddr\n",
+		path:  "header field 3",
+		err:   `^expected distinct field names, found "srcaddr" again$`,
+		is:    ErrFormat,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mark := strings.Index(tt.input, "§")
+			if mark < 0 {
+				t.Fatal("BUG: no § in input")
+			}
+			in := strings.Replace(tt.input, "§", "", 1)
+			line := strings.Count(in[:mark], "\n") + 1
+			col := mark - (strings.LastIndex(in[:mark], "\n") + 1) + 1
+
+			check := func(err error) {
+				t.Helper()
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("input %q: got %v; want a *ParseError", in, err)
+				}
+				if pe.Source != "flow.log" || pe.Line != line || pe.Col != col || pe.Offset != int64(mark) || pe.Path != tt.path {
+					t.Errorf("input %q: got %s:%d:%d offset %d path %q; want flow.log:%d:%d offset %d path %q",
+						in, pe.Source, pe.Line, pe.Col, pe.Offset, pe.Path, line, col, mark, tt.path)
+				}
+				if !regexp.MustCompile(tt.err).MatchString(pe.Err.Error()) {
+					t.Errorf("input %q: got %q; want match for %q", in, pe.Err, tt.err)
+				}
+				if !errors.Is(err, tt.is) {
+					t.Errorf("got %v; want errors.Is %v", err, tt.is)
+				}
+			}
+
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			res := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(tt.cols...))
+			if tt.path == "header field 3" { // a header error stops the constructor
+				check(res.err)
+				return
+			}
+			if res.err != nil {
+				t.Fatalf("input %q: Err() = %v; want nil without strict", in, res.err)
+			}
+			if len(res.rejects) != 1 || res.stats.Rejected != 1 {
+				t.Fatalf("input %q: %d rejects, stats %+v; want 1", in, len(res.rejects), res.stats)
+			}
+			check(res.rejects[0])
+			if len(res.rows) != tt.rows || res.stats.Records != int64(tt.rows) {
+				t.Errorf("input %q: %d rows, stats %+v; want %d", in, len(res.rows), res.stats, tt.rows)
+			}
+			if res.stats.Bytes != int64(len(in)) {
+				t.Errorf("stats.Bytes = %d; want %d", res.stats.Bytes, len(in))
+			}
+
+			res = readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(tt.cols...), WithStrict(true))
+			check(res.err)
+			if len(res.rejects) != 0 {
+				t.Errorf("strict: %d rejects kept; want 0", len(res.rejects))
+			}
+		})
+	}
+}
+
+func TestVPCFlow_SecondHeaderSwitchesLayout(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in, err := os.ReadFile("../testdata/vpcflow/bad-second-header.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := readFlowText(t, bytes.NewReader(in), WithAllocator(mem), WithColumns("srcaddr", "dstaddr", "srcport", "dstport"))
+	want := []string{
+		"198.51.100.7 10.0.1.25 44321 22",
+		"198.51.100.7 10.0.1.25 44322 22",
+		"198.51.100.7 10.0.1.25 44323 22", // swapped columns read by the new header
+	}
+	if strings.Join(res.rows, "|") != strings.Join(want, "|") {
+		t.Errorf("got  %q\nwant %q", res.rows, want)
+	}
+	if res.stats.Rejected != 1 || res.rejects[0].Line != 5 {
+		t.Errorf("rejects %v; want the header on line 5", res.rejects)
+	}
+}
+
+func TestVPCFlow_LineTooLong(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	long := "srcaddr\n" + strings.Repeat("x", 3*vpcFlowMaxLine) + "\n10.0.0.1\n" + strings.Repeat("y", vpcFlowMaxLine+5)
+	res := readFlowText(t, iotest.HalfReader(strings.NewReader(long)), WithAllocator(mem))
+	if res.err != nil || res.stats.Rejected != 2 || len(res.rows) != 1 {
+		t.Fatalf("err %v, stats %+v, rows %d; want 2 rejected, 1 row", res.err, res.stats, len(res.rows))
+	}
+	for i, wantLine := range []int{2, 4} {
+		e := res.rejects[i]
+		if e.Line != wantLine || e.Col != vpcFlowMaxLine+1 || !errors.Is(e, ErrTooLarge) {
+			t.Errorf("reject %d: %v (line %d col %d); want line %d col %d ErrTooLarge", i, e, e.Line, e.Col, wantLine, vpcFlowMaxLine+1)
+		}
+	}
+	if res.stats.Bytes != int64(len(long)) {
+		t.Errorf("stats.Bytes = %d; want %d", res.stats.Bytes, len(long))
+	}
+}
+
+// flowTestdata opens a testdata sample, decompressing it like archive does.
+func flowTestdata(t testing.TB, name string) io.Reader {
+	t.Helper()
+	f, err := os.Open(filepath.Join("../testdata/vpcflow", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	rc, _, err := archive.Decompress(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rc.Close() })
+	return rc
+}
+
+func TestVPCFlow_Testdata(t *testing.T) {
+	tests := []struct {
+		file     string
+		rows     int // with the projection below
+		rejected int
+		fullRows int // with every column
+		// first row, columns srcaddr dstport protocol bytes start action log_status version
+		first string
+	}{
+		{"v2-default-noheader.log", 6, 0, 6, "172.31.16.139 22 6 4249 1418530010 ACCEPT OK 2"},
+		{"v2-default-header.log", 5, 0, 5, "198.51.100.7 22 6 40 1700000000 REJECT OK 2"},
+		{"v2-default-header.log.gz", 5, 0, 5, "198.51.100.7 22 6 40 1700000000 REJECT OK 2"},
+		{"v3-custom.log", 4, 0, 4, "52.213.180.42 5001 6 568 1566848875 ACCEPT OK 3"},
+		{"v5-all-fields.log", 4, 0, 4, "89.160.20.156 33004 17 1 1640000066 REJECT OK 5"},
+		{"v8-ecs.log", 3, 0, 3, "10.0.2.15 443 6 4021 1755678619 ACCEPT OK 8"},
+		{"v9-unknown-fields.log", 2, 0, 2, "10.200.0.80 443 6 21010 1640000066 ACCEPT OK 5"},
+		{"nodata-skipdata.log", 3, 0, 3, "NULL NULL NULL NULL 1431280876 NULL NODATA 2"},
+		{"ipv6.log", 3, 0, 3, "2001:db8:1234:a100:8d6e:3477:df66:f105 22 6 8855 1477913708 ACCEPT OK 2"},
+		{"bad-values.log", 4, 6, 2, "198.51.100.7 22 6 40 1700000000 REJECT OK 2"}, // srcport and end not checked
+		{"bad-second-header.log", 3, 1, 3, "198.51.100.7 22 6 40 1700000000 REJECT OK 2"},
+	}
+	cols := []string{"srcaddr", "dstport", "protocol", "bytes", "start", "action", "log_status", "version"}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			res := readFlowText(t, flowTestdata(t, tt.file), WithAllocator(mem), WithColumns(cols...))
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			if len(res.rows) != tt.rows || res.stats.Rejected != int64(tt.rejected) {
+				t.Fatalf("%d rows, %d rejected (%v); want %d, %d", len(res.rows), res.stats.Rejected, res.rejects, tt.rows, tt.rejected)
+			}
+			// Cells in schema order: version srcaddr dstport protocol bytes start action log_status.
+			f := strings.Split(res.rows[0], " ")
+			got := strings.Join(append(f[1:], f[0]), " ")
+			if got != tt.first {
+				t.Errorf("first row %q; want %q", got, tt.first)
+			}
+			// The full schema reads every sample as well.
+			full := readFlowText(t, flowTestdata(t, tt.file), WithAllocator(mem))
+			if full.err != nil || len(full.rows) != tt.fullRows {
+				t.Errorf("full schema: %d rows, err %v; want %d", len(full.rows), full.err, tt.fullRows)
+			}
+		})
+	}
+}
+
+func TestVPCFlow_BadValuesPositions(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	res := readFlowText(t, flowTestdata(t, "bad-values.log"), WithAllocator(mem))
+	want := []string{
+		"flow.log:3:105 (field 14 (log-status)): expected 14 fields, found 13 fields",
+		"flow.log:4:109 (field 15): expected 14 fields, found 15 fields",
+		`flow.log:5:61 (field 6 (srcport)): expected integer 0-65535, found "ssh"`,
+		`flow.log:6:67 (field 7 (dstport)): expected integer 0-65535, found "70000"`,
+		`flow.log:7:70 (field 8 (protocol)): expected integer 0-255, found "tcp"`,
+		`flow.log:8:70 (field 8 (protocol)): expected integer 0-255, found "256"`,
+		`flow.log:9:74 (field 10 (bytes)): expected non-negative integer, found "-40"`,
+		`flow.log:10:88 (field 12 (end)): expected end at or after start 1700000055, found "1700000000"`,
+	}
+	var got []string
+	for _, e := range res.rejects {
+		got = append(got, e.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestVPCFlow_TruncatedGzip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	res := readFlowText(t, flowTestdata(t, "truncated.log.gz"), WithAllocator(mem), WithColumns("srcaddr", "dstport"))
+	var pe *ParseError
+	if !errors.As(res.err, &pe) {
+		t.Fatalf("Err() = %v; want a *ParseError", res.err)
+	}
+	if !errors.Is(res.err, ErrTruncated) || !errors.Is(res.err, io.ErrUnexpectedEOF) {
+		t.Errorf("Err() = %v; want it to wrap ErrTruncated and io.ErrUnexpectedEOF", res.err)
+	}
+	// The header, the complete lines, then the line cut short.
+	if pe.Offset != res.stats.Bytes || pe.Line != len(res.rows)+2 || pe.Col < 2 {
+		t.Errorf("error at line %d col %d offset %d, after %d rows and %d bytes", pe.Line, pe.Col, pe.Offset, len(res.rows), res.stats.Bytes)
+	}
+	if len(res.rows) == 0 {
+		t.Errorf("no rows before the truncation; want the complete lines")
+	}
+	t.Log(res.err)
+}
+
+// chunkReader returns at most n bytes per Read, to move line ends across
+// buffer refills.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(p) > c.n {
+		p = p[:c.n]
+	}
+	return c.r.Read(p)
+}
+
+func TestVPCFlow_ManyBatches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var in strings.Builder
+	in.WriteString(flowHeaderV5 + "\n")
+	const n = 3*BatchRows + 17
+	for i := range n {
+		fmt.Fprintf(&in, "5 123456789012 eni-1 10.0.0.%d 10.0.1.1 %d 443 6 3 %d 1640000000 1640000060 %s OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - %s %d\n",
+			i%256, i%65536, i, []string{"ACCEPT", "REJECT"}[i%2], []string{"ingress", "egress"}[i%3%2], i%9)
+	}
+	for _, chunk := range []int{7, 4093, 1 << 20} {
+		p, err := NewVPCFlowReader(&chunkReader{strings.NewReader(in.String()), chunk}, "s", WithAllocator(mem),
+			WithColumns("srcport", "bytes", "action", "flow_direction", "traffic_path", "srcaddr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		for p.Next() {
+			b := p.Batch()
+			if b.NumRows() > BatchRows {
+				t.Fatalf("batch of %d rows", b.NumRows())
+			}
+			for _, r := range flowBatchRows(b) {
+				want := fmt.Sprintf("10.0.0.%d %d %d %s %s %d", i%256, i%65536, i, []string{"ACCEPT", "REJECT"}[i%2], []string{"ingress", "egress"}[i%3%2], i%9)
+				if r != want {
+					t.Fatalf("chunk %d row %d: %q; want %q", chunk, i, r, want)
+				}
+				i++
+			}
+		}
+		if p.Err() != nil || i != n || p.Stats().Bytes != int64(in.Len()) {
+			t.Errorf("chunk %d: err %v, %d rows, stats %+v; want %d rows, %d bytes", chunk, p.Err(), i, p.Stats(), n, in.Len())
+		}
+		p.Release()
+	}
+}
+
+// TestVPCFlow_NoAllocsPerRow locks in STYLE §4.1: allocations grow with
+// batches (arrays and buffers per column), never with rows.
+func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	line := "5 123456789012 eni-069a1b2c3d4e5f490 10.200.0.80 52.216.10.5 44211 443 6 30 21010 1640000066 1640000120 ACCEPT OK vpc-09676f97a1b2c3b8a subnet-02d645a1b2c3ddbc0 i-0a1b2c3d4e5f1ad77 19 IPv4 10.200.0.80 52.216.10.5 us-east-1 use1-az5 - - - S3 egress 7\n"
+	allocs := func(cols []string, batches int) float64 {
+		in := []byte(flowHeaderV5 + "\n" + strings.Repeat(line, batches*BatchRows))
+		r := bytes.NewReader(in)
+		return testing.AllocsPerRun(3, func() {
+			r.Reset(in)
+			p, err := NewVPCFlowReader(r, "s", WithAllocator(mem), WithColumns(cols...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for p.Next() {
+			}
+			p.Release()
+		})
+	}
+	for _, cols := range [][]string{{"srcaddr", "dstaddr", "dstport", "protocol", "action", "bytes"}, nil} {
+		one, five := allocs(cols, 1), allocs(cols, 5)
+		perBatch := (five - one) / 4
+		ncols := len(cols)
+		if cols == nil {
+			ncols = VPCFlowSchema.NumFields()
+		}
+		// An array costs its Data, its buffers and the allocator's
+		// bookkeeping: a bounded number per column, whatever the rows.
+		if limit := float64(32 * ncols); perBatch > limit {
+			t.Errorf("columns %q: %.0f allocations per batch of %d rows; want at most %.0f", cols, perBatch, BatchRows, limit)
+		}
+		t.Logf("columns %q: %.0f allocations per batch of %d rows (%.4f per row), %.0f for the reader", cols, perBatch, BatchRows, perBatch/BatchRows, one-perBatch)
+	}
+}
