@@ -337,6 +337,49 @@ func (c *flowCol) truncate(row int) {
 	}
 }
 
+// isValid reports whether row i is not null.
+func (c *flowCol) isValid(i int) bool { return c.valid[i>>3]&(1<<(i&7)) != 0 }
+
+// filter removes the rows i with bad[i] set, len(bad) == n, keeping the
+// others in order. It runs only for a batch with rejected rows.
+func (c *flowCol) filter(bad []bool) {
+	// Slow path.
+	w, nulls := 0, 0
+	var off int32
+	for r := range c.n {
+		if bad[r] {
+			continue
+		}
+		valid := c.isValid(r)
+		switch c.kind {
+		case flowKindInt32:
+			c.i32[w] = c.i32[r]
+		case flowKindInt64:
+			c.i64[w] = c.i64[r]
+		case flowKindString:
+			from, to := c.offs[r], c.offs[r+1]
+			off += int32(copy(c.data[off:], c.data[from:to]))
+			c.offs[w+1] = off
+		default:
+			c.idx[w] = c.idx[r]
+		}
+		if valid {
+			c.valid[w>>3] |= 1 << (w & 7)
+		} else {
+			c.valid[w>>3] &^= 1 << (w & 7)
+			nulls++
+		}
+		w++
+	}
+	for i := w; i < c.n; i++ {
+		c.valid[i>>3] &^= 1 << (i & 7)
+	}
+	if c.kind == flowKindString {
+		c.data = c.data[:off]
+	}
+	c.n, c.nulls = w, nulls
+}
+
 // dictIndex returns the dictionary index of v, adding it when new.
 func (c *flowCol) dictIndex(v []byte) int32 {
 	// Fast path: the same value as last time, or one of a few.

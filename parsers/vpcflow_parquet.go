@@ -1,0 +1,405 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+)
+
+// VPCFlowParquetReader reads a VPC flow-log file in the Apache Parquet
+// format AWS delivers ("Parquet" output of a flow log to S3) and returns the
+// same Arrow batches as [VPCFlowReader]: the projection of [VPCFlowSchema].
+//
+// Columns are matched by name: the Athena spelling AWS writes
+// ("log_status") or the hyphenated field name. Only projected columns are
+// read from the file; a projected column the file lacks is all null, and
+// file columns this schema does not know are not read. Values are converted
+// to the schema's types whatever their physical type (INT32, INT64, or text
+// holding a number), a null or "-" is null, and integers are checked as in
+// text (ports 0-65535, protocol 0-255, counters non-negative, start not
+// after end). A row with a bad value is rejected whole, with a
+// [*ParseError] whose Offset is the start of the column chunk and whose
+// Path names the row ("row 17 (protocol)").
+//
+// A VPCFlowParquetReader is not safe for concurrent use.
+type VPCFlowParquetReader struct {
+	f      *parquet.File
+	source string
+	mem    memory.Allocator
+	strict bool
+
+	schema *arrow.Schema
+	outs   []flowOut
+	path   *flowCol
+	cols   []*flowParquetColumn // projected columns found in the file
+	absent []*flowCol           // projected columns the file lacks
+
+	rg    int   // current row group
+	rgRow int64 // rows of the current row group consumed
+	row   int64 // rows of the file consumed
+	// bad[i] is set when row i of the batch is rejected; its error is
+	// kept when bad is first set.
+	bad    []bool
+	nbad   int
+	values []parquet.Value // scratch for ReadValues
+	digits []byte          // scratch for integers read into string columns
+
+	batch   arrow.RecordBatch
+	err     error
+	rejects ErrorList
+	stats   Stats
+}
+
+// flowParquetColumn is one projected column found in the file.
+type flowParquetColumn struct {
+	field *flowField
+	col   *flowCol
+	leaf  int           // leaf column index in the file
+	pages parquet.Pages // pages of the current row group's chunk
+	vr    parquet.ValueReader
+	off   int64 // file offset of the current chunk, for errors
+}
+
+// NewVPCFlowParquetReader returns a reader of the Parquet file r of size
+// bytes; source names it in errors and in [SourceColumn]. It reads the
+// file's footer, so it returns a [*ParseError] wrapping [ErrFormat] for a
+// file that is not Parquet or whose projected columns are nested, and an
+// error for a projection naming an unknown column. The caller must call
+// Release.
+func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...Option) (*VPCFlowParquetReader, error) {
+	cfg := newConfig(opts)
+	proj, err := projectSchema(VPCFlowSchema, cfg.columns)
+	if err != nil {
+		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
+	}
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, &ParseError{Source: source, Offset: 0, Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+	}
+	p := &VPCFlowParquetReader{
+		f:      f,
+		source: source,
+		mem:    cfg.mem,
+		strict: cfg.strict,
+		schema: proj,
+		bad:    make([]bool, BatchRows),
+		values: make([]parquet.Value, 512),
+		rg:     -1,
+	}
+	p.rejects.Max = cfg.maxErrors
+	for _, fl := range proj.Fields() {
+		o := flowOut{field: fl}
+		if fl.Name == SourceColumn {
+			p.path = newFlowCol(flowKindDict)
+			p.path.dict = []string{source}
+			o.col = p.path
+			p.outs = append(p.outs, o)
+			continue
+		}
+		j := vpcFlowFieldIndex[fl.Name]
+		field := &vpcFlowFields[j]
+		o.col = newFlowCol(field.kind)
+		p.outs = append(p.outs, o)
+		leaf, ok := f.Schema().Lookup(field.col)
+		if !ok {
+			leaf, ok = f.Schema().Lookup(field.name)
+		}
+		if !ok {
+			p.absent = append(p.absent, o.col)
+			continue
+		}
+		if leaf.MaxRepetitionLevel > 0 || len(leaf.Path) != 1 {
+			return nil, &ParseError{Source: source, Path: field.col, Err: errExpected(ErrFormat, "a flat column", "nested or repeated column "+strconv.Quote(joinPath(leaf.Path)))}
+		}
+		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex})
+	}
+	return p, nil
+}
+
+func joinPath(path []string) string {
+	var b bytes.Buffer
+	for i, s := range path {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// Schema returns the schema of the batches, the projection of [VPCFlowSchema].
+func (p *VPCFlowParquetReader) Schema() *arrow.Schema { return p.schema }
+
+// Batch returns the current batch, valid until the next call to Next or
+// Release; call Retain to keep it longer.
+func (p *VPCFlowParquetReader) Batch() arrow.RecordBatch { return p.batch }
+
+// Err returns the error that stopped the read, nil at a clean end.
+func (p *VPCFlowParquetReader) Err() error { return p.err }
+
+// Stats returns what the reader consumed so far. Bytes stays 0: Parquet is
+// read by column chunk, not as a stream.
+func (p *VPCFlowParquetReader) Stats() Stats { return p.stats }
+
+// Rejects returns the positioned errors of the rejected rows.
+func (p *VPCFlowParquetReader) Rejects() *ErrorList { return &p.rejects }
+
+// Release releases the current batch and closes the column readers. It
+// does not close the underlying file.
+func (p *VPCFlowParquetReader) Release() {
+	if p.batch != nil {
+		p.batch.Release()
+		p.batch = nil
+	}
+	p.closePages()
+}
+
+func (p *VPCFlowParquetReader) closePages() {
+	for _, c := range p.cols {
+		if c.pages != nil {
+			c.pages.Close()
+			c.pages, c.vr = nil, nil
+		}
+	}
+}
+
+// Next reads the next batch of at most [BatchRows] rows, releasing the
+// previous one. It returns false at the end or on a fatal error.
+func (p *VPCFlowParquetReader) Next() bool {
+	if p.batch != nil {
+		p.batch.Release()
+		p.batch = nil
+	}
+	for p.err == nil {
+		groups := p.f.RowGroups()
+		for p.rg < 0 || p.rg < len(groups) && p.rgRow == groups[p.rg].NumRows() {
+			p.rg++
+			p.rgRow = 0
+			p.closePages()
+			if p.rg == len(groups) {
+				return false
+			}
+			chunks := groups[p.rg].ColumnChunks()
+			md := p.f.Metadata()
+			for _, c := range p.cols {
+				c.pages = chunks[c.leaf].Pages()
+				if p.rg < len(md.RowGroups) && c.leaf < len(md.RowGroups[p.rg].Columns) {
+					c.off = md.RowGroups[p.rg].Columns[c.leaf].MetaData.DataPageOffset
+				}
+			}
+		}
+		if p.rg >= len(groups) {
+			return false
+		}
+		n := int(min(int64(BatchRows), groups[p.rg].NumRows()-p.rgRow))
+		rows := p.readBatch(n)
+		p.rgRow += int64(n)
+		p.row += int64(n)
+		if rows > 0 {
+			p.stats.Records += int64(rows)
+			p.build(rows)
+			return true
+		}
+	}
+	return false
+}
+
+// readBatch reads n rows of every projected column and returns how many
+// rows are kept.
+func (p *VPCFlowParquetReader) readBatch(n int) int {
+	clear(p.bad[:n])
+	p.nbad = 0
+	for _, c := range p.cols {
+		if err := p.readColumn(c, n); err != nil {
+			p.err = err
+			return 0
+		}
+	}
+	p.checkWindows(n)
+	if p.strict && p.nbad > 0 {
+		return 0
+	}
+	if p.nbad > 0 {
+		for _, c := range p.cols {
+			c.col.filter(p.bad[:n])
+		}
+	}
+	return n - p.nbad
+}
+
+// readColumn appends n values of c.
+func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
+	row := 0
+	for row < n {
+		if c.vr == nil {
+			pg, err := c.pages.ReadPage()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF
+				}
+				return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+					Err: fmt.Errorf("%w: column chunk: %w", ErrTruncated, err)}
+			}
+			c.vr = pg.Values()
+		}
+		vals := p.values[:min(len(p.values), n-row)]
+		k, err := c.vr.ReadValues(vals)
+		// Append before the page changes: byte arrays point into it.
+		for i, v := range vals[:k] {
+			p.appendValue(c, v, row+i)
+		}
+		row += k
+		if errors.Is(err, io.EOF) {
+			c.vr = nil
+		} else if err != nil {
+			return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+				Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		}
+	}
+	return nil
+}
+
+// appendValue converts v to the column's type and appends it; a bad value
+// appends a null placeholder and rejects the row.
+func (p *VPCFlowParquetReader) appendValue(c *flowParquetColumn, v parquet.Value, row int) {
+	col := c.col
+	if v.IsNull() {
+		col.appendNull()
+		return
+	}
+	switch col.kind {
+	case flowKindInt32, flowKindInt64:
+		var n int64
+		ok := true
+		switch v.Kind() {
+		case parquet.Int32:
+			n = int64(v.Int32())
+		case parquet.Int64:
+			n = v.Int64()
+		case parquet.ByteArray:
+			b := v.ByteArray()
+			if len(b) == 1 && b[0] == '-' {
+				col.appendNull()
+				return
+			}
+			n, ok = parseFlowInt(b, c.field.max)
+			if !ok {
+				p.rejectRow(c, row, quoteFound(b))
+				col.appendNull()
+				return
+			}
+		default:
+			ok = false
+		}
+		if !ok || n < 0 || n > c.field.max {
+			p.rejectRow(c, row, v.String())
+			col.appendNull()
+			return
+		}
+		if col.kind == flowKindInt32 {
+			col.i32[col.n] = int32(n)
+		} else {
+			col.i64[col.n] = n
+		}
+	default:
+		var b []byte
+		switch v.Kind() {
+		case parquet.ByteArray, parquet.FixedLenByteArray:
+			b = v.ByteArray()
+		case parquet.Int32, parquet.Int64:
+			p.digits = strconv.AppendInt(p.digits[:0], v.Int64(), 10)
+			b = p.digits
+		default:
+			p.rejectRow(c, row, v.String())
+			col.appendNull()
+			return
+		}
+		if len(b) == 1 && b[0] == '-' {
+			col.appendNull()
+			return
+		}
+		if col.kind == flowKindString {
+			col.data = append(col.data, b...)
+			col.offs[col.n+1] = int32(len(col.data))
+		} else {
+			col.idx[col.n] = col.dictIndex(b)
+		}
+	}
+	col.setValid()
+}
+
+// rejectRow marks row of the batch bad, keeping the first error of the row.
+func (p *VPCFlowParquetReader) rejectRow(c *flowParquetColumn, row int, found string) {
+	expect := c.field.expect
+	if expect == "" {
+		expect = "text"
+	}
+	p.rejectRowErr(row, &ParseError{
+		Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+		Err: errExpected(ErrType, expect, found),
+	})
+}
+
+func (p *VPCFlowParquetReader) rejectRowErr(row int, e *ParseError) {
+	if p.bad[row] {
+		return
+	}
+	p.bad[row] = true
+	p.nbad++
+	p.stats.Rejected++
+	if p.strict {
+		if p.err == nil {
+			p.err = e
+		}
+		return
+	}
+	p.rejects.Add(e)
+}
+
+// checkWindows rejects rows whose start is after their end.
+func (p *VPCFlowParquetReader) checkWindows(n int) {
+	var start, end *flowParquetColumn
+	for _, c := range p.cols {
+		switch c.field.col {
+		case "start":
+			start = c
+		case "end":
+			end = c
+		}
+	}
+	if start == nil || end == nil {
+		return
+	}
+	s, e := start.col, end.col
+	for i := range n {
+		if s.i64[i] > e.i64[i] && s.isValid(i) && e.isValid(i) {
+			p.rejectRowErr(i, &ParseError{
+				Source: p.source, Offset: end.off, Path: "row " + strconv.FormatInt(p.row+int64(i), 10) + " (end)",
+				Err: errExpected(ErrType, "end at or after start "+strconv.FormatInt(s.i64[i], 10), strconv.Quote(strconv.FormatInt(e.i64[i], 10))),
+			})
+		}
+	}
+}
+
+// build makes the batch of rows rows from the columns.
+func (p *VPCFlowParquetReader) build(rows int) {
+	cols := make([]arrow.Array, len(p.outs))
+	for i, o := range p.outs {
+		if o.col == p.path {
+			p.path.n = rows
+		}
+		o.col.appendNullsTo(rows)
+		cols[i] = o.col.newArray(p.mem, o.field.Type)
+	}
+	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
+	for _, c := range cols {
+		c.Release()
+	}
+}

@@ -1,0 +1,273 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+)
+
+var updateVPCFlowParquet = flag.Bool("vpcflow.update", false, "rewrite testdata/vpcflow/v5-all-fields.parquet")
+
+const vpcFlowParquetSample = "../testdata/vpcflow/v5-all-fields.parquet"
+
+// awsFlowParquetRow is a row of the Parquet files AWS delivers for flow
+// logs: the Athena column names, every column optional, and the physical
+// types AWS documents (INT_32 for version, ports, protocol, tcp_flags and
+// traffic_path; INT_64 for packets, bytes, start and end; UTF-8 strings).
+type awsFlowParquetRow struct {
+	Version          *int32  `parquet:"version,optional"`
+	AccountID        *string `parquet:"account_id,optional"`
+	InterfaceID      *string `parquet:"interface_id,optional"`
+	Srcaddr          *string `parquet:"srcaddr,optional"`
+	Dstaddr          *string `parquet:"dstaddr,optional"`
+	Srcport          *int32  `parquet:"srcport,optional"`
+	Dstport          *int32  `parquet:"dstport,optional"`
+	Protocol         *int32  `parquet:"protocol,optional"`
+	Packets          *int64  `parquet:"packets,optional"`
+	Bytes            *int64  `parquet:"bytes,optional"`
+	Start            *int64  `parquet:"start,optional"`
+	End              *int64  `parquet:"end,optional"`
+	Action           *string `parquet:"action,optional"`
+	LogStatus        *string `parquet:"log_status,optional"`
+	VpcID            *string `parquet:"vpc_id,optional"`
+	SubnetID         *string `parquet:"subnet_id,optional"`
+	InstanceID       *string `parquet:"instance_id,optional"`
+	TCPFlags         *int32  `parquet:"tcp_flags,optional"`
+	Type             *string `parquet:"type,optional"`
+	PktSrcaddr       *string `parquet:"pkt_srcaddr,optional"`
+	PktDstaddr       *string `parquet:"pkt_dstaddr,optional"`
+	Region           *string `parquet:"region,optional"`
+	AzID             *string `parquet:"az_id,optional"`
+	SublocationType  *string `parquet:"sublocation_type,optional"`
+	SublocationID    *string `parquet:"sublocation_id,optional"`
+	PktSrcAwsService *string `parquet:"pkt_src_aws_service,optional"`
+	PktDstAwsService *string `parquet:"pkt_dst_aws_service,optional"`
+	FlowDirection    *string `parquet:"flow_direction,optional"`
+	TrafficPath      *int32  `parquet:"traffic_path,optional"`
+}
+
+// awsFlowRowFromText converts a v5 text line (all 29 fields, default
+// order) with a plain split, independent of the reader under test. A "-"
+// becomes null, except in sublocation_type where it stays the string "-",
+// since AWS's choice between the two is not documented.
+func awsFlowRowFromText(t testing.TB, line string) awsFlowParquetRow {
+	f := strings.Fields(line)
+	if len(f) != 29 {
+		t.Fatalf("BUG: %d fields in %q", len(f), line)
+	}
+	s := func(i int) *string {
+		if f[i] == "-" {
+			return nil
+		}
+		return &f[i]
+	}
+	i32 := func(i int) *int32 {
+		if f[i] == "-" {
+			return nil
+		}
+		n, err := strconv.ParseInt(f[i], 10, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := int32(n)
+		return &v
+	}
+	i64 := func(i int) *int64 {
+		if f[i] == "-" {
+			return nil
+		}
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &n
+	}
+	return awsFlowParquetRow{
+		i32(0), s(1), s(2), s(3), s(4), i32(5), i32(6), i32(7), i64(8), i64(9), i64(10), i64(11), s(12), s(13),
+		s(14), s(15), s(16), i32(17), s(18), s(19), s(20), s(21), s(22), &f[23], s(24), s(25), s(26), s(27), i32(28),
+	}
+}
+
+// writeAWSFlowParquet writes rows as AWS does (GZIP column codec), in row
+// groups of groupRows rows.
+func writeAWSFlowParquet(t testing.TB, w io.Writer, rows []awsFlowParquetRow, groupRows int) {
+	pw := parquet.NewGenericWriter[awsFlowParquetRow](w,
+		parquet.Compression(&parquet.Gzip),
+		parquet.CreatedBy("hunt testdata", "1", ""),
+		parquet.PageBufferSize(4<<10),
+	)
+	for len(rows) > 0 {
+		n := min(groupRows, len(rows))
+		if _, err := pw.Write(rows[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		rows = rows[n:]
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// vpcFlowParquetSampleBytes generates the Parquet sample from the v5 text
+// sample, so the file is reproducible: go test ./parsers -run
+// TestVPCFlowParquet_Sample -vpcflow.update rewrites it.
+func vpcFlowParquetSampleBytes(t testing.TB) []byte {
+	text, err := os.ReadFile("../testdata/vpcflow/v5-all-fields.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []awsFlowParquetRow
+	for i, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+		if i > 0 { // the header
+			rows = append(rows, awsFlowRowFromText(t, line))
+		}
+	}
+	var buf bytes.Buffer
+	writeAWSFlowParquet(t, &buf, rows, 3)
+	return buf.Bytes()
+}
+
+// readFlowParquet reads a Parquet file to the end.
+func readFlowParquet(t testing.TB, data []byte, opts ...Option) flowResult {
+	t.Helper()
+	p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.log", opts...)
+	if err != nil {
+		return flowResult{err: err}
+	}
+	defer p.Release()
+	var res flowResult
+	for _, f := range p.Schema().Fields() {
+		res.cols = append(res.cols, f.Name)
+	}
+	for p.Next() {
+		if !p.Batch().Schema().Equal(p.Schema()) {
+			t.Fatalf("batch schema %v; want %v", p.Batch().Schema(), p.Schema())
+		}
+		res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+	}
+	res.stats = p.Stats()
+	res.rejects = p.Rejects().Errs
+	res.err = p.Err()
+	return res
+}
+
+func TestVPCFlowParquet_Sample(t *testing.T) {
+	gen := vpcFlowParquetSampleBytes(t)
+	if *updateVPCFlowParquet {
+		if err := os.WriteFile(vpcFlowParquetSample, gen, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(vpcFlowParquetSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, gen) {
+		t.Errorf("%s differs from what the generator writes; run with -vpcflow.update", vpcFlowParquetSample)
+	}
+
+	// Same rows as the text it was made from, for every projection.
+	for _, cols := range [][]string{
+		nil,
+		{"srcaddr", "dstport", "protocol", "bytes", "action", "sublocation_type"},
+		{SourceColumn, "end", "reject_reason", "flow_direction"},
+	} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		pq := readFlowParquet(t, data, WithAllocator(mem), WithColumns(cols...), WithStrict(true))
+		text := readFlowText(t, flowTestdata(t, "v5-all-fields.log"), WithAllocator(mem), WithColumns(cols...), WithStrict(true))
+		if pq.err != nil || text.err != nil {
+			t.Fatalf("columns %q: parquet %v, text %v", cols, pq.err, text.err)
+		}
+		if strings.Join(pq.cols, " ") != strings.Join(text.cols, " ") {
+			t.Errorf("columns %q: parquet schema %q; text %q", cols, pq.cols, text.cols)
+		}
+		if strings.Join(pq.rows, "\n") != strings.Join(text.rows, "\n") || len(pq.rows) != 4 {
+			t.Errorf("columns %q:\nparquet %q\ntext    %q", cols, pq.rows, text.rows)
+		}
+		if pq.stats.Records != 4 {
+			t.Errorf("stats %+v; want 4 records", pq.stats)
+		}
+		mem.AssertSize(t, 0)
+	}
+}
+
+func TestVPCFlowParquet_ManyRowGroups(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []awsFlowParquetRow
+	const n = 2*BatchRows + 500
+	for i := range n {
+		line := "5 123456789012 eni-1 10.0.0." + strconv.Itoa(i%256) + " 10.0.1.1 " + strconv.Itoa(i%65536) + " 443 6 3 " + strconv.Itoa(i) +
+			" 1640000000 1640000060 ACCEPT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -"
+		rows = append(rows, awsFlowRowFromText(t, line))
+	}
+	rows[5000].Protocol = new(int32(300)) // rejected
+	var buf bytes.Buffer
+	writeAWSFlowParquet(t, &buf, rows, 3000) // row groups across batches
+	res := readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("srcaddr", "srcport", "bytes", "protocol", "action"))
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if len(res.rows) != n-1 || res.stats.Rejected != 1 {
+		t.Fatalf("%d rows, stats %+v; want %d and 1 rejected", len(res.rows), res.stats, n-1)
+	}
+	const wantErr = `flow.log: offset \d+ \(row 5000 \(protocol\)\): expected integer 0-255, found 300`
+	if len(res.rejects) != 1 || !regexpMatch(wantErr, res.rejects[0].Error()) {
+		t.Errorf("rejects %v; want %s", res.rejects, wantErr)
+	}
+	for i, r := range res.rows {
+		src := i
+		if i >= 5000 {
+			src++
+		}
+		want := "10.0.0." + strconv.Itoa(src%256) + " " + strconv.Itoa(src%65536) + " 6 " + strconv.Itoa(src) + " ACCEPT"
+		if r != want {
+			t.Fatalf("row %d: %q; want %q", i, r, want)
+		}
+	}
+
+	// Strict: the bad row stops the read.
+	res = readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("protocol"), WithStrict(true))
+	if !errors.Is(res.err, ErrType) {
+		t.Errorf("strict: Err() = %v; want ErrType", res.err)
+	}
+}
+
+func TestVPCFlowParquet_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	text := []byte(flowLineV2 + "\n")
+	_, err := NewVPCFlowParquetReader(bytes.NewReader(text), int64(len(text)), "x.log", WithAllocator(mem))
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrFormat) || pe.Source != "x.log" {
+		t.Errorf("text as Parquet: got %v; want a *ParseError wrapping ErrFormat", err)
+	}
+
+	rows := []awsFlowParquetRow{awsFlowRowFromText(t, "5 1 eni-1 a b 1 2 6 1 1 20 10 ACCEPT OK - - - - - - - - - - - - - - -")}
+	var buf bytes.Buffer
+	writeAWSFlowParquet(t, &buf, rows, 10)
+	res := readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("start", "end"))
+	if res.stats.Rejected != 1 || len(res.rows) != 0 || len(res.rejects) != 1 ||
+		!regexpMatch(`\(row 0 \(end\)\): expected end at or after start 20, found "10"$`, res.rejects[0].Error()) {
+		t.Errorf("start after end: rows %q, rejects %v", res.rows, res.rejects)
+	}
+
+	_, err = NewVPCFlowParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.parquet", WithColumns("nope"))
+	if err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
+		t.Errorf("unknown column: got %v", err)
+	}
+}
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
