@@ -1,0 +1,1097 @@
+package parsers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// MaxRecordBytes is the largest CloudTrail record the reader decodes.
+// CloudTrail itself caps requestParameters and responseElements at 100 KB
+// each and additionalEventData at 28 KB, so a record past 4 MiB is not a
+// CloudTrail record; it is rejected with [ErrTooLarge] and skipped as a
+// stream, without being buffered.
+const MaxRecordBytes = 4 << 20
+
+// readChunk is how much input a refill asks for at least.
+const readChunk = 256 << 10
+
+// span is where a decoded value lives: in the input buffer, in the scratch
+// buffer (unescaped strings), or nowhere (absent or JSON null). For lists and
+// maps, start and end are the first element and the element count in the
+// element storage; for structs, src tells present from null.
+type span struct {
+	start, end int32
+	src        uint8
+}
+
+const (
+	srcNull    = iota // absent or JSON null
+	srcBuf            // bytes in the input buffer
+	srcScratch        // bytes in the scratch buffer
+	srcPresent        // a struct, list or map that is present
+)
+
+// pathElem is one step of the JSON path to the value being decoded, kept so
+// an error can say "Records[17].userIdentity.type" without allocating on the
+// good path.
+type pathElem struct {
+	key []byte // nil for a list index
+	idx int
+}
+
+// ctState is where the reader is in the top-level structure of the input.
+type ctState uint8
+
+const (
+	stStart       ctState = iota // before a top-level value
+	stArrayFirst                 // after '[': a record or ']'
+	stArrayNext                  // after an element: ',' or ']'
+	stArrayElem                  // after ',': a record
+	stWrapperRest                // after the Records array: more keys or '}'
+	stObjects                    // a stream of top-level objects (NDJSON or one record)
+	stDone
+)
+
+// CloudTrailReader reads CloudTrail records from a decompressed stream into
+// Arrow record batches of the (projected) [CloudTrailSchema].
+//
+// The input form is detected from the content: the S3 delivery object
+// {"Records":[...]} (streamed record by record, never held whole), a JSON
+// array of records, NDJSON or concatenated record objects (extra keys such as
+// "@timestamp" are ignored), or a single record. CloudTrail-Digest objects are
+// recognised by their keys and counted in Stats.Skipped, never parsed as
+// events. Insights records parse into the same table.
+//
+// Only projected columns are decoded; the values of other keys are skipped
+// structurally (brackets matched, strings jumped over), so their content is
+// not validated. Keys match ignoring ASCII case, as in Athena's JSON SerDe.
+//
+// A bad record (wrong type, bad time, invalid UTF-8, too deep, too large, or
+// broken JSON in a line of NDJSON) is counted in Stats.Rejected with a
+// positioned [ParseError] in Rejects, and reading goes on with the next
+// record. Broken JSON inside an array cannot be resynchronised; it ends the
+// object with a sticky Err. With [WithStrict] the first bad record is Err.
+//
+// A CloudTrailReader is not safe for concurrent use.
+type CloudTrailReader struct {
+	src    io.Reader
+	source string
+	strict bool
+
+	// buf holds the input window; buf[pos:] is not consumed yet. base is the
+	// stream offset of buf[0].
+	buf  []byte
+	pos  int
+	base int64
+	eof  bool
+
+	state      ctState
+	seenValue  bool // a top-level value was seen (an empty input is an error)
+	lineBased  bool // NDJSON: a broken record can be skipped to the next line
+	wrapper    bool // inside {"Records":[...]}
+	arrayDepth bool // records are array elements
+	recIdx     int  // index of the next record, for paths
+
+	plan    *ctPlan
+	schema  *arrow.Schema
+	rb      *array.RecordBuilder
+	rows    int
+	batch   arrow.RecordBatch
+	pathIdx []int // reused zero indices for the $path column
+
+	// Per-record decode state, reset for each record.
+	vals    []span   // one per slot of the top-level space
+	lists   [][]span // element storage per list/map
+	scratch []byte   // unescaped strings of the current record
+	stack   []pathElem
+	mask    uint8      // marks of the top-level keys seen
+	recErr  *scanError // first semantic error of the record
+	recPath []pathElem // path of recErr
+
+	stats   Stats
+	rejects ErrorList
+	err     error
+}
+
+// NewCloudTrailReader returns a reader of the CloudTrail records in r, a
+// decompressed stream. source names r in errors and fills the $path column.
+// The caller must call Release.
+func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrailReader, error) {
+	cfg := newConfig(opts)
+	schema, err := projectSchema(CloudTrailSchema, cfg.columns)
+	if err != nil {
+		return nil, fmt.Errorf("cloudtrail projection: %w", err)
+	}
+	rb := array.NewRecordBuilder(cfg.mem, schema)
+	plan, err := newCTPlan(schema, rb)
+	if err != nil {
+		rb.Release()
+		return nil, err
+	}
+	ct := &CloudTrailReader{
+		src:    r,
+		source: source,
+		strict: cfg.strict,
+		buf:    make([]byte, 0, 1<<20),
+		plan:   plan,
+		schema: schema,
+		rb:     rb,
+		vals:   make([]span, plan.nslots),
+		lists:  make([][]span, plan.nlists),
+	}
+	ct.rejects.Max = cfg.maxErrors
+	ct.rb.Reserve(BatchRows)
+	return ct, nil
+}
+
+// Schema returns the schema of the batches: the projection of
+// [CloudTrailSchema].
+func (r *CloudTrailReader) Schema() *arrow.Schema { return r.schema }
+
+// Batch returns the current batch. It is valid until the next call to Next;
+// a caller that keeps it must Retain it.
+func (r *CloudTrailReader) Batch() arrow.RecordBatch { return r.batch }
+
+// Err returns the error that stopped the reader: a *ParseError for bad input,
+// or the first rejected record under [WithStrict]. It is nil at a clean end.
+func (r *CloudTrailReader) Err() error { return r.err }
+
+// Stats returns the counts so far.
+func (r *CloudTrailReader) Stats() Stats {
+	s := r.stats
+	s.Bytes = r.base + int64(r.pos)
+	return s
+}
+
+// Rejects returns the positioned errors of the rejected records (the first
+// ones; all are counted in Stats.Rejected).
+func (r *CloudTrailReader) Rejects() *ErrorList { return &r.rejects }
+
+// Release frees the current batch and the builders.
+func (r *CloudTrailReader) Release() {
+	if r.batch != nil {
+		r.batch.Release()
+		r.batch = nil
+	}
+	if r.rb != nil {
+		r.rb.Release()
+		r.rb = nil
+	}
+}
+
+// Next decodes up to [BatchRows] records into a new batch. It returns false
+// at the end of the input or on a fatal error (see Err).
+func (r *CloudTrailReader) Next() bool {
+	if r.batch != nil {
+		r.batch.Release()
+		r.batch = nil
+	}
+	for r.rows < BatchRows && r.err == nil && r.state != stDone {
+		r.step()
+	}
+	if r.rows == 0 {
+		return false
+	}
+	r.flush()
+	return true
+}
+
+// flush turns the appended rows into r.batch.
+func (r *CloudTrailReader) flush() {
+	if p := r.plan.pathCol; p >= 0 {
+		db := r.rb.Field(p).(*array.BinaryDictionaryBuilder)
+		if err := db.AppendString(r.source); err != nil {
+			panic("BUG: " + err.Error())
+		}
+		for len(r.pathIdx) < r.rows-1 {
+			r.pathIdx = append(r.pathIdx, 0)
+		}
+		// The source is the dictionary's first value, so every index is 0.
+		db.AppendIndices(r.pathIdx[:r.rows-1], nil)
+	}
+	r.batch = r.rb.NewRecordBatch()
+	r.stats.Records += int64(r.rows)
+	r.rows = 0
+	r.rb.Reserve(BatchRows)
+}
+
+// step consumes one top-level token or record.
+func (r *CloudTrailReader) step() {
+	i := skipWS(r.buf, r.pos)
+	if i >= len(r.buf) {
+		if !r.eof {
+			r.pos = i
+			r.fill(i)
+			return
+		}
+		r.pos = i
+		r.atEOF()
+		return
+	}
+	b := r.buf
+	switch r.state {
+	case stStart:
+		if !r.seenValue && r.base+int64(i) == 0 && len(b)-i >= 3 && b[i] == 0xEF && b[i+1] == 0xBB && b[i+2] == 0xBF {
+			r.pos = i + 3 // a UTF-8 byte order mark
+			return
+		}
+		r.seenValue = true
+		r.wrapper, r.arrayDepth = false, false
+		switch b[i] {
+		case '[':
+			r.arrayDepth = true
+			r.state, r.pos = stArrayFirst, i+1
+		case '{':
+			isWrapper, next, err := r.peekWrapper(i)
+			if err == errNeedMore {
+				r.needMore(i)
+				return
+			}
+			if isWrapper {
+				r.wrapper, r.arrayDepth = true, true
+				r.state, r.pos = stArrayFirst, next
+				return
+			}
+			r.state, r.pos = stObjects, i
+		default:
+			r.fatal(i, errExpected(ErrFormat, "CloudTrail JSON ('{' or '[')", describe(b, i)))
+		}
+	case stArrayFirst, stArrayElem:
+		if b[i] == ']' && r.state == stArrayFirst {
+			r.endArray(i + 1)
+			return
+		}
+		r.record(i)
+		if r.state == stArrayFirst || r.state == stArrayElem {
+			r.state = stArrayNext
+		}
+	case stArrayNext:
+		switch b[i] {
+		case ',':
+			r.state, r.pos = stArrayElem, i+1
+		case ']':
+			r.endArray(i + 1)
+		default:
+			r.fatal(i, errExpected(ErrSyntax, "',' or ']' after a record", describe(b, i)))
+		}
+	case stWrapperRest:
+		switch b[i] {
+		case '}':
+			r.state, r.pos = stStart, i+1
+		case ',':
+			// More keys after "Records": skip them.
+			end, err := r.skipMember(i + 1)
+			if err == errNeedMore {
+				r.needMore(i)
+				return
+			}
+			if err != nil {
+				r.fatalScan(err)
+				return
+			}
+			r.pos = end
+		default:
+			r.fatal(i, errExpected(ErrSyntax, "',' or '}' after the Records array", describe(b, i)))
+		}
+	case stObjects:
+		if b[i] != '{' {
+			r.fatal(i, errExpected(ErrSyntax, "a record object", describe(b, i)))
+			return
+		}
+		r.record(i)
+	}
+}
+
+// atEOF handles the end of input in the current state.
+func (r *CloudTrailReader) atEOF() {
+	switch r.state {
+	case stStart:
+		if !r.seenValue {
+			r.fatal(r.pos, errExpected(ErrFormat, "CloudTrail JSON", "empty input"))
+			return
+		}
+		r.state = stDone
+	case stObjects:
+		r.state = stDone
+	case stArrayFirst, stArrayNext, stArrayElem:
+		r.fatal(r.pos, errExpected(ErrTruncated, "',' or ']'", "end of input"))
+	case stWrapperRest:
+		r.fatal(r.pos, errExpected(ErrTruncated, "'}' closing the Records object", "end of input"))
+	}
+}
+
+func (r *CloudTrailReader) endArray(next int) {
+	r.pos = next
+	if r.wrapper {
+		r.state = stWrapperRest
+		return
+	}
+	r.state = stStart
+}
+
+// peekWrapper reports whether the object at b[i] starts with the key
+// "Records" holding an array, and the index after '['.
+func (r *CloudTrailReader) peekWrapper(i int) (bool, int, error) {
+	b := r.buf
+	j := skipWS(b, i+1)
+	if j >= len(b) {
+		return false, 0, errNeedMore
+	}
+	if b[j] != '"' {
+		return false, 0, nil
+	}
+	end, _, err := scanString(b, j)
+	if err != nil {
+		return false, 0, err
+	}
+	if string(b[j+1:end-1]) != "Records" {
+		return false, 0, nil
+	}
+	j = skipWS(b, end)
+	if j >= len(b) {
+		return false, 0, errNeedMore
+	}
+	if b[j] != ':' {
+		return false, 0, nil
+	}
+	j = skipWS(b, j+1)
+	if j >= len(b) {
+		return false, 0, errNeedMore
+	}
+	return b[j] == '[', j + 1, nil
+}
+
+// skipMember skips `"key": value` at b[i] (after a ',').
+func (r *CloudTrailReader) skipMember(i int) (int, error) {
+	b := r.buf
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] != '"' {
+		return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
+	}
+	end, err := skipString(b, i)
+	if err != nil {
+		return 0, err
+	}
+	i = skipWS(b, end)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] != ':' {
+		return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
+	}
+	i = skipWS(b, i+1)
+	return skipValue(b, i, 1)
+}
+
+// needMore reads more input keeping buf[keep:], or ends the input as
+// truncated.
+func (r *CloudTrailReader) needMore(keep int) {
+	if r.eof {
+		r.fatal(len(r.buf), errExpected(ErrTruncated, "more JSON", "end of input"))
+		return
+	}
+	r.fill(keep)
+}
+
+// fill moves buf[keep:] to the front and reads at least readChunk more
+// bytes, growing the buffer when it is full. r.pos becomes relative to the
+// moved window.
+func (r *CloudTrailReader) fill(keep int) {
+	if keep > 0 {
+		n := copy(r.buf, r.buf[keep:])
+		r.buf = r.buf[:n]
+		r.base += int64(keep)
+		r.pos -= keep
+		if r.pos < 0 {
+			r.pos = 0
+		}
+	}
+	if cap(r.buf)-len(r.buf) < readChunk {
+		nb := make([]byte, len(r.buf), 2*cap(r.buf)+readChunk)
+		copy(nb, r.buf)
+		r.buf = nb
+	}
+	for {
+		n, err := r.src.Read(r.buf[len(r.buf):cap(r.buf)])
+		r.buf = r.buf[:len(r.buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				r.eof = true
+				return
+			}
+			r.fatalRead(err)
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+}
+
+func (r *CloudTrailReader) fatalRead(err error) {
+	class := error(ErrTruncated)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		class = ErrFormat
+	}
+	r.err = &ParseError{Source: r.source, Offset: r.base + int64(len(r.buf)),
+		Err: fmt.Errorf("%w: cannot read input: %w", class, err)}
+	r.state = stDone
+}
+
+// fatal stops the reader with an error at buffer index at.
+func (r *CloudTrailReader) fatal(at int, err error) {
+	r.err = &ParseError{Source: r.source, Offset: r.base + int64(at), Err: err}
+	r.state = stDone
+}
+
+func (r *CloudTrailReader) fatalScan(err error) {
+	var se *scanError
+	if errors.As(err, &se) {
+		r.fatal(se.at, se.err)
+		return
+	}
+	r.fatal(r.pos, err)
+}
+
+// recordPath is the path prefix of the current record.
+func (r *CloudTrailReader) recordPath() string {
+	switch {
+	case r.wrapper:
+		return "Records[" + strconv.Itoa(r.recIdx) + "]"
+	case r.arrayDepth:
+		return "[" + strconv.Itoa(r.recIdx) + "]"
+	default:
+		return "record " + strconv.Itoa(r.recIdx)
+	}
+}
+
+func (r *CloudTrailReader) parseError(at int, err error, path []pathElem) *ParseError {
+	var b strings.Builder
+	b.WriteString(r.recordPath())
+	for _, p := range path {
+		if p.key == nil {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.idx))
+			b.WriteByte(']')
+			continue
+		}
+		b.WriteByte('.')
+		b.Write(p.key)
+	}
+	return &ParseError{Source: r.source, Offset: r.base + int64(at), Path: b.String(), Err: err}
+}
+
+// reject counts the current record as bad.
+func (r *CloudTrailReader) reject(pe *ParseError) {
+	r.stats.Rejected++
+	r.recIdx++
+	if r.strict {
+		r.err = pe
+		r.state = stDone
+		return
+	}
+	r.rejects.Add(pe)
+}
+
+// record decodes the record starting at buf[i] and appends it, or rejects it.
+func (r *CloudTrailReader) record(i int) {
+	for {
+		end, err := r.parseRecord(i)
+		if err == nil {
+			r.pos = end
+			if r.state == stObjects && r.recIdx == 0 {
+				r.lineBased = !containsNewline(r.buf[i:end])
+			}
+			r.finishRecord(i)
+			return
+		}
+		if err == errNeedMore {
+			if r.eof {
+				r.stats.Rejected++
+				r.fatal(len(r.buf), errExpected(ErrTruncated, "the rest of the record", "end of input"))
+				r.err.(*ParseError).Path = r.recordPath()
+				return
+			}
+			if len(r.buf)-i >= MaxRecordBytes {
+				r.skipRejected(i, r.parseError(i, errExpected(ErrTooLarge,
+					"a record of at most "+strconv.Itoa(MaxRecordBytes>>20)+" MiB", "a larger one"), nil))
+				return
+			}
+			r.fill(i)
+			if r.err != nil {
+				r.stats.Rejected++
+				return
+			}
+			i = 0
+			continue
+		}
+		// Broken JSON: the record is rejected; the stream goes on only
+		// where lines delimit records.
+		var se *scanError
+		if !errors.As(err, &se) {
+			panic("BUG: " + err.Error())
+		}
+		pe := r.parseError(se.at, se.err, r.stack)
+		if errors.Is(se.err, ErrTooDeep) {
+			// Well-formed but too deep: skip the record without a limit.
+			r.skipRejected(i, pe)
+			return
+		}
+		if r.state == stObjects && r.lineBased {
+			r.reject(pe)
+			r.skipLine(se.at)
+			return
+		}
+		r.stats.Rejected++
+		r.err = pe
+		r.state = stDone
+		return
+	}
+}
+
+// finishRecord appends the decoded record, or skips a digest, or rejects it.
+func (r *CloudTrailReader) finishRecord(start int) {
+	switch {
+	case r.recErr != nil:
+		r.reject(r.parseError(r.recErr.at, r.recErr.err, r.recPath))
+	case r.mask&markDigest != 0 && r.mask&markRecord == 0:
+		r.stats.Skipped++
+	case r.mask&markRecord == 0:
+		r.reject(r.parseError(start, errExpected(ErrFormat,
+			"a CloudTrail record (eventVersion, eventTime, eventName, eventSource, eventID or eventType)",
+			"an object with none of them"), nil))
+	default:
+		r.appendRecord()
+		r.recIdx++
+	}
+}
+
+func containsNewline(b []byte) bool {
+	for _, c := range b {
+		if c == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// skipLine moves past the next newline at or after buf[at], reading more
+// input as needed.
+func (r *CloudTrailReader) skipLine(at int) {
+	for {
+		for j := at; j < len(r.buf); j++ {
+			if r.buf[j] == '\n' {
+				r.pos = j + 1
+				return
+			}
+		}
+		if r.eof || r.err != nil {
+			r.pos = len(r.buf)
+			return
+		}
+		r.pos = len(r.buf)
+		r.fill(len(r.buf))
+		at = 0
+	}
+}
+
+// skipRejected rejects the record at buf[i] with pe and skips it as a
+// stream, holding at most one buffer of it: used for records too large or too
+// deep to decode.
+func (r *CloudTrailReader) skipRejected(i int, pe *ParseError) {
+	var sk streamSkipper
+	j := i
+	for {
+		end, done := sk.feed(r.buf, j)
+		if done {
+			r.pos = end
+			r.reject(pe)
+			return
+		}
+		if r.eof || r.err != nil {
+			r.stats.Rejected++
+			if r.err == nil {
+				r.err = pe
+			}
+			r.state = stDone
+			return
+		}
+		r.pos = len(r.buf)
+		r.fill(len(r.buf))
+		j = 0
+	}
+}
+
+// streamSkipper skips one JSON value fed in pieces, tracking only string
+// state and bracket depth.
+type streamSkipper struct {
+	depth   int
+	inStr   bool
+	esc     bool
+	started bool
+}
+
+// feed consumes b[i:] and returns the index after the value when it ends.
+func (s *streamSkipper) feed(b []byte, i int) (int, bool) {
+	for ; i < len(b); i++ {
+		c := b[i]
+		if s.inStr {
+			switch {
+			case s.esc:
+				s.esc = false
+			case c == '\\':
+				s.esc = true
+			case c == '"':
+				s.inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			s.inStr = true
+		case '{', '[':
+			s.depth++
+			s.started = true
+		case '}', ']':
+			s.depth--
+			if s.started && s.depth == 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return i, false
+}
+
+// parseRecord decodes the object at buf[i] into r.vals and r.lists. Syntax
+// errors and errNeedMore are returned; type errors are kept in r.recErr and
+// decoding goes on, so the record's end is known and it can be skipped.
+func (r *CloudTrailReader) parseRecord(i int) (int, error) {
+	clear(r.vals)
+	for k := range r.lists {
+		r.lists[k] = r.lists[k][:0]
+	}
+	r.scratch = r.scratch[:0]
+	r.stack = r.stack[:0]
+	r.mask = 0
+	r.recErr = nil
+	return r.parseObject(r.buf, i, r.plan.top, r.vals, 1)
+}
+
+// semantic records the first type error of the record.
+func (r *CloudTrailReader) semantic(at int, err error) {
+	if r.recErr == nil {
+		r.recErr = errAt(at, err)
+		r.recPath = append(r.recPath[:0], r.stack...)
+	}
+}
+
+// parseObject decodes the object at b[i] per obj into vals.
+func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []span, depth int) (int, error) {
+	if depth > MaxDepth {
+		return 0, errAt(i, errExpected(ErrTooDeep, "at most "+itoa(MaxDepth)+" levels of nesting", "deeper nesting"))
+	}
+	top := obj == r.plan.top
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if b[i] != '"' {
+			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
+		}
+		kend, kesc, err := scanString(b, i)
+		if err != nil {
+			return 0, err
+		}
+		key := b[i+1 : kend-1]
+		i = skipWS(b, kend)
+		if i >= len(b) {
+			return 0, errNeedMore
+		}
+		if b[i] != ':' {
+			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
+		}
+		i = skipWS(b, i+1)
+		if i >= len(b) {
+			return 0, errNeedMore
+		}
+		var f *ctField
+		if !kesc {
+			f = obj.find(key)
+		}
+		r.stack = append(r.stack, pathElem{key: key})
+		if f == nil || f.kind == ctSkip {
+			if f != nil && top {
+				r.mask |= f.mark
+			}
+			i, err = skipValue(b, i, depth)
+		} else {
+			if top {
+				r.mask |= f.mark
+			}
+			i, err = r.parseValue(b, i, f, vals, depth)
+		}
+		if err != nil {
+			return 0, err
+		}
+		r.stack = r.stack[:len(r.stack)-1]
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, errNeedMore
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+		case '}':
+			return i + 1, nil
+		default:
+			return 0, errAt(i, errExpected(ErrSyntax, "',' or '}' in object", describe(b, i)))
+		}
+	}
+}
+
+// parseValue decodes the value of field f at b[i] into its slot.
+func (r *CloudTrailReader) parseValue(b []byte, i int, f *ctField, vals []span, depth int) (int, error) {
+	c := b[i]
+	if c == 'n' {
+		end, err := scanLiteral(b, i, "null")
+		if err == nil {
+			vals[f.slot] = span{}
+		}
+		return end, err
+	}
+	switch f.kind {
+	case ctString, ctTime:
+		if c == '"' {
+			return r.parseString(b, i, f, vals)
+		}
+		end, err := skipValue(b, i, depth)
+		if err != nil {
+			return 0, err
+		}
+		if f.kind == ctTime {
+			r.semantic(i, errExpected(ErrType, "string (RFC 3339 time)", describe(b, i)))
+			return end, nil
+		}
+		if c == '{' || c == '[' {
+			r.semantic(i, errExpected(ErrType, "string", describe(b, i)))
+			return end, nil
+		}
+		// A number or boolean in a string column reads as its text.
+		vals[f.slot] = span{start: int32(i), end: int32(end), src: srcBuf}
+		return end, nil
+	case ctRaw:
+		if c == '"' {
+			return r.parseString(b, i, f, vals)
+		}
+		end, err := skipValue(b, i, depth)
+		if err != nil {
+			return 0, err
+		}
+		if !utf8.Valid(b[i:end]) {
+			r.semantic(i, errExpected(ErrSyntax, "valid UTF-8", "invalid bytes"))
+			return end, nil
+		}
+		vals[f.slot] = span{start: int32(i), end: int32(end), src: srcBuf}
+		return end, nil
+	case ctStruct:
+		if c != '{' {
+			end, err := skipValue(b, i, depth)
+			if err == nil {
+				r.semantic(i, errExpected(ErrType, "object", describe(b, i)))
+			}
+			return end, err
+		}
+		vals[f.slot] = span{src: srcPresent}
+		return r.parseObject(b, i, f.obj, vals, depth+1)
+	case ctList:
+		if c != '[' {
+			end, err := skipValue(b, i, depth)
+			if err == nil {
+				r.semantic(i, errExpected(ErrType, "array", describe(b, i)))
+			}
+			return end, err
+		}
+		return r.parseList(b, i, f, vals, depth)
+	case ctMap:
+		if c != '{' {
+			end, err := skipValue(b, i, depth)
+			if err == nil {
+				r.semantic(i, errExpected(ErrType, "object", describe(b, i)))
+			}
+			return end, err
+		}
+		return r.parseMap(b, i, f, vals, depth)
+	}
+	panic("BUG: unexpected field kind")
+}
+
+// parseString decodes the string at b[i] into f's slot.
+func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span) (int, error) {
+	end, esc, err := scanString(b, i)
+	if err != nil {
+		return 0, err
+	}
+	sp, ok := r.stringSpan(b, i, end, esc)
+	if !ok {
+		return end, nil
+	}
+	if f.kind == ctTime {
+		if v := r.bytesOf(sp); !isTime(v) {
+			r.semantic(i, errExpected(ErrType, "RFC 3339 time", quoteFound(v)))
+			return end, nil
+		}
+	}
+	vals[f.slot] = sp
+	return end, nil
+}
+
+// stringSpan returns the decoded content of the string b[i:end], checking
+// escapes and UTF-8; false means a semantic error was recorded.
+func (r *CloudTrailReader) stringSpan(b []byte, i, end int, esc bool) (span, bool) {
+	body := b[i+1 : end-1]
+	if !utf8.Valid(body) {
+		bad := 0
+		for bad < len(body) {
+			rr, size := utf8.DecodeRune(body[bad:])
+			if rr == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		r.semantic(i+1+bad, errExpected(ErrSyntax, "valid UTF-8", quoteFound(body[bad:min(len(body), bad+4)])))
+		return span{}, false
+	}
+	if !esc {
+		// Fast path: the bytes are the value.
+		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, true
+	}
+	// Slow path: unescape into the record's scratch buffer.
+	start := len(r.scratch)
+	var bad int
+	r.scratch, bad = appendUnescaped(r.scratch, body)
+	if bad >= 0 {
+		r.scratch = r.scratch[:start]
+		r.semantic(i+1+bad, errExpected(ErrSyntax, "a valid escape", quoteFound(body[bad:min(len(body), bad+6)])))
+		return span{}, false
+	}
+	return span{start: int32(start), end: int32(len(r.scratch)), src: srcScratch}, true
+}
+
+func (r *CloudTrailReader) bytesOf(s span) []byte {
+	if s.src == srcScratch {
+		return r.scratch[s.start:s.end]
+	}
+	return r.buf[s.start:s.end]
+}
+
+// parseList decodes an array of objects into the list's element storage.
+func (r *CloudTrailReader) parseList(b []byte, i int, f *ctField, vals []span, depth int) (int, error) {
+	store := f.list
+	first := len(r.lists[store]) / f.obj.nslots
+	n := 0
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] != ']' {
+		for {
+			r.stack = append(r.stack, pathElem{idx: n})
+			base := len(r.lists[store])
+			for range f.obj.nslots {
+				r.lists[store] = append(r.lists[store], span{})
+			}
+			elem := r.lists[store][base : base+f.obj.nslots]
+			var err error
+			switch b[i] {
+			case '{':
+				elem[0] = span{src: srcPresent}
+				i, err = r.parseObject(b, i, f.obj, elem, depth+1)
+			case 'n':
+				i, err = scanLiteral(b, i, "null")
+			default:
+				start := i
+				i, err = skipValue(b, i, depth+1)
+				if err == nil {
+					r.semantic(start, errExpected(ErrType, "object", describe(b, start)))
+				}
+			}
+			if err != nil {
+				return 0, err
+			}
+			r.stack = r.stack[:len(r.stack)-1]
+			n++
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+			if b[i] == ']' {
+				break
+			}
+			if b[i] != ',' {
+				return 0, errAt(i, errExpected(ErrSyntax, "',' or ']' in array", describe(b, i)))
+			}
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+		}
+	}
+	vals[f.slot] = span{start: int32(first), end: int32(n), src: srcPresent}
+	return i + 1, nil
+}
+
+// parseMap decodes an object of string values into key/value spans.
+func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, depth int) (int, error) {
+	store := f.list
+	first := len(r.lists[store]) / 2
+	n := 0
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] != '}' {
+		for {
+			if b[i] != '"' {
+				return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
+			}
+			kend, kesc, err := scanString(b, i)
+			if err != nil {
+				return 0, err
+			}
+			ks, ok := r.stringSpan(b, i, kend, kesc)
+			if !ok {
+				return kend, nil
+			}
+			i = skipWS(b, kend)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+			if b[i] != ':' {
+				return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
+			}
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+			var vs span
+			switch b[i] {
+			case '"':
+				vend, vesc, err := scanString(b, i)
+				if err != nil {
+					return 0, err
+				}
+				vs, _ = r.stringSpan(b, i, vend, vesc)
+				i = vend
+			case 'n':
+				if i, err = scanLiteral(b, i, "null"); err != nil {
+					return 0, err
+				}
+			default:
+				start := i
+				if i, err = skipValue(b, i, depth+1); err != nil {
+					return 0, err
+				}
+				vs = span{start: int32(start), end: int32(i), src: srcBuf}
+			}
+			r.lists[store] = append(r.lists[store], ks, vs)
+			n++
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+			if b[i] == '}' {
+				break
+			}
+			if b[i] != ',' {
+				return 0, errAt(i, errExpected(ErrSyntax, "',' or '}' in object", describe(b, i)))
+			}
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, errNeedMore
+			}
+		}
+	}
+	vals[f.slot] = span{start: int32(first), end: int32(n), src: srcPresent}
+	return i + 1, nil
+}
+
+// appendRecord appends the decoded record to the builders: exactly one value
+// or null per column.
+func (r *CloudTrailReader) appendRecord() {
+	for _, c := range r.plan.cols {
+		r.appendCol(c, r.vals)
+	}
+	r.rows++
+}
+
+func (r *CloudTrailReader) appendCol(c *ctCol, vals []span) {
+	s := vals[c.slot]
+	switch c.kind {
+	case ctString, ctTime, ctRaw:
+		switch {
+		case s.src == srcNull:
+			if c.dict != nil {
+				c.dict.AppendNull()
+			} else {
+				c.str.AppendNull()
+			}
+		case c.dict != nil:
+			if err := c.dict.Append(r.bytesOf(s)); err != nil {
+				panic("BUG: " + err.Error())
+			}
+		default:
+			c.str.BinaryBuilder.Append(r.bytesOf(s))
+		}
+	case ctStruct:
+		if s.src == srcNull {
+			c.st.AppendNull()
+			return
+		}
+		c.st.Append(true)
+		for _, ch := range c.children {
+			r.appendCol(ch, vals)
+		}
+	case ctList:
+		if s.src == srcNull {
+			c.lst.AppendNull()
+			return
+		}
+		c.lst.Append(true)
+		store := r.lists[c.list]
+		for e := int(s.start); e < int(s.start+s.end); e++ {
+			r.appendCol(c.elem, store[e*c.nslots:(e+1)*c.nslots])
+		}
+	case ctMap:
+		if s.src == srcNull {
+			c.mp.AppendNull()
+			return
+		}
+		c.mp.Append(true)
+		store := r.lists[c.list]
+		for e := int(s.start); e < int(s.start+s.end); e++ {
+			c.mk.BinaryBuilder.Append(r.bytesOf(store[2*e]))
+			if v := store[2*e+1]; v.src == srcNull {
+				c.mv.AppendNull()
+			} else {
+				c.mv.BinaryBuilder.Append(r.bytesOf(v))
+			}
+		}
+	}
+}

@@ -1,0 +1,505 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// readAll reads input through a CloudTrailReader and returns the rows as
+// JSON Lines (arrow's RecordToJSON), the stats and the reader's errors.
+func readAll(t *testing.T, mem memory.Allocator, input string, opts ...Option) (string, Stats, *ErrorList, error) {
+	t.Helper()
+	opts = append([]Option{WithAllocator(mem)}, opts...)
+	r, err := NewCloudTrailReader(strings.NewReader(input), "test.json", opts...)
+	if err != nil {
+		t.Fatalf("NewCloudTrailReader: %v", err)
+	}
+	defer r.Release()
+	var out bytes.Buffer
+	for r.Next() {
+		if err := array.RecordToJSON(r.Batch(), &out); err != nil {
+			t.Fatalf("RecordToJSON: %v", err)
+		}
+	}
+	return out.String(), r.Stats(), r.Rejects(), r.Err()
+}
+
+const rec1 = `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA1","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"AKIA1","userName":"alice","sessionContext":{"attributes":{"creationDate":"2024-03-05T10:00:00Z","mfaAuthenticated":"false"},"sessionIssuer":{}}},"eventTime":"2024-03-05T10:11:12Z","eventSource":"ec2.amazonaws.com","eventName":"CreateNetworkAclEntry","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15","requestParameters":{"networkAclId":"acl-1","ruleNumber":100,"egress":false},"responseElements":{"_return":true},"requestID":"r1","eventID":"e1","readOnly":false,"resources":[{"ARN":"arn:aws:ec2:us-east-1:111122223333:network-acl/acl-1","accountId":"111122223333","type":"AWS::EC2::NetworkAcl"}],"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com","keyExchange":"x25519"}}`
+
+const rec2 = `{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-03-05T10:12:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.1","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"No","LoginTo":"https://console.aws.amazon.com/"},"eventID":"e2","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}`
+
+func TestCloudTrailReader_InputForms(t *testing.T) {
+	want, _, _, _ := readAll(t, memory.DefaultAllocator, `{"Records":[`+rec1+`,`+rec2+`]}`, WithColumns("eventname", "useridentity.type", "eventtime"))
+	if strings.Count(want, "\n") != 2 {
+		t.Fatalf("wrapper form: got %q; want 2 rows", want)
+	}
+	tests := []struct {
+		name  string
+		input string
+	}{
+		{"wrapper", `{"Records":[` + rec1 + `,` + rec2 + `]}`},
+		{"wrapper pretty", "{\n  \"Records\" : [\n    " + rec1 + " ,\n    " + rec2 + "\n  ]\n}\n"},
+		{"wrapper with trailing keys", `{"Records":[` + rec1 + `,` + rec2 + `],"other":{"a":[1,2]}}`},
+		{"array", `[` + rec1 + `,` + rec2 + `]`},
+		{"ndjson", rec1 + "\n" + rec2 + "\n"},
+		{"ndjson with extra keys", strings.Replace(rec1, `{`, `{"@timestamp":"2024-03-05T10:11:12.000Z","@version":"1",`, 1) + "\n" + rec2},
+		{"concatenated wrappers", `{"Records":[` + rec1 + `]}` + "\n" + `{"Records":[` + rec2 + `]}`},
+		{"bom", "\xef\xbb\xbf" + `{"Records":[` + rec1 + `,` + rec2 + `]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got, st, rej, err := readAll(t, mem, tt.input, WithColumns("eventname", "useridentity.type", "eventtime"))
+			if err != nil || rej.Len() != 0 {
+				t.Fatalf("err %v, rejects %v", err, rej.Err())
+			}
+			if got != want {
+				t.Errorf("got %q; want %q", got, want)
+			}
+			if st.Records != 2 || st.Bytes != int64(len(tt.input)) {
+				t.Errorf("stats %+v; want 2 records, %d bytes", st, len(tt.input))
+			}
+		})
+	}
+	// A single record object.
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	got, st, _, err := readAll(t, mem, rec2, WithColumns("eventname"))
+	if err != nil || st.Records != 1 || got != `{"eventname":"ConsoleLogin"}`+"\n" {
+		t.Errorf("single record: got %q, %+v, %v", got, st, err)
+	}
+}
+
+func TestCloudTrailReader_Values(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	got, st, rej, err := readAll(t, mem, `{"Records":[`+rec1+`,`+rec2+`]}`,
+		WithColumns("eventname", "useridentity.arn", "useridentity.sessioncontext.attributes.mfaauthenticated",
+			"requestparameters", "readonly", "resources.arn", "tlsdetails", "additionaleventdata", "$path"))
+	if err != nil || rej.Len() != 0 {
+		t.Fatalf("err %v, rejects %v", err, rej.Err())
+	}
+	want := `{"$path":"test.json","additionaleventdata":null,"eventname":"CreateNetworkAclEntry","readonly":"false","requestparameters":"{\"networkAclId\":\"acl-1\",\"ruleNumber\":100,\"egress\":false}","resources":[{"arn":"arn:aws:ec2:us-east-1:111122223333:network-acl/acl-1"}],"tlsdetails":{"ciphersuite":"TLS_AES_128_GCM_SHA256","clientprovidedhostheader":"ec2.us-east-1.amazonaws.com","tlsversion":"TLSv1.3"},"useridentity":{"arn":"arn:aws:iam::111122223333:user/alice","sessioncontext":{"attributes":{"mfaauthenticated":"false"}}}}
+{"$path":"test.json","additionaleventdata":"{\"MFAUsed\":\"No\",\"LoginTo\":\"https://console.aws.amazon.com/\"}","eventname":"ConsoleLogin","readonly":null,"requestparameters":null,"resources":null,"tlsdetails":null,"useridentity":{"arn":"arn:aws:iam::111122223333:root","sessioncontext":null}}
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if st.Records != 2 {
+		t.Errorf("records %d; want 2", st.Records)
+	}
+}
+
+func TestCloudTrailReader_FullSchema(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	input := `{"Records":[` + rec1 + `,` + rec2 + `,{"eventVersion":"1.08","eventTime":"2024-03-05T10:13:00Z","eventName":"AssumeRoleWithWebIdentity","userIdentity":{"type":"WebIdentityUser","sessionContext":{"webIdFederationData":{"federatedProvider":"accounts.google.com","attributes":{"sub":"1234","aud":"x\u0041"}}}},"eventID":"e3"}]}`
+	r, err := NewCloudTrailReader(strings.NewReader(input), "full.json", WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatalf("no batch: %v", r.Err())
+	}
+	b := r.Batch()
+	if b.NumRows() != 3 || int(b.NumCols()) != len(CloudTrailSchema.Fields()) {
+		t.Fatalf("got %d rows × %d cols", b.NumRows(), b.NumCols())
+	}
+	if !b.Schema().Equal(CloudTrailSchema) {
+		t.Errorf("schema differs from CloudTrailSchema:\n%s", b.Schema())
+	}
+	var out bytes.Buffer
+	if err := array.RecordToJSON(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{`"federatedprovider":"accounts.google.com"`, `"attributes":[{"key":"sub","value":"1234"},{"key":"aud","value":"xA"}]`,
+		`"eventtime":"2024-03-05T10:11:12Z"`, `"responseelements":"{\"_return\":true}"`, `"type":"AWS::EC2::NetworkAcl"`} {
+		if !strings.Contains(out.String(), sub) {
+			t.Errorf("output lacks %s:\n%s", sub, out.String())
+		}
+	}
+	if r.Next() || r.Err() != nil {
+		t.Errorf("want clean end, got err %v", r.Err())
+	}
+}
+
+func TestCloudTrailReader_Digest(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	digest := `{"awsAccountId":"111122223333","digestStartTime":"2024-03-05T09:00:00Z","digestEndTime":"2024-03-05T10:00:00Z","digestS3Bucket":"b","digestS3Object":"AWSLogs/x","logFiles":[{"s3Bucket":"b","s3Object":"k","hashValue":"aa","oldestEventTime":"2024-03-05T09:00:00Z"}]}`
+	got, st, rej, err := readAll(t, mem, digest)
+	if got != "" || err != nil || rej.Len() != 0 || st.Skipped != 1 || st.Records != 0 {
+		t.Errorf("got %q, %+v, %v, %v; want the digest skipped and counted", got, st, rej.Err(), err)
+	}
+}
+
+func TestCloudTrailReader_Empty(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// An empty Records array is a valid delivery with no events.
+	for _, in := range []string{`{"Records":[]}`, `{"Records": [ ] }`, `[]`} {
+		got, st, rej, err := readAll(t, mem, in)
+		if got != "" || err != nil || rej.Len() != 0 || st.Records != 0 {
+			t.Errorf("%q: got %q, %+v, %v, %v; want nothing, no error", in, got, st, rej.Err(), err)
+		}
+	}
+	// An empty file is not CloudTrail: an error for the file.
+	for _, in := range []string{"", "  \n"} {
+		_, _, _, err := readAll(t, mem, in)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "found empty input") {
+			t.Errorf("%q: got %v; want a ParseError about empty input", in, err)
+		}
+	}
+}
+
+// TestCloudTrailReader_Failure checks each kind of bad input: the error's
+// position (marked with ¶ in the input), path and message, and that the
+// good records around it are kept.
+func TestCloudTrailReader_Failure(t *testing.T) {
+	good := `{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:00Z","eventName":"A","eventID":"a"}`
+	tests := []struct {
+		name      string
+		input     string // ¶ marks the error offset
+		columns   []string
+		wantRows  int
+		wantRej   int64
+		wantPath  string
+		wantErr   string // in the error message
+		wantClass error
+		fatal     bool // the error ends the object (Err), else it is a reject
+	}{
+		{
+			name:     "eventtime a number",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventTime":¶1709632800,"eventName":"B"},` + good + `]}`,
+			wantRows: 2, wantRej: 1, wantPath: "Records[1].eventTime",
+			wantErr: "expected string (RFC 3339 time), found number 1709632800", wantClass: ErrType,
+		},
+		{
+			name:     "eventtime not RFC 3339",
+			input:    `{"Records":[{"eventVersion":"1.08","eventTime":¶"05/01/2024","eventName":"B"},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].eventTime",
+			wantErr: `expected RFC 3339 time, found "05/01/2024"`, wantClass: ErrType,
+		},
+		{
+			name:     "struct of wrong type",
+			input:    `[` + good + `,{"eventVersion":"1.08","userIdentity":¶"alice","eventName":"B"}]`,
+			columns:  []string{"useridentity.arn"},
+			wantRows: 1, wantRej: 1, wantPath: "[1].userIdentity",
+			wantErr: `expected object, found string "alice"`, wantClass: ErrType,
+		},
+		{
+			name:     "string column holding an object",
+			input:    good + "\n" + `{"eventVersion":"1.08","eventName":¶{"x":1}}` + "\n" + good + "\n",
+			wantRows: 2, wantRej: 1, wantPath: "record 1.eventName",
+			wantErr: "expected string, found object", wantClass: ErrType,
+		},
+		{
+			name:     "invalid JSON in one NDJSON line",
+			input:    good + "\n" + `{"eventVersion":"1.08","eventName":"B" ¶"eventID":"b"}` + "\n" + good + "\n",
+			wantRows: 2, wantRej: 1, wantPath: "record 1",
+			wantErr: `expected ',' or '}' in object, found string "eventID"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "invalid JSON in an array ends the object",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventName":"B",¶}]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[1]",
+			wantErr: `expected object key, found "}"`, wantClass: ErrSyntax, fatal: true,
+		},
+		{
+			name:     "invalid UTF-8",
+			input:    `{"Records":[{"eventVersion":"1.08","eventName":"ok","userAgent":"ab¶` + "\xff\xfe" + `"},` + good + `]}`,
+			columns:  []string{"useragent"},
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].userAgent",
+			wantErr: `expected valid UTF-8, found "\xff\xfe"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "bad escape",
+			input:    `{"Records":[{"eventVersion":"1.08","eventName":"a¶\q"},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].eventName",
+			wantErr: `expected a valid escape, found "\\q"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "nesting too deep",
+			input:    `{"Records":[{"eventVersion":"1.08","requestParameters":` + strings.Repeat(`{"a":`, MaxDepth-1) + `¶{"a":1` + strings.Repeat(`}`, MaxDepth) + `},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].requestParameters",
+			wantErr: "expected at most 128 levels of nesting, found deeper nesting", wantClass: ErrTooDeep,
+		},
+		{
+			name:     "not a CloudTrail record",
+			input:    `[` + good + `,¶{"aws":{"cloudtrail":{"eventVersion":"1.08"}}},` + good + `]`,
+			wantRows: 2, wantRej: 1, wantPath: "[1]",
+			wantErr: "found an object with none of them", wantClass: ErrFormat,
+		},
+		{
+			name:     "truncated record",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventName":"tru¶`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[1]",
+			wantErr: "expected the rest of the record, found end of input", wantClass: ErrTruncated, fatal: true,
+		},
+		{
+			name:     "truncated array",
+			input:    `{"Records":[` + good + `¶`,
+			wantRows: 1, wantRej: 0,
+			wantErr: "expected ',' or ']', found end of input", wantClass: ErrTruncated, fatal: true,
+		},
+		{
+			name:     "not JSON",
+			input:    `¶version account-id interface-id`,
+			wantErr:  `expected CloudTrail JSON ('{' or '['), found "v"`, wantClass: ErrFormat, fatal: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			wantOff := int64(strings.Index(tt.input, "¶"))
+			input := strings.Replace(tt.input, "¶", "", 1)
+			got, st, rej, err := readAll(t, mem, input, WithColumns(append([]string{"eventname"}, tt.columns...)...))
+			if rows := strings.Count(got, "\n"); rows != tt.wantRows || int64(rows) != st.Records {
+				t.Errorf("rows %d (stats %d); want %d", rows, st.Records, tt.wantRows)
+			}
+			if st.Rejected != tt.wantRej {
+				t.Errorf("rejected %d; want %d", st.Rejected, tt.wantRej)
+			}
+			var pe *ParseError
+			if tt.fatal {
+				if !errors.As(err, &pe) {
+					t.Fatalf("Err() = %v; want a *ParseError", err)
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("Err() = %v; want nil", err)
+				}
+				if rej.Len() != 1 {
+					t.Fatalf("rejects %v; want one", rej.Errs)
+				}
+				pe = rej.Errs[0]
+			}
+			if pe.Offset != wantOff || pe.Path != tt.wantPath || pe.Source != "test.json" {
+				t.Errorf("error at offset %d, path %q, source %q; want offset %d, path %q\n%v", pe.Offset, pe.Path, pe.Source, wantOff, tt.wantPath, pe)
+			}
+			if !strings.Contains(pe.Error(), tt.wantErr) || !errors.Is(pe, tt.wantClass) {
+				t.Errorf("error %q; want it to contain %q and match %v", pe.Error(), tt.wantErr, tt.wantClass)
+			}
+		})
+	}
+}
+
+func TestCloudTrailReader_Strict(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := `{"Records":[` + rec1 + `,{"eventVersion":"1.08","eventTime":12},` + rec2 + `]}`
+	got, st, _, err := readAll(t, mem, in, WithStrict(true), WithColumns("eventname"))
+	if err == nil || !errors.Is(err, ErrType) || st.Rejected != 1 || strings.Count(got, "\n") != 1 {
+		t.Errorf("strict: got %q, %+v, %v; want 1 row then the error", got, st, err)
+	}
+}
+
+func TestCloudTrailReader_TooLarge(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	big := `{"eventVersion":"1.08","eventName":"Big","requestParameters":{"policy":"` + strings.Repeat("x", 10<<20) + `"}}`
+	in := `{"Records":[` + rec1 + `,` + big + `,` + rec2 + `]}`
+	got, st, rej, err := readAll(t, mem, in, WithColumns("eventname"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != `{"eventname":"CreateNetworkAclEntry"}`+"\n"+`{"eventname":"ConsoleLogin"}`+"\n" || st.Rejected != 1 {
+		t.Errorf("got %q, %+v", got, st)
+	}
+	if rej.Len() != 1 || !errors.Is(rej.Errs[0], ErrTooLarge) || rej.Errs[0].Path != "Records[1]" ||
+		rej.Errs[0].Offset != int64(strings.Index(in, `{"eventVersion":"1.08","eventName":"Big"`)) {
+		t.Errorf("rejects %v", rej.Errs)
+	}
+}
+
+// TestCloudTrailReader_SmallReads feeds the input a byte at a time, so every
+// value crosses a refill boundary.
+func TestCloudTrailReader_SmallReads(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := `{"Records":[` + rec1 + `,` + rec2 + `]}`
+	want, _, _, _ := readAll(t, mem, in)
+	r, err := NewCloudTrailReader(iotest.OneByteReader(strings.NewReader(in)), "test.json", WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var out bytes.Buffer
+	for r.Next() {
+		array.RecordToJSON(r.Batch(), &out)
+	}
+	if r.Err() != nil || out.String() != want {
+		t.Errorf("got %q, %v; want %q", out.String(), r.Err(), want)
+	}
+}
+
+type errAfterReader struct {
+	data []byte
+	err  error
+}
+
+func (e *errAfterReader) Read(p []byte) (int, error) {
+	if len(e.data) == 0 {
+		return 0, e.err
+	}
+	n := copy(p, e.data)
+	e.data = e.data[n:]
+	return n, nil
+}
+
+// TestCloudTrailReader_ReadError: a corrupt or truncated compressed stream
+// surfaces as a read error; the records before it are kept and the error is
+// positioned at the offset reached.
+func TestCloudTrailReader_ReadError(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	head := `{"Records":[` + rec1 + `,` + rec2[:50]
+	for _, tc := range []struct {
+		err   error
+		class error
+	}{
+		{io.ErrUnexpectedEOF, ErrTruncated},
+		{errors.New("gzip: invalid checksum"), ErrFormat},
+	} {
+		r, err := NewCloudTrailReader(&errAfterReader{data: []byte(head), err: tc.err}, "x.json.gz", WithAllocator(mem), WithColumns("eventname"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for r.Next() {
+			n += int(r.Batch().NumRows())
+		}
+		var pe *ParseError
+		if n != 1 || !errors.As(r.Err(), &pe) || !errors.Is(r.Err(), tc.err) || !errors.Is(r.Err(), tc.class) || pe.Offset != int64(len(head)) {
+			t.Errorf("got %d rows, err %v; want 1 row and a %v at offset %d", n, r.Err(), tc.class, len(head))
+		}
+		r.Release()
+	}
+}
+
+func TestCloudTrailReader_SchemaDrift(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := `{"Records":[{"newTopLevel":{"deep":[1,{"x":"y"}]},"eventVersion":"1.99","userIdentity":{"type":"IAMUser","brandNew":"v","sessionContext":{"newer":true,"attributes":{"mfaAuthenticated":"true","extra":1}}},"eventName":"X","EVENTSOURCE":"s3.amazonaws.com","eventID":"z"}]}`
+	got, st, rej, err := readAll(t, mem, in, WithColumns("eventname", "eventsource", "useridentity.type", "useridentity.sessioncontext.attributes.mfaauthenticated"))
+	want := `{"eventname":"X","eventsource":"s3.amazonaws.com","useridentity":{"sessioncontext":{"attributes":{"mfaauthenticated":"true"}},"type":"IAMUser"}}` + "\n"
+	if got != want || err != nil || rej.Len() != 0 || st.Records != 1 {
+		t.Errorf("got %q, %v, %v; want %q", got, err, rej.Err(), want)
+	}
+}
+
+func TestCloudTrailReader_AllNull(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := `{"Records":[{"eventVersion":null,"userIdentity":null,"eventTime":null,"eventName":null,"resources":null,"requestParameters":null,"tlsDetails":null,"eventID":"x"}]}`
+	got, st, rej, err := readAll(t, mem, in, WithColumns("eventversion", "useridentity", "eventtime", "resources", "requestparameters", "tlsdetails"))
+	want := `{"eventtime":null,"eventversion":null,"requestparameters":null,"resources":null,"tlsdetails":null,"useridentity":null}` + "\n"
+	if got != want || err != nil || rej.Len() != 0 || st.Records != 1 {
+		t.Errorf("got %q, %v, %v; want %q", got, err, rej.Err(), want)
+	}
+}
+
+func TestCloudTrailReader_Projection(t *testing.T) {
+	for _, tc := range []struct {
+		cols    []string
+		wantErr string
+	}{
+		{[]string{"nosuch"}, `unknown column "nosuch"`},
+		{[]string{"useridentity.nosuch"}, `unknown field "nosuch" in column "useridentity"`},
+		{[]string{"eventname.x"}, `column "eventname" has no field "x"`},
+	} {
+		_, err := NewCloudTrailReader(strings.NewReader(""), "x", WithColumns(tc.cols...))
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%v: got %v; want %q", tc.cols, err, tc.wantErr)
+		}
+	}
+	r, err := NewCloudTrailReader(strings.NewReader(""), "x", WithColumns("EventName", "useridentity.sessioncontext.sessionissuer.arn", "resources.type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	want := "schema:\n  fields: 3\n    - useridentity: type=struct<sessioncontext: struct<sessionissuer: struct<arn: utf8 nullable> nullable> nullable>, nullable\n    - eventname: type=dictionary<values=utf8, indices=int32, ordered=false>, nullable\n    - resources: type=list<item: struct<type: utf8 nullable>, nullable>, nullable"
+	if got := r.Schema().String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestCloudTrailReader_Batches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	n := BatchRows*2 + 17
+	var sb strings.Builder
+	sb.WriteString(`{"Records":[`)
+	for i := range n {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(rec1)
+	}
+	sb.WriteString(`]}`)
+	r, err := NewCloudTrailReader(strings.NewReader(sb.String()), "x", WithAllocator(mem), WithColumns("eventname", "$path"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var sizes []int64
+	for r.Next() {
+		sizes = append(sizes, r.Batch().NumRows())
+	}
+	if len(sizes) != 3 || sizes[0] != BatchRows || sizes[2] != 17 || r.Err() != nil || r.Stats().Records != int64(n) {
+		t.Errorf("batches %v, err %v, stats %+v", sizes, r.Err(), r.Stats())
+	}
+}
+
+func TestCloudTrailReader_NoAllocs(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"Records":[`)
+	for i := range BatchRows {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		if i%2 == 0 {
+			sb.WriteString(rec1)
+		} else {
+			sb.WriteString(rec2)
+		}
+	}
+	sb.WriteString(`]}`)
+	input := []byte(sb.String())
+	src := bytes.NewReader(input)
+	mem := memory.NewGoAllocator()
+	r, err := NewCloudTrailReader(src, "x", WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	// Warm up: buffers and builders reach their steady-state capacity.
+	for range 2 {
+		src.Reset(input)
+		r.state, r.seenValue = stStart, false
+		for r.Next() {
+		}
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		src.Reset(input)
+		r.state, r.seenValue = stStart, false
+		for r.Next() {
+		}
+	})
+	// A batch costs a fixed number of allocations (arrays, schema, dictionary
+	// copies); per record there must be none.
+	if perRecord := allocs / BatchRows; perRecord > 0.1 {
+		t.Errorf("%.0f allocations per %d-record batch (%.2f per record); want a per-batch constant", allocs, BatchRows, perRecord)
+	}
+}

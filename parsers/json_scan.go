@@ -1,0 +1,396 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file holds the byte-level JSON scanning shared by the CloudTrail
+// reader: whitespace, strings, literals, numbers and the structural skip of
+// values a projection does not need. The functions work on a window of input
+// b and an index i; they return errNeedMore when the value runs past the end
+// of b, so the caller can read more input and rescan the record.
+
+// errNeedMore reports a value that continues past the buffered input. It
+// never escapes the package: at the end of the stream it becomes ErrTruncated.
+var errNeedMore = errors.New("BUG: need more input")
+
+// MaxDepth is the deepest JSON nesting a reader accepts. CloudTrail records
+// nest a dozen levels at most; the limit keeps hostile input from costing
+// unbounded work.
+const MaxDepth = 128
+
+var isWS = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+
+// skipWS returns the index of the first non-whitespace byte at or after i.
+func skipWS(b []byte, i int) int {
+	// Fast path: compact JSON has no whitespace between tokens.
+	if i < len(b) && !isWS[b[i]] {
+		return i
+	}
+	for i < len(b) && isWS[b[i]] {
+		i++
+	}
+	return i
+}
+
+// scanString scans the string starting at b[i] == '"'. It returns the index
+// after the closing quote and whether the string holds escapes.
+func scanString(b []byte, i int) (end int, hasEsc bool, err error) {
+	j := i + 1
+	for {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, false, errNeedMore
+		}
+		k := j + q
+		if b[k-1] != '\\' {
+			// Fast path: the quote is not escaped. Look for escapes only now,
+			// with one more vectorised pass.
+			if !hasEsc {
+				hasEsc = bytes.IndexByte(b[i+1:k], '\\') >= 0
+			}
+			return k + 1, hasEsc, nil
+		}
+		// Slow path: count the backslashes before the quote; an odd count
+		// escapes it.
+		hasEsc = true
+		n := 0
+		for p := k - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return k + 1, true, nil
+		}
+		j = k + 1
+	}
+}
+
+// skipString is scanString for strings whose content is not needed.
+func skipString(b []byte, i int) (int, error) {
+	j := i + 1
+	for {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, errNeedMore
+		}
+		k := j + q
+		if b[k-1] != '\\' {
+			return k + 1, nil
+		}
+		n := 0
+		for p := k - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return k + 1, nil
+		}
+		j = k + 1
+	}
+}
+
+// scanError is a JSON error at an index of the buffer, with the path from the
+// failing value up to the record (innermost first; built only on error).
+type scanError struct {
+	at   int
+	err  error
+	path []string
+}
+
+func (e *scanError) Error() string { return e.err.Error() }
+
+func errAt(at int, err error) *scanError { return &scanError{at: at, err: err} }
+
+// describe names the JSON token starting at b[i] for "found ..." messages.
+func describe(b []byte, i int) string {
+	if i >= len(b) {
+		return "end of input"
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, _, err := scanString(b, i)
+		if err != nil {
+			end = min(len(b), i+80)
+		}
+		return "string " + quoteFound(b[i+1:max(i+1, end-1)])
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == 't' || c == 'f':
+		return "boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || (c >= '0' && c <= '9'):
+		end := i
+		for end < len(b) && isNumByte[b[end]] {
+			end++
+		}
+		return "number " + string(b[i:min(end, i+40)])
+	default:
+		return quoteFound(b[i:min(len(b), i+1)])
+	}
+}
+
+var isNumByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true,
+	'6': true, '7': true, '8': true, '9': true, '-': true, '+': true, '.': true, 'e': true, 'E': true}
+
+// scanNumber returns the end of the number at b[i].
+func scanNumber(b []byte, i int) (int, error) {
+	j := i
+	for j < len(b) && isNumByte[b[j]] {
+		j++
+	}
+	if j == len(b) {
+		return 0, errNeedMore
+	}
+	if j == i {
+		return 0, errAt(i, errExpected(ErrSyntax, "JSON value", describe(b, i)))
+	}
+	return j, nil
+}
+
+// scanLiteral checks the literal lit (true, false, null) at b[i].
+func scanLiteral(b []byte, i int, lit string) (int, error) {
+	if len(b)-i < len(lit) {
+		if string(b[i:]) == lit[:len(b)-i] {
+			return 0, errNeedMore
+		}
+	} else if string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), nil
+	}
+	return 0, errAt(i, errExpected(ErrSyntax, "JSON value", describe(b, i)))
+}
+
+// skipValue returns the index after the JSON value starting at b[i]. depth is
+// the nesting of the value's container; containers are skipped structurally
+// (brackets matched, strings jumped over) without validating their content.
+func skipValue(b []byte, i, depth int) (int, error) {
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	switch c := b[i]; c {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		return skipContainer(b, i, depth)
+	case 't':
+		return scanLiteral(b, i, "true")
+	case 'f':
+		return scanLiteral(b, i, "false")
+	case 'n':
+		return scanLiteral(b, i, "null")
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			return scanNumber(b, i)
+		}
+		return 0, errAt(i, errExpected(ErrSyntax, "JSON value", describe(b, i)))
+	}
+}
+
+// skipContainer skips the object or array at b[i], matching brackets with a
+// stack bounded by MaxDepth. Strings are jumped over with a vectorised search
+// for the closing quote, so the per-byte loop only sees the short structural
+// runs between strings.
+func skipContainer(b []byte, i, depth int) (int, error) {
+	var stack [MaxDepth]byte
+	n := 0
+	for i < len(b) {
+		switch c := b[i]; c {
+		case '"':
+			end, err := skipString(b, i)
+			if err != nil {
+				return 0, err
+			}
+			i = end
+			continue
+		case '{', '[':
+			if depth+n >= MaxDepth {
+				return 0, errAt(i, errExpected(ErrTooDeep, "at most "+itoa(MaxDepth)+" levels of nesting", "deeper nesting"))
+			}
+			stack[n] = c
+			n++
+		case '}', ']':
+			n--
+			if want := c - 2; stack[n] != want { // '{'+2 == '}', '['+2 == ']'
+				return 0, errAt(i, errExpected(ErrSyntax, "'"+string(stack[n]+2)+"'", quoteFound(b[i:i+1])))
+			}
+			if n == 0 {
+				return i + 1, nil
+			}
+		}
+		i++
+	}
+	return 0, errNeedMore
+}
+
+func itoa(n int) string {
+	var buf [20]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(buf[i:])
+}
+
+// appendUnescaped appends the decoded content of the JSON string body s (no
+// quotes) to dst. It returns the index in s of a bad escape, or -1.
+func appendUnescaped(dst, s []byte) ([]byte, int) {
+	for i := 0; i < len(s); {
+		j := bytes.IndexByte(s[i:], '\\')
+		if j < 0 {
+			return append(dst, s[i:]...), -1
+		}
+		dst = append(dst, s[i:i+j]...)
+		i += j
+		if i+1 >= len(s) {
+			return dst, i
+		}
+		switch s[i+1] {
+		case '"', '\\', '/':
+			dst = append(dst, s[i+1])
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := hex4(s, i+2)
+			if !ok {
+				return dst, i
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(0), false
+				if i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+					r2, ok = hex4(s, i+2)
+				}
+				if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+					r = dec
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+			continue
+		default:
+			return dst, i
+		}
+		i += 2
+	}
+	return dst, -1
+}
+
+func hex4(s []byte, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// isTime reports whether s is an RFC 3339 timestamp as CloudTrail writes
+// them: YYYY-MM-DDTHH:MM:SS, optional fraction, then Z or ±HH:MM.
+func isTime(s []byte) bool {
+	if len(s) < 20 {
+		return false
+	}
+	for i, c := range s[:19] {
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return false
+			}
+		case 10:
+			if c != 'T' && c != 't' && c != ' ' {
+				return false
+			}
+		case 13, 16:
+			if c != ':' {
+				return false
+			}
+		default:
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	rest := s[19:]
+	if rest[0] == '.' {
+		j := 1
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j == 1 {
+			return false
+		}
+		rest = rest[j:]
+	}
+	switch {
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		return isDigits(rest[1:3]) && isDigits(rest[4:6])
+	}
+	return false
+}
+
+func isDigits(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII maps ASCII letters to lower case, other bytes to themselves.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// equalFold reports whether key equals lower (already lower case) ignoring
+// ASCII case, as Athena's JSON SerDe matches keys.
+func equalFold(key []byte, lower string) bool {
+	if len(key) != len(lower) {
+		return false
+	}
+	for i := range len(key) {
+		if lowerASCII[key[i]] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
