@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -94,11 +96,50 @@ func (c *S3Config) withDefaults() S3Config {
 	return d
 }
 
+// stallTimeout is how long a request may wait for response headers, or a
+// body for its next byte, before the attempt fails and is retried.
+const stallTimeout = 60 * time.Second
+
 // S3 plans and reads log archives in S3 or an S3-compatible server. It is
 // safe for concurrent use.
 type S3 struct {
 	client *s3.Client
 	cfg    S3Config
+
+	mu      sync.Mutex
+	buckets map[string]*s3.Client // per-bucket clients in the bucket's region
+}
+
+// clientFor returns the client for bucket. Without an explicit region or
+// endpoint, the bucket's region is looked up once (HEAD bucket), so a
+// bucket outside the default region works without --region.
+func (s *S3) clientFor(ctx context.Context, bucket string) *s3.Client {
+	if s.cfg.Region != "" || s.cfg.EndpointURL != "" {
+		return s.client
+	}
+	s.mu.Lock()
+	c, ok := s.buckets[bucket]
+	s.mu.Unlock()
+	if ok {
+		return c
+	}
+	c = s.client
+	region, err := manager.GetBucketRegion(ctx, s.client, bucket)
+	if err == nil && region != "" && region != s.client.Options().Region {
+		c = s3.New(s.client.Options(), func(o *s3.Options) { o.Region = region })
+	}
+	if err != nil && ctx.Err() != nil {
+		return c // don't cache a cancelled lookup
+	}
+	// On other errors keep the default client: the real request will
+	// report the real problem (no such bucket, access denied).
+	s.mu.Lock()
+	if s.buckets == nil {
+		s.buckets = map[string]*s3.Client{}
+	}
+	s.buckets[bucket] = c
+	s.mu.Unlock()
+	return c
 }
 
 // NewS3 loads AWS configuration (see [S3Config]) and returns an S3 source.
@@ -109,7 +150,8 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		// Keep a connection per concurrent request alive between requests.
 		t.MaxIdleConns = 4 * cfg.Concurrency
 		t.MaxIdleConnsPerHost = 4 * cfg.Concurrency
-	})
+		t.ResponseHeaderTimeout = stallTimeout
+	}).WithReadTimeout(stallTimeout) // a stalled body errors and is resumed
 	opts := []func(*config.LoadOptions) error{
 		config.WithHTTPClient(httpClient),
 		// S3-compatible servers reject the default request checksums
@@ -180,7 +222,8 @@ func (s *S3) Object(uri string) (Object, error) {
 // retried; an interrupted body resumes with a ranged GET pinned to the
 // object's ETag, so a failed attempt never shows up as a short file. An
 // object that still fails yields an error naming its URI, from Open or
-// from Read. The caller must Close the reader.
+// from Read. The reader uses ctx for its reconnects and ranged parts, so
+// it must not outlive ctx. The caller must Close the reader.
 func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := s.openRaw(ctx, o)
 	if err != nil {
@@ -246,7 +289,7 @@ func (r *s3Reader) connect() error {
 	if r.etag != "" {
 		in.IfMatch = aws.String(`"` + r.etag + `"`)
 	}
-	out, err := r.s.client.GetObject(r.ctx, in)
+	out, err := r.s.clientFor(r.ctx, r.bucket).GetObject(r.ctx, in)
 	if err != nil {
 		var apiErr smithy.APIError
 		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "PreconditionFailed" {
@@ -424,7 +467,7 @@ func (s *S3) OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) 
 	}
 	size, etag := o.Size, o.ETag
 	if size < 0 || etag == "" {
-		out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
+		out, err := s.clientFor(ctx, bucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s: head: %w", o.URI, err)
 		}

@@ -31,7 +31,7 @@ func (s *S3) openParts(ctx context.Context, o Object, bucket, key string) io.Rea
 	if o.ETag != "" {
 		in.IfMatch = aws.String(`"` + o.ETag + `"`)
 	}
-	d := manager.NewDownloader(s.client, func(d *manager.Downloader) {
+	d := manager.NewDownloader(s.clientFor(ctx, bucket), func(d *manager.Downloader) {
 		d.PartSize = s.cfg.PartSize
 		d.Concurrency = conc
 		d.PartBodyMaxRetries = s.cfg.Retries
@@ -137,7 +137,7 @@ func (w *partWindow) WriteAt(p []byte, off int64) (int, error) {
 			return n, errWindowClosed
 		}
 		if off+int64(len(p)) > w.size {
-			return n, fmt.Errorf("BUG: write at %d+%d beyond object size %d", off, len(p), w.size)
+			return n, fmt.Errorf("object is larger than listed: write at %d+%d beyond %d bytes", off, len(p), w.size)
 		}
 		part := off / w.partSize
 		partStart := part * w.partSize

@@ -235,7 +235,7 @@ func (pl *planner) list(ctx context.Context, prefix, delim string, page func([]s
 	if delim != "" {
 		in.Delimiter = aws.String(delim)
 	}
-	p := s3.NewListObjectsV2Paginator(pl.s.client, in)
+	p := s3.NewListObjectsV2Paginator(pl.s.clientFor(ctx, pl.bucket), in)
 	fails := 0
 	for pages := 0; p.HasMorePages(); pages++ {
 		select {

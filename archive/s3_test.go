@@ -535,3 +535,29 @@ func (px *faultProxy) truncate(w http.ResponseWriter, r *http.Request) {
 	w.(http.Flusher).Flush()
 	panic(http.ErrAbortHandler)
 }
+
+// TestS3_EnvEndpoint configures the endpoint the way users can, through
+// AWS_ENDPOINT_URL_S3, with no explicit region: the bucket-region lookup
+// runs and planning and fetching work.
+func TestS3_EnvEndpoint(t *testing.T) {
+	fx := newS3Fixture(t)
+	newTestS3(t, fx.endpoint, nil) // isolates the environment
+	t.Setenv("AWS_ENDPOINT_URL_S3", fx.endpoint)
+	os.Unsetenv("AWS_REGION")
+	s, err := NewS3(context.Background(), S3Config{UsePathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Plan(context.Background(), "s3://logs/misc/", Facts{})
+	if err != nil || len(p.Objects) != 1 {
+		t.Fatalf("planned %d objects, %v; want 1", len(p.Objects), err)
+	}
+	got, err := fetchAll(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkContents(t, fx, got, p)
+	if len(s.buckets) != 1 {
+		t.Errorf("bucket clients %d; want 1 (region looked up once)", len(s.buckets))
+	}
+}
