@@ -25,6 +25,9 @@ const (
 	// ("CloudTrail-Aggregated"); its record shape is not supported, so
 	// planning prunes it.
 	KindCloudTrailAggregated
+	// KindOther is another AWS service's logs in an AWSLogs/ACCOUNT/ tree
+	// (elasticloadbalancing, Config, ...); hunt reads none, planning prunes them.
+	KindOther
 )
 
 var kindNames = [...]string{
@@ -35,11 +38,12 @@ var kindNames = [...]string{
 	KindCloudTrailNetworkActivity: "cloudtrail-networkactivity",
 	KindVPCFlow:                   "vpcflow",
 	KindCloudTrailAggregated:      "cloudtrail-aggregated",
+	KindOther:                     "other",
 }
 
 // String returns the kind's lower-case name: "cloudtrail", "cloudtrail-digest",
 // "cloudtrail-insight", "cloudtrail-networkactivity", "vpcflow",
-// "cloudtrail-aggregated" or "unknown".
+// "cloudtrail-aggregated", "other" or "unknown".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -135,7 +139,8 @@ func (p datePrec) end(t time.Time) time.Time {
 //	AWSLogs/aws-account-id=ACCOUNT/aws-service=vpcflowlogs/aws-region=REGION/year=YYYY/month=MM/day=DD/[hour=HH/]FILE
 //
 // where STREAM is CloudTrail, CloudTrail-Digest, CloudTrail-Insight,
-// CloudTrail-NetworkActivity, CloudTrail-Aggregated or vpcflowlogs. A prefix
+// CloudTrail-NetworkActivity, CloudTrail-Aggregated or vpcflowlogs; any
+// other stream folder (elasticloadbalancing, Config, ...) is KindOther. A prefix
 // (a key cut short, e.g. ".../CloudTrail/us-east-1/") yields what it shows.
 // Without an AWSLogs layout it falls back to the file name
 // (ACCOUNT_STREAM_REGION_..._YYYYMMDDTHHmmZ...), read leniently. It never
@@ -201,10 +206,12 @@ func parseLayout(rest string) (Key, datePrec, bool) {
 	if len(segs) == 0 {
 		return k, precNone, true
 	}
+	if len(segs) == 1 && hasFile {
+		return k, precNone, true // a file directly under the account
+	}
 	kind, ok := streamKinds[segs[0]]
-	if !ok || (len(segs) == 1 && hasFile) {
-		// An unknown stream (or a file directly under the account) still
-		// says which account it is from.
+	if !ok {
+		k.Kind = KindOther
 		return k, precNone, true
 	}
 	k.Kind = kind
@@ -262,7 +269,7 @@ func parseHive(segs []string, hasFile bool) (Key, datePrec, bool) {
 	}
 	k.Account = acct
 	if len(segs) > 1 && segs[1] != "aws-service=vpcflowlogs" {
-		return Key{Account: acct}, precNone, true
+		return Key{Kind: KindOther, Account: acct}, precNone, true
 	}
 	if len(segs) > 2 {
 		if r, ok := strings.CutPrefix(segs[2], "aws-region="); ok && isRegion(r) {

@@ -62,7 +62,9 @@ func TestParseKey(t *testing.T) {
 			Key{Kind: KindCloudTrail, Account: "111122223333", Region: "us-east-1", Date: day(2024, 3, 5), HasDate: true}},
 		{"prefix account", "AWSLogs/111122223333/", Key{Account: "111122223333"}},
 		{"prefix org", "AWSLogs/o-abcdefghij/", Key{OrgID: "o-abcdefghij"}},
-		{"unknown stream", "AWSLogs/111122223333/elasticloadbalancing/us-east-1/2024/03/05/f.log.gz", Key{Account: "111122223333"}},
+		{"other stream", "AWSLogs/111122223333/elasticloadbalancing/us-east-1/2024/03/05/f.log.gz", Key{Kind: KindOther, Account: "111122223333"}},
+		{"other hive service", "AWSLogs/aws-account-id=111122223333/aws-service=elb/x.gz", Key{Kind: KindOther, Account: "111122223333"}},
+		{"file under account", "AWSLogs/111122223333/notes.json", Key{Account: "111122223333"}},
 		{"invalid date", "AWSLogs/111122223333/CloudTrail/us-east-1/2023/02/29/f.json.gz",
 			Key{Kind: KindCloudTrail, Account: "111122223333", Region: "us-east-1"}},
 		{"bad month", "AWSLogs/111122223333/CloudTrail/us-east-1/2023/13/01/f.json.gz",
@@ -98,7 +100,7 @@ func TestKindString(t *testing.T) {
 	want := map[Kind]string{
 		KindUnknown: "unknown", KindCloudTrail: "cloudtrail", KindCloudTrailDigest: "cloudtrail-digest",
 		KindCloudTrailInsight: "cloudtrail-insight", KindCloudTrailNetworkActivity: "cloudtrail-networkactivity",
-		KindVPCFlow: "vpcflow", KindCloudTrailAggregated: "cloudtrail-aggregated", Kind(200): "unknown",
+		KindVPCFlow: "vpcflow", KindCloudTrailAggregated: "cloudtrail-aggregated", KindOther: "other", Kind(200): "unknown",
 	}
 	for k, w := range want {
 		if got := k.String(); got != w {

@@ -98,6 +98,8 @@ func (f *Facts) prune(k Key, prec datePrec) string {
 		return "digest"
 	case KindCloudTrailAggregated:
 		return "cloudtrail-aggregated: record shape not supported"
+	case KindOther:
+		return "not CloudTrail or VPC flow logs"
 	}
 	if f.Table != "" && k.Kind != KindUnknown && k.Kind.Table() != f.Table {
 		return fmt.Sprintf("%s not in table %s", k.Kind, f.Table)

@@ -19,6 +19,7 @@ func TestFactsPrune(t *testing.T) {
 	f(Facts{}, "AWSLogs/111122223333/CloudTrail-Digest/", "digest")
 	f(Facts{}, "AWSLogs/111122223333/CloudTrail-Aggregated/us-east-1/2024/03/05/x", "cloudtrail-aggregated: record shape not supported")
 	f(Facts{Table: "vpc_flow"}, ct, "cloudtrail not in table vpc_flow")
+	f(Facts{}, "AWSLogs/111122223333/elasticloadbalancing/", "not CloudTrail or VPC flow logs")
 	f(Facts{Table: "cloudtrail"}, "AWSLogs/111122223333/CloudTrail-Insight/", "")
 	f(Facts{Table: "cloudtrail"}, "AWSLogs/111122223333/CloudTrail-NetworkActivity/", "")
 	f(Facts{Table: "cloudtrail"}, "misc/unknown.json", "")

@@ -370,6 +370,10 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 			// reconnect from r.off rather than pass on a short file.
 			r.fail(fmt.Errorf("%s: %w at offset %d of %d", r.uri, ErrTruncated, r.off, r.wantEnd()))
 		default:
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				// The connection closed before Content-Length bytes.
+				err = fmt.Errorf("%w: %w", ErrTruncated, err)
+			}
 			r.fail(fmt.Errorf("%s: read body at offset %d: %w", r.uri, r.off, err))
 		}
 		if n > 0 {

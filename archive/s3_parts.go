@@ -56,9 +56,13 @@ type partsReader struct {
 	o           Object
 	bucket, key string
 	fallback    *s3Reader // set once the window has failed
+	isClosed    bool
 }
 
 func (r *partsReader) Read(p []byte) (int, error) {
+	if r.isClosed {
+		return 0, fmt.Errorf("%s: read after close", r.o.URI)
+	}
 	if r.fallback != nil {
 		return r.fallback.Read(p)
 	}
@@ -80,6 +84,10 @@ func (r *partsReader) Read(p []byte) (int, error) {
 }
 
 func (r *partsReader) Close() error {
+	if r.isClosed {
+		return nil
+	}
+	r.isClosed = true
 	r.w.close()
 	r.cancel()
 	<-r.done

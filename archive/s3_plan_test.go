@@ -69,6 +69,11 @@ func TestS3Plan(t *testing.T) {
 					t.Errorf("listed digest prefix %s", l)
 				}
 			}
+			if len(tc.facts.Accounts) == 0 && len(tc.facts.Regions) == 0 {
+				if n := prunedWith(p.Pruned, "not CloudTrail or VPC flow logs"); n != 1 {
+					t.Errorf("%d prefixes pruned as other logs; want 1 (elasticloadbalancing)", n)
+				}
+			}
 			if tc.facts.Table != "vpc_flow" && len(tc.facts.Accounts) == 0 {
 				if n := prunedWith(p.Pruned, "digest"); n != 2 {
 					t.Errorf("%d prefixes pruned as digest; want 2: %+v", n, p.Pruned)
