@@ -39,29 +39,30 @@ type principal struct {
 
 // account is one AWS account's IAM world and resources.
 type account struct {
-	id        string
-	alias     string
-	cls       [nClasses][]*principal
-	cum       [nClasses][]int
-	people    []*principal // console sessions of IAM users who sign in (MFA on)
-	logins    []*principal // their sign-in identities, parallel to people
-	instRoles []*principal // EC2 instance-profile sessions (SSM agent callers)
-	users     []string     // IAM user names
-	roles     []string     // IAM role names
-	buckets   []string
-	secrets   []string // secret names with their 6-char suffix
-	keys      []string // KMS key IDs
-	insts     []string // instance IDs
-	sgs       []string
-	vpcs      []string
-	subnets   []string
-	amis      []string
-	nacls     []string
-	fns       []string // Lambda function names
-	groups    []string // log groups
-	params    []string // SSM parameter names
-	tables    []string // DynamoDB tables
-	mfaARN    map[string]string
+	id          string
+	alias       string
+	cls         [nClasses][]*principal
+	cum         [nClasses][]int
+	people      []*principal // console sessions of IAM users who sign in (MFA on)
+	logins      []*principal // their sign-in identities, parallel to people
+	instRoles   []*principal // EC2 instance-profile sessions (SSM agent callers)
+	users       []string     // IAM user names
+	roles       []string     // IAM role names
+	lambdaRoles []string     // execution role of appNames[i]'s handler
+	buckets     []string
+	secrets     []string // secret names with their 6-char suffix
+	keys        []string // KMS key IDs
+	insts       []string // instance IDs
+	sgs         []string
+	vpcs        []string
+	subnets     []string
+	amis        []string
+	nacls       []string
+	fns         []string // Lambda function names
+	groups      []string // log groups
+	params      []string // SSM parameter names
+	tables      []string // DynamoDB tables
+	mfaARN      map[string]string
 }
 
 var (
@@ -86,9 +87,9 @@ var (
 		"Boto3/1.35.76 md/Botocore#1.35.76 ua/2.0 os/linux#5.10.228-219.884.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.8 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 cfg/retry-mode#legacy Botocore/1.35.76",
 		"aws-sdk-java/2.29.29 Linux/5.10.228-219.884.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.13+11-LTS Java/17.0.13 vendor/Amazon.com_Inc. md/internal exec-env/AWS_ECS_FARGATE io/sync http/Apache cfg/retry-mode/standard",
 		"aws-sdk-nodejs/2.1692.0 linux/v20.18.1 exec-env/AWS_Lambda_nodejs20.x promise",
-		"aws-sdk-go/1.55.5 (go1.22.9; linux; amd64) amazon-ssm-agent/3.3.1142.0",
 	}
-	ciUA = []string{
+	ssmAgentUA = "aws-sdk-go/1.55.5 (go1.22.9; linux; amd64) amazon-ssm-agent/3.3.1142.0"
+	ciUA       = []string{
 		"APN/1.0 HashiCorp/1.0 Terraform/1.10.2 (+https://www.terraform.io) terraform-provider-aws/5.81.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.6 ua/2.1 os/linux lang/go#1.23.3 md/GOOS#linux md/GOARCH#amd64 api/SVC#1.198.0",
 		"aws-cli/2.22.4 md/awscrt#0.22.0 ua/2.0 os/linux#6.5.0-1025-azure md/arch#x86_64 lang/python#3.12.7 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.22 md/prompt#off md/command#",
 		"datadog-aws-integration/1.0 Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/linux#5.15.0 md/arch#x86_64 lang/python#3.11.9",
@@ -181,6 +182,7 @@ func newAccount(r *rand.Rand, id string, home string, pubIP func() string) *acco
 		}
 		lrole := app + "-handler-role-" + string(appendRandChars(nil, r, lowerChars, 8))
 		a.roles = append(a.roles, lrole)
+		a.lambdaRoles = append(a.lambdaRoles, lrole)
 		p := assumedRole(r, id, "service-role/", lrole, app+"-handler", "false", "")
 		p.ips, p.uas, p.weight, p.age = []string{pubIP(), pubIP(), pubIP()}, appUA, 8, r.Int64N(3600)
 		p.secrets = []int{2 * i}
@@ -272,6 +274,7 @@ type ctEvent struct {
 	typ          string                       // eventType; "" is AwsApiCall
 	noFail       bool                         // never fails in the background
 	caller       func(c *ctWriter) *principal // picks the caller instead of who
+	ua           string                       // userAgent of every call, when not ""
 	params       func(c *ctWriter)            // appends the requestParameters value; nil writes null
 	resp         func(c *ctWriter)            // appends the responseElements value; nil writes null
 	extra        func(c *ctWriter)            // appends `,"additionalEventData":…`; may be nil
@@ -429,6 +432,8 @@ func (c *ctWriter) emit(ev *ctEvent, p *principal, t int64, fail int) {
 	b = append(b, `","userAgent":"`...)
 	if p.svc != "" {
 		b = append(b, p.svc...)
+	} else if ev.ua != "" {
+		b = append(b, ev.ua...)
 	} else {
 		ua := p.uas[r.IntN(len(p.uas))]
 		if strings.HasSuffix(ua, "#") { // CLI: the command
@@ -590,7 +595,7 @@ func (c *ctWriter) appendError(b []byte, ev *ctEvent, fail int) []byte {
 		case "ssm":
 			code, msg = "ParameterNotFound", ""
 		case "s3":
-			code, msg = "NoSuchBucketPolicy", "The bucket policy does not exist"
+			code, msg = "NoSuchKey", "The specified key does not exist."
 		}
 		b = append(b, `,"errorCode":"`...)
 		b = append(b, code...)
@@ -897,18 +902,27 @@ func sessionToken(c *ctWriter) {
 var ctEvents = []ctEvent{
 	{source: "sts.amazonaws.com", name: "AssumeRole", weight: 60, who: [nClasses]int{15, 10, 15, 60},
 		params: func(c *ctWriter) {
-			role := c.pick(c.a.roles)
-			c.s1 = "arn:aws:iam::" + c.a.id + ":role/" + role
+			// Services assume the roles they run: EC2 instance profiles
+			// for instances, Lambda execution roles for functions.
+			switch c.p.svc {
+			case "ec2.amazonaws.com":
+				i := c.r.IntN(len(appNames))
+				c.s2, c.s3 = appNames[i]+"-ec2-role", c.a.insts[(2*i+c.r.IntN(2))%len(c.a.insts)]
+			case "lambda.amazonaws.com":
+				i := c.r.IntN(len(c.a.lambdaRoles))
+				c.s2, c.s3 = c.a.lambdaRoles[i], appNames[i]+"-handler"
+			default:
+				c.s2 = c.pick(c.a.roles)
+				c.s3 = c.p.name + "-" + string(appendRandChars(nil, c.r, digitsChars, 10))
+				if c.p.svc != "" {
+					c.s3 = string(appendRandChars(nil, c.r, hexChars, 32))
+				}
+			}
+			c.s1 = "arn:aws:iam::" + c.a.id + ":role/" + c.s2
 			c.lit(`{"roleArn":"`)
 			c.str(c.s1)
 			c.lit(`","roleSessionName":"`)
-			if c.p.typ == "AWSService" {
-				c.str(c.pick(c.a.insts))
-			} else {
-				c.str(c.p.name)
-				c.lit(`-`)
-				c.rnd(digitsChars, 10)
-			}
+			c.str(c.s3)
 			c.lit(`","durationSeconds":3600}`)
 			c.resource("AWS::IAM::Role", c.s1, true)
 		},
@@ -916,9 +930,15 @@ var ctEvents = []ctEvent{
 			sessionToken(c)
 			c.lit(`,"assumedRoleUser":{"assumedRoleId":"AROA`)
 			c.rnd(upnumChars, 17)
-			c.lit(`:session","arn":"`)
-			c.str(c.s1)
-			c.lit(`/session"}}`)
+			c.lit(`:`)
+			c.str(c.s3)
+			c.lit(`","arn":"arn:aws:sts::`)
+			c.str(c.a.id)
+			c.lit(`:assumed-role/`)
+			c.str(c.s2)
+			c.lit(`/`)
+			c.str(c.s3)
+			c.lit(`"}}`)
 		}},
 	{source: "sts.amazonaws.com", name: "GetCallerIdentity", weight: 20, readOnly: true, who: [nClasses]int{30, 30, 40, 0}},
 	{source: "s3.amazonaws.com", name: "GetObject", weight: 120, readOnly: true, data: true, who: [nClasses]int{75, 10, 10, 5},
@@ -1154,7 +1174,7 @@ var ctEvents = []ctEvent{
 	{source: "secretsmanager.amazonaws.com", name: "DescribeSecret", weight: 4, readOnly: true, who: [nClasses]int{20, 30, 50, 0},
 		params: func(c *ctWriter) { secretParams(c, c.pick(c.a.secrets)) }},
 	{source: "ssm.amazonaws.com", name: "UpdateInstanceInformation", weight: 35, who: [nClasses]int{1, 0, 0, 0},
-		caller: func(c *ctWriter) *principal { return c.a.instRoles[c.r.IntN(len(c.a.instRoles))] },
+		caller: func(c *ctWriter) *principal { return c.a.instRoles[c.r.IntN(len(c.a.instRoles))] }, ua: ssmAgentUA,
 		params: func(c *ctWriter) {
 			c.lit(`{"instanceId":"`)
 			c.str(c.p.name)
