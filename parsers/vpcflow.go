@@ -26,7 +26,7 @@ const (
 	vpcFlowMaxFields = 256
 	// vpcFlowBufSize is the read buffer: several lines per Read call, and
 	// always room for one line of vpcFlowMaxLine.
-	vpcFlowBufSize = 256 << 10
+	vpcFlowBufSize = 128 << 10
 	// vpcFlowMaxDictValues bounds the distinct values a dictionary column
 	// remembers across batches; past it the memo restarts at the next batch.
 	vpcFlowMaxDictValues = 1024

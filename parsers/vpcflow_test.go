@@ -93,91 +93,95 @@ func readFlowText(t testing.TB, r io.Reader, opts ...Option) flowResult {
 	return res
 }
 
+type vpcFlowSuccessCase struct {
+	name  string
+	input string
+	cols  []string // projection
+	want  []string // rows, cells of the projected columns
+}
+
+var vpcFlowSuccessCases = []vpcFlowSuccessCase{{
+	name:  "default format without header",
+	input: flowLineV2 + "\n",
+	cols:  []string{"srcaddr", "dstport", "protocol", "bytes", "action", "log_status"},
+	want:  []string{"198.51.100.7 22 6 40 REJECT OK"},
+}, {
+	name:  "default format with header",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n",
+	cols:  []string{"version", "account_id", "start", "end"},
+	want:  []string{"2 123456789010 1700000000 1700000055"},
+}, {
+	name:  "no final newline and CRLF",
+	input: flowHeaderV2 + "\r\n" + flowLineV2 + "\r\n" + flowLineV2,
+	cols:  []string{"srcport", "log_status"},
+	want:  []string{"44321 OK", "44321 OK"},
+}, {
+	name:  "NODATA is mostly null",
+	input: "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n",
+	cols:  []string{"interface_id", "srcaddr", "srcport", "protocol", "packets", "start", "action", "log_status"},
+	want:  []string{"eni-1235b8ca123456789 NULL NULL NULL NULL 1431280876 NULL NODATA"},
+}, {
+	name:  "custom order, subset",
+	input: "dstport srcaddr action end start\n443 10.0.0.1 ACCEPT 20 10\n- - - - -\n",
+	cols:  []string{"srcaddr", "dstport", "start", "end", "action", "vpc_id"},
+	want:  []string{"10.0.0.1 443 10 20 ACCEPT NULL", "NULL NULL NULL NULL NULL NULL"},
+}, {
+	name:  "underscore header names",
+	input: "version log_status flow_direction traffic_path\n5 OK egress 8\n",
+	cols:  []string{"log_status", "flow_direction", "traffic_path"},
+	want:  []string{"OK egress 8"},
+}, {
+	name:  "columns the header lacks are null",
+	input: "srcaddr\n10.0.0.1\n",
+	cols:  []string{"srcaddr", "version", "reject_reason", "flow_direction"},
+	want:  []string{"NULL 10.0.0.1 NULL NULL"}, // schema order
+}, {
+	name:  "limits",
+	input: "srcport dstport protocol bytes\n0 65535 255 9223372036854775807\n",
+	cols:  []string{"srcport", "dstport", "protocol", "bytes"},
+	want:  []string{"0 65535 255 9223372036854775807"},
+}, {
+	name:  "start equal to end",
+	input: "start end\n10 10\n",
+	cols:  []string{"start", "end"},
+	want:  []string{"10 10"},
+}, {
+	name:  "IPv6",
+	input: "srcaddr dstaddr protocol\n2001:db8::1 fe80::1 58\n",
+	cols:  []string{"srcaddr", "dstaddr", "protocol"},
+	want:  []string{"2001:db8::1 fe80::1 58"},
+}, {
+	name:  "source column",
+	input: flowLineV2 + "\n",
+	cols:  []string{"action", SourceColumn},
+	want:  []string{"REJECT flow.log"},
+}, {
+	name:  "repeated header is skipped",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + flowHeaderV2 + "\n" + flowLineV2 + "\n",
+	cols:  []string{"dstport"},
+	want:  []string{"22", "22"},
+}, {
+	name:  "empty input",
+	input: "",
+	cols:  []string{"dstport"},
+}, {
+	name:  "header only",
+	input: flowHeaderV2,
+	cols:  []string{"dstport"},
+}, {
+	name:  "first line with lowercase data is not a header",
+	input: "interface-id\n",
+	cols:  []string{"interface_id"},
+	want:  nil, // "interface-id" is a header naming one field, no data
+}, {
+	name:  "lowercase data line",
+	input: "interface-id action\neni-1 ACCEPT\nunknown REJECT\n",
+	cols:  []string{"interface_id", "action"},
+	want:  []string{"eni-1 ACCEPT", "unknown REJECT"},
+}}
+
 func TestVPCFlow_Success(t *testing.T) {
-	tests := []struct {
-		name  string
-		input string
-		cols  []string // projection
-		want  []string // rows, cells of the projected columns
-	}{{
-		name:  "default format without header",
-		input: flowLineV2 + "\n",
-		cols:  []string{"srcaddr", "dstport", "protocol", "bytes", "action", "log_status"},
-		want:  []string{"198.51.100.7 22 6 40 REJECT OK"},
-	}, {
-		name:  "default format with header",
-		input: flowHeaderV2 + "\n" + flowLineV2 + "\n",
-		cols:  []string{"version", "account_id", "start", "end"},
-		want:  []string{"2 123456789010 1700000000 1700000055"},
-	}, {
-		name:  "no final newline and CRLF",
-		input: flowHeaderV2 + "\r\n" + flowLineV2 + "\r\n" + flowLineV2,
-		cols:  []string{"srcport", "log_status"},
-		want:  []string{"44321 OK", "44321 OK"},
-	}, {
-		name:  "NODATA is mostly null",
-		input: "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n",
-		cols:  []string{"interface_id", "srcaddr", "srcport", "protocol", "packets", "start", "action", "log_status"},
-		want:  []string{"eni-1235b8ca123456789 NULL NULL NULL NULL 1431280876 NULL NODATA"},
-	}, {
-		name:  "custom order, subset",
-		input: "dstport srcaddr action end start\n443 10.0.0.1 ACCEPT 20 10\n- - - - -\n",
-		cols:  []string{"srcaddr", "dstport", "start", "end", "action", "vpc_id"},
-		want:  []string{"10.0.0.1 443 10 20 ACCEPT NULL", "NULL NULL NULL NULL NULL NULL"},
-	}, {
-		name:  "underscore header names",
-		input: "version log_status flow_direction traffic_path\n5 OK egress 8\n",
-		cols:  []string{"log_status", "flow_direction", "traffic_path"},
-		want:  []string{"OK egress 8"},
-	}, {
-		name:  "columns the header lacks are null",
-		input: "srcaddr\n10.0.0.1\n",
-		cols:  []string{"srcaddr", "version", "reject_reason", "flow_direction"},
-		want:  []string{"NULL 10.0.0.1 NULL NULL"}, // schema order
-	}, {
-		name:  "limits",
-		input: "srcport dstport protocol bytes\n0 65535 255 9223372036854775807\n",
-		cols:  []string{"srcport", "dstport", "protocol", "bytes"},
-		want:  []string{"0 65535 255 9223372036854775807"},
-	}, {
-		name:  "start equal to end",
-		input: "start end\n10 10\n",
-		cols:  []string{"start", "end"},
-		want:  []string{"10 10"},
-	}, {
-		name:  "IPv6",
-		input: "srcaddr dstaddr protocol\n2001:db8::1 fe80::1 58\n",
-		cols:  []string{"srcaddr", "dstaddr", "protocol"},
-		want:  []string{"2001:db8::1 fe80::1 58"},
-	}, {
-		name:  "source column",
-		input: flowLineV2 + "\n",
-		cols:  []string{"action", SourceColumn},
-		want:  []string{"REJECT flow.log"},
-	}, {
-		name:  "repeated header is skipped",
-		input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + flowHeaderV2 + "\n" + flowLineV2 + "\n",
-		cols:  []string{"dstport"},
-		want:  []string{"22", "22"},
-	}, {
-		name:  "empty input",
-		input: "",
-		cols:  []string{"dstport"},
-	}, {
-		name:  "header only",
-		input: flowHeaderV2,
-		cols:  []string{"dstport"},
-	}, {
-		name:  "first line with lowercase data is not a header",
-		input: "interface-id\n",
-		cols:  []string{"interface_id"},
-		want:  nil, // "interface-id" is a header naming one field, no data
-	}, {
-		name:  "lowercase data line",
-		input: "interface-id action\neni-1 ACCEPT\nunknown REJECT\n",
-		cols:  []string{"interface_id", "action"},
-		want:  []string{"eni-1 ACCEPT", "unknown REJECT"},
-	}}
+	tests := vpcFlowSuccessCases
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -288,117 +292,121 @@ func TestVPCFlow_TransitGateway(t *testing.T) {
 	}
 }
 
+type vpcFlowFailureCase struct {
+	name  string
+	input string
+	cols  []string // projection, nil for all
+	path  string
+	err   string // regexp on the ParseError's Err
+	is    error
+	rows  int // good rows read around the bad one
+}
+
+var vpcFlowFailureCases = []vpcFlowFailureCase{{
+	name:  "too few fields",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + strings.TrimSuffix(flowLineV2, " OK") + "§\n" + flowLineV2 + "\n",
+	path:  "field 14 (log-status)",
+	err:   `^expected 14 fields, found 13 fields$`,
+	is:    ErrSyntax,
+	rows:  2,
+}, {
+	name:  "too many fields",
+	input: flowHeaderV2 + "\n" + flowLineV2 + " §extra\n" + flowLineV2 + "\n",
+	path:  "field 15",
+	err:   `^expected 14 fields, found 15 fields$`,
+	is:    ErrSyntax,
+	rows:  1,
+}, {
+	name:  "too many fields without header",
+	input: flowLineV2 + " §x y\n",
+	cols:  []string{"version"},
+	path:  "field 15",
+	err:   `^expected 14 fields \(default format: the file has no header line\), found 16 fields$`,
+	is:    ErrSyntax,
+}, {
+	name:  "port not an integer",
+	input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 §ssh 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
+	path:  "field 6 (srcport)",
+	err:   `^expected integer 0-65535, found "ssh"$`,
+	is:    ErrType,
+	rows:  1,
+}, {
+	name:  "port above 65535",
+	input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 §65536 6 1 40 1700000000 1700000055 REJECT OK\n",
+	cols:  []string{"dstport"},
+	path:  "field 7 (dstport)",
+	err:   `^expected integer 0-65535, found "65536"$`,
+	is:    ErrType,
+}, {
+	name:  "protocol not an integer",
+	input: flowLineV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §tcp 1 40 1700000000 1700000055 REJECT OK\n",
+	path:  "field 8 (protocol)",
+	err:   `^expected integer 0-255, found "tcp"$`,
+	is:    ErrType,
+	rows:  1,
+}, {
+	name:  "protocol above 255",
+	input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §256 1 40 1700000000 1700000055 REJECT OK\n",
+	path:  "field 8 (protocol)",
+	err:   `^expected integer 0-255, found "256"$`,
+	is:    ErrType,
+}, {
+	name:  "negative bytes",
+	input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 §-40 1700000000 1700000055 REJECT OK\n",
+	cols:  []string{"bytes"},
+	path:  "field 10 (bytes)",
+	err:   `^expected non-negative integer, found "-40"$`,
+	is:    ErrType,
+}, {
+	name:  "integer overflow",
+	input: "packets\n§9223372036854775808\n",
+	path:  "field 1 (packets)",
+	err:   `^expected non-negative integer, found "9223372036854775808"$`,
+	is:    ErrType,
+}, {
+	name:  "start after end",
+	input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000055 §1700000000 REJECT OK\n",
+	cols:  []string{"start", "end"},
+	path:  "field 12 (end)",
+	err:   `^expected end at or after start 1700000055, found "1700000000"$`,
+	is:    ErrType,
+}, {
+	name:  "empty field",
+	input: "srcaddr dstaddr\n10.0.0.1 §\n",
+	path:  "field 2 (dstaddr)",
+	err:   `^expected a value or "-", found an empty field$`,
+	is:    ErrSyntax,
+}, {
+	name:  "empty line",
+	input: flowLineV2 + "\n§\n" + flowLineV2 + "\n",
+	err:   `^expected 14 fields, found an empty line$`,
+	is:    ErrSyntax,
+	rows:  2,
+}, {
+	name:  "second header mid-file",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n§version account-id interface-id dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n" + flowLineV2 + "\n",
+	cols:  []string{"srcaddr", "dstport"},
+	err:   `^expected a flow record, found a header line different from the first one$`,
+	is:    ErrFormat,
+	rows:  2,
+}, {
+	name:  "header in a file without one",
+	input: flowLineV2 + "\n§version srcaddr\n",
+	err:   `^expected a flow record, found a header line in a file without one$`,
+	is:    ErrFormat,
+	rows:  1,
+}, {
+	name:  "duplicate header field",
+	input: "srcaddr dstaddr §srcaddr\n",
+	path:  "header field 3",
+	err:   `^expected distinct field names, found "srcaddr" again$`,
+	is:    ErrFormat,
+}}
+
 func TestVPCFlow_Failure(t *testing.T) {
 	// § marks where the error points; it is removed before parsing. Every
 	// input has one bad line among good ones.
-	tests := []struct {
-		name  string
-		input string
-		cols  []string // projection, nil for all
-		path  string
-		err   string // regexp on the ParseError's Err
-		is    error
-		rows  int // good rows read around the bad one
-	}{{
-		name:  "too few fields",
-		input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + strings.TrimSuffix(flowLineV2, " OK") + "§\n" + flowLineV2 + "\n",
-		path:  "field 14 (log-status)",
-		err:   `^expected 14 fields, found 13 fields$`,
-		is:    ErrSyntax,
-		rows:  2,
-	}, {
-		name:  "too many fields",
-		input: flowHeaderV2 + "\n" + flowLineV2 + " §extra\n" + flowLineV2 + "\n",
-		path:  "field 15",
-		err:   `^expected 14 fields, found 15 fields$`,
-		is:    ErrSyntax,
-		rows:  1,
-	}, {
-		name:  "too many fields without header",
-		input: flowLineV2 + " §x y\n",
-		cols:  []string{"version"},
-		path:  "field 15",
-		err:   `^expected 14 fields \(default format: the file has no header line\), found 16 fields$`,
-		is:    ErrSyntax,
-	}, {
-		name:  "port not an integer",
-		input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 §ssh 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
-		path:  "field 6 (srcport)",
-		err:   `^expected integer 0-65535, found "ssh"$`,
-		is:    ErrType,
-		rows:  1,
-	}, {
-		name:  "port above 65535",
-		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 §65536 6 1 40 1700000000 1700000055 REJECT OK\n",
-		cols:  []string{"dstport"},
-		path:  "field 7 (dstport)",
-		err:   `^expected integer 0-65535, found "65536"$`,
-		is:    ErrType,
-	}, {
-		name:  "protocol not an integer",
-		input: flowLineV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §tcp 1 40 1700000000 1700000055 REJECT OK\n",
-		path:  "field 8 (protocol)",
-		err:   `^expected integer 0-255, found "tcp"$`,
-		is:    ErrType,
-		rows:  1,
-	}, {
-		name:  "protocol above 255",
-		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 §256 1 40 1700000000 1700000055 REJECT OK\n",
-		path:  "field 8 (protocol)",
-		err:   `^expected integer 0-255, found "256"$`,
-		is:    ErrType,
-	}, {
-		name:  "negative bytes",
-		input: "2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 §-40 1700000000 1700000055 REJECT OK\n",
-		cols:  []string{"bytes"},
-		path:  "field 10 (bytes)",
-		err:   `^expected non-negative integer, found "-40"$`,
-		is:    ErrType,
-	}, {
-		name:  "integer overflow",
-		input: "packets\n§9223372036854775808\n",
-		path:  "field 1 (packets)",
-		err:   `^expected non-negative integer, found "9223372036854775808"$`,
-		is:    ErrType,
-	}, {
-		name:  "start after end",
-		input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000055 §1700000000 REJECT OK\n",
-		cols:  []string{"start", "end"},
-		path:  "field 12 (end)",
-		err:   `^expected end at or after start 1700000055, found "1700000000"$`,
-		is:    ErrType,
-	}, {
-		name:  "empty field",
-		input: "srcaddr dstaddr\n10.0.0.1 §\n",
-		path:  "field 2 (dstaddr)",
-		err:   `^expected a value or "-", found an empty field$`,
-		is:    ErrSyntax,
-	}, {
-		name:  "empty line",
-		input: flowLineV2 + "\n§\n" + flowLineV2 + "\n",
-		err:   `^expected 14 fields, found an empty line$`,
-		is:    ErrSyntax,
-		rows:  2,
-	}, {
-		name:  "second header mid-file",
-		input: flowHeaderV2 + "\n" + flowLineV2 + "\n§version account-id interface-id dstaddr srcaddr dstport srcport protocol packets bytes start end action log-status\n" + flowLineV2 + "\n",
-		cols:  []string{"srcaddr", "dstport"},
-		err:   `^expected a flow record, found a header line different from the first one$`,
-		is:    ErrFormat,
-		rows:  2,
-	}, {
-		name:  "header in a file without one",
-		input: flowLineV2 + "\n§version srcaddr\n",
-		err:   `^expected a flow record, found a header line in a file without one$`,
-		is:    ErrFormat,
-		rows:  1,
-	}, {
-		name:  "duplicate header field",
-		input: "srcaddr dstaddr §srcaddr\n",
-		path:  "header field 3",
-		err:   `^expected distinct field names, found "srcaddr" again$`,
-		is:    ErrFormat,
-	}}
+	tests := vpcFlowFailureCases
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mark := strings.Index(tt.input, "§")

@@ -1,0 +1,122 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// failingReader returns data, then err instead of io.EOF: a stream cut
+// short, like a truncated gzip member.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// FuzzVPCFlow checks the text reader's properties on any input (STYLE §9):
+// no panic, every error a *ParseError with its Offset inside the input, no
+// more rows than lines, every line either a row, rejected or a header, and
+// the allocator back to zero. cols picks a projection (bit i: column i of
+// VPCFlowSchema; 0: every column); cut, when below len(data), ends the
+// input with a read error there.
+func FuzzVPCFlow(f *testing.F) {
+	for _, tt := range vpcFlowSuccessCases {
+		f.Add([]byte(tt.input), uint64(0), false, uint16(0xffff))
+	}
+	for _, tt := range vpcFlowFailureCases {
+		in := strings.Replace(tt.input, "§", "", 1)
+		f.Add([]byte(in), uint64(0), false, uint16(0xffff))
+		f.Add([]byte(in), uint64(1<<7|1<<5), true, uint16(len(in)/2))
+	}
+	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, uint64(0), false, uint16(0xffff))
+		f.Add(data, uint64(0b1111000000001000), false, uint16(len(data)-7))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cols uint64, strict bool, cut uint16) {
+		var proj []string
+		if cols != 0 {
+			proj = []string{}
+			for i, fl := range VPCFlowSchema.Fields() {
+				if cols&(1<<i) != 0 {
+					proj = append(proj, fl.Name)
+				}
+			}
+			if len(proj) == 0 {
+				proj = nil
+			}
+		}
+		var r io.Reader = bytes.NewReader(data)
+		if int(cut) < len(data) {
+			r = &failingReader{data: data[:cut], err: io.ErrUnexpectedEOF}
+		}
+		checkErr := func(what string, err error) {
+			t.Helper()
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("%s: %v (%T); want a *ParseError", what, err, err)
+			}
+			if pe.Offset < 0 || pe.Offset > int64(len(data)) || pe.Line < 0 || pe.Col < 0 {
+				t.Fatalf("%s: %v at line %d col %d offset %d; input has %d bytes", what, err, pe.Line, pe.Col, pe.Offset, len(data))
+			}
+		}
+
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		p, err := NewVPCFlowReader(r, "fuzz", WithAllocator(mem), WithColumns(proj...), WithStrict(strict))
+		if err != nil {
+			checkErr("NewVPCFlowReader", err)
+			return
+		}
+		defer p.Release()
+		rows := int64(0)
+		for p.Next() {
+			b := p.Batch()
+			if b.NumRows() == 0 || b.NumRows() > BatchRows {
+				t.Fatalf("batch of %d rows", b.NumRows())
+			}
+			for _, c := range b.Columns() {
+				if c.Len() != int(b.NumRows()) {
+					t.Fatalf("column of %d rows in a batch of %d", c.Len(), b.NumRows())
+				}
+			}
+			rows += b.NumRows()
+		}
+		if p.Err() != nil {
+			checkErr("Err", p.Err())
+		}
+		for _, e := range p.Rejects().Errs {
+			checkErr("Rejects", e)
+		}
+		st := p.Stats()
+		lines := int64(bytes.Count(data, []byte{'\n'}) + 1)
+		if st.Records != rows || rows+st.Rejected > lines {
+			t.Fatalf("%d rows, stats %+v; input has %d lines", rows, st, lines)
+		}
+		if st.Bytes < 0 || st.Bytes > int64(len(data)) {
+			t.Fatalf("stats.Bytes = %d; input has %d bytes", st.Bytes, len(data))
+		}
+		if !strict && p.Err() == nil && int(cut) >= len(data) && st.Bytes != int64(len(data)) {
+			t.Fatalf("stats.Bytes = %d at a clean end; want %d", st.Bytes, len(data))
+		}
+	})
+}
