@@ -699,3 +699,41 @@ func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
 		t.Logf("columns %q: %.0f allocations per batch of %d rows (%.4f per row), %.0f for the reader", cols, perBatch, BatchRows, perBatch/BatchRows, one-perBatch)
 	}
 }
+
+// ExampleNewVPCFlowReader reads flow-log text in a custom format, projected
+// onto three columns: '-' is null, and the bad line is counted, not fatal.
+func ExampleNewVPCFlowReader() {
+	logs := "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+		"2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n" +
+		"2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n" +
+		"2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 tcp 20 4249 1418530010 1418530070 REJECT OK\n"
+	r, err := NewVPCFlowReader(strings.NewReader(logs), "flow.log", WithColumns("srcaddr", "dstport", "protocol", "action"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Release()
+	for r.Next() {
+		b := r.Batch() // valid until the next call to Next
+		srcaddr := b.Column(0).(*array.String)
+		dstport := b.Column(1).(*array.Int32)
+		action := b.Column(3).(*array.Dictionary)
+		for i := range int(b.NumRows()) {
+			if srcaddr.IsNull(i) {
+				fmt.Println("no traffic")
+				continue
+			}
+			fmt.Println(srcaddr.Value(i), dstport.Value(i), action.Dictionary().(*array.String).Value(action.GetValueIndex(i)))
+		}
+	}
+	if err := r.Err(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(r.Stats().Records, "rows,", r.Stats().Rejected, "rejected")
+	fmt.Println(r.Rejects())
+	// Output:
+	// 172.31.16.139 22 ACCEPT
+	// no traffic
+	// 2 rows, 1 rejected
+	// flow.log:4:73 (field 8 (protocol)): expected integer 0-255, found "tcp"
+}
