@@ -74,7 +74,12 @@ func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
 			p.ListedPrefixes = append(p.ListedPrefixes, slash+"/")
 			return nil
 		}
-		info, err := os.Stat(path) // follows symbolic links
+		var info fs.FileInfo
+		if d.Type().IsRegular() {
+			info, err = d.Info()
+		} else {
+			info, err = os.Stat(path) // follows symbolic links
+		}
 		if err != nil {
 			return err
 		}

@@ -84,7 +84,7 @@ func (p *Plan) finish() {
 		p.Bytes += o.Size
 	}
 	slices.SortFunc(p.Pruned, func(a, b Pruned) int {
-		return strings.Compare(a.Prefix+a.Object.Key, b.Prefix+b.Object.Key)
+		return strings.Compare(a.Prefix+a.Object.URI, b.Prefix+b.Object.URI)
 	})
 	slices.Sort(p.ListedPrefixes)
 	p.ListedPrefixes = slices.Compact(p.ListedPrefixes)

@@ -41,7 +41,8 @@ func (s *S3) Plan(ctx context.Context, uri string, f Facts) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := &planner{s: s, bucket: bucket, f: &f, sem: make(chan struct{}, s.cfg.Concurrency)}
+	pl := &planner{s: s, bucket: bucket, f: &f}
+	pl.cond.L = &pl.qmu
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pl.cancel = cancel
@@ -53,7 +54,26 @@ func (s *S3) Plan(ctx context.Context, uri string, f Facts) (*Plan, error) {
 	} else {
 		pl.expand(ctx, prefix, 0)
 	}
-	pl.wg.Wait()
+	// A fixed pool of workers drains the queue of prefixes to list, so
+	// neither requests nor goroutines grow with the number of prefixes.
+	var wg sync.WaitGroup
+	for range s.cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				t, ok := pl.next()
+				if !ok {
+					return
+				}
+				if ctx.Err() == nil {
+					pl.runList(ctx, t)
+				}
+				pl.taskDone()
+			}
+		}()
+	}
+	wg.Wait()
 	if pl.err != nil {
 		return nil, pl.err
 	}
@@ -66,9 +86,12 @@ type planner struct {
 	s      *S3
 	bucket string
 	f      *Facts
-	sem    chan struct{} // bounds concurrent list requests
-	wg     sync.WaitGroup
 	cancel context.CancelFunc
+
+	qmu     sync.Mutex
+	cond    sync.Cond  // signals queue and pending changes, on qmu
+	queue   []listTask // prefixes waiting to be listed (LIFO)
+	pending int        // tasks queued or running
 
 	mu   sync.Mutex
 	plan Plan
@@ -125,8 +148,9 @@ func (pl *planner) resolveName(ctx context.Context, name string) error {
 	return nil
 }
 
-// expand plans everything under prefix (ending in '/' or empty), in new
-// goroutines. depth counts folders descended outside a layout.
+// expand plans everything under prefix (ending in '/' or empty): it prunes
+// it, computes exact child prefixes, or queues it for listing. depth counts
+// folders descended outside a layout.
 func (pl *planner) expand(ctx context.Context, prefix string, depth int) {
 	k, prec := parseKey(prefix)
 	if r := pl.f.prune(k, prec); r != "" {
@@ -138,7 +162,7 @@ func (pl *planner) expand(ctx context.Context, prefix string, depth int) {
 	switch {
 	case prec >= precDay:
 		// A day (or hour) folder: everything below it, hours included.
-		pl.goList(ctx, prefix, "", depth)
+		pl.goList(prefix, "", depth)
 		return
 	case inLayout && k.Region != "" && prec == precNone:
 		if days := pl.exactDays(); days != nil {
@@ -160,48 +184,82 @@ func (pl *planner) expand(ctx context.Context, prefix string, depth int) {
 		return
 	}
 	if !inLayout && depth >= maxFreeDepth {
-		pl.goList(ctx, prefix, "", depth)
+		pl.goList(prefix, "", depth)
 		return
 	}
-	pl.goList(ctx, prefix, "/", depth)
+	pl.goList(prefix, "/", depth)
 }
 
-// goList lists prefix in a new goroutine: with delimiter "/" it plans the
-// objects found there and expands the sub-folders; without, it plans every
-// object below.
-func (pl *planner) goList(ctx context.Context, prefix, delim string, depth int) {
-	pl.wg.Add(1)
-	go func() {
-		defer pl.wg.Done()
-		inLayout := hasAWSLogs(prefix)
-		err := pl.list(ctx, prefix, delim, func(objs []s3Object, prefixes []string) {
-			var keep []Object
-			var pruned []Pruned
-			for _, so := range objs {
-				o := pl.object(so)
-				k, prec := parseKey(so.key)
-				if strings.HasSuffix(so.key, "/") && so.size == 0 {
-					continue // a folder marker
-				}
-				if r := pl.f.prune(k, prec); r != "" {
-					pruned = append(pruned, Pruned{Object: o, Reason: r})
-					continue
-				}
-				keep = append(keep, o)
+// listTask is a prefix to list: with delimiter "/" its objects are planned
+// and its sub-folders expanded; without, every object below is planned.
+type listTask struct {
+	prefix, delim string
+	depth         int
+}
+
+// goList queues prefix for listing by the workers of Plan.
+func (pl *planner) goList(prefix, delim string, depth int) {
+	pl.qmu.Lock()
+	pl.queue = append(pl.queue, listTask{prefix, delim, depth})
+	pl.pending++
+	pl.cond.Signal()
+	pl.qmu.Unlock()
+}
+
+// next returns the next task, waiting while others still run; false when
+// all are done.
+func (pl *planner) next() (listTask, bool) {
+	pl.qmu.Lock()
+	defer pl.qmu.Unlock()
+	for len(pl.queue) == 0 && pl.pending > 0 {
+		pl.cond.Wait()
+	}
+	if len(pl.queue) == 0 {
+		return listTask{}, false
+	}
+	t := pl.queue[len(pl.queue)-1]
+	pl.queue = pl.queue[:len(pl.queue)-1]
+	return t, true
+}
+
+func (pl *planner) taskDone() {
+	pl.qmu.Lock()
+	pl.pending--
+	if pl.pending == 0 {
+		pl.cond.Broadcast()
+	}
+	pl.qmu.Unlock()
+}
+
+func (pl *planner) runList(ctx context.Context, t listTask) {
+	inLayout := hasAWSLogs(t.prefix)
+	err := pl.list(ctx, t.prefix, t.delim, func(objs []s3Object, prefixes []string) {
+		var keep []Object
+		var pruned []Pruned
+		for _, so := range objs {
+			if strings.HasSuffix(so.key, "/") && so.size == 0 {
+				continue // a folder marker
 			}
-			pl.add(keep, pruned)
-			for _, p := range prefixes {
-				d := depth
-				if !inLayout {
-					d++
-				}
-				pl.expand(ctx, p, d)
+			o := pl.object(so)
+			k, prec := parseKey(so.key)
+			if r := pl.f.prune(k, prec); r != "" {
+				pruned = append(pruned, Pruned{Object: o, Reason: r})
+				continue
 			}
-		})
-		if err != nil {
-			pl.setErr(err)
+			keep = append(keep, o)
 		}
-	}()
+		pl.add(keep, pruned)
+		for _, p := range prefixes {
+			depth := t.depth
+			if !inLayout {
+				depth++
+			}
+			pl.expand(ctx, p, depth)
+		}
+	})
+	if err != nil {
+		pl.setErr(err)
+	}
 }
 
 func (pl *planner) add(objs []Object, pruned []Pruned) {
@@ -225,8 +283,7 @@ func (pl *planner) object(o s3Object) Object {
 		Facts: ParseKey(o.key), s3: pl.s}
 }
 
-// list runs ListObjectsV2 over every page of prefix, calling page for
-// each, holding a concurrency slot only while a request is in flight.
+// list runs ListObjectsV2 over every page of prefix, calling page for each.
 func (pl *planner) list(ctx context.Context, prefix, delim string, page func([]s3Object, []string)) error {
 	pl.mu.Lock()
 	pl.plan.ListedPrefixes = append(pl.plan.ListedPrefixes, pl.uri(prefix))
@@ -238,13 +295,7 @@ func (pl *planner) list(ctx context.Context, prefix, delim string, page func([]s
 	p := s3.NewListObjectsV2Paginator(pl.s.clientFor(ctx, pl.bucket), in)
 	fails := 0
 	for pages := 0; p.HasMorePages(); pages++ {
-		select {
-		case pl.sem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
 		out, err := p.NextPage(ctx)
-		<-pl.sem
 		if err != nil {
 			if ctx.Err() != nil && pl.firstErr() != nil {
 				return nil // another listing failed first
