@@ -32,6 +32,11 @@ type Config struct {
 	CloudTrailBytes int64
 	FlowBytes       int64
 
+	// Accounts, Regions and Days spread the volume. The background stays
+	// clear of every attack rule up to roughly 20 GB per table, account,
+	// region and day (beyond that, per-minute and per-hour background
+	// groups start to reach the rules' thresholds), so give large corpora
+	// more days or accounts.
 	Accounts []string  // 12-digit account IDs; default three seeded IDs
 	Regions  []string  // default us-east-1, eu-west-1; the first is the home region (IAM, sign-in)
 	Start    time.Time // first delivery day (UTC); default 2026-01-05
@@ -89,46 +94,54 @@ type Attack struct {
 	Bytes   int64     `json:"bytes,omitempty"` // flow bytes summed by the rule (large egress)
 }
 
-// Names of the planted attack patterns and their rules.
+// Names of the planted attack patterns, in [Attack].Name.
 const (
-	AttackConsoleLoginNoMFA          = "ct_console_login_no_mfa"
-	AttackConsoleLoginFailures       = "ct_console_login_failure_burst"
-	AttackRootActivity               = "ct_root_activity"
-	AttackTrailTampering             = "ct_cloudtrail_tampering"
-	AttackSGOpenSSH                  = "ct_sg_open_ssh_world"
-	AttackAccessKeyOtherUser         = "ct_access_key_other_user"
-	AttackAdminPolicyAttached        = "ct_admin_policy_attached"
-	AttackPublicAccessBlockOff       = "ct_s3_public_access_block_removed"
-	AttackSecretsBurst               = "ct_secrets_burst"
-	AttackAccessDeniedBurst          = "ct_access_denied_burst"
-	AttackFlowRejectFlood            = "flow_reject_flood"
-	AttackFlowPortScan               = "flow_port_scan"
-	AttackFlowCryptoMining           = "flow_crypto_mining"
-	AttackFlowLargeEgress            = "flow_large_egress"
-	ruleConsoleLoginNoMFA            = `eventname = 'ConsoleLogin' AND responseelements.ConsoleLogin = 'Success' AND additionaleventdata.MFAUsed = 'No'`
-	ruleConsoleLoginFailures         = `eventname = 'ConsoleLogin' AND responseelements.ConsoleLogin = 'Failure', grouped by sourceipaddress (>= 10 per minute)`
-	ruleRootActivity                 = `useridentity.type = 'Root'`
-	ruleTrailTampering               = `eventsource = 'cloudtrail.amazonaws.com' AND eventname IN ('StopLogging', 'DeleteTrail')`
-	ruleSGOpenSSH                    = `eventname = 'AuthorizeSecurityGroupIngress' AND a rule with cidrIp '0.0.0.0/0' and fromPort <= 22 <= toPort`
-	ruleAccessKeyOtherUser           = `eventname = 'CreateAccessKey' AND requestparameters.userName <> useridentity.userName`
-	ruleAdminPolicyAttached          = `eventname = 'AttachUserPolicy' AND requestparameters.policyArn = 'arn:aws:iam::aws:policy/AdministratorAccess'`
-	rulePublicAccessBlockOff         = `eventname = 'DeleteBucketPublicAccessBlock' OR (eventname = 'PutBucketPublicAccessBlock' AND any of the four Block/Ignore/Restrict flags false)`
-	ruleSecretsBurst                 = `eventname = 'GetSecretValue', grouped by useridentity.arn (>= 10 distinct secretId)`
-	ruleAccessDeniedBurst            = `errorcode IN ('AccessDenied', 'Client.UnauthorizedOperation', 'AccessDeniedException'), grouped by useridentity.arn and minute of eventtime (>= 20)`
-	ruleFlowRejectFlood              = `action = 'REJECT', grouped by srcaddr and minute of start (> 100)`
-	ruleFlowPortScan                 = `action = 'REJECT', grouped by srcaddr (>= 100 distinct dstport)`
-	ruleFlowCryptoMining             = `dstport IN (3333, 4444, 5555, 7777, 14444, 45700)`
-	ruleFlowLargeEgress              = `grouped by srcaddr, dstaddr and hour of start: sum(bytes) >= 1e9`
-	defaultObjectMin                 = 1 << 20
-	defaultObjectMax                 = 5 << 20
-	tableCloudTrail                  = "cloudtrail"
-	tableFlow                        = "vpc_flow"
-	deliveryWindow                   = 6 * 60 // CloudTrail events fall in the 6 minutes before delivery
-	flowWindow                       = 5 * 60 // flow files hold 5 minutes of flow ends
-	cloudTrailGzipLevel              = gzip.BestSpeed
-	digestTrailName                  = "management-events"
-	digestBucketPrefix               = "aws-cloudtrail-logs-"
-	defaultStartUnix           int64 = 1767571200 // 2026-01-05T00:00:00Z
+	AttackConsoleLoginNoMFA    = "ct_console_login_no_mfa"
+	AttackConsoleLoginFailures = "ct_console_login_failure_burst"
+	AttackRootActivity         = "ct_root_activity"
+	AttackTrailTampering       = "ct_cloudtrail_tampering"
+	AttackSGOpenSSH            = "ct_sg_open_ssh_world"
+	AttackAccessKeyOtherUser   = "ct_access_key_other_user"
+	AttackAdminPolicyAttached  = "ct_admin_policy_attached"
+	AttackPublicAccessBlockOff = "ct_s3_public_access_block_removed"
+	AttackSecretsBurst         = "ct_secrets_burst"
+	AttackAccessDeniedBurst    = "ct_access_denied_burst"
+	AttackFlowRejectFlood      = "flow_reject_flood"
+	AttackFlowPortScan         = "flow_port_scan"
+	AttackFlowCryptoMining     = "flow_crypto_mining"
+	AttackFlowLargeEgress      = "flow_large_egress"
+)
+
+// The rules of the attack patterns, in [Attack].Rule: what a hunt tests,
+// in the columns of the Athena tables.
+const (
+	ruleConsoleLoginNoMFA    = `eventname = 'ConsoleLogin' AND responseelements.ConsoleLogin = 'Success' AND additionaleventdata.MFAUsed = 'No'`
+	ruleConsoleLoginFailures = `eventname = 'ConsoleLogin' AND responseelements.ConsoleLogin = 'Failure', grouped by sourceipaddress and minute of eventtime (>= 10)`
+	ruleRootActivity         = `useridentity.type = 'Root'`
+	ruleTrailTampering       = `eventsource = 'cloudtrail.amazonaws.com' AND eventname IN ('StopLogging', 'DeleteTrail')`
+	ruleSGOpenSSH            = `eventname = 'AuthorizeSecurityGroupIngress' AND a rule with cidrIp '0.0.0.0/0' and fromPort <= 22 <= toPort`
+	ruleAccessKeyOtherUser   = `eventname = 'CreateAccessKey' AND requestparameters.userName <> useridentity.userName`
+	ruleAdminPolicyAttached  = `eventname = 'AttachUserPolicy' AND requestparameters.policyArn = 'arn:aws:iam::aws:policy/AdministratorAccess'`
+	rulePublicAccessBlockOff = `eventname = 'DeleteBucketPublicAccessBlock' OR (eventname = 'PutBucketPublicAccessBlock' AND any of the four Block/Ignore/Restrict flags false)`
+	ruleSecretsBurst         = `eventname = 'GetSecretValue', grouped by useridentity.arn (>= 10 distinct secretId)`
+	ruleAccessDeniedBurst    = `errorcode IN ('AccessDenied', 'Client.UnauthorizedOperation', 'AccessDeniedException'), grouped by useridentity.arn and minute of eventtime (>= 20)`
+	ruleFlowRejectFlood      = `action = 'REJECT', grouped by srcaddr and minute of start (> 100)`
+	ruleFlowPortScan         = `action = 'REJECT', grouped by srcaddr (>= 100 distinct dstport)`
+	ruleFlowCryptoMining     = `dstport IN (3333, 4444, 5555, 7777, 14444, 45700)`
+	ruleFlowLargeEgress      = `grouped by srcaddr, dstaddr and hour of start: sum(bytes) >= 1e9`
+)
+
+const (
+	defaultObjectMin         = 1 << 20
+	defaultObjectMax         = 5 << 20
+	tableCloudTrail          = "cloudtrail"
+	tableFlow                = "vpc_flow"
+	deliveryWindow           = 6 * 60 // CloudTrail events fall in the 6 minutes before delivery
+	flowWindow               = 5 * 60 // flow files hold 5 minutes of flow ends
+	gzipLevel                = gzip.BestSpeed
+	digestTrailName          = "management-events"
+	digestBucketPrefix       = "aws-cloudtrail-logs-"
+	defaultStartUnix   int64 = 1767571200 // 2026-01-05T00:00:00Z
 )
 
 // miningPorts are the crypto-mining pool ports; background flows never use them.
@@ -399,7 +412,7 @@ type worker struct {
 }
 
 func newWorker(w *world) *worker {
-	zw, _ := gzip.NewWriterLevel(nil, cloudTrailGzipLevel)
+	zw, _ := gzip.NewWriterLevel(nil, gzipLevel)
 	return &worker{ct: ctWriter{w: w}, fl: flowWriter{w: w}, zw: zw}
 }
 
