@@ -263,6 +263,9 @@ func parseHive(segs []string, hasFile bool) (Key, datePrec, bool) {
 		segs, file = segs[:len(segs)-1], segs[len(segs)-1]
 		k.Format = flowFormat(file)
 	}
+	if len(segs) == 0 {
+		return Key{}, precNone, false // "aws-account-id=…" is the file itself
+	}
 	acct := strings.TrimPrefix(segs[0], "aws-account-id=")
 	if !isAccount(acct) {
 		return Key{}, precNone, false
