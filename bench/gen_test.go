@@ -516,12 +516,16 @@ func scanFlow(t *testing.T, body []byte, got map[string]*found) {
 
 // BenchmarkGenerate measures the whole generator on one worker: building
 // records, gzip at BestSpeed and writing files. MB/s is of uncompressed
-// output.
+// output. The 1GiB cases check the "1 GB well under a minute on one core"
+// goal: go test -run '^$' -bench 'Generate/.*1GiB' -benchtime 1x -cpu 1 ./bench
 func BenchmarkGenerate(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
 		ct, flow int64
-	}{{"cloudtrail", 32 << 20, 0}, {"vpcflow", 0, 32 << 20}} {
+	}{
+		{"cloudtrail-32MiB", 32 << 20, 0}, {"vpcflow-32MiB", 0, 32 << 20},
+		{"cloudtrail-1GiB", 1 << 30, 0}, {"vpcflow-1GiB", 0, 1 << 30},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(bc.ct + bc.flow)
