@@ -22,6 +22,9 @@ import (
 // are sorted by Key (the slash-separated path) and listed once even if
 // several paths reach them.
 func PlanLocal(ctx context.Context, paths []string, f Facts) (*Plan, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	p := &Plan{}
 	for _, root := range paths {
 		if err := ctx.Err(); err != nil {

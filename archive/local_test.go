@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -175,6 +176,11 @@ func TestPlanLocal_Failure(t *testing.T) {
 	_, err := PlanLocal(context.Background(), []string{"/nonexistent/hunt/archive"}, Facts{})
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/hunt/archive") {
 		t.Errorf("got %v; want an error naming the path", err)
+	}
+	for _, f := range []Facts{{Table: "cloudtrail_logs"}, {Margin: -time.Hour}} {
+		if _, err := PlanLocal(context.Background(), []string{t.TempDir()}, f); err == nil {
+			t.Errorf("facts %+v: got nil error", f)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -35,6 +35,19 @@ type Facts struct {
 	Accounts, Regions []string
 }
 
+// check validates f.
+func (f *Facts) check() error {
+	switch f.Table {
+	case "", "cloudtrail", "vpc_flow":
+	default:
+		return fmt.Errorf("unknown table %q: expected \"cloudtrail\", \"vpc_flow\" or \"\"", f.Table)
+	}
+	if f.Margin < 0 {
+		return fmt.Errorf("negative delivery margin %s", f.Margin)
+	}
+	return nil
+}
+
 func (f *Facts) margin() time.Duration {
 	if f.Margin == 0 {
 		return DefaultMargin

@@ -41,6 +41,9 @@ func (s *S3) Plan(ctx context.Context, uri string, f Facts) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	pl := &planner{s: s, bucket: bucket, f: &f}
 	pl.cond.L = &pl.qmu
 	ctx, cancel := context.WithCancel(ctx)
