@@ -34,9 +34,9 @@ const (
 	precPrimary = 10
 )
 
-// Query is a full query: optional WITH, a body of SELECTs joined by UNION
+// Statement is a full query: optional WITH, a body of SELECTs joined by UNION
 // ALL, ORDER BY and LIMIT.
-type Query struct {
+type Statement struct {
 	With    []*CTE
 	Body    SetExpr
 	OrderBy []*OrderItem
@@ -47,11 +47,11 @@ type Query struct {
 // CTE is one WITH name AS (query) entry.
 type CTE struct {
 	Name  string
-	Query *Query
+	Query *Statement
 	pos   int
 }
 
-// SetExpr is a *Select, a *Union or a parenthesized *Query.
+// SetExpr is a *Select, a *Union or a parenthesized *Statement.
 type SetExpr interface {
 	String() string
 	Pos() int
@@ -106,7 +106,7 @@ type TableRef struct {
 
 // SubqueryRef is (query) [AS] alias.
 type SubqueryRef struct {
-	Query *Query
+	Query *Statement
 	Alias string
 	pos   int
 }
@@ -273,7 +273,7 @@ func (e *Case) Pos() int        { return e.pos }
 func (e *Cast) Pos() int        { return e.pos }
 func (e *Call) Pos() int        { return e.pos }
 
-func (q *Query) Pos() int       { return q.pos }
+func (q *Statement) Pos() int   { return q.pos }
 func (s *Select) Pos() int      { return s.pos }
 func (u *Union) Pos() int       { return u.pos }
 func (t *TableRef) Pos() int    { return t.pos }
@@ -520,7 +520,7 @@ func (e *Call) String() string {
 // (e.g. "left") are quoted like identifiers.
 func quoteFunc(name string) string { return quoteIdent(name) }
 
-func (q *Query) String() string {
+func (q *Statement) String() string {
 	var b strings.Builder
 	if len(q.With) > 0 {
 		b.WriteString("WITH ")
@@ -552,7 +552,7 @@ func (q *Query) String() string {
 // setString prints a set-expression operand; a nested Query prints in
 // parentheses.
 func setString(s SetExpr) string {
-	if q, ok := s.(*Query); ok {
+	if q, ok := s.(*Statement); ok {
 		return "(" + q.String() + ")"
 	}
 	return s.String()

@@ -15,12 +15,12 @@ const maxDepth = 200
 // Parse parses one query (an optional trailing ';' is allowed). Errors are
 // *parsers.ParseError positioned at the offending token, with Source
 // "query".
-func Parse(sql string) (*Query, error) { return ParseSource("query", sql) }
+func Parse(sql string) (*Statement, error) { return ParseSource("query", sql) }
 
 // ParseSource is [Parse] with the source name (a file name) used in error
 // messages, e.g. "queries/x.sql:4:19: expected ')' to close '(' at 4:7,
 // found \"and\"".
-func ParseSource(source, sql string) (*Query, error) {
+func ParseSource(source, sql string) (*Statement, error) {
 	q, err := parseQueryText(sql)
 	if err != nil {
 		return nil, positioned(source, sql, err)
@@ -38,7 +38,7 @@ func positioned(source, src string, err error) error {
 	return &parsers.ParseError{Source: source, Line: line, Col: col, Offset: int64(le.pos), Err: errors.New(le.msg)}
 }
 
-func parseQueryText(sql string) (*Query, error) {
+func parseQueryText(sql string) (*Statement, error) {
 	toks, err := lex(sql)
 	if err != nil {
 		return nil, err
@@ -156,12 +156,12 @@ func (p *parser) isIdentTok() bool {
 }
 
 // parseQuery parses [WITH ...] body [ORDER BY ...] [LIMIT n].
-func (p *parser) parseQuery() (*Query, error) {
+func (p *parser) parseQuery() (*Statement, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	defer p.leave()
-	q := &Query{pos: p.tok().pos, Limit: -1}
+	q := &Statement{pos: p.tok().pos, Limit: -1}
 	if p.acceptKw("with") {
 		for {
 			pos := p.tok().pos

@@ -1,0 +1,294 @@
+package engine
+
+import (
+	"cmp"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// column is a growable, owned column of values: group keys and aggregate
+// results, rows kept by ORDER BY, and the final result. Unlike a vec it
+// owns its strings (cloned on append), so it survives across batches.
+type column struct {
+	t    *dtype
+	null []bool
+	i    []int64
+	f    []float64
+	s    []string
+	b    []bool
+	x    []any // arrays and nested values as Go values
+}
+
+func newColumn(t *dtype) *column { return &column{t: t} }
+
+func (c *column) len() int { return len(c.null) }
+
+// appendVec appends rows of v (rows 0..n-1 when rows is nil); v may be in
+// any form. One type switch per call, not per row.
+func (c *column) appendVec(v *vec, rows []int32, n int) {
+	if rows != nil {
+		n = len(rows)
+	}
+	row := func(j int) int {
+		if rows == nil {
+			return j
+		}
+		return int(rows[j])
+	}
+	at := func(j int) int { // index into src's value slice
+		if v.isConst {
+			return 0
+		}
+		r := row(j)
+		if v.dict != nil {
+			return int(v.codes[r])
+		}
+		return r
+	}
+	src := v
+	if v.dict != nil {
+		src = v.dict
+	}
+	for j := 0; j < n; j++ {
+		var isNull bool
+		switch {
+		case v.isConst:
+			isNull = v.isNull(0)
+		case v.dict != nil:
+			r := row(j)
+			isNull = v.isNull(r) || src.isNull(int(v.codes[r]))
+		default:
+			isNull = v.isNull(row(j))
+		}
+		c.null = append(c.null, isNull)
+	}
+	switch {
+	case v.t.k == kNull:
+	case v.arr != nil:
+		for j := 0; j < n; j++ {
+			c.x = append(c.x, arrowValue(v.arr, v.complexRow(row(j))))
+		}
+	case v.t.isComplex() && v.x == nil && src.x == nil:
+		for j := 0; j < n; j++ {
+			c.x = append(c.x, nil)
+		}
+	case v.t.k == kArray || v.x != nil:
+		for j := 0; j < n; j++ {
+			c.x = append(c.x, src.x[at(j)])
+		}
+	case v.t.isIntLike():
+		for j := 0; j < n; j++ {
+			c.i = append(c.i, src.i[at(j)])
+		}
+	case v.t.k == kDouble:
+		for j := 0; j < n; j++ {
+			c.f = append(c.f, src.f[at(j)])
+		}
+	case v.t.isStringy():
+		for j := 0; j < n; j++ {
+			if c.null[len(c.null)-n+j] {
+				c.s = append(c.s, "")
+				continue
+			}
+			c.s = append(c.s, strings.Clone(src.s[at(j)]))
+		}
+	case v.t.k == kBool:
+		for j := 0; j < n; j++ {
+			c.b = append(c.b, src.b[at(j)])
+		}
+	}
+}
+
+// appendFrom appends row j of o (same type).
+func (c *column) appendFrom(o *column, j int) {
+	c.null = append(c.null, o.null[j])
+	switch {
+	case c.t.k == kNull:
+	case o.x != nil || c.t.isComplex():
+		c.x = append(c.x, o.x[j])
+	case c.t.isIntLike():
+		c.i = append(c.i, o.i[j])
+	case c.t.k == kDouble:
+		c.f = append(c.f, o.f[j])
+	case c.t.isStringy():
+		c.s = append(c.s, o.s[j])
+	case c.t.k == kBool:
+		c.b = append(c.b, o.b[j])
+	}
+}
+
+// toVec makes v a view of c's rows (no copy).
+func (c *column) toVec(v *vec) {
+	v.reset(c.t, c.len())
+	v.null = c.null
+	switch {
+	case c.t.k == kNull:
+	case c.t.isComplex():
+		v.x = c.x
+	case c.t.isIntLike():
+		v.i = c.i
+	case c.t.k == kDouble:
+		v.f = c.f
+	case c.t.isStringy():
+		v.s = c.s
+	case c.t.k == kBool:
+		v.b = c.b
+	}
+}
+
+// compare orders rows i and j of c; nulls compare equal to each other and
+// before every value (callers place nulls themselves).
+func (c *column) compare(i, j int) int {
+	ni, nj := c.null[i], c.null[j]
+	switch {
+	case ni && nj:
+		return 0
+	case ni:
+		return -1
+	case nj:
+		return 1
+	}
+	switch {
+	case c.t.isIntLike():
+		return cmp.Compare(c.i[i], c.i[j])
+	case c.t.k == kDouble:
+		return cmp.Compare(c.f[i], c.f[j])
+	case c.t.isStringy():
+		return strings.Compare(c.s[i], c.s[j])
+	case c.t.k == kBool:
+		return cmp.Compare(b2i(c.b[i]), b2i(c.b[j]))
+	case c.t.isComplex():
+		return compareAny(c.x[i], c.x[j])
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// value returns row j as a Go value: nil, bool, int64, float64, string,
+// time.Time (timestamp, date), []any (array), map[string]any (struct, map).
+// Intervals are int64 (milliseconds or months).
+func (c *column) value(j int) any {
+	if c.null[j] {
+		return nil
+	}
+	switch c.t.k {
+	case kBool:
+		return c.b[j]
+	case kInt, kIntervalDS, kIntervalYM:
+		return c.i[j]
+	case kDouble:
+		return c.f[j]
+	case kString, kJSON:
+		return c.s[j]
+	case kTimestamp, kDate:
+		return time.UnixMicro(c.i[j]).UTC()
+	}
+	return c.x[j]
+}
+
+// arrowValue converts one value of a nested Arrow array to a Go value.
+func arrowValue(arr arrow.Array, row int) any {
+	if arr.IsNull(row) {
+		return nil
+	}
+	switch a := arr.(type) {
+	case *array.String:
+		return a.Value(row)
+	case *array.Dictionary:
+		return arrowValue(a.Dictionary(), a.GetValueIndex(row))
+	case *array.Int64:
+		return a.Value(row)
+	case *array.Int32:
+		return int64(a.Value(row))
+	case *array.Float64:
+		return a.Value(row)
+	case *array.Boolean:
+		return a.Value(row)
+	case *array.Struct:
+		st := a.DataType().(*arrow.StructType)
+		m := make(map[string]any, a.NumField())
+		for k := 0; k < a.NumField(); k++ {
+			m[st.Field(k).Name] = arrowValue(a.Field(k), row)
+		}
+		return m
+	case *array.Map:
+		start, end := a.ValueOffsets(row)
+		keys, items := a.Keys(), a.Items()
+		m := make(map[string]any, end-start)
+		for k := start; k < end; k++ {
+			if s, ok := arrowValue(keys, int(k)).(string); ok {
+				m[s] = arrowValue(items, int(k))
+			}
+		}
+		return m
+	case *array.List:
+		start, end := a.ValueOffsets(row)
+		out := make([]any, 0, end-start)
+		for k := start; k < end; k++ {
+			out = append(out, arrowValue(a.ListValues(), int(k)))
+		}
+		return out
+	}
+	return nil
+}
+
+// compareAny orders Go values of the same SQL type deterministically.
+func compareAny(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	switch x := a.(type) {
+	case int64:
+		if y, ok := b.(int64); ok {
+			return cmp.Compare(x, y)
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return cmp.Compare(x, y)
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return cmp.Compare(b2i(x), b2i(y))
+		}
+	case []any:
+		if y, ok := b.([]any); ok {
+			for k := 0; k < len(x) && k < len(y); k++ {
+				if c := compareAny(x[k], y[k]); c != 0 {
+					return c
+				}
+			}
+			return cmp.Compare(len(x), len(y))
+		}
+	}
+	return strings.Compare(formatValue(a), formatValue(b))
+}
+
+// normFloat folds -0 into 0 and every NaN into one, for grouping.
+func normFloat(f float64) uint64 {
+	if f == 0 {
+		return 0
+	}
+	if f != f {
+		return math.Float64bits(math.NaN())
+	}
+	return math.Float64bits(f)
+}

@@ -1,0 +1,956 @@
+package engine
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// Tables maps the engine's table names to their schemas.
+var Tables = map[string]*arrow.Schema{
+	"cloudtrail": parsers.CloudTrailSchema,
+	"vpc_flow":   parsers.VPCFlowSchema,
+}
+
+// DefaultTableNames maps the table names of AWS's Athena documentation to
+// the engine's tables, so queries written for Athena run unchanged.
+var DefaultTableNames = map[string]string{
+	"cloudtrail_logs":       "cloudtrail",
+	"cloudtrail_logs_pp":    "cloudtrail",
+	"vpc_flow_logs":         "vpc_flow",
+	"vpc_flow_logs_parquet": "vpc_flow",
+}
+
+// Options configures [Compile]. The zero value is ready to use.
+type Options struct {
+	// Source names the query text in errors ("queries/x.sql"); "query" when empty.
+	Source string
+	// TableNames maps more table names to "cloudtrail" or "vpc_flow", on
+	// top of [DefaultTableNames] (e.g. the name of your Athena table).
+	TableNames map[string]string
+	// Now is the value of current_timestamp and now(); time.Now() when zero.
+	Now time.Time
+}
+
+// compiler turns a Statement into linked operators.
+type compiler struct {
+	src    string
+	opts   Options
+	now    int64
+	ctes   []map[string]*CTE // innermost last
+	scans  []*opScan
+	ops    []op
+	wheres map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
+	limits []*opLimit
+}
+
+func (c *compiler) errf(pos int, msg string) error { return &lexError{pos: pos, msg: msg} }
+
+// scope is what names resolve against in one SELECT.
+type scope struct {
+	rels []*relation
+	lay  *layout
+	agg  *aggScope // after GROUP BY: expressions resolve to keys and aggregates
+}
+
+// relation is one named input of FROM: a base table (columns resolved on
+// demand into scan slots) or a subquery/UNNEST (fixed columns).
+type relation struct {
+	name  string
+	what  string // for messages: "cloudtrail", "subquery s", "unnest u"
+	scan  *opScan
+	types map[string]*dtype // base table columns
+	order []string          // base table column order (for *)
+	cols  []relCol
+}
+
+type relCol struct {
+	name string
+	t    *dtype
+	slot int
+}
+
+// aggScope resolves expressions after aggregation.
+type aggScope struct {
+	keys  map[string]int // canonical text of a GROUP BY expression → slot
+	aggs  map[string]int // canonical text of an aggregate call → slot
+	types []*dtype
+}
+
+// fragment is a compiled query: the operator that emits its rows (its
+// successor still to be set) and its output columns, which are the first
+// len(names) slots of the chunks it emits.
+type fragment struct {
+	tail     op
+	names    []string
+	types    []*dtype
+	width    int // slots of emitted chunks (output plus hidden sort keys)
+	hasOrder bool
+}
+
+func (c *compiler) add(o op) op { c.ops = append(c.ops, o); return o }
+
+func (c *compiler) lookupCTE(name string) *CTE {
+	for i := len(c.ctes) - 1; i >= 0; i-- {
+		if cte, ok := c.ctes[i][name]; ok {
+			return cte
+		}
+	}
+	return nil
+}
+
+// compileStatement compiles a full query.
+func (c *compiler) compileStatement(q *Statement) (*fragment, error) {
+	if len(q.With) > 0 {
+		m := map[string]*CTE{}
+		c.ctes = append(c.ctes, m)
+		defer func() { c.ctes = c.ctes[:len(c.ctes)-1] }()
+		for _, cte := range q.With {
+			if _, dup := m[cte.Name]; dup {
+				return nil, c.errf(cte.pos, "expected a new CTE name, found "+quoteFound(cte.Name)+" a second time")
+			}
+			m[cte.Name] = cte
+		}
+	}
+	if sel, ok := q.Body.(*Select); ok {
+		return c.compileSelect(sel, q.OrderBy, q.Limit)
+	}
+	f, err := c.compileSet(q.Body)
+	if err != nil {
+		return nil, err
+	}
+	return c.orderLimit(f, q.OrderBy, q.Limit)
+}
+
+// compileSet compiles a UNION ALL tree or a parenthesized query.
+func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
+	switch x := s.(type) {
+	case *Select:
+		return c.compileSelect(x, nil, -1)
+	case *Statement:
+		return c.compileStatement(x)
+	case *Union:
+		var leaves []SetExpr
+		var walk func(SetExpr)
+		walk = func(s SetExpr) {
+			if u, ok := s.(*Union); ok {
+				walk(u.Left)
+				walk(u.Right)
+				return
+			}
+			leaves = append(leaves, s)
+		}
+		walk(x)
+		u := &opUnion{branches: len(leaves)}
+		c.add(u)
+		var first *fragment
+		for _, leaf := range leaves {
+			f, err := c.compileSet(leaf)
+			if err != nil {
+				return nil, err
+			}
+			if first == nil {
+				first = f
+			} else {
+				if len(f.names) != len(first.names) {
+					return nil, c.errf(leaf.Pos(), "expected "+itoa(int64(len(first.names)))+" columns in each UNION ALL branch, found "+itoa(int64(len(f.names))))
+				}
+				for i, t := range f.types {
+					if t.k != first.types[i].k && t.k != kNull && first.types[i].k != kNull {
+						return nil, c.errf(leaf.Pos(), "expected column "+itoa(int64(i+1))+" of type "+first.types[i].name+" as in the first UNION ALL branch, found "+t.name)
+					}
+				}
+			}
+			f.tail.setNext(u)
+		}
+		return &fragment{tail: u, names: first.names, types: first.types, width: len(first.names)}, nil
+	}
+	panic("BUG: unknown set expression")
+}
+
+// orderLimit applies ORDER BY (output names or ordinals only) and LIMIT
+// to a UNION ALL or parenthesized query.
+func (c *compiler) orderLimit(f *fragment, order []*OrderItem, limit int64) (*fragment, error) {
+	if len(order) > 0 {
+		var keys []sortKey
+		for _, o := range order {
+			slot := -1
+			switch x := o.Expr.(type) {
+			case *NumberLit:
+				n, err := strconv.Atoi(x.Text)
+				if err != nil || n < 1 || n > len(f.names) {
+					return nil, c.errf(x.pos, "expected ORDER BY position between 1 and "+itoa(int64(len(f.names)))+", found "+x.Text)
+				}
+				slot = n - 1
+			case *Ident:
+				if len(x.Parts) == 1 {
+					for i, name := range f.names {
+						if name == x.Parts[0] {
+							slot = i
+							break
+						}
+					}
+				}
+			}
+			if slot < 0 {
+				return nil, c.errf(o.Expr.Pos(), "expected an output column name or position in ORDER BY of UNION ALL, found "+quoteFound(o.Expr.String()))
+			}
+			keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
+		}
+		s := &opSort{keys: keys, limit: limit, types: f.types}
+		c.add(s)
+		f.tail.setNext(s)
+		return &fragment{tail: s, names: f.names, types: f.types, width: len(f.names), hasOrder: true}, nil
+	}
+	if limit >= 0 {
+		l := &opLimit{n: limit}
+		c.add(l)
+		c.limits = append(c.limits, l)
+		f.tail.setNext(l)
+		return &fragment{tail: l, names: f.names, types: f.types, width: f.width}, nil
+	}
+	return f, nil
+}
+
+// compileFrom compiles FROM into a scope and the operator chain so far.
+func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
+	switch x := f.(type) {
+	case *TableRef:
+		if cte := c.lookupCTE(x.Name); cte != nil {
+			alias := x.Alias
+			if alias == "" {
+				alias = x.Name
+			}
+			return c.fromSubquery(cte.Query, alias, "CTE "+cte.Name, sc)
+		}
+		name := x.Name
+		if m, ok := c.opts.TableNames[name]; ok {
+			name = m
+		} else if m, ok := DefaultTableNames[name]; ok {
+			name = m
+		}
+		schema, ok := Tables[name]
+		if !ok {
+			return nil, c.errf(x.pos, "expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "+quoteFound(x.Name))
+		}
+		scan := &opScan{table: name, schema: schema, lay: sc.lay, bySlot: map[string]int{}}
+		c.add(scan)
+		c.scans = append(c.scans, scan)
+		rel := &relation{name: x.Name, what: name, scan: scan, types: map[string]*dtype{}}
+		if x.Alias != "" {
+			rel.name = x.Alias
+		}
+		for _, fl := range schema.Fields() {
+			t, ok := fromArrow(fl.Type)
+			if !ok {
+				continue
+			}
+			rel.types[fl.Name] = t
+			if fl.Name != parsers.SourceColumn {
+				rel.order = append(rel.order, fl.Name)
+			}
+		}
+		sc.rels = append(sc.rels, rel)
+		return scan, nil
+	case *SubqueryRef:
+		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
+	case *UnnestJoin:
+		tail, err := c.compileFrom(x.Left, sc)
+		if err != nil {
+			return nil, err
+		}
+		arr, err := c.compileExpr(x.Expr, sc)
+		if err != nil {
+			return nil, err
+		}
+		at := arr.typ()
+		if at.k != kArray {
+			return nil, c.errf(x.Expr.Pos(), "expected an array to UNNEST, found "+at.name)
+		}
+		u := &opUnnest{x: arr, lay: sc.lay, elemType: at.elem}
+		rel := &relation{name: x.Alias, what: "unnest " + x.Alias}
+		et := at.elem
+		switch {
+		case et.k == kStruct && (len(x.Cols) == len(et.fields) && len(et.fields) > 1 || len(x.Cols) == 0 && len(et.fields) > 1):
+			for i, fl := range et.fields {
+				name := fl.name
+				if len(x.Cols) > 0 {
+					name = x.Cols[i]
+				}
+				slot := sc.lay.alloc()
+				u.slots = append(u.slots, slot)
+				u.fieldIdx = append(u.fieldIdx, i)
+				rel.cols = append(rel.cols, relCol{name: name, t: fl.t, slot: slot})
+			}
+		case len(x.Cols) <= 1:
+			name := x.Alias
+			if len(x.Cols) == 1 {
+				name = x.Cols[0]
+			}
+			slot := sc.lay.alloc()
+			u.slots = append(u.slots, slot)
+			u.fieldIdx = append(u.fieldIdx, -1)
+			rel.cols = append(rel.cols, relCol{name: name, t: et, slot: slot})
+		default:
+			return nil, c.errf(x.pos, "expected 1 column alias or one per field of "+et.name+", found "+itoa(int64(len(x.Cols))))
+		}
+		c.add(u)
+		tail.setNext(u)
+		sc.rels = append(sc.rels, rel)
+		return u, nil
+	}
+	panic("BUG: unknown FROM item")
+}
+
+func (c *compiler) fromSubquery(q *Statement, alias, what string, sc *scope) (op, error) {
+	f, err := c.compileStatement(q)
+	if err != nil {
+		return nil, err
+	}
+	sc.lay.n = f.width
+	rel := &relation{name: alias, what: what}
+	for i, name := range f.names {
+		rel.cols = append(rel.cols, relCol{name: name, t: f.types[i], slot: i})
+	}
+	sc.rels = append(sc.rels, rel)
+	return f.tail, nil
+}
+
+// splitAnd returns the conjuncts of e.
+func splitAnd(e Expr) []Expr {
+	if b, ok := e.(*Binary); ok && b.Op == "AND" {
+		return append(splitAnd(b.L), splitAnd(b.R)...)
+	}
+	return []Expr{e}
+}
+
+// compileSelect compiles one SELECT with the ORDER BY and LIMIT of its
+// statement.
+func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*fragment, error) {
+	sc := &scope{lay: &layout{}}
+	var tail op
+	if s.From != nil {
+		var err error
+		tail, err = c.compileFrom(s.From, sc)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		// SELECT without FROM reads one empty row.
+		v := &opValues{}
+		c.add(v)
+		tail = v
+	}
+	if s.Where != nil {
+		w := &opWhere{}
+		var conds []expr
+		for _, cj := range splitAnd(s.Where) {
+			e, err := c.compileExpr(cj, sc)
+			if err != nil {
+				return nil, err
+			}
+			if e.typ().k != kBool && e.typ().k != kNull {
+				return nil, c.errf(cj.Pos(), "expected a boolean condition in WHERE, found "+e.typ().name)
+			}
+			if k, ok := e.(*exprConst); ok && !k.v.isNull(0) && k.v.b[0] {
+				continue // WHERE TRUE
+			}
+			conds = append(conds, e)
+		}
+		w.conds = orderConjuncts(conds)
+		if len(w.conds) > 0 {
+			c.add(w)
+			tail.setNext(w)
+			tail = w
+			if len(sc.rels) == 1 && sc.rels[0].scan != nil {
+				c.wheres[sc.rels[0].scan] = andAll(conds)
+			}
+		}
+	}
+	// Expand stars into items.
+	var items []*SelectItem
+	for _, it := range s.Items {
+		if !it.Star {
+			items = append(items, it)
+			continue
+		}
+		found := false
+		for _, rel := range sc.rels {
+			if it.Rel != "" && rel.name != it.Rel {
+				continue
+			}
+			found = true
+			if rel.scan != nil {
+				for _, name := range rel.order {
+					items = append(items, &SelectItem{Expr: &Ident{Parts: []string{rel.name, name}, pos: it.pos}, Alias: name, pos: it.pos})
+				}
+				continue
+			}
+			for _, col := range rel.cols {
+				items = append(items, &SelectItem{Expr: &Ident{Parts: []string{rel.name, col.name}, pos: it.pos}, Alias: col.name, pos: it.pos})
+			}
+		}
+		if !found {
+			return nil, c.errf(it.pos, "expected a relation name before .*, found "+quoteFound(it.Rel))
+		}
+	}
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = outputName(it, i)
+	}
+	// Aggregation.
+	var aggCalls []*Call
+	seenAgg := map[string]bool{}
+	for _, it := range items {
+		collectAggs(it.Expr, &aggCalls, seenAgg)
+	}
+	if s.Having != nil {
+		collectAggs(s.Having, &aggCalls, seenAgg)
+	}
+	for _, o := range order {
+		collectAggs(o.Expr, &aggCalls, seenAgg)
+	}
+	outScope := sc
+	if len(s.GroupBy) > 0 || len(aggCalls) > 0 {
+		agg := &opAggregate{}
+		as := &aggScope{keys: map[string]int{}, aggs: map[string]int{}}
+		for _, g := range s.GroupBy {
+			ge := g
+			if n, ok := g.(*NumberLit); ok {
+				k, err := strconv.Atoi(n.Text)
+				if err != nil || k < 1 || k > len(items) {
+					return nil, c.errf(n.pos, "expected GROUP BY position between 1 and "+itoa(int64(len(items)))+", found "+n.Text)
+				}
+				ge = items[k-1].Expr
+			} else if id, ok := g.(*Ident); ok && len(id.Parts) == 1 && !c.resolves(id, sc) {
+				// GROUP BY an output alias (Athena users write it; Trino wants the expression).
+				for i, it := range items {
+					if names[i] == id.Parts[0] && it.Alias != "" {
+						ge = it.Expr
+					}
+				}
+			}
+			if hasAgg(ge) {
+				return nil, c.errf(ge.Pos(), "expected a GROUP BY expression without aggregates, found "+quoteFound(ge.String()))
+			}
+			key := ge.String()
+			if _, dup := as.keys[key]; dup {
+				continue
+			}
+			e, err := c.compileExpr(ge, sc)
+			if err != nil {
+				return nil, err
+			}
+			if e.typ().isComplex() {
+				return nil, c.errf(ge.Pos(), "expected a GROUP BY key of a scalar type, found "+e.typ().name)
+			}
+			as.keys[key] = len(agg.keys)
+			as.types = append(as.types, e.typ())
+			agg.keys = append(agg.keys, e)
+		}
+		for _, call := range aggCalls {
+			ac, err := c.compileAgg(call, sc)
+			if err != nil {
+				return nil, err
+			}
+			as.aggs[call.String()] = len(agg.keys) + len(agg.aggs)
+			agg.aggs = append(agg.aggs, ac)
+		}
+		for _, ac := range agg.aggs {
+			as.types = append(as.types, ac.t)
+		}
+		c.add(agg)
+		tail.setNext(agg)
+		tail = agg
+		outScope = &scope{lay: &layout{n: len(as.types)}, agg: as}
+		if s.Having != nil {
+			h, err := c.compileExpr(s.Having, outScope)
+			if err != nil {
+				return nil, err
+			}
+			if h.typ().k != kBool {
+				return nil, c.errf(s.Having.Pos(), "expected a boolean condition in HAVING, found "+h.typ().name)
+			}
+			w := &opWhere{conds: []expr{h}}
+			c.add(w)
+			tail.setNext(w)
+			tail = w
+		}
+	} else if s.Having != nil {
+		return nil, c.errf(s.Having.Pos(), "expected GROUP BY or aggregates before HAVING, found none")
+	}
+	// Projection, plus hidden ORDER BY keys.
+	proj := &opProject{}
+	types := make([]*dtype, len(items))
+	for i, it := range items {
+		e, err := c.compileExpr(it.Expr, outScope)
+		if err != nil {
+			return nil, err
+		}
+		proj.exprs = append(proj.exprs, e)
+		types[i] = e.typ()
+	}
+	var keys []sortKey
+	for _, o := range order {
+		slot := -1
+		switch x := o.Expr.(type) {
+		case *NumberLit:
+			n, err := strconv.Atoi(x.Text)
+			if err != nil || n < 1 || n > len(items) {
+				return nil, c.errf(x.pos, "expected ORDER BY position between 1 and "+itoa(int64(len(items)))+", found "+x.Text)
+			}
+			slot = n - 1
+		case *Ident:
+			if len(x.Parts) == 1 {
+				for i, name := range names {
+					if name == x.Parts[0] && (items[i].Alias != "" || !c.resolves(x, sc) || items[i].Expr.String() == x.String()) {
+						slot = i
+						break
+					}
+				}
+			}
+		}
+		if slot < 0 {
+			for i, it := range items {
+				if it.Expr.String() == o.Expr.String() {
+					slot = i
+					break
+				}
+			}
+		}
+		if slot < 0 {
+			if s.Distinct {
+				return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY expression from the select list of SELECT DISTINCT, found "+quoteFound(o.Expr.String()))
+			}
+			e, err := c.compileExpr(o.Expr, outScope)
+			if err != nil {
+				return nil, err
+			}
+			slot = len(proj.exprs)
+			proj.exprs = append(proj.exprs, e)
+		}
+		t := proj.exprs[slot].typ()
+		if t.isComplex() {
+			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+t.name)
+		}
+		keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
+	}
+	c.add(proj)
+	tail.setNext(proj)
+	tail = proj
+	allTypes := make([]*dtype, len(proj.exprs))
+	for i, e := range proj.exprs {
+		allTypes[i] = e.typ()
+	}
+	width := len(proj.exprs)
+	if s.Distinct {
+		d := &opAggregate{}
+		for i, t := range types {
+			if t.isComplex() {
+				return nil, c.errf(items[i].pos, "expected SELECT DISTINCT columns of scalar types, found "+t.name)
+			}
+			d.keys = append(d.keys, &exprCol{t: t, slot: i})
+		}
+		c.add(d)
+		tail.setNext(d)
+		tail = d
+	}
+	f := &fragment{tail: tail, names: names, types: types, width: width}
+	if len(keys) > 0 {
+		srt := &opSort{keys: keys, limit: limit, types: allTypes}
+		c.add(srt)
+		tail.setNext(srt)
+		f.tail = srt
+		f.hasOrder = true
+		return f, nil
+	}
+	if limit >= 0 {
+		l := &opLimit{n: limit}
+		c.add(l)
+		c.limits = append(c.limits, l)
+		tail.setNext(l)
+		f.tail = l
+	}
+	return f, nil
+}
+
+// orderConjuncts evaluates cheap conjuncts first: comparisons of a column
+// with a constant, then the rest in query order.
+func orderConjuncts(conds []expr) []expr {
+	var cheap, rest []expr
+	for _, e := range conds {
+		if isCheap(e) {
+			cheap = append(cheap, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return append(cheap, rest...)
+}
+
+func isCheap(e expr) bool {
+	switch x := e.(type) {
+	case *exprCmp:
+		_, lc := x.l.(*exprCol)
+		_, rk := x.r.(*exprConst)
+		return lc && rk
+	case *exprIsNull:
+		_, ok := x.x.(*exprCol)
+		return ok
+	}
+	return false
+}
+
+func andAll(conds []expr) expr {
+	if len(conds) == 0 {
+		return nil
+	}
+	e := conds[0]
+	for _, x := range conds[1:] {
+		e = &exprAnd{l: e, r: x}
+	}
+	return e
+}
+
+// outputName is the column name Trino gives a select item.
+func outputName(it *SelectItem, i int) string {
+	if it.Alias != "" {
+		return it.Alias
+	}
+	switch x := it.Expr.(type) {
+	case *Ident:
+		return x.Parts[len(x.Parts)-1]
+	case *Deref:
+		return x.Field
+	}
+	return "_col" + strconv.Itoa(i)
+}
+
+// resolves reports whether id names a column in sc.
+func (c *compiler) resolves(id *Ident, sc *scope) bool {
+	_, err := c.resolveIdent(id, &scope{rels: sc.rels, lay: &layout{n: 1 << 30}})
+	return err == nil
+}
+
+// opValues emits one row with no columns, for SELECT without FROM.
+type opValues struct{ base }
+
+func (o *opValues) start(int)                  {}
+func (o *opValues) explain() string            { return "values (1 row)" }
+func (o *opValues) push(w int, c *chunk) error { panic("BUG: push into values") }
+
+func (o *opValues) flush() error {
+	var a arena
+	var ch chunk
+	ch.reset(0, &a)
+	ch.n = 1
+	if err := o.next.push(0, &ch); err != nil {
+		return err
+	}
+	return o.next.flush()
+}
+
+// aggregates are the aggregate functions the engine runs.
+var aggregates = map[string]bool{
+	"count": true, "sum": true, "avg": true, "min": true, "max": true, "arbitrary": true, "any_value": true,
+	"approx_distinct": true, "min_by": true, "max_by": true, "array_agg": true, "count_if": true,
+}
+
+func hasAgg(e Expr) bool {
+	var calls []*Call
+	collectAggs(e, &calls, map[string]bool{})
+	return len(calls) > 0
+}
+
+// collectAggs appends the aggregate calls in e (not descending into them).
+func collectAggs(e Expr, out *[]*Call, seen map[string]bool) {
+	if e == nil {
+		return
+	}
+	switch x := e.(type) {
+	case *Call:
+		if aggregates[x.Name] || athenaAggregates[x.Name] {
+			if k := x.String(); !seen[k] {
+				seen[k] = true
+				*out = append(*out, x)
+			}
+			return
+		}
+		for _, a := range x.Args {
+			collectAggs(a, out, seen)
+		}
+	case *Binary:
+		collectAggs(x.L, out, seen)
+		collectAggs(x.R, out, seen)
+	case *Unary:
+		collectAggs(x.X, out, seen)
+	case *Not:
+		collectAggs(x.X, out, seen)
+	case *Between:
+		collectAggs(x.X, out, seen)
+		collectAggs(x.Lo, out, seen)
+		collectAggs(x.Hi, out, seen)
+	case *In:
+		collectAggs(x.X, out, seen)
+		for _, a := range x.List {
+			collectAggs(a, out, seen)
+		}
+	case *Like:
+		collectAggs(x.X, out, seen)
+		collectAggs(x.Pattern, out, seen)
+	case *IsNull:
+		collectAggs(x.X, out, seen)
+	case *Case:
+		collectAggs(x.Operand, out, seen)
+		for _, w := range x.Whens {
+			collectAggs(w.Cond, out, seen)
+			collectAggs(w.Result, out, seen)
+		}
+		collectAggs(x.Else, out, seen)
+	case *Cast:
+		collectAggs(x.X, out, seen)
+	case *Subscript:
+		collectAggs(x.X, out, seen)
+		collectAggs(x.Index, out, seen)
+	case *Deref:
+		collectAggs(x.X, out, seen)
+	}
+}
+
+// compileAgg compiles an aggregate call's arguments in the FROM scope.
+func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
+	name := call.Name
+	if athenaAggregates[name] {
+		return nil, c.errf(call.pos, "aggregate function "+name+" is not supported by the local engine; run the query with --engine athena")
+	}
+	ac := &aggCall{name: name, star: call.Star}
+	for _, a := range call.Args {
+		if hasAgg(a) {
+			return nil, c.errf(a.Pos(), "expected an argument without aggregates (aggregates cannot nest), found "+quoteFound(a.String()))
+		}
+		e, err := c.compileExpr(a, sc)
+		if err != nil {
+			return nil, err
+		}
+		ac.args = append(ac.args, e)
+		ac.argTypes = append(ac.argTypes, e.typ())
+	}
+	want := 1
+	switch name {
+	case "min_by", "max_by":
+		want = 2
+	case "count":
+		if call.Star {
+			want = 0
+		}
+	}
+	if call.Star && name != "count" {
+		return nil, c.errf(call.pos, "expected arguments to "+name+", found *")
+	}
+	if len(ac.args) != want {
+		return nil, c.errf(call.pos, "expected "+itoa(int64(want))+" arguments to "+name+", found "+itoa(int64(len(ac.args))))
+	}
+	if call.Distinct {
+		switch name {
+		case "count":
+			ac.name = "count_distinct"
+		case "min", "max", "approx_distinct", "arbitrary":
+		default:
+			return nil, c.errf(call.pos, name+"(DISTINCT ...) is not supported by the local engine; run the query with --engine athena")
+		}
+	}
+	var t0 *dtype
+	if len(ac.argTypes) > 0 {
+		t0 = ac.argTypes[0]
+	}
+	scalarArg := func() error {
+		if t0.isComplex() {
+			return c.errf(call.Args[0].Pos(), "expected a scalar argument to "+name+", found "+t0.name)
+		}
+		return nil
+	}
+	switch ac.name {
+	case "count", "count_distinct", "approx_distinct":
+		ac.t = tInt
+		if ac.name != "count" {
+			if err := scalarArg(); err != nil {
+				return nil, err
+			}
+		}
+	case "count_if":
+		if t0.k != kBool {
+			return nil, c.errf(call.Args[0].Pos(), "expected a boolean argument to count_if, found "+t0.name)
+		}
+		// count_if(c) is count(CASE WHEN c THEN 1 END).
+		ac.name = "count"
+		ac.args[0] = &exprCase{t: tInt, conds: []expr{ac.args[0]}, vals: []expr{&exprConst{v: intConst(1)}}}
+		ac.t = tInt
+	case "sum", "avg":
+		if !t0.isNumeric() && t0.k != kNull {
+			return nil, c.errf(call.Args[0].Pos(), "expected a numeric argument to "+name+", found "+t0.name)
+		}
+		ac.t = tDouble
+		if name == "sum" && t0.k == kInt {
+			ac.t = tInt
+		}
+		if t0.k == kNull {
+			ac.args[0] = &exprConst{v: constVec(tDouble, true)}
+		}
+	case "min", "max", "arbitrary", "any_value":
+		if err := scalarArg(); err != nil {
+			return nil, err
+		}
+		ac.name = map[string]string{"min": "min", "max": "max", "arbitrary": "arbitrary", "any_value": "arbitrary"}[ac.name]
+		ac.t = t0
+	case "min_by", "max_by":
+		if ac.argTypes[1].isComplex() || ac.argTypes[1].k == kBool {
+			return nil, c.errf(call.Args[1].Pos(), "expected an orderable second argument to "+name+", found "+ac.argTypes[1].name)
+		}
+		ac.t = t0
+	case "array_agg":
+		ac.t = arrayOf(t0)
+	}
+	return ac, nil
+}
+
+func intConst(v int64) *vec {
+	k := constVec(tInt, false)
+	k.i[0] = v
+	return k
+}
+
+func floatConst(v float64) *vec {
+	k := constVec(tDouble, false)
+	k.f[0] = v
+	return k
+}
+
+func strConst(s string) *vec {
+	k := constVec(tString, false)
+	k.s[0] = s
+	return k
+}
+
+func boolConst(b bool) *vec {
+	k := constVec(tBool, false)
+	k.b[0] = b
+	return k
+}
+
+func tsConst(t *dtype, us int64) *vec {
+	k := constVec(t, false)
+	k.i[0] = us
+	return k
+}
+
+// resolveIdent resolves a (dotted) name: rel.col.field..., col.field...
+func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
+	parts := id.Parts
+	var rel *relation
+	var rest []string
+	if len(parts) > 1 {
+		for _, r := range sc.rels {
+			if r.name == parts[0] && r.has(parts[1]) {
+				rel, rest = r, parts[1:]
+				break
+			}
+		}
+	}
+	if rel == nil {
+		for _, r := range sc.rels {
+			if r.has(parts[0]) {
+				if rel != nil {
+					return nil, c.errf(id.pos, "expected an unambiguous column, found "+quoteFound(parts[0])+" in both "+rel.what+" and "+r.what)
+				}
+				rel, rest = r, parts
+			}
+		}
+	}
+	if rel == nil {
+		var where []string
+		for _, r := range sc.rels {
+			where = append(where, r.what)
+		}
+		if len(where) == 0 {
+			return nil, c.errf(id.pos, "expected an expression without columns (there is no FROM), found "+quoteFound(id.String()))
+		}
+		return nil, c.errf(id.pos, "expected a column of "+strings.Join(where, ", ")+", found "+quoteFound(id.String()))
+	}
+	pos := id.pos
+	if rel.scan != nil {
+		t := rel.types[rest[0]]
+		path := rest[0]
+		for _, f := range rest[1:] {
+			if t.k != kStruct {
+				return nil, c.errf(pos, "expected a struct before ."+f+", found "+path+" of type "+t.name)
+			}
+			_, ft := t.fieldByName(f)
+			if ft == nil {
+				return nil, c.errf(pos, "expected a field of "+path+", found "+quoteFound(f))
+			}
+			path += "." + f
+			t = ft
+		}
+		return &exprCol{t: t, slot: rel.scan.slot(path), path: path}, nil
+	}
+	var col relCol
+	for _, rc := range rel.cols {
+		if rc.name == rest[0] {
+			col = rc
+			break
+		}
+	}
+	var e expr = &exprCol{t: col.t, slot: col.slot}
+	for _, f := range rest[1:] {
+		fe, err := c.field(e, f, pos)
+		if err != nil {
+			return nil, err
+		}
+		e = fe
+	}
+	return e, nil
+}
+
+func (r *relation) has(name string) bool {
+	if r.scan != nil {
+		_, ok := r.types[name]
+		return ok
+	}
+	for _, c := range r.cols {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) field(e expr, f string, pos int) (expr, error) {
+	t := e.typ()
+	if t.k != kStruct {
+		return nil, c.errf(pos, "expected a struct before ."+f+", found "+t.name)
+	}
+	i, ft := t.fieldByName(f)
+	if ft == nil {
+		return nil, c.errf(pos, "expected a field of "+t.name+", found "+quoteFound(f))
+	}
+	return &exprField{t: ft, x: e, idx: i, name: f}, nil
+}
+
+// parseNumber parses a numeric literal: integers are bigint, the rest double.
+func (c *compiler) parseNumber(n *NumberLit) (expr, error) {
+	if !strings.ContainsAny(n.Text, ".eE") {
+		v, err := strconv.ParseInt(n.Text, 10, 64)
+		if err == nil {
+			return &exprConst{v: intConst(v)}, nil
+		}
+	}
+	f, err := strconv.ParseFloat(n.Text, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return nil, c.errf(n.pos, "expected a number in range, found "+n.Text)
+	}
+	return &exprConst{v: floatConst(f)}, nil
+}

@@ -1,0 +1,572 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+)
+
+// compileExpr type-checks e in sc and returns its compiled form, folding
+// constant subexpressions.
+func (c *compiler) compileExpr(e Expr, sc *scope) (expr, error) {
+	x, err := c.compileExpr1(e, sc)
+	if err != nil {
+		return nil, err
+	}
+	return c.fold(x, e.Pos())
+}
+
+func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
+	if sc.agg != nil {
+		if slot, ok := sc.agg.keys[e.String()]; ok {
+			return &exprCol{t: sc.agg.types[slot], slot: slot}, nil
+		}
+		if call, ok := e.(*Call); ok && (aggregates[call.Name] || athenaAggregates[call.Name]) {
+			slot, ok := sc.agg.aggs[call.String()]
+			if !ok {
+				panic("BUG: aggregate not collected: " + call.String())
+			}
+			return &exprCol{t: sc.agg.types[slot], slot: slot}, nil
+		}
+	}
+	switch x := e.(type) {
+	case *Ident:
+		if sc.agg != nil {
+			return nil, c.errf(x.pos, "expected an aggregate or a GROUP BY expression, found "+quoteFound(x.String()))
+		}
+		return c.resolveIdent(x, sc)
+	case *Deref:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.field(xe, x.Field, x.Pos())
+	case *Subscript:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		ie, err := c.compileExpr(x.Index, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.subscript(xe, ie, x.Index.Pos(), false)
+	case *StringLit:
+		return &exprConst{v: strConst(x.Val)}, nil
+	case *NumberLit:
+		return c.parseNumber(x)
+	case *BoolLit:
+		return &exprConst{v: boolConst(x.Val)}, nil
+	case *NullLit:
+		return &exprConst{v: constVec(tNull, true)}, nil
+	case *TypedLit:
+		us, ok := parseTimestamp(x.Val)
+		if !ok {
+			return nil, c.errf(x.pos, "expected a "+x.Type+" literal such as '2024-01-02 03:04:05', found "+quoteFound(x.Val))
+		}
+		if x.Type == "date" {
+			return &exprConst{v: tsConst(tDate, truncMicros(us, "day"))}, nil
+		}
+		return &exprConst{v: tsConst(tTimestamp, us)}, nil
+	case *IntervalLit:
+		n, err := strconv.ParseInt(strings.TrimSpace(x.Val), 10, 64)
+		if err != nil {
+			return nil, c.errf(x.pos, "expected a whole number of "+x.Unit+"s in the interval, found "+quoteFound(x.Val))
+		}
+		switch x.Unit {
+		case "month":
+			return &exprConst{v: tsConst(tIntervalYM, n)}, nil
+		case "year":
+			return &exprConst{v: tsConst(tIntervalYM, 12*n)}, nil
+		}
+		ms := map[string]int64{"second": 1000, "minute": 60_000, "hour": 3_600_000, "day": 86_400_000}[x.Unit]
+		return &exprConst{v: tsConst(tIntervalDS, n*ms)}, nil
+	case *Unary:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		t := xe.typ()
+		if x.Op == "+" {
+			if !t.isNumeric() {
+				return nil, c.errf(x.pos, "expected a number after unary +, found "+t.name)
+			}
+			return xe, nil
+		}
+		if !t.isNumeric() && t.k != kIntervalDS && t.k != kIntervalYM {
+			return nil, c.errf(x.pos, "expected a number after unary -, found "+t.name)
+		}
+		return &exprFunc{name: "negate", t: t, args: []expr{xe}, k: negKernel, strict: true}, nil
+	case *Binary:
+		return c.compileBinary(x, sc)
+	case *Not:
+		xe, err := c.compileBool(x.X, sc, "NOT")
+		if err != nil {
+			return nil, err
+		}
+		// NOT of a comparison is the negated comparison (same NULLs), which
+		// keeps the dictionary and constant fast paths.
+		if cm, ok := xe.(*exprCmp); ok {
+			return &exprCmp{op: cm.op.negate(), l: cm.l, r: cm.r}, nil
+		}
+		if in, ok := xe.(*exprIsNull); ok {
+			return &exprIsNull{x: in.x, not: !in.not}, nil
+		}
+		return &exprNot{x: xe}, nil
+	case *Between:
+		lo := &Binary{Op: ">=", L: x.X, R: x.Lo}
+		hi := &Binary{Op: "<=", L: x.X, R: x.Hi}
+		var b Expr = &Binary{Op: "AND", L: lo, R: hi}
+		if x.Not {
+			b = &Not{X: b, pos: x.Pos()}
+		}
+		return c.compileExpr1(b, sc)
+	case *In:
+		return c.compileIn(x, sc)
+	case *Like:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		if !xe.typ().isStringy() && xe.typ().k != kNull {
+			return nil, c.errf(x.X.Pos(), "expected varchar before LIKE, found "+xe.typ().name)
+		}
+		pat, ok := c.constString(x.Pattern, sc)
+		if !ok {
+			return nil, c.errf(x.Pattern.Pos(), "expected a constant varchar LIKE pattern, found "+quoteFound(x.Pattern.String()))
+		}
+		var esc rune
+		hasEsc := false
+		if x.Escape != nil {
+			es, ok := c.constString(x.Escape, sc)
+			if !ok || len([]rune(es)) != 1 {
+				return nil, c.errf(x.Escape.Pos(), "expected a one-character constant after ESCAPE, found "+quoteFound(x.Escape.String()))
+			}
+			esc, hasEsc = []rune(es)[0], true
+		}
+		m, err := compileLike(pat, esc, hasEsc)
+		if err != nil {
+			return nil, c.errf(x.Pattern.Pos(), "expected a valid LIKE pattern, found "+quoteFound(pat)+": "+err.Error())
+		}
+		return &exprFunc{name: "like", t: tBool, args: []expr{c.mustCoerce(xe, tString)}, k: likeKernel(m, x.Not), strict: true}, nil
+	case *IsNull:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		return &exprIsNull{x: xe, not: x.Not}, nil
+	case *Case:
+		return c.compileCase(x, sc)
+	case *Cast:
+		xe, err := c.compileExpr(x.X, sc)
+		if err != nil {
+			return nil, err
+		}
+		to, ok := typeFromName(x.Type)
+		if !ok {
+			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
+		}
+		return c.cast(xe, to, x.Try, x.pos)
+	case *Call:
+		return c.compileCall(x, sc)
+	}
+	panic("BUG: unknown expression node")
+}
+
+// cast converts x to type to; try makes failures NULL.
+func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
+	from := x.typ()
+	if from.k == to.k && from.k != kNull {
+		return x, nil
+	}
+	if from.k == kJSON && to.k == kString {
+		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToVarcharKernel, strict: true}, nil
+	}
+	k, ok := castKernel(from, to, try)
+	if !ok {
+		return nil, c.errf(pos, "expected a value that can be cast to "+to.name+", found "+from.name)
+	}
+	return &exprFunc{name: "cast", t: to, args: []expr{x}, k: k, strict: true}, nil
+}
+
+// compileBool compiles a boolean operand.
+func (c *compiler) compileBool(e Expr, sc *scope, what string) (expr, error) {
+	x, err := c.compileExpr(e, sc)
+	if err != nil {
+		return nil, err
+	}
+	switch x.typ().k {
+	case kBool:
+		return x, nil
+	case kNull:
+		return &exprConst{v: constVec(tBool, true)}, nil
+	}
+	return nil, c.errf(e.Pos(), "expected a boolean operand of "+what+", found "+x.typ().name)
+}
+
+func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
+	switch x.Op {
+	case "AND", "OR":
+		l, err := c.compileBool(x.L, sc, x.Op)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compileBool(x.R, sc, x.Op)
+		if err != nil {
+			return nil, err
+		}
+		if x.Op == "AND" {
+			return &exprAnd{l: l, r: r}, nil
+		}
+		return &exprOr{l: l, r: r}, nil
+	}
+	l, err := c.compileExpr(x.L, sc)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compileExpr(x.R, sc)
+	if err != nil {
+		return nil, err
+	}
+	lt, rt := l.typ(), r.typ()
+	switch x.Op {
+	case "=", "<>", "<", "<=", ">", ">=":
+		l, r, err = c.unify(l, r, x.R.Pos())
+		if err != nil {
+			return nil, c.errf(x.R.Pos(), "expected a value comparable with "+lt.name+" after "+x.Op+", found "+rt.name)
+		}
+		if t := l.typ(); t.isComplex() {
+			return nil, c.errf(x.L.Pos(), "expected a scalar value to compare, found "+t.name)
+		}
+		if l.typ().k == kNull {
+			return &exprConst{v: constVec(tBool, true)}, nil
+		}
+		return &exprCmp{op: cmpOps[x.Op], l: l, r: r}, nil
+	case "||":
+		if lt.isComplex() || rt.isComplex() {
+			return nil, c.errf(x.L.Pos(), "expected varchar operands of ||, found "+lt.name+" and "+rt.name)
+		}
+		ls, err := c.cast(l, tString, false, x.L.Pos())
+		if err != nil {
+			return nil, err
+		}
+		rs, err := c.cast(r, tString, false, x.R.Pos())
+		if err != nil {
+			return nil, err
+		}
+		return &exprFunc{name: "concat", t: tString, args: []expr{ls, rs}, k: concatKernel, strict: true}, nil
+	}
+	// Arithmetic.
+	switch {
+	case lt.k == kNull || rt.k == kNull:
+		t := lt
+		if t.k == kNull {
+			t = rt
+		}
+		if t.k == kNull {
+			t = tInt
+		}
+		return &exprConst{v: constVec(t, true)}, nil
+	case (lt.k == kTimestamp || lt.k == kDate) && (rt.k == kIntervalDS || rt.k == kIntervalYM) && (x.Op == "+" || x.Op == "-"):
+		sign := int64(1)
+		if x.Op == "-" {
+			sign = -1
+		}
+		return &exprFunc{name: x.Op, t: tTimestamp, args: []expr{l, r}, k: timestampIntervalKernel(sign, rt.k == kIntervalYM), strict: true}, nil
+	case (lt.k == kIntervalDS || lt.k == kIntervalYM) && rt.k == kTimestamp && x.Op == "+":
+		return &exprFunc{name: x.Op, t: tTimestamp, args: []expr{r, l}, k: timestampIntervalKernel(1, lt.k == kIntervalYM), strict: true}, nil
+	case lt.k == kTimestamp && rt.k == kTimestamp && x.Op == "-":
+		return &exprFunc{name: x.Op, t: tIntervalDS, args: []expr{l, r}, k: timestampDiffKernel, strict: true}, nil
+	case lt.k == rt.k && (lt.k == kIntervalDS || lt.k == kIntervalYM) && (x.Op == "+" || x.Op == "-"):
+		return &exprFunc{name: x.Op, t: lt, args: []expr{l, r}, k: arithIntKernel(x.Op), strict: true}, nil
+	case lt.isNumeric() && rt.isNumeric():
+		if lt.k == kInt && rt.k == kInt {
+			return &exprFunc{name: x.Op, t: tInt, args: []expr{l, r}, k: arithIntKernel(x.Op), strict: true}, nil
+		}
+		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil
+	}
+	return nil, c.errf(x.R.Pos(), "expected operands of "+x.Op+" that are numbers (or timestamp and interval), found "+lt.name+" and "+rt.name)
+}
+
+// unify coerces l and r to a common type for comparison or CASE.
+func (c *compiler) unify(l, r expr, pos int) (expr, expr, error) {
+	lt, rt := l.typ(), r.typ()
+	switch {
+	case lt.k == rt.k:
+		return l, r, nil
+	case lt.k == kNull:
+		return &exprConst{v: constVec(rt, true)}, r, nil
+	case rt.k == kNull:
+		return l, &exprConst{v: constVec(lt, true)}, nil
+	case lt.isNumeric() && rt.isNumeric():
+		return c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble), nil
+	case lt.isStringy() && rt.isStringy():
+		return c.mustCoerce(l, tString), c.mustCoerce(r, tString), nil
+	case (lt.k == kTimestamp || lt.k == kDate) && (rt.k == kTimestamp || rt.k == kDate):
+		return c.mustCoerce(l, tTimestamp), c.mustCoerce(r, tTimestamp), nil
+	case (lt.k == kTimestamp || lt.k == kDate) && rt.k == kString:
+		// A varchar constant compared with a timestamp is read as one.
+		if k, ok := r.(*exprConst); ok {
+			rr, err := c.fold(c.mustCoerce(k, lt), pos)
+			return l, rr, err
+		}
+	case lt.k == kString && (rt.k == kTimestamp || rt.k == kDate):
+		if k, ok := l.(*exprConst); ok {
+			ll, err := c.fold(c.mustCoerce(k, rt), pos)
+			return ll, r, err
+		}
+	}
+	return nil, nil, errMismatch
+}
+
+var errMismatch = &runtimeError{msg: "type mismatch"}
+
+// mustCoerce casts e to t, which the caller knows is possible.
+func (c *compiler) mustCoerce(e expr, t *dtype) expr {
+	if e.typ().k == t.k {
+		return e
+	}
+	x, err := c.cast(e, t, false, 0)
+	if err != nil {
+		panic("BUG: coercion from " + e.typ().name + " to " + t.name)
+	}
+	return x
+}
+
+// constString compiles e and returns its value when it is a varchar constant.
+func (c *compiler) constString(e Expr, sc *scope) (string, bool) {
+	x, err := c.compileExpr(e, sc)
+	if err != nil {
+		return "", false
+	}
+	k, ok := x.(*exprConst)
+	if !ok || !k.v.t.isStringy() || k.v.isNull(0) {
+		return "", false
+	}
+	return k.v.s[0], true
+}
+
+func (c *compiler) compileIn(x *In, sc *scope) (expr, error) {
+	xe, err := c.compileExpr(x.X, sc)
+	if err != nil {
+		return nil, err
+	}
+	t := xe.typ()
+	list := make([]expr, len(x.List))
+	allConst := true
+	for i, item := range x.List {
+		ie, err := c.compileExpr(item, sc)
+		if err != nil {
+			return nil, err
+		}
+		list[i] = ie
+		if _, ok := ie.(*exprConst); !ok {
+			allConst = false
+		}
+	}
+	if t.k == kNull || t.isComplex() || t.k == kBool || !allConst {
+		// General form: x = a OR x = b ...
+		var or Expr
+		for _, item := range x.List {
+			var eq Expr = &Binary{Op: "=", L: x.X, R: item}
+			if or == nil {
+				or = eq
+			} else {
+				or = &Binary{Op: "OR", L: or, R: eq}
+			}
+		}
+		if x.Not {
+			or = &Not{X: or, pos: x.Pos()}
+		}
+		return c.compileExpr1(or, sc)
+	}
+	set := &inSet{ints: map[int64]struct{}{}, floats: map[float64]struct{}{}, strs: map[string]struct{}{}}
+	for i, ie := range list {
+		if t.k == kInt && ie.typ().k == kDouble {
+			// Mixed numbers compare as double.
+			return c.compileIn(&In{X: &Cast{X: x.X, Type: TypeName{Name: "double"}, pos: x.Pos()}, List: x.List, Not: x.Not}, sc)
+		}
+		xx, ie2, err := c.unify(xe, ie, x.List[i].Pos())
+		if err != nil || xx.typ().k != t.k && !(t.isStringy() && xx.typ().isStringy()) {
+			return nil, c.errf(x.List[i].Pos(), "expected a value comparable with "+t.name+" in the IN list, found "+ie.typ().name)
+		}
+		k, err := c.fold(ie2, x.List[i].Pos())
+		if err != nil {
+			return nil, err
+		}
+		v := k.(*exprConst).v
+		switch {
+		case v.isNull(0):
+			set.hasNull = true
+		case t.isIntLike():
+			set.ints[v.i[0]] = struct{}{}
+		case t.k == kDouble:
+			set.floats[v.f[0]] = struct{}{}
+		case t.isStringy():
+			set.strs[v.s[0]] = struct{}{}
+		}
+	}
+	f := &exprFunc{name: "in", t: tBool, args: []expr{xe}, k: inKernel(set, x.Not), strict: true}
+	if !x.Not {
+		f.set = set
+	}
+	return f, nil
+}
+
+func (c *compiler) compileCase(x *Case, sc *scope) (expr, error) {
+	ce := &exprCase{}
+	var results []expr
+	for _, w := range x.Whens {
+		var cond expr
+		var err error
+		if x.Operand != nil {
+			cond, err = c.compileExpr(&Binary{Op: "=", L: x.Operand, R: w.Cond}, sc)
+		} else {
+			cond, err = c.compileBool(w.Cond, sc, "WHEN")
+		}
+		if err != nil {
+			return nil, err
+		}
+		ce.conds = append(ce.conds, cond)
+		r, err := c.compileExpr(w.Result, sc)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	if x.Else != nil {
+		r, err := c.compileExpr(x.Else, sc)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	t, err := c.commonType(results, x.pos)
+	if err != nil {
+		return nil, err
+	}
+	for i := range results {
+		results[i] = c.mustCoerce(results[i], t)
+	}
+	ce.t = t
+	ce.vals = results[:len(x.Whens)]
+	if x.Else != nil {
+		ce.els = results[len(x.Whens)]
+	}
+	return ce, nil
+}
+
+// commonType is the type all of xs coerce to (CASE, coalesce).
+func (c *compiler) commonType(xs []expr, pos int) (*dtype, error) {
+	t := tNull
+	for _, x := range xs {
+		xt := x.typ()
+		switch {
+		case xt.k == kNull || xt.k == t.k:
+		case t.k == kNull:
+			t = xt
+		case t.isNumeric() && xt.isNumeric():
+			t = tDouble
+		case t.isStringy() && xt.isStringy():
+			t = tString
+		default:
+			return nil, c.errf(pos, "expected results of one type, found "+t.name+" and "+xt.name)
+		}
+	}
+	if t.isComplex() && t.k != kArray {
+		return nil, c.errf(pos, "expected scalar results, found "+t.name)
+	}
+	return t, nil
+}
+
+// subscript is x[i] (orNull: element_at, NULL when out of range).
+func (c *compiler) subscript(x, idx expr, pos int, orNull bool) (expr, error) {
+	t := x.typ()
+	switch t.k {
+	case kArray:
+		if idx.typ().k != kInt {
+			return nil, c.errf(pos, "expected a bigint array index, found "+idx.typ().name)
+		}
+		return &exprSubscript{t: t.elem, x: x, idx: idx}, nil
+	case kMap:
+		if !idx.typ().isStringy() {
+			return nil, c.errf(pos, "expected a varchar map key, found "+idx.typ().name)
+		}
+		return &exprSubscript{t: t.elem, x: x, idx: idx, isMap: true}, nil
+	}
+	return nil, c.errf(pos, "expected an array or map before [, found "+t.name)
+}
+
+// isConstExpr reports whether e depends on no column and nothing volatile.
+func isConstExpr(e expr) bool {
+	switch x := e.(type) {
+	case *exprConst:
+		return true
+	case *exprCol:
+		return false
+	case *exprFunc:
+		if x.volatile {
+			return false
+		}
+		for _, a := range x.args {
+			if !isConstExpr(a) {
+				return false
+			}
+		}
+		return true
+	case *exprCmp:
+		return isConstExpr(x.l) && isConstExpr(x.r)
+	case *exprAnd:
+		return isConstExpr(x.l) && isConstExpr(x.r)
+	case *exprOr:
+		return isConstExpr(x.l) && isConstExpr(x.r)
+	case *exprNot:
+		return isConstExpr(x.x)
+	case *exprIsNull:
+		return isConstExpr(x.x)
+	case *exprCase:
+		for _, k := range x.conds {
+			if !isConstExpr(k) {
+				return false
+			}
+		}
+		for _, k := range x.vals {
+			if !isConstExpr(k) {
+				return false
+			}
+		}
+		return x.els == nil || isConstExpr(x.els)
+	}
+	return false
+}
+
+// fold evaluates a constant expression once at compile time.
+func (c *compiler) fold(e expr, pos int) (expr, error) {
+	if _, ok := e.(*exprConst); ok || !isConstExpr(e) {
+		return e, nil
+	}
+	var a arena
+	ch := &chunk{n: 1, a: &a}
+	v := flat(&a, e.eval(&a, ch), 1)
+	if a.err != nil {
+		return nil, c.errf(pos, a.err.Error())
+	}
+	t := e.typ()
+	k := constVec(t, v.isNull(0))
+	if !v.isNull(0) {
+		switch {
+		case t.isIntLike():
+			k.i[0] = v.i[0]
+		case t.k == kDouble:
+			k.f[0] = v.f[0]
+		case t.isStringy():
+			k.s[0] = strings.Clone(v.s[0])
+		case t.k == kBool:
+			k.b[0] = v.b[0]
+		case t.k == kArray && v.x != nil:
+			k.x[0] = v.x[0]
+		default:
+			return e, nil
+		}
+	}
+	return &exprConst{v: k}, nil
+}

@@ -1,0 +1,408 @@
+package engine
+
+import (
+	"errors"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// expr is a compiled expression: its type is known and every type-based
+// choice (which kernel, which slice) was made by the compiler. eval
+// computes the expression for every row of c, once per batch; the result
+// has c.n rows (or is a constant) and lives in a (or is shared read-only).
+type expr interface {
+	typ() *dtype
+	eval(a *arena, c *chunk) *vec
+}
+
+// errRuntime marks errors raised while evaluating (bad CAST input,
+// division by zero); the message names the function and value.
+var errRuntime = errors.New("evaluation error")
+
+// runtimeError is an evaluation error; kernels record the first one in
+// the arena and operators return it after the batch.
+type runtimeError struct{ msg string }
+
+func (e *runtimeError) Error() string { return e.msg }
+func (e *runtimeError) Unwrap() error { return errRuntime }
+
+// exprCol reads a column slot of the chunk.
+type exprCol struct {
+	t    *dtype
+	slot int
+	path string // column path for base-table columns ("useridentity.arn"), for pushdown and pruning
+}
+
+func (e *exprCol) typ() *dtype                  { return e.t }
+func (e *exprCol) eval(a *arena, c *chunk) *vec { return c.col(e.slot) }
+
+// exprConst is a constant (literals and folded expressions).
+type exprConst struct{ v *vec }
+
+func (e *exprConst) typ() *dtype                  { return e.v.t }
+func (e *exprConst) eval(a *arena, c *chunk) *vec { return e.v }
+
+// kernel computes a row-wise function over plain args (constants
+// broadcast, dictionaries decoded) into out, which has out.n rows and the
+// function's type. It records errors with a.fail.
+type kernel func(a *arena, out *vec, args []*vec)
+
+// exprFunc is a scalar function or operator with its kernel.
+type exprFunc struct {
+	name string
+	t    *dtype
+	args []expr
+	k    kernel
+	// strict functions return NULL when any argument is NULL, which lets
+	// eval run them once per dictionary entry instead of once per row.
+	strict bool
+	// volatile functions (current_timestamp) are not constant-folded.
+	volatile bool
+	// set is the constant list of IN, kept for pruning analysis.
+	set *inSet
+}
+
+func (e *exprFunc) typ() *dtype { return e.t }
+
+func (e *exprFunc) eval(a *arena, c *chunk) *vec {
+	var argv [4]*vec
+	args := argv[:0]
+	dictArg := -1
+	nonConst := 0
+	for i, x := range e.args {
+		v := x.eval(a, c)
+		args = append(args, v)
+		if !v.isConst {
+			nonConst++
+			if v.dict != nil {
+				dictArg = i
+			}
+		}
+	}
+	// Fast path: one dictionary argument, the rest constant: evaluate per
+	// distinct value and keep the codes.
+	if e.strict && dictArg >= 0 && nonConst == 1 {
+		d := args[dictArg]
+		m := d.dict.n
+		for i, v := range args {
+			if i == dictArg {
+				args[i] = d.dict
+			} else {
+				args[i] = flat(a, v, m)
+			}
+		}
+		r := a.vec(e.t, m)
+		e.k(a, r, args)
+		out := a.vec(e.t, c.n)
+		out.codes, out.dict, out.null = d.codes, r, d.null
+		return out
+	}
+	for i, v := range args {
+		args[i] = flat(a, v, c.n)
+	}
+	out := a.vec(e.t, c.n)
+	e.k(a, out, args)
+	return out
+}
+
+// fail records the first evaluation error of a batch.
+func (a *arena) fail(msg string) {
+	if a.err == nil {
+		a.err = &runtimeError{msg: msg}
+	}
+}
+
+// strictNulls sets out's nulls to the union of the args' nulls and
+// reports whether there are any.
+func strictNulls(out *vec, args []*vec) bool {
+	var nl []bool
+	for _, v := range args {
+		if v.null == nil {
+			continue
+		}
+		if nl == nil {
+			nl = out.nulls()
+		}
+		for i, isNull := range v.null {
+			nl[i] = nl[i] || isNull
+		}
+	}
+	return nl != nil
+}
+
+// exprAnd and exprOr are three-valued AND and OR.
+type exprAnd struct{ l, r expr }
+type exprOr struct{ l, r expr }
+
+// exprNot is three-valued NOT.
+type exprNot struct{ x expr }
+
+func (e *exprAnd) typ() *dtype { return tBool }
+func (e *exprOr) typ() *dtype  { return tBool }
+func (e *exprNot) typ() *dtype { return tBool }
+
+func (e *exprAnd) eval(a *arena, c *chunk) *vec { return logic(a, c, e.l, e.r, true) }
+func (e *exprOr) eval(a *arena, c *chunk) *vec  { return logic(a, c, e.l, e.r, false) }
+
+func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
+	x := flat(a, l.eval(a, c), c.n)
+	y := flat(a, r.eval(a, c), c.n)
+	out := a.vec(tBool, c.n)
+	b := out.bools()
+	if x.null == nil && y.null == nil {
+		if isAnd {
+			for i := range b {
+				b[i] = x.b[i] && y.b[i]
+			}
+		} else {
+			for i := range b {
+				b[i] = x.b[i] || y.b[i]
+			}
+		}
+		return out
+	}
+	nl := out.nulls()
+	for i := range b {
+		xn, yn := x.isNull(i), y.isNull(i)
+		xv, yv := x.b[i] && !xn, y.b[i] && !yn
+		if isAnd {
+			xf, yf := !x.b[i] && !xn, !y.b[i] && !yn
+			b[i] = xv && yv
+			nl[i] = !(xf || yf) && (xn || yn)
+		} else {
+			b[i] = xv || yv
+			nl[i] = !b[i] && (xn || yn)
+		}
+	}
+	return out
+}
+
+func (e *exprNot) eval(a *arena, c *chunk) *vec {
+	x := e.x.eval(a, c)
+	if x.dict != nil {
+		d := a.vec(tBool, x.dict.n)
+		db := d.bools()
+		for i := range db {
+			db[i] = !x.dict.b[i]
+		}
+		d.null = x.dict.null
+		out := a.vec(tBool, c.n)
+		out.codes, out.dict, out.null = x.codes, d, x.null
+		return out
+	}
+	x = flat(a, x, c.n)
+	out := a.vec(tBool, c.n)
+	b := out.bools()
+	for i := range b {
+		b[i] = !x.b[i]
+	}
+	out.null = x.null
+	return out
+}
+
+// exprIsNull is x IS [NOT] NULL.
+type exprIsNull struct {
+	x   expr
+	not bool
+}
+
+func (e *exprIsNull) typ() *dtype { return tBool }
+
+func (e *exprIsNull) eval(a *arena, c *chunk) *vec {
+	x := e.x.eval(a, c)
+	if x.dict == nil {
+		x = flat(a, x, c.n)
+	}
+	out := a.vec(tBool, c.n)
+	b := out.bools()
+	for i := range b {
+		isNull := x.isNull(i)
+		if !isNull && x.dict != nil {
+			isNull = x.dict.isNull(int(x.codes[i]))
+		}
+		b[i] = isNull != e.not
+	}
+	return out
+}
+
+// exprCase is a searched CASE (simple CASE compiles to it).
+type exprCase struct {
+	t     *dtype
+	conds []expr
+	vals  []expr
+	els   expr // nil means NULL
+}
+
+func (e *exprCase) typ() *dtype { return e.t }
+
+func (e *exprCase) eval(a *arena, c *chunk) *vec {
+	n := c.n
+	out := a.vec(e.t, n)
+	nl := out.nulls()
+	fill(nl, true)
+	done := a.vec(tBool, n).bools()
+	clear(done)
+	for k, cond := range e.conds {
+		cv := flat(a, cond.eval(a, c), n)
+		vv := flat(a, e.vals[k].eval(a, c), n)
+		for i := 0; i < n; i++ {
+			if !done[i] && cv.b[i] && !cv.isNull(i) {
+				done[i] = true
+				setFrom(out, i, vv, i)
+			}
+		}
+	}
+	if e.els != nil {
+		ev := flat(a, e.els.eval(a, c), n)
+		for i := 0; i < n; i++ {
+			if !done[i] {
+				setFrom(out, i, ev, i)
+			}
+		}
+	}
+	return out
+}
+
+// setFrom copies row j of plain v into row i of out (same type); slow
+// path for CASE and COALESCE only.
+func setFrom(out *vec, i int, v *vec, j int) {
+	if v.isNull(j) {
+		out.null[i] = true
+		return
+	}
+	out.null[i] = false
+	switch {
+	case out.t.isIntLike():
+		if out.i == nil {
+			out.ints()
+		}
+		out.i[i] = v.i[j]
+	case out.t.k == kDouble:
+		if out.f == nil {
+			out.floats()
+		}
+		out.f[i] = v.f[j]
+	case out.t.isStringy():
+		if out.s == nil {
+			out.strs()
+		}
+		out.s[i] = v.s[j]
+	case out.t.k == kBool:
+		if out.b == nil {
+			out.bools()
+		}
+		out.b[i] = v.b[j]
+	case out.t.k == kArray:
+		if out.x == nil {
+			out.x = make([]any, out.n)
+		}
+		out.x[i] = v.x[j]
+	}
+}
+
+// ensureValues allocates out's value slice even when every row is null.
+func ensureValues(out *vec) {
+	switch {
+	case out.t.isIntLike():
+		if out.i == nil {
+			out.ints()
+		}
+	case out.t.k == kDouble:
+		if out.f == nil {
+			out.floats()
+		}
+	case out.t.isStringy():
+		if out.s == nil {
+			out.strs()
+		}
+	case out.t.k == kBool:
+		if out.b == nil {
+			out.bools()
+		}
+	case out.t.k == kArray:
+		if out.x == nil {
+			out.x = make([]any, out.n)
+		}
+	}
+}
+
+// exprField is field access on a struct value (after UNNEST, or on a
+// subscripted array element).
+type exprField struct {
+	t    *dtype
+	x    expr
+	idx  int
+	name string
+}
+
+func (e *exprField) typ() *dtype { return e.t }
+
+func (e *exprField) eval(a *arena, c *chunk) *vec {
+	x := e.x.eval(a, c)
+	out := a.vec(e.t, c.n)
+	if x.arr == nil {
+		// A struct that went through a blocking operator is a Go map.
+		x = flat(a, x, c.n)
+		nl := out.nulls()
+		ensureValues(out)
+		for i := 0; i < c.n; i++ {
+			m, _ := x.x[i].(map[string]any)
+			switch fv := m[e.name].(type) {
+			case string:
+				if out.s != nil {
+					out.s[i] = fv
+				}
+			case int64:
+				if out.i != nil {
+					out.i[i] = fv
+				}
+			case float64:
+				if out.f != nil {
+					out.f[i] = fv
+				}
+			case bool:
+				if out.b != nil {
+					out.b[i] = fv
+				}
+			default:
+				nl[i] = true
+				continue
+			}
+			nl[i] = x.isNull(i)
+		}
+		return out
+	}
+	child := x.arr.(*array.Struct).Field(e.idx)
+	idx := x.idx
+	if idx == nil {
+		idx = identity(a, c.n)
+	}
+	loadArrow(a, out, child, nil, idx, c.n)
+	if x.arr.NullN() > 0 {
+		if out.null == nil {
+			out.nulls()
+		}
+		for i := range out.null {
+			out.null[i] = out.null[i] || x.arr.IsNull(x.complexRow(i))
+		}
+	}
+	if x.null != nil {
+		if out.null == nil {
+			out.nulls()
+		}
+		for i := range out.null {
+			out.null[i] = out.null[i] || x.null[i]
+		}
+	}
+	return out
+}
+
+// identity returns 0..n-1 from a scratch vec.
+func identity(a *arena, n int) []int32 {
+	v := a.vec(tInt, n)
+	s := grow(&v.cb, n)
+	for i := range s {
+		s[i] = int32(i)
+	}
+	return s
+}

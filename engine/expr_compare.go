@@ -1,0 +1,371 @@
+package engine
+
+import (
+	"cmp"
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// cmpOp is a comparison operator.
+type cmpOp uint8
+
+const (
+	opEq cmpOp = iota
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+)
+
+var cmpOps = map[string]cmpOp{"=": opEq, "<>": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}
+
+// flip returns the operator with its operands swapped (a < b ⇔ b > a).
+func (op cmpOp) flip() cmpOp {
+	switch op {
+	case opLt:
+		return opGt
+	case opLe:
+		return opGe
+	case opGt:
+		return opLt
+	case opGe:
+		return opLe
+	}
+	return op
+}
+
+// negate returns NOT op (same NULL behaviour).
+func (op cmpOp) negate() cmpOp {
+	return [...]cmpOp{opNe, opEq, opGe, opGt, opLe, opLt}[op]
+}
+
+func (op cmpOp) String() string { return [...]string{"=", "<>", "<", "<=", ">", ">="}[op] }
+
+// exprCmp compares two values of the same kind (the compiler inserts
+// casts). A dictionary operand against a constant is compared once per
+// dictionary entry.
+type exprCmp struct {
+	op   cmpOp
+	l, r expr
+}
+
+func (e *exprCmp) typ() *dtype { return tBool }
+
+func (e *exprCmp) eval(a *arena, c *chunk) *vec {
+	x := e.l.eval(a, c)
+	y := e.r.eval(a, c)
+	op := e.op
+	if x.isConst && !y.isConst {
+		x, y, op = y, x, op.flip()
+	}
+	// Fast path: dictionary against constant, once per distinct value.
+	if x.dict != nil && y.isConst {
+		d := x.dict
+		r := a.vec(tBool, d.n)
+		compareVecs(op, r, d, y)
+		out := a.vec(tBool, c.n)
+		out.codes, out.dict, out.null = x.codes, r, x.null
+		return out
+	}
+	x = flat(a, x, c.n)
+	if !y.isConst {
+		y = flat(a, y, c.n)
+	}
+	out := a.vec(tBool, c.n)
+	compareVecs(op, out, x, y)
+	return out
+}
+
+// compareVecs compares plain x with y (plain or constant) into out.
+func compareVecs(op cmpOp, out, x, y *vec) {
+	b := out.bools()
+	if y.isConst && y.isNull(0) {
+		fill(out.nulls(), true)
+		return
+	}
+	switch {
+	case x.t.isIntLike():
+		cmpSlices(op, b, x.i, y.i, y.isConst)
+	case x.t.k == kDouble:
+		cmpSlices(op, b, x.f, y.f, y.isConst)
+	case x.t.isStringy():
+		cmpSlices(op, b, x.s, y.s, y.isConst)
+	case x.t.k == kBool:
+		xi := make([]int64, len(b)) // rare: boolean comparisons
+		yi := make([]int64, len(y.b))
+		for i, v := range x.b {
+			xi[i] = int64(b2i(v))
+		}
+		for i, v := range y.b {
+			yi[i] = int64(b2i(v))
+		}
+		cmpSlices(op, b, xi, yi, y.isConst)
+	}
+	if y.isConst {
+		out.null = x.null
+	} else {
+		strictNulls(out, []*vec{x, y})
+	}
+}
+
+// cmpSlices is the comparison kernel: the operator switch is outside the
+// loops, which the compiler turns into tight compare-and-store code.
+func cmpSlices[T cmp.Ordered](op cmpOp, out []bool, x, y []T, yConst bool) {
+	if yConst {
+		c := y[0]
+		switch op {
+		case opEq:
+			for i, v := range x[:len(out)] {
+				out[i] = v == c
+			}
+		case opNe:
+			for i, v := range x[:len(out)] {
+				out[i] = v != c
+			}
+		case opLt:
+			for i, v := range x[:len(out)] {
+				out[i] = v < c
+			}
+		case opLe:
+			for i, v := range x[:len(out)] {
+				out[i] = v <= c
+			}
+		case opGt:
+			for i, v := range x[:len(out)] {
+				out[i] = v > c
+			}
+		case opGe:
+			for i, v := range x[:len(out)] {
+				out[i] = v >= c
+			}
+		}
+		return
+	}
+	y = y[:len(out)]
+	switch op {
+	case opEq:
+		for i, v := range x[:len(out)] {
+			out[i] = v == y[i]
+		}
+	case opNe:
+		for i, v := range x[:len(out)] {
+			out[i] = v != y[i]
+		}
+	case opLt:
+		for i, v := range x[:len(out)] {
+			out[i] = v < y[i]
+		}
+	case opLe:
+		for i, v := range x[:len(out)] {
+			out[i] = v <= y[i]
+		}
+	case opGt:
+		for i, v := range x[:len(out)] {
+			out[i] = v > y[i]
+		}
+	case opGe:
+		for i, v := range x[:len(out)] {
+			out[i] = v >= y[i]
+		}
+	}
+}
+
+// inSet is the constant list of an IN predicate, as a set of the operand's
+// representation.
+type inSet struct {
+	ints    map[int64]struct{}
+	floats  map[float64]struct{}
+	strs    map[string]struct{}
+	hasNull bool // the list holds NULL: no match becomes NULL
+}
+
+// inKernel builds the kernel of x [NOT] IN (constants).
+func inKernel(set *inSet, not bool) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		b := out.bools()
+		switch {
+		case x.t.isIntLike():
+			for i, v := range x.i[:len(b)] {
+				_, ok := set.ints[v]
+				b[i] = ok
+			}
+		case x.t.k == kDouble:
+			for i, v := range x.f[:len(b)] {
+				_, ok := set.floats[v]
+				b[i] = ok
+			}
+		case x.t.isStringy():
+			for i, v := range x.s[:len(b)] {
+				_, ok := set.strs[v]
+				b[i] = ok
+			}
+		}
+		strictNulls(out, args)
+		if set.hasNull {
+			// x IN (..., NULL) is TRUE on a match, else NULL.
+			nl := out.null
+			if nl == nil {
+				nl = out.nulls()
+			}
+			for i := range b {
+				if !b[i] {
+					nl[i] = true
+				}
+			}
+		}
+		if not {
+			for i := range b {
+				b[i] = !b[i]
+			}
+		}
+	}
+}
+
+// likeMatcher is a compiled LIKE pattern. Common shapes get a strings
+// fast path; the rest use a backtracking matcher over the pattern parts.
+type likeMatcher struct {
+	kind  uint8 // likeExact, likePrefix, likeSuffix, likeContains, likeGeneral
+	lit   string
+	parts []likePart // likeGeneral
+}
+
+const (
+	likeExact = iota
+	likePrefix
+	likeSuffix
+	likeContains
+	likeGeneral
+)
+
+// likePart is a literal run, '%' (any) or '_' (one character).
+type likePart struct {
+	lit string
+	any bool // %
+	one bool // _
+}
+
+// compileLike compiles pattern with an optional escape character.
+func compileLike(pattern string, escape rune, hasEscape bool) (*likeMatcher, error) {
+	var parts []likePart
+	var lit []byte
+	flush := func() {
+		if len(lit) > 0 {
+			parts = append(parts, likePart{lit: string(lit)})
+			lit = lit[:0]
+		}
+	}
+	for i := 0; i < len(pattern); {
+		r, size := utf8.DecodeRuneInString(pattern[i:])
+		if hasEscape && r == escape {
+			i += size
+			if i >= len(pattern) {
+				return nil, &runtimeError{msg: "LIKE pattern ends with the escape character"}
+			}
+			r2, size2 := utf8.DecodeRuneInString(pattern[i:])
+			if r2 != '%' && r2 != '_' && r2 != escape {
+				return nil, &runtimeError{msg: "escape character must be followed by '%', '_' or the escape character"}
+			}
+			lit = utf8.AppendRune(lit, r2)
+			i += size2
+			continue
+		}
+		switch r {
+		case '%':
+			flush()
+			if len(parts) == 0 || !parts[len(parts)-1].any {
+				parts = append(parts, likePart{any: true})
+			}
+		case '_':
+			flush()
+			parts = append(parts, likePart{one: true})
+		default:
+			lit = append(lit, pattern[i:i+size]...)
+		}
+		i += size
+	}
+	flush()
+	m := &likeMatcher{kind: likeGeneral, parts: parts}
+	switch {
+	case len(parts) == 0:
+		m.kind, m.lit = likeExact, ""
+	case len(parts) == 1 && parts[0].lit != "":
+		m.kind, m.lit = likeExact, parts[0].lit
+	case len(parts) == 1 && parts[0].any:
+		m.kind, m.lit = likePrefix, ""
+	case len(parts) == 2 && parts[0].lit != "" && parts[1].any:
+		m.kind, m.lit = likePrefix, parts[0].lit
+	case len(parts) == 2 && parts[0].any && parts[1].lit != "":
+		m.kind, m.lit = likeSuffix, parts[1].lit
+	case len(parts) == 3 && parts[0].any && parts[1].lit != "" && parts[2].any:
+		m.kind, m.lit = likeContains, parts[1].lit
+	}
+	return m, nil
+}
+
+func (m *likeMatcher) match(s string) bool {
+	switch m.kind {
+	case likeExact:
+		return s == m.lit
+	case likePrefix:
+		return strings.HasPrefix(s, m.lit)
+	case likeSuffix:
+		return strings.HasSuffix(s, m.lit)
+	case likeContains:
+		return strings.Contains(s, m.lit)
+	}
+	return likeMatch(m.parts, s)
+}
+
+// likeMatch matches parts against s; '%' backtracks over rune boundaries.
+func likeMatch(parts []likePart, s string) bool {
+	for len(parts) > 0 {
+		p := parts[0]
+		switch {
+		case p.any:
+			if len(parts) == 1 {
+				return true
+			}
+			for i := 0; i <= len(s); {
+				if likeMatch(parts[1:], s[i:]) {
+					return true
+				}
+				if i == len(s) {
+					break
+				}
+				_, size := utf8.DecodeRuneInString(s[i:])
+				i += size
+			}
+			return false
+		case p.one:
+			if s == "" {
+				return false
+			}
+			_, size := utf8.DecodeRuneInString(s)
+			s = s[size:]
+		default:
+			if !strings.HasPrefix(s, p.lit) {
+				return false
+			}
+			s = s[len(p.lit):]
+		}
+		parts = parts[1:]
+	}
+	return s == ""
+}
+
+func likeKernel(m *likeMatcher, not bool) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		b := out.bools()
+		x := args[0]
+		for i, s := range x.s[:len(b)] {
+			b[i] = m.match(s) != not
+		}
+		strictNulls(out, args)
+	}
+}
+
+// isNaN reports NaN without importing math at call sites.
+func isNaN(f float64) bool { return math.IsNaN(f) }

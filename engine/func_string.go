@@ -1,0 +1,334 @@
+package engine
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// String function kernels. Results that are not substrings of an input
+// are written into the arena, so no kernel allocates per row.
+
+func lowerUpperKernel(upper bool) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.strs()
+		out.null = x.null
+		for i, s := range x.s {
+			// Fast path: ASCII already in the wanted case is returned as is.
+			changed, ascii := false, true
+			for k := 0; k < len(s); k++ {
+				c := s[k]
+				if c >= utf8.RuneSelf {
+					ascii = false
+					break
+				}
+				if (upper && c >= 'a' && c <= 'z') || (!upper && c >= 'A' && c <= 'Z') {
+					changed = true
+				}
+			}
+			switch {
+			case ascii && !changed:
+				o[i] = s
+			case ascii:
+				start := a.strStart()
+				for k := 0; k < len(s); k++ {
+					c := s[k]
+					if upper && c >= 'a' && c <= 'z' {
+						c -= 'a' - 'A'
+					} else if !upper && c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					a.buf = append(a.buf, c)
+				}
+				o[i] = a.strEnd(start)
+			default:
+				// Slow path: Unicode case mapping.
+				start := a.strStart()
+				for _, r := range s {
+					if upper {
+						r = toUpperRune(r)
+					} else {
+						r = toLowerRune(r)
+					}
+					a.buf = utf8.AppendRune(a.buf, r)
+				}
+				o[i] = a.strEnd(start)
+			}
+		}
+	}
+}
+
+func toUpperRune(r rune) rune { return []rune(strings.ToUpper(string(r)))[0] }
+func toLowerRune(r rune) rune { return []rune(strings.ToLower(string(r)))[0] }
+
+func lengthKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.ints()
+	out.null = x.null
+	for i, s := range x.s {
+		o[i] = int64(utf8.RuneCountInString(s))
+	}
+}
+
+// substrKernel is substr(s, start[, length]) with 1-based, character
+// positions; a negative start counts from the end.
+func substrKernel(a *arena, out *vec, args []*vec) {
+	x, st := args[0], args[1]
+	o := out.strs()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		if out.isNull(i) {
+			continue
+		}
+		n := int64(utf8.RuneCountInString(s))
+		start := st.i[i]
+		if start < 0 {
+			start = n + start + 1
+		}
+		length := n
+		if len(args) > 2 {
+			length = args[2].i[i]
+		}
+		if start < 1 || start > n || length <= 0 {
+			o[i] = ""
+			continue
+		}
+		from := runeOffset(s, start-1)
+		to := len(s)
+		if start-1+length < n {
+			to = from + runeOffset(s[from:], length)
+		}
+		o[i] = s[from:to]
+	}
+}
+
+// runeOffset returns the byte offset of the k-th rune of s.
+func runeOffset(s string, k int64) int {
+	// Fast path: ASCII prefix.
+	if int(k) <= len(s) {
+		ascii := true
+		for j := 0; j < int(k); j++ {
+			if s[j] >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return int(k)
+		}
+	}
+	off := 0
+	for ; k > 0 && off < len(s); k-- {
+		_, size := utf8.DecodeRuneInString(s[off:])
+		off += size
+	}
+	return off
+}
+
+// strposKernel is strpos(s, sub): 1-based character position, 0 if absent.
+func strposKernel(a *arena, out *vec, args []*vec) {
+	x, y := args[0], args[1]
+	o := out.ints()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		k := strings.Index(s, y.s[i])
+		if k < 0 {
+			o[i] = 0
+			continue
+		}
+		o[i] = int64(utf8.RuneCountInString(s[:k])) + 1
+	}
+}
+
+// splitPartKernel is split_part(s, delim, index), 1-based; NULL past the
+// last field.
+func splitPartKernel(a *arena, out *vec, args []*vec) {
+	x, d, idx := args[0], args[1], args[2]
+	o := out.strs()
+	strictNulls(out, args)
+	nl := out.null
+	for i, s := range x.s {
+		if nl != nil && nl[i] {
+			continue
+		}
+		k := idx.i[i]
+		if k < 1 {
+			a.fail("split_part: index must be greater than zero")
+			continue
+		}
+		sep := d.s[i]
+		found := false
+		for part := int64(1); ; part++ {
+			j := strings.Index(s, sep)
+			if sep == "" {
+				j = -1
+			}
+			if part == k {
+				if j < 0 {
+					o[i] = s
+				} else {
+					o[i] = s[:j]
+				}
+				found = true
+				break
+			}
+			if j < 0 {
+				break
+			}
+			s = s[j+len(sep):]
+		}
+		if !found {
+			if nl == nil {
+				nl = out.nulls()
+			}
+			nl[i] = true
+		}
+	}
+}
+
+func startsWithKernel(a *arena, out *vec, args []*vec) {
+	x, p := args[0], args[1]
+	o := out.bools()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		o[i] = strings.HasPrefix(s, p.s[i])
+	}
+}
+
+func endsWithKernel(a *arena, out *vec, args []*vec) {
+	x, p := args[0], args[1]
+	o := out.bools()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		o[i] = strings.HasSuffix(s, p.s[i])
+	}
+}
+
+func replaceKernel(a *arena, out *vec, args []*vec) {
+	x, from := args[0], args[1]
+	o := out.strs()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		to := ""
+		if len(args) > 2 {
+			to = args[2].s[i]
+		}
+		f := from.s[i]
+		if f == "" || !strings.Contains(s, f) {
+			o[i] = s
+			continue
+		}
+		start := a.strStart()
+		for {
+			j := strings.Index(s, f)
+			if j < 0 {
+				break
+			}
+			a.buf = append(a.buf, s[:j]...)
+			a.buf = append(a.buf, to...)
+			s = s[j+len(f):]
+		}
+		a.buf = append(a.buf, s...)
+		o[i] = a.strEnd(start)
+	}
+}
+
+func trimKernel(mode int) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.strs()
+		out.null = x.null
+		for i, s := range x.s {
+			switch mode {
+			case 0:
+				o[i] = strings.TrimSpace(s)
+			case 1:
+				o[i] = strings.TrimLeft(s, " \t\n\r")
+			default:
+				o[i] = strings.TrimRight(s, " \t\n\r")
+			}
+		}
+	}
+}
+
+// regexpLikeKernel matches a constant pattern (compiled once per query);
+// Go's RE2 syntax covers the Java patterns hunts use.
+func regexpLikeKernel(re *regexp.Regexp) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.bools()
+		strictNulls(out, args)
+		for i, s := range x.s {
+			o[i] = re.MatchString(s)
+		}
+	}
+}
+
+// regexpExtractKernel returns group (0 = whole match) of the first match,
+// NULL when there is none.
+func regexpExtractKernel(re *regexp.Regexp, group int) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.strs()
+		strictNulls(out, args)
+		nl := out.null
+		var loc []int
+		for i, s := range x.s {
+			if nl != nil && nl[i] {
+				continue
+			}
+			loc = re.FindStringSubmatchIndex(s)
+			if loc == nil || loc[2*group] < 0 {
+				if nl == nil {
+					nl = out.nulls()
+				}
+				nl[i] = true
+				continue
+			}
+			o[i] = s[loc[2*group]:loc[2*group+1]]
+		}
+	}
+}
+
+func regexpReplaceKernel(re *regexp.Regexp, repl string) kernel {
+	// Java's $1 group references are Go's ${1}.
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.strs()
+		strictNulls(out, args)
+		for i, s := range x.s {
+			start := a.strStart()
+			a.buf = appendRegexpReplace(a.buf, re, s, repl)
+			o[i] = a.strEnd(start)
+		}
+	}
+}
+
+func appendRegexpReplace(dst []byte, re *regexp.Regexp, s, repl string) []byte {
+	last := 0
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		dst = append(dst, s[last:m[0]]...)
+		dst = re.ExpandString(dst, repl, s, m)
+		last = m[1]
+	}
+	return append(dst, s[last:]...)
+}
+
+// splitKernel is split(s, delim): an array(varchar).
+func splitKernel(a *arena, out *vec, args []*vec) {
+	x, d := args[0], args[1]
+	strictNulls(out, args)
+	out.x = make([]any, out.n)
+	for i, s := range x.s {
+		if out.isNull(i) {
+			continue
+		}
+		parts := strings.Split(s, d.s[i])
+		arr := make([]any, len(parts))
+		for k, p := range parts {
+			arr[k] = p
+		}
+		out.x[i] = arr
+	}
+}

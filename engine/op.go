@@ -1,0 +1,451 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// op is a push operator, modelled on VictoriaLogs' pipe processors.
+//
+// push receives one chunk from worker w. It runs concurrently for
+// different workers (never for the same w) and must not keep c or its
+// vecs after returning: they belong to the upstream operator and are
+// reused on the worker's next push. Errors stop the query.
+//
+// flush runs once, after every worker's last push; blocking operators
+// (aggregate, sort) emit their rows from flush as worker 0, then flush
+// their successor.
+//
+// start prepares per-run state for workers goroutines; plans are built
+// back to front, so next is always set before start.
+type op interface {
+	push(w int, c *chunk) error
+	flush() error
+	start(workers int)
+	setNext(next op)
+	explain() string
+}
+
+// base holds the successor of an operator.
+type base struct{ next op }
+
+func (b *base) setNext(next op) { b.next = next }
+
+// scanState is one worker's conversion state.
+type scanState struct {
+	a      arena
+	c      chunk
+	schema *arrow.Schema // schema the paths below were resolved for
+	idx    [][]int       // per slot: field indexes from the record down to the array; nil for non-scan slots
+}
+
+// opScan turns record batches of one table into chunks. Its slots are the
+// column paths the query reads ("eventname", "useridentity.arn"); the
+// reader's projection is exactly this list.
+type opScan struct {
+	base
+	table  string
+	schema *arrow.Schema
+	lay    *layout
+	paths  []string // per slot; "" for slots owned by later operators (UNNEST)
+	bySlot map[string]int
+	ws     []*scanState
+	done   *atomic.Bool // set when a LIMIT without ORDER BY is satisfied
+}
+
+// layout allocates the column slots of one pipeline segment.
+type layout struct{ n int }
+
+func (l *layout) alloc() int { l.n++; return l.n - 1 }
+
+// slot returns the slot of a column path, allocating it on first use.
+func (s *opScan) slot(path string) int {
+	if i, ok := s.bySlot[path]; ok {
+		return i
+	}
+	i := s.lay.alloc()
+	for len(s.paths) <= i {
+		s.paths = append(s.paths, "")
+	}
+	s.paths[i] = path
+	s.bySlot[path] = i
+	return i
+}
+
+func (s *opScan) start(workers int) {
+	s.ws = make([]*scanState, workers)
+	for i := range s.ws {
+		s.ws[i] = &scanState{}
+	}
+}
+
+func (s *opScan) explain() string {
+	return "scan " + s.table + " [" + strings.Join(s.columns(), ", ") + "]"
+}
+
+// columns returns the projected column paths, sorted, without duplicates
+// covered by a whole struct.
+func (s *opScan) columns() []string {
+	var out []string
+	for _, p := range s.paths {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return normalizePaths(out)
+}
+
+// pushRecord converts rec (owned by the caller) into a chunk and pushes it.
+func (s *opScan) pushRecord(w int, rec arrow.RecordBatch) error {
+	st := s.ws[w]
+	if st.schema != rec.Schema() {
+		if err := s.resolve(st, rec.Schema()); err != nil {
+			return err
+		}
+	}
+	st.a.reset()
+	n := int(rec.NumRows())
+	st.c.reset(s.lay.n, &st.a)
+	st.c.n = n
+	for slot, path := range st.idx {
+		if path == nil {
+			continue
+		}
+		var arr arrow.Array = rec.Column(path[0])
+		src := &st.c.src[slot]
+		for _, fi := range path[1:] {
+			src.parents = append(src.parents, arr)
+			arr = arr.(*array.Struct).Field(fi)
+		}
+		src.arr = arr
+	}
+	return s.next.push(w, &st.c)
+}
+
+// resolve maps the slots' paths onto a record schema (a reader's
+// projection of the table schema).
+func (s *opScan) resolve(st *scanState, sc *arrow.Schema) error {
+	st.idx = make([][]int, len(s.paths))
+	for slot, p := range s.paths {
+		if p == "" {
+			continue
+		}
+		parts := strings.Split(p, ".")
+		fi := sc.FieldIndices(parts[0])
+		if len(fi) == 0 {
+			return errors.New("batch of " + s.table + " lacks column " + quoteFound(parts[0]) + " (the reader's projection must include Query.Columns)")
+		}
+		path := []int{fi[0]}
+		t := sc.Field(fi[0]).Type
+		for _, name := range parts[1:] {
+			st2, ok := t.(*arrow.StructType)
+			if !ok {
+				return errors.New("batch of " + s.table + ": column " + quoteFound(p) + " is not a struct path")
+			}
+			k, ok := st2.FieldIdx(name)
+			if !ok {
+				return errors.New("batch of " + s.table + " lacks field " + quoteFound(p))
+			}
+			path = append(path, k)
+			t = st2.Field(k).Type
+		}
+		st.idx[slot] = path
+	}
+	st.schema = sc
+	return nil
+}
+
+func (s *opScan) push(w int, c *chunk) error { panic("BUG: push into a scan") }
+func (s *opScan) flush() error               { return s.next.flush() }
+
+// opWhere keeps the rows where every conjunct is TRUE. Conjuncts run in
+// order on a chunk narrowed by the previous ones, so later conjuncts (and
+// lazily loaded columns) only see surviving rows.
+type opWhere struct {
+	base
+	conds []expr
+	ws    []*whereState
+}
+
+type whereState struct {
+	a    arena
+	c    [2]chunk
+	sel  []int32
+	rows [2][]int32
+}
+
+func (o *opWhere) start(workers int) {
+	o.ws = make([]*whereState, workers)
+	for i := range o.ws {
+		o.ws[i] = &whereState{}
+	}
+}
+
+func (o *opWhere) explain() string {
+	return "filter (" + itoa(int64(len(o.conds))) + " conjuncts, narrowing)"
+}
+
+func (o *opWhere) push(w int, c *chunk) error {
+	st := o.ws[w]
+	st.a.reset()
+	cur := c
+	flip := 0 // which of st.c receives the next narrowed chunk; never cur
+	for _, cond := range o.conds {
+		v := cond.eval(&st.a, cur)
+		if st.a.err != nil {
+			return st.a.err
+		}
+		st.sel = selectTrue(st.sel, v, cur.n)
+		if len(st.sel) == 0 {
+			return nil
+		}
+		if len(st.sel) < cur.n {
+			nc := &st.c[flip]
+			gatherChunk(nc, cur, st.sel, &st.a, &st.rows[flip])
+			cur = nc
+			flip ^= 1
+		}
+	}
+	return o.next.push(w, cur)
+}
+
+func (o *opWhere) flush() error { return o.next.flush() }
+
+// selectTrue appends to sel[:0] the rows where v is TRUE (not NULL). A
+// dictionary-encoded predicate is tested once per entry, then per row by
+// code.
+func selectTrue(sel []int32, v *vec, n int) []int32 {
+	sel = sel[:0]
+	switch {
+	case v.isConst:
+		if v.b[0] && !v.isNull(0) {
+			for i := 0; i < n; i++ {
+				sel = append(sel, int32(i))
+			}
+		}
+	case v.dict != nil:
+		var table [512]bool
+		tab := table[:0]
+		if v.dict.n <= len(table) {
+			tab = table[:v.dict.n]
+		} else {
+			tab = make([]bool, v.dict.n)
+		}
+		for k := range tab {
+			tab[k] = v.dict.b[k] && !v.dict.isNull(k)
+		}
+		if v.null == nil {
+			for i, c := range v.codes[:n] {
+				if tab[c] {
+					sel = append(sel, int32(i))
+				}
+			}
+		} else {
+			for i, c := range v.codes[:n] {
+				if tab[c] && !v.null[i] {
+					sel = append(sel, int32(i))
+				}
+			}
+		}
+	case v.null == nil:
+		for i, b := range v.b[:n] {
+			if b {
+				sel = append(sel, int32(i))
+			}
+		}
+	default:
+		for i, b := range v.b[:n] {
+			if b && !v.null[i] {
+				sel = append(sel, int32(i))
+			}
+		}
+	}
+	return sel
+}
+
+// opProject computes the output columns of a SELECT (plus hidden ORDER BY
+// keys) into a new chunk.
+type opProject struct {
+	base
+	exprs []expr
+	ws    []*projectState
+}
+
+type projectState struct {
+	a arena
+	c chunk
+}
+
+func (o *opProject) start(workers int) {
+	o.ws = make([]*projectState, workers)
+	for i := range o.ws {
+		o.ws[i] = &projectState{}
+	}
+}
+
+func (o *opProject) explain() string { return "project " + itoa(int64(len(o.exprs))) + " columns" }
+
+func (o *opProject) push(w int, c *chunk) error {
+	st := o.ws[w]
+	st.a.reset()
+	st.c.reset(len(o.exprs), &st.a)
+	st.c.n = c.n
+	for i, e := range o.exprs {
+		st.c.cols[i] = e.eval(&st.a, c)
+		if st.a.err != nil {
+			return st.a.err
+		}
+	}
+	return o.next.push(w, &st.c)
+}
+
+func (o *opProject) flush() error { return o.next.flush() }
+
+// opLimit passes the first n rows and then reports, through done, that the
+// scan can stop. Which rows pass is up to scheduling, as in SQL.
+type opLimit struct {
+	base
+	n    int64
+	seen atomic.Int64
+	done *atomic.Bool // nil when stopping early is not safe
+	ws   []*limitState
+}
+
+type limitState struct {
+	a   arena
+	c   chunk
+	sel []int32
+	rb  []int32
+}
+
+func (o *opLimit) start(workers int) {
+	o.seen.Store(0)
+	o.ws = make([]*limitState, workers)
+	for i := range o.ws {
+		o.ws[i] = &limitState{}
+	}
+}
+
+func (o *opLimit) explain() string {
+	s := "limit " + itoa(o.n)
+	if o.done != nil {
+		s += " (stops the scan)"
+	}
+	return s
+}
+
+func (o *opLimit) push(w int, c *chunk) error {
+	end := o.seen.Add(int64(c.n))
+	start := end - int64(c.n)
+	if start >= o.n {
+		if o.done != nil {
+			o.done.Store(true)
+		}
+		return nil
+	}
+	if end >= o.n && o.done != nil {
+		o.done.Store(true)
+	}
+	if end <= o.n {
+		return o.next.push(w, c)
+	}
+	st := o.ws[w]
+	st.a.reset()
+	keep := int(o.n - start)
+	st.sel = st.sel[:0]
+	for i := 0; i < keep; i++ {
+		st.sel = append(st.sel, int32(i))
+	}
+	gatherChunk(&st.c, c, st.sel, &st.a, &st.rb)
+	return o.next.push(w, &st.c)
+}
+
+func (o *opLimit) flush() error { return o.next.flush() }
+
+// opUnion joins the branches of UNION ALL: it passes chunks through and
+// flushes its successor after the last branch flushed.
+type opUnion struct {
+	base
+	branches int
+	flushed  int
+}
+
+func (o *opUnion) start(workers int)          { o.flushed = 0 }
+func (o *opUnion) explain() string            { return "union all of " + itoa(int64(o.branches)) }
+func (o *opUnion) push(w int, c *chunk) error { return o.next.push(w, c) }
+
+func (o *opUnion) flush() error {
+	o.flushed++
+	if o.flushed < o.branches {
+		return nil
+	}
+	return o.next.flush()
+}
+
+// opSink collects the result rows per worker; Finish merges them in
+// worker order and, without ORDER BY, sorts them by every column so the
+// result does not depend on parallelism.
+type opSink struct {
+	base
+	types  []*dtype
+	sorted bool // ORDER BY already ordered the rows
+	limit  int64
+	ws     [][]*column
+	out    []*column
+}
+
+func (o *opSink) start(workers int) {
+	o.ws = make([][]*column, workers)
+	for w := range o.ws {
+		o.ws[w] = newColumns(o.types)
+	}
+	o.out = nil
+}
+
+func newColumns(types []*dtype) []*column {
+	cols := make([]*column, len(types))
+	for i, t := range types {
+		cols[i] = newColumn(t)
+	}
+	return cols
+}
+
+func (o *opSink) explain() string { return "output" }
+
+func (o *opSink) push(w int, c *chunk) error {
+	for i, col := range o.ws[w] {
+		col.appendVec(c.col(i), nil, c.n)
+	}
+	return nil
+}
+
+func (o *opSink) flush() error {
+	out := newColumns(o.types)
+	for _, cols := range o.ws {
+		n := 0
+		if len(cols) > 0 {
+			n = cols[0].len()
+		}
+		for j := 0; j < n; j++ {
+			for i, col := range cols {
+				out[i].appendFrom(col, j)
+			}
+		}
+	}
+	if !o.sorted {
+		keys := make([]sortKey, len(out))
+		for i := range keys {
+			keys[i] = sortKey{col: i}
+		}
+		out = sortColumns(out, keys, -1)
+	}
+	if o.limit >= 0 && len(out) > 0 && int64(out[0].len()) > o.limit {
+		out = sliceColumns(out, int(o.limit))
+	}
+	o.out = out
+	return nil
+}

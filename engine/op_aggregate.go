@@ -1,0 +1,824 @@
+package engine
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// ArrayAggLimit bounds array_agg: it keeps the ArrayAggLimit smallest
+// values of each group, sorted, so memory is bounded and the result does
+// not depend on parallelism.
+const ArrayAggLimit = 1000
+
+// aggCall is one aggregate function call of a query.
+type aggCall struct {
+	name     string // count, sum, avg, min, max, arbitrary, count_distinct, approx_distinct, min_by, max_by, array_agg
+	star     bool
+	args     []expr
+	t        *dtype // result type
+	argTypes []*dtype
+}
+
+// opAggregate is hash aggregation (GROUP BY, global aggregates and SELECT
+// DISTINCT). Each worker groups into its own hash tables and partial
+// states; flush merges the workers in order and emits one row per group,
+// sorted by the group's values so the output does not depend on
+// parallelism.
+type opAggregate struct {
+	base
+	keys []expr
+	aggs []*aggCall
+	ws   []*aggWorker
+}
+
+// aggWorker is one worker's partial aggregation.
+type aggWorker struct {
+	a      arena
+	g      grouper
+	states []aggState
+	argv   []*vec // scratch: evaluated arguments
+}
+
+func (o *opAggregate) keyTypes() []*dtype {
+	ts := make([]*dtype, len(o.keys))
+	for i, k := range o.keys {
+		ts[i] = k.typ()
+	}
+	return ts
+}
+
+func (o *opAggregate) newWorker() *aggWorker {
+	w := &aggWorker{g: newGrouper(o.keyTypes())}
+	for _, ag := range o.aggs {
+		w.states = append(w.states, newAggState(ag))
+	}
+	return w
+}
+
+func (o *opAggregate) start(workers int) {
+	o.ws = make([]*aggWorker, workers)
+	for i := range o.ws {
+		o.ws[i] = o.newWorker()
+	}
+}
+
+func (o *opAggregate) explain() string {
+	names := make([]string, len(o.aggs))
+	for i, ag := range o.aggs {
+		names[i] = ag.name
+	}
+	return "aggregate by " + itoa(int64(len(o.keys))) + " keys [" + strings.Join(names, ", ") + "]"
+}
+
+func (o *opAggregate) push(w int, c *chunk) error {
+	st := o.ws[w]
+	st.a.reset()
+	var kv [8]*vec
+	keys := kv[:0]
+	for _, k := range o.keys {
+		keys = append(keys, k.eval(&st.a, c))
+	}
+	if st.a.err != nil {
+		return st.a.err
+	}
+	gids := st.g.groupIDs(&st.a, keys, c.n)
+	for i, ag := range o.aggs {
+		st.argv = st.argv[:0]
+		for _, e := range ag.args {
+			st.argv = append(st.argv, flat(&st.a, e.eval(&st.a, c), c.n))
+		}
+		if st.a.err != nil {
+			return st.a.err
+		}
+		st.states[i].update(gids, st.g.ngroups, st.argv)
+	}
+	return nil
+}
+
+func (o *opAggregate) flush() error {
+	final := o.newWorker()
+	var gmap []int32
+	for _, w := range o.ws {
+		n := w.g.ngroups
+		if n == 0 {
+			continue
+		}
+		w.a.reset()
+		keys := w.g.groupVecs(&w.a)
+		gmap = append(gmap[:0], final.g.groupIDs(&final.a, keys, n)...)
+		for i, s := range final.states {
+			s.merge(w.states[i], gmap, final.g.ngroups)
+		}
+		final.a.reset()
+	}
+	ng := final.g.ngroups
+	var cols []*column
+	final.a.reset()
+	for _, v := range final.g.groupVecs(&final.a) {
+		col := newColumn(v.t)
+		col.appendVec(v, nil, ng)
+		cols = append(cols, col)
+	}
+	for _, s := range final.states {
+		cols = append(cols, s.result(ng))
+	}
+	if len(o.keys) > 0 {
+		cols = sortColumns(cols, nil, -1)
+	}
+	if err := emitColumns(o.next, cols); err != nil {
+		return err
+	}
+	return o.next.flush()
+}
+
+// valueMap numbers the distinct values of one key column.
+type valueMap struct {
+	ints   map[int64]int32
+	strs   map[string]int32
+	nullID int32 // -1 until a NULL is seen
+}
+
+// grouper assigns dense group IDs to rows: each key column numbers its
+// distinct values (a dictionary column once per dictionary entry), then
+// tuples of value IDs are folded pairwise into group IDs through maps of
+// uint64, so no row allocates.
+type grouper struct {
+	types     []*dtype
+	vals      []*column          // per key: its distinct values by value ID
+	maps      []valueMap         // per key: value → value ID
+	folds     []map[uint64]int32 // per key after the first: (prefix ID, value ID) → ID
+	groupKeys [][]int32          // per key: value ID of each group (multi-key only)
+	ngroups   int
+	ids       [][]int32 // scratch: per key, per row value IDs
+	gids      []int32   // scratch: per row group IDs
+	table     []int32   // scratch: dictionary entry → value ID
+}
+
+func newGrouper(types []*dtype) grouper {
+	g := grouper{types: types}
+	for _, t := range types {
+		g.vals = append(g.vals, newColumn(t))
+		g.maps = append(g.maps, valueMap{ints: map[int64]int32{}, strs: map[string]int32{}, nullID: -1})
+	}
+	for range max(len(types)-1, 0) {
+		g.folds = append(g.folds, map[uint64]int32{})
+	}
+	g.groupKeys = make([][]int32, len(types))
+	g.ids = make([][]int32, len(types))
+	if len(types) == 0 {
+		g.ngroups = 1 // a global aggregate has one group even without rows
+	}
+	return g
+}
+
+// groupIDs returns the group of each of the n rows of keys.
+func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
+	g.gids = grow(&g.gids, n)
+	if len(keys) == 0 {
+		clear(g.gids)
+		return g.gids
+	}
+	for k, v := range keys {
+		g.ids[k] = g.valueIDs(a, k, v, n, g.ids[k])
+	}
+	if len(keys) == 1 {
+		copy(g.gids, g.ids[0])
+		g.ngroups = g.vals[0].len()
+		return g.gids
+	}
+	copy(g.gids, g.ids[0])
+	last := len(keys) - 1
+	for k := 1; k <= last; k++ {
+		m := g.folds[k-1]
+		ids := g.ids[k]
+		for i, prefix := range g.gids {
+			key := uint64(uint32(prefix))<<32 | uint64(uint32(ids[i]))
+			id, ok := m[key]
+			if !ok {
+				id = int32(len(m))
+				m[key] = id
+				if k == last {
+					for j := range g.groupKeys {
+						g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
+					}
+				}
+			}
+			g.gids[i] = id
+		}
+	}
+	g.ngroups = len(g.folds[last-1])
+	return g.gids
+}
+
+// valueIDs numbers the values of key column k.
+func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 {
+	ids = grow(&ids, n)
+	m := &g.maps[k]
+	if v.isConst {
+		fill(ids, g.valueID(m, k, v, 0, v.isNull(0)))
+		return ids
+	}
+	if v.dict != nil {
+		// Fast path: number each dictionary entry once.
+		d := v.dict
+		g.table = grow(&g.table, d.n)
+		for e := 0; e < d.n; e++ {
+			g.table[e] = g.valueID(m, k, d, e, d.isNull(e))
+		}
+		for i, c := range v.codes[:n] {
+			if v.isNull(i) {
+				ids[i] = g.nullID(m, k)
+				continue
+			}
+			ids[i] = g.table[c]
+		}
+		return ids
+	}
+	t := v.t
+	switch {
+	case t.isStringy() && v.null == nil:
+		for i, s := range v.s[:n] {
+			id, ok := m.strs[s]
+			if !ok {
+				id = g.valueID(m, k, v, i, false)
+			}
+			ids[i] = id
+		}
+	case t.isIntLike() && v.null == nil:
+		for i, x := range v.i[:n] {
+			id, ok := m.ints[x]
+			if !ok {
+				id = g.valueID(m, k, v, i, false)
+			}
+			ids[i] = id
+		}
+	default:
+		for i := 0; i < n; i++ {
+			ids[i] = g.valueID(m, k, v, i, v.isNull(i))
+		}
+	}
+	return ids
+}
+
+func (g *grouper) nullID(m *valueMap, k int) int32 {
+	if m.nullID < 0 {
+		m.nullID = int32(g.vals[k].len())
+		g.vals[k].appendVec(constVec(g.types[k], true), []int32{0}, 1)
+	}
+	return m.nullID
+}
+
+// valueID returns (creating) the ID of row i of plain v.
+func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 {
+	if isNull {
+		return g.nullID(m, k)
+	}
+	t := v.t
+	var id int32
+	var ok bool
+	switch {
+	case t.isStringy():
+		if id, ok = m.strs[v.s[i]]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+		m.strs[g.vals[k].s[id]] = id
+		return id
+	case t.isIntLike():
+		if id, ok = m.ints[v.i[i]]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[v.i[i]] = id
+	case t.k == kDouble:
+		bits := int64(normFloat(v.f[i]))
+		if id, ok = m.ints[bits]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[bits] = id
+	case t.k == kBool:
+		b := int64(b2i(v.b[i]))
+		if id, ok = m.ints[b]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[b] = id
+	default:
+		panic("BUG: group key of type " + t.name)
+	}
+	g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+	return id
+}
+
+// groupVecs returns, per key, the key value of every group.
+func (g *grouper) groupVecs(a *arena) []*vec {
+	out := make([]*vec, len(g.types))
+	for k, col := range g.vals {
+		v := a.vec(col.t, col.len())
+		col.toVec(v)
+		if len(g.types) > 1 {
+			v = gatherVec(a, v, g.groupKeys[k])
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// aggState is the partial state of one aggregate over all groups of a
+// worker. update runs once per chunk with each row's group; merge folds
+// another worker's state in (its group j is this state's group gmap[j]).
+type aggState interface {
+	update(gids []int32, ngroups int, args []*vec)
+	merge(o aggState, gmap []int32, ngroups int)
+	result(ngroups int) *column
+}
+
+func newAggState(ag *aggCall) aggState {
+	switch ag.name {
+	case "count":
+		return &countState{star: ag.star}
+	case "sum":
+		return &sumState{isInt: ag.t.k == kInt}
+	case "avg":
+		return &avgState{}
+	case "min", "max", "arbitrary":
+		return &minMaxState{isMax: ag.name == "max", t: ag.t}
+	case "count_distinct", "approx_distinct":
+		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]}), pairs: map[uint64]struct{}{}}
+	case "min_by", "max_by":
+		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
+	case "array_agg":
+		return &arrayAggState{t: ag.t}
+	}
+	panic("BUG: unknown aggregate " + ag.name)
+}
+
+func growTo[T any](s []T, n int) []T {
+	for len(s) < n {
+		var zero T
+		s = append(s, zero)
+	}
+	return s
+}
+
+// countState is count(*) and count(x).
+type countState struct {
+	star bool
+	n    []int64
+}
+
+func (s *countState) update(gids []int32, ng int, args []*vec) {
+	s.n = growTo(s.n, ng)
+	if s.star || args[0].null == nil {
+		for _, g := range gids {
+			s.n[g]++
+		}
+		return
+	}
+	nl := args[0].null
+	for i, g := range gids {
+		if !nl[i] {
+			s.n[g]++
+		}
+	}
+}
+
+func (s *countState) merge(o aggState, gmap []int32, ng int) {
+	s.n = growTo(s.n, ng)
+	for j, v := range o.(*countState).n {
+		s.n[gmap[j]] += v
+	}
+}
+
+func (s *countState) result(ng int) *column {
+	s.n = growTo(s.n, ng)
+	c := newColumn(tInt)
+	c.i = s.n[:ng]
+	c.null = make([]bool, ng)
+	return c
+}
+
+// sumState is sum over bigint (wrapping like Go) or double.
+type sumState struct {
+	isInt bool
+	i     []int64
+	f     []float64
+	has   []bool
+}
+
+func (s *sumState) update(gids []int32, ng int, args []*vec) {
+	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	x := args[0]
+	for i, g := range gids {
+		if x.isNull(i) {
+			continue
+		}
+		s.has[g] = true
+		if s.isInt {
+			s.i[g] += x.i[i]
+		} else {
+			s.f[g] += x.f[i]
+		}
+	}
+}
+
+func (s *sumState) merge(o aggState, gmap []int32, ng int) {
+	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	src := o.(*sumState)
+	for j, h := range src.has {
+		if !h {
+			continue
+		}
+		g := gmap[j]
+		s.has[g] = true
+		s.i[g] += src.i[j]
+		s.f[g] += src.f[j]
+	}
+}
+
+func (s *sumState) result(ng int) *column {
+	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	c := newColumn(tDouble)
+	if s.isInt {
+		c = newColumn(tInt)
+		c.i = s.i[:ng]
+	} else {
+		c.f = s.f[:ng]
+	}
+	c.null = make([]bool, ng)
+	for g := range c.null {
+		c.null[g] = !s.has[g]
+	}
+	return c
+}
+
+// avgState is avg: a double sum and a count.
+type avgState struct {
+	sum []float64
+	n   []int64
+}
+
+func (s *avgState) update(gids []int32, ng int, args []*vec) {
+	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)
+	x := args[0]
+	isInt := x.t.k != kDouble
+	for i, g := range gids {
+		if x.isNull(i) {
+			continue
+		}
+		s.n[g]++
+		if isInt {
+			s.sum[g] += float64(x.i[i])
+		} else {
+			s.sum[g] += x.f[i]
+		}
+	}
+}
+
+func (s *avgState) merge(o aggState, gmap []int32, ng int) {
+	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)
+	src := o.(*avgState)
+	for j, n := range src.n {
+		s.n[gmap[j]] += n
+		s.sum[gmap[j]] += src.sum[j]
+	}
+}
+
+func (s *avgState) result(ng int) *column {
+	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)
+	c := newColumn(tDouble)
+	c.f = make([]float64, ng)
+	c.null = make([]bool, ng)
+	for g := 0; g < ng; g++ {
+		if s.n[g] == 0 {
+			c.null[g] = true
+			continue
+		}
+		c.f[g] = s.sum[g] / float64(s.n[g])
+	}
+	return c
+}
+
+// minMaxState is min, max and arbitrary (which returns the minimum, so it
+// is deterministic).
+type minMaxState struct {
+	isMax bool
+	t     *dtype
+	has   []bool
+	i     []int64
+	f     []float64
+	s     []string
+	b     []bool
+}
+
+func (s *minMaxState) grow(ng int) {
+	s.has = growTo(s.has, ng)
+	switch {
+	case s.t.isIntLike():
+		s.i = growTo(s.i, ng)
+	case s.t.k == kDouble:
+		s.f = growTo(s.f, ng)
+	case s.t.isStringy():
+		s.s = growTo(s.s, ng)
+	case s.t.k == kBool:
+		s.b = growTo(s.b, ng)
+	}
+}
+
+func (s *minMaxState) update(gids []int32, ng int, args []*vec) {
+	s.grow(ng)
+	x := args[0]
+	switch {
+	case s.t.isIntLike():
+		for i, g := range gids {
+			if !x.isNull(i) && (!s.has[g] || (x.i[i] > s.i[g]) == s.isMax && x.i[i] != s.i[g]) {
+				s.i[g], s.has[g] = x.i[i], true
+			}
+		}
+	case s.t.k == kDouble:
+		for i, g := range gids {
+			if !x.isNull(i) && (!s.has[g] || (x.f[i] > s.f[g]) == s.isMax && x.f[i] != s.f[g]) {
+				s.f[g], s.has[g] = x.f[i], true
+			}
+		}
+	case s.t.isStringy():
+		for i, g := range gids {
+			if !x.isNull(i) && (!s.has[g] || (x.s[i] > s.s[g]) == s.isMax && x.s[i] != s.s[g]) {
+				s.s[g], s.has[g] = strings.Clone(x.s[i]), true
+			}
+		}
+	case s.t.k == kBool:
+		for i, g := range gids {
+			if !x.isNull(i) && (!s.has[g] || x.b[i] == s.isMax) {
+				s.b[g], s.has[g] = x.b[i], true
+			}
+		}
+	}
+}
+
+func (s *minMaxState) merge(o aggState, gmap []int32, ng int) {
+	s.grow(ng)
+	src := o.(*minMaxState)
+	for j, h := range src.has {
+		if !h {
+			continue
+		}
+		g := gmap[j]
+		switch {
+		case s.t.isIntLike():
+			if !s.has[g] || (src.i[j] > s.i[g]) == s.isMax && src.i[j] != s.i[g] {
+				s.i[g] = src.i[j]
+			}
+		case s.t.k == kDouble:
+			if !s.has[g] || (src.f[j] > s.f[g]) == s.isMax && src.f[j] != s.f[g] {
+				s.f[g] = src.f[j]
+			}
+		case s.t.isStringy():
+			if !s.has[g] || (src.s[j] > s.s[g]) == s.isMax && src.s[j] != s.s[g] {
+				s.s[g] = src.s[j]
+			}
+		case s.t.k == kBool:
+			if !s.has[g] || src.b[j] == s.isMax {
+				s.b[g] = src.b[j]
+			}
+		}
+		s.has[g] = true
+	}
+}
+
+func (s *minMaxState) result(ng int) *column {
+	s.grow(ng)
+	c := newColumn(s.t)
+	c.null = make([]bool, ng)
+	for g := range c.null {
+		c.null[g] = !s.has[g]
+	}
+	switch {
+	case s.t.isIntLike():
+		c.i = s.i[:ng]
+	case s.t.k == kDouble:
+		c.f = s.f[:ng]
+	case s.t.isStringy():
+		c.s = s.s[:ng]
+	case s.t.k == kBool:
+		c.b = s.b[:ng]
+	}
+	return c
+}
+
+// distinctState is count(DISTINCT x) and approx_distinct(x), which is
+// exact here: (group, value ID) pairs in a set.
+type distinctState struct {
+	g     grouper // numbers the distinct values
+	pairs map[uint64]struct{}
+	a     arena
+}
+
+func (s *distinctState) update(gids []int32, ng int, args []*vec) {
+	s.a.reset()
+	x := args[0]
+	ids := s.g.groupIDs(&s.a, args, len(gids))
+	for i, g := range gids {
+		if x.isNull(i) {
+			continue
+		}
+		s.pairs[uint64(uint32(g))<<32|uint64(uint32(ids[i]))] = struct{}{}
+	}
+}
+
+func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
+	src := o.(*distinctState)
+	if src.g.ngroups == 0 {
+		return
+	}
+	s.a.reset()
+	vals := src.g.groupVecs(&s.a)
+	ids := slices.Clone(s.g.groupIDs(&s.a, vals, vals[0].n))
+	for p := range src.pairs {
+		g, v := int32(p>>32), int32(uint32(p))
+		s.pairs[uint64(uint32(gmap[g]))<<32|uint64(uint32(ids[v]))] = struct{}{}
+	}
+}
+
+func (s *distinctState) result(ng int) *column {
+	c := newColumn(tInt)
+	c.i = make([]int64, ng)
+	c.null = make([]bool, ng)
+	for p := range s.pairs {
+		c.i[int32(p>>32)]++
+	}
+	return c
+}
+
+// minByState is min_by(x, y) / max_by(x, y): the x of the row with the
+// smallest/largest y. Ties keep the first row seen by a worker, and the
+// lowest worker when merging.
+type minByState struct {
+	isMax bool
+	t     *dtype // x
+	yt    *dtype
+	has   []bool
+	yi    []int64
+	yf    []float64
+	ys    []string
+	x     []any // boxed only when the best row changes
+}
+
+func (s *minByState) grow(ng int) {
+	s.has, s.yi, s.yf, s.ys, s.x = growTo(s.has, ng), growTo(s.yi, ng), growTo(s.yf, ng), growTo(s.ys, ng), growTo(s.x, ng)
+}
+
+// better reports whether y value at row i of v beats group g.
+func (s *minByState) better(g int32, y *vec, i int) bool {
+	if !s.has[g] {
+		return true
+	}
+	switch {
+	case s.yt.isIntLike():
+		return y.i[i] != s.yi[g] && (y.i[i] > s.yi[g]) == s.isMax
+	case s.yt.k == kDouble:
+		return y.f[i] != s.yf[g] && (y.f[i] > s.yf[g]) == s.isMax
+	case s.yt.isStringy():
+		return y.s[i] != s.ys[g] && (y.s[i] > s.ys[g]) == s.isMax
+	}
+	return false
+}
+
+func (s *minByState) update(gids []int32, ng int, args []*vec) {
+	s.grow(ng)
+	x, y := args[0], args[1]
+	for i, g := range gids {
+		if y.isNull(i) || !s.better(g, y, i) {
+			continue
+		}
+		s.has[g] = true
+		switch {
+		case s.yt.isIntLike():
+			s.yi[g] = y.i[i]
+		case s.yt.k == kDouble:
+			s.yf[g] = y.f[i]
+		case s.yt.isStringy():
+			s.ys[g] = strings.Clone(y.s[i])
+		}
+		s.x[g] = boxValue(x, i)
+	}
+}
+
+func (s *minByState) merge(o aggState, gmap []int32, ng int) {
+	s.grow(ng)
+	src := o.(*minByState)
+	yv := &vec{t: s.yt, n: len(src.has), i: src.yi, f: src.yf, s: src.ys}
+	for j, h := range src.has {
+		g := gmap[j]
+		if !h || !s.better(g, yv, j) {
+			continue
+		}
+		s.has[g], s.yi[g], s.yf[g], s.ys[g], s.x[g] = true, src.yi[j], src.yf[j], src.ys[j], src.x[j]
+	}
+}
+
+func (s *minByState) result(ng int) *column {
+	s.grow(ng)
+	return columnOfValues(s.t, s.x[:ng])
+}
+
+// boxValue returns row i of plain x as a Go value (slow path: min_by and
+// array_agg only). Strings are cloned.
+func boxValue(x *vec, i int) any {
+	if x.isNull(i) {
+		return nil
+	}
+	switch {
+	case x.t.isIntLike():
+		return x.i[i]
+	case x.t.k == kDouble:
+		return x.f[i]
+	case x.t.isStringy():
+		return strings.Clone(x.s[i])
+	case x.t.k == kBool:
+		return x.b[i]
+	case x.arr != nil:
+		return arrowValue(x.arr, x.complexRow(i))
+	case x.x != nil:
+		return x.x[i]
+	}
+	return nil
+}
+
+// columnOfValues builds a column of type t from boxed values.
+func columnOfValues(t *dtype, vals []any) *column {
+	c := newColumn(t)
+	for _, v := range vals {
+		c.null = append(c.null, v == nil)
+		switch {
+		case t.isIntLike():
+			x, _ := v.(int64)
+			c.i = append(c.i, x)
+		case t.k == kDouble:
+			x, _ := v.(float64)
+			c.f = append(c.f, x)
+		case t.isStringy():
+			x, _ := v.(string)
+			c.s = append(c.s, x)
+		case t.k == kBool:
+			x, _ := v.(bool)
+			c.b = append(c.b, x)
+		default:
+			c.x = append(c.x, v)
+		}
+	}
+	return c
+}
+
+// arrayAggState is array_agg(x), bounded by [ArrayAggLimit].
+type arrayAggState struct {
+	t     *dtype
+	lists [][]any
+}
+
+func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
+	s.lists = growTo(s.lists, ng)
+	x := args[0]
+	for i, g := range gids {
+		s.lists[g] = append(s.lists[g], boxValue(x, i))
+		if len(s.lists[g]) >= 2*ArrayAggLimit {
+			s.lists[g] = trimAgg(s.lists[g])
+		}
+	}
+}
+
+func trimAgg(l []any) []any {
+	slices.SortStableFunc(l, compareAny)
+	if len(l) > ArrayAggLimit {
+		l = l[:ArrayAggLimit]
+	}
+	return l
+}
+
+func (s *arrayAggState) merge(o aggState, gmap []int32, ng int) {
+	s.lists = growTo(s.lists, ng)
+	for j, l := range o.(*arrayAggState).lists {
+		g := gmap[j]
+		s.lists[g] = append(s.lists[g], l...)
+		if len(s.lists[g]) >= 2*ArrayAggLimit {
+			s.lists[g] = trimAgg(s.lists[g])
+		}
+	}
+}
+
+func (s *arrayAggState) result(ng int) *column {
+	s.lists = growTo(s.lists, ng)
+	vals := make([]any, ng)
+	for g, l := range s.lists[:ng] {
+		if len(l) == 0 {
+			continue // array_agg over no rows is NULL
+		}
+		vals[g] = trimAgg(l)
+	}
+	return columnOfValues(s.t, vals)
+}
+
+var _ = math.Inf

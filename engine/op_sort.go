@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// sortKey is one ORDER BY key: a column slot, direction and null placement.
+// Trino's default is NULLS LAST for both directions.
+type sortKey struct {
+	col        int
+	desc       bool
+	nullsFirst bool
+}
+
+// opSort is ORDER BY with an optional LIMIT (top-N). Each worker keeps
+// its best rows (with a LIMIT, at most limit per chunk and 2·limit in
+// total); flush merges the workers, sorts and emits. Rows equal on every
+// key are ordered by all columns, so the order never depends on
+// parallelism.
+type opSort struct {
+	base
+	keys  []sortKey
+	limit int64 // -1: none
+	types []*dtype
+	ws    []*sortState
+}
+
+type sortState struct {
+	a    arena
+	cols []*column
+	perm []int32
+}
+
+func (o *opSort) start(workers int) {
+	o.ws = make([]*sortState, workers)
+	for i := range o.ws {
+		o.ws[i] = &sortState{cols: newColumns(o.types)}
+	}
+}
+
+func (o *opSort) explain() string {
+	s := "sort by " + itoa(int64(len(o.keys))) + " keys"
+	if o.limit >= 0 {
+		s = "top " + itoa(o.limit) + " by " + itoa(int64(len(o.keys))) + " keys"
+	}
+	return s
+}
+
+func (o *opSort) push(w int, c *chunk) error {
+	st := o.ws[w]
+	var rows []int32
+	if o.limit >= 0 && int64(c.n) > o.limit {
+		// Top-N within the chunk first, so only candidates are copied.
+		st.a.reset()
+		keys := make([]*vec, len(o.keys))
+		for i, k := range o.keys {
+			keys[i] = flat(&st.a, c.col(k.col), c.n)
+		}
+		st.perm = st.perm[:0]
+		for i := 0; i < c.n; i++ {
+			st.perm = append(st.perm, int32(i))
+		}
+		slices.SortFunc(st.perm, func(i, j int32) int {
+			for n, k := range o.keys {
+				if r := compareVecRows(keys[n], int(i), int(j), k); r != 0 {
+					return r
+				}
+			}
+			return cmp.Compare(i, j)
+		})
+		rows = st.perm[:o.limit]
+	}
+	for i, col := range st.cols {
+		col.appendVec(c.col(i), rows, c.n)
+	}
+	if o.limit >= 0 && int64(st.cols[0].len()) > 2*o.limit+BatchRows {
+		st.cols = sortColumns(st.cols, o.keys, int(o.limit))
+	}
+	return nil
+}
+
+func (o *opSort) flush() error {
+	all := newColumns(o.types)
+	for _, st := range o.ws {
+		for j := 0; j < st.cols[0].len(); j++ {
+			for i, col := range st.cols {
+				all[i].appendFrom(col, j)
+			}
+		}
+	}
+	all = sortColumns(all, o.keys, int(o.limit))
+	if err := emitColumns(o.next, all); err != nil {
+		return err
+	}
+	return o.next.flush()
+}
+
+// emitColumns pushes columns downstream as one chunk from worker 0.
+func emitColumns(next op, cols []*column) error {
+	if len(cols) == 0 || cols[0].len() == 0 {
+		return nil
+	}
+	var a arena
+	var c chunk
+	c.reset(len(cols), &a)
+	c.n = cols[0].len()
+	for i, col := range cols {
+		v := a.vec(col.t, c.n)
+		col.toVec(v)
+		c.cols[i] = v
+	}
+	return next.push(0, &c)
+}
+
+// compareVecRows orders rows i and j of plain v by key k.
+func compareVecRows(v *vec, i, j int, k sortKey) int {
+	ni, nj := v.isNull(i), v.isNull(j)
+	switch {
+	case ni && nj:
+		return 0
+	case ni:
+		if k.nullsFirst {
+			return -1
+		}
+		return 1
+	case nj:
+		if k.nullsFirst {
+			return 1
+		}
+		return -1
+	}
+	var r int
+	switch {
+	case v.t.isIntLike():
+		r = cmp.Compare(v.i[i], v.i[j])
+	case v.t.k == kDouble:
+		r = cmp.Compare(v.f[i], v.f[j])
+	case v.t.isStringy():
+		r = strings.Compare(v.s[i], v.s[j])
+	case v.t.k == kBool:
+		r = cmp.Compare(b2i(v.b[i]), b2i(v.b[j]))
+	}
+	if k.desc {
+		r = -r
+	}
+	return r
+}
+
+// compareRows orders rows i and j of cols by keys, then by every column.
+func compareRows(cols []*column, keys []sortKey, i, j int) int {
+	for _, k := range keys {
+		c := cols[k.col]
+		ni, nj := c.null[i], c.null[j]
+		switch {
+		case ni && nj:
+			continue
+		case ni:
+			if k.nullsFirst {
+				return -1
+			}
+			return 1
+		case nj:
+			if k.nullsFirst {
+				return 1
+			}
+			return -1
+		}
+		r := c.compare(i, j)
+		if k.desc {
+			r = -r
+		}
+		if r != 0 {
+			return r
+		}
+	}
+	for _, c := range cols {
+		if r := c.compare(i, j); r != 0 {
+			return r
+		}
+	}
+	return 0
+}
+
+// sortColumns returns cols sorted by keys, cut to limit rows (limit < 0:
+// all).
+func sortColumns(cols []*column, keys []sortKey, limit int) []*column {
+	if len(cols) == 0 {
+		return cols
+	}
+	n := cols[0].len()
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, func(i, j int) int { return compareRows(cols, keys, i, j) })
+	if limit >= 0 && limit < n {
+		perm = perm[:limit]
+	}
+	out := make([]*column, len(cols))
+	for k, c := range cols {
+		oc := newColumn(c.t)
+		for _, p := range perm {
+			oc.appendFrom(c, p)
+		}
+		out[k] = oc
+	}
+	return out
+}
+
+// sliceColumns keeps the first n rows.
+func sliceColumns(cols []*column, n int) []*column {
+	out := make([]*column, len(cols))
+	for k, c := range cols {
+		oc := newColumn(c.t)
+		for j := 0; j < n; j++ {
+			oc.appendFrom(c, j)
+		}
+		out[k] = oc
+	}
+	return out
+}

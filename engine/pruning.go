@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"slices"
+	"time"
+)
+
+// Pruning is what a query's WHERE clause implies about the objects worth
+// opening: rows outside [Since, Until] or from other accounts or regions
+// cannot match. Zero times and nil lists mean "no restriction". archive
+// widens the time range by its own delivery margin; the engine still
+// filters every row.
+type Pruning struct {
+	Since, Until time.Time
+	Accounts     []string // recipientaccountid (cloudtrail), account_id (vpc_flow)
+	Regions      []string // awsregion (cloudtrail), region (vpc_flow)
+}
+
+// facts is Pruning during analysis; nil pointers and lists mean unbounded.
+type facts struct {
+	since, until      *int64 // microseconds
+	accounts, regions []string
+}
+
+// timeColumns, accountColumns and regionColumns are the column paths
+// pruning understands, per table.
+var (
+	accountColumns = map[string]bool{"recipientaccountid": true, "account_id": true}
+	regionColumns  = map[string]bool{"awsregion": true, "region": true}
+)
+
+// pruneFacts analyzes a WHERE expression over a base table.
+func pruneFacts(e expr) facts {
+	switch x := e.(type) {
+	case *exprAnd:
+		return andFacts(pruneFacts(x.l), pruneFacts(x.r))
+	case *exprOr:
+		return orFacts(pruneFacts(x.l), pruneFacts(x.r))
+	case *exprCmp:
+		return cmpFacts(x.op, x.l, x.r)
+	case *exprFunc:
+		if x.set == nil {
+			return facts{}
+		}
+		col, ok := x.args[0].(*exprCol)
+		if !ok || len(x.set.strs) == 0 || x.set.hasNull {
+			return facts{}
+		}
+		var vals []string
+		for s := range x.set.strs {
+			vals = append(vals, s)
+		}
+		slices.Sort(vals)
+		switch {
+		case accountColumns[col.path]:
+			return facts{accounts: vals}
+		case regionColumns[col.path]:
+			return facts{regions: vals}
+		}
+	}
+	return facts{}
+}
+
+func cmpFacts(op cmpOp, l, r expr) facts {
+	if _, ok := l.(*exprConst); ok {
+		l, r, op = r, l, op.flip()
+	}
+	k, ok := r.(*exprConst)
+	if !ok || k.v.isNull(0) || op == opNe {
+		return facts{}
+	}
+	v := k.v
+	// A string equality on an account or region column.
+	if col, ok := l.(*exprCol); ok && v.t.isStringy() && op == opEq {
+		switch {
+		case accountColumns[col.path]:
+			return facts{accounts: []string{v.s[0]}}
+		case regionColumns[col.path]:
+			return facts{regions: []string{v.s[0]}}
+		}
+	}
+	us, ok := timeBound(l, v)
+	if !ok {
+		return facts{}
+	}
+	var f facts
+	switch op {
+	case opGt, opGe:
+		f.since = &us
+	case opLt, opLe:
+		f.until = &us
+	case opEq:
+		f.since, f.until = &us, &us
+	}
+	return f
+}
+
+// timeBound recognizes a time column compared with constant v and
+// returns v in microseconds: eventtime (ISO text),
+// from_iso8601_timestamp(eventtime), start/end (Unix seconds, possibly
+// cast to double) and from_unixtime(start|end).
+func timeBound(l expr, v *vec) (int64, bool) {
+	unwrapCast := func(e expr) expr {
+		if f, ok := e.(*exprFunc); ok && f.name == "cast" {
+			return f.args[0]
+		}
+		return e
+	}
+	switch x := unwrapCast(l).(type) {
+	case *exprCol:
+		switch {
+		case x.path == "eventtime" && v.t.isStringy():
+			return parseTimestamp(v.s[0])
+		case x.path == "start" || x.path == "end":
+			switch v.t.k {
+			case kInt:
+				return v.i[0] * 1_000_000, true
+			case kDouble:
+				return int64(v.f[0] * 1e6), true
+			}
+		}
+	case *exprFunc:
+		if len(x.args) != 1 || v.t.k != kTimestamp {
+			return 0, false
+		}
+		col, ok := unwrapCast(x.args[0]).(*exprCol)
+		if !ok {
+			return 0, false
+		}
+		if (x.name == "from_iso8601_timestamp" && col.path == "eventtime") ||
+			(x.name == "from_unixtime" && (col.path == "start" || col.path == "end")) {
+			return v.i[0], true
+		}
+	}
+	return 0, false
+}
+
+func andFacts(a, b facts) facts {
+	f := a
+	if b.since != nil && (f.since == nil || *b.since > *f.since) {
+		f.since = b.since
+	}
+	if b.until != nil && (f.until == nil || *b.until < *f.until) {
+		f.until = b.until
+	}
+	f.accounts = intersect(a.accounts, b.accounts)
+	f.regions = intersect(a.regions, b.regions)
+	return f
+}
+
+func orFacts(a, b facts) facts {
+	var f facts
+	if a.since != nil && b.since != nil {
+		f.since = a.since
+		if *b.since < *a.since {
+			f.since = b.since
+		}
+	}
+	if a.until != nil && b.until != nil {
+		f.until = a.until
+		if *b.until > *a.until {
+			f.until = b.until
+		}
+	}
+	f.accounts = union(a.accounts, b.accounts)
+	f.regions = union(a.regions, b.regions)
+	return f
+}
+
+// intersect of two restrictions (nil = any).
+func intersect(a, b []string) []string {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	out := []string{}
+	for _, s := range a {
+		if slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// union of two restrictions (nil = any).
+func union(a, b []string) []string {
+	if a == nil || b == nil {
+		return nil
+	}
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (f facts) pruning() Pruning {
+	var p Pruning
+	if f.since != nil {
+		p.Since = time.UnixMicro(*f.since).UTC()
+	}
+	if f.until != nil {
+		p.Until = time.UnixMicro(*f.until).UTC()
+	}
+	p.Accounts, p.Regions = f.accounts, f.regions
+	return p
+}

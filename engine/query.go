@@ -1,0 +1,323 @@
+package engine
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Query is a compiled query: names resolved against the table schemas,
+// types checked, constants folded and operators linked. Compile once, run
+// with [Query.NewRun]. A Query runs one [Run] at a time.
+type Query struct {
+	stmt    *Statement
+	scans   []*opScan
+	sources []op // scans and VALUES, flushed by Finish
+	ops     []op
+	sink    *opSink
+	columns []string
+	types   []*dtype
+	wheres  map[*opScan]expr
+	done    atomic.Bool
+	stops   bool // a LIMIT without ORDER BY can stop the scan
+}
+
+// Compile parses and compiles sql. Errors about the query text are
+// *parsers.ParseError values positioned at the offending token
+// ("query:1:8: expected a column of cloudtrail, found \"evntname\"").
+func Compile(sql string, opts Options) (*Query, error) {
+	source := opts.Source
+	if source == "" {
+		source = "query"
+	}
+	stmt, err := ParseSource(source, sql)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	c := &compiler{src: sql, opts: opts, now: now.UnixMicro(), wheres: map[*opScan]expr{}}
+	f, err := c.compileStatement(stmt)
+	if err != nil {
+		return nil, positioned(source, sql, err)
+	}
+	sink := &opSink{types: f.types, sorted: f.hasOrder, limit: -1}
+	c.add(sink)
+	f.tail.setNext(sink)
+	q := &Query{stmt: stmt, scans: c.scans, ops: c.ops, sink: sink, columns: f.names, types: f.types, wheres: c.wheres}
+	for _, o := range c.ops {
+		switch o.(type) {
+		case *opScan, *opValues:
+			q.sources = append(q.sources, o)
+		}
+	}
+	// Stopping early is safe when the only LIMIT ends the query and no
+	// operator needs every row.
+	if l, ok := f.tail.(*opLimit); ok && len(c.scans) == 1 && len(c.limits) == 1 {
+		safe := true
+		for _, o := range c.ops {
+			switch o.(type) {
+			case *opAggregate, *opSort:
+				safe = false
+			}
+		}
+		if safe {
+			l.done = &q.done
+			q.stops = true
+			sink.limit = l.n
+		}
+	}
+	return q, nil
+}
+
+// String returns the canonical SQL of the query.
+func (q *Query) String() string { return q.stmt.String() }
+
+// OutputColumns returns the names of the result columns.
+func (q *Query) OutputColumns() []string { return slices.Clone(q.columns) }
+
+// Tables returns the tables the query reads ("cloudtrail", "vpc_flow").
+func (q *Query) Tables() []string {
+	var out []string
+	for _, s := range q.scans {
+		if !slices.Contains(out, s.table) {
+			out = append(out, s.table)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Columns returns the column paths the query reads from table, for the
+// reader's WithColumns: top-level columns ("eventname"), nested fields
+// ("useridentity.sessioncontext.sessionissuer.arn") and "$path". Sorted;
+// a struct read whole covers its fields.
+func (q *Query) Columns(table string) []string {
+	var all []string
+	for _, s := range q.scans {
+		if s.table == table {
+			all = append(all, s.columns()...)
+		}
+	}
+	if all == nil {
+		return []string{}
+	}
+	return normalizePaths(all)
+}
+
+// Pruning returns the time range, accounts and regions implied by the
+// WHERE clauses over table. When the query reads the table more than once
+// (UNION ALL, CTEs), the result covers all reads.
+func (q *Query) Pruning(table string) Pruning {
+	var f *facts
+	for _, s := range q.scans {
+		if s.table != table {
+			continue
+		}
+		var sf facts
+		if w := q.wheres[s]; w != nil {
+			sf = pruneFacts(w)
+		}
+		if f == nil {
+			f = &sf
+		} else {
+			u := orFacts(*f, sf)
+			f = &u
+		}
+	}
+	if f == nil {
+		return Pruning{}
+	}
+	return f.pruning()
+}
+
+// Explain describes the plan: operators from each scan to the output,
+// the pushed-down columns and the pruning facts of each table.
+func (q *Query) Explain() string {
+	var b strings.Builder
+	b.WriteString("query: " + q.String() + "\n")
+	seen := map[op]bool{}
+	for _, src := range q.sources {
+		indent := "  "
+		for o := src; o != nil; o = nextOf(o) {
+			if seen[o] {
+				b.WriteString(indent + "-> (joins above: " + o.explain() + ")\n")
+				break
+			}
+			seen[o] = true
+			b.WriteString(indent + o.explain() + "\n")
+			indent = "  -> "
+		}
+	}
+	for _, t := range q.Tables() {
+		b.WriteString("columns " + t + ": " + strings.Join(q.Columns(t), ", ") + "\n")
+		p := q.Pruning(t)
+		b.WriteString("pruning " + t + ": since " + fmtTime(p.Since) + ", until " + fmtTime(p.Until) +
+			", accounts " + fmtList(p.Accounts) + ", regions " + fmtList(p.Regions) + "\n")
+	}
+	if q.stops {
+		b.WriteString("limit without order: the scan stops once enough rows passed\n")
+	}
+	return b.String()
+}
+
+func nextOf(o op) op {
+	switch x := o.(type) {
+	case *opScan:
+		return x.next
+	case *opValues:
+		return x.next
+	case *opWhere:
+		return x.next
+	case *opProject:
+		return x.next
+	case *opAggregate:
+		return x.next
+	case *opSort:
+		return x.next
+	case *opLimit:
+		return x.next
+	case *opUnion:
+		return x.next
+	case *opUnnest:
+		return x.next
+	}
+	return nil
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func fmtList(l []string) string {
+	if l == nil {
+		return "any"
+	}
+	return "[" + strings.Join(l, ", ") + "]"
+}
+
+// Run is one execution of a [Query] over batches pushed by up to workers
+// goroutines.
+type Run struct {
+	q        *Query
+	workers  int
+	mu       sync.Mutex // guards err and finished (error path and Finish only)
+	err      error
+	failed   atomic.Bool
+	finished bool
+}
+
+// NewRun starts an execution of q for workers concurrent pushers (worker
+// IDs 0..workers-1). It resets q's operator state, so a Query runs one Run
+// at a time.
+func (q *Query) NewRun(workers int) *Run {
+	if workers < 1 {
+		workers = 1
+	}
+	q.done.Store(false)
+	for _, o := range q.ops {
+		o.start(workers)
+	}
+	return &Run{q: q, workers: workers}
+}
+
+// Push runs one batch of the query's only table through the operators.
+// Calls for different workers may run concurrently; each worker pushes
+// its batches one at a time. b stays owned by the caller (the engine does
+// not Retain it, and keeps nothing from it after Push returns). After an
+// error every Push returns it.
+func (r *Run) Push(worker int, b arrow.RecordBatch) error {
+	tables := r.q.Tables()
+	if len(tables) == 0 {
+		return nil // SELECT without FROM reads no batches
+	}
+	if len(tables) != 1 {
+		return errors.New("engine: Push needs a query over exactly one table; this one reads " + strings.Join(tables, ", ") + " (use PushTable)")
+	}
+	return r.PushTable(worker, tables[0], b)
+}
+
+// PushTable is [Run.Push] for a query over several tables: b is a batch of
+// table ("cloudtrail" or "vpc_flow").
+func (r *Run) PushTable(worker int, table string, b arrow.RecordBatch) error {
+	if r.failed.Load() {
+		return r.firstErr()
+	}
+	if worker < 0 || worker >= r.workers {
+		return errors.New("engine: worker " + itoa(int64(worker)) + " out of range 0.." + itoa(int64(r.workers-1)))
+	}
+	if r.q.done.Load() || b.NumRows() == 0 {
+		return nil
+	}
+	for _, s := range r.q.scans {
+		if s.table != table {
+			continue
+		}
+		if err := s.pushRecord(worker, b); err != nil {
+			return r.fail(err)
+		}
+	}
+	return nil
+}
+
+func (r *Run) fail(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.failed.Store(true)
+	return r.err
+}
+
+func (r *Run) firstErr() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Done reports that a LIMIT without ORDER BY has its rows: further pushes
+// are ignored and the caller can stop reading.
+func (r *Run) Done() bool { return r.q.done.Load() }
+
+// Finish runs after every worker's last Push: it flushes the blocking
+// operators (merging the workers' partial aggregates and top-N rows) and
+// returns the result. Rows come in ORDER BY order; without ORDER BY they
+// are sorted by every column in turn, so results do not depend on the
+// number of workers.
+func (r *Run) Finish() (*Result, error) {
+	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return nil, errors.New("engine: Finish called twice")
+	}
+	r.finished = true
+	err := r.err
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range r.q.sources {
+		if err := s.flush(); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Columns: slices.Clone(r.q.columns), cols: r.q.sink.out}
+	for _, t := range r.q.types {
+		res.Types = append(res.Types, t.name)
+	}
+	if res.cols == nil {
+		res.cols = newColumns(r.q.types)
+	}
+	return res, nil
+}

@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+func ctRecords(mem memory.Allocator, split int) []arrow.RecordBatch {
+	rows := ctSample()
+	var recs []arrow.RecordBatch
+	for i := 0; i < len(rows); i += split {
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows[i:min(i+split, len(rows))]))
+	}
+	return recs
+}
+
+func releaseAll(recs []arrow.RecordBatch) {
+	for _, r := range recs {
+		r.Release()
+	}
+}
+
+var cloudtrailResultTests = []struct{ name, sql, want string }{
+	{"count", "SELECT count(*) FROM cloudtrail", "6\n"},
+	{"group", "SELECT eventname, count(*) AS n FROM cloudtrail GROUP BY eventname ORDER BY n DESC, eventname",
+		"ConsoleLogin|2\nDescribeInstances|2\nCreateNetworkAclEntry|1\nDeleteNetworkAcl|1\n"},
+	{"acl window", `SELECT useridentity.arn, eventname, eventtime FROM cloudtrail_logs
+		WHERE eventname LIKE '%NetworkAcl%' AND from_iso8601_timestamp(eventtime) BETWEEN timestamp '2024-03-01 15:00:00' AND timestamp '2024-03-01 16:00:00'`,
+		"arn:aws:iam::111111111111:user/alice|CreateNetworkAclEntry|2024-03-01T15:04:05Z\n"},
+	{"console no mfa", `SELECT useridentity.username, sourceipaddress FROM cloudtrail
+		WHERE eventname = 'ConsoleLogin' AND json_extract_scalar(additionaleventdata, '$.MFAUsed') <> 'Yes'
+		AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Success'`,
+		"bob|203.0.113.7\n"},
+	{"in and not", "SELECT DISTINCT useridentity.username FROM cloudtrail WHERE awsregion IN ('us-east-1', 'eu-west-1') AND NOT eventname = 'ConsoleLogin'",
+		"alice\n"},
+	{"is null", "SELECT count(*) FROM cloudtrail WHERE errorcode IS NULL", "5\n"},
+	{"is not null", "SELECT eventname, errorcode FROM cloudtrail WHERE errorcode IS NOT NULL", "DeleteNetworkAcl|AccessDenied\n"},
+	{"unnest", "SELECT eventname, r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) ORDER BY 2",
+		"CreateNetworkAclEntry|arn:aws:ec2:acl/acl-1\nDeleteNetworkAcl|arn:aws:ec2:acl/acl-2\nDeleteNetworkAcl|arn:aws:ec2:vpc/vpc-1\n"},
+	{"unnest fields", "SELECT arn, type FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(arn, accountid, type) WHERE type = 'AWS::EC2::VPC'",
+		"arn:aws:ec2:vpc/vpc-1|AWS::EC2::VPC\n"},
+	{"subscript", "SELECT resources[1].arn, cardinality(resources) FROM cloudtrail WHERE resources IS NOT NULL ORDER BY 1",
+		"arn:aws:ec2:acl/acl-1|1\narn:aws:ec2:acl/acl-2|2\n"},
+	{"cidr", "SELECT sourceipaddress FROM cloudtrail WHERE contains('10.0.0.0/8', sourceipaddress) ORDER BY 1",
+		"10.1.2.3\n10.1.2.3\n10.1.2.4\n10.9.9.9\n"},
+	{"having", "SELECT useridentity.username AS u, count(*) FROM cloudtrail GROUP BY 1 HAVING count(*) > 1", "alice|3\n"},
+	{"aggregates", "SELECT count(DISTINCT eventname), approx_distinct(awsregion), min(eventtime), max(eventtime), arbitrary(recipientaccountid) FROM cloudtrail",
+		"4|3|2024-03-01T15:04:05Z|2024-03-02T10:00:01Z|111111111111\n"},
+	{"min_by", "SELECT useridentity.username, min_by(eventname, eventtime), max_by(eventname, eventtime) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"alice|CreateNetworkAclEntry|DescribeInstances\nbob|ConsoleLogin|ConsoleLogin\ncarol|ConsoleLogin|ConsoleLogin\ndave|DescribeInstances|DescribeInstances\n"},
+	{"array_agg", "SELECT useridentity.username, array_agg(eventname) FROM cloudtrail GROUP BY 1 ORDER BY 1 LIMIT 1",
+		"alice|[CreateNetworkAclEntry, DeleteNetworkAcl, DescribeInstances]\n"},
+	{"date_trunc", "SELECT date_trunc('day', from_iso8601_timestamp(eventtime)) AS d, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"2024-03-01 00:00:00.000|3\n2024-03-02 00:00:00.000|3\n"},
+	{"strings", "SELECT lower(eventname), upper(awsregion), substr(eventname, 1, 4), strpos(eventname, 'Net'), split_part(useridentity.arn, '/', 2), concat(awsregion, ':', eventname), starts_with(eventname, 'Cre') FROM cloudtrail WHERE eventname = 'CreateNetworkAclEntry'",
+		"createnetworkaclentry|US-EAST-1|Crea|7|alice|us-east-1:CreateNetworkAclEntry|true\n"},
+	{"regexp", "SELECT regexp_extract(useridentity.arn, 'user/(.*)', 1), regexp_like(eventname, '^Desc') FROM cloudtrail WHERE eventname <> 'ConsoleLogin' ORDER BY 1, 2",
+		"alice|false\nalice|false\nalice|true\ndave|true\n"},
+	{"case", "SELECT CASE WHEN errorcode IS NULL THEN 'ok' ELSE 'err' END AS s, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"err|1\nok|5\n"},
+	{"simple case", "SELECT CASE awsregion WHEN 'us-east-1' THEN 1 WHEN 'eu-west-1' THEN 2 ELSE 3 END AS r FROM cloudtrail ORDER BY 1", "1\n1\n1\n2\n3\n3\n"},
+	{"cte union", "WITH a AS (SELECT eventname FROM cloudtrail WHERE awsregion = 'eu-west-1'), b AS (SELECT eventname FROM cloudtrail WHERE errorcode = 'AccessDenied') SELECT * FROM a UNION ALL SELECT * FROM b ORDER BY 1",
+		"ConsoleLogin\nDeleteNetworkAcl\n"},
+	{"subquery", "SELECT n, count(*) FROM (SELECT useridentity.username AS u, count(*) AS n FROM cloudtrail GROUP BY 1) AS s GROUP BY n ORDER BY n",
+		"1|3\n3|1\n"},
+	{"limit", "SELECT eventname FROM cloudtrail ORDER BY eventtime DESC LIMIT 2", "DescribeInstances\nDescribeInstances\n"},
+	{"arith", "SELECT 1 + 2 * 3, 7 / 2, 7 % 3, 7.0 / 2, -(2 - 5), 1 || 'a'", "7|3|1|3.5|3|1a\n"},
+	{"cast", "SELECT CAST('42' AS bigint) + 1, TRY_CAST('x' AS bigint), CAST(1.6 AS bigint), CAST(2 AS varchar), CAST('2024-01-02 03:04:05' AS timestamp)",
+		"43|NULL|2|2|2024-01-02 03:04:05.000\n"},
+	{"time", "SELECT to_unixtime(timestamp '2024-01-01 00:00:00'), from_unixtime(1704067200), date_add('hour', 2, timestamp '2024-01-01 00:00:00'), date_diff('minute', timestamp '2024-01-01 00:00:00', timestamp '2024-01-01 01:30:00'), timestamp '2024-01-31 00:00:00' + interval '1' month",
+		"1.7040672E9|2024-01-01 00:00:00.000|2024-01-01 02:00:00.000|90|2024-02-29 00:00:00.000\n"},
+	{"json", `SELECT json_extract_scalar(requestparameters, '$.ruleNumber'), json_extract(requestparameters, '$.egress'), json_extract_scalar(requestparameters, '$.missing') FROM cloudtrail WHERE requestparameters IS NOT NULL`,
+		"100|false|NULL\n"},
+	{"nested mfa", "SELECT count(*) FROM cloudtrail WHERE useridentity.sessioncontext.attributes.mfaauthenticated = 'false'", "6\n"},
+	{"star count cols", "SELECT count(*) FROM (SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin')", "2\n"},
+	{"order nulls", "SELECT errorcode FROM cloudtrail ORDER BY errorcode NULLS FIRST LIMIT 2", "NULL\nNULL\n"},
+	{"coalesce", "SELECT coalesce(errorcode, 'none'), count(*) FROM cloudtrail GROUP BY 1 ORDER BY 1", "AccessDenied|1\nnone|5\n"},
+	{"multi key", "SELECT awsregion, useridentity.username, count(*) FROM cloudtrail GROUP BY 1, 2 ORDER BY 1, 2",
+		"eu-west-1|carol|1\nus-east-1|alice|2\nus-east-1|bob|1\nus-west-2|alice|1\nus-west-2|dave|1\n"},
+	{"global empty", "SELECT count(*), sum(1), max(eventname) FROM cloudtrail WHERE eventname = 'Nope'", "0|NULL|NULL\n"},
+	{"path", `SELECT count(DISTINCT "$path") FROM cloudtrail`, "1\n"},
+}
+
+func TestQuery_Results(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		for _, split := range []int{6, 1} {
+			for _, tt := range cloudtrailResultTests {
+				t.Run(tt.name, func(t *testing.T) {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					defer mem.AssertSize(t, 0)
+					rows := ctSample()
+					for _, r := range rows {
+						r["$path"] = "s3://bucket/a.json.gz"
+					}
+					var recs []arrow.RecordBatch
+					for i := 0; i < len(rows); i += split {
+						recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows[i:min(i+split, len(rows))]))
+					}
+					defer releaseAll(recs)
+					got := resultText(runQuery(t, tt.sql, workers, recs...))
+					if got != tt.want {
+						t.Errorf("workers=%d split=%d %s\ngot:\n%s\nwant:\n%s", workers, split, tt.sql, got, tt.want)
+					}
+				})
+			}
+		}
+	}
+}
+
+var vpcResultTests = []struct{ name, sql, want string }{
+	{"reject per minute", `SELECT srcaddr, date_trunc('minute', from_unixtime(start)) AS minute, count(*) AS n
+		FROM vpc_flow WHERE action = 'REJECT' GROUP BY srcaddr, date_trunc('minute', from_unixtime(start)) HAVING count(*) > 100`,
+		"10.0.0.9|2024-03-01 00:00:00.000|150\n"},
+	{"bytes", `SELECT action, sum(bytes), avg(packets), min("end" - start) FROM vpc_flow_logs GROUP BY action ORDER BY action`,
+		"ACCEPT|10000|1.0|10\nREJECT|3000|1.0|10\n"},
+	{"null", "SELECT count(*), count(dstport) FROM vpc_flow", "250|150\n"},
+}
+
+func vpcRows() []map[string]any {
+	var rows []map[string]any
+	for i := 0; i < 250; i++ {
+		r := map[string]any{"version": 2, "account_id": "111111111111", "srcaddr": "10.0.0.9", "dstaddr": "10.0.1.1",
+			"srcport": 40000 + i, "dstport": 22, "protocol": 6, "packets": 1, "bytes": 20, "start": 1709251200 + i/10, "end": 1709251210 + i/10,
+			"action": "REJECT", "log_status": "OK"}
+		if i >= 150 {
+			r["action"] = "ACCEPT"
+			r["srcaddr"] = "10.0.0.8"
+			r["bytes"] = 100 * (i % 2) * 2
+			r["dstport"] = nil
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func TestQuery_VPCFlow(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		for _, tt := range vpcResultTests {
+			t.Run(tt.name, func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				rows := vpcRows()
+				var recs []arrow.RecordBatch
+				for i := 0; i < len(rows); i += 64 {
+					recs = append(recs, buildRecord(mem, parsers.VPCFlowSchema, rows[i:min(i+64, len(rows))]))
+				}
+				defer releaseAll(recs)
+				got := resultText(runQuery(t, tt.sql, workers, recs...))
+				if got != tt.want {
+					t.Errorf("workers=%d %s\ngot:\n%s\nwant:\n%s", workers, tt.sql, got, tt.want)
+				}
+			})
+		}
+	}
+}
+
+func TestCompile_Failure(t *testing.T) {
+	tests := []struct{ in, msg string }{
+		{"SELECT ¶evntname FROM cloudtrail", `expected a column of cloudtrail, found "evntname"`},
+		{"SELECT a FROM ¶cloudtrails", `expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "cloudtrails"`},
+		{"SELECT ¶approx_percentile(bytes, 0.5) FROM vpc_flow", "aggregate function approx_percentile is not supported by the local engine; run the query with --engine athena"},
+		{"SELECT ¶to_hex(eventname) FROM cloudtrail", "function to_hex is not supported by the local engine; run the query with --engine athena"},
+		{"SELECT ¶nosuch(1)", `expected a known function, found "nosuch"`},
+		{"SELECT eventname FROM cloudtrail WHERE eventname = ¶1", "expected a value comparable with varchar after =, found bigint"},
+		{"SELECT eventname, ¶useridentity.arn, count(*) FROM cloudtrail GROUP BY eventname", `expected an aggregate or a GROUP BY expression, found "useridentity.arn"`},
+		{"SELECT count(*) FROM cloudtrail WHERE ¶count(*) > 1", "expected a scalar expression, found aggregate count() (aggregates are allowed in SELECT, HAVING and ORDER BY)"},
+		{"SELECT ¶useridentity.nope FROM cloudtrail", `expected a field of useridentity, found "nope"`},
+		{"SELECT 1 FROM cloudtrail WHERE ¶eventname", "expected a boolean condition in WHERE, found varchar"},
+		{"SELECT ¶CAST('x' AS varbinary)", `expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "varbinary"; run the query with --engine athena`},
+		{"SELECT ¶CAST('x' AS bigint)", `cannot cast "x" to bigint`},
+		{"SELECT x FROM cloudtrail WHERE eventname LIKE ¶eventsource", `expected a constant varchar LIKE pattern, found "eventsource"`},
+		{"SELECT json_extract(requestparameters, ¶'a.b') FROM cloudtrail", `expected a JSONPath such as '$.a.b[0]', found "a.b"`},
+		{"SELECT eventname FROM cloudtrail ORDER BY ¶3", "expected ORDER BY position between 1 and 1, found 3"},
+		{"SELECT 1 UNION ALL ¶SELECT 1, 2", "expected 1 columns in each UNION ALL branch, found 2"},
+	}
+	for _, tt := range tests {
+		off := strings.Index(tt.in, "¶")
+		in := strings.Replace(tt.in, "¶", "", 1)
+		_, err := Compile(in, Options{Source: "x.sql"})
+		var pe *parsers.ParseError
+		if err == nil || !errorsAs(err, &pe) {
+			t.Errorf("Compile(%q): got %v; want *parsers.ParseError", in, err)
+			continue
+		}
+		if pe.Offset != int64(off) || pe.Err.Error() != tt.msg {
+			t.Errorf("Compile(%q):\ngot  %d %q\nwant %d %q", in, pe.Offset, pe.Err.Error(), off, tt.msg)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package engine
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Result is the answer of a query: named, typed columns and rows of Go
+// values. Values are nil (NULL), bool, int64, float64, string, time.Time
+// (timestamp and date, UTC), []any (array) or map[string]any (row, map).
+type Result struct {
+	Columns []string // output column names, in SELECT order
+	Types   []string // SQL type names: varchar, bigint, double, boolean, timestamp(3), array(varchar)...
+	cols    []*column
+}
+
+// Len returns the number of rows.
+func (r *Result) Len() int {
+	if len(r.cols) == 0 {
+		return 0
+	}
+	return r.cols[0].len()
+}
+
+// Value returns the value of column col in row row.
+func (r *Result) Value(row, col int) any { return r.cols[col].value(row) }
+
+// Row returns one row's values.
+func (r *Result) Row(row int) []any {
+	out := make([]any, len(r.cols))
+	for i, c := range r.cols {
+		out[i] = c.value(row)
+	}
+	return out
+}
+
+// Rows returns every row.
+func (r *Result) Rows() [][]any {
+	out := make([][]any, r.Len())
+	for i := range out {
+		out[i] = r.Row(i)
+	}
+	return out
+}
+
+// Text returns row, col formatted as Trino prints it in its CLI: NULL as
+// "NULL", timestamps as "2024-01-02 03:04:05.000", doubles in shortest
+// form, arrays as "[a, b]", rows as "{k=v, ...}".
+func (r *Result) Text(row, col int) string { return formatValue(r.Value(row, col)) }
+
+// formatValue formats a Go value of a result the way Trino prints it.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return string(appendDouble(nil, x))
+	case bool:
+		return strconv.FormatBool(x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			// Still printed with time: a timestamp at midnight.
+		}
+		return x.UTC().Format("2006-01-02 15:04:05.000")
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatValue(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + formatValue(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return ""
+}
+
+// Record returns the result as one Arrow record batch allocated from mem;
+// the caller releases it. Nested values become their text form.
+func (r *Result) Record(mem memory.Allocator) arrow.RecordBatch {
+	fields := make([]arrow.Field, len(r.cols))
+	for i, c := range r.cols {
+		fields[i] = arrow.Field{Name: r.Columns[i], Type: arrowType(c.t), Nullable: true}
+	}
+	b := array.NewRecordBuilder(mem, arrow.NewSchema(fields, nil))
+	defer b.Release()
+	n := r.Len()
+	for i, c := range r.cols {
+		fb := b.Field(i)
+		fb.Reserve(n)
+		for j := 0; j < n; j++ {
+			if c.null[j] {
+				fb.AppendNull()
+				continue
+			}
+			switch bb := fb.(type) {
+			case *array.Int64Builder:
+				bb.Append(c.i[j])
+			case *array.Float64Builder:
+				bb.Append(c.f[j])
+			case *array.BooleanBuilder:
+				bb.Append(c.b[j])
+			case *array.TimestampBuilder:
+				bb.Append(arrow.Timestamp(c.i[j]))
+			case *array.StringBuilder:
+				if c.t.isStringy() {
+					bb.Append(c.s[j])
+				} else {
+					bb.Append(formatValue(c.value(j)))
+				}
+			}
+		}
+	}
+	return b.NewRecordBatch()
+}
+
+func arrowType(t *dtype) arrow.DataType {
+	switch t.k {
+	case kInt, kIntervalDS, kIntervalYM:
+		return arrow.PrimitiveTypes.Int64
+	case kDouble:
+		return arrow.PrimitiveTypes.Float64
+	case kBool:
+		return arrow.FixedWidthTypes.Boolean
+	case kTimestamp, kDate:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	}
+	return arrow.BinaryTypes.String
+}

@@ -1,0 +1,497 @@
+package engine
+
+import (
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// BatchRows is the number of rows per batch the engine is tuned for; it is
+// the readers' batch size (see [parsers.BatchRows] for why 4096).
+const BatchRows = parsers.BatchRows
+
+// vec is one column of values in the engine's evaluation format: a typed
+// Go slice per representation, so kernels are plain loops over []int64,
+// []float64, []string or []bool. A vec is in one of four forms:
+//
+//   - plain: the slice of its type has n values;
+//   - const: isConst, the slice has one value that stands for every row;
+//   - dictionary: codes has n entries indexing dict, a plain vec of the
+//     distinct values (evaluated once per distinct value);
+//   - complex: arr (an Arrow struct, list or map array) with idx, the
+//     row in arr of each value (nil means rows 0..n-1), or x for arrays
+//     computed by the engine (array_agg).
+//
+// null, when not nil, has n entries; true marks NULL. A vec is valid
+// for the duration of the push that produced it; strings may point into
+// Arrow buffers or an arena and must be cloned to be kept.
+type vec struct {
+	t       *dtype
+	n       int
+	isConst bool
+	null    []bool
+
+	i []int64
+	f []float64
+	s []string
+	b []bool
+
+	codes []int32
+	dict  *vec
+
+	arr arrow.Array
+	idx []int32
+	x   []any // computed values: []any for arrays, opaque Go values after a blocking operator
+
+	// Owned buffers, reused across batches; the slices above may point
+	// into these or into Arrow memory (never written then).
+	nb []bool
+	ib []int64
+	fb []float64
+	sb []string
+	bb []bool
+	cb []int32
+	xb []int32
+}
+
+func grow[T any](b *[]T, n int) []T {
+	if cap(*b) < n {
+		*b = make([]T, n, max(n, BatchRows))
+	}
+	return (*b)[:n]
+}
+
+// reset empties v for a new value of type t with n rows, keeping buffers.
+func (v *vec) reset(t *dtype, n int) {
+	v.t, v.n, v.isConst = t, n, false
+	v.null, v.i, v.f, v.s, v.b, v.codes, v.dict, v.arr, v.idx, v.x = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
+}
+
+func (v *vec) isNull(i int) bool { return v.null != nil && v.null[i] }
+
+// nulls returns v's owned null slice of n entries, all false.
+func (v *vec) nulls() []bool {
+	v.null = grow(&v.nb, v.n)
+	clear(v.null)
+	return v.null
+}
+
+// plain forms of the value slices, sized to n.
+func (v *vec) ints() []int64     { v.i = grow(&v.ib, v.n); return v.i }
+func (v *vec) floats() []float64 { v.f = grow(&v.fb, v.n); return v.f }
+func (v *vec) strs() []string    { v.s = grow(&v.sb, v.n); return v.s }
+func (v *vec) bools() []bool     { v.b = grow(&v.bb, v.n); return v.b }
+
+// arena hands out scratch vecs and string bytes for one operator on one
+// worker. reset at the start of every push makes them reusable, so the
+// steady state allocates nothing.
+type arena struct {
+	vecs []*vec
+	used int
+	buf  []byte // bytes of strings computed by kernels (lower, concat...)
+	err  error  // first evaluation error of the batch (see fail)
+}
+
+func (a *arena) reset() {
+	a.used = 0
+	a.buf = a.buf[:0]
+	a.err = nil
+}
+
+// vec returns a scratch vec of type t with n rows.
+func (a *arena) vec(t *dtype, n int) *vec {
+	if a.used == len(a.vecs) {
+		a.vecs = append(a.vecs, &vec{})
+	}
+	v := a.vecs[a.used]
+	a.used++
+	v.reset(t, n)
+	return v
+}
+
+// str copies b into the arena and returns it as a string that stays valid
+// until the arena's next reset. Growing buf does not invalidate earlier
+// strings: they keep the old backing array alive.
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[start], len(b))
+}
+
+// strStart and strEnd let a kernel append a string's bytes piecewise.
+func (a *arena) strStart() int { return len(a.buf) }
+
+func (a *arena) strEnd(start int) string {
+	if len(a.buf) == start {
+		return ""
+	}
+	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+// constVec builds a one-value vec; constants are shared read-only by all
+// workers.
+func constVec(t *dtype, null bool) *vec {
+	v := &vec{t: t, n: 1, isConst: true}
+	if null {
+		v.null = []bool{true}
+	}
+	switch {
+	case t.isIntLike():
+		v.i = []int64{0}
+	case t.k == kDouble:
+		v.f = []float64{0}
+	case t.isStringy():
+		v.s = []string{""}
+	case t.k == kBool:
+		v.b = []bool{false}
+	case t.k == kNull:
+		v.null = []bool{true}
+	case t.k == kArray:
+		v.x = []any{nil}
+	}
+	return v
+}
+
+// flat returns v in plain form with n rows: constants are broadcast and
+// dictionaries decoded into a scratch vec of a. Plain and complex vecs
+// come back unchanged.
+func flat(a *arena, v *vec, n int) *vec {
+	switch {
+	case v.isConst:
+		o := a.vec(v.t, n)
+		if v.isNull(0) {
+			nl := o.nulls()
+			for i := range nl {
+				nl[i] = true
+			}
+		}
+		switch {
+		case v.t.isIntLike():
+			fill(o.ints(), v.i[0])
+		case v.t.k == kDouble:
+			fill(o.floats(), v.f[0])
+		case v.t.isStringy():
+			fill(o.strs(), v.s[0])
+		case v.t.k == kBool:
+			fill(o.bools(), v.b[0])
+		case v.t.k == kArray:
+			o.x = make([]any, n)
+			for i := range o.x {
+				o.x[i] = v.x[0]
+			}
+		case v.t.k == kNull:
+		}
+		return o
+	case v.dict != nil:
+		d := v.dict
+		o := a.vec(v.t, n)
+		var nl []bool
+		if v.null != nil || d.null != nil {
+			nl = o.nulls()
+		}
+		codes := v.codes
+		switch {
+		case v.t.isStringy():
+			out := o.strs()
+			for i, c := range codes {
+				out[i] = d.s[c]
+			}
+		case v.t.isIntLike():
+			out := o.ints()
+			for i, c := range codes {
+				out[i] = d.i[c]
+			}
+		case v.t.k == kDouble:
+			out := o.floats()
+			for i, c := range codes {
+				out[i] = d.f[c]
+			}
+		case v.t.k == kBool:
+			out := o.bools()
+			for i, c := range codes {
+				out[i] = d.b[c]
+			}
+		}
+		if nl != nil {
+			for i, c := range codes {
+				nl[i] = v.isNull(i) || d.isNull(int(c))
+			}
+		}
+		return o
+	}
+	return v
+}
+
+func fill[T any](s []T, x T) {
+	for i := range s {
+		s[i] = x
+	}
+}
+
+// gatherVec returns v restricted to rows sel, in sel order.
+func gatherVec(a *arena, v *vec, sel []int32) *vec {
+	if v.isConst {
+		return v
+	}
+	o := a.vec(v.t, len(sel))
+	if v.null != nil {
+		nl := o.nulls()
+		for j, r := range sel {
+			nl[j] = v.null[r]
+		}
+	}
+	switch {
+	case v.dict != nil:
+		o.dict = v.dict
+		o.codes = grow(&o.cb, len(sel))
+		gatherInto(o.codes, v.codes, sel)
+	case v.arr != nil:
+		o.arr = v.arr
+		o.idx = grow(&o.xb, len(sel))
+		if v.idx == nil {
+			copy(o.idx, sel)
+		} else {
+			gatherInto(o.idx, v.idx, sel)
+		}
+	case v.x != nil:
+		o.x = make([]any, len(sel))
+		for j, r := range sel {
+			o.x[j] = v.x[r]
+		}
+	case v.t.isIntLike():
+		gatherInto(o.ints(), v.i, sel)
+	case v.t.k == kDouble:
+		gatherInto(o.floats(), v.f, sel)
+	case v.t.isStringy():
+		gatherInto(o.strs(), v.s, sel)
+	case v.t.k == kBool:
+		gatherInto(o.bools(), v.b, sel)
+	}
+	return o
+}
+
+func gatherInto[T any](dst, src []T, sel []int32) {
+	for j, r := range sel {
+		dst[j] = src[r]
+	}
+}
+
+// srcCol is a column slot of a scan chunk not yet converted: the Arrow
+// array of a column or nested field, and its struct ancestors (a row is
+// null when any ancestor is).
+type srcCol struct {
+	arr     arrow.Array
+	parents []arrow.Array
+}
+
+// chunk is the unit operators pass along: n rows in column slots. Scan
+// chunks convert a slot from Arrow on first use (lazily), through rows
+// when a filter has narrowed the chunk, so columns only used after a
+// selective filter are converted for the surviving rows only.
+type chunk struct {
+	n    int
+	cols []*vec
+	src  []srcCol // per slot; arr nil when the slot is computed
+	rows []int32  // physical row in src arrays of each row; nil = identity
+	a    *arena   // where lazy loads go
+}
+
+// col returns slot i, loading it from Arrow on first use.
+func (c *chunk) col(i int) *vec {
+	if v := c.cols[i]; v != nil {
+		return v
+	}
+	s := c.src[i]
+	if s.arr == nil {
+		panic("BUG: chunk slot without value or source")
+	}
+	v := c.a.vec(nil, c.n)
+	loadArrow(c.a, v, s.arr, s.parents, c.rows, c.n)
+	c.cols[i] = v
+	return v
+}
+
+// reset prepares c for nslots slots.
+func (c *chunk) reset(nslots int, a *arena) {
+	c.cols = grow(&c.cols, nslots)
+	clear(c.cols)
+	c.src = grow(&c.src, nslots)
+	for i := range c.src {
+		c.src[i].arr = nil
+		c.src[i].parents = c.src[i].parents[:0]
+	}
+	c.rows = nil
+	c.a = a
+}
+
+// gatherChunk writes into dst the rows sel of c (loaded slots gathered,
+// unloaded slots by composing rows).
+func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
+	dst.n = len(sel)
+	dst.cols = grow(&dst.cols, len(c.cols))
+	dst.src = grow(&dst.src, len(c.src))
+	dst.a = a
+	copy(dst.src, c.src)
+	for i, v := range c.cols {
+		if v != nil {
+			dst.cols[i] = gatherVec(a, v, sel)
+		} else {
+			dst.cols[i] = nil
+		}
+	}
+	rows := grow(rowsBuf, len(sel))
+	if c.rows == nil {
+		copy(rows, sel)
+	} else {
+		gatherInto(rows, c.rows, sel)
+	}
+	dst.rows = rows
+}
+
+// loadArrow converts arr (through rows, if not nil) into v, which takes
+// arr's SQL type.
+func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
+	t, ok := fromArrow(arr.DataType())
+	if !ok {
+		panic("BUG: unsupported Arrow type " + arr.DataType().String())
+	}
+	v.reset(t, n)
+	row := func(j int) int {
+		if rows == nil {
+			return j
+		}
+		return int(rows[j])
+	}
+	hasNull := arr.NullN() > 0
+	for _, p := range parents {
+		hasNull = hasNull || p.NullN() > 0
+	}
+	if hasNull {
+		nl := v.nulls()
+		for j := range nl {
+			r := row(j)
+			isNull := arr.IsNull(r)
+			for _, p := range parents {
+				isNull = isNull || p.IsNull(r)
+			}
+			nl[j] = isNull
+		}
+	}
+	switch x := arr.(type) {
+	case *array.String:
+		out := v.strs()
+		if rows == nil {
+			for j := range out {
+				out[j] = x.Value(j)
+			}
+		} else {
+			for j, r := range rows {
+				out[j] = x.Value(int(r))
+			}
+		}
+	case *array.Dictionary:
+		d := a.vec(nil, 0)
+		dict := x.Dictionary()
+		loadArrow(a, d, dict, nil, nil, dict.Len())
+		v.dict = d
+		codes := x.Indices().(*array.Int32).Int32Values()
+		if rows == nil {
+			v.codes = codes[:n]
+		} else {
+			v.codes = grow(&v.cb, n)
+			gatherInto(v.codes, codes, rows)
+		}
+		if v.null != nil {
+			// Null rows may hold any code; make them a valid one.
+			if rows == nil {
+				v.codes = grow(&v.cb, n)
+				copy(v.codes, codes[:n])
+			}
+			for j, isNull := range v.null {
+				if isNull {
+					v.codes[j] = 0
+				}
+			}
+			if d.n == 0 {
+				// All rows null over an empty dictionary: give it one
+				// null entry so codes stay valid.
+				d.n = 1
+				fill(d.strs(), "")
+				d.nulls()[0] = true
+			}
+		}
+	case *array.Int64:
+		if rows == nil {
+			v.i = x.Int64Values()[:n]
+		} else {
+			gatherInto(v.ints(), x.Int64Values(), rows)
+		}
+	case *array.Int32:
+		out := v.ints()
+		vals := x.Int32Values()
+		for j := range out {
+			out[j] = int64(vals[row(j)])
+		}
+	case *array.Int16:
+		out := v.ints()
+		for j := range out {
+			out[j] = int64(x.Value(row(j)))
+		}
+	case *array.Int8:
+		out := v.ints()
+		for j := range out {
+			out[j] = int64(x.Value(row(j)))
+		}
+	case *array.Float64:
+		if rows == nil {
+			v.f = x.Float64Values()[:n]
+		} else {
+			gatherInto(v.floats(), x.Float64Values(), rows)
+		}
+	case *array.Float32:
+		out := v.floats()
+		for j := range out {
+			out[j] = float64(x.Value(row(j)))
+		}
+	case *array.Boolean:
+		out := v.bools()
+		for j := range out {
+			out[j] = x.Value(row(j))
+		}
+	case *array.Timestamp:
+		unit := x.DataType().(*arrow.TimestampType).Unit
+		out := v.ints()
+		for j := range out {
+			ts := int64(x.Value(row(j)))
+			switch unit {
+			case arrow.Second:
+				ts *= 1e6
+			case arrow.Millisecond:
+				ts *= 1e3
+			case arrow.Nanosecond:
+				ts /= 1e3
+			}
+			out[j] = ts
+		}
+	default:
+		// Struct, list and map values stay in Arrow.
+		v.arr = arr
+		if rows != nil {
+			v.idx = grow(&v.xb, n)
+			copy(v.idx, rows)
+		}
+	}
+}
+
+// complexRow returns the row in v.arr of value j.
+func (v *vec) complexRow(j int) int {
+	if v.idx == nil {
+		return j
+	}
+	return int(v.idx[j])
+}
