@@ -206,9 +206,10 @@ type VPCFlowReader struct {
 	startAt int        // index in plan of start, -1 unless start and end are both built
 	endAt   int        // index in plan of end
 
-	// ends[j] is the index in the line of the byte after field j (a space
-	// or the line's end), for j < need. For "2 ab -", ends = [1 4 6].
-	ends []int
+	// ends[j+1] is the index in the line of the byte after field j (a
+	// space or the line's end), for j < need; ends[0] is -1, so field j is
+	// line[ends[j]+1:ends[j+1]]. For "2 ab -", ends = [-1 1 4 6].
+	ends [flowEndsMask + 1]int32
 
 	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
 	// offset base.
@@ -231,10 +232,16 @@ type VPCFlowReader struct {
 
 // flowStep is one field of the line to build.
 type flowStep struct {
-	pos   int // field position in the line, 0-based
-	field *flowField
+	pos   int      // field position in the line, 0-based
+	kind  flowKind // field.kind, at hand
+	max   int64    // field.max, at hand
 	col   *flowCol
+	field *flowField
 }
+
+// flowEndsMask masks indexes into VPCFlowReader.ends; ends has room for
+// vpcFlowMaxFields fields and a word of spaces beyond.
+const flowEndsMask = 511
 
 // flowOut is one column of the batch. A column the file's format does not
 // carry gets only nulls, appended in bulk when the batch is built.
@@ -575,7 +582,7 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		case "end":
 			p.endAt = len(p.plan)
 		}
-		p.plan = append(p.plan, flowStep{pos: pos, field: field, col: col})
+		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, col: col, field: field})
 	}
 	if p.startAt < 0 || p.endAt < 0 {
 		p.startAt, p.endAt = -1, -1
@@ -584,7 +591,7 @@ func (p *VPCFlowReader) setFormat(names []string) {
 	if len(p.plan) > 0 {
 		p.need = p.plan[len(p.plan)-1].pos + 1
 	}
-	p.ends = make([]int, max(p.need, 1))
+	p.ends[0] = -1
 }
 
 // Schema returns the schema of the batches: the projection of
@@ -839,27 +846,24 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		return false
 	}
 
-	// Locate the ends of the fields up to the last one built, eight bytes
-	// at a time, then count the remaining spaces.
-	ends, need := p.ends, p.need
+	// Locate the spaces up to the last field built, eight bytes at a
+	// time, then count the rest. A word may take k up to need+7, and the
+	// byte loop runs on fewer than 8 bytes, so k stays far below
+	// len(ends): the masks only drop bounds checks.
+	ends := &p.ends
+	need := p.need
 	k, i := 0, 0
 	for ; k < need && i+8 <= len(line); i += 8 {
-		m := spaceMask(binary.LittleEndian.Uint64(line[i:]))
-		for m != 0 {
-			if k < need {
-				ends[k] = i + bits.TrailingZeros64(m)>>3
-			}
+		for m := spaceMask(binary.LittleEndian.Uint64(line[i:])); m != 0; m &= m - 1 {
 			k++
-			m &= m - 1
+			ends[k&flowEndsMask] = int32(i + bits.TrailingZeros64(m)>>3)
 		}
 	}
 	if k < need {
 		for ; i < len(line); i++ {
 			if line[i] == ' ' {
-				if k < need {
-					ends[k] = i
-				}
 				k++
+				ends[k&flowEndsMask] = int32(i)
 			}
 		}
 	} else {
@@ -869,65 +873,83 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		p.reject(p.fieldCountError(line, k+1))
 		return false
 	}
-	if k < need {
-		ends[k] = len(line)
-	}
+	ends[(k+1)&flowEndsMask] = int32(len(line))
 
 	// Append the built fields; on a bad value take the row back.
 	row := p.rows
 	for s := range p.plan {
 		st := &p.plan[s]
-		from := 0
-		if st.pos > 0 {
-			from = ends[st.pos-1] + 1
-		}
-		v := line[from:ends[st.pos]]
+		from := int(ends[st.pos&flowEndsMask]) + 1
+		v := line[from:ends[(st.pos+1)&flowEndsMask]]
 		c := st.col
 		if len(v) == 1 && v[0] == '-' {
 			c.appendNull()
 			continue
 		}
-		if len(v) == 0 {
-			p.rollback(row, s)
-			p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrSyntax, `a value or "-"`, "an empty field")))
-			return false
-		}
-		switch c.kind {
+		switch st.kind {
 		case flowKindInt32:
-			n, ok := parseFlowInt(v, st.field.max)
+			n, ok := parseFlowInt(v, st.max)
 			if !ok {
-				p.rollback(row, s)
-				p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
-				return false
+				return p.badValue(line, row, s, from, v)
 			}
 			c.i32[c.n] = int32(n)
 		case flowKindInt64:
-			n, ok := parseFlowInt(v, st.field.max)
+			n, ok := parseFlowInt(v, st.max)
 			if !ok {
-				p.rollback(row, s)
-				p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
-				return false
+				return p.badValue(line, row, s, from, v)
 			}
 			c.i64[c.n] = n
 		case flowKindString:
+			if len(v) == 0 {
+				return p.badValue(line, row, s, from, v)
+			}
 			c.data = append(c.data, v...)
 			c.offs[c.n+1] = int32(len(c.data))
 		default:
-			c.idx[c.n] = c.dictIndex(v)
+			if len(v) == 0 {
+				return p.badValue(line, row, s, from, v)
+			}
+			// Fast path: the value of the previous row.
+			if l := c.last; int(l) < len(c.dict) && c.dict[l] == string(v) {
+				c.idx[c.n] = l
+			} else {
+				c.idx[c.n] = c.dictIndex(v)
+			}
 		}
 		c.setValid()
 	}
 	if p.startAt >= 0 {
-		sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
-		if sc.i64[row] > ec.i64[row] && ec.valid[row>>3]&(1<<(row&7)) != 0 && sc.valid[row>>3]&(1<<(row&7)) != 0 {
-			st := &p.plan[p.endAt]
-			p.rollback(row, len(p.plan))
-			p.reject(p.lineError(line, ends[st.pos-1]+1, fieldPath(st),
-				errExpected(ErrType, "end at or after start "+strconv.FormatInt(sc.i64[row], 10), strconv.Quote(strconv.FormatInt(ec.i64[row], 10)))))
-			return false
-		}
+		return p.checkWindow(line, row)
 	}
 	return true
+}
+
+// badValue rejects the line for value v of plan step s at byte from,
+// taking back what the line appended. It returns false.
+func (p *VPCFlowReader) badValue(line []byte, row, s, from int, v []byte) bool {
+	// Slow path.
+	st := &p.plan[s]
+	p.rollback(row, s)
+	if len(v) == 0 {
+		p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrSyntax, `a value or "-"`, "an empty field")))
+	} else {
+		p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
+	}
+	return false
+}
+
+// checkWindow rejects the line when its start is after its end.
+func (p *VPCFlowReader) checkWindow(line []byte, row int) bool {
+	sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
+	if sc.i64[row] <= ec.i64[row] || !sc.isValid(row) || !ec.isValid(row) {
+		return true
+	}
+	// Slow path.
+	st := &p.plan[p.endAt]
+	p.rollback(row, len(p.plan))
+	p.reject(p.lineError(line, int(p.ends[st.pos&flowEndsMask])+1, fieldPath(st),
+		errExpected(ErrType, "end at or after start "+strconv.FormatInt(sc.i64[row], 10), strconv.Quote(strconv.FormatInt(ec.i64[row], 10)))))
+	return false
 }
 
 // rollback takes back row from the columns of the first n steps of plan.
@@ -941,7 +963,7 @@ var space = []byte{' '}
 
 // parseFlowInt parses a non-negative decimal integer of at most max.
 func parseFlowInt(v []byte, max int64) (int64, bool) {
-	if len(v) > 19 {
+	if len(v) == 0 || len(v) > 19 {
 		return 0, false
 	}
 	var n uint64

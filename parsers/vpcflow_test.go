@@ -377,6 +377,12 @@ var vpcFlowFailureCases = []vpcFlowFailureCase{{
 	err:   `^expected a value or "-", found an empty field$`,
 	is:    ErrSyntax,
 }, {
+	name:  "empty integer field",
+	input: "srcport dstport\n§ 22\n",
+	path:  "field 1 (srcport)",
+	err:   `^expected a value or "-", found an empty field$`,
+	is:    ErrSyntax,
+}, {
 	name:  "empty line",
 	input: flowLineV2 + "\n§\n" + flowLineV2 + "\n",
 	err:   `^expected 14 fields, found an empty line$`,
