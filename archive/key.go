@@ -178,7 +178,8 @@ func parseKey(key string) (Key, datePrec) {
 
 // parseLayout parses the part of a key after "AWSLogs/".
 func parseLayout(rest string) (Key, datePrec, bool) {
-	segs := strings.Split(rest, "/")
+	var buf [12]string // keys have at most 11 segments after AWSLogs/
+	segs := appendSplit(buf[:0], rest)
 	// A trailing "" (prefix ending in '/') is not a file.
 	hasFile := segs[len(segs)-1] != ""
 	if !hasFile {
@@ -344,7 +345,17 @@ func setDate(k Key, nums [4]int, n int) (Key, datePrec) {
 // file name. The date it yields is the delivery day from the name's
 // timestamp.
 func parseFileName(base string) (Key, datePrec) {
-	parts := strings.SplitN(base, "_", 4)
+	var buf [4]string
+	parts := buf[:0]
+	for rest := base; ; {
+		i := strings.IndexByte(rest, '_')
+		if i < 0 || len(parts) == 3 {
+			parts = append(parts, rest)
+			break
+		}
+		parts = append(parts, rest[:i])
+		rest = rest[i+1:]
+	}
 	if len(parts) < 3 || !isAccount(parts[0]) {
 		return Key{}, precNone
 	}
@@ -376,6 +387,19 @@ func parseFileName(base string) (Key, datePrec) {
 		}
 	}
 	return k, precNone
+}
+
+// appendSplit appends the '/'-separated segments of s to dst, like
+// strings.Split without allocating when dst has room.
+func appendSplit(dst []string, s string) []string {
+	for {
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
 }
 
 // flowFormat returns "parquet" for Parquet flow-log file names and "log"
