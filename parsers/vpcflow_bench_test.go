@@ -119,3 +119,45 @@ func BenchmarkVPCFlowParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkVPCFlowParquet reads a Parquet file made from the v5 benchmark
+// text (AWS's schema and GZIP codec); MB/s are of the file's size.
+func BenchmarkVPCFlowParquet(b *testing.B) {
+	text := vpcFlowBenchInput(true, 4<<20)
+	var rows []awsFlowParquetRow
+	for i, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+		if i > 0 {
+			rows = append(rows, awsFlowRowFromText(b, line))
+		}
+	}
+	var file bytes.Buffer
+	writeAWSFlowParquet(b, &file, rows, 1<<20)
+	data := file.Bytes()
+	for _, proj := range []struct {
+		name string
+		cols []string
+	}{
+		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
+		{"cols=all", nil},
+	} {
+		b.Run(proj.name, func(b *testing.B) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(b, 0)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "bench.parquet", WithAllocator(mem), WithColumns(proj.cols...))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for p.Next() {
+					vpcFlowSink += p.Batch().NumRows()
+				}
+				if p.Err() != nil || p.Stats().Records != int64(len(rows)) {
+					b.Fatal(p.Err(), p.Stats())
+				}
+				p.Release()
+			}
+		})
+	}
+}

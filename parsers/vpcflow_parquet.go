@@ -31,6 +31,7 @@ import (
 // A VPCFlowParquetReader is not safe for concurrent use.
 type VPCFlowParquetReader struct {
 	f      *parquet.File
+	cr     *countingReaderAt // the file, counting bytes read for Stats
 	source string
 	mem    memory.Allocator
 	strict bool
@@ -79,12 +80,14 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 	if err != nil {
 		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
 	}
-	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	cr := &countingReaderAt{r: r}
+	f, err := parquet.OpenFile(cr, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, &ParseError{Source: source, Offset: 0, Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
 	}
 	p := &VPCFlowParquetReader{
 		f:      f,
+		cr:     cr,
 		source: source,
 		mem:    cfg.mem,
 		strict: cfg.strict,
@@ -144,9 +147,27 @@ func (p *VPCFlowParquetReader) Batch() arrow.RecordBatch { return p.batch }
 // Err returns the error that stopped the read, nil at a clean end.
 func (p *VPCFlowParquetReader) Err() error { return p.err }
 
-// Stats returns what the reader consumed so far. Bytes stays 0: Parquet is
-// read by column chunk, not as a stream.
-func (p *VPCFlowParquetReader) Stats() Stats { return p.stats }
+// Stats returns what the reader consumed so far. Bytes counts the bytes
+// read from the file (footer and projected column chunks, compressed), not
+// its size: projection pushdown shows there.
+func (p *VPCFlowParquetReader) Stats() Stats {
+	s := p.stats
+	s.Bytes = p.cr.n
+	return s
+}
+
+// countingReaderAt counts the bytes read through it. parquet-go reads
+// pages synchronously here (no AsyncPages), so no locking.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(b, off)
+	c.n += int64(n)
+	return n, err
+}
 
 // Rejects returns the positioned errors of the rejected rows.
 func (p *VPCFlowParquetReader) Rejects() *ErrorList { return &p.rejects }

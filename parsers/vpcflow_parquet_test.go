@@ -271,3 +271,27 @@ func TestVPCFlowParquet_Failure(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// TestVPCFlowParquet_ReadsOnlyProjectedColumns checks projection pushdown:
+// one column reads a fraction of the bytes all columns read.
+func TestVPCFlowParquet_ReadsOnlyProjectedColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []awsFlowParquetRow
+	for i := range 20000 {
+		rows = append(rows, awsFlowRowFromText(t, "5 123456789012 eni-"+strconv.Itoa(i*7919)+" 10.0.0."+strconv.Itoa(i%256)+" 10.0.1."+strconv.Itoa(i%199)+
+			" "+strconv.Itoa(i%65536)+" 443 6 3 "+strconv.Itoa(i)+" 1640000000 1640000060 ACCEPT OK vpc-1 subnet-"+strconv.Itoa(i)+
+			" - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -"))
+	}
+	var buf bytes.Buffer
+	writeAWSFlowParquet(t, &buf, rows, 8000)
+	one := readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("dstport"))
+	all := readFlowParquet(t, buf.Bytes(), WithAllocator(mem))
+	if one.err != nil || all.err != nil || len(one.rows) != 20000 || len(all.rows) != 20000 {
+		t.Fatalf("one column: %d rows, %v; all: %d rows, %v", len(one.rows), one.err, len(all.rows), all.err)
+	}
+	if one.stats.Bytes*5 > all.stats.Bytes || one.stats.Bytes > int64(buf.Len())/5 {
+		t.Errorf("one column read %d bytes, all columns %d, file %d; want a small fraction", one.stats.Bytes, all.stats.Bytes, buf.Len())
+	}
+	t.Logf("file %d bytes; read %d for one column, %d for all", buf.Len(), one.stats.Bytes, all.stats.Bytes)
+}
