@@ -26,4 +26,18 @@
 // Parquet. S3 objects are fetched with retries: throttling, connection
 // resets and truncated bodies are retried and resumed, never passed on as
 // a short file. [Progress] counts objects and bytes for a progress line.
+//
+// # Testing against S3
+//
+// The S3 tests start versitygw themselves (from PATH or $(go env
+// GOPATH)/bin) on a free loopback port over a temporary folder, load a
+// generated archive through it and check planning, pruning and fetching,
+// also through a loopback proxy that injects 503 SlowDown, connection
+// resets and truncated bodies. Without versitygw they skip, unless
+// HUNT_REQUIRE_S3=1, where they fail. CI runs:
+//
+//	go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+//	HUNT_REQUIRE_S3=1 go test ./archive
+//
+// Benchmarks: go test -run X -bench 'S3|OpenScan' ./archive.
 package archive

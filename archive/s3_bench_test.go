@@ -159,3 +159,76 @@ func sizeName(n int64) string {
 	}
 	return fmt.Sprintf("%dKiB", n>>10)
 }
+
+// BenchmarkOpenScan reads 32 gzip CloudTrail-like objects (about 1 MB
+// compressed each) through Open, 8 at a time, from a local folder and from
+// versitygw: the archive's share of a hunt over S3 versus a local copy.
+// Bytes are decompressed bytes.
+func BenchmarkOpenScan(b *testing.B) {
+	endpoint, dir := startVersitygwDir(b)
+	files := map[string][]byte{}
+	var raw int64
+	for i := range 32 {
+		var text []byte
+		for len(text) < 6<<20 {
+			text = fmt.Appendf(text, `{"eventID":"%08d-%d","eventName":"GetObject","sourceIPAddress":"10.0.%d.%d","userAgent":"aws-cli/2.15"},`, len(text), i, i, len(text)%251)
+		}
+		files[fmt.Sprintf("logs/AWSLogs/%s/CloudTrail/us-east-1/2024/04/01/%02d.json.gz", acctA, i)] = gz(b, string(text))
+		raw += int64(len(text))
+	}
+	writeTree(b, dir, files)
+	s := newTestS3(b, endpoint, nil)
+	local, err := PlanLocal(context.Background(), []string{filepath.Join(dir, "logs")}, Facts{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	remote, err := s.Plan(context.Background(), "s3://logs", Facts{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		plan *Plan
+	}{{"local", local}, {"s3", remote}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(raw)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := scanAll(bc.plan, 8); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// scanAll opens and reads every object of p, workers at a time, and
+// returns the decompressed bytes read.
+func scanAll(p *Plan, workers int) (int64, error) {
+	var total int64
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, o := range p.Objects {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r, err := Open(context.Background(), o)
+			var n int64
+			if err == nil {
+				n, err = io.Copy(io.Discard, r)
+				r.Close()
+			}
+			mu.Lock()
+			total += n
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return total, firstErr
+}
