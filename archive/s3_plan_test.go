@@ -29,6 +29,7 @@ var planCases = []struct {
 	{"open end", Facts{Since: day(2024, 3, 6).Add(12 * time.Hour)}, 2*2*2 + 2},
 	{"open start", Facts{Until: day(2024, 3, 4).Add(time.Hour)}, 2*2*2 + 2},
 	{"vpc flow hour", Facts{Table: "vpc_flow", Since: hour(2024, 3, 5, 10), Until: hour(2024, 3, 5, 11)}, 2*2 + 2},
+	{"vpc flow region", Facts{Table: "vpc_flow", Regions: []string{"eu-west-1"}}, 4 + 2},
 	{"account A regions", Facts{Accounts: []string{acctA}, Regions: []string{"us-east-1"}}, 2*3 + 1 + 1 + 4 + 2},
 }
 
@@ -67,6 +68,10 @@ func TestS3Plan(t *testing.T) {
 			for _, l := range p.ListedPrefixes {
 				if strings.Contains(l, "CloudTrail-Digest") {
 					t.Errorf("listed digest prefix %s", l)
+				}
+				// Given regions, region folders are computed, not listed.
+				if len(tc.facts.Regions) > 0 && (strings.HasSuffix(l, "/CloudTrail/") || strings.HasSuffix(l, "/vpcflowlogs/") || strings.HasSuffix(l, "aws-service=vpcflowlogs/")) {
+					t.Errorf("listed stream folder %s although regions are given", l)
 				}
 			}
 			if len(tc.facts.Accounts) == 0 && len(tc.facts.Regions) == 0 {
