@@ -287,7 +287,7 @@ func appendIntervalDS(dst []byte, ms int64) []byte {
 // 'T' and a zone ("2024-01-01T00:00:00Z"), to UTC microseconds.
 func parseTimestamp(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
-	if us, ok := parseISOFast(s); ok {
+	if us, ok := parseISOFast(s, nil); ok {
 		return us, true
 	}
 	for _, layout := range [...]string{
@@ -310,50 +310,65 @@ func parseTimestamp(s string) (int64, bool) {
 
 // parseISOFast parses CloudTrail's eventTime shape "2024-01-02T03:04:05Z"
 // (optionally with .fff before Z) without the time package: the fast
-// path of from_iso8601_timestamp over millions of rows.
-func parseISOFast(s string) (int64, bool) {
+// path of from_iso8601_timestamp over millions of rows. cache, when not
+// nil, remembers the last date so runs of one day skip the calendar math.
+func parseISOFast(s string, cache *isoCache) (int64, bool) {
 	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[len(s)-1] != 'Z' {
 		return 0, false
 	}
-	num := func(b string) (int64, bool) {
-		var v int64
-		for i := 0; i < len(b); i++ {
-			c := b[i]
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int64(c-'0')
-		}
-		return v, true
-	}
-	y, ok1 := num(s[0:4])
-	mo, ok2 := num(s[5:7])
-	d, ok3 := num(s[8:10])
-	h, ok4 := num(s[11:13])
-	mi, ok5 := num(s[14:16])
-	sec, ok6 := num(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 {
+	h, ok1 := digits2(s, 11)
+	mi, ok2 := digits2(s, 14)
+	sec, ok3 := digits2(s, 17)
+	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || sec > 60 {
 		return 0, false
+	}
+	var days int64
+	if cache != nil && cache.date == s[:10] {
+		days = cache.days
+	} else {
+		y1, ok1 := digits2(s, 0)
+		y2, ok2 := digits2(s, 2)
+		mo, ok3 := digits2(s, 5)
+		d, ok4 := digits2(s, 8)
+		if !(ok1 && ok2 && ok3 && ok4) || mo < 1 || mo > 12 || d < 1 || d > 31 {
+			return 0, false
+		}
+		days = daysFromCivil(y1*100+y2, mo, d)
+		if cache != nil {
+			cache.date, cache.days = s[:10], days
+		}
 	}
 	var frac int64
 	if rest := s[19 : len(s)-1]; rest != "" {
 		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
 			return 0, false
 		}
-		f, ok := num(rest[1:])
-		if !ok {
-			return 0, false
+		for k := 1; k < len(rest); k++ {
+			c := rest[k]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			if k <= 6 {
+				frac = frac*10 + int64(c-'0')
+			}
 		}
 		for k := len(rest) - 1; k < 6; k++ {
-			f *= 10
+			frac *= 10
 		}
-		for k := len(rest) - 1; k > 6; k-- {
-			f /= 10
-		}
-		frac = f
 	}
-	days := daysFromCivil(y, mo, d)
 	return ((days*24+h)*60+mi)*60_000_000 + sec*1_000_000 + frac, true
+}
+
+// isoCache is the last date parseISOFast converted.
+type isoCache struct {
+	date string
+	days int64
+}
+
+// digits2 parses the two decimal digits at s[i:i+2].
+func digits2(s string, i int) (int64, bool) {
+	a, b := s[i]-'0', s[i+1]-'0'
+	return int64(a)*10 + int64(b), a <= 9 && b <= 9
 }
 
 // daysFromCivil is Howard Hinnant's days_from_civil: days since 1970-01-01.

@@ -18,11 +18,12 @@ func fromISO8601Kernel(a *arena, out *vec, args []*vec) {
 	if x.null != nil {
 		copy(nl, x.null)
 	}
+	var cache isoCache
 	for i, s := range x.s {
 		if nl[i] {
 			continue
 		}
-		us, ok := parseISOFast(s)
+		us, ok := parseISOFast(s, &cache)
 		if !ok {
 			// Slow path: other ISO 8601 shapes.
 			us, ok = parseTimestamp(s)

@@ -384,14 +384,19 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 	}
 	switch x := arr.(type) {
 	case *array.String:
+		// Slice every value out of one string over the data buffer instead
+		// of calling Value per row.
 		out := v.strs()
+		offs := x.ValueOffsets()
+		data := bytesString(x.ValueBytes())
+		base := offs[0]
 		if rows == nil {
 			for j := range out {
-				out[j] = x.Value(j)
+				out[j] = data[offs[j]-base : offs[j+1]-base]
 			}
 		} else {
 			for j, r := range rows {
-				out[j] = x.Value(int(r))
+				out[j] = data[offs[r]-base : offs[r+1]-base]
 			}
 		}
 	case *array.Dictionary:
@@ -494,4 +499,14 @@ func (v *vec) complexRow(j int) int {
 		return j
 	}
 	return int(v.idx[j])
+}
+
+// bytesString views b as a string without copying. This is the package's
+// one unsafe conversion of Arrow memory: the string is valid as long as
+// the record batch that owns b, which the engine only reads during Push.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
