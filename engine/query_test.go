@@ -191,3 +191,109 @@ func TestCompile_Failure(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_LimitStopsScan(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 2)
+	defer releaseAll(recs)
+	q, err := Compile("SELECT eventname FROM cloudtrail WHERE awsregion <> 'nowhere' LIMIT 3", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(2)
+	pushed := 0
+	for i, rec := range recs {
+		if r.Done() {
+			break
+		}
+		if err := r.Push(i%2, rec); err != nil {
+			t.Fatal(err)
+		}
+		pushed++
+	}
+	if !r.Done() || pushed != 2 {
+		t.Errorf("Done() = %v after %d pushes; want true after 2", r.Done(), pushed)
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Len() != 3 {
+		t.Errorf("got %d rows; want 3", res.Len())
+	}
+	// ORDER BY needs every row: no early stop.
+	q, _ = Compile("SELECT eventname FROM cloudtrail ORDER BY 1 LIMIT 1", Options{})
+	r = q.NewRun(1)
+	for _, rec := range recs {
+		if err := r.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.Done() {
+		t.Errorf("Done() with ORDER BY")
+	}
+	if _, err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRun_TwoTables(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct := ctRecords(mem, 6)
+	defer releaseAll(ct)
+	vpc := buildRecord(mem, parsers.VPCFlowSchema, vpcRows()[:5])
+	defer vpc.Release()
+	q, err := Compile(`SELECT sourceipaddress AS ip FROM cloudtrail WHERE eventname = 'ConsoleLogin'
+		UNION ALL SELECT DISTINCT srcaddr FROM vpc_flow ORDER BY ip`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	if err := r.Push(0, vpc); err == nil {
+		t.Errorf("Push on a two-table query: no error")
+	}
+	if err := r.PushTable(0, "vpc_flow", vpc); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.PushTable(0, "cloudtrail", ct[0]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := resultText(res), "10.0.0.9\n198.51.100.1\n203.0.113.7\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRun_Errors(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 6)
+	defer releaseAll(recs)
+	q, err := Compile("SELECT CAST(eventname AS bigint) FROM cloudtrail", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	if err := r.Push(0, recs[0]); err == nil || !strings.Contains(err.Error(), `cannot cast "CreateNetworkAclEntry" to bigint`) {
+		t.Errorf("got %v; want cast error", err)
+	}
+	if _, err := r.Finish(); err == nil {
+		t.Errorf("Finish after a failed push: no error")
+	}
+	// A batch without a projected column the query needs.
+	q, _ = Compile("SELECT useragent FROM cloudtrail", Options{})
+	r = q.NewRun(1)
+	small := buildRecord(mem, projectTestSchema([]string{"eventname"}), []map[string]any{{"eventname": "x"}})
+	defer small.Release()
+	if err := r.Push(0, small); err == nil || !strings.Contains(err.Error(), `lacks column "useragent"`) {
+		t.Errorf("got %v; want missing column error", err)
+	}
+	if err := r.Push(5, small); err == nil {
+		t.Errorf("worker out of range: no error")
+	}
+}

@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCompile_Columns(t *testing.T) {
+	tests := []struct{ sql, table, want string }{
+		{"SELECT eventname, useridentity.arn FROM cloudtrail WHERE useridentity.sessioncontext.sessionissuer.username = 'x'", "cloudtrail",
+			"eventname,useridentity.arn,useridentity.sessioncontext.sessionissuer.username"},
+		{"SELECT useridentity, useridentity.arn FROM cloudtrail", "cloudtrail", "useridentity"},
+		{`SELECT "$path", r.arn FROM cloudtrail_logs CROSS JOIN UNNEST(resources) AS u(r)`, "cloudtrail", "$path,resources"},
+		{`SELECT count(*) FROM vpc_flow WHERE "end" - start > 60`, "vpc_flow", "end,start"},
+		{"SELECT count(*) FROM vpc_flow", "vpc_flow", ""},
+		{"SELECT * FROM vpc_flow", "vpc_flow", "account_id,action,az_id,bytes,dstaddr,dstport,ecs_cluster_arn,ecs_cluster_name,ecs_container_id,ecs_container_instance_arn,ecs_container_instance_id,ecs_second_container_id,ecs_service_name,ecs_task_arn,ecs_task_definition_arn,ecs_task_id,end,flow_direction,instance_id,interface_id,log_status,packets,pkt_dst_aws_service,pkt_dstaddr,pkt_src_aws_service,pkt_srcaddr,protocol,region,reject_reason,srcaddr,srcport,start,sublocation_id,sublocation_type,subnet_id,tcp_flags,traffic_path,type,version,vpc_id"},
+		{"WITH x AS (SELECT eventname AS e FROM cloudtrail) SELECT e FROM x", "cloudtrail", "eventname"},
+	}
+	for _, tt := range tests {
+		q, err := Compile(tt.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.sql, err)
+		}
+		if got := strings.Join(q.Columns(tt.table), ","); got != tt.want {
+			t.Errorf("Columns(%q)\ngot  %s\nwant %s", tt.sql, got, tt.want)
+		}
+	}
+}
+
+func TestCompile_TableNames(t *testing.T) {
+	q, err := Compile("SELECT eventname FROM my_trail", Options{TableNames: map[string]string{"my_trail": "cloudtrail"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := q.Tables(); len(got) != 1 || got[0] != "cloudtrail" {
+		t.Errorf("Tables() = %v", got)
+	}
+}
+
+func TestCompile_Explain(t *testing.T) {
+	q, err := Compile("SELECT eventname, count(*) FROM cloudtrail WHERE awsregion = 'us-east-1' GROUP BY 1 ORDER BY 2 DESC LIMIT 3", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := q.Explain()
+	for _, want := range []string{
+		"scan cloudtrail [awsregion, eventname]",
+		"-> filter (1 conjuncts, narrowing)",
+		"-> aggregate by 1 keys [count]",
+		"-> top 3 by 1 keys",
+		"-> output",
+		"columns cloudtrail: awsregion, eventname",
+		"pruning cloudtrail: since -, until -, accounts any, regions [us-east-1]",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Explain() lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestCompile_Fold(t *testing.T) {
+	q, err := Compile("SELECT 1 FROM cloudtrail WHERE eventtime > to_iso8601(timestamp '2024-01-01 00:00:00' - interval '1' day)", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := q.wheres[q.scans[0]].(*exprCmp)
+	k, ok := w.r.(*exprConst)
+	if !ok || k.v.s[0] != "2023-12-31T00:00:00.000Z" {
+		t.Errorf("constant not folded: %#v", w.r)
+	}
+}

@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPruning(t *testing.T) {
+	ts := func(s string) time.Time {
+		tt, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tt
+	}
+	tests := []struct {
+		sql, table   string
+		since, until string // RFC 3339 or ""
+		accounts     string // comma list, "*" for any
+		regions      string
+	}{
+		{"SELECT 1 FROM cloudtrail", "cloudtrail", "", "", "*", "*"},
+		{"SELECT 1 FROM cloudtrail WHERE from_iso8601_timestamp(eventtime) BETWEEN timestamp '2024-03-01 15:00:00' AND timestamp '2024-03-01 16:00:00'",
+			"cloudtrail", "2024-03-01T15:00:00Z", "2024-03-01T16:00:00Z", "*", "*"},
+		{"SELECT 1 FROM cloudtrail WHERE eventtime > '2024-03-01T00:00:00Z' AND recipientaccountid = '1' AND awsregion IN ('a', 'b')",
+			"cloudtrail", "2024-03-01T00:00:00Z", "", "1", "a,b"},
+		{"SELECT 1 FROM cloudtrail WHERE (awsregion = 'a' OR awsregion = 'b') AND (recipientaccountid = '1' OR eventname = 'x')",
+			"cloudtrail", "", "", "*", "a,b"},
+		{"SELECT 1 FROM cloudtrail WHERE awsregion = 'a' AND awsregion = 'b'", "cloudtrail", "", "", "*", ""},
+		{"SELECT 1 FROM vpc_flow WHERE start >= 1709251200 AND \"end\" <= 1709254800 AND account_id = '9' AND region = 'r'",
+			"vpc_flow", "2024-03-01T00:00:00Z", "2024-03-01T01:00:00Z", "9", "r"},
+		{"SELECT 1 FROM vpc_flow_logs WHERE from_unixtime(start) >= timestamp '2024-03-01 00:00:00'", "vpc_flow", "2024-03-01T00:00:00Z", "", "*", "*"},
+		{"SELECT 1 FROM cloudtrail WHERE awsregion = 'a' UNION ALL SELECT 1 FROM cloudtrail WHERE awsregion = 'b'", "cloudtrail", "", "", "*", "a,b"},
+		{"SELECT 1 FROM cloudtrail WHERE awsregion = 'a' UNION ALL SELECT 1 FROM cloudtrail", "cloudtrail", "", "", "*", "*"},
+		{"SELECT 1 FROM cloudtrail WHERE NOT awsregion = 'a'", "cloudtrail", "", "", "*", "*"},
+	}
+	list := func(l []string) string {
+		if l == nil {
+			return "*"
+		}
+		return strings.Join(l, ",")
+	}
+	for _, tt := range tests {
+		q, err := Compile(tt.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.sql, err)
+		}
+		p := q.Pruning(tt.table)
+		var since, until time.Time
+		if tt.since != "" {
+			since = ts(tt.since)
+		}
+		if tt.until != "" {
+			until = ts(tt.until)
+		}
+		if !p.Since.Equal(since) || !p.Until.Equal(until) || list(p.Accounts) != tt.accounts || list(p.Regions) != tt.regions {
+			t.Errorf("Pruning(%q) = %v %v %s %s; want %v %v %s %s", tt.sql, p.Since, p.Until, list(p.Accounts), list(p.Regions), since, until, tt.accounts, tt.regions)
+		}
+	}
+}
