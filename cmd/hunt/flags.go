@@ -1,0 +1,132 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hunt-sec/hunt/archive"
+)
+
+// commonFlags are the flags that mean the same in every command.
+type commonFlags struct {
+	output      string
+	since       string
+	until       string
+	accounts    listFlag
+	regions     listFlag
+	profile     string
+	region      string
+	endpointURL string
+	strict      bool
+	maxErrors   int
+	workers     int
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.output, "output", "table", "output format: table, json (JSON Lines) or csv")
+	fs.StringVar(&c.since, "since", "", "only events at or after this time (RFC 3339, a date, or a duration ago such as 24h)")
+	fs.StringVar(&c.until, "until", "", "only events before this time (same forms as --since)")
+	fs.Var(&c.accounts, "account", "only these account IDs (repeat or comma-separate)")
+	fs.Var(&c.regions, "region", "only logs of these regions (repeat or comma-separate)")
+	fs.StringVar(&c.profile, "profile", "", "AWS shared-config profile (else AWS_PROFILE or the default chain)")
+	fs.StringVar(&c.region, "aws-region", "", "AWS region for API calls (else AWS_REGION or the profile's)")
+	fs.StringVar(&c.endpointURL, "endpoint-url", "", "S3-compatible endpoint, e.g. http://127.0.0.1:7070 (path-style)")
+	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad record instead of counting it and going on")
+	fs.IntVar(&c.maxErrors, "max-errors", 20, "how many bad-record errors to print (all are counted)")
+	fs.IntVar(&c.workers, "workers", 0, "objects read in parallel (0 = GOMAXPROCS)")
+}
+
+// validate checks flag values that need no I/O, so a typo is a usage error
+// before any work starts.
+func (c *commonFlags) validate() error {
+	switch c.output {
+	case "table", "json", "csv":
+	default:
+		return fmt.Errorf("--output: expected table, json or csv, found %q", c.output)
+	}
+	return nil
+}
+
+// facts turns the pruning flags into archive facts.
+func (c *commonFlags) facts(table string, now time.Time) (archive.Facts, error) {
+	f := archive.Facts{Table: table, Accounts: c.accounts, Regions: c.regions}
+	var err error
+	if f.Since, err = parseWhen(c.since, now); err != nil {
+		return f, fmt.Errorf("--since: %w", err)
+	}
+	if f.Until, err = parseWhen(c.until, now); err != nil {
+		return f, fmt.Errorf("--until: %w", err)
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		return f, fmt.Errorf("--since %s is not before --until %s", c.since, c.until)
+	}
+	return f, nil
+}
+
+// parseWhen reads a time flag: RFC 3339, a date (YYYY-MM-DD, UTC), or a
+// duration before now ("24h", "90m").
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04", s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("expected RFC 3339 time, YYYY-MM-DD or a duration such as 24h, found %q", s)
+}
+
+// listFlag is a repeatable, comma-separated string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+// parseArgs parses flags and positional arguments in any order, as users of
+// gh and kubectl expect ("hunt cat x.json --output json").
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// newFlagSet returns a FlagSet whose -h prints usage and examples to stdout.
+func newFlagSet(name, synopsis, examples string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		if examples != "" {
+			fmt.Fprintf(stdout, "\nExamples:\n%s", examples)
+		}
+	}
+	return fs
+}

@@ -1,0 +1,63 @@
+// Command hunt hunts through AWS security log archives: CloudTrail and VPC
+// Flow Logs, in local folders or S3, parsed straight into Arrow batches.
+//
+// Run `hunt help` for the commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, for cron and CI.
+const (
+	exitOK       = 0 // done, nothing found
+	exitError    = 1 // an error, or results incomplete (an object could not be read)
+	exitUsage    = 2 // bad command line
+	exitFindings = 3 // done, findings emitted
+)
+
+const usage = `hunt — hunt through AWS CloudTrail and VPC Flow Logs archives
+
+Usage:
+  hunt <command> [flags] [arguments]
+
+Commands:
+  cat      print parsed records (chosen columns), for checking input
+  help     show this help
+
+Run 'hunt <command> -h' for a command's flags and examples.
+
+Exit codes: 0 done and nothing found, 3 findings, 1 error (or results
+incomplete), 2 usage.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to the subcommand; it is main without the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "cat":
+		return runCat(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "hunt: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+}
