@@ -147,27 +147,56 @@ func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
 		walk(x)
 		u := &opUnion{branches: len(leaves)}
 		c.add(u)
-		var first *fragment
+		var frags []*fragment
 		for _, leaf := range leaves {
 			f, err := c.compileSet(leaf)
 			if err != nil {
 				return nil, err
 			}
-			if first == nil {
-				first = f
-			} else {
-				if len(f.names) != len(first.names) {
-					return nil, c.errf(leaf.Pos(), "expected "+itoa(int64(len(first.names)))+" columns in each UNION ALL branch, found "+itoa(int64(len(f.names))))
-				}
-				for i, t := range f.types {
-					if t.k != first.types[i].k && t.k != kNull && first.types[i].k != kNull {
-						return nil, c.errf(leaf.Pos(), "expected column "+itoa(int64(i+1))+" of type "+first.types[i].name+" as in the first UNION ALL branch, found "+t.name)
-					}
-				}
+			if len(frags) > 0 && len(f.names) != len(frags[0].names) {
+				return nil, c.errf(leaf.Pos(), "expected "+itoa(int64(len(frags[0].names)))+" columns in each UNION ALL branch, found "+itoa(int64(len(f.names))))
 			}
-			f.tail.setNext(u)
+			frags = append(frags, f)
 		}
-		return &fragment{tail: u, names: first.names, types: first.types, width: len(first.names)}, nil
+		// Each column takes the common type of its branches; branches of
+		// another type get a casting projection.
+		types := make([]*dtype, len(frags[0].names))
+		for i := range types {
+			cols := make([]expr, len(frags))
+			for k, f := range frags {
+				cols[k] = &exprCol{t: f.types[i]}
+			}
+			t, err := c.commonType(cols, leaves[0].Pos())
+			if err != nil {
+				return nil, c.errf(x.pos, "expected column "+itoa(int64(i+1))+" of one type in every UNION ALL branch: "+err.Error())
+			}
+			if t.k == kNull {
+				t = tString
+			}
+			types[i] = t
+		}
+		for k, f := range frags {
+			tail := f.tail
+			same := true
+			for i, t := range f.types {
+				same = same && t.k == types[i].k
+			}
+			if !same {
+				p := &opProject{}
+				for i, t := range f.types {
+					e, err := c.cast(&exprCol{t: t, slot: i}, types[i], false, leaves[k].Pos())
+					if err != nil {
+						return nil, err
+					}
+					p.exprs = append(p.exprs, e)
+				}
+				c.add(p)
+				tail.setNext(p)
+				tail = p
+			}
+			tail.setNext(u)
+		}
+		return &fragment{tail: u, names: frags[0].names, types: types, width: len(types)}, nil
 	}
 	panic("BUG: unknown set expression")
 }

@@ -161,3 +161,28 @@ func resultText(r *Result) string {
 }
 
 func errorsAs(err error, target **parsers.ParseError) bool { return errors.As(err, target) }
+
+// evalText evaluates SELECT exprs (no FROM) and returns the row as text.
+func evalText(t *testing.T, exprs string) string {
+	t.Helper()
+	q, err := Compile("SELECT "+exprs, Options{})
+	if err != nil {
+		t.Fatalf("Compile(SELECT %s): %v", exprs, err)
+	}
+	r := q.NewRun(1)
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatalf("Finish(SELECT %s): %v", exprs, err)
+	}
+	return strings.TrimSuffix(resultText(res), "\n")
+}
+
+// exprTests runs a table of expression → text tests.
+func exprTests(t *testing.T, tests [][2]string) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := evalText(t, tt[0]); got != tt[1] {
+			t.Errorf("SELECT %s\ngot  %q\nwant %q", tt[0], got, tt[1])
+		}
+	}
+}

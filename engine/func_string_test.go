@@ -1,0 +1,20 @@
+package engine
+
+import "testing"
+
+func TestFuncString(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"lower('AbC'), upper('abc'), lower('ÀB'), upper('straße')", "abc|ABC|àb|STRAßE"},
+		{"length('héllo'), length('')", "5|0"},
+		{"substr('hello', 2), substr('hello', 2, 3), substr('hello', -3), substr('hello', 9), substr('héllo', 2, 2)", "ello|ell|llo||él"},
+		{"strpos('hello', 'l'), strpos('hello', 'z'), strpos('héllo', 'l')", "3|0|3"},
+		{"split_part('a/b/c', '/', 2), split_part('a/b/c', '/', 4), split_part('abc', '', 1)", "b|NULL|abc"},
+		{"starts_with('hello', 'he'), starts_with('hello', 'lo')", "true|false"},
+		{"replace('a-b-c', '-', '+'), replace('a-b', '-')", "a+b+c|ab"},
+		{"trim('  x '), ltrim(' x'), rtrim('x ')", "x|x|x"},
+		{"concat('a', 'b', 'c'), 'a' || NULL, concat('a', NULL)", "abc|NULL|NULL"},
+		{"regexp_like('AKIAXXXX', '^AKIA'), regexp_extract('user/bob', 'user/(.*)', 1), regexp_extract('x', 'y'), regexp_replace('a1b2', '[0-9]', '#')", "true|bob|NULL|a#b#"},
+		{"split('a,b', ','), cardinality(split('a,b,c', ',')), split('a,b', ',')[2], element_at(split('a', ','), 5)", "[a, b]|3|b|NULL"},
+		{"upper(NULL), length(NULL)", "NULL|NULL"},
+	})
+}
