@@ -562,3 +562,50 @@ func TestS3_EnvEndpoint(t *testing.T) {
 		t.Errorf("bucket clients %d; want 1 (region looked up once)", len(s.buckets))
 	}
 }
+
+// TestS3Open_Changed checks that an object rewritten after planning is not
+// read as a mix of versions: reads are pinned to the planned ETag.
+func TestS3Open_Changed(t *testing.T) {
+	fx := newS3Fixture(t)
+	s := newTestS3(t, fx.endpoint, nil)
+	ctx := context.Background()
+	p, err := s.Plan(ctx, "s3://logs/notes.json", Facts{})
+	if err != nil || len(p.Objects) != 1 {
+		t.Fatalf("planned %d objects, %v", len(p.Objects), err)
+	}
+	if _, err := s.client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String("notes.json"),
+		Body: strings.NewReader("rewritten")}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx, p.Objects[0])
+	if err == nil {
+		b, _ := io.ReadAll(r)
+		r.Close()
+		t.Fatalf("opened a rewritten object: read %q; want an error", b)
+	}
+	if !strings.Contains(err.Error(), "s3://logs/notes.json") || !strings.Contains(err.Error(), "changed") {
+		t.Errorf("got %v; want an error naming the URI and saying it changed", err)
+	}
+}
+
+// TestS3Open_Cancel checks that cancelling the context ends a read with
+// an error naming the object instead of a short stream.
+func TestS3Open_Cancel(t *testing.T) {
+	fx := newS3Fixture(t)
+	s := newTestS3(t, fx.endpoint, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	o, _ := s.Object("s3://logs/" + bigKey)
+	r, err := Open(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.ReadFull(r, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	_, err = io.Copy(io.Discard, r)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "s3://logs/"+bigKey) {
+		t.Errorf("got %v; want context.Canceled naming the URI", err)
+	}
+}
