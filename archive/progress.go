@@ -71,6 +71,35 @@ func (p *Progress) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	return decompressed(&countingReader{r: raw, p: p}, o.URI)
 }
 
+// OpenAt is [OpenAt] that counts the bytes read through ReadAt and the
+// object as done when it is closed.
+func (p *Progress) OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
+	ra, size, err := OpenAt(ctx, o)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &countingReaderAt{r: ra, p: p}, size, nil
+}
+
+type countingReaderAt struct {
+	r        ReadAtCloser
+	p        *Progress
+	isClosed atomic.Bool
+}
+
+func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(b, off)
+	c.p.AddBytes(int64(n))
+	return n, err
+}
+
+func (c *countingReaderAt) Close() error {
+	if c.isClosed.CompareAndSwap(false, true) {
+		c.p.ObjectDone()
+	}
+	return c.r.Close()
+}
+
 type countingReader struct {
 	r        io.ReadCloser
 	p        *Progress

@@ -77,6 +77,17 @@ func TestProgress_Open(t *testing.T) {
 	if s := p.Stats(); s.Objects != 1 || s.Bytes != int64(len(data)) || s.Bytes != s.BytesTotal {
 		t.Errorf("Stats() = %+v; want 1 object and %d raw bytes", s, len(data))
 	}
+	ra, size, err := p.OpenAt(context.Background(), plan.Objects[0])
+	if err != nil || size != int64(len(data)) {
+		t.Fatalf("OpenAt: size %d, %v", size, err)
+	}
+	if n, err := ra.ReadAt(make([]byte, 10), 5); n != 10 || err != nil {
+		t.Errorf("ReadAt: %d, %v", n, err)
+	}
+	ra.Close()
+	if s := p.Stats(); s.Objects != 2 || s.Bytes != int64(len(data))+10 {
+		t.Errorf("after OpenAt: %+v; want 2 objects and 10 more bytes", s)
+	}
 	if _, err := p.Open(context.Background(), Object{URI: filepath.Join(dir, "missing")}); err == nil {
 		t.Error("missing file: got nil error")
 	}
