@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func TestLoadArrowDictionary(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	b := array.NewDictionaryBuilder(mem, dt).(*array.BinaryDictionaryBuilder)
+	defer b.Release()
+	for _, s := range []string{"a", "b", "", "a"} {
+		if s == "" {
+			b.AppendNull()
+			continue
+		}
+		if err := b.AppendString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arr := b.NewArray()
+	defer arr.Release()
+	var a arena
+	v := a.vec(nil, 4)
+	loadArrow(&a, v, arr, nil, nil, 4)
+	if v.dict == nil || v.dict.n != 2 || !v.isNull(2) {
+		t.Fatalf("dictionary vec: dict=%v nulls=%v", v.dict, v.null)
+	}
+	f := flat(&a, v, 4)
+	if f.s[0] != "a" || f.s[1] != "b" || !f.isNull(2) || f.s[3] != "a" {
+		t.Errorf("flat: %q %v", f.s, f.null)
+	}
+	g := gatherVec(&a, v, []int32{3, 1})
+	if g.dict != v.dict || g.codes[0] != v.codes[3] || g.codes[1] != v.codes[1] {
+		t.Errorf("gather: %v", g.codes)
+	}
+	// Through a row mapping.
+	w := a.vec(nil, 2)
+	loadArrow(&a, w, arr, nil, []int32{2, 1}, 2)
+	if !w.isNull(0) || w.isNull(1) || w.dict.s[w.codes[1]] != "b" {
+		t.Errorf("rows load: codes %v nulls %v", w.codes, w.null)
+	}
+}
+
+func TestLoadArrowStructParents(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
+		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
+	})
+	defer rec.Release()
+	st := rec.Column(0).(*array.Struct)
+	var a arena
+	v := a.vec(nil, 3)
+	loadArrow(&a, v, st.Field(0), []arrow.Array{st}, nil, 3)
+	if v.s[0] != "x" || !v.isNull(1) || !v.isNull(2) {
+		t.Errorf("got %q %v", v.s, v.null)
+	}
+}
+
+func TestArenaStrings(t *testing.T) {
+	var a arena
+	s1 := a.str([]byte("hello"))
+	for i := 0; i < 10000; i++ { // force growth
+		a.str([]byte("0123456789"))
+	}
+	if s1 != "hello" {
+		t.Errorf("string changed after arena growth: %q", s1)
+	}
+}
