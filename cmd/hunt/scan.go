@@ -71,7 +71,7 @@ func scan(ctx context.Context, cfg scanConfig, objs []archive.Object, fn batchFu
 	t.Rejects.Max = cfg.maxErrors
 	workers := cfg.workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = defaultWorkers()
 	}
 	workers = min(workers, max(len(objs), 1))
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -294,3 +294,6 @@ func (nopReader) Err() error                  { return nil }
 func (n nopReader) Stats() parsers.Stats      { return parsers.Stats{Skipped: n.skipped} }
 func (nopReader) Rejects() *parsers.ErrorList { return &parsers.ErrorList{} }
 func (nopReader) Release()                    {}
+
+// defaultWorkers is how many objects are read at once: one per core.
+func defaultWorkers() int { return runtime.GOMAXPROCS(0) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -104,6 +105,8 @@ func valueText(v any) string {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
+	case time.Time:
+		return x.UTC().Format("2006-01-02 15:04:05.000") // as Trino prints timestamps
 	default:
 		b, err := json.Marshal(x)
 		if err != nil {

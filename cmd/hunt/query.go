@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/engine"
+)
+
+const queryExamples = `  # who changed a network ACL in a time window
+  hunt query "SELECT eventtime, useridentity.arn, eventname FROM cloudtrail
+    WHERE eventname LIKE '%NetworkAcl%' AND eventtime BETWEEN '2024-03-05T15:00:00Z' AND '2024-03-05T16:00:00Z'" testdata/cloudtrail
+
+  # REJECTs per source IP per minute
+  hunt query "SELECT srcaddr, start / 60 * 60 AS minute, count(*) AS rejects FROM vpc_flow
+    WHERE action = 'REJECT' GROUP BY 1, 2 HAVING count(*) > 100" s3://bucket/AWSLogs/
+
+  # SQL from a file or stdin, plan only
+  hunt query --file hunt.sql --explain testdata/cloudtrail
+  echo "SELECT count(*) FROM cloudtrail_logs" | hunt query - testdata/cloudtrail
+`
+
+// runQuery runs an ad-hoc SQL query over local paths or S3 URIs.
+func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("query", "hunt query [flags] SQL|- [PATH|s3://...]...", queryExamples, stdout)
+	var common commonFlags
+	common.register(fs)
+	file := fs.String("file", "", "read the SQL from this file instead of the first argument")
+	explain := fs.Bool("explain", false, "print the plan, the pushed-down columns and pruning, and the objects that would be read; do not run")
+	engineName := fs.String("engine", "local", "where to run: local")
+	var tables listFlag
+	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=cloudtrail or NAME=vpc_flow (repeatable)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if err := common.validate(); err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage
+	}
+	if *engineName != "local" {
+		fmt.Fprintf(stderr, "hunt query: --engine: expected local, found %q\n", *engineName)
+		return exitUsage
+	}
+	sql, source, paths, err := querySQL(*file, pos)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage
+	}
+	opts := engine.Options{Source: source, TableNames: map[string]string{}}
+	for _, m := range tables {
+		name, table, ok := strings.Cut(m, "=")
+		if !ok {
+			fmt.Fprintf(stderr, "hunt query: --table-name: expected NAME=cloudtrail or NAME=vpc_flow, found %q\n", m)
+			return exitUsage
+		}
+		opts.TableNames[strings.ToLower(name)] = table
+	}
+	start := time.Now()
+	q, err := engine.Compile(sql, opts)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	if len(paths) == 0 && !*explain {
+		fmt.Fprintln(stderr, "hunt query: no PATH or s3:// URI to read\nUsage: hunt query [flags] SQL|- [PATH|s3://...]... (hunt query -h for help)")
+		return exitUsage
+	}
+	facts, err := queryFacts(q, common, start)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage
+	}
+	var plan *archive.Plan
+	if len(paths) > 0 {
+		if plan, err = planPaths(ctx, common, paths, facts); err != nil {
+			fmt.Fprintf(stderr, "hunt query: %v\n", err)
+			return exitError
+		}
+	}
+	if *explain {
+		printExplain(stdout, q, facts, plan)
+		return exitOK
+	}
+	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
+		columns: map[string][]string{}}
+	for _, t := range q.Tables() {
+		cfg.columns[t] = q.Columns(t)
+	}
+	if cfg.workers <= 0 {
+		cfg.workers = defaultWorkers()
+	}
+	r := q.NewRun(cfg.workers)
+	totals := scan(ctx, cfg, plan.Objects, func(worker int, table string, _ archive.Object, b arrow.RecordBatch) error {
+		if err := r.PushTable(worker, table, b); err != nil {
+			return err
+		}
+		if r.Done() {
+			return errLimit
+		}
+		return nil
+	})
+	if errors.Is(totals.Stopped, errLimit) {
+		totals.Stopped = nil
+	}
+	res, err := r.Finish()
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitError
+	}
+	if err := writeResult(common.output, stdout, res); err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitError
+	}
+	return finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+}
+
+// querySQL finds the SQL text and the paths among the arguments: --file, or
+// the first argument ("-" reads stdin).
+func querySQL(file string, pos []string) (sql, source string, paths []string, err error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return string(b), file, pos, nil
+	case len(pos) == 0:
+		return "", "", nil, errors.New("no SQL given: pass it as the first argument, '-' for stdin, or --file")
+	case pos[0] == "-":
+		b, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return string(b), "stdin", pos[1:], nil
+	}
+	return pos[0], "query", pos[1:], nil
+}
+
+// queryFacts combines the pruning the query's WHERE implies with the
+// --since/--until/--account/--region flags (both must hold).
+func queryFacts(q *engine.Query, common commonFlags, now time.Time) (archive.Facts, error) {
+	ts := q.Tables()
+	table := ""
+	if len(ts) == 1 {
+		table = ts[0]
+	}
+	f, err := common.facts(table, now)
+	if err != nil {
+		return f, err
+	}
+	if table == "" {
+		return f, nil // several tables: only the flags prune
+	}
+	p := q.Pruning(table)
+	if !p.Since.IsZero() && p.Since.After(f.Since) {
+		f.Since = p.Since
+	}
+	if !p.Until.IsZero() && (f.Until.IsZero() || p.Until.Before(f.Until)) {
+		f.Until = p.Until
+	}
+	f.Accounts = intersect(f.Accounts, p.Accounts)
+	f.Regions = intersect(f.Regions, p.Regions)
+	return f, nil
+}
+
+// intersect returns the values in both lists, where nil means "any".
+func intersect(a, b []string) []string {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	out := []string{}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func printExplain(w io.Writer, q *engine.Query, f archive.Facts, plan *archive.Plan) {
+	fmt.Fprintln(w, q.Explain())
+	fmt.Fprintln(w, "pruning facts given to the archive:")
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "open"
+		}
+		return t.Format(time.RFC3339)
+	}
+	fmt.Fprintf(w, "  table %q, since %s, until %s, accounts %v, regions %v\n", f.Table, when(f.Since), when(f.Until), f.Accounts, f.Regions)
+	if plan == nil {
+		return
+	}
+	fmt.Fprintf(w, "objects to read: %d (%s)\n", len(plan.Objects), byteSize(plan.Bytes))
+	for _, o := range plan.Objects {
+		fmt.Fprintf(w, "  read   %s (%s)\n", o.URI, byteSize(o.Size))
+	}
+	for _, p := range plan.Pruned {
+		what := p.Prefix
+		if what == "" {
+			what = p.Object.URI
+		}
+		fmt.Fprintf(w, "  pruned %s: %s\n", what, p.Reason)
+	}
+}
+
+// writeResult writes a query result in the output format.
+func writeResult(format string, w io.Writer, res *engine.Result) error {
+	out, err := newRowWriter(format, w, res.Columns)
+	if err != nil {
+		return err
+	}
+	for i := range res.Len() {
+		if err := out.Row(res.Row(i)); err != nil {
+			return err
+		}
+	}
+	return out.Close()
+}

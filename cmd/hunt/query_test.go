@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The seed questions of the engine issue, end to end over testdata.
+func TestQuery_SeedQuestions(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // CSV output
+	}{
+		{
+			name: "who changed a network ACL in a time window",
+			args: []string{"SELECT eventtime, useridentity.arn, eventname FROM cloudtrail WHERE eventname IN ('CreateNetworkAcl', 'CreateNetworkAclEntry', 'DeleteNetworkAcl', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclEntry', 'ReplaceNetworkAclAssociation') AND from_iso8601_timestamp(eventtime) BETWEEN timestamp '2024-03-05 15:00:00' AND timestamp '2024-03-05 15:30:00' ORDER BY eventtime",
+				"../../testdata/cloudtrail/AWSLogs"},
+			want: "eventtime,arn,eventname\n" +
+				"2024-03-05T15:02:41Z,arn:aws:iam::111122223333:user/alice,CreateNetworkAclEntry\n" +
+				"2024-03-05T15:04:10Z,arn:aws:sts::111122223333:assumed-role/OpsAdmin/alice@example.com,ReplaceNetworkAclEntry\n",
+		},
+		{
+			name: "REJECT count per source IP per minute over 100",
+			args: []string{"SELECT srcaddr, date_trunc('minute', from_unixtime(start)) AS minute, count(*) AS rejects FROM vpc_flow WHERE action = 'REJECT' GROUP BY 1, 2 HAVING count(*) > 100",
+				"../../testdata/vpcflow/reject-flood.log.gz"},
+			want: "srcaddr,minute,rejects\n198.51.100.77,2024-03-05 15:00:00.000,150\n",
+		},
+		{
+			name: "console logins without MFA",
+			args: []string{"SELECT useridentity.type, useridentity.arn, sourceipaddress, json_extract_scalar(responseelements, '$.ConsoleLogin') AS outcome FROM cloudtrail_logs WHERE eventname = 'ConsoleLogin' AND lower(json_extract_scalar(additionaleventdata, '$.MFAUsed')) = 'no' ORDER BY eventtime",
+				"../../testdata/cloudtrail"},
+			want: "type,arn,sourceipaddress,outcome\n" +
+				"IAMUser,arn:aws:iam::111122223333:user/bob,192.0.2.44,Success\n" +
+				"IAMUser,,192.0.2.44,Failure\n" +
+				"Root,arn:aws:iam::111122223333:root,192.0.2.99,Success\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runHunt(t, append([]string{"query", "--output", "csv"}, tt.args...)...)
+			if tt.name == "console logins without MFA" {
+				// testdata/cloudtrail also holds the bad-input files: their
+				// objects fail, so the exit code says "incomplete".
+				if code != exitError {
+					t.Errorf("exit %d; want %d", code, exitError)
+				}
+			} else if code != exitOK {
+				t.Errorf("exit %d; stderr:\n%s", code, errOut)
+			}
+			if out != tt.want {
+				t.Errorf("got\n%s\nwant\n%s\nstderr:\n%s", out, tt.want, errOut)
+			}
+		})
+	}
+}
+
+func TestQuery_SQLSources(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "q.sql")
+	os.WriteFile(f, []byte("SELECT count(*) AS n\nFROM cloudtrail\nWHERE eventname = 'ConsoleLogin'\n"), 0o644)
+	code, out, errOut := runHunt(t, "query", "--file", f, "--output", "csv", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "n\n4\n" {
+		t.Errorf("--file: exit %d, out %q, stderr %s", code, out, errOut)
+	}
+	// A positioned error names the file, line and column.
+	os.WriteFile(f, []byte("SELECT count(*)\nFROM cloudtrail\nWHERE (eventname = 'x'\n"), 0o644)
+	code, _, errOut = runHunt(t, "query", "--file", f, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitError || !strings.HasPrefix(errOut, f+":3:") {
+		t.Errorf("bad SQL: exit %d, stderr %q; want %s:3:col error", code, errOut, f)
+	}
+}
+
+func TestQuery_Explain(t *testing.T) {
+	code, out, errOut := runHunt(t, "query", "--explain",
+		"SELECT count(*) FROM cloudtrail WHERE eventtime >= '2024-03-06T00:00:00Z' AND awsregion = 'eu-west-1'",
+		"../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"columns cloudtrail: awsregion, eventtime",
+		"objects to read: 1",
+		"CloudTrail-Digest/: digest",
+		"us-east-1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain lacks %q:\n%s", want, out)
+		}
+	}
+}
