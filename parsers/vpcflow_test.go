@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -742,4 +743,39 @@ func ExampleNewVPCFlowReader() {
 	// no traffic
 	// 2 rows, 1 rejected
 	// flow.log:4:73 (field 8 (protocol)): expected integer 0-255, found "tcp"
+}
+
+func TestParseFlowIntFast(t *testing.T) {
+	f := func(s string, max int64) {
+		t.Helper()
+		// In a buffer with room after the value, as lines are read, and
+		// filled with digits and spaces to catch reads past the end.
+		for _, pad := range []string{"", " 1234567", "99999999999999999", "        "} {
+			buf := []byte(s + pad)
+			v := buf[:len(s)]
+			got, gotOK := parseFlowIntFast(v, max)
+			want, wantOK := parseFlowInt([]byte(s), max)
+			if ref, err := strconv.ParseInt(s, 10, 64); wantOK != (err == nil && ref >= 0 && ref <= max && !strings.ContainsAny(s, "+-_") && len(s) <= 19) || wantOK && ref != want {
+				t.Errorf("parseFlowInt(%q, %d) = %d, %v; strconv says %d, %v", s, max, want, wantOK, ref, err)
+			}
+			if got != want && wantOK || gotOK != wantOK {
+				t.Errorf("parseFlowIntFast(%q+%q, %d) = %d, %v; want %d, %v", s, pad, max, got, gotOK, want, wantOK)
+			}
+		}
+	}
+	for _, s := range []string{
+		"0", "7", "42", "443", "8080", "65535", "65536", "255", "256", "1234567", "12345678", "123456789",
+		"1700000000", "99999999", "100000000", "1234567890123456", "9999999999999999", "12345678901234567",
+		"9223372036854775807", "9223372036854775808", "00000000000000000000", "0001",
+		"", "-", "-1", "+1", "1a", "a1", "12345678x", "x2345678", "1234 678", "123456789012345/", ":", "/",
+		"1\xff", "\xff", "12345678\xba", "\x80", "9:", "99999999999999:9",
+	} {
+		f(s, math.MaxInt64)
+		f(s, 65535)
+		f(s, 255)
+	}
+	for i := range 20000 {
+		n := int64(i) * 7919 * int64(i%97+1)
+		f(strconv.FormatInt(n, 10), math.MaxInt64)
+	}
 }
