@@ -510,10 +510,10 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		return nil, fmt.Errorf("vpc flow reader: %w", err)
 	}
 	p := &VPCFlowReader{
-		r:       r,
-		source:  source,
-		mem:     cfg.mem,
-		strict:  cfg.strict,
+		r:      r,
+		source: source,
+		mem:    cfg.mem,
+		strict: cfg.strict,
 		// 8 bytes of capacity past len: word loads may run over a line's end.
 		buf:     make([]byte, vpcFlowBufSize, vpcFlowBufSize+8),
 		startAt: -1,
