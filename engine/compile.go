@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +43,8 @@ type compiler struct {
 	src    string
 	opts   Options
 	now    int64
-	ctes   []map[string]*CTE // innermost last
+	ctes   []map[string]*CTE          // innermost last
+	cteEnv map[*CTE][]map[string]*CTE // the CTEs each CTE's query sees
 	scans  []*opScan
 	ops    []op
 	wheres map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
@@ -49,6 +52,10 @@ type compiler struct {
 }
 
 func (c *compiler) errf(pos int, msg string) error { return &lexError{pos: pos, msg: msg} }
+
+// maxOps caps the operators of one query, so repeated CTE expansion
+// cannot blow up.
+const maxOps = 10000
 
 // scope is what names resolve against in one SELECT.
 type scope struct {
@@ -106,15 +113,19 @@ func (c *compiler) lookupCTE(name string) *CTE {
 // compileStatement compiles a full query.
 func (c *compiler) compileStatement(q *Statement) (*fragment, error) {
 	if len(q.With) > 0 {
+		// A CTE sees the CTEs before it (WITH is not RECURSIVE); the body
+		// sees them all.
+		saved := c.ctes
+		defer func() { c.ctes = saved }()
 		m := map[string]*CTE{}
-		c.ctes = append(c.ctes, m)
-		defer func() { c.ctes = c.ctes[:len(c.ctes)-1] }()
 		for _, cte := range q.With {
 			if _, dup := m[cte.Name]; dup {
 				return nil, c.errf(cte.pos, "expected a new CTE name, found "+quoteFound(cte.Name)+" a second time")
 			}
+			c.cteEnv[cte] = append(slices.Clone(saved), maps.Clone(m))
 			m[cte.Name] = cte
 		}
+		c.ctes = append(slices.Clone(saved), m)
 	}
 	if sel, ok := q.Body.(*Select); ok {
 		return c.compileSelect(sel, q.OrderBy, q.Limit)
@@ -254,6 +265,12 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			if alias == "" {
 				alias = x.Name
 			}
+			if len(c.ops) > maxOps {
+				return nil, c.errf(x.pos, "expected a query of at most "+itoa(maxOps)+" operators, found more (CTEs are expanded at each use)")
+			}
+			saved := c.ctes
+			c.ctes = c.cteEnv[cte]
+			defer func() { c.ctes = saved }()
 			return c.fromSubquery(cte.Query, alias, "CTE "+cte.Name, sc)
 		}
 		name := x.Name

@@ -43,7 +43,7 @@ func Compile(sql string, opts Options) (*Query, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	c := &compiler{src: sql, opts: opts, now: now.UnixMicro(), wheres: map[*opScan]expr{}}
+	c := &compiler{src: sql, opts: opts, now: now.UnixMicro(), wheres: map[*opScan]expr{}, cteEnv: map[*CTE][]map[string]*CTE{}}
 	f, err := c.compileStatement(stmt)
 	if err != nil {
 		return nil, positioned(source, sql, err)

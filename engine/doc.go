@@ -1,0 +1,59 @@
+// Package engine runs SQL in the Athena (Trino) dialect over Arrow record
+// batches of the cloudtrail and vpc_flow tables (parsers.CloudTrailSchema,
+// parsers.VPCFlowSchema).
+//
+// # Data flow
+//
+// [Compile] lexes (lex.go, byte offsets on every token), parses
+// (parse.go, one recursive-descent function per precedence level, into the
+// AST of ast.go whose String() is canonical) and compiles (compile*.go)
+// the query: names become column slots, types are checked with positioned
+// errors, constants are folded and each expression gets its typed kernel.
+// The result is a chain of push operators (op_*.go), built once:
+//
+//	scan → filter → [unnest] → [aggregate → having] → project → [distinct] → [sort/top-N | limit] → output
+//
+// The caller reads the columns [Query.Columns] names (pass them to the
+// reader's WithColumns) and the [Pruning] facts (pass them to archive),
+// then calls [Query.NewRun] and pushes batches from any number of worker
+// goroutines with [Run.Push]; [Run.Finish] merges the workers' partial
+// aggregates and top-N rows and returns a [Result].
+//
+//	q, err := engine.Compile(`SELECT eventname, count(*) FROM cloudtrail_logs
+//	                          WHERE errorcode = 'AccessDenied' GROUP BY 1`, engine.Options{})
+//	r := q.NewRun(workers)
+//	// per worker w, per batch b of a reader built with parsers.WithColumns(q.Columns("cloudtrail")...):
+//	err = r.Push(w, b)
+//	res, err := r.Finish() // res.Columns ["eventname" "_col1"], res.Rows() [["ConsoleLogin" 3] ...]
+//
+// # Evaluation
+//
+// Operators receive chunks: column slots of a batch, converted from Arrow
+// lazily, so a column is read only by the rows that reach its first use.
+// Values live in typed Go slices (vec.go); kernels are loops over
+// []int64, []float64, []string and []bool chosen at compile time, with no
+// per-row allocation, interface call or fmt. A filter evaluates its
+// conjuncts in turn, each on the rows the previous ones kept. Dictionary
+// columns (eventname, awsregion, action...) are evaluated once per
+// dictionary entry and mapped to rows by code. Hash aggregation numbers
+// the distinct values of each key column and folds value IDs into group
+// IDs through uint64-keyed maps.
+//
+// # Determinism
+//
+// Results do not depend on the number of workers: aggregates merge
+// per-worker partial states in worker order and emit groups sorted by
+// key; ORDER BY breaks ties by every output column; a query without ORDER
+// BY returns its rows sorted by every column in turn. arbitrary() returns
+// the minimum, array_agg keeps the [ArrayAggLimit] smallest values sorted,
+// and approx_distinct is exact. A LIMIT without ORDER BY returns some rows,
+// as in SQL, and lets the caller stop reading ([Run.Done]).
+//
+// # Not supported
+//
+// Joins other than CROSS JOIN UNNEST, subqueries in expressions, window
+// functions, UNION without ALL, INTERSECT/EXCEPT, GROUPING SETS, ORDER BY
+// inside aggregate calls, FILTER clauses, and the Trino functions listed
+// in athenaFuncs/athenaAggregates: those are errors that name the
+// construct and, for functions, suggest running with --engine athena.
+package engine
