@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -551,14 +552,14 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		p.outs = append(p.outs, o)
 	}
 	if cfg.columns == nil {
-		for _, n := range names {
+		for i, n := range names {
 			if _, ok := vpcFlowFieldIndex[n]; ok {
 				continue
 			}
 			f := str(strings.ReplaceAll(n, "-", "_"))
-			if proj.HasField(f.Name) {
+			if slices.ContainsFunc(fields, func(g arrow.Field) bool { return g.Name == f.Name }) {
 				p.Release()
-				return nil, p.headerError(first, n, errExpected(ErrFormat, "distinct column names", strconv.Quote(n)+" naming column "+f.Name+" twice"))
+				return nil, p.headerError(first, i, errExpected(ErrFormat, "distinct column names", strconv.Quote(n)+" naming column "+f.Name+" twice"))
 			}
 			if p.extras == nil {
 				p.extras = make(map[string]*flowCol)
@@ -1201,8 +1202,11 @@ func (p *VPCFlowReader) headerNames(line []byte, off int64) ([]string, error) {
 	return names, nil
 }
 
-// headerError positions err at field name of the header line.
-func (p *VPCFlowReader) headerError(line []byte, name string, err error) *ParseError {
-	col := bytes.Index(line, []byte(name))
-	return &ParseError{Source: p.source, Line: 1, Col: col + 1, Offset: int64(col), Path: "header", Err: err}
+// headerError positions err at field i (0-based) of the first line.
+func (p *VPCFlowReader) headerError(line []byte, i int, err error) *ParseError {
+	col := 0
+	for range i {
+		col += bytes.IndexByte(line[col:], ' ') + 1
+	}
+	return &ParseError{Source: p.source, Line: 1, Col: col + 1, Offset: int64(col), Path: "header field " + strconv.Itoa(i+1), Err: err}
 }

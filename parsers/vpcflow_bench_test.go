@@ -161,3 +161,44 @@ func BenchmarkVPCFlowParquet(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVPCFlowLine parses one realistic v2 line over and over into
+// the columns, without reading or building batches: the per-line cost of
+// locating and converting fields alone.
+func BenchmarkVPCFlowLine(b *testing.B) {
+	for _, proj := range []struct {
+		name string
+		cols []string
+	}{
+		{"cols=1-last", []string{"log_status"}},
+		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
+		{"cols=all", nil},
+	} {
+		b.Run(proj.name, func(b *testing.B) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(b, 0)
+			p, err := NewVPCFlowReader(strings.NewReader(flowHeaderV2+"\n"), "bench.log", WithAllocator(mem), WithColumns(proj.cols...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Release()
+			buf := make([]byte, 0, 256)
+			buf = append(buf, "2 123456789012 eni-0a1b2c3d4e5f60718 10.3.117.52 54.174.201.17 51234 443 6 12 5180 1700000003 1700000058 ACCEPT OK"...)
+			line := buf[:len(buf):cap(buf)]
+			b.SetBytes(int64(len(line) + 1))
+			b.ReportAllocs()
+			for b.Loop() {
+				if p.rows == BatchRows {
+					for _, c := range p.cols {
+						c.reset()
+					}
+					p.rows = 0
+				}
+				if !p.parseLine(line) {
+					b.Fatal(p.Rejects())
+				}
+				p.rows++
+			}
+		})
+	}
+}

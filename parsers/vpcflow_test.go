@@ -170,7 +170,7 @@ var vpcFlowSuccessCases = []vpcFlowSuccessCase{{
 	input: flowHeaderV2,
 	cols:  []string{"dstport"},
 }, {
-	name:  "first line with lowercase data is not a header",
+	name:  "header of one field, no data",
 	input: "interface-id\n",
 	cols:  []string{"interface_id"},
 	want:  nil, // "interface-id" is a header naming one field, no data
@@ -403,6 +403,12 @@ var vpcFlowFailureCases = []vpcFlowFailureCase{{
 	is:    ErrFormat,
 	rows:  1,
 }, {
+	name:  "unknown header fields naming one column",
+	input: "srcaddr new-field §new_field\n",
+	path:  "header field 3",
+	err:   `^expected distinct column names, found "new_field" naming column new_field twice$`,
+	is:    ErrFormat,
+}, {
 	name:  "duplicate header field",
 	input: "srcaddr dstaddr §srcaddr\n",
 	path:  "header field 3",
@@ -445,7 +451,7 @@ func TestVPCFlow_Failure(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			res := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(tt.cols...))
-			if tt.path == "header field 3" { // a header error stops the constructor
+			if strings.HasPrefix(tt.path, "header") { // a header error stops the constructor
 				check(res.err)
 				return
 			}
