@@ -20,7 +20,7 @@ import (
 const MaxRecordBytes = 4 << 20
 
 // readChunk is how much input a refill asks for at least.
-const readChunk = 256 << 10
+const readChunk = 64 << 10
 
 // span is where a decoded value lives: in the input buffer, in the scratch
 // buffer (unescaped strings), or nowhere (absent or JSON null). For lists and
@@ -99,12 +99,13 @@ type CloudTrailReader struct {
 	arrayDepth bool // records are array elements
 	recIdx     int  // index of the next record, for paths
 
-	plan    *ctPlan
-	schema  *arrow.Schema
-	rb      *array.RecordBuilder
-	rows    int
-	batch   arrow.RecordBatch
-	pathIdx []int // reused zero indices for the $path column
+	plan     *ctPlan
+	schema   *arrow.Schema
+	rb       *array.RecordBuilder
+	rows     int
+	batch    arrow.RecordBatch
+	pathIdx  []int // reused zero indices for the $path column
+	reserved int   // rows of the previous batch, to size the next one
 
 	// Per-record decode state, reset for each record.
 	vals    []span   // one per slot of the top-level space
@@ -139,7 +140,7 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		src:    r,
 		source: source,
 		strict: cfg.strict,
-		buf:    make([]byte, 0, 1<<20),
+		buf:    make([]byte, 0, 256<<10),
 		plan:   plan,
 		schema: schema,
 		rb:     rb,
@@ -147,7 +148,6 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		lists:  make([][]span, plan.nlists),
 	}
 	ct.rejects.Max = cfg.maxErrors
-	ct.rb.Reserve(BatchRows)
 	return ct, nil
 }
 
@@ -218,8 +218,20 @@ func (r *CloudTrailReader) flush() {
 	}
 	r.batch = r.rb.NewRecordBatch()
 	r.stats.Records += int64(r.rows)
+	r.reserved = r.rows
 	r.rows = 0
-	r.rb.Reserve(BatchRows)
+}
+
+// reserve sizes the builders once per batch, before its first record: to the
+// previous batch's rows, or for the first batch to what the buffered input
+// suggests (~1 KiB a record), so a small object does not pay for BatchRows
+// rows of every column.
+func (r *CloudTrailReader) reserve() {
+	n := r.reserved
+	if n == 0 {
+		n = min(max(len(r.buf)>>10, 16), BatchRows)
+	}
+	r.rb.Reserve(n)
 }
 
 // step consumes one top-level token or record.
@@ -441,7 +453,7 @@ func (r *CloudTrailReader) fill(keep int) {
 func (r *CloudTrailReader) fatalRead(err error) {
 	class := error(ErrTruncated)
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
-		class = ErrFormat
+		class = ErrCorrupt
 	}
 	r.err = &ParseError{Source: r.source, Offset: r.base + int64(len(r.buf)),
 		Err: fmt.Errorf("%w: cannot read input: %w", class, err)}
@@ -1035,6 +1047,9 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 // appendRecord appends the decoded record to the builders: exactly one value
 // or null per column.
 func (r *CloudTrailReader) appendRecord() {
+	if r.rows == 0 {
+		r.reserve()
+	}
 	for _, c := range r.plan.cols {
 		r.appendCol(c, r.vals)
 	}

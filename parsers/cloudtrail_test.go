@@ -253,9 +253,9 @@ func TestCloudTrailReader_Failure(t *testing.T) {
 			wantErr: "expected ',' or ']', found end of input", wantClass: ErrTruncated, fatal: true,
 		},
 		{
-			name:     "not JSON",
-			input:    `¶version account-id interface-id`,
-			wantErr:  `expected CloudTrail JSON ('{' or '['), found "v"`, wantClass: ErrFormat, fatal: true,
+			name:    "not JSON",
+			input:   `¶version account-id interface-id`,
+			wantErr: `expected CloudTrail JSON ('{' or '['), found "v"`, wantClass: ErrFormat, fatal: true,
 		},
 	}
 	for _, tt := range tests {
@@ -370,7 +370,7 @@ func TestCloudTrailReader_ReadError(t *testing.T) {
 		class error
 	}{
 		{io.ErrUnexpectedEOF, ErrTruncated},
-		{errors.New("gzip: invalid checksum"), ErrFormat},
+		{errors.New("gzip: invalid checksum"), ErrCorrupt},
 	} {
 		r, err := NewCloudTrailReader(&errAfterReader{data: []byte(head), err: tc.err}, "x.json.gz", WithAllocator(mem), WithColumns("eventname"))
 		if err != nil {

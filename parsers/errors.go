@@ -22,6 +22,9 @@ var (
 	ErrType = errors.New("wrong type")
 	// ErrFormat reports input that is well-formed but not a supported format.
 	ErrFormat = errors.New("unsupported format")
+	// ErrCorrupt reports input that cannot be read, such as a compressed
+	// stream with a bad checksum.
+	ErrCorrupt = errors.New("corrupt input")
 )
 
 // ParseError is an error about input, positioned so a person can find the

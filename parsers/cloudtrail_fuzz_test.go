@@ -1,0 +1,71 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// FuzzCloudTrail checks the reader's properties on any input: no panic or
+// hang, every error a *ParseError whose offset lies within the input, no
+// more rows than records could fit, and the allocator back to zero.
+func FuzzCloudTrail(f *testing.F) {
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + rec2 + `]}`))
+	f.Add([]byte(`[` + rec1 + `]`))
+	f.Add([]byte(rec1 + "\n" + rec2 + "\n"))
+	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","eventTime":1},{"eventName":"\u00e9\ud83d\ude00"}]}`))
+	f.Add([]byte(`{"awsAccountId":"1","digestStartTime":"x"}`))
+	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"a":"b","c":1}}}}}]}`))
+	for _, glob := range []string{"../testdata/cloudtrail/*.json", "../testdata/cloudtrail/bad/*.json"} {
+		files, _ := filepath.Glob(glob)
+		for _, name := range files {
+			if data, err := os.ReadFile(name); err == nil && len(data) < 64<<10 {
+				f.Add(data)
+			}
+		}
+	}
+	projections := [][]string{nil, {"eventname", "useridentity.arn", "resources.arn", "requestparameters", "$path"}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, cols := range projections {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			opts := []Option{WithAllocator(mem)}
+			if cols != nil {
+				opts = append(opts, WithColumns(cols...))
+			}
+			r, err := NewCloudTrailReader(bytes.NewReader(data), "fuzz.json", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rows int64
+			for r.Next() {
+				rows += r.Batch().NumRows()
+			}
+			check := func(err error) {
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("error %v (%T) is not a *ParseError", err, err)
+				}
+				if pe.Offset < 0 || pe.Offset > int64(len(data)) {
+					t.Fatalf("error offset %d outside input of %d bytes: %v", pe.Offset, len(data), pe)
+				}
+			}
+			if err := r.Err(); err != nil {
+				check(err)
+			}
+			for _, e := range r.Rejects().Errs {
+				check(e)
+			}
+			st := r.Stats()
+			if st.Records != rows || rows > int64(strings.Count(string(data), "{")) {
+				t.Fatalf("rows %d, stats %+v, input has %d objects at most", rows, st, strings.Count(string(data), "{"))
+			}
+			r.Release()
+			mem.AssertSize(t, 0)
+		}
+	})
+}
