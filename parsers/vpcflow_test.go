@@ -616,9 +616,20 @@ func TestVPCFlow_TruncatedGzip(t *testing.T) {
 	if !errors.Is(res.err, ErrTruncated) || !errors.Is(res.err, io.ErrUnexpectedEOF) {
 		t.Errorf("Err() = %v; want it to wrap ErrTruncated and io.ErrUnexpectedEOF", res.err)
 	}
-	// The header, the complete lines, then the line cut short.
-	if pe.Offset != res.stats.Bytes || pe.Line != len(res.rows)+2 || pe.Col < 2 {
-		t.Errorf("error at line %d col %d offset %d, after %d rows and %d bytes", pe.Line, pe.Col, pe.Offset, len(res.rows), res.stats.Bytes)
+	// The error points at the end of what decompressed: the header, the
+	// complete lines, then the line cut short.
+	got, err := io.ReadAll(flowTestdata(t, "truncated.log.gz"))
+	if err == nil {
+		t.Fatal("BUG: truncated.log.gz decompresses without error")
+	}
+	line := bytes.Count(got, []byte{'\n'}) + 1
+	col := len(got) - (bytes.LastIndexByte(got, '\n') + 1) + 1
+	if pe.Line != line || pe.Col != col || pe.Offset != int64(len(got)) || pe.Offset != res.stats.Bytes {
+		t.Errorf("error at %d:%d offset %d (stats.Bytes %d); want %d:%d offset %d, the end of the %d bytes that decompress",
+			pe.Line, pe.Col, pe.Offset, res.stats.Bytes, line, col, len(got), len(got))
+	}
+	if len(res.rows) != line-2 {
+		t.Errorf("%d rows; want the %d complete lines after the header", len(res.rows), line-2)
 	}
 	if len(res.rows) == 0 {
 		t.Errorf("no rows before the truncation; want the complete lines")
