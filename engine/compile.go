@@ -638,6 +638,8 @@ func orderConjuncts(conds []expr) []expr {
 	return append(cheap, rest...)
 }
 
+// isCheap reports predicates evaluated once per dictionary entry or as a
+// plain column-against-constant loop.
 func isCheap(e expr) bool {
 	switch x := e.(type) {
 	case *exprCmp:
@@ -647,8 +649,37 @@ func isCheap(e expr) bool {
 	case *exprIsNull:
 		_, ok := x.x.(*exprCol)
 		return ok
+	case *exprFunc:
+		// IN, LIKE and functions of one dictionary column.
+		if len(x.args) == 1 {
+			col, ok := x.args[0].(*exprCol)
+			return ok && col.dict
+		}
 	}
 	return false
+}
+
+// isDictPath reports whether the column at path is dictionary-encoded in
+// the table schema.
+func isDictPath(schema *arrow.Schema, path []string) bool {
+	fi := schema.FieldIndices(path[0])
+	if len(fi) == 0 {
+		return false
+	}
+	t := schema.Field(fi[0]).Type
+	for _, name := range path[1:] {
+		st, ok := t.(*arrow.StructType)
+		if !ok {
+			return false
+		}
+		f, ok := st.FieldByName(name)
+		if !ok {
+			return false
+		}
+		t = f.Type
+	}
+	_, ok := t.(*arrow.DictionaryType)
+	return ok
 }
 
 func andAll(conds []expr) expr {
@@ -941,7 +972,7 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 			path += "." + f
 			t = ft
 		}
-		return &exprCol{t: t, slot: rel.scan.slot(path), path: path}, nil
+		return &exprCol{t: t, slot: rel.scan.slot(path), path: path, dict: isDictPath(rel.scan.schema, rest)}, nil
 	}
 	var col relCol
 	for _, rc := range rel.cols {

@@ -31,6 +31,7 @@ type exprCol struct {
 	t    *dtype
 	slot int
 	path string // column path for base-table columns ("useridentity.arn"), for pushdown and pruning
+	dict bool   // dictionary-encoded in the table schema
 }
 
 func (e *exprCol) typ() *dtype                  { return e.t }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -654,8 +655,7 @@ func (s *distinctState) result(ng int) *column {
 }
 
 // minByState is min_by(x, y) / max_by(x, y): the x of the row with the
-// smallest/largest y. Ties keep the first row seen by a worker, and the
-// lowest worker when merging.
+// smallest/largest y; ties keep the smallest x.
 type minByState struct {
 	isMax bool
 	t     *dtype // x
@@ -671,27 +671,56 @@ func (s *minByState) grow(ng int) {
 	s.has, s.yi, s.yf, s.ys, s.x = growTo(s.has, ng), growTo(s.yi, ng), growTo(s.yf, ng), growTo(s.ys, ng), growTo(s.x, ng)
 }
 
-// better reports whether y value at row i of v beats group g.
-func (s *minByState) better(g int32, y *vec, i int) bool {
+// rank compares y value at row i of y with group g's best: 1 better, 0
+// tie, -1 worse.
+func (s *minByState) rank(g int32, y *vec, i int) int {
 	if !s.has[g] {
-		return true
+		return 1
 	}
+	var c int
 	switch {
 	case s.yt.isIntLike():
-		return y.i[i] != s.yi[g] && (y.i[i] > s.yi[g]) == s.isMax
+		c = cmp.Compare(y.i[i], s.yi[g])
 	case s.yt.k == kDouble:
-		return y.f[i] != s.yf[g] && (y.f[i] > s.yf[g]) == s.isMax
+		c = cmp.Compare(y.f[i], s.yf[g])
 	case s.yt.isStringy():
-		return y.s[i] != s.ys[g] && (y.s[i] > s.ys[g]) == s.isMax
+		c = strings.Compare(y.s[i], s.ys[g])
 	}
-	return false
+	if !s.isMax {
+		c = -c
+	}
+	return c
+}
+
+// xLess reports whether x at row i orders before the boxed cur; ties on y
+// keep the smallest x, so the result does not depend on parallelism.
+func xLess(x *vec, i int, cur any) bool {
+	if x.isNull(i) {
+		return false
+	}
+	switch {
+	case x.t.isIntLike():
+		c, ok := cur.(int64)
+		return !ok || x.i[i] < c
+	case x.t.k == kDouble:
+		c, ok := cur.(float64)
+		return !ok || x.f[i] < c
+	case x.t.isStringy():
+		c, ok := cur.(string)
+		return !ok || x.s[i] < c
+	}
+	return compareAny(boxValue(x, i), cur) < 0
 }
 
 func (s *minByState) update(gids []int32, ng int, args []*vec) {
 	s.grow(ng)
 	x, y := args[0], args[1]
 	for i, g := range gids {
-		if y.isNull(i) || !s.better(g, y, i) {
+		if y.isNull(i) {
+			continue
+		}
+		r := s.rank(g, y, i)
+		if r < 0 || r == 0 && !xLess(x, i, s.x[g]) {
 			continue
 		}
 		s.has[g] = true
@@ -713,7 +742,11 @@ func (s *minByState) merge(o aggState, gmap []int32, ng int) {
 	yv := &vec{t: s.yt, n: len(src.has), i: src.yi, f: src.yf, s: src.ys}
 	for j, h := range src.has {
 		g := gmap[j]
-		if !h || !s.better(g, yv, j) {
+		if !h {
+			continue
+		}
+		r := s.rank(g, yv, j)
+		if r < 0 || r == 0 && (src.x[j] == nil || s.x[g] != nil && compareAny(src.x[j], s.x[g]) >= 0) {
 			continue
 		}
 		s.has[g], s.yi[g], s.yf[g], s.ys[g], s.x[g] = true, src.yi[j], src.yf[j], src.ys[j], src.x[j]
