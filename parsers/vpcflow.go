@@ -225,6 +225,10 @@ type VPCFlowReader struct {
 	line    int   // 1-based number of the last line returned by nextLine
 	lineOff int64 // stream offset of that line
 
+	// nulls[i] is the all-null array of BatchRows rows shared by the
+	// batches for column i when the format lacks it; nil until needed.
+	nulls flowNulls
+
 	batch   arrow.RecordBatch
 	err     error
 	rejects ErrorList
@@ -325,11 +329,28 @@ func (c *flowCol) appendNull() {
 	c.n++
 }
 
-// appendNulls appends nulls until the column has n rows.
+// appendNullsTo appends nulls until the column has n rows, in bulk: the
+// columns a file's format lacks get a batch of nulls this way. Validity
+// bits at and after c.n are already zero.
 func (c *flowCol) appendNullsTo(n int) {
-	for c.n < n {
-		c.appendNull()
+	if c.n >= n {
+		return
 	}
+	switch c.kind {
+	case flowKindInt32:
+		clear(c.i32[c.n:n])
+	case flowKindInt64:
+		clear(c.i64[c.n:n])
+	case flowKindString:
+		end := int32(len(c.data))
+		for i := c.n + 1; i <= n; i++ {
+			c.offs[i] = end
+		}
+	default:
+		clear(c.idx[c.n:n])
+	}
+	c.nulls += n - c.n
+	c.n = n
 }
 
 // setValid marks the row being appended as valid and counts it.
@@ -652,6 +673,12 @@ func (p *VPCFlowReader) Next() bool {
 		if o.col == p.path {
 			p.path.n = rows // all zeros: index 0, the source
 		}
+		if o.col.n == 0 {
+			// A column the format lacks: share one immutable all-null
+			// array between batches instead of building one per batch.
+			cols[i] = p.nulls.get(p.mem, p.outs, i, rows)
+			continue
+		}
 		o.col.appendNullsTo(rows)
 		cols[i] = o.col.newArray(p.mem, o.field.Type)
 	}
@@ -660,6 +687,39 @@ func (p *VPCFlowReader) Next() bool {
 		c.Release()
 	}
 	return true
+}
+
+// flowNulls holds, per batch column, an all-null array of BatchRows rows
+// that batches share when the input lacks the column (a format without it,
+// a Parquet file without it): arrays are immutable, so one is made on first
+// use and sliced or retained after.
+type flowNulls []arrow.Array
+
+// get returns an all-null array of rows rows for column i of outs. The
+// caller releases it.
+func (ns *flowNulls) get(mem memory.Allocator, outs []flowOut, i, rows int) arrow.Array {
+	if *ns == nil {
+		*ns = make(flowNulls, len(outs))
+	}
+	a := (*ns)[i]
+	if a == nil {
+		a = array.MakeArrayOfNull(mem, outs[i].field.Type, BatchRows)
+		(*ns)[i] = a
+	}
+	if rows == BatchRows {
+		a.Retain()
+		return a
+	}
+	return array.NewSlice(a, 0, int64(rows))
+}
+
+func (ns flowNulls) release() {
+	for i, a := range ns {
+		if a != nil {
+			a.Release()
+			ns[i] = nil
+		}
+	}
 }
 
 // Batch returns the current batch, valid until the next call to Next or
@@ -684,6 +744,7 @@ func (p *VPCFlowReader) Release() {
 		p.batch.Release()
 		p.batch = nil
 	}
+	p.nulls.release()
 }
 
 // fill reads more input after compacting buf; it sets eof and readErr.

@@ -41,6 +41,7 @@ type VPCFlowParquetReader struct {
 	path   *flowCol
 	cols   []*flowParquetColumn // projected columns found in the file
 	absent []*flowCol           // projected columns the file lacks
+	nulls  flowNulls            // their all-null arrays, shared by batches
 
 	rg    int   // current row group
 	rgRow int64 // rows of the current row group consumed
@@ -179,6 +180,7 @@ func (p *VPCFlowParquetReader) Release() {
 		p.batch.Release()
 		p.batch = nil
 	}
+	p.nulls.release()
 	p.closePages()
 }
 
@@ -415,6 +417,10 @@ func (p *VPCFlowParquetReader) build(rows int) {
 	for i, o := range p.outs {
 		if o.col == p.path {
 			p.path.n = rows
+		}
+		if o.col.n == 0 {
+			cols[i] = p.nulls.get(p.mem, p.outs, i, rows)
+			continue
 		}
 		o.col.appendNullsTo(rows)
 		cols[i] = o.col.newArray(p.mem, o.field.Type)
