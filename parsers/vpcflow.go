@@ -1068,20 +1068,25 @@ var space = []byte{' '}
 // branch per digit (whose exit a variable length mispredicts). It reads up
 // to 8 bytes past v's end when v's capacity allows.
 func parseFlowIntFast(v []byte, max int64) (int64, bool) {
+	// Fast path: up to 8 digits, small enough to inline.
+	if n := len(v); uint(n-1) < 8 && cap(v) >= 8 {
+		x, ok := digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n))
+		return int64(x), ok && x <= uint64(max)
+	}
+	return parseFlowIntLong(v, max)
+}
+
+// parseFlowIntLong is parseFlowIntFast for 9 to 16 digits, and
+// [parseFlowInt] for the rest.
+func parseFlowIntLong(v []byte, max int64) (int64, bool) {
 	n := len(v)
-	if cap(v) < 8 || n == 0 || n > 16 {
+	if cap(v) < 8 || n <= 8 || n > 16 {
 		return parseFlowInt(v, max) // Slow path.
 	}
-	var x uint64
-	var ok bool
-	if n <= 8 {
-		x, ok = digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n))
-	} else {
-		hi, okHi := digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n-8))
-		lo, okLo := digits8(binary.LittleEndian.Uint64(v[n-8 : n]))
-		x, ok = hi*100_000_000+lo, okHi && okLo
-	}
-	return int64(x), ok && x <= uint64(max)
+	hi, okHi := digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n-8))
+	lo, okLo := digits8(binary.LittleEndian.Uint64(v[n-8 : n]))
+	x := hi*100_000_000 + lo
+	return int64(x), okHi && okLo && x <= uint64(max)
 }
 
 // leadingZeros8 keeps the first n bytes of w (the first n characters,

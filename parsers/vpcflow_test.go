@@ -796,3 +796,26 @@ func TestParseFlowIntFast(t *testing.T) {
 		f(strconv.FormatInt(n, 10), math.MaxInt64)
 	}
 }
+
+// TestVPCFlow_NoColumns reads for count(*): no column is built, yet every
+// line is split and its field count checked.
+func TestVPCFlow_NoColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := flowLineV2 + "\n" + flowLineV2 + " extra\n" + flowLineV2 + "\n"
+	p, err := NewVPCFlowReader(strings.NewReader(in), "flow.log", WithAllocator(mem), WithColumns([]string{}...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release()
+	rows := int64(0)
+	for p.Next() {
+		if p.Batch().NumCols() != 0 {
+			t.Fatalf("%d columns; want none", p.Batch().NumCols())
+		}
+		rows += p.Batch().NumRows()
+	}
+	if p.Err() != nil || rows != 2 || p.Stats().Rejected != 1 {
+		t.Errorf("rows %d, stats %+v, err %v; want 2 rows, 1 rejected", rows, p.Stats(), p.Err())
+	}
+}
