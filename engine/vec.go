@@ -373,13 +373,19 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 	}
 	if hasNull {
 		nl := v.nulls()
-		for j := range nl {
-			r := row(j)
-			isNull := arr.IsNull(r)
-			for _, p := range parents {
-				isNull = isNull || p.IsNull(r)
+		for _, a := range append([]arrow.Array{arr}, parents...) {
+			if a.NullN() == 0 {
+				continue
 			}
-			nl[j] = isNull
+			if rows == nil {
+				for j := range nl {
+					nl[j] = nl[j] || a.IsNull(j)
+				}
+			} else {
+				for j, r := range rows {
+					nl[j] = nl[j] || a.IsNull(int(r))
+				}
+			}
 		}
 	}
 	switch x := arr.(type) {
@@ -439,8 +445,14 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 	case *array.Int32:
 		out := v.ints()
 		vals := x.Int32Values()
-		for j := range out {
-			out[j] = int64(vals[row(j)])
+		if rows == nil {
+			for j, x := range vals[:n] {
+				out[j] = int64(x)
+			}
+		} else {
+			for j, r := range rows {
+				out[j] = int64(vals[r])
+			}
 		}
 	case *array.Int16:
 		out := v.ints()
