@@ -835,6 +835,8 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		switch name {
 		case "count":
 			ac.name = "count_distinct"
+		case "array_agg":
+			ac.name = "array_agg_distinct"
 		case "min", "max", "approx_distinct", "arbitrary":
 		default:
 			return nil, c.errf(call.pos, name+"(DISTINCT ...) is not supported by the local engine; run the query with --engine athena")
@@ -888,7 +890,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 			return nil, c.errf(call.Args[1].Pos(), "expected an orderable second argument to "+name+", found "+ac.argTypes[1].name)
 		}
 		ac.t = t0
-	case "array_agg":
+	case "array_agg", "array_agg_distinct":
 		ac.t = arrayOf(t0)
 	}
 	return ac, nil

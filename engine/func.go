@@ -143,8 +143,9 @@ func init() {
 		"ceil":                   {min: 1, max: 1, build: buildMath("ceil")},
 		"ceiling":                {min: 1, max: 1, build: buildMath("ceil")},
 		"round":                  {min: 1, max: 2, build: buildRound},
+		"array_join":             {min: 2, max: 3, build: buildArrayJoin},
 	}
-	for _, f := range []string{"year", "month", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
+	for _, f := range []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
 		scalarFuncs[f] = plain(i64, []*dtype{ts}, extractKernel(f))
 	}
 	scalarFuncs["dow"] = scalarFuncs["day_of_week"]
@@ -160,18 +161,18 @@ var athenaFuncs = map[string]bool{}
 var athenaAggregates = map[string]bool{}
 
 func init() {
-	for _, f := range strings.Fields(`array_join array_distinct array_sort array_max array_min array_position
+	for _, f := range strings.Fields(`array_distinct array_sort array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with transform filter reduce
 		any_match all_match none_match map map_keys map_values map_filter map_concat map_entries regexp_split
 		regexp_extract_all regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
 		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse from_iso8601_date at_timezone
-		with_timezone current_date current_time localtimestamp localtime last_day_of_month week week_of_year year_of_week quarter
+		with_timezone current_date current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
 		reverse json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists ip_prefix
 		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate sign sqrt power pow ln
 		log log2 log10 exp mod width_bucket cbrt greatest least bitwise_and bitwise_or bitwise_xor to_milliseconds
-		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute extract
+		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
 		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap try`) {
 		athenaFuncs[f] = true
 	}
@@ -620,5 +621,58 @@ func arrayContainsKernel(a *arena, out *vec, args []*vec) {
 				break
 			}
 		}
+	}
+}
+
+func buildArrayJoin(c *compiler, call *Call, args []expr) (expr, error) {
+	if args[0].typ().k != kArray {
+		return nil, c.errf(call.Args[0].Pos(), "expected an array as argument 1 of array_join, found "+args[0].typ().name)
+	}
+	for i := 1; i < len(args); i++ {
+		a, err := c.argAs(call, i, args[i], tString)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = a
+	}
+	return &exprFunc{name: call.Name, t: tString, args: args, k: arrayJoinKernel}, nil
+}
+
+// arrayJoinKernel is array_join(array, delimiter[, null_replacement]):
+// NULL elements are skipped unless a replacement is given.
+func arrayJoinKernel(a *arena, out *vec, args []*vec) {
+	x, d := args[0], args[1]
+	o := out.strs()
+	nl := out.nulls()
+	for i := range o {
+		if x.isNull(i) || d.isNull(i) {
+			nl[i] = true
+			continue
+		}
+		var l []any
+		if x.arr != nil {
+			l, _ = arrowValue(x.arr, x.complexRow(i)).([]any)
+		} else if x.x != nil {
+			l, _ = x.x[i].([]any)
+		}
+		start := a.strStart()
+		first := true
+		for _, e := range l {
+			s := ""
+			if e == nil {
+				if len(args) < 3 || args[2].isNull(i) {
+					continue
+				}
+				s = args[2].s[i]
+			} else {
+				s = formatValue(e)
+			}
+			if !first {
+				a.buf = append(a.buf, d.s[i]...)
+			}
+			first = false
+			a.buf = append(a.buf, s...)
+		}
+		o[i] = a.strEnd(start)
 	}
 }

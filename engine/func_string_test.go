@@ -18,3 +18,11 @@ func TestFuncString(t *testing.T) {
 		{"upper(NULL), length(NULL)", "NULL|NULL"},
 	})
 }
+
+func TestArrayFuncs(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"array_join(split('a,b,c', ','), '-'), array_join(array_agg(x), '/') FROM (SELECT 'q' AS x UNION ALL SELECT 'p')", "a-b-c|p/q"},
+		{"array_agg(DISTINCT x), cardinality(array_agg(x)) FROM (SELECT 'q' AS x UNION ALL SELECT 'p' UNION ALL SELECT 'q')", "[p, q]|3"},
+		{"extract(hour FROM timestamp '2024-03-01 15:04:05'), quarter(timestamp '2024-05-01 00:00:00'), week(timestamp '2024-01-01 00:00:00')", "15|2|1"},
+	})
+}

@@ -197,6 +197,10 @@ func extractKernel(field string) kernel {
 				r = (int(t.Weekday())+6)%7 + 1
 			case "day_of_year":
 				r = t.YearDay()
+			case "quarter":
+				r = (int(t.Month())-1)/3 + 1
+			case "week":
+				_, r = t.ISOWeek()
 			}
 			o[i] = int64(r)
 		}

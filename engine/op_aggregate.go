@@ -351,8 +351,8 @@ func newAggState(ag *aggCall) aggState {
 		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]}), pairs: map[uint64]struct{}{}}
 	case "min_by", "max_by":
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
-	case "array_agg":
-		return &arrayAggState{t: ag.t}
+	case "array_agg", "array_agg_distinct":
+		return &arrayAggState{t: ag.t, distinct: ag.name == "array_agg_distinct"}
 	}
 	panic("BUG: unknown aggregate " + ag.name)
 }
@@ -808,8 +808,9 @@ func columnOfValues(t *dtype, vals []any) *column {
 
 // arrayAggState is array_agg(x), bounded by [ArrayAggLimit].
 type arrayAggState struct {
-	t     *dtype
-	lists [][]any
+	t        *dtype
+	distinct bool // array_agg(DISTINCT x)
+	lists    [][]any
 }
 
 func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
@@ -818,13 +819,16 @@ func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
 	for i, g := range gids {
 		s.lists[g] = append(s.lists[g], boxValue(x, i))
 		if len(s.lists[g]) >= 2*ArrayAggLimit {
-			s.lists[g] = trimAgg(s.lists[g])
+			s.lists[g] = trimAgg(s.lists[g], s.distinct)
 		}
 	}
 }
 
-func trimAgg(l []any) []any {
+func trimAgg(l []any, distinct bool) []any {
 	slices.SortStableFunc(l, compareAny)
+	if distinct {
+		l = slices.CompactFunc(l, func(a, b any) bool { return compareAny(a, b) == 0 })
+	}
 	if len(l) > ArrayAggLimit {
 		l = l[:ArrayAggLimit]
 	}
@@ -837,7 +841,7 @@ func (s *arrayAggState) merge(o aggState, gmap []int32, ng int) {
 		g := gmap[j]
 		s.lists[g] = append(s.lists[g], l...)
 		if len(s.lists[g]) >= 2*ArrayAggLimit {
-			s.lists[g] = trimAgg(s.lists[g])
+			s.lists[g] = trimAgg(s.lists[g], s.distinct)
 		}
 	}
 }
@@ -849,7 +853,7 @@ func (s *arrayAggState) result(ng int) *column {
 		if len(l) == 0 {
 			continue // array_agg over no rows is NULL
 		}
-		vals[g] = trimAgg(l)
+		vals[g] = trimAgg(l, s.distinct)
 	}
 	return columnOfValues(s.t, vals)
 }

@@ -808,6 +808,8 @@ func (p *parser) parsePrimary() (Expr, error) {
 			return p.parseCase()
 		case "cast", "try_cast":
 			return p.parseCast()
+		case "extract":
+			return p.parseExtract()
 		case "current_timestamp":
 			p.i++
 			return &Call{Name: t.val, NoParens: true, pos: t.pos}, nil
@@ -1026,4 +1028,39 @@ func (p *parser) parseType() (TypeName, error) {
 		}
 	}
 	return tn, nil
+}
+
+// extractFields maps EXTRACT fields to the equivalent Trino functions; the
+// canonical form is the function call.
+var extractFields = map[string]string{
+	"year": "year", "quarter": "quarter", "month": "month", "week": "week", "day": "day",
+	"day_of_month": "day", "day_of_week": "day_of_week", "dow": "day_of_week", "day_of_year": "day_of_year",
+	"doy": "day_of_year", "hour": "hour", "minute": "minute", "second": "second",
+}
+
+// parseExtract parses EXTRACT(field FROM x) into the call field(x).
+func (p *parser) parseExtract() (Expr, error) {
+	t := p.tok()
+	p.i++
+	open := p.tok().pos
+	if err := p.expectOp("("); err != nil {
+		return nil, err
+	}
+	f := p.tok()
+	name, ok := extractFields[f.val]
+	if f.kind != tokIdent || !ok {
+		return nil, p.expected("a field to EXTRACT (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, DAY_OF_WEEK, ...)")
+	}
+	p.i++
+	if err := p.expectKw("from"); err != nil {
+		return nil, err
+	}
+	x, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, err
+	}
+	return &Call{Name: name, Args: []Expr{x}, pos: t.pos}, nil
 }

@@ -51,6 +51,7 @@ var parseSuccessTests = []struct{ in, want string }{
 	{"SELECT (a = b) = c, a = (b = c)", ""},
 	{"SELECT - - 1", "SELECT -(-1)"},
 	{"SELECT -a.b[2]", ""},
+	{"SELECT extract(hour FROM ts), EXTRACT(dow FROM ts)", "SELECT hour(ts), day_of_week(ts)"},
 	{"SELECT x FROM t WHERE (a OR b) IS NULL", ""},
 	{"SELECT x FROM t WHERE NOT a IS NULL", ""},
 	{"SELECT x FROM t WHERE a LIKE (b || c)", "SELECT x FROM t WHERE a LIKE b || c"},
@@ -103,6 +104,7 @@ var parseFailureTests = []struct{ in, msg string }{
 	{"SELECT a[1¶", `expected ']' to close '[' at 1:9, found end of input`},
 	{"SELECT a FROM t WHERE a IN (¶SELECT 1)", `expected value list (IN subqueries are not supported), found "SELECT"`},
 	{"SELECT 'abc' ¶'x'", `expected end of query, found "'x'"`},
+	{"SELECT extract(¶fortnight FROM x)", `expected a field to EXTRACT (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, DAY_OF_WEEK, ...), found "fortnight"`},
 	{"SELECT a.¶from", `expected field name after '.', found "from"`},
 	{"SELECT a AS ¶from", `expected alias after AS, found "from"`},
 }
