@@ -25,9 +25,12 @@ const (
 	vpcFlowMaxLine = 64 << 10
 	// vpcFlowMaxFields is the most fields a header (and so a line) may have.
 	vpcFlowMaxFields = 256
-	// vpcFlowBufSize is the read buffer: several lines per Read call, and
-	// always room for one line of vpcFlowMaxLine.
+	// vpcFlowBufSize is the largest read buffer: many lines per Read call,
+	// and room for a line of vpcFlowMaxLine. The buffer starts at
+	// vpcFlowMinBuf and doubles while the input fills it, so a small
+	// object costs a small buffer.
 	vpcFlowBufSize = 128 << 10
+	vpcFlowMinBuf  = 8 << 10
 	// vpcFlowMaxDictValues bounds the distinct values a dictionary column
 	// remembers across batches; past it the memo restarts at the next batch.
 	vpcFlowMaxDictValues = 1024
@@ -221,6 +224,7 @@ type VPCFlowReader struct {
 	readErr  error // the underlying reader's error other than io.EOF
 	skipping bool  // discarding the rest of a too-long line
 
+	maxRows int   // rows per batch: BatchRows, or fewer for a small input
 	rows    int   // rows of the batch being built before the current line
 	line    int   // 1-based number of the last line returned by nextLine
 	lineOff int64 // stream offset of that line
@@ -268,8 +272,8 @@ type flowCol struct {
 	// valid is the validity bitmap of rows [0, n): bit i set when row i
 	// is not null. Bits at and after n are zero.
 	valid []byte
-	i32   []int32 // flowKindInt32 values, len BatchRows; 0 for null
-	i64   []int64 // flowKindInt64 values, len BatchRows; 0 for null
+	i32   []int32 // flowKindInt32 values, len the batch's maximum rows; 0 for null
+	i64   []int64 // flowKindInt64 values, len the batch's maximum rows; 0 for null
 	// offs and data are the string values: row i is data[offs[i]:offs[i+1]].
 	// "ab", null, "c" -> offs [0 2 2 3], data "abc".
 	offs []int32
@@ -291,17 +295,19 @@ type flowCol struct {
 // flowDictKeys is how many dictionary values the word comparison covers.
 const flowDictKeys = 8
 
-func newFlowCol(kind flowKind) *flowCol {
-	c := &flowCol{kind: kind, valid: make([]byte, BatchRows/8)}
+// newFlowCol returns a column for batches of at most rows rows (BatchRows,
+// or fewer for an input known to be small).
+func newFlowCol(kind flowKind, rows int) *flowCol {
+	c := &flowCol{kind: kind, valid: make([]byte, (rows+7)/8)}
 	switch kind {
 	case flowKindInt32:
-		c.i32 = make([]int32, BatchRows)
+		c.i32 = make([]int32, rows)
 	case flowKindInt64:
-		c.i64 = make([]int64, BatchRows)
+		c.i64 = make([]int64, rows)
 	case flowKindString:
-		c.offs = make([]int32, BatchRows+1)
+		c.offs = make([]int32, rows+1)
 	case flowKindDict:
-		c.idx = make([]int32, BatchRows)
+		c.idx = make([]int32, rows)
 	}
 	return c
 }
@@ -313,7 +319,8 @@ func (c *flowCol) reset() {
 	c.data = c.data[:0]
 }
 
-// appendNull appends a null; the caller ensures n < BatchRows.
+// appendNull appends a null; the caller ensures n is below the column's
+// maximum rows.
 func (c *flowCol) appendNull() {
 	switch c.kind {
 	case flowKindInt32:
@@ -537,7 +544,7 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		mem:    cfg.mem,
 		strict: cfg.strict,
 		// 8 bytes of capacity past len: word loads may run over a line's end.
-		buf:     make([]byte, vpcFlowBufSize, vpcFlowBufSize+8),
+		buf:     make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8),
 		startAt: -1,
 	}
 	p.rejects.Max = cfg.maxErrors
@@ -557,16 +564,24 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		p.stats.Bytes = int64(p.pos)
 	}
 
+	// A small object is read whole by the first fill: size the columns
+	// for its lines, not for BatchRows (thousands of small objects each
+	// get a reader).
+	p.maxRows = BatchRows
+	if p.eof {
+		p.maxRows = min(BatchRows, bytes.Count(p.buf[p.pos:p.end], []byte{'\n'})+1)
+	}
+
 	fields := proj.Fields()
 	for _, f := range fields {
 		o := flowOut{field: f}
 		if f.Name == SourceColumn {
-			p.path = newFlowCol(flowKindDict)
+			p.path = newFlowCol(flowKindDict, p.maxRows)
 			p.path.dict = []string{source}
 			o.col = p.path
 		} else {
 			j := vpcFlowFieldIndex[f.Name]
-			o.col = newFlowCol(vpcFlowFields[j].kind)
+			o.col = newFlowCol(vpcFlowFields[j].kind, p.maxRows)
 			p.known[j] = o.col
 			p.cols = append(p.cols, o.col)
 		}
@@ -585,7 +600,7 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 			if p.extras == nil {
 				p.extras = make(map[string]*flowCol)
 			}
-			c := newFlowCol(flowKindString)
+			c := newFlowCol(flowKindString, p.maxRows)
 			p.extras[n] = c
 			p.cols = append(p.cols, c)
 			p.outs = append(p.outs, flowOut{field: f, col: c})
@@ -651,7 +666,7 @@ func (p *VPCFlowReader) Next() bool {
 		return false
 	}
 	rows := 0
-	for rows < BatchRows {
+	for rows < p.maxRows {
 		line, ok := p.nextLine()
 		if !ok {
 			break
@@ -676,7 +691,7 @@ func (p *VPCFlowReader) Next() bool {
 		if o.col.n == 0 {
 			// A column the format lacks: share one immutable all-null
 			// array between batches instead of building one per batch.
-			cols[i] = p.nulls.get(p.mem, p.outs, i, rows)
+			cols[i] = p.nulls.get(p.mem, p.outs, i, rows, p.maxRows)
 			continue
 		}
 		o.col.appendNullsTo(rows)
@@ -695,18 +710,18 @@ func (p *VPCFlowReader) Next() bool {
 // use and sliced or retained after.
 type flowNulls []arrow.Array
 
-// get returns an all-null array of rows rows for column i of outs. The
-// caller releases it.
-func (ns *flowNulls) get(mem memory.Allocator, outs []flowOut, i, rows int) arrow.Array {
+// get returns an all-null array of rows rows for column i of outs, from
+// one of maxRows rows. The caller releases it.
+func (ns *flowNulls) get(mem memory.Allocator, outs []flowOut, i, rows, maxRows int) arrow.Array {
 	if *ns == nil {
 		*ns = make(flowNulls, len(outs))
 	}
 	a := (*ns)[i]
 	if a == nil {
-		a = array.MakeArrayOfNull(mem, outs[i].field.Type, BatchRows)
+		a = array.MakeArrayOfNull(mem, outs[i].field.Type, maxRows)
 		(*ns)[i] = a
 	}
-	if rows == BatchRows {
+	if rows == maxRows {
 		a.Retain()
 		return a
 	}
@@ -749,11 +764,21 @@ func (p *VPCFlowReader) Release() {
 
 // fill reads more input after compacting buf; it sets eof and readErr.
 func (p *VPCFlowReader) fill() {
+	if p.end == len(p.buf) && len(p.buf) < vpcFlowBufSize {
+		// The input filled the buffer: there is more, read bigger. Also
+		// how a line longer than the buffer gets room, up to the cap.
+		buf := make([]byte, 2*len(p.buf), 2*len(p.buf)+8)
+		p.end = copy(buf, p.buf[p.pos:p.end])
+		p.base += int64(p.pos)
+		p.buf, p.pos = buf, 0
+	}
 	if p.pos > 0 {
 		n := copy(p.buf, p.buf[p.pos:p.end])
 		p.base += int64(p.pos)
 		p.pos, p.end = 0, n
 	}
+	// Fill the buffer: fewer calls per byte, and a small object is known
+	// to be small (eof) after the first fill.
 	for p.end < len(p.buf) {
 		n, err := p.r.Read(p.buf[p.end:])
 		p.end += n
@@ -762,9 +787,6 @@ func (p *VPCFlowReader) fill() {
 			if err != io.EOF {
 				p.readErr = err
 			}
-			return
-		}
-		if n > 0 {
 			return
 		}
 	}

@@ -43,9 +43,10 @@ type VPCFlowParquetReader struct {
 	absent []*flowCol           // projected columns the file lacks
 	nulls  flowNulls            // their all-null arrays, shared by batches
 
-	rg    int   // current row group
-	rgRow int64 // rows of the current row group consumed
-	row   int64 // rows of the file consumed
+	maxRows int   // rows per batch: BatchRows, or the file's rows if fewer
+	rg      int   // current row group
+	rgRow   int64 // rows of the current row group consumed
+	row     int64 // rows of the file consumed
 	// bad[i] is set when row i of the batch is rejected; its error is
 	// kept when bad is first set.
 	bad    []bool
@@ -93,15 +94,17 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 		mem:    cfg.mem,
 		strict: cfg.strict,
 		schema: proj,
-		bad:    make([]bool, BatchRows),
 		values: make([]parquet.Value, 512),
 		rg:     -1,
+		// Size the columns for the file: a small one gets small columns.
+		maxRows: int(min(int64(BatchRows), max(f.NumRows(), 1))),
 	}
+	p.bad = make([]bool, p.maxRows)
 	p.rejects.Max = cfg.maxErrors
 	for _, fl := range proj.Fields() {
 		o := flowOut{field: fl}
 		if fl.Name == SourceColumn {
-			p.path = newFlowCol(flowKindDict)
+			p.path = newFlowCol(flowKindDict, p.maxRows)
 			p.path.dict = []string{source}
 			o.col = p.path
 			p.outs = append(p.outs, o)
@@ -109,7 +112,7 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 		}
 		j := vpcFlowFieldIndex[fl.Name]
 		field := &vpcFlowFields[j]
-		o.col = newFlowCol(field.kind)
+		o.col = newFlowCol(field.kind, p.maxRows)
 		p.outs = append(p.outs, o)
 		leaf, ok := f.Schema().Lookup(field.col)
 		if !ok {
@@ -221,7 +224,7 @@ func (p *VPCFlowParquetReader) Next() bool {
 		if p.rg >= len(groups) {
 			return false
 		}
-		n := int(min(int64(BatchRows), groups[p.rg].NumRows()-p.rgRow))
+		n := int(min(int64(p.maxRows), groups[p.rg].NumRows()-p.rgRow))
 		rows := p.readBatch(n)
 		p.rgRow += int64(n)
 		p.row += int64(n)
@@ -419,7 +422,7 @@ func (p *VPCFlowParquetReader) build(rows int) {
 			p.path.n = rows
 		}
 		if o.col.n == 0 {
-			cols[i] = p.nulls.get(p.mem, p.outs, i, rows)
+			cols[i] = p.nulls.get(p.mem, p.outs, i, rows, p.maxRows)
 			continue
 		}
 		o.col.appendNullsTo(rows)

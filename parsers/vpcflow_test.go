@@ -819,3 +819,33 @@ func TestVPCFlow_NoColumns(t *testing.T) {
 		t.Errorf("rows %d, stats %+v, err %v; want 2 rows, 1 rejected", rows, p.Stats(), p.Err())
 	}
 }
+
+// TestVPCFlow_SmallInputSmallColumns checks that a small object, read
+// whole by the first fill, gets columns sized for its lines.
+func TestVPCFlow_SmallInputSmallColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tt := range []struct {
+		in   string
+		rows int
+	}{
+		{flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 3), 4},
+		{strings.Repeat(flowLineV2+"\n", 5000), BatchRows},
+	} {
+		p, err := NewVPCFlowReader(iotest.HalfReader(strings.NewReader(tt.in)), "s", WithAllocator(mem), WithColumns("srcaddr", "vpc_id"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.maxRows != tt.rows {
+			t.Errorf("%d bytes: columns for %d rows; want %d", len(tt.in), p.maxRows, tt.rows)
+		}
+		n := int64(0)
+		for p.Next() {
+			n += p.Batch().NumRows()
+		}
+		if want := int64(strings.Count(tt.in, "\n")) - int64(btoi(strings.HasPrefix(tt.in, "version"))); n != want || p.Err() != nil {
+			t.Errorf("%d rows, err %v; want %d", n, p.Err(), want)
+		}
+		p.Release()
+	}
+}
