@@ -724,7 +724,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		if b[i] != '"' {
 			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 		}
-		kend, kesc, err := scanString(b, i)
+		kend, kflags, err := scanString(b, i)
 		if err != nil {
 			return 0, err
 		}
@@ -741,7 +741,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			return 0, errNeedMore
 		}
 		var f *ctField
-		if !kesc {
+		if kflags&strEscaped == 0 {
 			f = obj.find(key)
 		}
 		r.stack = append(r.stack, pathElem{key: key})
@@ -856,11 +856,11 @@ func (r *CloudTrailReader) parseValue(b []byte, i int, f *ctField, vals []span, 
 
 // parseString decodes the string at b[i] into f's slot.
 func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span) (int, error) {
-	end, esc, err := scanString(b, i)
+	end, flags, err := scanString(b, i)
 	if err != nil {
 		return 0, err
 	}
-	sp, ok := r.stringSpan(b, i, end, esc)
+	sp, ok := r.stringSpan(b, i, end, flags)
 	if !ok {
 		return end, nil
 	}
@@ -876,9 +876,9 @@ func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span)
 
 // stringSpan returns the decoded content of the string b[i:end], checking
 // escapes and UTF-8; false means a semantic error was recorded.
-func (r *CloudTrailReader) stringSpan(b []byte, i, end int, esc bool) (span, bool) {
+func (r *CloudTrailReader) stringSpan(b []byte, i, end int, flags uint8) (span, bool) {
 	body := b[i+1 : end-1]
-	if !utf8.Valid(body) {
+	if flags&strNonASCII != 0 && !utf8.Valid(body) {
 		bad := 0
 		for bad < len(body) {
 			rr, size := utf8.DecodeRune(body[bad:])
@@ -890,7 +890,7 @@ func (r *CloudTrailReader) stringSpan(b []byte, i, end int, esc bool) (span, boo
 		r.semantic(i+1+bad, errExpected(ErrSyntax, "valid UTF-8", quoteFound(body[bad:min(len(body), bad+4)])))
 		return span{}, false
 	}
-	if !esc {
+	if flags&strEscaped == 0 {
 		// Fast path: the bytes are the value.
 		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, true
 	}
@@ -983,11 +983,11 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 			if b[i] != '"' {
 				return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 			}
-			kend, kesc, err := scanString(b, i)
+			kend, kflags, err := scanString(b, i)
 			if err != nil {
 				return 0, err
 			}
-			ks, ok := r.stringSpan(b, i, kend, kesc)
+			ks, ok := r.stringSpan(b, i, kend, kflags)
 			if !ok {
 				return kend, nil
 			}
@@ -1005,11 +1005,11 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 			var vs span
 			switch b[i] {
 			case '"':
-				vend, vesc, err := scanString(b, i)
+				vend, vflags, err := scanString(b, i)
 				if err != nil {
 					return 0, err
 				}
-				vs, _ = r.stringSpan(b, i, vend, vesc)
+				vs, _ = r.stringSpan(b, i, vend, vflags)
 				i = vend
 			case 'n':
 				if i, err = scanLiteral(b, i, "null"); err != nil {

@@ -2,7 +2,9 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -36,59 +38,77 @@ func skipWS(b []byte, i int) int {
 	return i
 }
 
+// SWAR constants: eight bytes tested at once in a uint64.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// quoteOrBackslash returns a mask with the high bit set in the first byte of
+// x (little endian) that is '"' or '\\'. Bits above the first hit may be
+// false positives (borrows); only the lowest set bit is meaningful.
+func quoteOrBackslash(x uint64) uint64 {
+	q := x ^ ('"' * lsb)
+	s := x ^ ('\\' * lsb)
+	return ((q-lsb)&^q | (s-lsb)&^s) & msb
+}
+
+// String flags from scanString.
+const (
+	strEscaped  = 1 << iota // holds a backslash escape
+	strNonASCII             // holds a byte >= 0x80: check it is UTF-8
+)
+
 // scanString scans the string starting at b[i] == '"'. It returns the index
-// after the closing quote and whether the string holds escapes.
-func scanString(b []byte, i int) (end int, hasEsc bool, err error) {
+// after the closing quote and the string's flags. Quotes and backslashes are
+// found eight bytes at a time: CloudTrail strings are short (names, ARNs,
+// IDs), where a word loop beats a call to bytes.IndexByte; the same words
+// tell whether the string is pure ASCII, so most strings need no separate
+// UTF-8 pass.
+func scanString(b []byte, i int) (end int, flags uint8, err error) {
 	j := i + 1
+	var high uint64 // OR of the string's bytes, for the ASCII test
 	for {
-		q := bytes.IndexByte(b[j:], '"')
-		if q < 0 {
-			return 0, false, errNeedMore
-		}
-		k := j + q
-		if b[k-1] != '\\' {
-			// Fast path: the quote is not escaped. Look for escapes only now,
-			// with one more vectorised pass.
-			if !hasEsc {
-				hasEsc = bytes.IndexByte(b[i+1:k], '\\') >= 0
+		// Fast path: whole words without a quote or backslash.
+		for j+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[j:])
+			m := quoteOrBackslash(x)
+			if m == 0 {
+				high |= x
+				j += 8
+				continue
 			}
-			return k + 1, hasEsc, nil
+			k := bits.TrailingZeros64(m) >> 3
+			high |= x & (1<<(8*k) - 1)
+			j += k
+			break
 		}
-		// Slow path: count the backslashes before the quote; an odd count
-		// escapes it.
-		hasEsc = true
-		n := 0
-		for p := k - 1; p > i && b[p] == '\\'; p-- {
-			n++
+		// Slow path: the tail of the buffer, byte by byte.
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			high |= uint64(b[j])
+			j++
 		}
-		if n%2 == 0 {
-			return k + 1, true, nil
+		if j >= len(b) {
+			return 0, 0, errNeedMore
 		}
-		j = k + 1
+		if high&msb != 0 {
+			flags |= strNonASCII
+		}
+		if b[j] == '"' {
+			return j + 1, flags, nil
+		}
+		flags |= strEscaped
+		if j+1 < len(b) {
+			high |= uint64(b[j+1])
+		}
+		j += 2 // the backslash and the byte it escapes
 	}
 }
 
 // skipString is scanString for strings whose content is not needed.
 func skipString(b []byte, i int) (int, error) {
-	j := i + 1
-	for {
-		q := bytes.IndexByte(b[j:], '"')
-		if q < 0 {
-			return 0, errNeedMore
-		}
-		k := j + q
-		if b[k-1] != '\\' {
-			return k + 1, nil
-		}
-		n := 0
-		for p := k - 1; p > i && b[p] == '\\'; p-- {
-			n++
-		}
-		if n%2 == 0 {
-			return k + 1, nil
-		}
-		j = k + 1
-	}
+	end, _, err := scanString(b, i)
+	return end, err
 }
 
 // scanError is a JSON error at an index of the buffer, with the path from the
@@ -100,6 +120,8 @@ type scanError struct {
 }
 
 func (e *scanError) Error() string { return e.err.Error() }
+
+func (e *scanError) Unwrap() error { return e.err }
 
 func errAt(at int, err error) *scanError { return &scanError{at: at, err: err} }
 

@@ -1,0 +1,121 @@
+package parsers
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestScanString(t *testing.T) {
+	tests := []struct {
+		in       string // a string token followed by more input
+		end      int    // index after the closing quote; -1: errNeedMore
+		escaped  bool
+		nonASCII bool
+	}{
+		{`"abc",`, 5, false, false},
+		{`"",`, 2, false, false},
+		{`"héllo"}`, 8, false, true},
+		{`"a\"b" `, 6, true, false},
+		{`"0123456789abcdef\\" `, 20, true, false},
+		{`"0123456789abcdeé" `, 19, false, true},
+		{`"\u00e9xxxxxxxxxxxxxxxx" `, 24, true, false},
+		{`"xxxxxxx\"é" `, 13, true, true},
+		{`"` + strings.Repeat("a", 31) + "\xff" + `" `, 34, false, true},
+		{`"abcdefg` + "\x80" + `" `, 10, false, true},
+		{`"ab\\\"cd" `, 10, true, false},
+		{`"no end`, -1, false, false},
+		{`"ends in escape \`, -1, false, false},
+	}
+	for _, tt := range tests {
+		end, flags, err := scanString([]byte(tt.in), 0)
+		if tt.end < 0 {
+			if err != errNeedMore {
+				t.Errorf("%q: got end %d, err %v; want errNeedMore", tt.in, end, err)
+			}
+			continue
+		}
+		if err != nil || end != tt.end || (flags&strEscaped != 0) != tt.escaped || (flags&strNonASCII != 0) != tt.nonASCII {
+			t.Errorf("%q: got end %d, flags %b, err %v; want end %d, escaped %v, nonASCII %v",
+				tt.in, end, flags, err, tt.end, tt.escaped, tt.nonASCII)
+		}
+	}
+}
+
+func TestSkipValue(t *testing.T) {
+	tests := []struct {
+		in      string
+		end     int // -1: errNeedMore, -2: a syntax or depth error
+		wantErr error
+	}{
+		{`{"a":[1,{"b":"}"}],"c":"\"]"} tail`, 29, nil},
+		{`[1, 2, [3]],`, 11, nil},
+		{`"x"`, 3, nil},
+		{`true,`, 4, nil},
+		{`null}`, 4, nil},
+		{`-12.5e3,`, 7, nil},
+		{`{"a":1`, -1, nil},
+		{`12`, -1, nil},
+		{`{"a":]`, -2, ErrSyntax},
+		{`nul,`, -2, ErrSyntax},
+		{`?`, -2, ErrSyntax},
+		{strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), -2, ErrTooDeep},
+		{strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), 2 * MaxDepth, nil},
+	}
+	for _, tt := range tests {
+		end, err := skipValue([]byte(tt.in), 0, 0)
+		switch {
+		case tt.end == -1:
+			if err != errNeedMore {
+				t.Errorf("%.40q: got %d, %v; want errNeedMore", tt.in, end, err)
+			}
+		case tt.end == -2:
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("%.40q: got %d, %v; want %v", tt.in, end, err, tt.wantErr)
+			}
+		case err != nil || end != tt.end:
+			t.Errorf("%.40q: got %d, %v; want %d", tt.in, end, err, tt.end)
+		}
+	}
+}
+
+func TestAppendUnescaped(t *testing.T) {
+	tests := []struct {
+		in, want string
+		bad      int
+	}{
+		{`plain`, "plain", -1},
+		{`a\"b\\c\/d\n\t\r\b\f`, "a\"b\\c/d\n\t\r\b\f", -1},
+		{`\u00e9\u20AC`, "é€", -1},
+		{`\ud83d\ude00!`, "😀!", -1},
+		{`\ud83d alone`, "\uFFFD alone", -1},
+		{`bad \q`, "bad ", 4},
+		{`short \u12`, "short ", 6},
+		{`trailing \`, "trailing ", 9},
+	}
+	for _, tt := range tests {
+		got, bad := appendUnescaped(nil, []byte(tt.in))
+		if string(got) != tt.want || bad != tt.bad {
+			t.Errorf("%q: got %q, bad %d; want %q, %d", tt.in, got, bad, tt.want, tt.bad)
+		}
+	}
+}
+
+func TestIsTime(t *testing.T) {
+	for s, want := range map[string]bool{
+		"2024-03-05T10:11:12Z":          true,
+		"2024-03-05T10:11:12.123Z":      true,
+		"2024-03-05T10:11:12+02:00":     true,
+		"2024-03-05 10:11:12Z":          true,
+		"2024-03-05T10:11:12":           false,
+		"05/01/2024":                    false,
+		"2024-03-05T10:11:12.Z":         false,
+		"2024-03-05T10:11:12+0200":      false,
+		"2024-3-05T10:11:12Z":           false,
+		"ThisIsAWrongEventTimeXXXXXXXX": false,
+	} {
+		if got := isTime([]byte(s)); got != want {
+			t.Errorf("isTime(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
