@@ -31,6 +31,12 @@ type sortState struct {
 	a    arena
 	cols []*column
 	perm []int32
+	cand []int32
+	keys []*vec
+	// bound is the first key of the limit-th best row kept so far (valid
+	// when hasBound): rows that sort after it cannot make the top N.
+	bound    *column
+	hasBound bool
 }
 
 func (o *opSort) start(workers int) {
@@ -51,34 +57,87 @@ func (o *opSort) explain() string {
 func (o *opSort) push(w int, c *chunk) error {
 	st := o.ws[w]
 	var rows []int32
-	if o.limit >= 0 && int64(c.n) > o.limit {
-		// Top-N within the chunk first, so only candidates are copied.
+	if o.limit >= 0 {
+		// Top-N: drop rows that sort after the bound, then keep at most
+		// limit of the rest, so only candidates are copied.
 		st.a.reset()
-		keys := make([]*vec, len(o.keys))
-		for i, k := range o.keys {
-			keys[i] = flat(&st.a, c.col(k.col), c.n)
+		st.keys = st.keys[:0]
+		for _, k := range o.keys {
+			st.keys = append(st.keys, flat(&st.a, c.col(k.col), c.n))
 		}
-		st.perm = st.perm[:0]
+		keys := st.keys
+		st.cand = st.cand[:0]
+		k0 := o.keys[0]
 		for i := 0; i < c.n; i++ {
-			st.perm = append(st.perm, int32(i))
-		}
-		slices.SortFunc(st.perm, func(i, j int32) int {
-			for n, k := range o.keys {
-				if r := compareVecRows(keys[n], int(i), int(j), k); r != 0 {
-					return r
-				}
+			if !st.hasBound || compareVecCol(keys[0], i, st.bound, 0, k0) <= 0 {
+				st.cand = append(st.cand, int32(i))
 			}
-			return cmp.Compare(i, j)
-		})
-		rows = st.perm[:o.limit]
+		}
+		if int64(len(st.cand)) > o.limit {
+			slices.SortFunc(st.cand, func(i, j int32) int {
+				for n, k := range o.keys {
+					if r := compareVecRows(keys[n], int(i), int(j), k); r != 0 {
+						return r
+					}
+				}
+				return cmp.Compare(i, j)
+			})
+			st.cand = st.cand[:o.limit]
+		}
+		if len(st.cand) == 0 {
+			return nil
+		}
+		rows = st.cand
 	}
 	for i, col := range st.cols {
 		col.appendVec(c.col(i), rows, c.n)
 	}
-	if o.limit >= 0 && int64(st.cols[0].len()) > 2*o.limit+BatchRows {
+	// Cut back to the top N (which sets the bound) as soon as there are
+	// more, then only every BatchRows candidates.
+	if n := int64(st.cols[0].len()); o.limit >= 0 && n > o.limit && (!st.hasBound || n > 2*o.limit+BatchRows) {
 		st.cols = sortColumns(st.cols, o.keys, int(o.limit))
+		if o.limit > 0 {
+			kc := st.cols[o.keys[0].col]
+			st.bound = newColumn(kc.t)
+			st.bound.appendFrom(kc, int(o.limit)-1)
+			st.hasBound = true
+		}
 	}
 	return nil
+}
+
+// compareVecCol orders row i of plain v against row j of c by key k.
+func compareVecCol(v *vec, i int, c *column, j int, k sortKey) int {
+	ni, nj := v.isNull(i), c.null[j]
+	switch {
+	case ni && nj:
+		return 0
+	case ni:
+		if k.nullsFirst {
+			return -1
+		}
+		return 1
+	case nj:
+		if k.nullsFirst {
+			return 1
+		}
+		return -1
+	}
+	var r int
+	switch {
+	case v.t.isIntLike():
+		r = cmp.Compare(v.i[i], c.i[j])
+	case v.t.k == kDouble:
+		r = cmp.Compare(v.f[i], c.f[j])
+	case v.t.isStringy():
+		r = strings.Compare(v.s[i], c.s[j])
+	case v.t.k == kBool:
+		r = cmp.Compare(b2i(v.b[i]), b2i(c.b[j]))
+	}
+	if k.desc {
+		r = -r
+	}
+	return r
 }
 
 func (o *opSort) flush() error {
