@@ -179,7 +179,8 @@ type Unary struct {
 	pos int
 }
 
-// Binary is a binary operator: OR AND = <> < <= > >= + - * / % ||.
+// Binary is a binary operator: OR AND = <> < <= > >= IS [NOT] DISTINCT
+// FROM + - * / % ||.
 type Binary struct {
 	Op   string
 	L, R Expr
@@ -307,7 +308,7 @@ func binaryPrec(op string) int {
 		return precOr
 	case "AND":
 		return precAnd
-	case "=", "<>", "<", "<=", ">", ">=":
+	case "=", "<>", "<", "<=", ">", ">=", "IS DISTINCT FROM", "IS NOT DISTINCT FROM":
 		return precCompare
 	case "||":
 		return precConcat

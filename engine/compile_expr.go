@@ -229,6 +229,12 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 	}
 	lt, rt := l.typ(), r.typ()
 	switch x.Op {
+	case "IS DISTINCT FROM", "IS NOT DISTINCT FROM":
+		l, r, err = c.unify(l, r, x.R.Pos())
+		if err != nil || l.typ().isComplex() {
+			return nil, c.errf(x.R.Pos(), "expected a value comparable with "+lt.name+" after "+x.Op+", found "+rt.name)
+		}
+		return &exprDistinct{l: l, r: r, not: x.Op == "IS NOT DISTINCT FROM"}, nil
 	case "=", "<>", "<", "<=", ">", ">=":
 		l, r, err = c.unify(l, r, x.R.Pos())
 		if err != nil {
@@ -523,6 +529,8 @@ func isConstExpr(e expr) bool {
 		return isConstExpr(x.x)
 	case *exprIsNull:
 		return isConstExpr(x.x)
+	case *exprDistinct:
+		return isConstExpr(x.l) && isConstExpr(x.r)
 	case *exprCase:
 		for _, k := range x.conds {
 			if !isConstExpr(k) {

@@ -369,3 +369,35 @@ func likeKernel(m *likeMatcher, not bool) kernel {
 
 // isNaN reports NaN without importing math at call sites.
 func isNaN(f float64) bool { return math.IsNaN(f) }
+
+// exprDistinct is x IS [NOT] DISTINCT FROM y: a comparison where NULL
+// equals NULL and the result is never NULL.
+type exprDistinct struct {
+	l, r expr
+	not  bool
+}
+
+func (e *exprDistinct) typ() *dtype { return tBool }
+
+func (e *exprDistinct) eval(a *arena, c *chunk) *vec {
+	x := flat(a, e.l.eval(a, c), c.n)
+	y := flat(a, e.r.eval(a, c), c.n)
+	out := a.vec(tBool, c.n)
+	if x.t.k == kNull || y.t.k == kNull {
+		// NULL against NULL typed unknown: not distinct.
+		b := out.bools()
+		for i := range b {
+			b[i] = (x.isNull(i) != y.isNull(i)) != e.not
+		}
+		return out
+	}
+	eq := a.vec(tBool, c.n)
+	compareVecs(opEq, eq, x, y)
+	b := out.bools()
+	for i := range b {
+		xn, yn := x.isNull(i), y.isNull(i)
+		distinct := xn != yn || (!xn && !yn && !eq.b[i])
+		b[i] = distinct != e.not
+	}
+	return out
+}

@@ -47,5 +47,7 @@ func TestExprCompare(t *testing.T) {
 		{"1 = 1.0, 2 > 1.5, 'a' < 'b', 'b' <> 'b', NULL = 1, 1 BETWEEN 0 AND 2, 3 NOT BETWEEN 0 AND 2", "true|true|true|false|NULL|true|true"},
 		{"2 IN (1, 2), 2 IN (1.5, 2.0), 'x' NOT IN ('a', 'b'), NULL IN (1), 3 IN (1, NULL)", "true|true|true|NULL|NULL"},
 		{"'abc' LIKE 'a%', 'abc' NOT LIKE '%c', 'a_c' LIKE 'a!_c' ESCAPE '!'", "true|false|true"},
+		{"NULL IS DISTINCT FROM NULL, 1 IS DISTINCT FROM NULL, 1 IS DISTINCT FROM 1, 1 IS NOT DISTINCT FROM 2, 'a' IS NOT DISTINCT FROM 'a'", "false|true|false|false|true"},
+		{"count(*) FROM (SELECT NULL AS x UNION ALL SELECT 'a' UNION ALL SELECT 'b') WHERE x IS DISTINCT FROM 'a'", "2"},
 	})
 }

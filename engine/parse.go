@@ -599,8 +599,22 @@ func (p *parser) parseCompare() (Expr, error) {
 	if t.val == "is" {
 		p.i++
 		neg := p.acceptKw("not")
+		if p.acceptKw("distinct") {
+			if err := p.expectKw("from"); err != nil {
+				return nil, err
+			}
+			r, err := p.parseConcat()
+			if err != nil {
+				return nil, err
+			}
+			op := "IS DISTINCT FROM"
+			if neg {
+				op = "IS NOT DISTINCT FROM"
+			}
+			return &Binary{Op: op, L: l, R: r}, nil
+		}
 		if !p.acceptKw("null") {
-			return nil, p.expected("NULL after IS")
+			return nil, p.expected("NULL or DISTINCT FROM after IS")
 		}
 		return &IsNull{X: l, Not: neg}, nil
 	}
