@@ -1,0 +1,169 @@
+package findings
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sinkFinding returns a valid finding numbered i, with two evidence rows.
+func sinkFinding(i int) Finding {
+	t0 := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	return Finding{
+		ID:           fmt.Sprintf("f%04d-5f1c2a", i),
+		HuntID:       "sg_open_world",
+		Title:        fmt.Sprintf("Security group opened to the world (%d)", i),
+		Description:  "AuthorizeSecurityGroupIngress opened port 22 to 0.0.0.0/0.",
+		Severity:     SeverityHigh,
+		Tactics:      []string{"TA0005", "TA0001"},
+		Techniques:   []string{"T1562.007"},
+		Resource:     fmt.Sprintf("sg-%08d", i),
+		ResourceType: "AwsEc2SecurityGroup",
+		Actor:        "arn:aws:iam::111122223333:user/alice",
+		Account:      "111122223333",
+		Region:       "us-east-1",
+		FirstSeen:    t0,
+		LastSeen:     t0.Add(time.Minute),
+		Count:        2,
+		Evidence: []map[string]any{
+			{"eventname": "AuthorizeSecurityGroupIngress", "sourceipaddress": "198.51.100.7"},
+			{"eventname": "AuthorizeSecurityGroupIngress", "sourceipaddress": "198.51.100.8"},
+		},
+		Sources:     []string{"s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/x.json.gz"},
+		Remediation: "Remove the 0.0.0.0/0 rule.",
+		References:  []string{"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"},
+		Table:       "cloudtrail_logs",
+	}
+}
+
+func sinkFindings(n int) []Finding {
+	fs := make([]Finding, n)
+	for i := range fs {
+		fs[i] = sinkFinding(i)
+	}
+	return fs
+}
+
+func TestOpenSinks_Success(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	specs := []string{"stdout", "file:" + filepath.Join(dir, "f.jsonl"), "ocsf:" + filepath.Join(dir, "f.ocsf.jsonl")}
+	sinks, err := OpenSinks(context.Background(), specs, SinkOptions{Stdout: &out})
+	if err != nil {
+		t.Fatalf("OpenSinks(%q): %v", specs, err)
+	}
+	var names []string
+	for _, s := range sinks {
+		names = append(names, s.Name())
+	}
+	if got, want := strings.Join(names, " "), strings.Join(specs, " "); got != want {
+		t.Fatalf("got names %q; want %q", got, want)
+	}
+}
+
+func TestOpenSinks_Failure(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		specs []string
+		want  string
+	}{
+		{[]string{"kafka:x"}, `expected stdout, file:PATH`},
+		{[]string{"stdout:x"}, `found an argument "x"`},
+		{[]string{"file:"}, "expected a file path"},
+		{[]string{"file:" + filepath.Join(dir, "nope", "f.jsonl")}, "cannot use directory"},
+		{[]string{"file:" + dir}, "expected a file, found a directory"},
+		{[]string{"stdout", "stdout"}, "given twice"},
+	}
+	for _, tt := range tests {
+		_, err := OpenSinks(context.Background(), tt.specs, SinkOptions{Stdout: &bytes.Buffer{}})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("OpenSinks(%q): got %v; want error containing %q", tt.specs, err, tt.want)
+		}
+	}
+}
+
+func TestSendErrorMessage(t *testing.T) {
+	e := &SendError{Sink: "sns:arn", Rejected: []Rejection{
+		{ID: "a", Code: "Throttled", Message: "Rate exceeded"},
+		{ID: "b", Code: "InvalidParameter"},
+		{ID: "c", Code: "NotSent"},
+		{ID: "d", Code: "NotSent"},
+		{ID: "e", Code: "NotSent"},
+	}, Err: context.Canceled}
+	want := "sns:arn: 5 finding(s) not accepted; a: Throttled: Rate exceeded; b: InvalidParameter; c: NotSent; and 2 more (stopped: context canceled)"
+	if got := e.Error(); got != want {
+		t.Fatalf("got %q; want %q", got, want)
+	}
+	if !errors.Is(e, context.Canceled) {
+		t.Fatalf("errors.Is(%v, context.Canceled) = false; want true", e)
+	}
+	if err := sendErr("x", nil, nil); err != nil {
+		t.Fatalf("sendErr with nothing rejected: got %v; want nil", err)
+	}
+}
+
+func TestAcceptedSetPending(t *testing.T) {
+	s := acceptedSet{}
+	s.add("f0001-5f1c2a")
+	bad := sinkFinding(3)
+	bad.Severity = "SEVERE"
+	fs := []Finding{sinkFinding(0), sinkFinding(1), sinkFinding(0), sinkFinding(1), bad}
+	todo, already, rejected := s.pending(fs)
+	if len(todo) != 1 || todo[0].ID != "f0000-5f1c2a" {
+		t.Errorf("got todo %v; want only f0000-5f1c2a", todo)
+	}
+	if len(already) != 1 || already[0] != "f0001-5f1c2a" {
+		t.Errorf("got already %q; want [f0001-5f1c2a]", already)
+	}
+	if len(rejected) != 1 || rejected[0].ID != bad.ID || rejected[0].Code != "Invalid" || !rejected[0].IsPermanent {
+		t.Errorf("got rejected %+v; want %s Invalid permanent", rejected, bad.ID)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for n := 1; n < 70; n++ {
+		for range 20 {
+			if d := backoff(n, time.Second); d < 0 || d > time.Second {
+				t.Fatalf("backoff(%d, 1s) = %v; want within [0, 1s]", n, d)
+			}
+		}
+	}
+	if d := backoff(1, time.Hour); d > 100*time.Millisecond {
+		t.Fatalf("backoff(1, 1h) = %v; want <= 100ms", d)
+	}
+}
+
+func TestSleepCtx(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v; want context.Canceled", err)
+	}
+	if err := sleepCtx(context.Background(), time.Microsecond); err != nil {
+		t.Fatalf("got %v; want nil", err)
+	}
+}
+
+func TestTruncateBytes(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"hello", 5, "hello"},
+		{"hello", 4, "h…"},
+		{"héllo", 5, "h…"},
+		{"日本語", 6, "日…"},
+		{"日本語", 2, ""},
+	}
+	for _, tt := range tests {
+		if got := truncateBytes(tt.s, tt.n); got != tt.want || len(got) > tt.n {
+			t.Errorf("truncateBytes(%q, %d) = %q; want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
