@@ -132,6 +132,9 @@ func init() {
 		"date_format":            {min: 2, max: 2, build: buildDateFormat},
 		"now":                    {min: 0, max: 0, build: buildNow},
 		"current_timestamp":      {min: 0, max: 0, build: buildNow},
+		"current_date":           {min: 0, max: 0, build: buildToday},
+		"date":                   {min: 1, max: 1, build: buildDate},
+		"from_iso8601_date":      {min: 1, max: 1, build: buildDate},
 		"contains":               {min: 2, max: 2, build: buildContains},
 		"cardinality":            {min: 1, max: 1, build: buildCardinality},
 		"element_at":             {min: 2, max: 2, build: buildElementAt},
@@ -166,8 +169,8 @@ func init() {
 		any_match all_match none_match map map_keys map_values map_filter map_concat map_entries regexp_split
 		regexp_extract_all regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
 		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
-		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse from_iso8601_date at_timezone
-		with_timezone current_date current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
+		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
+		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
 		reverse json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists ip_prefix
 		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate sign sqrt power pow ln
@@ -675,4 +678,17 @@ func arrayJoinKernel(a *arena, out *vec, args []*vec) {
 		}
 		o[i] = a.strEnd(start)
 	}
+}
+
+func buildToday(c *compiler, call *Call, args []expr) (expr, error) {
+	return &exprConst{v: tsConst(tDate, truncMicros(c.now, "day"))}, nil
+}
+
+// buildDate is date(x) and from_iso8601_date(s): CAST(x AS date).
+func buildDate(c *compiler, call *Call, args []expr) (expr, error) {
+	t := args[0].typ()
+	if !t.isStringy() && t.k != kTimestamp && t.k != kDate && t.k != kNull {
+		return nil, c.errf(call.Args[0].Pos(), "expected varchar or timestamp as argument 1 of "+call.Name+", found "+t.name)
+	}
+	return c.cast(args[0], tDate, false, call.pos)
 }

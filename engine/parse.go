@@ -824,7 +824,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 			return p.parseCast()
 		case "extract":
 			return p.parseExtract()
-		case "current_timestamp":
+		case "current_timestamp", "current_date":
 			p.i++
 			return &Call{Name: t.val, NoParens: true, pos: t.pos}, nil
 		case "timestamp", "date":

@@ -44,6 +44,7 @@ var parseSuccessTests = []struct{ in, want string }{
 	{"(SELECT 1 LIMIT 1) UNION ALL (SELECT 2)", "(SELECT 1 LIMIT 1) UNION ALL SELECT 2"},
 	{"SELECT a FROM t ORDER BY a ASC NULLS FIRST, b DESC NULLS LAST", "SELECT a FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST"},
 	{"SELECT current_timestamp - interval '1' day", "SELECT current_timestamp - INTERVAL '1' DAY"},
+	{"SELECT current_date", ""},
 	{"select a from t -- trailing\n/* block */ ;", "SELECT a FROM t"},
 	{"SELECT srcaddr, count(*) FROM vpc_flow WHERE action = 'REJECT' GROUP BY srcaddr, date_trunc('minute', from_unixtime(start)) HAVING count(*) > 100", ""},
 	{"SELECT x FROM default.cloudtrail_logs", "SELECT x FROM cloudtrail_logs"},
