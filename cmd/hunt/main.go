@@ -29,6 +29,7 @@ Usage:
 Commands:
   cat      print parsed records (chosen columns), for checking input
   query    run an ad-hoc SQL query (Athena dialect) over local paths or s3://
+  bench    measure inflate, parse and end-to-end throughput over a corpus
   help     show this help
 
 Run 'hunt <command> -h' for a command's flags and examples.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCat(ctx, rest, stdout, stderr)
 	case "query":
 		return runQuery(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

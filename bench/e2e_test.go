@@ -1,0 +1,152 @@
+package bench
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestOpenCorpus_Failure(t *testing.T) {
+	if _, err := OpenCorpus(context.Background(), t.TempDir()); err == nil || !strings.Contains(err.Error(), "no CloudTrail or VPC flow log objects") {
+		t.Fatalf("got %v; want an error naming the empty folder", err)
+	}
+}
+
+// The measurements read exactly what the generator wrote, whatever the
+// worker count, and the peer queries find the planted attacks.
+func TestMeasurements_Success(t *testing.T) {
+	dir, man := testCorpus(t)
+	ctx := context.Background()
+	c, err := OpenCorpus(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ctRaw, flowRaw int64
+	var ctObjs, flowObjs int
+	for _, o := range man.Objects {
+		switch o.Kind {
+		case KindCloudTrail:
+			ctRaw += o.RawBytes
+			ctObjs++
+		case KindVPCFlow:
+			flowRaw += o.RawBytes
+			flowObjs++
+		}
+	}
+	if len(c.CloudTrail) != ctObjs || len(c.VPCFlow) != flowObjs {
+		t.Fatalf("got %d CloudTrail and %d flow objects; want %d and %d (digests left out)", len(c.CloudTrail), len(c.VPCFlow), ctObjs, flowObjs)
+	}
+	want := map[string]struct{ raw, records int64 }{
+		TableCloudTrail: {ctRaw, man.CloudTrailRecords},
+		TableVPCFlow:    {flowRaw, man.FlowRecords},
+	}
+	planted := map[string]int64{}
+	for _, a := range man.Attacks {
+		planted[a.Name] += int64(a.Records)
+	}
+	for _, workers := range []int{1, 2} {
+		for _, table := range []string{TableCloudTrail, TableVPCFlow} {
+			m, err := Inflate(ctx, c.Objects(table), workers)
+			if err != nil || m.RawBytes != want[table].raw || m.Workers != workers {
+				t.Errorf("Inflate(%s, %d workers) = %d raw bytes, %d workers, %v; want %d", table, workers, m.RawBytes, m.Workers, err, want[table].raw)
+			}
+			for _, cols := range [][]string{nil, CloudTrailHuntColumns, VPCFlowHuntColumns} {
+				if cols != nil && (table == TableCloudTrail) != (cols[0] == CloudTrailHuntColumns[0]) {
+					continue
+				}
+				m, err := Parse(ctx, c.Objects(table), table, cols, workers)
+				if err != nil || m.RawBytes != want[table].raw || m.Records != want[table].records {
+					t.Errorf("Parse(%s, %v, %d workers) = %d raw bytes, %d records, %v; want %d, %d",
+						table, cols, workers, m.RawBytes, m.Records, err, want[table].raw, want[table].records)
+				}
+				if m.Wall <= 0 || m.PeakRSS <= 0 || m.Mallocs == 0 {
+					t.Errorf("Parse(%s): wall %v, peak RSS %d, mallocs %d; want all > 0", table, m.Wall, m.PeakRSS, m.Mallocs)
+				}
+			}
+		}
+		for _, q := range PeerQueries {
+			m, res, err := Query(ctx, c.Objects(q.Table), q, workers)
+			if err != nil {
+				t.Fatalf("Query(%s): %v", q.Name, err)
+			}
+			if m.Records != want[q.Table].records {
+				t.Errorf("Query(%s) read %d records; want %d", q.Name, m.Records, want[q.Table].records)
+			}
+			var sum int64
+			for i := range res.Len() {
+				sum += res.Value(i, len(res.Columns)-1).(int64)
+			}
+			wantSum := map[string]int64{
+				"ct_count_by_eventname":   man.CloudTrailRecords,
+				"ct_console_login_no_mfa": planted[AttackConsoleLoginNoMFA],
+				"flow_reject_per_minute":  planted[AttackFlowRejectFlood],
+			}[q.Name]
+			if sum != wantSum || len(m.Answer) != res.Len() || wantSum == 0 {
+				t.Errorf("Query(%s, %d workers): counts sum to %d in %d rows; want %d\n%s", q.Name, workers, sum, len(m.Answer), wantSum, strings.Join(m.Answer, "\n"))
+			}
+		}
+	}
+}
+
+func TestRunSuite_Success(t *testing.T) {
+	dir, _ := testCorpus(t)
+	ctx := context.Background()
+	c, err := OpenCorpus(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	procs := runtime.GOMAXPROCS(0)
+	var runs int
+	rep, err := RunSuite(ctx, c, SuiteOptions{Cores: []int{1, 2}, Reps: 2, Progress: func(Measurement) { runs++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOMAXPROCS(0) != procs {
+		t.Errorf("GOMAXPROCS = %d after the suite; want %d restored", runtime.GOMAXPROCS(0), procs)
+	}
+	// Per core count: per table inflate + parse all + parse projection, and 3 queries.
+	const perCores = 2*3 + 3
+	if len(rep.Summaries) != 2*perCores || runs != 2*2*perCores {
+		t.Fatalf("got %d summaries from %d runs; want %d from %d", len(rep.Summaries), runs, 2*perCores, 2*2*perCores)
+	}
+	answers := map[string][]string{}
+	for _, s := range rep.Summaries {
+		b := s.Best
+		if s.Runs != 2 || len(s.Walls) != 2 || b.Wall != min(s.Walls[0], s.Walls[1]) || b.Cores != b.Workers {
+			t.Errorf("%s %s %s: runs %d, walls %v, best %v, cores %d, workers %d", b.Kind, b.Table, b.Variant, s.Runs, s.Walls, b.Wall, b.Cores, b.Workers)
+		}
+		if b.Kind != "query" {
+			continue
+		}
+		key := b.Variant
+		if prev, ok := answers[key]; ok && strings.Join(prev, "\n") != strings.Join(b.Answer, "\n") {
+			t.Errorf("%s: answer at %d cores differs from 1 core", key, b.Cores)
+		}
+		answers[key] = b.Answer
+	}
+	if len(answers) != len(PeerQueries) {
+		t.Errorf("got answers for %d queries; want %d", len(answers), len(PeerQueries))
+	}
+	if rep.Machine.NumCPU != runtime.NumCPU() || rep.Machine.GoVersion == "" || rep.Corpus.CloudTrailObjects != len(c.CloudTrail) {
+		t.Errorf("machine %+v, corpus %+v", rep.Machine, rep.Corpus)
+	}
+}
+
+func TestPeakRSS(t *testing.T) {
+	before := PeakRSS()
+	if before <= 0 {
+		t.Fatalf("PeakRSS() = %d; want > 0", before)
+	}
+	big := make([]byte, 64<<20)
+	for i := 0; i < len(big); i += 4096 {
+		big[i] = 1
+	}
+	after := PeakRSS()
+	if after < before+60<<20 {
+		t.Errorf("PeakRSS() = %d after touching 64 MiB, %d before; want it to grow by it", after, before)
+	}
+	sinkBytes = big
+}
+
+var sinkBytes []byte
