@@ -130,10 +130,8 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 	if err != nil {
 		return nil, fmt.Errorf("cloudtrail projection: %w", err)
 	}
-	rb := array.NewRecordBuilder(cfg.mem, schema)
-	plan, err := newCTPlan(schema, rb)
+	plan, err := newCTPlan(schema, cfg.mem)
 	if err != nil {
-		rb.Release()
 		return nil, err
 	}
 	ct := &CloudTrailReader{
@@ -143,7 +141,6 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		buf:    make([]byte, 0, 256<<10),
 		plan:   plan,
 		schema: schema,
-		rb:     rb,
 		vals:   make([]span, plan.nslots),
 		lists:  make([][]span, plan.nlists),
 	}
@@ -180,9 +177,11 @@ func (r *CloudTrailReader) Release() {
 		r.batch.Release()
 		r.batch = nil
 	}
-	if r.rb != nil {
-		r.rb.Release()
-		r.rb = nil
+	for _, c := range r.plan.cols {
+		c.release()
+	}
+	if r.plan.path != nil {
+		r.plan.path.release()
 	}
 }
 
@@ -205,18 +204,24 @@ func (r *CloudTrailReader) Next() bool {
 
 // flush turns the appended rows into r.batch.
 func (r *CloudTrailReader) flush() {
-	if p := r.plan.pathCol; p >= 0 {
-		db := r.rb.Field(p).(*array.BinaryDictionaryBuilder)
-		if err := db.AppendString(r.source); err != nil {
-			panic("BUG: " + err.Error())
+	cols := make([]arrow.Array, len(r.schema.Fields()))
+	k := 0
+	for i := range cols {
+		var d *array.Data
+		if i == r.plan.pathCol {
+			r.plan.path.appendRepeat([]byte(r.source), r.rows)
+			d = r.plan.path.finish()
+		} else {
+			d = r.plan.cols[k].finish()
+			k++
 		}
-		for len(r.pathIdx) < r.rows-1 {
-			r.pathIdx = append(r.pathIdx, 0)
-		}
-		// The source is the dictionary's first value, so every index is 0.
-		db.AppendIndices(r.pathIdx[:r.rows-1], nil)
+		cols[i] = array.MakeFromData(d)
+		d.Release()
 	}
-	r.batch = r.rb.NewRecordBatch()
+	r.batch = array.NewRecordBatch(r.schema, cols, int64(r.rows))
+	for _, c := range cols {
+		c.Release()
+	}
 	r.stats.Records += int64(r.rows)
 	r.reserved = r.rows
 	r.rows = 0
@@ -231,7 +236,9 @@ func (r *CloudTrailReader) reserve() {
 	if n == 0 {
 		n = min(max(len(r.buf)>>10, 16), BatchRows)
 	}
-	r.rb.Reserve(n)
+	for _, c := range r.plan.cols {
+		c.reserve(n)
+	}
 }
 
 // step consumes one top-level token or record.
@@ -1056,6 +1063,10 @@ func (r *CloudTrailReader) appendRecord() {
 	r.rows++
 }
 
+// nullSlots stands for the slots of a null struct: every child is null.
+// It is never written.
+var nullSlots [128]span
+
 func (r *CloudTrailReader) appendCol(c *ctCol, vals []span) {
 	s := vals[c.slot]
 	switch c.kind {
@@ -1063,49 +1074,48 @@ func (r *CloudTrailReader) appendCol(c *ctCol, vals []span) {
 		switch {
 		case s.src == srcNull:
 			if c.dict != nil {
-				c.dict.AppendNull()
+				c.dict.appendNull()
 			} else {
-				c.str.AppendNull()
+				c.str.appendNull()
 			}
 		case c.dict != nil:
-			if err := c.dict.Append(r.bytesOf(s)); err != nil {
-				panic("BUG: " + err.Error())
-			}
+			c.dict.append(r.bytesOf(s))
 		default:
-			c.str.BinaryBuilder.Append(r.bytesOf(s))
+			c.str.append(r.bytesOf(s))
 		}
 	case ctStruct:
+		// A null struct still appends (null) values to its children, so
+		// every child has one value per row.
+		c.st.append(s.src != srcNull)
 		if s.src == srcNull {
-			c.st.AppendNull()
-			return
+			vals = nullSlots[:]
 		}
-		c.st.Append(true)
 		for _, ch := range c.children {
 			r.appendCol(ch, vals)
 		}
 	case ctList:
 		if s.src == srcNull {
-			c.lst.AppendNull()
+			c.lst.append(false, 0)
 			return
 		}
-		c.lst.Append(true)
+		c.lst.append(true, int(s.end))
 		store := r.lists[c.list]
 		for e := int(s.start); e < int(s.start+s.end); e++ {
 			r.appendCol(c.elem, store[e*c.nslots:(e+1)*c.nslots])
 		}
 	case ctMap:
 		if s.src == srcNull {
-			c.mp.AppendNull()
+			c.lst.append(false, 0)
 			return
 		}
-		c.mp.Append(true)
+		c.lst.append(true, int(s.end))
 		store := r.lists[c.list]
 		for e := int(s.start); e < int(s.start+s.end); e++ {
-			c.mk.BinaryBuilder.Append(r.bytesOf(store[2*e]))
+			c.mk.append(r.bytesOf(store[2*e]))
 			if v := store[2*e+1]; v.src == srcNull {
-				c.mv.AppendNull()
+				c.mv.appendNull()
 			} else {
-				c.mv.BinaryBuilder.Append(r.bytesOf(v))
+				c.mv.append(r.bytesOf(v))
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // This file turns a projected CloudTrail schema into the two trees the reader
@@ -86,20 +87,105 @@ func (o *ctObject) find(key []byte) *ctField {
 	return nil
 }
 
-// ctCol appends one parsed value to its Arrow builder.
+// ctCol appends one parsed value to its column builder.
 type ctCol struct {
 	kind     ctKind
+	typ      arrow.DataType
 	slot     int
-	str      *array.StringBuilder
-	dict     *array.BinaryDictionaryBuilder
-	st       *array.StructBuilder
+	str      *strBuilder
+	dict     *dictBuilder
+	st       *validBuilder
 	children []*ctCol
-	lst      *array.ListBuilder
-	elem     *ctCol // ctList: the element struct
-	mp       *array.MapBuilder
-	mk, mv   *array.StringBuilder
+	lst      *offsetsBuilder // ctList and ctMap
+	elem     *ctCol          // ctList: the element struct
+	mk, mv   *strBuilder     // ctMap: keys and values
 	list     int
 	nslots   int
+}
+
+// finish returns the array data of the column's rows so far and starts a
+// new batch. The caller releases it.
+func (c *ctCol) finish() *array.Data {
+	switch c.kind {
+	case ctStruct:
+		children := make([]arrow.ArrayData, len(c.children))
+		for i, ch := range c.children {
+			children[i] = ch.finish()
+		}
+		valid, n, nulls := c.st.finish()
+		d := array.NewData(c.typ, n, []*memory.Buffer{valid}, children, nulls, 0)
+		releaseAll(valid, children)
+		return d
+	case ctList:
+		bufs, n, nulls := c.lst.finish()
+		child := c.elem.finish()
+		d := array.NewData(c.typ, n, bufs, []arrow.ArrayData{child}, nulls, 0)
+		releaseAll(bufs[0], []arrow.ArrayData{child})
+		bufs[1].Release()
+		return d
+	case ctMap:
+		bufs, n, nulls := c.lst.finish()
+		keys, vals := c.mk.finish(), c.mv.finish()
+		entries := array.NewData(c.typ.(*arrow.MapType).Elem(), keys.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{keys, vals}, 0, 0)
+		releaseAll(nil, []arrow.ArrayData{keys, vals})
+		d := array.NewData(c.typ, n, bufs, []arrow.ArrayData{entries}, nulls, 0)
+		releaseAll(bufs[0], []arrow.ArrayData{entries})
+		bufs[1].Release()
+		return d
+	default:
+		if c.dict != nil {
+			return c.dict.finish()
+		}
+		return c.str.finish()
+	}
+}
+
+// reserve makes room for rows more values in the column's leaves.
+func (c *ctCol) reserve(rows int) {
+	switch {
+	case c.str != nil:
+		c.str.reserve(rows)
+	case c.dict != nil:
+		c.dict.reserve(rows)
+	}
+	for _, ch := range c.children {
+		ch.reserve(rows)
+	}
+}
+
+func releaseAll(buf *memory.Buffer, data []arrow.ArrayData) {
+	if buf != nil {
+		buf.Release()
+	}
+	for _, d := range data {
+		d.Release()
+	}
+}
+
+// release frees the buffers of unfinished rows.
+func (c *ctCol) release() {
+	switch {
+	case c.str != nil:
+		c.str.release()
+	case c.dict != nil:
+		c.dict.release()
+	}
+	if c.st != nil {
+		c.st.valid.release()
+	}
+	if c.lst != nil {
+		c.lst.release()
+	}
+	if c.mk != nil {
+		c.mk.release()
+		c.mv.release()
+	}
+	for _, ch := range c.children {
+		ch.release()
+	}
+	if c.elem != nil {
+		c.elem.release()
+	}
 }
 
 // ctPlan is the compiled projection.
@@ -107,20 +193,23 @@ type ctPlan struct {
 	top     *ctObject
 	cols    []*ctCol // one per projected column except $path
 	pathCol int      // index of $path in the batch, or -1
-	nslots  int      // slots of the top-level space
+	path    *dictBuilder
+	nslots  int // slots of the top-level space
 	nlists  int
+	mem     memory.Allocator
 }
 
-func newCTPlan(schema *arrow.Schema, rb *array.RecordBuilder) (*ctPlan, error) {
-	p := &ctPlan{top: &ctObject{}, pathCol: -1}
+func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
+	p := &ctPlan{top: &ctObject{}, pathCol: -1, mem: mem}
 	projected := make(map[string]bool)
 	for i, f := range schema.Fields() {
 		if f.Name == SourceColumn {
 			p.pathCol = i
+			p.path = newDictBuilder(mem)
 			continue
 		}
 		projected[f.Name] = true
-		fld, col, err := p.compile(f, rb.Field(i), &p.nslots)
+		fld, col, err := p.compile(f, &p.nslots)
 		if err != nil {
 			return nil, err
 		}
@@ -150,22 +239,25 @@ func newCTPlan(schema *arrow.Schema, rb *array.RecordBuilder) (*ctPlan, error) {
 		p.top.fields = append(p.top.fields, ctField{key: k, kind: ctSkip, mark: markDigest})
 	}
 	p.top.index()
+	if p.nslots > len(nullSlots) {
+		panic("BUG: more value slots than nullSlots holds")
+	}
 	return p, nil
 }
 
 // compile builds the parse field and the builder column for f, numbering
 // value slots in *slots.
-func (p *ctPlan) compile(f arrow.Field, b array.Builder, slots *int) (ctField, *ctCol, error) {
+func (p *ctPlan) compile(f arrow.Field, slots *int) (ctField, *ctCol, error) {
 	fld := ctField{key: f.Name, slot: *slots}
-	col := &ctCol{slot: *slots}
+	col := &ctCol{slot: *slots, typ: f.Type}
 	*slots++
 	switch t := f.Type.(type) {
 	case *arrow.StructType:
 		fld.kind, col.kind = ctStruct, ctStruct
 		fld.obj = &ctObject{}
-		col.st = b.(*array.StructBuilder)
-		for i, cf := range t.Fields() {
-			cfld, ccol, err := p.compile(cf, col.st.FieldBuilder(i), slots)
+		col.st = &validBuilder{mem: p.mem}
+		for _, cf := range t.Fields() {
+			cfld, ccol, err := p.compile(cf, slots)
 			if err != nil {
 				return fld, nil, err
 			}
@@ -181,11 +273,11 @@ func (p *ctPlan) compile(f arrow.Field, b array.Builder, slots *int) (ctField, *
 		fld.kind, col.kind = ctList, ctList
 		fld.list, col.list = p.nlists, p.nlists
 		p.nlists++
-		col.lst = b.(*array.ListBuilder)
+		col.lst = &offsetsBuilder{validBuilder: validBuilder{mem: p.mem}}
 		// Elements have a slot space of their own: slot 0 is the element's
 		// presence, then its fields.
 		var elemSlots int
-		efld, ecol, err := p.compile(arrow.Field{Name: f.Name, Type: st, Nullable: true}, col.lst.ValueBuilder(), &elemSlots)
+		efld, ecol, err := p.compile(arrow.Field{Name: f.Name, Type: st, Nullable: true}, &elemSlots)
 		if err != nil {
 			return fld, nil, err
 		}
@@ -196,12 +288,11 @@ func (p *ctPlan) compile(f arrow.Field, b array.Builder, slots *int) (ctField, *
 		fld.kind, col.kind = ctMap, ctMap
 		fld.list, col.list = p.nlists, p.nlists
 		p.nlists++
-		col.mp = b.(*array.MapBuilder)
-		col.mk = col.mp.KeyBuilder().(*array.StringBuilder)
-		col.mv = col.mp.ItemBuilder().(*array.StringBuilder)
+		col.lst = &offsetsBuilder{validBuilder: validBuilder{mem: p.mem}}
+		col.mk, col.mv = newStrBuilder(p.mem), newStrBuilder(p.mem)
 	case *arrow.DictionaryType:
 		fld.kind, col.kind = ctString, ctString
-		col.dict = b.(*array.BinaryDictionaryBuilder)
+		col.dict = newDictBuilder(p.mem)
 	case *arrow.StringType:
 		fld.kind = ctString
 		switch {
@@ -211,7 +302,7 @@ func (p *ctPlan) compile(f arrow.Field, b array.Builder, slots *int) (ctField, *
 			fld.kind = ctRaw
 		}
 		col.kind = fld.kind
-		col.str = b.(*array.StringBuilder)
+		col.str = newStrBuilder(p.mem)
 	default:
 		return fld, nil, fmt.Errorf("BUG: column %q has unsupported type %s", f.Name, f.Type)
 	}

@@ -1,0 +1,331 @@
+package parsers
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// This file holds the column builders of the CloudTrail reader. They write
+// straight into allocator buffers with inlinable appends: arrow-go's
+// generic builders re-check capacity, dispatch through interfaces and
+// update bitmaps through helpers on every value, which cost as much as
+// parsing for the full 50-column schema. Each builder hands its buffers to
+// the arrays it finishes and starts a new batch with fresh buffers.
+
+// bitmap is a growable validity bitmap.
+type bitmap struct {
+	buf *memory.Buffer
+	b   []byte // buf's whole capacity
+}
+
+// grow makes room for n bits, zeroing the new bytes.
+func (bm *bitmap) grow(mem memory.Allocator, n int) {
+	need := int(bitutil.BytesForBits(int64(n)))
+	if need <= len(bm.b) {
+		return
+	}
+	if bm.buf == nil {
+		bm.buf = memory.NewResizableBuffer(mem)
+	}
+	old := len(bm.b)
+	bm.buf.Reserve(max(need, 2*old, 64))
+	bm.b = bm.buf.Buf()
+	clear(bm.b[old:])
+}
+
+// finish returns the bitmap for n rows (nil when nulls is 0) and resets bm.
+func (bm *bitmap) finish(mem memory.Allocator, n, nulls int) *memory.Buffer {
+	if nulls == 0 || n == 0 {
+		bm.reset()
+		return nil
+	}
+	bm.grow(mem, n)
+	buf := bm.buf
+	buf.ResizeNoShrink(int(bitutil.BytesForBits(int64(n))))
+	bm.buf, bm.b = nil, nil
+	return buf
+}
+
+func (bm *bitmap) reset() {
+	if bm.buf != nil {
+		clear(bm.b)
+	}
+}
+
+func (bm *bitmap) release() {
+	if bm.buf != nil {
+		bm.buf.Release()
+		bm.buf, bm.b = nil, nil
+	}
+}
+
+// strBuilder builds a utf8 array: validity, int32 offsets and the bytes.
+type strBuilder struct {
+	mem   memory.Allocator
+	valid bitmap
+	offs  *memory.Buffer
+	o     []int32 // offsets; len(o)-1 rows fit
+	data  *memory.Buffer
+	d     []byte // data's whole capacity
+	n     int
+	nulls int
+}
+
+func newStrBuilder(mem memory.Allocator) *strBuilder { return &strBuilder{mem: mem} }
+
+// reserve makes room for rows more rows.
+func (s *strBuilder) reserve(rows int) {
+	if s.n+rows < len(s.o) {
+		return
+	}
+	fresh := s.offs == nil
+	if fresh {
+		s.offs = memory.NewResizableBuffer(s.mem)
+	}
+	s.offs.Reserve(4 * max(s.n+rows+1, 2*len(s.o), 64))
+	s.o = arrow.Int32Traits.CastFromBytes(s.offs.Buf())
+	if fresh {
+		s.o[0] = 0
+	}
+	s.valid.grow(s.mem, len(s.o))
+}
+
+func (s *strBuilder) growData(need int) {
+	if s.data == nil {
+		s.data = memory.NewResizableBuffer(s.mem)
+	}
+	s.data.Reserve(max(need, 2*len(s.d), 4096))
+	s.d = s.data.Buf()
+}
+
+// append adds one value.
+func (s *strBuilder) append(v []byte) {
+	if s.n+1 >= len(s.o) {
+		s.reserve(1)
+	}
+	start := int(s.o[s.n])
+	end := start + len(v)
+	if end > len(s.d) {
+		s.growData(end)
+	}
+	copy(s.d[start:end], v)
+	s.o[s.n+1] = int32(end)
+	s.valid.b[s.n>>3] |= 1 << (s.n & 7)
+	s.n++
+}
+
+// appendNull adds one null.
+func (s *strBuilder) appendNull() {
+	if s.n+1 >= len(s.o) {
+		s.reserve(1)
+	}
+	s.o[s.n+1] = s.o[s.n]
+	s.nulls++
+	s.n++
+}
+
+// finish returns the array data of the rows so far and starts anew.
+func (s *strBuilder) finish() *array.Data {
+	s.reserve(0)
+	if s.data == nil {
+		s.growData(0)
+	}
+	n := s.n
+	s.offs.ResizeNoShrink(4 * (n + 1))
+	s.data.ResizeNoShrink(int(s.o[n]))
+	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{s.valid.finish(s.mem, n, s.nulls), s.offs, s.data}, nil, s.nulls, 0)
+	for _, b := range d.Buffers() {
+		if b != nil {
+			b.Release() // d holds them now
+		}
+	}
+	s.offs, s.o, s.data, s.d = nil, nil, nil, nil
+	s.n, s.nulls = 0, 0
+	return d
+}
+
+func (s *strBuilder) release() {
+	s.valid.release()
+	if s.offs != nil {
+		s.offs.Release()
+	}
+	if s.data != nil {
+		s.data.Release()
+	}
+	s.offs, s.o, s.data, s.d = nil, nil, nil, nil
+}
+
+// dictBuilder builds a dictionary<int32, utf8> array whose dictionary holds
+// the batch's distinct values in order of appearance.
+type dictBuilder struct {
+	mem   memory.Allocator
+	valid bitmap
+	idx   *memory.Buffer
+	ix    []int32
+	n     int
+	nulls int
+	dict  strBuilder
+	ids   map[string]int32 // value → index in dict; reset per batch
+}
+
+func newDictBuilder(mem memory.Allocator) *dictBuilder {
+	return &dictBuilder{mem: mem, dict: strBuilder{mem: mem}, ids: make(map[string]int32)}
+}
+
+func (d *dictBuilder) reserve(rows int) {
+	if d.n+rows <= len(d.ix) {
+		return
+	}
+	if d.idx == nil {
+		d.idx = memory.NewResizableBuffer(d.mem)
+	}
+	d.idx.Reserve(4 * max(d.n+rows, 2*len(d.ix), 64))
+	d.ix = arrow.Int32Traits.CastFromBytes(d.idx.Buf())
+	d.valid.grow(d.mem, len(d.ix))
+}
+
+func (d *dictBuilder) append(v []byte) {
+	if d.n >= len(d.ix) {
+		d.reserve(1)
+	}
+	// The lookup converts v without allocating; only a new distinct
+	// value allocates its key, once per batch.
+	id, ok := d.ids[string(v)]
+	if !ok {
+		id = int32(d.dict.n)
+		d.dict.append(v)
+		d.ids[string(v)] = id
+	}
+	d.ix[d.n] = id
+	d.valid.b[d.n>>3] |= 1 << (d.n & 7)
+	d.n++
+}
+
+func (d *dictBuilder) appendNull() {
+	if d.n >= len(d.ix) {
+		d.reserve(1)
+	}
+	d.ix[d.n] = 0
+	d.nulls++
+	d.n++
+}
+
+// appendRepeat adds n copies of v (the $path column).
+func (d *dictBuilder) appendRepeat(v []byte, n int) {
+	if n == 0 {
+		return
+	}
+	d.append(v)
+	d.reserve(n - 1)
+	id := d.ix[d.n-1]
+	for range n - 1 {
+		d.ix[d.n] = id
+		d.valid.b[d.n>>3] |= 1 << (d.n & 7)
+		d.n++
+	}
+}
+
+func (d *dictBuilder) finish() *array.Data {
+	d.reserve(0)
+	if d.idx == nil {
+		d.reserve(1)
+	}
+	n := d.n
+	d.idx.ResizeNoShrink(4 * n)
+	dict := d.dict.finish()
+	out := array.NewDataWithDictionary(dictString, n, []*memory.Buffer{d.valid.finish(d.mem, n, d.nulls), d.idx}, d.nulls, 0, dict)
+	dict.Release()
+	for _, b := range out.Buffers() {
+		if b != nil {
+			b.Release()
+		}
+	}
+	d.idx, d.ix = nil, nil
+	d.n, d.nulls = 0, 0
+	clear(d.ids)
+	return out
+}
+
+func (d *dictBuilder) release() {
+	d.valid.release()
+	if d.idx != nil {
+		d.idx.Release()
+		d.idx, d.ix = nil, nil
+	}
+	d.dict.release()
+}
+
+// validBuilder counts rows and nulls of a struct.
+type validBuilder struct {
+	mem   memory.Allocator
+	valid bitmap
+	n     int
+	nulls int
+}
+
+func (v *validBuilder) append(ok bool) {
+	v.valid.grow(v.mem, v.n+1)
+	if ok {
+		v.valid.b[v.n>>3] |= 1 << (v.n & 7)
+	} else {
+		v.nulls++
+	}
+	v.n++
+}
+
+func (v *validBuilder) finish() (*memory.Buffer, int, int) {
+	n, nulls := v.n, v.nulls
+	buf := v.valid.finish(v.mem, n, nulls)
+	v.n, v.nulls = 0, 0
+	return buf, n, nulls
+}
+
+// offsetsBuilder builds the validity and int32 offsets of a list or map.
+type offsetsBuilder struct {
+	validBuilder
+	offs *memory.Buffer
+	o    []int32
+}
+
+// append adds one list of length elems (or a null list).
+func (l *offsetsBuilder) append(ok bool, elems int) {
+	if l.n+1 >= len(l.o) {
+		fresh := l.offs == nil
+		if fresh {
+			l.offs = memory.NewResizableBuffer(l.mem)
+		}
+		l.offs.Reserve(4 * max(l.n+2, 2*len(l.o), 64))
+		l.o = arrow.Int32Traits.CastFromBytes(l.offs.Buf())
+		if fresh {
+			l.o[0] = 0
+		}
+	}
+	l.o[l.n+1] = l.o[l.n] + int32(elems)
+	l.validBuilder.append(ok)
+}
+
+// finish returns the validity and offsets buffers, the rows and the nulls,
+// and starts anew.
+func (l *offsetsBuilder) finish() ([]*memory.Buffer, int, int) {
+	if l.offs == nil {
+		l.append(true, 0) // make the zero offset exist
+		l.n, l.nulls = 0, 0
+		l.valid.reset()
+	}
+	n := l.n
+	valid, _, nulls := l.validBuilder.finish()
+	offs := l.offs
+	offs.ResizeNoShrink(4 * (n + 1))
+	l.offs, l.o = nil, nil
+	return []*memory.Buffer{valid, offs}, n, nulls
+}
+
+func (l *offsetsBuilder) release() {
+	l.valid.release()
+	if l.offs != nil {
+		l.offs.Release()
+		l.offs, l.o = nil, nil
+	}
+}
