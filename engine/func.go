@@ -509,7 +509,7 @@ func (e *exprSubscript) eval(a *arena, c *chunk) *vec {
 				}
 				start, end := arr.ValueOffsets(x.complexRow(i))
 				k := ix.i[i]
-				if k >= 1 && start+k-1 < end {
+				if k >= 1 && k <= end-start {
 					rows[i], missing[i] = int32(start+k-1), false
 				}
 			}
