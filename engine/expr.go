@@ -239,6 +239,7 @@ func (e *exprCase) typ() *dtype { return e.t }
 func (e *exprCase) eval(a *arena, c *chunk) *vec {
 	n := c.n
 	out := a.vec(e.t, n)
+	ensureValues(out) // even when no arm matches
 	nl := out.nulls()
 	fill(nl, true)
 	done := a.vec(tBool, n).bools()
