@@ -1,0 +1,80 @@
+package parsers
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TestBuilders appends past every initial capacity, with and without nulls,
+// over two batches, and checks values, nulls and that the allocator ends
+// at zero.
+func TestBuilders(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	s := newStrBuilder(mem)
+	d := newDictBuilder(mem)
+	var l offsetsBuilder
+	l.mem = mem
+	for batch, n := range []int{1000, 3} {
+		for i := range n {
+			v := []byte(strconv.Itoa(i*7) + "-" + string(make([]byte, i%5)))
+			if i%3 == 0 {
+				s.appendNull()
+				d.appendNull()
+				l.append(false, 0)
+			} else {
+				s.append(v)
+				d.append([]byte("v" + strconv.Itoa(i%4)))
+				l.append(true, i%2)
+			}
+		}
+		sd, dd := s.finish(), d.finish()
+		sa := array.MakeFromData(sd).(*array.String)
+		da := array.MakeFromData(dd).(*array.Dictionary)
+		sd.Release()
+		dd.Release()
+		bufs, ln, lnulls := l.finish()
+		if sa.Len() != n || da.Len() != n || ln != n {
+			t.Fatalf("batch %d: lengths %d, %d, %d; want %d", batch, sa.Len(), da.Len(), ln, n)
+		}
+		wantNulls := (n + 2) / 3
+		if sa.NullN() != wantNulls || da.NullN() != wantNulls || lnulls != wantNulls {
+			t.Errorf("batch %d: nulls %d, %d, %d; want %d", batch, sa.NullN(), da.NullN(), lnulls, wantNulls)
+		}
+		dict := da.Dictionary().(*array.String)
+		for i := range n {
+			if i%3 == 0 {
+				if sa.IsValid(i) || da.IsValid(i) {
+					t.Fatalf("batch %d row %d: want null", batch, i)
+				}
+				continue
+			}
+			if want := strconv.Itoa(i*7) + "-" + string(make([]byte, i%5)); sa.Value(i) != want {
+				t.Fatalf("batch %d row %d: got %q; want %q", batch, i, sa.Value(i), want)
+			}
+			if want := "v" + strconv.Itoa(i%4); dict.Value(da.GetValueIndex(i)) != want {
+				t.Fatalf("batch %d row %d: dict got %q; want %q", batch, i, dict.Value(da.GetValueIndex(i)), want)
+			}
+		}
+		if dict.Len() > 4 {
+			t.Errorf("batch %d: dictionary has %d values; want at most 4 (distinct per batch)", batch, dict.Len())
+		}
+		sa.Release()
+		da.Release()
+		for _, b := range bufs {
+			if b != nil {
+				b.Release()
+			}
+		}
+	}
+	// Unfinished rows are freed by release.
+	s.append([]byte("x"))
+	d.append([]byte("y"))
+	l.append(true, 1)
+	s.release()
+	d.release()
+	l.release()
+}
