@@ -348,7 +348,10 @@ func (e *exprField) eval(a *arena, c *chunk) *vec {
 		nl := out.nulls()
 		ensureValues(out)
 		for i := 0; i < c.n; i++ {
-			m, _ := x.x[i].(map[string]any)
+			var m map[string]any
+			if x.x != nil {
+				m, _ = x.x[i].(map[string]any)
+			}
 			switch fv := m[e.name].(type) {
 			case string:
 				if out.s != nil {

@@ -536,9 +536,8 @@ func (e *exprSubscript) eval(a *arena, c *chunk) *vec {
 				loadArrow(a, out, arr.Items(), nil, rows, c.n)
 			}
 		}
-		if out.t == nil {
-			out.reset(e.t, c.n)
-			ensureValues(out)
+		if child.Len() == 0 {
+			ensureValues(out) // no element to load: all NULL
 		}
 		nl := out.null
 		if nl == nil {

@@ -45,6 +45,7 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 		"arn:aws:ec2:vpc/vpc-1|AWS::EC2::VPC\n"},
 	{"subscript", "SELECT resources[1].arn, cardinality(resources) FROM cloudtrail WHERE resources IS NOT NULL ORDER BY 1",
 		"arn:aws:ec2:acl/acl-1|1\narn:aws:ec2:acl/acl-2|2\n"},
+	{"subscript empty", "SELECT resources[1].arn FROM cloudtrail WHERE resources IS NULL AND eventname = 'ConsoleLogin'", "NULL\nNULL\n"},
 	{"subscript range", "SELECT resources[9223372036854775807].arn, element_at(resources, 2).type FROM cloudtrail WHERE resources IS NOT NULL ORDER BY 2",
 		"NULL|AWS::EC2::VPC\nNULL|NULL\n"},
 	{"cidr", "SELECT sourceipaddress FROM cloudtrail WHERE contains('10.0.0.0/8', sourceipaddress) ORDER BY 1",
