@@ -241,7 +241,7 @@ func (c *compiler) orderLimit(f *fragment, order []*OrderItem, limit int64) (*fr
 			}
 			keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
 		}
-		s := &opSort{keys: keys, limit: limit, types: f.types}
+		s := &opSort{keys: keys, limit: limit, types: f.types, texts: orderTexts(order)}
 		c.add(s)
 		f.tail.setNext(s)
 		return &fragment{tail: s, names: f.names, types: f.types, width: len(f.names), hasOrder: true}, nil
@@ -394,6 +394,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	if s.Where != nil {
 		w := &opWhere{}
 		var conds []expr
+		var texts []string
 		for _, cj := range splitAnd(s.Where) {
 			e, err := c.compileExpr(cj, sc)
 			if err != nil {
@@ -406,8 +407,9 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 				continue // WHERE TRUE
 			}
 			conds = append(conds, e)
+			texts = append(texts, cj.String())
 		}
-		w.conds = orderConjuncts(conds)
+		w.conds, w.texts = orderConjuncts(conds, texts)
 		if len(w.conds) > 0 {
 			c.add(w)
 			tail.setNext(w)
@@ -494,6 +496,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			if e.typ().isComplex() {
 				return nil, c.errf(ge.Pos(), "expected a GROUP BY key of a scalar type, found "+e.typ().name)
 			}
+			agg.texts = append(agg.texts, key)
 			as.keys[key] = len(agg.keys)
 			as.types = append(as.types, e.typ())
 			agg.keys = append(agg.keys, e)
@@ -504,6 +507,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 				return nil, err
 			}
 			as.aggs[call.String()] = len(agg.keys) + len(agg.aggs)
+			agg.aggTexts = append(agg.aggTexts, call.String())
 			agg.aggs = append(agg.aggs, ac)
 		}
 		for _, ac := range agg.aggs {
@@ -521,7 +525,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			if h.typ().k != kBool {
 				return nil, c.errf(s.Having.Pos(), "expected a boolean condition in HAVING, found "+h.typ().name)
 			}
-			w := &opWhere{conds: []expr{h}}
+			w := &opWhere{conds: []expr{h}, texts: []string{s.Having.String()}}
 			c.add(w)
 			tail.setNext(w)
 			tail = w
@@ -538,6 +542,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			return nil, err
 		}
 		proj.exprs = append(proj.exprs, e)
+		proj.names = append(proj.names, names[i])
 		types[i] = e.typ()
 	}
 	var keys []sortKey
@@ -578,6 +583,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			}
 			slot = len(proj.exprs)
 			proj.exprs = append(proj.exprs, e)
+			proj.names = append(proj.names, "(sort key "+o.Expr.String()+")")
 		}
 		t := proj.exprs[slot].typ()
 		if t.isComplex() {
@@ -600,6 +606,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 				return nil, c.errf(items[i].pos, "expected SELECT DISTINCT columns of scalar types, found "+t.name)
 			}
 			d.keys = append(d.keys, &exprCol{t: t, slot: i})
+			d.texts = append(d.texts, names[i])
 		}
 		c.add(d)
 		tail.setNext(d)
@@ -607,7 +614,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	}
 	f := &fragment{tail: tail, names: names, types: types, width: width}
 	if len(keys) > 0 {
-		srt := &opSort{keys: keys, limit: limit, types: allTypes}
+		srt := &opSort{keys: keys, limit: limit, types: allTypes, texts: orderTexts(order)}
 		c.add(srt)
 		tail.setNext(srt)
 		f.tail = srt
@@ -626,16 +633,17 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 
 // orderConjuncts evaluates cheap conjuncts first: comparisons of a column
 // with a constant, then the rest in query order.
-func orderConjuncts(conds []expr) []expr {
+func orderConjuncts(conds []expr, texts []string) ([]expr, []string) {
 	var cheap, rest []expr
-	for _, e := range conds {
+	var cheapT, restT []string
+	for i, e := range conds {
 		if isCheap(e) {
-			cheap = append(cheap, e)
+			cheap, cheapT = append(cheap, e), append(cheapT, texts[i])
 		} else {
-			rest = append(rest, e)
+			rest, restT = append(rest, e), append(restT, texts[i])
 		}
 	}
-	return append(cheap, rest...)
+	return append(cheap, rest...), append(cheapT, restT...)
 }
 
 // isCheap reports predicates evaluated once per dictionary entry or as a
@@ -1032,4 +1040,12 @@ func (c *compiler) parseNumber(n *NumberLit) (expr, error) {
 		return nil, c.errf(n.pos, "expected a number in range, found "+n.Text)
 	}
 	return &exprConst{v: floatConst(f)}, nil
+}
+
+func orderTexts(order []*OrderItem) []string {
+	out := make([]string, len(order))
+	for i, o := range order {
+		out[i] = o.String()
+	}
+	return out
 }

@@ -45,9 +45,10 @@ func TestCompile_Explain(t *testing.T) {
 	got := q.Explain()
 	for _, want := range []string{
 		"scan cloudtrail [awsregion, eventname]",
-		"-> filter (1 conjuncts, narrowing)",
-		"-> aggregate by 1 keys [count]",
-		"-> top 3 by 1 keys",
+		"-> filter awsregion = 'us-east-1' (in this order",
+		"-> aggregate count(*) by eventname (hash",
+		"-> project eventname, _col1",
+		"-> top 3 by 2 DESC (per-worker bound, merged)",
 		"-> output",
 		"columns cloudtrail: awsregion, eventname",
 		"pruning cloudtrail: since -, until -, accounts any, regions [us-east-1]",

@@ -168,6 +168,7 @@ func (s *opScan) flush() error               { return s.next.flush() }
 type opWhere struct {
 	base
 	conds []expr
+	texts []string // SQL of each conjunct, for Explain
 	ws    []*whereState
 }
 
@@ -186,7 +187,7 @@ func (o *opWhere) start(workers int) {
 }
 
 func (o *opWhere) explain() string {
-	return "filter (" + itoa(int64(len(o.conds))) + " conjuncts, narrowing)"
+	return "filter " + strings.Join(o.texts, " AND ") + " (in this order, each on the rows the previous kept)"
 }
 
 func (o *opWhere) push(w int, c *chunk) error {
@@ -272,6 +273,7 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 type opProject struct {
 	base
 	exprs []expr
+	names []string // output names, for Explain
 	ws    []*projectState
 }
 
@@ -287,7 +289,12 @@ func (o *opProject) start(workers int) {
 	}
 }
 
-func (o *opProject) explain() string { return "project " + itoa(int64(len(o.exprs))) + " columns" }
+func (o *opProject) explain() string {
+	if len(o.names) == len(o.exprs) {
+		return "project " + strings.Join(o.names, ", ")
+	}
+	return "project " + itoa(int64(len(o.exprs))) + " columns"
+}
 
 func (o *opProject) push(w int, c *chunk) error {
 	st := o.ws[w]

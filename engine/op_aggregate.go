@@ -28,9 +28,11 @@ type aggCall struct {
 // parallelism.
 type opAggregate struct {
 	base
-	keys []expr
-	aggs []*aggCall
-	ws   []*aggWorker
+	keys     []expr
+	aggs     []*aggCall
+	texts    []string // SQL of the keys, for Explain
+	aggTexts []string // SQL of the aggregate calls
+	ws       []*aggWorker
 }
 
 // aggWorker is one worker's partial aggregation.
@@ -65,11 +67,17 @@ func (o *opAggregate) start(workers int) {
 }
 
 func (o *opAggregate) explain() string {
-	names := make([]string, len(o.aggs))
-	for i, ag := range o.aggs {
-		names[i] = ag.name
+	s := "aggregate"
+	if len(o.aggTexts) > 0 {
+		s += " " + strings.Join(o.aggTexts, ", ")
 	}
-	return "aggregate by " + itoa(int64(len(o.keys))) + " keys [" + strings.Join(names, ", ") + "]"
+	if len(o.texts) > 0 {
+		s += " by " + strings.Join(o.texts, ", ")
+	}
+	if len(o.aggTexts) == 0 {
+		s = "distinct " + strings.Join(o.texts, ", ")
+	}
+	return s + " (hash, per-worker partials merged)"
 }
 
 func (o *opAggregate) push(w int, c *chunk) error {

@@ -24,6 +24,7 @@ type opSort struct {
 	keys  []sortKey
 	limit int64 // -1: none
 	types []*dtype
+	texts []string // SQL of the ORDER BY items, for Explain
 	ws    []*sortState
 }
 
@@ -47,11 +48,11 @@ func (o *opSort) start(workers int) {
 }
 
 func (o *opSort) explain() string {
-	s := "sort by " + itoa(int64(len(o.keys))) + " keys"
+	by := strings.Join(o.texts, ", ")
 	if o.limit >= 0 {
-		s = "top " + itoa(o.limit) + " by " + itoa(int64(len(o.keys))) + " keys"
+		return "top " + itoa(o.limit) + " by " + by + " (per-worker bound, merged)"
 	}
-	return s
+	return "sort by " + by
 }
 
 func (o *opSort) push(w int, c *chunk) error {
