@@ -222,6 +222,7 @@ func toOCSF(f *Finding) ocsfFinding {
 	for _, t := range f.Techniques {
 		o.FindingInfo.Attacks = append(o.FindingInfo.Attacks, ocsfAttack{Technique: &ocsfTechnique{UID: t}})
 	}
+	o.FindingInfo.Types = asffTypes(f)
 	if f.Actor != "" {
 		if _, err := netip.ParseAddr(f.Actor); err == nil {
 			o.SrcEndpoint = &ocsfEndpoint{IP: f.Actor}

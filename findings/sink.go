@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 )
 
@@ -130,9 +131,16 @@ func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, e
 			s = NewStdoutSink(opts)
 		case "file", "ocsf":
 			s, err = newFileSink(arg, kind == "ocsf", opts)
-		case "sns", "securityhub":
-			_ = loadAWS
-			err = errors.New("not implemented yet")
+		case "sns":
+			var cfg aws.Config
+			if cfg, err = loadAWS(); err == nil {
+				s, err = newSNSSinkFromConfig(cfg, arg, opts)
+			}
+		case "securityhub":
+			var cfg aws.Config
+			if cfg, err = loadAWS(); err == nil {
+				s, err = newSecurityHubSinkFromConfig(ctx, cfg, arg, opts)
+			}
 		default:
 			return nil, fmt.Errorf("sink %q: expected stdout, file:PATH, ocsf:PATH, sns:TOPIC_ARN or securityhub[:REGION], found %q", spec, kind)
 		}
@@ -207,7 +215,7 @@ type Rejection struct {
 }
 
 // SendError is the error of a [Sink.Send] that did not accept every
-// finding. It lists every finding not accepted, in input order.
+// finding. It lists every finding not accepted.
 type SendError struct {
 	Sink     string
 	Rejected []Rejection
@@ -316,4 +324,88 @@ func truncateBytes(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + ell
+}
+
+// deliverRounds sends n items through call in batches made by pack. Items a
+// batch call reports as failed with a transient error are re-sent in later
+// rounds, after a jittered backoff, up to opts.MaxAttempts rounds; items
+// failed permanently are rejected at once. A call error (returned after
+// the SDK's own retries) or ctx ending stops the delivery: the batch's
+// items are rejected with that error and later ones as NotSent. It returns
+// the accepted items' indexes, a rejection for every other item, and what
+// stopped the delivery, if anything.
+func deliverRounds(ctx context.Context, opts SinkOptions, n int, id func(int) string,
+	pack func(pending []int) [][]int,
+	call func(ctx context.Context, batch []int) (failed map[int]Rejection, err error),
+) (accepted []int, rejected []Rejection, stop error) {
+	pending := make([]int, n)
+	for i := range pending {
+		pending[i] = i
+	}
+	last := map[int]Rejection{} // the latest transient failure of each item
+	for round := 1; len(pending) > 0 && round <= opts.MaxAttempts; round++ {
+		if round > 1 {
+			if err := sleepCtx(ctx, backoff(round-1, opts.MaxBackoff)); err != nil {
+				stop = err
+				break
+			}
+		}
+		var retry []int
+		batches := pack(pending)
+		for bi, b := range batches {
+			if stop = ctx.Err(); stop == nil {
+				var failed map[int]Rejection
+				if failed, stop = call(ctx, b); stop == nil {
+					for _, i := range b {
+						switch r, ok := failed[i]; {
+						case !ok:
+							accepted = append(accepted, i)
+						case r.IsPermanent:
+							rejected = append(rejected, r)
+						default:
+							last[i] = r
+							retry = append(retry, i)
+						}
+					}
+					continue
+				}
+			}
+			code, msg := errorCode(stop)
+			for _, i := range b {
+				rejected = append(rejected, Rejection{ID: id(i), Code: code, Message: msg})
+			}
+			for _, later := range batches[bi+1:] {
+				for _, i := range later {
+					rejected = append(rejected, Rejection{ID: id(i), Code: "NotSent", Message: "delivery stopped: " + msg})
+				}
+			}
+			pending = retry
+			break
+		}
+		if stop != nil {
+			break
+		}
+		pending = retry
+	}
+	for _, i := range pending {
+		r, ok := last[i]
+		if !ok {
+			r = Rejection{ID: id(i), Code: "NotSent"}
+		}
+		rejected = append(rejected, r)
+	}
+	return accepted, rejected, stop
+}
+
+// errorCode returns the AWS error code and message of err, or a generic
+// code and err's text.
+func errorCode(err error) (code, msg string) {
+	var api smithy.APIError
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return "NotSent", err.Error()
+	case errors.As(err, &api):
+		return api.ErrorCode(), api.ErrorMessage()
+	}
+	return "CallFailed", err.Error()
 }
