@@ -104,6 +104,22 @@ func (c *Corpus) Objects(table string) []archive.Object {
 	return c.VPCFlow
 }
 
+// Inflater names the decompressor a measurement reads through.
+type Inflater string
+
+const (
+	// InflaterArchive is archive.Open: klauspost gzip, streaming; what
+	// hunt reads with.
+	InflaterArchive Inflater = ""
+	// InflaterLibdeflate inflates each whole object with libdeflate through
+	// cgo: only in binaries built with -tags libdeflate (needs libdeflate-dev),
+	// to measure how much a faster inflater would lift the ceiling.
+	InflaterLibdeflate Inflater = "libdeflate"
+)
+
+// HasLibdeflate reports whether InflaterLibdeflate is built in.
+func HasLibdeflate() bool { return hasLibdeflate }
+
 // Measurement is one timed run over the objects of one table.
 type Measurement struct {
 	Kind    string `json:"kind"`    // "inflate", "parse" or "query"
@@ -111,6 +127,8 @@ type Measurement struct {
 	Variant string `json:"variant"` // "all", "projection", or the PeerQuery name
 	Cores   int    `json:"cores"`   // GOMAXPROCS
 	Workers int    `json:"workers"` // objects read at once
+	// Inflater is "" for archive.Open (klauspost gzip), else "libdeflate".
+	Inflater Inflater `json:"inflater,omitempty"`
 
 	Objects  int   `json:"objects"`
 	Bytes    int64 `json:"bytes"`     // compressed bytes read
@@ -147,15 +165,20 @@ func rate(n int64, d time.Duration) float64 {
 	return float64(n) / d.Seconds()
 }
 
-// Inflate decompresses every object with archive.Open (the decompressor
-// the readers use) and discards the bytes, through a 64 KiB buffer as the
-// readers' bufio does: the ceiling for any reader of compressed input.
-func Inflate(ctx context.Context, objs []archive.Object, workers int) (Measurement, error) {
-	m := Measurement{Kind: "inflate"}
-	bufs := make([][]byte, max(workers, 1))
+// Inflate decompresses every object with inf (InflaterArchive is the
+// decompressor the readers use) and discards the bytes, through a 64 KiB
+// buffer as the readers' bufio does: the ceiling for any reader of
+// compressed input.
+func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflater) (Measurement, error) {
+	m := Measurement{Kind: "inflate", Variant: "gzip", Inflater: inf}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bufs := make([][]byte, workers)
+	opener := newOpener(inf, workers)
 	var raw atomic.Int64
 	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
-		rc, err := archive.Open(ctx, o)
+		rc, err := opener.open(ctx, w, o)
 		if err != nil {
 			return err
 		}
@@ -183,14 +206,18 @@ func Inflate(ctx context.Context, objs []archive.Object, workers int) (Measureme
 
 // Parse reads every object of table with its reader, projected onto
 // columns (nil: every column), and discards the batches.
-func Parse(ctx context.Context, objs []archive.Object, table string, columns []string, workers int) (Measurement, error) {
-	m := Measurement{Kind: "parse", Table: table, Variant: "all"}
+func Parse(ctx context.Context, objs []archive.Object, table string, columns []string, workers int, inf Inflater) (Measurement, error) {
+	m := Measurement{Kind: "parse", Table: table, Variant: "all", Inflater: inf}
 	if columns != nil {
 		m.Variant = "projection"
 	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	opener := newOpener(inf, workers)
 	var raw, records atomic.Int64
-	err := measure(ctx, &m, objs, workers, nil, nil, func(_ int, o archive.Object) error {
-		return readObject(ctx, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
+	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
+		return readObject(ctx, opener, w, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
 	})
 	m.RawBytes, m.Records = raw.Load(), records.Load()
 	return m, err
@@ -199,8 +226,12 @@ func Parse(ctx context.Context, objs []archive.Object, table string, columns []s
 // Query runs q end to end over the objects of its table: compile, read
 // with the query's projection, push every batch, finish. The answer's rows
 // are kept in Measurement.Answer.
-func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int) (Measurement, *engine.Result, error) {
-	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name}
+func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int, inf Inflater) (Measurement, *engine.Result, error) {
+	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name, Inflater: inf}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	opener := newOpener(inf, workers)
 	var res *engine.Result
 	var raw, records atomic.Int64
 	var run *engine.Run
@@ -219,7 +250,7 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int)
 		return err
 	}
 	err := measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
-		return readObject(ctx, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
+		return readObject(ctx, opener, w, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
 			return run.PushTable(w, q.Table, b)
 		})
 	})
@@ -249,10 +280,36 @@ func answerRows(res *engine.Result) []string {
 	return rows
 }
 
+// opener opens objects with one Inflater; per-worker state is indexed by
+// worker.
+type opener struct {
+	inf Inflater
+	lib []*libdeflateState // per worker, with InflaterLibdeflate
+}
+
+func newOpener(inf Inflater, workers int) *opener {
+	op := &opener{inf: inf}
+	if inf == InflaterLibdeflate {
+		op.lib = make([]*libdeflateState, workers)
+	}
+	return op
+}
+
+// open returns o's decompressed content.
+func (op *opener) open(ctx context.Context, worker int, o archive.Object) (io.ReadCloser, error) {
+	if op.inf == InflaterArchive {
+		return archive.Open(ctx, o)
+	}
+	if op.lib[worker] == nil {
+		op.lib[worker] = newLibdeflate()
+	}
+	return op.lib[worker].open(o.URI)
+}
+
 // readObject opens o, reads it with table's reader and hands each batch
 // to fn, as hunt's scan does (64 KiB bufio over the decompressed stream).
-func readObject(ctx context.Context, o archive.Object, table string, columns []string, raw, records *atomic.Int64, fn func(arrow.RecordBatch) error) error {
-	rc, err := archive.Open(ctx, o)
+func readObject(ctx context.Context, op *opener, worker int, o archive.Object, table string, columns []string, raw, records *atomic.Int64, fn func(arrow.RecordBatch) error) error {
+	rc, err := op.open(ctx, worker, o)
 	if err != nil {
 		return err
 	}
@@ -406,6 +463,9 @@ func resetPeakRSS() bool {
 type SuiteOptions struct {
 	Cores []int // GOMAXPROCS values, workers = cores; default 1..NumCPU
 	Reps  int   // repetitions of each measurement; default 3
+	// Libdeflate repeats every measurement with InflaterLibdeflate (needs a
+	// binary built with -tags libdeflate).
+	Libdeflate bool
 	// Progress, when set, is called after every run (for a progress line).
 	Progress func(m Measurement)
 }
@@ -526,6 +586,13 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 		run func(workers int) (Measurement, error)
 	}
 	var steps []step
+	inflaters := []Inflater{InflaterArchive}
+	if opts.Libdeflate {
+		if !hasLibdeflate {
+			return nil, errors.New("bench: libdeflate: built without -tags libdeflate")
+		}
+		inflaters = append(inflaters, InflaterLibdeflate)
+	}
 	for _, table := range []string{TableCloudTrail, TableVPCFlow} {
 		objs := c.Objects(table)
 		if len(objs) == 0 {
@@ -535,21 +602,23 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 		if table == TableVPCFlow {
 			cols = VPCFlowHuntColumns
 		}
-		steps = append(steps,
-			step{func(w int) (Measurement, error) {
-				m, err := Inflate(ctx, objs, w)
-				m.Table, m.Variant = table, "gzip"
-				return m, err
-			}},
-			step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, nil, w) }},
-			step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, cols, w) }},
-		)
-		for _, q := range PeerQueries {
-			if q.Table == table {
-				steps = append(steps, step{func(w int) (Measurement, error) {
-					m, _, err := Query(ctx, objs, q, w)
+		for _, inf := range inflaters {
+			steps = append(steps,
+				step{func(w int) (Measurement, error) {
+					m, err := Inflate(ctx, objs, w, inf)
+					m.Table = table
 					return m, err
-				}})
+				}},
+				step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, nil, w, inf) }},
+				step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, cols, w, inf) }},
+			)
+			for _, q := range PeerQueries {
+				if q.Table == table {
+					steps = append(steps, step{func(w int) (Measurement, error) {
+						m, _, err := Query(ctx, objs, q, w, inf)
+						return m, err
+					}})
+				}
 			}
 		}
 	}

@@ -45,17 +45,26 @@ func TestMeasurements_Success(t *testing.T) {
 	for _, a := range man.Attacks {
 		planted[a.Name] += int64(a.Records)
 	}
-	for _, workers := range []int{1, 2} {
+	inflaters := []Inflater{InflaterArchive}
+	if HasLibdeflate() {
+		inflaters = append(inflaters, InflaterLibdeflate)
+	}
+	for _, run := range [][2]int{{1, 0}, {2, 0}, {2, 1}} {
+		workers := run[0]
+		if run[1] >= len(inflaters) {
+			continue
+		}
+		inf := inflaters[run[1]]
 		for _, table := range []string{TableCloudTrail, TableVPCFlow} {
-			m, err := Inflate(ctx, c.Objects(table), workers)
+			m, err := Inflate(ctx, c.Objects(table), workers, inf)
 			if err != nil || m.RawBytes != want[table].raw || m.Workers != workers {
-				t.Errorf("Inflate(%s, %d workers) = %d raw bytes, %d workers, %v; want %d", table, workers, m.RawBytes, m.Workers, err, want[table].raw)
+				t.Errorf("Inflate(%s, %d workers, %q) = %d raw bytes, %d workers, %v; want %d", table, workers, inf, m.RawBytes, m.Workers, err, want[table].raw)
 			}
 			for _, cols := range [][]string{nil, CloudTrailHuntColumns, VPCFlowHuntColumns} {
 				if cols != nil && (table == TableCloudTrail) != (cols[0] == CloudTrailHuntColumns[0]) {
 					continue
 				}
-				m, err := Parse(ctx, c.Objects(table), table, cols, workers)
+				m, err := Parse(ctx, c.Objects(table), table, cols, workers, inf)
 				if err != nil || m.RawBytes != want[table].raw || m.Records != want[table].records {
 					t.Errorf("Parse(%s, %v, %d workers) = %d raw bytes, %d records, %v; want %d, %d",
 						table, cols, workers, m.RawBytes, m.Records, err, want[table].raw, want[table].records)
@@ -66,7 +75,7 @@ func TestMeasurements_Success(t *testing.T) {
 			}
 		}
 		for _, q := range PeerQueries {
-			m, res, err := Query(ctx, c.Objects(q.Table), q, workers)
+			m, res, err := Query(ctx, c.Objects(q.Table), q, workers, inf)
 			if err != nil {
 				t.Fatalf("Query(%s): %v", q.Name, err)
 			}
@@ -130,6 +139,23 @@ func TestRunSuite_Success(t *testing.T) {
 	}
 	if rep.Machine.NumCPU != runtime.NumCPU() || rep.Machine.GoVersion == "" || rep.Corpus.CloudTrailObjects != len(c.CloudTrail) {
 		t.Errorf("machine %+v, corpus %+v", rep.Machine, rep.Corpus)
+	}
+}
+
+func TestInflate_LibdeflateMissing(t *testing.T) {
+	if HasLibdeflate() {
+		t.Skip("built with -tags libdeflate")
+	}
+	dir, _ := testCorpus(t)
+	c, err := OpenCorpus(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Inflate(context.Background(), c.CloudTrail, 1, InflaterLibdeflate); err == nil || !strings.Contains(err.Error(), "-tags libdeflate") {
+		t.Errorf("got %v; want an error saying to build with -tags libdeflate", err)
+	}
+	if _, err := RunSuite(context.Background(), c, SuiteOptions{Libdeflate: true}); err == nil || !strings.Contains(err.Error(), "-tags libdeflate") {
+		t.Errorf("RunSuite: got %v; want an error saying to build with -tags libdeflate", err)
 	}
 }
 

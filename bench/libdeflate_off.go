@@ -1,0 +1,19 @@
+//go:build !(libdeflate && cgo)
+
+package bench
+
+import (
+	"errors"
+	"io"
+)
+
+// Without -tags libdeflate (and cgo) there is no libdeflate inflater.
+const hasLibdeflate = false
+
+type libdeflateState struct{}
+
+func newLibdeflate() *libdeflateState { return &libdeflateState{} }
+
+func (*libdeflateState) open(string) (io.ReadCloser, error) {
+	return nil, errors.New("bench: libdeflate: built without -tags libdeflate")
+}
