@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ const (
 	stArrayElem                  // after ',': a record
 	stWrapperRest                // after the Records array: more keys or '}'
 	stObjects                    // a stream of top-level objects (NDJSON or one record)
+	stLenient                    // after broken input: records separated by any of ",]}" and blanks
 	stDone
 )
 
@@ -95,6 +97,7 @@ type CloudTrailReader struct {
 	state      ctState
 	seenValue  bool // a top-level value was seen (an empty input is an error)
 	lineBased  bool // NDJSON: a broken record can be skipped to the next line
+	resyncs    int  // times reading resumed after broken JSON
 	wrapper    bool // inside {"Records":[...]}
 	arrayDepth bool // records are array elements
 	recIdx     int  // index of the next record, for paths
@@ -298,7 +301,7 @@ func (r *CloudTrailReader) step() {
 		case ']':
 			r.endArray(i + 1)
 		default:
-			r.fatal(i, errExpected(ErrSyntax, "',' or ']' after a record", describe(b, i)))
+			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "',' or ']' after a record", describe(b, i)), nil))
 		}
 	case stWrapperRest:
 		switch b[i] {
@@ -321,12 +324,91 @@ func (r *CloudTrailReader) step() {
 		}
 	case stObjects:
 		if b[i] != '{' {
-			r.fatal(i, errExpected(ErrSyntax, "a record object", describe(b, i)))
+			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "a record object", describe(b, i)), nil))
 			return
 		}
 		r.record(i)
+	case stLenient:
+		switch b[i] {
+		case ',', ']', '}':
+			r.pos = i + 1
+		case '{':
+			r.record(i)
+		default:
+			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "a record object", describe(b, i)), nil))
+		}
 	}
 }
+
+// resync gets past broken JSON: the broken part is counted as one rejected
+// record with pe, and reading goes on, in lenient mode, at the next record
+// start: a line whose first non-blank byte is '{', or `{"eventVersion"`
+// (compact deliveries hold every record on one line). Files that mix bare
+// and wrapped records, or whose brackets do not balance, are read record by
+// record this way instead of being dropped after the first error. The error
+// says how many bytes were skipped, so nothing is lost silently.
+func (r *CloudTrailReader) resync(at int, pe *ParseError) {
+	r.resyncs++
+	if r.strict || r.resyncs > maxResyncs {
+		if !r.strict {
+			pe.Err = fmt.Errorf("%w (and %d earlier resynchronisations: giving up on this object)", pe.Err, maxResyncs)
+		}
+		r.stats.Rejected++
+		r.err = pe
+		r.state = stDone
+		return
+	}
+	r.state = stLenient
+	defer func() {
+		if r.state == stDone {
+			pe.Err = fmt.Errorf("%w (no record after it)", pe.Err)
+		} else {
+			pe.Err = fmt.Errorf("%w (reading resumed at offset %d)", pe.Err, r.base+int64(r.pos))
+		}
+		r.reject(pe)
+	}()
+	for {
+		b := r.buf
+		next := -1
+		if k := bytes.Index(b[min(at+1, len(b)):], recordStart); k >= 0 {
+			next = min(at+1, len(b)) + k
+		}
+		for j := at; j < len(b) && (next < 0 || j < next); j++ {
+			if b[j] != '\n' {
+				continue
+			}
+			k := j + 1
+			for k < len(b) && (b[k] == ' ' || b[k] == '\t' || b[k] == '\r') {
+				k++
+			}
+			if k < len(b) && b[k] == '{' {
+				next = k
+				break
+			}
+		}
+		if next >= 0 {
+			r.pos = next
+			return
+		}
+		if r.eof || r.err != nil {
+			r.pos = len(r.buf)
+			r.state = stDone
+			return
+		}
+		// Keep a little of the tail: a record start may straddle the refill.
+		keep := max(at, len(r.buf)-len(recordStart)-64)
+		r.pos = keep
+		r.fill(keep)
+		at = 0
+	}
+}
+
+// maxResyncs bounds the work on one hostile object: each resync may rescan
+// up to a record's worth of input.
+const maxResyncs = 1000
+
+// recordStart is how CloudTrail records begin in compact deliveries.
+var recordStart = []byte(`{"eventVersion"`)
 
 // atEOF handles the end of input in the current state.
 func (r *CloudTrailReader) atEOF() {
@@ -337,7 +419,7 @@ func (r *CloudTrailReader) atEOF() {
 			return
 		}
 		r.state = stDone
-	case stObjects:
+	case stObjects, stLenient:
 		r.state = stDone
 	case stArrayFirst, stArrayNext, stArrayElem:
 		r.fatal(r.pos, errExpected(ErrTruncated, "',' or ']'", "end of input"))
@@ -571,9 +653,10 @@ func (r *CloudTrailReader) record(i int) {
 			r.skipLine(se.at)
 			return
 		}
-		r.stats.Rejected++
-		r.err = pe
-		r.state = stDone
+		// Look for the next record from just after this one's start: a
+		// record whose brackets never close would otherwise swallow the
+		// records after it.
+		r.resync(i+1, pe)
 		return
 	}
 }

@@ -210,10 +210,16 @@ func TestCloudTrailReader_Failure(t *testing.T) {
 			wantErr: `expected ',' or '}' in object, found string "eventID"`, wantClass: ErrSyntax,
 		},
 		{
-			name:     "invalid JSON in an array ends the object",
-			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventName":"B",¶}]}`,
-			wantRows: 1, wantRej: 1, wantPath: "Records[1]",
-			wantErr: `expected object key, found "}"`, wantClass: ErrSyntax, fatal: true,
+			name:     "invalid JSON in a compact array: resync at the next record",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventName":"B",¶},` + good + `,` + good + `]}`,
+			wantRows: 3, wantRej: 1, wantPath: "Records[1]",
+			wantErr: `expected object key, found "}" (reading resumed at offset 142)`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "unbalanced brackets in a pretty array: resync at the next line",
+			input:    "[\n  " + good + "¶}}},\n  " + `{"eventName":"C", "eventTime":"2024-03-05T10:00:00Z"}` + "\n]",
+			wantRows: 2, wantRej: 1, wantPath: "[1]",
+			wantErr: `expected ',' or ']' after a record, found "}"`, wantClass: ErrSyntax,
 		},
 		{
 			name:     "invalid UTF-8",
