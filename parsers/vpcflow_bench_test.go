@@ -177,13 +177,20 @@ func BenchmarkVPCFlowLine(b *testing.B) {
 		b.Run(proj.name, func(b *testing.B) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(b, 0)
-			p, err := NewVPCFlowReader(strings.NewReader(flowHeaderV2+"\n"), "bench.log", WithAllocator(mem), WithColumns(proj.cols...))
+			const sample = "2 123456789012 eni-0a1b2c3d4e5f60718 10.3.117.52 54.174.201.17 51234 443 6 12 5180 1700000003 1700000058 ACCEPT OK"
+			// More than one buffer of input, so the columns are sized
+			// for BatchRows rather than for a small object.
+			in := flowHeaderV2 + "\n" + strings.Repeat(sample+"\n", 1000)
+			p, err := NewVPCFlowReader(strings.NewReader(in), "bench.log", WithAllocator(mem), WithColumns(proj.cols...))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer p.Release()
+			if p.maxRows != BatchRows {
+				b.Fatalf("columns for %d rows; want %d", p.maxRows, BatchRows)
+			}
 			buf := make([]byte, 0, 256)
-			buf = append(buf, "2 123456789012 eni-0a1b2c3d4e5f60718 10.3.117.52 54.174.201.17 51234 443 6 12 5180 1700000003 1700000058 ACCEPT OK"...)
+			buf = append(buf, sample...)
 			line := buf[:len(buf):cap(buf)]
 			b.SetBytes(int64(len(line) + 1))
 			b.ReportAllocs()
