@@ -1,0 +1,437 @@
+package findings
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// StateVersion is the version of the state file format State reads and writes.
+const StateVersion = 1
+
+// ErrLocked reports that another run holds the state file's lock.
+var ErrLocked = errors.New("state is locked by another run")
+
+// State is what `hunt run` remembers between runs, kept in one local JSON
+// file: per source, the objects already read and by which hunts; per finding
+// ID, when it was delivered; and the findings found but not yet accepted by
+// every sink.
+//
+// # Objects: a set below a horizon
+//
+// CloudTrail and flow-log keys carry their delivery date, and objects arrive
+// late and out of key order (CloudTrail retries for days; flow logs are
+// named after their capture window, delivered minutes later). A pure
+// watermark on keys would miss an object that lands behind it; a pure set
+// grows forever. So each source keeps a Horizon and the set of objects read
+// at or after it (key → version: the ETag, or size and modification time for
+// local files, so a rewritten object is read again). An object dated before
+// the horizon counts as read; [State.Advance] moves the horizon to the
+// newest object date read minus the late-arrival window and drops the set
+// entries behind it. Objects whose key has no date stay in the set until
+// they disappear from the listing.
+//
+// Each object records the set of hunts that read it (interned in
+// HuntSets), so `hunt run --hunt A` and a later `hunt run` (all hunts) read
+// the object again only for the hunts that have not seen it. A hunt added to
+// the library later starts at the horizon: backfill it with --since.
+//
+// # Findings
+//
+// Findings maps each delivered finding ID to when it was delivered and
+// until when its window runs. A finding whose ID is there is suppressed: the
+// ID hashes the hunt, the dedup key and the window bucket, so a second run
+// over the same data, or a late object adding rows to a finding already
+// sent, emits nothing. Pending holds findings some sink has not accepted yet,
+// with the sinks that did; the next run re-sends them to the others.
+//
+// # Consistency
+//
+// State is written whole, to a temporary file that is synced and renamed
+// over the old one ([State.Save]), after the sinks accepted the findings: a
+// crash before the rename leaves the previous state, so the next run reads
+// the same objects again and re-sends at most what was delivered but not
+// recorded (at-least-once; sinks and Security Hub dedup on the stable ID).
+// [LockState] keeps two runs from overlapping.
+type State struct {
+	Version int `json:"version"`
+	// UpdatedAt is when the state was last saved.
+	UpdatedAt time.Time `json:"updated_at"`
+	// Sources maps a source (a local path or an s3:// prefix as given to
+	// `hunt run`) to what was read from it.
+	Sources map[string]*SourceState `json:"sources"`
+	// HuntSets interns the sets of hunt IDs objects were read by: name → sorted IDs.
+	HuntSets map[string][]string `json:"hunt_sets"`
+	// Findings maps delivered finding IDs to their delivery.
+	Findings map[string]*Delivery `json:"findings"`
+	// Pending are findings not yet accepted by every sink, sorted by ID.
+	Pending []*Pending `json:"pending,omitempty"`
+}
+
+// SourceState is what was read from one source.
+type SourceState struct {
+	// Horizon: objects dated before it count as read.
+	Horizon time.Time `json:"horizon,omitzero"`
+	// Objects maps object keys read at or after the horizon to their version.
+	Objects map[string]*ObjectState `json:"objects"`
+}
+
+// ObjectState records one object read.
+type ObjectState struct {
+	Version string    `json:"version"`
+	Date    time.Time `json:"date,omitzero"` // the key's date; zero when it has none
+	Hunts   string    `json:"hunts"`         // name in State.HuntSets
+}
+
+// Delivery records a finding every sink accepted.
+type Delivery struct {
+	HuntID      string    `json:"hunt_id"`
+	DeliveredAt time.Time `json:"delivered_at"`
+	LastSeen    time.Time `json:"last_seen"`
+	// Until is when the finding's suppression window ends; zero for hunts
+	// with window 0 (one finding per key, ever), which are kept for good.
+	Until time.Time `json:"until,omitzero"`
+}
+
+// Pending is a finding not yet accepted by every sink.
+type Pending struct {
+	Finding     Finding  `json:"finding"`
+	DeliveredTo []string `json:"delivered_to,omitempty"` // sink names that accepted it
+}
+
+// NewState returns an empty state.
+func NewState() *State {
+	return &State{Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
+}
+
+// LoadState reads the state file at path; a missing file is an empty state.
+func LoadState(path string) (*State, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return NewState(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := NewState()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%s: offset %d: expected a hunt state file (JSON), found invalid JSON: %v", path, se.Offset, err)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("%s: offset %d (%s): expected %s, found JSON %s", path, te.Offset, te.Field, te.Type, te.Value)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: offset %d: expected a hunt state file (JSON), found invalid JSON: truncated", path, len(b))
+		}
+		return nil, fmt.Errorf("%s: expected a hunt state file, found: %v", path, err)
+	}
+	if s.Version != StateVersion {
+		return nil, fmt.Errorf("%s: version: expected %d, found %d", path, StateVersion, s.Version)
+	}
+	for _, m := range []bool{s.Sources == nil, s.HuntSets == nil, s.Findings == nil} {
+		if m {
+			return nil, fmt.Errorf("%s: expected sources, hunt_sets and findings objects, found null", path)
+		}
+	}
+	for name, src := range s.Sources {
+		if src == nil || src.Objects == nil {
+			return nil, fmt.Errorf("%s: sources[%q]: expected an object with objects, found null", path, name)
+		}
+		for key, o := range src.Objects {
+			if o == nil {
+				return nil, fmt.Errorf("%s: sources[%q].objects[%q]: expected an object, found null", path, name, key)
+			}
+			if _, ok := s.HuntSets[o.Hunts]; !ok {
+				return nil, fmt.Errorf("%s: sources[%q].objects[%q].hunts: expected a name in hunt_sets, found %q", path, name, key, o.Hunts)
+			}
+		}
+	}
+	return s, nil
+}
+
+// Save writes s to path atomically: to a temporary file in the same folder,
+// synced, then renamed over path, and the folder synced. Unused hunt sets are
+// dropped first.
+func (s *State) Save(path string, now time.Time) error {
+	used := map[string]bool{}
+	for _, src := range s.Sources {
+		for _, o := range src.Objects {
+			used[o.Hunts] = true
+		}
+	}
+	for name := range s.HuntSets {
+		if !used[name] {
+			delete(s.HuntSets, name)
+		}
+	}
+	s.UpdatedAt = now.UTC()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // best effort: not every OS syncs folders
+		d.Close()
+	}
+	return nil
+}
+
+// ObjectVersion identifies an object's content for the state: its ETag when
+// it has one (S3), else its size and modification time (local files).
+func ObjectVersion(etag string, size int64, mtime time.Time) string {
+	if etag != "" {
+		return "etag:" + etag
+	}
+	return "size:" + strconv.FormatInt(size, 10) + ",mtime:" + mtime.UTC().Format(time.RFC3339Nano)
+}
+
+// Horizon returns the horizon of source (zero when none).
+func (s *State) Horizon(source string) time.Time {
+	if src := s.Sources[source]; src != nil {
+		return src.Horizon
+	}
+	return time.Time{}
+}
+
+// Needed returns which of hunts still have to read the object key of source
+// at version: none when the object is dated before the horizon or was read
+// at this version by all of them, else those that did not read it.
+func (s *State) Needed(source, key, version string, date time.Time, hunts []string) []string {
+	src := s.Sources[source]
+	if src == nil {
+		return hunts
+	}
+	if !date.IsZero() && date.Before(src.Horizon) {
+		return nil
+	}
+	o := src.Objects[key]
+	if o == nil || o.Version != version {
+		return hunts
+	}
+	done := s.HuntSets[o.Hunts]
+	var need []string
+	for _, h := range hunts {
+		if !slices.Contains(done, h) {
+			need = append(need, h)
+		}
+	}
+	return need
+}
+
+// MarkRead records that hunts read the object key of source at version.
+// If the same version was read before, the hunt sets are combined.
+func (s *State) MarkRead(source, key, version string, date time.Time, hunts []string) {
+	src := s.Sources[source]
+	if src == nil {
+		src = &SourceState{Objects: map[string]*ObjectState{}}
+		s.Sources[source] = src
+	}
+	set := slices.Clone(hunts)
+	if o := src.Objects[key]; o != nil && o.Version == version {
+		set = append(set, s.HuntSets[o.Hunts]...)
+	}
+	slices.Sort(set)
+	set = slices.Compact(set)
+	src.Objects[key] = &ObjectState{Version: version, Date: date.UTC(), Hunts: s.intern(set)}
+}
+
+// intern returns the name of a sorted hunt set, adding it when new.
+func (s *State) intern(set []string) string {
+	sum := sha256.Sum256([]byte(strings.Join(set, "\n")))
+	name := hex.EncodeToString(sum[:6])
+	s.HuntSets[name] = set
+	return name
+}
+
+// Advance moves the horizon of source to the newest object date read minus
+// late (never backwards) and drops the objects dated before it. listed, when
+// not nil, is every key the latest listing of the source returned: objects
+// without a date that are no longer listed are dropped too.
+func (s *State) Advance(source string, late time.Duration, listed map[string]bool) {
+	src := s.Sources[source]
+	if src == nil {
+		return
+	}
+	var newest time.Time
+	for _, o := range src.Objects {
+		if o.Date.After(newest) {
+			newest = o.Date
+		}
+	}
+	if !newest.IsZero() {
+		if h := newest.Add(-late); h.After(src.Horizon) {
+			src.Horizon = h
+		}
+	}
+	for key, o := range src.Objects {
+		switch {
+		case !o.Date.IsZero() && o.Date.Before(src.Horizon):
+			delete(src.Objects, key)
+		case o.Date.IsZero() && listed != nil && !listed[key]:
+			delete(src.Objects, key)
+		}
+	}
+}
+
+// Delivered reports whether every sink accepted the finding id in an earlier run.
+func (s *State) Delivered(id string) bool {
+	_, ok := s.Findings[id]
+	return ok
+}
+
+// MarkDelivered records that every sink accepted f, and drops it from Pending.
+// window is f's hunt's suppression window.
+func (s *State) MarkDelivered(f *Finding, window time.Duration, at time.Time) {
+	d := &Delivery{HuntID: f.HuntID, DeliveredAt: at.UTC(), LastSeen: f.LastSeen.UTC()}
+	if window > 0 {
+		d.Until = Bucket(f.FirstSeen, window).Add(window)
+	}
+	s.Findings[f.ID] = d
+	s.Pending = slices.DeleteFunc(s.Pending, func(p *Pending) bool { return p.Finding.ID == f.ID })
+}
+
+// AddPending records f as found but not accepted by every sink; deliveredTo
+// names the sinks that did accept it. A finding already pending keeps its
+// first version (the one some sinks may already hold) and gains the sinks.
+func (s *State) AddPending(f Finding, deliveredTo []string) {
+	for _, p := range s.Pending {
+		if p.Finding.ID == f.ID {
+			p.DeliveredTo = append(p.DeliveredTo, deliveredTo...)
+			slices.Sort(p.DeliveredTo)
+			p.DeliveredTo = slices.Compact(p.DeliveredTo)
+			return
+		}
+	}
+	dt := slices.Clone(deliveredTo)
+	slices.Sort(dt)
+	s.Pending = append(s.Pending, &Pending{Finding: f, DeliveredTo: slices.Compact(dt)})
+	slices.SortFunc(s.Pending, func(a, b *Pending) int { return strings.Compare(a.Finding.ID, b.Finding.ID) })
+}
+
+// PendingFinding returns the pending entry of id, or nil.
+func (s *State) PendingFinding(id string) *Pending {
+	for _, p := range s.Pending {
+		if p.Finding.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// ForgetBefore drops delivered findings whose window ended before t. Call it
+// with a time older than every source's horizon: rows that old are not read
+// again by incremental runs, so those IDs cannot come back (a --since
+// backfill past t may raise them again).
+func (s *State) ForgetBefore(t time.Time) int {
+	n := 0
+	for id, d := range s.Findings {
+		if !d.Until.IsZero() && d.Until.Before(t) {
+			delete(s.Findings, id)
+			n++
+		}
+	}
+	return n
+}
+
+// StateLock is a held lock on a state file.
+type StateLock struct {
+	path string
+}
+
+// LockState takes the lock of the state file at path: it creates path+".lock"
+// exclusively (O_EXCL) and writes the holder's process ID, host and start
+// time into it. If the lock file exists, LockState returns an error wrapping
+// [ErrLocked] that names the holder, unless the holder is a process of this
+// host that no longer runs (a crashed run), whose lock it takes over.
+func LockState(path string, now time.Time) (*StateLock, error) {
+	lp := path + ".lock"
+	host, _ := os.Hostname()
+	me := fmt.Sprintf("pid %d host %s since %s\n", os.Getpid(), host, now.UTC().Format(time.RFC3339))
+	for attempt := 0; ; attempt++ {
+		f, err := os.OpenFile(lp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			_, werr := f.WriteString(me)
+			cerr := f.Close()
+			if err := errors.Join(werr, cerr); err != nil {
+				os.Remove(lp)
+				return nil, err
+			}
+			return &StateLock{path: lp}, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		b, rerr := os.ReadFile(lp)
+		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return nil, rerr
+		}
+		holder := strings.TrimSpace(string(b))
+		if attempt == 0 && isStale(holder, host) {
+			os.Remove(lp)
+			continue
+		}
+		return nil, fmt.Errorf("%s: %w (%s); remove the lock file if that run is gone", lp, ErrLocked, holder)
+	}
+}
+
+// isStale reports whether a lock holder line names a process of this host
+// that no longer exists.
+func isStale(holder, host string) bool {
+	var pid int
+	var h, since string
+	if _, err := fmt.Sscanf(holder, "pid %d host %s since %s", &pid, &h, &since); err != nil || h != host || pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err != nil && !errors.Is(err, os.ErrPermission)
+}
+
+// Unlock releases the lock.
+func (l *StateLock) Unlock() error {
+	return os.Remove(l.path)
+}

@@ -1,0 +1,191 @@
+package findings
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var day = func(d int) time.Time { return time.Date(2024, 3, d, 0, 0, 0, 0, time.UTC) }
+
+func TestStateObjects(t *testing.T) {
+	s := NewState()
+	all := []string{"a", "b"}
+	const src = "s3://trail/AWSLogs/"
+	v1 := ObjectVersion("etag1", 10, time.Time{})
+	if got := s.Needed(src, "k1", v1, day(5), all); !slices.Equal(got, all) {
+		t.Fatalf("new object: got %v; want %v", got, all)
+	}
+	s.MarkRead(src, "k1", v1, day(5), []string{"a"})
+	tests := []struct {
+		name, key, version string
+		date               time.Time
+		want               []string
+	}{
+		{"read by a only", "k1", v1, day(5), []string{"b"}},
+		{"rewritten", "k1", ObjectVersion("etag2", 10, time.Time{}), day(5), all},
+		{"other key", "k2", v1, day(5), all},
+	}
+	for _, tt := range tests {
+		if got := s.Needed(src, tt.key, tt.version, tt.date, all); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v; want %v", tt.name, got, tt.want)
+		}
+	}
+	s.MarkRead(src, "k1", v1, day(5), []string{"b"})
+	if got := s.Needed(src, "k1", v1, day(5), all); got != nil {
+		t.Fatalf("read by a then b: got %v; want none", got)
+	}
+	// Horizon: the newest date (day 10) minus 48h.
+	s.MarkRead(src, "k10", v1, day(10), all)
+	s.MarkRead(src, "nodate", v1, time.Time{}, all)
+	s.MarkRead(src, "gone", v1, time.Time{}, all)
+	s.Advance(src, 48*time.Hour, map[string]bool{"k1": true, "k10": true, "nodate": true})
+	if h := s.Horizon(src); !h.Equal(day(8)) {
+		t.Fatalf("horizon: got %s; want %s", h, day(8))
+	}
+	if _, ok := s.Sources[src].Objects["k1"]; ok {
+		t.Errorf("k1 (day 5) kept behind the horizon (day 8)")
+	}
+	if _, ok := s.Sources[src].Objects["gone"]; ok {
+		t.Errorf("undated object no longer listed was kept")
+	}
+	if _, ok := s.Sources[src].Objects["nodate"]; !ok {
+		t.Errorf("undated listed object dropped")
+	}
+	// Behind the horizon counts as read, even unseen (late delivery into an
+	// old folder is not how CloudTrail delivers).
+	if got := s.Needed(src, "k-old", v1, day(7), all); got != nil {
+		t.Errorf("object dated before the horizon: got %v; want none", got)
+	}
+	// A late object dated inside the window is still read.
+	if got := s.Needed(src, "k9-late", v1, day(9), all); !slices.Equal(got, all) {
+		t.Errorf("late object in the window: got %v; want %v", got, all)
+	}
+	// The horizon never moves back.
+	s.Sources[src].Objects = map[string]*ObjectState{}
+	s.MarkRead(src, "k3", v1, day(3), all)
+	s.Advance(src, 48*time.Hour, nil)
+	if h := s.Horizon(src); !h.Equal(day(8)) {
+		t.Errorf("horizon moved back to %s", h)
+	}
+}
+
+func TestStateFindings(t *testing.T) {
+	s := NewState()
+	f := Finding{ID: "f1", HuntID: "h", FirstSeen: day(5).Add(3 * time.Hour), LastSeen: day(5).Add(4 * time.Hour)}
+	s.AddPending(f, []string{"file:x"})
+	s.AddPending(f, []string{"stdout"})
+	if p := s.PendingFinding("f1"); p == nil || !slices.Equal(p.DeliveredTo, []string{"file:x", "stdout"}) {
+		t.Fatalf("pending: got %+v", p)
+	}
+	if s.Delivered("f1") {
+		t.Fatal("pending finding reported delivered")
+	}
+	s.MarkDelivered(&f, 24*time.Hour, day(6))
+	if !s.Delivered("f1") || s.PendingFinding("f1") != nil {
+		t.Fatalf("after MarkDelivered: delivered %v, pending %v", s.Delivered("f1"), s.PendingFinding("f1"))
+	}
+	if u := s.Findings["f1"].Until; !u.Equal(day(6)) {
+		t.Fatalf("until: got %s; want %s", u, day(6))
+	}
+	g := Finding{ID: "forever", HuntID: "h0", FirstSeen: day(1), LastSeen: day(1)}
+	s.MarkDelivered(&g, 0, day(2))
+	if n := s.ForgetBefore(day(20)); n != 1 || s.Delivered("f1") || !s.Delivered("forever") {
+		t.Fatalf("ForgetBefore: dropped %d; f1 %v, forever %v", n, s.Delivered("f1"), s.Delivered("forever"))
+	}
+}
+
+func TestStateSaveLoad(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	s, err := LoadState(path)
+	if err != nil || len(s.Sources) != 0 {
+		t.Fatalf("missing file: got %v, %v; want an empty state", s, err)
+	}
+	s.MarkRead("src", "k", "etag:x", day(5), []string{"a", "b"})
+	s.MarkRead("src", "k2", "etag:y", day(5), []string{"c"})
+	s.MarkRead("src", "k2", "etag:z", day(5), []string{"a", "b"}) // rewritten: set "c" unused now
+	s.AddPending(Finding{ID: "p", HuntID: "h", Severity: SeverityLow}, nil)
+	if err := s.Save(path, day(6)); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.HuntSets) != 1 {
+		t.Errorf("hunt sets: got %v; want only the used one", s.HuntSets)
+	}
+	back, err := LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Needed("src", "k", "etag:x", day(5), []string{"a", "b"}); got != nil {
+		t.Errorf("after reload: got %v; want none needed", got)
+	}
+	if back.PendingFinding("p") == nil || !back.UpdatedAt.Equal(day(6)) {
+		t.Errorf("after reload: pending %v, updated %s", back.Pending, back.UpdatedAt)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestLoadState_Failure(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"not json", `{"version": 1,`, "expected a hunt state file (JSON), found invalid JSON"},
+		{"wrong type", `{"version": "1"}`, "expected int, found JSON string"},
+		{"version", `{"version": 2, "sources": {}, "hunt_sets": {}, "findings": {}}`, "version: expected 1, found 2"},
+		{"unknown set", `{"version": 1, "sources": {"s": {"objects": {"k": {"version": "v", "hunts": "zz"}}}}, "hunt_sets": {}, "findings": {}}`, `sources["s"].objects["k"].hunts: expected a name in hunt_sets, found "zz"`},
+		{"unknown field", `{"version": 1, "colour": 1}`, `unknown field "colour"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			os.WriteFile(path, []byte(tt.text), 0o644)
+			_, err := LoadState(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), path) {
+				t.Fatalf("got %v; want %q, prefixed with the path", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLockState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	l, err := LockState(path, day(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LockState(path, day(5))
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Fatalf("second lock: got %v; want ErrLocked naming this process", err)
+	}
+	if err := l.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	l, err = LockState(path, day(5))
+	if err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	l.Unlock()
+
+	// A lock left by a crashed run of this host is taken over; one of
+	// another host is not.
+	host, _ := os.Hostname()
+	const deadPID = 1 << 22 // above Linux's pid_max default: no such process
+	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host %s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
+	l, err = LockState(path, day(5))
+	if err != nil {
+		t.Fatalf("stale lock: %v", err)
+	}
+	l.Unlock()
+	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host other-%s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
+	if _, err := LockState(path, day(5)); !errors.Is(err, ErrLocked) {
+		t.Fatalf("other host's lock: got %v; want ErrLocked", err)
+	}
+}
