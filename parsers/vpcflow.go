@@ -189,6 +189,18 @@ func isTransitGatewayField(name string) bool {
 // is dropped, and Err returns a [*ParseError] at the position reached that
 // wraps both [ErrTruncated] and the read error.
 //
+// # Limits and cost
+//
+// A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
+// header has at most 256 fields; an integer at most 19 digits. Fields are
+// located eight bytes at a time, and only up to the last field built (the
+// rest of the line is only counted); values go into column buffers the
+// reader keeps from batch to batch, copied into allocator buffers once per
+// batch, so a row allocates nothing. The read buffer starts at 8 KiB and
+// grows to 128 KiB while the input fills it, and an input read whole by the
+// first fill gets columns sized for its lines: a reader per small S3 object
+// stays small.
+//
 // A VPCFlowReader is not safe for concurrent use.
 type VPCFlowReader struct {
 	r      io.Reader
@@ -197,7 +209,7 @@ type VPCFlowReader struct {
 	strict bool
 
 	schema *arrow.Schema // batch schema: projection of VPCFlowSchema plus unknown fields
-	cols   []*flowCol    // the builders of outs except path
+	cols   []*flowCol    // the columns of outs except path
 	outs   []flowOut     // one per batch column, in schema order
 	path   *flowCol      // the SourceColumn column, nil when not projected
 	known  [len(vpcFlowFields)]*flowCol
@@ -229,7 +241,7 @@ type VPCFlowReader struct {
 	line    int   // 1-based number of the last line returned by nextLine
 	lineOff int64 // stream offset of that line
 
-	// nulls[i] is the all-null array of BatchRows rows shared by the
+	// nulls[i] is the all-null array of maxRows rows shared by the
 	// batches for column i when the format lacks it; nil until needed.
 	nulls flowNulls
 
@@ -253,7 +265,8 @@ type flowStep struct {
 const flowEndsMask = 511
 
 // flowOut is one column of the batch. A column the file's format does not
-// carry gets only nulls, appended in bulk when the batch is built.
+// carry is all null: a shared array when it lacks it for a whole batch,
+// nulls appended in bulk otherwise (the format changed mid-batch).
 type flowOut struct {
 	field arrow.Field
 	col   *flowCol
@@ -752,8 +765,8 @@ func (p *VPCFlowReader) Stats() Stats { return p.stats }
 // WithMaxErrors of them.
 func (p *VPCFlowReader) Rejects() *ErrorList { return &p.rejects }
 
-// Release releases the current batch and the builders. It does not close
-// the underlying reader.
+// Release releases the current batch and the shared all-null arrays. It
+// does not close the underlying reader.
 func (p *VPCFlowReader) Release() {
 	if p.batch != nil {
 		p.batch.Release()
@@ -938,7 +951,7 @@ func spaceMask(w uint64) uint64 {
 	return ^((x&lo7 + lo7) | x | lo7)
 }
 
-// parseLine parses one line into the builders; row is the batch row it
+// parseLine parses one line into the columns, as row p.rows of the batch.
 // It returns false for a line not emitted (rejected or a header).
 func (p *VPCFlowReader) parseLine(line []byte) bool {
 	if len(line) == 0 {
