@@ -850,22 +850,36 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			return 0, err
 		}
 		r.stack = r.stack[:len(r.stack)-1]
-		i = skipWS(b, i)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		switch b[i] {
-		case ',':
-			i = skipWS(b, i+1)
-			if i >= len(b) {
-				return 0, errNeedMore
-			}
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, errAt(i, errExpected(ErrSyntax, "',' or '}' in object", describe(b, i)))
+		var done bool
+		if i, done, err = nextMember(b, i, '}'); done || err != nil {
+			return i, err
 		}
 	}
+}
+
+// nextMember moves past the separator after an object member or array
+// element ending at b[i]: it returns the index of the next member, or
+// done and the index after the closing bracket.
+func nextMember(b []byte, i int, closing byte) (int, bool, error) {
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return 0, false, errNeedMore
+	}
+	switch b[i] {
+	case ',':
+		i = skipWS(b, i+1)
+		if i >= len(b) {
+			return 0, false, errNeedMore
+		}
+		return i, false, nil
+	case closing:
+		return i + 1, true, nil
+	}
+	expected := "',' or '}' in object"
+	if closing == ']' {
+		expected = "',' or ']' in array"
+	}
+	return 0, false, errAt(i, errExpected(ErrSyntax, expected, describe(b, i)))
 }
 
 // parseValue decodes the value of field f at b[i] into its slot.
@@ -1039,24 +1053,19 @@ func (r *CloudTrailReader) parseList(b []byte, i int, f *ctField, vals []span, d
 			}
 			r.stack = r.stack[:len(r.stack)-1]
 			n++
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return 0, errNeedMore
+			var done bool
+			if i, done, err = nextMember(b, i, ']'); err != nil {
+				return 0, err
 			}
-			if b[i] == ']' {
+			if done {
 				break
 			}
-			if b[i] != ',' {
-				return 0, errAt(i, errExpected(ErrSyntax, "',' or ']' in array", describe(b, i)))
-			}
-			i = skipWS(b, i+1)
-			if i >= len(b) {
-				return 0, errNeedMore
-			}
 		}
+	} else {
+		i++
 	}
 	vals[f.slot] = span{start: int32(first), end: int32(n), src: srcPresent}
-	return i + 1, nil
+	return i, nil
 }
 
 // parseMap decodes an object of string values into key/value spans.
@@ -1077,10 +1086,9 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 			if err != nil {
 				return 0, err
 			}
-			ks, ok := r.stringSpan(b, i, kend, kflags)
-			if !ok {
-				return kend, nil
-			}
+			// A bad key is a semantic error of the record (kept by
+			// stringSpan); the pair is dropped and decoding goes on.
+			ks, keyOK := r.stringSpan(b, i, kend, kflags)
 			i = skipWS(b, kend)
 			if i >= len(b) {
 				return 0, errNeedMore
@@ -1112,26 +1120,23 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 				}
 				vs = span{start: int32(start), end: int32(i), src: srcBuf}
 			}
-			r.lists[store] = append(r.lists[store], ks, vs)
-			n++
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return 0, errNeedMore
+			if keyOK {
+				r.lists[store] = append(r.lists[store], ks, vs)
+				n++
 			}
-			if b[i] == '}' {
+			var done bool
+			if i, done, err = nextMember(b, i, '}'); err != nil {
+				return 0, err
+			}
+			if done {
 				break
 			}
-			if b[i] != ',' {
-				return 0, errAt(i, errExpected(ErrSyntax, "',' or '}' in object", describe(b, i)))
-			}
-			i = skipWS(b, i+1)
-			if i >= len(b) {
-				return 0, errNeedMore
-			}
 		}
+	} else {
+		i++
 	}
 	vals[f.slot] = span{start: int32(first), end: int32(n), src: srcPresent}
-	return i + 1, nil
+	return i, nil
 }
 
 // appendRecord appends the decoded record to the builders: exactly one value

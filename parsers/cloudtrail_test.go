@@ -509,3 +509,14 @@ func TestCloudTrailReader_NoAllocs(t *testing.T) {
 		t.Errorf("%.0f allocations per %d-record batch (%.2f per record); want a per-batch constant", allocs, BatchRows, perRecord)
 	}
 }
+
+func TestCloudTrailReader_MapBadKey(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := `{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"ok":"1","b\qd":"2"}}}},"eventName":"A"},{"eventVersion":"1.08","eventName":"B"}]}`
+	got, st, rej, err := readAll(t, mem, in, WithColumns("eventname", "useridentity.sessioncontext.webidfederationdata.attributes"))
+	if err != nil || st.Records != 1 || st.Rejected != 1 || rej.Len() != 1 || !strings.Contains(got, `"eventname":"B"`) ||
+		rej.Errs[0].Path != "Records[0].userIdentity.sessionContext.webIdFederationData.attributes" {
+		t.Errorf("got %q, %+v, %v, %v", got, st, rej.Errs, err)
+	}
+}
