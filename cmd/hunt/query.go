@@ -35,7 +35,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	common.register(fs)
 	file := fs.String("file", "", "read the SQL from this file instead of the first argument")
 	explain := fs.Bool("explain", false, "print the plan, the pushed-down columns and pruning, and the objects that would be read; do not run")
-	engineName := fs.String("engine", "local", "where to run: local")
+	engineName := fs.String("engine", "local", "where to run: local, athena (the same SQL on Amazon Athena) or auto (by the size of the listing)")
+	var athena athenaFlags
+	athena.register(fs)
 	var tables listFlag
 	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=cloudtrail or NAME=vpc_flow (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -49,8 +51,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitUsage
 	}
-	if *engineName != "local" {
-		fmt.Fprintf(stderr, "hunt query: --engine: expected local, found %q\n", *engineName)
+	if *engineName != "local" && *engineName != "athena" && *engineName != "auto" {
+		fmt.Fprintf(stderr, "hunt query: --engine: expected local, athena or auto, found %q\n", *engineName)
 		return exitUsage
 	}
 	sql, source, paths, err := querySQL(*file, pos)
@@ -66,6 +68,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 		opts.TableNames[strings.ToLower(name)] = table
+	}
+	if *engineName != "local" {
+		if code, done := queryRemote(ctx, *engineName, &athena, common, sql, opts, paths, *explain, stdout, stderr); done {
+			return code
+		}
 	}
 	start := time.Now()
 	q, err := engine.Compile(sql, opts)

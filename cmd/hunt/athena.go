@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/engine"
+)
+
+const athenaDDLExamples = `  # both tables for a single-account trail bucket and its flow logs
+  hunt athena ddl --location s3://trail-bucket/ --account 111122223333 --region us-east-1,eu-west-1
+
+  # an organization trail, every member account, into database sec
+  hunt athena ddl --table cloudtrail --location s3://org-trail/ --org o-abc123 \
+    --account 111122223333,444455556666 --database sec
+
+  # flow logs delivered as hourly, Hive-compatible Parquet
+  hunt athena ddl --table vpc_flow --location s3://flow-bucket/prefix/ --account 111122223333 --parquet --hive --hourly
+
+  # text flow logs with a custom format (columns are positional)
+  hunt athena ddl --table vpc_flow --location s3://flow-bucket/ --account 111122223333 \
+    --format '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${flow-direction}'
+`
+
+// runAthena dispatches the athena subcommands.
+func runAthena(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const usage = "Usage: hunt athena ddl [flags]\n\nRun 'hunt athena ddl -h' for its flags and examples.\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "ddl":
+		return runAthenaDDL(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "hunt athena: unknown subcommand %q\n%s", args[0], usage)
+	return exitUsage
+}
+
+// runAthenaDDL prints CREATE statements for the Athena tables hunt queries
+// with --engine athena.
+func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("athena ddl", "hunt athena ddl --location s3://bucket/[prefix/] --account ID[,ID...] [flags]", athenaDDLExamples, stdout)
+	var c engine.AthenaDDLConfig
+	var accounts, regions listFlag
+	fs.StringVar(&c.Location, "location", "", "S3 prefix holding AWSLogs/ (required)")
+	table := fs.String("table", "all", "which table: cloudtrail, vpc_flow or all")
+	fs.StringVar(&c.Database, "database", "hunt", "Athena database of the tables")
+	fs.StringVar(&c.Table, "name", "", "table name (with a single --table); default cloudtrail_logs or vpc_flow_logs")
+	fs.StringVar(&c.Org, "org", "", "organization ID of an organization trail (o-...): logs under AWSLogs/o-.../ACCOUNT/")
+	fs.Var(&accounts, "account", "account IDs whose logs the location holds (required; repeat or comma-separate)")
+	fs.Var(&regions, "region", "regions to project (repeat or comma-separate; default every commercial region)")
+	fs.StringVar(&c.Since, "since", "2020/01/01", "first delivery date projected, yyyy/MM/dd")
+	fs.BoolVar(&c.NetworkActivity, "network-activity", false, "CloudTrail network-activity events (CloudTrail-NetworkActivity/)")
+	fs.BoolVar(&c.Flow.Parquet, "parquet", false, "flow logs delivered as Parquet")
+	fs.BoolVar(&c.Flow.Hive, "hive", false, "flow logs under Hive-compatible prefixes (aws-account-id=.../year=.../)")
+	fs.BoolVar(&c.Flow.Hourly, "hourly", false, "flow logs partitioned per hour")
+	format := fs.String("format", "", "text flow-log format, ${field} names in order (default: the 14 version-2 fields)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "hunt athena ddl: unexpected argument %q\n", pos[0])
+		return exitUsage
+	}
+	c.Accounts, c.Regions = accounts, regions
+	if *format != "" {
+		c.Flow.Fields = strings.Fields(*format)
+	}
+	if _, err := time.Parse("2006/01/02", c.Since); err != nil {
+		fmt.Fprintf(stderr, "hunt athena ddl: --since: expected yyyy/MM/dd, found %q\n", c.Since)
+		return exitUsage
+	}
+	var gens []func(engine.AthenaDDLConfig) (string, engine.AthenaTable, error)
+	switch *table {
+	case "cloudtrail":
+		gens = append(gens, engine.CloudTrailDDL)
+	case "vpc_flow":
+		gens = append(gens, engine.FlowDDL)
+	case "all":
+		if c.Table != "" {
+			fmt.Fprintln(stderr, "hunt athena ddl: --name needs a single --table (cloudtrail or vpc_flow)")
+			return exitUsage
+		}
+		gens = append(gens, engine.CloudTrailDDL, engine.FlowDDL)
+	default:
+		fmt.Fprintf(stderr, "hunt athena ddl: --table: expected cloudtrail, vpc_flow or all, found %q\n", *table)
+		return exitUsage
+	}
+	out := c.DatabaseDDL()
+	for _, gen := range gens {
+		ddl, _, err := gen(c)
+		if err != nil {
+			fmt.Fprintf(stderr, "hunt athena ddl: --%v\n", err)
+			return exitUsage
+		}
+		out += "\n" + ddl
+	}
+	fmt.Fprint(stdout, out)
+	return exitOK
+}
+
+// athenaFlags configure --engine athena and auto.
+type athenaFlags struct {
+	workGroup, output, database, catalog string
+	tables                               listFlag
+	flowLayout                           string
+	partitions                           string
+	autoBytes                            int64
+	autoObjects                          int
+}
+
+func (f *athenaFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.workGroup, "athena-workgroup", "primary", "Athena workgroup")
+	fs.StringVar(&f.output, "athena-output", "", "S3 prefix for Athena result files (default: the workgroup's)")
+	fs.StringVar(&f.database, "athena-database", "hunt", "Athena database of the tables (see hunt athena ddl)")
+	fs.StringVar(&f.catalog, "athena-catalog", "AwsDataCatalog", "Athena data catalog")
+	fs.Var(&f.tables, "athena-table", "Athena table of a hunt table, as cloudtrail=[DB.]NAME or vpc_flow=[DB.]NAME (repeatable)")
+	fs.StringVar(&f.flowLayout, "athena-flow-layout", "default", "partitions of the vpc_flow table, as hunt athena ddl made them: default, hourly, hive or hive-hourly")
+	fs.StringVar(&f.partitions, "athena-partitions", "hunt", "partition predicates to add: hunt (tables from hunt athena ddl) or none (tables without those partitions)")
+	fs.Int64Var(&f.autoBytes, "auto-max-bytes", 20<<30, "--engine auto: run locally up to this many bytes to read")
+	fs.IntVar(&f.autoObjects, "auto-max-objects", 50000, "--engine auto: run locally up to this many objects to read")
+}
+
+// config turns the flags into an engine.AthenaConfig.
+func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
+	c := engine.AthenaConfig{Profile: common.profile, Region: common.region, WorkGroup: f.workGroup,
+		OutputLocation: f.output, Database: f.database, Catalog: f.catalog}
+	if f.output != "" && !strings.HasPrefix(f.output, "s3://") {
+		return c, fmt.Errorf("--athena-output: expected s3://bucket/prefix/, found %q", f.output)
+	}
+	c.Tables = engine.DefaultAthenaTables(f.database)
+	var layout engine.FlowLayout
+	switch f.flowLayout {
+	case "default":
+	case "hourly":
+		layout.Hourly = true
+	case "hive":
+		layout.Hive = true
+	case "hive-hourly":
+		layout.Hive, layout.Hourly = true, true
+	default:
+		return c, fmt.Errorf("--athena-flow-layout: expected default, hourly, hive or hive-hourly, found %q", f.flowLayout)
+	}
+	vpc := c.Tables["vpc_flow"]
+	vpc.Partitions = engine.FlowPartitions(layout)
+	c.Tables["vpc_flow"] = vpc
+	for _, m := range f.tables {
+		table, name, ok := strings.Cut(m, "=")
+		t, known := c.Tables[table]
+		if !ok || !known || name == "" {
+			return c, fmt.Errorf("--athena-table: expected cloudtrail=[DB.]NAME or vpc_flow=[DB.]NAME, found %q", m)
+		}
+		t.Name = name
+		if db, n, ok := strings.Cut(name, "."); ok {
+			t.Database, t.Name = db, n
+		}
+		c.Tables[table] = t
+	}
+	switch f.partitions {
+	case "hunt":
+	case "none":
+		for k, t := range c.Tables {
+			t.Partitions = engine.AthenaPartitions{}
+			c.Tables[k] = t
+		}
+	default:
+		return c, fmt.Errorf("--athena-partitions: expected hunt or none, found %q", f.partitions)
+	}
+	return c, nil
+}
+
+// flagPruning is the restriction --since/--until/--account/--region put on
+// every table an Athena query reads.
+func flagPruning(common commonFlags, now time.Time) (engine.Pruning, error) {
+	f, err := common.facts("", now)
+	if err != nil {
+		return engine.Pruning{}, err
+	}
+	p := engine.Pruning{Since: f.Since, Until: f.Until}
+	if len(f.Accounts) > 0 {
+		p.Accounts = f.Accounts
+	}
+	if len(f.Regions) > 0 {
+		p.Regions = f.Regions
+	}
+	return p, nil
+}
+
+// autoChoice is what --engine auto decided, and why.
+type autoChoice struct {
+	athena bool
+	reason string
+}
+
+// chooseEngine picks local or Athena for --engine auto: Athena when the
+// query uses a function only Athena has, or when the listing holds more
+// bytes or objects than the thresholds; local otherwise.
+func chooseEngine(stmt *engine.Statement, plan *archive.Plan, f *athenaFlags) autoChoice {
+	if fns := engine.LocalUnsupported(stmt); len(fns) > 0 {
+		return autoChoice{true, "uses " + strings.Join(fns, ", ") + ", which only Athena runs"}
+	}
+	if plan == nil {
+		return autoChoice{true, "no PATH or s3:// URI to estimate a local scan from"}
+	}
+	est := fmt.Sprintf("%d objects, %s to read", len(plan.Objects), byteSize(plan.Bytes))
+	switch {
+	case plan.Bytes > f.autoBytes:
+		return autoChoice{true, est + ": more than --auto-max-bytes " + byteSize(f.autoBytes)}
+	case len(plan.Objects) > f.autoObjects:
+		return autoChoice{true, est + ": more than --auto-max-objects " + strconv.Itoa(f.autoObjects)}
+	}
+	return autoChoice{false, est + ": within --auto-max-bytes " + byteSize(f.autoBytes) + " and --auto-max-objects " + strconv.Itoa(f.autoObjects)}
+}
+
+// queryRemote handles --engine athena and auto for hunt query. done is
+// false when auto chose the local engine: the caller goes on locally.
+func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common commonFlags, sql string, opts engine.Options,
+	paths []string, explain bool, stdout, stderr io.Writer) (code int, done bool) {
+	start := time.Now()
+	opts.Now = start
+	stmt, err := engine.ParseSource(opts.Source, sql)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError, true
+	}
+	if len(engine.LocalUnsupported(stmt)) == 0 {
+		// Names and types are checked here, positioned, before Athena
+		// bills anything; a query with Athena-only functions cannot be.
+		if _, err := engine.Compile(sql, opts); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitError, true
+		}
+	}
+	cfg, err := af.config(common)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage, true
+	}
+	extra, err := flagPruning(common, start)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage, true
+	}
+	athenaSQL, err := engine.AthenaSQL(sql, opts, cfg.Tables, extra)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError, true
+	}
+	if engineName == "auto" {
+		var plan *archive.Plan
+		if len(paths) > 0 {
+			// The estimate lists what a local run would read.
+			q, err := engine.Compile(sql, opts)
+			table := ""
+			if err == nil {
+				if ts := q.Tables(); len(ts) == 1 {
+					table = ts[0]
+				}
+			}
+			facts, ferr := common.facts(table, start)
+			if ferr != nil {
+				fmt.Fprintf(stderr, "hunt query: %v\n", ferr)
+				return exitUsage, true
+			}
+			if err == nil {
+				facts, _ = queryFacts(q, common, start)
+			}
+			if plan, err = planPaths(ctx, common, paths, facts); err != nil {
+				fmt.Fprintf(stderr, "hunt query: %v\n", err)
+				return exitError, true
+			}
+		}
+		choice := chooseEngine(stmt, plan, af)
+		name := "local"
+		if choice.athena {
+			name = "athena"
+		}
+		msg := "engine auto: " + name + " (" + choice.reason + ")"
+		if explain {
+			fmt.Fprintln(stdout, msg)
+			fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
+		} else {
+			fmt.Fprintln(stderr, "hunt query: "+msg)
+		}
+		if !choice.athena {
+			return 0, false
+		}
+		if explain {
+			return exitOK, true
+		}
+	} else if explain {
+		fmt.Fprintf(stdout, "engine athena: workgroup %s, catalog %s, database %s\n", cfg.WorkGroup, cfg.Catalog, cfg.Database)
+		fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
+		return exitOK, true
+	}
+	a, err := engine.NewAthena(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitError, true
+	}
+	res, st, err := a.Run(ctx, sql, opts, extra)
+	printAthenaSummary(stderr, "query", st)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitError, true
+	}
+	if err := writeResult(common.output, stdout, res); err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitError, true
+	}
+	return exitOK, true
+}
+
+// printAthenaSummary prints one line about an Athena execution on stderr.
+func printAthenaSummary(stderr io.Writer, cmd string, st engine.AthenaStats) {
+	if st.QueryID == "" {
+		return
+	}
+	fmt.Fprintf(stderr, "hunt %s: athena query %s %s: %d rows; %s scanned, cost $%.4f ($%g per TB, %d MB minimum); queued %.2fs, engine %.2fs, total %.2fs",
+		cmd, st.QueryID, st.State, st.Rows, byteSize(st.DataScanned), st.Cost, engine.AthenaPricePerTB, engine.AthenaMinBytes>>20,
+		st.QueueTime.Seconds(), st.EngineTime.Seconds(), st.TotalTime.Seconds())
+	if st.Throttled > 0 {
+		fmt.Fprintf(stderr, "; %d throttled calls retried", st.Throttled)
+	}
+	fmt.Fprintln(stderr)
+}

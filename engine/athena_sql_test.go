@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+var athenaNow = time.Date(2024, 3, 20, 12, 0, 0, 0, time.UTC)
+
+func TestAthenaSQL_Success(t *testing.T) {
+	tables := DefaultAthenaTables("hunt")
+	hive := DefaultAthenaTables("hunt")
+	hive["vpc_flow"] = AthenaTable{Name: "flows", Partitions: FlowPartitions(FlowLayout{Hive: true, Hourly: true})}
+	hourly := DefaultAthenaTables("hunt")
+	hourly["vpc_flow"] = AthenaTable{Database: "hunt", Name: "vpc_flow_logs", Partitions: FlowPartitions(FlowLayout{Hourly: true})}
+	plain := map[string]AthenaTable{"cloudtrail": {Name: "cloudtrail_logs"}}
+	pp := map[string]AthenaTable{"cloudtrail": {Database: "default", Name: "cloudtrail_logs_pp", Partitions: AthenaPartitions{Date: "timestamp", DateFormat: "yyyy/MM/dd"}}}
+	tests := []struct {
+		name   string
+		sql    string
+		tables map[string]AthenaTable
+		extra  Pruning
+		want   string
+	}{
+		{"time and region from WHERE", `SELECT eventname FROM cloudtrail WHERE eventtime >= '2024-03-18T00:00:00Z' AND awsregion = 'eu-west-1'`, tables, Pruning{},
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE eventtime >= '2024-03-18T00:00:00Z' AND awsregion = 'eu-west-1' AND cloudtrail.region = 'eu-west-1' AND cloudtrail.timestamp >= '2024/03/18'`},
+		{"until widened by the delivery margin", `SELECT count(*) FROM cloudtrail_logs WHERE eventtime BETWEEN '2024-03-18T10:00:00Z' AND '2024-03-19T23:30:00Z'`, tables, Pruning{},
+			`SELECT count(*) FROM hunt.cloudtrail_logs WHERE eventtime BETWEEN '2024-03-18T10:00:00Z' AND '2024-03-19T23:30:00Z' AND cloudtrail_logs.timestamp BETWEEN '2024/03/18' AND '2024/03/20'`},
+		{"relative time, accounts, alias kept", `SELECT t.eventname FROM cloudtrail AS t WHERE from_iso8601_timestamp(t.eventtime) > now() - INTERVAL '1' DAY AND t.recipientaccountid IN ('444455556666', '111122223333')`, tables, Pruning{},
+			`SELECT t.eventname FROM hunt.cloudtrail_logs AS t WHERE from_iso8601_timestamp(t.eventtime) > now() - INTERVAL '1' DAY AND t.recipientaccountid IN ('444455556666', '111122223333') AND t.account IN ('111122223333', '444455556666') AND t.timestamp >= '2024/03/19'`},
+		{"OR in WHERE stays grouped", `SELECT eventname FROM cloudtrail WHERE awsregion = 'us-east-1' OR awsregion = 'us-west-2'`, tables, Pruning{},
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE (awsregion = 'us-east-1' OR awsregion = 'us-west-2') AND cloudtrail.region IN ('us-east-1', 'us-west-2')`},
+		{"UNNEST columns and Athena-only functions are not pruning facts", `SELECT r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) WHERE r.arn LIKE 'arn:aws:s3:::%' AND regexp_count(eventname, 'a') > 1 AND eventtime < '2024-03-02T00:00:00Z'`, tables, Pruning{},
+			`SELECT r.arn FROM hunt.cloudtrail_logs AS cloudtrail CROSS JOIN UNNEST(resources) AS u(r) WHERE r.arn LIKE 'arn:aws:s3:::%' AND regexp_count(eventname, 'a') > 1 AND eventtime < '2024-03-02T00:00:00Z' AND cloudtrail.timestamp <= '2024/03/02'`},
+		{"each SELECT of a UNION, CTE names left alone", `WITH logins AS (SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND awsregion = 'us-east-1') SELECT eventname FROM logins UNION ALL SELECT srcaddr FROM vpc_flow_logs WHERE start >= 1710000000 AND account_id = '111122223333'`, tables, Pruning{},
+			`WITH logins AS (SELECT * FROM hunt.cloudtrail_logs AS cloudtrail WHERE eventname = 'ConsoleLogin' AND awsregion = 'us-east-1' AND cloudtrail.region = 'us-east-1') SELECT eventname FROM logins UNION ALL SELECT srcaddr FROM hunt.vpc_flow_logs WHERE start >= 1710000000 AND account_id = '111122223333' AND vpc_flow_logs.aws_account_id = '111122223333' AND vpc_flow_logs.day >= '2024/03/09'`},
+		{"subquery in FROM", `SELECT n FROM (SELECT count(*) AS n FROM vpc_flow WHERE "end" <= 1710003600 AND action = 'REJECT') AS s`, tables, Pruning{},
+			`SELECT n FROM (SELECT count(*) AS n FROM hunt.vpc_flow_logs AS vpc_flow WHERE "end" <= 1710003600 AND action = 'REJECT' AND vpc_flow.day <= '2024/03/09') AS s`},
+		{"extra facts from flags", `SELECT eventname FROM cloudtrail WHERE awsregion IN ('us-east-1', 'eu-west-1')`, tables,
+			Pruning{Since: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC), Regions: []string{"eu-west-1"}, Accounts: []string{"111122223333"}},
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE awsregion IN ('us-east-1', 'eu-west-1') AND cloudtrail.account = '111122223333' AND cloudtrail.region = 'eu-west-1' AND cloudtrail.timestamp BETWEEN '2024/03/01' AND '2024/03/02'`},
+		{"contradictory facts", `SELECT eventname FROM cloudtrail WHERE awsregion = 'us-east-1'`, tables, Pruning{Regions: []string{"eu-west-1"}},
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE awsregion = 'us-east-1' AND FALSE`},
+		{"hive flow partitions", `SELECT srcaddr FROM vpc_flow WHERE from_unixtime(start) BETWEEN TIMESTAMP '2024-02-28 22:00:00' AND TIMESTAMP '2024-03-01 01:00:00' AND region = 'eu-west-1'`, hive, Pruning{},
+			`SELECT srcaddr FROM flows AS vpc_flow WHERE from_unixtime(start) BETWEEN TIMESTAMP '2024-02-28 22:00:00' AND TIMESTAMP '2024-03-01 01:00:00' AND region = 'eu-west-1' AND vpc_flow.aws_region = 'eu-west-1' AND vpc_flow.year BETWEEN '2024' AND '2024' AND concat(vpc_flow.year, '/', vpc_flow.month, '/', vpc_flow.day) BETWEEN '2024/02/28' AND '2024/03/01'`},
+		{"hourly flow partitions", `SELECT srcaddr FROM vpc_flow WHERE start >= 1710000000 AND start < 1710003600`, hourly, Pruning{},
+			`SELECT srcaddr FROM hunt.vpc_flow_logs AS vpc_flow WHERE start >= 1710000000 AND start < 1710003600 AND vpc_flow.hour BETWEEN '2024/03/09/16' AND '2024/03/09/18'`},
+		{"a table without partitions", `SELECT eventname FROM cloudtrail WHERE eventtime > '2024-03-01T00:00:00Z'`, plain, Pruning{},
+			`SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE eventtime > '2024-03-01T00:00:00Z'`},
+		{"AWS's cloudtrail_logs_pp", `SELECT eventname FROM cloudtrail_logs_pp WHERE eventtime > '2024-03-01T00:00:00Z'`, pp, Pruning{},
+			`SELECT eventname FROM default.cloudtrail_logs_pp WHERE eventtime > '2024-03-01T00:00:00Z' AND cloudtrail_logs_pp.timestamp >= '2024/03/01'`},
+		{"placeholder name taken by the query", `SELECT 'hunt_athena_table_0_' AS x FROM cloudtrail`, tables, Pruning{},
+			`SELECT 'hunt_athena_table_0_' AS x FROM hunt.cloudtrail_logs AS cloudtrail`},
+		{"no table", `SELECT 1 AS one`, tables, Pruning{}, `SELECT 1 AS one`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := AthenaSQL(tt.sql, Options{Now: athenaNow}, tt.tables, tt.extra)
+			if err != nil {
+				t.Fatalf("AthenaSQL(%q): %v", tt.sql, err)
+			}
+			if got != tt.want {
+				t.Errorf("AthenaSQL(%q)\ngot  %s\nwant %s", tt.sql, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAthenaSQL_Mapping(t *testing.T) {
+	// --table-name mappings resolve like the local engine's.
+	got, err := AthenaSQL(`SELECT eventname FROM trail`, Options{TableNames: map[string]string{"trail": "cloudtrail"}}, DefaultAthenaTables("sec"), Pruning{})
+	if want := `SELECT eventname FROM sec.cloudtrail_logs AS trail`; err != nil || got != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestAthenaSQL_Failure(t *testing.T) {
+	tables := map[string]AthenaTable{"cloudtrail": {Name: "cloudtrail_logs"}}
+	tests := []struct {
+		name string
+		sql  string // ¶ marks the expected error position
+		want string
+	}{
+		{"syntax", `SELECT ¶FROM FROM cloudtrail`, `expected`},
+		{"unknown table", `SELECT 1 FROM ¶trails`, `expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "trails"`},
+		{"table not configured", `SELECT srcaddr FROM ¶vpc_flow`, `expected an Athena table for vpc_flow, found none configured`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := strings.Index(tt.sql, "¶")
+			sql := strings.Replace(tt.sql, "¶", "", 1)
+			_, err := AthenaSQL(sql, Options{Source: "q.sql"}, tables, Pruning{})
+			var pe *parsers.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("AthenaSQL(%q) error %v; want a *parsers.ParseError", sql, err)
+			}
+			if pe.Source != "q.sql" || pe.Offset != int64(pos) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("AthenaSQL(%q) error %q at offset %d; want %q at %d", sql, err, pe.Offset, tt.want, pos)
+			}
+		})
+	}
+}
+
+func TestCheckFuncs(t *testing.T) {
+	// A function only the local engine has is an error naming it and the
+	// engine, positioned at the call.
+	stmt, err := Parse(`SELECT eventname FROM cloudtrail WHERE ip_in('10.0.0.0/8', sourceipaddress) OR lower(x) = 'a'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkFuncs(stmt, map[string]bool{"ip_in": true}, "Athena", "local")
+	var le *lexError
+	if !errors.As(err, &le) || le.pos != 39 || le.msg != "function ip_in is not supported by Athena; run the query with --engine local" {
+		t.Errorf("checkFuncs: %v; want ip_in at offset 39", err)
+	}
+	if err := checkFuncs(stmt, athenaLacks, "Athena", "local"); err != nil {
+		t.Errorf("checkFuncs with athenaLacks: %v", err)
+	}
+}
+
+func TestLocalUnsupported(t *testing.T) {
+	stmt, err := Parse(`WITH x AS (SELECT to_hex(sha256(to_utf8(eventname))) AS h FROM cloudtrail) SELECT h, approx_percentile(1, 0.5), lower(h) FROM x GROUP BY h ORDER BY sha256(to_utf8(h))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(LocalUnsupported(stmt), ","); got != "approx_percentile,sha256,to_hex,to_utf8" {
+		t.Errorf("LocalUnsupported = %s", got)
+	}
+}
+
+func TestGoLayout(t *testing.T) {
+	tm := time.Date(2024, 3, 5, 7, 0, 0, 0, time.UTC)
+	for format, want := range map[string]string{"": "2024/03/05", "yyyy/MM/dd": "2024/03/05", "yyyy-MM-dd": "2024-03-05", "yyyy/MM/dd/HH": "2024/03/05/07", "yyyyMMdd": "20240305"} {
+		if got := tm.Format(goLayout(format)); got != want {
+			t.Errorf("goLayout(%q) formats %q; want %q", format, got, want)
+		}
+	}
+}
