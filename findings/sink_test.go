@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,5 +167,67 @@ func TestTruncateBytes(t *testing.T) {
 		if got := truncateBytes(tt.s, tt.n); got != tt.want || len(got) > tt.n {
 			t.Errorf("truncateBytes(%q, %d) = %q; want %q", tt.s, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestOpenSinksAWS wires SNS, STS and Security Hub through OpenSinks, the
+// SDK's default configuration chain and one endpoint override, as
+// `hunt run --endpoint-url` would against LocalStack.
+func TestOpenSinksAWS(t *testing.T) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"),
+		"AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_SNS": "", "AWS_ENDPOINT_URL_SECURITYHUB": "", "AWS_ENDPOINT_URL_STS": "",
+	} {
+		t.Setenv(k, v)
+	}
+	fakeSNS, _ := newFakeSNS(t, false, "throttle400")
+	fakeSH, _ := newFakeSecurityHub(t)
+	stsCalls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/findings/import" {
+			fakeSH.ServeHTTP(w, r)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		if r.PostForm.Get("Action") == "GetCallerIdentity" {
+			stsCalls++
+			w.Header().Set("Content-Type", "text/xml")
+			fmt.Fprint(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
+				`<Arn>arn:aws:iam::111122223333:user/hunt</Arn><UserId>AIDAEXAMPLE</UserId><Account>111122223333</Account>`+
+				`</GetCallerIdentityResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
+			return
+		}
+		fakeSNS.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	opts := SinkOptions{EndpointURL: srv.URL, MaxBackoff: time.Millisecond, Stdout: &bytes.Buffer{}}
+	sinks, err := OpenSinks(context.Background(), []string{"sns:" + testTopic, "securityhub"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stsCalls != 1 || sinks[1].Name() != "securityhub:us-east-1" {
+		t.Fatalf("got %d STS calls, sink %s; want 1, securityhub:us-east-1", stsCalls, sinks[1].Name())
+	}
+	fs := sinkFindings(3)
+	for _, s := range sinks {
+		accepted, err := s.Send(context.Background(), fs)
+		if err != nil || len(accepted) != 3 {
+			t.Fatalf("%s: got %q, %v; want 3 accepted", s.Name(), accepted, err)
+		}
+	}
+	if fakeSNS.requests != 2 || len(fakeSH.store) != 3 {
+		t.Fatalf("got %d SNS requests (want 2: throttled, retried), %d Security Hub findings (want 3)", fakeSNS.requests, len(fakeSH.store))
+	}
+
+	// A dry run needs no credentials and makes no call.
+	opts.DryRun = true
+	if _, err := OpenSinks(context.Background(), []string{"securityhub:eu-west-1"}, opts); err != nil || stsCalls != 1 {
+		t.Fatalf("dry run: got %v, %d STS calls; want nil, no new call", err, stsCalls)
 	}
 }
