@@ -79,6 +79,12 @@ type relCol struct {
 	name string
 	t    *dtype
 	slot int
+	// For UNNEST of a base-table array of rows: the scan and the array's
+	// path, and the row field this column is (or "" for the whole row), so
+	// the projection can ask the reader for "resources.arn" only.
+	scan  *opScan
+	path  string
+	field string
 }
 
 // aggScope resolves expressions after aggregation.
@@ -283,7 +289,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if !ok {
 			return nil, c.errf(x.pos, "expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "+quoteFound(x.Name))
 		}
-		scan := &opScan{table: name, schema: schema, lay: sc.lay, bySlot: map[string]int{}}
+		scan := &opScan{table: name, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
 		rel := &relation{name: x.Name, what: name, scan: scan, types: map[string]*dtype{}}
@@ -309,9 +315,29 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if err != nil {
 			return nil, err
 		}
+		var baseScan *opScan
+		var basePath string
+		oldLen := sc.lay.n // slots allocated before: a path below it was read elsewhere
+		if id, ok := x.Expr.(*Ident); ok {
+			if e, err := c.resolveIdent(id, &scope{rels: sc.rels, lay: &layout{}}); err == nil {
+				if col, ok := e.(*exprCol); ok && col.path != "" {
+					for _, r := range sc.rels {
+						if r.scan != nil && r.scan.bySlot[col.path] == col.slot {
+							baseScan, basePath = r.scan, col.path
+						}
+					}
+				}
+			}
+		}
+		existed := baseScan != nil && baseScan.bySlot[basePath] < oldLen
 		arr, err := c.compileExpr(x.Expr, sc)
 		if err != nil {
 			return nil, err
+		}
+		if baseScan != nil && arr.typ().k == kArray && arr.typ().elem.k == kStruct && !existed {
+			baseScan.unnestOnly[basePath] = true
+		} else {
+			baseScan = nil
 		}
 		at := arr.typ()
 		if at.k != kArray {
@@ -330,7 +356,8 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 				slot := sc.lay.alloc()
 				u.slots = append(u.slots, slot)
 				u.fieldIdx = append(u.fieldIdx, i)
-				rel.cols = append(rel.cols, relCol{name: name, t: fl.t, slot: slot})
+				u.fieldNames = append(u.fieldNames, fl.name)
+				rel.cols = append(rel.cols, relCol{name: name, t: fl.t, slot: slot, scan: baseScan, path: basePath, field: fl.name})
 			}
 		case len(x.Cols) <= 1:
 			name := x.Alias
@@ -340,7 +367,8 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			slot := sc.lay.alloc()
 			u.slots = append(u.slots, slot)
 			u.fieldIdx = append(u.fieldIdx, -1)
-			rel.cols = append(rel.cols, relCol{name: name, t: et, slot: slot})
+			u.fieldNames = append(u.fieldNames, "")
+			rel.cols = append(rel.cols, relCol{name: name, t: et, slot: slot, scan: baseScan, path: basePath})
 		default:
 			return nil, c.errf(x.pos, "expected 1 column alias or one per field of "+et.name+", found "+itoa(int64(len(x.Cols))))
 		}
@@ -982,6 +1010,9 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 			path += "." + f
 			t = ft
 		}
+		if _, ok := rel.scan.unnestOnly[path]; ok {
+			rel.scan.unnestOnly[path] = false // read whole outside UNNEST too
+		}
 		return &exprCol{t: t, slot: rel.scan.slot(path), path: path, dict: isDictPath(rel.scan.schema, rest)}, nil
 	}
 	var col relCol
@@ -989,6 +1020,18 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 		if rc.name == rest[0] {
 			col = rc
 			break
+		}
+	}
+	if col.scan != nil {
+		// A column of an UNNESTed base-table array: project only the row
+		// fields the query reads.
+		switch {
+		case col.field != "":
+			col.scan.addSubpath(col.path + "." + col.field)
+		case len(rest) > 1:
+			col.scan.addSubpath(col.path + "." + rest[1])
+		default:
+			col.scan.unnestOnly[col.path] = false // the whole row is read
 		}
 	}
 	var e expr = &exprCol{t: col.t, slot: col.slot}

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -377,7 +378,16 @@ func (e *exprField) eval(a *arena, c *chunk) *vec {
 		}
 		return out
 	}
-	child := x.arr.(*array.Struct).Field(e.idx)
+	sa := x.arr.(*array.Struct)
+	fi, ok := sa.DataType().(*arrow.StructType).FieldIdx(e.name)
+	if !ok {
+		// The reader projected the struct without this field.
+		out.reset(e.t, c.n)
+		ensureValues(out)
+		fill(out.nulls(), true)
+		return out
+	}
+	child := sa.Field(fi)
 	idx := x.idx
 	if idx == nil {
 		idx = identity(a, c.n)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -53,8 +54,13 @@ type opScan struct {
 	lay    *layout
 	paths  []string // per slot; "" for slots owned by later operators (UNNEST)
 	bySlot map[string]int
-	ws     []*scanState
-	done   *atomic.Bool // set when a LIMIT without ORDER BY is satisfied
+	// unnestOnly marks array paths read only through UNNEST row fields
+	// (true); subpaths lists those fields ("resources.arn"), which then
+	// replace the array in the projection.
+	unnestOnly map[string]bool
+	subpaths   []string
+	ws         []*scanState
+	done       *atomic.Bool // set when a LIMIT without ORDER BY is satisfied
 }
 
 // layout allocates the column slots of one pipeline segment.
@@ -92,11 +98,48 @@ func (s *opScan) explain() string {
 func (s *opScan) columns() []string {
 	var out []string
 	for _, p := range s.paths {
-		if p != "" {
-			out = append(out, p)
+		if p == "" {
+			continue
 		}
+		if s.unnestOnly[p] {
+			n := 0
+			for _, sp := range s.subpaths {
+				if strings.HasPrefix(sp, p+".") {
+					out = append(out, sp)
+					n++
+				}
+			}
+			if n == 0 {
+				// Rows are counted but no field is read: any one field
+				// gives the list structure.
+				_, t := fromArrowField(s.schema, p)
+				if t != nil && t.k == kArray && t.elem.k == kStruct && len(t.elem.fields) > 0 {
+					out = append(out, p+"."+t.elem.fields[0].name)
+					continue
+				}
+				out = append(out, p)
+			}
+			continue
+		}
+		out = append(out, p)
 	}
 	return normalizePaths(out)
+}
+
+func (s *opScan) addSubpath(p string) {
+	if !slices.Contains(s.subpaths, p) {
+		s.subpaths = append(s.subpaths, p)
+	}
+}
+
+// fromArrowField returns the SQL type of top-level column name.
+func fromArrowField(schema *arrow.Schema, name string) (int, *dtype) {
+	fi := schema.FieldIndices(name)
+	if len(fi) == 0 {
+		return -1, nil
+	}
+	t, _ := fromArrow(schema.Field(fi[0]).Type)
+	return fi[0], t
 }
 
 // pushRecord converts rec (owned by the caller) into a chunk and pushes it.

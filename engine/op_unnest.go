@@ -14,12 +14,13 @@ import (
 // lists them all; with one column alias it yields the whole row.
 type opUnnest struct {
 	base
-	x        expr
-	lay      *layout
-	slots    []int // output slot of each unnested column
-	fieldIdx []int // struct field of each column; -1 for the element itself
-	elemType *dtype
-	ws       []*unnestState
+	x          expr
+	lay        *layout
+	slots      []int    // output slot of each unnested column
+	fieldIdx   []int    // struct field of each column; -1 for the element itself
+	fieldNames []string // names of those fields, looked up per batch (the reader may project a subset)
+	elemType   *dtype
+	ws         []*unnestState
 }
 
 type unnestState struct {
@@ -89,8 +90,17 @@ func (o *opUnnest) push(w int, c *chunk) error {
 		out := st.a.vec(nil, n)
 		if list != nil {
 			child := list.ListValues()
-			if fi := o.fieldIdx[j]; fi >= 0 {
+			if o.fieldIdx[j] >= 0 {
 				sa := child.(*array.Struct)
+				fi, ok := sa.DataType().(*arrow.StructType).FieldIdx(o.fieldNames[j])
+				if !ok {
+					// Not projected because the query never reads it.
+					out.reset(o.elemType.fields[o.fieldIdx[j]].t, n)
+					ensureValues(out)
+					fill(out.nulls(), true)
+					st.c.cols[slot] = out
+					continue
+				}
 				loadArrow(&st.a, out, sa.Field(fi), []arrow.Array{sa}, st.elems, n)
 			} else {
 				loadArrow(&st.a, out, child, nil, st.elems, n)
