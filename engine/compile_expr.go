@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -59,6 +60,17 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 	case *NullLit:
 		return &exprConst{v: constVec(tNull, true)}, nil
 	case *TypedLit:
+		switch x.Type {
+		case "ipaddress", "ipprefix":
+			// IP values are their text here; contains() parses them.
+			if _, err := netip.ParseAddr(x.Val); x.Type == "ipaddress" && err != nil {
+				return nil, c.errf(x.pos, "expected an IP address literal, found "+quoteFound(x.Val))
+			}
+			if _, err := netip.ParsePrefix(x.Val); x.Type == "ipprefix" && err != nil {
+				return nil, c.errf(x.pos, "expected an IP prefix literal such as '10.0.0.0/8', found "+quoteFound(x.Val))
+			}
+			return &exprConst{v: strConst(x.Val)}, nil
+		}
 		us, ok := parseTimestamp(x.Val)
 		if !ok {
 			return nil, c.errf(x.pos, "expected a "+x.Type+" literal such as '2024-01-02 03:04:05', found "+quoteFound(x.Val))

@@ -44,6 +44,7 @@ func TestFuncNet(t *testing.T) {
 	exprTests(t, [][2]string{
 		{"contains('10.0.0.0/8', '10.1.2.3'), contains('10.0.0.0/8', '11.1.2.3'), contains('10.0.0.0/8', 'bogus'), contains('2001:db8::/32', '2001:db8::1'), contains('0.0.0.0/0', '::ffff:1.2.3.4')", "true|false|false|true|true"},
 		{"contains(split('a,b', ','), 'b'), contains(split('a,b', ','), 'c')", "true|false"},
+		{"contains(IPPREFIX '10.0.0.0/8', IPADDRESS '10.255.255.255'), contains('10.0.0.0/8', CAST('11.0.0.1' AS ipaddress))", "true|false"},
 	})
 }
 

@@ -827,7 +827,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 		case "current_timestamp", "current_date":
 			p.i++
 			return &Call{Name: t.val, NoParens: true, pos: t.pos}, nil
-		case "timestamp", "date":
+		case "timestamp", "date", "ipaddress", "ipprefix":
 			if nx := p.peek(); nx.kind == tokString {
 				p.i += 2
 				return &TypedLit{Type: t.val, Val: nx.val, pos: t.pos}, nil

@@ -141,7 +141,8 @@ func fromArrow(at arrow.DataType) (*dtype, bool) {
 // typeFromName maps a CAST target to a type.
 func typeFromName(tn TypeName) (*dtype, bool) {
 	switch tn.Name {
-	case "varchar", "char":
+	case "varchar", "char", "ipaddress", "ipprefix":
+		// IP types are carried as their text (contains() parses them).
 		return tString, true
 	case "bigint", "smallint", "tinyint":
 		return tInt, true
