@@ -104,6 +104,7 @@ func BenchmarkVPCFlowParallel(b *testing.B) {
 	defer mem.AssertSize(b, 0)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	b.ResetTimer() // RunParallel has no b.Loop to exclude the setup
 	b.RunParallel(func(pb *testing.PB) {
 		r := bytes.NewReader(in)
 		for pb.Next() {
