@@ -331,8 +331,12 @@ func printAthenaSummary(stderr io.Writer, cmd string, st engine.AthenaStats) {
 	if st.QueryID == "" {
 		return
 	}
-	fmt.Fprintf(stderr, "hunt %s: athena query %s %s: %d rows; %s scanned, cost $%.4f ($%g per TB, %d MB minimum); queued %.2fs, engine %.2fs, total %.2fs",
-		cmd, st.QueryID, st.State, st.Rows, byteSize(st.DataScanned), st.Cost, engine.AthenaPricePerTB, engine.AthenaMinBytes>>20,
+	cost := fmt.Sprintf("$%.2f", st.Cost)
+	if st.Cost < 0.01 {
+		cost = fmt.Sprintf("$%.6f", st.Cost)
+	}
+	fmt.Fprintf(stderr, "hunt %s: athena query %s %s: %d rows; %s scanned, cost %s ($%g per TB, %d MB minimum); queued %.2fs, engine %.2fs, total %.2fs",
+		cmd, st.QueryID, st.State, st.Rows, byteSize(st.DataScanned), cost, engine.AthenaPricePerTB, engine.AthenaMinBytes>>20,
 		st.QueueTime.Seconds(), st.EngineTime.Seconds(), st.TotalTime.Seconds())
 	if st.Throttled > 0 {
 		fmt.Fprintf(stderr, "; %d throttled calls retried", st.Throttled)
