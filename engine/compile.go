@@ -51,7 +51,13 @@ type compiler struct {
 	limits []*opLimit
 }
 
-func (c *compiler) errf(pos int, msg string) error { return &lexError{pos: pos, msg: msg} }
+func (c *compiler) errf(pos int, msg string) error {
+	var class error
+	if strings.Contains(msg, "--engine athena") {
+		class = ErrUnsupported
+	}
+	return &lexError{pos: pos, msg: msg, class: class}
+}
 
 // maxOps caps the operators of one query, so repeated CTE expansion
 // cannot blow up.

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 func TestCompile_Columns(t *testing.T) {
@@ -72,5 +75,32 @@ func TestCompile_Fold(t *testing.T) {
 	k, ok := w.r.(*exprConst)
 	if !ok || k.v.s[0] != "2023-12-31T00:00:00.000Z" {
 		t.Errorf("constant not folded: %#v", w.r)
+	}
+}
+
+func TestCompile_ErrorClasses(t *testing.T) {
+	for _, tt := range []struct {
+		sql         string
+		unsupported bool
+	}{
+		{"SELECT md5(eventname) FROM cloudtrail", true},
+		{"SELECT approx_percentile(bytes, 0.5) FROM vpc_flow", true},
+		{"SELECT a FROM cloudtrail JOIN vpc_flow ON 1 = 1", true},
+		{"SELECT eventname FROM cloudtrail WHERE eventname IN (SELECT 'x')", true},
+		{"SELECT row_number() OVER (ORDER BY eventtime) FROM cloudtrail", true},
+		{"SELECT CAST(x AS varbinary) FROM cloudtrail", false},
+		{"SELECT evntname FROM cloudtrail", false},
+		{"SELECT FROM", false},
+	} {
+		_, err := Compile(tt.sql, Options{})
+		if err == nil {
+			t.Fatalf("Compile(%q): no error", tt.sql)
+		}
+		if got := errors.Is(err, ErrUnsupported); got != tt.unsupported {
+			t.Errorf("Compile(%q): errors.Is(ErrUnsupported) = %v; want %v (%v)", tt.sql, got, tt.unsupported, err)
+		}
+		if !tt.unsupported && !errors.Is(err, parsers.ErrSyntax) {
+			t.Errorf("Compile(%q): %v does not wrap parsers.ErrSyntax", tt.sql, err)
+		}
 	}
 }

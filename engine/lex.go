@@ -54,8 +54,9 @@ func lex(src string) ([]token, error) {
 // lexError is a positioned lexing or parsing error; Query.Compile turns it
 // into a *parsers.ParseError with line and column.
 type lexError struct {
-	pos int
-	msg string
+	pos   int
+	msg   string
+	class error // sentinel the positioned error wraps; parsers.ErrSyntax when nil
 }
 
 func (e *lexError) Error() string { return e.msg }

@@ -35,7 +35,32 @@ func positioned(source, src string, err error) error {
 		return err
 	}
 	line, col := lineCol(src, le.pos)
-	return &parsers.ParseError{Source: source, Line: line, Col: col, Offset: int64(le.pos), Err: errors.New(le.msg)}
+	class := le.class
+	if class == nil {
+		class = parsers.ErrSyntax
+	}
+	return &parsers.ParseError{Source: source, Line: line, Col: col, Offset: int64(le.pos), Err: &classError{msg: le.msg, class: class}}
+}
+
+// ErrUnsupported marks queries that are valid Athena SQL but use something
+// the local engine does not run (a function, a join, a type): callers can
+// match it with errors.Is and send the query to Athena instead. Other
+// query errors wrap parsers.ErrSyntax.
+var ErrUnsupported = errors.New("not supported by the local engine")
+
+// classError is a query error message with its sentinel class.
+type classError struct {
+	msg   string
+	class error
+}
+
+func (e *classError) Error() string { return e.msg }
+func (e *classError) Unwrap() error { return e.class }
+
+// unsupported reports a construct the local engine does not run.
+func (p *parser) unsupported(what string) error {
+	t := p.tok()
+	return &lexError{pos: t.pos, msg: "expected " + what + ", found " + t.describe(), class: ErrUnsupported}
 }
 
 func parseQueryText(sql string) (*Statement, error) {
@@ -260,9 +285,9 @@ func (p *parser) parseUnion() (SetExpr, error) {
 		p.i++
 		if !p.acceptKw("all") {
 			if p.isKw("distinct") {
-				return nil, p.expected("ALL (UNION DISTINCT is not supported; use SELECT DISTINCT over UNION ALL)")
+				return nil, p.unsupported("ALL (UNION DISTINCT is not supported; use SELECT DISTINCT over UNION ALL)")
 			}
-			return nil, p.expected("ALL after UNION (only UNION ALL is supported)")
+			return nil, p.unsupported("ALL after UNION (only UNION ALL is supported)")
 		}
 		right, err := p.parseSetTerm()
 		if err != nil {
@@ -444,11 +469,11 @@ func (p *parser) parseFrom() (From, error) {
 				left = u
 				continue
 			}
-			return nil, p.errorf(p.tok().pos, "expected CROSS JOIN UNNEST, found \",\" (joins between tables are not supported)")
+			return nil, &lexError{pos: p.tok().pos, msg: "expected CROSS JOIN UNNEST, found \",\" (joins between tables are not supported)", class: ErrUnsupported}
 		}
 		if !p.isKw("cross") {
 			if p.isKw("join") || p.isKw("inner") || p.isKw("left") || p.isKw("right") || p.isKw("full") {
-				return nil, p.expected("CROSS JOIN UNNEST (joins between tables are not supported)")
+				return nil, p.unsupported("CROSS JOIN UNNEST (joins between tables are not supported)")
 			}
 			return left, nil
 		}
@@ -457,7 +482,7 @@ func (p *parser) parseFrom() (From, error) {
 			return nil, err
 		}
 		if !p.isKw("unnest") {
-			return nil, p.expected("UNNEST after CROSS JOIN (joins between tables are not supported)")
+			return nil, p.unsupported("UNNEST after CROSS JOIN (joins between tables are not supported)")
 		}
 		u, err := p.parseUnnest(left)
 		if err != nil {
@@ -480,14 +505,14 @@ func (p *parser) parseUnnest(left From) (From, error) {
 		return nil, err
 	}
 	if p.isOp(",") {
-		return nil, p.expected("')' (UNNEST of several arrays is not supported)")
+		return nil, p.unsupported("')' (UNNEST of several arrays is not supported)")
 	}
 	if err := p.closeParen(open); err != nil {
 		return nil, err
 	}
 	u := &UnnestJoin{Left: left, Expr: e, pos: pos}
 	if p.isKw("with") {
-		return nil, p.expected("alias (WITH ORDINALITY is not supported)")
+		return nil, p.unsupported("alias (WITH ORDINALITY is not supported)")
 	}
 	u.Alias, err = p.parseAlias()
 	if err != nil {
@@ -649,7 +674,7 @@ func (p *parser) parseCompare() (Expr, error) {
 			return nil, err
 		}
 		if p.isKw("select") || p.isKw("with") {
-			return nil, p.expected("value list (IN subqueries are not supported)")
+			return nil, p.unsupported("value list (IN subqueries are not supported)")
 		}
 		in := &In{X: l, Not: neg}
 		for {
@@ -798,7 +823,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 		if t.val == "(" {
 			p.i++
 			if p.isKw("select") || p.isKw("with") {
-				return nil, p.expected("expression (subqueries in expressions are not supported)")
+				return nil, p.unsupported("expression (subqueries in expressions are not supported)")
 			}
 			e, err := p.parseExpr()
 			if err != nil {
@@ -882,10 +907,10 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		if err := p.closeParen(open); err != nil {
 			return nil, err
 		}
-		return c, nil
+		return p.afterCall(c)
 	}
 	if p.acceptOp(")") {
-		return c, nil
+		return p.afterCall(c)
 	}
 	if p.acceptKw("distinct") {
 		c.Distinct = true
@@ -903,13 +928,18 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		}
 	}
 	if p.isKw("order") {
-		return nil, p.expected("')' (ORDER BY inside aggregate calls is not supported)")
+		return nil, p.unsupported("')' (ORDER BY inside aggregate calls is not supported)")
 	}
 	if err := p.closeParen(open); err != nil {
 		return nil, err
 	}
-	if p.isKw("filter") || p.isKw("over") {
-		return nil, p.expected("end of call (FILTER and OVER clauses are not supported)")
+	return p.afterCall(c)
+}
+
+// afterCall rejects the FILTER and OVER clauses the engine does not run.
+func (p *parser) afterCall(c *Call) (Expr, error) {
+	if (p.isKw("filter") || p.isKw("over")) && p.peek().kind == tokOp && p.peek().val == "(" {
+		return nil, p.unsupported("end of call (FILTER and OVER clauses are not supported)")
 	}
 	return c, nil
 }
