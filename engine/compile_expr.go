@@ -250,7 +250,11 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 	case "=", "<>", "<", "<=", ">", ">=":
 		l, r, err = c.unify(l, r, x.R.Pos())
 		if err != nil {
-			return nil, c.errf(x.R.Pos(), "expected a value comparable with "+lt.name+" after "+x.Op+", found "+rt.name)
+			msg := "expected a value comparable with " + lt.name + " after " + x.Op + ", found " + rt.name
+			if lt.k == kString && (rt.k == kTimestamp || rt.k == kDate) {
+				msg += " (convert the varchar with from_iso8601_timestamp(), or compare with an ISO 8601 string)"
+			}
+			return nil, c.errf(x.R.Pos(), msg)
 		}
 		if t := l.typ(); t.isComplex() {
 			return nil, c.errf(x.L.Pos(), "expected a scalar value to compare, found "+t.name)

@@ -169,6 +169,7 @@ func TestCompile_Failure(t *testing.T) {
 		{"SELECT ¶to_hex(eventname) FROM cloudtrail", "function to_hex is not supported by the local engine; run the query with --engine athena"},
 		{"SELECT ¶nosuch(1)", `expected a known function, found "nosuch"`},
 		{"SELECT eventname FROM cloudtrail WHERE eventname = ¶1", "expected a value comparable with varchar after =, found bigint"},
+		{"SELECT 1 FROM cloudtrail WHERE eventtime > ¶timestamp '2024-01-01 00:00:00'", "expected a value comparable with varchar after >, found timestamp(3) (convert the varchar with from_iso8601_timestamp(), or compare with an ISO 8601 string)"},
 		{"SELECT eventname, ¶useridentity.arn, count(*) FROM cloudtrail GROUP BY eventname", `expected an aggregate or a GROUP BY expression, found "useridentity.arn"`},
 		{"SELECT count(*) FROM cloudtrail WHERE ¶count(*) > 1", "expected a scalar expression, found aggregate count() (aggregates are allowed in SELECT, HAVING and ORDER BY)"},
 		{"SELECT ¶useridentity.nope FROM cloudtrail", `expected a field of useridentity, found "nope"`},
