@@ -1,0 +1,304 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// readCloudTrailParquet reads data with the Parquet reader; the caller
+// releases the batches.
+func readCloudTrailParquet(t testing.TB, mem memory.Allocator, data []byte, prune Pruning, opts ...Option) ([]arrow.RecordBatch, *CloudTrailParquetReader) {
+	t.Helper()
+	r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "x", prune, append([]Option{WithAllocator(mem)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []arrow.RecordBatch
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		out = append(out, b)
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	r.Release()
+	return out, r
+}
+
+// TestCloudTrailParquet_Success: JSON → Parquet → batches gives the JSON
+// reader's rows, whole and projected, in any row-group size.
+func TestCloudTrailParquet_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	files := ctJSONFiles(t)
+	for _, tc := range []struct {
+		name     string
+		cols     []string
+		rowGroup int
+	}{
+		{"all columns", nil, 0},
+		{"all columns, row groups of 7", nil, 7},
+		{"projection", []string{"eventtime", "eventname", "useridentity.arn", "useridentity.sessioncontext.sessionissuer.arn", SourceColumn}, 5},
+		{"nested list and map", []string{"resources.arn", "resources.type", "useridentity.sessioncontext.webidfederationdata", "tlsdetails"}, 3},
+		{"list whole", []string{"resources", "errorcode"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts []Option
+			if tc.cols != nil {
+				opts = append(opts, WithColumns(tc.cols...))
+			}
+			full := readCloudTrailJSON(t, mem, files, WithColumns(tableColumnsOf(CloudTrailSchema)...))
+			defer releaseBatches(full)
+			data := writeParquet(t, "cloudtrail", full, tc.rowGroup, false)
+			want := readCloudTrailJSON(t, mem, files, opts...)
+			defer releaseBatches(want)
+			got, r := readCloudTrailParquet(t, mem, data, Pruning{}, opts...)
+			defer releaseBatches(got)
+			if len(got) > 0 && !got[0].Schema().Equal(want[0].Schema()) {
+				t.Fatalf("schema\n%s\nwant\n%s", got[0].Schema(), want[0].Schema())
+			}
+			w, g := rowStrings(t, want), rowStrings(t, got)
+			if len(w) != len(g) {
+				t.Fatalf("%d rows; want %d", len(g), len(w))
+			}
+			for i := range w {
+				if w[i] != g[i] {
+					t.Fatalf("row %d:\ngot  %s\nwant %s", i, g[i], w[i])
+				}
+			}
+			if st := r.Stats(); st.Records != int64(len(w)) || st.Bytes <= 0 || st.Bytes > int64(len(data)) {
+				t.Errorf("Stats %+v; want %d records and 0 < Bytes <= %d", st, len(w), len(data))
+			}
+		})
+	}
+}
+
+func tableColumnsOf(s *arrow.Schema) []string {
+	var cols []string
+	for _, f := range s.Fields() {
+		if f.Name != SourceColumn {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
+}
+
+// TestCloudTrailParquet_Projection: a projection reads only its column
+// chunks.
+func TestCloudTrailParquet_Projection(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	full := readCloudTrailJSON(t, mem, ctJSONFiles(t), WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	defer releaseBatches(full)
+	data := writeParquet(t, "cloudtrail", full, 0, true)
+	all, rAll := readCloudTrailParquet(t, mem, data, Pruning{})
+	releaseBatches(all)
+	some, rSome := readCloudTrailParquet(t, mem, data, Pruning{}, WithColumns("eventname"))
+	releaseBatches(some)
+	a, s := rAll.Stats().Bytes, rSome.Stats().Bytes
+	if s*5 > a {
+		t.Errorf("eventname alone read %d bytes, every column %d: want < 1/5", s, a)
+	}
+}
+
+// TestCloudTrailParquet_Pruning: row groups outside the time range or
+// without the equal values are skipped, and no matching row is lost.
+func TestCloudTrailParquet_Pruning(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	full := readCloudTrailJSON(t, mem, ctJSONFiles(t), WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	defer releaseBatches(full)
+	data := writeParquet(t, "cloudtrail", full, 4, true)
+	// Every row's eventtime and eventname, for the expected answers.
+	type row struct {
+		t    int64
+		name string
+	}
+	var rows []row
+	for _, b := range full {
+		et, en := b.Column(b.Schema().FieldIndices("eventtime")[0]), b.Column(b.Schema().FieldIndices("eventname")[0])
+		for i := range int(b.NumRows()) {
+			rows = append(rows, row{parseEventTime(stringAt(et, i)), stringAt(en, i)})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(a.t/1e6 - b.t/1e6) })
+	mid := time.UnixMicro(rows[len(rows)/2].t).UTC()
+	rare := rows[len(rows)/3].name
+	for _, tc := range []struct {
+		name  string
+		prune Pruning
+		match func(row) bool
+	}{
+		{"since", Pruning{Since: mid}, func(r row) bool { return r.t >= mid.UnixMicro() }},
+		{"until", Pruning{Until: mid}, func(r row) bool { return r.t <= mid.UnixMicro() }},
+		{"window", Pruning{Since: mid.Add(-time.Hour), Until: mid.Add(time.Hour)}, func(r row) bool {
+			return r.t >= mid.Add(-time.Hour).UnixMicro() && r.t <= mid.Add(time.Hour).UnixMicro()
+		}},
+		{"equal", Pruning{Equal: map[string][]string{"eventname": {rare}}}, func(r row) bool { return r.name == rare }},
+		{"equal, absent value", Pruning{Equal: map[string][]string{"eventname": {"NoSuchEvent"}}}, func(r row) bool { return false }},
+		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}, "resources.arn": {"x"}}}, func(r row) bool { return true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, r := readCloudTrailParquet(t, mem, data, tc.prune, WithColumns("eventtime", "eventname"))
+			defer releaseBatches(got)
+			have := map[row]int{}
+			for _, b := range got {
+				for i := range int(b.NumRows()) {
+					have[row{parseEventTime(stringAt(b.Column(0), i)), stringAt(b.Column(1), i)}]++
+				}
+			}
+			want := 0
+			for _, rw := range rows {
+				if tc.match(rw) {
+					want++
+					if have[rw] == 0 {
+						t.Fatalf("matching row %v (%s) was pruned", rw, time.UnixMicro(rw.t).UTC())
+					}
+					have[rw]--
+				}
+			}
+			total, skipped := r.RowGroups()
+			if want < len(rows) && skipped == 0 {
+				t.Errorf("%d of %d rows match and no row group of %d was skipped", want, len(rows), total)
+			}
+			if want == len(rows) && skipped != 0 {
+				t.Errorf("every row matches but %d row groups were skipped", skipped)
+			}
+			t.Logf("%d of %d rows match; %d of %d row groups skipped", want, len(rows), skipped, total)
+		})
+	}
+}
+
+func TestCloudTrailParquet_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	full := readCloudTrailJSON(t, mem, []string{"../testdata/cloudtrail/forms/array.json"}, WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	defer releaseBatches(full)
+	good := writeParquet(t, "cloudtrail", full, 2, true)
+	f := func(name string, data []byte, cols []string, want error, wantMsg string) {
+		t.Helper()
+		t.Run(name, func(t *testing.T) {
+			var opts []Option
+			if cols != nil {
+				opts = append(opts, WithColumns(cols...))
+			}
+			r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, append(opts, WithAllocator(mem))...)
+			if err == nil {
+				for r.Next() {
+				}
+				err = r.Err()
+				r.Release()
+			}
+			if err == nil || (want != nil && !errors.Is(err, want)) || !strings.Contains(err.Error(), wantMsg) {
+				t.Fatalf("got %v; want %v containing %q", err, want, wantMsg)
+			}
+			var pe *ParseError
+			if want != nil && (!errors.As(err, &pe) || pe.Source != "f.parquet") {
+				t.Fatalf("got %T %v; want a *ParseError naming f.parquet", err, err)
+			}
+		})
+	}
+	f("not parquet", []byte(`{"Records":[]}`), nil, ErrFormat, "expected a Parquet file")
+	f("unknown column", good, []string{"nosuch"}, nil, `unknown column "nosuch"`)
+	// Truncate inside the last column chunks but keep the footer readable:
+	// zero the middle of the file.
+	bad := slices.Clone(good)
+	for i := 4; i < len(bad)/2; i++ {
+		bad[i] = 0
+	}
+	f("damaged chunks", bad, []string{"eventname", "requestparameters"}, nil, "f.parquet")
+}
+
+// TestCloudTrailParquet_FlowFile: an AWS flow-log file is not a cloudtrail
+// file by metadata when hunt wrote it.
+func TestCloudTrailParquet_FlowFile(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := flowBatch(t, mem)
+	defer b.Release()
+	data := writeParquet(t, "vpc_flow", []arrow.RecordBatch{b}, 0, false)
+	_, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{})
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), `expected "cloudtrail", found "vpc_flow"`) {
+		t.Fatalf("got %v; want ErrFormat naming the table", err)
+	}
+	if got := ParquetTable(bytes.NewReader(data), int64(len(data))); got != "vpc_flow" {
+		t.Errorf("ParquetTable = %q; want vpc_flow", got)
+	}
+	// AWS's flow-log Parquet has no hunt metadata and no CloudTrail columns.
+	aws, err := os.ReadFile("../testdata/vpcflow/v5-all-fields.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ParquetTable(bytes.NewReader(aws), int64(len(aws))); got != "" {
+		t.Errorf("ParquetTable(AWS flow log) = %q; want \"\"", got)
+	}
+}
+
+func flowBatch(t *testing.T, mem memory.Allocator) arrow.RecordBatch {
+	t.Helper()
+	f, err := os.Open("../testdata/vpcflow/v5-all-fields.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := NewVPCFlowReader(f, "x", WithAllocator(mem), WithColumns(flowColumns()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	b := r.Batch()
+	b.Retain()
+	return b
+}
+
+func BenchmarkCloudTrailParquetReader(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	var batches []arrow.RecordBatch
+	for range 20 {
+		batches = append(batches, readCloudTrailJSON(b, mem, ctJSONFiles(b), WithColumns(tableColumnsOf(CloudTrailSchema)...))...)
+	}
+	defer releaseBatches(batches)
+	data := writeParquet(b, "cloudtrail", batches, 0, true)
+	for _, bc := range []struct {
+		name string
+		cols []string
+	}{
+		{"eventname", []string{"eventname"}},
+		{"hunt", []string{"eventtime", "eventname", "sourceipaddress", "useridentity.arn"}},
+		{"all", nil},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var opts []Option
+			if bc.cols != nil {
+				opts = append(opts, WithColumns(bc.cols...))
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "x", Pruning{}, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for r.Next() {
+					parquetSink += int(r.Batch().NumRows())
+				}
+				if r.Err() != nil {
+					b.Fatal(r.Err())
+				}
+				r.Release()
+			}
+		})
+	}
+}

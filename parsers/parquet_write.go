@@ -1,0 +1,539 @@
+package parsers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+)
+
+// ParquetRowGroupRows is how many rows a Parquet row group written by
+// [ParquetWriter] holds at most. Files are sorted by event time, so a row
+// group covers a slice of time: 32768 CloudTrail rows are 3-8 MB of zstd
+// column chunks, large enough that a scan reads long sequential runs, small
+// enough that a one-hour window or a rare eventname skips most of a day's
+// file by row-group statistics and bloom filters.
+const ParquetRowGroupRows = 32 << 10
+
+// Key-value metadata hunt writes into the footer of its Parquet files.
+const (
+	// ParquetTableKey names the table the file holds rows of: "cloudtrail"
+	// or "vpc_flow".
+	ParquetTableKey = "hunt.table"
+	// ParquetTimeKey holds each row group's event-time bounds in Unix
+	// microseconds, "min:max" per row group, comma-separated. Unlike
+	// string statistics on eventtime, these compare as times whatever
+	// the text's fractional digits or offset.
+	ParquetTimeKey = "hunt.rowgroup_time"
+)
+
+// parquetBloomColumns are the columns written with a bloom filter per row
+// group: the ones hunts compare for equality and whose values are spread
+// over the whole day, so min/max statistics cannot skip them.
+var parquetBloomColumns = map[string][][]string{
+	"cloudtrail": {
+		{"eventname"}, {"eventsource"}, {"errorcode"}, {"sourceipaddress"},
+		{"useridentity", "arn"}, {"useridentity", "accesskeyid"}, {"useridentity", "principalid"},
+		{"recipientaccountid"}, {"awsregion"},
+	},
+	"vpc_flow": {
+		{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},
+	},
+}
+
+// RowRef names one row of a set of batches, with its event time, so rows
+// from several batches can be sorted and written in time order.
+type RowRef struct {
+	Batch int32 // index into the batches passed with the refs
+	Row   int32 // row in that batch
+	// Time is the event time in Unix microseconds: eventtime (cloudtrail)
+	// or start (vpc_flow); math.MinInt64 when null or unparseable.
+	Time int64
+}
+
+// AppendRowRefs appends a RowRef for every row of b, the batch numbered
+// batch, with its event time read from eventtime (CloudTrail) or start
+// (flow logs). A batch with neither column gets times of math.MinInt64.
+func AppendRowRefs(dst []RowRef, batch int, b arrow.RecordBatch) []RowRef {
+	n := int(b.NumRows())
+	dst = slices.Grow(dst, n)
+	ts := minTime
+	sch := b.Schema()
+	if idx := sch.FieldIndices("eventtime"); len(idx) == 1 {
+		col := b.Column(idx[0])
+		for i := range n {
+			t := ts
+			if col.IsValid(i) {
+				t = parseEventTime(stringAt(col, i))
+			}
+			dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
+		}
+		return dst
+	}
+	if idx := sch.FieldIndices("start"); len(idx) == 1 {
+		if col, ok := b.Column(idx[0]).(*array.Int64); ok {
+			for i := range n {
+				t := ts
+				if col.IsValid(i) {
+					t = col.Value(i) * 1_000_000
+				}
+				dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
+			}
+			return dst
+		}
+	}
+	for i := range n {
+		dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: ts})
+	}
+	return dst
+}
+
+// SortRowRefs sorts refs by Time, keeping the input order of equal times.
+func SortRowRefs(refs []RowRef) {
+	slices.SortStableFunc(refs, func(a, b RowRef) int {
+		switch {
+		case a.Time < b.Time:
+			return -1
+		case a.Time > b.Time:
+			return 1
+		}
+		return 0
+	})
+}
+
+const minTime int64 = -1 << 63
+
+// parseEventTime reads an ISO-8601 eventtime into Unix microseconds, or
+// minTime.
+func parseEventTime(s string) int64 {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return minTime
+	}
+	return t.UnixMicro()
+}
+
+// stringAt returns row i of a string or dictionary-of-string array, ""
+// when null; the result aliases the array's memory.
+func stringAt(a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return ""
+	}
+	switch c := a.(type) {
+	case *array.String:
+		return c.Value(i)
+	case *array.Dictionary:
+		if d, ok := c.Dictionary().(*array.String); ok {
+			return d.Value(c.GetValueIndex(i))
+		}
+	}
+	return ""
+}
+
+// ParquetWriter writes rows of the cloudtrail or vpc_flow table to one
+// Parquet file, in the layout hunt's readers and Athena's Parquet tables
+// read: the table's columns by name and Athena type (structs as groups,
+// resources a LIST of structs, the webidfederationdata attributes a MAP,
+// eventtime kept as text), zstd pages, dictionary encoding that falls back
+// to plain for high-cardinality columns, min/max statistics per column
+// chunk and page, bloom filters on the columns hunts compare for equality,
+// and row groups of at most [ParquetRowGroupRows] rows whose time bounds go
+// into the footer under [ParquetTimeKey].
+//
+// The caller sorts the rows ([SortRowRefs]); the writer keeps their order.
+// A ParquetWriter is not safe for concurrent use.
+type ParquetWriter struct {
+	table  string
+	w      *parquet.Writer
+	cw     []*parquet.ColumnWriter
+	root   []*pqNode // one per top-level column, in file order
+	leaves int
+
+	rowGroupRows int
+	rgRows       int   // rows in the current row group
+	rgMin, rgMax int64 // its time bounds
+	times        []string
+	rows         int64
+
+	// vals[leaf] collects the values of a chunk of rows for one leaf
+	// column, with their levels; reused.
+	vals [][]parquet.Value
+	// cols[batch][top] is the array of top-level column top in batch, nil
+	// when the batch lacks it; reused.
+	cols [][]arrow.Array
+}
+
+// pqNode maps one Arrow field to its Parquet node.
+type pqNode struct {
+	name     string
+	kind     pqKind
+	optional bool      // adds a definition level when present
+	children []*pqNode // struct fields; list: [element]; map: [key, value]
+	leaf     int       // first leaf column index under this node
+	nleaves  int
+	rep      int // repetition level of the repeated group (list, map)
+}
+
+type pqKind uint8
+
+const (
+	pqString pqKind = iota
+	pqInt32
+	pqInt64
+	pqStruct
+	pqList
+	pqMap
+)
+
+// NewCloudTrailParquetWriter returns a writer of [CloudTrailSchema] rows
+// (without [SourceColumn]) to w. rowGroupRows caps the rows of a row group;
+// 0 means [ParquetRowGroupRows].
+func NewCloudTrailParquetWriter(w io.Writer, rowGroupRows int) (*ParquetWriter, error) {
+	return newParquetWriter(w, "cloudtrail", CloudTrailSchema, rowGroupRows)
+}
+
+// NewVPCFlowParquetWriter returns a writer of [VPCFlowSchema] rows (without
+// [SourceColumn]) to w; see [NewCloudTrailParquetWriter].
+func NewVPCFlowParquetWriter(w io.Writer, rowGroupRows int) (*ParquetWriter, error) {
+	return newParquetWriter(w, "vpc_flow", VPCFlowSchema, rowGroupRows)
+}
+
+func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows int) (*ParquetWriter, error) {
+	if rowGroupRows <= 0 {
+		rowGroupRows = ParquetRowGroupRows
+	}
+	schema, err := ParquetSchema(table)
+	if err != nil {
+		return nil, err
+	}
+	opts := []parquet.WriterOption{
+		schema,
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.DataPageStatistics(true),
+		parquet.DictionaryMaxBytes(1 << 20),
+		parquet.PageBufferSize(256 << 10),
+		parquet.MaxRowsPerRowGroup(int64(rowGroupRows)),
+		parquet.CreatedBy("hunt", "1", ""),
+		parquet.KeyValueMetadata(ParquetTableKey, table),
+	}
+	for _, path := range parquetBloomColumns[table] {
+		opts = append(opts, parquet.BloomFilters(parquet.SplitBlockFilter(10, path...)))
+	}
+	if table == "cloudtrail" {
+		opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending("eventtime"))))
+	} else {
+		opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending("start"))))
+	}
+	pw := &ParquetWriter{table: table, w: parquet.NewWriter(w, opts...), rowGroupRows: rowGroupRows}
+	for _, f := range sch.Fields() {
+		if f.Name == SourceColumn {
+			continue
+		}
+		n, err := pw.plan(schema, f, nil)
+		if err != nil {
+			return nil, err
+		}
+		pw.root = append(pw.root, n)
+	}
+	pw.vals = make([][]parquet.Value, pw.leaves)
+	return pw, nil
+}
+
+// plan builds the node of Arrow field f, whose Parquet path is under parent.
+func (pw *ParquetWriter) plan(schema *parquet.Schema, f arrow.Field, parent []string) (*pqNode, error) {
+	path := append(slices.Clip(parent), f.Name)
+	n := &pqNode{name: f.Name, optional: true, leaf: pw.leaves}
+	switch t := f.Type.(type) {
+	case *arrow.StructType:
+		n.kind = pqStruct
+		for _, cf := range t.Fields() {
+			c, err := pw.plan(schema, cf, path)
+			if err != nil {
+				return nil, err
+			}
+			n.children = append(n.children, c)
+		}
+	case *arrow.MapType:
+		n.kind = pqMap
+		kv := append(path, "key_value")
+		k, err := pw.plan(schema, arrow.Field{Name: "key", Type: t.KeyType()}, kv)
+		if err != nil {
+			return nil, err
+		}
+		k.optional = false
+		v, err := pw.plan(schema, arrow.Field{Name: "value", Type: t.ItemType()}, kv)
+		if err != nil {
+			return nil, err
+		}
+		n.children = []*pqNode{k, v}
+		n.rep = repLevel(schema, k.leaf)
+	case *arrow.ListType:
+		n.kind = pqList
+		e, err := pw.plan(schema, arrow.Field{Name: "element", Type: t.Elem()}, append(path, "list"))
+		if err != nil {
+			return nil, err
+		}
+		n.children = []*pqNode{e}
+		n.rep = repLevel(schema, e.leaf)
+	default:
+		leaf, ok := schema.Lookup(path...)
+		if !ok || leaf.ColumnIndex != pw.leaves {
+			return nil, fmt.Errorf("BUG: parquet schema has no leaf %s at column %d", strings.Join(path, "."), pw.leaves)
+		}
+		switch f.Type.ID() {
+		case arrow.INT32:
+			n.kind = pqInt32
+		case arrow.INT64:
+			n.kind = pqInt64
+		default:
+			n.kind = pqString
+		}
+		pw.leaves++
+	}
+	n.nleaves = pw.leaves - n.leaf
+	return n, nil
+}
+
+func repLevel(schema *parquet.Schema, leaf int) int {
+	for _, p := range schema.Columns() {
+		if l, ok := schema.Lookup(p...); ok && l.ColumnIndex == leaf {
+			return l.MaxRepetitionLevel
+		}
+	}
+	return 1
+}
+
+// ParquetSchema returns the Parquet schema hunt writes for table
+// ("cloudtrail" or "vpc_flow"): the table's Arrow schema without
+// [SourceColumn], field for field and in order. Strings are optional
+// BYTE_ARRAY (STRING) columns with dictionary encoding; int32/int64 are
+// optional INT32/INT64; structs are optional groups; lists are 3-level
+// LIST groups of optional elements; maps are MAP groups with required keys.
+func ParquetSchema(table string) (*parquet.Schema, error) {
+	var sch *arrow.Schema
+	switch table {
+	case "cloudtrail":
+		sch = CloudTrailSchema
+	case "vpc_flow":
+		sch = VPCFlowSchema
+	default:
+		return nil, fmt.Errorf("unknown table %q: expected cloudtrail or vpc_flow", table)
+	}
+	var fields []reflect.StructField
+	for _, f := range sch.Fields() {
+		if f.Name == SourceColumn {
+			continue
+		}
+		fields = append(fields, goField(len(fields), f))
+	}
+	return parquet.NewSchema(table, parquet.SchemaOf(reflect.New(reflect.StructOf(fields)).Elem().Interface())), nil
+}
+
+// goField is the Go struct field whose parquet tag makes f's Parquet node;
+// parquet-go keeps struct fields in order, where its Group sorts by name.
+func goField(i int, f arrow.Field) reflect.StructField {
+	sf := reflect.StructField{Name: "F" + strconv.Itoa(i)}
+	tag := f.Name + ",optional"
+	switch t := f.Type.(type) {
+	case *arrow.StructType:
+		var fs []reflect.StructField
+		for j, cf := range t.Fields() {
+			fs = append(fs, goField(j, cf))
+		}
+		sf.Type = reflect.PointerTo(reflect.StructOf(fs))
+	case *arrow.MapType:
+		sf.Type = reflect.TypeOf(map[string]*string(nil))
+	case *arrow.ListType:
+		sf.Type = reflect.SliceOf(goField(0, t.ElemField()).Type)
+		tag += ",list"
+	default:
+		switch f.Type.ID() {
+		case arrow.INT32:
+			sf.Type = reflect.TypeOf((*int32)(nil))
+		case arrow.INT64:
+			sf.Type = reflect.TypeOf((*int64)(nil))
+		default:
+			sf.Type = reflect.TypeOf((*string)(nil))
+			tag += ",dict"
+		}
+	}
+	sf.Tag = reflect.StructTag(`parquet:"` + tag + `"`)
+	return sf
+}
+
+// Write appends the rows refs names, in the order given, from batches
+// (batches of the writer's table schema or a projection of it; missing
+// columns are written as null). The batches must stay valid during the
+// call only.
+func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error {
+	if cap(pw.cols) < len(batches) {
+		pw.cols = make([][]arrow.Array, len(batches))
+	}
+	pw.cols = pw.cols[:len(batches)]
+	for bi, b := range batches {
+		cols := pw.cols[bi][:0]
+		sch := b.Schema()
+		for _, n := range pw.root {
+			var a arrow.Array
+			if idx := sch.FieldIndices(n.name); len(idx) == 1 {
+				a = b.Column(idx[0])
+			}
+			cols = append(cols, a)
+		}
+		pw.cols[bi] = cols
+	}
+	for len(refs) > 0 {
+		if pw.rgRows == 0 {
+			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
+		}
+		k := min(len(refs), pw.rowGroupRows-pw.rgRows, BatchRows)
+		if err := pw.writeChunk(refs[:k]); err != nil {
+			return err
+		}
+		for _, r := range refs[:k] {
+			pw.rgMin = min(pw.rgMin, r.Time)
+			pw.rgMax = max(pw.rgMax, r.Time)
+		}
+		pw.rgRows += k
+		pw.rows += int64(k)
+		refs = refs[k:]
+		if pw.rgRows == pw.rowGroupRows {
+			if err := pw.endRowGroup(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeChunk writes refs, one column at a time.
+func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
+	if pw.cw == nil {
+		pw.cw = pw.w.ColumnWriters()
+	}
+	for ti, n := range pw.root {
+		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
+			pw.vals[l] = pw.vals[l][:0]
+		}
+		for _, r := range refs {
+			pw.emit(n, pw.cols[r.Batch][ti], int(r.Row), 0, 0)
+		}
+		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
+			if _, err := pw.cw[l].WriteRowValues(pw.vals[l]); err != nil {
+				return fmt.Errorf("parquet writer: column %d: %w", l, err)
+			}
+		}
+	}
+	return nil
+}
+
+// emit appends the values of row i of a (nil: absent, all null) for every
+// leaf under n, at repetition level rep and with def levels already
+// defined above n.
+func (pw *ParquetWriter) emit(n *pqNode, a arrow.Array, i, rep, def int) {
+	if a == nil || a.IsNull(i) {
+		pw.emitNull(n, rep, def)
+		return
+	}
+	if n.optional {
+		def++
+	}
+	switch n.kind {
+	case pqString:
+		var b []byte
+		switch c := a.(type) {
+		case *array.String:
+			b = stringBytes(c, i)
+		case *array.Dictionary:
+			b = stringBytes(c.Dictionary().(*array.String), c.GetValueIndex(i))
+		}
+		pw.vals[n.leaf] = append(pw.vals[n.leaf], parquet.ByteArrayValue(b).Level(rep, def, n.leaf))
+	case pqInt32:
+		pw.vals[n.leaf] = append(pw.vals[n.leaf], parquet.Int32Value(a.(*array.Int32).Value(i)).Level(rep, def, n.leaf))
+	case pqInt64:
+		pw.vals[n.leaf] = append(pw.vals[n.leaf], parquet.Int64Value(a.(*array.Int64).Value(i)).Level(rep, def, n.leaf))
+	case pqStruct:
+		s := a.(*array.Struct)
+		for j, c := range n.children {
+			pw.emit(c, s.Field(j), i, rep, def)
+		}
+	case pqList:
+		l := a.(*array.List)
+		start, end := l.ValueOffsets(i)
+		if start == end {
+			pw.emitNull(n.children[0], rep, def)
+			return
+		}
+		for j := start; j < end; j++ {
+			pw.emit(n.children[0], l.ListValues(), int(j), rep, def+1)
+			rep = n.rep
+		}
+	case pqMap:
+		m := a.(*array.Map)
+		start, end := m.ValueOffsets(i)
+		if start == end {
+			pw.emitNull(n.children[0], rep, def)
+			pw.emitNull(n.children[1], rep, def)
+			return
+		}
+		for j := start; j < end; j++ {
+			pw.emit(n.children[0], m.Keys(), int(j), rep, def+1)
+			pw.emit(n.children[1], m.Items(), int(j), rep, def+1)
+			rep = n.rep
+		}
+	}
+}
+
+// emitNull appends a null at levels (rep, def) to every leaf under n.
+func (pw *ParquetWriter) emitNull(n *pqNode, rep, def int) {
+	for l := n.leaf; l < n.leaf+n.nleaves; l++ {
+		pw.vals[l] = append(pw.vals[l], parquet.NullValue().Level(rep, def, l))
+	}
+}
+
+// stringBytes returns row i of a as bytes aliasing its buffer.
+func stringBytes(a *array.String, i int) []byte {
+	offs := a.ValueOffsets()
+	bufs := a.Data().Buffers()
+	if len(bufs) < 3 || bufs[2] == nil {
+		return []byte{}
+	}
+	return bufs[2].Bytes()[offs[i]:offs[i+1]]
+}
+
+// endRowGroup flushes the current row group and records its time bounds.
+func (pw *ParquetWriter) endRowGroup() error {
+	if pw.rgRows == 0 {
+		return nil
+	}
+	if err := pw.w.Flush(); err != nil {
+		return fmt.Errorf("parquet writer: %w", err)
+	}
+	pw.times = append(pw.times, strconv.FormatInt(pw.rgMin, 10)+":"+strconv.FormatInt(pw.rgMax, 10))
+	pw.rgRows = 0
+	return nil
+}
+
+// Rows returns how many rows were written.
+func (pw *ParquetWriter) Rows() int64 { return pw.rows }
+
+// Size returns an estimate of the file size so far: bytes written plus
+// those buffered for the current row group.
+func (pw *ParquetWriter) Size() int64 { return pw.w.Size() }
+
+// Close ends the last row group and writes the footer. It does not close
+// the underlying writer.
+func (pw *ParquetWriter) Close() error {
+	err := pw.endRowGroup()
+	pw.w.SetKeyValueMetadata(ParquetTimeKey, strings.Join(pw.times, ","))
+	return errors.Join(err, pw.w.Close())
+}

@@ -1,0 +1,367 @@
+package parsers
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+)
+
+// ctJSONFiles are CloudTrail samples with every shape the table has:
+// nested structs, resources lists, webidfederationdata maps, nulls.
+func ctJSONFiles(t testing.TB) []string {
+	t.Helper()
+	var files []string
+	for _, pat := range []string{"../testdata/cloudtrail/corpus/*/*.json", "../testdata/cloudtrail/forms/*.json"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Fatal("no CloudTrail samples")
+	}
+	return files
+}
+
+// readCloudTrailJSON reads files with the JSON reader; the caller releases
+// the batches.
+func readCloudTrailJSON(t testing.TB, mem memory.Allocator, files []string, opts ...Option) []arrow.RecordBatch {
+	t.Helper()
+	var out []arrow.RecordBatch
+	for _, fn := range files {
+		f, err := os.Open(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := NewCloudTrailReader(f, "x", append([]Option{WithAllocator(mem)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next() {
+			b := r.Batch()
+			b.Retain()
+			out = append(out, b)
+		}
+		if r.Err() != nil {
+			t.Fatalf("%s: %v", fn, r.Err())
+		}
+		r.Release()
+		f.Close()
+	}
+	return out
+}
+
+// rowStrings renders every row of batches as JSON, for comparing.
+func rowStrings(t testing.TB, batches []arrow.RecordBatch) []string {
+	t.Helper()
+	var out []string
+	for _, b := range batches {
+		for i := range int(b.NumRows()) {
+			s := b.NewSlice(int64(i), int64(i+1))
+			a := array.RecordToStructArray(s)
+			j, err := a.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(j))
+			a.Release()
+			s.Release()
+		}
+	}
+	return out
+}
+
+func releaseBatches(bs []arrow.RecordBatch) {
+	for _, b := range bs {
+		b.Release()
+	}
+}
+
+// writeParquet writes batches, rows sorted by time when sorted, and
+// returns the file.
+func writeParquet(t testing.TB, table string, batches []arrow.RecordBatch, rowGroupRows int, sorted bool) []byte {
+	t.Helper()
+	var refs []RowRef
+	for i, b := range batches {
+		refs = AppendRowRefs(refs, i, b)
+	}
+	if sorted {
+		SortRowRefs(refs)
+	}
+	var buf bytes.Buffer
+	var w *ParquetWriter
+	var err error
+	if table == "cloudtrail" {
+		w, err = NewCloudTrailParquetWriter(&buf, rowGroupRows)
+	} else {
+		w, err = NewVPCFlowParquetWriter(&buf, rowGroupRows)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(batches, refs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if w.Rows() != int64(len(refs)) {
+		t.Fatalf("Rows() = %d; want %d", w.Rows(), len(refs))
+	}
+	return buf.Bytes()
+}
+
+func TestParquetSchema_Success(t *testing.T) {
+	for _, tc := range []struct {
+		table string
+		arrow *arrow.Schema
+		want  []string // some leaves and their definition/repetition levels
+	}{
+		{"cloudtrail", CloudTrailSchema, []string{
+			"eventname 1 0", "useridentity.sessioncontext.sessionissuer.arn 4 0",
+			"resources.list.element.arn 4 1", "useridentity.sessioncontext.webidfederationdata.attributes.key_value.key 5 1",
+			"useridentity.sessioncontext.webidfederationdata.attributes.key_value.value 6 1", "tlsdetails.ciphersuite 2 0",
+		}},
+		{"vpc_flow", VPCFlowSchema, []string{"version 1 0", "start 1 0", "reject_reason 1 0"}},
+	} {
+		t.Run(tc.table, func(t *testing.T) {
+			s, err := ParquetSchema(tc.table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Top-level columns in the table's order, without $path.
+			var got, want []string
+			for _, f := range s.Fields() {
+				got = append(got, f.Name())
+			}
+			for _, f := range tc.arrow.Fields() {
+				if f.Name != SourceColumn {
+					want = append(want, f.Name)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("columns %v; want %v", got, want)
+			}
+			for _, w := range tc.want {
+				f := strings.Fields(w)
+				leaf, ok := s.Lookup(strings.Split(f[0], ".")...)
+				if !ok {
+					t.Fatalf("no leaf %s in\n%s", f[0], s)
+				}
+				if g := f[0] + " " + levelStr(leaf.MaxDefinitionLevel) + " " + levelStr(leaf.MaxRepetitionLevel); g != w {
+					t.Errorf("got %q; want %q", g, w)
+				}
+			}
+		})
+	}
+}
+
+func levelStr(i int) string { return string(rune('0' + i)) }
+
+func TestParquetSchema_Failure(t *testing.T) {
+	if _, err := ParquetSchema("elb"); err == nil || !strings.Contains(err.Error(), `unknown table "elb"`) {
+		t.Fatalf("got %v; want an unknown-table error", err)
+	}
+}
+
+// TestParquetWriter_Results writes the CloudTrail samples and checks the
+// file with parquet-go's own generic reader, independently of hunt's:
+// row count, footer metadata, sorting, statistics and nested values.
+func TestParquetWriter_Results(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(batches)
+	data := writeParquet(t, "cloudtrail", batches, 16, true)
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int64
+	for _, b := range batches {
+		rows += b.NumRows()
+	}
+	if f.NumRows() != rows {
+		t.Fatalf("NumRows %d; want %d", f.NumRows(), rows)
+	}
+	if n := len(f.RowGroups()); n != int((rows+15)/16) {
+		t.Errorf("%d row groups; want %d", n, (rows+15)/16)
+	}
+	if v, _ := f.Lookup(ParquetTableKey); v != "cloudtrail" {
+		t.Errorf("%s = %q; want cloudtrail", ParquetTableKey, v)
+	}
+	times, _ := f.Lookup(ParquetTimeKey)
+	if parseRowGroupTimes(times, len(f.RowGroups())) == nil {
+		t.Errorf("%s = %q: not one min:max per row group", ParquetTimeKey, times)
+	}
+	// Generic rows: eventtime ascending, nested values present.
+	r := parquet.NewGenericReader[map[string]any](bytes.NewReader(data), f.Schema())
+	defer r.Close()
+	got := make([]map[string]any, rows)
+	for i := range got {
+		got[i] = map[string]any{}
+	}
+	n, _ := r.Read(got)
+	if int64(n) != rows {
+		t.Fatalf("generic reader read %d rows; want %d", n, rows)
+	}
+	prev, arns, attrs, lists := "", 0, 0, 0
+	for i, row := range got[:n] {
+		et, _ := row["eventtime"].(string)
+		if et != "" && et < prev && parseEventTime(et) < parseEventTime(prev) {
+			t.Fatalf("row %d: eventtime %s after %s: not sorted", i, et, prev)
+		}
+		if et != "" {
+			prev = et
+		}
+		if u, ok := row["useridentity"].(map[string]any); ok && u["arn"] != nil {
+			arns++
+			if sc, ok := u["sessioncontext"].(map[string]any); ok {
+				if w, ok := sc["webidfederationdata"].(map[string]any); ok && w["attributes"] != nil {
+					attrs++
+				}
+			}
+		}
+		if l, ok := row["resources"].([]any); ok && len(l) > 0 {
+			lists++
+		}
+	}
+	if arns == 0 || lists == 0 {
+		t.Errorf("useridentity.arn in %d rows, resources in %d: want both > 0", arns, lists)
+	}
+	t.Logf("%d rows, %d with arn, %d with webidfederationdata attributes, %d with resources; %d bytes", n, arns, attrs, lists, len(data))
+}
+
+// TestParquetWriter_VPCFlow writes flow-log text rows and reads them back
+// with the flow-log Parquet reader: the same rows.
+func TestParquetWriter_VPCFlow(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var batches []arrow.RecordBatch
+	for _, fn := range []string{"../testdata/vpcflow/v5-all-fields.log", "../testdata/vpcflow/v8-ecs.log", "../testdata/vpcflow/nodata-skipdata.log", "../testdata/vpcflow/ipv6.log"} {
+		f, err := os.Open(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := NewVPCFlowReader(f, "x", WithAllocator(mem), WithColumns(flowColumns()...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next() {
+			b := r.Batch()
+			b.Retain()
+			batches = append(batches, b)
+		}
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+		r.Release()
+		f.Close()
+	}
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, 3, false)
+	pr, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", WithAllocator(mem), WithColumns(flowColumns()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Release()
+	var got []arrow.RecordBatch
+	for pr.Next() {
+		b := pr.Batch()
+		b.Retain()
+		got = append(got, b)
+	}
+	defer releaseBatches(got)
+	if pr.Err() != nil {
+		t.Fatal(pr.Err())
+	}
+	want, have := rowStrings(t, batches), rowStrings(t, got)
+	if len(want) == 0 || len(want) != len(have) {
+		t.Fatalf("read %d rows; want %d", len(have), len(want))
+	}
+	for i := range want {
+		if want[i] != have[i] {
+			t.Fatalf("row %d:\ngot  %s\nwant %s", i, have[i], want[i])
+		}
+	}
+}
+
+func flowColumns() []string {
+	var cols []string
+	for _, f := range VPCFlowSchema.Fields() {
+		if f.Name != SourceColumn {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
+}
+
+func TestAppendRowRefs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readCloudTrailJSON(t, mem, []string{"../testdata/cloudtrail/forms/array.json"})
+	defer releaseBatches(batches)
+	refs := AppendRowRefs(nil, 0, batches[0])
+	if len(refs) != int(batches[0].NumRows()) {
+		t.Fatalf("%d refs; want %d", len(refs), batches[0].NumRows())
+	}
+	SortRowRefs(refs)
+	for i := 1; i < len(refs); i++ {
+		if refs[i].Time < refs[i-1].Time {
+			t.Fatalf("refs not sorted at %d: %v", i, refs)
+		}
+	}
+	if refs[0].Time == minTime {
+		t.Errorf("eventtime not parsed: %v", refs[0])
+	}
+}
+
+func BenchmarkParquetWriter(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	batches := readCloudTrailJSON(b, mem, ctJSONFiles(b))
+	defer releaseBatches(batches)
+	var refs []RowRef
+	var size int64
+	for i, bt := range batches {
+		refs = AppendRowRefs(refs, i, bt)
+		size += int64(batchBytesForBench(bt))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		w, err := NewCloudTrailParquetWriter(&buf, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Write(batches, refs); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		parquetSink = buf.Len()
+	}
+}
+
+var parquetSink int
+
+func batchBytesForBench(b arrow.RecordBatch) int {
+	n := 0
+	for _, c := range b.Columns() {
+		for _, buf := range c.Data().Buffers() {
+			if buf != nil {
+				n += buf.Len()
+			}
+		}
+	}
+	return n
+}
