@@ -530,9 +530,14 @@ func TestSecurityHubSinkCallError(t *testing.T) {
 }
 
 func TestSecurityHubSinkCanceled(t *testing.T) {
-	fake, srv := newFakeSecurityHub(t, "throttle", "throttle", "throttle", "throttle")
-	opts := SinkOptions{MaxAttempts: 50}
-	s := testSecurityHubSink(t, srv, testProductArn, opts)
+	throttled := make([]string, 100)
+	for i := range throttled {
+		throttled[i] = "throttle"
+	}
+	fake, srv := newFakeSecurityHub(t, throttled...)
+	s := testSecurityHubSink(t, srv, testProductArn, SinkOptions{})
+	// Real backoff (throttling waits about a second) and many attempts: only
+	// the context can end this Send quickly.
 	s.client = securityhub.New(s.client.Options(), func(o *securityhub.Options) {
 		o.Retryer = newRetryer(SinkOptions{MaxAttempts: 50, MaxBackoff: time.Hour})
 	})
@@ -546,7 +551,9 @@ func TestSecurityHubSinkCanceled(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("Send took %v after the context ended", d)
 	}
-	_ = fake
+	if fake.requests == 0 || len(fake.store) != 0 {
+		t.Fatalf("got %d requests, %d stored; want some requests, nothing stored", fake.requests, len(fake.store))
+	}
 }
 
 func TestSecurityHubSinkDryRun(t *testing.T) {

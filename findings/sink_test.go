@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -185,7 +186,7 @@ func TestOpenSinksAWS(t *testing.T) {
 	}
 	fakeSNS, _ := newFakeSNS(t, false, "throttle400")
 	fakeSH, _ := newFakeSecurityHub(t)
-	stsCalls := 0
+	var stsCalls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/findings/import" {
 			fakeSH.ServeHTTP(w, r)
@@ -195,7 +196,7 @@ func TestOpenSinksAWS(t *testing.T) {
 			t.Fatal(err)
 		}
 		if r.PostForm.Get("Action") == "GetCallerIdentity" {
-			stsCalls++
+			stsCalls.Add(1)
 			w.Header().Set("Content-Type", "text/xml")
 			fmt.Fprint(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
 				`<Arn>arn:aws:iam::111122223333:user/hunt</Arn><UserId>AIDAEXAMPLE</UserId><Account>111122223333</Account>`+
@@ -211,8 +212,8 @@ func TestOpenSinksAWS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stsCalls != 1 || sinks[1].Name() != "securityhub:us-east-1" {
-		t.Fatalf("got %d STS calls, sink %s; want 1, securityhub:us-east-1", stsCalls, sinks[1].Name())
+	if stsCalls.Load() != 1 || sinks[1].Name() != "securityhub:us-east-1" {
+		t.Fatalf("got %d STS calls, sink %s; want 1, securityhub:us-east-1", stsCalls.Load(), sinks[1].Name())
 	}
 	fs := sinkFindings(3)
 	for _, s := range sinks {
@@ -227,7 +228,7 @@ func TestOpenSinksAWS(t *testing.T) {
 
 	// A dry run needs no credentials and makes no call.
 	opts.DryRun = true
-	if _, err := OpenSinks(context.Background(), []string{"securityhub:eu-west-1"}, opts); err != nil || stsCalls != 1 {
-		t.Fatalf("dry run: got %v, %d STS calls; want nil, no new call", err, stsCalls)
+	if _, err := OpenSinks(context.Background(), []string{"securityhub:eu-west-1"}, opts); err != nil || stsCalls.Load() != 1 {
+		t.Fatalf("dry run: got %v, %d STS calls; want nil, no new call", err, stsCalls.Load())
 	}
 }
