@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"math"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
@@ -147,6 +150,21 @@ func init() {
 		"ceiling":                {min: 1, max: 1, build: buildMath("ceil")},
 		"round":                  {min: 1, max: 2, build: buildRound},
 		"array_join":             {min: 2, max: 3, build: buildArrayJoin},
+		"sqrt":                   unaryDouble(math.Sqrt),
+		"ln":                     unaryDouble(math.Log),
+		"log2":                   unaryDouble(math.Log2),
+		"log10":                  unaryDouble(math.Log10),
+		"exp":                    unaryDouble(math.Exp),
+		"sign":                   unaryDouble(sign),
+		"power":                  binaryDouble(math.Pow),
+		"pow":                    binaryDouble(math.Pow),
+		"mod":                    {min: 2, max: 2, build: buildMod},
+		"greatest":               {min: 1, max: -1, build: buildGreatest(true)},
+		"least":                  {min: 1, max: -1, build: buildGreatest(false)},
+		"reverse":                plain(tString, []*dtype{tString}, reverseKernel),
+		"regexp_extract_all":     {min: 2, max: 3, build: buildRegexpExtractAll},
+		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
+		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
 	}
 	for _, f := range []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
 		scalarFuncs[f] = plain(i64, []*dtype{ts}, extractKernel(f))
@@ -164,17 +182,17 @@ var athenaFuncs = map[string]bool{}
 var athenaAggregates = map[string]bool{}
 
 func init() {
-	for _, f := range strings.Fields(`array_distinct array_sort array_max array_min array_position
+	for _, f := range strings.Fields(`  array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with transform filter reduce
 		any_match all_match none_match map map_keys map_values map_filter map_concat map_entries regexp_split
-		regexp_extract_all regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
+		 regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
 		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
-		reverse json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists ip_prefix
-		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate sign sqrt power pow ln
-		log log2 log10 exp mod width_bucket cbrt greatest least bitwise_and bitwise_or bitwise_xor to_milliseconds
+		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists ip_prefix
+		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate     
+		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
 		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap try`) {
 		athenaFuncs[f] = true
@@ -690,4 +708,105 @@ func buildDate(c *compiler, call *Call, args []expr) (expr, error) {
 		return nil, c.errf(call.Args[0].Pos(), "expected varchar or timestamp as argument 1 of "+call.Name+", found "+t.name)
 	}
 	return c.cast(args[0], tDate, false, call.pos)
+}
+
+func reverseKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.strs()
+	out.null = x.null
+	for i, s := range x.s {
+		start := a.strStart()
+		for k := len(s); k > 0; {
+			r, size := utf8.DecodeLastRuneInString(s[:k])
+			a.buf = utf8.AppendRune(a.buf, r)
+			k -= size
+		}
+		o[i] = a.strEnd(start)
+	}
+}
+
+func buildRegexpExtractAll(c *compiler, call *Call, args []expr) (expr, error) {
+	x, err := c.argAs(call, 0, args[0], tString)
+	if err != nil {
+		return nil, err
+	}
+	re, err := c.constRegexp(call, args)
+	if err != nil {
+		return nil, err
+	}
+	group := int64(0)
+	if len(args) > 2 {
+		if group, err = c.constInt(call, 2, args); err != nil {
+			return nil, err
+		}
+		if group < 0 || int(group) > re.NumSubexp() {
+			return nil, c.errf(call.Args[2].Pos(), "expected a group number between 0 and "+itoa(int64(re.NumSubexp()))+", found "+itoa(group))
+		}
+	}
+	g := int(group)
+	return &exprFunc{name: call.Name, t: arrayOf(tString), args: []expr{x}, strict: true, k: func(a *arena, out *vec, in []*vec) {
+		x := in[0]
+		out.null = x.null
+		out.x = make([]any, out.n)
+		for i, s := range x.s {
+			if x.isNull(i) {
+				continue
+			}
+			l := []any{}
+			for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+				if m[2*g] >= 0 {
+					l = append(l, strings.Clone(s[m[2*g]:m[2*g+1]]))
+				}
+			}
+			out.x[i] = l
+		}
+	}}, nil
+}
+
+// buildArrayList is array_distinct and array_sort over any array.
+func buildArrayList(distinct, sorted bool) func(c *compiler, call *Call, args []expr) (expr, error) {
+	return func(c *compiler, call *Call, args []expr) (expr, error) {
+		t := args[0].typ()
+		if t.k != kArray || t.elem.isComplex() {
+			return nil, c.errf(call.Args[0].Pos(), "expected an array of scalars as argument 1 of "+call.Name+", found "+t.name)
+		}
+		return &exprFunc{name: call.Name, t: t, args: args, k: func(a *arena, out *vec, in []*vec) {
+			x := in[0]
+			out.null = x.null
+			out.x = make([]any, out.n)
+			for i := 0; i < out.n; i++ {
+				if x.isNull(i) {
+					continue
+				}
+				var l []any
+				if x.arr != nil {
+					l, _ = arrowValue(x.arr, x.complexRow(i)).([]any)
+				} else if x.x != nil {
+					l, _ = x.x[i].([]any)
+				}
+				r := make([]any, 0, len(l))
+				for _, e := range l {
+					if distinct && slices.ContainsFunc(r, func(y any) bool { return compareAny(e, y) == 0 }) {
+						continue
+					}
+					r = append(r, e)
+				}
+				if sorted {
+					slices.SortStableFunc(r, func(p, q any) int {
+						// NULLs last, as in Trino.
+						switch {
+						case p == nil && q == nil:
+							return 0
+						case p == nil:
+							return 1
+						case q == nil:
+							return -1
+						}
+						return compareAny(p, q)
+					})
+				}
+				out.x[i] = r
+			}
+		}}, nil
+	}
 }

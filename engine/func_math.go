@@ -76,3 +76,116 @@ func buildRound(c *compiler, call *Call, args []expr) (expr, error) {
 		}
 	}, strict: true}, nil
 }
+
+// unaryDouble declares a strict double → double function.
+func unaryDouble(f func(float64) float64) funcDef {
+	return plain(tDouble, []*dtype{tDouble}, func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := out.floats()
+		out.null = x.null
+		for i, v := range x.f {
+			o[i] = f(v)
+		}
+	})
+}
+
+func binaryDouble(f func(x, y float64) float64) funcDef {
+	return plain(tDouble, []*dtype{tDouble, tDouble}, func(a *arena, out *vec, args []*vec) {
+		x, y := args[0], args[1]
+		o := out.floats()
+		strictNulls(out, args)
+		for i, v := range x.f {
+			o[i] = f(v, y.f[i])
+		}
+	})
+}
+
+func sign(v float64) float64 {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return v
+}
+
+// buildMod is mod(x, y) over bigint or double.
+func buildMod(c *compiler, call *Call, args []expr) (expr, error) {
+	if args[0].typ().k == kInt && args[1].typ().k == kInt {
+		return &exprFunc{name: call.Name, t: tInt, args: args, k: arithIntKernel("%"), strict: true}, nil
+	}
+	for i := range args {
+		a, err := c.argAs(call, i, args[i], tDouble)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = a
+	}
+	return &exprFunc{name: call.Name, t: tDouble, args: args, k: arithDoubleKernel("%"), strict: true}, nil
+}
+
+// buildGreatest is greatest(...) and least(...): NULL if any argument is.
+func buildGreatest(isMax bool) func(c *compiler, call *Call, args []expr) (expr, error) {
+	return func(c *compiler, call *Call, args []expr) (expr, error) {
+		t, err := c.commonType(args, call.pos)
+		if err != nil {
+			return nil, err
+		}
+		if t.isComplex() || t.k == kBool {
+			return nil, c.errf(call.pos, "expected orderable arguments to "+call.Name+", found "+t.name)
+		}
+		if t.k == kNull {
+			return &exprConst{v: constVec(tNull, true)}, nil
+		}
+		for i := range args {
+			args[i] = c.mustCoerce(args[i], t)
+		}
+		return &exprFunc{name: call.Name, t: t, args: args, strict: true, k: func(a *arena, out *vec, in []*vec) {
+			strictNulls(out, in)
+			op := opGt
+			if !isMax {
+				op = opLt
+			}
+			better := a.vec(tBool, out.n)
+			switch {
+			case t.isIntLike():
+				o := out.ints()
+				copy(o, in[0].i)
+				for _, v := range in[1:] {
+					cur := &vec{t: t, n: out.n, i: o}
+					compareVecs(op, better, v, cur)
+					for i, b := range better.b {
+						if b {
+							o[i] = v.i[i]
+						}
+					}
+				}
+			case t.k == kDouble:
+				o := out.floats()
+				copy(o, in[0].f)
+				for _, v := range in[1:] {
+					cur := &vec{t: t, n: out.n, f: o}
+					compareVecs(op, better, v, cur)
+					for i, b := range better.b {
+						if b {
+							o[i] = v.f[i]
+						}
+					}
+				}
+			case t.isStringy():
+				o := out.strs()
+				copy(o, in[0].s)
+				for _, v := range in[1:] {
+					cur := &vec{t: t, n: out.n, s: o}
+					compareVecs(op, better, v, cur)
+					for i, b := range better.b {
+						if b {
+							o[i] = v.s[i]
+						}
+					}
+				}
+			}
+		}}, nil
+	}
+}

@@ -8,3 +8,10 @@ func TestFuncMath(t *testing.T) {
 		{"coalesce(NULL, 2, 3), coalesce(NULL, NULL), if(1 < 2, 'y', 'n'), if(1 > 2, 'y'), nullif(1, 1), nullif(1, 2)", "2|NULL|y|NULL|NULL|1"},
 	})
 }
+
+func TestFuncMathMore(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"sqrt(16), power(2, 10), ln(1), log2(8), log10(1000), exp(0), sign(-3), mod(7, 3), mod(7.5, 2)", "4.0|1024.0|0.0|3.0|3.0|1.0|-1.0|1|1.5"},
+		{"greatest(1, 5, 3), least(1.5, 0.5), greatest('a', 'c', 'b'), greatest(1, NULL)", "5|0.5|c|NULL"},
+	})
+}

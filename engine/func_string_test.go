@@ -26,3 +26,10 @@ func TestArrayFuncs(t *testing.T) {
 		{"extract(hour FROM timestamp '2024-03-01 15:04:05'), quarter(timestamp '2024-05-01 00:00:00'), week(timestamp '2024-01-01 00:00:00')", "15|2|1"},
 	})
 }
+
+func TestFuncStringMore(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"reverse('abé'), regexp_extract_all('a1b22c333', '[0-9]+'), regexp_extract_all('k=v,x=y', '(\\w)=\\w', 1)", "éba|[1, 22, 333]|[k, x]"},
+		{"array_distinct(split('b,a,b', ',')), array_sort(split('b,c,a', ','))", "[b, a]|[a, b, c]"},
+	})
+}
