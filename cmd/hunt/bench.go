@@ -33,6 +33,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 1, "generator seed (with --generate)")
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	libdeflate := fs.Bool("libdeflate", false, "repeat every measurement inflating with libdeflate (a binary built with -tags libdeflate)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -74,11 +75,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt bench: %v\n", err)
 		return exitError
 	}
-	opts := bench.SuiteOptions{Cores: cores, Reps: *reps}
+	opts := bench.SuiteOptions{Cores: cores, Reps: *reps, Libdeflate: *libdeflate}
 	if !*quiet {
 		opts.Progress = func(m bench.Measurement) {
-			fmt.Fprintf(stderr, "  %-7s %-10s %-24s cores %d: %7.1f MB/s (%.2fs wall, %.2fs cpu)\n",
-				m.Kind, m.Table, m.Variant, m.Cores, m.MBps(), m.Wall.Seconds(), m.CPU.Seconds())
+			fmt.Fprintf(stderr, "  %-7s %-10s %-24s %-10s cores %d: %7.1f MB/s (%.2fs wall, %.2fs cpu)\n",
+				m.Kind, m.Table, m.Variant, inflaterName(m.Inflater), m.Cores, m.MBps(), m.Wall.Seconds(), m.CPU.Seconds())
 		}
 	}
 	rep, err := bench.RunSuite(ctx, c, opts)
@@ -110,50 +111,61 @@ func printBench(w io.Writer, rep *bench.Report) {
 	fmt.Fprintf(w, "corpus: %s: CloudTrail %d objects (%s gz), flow %d objects (%s gz); best of %d runs\n\n",
 		c.Dir, c.CloudTrailObjects, byteSize(c.CloudTrailBytes), c.VPCFlowObjects, byteSize(c.VPCFlowBytes), rep.Reps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kind\ttable\tvariant\tcores\tMB/s\tspread\tMB/cpu-s\tMevents/s\tof inflate\tallocs/MB\tpeak RSS\t")
-	inflate := map[string]float64{} // table/cores → best MB/s
-	cpuInflate := map[string]float64{}
+	fmt.Fprintln(tw, "kind\ttable\tvariant\tinflater\tcores\tMB/s\tspread\tMB/cpu-s\tMevents/s\tof inflate\t(cpu)\tallocs/MB\tpeak RSS\t")
+	type ref struct{ wall, cpu float64 }
+	inflate := map[string]ref{} // table/inflater/cores → inflate-only MB/s
 	for _, s := range rep.Summaries {
 		b := s.Best
-		key := b.Table + "/" + strconv.Itoa(b.Cores)
+		key := b.Table + "/" + string(b.Inflater) + "/" + strconv.Itoa(b.Cores)
 		if b.Kind == "inflate" {
-			inflate[key] = b.MBps()
-			cpuInflate[key] = s.CPUMBps()
+			inflate[key] = ref{b.MBps(), s.CPUMBps()}
 		}
-		ofInflate := "-"
-		if b.Kind != "inflate" && inflate[key] > 0 {
-			ofInflate = fmt.Sprintf("%.0f%%", 100*b.MBps()/inflate[key])
+		ofInflate, ofInflateCPU := "-", "-"
+		if r := inflate[key]; b.Kind != "inflate" && r.wall > 0 && r.cpu > 0 {
+			ofInflate = fmt.Sprintf("%.0f%%", 100*b.MBps()/r.wall)
+			ofInflateCPU = fmt.Sprintf("%.0f%%", 100*s.CPUMBps()/r.cpu)
 		}
 		events := "-"
 		if b.Records > 0 {
 			events = fmt.Sprintf("%.2f", b.EventsPerSec()/1e6)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.1f\t%.0f%%\t%.1f\t%s\t%s\t%.0f\t%s\t\n", b.Kind, b.Table, b.Variant, b.Cores,
-			b.MBps(), 100*s.Spread(), s.CPUMBps(), events, ofInflate,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.1f\t%.0f%%\t%.1f\t%s\t%s\t%s\t%.0f\t%s\t\n", b.Kind, b.Table, b.Variant,
+			inflaterName(b.Inflater), b.Cores, b.MBps(), 100*s.Spread(), s.CPUMBps(), events, ofInflate, ofInflateCPU,
 			float64(b.Mallocs)/(float64(b.RawBytes)/1e6), byteSize(s.MaxPeakRSS))
 	}
 	tw.Flush()
 
 	// Scaling: best MB/s at each core count over one core.
 	one := map[string]float64{}
+	name := func(b bench.Measurement) string {
+		return b.Kind + " " + b.Table + " " + b.Variant + " " + inflaterName(b.Inflater)
+	}
 	for _, s := range rep.Summaries {
 		if s.Best.Cores == 1 {
-			one[s.Best.Kind+"/"+s.Best.Table+"/"+s.Best.Variant] = s.Best.MBps()
+			one[name(s.Best)] = s.Best.MBps()
 		}
 	}
 	var lines []string
 	for _, s := range rep.Summaries {
 		b := s.Best
-		if base := one[b.Kind+"/"+b.Table+"/"+b.Variant]; b.Cores > 1 && base > 0 {
-			lines = append(lines, fmt.Sprintf("  %-7s %-10s %-24s %d cores: %.2f×", b.Kind, b.Table, b.Variant, b.Cores, b.MBps()/base))
+		if base := one[name(b)]; b.Cores > 1 && base > 0 {
+			lines = append(lines, fmt.Sprintf("  %-60s %d cores: %.2f×", name(b), b.Cores, b.MBps()/base))
 		}
 	}
 	if len(lines) > 0 {
-		fmt.Fprintln(w, "\nscaling over 1 core (wall clock):")
+		fmt.Fprintln(w, "\nscaling over 1 core (wall clock, best runs):")
 		fmt.Fprintln(w, strings.Join(lines, "\n"))
 	}
-	fmt.Fprintln(w, "\nMB = 10^6 decompressed bytes; MB/cpu-s = MB per CPU-second of this process (per-core speed, unaffected by other load);")
-	fmt.Fprintln(w, "of inflate = MB/s over inflate-only MB/s of the same table and cores; peak RSS = VmHWM, reset before each run.")
+	fmt.Fprintln(w, "\nMB = 10^6 decompressed bytes; MB/cpu-s = MB per CPU-second of this process (per-core speed, little")
+	fmt.Fprintln(w, "affected by other load); of inflate = over inflate-only of the same table, inflater and cores, by wall")
+	fmt.Fprintln(w, "clock and (cpu) by CPU time; peak RSS = highest VmHWM of the runs, reset before each run.")
+}
+
+func inflaterName(inf bench.Inflater) string {
+	if inf == bench.InflaterArchive {
+		return "klauspost"
+	}
+	return string(inf)
 }
 
 // parseSize reads a byte size: 123, 512MiB, 1GiB, 200MB, 1GB.

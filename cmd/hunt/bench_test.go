@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hunt-sec/hunt/bench"
+)
+
+func TestBench_Success(t *testing.T) {
+	dir := t.TempDir()
+	jsonFile := filepath.Join(dir, "bench.json")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--generate", "1MiB", "--dir", filepath.Join(dir, "corpus"),
+		"--cores", "1,2", "--reps", "1", "--json", jsonFile}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"inflate  cloudtrail", "parse    vpc_flow", "ct_count_by_eventname", "flow_reject_per_minute",
+		"scaling over 1 core", "MB/cpu-s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr.String(), "generated ") || !strings.Contains(stderr.String(), "cores 2:") {
+		t.Errorf("stderr lacks the generation and progress lines:\n%s", stderr.String())
+	}
+	b, err := os.ReadFile(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Summaries) != 2*(2*3+len(bench.PeerQueries)) || rep.Reps != 1 {
+		t.Errorf("JSON has %d summaries over %d reps; want %d over 1", len(rep.Summaries), rep.Reps, 2*(2*3+len(bench.PeerQueries)))
+	}
+}
+
+func TestBench_Failure(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no dir", []string{"bench"}, exitUsage, "--dir is required"},
+		{"bad cores", []string{"bench", "--dir", "x", "--cores", "1,two"}, exitUsage, `--cores: expected positive integers like 1,2, found "two"`},
+		{"bad size", []string{"bench", "--dir", "x", "--generate", "lots"}, exitUsage, `expected a size such as 512MiB or 1GB, found "lots"`},
+		{"empty corpus", []string{"bench", "--dir", t.TempDir()}, exitError, "no CloudTrail or VPC flow log objects"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("got exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "1GiB": 1 << 30, "200MB": 200e6, "1.5GB": 15e8, "4096": 4096} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}
