@@ -312,6 +312,11 @@ func (a *Athena) stop(ctx context.Context, st *AthenaStats) error {
 		return fmt.Errorf("athena query %s: %w (and StopQueryExecution failed: %v)", st.QueryID, ctx.Err(), err)
 	}
 	st.State = string(types.QueryExecutionStateCancelled)
+	// Cancelled queries are billed for what they scanned: read it once.
+	if out, err := a.client.GetQueryExecution(sctx, &athena.GetQueryExecutionInput{QueryExecutionId: aws.String(st.QueryID)}); err == nil && out.QueryExecution != nil {
+		readStats(out.QueryExecution.Statistics, st)
+		st.Cost = AthenaCost(st.DataScanned)
+	}
 	return fmt.Errorf("athena query %s stopped: %w", st.QueryID, ctx.Err())
 }
 

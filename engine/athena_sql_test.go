@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +140,23 @@ func TestGoLayout(t *testing.T) {
 			t.Errorf("goLayout(%q) formats %q; want %q", format, got, want)
 		}
 	}
+}
+
+func ExampleAthenaSQL() {
+	sql := `SELECT useridentity.arn, count(*) AS n FROM cloudtrail_logs
+	        WHERE eventname = 'ConsoleLogin' AND eventtime >= '2024-03-18T00:00:00Z' AND awsregion = 'us-east-1'
+	        GROUP BY 1`
+	out, err := AthenaSQL(sql, Options{}, DefaultAthenaTables("hunt"), Pruning{Accounts: []string{"111122223333"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out)
+	// Output:
+	// SELECT useridentity.arn, count(*) AS n FROM hunt.cloudtrail_logs WHERE eventname = 'ConsoleLogin' AND eventtime >= '2024-03-18T00:00:00Z' AND awsregion = 'us-east-1' AND cloudtrail_logs.account = '111122223333' AND cloudtrail_logs.region = 'us-east-1' AND cloudtrail_logs.timestamp >= '2024/03/18' GROUP BY 1
+}
+
+func ExampleAthenaCost() {
+	fmt.Printf("$%.6f $%.2f\n", AthenaCost(1<<20), AthenaCost(250<<30))
+	// Output: $0.000048 $1.22
 }

@@ -326,7 +326,7 @@ func TestAthenaRun_Throttled(t *testing.T) {
 }
 
 func TestAthenaRun_Cancel(t *testing.T) {
-	f := &fakeAthena{states: []string{"RUNNING"}, polled: make(chan struct{}, 100)}
+	f := &fakeAthena{states: []string{"RUNNING"}, polled: make(chan struct{}, 100), scanned: 200 << 20}
 	a := newFakeAthena(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -342,8 +342,8 @@ func TestAthenaRun_Cancel(t *testing.T) {
 	if f.stopped != "qid-1" {
 		t.Errorf("StopQueryExecution of %q; want qid-1 (calls %v)", f.stopped, f.calls)
 	}
-	if st.State != "CANCELLED" {
-		t.Errorf("state %s; want CANCELLED", st.State)
+	if st.State != "CANCELLED" || st.DataScanned != 200<<20 || st.Cost != AthenaCost(200<<20) {
+		t.Errorf("state %s, scanned %d, cost %v; want CANCELLED, billed for 200 MiB", st.State, st.DataScanned, st.Cost)
 	}
 }
 
