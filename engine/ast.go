@@ -251,6 +251,7 @@ type Call struct {
 	Distinct bool
 	Star     bool // count(*)
 	NoParens bool // current_timestamp
+	Filter   Expr // aggregate FILTER (WHERE ...); nil when absent
 	pos      int
 }
 
@@ -514,6 +515,9 @@ func (e *Call) String() string {
 		b.WriteString(a.String())
 	}
 	b.WriteByte(')')
+	if e.Filter != nil {
+		b.WriteString(" FILTER (WHERE " + e.Filter.String() + ")")
+	}
 	return b.String()
 }
 

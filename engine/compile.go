@@ -858,12 +858,40 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		ac.args = append(ac.args, e)
 		ac.argTypes = append(ac.argTypes, e.typ())
 	}
+	if call.Filter != nil {
+		// agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
+		// aggregate skips NULLs, and count(*) becomes count(CASE WHEN c THEN 1 END).
+		if hasAgg(call.Filter) {
+			return nil, c.errf(call.Filter.Pos(), "expected a FILTER condition without aggregates, found "+quoteFound(call.Filter.String()))
+		}
+		cond, err := c.compileBool(call.Filter, sc, "FILTER")
+		if err != nil {
+			return nil, err
+		}
+		if call.Star {
+			ac.star = false
+			ac.args = []expr{&exprConst{v: intConst(1)}}
+			ac.argTypes = []*dtype{tInt}
+		}
+		k := len(ac.args) - 1 // min_by/max_by: the ordering argument
+		if len(ac.args) > 0 {
+			x := ac.args[k]
+			ce := &exprCase{t: x.typ(), conds: []expr{cond}, vals: []expr{x}}
+			if x.typ().k == kNull {
+				ce.t = tNull
+			}
+			ac.args[k] = ce
+		}
+	}
 	want := 1
+	if call.Star && call.Filter != nil {
+		want = 1
+	}
 	switch name {
 	case "min_by", "max_by":
 		want = 2
 	case "count":
-		if call.Star {
+		if call.Star && call.Filter == nil {
 			want = 0
 		}
 	}

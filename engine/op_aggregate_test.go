@@ -34,5 +34,6 @@ func TestAggregateMerge(t *testing.T) {
 		{"count(*) FROM (SELECT 1.5 AS x UNION ALL SELECT 1.5 UNION ALL SELECT -0.0 UNION ALL SELECT 0.0) GROUP BY x", "2\n2"},
 		{"b, count(*) FROM (SELECT TRUE AS b UNION ALL SELECT FALSE UNION ALL SELECT TRUE) GROUP BY b ORDER BY b", "false|1\ntrue|2"},
 		{"count_if(x > 1), sum(x) FROM (SELECT 1.5 AS x UNION ALL SELECT 0.5)", "1|2.0"},
+		{"count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 1), count(*), max_by(n, x) FILTER (WHERE x < 1) FROM (SELECT 1.5 AS x, 'a' AS n UNION ALL SELECT 0.5, 'b' UNION ALL SELECT 0.25, 'c')", "1|0.75|3|b"},
 	})
 }

@@ -936,10 +936,30 @@ func (p *parser) parseCall(name token) (Expr, error) {
 	return p.afterCall(c)
 }
 
-// afterCall rejects the FILTER and OVER clauses the engine does not run.
+// afterCall parses an aggregate's FILTER (WHERE cond) and rejects the
+// OVER clause (window functions) the engine does not run.
 func (p *parser) afterCall(c *Call) (Expr, error) {
-	if (p.isKw("filter") || p.isKw("over")) && p.peek().kind == tokOp && p.peek().val == "(" {
-		return nil, p.unsupported("end of call (FILTER and OVER clauses are not supported)")
+	if !(p.peek().kind == tokOp && p.peek().val == "(") {
+		return c, nil
+	}
+	switch {
+	case p.isKw("over"):
+		return nil, p.unsupported("end of call (window functions with OVER are not supported)")
+	case p.isKw("filter"):
+		p.i++
+		open := p.tok().pos
+		p.i++ // (
+		if err := p.expectKw("where"); err != nil {
+			return nil, err
+		}
+		f, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+		c.Filter = f
 	}
 	return c, nil
 }

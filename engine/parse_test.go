@@ -45,6 +45,7 @@ var parseSuccessTests = []struct{ in, want string }{
 	{"SELECT a FROM t ORDER BY a ASC NULLS FIRST, b DESC NULLS LAST", "SELECT a FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST"},
 	{"SELECT current_timestamp - interval '1' day", "SELECT current_timestamp - INTERVAL '1' DAY"},
 	{"SELECT current_date", ""},
+	{"SELECT count(*) filter (where a > 1), sum(x) FILTER (WHERE b)", "SELECT count(*) FILTER (WHERE a > 1), sum(x) FILTER (WHERE b)"},
 	{"SELECT contains(ipprefix '10.0.0.0/8', ipaddress '10.1.1.1')", "SELECT contains(IPPREFIX '10.0.0.0/8', IPADDRESS '10.1.1.1')"},
 	{"select a from t -- trailing\n/* block */ ;", "SELECT a FROM t"},
 	{"SELECT srcaddr, count(*) FROM vpc_flow WHERE action = 'REJECT' GROUP BY srcaddr, date_trunc('minute', from_unixtime(start)) HAVING count(*) > 100", ""},
