@@ -303,7 +303,10 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		if explain {
 			return exitOK, true
 		}
-	} else if explain {
+	} else if len(paths) > 0 {
+		fmt.Fprintf(stderr, "hunt query: --engine athena reads the Athena tables (%s); the %d PATH arguments are not read\n", athenaTableList(cfg), len(paths))
+	}
+	if engineName == "athena" && explain {
 		fmt.Fprintf(stdout, "engine athena: workgroup %s, catalog %s, database %s\n", cfg.WorkGroup, cfg.Catalog, cfg.Database)
 		fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
 		return exitOK, true
@@ -342,4 +345,18 @@ func printAthenaSummary(stderr io.Writer, cmd string, st engine.AthenaStats) {
 		fmt.Fprintf(stderr, "; %d throttled calls retried", st.Throttled)
 	}
 	fmt.Fprintln(stderr)
+}
+
+// athenaTableList names the Athena tables of cfg, for messages.
+func athenaTableList(cfg engine.AthenaConfig) string {
+	var out []string
+	for _, t := range []string{tableCloudTrail, tableVPCFlow} {
+		at := cfg.Tables[t]
+		name := at.Name
+		if at.Database != "" {
+			name = at.Database + "." + name
+		}
+		out = append(out, t+" → "+name)
+	}
+	return strings.Join(out, ", ")
 }

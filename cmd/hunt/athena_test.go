@@ -199,3 +199,10 @@ func TestQuery_EngineAthenaRun(t *testing.T) {
 		t.Errorf("stderr %q; want %q", errOut, want)
 	}
 }
+
+func TestQuery_EngineAthenaIgnoresPaths(t *testing.T) {
+	code, _, errOut := runHunt(t, "query", "--engine", "athena", "--explain", "SELECT 1", "../../testdata/cloudtrail")
+	if want := "--engine athena reads the Athena tables (cloudtrail → hunt.cloudtrail_logs, vpc_flow → hunt.vpc_flow_logs); the 1 PATH arguments are not read"; code != exitOK || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d; stderr %q; want %q", code, errOut, want)
+	}
+}
