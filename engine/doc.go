@@ -51,9 +51,11 @@
 //
 // # Not supported
 //
-// Joins other than CROSS JOIN UNNEST, subqueries in expressions, window
-// functions, UNION without ALL, INTERSECT/EXCEPT, GROUPING SETS, ORDER BY
-// inside aggregate calls, FILTER clauses, and the Trino functions listed
-// in athenaFuncs/athenaAggregates: those are errors that name the
-// construct and, for functions, suggest running with --engine athena.
+// Joins other than CROSS JOIN UNNEST, subqueries in expressions (IN
+// (SELECT ...), EXISTS), window functions (OVER), UNION without ALL,
+// INTERSECT/EXCEPT, GROUPING SETS, ORDER BY inside aggregate calls,
+// lambdas, and the Trino functions listed in athenaFuncs/athenaAggregates.
+// Compiling such a query fails with an error that names the construct and
+// wraps [ErrUnsupported] (functions also suggest --engine athena); other
+// query errors wrap parsers.ErrSyntax.
 package engine
