@@ -23,7 +23,7 @@ type Stats struct {
 	Records  int64 // rows emitted in batches
 	Rejected int64 // records counted as bad (see the reader's Rejects)
 	Skipped  int64 // objects skipped by design, e.g. CloudTrail digest files
-	Bytes    int64 // decompressed bytes consumed
+	Bytes    int64 // bytes consumed: decompressed text, or bytes read from a Parquet file
 }
 
 // Add adds o to s.
@@ -63,8 +63,12 @@ func WithAllocator(mem memory.Allocator) Option {
 // fields of list elements ("resources.arn") or [SourceColumn]. A struct column
 // is built with only the named children; naming the struct itself builds all
 // of them. Unknown names are an error from the reader's constructor. Without
-// this option every column is built.
+// this option every column is built; with no names (as for count(*)) none
+// is, and batches carry only their row counts.
 func WithColumns(columns ...string) Option {
+	if columns == nil {
+		columns = []string{}
+	}
 	return func(c *config) { c.columns = columns }
 }
 
