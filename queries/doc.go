@@ -1,0 +1,60 @@
+// Package queries is hunt's library of saved hunting queries: one .sql file
+// per hunt, embedded in the binary, each a SQL query in the Athena (Trino)
+// dialect with a metadata header of comment lines that says what a responder
+// needs to act on its rows.
+//
+// # Hunt files
+//
+//	-- id: cloudtrail_stopped
+//	-- title: CloudTrail logging stopped or trail deleted
+//	-- severity: HIGH
+//	-- table: cloudtrail
+//	-- tactics: TA0005
+//	-- techniques: T1562.008
+//	-- resource: trail
+//	-- resource_type: AwsCloudTrailTrail
+//	-- actor: actor
+//	-- account: account
+//	-- region: region
+//	-- time: eventtime
+//	-- dedup: trail, actor
+//	-- window: 24h
+//	-- evidence: eventtime, eventname, actor, sourceipaddress
+//	-- description: Someone stopped a trail or deleted it. Benign look-alike:
+//	--   Terraform destroying a test trail (ignored when the user agent says so).
+//	-- remediation: Restart logging (StartLogging) and find out who and why.
+//	-- references: https://attack.mitre.org/techniques/T1562/008/
+//
+//	SELECT eventtime, eventname, useridentity.arn AS actor, ... , "$path"
+//	FROM cloudtrail_logs WHERE eventname IN ('StopLogging', 'DeleteTrail')
+//
+// Required keys: id (the file name without .sql), title, severity
+// (INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, as ASFF), table (cloudtrail
+// or vpc_flow, or their Athena names), resource and resource_type, time and
+// dedup. The column keys (resource, actor, account, region, time, last_seen,
+// count, sources, dedup, evidence) name output columns of the SQL. title,
+// description and remediation continue on lines that start with "--" and
+// three spaces; tactics, techniques, dedup, evidence and references take
+// comma-separated lists and may repeat. window defaults to 24h, sources to
+// "$path" (the object each row came from), evidence to every column but the
+// sources.
+//
+// # From rows to findings
+//
+// [Hunt.Findings] folds the rows of a run: rows with equal dedup key values
+// whose time falls into the same window bucket (time rounded down to a
+// multiple of window) are one finding, with ID findings.NewID(hunt, key,
+// bucket), first and last seen, a count (rows, or the sum of the count
+// column for hunts that aggregate), the first [MaxEvidence] rows and the
+// source objects. The ID is stable, so run state suppresses a finding already
+// delivered and Security Hub updates it in place.
+//
+// # Tests
+//
+// Every hunt has fixtures in testdata/hunts/ID/ (positive* must raise at least
+// one finding of the hunt, negative* none: benign look-alikes) and a golden
+// file testdata/golden/ID.golden with its findings, as JSON Lines, over all
+// fixtures of all hunts — so `hunt run testdata/hunts` emits exactly the
+// golden files put together. Refresh them with `go test ./queries -update`.
+// Adding a hunt means adding files, not Go code.
+package queries

@@ -1,0 +1,32 @@
+-- id: ebs_snapshot_public
+-- title: EBS snapshot made public
+-- severity: HIGH
+-- table: cloudtrail
+-- tactics: TA0010
+-- techniques: T1537
+-- resource: resource
+-- resource_type: Other
+-- actor: actor
+-- account: account
+-- region: region
+-- time: eventtime
+-- dedup: account, resource, actor
+-- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
+-- description: A snapshot's create-volume permission was given to the group "all": anyone can copy
+--   the disk. Only successful calls count; checks the first added permission. Benign look-alike:
+--   removing permissions (remove instead of add) is not reported.
+-- remediation: Remove the public permission (modify-snapshot-attribute --operation-type remove
+--   --group-names all) and treat the data as exposed.
+-- references: https://attack.mitre.org/techniques/T1537/
+-- references: https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html
+
+SELECT eventtime, eventsource, eventname,
+       coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+       recipientaccountid AS account, awsregion AS region,
+       coalesce(json_extract_scalar(requestparameters, '$.snapshotId'), 'unknown') AS resource,
+       sourceipaddress, useragent, errorcode, requestparameters, "$path"
+FROM cloudtrail_logs
+WHERE eventsource = 'ec2.amazonaws.com'
+  AND eventname = 'ModifySnapshotAttribute'
+  AND errorcode IS NULL
+  AND json_extract_scalar(requestparameters, '$.createVolumePermission.add.items[0].group') = 'all'

@@ -1,0 +1,456 @@
+package queries
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/findings"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+//go:embed *.sql
+var embedded embed.FS
+
+// DefaultWindow is the suppression window of a hunt whose header names none.
+const DefaultWindow = 24 * time.Hour
+
+// DefaultSources is the column that names each row's source object when a
+// header has no sources: line.
+const DefaultSources = parsers.SourceColumn
+
+// Hunt is one saved hunting query: the metadata of its header and its SQL.
+// Column fields name output columns of the SQL (aliases), checked by
+// [Hunt.Compile].
+type Hunt struct {
+	ID          string
+	Title       string
+	Description string
+	Severity    string // one of findings.Severities
+	Table       string // "cloudtrail" or "vpc_flow"
+	Tactics     []string
+	Techniques  []string
+
+	Resource     string // column naming the resource
+	ResourceType string // ASFF resource type, e.g. AwsIamUser
+	Actor        string // column naming the actor; "" when none
+	Account      string // column with the account ID; "" when none
+	Region       string // column with the region; "" when none
+	Time         string // column with the event time (first seen)
+	LastSeen     string // column with the last event time, for aggregating hunts; "" = Time
+	Count        string // column whose values are summed into Finding.Count; "" counts rows
+	Sources      string // column with the source object (string or array); default "$path"
+	Dedup        []string
+	Window       time.Duration // suppression window; 0 means one finding per dedup key, ever
+	Evidence     []string      // columns kept as evidence; nil keeps every column
+
+	Remediation string
+	References  []string
+
+	// SQL is the query text after the header, as written.
+	SQL string
+	// Source names the file in errors ("queries/root_login.sql").
+	Source string
+
+	text    string // the whole file, so SQL errors carry file positions
+	sqlOff  int    // byte offset of SQL in text
+	keyLine map[string]int
+}
+
+// header keys in canonical order, as String prints them.
+var headerKeys = [...]string{
+	"id", "title", "severity", "table", "tactics", "techniques",
+	"resource", "resource_type", "actor", "account", "region",
+	"time", "last_seen", "count", "sources", "dedup", "window", "evidence",
+	"description", "remediation", "references",
+}
+
+// listKeys may repeat or hold comma-separated values.
+var listKeys = map[string]bool{"tactics": true, "techniques": true, "dedup": true, "evidence": true, "references": true}
+
+// textKeys may continue on following "--   " lines.
+var textKeys = map[string]bool{"title": true, "description": true, "remediation": true}
+
+var (
+	idPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+	tacticPattern    = regexp.MustCompile(`^TA[0-9]{4}$`)
+	techniquePattern = regexp.MustCompile(`^T[0-9]{4}(\.[0-9]{3})?$`)
+)
+
+// Parse reads a hunt file: a header of "-- key: value" comment lines (a line
+// "--   more" continues the previous title, description or remediation), then
+// the SQL. Errors are *parsers.ParseError values positioned in the file:
+//
+//	queries/x.sql:3:14: severity: expected INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, found "SEVERE"
+//
+// Parse checks the header alone; [Hunt.Compile] checks the SQL and that the
+// header's columns are among its output.
+func Parse(source, text string) (*Hunt, error) {
+	h := &Hunt{Source: source, text: text, keyLine: map[string]int{}}
+	off, line := 0, 1
+	last := ""
+	seen := map[string]bool{}
+	for off < len(text) {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text) - off
+		}
+		raw := strings.TrimRight(text[off:off+end], "\r")
+		trimmed := strings.TrimSpace(raw)
+		if !strings.HasPrefix(trimmed, "--") {
+			break
+		}
+		body := strings.TrimPrefix(trimmed, "--")
+		if strings.TrimSpace(body) == "" {
+			break // a bare "--" ends the header; what follows is SQL
+		}
+		dash := strings.Index(raw, "--")
+		col := dash + 3 + len(body) - len(strings.TrimLeft(body, " \t")) // 1-based column of the first word
+		switch {
+		case strings.HasPrefix(body, "   ") || strings.HasPrefix(body, "\t"):
+			if !textKeys[last] {
+				return nil, h.errAt(off, line, col, "expected \"key: value\", found continuation %q after no title, description or remediation", strings.TrimSpace(body))
+			}
+			h.appendText(last, strings.TrimSpace(body))
+		default:
+			key, val, ok := strings.Cut(strings.TrimSpace(body), ":")
+			key = strings.TrimSpace(key)
+			if !ok || !slices.Contains(headerKeys[:], key) {
+				return nil, h.errAt(off, line, col, "expected a header key (%s), found %q", strings.Join(headerKeys[:], ", "), cutFound(strings.TrimSpace(body)))
+			}
+			if seen[key] && !listKeys[key] {
+				return nil, h.errAt(off, line, col, "%s: expected once, found again (first at line %d)", key, h.keyLine[key])
+			}
+			seen[key] = true
+			if _, ok := h.keyLine[key]; !ok {
+				h.keyLine[key] = line
+			}
+			colon := strings.Index(body, ":")
+			vcol := dash + 3 + colon + 1 // just after the colon
+			val = strings.TrimSpace(val)
+			if val != "" {
+				vcol += strings.Index(body[colon+1:], val)
+			}
+			if err := h.set(key, val); err != nil {
+				return nil, h.errAt(off, line, vcol, "%s: %v", key, err)
+			}
+			last = key
+		}
+		off += end + 1
+		line++
+	}
+	if off > len(text) {
+		off = len(text)
+	}
+	h.sqlOff = off
+	h.SQL = strings.TrimSpace(text[off:])
+	for _, k := range []string{"id", "title", "severity", "table", "resource", "resource_type", "time", "dedup"} {
+		if !seen[k] {
+			return nil, h.errAt(off, line, 1, "expected header key %s, found none", k)
+		}
+	}
+	if h.SQL == "" {
+		return nil, h.errAt(off, line, 1, "expected SQL after the header, found end of file")
+	}
+	if !seen["window"] {
+		h.Window = DefaultWindow
+	}
+	if h.Sources == "" {
+		h.Sources = DefaultSources
+	}
+	return h, nil
+}
+
+func (h *Hunt) appendText(key, s string) {
+	p := map[string]*string{"title": &h.Title, "description": &h.Description, "remediation": &h.Remediation}[key]
+	if *p == "" {
+		*p = s
+	} else {
+		*p += " " + s
+	}
+}
+
+func (h *Hunt) set(key, val string) error {
+	if val == "" && key != "description" && key != "remediation" {
+		return errors.New("expected a value, found none")
+	}
+	list := func() []string {
+		var out []string
+		for _, v := range strings.Split(val, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	switch key {
+	case "id":
+		if !idPattern.MatchString(val) {
+			return fmt.Errorf("expected lower-case letters, digits and '_', found %q", val)
+		}
+		h.ID = val
+	case "title", "description", "remediation":
+		h.appendText(key, val)
+	case "severity":
+		if _, ok := findings.SeverityRank(val); !ok {
+			return fmt.Errorf("expected INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, found %q", val)
+		}
+		h.Severity = val
+	case "table":
+		t, ok := engine.DefaultTableNames[val]
+		if !ok {
+			t = val
+		}
+		if _, ok := engine.Tables[t]; !ok {
+			return fmt.Errorf("expected cloudtrail or vpc_flow, found %q", val)
+		}
+		h.Table = t
+	case "tactics":
+		for _, v := range list() {
+			if !tacticPattern.MatchString(v) {
+				return fmt.Errorf("expected a MITRE ATT&CK tactic ID such as TA0005, found %q", v)
+			}
+			h.Tactics = append(h.Tactics, v)
+		}
+	case "techniques":
+		for _, v := range list() {
+			if !techniquePattern.MatchString(v) {
+				return fmt.Errorf("expected a MITRE ATT&CK technique ID such as T1562 or T1562.008, found %q", v)
+			}
+			h.Techniques = append(h.Techniques, v)
+		}
+	case "resource":
+		h.Resource = val
+	case "resource_type":
+		h.ResourceType = val
+	case "actor":
+		h.Actor = val
+	case "account":
+		h.Account = val
+	case "region":
+		h.Region = val
+	case "time":
+		h.Time = val
+	case "last_seen":
+		h.LastSeen = val
+	case "count":
+		h.Count = val
+	case "sources":
+		h.Sources = val
+	case "dedup":
+		h.Dedup = append(h.Dedup, list()...)
+	case "evidence":
+		h.Evidence = append(h.Evidence, list()...)
+	case "references":
+		h.References = append(h.References, list()...)
+	case "window":
+		d, err := time.ParseDuration(val)
+		if err != nil || d < 0 {
+			return fmt.Errorf("expected a duration such as 1h or 24h (0 for one finding per key ever), found %q", val)
+		}
+		h.Window = d
+	}
+	return nil
+}
+
+// errAt returns a positioned error in the hunt file.
+func (h *Hunt) errAt(off, line, col int, format string, args ...any) error {
+	return &parsers.ParseError{Source: h.Source, Line: line, Col: col, Offset: int64(off), Err: fmt.Errorf(format, args...)}
+}
+
+// headerErr positions an error at the header line of key.
+func (h *Hunt) headerErr(key, format string, args ...any) error {
+	line := h.keyLine[key]
+	if line == 0 {
+		line = 1
+	}
+	return &parsers.ParseError{Source: h.Source, Line: line, Col: 4, Err: fmt.Errorf(key+": "+format, args...)}
+}
+
+// cutFound shortens s for an error message, keeping both ends.
+func cutFound(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return s[:38] + "..." + s[len(s)-38:]
+}
+
+// String returns the hunt in canonical form: the header keys in a fixed
+// order, long text wrapped onto continuation lines, a blank line, the SQL.
+// Parse(h.String()) yields a hunt whose String() is the same.
+func (h *Hunt) String() string {
+	var b strings.Builder
+	put := func(key, val string) {
+		if val != "" {
+			b.WriteString("-- " + key + ": " + val + "\n")
+		}
+	}
+	wrap := func(key, val string) {
+		if val == "" {
+			return
+		}
+		words := strings.Fields(val)
+		line := "-- " + key + ":"
+		first := true
+		for _, w := range words {
+			if !first && len(line)+1+len(w) > 100 {
+				b.WriteString(line + "\n")
+				line = "--  "
+			}
+			line += " " + w
+			first = false
+		}
+		b.WriteString(line + "\n")
+	}
+	put("id", h.ID)
+	wrap("title", h.Title)
+	put("severity", h.Severity)
+	put("table", h.Table)
+	put("tactics", strings.Join(h.Tactics, ", "))
+	put("techniques", strings.Join(h.Techniques, ", "))
+	put("resource", h.Resource)
+	put("resource_type", h.ResourceType)
+	put("actor", h.Actor)
+	put("account", h.Account)
+	put("region", h.Region)
+	put("time", h.Time)
+	put("last_seen", h.LastSeen)
+	put("count", h.Count)
+	if h.Sources != DefaultSources {
+		put("sources", h.Sources)
+	}
+	put("dedup", strings.Join(h.Dedup, ", "))
+	if h.Window != DefaultWindow {
+		put("window", formatDuration(h.Window))
+	}
+	put("evidence", strings.Join(h.Evidence, ", "))
+	wrap("description", h.Description)
+	wrap("remediation", h.Remediation)
+	for _, r := range h.References {
+		put("references", r)
+	}
+	b.WriteString("\n")
+	b.WriteString(h.SQL)
+	b.WriteString("\n")
+	return b.String()
+}
+
+// formatDuration prints d the way ParseDuration reads it, without the
+// trailing zero units time.Duration.String adds ("24h", not "24h0m0s").
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// Compile compiles the hunt's SQL against its table's schema and checks the
+// header: the SQL reads only the header's table, and every column the header
+// names is an output column. SQL errors carry positions in the file.
+func (h *Hunt) Compile(opts engine.Options) (*engine.Query, error) {
+	opts.Source = h.Source
+	// Compile the whole file: the header is SQL comments, so positions in
+	// errors are the file's lines and columns.
+	q, err := engine.Compile(h.text, opts)
+	if err != nil {
+		return nil, err
+	}
+	if ts := q.Tables(); len(ts) != 1 || ts[0] != h.Table {
+		return nil, h.headerErr("table", "expected the SQL to read only %s, found %v", h.Table, ts)
+	}
+	out := q.OutputColumns()
+	check := func(key string, cols ...string) error {
+		for _, c := range cols {
+			if c != "" && !slices.Contains(out, c) {
+				return h.headerErr(key, "expected an output column of the SQL (%s), found %q", strings.Join(out, ", "), c)
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		key  string
+		cols []string
+	}{
+		{"resource", []string{h.Resource}}, {"actor", []string{h.Actor}}, {"account", []string{h.Account}},
+		{"region", []string{h.Region}}, {"time", []string{h.Time}}, {"last_seen", []string{h.LastSeen}},
+		{"count", []string{h.Count}}, {"sources", []string{h.Sources}}, {"dedup", h.Dedup}, {"evidence", h.Evidence},
+	} {
+		if err := check(c.key, c.cols...); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+// Embedded returns the hunts built into the binary, sorted by ID.
+func Embedded() ([]*Hunt, error) {
+	return load(embedded, ".", "queries/")
+}
+
+// LoadDir returns the hunts in dir's *.sql files, sorted by ID.
+func LoadDir(dir string) ([]*Hunt, error) {
+	return load(os.DirFS(dir), ".", filepath.ToSlash(filepath.Clean(dir))+"/")
+}
+
+func load(fsys fs.FS, dir, prefix string) ([]*Hunt, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var hunts []*Hunt
+	var errs []error
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		h, err := Parse(prefix+strings.TrimPrefix(n, "./"), string(b))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if want := strings.TrimSuffix(filepath.Base(n), ".sql"); h.ID != want {
+			errs = append(errs, h.headerErr("id", "expected %q, the file name, found %q", want, h.ID))
+			continue
+		}
+		hunts = append(hunts, h)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	Sort(hunts)
+	return hunts, CheckUnique(hunts)
+}
+
+// CheckUnique returns a positioned error for the first hunt whose ID an
+// earlier hunt already has; use it when combining the embedded hunts with a
+// user's --hunts folder.
+func CheckUnique(hunts ...[]*Hunt) error {
+	seen := map[string]string{}
+	for _, h := range slices.Concat(hunts...) {
+		if prev, ok := seen[h.ID]; ok {
+			return h.headerErr("id", "expected a unique hunt ID, found %q again (first in %s)", h.ID, prev)
+		}
+		seen[h.ID] = h.Source
+	}
+	return nil
+}
+
+// Sort orders hunts by ID.
+func Sort(hunts []*Hunt) {
+	sort.Slice(hunts, func(i, j int) bool { return hunts[i].ID < hunts[j].ID })
+}

@@ -1,0 +1,45 @@
+-- id: security_group_open_to_world
+-- title: Security group opened a port to the whole internet
+-- severity: MEDIUM
+-- table: cloudtrail
+-- tactics: TA0005, TA0001
+-- techniques: T1562.007, T1190
+-- resource: security_group
+-- resource_type: AwsEc2SecurityGroup
+-- actor: actor
+-- account: account
+-- region: region
+-- time: eventtime
+-- dedup: account, security_group, actor
+-- evidence: eventtime, actor, protocol, from_port, to_port, sourceipaddress, useragent, requestparameters
+-- description: An ingress rule allowed 0.0.0.0/0 or ::/0 to a port other than SSH and RDP (those
+--   are security_group_admin_port_open, HIGH): databases, caches and admin consoles exposed this
+--   way are found by scanners within minutes. Checks the first permission of the request. Only
+--   successful calls count. Benign look-alike: HTTP and HTTPS (80 or 443 alone), the normal shape
+--   of a load balancer group, are not reported.
+-- remediation: Remove the rule (revoke-security-group-ingress) or narrow it to known addresses;
+--   reach instances through Session Manager or a VPN instead of open SSH/RDP, and check the
+--   instances behind the group for logins since the change.
+-- references: https://attack.mitre.org/techniques/T1562/007/
+-- references: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13
+-- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.ec2-security-group-open-port-22-ingress/
+
+WITH ingress AS (
+  SELECT eventtime, eventname,
+         coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+         recipientaccountid AS account, awsregion AS region,
+         coalesce(json_extract_scalar(requestparameters, '$.groupId'), json_extract_scalar(requestparameters, '$.groupName'), 'unknown') AS security_group,
+         coalesce(json_extract_scalar(requestparameters, '$.ipPermissions.items[0].ipProtocol'), json_extract_scalar(requestparameters, '$.ipProtocol')) AS protocol,
+         try_cast(coalesce(json_extract_scalar(requestparameters, '$.ipPermissions.items[0].fromPort'), json_extract_scalar(requestparameters, '$.fromPort')) AS bigint) AS from_port,
+         try_cast(coalesce(json_extract_scalar(requestparameters, '$.ipPermissions.items[0].toPort'), json_extract_scalar(requestparameters, '$.toPort')) AS bigint) AS to_port,
+         sourceipaddress, useragent, requestparameters, "$path"
+  FROM cloudtrail_logs
+  WHERE eventsource = 'ec2.amazonaws.com'
+    AND eventname = 'AuthorizeSecurityGroupIngress'
+    AND errorcode IS NULL
+    AND regexp_like(requestparameters, '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+)
+SELECT * FROM ingress
+WHERE protocol <> '-1'
+  AND NOT ((from_port <= 22 AND to_port >= 22) OR (from_port <= 3389 AND to_port >= 3389))
+  AND NOT (from_port IN (80, 443) AND to_port = from_port)
