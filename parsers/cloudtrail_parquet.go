@@ -514,7 +514,16 @@ func (p *CloudTrailParquetReader) build(rows int) {
 			appendNode(n, b)
 		}
 	}
-	p.batch = p.bld.NewRecordBatch()
+	// Built column by column: a projection without columns (count(*))
+	// still has rows.
+	cols := make([]arrow.Array, len(p.nodes))
+	for i := range cols {
+		cols[i] = p.bld.Field(i).NewArray()
+	}
+	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
+	for _, c := range cols {
+		c.Release()
+	}
 }
 
 // appendLeafRange appends the next rows values of l, which has one value

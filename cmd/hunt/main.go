@@ -29,6 +29,7 @@ Usage:
 Commands:
   cat      print parsed records (chosen columns), for checking input
   query    run an ad-hoc SQL query (Athena dialect) over local paths or s3://
+  convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
   bench    measure inflate, parse and end-to-end throughput over a corpus
   help     show this help
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCat(ctx, rest, stdout, stderr)
 	case "query":
 		return runQuery(ctx, rest, stdout, stderr)
+	case "convert":
+		return runConvert(ctx, rest, stdout, stderr)
 	case "athena":
 		return runAthena(ctx, rest, stdout, stderr)
 	case "bench":

@@ -95,13 +95,14 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "hunt query: %v\n", err)
 			return exitError
 		}
+		pruneHivePartitions(plan, facts)
 	}
 	if *explain {
 		printExplain(stdout, q, facts, plan)
 		return exitOK
 	}
 	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
-		columns: map[string][]string{}}
+		columns: map[string][]string{}, pruning: parquetPruning(sql, facts)}
 	for _, t := range q.Tables() {
 		cfg.columns[t] = q.Columns(t)
 	}

@@ -43,6 +43,7 @@ type scanConfig struct {
 	maxErrors int
 	mem       memory.Allocator
 	progress  *archive.Progress // counts bytes and objects when set
+	pruning   parsers.Pruning   // row groups CloudTrail Parquet readers may skip
 }
 
 // scanTotals is what a scan read, for the summary and the exit code.
@@ -226,6 +227,9 @@ func openReader(ctx context.Context, cfg scanConfig, obj archive.Object) (batchR
 }
 
 func openParquet(ctx context.Context, cfg scanConfig, obj archive.Object) (batchReader, string, io.Closer, error) {
+	if isCloudTrailParquet(ctx, obj) {
+		return openCloudTrailParquet(ctx, cfg, obj) // written by hunt convert
+	}
 	if cfg.table != "" && cfg.table != tableVPCFlow {
 		return nopReader{}, "", io.NopCloser(nil), nil
 	}

@@ -1,0 +1,501 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+const convertExamples = `  # convert a local copy of the trail and the flow logs, then query the Parquet
+  hunt convert ./AWSLogs ./parquet
+  hunt query "SELECT eventtime, sourceipaddress FROM cloudtrail WHERE eventname = 'ConsoleLogin'" ./parquet
+
+  # only one account's last week, straight from S3; run again later to add new objects only
+  hunt convert --account 111122223333 --since 168h s3://trail-bucket/AWSLogs/ ./parquet
+`
+
+// convertManifestName is the file in DST that lists the source objects
+// already converted. A leading '.' keeps hunt's planner (and Athena) from
+// reading it as data.
+const convertManifestName = ".hunt-convert.json"
+
+// Defaults of `hunt convert`.
+const (
+	convertFileBytes   = 128 << 20 // Parquet files are cut at this size
+	convertBufferBytes = 1 << 30   // Arrow data held for sorting before files are written
+)
+
+// convertManifest records every source object converted into DST.
+type convertManifest struct {
+	Version int                        `json:"version"`
+	Sources map[string]convertedSource `json:"sources"` // by URI
+}
+
+// convertedSource is one converted object: its identity when read and what
+// became of it.
+type convertedSource struct {
+	Size    int64     `json:"size"`
+	ETag    string    `json:"etag,omitempty"`
+	ModTime time.Time `json:"modtime"`
+	Table   string    `json:"table,omitempty"`
+	Rows    int64     `json:"rows"`
+	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
+}
+
+// runConvert converts CloudTrail and flow-log archives to Parquet.
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("convert", "hunt convert [flags] SRC DST", convertExamples, stdout)
+	var common commonFlags
+	common.register(fs)
+	table := fs.String("table", "", "convert only this table: cloudtrail or vpc_flow (default: both)")
+	fileMB := fs.Int("file-size", convertFileBytes>>20, "target size of each Parquet file, in MiB")
+	bufferMB := fs.Int("buffer", convertBufferBytes>>20, "MiB of parsed rows held for sorting before files are written; larger makes fewer, larger files")
+	rowGroup := fs.Int("row-group-rows", parsers.ParquetRowGroupRows, "rows per Parquet row group")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		fmt.Fprintln(stderr, "hunt convert: expected SRC and DST\nUsage: hunt convert [flags] SRC DST (hunt convert -h for help)")
+		return exitUsage
+	}
+	if err := common.validate(); err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitUsage
+	}
+	if *table != "" && *table != tableCloudTrail && *table != tableVPCFlow {
+		fmt.Fprintf(stderr, "hunt convert: --table: expected cloudtrail or vpc_flow, found %q\n", *table)
+		return exitUsage
+	}
+	if *fileMB <= 0 || *bufferMB <= 0 || *rowGroup <= 0 {
+		fmt.Fprintln(stderr, "hunt convert: --file-size, --buffer and --row-group-rows must be positive")
+		return exitUsage
+	}
+	src, dst := pos[0], pos[1]
+	if strings.HasPrefix(dst, "s3://") {
+		fmt.Fprintln(stderr, "hunt convert: DST: expected a local folder; writing to s3:// is not supported yet (convert locally, then aws s3 sync)")
+		return exitUsage
+	}
+	start := time.Now()
+	facts, err := common.facts(*table, start)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitUsage
+	}
+	man, err := readConvertManifest(dst)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitError
+	}
+	plan, err := planPaths(ctx, common, []string{src}, facts)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitError
+	}
+	absDst, _ := filepath.Abs(dst)
+	var todo []archive.Object
+	var todoBytes int64
+	done := 0
+	for _, o := range plan.Objects {
+		if !strings.HasPrefix(o.URI, "s3://") {
+			if abs, err := filepath.Abs(o.URI); err == nil && strings.HasPrefix(abs, absDst+string(filepath.Separator)) {
+				continue // our own output, when DST is inside SRC
+			}
+		}
+		if s, ok := man.Sources[o.URI]; ok && s.Size == o.Size && s.ETag == o.ETag && (o.ETag != "" || s.ModTime.Equal(o.ModTime)) {
+			done++
+			continue
+		}
+		todo = append(todo, o)
+		todoBytes += o.Size
+	}
+	fmt.Fprintf(stderr, "hunt convert: %d objects to convert (%s), %d already converted, %d pruned\n",
+		len(todo), byteSize(todoBytes), done, len(plan.Pruned))
+	c := &converter{
+		dst: dst, run: newRunID(start), fileBytes: int64(*fileMB) << 20, bufferBytes: int64(*bufferMB) << 20,
+		rowGroupRows: *rowGroup, tables: map[string]*convertTable{},
+	}
+	cfg := scanConfig{table: *table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
+		columns: map[string][]string{tableCloudTrail: tableColumns(parsers.CloudTrailSchema), tableVPCFlow: tableColumns(parsers.VPCFlowSchema)}}
+	cfg.progress = archive.NewProgress(len(todo), todoBytes)
+	progCtx, stopProgress := context.WithCancel(ctx)
+	var progDone sync.WaitGroup
+	if f, ok := stderr.(*os.File); ok && archive.IsTerminal(f) {
+		progDone.Go(func() { cfg.progress.Run(progCtx, stderr, 250*time.Millisecond) })
+	}
+	rows := map[string]int64{} // per source URI
+	tables := map[string]string{}
+	totals := scan(ctx, cfg, todo, func(_ int, table string, obj archive.Object, b arrow.RecordBatch) error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		rows[obj.URI] += b.NumRows()
+		tables[obj.URI] = table
+		return c.add(table, obj, b)
+	})
+	if totals.Stopped == nil {
+		c.mu.Lock()
+		totals.Stopped = c.flush()
+		c.mu.Unlock()
+	}
+	stopProgress()
+	progDone.Wait()
+	code := finishScan(stderr, "convert", plan, totals, time.Since(start), common.maxErrors)
+	if totals.Stopped != nil {
+		c.abort()
+		return exitError
+	}
+	// Publish: files first, then the manifest that says their sources are done.
+	if err := c.publish(); err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitError
+	}
+	failed := map[string]bool{}
+	for _, e := range totals.Failures {
+		for _, o := range todo {
+			if strings.Contains(e.Error(), o.URI) {
+				failed[o.URI] = true
+			}
+		}
+	}
+	for _, o := range todo {
+		if failed[o.URI] {
+			continue // tried again next run
+		}
+		man.Sources[o.URI] = convertedSource{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime, Table: tables[o.URI], Rows: rows[o.URI], Run: c.run}
+	}
+	if err := writeConvertManifest(dst, man); err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
+		return exitError
+	}
+	ratio := 0.0
+	if c.written > 0 {
+		ratio = float64(totals.RawBytes) / float64(c.written)
+	}
+	fmt.Fprintf(stderr, "hunt convert: wrote %d Parquet files (%s, %d rows) under %s; %.1fx smaller than the source objects\n",
+		len(c.files), byteSize(c.written), c.rows, dst, ratio)
+	return code
+}
+
+// tableColumns is every column of s but SourceColumn: the Parquet files
+// keep the rows, not the path of the object they came from.
+func tableColumns(s *arrow.Schema) []string {
+	var cols []string
+	for _, f := range s.Fields() {
+		if f.Name != parsers.SourceColumn {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
+}
+
+func newRunID(t time.Time) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+func readConvertManifest(dst string) (*convertManifest, error) {
+	m := &convertManifest{Version: 1, Sources: map[string]convertedSource{}}
+	b, err := os.ReadFile(filepath.Join(dst, convertManifestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dst, convertManifestName), err)
+	}
+	if m.Sources == nil {
+		m.Sources = map[string]convertedSource{}
+	}
+	return m, nil
+}
+
+func writeConvertManifest(dst string, m *convertManifest) error {
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dst, convertManifestName+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dst, convertManifestName))
+}
+
+// converter buffers parsed batches per table, sorted into Hive partitions,
+// and writes them as Parquet files when the buffer is full and at the end.
+// Its methods run under mu.
+type converter struct {
+	mu           sync.Mutex
+	dst, run     string
+	fileBytes    int64
+	bufferBytes  int64
+	rowGroupRows int
+	tables       map[string]*convertTable
+	buffered     int64 // bytes of retained batches
+	seq          int
+
+	files   []convertFile // written, not yet published
+	written int64
+	rows    int64
+}
+
+// convertTable is one table's retained batches and, per partition, the
+// rows that go there.
+type convertTable struct {
+	batches []arrow.RecordBatch
+	parts   map[string]*convertPart // by partition folder
+	refs    []parsers.RowRef        // scratch
+}
+
+type convertPart struct {
+	dir  string
+	refs []parsers.RowRef
+}
+
+// convertFile is a written file: its hidden temporary name and final name.
+type convertFile struct{ tmp, final string }
+
+// add takes the rows of b, a batch of table read from obj.
+func (c *converter) add(table string, obj archive.Object, b arrow.RecordBatch) error {
+	t := c.tables[table]
+	if t == nil {
+		t = &convertTable{parts: map[string]*convertPart{}}
+		c.tables[table] = t
+	}
+	b.Retain()
+	bi := len(t.batches)
+	t.batches = append(t.batches, b)
+	t.refs = parsers.AppendRowRefs(t.refs[:0], bi, b)
+	acct, region := partitionColumns(table, b)
+	for _, r := range t.refs {
+		dir := partitionDir(table, valueOr(acct, int(r.Row), obj.Facts.Account), valueOr(region, int(r.Row), obj.Facts.Region), r.Time)
+		p := t.parts[dir]
+		if p == nil {
+			p = &convertPart{dir: dir}
+			t.parts[dir] = p
+		}
+		p.refs = append(p.refs, r)
+	}
+	c.buffered += batchBytes(b)
+	if c.buffered >= c.bufferBytes {
+		return c.flush()
+	}
+	return nil
+}
+
+// partitionColumns returns the account and region columns of b.
+func partitionColumns(table string, b arrow.RecordBatch) (acct, region arrow.Array) {
+	names := [2]string{"recipientaccountid", "awsregion"}
+	if table == tableVPCFlow {
+		names = [2]string{"account_id", "region"}
+	}
+	var cols [2]arrow.Array
+	for i, n := range names {
+		if idx := b.Schema().FieldIndices(n); len(idx) == 1 {
+			cols[i] = b.Column(idx[0])
+		}
+	}
+	return cols[0], cols[1]
+}
+
+// valueOr returns row i of the string column a, or def when it is null,
+// empty or absent, or "unknown".
+func valueOr(a arrow.Array, i int, def string) string {
+	if a != nil && a.IsValid(i) {
+		var s string
+		switch c := a.(type) {
+		case *array.String:
+			s = c.Value(i)
+		case *array.Dictionary:
+			if d, ok := c.Dictionary().(*array.String); ok {
+				s = d.Value(c.GetValueIndex(i))
+			}
+		}
+		if s != "" && !strings.ContainsAny(s, "/\\=") && s != "." && s != ".." {
+			return s
+		}
+	}
+	if def != "" {
+		return def
+	}
+	return "unknown"
+}
+
+// partitionDir is the folder, relative to DST, of a row of table with the
+// given account, region and event time (Unix microseconds).
+//
+//	cloudtrail: table=cloudtrail/account=A/region=R/date=YYYY-MM-DD
+//	vpc_flow:   table=vpc_flow/AWSLogs/aws-account-id=A/aws-service=vpcflowlogs/aws-region=R/year=YYYY/month=MM/day=DD
+//
+// Flow logs take AWS's own Hive-compatible layout, so AWS's Parquet DDL
+// and hunt's planner prune them as they do delivered files; CloudTrail has
+// no AWS Parquet layout, so it gets plain account=/region=/date= folders.
+func partitionDir(table, acct, region string, us int64) string {
+	day := "unknown"
+	var t time.Time
+	if us != -1<<63 {
+		t = time.UnixMicro(us).UTC()
+		day = t.Format("2006-01-02")
+	}
+	if table == tableVPCFlow {
+		date := "year=unknown/month=unknown/day=unknown"
+		if day != "unknown" {
+			date = t.Format("year=2006/month=01/day=02")
+		}
+		return hivePrefix(table) + "/AWSLogs/aws-account-id=" + acct + "/aws-service=vpcflowlogs/aws-region=" + region + "/" + date
+	}
+	return hivePrefix(table) + "/account=" + acct + "/region=" + region + "/date=" + day
+}
+
+// batchBytes is the memory b's buffers hold.
+func batchBytes(b arrow.RecordBatch) int64 {
+	var n int64
+	var walk func(d arrow.ArrayData)
+	walk = func(d arrow.ArrayData) {
+		for _, buf := range d.Buffers() {
+			if buf != nil {
+				n += int64(buf.Len())
+			}
+		}
+		for _, c := range d.Children() {
+			walk(c)
+		}
+		if d.DataType().ID() == arrow.DICTIONARY {
+			walk(d.Dictionary())
+		}
+	}
+	for _, col := range b.Columns() {
+		walk(col.Data())
+	}
+	return n
+}
+
+// flush writes every buffered partition as sorted Parquet files and
+// releases the batches.
+func (c *converter) flush() error {
+	names := make([]string, 0, len(c.tables))
+	for name := range c.tables {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t := c.tables[name]
+		dirs := make([]string, 0, len(t.parts))
+		for d := range t.parts {
+			dirs = append(dirs, d)
+		}
+		slices.Sort(dirs)
+		for _, d := range dirs {
+			p := t.parts[d]
+			parsers.SortRowRefs(p.refs)
+			if err := c.writePartition(name, t.batches, p); err != nil {
+				return err
+			}
+		}
+		for _, b := range t.batches {
+			b.Release()
+		}
+		delete(c.tables, name)
+	}
+	c.buffered = 0
+	return nil
+}
+
+// writePartition writes p's rows, in order, into files of about
+// c.fileBytes each.
+func (c *converter) writePartition(table string, batches []arrow.RecordBatch, p *convertPart) error {
+	dir := filepath.Join(c.dst, filepath.FromSlash(p.dir))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	refs := p.refs
+	for len(refs) > 0 {
+		c.seq++
+		name := fmt.Sprintf("part-%s-%05d.parquet", c.run, c.seq)
+		tmp := filepath.Join(dir, "."+name+".tmp")
+		f, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		c.files = append(c.files, convertFile{tmp: tmp, final: filepath.Join(dir, name)})
+		var w *parsers.ParquetWriter
+		if table == tableCloudTrail {
+			w, err = parsers.NewCloudTrailParquetWriter(f, c.rowGroupRows)
+		} else {
+			w, err = parsers.NewVPCFlowParquetWriter(f, c.rowGroupRows)
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		// Write a row group at a time until the file reaches its size.
+		for len(refs) > 0 && w.Size() < c.fileBytes {
+			k := min(len(refs), c.rowGroupRows)
+			if err := w.Write(batches, refs[:k]); err != nil {
+				f.Close()
+				return fmt.Errorf("%s: %w", tmp, err)
+			}
+			refs = refs[k:]
+		}
+		err = w.Close()
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil {
+				c.written += st.Size()
+			}
+		}
+		c.rows += w.Rows()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", tmp, err)
+		}
+	}
+	return nil
+}
+
+// publish renames the written files to their final, visible names.
+func (c *converter) publish() error {
+	for _, f := range c.files {
+		if err := os.Rename(f.tmp, f.final); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abort removes the files of a failed run and releases what is buffered.
+func (c *converter) abort() {
+	for _, f := range c.files {
+		os.Remove(f.tmp)
+	}
+	for _, t := range c.tables {
+		for _, b := range t.batches {
+			b.Release()
+		}
+	}
+	c.tables = map[string]*convertTable{}
+}

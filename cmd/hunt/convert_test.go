@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hunt-sec/hunt/bench"
+)
+
+// convertQueries are asked of the JSON and of its Parquet conversion; the
+// answers must be the same. "$path" differs by design and is not asked.
+var convertQueries = []string{
+	"SELECT eventtime, useridentity.arn, eventname, sourceipaddress, errorcode FROM cloudtrail ORDER BY eventtime, eventname, sourceipaddress",
+	"SELECT eventname, eventsource, count(*) AS n FROM cloudtrail GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+	"SELECT eventtime, r.arn, r.type FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) ORDER BY 1, 2, 3",
+	"SELECT useridentity.type, useridentity.sessioncontext.sessionissuer.arn, useridentity.sessioncontext.attributes.mfaauthenticated, count(*) AS n FROM cloudtrail GROUP BY 1, 2, 3",
+	"SELECT eventtime, sourceipaddress, json_extract_scalar(responseelements, '$.ConsoleLogin') AS outcome FROM cloudtrail WHERE eventname = 'ConsoleLogin' ORDER BY 1, 2",
+	"SELECT recipientaccountid, awsregion, readonly, tlsdetails.tlsversion, count(*) AS n FROM cloudtrail GROUP BY 1, 2, 3, 4",
+	"SELECT count(*) AS n, min(eventtime) AS first, max(eventtime) AS last FROM cloudtrail WHERE eventtime BETWEEN '2026-01-06T00:00:00Z' AND '2026-01-06T12:00:00Z'",
+	"SELECT eventid, requestparameters, additionaleventdata FROM cloudtrail WHERE errorcode IN ('AccessDenied', 'Client.UnauthorizedOperation') ORDER BY 1",
+	"SELECT srcaddr, dstaddr, dstport, protocol, action, count(*) AS n, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2, 3, 4, 5 ORDER BY 7 DESC, 1, 2, 3 LIMIT 50",
+	"SELECT action, log_status, count(*) AS n, min(start) AS s, max(\"end\") AS e FROM vpc_flow GROUP BY 1, 2",
+}
+
+// TestConvert_SameAnswers converts the sample archive and a generated one
+// to Parquet and asks both the same questions.
+func TestConvert_SameAnswers(t *testing.T) {
+	gen := t.TempDir()
+	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 7, Dir: gen, CloudTrailBytes: 6 << 20, FlowBytes: 3 << 20, Days: 2, Digests: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"../../testdata/cloudtrail/AWSLogs", gen} {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			dst := t.TempDir()
+			// Small files and row groups, so queries cross many of both.
+			code, _, errOut := runHunt(t, "convert", "--file-size", "1", "--row-group-rows", "500", "--buffer", "4", src, dst)
+			if code != exitOK {
+				t.Fatalf("convert: exit %d\n%s", code, errOut)
+			}
+			for _, q := range convertQueries {
+				code, want, errJSON := runHunt(t, "query", "--output", "csv", q, src)
+				if code != exitOK {
+					t.Fatalf("%s\nJSON: exit %d\n%s", q, code, errJSON)
+				}
+				code, got, errPQ := runHunt(t, "query", "--output", "csv", q, dst)
+				if code != exitOK {
+					t.Fatalf("%s\nParquet: exit %d\n%s", q, code, errPQ)
+				}
+				if got != want {
+					t.Errorf("%s\nParquet answer differs:\n%s\nJSON:\n%s", q, head(got), head(want))
+				}
+				if strings.Count(want, "\n") < 2 && src == gen && !strings.Contains(q, "BETWEEN") {
+					t.Errorf("%s: only %q: the corpus does not exercise it", q, want)
+				}
+			}
+		})
+	}
+}
+
+func head(s string) string {
+	lines := strings.SplitN(s, "\n", 12)
+	if len(lines) == 12 {
+		lines[11] = "..."
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestConvert_Layout checks the partition folders, the manifest and that a
+// second run converts only new objects.
+func TestConvert_Layout(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	copyTree(t, "../../testdata/cloudtrail/AWSLogs", filepath.Join(src, "AWSLogs"))
+	code, _, errOut := runHunt(t, "convert", src, dst)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var files []string
+	filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dst, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	want := []string{
+		".hunt-convert.json",
+		"table=cloudtrail/account=111122223333/region=eu-west-1/date=2024-03-06/part-",
+		"table=cloudtrail/account=111122223333/region=us-east-1/date=2024-03-05/part-",
+	}
+	if len(files) != len(want) {
+		t.Fatalf("files %v; want %v", files, want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(files[i], w) {
+			t.Errorf("file %q; want %q…", files[i], w)
+		}
+	}
+	if !strings.Contains(errOut, "3 objects to convert") || !strings.Contains(errOut, "14 rows") {
+		t.Errorf("stderr lacks the counts:\n%s", errOut)
+	}
+	// Nothing new: nothing converted.
+	code, _, errOut = runHunt(t, "convert", src, dst)
+	if code != exitOK || !strings.Contains(errOut, "0 objects to convert (0 B), 3 already converted") {
+		t.Errorf("second run: exit %d\n%s", code, errOut)
+	}
+	// One new object: only it is converted, next to the old files.
+	obj := filepath.Join(src, "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T1600Z_New.json")
+	os.WriteFile(obj, []byte(`{"Records":[{"eventVersion":"1.09","eventTime":"2024-03-05T15:59:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","recipientAccountId":"111122223333"}]}`), 0o644)
+	code, _, errOut = runHunt(t, "convert", src, dst)
+	if code != exitOK || !strings.Contains(errOut, "1 objects to convert") || !strings.Contains(errOut, "1 rows") {
+		t.Errorf("third run: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := runHunt(t, "query", "--output", "csv", "SELECT count(*) AS n FROM cloudtrail", dst)
+	if code != exitOK || out != "n\n15\n" {
+		t.Errorf("count after the incremental run: exit %d, %q\n%s", code, out, errOut)
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConvert_Usage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"convert", "x"}, "expected SRC and DST"},
+		{[]string{"convert", "x", "s3://bucket/out/"}, "writing to s3:// is not supported yet"},
+		{[]string{"convert", "--table", "elb", "x", "y"}, "--table: expected cloudtrail or vpc_flow"},
+		{[]string{"convert", "--file-size", "0", "x", "y"}, "must be positive"},
+	} {
+		code, _, errOut := runHunt(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q; want usage error %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestPartitionDir(t *testing.T) {
+	us := time.Date(2024, 3, 5, 23, 59, 59, 0, time.UTC).UnixMicro()
+	for _, tc := range []struct{ table, acct, region, want string }{
+		{tableCloudTrail, "111122223333", "us-east-1", "table=cloudtrail/account=111122223333/region=us-east-1/date=2024-03-05"},
+		{tableVPCFlow, "111122223333", "eu-west-1", "table=vpc_flow/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2024/month=03/day=05"},
+	} {
+		if got := partitionDir(tc.table, tc.acct, tc.region, us); got != tc.want {
+			t.Errorf("got %q; want %q", got, tc.want)
+		}
+	}
+	if got := partitionDir(tableCloudTrail, "unknown", "unknown", -1<<63); got != "table=cloudtrail/account=unknown/region=unknown/date=unknown" {
+		t.Errorf("no time: got %q", got)
+	}
+}
