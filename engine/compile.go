@@ -49,6 +49,7 @@ type compiler struct {
 	ops    []op
 	wheres map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
 	limits []*opLimit
+	inTry  int // inside try(): constant folding keeps failing expressions
 }
 
 func (c *compiler) errf(pos int, msg string) error {

@@ -547,6 +547,8 @@ func isConstExpr(e expr) bool {
 		return isConstExpr(x.x)
 	case *exprDistinct:
 		return isConstExpr(x.l) && isConstExpr(x.r)
+	case *exprTry:
+		return isConstExpr(x.x)
 	case *exprCase:
 		for _, k := range x.conds {
 			if !isConstExpr(k) {
@@ -572,6 +574,9 @@ func (c *compiler) fold(e expr, pos int) (expr, error) {
 	ch := &chunk{n: 1, a: &a}
 	v := flat(&a, e.eval(&a, ch), 1)
 	if a.err != nil {
+		if c.inTry > 0 {
+			return e, nil // try() turns the failure into NULL when it folds
+		}
 		return nil, c.errf(pos, a.err.Error())
 	}
 	t := e.typ()

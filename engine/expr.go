@@ -421,3 +421,17 @@ func identity(a *arena, n int) []int32 {
 	}
 	return s
 }
+
+// exprTry is try(x): rows whose evaluation fails (bad CAST input,
+// division by zero, unparsable timestamps) are NULL instead of failing
+// the query. Kernels already NULL a failing row; try drops the error.
+type exprTry struct{ x expr }
+
+func (e *exprTry) typ() *dtype { return e.x.typ() }
+
+func (e *exprTry) eval(a *arena, c *chunk) *vec {
+	saved := a.err
+	v := e.x.eval(a, c)
+	a.err = saved
+	return v
+}

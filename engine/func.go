@@ -162,6 +162,7 @@ func init() {
 		"greatest":               {min: 1, max: -1, build: buildGreatest(true)},
 		"least":                  {min: 1, max: -1, build: buildGreatest(false)},
 		"reverse":                plain(tString, []*dtype{tString}, reverseKernel),
+		"try":                    {min: 1, max: 1, build: func(c *compiler, call *Call, args []expr) (expr, error) { return &exprTry{x: args[0]}, nil }},
 		"regexp_extract_all":     {min: 2, max: 3, build: buildRegexpExtractAll},
 		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
 		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
@@ -194,7 +195,7 @@ func init() {
 		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
-		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap try`) {
+		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap `) {
 		athenaFuncs[f] = true
 	}
 	for _, f := range strings.Fields(`approx_percentile approx_set approx_most_frequent stddev stddev_samp stddev_pop
@@ -231,6 +232,10 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 			}
 		}
 		return nil, c.errf(call.pos, "expected "+want+" arguments to "+call.Name+", found "+itoa(int64(n)))
+	}
+	if call.Name == "try" {
+		c.inTry++
+		defer func() { c.inTry-- }()
 	}
 	args := make([]expr, n)
 	for i, a := range call.Args {
