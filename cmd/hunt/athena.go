@@ -184,6 +184,18 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 	return c, nil
 }
 
+// client returns the Athena client the flags configure; `hunt run
+// --engine athena` registers the same flags and runs each hunt with
+// client.Run(ctx, hunt.SQL, engine.Options{Source: hunt.Source, Now: now},
+// window), where window is the run's time range and --account/--region.
+func (f *athenaFlags) client(ctx context.Context, common commonFlags) (*engine.Athena, error) {
+	cfg, err := f.config(common)
+	if err != nil {
+		return nil, err
+	}
+	return engine.NewAthena(ctx, cfg)
+}
+
 // flagPruning is the restriction --since/--until/--account/--region put on
 // every table an Athena query reads.
 func flagPruning(common commonFlags, now time.Time) (engine.Pruning, error) {
@@ -312,7 +324,7 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		return exitOK, true
 	}
 	a, err := engine.NewAthena(ctx, cfg)
-	if err != nil {
+	if err != nil { // cfg checked above; only AWS configuration fails here
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError, true
 	}

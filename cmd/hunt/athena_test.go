@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -204,5 +205,23 @@ func TestQuery_EngineAthenaIgnoresPaths(t *testing.T) {
 	code, _, errOut := runHunt(t, "query", "--engine", "athena", "--explain", "SELECT 1", "../../testdata/cloudtrail")
 	if want := "--engine athena reads the Athena tables (cloudtrail → hunt.cloudtrail_logs, vpc_flow → hunt.vpc_flow_logs); the 1 PATH arguments are not read"; code != exitOK || !strings.Contains(errOut, want) {
 		t.Errorf("exit %d; stderr %q; want %q", code, errOut, want)
+	}
+}
+
+func TestAthenaFlags_Client(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("AWS_PROFILE", "")
+	f := athenaFlags{workGroup: "primary", database: "sec", catalog: "AwsDataCatalog", flowLayout: "hourly", partitions: "hunt"}
+	a, err := f.client(context.Background(), commonFlags{region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Tables()["vpc_flow"]; got.Database != "sec" || got.Partitions.Date != "hour" {
+		t.Errorf("vpc_flow table %+v; want sec.vpc_flow_logs partitioned by hour", got)
+	}
+	f.partitions = "some"
+	if _, err := f.client(context.Background(), commonFlags{}); err == nil || !strings.Contains(err.Error(), "--athena-partitions: expected hunt or none") {
+		t.Errorf("error %v", err)
 	}
 }
