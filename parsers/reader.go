@@ -63,12 +63,10 @@ func WithAllocator(mem memory.Allocator) Option {
 // fields of list elements ("resources.arn") or [SourceColumn]. A struct column
 // is built with only the named children; naming the struct itself builds all
 // of them. Unknown names are an error from the reader's constructor. Without
-// this option every column is built; with no names (as for count(*)) none
-// is, and batches carry only their row counts.
+// this option, or with a nil slice, every column is built; with an empty,
+// non-nil slice (WithColumns([]string{}...), as for count(*)) none is, and
+// batches carry only their row counts.
 func WithColumns(columns ...string) Option {
-	if columns == nil {
-		columns = []string{}
-	}
 	return func(c *config) { c.columns = columns }
 }
 

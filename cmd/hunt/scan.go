@@ -210,7 +210,7 @@ func openReader(ctx context.Context, cfg scanConfig, obj archive.Object) (batchR
 		opts = append(opts, parsers.WithAllocator(cfg.mem))
 	}
 	if cols, ok := cfg.columns[table]; ok {
-		opts = append(opts, parsers.WithColumns(cols...))
+		opts = append(opts, projection(cols))
 	}
 	var r batchReader
 	switch table {
@@ -242,7 +242,7 @@ func openParquet(ctx context.Context, cfg scanConfig, obj archive.Object) (batch
 		opts = append(opts, parsers.WithAllocator(cfg.mem))
 	}
 	if cols, ok := cfg.columns[tableVPCFlow]; ok {
-		opts = append(opts, parsers.WithColumns(cols...))
+		opts = append(opts, projection(cols))
 	}
 	r, err := parsers.NewVPCFlowParquetReader(ra, size, obj.URI, opts...)
 	if err != nil {
@@ -301,3 +301,12 @@ func (nopReader) Release()                    {}
 
 // defaultWorkers is how many objects are read at once: one per core.
 func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// projection is the reader option for a query's columns: a query that needs
+// none (count(*)) gets an empty, non-nil projection, never "every column".
+func projection(cols []string) parsers.Option {
+	if cols == nil {
+		cols = []string{}
+	}
+	return parsers.WithColumns(cols...)
+}
