@@ -330,7 +330,7 @@ func (h *Hunt) String() string {
 	}
 	put("dedup", strings.Join(h.Dedup, ", "))
 	if h.Window != DefaultWindow {
-		put("window", formatDuration(h.Window))
+		put("window", FormatWindow(h.Window))
 	}
 	put("evidence", strings.Join(h.Evidence, ", "))
 	wrap("description", h.Description)
@@ -344,9 +344,9 @@ func (h *Hunt) String() string {
 	return b.String()
 }
 
-// formatDuration prints d the way ParseDuration reads it, without the
+// FormatWindow prints d the way ParseDuration reads it, without the
 // trailing zero units time.Duration.String adds ("24h", not "24h0m0s").
-func formatDuration(d time.Duration) string {
+func FormatWindow(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -29,6 +29,8 @@ Usage:
 Commands:
   cat      print parsed records (chosen columns), for checking input
   query    run an ad-hoc SQL query (Athena dialect) over local paths or s3://
+  run      run the saved hunts (all or --hunt ID), incremental with --state, findings to --sink
+  hunts    list, show or check the saved hunts
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
   bench    measure inflate, parse and end-to-end throughput over a corpus
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCat(ctx, rest, stdout, stderr)
 	case "query":
 		return runQuery(ctx, rest, stdout, stderr)
+	case "run":
+		return runRun(ctx, rest, stdout, stderr)
+	case "hunts":
+		return runHunts(ctx, rest, stdout, stderr)
 	case "convert":
 		return runConvert(ctx, rest, stdout, stderr)
 	case "athena":

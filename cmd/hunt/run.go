@@ -1,0 +1,571 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/findings"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/queries"
+)
+
+const runExamples = `  # every saved hunt over a local archive, findings as JSON Lines on stdout
+  hunt run testdata/hunts
+
+  # nightly from cron: only what arrived since the last run, to Security Hub and a file
+  hunt run --state /var/lib/hunt/state.json --sink securityhub --sink file:/var/log/hunt/findings.jsonl \
+    s3://trail-bucket/AWSLogs/ s3://flow-bucket/AWSLogs/
+
+  # two hunts, a fixed window (a backfill: the state's object list is neither read nor advanced)
+  hunt run --hunt cloudtrail_stopped --hunt root_account_used --since 2024-03-01 --until 2024-03-08 s3://trail-bucket/AWSLogs/
+
+  # your own hunts next to the built-in ones; print what would be sent
+  hunt run --hunts ./my-hunts --dry-run ./AWSLogs
+
+Exit codes: 0 no findings, 3 findings emitted, 1 error or incomplete (an object
+could not be read, a sink did not accept every finding), 2 usage.
+`
+
+// defaultLate is how far behind the newest object date read the state keeps
+// its exact object list; objects dated earlier count as read.
+const defaultLate = 48 * time.Hour
+
+// stateRetention is how long past a source's horizon delivered finding IDs
+// are kept for suppression.
+const stateRetention = 30 * 24 * time.Hour
+
+// runRun runs saved hunts over local paths or S3 URIs and delivers the
+// findings to the sinks.
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", "hunt run [flags] PATH|s3://...", runExamples, stdout)
+	var common commonFlags
+	common.register(fs)
+	// Findings are JSON Lines unless asked otherwise.
+	common.output = "json"
+	fs.Lookup("output").DefValue = "json"
+	fs.Lookup("output").Usage = "how the stdout sink writes findings: json (JSON Lines), table or csv"
+	var huntIDs, huntDirs, sinkSpecs listFlag
+	fs.Var(&huntIDs, "hunt", "run only this hunt ID (repeat or comma-separate; default: all)")
+	fs.Var(&huntDirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
+	fs.Var(&sinkSpecs, "sink", "where findings go: stdout, file:PATH.jsonl, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION] (repeatable; default stdout)")
+	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
+	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
+	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "hunt run: "+format+"\n", a...)
+		return exitUsage
+	}
+	if len(paths) == 0 {
+		return usageErr("no PATH or s3:// URI to read\nUsage: hunt run [flags] PATH|s3://... (hunt run -h for help)")
+	}
+	if err := common.validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	if *late < 0 {
+		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
+	}
+	if len(sinkSpecs) == 0 {
+		sinkSpecs = listFlag{"stdout"}
+	}
+	start := time.Now()
+	hunts, err := loadHunts(huntDirs)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	if hunts, err = selectHunts(hunts, huntIDs); err != nil {
+		return usageErr("%v", err)
+	}
+	window := queries.Window{}
+	if window.Since, err = parseWhen(common.since, start); err != nil {
+		return usageErr("--since: %v", err)
+	}
+	if window.Until, err = parseWhen(common.until, start); err != nil {
+		return usageErr("--until: %v", err)
+	}
+	if !window.Since.IsZero() && !window.Until.IsZero() && !window.Since.Before(window.Until) {
+		return usageErr("--since %s is not before --until %s", common.since, common.until)
+	}
+	explicit := !window.Since.IsZero() || !window.Until.IsZero()
+
+	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
+	for _, h := range hunts {
+		q, err := h.Compile(engine.Options{Now: start})
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitError
+		}
+		r.queries = append(r.queries, q)
+	}
+
+	// The lock is taken before the state is read and released after it is
+	// written: two runs never interleave.
+	var state *findings.State
+	if *statePath != "" {
+		lock, err := findings.LockState(*statePath, start)
+		if err != nil {
+			fmt.Fprintf(stderr, "hunt run: %v\n", err)
+			return exitError
+		}
+		defer lock.Unlock()
+		if state, err = findings.LoadState(*statePath); err != nil {
+			fmt.Fprintf(stderr, "hunt run: %v\n", err)
+			return exitError
+		}
+	}
+	r.state = state
+
+	sinks, err := openRunSinks(ctx, sinkSpecs, common, *dryRun, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		return exitUsage
+	}
+	if err := r.plan(ctx, paths); err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		return exitError
+	}
+	code := r.scan(ctx)
+	if code != exitOK && r.totals.Stopped != nil {
+		// Interrupted or --strict: the results are partial, so nothing is
+		// sent and the state stays as it was.
+		return code
+	}
+	fs2, err := r.findings()
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		return exitError
+	}
+	sent, sendErrs := r.deliver(ctx, sinks, fs2)
+	for _, e := range sendErrs {
+		fmt.Fprintf(stderr, "hunt run: %v\n", e)
+	}
+	if state != nil && !*dryRun {
+		r.advance(*late)
+		if err := state.Save(*statePath, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "hunt run: cannot save state: %v\n", err)
+			code = exitError
+		}
+	}
+	r.summary(sent, time.Since(start))
+	switch {
+	case code != exitOK || len(sendErrs) > 0:
+		return exitError
+	case sent > 0:
+		return exitFindings
+	}
+	return exitOK
+}
+
+// loadHunts returns the embedded hunts plus those of dirs, with unique IDs.
+func loadHunts(dirs []string) ([]*queries.Hunt, error) {
+	hunts, err := queries.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		more, err := queries.LoadDir(d)
+		if err != nil {
+			return nil, err
+		}
+		if err := queries.CheckUnique(hunts, more); err != nil {
+			return nil, err
+		}
+		hunts = append(hunts, more...)
+	}
+	queries.Sort(hunts)
+	return hunts, nil
+}
+
+// selectHunts keeps the hunts named by ids (all when none).
+func selectHunts(hunts []*queries.Hunt, ids []string) ([]*queries.Hunt, error) {
+	if len(ids) == 0 {
+		return hunts, nil
+	}
+	var out []*queries.Hunt
+	for _, id := range ids {
+		i := slices.IndexFunc(hunts, func(h *queries.Hunt) bool { return h.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("--hunt: expected a hunt ID (see hunt hunts list), found %q", id)
+		}
+		if !slices.Contains(out, hunts[i]) {
+			out = append(out, hunts[i])
+		}
+	}
+	queries.Sort(out)
+	return out, nil
+}
+
+// openRunSinks opens the sinks; with --output table or csv, the stdout
+// sink prints a table or CSV instead of JSON Lines.
+func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRun bool, stdout io.Writer) ([]findings.Sink, error) {
+	var rest []string
+	var table *tableSink
+	for _, s := range specs {
+		if s == "stdout" && common.output != "json" {
+			table = &tableSink{w: stdout, format: common.output, dryRun: dryRun}
+			continue
+		}
+		rest = append(rest, s)
+	}
+	sinks, err := findings.OpenSinks(ctx, rest, findings.SinkOptions{
+		DryRun: dryRun, Stdout: stdout,
+		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if table != nil {
+		sinks = append([]findings.Sink{table}, sinks...)
+	}
+	return sinks, nil
+}
+
+// hunter is one `hunt run`: the hunts, what to read, and what was found.
+type hunter struct {
+	stderr   io.Writer
+	common   commonFlags
+	hunts    []*queries.Hunt
+	queries  []*engine.Query
+	state    *findings.State // nil without --state
+	explicit bool            // --since/--until given: a backfill, the object list is not used
+	window   queries.Window
+	start    time.Time
+
+	plans   []*archive.Plan
+	objects []archive.Object
+	// need[i] are the indexes of the hunts that read objects[i].
+	need    [][]int
+	source  []string // the PATH argument objects[i] was planned from
+	byURI   map[string]int
+	skipped int // objects every selected hunt already read
+	listed  map[string]map[string]bool
+	totals  *scanTotals
+	runs    []*engine.Run
+	failed  map[string]bool
+	counts  runCounts
+}
+
+// tables returns the tables the selected hunts read.
+func (r *hunter) tables() []string {
+	var ts []string
+	for _, h := range r.hunts {
+		if !slices.Contains(ts, h.Table) {
+			ts = append(ts, h.Table)
+		}
+	}
+	slices.Sort(ts)
+	return ts
+}
+
+// plan lists each PATH, pruned by --since/--until (or, incrementally, by the
+// source's horizon in the state), and decides per object which hunts still
+// have to read it.
+func (r *hunter) plan(ctx context.Context, paths []string) error {
+	r.byURI = map[string]int{}
+	r.listed = map[string]map[string]bool{}
+	table := ""
+	if ts := r.tables(); len(ts) == 1 {
+		table = ts[0]
+	}
+	ids := make([]string, len(r.hunts))
+	for i, h := range r.hunts {
+		ids[i] = h.ID
+	}
+	for _, p := range paths {
+		facts, err := r.common.facts(table, r.start)
+		if err != nil {
+			return err
+		}
+		if !r.explicit && r.state != nil {
+			facts.Since = r.state.Horizon(p)
+		}
+		plan, err := planPaths(ctx, r.common, []string{p}, facts)
+		if err != nil {
+			return err
+		}
+		r.plans = append(r.plans, plan)
+		r.listed[p] = map[string]bool{}
+		for _, o := range plan.Objects {
+			r.listed[p][o.Key] = true
+			if _, dup := r.byURI[o.URI]; dup {
+				continue
+			}
+			need := ids
+			if !r.explicit && r.state != nil {
+				need = r.state.Needed(p, o.Key, objectVersion(o), objectDate(o), ids)
+			}
+			if len(need) == 0 {
+				r.skipped++
+				continue
+			}
+			idx := make([]int, 0, len(need))
+			for i, id := range ids {
+				if slices.Contains(need, id) {
+					idx = append(idx, i)
+				}
+			}
+			r.byURI[o.URI] = len(r.objects)
+			r.objects = append(r.objects, o)
+			r.need = append(r.need, idx)
+			r.source = append(r.source, p)
+		}
+	}
+	return nil
+}
+
+func objectVersion(o archive.Object) string {
+	return findings.ObjectVersion(o.ETag, o.Size, o.ModTime)
+}
+
+func objectDate(o archive.Object) time.Time {
+	if o.Facts.HasDate {
+		return o.Facts.Date
+	}
+	return time.Time{}
+}
+
+// scan reads every object once and pushes each batch to the runs of the
+// hunts of its table that still need the object.
+func (r *hunter) scan(ctx context.Context) int {
+	cfg := scanConfig{strict: r.common.strict, workers: r.common.workers, maxErrors: r.common.maxErrors, columns: map[string][]string{}}
+	if ts := r.tables(); len(ts) == 1 {
+		cfg.table = ts[0]
+	}
+	if cfg.workers <= 0 {
+		cfg.workers = defaultWorkers()
+	}
+	// One projection per table: the union of the columns its hunts read.
+	for i, h := range r.hunts {
+		for _, c := range r.queries[i].Columns(h.Table) {
+			if !slices.Contains(cfg.columns[h.Table], c) {
+				cfg.columns[h.Table] = append(cfg.columns[h.Table], c)
+			}
+		}
+	}
+	r.runs = make([]*engine.Run, len(r.hunts))
+	for i, q := range r.queries {
+		r.runs[i] = q.NewRun(cfg.workers)
+	}
+	r.totals = scan(ctx, cfg, r.objects, func(worker int, table string, obj archive.Object, b arrow.RecordBatch) error {
+		for _, i := range r.need[r.byURI[obj.URI]] {
+			if r.hunts[i].Table != table {
+				continue
+			}
+			if err := r.runs[i].Push(worker, b); err != nil {
+				return fmt.Errorf("%s: %w", r.hunts[i].Source, err)
+			}
+		}
+		return nil
+	})
+	// Objects that could not be read to the end are not marked read.
+	r.failed = map[string]bool{}
+	for _, e := range r.totals.Failures {
+		var pe *parsers.ParseError
+		if errors.As(e, &pe) {
+			r.failed[pe.Source] = true
+			continue
+		}
+		for _, o := range r.objects {
+			if strings.Contains(e.Error(), o.URI) {
+				r.failed[o.URI] = true
+			}
+		}
+	}
+	plan := &archive.Plan{}
+	for _, p := range r.plans {
+		mergePlan(plan, p)
+	}
+	return finishScan(r.stderr, "run", plan, r.totals, time.Since(r.start), r.common.maxErrors)
+}
+
+// findings folds each hunt's result into findings.
+func (r *hunter) findings() ([]findings.Finding, error) {
+	var out []findings.Finding
+	for i, h := range r.hunts {
+		res, err := r.runs[i].Finish()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", h.Source, err)
+		}
+		fs, err := h.Findings(res, r.window)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	queries.SortFindings(out)
+	return out, nil
+}
+
+// runCounts are the finding counts of the summary.
+type runCounts struct {
+	found, suppressed, resent, delivered, pending int
+}
+
+// deliver sends the new findings, and those pending from earlier runs, to
+// every sink that has not accepted them, then records in the state which
+// were accepted by all (delivered: suppressed from now on) and which are
+// still pending. It returns how many findings were emitted this run.
+func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found []findings.Finding) (int, []error) {
+	c := &r.counts
+	c.found = len(found)
+	var todo []findings.Finding
+	delivered := map[string][]string{} // finding ID → sinks that accepted it
+	inRun := map[string]bool{}
+	for _, f := range found {
+		switch {
+		case r.state != nil && r.state.Delivered(f.ID):
+			c.suppressed++
+		case r.state != nil && r.state.PendingFinding(f.ID) != nil:
+			// Pending from an earlier run: send the version the sinks
+			// that took it already hold.
+		default:
+			todo = append(todo, f)
+			inRun[f.ID] = true
+		}
+	}
+	if r.state != nil {
+		for _, p := range r.state.Pending {
+			todo = append(todo, p.Finding)
+			delivered[p.Finding.ID] = slices.Clone(p.DeliveredTo)
+			c.resent++
+		}
+	}
+	queries.SortFindings(todo)
+	var errs []error
+	for _, s := range sinks {
+		var batch []findings.Finding
+		for _, f := range todo {
+			if !slices.Contains(delivered[f.ID], s.Name()) {
+				batch = append(batch, f)
+			}
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		accepted, err := s.Send(ctx, batch)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, id := range accepted {
+			delivered[id] = append(delivered[id], s.Name())
+		}
+	}
+	now := time.Now()
+	for i := range todo {
+		f := &todo[i]
+		all := true
+		for _, s := range sinks {
+			if !slices.Contains(delivered[f.ID], s.Name()) {
+				all = false
+			}
+		}
+		if all {
+			c.delivered++
+		} else {
+			c.pending++
+		}
+		if r.state == nil {
+			continue
+		}
+		if all {
+			r.state.MarkDelivered(f, r.windowOf(f.HuntID), now)
+		} else {
+			r.state.AddPending(*f, delivered[f.ID])
+		}
+	}
+	return len(todo), errs
+}
+
+// windowOf returns the suppression window of a hunt, DefaultWindow for a
+// hunt no longer loaded (a pending finding of a removed hunt).
+func (r *hunter) windowOf(id string) time.Duration {
+	for _, h := range r.hunts {
+		if h.ID == id {
+			return h.Window
+		}
+	}
+	return queries.DefaultWindow
+}
+
+// advance records the objects read (all but the failed ones) and moves
+// each source's horizon. A backfill (--since/--until) records nothing.
+func (r *hunter) advance(late time.Duration) {
+	if r.explicit {
+		return
+	}
+	for i, o := range r.objects {
+		if r.failed[o.URI] {
+			continue
+		}
+		ids := make([]string, len(r.need[i]))
+		for j, h := range r.need[i] {
+			ids[j] = r.hunts[h].ID
+		}
+		r.state.MarkRead(r.source[i], o.Key, objectVersion(o), objectDate(o), ids)
+	}
+	var oldest time.Time
+	for src, keys := range r.listed {
+		r.state.Advance(src, late, keys)
+		if h := r.state.Horizon(src); !h.IsZero() && (oldest.IsZero() || h.Before(oldest)) {
+			oldest = h
+		}
+	}
+	if !oldest.IsZero() {
+		r.state.ForgetBefore(oldest.Add(-stateRetention))
+	}
+}
+
+func (r *hunter) summary(sent int, elapsed time.Duration) {
+	c := r.counts
+	t := r.totals
+	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read, %d skipped (read before); %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
+		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, r.skipped, t.Stats.Records, t.Stats.Rejected,
+		c.found, sent-c.resent, c.suppressed, c.resent, c.delivered, c.pending, elapsed.Seconds())
+}
+
+// tableSink is the stdout sink for --output table and csv: one row per
+// finding, for a person reading a terminal.
+type tableSink struct {
+	w      io.Writer
+	format string
+	dryRun bool
+}
+
+func (t *tableSink) Name() string { return "stdout" }
+
+func (t *tableSink) Send(_ context.Context, fs []findings.Finding) ([]string, error) {
+	out, err := newRowWriter(t.format, t.w, []string{"severity", "hunt", "resource", "actor", "account", "region", "first_seen", "last_seen", "count", "id"})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if err := out.Row([]any{f.Severity, f.HuntID, f.Resource, f.Actor, f.Account, f.Region, f.FirstSeen, f.LastSeen, f.Count, f.ID}); err != nil {
+			return nil, err
+		}
+		ids = append(ids, f.ID)
+	}
+	if err := out.Close(); err != nil {
+		return nil, err
+	}
+	if t.dryRun {
+		return nil, nil
+	}
+	return ids, nil
+}

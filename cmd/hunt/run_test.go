@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hunt-sec/hunt/findings"
+	"github.com/hunt-sec/hunt/queries"
+)
+
+// findingLines parses JSON Lines findings and re-encodes each, so outputs
+// compare independently of how a writer spaced them.
+func findingLines(t *testing.T, b []byte) []string {
+	t.Helper()
+	var out []string
+	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var f findings.Finding
+		if err := json.Unmarshal(line, &f); err != nil {
+			t.Fatalf("line %d: %v: %s", i+1, err, line)
+		}
+		again, _ := json.Marshal(&f)
+		out = append(out, string(again))
+	}
+	return out
+}
+
+// TestRun_Golden runs every hunt over testdata/hunts: the findings must be
+// exactly the golden files put together, in hunt order.
+func TestRun_Golden(t *testing.T) {
+	t.Chdir("../..") // so $path reads testdata/hunts/..., as in the golden files
+	out := filepath.Join(t.TempDir(), "findings.jsonl")
+	code, stdout, stderr := runHunt(t, "run", "--sink", "stdout", "--sink", "file:"+out, "testdata/hunts")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	goldens, _ := filepath.Glob("testdata/golden/*.golden")
+	slices.Sort(goldens)
+	var want []byte
+	for _, g := range goldens {
+		b, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, b...)
+	}
+	wantLines := findingLines(t, want)
+	for name, got := range map[string][]byte{"stdout": []byte(stdout), "file": mustRead(t, out)} {
+		gotLines := findingLines(t, got)
+		if len(gotLines) != len(wantLines) {
+			t.Fatalf("%s: got %d findings; want %d (the golden files)", name, len(gotLines), len(wantLines))
+		}
+		for i := range gotLines {
+			if gotLines[i] != wantLines[i] {
+				t.Fatalf("%s: finding %d:\ngot  %s\nwant %s", name, i+1, gotLines[i], wantLines[i])
+			}
+		}
+	}
+	hunts, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprintf("%d hunts over cloudtrail and vpc_flow", len(hunts)), fmt.Sprintf("%d found, %d new, 0 suppressed", len(wantLines), len(wantLines))} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("summary: got\n%s\nwant it to contain %q", stderr, s)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, mustRead(t, src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRun_Incremental: a second run on the same data emits nothing; a new
+// object emits only its findings; a late object whose rows belong to a
+// finding already delivered is suppressed.
+func TestRun_Incremental(t *testing.T) {
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	state := filepath.Join(dir, "state.json")
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", filepath.Join(archive, "a.json"))
+	copyFile(t, "../../testdata/hunts/vpc_reject_flood/positive.log", filepath.Join(archive, "flow-a.log"))
+	runOnce := func(wantCode int) (findingIDs []string, sources []string, stderr string) {
+		t.Helper()
+		code, out, errOut := runHunt(t, "run", "--state", state, archive)
+		if code != wantCode {
+			t.Fatalf("exit %d; want %d; stderr:\n%s", code, wantCode, errOut)
+		}
+		for _, l := range findingLines(t, []byte(out)) {
+			var f findings.Finding
+			json.Unmarshal([]byte(l), &f)
+			findingIDs = append(findingIDs, f.HuntID)
+			sources = append(sources, f.Sources...)
+		}
+		if _, err := os.Stat(state + ".lock"); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("lock file left behind: %v", err)
+		}
+		return findingIDs, sources, errOut
+	}
+	first, _, _ := runOnce(exitFindings)
+	if !slices.Contains(first, "cloudtrail_stopped") || !slices.Contains(first, "vpc_reject_flood") {
+		t.Fatalf("first run: got findings of %v; want cloudtrail_stopped and vpc_reject_flood", first)
+	}
+	again, _, errOut := runOnce(exitOK)
+	if len(again) != 0 || !strings.Contains(errOut, "0 objects read, 2 skipped") {
+		t.Fatalf("second run: got %v; want none, both objects skipped; stderr:\n%s", again, errOut)
+	}
+
+	// A new object: only its findings.
+	newObj := filepath.Join(archive, "b.json")
+	copyFile(t, "../../testdata/hunts/mfa_device_deactivated/positive.json", newObj)
+	third, sources, errOut := runOnce(exitFindings)
+	if len(third) == 0 || !strings.Contains(errOut, "1 objects read, 2 skipped") {
+		t.Fatalf("new object: got %v; stderr:\n%s", third, errOut)
+	}
+	for _, s := range sources {
+		if s != newObj {
+			t.Errorf("new object run: got a finding from %s; want only %s", s, newObj)
+		}
+	}
+
+	// A late object repeating events already reported: read, found, suppressed.
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", filepath.Join(archive, "late.json"))
+	fourth, _, errOut := runOnce(exitOK)
+	if len(fourth) != 0 || !strings.Contains(errOut, "1 suppressed") {
+		t.Fatalf("late duplicate: got %v; want none, 1 suppressed; stderr:\n%s", fourth, errOut)
+	}
+
+	// A rewritten object (new size and time) is read again; its findings
+	// were delivered, so nothing is emitted.
+	if err := os.WriteFile(filepath.Join(archive, "a.json"), append(mustRead(t, filepath.Join(archive, "a.json")), '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(filepath.Join(archive, "a.json"), time.Now(), time.Now().Add(time.Hour))
+	fifth, _, errOut := runOnce(exitOK)
+	if len(fifth) != 0 || !strings.Contains(errOut, "1 objects read") {
+		t.Fatalf("rewritten object: got %v; stderr:\n%s", fifth, errOut)
+	}
+
+	st, err := findings.LoadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := st.Sources[archive]; src == nil || len(src.Objects) != 4 {
+		t.Fatalf("state: got %+v; want 4 objects of source %s", st.Sources, archive)
+	}
+}
+
+// TestRun_HuntSelection: an object read by one hunt is read again for the
+// others, and only for them.
+func TestRun_HuntSelection(t *testing.T) {
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	state := filepath.Join(dir, "state.json")
+	copyFile(t, "../../testdata/hunts/organization_leave/positive.json", filepath.Join(archive, "a.json"))
+	code, out, errOut := runHunt(t, "run", "--state", state, "--hunt", "organization_leave", archive)
+	if code != exitFindings || strings.Contains(out, "root_account_used") {
+		t.Fatalf("one hunt: exit %d, out %s, stderr %s", code, out, errOut)
+	}
+	code, out, errOut = runHunt(t, "run", "--state", state, archive)
+	if code != exitFindings || !strings.Contains(out, `"hunt_id":"root_account_used"`) || strings.Contains(out, `"hunt_id":"organization_leave"`) {
+		t.Fatalf("all hunts after one: exit %d; want root_account_used only; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, _ = runHunt(t, "run", "--state", state, archive)
+	if code != exitOK || out != "" {
+		t.Fatalf("third run: exit %d, out %q; want nothing", code, out)
+	}
+}
+
+func TestRun_SinceUntil(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--hunt", "cloudtrail_stopped", "--since", "2024-07-01", "--until", "2024-08-01", "../../testdata/hunts/cloudtrail_stopped")
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr %s", code, errOut)
+	}
+	lines := findingLines(t, []byte(out))
+	if len(lines) != 1 || !strings.Contains(lines[0], "stratus-red-team-ct-stop-trail") {
+		t.Fatalf("got %v; want only the Stratus finding of July 2024", lines)
+	}
+}
+
+func TestRun_Lock(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	os.WriteFile(state+".lock", []byte("pid 1 host elsewhere.example since 2024-03-05T00:00:00Z\n"), 0o644)
+	code, out, errOut := runHunt(t, "run", "--state", state, "../../testdata/hunts/cloudtrail_stopped")
+	if code != exitError || out != "" || !strings.Contains(errOut, "state is locked by another run (pid 1 host elsewhere.example") {
+		t.Fatalf("exit %d, out %q, stderr %q; want exit 1 naming the holder", code, out, errOut)
+	}
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("state written while locked: %v", err)
+	}
+}
+
+// TestRun_Interrupted: a run cancelled before it finishes sends nothing and
+// leaves the state as it was.
+func TestRun_Interrupted(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"run", "--state", state, "../../testdata/hunts/cloudtrail_stopped"}, &stdout, &stderr)
+	if code != exitError || stdout.Len() != 0 {
+		t.Fatalf("exit %d, out %q; want 1 and nothing sent; stderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("state written by an interrupted run: %v", err)
+	}
+}
+
+func TestRun_Usage(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, "no PATH or s3:// URI to read"},
+		{[]string{"run", "--hunt", "nope", "x"}, `--hunt: expected a hunt ID (see hunt hunts list), found "nope"`},
+		{[]string{"run", "--since", "yesterday", "x"}, "--since: expected RFC 3339 time"},
+		{[]string{"run", "--since", "2024-03-05", "--until", "2024-03-01", "x"}, "is not before --until"},
+		{[]string{"run", "--sink", "pigeon", "x"}, `expected stdout, file:PATH`},
+		{[]string{"run", "--output", "xml", "x"}, `--output: expected table, json or csv, found "xml"`},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runHunt(t, tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, exitUsage, tt.want)
+		}
+	}
+}
+
+func TestRun_TableOutput(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--output", "csv", "--hunt", "cloudtrail_stopped", "../../testdata/hunts/cloudtrail_stopped")
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || lines[0] != "severity,hunt,resource,actor,account,region,first_seen,last_seen,count,id" ||
+		!strings.HasPrefix(lines[1], "HIGH,cloudtrail_stopped,arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail,") {
+		t.Fatalf("got\n%s", out)
+	}
+}
+
+// recordSink accepts the findings whose IDs are not in reject; it records
+// what it was sent.
+type recordSink struct {
+	name   string
+	reject map[string]bool
+	sent   [][]string
+}
+
+func (s *recordSink) Name() string { return s.name }
+
+func (s *recordSink) Send(_ context.Context, fs []findings.Finding) ([]string, error) {
+	var ids, accepted []string
+	var rej []findings.Rejection
+	for _, f := range fs {
+		ids = append(ids, f.ID)
+		if s.reject[f.ID] {
+			rej = append(rej, findings.Rejection{ID: f.ID, Code: "Throttled"})
+			continue
+		}
+		accepted = append(accepted, f.ID)
+	}
+	s.sent = append(s.sent, ids)
+	if rej != nil {
+		return accepted, &findings.SendError{Sink: s.name, Rejected: rej}
+	}
+	return accepted, nil
+}
+
+// TestDeliver: a finding is delivered (and suppressed from then on) only
+// once every sink accepted it; a sink that rejected it gets it again next
+// run, the sinks that took it do not.
+func TestDeliver(t *testing.T) {
+	t0 := time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC)
+	fs := []findings.Finding{
+		{ID: "a", HuntID: "h", FirstSeen: t0, LastSeen: t0},
+		{ID: "b", HuntID: "h", FirstSeen: t0.Add(time.Minute), LastSeen: t0.Add(time.Minute)},
+	}
+	st := findings.NewState()
+	ok := &recordSink{name: "file:x"}
+	flaky := &recordSink{name: "sns:y", reject: map[string]bool{"b": true}}
+	r := &hunter{state: st}
+	sent, errs := r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	if sent != 2 || len(errs) != 1 {
+		t.Fatalf("first: sent %d, errs %v", sent, errs)
+	}
+	if !st.Delivered("a") || st.Delivered("b") || st.PendingFinding("b") == nil {
+		t.Fatalf("first: delivered a %v, b %v; pending b %v", st.Delivered("a"), st.Delivered("b"), st.PendingFinding("b"))
+	}
+	// Next run: the same findings again, the flaky sink recovered.
+	flaky.reject = nil
+	r = &hunter{state: st}
+	sent, errs = r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	if sent != 1 || errs != nil || r.counts.suppressed != 1 || r.counts.resent != 1 {
+		t.Fatalf("second: sent %d, errs %v, counts %+v", sent, errs, r.counts)
+	}
+	if got := ok.sent; len(got) != 1 {
+		t.Errorf("the sink that accepted b was sent it again: %v", got)
+	}
+	if got := flaky.sent[len(flaky.sent)-1]; !slices.Equal(got, []string{"b"}) {
+		t.Errorf("the recovered sink got %v; want [b]", got)
+	}
+	if !st.Delivered("b") || st.PendingFinding("b") != nil {
+		t.Fatalf("second: b delivered %v, pending %v", st.Delivered("b"), st.PendingFinding("b"))
+	}
+}

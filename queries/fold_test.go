@@ -1,0 +1,176 @@
+package queries
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/findings"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// foldHunt runs the hunt text over CloudTrail records, one object per
+// element of objects (named obj0.json, obj1.json...), and folds the result.
+func foldHunt(t *testing.T, text string, w Window, objects ...string) ([]findings.Finding, error) {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	h, err := Parse("t.sql", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := h.Compile(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	for i, o := range objects {
+		rd, err := parsers.NewCloudTrailReader(strings.NewReader(o), fmt.Sprintf("obj%d.json", i), parsers.WithAllocator(mem), parsers.WithStrict(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rd.Next() {
+			if err := r.Push(0, rd.Batch()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rd.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rd.Release()
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Findings(res, w)
+}
+
+func rec(time, user, name string) string {
+	return fmt.Sprintf(`{"eventTime":%q,"eventName":%q,"eventSource":"x.amazonaws.com","awsRegion":"us-east-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/%s"}}`, time, name, user)
+}
+
+const foldHeader = `-- id: fold
+-- title: T
+-- severity: LOW
+-- table: cloudtrail
+-- resource: actor
+-- resource_type: AwsIamUser
+-- actor: actor
+-- account: account
+-- region: region
+-- time: eventtime
+-- dedup: actor
+-- window: 1h
+-- evidence: eventtime, eventname
+
+SELECT eventtime, eventname, useridentity.arn AS actor, recipientaccountid AS account, awsregion AS region, "$path"
+FROM cloudtrail`
+
+func TestFindings_Fold(t *testing.T) {
+	a := "[" + strings.Join([]string{
+		rec("2024-03-05T10:05:00Z", "alice", "A"),
+		rec("2024-03-05T10:50:00Z", "alice", "B"),
+		rec("2024-03-05T11:10:00Z", "alice", "C"), // next window
+		rec("2024-03-05T10:20:00Z", "bob", "D"),
+	}, ",") + "]"
+	b := "[" + rec("2024-03-05T10:30:00Z", "alice", "E") + "]"
+	fs, err := foldHunt(t, foldHeader, Window{}, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type summary struct {
+		actor, first, last string
+		count              int64
+		sources            string
+		events             string
+	}
+	var got []summary
+	for _, f := range fs {
+		var ev []string
+		for _, e := range f.Evidence {
+			ev = append(ev, e["eventname"].(string))
+		}
+		got = append(got, summary{f.Actor[strings.LastIndex(f.Actor, "/")+1:], f.FirstSeen.Format("15:04"), f.LastSeen.Format("15:04"), f.Count, strings.Join(f.Sources, " "), strings.Join(ev, "")})
+	}
+	want := []summary{
+		{"alice", "10:05", "10:50", 3, "obj0.json obj1.json", "AEB"}, // evidence in result order: by eventtime
+		{"bob", "10:20", "10:20", 1, "obj0.json", "D"},
+		{"alice", "11:10", "11:10", 1, "obj0.json", "C"},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+	wantID := findings.NewID("fold", []string{"arn:aws:iam::111122223333:user/alice"}, time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC))
+	if fs[0].ID != wantID || fs[0].Account != "111122223333" || fs[0].Region != "us-east-1" || fs[0].ResourceType != "AwsIamUser" || fs[0].Table != "cloudtrail" {
+		t.Fatalf("first finding: got %+v; want ID %s and the header's fields", fs[0], wantID)
+	}
+
+	// --since/--until keep the rows whose time overlaps the window.
+	fs, err = foldHunt(t, foldHeader, Window{Since: time.Date(2024, 3, 5, 10, 25, 0, 0, time.UTC), Until: time.Date(2024, 3, 5, 11, 0, 0, 0, time.UTC)}, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Count != 2 || fs[0].Evidence[0]["eventname"] != "E" {
+		t.Fatalf("windowed: got %+v; want alice's B and E", fs)
+	}
+}
+
+func TestFindings_EvidenceCap(t *testing.T) {
+	var recs []string
+	for i := range MaxEvidence + 3 {
+		recs = append(recs, rec(fmt.Sprintf("2024-03-05T10:%02d:00Z", i), "alice", "A"))
+	}
+	fs, err := foldHunt(t, foldHeader, Window{}, "["+strings.Join(recs, ",")+"]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || len(fs[0].Evidence) != MaxEvidence || !fs[0].EvidenceTruncated || fs[0].Count != int64(MaxEvidence+3) {
+		t.Fatalf("got %d findings, %d evidence rows, truncated %v, count %d", len(fs), len(fs[0].Evidence), fs[0].EvidenceTruncated, fs[0].Count)
+	}
+	if _, ok := fs[0].Evidence[0]["actor"]; ok {
+		t.Errorf("evidence has columns the header did not name: %v", fs[0].Evidence[0])
+	}
+}
+
+func TestFindings_CountColumn(t *testing.T) {
+	text := strings.Replace(foldHeader, "-- dedup: actor\n", "-- dedup: actor\n-- count: n\n-- sources: src\n", 1)
+	text = text[:strings.Index(text, "SELECT")] + `SELECT min(eventtime) AS eventtime, min(eventname) AS eventname, useridentity.arn AS actor,
+  recipientaccountid AS account, awsregion AS region, count(*) AS n, array_agg(DISTINCT "$path") AS src
+FROM cloudtrail GROUP BY 3, 4, 5`
+	fs, err := foldHunt(t, text, Window{}, "["+rec("2024-03-05T10:05:00Z", "alice", "A")+","+rec("2024-03-05T10:06:00Z", "alice", "B")+"]", "["+rec("2024-03-05T10:07:00Z", "alice", "C")+"]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Count != 3 || !slices.Equal(fs[0].Sources, []string{"obj0.json", "obj1.json"}) {
+		t.Fatalf("got %+v; want one finding of count 3 from both objects", fs)
+	}
+}
+
+func TestFindings_Failure(t *testing.T) {
+	text := strings.Replace(foldHeader, "useridentity.arn AS actor", "useridentity.arn AS actor, eventname AS t", 1)
+	text = strings.Replace(text, "-- time: eventtime", "-- time: t", 1)
+	_, err := foldHunt(t, text, Window{}, "["+rec("2024-03-05T10:05:00Z", "alice", "A")+"]")
+	if err == nil || !strings.Contains(err.Error(), `t.sql: row 1: column t: expected an RFC 3339 time, found "A"`) {
+		t.Fatalf("got %v; want a time error naming the row and column", err)
+	}
+}
+
+func TestTimeValue(t *testing.T) {
+	want := time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC)
+	for _, v := range []any{want, "2024-03-05T10:00:00Z", "2024-03-05T12:00:00+02:00", int64(want.Unix()), float64(want.Unix())} {
+		got, err := timeValue(v)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("timeValue(%v) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []any{nil, "yesterday", true} {
+		if _, err := timeValue(v); err == nil {
+			t.Errorf("timeValue(%v): got no error", v)
+		}
+	}
+}
