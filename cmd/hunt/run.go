@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -130,6 +131,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	r.state = state
+	if *statePath != "" {
+		if r.statePath, err = filepath.Abs(*statePath); err != nil {
+			fmt.Fprintf(stderr, "hunt run: %v\n", err)
+			return exitError
+		}
+	}
 
 	sinks, err := openRunSinks(ctx, sinkSpecs, common, *dryRun, stdout)
 	if err != nil {
@@ -238,14 +245,17 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 
 // hunter is one `hunt run`: the hunts, what to read, and what was found.
 type hunter struct {
-	stderr   io.Writer
-	common   commonFlags
-	hunts    []*queries.Hunt
-	queries  []*engine.Query
-	state    *findings.State // nil without --state
-	explicit bool            // --since/--until given: a backfill, the object list is not used
-	window   queries.Window
-	start    time.Time
+	stderr  io.Writer
+	common  commonFlags
+	hunts   []*queries.Hunt
+	queries []*engine.Query
+	state   *findings.State // nil without --state
+	// statePath is the absolute path of --state, so the run never reads
+	// its own state as a log.
+	statePath string
+	explicit  bool // --since/--until given: a backfill, the object list is not used
+	window    queries.Window
+	start     time.Time
 
 	plans   []*archive.Plan
 	objects []archive.Object
@@ -259,6 +269,15 @@ type hunter struct {
 	runs    []*engine.Run
 	failed  map[string]bool
 	counts  runCounts
+	// unread are objects whose remaining hunts are all of another table.
+	unread []unreadObject
+}
+
+// unreadObject is an object recorded as read by hunts without opening it.
+type unreadObject struct {
+	obj    archive.Object
+	source string
+	hunts  []string
 }
 
 // tables returns the tables the selected hunts read.
@@ -302,6 +321,9 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		r.plans = append(r.plans, plan)
 		r.listed[p] = map[string]bool{}
 		for _, o := range plan.Objects {
+			if r.isStateFile(o) {
+				continue // the state kept inside the archive folder is not a log
+			}
 			r.listed[p][o.Key] = true
 			if _, dup := r.byURI[o.URI]; dup {
 				continue
@@ -320,6 +342,15 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 					idx = append(idx, i)
 				}
 			}
+			// The key says the object's table: when none of the hunts
+			// still to read it is of that table, it is recorded as read
+			// without opening it (a vpc_flow hunt added later does not
+			// re-read the CloudTrail archive).
+			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].Table == kt }) {
+				r.unread = append(r.unread, unreadObject{o, p, need})
+				r.skipped++
+				continue
+			}
 			r.byURI[o.URI] = len(r.objects)
 			r.objects = append(r.objects, o)
 			r.need = append(r.need, idx)
@@ -327,6 +358,18 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// isStateFile reports whether o is the state file or its lock.
+func (r *hunter) isStateFile(o archive.Object) bool {
+	if r.statePath == "" || strings.HasPrefix(o.URI, "s3://") {
+		return false
+	}
+	abs, err := filepath.Abs(o.URI)
+	if err != nil {
+		return false
+	}
+	return abs == r.statePath || abs == r.statePath+".lock"
 }
 
 func objectVersion(o archive.Object) string {
@@ -518,6 +561,9 @@ func (r *hunter) advance(late time.Duration) {
 			ids[j] = r.hunts[h].ID
 		}
 		r.state.MarkRead(r.source[i], o.Key, objectVersion(o), objectDate(o), ids)
+	}
+	for _, u := range r.unread {
+		r.state.MarkRead(u.source, u.obj.Key, objectVersion(u.obj), objectDate(u.obj), u.hunts)
 	}
 	var oldest time.Time
 	for src, keys := range r.listed {

@@ -331,3 +331,57 @@ func TestDeliver(t *testing.T) {
 		t.Fatalf("second: b delivered %v, pending %v", st.Delivered("b"), st.PendingFinding("b"))
 	}
 }
+
+// TestRun_KeyLayout: objects in the AWS key layout carry their table and
+// date. A hunt added later reads only objects of its table; objects dated
+// before the horizon (newest date read minus --late) are not listed again.
+func TestRun_KeyLayout(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "archive")
+	root := filepath.Join(dir, "AWSLogs", "111122223333")
+	state := filepath.Join(dir, "state.json") // inside the archive: never read as a log
+	ct := filepath.Join(root, "CloudTrail", "us-east-1", "2024", "03", "05", "111122223333_CloudTrail_us-east-1_20240305T1535Z_a.json")
+	flow := filepath.Join(root, "vpcflowlogs", "us-east-1", "2024", "03", "05", "111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T1500Z_b.log")
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", ct)
+	copyFile(t, "../../testdata/hunts/vpc_reject_flood/positive.log", flow)
+	code, _, errOut := runHunt(t, "run", "--state", state, "--late", "24h", dir)
+	if code != exitFindings || !strings.Contains(errOut, "2 objects read, 0 skipped") {
+		t.Fatalf("first run: exit %d; stderr:\n%s", code, errOut)
+	}
+	st, err := findings.LoadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := st.Horizon(dir); !h.Equal(time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("horizon: got %s; want 2024-03-04 (newest date 03-05 minus 24h)", h)
+	}
+
+	// A user's flow-log hunt, new to the state: only the flow object is read.
+	hunts := filepath.Join(filepath.Dir(dir), "hunts")
+	os.MkdirAll(hunts, 0o755)
+	os.WriteFile(filepath.Join(hunts, "my_rejects.sql"), []byte(`-- id: my_rejects
+-- title: Any REJECT
+-- severity: LOW
+-- table: vpc_flow
+-- resource: srcaddr
+-- resource_type: Other
+-- time: t
+-- dedup: srcaddr
+
+SELECT srcaddr, min(start) AS t, array_agg(DISTINCT "$path") AS "$path" FROM vpc_flow WHERE action = 'REJECT' GROUP BY srcaddr
+`), 0o644)
+	code, out, errOut := runHunt(t, "run", "--state", state, "--late", "24h", "--hunts", hunts, dir)
+	if code != exitFindings || !strings.Contains(errOut, "1 objects read, 1 skipped") || !strings.Contains(out, `"hunt_id":"my_rejects"`) {
+		t.Fatalf("new hunt: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+
+	// An object dated before the horizon is not listed again; one dated
+	// inside the late window is read.
+	old := filepath.Join(root, "CloudTrail", "us-east-1", "2024", "03", "01", "111122223333_CloudTrail_us-east-1_20240301T1000Z_c.json")
+	late := filepath.Join(root, "CloudTrail", "us-east-1", "2024", "03", "04", "111122223333_CloudTrail_us-east-1_20240304T2300Z_d.json")
+	copyFile(t, "../../testdata/hunts/root_account_used/positive.json", old)
+	copyFile(t, "../../testdata/hunts/mfa_device_deactivated/positive.json", late)
+	code, out, errOut = runHunt(t, "run", "--state", state, "--late", "24h", "--hunts", hunts, dir)
+	if code != exitFindings || !strings.Contains(errOut, "1 objects read, 2 skipped") || strings.Contains(out, "root_account_used") || !strings.Contains(out, "mfa_device_deactivated") {
+		t.Fatalf("old and late objects: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
