@@ -15,13 +15,13 @@ const (
 	SeverityCritical      = "CRITICAL"
 )
 
-// Severities lists the valid severity labels from least to most severe.
-var Severities = [...]string{SeverityInformational, SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+// severities lists the valid severity labels from least to most severe.
+var severities = [...]string{SeverityInformational, SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
 
-// SeverityRank returns the position of s in [Severities] (0 for INFORMATIONAL,
-// 4 for CRITICAL) and false if s is not a valid label.
+// SeverityRank returns the rank of the severity label s, 0 for
+// INFORMATIONAL to 4 for CRITICAL, and false if s is not a valid label.
 func SeverityRank(s string) (int, bool) {
-	i := slices.Index(Severities[:], s)
+	i := slices.Index(severities[:], s)
 	return i, i >= 0
 }
 
@@ -39,7 +39,7 @@ type Finding struct {
 	HuntID      string `json:"hunt_id"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	// Severity is one of [Severities].
+	// Severity is one of the Severity* labels.
 	Severity string `json:"severity"`
 
 	// Tactics and Techniques are MITRE ATT&CK IDs, e.g. TA0005 and T1562.008.

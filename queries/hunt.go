@@ -35,7 +35,7 @@ type Hunt struct {
 	ID          string
 	Title       string
 	Description string
-	Severity    string // one of findings.Severities
+	Severity    string // INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (see findings.SeverityRank)
 	Table       string // "cloudtrail" or "vpc_flow"
 	Tactics     []string
 	Techniques  []string
