@@ -455,3 +455,14 @@ func TestAthenaRun_BadValue(t *testing.T) {
 		t.Errorf("error %v; want %s", err, want)
 	}
 }
+
+// FuzzAthenaComplex: Athena's renderings of arrays, maps and rows never
+// make the reader panic or loop.
+func FuzzAthenaComplex(f *testing.F) {
+	for _, s := range []string{"[a, b]", "{k=v, m=[1, 2]}", "[{arn=x, type=null}]", "[]", "{}", "[[[", "{=}", "[a, ", "{a=b}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		parseAthenaComplex(s)
+	})
+}

@@ -305,6 +305,12 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		msg := "engine auto: " + name + " (" + choice.reason + ")"
 		if explain {
 			fmt.Fprintln(stdout, msg)
+			if plan != nil {
+				// Athena bills the compressed bytes its partitions hold,
+				// about what the listing holds.
+				fmt.Fprintf(stdout, "athena estimate: about %s scanned, $%.6f ($%g per TB, %d MB minimum)\n",
+					byteSize(plan.Bytes), engine.AthenaCost(plan.Bytes), engine.AthenaPricePerTB, engine.AthenaMinBytes>>20)
+			}
 			fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
 		} else {
 			fmt.Fprintln(stderr, "hunt query: "+msg)

@@ -115,6 +115,7 @@ func TestQuery_EngineAuto(t *testing.T) {
 	code, out, errOut := runHunt(t, "query", "--engine", "auto", "--explain", sql, "../../testdata/cloudtrail/AWSLogs")
 	if code != exitOK || !strings.HasPrefix(out, "engine auto: local (3 objects, ") ||
 		!strings.Contains(out, "athena sql: SELECT count(*) AS n FROM hunt.cloudtrail_logs AS cloudtrail WHERE eventname = 'ConsoleLogin'\n") ||
+		!strings.Contains(out, "athena estimate: about 3.4 KiB scanned, $0.000048 ($5 per TB, 10 MB minimum)\n") ||
 		!strings.Contains(out, "scan cloudtrail") {
 		t.Errorf("exit %d; stdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
