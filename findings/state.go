@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -420,8 +421,8 @@ func isStale(holder, host string) bool {
 	if _, err := fmt.Sscanf(holder, "pid %d host %s since %s", &pid, &h, &since); err != nil || h != host || pid <= 0 {
 		return false
 	}
-	if pid == os.Getpid() {
-		return false
+	if pid == os.Getpid() || runtime.GOOS == "windows" {
+		return false // Windows processes cannot be probed with signal 0
 	}
 	p, err := os.FindProcess(pid)
 	if err != nil {

@@ -385,3 +385,15 @@ SELECT srcaddr, min(start) AS t, array_agg(DISTINCT "$path") AS "$path" FROM vpc
 		t.Fatalf("old and late objects: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestRun_DryRun prints what would be sent and leaves no state behind.
+func TestRun_DryRun(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	code, out, errOut := runHunt(t, "run", "--dry-run", "--state", state, "--hunt", "cloudtrail_stopped", "../../testdata/hunts/cloudtrail_stopped")
+	if code != exitFindings || !strings.Contains(out, "cloudtrail_stopped") {
+		t.Fatalf("exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("dry run wrote the state: %v", err)
+	}
+}
