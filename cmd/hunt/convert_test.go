@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -170,5 +172,58 @@ func TestPartitionDir(t *testing.T) {
 	}
 	if got := partitionDir(tableCloudTrail, "unknown", "unknown", -1<<63); got != "table=cloudtrail/account=unknown/region=unknown/date=unknown" {
 		t.Errorf("no time: got %q", got)
+	}
+}
+
+// TestConvert_S3 converts from an S3 bucket (versitygw serving a folder)
+// and then queries the Parquet in place in S3, through ranged reads.
+func TestConvert_S3(t *testing.T) {
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		bin = filepath.Join(os.Getenv("HOME"), "go", "bin", "versitygw")
+		if _, err := os.Stat(bin); err != nil {
+			t.Skip("versitygw not installed: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
+		}
+	}
+	root := t.TempDir()
+	copyTree(t, "../../testdata/cloudtrail/AWSLogs", filepath.Join(root, "trail", "AWSLogs"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "--access", "AKIAHUNTTEST", "--secret", "hunt-test-secret", "--port", addr, "posix", root)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("versitygw did not start")
+		}
+	}
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIAHUNTTEST", "AWS_SECRET_ACCESS_KEY": "hunt-test-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_S3": "",
+	} {
+		t.Setenv(k, v)
+	}
+	endpoint := "http://" + addr
+	dst := filepath.Join(root, "lake") // a bucket: the Parquet is then in S3 too
+	code, _, errOut := runHunt(t, "convert", "--endpoint-url", endpoint, "s3://trail/AWSLogs/", dst)
+	if code != exitOK || !strings.Contains(errOut, "14 rows") {
+		t.Fatalf("convert from S3: exit %d\n%s", code, errOut)
+	}
+	q := "SELECT eventtime, useridentity.arn, eventname FROM cloudtrail WHERE eventname = 'ConsoleLogin' ORDER BY 1, 2"
+	_, want, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/cloudtrail/AWSLogs")
+	code, got, errOut := runHunt(t, "query", "--output", "csv", "--endpoint-url", endpoint, q, "s3://lake/")
+	if code != exitOK || got != want || !strings.Contains(errOut, "2 objects read") {
+		t.Errorf("query of the Parquet in S3: exit %d\ngot  %q\nwant %q\n%s", code, got, want, errOut)
 	}
 }

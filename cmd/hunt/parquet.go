@@ -201,6 +201,11 @@ func pruneHivePartitions(plan *archive.Plan, facts archive.Facts) {
 // hivePruneReason says why the object at key cannot hold rows matching
 // facts, or "" when it may.
 func hivePruneReason(key string, facts archive.Facts) string {
+	if strings.HasPrefix(key[strings.LastIndexByte(key, '/')+1:], ".") {
+		// The convert manifest and unfinished files: local planning skips
+		// hidden files, S3 planning lists them.
+		return "hidden"
+	}
 	if !hasSegment(key, hivePrefix(tableCloudTrail)) {
 		return ""
 	}

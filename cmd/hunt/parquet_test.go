@@ -56,6 +56,8 @@ func TestHivePruneReason(t *testing.T) {
 		{"p/table=cloudtrail/account=111122223333/region=eu-west-1/date=2024-03-05/part-1.parquet", "partition region=eu-west-1 not in"},
 		{"p/table=cloudtrail/account=unknown/region=unknown/date=unknown/part-1.parquet", ""},
 		{"p/other/account=444455556666/x.parquet", ""},
+		{"lake/.hunt-convert.json", "hidden"},
+		{".hunt-convert.json", "hidden"},
 	} {
 		got := hivePruneReason(tc.key, facts)
 		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
