@@ -36,7 +36,7 @@ const queries = {
   ct_count_by_eventname: {
     table: 'cloudtrail',
     duckdb: `SELECT r.eventName, count(*) FROM ${ctRead('eventName VARCHAR')} GROUP BY 1`,
-    jq: { each: 16, filter: `.Records[].eventName`, post: `sort | uniq -c | awk '{print $2 "\\t" $1}'` },
+    jq: { each: 16, filter: `.Records[].eventName` },
   },
   ct_console_login_no_mfa: {
     table: 'cloudtrail',
@@ -49,7 +49,6 @@ const queries = {
     jq: {
       each: 16,
       filter: `.Records[] | select(.eventName == "ConsoleLogin" and .responseElements.ConsoleLogin? == "Success" and .additionalEventData.MFAUsed? == "No") | .sourceIPAddress`,
-      post: `sort | uniq -c | awk '{print $2 "\\t" $1}'`,
     },
   },
   flow_reject_per_minute: {
@@ -62,10 +61,9 @@ const queries = {
       WHERE action = 'REJECT' GROUP BY 1, 2 HAVING count(*) > 100`,
     // One file per jq: each file's header line names its fields.
     jq: {
-      each: 1, raw: true,
+      each: 1, raw: true, having: 100,
       filter: `input | split(" ") as $h | ($h | index("srcaddr")) as $s | ($h | index("start")) as $t | ($h | index("action")) as $a
         | inputs | split(" ") | select(.[$a] == "REJECT") | "\\(.[$s])\\t\\((.[$t] | tonumber / 60 | floor) * 60)"`,
-      post: `sort | uniq -c | awk '$1 > 100 {print $2 "\\t" $3 "\\t" $1}'`,
     },
   },
 };
@@ -73,7 +71,7 @@ const queries = {
 // Hunt's best run, raw bytes and answer per query and core count.
 const huntBest = {};
 for (const s of hunt.summaries) {
-  if (s.best.kind === 'query') huntBest[`${s.best.variant}/${s.best.cores}`] = s;
+  if (s.best.kind === 'query' && !s.best.inflater) huntBest[`${s.best.variant}/${s.best.cores}`] = s;
 }
 
 const results = []; // {peer, query, cores, walls[], cpus[], answer[]}
@@ -146,13 +144,18 @@ if (args.json) writeFileSync(args.json, JSON.stringify({ dir, cores, reps, jqRep
 process.exit(bad ? 1 : 0);
 
 // runJq runs q's jq over the table's objects, n processes at once, each
-// over q.jq.each objects, then q.jq.post over everything they printed. It
-// returns the output and the CPU seconds of every process of the pipeline.
+// over q.jq.each objects and printing one line per matching record into a
+// file of its own (so no two processes interleave their output); awk then
+// counts the lines. It returns the counts and the CPU seconds of every
+// process of the pipeline.
 function runJq(q, n) {
   const glob = q.table === 'cloudtrail' ? ctGlob : flowGlob;
   const jqArgs = q.jq.raw ? '-R -r -n' : '-r';
-  const script = `set -o pipefail; TIMEFORMAT='%3U %3S'
-    time (printf '%s\\0' ${glob} | xargs -0 -P ${n} -n ${q.jq.each} sh -c 'zcat "$@" | jq ${jqArgs} "$0"' '${q.jq.filter.replace(/'/g, `'\\''`)}' | ${q.jq.post})`;
+  const having = q.jq.having ?? 0;
+  const script = `set -euo pipefail; TIMEFORMAT='%3U %3S'
+    tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+    time (printf '%s\\0' ${glob} | xargs -0 -P ${n} -n ${q.jq.each} sh -c 'zcat "$@" | jq ${jqArgs} "$0" > "$(mktemp -p '"$tmp"')"' '${q.jq.filter.replace(/'/g, `'\\''`)}'
+      cat "$tmp"/* | awk '{ c[$0]++ } END { for (k in c) if (c[k] > ${having}) print k "\\t" c[k] }')`;
   const p = spawnSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (p.status !== 0) throw new Error(`jq pipeline for ${q.table} failed (${p.status}): ${p.stderr}`);
   const [user, sys] = p.stderr.trim().split('\n').at(-1).split(' ').map(Number);

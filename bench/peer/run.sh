@@ -7,6 +7,7 @@
 #   bench/peer/run.sh                       # 512 MiB per table, cores 1,2, 3 reps
 #   SIZE=1GiB CORES=1,2,4 REPS=5 JQ_REPS=2 DIR=/data/corpus OUT=/tmp/peer bench/peer/run.sh
 #   NO_JQ=1 bench/peer/run.sh               # DuckDB only
+#   LIBDEFLATE=1 bench/peer/run.sh          # hunt also measured with libdeflate (cgo, -tags libdeflate)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,12 +27,18 @@ if [[ -z "${NO_JQ:-}" ]] && ! command -v jq >/dev/null; then
 	apt-get update -qq && apt-get install -y -qq jq
 fi
 
-(cd "$root" && go build -o "$OUT/hunt" ./cmd/hunt)
-gen=()
-if [[ ! -d "$DIR/AWSLogs" ]]; then
-	gen=(--generate "$SIZE")
+hunt=()
+if [[ -n "${LIBDEFLATE:-}" ]]; then
+	dpkg -s libdeflate-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libdeflate-dev; }
+	(cd "$root" && go build -tags libdeflate -o "$OUT/hunt" ./cmd/hunt)
+	hunt+=(--libdeflate)
+else
+	(cd "$root" && go build -o "$OUT/hunt" ./cmd/hunt)
 fi
-"$OUT/hunt" bench "${gen[@]}" --dir "$DIR" --cores "$CORES" --reps "$REPS" --json "$OUT/hunt.json" | tee "$OUT/hunt.txt"
+if [[ ! -d "$DIR/AWSLogs" ]]; then
+	hunt+=(--generate "$SIZE")
+fi
+"$OUT/hunt" bench "${hunt[@]}" --dir "$DIR" --cores "$CORES" --reps "$REPS" --json "$OUT/hunt.json" | tee "$OUT/hunt.txt"
 echo
 peer=(--dir "$DIR" --hunt "$OUT/hunt.json" --cores "$CORES" --reps "$REPS" --jq-reps "$JQ_REPS" --json "$OUT/peer.json")
 if [[ -n "${NO_JQ:-}" ]]; then
