@@ -49,6 +49,21 @@
 // source objects. The ID is stable, so run state suppresses a finding already
 // delivered and Security Hub updates it in place.
 //
+// # Limits
+//
+// Hunts that count (bursts, scans, floods) count within one run: with
+// incremental runs, a burst whose events straddle two runs' objects may stay
+// below its threshold in both. Their windows are clock buckets (GROUP BY
+// time rounded down), not sliding windows, so a burst across a bucket
+// boundary is split too; the engine has no window functions. Without joins,
+// hunts cannot compare against a learned baseline ("a region this account
+// never used", "a new source address for this role"): they use fixed lists
+// and thresholds that a copy of the hunt can tune. JSON arrays in request
+// parameters cannot be unnested, so hunts read the first element (the
+// security-group permission, the shared account). A finding already
+// delivered is not sent again when later rows fall into its window: its
+// count and last seen stay as delivered.
+//
 // # Tests
 //
 // Every hunt has fixtures in testdata/hunts/ID/ (positive* must raise at least
