@@ -350,7 +350,11 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if at.k != kArray {
 			return nil, c.errf(x.Expr.Pos(), "expected an array to UNNEST, found "+at.name)
 		}
-		u := &opUnnest{x: arr, lay: sc.lay, elemType: at.elem}
+		text := "UNNEST(" + x.Expr.String() + ")"
+		if x.Alias != "" {
+			text = (&UnnestJoin{Left: &TableRef{Name: "_"}, Expr: x.Expr, Alias: x.Alias, Cols: x.Cols}).String()[len("_ CROSS JOIN "):]
+		}
+		u := &opUnnest{x: arr, lay: sc.lay, elemType: at.elem, text: text}
 		rel := &relation{name: x.Alias, what: "unnest " + x.Alias}
 		et := at.elem
 		switch {

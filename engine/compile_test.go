@@ -104,3 +104,13 @@ func TestCompile_ErrorClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestCompile_ExplainUnnest(t *testing.T) {
+	q, err := Compile("SELECT r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r)", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.Explain(), "-> cross join UNNEST(resources) AS u(r) (one row per element)"; !strings.Contains(got, want) {
+		t.Errorf("Explain() lacks %q:\n%s", want, got)
+	}
+}

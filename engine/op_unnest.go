@@ -20,6 +20,7 @@ type opUnnest struct {
 	fieldIdx   []int    // struct field of each column; -1 for the element itself
 	fieldNames []string // names of those fields, looked up per batch (the reader may project a subset)
 	elemType   *dtype
+	text       string // the UNNEST clause, for Explain
 	ws         []*unnestState
 }
 
@@ -38,7 +39,9 @@ func (o *opUnnest) start(workers int) {
 	}
 }
 
-func (o *opUnnest) explain() string { return "unnest into " + itoa(int64(len(o.slots))) + " columns" }
+func (o *opUnnest) explain() string {
+	return "cross join " + o.text + " (one row per element)"
+}
 
 func (o *opUnnest) push(w int, c *chunk) error {
 	st := o.ws[w]
