@@ -77,18 +77,15 @@ func openCloudTrailParquet(ctx context.Context, cfg scanConfig, obj archive.Obje
 }
 
 // parquetPruning is what a query lets CloudTrail Parquet readers skip: the
-// time range and accounts and regions of facts, and the equalities the
-// WHERE clause of a plain one-table query ANDs with everything else
-// (eventname = 'X', useridentity.arn IN ('a', 'b')). It is only a hint for
-// skipping row groups; the engine still filters every row.
+// time range of facts, and the equalities the WHERE clause of a plain
+// one-table query ANDs with everything else (eventname = 'X',
+// useridentity.arn IN ('a', 'b')). The --account and --region flags are
+// not turned into equalities on recipientaccountid and awsregion: they
+// select objects (and Hive partitions), and a row without those columns
+// still belongs to its object. It is only a hint for skipping row groups;
+// the engine still filters every row.
 func parquetPruning(sql string, facts archive.Facts) parsers.Pruning {
 	p := parsers.Pruning{Since: facts.Since, Until: facts.Until, Equal: map[string][]string{}}
-	if len(facts.Accounts) > 0 {
-		p.Equal["recipientaccountid"] = facts.Accounts
-	}
-	if len(facts.Regions) > 0 {
-		p.Equal["awsregion"] = facts.Regions
-	}
 	st, err := engine.Parse(sql)
 	if err != nil || len(st.With) > 0 {
 		return p

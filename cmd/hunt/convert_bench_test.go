@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hunt-sec/hunt/bench"
+)
+
+// benchCorpus is a generated archive and its conversion, shared by the
+// benchmarks of one run. HUNT_BENCH_MIB sets the CloudTrail size in MiB
+// (uncompressed; default 256), over 7 days, 3 accounts and 2 regions.
+var benchCorpus struct {
+	once     sync.Once
+	src, dst string
+	err      error
+}
+
+func convertedCorpus(b *testing.B) (src, dst string) {
+	b.Helper()
+	benchCorpus.once.Do(func() {
+		mib := int64(256)
+		if v, err := strconv.ParseInt(os.Getenv("HUNT_BENCH_MIB"), 10, 64); err == nil && v > 0 {
+			mib = v
+		}
+		dir, err := os.MkdirTemp("", "hunt-convert-bench-")
+		if err != nil {
+			benchCorpus.err = err
+			return
+		}
+		benchCorpus.src, benchCorpus.dst = dir+"/src", dir+"/parquet"
+		if _, err := bench.Generate(context.Background(), bench.Config{Seed: 1, Dir: benchCorpus.src, CloudTrailBytes: mib << 20, Days: 7}); err != nil {
+			benchCorpus.err = err
+			return
+		}
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), []string{"convert", benchCorpus.src, benchCorpus.dst}, &out, &errOut); code != exitOK {
+			benchCorpus.err = &convertBenchError{errOut.String()}
+		}
+	})
+	if benchCorpus.err != nil {
+		b.Fatal(benchCorpus.err)
+	}
+	return benchCorpus.src, benchCorpus.dst
+}
+
+type convertBenchError struct{ msg string }
+
+func (e *convertBenchError) Error() string { return "convert: " + e.msg }
+
+// BenchmarkQuery_ParquetVsJSON runs selective hunts, one eventname over one
+// day, with hunt query over the .json.gz archive and over its Parquet
+// conversion; both must give the same rows. Compare the ns/op of the two.
+func BenchmarkQuery_ParquetVsJSON(b *testing.B) {
+	src, dst := convertedCorpus(b)
+	for _, name := range []string{"ConsoleLogin", "AssumeRole"} {
+		q := "SELECT eventtime, useridentity.arn, sourceipaddress FROM cloudtrail WHERE eventname = '" + name +
+			"' AND eventtime BETWEEN '2026-01-08T00:00:00Z' AND '2026-01-08T23:59:59Z' ORDER BY 1, 2, 3"
+		var want string
+		for _, in := range []struct{ name, path string }{{"json.gz", src}, {"parquet", dst}} {
+			b.Run(name+"/"+in.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					var out, errOut bytes.Buffer
+					if code := run(context.Background(), []string{"query", "--output", "csv", q, in.path}, &out, &errOut); code != exitOK {
+						b.Fatalf("exit %d: %s", code, errOut.String())
+					}
+					switch {
+					case want == "":
+						want = out.String()
+					case out.String() != want:
+						b.Fatalf("%s answers differently:\n%s", in.name, out.String())
+					}
+					if strings.Count(out.String(), "\n") < 2 {
+						b.Fatalf("no rows: %s", errOut.String())
+					}
+				}
+			})
+		}
+	}
+}
