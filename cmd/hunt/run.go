@@ -61,6 +61,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
+	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
+	var af athenaFlags
+	af.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -72,7 +75,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt run: "+format+"\n", a...)
 		return exitUsage
 	}
-	if len(paths) == 0 {
+	onAthena := *engineName == "athena"
+	switch {
+	case *engineName != "local" && !onAthena:
+		return usageErr("--engine: expected local or athena, found %q", *engineName)
+	case onAthena && len(paths) > 0:
+		return usageErr("--engine athena reads the Athena tables, not PATHs: drop %q", paths[0])
+	case !onAthena && len(paths) == 0:
 		return usageErr("no PATH or s3:// URI to read\nUsage: hunt run [flags] PATH|s3://... (hunt run -h for help)")
 	}
 	if err := common.validate(); err != nil {
@@ -104,6 +113,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("--since %s is not before --until %s", common.since, common.until)
 	}
 	explicit := !window.Since.IsZero() || !window.Until.IsZero()
+	if onAthena {
+		// Athena has no object list to advance: a run is its window.
+		if window.Until.IsZero() {
+			window.Until = start
+		}
+		if window.Since.IsZero() {
+			window.Since = window.Until.Add(-24 * time.Hour)
+		}
+		explicit = true
+	}
 
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
 	for _, h := range hunts {
@@ -143,11 +162,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		return exitUsage
 	}
-	if err := r.plan(ctx, paths); err != nil {
-		fmt.Fprintf(stderr, "hunt run: %v\n", err)
-		return exitError
+	var code int
+	if onAthena {
+		code = r.runAthena(ctx, &af)
+	} else {
+		if err := r.plan(ctx, paths); err != nil {
+			fmt.Fprintf(stderr, "hunt run: %v\n", err)
+			return exitError
+		}
+		code = r.scan(ctx)
 	}
-	code := r.scan(ctx)
 	if code != exitOK && r.totals.Stopped != nil {
 		// Interrupted or --strict: the results are partial, so nothing is
 		// sent and the state stays as it was.
@@ -267,6 +291,7 @@ type hunter struct {
 	listed  map[string]map[string]bool
 	totals  *scanTotals
 	runs    []*engine.Run
+	results []*engine.Result // --engine athena: each hunt's answer
 	failed  map[string]bool
 	counts  runCounts
 	// unread are objects whose remaining hunts are all of another table.
@@ -437,13 +462,52 @@ func (r *hunter) scan(ctx context.Context) int {
 	return finishScan(r.stderr, "run", plan, r.totals, time.Since(r.start), r.common.maxErrors)
 }
 
+// runAthena runs each hunt's SQL on Athena over the run's window and keeps
+// the results for findings. A hunt that fails is reported and the run's
+// results are incomplete.
+func (r *hunter) runAthena(ctx context.Context, af *athenaFlags) int {
+	r.totals = &scanTotals{PerTable: map[string]int64{}}
+	a, err := af.client(ctx, r.common)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "hunt run: %v\n", err)
+		r.totals.Stopped = err
+		return exitError
+	}
+	prune := engine.Pruning{Since: r.window.Since, Until: r.window.Until, Accounts: r.common.accounts, Regions: r.common.regions}
+	r.results = make([]*engine.Result, len(r.hunts))
+	code := exitOK
+	for i, h := range r.hunts {
+		res, st, err := a.Run(ctx, h.SQL, engine.Options{Source: h.Source, Now: r.start}, prune)
+		printAthenaSummary(r.stderr, "run "+h.ID, st)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "hunt run: %s: %v\n", h.ID, err)
+			if ctx.Err() != nil {
+				r.totals.Stopped = ctx.Err()
+				return exitError
+			}
+			code = exitError
+			continue
+		}
+		r.results[i] = res
+	}
+	return code
+}
+
 // findings folds each hunt's result into findings.
 func (r *hunter) findings() ([]findings.Finding, error) {
 	var out []findings.Finding
 	for i, h := range r.hunts {
-		res, err := r.runs[i].Finish()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", h.Source, err)
+		var res *engine.Result
+		var err error
+		switch {
+		case r.results != nil:
+			if res = r.results[i]; res == nil {
+				continue // failed on Athena, reported
+			}
+		default:
+			if res, err = r.runs[i].Finish(); err != nil {
+				return nil, fmt.Errorf("%s: %w", h.Source, err)
+			}
 		}
 		fs, err := h.Findings(res, r.window)
 		if err != nil {

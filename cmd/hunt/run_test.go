@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -397,5 +400,78 @@ func TestRun_DryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("dry run wrote the state: %v", err)
+	}
+}
+
+// TestRun_EngineAthena runs a saved hunt on a fake Athena endpoint: the SQL
+// sent carries the run window as partition predicates, and the typed rows
+// Athena returns fold into the same finding the local engine would make.
+func TestRun_EngineAthena(t *testing.T) {
+	var mu sync.Mutex
+	var sent []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in map[string]any
+		json.NewDecoder(r.Body).Decode(&in)
+		var out any
+		switch r.Header.Get("X-Amz-Target") {
+		case "AmazonAthena.StartQueryExecution":
+			mu.Lock()
+			q, _ := in["QueryString"].(string)
+			sent = append(sent, q)
+			mu.Unlock()
+			out = map[string]any{"QueryExecutionId": "q1"}
+		case "AmazonAthena.GetQueryExecution":
+			out = map[string]any{"QueryExecution": map[string]any{"QueryExecutionId": "q1",
+				"Status": map[string]any{"State": "SUCCEEDED"}, "Statistics": map[string]any{"DataScannedInBytes": 1 << 20}}}
+		case "AmazonAthena.GetQueryResults":
+			v := func(s string) map[string]any { return map[string]any{"VarCharValue": s} }
+			cols := []string{"eventtime", "eventname", "actor", "account", "region", "trail", "sourceipaddress", "useragent", "requestparameters", "$path"}
+			info := []any{}
+			header := []any{}
+			for _, c := range cols {
+				info = append(info, map[string]any{"Name": c, "Label": c, "Type": "varchar"})
+				header = append(header, v(c))
+			}
+			row := []any{v("2024-03-05T15:31:19Z"), v("StopLogging"), v("arn:aws:sts::111122223333:assumed-role/OpsAdmin/alice"),
+				v("111122223333"), v("us-east-1"), v("arn:aws:cloudtrail:us-east-1:111122223333:trail/management"),
+				v("198.51.100.23"), v("aws-cli/2.15"), v(`{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/management"}`),
+				v("s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/x.json.gz")}
+			out = map[string]any{"ResultSet": map[string]any{
+				"ResultSetMetadata": map[string]any{"ColumnInfo": info},
+				"Rows":              []any{map[string]any{"Data": header}, map[string]any{"Data": row}}}}
+		default:
+			http.Error(w, "unexpected "+r.Header.Get("X-Amz-Target"), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		json.NewEncoder(w).Encode(out)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL_ATHENA", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("AWS_PROFILE", "")
+	code, out, errOut := runHunt(t, "run", "--engine", "athena", "--hunt", "cloudtrail_stopped",
+		"--since", "2024-03-05", "--until", "2024-03-06")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d\nstderr:\n%s", code, exitFindings, errOut)
+	}
+	if len(sent) != 1 || !strings.Contains(sent[0], "FROM hunt.cloudtrail_logs WHERE") ||
+		!strings.Contains(sent[0], "cloudtrail_logs.timestamp BETWEEN '2024/03/05' AND '2024/03/06'") {
+		t.Errorf("sent %q; want the mapped table and the window's partition predicates", sent)
+	}
+	if !strings.Contains(out, `"hunt_id":"cloudtrail_stopped"`) || !strings.Contains(out, `"resource":"arn:aws:cloudtrail:us-east-1:111122223333:trail/management"`) ||
+		strings.Count(out, "\n") != 1 {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if !strings.Contains(errOut, "athena query q1 SUCCEEDED: 1 rows") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	// PATHs make no sense with Athena.
+	if code, _, _ := runHunt(t, "run", "--engine", "athena", "testdata"); code != exitUsage {
+		t.Errorf("--engine athena with a PATH: exit %d; want %d", code, exitUsage)
 	}
 }
