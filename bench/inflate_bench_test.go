@@ -15,8 +15,9 @@ var inflateSink int64
 
 // BenchmarkInflate decompresses generated objects as the generator
 // compresses them (klauspost gzip, BestSpeed, like the archive's objects)
-// with archive.Decompress (klauspost, what the readers use) and with the
-// standard library, reading through a 64 KiB buffer as the readers'
+// with archive.Decompress (klauspost, what the readers use), with the
+// standard library and, built with -tags libdeflate, with libdeflate
+// (whole object in, whole content out), reading through a 64 KiB buffer as the readers'
 // bufio does. MB/s are of decompressed bytes: the ceiling of any reader.
 //
 //	go test -run X -bench Inflate -count 6 ./bench | tee new.txt; benchstat old.txt new.txt
@@ -30,15 +31,25 @@ func BenchmarkInflate(b *testing.B) {
 		{"vpcflow-v2-4MiB", GenerateFlowLines(1, 4<<20/90, FlowV2)},
 		{"vpcflow-v5-4MiB", GenerateFlowLines(1, 4<<20/200, FlowV5)},
 	}
-	decoders := []struct {
+	type decoder struct {
 		name string
-		open func(r io.Reader) (io.ReadCloser, error)
-	}{
-		{"archive", func(r io.Reader) (io.ReadCloser, error) {
+		open func(r *bytes.Reader, gz []byte) (io.ReadCloser, error) // r reads gz
+	}
+	decoders := []decoder{
+		{"archive", func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) {
 			rc, _, err := archive.Decompress(r)
 			return rc, err
 		}},
-		{"stdlib", func(r io.Reader) (io.ReadCloser, error) { return stdgzip.NewReader(r) }},
+		{"stdlib", func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) { return stdgzip.NewReader(r) }},
+	}
+	if HasLibdeflate() {
+		ld := newLibdeflate()
+		var out bytes.Reader
+		decoders = append(decoders, decoder{"libdeflate", func(_ *bytes.Reader, gz []byte) (io.ReadCloser, error) {
+			b, err := ld.inflate(gz) // whole object in, whole content out
+			out.Reset(b)
+			return io.NopCloser(&out), err
+		}})
 	}
 	buf := make([]byte, 64<<10)
 	for _, s := range shapes {
@@ -56,7 +67,7 @@ func BenchmarkInflate(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					src.Reset(gz.Bytes())
-					rc, err := d.open(src)
+					rc, err := d.open(src, gz.Bytes())
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -62,34 +62,43 @@ func (s *libdeflateState) open(path string) (io.ReadCloser, error) {
 			return nil, err
 		}
 	}
-	if len(s.in) < 18 || s.in[0] != 0x1f || s.in[1] != 0x8b {
-		s.r.Reset(s.in)
-		return io.NopCloser(&s.r), nil
+	out, err := s.inflate(s.in)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s.r.Reset(out)
+	return io.NopCloser(&s.r), nil
+}
+
+// inflate returns the content of the gzip file in (all its members), valid
+// until the next call; input that is not gzip is returned as it is.
+func (s *libdeflateState) inflate(in []byte) ([]byte, error) {
+	if len(in) < 18 || in[0] != 0x1f || in[1] != 0x8b {
+		return in, nil
 	}
 	// The last member's ISIZE is the whole content's size for the usual
 	// single-member file; more members grow the buffer below.
-	if size := int(binary.LittleEndian.Uint32(s.in[len(s.in)-4:])); cap(s.out) < size {
+	if size := int(binary.LittleEndian.Uint32(in[len(in)-4:])); cap(s.out) < size {
 		s.out = make([]byte, size+size/8)
 	}
 	s.out = s.out[:cap(s.out)]
-	in, pos := s.in, 0
-	for len(in) > 0 {
+	rest, pos := in, 0
+	for len(rest) > 0 {
 		var inN, outN C.size_t
 		var out unsafe.Pointer
 		if pos < len(s.out) {
 			out = unsafe.Pointer(&s.out[pos])
 		}
-		res := C.libdeflate_gzip_decompress_ex(s.d, unsafe.Pointer(&in[0]), C.size_t(len(in)),
+		res := C.libdeflate_gzip_decompress_ex(s.d, unsafe.Pointer(&rest[0]), C.size_t(len(rest)),
 			out, C.size_t(len(s.out)-pos), &inN, &outN)
 		switch res {
 		case C.LIBDEFLATE_SUCCESS:
-			in, pos = in[inN:], pos+int(outN)
+			rest, pos = rest[inN:], pos+int(outN)
 		case C.LIBDEFLATE_INSUFFICIENT_SPACE:
 			s.out = append(s.out[:len(s.out)], make([]byte, len(s.out)+1<<20)...)
 		default:
-			return nil, fmt.Errorf("%s: libdeflate: corrupt gzip stream at offset %d (result %d)", path, len(s.in)-len(in), int(res))
+			return nil, fmt.Errorf("libdeflate: corrupt gzip stream at offset %d (result %d)", len(in)-len(rest), int(res))
 		}
 	}
-	s.r.Reset(s.out[:pos])
-	return io.NopCloser(&s.r), nil
+	return s.out[:pos], nil
 }

@@ -14,6 +14,8 @@ type libdeflateState struct{}
 
 func newLibdeflate() *libdeflateState { return &libdeflateState{} }
 
-func (*libdeflateState) open(string) (io.ReadCloser, error) {
-	return nil, errors.New("bench: libdeflate: built without -tags libdeflate")
-}
+var errNoLibdeflate = errors.New("bench: libdeflate: built without -tags libdeflate")
+
+func (*libdeflateState) open(string) (io.ReadCloser, error) { return nil, errNoLibdeflate }
+
+func (*libdeflateState) inflate([]byte) ([]byte, error) { return nil, errNoLibdeflate }
