@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -301,4 +302,102 @@ func BenchmarkCloudTrailParquetReader(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzCloudTrailParquet: damaged files never panic or hang; every error
+// names the source, and the allocator ends at zero.
+func FuzzCloudTrailParquet(f *testing.F) {
+	mem := memory.NewGoAllocator()
+	full := readCloudTrailJSON(f, mem, []string{"../testdata/cloudtrail/forms/array.json"}, WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	f.Add(writeParquet(f, "cloudtrail", full, 2, true))
+	releaseBatches(full)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}},
+			WithAllocator(mem), WithColumns("eventtime", "eventname", "useridentity.arn", "resources", "useridentity.sessioncontext.webidfederationdata"))
+		if err != nil {
+			if !strings.Contains(err.Error(), "f.parquet") {
+				t.Fatalf("error without the source: %v", err)
+			}
+			return
+		}
+		defer r.Release()
+		for r.Next() {
+		}
+		if err := r.Err(); err != nil && !strings.Contains(err.Error(), "f.parquet") {
+			t.Fatalf("error without the source: %v", err)
+		}
+	})
+}
+
+// TestCloudTrailParquet_Allocs: reading allocates per batch (the batch's
+// buffers), never per row.
+func TestCloudTrailParquet_Allocs(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	var batches []arrow.RecordBatch
+	for range 30 {
+		batches = append(batches, readCloudTrailJSON(t, mem, ctJSONFiles(t), WithColumns(tableColumnsOf(CloudTrailSchema)...))...)
+	}
+	data := writeParquet(t, "cloudtrail", batches, 0, true)
+	rows := 0
+	for _, b := range batches {
+		rows += int(b.NumRows())
+	}
+	releaseBatches(batches)
+	allocs := testing.AllocsPerRun(3, func() {
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "x", Pruning{},
+			WithColumns("eventtime", "eventname", "sourceipaddress", "useridentity.arn", "resources.arn"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next() {
+		}
+		r.Release()
+	})
+	// What allocates: the footer, each page read (parquet-go) and each
+	// batch's Arrow buffers, a few hundred per 4096-row batch of five
+	// columns; a per-row allocation would be thousands.
+	if perBatch := allocs / float64((rows+BatchRows-1)/BatchRows); perBatch > 500 {
+		t.Errorf("%.0f allocations for %d rows (%.0f per batch of %d); want a few hundred per batch", allocs, rows, perBatch, BatchRows)
+	}
+}
+
+func ExampleNewCloudTrailParquetReader() {
+	// Convert a CloudTrail delivery object to Parquet...
+	f, _ := os.Open("../testdata/cloudtrail/forms/records-pretty.json")
+	defer f.Close()
+	jr, _ := NewCloudTrailReader(f, "records-pretty.json", WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	defer jr.Release()
+	var batches []arrow.RecordBatch
+	var refs []RowRef
+	for jr.Next() {
+		b := jr.Batch()
+		b.Retain()
+		defer b.Release()
+		refs = AppendRowRefs(refs, len(batches), b)
+		batches = append(batches, b)
+	}
+	SortRowRefs(refs)
+	var buf bytes.Buffer
+	w, _ := NewCloudTrailParquetWriter(&buf, 0)
+	w.Write(batches, refs)
+	w.Close()
+
+	// ...and read two columns back, skipping row groups without CreateAccessKey.
+	r, _ := NewCloudTrailParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "trail.parquet",
+		Pruning{Equal: map[string][]string{"eventname": {"CreateAccessKey"}}}, WithColumns("eventname", "eventtime"))
+	defer r.Release()
+	for r.Next() {
+		b := r.Batch()
+		for i := range int(b.NumRows()) {
+			fmt.Println(stringAt(b.Column(0), i), stringAt(b.Column(1), i))
+		}
+	}
+	total, skipped := r.RowGroups()
+	fmt.Println(total, "row group,", skipped, "skipped")
+	// Output:
+	// 2024-03-05T15:22:13Z AssumeRole
+	// 2024-03-05T15:30:00Z CreateAccessKey
+	// 1 row group, 0 skipped
 }
