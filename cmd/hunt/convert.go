@@ -56,6 +56,10 @@ type convertedSource struct {
 	Table   string    `json:"table,omitempty"`
 	Rows    int64     `json:"rows"`
 	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
+	// Error is why the object could not be read to the end; its rows
+	// before that were converted. Delete the entry to convert it again
+	// (after removing the run's files).
+	Error string `json:"error,omitempty"`
 }
 
 // runConvert converts CloudTrail and flow-log archives to Parquet.
@@ -168,19 +172,25 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitError
 	}
-	failed := map[string]bool{}
+	// An object that failed before any row is tried again next run. One
+	// that failed part way is recorded with its error: its rows up to the
+	// failure (what a query of it reads too) are in the files, and
+	// converting it again would write them twice.
+	failed := map[string]string{}
 	for _, e := range totals.Failures {
+		var pe *parsers.ParseError
 		for _, o := range todo {
-			if strings.Contains(e.Error(), o.URI) {
-				failed[o.URI] = true
+			if (errors.As(e, &pe) && pe.Source == o.URI) || strings.Contains(e.Error(), o.URI+":") {
+				failed[o.URI] = e.Error()
 			}
 		}
 	}
 	for _, o := range todo {
-		if failed[o.URI] {
-			continue // tried again next run
+		msg, bad := failed[o.URI]
+		if bad && rows[o.URI] == 0 {
+			continue
 		}
-		man.Sources[o.URI] = convertedSource{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime, Table: tables[o.URI], Rows: rows[o.URI], Run: c.run}
+		man.Sources[o.URI] = convertedSource{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime, Table: tables[o.URI], Rows: rows[o.URI], Run: c.run, Error: msg}
 	}
 	if err := writeConvertManifest(dst, man); err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)

@@ -227,3 +227,31 @@ func TestConvert_S3(t *testing.T) {
 		t.Errorf("query of the Parquet in S3: exit %d\ngot  %q\nwant %q\n%s", code, got, want, errOut)
 	}
 }
+
+// TestConvert_BadObject: an object that cannot be read to the end makes the
+// run exit 1; its rows before the damage are converted and recorded with
+// the error, so a later run does not write them twice.
+func TestConvert_BadObject(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	good := `{"eventVersion":"1.09","eventTime":"2024-03-05T15:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","recipientAccountId":"111122223333"}`
+	os.WriteFile(filepath.Join(src, "a.json"), []byte(`{"Records":[`+good+`,`+good+`,{"eventName": tru`), 0o644)
+	os.WriteFile(filepath.Join(src, "a.json.gz"), []byte("not gzip at all"), 0o644)
+	code, _, errOut := runHunt(t, "convert", src, dst)
+	if code != exitError || !strings.Contains(errOut, "2 rows") {
+		t.Fatalf("exit %d; want 1 and 2 rows converted\n%s", code, errOut)
+	}
+	man, err := readConvertManifest(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := man.Sources[filepath.Join(src, "a.json")]; !ok || s.Rows != 2 || s.Error == "" {
+		t.Errorf("a.json in the manifest: %+v, %v; want 2 rows and the error", s, ok)
+	}
+	if _, ok := man.Sources[filepath.Join(src, "a.json.gz")]; ok {
+		t.Errorf("a.json.gz (no row read) is in the manifest; want it tried again")
+	}
+	code, _, errOut = runHunt(t, "convert", src, dst)
+	if !strings.Contains(errOut, "1 objects to convert") || !strings.Contains(errOut, "0 rows") {
+		t.Errorf("second run: exit %d\n%s", code, errOut)
+	}
+}
