@@ -108,6 +108,11 @@ type ctpLeaf struct {
 	offs []int32
 	data []byte
 	cur  int // next value to assemble
+
+	// direct is the builder of a top-level column: its values go straight
+	// there, without the buffers above (see fillDirect).
+	direct   array.Builder
+	dataHint int // string bytes per BatchRows rows seen so far, to reserve
 }
 
 // NewCloudTrailParquetReader returns a reader of the Parquet file r of size
@@ -148,6 +153,11 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		p.nodes = append(p.nodes, n)
 	}
 	p.bld = array.NewRecordBuilder(cfg.mem, proj)
+	for i, n := range p.nodes {
+		if n != nil && n.kind == pqString {
+			n.leaf.direct = p.bld.Field(i)
+		}
+	}
 	return p, nil
 }
 
@@ -421,6 +431,9 @@ func (p *CloudTrailParquetReader) timeBounds(g int) (lo, hi int64, ok bool) {
 // fill reads the values of the next rows rows of leaf l into its batch
 // buffers.
 func (p *CloudTrailParquetReader) fill(l *ctpLeaf, rows int) error {
+	if l.direct != nil {
+		return p.fillDirect(l, rows)
+	}
 	l.defs, l.reps, l.data, l.cur = l.defs[:0], l.reps[:0], l.data[:0], 0
 	l.offs = append(l.offs[:0], 0)
 	if l.col < 0 {
@@ -462,6 +475,51 @@ func (p *CloudTrailParquetReader) fill(l *ctpLeaf, rows int) error {
 		l.offs = append(l.offs, int32(len(l.data)))
 		l.pos++
 	}
+}
+
+// fillDirect is fill for a top-level column, one value per row: the
+// values go straight into its builder, before the page they alias is left.
+func (p *CloudTrailParquetReader) fillDirect(l *ctpLeaf, rows int) error {
+	if l.col < 0 {
+		l.direct.AppendNulls(rows)
+		return nil
+	}
+	sb, _ := l.direct.(*array.StringBuilder)
+	db, _ := l.direct.(*array.BinaryDictionaryBuilder)
+	if sb != nil {
+		// Reserve what the previous batch took: growing the data buffer
+		// value by value costs more than reading the page.
+		sb.Reserve(rows)
+		sb.ReserveData(l.dataHint * rows / BatchRows)
+		defer func() { l.dataHint = max(l.dataHint, sb.DataLen()*BatchRows/max(rows, 1)) }()
+	}
+	for got := 0; got < rows; {
+		if l.pos == len(l.buf) {
+			// Slow path: the page's buffered values are used up.
+			if err := p.readMore(l); err != nil {
+				if errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF
+				}
+				return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(rows, got, l.path),
+					Err: fmt.Errorf("%w: column chunk: %w", ErrTruncated, err)}
+			}
+			continue
+		}
+		take := min(len(l.buf)-l.pos, rows-got)
+		for _, v := range l.buf[l.pos : l.pos+take] {
+			switch {
+			case v.IsNull():
+				l.direct.AppendNull()
+			case sb != nil:
+				sb.BinaryBuilder.Append(v.ByteArray())
+			default:
+				db.Append(v.ByteArray())
+			}
+		}
+		l.pos += take
+		got += take
+	}
+	return nil
 }
 
 // readMore refills l.buf from the current page, or the next page of the
@@ -506,9 +564,7 @@ func (p *CloudTrailParquetReader) build(rows int) {
 			continue
 		}
 		if n.kind == pqString {
-			// Fast path: a top-level string column, one value per row.
-			appendLeafRange(b, n.leaf, rows)
-			continue
+			continue // filled directly (fillDirect)
 		}
 		for range rows {
 			appendNode(n, b)
@@ -524,33 +580,6 @@ func (p *CloudTrailParquetReader) build(rows int) {
 	for _, c := range cols {
 		c.Release()
 	}
-}
-
-// appendLeafRange appends the next rows values of l, which has one value
-// per row, to b.
-func appendLeafRange(b array.Builder, l *ctpLeaf, rows int) {
-	maxDef := byte(1)
-	switch sb := b.(type) {
-	case *array.StringBuilder:
-		sb.Reserve(rows)
-		sb.ReserveData(int(l.offs[l.cur+rows] - l.offs[l.cur]))
-		for i := l.cur; i < l.cur+rows; i++ {
-			if l.defs[i] == maxDef {
-				sb.BinaryBuilder.Append(l.data[l.offs[i]:l.offs[i+1]])
-			} else {
-				sb.AppendNull()
-			}
-		}
-	case *array.BinaryDictionaryBuilder:
-		for i := l.cur; i < l.cur+rows; i++ {
-			if l.defs[i] == maxDef {
-				sb.Append(l.data[l.offs[i]:l.offs[i+1]])
-			} else {
-				sb.AppendNull()
-			}
-		}
-	}
-	l.cur += rows
 }
 
 // appendNode appends one value of n (a row, a list element or a map
