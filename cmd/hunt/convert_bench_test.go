@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,7 +15,9 @@ import (
 
 // benchCorpus is a generated archive and its conversion, shared by the
 // benchmarks of one run. HUNT_BENCH_MIB sets the CloudTrail size in MiB
-// (uncompressed; default 256), over 7 days, 3 accounts and 2 regions.
+// (uncompressed; default 256), over 7 days, 3 accounts and 2 regions. Both
+// stay in $TMPDIR/hunt-convert-bench-MIB and are reused by later runs
+// (delete the folder to build them again).
 var benchCorpus struct {
 	once     sync.Once
 	src, dst string
@@ -28,12 +31,12 @@ func convertedCorpus(b *testing.B) (src, dst string) {
 		if v, err := strconv.ParseInt(os.Getenv("HUNT_BENCH_MIB"), 10, 64); err == nil && v > 0 {
 			mib = v
 		}
-		dir, err := os.MkdirTemp("", "hunt-convert-bench-")
-		if err != nil {
-			benchCorpus.err = err
-			return
+		dir := filepath.Join(os.TempDir(), "hunt-convert-bench-"+strconv.FormatInt(mib, 10))
+		benchCorpus.src, benchCorpus.dst = filepath.Join(dir, "src"), filepath.Join(dir, "parquet")
+		if _, err := os.Stat(filepath.Join(benchCorpus.dst, convertManifestName)); err == nil {
+			return // built by an earlier run
 		}
-		benchCorpus.src, benchCorpus.dst = dir+"/src", dir+"/parquet"
+		os.RemoveAll(dir)
 		if _, err := bench.Generate(context.Background(), bench.Config{Seed: 1, Dir: benchCorpus.src, CloudTrailBytes: mib << 20, Days: 7}); err != nil {
 			benchCorpus.err = err
 			return
