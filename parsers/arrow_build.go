@@ -168,6 +168,7 @@ type dictBuilder struct {
 	nulls int
 	dict  strBuilder
 	ids   map[string]int32 // value → index in dict; reset per batch
+	last  int32            // index of the last value appended
 }
 
 func newDictBuilder(mem memory.Allocator) *dictBuilder {
@@ -190,13 +191,19 @@ func (d *dictBuilder) append(v []byte) {
 	if d.n >= len(d.ix) {
 		d.reserve(1)
 	}
-	// The lookup converts v without allocating; only a new distinct
-	// value allocates its key, once per batch.
-	id, ok := d.ids[string(v)]
-	if !ok {
-		id = int32(d.dict.n)
-		d.dict.append(v)
-		d.ids[string(v)] = id
+	// Fast path: logs repeat the previous value (one region, one
+	// account, bursts of one event name). Slow path: a map lookup that
+	// converts v without allocating; only a new distinct value allocates
+	// its key, once per batch.
+	id := d.last
+	if d.dict.n == 0 || string(v) != string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
+		var ok bool
+		if id, ok = d.ids[string(v)]; !ok {
+			id = int32(d.dict.n)
+			d.dict.append(v)
+			d.ids[string(v)] = id
+		}
+		d.last = id
 	}
 	d.ix[d.n] = id
 	d.valid.b[d.n>>3] |= 1 << (d.n & 7)
@@ -243,7 +250,7 @@ func (d *dictBuilder) finish() *array.Data {
 		}
 	}
 	d.idx, d.ix = nil, nil
-	d.n, d.nulls = 0, 0
+	d.n, d.nulls, d.last = 0, 0, 0
 	clear(d.ids)
 	return out
 }
