@@ -198,7 +198,11 @@ func inputTable(ctx context.Context, objs []archive.Object) (string, error) {
 	}
 	if len(seen) == 0 && len(unknown) > 0 {
 		if strings.HasSuffix(unknown[0].Key, ".parquet") {
-			seen[tableVPCFlow] = true
+			if isCloudTrailParquet(ctx, unknown[0]) {
+				seen[tableCloudTrail] = true
+			} else {
+				seen[tableVPCFlow] = true
+			}
 		} else {
 			rc, err := archive.Open(ctx, unknown[0])
 			if err != nil {

@@ -196,12 +196,16 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitError
 	}
-	ratio := 0.0
-	if c.written > 0 {
-		ratio = float64(totals.RawBytes) / float64(c.written)
+	size := "no source bytes"
+	switch {
+	case c.written > 0 && totals.RawBytes >= c.written:
+		size = fmt.Sprintf("%.1fx smaller than the source objects", float64(totals.RawBytes)/float64(c.written))
+	case c.written > 0:
+		// Tiny inputs: Parquet's footer and page headers outweigh the rows.
+		size = fmt.Sprintf("%.1fx larger than the source objects", float64(c.written)/float64(max(totals.RawBytes, 1)))
 	}
-	fmt.Fprintf(stderr, "hunt convert: wrote %d Parquet files (%s, %d rows) under %s; %.1fx smaller than the source objects\n",
-		len(c.files), byteSize(c.written), c.rows, dst, ratio)
+	fmt.Fprintf(stderr, "hunt convert: wrote %d Parquet files (%s, %d rows) under %s; %s\n",
+		len(c.files), byteSize(c.written), c.rows, dst, size)
 	return code
 }
 
