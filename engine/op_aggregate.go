@@ -224,21 +224,28 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 {
 	ids = grow(&ids, n)
 	m := &g.maps[k]
+	if n == 0 {
+		// No selected row: no value may become a group.
+		return ids
+	}
 	if v.isConst {
 		fill(ids, g.valueID(m, k, v, 0, v.isNull(0)))
 		return ids
 	}
 	if v.dict != nil {
-		// Fast path: number each dictionary entry once.
+		// Fast path: number each dictionary entry once, when a selected
+		// row first uses it. Entries no selected row uses must not become
+		// groups (a WHERE that drops all rows of a value).
 		d := v.dict
 		g.table = grow(&g.table, d.n)
-		for e := 0; e < d.n; e++ {
-			g.table[e] = g.valueID(m, k, d, e, d.isNull(e))
-		}
+		fill(g.table, -1)
 		for i, c := range v.codes[:n] {
 			if v.isNull(i) {
 				ids[i] = g.nullID(m, k)
 				continue
+			}
+			if g.table[c] < 0 {
+				g.table[c] = g.valueID(m, k, d, int(c), d.isNull(int(c)))
 			}
 			ids[i] = g.table[c]
 		}
