@@ -28,6 +28,10 @@ const convertExamples = `  # convert a local copy of the trail and the flow logs
 
   # only one account's last week, straight from S3; run again later to add new objects only
   hunt convert --account 111122223333 --since 168h s3://trail-bucket/AWSLogs/ ./parquet
+
+  # write the Parquet to S3 (staged locally, uploaded at the end), then query it there
+  hunt convert s3://trail-bucket/AWSLogs/ s3://lake-bucket/hunt/
+  hunt query "SELECT count(*) FROM cloudtrail" s3://lake-bucket/hunt/
 `
 
 // convertManifestName is the file in DST that lists the source objects
@@ -45,6 +49,9 @@ const (
 type convertManifest struct {
 	Version int                        `json:"version"`
 	Sources map[string]convertedSource `json:"sources"` // by URI
+	// Pending are runs that began uploading files to an s3:// DST and have
+	// not finished; the next run deletes their files (see [s3Dest]).
+	Pending []string `json:"pending,omitempty"`
 }
 
 // convertedSource is one converted object: its identity when read and what
@@ -95,9 +102,12 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	src, dst := pos[0], pos[1]
+	var s3dst *s3Dest // nil when DST is a local folder
 	if strings.HasPrefix(dst, "s3://") {
-		fmt.Fprintln(stderr, "hunt convert: DST: expected a local folder; writing to s3:// is not supported yet (convert locally, then aws s3 sync)")
-		return exitUsage
+		if _, _, err := archive.ParseS3URI(dst); err != nil {
+			fmt.Fprintf(stderr, "hunt convert: DST: %v\n", err)
+			return exitUsage
+		}
 	}
 	start := time.Now()
 	facts, err := common.facts(*table, start)
@@ -105,7 +115,15 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitUsage
 	}
-	man, err := readConvertManifest(dst)
+	var man *convertManifest
+	if strings.HasPrefix(dst, "s3://") {
+		s3dst, man, err = openS3Dest(ctx, common, dst, stderr)
+		if err == nil {
+			defer s3dst.close()
+		}
+	} else {
+		man, err = readConvertManifest(dst)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitError
@@ -124,6 +142,8 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if abs, err := filepath.Abs(o.URI); err == nil && strings.HasPrefix(abs, absDst+string(filepath.Separator)) {
 				continue // our own output, when DST is inside SRC
 			}
+		} else if s3dst != nil && strings.HasPrefix(o.URI, s3dst.uri) {
+			continue // the same, in S3
 		}
 		if s, ok := man.Sources[o.URI]; ok && s.Size == o.Size && s.ETag == o.ETag && (o.ETag != "" || s.ModTime.Equal(o.ModTime)) {
 			done++
@@ -137,6 +157,9 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	c := &converter{
 		dst: dst, run: newRunID(start), fileBytes: int64(*fileMB) << 20, bufferBytes: int64(*bufferMB) << 20,
 		rowGroupRows: *rowGroup, tables: map[string]*convertTable{},
+	}
+	if s3dst != nil {
+		c.dst = s3dst.stage // uploaded at publish
 	}
 	cfg := scanConfig{table: *table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
 		columns: map[string][]string{tableCloudTrail: tableColumns(parsers.CloudTrailSchema), tableVPCFlow: tableColumns(parsers.VPCFlowSchema)}}
@@ -168,7 +191,12 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitError
 	}
 	// Publish: files first, then the manifest that says their sources are done.
-	if err := c.publish(); err != nil {
+	if s3dst != nil {
+		err = s3dst.publish(ctx, c, man)
+	} else {
+		err = c.publish()
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitError
 	}
@@ -192,7 +220,12 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		man.Sources[o.URI] = convertedSource{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime, Table: tables[o.URI], Rows: rows[o.URI], Run: c.run, Error: msg}
 	}
-	if err := writeConvertManifest(dst, man); err != nil {
+	if s3dst != nil {
+		err = s3dst.writeManifest(ctx, man)
+	} else {
+		err = writeConvertManifest(dst, man)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitError
 	}

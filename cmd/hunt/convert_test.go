@@ -149,7 +149,7 @@ func TestConvert_Usage(t *testing.T) {
 		want string
 	}{
 		{[]string{"convert", "x"}, "expected SRC and DST"},
-		{[]string{"convert", "x", "s3://bucket/out/"}, "writing to s3:// is not supported yet"},
+		{[]string{"convert", "x", "s3:///out/"}, "DST: \"s3:///out/\": expected s3://bucket[/prefix], found no bucket"},
 		{[]string{"convert", "--table", "elb", "x", "y"}, "--table: expected cloudtrail or vpc_flow"},
 		{[]string{"convert", "--file-size", "0", "x", "y"}, "must be positive"},
 	} {
