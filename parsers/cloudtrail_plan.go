@@ -44,12 +44,13 @@ var ctRawColumns = map[string]bool{
 
 // ctField is one JSON key of an object node.
 type ctField struct {
-	key  string // lower-case key; matched ignoring ASCII case
-	kind ctKind
-	mark uint8
-	slot int       // value slot in the object's slot space
-	obj  *ctObject // ctStruct: the object; ctList: the element object
-	list int       // ctList, ctMap: index of the reader's element storage
+	key     string // lower-case key; matched ignoring ASCII case
+	spelled string // the key as the input last spelled it, for an exact match
+	kind    ctKind
+	mark    uint8
+	slot    int       // value slot in the object's slot space
+	obj     *ctObject // ctStruct: the object; ctList: the element object
+	list    int       // ctList, ctMap: index of the reader's element storage
 }
 
 // ctObject is a JSON object node: its keys sorted by length, so a lookup
@@ -79,9 +80,20 @@ func (o *ctObject) find(key []byte) *ctField {
 	if n > maxKeyLen {
 		return nil
 	}
-	for k := o.byLen[n]; k < o.byLen[n+1]; k++ {
-		if equalFold(key, o.fields[k].key) {
-			return &o.fields[k]
+	lo, hi := o.byLen[n], o.byLen[n+1]
+	// Fast path: the spelling seen last time ("eventName"), compared as a
+	// whole; CloudTrail spells each key the same way in every record.
+	for k := lo; k < hi; k++ {
+		if f := &o.fields[k]; f.spelled == string(key) {
+			return f
+		}
+	}
+	// Slow path: ASCII case folding, as Athena's JSON SerDe matches keys;
+	// remember the spelling (one allocation per key and reader).
+	for k := lo; k < hi; k++ {
+		if f := &o.fields[k]; equalFold(key, f.key) {
+			f.spelled = string(key)
+			return f
 		}
 	}
 	return nil
