@@ -31,6 +31,7 @@ Commands:
   query    run an ad-hoc SQL query (Athena dialect) over local paths or s3://
   run      run the saved hunts (all or --hunt ID), incremental with --state, findings to --sink
   hunts    list, show or check the saved hunts
+  ls       the objects a scan would read, with sizes and key facts, and what is pruned and why
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
   bench    measure inflate, parse and end-to-end throughput over a corpus
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCat(ctx, rest, stdout, stderr)
 	case "query":
 		return runQuery(ctx, rest, stdout, stderr)
+	case "ls":
+		return runLs(ctx, rest, stdout, stderr)
 	case "run":
 		return runRun(ctx, rest, stdout, stderr)
 	case "hunts":
