@@ -101,7 +101,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printExplain(stdout, q, facts, plan)
 		return exitOK
 	}
-	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
+	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors, progressTo: stderr,
 		columns: map[string][]string{}, pruning: parquetPruning(sql, facts)}
 	for _, t := range q.Tables() {
 		cfg.columns[t] = q.Columns(t)

@@ -411,7 +411,7 @@ func objectDate(o archive.Object) time.Time {
 // scan reads every object once and pushes each batch to the runs of the
 // hunts of its table that still need the object.
 func (r *hunter) scan(ctx context.Context) int {
-	cfg := scanConfig{strict: r.common.strict, workers: r.common.workers, maxErrors: r.common.maxErrors, columns: map[string][]string{}}
+	cfg := scanConfig{strict: r.common.strict, workers: r.common.workers, maxErrors: r.common.maxErrors, columns: map[string][]string{}, progressTo: r.stderr}
 	if ts := r.tables(); len(ts) == 1 {
 		cfg.table = ts[0]
 	}

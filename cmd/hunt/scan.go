@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -43,7 +45,10 @@ type scanConfig struct {
 	maxErrors int
 	mem       memory.Allocator
 	progress  *archive.Progress // counts bytes and objects when set
-	pruning   parsers.Pruning   // row groups CloudTrail Parquet readers may skip
+	// progressTo gets a progress line (objects and bytes done/total, rate,
+	// ETA) while the scan runs, when it is a terminal.
+	progressTo io.Writer
+	pruning    parsers.Pruning // row groups CloudTrail Parquet readers may skip
 }
 
 // scanTotals is what a scan read, for the summary and the exit code.
@@ -75,6 +80,18 @@ func scan(ctx context.Context, cfg scanConfig, objs []archive.Object, fn batchFu
 		workers = defaultWorkers()
 	}
 	workers = min(workers, max(len(objs), 1))
+	if f, ok := cfg.progressTo.(*os.File); ok && cfg.progress == nil && archive.IsTerminal(f) {
+		var total int64
+		for _, o := range objs {
+			total += o.Size
+		}
+		cfg.progress = archive.NewProgress(len(objs), total)
+		pctx, stop := context.WithCancel(ctx)
+		var pwg sync.WaitGroup
+		pwg.Go(func() { cfg.progress.Run(pctx, f, 250*time.Millisecond) })
+		defer pwg.Wait()
+		defer stop()
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var next atomic.Int64
