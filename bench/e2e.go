@@ -137,6 +137,9 @@ type Measurement struct {
 
 	Wall time.Duration `json:"wall_ns"`
 	CPU  time.Duration `json:"cpu_ns"` // user+system time of the process during the run
+	// Finish is the wall time of a query's Run.Finish (merging the
+	// workers' partial results, sorting, HAVING): the serial tail.
+	Finish time.Duration `json:"finish_ns,omitempty"`
 
 	Mallocs    uint64 `json:"mallocs"`     // heap objects allocated
 	AllocBytes uint64 `json:"alloc_bytes"` // heap bytes allocated
@@ -246,7 +249,9 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 	}
 	finish := func() error {
 		var err error
+		start := time.Now()
 		res, err = run.Finish()
+		m.Finish = time.Since(start)
 		return err
 	}
 	err := measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {

@@ -79,8 +79,9 @@ func TestMeasurements_Success(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Query(%s): %v", q.Name, err)
 			}
-			if m.Records != want[q.Table].records {
-				t.Errorf("Query(%s) read %d records; want %d", q.Name, m.Records, want[q.Table].records)
+			if m.Records != want[q.Table].records || m.Finish <= 0 || m.Finish > m.Wall {
+				t.Errorf("Query(%s) read %d records, finish %v of %v; want %d records and 0 < finish <= wall",
+					q.Name, m.Records, m.Finish, m.Wall, want[q.Table].records)
 			}
 			var sum int64
 			for i := range res.Len() {

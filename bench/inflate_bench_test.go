@@ -26,10 +26,10 @@ func BenchmarkInflate(b *testing.B) {
 		name string
 		raw  []byte
 	}{
-		{"cloudtrail-1MiB", GenerateCloudTrailRecords(1, 600)},
-		{"cloudtrail-4MiB", GenerateCloudTrailRecords(1, 2400)},
-		{"vpcflow-v2-4MiB", GenerateFlowLines(1, 4<<20/90, FlowV2)},
-		{"vpcflow-v5-4MiB", GenerateFlowLines(1, 4<<20/200, FlowV5)},
+		{"cloudtrail-1MiB", GenerateCloudTrailRecords(1, 660)},
+		{"cloudtrail-4MiB", GenerateCloudTrailRecords(1, 2640)},
+		{"vpcflow-v2-4MiB", GenerateFlowLines(1, 4<<20/118, FlowV2)},
+		{"vpcflow-v5-4MiB", GenerateFlowLines(1, 4<<20/253, FlowV5)},
 	}
 	type decoder struct {
 		name string
