@@ -14,6 +14,10 @@ var e2eSink int64
 // end to end, with one worker per GOMAXPROCS. Vary cores with -cpu:
 //
 //	go test -run X -bench E2E -cpu 1,2 -count 6 ./bench
+//
+// Each op includes the GC that every measurement starts with (for its peak
+// RSS), and the corpus holds only a few objects per table, so -cpu 2 shows
+// little scaling here: measure scaling with hunt bench on a large corpus.
 func BenchmarkE2E(b *testing.B) {
 	dir, _ := testCorpus(b)
 	ctx := context.Background()
