@@ -179,13 +179,7 @@ func TestQuery_EngineAthenaRun(t *testing.T) {
 		json.NewEncoder(w).Encode(out)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL_ATHENA", srv.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv("AWS_PROFILE", "")
+	useFakeAthena(t, srv.URL)
 	code, out, errOut := runHunt(t, "query", "--engine", "athena", "--output", "csv", "--region", "us-east-1",
 		"SELECT eventname, count(*) AS n FROM cloudtrail GROUP BY 1")
 	if code != exitOK {
@@ -225,4 +219,17 @@ func TestAthenaFlags_Client(t *testing.T) {
 	if _, err := f.client(context.Background(), commonFlags{}); err == nil || !strings.Contains(err.Error(), "--athena-partitions: expected hunt or none") {
 		t.Errorf("error %v", err)
 	}
+}
+
+// useFakeAthena points the SDK's default chain at a fake Athena endpoint
+// with static credentials from the environment, and no shared config.
+func useFakeAthena(t *testing.T, url string) {
+	t.Helper()
+	t.Setenv("AWS_ENDPOINT_URL_ATHENA", url)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("AWS_PROFILE", "")
 }

@@ -447,13 +447,7 @@ func TestRun_EngineAthena(t *testing.T) {
 		json.NewEncoder(w).Encode(out)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL_ATHENA", srv.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv("AWS_PROFILE", "")
+	useFakeAthena(t, srv.URL)
 	code, out, errOut := runHunt(t, "run", "--engine", "athena", "--hunt", "cloudtrail_stopped",
 		"--since", "2024-03-05", "--until", "2024-03-06")
 	if code != exitFindings {
