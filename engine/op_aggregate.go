@@ -33,6 +33,11 @@ type opAggregate struct {
 	texts    []string // SQL of the keys, for Explain
 	aggTexts []string // SQL of the aggregate calls
 	ws       []*aggWorker
+	// unsorted: no operator after this one depends on the order of its
+	// groups (the query has no LIMIT without ORDER BY, and the output is
+	// sorted at the end), so flush need not sort them. Sorting hundreds of
+	// thousands of groups that a HAVING then drops dominated such queries.
+	unsorted bool
 }
 
 // aggWorker is one worker's partial aggregation.
@@ -132,7 +137,7 @@ func (o *opAggregate) flush() error {
 	for _, s := range final.states {
 		cols = append(cols, s.result(ng))
 	}
-	if len(o.keys) > 0 {
+	if len(o.keys) > 0 && !o.unsorted {
 		cols = sortColumns(cols, nil, -1)
 	}
 	if err := emitColumns(o.next, cols); err != nil {

@@ -48,6 +48,16 @@ func Compile(sql string, opts Options) (*Query, error) {
 	if err != nil {
 		return nil, positioned(source, sql, err)
 	}
+	// Only a LIMIT without ORDER BY depends on the order rows arrive in
+	// (ORDER BY breaks ties by every column and the sink sorts the rest),
+	// so without one no aggregate has to sort its groups.
+	if len(c.limits) == 0 {
+		for _, o := range c.ops {
+			if a, ok := o.(*opAggregate); ok {
+				a.unsorted = true
+			}
+		}
+	}
 	sink := &opSink{types: f.types, sorted: f.hasOrder, limit: -1}
 	c.add(sink)
 	f.tail.setNext(sink)
