@@ -22,15 +22,34 @@ type funcDef struct {
 // plain declares a strict function with fixed parameter types.
 func plain(ret *dtype, params []*dtype, k kernel) funcDef {
 	return funcDef{min: len(params), max: len(params), build: func(c *compiler, call *Call, args []expr) (expr, error) {
-		for i, p := range params {
-			a, err := c.argAs(call, i, args[i], p)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = a
+		if err := c.coerceArgs(call, args, func(i int) *dtype { return params[i] }); err != nil {
+			return nil, err
 		}
 		return &exprFunc{name: call.Name, t: ret, args: args, k: k, strict: true}, nil
 	}}
+}
+
+// stringFunc builds a strict function of string arguments, as many as its
+// funcDef allows, that returns a string.
+func stringFunc(k kernel) func(c *compiler, call *Call, args []expr) (expr, error) {
+	return func(c *compiler, call *Call, args []expr) (expr, error) {
+		if err := c.coerceArgs(call, args, func(int) *dtype { return tString }); err != nil {
+			return nil, err
+		}
+		return &exprFunc{name: call.Name, t: tString, args: args, k: k, strict: true}, nil
+	}
+}
+
+// coerceArgs coerces each argument to the type param gives for its index.
+func (c *compiler) coerceArgs(call *Call, args []expr, param func(i int) *dtype) error {
+	for i := range args {
+		a, err := c.argAs(call, i, args[i], param(i))
+		if err != nil {
+			return err
+		}
+		args[i] = a
+	}
+	return nil
 }
 
 // argAs coerces argument i to t, or reports what was expected.
@@ -121,8 +140,8 @@ func init() {
 		"json_array_length":      plain(i64, []*dtype{tJSON}, jsonArrayLengthKernel),
 		"substr":                 {min: 2, max: 3, build: buildSubstr},
 		"substring":              {min: 2, max: 3, build: buildSubstr},
-		"replace":                {min: 2, max: 3, build: buildReplace},
-		"concat":                 {min: 1, max: -1, build: buildConcat},
+		"replace":                {min: 2, max: 3, build: stringFunc(replaceKernel)},
+		"concat":                 {min: 1, max: -1, build: stringFunc(concatKernel)},
 		"regexp_like":            {min: 2, max: 2, build: buildRegexpLike},
 		"regexp_extract":         {min: 2, max: 3, build: buildRegexpExtract},
 		"regexp_replace":         {min: 2, max: 3, build: buildRegexpReplace},
@@ -250,36 +269,10 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 
 func buildSubstr(c *compiler, call *Call, args []expr) (expr, error) {
 	params := []*dtype{tString, tInt, tInt}
-	for i := range args {
-		a, err := c.argAs(call, i, args[i], params[i])
-		if err != nil {
-			return nil, err
-		}
-		args[i] = a
+	if err := c.coerceArgs(call, args, func(i int) *dtype { return params[i] }); err != nil {
+		return nil, err
 	}
 	return &exprFunc{name: call.Name, t: tString, args: args, k: substrKernel, strict: true}, nil
-}
-
-func buildReplace(c *compiler, call *Call, args []expr) (expr, error) {
-	for i := range args {
-		a, err := c.argAs(call, i, args[i], tString)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = a
-	}
-	return &exprFunc{name: call.Name, t: tString, args: args, k: replaceKernel, strict: true}, nil
-}
-
-func buildConcat(c *compiler, call *Call, args []expr) (expr, error) {
-	for i := range args {
-		a, err := c.argAs(call, i, args[i], tString)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = a
-	}
-	return &exprFunc{name: call.Name, t: tString, args: args, k: concatKernel, strict: true}, nil
 }
 
 func buildRegexpLike(c *compiler, call *Call, args []expr) (expr, error) {

@@ -107,22 +107,24 @@ func (o *opSort) push(w int, c *chunk) error {
 	return nil
 }
 
-// compareVecCol orders row i of plain v against row j of c by key k.
-func compareVecCol(v *vec, i int, c *column, j int, k sortKey) int {
-	ni, nj := v.isNull(i), c.null[j]
+// orderNulls orders two values when either is NULL, as key k places NULLs;
+// ok is false when neither is.
+func orderNulls(ni, nj bool, k sortKey) (r int, ok bool) {
 	switch {
 	case ni && nj:
-		return 0
-	case ni:
-		if k.nullsFirst {
-			return -1
-		}
-		return 1
-	case nj:
-		if k.nullsFirst {
-			return 1
-		}
-		return -1
+		return 0, true
+	case ni == nj:
+		return 0, false
+	case ni == k.nullsFirst:
+		return -1, true
+	}
+	return 1, true
+}
+
+// compareVecCol orders row i of plain v against row j of c by key k.
+func compareVecCol(v *vec, i int, c *column, j int, k sortKey) int {
+	if r, ok := orderNulls(v.isNull(i), c.null[j], k); ok {
+		return r
 	}
 	var r int
 	switch {
@@ -176,20 +178,8 @@ func emitColumns(next op, cols []*column) error {
 
 // compareVecRows orders rows i and j of plain v by key k.
 func compareVecRows(v *vec, i, j int, k sortKey) int {
-	ni, nj := v.isNull(i), v.isNull(j)
-	switch {
-	case ni && nj:
-		return 0
-	case ni:
-		if k.nullsFirst {
-			return -1
-		}
-		return 1
-	case nj:
-		if k.nullsFirst {
-			return 1
-		}
-		return -1
+	if r, ok := orderNulls(v.isNull(i), v.isNull(j), k); ok {
+		return r
 	}
 	var r int
 	switch {
