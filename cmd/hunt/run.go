@@ -343,6 +343,12 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		if err != nil {
 			return err
 		}
+		if r.explicit {
+			// Converted Parquet: date= partitions hold event dates, so only
+			// an explicit window may prune them; an incremental run must
+			// still see files a later convert added to old partitions.
+			pruneHivePartitions(plan, facts)
+		}
 		r.plans = append(r.plans, plan)
 		r.listed[p] = map[string]bool{}
 		for _, o := range plan.Objects {

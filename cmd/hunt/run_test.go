@@ -469,3 +469,20 @@ func TestRun_EngineAthena(t *testing.T) {
 		t.Errorf("--engine athena with a PATH: exit %d; want %d", code, exitUsage)
 	}
 }
+
+// TestRun_ParquetPartitionsPruned: over converted Parquet, an explicit
+// window skips the date= partitions outside it (only with --since/--until:
+// an incremental run must still see files added to old partitions).
+func TestRun_ParquetPartitionsPruned(t *testing.T) {
+	dst := t.TempDir()
+	if code, _, errOut := runHunt(t, "convert", "../../testdata/cloudtrail/AWSLogs", dst); code != exitOK {
+		t.Fatalf("convert: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runHunt(t, "run", "--hunt", "network_acl_changed", "--since", "2024-03-06", dst)
+	if code != exitFindings || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"region":"eu-west-1"`) {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "1 objects read") {
+		t.Errorf("want the 2024-03-05 partition pruned; stderr:\n%s", errOut)
+	}
+}
