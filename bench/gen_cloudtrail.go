@@ -174,7 +174,10 @@ func newAccount(r *rand.Rand, id string, home string, pubIP func() string) *acco
 		for k := range 2 {
 			inst := a.insts[(2*i+k)%len(a.insts)]
 			p := assumedRole(r, id, "", role, inst, "false", "2.0")
-			p.ips, p.uas, p.weight, p.age = nat, appUA, 6, r.Int64N(21600)
+			// An instance sits in one AZ and leaves through that AZ's NAT
+			// gateway: one public address, as real instance credentials
+			// show (two would be the stolen-credentials pattern).
+			p.ips, p.uas, p.weight, p.age = nat[k:k+1], appUA, 6, r.Int64N(21600)
 			p.vpce, p.privIP = vpce, "10."+strconv.Itoa(i)+"."+strconv.Itoa(k+1)+"."+strconv.Itoa(10+r.IntN(200))
 			p.secrets = []int{2 * i, 2*i + 1}
 			add(clsApp, p)
@@ -1189,7 +1192,7 @@ var ctEvents = []ctEvent{
 			c.lit(`b","availabilityZoneId":"use1-az2","ssmConnectionChannel":"ssmmessages"}`)
 		}},
 	{source: "ssm.amazonaws.com", name: "GetParameter", weight: 18, readOnly: true, who: [nClasses]int{80, 5, 15, 0},
-		params: func(c *ctWriter) { c.lit(`{"name":"`); c.str(c.pick(c.a.params)); c.lit(`","withDecryption":true}`) }},
+		params: func(c *ctWriter) { c.lit(`{"name":"`); c.str(appParam(c)); c.lit(`","withDecryption":true}`) }},
 	{source: "ssm.amazonaws.com", name: "GetParameters", weight: 5, readOnly: true, who: [nClasses]int{70, 0, 30, 0},
 		params: func(c *ctWriter) {
 			c.lit(`{"names":[`)
@@ -1198,7 +1201,7 @@ var ctEvents = []ctEvent{
 					c.lit(`,`)
 				}
 				c.lit(`"`)
-				c.str(c.pick(c.a.params))
+				c.str(appParam(c))
 				c.lit(`"`)
 			}
 			c.lit(`],"withDecryption":true}`)
@@ -1666,4 +1669,15 @@ func (c *ctWriter) plant(pl *plant, at *Attack) {
 	default:
 		panic("BUG: unknown CloudTrail attack " + at.Name)
 	}
+}
+
+// appParam picks the SSM parameter a GetParameter(s) call reads: an app's
+// own (its config and feature flags, as real workloads read), anyone else's
+// at random. Apps reading every app's parameters would look like the
+// bulk-decryption pattern the hunts look for.
+func appParam(c *ctWriter) string {
+	if len(c.p.secrets) > 0 {
+		return c.a.params[c.p.secrets[c.r.IntN(len(c.p.secrets))]]
+	}
+	return c.pick(c.a.params)
 }
