@@ -35,6 +35,7 @@ Commands:
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
   bench    measure inflate, parse and end-to-end throughput over a corpus
+  completion  print a shell completion script (bash)
   help     show this help
 
 Run 'hunt <command> -h' for a command's flags and examples.
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runAthena(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "completion":
+		return runCompletion(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
