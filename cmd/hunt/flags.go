@@ -23,6 +23,7 @@ type commonFlags struct {
 	strict      bool
 	maxErrors   int
 	workers     int
+	margin      time.Duration
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -37,6 +38,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad record instead of counting it and going on")
 	fs.IntVar(&c.maxErrors, "max-errors", 20, "how many bad-record errors to print (all are counted)")
 	fs.IntVar(&c.workers, "workers", 0, "objects read in parallel (0 = GOMAXPROCS)")
+	fs.DurationVar(&c.margin, "delivery-margin", archive.DefaultMargin, "how late after --until a CloudTrail object may be delivered and still hold events of the window (CloudTrail retries delivery for days after an outage; 0 means the default)")
 }
 
 // validate checks flag values that need no I/O, so a typo is a usage error
@@ -52,7 +54,10 @@ func (c *commonFlags) validate() error {
 
 // facts turns the pruning flags into archive facts.
 func (c *commonFlags) facts(table string, now time.Time) (archive.Facts, error) {
-	f := archive.Facts{Table: table, Accounts: c.accounts, Regions: c.regions}
+	if c.margin < 0 {
+		return archive.Facts{}, fmt.Errorf("--delivery-margin: expected a duration of 0 or more, found %s", c.margin)
+	}
+	f := archive.Facts{Table: table, Accounts: c.accounts, Regions: c.regions, Margin: c.margin}
 	var err error
 	if f.Since, err = parseWhen(c.since, now); err != nil {
 		return f, fmt.Errorf("--since: %w", err)

@@ -28,3 +28,23 @@ func TestLs(t *testing.T) {
 		}
 	}
 }
+
+// TestLs_DeliveryMargin: a wider margin reads date folders further past
+// --until, for late deliveries.
+func TestLs_DeliveryMargin(t *testing.T) {
+	for _, tc := range []struct {
+		margin string
+		want   string
+	}{
+		{"1h", "hunt ls: 2 objects to read"},
+		{"48h", "hunt ls: 3 objects to read"},
+	} {
+		code, _, errOut := runHunt(t, "ls", "--until", "2024-03-05T14:00:00Z", "--delivery-margin", tc.margin, "../../testdata/cloudtrail/AWSLogs")
+		if code != exitOK || !strings.Contains(errOut, tc.want) {
+			t.Errorf("--delivery-margin %s: exit %d, stderr %q; want %q", tc.margin, code, errOut, tc.want)
+		}
+	}
+	if code, _, _ := runHunt(t, "ls", "--delivery-margin", "-1h", "../../testdata/cloudtrail/AWSLogs"); code != exitUsage {
+		t.Errorf("negative margin: exit %d; want %d", code, exitUsage)
+	}
+}
