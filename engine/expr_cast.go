@@ -48,37 +48,9 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 			}
 		}, true
 	case from.isStringy() && to.k == kInt:
-		return func(a *arena, out *vec, args []*vec) {
-			x := args[0]
-			o := out.ints()
-			prep(out, x)
-			for i, s := range x.s {
-				if out.null[i] {
-					continue
-				}
-				v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-				if err != nil {
-					failf(a, out, i, s)
-				}
-				o[i] = v
-			}
-		}, true
+		return parseCast((*vec).ints, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, prep, failf), true
 	case from.isStringy() && to.k == kDouble:
-		return func(a *arena, out *vec, args []*vec) {
-			x := args[0]
-			o := out.floats()
-			prep(out, x)
-			for i, s := range x.s {
-				if out.null[i] {
-					continue
-				}
-				v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-				if err != nil {
-					failf(a, out, i, s)
-				}
-				o[i] = v
-			}
-		}, true
+		return parseCast((*vec).floats, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }, prep, failf), true
 	case from.isStringy() && to.k == kBool:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
@@ -423,4 +395,26 @@ func truncMicros(us int64, unit string) int64 {
 		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
 	}
 	return us
+}
+
+// parseCast is the kernel of CAST(string AS number): values gets the output
+// slice, parse reads one trimmed value, and a value that does not parse is
+// failed (an error, or NULL under TRY_CAST).
+func parseCast[T any](values func(*vec) []T, parse func(string) (T, error),
+	prep func(out, x *vec), failf func(a *arena, out *vec, i int, s string)) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0]
+		o := values(out)
+		prep(out, x)
+		for i, s := range x.s {
+			if out.null[i] {
+				continue
+			}
+			v, err := parse(strings.TrimSpace(s))
+			if err != nil {
+				failf(a, out, i, s)
+			}
+			o[i] = v
+		}
+	}
 }

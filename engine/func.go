@@ -288,24 +288,32 @@ func buildRegexpLike(c *compiler, call *Call, args []expr) (expr, error) {
 }
 
 func buildRegexpExtract(c *compiler, call *Call, args []expr) (expr, error) {
-	x, err := c.argAs(call, 0, args[0], tString)
+	x, re, group, err := c.regexpGroupArgs(call, args)
 	if err != nil {
 		return nil, err
-	}
-	re, err := c.constRegexp(call, args)
-	if err != nil {
-		return nil, err
-	}
-	group := int64(0)
-	if len(args) > 2 {
-		if group, err = c.constInt(call, 2, args); err != nil {
-			return nil, err
-		}
-		if group < 0 || int(group) > re.NumSubexp() {
-			return nil, c.errf(call.Args[2].Pos(), "expected a group number between 0 and "+itoa(int64(re.NumSubexp()))+", found "+itoa(group))
-		}
 	}
 	return &exprFunc{name: call.Name, t: tString, args: []expr{x}, k: regexpExtractKernel(re, int(group)), strict: true}, nil
+}
+
+// regexpGroupArgs compiles the arguments of regexp_extract(_all): the
+// string, the constant pattern, and the optional group, checked against the
+// pattern's groups.
+func (c *compiler) regexpGroupArgs(call *Call, args []expr) (x expr, re *regexp.Regexp, group int64, err error) {
+	if x, err = c.argAs(call, 0, args[0], tString); err != nil {
+		return nil, nil, 0, err
+	}
+	if re, err = c.constRegexp(call, args); err != nil {
+		return nil, nil, 0, err
+	}
+	if len(args) > 2 {
+		if group, err = c.constInt(call, 2, args); err != nil {
+			return nil, nil, 0, err
+		}
+		if group < 0 || int(group) > re.NumSubexp() {
+			return nil, nil, 0, c.errf(call.Args[2].Pos(), "expected a group number between 0 and "+itoa(int64(re.NumSubexp()))+", found "+itoa(group))
+		}
+	}
+	return x, re, group, nil
 }
 
 func buildRegexpReplace(c *compiler, call *Call, args []expr) (expr, error) {
@@ -724,22 +732,9 @@ func reverseKernel(a *arena, out *vec, args []*vec) {
 }
 
 func buildRegexpExtractAll(c *compiler, call *Call, args []expr) (expr, error) {
-	x, err := c.argAs(call, 0, args[0], tString)
+	x, re, group, err := c.regexpGroupArgs(call, args)
 	if err != nil {
 		return nil, err
-	}
-	re, err := c.constRegexp(call, args)
-	if err != nil {
-		return nil, err
-	}
-	group := int64(0)
-	if len(args) > 2 {
-		if group, err = c.constInt(call, 2, args); err != nil {
-			return nil, err
-		}
-		if group < 0 || int(group) > re.NumSubexp() {
-			return nil, c.errf(call.Args[2].Pos(), "expected a group number between 0 and "+itoa(int64(re.NumSubexp()))+", found "+itoa(group))
-		}
 	}
 	g := int(group)
 	return &exprFunc{name: call.Name, t: arrayOf(tString), args: []expr{x}, strict: true, k: func(a *arena, out *vec, in []*vec) {
