@@ -3,7 +3,8 @@ package engine
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // jsonStep is one step of a JSONPath: a member name or an array index.
@@ -194,39 +195,13 @@ func jsonSkipValue(s string, i int) (int, bool) {
 	return j, j > i
 }
 
-// jsonUnescape decodes the inside of a JSON string; dst is reused.
+// jsonUnescape decodes the inside of a JSON string with the readers'
+// decoder, so a value reads the same in a column and through
+// json_extract_scalar. A bad escape keeps the rest of the text as it is.
 func jsonUnescape(dst []byte, raw string) string {
-	b := dst[:0]
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' || i+1 >= len(raw) {
-			b = append(b, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'n':
-			b = append(b, '\n')
-		case 't':
-			b = append(b, '\t')
-		case 'r':
-			b = append(b, '\r')
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'u':
-			if i+4 < len(raw) {
-				if v, err := strconv.ParseUint(raw[i+1:i+5], 16, 32); err == nil {
-					b = utf8.AppendRune(b, rune(v))
-					i += 4
-					continue
-				}
-			}
-			b = append(b, 'u')
-		default:
-			b = append(b, raw[i])
-		}
+	b, bad := parsers.AppendJSONUnescaped(dst[:0], raw)
+	if bad >= 0 {
+		b = append(b, raw[bad:]...)
 	}
 	return string(b)
 }

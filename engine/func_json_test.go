@@ -40,5 +40,7 @@ func TestFuncJSON(t *testing.T) {
 		{`json_extract_scalar('{"a":{"b":"c\u0041"}}', '$.a.b'), json_extract_scalar('{"a":[1,2]}', '$.a'), json_extract_scalar('{"a":null}', '$.a')`, `cA|NULL|NULL`},
 		{`json_extract('{"a":[1,2]}', '$.a'), json_extract('{"a":[1,2]}', '$.a[1]'), json_array_length(json_extract('{"a":[1,2,3]}', '$.a'))`, `[1,2]|2|3`},
 		{`CAST(json_extract('{"a":"x"}', '$.a') AS varchar), json_extract_scalar('not json', '$.a')`, `x|NULL`},
+		// Escapes decode as in the readers: surrogate pairs join into one rune.
+		{`json_extract_scalar('{"a":"\ud83d\ude00!"}', '$.a'), json_extract_scalar('{"a\u0062":"\/x\n"}', '$.ab')`, "😀!|/x\n"},
 	})
 }

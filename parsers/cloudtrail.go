@@ -1001,7 +1001,7 @@ func (r *CloudTrailReader) stringSpan(b []byte, i, end int, flags uint8) (span, 
 	// Slow path: unescape into the record's scratch buffer.
 	start := len(r.scratch)
 	var bad int
-	r.scratch, bad = appendUnescaped(r.scratch, body)
+	r.scratch, bad = AppendJSONUnescaped(r.scratch, body)
 	if bad >= 0 {
 		r.scratch = r.scratch[:start]
 		r.semantic(i+1+bad, errExpected(ErrSyntax, "a valid escape", quoteFound(body[bad:min(len(body), bad+6)])))

@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"math/bits"
@@ -262,16 +261,23 @@ func itoa(n int) string {
 	return string(buf[i:])
 }
 
-// appendUnescaped appends the decoded content of the JSON string body s (no
-// quotes) to dst. It returns the index in s of a bad escape, or -1.
-func appendUnescaped(dst, s []byte) ([]byte, int) {
+// AppendJSONUnescaped appends the decoded content of the JSON string body s
+// (without its quotes) to dst: the escapes of RFC 8259, with \uXXXX
+// surrogate pairs joined into one rune and a lone surrogate as U+FFFD. It
+// returns the index in s of the first bad escape, or -1; dst then holds the
+// content before it. The readers and the engine's JSON functions share it,
+// so a value decodes the same in a column and in json_extract_scalar.
+func AppendJSONUnescaped[S ~string | ~[]byte](dst []byte, s S) ([]byte, int) {
 	for i := 0; i < len(s); {
-		j := bytes.IndexByte(s[i:], '\\')
-		if j < 0 {
-			return append(dst, s[i:]...), -1
+		j := i
+		for j < len(s) && s[j] != '\\' {
+			j++
 		}
-		dst = append(dst, s[i:i+j]...)
-		i += j
+		dst = append(dst, s[i:j]...)
+		i = j
+		if i >= len(s) {
+			return dst, -1
+		}
 		if i+1 >= len(s) {
 			return dst, i
 		}
@@ -316,12 +322,13 @@ func appendUnescaped(dst, s []byte) ([]byte, int) {
 	return dst, -1
 }
 
-func hex4(s []byte, i int) (rune, bool) {
+func hex4[S ~string | ~[]byte](s S, i int) (rune, bool) {
 	if i+4 > len(s) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range s[i : i+4] {
+	for k := i; k < i+4; k++ {
+		c := s[k]
 		switch {
 		case c >= '0' && c <= '9':
 			c -= '0'

@@ -94,7 +94,7 @@ func TestAppendUnescaped(t *testing.T) {
 		{`trailing \`, "trailing ", 9},
 	}
 	for _, tt := range tests {
-		got, bad := appendUnescaped(nil, []byte(tt.in))
+		got, bad := AppendJSONUnescaped(nil, []byte(tt.in))
 		if string(got) != tt.want || bad != tt.bad {
 			t.Errorf("%q: got %q, bad %d; want %q, %d", tt.in, got, bad, tt.want, tt.bad)
 		}
