@@ -589,8 +589,12 @@ func TestS3Open_Changed(t *testing.T) {
 }
 
 // TestS3Open_Cancel checks that cancelling the context ends a read with
-// an error naming the object instead of a short stream.
+// an error naming the object instead of a short stream. (The libdeflate
+// build reads small objects whole inside Open, so there is nothing left to
+// cancel after it; the cap makes this object streamed in both builds.)
 func TestS3Open_Cancel(t *testing.T) {
+	defer func(n int) { wholeMaxIn = n }(wholeMaxIn)
+	wholeMaxIn = 1000
 	fx := newS3Fixture(t)
 	s := newTestS3(t, fx.endpoint, nil)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,0 +1,245 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// withInflater runs fn with every inflater this binary has.
+func withInflater(t *testing.T, fn func(t *testing.T, name string)) {
+	t.Helper()
+	defer SetInflater(Inflater())
+	for _, name := range Inflaters() {
+		if err := SetInflater(name); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) { fn(t, name) })
+	}
+}
+
+// inflateAll reads in through Decompress with the current inflater: the
+// content and the error (of Decompress or Read), as text.
+func inflateAll(in []byte, src io.Reader) ([]byte, string) {
+	if src == nil {
+		src = bytes.NewReader(in)
+	}
+	r, _, err := Decompress(src)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return b, err.Error()
+	}
+	return b, ""
+}
+
+func TestSetInflater(t *testing.T) {
+	defer SetInflater(Inflater())
+	if got := Inflaters(); got[0] != Inflater() || !strings.Contains(strings.Join(got, ","), Klauspost) {
+		t.Errorf("Inflaters() = %v, Inflater() = %q; want the default first and klauspost in every build", got, Inflater())
+	}
+	if err := SetInflater("zlib-ng"); err == nil || !strings.Contains(err.Error(), `"zlib-ng": unknown`) {
+		t.Errorf("SetInflater(zlib-ng) = %v; want unknown", err)
+	}
+	err := SetInflater(Libdeflate)
+	if hasLibdeflate != (err == nil) || (err != nil && !strings.Contains(err.Error(), "-tags libdeflate")) {
+		t.Errorf("SetInflater(libdeflate) = %v with hasLibdeflate %v", err, hasLibdeflate)
+	}
+	if err := SetInflater(Klauspost); err != nil || Inflater() != Klauspost {
+		t.Errorf("SetInflater(klauspost) = %v, Inflater() = %q", err, Inflater())
+	}
+}
+
+// failingReader returns data, then err.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// TestInflaters_Agree: every inflater gives the same content and the same
+// error as klauspost for good and bad gzip, so the libdeflate build reads
+// archives exactly as the pure-Go build does.
+func TestInflaters_Agree(t *testing.T) {
+	big := strings.Repeat(`{"eventName":"GetObject","sourceIPAddress":"198.51.100.7"}`+"\n", 40000) // 2.3 MB
+	small := "2 123456789012 eni-1 - - - - - - - 1431280876 1431280934 - NODATA\n"
+	one := gz(t, big)
+	var level0 bytes.Buffer // stored blocks
+	zw, _ := gzip.NewWriterLevel(&level0, gzip.NoCompression)
+	zw.Write([]byte(small))
+	zw.Close()
+	crc := bytes.Clone(one)
+	crc[len(crc)-5] ^= 0xff
+	size := bytes.Clone(one)
+	size[len(size)-1] ^= 0x01
+	corrupt := bytes.Clone(one)
+	corrupt[len(corrupt)/2] ^= 0xff
+	cases := map[string][]byte{
+		"one member":                 one,
+		"members, first larger":      append(gz(t, big), gz(t, small)...), // last ISIZE underestimates
+		"members, last larger":       append(gz(t, small), gz(t, big)...),
+		"empty member":               append(gz(t, ""), gz(t, small)...),
+		"empty content":              gz(t, ""),
+		"stored blocks":              level0.Bytes(),
+		"truncated in the middle":    one[:len(one)/2],
+		"truncated in the trailer":   one[:len(one)-3],
+		"header only":                one[:10],
+		"magic only":                 one[:2],
+		"bad CRC":                    crc,
+		"bad size":                   size,
+		"corrupt block":              corrupt,
+		"trailing garbage":           append(gz(t, small), "garbage after the member"...),
+		"trailing zeros":             append(gz(t, small), make([]byte, 64)...),
+		"second member truncated":    append(gz(t, small), gz(t, small)[:15]...),
+		"second member bad magic":    append(gz(t, small), 0x1f, 0x8c, 8, 0, 0, 0, 0, 0, 0, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+		"plain text is not inflated": []byte(small),
+	}
+	// Each testdata .gz too.
+	filepath.WalkDir("../testdata", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".gz") {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[path] = b
+		}
+		return nil
+	})
+	want := map[string]string{}
+	wantErr := map[string]string{}
+	SetInflater(Klauspost)
+	for name, in := range cases {
+		b, err := inflateAll(in, nil)
+		want[name], wantErr[name] = string(b), err
+	}
+	SetInflater(Inflaters()[0])
+	if !strings.Contains(wantErr["bad CRC"], "checksum") || wantErr["truncated in the middle"] == "" || wantErr["one member"] != "" {
+		t.Fatalf("klauspost: bad CRC %q, truncated %q, good %q", wantErr["bad CRC"], wantErr["truncated in the middle"], wantErr["one member"])
+	}
+	withInflater(t, func(t *testing.T, _ string) {
+		for name, in := range cases {
+			b, err := inflateAll(in, nil)
+			if string(b) != want[name] || err != wantErr[name] {
+				t.Errorf("%s: got %d bytes, error %q; want %d bytes, error %q", name, len(b), err, len(want[name]), wantErr[name])
+			}
+		}
+		// A source failing part way: what was read, then its error.
+		boom := errors.New("connection reset by peer")
+		b, err := inflateAll(nil, &failingReader{data: one[:len(one)/3], err: boom})
+		if !strings.HasPrefix(big, string(b)) || len(b) == 0 || !strings.Contains(err, boom.Error()) {
+			t.Errorf("failing source: got %d bytes, error %q; want a prefix of the content, then %q", len(b), err, boom)
+		}
+	})
+}
+
+// TestInflaters_OverCaps: objects over the whole-object caps are streamed
+// with the same result.
+func TestInflaters_OverCaps(t *testing.T) {
+	defer func(in, out int) { wholeMaxIn, wholeMaxOut = in, out }(wholeMaxIn, wholeMaxOut)
+	text := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
+	in := append(gz(t, text), gz(t, text)...)
+	for _, caps := range [][2]int{{len(in) - 1, 8 << 20}, {8 << 20, 1 << 20}, {8 << 20, 1<<20 + 1}, {8 << 20, 2 << 20}} {
+		wholeMaxIn, wholeMaxOut = caps[0], caps[1]
+		withInflater(t, func(t *testing.T, _ string) {
+			b, err := inflateAll(in, nil)
+			if string(b) != text+text || err != "" {
+				t.Errorf("caps %v: got %d bytes, error %q; want %d bytes", caps, len(b), err, 2*len(text))
+			}
+		})
+	}
+}
+
+// BenchmarkDecompress: one 4 MiB gzip object through Decompress with each
+// inflater, read through a 64 KiB buffer as the readers do.
+func BenchmarkDecompress(b *testing.B) {
+	defer SetInflater(Inflater())
+	var raw bytes.Buffer
+	for i := 0; raw.Len() < 4<<20; i++ {
+		raw.WriteString(`{"eventVersion":"1.08","eventTime":"2026-11-27T05:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","sourceIPAddress":"198.51.100.`)
+		raw.WriteString(strings.Repeat("7", i%3+1))
+		raw.WriteString(`","requestParameters":{"bucketName":"logs-`)
+		raw.WriteString(strings.Repeat("x", i%17))
+		raw.WriteString(`"}}` + "\n")
+	}
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	buf := make([]byte, 64<<10)
+	for _, name := range Inflaters() {
+		b.Run(name, func(b *testing.B) {
+			SetInflater(name)
+			src := bytes.NewReader(zb.Bytes())
+			b.SetBytes(int64(raw.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				src.Reset(zb.Bytes())
+				r, _, err := Decompress(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					_, err := r.Read(buf)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				r.Close()
+			}
+		})
+	}
+}
+
+// TestLibdeflateBuild runs this package's and bench's tests again in a
+// binary built with -tags libdeflate, so the one `go test ./...` checks
+// both builds. It needs cgo, a C compiler and libdeflate-dev: without them
+// it skips, unless HUNT_REQUIRE_LIBDEFLATE=1 (set by .ci/run, which
+// installs them).
+func TestLibdeflateBuild(t *testing.T) {
+	if hasLibdeflate {
+		t.Skip("this is the libdeflate build")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	require := os.Getenv("HUNT_REQUIRE_LIBDEFLATE") == "1"
+	gobin := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	if _, err := os.Stat(gobin); err != nil {
+		gobin = "go"
+	}
+	cmd := exec.Command(gobin, "test", "-count=1", "-tags", "libdeflate", "-run", "Inflater|Decompress|SetInflater|Inflate|Parse|Query|RunSuite", ".", "../bench")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	out, err := cmd.CombinedOutput()
+	text := string(out)
+	switch {
+	case err == nil && strings.Count(text, "ok ") >= 2:
+		t.Logf("go test -tags libdeflate:\n%s", text)
+	case !require && (strings.Contains(text, "libdeflate.h") || strings.Contains(text, "-ldeflate") ||
+		strings.Contains(text, "C compiler") || strings.Contains(text, "cgo")):
+		t.Skipf("libdeflate build unavailable here (install gcc and libdeflate-dev, or set HUNT_REQUIRE_LIBDEFLATE=1 to fail):\n%s", text)
+	default:
+		t.Fatalf("go test -tags libdeflate: %v\n%s", err, text)
+	}
+}
