@@ -104,21 +104,33 @@ func (c *Corpus) Objects(table string) []archive.Object {
 	return c.VPCFlow
 }
 
-// Inflater names the decompressor a measurement reads through.
+// Inflater names the gzip inflater a measurement reads through: one of
+// archive.Inflaters(), or InflaterDefault for the build's default
+// (archive.Inflater() when the measurement starts).
 type Inflater string
 
 const (
-	// InflaterArchive is archive.Open: klauspost gzip, streaming; what
-	// hunt reads with.
-	InflaterArchive Inflater = ""
-	// InflaterLibdeflate inflates each whole object with libdeflate through
-	// cgo: only in binaries built with -tags libdeflate (needs libdeflate-dev),
-	// to measure how much a faster inflater would lift the ceiling.
-	InflaterLibdeflate Inflater = "libdeflate"
+	InflaterDefault    Inflater = ""
+	InflaterKlauspost  Inflater = archive.Klauspost
+	InflaterLibdeflate Inflater = archive.Libdeflate
 )
 
-// HasLibdeflate reports whether InflaterLibdeflate is built in.
-func HasLibdeflate() bool { return hasLibdeflate }
+// HasLibdeflate reports whether this binary was built with -tags
+// libdeflate (see archive.Inflaters).
+func HasLibdeflate() bool { return slices.Contains(archive.Inflaters(), archive.Libdeflate) }
+
+// useInflater switches archive's inflater to inf for one measurement and
+// returns its name and the function restoring the previous one.
+func useInflater(inf Inflater) (Inflater, func(), error) {
+	prev := archive.Inflater()
+	if inf == InflaterDefault {
+		return Inflater(prev), func() {}, nil
+	}
+	if err := archive.SetInflater(string(inf)); err != nil {
+		return inf, nil, fmt.Errorf("bench: %w", err)
+	}
+	return inf, func() { archive.SetInflater(prev) }, nil
+}
 
 // Measurement is one timed run over the objects of one table.
 type Measurement struct {
@@ -127,8 +139,8 @@ type Measurement struct {
 	Variant string `json:"variant"` // "all", "projection", or the PeerQuery name
 	Cores   int    `json:"cores"`   // GOMAXPROCS
 	Workers int    `json:"workers"` // objects read at once
-	// Inflater is "" for archive.Open (klauspost gzip), else "libdeflate".
-	Inflater Inflater `json:"inflater,omitempty"`
+	// Inflater is the gzip inflater archive.Open used.
+	Inflater Inflater `json:"inflater"`
 
 	Objects  int   `json:"objects"`
 	Bytes    int64 `json:"bytes"`     // compressed bytes read
@@ -168,20 +180,25 @@ func rate(n int64, d time.Duration) float64 {
 	return float64(n) / d.Seconds()
 }
 
-// Inflate decompresses every object with inf (InflaterArchive is the
+// Inflate decompresses every object with archive.Open through inf (the
 // decompressor the readers use) and discards the bytes, through a 64 KiB
 // buffer as the readers' bufio does: the ceiling for any reader of
 // compressed input.
 func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflater) (Measurement, error) {
-	m := Measurement{Kind: "inflate", Variant: "gzip", Inflater: inf}
+	m := Measurement{Kind: "inflate", Variant: "gzip"}
+	inf, restore, err := useInflater(inf)
+	if err != nil {
+		return m, err
+	}
+	defer restore()
+	m.Inflater = inf
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	bufs := make([][]byte, workers)
-	opener := newOpener(inf, workers)
 	var raw atomic.Int64
-	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
-		rc, err := opener.open(ctx, w, o)
+	err = measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
+		rc, err := archive.Open(ctx, o)
 		if err != nil {
 			return err
 		}
@@ -210,17 +227,22 @@ func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflat
 // Parse reads every object of table with its reader, projected onto
 // columns (nil: every column), and discards the batches.
 func Parse(ctx context.Context, objs []archive.Object, table string, columns []string, workers int, inf Inflater) (Measurement, error) {
-	m := Measurement{Kind: "parse", Table: table, Variant: "all", Inflater: inf}
+	m := Measurement{Kind: "parse", Table: table, Variant: "all"}
 	if columns != nil {
 		m.Variant = "projection"
 	}
+	inf, restore, err := useInflater(inf)
+	if err != nil {
+		return m, err
+	}
+	defer restore()
+	m.Inflater = inf
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	opener := newOpener(inf, workers)
 	var raw, records atomic.Int64
-	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
-		return readObject(ctx, opener, w, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
+	err = measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
+		return readObject(ctx, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
 	})
 	m.RawBytes, m.Records = raw.Load(), records.Load()
 	return m, err
@@ -230,11 +252,16 @@ func Parse(ctx context.Context, objs []archive.Object, table string, columns []s
 // with the query's projection, push every batch, finish. The answer's rows
 // are kept in Measurement.Answer.
 func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int, inf Inflater) (Measurement, *engine.Result, error) {
-	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name, Inflater: inf}
+	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name}
+	inf, restore, err := useInflater(inf)
+	if err != nil {
+		return m, nil, err
+	}
+	defer restore()
+	m.Inflater = inf
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	opener := newOpener(inf, workers)
 	var res *engine.Result
 	var raw, records atomic.Int64
 	var run *engine.Run
@@ -254,8 +281,8 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 		m.Finish = time.Since(start)
 		return err
 	}
-	err := measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
-		return readObject(ctx, opener, w, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
+	err = measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
+		return readObject(ctx, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
 			return run.PushTable(w, q.Table, b)
 		})
 	})
@@ -285,36 +312,10 @@ func answerRows(res *engine.Result) []string {
 	return rows
 }
 
-// opener opens objects with one Inflater; per-worker state is indexed by
-// worker.
-type opener struct {
-	inf Inflater
-	lib []*libdeflateState // per worker, with InflaterLibdeflate
-}
-
-func newOpener(inf Inflater, workers int) *opener {
-	op := &opener{inf: inf}
-	if inf == InflaterLibdeflate {
-		op.lib = make([]*libdeflateState, workers)
-	}
-	return op
-}
-
-// open returns o's decompressed content.
-func (op *opener) open(ctx context.Context, worker int, o archive.Object) (io.ReadCloser, error) {
-	if op.inf == InflaterArchive {
-		return archive.Open(ctx, o)
-	}
-	if op.lib[worker] == nil {
-		op.lib[worker] = newLibdeflate()
-	}
-	return op.lib[worker].open(o.URI)
-}
-
 // readObject opens o, reads it with table's reader and hands each batch
 // to fn, as hunt's scan does (64 KiB bufio over the decompressed stream).
-func readObject(ctx context.Context, op *opener, worker int, o archive.Object, table string, columns []string, raw, records *atomic.Int64, fn func(arrow.RecordBatch) error) error {
-	rc, err := op.open(ctx, worker, o)
+func readObject(ctx context.Context, o archive.Object, table string, columns []string, raw, records *atomic.Int64, fn func(arrow.RecordBatch) error) error {
+	rc, err := archive.Open(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -468,9 +469,12 @@ func resetPeakRSS() bool {
 type SuiteOptions struct {
 	Cores []int // GOMAXPROCS values, workers = cores; default 1..NumCPU
 	Reps  int   // repetitions of each measurement; default 3
-	// Libdeflate repeats every measurement with InflaterLibdeflate (needs a
-	// binary built with -tags libdeflate).
-	Libdeflate bool
+	// Inflaters to measure with, each in turn; default: the build's
+	// default only.
+	Inflaters []Inflater
+	// Only keeps the measurements whose kind/table/variant name contains
+	// one of these strings (e.g. "inflate", "query/vpc_flow"); default all.
+	Only []string
 	// Progress, when set, is called after every run (for a progress line).
 	Progress func(m Measurement)
 }
@@ -588,15 +592,20 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 
 	type step struct {
-		run func(workers int) (Measurement, error)
+		name string // kind/table/variant
+		run  func(workers int) (Measurement, error)
 	}
 	var steps []step
-	inflaters := []Inflater{InflaterArchive}
-	if opts.Libdeflate {
-		if !hasLibdeflate {
-			return nil, errors.New("bench: libdeflate: built without -tags libdeflate")
+	inflaters := opts.Inflaters
+	if len(inflaters) == 0 {
+		inflaters = []Inflater{Inflater(archive.Inflater())}
+	}
+	for _, inf := range inflaters {
+		_, restore, err := useInflater(inf)
+		if err != nil {
+			return nil, err
 		}
-		inflaters = append(inflaters, InflaterLibdeflate)
+		restore()
 	}
 	for _, table := range []string{TableCloudTrail, TableVPCFlow} {
 		objs := c.Objects(table)
@@ -609,22 +618,30 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 		}
 		for _, inf := range inflaters {
 			steps = append(steps,
-				step{func(w int) (Measurement, error) {
+				step{"inflate/" + table + "/gzip", func(w int) (Measurement, error) {
 					m, err := Inflate(ctx, objs, w, inf)
 					m.Table = table
 					return m, err
 				}},
-				step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, nil, w, inf) }},
-				step{func(w int) (Measurement, error) { return Parse(ctx, objs, table, cols, w, inf) }},
+				step{"parse/" + table + "/all", func(w int) (Measurement, error) { return Parse(ctx, objs, table, nil, w, inf) }},
+				step{"parse/" + table + "/projection", func(w int) (Measurement, error) { return Parse(ctx, objs, table, cols, w, inf) }},
 			)
 			for _, q := range PeerQueries {
 				if q.Table == table {
-					steps = append(steps, step{func(w int) (Measurement, error) {
+					steps = append(steps, step{"query/" + table + "/" + q.Name, func(w int) (Measurement, error) {
 						m, _, err := Query(ctx, objs, q, w, inf)
 						return m, err
 					}})
 				}
 			}
+		}
+	}
+	if len(opts.Only) > 0 {
+		steps = slices.DeleteFunc(steps, func(s step) bool {
+			return !slices.ContainsFunc(opts.Only, func(o string) bool { return strings.Contains(s.name, o) })
+		})
+		if len(steps) == 0 {
+			return nil, fmt.Errorf("bench: no measurement matches %q (names are kind/table/variant, like query/vpc_flow/flow_reject_per_minute)", opts.Only)
 		}
 	}
 	for _, cores := range opts.Cores {

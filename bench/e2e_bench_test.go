@@ -37,14 +37,14 @@ func BenchmarkE2E(b *testing.B) {
 			cols = VPCFlowHuntColumns
 		}
 		steps = append(steps,
-			step{"inflate/" + table, func() (Measurement, error) { return Inflate(ctx, objs, 0, InflaterArchive) }},
-			step{"parse/" + table + "/all", func() (Measurement, error) { return Parse(ctx, objs, table, nil, 0, InflaterArchive) }},
-			step{"parse/" + table + "/projection", func() (Measurement, error) { return Parse(ctx, objs, table, cols, 0, InflaterArchive) }},
+			step{"inflate/" + table, func() (Measurement, error) { return Inflate(ctx, objs, 0, InflaterDefault) }},
+			step{"parse/" + table + "/all", func() (Measurement, error) { return Parse(ctx, objs, table, nil, 0, InflaterDefault) }},
+			step{"parse/" + table + "/projection", func() (Measurement, error) { return Parse(ctx, objs, table, cols, 0, InflaterDefault) }},
 		)
 	}
 	for _, q := range PeerQueries {
 		steps = append(steps, step{"query/" + q.Name, func() (Measurement, error) {
-			m, _, err := Query(ctx, c.Objects(q.Table), q, 0, InflaterArchive)
+			m, _, err := Query(ctx, c.Objects(q.Table), q, 0, InflaterDefault)
 			return m, err
 		}})
 	}

@@ -45,7 +45,7 @@ func TestMeasurements_Success(t *testing.T) {
 	for _, a := range man.Attacks {
 		planted[a.Name] += int64(a.Records)
 	}
-	inflaters := []Inflater{InflaterArchive}
+	inflaters := []Inflater{InflaterKlauspost}
 	if HasLibdeflate() {
 		inflaters = append(inflaters, InflaterLibdeflate)
 	}
@@ -143,6 +143,39 @@ func TestRunSuite_Success(t *testing.T) {
 	}
 }
 
+func TestRunSuite_Only(t *testing.T) {
+	dir, _ := testCorpus(t)
+	c, err := OpenCorpus(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inflaters := []Inflater{InflaterKlauspost}
+	if HasLibdeflate() {
+		inflaters = append(inflaters, InflaterLibdeflate)
+	}
+	rep, err := RunSuite(context.Background(), c, SuiteOptions{Cores: []int{1}, Reps: 1, Inflaters: inflaters,
+		Only: []string{"inflate/cloudtrail", "query/vpc_flow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range rep.Summaries {
+		got = append(got, s.Best.Kind+"/"+s.Best.Table+"/"+s.Best.Variant+"/"+string(s.Best.Inflater))
+	}
+	var want []string // per table, per inflater
+	for _, m := range []string{"inflate/cloudtrail/gzip/", "query/vpc_flow/flow_reject_per_minute/"} {
+		for _, inf := range inflaters {
+			want = append(want, m+string(inf))
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v; want %v", got, want)
+	}
+	if _, err := RunSuite(context.Background(), c, SuiteOptions{Only: []string{"parse/athena"}}); err == nil || !strings.Contains(err.Error(), "no measurement matches") {
+		t.Errorf("got %v; want no measurement matches", err)
+	}
+}
+
 func TestInflate_LibdeflateMissing(t *testing.T) {
 	if HasLibdeflate() {
 		t.Skip("built with -tags libdeflate")
@@ -155,7 +188,7 @@ func TestInflate_LibdeflateMissing(t *testing.T) {
 	if _, err := Inflate(context.Background(), c.CloudTrail, 1, InflaterLibdeflate); err == nil || !strings.Contains(err.Error(), "-tags libdeflate") {
 		t.Errorf("got %v; want an error saying to build with -tags libdeflate", err)
 	}
-	if _, err := RunSuite(context.Background(), c, SuiteOptions{Libdeflate: true}); err == nil || !strings.Contains(err.Error(), "-tags libdeflate") {
+	if _, err := RunSuite(context.Background(), c, SuiteOptions{Inflaters: []Inflater{InflaterLibdeflate}}); err == nil || !strings.Contains(err.Error(), "-tags libdeflate") {
 		t.Errorf("RunSuite: got %v; want an error saying to build with -tags libdeflate", err)
 	}
 }

@@ -15,9 +15,9 @@ var inflateSink int64
 
 // BenchmarkInflate decompresses generated objects as the generator
 // compresses them (klauspost gzip, BestSpeed, like the archive's objects)
-// with archive.Decompress (klauspost, what the readers use), with the
-// standard library and, built with -tags libdeflate, with libdeflate
-// (whole object in, whole content out), reading through a 64 KiB buffer as the readers'
+// with archive.Decompress and each inflater built in (klauspost; with
+// -tags libdeflate also libdeflate, whole object in, whole content out)
+// and with the standard library, reading through a 64 KiB buffer as the readers'
 // bufio does. MB/s are of decompressed bytes: the ceiling of any reader.
 //
 //	go test -run X -bench Inflate -count 6 ./bench | tee new.txt; benchstat old.txt new.txt
@@ -35,22 +35,18 @@ func BenchmarkInflate(b *testing.B) {
 		name string
 		open func(r *bytes.Reader, gz []byte) (io.ReadCloser, error) // r reads gz
 	}
-	decoders := []decoder{
-		{"archive", func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) {
+	var decoders []decoder
+	for _, inf := range archive.Inflaters() {
+		decoders = append(decoders, decoder{inf, func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) {
+			if err := archive.SetInflater(inf); err != nil {
+				return nil, err
+			}
 			rc, _, err := archive.Decompress(r)
 			return rc, err
-		}},
-		{"stdlib", func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) { return stdgzip.NewReader(r) }},
-	}
-	if HasLibdeflate() {
-		ld := newLibdeflate()
-		var out bytes.Reader
-		decoders = append(decoders, decoder{"libdeflate", func(_ *bytes.Reader, gz []byte) (io.ReadCloser, error) {
-			b, err := ld.inflate(gz) // whole object in, whole content out
-			out.Reset(b)
-			return io.NopCloser(&out), err
 		}})
 	}
+	decoders = append(decoders, decoder{"stdlib", func(r *bytes.Reader, _ []byte) (io.ReadCloser, error) { return stdgzip.NewReader(r) }})
+	defer archive.SetInflater(archive.Inflater())
 	buf := make([]byte, 64<<10)
 	for _, s := range shapes {
 		var gz bytes.Buffer

@@ -68,10 +68,16 @@ const queries = {
   },
 };
 
-// Hunt's best run, raw bytes and answer per query and core count.
+// Hunt's best run, raw bytes and answer per gzip inflater, query and core
+// count (hunt measures each inflater it was asked for: klauspost, the
+// pure-Go default, and libdeflate in a -tags libdeflate build).
 const huntBest = {};
+const inflaters = [];
 for (const s of hunt.summaries) {
-  if (s.best.kind === 'query' && !s.best.inflater) huntBest[`${s.best.variant}/${s.best.cores}`] = s;
+  if (s.best.kind !== 'query') continue;
+  const inf = s.best.inflater || 'klauspost';
+  if (!inflaters.includes(inf)) inflaters.push(inf);
+  huntBest[`${inf}/${s.best.variant}/${s.best.cores}`] = s;
 }
 
 const results = []; // {peer, query, cores, walls[], cpus[], answer[]}
@@ -112,29 +118,31 @@ for (const n of cores) {
 
 // Compare answers and print the ratios.
 let bad = 0;
-const lines = [['peer', 'query', 'cores', 'hunt s', 'peer s', 'spread', 'hunt MB/s', 'peer MB/s', 'hunt/peer',
+const lines = [['peer', 'query', 'hunt inflater', 'cores', 'hunt s', 'peer s', 'spread', 'hunt MB/s', 'peer MB/s', 'hunt/peer',
   'hunt cpu-s', 'peer cpu-s', 'cpu hunt/peer', 'answer']];
 for (const r of results) {
-  const h = huntBest[`${r.query}/${r.cores}`];
-  if (!h) {
-    lines.push([r.peer, r.query, String(r.cores), '-', fmt(Math.min(...r.walls)), spread(r.walls), '-', '-', '-',
-      '-', fmt(Math.min(...r.cpus)), '-', 'no hunt run']);
-    continue;
+  for (const inf of inflaters.length ? inflaters : ['klauspost']) {
+    const h = huntBest[`${inf}/${r.query}/${r.cores}`];
+    if (!h) {
+      lines.push([r.peer, r.query, inf, String(r.cores), '-', fmt(Math.min(...r.walls)), spread(r.walls), '-', '-', '-',
+        '-', fmt(Math.min(...r.cpus)), '-', 'no hunt run']);
+      continue;
+    }
+    const want = h.best.answer ?? [];
+    const same = want.length === r.answer.length && want.every((row, i) => row === r.answer[i]);
+    if (!same) {
+      bad++;
+      console.log(`\n${r.peer} ${r.query} at ${r.cores} cores: answer differs from hunt's (${inf}) (- hunt, + ${r.peer}):`);
+      console.log(diff(want, r.answer));
+    }
+    const hs = h.best.wall_ns / 1e9;
+    const ps = Math.min(...r.walls);
+    const mb = h.best.raw_bytes / 1e6;
+    const hc = h.best_cpu_ns / 1e9;
+    const pc = Math.min(...r.cpus);
+    lines.push([r.peer, r.query, inf, String(r.cores), fmt(hs), fmt(ps), spread(r.walls), (mb / hs).toFixed(1), (mb / ps).toFixed(1),
+      (ps / hs).toFixed(2) + '×', fmt(hc), fmt(pc), (pc / hc).toFixed(2) + '×', same ? `same (${want.length} rows)` : 'DIFFERS']);
   }
-  const want = h.best.answer ?? [];
-  const same = want.length === r.answer.length && want.every((row, i) => row === r.answer[i]);
-  if (!same) {
-    bad++;
-    console.log(`\n${r.peer} ${r.query} at ${r.cores} cores: answer differs from hunt's (- hunt, + ${r.peer}):`);
-    console.log(diff(want, r.answer));
-  }
-  const hs = h.best.wall_ns / 1e9;
-  const ps = Math.min(...r.walls);
-  const mb = h.best.raw_bytes / 1e6;
-  const hc = h.best_cpu_ns / 1e9;
-  const pc = Math.min(...r.cpus);
-  lines.push([r.peer, r.query, String(r.cores), fmt(hs), fmt(ps), spread(r.walls), (mb / hs).toFixed(1), (mb / ps).toFixed(1),
-    (ps / hs).toFixed(2) + '×', fmt(hc), fmt(pc), (pc / hc).toFixed(2) + '×', same ? `same (${want.length} rows)` : 'DIFFERS']);
 }
 console.log(`\npeers on ${dir} (${os.cpus()[0]?.model}, ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
 console.log('best wall time of each side; MB/s = decompressed MB of the table read / s; hunt/peer = peer s / hunt s;');

@@ -7,7 +7,7 @@
 #   bench/peer/run.sh                       # 512 MiB per table, cores 1,2, 3 reps
 #   SIZE=1GiB CORES=1,2,4 REPS=5 JQ_REPS=2 DIR=/data/corpus OUT=/tmp/peer bench/peer/run.sh
 #   NO_JQ=1 bench/peer/run.sh               # DuckDB only
-#   LIBDEFLATE=1 bench/peer/run.sh          # hunt also measured with libdeflate (cgo, -tags libdeflate)
+#   LIBDEFLATE=1 bench/peer/run.sh          # hunt built with -tags libdeflate (cgo), measured with both inflaters
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -31,7 +31,7 @@ hunt=()
 if [[ -n "${LIBDEFLATE:-}" ]]; then
 	dpkg -s libdeflate-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libdeflate-dev; }
 	(cd "$root" && go build -tags libdeflate -o "$OUT/hunt" ./cmd/hunt)
-	hunt+=(--libdeflate)
+	hunt+=(--inflaters klauspost,libdeflate)
 else
 	(cd "$root" && go build -o "$OUT/hunt" ./cmd/hunt)
 fi

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
 )
 
@@ -20,6 +21,9 @@ const benchExamples = `  # generate a 256 MiB + 256 MiB corpus, measure at 1 and
 
   # measure your own archive (CloudTrail .json.gz and flow .log.gz, in AWS key layout)
   hunt bench --dir ./AWSLogs-copy --reps 5
+
+  # compare the gzip inflaters of a binary built with -tags libdeflate
+  hunt bench --dir /tmp/corpus --cores 1,2 --inflaters klauspost,libdeflate
 `
 
 // runBench measures inflate-only, parse-only and end-to-end throughput
@@ -33,7 +37,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 1, "generator seed (with --generate)")
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	libdeflate := fs.Bool("libdeflate", false, "repeat every measurement inflating with libdeflate (a binary built with -tags libdeflate)")
+	inflaters := fs.String("inflaters", "", "comma-separated gzip inflaters to measure, each in turn, or \"all\": "+strings.Join(archive.Inflaters(), ", ")+" in this binary (libdeflate needs a binary built with -tags libdeflate); default "+archive.Inflater())
+	only := fs.String("only", "", "comma-separated: measure only what kind/table/variant contains one of these (e.g. inflate,query/vpc_flow); default everything")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,11 +80,29 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt bench: %v\n", err)
 		return exitError
 	}
-	opts := bench.SuiteOptions{Cores: cores, Reps: *reps, Libdeflate: *libdeflate}
+	opts := bench.SuiteOptions{Cores: cores, Reps: *reps}
+	if *only != "" {
+		opts.Only = strings.Split(*only, ",")
+	}
+	names := strings.Split(*inflaters, ",")
+	if *inflaters == "all" {
+		names = archive.Inflaters()
+	}
+	defer archive.SetInflater(archive.Inflater())
+	for _, name := range names {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if err := archive.SetInflater(name); err != nil { // checks the name; RunSuite sets it per run
+			fmt.Fprintf(stderr, "hunt bench: --inflaters: %v\n", err)
+			return exitUsage
+		}
+		opts.Inflaters = append(opts.Inflaters, bench.Inflater(name))
+	}
 	if !*quiet {
 		opts.Progress = func(m bench.Measurement) {
 			fmt.Fprintf(stderr, "  %-7s %-10s %-24s %-10s cores %d: %7.1f MB/s (%.2fs wall, %.2fs cpu)\n",
-				m.Kind, m.Table, m.Variant, inflaterName(m.Inflater), m.Cores, m.MBps(), m.Wall.Seconds(), m.CPU.Seconds())
+				m.Kind, m.Table, m.Variant, m.Inflater, m.Cores, m.MBps(), m.Wall.Seconds(), m.CPU.Seconds())
 		}
 	}
 	rep, err := bench.RunSuite(ctx, c, opts)
@@ -130,7 +153,7 @@ func printBench(w io.Writer, rep *bench.Report) {
 			events = fmt.Sprintf("%.2f", b.EventsPerSec()/1e6)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.1f\t%.0f%%\t%.1f\t%s\t%s\t%s\t%.0f\t%s\t\n", b.Kind, b.Table, b.Variant,
-			inflaterName(b.Inflater), b.Cores, b.MBps(), 100*s.Spread(), s.CPUMBps(), events, ofInflate, ofInflateCPU,
+			b.Inflater, b.Cores, b.MBps(), 100*s.Spread(), s.CPUMBps(), events, ofInflate, ofInflateCPU,
 			float64(b.Mallocs)/(float64(b.RawBytes)/1e6), byteSize(s.MaxPeakRSS))
 	}
 	tw.Flush()
@@ -138,7 +161,7 @@ func printBench(w io.Writer, rep *bench.Report) {
 	// Scaling: best MB/s at each core count over one core.
 	one := map[string]float64{}
 	name := func(b bench.Measurement) string {
-		return b.Kind + " " + b.Table + " " + b.Variant + " " + inflaterName(b.Inflater)
+		return b.Kind + " " + b.Table + " " + b.Variant + " " + string(b.Inflater)
 	}
 	for _, s := range rep.Summaries {
 		if s.Best.Cores == 1 {
@@ -159,13 +182,6 @@ func printBench(w io.Writer, rep *bench.Report) {
 	fmt.Fprintln(w, "\nMB = 10^6 decompressed bytes; MB/cpu-s = MB per CPU-second of this process (per-core speed, little")
 	fmt.Fprintln(w, "affected by other load); of inflate = over inflate-only of the same table, inflater and cores, by wall")
 	fmt.Fprintln(w, "clock and (cpu) by CPU time; peak RSS = highest VmHWM of the runs, reset before each run.")
-}
-
-func inflaterName(inf bench.Inflater) string {
-	if inf == bench.InflaterArchive {
-		return "klauspost"
-	}
-	return string(inf)
 }
 
 // parseSize reads a byte size: 123, 512MiB, 1GiB, 200MB, 1GB.
