@@ -35,6 +35,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	coresFlag := fs.String("cores", "", "comma-separated core counts (GOMAXPROCS and workers); default 1..NumCPU")
 	reps := fs.Int("reps", 3, "repetitions of each measurement; the best and the spread are reported")
 	seed := fs.Int64("seed", 1, "generator seed (with --generate)")
+	days := fs.Int("days", 1, "days of deliveries the generated objects spread over (with --generate)")
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	inflaters := fs.String("inflaters", "", "comma-separated gzip inflaters to measure, each in turn, or \"all\": "+strings.Join(archive.Inflaters(), ", ")+" in this binary (libdeflate needs a binary built with -tags libdeflate); default "+archive.Inflater())
@@ -67,7 +68,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "hunt bench: --generate: %v\n", err)
 			return exitUsage
 		}
-		m, err := bench.Generate(ctx, bench.Config{Seed: *seed, Dir: *dir, CloudTrailBytes: size, FlowBytes: size})
+		m, err := bench.Generate(ctx, bench.Config{Seed: *seed, Dir: *dir, CloudTrailBytes: size, FlowBytes: size, Days: *days})
 		if err != nil {
 			fmt.Fprintf(stderr, "hunt bench: %v\n", err)
 			return exitError
