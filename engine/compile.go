@@ -36,6 +36,26 @@ type Options struct {
 	TableNames map[string]string
 	// Now is the value of current_timestamp and now(); time.Now() when zero.
 	Now time.Time
+	// MaxGroups bounds the groups a GROUP BY or DISTINCT keeps in memory
+	// (all workers together); past it, rows spill to temporary files in
+	// TempDir and are aggregated a partition at a time. 0 means
+	// DefaultMaxGroups, negative never spills.
+	MaxGroups int
+	// TempDir is where aggregates spill; os.TempDir() when empty.
+	TempDir string
+}
+
+// newAggregate returns an aggregate with the options' memory bound.
+func (c *compiler) newAggregate() *opAggregate {
+	o := &opAggregate{}
+	switch {
+	case c.opts.MaxGroups == 0:
+		o.sp.limit = DefaultMaxGroups
+	case c.opts.MaxGroups > 0:
+		o.sp.limit = int64(c.opts.MaxGroups)
+	}
+	o.sp.dir = c.opts.TempDir
+	return o
 }
 
 // compiler turns a Statement into linked operators.
@@ -503,7 +523,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	}
 	outScope := sc
 	if len(s.GroupBy) > 0 || len(aggCalls) > 0 {
-		agg := &opAggregate{}
+		agg := c.newAggregate()
 		as := &aggScope{keys: map[string]int{}, aggs: map[string]int{}}
 		for _, g := range s.GroupBy {
 			ge := g
@@ -639,7 +659,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	}
 	width := len(proj.exprs)
 	if s.Distinct {
-		d := &opAggregate{}
+		d := c.newAggregate()
 		for i, t := range types {
 			if t.isComplex() {
 				return nil, c.errf(items[i].pos, "expected SELECT DISTINCT columns of scalar types, found "+t.name)

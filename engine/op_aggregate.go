@@ -38,6 +38,7 @@ type opAggregate struct {
 	// sorted at the end), so flush need not sort them. Sorting hundreds of
 	// thousands of groups that a HAVING then drops dominated such queries.
 	unsorted bool
+	sp       aggSpill // memory bound: see op_aggregate_spill.go
 }
 
 // aggWorker is one worker's partial aggregation.
@@ -69,6 +70,7 @@ func (o *opAggregate) start(workers int) {
 	for i := range o.ws {
 		o.ws[i] = o.newWorker()
 	}
+	o.initSpill(workers)
 }
 
 func (o *opAggregate) explain() string {
@@ -86,6 +88,9 @@ func (o *opAggregate) explain() string {
 }
 
 func (o *opAggregate) push(w int, c *chunk) error {
+	if o.sp.on.Load() {
+		return o.spillPush(w, c)
+	}
 	st := o.ws[w]
 	st.a.reset()
 	var kv [8]*vec
@@ -107,10 +112,14 @@ func (o *opAggregate) push(w int, c *chunk) error {
 		}
 		st.states[i].update(gids, st.g.ngroups, st.argv)
 	}
+	o.counted(w, st.g.ngroups)
 	return nil
 }
 
 func (o *opAggregate) flush() error {
+	if o.spilled() {
+		return o.flushSpilled()
+	}
 	final := o.newWorker()
 	var gmap []int32
 	for _, w := range o.ws {
@@ -350,7 +359,8 @@ func (g *grouper) groupVecs(a *arena) []*vec {
 
 // aggState is the partial state of one aggregate over all groups of a
 // worker. update runs once per chunk with each row's group; merge folds
-// another worker's state in (its group j is this state's group gmap[j]).
+// another worker's state in (its group j is this state's group gmap[j],
+// skipped when gmap[j] < 0).
 type aggState interface {
 	update(gids []int32, ngroups int, args []*vec)
 	merge(o aggState, gmap []int32, ngroups int)
@@ -410,7 +420,9 @@ func (s *countState) update(gids []int32, ng int, args []*vec) {
 func (s *countState) merge(o aggState, gmap []int32, ng int) {
 	s.n = growTo(s.n, ng)
 	for j, v := range o.(*countState).n {
-		s.n[gmap[j]] += v
+		if g := gmap[j]; g >= 0 {
+			s.n[g] += v
+		}
 	}
 }
 
@@ -450,10 +462,10 @@ func (s *sumState) merge(o aggState, gmap []int32, ng int) {
 	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
 	src := o.(*sumState)
 	for j, h := range src.has {
-		if !h {
+		g := gmap[j]
+		if !h || g < 0 {
 			continue
 		}
-		g := gmap[j]
 		s.has[g] = true
 		s.i[g] += src.i[j]
 		s.f[g] += src.f[j]
@@ -503,8 +515,10 @@ func (s *avgState) merge(o aggState, gmap []int32, ng int) {
 	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)
 	src := o.(*avgState)
 	for j, n := range src.n {
-		s.n[gmap[j]] += n
-		s.sum[gmap[j]] += src.sum[j]
+		if g := gmap[j]; g >= 0 {
+			s.n[g] += n
+			s.sum[g] += src.sum[j]
+		}
 	}
 }
 
@@ -584,10 +598,10 @@ func (s *minMaxState) merge(o aggState, gmap []int32, ng int) {
 	s.grow(ng)
 	src := o.(*minMaxState)
 	for j, h := range src.has {
-		if !h {
+		g := gmap[j]
+		if !h || g < 0 {
 			continue
 		}
-		g := gmap[j]
 		switch {
 		case s.t.isIntLike():
 			if !s.has[g] || (src.i[j] > s.i[g]) == s.isMax && src.i[j] != s.i[g] {
@@ -660,7 +674,9 @@ func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	ids := slices.Clone(s.g.groupIDs(&s.a, vals, vals[0].n))
 	for p := range src.pairs {
 		g, v := int32(p>>32), int32(uint32(p))
-		s.pairs[uint64(uint32(gmap[g]))<<32|uint64(uint32(ids[v]))] = struct{}{}
+		if gmap[g] >= 0 {
+			s.pairs[uint64(uint32(gmap[g]))<<32|uint64(uint32(ids[v]))] = struct{}{}
+		}
 	}
 }
 
@@ -762,7 +778,7 @@ func (s *minByState) merge(o aggState, gmap []int32, ng int) {
 	yv := &vec{t: s.yt, n: len(src.has), i: src.yi, f: src.yf, s: src.ys}
 	for j, h := range src.has {
 		g := gmap[j]
-		if !h {
+		if !h || g < 0 {
 			continue
 		}
 		r := s.rank(g, yv, j)
@@ -859,6 +875,9 @@ func (s *arrayAggState) merge(o aggState, gmap []int32, ng int) {
 	s.lists = growTo(s.lists, ng)
 	for j, l := range o.(*arrayAggState).lists {
 		g := gmap[j]
+		if g < 0 {
+			continue
+		}
 		s.lists[g] = append(s.lists[g], l...)
 		if len(s.lists[g]) >= 2*ArrayAggLimit {
 			s.lists[g] = trimAgg(s.lists[g], s.distinct)

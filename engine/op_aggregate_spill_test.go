@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// runWith runs sql with opts over recs at workers workers, pushing
+// concurrently as hunt does.
+func runWith(t *testing.T, sql string, opts Options, workers int, recs []arrow.RecordBatch) string {
+	t.Helper()
+	q, err := Compile(sql, opts)
+	if err != nil {
+		t.Fatalf("Compile(%q): %v", sql, err)
+	}
+	r := q.NewRun(workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(recs); i += workers {
+				if err := r.Push(w, recs[i]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatalf("Finish(%q): %v", sql, err)
+	}
+	return resultText(res)
+}
+
+// TestAggregateSpill: with a group limit far below the number of groups,
+// aggregates spill (several levels deep for the smallest limits) and
+// still give exactly the in-memory answer, for every aggregate kind,
+// NULL, dictionary and multi-column keys, at any parallelism.
+func TestAggregateSpill(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 16 {
+		var rows []map[string]any
+		for i := range 250 {
+			n := k*250 + i
+			extra := map[string]any{
+				"sourceipaddress": "10." + strconv.Itoa(n%3) + "." + strconv.Itoa(n%17) + "." + strconv.Itoa(n%251),
+				"resources":       []any{map[string]any{"arn": "r" + strconv.Itoa(n%7)}},
+			}
+			if n%13 == 0 {
+				delete(extra, "sourceipaddress") // NULL keys and arguments
+			}
+			rows = append(rows, ctRow([]string{"A", "B", "C", "D", "E"}[n%5], "u"+strconv.Itoa(n%37),
+				"2024-03-0"+strconv.Itoa(1+n%9)+"T1"+strconv.Itoa(n%10)+":0"+strconv.Itoa(n%6)+":00Z", []string{"us-east-1", "eu-west-1"}[n%2], "1", extra))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	defer func(n int) { spillBlockBytes = n }(spillBlockBytes)
+	spillBlockBytes = 512 // many blocks per partition, limit checks between them
+	queries := []string{
+		// ~2,500 groups: two keys, one a dictionary column, with NULLs.
+		`SELECT sourceipaddress, eventname, count(*), count(sourceipaddress), sum(length(useridentity.username)),
+			avg(length(eventname)), min(eventtime), max(useridentity.username), arbitrary(awsregion),
+			count(DISTINCT useridentity.username), approx_distinct(awsregion), min_by(useridentity.username, eventtime),
+			max_by(eventtime, useridentity.username), array_agg(awsregion), sum(0.5), min(length(eventname) > 1)
+		FROM cloudtrail GROUP BY 1, 2`,
+		// HAVING and an ORDER BY above the aggregate.
+		`SELECT useridentity.username, eventtime, count(*) AS n FROM cloudtrail GROUP BY 1, 2 HAVING count(*) >= 1 ORDER BY n DESC, 1, 2`,
+		// A computed key, a subquery aggregating the aggregate.
+		`SELECT n, count(*) FROM (SELECT sourceipaddress, substr(eventtime, 1, 13) AS h, count(*) AS n FROM cloudtrail GROUP BY 1, 2) GROUP BY n`,
+		`SELECT DISTINCT sourceipaddress, awsregion FROM cloudtrail`,
+		// LIMIT without ORDER BY needs sorted groups: never spills, same answer.
+		`SELECT sourceipaddress, count(*) FROM cloudtrail GROUP BY 1 LIMIT 5`,
+	}
+	for _, sql := range queries {
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if strings.Count(want, "\n") < 3 {
+			t.Fatalf("%s: only %d rows", sql, strings.Count(want, "\n"))
+		}
+		for _, limit := range []int{20, 1000} {
+			for _, workers := range []int{1, 3} {
+				before := spillFiles.Load()
+				got := runWith(t, sql, Options{MaxGroups: limit, TempDir: t.TempDir()}, workers, recs)
+				if got != want {
+					t.Errorf("%s\nlimit %d, %d workers:\n%.400s\nwant\n%.400s", sql, limit, workers, got, want)
+				}
+				files := spillFiles.Load() - before
+				spilled := files > 0
+				if limit == 20 && spilled && files <= int64(workers) {
+					t.Errorf("%s\nlimit %d, %d workers: %d spill files; want more than one per worker (a second level)", sql, limit, workers, files)
+				}
+				if wantSpill := !strings.Contains(sql, "LIMIT") && limit < 1000; spilled != wantSpill && limit < 1000 {
+					t.Errorf("%s\nlimit %d, %d workers: spilled %v, want %v", sql, limit, workers, spilled, wantSpill)
+				}
+			}
+		}
+	}
+}
+
+// TestHashKeys: equal keys hash equally whatever the vec form.
+func TestHashKeys(t *testing.T) {
+	dict := &vec{t: tString, n: 3, s: []string{"x", "y"}}
+	for _, tc := range []struct {
+		name string
+		a, b *vec
+	}{
+		{"dictionary vs plain", &vec{t: tString, n: 3, codes: []int32{1, 0, 1}, dict: dict}, &vec{t: tString, n: 3, s: []string{"y", "x", "y"}}},
+		{"const vs plain", &vec{t: tInt, n: 3, isConst: true, i: []int64{7}}, &vec{t: tInt, n: 3, i: []int64{7, 7, 7}}},
+		{"null const vs nulls", &vec{t: tString, n: 3, isConst: true, s: []string{""}, null: []bool{true}}, &vec{t: tString, n: 3, s: []string{"a", "", "c"}, null: []bool{true, true, true}}},
+		{"-0 vs 0", &vec{t: tDouble, n: 3, f: []float64{0, 0, 0}}, &vec{t: tDouble, n: 3, f: []float64{negZero(), 0, negZero()}}},
+	} {
+		ha, hb := hashKeys([]*vec{tc.a}, 3, nil), hashKeys([]*vec{tc.b}, 3, nil)
+		for i := range ha {
+			if ha[i] != hb[i] {
+				t.Errorf("%s: row %d: %x != %x", tc.name, i, ha[i], hb[i])
+			}
+		}
+	}
+	h := hashKeys([]*vec{{t: tString, n: 2, s: []string{"", "a"}, null: []bool{true, false}}, {t: tString, n: 2, s: []string{"a", ""}, null: []bool{false, true}}}, 2, nil)
+	if h[0] == h[1] {
+		t.Errorf("(NULL, a) and (a, NULL) hash equally")
+	}
+}
+
+func negZero() float64 { z := 0.0; return -z }
+
+// TestSpillFile_RoundTrip writes rows of every spillable type and reads
+// them back; a damaged file is an error, not wrong groups.
+func TestSpillFile_RoundTrip(t *testing.T) {
+	cols := []*vec{
+		{t: tString, n: 3, s: []string{"", "héllo", "x"}, null: []bool{false, false, true}},
+		{t: tInt, n: 3, i: []int64{-1 << 62, 0, 42}},
+		{t: tDouble, n: 3, f: []float64{-1.5, 0, 3e300}},
+		{t: tBool, n: 3, b: []bool{true, false, true}, null: []bool{false, true, false}},
+	}
+	var b []byte
+	for i := range 3 {
+		b = appendSpillRow(b, cols, i)
+	}
+	file := append([]byte("junk"), b...)
+	types := []*dtype{tString, tInt, tDouble, tBool}
+	var a arena
+	sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 3}}, types: types}
+	got, n, err := sr.next(&a)
+	if err != nil || n != 3 {
+		t.Fatalf("next: %d rows, %v", n, err)
+	}
+	if _, _, err := sr.next(&a); err != io.EOF {
+		t.Errorf("after the last block: %v; want io.EOF", err)
+	}
+	for c, v := range cols {
+		for i := range 3 {
+			if v.isNull(i) != got[c].isNull(i) || !v.isNull(i) && boxValue(v, i) != boxValue(got[c], i) {
+				t.Errorf("column %d row %d: got %v (null %v), want %v (null %v)", c, i, boxValue(got[c], i), got[c].isNull(i), boxValue(v, i), v.isNull(i))
+			}
+		}
+	}
+	for _, blk := range []spillBlock{{4, 3, 3}, {4, len(b) - 1, 3}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 3}} {
+		sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{blk}, types: types}
+		if _, _, err := sr.next(&a); err == nil {
+			t.Errorf("block %+v: no error", blk)
+		}
+	}
+}
