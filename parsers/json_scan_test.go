@@ -119,3 +119,70 @@ func TestIsTime(t *testing.T) {
 		}
 	}
 }
+
+// scanStringRef is the byte-at-a-time scanString that scanString and
+// skipString must agree with on any input.
+func scanStringRef(b []byte, i int) (end int, flags uint8, err error) {
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, flags, nil
+		case c == '\\':
+			flags |= strEscaped
+			j++
+			if j < len(b) && b[j] >= 0x80 {
+				flags |= strNonASCII
+			}
+		case c >= 0x80:
+			flags |= strNonASCII
+		}
+	}
+	return 0, 0, errNeedMore
+}
+
+func checkScanString(t *testing.T, in []byte) {
+	t.Helper()
+	if len(in) == 0 || in[0] != '"' {
+		return
+	}
+	wantEnd, wantFlags, wantErr := scanStringRef(in, 0)
+	end, flags, err := scanString(in, 0)
+	if end != wantEnd || flags != wantFlags || err != wantErr {
+		t.Fatalf("scanString(%q) = %d, %b, %v; want %d, %b, %v", in, end, flags, err, wantEnd, wantFlags, wantErr)
+	}
+	if end, err = skipString(in, 0); end != wantEnd || err != wantErr {
+		t.Fatalf("skipString(%q) = %d, %v; want %d, %v", in, end, err, wantEnd, wantErr)
+	}
+}
+
+func TestScanStringWords(t *testing.T) {
+	tests := []string{
+		`"abc",`,
+		`"0123456\"`,
+		`"01234567\"\"x"`,
+		`"0123456\\"`,
+		`"0123456\` + "\x80" + `"`,
+		"\"0123456\xc3\xa9\",",
+		"\"\x80\x80\x80\x80\x80\x80\x80\x80\x80\"",
+		`"` + strings.Repeat("#", 20) + `"#"`, // a borrow after the quote
+		`"` + strings.Repeat("ab\\n", 9) + `"`,
+		`"unterminated 0123456789`,
+	}
+	for _, in := range tests {
+		// Every prefix too, so each word boundary meets the buffer's end.
+		for k := 1; k <= len(in); k++ {
+			checkScanString(t, []byte(in[:k]))
+		}
+	}
+}
+
+// FuzzScanString checks scanString and skipString against the
+// byte-at-a-time reference.
+func FuzzScanString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"a\"b\\"`, "\"h\xc3\xa9llo 01234567\"", `"x\` + "\xff" + `"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkScanString(t, in)
+	})
+}
