@@ -61,46 +61,48 @@ const (
 // scanString scans the string starting at b[i] == '"'. It returns the index
 // after the closing quote and the string's flags. Quotes and backslashes are
 // found eight bytes at a time: CloudTrail strings are short (names, ARNs,
-// IDs), where a word loop beats a call to bytes.IndexByte; the same words
-// tell whether the string is pure ASCII, so most strings need no separate
-// UTF-8 pass.
+// IDs), where a word loop beats a call to bytes.IndexByte. The same loop
+// also stops at the first byte >= 0x80, which sets strNonASCII, so most
+// strings need no separate UTF-8 pass; ASCII words pay one AND for it
+// instead of OR-ing every byte of the string into an accumulator.
 func scanString(b []byte, i int) (end int, flags uint8, err error) {
 	j := i + 1
-	var high uint64 // OR of the string's bytes, for the ASCII test
+	stop := uint64(msb) // high bits that end a run: non-ASCII, until the first
 	for {
-		// Fast path: whole words without a quote or backslash.
-		for j+8 <= len(b) {
+		if j+8 <= len(b) {
+			// Fast path: whole words without a quote, a backslash or
+			// (until the first) a non-ASCII byte.
 			x := binary.LittleEndian.Uint64(b[j:])
-			m := quoteOrBackslash(x)
+			m := quoteOrBackslash(x) | x&stop
 			if m == 0 {
-				high |= x
 				j += 8
 				continue
 			}
-			k := bits.TrailingZeros64(m) >> 3
-			high |= x & (1<<(8*k) - 1)
-			j += k
-			break
+			j += bits.TrailingZeros64(m) >> 3
+		} else {
+			// Slow path: the tail of the buffer, byte by byte.
+			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j]&byte(stop) == 0 {
+				j++
+			}
+			if j >= len(b) {
+				return 0, 0, errNeedMore
+			}
 		}
-		// Slow path: the tail of the buffer, byte by byte.
-		for j < len(b) && b[j] != '"' && b[j] != '\\' {
-			high |= uint64(b[j])
+		switch b[j] {
+		case '"':
+			return j + 1, flags, nil
+		case '\\':
+			flags |= strEscaped
+			if j+1 < len(b) && b[j+1] >= 0x80 {
+				flags |= strNonASCII
+				stop = 0
+			}
+			j += 2 // the backslash and the byte it escapes
+		default: // the first byte >= 0x80
+			flags |= strNonASCII
+			stop = 0
 			j++
 		}
-		if j >= len(b) {
-			return 0, 0, errNeedMore
-		}
-		if high&msb != 0 {
-			flags |= strNonASCII
-		}
-		if b[j] == '"' {
-			return j + 1, flags, nil
-		}
-		flags |= strEscaped
-		if j+1 < len(b) {
-			high |= uint64(b[j+1])
-		}
-		j += 2 // the backslash and the byte it escapes
 	}
 }
 
