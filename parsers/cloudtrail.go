@@ -830,26 +830,35 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		if i >= len(b) {
 			return 0, errNeedMore
 		}
+		// Most keys name values the projection skips. At the top level the
+		// lookup is needed for the marks only until a record key is seen
+		// (a digest has none, so all its keys are looked up); after that,
+		// mayDecode rules most keys out without one. A skipped value's key
+		// joins the path only if skipping it fails.
 		var f *ctField
-		if kflags&strEscaped == 0 {
+		if kflags&strEscaped == 0 && (!top || r.mask&markRecord == 0 || obj.mayDecode(key)) {
 			f = obj.find(key)
 		}
-		r.stack = append(r.stack, pathElem{key: key})
 		if f == nil || f.kind == ctSkip {
 			if f != nil && top {
 				r.mask |= f.mark
 			}
-			i, err = skipValue(b, i, depth)
+			if i, err = skipValue(b, i, depth); err != nil {
+				if err != errNeedMore {
+					r.stack = append(r.stack, pathElem{key: key}) // for the error's path
+				}
+				return 0, err
+			}
 		} else {
 			if top {
 				r.mask |= f.mark
 			}
-			i, err = r.parseValue(b, i, f, vals, depth)
+			r.stack = append(r.stack, pathElem{key: key})
+			if i, err = r.parseValue(b, i, f, vals, depth); err != nil {
+				return 0, err
+			}
+			r.stack = r.stack[:len(r.stack)-1]
 		}
-		if err != nil {
-			return 0, err
-		}
-		r.stack = r.stack[:len(r.stack)-1]
 		var done bool
 		if i, done, err = nextMember(b, i, '}'); done || err != nil {
 			return i, err

@@ -59,6 +59,12 @@ type ctObject struct {
 	fields []ctField
 	byLen  [maxKeyLen + 2]uint8 // fields[byLen[n]:byLen[n+1]] have length n
 	nslots int                  // slots of the space this object starts (list elements)
+
+	// decoded has bit c&63 of decoded[n] set for each field of length n,
+	// first byte c (lower case), that is decoded (kind != ctSkip). Most
+	// keys of a record are not projected; this filter tells so with two
+	// loads instead of a lookup (false positives only cost the lookup).
+	decoded [maxKeyLen + 1]uint64
 }
 
 const maxKeyLen = 40
@@ -72,6 +78,17 @@ func (o *ctObject) index() {
 		}
 		o.byLen[n] = uint8(k)
 	}
+	for _, f := range o.fields {
+		if f.kind != ctSkip && len(f.key) > 0 && len(f.key) <= maxKeyLen {
+			o.decoded[len(f.key)] |= 1 << (f.key[0] & 63)
+		}
+	}
+}
+
+// mayDecode reports whether key may name a field that is decoded: false
+// means find would return nil or a ctSkip field.
+func (o *ctObject) mayDecode(key []byte) bool {
+	return len(key) > 0 && len(key) <= maxKeyLen && o.decoded[len(key)]>>(lowerASCII[key[0]]&63)&1 != 0
 }
 
 // find returns the field for key, or nil.

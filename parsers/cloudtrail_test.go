@@ -52,6 +52,10 @@ func TestCloudTrailReader_InputForms(t *testing.T) {
 		{"ndjson with extra keys", strings.Replace(rec1, `{`, `{"@timestamp":"2024-03-05T10:11:12.000Z","@version":"1",`, 1) + "\n" + rec2},
 		{"concatenated wrappers", `{"Records":[` + rec1 + `]}` + "\n" + `{"Records":[` + rec2 + `]}`},
 		{"bom", "\xef\xbb\xbf" + `{"Records":[` + rec1 + `,` + rec2 + `]}`},
+		// After eventVersion, keys are filtered before the lookup: the filter
+		// must ignore case as the lookup does.
+		{"keys in other cases", strings.NewReplacer(`"eventName"`, `"EVENTNAME"`, `"eventTime"`, `"EventTime"`,
+			`"userIdentity"`, `"useridentity"`, `"type"`, `"Type"`).Replace(`{"Records":[` + rec1 + `,` + rec2 + `]}`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,6 +224,12 @@ func TestCloudTrailReader_Failure(t *testing.T) {
 			input:    "[\n  " + good + "¶}}},\n  " + `{"eventName":"C", "eventTime":"2024-03-05T10:00:00Z"}` + "\n]",
 			wantRows: 2, wantRej: 1, wantPath: "[1]",
 			wantErr: `expected ',' or ']' after a record, found "}"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "mismatched brackets in a skipped value",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventName":"B","requestParameters":{"a":[1¶}},"eventID":"b"},` + good + `]}`,
+			wantRows: 2, wantRej: 1, wantPath: "Records[1].requestParameters",
+			wantErr: `expected ']', found "}"`, wantClass: ErrSyntax,
 		},
 		{
 			name:     "invalid UTF-8",
