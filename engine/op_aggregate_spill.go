@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -395,7 +397,9 @@ func (o *opAggregate) spilled() bool {
 }
 
 // flushSpilled emits every group of a spilled aggregate, partition by
-// partition, then flushes the successor.
+// partition (each worker taking the next partition and emitting it as
+// itself: nothing downstream depends on the order of the groups, see
+// opAggregate.unsorted), then flushes the successor.
 func (o *opAggregate) flushSpilled() error {
 	var sets []*spillSet
 	for _, s := range o.sp.sets {
@@ -415,20 +419,43 @@ func (o *opAggregate) flushSpilled() error {
 	}
 	ws := o.ws
 	o.ws = nil
-	if err := o.finishSpilled(ws, sets, 0); err != nil {
+	fs := frozenTables(ws)
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, len(ws))
+	var wg sync.WaitGroup
+	for w := range ws {
+		wg.Go(func() {
+			var scratch partScratch
+			for !failed.Load() {
+				p := int(next.Add(1) - 1)
+				if p >= spillParts {
+					return
+				}
+				if err := o.finishPart(w, fs, sets, 0, p, &scratch); err != nil {
+					errs[w] = err
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	return o.next.flush()
 }
 
-// finishSpilled emits the groups of the frozen tables ws together with the
-// rows spilled at level (sets), one partition at a time.
-func (o *opAggregate) finishSpilled(ws []*aggWorker, sets []*spillSet, level int) error {
-	type frozen struct {
-		w    *aggWorker
-		keys []*vec
-		hash []uint64
-	}
+// frozen is a table whose groups were frozen when its aggregate spilled,
+// with each group's key values and key hash.
+type frozen struct {
+	w    *aggWorker
+	keys []*vec
+	hash []uint64
+}
+
+func frozenTables(ws []*aggWorker) []frozen {
 	var fs []frozen
 	for _, w := range ws {
 		if w.g.ngroups == 0 {
@@ -438,68 +465,77 @@ func (o *opAggregate) finishSpilled(ws []*aggWorker, sets []*spillSet, level int
 		keys := w.g.groupVecs(&w.a)
 		fs = append(fs, frozen{w, keys, hashKeys(keys, w.g.ngroups, nil)})
 	}
-	var gmap []int32
-	var sel []int32
-	var scratch arena // reused by each partition's table
-	for p := range spillParts {
-		t := o.newWorker()
-		t.a, scratch = scratch, arena{}
-		// The frozen groups of partition p, merged in table order.
-		for _, f := range fs {
-			sel = sel[:0]
-			for j, h := range f.hash {
-				if spillPart(h, level) == p {
-					sel = append(sel, int32(j))
-				}
-			}
-			if len(sel) == 0 {
-				continue
-			}
-			t.a.reset()
-			keys := make([]*vec, len(f.keys))
-			for k, v := range f.keys {
-				keys[k] = gatherVec(&t.a, v, sel)
-			}
-			ids := t.g.groupIDs(&t.a, keys, len(sel))
-			gmap = growTo(gmap[:0], f.w.g.ngroups)
-			fill(gmap, -1)
-			for i, j := range sel {
-				gmap[j] = ids[i]
-			}
-			for i, s := range t.states {
-				s.merge(f.w.states[i], gmap, t.g.ngroups)
+	return fs
+}
+
+// partScratch is one goroutine's reusable buffers for finishPart.
+type partScratch struct {
+	a    arena
+	gmap []int32
+	sel  []int32
+}
+
+// finishPart emits, as worker w, the groups of partition p at level: the
+// frozen groups of fs in that partition together with the rows sets
+// spilled into it. If they outgrow the limit, the partition is split one
+// level down the same way.
+func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p int, sc *partScratch) error {
+	t := o.newWorker()
+	t.a, sc.a = sc.a, arena{}
+	defer func() { sc.a = t.a }()
+	// The frozen groups of partition p, merged in table order.
+	for _, f := range fs {
+		sc.sel = sc.sel[:0]
+		for j, h := range f.hash {
+			if spillPart(h, level) == p {
+				sc.sel = append(sc.sel, int32(j))
 			}
 		}
-		// Then the rows spilled into partition p.
-		var sub *spillSet
-		for _, s := range sets {
-			if len(s.blocks[p]) == 0 {
-				continue
-			}
-			err := o.feed(t, &sub, &spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types}, level+1)
-			if err != nil {
-				if sub != nil {
-					sub.close()
-				}
-				return err
-			}
-			s.blocks[p] = nil
-		}
-		if sub != nil {
-			err := sub.finish()
-			if err == nil {
-				err = o.finishSpilled([]*aggWorker{t}, []*spillSet{sub}, level+1)
-			}
-			sub.close()
-			if err != nil {
-				return err
-			}
+		if len(sc.sel) == 0 {
 			continue
 		}
-		if err := o.emitWorker(t); err != nil {
+		t.a.reset()
+		keys := make([]*vec, len(f.keys))
+		for k, v := range f.keys {
+			keys[k] = gatherVec(&t.a, v, sc.sel)
+		}
+		ids := t.g.groupIDs(&t.a, keys, len(sc.sel))
+		sc.gmap = slices.Grow(sc.gmap[:0], f.w.g.ngroups)[:f.w.g.ngroups]
+		fill(sc.gmap, -1)
+		for i, j := range sc.sel {
+			sc.gmap[j] = ids[i]
+		}
+		for i, s := range t.states {
+			s.merge(f.w.states[i], sc.gmap, t.g.ngroups)
+		}
+	}
+	// Then the rows spilled into partition p.
+	var sub *spillSet
+	defer func() {
+		if sub != nil {
+			sub.close()
+		}
+	}()
+	for _, s := range sets {
+		if len(s.blocks[p]) == 0 {
+			continue
+		}
+		if err := o.feed(t, &sub, &spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types}, level+1); err != nil {
 			return err
 		}
-		scratch = t.a
+		s.blocks[p] = nil
+	}
+	if sub == nil {
+		return o.emitWorker(w, t)
+	}
+	if err := sub.finish(); err != nil {
+		return err
+	}
+	subFrozen := frozenTables([]*aggWorker{t})
+	for q := range spillParts {
+		if err := o.finishPart(w, subFrozen, []*spillSet{sub}, level+1, q, sc); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -536,8 +572,8 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 	}
 }
 
-// emitWorker emits the groups of one table.
-func (o *opAggregate) emitWorker(t *aggWorker) error {
+// emitWorker emits the groups of table t as worker w.
+func (o *opAggregate) emitWorker(w int, t *aggWorker) error {
 	ng := t.g.ngroups
 	if ng == 0 {
 		return nil
@@ -552,5 +588,5 @@ func (o *opAggregate) emitWorker(t *aggWorker) error {
 	for _, s := range t.states {
 		cols = append(cols, s.result(ng))
 	}
-	return emitColumns(o.next, cols)
+	return emitColumnsAs(o.next, w, cols)
 }

@@ -160,7 +160,10 @@ func (o *opSort) flush() error {
 }
 
 // emitColumns pushes columns downstream as one chunk from worker 0.
-func emitColumns(next op, cols []*column) error {
+func emitColumns(next op, cols []*column) error { return emitColumnsAs(next, 0, cols) }
+
+// emitColumnsAs pushes columns downstream as one chunk from worker w.
+func emitColumnsAs(next op, w int, cols []*column) error {
 	if len(cols) == 0 || cols[0].len() == 0 {
 		return nil
 	}
@@ -173,7 +176,7 @@ func emitColumns(next op, cols []*column) error {
 		col.toVec(v)
 		c.cols[i] = v
 	}
-	return next.push(0, &c)
+	return next.push(w, &c)
 }
 
 // compareVecRows orders rows i and j of plain v by key k.
