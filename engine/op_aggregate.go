@@ -24,8 +24,8 @@ type aggCall struct {
 // opAggregate is hash aggregation (GROUP BY, global aggregates and SELECT
 // DISTINCT). Each worker groups into its own hash tables and partial
 // states; flush merges the workers in order and emits one row per group,
-// sorted by the group's values so the output does not depend on
-// parallelism.
+// sorted by the group's values unless no later operator depends on their
+// order.
 type opAggregate struct {
 	base
 	keys     []expr
@@ -46,7 +46,8 @@ type aggWorker struct {
 	a      arena
 	g      grouper
 	states []aggState
-	argv   []*vec // scratch: evaluated arguments
+	argv   []*vec    // scratch: evaluated arguments
+	res    []*column // after seal: each aggregate's result per group
 }
 
 func (o *opAggregate) keyTypes() []*dtype {
@@ -116,43 +117,161 @@ func (o *opAggregate) push(w int, c *chunk) error {
 	return nil
 }
 
+// flush merges the workers' partial aggregates and emits one row per
+// group, BatchRows groups per chunk. A single worker's groups are emitted
+// as they are (always so at 1 core); otherwise the first worker's table
+// takes the others' groups, in worker order. An aggregate that spilled
+// finishes in flushSpilled instead.
 func (o *opAggregate) flush() error {
 	if o.spilled() {
 		return o.flushSpilled()
 	}
-	final := o.newWorker()
-	var gmap []int32
+	var live []*aggWorker // workers with groups, in worker order
 	for _, w := range o.ws {
-		n := w.g.ngroups
-		if n == 0 {
-			continue
+		if w.g.ngroups > 0 {
+			live = append(live, w)
 		}
-		w.a.reset()
-		keys := w.g.groupVecs(&w.a)
-		gmap = append(gmap[:0], final.g.groupIDs(&final.a, keys, n)...)
-		for i, s := range final.states {
-			s.merge(w.states[i], gmap, final.g.ngroups)
+	}
+	o.ws = nil // merged workers' memory can go before the run ends
+	var parts []*aggWorker
+	if len(live) <= 1 {
+		// Fast path: nothing to merge.
+		parts = live
+	} else {
+		// The first worker's table takes the others' groups.
+		var gmap []int32
+		for w := 1; w < len(live); w++ {
+			gmap = mergeWorker(live[0], live[w], gmap)
+			live[w] = nil
 		}
-		final.a.reset()
+		parts = live[:1]
 	}
-	ng := final.g.ngroups
-	var cols []*column
-	final.a.reset()
-	for _, v := range final.g.groupVecs(&final.a) {
-		col := newColumn(v.t)
-		col.appendVec(v, nil, ng)
-		cols = append(cols, col)
+	for _, p := range parts {
+		if p.res == nil {
+			p.seal()
+		}
 	}
-	for _, s := range final.states {
-		cols = append(cols, s.result(ng))
+	var err error
+	if len(o.keys) > 0 && !o.unsorted && len(parts) > 0 {
+		err = o.emitSorted(parts)
+	} else {
+		err = o.emitParts(parts)
 	}
-	if len(o.keys) > 0 && !o.unsorted {
-		cols = sortColumns(cols, nil, -1)
-	}
-	if err := emitColumns(o.next, cols); err != nil {
+	if err != nil {
 		return err
 	}
 	return o.next.flush()
+}
+
+// mergeWorker merges src's groups into t: t's grouper takes their keys,
+// then t's states fold in src's. gmap is scratch, returned for reuse.
+func mergeWorker(t, src *aggWorker, gmap []int32) []int32 {
+	gmap = slices.Grow(gmap[:0], src.g.ngroups)[:src.g.ngroups]
+	t.a.reset()
+	t.g.mergeFrom(&t.a, &src.g, gmap)
+	for i, s := range t.states {
+		s.merge(src.states[i], gmap, t.g.ngroups)
+	}
+	return gmap
+}
+
+// seal computes w's aggregate results into w.res and drops what emitting
+// does not need: the states and the grouper's hash maps.
+func (w *aggWorker) seal() {
+	ng := w.g.ngroups
+	w.res = make([]*column, len(w.states))
+	for i, s := range w.states {
+		w.res[i] = s.result(ng)
+	}
+	w.states = nil
+	w.g.maps, w.g.folds = nil, nil
+}
+
+// emitParts pushes the groups of sealed parts, one part after the other,
+// BatchRows groups per chunk. Keys and results are views of the parts'
+// memory, valid for the push as the op contract requires.
+func (o *opAggregate) emitParts(parts []*aggWorker) error {
+	var a arena
+	var c chunk
+	nk := len(o.keys)
+	for _, p := range parts {
+		ng := p.g.ngroups
+		for lo := 0; lo < ng; lo += BatchRows {
+			hi := min(lo+BatchRows, ng)
+			a.reset()
+			c.reset(nk+len(p.res), &a)
+			c.n = hi - lo
+			p.g.rangeVecs(&a, lo, hi, c.cols[:0])
+			for i, r := range p.res {
+				c.cols[nk+i] = columnRows(&a, r, lo, hi)
+			}
+			if err := o.next.push(0, &c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// emitSorted pushes the groups of sealed parts sorted by their values, for
+// operators after this one that depend on the order (LIMIT).
+func (o *opAggregate) emitSorted(parts []*aggWorker) error {
+	var cols []*column
+	for _, p := range parts {
+		var a arena
+		vs := p.g.rangeVecs(&a, 0, p.g.ngroups, nil)
+		for _, r := range p.res {
+			v := a.vec(r.t, r.len())
+			r.toVec(v)
+			vs = append(vs, v)
+		}
+		if cols == nil {
+			cols = make([]*column, len(vs))
+			for i, v := range vs {
+				cols[i] = newColumn(v.t)
+			}
+		}
+		for i, v := range vs {
+			cols[i].appendVec(v, nil, v.n)
+		}
+	}
+	cols = sortColumns(cols, nil, -1)
+	var a arena
+	var c chunk
+	n := cols[0].len()
+	for lo := 0; lo < n; lo += BatchRows {
+		hi := min(lo+BatchRows, n)
+		a.reset()
+		c.reset(len(cols), &a)
+		c.n = hi - lo
+		for i, col := range cols {
+			c.cols[i] = columnRows(&a, col, lo, hi)
+		}
+		if err := o.next.push(0, &c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// columnRows returns a vec of a viewing rows [lo, hi) of c (no copy).
+func columnRows(a *arena, c *column, lo, hi int) *vec {
+	v := a.vec(c.t, hi-lo)
+	v.null = c.null[lo:hi]
+	switch {
+	case c.t.k == kNull:
+	case c.t.isComplex():
+		v.x = c.x[lo:hi]
+	case c.t.isIntLike():
+		v.i = c.i[lo:hi]
+	case c.t.k == kDouble:
+		v.f = c.f[lo:hi]
+	case c.t.isStringy():
+		v.s = c.s[lo:hi]
+	case c.t.k == kBool:
+		v.b = c.b[lo:hi]
+	}
+	return v
 }
 
 // valueMap numbers the distinct values of one key column.
@@ -357,6 +476,84 @@ func (g *grouper) groupVecs(a *arena) []*vec {
 	return out
 }
 
+// rangeVecs appends to dst, per key, the key values of groups [lo, hi):
+// views of the grouper's values for one key, gathered for several.
+func (g *grouper) rangeVecs(a *arena, lo, hi int, dst []*vec) []*vec {
+	for k, col := range g.vals {
+		if len(g.types) == 1 {
+			dst = append(dst, columnRows(a, col, lo, hi))
+			continue
+		}
+		v := a.vec(col.t, col.len())
+		col.toVec(v)
+		dst = append(dst, gatherVec(a, v, g.groupKeys[k][lo:hi]))
+	}
+	return dst
+}
+
+// mergeFrom adds the groups of src to g (those g does not have yet) and
+// sets gmap[j] to g's group for src's group j. Each distinct key value of
+// src is looked up once, so a group costs one fold per key after the
+// first (none for one key).
+func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
+	nk := len(g.types)
+	if nk == 0 {
+		gmap[0] = 0 // the one group of a global aggregate
+		return
+	}
+	vals := make([]*vec, nk) // per key: src's values
+	for k, col := range src.vals {
+		vals[k] = a.vec(col.t, col.len())
+		col.toVec(vals[k])
+	}
+	n := src.ngroups
+	if nk == 1 {
+		// A group is a value.
+		m, v := &g.maps[0], vals[0]
+		for j := range n {
+			gmap[j] = g.valueID(m, 0, v, j, v.isNull(j))
+		}
+		g.ngroups = g.vals[0].len()
+		return
+	}
+	tr := make([][]int32, nk) // per key: src value ID → g's, -1 until seen
+	for k, col := range src.vals {
+		tr[k] = make([]int32, col.len())
+		fill(tr[k], -1)
+	}
+	cur := make([]int32, nk) // g's value IDs of the current group
+	last := nk - 1
+	for j := range n {
+		for k := range nk {
+			vid := src.groupKeys[k][j]
+			id := tr[k][vid]
+			if id < 0 {
+				id = g.valueID(&g.maps[k], k, vals[k], int(vid), vals[k].isNull(int(vid)))
+				tr[k][vid] = id
+			}
+			cur[k] = id
+		}
+		prefix := cur[0]
+		for k := 1; k <= last; k++ {
+			m := g.folds[k-1]
+			key := uint64(uint32(prefix))<<32 | uint64(uint32(cur[k]))
+			id, ok := m[key]
+			if !ok {
+				id = int32(len(m))
+				m[key] = id
+				if k == last {
+					for kk, x := range cur {
+						g.groupKeys[kk] = append(g.groupKeys[kk], x)
+					}
+				}
+			}
+			prefix = id
+		}
+		gmap[j] = prefix
+	}
+	g.ngroups = len(g.folds[last-1])
+}
+
 // aggState is the partial state of one aggregate over all groups of a
 // worker. update runs once per chunk with each row's group; merge folds
 // another worker's state in (its group j is this state's group gmap[j],
@@ -387,11 +584,14 @@ func newAggState(ag *aggCall) aggState {
 	panic("BUG: unknown aggregate " + ag.name)
 }
 
+// growTo returns s extended with zero values to length n (at least).
 func growTo[T any](s []T, n int) []T {
-	for len(s) < n {
-		var zero T
-		s = append(s, zero)
+	if len(s) >= n {
+		return s
 	}
+	m := len(s)
+	s = slices.Grow(s, n-m)[:n]
+	clear(s[m:])
 	return s
 }
 
