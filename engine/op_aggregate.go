@@ -3,8 +3,10 @@ package engine
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // ArrayAggLimit bounds array_agg: it keeps the ArrayAggLimit smallest
@@ -23,9 +25,9 @@ type aggCall struct {
 
 // opAggregate is hash aggregation (GROUP BY, global aggregates and SELECT
 // DISTINCT). Each worker groups into its own hash tables and partial
-// states; flush merges the workers in order and emits one row per group,
-// sorted by the group's values unless no later operator depends on their
-// order.
+// states; flush merges the workers (in parallel, one partition of the
+// keys per core) and emits one row per group, sorted by the group's
+// values unless no later operator depends on their order.
 type opAggregate struct {
 	base
 	keys     []expr
@@ -48,6 +50,7 @@ type aggWorker struct {
 	states []aggState
 	argv   []*vec    // scratch: evaluated arguments
 	res    []*column // after seal: each aggregate's result per group
+	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
 }
 
 func (o *opAggregate) keyTypes() []*dtype {
@@ -118,10 +121,16 @@ func (o *opAggregate) push(w int, c *chunk) error {
 }
 
 // flush merges the workers' partial aggregates and emits one row per
-// group, BatchRows groups per chunk. A single worker's groups are emitted
-// as they are (always so at 1 core); otherwise the first worker's table
-// takes the others' groups, in worker order. An aggregate that spilled
-// finishes in flushSpilled instead.
+// group, BatchRows groups per chunk.
+//
+// A single worker's groups are emitted as they are (always so at 1 core).
+// Several workers' groups are split by a hash of their key values into
+// one partition per core; each partition is merged on its own core into
+// one worker's table, taking the others in worker order, so the result
+// does not depend on scheduling. Partitions are then emitted one after
+// the other (or, when an operator after this one depends on the order,
+// sorted together). An aggregate that spilled finishes in flushSpilled
+// instead.
 func (o *opAggregate) flush() error {
 	if o.spilled() {
 		return o.flushSpilled()
@@ -134,17 +143,20 @@ func (o *opAggregate) flush() error {
 	}
 	o.ws = nil // merged workers' memory can go before the run ends
 	var parts []*aggWorker
-	if len(live) <= 1 {
+	switch np := min(len(live), runtime.GOMAXPROCS(0)); {
+	case len(live) <= 1:
 		// Fast path: nothing to merge.
 		parts = live
-	} else {
-		// The first worker's table takes the others' groups.
+	case len(o.keys) == 0 || np == 1:
+		// Serial: the first worker's table takes the others' groups.
 		var gmap []int32
 		for w := 1; w < len(live); w++ {
 			gmap = mergeWorker(live[0], live[w], gmap)
 			live[w] = nil
 		}
 		parts = live[:1]
+	default:
+		parts = o.mergeParallel(live, np)
 	}
 	for _, p := range parts {
 		if p.res == nil {
@@ -161,6 +173,95 @@ func (o *opAggregate) flush() error {
 		return err
 	}
 	return o.next.flush()
+}
+
+// mergeParallel merges the workers live into np of their tables, one
+// per partition of the group keys (np >= 2).
+//
+// Partition p's table is the p-th largest worker's (the partition's
+// home), which keeps its own groups of p where they are: only the other
+// workers' groups of p are inserted, on np cores at once. Fresh partition
+// tables would insert every group again, no faster at 2 cores than
+// merging into the first worker's table. No table is shared between
+// goroutines: first each worker's groups of the partitions it is not home
+// of are copied out (exports; one goroutine per core, over the workers),
+// then each home takes its partition's exports in worker order. The
+// groups a home holds for other partitions are left out when it is
+// emitted (aggWorker.emit).
+func (o *opAggregate) mergeParallel(live []*aggWorker, np int) []*aggWorker {
+	order := make([]int, len(live)) // workers by decreasing size
+	for w := range order {
+		order[w] = w
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(live[b].g.ngroups, live[a].g.ngroups) })
+	homeOf := make([]int, len(live)) // partition a worker is home of, or -1
+	fill(homeOf, -1)
+	for p, w := range order[:np] {
+		homeOf[w] = p
+	}
+	exports := make([][]*aggWorker, len(live)) // [worker][partition]; nil: no groups
+	own := make([][]int32, np)                 // per partition: its home's groups of it
+	var wg sync.WaitGroup
+	for q := range np {
+		wg.Go(func() {
+			for w := q; w < len(live); w += np {
+				exports[w] = make([]*aggWorker, np)
+				for p, sel := range live[w].g.partition(np) {
+					switch {
+					case p == homeOf[w]:
+						own[p] = sel
+					case len(sel) > 0:
+						exports[w][p] = o.export(live[w], sel)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	homes := make([]*aggWorker, np)
+	for p, w := range order[:np] {
+		homes[p] = live[w]
+	}
+	clear(live) // the other workers live on in their exports only
+	for p, h := range homes {
+		wg.Go(func() {
+			n0 := h.g.ngroups
+			var gmap []int32
+			for w := range exports {
+				if e := exports[w][p]; e != nil {
+					gmap = mergeWorker(h, e, gmap)
+					exports[w][p] = nil
+				}
+			}
+			// Never nil, even when empty: nil would emit every group.
+			h.emit = make([]int32, 0, len(own[p])+h.g.ngroups-n0)
+			h.emit = append(h.emit, own[p]...)
+			for g := n0; g < h.g.ngroups; g++ {
+				h.emit = append(h.emit, int32(g))
+			}
+			h.seal()
+		})
+	}
+	wg.Wait()
+	return homes
+}
+
+// export copies the groups sel of w out into a table of their own (key
+// values and states; no hash maps, so only a source for mergeFrom). The
+// states are fresh ones that merged just these groups.
+func (o *opAggregate) export(w *aggWorker, sel []int32) *aggWorker {
+	e := &aggWorker{g: w.g.export(sel)}
+	gmap := make([]int32, w.g.ngroups)
+	fill(gmap, -1)
+	for i, j := range sel {
+		gmap[j] = int32(i)
+	}
+	for i, ag := range o.aggs {
+		s := newAggState(ag)
+		s.merge(w.states[i], gmap, len(sel))
+		e.states = append(e.states, s)
+	}
+	return e
 }
 
 // mergeWorker merges src's groups into t: t's grouper takes their keys,
@@ -189,22 +290,24 @@ func (w *aggWorker) seal() {
 
 // emitParts pushes the groups of sealed parts, one part after the other,
 // BatchRows groups per chunk. Keys and results are views of the parts'
-// memory, valid for the push as the op contract requires.
+// memory (gathered when a part emits only some groups), valid for the
+// push as the op contract requires.
 func (o *opAggregate) emitParts(parts []*aggWorker) error {
 	var a arena
 	var c chunk
+	var idx []int32
 	nk := len(o.keys)
 	for _, p := range parts {
-		ng := p.g.ngroups
-		for lo := 0; lo < ng; lo += BatchRows {
-			hi := min(lo+BatchRows, ng)
+		n := p.g.ngroups
+		if p.emit != nil {
+			n = len(p.emit)
+		}
+		for lo := 0; lo < n; lo += BatchRows {
+			hi := min(lo+BatchRows, n)
 			a.reset()
 			c.reset(nk+len(p.res), &a)
 			c.n = hi - lo
-			p.g.rangeVecs(&a, lo, hi, c.cols[:0])
-			for i, r := range p.res {
-				c.cols[nk+i] = columnRows(&a, r, lo, hi)
-			}
+			p.groupRows(&a, lo, hi, c.cols[:0], &idx)
 			if err := o.next.push(0, &c); err != nil {
 				return err
 			}
@@ -213,18 +316,36 @@ func (o *opAggregate) emitParts(parts []*aggWorker) error {
 	return nil
 }
 
+// groupRows appends to dst the keys and results of the groups to emit
+// [lo, hi) of sealed w; idx is scratch.
+func (w *aggWorker) groupRows(a *arena, lo, hi int, dst []*vec, idx *[]int32) []*vec {
+	if w.emit == nil {
+		dst = w.g.rangeVecs(a, lo, hi, dst)
+		for _, r := range w.res {
+			dst = append(dst, columnRows(a, r, lo, hi))
+		}
+		return dst
+	}
+	sel := w.emit[lo:hi]
+	dst = w.g.selVecs(a, sel, dst, idx)
+	for _, r := range w.res {
+		dst = append(dst, gatherVec(a, columnRows(a, r, 0, r.len()), sel))
+	}
+	return dst
+}
+
 // emitSorted pushes the groups of sealed parts sorted by their values, for
 // operators after this one that depend on the order (LIMIT).
 func (o *opAggregate) emitSorted(parts []*aggWorker) error {
 	var cols []*column
+	var idx []int32
 	for _, p := range parts {
 		var a arena
-		vs := p.g.rangeVecs(&a, 0, p.g.ngroups, nil)
-		for _, r := range p.res {
-			v := a.vec(r.t, r.len())
-			r.toVec(v)
-			vs = append(vs, v)
+		n := p.g.ngroups
+		if p.emit != nil {
+			n = len(p.emit)
 		}
+		vs := p.groupRows(&a, 0, n, nil, &idx)
 		if cols == nil {
 			cols = make([]*column, len(vs))
 			for i, v := range vs {
@@ -232,7 +353,7 @@ func (o *opAggregate) emitSorted(parts []*aggWorker) error {
 			}
 		}
 		for i, v := range vs {
-			cols[i].appendVec(v, nil, v.n)
+			cols[i].appendVec(v, nil, n)
 		}
 	}
 	cols = sortColumns(cols, nil, -1)
@@ -491,6 +612,77 @@ func (g *grouper) rangeVecs(a *arena, lo, hi int, dst []*vec) []*vec {
 	return dst
 }
 
+// selVecs appends to dst, per key, the key values of groups sel; idx is
+// scratch.
+func (g *grouper) selVecs(a *arena, sel []int32, dst []*vec, idx *[]int32) []*vec {
+	for k, col := range g.vals {
+		v := columnRows(a, col, 0, col.len())
+		ids := sel
+		if len(g.types) > 1 {
+			ids = grow(idx, len(sel))
+			gatherInto(ids, g.groupKeys[k], sel)
+		}
+		dst = append(dst, gatherVec(a, v, ids))
+	}
+	return dst
+}
+
+// export returns a grouper holding only the groups sel of g, renumbered
+// in sel order, with only the key values they use and no hash maps: a
+// source for mergeFrom. Its strings are g's (strings are immutable).
+func (g *grouper) export(sel []int32) grouper {
+	e := grouper{types: g.types, ngroups: len(sel)}
+	if len(g.types) == 1 {
+		e.vals = []*column{gatherColumn(g.vals[0], sel)}
+		return e
+	}
+	e.groupKeys = make([][]int32, len(g.types))
+	for k, col := range g.vals {
+		renum := make([]int32, col.len()) // g's value ID → e's, -1 if unused
+		fill(renum, -1)
+		var used []int32
+		keys := make([]int32, len(sel))
+		for i, j := range sel {
+			vid := g.groupKeys[k][j]
+			if renum[vid] < 0 {
+				renum[vid] = int32(len(used))
+				used = append(used, vid)
+			}
+			keys[i] = renum[vid]
+		}
+		e.vals = append(e.vals, gatherColumn(col, used))
+		e.groupKeys[k] = keys
+	}
+	return e
+}
+
+// gatherColumn returns rows ids of c as a new column sharing c's strings
+// and nested values.
+func gatherColumn(c *column, ids []int32) *column {
+	o := newColumn(c.t)
+	o.null = make([]bool, len(ids))
+	gatherInto(o.null, c.null, ids)
+	switch {
+	case c.t.k == kNull:
+	case c.t.isComplex():
+		o.x = make([]any, len(ids))
+		gatherInto(o.x, c.x, ids)
+	case c.t.isIntLike():
+		o.i = make([]int64, len(ids))
+		gatherInto(o.i, c.i, ids)
+	case c.t.k == kDouble:
+		o.f = make([]float64, len(ids))
+		gatherInto(o.f, c.f, ids)
+	case c.t.isStringy():
+		o.s = make([]string, len(ids))
+		gatherInto(o.s, c.s, ids)
+	case c.t.k == kBool:
+		o.b = make([]bool, len(ids))
+		gatherInto(o.b, c.b, ids)
+	}
+	return o
+}
+
 // mergeFrom adds the groups of src to g (those g does not have yet) and
 // sets gmap[j] to g's group for src's group j. Each distinct key value of
 // src is looked up once, so a group costs one fold per key after the
@@ -552,6 +744,84 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		gmap[j] = prefix
 	}
 	g.ngroups = len(g.folds[last-1])
+}
+
+// partition splits the groups into np lists by a hash of their key
+// values, so that equal keys of different workers fall in the same list.
+// Each distinct value of a key is hashed once; the hash does not depend
+// on the process, so neither does the split.
+func (g *grouper) partition(np int) [][]int32 {
+	n := g.ngroups
+	h := make([]uint64, n)
+	for k, col := range g.vals {
+		vh := valueHashes(col)
+		if len(g.types) == 1 {
+			copy(h, vh)
+			break
+		}
+		for i, id := range g.groupKeys[k][:n] {
+			h[i] = mix64(h[i] ^ vh[id])
+		}
+	}
+	counts := make([]int, np)
+	for i, x := range h {
+		p := (x >> 32) * uint64(np) >> 32 // in [0, np)
+		h[i] = p
+		counts[p]++
+	}
+	out := make([][]int32, np)
+	for p := range out {
+		out[p] = make([]int32, 0, counts[p])
+	}
+	for i, p := range h {
+		out[p] = append(out[p], int32(i))
+	}
+	return out
+}
+
+// valueHashes returns the hash of each value of c: NULL, strings by
+// content, integers by value, doubles as grouping compares them
+// (normFloat), booleans.
+func valueHashes(c *column) []uint64 {
+	h := make([]uint64, c.len())
+	switch {
+	case c.t.isStringy():
+		for i, s := range c.s {
+			h[i] = hashString(s)
+		}
+	case c.t.isIntLike():
+		for i, x := range c.i {
+			h[i] = mix64(uint64(x))
+		}
+	case c.t.k == kDouble:
+		for i, x := range c.f {
+			h[i] = mix64(normFloat(x))
+		}
+	case c.t.k == kBool:
+		for i, x := range c.b {
+			h[i] = mix64(uint64(b2i(x)) + 1)
+		}
+	}
+	for i, isNull := range c.null {
+		if isNull {
+			h[i] = 0x6a09e667f3bcc909
+		}
+	}
+	return h
+}
+
+// hashString hashes s eight bytes at a time.
+func hashString(s string) uint64 {
+	h := uint64(len(s))
+	for ; len(s) >= 8; s = s[8:] {
+		h = mix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56))
+	}
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		x |= uint64(s[i]) << (8 * i)
+	}
+	return mix64(h ^ x ^ 0x9e3779b97f4a7c15)
 }
 
 // aggState is the partial state of one aggregate over all groups of a
@@ -866,16 +1136,37 @@ func (s *distinctState) update(gids []int32, ng int, args []*vec) {
 
 func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	src := o.(*distinctState)
-	if src.g.ngroups == 0 {
+	if len(src.pairs) == 0 {
+		return
+	}
+	// Number only the values of merged groups (a partition merges part
+	// of src's groups), in src's value order so that this state does not
+	// depend on map iteration order.
+	vmap := make([]int32, src.g.ngroups) // src value ID → this state's
+	fill(vmap, -1)
+	for p := range src.pairs {
+		if gmap[int32(p>>32)] >= 0 {
+			vmap[int32(uint32(p))] = 0
+		}
+	}
+	var used []int32
+	for v, m := range vmap {
+		if m == 0 {
+			used = append(used, int32(v))
+		}
+	}
+	if len(used) == 0 {
 		return
 	}
 	s.a.reset()
 	vals := src.g.groupVecs(&s.a)
-	ids := slices.Clone(s.g.groupIDs(&s.a, vals, vals[0].n))
+	ids := s.g.groupIDs(&s.a, []*vec{gatherVec(&s.a, vals[0], used)}, len(used))
+	for i, v := range used {
+		vmap[v] = ids[i]
+	}
 	for p := range src.pairs {
-		g, v := int32(p>>32), int32(uint32(p))
-		if gmap[g] >= 0 {
-			s.pairs[uint64(uint32(gmap[g]))<<32|uint64(uint32(ids[v]))] = struct{}{}
+		if g := gmap[int32(p>>32)]; g >= 0 {
+			s.pairs[uint64(uint32(g))<<32|uint64(uint32(vmap[int32(uint32(p))]))] = struct{}{}
 		}
 	}
 }
