@@ -36,10 +36,13 @@ type Options struct {
 	TableNames map[string]string
 	// Now is the value of current_timestamp and now(); time.Now() when zero.
 	Now time.Time
-	// MaxGroups bounds the groups a GROUP BY or DISTINCT keeps in memory
-	// (all workers together); past it, rows spill to temporary files in
-	// TempDir and are aggregated a partition at a time. 0 means
-	// DefaultMaxGroups, negative never spills.
+	// AggregateMemory bounds the estimated memory of the groups a GROUP BY
+	// or DISTINCT keeps (all workers together); past it, rows spill to
+	// temporary files in TempDir and are aggregated a partition at a
+	// time. 0 means DefaultAggregateMemory, negative never spills.
+	AggregateMemory int64
+	// MaxGroups, when positive, also bounds the number of groups kept
+	// (tests use it to spill small inputs); negative never spills.
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
@@ -48,12 +51,14 @@ type Options struct {
 // newAggregate returns an aggregate with the options' memory bound.
 func (c *compiler) newAggregate() *opAggregate {
 	o := &opAggregate{}
-	switch {
-	case c.opts.MaxGroups == 0:
-		o.sp.limit = DefaultMaxGroups
-	case c.opts.MaxGroups > 0:
-		o.sp.limit = int64(c.opts.MaxGroups)
+	o.sp.budget = c.opts.AggregateMemory
+	if o.sp.budget == 0 {
+		o.sp.budget = DefaultAggregateMemory
 	}
+	if c.opts.MaxGroups < 0 {
+		o.sp.budget = -1
+	}
+	o.sp.maxGroups = int64(c.opts.MaxGroups)
 	o.sp.dir = c.opts.TempDir
 	return o
 }

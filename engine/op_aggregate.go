@@ -116,7 +116,7 @@ func (o *opAggregate) push(w int, c *chunk) error {
 		}
 		st.states[i].update(gids, st.g.ngroups, st.argv)
 	}
-	o.counted(w, st.g.ngroups)
+	o.counted(w, &st.g)
 	return nil
 }
 

@@ -17,8 +17,10 @@ import (
 
 // Memory-bounded aggregation.
 //
-// An aggregate keeps its groups in memory until all workers together hold
-// more than its group limit ([Options.MaxGroups]). Then it freezes them:
+// An aggregate keeps its groups in memory until those of all workers
+// together take more than its budget ([Options.AggregateMemory], as
+// estimated by memEstimate; [Options.MaxGroups] can cap the number of
+// groups instead). Then it freezes them:
 // every later input row (its key and argument values, already evaluated)
 // is written to one of spillParts temporary files chosen by a hash of the
 // key. flush then takes one partition at a time: a fresh table gets the
@@ -37,10 +39,48 @@ import (
 // open at once.
 const spillParts = 64
 
-// DefaultMaxGroups is the group limit when Options.MaxGroups is zero:
-// 2^18 groups take roughly 60–120 MiB (two keys, a few aggregates), which
-// keeps a 2-core run of the benchmark's flow query under 256 MiB.
-const DefaultMaxGroups = 1 << 18
+// DefaultAggregateMemory is the budget of an aggregate's groups when
+// Options.AggregateMemory is zero. The estimate (memEstimate) errs high:
+// the benchmark's flow query (two keys, count) estimates 64 MiB for 523,530
+// groups whose tables measure ~45 MiB, so 128 MiB keeps a run with the
+// readers' buffers well under 256 MiB of RSS.
+const DefaultAggregateMemory = 128 << 20
+
+// Per-group costs of memEstimate, from the maps and slices a group
+// occupies: the group (fold map entry, group-key IDs, Go map overhead),
+// each key value (value map entry and column slot) and each aggregate's
+// state slots. String bytes of key values are added as they are.
+const (
+	groupBytes = 48
+	keyBytes   = 24
+	stateBytes = 16
+)
+
+// memEstimate estimates the memory of one table's groups, counting the
+// string bytes of key values added since the last call.
+type memEstimate struct {
+	seen  []int // per key: values whose bytes are counted
+	bytes int64 // string bytes counted
+}
+
+func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
+	if len(m.seen) < len(g.vals) {
+		m.seen = make([]int, len(g.vals))
+	}
+	for k, col := range g.vals {
+		for _, v := range col.s[m.seen[k]:] {
+			m.bytes += int64(len(v))
+		}
+		m.seen[k] = len(col.s)
+	}
+	return int64(g.ngroups)*int64(groupBytes+keyBytes*len(o.keys)+stateBytes*len(o.aggs)) + m.bytes
+}
+
+// over reports whether a table of est bytes and ngroups groups is past
+// the aggregate's limits.
+func (sp *aggSpill) over(est int64, ngroups int) bool {
+	return est > sp.budget || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+}
 
 // maxSpillLevel bounds recursion: 10 levels use 60 bits of the hash;
 // beyond them (2^60 partitions, never reached) tables just grow.
@@ -316,15 +356,18 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 
 // aggSpill is an opAggregate's spilling state.
 type aggSpill struct {
-	limit  int64 // groups kept in memory by all workers together
-	dir    string
-	ok     bool     // this aggregate can spill
-	types  []*dtype // spilled columns: keys, then each aggregate's arguments
-	groups []int64  // per worker: groups counted into total
-	total  atomic.Int64
-	on     atomic.Bool // frozen: rows go to sets
-	sets   []*spillSet // per worker
-	cols   [][]*vec    // per worker scratch
+	budget    int64 // estimated bytes of all workers' groups together
+	maxGroups int64 // if > 0, also at most this many groups
+	dir       string
+	ok        bool     // this aggregate can spill
+	types     []*dtype // spilled columns: keys, then each aggregate's arguments
+	est       []memEstimate
+	counted   [][2]int64 // per worker: bytes and groups counted into totals
+	bytes     atomic.Int64
+	groups    atomic.Int64
+	on        atomic.Bool // frozen: rows go to sets
+	sets      []*spillSet // per worker
+	cols      [][]*vec    // per worker scratch
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.
@@ -336,29 +379,31 @@ func (o *opAggregate) initSpill(workers int) {
 			sp.types = append(sp.types, e.typ())
 		}
 	}
-	sp.ok = o.unsorted && len(o.keys) > 0 && sp.limit > 0
+	sp.ok = o.unsorted && len(o.keys) > 0 && sp.budget > 0
 	for _, t := range sp.types {
 		sp.ok = sp.ok && spillable(t)
 	}
-	sp.groups = make([]int64, workers)
+	sp.est = make([]memEstimate, workers)
+	sp.counted = make([][2]int64, workers)
 	sp.sets = make([]*spillSet, workers)
 	sp.cols = make([][]*vec, workers)
-	sp.total.Store(0)
+	sp.bytes.Store(0)
+	sp.groups.Store(0)
 	sp.on.Store(false)
 }
 
-// counted adds worker w's new groups to the total and freezes every
-// worker's groups once it passes the limit.
-func (o *opAggregate) counted(w int, ngroups int) {
+// counted adds worker w's new groups to the totals and freezes every
+// worker's groups once they pass the limits.
+func (o *opAggregate) counted(w int, g *grouper) {
 	sp := &o.sp
-	if !sp.ok {
+	if !sp.ok || int64(g.ngroups) == sp.counted[w][1] {
 		return
 	}
-	if d := int64(ngroups) - sp.groups[w]; d != 0 {
-		sp.groups[w] = int64(ngroups)
-		if sp.total.Add(d) > sp.limit {
-			sp.on.Store(true)
-		}
+	est := sp.est[w].of(o, g)
+	db, dg := est-sp.counted[w][0], int64(g.ngroups)-sp.counted[w][1]
+	sp.counted[w] = [2]int64{est, int64(g.ngroups)}
+	if sp.over(sp.bytes.Add(db), int(sp.groups.Add(dg))) {
+		sp.on.Store(true)
 	}
 }
 
@@ -544,6 +589,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 // limit, further rows go to *sub (spilled at level).
 func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level int) error {
 	var argv []*vec
+	var est memEstimate
 	for {
 		t.a.reset()
 		cols, n, err := sr.next(&t.a)
@@ -566,7 +612,7 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			c += len(ag.args)
 			t.states[i].update(gids, t.g.ngroups, argv)
 		}
-		if int64(t.g.ngroups) > o.sp.limit && level < maxSpillLevel {
+		if o.sp.over(est.of(o, &t.g), t.g.ngroups) && level < maxSpillLevel {
 			*sub = newSpillSet(o.sp.dir, level)
 		}
 	}

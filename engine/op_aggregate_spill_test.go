@@ -108,6 +108,46 @@ func TestAggregateSpill(t *testing.T) {
 	}
 }
 
+// TestAggregateSpill_MemoryBudget: the byte budget (the default way to
+// bound an aggregate) spills once the estimate passes it, with the same
+// answer; a negative budget never spills.
+func TestAggregateSpill_MemoryBudget(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 10 {
+		var rows []map[string]any
+		for n := range 300 {
+			rows = append(rows, ctRow("E", "user-with-a-rather-long-name-"+strconv.Itoa(k*300+n), "2024-03-01T10:00:00Z", "us-east-1", "1", nil))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	sql := `SELECT useridentity.username, count(*) FROM cloudtrail GROUP BY 1`
+	want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
+	for _, tc := range []struct {
+		budget int64
+		spill  bool
+	}{{-1, false}, {1 << 30, false}, {64 << 10, true}} {
+		before := spillFiles.Load()
+		if got := runWith(t, sql, Options{AggregateMemory: tc.budget, TempDir: t.TempDir()}, 1, recs); got != want {
+			t.Errorf("budget %d: answer differs", tc.budget)
+		}
+		if spilled := spillFiles.Load() > before; spilled != tc.spill {
+			t.Errorf("budget %d: spilled %v, want %v", tc.budget, spilled, tc.spill)
+		}
+	}
+	// 3000 groups of 1 key with ~33-byte strings: 3000*(48+24+16) + ~100 KB.
+	var est memEstimate
+	g := newGrouper([]*dtype{tString})
+	var a arena
+	v := &vec{t: tString, n: 2, s: []string{"abc", "de"}}
+	g.groupIDs(&a, []*vec{v}, 2)
+	if got := est.of(&opAggregate{keys: make([]expr, 1), aggs: make([]*aggCall, 1)}, &g); got != 2*(48+24+16)+5 {
+		t.Errorf("estimate of 2 groups with 5 string bytes = %d", got)
+	}
+}
+
 // TestHashKeys: equal keys hash equally whatever the vec form.
 func TestHashKeys(t *testing.T) {
 	dict := &vec{t: tString, n: 3, s: []string{"x", "y"}}
