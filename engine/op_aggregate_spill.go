@@ -40,11 +40,15 @@ import (
 const spillParts = 64
 
 // DefaultAggregateMemory is the budget of an aggregate's groups when
-// Options.AggregateMemory is zero. The estimate (memEstimate) errs high:
-// the benchmark's flow query (two keys, count) estimates 64 MiB for 523,530
-// groups whose tables measure ~45 MiB, so 128 MiB keeps a run with the
-// readers' buffers well under 256 MiB of RSS.
-const DefaultAggregateMemory = 128 << 20
+// Options.AggregateMemory is zero. The estimate (memEstimate) errs high
+// (the benchmark's flow query, two keys and a count, estimates 64 MiB for
+// 523,530 groups whose tables measure ~45 MiB), but Go's collector lets
+// the heap reach twice the live data and finishing a spilled aggregate
+// adds a partition table per worker: measured peak RSS of the flow query
+// when it spills is about 40 MiB + 1.8 × the budget (budget 32 MiB: 99-131
+// MiB; 64: 162-193; 96: 210-252, at 1-2 workers). 64 MiB keeps it under
+// 256 MiB with room for the readers' and libdeflate's buffers.
+const DefaultAggregateMemory = 64 << 20
 
 // Per-group costs of memEstimate, from the maps and slices a group
 // occupies: the group (fold map entry, group-key IDs, Go map overhead),
@@ -272,19 +276,21 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
+	buf    []byte // the block being decoded
 }
 
 // next decodes the next block into vecs of a (one per type, plain) and
 // returns them with their row count, or io.EOF after the last block.
-// Strings point into a buffer of the block's own, so they stay valid
-// after the arena is reset.
+// Strings point into the reader's buffer, valid until the next call:
+// every aggregate state and the grouper clone the strings they keep.
 func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	if len(sr.blocks) == 0 {
 		return nil, 0, io.EOF
 	}
 	blk := sr.blocks[0]
 	sr.blocks = sr.blocks[1:]
-	block := make([]byte, blk.size)
+	sr.buf = slices.Grow(sr.buf[:0], blk.size)[:blk.size]
+	block := sr.buf
 	if _, err := sr.f.ReadAt(block, blk.off); err != nil {
 		return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
 	}
