@@ -46,17 +46,20 @@ type Options struct {
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
+	// MemoryPool, when set, replaces AggregateMemory with a budget shared
+	// by the aggregates of every query compiled with the same pool.
+	MemoryPool *MemoryPool
 }
 
 // newAggregate returns an aggregate with the options' memory bound.
 func (c *compiler) newAggregate() *opAggregate {
 	o := &opAggregate{}
-	o.sp.budget = c.opts.AggregateMemory
-	if o.sp.budget == 0 {
-		o.sp.budget = DefaultAggregateMemory
+	o.sp.pool = c.opts.MemoryPool
+	if o.sp.pool == nil {
+		o.sp.pool = NewMemoryPool(c.opts.AggregateMemory)
 	}
 	if c.opts.MaxGroups < 0 {
-		o.sp.budget = -1
+		o.sp.pool = NewMemoryPool(-1)
 	}
 	o.sp.maxGroups = int64(c.opts.MaxGroups)
 	o.sp.dir = c.opts.TempDir

@@ -132,6 +132,7 @@ func (o *opAggregate) push(w int, c *chunk) error {
 // sorted together). An aggregate that spilled finishes in flushSpilled
 // instead.
 func (o *opAggregate) flush() error {
+	o.release()
 	if o.spilled() {
 		return o.flushSpilled()
 	}

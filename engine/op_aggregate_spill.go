@@ -80,10 +80,39 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 	return int64(g.ngroups)*int64(groupBytes+keyBytes*len(o.keys)+stateBytes*len(o.aggs)) + m.bytes
 }
 
-// over reports whether a table of est bytes and ngroups groups is past
-// the aggregate's limits.
+// over reports whether est bytes and ngroups groups are past the
+// aggregate's limits.
 func (sp *aggSpill) over(est int64, ngroups int) bool {
-	return est > sp.budget || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+	return est > sp.pool.limit || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+}
+
+// MemoryPool is a memory budget shared by every aggregate of the queries
+// compiled with it ([Options.MemoryPool]): hunt run scans each object once
+// for all its hunts, so their aggregates grow at the same time, and the
+// bound has to hold for their sum. The aggregate whose growth passes the
+// limit spills.
+type MemoryPool struct {
+	limit int64
+	used  atomic.Int64 // estimated bytes of the groups held now
+}
+
+// NewMemoryPool returns a pool of limit bytes (DefaultAggregateMemory when
+// limit is 0; negative: aggregates never spill).
+func NewMemoryPool(limit int64) *MemoryPool {
+	if limit == 0 {
+		limit = DefaultAggregateMemory
+	}
+	return &MemoryPool{limit: limit}
+}
+
+// release gives back what o's workers counted into its pool, once their
+// groups are being emitted (flush).
+func (o *opAggregate) release() {
+	sp := &o.sp
+	for w := range sp.counted {
+		sp.pool.used.Add(-sp.counted[w][0])
+		sp.counted[w] = [2]int64{}
+	}
 }
 
 // maxSpillLevel bounds recursion: 10 levels use 60 bits of the hash;
@@ -362,14 +391,13 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 
 // aggSpill is an opAggregate's spilling state.
 type aggSpill struct {
-	budget    int64 // estimated bytes of all workers' groups together
-	maxGroups int64 // if > 0, also at most this many groups
+	pool      *MemoryPool // bounds the estimated bytes of all workers' groups (with other aggregates')
+	maxGroups int64       // if > 0, also at most this many groups
 	dir       string
 	ok        bool     // this aggregate can spill
 	types     []*dtype // spilled columns: keys, then each aggregate's arguments
 	est       []memEstimate
 	counted   [][2]int64 // per worker: bytes and groups counted into totals
-	bytes     atomic.Int64
 	groups    atomic.Int64
 	on        atomic.Bool // frozen: rows go to sets
 	sets      []*spillSet // per worker
@@ -385,7 +413,7 @@ func (o *opAggregate) initSpill(workers int) {
 			sp.types = append(sp.types, e.typ())
 		}
 	}
-	sp.ok = o.unsorted && len(o.keys) > 0 && sp.budget > 0
+	sp.ok = o.unsorted && len(o.keys) > 0 && sp.pool.limit > 0
 	for _, t := range sp.types {
 		sp.ok = sp.ok && spillable(t)
 	}
@@ -393,7 +421,6 @@ func (o *opAggregate) initSpill(workers int) {
 	sp.counted = make([][2]int64, workers)
 	sp.sets = make([]*spillSet, workers)
 	sp.cols = make([][]*vec, workers)
-	sp.bytes.Store(0)
 	sp.groups.Store(0)
 	sp.on.Store(false)
 }
@@ -408,7 +435,7 @@ func (o *opAggregate) counted(w int, g *grouper) {
 	est := sp.est[w].of(o, g)
 	db, dg := est-sp.counted[w][0], int64(g.ngroups)-sp.counted[w][1]
 	sp.counted[w] = [2]int64{est, int64(g.ngroups)}
-	if sp.over(sp.bytes.Add(db), int(sp.groups.Add(dg))) {
+	if sp.over(sp.pool.used.Add(db), int(sp.groups.Add(dg))) {
 		sp.on.Store(true)
 	}
 }

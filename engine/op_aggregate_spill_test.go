@@ -148,6 +148,73 @@ func TestAggregateSpill_MemoryBudget(t *testing.T) {
 	}
 }
 
+// TestMemoryPool: queries compiled with one pool share its budget (as
+// hunt run's hunts do): each alone fits, together they pass it, so the
+// one growing when the sum passes the limit spills; answers are
+// unchanged and the pool is empty after both finish.
+func TestMemoryPool(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 10 {
+		var rows []map[string]any
+		for n := range 300 {
+			rows = append(rows, ctRow("E", "user-with-a-rather-long-name-"+strconv.Itoa(k*300+n), "2024-03-01T10:00:00Z", "us-east-1", "1",
+				map[string]any{"sourceipaddress": "192.0.2." + strconv.Itoa(k*300+n)}))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	sqls := []string{
+		`SELECT useridentity.username, count(*) FROM cloudtrail GROUP BY 1`,
+		`SELECT sourceipaddress, count(*) FROM cloudtrail GROUP BY 1`,
+	}
+	var want []string
+	for _, sql := range sqls {
+		want = append(want, runWith(t, sql, Options{AggregateMemory: -1}, 1, recs))
+	}
+	// Each query alone estimates ~360 KB.
+	pool := NewMemoryPool(500 << 10)
+	var runs []*Run
+	for _, sql := range sqls {
+		q, err := Compile(sql, Options{MemoryPool: pool, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, q.NewRun(1))
+	}
+	before := spillFiles.Load()
+	for _, rec := range recs {
+		for _, r := range runs {
+			if err := r.Push(0, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i, r := range runs {
+		res, err := r.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resultText(res) != want[i] {
+			t.Errorf("%s: answer differs with a shared pool", sqls[i])
+		}
+	}
+	if spillFiles.Load() == before {
+		t.Error("no aggregate spilled although together they passed the pool")
+	}
+	if u := pool.used.Load(); u != 0 {
+		t.Errorf("pool holds %d bytes after both queries finished", u)
+	}
+	for _, sql := range sqls { // alone, each fits
+		before := spillFiles.Load()
+		runWith(t, sql, Options{AggregateMemory: 500 << 10, TempDir: t.TempDir()}, 1, recs)
+		if spillFiles.Load() != before {
+			t.Errorf("%s spilled alone under the same limit", sql)
+		}
+	}
+}
+
 // TestHashKeys: equal keys hash equally whatever the vec form.
 func TestHashKeys(t *testing.T) {
 	dict := &vec{t: tString, n: 3, s: []string{"x", "y"}}

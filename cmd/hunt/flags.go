@@ -92,6 +92,37 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("expected RFC 3339 time, YYYY-MM-DD or a duration such as 24h, found %q", s)
 }
 
+// memoryFlag is --aggregate-memory: a size, "off", or "" for the default.
+type memoryFlag struct{ bytes int64 }
+
+func (m *memoryFlag) String() string {
+	if m == nil || m.bytes == 0 {
+		return ""
+	}
+	if m.bytes < 0 {
+		return "off"
+	}
+	return byteSize(m.bytes)
+}
+
+func (m *memoryFlag) Set(s string) error {
+	if s == "off" {
+		m.bytes = -1
+		return nil
+	}
+	n, err := parseSize(s)
+	if err != nil {
+		return fmt.Errorf("expected a size such as 64MiB, or off, found %q", s)
+	}
+	m.bytes = n
+	return nil
+}
+
+// registerMemory adds --aggregate-memory to a command that runs SQL.
+func registerMemory(fs *flag.FlagSet, m *memoryFlag) {
+	fs.Var(m, "aggregate-memory", "`SIZE` of memory (estimated) for the groups of GROUP BY/DISTINCT, shared by all hunts of a run; past it they spill to temporary files in $TMPDIR (e.g. 256MiB, or off; default 64MiB)")
+}
+
 // listFlag is a repeatable, comma-separated string flag.
 type listFlag []string
 

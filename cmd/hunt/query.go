@@ -38,6 +38,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	engineName := fs.String("engine", "local", "where to run: local, athena (the same SQL on Amazon Athena) or auto (by the size of the listing)")
 	var athena athenaFlags
 	athena.register(fs)
+	var aggMem memoryFlag
+	registerMemory(fs, &aggMem)
 	var tables listFlag
 	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=cloudtrail or NAME=vpc_flow (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -60,7 +62,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitUsage
 	}
-	opts := engine.Options{Source: source, TableNames: map[string]string{}}
+	opts := engine.Options{Source: source, TableNames: map[string]string{}, AggregateMemory: aggMem.bytes}
 	for _, m := range tables {
 		name, table, ok := strings.Cut(m, "=")
 		if !ok {

@@ -85,3 +85,25 @@ func TestQuery_Explain(t *testing.T) {
 		}
 	}
 }
+
+// TestQuery_AggregateMemory: a tiny budget makes the aggregate spill to
+// $TMPDIR with the same answer; a bad size is a usage error.
+func TestQuery_AggregateMemory(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	sql := "SELECT eventname, sourceipaddress, count(*) AS n FROM cloudtrail GROUP BY 1, 2"
+	_, want, _ := runHunt(t, "query", "--output", "csv", sql, "../../testdata/cloudtrail/AWSLogs")
+	for _, size := range []string{"1KiB", "off", "1GiB"} {
+		code, out, errOut := runHunt(t, "query", "--aggregate-memory", size, "--output", "csv", sql, "../../testdata/cloudtrail/AWSLogs")
+		if code != exitOK || out != want || strings.Count(out, "\n") < 10 {
+			t.Errorf("--aggregate-memory %s: exit %d, %d lines (want %d), stderr %s", size, code, strings.Count(out, "\n"), strings.Count(want, "\n"), errOut)
+		}
+	}
+	code, out, errOut := runHunt(t, "query", "--aggregate-memory", "lots", sql, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitUsage || !strings.Contains(out+errOut, `expected a size such as 64MiB, or off, found "lots"`) {
+		t.Errorf("bad size: exit %d, output %q", code, out+errOut)
+	}
+	code, _, errOut = runHunt(t, "run", "--aggregate-memory", "4KiB", "--output", "json", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitFindings {
+		t.Errorf("run with a 4 KiB pool: exit %d, stderr %s", code, errOut)
+	}
+}

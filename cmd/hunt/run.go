@@ -64,6 +64,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
 	af.register(fs)
+	var aggMem memoryFlag
+	registerMemory(fs, &aggMem)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -125,8 +127,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
+	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
 	for _, h := range hunts {
-		q, err := h.Compile(engine.Options{Now: start})
+		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitError
