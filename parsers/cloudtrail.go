@@ -188,14 +188,16 @@ func (r *CloudTrailReader) Release() {
 	}
 }
 
-// Next decodes up to [BatchRows] records into a new batch. It returns false
-// at the end of the input or on a fatal error (see Err).
+// Next decodes up to [BatchRows] records, or records from up to
+// [BatchBytes] of input, into a new batch. It returns false at the end of
+// the input or on a fatal error (see Err).
 func (r *CloudTrailReader) Next() bool {
 	if r.batch != nil {
 		r.batch.Release()
 		r.batch = nil
 	}
-	for r.rows < BatchRows && r.err == nil && r.state != stDone {
+	start := r.base + int64(r.pos)
+	for r.rows < BatchRows && r.err == nil && r.state != stDone && r.base+int64(r.pos)-start < BatchBytes {
 		r.step()
 	}
 	if r.rows == 0 {

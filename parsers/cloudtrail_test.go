@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -528,5 +529,40 @@ func TestCloudTrailReader_MapBadKey(t *testing.T) {
 	if err != nil || st.Records != 1 || st.Rejected != 1 || rej.Len() != 1 || !strings.Contains(got, `"eventname":"B"`) ||
 		rej.Errs[0].Path != "Records[0].userIdentity.sessionContext.webIdFederationData.attributes" {
 		t.Errorf("got %q, %+v, %v, %v", got, st, rej.Errs, err)
+	}
+}
+
+// TestCloudTrailReader_BatchBytes: large records end a batch after
+// BatchBytes of input, not BatchRows records; no record is lost.
+func TestCloudTrailReader_BatchBytes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	big := strings.Repeat("x", 100<<10)
+	var in strings.Builder
+	in.WriteString(`{"Records":[`)
+	const n = 300 // 30 MB
+	for i := range n {
+		if i > 0 {
+			in.WriteByte(',')
+		}
+		fmt.Fprintf(&in, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"RunInstances","responseElements":{"blob":%q}}`, big)
+	}
+	in.WriteString(`]}`)
+	r, err := NewCloudTrailReader(strings.NewReader(in.String()), "big.json", WithAllocator(mem), WithColumns("eventname", "responseelements"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	rows, batches := 0, 0
+	for r.Next() {
+		b := r.Batch()
+		if b.NumRows() > BatchBytes/(100<<10)+1 {
+			t.Errorf("batch of %d rows of 100 KB each; want at most %d", b.NumRows(), BatchBytes/(100<<10)+1)
+		}
+		rows += int(b.NumRows())
+		batches++
+	}
+	if r.Err() != nil || rows != n || batches < 3 {
+		t.Errorf("got %d rows in %d batches, err %v; want %d rows in several batches", rows, batches, r.Err(), n)
 	}
 }

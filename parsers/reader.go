@@ -11,6 +11,13 @@ import (
 // they vanish from profiles. The engine uses the same constant.
 const BatchRows = 4096
 
+// BatchBytes also ends a CloudTrail batch once its records took this much
+// input: records of 10-20 KB (RunInstances responses) would otherwise make
+// a 4096-row batch of raw JSON columns 40-80 MB per reader, and hunt run
+// holds one per worker. At the usual 1-2 KB a record, batches still end at
+// BatchRows.
+const BatchBytes = 8 << 20
+
 // SourceColumn is the virtual column holding each row's source object (path
 // or S3 URI). It has the name of the hidden column Athena's Hive connector
 // offers, so `SELECT "$path"` means the same on both engines. Readers build
