@@ -1345,11 +1345,34 @@ func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
 	s.lists = growTo(s.lists, ng)
 	x := args[0]
 	for i, g := range gids {
+		if s.distinct && len(s.lists[g]) > 0 && equalsBoxed(x, i, s.lists[g][len(s.lists[g])-1]) {
+			continue // a run of one value (eventname, "$path" of one object) boxes once
+		}
 		s.lists[g] = append(s.lists[g], boxValue(x, i))
 		if len(s.lists[g]) >= 2*ArrayAggLimit {
 			s.lists[g] = trimAgg(s.lists[g], s.distinct)
 		}
 	}
+}
+
+// equalsBoxed reports whether row i of plain x is the boxed value b
+// (scalars only; other values are never equal here).
+func equalsBoxed(x *vec, i int, b any) bool {
+	if x.isNull(i) {
+		return b == nil
+	}
+	switch {
+	case x.t.isStringy():
+		v, ok := b.(string)
+		return ok && v == x.s[i]
+	case x.t.isIntLike():
+		v, ok := b.(int64)
+		return ok && v == x.i[i]
+	case x.t.k == kBool:
+		v, ok := b.(bool)
+		return ok && v == x.b[i]
+	}
+	return false
 }
 
 func trimAgg(l []any, distinct bool) []any {

@@ -3,6 +3,7 @@ package engine
 import (
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -346,4 +347,33 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestArrayAggDistinctRuns: array_agg(DISTINCT x) skips runs of one value
+// without boxing them; rows in runs and the same rows interleaved give the
+// same lists, NULLs included.
+func TestArrayAggDistinctRuns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	build := func(order func(i int) int) arrow.RecordBatch {
+		var rows []map[string]any
+		for j := range 600 {
+			i := order(j)
+			extra := map[string]any{"sourceipaddress": "10.0.0." + strconv.Itoa(i/100)}
+			if i/100 == 3 {
+				delete(extra, "sourceipaddress")
+			}
+			rows = append(rows, ctRow([]string{"A", "B"}[i%2], "u", "2024-03-01T10:00:00Z", "us-east-1", "1", extra))
+		}
+		return buildRecord(mem, parsers.CloudTrailSchema, rows)
+	}
+	runs := build(func(j int) int { return j })
+	mixed := build(func(j int) int { return (j * 7) % 600 })
+	defer runs.Release()
+	defer mixed.Release()
+	sql := "SELECT eventname, array_agg(DISTINCT sourceipaddress), count(DISTINCT sourceipaddress) FROM cloudtrail GROUP BY 1"
+	a, b := resultText(runQuery(t, sql, 1, runs)), resultText(runQuery(t, sql, 1, mixed))
+	if a != b || !strings.Contains(a, "10.0.0.5") || strings.Count(a, "\n") != 2 {
+		t.Errorf("runs:\n%s\ninterleaved:\n%s", a, b)
+	}
 }
