@@ -208,7 +208,7 @@ type spillBlock struct {
 // spillBlockBytes is the size a partition's block is written at; a table
 // checks its group limit after each block it reads. A variable so tests
 // can make blocks small.
-var spillBlockBytes = 64 << 10
+var spillBlockBytes = 16 << 10
 
 func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: level, dir: dir} }
 

@@ -56,6 +56,16 @@ type vec struct {
 	xb []int32
 }
 
+// growSlots is grow for per-column (not per-row) slices: exactly n. With
+// grow's BatchRows capacity, each chunk's slot slices took ~230 KB, times
+// every operator of every query on every worker (55 hunts in hunt run).
+func growSlots[T any](b *[]T, n int) []T {
+	if cap(*b) < n {
+		*b = make([]T, n)
+	}
+	return (*b)[:n]
+}
+
 func grow[T any](b *[]T, n int) []T {
 	if cap(*b) < n {
 		*b = make([]T, n, max(n, BatchRows))
@@ -318,9 +328,9 @@ func (c *chunk) col(i int) *vec {
 
 // reset prepares c for nslots slots.
 func (c *chunk) reset(nslots int, a *arena) {
-	c.cols = grow(&c.cols, nslots)
+	c.cols = growSlots(&c.cols, nslots)
 	clear(c.cols)
-	c.src = grow(&c.src, nslots)
+	c.src = growSlots(&c.src, nslots)
 	for i := range c.src {
 		c.src[i].arr = nil
 		c.src[i].parents = c.src[i].parents[:0]
@@ -333,8 +343,8 @@ func (c *chunk) reset(nslots int, a *arena) {
 // unloaded slots by composing rows).
 func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
 	dst.n = len(sel)
-	dst.cols = grow(&dst.cols, len(c.cols))
-	dst.src = grow(&dst.src, len(c.src))
+	dst.cols = growSlots(&dst.cols, len(c.cols))
+	dst.src = growSlots(&dst.src, len(c.src))
 	dst.a = a
 	copy(dst.src, c.src)
 	for i, v := range c.cols {
