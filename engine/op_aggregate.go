@@ -48,7 +48,7 @@ type aggWorker struct {
 	a      arena
 	g      grouper
 	states []aggState
-	argv   []*vec    // scratch: evaluated arguments
+	cols   []*vec    // scratch: evaluated keys, then every aggregate's arguments
 	res    []*column // after seal: each aggregate's result per group
 	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
 }
@@ -92,32 +92,51 @@ func (o *opAggregate) explain() string {
 }
 
 func (o *opAggregate) push(w int, c *chunk) error {
-	if o.sp.on.Load() {
-		return o.spillPush(w, c)
-	}
 	st := o.ws[w]
-	st.a.reset()
-	var kv [8]*vec
-	keys := kv[:0]
-	for _, k := range o.keys {
-		keys = append(keys, k.eval(&st.a, c))
+	spill := o.sp.on.Load()
+	cols, err := o.eval(st, c, spill)
+	if err != nil {
+		return err
 	}
-	if st.a.err != nil {
-		return st.a.err
+	if spill {
+		return o.spillRows(w, cols, c.n)
 	}
-	gids := st.g.groupIDs(&st.a, keys, c.n)
-	for i, ag := range o.aggs {
-		st.argv = st.argv[:0]
-		for _, e := range ag.args {
-			st.argv = append(st.argv, flat(&st.a, e.eval(&st.a, c), c.n))
-		}
-		if st.a.err != nil {
-			return st.a.err
-		}
-		st.states[i].update(gids, st.g.ngroups, st.argv)
-	}
+	o.aggregate(st, cols, c.n)
 	o.counted(w, &st.g)
 	return nil
+}
+
+// eval evaluates the keys, then every aggregate's arguments (flat), of
+// chunk c into st.cols; flatKeys flattens the keys too (spilling writes
+// values, grouping numbers dictionary entries once).
+func (o *opAggregate) eval(st *aggWorker, c *chunk, flatKeys bool) ([]*vec, error) {
+	st.a.reset()
+	cols := st.cols[:0]
+	for _, k := range o.keys {
+		v := k.eval(&st.a, c)
+		if flatKeys {
+			v = flat(&st.a, v, c.n)
+		}
+		cols = append(cols, v)
+	}
+	for _, ag := range o.aggs {
+		for _, e := range ag.args {
+			cols = append(cols, flat(&st.a, e.eval(&st.a, c), c.n))
+		}
+	}
+	st.cols = cols
+	return cols, st.a.err
+}
+
+// aggregate groups n rows of cols (keys, then each aggregate's arguments,
+// as eval returns them) into st's table and updates its states.
+func (o *opAggregate) aggregate(st *aggWorker, cols []*vec, n int) {
+	gids := st.g.groupIDs(&st.a, cols[:len(o.keys)], n)
+	next := len(o.keys)
+	for i, ag := range o.aggs {
+		st.states[i].update(gids, st.g.ngroups, cols[next:next+len(ag.args)])
+		next += len(ag.args)
+	}
 }
 
 // flush merges the workers' partial aggregates and emits one row per
@@ -784,28 +803,40 @@ func (g *grouper) partition(np int) [][]int32 {
 // content, integers by value, doubles as grouping compares them
 // (normFloat), booleans.
 func valueHashes(c *column) []uint64 {
-	h := make([]uint64, c.len())
+	return hashValues(c.t, c.null, c.i, c.f, c.s, c.b, make([]uint64, c.len()))
+}
+
+// nullHash is the hash of NULL.
+const nullHash = 0x6a09e667f3bcc909
+
+// hashValues sets h[i] to the hash of value i of type t given as its
+// value slices (a vec's or a column's; null may be nil), one loop per
+// type, and returns h.
+func hashValues(t *dtype, null []bool, ints []int64, floats []float64, strs []string, bools []bool, h []uint64) []uint64 {
+	n := len(h)
 	switch {
-	case c.t.isStringy():
-		for i, s := range c.s {
+	case t.isStringy():
+		for i, s := range strs[:n] {
 			h[i] = hashString(s)
 		}
-	case c.t.isIntLike():
-		for i, x := range c.i {
+	case t.isIntLike():
+		for i, x := range ints[:n] {
 			h[i] = mix64(uint64(x))
 		}
-	case c.t.k == kDouble:
-		for i, x := range c.f {
+	case t.k == kDouble:
+		for i, x := range floats[:n] {
 			h[i] = mix64(normFloat(x))
 		}
-	case c.t.k == kBool:
-		for i, x := range c.b {
+	case t.k == kBool:
+		for i, x := range bools[:n] {
 			h[i] = mix64(uint64(b2i(x)) + 1)
 		}
+	default:
+		fill(h, nullHash)
 	}
-	for i, isNull := range c.null {
+	for i, isNull := range null[:min(len(null), n)] {
 		if isNull {
-			h[i] = 0x6a09e667f3bcc909
+			h[i] = nullHash
 		}
 	}
 	return h

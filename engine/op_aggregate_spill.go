@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"math"
 	"os"
@@ -119,8 +118,6 @@ func (o *opAggregate) release() {
 // beyond them (2^60 partitions, never reached) tables just grow.
 const maxSpillLevel = 10
 
-var spillSeed = maphash.MakeSeed()
-
 // spillFiles counts the spill files created (for tests).
 var spillFiles atomic.Int64
 
@@ -133,39 +130,37 @@ func mix64(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// hashKeys sets h[i] to the hash of row i's key values (plain or
-// dictionary vecs). Equal keys hash equally whatever the vec form: NULL,
-// strings by content, integers by value, doubles as in grouping
-// (normFloat), booleans.
+// hashKeys sets h[i] to the hash of row i's key values (plain, constant
+// or dictionary vecs): equal keys hash equally whatever the vec form
+// (values hashed by hashValues, each dictionary entry once). Rows and
+// frozen groups are partitioned by it, so both must go through here.
 func hashKeys(keys []*vec, n int, h []uint64) []uint64 {
 	h = grow(&h, n)
 	fill(h, 0x9e3779b97f4a7c15)
+	var vh []uint64
 	for _, v := range keys {
-		src, codes := v, []int32(nil)
-		if v.dict != nil {
-			src, codes = v.dict, v.codes
+		src, m := v, n
+		switch {
+		case v.dict != nil:
+			src, m = v.dict, v.dict.n
+		case v.isConst:
+			m = 1
 		}
+		vh = hashValues(src.t, src.null, src.i, src.f, src.s, src.b, grow(&vh, m))
 		for i := range n {
 			var x uint64
-			r, j := i, i
-			if v.isConst {
-				r, j = 0, 0
-			} else if codes != nil {
-				j = int(codes[i])
-			}
 			switch {
-			case v.isNull(r) || src.isNull(j):
-				x = 0x6a09e667f3bcc909
-			case v.t.isStringy():
-				x = maphash.String(spillSeed, src.s[j])
-			case v.t.isIntLike():
-				x = uint64(src.i[j])
-			case v.t.k == kDouble:
-				x = normFloat(src.f[j])
-			case v.t.k == kBool:
-				x = uint64(b2i(src.b[j])) + 1
+			case v.isConst:
+				x = vh[0]
+			case v.dict != nil:
+				x = vh[v.codes[i]]
+				if v.isNull(i) {
+					x = nullHash
+				}
+			default:
+				x = vh[i]
 			}
-			h[i] = mix64(h[i]*0x100000001b3 ^ mix64(x))
+			h[i] = mix64(h[i]*0x100000001b3 ^ x)
 		}
 	}
 	return h
@@ -401,7 +396,6 @@ type aggSpill struct {
 	groups    atomic.Int64
 	on        atomic.Bool // frozen: rows go to sets
 	sets      []*spillSet // per worker
-	cols      [][]*vec    // per worker scratch
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.
@@ -420,7 +414,6 @@ func (o *opAggregate) initSpill(workers int) {
 	sp.est = make([]memEstimate, workers)
 	sp.counted = make([][2]int64, workers)
 	sp.sets = make([]*spillSet, workers)
-	sp.cols = make([][]*vec, workers)
 	sp.groups.Store(0)
 	sp.on.Store(false)
 }
@@ -440,28 +433,13 @@ func (o *opAggregate) counted(w int, g *grouper) {
 	}
 }
 
-// spillPush writes chunk c's rows (keys and arguments evaluated) to worker
+// spillRows writes n evaluated rows (flat keys, then arguments) to worker
 // w's spill files.
-func (o *opAggregate) spillPush(w int, c *chunk) error {
-	st := o.ws[w]
-	st.a.reset()
-	cols := o.sp.cols[w][:0]
-	for _, k := range o.keys {
-		cols = append(cols, flat(&st.a, k.eval(&st.a, c), c.n))
-	}
-	for _, ag := range o.aggs {
-		for _, e := range ag.args {
-			cols = append(cols, flat(&st.a, e.eval(&st.a, c), c.n))
-		}
-	}
-	o.sp.cols[w] = cols
-	if st.a.err != nil {
-		return st.a.err
-	}
+func (o *opAggregate) spillRows(w int, cols []*vec, n int) error {
 	if o.sp.sets[w] == nil {
 		o.sp.sets[w] = newSpillSet(o.sp.dir, 0)
 	}
-	return o.sp.sets[w].write(cols, len(o.keys), c.n)
+	return o.sp.sets[w].write(cols, len(o.keys), n)
 }
 
 // spilled reports whether any worker spilled rows.
@@ -621,7 +599,6 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 // feed aggregates the rows of sr into table t; once t holds more than the
 // limit, further rows go to *sub (spilled at level).
 func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level int) error {
-	var argv []*vec
 	var est memEstimate
 	for {
 		t.a.reset()
@@ -638,13 +615,7 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			}
 			continue
 		}
-		gids := t.g.groupIDs(&t.a, cols[:len(o.keys)], n)
-		c := len(o.keys)
-		for i, ag := range o.aggs {
-			argv = append(argv[:0], cols[c:c+len(ag.args)]...)
-			c += len(ag.args)
-			t.states[i].update(gids, t.g.ngroups, argv)
-		}
+		o.aggregate(t, cols, n)
 		if o.sp.over(est.of(o, &t.g), t.g.ngroups) && level < maxSpillLevel {
 			*sub = newSpillSet(o.sp.dir, level)
 		}
