@@ -185,19 +185,13 @@ func rate(n int64, d time.Duration) float64 {
 // buffer as the readers' bufio does: the ceiling for any reader of
 // compressed input.
 func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflater) (Measurement, error) {
-	m := Measurement{Kind: "inflate", Variant: "gzip"}
-	inf, restore, err := useInflater(inf)
-	if err != nil {
-		return m, err
-	}
-	defer restore()
-	m.Inflater = inf
+	m := Measurement{Kind: "inflate", Variant: "gzip", Inflater: inf}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	bufs := make([][]byte, workers)
 	var raw atomic.Int64
-	err = measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
+	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
 		rc, err := archive.Open(ctx, o)
 		if err != nil {
 			return err
@@ -227,21 +221,15 @@ func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflat
 // Parse reads every object of table with its reader, projected onto
 // columns (nil: every column), and discards the batches.
 func Parse(ctx context.Context, objs []archive.Object, table string, columns []string, workers int, inf Inflater) (Measurement, error) {
-	m := Measurement{Kind: "parse", Table: table, Variant: "all"}
+	m := Measurement{Kind: "parse", Table: table, Variant: "all", Inflater: inf}
 	if columns != nil {
 		m.Variant = "projection"
 	}
-	inf, restore, err := useInflater(inf)
-	if err != nil {
-		return m, err
-	}
-	defer restore()
-	m.Inflater = inf
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var raw, records atomic.Int64
-	err = measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
+	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
 		return readObject(ctx, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
 	})
 	m.RawBytes, m.Records = raw.Load(), records.Load()
@@ -252,13 +240,7 @@ func Parse(ctx context.Context, objs []archive.Object, table string, columns []s
 // with the query's projection, push every batch, finish. The answer's rows
 // are kept in Measurement.Answer.
 func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int, inf Inflater) (Measurement, *engine.Result, error) {
-	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name}
-	inf, restore, err := useInflater(inf)
-	if err != nil {
-		return m, nil, err
-	}
-	defer restore()
-	m.Inflater = inf
+	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name, Inflater: inf}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -281,7 +263,7 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 		m.Finish = time.Since(start)
 		return err
 	}
-	err = measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
+	err := measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
 		return readObject(ctx, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
 			return run.PushTable(w, q.Table, b)
 		})
@@ -359,11 +341,18 @@ func readObject(ctx context.Context, o archive.Object, table string, columns []s
 }
 
 // measure runs fn over objs with workers goroutines, each taking the next
-// object, and fills m's counters, times, allocations and peak RSS. setup
+// object, reading through archive's inflater m.Inflater (set to the one
+// used), and fills m's counters, times, allocations and peak RSS. setup
 // (given the worker count) and finish, when not nil, run inside the timed
 // span, before the workers start and after they end.
 func measure(ctx context.Context, m *Measurement, objs []archive.Object, workers int,
 	setup func(workers int) error, finish func() error, fn func(worker int, o archive.Object) error) error {
+	inf, restore, err := useInflater(m.Inflater)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	m.Inflater = inf
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
