@@ -3,6 +3,7 @@ package archive
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,7 +26,10 @@ const DefaultMargin = time.Hour
 // Facts are the pruning facts a query plan gives the archive: only objects
 // that may hold matching rows are planned. Zero values mean no restriction.
 type Facts struct {
-	// Table is "cloudtrail", "vpc_flow", or "" for all tables.
+	// Table is the name of the one table to plan objects of, one of
+	// [KindTables] ("cloudtrail", "vpc_flow"), or "" for all tables.
+	// Objects whose key layout names another table are pruned; objects of
+	// no known layout are kept (their content tells).
 	Table string
 	// Since (inclusive) and Until (exclusive) bound event times; zero is open.
 	Since, Until time.Time
@@ -37,10 +41,8 @@ type Facts struct {
 
 // check validates f.
 func (f *Facts) check() error {
-	switch f.Table {
-	case "", "cloudtrail", "vpc_flow":
-	default:
-		return fmt.Errorf("unknown table %q: expected \"cloudtrail\", \"vpc_flow\" or \"\"", f.Table)
+	if f.Table != "" && !slices.Contains(KindTables(), f.Table) {
+		return fmt.Errorf("unknown table %q: expected %s or \"\" (a table no key layout names is planned as \"\")", f.Table, quoteList(KindTables()))
 	}
 	if f.Margin < 0 {
 		return fmt.Errorf("negative delivery margin %s", f.Margin)
@@ -196,4 +198,13 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// quoteList quotes names for messages: "a", "b".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

@@ -12,19 +12,25 @@ import (
 	"github.com/hunt-sec/hunt/parsers"
 )
 
-// Tables maps the engine's table names to their schemas.
-var Tables = map[string]*arrow.Schema{
-	"cloudtrail": parsers.CloudTrailSchema,
-	"vpc_flow":   parsers.VPCFlowSchema,
+// ResolveTable maps a table name of a query to its table: a name of
+// names (--table-name mappings), then a table's name or one of its
+// [parsers.Table.AthenaNames] (so queries written for Athena run
+// unchanged); nil when no table answers to it.
+func ResolveTable(name string, names map[string]string) *parsers.Table {
+	if m, ok := names[name]; ok {
+		name = m
+	}
+	for _, t := range parsers.Tables {
+		if t.Name == name || slices.Contains(t.AthenaNames, name) {
+			return t
+		}
+	}
+	return nil
 }
 
-// DefaultTableNames maps the table names of AWS's Athena documentation to
-// the engine's tables, so queries written for Athena run unchanged.
-var DefaultTableNames = map[string]string{
-	"cloudtrail_logs":       "cloudtrail",
-	"cloudtrail_logs_pp":    "cloudtrail",
-	"vpc_flow_logs":         "vpc_flow",
-	"vpc_flow_logs_parquet": "vpc_flow",
+// unknownTable is the message for a table name no table answers to.
+func unknownTable(found string) string {
+	return "expected table " + strings.Join(parsers.TableNames(), " or ") + " (or a mapped name such as " + parsers.Tables[0].AthenaNames[0] + "), found " + quoteFound(found)
 }
 
 // Options configures [Compile]. The zero value is ready to use.
@@ -32,7 +38,8 @@ type Options struct {
 	// Source names the query text in errors ("queries/x.sql"); "query" when empty.
 	Source string
 	// TableNames maps more table names to "cloudtrail" or "vpc_flow", on
-	// top of [DefaultTableNames] (e.g. the name of your Athena table).
+	// top of each table's Athena names (e.g. the name of your Athena
+	// table); see [ResolveTable].
 	TableNames map[string]string
 	// Now is the value of current_timestamp and now(); time.Now() when zero.
 	Now time.Time
@@ -314,17 +321,12 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			defer func() { c.ctes = saved }()
 			return c.fromSubquery(cte.Query, alias, "CTE "+cte.Name, sc)
 		}
-		name := x.Name
-		if m, ok := c.opts.TableNames[name]; ok {
-			name = m
-		} else if m, ok := DefaultTableNames[name]; ok {
-			name = m
+		tab := ResolveTable(x.Name, c.opts.TableNames)
+		if tab == nil {
+			return nil, c.errf(x.pos, unknownTable(x.Name))
 		}
-		schema, ok := Tables[name]
-		if !ok {
-			return nil, c.errf(x.pos, "expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "+quoteFound(x.Name))
-		}
-		scan := &opScan{table: name, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
+		name, schema := tab.Name, tab.Schema
+		scan := &opScan{table: name, tab: tab, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
 		rel := &relation{name: x.Name, what: name, scan: scan, types: map[string]*dtype{}}
@@ -481,8 +483,20 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			c.add(w)
 			tail.setNext(w)
 			tail = w
-			if len(sc.rels) == 1 && sc.rels[0].scan != nil {
-				c.wheres[sc.rels[0].scan] = andAll(conds)
+			// The WHERE of a SELECT over one table (and the UNNESTs of
+			// its rows) restricts that table's rows.
+			var only *opScan
+			for i, r := range sc.rels {
+				if r.scan == nil && !strings.HasPrefix(r.what, "unnest ") || r.scan != nil && i > 0 {
+					only = nil
+					break
+				}
+				if r.scan != nil {
+					only = r.scan
+				}
+			}
+			if only != nil {
+				c.wheres[only] = andAll(conds)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // op is a push operator, modelled on VictoriaLogs' pipe processors.
@@ -50,6 +51,7 @@ type scanState struct {
 type opScan struct {
 	base
 	table  string
+	tab    *parsers.Table
 	schema *arrow.Schema
 	lay    *layout
 	paths  []string // per slot; "" for slots owned by later operators (UNNEST)

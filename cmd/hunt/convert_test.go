@@ -160,21 +160,6 @@ func TestConvert_Usage(t *testing.T) {
 	}
 }
 
-func TestPartitionDir(t *testing.T) {
-	us := time.Date(2024, 3, 5, 23, 59, 59, 0, time.UTC).UnixMicro()
-	for _, tc := range []struct{ table, acct, region, want string }{
-		{tableCloudTrail, "111122223333", "us-east-1", "table=cloudtrail/account=111122223333/region=us-east-1/date=2024-03-05"},
-		{tableVPCFlow, "111122223333", "eu-west-1", "table=vpc_flow/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2024/month=03/day=05"},
-	} {
-		if got := partitionDir(tc.table, tc.acct, tc.region, us); got != tc.want {
-			t.Errorf("got %q; want %q", got, tc.want)
-		}
-	}
-	if got := partitionDir(tableCloudTrail, "unknown", "unknown", -1<<63); got != "table=cloudtrail/account=unknown/region=unknown/date=unknown" {
-		t.Errorf("no time: got %q", got)
-	}
-}
-
 // TestConvert_S3 converts from an S3 bucket (versitygw serving a folder)
 // and then queries the Parquet in place in S3, through ranged reads.
 func TestConvert_S3(t *testing.T) {

@@ -4,10 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // commonFlags are the flags that mean the same in every command.
@@ -56,6 +58,9 @@ func (c *commonFlags) validate() error {
 func (c *commonFlags) facts(table string, now time.Time) (archive.Facts, error) {
 	if c.margin < 0 {
 		return archive.Facts{}, fmt.Errorf("--delivery-margin: expected a duration of 0 or more, found %s", c.margin)
+	}
+	if !slices.Contains(archive.KindTables(), table) {
+		table = "" // no key layout names it: nothing to prune by key, content tells
 	}
 	f := archive.Facts{Table: table, Accounts: c.accounts, Regions: c.regions, Margin: c.margin}
 	var err error
@@ -165,4 +170,60 @@ func newFlagSet(name, synopsis, examples string, stdout io.Writer) *flag.FlagSet
 		}
 	}
 	return fs
+}
+
+// tableFlag reads a --table value: a table name, or "" for every table
+// (nil).
+func tableFlag(name string) (*parsers.Table, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if t := parsers.TableNamed(name); t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("--table: expected %s, found %q", strings.Join(parsers.TableNames(), " or "), name)
+}
+
+// tableChoice is the --table advice of messages: "--table cloudtrail or
+// --table vpc_flow".
+func tableChoice() string {
+	var opts []string
+	for _, t := range parsers.Tables {
+		opts = append(opts, "--table "+t.Name)
+	}
+	return strings.Join(opts, " or ")
+}
+
+// tableList names tables for messages: "cloudtrail and vpc_flow".
+func tableList(ts []*parsers.Table) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return strings.Join(names, " and ")
+}
+
+// tableNamesOr lists the tables for help texts: "cloudtrail or vpc_flow".
+func tableNamesOr() string { return strings.Join(parsers.TableNames(), " or ") }
+
+// tableAssignments lists TABLE=value forms for help texts:
+// "cloudtrail=NAME or vpc_flow=NAME".
+func tableAssignments(value string) string {
+	var out []string
+	for _, n := range parsers.TableNames() {
+		out = append(out, n+"="+value)
+	}
+	return strings.Join(out, " or ")
+}
+
+// athenaDefaultNames lists each table's default Athena table name for help
+// texts: "cloudtrail_logs or vpc_flow_logs".
+func athenaDefaultNames() string {
+	var out []string
+	for _, t := range parsers.Tables {
+		if len(t.AthenaNames) > 0 {
+			out = append(out, t.AthenaNames[0])
+		}
+	}
+	return strings.Join(out, " or ")
 }

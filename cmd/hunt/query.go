@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 const queryExamples = `  # who changed a network ACL in a time window
@@ -41,7 +43,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
 	var tables listFlag
-	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=cloudtrail or NAME=vpc_flow (repeatable)")
+	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=TABLE where TABLE is "+tableNamesOr()+" (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -66,7 +68,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, m := range tables {
 		name, table, ok := strings.Cut(m, "=")
 		if !ok {
-			fmt.Fprintf(stderr, "hunt query: --table-name: expected NAME=cloudtrail or NAME=vpc_flow, found %q\n", m)
+			fmt.Fprintf(stderr, "hunt query: --table-name: expected NAME=TABLE where TABLE is %s, found %q\n", tableNamesOr(), m)
 			return exitUsage
 		}
 		opts.TableNames[strings.ToLower(name)] = table
@@ -97,23 +99,20 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "hunt query: %v\n", err)
 			return exitError
 		}
-		pruneHivePartitions(plan, facts)
+		archive.PruneHive(plan, facts)
 	}
 	if *explain {
 		printExplain(stdout, q, facts, plan)
 		return exitOK
 	}
-	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors, progressTo: stderr,
-		columns: map[string][]string{}, pruning: parquetPruning(sql, facts)}
+	cfg := scan.Config{Table: onlyTable(q.Tables()), Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, ProgressTo: stderr,
+		Columns: map[string][]string{}, Pruning: rowGroupPruning(q, facts)}
 	for _, t := range q.Tables() {
-		cfg.columns[t] = q.Columns(t)
+		cfg.Columns[t] = q.Columns(t)
 	}
-	if cfg.workers <= 0 {
-		cfg.workers = defaultWorkers()
-	}
-	r := q.NewRun(cfg.workers)
-	totals := scan(ctx, cfg, plan.Objects, func(worker int, table string, _ archive.Object, b arrow.RecordBatch) error {
-		if err := r.PushTable(worker, table, b); err != nil {
+	r := q.NewRun(scan.Workers(cfg))
+	totals := scan.Run(ctx, cfg, plan.Objects, func(worker int, table *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
+		if err := r.PushTable(worker, table.Name, b); err != nil {
 			return err
 		}
 		if r.Done() {
@@ -183,6 +182,33 @@ func queryFacts(q *engine.Query, common commonFlags, now time.Time) (archive.Fac
 	f.Accounts = intersect(f.Accounts, p.Accounts)
 	f.Regions = intersect(f.Regions, p.Regions)
 	return f, nil
+}
+
+// onlyTable is the table of a query that reads one, else nil (every
+// table is read).
+func onlyTable(tables []string) *parsers.Table {
+	if len(tables) == 1 {
+		return parsers.TableNamed(tables[0])
+	}
+	return nil
+}
+
+// rowGroupPruning is what a query lets Parquet readers skip: the time
+// range of facts, and the equalities the WHERE clause of a one-table query
+// ANDs with everything else (eventname = 'X', useridentity.arn IN ('a',
+// 'b')), as the compiled query found them. The --account and --region
+// flags are not turned into equalities: they select objects (and Hive
+// partitions), and a row without those columns still belongs to its
+// object. It is only a hint for skipping row groups; the engine still
+// filters every row.
+func rowGroupPruning(q *engine.Query, facts archive.Facts) parsers.Pruning {
+	p := parsers.Pruning{Since: facts.Since, Until: facts.Until, Equal: map[string][]string{}}
+	if ts := q.Tables(); len(ts) == 1 {
+		for k, v := range q.Pruning(ts[0]).Equal {
+			p.Equal[k] = v
+		}
+	}
+	return p
 }
 
 // intersect returns the values in both lists, where nil means "any".

@@ -17,6 +17,7 @@ import (
 	"github.com/hunt-sec/hunt/findings"
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 const runExamples = `  # every saved hunt over a local archive, findings as JSON Lines on stdout
@@ -292,10 +293,9 @@ type hunter struct {
 	byURI   map[string]int
 	skipped int // objects every selected hunt already read
 	listed  map[string]map[string]bool
-	totals  *scanTotals
+	totals  *scan.Totals
 	runs    []*engine.Run
 	results []*engine.Result // --engine athena: each hunt's answer
-	failed  map[string]bool
 	counts  runCounts
 	// unread are objects whose remaining hunts are all of another table.
 	unread []unreadObject
@@ -350,7 +350,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 			// Converted Parquet: date= partitions hold event dates, so only
 			// an explicit window may prune them; an incremental run must
 			// still see files a later convert added to old partitions.
-			pruneHivePartitions(plan, facts)
+			archive.PruneHive(plan, facts)
 		}
 		r.plans = append(r.plans, plan)
 		r.listed[p] = map[string]bool{}
@@ -420,28 +420,24 @@ func objectDate(o archive.Object) time.Time {
 // scan reads every object once and pushes each batch to the runs of the
 // hunts of its table that still need the object.
 func (r *hunter) scan(ctx context.Context) int {
-	cfg := scanConfig{strict: r.common.strict, workers: r.common.workers, maxErrors: r.common.maxErrors, columns: map[string][]string{}, progressTo: r.stderr}
-	if ts := r.tables(); len(ts) == 1 {
-		cfg.table = ts[0]
-	}
-	if cfg.workers <= 0 {
-		cfg.workers = defaultWorkers()
-	}
+	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr}
+	cfg.Table = onlyTable(r.tables())
 	// One projection per table: the union of the columns its hunts read.
 	for i, h := range r.hunts {
 		for _, c := range r.queries[i].Columns(h.Table) {
-			if !slices.Contains(cfg.columns[h.Table], c) {
-				cfg.columns[h.Table] = append(cfg.columns[h.Table], c)
+			if !slices.Contains(cfg.Columns[h.Table], c) {
+				cfg.Columns[h.Table] = append(cfg.Columns[h.Table], c)
 			}
 		}
 	}
+	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
 	for i, q := range r.queries {
-		r.runs[i] = q.NewRun(cfg.workers)
+		r.runs[i] = q.NewRun(workers)
 	}
-	r.totals = scan(ctx, cfg, r.objects, func(worker int, table string, obj archive.Object, b arrow.RecordBatch) error {
+	r.totals = scan.Run(ctx, cfg, r.objects, func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 		for _, i := range r.need[r.byURI[obj.URI]] {
-			if r.hunts[i].Table != table {
+			if r.hunts[i].Table != table.Name {
 				continue
 			}
 			if err := r.runs[i].Push(worker, b); err != nil {
@@ -450,20 +446,6 @@ func (r *hunter) scan(ctx context.Context) int {
 		}
 		return nil
 	})
-	// Objects that could not be read to the end are not marked read.
-	r.failed = map[string]bool{}
-	for _, e := range r.totals.Failures {
-		var pe *parsers.ParseError
-		if errors.As(e, &pe) {
-			r.failed[pe.Source] = true
-			continue
-		}
-		for _, o := range r.objects {
-			if strings.Contains(e.Error(), o.URI) {
-				r.failed[o.URI] = true
-			}
-		}
-	}
 	plan := &archive.Plan{}
 	for _, p := range r.plans {
 		mergePlan(plan, p)
@@ -475,7 +457,7 @@ func (r *hunter) scan(ctx context.Context) int {
 // the results for findings. A hunt that fails is reported and the run's
 // results are incomplete.
 func (r *hunter) runAthena(ctx context.Context, af *athenaFlags) int {
-	r.totals = &scanTotals{PerTable: map[string]int64{}}
+	r.totals = &scan.Totals{PerTable: map[string]int64{}}
 	a, err := af.client(ctx, r.common)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "hunt run: %v\n", err)
@@ -626,8 +608,8 @@ func (r *hunter) advance(late time.Duration) {
 		return
 	}
 	for i, o := range r.objects {
-		if r.failed[o.URI] {
-			continue
+		if r.totals.ObjectFailed(o.URI) != nil {
+			continue // its rows are incomplete: read it again next run
 		}
 		ids := make([]string, len(r.need[i]))
 		for j, h := range r.need[i] {

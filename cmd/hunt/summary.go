@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // planPaths plans local paths and s3:// URIs into one object list.
@@ -58,7 +59,7 @@ func mergePlan(dst, src *archive.Plan) {
 // finishScan prints the bad records, the failed objects and the summary line
 // on stderr, and returns the exit code: 1 when an object could not be read
 // (the results are incomplete) or --strict stopped the scan.
-func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scanTotals, elapsed time.Duration, maxErrors int) int {
+func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals, elapsed time.Duration, maxErrors int) int {
 	for _, e := range t.Rejects.Errs {
 		fmt.Fprintf(stderr, "hunt %s: rejected: %v\n", cmd, e)
 	}
