@@ -33,6 +33,8 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				ensureValues(out)
 			}
 		}, true
+	case from.k == kString && to.k == kIPAddress:
+		return castToIPKernel(try), true
 	case to.k == kString:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
@@ -47,11 +49,11 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				o[i] = a.strEnd(start)
 			}
 		}, true
-	case from.isStringy() && to.k == kInt:
+	case from.isText() && to.k == kInt:
 		return parseCast((*vec).ints, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, prep, failf), true
-	case from.isStringy() && to.k == kDouble:
+	case from.isText() && to.k == kDouble:
 		return parseCast((*vec).floats, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }, prep, failf), true
-	case from.isStringy() && to.k == kBool:
+	case from.isText() && to.k == kBool:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.bools()
@@ -70,7 +72,7 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				}
 			}
 		}, true
-	case from.isStringy() && (to.k == kTimestamp || to.k == kDate):
+	case from.isText() && (to.k == kTimestamp || to.k == kDate):
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.ints()
@@ -171,6 +173,8 @@ func appendValue(dst []byte, x *vec, i int) []byte {
 	switch x.t.k {
 	case kString, kJSON:
 		return append(dst, x.s[i]...)
+	case kIPAddress:
+		return appendIPText(dst, x.s[i])
 	case kInt, kIntervalYM:
 		return strconv.AppendInt(dst, x.i[i], 10)
 	case kIntervalDS:

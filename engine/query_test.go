@@ -48,7 +48,7 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 	{"subscript empty", "SELECT resources[1].arn FROM cloudtrail WHERE resources IS NULL AND eventname = 'ConsoleLogin'", "NULL\nNULL\n"},
 	{"subscript range", "SELECT resources[9223372036854775807].arn, element_at(resources, 2).type FROM cloudtrail WHERE resources IS NOT NULL ORDER BY 2",
 		"NULL|AWS::EC2::VPC\nNULL|NULL\n"},
-	{"cidr", "SELECT sourceipaddress FROM cloudtrail WHERE contains('10.0.0.0/8', sourceipaddress) ORDER BY 1",
+	{"cidr", "SELECT sourceipaddress FROM cloudtrail WHERE contains('10.0.0.0/8', CAST(sourceipaddress AS IPADDRESS)) ORDER BY 1",
 		"10.1.2.3\n10.1.2.3\n10.1.2.4\n10.9.9.9\n"},
 	{"having", "SELECT useridentity.username AS u, count(*) FROM cloudtrail GROUP BY 1 HAVING count(*) > 1", "alice|3\n"},
 	{"aggregates", "SELECT count(DISTINCT eventname), approx_distinct(awsregion), min(eventtime), max(eventtime), arbitrary(recipientaccountid) FROM cloudtrail",
