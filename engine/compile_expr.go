@@ -187,6 +187,21 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 	panic("BUG: unknown expression node")
 }
 
+// where is the "source:line:col: " of pos for errors found while the
+// query runs; "" for pos 0, which no expression of a query starts at
+// (implicit coercions pass it).
+func (c *compiler) where(pos int) string {
+	if pos <= 0 {
+		return ""
+	}
+	source := c.opts.Source
+	if source == "" {
+		source = "query"
+	}
+	line, col := lineCol(c.src, pos)
+	return source + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": "
+}
+
 // cast converts x to type to; try makes failures NULL.
 func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
 	from := x.typ()
@@ -196,7 +211,7 @@ func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
 	if from.k == kJSON && to.k == kString {
 		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToVarcharKernel, strict: true}, nil
 	}
-	k, ok := castKernel(from, to, try)
+	k, ok := castKernel(from, to, try, c.where(pos))
 	if !ok {
 		return nil, c.errf(pos, "expected a value that can be cast to "+to.name+", found "+from.name)
 	}
@@ -583,7 +598,11 @@ func (c *compiler) fold(e expr, pos int) (expr, error) {
 		if c.inTry > 0 {
 			return e, nil // try() turns the failure into NULL when it folds
 		}
-		return nil, c.errf(pos, a.err.Error())
+		msg := a.err.Error()
+		if re, ok := a.err.(*runtimeError); ok {
+			msg = re.msg // c.errf positions it
+		}
+		return nil, c.errf(pos, msg)
 	}
 	t := e.typ()
 	k := constVec(t, v.isNull(0))

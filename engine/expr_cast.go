@@ -9,12 +9,12 @@ import (
 
 // castKernel returns the kernel converting from to to; try turns failures
 // into NULL (TRY_CAST) instead of an error. ok is false for casts the
-// engine does not support.
-func castKernel(from, to *dtype, try bool) (kernel, bool) {
+// engine does not support. where positions the errors in the query.
+func castKernel(from, to *dtype, try bool, where string) (kernel, bool) {
 	failf := func(a *arena, out *vec, i int, s string) {
 		out.null[i] = true
 		if !try {
-			a.fail("cannot cast " + quoteFound(s) + " to " + to.name)
+			a.failAt(where, "cannot cast "+quoteFound(s)+" to "+to.name)
 		}
 	}
 	prep := func(out *vec, x *vec) {
@@ -34,7 +34,7 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 			}
 		}, true
 	case from.k == kString && to.k == kIPAddress:
-		return castToIPKernel(try), true
+		return castToIPKernel(try, where), true
 	case to.k == kString:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]

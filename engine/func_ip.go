@@ -62,7 +62,7 @@ func ipText(b string) string { return string(appendIPText(nil, b)) }
 
 // castToIPKernel is CAST(varchar AS IPADDRESS); text that is no address
 // fails the query, or is NULL under TRY_CAST (try).
-func castToIPKernel(try bool) kernel {
+func castToIPKernel(try bool, where string) kernel {
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.strs()
@@ -80,7 +80,7 @@ func castToIPKernel(try bool) kernel {
 			if a.buf, ok = appendIPAddress(a.buf, s); !ok {
 				nl[i] = true
 				if !try {
-					a.fail("cannot cast " + quoteFound(s) + " to ipaddress")
+					a.failAt(where, "cannot cast "+quoteFound(s)+" to ipaddress")
 				}
 				continue
 			}
@@ -161,25 +161,27 @@ func containsConstKernel(c cidr) kernel {
 }
 
 // containsKernel is contains(network, address) with a network per row;
-// an invalid network fails the query (NULL inside try()).
-func containsKernel(a *arena, out *vec, args []*vec) {
-	o := out.bools()
-	hasNull := strictNulls(out, args)
-	for i, ip := range args[1].s {
-		if hasNull && out.null[i] {
-			continue
-		}
-		c, why := parseCIDR(args[0].s[i])
-		if why != "" {
-			if out.null == nil {
-				out.nulls()
-				hasNull = true
+// an invalid network fails the query at where (NULL inside try()).
+func containsKernel(where string) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		o := out.bools()
+		hasNull := strictNulls(out, args)
+		for i, ip := range args[1].s {
+			if hasNull && out.null[i] {
+				continue
 			}
-			out.null[i] = true
-			a.fail("contains: " + why + ": expected a network such as '10.0.0.0/8', found " + quoteFound(args[0].s[i]))
-			continue
+			c, why := parseCIDR(args[0].s[i])
+			if why != "" {
+				if !hasNull {
+					out.nulls()
+					hasNull = true
+				}
+				out.null[i] = true
+				a.failAt(where, "expected a network such as '10.0.0.0/8' as argument 1 of contains, found "+quoteFound(args[0].s[i])+" ("+why+")")
+				continue
+			}
+			o[i] = c.contains(ip)
 		}
-		o[i] = c.contains(ip)
 	}
 }
 
@@ -206,7 +208,10 @@ func buildContains(c *compiler, call *Call, args []expr) (expr, error) {
 		}
 		return nil, c.errf(call.Args[1].Pos(), msg)
 	}
-	net := c.mustCoerce(args[0], tString)
+	net, err := c.fold(c.mustCoerce(args[0], tString), call.Args[0].Pos())
+	if err != nil {
+		return nil, err
+	}
 	if k, ok := net.(*exprConst); ok && !k.v.isNull(0) {
 		cd, why := parseCIDR(k.v.s[0])
 		if why != "" {
@@ -214,7 +219,7 @@ func buildContains(c *compiler, call *Call, args []expr) (expr, error) {
 		}
 		return &exprFunc{name: call.Name, t: tBool, args: []expr{net, ip}, k: containsConstKernel(cd), strict: true}, nil
 	}
-	return &exprFunc{name: call.Name, t: tBool, args: []expr{net, ip}, k: containsKernel, strict: true}, nil
+	return &exprFunc{name: call.Name, t: tBool, args: []expr{net, ip}, k: containsKernel(c.where(call.Args[0].Pos())), strict: true}, nil
 }
 
 // parseIPv4 parses a dotted-quad IPv4 address without leading zeros.

@@ -81,6 +81,7 @@ func TestIPAddress_Failure(t *testing.T) {
 		{"SELECT contains(¶'10.0.0.0/33', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "10.0.0.0/33" (Invalid CIDR)`},
 		{"SELECT contains(¶'::/129', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "::/129" (Invalid CIDR)`},
 		{"SELECT contains(¶'10.0.0/8', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "10.0.0/8" (Invalid network IP address)`},
+		{"SELECT contains(¶'10.0.0.' || '0/33', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "10.0.0.0/33" (Invalid CIDR)`},
 		{"SELECT contains(¶'10.0.0.0/-1', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "10.0.0.0/-1" (Invalid prefix length)`},
 		{"SELECT contains(¶1, IPADDRESS '10.0.0.1')", "expected an array or a varchar network such as '10.0.0.0/8' as argument 1 of contains, found bigint"},
 		{"SELECT lower(¶IPADDRESS '10.0.0.1')", "expected argument 1 of lower to be varchar, found ipaddress"},
@@ -161,14 +162,23 @@ func TestIPAddress_Results(t *testing.T) {
 	if got := rec.Column(0).ValueStr(0); got != "10.0.0.1" {
 		t.Errorf("Record value %q; want \"10.0.0.1\"", got)
 	}
-	// CAST fails on the first host name, naming it.
-	q, err := Compile("SELECT CAST(sourceipaddress AS IPADDRESS) FROM cloudtrail", Options{})
+	// CAST fails on the first host name, naming it and the CAST.
+	q, err := Compile("SELECT eventname,\n  CAST(sourceipaddress AS IPADDRESS) FROM cloudtrail", Options{Source: "hunt.sql"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := q.NewRun(1)
-	if err := r.Push(0, recs[0]); err == nil || err.Error() != `cannot cast "ec2.amazonaws.com" to ipaddress` {
-		t.Errorf("got %v; want cast error", err)
+	if err := r.Push(0, recs[0]); err == nil || err.Error() != `hunt.sql:2:3: cannot cast "ec2.amazonaws.com" to ipaddress` {
+		t.Errorf("got %v; want positioned cast error", err)
+	}
+	// A bad network from a column fails at the contains() argument.
+	q, err = Compile("SELECT contains(eventname, IPADDRESS '10.0.0.1') FROM cloudtrail", Options{Source: "hunt.sql"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = q.NewRun(1)
+	if err := r.Push(0, recs[0]); err == nil || err.Error() != `hunt.sql:1:17: expected a network such as '10.0.0.0/8' as argument 1 of contains, found "E" (Invalid CIDR)` {
+		t.Errorf("got %v; want positioned contains error", err)
 	}
 }
 
@@ -273,7 +283,7 @@ func TestIPAddress_NoAllocs(t *testing.T) {
 	var a arena
 	in := &vec{t: tString, n: 4, s: []string{"10.0.0.1", "2001:db8::1", "ec2.amazonaws.com", "::ffff:1.2.3.4"}}
 	out := &vec{}
-	k := castToIPKernel(true)
+	k := castToIPKernel(true, "")
 	c, _ := parseCIDR("10.0.0.0/8")
 	ck := containsConstKernel(c)
 	b := &vec{}
