@@ -178,7 +178,7 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			return nil, c.errf(x.pos, errIPPrefix)
 		}
 		if !ok {
-			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
+			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
 		return c.cast(xe, to, x.Try, x.pos)
 	case *Call:

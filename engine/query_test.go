@@ -174,7 +174,7 @@ func TestCompile_Failure(t *testing.T) {
 		{"SELECT count(*) FROM cloudtrail WHERE ¶count(*) > 1", "expected a scalar expression, found aggregate count() (aggregates are allowed in SELECT, HAVING and ORDER BY)"},
 		{"SELECT ¶useridentity.nope FROM cloudtrail", `expected a field of useridentity, found "nope"`},
 		{"SELECT 1 FROM cloudtrail WHERE ¶eventname", "expected a boolean condition in WHERE, found varchar"},
-		{"SELECT ¶CAST('x' AS varbinary)", `expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "varbinary"; run the query with --engine athena`},
+		{"SELECT ¶CAST('x' AS varbinary)", `expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "varbinary"; run the query with --engine athena`},
 		{"SELECT ¶CAST('x' AS bigint)", `cannot cast "x" to bigint`},
 		{"SELECT x FROM cloudtrail WHERE eventname LIKE ¶eventsource", `expected a constant varchar LIKE pattern, found "eventsource"`},
 		{"SELECT json_extract(requestparameters, ¶'a.b') FROM cloudtrail", `expected a JSONPath such as '$.a.b[0]', found "a.b"`},
