@@ -490,6 +490,8 @@ func athenaTypeOf(name string) athenaType {
 		return athenaType{tTimestamp, parseAthenaTime}
 	case "json":
 		return athenaType{tJSON, func(s string) (any, error) { return s, nil }}
+	case "ipaddress":
+		return athenaType{tIPAddress, parseAthenaIP}
 	case "array":
 		return athenaType{&dtype{k: kArray, name: "array(varchar)", elem: tString}, parseAthenaComplex}
 	case "map":
@@ -497,7 +499,7 @@ func athenaTypeOf(name string) athenaType {
 	case "row", "struct":
 		return athenaType{&dtype{k: kStruct, name: "row"}, parseAthenaComplex}
 	}
-	// varchar, char, varbinary, time, interval..., uuid, ipaddress, unknown.
+	// varchar, char, varbinary, time, interval..., uuid, unknown.
 	return athenaType{tString, func(s string) (any, error) { return s, nil }}
 }
 

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -61,15 +60,16 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		return &exprConst{v: constVec(tNull, true)}, nil
 	case *TypedLit:
 		switch x.Type {
-		case "ipaddress", "ipprefix":
-			// IP values are their text here; contains() parses them.
-			if _, err := netip.ParseAddr(x.Val); x.Type == "ipaddress" && err != nil {
-				return nil, c.errf(x.pos, "expected an IP address literal, found "+quoteFound(x.Val))
+		case "ipaddress":
+			b, ok := appendIPAddress(nil, x.Val)
+			if !ok {
+				return nil, c.errf(x.pos, "expected an IP address literal such as '10.0.0.1' or '2001:db8::1', found "+quoteFound(x.Val))
 			}
-			if _, err := netip.ParsePrefix(x.Val); x.Type == "ipprefix" && err != nil {
-				return nil, c.errf(x.pos, "expected an IP prefix literal such as '10.0.0.0/8', found "+quoteFound(x.Val))
-			}
-			return &exprConst{v: strConst(x.Val)}, nil
+			v := constVec(tIPAddress, false)
+			v.s[0] = string(b)
+			return &exprConst{v: v}, nil
+		case "ipprefix":
+			return nil, c.errf(x.pos, errIPPrefix)
 		}
 		us, ok := parseTimestamp(x.Val)
 		if !ok {
@@ -139,7 +139,7 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !xe.typ().isStringy() && xe.typ().k != kNull {
+		if !xe.typ().isText() && xe.typ().k != kNull {
 			return nil, c.errf(x.X.Pos(), "expected varchar before LIKE, found "+xe.typ().name)
 		}
 		pat, ok := c.constString(x.Pattern, sc)
@@ -174,14 +174,32 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			return nil, err
 		}
 		to, ok := typeFromName(x.Type)
+		if x.Type.Name == "ipprefix" {
+			return nil, c.errf(x.pos, errIPPrefix)
+		}
 		if !ok {
-			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
+			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
 		return c.cast(xe, to, x.Try, x.pos)
 	case *Call:
 		return c.compileCall(x, sc)
 	}
 	panic("BUG: unknown expression node")
+}
+
+// where is the "source:line:col: " of pos for errors found while the
+// query runs; "" for pos 0, which no expression of a query starts at
+// (implicit coercions pass it).
+func (c *compiler) where(pos int) string {
+	if pos <= 0 {
+		return ""
+	}
+	source := c.opts.Source
+	if source == "" {
+		source = "query"
+	}
+	line, col := lineCol(c.src, pos)
+	return source + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": "
 }
 
 // cast converts x to type to; try makes failures NULL.
@@ -193,7 +211,7 @@ func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
 	if from.k == kJSON && to.k == kString {
 		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToVarcharKernel, strict: true}, nil
 	}
-	k, ok := castKernel(from, to, try)
+	k, ok := castKernel(from, to, try, c.where(pos))
 	if !ok {
 		return nil, c.errf(pos, "expected a value that can be cast to "+to.name+", found "+from.name)
 	}
@@ -251,6 +269,9 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 		l, r, err = c.unify(l, r, x.R.Pos())
 		if err != nil {
 			msg := "expected a value comparable with " + lt.name + " after " + x.Op + ", found " + rt.name
+			if lt.k == kIPAddress && rt.isText() || lt.isText() && rt.k == kIPAddress {
+				msg += " (Trino does not convert varchar to ipaddress: write CAST(x AS IPADDRESS) or IPADDRESS '1.2.3.4')"
+			}
 			if lt.k == kString && (rt.k == kTimestamp || rt.k == kDate) {
 				msg += " (convert the varchar with from_iso8601_timestamp(), or compare with an ISO 8601 string)"
 			}
@@ -321,7 +342,7 @@ func (c *compiler) unify(l, r expr, pos int) (expr, expr, error) {
 		return l, &exprConst{v: constVec(lt, true)}, nil
 	case lt.isNumeric() && rt.isNumeric():
 		return c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble), nil
-	case lt.isStringy() && rt.isStringy():
+	case lt.isText() && rt.isText():
 		return c.mustCoerce(l, tString), c.mustCoerce(r, tString), nil
 	case (lt.k == kTimestamp || lt.k == kDate) && (rt.k == kTimestamp || rt.k == kDate):
 		return c.mustCoerce(l, tTimestamp), c.mustCoerce(r, tTimestamp), nil
@@ -361,7 +382,7 @@ func (c *compiler) constString(e Expr, sc *scope) (string, bool) {
 		return "", false
 	}
 	k, ok := x.(*exprConst)
-	if !ok || !k.v.t.isStringy() || k.v.isNull(0) {
+	if !ok || !k.v.t.isText() || k.v.isNull(0) {
 		return "", false
 	}
 	return k.v.s[0], true
@@ -488,7 +509,7 @@ func (c *compiler) commonType(xs []expr, pos int) (*dtype, error) {
 			t = xt
 		case t.isNumeric() && xt.isNumeric():
 			t = tDouble
-		case t.isStringy() && xt.isStringy():
+		case t.isText() && xt.isText():
 			t = tString
 		default:
 			return nil, c.errf(pos, "expected results of one type, found "+t.name+" and "+xt.name)
@@ -510,7 +531,7 @@ func (c *compiler) subscript(x, idx expr, pos int, orNull bool) (expr, error) {
 		}
 		return &exprSubscript{t: t.elem, x: x, idx: idx}, nil
 	case kMap:
-		if !idx.typ().isStringy() {
+		if !idx.typ().isText() {
 			return nil, c.errf(pos, "expected a varchar map key, found "+idx.typ().name)
 		}
 		return &exprSubscript{t: t.elem, x: x, idx: idx, isMap: true}, nil
@@ -577,7 +598,11 @@ func (c *compiler) fold(e expr, pos int) (expr, error) {
 		if c.inTry > 0 {
 			return e, nil // try() turns the failure into NULL when it folds
 		}
-		return nil, c.errf(pos, a.err.Error())
+		msg := a.err.Error()
+		if re, ok := a.err.(*runtimeError); ok {
+			msg = re.msg // c.errf positions it
+		}
+		return nil, c.errf(pos, msg)
 	}
 	t := e.typ()
 	k := constVec(t, v.isNull(0))

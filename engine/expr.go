@@ -21,10 +21,11 @@ type expr interface {
 var errRuntime = errors.New("evaluation error")
 
 // runtimeError is an evaluation error; kernels record the first one in
-// the arena and operators return it after the batch.
-type runtimeError struct{ msg string }
+// the arena and operators return it after the batch. where, when not
+// empty, is the "source:line:col: " of the expression in the query.
+type runtimeError struct{ where, msg string }
 
-func (e *runtimeError) Error() string { return e.msg }
+func (e *runtimeError) Error() string { return e.where + e.msg }
 func (e *runtimeError) Unwrap() error { return errRuntime }
 
 // exprCol reads a column slot of the chunk.
@@ -108,9 +109,12 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 }
 
 // fail records the first evaluation error of a batch.
-func (a *arena) fail(msg string) {
+func (a *arena) fail(msg string) { a.failAt("", msg) }
+
+// failAt is fail for an expression at where ("source:line:col: ").
+func (a *arena) failAt(where, msg string) {
 	if a.err == nil {
-		a.err = &runtimeError{msg: msg}
+		a.err = &runtimeError{where: where, msg: msg}
 	}
 }
 
