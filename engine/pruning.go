@@ -79,7 +79,7 @@ func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
 	}
 	v := k.v
 	// A string equality on a column.
-	if col, ok := l.(*exprCol); ok && v.t.isStringy() && op == opEq {
+	if col, ok := l.(*exprCol); ok && v.t.isText() && op == opEq {
 		return stringFacts(t, col.path, []string{v.s[0]})
 	}
 	us, ok := timeBound(t, l, v)
@@ -113,7 +113,7 @@ func timeBound(t *parsers.Table, l expr, v *vec) (int64, bool) {
 	case *exprCol:
 		switch {
 		case !slices.Contains(t.TimeColumns, x.path):
-		case t.TimeUnit == parsers.TimeISO8601 && v.t.isStringy():
+		case t.TimeUnit == parsers.TimeISO8601 && v.t.isText():
 			return parseTimestamp(v.s[0])
 		case t.TimeUnit == parsers.TimeUnixSeconds:
 			switch v.t.k {
