@@ -19,8 +19,12 @@ import (
 	"time"
 )
 
-// StateVersion is the version of the state file format State reads and writes.
-const StateVersion = 1
+// StateVersion is the version of the state file format State writes. It
+// reads version 1 too, which had no format marker.
+const StateVersion = 2
+
+// stateFormat is the value of a state file's "format" key.
+const stateFormat = "hunt-state"
 
 // ErrLocked reports that another run holds the state file's lock.
 var ErrLocked = errors.New("state is locked by another run")
@@ -67,7 +71,9 @@ var ErrLocked = errors.New("state is locked by another run")
 // recorded (at-least-once; sinks and Security Hub dedup on the stable ID).
 // [LockState] keeps two runs from overlapping.
 type State struct {
-	Version int `json:"version"`
+	// Format is "hunt-state": a file that does not say so is not a state.
+	Format  string `json:"format"`
+	Version int    `json:"version"`
 	// UpdatedAt is when the state was last saved.
 	UpdatedAt time.Time `json:"updated_at"`
 	// Sources maps a source (a local path or an s3:// prefix as given to
@@ -114,10 +120,15 @@ type Pending struct {
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
+	return &State{Format: stateFormat, Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
 }
 
 // LoadState reads the state file at path; a missing file is an empty state.
+// A file that does not say it is a hunt state is an error, never an empty
+// state (that would deliver every finding again): it must be a JSON object
+// with "format": "hunt-state", a known version and the keys updated_at,
+// sources, hunt_sets and findings. Version 1 files, written before the
+// format marker, are recognised by that full shape.
 func LoadState(path string) (*State, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -126,7 +137,10 @@ func LoadState(path string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := NewState()
+	if err := checkStateShape(path, b); err != nil {
+		return nil, err
+	}
+	s := &State{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(s); err != nil {
@@ -143,9 +157,10 @@ func LoadState(path string) (*State, error) {
 		}
 		return nil, fmt.Errorf("%s: expected a hunt state file, found: %v", path, err)
 	}
-	if s.Version != StateVersion {
-		return nil, fmt.Errorf("%s: version: expected %d, found %d", path, StateVersion, s.Version)
+	if s.Version != 1 && s.Version != StateVersion {
+		return nil, fmt.Errorf("%s: version: expected 1 or %d, found %d", path, StateVersion, s.Version)
 	}
+	s.Format, s.Version = stateFormat, StateVersion // written back in the current format
 	for _, m := range []bool{s.Sources == nil, s.HuntSets == nil, s.Findings == nil} {
 		if m {
 			return nil, fmt.Errorf("%s: expected sources, hunt_sets and findings objects, found null", path)
@@ -164,7 +179,66 @@ func LoadState(path string) (*State, error) {
 			}
 		}
 	}
+	for id, d := range s.Findings {
+		if d == nil {
+			return nil, fmt.Errorf("%s: findings[%q]: expected an object, found null", path, id)
+		}
+	}
+	for i, p := range s.Pending {
+		if p == nil {
+			return nil, fmt.Errorf("%s: pending[%d]: expected an object, found null", path, i)
+		}
+	}
 	return s, nil
+}
+
+// checkStateShape checks that b says it is a hunt state: a JSON object with
+// the format marker (or, for version 1, without it) and every required key.
+// Invalid JSON is left to the decoder, which knows the offset.
+func checkStateShape(path string, b []byte) error {
+	var top any
+	if json.Unmarshal(b, &top) != nil {
+		return nil
+	}
+	keys, ok := top.(map[string]any)
+	if !ok {
+		found := "null"
+		switch top.(type) {
+		case []any:
+			found = "an array"
+		case string:
+			found = "a string"
+		case float64:
+			found = "a number"
+		case bool:
+			found = "a boolean"
+		}
+		return fmt.Errorf("%s: expected a hunt state file (a JSON object), found %s", path, found)
+	}
+	if f, ok := keys["format"]; ok && f != stateFormat {
+		return fmt.Errorf("%s: format: expected %q, found %s", path, stateFormat, jsonText(f))
+	}
+	required := []string{"format", "version", "updated_at", "sources", "hunt_sets", "findings"}
+	if _, marked := keys["format"]; !marked && keys["version"] == float64(1) {
+		required = required[1:] // version 1 predates the marker
+	}
+	var missing []string
+	for _, k := range required {
+		if _, ok := keys[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: expected a hunt state file (\"format\": %q, version %d), found an object without %s",
+			path, stateFormat, StateVersion, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// jsonText formats a decoded JSON value for an error message.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return truncateBytes(string(b), 80)
 }
 
 // Save writes s to path atomically: to a temporary file in the same folder,
