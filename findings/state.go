@@ -11,11 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -25,9 +23,6 @@ const StateVersion = 2
 
 // stateFormat is the value of a state file's "format" key.
 const stateFormat = "hunt-state"
-
-// ErrLocked reports that another run holds the state file's lock.
-var ErrLocked = errors.New("state is locked by another run")
 
 // State is what `hunt run` remembers between runs, kept in one local JSON
 // file: per source, the objects already read and by which hunts; per finding
@@ -444,69 +439,4 @@ func (s *State) ForgetBefore(t time.Time) int {
 		}
 	}
 	return n
-}
-
-// StateLock is a held lock on a state file.
-type StateLock struct {
-	path string
-}
-
-// LockState takes the lock of the state file at path: it creates path+".lock"
-// exclusively (O_EXCL) and writes the holder's process ID, host and start
-// time into it. If the lock file exists, LockState returns an error wrapping
-// [ErrLocked] that names the holder, unless the holder is a process of this
-// host that no longer runs (a crashed run), whose lock it takes over.
-func LockState(path string, now time.Time) (*StateLock, error) {
-	lp := path + ".lock"
-	host, _ := os.Hostname()
-	me := fmt.Sprintf("pid %d host %s since %s\n", os.Getpid(), host, now.UTC().Format(time.RFC3339))
-	for attempt := 0; ; attempt++ {
-		f, err := os.OpenFile(lp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			_, werr := f.WriteString(me)
-			cerr := f.Close()
-			if err := errors.Join(werr, cerr); err != nil {
-				os.Remove(lp)
-				return nil, err
-			}
-			return &StateLock{path: lp}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		b, rerr := os.ReadFile(lp)
-		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			return nil, rerr
-		}
-		holder := strings.TrimSpace(string(b))
-		if attempt == 0 && isStale(holder, host) {
-			os.Remove(lp)
-			continue
-		}
-		return nil, fmt.Errorf("%s: %w (%s); remove the lock file if that run is gone", lp, ErrLocked, holder)
-	}
-}
-
-// isStale reports whether a lock holder line names a process of this host
-// that no longer exists.
-func isStale(holder, host string) bool {
-	var pid int
-	var h, since string
-	if _, err := fmt.Sscanf(holder, "pid %d host %s since %s", &pid, &h, &since); err != nil || h != host || pid <= 0 {
-		return false
-	}
-	if pid == os.Getpid() || runtime.GOOS == "windows" {
-		return false // Windows processes cannot be probed with signal 0
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return true
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err != nil && !errors.Is(err, os.ErrPermission)
-}
-
-// Unlock releases the lock.
-func (l *StateLock) Unlock() error {
-	return os.Remove(l.path)
 }

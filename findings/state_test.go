@@ -1,8 +1,6 @@
 package findings
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -206,40 +204,5 @@ func TestLoadState_Version1(t *testing.T) {
 	}
 	if _, err := LoadState(path); err != nil {
 		t.Fatalf("reload: %v", err)
-	}
-}
-
-func TestLockState(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
-	l, err := LockState(path, day(5))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = LockState(path, day(5))
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
-		t.Fatalf("second lock: got %v; want ErrLocked naming this process", err)
-	}
-	if err := l.Unlock(); err != nil {
-		t.Fatal(err)
-	}
-	l, err = LockState(path, day(5))
-	if err != nil {
-		t.Fatalf("after unlock: %v", err)
-	}
-	l.Unlock()
-
-	// A lock left by a crashed run of this host is taken over; one of
-	// another host is not.
-	host, _ := os.Hostname()
-	const deadPID = 1 << 22 // above Linux's pid_max default: no such process
-	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host %s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
-	l, err = LockState(path, day(5))
-	if err != nil {
-		t.Fatalf("stale lock: %v", err)
-	}
-	l.Unlock()
-	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host other-%s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
-	if _, err := LockState(path, day(5)); !errors.Is(err, ErrLocked) {
-		t.Fatalf("other host's lock: got %v; want ErrLocked", err)
 	}
 }

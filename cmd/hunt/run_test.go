@@ -212,9 +212,13 @@ func TestRun_SinceUntil(t *testing.T) {
 func TestRun_Lock(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
-	os.WriteFile(state+".lock", []byte("pid 1 host elsewhere.example since 2024-03-05T00:00:00Z\n"), 0o644)
+	lock, err := findings.LockState(state, time.Now()) // another run holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
 	code, out, errOut := runHunt(t, "run", "--state", state, "../../testdata/hunts/cloudtrail_stopped")
-	if code != exitError || out != "" || !strings.Contains(errOut, "state is locked by another run (pid 1 host elsewhere.example") {
+	if code != exitError || out != "" || !strings.Contains(errOut, fmt.Sprintf("state is locked by another run (pid %d host ", os.Getpid())) {
 		t.Fatalf("exit %d, out %q, stderr %q; want exit 1 naming the holder", code, out, errOut)
 	}
 	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
