@@ -131,7 +131,9 @@ func newSecurityHubSinkFromConfig(ctx context.Context, cfg aws.Config, region st
 				o.BaseEndpoint = aws.String(opts.EndpointURL)
 			}
 		})
-		out, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		out, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) {
+			o.APIOptions = append(o.APIOptions, withAttemptTimeout(opts.withDefaults().CallTimeout))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("cannot find the calling account for the Security Hub product ARN (or set it explicitly): %w", err)
 		}
@@ -254,7 +256,9 @@ func (s *SecurityHubSink) importBatch(ctx context.Context, items []asffItem, bat
 		in.Findings[n] = items[i].f
 		byID[items[i].id] = i
 	}
-	out, err := s.client.BatchImportFindings(ctx, in)
+	out, err := s.client.BatchImportFindings(ctx, in, func(o *securityhub.Options) {
+		o.APIOptions = append(o.APIOptions, withAttemptTimeout(s.opts.CallTimeout))
+	})
 	if err != nil {
 		return nil, err
 	}
