@@ -25,7 +25,7 @@ import (
 //
 // Send must return, in accepted, the IDs of the findings the destination
 // durably took (written and synced, published, imported), and only those:
-// the caller advances run state for a finding only once every sink accepted
+// [Deliver] advances run state for a finding only once every sink accepted
 // it (DESIGN.md: delivered, then state advances). Every finding of fs that is
 // not accepted must be named in a [*SendError]; a nil error means every
 // finding was accepted. A finding accepted once is never sent again by the

@@ -62,8 +62,9 @@ const stateFormat = "hunt-state"
 // State is written whole, to a temporary file that is synced and renamed
 // over the old one ([State.Save]), after the sinks accepted the findings: a
 // crash before the rename leaves the previous state, so the next run reads
-// the same objects again and re-sends at most what was delivered but not
-// recorded (at-least-once; sinks and Security Hub dedup on the stable ID).
+// the same objects again. What the crashed run sent is in the delivery
+// journal [Deliver] kept next to the state, which [LoadState] folds in, so
+// those findings are not sent again (see the package documentation).
 // [LockState] keeps two runs from overlapping.
 type State struct {
 	// Format is "hunt-state": a file that does not say so is not a state.
@@ -80,6 +81,10 @@ type State struct {
 	Findings map[string]*Delivery `json:"findings"`
 	// Pending are findings not yet accepted by every sink, sorted by ID.
 	Pending []*Pending `json:"pending,omitempty"`
+
+	// path is the file the state was loaded from: [Deliver] journals next
+	// to it. Empty for a state made by NewState.
+	path string
 }
 
 // SourceState is what was read from one source.
@@ -111,6 +116,13 @@ type Delivery struct {
 type Pending struct {
 	Finding     Finding  `json:"finding"`
 	DeliveredTo []string `json:"delivered_to,omitempty"` // sink names that accepted it
+	// InFlight names the sinks a Send of the finding was cut short to (the
+	// run died before it returned): the destination may hold it already.
+	InFlight []string `json:"in_flight,omitempty"`
+	// SentAt is when this version of the finding was first sent; every
+	// re-send of it carries the same stamp (Security Hub's UpdatedAt), so a
+	// destination that already holds it ignores the repeat.
+	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
 // NewState returns an empty state.
@@ -124,7 +136,25 @@ func NewState() *State {
 // with "format": "hunt-state", a known version and the keys updated_at,
 // sources, hunt_sets and findings. Version 1 files, written before the
 // format marker, are recognised by that full shape.
+//
+// The delivery journal next to the file (see [Deliver]), left by a run
+// that ended before saving the state, is folded in: findings it sent are
+// pending with the sinks that accepted them, and those whose Send was cut
+// short are in flight. Deliver journals next to path from then on.
 func LoadState(path string) (*State, error) {
+	s, err := readState(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.foldJournal(path); err != nil {
+		return nil, err
+	}
+	s.path = path
+	return s, nil
+}
+
+// readState reads the state file at path, without its journal.
+func readState(path string) (*State, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewState(), nil
@@ -238,7 +268,8 @@ func jsonText(v any) string {
 
 // Save writes s to path atomically: to a temporary file in the same folder,
 // synced, then renamed over path, and the folder synced. Unused hunt sets are
-// dropped first.
+// dropped first. If s was loaded from path, the delivery journal next to it
+// is removed afterwards: s holds what it recorded.
 func (s *State) Save(path string, now time.Time) error {
 	used := map[string]bool{}
 	for _, src := range s.Sources {
@@ -277,9 +308,15 @@ func (s *State) Save(path string, now time.Time) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every OS syncs folders
-		d.Close()
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if s.path == path {
+		// The journal was folded into s when it was loaded, and Deliver
+		// recorded its sends in s: the file just written holds it all.
+		if err := os.Remove(journalPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot remove delivery journal: %w", err)
+		}
 	}
 	return nil
 }

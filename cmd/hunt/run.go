@@ -153,6 +153,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	r.state = state
+	r.dryRun = *dryRun
 	if *statePath != "" {
 		if r.statePath, err = filepath.Abs(*statePath); err != nil {
 			fmt.Fprintf(stderr, "hunt run: %v\n", err)
@@ -280,6 +281,7 @@ type hunter struct {
 	// statePath is the absolute path of --state, so the run never reads
 	// its own state as a log.
 	statePath string
+	dryRun    bool // --dry-run: sinks accept nothing, nothing is journaled
 	explicit  bool // --since/--until given: a backfill, the object list is not used
 	window    queries.Window
 	start     time.Time
@@ -394,7 +396,8 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 	return nil
 }
 
-// isStateFile reports whether o is the state file or its lock.
+// isStateFile reports whether o is the state file, its lock or its
+// delivery journal.
 func (r *hunter) isStateFile(o archive.Object) bool {
 	if r.statePath == "" || strings.HasPrefix(o.URI, "s3://") {
 		return false
@@ -403,7 +406,7 @@ func (r *hunter) isStateFile(o archive.Object) bool {
 	if err != nil {
 		return false
 	}
-	return abs == r.statePath || abs == r.statePath+".lock"
+	return abs == r.statePath || abs == r.statePath+".lock" || abs == r.statePath+".journal"
 }
 
 func objectVersion(o archive.Object) string {
@@ -538,7 +541,7 @@ type runCounts struct {
 // them and records in the state which every sink accepted. It returns how
 // many findings were emitted this run.
 func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found []findings.Finding) (int, []error) {
-	c, errs := findings.Deliver(ctx, r.state, sinks, found, findings.DeliverOptions{WindowOf: r.windowOf})
+	c, errs := findings.Deliver(ctx, r.state, sinks, found, findings.DeliverOptions{WindowOf: r.windowOf, DryRun: r.dryRun})
 	r.counts = runCounts{found: c.Found, suppressed: c.Suppressed, resent: c.Resent, delivered: c.Delivered, pending: c.Pending}
 	return c.Emitted, errs
 }
