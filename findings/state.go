@@ -221,30 +221,32 @@ func readState(path string) (*State, error) {
 // the format marker (or, for version 1, without it) and every required key.
 // Invalid JSON is left to the decoder, which knows the offset.
 func checkStateShape(path string, b []byte) error {
-	var top any
-	if json.Unmarshal(b, &top) != nil {
-		return nil
-	}
-	keys, ok := top.(map[string]any)
-	if !ok {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil || keys == nil {
+		var te *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &te) {
+			return nil // not JSON: the decoder says where
+		}
 		found := "null"
-		switch top.(type) {
-		case []any:
+		switch c := bytes.TrimSpace(b); c[0] {
+		case '[':
 			found = "an array"
-		case string:
+		case '"':
 			found = "a string"
-		case float64:
-			found = "a number"
-		case bool:
+		case 't', 'f':
 			found = "a boolean"
+		case 'n':
+		default:
+			found = "a number"
 		}
 		return fmt.Errorf("%s: expected a hunt state file (a JSON object), found %s", path, found)
 	}
-	if f, ok := keys["format"]; ok && f != stateFormat {
-		return fmt.Errorf("%s: format: expected %q, found %s", path, stateFormat, jsonText(f))
+	f, marked := keys["format"]
+	if marked && string(f) != `"`+stateFormat+`"` {
+		return fmt.Errorf("%s: format: expected %q, found %s", path, stateFormat, truncateBytes(string(f), 80))
 	}
 	required := []string{"format", "version", "updated_at", "sources", "hunt_sets", "findings"}
-	if _, marked := keys["format"]; !marked && keys["version"] == float64(1) {
+	if !marked && string(keys["version"]) == "1" {
 		required = required[1:] // version 1 predates the marker
 	}
 	var missing []string
@@ -258,12 +260,6 @@ func checkStateShape(path string, b []byte) error {
 			path, stateFormat, StateVersion, strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-// jsonText formats a decoded JSON value for an error message.
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return truncateBytes(string(b), 80)
 }
 
 // Save writes s to path atomically: to a temporary file in the same folder,

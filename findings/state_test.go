@@ -145,6 +145,7 @@ func TestLoadState_Failure(t *testing.T) {
 		{"empty object", `{}`, `expected a hunt state file ("format": "hunt-state", version 2), found an object without format, version, updated_at, sources, hunt_sets, findings`},
 		{"null", `null`, `expected a hunt state file (a JSON object), found null`},
 		{"array", `[]`, `expected a hunt state file (a JSON object), found an array`},
+		{"number", ` 42`, `expected a hunt state file (a JSON object), found a number`},
 		{"version only", `{"version": 1}`, `found an object without updated_at, sources, hunt_sets, findings`},
 		{"partial", `{"version": 1, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "findings": {}}`, `found an object without hunt_sets`},
 		{"null map", `{"version": 1, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": null, "findings": {}}`, `expected sources, hunt_sets and findings objects, found null`},
