@@ -11,19 +11,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// StateVersion is the version of the state file format State reads and writes.
-const StateVersion = 1
+// StateVersion is the version of the state file format State writes. It
+// reads version 1 too, which had no format marker.
+const StateVersion = 2
 
-// ErrLocked reports that another run holds the state file's lock.
-var ErrLocked = errors.New("state is locked by another run")
+// stateFormat is the value of a state file's "format" key.
+const stateFormat = "hunt-state"
 
 // State is what `hunt run` remembers between runs, kept in one local JSON
 // file: per source, the objects already read and by which hunts; per finding
@@ -63,11 +62,14 @@ var ErrLocked = errors.New("state is locked by another run")
 // State is written whole, to a temporary file that is synced and renamed
 // over the old one ([State.Save]), after the sinks accepted the findings: a
 // crash before the rename leaves the previous state, so the next run reads
-// the same objects again and re-sends at most what was delivered but not
-// recorded (at-least-once; sinks and Security Hub dedup on the stable ID).
+// the same objects again. What the crashed run sent is in the delivery
+// journal [Deliver] kept next to the state, which [LoadState] folds in, so
+// those findings are not sent again (see the package documentation).
 // [LockState] keeps two runs from overlapping.
 type State struct {
-	Version int `json:"version"`
+	// Format is "hunt-state": a file that does not say so is not a state.
+	Format  string `json:"format"`
+	Version int    `json:"version"`
 	// UpdatedAt is when the state was last saved.
 	UpdatedAt time.Time `json:"updated_at"`
 	// Sources maps a source (a local path or an s3:// prefix as given to
@@ -79,6 +81,10 @@ type State struct {
 	Findings map[string]*Delivery `json:"findings"`
 	// Pending are findings not yet accepted by every sink, sorted by ID.
 	Pending []*Pending `json:"pending,omitempty"`
+
+	// path is the file the state was loaded from: [Deliver] journals next
+	// to it. Empty for a state made by NewState.
+	path string
 }
 
 // SourceState is what was read from one source.
@@ -110,15 +116,45 @@ type Delivery struct {
 type Pending struct {
 	Finding     Finding  `json:"finding"`
 	DeliveredTo []string `json:"delivered_to,omitempty"` // sink names that accepted it
+	// InFlight names the sinks a Send of the finding was cut short to (the
+	// run died before it returned): the destination may hold it already.
+	InFlight []string `json:"in_flight,omitempty"`
+	// SentAt is when this version of the finding was first sent; every
+	// re-send of it carries the same stamp (Security Hub's UpdatedAt), so a
+	// destination that already holds it ignores the repeat.
+	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
+	return &State{Format: stateFormat, Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
 }
 
 // LoadState reads the state file at path; a missing file is an empty state.
+// A file that does not say it is a hunt state is an error, never an empty
+// state (that would deliver every finding again): it must be a JSON object
+// with "format": "hunt-state", a known version and the keys updated_at,
+// sources, hunt_sets and findings. Version 1 files, written before the
+// format marker, are recognised by that full shape.
+//
+// The delivery journal next to the file (see [Deliver]), left by a run
+// that ended before saving the state, is folded in: findings it sent are
+// pending with the sinks that accepted them, and those whose Send was cut
+// short are in flight. Deliver journals next to path from then on.
 func LoadState(path string) (*State, error) {
+	s, err := readState(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.foldJournal(path); err != nil {
+		return nil, err
+	}
+	s.path = path
+	return s, nil
+}
+
+// readState reads the state file at path, without its journal.
+func readState(path string) (*State, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewState(), nil
@@ -126,7 +162,10 @@ func LoadState(path string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := NewState()
+	if err := checkStateShape(path, b); err != nil {
+		return nil, err
+	}
+	s := &State{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(s); err != nil {
@@ -143,9 +182,10 @@ func LoadState(path string) (*State, error) {
 		}
 		return nil, fmt.Errorf("%s: expected a hunt state file, found: %v", path, err)
 	}
-	if s.Version != StateVersion {
-		return nil, fmt.Errorf("%s: version: expected %d, found %d", path, StateVersion, s.Version)
+	if s.Version != 1 && s.Version != StateVersion {
+		return nil, fmt.Errorf("%s: version: expected 1 or %d, found %d", path, StateVersion, s.Version)
 	}
+	s.Format, s.Version = stateFormat, StateVersion // written back in the current format
 	for _, m := range []bool{s.Sources == nil, s.HuntSets == nil, s.Findings == nil} {
 		if m {
 			return nil, fmt.Errorf("%s: expected sources, hunt_sets and findings objects, found null", path)
@@ -164,12 +204,68 @@ func LoadState(path string) (*State, error) {
 			}
 		}
 	}
+	for id, d := range s.Findings {
+		if d == nil {
+			return nil, fmt.Errorf("%s: findings[%q]: expected an object, found null", path, id)
+		}
+	}
+	for i, p := range s.Pending {
+		if p == nil {
+			return nil, fmt.Errorf("%s: pending[%d]: expected an object, found null", path, i)
+		}
+	}
 	return s, nil
+}
+
+// checkStateShape checks that b says it is a hunt state: a JSON object with
+// the format marker (or, for version 1, without it) and every required key.
+// Invalid JSON is left to the decoder, which knows the offset.
+func checkStateShape(path string, b []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil || keys == nil {
+		var te *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &te) {
+			return nil // not JSON: the decoder says where
+		}
+		found := "null"
+		switch c := bytes.TrimSpace(b); c[0] {
+		case '[':
+			found = "an array"
+		case '"':
+			found = "a string"
+		case 't', 'f':
+			found = "a boolean"
+		case 'n':
+		default:
+			found = "a number"
+		}
+		return fmt.Errorf("%s: expected a hunt state file (a JSON object), found %s", path, found)
+	}
+	f, marked := keys["format"]
+	if marked && string(f) != `"`+stateFormat+`"` {
+		return fmt.Errorf("%s: format: expected %q, found %s", path, stateFormat, truncateBytes(string(f), 80))
+	}
+	required := []string{"format", "version", "updated_at", "sources", "hunt_sets", "findings"}
+	if !marked && string(keys["version"]) == "1" {
+		required = required[1:] // version 1 predates the marker
+	}
+	var missing []string
+	for _, k := range required {
+		if _, ok := keys[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: expected a hunt state file (\"format\": %q, version %d), found an object without %s",
+			path, stateFormat, StateVersion, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // Save writes s to path atomically: to a temporary file in the same folder,
 // synced, then renamed over path, and the folder synced. Unused hunt sets are
-// dropped first.
+// dropped first. If s was loaded from path, the delivery journal next to it
+// is removed afterwards: s holds what it recorded.
 func (s *State) Save(path string, now time.Time) error {
 	used := map[string]bool{}
 	for _, src := range s.Sources {
@@ -208,9 +304,15 @@ func (s *State) Save(path string, now time.Time) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every OS syncs folders
-		d.Close()
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if s.path == path {
+		// The journal was folded into s when it was loaded, and Deliver
+		// recorded its sends in s: the file just written holds it all.
+		if err := os.Remove(journalPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot remove delivery journal: %w", err)
+		}
 	}
 	return nil
 }
@@ -370,69 +472,4 @@ func (s *State) ForgetBefore(t time.Time) int {
 		}
 	}
 	return n
-}
-
-// StateLock is a held lock on a state file.
-type StateLock struct {
-	path string
-}
-
-// LockState takes the lock of the state file at path: it creates path+".lock"
-// exclusively (O_EXCL) and writes the holder's process ID, host and start
-// time into it. If the lock file exists, LockState returns an error wrapping
-// [ErrLocked] that names the holder, unless the holder is a process of this
-// host that no longer runs (a crashed run), whose lock it takes over.
-func LockState(path string, now time.Time) (*StateLock, error) {
-	lp := path + ".lock"
-	host, _ := os.Hostname()
-	me := fmt.Sprintf("pid %d host %s since %s\n", os.Getpid(), host, now.UTC().Format(time.RFC3339))
-	for attempt := 0; ; attempt++ {
-		f, err := os.OpenFile(lp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			_, werr := f.WriteString(me)
-			cerr := f.Close()
-			if err := errors.Join(werr, cerr); err != nil {
-				os.Remove(lp)
-				return nil, err
-			}
-			return &StateLock{path: lp}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		b, rerr := os.ReadFile(lp)
-		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			return nil, rerr
-		}
-		holder := strings.TrimSpace(string(b))
-		if attempt == 0 && isStale(holder, host) {
-			os.Remove(lp)
-			continue
-		}
-		return nil, fmt.Errorf("%s: %w (%s); remove the lock file if that run is gone", lp, ErrLocked, holder)
-	}
-}
-
-// isStale reports whether a lock holder line names a process of this host
-// that no longer exists.
-func isStale(holder, host string) bool {
-	var pid int
-	var h, since string
-	if _, err := fmt.Sscanf(holder, "pid %d host %s since %s", &pid, &h, &since); err != nil || h != host || pid <= 0 {
-		return false
-	}
-	if pid == os.Getpid() || runtime.GOOS == "windows" {
-		return false // Windows processes cannot be probed with signal 0
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return true
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err != nil && !errors.Is(err, os.ErrPermission)
-}
-
-// Unlock releases the lock.
-func (l *StateLock) Unlock() error {
-	return os.Remove(l.path)
 }

@@ -154,6 +154,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	r.state = state
+	r.dryRun = *dryRun
 	if *statePath != "" {
 		if r.statePath, err = filepath.Abs(*statePath); err != nil {
 			fmt.Fprintf(stderr, "hunt run: %v\n", err)
@@ -281,6 +282,7 @@ type hunter struct {
 	// statePath is the absolute path of --state, so the run never reads
 	// its own state as a log.
 	statePath string
+	dryRun    bool // --dry-run: sinks accept nothing, nothing is journaled
 	explicit  bool // --since/--until given: a backfill, the object list is not used
 	window    queries.Window
 	start     time.Time
@@ -394,7 +396,8 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 	return nil
 }
 
-// isStateFile reports whether o is the state file or its lock.
+// isStateFile reports whether o is the state file, its lock or its
+// delivery journal.
 func (r *hunter) isStateFile(o archive.Object) bool {
 	if r.statePath == "" || strings.HasPrefix(o.URI, "s3://") {
 		return false
@@ -403,7 +406,7 @@ func (r *hunter) isStateFile(o archive.Object) bool {
 	if err != nil {
 		return false
 	}
-	return abs == r.statePath || abs == r.statePath+".lock"
+	return abs == r.statePath || abs == r.statePath+".lock" || abs == r.statePath+".journal"
 }
 
 func objectVersion(o archive.Object) string {
@@ -515,79 +518,14 @@ type runCounts struct {
 	found, suppressed, resent, delivered, pending int
 }
 
-// deliver sends the new findings, and those pending from earlier runs, to
-// every sink that has not accepted them, then records in the state which
-// were accepted by all (delivered: suppressed from now on) and which are
-// still pending. It returns how many findings were emitted this run.
+// deliver hands the findings to [findings.Deliver], which sends them (and
+// those pending from earlier runs) to every sink that has not accepted
+// them and records in the state which every sink accepted. It returns how
+// many findings were emitted this run.
 func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found []findings.Finding) (int, []error) {
-	c := &r.counts
-	c.found = len(found)
-	var todo []findings.Finding
-	delivered := map[string][]string{} // finding ID → sinks that accepted it
-	inRun := map[string]bool{}
-	for _, f := range found {
-		switch {
-		case r.state != nil && r.state.Delivered(f.ID):
-			c.suppressed++
-		case r.state != nil && r.state.PendingFinding(f.ID) != nil:
-			// Pending from an earlier run: send the version the sinks
-			// that took it already hold.
-		default:
-			todo = append(todo, f)
-			inRun[f.ID] = true
-		}
-	}
-	if r.state != nil {
-		for _, p := range r.state.Pending {
-			todo = append(todo, p.Finding)
-			delivered[p.Finding.ID] = slices.Clone(p.DeliveredTo)
-			c.resent++
-		}
-	}
-	queries.SortFindings(todo)
-	var errs []error
-	for _, s := range sinks {
-		var batch []findings.Finding
-		for _, f := range todo {
-			if !slices.Contains(delivered[f.ID], s.Name()) {
-				batch = append(batch, f)
-			}
-		}
-		if len(batch) == 0 {
-			continue
-		}
-		accepted, err := s.Send(ctx, batch)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for _, id := range accepted {
-			delivered[id] = append(delivered[id], s.Name())
-		}
-	}
-	now := time.Now()
-	for i := range todo {
-		f := &todo[i]
-		all := true
-		for _, s := range sinks {
-			if !slices.Contains(delivered[f.ID], s.Name()) {
-				all = false
-			}
-		}
-		if all {
-			c.delivered++
-		} else {
-			c.pending++
-		}
-		if r.state == nil {
-			continue
-		}
-		if all {
-			r.state.MarkDelivered(f, r.windowOf(f.HuntID), now)
-		} else {
-			r.state.AddPending(*f, delivered[f.ID])
-		}
-	}
-	return len(todo), errs
+	c, errs := findings.Deliver(ctx, r.state, sinks, found, findings.DeliverOptions{WindowOf: r.windowOf, DryRun: r.dryRun})
+	r.counts = runCounts{found: c.Found, suppressed: c.Suppressed, resent: c.Resent, delivered: c.Delivered, pending: c.Pending}
+	return c.Emitted, errs
 }
 
 // windowOf returns the suppression window of a hunt, DefaultWindow for a

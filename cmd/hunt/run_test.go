@@ -212,9 +212,13 @@ func TestRun_SinceUntil(t *testing.T) {
 func TestRun_Lock(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
-	os.WriteFile(state+".lock", []byte("pid 1 host elsewhere.example since 2024-03-05T00:00:00Z\n"), 0o644)
+	lock, err := findings.LockState(state, time.Now()) // another run holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
 	code, out, errOut := runHunt(t, "run", "--state", state, "../../testdata/hunts/cloudtrail_stopped")
-	if code != exitError || out != "" || !strings.Contains(errOut, "state is locked by another run (pid 1 host elsewhere.example") {
+	if code != exitError || out != "" || !strings.Contains(errOut, fmt.Sprintf("state is locked by another run (pid %d host ", os.Getpid())) {
 		t.Fatalf("exit %d, out %q, stderr %q; want exit 1 naming the holder", code, out, errOut)
 	}
 	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
@@ -398,8 +402,64 @@ func TestRun_DryRun(t *testing.T) {
 	if code != exitFindings || !strings.Contains(out, "cloudtrail_stopped") {
 		t.Fatalf("exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("dry run wrote the state: %v", err)
+	for _, f := range []string{state, state + ".journal"} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("dry run wrote %s: %v", f, err)
+		}
+	}
+}
+
+// TestRun_CrashRecovery: a run that died after its sinks accepted the
+// findings but before it saved the state (here: the state file and the
+// journal of such a run) leaves a delivery journal; the next run, whose
+// state sits inside the archive it reads, does not read the journal as a
+// log and does not send those findings again.
+func TestRun_CrashRecovery(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "archive")
+	state := filepath.Join(dir, "state.json")
+	out := filepath.Join(t.TempDir(), "findings.jsonl")
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", filepath.Join(dir, "a.json"))
+	code, _, errOut := runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", "--sink", "file:"+out, "--dry-run", dir)
+	if code != exitFindings {
+		t.Fatalf("dry run: exit %d; stderr:\n%s", code, errOut)
+	}
+	// The dying run: findings delivered through findings.Deliver, no Save.
+	sinks, err := findings.OpenSinks(context.Background(), []string{"file:" + out}, findings.SinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errOut := runHunt(t, "run", "--hunt", "cloudtrail_stopped", dir)
+	if code != exitFindings {
+		t.Fatalf("stateless run: exit %d; stderr:\n%s", code, errOut)
+	}
+	var found []findings.Finding
+	for _, l := range findingLines(t, []byte(stdout)) {
+		var f findings.Finding
+		if err := json.Unmarshal([]byte(l), &f); err != nil {
+			t.Fatal(err)
+		}
+		found = append(found, f)
+	}
+	st, err := findings.LoadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, errs := findings.Deliver(context.Background(), st, sinks, found, findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
+		t.Fatalf("dying run: %+v, %v", c, errs)
+	}
+	if _, err := os.Stat(state + ".journal"); err != nil {
+		t.Fatalf("no journal left by the dying run: %v", err)
+	}
+	before := mustRead(t, out)
+	code, _, errOut = runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", "--sink", "file:"+out, dir)
+	if code != exitOK || !strings.Contains(errOut, "1 objects read") || !strings.Contains(errOut, fmt.Sprintf("%d delivered, 0 pending", len(found))) {
+		t.Fatalf("next run: exit %d; want 0, nothing sent again; stderr:\n%s", code, errOut)
+	}
+	if after := mustRead(t, out); !bytes.Equal(after, before) {
+		t.Fatalf("findings written again:\n%s", after[len(before):])
+	}
+	if _, err := os.Stat(state + ".journal"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("journal kept after the state was saved: %v", err)
 	}
 }
 
