@@ -53,6 +53,12 @@ type Options struct {
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
+	// Since and Until, when set, keep only the rows of each table read
+	// whose event time (its [parsers.Table.TimeColumns]) falls in
+	// [Since, Until): hunt's --since/--until. A row with a start and an
+	// end (a flow) is kept when its span overlaps the window. Rows without
+	// a time are dropped.
+	Since, Until time.Time
 	// MemoryPool, when set, replaces AggregateMemory with a budget shared
 	// by the aggregates of every query compiled with the same pool.
 	MemoryPool *MemoryPool
@@ -344,7 +350,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			}
 		}
 		sc.rels = append(sc.rels, rel)
-		return scan, nil
+		return c.eventWindow(scan, rel, sc)
 	case *SubqueryRef:
 		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
 	case *UnnestJoin:
@@ -441,6 +447,54 @@ func splitAnd(e Expr) []Expr {
 		return append(splitAnd(b.L), splitAnd(b.R)...)
 	}
 	return []Expr{e}
+}
+
+// eventWindow filters the rows of scan, the base table of rel, to the
+// event-time window of Options.Since and Until (when set), on the table's
+// time columns: an event at or after Since and before Until; a row with a
+// start and an end (a flow) when its span overlaps the window. It returns
+// the operator the rest of the query chains to.
+func (c *compiler) eventWindow(scan *opScan, rel *relation, sc *scope) (op, error) {
+	since, until := c.opts.Since, c.opts.Until
+	if since.IsZero() && until.IsZero() {
+		return scan, nil
+	}
+	tab := scan.tab
+	col := func(name string) Expr { return &Ident{Parts: []string{rel.name, name}} }
+	first, last := tab.TimeColumns[0], tab.TimeColumns[len(tab.TimeColumns)-1]
+	var conds []Expr
+	bound := func(op, column string, t time.Time) {
+		switch tab.TimeUnit {
+		case parsers.TimeISO8601:
+			conds = append(conds, &Binary{Op: op,
+				L: &Call{Name: "from_iso8601_timestamp", Args: []Expr{col(column)}},
+				R: &Call{Name: "from_iso8601_timestamp", Args: []Expr{&StringLit{Val: t.UTC().Format(time.RFC3339Nano)}}}})
+		case parsers.TimeUnixSeconds:
+			secs := t.Unix()
+			if op == ">=" && t.Nanosecond() > 0 {
+				secs++ // whole seconds: the first second at or after t
+			}
+			conds = append(conds, &Binary{Op: op, L: col(column), R: &NumberLit{Text: strconv.FormatInt(secs, 10)}})
+		}
+	}
+	if !since.IsZero() {
+		bound(">=", last, since)
+	}
+	if !until.IsZero() {
+		bound("<", first, until)
+	}
+	w := &opWhere{}
+	for _, cj := range conds {
+		e, err := c.compileExpr(cj, sc)
+		if err != nil {
+			return nil, err
+		}
+		w.conds = append(w.conds, e)
+		w.texts = append(w.texts, "event window: "+cj.String())
+	}
+	c.add(w)
+	scan.setNext(w)
+	return w, nil
 }
 
 // compileSelect compiles one SELECT with the ORDER BY and LIMIT of its

@@ -52,6 +52,9 @@ type Totals struct {
 	RawBytes   int64
 	Stats      parsers.Stats    // records, rejected, skipped (digests), decompressed bytes
 	PerTable   map[string]int64 // records per table name
+	// TableObjects counts the objects read (to the end or not) per table
+	// name: a table with none was not in the inputs at all.
+	TableObjects map[string]int
 	Rejects    parsers.ErrorList
 	Failures   []error          // one per failed object, naming it
 	Stopped    error            // a --strict stop, a callback error or cancellation
@@ -92,7 +95,7 @@ func Workers(cfg Config) int {
 // arrive in plan order. A bad object is counted and the scan goes on,
 // unless cfg.Strict.
 func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Totals {
-	t := &Totals{PerTable: map[string]int64{}, failed: map[string]error{}}
+	t := &Totals{PerTable: map[string]int64{}, TableObjects: map[string]int{}, failed: map[string]error{}}
 	t.Rejects.Max = cfg.MaxErrors
 	workers := min(Workers(cfg), max(len(objs), 1))
 	if f, ok := cfg.ProgressTo.(*os.File); ok && cfg.Progress == nil && archive.IsTerminal(f) {
@@ -169,6 +172,7 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 	t.RawBytes += obj.Size
 	t.Stats.Add(st)
 	t.PerTable[o.Table.Name] += st.Records
+	t.TableObjects[o.Table.Name]++
 	for _, e := range r.Rejects().Errs {
 		t.Rejects.Add(e)
 	}

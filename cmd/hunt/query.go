@@ -79,6 +79,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	start := time.Now()
+	// --since/--until keep only the events in the window, as well as
+	// pruning what is read.
+	if window, err := common.facts("", start); err == nil {
+		opts.Since, opts.Until = window.Since, window.Until
+	}
 	q, err := engine.Compile(sql, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -132,7 +137,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
-	return finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	code := finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	if totals.Stopped == nil && missingTables(stderr, "query", q.Tables(), totals, plan) {
+		return exitError
+	}
+	return code
 }
 
 // querySQL finds the SQL text and the paths among the arguments: --file, or
@@ -182,6 +191,35 @@ func queryFacts(q *engine.Query, common commonFlags, now time.Time) (archive.Fac
 	f.Accounts = intersect(f.Accounts, p.Accounts)
 	f.Regions = intersect(f.Regions, p.Regions)
 	return f, nil
+}
+
+// missingTables says on stderr which of tables the scan read no record of,
+// and reports whether one had no object at all among the inputs, not even
+// one pruned by the window, account or region: an answer over a table
+// that was not there is no answer (a typo in a path, the wrong bucket), so
+// it is an error, not 0 rows.
+func missingTables(stderr io.Writer, cmd string, tables []string, t *scan.Totals, plan *archive.Plan) bool {
+	missing := false
+	for _, name := range tables {
+		pruned := 0
+		for _, p := range plan.Pruned {
+			k := p.Object.Facts.Kind.Table()
+			if p.Prefix != "" || k == name || (k == "" && p.Object.Facts.Kind != archive.KindCloudTrailDigest) || archive.HiveTable(p.Object.Key) == name {
+				pruned++ // of this table, or maybe (a listing prefix, a key of no layout)
+			}
+		}
+		switch {
+		case t.TableObjects[name] == 0 && pruned == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s among the inputs (%d objects of other tables read or skipped): nothing to answer from\n",
+				cmd, name, t.Objects+t.OtherTable)
+			missing = true
+		case t.TableObjects[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s left to read after pruning (%d pruned)\n", cmd, name, pruned)
+		case t.PerTable[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: the %d objects of table %s held no records\n", cmd, t.TableObjects[name], name)
+		}
+	}
+	return missing
 }
 
 // onlyTable is the table of a query that reads one, else nil (every

@@ -130,7 +130,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
 	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
 	for _, h := range hunts {
-		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
+		opts := engine.Options{Now: start, MemoryPool: pool}
+		if !onAthena {
+			// A backfill's --since/--until keep only the events in the
+			// window (Athena gets the window as partition predicates).
+			opts.Since, opts.Until = window.Since, window.Until
+		}
+		q, err := h.Compile(opts)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitError
