@@ -250,10 +250,6 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	return r, nil
 }
 
-// ErrTruncated reports an S3 body that ended before its Content-Length, or
-// an object whose bytes did not all arrive, after all retries.
-var ErrTruncated = errors.New("truncated body")
-
 // s3Reader streams one object (or the byte range [start, end) of it),
 // reconnecting with a ranged GET from the current offset when the body
 // fails. Not safe for concurrent use.
@@ -368,11 +364,11 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 		case err == io.EOF:
 			// A body shorter than Content-Length (or than the object):
 			// reconnect from r.off rather than pass on a short file.
-			r.fail(fmt.Errorf("%s: %w at offset %d of %d", r.uri, ErrTruncated, r.off, r.wantEnd()))
+			r.fail(truncated(fmt.Errorf("%s: truncated body at offset %d of %d", r.uri, r.off, r.wantEnd())))
 		default:
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				// The connection closed before Content-Length bytes.
-				err = fmt.Errorf("%w: %w", ErrTruncated, err)
+				err = truncated(fmt.Errorf("truncated body: %w", err))
 			}
 			r.fail(fmt.Errorf("%s: read body at offset %d: %w", r.uri, r.off, err))
 		}

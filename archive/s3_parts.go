@@ -209,7 +209,7 @@ func (w *partWindow) Read(p []byte) (int, error) {
 			if w.err != nil {
 				return 0, w.err
 			}
-			return 0, fmt.Errorf("%w: ranged download ended at %d of %d bytes", ErrTruncated, w.readable(), w.size)
+			return 0, truncated(fmt.Errorf("truncated body: ranged download ended at %d of %d bytes", w.readable(), w.size))
 		}
 		if w.isClosed {
 			return 0, errWindowClosed

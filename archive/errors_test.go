@@ -1,0 +1,70 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/klauspost/compress/zstd"
+)
+
+// TestErrTruncated: a stream cut short is one class of error, whichever
+// layer saw it, and keeps its message. (Short S3 bodies and files that
+// shrank are in TestS3Open_ShortBody and TestOpen_Shrunk.)
+func TestErrTruncated(t *testing.T) {
+	text := strings.Repeat("2 123456789012 eni-1 - - - - - - - 1431280876 1431280934 - NODATA\n", 200)
+	g := gz(t, text)
+	var zs bytes.Buffer
+	zw, _ := zstd.NewWriter(&zs)
+	zw.Write([]byte(text))
+	zw.Close()
+	z := zs.Bytes()
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string // the whole message, unchanged by the classification
+	}{
+		{"gzip header", g[:5], "gzip header: unexpected EOF"},
+		{"gzip body", g[:len(g)/2], "gzip: unexpected EOF"},
+		{"gzip trailer", g[:len(g)-3], "gzip: unexpected EOF"},
+		{"gzip second member", append(bytes.Clone(g), g[:15]...), "gzip: unexpected EOF"},
+		{"zstd frame", z[:len(z)/2], "zstd: unexpected EOF"},
+		{"zstd header", z[:5], "zstd: unexpected EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := readAllDecompressed(tc.in)
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("got %v; want %q", err, tc.want)
+			}
+			if !errors.Is(err, ErrTruncated) || !errors.Is(err, parsers.ErrTruncated) || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("%v: want it to wrap ErrTruncated, parsers.ErrTruncated and io.ErrUnexpectedEOF", err)
+			}
+		})
+	}
+}
+
+// TestErrTruncated_NotCorrupt: corrupt input is not reported as truncated.
+func TestErrTruncated_NotCorrupt(t *testing.T) {
+	g := gz(t, strings.Repeat("x", 1000))
+	crc := bytes.Clone(g)
+	crc[len(crc)-5] ^= 0xff
+	err := readAllDecompressed(crc)
+	if err == nil || errors.Is(err, ErrTruncated) {
+		t.Errorf("bad CRC: got %v; want an error that is not ErrTruncated", err)
+	}
+}
+
+// readAllDecompressed decompresses in and returns the first error, from
+// Decompress or from reading.
+func readAllDecompressed(in []byte) error {
+	r, _, err := Decompress(bytes.NewReader(in))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.ReadAll(r)
+	return err
+}
