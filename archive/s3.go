@@ -218,11 +218,11 @@ func (s *S3) Object(uri string) (Object, error) {
 // Open returns the decompressed content of the s3:// object o. Objects of
 // at least [S3Config.LargeObject] bytes are fetched in parallel ranged
 // parts, smaller ones with one streaming GET. Throttling, 5xx, connection
-// resets and truncated bodies (fewer bytes than Content-Length) are
-// retried; an interrupted body resumes with a ranged GET pinned to the
+// resets and truncated bodies (fewer bytes than the Content-Length, the
+// Content-Range or o.Size, the listed size) are retried; an interrupted body resumes with a ranged GET pinned to the
 // object's ETag, so a failed attempt never shows up as a short file. An
 // object that still fails yields an error naming its URI, from Open or
-// from Read. The reader uses ctx for its reconnects and ranged parts, so
+// from Read; one still short is [ErrTruncated]. The reader uses ctx for its reconnects and ranged parts, so
 // it must not outlive ctx. The caller must Close the reader.
 func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := s.openRaw(ctx, o)
@@ -241,7 +241,14 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if s.cfg.LargeObject > 0 && o.Size >= s.cfg.LargeObject {
 		return s.openParts(ctx, o, bucket, key), nil
 	}
-	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: -1, end: -1}
+	// The listed size, when known, is what the body must deliver: a
+	// response that ends early is a short read even when its own
+	// Content-Length (or chunked encoding) says it is complete.
+	size := o.Size
+	if size <= 0 {
+		size = -1 // unknown (or empty): the first response tells
+	}
+	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: size, end: -1}
 	// Fetch the first bytes now so that a missing object or denied access
 	// is an error from Open.
 	if err := r.connect(); err != nil {
@@ -259,7 +266,7 @@ type s3Reader struct {
 	uri, bucket, key string
 	etag             string // pins resumed reads to the same object version
 	start, end       int64  // requested range; end -1 means to the object's end
-	size             int64  // object size from the first response; -1 until known
+	size             int64  // object size, listed or from the first response; -1 until known
 	off              int64  // next byte offset in the object
 	body             io.ReadCloser
 	remaining        int64 // bytes the current body still owes, from Content-Length
