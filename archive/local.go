@@ -124,13 +124,24 @@ func isS3URI(uri string) bool { return strings.HasPrefix(uri, "s3://") }
 // through the [S3] source that planned them (objects built by hand must be
 // opened with [S3.Open]). The caller must Close the reader. Errors from
 // opening name o.URI; errors while reading are those of [Decompress] (the
-// parser adds the URI and offset).
+// parser adds the URI and offset), and a local file that holds fewer than
+// o.Size bytes (it shrank since it was planned) ends in [ErrTruncated].
 func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	raw, err := openRaw(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return decompressed(raw, o.URI)
+}
+
+// openRaw returns o's raw (compressed) bytes. A local file is held to its
+// planned size: if it shrank since, reading it ends in [ErrTruncated].
+func openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if isS3URI(o.URI) {
 		if o.s3 == nil {
 			return nil, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.Open", o.URI)
 		}
-		return o.s3.Open(ctx, o)
+		return o.s3.openRaw(ctx, o)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -139,7 +150,30 @@ func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err // *fs.PathError names the path
 	}
-	return decompressed(file, o.URI)
+	if o.Size <= 0 {
+		return file, nil // size unknown (or empty when planned)
+	}
+	return &sizedFile{File: file, want: o.Size}, nil
+}
+
+// sizedFile is a local file that must hold at least want bytes, its size
+// when it was planned: a file cut short where its content still looks
+// whole (at a line, between gzip members) is otherwise read as complete.
+// A file that grew is read to its end.
+type sizedFile struct {
+	*os.File
+	want, got int64
+}
+
+func (f *sizedFile) Read(p []byte) (int, error) {
+	n, err := f.File.Read(p)
+	f.got += int64(n)
+	if err == io.EOF && f.got < f.want {
+		// No path: like the decompressor's errors, the reader's
+		// caller (a parser) adds it.
+		err = truncated(fmt.Errorf("file shrank after it was listed: expected %d bytes, found %d", f.want, f.got))
+	}
+	return n, err
 }
 
 // decompressed wraps raw (which it closes) in [Decompress].

@@ -3,6 +3,8 @@ package archive
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -244,5 +246,66 @@ func TestOpen_Failure(t *testing.T) {
 	defer r.Close()
 	if _, err := io.ReadAll(r); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("truncated gzip: got %v; want unexpected EOF", err)
+	}
+}
+
+// TestOpen_Shrunk: a local file that shrank between planning and reading is
+// ErrTruncated, even when it was cut where its content still looks whole
+// (at a line, or between gzip members); one that grew is read whole. The
+// error does not name the path: the parser reading it does.
+func TestOpen_Shrunk(t *testing.T) {
+	var lines bytes.Buffer
+	for i := range 105 {
+		fmt.Fprintf(&lines, "2 111122223333 eni-%04d - - - - - - - 1431280876 1431280934 - NODATA\n", i)
+	}
+	text := lines.String()
+	cut := strings.Index(text, "eni-0051") - 2 // after 51 lines
+	first := gz(t, text[:cut])
+	for _, tc := range []struct {
+		name       string
+		planned    []byte // content when planned
+		read       []byte // content when read
+		wantErr    string // "" for none
+		wantPrefix string // of the content read
+	}{
+		{"plain cut at a line", []byte(text), []byte(text[:cut]),
+			fmt.Sprintf("file shrank after it was listed: expected %d bytes, found %d", len(text), cut), text[:cut]},
+		{"gzip cut between members", append(bytes.Clone(first), gz(t, text[cut:])...), first,
+			fmt.Sprintf("gzip: file shrank after it was listed: expected %d bytes, found %d", len(first)+len(gz(t, text[cut:])), len(first)), text[:cut]},
+		{"grown", []byte(text[:cut]), []byte(text), "", text},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "flow.log")
+			if err := os.WriteFile(path, tc.planned, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, err := PlanLocal(context.Background(), []string{path}, Facts{})
+			if err != nil || len(p.Objects) != 1 {
+				t.Fatalf("planned %d objects, %v; want 1", len(p.Objects), err)
+			}
+			if err := os.WriteFile(path, tc.read, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for name, open := range map[string]func(context.Context, Object) (io.ReadCloser, error){
+				"Open": Open, "Progress.Open": NewProgress(1, 0).Open} {
+				r, err := open(context.Background(), p.Objects[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(r)
+				r.Close()
+				if !strings.HasPrefix(string(got), tc.wantPrefix) {
+					t.Errorf("%s: read %d bytes; want the %d before the cut", name, len(got), len(tc.wantPrefix))
+				}
+				switch {
+				case tc.wantErr == "" && err != nil:
+					t.Errorf("%s: got %v; want no error", name, err)
+				case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+					t.Errorf("%s: got %v; want %q", name, err, tc.wantErr)
+				case tc.wantErr != "" && (!errors.Is(err, ErrTruncated) || !errors.Is(err, io.ErrUnexpectedEOF)):
+					t.Errorf("%s: %v: want ErrTruncated and io.ErrUnexpectedEOF", name, err)
+				}
+			}
+		})
 	}
 }
