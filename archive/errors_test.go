@@ -3,7 +3,9 @@ package archive
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -67,4 +69,37 @@ func readAllDecompressed(in []byte) error {
 	defer r.Close()
 	_, err = io.ReadAll(r)
 	return err
+}
+
+func TestObjectError(t *testing.T) {
+	inner := errors.New("boom")
+	for _, tc := range []struct {
+		uri  string
+		err  error
+		want string
+	}{
+		{"s3://b/k.json.gz", inner, "s3://b/k.json.gz: boom"},
+		{"logs/a.json", inner, "logs/a.json: boom"},
+		// An error that names the object already is not prefixed again.
+		{"s3://b/k.json.gz", fmt.Errorf("s3://b/k.json.gz: get: %w", inner), "s3://b/k.json.gz: get: boom"},
+		{"/tmp/x.gz", &fs.PathError{Op: "open", Path: "/tmp/x.gz", Err: fs.ErrNotExist}, "open /tmp/x.gz: file does not exist"},
+		// An error about another object whose name starts with this
+		// one's does not name it.
+		{"a.json", errors.New("a.json.gz: boom"), "a.json: a.json.gz: boom"},
+		{"s3://b/a", errors.New(`get "s3://b/a" (attempt 2): boom`), `get "s3://b/a" (attempt 2): boom`},
+		{"s3://b/a", errors.New("s3://b/a/b: boom"), "s3://b/a: s3://b/a/b: boom"},
+		{"", inner, "boom"},
+	} {
+		e := &ObjectError{URI: tc.uri, Err: tc.err}
+		if got := e.Error(); got != tc.want {
+			t.Errorf("ObjectError{%q, %q}.Error() = %q; want %q", tc.uri, tc.err, got, tc.want)
+		}
+		if !errors.Is(e, tc.err) {
+			t.Errorf("ObjectError{%q, %q}: errors.Is does not find the wrapped error", tc.uri, tc.err)
+		}
+		var oe *ObjectError
+		if !errors.As(fmt.Errorf("scan: %w", e), &oe) || oe.URI != tc.uri {
+			t.Errorf("errors.As through a wrap: got %+v; want URI %q", oe, tc.uri)
+		}
+	}
 }

@@ -123,13 +123,13 @@ func isS3URI(uri string) bool { return strings.HasPrefix(uri, "s3://") }
 // bytes, see [Decompress]). Local objects are read from disk; s3:// objects
 // through the [S3] source that planned them (objects built by hand must be
 // opened with [S3.Open]). The caller must Close the reader. Errors from
-// opening name o.URI; errors while reading are those of [Decompress] (the
+// opening are [*ObjectError]s for o.URI; errors while reading are those of [Decompress] (the
 // parser adds the URI and offset), and a local file that holds fewer than
 // o.Size bytes (it shrank since it was planned) ends in [ErrTruncated].
 func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(raw, o.URI)
 }
@@ -139,7 +139,7 @@ func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 func openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if isS3URI(o.URI) {
 		if o.s3 == nil {
-			return nil, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.Open", o.URI)
+			return nil, errors.New("no S3 client for this object: plan it with S3.Plan or open it with S3.Open")
 		}
 		return o.s3.openRaw(ctx, o)
 	}
@@ -181,7 +181,7 @@ func decompressed(raw io.ReadCloser, uri string) (io.ReadCloser, error) {
 	zr, _, err := Decompress(raw)
 	if err != nil {
 		raw.Close()
-		return nil, fmt.Errorf("%s: %w", uri, err)
+		return nil, objectErr(uri, err)
 	}
 	return &objectReader{ReadCloser: zr, raw: raw}, nil
 }
@@ -206,22 +206,23 @@ type ReadAtCloser interface {
 // OpenAt opens o's raw bytes for random access and returns them with the
 // object's size. Use it for Parquet objects (magic "PAR1"); compressed
 // streams need [Open]. For s3:// objects each ReadAt is a ranged GET with
-// retries (see [S3.OpenAt]). The caller must Close it.
+// retries (see [S3.OpenAt]). Errors are [*ObjectError]s for o.URI. The
+// caller must Close it.
 func OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
 	if isS3URI(o.URI) {
 		if o.s3 == nil {
-			return nil, 0, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt", o.URI)
+			return nil, 0, objectErr(o.URI, errors.New("no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt"))
 		}
 		return o.s3.OpenAt(ctx, o)
 	}
 	file, err := os.Open(o.URI)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	return file, info.Size(), nil
 }

@@ -309,3 +309,61 @@ func TestOpen_Shrunk(t *testing.T) {
 		})
 	}
 }
+
+// TestOpen_ObjectError: every failure to open an object is an
+// *ObjectError naming it, and its message names the object once.
+func TestOpen_ObjectError(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string][]byte{"cut.gz": gz(t, "x")[:5]})
+	cut := filepath.Join(dir, "cut.gz")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	type opener func(context.Context, Object) error
+	open := func(ctx context.Context, o Object) error {
+		r, err := Open(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	openAt := func(ctx context.Context, o Object) error {
+		r, _, err := OpenAt(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	progress := func(ctx context.Context, o Object) error {
+		r, err := NewProgress(1, 0).Open(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	for _, tc := range []struct {
+		name string
+		open opener
+		ctx  context.Context
+		uri  string
+		want string
+	}{
+		{"missing", open, context.Background(), "/nonexistent/x.json.gz", "open /nonexistent/x.json.gz: no such file or directory"},
+		{"missing OpenAt", openAt, context.Background(), "/nonexistent/x.parquet", "open /nonexistent/x.parquet: no such file or directory"},
+		{"missing Progress", progress, context.Background(), "/nonexistent/x.json.gz", "open /nonexistent/x.json.gz: no such file or directory"},
+		{"no S3 client", open, context.Background(), "s3://b/k", "s3://b/k: no S3 client for this object: plan it with S3.Plan or open it with S3.Open"},
+		{"no S3 client OpenAt", openAt, context.Background(), "s3://b/k", "s3://b/k: no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt"},
+		{"gzip header", open, context.Background(), cut, cut + ": gzip header: unexpected EOF"},
+		{"cancelled", open, cancelled, cut, cut + ": context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.open(tc.ctx, Object{URI: tc.uri, Size: -1})
+			var oe *ObjectError
+			if !errors.As(err, &oe) || oe.URI != tc.uri {
+				t.Fatalf("got %v (%T); want an *ObjectError for %s", err, err, tc.uri)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("got %q; want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -57,7 +57,7 @@ func (p *Progress) ObjectFailed() {
 func (p *Progress) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(&countingReader{r: raw, p: p}, o.URI)
 }

@@ -227,7 +227,7 @@ func (s *S3) Object(uri string) (Object, error) {
 func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := s.openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(raw, o.URI)
 }
@@ -470,13 +470,13 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (s *S3) OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
 	bucket, key, err := ParseS3URI(o.URI)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	size, etag := o.Size, o.ETag
 	if size < 0 || etag == "" {
 		out, err := s.clientFor(ctx, bucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: head: %w", o.URI, err)
+			return nil, 0, objectErr(o.URI, fmt.Errorf("head: %w", err))
 		}
 		size, etag = aws.ToInt64(out.ContentLength), strings.Trim(aws.ToString(out.ETag), `"`)
 	}

@@ -356,8 +356,13 @@ func TestS3Open_Failure(t *testing.T) {
 	fx := newS3Fixture(t)
 	s := newTestS3(t, fx.endpoint, nil)
 	o, _ := s.Object("s3://logs/no/such/key.json.gz")
-	if _, err := Open(context.Background(), o); err == nil || !strings.Contains(err.Error(), "s3://logs/no/such/key.json.gz") {
-		t.Errorf("missing key: got %v; want an error naming the URI", err)
+	var oe *ObjectError
+	if _, err := Open(context.Background(), o); !errors.As(err, &oe) || oe.URI != o.URI || strings.Count(err.Error(), o.URI) != 1 {
+		t.Errorf("missing key: got %v; want an *ObjectError naming the URI once", err)
+	}
+	oe = nil
+	if _, _, err := OpenAt(context.Background(), o); !errors.As(err, &oe) || oe.URI != o.URI || strings.Count(err.Error(), o.URI) != 1 {
+		t.Errorf("missing key, OpenAt: got %v; want an *ObjectError naming the URI once", err)
 	}
 	// Faults that never stop: the object fails with an error naming it.
 	for _, f := range []fault{faultSlowDown, faultReset, faultTruncate} {
