@@ -15,7 +15,7 @@
 //
 // [PlanLocal] and [S3.Plan] turn [Facts] (table, time range, accounts,
 // regions) into a [Plan]: the objects to read, sorted by key, and every
-// object or prefix skipped with its reason. Date folders are delivery
+// object or prefix skipped with its cause ([PruneCause]) and reason. Date folders are delivery
 // dates, so the window is widened by [DefaultMargin] after its end;
 // digests are always skipped.
 //

@@ -62,16 +62,16 @@ func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
 		slash := filepath.ToSlash(path)
 		if path != root && strings.HasPrefix(name, ".") {
 			if d.IsDir() {
-				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "hidden"})
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: PrunedHidden, Reason: "hidden"})
 				return filepath.SkipDir
 			}
-			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "hidden"})
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Cause: PrunedHidden, Reason: "hidden"})
 			return nil
 		}
 		if d.IsDir() {
 			k, prec := parseKey(slash + "/")
-			if r := f.prune(k, prec); r != "" {
-				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: r})
+			if c, r := f.prune(k, prec); c != PrunedUnknown {
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: c, Reason: r})
 				return filepath.SkipDir
 			}
 			p.ListedPrefixes = append(p.ListedPrefixes, slash+"/")
@@ -87,17 +87,17 @@ func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
 			return err
 		}
 		if info.IsDir() {
-			p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "symbolic link to a folder not followed"})
+			p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: PrunedNotFile, Reason: "symbolic link to a folder not followed"})
 			return nil
 		}
 		if !info.Mode().IsRegular() {
-			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "not a regular file"})
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Cause: PrunedNotFile, Reason: "not a regular file"})
 			return nil
 		}
 		o := localObject(path, info)
 		k, prec := parseKey(slash)
-		if r := f.prune(k, prec); r != "" {
-			p.Pruned = append(p.Pruned, Pruned{Object: o, Reason: r})
+		if c, r := f.prune(k, prec); c != PrunedUnknown {
+			p.Pruned = append(p.Pruned, Pruned{Object: o, Cause: c, Reason: r})
 			return nil
 		}
 		p.Objects = append(p.Objects, o)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func prunedOf(dir string, ps []Pruned) []string {
 		if k == "" {
 			k = p.Object.Key
 		}
-		out = append(out, strings.TrimPrefix(k, filepath.ToSlash(dir)+"/")+" | "+p.Reason)
+		out = append(out, strings.TrimPrefix(k, filepath.ToSlash(dir)+"/")+" | "+p.Cause.String()+" | "+p.Reason)
 	}
 	return out
 }
@@ -119,9 +120,9 @@ func TestPlanLocal_Pruning(t *testing.T) {
 		"AWSLogs/readme.txt",
 		"loose/sample.json",
 	}, []string{
-		".git/ | hidden",
-		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
-		"loose/.DS_Store | hidden",
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		"loose/.DS_Store | hidden | hidden",
 	})
 
 	// A day window on cloudtrail: the day before is outside, the day after
@@ -133,15 +134,15 @@ func TestPlanLocal_Pruning(t *testing.T) {
 		"AWSLogs/readme.txt",
 		"loose/sample.json",
 	}, []string{
-		".git/ | hidden",
-		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
-		ctA + "2024/03/04/ | date 2024-03-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		ctA + "2024/03/07/ | date 2024-03-07 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		ctA + "2024/04/ | month 2024-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		"AWSLogs/111122223333/vpcflowlogs/ | vpcflow not in table cloudtrail",
-		"AWSLogs/aws-account-id=111122223333/ | vpcflow not in table cloudtrail",
-		"AWSLogs/o-exampleorgid/222233334444/ | account 222233334444 not in --account",
-		"loose/.DS_Store | hidden",
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		ctA + "2024/03/04/ | date | date 2024-03-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/03/07/ | date | date 2024-03-07 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/04/ | date | month 2024-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		"AWSLogs/111122223333/vpcflowlogs/ | table | vpcflow not in table cloudtrail",
+		"AWSLogs/aws-account-id=111122223333/ | table | vpcflow not in table cloudtrail",
+		"AWSLogs/o-exampleorgid/222233334444/ | account | account 222233334444 not in --account",
+		"loose/.DS_Store | hidden | hidden",
 	})
 
 	// Hourly flow logs: hour 13 is outside 14:00-15:00 (+1h) but inside 12:00-13:00 (+1h).
@@ -153,6 +154,39 @@ func TestPlanLocal_Pruning(t *testing.T) {
 	}, nil)
 	// Region filter, case-insensitive, org trail kept.
 	f(Facts{Regions: []string{"EU-WEST-1"}}, []string{ctB + "2024/03/05/b.json.gz", "AWSLogs/readme.txt", "loose/sample.json"}, nil)
+}
+
+// TestPlanLocal_NotFile: symbolic links to folders are not followed and
+// special files not read, each pruned with PrunedNotFile; a region not
+// asked for is PrunedRegion.
+func TestPlanLocal_NotFile(t *testing.T) {
+	dir := localArchive(t)
+	if err := os.Symlink(filepath.Join(dir, "loose"), filepath.Join(dir, "linked")); err != nil {
+		t.Skip("symbolic links:", err)
+	}
+	fifo := filepath.Join(dir, "loose", "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("named pipes:", err)
+	}
+	p, err := PlanLocal(context.Background(), []string{dir}, Facts{Regions: []string{"eu-west-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := prunedOf(dir, p.Pruned)
+	want := []string{
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		"AWSLogs/111122223333/CloudTrail-Insight/us-east-1/ | region | region us-east-1 not in --region",
+		ctA + " | region | region us-east-1 not in --region",
+		"AWSLogs/111122223333/vpcflowlogs/us-east-1/ | region | region us-east-1 not in --region",
+		"AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/ | region | region us-east-1 not in --region",
+		"linked/ | not a file | symbolic link to a folder not followed",
+		"loose/.DS_Store | hidden | hidden",
+		"loose/fifo | not a file | not a regular file",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pruned\n got %q\nwant %q", got, want)
+	}
 }
 
 func TestPlanLocal_ExplicitFiles(t *testing.T) {
