@@ -68,7 +68,7 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *table == "" {
 		if *table, err = inputTable(ctx, plan.Objects); err != nil {
 			fmt.Fprintf(stderr, "hunt cat: %v\n", err)
-			return exitUsage
+			return usageOrError(err)
 		}
 	}
 	cols := catDefaultColumns[*table]
