@@ -298,6 +298,11 @@ func (r *s3Reader) connect() error {
 		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "PreconditionFailed" {
 			return fmt.Errorf("%s: object changed while being read (ETag %s): %w", r.uri, r.etag, err)
 		}
+		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidRange" && r.size >= 0 {
+			// The object now ends before r.off: it shrank since it was
+			// listed (or first read), which no retry will undo.
+			return truncated(fmt.Errorf("%s: truncated body: the object ends before offset %d of %d: %w", r.uri, r.off, r.size, err))
+		}
 		return fmt.Errorf("%s: get: %w", r.uri, err)
 	}
 	if r.etag == "" {
