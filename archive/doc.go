@@ -27,6 +27,12 @@
 // resets and truncated bodies are retried and resumed, never passed on as
 // a short file. [Progress] counts objects and bytes for a progress line.
 //
+// A failure to open an object is an [*ObjectError] naming it. Bytes that
+// end early — an S3 body short of its Content-Length or listed size after
+// all retries, a local file that shrank since it was planned, a gzip or
+// zstd stream cut short — are [ErrTruncated], which is
+// parsers.ErrTruncated: one errors.Is whichever layer saw it.
+//
 // # Testing against S3
 //
 // The S3 tests start versitygw themselves (from PATH or $(go env
