@@ -218,16 +218,16 @@ func (s *S3) Object(uri string) (Object, error) {
 // Open returns the decompressed content of the s3:// object o. Objects of
 // at least [S3Config.LargeObject] bytes are fetched in parallel ranged
 // parts, smaller ones with one streaming GET. Throttling, 5xx, connection
-// resets and truncated bodies (fewer bytes than Content-Length) are
-// retried; an interrupted body resumes with a ranged GET pinned to the
+// resets and truncated bodies (fewer bytes than the Content-Length, the
+// Content-Range or o.Size, the listed size) are retried; an interrupted body resumes with a ranged GET pinned to the
 // object's ETag, so a failed attempt never shows up as a short file. An
 // object that still fails yields an error naming its URI, from Open or
-// from Read. The reader uses ctx for its reconnects and ranged parts, so
+// from Read; one still short is [ErrTruncated]. The reader uses ctx for its reconnects and ranged parts, so
 // it must not outlive ctx. The caller must Close the reader.
 func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := s.openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(raw, o.URI)
 }
@@ -241,7 +241,14 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if s.cfg.LargeObject > 0 && o.Size >= s.cfg.LargeObject {
 		return s.openParts(ctx, o, bucket, key), nil
 	}
-	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: -1, end: -1}
+	// The listed size, when known, is what the body must deliver: a
+	// response that ends early is a short read even when its own
+	// Content-Length (or chunked encoding) says it is complete.
+	size := o.Size
+	if size <= 0 {
+		size = -1 // unknown (or empty): the first response tells
+	}
+	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: size, end: -1}
 	// Fetch the first bytes now so that a missing object or denied access
 	// is an error from Open.
 	if err := r.connect(); err != nil {
@@ -249,10 +256,6 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	}
 	return r, nil
 }
-
-// ErrTruncated reports an S3 body that ended before its Content-Length, or
-// an object whose bytes did not all arrive, after all retries.
-var ErrTruncated = errors.New("truncated body")
 
 // s3Reader streams one object (or the byte range [start, end) of it),
 // reconnecting with a ranged GET from the current offset when the body
@@ -263,7 +266,7 @@ type s3Reader struct {
 	uri, bucket, key string
 	etag             string // pins resumed reads to the same object version
 	start, end       int64  // requested range; end -1 means to the object's end
-	size             int64  // object size from the first response; -1 until known
+	size             int64  // object size, listed or from the first response; -1 until known
 	off              int64  // next byte offset in the object
 	body             io.ReadCloser
 	remaining        int64 // bytes the current body still owes, from Content-Length
@@ -294,6 +297,11 @@ func (r *s3Reader) connect() error {
 		var apiErr smithy.APIError
 		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "PreconditionFailed" {
 			return fmt.Errorf("%s: object changed while being read (ETag %s): %w", r.uri, r.etag, err)
+		}
+		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidRange" && r.size >= 0 {
+			// The object now ends before r.off: it shrank since it was
+			// listed (or first read), which no retry will undo.
+			return truncated(fmt.Errorf("%s: truncated body: the object ends before offset %d of %d: %w", r.uri, r.off, r.size, err))
 		}
 		return fmt.Errorf("%s: get: %w", r.uri, err)
 	}
@@ -368,11 +376,11 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 		case err == io.EOF:
 			// A body shorter than Content-Length (or than the object):
 			// reconnect from r.off rather than pass on a short file.
-			r.fail(fmt.Errorf("%s: %w at offset %d of %d", r.uri, ErrTruncated, r.off, r.wantEnd()))
+			r.fail(truncated(fmt.Errorf("%s: truncated body at offset %d of %d", r.uri, r.off, r.wantEnd())))
 		default:
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				// The connection closed before Content-Length bytes.
-				err = fmt.Errorf("%w: %w", ErrTruncated, err)
+				err = truncated(fmt.Errorf("truncated body: %w", err))
 			}
 			r.fail(fmt.Errorf("%s: read body at offset %d: %w", r.uri, r.off, err))
 		}
@@ -467,13 +475,13 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (s *S3) OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
 	bucket, key, err := ParseS3URI(o.URI)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	size, etag := o.Size, o.ETag
 	if size < 0 || etag == "" {
 		out, err := s.clientFor(ctx, bucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: head: %w", o.URI, err)
+			return nil, 0, objectErr(o.URI, fmt.Errorf("head: %w", err))
 		}
 		size, etag = aws.ToInt64(out.ContentLength), strings.Trim(aws.ToString(out.ETag), `"`)
 	}

@@ -66,7 +66,7 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if tab == nil {
 		if tab, err = inputTable(ctx, plan.Objects); err != nil {
 			fmt.Fprintf(stderr, "hunt cat: %v\n", err)
-			return exitUsage
+			return usageOrError(err)
 		}
 	}
 	cols := tab.CatColumns

@@ -62,7 +62,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sql, source, paths, err := querySQL(*file, pos)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
-		return exitUsage
+		return usageOrError(err)
 	}
 	opts := engine.Options{Source: source, TableNames: map[string]string{}, AggregateMemory: aggMem.bytes}
 	for _, m := range tables {

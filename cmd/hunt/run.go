@@ -171,7 +171,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sinks, err := openRunSinks(ctx, sinkSpecs, common, *dryRun, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
-		return exitUsage
+		return usageOrError(err)
 	}
 	var code int
 	if onAthena {
