@@ -65,8 +65,8 @@ func PruneHive(plan *Plan, facts Facts) {
 	}
 	kept := plan.Objects[:0]
 	for _, o := range plan.Objects {
-		if r := hivePruneReason(o.Key, facts); r != "" {
-			plan.Pruned = append(plan.Pruned, Pruned{Object: o, Reason: r})
+		if c, r := hivePruneReason(o.Key, facts); r != "" {
+			plan.Pruned = append(plan.Pruned, Pruned{Object: o, Cause: c, Reason: r})
 			plan.Bytes -= o.Size
 			continue
 		}
@@ -77,17 +77,17 @@ func PruneHive(plan *Plan, facts Facts) {
 
 // hivePruneReason says why the object at key cannot hold rows matching
 // facts, or "" when it may.
-func hivePruneReason(key string, facts Facts) string {
+func hivePruneReason(key string, facts Facts) (PruneCause, string) {
 	if strings.HasPrefix(key[strings.LastIndexByte(key, '/')+1:], ".") {
-		return "hidden"
+		return PrunedHidden, "hidden"
 	}
 	table := HiveTable(key)
 	if table == "" || table == KindVPCFlow.Table() {
 		// Flow logs' folders are AWS's layout, which planning prunes.
-		return ""
+		return PrunedUnknown, ""
 	}
 	if facts.Table != "" && facts.Table != table {
-		return table + " not in table " + facts.Table
+		return PrunedTable, table + " not in table " + facts.Table
 	}
 	for _, seg := range strings.Split(key, "/") {
 		name, val, ok := strings.Cut(seg, "=")
@@ -97,11 +97,11 @@ func hivePruneReason(key string, facts Facts) string {
 		switch name {
 		case "account":
 			if len(facts.Accounts) > 0 && !slices.Contains(facts.Accounts, val) {
-				return "partition account=" + val + " not in the query's accounts"
+				return PrunedAccount, "partition account=" + val + " not in the query's accounts"
 			}
 		case "region":
 			if len(facts.Regions) > 0 && !slices.Contains(facts.Regions, val) {
-				return "partition region=" + val + " not in the query's regions"
+				return PrunedRegion, "partition region=" + val + " not in the query's regions"
 			}
 		case "date":
 			day, err := time.Parse("2006-01-02", val)
@@ -109,11 +109,11 @@ func hivePruneReason(key string, facts Facts) string {
 				continue
 			}
 			if (!facts.Since.IsZero() && !day.AddDate(0, 0, 1).After(facts.Since)) || (!facts.Until.IsZero() && day.After(facts.Until)) {
-				return fmt.Sprintf("partition date=%s outside %s..%s", val, fmtWhen(facts.Since), fmtWhen(facts.Until))
+				return PrunedDate, fmt.Sprintf("partition date=%s outside %s..%s", val, fmtWhen(facts.Since), fmtWhen(facts.Until))
 			}
 		}
 	}
-	return ""
+	return PrunedUnknown, ""
 }
 
 func fmtWhen(t time.Time) string {

@@ -39,12 +39,12 @@ func TestHivePruneReason(t *testing.T) {
 		{"lake/.hunt-convert.json", "hidden"},
 		{".hunt-convert.json", "hidden"},
 	} {
-		got := hivePruneReason(tc.key, facts)
+		_, got := hivePruneReason(tc.key, facts)
 		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%s: got %q; want %q", tc.key, got, tc.want)
 		}
 	}
-	if got := hivePruneReason("table=cloudtrail/account=1/x.parquet", Facts{Table: "vpc_flow"}); got == "" {
+	if c, got := hivePruneReason("table=cloudtrail/account=1/x.parquet", Facts{Table: "vpc_flow"}); got == "" || c != PrunedTable {
 		t.Errorf("vpc_flow query kept a cloudtrail partition")
 	}
 }

@@ -194,9 +194,9 @@ func (t *Totals) fail(obj archive.Object, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.Failed++
-	var pe *parsers.ParseError
-	if !errors.As(err, &pe) && !strings.Contains(err.Error(), obj.URI) {
-		err = fmt.Errorf("%s: %w", obj.URI, err)
+	var oe *archive.ObjectError
+	if !errors.As(err, &oe) || oe.URI != obj.URI {
+		err = &archive.ObjectError{URI: obj.URI, Err: err}
 	}
 	t.failed[obj.URI] = err
 	t.Failures = append(t.Failures, err)
@@ -265,7 +265,7 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 		if table = parsers.SniffTable(head); table == nil {
 			if cfg.Table == nil {
 				rc.Close()
-				return nil, fmt.Errorf("%s: %w: expected %s, found %s", obj.URI, ErrUnknownTable, contentNames(), quoteHead(head))
+				return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected %s, found %s", ErrUnknownTable, contentNames(), quoteHead(head))}
 			}
 			table = cfg.Table // its reader explains what it found
 		}
@@ -303,12 +303,12 @@ func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, 
 	switch {
 	case table == nil:
 		ra.Close()
-		return nil, fmt.Errorf("%s: %w: expected a Parquet file of %s (hunt's %q footer key, or the table's columns), found neither", obj.URI, ErrUnknownTable, strings.Join(parsers.TableNames(), " or "), parsers.ParquetTableKey)
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected a Parquet file of %s (hunt's %q footer key, or the table's columns), found neither", ErrUnknownTable, strings.Join(parsers.TableNames(), " or "), parsers.ParquetTableKey)}
 	case cfg.Table != nil && table != cfg.Table:
 		return &Object{Other: true, closer: ra}, nil
 	case table.NewParquetReader == nil:
 		ra.Close()
-		return nil, fmt.Errorf("%s: expected a text object of table %s, found Parquet (the table has no Parquet reader)", obj.URI, table.Name)
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("expected a text object of table %s, found Parquet (the table has no Parquet reader)", table.Name)}
 	}
 	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, readerOptions(cfg, table)...)
 	if err != nil {

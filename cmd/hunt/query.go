@@ -203,9 +203,11 @@ func missingTables(stderr io.Writer, cmd string, tables []string, t *scan.Totals
 	for _, name := range tables {
 		pruned := 0
 		for _, p := range plan.Pruned {
-			k := p.Object.Facts.Kind.Table()
-			if p.Prefix != "" || k == name || (k == "" && p.Object.Facts.Kind != archive.KindCloudTrailDigest) || archive.HiveTable(p.Object.Key) == name {
-				pruned++ // of this table, or maybe (a listing prefix, a key of no layout)
+			switch p.Cause {
+			case archive.PrunedAccount, archive.PrunedRegion, archive.PrunedDate:
+				if k := p.Object.Facts.Kind.Table(); p.Prefix != "" || k == "" || k == name {
+					pruned++ // of this table, or maybe: a listing prefix, a key of no layout
+				}
 			}
 		}
 		switch {

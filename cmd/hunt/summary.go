@@ -71,7 +71,7 @@ func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals
 	}
 	digests := 0
 	for _, p := range plan.Pruned {
-		if p.Reason == "digest" || strings.HasPrefix(p.Reason, "digest") {
+		if p.Cause == archive.PrunedDigest {
 			digests++
 		}
 	}
