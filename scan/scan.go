@@ -55,11 +55,11 @@ type Totals struct {
 	// TableObjects counts the objects read (to the end or not) per table
 	// name: a table with none was not in the inputs at all.
 	TableObjects map[string]int
-	Rejects    parsers.ErrorList
-	Failures   []error          // one per failed object, naming it
-	Stopped    error            // a --strict stop, a callback error or cancellation
-	failed     map[string]error // by object URI
-	mu         sync.Mutex
+	Rejects      parsers.ErrorList
+	Failures     []error          // one per failed object, naming it
+	Stopped      error            // a --strict stop, a callback error or cancellation
+	failed       map[string]error // by object URI
+	mu           sync.Mutex
 }
 
 // ObjectFailed returns why the object at uri could not be read to the
