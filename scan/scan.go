@@ -56,7 +56,7 @@ type Totals struct {
 	// name: a table with none was not in the inputs at all.
 	TableObjects map[string]int
 	Rejects      parsers.ErrorList
-	Failures     []error          // one per failed object, naming it
+	Failures     []error          // one *archive.ObjectError per failed object
 	Stopped      error            // a --strict stop, a callback error or cancellation
 	failed       map[string]error // by object URI
 	mu           sync.Mutex
