@@ -27,6 +27,10 @@ import (
 // web identity, container and instance roles), its default region, and
 // real AWS endpoints.
 type S3Config struct {
+	// AWS, when set, is the configuration the caller loaded once for every
+	// AWS client of the run; Profile and Region are then already in it.
+	// The S3 client sets its own HTTP client, retryer and checksum policy.
+	AWS *aws.Config
 	// Profile selects a shared-config profile (--profile); "" uses
 	// AWS_PROFILE or "default".
 	Profile string
@@ -152,34 +156,37 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		t.MaxIdleConnsPerHost = 4 * cfg.Concurrency
 		t.ResponseHeaderTimeout = stallTimeout
 	}).WithReadTimeout(stallTimeout) // a stalled body errors and is resumed
-	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(httpClient),
-		// S3-compatible servers reject the default request checksums
-		// (reference/s3.md §4); reads need none.
-		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = cfg.Retries
-				o.MaxBackoff = cfg.MaxBackoff
-				// Throttling is the server's to signal; a client-side
-				// retry quota would turn a burst of 503s into failures.
-				o.RateLimiter = ratelimit.None
-			})
-		}),
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = cfg.Retries
+			o.MaxBackoff = cfg.MaxBackoff
+			// Throttling is the server's to signal; a client-side
+			// retry quota would turn a burst of 503s into failures.
+			o.RateLimiter = ratelimit.None
+		})
 	}
-	if cfg.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+	var awsCfg aws.Config
+	if cfg.AWS != nil {
+		awsCfg = cfg.AWS.Copy()
+	} else {
+		opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})} // library code never logs
+		if cfg.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+		}
+		if cfg.Region != "" {
+			opts = append(opts, config.WithRegion(cfg.Region))
+		}
+		var err error
+		if awsCfg, err = config.LoadDefaultConfig(ctx, opts...); err != nil {
+			return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
+		}
 	}
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	// Library code never logs: silence the SDK's warnings.
-	opts = append(opts, config.WithLogger(logging.Nop{}))
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
-	}
+	awsCfg.HTTPClient = httpClient
+	awsCfg.Retryer = retryer
+	// S3-compatible servers reject the default request checksums
+	// (reference/s3.md §4); reads need none.
+	awsCfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	awsCfg.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	if awsCfg.Region == "" {
 		awsCfg.Region = "us-east-1"
 	}

@@ -52,6 +52,10 @@ type SinkOptions struct {
 	// configuration chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>).
 	// An SNS client always uses the region of its topic ARN.
 	Profile, Region, EndpointURL string
+	// AWS, when set, is the configuration the caller loaded once for every
+	// AWS client of the run (S3, Athena, the sinks); Profile and Region are
+	// then already in it. The sinks use a copy with their own retryer.
+	AWS *aws.Config
 	// ProductArn is the Security Hub product ARN findings are imported under;
 	// empty means the custom integration of the calling account,
 	// arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, with
@@ -102,7 +106,8 @@ func (o SinkOptions) withDefaults() SinkOptions {
 //	sns:TOPIC_ARN          Amazon SNS PublishBatch (FIFO topics when the ARN ends in .fifo)
 //	securityhub[:REGION]   AWS Security Hub BatchImportFindings (ASFF)
 //
-// AWS configuration is loaded once, for the first AWS sink; it does not
+// AWS configuration is SinkOptions.AWS, or loaded once for the first AWS
+// sink; it does not
 // contact AWS except to look up the calling account for Security Hub when
 // SinkOptions.ProductArn is empty and DryRun is false.
 func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, error) {
@@ -111,6 +116,11 @@ func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, e
 		sinks  []Sink
 		awsCfg *aws.Config
 	)
+	if opts.AWS != nil {
+		c := opts.AWS.Copy()
+		c.Retryer = func() aws.Retryer { return newRetryer(opts) }
+		awsCfg = &c
+	}
 	loadAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
 			c, err := loadAWSConfig(ctx, opts)

@@ -195,6 +195,9 @@ func (f *athenaFlags) client(ctx context.Context, common commonFlags) (*engine.A
 	if err != nil {
 		return nil, err
 	}
+	if cfg.AWS, err = common.awsConfig(ctx); err != nil {
+		return nil, err
+	}
 	return engine.NewAthena(ctx, cfg)
 }
 
@@ -331,7 +334,11 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
 		return exitOK, true
 	}
-	a, err := engine.NewAthena(ctx, cfg)
+	cfg.AWS, err = common.awsConfig(ctx)
+	var a *engine.Athena
+	if err == nil {
+		a, err = engine.NewAthena(ctx, cfg)
+	}
 	if err != nil { // cfg checked above; only AWS configuration fails here
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError, true

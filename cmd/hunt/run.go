@@ -265,10 +265,21 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 		}
 		rest = append(rest, s)
 	}
-	sinks, err := findings.OpenSinks(ctx, rest, findings.SinkOptions{
+	opts := findings.SinkOptions{
 		DryRun: dryRun, Stdout: stdout,
 		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
-	})
+	}
+	for _, s := range rest {
+		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" {
+			awsCfg, err := common.awsConfig(ctx) // only runs with an AWS sink load it
+			if err != nil {
+				return nil, err
+			}
+			opts.AWS = awsCfg
+			break
+		}
+	}
+	sinks, err := findings.OpenSinks(ctx, rest, opts)
 	if err != nil {
 		return nil, err
 	}

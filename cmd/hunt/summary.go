@@ -31,10 +31,11 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 		mergePlan(plan, p)
 	}
 	if len(remote) > 0 {
-		s3, err := archive.NewS3(ctx, archive.S3Config{
-			Profile: common.profile, Region: common.region,
-			EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != "",
-		})
+		awsCfg, err := common.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s3, err := archive.NewS3(ctx, archive.S3Config{AWS: awsCfg, EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != ""})
 		if err != nil {
 			return nil, err
 		}
