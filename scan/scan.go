@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -121,7 +122,7 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 				if i >= len(objs) {
 					return
 				}
-				if err := readObject(ctx, cfg, w, objs[i], t, fn); err != nil {
+				if err := readObjectSafe(ctx, cfg, w, objs[i], t, fn); err != nil {
 					cancel(err)
 					return
 				}
@@ -133,6 +134,23 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 		t.Stopped = err
 	}
 	return t
+}
+
+// ErrInternal is wrapped by the error a panic while reading an object
+// becomes: a bug, reported with its stack, that stops the scan (the
+// command exits 1, not with the runtime's exit code 2).
+var ErrInternal = errors.New("internal error")
+
+// readObjectSafe is readObject turning a panic (a bug in a reader or an
+// operator) into an error naming the object, with the stack.
+func readObjectSafe(ctx context.Context, cfg Config, worker int, obj archive.Object, t *Totals, fn Func) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: panic: %v\n%s", ErrInternal, p, debug.Stack())}
+			t.fail(obj, err)
+		}
+	}()
+	return readObject(ctx, cfg, worker, obj, t, fn)
 }
 
 // readObject reads one object. It returns an error only to stop the whole

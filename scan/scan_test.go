@@ -91,3 +91,16 @@ func TestRun_OtherTable(t *testing.T) {
 		t.Errorf("objects %d, other %d, per table %v", tot.Objects, tot.OtherTable, tot.PerTable)
 	}
 }
+
+// TestRun_Panic: a panic while reading an object (a bug) stops the scan
+// with an error naming the object and ErrInternal, instead of killing the
+// process with the runtime's exit code.
+func TestRun_Panic(t *testing.T) {
+	objs := plan(t, "../testdata/vpcflow/v2-default-header.log.gz")
+	tot := Run(context.Background(), Config{Workers: 2}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error {
+		panic("boom")
+	})
+	if !errors.Is(tot.Stopped, ErrInternal) || !strings.Contains(tot.Stopped.Error(), "v2-default-header.log.gz") || !strings.Contains(tot.Stopped.Error(), "boom") {
+		t.Errorf("stopped %v", tot.Stopped)
+	}
+}
