@@ -35,13 +35,17 @@ const stateFormat = "hunt-state"
 // late and out of key order (CloudTrail retries for days; flow logs are
 // named after their capture window, delivered minutes later). A pure
 // watermark on keys would miss an object that lands behind it; a pure set
-// grows forever. So each source keeps a Horizon and the set of objects read
-// at or after it (key → version: the ETag, or size and modification time for
-// local files, so a rewritten object is read again). An object dated before
-// the horizon counts as read; [State.Advance] moves the horizon to the
-// newest object date read minus the late-arrival window and drops the set
-// entries behind it. Objects whose key has no date stay in the set until
-// they disappear from the listing.
+// grows forever. So each stream of a source (the objects of one account,
+// region and kind of log, whose dates advance together) keeps a horizon, and
+// the source the set of objects read at or after them (key → version: the
+// ETag, or size and modification time for local files, so a rewritten
+// object is read again). An object dated before its stream's horizon counts
+// as read (the run reports how many were skipped that way);
+// [State.AdvanceAt] moves each stream's horizon to the newest object date
+// read in it minus the late-arrival window, never for a date from the future,
+// and drops the set entries behind it. Separate streams keep a region whose
+// deliveries lag behind another's from being skipped. Objects whose key has
+// no date stay in the set until they disappear from the listing.
 //
 // Each object records the set of hunts that read it (interned in
 // HuntSets), so `hunt run --hunt A` and a later `hunt run` (all hunts) read
@@ -89,8 +93,12 @@ type State struct {
 
 // SourceState is what was read from one source.
 type SourceState struct {
-	// Horizon: objects dated before it count as read.
+	// Horizon: objects of the stream "" dated before it count as read.
 	Horizon time.Time `json:"horizon,omitzero"`
+	// Horizons are the horizons of the source's other streams (an
+	// account, region and kind of log: see [State.NeededIn]), so a region
+	// whose deliveries lag behind another's is not skipped.
+	Horizons map[string]time.Time `json:"horizons,omitempty"`
 	// Objects maps object keys read at or after the horizon to their version.
 	Objects map[string]*ObjectState `json:"objects"`
 }
@@ -100,6 +108,7 @@ type ObjectState struct {
 	Version string    `json:"version"`
 	Date    time.Time `json:"date,omitzero"` // the key's date; zero when it has none
 	Hunts   string    `json:"hunts"`         // name in State.HuntSets
+	Stream  string    `json:"stream,omitempty"`
 }
 
 // Delivery records a finding every sink accepted.
@@ -326,42 +335,85 @@ func ObjectVersion(etag string, size int64, mtime time.Time) string {
 	return "size:" + strconv.FormatInt(size, 10) + ",mtime:" + mtime.UTC().Format(time.RFC3339Nano)
 }
 
-// Horizon returns the horizon of source (zero when none).
+// Horizon returns the oldest horizon of source's streams (zero when none):
+// listing may skip what is dated before it, since every stream counts such
+// objects as read. A stream the state has never seen has no horizon and
+// does not lower it.
 func (s *State) Horizon(source string) time.Time {
-	if src := s.Sources[source]; src != nil {
-		return src.Horizon
-	}
-	return time.Time{}
-}
-
-// Needed returns which of hunts still have to read the object key of source
-// at version: none when the object is dated before the horizon or was read
-// at this version by all of them, else those that did not read it.
-func (s *State) Needed(source, key, version string, date time.Time, hunts []string) []string {
 	src := s.Sources[source]
 	if src == nil {
-		return hunts
+		return time.Time{}
 	}
-	if !date.IsZero() && date.Before(src.Horizon) {
-		return nil
+	h := src.Horizon
+	for _, sh := range src.Horizons {
+		if h.IsZero() || sh.Before(h) {
+			h = sh
+		}
+	}
+	return h
+}
+
+// horizon is the horizon of one stream of src.
+func (src *SourceState) horizon(stream string) time.Time {
+	if stream == "" {
+		return src.Horizon
+	}
+	return src.Horizons[stream]
+}
+
+// Needed is [State.NeededIn] for objects of the stream "".
+func (s *State) Needed(source, key, version string, date time.Time, hunts []string) []string {
+	need, _ := s.NeededIn(source, "", key, version, date, hunts)
+	return need
+}
+
+// NeededIn returns which of hunts still have to read the object key of
+// source at version: none when the object is dated before its stream's
+// horizon (behind is then true: it counts as read, whether it was or not)
+// or was read at this version by all of them, else those that did not
+// read it. A stream ("cloudtrail/111122223333/us-east-1") groups the
+// objects delivered together, whose dates advance together.
+func (s *State) NeededIn(source, stream, key, version string, date time.Time, hunts []string) (need []string, behind bool) {
+	src := s.Sources[source]
+	if src == nil {
+		return hunts, false
+	}
+	if h := src.horizon(stream); !date.IsZero() && date.Before(h) {
+		return nil, true
 	}
 	o := src.Objects[key]
 	if o == nil || o.Version != version {
-		return hunts
+		return hunts, false
 	}
 	done := s.HuntSets[o.Hunts]
-	var need []string
 	for _, h := range hunts {
 		if !slices.Contains(done, h) {
 			need = append(need, h)
 		}
 	}
-	return need
+	return need, false
 }
 
-// MarkRead records that hunts read the object key of source at version.
-// If the same version was read before, the hunt sets are combined.
+// ReadBy returns the hunts that read the object key of source at
+// version, nil when it was not read.
+func (s *State) ReadBy(source, key, version string) []string {
+	if src := s.Sources[source]; src != nil {
+		if o := src.Objects[key]; o != nil && o.Version == version {
+			return s.HuntSets[o.Hunts]
+		}
+	}
+	return nil
+}
+
+// MarkRead is [State.MarkReadIn] for objects of the stream "".
 func (s *State) MarkRead(source, key, version string, date time.Time, hunts []string) {
+	s.MarkReadIn(source, "", key, version, date, hunts)
+}
+
+// MarkReadIn records that hunts read the object key of source's stream at
+// version. If the same version was read before, the hunt sets are
+// combined.
+func (s *State) MarkReadIn(source, stream, key, version string, date time.Time, hunts []string) {
 	src := s.Sources[source]
 	if src == nil {
 		src = &SourceState{Objects: map[string]*ObjectState{}}
@@ -373,7 +425,7 @@ func (s *State) MarkRead(source, key, version string, date time.Time, hunts []st
 	}
 	slices.Sort(set)
 	set = slices.Compact(set)
-	src.Objects[key] = &ObjectState{Version: version, Date: date.UTC(), Hunts: s.intern(set)}
+	src.Objects[key] = &ObjectState{Version: version, Date: date.UTC(), Hunts: s.intern(set), Stream: stream}
 }
 
 // intern returns the name of a sorted hunt set, adding it when new.
@@ -384,29 +436,56 @@ func (s *State) intern(set []string) string {
 	return name
 }
 
-// Advance moves the horizon of source to the newest object date read minus
-// late (never backwards) and drops the objects dated before it. listed, when
-// not nil, is every key the latest listing of the source returned: objects
-// without a date that are no longer listed are dropped too.
+// Advance is [State.AdvanceAt] without a clock: no object date is taken
+// for one from the future.
 func (s *State) Advance(source string, late time.Duration, listed map[string]bool) {
+	s.AdvanceAt(source, late, listed, time.Time{})
+}
+
+// FutureSlack is how far past now an object's date may be and still move
+// its stream's horizon: clocks and time zones differ by hours, not days.
+// A key dated further ahead (2099) is kept in the object list but would
+// otherwise make every later object of its stream count as read.
+const FutureSlack = 24 * time.Hour
+
+// AdvanceAt moves the horizon of each stream of source to the newest
+// object date read in it minus late (never backwards), leaving out dates
+// more than [FutureSlack] after now (when now is not zero), and drops the
+// objects dated before their stream's horizon. listed, when not nil, is
+// every key the latest listing of the source returned: objects without a
+// date that are no longer listed are dropped too.
+func (s *State) AdvanceAt(source string, late time.Duration, listed map[string]bool, now time.Time) {
 	src := s.Sources[source]
 	if src == nil {
 		return
 	}
-	var newest time.Time
+	newest := map[string]time.Time{}
 	for _, o := range src.Objects {
-		if o.Date.After(newest) {
-			newest = o.Date
+		if !now.IsZero() && o.Date.After(now.Add(FutureSlack)) {
+			continue
+		}
+		if o.Date.After(newest[o.Stream]) {
+			newest[o.Stream] = o.Date
 		}
 	}
-	if !newest.IsZero() {
-		if h := newest.Add(-late); h.After(src.Horizon) {
-			src.Horizon = h
+	for stream, n := range newest {
+		if n.IsZero() {
+			continue
+		}
+		if h := n.Add(-late); h.After(src.horizon(stream)) {
+			if stream == "" {
+				src.Horizon = h
+			} else {
+				if src.Horizons == nil {
+					src.Horizons = map[string]time.Time{}
+				}
+				src.Horizons[stream] = h
+			}
 		}
 	}
 	for key, o := range src.Objects {
 		switch {
-		case !o.Date.IsZero() && o.Date.Before(src.Horizon):
+		case !o.Date.IsZero() && o.Date.Before(src.horizon(o.Stream)):
 			delete(src.Objects, key)
 		case o.Date.IsZero() && listed != nil && !listed[key]:
 			delete(src.Objects, key)

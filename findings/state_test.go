@@ -207,3 +207,46 @@ func TestLoadState_Version1(t *testing.T) {
 		t.Fatalf("reload: %v", err)
 	}
 }
+
+// TestState_Streams: each stream (account, region, kind) has its own
+// horizon, so a region lagging behind another is still read; a key dated
+// in the future moves no horizon.
+func TestState_Streams(t *testing.T) {
+	s := NewState()
+	all := []string{"a"}
+	now := day(10)
+	s.MarkReadIn("src", "ct/1/us-east-1", "east-10", "v", day(10), all)
+	s.MarkReadIn("src", "ct/1/eu-west-1", "west-3", "v", day(3), all)
+	s.MarkReadIn("src", "ct/1/us-east-1", "east-2099", "v", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), all)
+	s.AdvanceAt("src", 48*time.Hour, nil, now)
+	// eu-west-1 lags: its day-4 object is still needed, east's day-4 is behind.
+	if need, behind := s.NeededIn("src", "ct/1/eu-west-1", "west-4", "v", day(4), all); !slices.Equal(need, all) || behind {
+		t.Errorf("lagging region: need %v behind %v; want read", need, behind)
+	}
+	if need, behind := s.NeededIn("src", "ct/1/us-east-1", "east-4", "v", day(4), all); need != nil || !behind {
+		t.Errorf("east day 4: need %v behind %v; want behind its horizon", need, behind)
+	}
+	// The 2099 key did not move the horizon: day 9 is still read.
+	if need, _ := s.NeededIn("src", "ct/1/us-east-1", "east-9", "v", day(9), all); !slices.Equal(need, all) {
+		t.Errorf("after a 2099 key: day 9 need %v; want read", need)
+	}
+	// Listing may skip only what every stream counts as read.
+	if h := s.Horizon("src"); !h.Equal(day(1)) {
+		t.Errorf("Horizon = %v; want the oldest stream's, day 1", h)
+	}
+	if got := s.ReadBy("src", "east-10", "v"); !slices.Equal(got, all) {
+		t.Errorf("ReadBy = %v", got)
+	}
+	// The streams survive a save and load.
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := s.Save(path, now); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need, behind := back.NeededIn("src", "ct/1/us-east-1", "east-4", "v", day(4), all); need != nil || !behind {
+		t.Errorf("after load: need %v behind %v", need, behind)
+	}
+}

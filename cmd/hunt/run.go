@@ -311,6 +311,8 @@ type hunter struct {
 	source  []string // the PATH argument objects[i] was planned from
 	byURI   map[string]int
 	skipped int // objects every selected hunt already read
+	behind  int // objects dated before their stream's horizon: counted as read
+	context int // objects read again for the windows of aggregating hunts
 	listed  map[string]map[string]bool
 	totals  *scan.Totals
 	runs    []*engine.Run
@@ -373,6 +375,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		}
 		r.plans = append(r.plans, plan)
 		r.listed[p] = map[string]bool{}
+		var cands []candidate
 		for _, o := range plan.Objects {
 			if r.isStateFile(o) {
 				continue // the state kept inside the archive folder is not a log
@@ -381,13 +384,27 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 			if _, dup := r.byURI[o.URI]; dup {
 				continue
 			}
-			need := ids
+			c := candidate{obj: o, need: ids}
 			if !r.explicit && r.state != nil {
-				need = r.state.Needed(p, o.Key, objectVersion(o), objectDate(o), ids)
+				c.need, c.behind = r.state.NeededIn(p, streamOf(o), o.Key, objectVersion(o), objectDate(o), ids)
 			}
+			cands = append(cands, c)
+		}
+		if !r.explicit && r.state != nil {
+			r.addContext(p, cands)
+		}
+		for _, c := range cands {
+			o, need := c.obj, c.need
 			if len(need) == 0 {
-				r.skipped++
+				if c.behind {
+					r.behind++
+				} else {
+					r.skipped++
+				}
 				continue
+			}
+			if c.context {
+				r.context++
 			}
 			idx := make([]int, 0, len(need))
 			for i, id := range ids {
@@ -411,6 +428,82 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// candidate is a listed object and the hunts that still have to read it.
+type candidate struct {
+	obj     archive.Object
+	need    []string
+	behind  bool // dated before its stream's horizon: counted as read
+	context bool // read before, read again for the windows of aggregating hunts
+}
+
+// addContext makes the aggregating hunts (threshold hunts: counts over a
+// time window) read again the objects of a stream read in earlier runs
+// that lie within their window of the stream's new objects. A burst split
+// across two objects read in different runs (one delivered late, or one
+// that failed once) is then counted whole; findings the earlier run
+// delivered keep their IDs and stay suppressed.
+func (r *hunter) addContext(source string, cands []candidate) {
+	type span struct{ lo, hi time.Time }
+	fresh := map[string]*span{} // stream → dates of its new objects
+	for _, c := range cands {
+		d := objectDate(c.obj)
+		if len(c.need) == 0 || d.IsZero() {
+			continue
+		}
+		st := streamOf(c.obj)
+		if sp := fresh[st]; sp == nil {
+			fresh[st] = &span{d, d}
+		} else {
+			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
+		}
+	}
+	for i := range cands {
+		c := &cands[i]
+		d := objectDate(c.obj)
+		sp := fresh[streamOf(c.obj)]
+		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+			continue
+		}
+		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+		for _, h := range r.hunts {
+			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
+				continue
+			}
+			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
+				continue
+			}
+			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+				c.need = append(c.need, h.ID)
+				c.context = true
+			}
+		}
+	}
+}
+
+// streamOf names the stream of deliveries o belongs to, whose dates
+// advance together: its kind, account and region ("" for keys without a
+// date).
+func streamOf(o archive.Object) string {
+	if !o.Facts.HasDate {
+		return ""
+	}
+	return o.Facts.Kind.String() + "/" + o.Facts.Account + "/" + o.Facts.Region
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // isStateFile reports whether o is the state file, its lock or its
@@ -570,14 +663,14 @@ func (r *hunter) advance(late time.Duration) {
 		for j, h := range r.need[i] {
 			ids[j] = r.hunts[h].ID
 		}
-		r.state.MarkRead(r.source[i], o.Key, objectVersion(o), objectDate(o), ids)
+		r.state.MarkReadIn(r.source[i], streamOf(o), o.Key, objectVersion(o), objectDate(o), ids)
 	}
 	for _, u := range r.unread {
-		r.state.MarkRead(u.source, u.obj.Key, objectVersion(u.obj), objectDate(u.obj), u.hunts)
+		r.state.MarkReadIn(u.source, streamOf(u.obj), u.obj.Key, objectVersion(u.obj), objectDate(u.obj), u.hunts)
 	}
 	var oldest time.Time
 	for src, keys := range r.listed {
-		r.state.Advance(src, late, keys)
+		r.state.AdvanceAt(src, late, keys, r.start)
 		if h := r.state.Horizon(src); !h.IsZero() && (oldest.IsZero() || h.Before(oldest)) {
 			oldest = h
 		}
@@ -590,8 +683,16 @@ func (r *hunter) advance(late time.Duration) {
 func (r *hunter) summary(sent int, elapsed time.Duration) {
 	c := r.counts
 	t := r.totals
-	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read, %d skipped (read before); %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
-		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, r.skipped, t.Stats.Records, t.Stats.Rejected,
+	var extra string
+	if r.context > 0 {
+		extra += fmt.Sprintf(" (%d of them again, for the windows of aggregating hunts)", r.context)
+	}
+	extra += fmt.Sprintf(", %d skipped (read before)", r.skipped)
+	if r.behind > 0 {
+		extra += fmt.Sprintf(", %d skipped as dated before their stream's horizon (counted as read; a late delivery needs --since to backfill)", r.behind)
+	}
+	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read%s; %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
+		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, extra, t.Stats.Records, t.Stats.Rejected,
 		c.found, sent-c.resent, c.suppressed, c.resent, c.delivered, c.pending, elapsed.Seconds())
 }
 
