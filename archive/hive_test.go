@@ -62,3 +62,27 @@ func TestHiveTable(t *testing.T) {
 		}
 	}
 }
+
+func TestHivePartRun(t *testing.T) {
+	for key, want := range map[string]string{
+		"lake/table=cloudtrail/account=1/region=r/date=2024-03-05/part-20240305T101500Z-a1b2c3-00001.parquet": "20240305T101500Z-a1b2c3",
+		"part-20240305T101500Z-a1b2c3-00012.parquet":                                                          "20240305T101500Z-a1b2c3",
+		"lake/table=cloudtrail/x.parquet":                                                                     "",
+		"lake/part-x.json":                                                                                    "",
+	} {
+		if got := HivePartRun(key); got != want {
+			t.Errorf("HivePartRun(%q) = %q; want %q", key, got, want)
+		}
+	}
+	for uri, want := range map[string]string{
+		"lake/table=cloudtrail/a/part-1-2.parquet":    "lake/",
+		"s3://b/p/table=vpc_flow/x/part-1-2.parquet":  "s3://b/p/",
+		"table=cloudtrail/x.parquet":                  "",
+		"lake/mytable=x/table=cloudtrail/x.parquet":   "lake/mytable=x/",
+		"lake\\table=cloudtrail\\x\\part-1-2.parquet": "lake\\",
+	} {
+		if got := hiveRoot(uri); got != want {
+			t.Errorf("hiveRoot(%q) = %q; want %q", uri, got, want)
+		}
+	}
+}

@@ -30,18 +30,22 @@ const (
 	// PrunedNotFile is not a regular file: a special file, or a symbolic
 	// link to a folder (not followed).
 	PrunedNotFile
+	// PrunedUnpublished is a part file of a hunt convert run its lake's
+	// manifest does not publish (see [PruneUnpublished]).
+	PrunedUnpublished
 )
 
 var pruneCauseNames = [...]string{
-	PrunedUnknown: "unknown",
-	PrunedDigest:  "digest",
-	PrunedKind:    "kind",
-	PrunedTable:   "table",
-	PrunedAccount: "account",
-	PrunedRegion:  "region",
-	PrunedDate:    "date",
-	PrunedHidden:  "hidden",
-	PrunedNotFile: "not a file",
+	PrunedUnknown:     "unknown",
+	PrunedDigest:      "digest",
+	PrunedKind:        "kind",
+	PrunedTable:       "table",
+	PrunedAccount:     "account",
+	PrunedRegion:      "region",
+	PrunedDate:        "date",
+	PrunedHidden:      "hidden",
+	PrunedNotFile:     "not a file",
+	PrunedUnpublished: "unpublished",
 }
 
 func (c PruneCause) String() string {
