@@ -188,10 +188,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// sent and the state stays as it was.
 		return code
 	}
-	fs2, err := r.findings()
-	if err != nil {
-		fmt.Fprintf(stderr, "hunt run: %v\n", err)
-		return exitError
+	fs2, huntErr := r.findings()
+	if huntErr != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", huntErr)
+		code = exitError // incomplete: the other hunts' findings are still delivered
 	}
 	sent, sendErrs := r.deliver(ctx, sinks, fs2)
 	for _, e := range sendErrs {
@@ -313,6 +313,9 @@ type hunter struct {
 	skipped int // objects every selected hunt already read
 	behind  int // objects dated before their stream's horizon: counted as read
 	context int // objects read again for the windows of aggregating hunts
+	// failedHunts are hunts that failed at run time: objects are not
+	// recorded as read by them.
+	failedHunts map[string]bool
 	listed  map[string]map[string]bool
 	totals  *scan.Totals
 	runs    []*engine.Run
@@ -553,9 +556,10 @@ func (r *hunter) scan(ctx context.Context) int {
 			if r.hunts[i].Table != table.Name {
 				continue
 			}
-			if err := r.runs[i].Push(worker, b); err != nil {
-				return fmt.Errorf("%s: %w", r.hunts[i].Source, err)
-			}
+			// A hunt failing at run time (an overflow, a bad cast) keeps
+			// its error for Finish and ignores later batches; the scan
+			// goes on for the other hunts.
+			_ = r.runs[i].Push(worker, b)
 		}
 		return nil
 	})
@@ -600,6 +604,8 @@ func (r *hunter) runAthena(ctx context.Context, af *athenaFlags) int {
 // findings folds each hunt's result into findings.
 func (r *hunter) findings() ([]findings.Finding, error) {
 	var out []findings.Finding
+	r.failedHunts = map[string]bool{}
+	var errs []error
 	for i, h := range r.hunts {
 		var res *engine.Result
 		var err error
@@ -610,17 +616,26 @@ func (r *hunter) findings() ([]findings.Finding, error) {
 			}
 		default:
 			if res, err = r.runs[i].Finish(); err != nil {
-				return nil, fmt.Errorf("%s: %w", h.Source, err)
+				// One hunt's failure (an overflow, a bad cast) is reported;
+				// the other hunts' findings stand, and the objects are not
+				// recorded as read by this hunt, so the next run retries it.
+				r.failedHunts[h.ID] = true
+				errs = append(errs, fmt.Errorf("%s: %w", h.Source, err))
+				continue
 			}
 		}
 		fs, err := h.Findings(res, r.window)
 		if err != nil {
-			return nil, err
+			var rows *queries.RowsError
+			if !errors.As(err, &rows) {
+				r.failedHunts[h.ID] = true
+			}
+			errs = append(errs, err)
 		}
 		out = append(out, fs...)
 	}
 	queries.SortFindings(out)
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // runCounts are the finding counts of the summary.
@@ -659,9 +674,11 @@ func (r *hunter) advance(late time.Duration) {
 		if r.totals.ObjectFailed(o.URI) != nil {
 			continue // its rows are incomplete: read it again next run
 		}
-		ids := make([]string, len(r.need[i]))
-		for j, h := range r.need[i] {
-			ids[j] = r.hunts[h].ID
+		ids := make([]string, 0, len(r.need[i]))
+		for _, h := range r.need[i] {
+			if !r.failedHunts[r.hunts[h].ID] {
+				ids = append(ids, r.hunts[h].ID)
+			}
 		}
 		r.state.MarkReadIn(r.source[i], streamOf(o), o.Key, objectVersion(o), objectDate(o), ids)
 	}

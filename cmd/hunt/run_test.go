@@ -615,3 +615,34 @@ func TestRun_StreamHorizons(t *testing.T) {
 		t.Fatalf("second run: exit %d; stderr:\n%s", code, errOut)
 	}
 }
+
+// TestRun_HuntFailsAlone: a hunt that fails at run time (here a cast of a
+// name to a number) is reported and the run exits 1, but the other hunts'
+// findings are delivered, and the objects stay unread for the failed hunt
+// so the next run tries it again.
+func TestRun_HuntFailsAlone(t *testing.T) {
+	hunts := t.TempDir()
+	os.WriteFile(filepath.Join(hunts, "bad_cast.sql"), []byte(`-- id: bad_cast
+-- title: A hunt that fails at run time
+-- severity: LOW
+-- table: cloudtrail
+-- resource: eventname
+-- resource_type: Other
+-- time: eventtime
+-- dedup: eventname
+
+SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudtrail
+`), 0o644)
+	state := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"run", "--state", state, "--hunts", hunts, "--hunt", "bad_cast", "--hunt", "cloudtrail_stopped", "../../testdata/hunts/cloudtrail_stopped/positive.json"}
+	code, out, errOut := runHunt(t, args...)
+	if code != exitError || !strings.Contains(out, `"hunt_id":"cloudtrail_stopped"`) || !strings.Contains(errOut, "bad_cast.sql") {
+		t.Fatalf("exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Next run: the object is read again, for bad_cast only; the
+	// delivered finding is not sent again.
+	code, out, errOut = runHunt(t, args...)
+	if code != exitError || out != "" || !strings.Contains(errOut, "1 objects read") {
+		t.Fatalf("rerun: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
