@@ -316,11 +316,11 @@ type hunter struct {
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them.
 	failedHunts map[string]bool
-	listed  map[string]map[string]bool
-	totals  *scan.Totals
-	runs    []*engine.Run
-	results []*engine.Result // --engine athena: each hunt's answer
-	counts  runCounts
+	listed      map[string]map[string]bool
+	totals      *scan.Totals
+	runs        []*engine.Run
+	results     []*engine.Result // --engine athena: each hunt's answer
+	counts      runCounts
 	// unread are objects whose remaining hunts are all of another table.
 	unread []unreadObject
 }
