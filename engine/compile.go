@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -26,6 +27,24 @@ func ResolveTable(name string, names map[string]string) *parsers.Table {
 		}
 	}
 	return nil
+}
+
+// tableSchemas caches [tableSchema] per table.
+var tableSchemas sync.Map // *parsers.Table → *arrow.Schema
+
+// tableSchema is the schema queries see of t: its columns, then its
+// partition columns (varchar), as Athena's table has them.
+func tableSchema(t *parsers.Table) *arrow.Schema {
+	if s, ok := tableSchemas.Load(t); ok {
+		return s.(*arrow.Schema)
+	}
+	fields := t.Schema.Fields()
+	for _, p := range t.Partitions {
+		fields = append(fields, arrow.Field{Name: p.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	md := t.Schema.Metadata()
+	s, _ := tableSchemas.LoadOrStore(t, arrow.NewSchema(fields, &md))
+	return s.(*arrow.Schema)
 }
 
 // unknownTable is the message for a table name no table answers to.
@@ -53,6 +72,11 @@ type Options struct {
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
+	// ColumnNames maps other names of columns to the tables' own, for
+	// queries written against tables whose partitions (or columns) are
+	// named differently: {"date_partition": "timestamp"} (--column-name).
+	// A table's own column of that name, if any, wins.
+	ColumnNames map[string]string
 	// Since and Until, when set, keep only the rows of each table read
 	// whose event time (its [parsers.Table.TimeColumns]) falls in
 	// [Since, Until): hunt's --since/--until. A row with a start and an
@@ -121,6 +145,9 @@ type relation struct {
 	types map[string]*dtype // base table columns
 	order []string          // base table column order (for *)
 	cols  []relCol
+	// rename maps other names of base table columns (Options.ColumnNames)
+	// to the table's own.
+	rename map[string]string
 }
 
 type relCol struct {
@@ -331,7 +358,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if tab == nil {
 			return nil, c.errf(x.pos, unknownTable(x.Name))
 		}
-		name, schema := tab.Name, tab.Schema
+		name, schema := tab.Name, tableSchema(tab)
 		scan := &opScan{table: name, tab: tab, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
@@ -345,8 +372,18 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 				continue
 			}
 			rel.types[fl.Name] = t
-			if fl.Name != parsers.SourceColumn {
+			// SELECT * is the table's columns: not "$path", and not the
+			// partition columns the scan adds only when named.
+			if fl.Name != parsers.SourceColumn && tab.PartitionNamed(fl.Name) == nil {
 				rel.order = append(rel.order, fl.Name)
+			}
+		}
+		for other, own := range c.opts.ColumnNames {
+			if t, ok := rel.types[own]; ok && rel.types[other] == nil {
+				if rel.rename == nil {
+					rel.rename = map[string]string{}
+				}
+				rel.types[other], rel.rename[other] = t, own
 			}
 		}
 		sc.rels = append(sc.rels, rel)
@@ -1134,6 +1171,9 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 	if rel.scan != nil {
 		t := rel.types[rest[0]]
 		path := rest[0]
+		if own, ok := rel.rename[path]; ok {
+			path = own
+		}
 		for _, f := range rest[1:] {
 			if t.k != kStruct {
 				return nil, c.errf(pos, "expected a struct before ."+f+", found "+path+" of type "+t.name)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
@@ -180,7 +182,15 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 	}
 	r := o.Reader
 	for r.Next() {
-		if err := fn(worker, o.Table, obj, r.Batch()); err != nil {
+		b := r.Batch()
+		if len(o.parts) > 0 {
+			b = o.addPartitions(b, obj, cfg.Mem)
+		}
+		err := fn(worker, o.Table, obj, b)
+		if len(o.parts) > 0 {
+			b.Release()
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -230,6 +240,11 @@ type Object struct {
 	Skipped int64
 	Other   bool
 	closer  io.Closer
+	// parts are the partition columns the projection asks for, which the
+	// scan adds to each batch (see [parsers.Partition]).
+	parts  []parsers.Partition
+	schema *arrow.Schema // the last batch schema with the partitions added
+	from   *arrow.Schema // the reader schema it was made from
 }
 
 // Close releases the reader and closes the object.
@@ -291,12 +306,13 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 	if cfg.Table != nil && table != cfg.Table {
 		return &Object{Other: true, closer: rc}, nil
 	}
-	r, err := table.NewReader(br, obj.URI, readerOptions(cfg, table)...)
+	opts, parts := readerOptions(cfg, table)
+	r, err := table.NewReader(br, obj.URI, opts...)
 	if err != nil {
 		rc.Close()
 		return nil, err
 	}
-	return &Object{Table: table, Reader: r, closer: rc}, nil
+	return &Object{Table: table, Reader: r, closer: rc, parts: parts}, nil
 }
 
 func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) {
@@ -328,12 +344,13 @@ func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, 
 		ra.Close()
 		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("expected a text object of table %s, found Parquet (the table has no Parquet reader)", table.Name)}
 	}
-	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, readerOptions(cfg, table)...)
+	opts, parts := readerOptions(cfg, table)
+	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, opts...)
 	if err != nil {
 		ra.Close()
 		return nil, err
 	}
-	return &Object{Table: table, Reader: r, closer: ra}, nil
+	return &Object{Table: table, Reader: r, closer: ra, parts: parts}, nil
 }
 
 // TableOf tells the table of obj as [Open] does (key layout, Hive folder,
@@ -367,18 +384,133 @@ func TableOf(ctx context.Context, obj archive.Object) (*parsers.Table, error) {
 	return parsers.SniffTable(head[:n]), nil
 }
 
-func readerOptions(cfg Config, t *parsers.Table) []parsers.Option {
+func readerOptions(cfg Config, t *parsers.Table) ([]parsers.Option, []parsers.Partition) {
 	opts := []parsers.Option{parsers.WithStrict(cfg.Strict), parsers.WithMaxErrors(cfg.MaxErrors)}
 	if cfg.Mem != nil {
 		opts = append(opts, parsers.WithAllocator(cfg.Mem))
 	}
-	if cols, ok := cfg.Columns[t.Name]; ok {
-		if cols == nil {
-			cols = []string{} // a query that needs no column (count(*)) reads none, never "every column"
-		}
-		opts = append(opts, parsers.WithColumns(cols...))
+	cols, ok := cfg.Columns[t.Name]
+	if !ok {
+		return opts, nil
 	}
-	return opts
+	// Partition columns are the scan's to add; the reader builds what
+	// they fall back on for objects outside the AWS key layout.
+	read := []string{} // a query that needs no column (count(*)) reads none, never "every column"
+	var parts []parsers.Partition
+	for _, c := range cols {
+		if p := t.PartitionNamed(c); p != nil {
+			parts = append(parts, *p)
+		} else {
+			read = append(read, c)
+		}
+	}
+	if len(parts) > 0 {
+		for _, c := range []string{t.AccountColumn, t.RegionColumn, t.TimeColumns[0]} {
+			if !slices.Contains(read, c) {
+				read = append(read, c)
+			}
+		}
+	}
+	return append(opts, parsers.WithColumns(read...)), parts
+}
+
+// addPartitions returns b with the partition columns o.parts appended
+// (the caller releases it): each row's value is the object's key fact, or,
+// for an object outside the AWS key layout, the record's.
+func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memory.Allocator) arrow.RecordBatch {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	if o.from != b.Schema() {
+		fields := b.Schema().Fields()
+		for _, p := range o.parts {
+			fields = append(fields, arrow.Field{Name: p.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+		}
+		o.from, o.schema = b.Schema(), arrow.NewSchema(fields, nil)
+	}
+	n := int(b.NumRows())
+	cols := slices.Clone(b.Columns())
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	col := func(name string) arrow.Array {
+		if idx := b.Schema().FieldIndices(name); len(idx) == 1 {
+			return b.Column(idx[0])
+		}
+		return nil
+	}
+	for _, p := range o.parts {
+		sb.Reserve(n)
+		var key string
+		switch p.Kind {
+		case parsers.PartitionAccount:
+			key = obj.Facts.Account
+		case parsers.PartitionRegion:
+			key = obj.Facts.Region
+		case parsers.PartitionDate:
+			if obj.Facts.HasDate {
+				key = obj.Facts.Date.UTC().Format(p.DateLayout)
+			}
+		}
+		if key != "" {
+			for range n {
+				sb.Append(key)
+			}
+		} else {
+			o.appendFromRecords(sb, p, col, n)
+		}
+		cols = append(cols, sb.NewArray())
+	}
+	out := array.NewRecordBatch(o.schema, cols, int64(n))
+	for _, c := range cols[len(b.Columns()):] {
+		c.Release() // the batch holds them
+	}
+	return out
+}
+
+// appendFromRecords appends partition p's value of each row from the
+// record's own columns: the table's account or region column, or the date
+// of its first time column.
+func (o *Object) appendFromRecords(sb *array.StringBuilder, p parsers.Partition, col func(string) arrow.Array, n int) {
+	t := o.Table
+	var a arrow.Array
+	switch p.Kind {
+	case parsers.PartitionAccount:
+		a = col(t.AccountColumn)
+	case parsers.PartitionRegion:
+		a = col(t.RegionColumn)
+	case parsers.PartitionDate:
+		a = col(t.TimeColumns[0])
+	}
+	var buf []byte
+	for i := range n {
+		if a == nil || a.IsNull(i) {
+			sb.AppendNull()
+			continue
+		}
+		switch c := a.(type) {
+		case *array.String:
+			v := c.Value(i)
+			if p.Kind == parsers.PartitionDate {
+				ts, err := time.Parse(time.RFC3339Nano, v)
+				if err != nil {
+					sb.AppendNull()
+					continue
+				}
+				buf = ts.UTC().AppendFormat(buf[:0], p.DateLayout)
+				sb.BinaryBuilder.Append(buf)
+				continue
+			}
+			sb.Append(v)
+		case *array.Dictionary:
+			d := c.Dictionary().(*array.String)
+			sb.Append(d.Value(c.GetValueIndex(i)))
+		case *array.Int64:
+			buf = time.Unix(c.Value(i), 0).UTC().AppendFormat(buf[:0], p.DateLayout)
+			sb.BinaryBuilder.Append(buf)
+		default:
+			sb.AppendNull()
+		}
+	}
 }
 
 // contentNames describes what content the tables start with, for errors.

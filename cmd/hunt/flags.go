@@ -271,3 +271,21 @@ func athenaDefaultNames() string {
 	}
 	return strings.Join(out, " or ")
 }
+
+// nameMap reads repeated NAME=VALUE flag values into a map (lower-case
+// names), nil when there are none.
+func nameMap(vals []string, flagName, form string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, v := range vals {
+		name, val, ok := strings.Cut(v, "=")
+		name, val = strings.ToLower(strings.TrimSpace(name)), strings.ToLower(strings.TrimSpace(val))
+		if !ok || name == "" || val == "" {
+			return nil, fmt.Errorf("%s: expected %s, found %q", flagName, form, v)
+		}
+		m[name] = val
+	}
+	return m, nil
+}

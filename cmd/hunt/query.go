@@ -42,6 +42,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	athena.register(fs)
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
+	var columnNames listFlag
+	fs.Var(&columnNames, "column-name", "map another column name to a table's own, as NAME=COLUMN, e.g. date_partition=timestamp for tables whose partitions are named differently (repeatable)")
 	var tables listFlag
 	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=TABLE where TABLE is "+tableNamesOr()+" (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -72,6 +74,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 		opts.TableNames[strings.ToLower(name)] = table
+	}
+	if opts.ColumnNames, err = nameMap(columnNames, "--column-name", "NAME=COLUMN"); err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage
 	}
 	if *engineName != "local" {
 		if code, done := queryRemote(ctx, *engineName, &athena, common, sql, opts, paths, *explain, stdout, stderr); done {

@@ -151,3 +151,37 @@ func TestQuery_NoObjectOfTable(t *testing.T) {
 		t.Errorf("all pruned: exit %d; stderr:\n%s", code, errOut)
 	}
 }
+
+// TestQuery_PartitionColumns: the partition columns hunt athena ddl
+// declares exist locally with Athena's names and values (from the key,
+// else the record), prune date folders as projection does, and answer
+// under another name with --column-name.
+func TestQuery_PartitionColumns(t *testing.T) {
+	q := `SELECT account, region, "timestamp", count(*) AS n FROM cloudtrail_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+	code, out, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/cloudtrail/AWSLogs", "../../testdata/cloudtrail/forms/single.json")
+	want := "account,region,timestamp,n\n111122223333,eu-west-1,2024/03/06,2\n111122223333,us-east-1,2024/03/05,13\n"
+	if code != exitOK || !strings.HasPrefix(out, "account,region,timestamp,n\n") || !strings.Contains(out, "111122223333,eu-west-1,2024/03/06,2\n") {
+		t.Errorf("exit %d, out:\n%s\nwant like:\n%s\nstderr:\n%s", code, out, want, errOut)
+	}
+	// The date partition prunes folders, as partition projection does.
+	q = `SELECT count(*) AS n FROM cloudtrail WHERE "timestamp" >= '2024/03/06' AND account = '111122223333'`
+	code, out, errOut = runHunt(t, "query", "--explain", q, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || !strings.Contains(out, "objects to read: 1 ") || !strings.Contains(out, "pruned ../../testdata/cloudtrail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/: date") {
+		t.Errorf("explain: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runHunt(t, "query", "--output", "csv", q, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "n\n2\n" {
+		t.Errorf("pruned query: exit %d, %q", code, out)
+	}
+	// Another team's names for the same partitions.
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--column-name", "date_partition=timestamp", "--column-name", "region_partition=region",
+		`SELECT region_partition, count(*) AS n FROM cloudtrail WHERE date_partition = '2024/03/06' GROUP BY 1`, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "region_partition,n\neu-west-1,2\n" {
+		t.Errorf("--column-name: exit %d, %q\n%s", code, out, errOut)
+	}
+	// Flow logs: aws_account_id, aws_region, day.
+	code, out, errOut = runHunt(t, "query", "--output", "csv", `SELECT aws_account_id, day, count(*) AS n FROM vpc_flow_logs GROUP BY 1, 2`, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK || !strings.HasPrefix(out, "aws_account_id,day,n\n111122223333,2024/03/05,") {
+		t.Errorf("flow: exit %d, %q\n%s", code, out, errOut)
+	}
+}
