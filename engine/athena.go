@@ -645,7 +645,10 @@ func newResultRows(names []string, ts []*dtype, rows [][]any) *Result {
 				c.x = append(c.x, v)
 			case t.k == kTimestamp || t.k == kDate:
 				var us int64
-				if tv, ok := v.(time.Time); ok {
+				switch tv := v.(type) {
+				case time.Time:
+					us = tv.UnixMicro()
+				case Date:
 					us = tv.UnixMicro()
 				}
 				c.i = append(c.i, us)

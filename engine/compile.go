@@ -40,7 +40,11 @@ func tableSchema(t *parsers.Table) *arrow.Schema {
 	}
 	fields := t.Schema.Fields()
 	for _, p := range t.Partitions {
-		fields = append(fields, arrow.Field{Name: p.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+		var typ arrow.DataType = arrow.BinaryTypes.String
+		if p.IsDate {
+			typ = arrow.FixedWidthTypes.Date32
+		}
+		fields = append(fields, arrow.Field{Name: p.Name, Type: typ, Nullable: true})
 	}
 	md := t.Schema.Metadata()
 	s, _ := tableSchemas.LoadOrStore(t, arrow.NewSchema(fields, &md))

@@ -88,8 +88,12 @@ func partitionFacts(p *parsers.Partition, op cmpOp, vals []string) facts {
 		}
 	case parsers.PartitionDate:
 		var f facts
+		layout := p.DateLayout
+		if p.IsDate {
+			layout = time.DateOnly
+		}
 		for i, v := range vals {
-			day, err := time.Parse(p.DateLayout, v)
+			day, err := time.Parse(layout, v)
 			if err != nil {
 				return facts{}
 			}
@@ -127,10 +131,16 @@ func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
 		return facts{}
 	}
 	v := k.v
-	// A comparison of a partition column with a string.
-	if col, ok := l.(*exprCol); ok && v.t.isText() {
+	// A comparison of a partition column with a string (or a date).
+	if col, ok := l.(*exprCol); ok {
 		if p := t.PartitionNamed(col.path); p != nil {
-			return partitionFacts(p, op, []string{v.s[0]})
+			switch {
+			case v.t.isText() && !p.IsDate:
+				return partitionFacts(p, op, []string{v.s[0]})
+			case v.t.k == kDate && p.IsDate:
+				return partitionFacts(p, op, []string{time.UnixMicro(v.i[0]).UTC().Format(time.DateOnly)})
+			}
+			return facts{}
 		}
 	}
 	// A string equality on a column.

@@ -490,6 +490,11 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 		for j := range out {
 			out[j] = x.Value(row(j))
 		}
+	case *array.Date32:
+		out := v.ints()
+		for j := range out {
+			out[j] = int64(x.Value(row(j))) * 86_400_000_000 // days → microseconds
+		}
 	case *array.Timestamp:
 		unit := x.DataType().(*arrow.TimestampType).Unit
 		out := v.ints()

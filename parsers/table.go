@@ -113,7 +113,10 @@ const (
 type Partition struct {
 	Name       string
 	Kind       PartitionKind
-	DateLayout string // Go layout of a PartitionDate ("2006/01/02")
+	DateLayout string // Go layout of a varchar PartitionDate ("2006/01/02")
+	// IsDate makes a PartitionDate a DATE column (AWS's documented flow
+	// log table partitioned by `date`) instead of formatted varchar.
+	IsDate bool
 }
 
 // PartitionNamed returns t's partition column called name, or nil.
@@ -170,6 +173,7 @@ var (
 		Partitions: []Partition{
 			{Name: "aws_account_id", Kind: PartitionAccount}, {Name: "aws_region", Kind: PartitionRegion},
 			{Name: "day", Kind: PartitionDate, DateLayout: "2006/01/02"},
+			{Name: "date", Kind: PartitionDate, IsDate: true},
 		},
 		ParquetBloom: [][]string{
 			{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},

@@ -210,6 +210,8 @@ func SortFindings(fs []findings.Finding) {
 // eventtime) or Unix seconds (flow logs' start and end).
 func timeValue(v any) (time.Time, error) {
 	switch x := v.(type) {
+	case engine.Date:
+		return x.Time, nil
 	case time.Time:
 		return x.UTC(), nil
 	case string:
@@ -253,6 +255,8 @@ func text(v any) string {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
+	case engine.Date:
+		return x.String()
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)
 	}

@@ -55,8 +55,8 @@ type Totals struct {
 	RawBytes   int64
 	Stats      parsers.Stats    // records, rejected, skipped (digests), decompressed bytes
 	PerTable   map[string]int64 // records per table name
-	// TableObjects counts the objects read (to the end or not) per table
-	// name: a table with none was not in the inputs at all.
+	// TableObjects counts the objects opened for reading per table name:
+	// a table with none was not in the inputs at all.
 	TableObjects map[string]int
 	Rejects      parsers.ErrorList
 	Failures     []error          // one *archive.ObjectError per failed object
@@ -180,6 +180,9 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 		t.mu.Unlock()
 		return nil
 	}
+	t.mu.Lock()
+	t.TableObjects[o.Table.Name]++ // counted when opened: a LIMIT may stop it early
+	t.mu.Unlock()
 	r := o.Reader
 	for r.Next() {
 		b := r.Batch()
@@ -200,7 +203,6 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 	t.RawBytes += obj.Size
 	t.Stats.Add(st)
 	t.PerTable[o.Table.Name] += st.Records
-	t.TableObjects[o.Table.Name]++
 	for _, e := range r.Rejects().Errs {
 		t.Rejects.Add(e)
 	}
@@ -424,7 +426,11 @@ func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memo
 	if o.from != b.Schema() {
 		fields := b.Schema().Fields()
 		for _, p := range o.parts {
-			fields = append(fields, arrow.Field{Name: p.Name, Type: arrow.BinaryTypes.String, Nullable: true})
+			var typ arrow.DataType = arrow.BinaryTypes.String
+			if p.IsDate {
+				typ = arrow.FixedWidthTypes.Date32
+			}
+			fields = append(fields, arrow.Field{Name: p.Name, Type: typ, Nullable: true})
 		}
 		o.from, o.schema = b.Schema(), arrow.NewSchema(fields, nil)
 	}
@@ -439,6 +445,10 @@ func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memo
 		return nil
 	}
 	for _, p := range o.parts {
+		if p.IsDate {
+			cols = append(cols, o.dateColumn(b, obj, mem, col, n))
+			continue
+		}
 		sb.Reserve(n)
 		var key string
 		switch p.Kind {
@@ -465,6 +475,38 @@ func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memo
 		c.Release() // the batch holds them
 	}
 	return out
+}
+
+// dateColumn is a DATE partition column: the object's key date, else each
+// record's first time column's date.
+func (o *Object) dateColumn(b arrow.RecordBatch, obj archive.Object, mem memory.Allocator, col func(string) arrow.Array, n int) arrow.Array {
+	db := array.NewDate32Builder(mem)
+	defer db.Release()
+	db.Reserve(n)
+	if obj.Facts.HasDate {
+		d := arrow.Date32FromTime(obj.Facts.Date.UTC())
+		for range n {
+			db.Append(d)
+		}
+		return db.NewArray()
+	}
+	a := col(o.Table.TimeColumns[0])
+	for i := range n {
+		switch c := a.(type) {
+		case *array.String:
+			if ts, err := time.Parse(time.RFC3339Nano, c.Value(i)); err == nil && c.IsValid(i) {
+				db.Append(arrow.Date32FromTime(ts.UTC()))
+				continue
+			}
+		case *array.Int64:
+			if c.IsValid(i) {
+				db.Append(arrow.Date32FromTime(time.Unix(c.Value(i), 0).UTC()))
+				continue
+			}
+		}
+		db.AppendNull()
+	}
+	return db.NewArray()
 }
 
 // appendFromRecords appends partition p's value of each row from the

@@ -185,3 +185,34 @@ func TestQuery_PartitionColumns(t *testing.T) {
 		t.Errorf("flow: exit %d, %q\n%s", code, out, errOut)
 	}
 }
+
+// TestQuery_AthenaDocExamples: every CloudTrail and VPC Flow Logs example
+// query of AWS's Athena documentation (testdata/athena-docs, copied
+// unchanged) runs over the samples, partition columns included; the table
+// name of the flow-log examples' second table maps with --table-name.
+func TestQuery_AthenaDocExamples(t *testing.T) {
+	for file, path := range map[string]string{
+		"cloudtrail.sql": "../../testdata/cloudtrail/AWSLogs",
+		"vpcflow.sql":    "../../testdata/vpcflow/reject-flood.log.gz",
+	} {
+		text := readFile(t, filepath.Join("../../testdata/athena-docs", file))
+		for i, q := range strings.Split(text, "\n;\n") {
+			sqlFile := filepath.Join(t.TempDir(), "q.sql")
+			os.WriteFile(sqlFile, []byte(q), 0o644)
+			code, out, errOut := runHunt(t, "query", "--output", "csv", "--table-name", "test_table_vpclogs=vpc_flow", "--file", sqlFile, path)
+			if code != exitOK {
+				t.Errorf("%s #%d: exit %d\n%s\nstderr:\n%s", file, i+1, code, q, errOut)
+				continue
+			}
+			if strings.Count(out, "\n") < 1 {
+				t.Errorf("%s #%d: no header: %q", file, i+1, out)
+			}
+		}
+	}
+	// Two of them answer from the samples.
+	q := "SELECT day_of_week(date) AS\n  day,\n  date,\n  interface_id,\n  srcaddr,\n  action,\n  protocol\nFROM vpc_flow_logs\nWHERE action = 'REJECT' AND protocol = 6\nLIMIT 100"
+	_, out, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	if !strings.HasPrefix(out, "day,date,interface_id,srcaddr,action,protocol\n2,2024-03-05,eni-") || strings.Count(out, "\n") != 101 {
+		t.Errorf("REJECT example: %.300q", out)
+	}
+}
