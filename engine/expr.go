@@ -21,10 +21,18 @@ type expr interface {
 var errRuntime = errors.New("evaluation error")
 
 // runtimeError is an evaluation error; kernels record the first one in
-// the arena and operators return it after the batch.
-type runtimeError struct{ msg string }
+// the arena and operators return it after the batch. where, when set,
+// names the expression that failed: its position in the query and its SQL
+// ("query:31:38: sum(bytes)", see compiler.where); msg says what failed
+// and with which values ("bigint addition overflow: 9223372036854775807 + 1").
+type runtimeError struct{ where, msg string }
 
-func (e *runtimeError) Error() string { return e.msg }
+func (e *runtimeError) Error() string {
+	if e.where == "" {
+		return e.msg
+	}
+	return e.where + ": " + e.msg
+}
 func (e *runtimeError) Unwrap() error { return errRuntime }
 
 // exprCol reads a column slot of the chunk.
@@ -108,9 +116,12 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 }
 
 // fail records the first evaluation error of a batch.
-func (a *arena) fail(msg string) {
+func (a *arena) fail(msg string) { a.failAt("", msg) }
+
+// failAt is fail for the expression where (see compiler.where).
+func (a *arena) failAt(where, msg string) {
 	if a.err == nil {
-		a.err = &runtimeError{msg: msg}
+		a.err = &runtimeError{where: where, msg: msg}
 	}
 }
 
