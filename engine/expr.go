@@ -157,9 +157,37 @@ func (e *exprNot) typ() *dtype { return tBool }
 func (e *exprAnd) eval(a *arena, c *chunk) *vec { return logic(a, c, e.l, e.r, true) }
 func (e *exprOr) eval(a *arena, c *chunk) *vec  { return logic(a, c, e.l, e.r, false) }
 
+// logic evaluates l, then r only on the rows l leaves undecided (AND: l
+// TRUE or NULL; OR: l FALSE or NULL), as Trino short-circuits: "packets
+// = 0 OR bytes / packets > 1000" must not divide by zero.
 func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 	x := flat(a, l.eval(a, c), c.n)
-	y := flat(a, r.eval(a, c), c.n)
+	var y *vec
+	if !mayFail(r) {
+		// Fast path: r cannot fail on the rows l decided, and evaluating
+		// it on every row costs less than a gather.
+		y = flat(a, r.eval(a, c), c.n)
+	} else {
+		buf := a.vec(tInt, 0)
+		rows := grow(&buf.cb, c.n)[:0]
+		for i, b := range x.b[:c.n] {
+			if b == isAnd || x.isNull(i) {
+				rows = append(rows, int32(i))
+			}
+		}
+		switch len(rows) {
+		case c.n:
+			y = flat(a, r.eval(a, c), c.n)
+		case 0:
+			return x // every row decided by l
+		default:
+			ys := flat(a, r.eval(a, a.subChunk(c, rows)), len(rows))
+			y = a.vec(tBool, c.n)
+			fill(y.bools(), isAnd) // decided rows: any non-NULL value
+			y.nulls()
+			scatter(y, rows, ys)
+		}
+	}
 	out := a.vec(tBool, c.n)
 	b := out.bools()
 	if x.null == nil && y.null == nil {
@@ -188,6 +216,40 @@ func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 		}
 	}
 	return out
+}
+
+// neverFails are functions whose kernels record no error.
+var neverFails = map[string]bool{"in": true, "like": true, "concat": true, "regexp_like": true,
+	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true}
+
+// mayFail reports whether evaluating e can record an error (division,
+// overflow, CAST...); false only for the shapes known not to.
+func mayFail(e expr) bool {
+	switch x := e.(type) {
+	case *exprCol, *exprConst:
+		return false
+	case *exprCmp:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprAnd:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprOr:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprNot:
+		return mayFail(x.x)
+	case *exprIsNull:
+		return mayFail(x.x)
+	case *exprFunc:
+		if !neverFails[x.name] {
+			return true
+		}
+		for _, arg := range x.args {
+			if mayFail(arg) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 func (e *exprNot) eval(a *arena, c *chunk) *vec {
@@ -306,7 +368,8 @@ func (e *exprCase) assign(a *arena, out *vec, c *chunk, x expr, rows []int32) {
 }
 
 // scatter sets rows of out to the values of v, plain (its row j goes to
-// rows[j]) or constant, of out's type; one type switch per call.
+// rows[j]) or constant, of out's type; one type switch per call. out has
+// its null slice.
 func scatter(out *vec, rows []int32, v *vec) {
 	step := 1
 	if v.isConst {

@@ -64,3 +64,28 @@ func TestCaseLazy_Success(t *testing.T) {
 		t.Errorf("division by zero in a chosen row: got %v", err)
 	}
 }
+
+// TestLogicLazy_Success: AND and OR evaluate their right side only on
+// the rows the left side leaves undecided, as Trino short-circuits, in
+// WHERE (OR), in the SELECT list and in aggregate arguments.
+func TestLogicLazy_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// bytes, packets per row: (10, 2), (7, 0), (max, 1), (NULL, 0), (-4, 2)
+	rec := flowInts(mem, []any{10, 7, math.MaxInt64, nil, -4}, []any{2, 0, 1, 0, 2}, []any{1, 2, 3, 4, 5}, []any{1, 1, 1, 1, 1})
+	defer rec.Release()
+	tests := [][2]string{
+		{"srcport FROM vpc_flow WHERE packets = 0 OR bytes / packets > 4", "1\n2\n3\n4\n"},
+		{"srcport, packets <> 0 AND bytes / packets > 2, packets = 1 OR bytes + 9223372036854775000 < 0 FROM vpc_flow", "1|true|false\n2|false|false\n3|true|true\n4|false|NULL\n5|false|false\n"},
+		{"srcport, bytes IS NULL OR NOT (packets <> 0 AND bytes / packets < 0) FROM vpc_flow", "1|true\n2|true\n3|true\n4|true\n5|false\n"},
+		{"count_if(packets <> 0 AND bytes / packets > 2) FROM vpc_flow", "2\n"},
+		// NULL on the left still needs the right side.
+		{"srcport, bytes > 0 AND packets > 1, bytes > 0 OR packets > 1 FROM vpc_flow", "1|true|true\n2|false|true\n3|false|true\n4|false|NULL\n5|false|true\n"},
+	}
+	for _, tt := range tests {
+		sql := "SELECT " + tt[0]
+		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
+			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
+}
