@@ -178,11 +178,18 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
 		e, err := c.cast(xe, to, x.Try, x.pos)
-		if err == nil && is32(to) && !is32(xe.typ()) {
-			// Every conversion to integer goes through bigint: check the range.
-			e = &exprFunc{name: "cast", t: tInteger, args: []expr{e}, k: intRangeKernel(c.where(x.pos, x.String()), x.Try), strict: true}
+		if err != nil {
+			return nil, err
 		}
-		return e, err
+		where := c.where(x.pos, x.String())
+		if f, ok := e.(*exprFunc); ok && f.name == "cast" {
+			f.k = kernelAt(f.k, where)
+		}
+		if is32(to) && !is32(xe.typ()) {
+			// Every conversion to integer goes through bigint: check the range.
+			e = &exprFunc{name: "cast", t: tInteger, args: []expr{e}, k: intRangeKernel(where, x.Try), strict: true}
+		}
+		return e, nil
 	case *Call:
 		return c.compileCall(x, sc)
 	}

@@ -125,6 +125,21 @@ func (a *arena) failAt(where, msg string) {
 	}
 }
 
+// kernelAt wraps k so that an error it records without naming the
+// expression (the CAST kernels) names where.
+func kernelAt(k kernel, where string) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		if a.err != nil {
+			k(a, out, args) // not the first error of the batch
+			return
+		}
+		k(a, out, args)
+		if re, ok := a.err.(*runtimeError); ok && re.where == "" {
+			re.where = where
+		}
+	}
+}
+
 // strictNulls sets out's nulls to the union of the args' nulls and
 // reports whether there are any.
 func strictNulls(out *vec, args []*vec) bool {

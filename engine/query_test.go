@@ -287,7 +287,7 @@ func TestRun_Errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := q.NewRun(1)
-	if err := r.Push(0, recs[0]); err == nil || !strings.Contains(err.Error(), `cannot cast "CreateNetworkAclEntry" to bigint`) {
+	if err := r.Push(0, recs[0]); err == nil || err.Error() != `query:1:8: CAST(eventname AS bigint): cannot cast "CreateNetworkAclEntry" to bigint` {
 		t.Errorf("got %v; want cast error", err)
 	}
 	if _, err := r.Finish(); err == nil {
