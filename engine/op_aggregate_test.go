@@ -428,7 +428,11 @@ func TestSumOverflow_Failure(t *testing.T) {
 		{"global", "SELECT count(*), sum(bytes) FROM vpc_flow", Options{}, 2, []arrow.RecordBatch{first, second}},
 	}
 	for _, tt := range tests {
+		before := spillFiles.Load()
 		err := queryErr(t, tt.sql, tt.opts, tt.workers, tt.recs...)
+		if spilled := spillFiles.Load() > before; spilled != (tt.opts.MaxGroups > 0) {
+			t.Errorf("%s: spilled %v", tt.name, spilled)
+		}
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "9223372036854775807") || !errors.Is(err, errRuntime) {
 			t.Errorf("%s: got %v; want %q", tt.name, err, want)
 		}
