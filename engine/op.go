@@ -267,7 +267,7 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 	sel = sel[:0]
 	switch {
 	case v.isConst:
-		if v.b[0] && !v.isNull(0) {
+		if !v.isNull(0) && v.b[0] {
 			for i := 0; i < n; i++ {
 				sel = append(sel, int32(i))
 			}

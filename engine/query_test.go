@@ -450,3 +450,17 @@ func TestRun_Stream_Failure(t *testing.T) {
 		}
 	}
 }
+
+// TestQuery_WhereNull: WHERE NULL (a constant of unknown type, without a
+// boolean value) keeps no row; it panicked (found by FuzzCompileRun).
+func TestQuery_WhereNull(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 6)
+	defer releaseAll(recs)
+	for _, sql := range []string{"SELECT eventname FROM cloudtrail WHERE NULL", "SELECT eventname FROM cloudtrail WHERE NOT NULL OR NULL"} {
+		if res := runQuery(t, sql, 1, recs...); res.Len() != 0 {
+			t.Errorf("%s: %d rows", sql, res.Len())
+		}
+	}
+}
