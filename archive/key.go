@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -62,6 +63,18 @@ func (k Kind) Table() string {
 		return "vpc_flow"
 	}
 	return ""
+}
+
+// KindTables returns the tables some key kind names (see [Kind.Table]):
+// the tables planning can prune objects of by their keys.
+func KindTables() []string {
+	var out []string
+	for k := range Kind(len(kindNames)) {
+		if t := k.Table(); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // streamKinds maps the stream folder after the account (and the stream token

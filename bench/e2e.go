@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -22,12 +21,13 @@ import (
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
 	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // Table names, as in SQL.
-const (
-	TableCloudTrail = tableCloudTrail
-	TableVPCFlow    = tableFlow
+var (
+	TableCloudTrail = parsers.CloudTrail.Name
+	TableVPCFlow    = parsers.VPCFlow.Name
 )
 
 // Projections hunts typically read: what the parse-only "projection"
@@ -191,28 +191,30 @@ func Inflate(ctx context.Context, objs []archive.Object, workers int, inf Inflat
 	}
 	bufs := make([][]byte, workers)
 	var raw atomic.Int64
-	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
-		rc, err := archive.Open(ctx, o)
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		if bufs[w] == nil {
-			bufs[w] = make([]byte, 64<<10)
-		}
-		var n int64
-		for {
-			k, err := rc.Read(bufs[w])
-			n += int64(k)
-			if err == io.EOF {
-				break
-			}
+	err := measure(ctx, &m, objs, workers, nil, nil, func(workers int) error {
+		return eachObject(ctx, objs, workers, func(w int, o archive.Object) error {
+			rc, err := archive.Open(ctx, o)
 			if err != nil {
-				return fmt.Errorf("%s: %w", o.URI, err)
+				return err
 			}
-		}
-		raw.Add(n)
-		return nil
+			defer rc.Close()
+			if bufs[w] == nil {
+				bufs[w] = make([]byte, 64<<10)
+			}
+			var n int64
+			for {
+				k, err := rc.Read(bufs[w])
+				n += int64(k)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return fmt.Errorf("%s: %w", o.URI, err)
+				}
+			}
+			raw.Add(n)
+			return nil
+		})
 	})
 	m.RawBytes = raw.Load()
 	return m, err
@@ -228,11 +230,14 @@ func Parse(ctx context.Context, objs []archive.Object, table string, columns []s
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var raw, records atomic.Int64
-	err := measure(ctx, &m, objs, workers, nil, nil, func(w int, o archive.Object) error {
-		return readObject(ctx, o, table, columns, &raw, &records, func(arrow.RecordBatch) error { return nil })
+	var totals *scan.Totals
+	err := measure(ctx, &m, objs, workers, nil, nil, func(workers int) error {
+		totals = scan.Run(ctx, scanConfig(table, columns, workers), objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error { return nil })
+		return totalsErr(totals)
 	})
-	m.RawBytes, m.Records = raw.Load(), records.Load()
+	if totals != nil {
+		m.RawBytes, m.Records = totals.Stats.Bytes, totals.Stats.Records
+	}
 	return m, err
 }
 
@@ -245,7 +250,7 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var res *engine.Result
-	var raw, records atomic.Int64
+	var totals *scan.Totals
 	var run *engine.Run
 	var cq *engine.Query
 	setup := func(workers int) error {
@@ -263,12 +268,15 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 		m.Finish = time.Since(start)
 		return err
 	}
-	err := measure(ctx, &m, objs, workers, setup, finish, func(w int, o archive.Object) error {
-		return readObject(ctx, o, q.Table, cq.Columns(q.Table), &raw, &records, func(b arrow.RecordBatch) error {
-			return run.PushTable(w, q.Table, b)
+	err := measure(ctx, &m, objs, workers, setup, finish, func(workers int) error {
+		totals = scan.Run(ctx, scanConfig(q.Table, cq.Columns(q.Table), workers), objs, func(w int, t *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
+			return run.PushTable(w, t.Name, b)
 		})
+		return totalsErr(totals)
 	})
-	m.RawBytes, m.Records = raw.Load(), records.Load()
+	if totals != nil {
+		m.RawBytes, m.Records = totals.Stats.Bytes, totals.Stats.Records
+	}
 	if err != nil {
 		return m, nil, err
 	}
@@ -294,59 +302,38 @@ func answerRows(res *engine.Result) []string {
 	return rows
 }
 
-// readObject opens o, reads it with table's reader and hands each batch
-// to fn, as hunt's scan does (64 KiB bufio over the decompressed stream).
-func readObject(ctx context.Context, o archive.Object, table string, columns []string, raw, records *atomic.Int64, fn func(arrow.RecordBatch) error) error {
-	rc, err := archive.Open(ctx, o)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
-	opts := []parsers.Option{parsers.WithAllocator(memory.DefaultAllocator)}
+// scanConfig is the scan of hunt's commands over objects of table,
+// projected onto columns (nil: every column), reading only that table.
+func scanConfig(table string, columns []string, workers int) scan.Config {
+	cfg := scan.Config{Table: parsers.TableNamed(table), Workers: workers, Mem: memory.DefaultAllocator}
 	if columns != nil {
-		opts = append(opts, parsers.WithColumns(columns...))
+		cfg.Columns = map[string][]string{table: columns}
 	}
-	var r interface {
-		Next() bool
-		Batch() arrow.RecordBatch
-		Err() error
-		Stats() parsers.Stats
-		Release()
+	return cfg
+}
+
+// totalsErr is the first thing wrong with a measured scan: a benchmark
+// over a corpus with bad objects or records measures something else.
+func totalsErr(t *scan.Totals) error {
+	switch {
+	case t.Stopped != nil:
+		return t.Stopped
+	case len(t.Failures) > 0:
+		return t.Failures[0]
+	case t.Stats.Rejected > 0:
+		return fmt.Errorf("%d records rejected, first: %v", t.Stats.Rejected, t.Rejects.Errs)
+	case t.OtherTable > 0:
+		return fmt.Errorf("%d objects of another table in the corpus", t.OtherTable)
 	}
-	if table == TableCloudTrail {
-		r, err = parsers.NewCloudTrailReader(br, o.URI, opts...)
-	} else {
-		r, err = parsers.NewVPCFlowReader(br, o.URI, opts...)
-	}
-	if err != nil {
-		return err
-	}
-	defer r.Release()
-	for r.Next() {
-		if err := fn(r.Batch()); err != nil {
-			return err
-		}
-	}
-	if err := r.Err(); err != nil {
-		return err
-	}
-	st := r.Stats()
-	if st.Rejected > 0 {
-		return fmt.Errorf("%s: %d records rejected", o.URI, st.Rejected)
-	}
-	raw.Add(st.Bytes)
-	records.Add(st.Records)
 	return nil
 }
 
-// measure runs fn over objs with workers goroutines, each taking the next
-// object, reading through archive's inflater m.Inflater (set to the one
-// used), and fills m's counters, times, allocations and peak RSS. setup
-// (given the worker count) and finish, when not nil, run inside the timed
-// span, before the workers start and after they end.
+// measure times run (given the worker count) over objs, reading through
+// archive's inflater m.Inflater (set to the one used), and fills m's
+// counters, times, allocations and peak RSS. setup and finish, when not
+// nil, run inside the timed span, before and after run.
 func measure(ctx context.Context, m *Measurement, objs []archive.Object, workers int,
-	setup func(workers int) error, finish func() error, fn func(worker int, o archive.Object) error) error {
+	setup func(workers int) error, finish func() error, run func(workers int) error) error {
 	inf, restore, err := useInflater(m.Inflater)
 	if err != nil {
 		return err
@@ -375,6 +362,27 @@ func measure(ctx context.Context, m *Measurement, objs []archive.Object, workers
 			return err
 		}
 	}
+	if err := run(workers); err != nil {
+		return err
+	}
+	if finish != nil {
+		if err := finish(); err != nil {
+			return err
+		}
+	}
+
+	m.Wall = time.Since(start)
+	m.CPU = cpuTime() - cpu0
+	runtime.ReadMemStats(&ms1)
+	m.Mallocs = ms1.Mallocs - ms0.Mallocs
+	m.AllocBytes = ms1.TotalAlloc - ms0.TotalAlloc
+	m.PeakRSS = PeakRSS()
+	return nil
+}
+
+// eachObject runs fn over objs with workers goroutines, each taking the
+// next object; the first error stops it.
+func eachObject(ctx context.Context, objs []archive.Object, workers int, fn func(worker int, o archive.Object) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var next atomic.Int64
@@ -394,22 +402,7 @@ func measure(ctx context.Context, m *Measurement, objs []archive.Object, workers
 		})
 	}
 	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	if finish != nil {
-		if err := finish(); err != nil {
-			return err
-		}
-	}
-
-	m.Wall = time.Since(start)
-	m.CPU = cpuTime() - cpu0
-	runtime.ReadMemStats(&ms1)
-	m.Mallocs = ms1.Mallocs - ms0.Mallocs
-	m.AllocBytes = ms1.TotalAlloc - ms0.TotalAlloc
-	m.PeakRSS = PeakRSS()
-	return nil
+	return context.Cause(ctx)
 }
 
 // cpuTime is the user+system CPU time of the process so far.

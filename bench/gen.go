@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hunt-sec/hunt/parsers"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -131,11 +132,15 @@ const (
 	ruleFlowLargeEgress      = `grouped by srcaddr, dstaddr and hour of start: sum(bytes) >= 1e9`
 )
 
+// The generated tables' names.
+var (
+	tableCloudTrail = parsers.CloudTrail.Name
+	tableFlow       = parsers.VPCFlow.Name
+)
+
 const (
 	defaultObjectMin         = 1 << 20
 	defaultObjectMax         = 5 << 20
-	tableCloudTrail          = "cloudtrail"
-	tableFlow                = "vpc_flow"
 	deliveryWindow           = 6 * 60 // CloudTrail events fall in the 6 minutes before delivery
 	flowWindow               = 5 * 60 // flow files hold 5 minutes of flow ends
 	gzipLevel                = gzip.BestSpeed

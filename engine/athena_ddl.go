@@ -19,6 +19,26 @@ import (
 
 // CloudTrailPartitions returns the partitions of the CloudTrail table
 // [CloudTrailDDL] creates: the account and region folders and the delivery
+// AthenaDDL generates a table's CREATE TABLE statement and the Athena
+// table it declares.
+type AthenaDDL func(AthenaDDLConfig) (string, AthenaTable, error)
+
+// athenaDDLs are, per table name, the DDL generator and default partitions
+// of the Athena table hunt declares for it.
+var athenaDDLs = map[string]struct {
+	ddl        AthenaDDL
+	partitions func() AthenaPartitions
+}{
+	parsers.CloudTrail.Name: {CloudTrailDDL, CloudTrailPartitions},
+	parsers.VPCFlow.Name:    {FlowDDL, func() AthenaPartitions { return FlowPartitions(FlowLayout{}) }},
+}
+
+// AthenaDDLOf returns the DDL generator of table, or nil when hunt
+// declares no Athena table for it.
+func AthenaDDLOf(table string) AthenaDDL {
+	return athenaDDLs[table].ddl
+}
+
 // date.
 func CloudTrailPartitions() AthenaPartitions {
 	return AthenaPartitions{Account: "account", Region: "region", Date: "timestamp", DateFormat: "yyyy/MM/dd"}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // Athena pushdown, part 1: the SQL sent to Athena. The query is parsed
@@ -71,14 +73,19 @@ type AthenaPartitions struct {
 const AthenaDeliveryMargin = time.Hour
 
 // DefaultAthenaTables returns the tables `hunt athena ddl` creates in
-// database: cloudtrail_logs partitioned by account, region and timestamp
-// (yyyy/MM/dd), and vpc_flow_logs partitioned by aws-account-id,
-// aws-region and day (yyyy/MM/dd).
+// database, one per table of [parsers.Tables] under its first Athena name
+// with its default partitions (see [AthenaDDLOf]): cloudtrail_logs
+// partitioned by account, region and timestamp (yyyy/MM/dd), and
+// vpc_flow_logs partitioned by aws-account-id, aws-region and day
+// (yyyy/MM/dd).
 func DefaultAthenaTables(database string) map[string]AthenaTable {
-	return map[string]AthenaTable{
-		"cloudtrail": {Database: database, Name: "cloudtrail_logs", Partitions: CloudTrailPartitions()},
-		"vpc_flow":   {Database: database, Name: "vpc_flow_logs", Partitions: FlowPartitions(FlowLayout{})},
+	m := map[string]AthenaTable{}
+	for _, t := range parsers.Tables {
+		if d, ok := athenaDDLs[t.Name]; ok {
+			m[t.Name] = AthenaTable{Database: database, Name: t.AthenaNames[0], Partitions: d.partitions()}
+		}
 	}
+	return m
 }
 
 // athenaLacks lists functions the local engine runs that Athena does not
@@ -88,7 +95,7 @@ func DefaultAthenaTables(database string) map[string]AthenaTable {
 var athenaLacks = map[string]bool{}
 
 // AthenaSQL rewrites sql for Athena (see the package comment above):
-// table names mapped through opts.TableNames and [DefaultTableNames] to
+// table names mapped through opts.TableNames and [ResolveTable] to
 // tables, and partition predicates added from each SELECT's pruning facts
 // narrowed by extra. A hunt table missing from tables is an error, and so is
 // a function Athena lacks. Errors are positioned in sql.
@@ -199,15 +206,11 @@ func (w *athenaRewriter) sel(s *Select) error {
 	if ref == nil || w.isCTE(ref.Name) {
 		return nil
 	}
-	table := ref.Name
-	if m, ok := w.opts.TableNames[table]; ok {
-		table = m
-	} else if m, ok := DefaultTableNames[table]; ok {
-		table = m
+	tab := ResolveTable(ref.Name, w.opts.TableNames)
+	if tab == nil {
+		return &lexError{pos: ref.pos, msg: unknownTable(ref.Name)}
 	}
-	if _, ok := Tables[table]; !ok {
-		return &lexError{pos: ref.pos, msg: "expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found " + quoteFound(ref.Name)}
-	}
+	table := tab.Name
 	at, ok := w.tables[table]
 	if !ok || at.Name == "" {
 		return &lexError{pos: ref.pos, msg: "expected an Athena table for " + table + ", found none configured"}

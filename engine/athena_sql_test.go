@@ -57,6 +57,8 @@ func TestAthenaSQL_Success(t *testing.T) {
 		{"placeholder name taken by the query", `SELECT 'hunt_athena_table_0_' AS x FROM cloudtrail`, tables, Pruning{},
 			`SELECT 'hunt_athena_table_0_' AS x FROM hunt.cloudtrail_logs AS cloudtrail`},
 		{"no table", `SELECT 1 AS one`, tables, Pruning{}, `SELECT 1 AS one`},
+		{"ipaddress casts, literals and contains", `SELECT try_cast(sourceipaddress AS ipaddress) AS ip FROM cloudtrail WHERE contains('10.0.0.0/8', cast(sourceipaddress as IPADDRESS)) OR try_cast(sourceipaddress AS ipaddress) BETWEEN ipaddress '192.168.0.0' AND IPADDRESS '192.168.255.255'`, tables, Pruning{},
+			`SELECT TRY_CAST(sourceipaddress AS ipaddress) AS ip FROM hunt.cloudtrail_logs AS cloudtrail WHERE contains('10.0.0.0/8', CAST(sourceipaddress AS ipaddress)) OR TRY_CAST(sourceipaddress AS ipaddress) BETWEEN IPADDRESS '192.168.0.0' AND IPADDRESS '192.168.255.255'`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -417,6 +417,8 @@ func TestAthenaTypes_Success(t *testing.T) {
 		{"row", "{type=IAMUser, sessioncontext={attributes={mfaauthenticated=false}}}",
 			map[string]any{"type": "IAMUser", "sessioncontext": map[string]any{"attributes": map[string]any{"mfaauthenticated": "false"}}}},
 		{"interval day to second", "1 02:03:04.000", "1 02:03:04.000"},
+		{"ipaddress", "10.0.0.1", "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x0a\x00\x00\x01"},
+		{"ipaddress", "2001:db8::1", "\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01"},
 	}
 	for _, tt := range tests {
 		got, err := athenaTypeOf(tt.typ).parse(tt.in)
@@ -437,6 +439,7 @@ func TestAthenaTypes_Failure(t *testing.T) {
 		{"array", "[a, b"},
 		{"map", "{k}"},
 		{"row", "{a=b} x"},
+		{"ipaddress", "ec2.amazonaws.com"},
 	}
 	for _, tt := range tests {
 		if got, err := athenaTypeOf(tt.typ).parse(tt.in); err == nil {

@@ -190,6 +190,12 @@ func (c *column) value(j int) any {
 		return c.f[j]
 	case kString, kJSON:
 		return c.s[j]
+	case kIPAddress:
+		return ipText(c.s[j])
+	case kArray:
+		if c.t.elem.k == kIPAddress {
+			return ipArrayText(c.x[j])
+		}
 	case kTimestamp, kDate:
 		return time.UnixMicro(c.i[j]).UTC()
 	}

@@ -12,19 +12,25 @@ import (
 	"github.com/hunt-sec/hunt/parsers"
 )
 
-// Tables maps the engine's table names to their schemas.
-var Tables = map[string]*arrow.Schema{
-	"cloudtrail": parsers.CloudTrailSchema,
-	"vpc_flow":   parsers.VPCFlowSchema,
+// ResolveTable maps a table name of a query to its table: a name of
+// names (--table-name mappings), then a table's name or one of its
+// [parsers.Table.AthenaNames] (so queries written for Athena run
+// unchanged); nil when no table answers to it.
+func ResolveTable(name string, names map[string]string) *parsers.Table {
+	if m, ok := names[name]; ok {
+		name = m
+	}
+	for _, t := range parsers.Tables {
+		if t.Name == name || slices.Contains(t.AthenaNames, name) {
+			return t
+		}
+	}
+	return nil
 }
 
-// DefaultTableNames maps the table names of AWS's Athena documentation to
-// the engine's tables, so queries written for Athena run unchanged.
-var DefaultTableNames = map[string]string{
-	"cloudtrail_logs":       "cloudtrail",
-	"cloudtrail_logs_pp":    "cloudtrail",
-	"vpc_flow_logs":         "vpc_flow",
-	"vpc_flow_logs_parquet": "vpc_flow",
+// unknownTable is the message for a table name no table answers to.
+func unknownTable(found string) string {
+	return "expected table " + strings.Join(parsers.TableNames(), " or ") + " (or a mapped name such as " + parsers.Tables[0].AthenaNames[0] + "), found " + quoteFound(found)
 }
 
 // Options configures [Compile]. The zero value is ready to use.
@@ -32,7 +38,8 @@ type Options struct {
 	// Source names the query text in errors ("queries/x.sql"); "query" when empty.
 	Source string
 	// TableNames maps more table names to "cloudtrail" or "vpc_flow", on
-	// top of [DefaultTableNames] (e.g. the name of your Athena table).
+	// top of each table's Athena names (e.g. the name of your Athena
+	// table); see [ResolveTable].
 	TableNames map[string]string
 	// Now is the value of current_timestamp and now(); time.Now() when zero.
 	Now time.Time
@@ -46,6 +53,12 @@ type Options struct {
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
+	// Since and Until, when set, keep only the rows of each table read
+	// whose event time (its [parsers.Table.TimeColumns]) falls in
+	// [Since, Until): hunt's --since/--until. A row with a start and an
+	// end (a flow) is kept when its span overlaps the window. Rows without
+	// a time are dropped.
+	Since, Until time.Time
 	// MemoryPool, when set, replaces AggregateMemory with a budget shared
 	// by the aggregates of every query compiled with the same pool.
 	MemoryPool *MemoryPool
@@ -314,17 +327,12 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			defer func() { c.ctes = saved }()
 			return c.fromSubquery(cte.Query, alias, "CTE "+cte.Name, sc)
 		}
-		name := x.Name
-		if m, ok := c.opts.TableNames[name]; ok {
-			name = m
-		} else if m, ok := DefaultTableNames[name]; ok {
-			name = m
+		tab := ResolveTable(x.Name, c.opts.TableNames)
+		if tab == nil {
+			return nil, c.errf(x.pos, unknownTable(x.Name))
 		}
-		schema, ok := Tables[name]
-		if !ok {
-			return nil, c.errf(x.pos, "expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "+quoteFound(x.Name))
-		}
-		scan := &opScan{table: name, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
+		name, schema := tab.Name, tab.Schema
+		scan := &opScan{table: name, tab: tab, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
 		rel := &relation{name: x.Name, what: name, scan: scan, types: map[string]*dtype{}}
@@ -342,7 +350,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			}
 		}
 		sc.rels = append(sc.rels, rel)
-		return scan, nil
+		return c.eventWindow(scan, rel, sc)
 	case *SubqueryRef:
 		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
 	case *UnnestJoin:
@@ -441,6 +449,54 @@ func splitAnd(e Expr) []Expr {
 	return []Expr{e}
 }
 
+// eventWindow filters the rows of scan, the base table of rel, to the
+// event-time window of Options.Since and Until (when set), on the table's
+// time columns: an event at or after Since and before Until; a row with a
+// start and an end (a flow) when its span overlaps the window. It returns
+// the operator the rest of the query chains to.
+func (c *compiler) eventWindow(scan *opScan, rel *relation, sc *scope) (op, error) {
+	since, until := c.opts.Since, c.opts.Until
+	if since.IsZero() && until.IsZero() {
+		return scan, nil
+	}
+	tab := scan.tab
+	col := func(name string) Expr { return &Ident{Parts: []string{rel.name, name}} }
+	first, last := tab.TimeColumns[0], tab.TimeColumns[len(tab.TimeColumns)-1]
+	var conds []Expr
+	bound := func(op, column string, t time.Time) {
+		switch tab.TimeUnit {
+		case parsers.TimeISO8601:
+			conds = append(conds, &Binary{Op: op,
+				L: &Call{Name: "from_iso8601_timestamp", Args: []Expr{col(column)}},
+				R: &Call{Name: "from_iso8601_timestamp", Args: []Expr{&StringLit{Val: t.UTC().Format(time.RFC3339Nano)}}}})
+		case parsers.TimeUnixSeconds:
+			secs := t.Unix()
+			if op == ">=" && t.Nanosecond() > 0 {
+				secs++ // whole seconds: the first second at or after t
+			}
+			conds = append(conds, &Binary{Op: op, L: col(column), R: &NumberLit{Text: strconv.FormatInt(secs, 10)}})
+		}
+	}
+	if !since.IsZero() {
+		bound(">=", last, since)
+	}
+	if !until.IsZero() {
+		bound("<", first, until)
+	}
+	w := &opWhere{}
+	for _, cj := range conds {
+		e, err := c.compileExpr(cj, sc)
+		if err != nil {
+			return nil, err
+		}
+		w.conds = append(w.conds, e)
+		w.texts = append(w.texts, "event window: "+cj.String())
+	}
+	c.add(w)
+	scan.setNext(w)
+	return w, nil
+}
+
 // compileSelect compiles one SELECT with the ORDER BY and LIMIT of its
 // statement.
 func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*fragment, error) {
@@ -481,8 +537,20 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			c.add(w)
 			tail.setNext(w)
 			tail = w
-			if len(sc.rels) == 1 && sc.rels[0].scan != nil {
-				c.wheres[sc.rels[0].scan] = andAll(conds)
+			// The WHERE of a SELECT over one table (and the UNNESTs of
+			// its rows) restricts that table's rows.
+			var only *opScan
+			for i, r := range sc.rels {
+				if r.scan == nil && !strings.HasPrefix(r.what, "unnest ") || r.scan != nil && i > 0 {
+					only = nil
+					break
+				}
+				if r.scan != nil {
+					only = r.scan
+				}
+			}
+			if only != nil {
+				c.wheres[only] = andAll(conds)
 			}
 		}
 	}
@@ -879,7 +947,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 	if athenaAggregates[name] {
 		return nil, c.errf(call.pos, "aggregate function "+name+" is not supported by the local engine; run the query with --engine athena")
 	}
-	ac := &aggCall{name: name, star: call.Star, where: c.where(call.pos, call.String())}
+	ac := &aggCall{name: name, star: call.Star, where: c.whereExpr(call.pos, call.String())}
 	for _, a := range call.Args {
 		if hasAgg(a) {
 			return nil, c.errf(a.Pos(), "expected an argument without aggregates (aggregates cannot nest), found "+quoteFound(a.String()))

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -61,15 +60,16 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		return &exprConst{v: constVec(tNull, true)}, nil
 	case *TypedLit:
 		switch x.Type {
-		case "ipaddress", "ipprefix":
-			// IP values are their text here; contains() parses them.
-			if _, err := netip.ParseAddr(x.Val); x.Type == "ipaddress" && err != nil {
-				return nil, c.errf(x.pos, "expected an IP address literal, found "+quoteFound(x.Val))
+		case "ipaddress":
+			b, ok := appendIPAddress(nil, x.Val)
+			if !ok {
+				return nil, c.errf(x.pos, "expected an IP address literal such as '10.0.0.1' or '2001:db8::1', found "+quoteFound(x.Val))
 			}
-			if _, err := netip.ParsePrefix(x.Val); x.Type == "ipprefix" && err != nil {
-				return nil, c.errf(x.pos, "expected an IP prefix literal such as '10.0.0.0/8', found "+quoteFound(x.Val))
-			}
-			return &exprConst{v: strConst(x.Val)}, nil
+			v := constVec(tIPAddress, false)
+			v.s[0] = string(b)
+			return &exprConst{v: v}, nil
+		case "ipprefix":
+			return nil, c.errf(x.pos, errIPPrefix)
 		}
 		us, ok := parseTimestamp(x.Val)
 		if !ok {
@@ -107,7 +107,7 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if !t.isNumeric() && t.k != kIntervalDS && t.k != kIntervalYM {
 			return nil, c.errf(x.pos, "expected a number after unary -, found "+t.name)
 		}
-		return &exprFunc{name: "negate", t: t, args: []expr{xe}, k: negKernel(t, c.where(x.pos, x.String())), strict: true}, nil
+		return &exprFunc{name: "negate", t: t, args: []expr{xe}, k: negKernel(t, c.whereExpr(x.pos, x.String())), strict: true}, nil
 	case *Binary:
 		return c.compileBinary(x, sc)
 	case *Not:
@@ -139,7 +139,7 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !xe.typ().isStringy() && xe.typ().k != kNull {
+		if !xe.typ().isText() && xe.typ().k != kNull {
 			return nil, c.errf(x.X.Pos(), "expected varchar before LIKE, found "+xe.typ().name)
 		}
 		pat, ok := c.constString(x.Pattern, sc)
@@ -174,26 +174,40 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			return nil, err
 		}
 		to, ok := typeFromName(x.Type)
+		if x.Type.Name == "ipprefix" {
+			return nil, c.errf(x.pos, errIPPrefix)
+		}
 		if !ok {
-			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
+			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
 		e, err := c.cast(xe, to, x.Try, x.pos)
 		if err != nil {
 			return nil, err
 		}
-		where := c.where(x.pos, x.String())
-		if f, ok := e.(*exprFunc); ok && f.name == "cast" {
-			f.k = kernelAt(f.k, where)
-		}
 		if is32(to) && !is32(xe.typ()) {
 			// Every conversion to integer goes through bigint: check the range.
-			e = &exprFunc{name: "cast", t: tInteger, args: []expr{e}, k: intRangeKernel(where, x.Try), strict: true}
+			e = &exprFunc{name: "cast", t: tInteger, args: []expr{e}, k: intRangeKernel(c.whereExpr(x.pos, x.String()), x.Try), strict: true}
 		}
 		return e, nil
 	case *Call:
 		return c.compileCall(x, sc)
 	}
 	panic("BUG: unknown expression node")
+}
+
+// where is the "source:line:col: " of pos for errors found while the
+// query runs; "" for pos 0, which no expression of a query starts at
+// (implicit coercions pass it).
+func (c *compiler) where(pos int) string {
+	if pos <= 0 {
+		return ""
+	}
+	source := c.opts.Source
+	if source == "" {
+		source = "query"
+	}
+	line, col := lineCol(c.src, pos)
+	return source + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": "
 }
 
 // cast converts x to type to; try makes failures NULL.
@@ -205,7 +219,7 @@ func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
 	if from.k == kJSON && to.k == kString {
 		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToVarcharKernel, strict: true}, nil
 	}
-	k, ok := castKernel(from, to, try)
+	k, ok := castKernel(from, to, try, c.where(pos))
 	if !ok {
 		return nil, c.errf(pos, "expected a value that can be cast to "+to.name+", found "+from.name)
 	}
@@ -263,6 +277,9 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 		l, r, err = c.unify(l, r, x.R.Pos())
 		if err != nil {
 			msg := "expected a value comparable with " + lt.name + " after " + x.Op + ", found " + rt.name
+			if lt.k == kIPAddress && rt.isText() || lt.isText() && rt.k == kIPAddress {
+				msg += " (Trino does not convert varchar to ipaddress: write CAST(x AS IPADDRESS) or IPADDRESS '1.2.3.4')"
+			}
 			if lt.k == kString && (rt.k == kTimestamp || rt.k == kDate) {
 				msg += " (convert the varchar with from_iso8601_timestamp(), or compare with an ISO 8601 string)"
 			}
@@ -311,14 +328,14 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 	case lt.k == kTimestamp && rt.k == kTimestamp && x.Op == "-":
 		return &exprFunc{name: x.Op, t: tIntervalDS, args: []expr{l, r}, k: timestampDiffKernel, strict: true}, nil
 	case lt.k == rt.k && (lt.k == kIntervalDS || lt.k == kIntervalYM) && (x.Op == "+" || x.Op == "-"):
-		return &exprFunc{name: x.Op, t: lt, args: []expr{l, r}, k: arithIntKernel(x.Op, lt, c.where(x.Pos(), x.String())), strict: true}, nil
+		return &exprFunc{name: x.Op, t: lt, args: []expr{l, r}, k: arithIntKernel(x.Op, lt, c.whereExpr(x.Pos(), x.String())), strict: true}, nil
 	case lt.isNumeric() && rt.isNumeric():
 		if lt.k == kInt && rt.k == kInt {
 			t := tInt // integer op integer is integer, as in Trino; with a bigint, bigint
 			if is32(lt) && is32(rt) {
 				t = tInteger
 			}
-			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: arithIntKernel(x.Op, t, c.where(x.Pos(), x.String())), strict: true}, nil
+			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: arithIntKernel(x.Op, t, c.whereExpr(x.Pos(), x.String())), strict: true}, nil
 		}
 		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil
 	}
@@ -337,7 +354,7 @@ func (c *compiler) unify(l, r expr, pos int) (expr, expr, error) {
 		return l, &exprConst{v: constVec(lt, true)}, nil
 	case lt.isNumeric() && rt.isNumeric():
 		return c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble), nil
-	case lt.isStringy() && rt.isStringy():
+	case lt.isText() && rt.isText():
 		return c.mustCoerce(l, tString), c.mustCoerce(r, tString), nil
 	case (lt.k == kTimestamp || lt.k == kDate) && (rt.k == kTimestamp || rt.k == kDate):
 		return c.mustCoerce(l, tTimestamp), c.mustCoerce(r, tTimestamp), nil
@@ -377,7 +394,7 @@ func (c *compiler) constString(e Expr, sc *scope) (string, bool) {
 		return "", false
 	}
 	k, ok := x.(*exprConst)
-	if !ok || !k.v.t.isStringy() || k.v.isNull(0) {
+	if !ok || !k.v.t.isText() || k.v.isNull(0) {
 		return "", false
 	}
 	return k.v.s[0], true
@@ -508,7 +525,7 @@ func (c *compiler) commonType(xs []expr, pos int) (*dtype, error) {
 			t = xt
 		case t.isNumeric() && xt.isNumeric():
 			t = tDouble
-		case t.isStringy() && xt.isStringy():
+		case t.isText() && xt.isText():
 			t = tString
 		default:
 			return nil, c.errf(pos, "expected results of one type, found "+t.name+" and "+xt.name)
@@ -530,7 +547,7 @@ func (c *compiler) subscript(x, idx expr, pos int, orNull bool) (expr, error) {
 		}
 		return &exprSubscript{t: t.elem, x: x, idx: idx}, nil
 	case kMap:
-		if !idx.typ().isStringy() {
+		if !idx.typ().isText() {
 			return nil, c.errf(pos, "expected a varchar map key, found "+idx.typ().name)
 		}
 		return &exprSubscript{t: t.elem, x: x, idx: idx, isMap: true}, nil
@@ -599,7 +616,7 @@ func (c *compiler) fold(e expr, pos int) (expr, error) {
 		}
 		msg := a.err.Error()
 		if re, ok := a.err.(*runtimeError); ok {
-			msg = re.msg // the compile error has the position
+			msg = re.msg // c.errf positions it
 		}
 		return nil, c.errf(pos, msg)
 	}

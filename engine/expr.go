@@ -21,18 +21,14 @@ type expr interface {
 var errRuntime = errors.New("evaluation error")
 
 // runtimeError is an evaluation error; kernels record the first one in
-// the arena and operators return it after the batch. where, when set,
-// names the expression that failed: its position in the query and its SQL
-// ("query:31:38: sum(bytes)", see compiler.where); msg says what failed
-// and with which values ("bigint addition overflow: 9223372036854775807 + 1").
+// the arena and operators return it after the batch. where, when not
+// empty, is the "source:line:col: " of the expression in the query, for
+// some followed by its SQL ("query:31:38: sum(bytes): ", see
+// compiler.whereExpr); msg says what failed and with which values
+// ("bigint addition overflow: 9223372036854775807 + 1").
 type runtimeError struct{ where, msg string }
 
-func (e *runtimeError) Error() string {
-	if e.where == "" {
-		return e.msg
-	}
-	return e.where + ": " + e.msg
-}
+func (e *runtimeError) Error() string { return e.where + e.msg }
 func (e *runtimeError) Unwrap() error { return errRuntime }
 
 // exprCol reads a column slot of the chunk.
@@ -118,25 +114,10 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 // fail records the first evaluation error of a batch.
 func (a *arena) fail(msg string) { a.failAt("", msg) }
 
-// failAt is fail for the expression where (see compiler.where).
+// failAt is fail for an expression at where ("source:line:col: ").
 func (a *arena) failAt(where, msg string) {
 	if a.err == nil {
 		a.err = &runtimeError{where: where, msg: msg}
-	}
-}
-
-// kernelAt wraps k so that an error it records without naming the
-// expression (the CAST kernels) names where.
-func kernelAt(k kernel, where string) kernel {
-	return func(a *arena, out *vec, args []*vec) {
-		if a.err != nil {
-			k(a, out, args) // not the first error of the batch
-			return
-		}
-		k(a, out, args)
-		if re, ok := a.err.(*runtimeError); ok && re.where == "" {
-			re.where = where
-		}
 	}
 }
 

@@ -17,15 +17,10 @@ import (
 // which finds the rows (NULL rows hold arbitrary values and don't count),
 // makes them NULL for try() and reports the first.
 
-// where names an expression in runtime errors: its position in the query
-// and its SQL, "query:3:14: bytes + 1".
-func (c *compiler) where(pos int, text string) string {
-	source := c.opts.Source
-	if source == "" {
-		source = "query"
-	}
-	line, col := lineCol(c.src, pos)
-	return source + ":" + itoa(int64(line)) + ":" + itoa(int64(col)) + ": " + text
+// whereExpr names an expression in runtime errors: its position in the
+// query and its SQL, "query:3:14: bytes + 1: " (see runtimeError).
+func (c *compiler) whereExpr(pos int, text string) string {
+	return c.where(pos) + text + ": "
 }
 
 // is32 reports the SQL integer type (32 bits, held in vec.i like bigint).

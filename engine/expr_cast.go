@@ -9,12 +9,12 @@ import (
 
 // castKernel returns the kernel converting from to to; try turns failures
 // into NULL (TRY_CAST) instead of an error. ok is false for casts the
-// engine does not support.
-func castKernel(from, to *dtype, try bool) (kernel, bool) {
+// engine does not support. where positions the errors in the query.
+func castKernel(from, to *dtype, try bool, where string) (kernel, bool) {
 	failf := func(a *arena, out *vec, i int, s string) {
 		out.null[i] = true
 		if !try {
-			a.fail("cannot cast " + quoteFound(s) + " to " + to.name)
+			a.failAt(where, "cannot cast "+quoteFound(s)+" to "+to.name)
 		}
 	}
 	prep := func(out *vec, x *vec) {
@@ -33,6 +33,8 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				ensureValues(out)
 			}
 		}, true
+	case from.k == kString && to.k == kIPAddress:
+		return castToIPKernel(try, where), true
 	case to.k == kString:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
@@ -47,11 +49,11 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				o[i] = a.strEnd(start)
 			}
 		}, true
-	case from.isStringy() && to.k == kInt:
+	case from.isText() && to.k == kInt:
 		return parseCast((*vec).ints, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, prep, failf), true
-	case from.isStringy() && to.k == kDouble:
+	case from.isText() && to.k == kDouble:
 		return parseCast((*vec).floats, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }, prep, failf), true
-	case from.isStringy() && to.k == kBool:
+	case from.isText() && to.k == kBool:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.bools()
@@ -70,7 +72,7 @@ func castKernel(from, to *dtype, try bool) (kernel, bool) {
 				}
 			}
 		}, true
-	case from.isStringy() && (to.k == kTimestamp || to.k == kDate):
+	case from.isText() && (to.k == kTimestamp || to.k == kDate):
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.ints()
@@ -171,6 +173,8 @@ func appendValue(dst []byte, x *vec, i int) []byte {
 	switch x.t.k {
 	case kString, kJSON:
 		return append(dst, x.s[i]...)
+	case kIPAddress:
+		return appendIPText(dst, x.s[i])
 	case kInt, kIntervalYM:
 		return strconv.AppendInt(dst, x.i[i], 10)
 	case kIntervalDS:

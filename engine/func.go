@@ -2,7 +2,6 @@ package engine
 
 import (
 	"math"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,7 +59,7 @@ func (c *compiler) argAs(call *Call, i int, a expr, t *dtype) (expr, error) {
 		return a, nil
 	case at.k == kNull:
 		return &exprConst{v: constVec(t, true)}, nil
-	case at.k == kInt && t.k == kDouble, at.isStringy() && t.isStringy(), at.k == kDate && t.k == kTimestamp:
+	case at.k == kInt && t.k == kDouble, at.isText() && t.isText(), at.k == kDate && t.k == kTimestamp:
 		return c.mustCoerce(a, t), nil
 	case at.k == kString && (t.k == kTimestamp || t.k == kDate):
 		if _, ok := a.(*exprConst); ok {
@@ -73,7 +72,7 @@ func (c *compiler) argAs(call *Call, i int, a expr, t *dtype) (expr, error) {
 // constArg returns argument i as a varchar constant.
 func (c *compiler) constArg(call *Call, i int, args []expr, what string) (string, error) {
 	k, ok := args[i].(*exprConst)
-	if !ok || !k.v.t.isStringy() || k.v.isNull(0) {
+	if !ok || !k.v.t.isText() || k.v.isNull(0) {
 		return "", c.errf(call.Args[i].Pos(), "expected a constant "+what+" as argument "+itoa(int64(i+1))+" of "+call.Name+", found "+quoteFound(call.Args[i].String()))
 	}
 	return k.v.s[0], nil
@@ -210,8 +209,8 @@ func init() {
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
-		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists ip_prefix
-		ip_subnet_min ip_subnet_max ip_subnet_range is_subnet_of typeof uuid random rand truncate     
+		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists
+		typeof uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
 		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap `) {
@@ -232,6 +231,10 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 	}
 	def, ok := scalarFuncs[call.Name]
 	if !ok {
+		switch call.Name {
+		case "ip_prefix", "ip_subnet_min", "ip_subnet_max", "ip_subnet_range", "is_subnet_of":
+			return nil, c.errf(call.pos, "expected a function Trino (Athena) has, found "+call.Name+", a Presto function; match networks with contains('10.0.0.0/8', CAST(x AS IPADDRESS))")
+		}
 		if athenaFuncs[call.Name] {
 			return nil, c.errf(call.pos, "function "+call.Name+" is not supported by the local engine; run the query with --engine athena")
 		}
@@ -336,7 +339,7 @@ func buildRegexpReplace(c *compiler, call *Call, args []expr) (expr, error) {
 
 func buildJSONExtract(scalar bool) func(c *compiler, call *Call, args []expr) (expr, error) {
 	return func(c *compiler, call *Call, args []expr) (expr, error) {
-		if !args[0].typ().isStringy() && args[0].typ().k != kNull {
+		if !args[0].typ().isText() && args[0].typ().k != kNull {
 			return nil, c.errf(call.Args[0].Pos(), "expected varchar or json as argument 1 of "+call.Name+", found "+args[0].typ().name)
 		}
 		x, _ := c.argAs(call, 0, args[0], args[0].typ())
@@ -428,29 +431,6 @@ func buildDateFormat(c *compiler, call *Call, args []expr) (expr, error) {
 
 func buildNow(c *compiler, call *Call, args []expr) (expr, error) {
 	return &exprConst{v: tsConst(tTimestamp, c.now)}, nil
-}
-
-// buildContains is contains(array, x) and Trino's contains(cidr, ip).
-func buildContains(c *compiler, call *Call, args []expr) (expr, error) {
-	t := args[0].typ()
-	if t.k == kArray {
-		return &exprFunc{name: call.Name, t: tBool, args: args, k: arrayContainsKernel}, nil
-	}
-	if !t.isStringy() {
-		return nil, c.errf(call.Args[0].Pos(), "expected an array or a CIDR varchar as argument 1 of contains, found "+t.name)
-	}
-	ip, err := c.argAs(call, 1, args[1], tString)
-	if err != nil {
-		return nil, err
-	}
-	if k, ok := args[0].(*exprConst); ok && !k.v.isNull(0) {
-		p, err := netip.ParsePrefix(strings.TrimSpace(k.v.s[0]))
-		if err != nil {
-			return nil, c.errf(call.Args[0].Pos(), "expected a CIDR such as '10.0.0.0/8', found "+quoteFound(k.v.s[0]))
-		}
-		return &exprFunc{name: call.Name, t: tBool, args: []expr{args[0], ip}, k: cidrContainsKernel(p.Masked()), strict: true}, nil
-	}
-	return &exprFunc{name: call.Name, t: tBool, args: []expr{args[0], ip}, k: cidrContainsDynKernel, strict: true}, nil
 }
 
 func buildCardinality(c *compiler, call *Call, args []expr) (expr, error) {
@@ -710,7 +690,7 @@ func buildToday(c *compiler, call *Call, args []expr) (expr, error) {
 // buildDate is date(x) and from_iso8601_date(s): CAST(x AS date).
 func buildDate(c *compiler, call *Call, args []expr) (expr, error) {
 	t := args[0].typ()
-	if !t.isStringy() && t.k != kTimestamp && t.k != kDate && t.k != kNull {
+	if !t.isText() && t.k != kTimestamp && t.k != kDate && t.k != kNull {
 		return nil, c.errf(call.Args[0].Pos(), "expected varchar or timestamp as argument 1 of "+call.Name+", found "+t.name)
 	}
 	return c.cast(args[0], tDate, false, call.pos)

@@ -9,7 +9,7 @@ func buildMath(fn string) func(c *compiler, call *Call, args []expr) (expr, erro
 		if !t.isNumeric() {
 			return nil, c.errf(call.Args[0].Pos(), "expected a number as argument 1 of "+call.Name+", found "+t.name)
 		}
-		return &exprFunc{name: call.Name, t: t, args: args, k: mathKernel(fn, t, c.where(call.pos, call.String())), strict: true}, nil
+		return &exprFunc{name: call.Name, t: t, args: args, k: mathKernel(fn, t, c.whereExpr(call.pos, call.String())), strict: true}, nil
 	}
 }
 
@@ -128,7 +128,7 @@ func sign(v float64) float64 {
 // buildMod is mod(x, y) over bigint or double.
 func buildMod(c *compiler, call *Call, args []expr) (expr, error) {
 	if args[0].typ().k == kInt && args[1].typ().k == kInt {
-		return &exprFunc{name: call.Name, t: tInt, args: args, k: arithIntKernel("%", tInt, c.where(call.pos, call.String())), strict: true}, nil
+		return &exprFunc{name: call.Name, t: tInt, args: args, k: arithIntKernel("%", tInt, c.whereExpr(call.pos, call.String())), strict: true}, nil
 	}
 	for i := range args {
 		a, err := c.argAs(call, i, args[i], tDouble)

@@ -17,7 +17,7 @@ func TestFuncTable(t *testing.T) {
 		{"SELECT concat()", "expected at least 1 arguments to concat, found 0"},
 		{"SELECT regexp_like('a', '(')", "expected a valid regular expression"},
 		{"SELECT date_trunc('fortnight', current_timestamp)", `expected a unit (millisecond, second, minute, hour, day, week, month, quarter, year), found "fortnight"`},
-		{"SELECT contains('10.0.0.0/33', '10.0.0.1')", `expected a CIDR such as '10.0.0.0/8', found "10.0.0.0/33"`},
+		{"SELECT contains('10.0.0.0/33', IPADDRESS '10.0.0.1')", `expected a network such as '10.0.0.0/8' as argument 1 of contains, found "10.0.0.0/33" (Invalid CIDR)`},
 		{"SELECT md5('x')", "function md5 is not supported by the local engine; run the query with --engine athena"},
 	} {
 		_, err := Compile(tt.sql, Options{})

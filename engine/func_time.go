@@ -2,8 +2,6 @@ package engine
 
 import (
 	"math"
-	"net/netip"
-	"strings"
 	"time"
 )
 
@@ -270,78 +268,4 @@ func appendDateFormat(dst []byte, t time.Time, f string) []byte {
 		}
 	}
 	return dst
-}
-
-// cidrContainsKernel is Trino's contains(cidr, ip) with a constant CIDR
-// parsed once per query; an unparsable address is not contained. IPv4
-// prefixes take a fast path: dotted quads parsed by hand and masked.
-func cidrContainsKernel(prefix netip.Prefix) kernel {
-	is4 := prefix.Addr().Is4()
-	var net4, mask4 uint32
-	if is4 {
-		b := prefix.Addr().As4()
-		net4 = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-		if bits := prefix.Bits(); bits > 0 {
-			mask4 = ^uint32(0) << (32 - bits)
-		}
-	}
-	return func(a *arena, out *vec, args []*vec) {
-		ip := args[1]
-		o := out.bools()
-		strictNulls(out, args)
-		for i, s := range ip.s {
-			if is4 {
-				// Fast path: plain IPv4 text.
-				if v, ok := parseIPv4(s); ok {
-					o[i] = v&mask4 == net4
-					continue
-				}
-			}
-			// Slow path: IPv6 and IPv4-mapped IPv6.
-			addr, err := netip.ParseAddr(s)
-			o[i] = err == nil && prefix.Contains(addr.Unmap())
-		}
-	}
-}
-
-// parseIPv4 parses a dotted-quad IPv4 address without leading zeros.
-func parseIPv4(s string) (uint32, bool) {
-	var v uint32
-	part, digits, dots := uint32(0), 0, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if digits > 0 && part == 0 {
-				return 0, false // leading zero
-			}
-			part = part*10 + uint32(c-'0')
-			digits++
-			if part > 255 {
-				return 0, false
-			}
-		case c == '.' && digits > 0 && dots < 3:
-			v = v<<8 | part
-			part, digits = 0, 0
-			dots++
-		default:
-			return 0, false
-		}
-	}
-	if dots != 3 || digits == 0 {
-		return 0, false
-	}
-	return v<<8 | part, true
-}
-
-// cidrContainsDynKernel parses the CIDR per row (non-constant first argument).
-func cidrContainsDynKernel(a *arena, out *vec, args []*vec) {
-	c, ip := args[0], args[1]
-	o := out.bools()
-	strictNulls(out, args)
-	for i, s := range ip.s {
-		p, err1 := netip.ParsePrefix(strings.TrimSpace(c.s[i]))
-		addr, err2 := netip.ParseAddr(s)
-		o[i] = err1 == nil && err2 == nil && p.Contains(addr.Unmap())
-	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // op is a push operator, modelled on VictoriaLogs' pipe processors.
@@ -51,6 +52,7 @@ type scanState struct {
 type opScan struct {
 	base
 	table  string
+	tab    *parsers.Table
 	schema *arrow.Schema
 	lay    *layout
 	paths  []string // per slot; "" for slots owned by later operators (UNNEST)

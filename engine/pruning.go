@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 	"time"
+
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // Pruning is what a query's WHERE clause implies about the objects worth
@@ -12,32 +15,30 @@ import (
 // filters every row.
 type Pruning struct {
 	Since, Until time.Time
-	Accounts     []string // recipientaccountid (cloudtrail), account_id (vpc_flow)
-	Regions      []string // awsregion (cloudtrail), region (vpc_flow)
+	Accounts     []string // the table's AccountColumn (recipientaccountid, account_id)
+	Regions      []string // the table's RegionColumn (awsregion, region)
+	// Equal maps a column path ("eventname", "useridentity.arn") to the
+	// string values the WHERE clause ANDs it to equal one of, for skipping
+	// Parquet row groups by statistics (see [parsers.Pruning]).
+	Equal map[string][]string
 }
 
 // facts is Pruning during analysis; nil pointers and lists mean unbounded.
 type facts struct {
 	since, until      *int64 // microseconds
 	accounts, regions []string
+	equal             map[string][]string // column path → allowed values; absent = any
 }
 
-// timeColumns, accountColumns and regionColumns are the column paths
-// pruning understands, per table.
-var (
-	accountColumns = map[string]bool{"recipientaccountid": true, "account_id": true}
-	regionColumns  = map[string]bool{"awsregion": true, "region": true}
-)
-
-// pruneFacts analyzes a WHERE expression over a base table.
-func pruneFacts(e expr) facts {
+// pruneFacts analyzes a WHERE expression over a base table t.
+func pruneFacts(t *parsers.Table, e expr) facts {
 	switch x := e.(type) {
 	case *exprAnd:
-		return andFacts(pruneFacts(x.l), pruneFacts(x.r))
+		return andFacts(pruneFacts(t, x.l), pruneFacts(t, x.r))
 	case *exprOr:
-		return orFacts(pruneFacts(x.l), pruneFacts(x.r))
+		return orFacts(pruneFacts(t, x.l), pruneFacts(t, x.r))
 	case *exprCmp:
-		return cmpFacts(x.op, x.l, x.r)
+		return cmpFacts(t, x.op, x.l, x.r)
 	case *exprFunc:
 		if x.set == nil {
 			return facts{}
@@ -51,17 +52,24 @@ func pruneFacts(e expr) facts {
 			vals = append(vals, s)
 		}
 		slices.Sort(vals)
-		switch {
-		case accountColumns[col.path]:
-			return facts{accounts: vals}
-		case regionColumns[col.path]:
-			return facts{regions: vals}
-		}
+		return stringFacts(t, col.path, vals)
 	}
 	return facts{}
 }
 
-func cmpFacts(op cmpOp, l, r expr) facts {
+// stringFacts: col.path equals one of vals.
+func stringFacts(t *parsers.Table, path string, vals []string) facts {
+	f := facts{equal: map[string][]string{path: vals}}
+	switch path {
+	case t.AccountColumn:
+		f.accounts = vals
+	case t.RegionColumn:
+		f.regions = vals
+	}
+	return f
+}
+
+func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
 	if _, ok := l.(*exprConst); ok {
 		l, r, op = r, l, op.flip()
 	}
@@ -70,16 +78,11 @@ func cmpFacts(op cmpOp, l, r expr) facts {
 		return facts{}
 	}
 	v := k.v
-	// A string equality on an account or region column.
-	if col, ok := l.(*exprCol); ok && v.t.isStringy() && op == opEq {
-		switch {
-		case accountColumns[col.path]:
-			return facts{accounts: []string{v.s[0]}}
-		case regionColumns[col.path]:
-			return facts{regions: []string{v.s[0]}}
-		}
+	// A string equality on a column.
+	if col, ok := l.(*exprCol); ok && v.t.isText() && op == opEq {
+		return stringFacts(t, col.path, []string{v.s[0]})
 	}
-	us, ok := timeBound(l, v)
+	us, ok := timeBound(t, l, v)
 	if !ok {
 		return facts{}
 	}
@@ -95,11 +98,11 @@ func cmpFacts(op cmpOp, l, r expr) facts {
 	return f
 }
 
-// timeBound recognizes a time column compared with constant v and
-// returns v in microseconds: eventtime (ISO text),
-// from_iso8601_timestamp(eventtime), start/end (Unix seconds, possibly
-// cast to double) and from_unixtime(start|end).
-func timeBound(l expr, v *vec) (int64, bool) {
+// timeBound recognizes one of t's time columns compared with constant v
+// and returns v in microseconds: for ISO text (eventtime) the column and
+// from_iso8601_timestamp(column); for Unix seconds (start, end) the column,
+// possibly cast to double, and from_unixtime(column).
+func timeBound(t *parsers.Table, l expr, v *vec) (int64, bool) {
 	unwrapCast := func(e expr) expr {
 		if f, ok := e.(*exprFunc); ok && f.name == "cast" {
 			return f.args[0]
@@ -109,9 +112,10 @@ func timeBound(l expr, v *vec) (int64, bool) {
 	switch x := unwrapCast(l).(type) {
 	case *exprCol:
 		switch {
-		case x.path == "eventtime" && v.t.isStringy():
+		case !slices.Contains(t.TimeColumns, x.path):
+		case t.TimeUnit == parsers.TimeISO8601 && v.t.isText():
 			return parseTimestamp(v.s[0])
-		case x.path == "start" || x.path == "end":
+		case t.TimeUnit == parsers.TimeUnixSeconds:
 			switch v.t.k {
 			case kInt:
 				return v.i[0] * 1_000_000, true
@@ -127,8 +131,11 @@ func timeBound(l expr, v *vec) (int64, bool) {
 		if !ok {
 			return 0, false
 		}
-		if (x.name == "from_iso8601_timestamp" && col.path == "eventtime") ||
-			(x.name == "from_unixtime" && (col.path == "start" || col.path == "end")) {
+		if !slices.Contains(t.TimeColumns, col.path) {
+			return 0, false
+		}
+		if (x.name == "from_iso8601_timestamp" && t.TimeUnit == parsers.TimeISO8601) ||
+			(x.name == "from_unixtime" && t.TimeUnit == parsers.TimeUnixSeconds) {
 			return v.i[0], true
 		}
 	}
@@ -145,6 +152,13 @@ func andFacts(a, b facts) facts {
 	}
 	f.accounts = intersect(a.accounts, b.accounts)
 	f.regions = intersect(a.regions, b.regions)
+	f.equal = maps.Clone(a.equal)
+	for k, v := range b.equal {
+		if f.equal == nil {
+			f.equal = map[string][]string{}
+		}
+		f.equal[k] = intersect(f.equal[k], v)
+	}
 	return f
 }
 
@@ -164,6 +178,14 @@ func orFacts(a, b facts) facts {
 	}
 	f.accounts = union(a.accounts, b.accounts)
 	f.regions = union(a.regions, b.regions)
+	for k, av := range a.equal {
+		if bv, ok := b.equal[k]; ok {
+			if f.equal == nil {
+				f.equal = map[string][]string{}
+			}
+			f.equal[k] = union(av, bv)
+		}
+	}
 	return f
 }
 
@@ -208,5 +230,6 @@ func (f facts) pruning() Pruning {
 		p.Until = time.UnixMicro(*f.until).UTC()
 	}
 	p.Accounts, p.Regions = f.accounts, f.regions
+	p.Equal = f.equal
 	return p
 }

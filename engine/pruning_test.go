@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +58,41 @@ func TestPruning(t *testing.T) {
 		}
 		if !p.Since.Equal(since) || !p.Until.Equal(until) || list(p.Accounts) != tt.accounts || list(p.Regions) != tt.regions {
 			t.Errorf("Pruning(%q) = %v %v %s %s; want %v %v %s %s", tt.sql, p.Since, p.Until, list(p.Accounts), list(p.Regions), since, until, tt.accounts, tt.regions)
+		}
+	}
+}
+
+// TestPruning_Equal: the string equalities a WHERE clause ANDs with
+// everything else, which Parquet readers skip row groups by.
+func TestPruning_Equal(t *testing.T) {
+	for _, tc := range []struct {
+		sql  string
+		want string // Equal, printed sorted
+	}{
+		{"SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin'", "eventname=[ConsoleLogin]"},
+		{"SELECT * FROM cloudtrail_logs t WHERE 'x' = t.useridentity.arn AND eventsource IN ('a', 'b') AND eventname = 'C'",
+			"eventname=[C] eventsource=[a b] useridentity.arn=[x]"},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A' AND eventname IN ('A', 'B')", "eventname=[A]"},
+		{"SELECT * FROM cloudtrail WHERE (eventname = 'A' AND errorcode = 'E') OR eventname = 'B'", "eventname=[A B]"},
+		// Not prunable: OR over different columns, NOT IN, an unnest alias,
+		// a non-constant.
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A' OR errorcode = 'B'", ""},
+		{"SELECT * FROM cloudtrail WHERE eventname NOT IN ('A')", ""},
+		{"SELECT * FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) WHERE r.arn = 'a' AND eventname = 'B'", "eventname=[B]"},
+		{"SELECT * FROM cloudtrail WHERE eventname = lower(eventsource)", ""},
+		{"SELECT * FROM cloudtrail WHERE NOT (eventname = 'A')", ""},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		var got []string
+		for k, v := range q.Pruning("cloudtrail").Equal {
+			got = append(got, fmt.Sprintf("%s=%v", k, v))
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s:\ngot  %v\nwant %s", tc.sql, got, tc.want)
 		}
 	}
 }

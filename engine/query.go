@@ -134,7 +134,7 @@ func (q *Query) Pruning(table string) Pruning {
 		}
 		var sf facts
 		if w := q.wheres[s]; w != nil {
-			sf = pruneFacts(w)
+			sf = pruneFacts(s.tab, w)
 		}
 		if f == nil {
 			f = &sf

@@ -121,7 +121,7 @@ func (r *Result) Record(mem memory.Allocator) arrow.RecordBatch {
 			case *array.TimestampBuilder:
 				bb.Append(arrow.Timestamp(c.i[j]))
 			case *array.StringBuilder:
-				if c.t.isStringy() {
+				if c.t.isText() {
 					bb.Append(c.s[j])
 				} else {
 					bb.Append(formatValue(c.value(j)))

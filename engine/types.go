@@ -24,6 +24,7 @@ const (
 	kArray                  // arrow-backed (vec.arr) or computed (vec.x)
 	kStruct                 // arrow-backed (vec.arr)
 	kMap                    // arrow-backed (vec.arr)
+	kIPAddress              // ipaddress: 16 bytes, IPv4 mapped to ::ffff:a.b.c.d, as a string in vec.s
 )
 
 // dtype is a SQL type.
@@ -51,6 +52,7 @@ var (
 	tDate       = &dtype{k: kDate, name: "date"}
 	tIntervalDS = &dtype{k: kIntervalDS, name: "interval day to second"}
 	tIntervalYM = &dtype{k: kIntervalYM, name: "interval year to month"}
+	tIPAddress  = &dtype{k: kIPAddress, name: "ipaddress"}
 )
 
 func arrayOf(elem *dtype) *dtype {
@@ -59,8 +61,13 @@ func arrayOf(elem *dtype) *dtype {
 
 func (t *dtype) String() string { return t.name }
 
-// isStringy reports types stored in vec.s.
-func (t *dtype) isStringy() bool { return t.k == kString || t.k == kJSON }
+// isStringy reports types stored in vec.s: text, and ipaddress as its
+// 16 bytes (so hashing, sorting and min/max of strings order addresses
+// bytewise, as Trino does). Checks about text use isText.
+func (t *dtype) isStringy() bool { return t.k == kString || t.k == kJSON || t.k == kIPAddress }
+
+// isText reports the text types, varchar and json.
+func (t *dtype) isText() bool { return t.k == kString || t.k == kJSON }
 
 // isIntLike reports types stored in vec.i.
 func (t *dtype) isIntLike() bool {
@@ -141,9 +148,10 @@ func fromArrow(at arrow.DataType) (*dtype, bool) {
 // typeFromName maps a CAST target to a type.
 func typeFromName(tn TypeName) (*dtype, bool) {
 	switch tn.Name {
-	case "varchar", "char", "ipaddress", "ipprefix":
-		// IP types are carried as their text (contains() parses them).
+	case "varchar", "char":
 		return tString, true
+	case "ipaddress":
+		return tIPAddress, true
 	case "bigint", "smallint", "tinyint":
 		return tInt, true
 	case "integer":

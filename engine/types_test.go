@@ -8,10 +8,10 @@ import (
 
 // TestTypes checks every column of both table schemas maps to a SQL type.
 func TestTypes(t *testing.T) {
-	for name, schema := range Tables {
-		for _, f := range schema.Fields() {
+	for _, tab := range parsers.Tables {
+		for _, f := range tab.Schema.Fields() {
 			if _, ok := fromArrow(f.Type); !ok {
-				t.Errorf("%s.%s: type %s not supported", name, f.Name, f.Type)
+				t.Errorf("%s.%s: type %s not supported", tab.Name, f.Name, f.Type)
 			}
 		}
 	}

@@ -662,23 +662,3 @@ func skipLeaves(n *ctpNode) {
 		l.cur++
 	}
 }
-
-// ParquetTable returns the table whose rows the Parquet file r of size
-// bytes holds: the [ParquetTableKey] hunt writes in the footer, else
-// "cloudtrail" for a file with eventname and eventtime columns; "" when
-// neither says (AWS's flow-log Parquet) or the footer cannot be read.
-func ParquetTable(r io.ReaderAt, size int64) string {
-	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return ""
-	}
-	if t, ok := f.Lookup(ParquetTableKey); ok {
-		return t
-	}
-	_, ok1 := f.Schema().Lookup("eventname")
-	_, ok2 := f.Schema().Lookup("eventtime")
-	if ok1 && ok2 {
-		return "cloudtrail"
-	}
-	return ""
-}

@@ -231,16 +231,23 @@ func TestCloudTrailParquet_FlowFile(t *testing.T) {
 	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), `expected "cloudtrail", found "vpc_flow"`) {
 		t.Fatalf("got %v; want ErrFormat naming the table", err)
 	}
-	if got := ParquetTable(bytes.NewReader(data), int64(len(data))); got != "vpc_flow" {
-		t.Errorf("ParquetTable = %q; want vpc_flow", got)
+	if got := ParquetTable(bytes.NewReader(data), int64(len(data))); got != VPCFlow {
+		t.Errorf("ParquetTable = %v; want vpc_flow", got)
 	}
-	// AWS's flow-log Parquet has no hunt metadata and no CloudTrail columns.
+	// AWS's flow-log Parquet has no hunt metadata and no CloudTrail
+	// columns: its flow-log columns say what it is.
 	aws, err := os.ReadFile("../testdata/vpcflow/v5-all-fields.parquet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ParquetTable(bytes.NewReader(aws), int64(len(aws))); got != "" {
-		t.Errorf("ParquetTable(AWS flow log) = %q; want \"\"", got)
+	if got := ParquetTable(bytes.NewReader(aws), int64(len(aws))); got != VPCFlow {
+		t.Errorf("ParquetTable(AWS flow log) = %v; want vpc_flow", got)
+	}
+	// A Parquet file of no table's columns is of no table: routing fails
+	// closed.
+	other := writeOtherParquet(t)
+	if got := ParquetTable(bytes.NewReader(other), int64(len(other))); got != nil {
+		t.Errorf("ParquetTable(unrelated columns) = %v; want nil", got.Name)
 	}
 }
 

@@ -36,20 +36,6 @@ const (
 	ParquetTimeKey = "hunt.rowgroup_time"
 )
 
-// parquetBloomColumns are the columns written with a bloom filter per row
-// group: the ones hunts compare for equality and whose values are spread
-// over the whole day, so min/max statistics cannot skip them.
-var parquetBloomColumns = map[string][][]string{
-	"cloudtrail": {
-		{"eventname"}, {"eventsource"}, {"errorcode"}, {"sourceipaddress"},
-		{"useridentity", "arn"}, {"useridentity", "accesskeyid"}, {"useridentity", "principalid"},
-		{"recipientaccountid"}, {"awsregion"},
-	},
-	"vpc_flow": {
-		{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},
-	},
-}
-
 // RowRef names one row of a set of batches, with its event time, so rows
 // from several batches can be sorted and written in time order.
 type RowRef struct {
@@ -61,34 +47,41 @@ type RowRef struct {
 }
 
 // AppendRowRefs appends a RowRef for every row of b, the batch numbered
-// batch, with its event time read from eventtime (CloudTrail) or start
-// (flow logs). A batch with neither column gets times of math.MinInt64.
+// batch, with its event time read from the first time column of its table
+// (eventtime for CloudTrail, start for flow logs; see [Table.TimeColumns]).
+// A batch without such a column gets times of math.MinInt64.
 func AppendRowRefs(dst []RowRef, batch int, b arrow.RecordBatch) []RowRef {
 	n := int(b.NumRows())
 	dst = slices.Grow(dst, n)
 	ts := minTime
 	sch := b.Schema()
-	if idx := sch.FieldIndices("eventtime"); len(idx) == 1 {
-		col := b.Column(idx[0])
-		for i := range n {
-			t := ts
-			if col.IsValid(i) {
-				t = parseEventTime(stringAt(col, i))
-			}
-			dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
+	for _, t := range Tables {
+		idx := sch.FieldIndices(t.TimeColumns[0])
+		if len(idx) != 1 {
+			continue
 		}
-		return dst
-	}
-	if idx := sch.FieldIndices("start"); len(idx) == 1 {
-		if col, ok := b.Column(idx[0]).(*array.Int64); ok {
+		col := b.Column(idx[0])
+		switch t.TimeUnit {
+		case TimeISO8601:
 			for i := range n {
 				t := ts
 				if col.IsValid(i) {
-					t = col.Value(i) * 1_000_000
+					t = parseEventTime(stringAt(col, i))
 				}
 				dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
 			}
 			return dst
+		case TimeUnixSeconds:
+			if col, ok := col.(*array.Int64); ok {
+				for i := range n {
+					t := ts
+					if col.IsValid(i) {
+						t = col.Value(i) * 1_000_000
+					}
+					dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
+				}
+				return dst
+			}
 		}
 	}
 	for i := range n {
@@ -194,17 +187,22 @@ const (
 	pqMap
 )
 
-// NewCloudTrailParquetWriter returns a writer of [CloudTrailSchema] rows
-// (without [SourceColumn]) to w. rowGroupRows caps the rows of a row group;
-// 0 means [ParquetRowGroupRows].
-func NewCloudTrailParquetWriter(w io.Writer, rowGroupRows int) (*ParquetWriter, error) {
-	return newParquetWriter(w, "cloudtrail", CloudTrailSchema, rowGroupRows)
+// NewParquetWriter returns a writer of rows of table (its [Table.Schema]
+// without [SourceColumn]) to w, sorted by the table's first time column,
+// with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
+// the rows of a row group; 0 means [ParquetRowGroupRows].
+func NewParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, error) {
+	return newParquetWriter(w, t.Name, t.Schema, rowGroupRows)
 }
 
-// NewVPCFlowParquetWriter returns a writer of [VPCFlowSchema] rows (without
-// [SourceColumn]) to w; see [NewCloudTrailParquetWriter].
+// NewCloudTrailParquetWriter is [NewParquetWriter] for [CloudTrail].
+func NewCloudTrailParquetWriter(w io.Writer, rowGroupRows int) (*ParquetWriter, error) {
+	return NewParquetWriter(w, CloudTrail, rowGroupRows)
+}
+
+// NewVPCFlowParquetWriter is [NewParquetWriter] for [VPCFlow].
 func NewVPCFlowParquetWriter(w io.Writer, rowGroupRows int) (*ParquetWriter, error) {
-	return newParquetWriter(w, "vpc_flow", VPCFlowSchema, rowGroupRows)
+	return NewParquetWriter(w, VPCFlow, rowGroupRows)
 }
 
 func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows int) (*ParquetWriter, error) {
@@ -215,6 +213,7 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 	if err != nil {
 		return nil, err
 	}
+	t := TableNamed(table)
 	opts := []parquet.WriterOption{
 		schema,
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
@@ -224,14 +223,10 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 		parquet.MaxRowsPerRowGroup(int64(rowGroupRows)),
 		parquet.CreatedBy("hunt", "1", ""),
 		parquet.KeyValueMetadata(ParquetTableKey, table),
+		parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(t.TimeColumns[0]))),
 	}
-	for _, path := range parquetBloomColumns[table] {
+	for _, path := range t.ParquetBloom {
 		opts = append(opts, parquet.BloomFilters(parquet.SplitBlockFilter(10, path...)))
-	}
-	if table == "cloudtrail" {
-		opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending("eventtime"))))
-	} else {
-		opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending("start"))))
 	}
 	pw := &ParquetWriter{table: table, w: parquet.NewWriter(w, opts...), rowGroupRows: rowGroupRows}
 	for _, f := range sch.Fields() {
@@ -319,15 +314,11 @@ func repLevel(schema *parquet.Schema, leaf int) int {
 // optional INT32/INT64; structs are optional groups; lists are 3-level
 // LIST groups of optional elements; maps are MAP groups with required keys.
 func ParquetSchema(table string) (*parquet.Schema, error) {
-	var sch *arrow.Schema
-	switch table {
-	case "cloudtrail":
-		sch = CloudTrailSchema
-	case "vpc_flow":
-		sch = VPCFlowSchema
-	default:
-		return nil, fmt.Errorf("unknown table %q: expected cloudtrail or vpc_flow", table)
+	t := TableNamed(table)
+	if t == nil {
+		return nil, fmt.Errorf("unknown table %q: expected %s", table, strings.Join(TableNames(), " or "))
 	}
+	sch := t.Schema
 	var fields []reflect.StructField
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {

@@ -206,14 +206,11 @@ func (h *Hunt) set(key, val string) error {
 		}
 		h.Severity = val
 	case "table":
-		t, ok := engine.DefaultTableNames[val]
-		if !ok {
-			t = val
+		t := engine.ResolveTable(val, nil)
+		if t == nil {
+			return fmt.Errorf("expected %s, found %q", strings.Join(parsers.TableNames(), " or "), val)
 		}
-		if _, ok := engine.Tables[t]; !ok {
-			return fmt.Errorf("expected cloudtrail or vpc_flow, found %q", val)
-		}
-		h.Table = t
+		h.Table = t.Name
 	case "tactics":
 		for _, v := range list() {
 			if !tacticPattern.MatchString(v) {

@@ -136,11 +136,11 @@ export const queries = [
     duckdb: `SELECT count(*) AS n, current_timestamp > timestamp '2024-01-01 00:00:00' AS after FROM cloudtrail WHERE ${ts('eventtime')} < current_timestamp` },
   { name: 'group_two_dict_keys_filtered', hunt: `SELECT eventname, readonly, count(*) AS n FROM cloudtrail WHERE (awsregion = 'us-east-1' OR awsregion = 'eu-west-1') AND NOT (readonly = 'true') GROUP BY eventname, readonly` },
   // ---- CIDR ----
-  { name: 'contains_cidr', hunt: `SELECT srcaddr, contains('10.0.0.0/8', srcaddr) AS private10, contains('172.16.0.0/12', srcaddr) AS p172, count(*) AS n FROM vpc_flow GROUP BY 1, 2, 3`,
+  { name: 'contains_cidr', hunt: `SELECT srcaddr, contains('10.0.0.0/8', TRY_CAST(srcaddr AS IPADDRESS)) AS private10, contains('172.16.0.0/12', TRY_CAST(srcaddr AS IPADDRESS)) AS p172, count(*) AS n FROM vpc_flow GROUP BY 1, 2, 3`,
     duckdb: `SELECT srcaddr, ${cidr('10.0.0.0', 8, 'srcaddr')} AS private10, ${cidr('172.16.0.0', 12, 'srcaddr')} AS p172, count(*) AS n FROM vpc_flow GROUP BY 1, 2, 3` },
-  { name: 'contains_cidr_where', hunt: `SELECT dstaddr, count(*) AS n FROM vpc_flow WHERE NOT contains('10.0.0.0/8', srcaddr) AND contains('10.0.0.0/8', dstaddr) AND action = 'ACCEPT' GROUP BY dstaddr`,
+  { name: 'contains_cidr_where', hunt: `SELECT dstaddr, count(*) AS n FROM vpc_flow WHERE NOT contains('10.0.0.0/8', TRY_CAST(srcaddr AS IPADDRESS)) AND contains('10.0.0.0/8', TRY_CAST(dstaddr AS IPADDRESS)) AND action = 'ACCEPT' GROUP BY dstaddr`,
     duckdb: `SELECT dstaddr, count(*) AS n FROM vpc_flow WHERE NOT ${cidr('10.0.0.0', 8, 'srcaddr')} AND ${cidr('10.0.0.0', 8, 'dstaddr')} AND action = 'ACCEPT' GROUP BY dstaddr` },
-  { name: 'contains_cidr_ct', hunt: `SELECT sourceipaddress, count(*) AS n FROM cloudtrail WHERE contains('198.51.100.0/24', sourceipaddress) OR contains('203.0.113.0/24', sourceipaddress) GROUP BY 1`,
+  { name: 'contains_cidr_ct', hunt: `SELECT sourceipaddress, count(*) AS n FROM cloudtrail WHERE contains('198.51.100.0/24', TRY_CAST(sourceipaddress AS IPADDRESS)) OR contains('203.0.113.0/24', TRY_CAST(sourceipaddress AS IPADDRESS)) GROUP BY 1`,
     duckdb: `SELECT sourceipaddress, count(*) AS n FROM cloudtrail WHERE ${cidr('198.51.100.0', 24, 'sourceipaddress')} OR ${cidr('203.0.113.0', 24, 'sourceipaddress')} GROUP BY 1` },
   // ---- WITH, subqueries, UNION ALL ----
   { name: 'cte', hunt: `WITH logins AS (SELECT useridentity.arn AS arn, eventtime FROM cloudtrail WHERE eventname = 'ConsoleLogin'), counted AS (SELECT arn, count(*) AS n FROM logins GROUP BY arn) SELECT * FROM counted` },

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 const athenaDDLExamples = `  # both tables for a single-account trail bucket and its flow logs
@@ -54,9 +55,9 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	var c engine.AthenaDDLConfig
 	var accounts, regions listFlag
 	fs.StringVar(&c.Location, "location", "", "S3 prefix holding AWSLogs/ (required)")
-	table := fs.String("table", "all", "which table: cloudtrail, vpc_flow or all")
+	table := fs.String("table", "all", "which table: "+strings.Join(parsers.TableNames(), ", ")+" or all")
 	fs.StringVar(&c.Database, "database", "hunt", "Athena database of the tables")
-	fs.StringVar(&c.Table, "name", "", "table name (with a single --table); default cloudtrail_logs or vpc_flow_logs")
+	fs.StringVar(&c.Table, "name", "", "table name (with a single --table); default "+athenaDefaultNames())
 	fs.StringVar(&c.Org, "org", "", "organization ID of an organization trail (o-...): logs under AWSLogs/o-.../ACCOUNT/")
 	fs.Var(&accounts, "account", "account IDs whose logs the location holds (required; repeat or comma-separate)")
 	fs.Var(&regions, "region", "regions to project (repeat or comma-separate; default every commercial region)")
@@ -85,20 +86,21 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt athena ddl: --since: expected yyyy/MM/dd, found %q\n", c.Since)
 		return exitUsage
 	}
-	var gens []func(engine.AthenaDDLConfig) (string, engine.AthenaTable, error)
-	switch *table {
-	case "cloudtrail":
-		gens = append(gens, engine.CloudTrailDDL)
-	case "vpc_flow":
-		gens = append(gens, engine.FlowDDL)
-	case "all":
+	var gens []engine.AthenaDDL
+	if *table == "all" {
 		if c.Table != "" {
-			fmt.Fprintln(stderr, "hunt athena ddl: --name needs a single --table (cloudtrail or vpc_flow)")
+			fmt.Fprintf(stderr, "hunt athena ddl: --name needs a single --table (%s)\n", strings.Join(parsers.TableNames(), " or "))
 			return exitUsage
 		}
-		gens = append(gens, engine.CloudTrailDDL, engine.FlowDDL)
-	default:
-		fmt.Fprintf(stderr, "hunt athena ddl: --table: expected cloudtrail, vpc_flow or all, found %q\n", *table)
+		for _, t := range parsers.Tables {
+			if g := engine.AthenaDDLOf(t.Name); g != nil {
+				gens = append(gens, g)
+			}
+		}
+	} else if t := parsers.TableNamed(*table); t != nil && engine.AthenaDDLOf(t.Name) != nil {
+		gens = append(gens, engine.AthenaDDLOf(t.Name))
+	} else {
+		fmt.Fprintf(stderr, "hunt athena ddl: --table: expected %s or all, found %q\n", strings.Join(parsers.TableNames(), ", "), *table)
 		return exitUsage
 	}
 	out := c.DatabaseDDL()
@@ -129,8 +131,8 @@ func (f *athenaFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.output, "athena-output", "", "S3 prefix for Athena result files (default: the workgroup's)")
 	fs.StringVar(&f.database, "athena-database", "hunt", "Athena database of the tables (see hunt athena ddl)")
 	fs.StringVar(&f.catalog, "athena-catalog", "AwsDataCatalog", "Athena data catalog")
-	fs.Var(&f.tables, "athena-table", "Athena table of a hunt table, as cloudtrail=[DB.]NAME or vpc_flow=[DB.]NAME (repeatable)")
-	fs.StringVar(&f.flowLayout, "athena-flow-layout", "default", "partitions of the vpc_flow table, as hunt athena ddl made them: default, hourly, hive or hive-hourly")
+	fs.Var(&f.tables, "athena-table", "Athena table of a hunt table, as "+tableAssignments("[DB.]NAME")+" (repeatable)")
+	fs.StringVar(&f.flowLayout, "athena-flow-layout", "default", "partitions of the "+parsers.VPCFlow.Name+" table, as hunt athena ddl made them: default, hourly, hive or hive-hourly")
 	fs.StringVar(&f.partitions, "athena-partitions", "hunt", "partition predicates to add: hunt (tables from hunt athena ddl) or none (tables without those partitions)")
 	fs.Int64Var(&f.autoBytes, "auto-max-bytes", 20<<30, "--engine auto: run locally up to this many bytes to read")
 	fs.IntVar(&f.autoObjects, "auto-max-objects", 50000, "--engine auto: run locally up to this many objects to read")
@@ -156,14 +158,14 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 	default:
 		return c, fmt.Errorf("--athena-flow-layout: expected default, hourly, hive or hive-hourly, found %q", f.flowLayout)
 	}
-	vpc := c.Tables["vpc_flow"]
+	vpc := c.Tables[parsers.VPCFlow.Name]
 	vpc.Partitions = engine.FlowPartitions(layout)
-	c.Tables["vpc_flow"] = vpc
+	c.Tables[parsers.VPCFlow.Name] = vpc
 	for _, m := range f.tables {
 		table, name, ok := strings.Cut(m, "=")
 		t, known := c.Tables[table]
 		if !ok || !known || name == "" {
-			return c, fmt.Errorf("--athena-table: expected cloudtrail=[DB.]NAME or vpc_flow=[DB.]NAME, found %q", m)
+			return c, fmt.Errorf("--athena-table: expected %s, found %q", tableAssignments("[DB.]NAME"), m)
 		}
 		t.Name = name
 		if db, n, ok := strings.Cut(name, "."); ok {
@@ -191,6 +193,9 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 func (f *athenaFlags) client(ctx context.Context, common commonFlags) (*engine.Athena, error) {
 	cfg, err := f.config(common)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.AWS, err = common.awsConfig(ctx); err != nil {
 		return nil, err
 	}
 	return engine.NewAthena(ctx, cfg)
@@ -329,7 +334,11 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
 		return exitOK, true
 	}
-	a, err := engine.NewAthena(ctx, cfg)
+	cfg.AWS, err = common.awsConfig(ctx)
+	var a *engine.Athena
+	if err == nil {
+		a, err = engine.NewAthena(ctx, cfg)
+	}
 	if err != nil { // cfg checked above; only AWS configuration fails here
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError, true
@@ -368,8 +377,11 @@ func printAthenaSummary(stderr io.Writer, cmd string, st engine.AthenaStats) {
 // athenaTableList names the Athena tables of cfg, for messages.
 func athenaTableList(cfg engine.AthenaConfig) string {
 	var out []string
-	for _, t := range []string{tableCloudTrail, tableVPCFlow} {
-		at := cfg.Tables[t]
+	for _, t := range parsers.TableNames() {
+		at, ok := cfg.Tables[t]
+		if !ok {
+			continue
+		}
 		name := at.Name
 		if at.Database != "" {
 			name = at.Database + "." + name

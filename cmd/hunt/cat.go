@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -13,13 +14,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
-
-// Default columns of `hunt cat`, the ones a responder reads first.
-var catDefaultColumns = map[string][]string{
-	tableCloudTrail: {"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
-	tableVPCFlow:    {"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
-}
 
 const catExamples = `  hunt cat testdata/cloudtrail
   hunt cat --columns eventtime,eventname,useridentity.sessioncontext.sessionissuer.arn trail.json.gz
@@ -33,7 +30,7 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var common commonFlags
 	common.register(fs)
 	columns := fs.String("columns", "", "comma-separated columns or nested fields (useridentity.arn); '*' for all; default: the table's key columns")
-	table := fs.String("table", "", "read only this table: cloudtrail or vpc_flow (default: the table of the inputs)")
+	table := fs.String("table", "", "read only this table: "+tableNamesOr()+" (default: the table of the inputs)")
 	limit := fs.Int64("limit", 0, "stop after this many rows (0 = all)")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
@@ -50,8 +47,9 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt cat: %v\n", err)
 		return exitUsage
 	}
-	if *table != "" && *table != tableCloudTrail && *table != tableVPCFlow {
-		fmt.Fprintf(stderr, "hunt cat: --table: expected cloudtrail or vpc_flow, found %q\n", *table)
+	tab, err := tableFlag(*table)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt cat: %v\n", err)
 		return exitUsage
 	}
 	start := time.Now()
@@ -65,13 +63,13 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt cat: %v\n", err)
 		return exitError
 	}
-	if *table == "" {
-		if *table, err = inputTable(ctx, plan.Objects); err != nil {
+	if tab == nil {
+		if tab, err = inputTable(ctx, plan.Objects); err != nil {
 			fmt.Fprintf(stderr, "hunt cat: %v\n", err)
-			return exitUsage
+			return usageOrError(err)
 		}
 	}
-	cols := catDefaultColumns[*table]
+	cols := tab.CatColumns
 	switch *columns {
 	case "":
 	case "*":
@@ -85,11 +83,16 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var out rowWriter
 	var getters []valueGetter
 	var rows atomic.Int64
-	cfg := scanConfig{table: *table, strict: common.strict, workers: 1, maxErrors: common.maxErrors}
+	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: 1, MaxErrors: common.maxErrors}
 	if cols != nil {
-		cfg.columns = map[string][]string{*table: cols}
+		read := slices.Clone(cols)
+		if !facts.Since.IsZero() || !facts.Until.IsZero() {
+			read = append(read, tab.TimeColumns...) // for --since/--until
+		}
+		cfg.Columns = map[string][]string{tab.Name: read}
 	}
-	totals := scan(ctx, cfg, plan.Objects, func(_ int, _ string, _ archive.Object, b arrow.RecordBatch) error {
+	inWindow := eventWindow(tab, facts.Since, facts.Until)
+	totals := scan.Run(ctx, cfg, plan.Objects, func(_ int, _ *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
 		if out == nil {
 			names := cols
 			if names == nil {
@@ -106,7 +109,11 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		vals := make([]any, len(getters))
+		keep := inWindow(b)
 		for i := range int(b.NumRows()) {
+			if !keep(i) {
+				continue
+			}
 			if *limit > 0 && rows.Load() >= *limit {
 				return errLimit
 			}
@@ -130,6 +137,44 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		totals.Stopped = nil
 	}
 	return finishScan(stderr, "cat", plan, totals, time.Since(start), common.maxErrors)
+}
+
+// eventWindow returns, for a batch of table t, whether its row i is an
+// event in [since, until) (a row with a start and an end: whose span
+// overlaps it), as the engine's Options.Since/Until decide for queries.
+// Zero bounds are open; a row without a time is outside any window.
+func eventWindow(t *parsers.Table, since, until time.Time) func(b arrow.RecordBatch) func(i int) bool {
+	all := func(int) bool { return true }
+	if since.IsZero() && until.IsZero() {
+		return func(arrow.RecordBatch) func(int) bool { return all }
+	}
+	return func(b arrow.RecordBatch) func(int) bool {
+		col := func(name string) arrow.Array {
+			if idx := b.Schema().FieldIndices(name); len(idx) == 1 {
+				return b.Column(idx[0])
+			}
+			return nil
+		}
+		first, last := col(t.TimeColumns[0]), col(t.TimeColumns[len(t.TimeColumns)-1])
+		at := func(a arrow.Array, i int) (time.Time, bool) {
+			if a == nil || a.IsNull(i) {
+				return time.Time{}, false
+			}
+			switch c := a.(type) {
+			case *array.String:
+				ts, err := time.Parse(time.RFC3339Nano, c.Value(i))
+				return ts, err == nil
+			case *array.Int64:
+				return time.Unix(c.Value(i), 0), true
+			}
+			return time.Time{}, false
+		}
+		return func(i int) bool {
+			lo, ok1 := at(first, i)
+			hi, ok2 := at(last, i)
+			return ok1 && ok2 && (since.IsZero() || !hi.Before(since)) && (until.IsZero() || lo.Before(until))
+		}
+	}
 }
 
 // errLimit stops a scan once --limit rows were printed.
@@ -185,43 +230,38 @@ func nestedValue(arr arrow.Array, row int, path []string) any {
 }
 
 // inputTable decides the table when --table is not given: from the key
-// layouts, else from the first object's content.
-func inputTable(ctx context.Context, objs []archive.Object) (string, error) {
-	seen := map[string]bool{}
+// layouts, else from the first other object's Hive folder, footer or
+// content. Inputs of several tables, or of none hunt can tell, need
+// --table.
+func inputTable(ctx context.Context, objs []archive.Object) (*parsers.Table, error) {
+	var seen []*parsers.Table
 	var unknown []archive.Object
 	for _, o := range objs {
-		if t := tableOf(o.Facts.Kind); t != "" {
-			seen[t] = true
+		if t := parsers.TableNamed(o.Facts.Kind.Table()); t != nil {
+			if !slices.Contains(seen, t) {
+				seen = append(seen, t)
+			}
 		} else if o.Facts.Kind != archive.KindCloudTrailDigest {
 			unknown = append(unknown, o)
 		}
 	}
 	if len(seen) == 0 && len(unknown) > 0 {
-		if strings.HasSuffix(unknown[0].Key, ".parquet") {
-			if isCloudTrailParquet(ctx, unknown[0]) {
-				seen[tableCloudTrail] = true
-			} else {
-				seen[tableVPCFlow] = true
-			}
-		} else {
-			rc, err := archive.Open(ctx, unknown[0])
-			if err != nil {
-				return "", err
-			}
-			head := make([]byte, 512)
-			n, _ := io.ReadFull(rc, head)
-			rc.Close()
-			if t := sniffTable(head[:n]); t != "" {
-				seen[t] = true
-			}
+		t, err := scan.TableOf(ctx, unknown[0])
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			seen = append(seen, t)
 		}
 	}
-	switch {
-	case len(seen) > 1:
-		return "", errors.New("the inputs hold both CloudTrail and VPC flow logs: choose one with --table cloudtrail or --table vpc_flow")
-	case seen[tableVPCFlow]:
-		return tableVPCFlow, nil
-	default:
-		return tableCloudTrail, nil
+	switch len(seen) {
+	case 0:
+		if len(unknown) == 0 {
+			return parsers.Tables[0], nil // nothing to read: any table prints nothing
+		}
+		return nil, fmt.Errorf("cannot tell the table of %s from its key or content: choose one with %s", unknown[0].URI, tableChoice())
+	case 1:
+		return seen[0], nil
 	}
+	return nil, fmt.Errorf("the inputs hold rows of several tables (%s): choose one with %s", tableList(seen), tableChoice())
 }

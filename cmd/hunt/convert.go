@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 const convertExamples = `  # convert a local copy of the trail and the flow logs, then query the Parquet
@@ -34,10 +36,13 @@ const convertExamples = `  # convert a local copy of the trail and the flow logs
   hunt query "SELECT count(*) FROM cloudtrail" s3://lake-bucket/hunt/
 `
 
-// convertManifestName is the file in DST that lists the source objects
-// already converted. A leading '.' keeps hunt's planner (and Athena) from
-// reading it as data.
-const convertManifestName = ".hunt-convert.json"
+// The manifest of a converted lake (see [archive.HiveManifest]).
+const convertManifestName = archive.HiveManifestName
+
+type (
+	convertManifest = archive.HiveManifest
+	convertedSource = archive.HiveSource
+)
 
 // Defaults of `hunt convert`.
 const (
@@ -45,36 +50,12 @@ const (
 	convertBufferBytes = 1 << 30   // Arrow data held for sorting before files are written
 )
 
-// convertManifest records every source object converted into DST.
-type convertManifest struct {
-	Version int                        `json:"version"`
-	Sources map[string]convertedSource `json:"sources"` // by URI
-	// Pending are runs that began uploading files to an s3:// DST and have
-	// not finished; the next run deletes their files (see [s3Dest]).
-	Pending []string `json:"pending,omitempty"`
-}
-
-// convertedSource is one converted object: its identity when read and what
-// became of it.
-type convertedSource struct {
-	Size    int64     `json:"size"`
-	ETag    string    `json:"etag,omitempty"`
-	ModTime time.Time `json:"modtime"`
-	Table   string    `json:"table,omitempty"`
-	Rows    int64     `json:"rows"`
-	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
-	// Error is why the object could not be read to the end; its rows
-	// before that were converted. Delete the entry to convert it again
-	// (after removing the run's files).
-	Error string `json:"error,omitempty"`
-}
-
 // runConvert converts CloudTrail and flow-log archives to Parquet.
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("convert", "hunt convert [flags] SRC DST", convertExamples, stdout)
 	var common commonFlags
 	common.register(fs)
-	table := fs.String("table", "", "convert only this table: cloudtrail or vpc_flow (default: both)")
+	table := fs.String("table", "", "convert only this table: "+tableNamesOr()+" (default: all)")
 	fileMB := fs.Int("file-size", convertFileBytes>>20, "target size of each Parquet file, in MiB")
 	bufferMB := fs.Int("buffer", convertBufferBytes>>20, "MiB of parsed rows held for sorting before files are written; larger makes fewer, larger files")
 	rowGroup := fs.Int("row-group-rows", parsers.ParquetRowGroupRows, "rows per Parquet row group")
@@ -93,8 +74,9 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitUsage
 	}
-	if *table != "" && *table != tableCloudTrail && *table != tableVPCFlow {
-		fmt.Fprintf(stderr, "hunt convert: --table: expected cloudtrail or vpc_flow, found %q\n", *table)
+	tab, err := tableFlag(*table)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitUsage
 	}
 	if *fileMB <= 0 || *bufferMB <= 0 || *rowGroup <= 0 {
@@ -121,8 +103,11 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if err == nil {
 			defer s3dst.close()
 		}
-	} else {
-		man, err = readConvertManifest(dst)
+	} else if man, err = readConvertManifest(dst); err == nil {
+		var n int
+		if n, err = removeUnpublished(dst, man); n > 0 {
+			fmt.Fprintf(stderr, "hunt convert: removed %d files of unfinished runs under %s\n", n, dst)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
@@ -161,21 +146,25 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if s3dst != nil {
 		c.dst = s3dst.stage // uploaded at publish
 	}
-	cfg := scanConfig{table: *table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors,
-		columns: map[string][]string{tableCloudTrail: tableColumns(parsers.CloudTrailSchema), tableVPCFlow: tableColumns(parsers.VPCFlowSchema)}}
-	cfg.progress = archive.NewProgress(len(todo), todoBytes)
+	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, Columns: map[string][]string{}}
+	for _, t := range parsers.Tables {
+		if t.NewParquetReader != nil {
+			cfg.Columns[t.Name] = tableColumns(t.Schema)
+		}
+	}
+	cfg.Progress = archive.NewProgress(len(todo), todoBytes)
 	progCtx, stopProgress := context.WithCancel(ctx)
 	var progDone sync.WaitGroup
 	if f, ok := stderr.(*os.File); ok && archive.IsTerminal(f) {
-		progDone.Go(func() { cfg.progress.Run(progCtx, stderr, 250*time.Millisecond) })
+		progDone.Go(func() { cfg.Progress.Run(progCtx, stderr, 250*time.Millisecond) })
 	}
 	rows := map[string]int64{} // per source URI
 	tables := map[string]string{}
-	totals := scan(ctx, cfg, todo, func(_ int, table string, obj archive.Object, b arrow.RecordBatch) error {
+	totals := scan.Run(ctx, cfg, todo, func(_ int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		rows[obj.URI] += b.NumRows()
-		tables[obj.URI] = table
+		tables[obj.URI] = table.Name
 		return c.add(table, obj, b)
 	})
 	if totals.Stopped == nil {
@@ -190,11 +179,16 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		c.abort()
 		return exitError
 	}
-	// Publish: files first, then the manifest that says their sources are done.
+	// Publish: the run as pending, its files, then the manifest that
+	// says their sources are done (readers read only published runs).
 	if s3dst != nil {
 		err = s3dst.publish(ctx, c, man)
-	} else {
-		err = c.publish()
+	} else if len(c.files) > 0 {
+		man.Pending = []string{c.run}
+		if err = writeConvertManifest(dst, man); err == nil {
+			err = c.publish()
+		}
+		man.Pending = nil
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
@@ -204,19 +198,13 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	// that failed part way is recorded with its error: its rows up to the
 	// failure (what a query of it reads too) are in the files, and
 	// converting it again would write them twice.
-	failed := map[string]string{}
-	for _, e := range totals.Failures {
-		var pe *parsers.ParseError
-		for _, o := range todo {
-			if (errors.As(e, &pe) && pe.Source == o.URI) || strings.Contains(e.Error(), o.URI+":") {
-				failed[o.URI] = e.Error()
-			}
-		}
-	}
 	for _, o := range todo {
-		msg, bad := failed[o.URI]
-		if bad && rows[o.URI] == 0 {
-			continue
+		var msg string
+		if err := totals.ObjectFailed(o.URI); err != nil {
+			if rows[o.URI] == 0 {
+				continue
+			}
+			msg = err.Error()
 		}
 		man.Sources[o.URI] = convertedSource{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime, Table: tables[o.URI], Rows: rows[o.URI], Run: c.run, Error: msg}
 	}
@@ -261,21 +249,41 @@ func newRunID(t time.Time) string {
 }
 
 func readConvertManifest(dst string) (*convertManifest, error) {
-	m := &convertManifest{Version: 1, Sources: map[string]convertedSource{}}
-	b, err := os.ReadFile(filepath.Join(dst, convertManifestName))
+	name := filepath.Join(dst, convertManifestName)
+	b, err := os.ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
-		return m, nil
+		return &convertManifest{Version: 1, Sources: map[string]convertedSource{}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dst, convertManifestName), err)
-	}
-	if m.Sources == nil {
-		m.Sources = map[string]convertedSource{}
-	}
-	return m, nil
+	return archive.ParseHiveManifest(b, name)
+}
+
+// removeUnpublished deletes the part files under the local lake dst of
+// runs m does not publish: files of an interrupted run (pending), or of a
+// run whose manifest could not be written. They were never read; their
+// sources are converted again.
+func removeUnpublished(dst string, m *convertManifest) (int, error) {
+	published := m.Published()
+	n := 0
+	err := filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == dst {
+			return filepath.SkipAll // nothing converted yet
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if run := archive.HivePartRun(filepath.ToSlash(p)); run != "" && !published[run] {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	m.Pending = nil
+	return n, err
 }
 
 func writeConvertManifest(dst string, m *convertManifest) error {
@@ -325,7 +333,8 @@ type convertPart struct {
 type convertFile struct{ tmp, final string }
 
 // add takes the rows of b, a batch of table read from obj.
-func (c *converter) add(table string, obj archive.Object, b arrow.RecordBatch) error {
+func (c *converter) add(tab *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
+	table := tab.Name
 	t := c.tables[table]
 	if t == nil {
 		t = &convertTable{parts: map[string]*convertPart{}}
@@ -335,9 +344,9 @@ func (c *converter) add(table string, obj archive.Object, b arrow.RecordBatch) e
 	bi := len(t.batches)
 	t.batches = append(t.batches, b)
 	t.refs = parsers.AppendRowRefs(t.refs[:0], bi, b)
-	acct, region := partitionColumns(table, b)
+	acct, region := partitionColumns(tab, b)
 	for _, r := range t.refs {
-		dir := partitionDir(table, valueOr(acct, int(r.Row), obj.Facts.Account), valueOr(region, int(r.Row), obj.Facts.Region), r.Time)
+		dir := archive.HivePartitionDir(table, valueOr(acct, int(r.Row), obj.Facts.Account), valueOr(region, int(r.Row), obj.Facts.Region), r.Time)
 		p := t.parts[dir]
 		if p == nil {
 			p = &convertPart{dir: dir}
@@ -352,14 +361,11 @@ func (c *converter) add(table string, obj archive.Object, b arrow.RecordBatch) e
 	return nil
 }
 
-// partitionColumns returns the account and region columns of b.
-func partitionColumns(table string, b arrow.RecordBatch) (acct, region arrow.Array) {
-	names := [2]string{"recipientaccountid", "awsregion"}
-	if table == tableVPCFlow {
-		names = [2]string{"account_id", "region"}
-	}
+// partitionColumns returns the account and region columns of b, a batch
+// of table t.
+func partitionColumns(t *parsers.Table, b arrow.RecordBatch) (acct, region arrow.Array) {
 	var cols [2]arrow.Array
-	for i, n := range names {
+	for i, n := range [2]string{t.AccountColumn, t.RegionColumn} {
 		if idx := b.Schema().FieldIndices(n); len(idx) == 1 {
 			cols[i] = b.Column(idx[0])
 		}
@@ -388,32 +394,6 @@ func valueOr(a arrow.Array, i int, def string) string {
 		return def
 	}
 	return "unknown"
-}
-
-// partitionDir is the folder, relative to DST, of a row of table with the
-// given account, region and event time (Unix microseconds).
-//
-//	cloudtrail: table=cloudtrail/account=A/region=R/date=YYYY-MM-DD
-//	vpc_flow:   table=vpc_flow/AWSLogs/aws-account-id=A/aws-service=vpcflowlogs/aws-region=R/year=YYYY/month=MM/day=DD
-//
-// Flow logs take AWS's own Hive-compatible layout, so AWS's Parquet DDL
-// and hunt's planner prune them as they do delivered files; CloudTrail has
-// no AWS Parquet layout, so it gets plain account=/region=/date= folders.
-func partitionDir(table, acct, region string, us int64) string {
-	day := "unknown"
-	var t time.Time
-	if us != -1<<63 {
-		t = time.UnixMicro(us).UTC()
-		day = t.Format("2006-01-02")
-	}
-	if table == tableVPCFlow {
-		date := "year=unknown/month=unknown/day=unknown"
-		if day != "unknown" {
-			date = t.Format("year=2006/month=01/day=02")
-		}
-		return hivePrefix(table) + "/AWSLogs/aws-account-id=" + acct + "/aws-service=vpcflowlogs/aws-region=" + region + "/" + date
-	}
-	return hivePrefix(table) + "/account=" + acct + "/region=" + region + "/date=" + day
 }
 
 // batchBytes is the memory b's buffers hold.
@@ -487,12 +467,7 @@ func (c *converter) writePartition(table string, batches []arrow.RecordBatch, p 
 			return err
 		}
 		c.files = append(c.files, convertFile{tmp: tmp, final: filepath.Join(dir, name)})
-		var w *parsers.ParquetWriter
-		if table == tableCloudTrail {
-			w, err = parsers.NewCloudTrailParquetWriter(f, c.rowGroupRows)
-		} else {
-			w, err = parsers.NewVPCFlowParquetWriter(f, c.rowGroupRows)
-		}
+		w, err := parsers.NewParquetWriter(f, parsers.TableNamed(table), c.rowGroupRows)
 		if err != nil {
 			f.Close()
 			return err

@@ -1,13 +1,21 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
+
 	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // commonFlags are the flags that mean the same in every command.
@@ -24,9 +32,47 @@ type commonFlags struct {
 	maxErrors   int
 	workers     int
 	margin      time.Duration
+	// aws is the AWS configuration, loaded once on first use and shared
+	// by every AWS client of the command (S3, Athena, the sinks).
+	aws *awsOnce
+}
+
+// awsOnce loads the SDK's default configuration once.
+type awsOnce struct {
+	once sync.Once
+	cfg  aws.Config
+	err  error
+}
+
+// awsConfig returns the AWS configuration of the command: the SDK's
+// default chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>, ...)
+// with --profile and --aws-region, loaded once. Each client sets its own
+// retry policy on a copy.
+func (c *commonFlags) awsConfig(ctx context.Context) (*aws.Config, error) {
+	if c.aws == nil {
+		c.aws = &awsOnce{}
+	}
+	c.aws.once.Do(func() {
+		opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+		if c.profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(c.profile))
+		}
+		if c.region != "" {
+			opts = append(opts, config.WithRegion(c.region))
+		}
+		c.aws.cfg, c.aws.err = config.LoadDefaultConfig(ctx, opts...)
+		if c.aws.err != nil {
+			c.aws.err = fmt.Errorf("cannot load AWS configuration: %w", c.aws.err)
+		}
+	})
+	if c.aws.err != nil {
+		return nil, c.aws.err
+	}
+	return &c.aws.cfg, nil
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
+	c.aws = &awsOnce{}
 	fs.StringVar(&c.output, "output", "table", "output format: table, json (JSON Lines) or csv")
 	fs.StringVar(&c.since, "since", "", "only events at or after this time (RFC 3339, a date, or a duration ago such as 24h)")
 	fs.StringVar(&c.until, "until", "", "only events before this time (same forms as --since)")
@@ -56,6 +102,9 @@ func (c *commonFlags) validate() error {
 func (c *commonFlags) facts(table string, now time.Time) (archive.Facts, error) {
 	if c.margin < 0 {
 		return archive.Facts{}, fmt.Errorf("--delivery-margin: expected a duration of 0 or more, found %s", c.margin)
+	}
+	if !slices.Contains(archive.KindTables(), table) {
+		table = "" // no key layout names it: nothing to prune by key, content tells
 	}
 	f := archive.Facts{Table: table, Accounts: c.accounts, Regions: c.regions, Margin: c.margin}
 	var err error
@@ -165,4 +214,60 @@ func newFlagSet(name, synopsis, examples string, stdout io.Writer) *flag.FlagSet
 		}
 	}
 	return fs
+}
+
+// tableFlag reads a --table value: a table name, or "" for every table
+// (nil).
+func tableFlag(name string) (*parsers.Table, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if t := parsers.TableNamed(name); t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("--table: expected %s, found %q", strings.Join(parsers.TableNames(), " or "), name)
+}
+
+// tableChoice is the --table advice of messages: "--table cloudtrail or
+// --table vpc_flow".
+func tableChoice() string {
+	var opts []string
+	for _, t := range parsers.Tables {
+		opts = append(opts, "--table "+t.Name)
+	}
+	return strings.Join(opts, " or ")
+}
+
+// tableList names tables for messages: "cloudtrail and vpc_flow".
+func tableList(ts []*parsers.Table) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return strings.Join(names, " and ")
+}
+
+// tableNamesOr lists the tables for help texts: "cloudtrail or vpc_flow".
+func tableNamesOr() string { return strings.Join(parsers.TableNames(), " or ") }
+
+// tableAssignments lists TABLE=value forms for help texts:
+// "cloudtrail=NAME or vpc_flow=NAME".
+func tableAssignments(value string) string {
+	var out []string
+	for _, n := range parsers.TableNames() {
+		out = append(out, n+"="+value)
+	}
+	return strings.Join(out, " or ")
+}
+
+// athenaDefaultNames lists each table's default Athena table name for help
+// texts: "cloudtrail_logs or vpc_flow_logs".
+func athenaDefaultNames() string {
+	var out []string
+	for _, t := range parsers.Tables {
+		if len(t.AthenaNames) > 0 {
+			out = append(out, t.AthenaNames[0])
+		}
+	}
+	return strings.Join(out, " or ")
 }

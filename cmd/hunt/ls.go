@@ -24,7 +24,7 @@ func runLs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("ls", "hunt ls [flags] PATH|s3://...", lsExamples, stdout)
 	var common commonFlags
 	common.register(fs)
-	table := fs.String("table", "", "only objects of this table: cloudtrail or vpc_flow (default: both)")
+	table := fs.String("table", "", "only objects of this table: "+tableNamesOr()+" (default: all)")
 	pruned := fs.Bool("pruned", false, "also list what was pruned (objects and prefixes), with the reason")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
@@ -41,8 +41,8 @@ func runLs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hunt ls: no PATH or s3:// URI to list\nUsage: hunt ls [flags] PATH|s3://... (hunt ls -h for help)")
 		return exitUsage
 	}
-	if *table != "" && *table != tableCloudTrail && *table != tableVPCFlow {
-		fmt.Fprintf(stderr, "hunt ls: --table: expected cloudtrail or vpc_flow, found %q\n", *table)
+	if _, err := tableFlag(*table); err != nil {
+		fmt.Fprintf(stderr, "hunt ls: %v\n", err)
 		return exitUsage
 	}
 	start := time.Now()

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 const queryExamples = `  # who changed a network ACL in a time window
@@ -41,7 +43,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
 	var tables listFlag
-	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=cloudtrail or NAME=vpc_flow (repeatable)")
+	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=TABLE where TABLE is "+tableNamesOr()+" (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -60,13 +62,13 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sql, source, paths, err := querySQL(*file, pos)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
-		return exitUsage
+		return usageOrError(err)
 	}
 	opts := engine.Options{Source: source, TableNames: map[string]string{}, AggregateMemory: aggMem.bytes}
 	for _, m := range tables {
 		name, table, ok := strings.Cut(m, "=")
 		if !ok {
-			fmt.Fprintf(stderr, "hunt query: --table-name: expected NAME=cloudtrail or NAME=vpc_flow, found %q\n", m)
+			fmt.Fprintf(stderr, "hunt query: --table-name: expected NAME=TABLE where TABLE is %s, found %q\n", tableNamesOr(), m)
 			return exitUsage
 		}
 		opts.TableNames[strings.ToLower(name)] = table
@@ -77,6 +79,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	start := time.Now()
+	// --since/--until keep only the events in the window, as well as
+	// pruning what is read.
+	if window, err := common.facts("", start); err == nil {
+		opts.Since, opts.Until = window.Since, window.Until
+	}
 	q, err := engine.Compile(sql, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -97,23 +104,20 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "hunt query: %v\n", err)
 			return exitError
 		}
-		pruneHivePartitions(plan, facts)
+		archive.PruneHive(plan, facts)
 	}
 	if *explain {
 		printExplain(stdout, q, facts, plan)
 		return exitOK
 	}
-	cfg := scanConfig{table: facts.Table, strict: common.strict, workers: common.workers, maxErrors: common.maxErrors, progressTo: stderr,
-		columns: map[string][]string{}, pruning: parquetPruning(sql, facts)}
+	cfg := scan.Config{Table: onlyTable(q.Tables()), Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, ProgressTo: stderr,
+		Columns: map[string][]string{}, Pruning: rowGroupPruning(q, facts)}
 	for _, t := range q.Tables() {
-		cfg.columns[t] = q.Columns(t)
+		cfg.Columns[t] = q.Columns(t)
 	}
-	if cfg.workers <= 0 {
-		cfg.workers = defaultWorkers()
-	}
-	r := q.NewRun(cfg.workers)
-	totals := scan(ctx, cfg, plan.Objects, func(worker int, table string, _ archive.Object, b arrow.RecordBatch) error {
-		if err := r.PushTable(worker, table, b); err != nil {
+	r := q.NewRun(scan.Workers(cfg))
+	totals := scan.Run(ctx, cfg, plan.Objects, func(worker int, table *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
+		if err := r.PushTable(worker, table.Name, b); err != nil {
 			return err
 		}
 		if r.Done() {
@@ -133,7 +137,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
-	return finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	code := finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	if totals.Stopped == nil && missingTables(stderr, "query", q.Tables(), totals, plan) {
+		return exitError
+	}
+	return code
 }
 
 // querySQL finds the SQL text and the paths among the arguments: --file, or
@@ -183,6 +191,64 @@ func queryFacts(q *engine.Query, common commonFlags, now time.Time) (archive.Fac
 	f.Accounts = intersect(f.Accounts, p.Accounts)
 	f.Regions = intersect(f.Regions, p.Regions)
 	return f, nil
+}
+
+// missingTables says on stderr which of tables the scan read no record of,
+// and reports whether one had no object at all among the inputs, not even
+// one pruned by the window, account or region: an answer over a table
+// that was not there is no answer (a typo in a path, the wrong bucket), so
+// it is an error, not 0 rows.
+func missingTables(stderr io.Writer, cmd string, tables []string, t *scan.Totals, plan *archive.Plan) bool {
+	missing := false
+	for _, name := range tables {
+		pruned := 0
+		for _, p := range plan.Pruned {
+			switch p.Cause {
+			case archive.PrunedAccount, archive.PrunedRegion, archive.PrunedDate:
+				if k := p.Object.Facts.Kind.Table(); p.Prefix != "" || k == "" || k == name {
+					pruned++ // of this table, or maybe: a listing prefix, a key of no layout
+				}
+			}
+		}
+		switch {
+		case t.TableObjects[name] == 0 && pruned == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s among the inputs (%d objects of other tables read or skipped): nothing to answer from\n",
+				cmd, name, t.Objects+t.OtherTable)
+			missing = true
+		case t.TableObjects[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s left to read after pruning (%d pruned)\n", cmd, name, pruned)
+		case t.PerTable[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: the %d objects of table %s held no records\n", cmd, t.TableObjects[name], name)
+		}
+	}
+	return missing
+}
+
+// onlyTable is the table of a query that reads one, else nil (every
+// table is read).
+func onlyTable(tables []string) *parsers.Table {
+	if len(tables) == 1 {
+		return parsers.TableNamed(tables[0])
+	}
+	return nil
+}
+
+// rowGroupPruning is what a query lets Parquet readers skip: the time
+// range of facts, and the equalities the WHERE clause of a one-table query
+// ANDs with everything else (eventname = 'X', useridentity.arn IN ('a',
+// 'b')), as the compiled query found them. The --account and --region
+// flags are not turned into equalities: they select objects (and Hive
+// partitions), and a row without those columns still belongs to its
+// object. It is only a hint for skipping row groups; the engine still
+// filters every row.
+func rowGroupPruning(q *engine.Query, facts archive.Facts) parsers.Pruning {
+	p := parsers.Pruning{Since: facts.Since, Until: facts.Until, Equal: map[string][]string{}}
+	if ts := q.Tables(); len(ts) == 1 {
+		for k, v := range q.Pruning(ts[0]).Equal {
+			p.Equal[k] = v
+		}
+	}
+	return p
 }
 
 // intersect returns the values in both lists, where nil means "any".

@@ -107,3 +107,47 @@ func TestQuery_AggregateMemory(t *testing.T) {
 		t.Errorf("run with a 4 KiB pool: exit %d, stderr %s", code, errOut)
 	}
 }
+
+// TestQuery_SinceUntilFilterEvents: --since/--until keep only the events
+// in the window, not every row of the objects the window keeps.
+func TestQuery_SinceUntilFilterEvents(t *testing.T) {
+	code, out, errOut := runHunt(t, "query", "--output", "csv", "--since", "2024-03-05T15:10:00Z", "--until", "2024-03-05T15:12:02Z",
+		"SELECT eventtime FROM cloudtrail ORDER BY 1", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "eventtime\n2024-03-05T15:10:00Z\n2024-03-05T15:11:30Z\n" {
+		t.Errorf("exit %d, out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Flows: a flow is kept when its span overlaps the window.
+	q := `SELECT count(*) AS n, min("end") >= 1709650860 AND max(start) < 1709650870 AS inside FROM vpc_flow`
+	code, all, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--since", "2024-03-05T15:01:00Z", "--until", "2024-03-05T15:01:10Z", q,
+		"../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK || !strings.HasSuffix(out, ",true\n") || out == all || strings.HasPrefix(out, "n,inside\n0,") {
+		t.Errorf("exit %d, window:\n%s\nall:\n%s\nstderr:\n%s", code, out, all, errOut)
+	}
+	// hunt cat too.
+	code, out, errOut = runHunt(t, "cat", "--output", "csv", "--columns", "eventname", "--since", "2024-03-05T15:10:00Z", "--until", "2024-03-05T15:12:02Z",
+		"../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "eventname\nConsoleLogin\nConsoleLogin\n" {
+		t.Errorf("cat: exit %d, out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
+
+// TestQuery_NoObjectOfTable: a query over inputs that hold no object of
+// its table is an error, not 0 rows; objects pruned by the window are not.
+func TestQuery_NoObjectOfTable(t *testing.T) {
+	code, out, errOut := runHunt(t, "query", "SELECT count(*) FROM vpc_flow", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitError || !strings.Contains(errOut, "no object of table vpc_flow among the inputs") {
+		t.Errorf("exit %d, out %q; stderr:\n%s", code, out, errOut)
+	}
+	code, _, errOut = runHunt(t, "query", "SELECT count(*) FROM cloudtrail", t.TempDir())
+	if code != exitError || !strings.Contains(errOut, "no object of table cloudtrail among the inputs") {
+		t.Errorf("empty folder: exit %d; stderr:\n%s", code, errOut)
+	}
+	code, _, errOut = runHunt(t, "query", "--since", "2030-01-01", "SELECT count(*) FROM cloudtrail", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || !strings.Contains(errOut, "no object of table cloudtrail left to read after pruning") {
+		t.Errorf("all pruned: exit %d; stderr:\n%s", code, errOut)
+	}
+}

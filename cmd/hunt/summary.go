@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // planPaths plans local paths and s3:// URIs into one object list.
@@ -29,11 +31,13 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 		}
 		mergePlan(plan, p)
 	}
+	var s3 *archive.S3
 	if len(remote) > 0 {
-		s3, err := archive.NewS3(ctx, archive.S3Config{
-			Profile: common.profile, Region: common.region,
-			EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != "",
-		})
+		awsCfg, err := common.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s3, err = archive.NewS3(ctx, archive.S3Config{AWS: awsCfg, EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != ""})
 		if err != nil {
 			return nil, err
 		}
@@ -44,6 +48,16 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 			}
 			mergePlan(plan, p)
 		}
+	}
+	// Converted lakes: only the part files their manifest publishes.
+	err := archive.PruneUnpublished(plan, func(uri string) ([]byte, error) {
+		if strings.HasPrefix(uri, "s3://") {
+			return s3.Get(ctx, uri)
+		}
+		return os.ReadFile(uri)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return plan, nil
 }
@@ -58,7 +72,7 @@ func mergePlan(dst, src *archive.Plan) {
 // finishScan prints the bad records, the failed objects and the summary line
 // on stderr, and returns the exit code: 1 when an object could not be read
 // (the results are incomplete) or --strict stopped the scan.
-func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scanTotals, elapsed time.Duration, maxErrors int) int {
+func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals, elapsed time.Duration, maxErrors int) int {
 	for _, e := range t.Rejects.Errs {
 		fmt.Fprintf(stderr, "hunt %s: rejected: %v\n", cmd, e)
 	}
@@ -70,7 +84,7 @@ func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scanTotals,
 	}
 	digests := 0
 	for _, p := range plan.Pruned {
-		if p.Reason == "digest" || strings.HasPrefix(p.Reason, "digest") {
+		if p.Cause == archive.PrunedDigest {
 			digests++
 		}
 	}

@@ -1,0 +1,400 @@
+package scan
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// Config says how to read a plan's objects.
+type Config struct {
+	// Columns is the projection per table name; a table missing from it
+	// is read with every column, a nil or empty list with none (count(*)).
+	Columns map[string][]string
+	// Table, when set, reads only objects of this table: objects of other
+	// tables are counted in [Totals.OtherTable], and an object whose
+	// content says no table is handed to this table's reader, which
+	// explains what it found. When nil, every table is read and such an
+	// object fails.
+	Table     *parsers.Table
+	Strict    bool // the first bad record stops the scan
+	Workers   int  // objects read at once; 0 = [DefaultWorkers]
+	MaxErrors int  // rejected-record errors kept; 0 = the readers' default
+	Mem       memory.Allocator
+	// Progress counts bytes and objects when set.
+	Progress *archive.Progress
+	// ProgressTo gets a progress line (objects and bytes done/total, rate,
+	// ETA) while the scan runs, when it is a terminal and Progress is nil.
+	ProgressTo io.Writer
+	// Pruning lets Parquet readers skip row groups.
+	Pruning parsers.Pruning
+}
+
+// Totals is what a scan read, for the summary and the exit code.
+type Totals struct {
+	Objects    int // objects read to the end or failed partway
+	Failed     int // objects that could not be read to the end
+	OtherTable int // objects of another table than Config.Table
+	RawBytes   int64
+	Stats      parsers.Stats    // records, rejected, skipped (digests), decompressed bytes
+	PerTable   map[string]int64 // records per table name
+	// TableObjects counts the objects read (to the end or not) per table
+	// name: a table with none was not in the inputs at all.
+	TableObjects map[string]int
+	Rejects      parsers.ErrorList
+	Failures     []error          // one *archive.ObjectError per failed object
+	Stopped      error            // a --strict stop, a callback error or cancellation
+	failed       map[string]error // by object URI
+	mu           sync.Mutex
+}
+
+// ObjectFailed returns why the object at uri could not be read to the
+// end, or nil when it was (or was not read at all). Its rows are
+// incomplete, so a run must not record it as read.
+func (t *Totals) ObjectFailed(uri string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed[uri]
+}
+
+// Func receives each batch of an object. worker is in [0, workers); calls
+// for one worker never overlap. The batch is valid during the call only.
+// An error stops the scan and becomes [Totals.Stopped].
+type Func func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error
+
+// DefaultWorkers is how many objects are read at once: one per core.
+func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// Workers returns how many workers [Run] uses at most under cfg:
+// the size callers give per-worker state.
+func Workers(cfg Config) int {
+	if cfg.Workers > 0 {
+		return cfg.Workers
+	}
+	return DefaultWorkers()
+}
+
+// Run reads objs with up to [Workers] in parallel and calls fn for every
+// batch. Each object is opened, its table told by its key layout or its
+// content (see [Open]), and read by that table's reader with the table's
+// projection. Objects are handed out in order; with one worker, batches
+// arrive in plan order. A bad object is counted and the scan goes on,
+// unless cfg.Strict.
+func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Totals {
+	t := &Totals{PerTable: map[string]int64{}, TableObjects: map[string]int{}, failed: map[string]error{}}
+	t.Rejects.Max = cfg.MaxErrors
+	workers := min(Workers(cfg), max(len(objs), 1))
+	if f, ok := cfg.ProgressTo.(*os.File); ok && cfg.Progress == nil && archive.IsTerminal(f) {
+		var total int64
+		for _, o := range objs {
+			total += o.Size
+		}
+		cfg.Progress = archive.NewProgress(len(objs), total)
+		pctx, stop := context.WithCancel(ctx)
+		var pwg sync.WaitGroup
+		pwg.Go(func() { cfg.Progress.Run(pctx, f, 250*time.Millisecond) })
+		defer pwg.Wait()
+		defer stop()
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(objs) {
+					return
+				}
+				if err := readObjectSafe(ctx, cfg, w, objs[i], t, fn); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && t.Stopped == nil {
+		t.Stopped = err
+	}
+	return t
+}
+
+// ErrInternal is wrapped by the error a panic while reading an object
+// becomes: a bug, reported with its stack, that stops the scan (the
+// command exits 1, not with the runtime's exit code 2).
+var ErrInternal = errors.New("internal error")
+
+// readObjectSafe is readObject turning a panic (a bug in a reader or an
+// operator) into an error naming the object, with the stack.
+func readObjectSafe(ctx context.Context, cfg Config, worker int, obj archive.Object, t *Totals, fn Func) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: panic: %v\n%s", ErrInternal, p, debug.Stack())}
+			t.fail(obj, err)
+		}
+	}()
+	return readObject(ctx, cfg, worker, obj, t, fn)
+}
+
+// readObject reads one object. It returns an error only to stop the whole
+// scan (--strict, a callback error, cancellation); a bad object is counted.
+func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object, t *Totals, fn Func) error {
+	o, err := Open(ctx, cfg, obj)
+	if err != nil {
+		t.fail(obj, err)
+		if cfg.Progress != nil {
+			cfg.Progress.ObjectFailed()
+		}
+		if cfg.Strict || ctx.Err() != nil {
+			return err
+		}
+		return nil
+	}
+	defer o.Close()
+	if o.Table == nil {
+		// A digest or an object of another table: counted, not read.
+		t.mu.Lock()
+		if o.Other {
+			t.OtherTable++
+		}
+		t.Stats.Skipped += o.Skipped
+		t.mu.Unlock()
+		return nil
+	}
+	r := o.Reader
+	for r.Next() {
+		if err := fn(worker, o.Table, obj, r.Batch()); err != nil {
+			return err
+		}
+	}
+	st := r.Stats()
+	t.mu.Lock()
+	t.Objects++
+	t.RawBytes += obj.Size
+	t.Stats.Add(st)
+	t.PerTable[o.Table.Name] += st.Records
+	t.TableObjects[o.Table.Name]++
+	for _, e := range r.Rejects().Errs {
+		t.Rejects.Add(e)
+	}
+	t.Rejects.Dropped += r.Rejects().Dropped
+	t.mu.Unlock()
+	if err := r.Err(); err != nil {
+		t.fail(obj, err)
+		if cfg.Strict {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
+}
+
+func (t *Totals) fail(obj archive.Object, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.Failed++
+	var oe *archive.ObjectError
+	if !errors.As(err, &oe) || oe.URI != obj.URI {
+		err = &archive.ObjectError{URI: obj.URI, Err: err}
+	}
+	t.failed[obj.URI] = err
+	t.Failures = append(t.Failures, err)
+}
+
+// Object is an opened object with its reader, or the reason it is not
+// read (Table nil).
+type Object struct {
+	Table  *parsers.Table // nil when the object is not read
+	Reader parsers.Reader // the table's reader, when Table is set
+	// Skipped counts objects skipped by design (a CloudTrail digest);
+	// Other says the object is of another table than Config.Table.
+	Skipped int64
+	Other   bool
+	closer  io.Closer
+}
+
+// Close releases the reader and closes the object.
+func (o *Object) Close() error {
+	if o.Reader != nil {
+		o.Reader.Release()
+	}
+	if o.closer != nil {
+		return o.closer.Close()
+	}
+	return nil
+}
+
+// ErrUnknownTable is wrapped by the error of an object whose table can be
+// told neither from its key nor from its content.
+var ErrUnknownTable = errors.New("object of no known table")
+
+// Open opens obj and picks its table's reader, failing closed:
+//   - a CloudTrail digest is skipped (counted, never parsed);
+//   - Parquet (by the key layout, or a .parquet name) goes to the Parquet
+//     reader of the table its Hive table= folder, its key layout or its
+//     footer names ([parsers.ParquetTable]);
+//   - anything else is decompressed and goes to the text reader of the
+//     table its key layout names, else the table whose content it starts
+//     with ([parsers.SniffTable]).
+//
+// An object no table answers to is an error wrapping [ErrUnknownTable],
+// unless cfg.Table is set: then that table's reader reads it and explains
+// what it found instead. The caller must Close the returned Object.
+func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) {
+	if obj.Facts.Kind == archive.KindCloudTrailDigest {
+		return &Object{Skipped: 1}, nil
+	}
+	if (obj.Facts.Kind == archive.KindVPCFlow && obj.Facts.Format == "parquet") || strings.HasSuffix(obj.Key, ".parquet") {
+		return openParquet(ctx, cfg, obj)
+	}
+	var rc io.ReadCloser
+	var err error
+	if cfg.Progress != nil {
+		rc, err = cfg.Progress.Open(ctx, obj)
+	} else {
+		rc, err = archive.Open(ctx, obj)
+	}
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(rc, 64<<10)
+	table := parsers.TableNamed(obj.Facts.Kind.Table())
+	if table == nil {
+		head, _ := br.Peek(512)
+		if table = parsers.SniffTable(head); table == nil {
+			if cfg.Table == nil {
+				rc.Close()
+				return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected %s, found %s", ErrUnknownTable, contentNames(), quoteHead(head))}
+			}
+			table = cfg.Table // its reader explains what it found
+		}
+	}
+	if cfg.Table != nil && table != cfg.Table {
+		return &Object{Other: true, closer: rc}, nil
+	}
+	r, err := table.NewReader(br, obj.URI, readerOptions(cfg, table)...)
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return &Object{Table: table, Reader: r, closer: rc}, nil
+}
+
+func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) {
+	var ra archive.ReadAtCloser
+	var size int64
+	var err error
+	if cfg.Progress != nil {
+		ra, size, err = cfg.Progress.OpenAt(ctx, obj)
+	} else {
+		ra, size, err = archive.OpenAt(ctx, obj)
+	}
+	if err != nil {
+		return nil, err
+	}
+	table := parsers.TableNamed(archive.HiveTable(obj.Key))
+	if table == nil {
+		table = parsers.TableNamed(obj.Facts.Kind.Table())
+	}
+	if table == nil {
+		table = parsers.ParquetTable(ra, size)
+	}
+	switch {
+	case table == nil:
+		ra.Close()
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected a Parquet file of %s (hunt's %q footer key, or the table's columns), found neither", ErrUnknownTable, strings.Join(parsers.TableNames(), " or "), parsers.ParquetTableKey)}
+	case cfg.Table != nil && table != cfg.Table:
+		return &Object{Other: true, closer: ra}, nil
+	case table.NewParquetReader == nil:
+		ra.Close()
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("expected a text object of table %s, found Parquet (the table has no Parquet reader)", table.Name)}
+	}
+	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, readerOptions(cfg, table)...)
+	if err != nil {
+		ra.Close()
+		return nil, err
+	}
+	return &Object{Table: table, Reader: r, closer: ra}, nil
+}
+
+// TableOf tells the table of obj as [Open] does (key layout, Hive folder,
+// Parquet footer, content), reading at most its first bytes; nil for a
+// digest or an object no table answers to.
+func TableOf(ctx context.Context, obj archive.Object) (*parsers.Table, error) {
+	if obj.Facts.Kind == archive.KindCloudTrailDigest {
+		return nil, nil
+	}
+	if t := parsers.TableNamed(obj.Facts.Kind.Table()); t != nil {
+		return t, nil
+	}
+	if t := parsers.TableNamed(archive.HiveTable(obj.Key)); t != nil {
+		return t, nil
+	}
+	if strings.HasSuffix(obj.Key, ".parquet") {
+		ra, size, err := archive.OpenAt(ctx, obj)
+		if err != nil {
+			return nil, err
+		}
+		defer ra.Close()
+		return parsers.ParquetTable(ra, size), nil
+	}
+	rc, err := archive.Open(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(rc, head)
+	return parsers.SniffTable(head[:n]), nil
+}
+
+func readerOptions(cfg Config, t *parsers.Table) []parsers.Option {
+	opts := []parsers.Option{parsers.WithStrict(cfg.Strict), parsers.WithMaxErrors(cfg.MaxErrors)}
+	if cfg.Mem != nil {
+		opts = append(opts, parsers.WithAllocator(cfg.Mem))
+	}
+	if cols, ok := cfg.Columns[t.Name]; ok {
+		if cols == nil {
+			cols = []string{} // a query that needs no column (count(*)) reads none, never "every column"
+		}
+		opts = append(opts, parsers.WithColumns(cols...))
+	}
+	return opts
+}
+
+// contentNames describes what content the tables start with, for errors.
+func contentNames() string {
+	names := parsers.TableNames()
+	return "content of table " + strings.Join(names, " or ")
+}
+
+// quoteHead quotes the first bytes of an object for an error: up to 40
+// bytes, "empty input" when there are none.
+func quoteHead(head []byte) string {
+	if len(strings.TrimSpace(string(head))) == 0 {
+		return "empty input"
+	}
+	if len(head) > 40 {
+		return strconv.Quote(string(head[:40])) + "..."
+	}
+	return strconv.Quote(string(head))
+}

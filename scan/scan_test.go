@@ -1,0 +1,106 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/archive"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+func plan(t *testing.T, paths ...string) []archive.Object {
+	t.Helper()
+	p, err := archive.PlanLocal(context.Background(), paths, archive.Facts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Objects
+}
+
+// TestRun_Routes: every object goes to its table's reader, by key layout
+// or content, and the totals count per table.
+func TestRun_Routes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	objs := plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/vpcflow/v2-default-header.log.gz", "../testdata/vpcflow/v5-all-fields.parquet")
+	rows := map[string]int64{}
+	cfg := Config{Workers: 2, Mem: mem, Columns: map[string][]string{"cloudtrail": {"eventname"}, "vpc_flow": {"srcaddr"}}}
+	var mu sync.Mutex
+	tot := Run(context.Background(), cfg, objs, func(_ int, tb *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
+		mu.Lock()
+		rows[tb.Name] += b.NumRows()
+		mu.Unlock()
+		if b.NumCols() != 1 {
+			t.Errorf("%s batch has %d columns; want the 1 projected", tb.Name, b.NumCols())
+		}
+		return nil
+	})
+	if tot.Stopped != nil || tot.Failed != 0 {
+		t.Fatalf("stopped %v, failures %v", tot.Stopped, tot.Failures)
+	}
+	if rows["cloudtrail"] == 0 || rows["vpc_flow"] == 0 || rows["cloudtrail"] != tot.PerTable["cloudtrail"] || rows["vpc_flow"] != tot.PerTable["vpc_flow"] {
+		t.Errorf("rows %v; per table %v", rows, tot.PerTable)
+	}
+}
+
+// TestRun_FailsClosed: an object no table answers to is a failure naming
+// it, never read as some default table; with Config.Table, it goes to
+// that table's reader, which says what it found.
+func TestRun_FailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(path, []byte("hello, these are not logs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	objs := plan(t, dir)
+	tot := Run(context.Background(), Config{}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error {
+		t.Error("a batch from an object of no table")
+		return nil
+	})
+	if tot.Failed != 1 || !errors.Is(tot.Failures[0], ErrUnknownTable) || !strings.Contains(tot.Failures[0].Error(), path) ||
+		!strings.Contains(tot.Failures[0].Error(), `found "hello, these are not logs\n"`) {
+		t.Fatalf("failures %v", tot.Failures)
+	}
+	if tot.ObjectFailed(path) == nil {
+		t.Error("ObjectFailed does not name it")
+	}
+	tot = Run(context.Background(), Config{Table: parsers.VPCFlow}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error { return nil })
+	if tot.Stats.Rejected+int64(tot.Failed) == 0 {
+		t.Errorf("flow reader accepted it: %+v", tot.Stats)
+	}
+}
+
+// TestRun_OtherTable: with Config.Table, objects of the other table are
+// counted, not read.
+func TestRun_OtherTable(t *testing.T) {
+	objs := plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/vpcflow/v2-default-header.log.gz")
+	tot := Run(context.Background(), Config{Table: parsers.VPCFlow}, objs, func(_ int, tb *parsers.Table, _ archive.Object, _ arrow.RecordBatch) error {
+		if tb != parsers.VPCFlow {
+			t.Errorf("batch of %s", tb.Name)
+		}
+		return nil
+	})
+	if tot.Objects != 1 || tot.OtherTable == 0 || tot.PerTable["cloudtrail"] != 0 {
+		t.Errorf("objects %d, other %d, per table %v", tot.Objects, tot.OtherTable, tot.PerTable)
+	}
+}
+
+// TestRun_Panic: a panic while reading an object (a bug) stops the scan
+// with an error naming the object and ErrInternal, instead of killing the
+// process with the runtime's exit code.
+func TestRun_Panic(t *testing.T) {
+	objs := plan(t, "../testdata/vpcflow/v2-default-header.log.gz")
+	tot := Run(context.Background(), Config{Workers: 2}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error {
+		panic("boom")
+	})
+	if !errors.Is(tot.Stopped, ErrInternal) || !strings.Contains(tot.Stopped.Error(), "v2-default-header.log.gz") || !strings.Contains(tot.Stopped.Error(), "boom") {
+		t.Errorf("stopped %v", tot.Stopped)
+	}
+}
