@@ -988,7 +988,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 	if athenaAggregates[name] {
 		return nil, c.errf(call.pos, "aggregate function "+name+" is not supported by the local engine; run the query with --engine athena")
 	}
-	ac := &aggCall{name: name, star: call.Star}
+	ac := &aggCall{name: name, star: call.Star, where: c.whereExpr(call.pos, call.String())}
 	for _, a := range call.Args {
 		if hasAgg(a) {
 			return nil, c.errf(a.Pos(), "expected an argument without aggregates (aggregates cannot nest), found "+quoteFound(a.String()))
