@@ -42,6 +42,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	athena.register(fs)
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
+	stream := fs.Bool("stream", false, "write rows as they are produced, so memory does not grow with the result (json and csv; without ORDER BY rows come in the order read, as Trino gives no order)")
 	var columnNames listFlag
 	fs.Var(&columnNames, "column-name", "map another column name to a table's own, as NAME=COLUMN, e.g. date_partition=timestamp for tables whose partitions are named differently (repeatable)")
 	var tables listFlag
@@ -121,7 +122,24 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, t := range q.Tables() {
 		cfg.Columns[t] = q.Columns(t)
 	}
-	r := q.NewRun(scan.Workers(cfg))
+	r := q.NewRunContext(ctx, scan.Workers(cfg))
+	var streamed rowWriter
+	if *stream {
+		// Rows go to the writer as they are produced: memory is bounded
+		// by the batches in flight, not by the result.
+		if streamed, err = newRowWriter(common.output, stdout, q.OutputColumns()); err != nil {
+			fmt.Fprintf(stderr, "hunt query: %v\n", err)
+			return exitUsage
+		}
+		r.Stream(func(res *engine.Result) error {
+			for i := range res.Len() {
+				if err := streamed.Row(res.Row(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	totals := scan.Run(ctx, cfg, plan.Objects, func(worker int, table *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
 		if err := r.PushTable(worker, table.Name, b); err != nil {
 			return err
@@ -139,12 +157,17 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
-	if err := writeResult(common.output, stdout, res); err != nil {
+	if streamed != nil {
+		err = streamed.Close()
+	} else {
+		err = writeResult(common.output, stdout, res)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
 	code := finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
-	if totals.Stopped == nil && missingTables(stderr, "query", q.Tables(), totals, plan) {
+	if totals.Stopped == nil && !r.Done() && missingTables(stderr, "query", q.Tables(), totals, plan) {
 		return exitError
 	}
 	return code

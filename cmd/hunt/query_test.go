@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -214,5 +215,18 @@ func TestQuery_AthenaDocExamples(t *testing.T) {
 	_, out, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
 	if !strings.HasPrefix(out, "day,date,interface_id,srcaddr,action,protocol\n2,2024-03-05,eni-") || strings.Count(out, "\n") != 101 {
 		t.Errorf("REJECT example: %.300q", out)
+	}
+}
+
+// TestQuery_Stream: --stream writes the rows as they come, the same rows.
+func TestQuery_Stream(t *testing.T) {
+	q := "SELECT srcaddr, dstport, action FROM vpc_flow WHERE action = 'REJECT'"
+	_, want, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	code, got, errOut := runHunt(t, "query", "--output", "csv", "--stream", "--workers", "2", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	slices.Sort(wl)
+	slices.Sort(gl)
+	if code != exitOK || len(wl) < 100 || !slices.Equal(wl, gl) {
+		t.Errorf("exit %d: %d rows streamed, %d sorted\n%s", code, len(gl), len(wl), errOut)
 	}
 }
