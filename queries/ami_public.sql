@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An AMI's launch permission was given to the group "all": anyone can launch it and
 --   read its disks. Only successful calls count; checks the first added permission. Benign
 --   look-alike: removing permissions is not reported; vendors publishing AMIs on purpose should use
 --   a dedicated account.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Remove the public launch permission (modify-image-attribute --launch-permission
 --   "Remove=[{Group=all}]") and treat the data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/

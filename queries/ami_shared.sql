@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An AMI's launch permission was given to another account (Stratus ec2-share-ami).
 --   Only successful calls count; checks the first added permission. Benign look-alike: sharing
 --   golden images with your own workload accounts is reported too, so keep a list of those
 --   accounts; removing permissions is not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check the account ID against your organisation; otherwise remove the permission and
 --   treat the image's data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/

@@ -11,10 +11,12 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A snapshot's create-volume permission was given to the group "all": anyone can copy
 --   the disk. Only successful calls count; checks the first added permission. Benign look-alike:
 --   removing permissions (remove instead of add) is not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Remove the public permission (modify-snapshot-attribute --operation-type remove
 --   --group-names all) and treat the data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/

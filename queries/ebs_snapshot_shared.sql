@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A snapshot's create-volume permission was given to another account: that account can
 --   copy the disk (Stratus ec2-share-ebs-snapshot). Only successful calls count; checks the first
 --   added permission. Benign look-alike: sharing with your backup or disaster-recovery account is
 --   reported too, so keep a list of those accounts; removing permissions is not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check the account ID in the evidence against your organisation; otherwise remove the
 --   permission and treat the data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/

@@ -11,11 +11,12 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A resource-based policy statement now lets any principal ("*") invoke or manage a
 --   function: a backdoor anyone can call (Stratus lambda-backdoor-function). Only successful calls
 --   count. Benign look-alikes: permissions for a service principal (s3.amazonaws.com,
---   events.amazonaws.com) or limited by sourceArn or principalOrgID are not reported.
+--   events.amazonaws.com) or limited by sourceArn, sourceAccount or principalOrgID are not reported. Dedup: one finding per account, function and actor per day.
 -- remediation: Remove the statement (remove-permission --statement-id from the evidence) and review
 --   the function's invocations.
 -- references: https://attack.mitre.org/techniques/T1546/
@@ -33,3 +34,4 @@ WHERE eventsource = 'lambda.amazonaws.com'
   AND json_extract_scalar(requestparameters, '$.principal') = '*'
   AND json_extract_scalar(requestparameters, '$.sourceArn') IS NULL
   AND json_extract_scalar(requestparameters, '$.principalOrgID') IS NULL
+  AND json_extract_scalar(requestparameters, '$.sourceAccount') IS NULL

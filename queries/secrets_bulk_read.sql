@@ -22,6 +22,7 @@
 --   too: they show the attempt. Benign look-alikes: an application reading its own one or two
 --   secrets again and again, and AWS services reading secrets for you (invokedBy set, e.g. RDS
 --   Proxy), are not reported.
+--   Dedup: one finding per account, actor per hour.
 -- remediation: Check whether the principal is a secrets-sync tool; otherwise rotate every secret in
 --   the evidence and review the principal's credentials and recent activity.
 -- references: https://attack.mitre.org/techniques/T1555/006/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, security_group, actor
+-- window: 24h
 -- evidence: eventtime, actor, protocol, from_port, to_port, sourceipaddress, useragent, requestparameters
 -- description: An ingress rule allowed 0.0.0.0/0 or ::/0 (any /0 range: the Stratus log writes it
 --   x.x.x.x/0) to port 22 or 3389, or to all traffic (protocol -1). Checks the first permission of
 --   the request, the one the console and CLI send. Only successful calls count. Benign look-alikes:
 --   rules for a known office range (not /0) and web ports are not reported; Terraform creating such
 --   a rule is still reported, because the exposure is the same.
+--   Dedup: one finding per account, security_group, actor per day.
 -- remediation: Remove the rule (revoke-security-group-ingress) or narrow it to known addresses;
 --   reach instances through Session Manager or a VPN instead of open SSH/RDP, and check the
 --   instances behind the group for logins since the change.

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, security_group, actor
+-- window: 24h
 -- evidence: eventtime, actor, protocol, from_port, to_port, sourceipaddress, useragent, requestparameters
 -- description: An ingress rule allowed 0.0.0.0/0 or ::/0 to a port other than SSH and RDP (those
 --   are security_group_admin_port_open, HIGH): databases, caches and admin consoles exposed this
 --   way are found by scanners within minutes. Checks the first permission of the request. Only
 --   successful calls count. Benign look-alike: HTTP and HTTPS (80 or 443 alone), the normal shape
 --   of a load balancer group, are not reported.
+--   Dedup: one finding per account, security_group, actor per day.
 -- remediation: Remove the rule (revoke-security-group-ingress) or narrow it to known addresses;
 --   reach instances through Session Manager or a VPN instead of open SSH/RDP, and check the
 --   instances behind the group for logins since the change.

@@ -21,6 +21,7 @@
 --   harvesting SecureString secrets (Stratus ssm-retrieve-securestring-parameters). Benign
 --   look-alikes: an application polling the same parameters (identical requests) and reads without
 --   decryption are not reported.
+--   Dedup: one finding per account, actor per hour.
 -- remediation: Rotate the secrets stored in the parameters named in the evidence and review the
 --   principal.
 -- references: https://attack.mitre.org/techniques/T1552/

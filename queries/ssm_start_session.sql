@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A principal opened a Session Manager shell (or port forward) on an instance (Stratus
 --   ssm-start-session). Normal for operators, so LOW: the value is the record of who had a shell
 --   where, for correlation with other findings. One finding per instance and principal per day.
 --   Benign look-alike: failed attempts are not reported; TerminateSession and ResumeSession never
 --   count.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Confirm the operator had a reason; session logs (S3 or CloudWatch) show what was
 --   typed if session logging is on.
 -- references: https://attack.mitre.org/techniques/T1021/
