@@ -3,7 +3,7 @@
 -- severity: MEDIUM
 -- table: cloudtrail
 -- tactics: TA0008, TA0003
--- techniques: T1021, T1098
+-- techniques: T1021.008, T1098
 -- resource: resource
 -- resource_type: Other
 -- actor: actor
@@ -20,7 +20,7 @@
 --   not reported; an operator debugging a broken instance is, so check the incident.
 -- remediation: Disable it again (ec2 disable-serial-console-access) once no one needs it, and review
 --   SendSerialConsoleSSHPublicKey calls.
--- references: https://attack.mitre.org/techniques/T1021/
+-- references: https://attack.mitre.org/techniques/T1021/008/
 -- references: https://attack.mitre.org/techniques/T1098/
 -- references: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html
 

@@ -3,7 +3,7 @@
 -- severity: MEDIUM
 -- table: cloudtrail
 -- tactics: TA0005, TA0006
--- techniques: T1556, T1201
+-- techniques: T1556
 -- resource: resource
 -- resource_type: Other
 -- actor: actor
@@ -20,7 +20,6 @@
 -- remediation: Put back a policy with a minimum length of 14 or more, and require password resets
 --   for users who changed their password since.
 -- references: https://attack.mitre.org/techniques/T1556/
--- references: https://attack.mitre.org/techniques/T1201/
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
 
 SELECT eventtime, eventsource, eventname,

@@ -3,7 +3,7 @@
 -- severity: HIGH
 -- table: cloudtrail
 -- tactics: TA0005
--- techniques: T1484.001, T1562.001
+-- techniques: T1562.001, T1484
 -- resource: resource
 -- resource_type: Other
 -- actor: actor
@@ -20,7 +20,7 @@
 --   policies and creating them are not reported; the platform team replacing an SCP (detach then
 --   attach) is, so check the change records.
 -- remediation: Re-attach the policy and review what the affected accounts did while it was missing.
--- references: https://attack.mitre.org/techniques/T1484/001/
+-- references: https://attack.mitre.org/techniques/T1484/
 -- references: https://attack.mitre.org/techniques/T1562/001/
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
 
