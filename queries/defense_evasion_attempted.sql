@@ -20,14 +20,14 @@
 --   CloudTrail StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors; DeleteFlowLogs; GuardDuty
 --   DeleteDetector or disassociation; Security Hub DisableSecurityHub or standards disabled; Config
 --   StopConfigurationRecorder and deletions; Resolver query logging, Macie, Access Analyzer,
---   Inspector, Detective, CloudWatch log-group and Bedrock invocation-logging deletion. The
---   attempt is itself a signal (as the community Sigma rules treat it): someone tried to go dark
---   and lacked the permission. The successful calls are reported by cloudtrail_stopped,
---   guardduty_disabled, securityhub_disabled, config_disabled, vpc_flow_logs_deleted and the other
---   evasion hunts. Dedup: one finding per account, actor and service per day, counting attempts.
---   Benign look-alikes: successful calls and read-only calls (GetTrailStatus, DescribeTrails) are
---   not counted; infrastructure-as-code runs that fail on a missing resource (TrailNotFound) are,
---   so check the error codes in the evidence.
+--   Inspector, Detective, CloudWatch log-group and Bedrock invocation-logging deletion. The attempt
+--   is itself a signal (as the community Sigma rules treat it): someone tried to go dark and lacked
+--   the permission. The successful calls are reported by cloudtrail_stopped, guardduty_disabled,
+--   securityhub_disabled, config_disabled, vpc_flow_logs_deleted and the other evasion hunts. Dedup:
+--   one finding per account, actor and service per day, counting attempts. Benign look-alikes:
+--   successful calls, read-only calls (GetTrailStatus, DescribeTrails) and failed calls that would
+--   turn detection on (UpdateDetector enable true) are not counted; infrastructure-as-code runs that
+--   fail on a missing resource (TrailNotFound) are, so check the error codes in the evidence.
 -- remediation: Find out who holds the credentials of the actor and why it tried; review its other
 --   calls (access_denied_burst), and rotate its credentials if the attempt is not explained.
 -- references: https://attack.mitre.org/techniques/T1562/008/
@@ -47,11 +47,12 @@ FROM cloudtrail_logs
 WHERE errorcode IS NOT NULL
   AND ((eventsource = 'cloudtrail.amazonaws.com' AND eventname IN ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'DeleteEventDataStore', 'StopEventDataStoreIngestion'))
     OR (eventsource = 'ec2.amazonaws.com' AND eventname IN ('DeleteFlowLogs', 'DisableEbsEncryptionByDefault'))
-    OR (eventsource = 'guardduty.amazonaws.com' AND eventname IN ('DeleteDetector', 'UpdateDetector', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount', 'StopMonitoringMembers', 'DeleteMembers', 'DisassociateMembers', 'DeletePublishingDestination'))
+    OR (eventsource = 'guardduty.amazonaws.com' AND eventname = 'UpdateDetector' AND json_extract_scalar(requestparameters, '$.enable') = 'false')
+    OR (eventsource = 'guardduty.amazonaws.com' AND eventname IN ('DeleteDetector', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount', 'StopMonitoringMembers', 'DeleteMembers', 'DisassociateMembers', 'DeletePublishingDestination'))
     OR (eventsource = 'securityhub.amazonaws.com' AND eventname IN ('DisableSecurityHub', 'BatchDisableStandards', 'DisableImportFindingsForProduct', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount'))
     OR (eventsource = 'config.amazonaws.com' AND eventname IN ('StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel', 'DeleteConfigRule'))
     OR (eventsource = 'route53resolver.amazonaws.com' AND eventname IN ('DeleteResolverQueryLogConfig', 'DisassociateResolverQueryLogConfig'))
-    OR (eventsource = 'macie2.amazonaws.com' AND eventname IN ('DisableMacie', 'UpdateMacieSession'))
+    OR (eventsource = 'macie2.amazonaws.com' AND (eventname = 'DisableMacie' OR (eventname = 'UpdateMacieSession' AND json_extract_scalar(requestparameters, '$.status') = 'PAUSED')))
     OR (eventsource = 'access-analyzer.amazonaws.com' AND eventname = 'DeleteAnalyzer')
     OR (eventsource = 'inspector2.amazonaws.com' AND eventname = 'Disable')
     OR (eventsource = 'detective.amazonaws.com' AND eventname = 'DeleteGraph')
