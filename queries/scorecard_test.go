@@ -2,11 +2,15 @@ package queries
 
 import (
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // minHunts is the size of the library the scorecard requires.
@@ -87,4 +91,117 @@ func TestScorecard(t *testing.T) {
 	if len(hunts) < minHunts {
 		t.Errorf("got %d hunts; want at least %d", len(hunts), minHunts)
 	}
+}
+
+// stratusExpect maps each Stratus Red Team detonation log in
+// testdata/cloudtrail/corpus (real CloudTrail records of the attack,
+// anonymised) to the hunts that must report it.
+var stratusExpect = map[string][]string{
+	"aws.credential-access.ec2-get-password-data":                 {"ec2_password_data_enumeration"},
+	"aws.credential-access.ec2-steal-instance-credentials":        {"ssm_send_command"},
+	"aws.credential-access.secretsmanager-batch-retrieve-secrets": {"secrets_bulk_read"},
+	"aws.credential-access.secretsmanager-retrieve-secrets":       {"secrets_bulk_read"},
+	"aws.credential-access.ssm-retrieve-securestring-parameters":  {"ssm_parameters_bulk_decrypt"},
+	"aws.defense-evasion.cloudtrail-delete":                       {"cloudtrail_stopped"},
+	"aws.defense-evasion.cloudtrail-event-selectors":              {"cloudtrail_modified"},
+	"aws.defense-evasion.cloudtrail-stop":                         {"cloudtrail_stopped"},
+	"aws.defense-evasion.dns-delete-logs":                         {"dns_query_logging_deleted"},
+	"aws.defense-evasion.organizations-leave":                     {"organization_leave"},
+	"aws.defense-evasion.vpc-remove-flow-logs":                    {"vpc_flow_logs_deleted"},
+	"aws.discovery.ec2-download-user-data":                        {"ec2_user_data_read"},
+	"aws.execution.ec2-launch-unusual-instances":                  {"ec2_gpu_instances_launched"},
+	"aws.execution.ec2-user-data":                                 {"ec2_user_data_modified"},
+	"aws.execution.ssm-send-command":                              {"ssm_send_command"},
+	"aws.execution.ssm-start-session":                             {"ssm_start_session"},
+	"aws.exfiltration.ec2-security-group-open-port-22-ingress":    {"security_group_admin_port_open"},
+	"aws.exfiltration.ec2-share-ami":                              {"ami_shared"},
+	"aws.exfiltration.ec2-share-ebs-snapshot":                     {"ebs_snapshot_shared"},
+	"aws.exfiltration.rds-share-snapshot":                         {"rds_snapshot_shared"},
+	"aws.impact.bedrock-invoke-model":                             {"bedrock_model_access_enabled"},
+	"aws.initial-access.console-login-without-mfa":                {"console_login_without_mfa"},
+	"aws.lateral-movement.ec2-instance-connect":                   {"ec2_ssh_key_pushed"},
+	"aws.lateral-movement.ec2-serial-console-send-ssh-public-key": {"ec2_ssh_key_pushed", "ec2_serial_console_access_enabled"},
+	"aws.persistence.iam-backdoor-role":                           {"role_trusts_external_account"},
+	"aws.persistence.iam-backdoor-user":                           {"access_key_created_for_other_user"},
+	"aws.persistence.iam-create-admin-user":                       {"iam_user_created", "admin_policy_attached"},
+	"aws.persistence.iam-create-backdoor-role":                    {"role_trusts_external_account", "admin_policy_attached"},
+	"aws.persistence.iam-create-user-login-profile":               {"login_profile_changed"},
+	"aws.persistence.lambda-backdoor-function":                    {"lambda_public_invoke_permission"},
+	"aws.persistence.lambda-layer-extension":                      {"lambda_layer_added"},
+	"aws.persistence.lambda-overwrite-code":                       {"lambda_code_updated"},
+	"aws.persistence.rolesanywhere-create-trust-anchor":           {"rolesanywhere_trust_anchor_created"},
+	"aws.persistence.sts-federation-token":                        {"sts_federation_token"},
+	"aws.privilege-escalation.iam-update-user-login-profile":      {"login_profile_changed"},
+}
+
+// TestScorecard_Stratus runs every CloudTrail hunt over each Stratus Red
+// Team detonation log and checks the expected hunts fire. With -v it prints
+// which hunts fired on which technique.
+func TestScorecard_Stratus(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	hunts, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../testdata/cloudtrail/corpus/stratus-red-team/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Stratus detonation logs: %v", err)
+	}
+	var table strings.Builder
+	covered := 0
+	for _, f := range files {
+		technique := strings.TrimSuffix(filepath.Base(f), ".json")
+		fx := parseFixture(t, mem, f)
+		var fired []string
+		for _, h := range hunts {
+			if h.Table == "cloudtrail" && len(runHunt(t, h, []*fixture{fx})) > 0 {
+				fired = append(fired, h.ID)
+			}
+		}
+		for _, b := range fx.batches {
+			b.Release()
+		}
+		want, ok := stratusExpect[technique]
+		if !ok {
+			t.Errorf("%s: no expectation in stratusExpect (fired: %v)", technique, fired)
+		}
+		for _, w := range want {
+			if !slices.Contains(fired, w) {
+				t.Errorf("%s: hunt %s did not fire (fired: %v)", technique, w, fired)
+			}
+		}
+		if len(fired) > 0 {
+			covered++
+		}
+		fmt.Fprintf(&table, "%-62s %s\n", technique, strings.Join(fired, ", "))
+	}
+	fmt.Fprintf(&table, "%d of %d detonated techniques reported by at least one hunt\n", covered, len(files))
+	t.Log("\n" + table.String())
+}
+
+// parseFixture reads one CloudTrail file into retained batches.
+func parseFixture(t *testing.T, mem memory.Allocator, name string) *fixture {
+	t.Helper()
+	file, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	rel := strings.TrimPrefix(filepath.ToSlash(name), "../")
+	r, err := parsers.NewCloudTrailReader(file, rel, parsers.WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	fx := &fixture{path: rel, table: "cloudtrail"}
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		fx.batches = append(fx.batches, b)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return fx
 }
