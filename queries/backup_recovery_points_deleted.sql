@@ -26,7 +26,7 @@
 SELECT eventtime, eventsource, eventname,
        coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
        recipientaccountid AS account, awsregion AS region,
-       coalesce(json_extract_scalar(requestparameters, '$.backupVaultName'), json_extract_scalar(requestparameters, '$.backupPlanId'), 'unknown') AS resource,
+       coalesce(json_extract_scalar(requestparameters, '$.backupVaultName'), json_extract_scalar(requestparameters, '$.BackupVaultName'), json_extract_scalar(requestparameters, '$.backupPlanId'), json_extract_scalar(requestparameters, '$.BackupPlanId'), 'unknown') AS resource,
        sourceipaddress, useragent, errorcode, requestparameters, "$path"
 FROM cloudtrail_logs
 WHERE eventsource = 'backup.amazonaws.com'

@@ -24,7 +24,7 @@
 SELECT eventtime, eventsource, eventname,
        coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
        recipientaccountid AS account, awsregion AS region,
-       coalesce(json_extract_scalar(requestparameters, '$.graphArn'), recipientaccountid) AS resource,
+       coalesce(json_extract_scalar(requestparameters, '$.GraphArn'), json_extract_scalar(requestparameters, '$.graphArn'), recipientaccountid) AS resource,
        sourceipaddress, useragent, errorcode, requestparameters, "$path"
 FROM cloudtrail_logs
 WHERE eventsource = 'detective.amazonaws.com'

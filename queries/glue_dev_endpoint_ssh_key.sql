@@ -28,10 +28,10 @@
 SELECT eventtime, eventsource, eventname,
        coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
        recipientaccountid AS account, awsregion AS region,
-       coalesce(json_extract_scalar(requestparameters, '$.endpointName'), 'unknown') AS resource,
+       coalesce(json_extract_scalar(requestparameters, '$.endpointName'), json_extract_scalar(requestparameters, '$.EndpointName'), 'unknown') AS resource,
        sourceipaddress, useragent, errorcode, requestparameters, "$path"
 FROM cloudtrail_logs
 WHERE eventsource = 'glue.amazonaws.com'
   AND errorcode IS NULL
   AND (eventname = 'CreateDevEndpoint'
-       OR (eventname = 'UpdateDevEndpoint' AND (json_extract(requestparameters, '$.publicKey') IS NOT NULL OR json_extract(requestparameters, '$.addPublicKeys') IS NOT NULL)))
+       OR (eventname = 'UpdateDevEndpoint' AND regexp_like(requestparameters, '"(publicKey|PublicKey|addPublicKeys|AddPublicKeys)"')))
