@@ -439,7 +439,7 @@ func TestSumOverflow_Failure(t *testing.T) {
 	}
 	// The position is the first sum(bytes) of the hunt.
 	err = queryErr(t, string(hunt), Options{Source: "vpc_large_egress.sql"}, 1, one)
-	const full = "vpc_large_egress.sql:29:49: sum(bytes): bigint addition overflow: 9223372036854775807 + 5000000000"
+	const full = "vpc_large_egress.sql:30:49: sum(bytes): bigint addition overflow: 9223372036854775807 + 5000000000"
 	if err == nil || err.Error() != full {
 		t.Errorf("hunt: got %v; want %s", err, full)
 	}
