@@ -620,7 +620,10 @@ func (r *hunter) findings() ([]findings.Finding, error) {
 				// the other hunts' findings stand, and the objects are not
 				// recorded as read by this hunt, so the next run retries it.
 				r.failedHunts[h.ID] = true
-				errs = append(errs, fmt.Errorf("%s: %w", h.Source, err))
+				if !strings.HasPrefix(err.Error(), h.Source+":") {
+					err = fmt.Errorf("%s: %w", h.Source, err) // positioned engine errors name it already
+				}
+				errs = append(errs, err)
 				continue
 			}
 		}
