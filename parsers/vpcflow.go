@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -1021,13 +1022,21 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 			}
 			// Fast path: up to 16 bytes as two words, when line and data
 			// have the room; a call to memmove costs more than the copy.
+			// The words also tell printable ASCII from the rest.
 			if d := len(c.data); len(v) <= 16 && cap(c.data)-d >= 16 && cap(v) >= 16 {
-				dst := c.data[d : d+16]
 				src := v[:16]
-				binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
-				binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
+				w0, w1 := binary.LittleEndian.Uint64(src), binary.LittleEndian.Uint64(src[8:])
+				if notText16(w0, w1, len(v)) && badFlowText(v) >= 0 {
+					return p.badText(line, row, s, from, v)
+				}
+				dst := c.data[d : d+16]
+				binary.LittleEndian.PutUint64(dst, w0)
+				binary.LittleEndian.PutUint64(dst[8:], w1)
 				c.data = c.data[:d+len(v)]
 			} else {
+				if badFlowText(v) >= 0 {
+					return p.badText(line, row, s, from, v)
+				}
 				c.data = append(c.data, v...)
 			}
 			c.offs[c.n+1] = int32(len(c.data))
@@ -1047,10 +1056,16 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 					}
 				}
 				if j < 0 {
+					if badFlowText(v) >= 0 {
+						return p.badText(line, row, s, from, v)
+					}
 					j = c.dictIndex(v)
 				}
 				c.idx[c.n] = j
 			} else {
+				if badFlowText(v) >= 0 {
+					return p.badText(line, row, s, from, v)
+				}
 				c.idx[c.n] = c.dictIndex(v)
 			}
 		}
@@ -1074,6 +1089,73 @@ func (p *VPCFlowReader) badValue(line []byte, row, s, from int, v []byte) bool {
 		p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
 	}
 	return false
+}
+
+// badText rejects the line for text value v of plan step s at byte from,
+// which holds a control character or invalid UTF-8. It returns false.
+func (p *VPCFlowReader) badText(line []byte, row, s, from int, v []byte) bool {
+	// Slow path.
+	st := &p.plan[s]
+	p.rollback(row, s)
+	k := badFlowText(v)
+	var err error
+	if v[k] < 0x20 {
+		err = errExpected(ErrSyntax, "text without control characters", quoteFound(v[k:k+1]))
+	} else {
+		n := 0
+		for k+n < len(v) && n < 4 {
+			if r, size := utf8.DecodeRune(v[k+n:]); r != utf8.RuneError || size > 1 {
+				break
+			}
+			n++
+		}
+		err = errExpected(ErrSyntax, "valid UTF-8", quoteFound(v[k:k+n]))
+	}
+	p.reject(p.lineError(line, from+k, fieldPath(st), err))
+	return false
+}
+
+// notText16 reports whether the first n (1-16) bytes of the words w0, w1
+// (little endian) hold a byte below 0x20 or above 0x7f: anything but
+// printable ASCII, to be checked by badFlowText.
+func notText16(w0, w1 uint64, n int) bool {
+	m0 := (w0 | (w0 - 0x20*lsb)) & msb
+	m1 := (w1 | (w1 - 0x20*lsb)) & msb
+	if n <= 8 {
+		return m0&(^uint64(0)>>(64-8*n)) != 0
+	}
+	return m0|m1&(^uint64(0)>>(128-8*n)) != 0
+}
+
+// badFlowText returns the index in v of the first control character
+// (below 0x20) or byte of invalid UTF-8, or -1 when v is valid text: flow
+// logs hold ASCII, and a NUL or a broken byte means a damaged line.
+func badFlowText(v []byte) int {
+	// Fast path: printable ASCII, eight bytes at a time.
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := binary.LittleEndian.Uint64(v[i:])
+		if (x|(x-0x20*lsb))&msb != 0 {
+			break
+		}
+	}
+	// Slow path: the tail, and anything past the first word not ASCII.
+	for i < len(v) {
+		c := v[i]
+		if c < 0x20 {
+			return i
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(v[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // checkWindow rejects the line when its start is after its end.

@@ -351,6 +351,14 @@ func (p *VPCFlowParquetReader) appendValue(c *flowParquetColumn, v parquet.Value
 			col.appendNull()
 			return
 		}
+		if k := badFlowText(b); k >= 0 {
+			p.rejectRowErr(row, &ParseError{
+				Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+				Err: errExpected(ErrSyntax, "valid UTF-8 text without control characters", quoteFound(b)),
+			})
+			col.appendNull()
+			return
+		}
 		if col.kind == flowKindString {
 			col.data = append(col.data, b...)
 			col.offs[col.n+1] = int32(len(col.data))

@@ -264,6 +264,23 @@ func TestVPCFlowParquet_Failure(t *testing.T) {
 		t.Errorf("start after end: rows %q, rejects %v", res.rows, res.rejects)
 	}
 
+	// Text holding a NUL or invalid UTF-8 is rejected, as in text files.
+	rows = []awsFlowParquetRow{
+		awsFlowRowFromText(t, "5 1 eni-1 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+		awsFlowRowFromText(t, "5 1 eni-2 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+		awsFlowRowFromText(t, "5 1 eni-3 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+	}
+	nul, bad := "eni-\x00", "eni-\xff"
+	rows[0].InterfaceID, rows[1].InterfaceID = &nul, &bad
+	buf.Reset()
+	writeAWSFlowParquet(t, &buf, rows, 10)
+	res = readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("interface_id"))
+	if res.stats.Rejected != 2 || strings.Join(res.rows, ",") != "eni-3" || len(res.rejects) != 2 ||
+		!regexpMatch(`\(row 0 \(interface_id\)\): expected valid UTF-8 text without control characters, found "eni-\\x00"$`, res.rejects[0].Error()) ||
+		!regexpMatch(`\(row 1 \(interface_id\)\): expected valid UTF-8 text without control characters, found "eni-\\xff"$`, res.rejects[1].Error()) {
+		t.Errorf("bad text: rows %q, rejects %v", res.rows, res.rejects)
+	}
+
 	_, err = NewVPCFlowParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.parquet", WithColumns("nope"))
 	if err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
 		t.Errorf("unknown column: got %v", err)
