@@ -271,6 +271,7 @@ func (r *CloudTrailReader) step() {
 			r.pos = i + 3 // a UTF-8 byte order mark
 			return
 		}
+		first := !r.seenValue
 		r.seenValue = true
 		r.wrapper, r.arrayDepth = false, false
 		switch b[i] {
@@ -290,7 +291,13 @@ func (r *CloudTrailReader) step() {
 			}
 			r.state, r.pos = stObjects, i
 		default:
-			r.fatal(i, errExpected(ErrFormat, "CloudTrail JSON ('{' or '[')", describe(b, i)))
+			if first {
+				r.fatal(i, errExpected(ErrFormat, "CloudTrail JSON ('{' or '[')", describe(b, i)))
+				return
+			}
+			// Stray bytes after a value: the records after them are
+			// still read.
+			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "CloudTrail JSON ('{' or '[')", describe(b, i)), nil))
 		}
 	case stArrayFirst, stArrayElem:
 		if b[i] == ']' && r.state == stArrayFirst {

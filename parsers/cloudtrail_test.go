@@ -327,6 +327,12 @@ func TestCloudTrailReader_Failure(t *testing.T) {
 			wantErr: `expected a string without raw control characters, found "\x1f"`, wantClass: ErrSyntax,
 		},
 		{
+			name:     "garbage between two delivery objects",
+			input:    `{"Records":[` + good + `]}` + "\n¶x" + `{"Records":[` + good + `,` + good + `]}`,
+			wantRows: 3, wantRej: 1, wantPath: "record 1",
+			wantErr: `expected CloudTrail JSON ('{' or '['), found "x" (reading resumed at offset`, wantClass: ErrSyntax,
+		},
+		{
 			name:     "not a CloudTrail record",
 			input:    `[` + good + `,¶{"aws":{"cloudtrail":{"eventVersion":"1.08"}}},` + good + `]`,
 			wantRows: 2, wantRej: 1, wantPath: "[1]",
