@@ -48,7 +48,38 @@ type pqFile struct {
 	size    int64
 	dataEnd int64 // offset of the footer: column chunks end before it
 	source  string
-	scratch []byte // page headers being checked
+	// win holds the file's bytes at winOff: the page header, or the
+	// compressed stream's headers, being checked. Each ReadAt may be a
+	// ranged GET, so reads are at least pqWindow bytes and served from
+	// win when they fall inside it.
+	win    []byte
+	winOff int64
+}
+
+// pqWindow is the least a check reads at once: a page header and the
+// start of its compressed stream.
+const pqWindow = 1 << 10
+
+// bytesAt returns the n bytes of the file at off, which lie before end,
+// from the window or a read of at least least bytes (up to end). The
+// result is valid until the next call.
+func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error) {
+	if off >= pf.winOff && off+int64(n) <= pf.winOff+int64(len(pf.win)) {
+		return pf.win[off-pf.winOff:][:n], nil
+	}
+	k := int(min(int64(max(n, least)), end-off))
+	if k < n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	if cap(pf.win) < k {
+		pf.win = make([]byte, k)
+	}
+	pf.win, pf.winOff = pf.win[:k], off
+	if _, err := pf.r.ReadAt(pf.win, off); err != nil {
+		pf.win = pf.win[:0]
+		return nil, err
+	}
+	return pf.win[:n], nil
 }
 
 // openParquet opens the Parquet file r of size bytes (parquet-go reads it
@@ -188,12 +219,9 @@ func (pf *pqFile) hasBloomFilter(g, col int) bool {
 	if off < 4 || off >= pf.dataEnd {
 		return false
 	}
-	n := int(min(pf.dataEnd-off, 1<<10))
-	if cap(pf.scratch) < n {
-		pf.scratch = make([]byte, n)
-	}
-	b := pf.scratch[:n]
-	if _, err := pf.r.ReadAt(b, off); err != nil {
+	n := int(min(pf.dataEnd-off, pqWindow))
+	b, err := pf.bytesAt(off, n, pf.dataEnd, pqWindow)
+	if err != nil {
 		return false
 	}
 	tc := thriftCheck{b: b, limit: n, budget: 1 << 16}
@@ -223,17 +251,14 @@ type pageHeader struct {
 // readPageHeader reads and checks the page header at off (the chunk ends
 // at end), returning its length.
 func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
-	n := int(min(end-off, 1<<10))
+	n := int(min(end-off, pqWindow))
 	for {
-		if cap(pf.scratch) < n {
-			pf.scratch = make([]byte, n)
-		}
-		b := pf.scratch[:n]
-		if _, err := pf.r.ReadAt(b, off); err != nil {
+		b, err := pf.bytesAt(off, n, end, pqWindow)
+		if err != nil {
 			return 0, fmt.Errorf("%w: cannot read a page header: %w", ErrTruncated, err)
 		}
 		tc := thriftCheck{b: b, limit: int(end - off), budget: end - off + 1<<16}
-		err := tc.walkStruct(0, 0)
+		err = tc.walkStruct(0, 0)
 		if err == errThriftMore {
 			n = int(min(end-off, 2*int64(n)))
 			continue
@@ -270,8 +295,8 @@ func (pf *pqFile) checkStream(codec format.CompressionCodec, off int64, n int, w
 	if n <= 0 || (codec != format.Snappy && codec != format.Zstd) {
 		return nil
 	}
-	head := pf.scratch[:min(n, 32)]
-	if _, err := pf.r.ReadAt(head, off); err != nil {
+	head, err := pf.bytesAt(off, min(n, 16), off+int64(n), pqWindow)
+	if err != nil {
 		return fmt.Errorf("%w: cannot read a page: %w", ErrTruncated, err)
 	}
 	if codec == format.Snappy {
@@ -294,17 +319,19 @@ func (pf *pqFile) checkZstd(off int64, n int, want int64) error {
 	bad := func(found string) error {
 		return errExpected(ErrCorrupt, "a Zstandard stream of at most "+strconv.FormatInt(limit, 10)+" bytes (the page's size)", found)
 	}
-	var b [18]byte
 	var total int64
 	end := off + int64(n)
 	read := func(at int64, k int) ([]byte, error) {
 		if at+int64(k) > end {
 			return nil, bad("a frame cut short")
 		}
-		if _, err := pf.r.ReadAt(b[:k], at); err != nil {
+		// Block headers lie up to 128 KiB apart: read the stream in
+		// windows of 64 KiB, about one read per page.
+		b, err := pf.bytesAt(at, k, end, 64<<10)
+		if err != nil {
 			return nil, fmt.Errorf("%w: cannot read a page: %w", ErrTruncated, err)
 		}
-		return b[:k], nil
+		return b, nil
 	}
 	for at := off; at < end; {
 		h, err := read(at, 4)
