@@ -712,13 +712,13 @@ func (p *CloudTrailParquetReader) fillDirect(l *ctpLeaf, rows int) error {
 func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
 	for {
 		if l.vr == nil {
-			pg, err := l.pages.ReadPage()
+			pg, err := readPage(l.pages)
 			if err != nil {
 				return err
 			}
 			l.vr = pg.Values()
 		}
-		k, err := l.vr.ReadValues(l.buf[:cap(l.buf)])
+		k, err := readValues(l.vr, l.buf[:cap(l.buf)])
 		l.buf, l.pos = l.buf[:k], 0
 		if errors.Is(err, io.EOF) {
 			l.vr = nil

@@ -195,6 +195,10 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		case ph.dictValues < 0 || int64(ph.dictValues) > 8*int64(ph.uncompressed)+8:
 			return fail(off, ErrCorrupt, "a dictionary of at most "+strconv.FormatInt(8*int64(ph.uncompressed)+8, 10)+" values (what its page holds)",
 				strconv.Itoa(int(ph.dictValues))+" values")
+		case ph.nulls < 0 || ph.nulls > ph.values:
+			return fail(off, ErrCorrupt, "at most "+strconv.Itoa(int(ph.values))+" nulls (the page's values)", strconv.Itoa(int(ph.nulls)))
+		case ph.rows < 0 || ph.rows > ph.values:
+			return fail(off, ErrCorrupt, "at most "+strconv.Itoa(int(ph.values))+" rows (the page's values)", strconv.Itoa(int(ph.rows)))
 		case ph.levels < 0 || ph.levels > ph.compressed || ph.levels > ph.uncompressed:
 			return fail(off, ErrCorrupt, "levels of at most "+strconv.Itoa(int(ph.compressed))+" bytes (the page's)", strconv.Itoa(int(ph.levels))+" bytes")
 		}
@@ -240,10 +244,34 @@ func (pf *pqFile) hasBloomFilter(g, col int) bool {
 	return uncompressed && numBytes >= 0 && numBytes <= pf.dataEnd-off-int64(tc.i)
 }
 
+// readPage is pages.ReadPage, with a panic of parquet-go on a page its
+// checks let through (a count out of range deep in a decoder) turned into
+// an error: bad input must not crash hunt.
+func readPage(pages parquet.Pages) (pg parquet.Page, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pg, err = nil, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	return pages.ReadPage()
+}
+
+// readValues is vr.ReadValues, with a panic turned into an error as in
+// readPage.
+func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	return vr.ReadValues(vals)
+}
+
 // pageHeader holds the fields of a Thrift PageHeader the checks need.
 type pageHeader struct {
 	uncompressed, compressed int32
 	values, dictValues       int32
+	nulls, rows              int32 // v2 pages
 	levels                   int32 // v2 pages: uncompressed level bytes before the values
 	raw                      bool  // v2 pages: the values are not compressed
 }
@@ -276,6 +304,10 @@ func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
 				ph.values = int32(v.v)
 			case 7<<8 | 1:
 				ph.dictValues = int32(v.v)
+			case 8<<8 | 2:
+				ph.nulls = int32(v.v)
+			case 8<<8 | 3:
+				ph.rows = int32(v.v)
 			case 8<<8 | 5, 8<<8 | 6:
 				ph.levels += int32(v.v)
 			case 8<<8 | 7:

@@ -342,7 +342,7 @@ func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
 	row := 0
 	for row < n {
 		if c.vr == nil {
-			pg, err := c.pages.ReadPage()
+			pg, err := readPage(c.pages)
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					err = io.ErrUnexpectedEOF
@@ -353,7 +353,7 @@ func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
 			c.vr = pg.Values()
 		}
 		vals := p.values[:min(len(p.values), n-row)]
-		k, err := c.vr.ReadValues(vals)
+		k, err := readValues(c.vr, vals)
 		// Append before the page changes: byte arrays point into it.
 		for i, v := range vals[:k] {
 			p.appendValue(c, v, row+i)
