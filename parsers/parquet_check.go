@@ -122,7 +122,7 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 	if err := tc.walkStruct(0, 0); err != nil {
 		return nil, tc.parseError(err, source, dataEnd, "footer")
 	}
-	f, err := parquet.OpenFile(counted, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	f, err := openFile(counted, size)
 	if err != nil {
 		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
 	}
@@ -242,6 +242,18 @@ func (pf *pqFile) hasBloomFilter(g, col int) bool {
 		}
 	}
 	return uncompressed && numBytes >= 0 && numBytes <= pf.dataEnd-off-int64(tc.i)
+}
+
+// openFile is parquet.OpenFile, with a panic of parquet-go on metadata its
+// checks let through (a schema whose children counts do not add up) turned
+// into an error wrapping ErrCorrupt.
+func openFile(r io.ReaderAt, size int64) (f *parquet.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("%w: damaged metadata: %v", ErrCorrupt, r)
+		}
+	}()
+	return parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 
 // readPage is pages.ReadPage, with a panic of parquet-go on a page its
