@@ -243,7 +243,7 @@ func (p *CloudTrailParquetReader) lookupShaped(path []string) (parquet.LeafColum
 	for i, name := range path {
 		if node.Leaf() {
 			return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path[:i], "."),
-				Err: errExpected(ErrFormat, "a group ("+groupKind(path[i:])+")", "a "+node.Type().Kind().String()+" column")}
+				Err: errExpected(ErrFormat, "a group ("+groupKind(path[i:])+")", "a "+kindName(node)+" column")}
 		}
 		var next parquet.Node
 		var children []string
@@ -358,8 +358,8 @@ func (p *CloudTrailParquetReader) plan(f arrow.Field, parent []string, def int) 
 					wantRep++
 				}
 			}
-			if leaf.Node.Type().Kind() != parquet.ByteArray || leaf.MaxDefinitionLevel != n.def || leaf.MaxRepetitionLevel != wantRep {
-				found := leaf.Node.Type().Kind().String()
+			if k, _ := kindOf(leaf.Node); k != parquet.ByteArray || leaf.MaxDefinitionLevel != n.def || leaf.MaxRepetitionLevel != wantRep {
+				found := kindName(leaf.Node)
 				if t := leaf.Node.Type().String(); t != found {
 					found += " (" + t + ")"
 				}
@@ -539,7 +539,10 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 	chunks := p.f.RowGroups()[g].ColumnChunks()
 	for path, vals := range pr.Equal {
 		leaf, ok := p.f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || leaf.Node.Type().Kind() != parquet.ByteArray || len(vals) == 0 {
+		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+			continue
+		}
+		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
 			continue
 		}
 		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)

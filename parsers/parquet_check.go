@@ -256,6 +256,26 @@ func openFile(r io.ReaderAt, size int64) (f *parquet.File, err error) {
 	return parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 
+// kindOf returns the physical type of leaf node n, and false for a leaf
+// whose annotation parquet-go cannot give one for (a leaf annotated MAP or
+// LIST, on which Kind panics).
+func kindOf(n parquet.Node) (k parquet.Kind, ok bool) {
+	defer func() {
+		if recover() != nil {
+			k, ok = 0, false
+		}
+	}()
+	return n.Type().Kind(), true
+}
+
+// kindName names the physical type of leaf node n for messages.
+func kindName(n parquet.Node) string {
+	if k, ok := kindOf(n); ok {
+		return k.String()
+	}
+	return "a leaf of no physical type (" + n.Type().String() + ")"
+}
+
 // readPage is pages.ReadPage, with a panic of parquet-go on a page its
 // checks let through (a count out of range deep in a decoder) turned into
 // an error: bad input must not crash hunt.

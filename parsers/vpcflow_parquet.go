@@ -199,14 +199,14 @@ func checkFlowParquetColumn(pf *pqFile, field *flowField, node parquet.Field) er
 	case node.Repeated():
 		found = "a repeated column"
 	default:
-		switch k := node.Type().Kind(); k {
-		case parquet.Int32, parquet.Int64, parquet.ByteArray:
+		k, ok := kindOf(node)
+		switch {
+		case !ok:
+			found = kindName(node)
+		case k == parquet.Int32, k == parquet.Int64, k == parquet.ByteArray:
 			return nil
-		case parquet.FixedLenByteArray:
-			if field.kind != flowKindInt32 && field.kind != flowKindInt64 {
-				return nil
-			}
-			found = k.String()
+		case k == parquet.FixedLenByteArray && field.kind != flowKindInt32 && field.kind != flowKindInt64:
+			return nil
 		default:
 			found = k.String()
 		}
