@@ -967,20 +967,30 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 	// time, then count the rest. A word may take k up to need+7 (and
 	// write junk up to k+4), and the byte loop runs on fewer than 8 bytes,
 	// so k stays far below len(ends): the masks only drop bounds checks.
+	// The same words tell whether the fields built are printable ASCII:
+	// a high bit of text is a byte below 0x20 or above 0x7f (a borrow
+	// only flags bytes above a byte below 0x20), and only then are text
+	// values checked one by one (badFlowText).
 	ends := &p.ends
 	need := p.need
 	k, i := 0, 0
+	var text uint64
 	for ; k < need && i+8 <= len(line); i += 8 {
-		for m := spaceMask(binary.LittleEndian.Uint64(line[i:])); m != 0; m &= m - 1 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		text |= w | (w - 0x20*lsb)
+		for m := spaceMask(w); m != 0; m &= m - 1 {
 			k++
 			ends[k&flowEndsMask] = int32(i + bits.TrailingZeros64(m)>>3)
 		}
 	}
 	if k < need {
 		for ; i < len(line); i++ {
-			if line[i] == ' ' {
+			c := line[i]
+			if c == ' ' {
 				k++
 				ends[k&flowEndsMask] = int32(i)
+			} else if c < 0x20 || c > 0x7f {
+				text |= msb
 			}
 		}
 	} else {
@@ -994,6 +1004,7 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 
 	// Append the built fields; on a bad value take the row back.
 	row := p.rows
+	isText := text&msb == 0
 	for s := range p.plan {
 		st := &p.plan[s]
 		from := int(ends[st.pos&flowEndsMask]) + 1
@@ -1020,23 +1031,18 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 			if len(v) == 0 {
 				return p.badValue(line, row, s, from, v)
 			}
+			if !isText && badFlowText(v) >= 0 {
+				return p.badText(line, row, s, from, v)
+			}
 			// Fast path: up to 16 bytes as two words, when line and data
 			// have the room; a call to memmove costs more than the copy.
-			// The words also tell printable ASCII from the rest.
 			if d := len(c.data); len(v) <= 16 && cap(c.data)-d >= 16 && cap(v) >= 16 {
-				src := v[:16]
-				w0, w1 := binary.LittleEndian.Uint64(src), binary.LittleEndian.Uint64(src[8:])
-				if notText16(w0, w1, len(v)) && badFlowText(v) >= 0 {
-					return p.badText(line, row, s, from, v)
-				}
 				dst := c.data[d : d+16]
-				binary.LittleEndian.PutUint64(dst, w0)
-				binary.LittleEndian.PutUint64(dst[8:], w1)
+				src := v[:16]
+				binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
+				binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
 				c.data = c.data[:d+len(v)]
 			} else {
-				if badFlowText(v) >= 0 {
-					return p.badText(line, row, s, from, v)
-				}
 				c.data = append(c.data, v...)
 			}
 			c.offs[c.n+1] = int32(len(c.data))
@@ -1056,14 +1062,14 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 					}
 				}
 				if j < 0 {
-					if badFlowText(v) >= 0 {
+					if !isText && badFlowText(v) >= 0 {
 						return p.badText(line, row, s, from, v)
 					}
 					j = c.dictIndex(v)
 				}
 				c.idx[c.n] = j
 			} else {
-				if badFlowText(v) >= 0 {
+				if !isText && badFlowText(v) >= 0 {
 					return p.badText(line, row, s, from, v)
 				}
 				c.idx[c.n] = c.dictIndex(v)
@@ -1113,18 +1119,6 @@ func (p *VPCFlowReader) badText(line []byte, row, s, from int, v []byte) bool {
 	}
 	p.reject(p.lineError(line, from+k, fieldPath(st), err))
 	return false
-}
-
-// notText16 reports whether the first n (1-16) bytes of the words w0, w1
-// (little endian) hold a byte below 0x20 or above 0x7f: anything but
-// printable ASCII, to be checked by badFlowText.
-func notText16(w0, w1 uint64, n int) bool {
-	m0 := (w0 | (w0 - 0x20*lsb)) & msb
-	m1 := (w1 | (w1 - 0x20*lsb)) & msb
-	if n <= 8 {
-		return m0&(^uint64(0)>>(64-8*n)) != 0
-	}
-	return m0|m1&(^uint64(0)>>(128-8*n)) != 0
 }
 
 // badFlowText returns the index in v of the first control character
