@@ -172,8 +172,9 @@ func isTransitGatewayField(name string) bool {
 // # Bad lines
 //
 // A line that does not parse (wrong field count, a value out of range, a
-// start after its end) is not emitted: it is counted in Stats.Rejected and
-// its [*ParseError], positioned at the offending field, is kept in
+// start after its end, text holding a control character or invalid UTF-8)
+// is not emitted: it is counted in Stats.Rejected and its [*ParseError],
+// positioned at the offending byte with the field's name, is kept in
 // [VPCFlowReader.Rejects]; the read goes on. With [WithStrict] the first bad
 // line stops the read and becomes [VPCFlowReader.Err]. A start later than
 // its end is rejected rather than kept, because AWS never writes such a
