@@ -75,11 +75,14 @@ const (
 // structurally (brackets matched, strings jumped over), so their content is
 // not validated. Keys match ignoring ASCII case, as in Athena's JSON SerDe.
 //
-// A bad record (wrong type, bad time, invalid UTF-8, too deep, too large, or
-// broken JSON in a line of NDJSON) is counted in Stats.Rejected with a
-// positioned [ParseError] in Rejects, and reading goes on with the next
-// record. Broken JSON inside an array cannot be resynchronised; it ends the
-// object with a sticky Err. With [WithStrict] the first bad record is Err.
+// A bad record (wrong type, an eventTime missing, null or not a real RFC
+// 3339 instant, invalid UTF-8, a raw control character in a string, an
+// array element that is not an object, too deep, too large, or broken JSON)
+// is counted in Stats.Rejected with a positioned [ParseError] in Rejects,
+// and reading goes on with the next record: after broken JSON, at the next
+// record start that can be found (see resync). eventTime is checked
+// whatever the projection, so which records are rejected does not depend
+// on it. With [WithStrict] the first bad record is Err.
 //
 // A CloudTrailReader is not safe for concurrent use.
 type CloudTrailReader struct {
@@ -190,14 +193,16 @@ func (r *CloudTrailReader) Release() {
 
 // Next decodes up to [BatchRows] records, or records from up to
 // [BatchBytes] of input, into a new batch. It returns false at the end of
-// the input or on a fatal error (see Err).
+// the input or on a fatal error (see Err). BatchBytes only ends a batch
+// that has a row: input without a good record (rejected records, digests,
+// blank space) is read on until one comes, so false always means the end.
 func (r *CloudTrailReader) Next() bool {
 	if r.batch != nil {
 		r.batch.Release()
 		r.batch = nil
 	}
 	start := r.base + int64(r.pos)
-	for r.rows < BatchRows && r.err == nil && r.state != stDone && r.base+int64(r.pos)-start < BatchBytes {
+	for r.rows < BatchRows && r.err == nil && r.state != stDone && (r.rows == 0 || r.base+int64(r.pos)-start < BatchBytes) {
 		r.step()
 	}
 	if r.rows == 0 {
@@ -266,6 +271,7 @@ func (r *CloudTrailReader) step() {
 			r.pos = i + 3 // a UTF-8 byte order mark
 			return
 		}
+		first := !r.seenValue
 		r.seenValue = true
 		r.wrapper, r.arrayDepth = false, false
 		switch b[i] {
@@ -285,11 +291,21 @@ func (r *CloudTrailReader) step() {
 			}
 			r.state, r.pos = stObjects, i
 		default:
-			r.fatal(i, errExpected(ErrFormat, "CloudTrail JSON ('{' or '[')", describe(b, i)))
+			if first {
+				r.fatal(i, errExpected(ErrFormat, "CloudTrail JSON ('{' or '[')", describe(b, i)))
+				return
+			}
+			// Stray bytes after a value: the records after them are
+			// still read.
+			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "CloudTrail JSON ('{' or '[')", describe(b, i)), nil))
 		}
 	case stArrayFirst, stArrayElem:
 		if b[i] == ']' && r.state == stArrayFirst {
 			r.endArray(i + 1)
+			return
+		}
+		if b[i] != '{' {
+			r.element(i)
 			return
 		}
 		r.record(i)
@@ -340,6 +356,31 @@ func (r *CloudTrailReader) step() {
 			r.resync(i, r.parseError(i, errExpected(ErrSyntax, "a record object", describe(b, i)), nil))
 		}
 	}
+}
+
+// element rejects the array element at buf[i], which is not an object: a
+// well-formed value followed by ',' or ']' is skipped; anything else is
+// broken JSON, and reading resumes at the next record start after buf[i],
+// which may be the very next byte (a stray byte before a record).
+func (r *CloudTrailReader) element(i int) {
+	b := r.buf
+	end, err := skipValue(b, i, 1)
+	if err == nil {
+		j := skipWS(b, end)
+		switch {
+		case j >= len(b):
+			err = errNeedMore
+		case b[j] == ',' || b[j] == ']':
+			r.pos, r.state = end, stArrayNext
+			r.reject(r.parseError(i, errExpected(ErrType, "a record object", describe(b, i)), nil))
+			return
+		}
+	}
+	if err == errNeedMore && !r.eof && len(b)-i < MaxRecordBytes {
+		r.fill(i)
+		return
+	}
+	r.resync(i, r.parseError(i, errExpected(ErrSyntax, "a record object", describe(b, i)), nil))
 }
 
 // resync gets past broken JSON: the broken part is counted as one rejected
@@ -674,6 +715,10 @@ func (r *CloudTrailReader) finishRecord(start int) {
 		r.reject(r.parseError(start, errExpected(ErrFormat,
 			"a CloudTrail record (eventVersion, eventTime, eventName, eventSource, eventID or eventType)",
 			"an object with none of them"), nil))
+	case r.vals[r.plan.timeSlot].src == srcNull:
+		// Slow path: JSON null was rejected where it was read; this is a
+		// record without the key.
+		r.reject(r.parseError(start, errExpected(ErrType, "eventTime (RFC 3339 time)", "a record without it"), nil))
 	default:
 		r.appendRecord()
 		r.recIdx++
@@ -900,6 +945,9 @@ func (r *CloudTrailReader) parseValue(b []byte, i int, f *ctField, vals []span, 
 		end, err := scanLiteral(b, i, "null")
 		if err == nil {
 			vals[f.slot] = span{}
+			if f.kind == ctTime {
+				r.semantic(i, errExpected(ErrType, "RFC 3339 time", "null"))
+			}
 		}
 		return end, err
 	}

@@ -20,6 +20,11 @@ func FuzzCloudTrail(f *testing.F) {
 	f.Add([]byte(rec1 + "\n" + rec2 + "\n"))
 	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","eventTime":1},{"eventName":"\u00e9\ud83d\ude00"}]}`))
 	f.Add([]byte(`{"awsAccountId":"1","digestStartTime":"x"}`))
+	// Issue 17: a non-object element, raw control characters, a stray
+	// byte before a record, impossible times.
+	f.Add([]byte(`[0"eventID":"x1","eventTime":"2024-03-05T10:00:00Z"}]`))
+	f.Add([]byte("{\"Records\":[{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:00:00Z\",\"eventName\":\"a\x00b\"}]}"))
+	f.Add([]byte(`{"Records":[x` + rec1 + `,{"eventTime":"2024-02-30T00:00:00Z","eventID":"b"}]}`))
 	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"a":"b","c":1}}}}}]}`))
 	for _, glob := range []string{"../testdata/cloudtrail/*.json", "../testdata/cloudtrail/bad/*.json"} {
 		files, _ := filepath.Glob(glob)

@@ -45,16 +45,27 @@ func (p Pruning) IsZero() bool {
 // Pruning.Equal.
 //
 // Columns are matched by name and nesting; a projected column the file
-// lacks is null. A file whose column has another shape than the table's
-// (a flat column where a struct is expected, a repeated one where a single
-// value is) is rejected with a [*ParseError] wrapping [ErrFormat].
+// lacks is null. A file with none of the table's columns or without
+// eventtime, or whose column has another shape than the table's (a flat
+// column where a struct is expected, a group where a string is, a list or
+// map of another layout, a repeated column where a single value is), is
+// rejected with a [*ParseError] wrapping [ErrFormat] naming the column.
+//
+// eventtime is read and checked whatever the projection, as in JSON: a row
+// whose eventtime is null or not a real RFC 3339 instant is rejected
+// (Stats.Rejected, Rejects; Err under [WithStrict]). The file's metadata is
+// checked before it is believed: a footer, page, value count or compressed
+// stream claiming more than the file can hold is a [*ParseError] wrapping
+// [ErrCorrupt], so memory stays proportional to the file's size.
 //
 // A CloudTrailParquetReader is not safe for concurrent use.
 type CloudTrailParquetReader struct {
 	f      *parquet.File
+	pf     *pqFile // the file's claims, checked before each chunk is read
 	cr     *countingReaderAt
 	source string
 	mem    memory.Allocator
+	strict bool
 	prune  Pruning
 	// rgTimes[g] are row group g's event-time bounds from the footer
 	// (microseconds), nil when the file has none.
@@ -64,6 +75,13 @@ type CloudTrailParquetReader struct {
 	bld    *array.RecordBuilder
 	nodes  []*ctpNode // top-level projected columns, schema order; nil for SourceColumn
 	leaves []*ctpLeaf
+	// timeLeaf is eventtime, read and checked whatever the projection:
+	// a row without a valid one is rejected, as in JSON. Its values are
+	// buffered (never direct), so they are checked before any is built.
+	timeLeaf *ctpLeaf
+	// bad[i] is set when row i of the batch is rejected; nbad counts them.
+	bad  []bool
+	nbad int
 
 	rg      int   // current row group, -1 before the first
 	rgLeft  int64 // rows of the current row group not yet read
@@ -129,14 +147,19 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		return nil, fmt.Errorf("cloudtrail parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	f, err := parquet.OpenFile(cr, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(r, cr, size, source)
 	if err != nil {
-		return nil, &ParseError{Source: source, Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+		return nil, err
 	}
-	p := &CloudTrailParquetReader{f: f, cr: cr, source: source, mem: cfg.mem, prune: prune, schema: proj, rg: -1}
+	f := pf.f
+	p := &CloudTrailParquetReader{f: f, pf: pf, cr: cr, source: source, mem: cfg.mem, strict: cfg.strict, prune: prune, schema: proj, rg: -1,
+		bad: make([]bool, BatchRows)}
 	p.rejects.Max = cfg.maxErrors
 	if table, ok := f.Lookup(ParquetTableKey); ok && table != "cloudtrail" {
-		return nil, &ParseError{Source: source, Path: ParquetTableKey, Err: errExpected(ErrFormat, `"cloudtrail"`, strconv.Quote(table))}
+		return nil, &ParseError{Source: source, Offset: pf.dataEnd, Path: ParquetTableKey, Err: errExpected(ErrFormat, `"cloudtrail"`, strconv.Quote(table))}
+	}
+	if err := p.checkColumns(); err != nil {
+		return nil, err
 	}
 	if v, ok := f.Lookup(ParquetTimeKey); ok {
 		p.rgTimes = parseRowGroupTimes(v, len(f.RowGroups()))
@@ -152,13 +175,113 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		}
 		p.nodes = append(p.nodes, n)
 	}
+	for _, n := range p.nodes {
+		if n != nil && n.field.Name == "eventtime" {
+			p.timeLeaf = n.leaf
+		}
+	}
+	if p.timeLeaf == nil {
+		n, err := p.plan(arrow.Field{Name: "eventtime", Type: arrow.BinaryTypes.String, Nullable: true}, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		p.timeLeaf = n.leaf
+	}
 	p.bld = array.NewRecordBuilder(cfg.mem, proj)
 	for i, n := range p.nodes {
-		if n != nil && n.kind == pqString {
+		if n != nil && n.kind == pqString && n.leaf != p.timeLeaf {
 			n.leaf.direct = p.bld.Field(i)
 		}
 	}
 	return p, nil
+}
+
+// checkColumns refuses a file that has none of the table's columns, or no
+// eventtime column (every record has one), instead of reading rows of
+// nulls.
+func (p *CloudTrailParquetReader) checkColumns() error {
+	known := false
+	var names []string
+	fields := p.f.Schema().Fields()
+	for _, fl := range fields {
+		if _, ok := CloudTrailSchema.FieldsByName(fl.Name()); ok {
+			known = true
+		}
+		if len(names) < 8 {
+			names = append(names, strconv.Quote(fl.Name()))
+		}
+	}
+	if !known {
+		found := "no columns"
+		if len(names) > 0 {
+			found = "columns " + strings.Join(names, ", ")
+			if len(fields) > len(names) {
+				found += " and " + strconv.Itoa(len(fields)-len(names)) + " more"
+			}
+		}
+		return &ParseError{Source: p.source, Offset: p.pf.dataEnd,
+			Err: errExpected(ErrFormat, "a cloudtrail Parquet file (at least one cloudtrail column)", found)}
+	}
+	if _, ok := p.f.Schema().Lookup("eventtime"); !ok {
+		return &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: "eventtime",
+			Err: errExpected(ErrFormat, "a string column eventtime (every record has one)", "no such column")}
+	}
+	return nil
+}
+
+// pqStructural names the Parquet groups that give lists and maps their
+// shape; a file lacking one has another layout than the table's.
+var pqStructural = map[string]bool{"list": true, "element": true, "key_value": true, "key": true, "value": true}
+
+// lookupShaped finds the leaf at path, or reports a file column of another
+// shape than the table's: a leaf where a group is expected, a group where
+// a leaf is, or a list or map group without its structural child. A path
+// whose first element, or a struct field, is absent is not an error: the
+// column is null.
+func (p *CloudTrailParquetReader) lookupShaped(path []string) (parquet.LeafColumn, bool, error) {
+	var node parquet.Node = p.f.Schema()
+	for i, name := range path {
+		if node.Leaf() {
+			return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path[:i], "."),
+				Err: errExpected(ErrFormat, "a group ("+groupKind(path[i:])+")", "a "+kindName(node)+" column")}
+		}
+		var next parquet.Node
+		var children []string
+		for _, f := range node.Fields() {
+			if f.Name() == name {
+				next = f
+				break
+			}
+			children = append(children, strconv.Quote(f.Name()))
+		}
+		if next == nil {
+			if i > 0 && pqStructural[name] {
+				return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path[:i], "."),
+					Err: errExpected(ErrFormat, "a group with child "+strconv.Quote(name), "a group with children "+strings.Join(children, ", "))}
+			}
+			return parquet.LeafColumn{}, false, nil
+		}
+		node = next
+	}
+	if !node.Leaf() {
+		return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path, "."),
+			Err: errExpected(ErrFormat, "a string column", "a group")}
+	}
+	leaf, ok := p.f.Schema().Lookup(path...)
+	return leaf, ok, nil
+}
+
+// groupKind names what the rest of a path needs: a list, a map or a struct.
+func groupKind(rest []string) string {
+	if len(rest) > 1 {
+		switch rest[1] {
+		case "list":
+			return "list"
+		case "key_value":
+			return "map"
+		}
+	}
+	return "struct"
 }
 
 // parseRowGroupTimes reads [ParquetTimeKey]; nil if it does not describe
@@ -224,17 +347,25 @@ func (p *CloudTrailParquetReader) plan(f arrow.Field, parent []string, def int) 
 	default:
 		n.kind = pqString
 		l := &ctpLeaf{path: strings.Join(path, "."), col: -1, buf: make([]parquet.Value, 0, 512)}
-		if leaf, ok := p.f.Schema().Lookup(path...); ok {
+		leaf, ok, err := p.lookupShaped(path)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			wantRep := 0
 			for _, s := range path {
 				if s == "list" || s == "key_value" {
 					wantRep++
 				}
 			}
-			if leaf.Node.Type().Kind() != parquet.ByteArray || leaf.MaxDefinitionLevel != n.def || leaf.MaxRepetitionLevel != wantRep {
-				return nil, &ParseError{Source: p.source, Path: l.path, Err: errExpected(ErrFormat,
+			if k, _ := kindOf(leaf.Node); k != parquet.ByteArray || leaf.MaxDefinitionLevel != n.def || leaf.MaxRepetitionLevel != wantRep {
+				found := kindName(leaf.Node)
+				if t := leaf.Node.Type().String(); t != found {
+					found += " (" + t + ")"
+				}
+				return nil, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: l.path, Err: errExpected(ErrFormat,
 					"a string column at definition level "+strconv.Itoa(n.def)+", repetition level "+strconv.Itoa(wantRep),
-					leaf.Node.Type().String()+" at definition level "+strconv.Itoa(leaf.MaxDefinitionLevel)+", repetition level "+strconv.Itoa(leaf.MaxRepetitionLevel))}
+					found+" at definition level "+strconv.Itoa(leaf.MaxDefinitionLevel)+", repetition level "+strconv.Itoa(leaf.MaxRepetitionLevel))}
 			}
 			l.col, l.maxRep = leaf.ColumnIndex, leaf.MaxRepetitionLevel
 		}
@@ -256,8 +387,8 @@ func (p *CloudTrailParquetReader) Batch() arrow.RecordBatch { return p.batch }
 // Err returns the error that stopped the read, nil at a clean end.
 func (p *CloudTrailParquetReader) Err() error { return p.err }
 
-// Rejects returns the positioned errors of rejected rows. A Parquet file
-// has no partly bad rows: a damaged chunk stops the read (see Err).
+// Rejects returns the positioned errors of rejected rows: rows without a
+// valid eventtime. A damaged chunk stops the read (see Err).
 func (p *CloudTrailParquetReader) Rejects() *ErrorList { return &p.rejects }
 
 // Stats returns what the reader consumed so far. Bytes counts the bytes
@@ -310,38 +441,87 @@ func (p *CloudTrailParquetReader) Next() bool {
 		return false
 	}
 	groups := p.f.RowGroups()
-	for p.rgLeft == 0 {
-		p.closePages()
-		p.rg++
-		if p.rg >= len(groups) {
-			return false
-		}
-		if p.canSkip(p.rg) {
-			p.skipped++
-			continue
-		}
-		p.rgLeft = groups[p.rg].NumRows()
-		chunks := groups[p.rg].ColumnChunks()
-		md := p.f.Metadata()
-		for _, l := range p.leaves {
-			if l.col < 0 {
+	for {
+		for p.rgLeft == 0 {
+			p.closePages()
+			p.rg++
+			if p.rg >= len(groups) {
+				return false
+			}
+			if p.canSkip(p.rg) {
+				p.skipped++
 				continue
 			}
-			l.pages = chunks[l.col].Pages()
-			l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
+			p.rgLeft = groups[p.rg].NumRows()
+			chunks := groups[p.rg].ColumnChunks()
+			md := p.f.Metadata()
+			for _, l := range p.leaves {
+				if l.col < 0 {
+					continue
+				}
+				if err := p.pf.checkChunk(p.rg, l.col, l.path); err != nil {
+					p.err = err
+					return false
+				}
+				l.pages = chunks[l.col].Pages()
+				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
+			}
 		}
-	}
-	n := int(min(int64(BatchRows), p.rgLeft))
-	for _, l := range p.leaves {
-		if err := p.fill(l, n); err != nil {
+		n := int(min(int64(BatchRows), p.rgLeft))
+		// eventtime first: the rows it rejects are left out of the others.
+		if err := p.fill(p.timeLeaf, n); err != nil {
 			p.err = err
 			return false
 		}
+		p.checkTimes(n)
+		if p.err != nil {
+			return false
+		}
+		for _, l := range p.leaves {
+			if l == p.timeLeaf {
+				continue
+			}
+			if err := p.fill(l, n); err != nil {
+				p.err = err
+				return false
+			}
+		}
+		p.rgLeft -= int64(n)
+		if rows := n - p.nbad; rows > 0 {
+			p.build(n)
+			p.stats.Records += int64(rows)
+			return true
+		}
+		// Every row rejected: read on, as the JSON reader does.
 	}
-	p.rgLeft -= int64(n)
-	p.build(n)
-	p.stats.Records += int64(n)
-	return true
+}
+
+// checkTimes marks the rows of the batch of n rows whose eventtime is null
+// or not a real RFC 3339 instant bad, rejecting them.
+func (p *CloudTrailParquetReader) checkTimes(n int) {
+	l := p.timeLeaf
+	clear(p.bad[:n])
+	p.nbad = 0
+	for i := range n {
+		found := "null"
+		if l.defs[i] >= 1 {
+			v := l.data[l.offs[i]:l.offs[i+1]]
+			if isTime(v) {
+				continue
+			}
+			found = quoteFound(v)
+		}
+		// Slow path.
+		p.bad[i] = true
+		p.nbad++
+		p.stats.Rejected++
+		e := &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, i, "eventtime"), Err: errExpected(ErrType, "RFC 3339 time", found)}
+		if p.strict {
+			p.err = e
+			return
+		}
+		p.rejects.Add(e)
+	}
 }
 
 // canSkip reports whether row group g cannot hold a row matching p.prune.
@@ -359,7 +539,10 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 	chunks := p.f.RowGroups()[g].ColumnChunks()
 	for path, vals := range pr.Equal {
 		leaf, ok := p.f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || leaf.Node.Type().Kind() != parquet.ByteArray || len(vals) == 0 {
+		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+			continue
+		}
+		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
 			continue
 		}
 		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
@@ -380,6 +563,9 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 			if len(possible) == 0 {
 				return true
 			}
+		}
+		if !p.pf.hasBloomFilter(g, leaf.ColumnIndex) {
+			continue
 		}
 		if bf, err := c.BloomFilterFrom(p.cr); err == nil && bf != nil {
 			hit := false
@@ -506,8 +692,10 @@ func (p *CloudTrailParquetReader) fillDirect(l *ctpLeaf, rows int) error {
 			continue
 		}
 		take := min(len(l.buf)-l.pos, rows-got)
-		for _, v := range l.buf[l.pos : l.pos+take] {
+		bad := p.bad[got : got+take]
+		for k, v := range l.buf[l.pos : l.pos+take] {
 			switch {
+			case p.nbad > 0 && bad[k]: // a rejected row
 			case v.IsNull():
 				l.direct.AppendNull()
 			case sb != nil:
@@ -527,13 +715,13 @@ func (p *CloudTrailParquetReader) fillDirect(l *ctpLeaf, rows int) error {
 func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
 	for {
 		if l.vr == nil {
-			pg, err := l.pages.ReadPage()
+			pg, err := readPage(l.pages)
 			if err != nil {
 				return err
 			}
 			l.vr = pg.Values()
 		}
-		k, err := l.vr.ReadValues(l.buf[:cap(l.buf)])
+		k, err := readValues(l.vr, l.buf[:cap(l.buf)])
 		l.buf, l.pos = l.buf[:k], 0
 		if errors.Is(err, io.EOF) {
 			l.vr = nil
@@ -552,22 +740,28 @@ func (p *CloudTrailParquetReader) rowPath(rows, got int, path string) string {
 	return "row group " + strconv.Itoa(p.rg) + " row " + strconv.FormatInt(row, 10) + " (" + path + ")"
 }
 
-// build assembles rows rows from the leaves' buffers into the batch.
-func (p *CloudTrailParquetReader) build(rows int) {
-	for i, n := range p.nodes {
+// build assembles the rows of the batch of n rows that are not bad from
+// the leaves' buffers into the batch.
+func (p *CloudTrailParquetReader) build(n int) {
+	rows := n - p.nbad
+	for i, node := range p.nodes {
 		b := p.bld.Field(i)
-		if n == nil {
+		if node == nil {
 			db := b.(*array.BinaryDictionaryBuilder)
 			for range rows {
 				db.AppendString(p.source)
 			}
 			continue
 		}
-		if n.kind == pqString {
+		if node.leaf != nil && node.leaf.direct != nil {
 			continue // filled directly (fillDirect)
 		}
-		for range rows {
-			appendNode(n, b)
+		for r := range n {
+			if p.bad[r] {
+				skipRow(node)
+				continue
+			}
+			appendNode(node, b)
 		}
 	}
 	// Built column by column: a projection without columns (count(*))
@@ -651,6 +845,17 @@ func appendNode(n *ctpNode, b array.Builder) {
 			if first.cur >= len(first.reps) || int(first.reps[first.cur]) < n.rep {
 				return
 			}
+		}
+	}
+}
+
+// skipRow passes the values each leaf under n has for one row: the first
+// (repetition level 0) and those repeated in it.
+func skipRow(n *ctpNode) {
+	for _, l := range n.leaves {
+		l.cur++
+		for l.cur < len(l.reps) && l.reps[l.cur] > 0 {
+			l.cur++
 		}
 	}
 }

@@ -408,3 +408,136 @@ func ExampleNewCloudTrailParquetReader() {
 	// 2024-03-05T15:30:00Z CreateAccessKey
 	// 1 row group, 0 skipped
 }
+
+// ctParquetRow is a minimal cloudtrail Parquet row, as another writer than
+// hunt convert could make it.
+type ctParquetRow struct {
+	EventTime *string `parquet:"eventtime,optional"`
+	EventName *string `parquet:"eventname,optional"`
+}
+
+// TestCloudTrailParquet_EventTime_Failure: as in JSON, a row whose
+// eventtime is null or not a real RFC 3339 instant is rejected, whether
+// eventtime is projected or not, and rows after a batch of only rejected
+// ones are still read.
+func TestCloudTrailParquet_EventTime_Failure(t *testing.T) {
+	str := func(s string) *string { return &s }
+	good := str("2024-03-05T10:00:00Z")
+	rows := []ctParquetRow{{good, str("A")}, {nil, str("B")}, {str("2024-02-30T00:00:00Z"), str("C")}, {good, str("D")}}
+	for range BatchRows + 10 {
+		rows = append(rows, ctParquetRow{str("2024-13-01T00:00:00Z"), str("X")})
+	}
+	rows = append(rows, ctParquetRow{good, str("E")})
+	data := writeGenericParquet(t, rows)
+	for _, cols := range [][]string{{"eventname"}, {"eventtime", "eventname"}, {}} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(mem), WithColumns(cols...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for r.Next() {
+			b := r.Batch()
+			for i := range int(b.NumRows()) {
+				if len(cols) > 0 {
+					got = append(got, stringAt(b.Column(len(cols)-1), i))
+				} else {
+					got = append(got, "?")
+				}
+			}
+		}
+		want := "A D E"
+		if len(cols) == 0 {
+			want = "? ? ?"
+		}
+		st := r.Stats()
+		if r.Err() != nil || strings.Join(got, " ") != want || st.Records != 3 || st.Rejected != int64(BatchRows+12) {
+			t.Errorf("columns %q: %d rows (%q...), stats %+v, err %v; want %s and %d rejected", cols, len(got), got[:min(len(got), 5)], st, r.Err(), want, BatchRows+12)
+		}
+		errs := r.Rejects().Errs
+		if len(errs) < 3 ||
+			!regexpMatch(`^f\.parquet: offset \d+ \(row group 0 row 1 \(eventtime\)\): expected RFC 3339 time, found null$`, errs[0].Error()) ||
+			!regexpMatch(`^f\.parquet: offset \d+ \(row group 0 row 2 \(eventtime\)\): expected RFC 3339 time, found "2024-02-30T00:00:00Z"$`, errs[1].Error()) ||
+			!errors.Is(errs[0], ErrType) {
+			t.Errorf("columns %q: rejects %v", cols, errs)
+		}
+		r.Release()
+		mem.AssertSize(t, 0)
+	}
+
+	// Strict: the first bad row is the error.
+	r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithColumns("eventname"), WithStrict(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	for r.Next() {
+	}
+	if !errors.Is(r.Err(), ErrType) || !strings.Contains(r.Err().Error(), "row group 0 row 1 (eventtime)") {
+		t.Errorf("strict: Err() = %v; want row 1's error", r.Err())
+	}
+}
+
+// TestCloudTrailParquet_Columns_Failure: a file without the table's
+// columns, without eventtime, or whose projected column has another nesting
+// or type than the table's is refused by name instead of read as nulls.
+func TestCloudTrailParquet_Columns_Failure(t *testing.T) {
+	s := "2024-03-05T10:00:00Z"
+	type other struct {
+		Foo *string `parquet:"foo,optional"`
+	}
+	type noTime struct {
+		EventName *string `parquet:"eventname,optional"`
+	}
+	type flatIdentity struct {
+		EventTime    *string `parquet:"eventtime,optional"`
+		UserIdentity *string `parquet:"useridentity,optional"`
+	}
+	type groupName struct {
+		EventTime *string `parquet:"eventtime,optional"`
+		EventName struct {
+			X *string `parquet:"x,optional"`
+		} `parquet:"eventname"`
+	}
+	type intName struct {
+		EventTime *string `parquet:"eventtime,optional"`
+		EventName *int64  `parquet:"eventname,optional"`
+	}
+	type otherList struct {
+		EventTime *string `parquet:"eventtime,optional"`
+		Resources []struct {
+			ARN *string `parquet:"arn,optional"`
+		} `parquet:"resources"`
+	}
+	tests := []struct {
+		name string
+		data []byte
+		cols []string
+		path string
+		want string
+	}{
+		{"no table column", writeGenericParquet(t, []other{{&s}}), []string{"eventname"}, "",
+			`expected a cloudtrail Parquet file (at least one cloudtrail column), found columns "foo"`},
+		{"no eventtime", writeGenericParquet(t, []noTime{{&s}}), []string{"eventname"}, "eventtime",
+			`expected a string column eventtime (every record has one), found no such column`},
+		{"flat where a struct is", writeGenericParquet(t, []flatIdentity{{&s, &s}}), []string{"useridentity.arn"}, "useridentity",
+			`expected a group (struct), found a BYTE_ARRAY column`},
+		{"group where a string is", writeGenericParquet(t, []groupName{{EventTime: &s}}), []string{"eventname"}, "eventname",
+			`expected a string column, found a group`},
+		{"integer where a string is", writeGenericParquet(t, []intName{{EventTime: &s}}), []string{"eventname"}, "eventname",
+			`expected a string column at definition level 1, repetition level 0, found INT64 (INT(64,true)) at definition level 1, repetition level 0`},
+		{"list of another layout", writeGenericParquet(t, []otherList{{EventTime: &s}}), []string{"resources.arn"}, "resources",
+			`expected a group with child "list", found a group with children "arn"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			err := readParquetAny(t, mem, "cloudtrail", tt.data, tt.cols...)
+			var pe *ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrFormat) || pe.Source != "f.parquet" || pe.Path != tt.path || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v; want a ParseError wrapping ErrFormat at %q containing %q", err, tt.path, tt.want)
+			}
+		})
+	}
+}

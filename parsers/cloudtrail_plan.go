@@ -224,8 +224,11 @@ type ctPlan struct {
 	pathCol int      // index of $path in the batch, or -1
 	path    *dictBuilder
 	nslots  int // slots of the top-level space
-	nlists  int
-	mem     memory.Allocator
+	// timeSlot is the top-level slot of eventtime, decoded and checked
+	// whatever the projection: a record without a valid one is rejected.
+	timeSlot int
+	nlists   int
+	mem      memory.Allocator
 }
 
 func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
@@ -242,6 +245,9 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f.Name == "eventtime" {
+			p.timeSlot = fld.slot
+		}
 		p.top.fields = append(p.top.fields, fld)
 		p.cols = append(p.cols, col)
 	}
@@ -253,6 +259,7 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 		case f.Name == SourceColumn || projected[f.Name]:
 		case f.Name == "eventtime":
 			p.top.fields = append(p.top.fields, ctField{key: f.Name, kind: ctTime, slot: p.nslots})
+			p.timeSlot = p.nslots
 			p.nslots++
 		default:
 			p.top.fields = append(p.top.fields, ctField{key: f.Name, kind: ctSkip})

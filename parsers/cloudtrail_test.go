@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -252,6 +253,86 @@ func TestCloudTrailReader_Failure(t *testing.T) {
 			wantErr: "expected at most 128 levels of nesting, found deeper nesting", wantClass: ErrTooDeep,
 		},
 		{
+			name:     "impossible date",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventTime":¶"2024-02-30T00:00:00Z","eventName":"B"},` + good + `]}`,
+			wantRows: 2, wantRej: 1, wantPath: "Records[1].eventTime",
+			wantErr: `expected RFC 3339 time, found "2024-02-30T00:00:00Z"`, wantClass: ErrType,
+		},
+		{
+			name:     "month 13",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventTime":¶"2024-13-01T00:00:00Z","eventName":"B"},` + good + `]}`,
+			wantRows: 2, wantRej: 1, wantPath: "Records[1].eventTime",
+			wantErr: `expected RFC 3339 time, found "2024-13-01T00:00:00Z"`, wantClass: ErrType,
+		},
+		{
+			name:     "hour 24, projected",
+			input:    `{"Records":[{"eventVersion":"1.08","eventTime":¶"2024-03-05T24:00:00Z","eventName":"B"},` + good + `]}`,
+			columns:  []string{"eventtime"},
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].eventTime",
+			wantErr: `expected RFC 3339 time, found "2024-03-05T24:00:00Z"`, wantClass: ErrType,
+		},
+		{
+			name:     "29 February of a common year",
+			input:    good + "\n" + `{"eventVersion":"1.08","eventTime":¶"2023-02-29T10:00:00Z","eventName":"B"}` + "\n" + good + "\n",
+			wantRows: 2, wantRej: 1, wantPath: "record 1.eventTime",
+			wantErr: `expected RFC 3339 time, found "2023-02-29T10:00:00Z"`, wantClass: ErrType,
+		},
+		{
+			name:     "no eventTime",
+			input:    `{"Records":[` + good + `,¶{"eventVersion":"1.08","eventName":"B","eventID":"b"},` + good + `]}`,
+			wantRows: 2, wantRej: 1, wantPath: "Records[1]",
+			wantErr: `expected eventTime (RFC 3339 time), found a record without it`, wantClass: ErrType,
+		},
+		{
+			name:     "eventTime null, projected",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","eventTime":¶null,"eventName":"B"},` + good + `]}`,
+			columns:  []string{"eventtime"},
+			wantRows: 2, wantRej: 1, wantPath: "Records[1].eventTime",
+			wantErr: `expected RFC 3339 time, found null`, wantClass: ErrType,
+		},
+		{
+			name:     "array element not an object",
+			input:    `[` + good + `,¶0"eventID":"x1","eventName":"B"},` + good + `]`,
+			wantRows: 2, wantRej: 1, wantPath: "[1]",
+			wantErr: `expected a record object, found number 0 (reading resumed at offset`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "array element a number",
+			input:    `[` + good + `,¶42,` + good + `]`,
+			wantRows: 2, wantRej: 1, wantPath: "[1]",
+			wantErr: `expected a record object, found number 42`, wantClass: ErrType,
+		},
+		{
+			name:     "garbage byte before a record",
+			input:    `{"Records":[` + good + `,¶x` + good + `,` + good + `]}`,
+			wantRows: 3, wantRej: 1, wantPath: "Records[1]",
+			wantErr: `expected a record object, found "x" (reading resumed at offset`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "raw NUL in a decoded string",
+			input:    `{"Records":[{"eventVersion":"1.08","eventName":"a¶` + "\x00" + `b"},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].eventName",
+			wantErr: `expected a string without raw control characters, found "\x00"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "raw newline in a skipped string",
+			input:    `{"Records":[{"eventVersion":"1.08","eventName":"a","userAgent":"x¶` + "\n" + `y"},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0].userAgent",
+			wantErr: `expected a string without raw control characters, found "\n"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "raw control character in a key",
+			input:    `{"Records":[{"eventVersion":"1.08","eventName":"a","k¶` + "\x1f" + `":1},` + good + `]}`,
+			wantRows: 1, wantRej: 1, wantPath: "Records[0]",
+			wantErr: `expected a string without raw control characters, found "\x1f"`, wantClass: ErrSyntax,
+		},
+		{
+			name:     "garbage between two delivery objects",
+			input:    `{"Records":[` + good + `]}` + "\n¶x" + `{"Records":[` + good + `,` + good + `]}`,
+			wantRows: 3, wantRej: 1, wantPath: "record 1",
+			wantErr: `expected CloudTrail JSON ('{' or '['), found "x" (reading resumed at offset`, wantClass: ErrSyntax,
+		},
+		{
 			name:     "not a CloudTrail record",
 			input:    `[` + good + `,¶{"aws":{"cloudtrail":{"eventVersion":"1.08"}}},` + good + `]`,
 			wantRows: 2, wantRej: 1, wantPath: "[1]",
@@ -408,7 +489,7 @@ func TestCloudTrailReader_ReadError(t *testing.T) {
 func TestCloudTrailReader_SchemaDrift(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	in := `{"Records":[{"newTopLevel":{"deep":[1,{"x":"y"}]},"eventVersion":"1.99","userIdentity":{"type":"IAMUser","brandNew":"v","sessionContext":{"newer":true,"attributes":{"mfaAuthenticated":"true","extra":1}}},"eventName":"X","EVENTSOURCE":"s3.amazonaws.com","eventID":"z"}]}`
+	in := `{"Records":[{"newTopLevel":{"deep":[1,{"x":"y"}]},"eventVersion":"1.99","userIdentity":{"type":"IAMUser","brandNew":"v","sessionContext":{"newer":true,"attributes":{"mfaAuthenticated":"true","extra":1}}},"eventName":"X","EVENTSOURCE":"s3.amazonaws.com","eventID":"z","EventTime":"2024-03-05T10:00:00Z"}]}`
 	got, st, rej, err := readAll(t, mem, in, WithColumns("eventname", "eventsource", "useridentity.type", "useridentity.sessioncontext.attributes.mfaauthenticated"))
 	want := `{"eventname":"X","eventsource":"s3.amazonaws.com","useridentity":{"sessioncontext":{"attributes":{"mfaauthenticated":"true"}},"type":"IAMUser"}}` + "\n"
 	if got != want || err != nil || rej.Len() != 0 || st.Records != 1 {
@@ -419,9 +500,10 @@ func TestCloudTrailReader_SchemaDrift(t *testing.T) {
 func TestCloudTrailReader_AllNull(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	in := `{"Records":[{"eventVersion":null,"userIdentity":null,"eventTime":null,"eventName":null,"resources":null,"requestParameters":null,"tlsDetails":null,"eventID":"x"}]}`
+	// Every column but eventtime, which a record must have, may be null.
+	in := `{"Records":[{"eventVersion":null,"userIdentity":null,"eventTime":"2024-03-05T10:00:00Z","eventName":null,"resources":null,"requestParameters":null,"tlsDetails":null,"eventID":"x"}]}`
 	got, st, rej, err := readAll(t, mem, in, WithColumns("eventversion", "useridentity", "eventtime", "resources", "requestparameters", "tlsdetails"))
-	want := `{"eventtime":null,"eventversion":null,"requestparameters":null,"resources":null,"tlsdetails":null,"useridentity":null}` + "\n"
+	want := `{"eventtime":"2024-03-05T10:00:00Z","eventversion":null,"requestparameters":null,"resources":null,"tlsdetails":null,"useridentity":null}` + "\n"
 	if got != want || err != nil || rej.Len() != 0 || st.Records != 1 {
 		t.Errorf("got %q, %v, %v; want %q", got, err, rej.Err(), want)
 	}
@@ -524,7 +606,7 @@ func TestCloudTrailReader_NoAllocs(t *testing.T) {
 func TestCloudTrailReader_MapBadKey(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	in := `{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"ok":"1","b\qd":"2"}}}},"eventName":"A"},{"eventVersion":"1.08","eventName":"B"}]}`
+	in := `{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"ok":"1","b\qd":"2"}}}},"eventName":"A"},{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:00Z","eventName":"B"}]}`
 	got, st, rej, err := readAll(t, mem, in, WithColumns("eventname", "useridentity.sessioncontext.webidfederationdata.attributes"))
 	if err != nil || st.Records != 1 || st.Rejected != 1 || rej.Len() != 1 || !strings.Contains(got, `"eventname":"B"`) ||
 		rej.Errs[0].Path != "Records[0].userIdentity.sessionContext.webIdFederationData.attributes" {
@@ -564,5 +646,49 @@ func TestCloudTrailReader_BatchBytes(t *testing.T) {
 	}
 	if r.Err() != nil || rows != n || batches < 3 {
 		t.Errorf("got %d rows in %d batches, err %v; want %d rows in several batches", rows, batches, r.Err(), n)
+	}
+}
+
+// TestCloudTrailReader_NoRowsForBatchBytes: more than BatchBytes of input
+// without a good record (rejected records, one huge record, digests, blank
+// space) must not end the read: Next goes on until it has a row or the
+// input ends, so the good record after them is returned.
+func TestCloudTrailReader_NoRowsForBatchBytes(t *testing.T) {
+	pad := strings.Repeat("p", 400)
+	many := func(n int, rec func(i int) string) string {
+		var sb strings.Builder
+		for i := range n {
+			sb.WriteString(rec(i))
+			sb.WriteByte(',')
+		}
+		return sb.String()
+	}
+	digest := `{"awsAccountId":"111122223333","digestStartTime":"2024-03-05T09:00:00Z","digestEndTime":"2024-03-05T10:00:00Z","digestS3Bucket":"b","digestS3Object":"` + pad + `"}`
+	tests := []struct {
+		name              string
+		input             string
+		rejected, skipped int64
+	}{
+		{"20000 rejected records", `{"Records":[` + many(20000, func(i int) string {
+			return `{"eventVersion":"1.08","eventTime":12345,"eventID":"b` + strconv.Itoa(i) + `","requestParameters":{"p":"` + pad + `"}}`
+		}) + rec2 + `]}`, 20000, 0},
+		{"a record past MaxRecordBytes and BatchBytes", `{"Records":[{"eventVersion":"1.08","eventName":"Big","requestParameters":{"p":"` +
+			strings.Repeat("x", BatchBytes+1<<20) + `"}},` + rec2 + `]}`, 1, 0},
+		{"20000 digests", `[` + many(20000, func(int) string { return digest }) + rec2 + `]`, 0, 20000},
+		{"9 MiB of blank space", `{"Records":[` + strings.Repeat(" ", 9<<20) + rec2 + `]}`, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got, st, _, err := readAll(t, mem, tt.input, WithColumns("eventname", "useridentity.type"))
+			want := `{"eventname":"ConsoleLogin","useridentity":{"type":"Root"}}` + "\n"
+			if err != nil || got != want {
+				t.Fatalf("got %q, err %v; want %q", got, err, want)
+			}
+			if st.Records != 1 || st.Rejected != tt.rejected || st.Skipped != tt.skipped || st.Bytes != int64(len(tt.input)) {
+				t.Errorf("stats %+v; want 1 record, %d rejected, %d skipped, %d bytes", st, tt.rejected, tt.skipped, len(tt.input))
+			}
+		})
 	}
 }

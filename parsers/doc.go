@@ -40,7 +40,9 @@
 // what was expected and what was found. Reading goes on with the next record
 // where the format allows; [WithStrict] makes the first bad record fatal.
 // Inputs are bounded: [MaxDepth] levels of JSON nesting, [MaxRecordBytes]
-// per CloudTrail record.
+// per CloudTrail record, and what a Parquet file's metadata claims (footer,
+// page and value sizes, compressed streams' output) by the file's size, so
+// a hostile file is a [ParseError] wrapping [ErrCorrupt], never an OOM.
 //
 // # Cost
 //

@@ -52,6 +52,18 @@ func quoteOrBackslash(x uint64) uint64 {
 	return ((q-lsb)&^q | (s-lsb)&^s) & msb
 }
 
+// control returns a mask with the high bit set in the first byte of x
+// (little endian) below 0x20, a control character JSON strings may not
+// hold raw. As for quoteOrBackslash, only the lowest set bit is exact.
+func control(x uint64) uint64 {
+	return (x - 0x20*lsb) &^ x & msb
+}
+
+// errControl is the error for a raw control character at b[j] in a string.
+func errControl(b []byte, j int) error {
+	return errAt(j, errExpected(ErrSyntax, "a string without raw control characters", quoteFound(b[j:j+1])))
+}
+
 // String flags from scanString.
 const (
 	strEscaped  = 1 << iota // holds a backslash escape
@@ -59,21 +71,23 @@ const (
 )
 
 // scanString scans the string starting at b[i] == '"'. It returns the index
-// after the closing quote and the string's flags. Quotes and backslashes are
-// found eight bytes at a time: CloudTrail strings are short (names, ARNs,
-// IDs), where a word loop beats a call to bytes.IndexByte. The same loop
-// also stops at the first byte >= 0x80, which sets strNonASCII, so most
-// strings need no separate UTF-8 pass; ASCII words pay one AND for it
-// instead of OR-ing every byte of the string into an accumulator.
+// after the closing quote and the string's flags, or a syntax error for a
+// raw control character (JSON requires them escaped). Quotes and
+// backslashes are found eight bytes at a time: CloudTrail strings are short
+// (names, ARNs, IDs), where a word loop beats a call to bytes.IndexByte.
+// The same loop also stops at the first byte >= 0x80, which sets
+// strNonASCII, so most strings need no separate UTF-8 pass; ASCII words pay
+// one AND for it instead of OR-ing every byte of the string into an
+// accumulator.
 func scanString(b []byte, i int) (end int, flags uint8, err error) {
 	j := i + 1
 	stop := uint64(msb) // high bits that end a run: non-ASCII, until the first
 	for {
 		if j+8 <= len(b) {
-			// Fast path: whole words without a quote, a backslash or
-			// (until the first) a non-ASCII byte.
+			// Fast path: whole words without a quote, a backslash, a
+			// control character or (until the first) a non-ASCII byte.
 			x := binary.LittleEndian.Uint64(b[j:])
-			m := quoteOrBackslash(x) | x&stop
+			m := quoteOrBackslash(x) | control(x) | x&stop
 			if m == 0 {
 				j += 8
 				continue
@@ -81,23 +95,25 @@ func scanString(b []byte, i int) (end int, flags uint8, err error) {
 			j += bits.TrailingZeros64(m) >> 3
 		} else {
 			// Slow path: the tail of the buffer, byte by byte.
-			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j]&byte(stop) == 0 {
+			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 && b[j]&byte(stop) == 0 {
 				j++
 			}
 			if j >= len(b) {
 				return 0, 0, errNeedMore
 			}
 		}
-		switch b[j] {
-		case '"':
+		switch c := b[j]; {
+		case c == '"':
 			return j + 1, flags, nil
-		case '\\':
+		case c == '\\':
 			flags |= strEscaped
 			if j+1 < len(b) && b[j+1] >= 0x80 {
 				flags |= strNonASCII
 				stop = 0
 			}
 			j += 2 // the backslash and the byte it escapes
+		case c < 0x20:
+			return 0, 0, errControl(b, j)
 		default: // the first byte >= 0x80
 			flags |= strNonASCII
 			stop = 0
@@ -109,14 +125,17 @@ func scanString(b []byte, i int) (end int, flags uint8, err error) {
 // skipString returns the index after the string starting at b[i] == '"',
 // for strings whose content is not needed: scanString without the flags.
 // Skipped values hold most of a record's strings; not OR-ing every word
-// into the ASCII test makes skipping a whole record ~15 % faster.
+// into the ASCII test makes skipping a whole record ~15 % faster. Raw
+// control characters are still refused, so whether a record is rejected
+// does not depend on the projection.
 func skipString(b []byte, i int) (int, error) {
 	j := i + 1
 	for {
 		if j+8 <= len(b) {
-			// Fast path: whole words without a quote or backslash.
+			// Fast path: whole words without a quote, a backslash or a
+			// control character.
 			x := binary.LittleEndian.Uint64(b[j:])
-			m := quoteOrBackslash(x)
+			m := quoteOrBackslash(x) | control(x)
 			if m == 0 {
 				j += 8
 				continue
@@ -124,15 +143,18 @@ func skipString(b []byte, i int) (int, error) {
 			j += bits.TrailingZeros64(m) >> 3
 		} else {
 			// Slow path: the tail of the buffer, byte by byte.
-			for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
 				j++
 			}
 			if j >= len(b) {
 				return 0, errNeedMore
 			}
 		}
-		if b[j] == '"' {
+		switch c := b[j]; {
+		case c == '"':
 			return j + 1, nil
+		case c < 0x20:
+			return 0, errControl(b, j)
 		}
 		j += 2 // the backslash and the byte it escapes
 	}
@@ -372,7 +394,10 @@ func hex4[S ~string | ~[]byte](s S, i int) (rune, bool) {
 }
 
 // isTime reports whether s is an RFC 3339 timestamp as CloudTrail writes
-// them: YYYY-MM-DDTHH:MM:SS, optional fraction, then Z or ±HH:MM.
+// them, YYYY-MM-DDTHH:MM:SS, optional fraction, then Z or ±HH:MM, naming a
+// real instant: month 1-12, a day the month has (29 February only in leap
+// years), hour 0-23, minute 0-59, second 0-59 (no leap second, as
+// time.Parse, which pruning and the engine use), offset 00:00-23:59.
 func isTime(s []byte) bool {
 	if len(s) < 20 {
 		return false
@@ -397,6 +422,12 @@ func isTime(s []byte) bool {
 			}
 		}
 	}
+	year := num2(s[0:2])*100 + num2(s[2:4])
+	month, day := num2(s[5:7]), num2(s[8:10])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		num2(s[11:13]) > 23 || num2(s[14:16]) > 59 || num2(s[17:19]) > 59 {
+		return false
+	}
 	rest := s[19:]
 	if rest[0] == '.' {
 		j := 1
@@ -412,9 +443,26 @@ func isTime(s []byte) bool {
 	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
 		return true
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		return isDigits(rest[1:3]) && isDigits(rest[4:6])
+		return isDigits(rest[1:3]) && isDigits(rest[4:6]) && num2(rest[1:3]) <= 23 && num2(rest[4:6]) <= 59
 	}
 	return false
+}
+
+// num2 is the value of two ASCII digits.
+func num2(s []byte) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
+// daysIn returns the days of month (1-12) in year, proleptic Gregorian.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func isDigits(s []byte) bool {

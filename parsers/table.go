@@ -261,10 +261,11 @@ func sniffVPCFlow(head []byte) bool {
 // columns. It returns nil when neither says or the footer cannot be read
 // (the caller reports the object as of no known table).
 func ParquetTable(r io.ReaderAt, size int64) *Table {
-	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(r, r, size, "") // the footer's claims checked against the size
 	if err != nil {
 		return nil
 	}
+	f := pf.f
 	if name, ok := f.Lookup(ParquetTableKey); ok {
 		return TableNamed(name)
 	}

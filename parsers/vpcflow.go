@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -171,8 +172,9 @@ func isTransitGatewayField(name string) bool {
 // # Bad lines
 //
 // A line that does not parse (wrong field count, a value out of range, a
-// start after its end) is not emitted: it is counted in Stats.Rejected and
-// its [*ParseError], positioned at the offending field, is kept in
+// start after its end, text holding a control character or invalid UTF-8)
+// is not emitted: it is counted in Stats.Rejected and its [*ParseError],
+// positioned at the offending byte with the field's name, is kept in
 // [VPCFlowReader.Rejects]; the read goes on. With [WithStrict] the first bad
 // line stops the read and becomes [VPCFlowReader.Err]. A start later than
 // its end is rejected rather than kept, because AWS never writes such a
@@ -966,20 +968,30 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 	// time, then count the rest. A word may take k up to need+7 (and
 	// write junk up to k+4), and the byte loop runs on fewer than 8 bytes,
 	// so k stays far below len(ends): the masks only drop bounds checks.
+	// The same words tell whether the fields built are printable ASCII:
+	// a high bit of text is a byte below 0x20 or above 0x7f (a borrow
+	// only flags bytes above a byte below 0x20), and only then are text
+	// values checked one by one (badFlowText).
 	ends := &p.ends
 	need := p.need
 	k, i := 0, 0
+	var text uint64
 	for ; k < need && i+8 <= len(line); i += 8 {
-		for m := spaceMask(binary.LittleEndian.Uint64(line[i:])); m != 0; m &= m - 1 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		text |= w | (w - 0x20*lsb)
+		for m := spaceMask(w); m != 0; m &= m - 1 {
 			k++
 			ends[k&flowEndsMask] = int32(i + bits.TrailingZeros64(m)>>3)
 		}
 	}
 	if k < need {
 		for ; i < len(line); i++ {
-			if line[i] == ' ' {
+			c := line[i]
+			if c == ' ' {
 				k++
 				ends[k&flowEndsMask] = int32(i)
+			} else if c < 0x20 || c > 0x7f {
+				text |= msb
 			}
 		}
 	} else {
@@ -993,6 +1005,7 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 
 	// Append the built fields; on a bad value take the row back.
 	row := p.rows
+	isText := text&msb == 0
 	for s := range p.plan {
 		st := &p.plan[s]
 		from := int(ends[st.pos&flowEndsMask]) + 1
@@ -1018,6 +1031,9 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		case flowKindString:
 			if len(v) == 0 {
 				return p.badValue(line, row, s, from, v)
+			}
+			if !isText && badFlowText(v) >= 0 {
+				return p.badText(line, row, s, from, v)
 			}
 			// Fast path: up to 16 bytes as two words, when line and data
 			// have the room; a call to memmove costs more than the copy.
@@ -1047,10 +1063,16 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 					}
 				}
 				if j < 0 {
+					if !isText && badFlowText(v) >= 0 {
+						return p.badText(line, row, s, from, v)
+					}
 					j = c.dictIndex(v)
 				}
 				c.idx[c.n] = j
 			} else {
+				if !isText && badFlowText(v) >= 0 {
+					return p.badText(line, row, s, from, v)
+				}
 				c.idx[c.n] = c.dictIndex(v)
 			}
 		}
@@ -1074,6 +1096,61 @@ func (p *VPCFlowReader) badValue(line []byte, row, s, from int, v []byte) bool {
 		p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrType, st.field.expect, quoteFound(v))))
 	}
 	return false
+}
+
+// badText rejects the line for text value v of plan step s at byte from,
+// which holds a control character or invalid UTF-8. It returns false.
+func (p *VPCFlowReader) badText(line []byte, row, s, from int, v []byte) bool {
+	// Slow path.
+	st := &p.plan[s]
+	p.rollback(row, s)
+	k := badFlowText(v)
+	var err error
+	if v[k] < 0x20 {
+		err = errExpected(ErrSyntax, "text without control characters", quoteFound(v[k:k+1]))
+	} else {
+		n := 0
+		for k+n < len(v) && n < 4 {
+			if r, size := utf8.DecodeRune(v[k+n:]); r != utf8.RuneError || size > 1 {
+				break
+			}
+			n++
+		}
+		err = errExpected(ErrSyntax, "valid UTF-8", quoteFound(v[k:k+n]))
+	}
+	p.reject(p.lineError(line, from+k, fieldPath(st), err))
+	return false
+}
+
+// badFlowText returns the index in v of the first control character
+// (below 0x20) or byte of invalid UTF-8, or -1 when v is valid text: flow
+// logs hold ASCII, and a NUL or a broken byte means a damaged line.
+func badFlowText(v []byte) int {
+	// Fast path: printable ASCII, eight bytes at a time.
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := binary.LittleEndian.Uint64(v[i:])
+		if (x|(x-0x20*lsb))&msb != 0 {
+			break
+		}
+	}
+	// Slow path: the tail, and anything past the first word not ASCII.
+	for i < len(v) {
+		c := v[i]
+		if c < 0x20 {
+			return i
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(v[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // checkWindow rejects the line when its start is after its end.

@@ -6,10 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
 )
 
 // failingReader returns data, then err instead of io.EOF: a stream cut
@@ -117,6 +120,96 @@ func FuzzVPCFlow(f *testing.F) {
 		}
 		if !strict && p.Err() == nil && int(cut) >= len(data) && st.Bytes != int64(len(data)) {
 			t.Fatalf("stats.Bytes = %d at a clean end; want %d", st.Bytes, len(data))
+		}
+	})
+}
+
+// FuzzVPCFlowParquet checks the Parquet reader's properties on damaged
+// files: no panic or hang, every error a *ParseError naming the source with
+// its Offset inside the file, batches of even columns, no more rows than
+// the file's metadata bounds, memory bounded by the file's size (claims of
+// more are refused before parquet-go allocates for them), and the
+// allocator back to zero. cols picks a projection as in FuzzVPCFlow.
+func FuzzVPCFlowParquet(f *testing.F) {
+	sample, err := os.ReadFile(vpcFlowParquetSample)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sample, uint64(0))
+	f.Add(sample, uint64(1<<7|1<<5|1<<12))
+	if data, err := os.ReadFile("testdata/alloc4g.parquet"); err == nil {
+		f.Add(data, uint64(0))
+	}
+	var rows []awsFlowParquetRow
+	for i := range 50 {
+		rows = append(rows, awsFlowRowFromText(f, "5 123456789012 eni-"+strconv.Itoa(i)+" 10.0.0.1 10.0.1.1 "+strconv.Itoa(i)+
+			" 443 6 3 100 1640000000 1640000060 ACCEPT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -"))
+	}
+	for _, codec := range []compress.Codec{&parquet.Snappy, &parquet.Zstd, &parquet.Uncompressed} {
+		var buf bytes.Buffer
+		w := parquet.NewGenericWriter[awsFlowParquetRow](&buf, parquet.Compression(codec), parquet.PageBufferSize(1<<10))
+		if _, err := w.Write(rows); err != nil {
+			f.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes(), uint64(1<<7|1<<2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cols uint64) {
+		var proj []string
+		if cols != 0 {
+			proj = []string{}
+			for i, fl := range VPCFlowSchema.Fields() {
+				if cols&(1<<i) != 0 {
+					proj = append(proj, fl.Name)
+				}
+			}
+		}
+		checkErr := func(what string, err error) {
+			t.Helper()
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Source != "fuzz.parquet" {
+				t.Fatalf("%s: %v (%T); want a *ParseError naming fuzz.parquet", what, err, err)
+			}
+			if pe.Offset < 0 || pe.Offset > int64(len(data)) {
+				t.Fatalf("%s: %v at offset %d; input has %d bytes", what, err, pe.Offset, len(data))
+			}
+		}
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		var rows int64
+		n := allocated(func() {
+			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "fuzz.parquet", WithAllocator(mem), WithColumns(proj...))
+			if err != nil {
+				checkErr("NewVPCFlowParquetReader", err)
+				return
+			}
+			defer p.Release()
+			for p.Next() {
+				b := p.Batch()
+				if b.NumRows() == 0 || b.NumRows() > BatchRows {
+					t.Fatalf("batch of %d rows", b.NumRows())
+				}
+				for _, c := range b.Columns() {
+					if c.Len() != int(b.NumRows()) {
+						t.Fatalf("column of %d rows in a batch of %d", c.Len(), b.NumRows())
+					}
+				}
+				rows += b.NumRows()
+			}
+			if p.Err() != nil {
+				checkErr("Err", p.Err())
+			}
+			for _, e := range p.Rejects().Errs {
+				checkErr("Rejects", e)
+			}
+			if st := p.Stats(); st.Records != rows || rows > pqMaxRowsPerByte*int64(len(data))+pqSlack {
+				t.Fatalf("%d rows, stats %+v, for a file of %d bytes", rows, st, len(data))
+			}
+		})
+		if limit := uint64(256<<20 + 2048*len(data)); n > limit {
+			t.Fatalf("allocated %d MiB reading a %d-byte file", n>>20, len(data))
 		}
 	})
 }

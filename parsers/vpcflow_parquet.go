@@ -1,11 +1,11 @@
 package parsers
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,17 +20,27 @@ import (
 // Columns are matched by name: the Athena spelling AWS writes
 // ("log_status") or the hyphenated field name. Only projected columns are
 // read from the file; a projected column the file lacks is all null, and
-// file columns this schema does not know are not read. Values are converted
-// to the schema's types whatever their physical type (INT32, INT64, or text
-// holding a number), a null or "-" is null, and integers are checked as in
-// text (ports 0-65535, protocol 0-255, counters non-negative, start not
-// after end). A row with a bad value is rejected whole, with a
-// [*ParseError] whose Offset is the start of the column chunk and whose
-// Path names the row ("row 17 (protocol)").
+// file columns this schema does not know are not read. A file with none of
+// the table's columns, or whose projected column is nested, repeated or of
+// a physical type without a conversion (DOUBLE, BOOLEAN...), is refused
+// with a [*ParseError] wrapping [ErrFormat] naming the column, the types
+// expected and the one found. Values are converted to the schema's types
+// whatever their physical type (INT32, INT64, or text holding a number), a
+// null or "-" is null, and integers are checked as in text (ports 0-65535,
+// protocol 0-255, counters non-negative, start not after end); text must be
+// valid UTF-8 without control characters. A row with a bad value is
+// rejected whole, with a [*ParseError] whose Offset is the start of the
+// column chunk and whose Path names the row ("row 17 (protocol)").
+//
+// The file's metadata is checked before it is believed: a footer, page,
+// value count or compressed stream claiming more than the file can hold is
+// a [*ParseError] wrapping [ErrCorrupt], so memory stays proportional to
+// the file's size.
 //
 // A VPCFlowParquetReader is not safe for concurrent use.
 type VPCFlowParquetReader struct {
 	f      *parquet.File
+	pf     *pqFile           // the file's claims, checked before each chunk is read
 	cr     *countingReaderAt // the file, counting bytes read for Stats
 	source string
 	mem    memory.Allocator
@@ -83,12 +93,18 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	f, err := parquet.OpenFile(cr, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(r, cr, size, source)
 	if err != nil {
-		return nil, &ParseError{Source: source, Offset: 0, Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+		return nil, err
+	}
+	f := pf.f
+	top, err := flowParquetColumns(pf)
+	if err != nil {
+		return nil, err
 	}
 	p := &VPCFlowParquetReader{
 		f:      f,
+		pf:     pf,
 		cr:     cr,
 		source: source,
 		mem:    cfg.mem,
@@ -114,31 +130,88 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 		field := &vpcFlowFields[j]
 		o.col = newFlowCol(field.kind, p.maxRows)
 		p.outs = append(p.outs, o)
-		leaf, ok := f.Schema().Lookup(field.col)
+		name := field.col
+		node, ok := top[name]
 		if !ok {
-			leaf, ok = f.Schema().Lookup(field.name)
+			name = field.name
+			node, ok = top[name]
 		}
 		if !ok {
 			p.absent = append(p.absent, o.col)
 			continue
 		}
-		if leaf.MaxRepetitionLevel > 0 || len(leaf.Path) != 1 {
-			return nil, &ParseError{Source: source, Path: field.col, Err: errExpected(ErrFormat, "a flat column", "nested or repeated column "+strconv.Quote(joinPath(leaf.Path)))}
+		if err := checkFlowParquetColumn(pf, field, node); err != nil {
+			return nil, err
 		}
+		leaf, _ := f.Schema().Lookup(name)
 		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex})
 	}
 	return p, nil
 }
 
-func joinPath(path []string) string {
-	var b bytes.Buffer
-	for i, s := range path {
-		if i > 0 {
-			b.WriteByte('.')
+// flowParquetColumns returns the file's top-level columns by name, or a
+// [*ParseError] when none of them is a vpc_flow column: such a file is not
+// a flow log, and reading it would make rows of nulls.
+func flowParquetColumns(pf *pqFile) (map[string]parquet.Field, error) {
+	top := make(map[string]parquet.Field)
+	known := false
+	var names []string
+	for _, fl := range pf.f.Schema().Fields() {
+		top[fl.Name()] = fl
+		if _, ok := vpcFlowFieldIndex[fl.Name()]; ok {
+			known = true
 		}
-		b.WriteString(s)
+		if len(names) < 8 {
+			names = append(names, strconv.Quote(fl.Name()))
+		}
 	}
-	return b.String()
+	if !known {
+		found := "no columns"
+		if len(names) > 0 {
+			found = "columns " + strings.Join(names, ", ")
+			if n := len(pf.f.Schema().Fields()); n > len(names) {
+				found += " and " + strconv.Itoa(n-len(names)) + " more"
+			}
+		}
+		return nil, &ParseError{Source: pf.source, Offset: pf.dataEnd,
+			Err: errExpected(ErrFormat, "a VPC flow log Parquet file (at least one vpc_flow column)", found)}
+	}
+	return top, nil
+}
+
+// checkFlowParquetColumn refuses a file column the field's values cannot
+// come from: a group (nested or repeated) or a physical type without a
+// conversion, naming the column, the types expected and the one found.
+func checkFlowParquetColumn(pf *pqFile, field *flowField, node parquet.Field) error {
+	expected := "a flat column of BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT32 or INT64"
+	if field.kind == flowKindInt32 || field.kind == flowKindInt64 {
+		expected = "a flat column of INT32, INT64 or BYTE_ARRAY"
+	}
+	found := ""
+	switch {
+	case !node.Leaf():
+		path := []string{node.Name()}
+		for n := parquet.Node(node); !n.Leaf() && len(n.Fields()) > 0; {
+			n = n.Fields()[0]
+			path = append(path, n.(parquet.Field).Name())
+		}
+		found = "a group (" + strings.Join(path, ".") + ")"
+	case node.Repeated():
+		found = "a repeated column"
+	default:
+		k, ok := kindOf(node)
+		switch {
+		case !ok:
+			found = kindName(node)
+		case k == parquet.Int32, k == parquet.Int64, k == parquet.ByteArray:
+			return nil
+		case k == parquet.FixedLenByteArray && field.kind != flowKindInt32 && field.kind != flowKindInt64:
+			return nil
+		default:
+			found = k.String()
+		}
+	}
+	return &ParseError{Source: pf.source, Offset: pf.dataEnd, Path: field.col, Err: errExpected(ErrFormat, expected, found)}
 }
 
 // Schema returns the schema of the batches, the projection of [VPCFlowSchema].
@@ -215,6 +288,10 @@ func (p *VPCFlowParquetReader) Next() bool {
 			chunks := groups[p.rg].ColumnChunks()
 			md := p.f.Metadata()
 			for _, c := range p.cols {
+				if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+					p.err = err
+					return false
+				}
 				c.pages = chunks[c.leaf].Pages()
 				if p.rg < len(md.RowGroups) && c.leaf < len(md.RowGroups[p.rg].Columns) {
 					c.off = md.RowGroups[p.rg].Columns[c.leaf].MetaData.DataPageOffset
@@ -265,7 +342,7 @@ func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
 	row := 0
 	for row < n {
 		if c.vr == nil {
-			pg, err := c.pages.ReadPage()
+			pg, err := readPage(c.pages)
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					err = io.ErrUnexpectedEOF
@@ -276,7 +353,7 @@ func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
 			c.vr = pg.Values()
 		}
 		vals := p.values[:min(len(p.values), n-row)]
-		k, err := c.vr.ReadValues(vals)
+		k, err := readValues(c.vr, vals)
 		// Append before the page changes: byte arrays point into it.
 		for i, v := range vals[:k] {
 			p.appendValue(c, v, row+i)
@@ -348,6 +425,14 @@ func (p *VPCFlowParquetReader) appendValue(c *flowParquetColumn, v parquet.Value
 			return
 		}
 		if len(b) == 1 && b[0] == '-' {
+			col.appendNull()
+			return
+		}
+		if k := badFlowText(b); k >= 0 {
+			p.rejectRowErr(row, &ParseError{
+				Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+				Err: errExpected(ErrSyntax, "valid UTF-8 text without control characters", quoteFound(b)),
+			})
 			col.appendNull()
 			return
 		}

@@ -264,6 +264,23 @@ func TestVPCFlowParquet_Failure(t *testing.T) {
 		t.Errorf("start after end: rows %q, rejects %v", res.rows, res.rejects)
 	}
 
+	// Text holding a NUL or invalid UTF-8 is rejected, as in text files.
+	rows = []awsFlowParquetRow{
+		awsFlowRowFromText(t, "5 1 eni-1 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+		awsFlowRowFromText(t, "5 1 eni-2 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+		awsFlowRowFromText(t, "5 1 eni-3 a b 1 2 6 1 1 10 20 ACCEPT OK - - - - - - - - - - - - - - -"),
+	}
+	nul, bad := "eni-\x00", "eni-\xff"
+	rows[0].InterfaceID, rows[1].InterfaceID = &nul, &bad
+	buf.Reset()
+	writeAWSFlowParquet(t, &buf, rows, 10)
+	res = readFlowParquet(t, buf.Bytes(), WithAllocator(mem), WithColumns("interface_id"))
+	if res.stats.Rejected != 2 || strings.Join(res.rows, ",") != "eni-3" || len(res.rejects) != 2 ||
+		!regexpMatch(`\(row 0 \(interface_id\)\): expected valid UTF-8 text without control characters, found "eni-\\x00"$`, res.rejects[0].Error()) ||
+		!regexpMatch(`\(row 1 \(interface_id\)\): expected valid UTF-8 text without control characters, found "eni-\\xff"$`, res.rejects[1].Error()) {
+		t.Errorf("bad text: rows %q, rejects %v", res.rows, res.rejects)
+	}
+
 	_, err = NewVPCFlowParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.parquet", WithColumns("nope"))
 	if err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
 		t.Errorf("unknown column: got %v", err)
@@ -294,4 +311,79 @@ func TestVPCFlowParquet_ReadsOnlyProjectedColumns(t *testing.T) {
 		t.Errorf("one column read %d bytes, all columns %d, file %d; want a small fraction", one.stats.Bytes, all.stats.Bytes, buf.Len())
 	}
 	t.Logf("file %d bytes; read %d for one column, %d for all", buf.Len(), one.stats.Bytes, all.stats.Bytes)
+}
+
+// writeGenericParquet writes rows of any struct type with parquet-go's
+// defaults.
+func writeGenericParquet[T any](t testing.TB, rows []T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[T](&buf)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestVPCFlowParquet_Columns_Failure: a file with none of the table's
+// columns, or whose projected column is nested or of a type the table's
+// cannot come from, is refused by name instead of read as nulls.
+func TestVPCFlowParquet_Columns_Failure(t *testing.T) {
+	type other struct {
+		Foo *string `parquet:"foo,optional"`
+		Bar *int64  `parquet:"bar,optional"`
+	}
+	type nested struct {
+		Version *int32 `parquet:"version,optional"`
+		Srcaddr struct {
+			Addr *string `parquet:"addr,optional"`
+		} `parquet:"srcaddr"`
+	}
+	type repeated struct {
+		Version *int32   `parquet:"version,optional"`
+		Dstaddr []string `parquet:"dstaddr,list"`
+	}
+	type double struct {
+		Version *int32   `parquet:"version,optional"`
+		Srcport *float64 `parquet:"srcport,optional"`
+	}
+	type boolean struct {
+		Version *int32 `parquet:"version,optional"`
+		Action  *bool  `parquet:"action,optional"`
+	}
+	s := "x"
+	tests := []struct {
+		name string
+		data []byte
+		cols []string
+		path string
+		want string
+	}{
+		{"no table column", writeGenericParquet(t, []other{{Foo: &s}}), nil, "",
+			`expected a VPC flow log Parquet file (at least one vpc_flow column), found columns "foo", "bar"`},
+		{"no table column, projected", writeGenericParquet(t, []other{{Foo: &s}}), []string{"srcaddr"}, "",
+			`found columns "foo", "bar"`},
+		{"nested", writeGenericParquet(t, []nested{{}}), []string{"version", "srcaddr"}, "srcaddr",
+			`expected a flat column of BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT32 or INT64, found a group (srcaddr.addr)`},
+		{"nested, every column", writeGenericParquet(t, []nested{{}}), nil, "srcaddr", `found a group (srcaddr.addr)`},
+		{"repeated", writeGenericParquet(t, []repeated{{}}), []string{"dstaddr"}, "dstaddr", `found a group (dstaddr.list.element)`},
+		{"double", writeGenericParquet(t, []double{{}}), []string{"srcport"}, "srcport",
+			`expected a flat column of INT32, INT64 or BYTE_ARRAY, found DOUBLE`},
+		{"boolean", writeGenericParquet(t, []boolean{{}}), []string{"action"}, "action",
+			`expected a flat column of BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT32 or INT64, found BOOLEAN`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			res := readFlowParquet(t, tt.data, WithAllocator(mem), WithColumns(tt.cols...))
+			var pe *ParseError
+			if !errors.As(res.err, &pe) || !errors.Is(res.err, ErrFormat) || pe.Source != "flow.log" || pe.Path != tt.path || !strings.Contains(res.err.Error(), tt.want) {
+				t.Errorf("got %v (rows %q); want a ParseError wrapping ErrFormat at %q containing %q", res.err, res.rows, tt.path, tt.want)
+			}
+		})
+	}
 }

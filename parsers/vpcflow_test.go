@@ -303,6 +303,43 @@ type vpcFlowFailureCase struct {
 }
 
 var vpcFlowFailureCases = []vpcFlowFailureCase{{
+	name:  "NUL in a string field",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n2 123456789010 eni-0a§\x001 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
+	path:  "field 3 (interface-id)",
+	err:   `^expected text without control characters, found "\\x00"$`,
+	is:    ErrSyntax,
+	rows:  2,
+}, {
+	name:  "invalid UTF-8 in a string field",
+	input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25§\xff\xfe 44321 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
+	path:  "field 5 (dstaddr)",
+	err:   `^expected valid UTF-8, found "\\xff\\xfe"$`,
+	is:    ErrSyntax,
+	rows:  1,
+}, {
+	name:  "invalid UTF-8 in a long string field",
+	input: flowHeaderV2 + "\n2 123456789010 eni-0123456789abcdef0123456789§\xc3 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
+	cols:  []string{"interface_id"},
+	path:  "field 3 (interface-id)",
+	err:   `^expected valid UTF-8, found "\\xc3"$`,
+	is:    ErrSyntax,
+	rows:  1,
+}, {
+	name:  "control character in a dictionary field",
+	input: flowHeaderV2 + "\n" + flowLineV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 ACC§\x1bEPT OK\n",
+	cols:  []string{"action"},
+	path:  "field 13 (action)",
+	err:   `^expected text without control characters, found "\\x1b"$`,
+	is:    ErrSyntax,
+	rows:  1,
+}, {
+	name:  "invalid UTF-8 in a long dictionary field",
+	input: flowHeaderV2 + "\n2 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT SKIPDATA§\x80\n" + flowLineV2 + "\n",
+	path:  "field 14 (log-status)",
+	err:   `^expected valid UTF-8, found "\\x80"$`,
+	is:    ErrSyntax,
+	rows:  1,
+}, {
 	name:  "too few fields",
 	input: flowHeaderV2 + "\n" + flowLineV2 + "\n" + strings.TrimSuffix(flowLineV2, " OK") + "§\n" + flowLineV2 + "\n",
 	path:  "field 14 (log-status)",

@@ -1,0 +1,727 @@
+package parsers
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// This file checks what a Parquet file claims before parquet-go believes
+// it. parquet-go sizes its buffers from the file's metadata: the footer
+// length, the lengths and list sizes inside the Thrift footer and page
+// headers, the page sizes and value counts, a compressed stream's declared
+// output. A few hostile bytes claiming gigabytes would make it allocate
+// them (a 37 KB file claiming a 4 GiB footer killed hunt with "fatal error:
+// out of memory"). Every such claim is checked against the bytes the file
+// really has, so what a reader allocates is bounded by the file's size, and
+// a false claim is a positioned [ParseError] wrapping [ErrCorrupt].
+
+// Limits on what a Parquet file may claim, relative to its size.
+const (
+	// pqMaxRowsPerByte bounds a file's rows by its size: real rows of the
+	// vpc_flow and cloudtrail tables take tens to thousands of bytes, and
+	// only a column of nulls or repeats compresses below one byte a row.
+	pqMaxRowsPerByte = 64
+	// pqMaxRatio bounds a page's uncompressed size by its compressed size:
+	// deflate cannot do better than 1032:1 and real pages stay far below.
+	pqMaxRatio = 1024
+	// pqSlack is added to the bounds above, so small files are not held to
+	// a ratio meant for large ones.
+	pqSlack = 1 << 20
+	// pqStructCost is what decoding one Thrift struct may allocate (the
+	// largest, format.ColumnChunk, is 560 bytes), for the footer budget.
+	pqStructCost = 576
+	// pqMaxThriftDepth bounds Thrift nesting; Parquet metadata nests
+	// about six levels.
+	pqMaxThriftDepth = 32
+)
+
+// pqFile is an opened Parquet file with the facts the checks need.
+type pqFile struct {
+	f       *parquet.File
+	r       io.ReaderAt // the file, not counted in Stats (headers are re-read)
+	size    int64
+	dataEnd int64 // offset of the footer: column chunks end before it
+	source  string
+	// win holds the file's bytes at winOff: the page header, or the
+	// compressed stream's headers, being checked. Each ReadAt may be a
+	// ranged GET, so reads are at least pqWindow bytes and served from
+	// win when they fall inside it.
+	win    []byte
+	winOff int64
+}
+
+// pqWindow is the least a check reads at once: a page header and the
+// start of its compressed stream.
+const pqWindow = 1 << 10
+
+// bytesAt returns the n bytes of the file at off, which lie before end,
+// from the window or a read of at least least bytes (up to end). The
+// result is valid until the next call.
+func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error) {
+	if off >= pf.winOff && off+int64(n) <= pf.winOff+int64(len(pf.win)) {
+		return pf.win[off-pf.winOff:][:n], nil
+	}
+	k := int(min(int64(max(n, least)), end-off))
+	if k < n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	if cap(pf.win) < k {
+		pf.win = make([]byte, k)
+	}
+	pf.win, pf.winOff = pf.win[:k], off
+	if _, err := pf.r.ReadAt(pf.win, off); err != nil {
+		pf.win = pf.win[:0]
+		return nil, err
+	}
+	return pf.win[:n], nil
+}
+
+// openParquet opens the Parquet file r of size bytes (parquet-go reads it
+// through counted, which counts the bytes for Stats) after checking its
+// footer: the magic bytes, a footer length the file can hold, and Thrift
+// metadata whose lengths and list sizes fit in the footer, within an
+// allocation budget proportional to the file's size. It then checks the
+// row counts. Errors are [*ParseError]s naming source.
+func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	fail := func(off int64, path string, class error, expected, found string) error {
+		return &ParseError{Source: source, Offset: off, Path: path, Err: errExpected(class, expected, found)}
+	}
+	if size < 12 {
+		return nil, fail(0, "", ErrFormat, "a Parquet file (PAR1 ... PAR1)", strconv.FormatInt(size, 10)+" bytes")
+	}
+	var head, tail [8]byte
+	if _, err := r.ReadAt(head[:4], 0); err != nil {
+		return nil, &ParseError{Source: source, Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return nil, &ParseError{Source: source, Offset: size - 8, Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
+	}
+	if string(head[:4]) != "PAR1" {
+		return nil, fail(0, "", ErrFormat, `a Parquet file (magic "PAR1")`, quoteFound(head[:4]))
+	}
+	if string(tail[4:]) != "PAR1" {
+		return nil, fail(size-4, "", ErrFormat, `a Parquet file (magic "PAR1" at the end)`, quoteFound(tail[4:]))
+	}
+	footerLen := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footerLen > size-12 {
+		return nil, fail(size-8, "footer length", ErrCorrupt,
+			"at most "+strconv.FormatInt(size-12, 10)+" bytes (what the file holds)", strconv.FormatInt(footerLen, 10))
+	}
+	dataEnd := size - 8 - footerLen
+	footer := make([]byte, footerLen)
+	if _, err := r.ReadAt(footer, dataEnd); err != nil {
+		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
+	}
+	tc := thriftCheck{b: footer, limit: len(footer), budget: max(64<<20, 16*size)}
+	if err := tc.walkStruct(0, 0); err != nil {
+		return nil, tc.parseError(err, source, dataEnd, "footer")
+	}
+	f, err := openFile(counted, size)
+	if err != nil {
+		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+	}
+	md := f.Metadata()
+	maxRows := pqMaxRowsPerByte*size + pqSlack
+	var rows int64
+	for g, rg := range md.RowGroups {
+		if rg.NumRows < 0 || rg.NumRows > maxRows-rows {
+			return nil, fail(dataEnd, "row group "+strconv.Itoa(g), ErrCorrupt,
+				"at most "+strconv.FormatInt(maxRows, 10)+" rows in all (what "+strconv.FormatInt(size, 10)+" bytes can hold)",
+				strconv.FormatInt(rg.NumRows, 10)+" rows after "+strconv.FormatInt(rows, 10))
+		}
+		rows += rg.NumRows
+		if len(rg.Columns) != len(f.Schema().Columns()) {
+			return nil, fail(dataEnd, "row group "+strconv.Itoa(g), ErrCorrupt,
+				strconv.Itoa(len(f.Schema().Columns()))+" column chunks (the schema's leaves)", strconv.Itoa(len(rg.Columns)))
+		}
+	}
+	if md.NumRows != rows {
+		return nil, fail(dataEnd, "footer", ErrCorrupt, strconv.FormatInt(rows, 10)+" rows (the row groups' sum)", strconv.FormatInt(md.NumRows, 10))
+	}
+	return &pqFile{f: f, r: r, size: size, dataEnd: dataEnd, source: source}, nil
+}
+
+// checkChunk checks column chunk col of row group g before its pages are
+// read: its byte range lies in the file's data, its value count is what the
+// file can hold, and each page header (walked without decoding a value)
+// claims sizes and counts that fit: a page within the chunk, an
+// uncompressed size at most pqMaxRatio times the compressed one, a
+// compressed stream declaring no more than that, at most the chunk's values.
+func (pf *pqFile) checkChunk(g, col int, path string) error {
+	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
+	m := &cc.MetaData
+	where := "row group " + strconv.Itoa(g) + " column " + path
+	start := m.DataPageOffset
+	if m.DictionaryPageOffset != 0 { // where parquet-go starts reading
+		start = m.DictionaryPageOffset
+	}
+	fail := func(off int64, class error, expected, found string) error {
+		return &ParseError{Source: pf.source, Offset: off, Path: where, Err: errExpected(class, expected, found)}
+	}
+	if start < 4 || start >= pf.dataEnd || m.TotalCompressedSize < 0 || m.TotalCompressedSize > pf.dataEnd-start {
+		return fail(pf.dataEnd, ErrCorrupt, "a column chunk within bytes 4-"+strconv.FormatInt(pf.dataEnd, 10),
+			strconv.FormatInt(m.TotalCompressedSize, 10)+" bytes at offset "+strconv.FormatInt(start, 10))
+	}
+	maxValues := pqMaxRowsPerByte*pf.size + pqSlack
+	if m.NumValues < 0 || m.NumValues > maxValues {
+		return fail(start, ErrCorrupt, "at most "+strconv.FormatInt(maxValues, 10)+" values (what the file can hold)", strconv.FormatInt(m.NumValues, 10))
+	}
+	if m.Codec == format.Brotli {
+		return fail(start, ErrFormat, "a codec whose output can be bounded (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW)", "BROTLI")
+	}
+	end := start + m.TotalCompressedSize
+	for off := start; off < end; {
+		var ph pageHeader
+		n, err := pf.readPageHeader(off, end, &ph)
+		if err != nil {
+			return &ParseError{Source: pf.source, Offset: off, Path: where, Err: err}
+		}
+		body := off + int64(n)
+		switch {
+		case ph.compressed < 0 || int64(ph.compressed) > end-body:
+			return fail(off, ErrCorrupt, "a page of at most "+strconv.FormatInt(end-body, 10)+" bytes (the rest of the chunk)",
+				strconv.Itoa(int(ph.compressed))+" bytes")
+		case ph.uncompressed < 0 || int64(ph.uncompressed) > pqMaxRatio*int64(ph.compressed)+pqSlack:
+			return fail(off, ErrCorrupt, "an uncompressed page of at most "+strconv.FormatInt(pqMaxRatio*int64(ph.compressed)+pqSlack, 10)+
+				" bytes ("+strconv.Itoa(pqMaxRatio)+" times its "+strconv.Itoa(int(ph.compressed))+" compressed bytes)", strconv.Itoa(int(ph.uncompressed))+" bytes")
+		case ph.values < 0 || int64(ph.values) > m.NumValues:
+			return fail(off, ErrCorrupt, "at most "+strconv.FormatInt(m.NumValues, 10)+" values (the chunk's)", strconv.Itoa(int(ph.values))+" values")
+		case ph.dictValues < 0 || int64(ph.dictValues) > 8*int64(ph.uncompressed)+8:
+			return fail(off, ErrCorrupt, "a dictionary of at most "+strconv.FormatInt(8*int64(ph.uncompressed)+8, 10)+" values (what its page holds)",
+				strconv.Itoa(int(ph.dictValues))+" values")
+		case ph.nulls < 0 || ph.nulls > ph.values:
+			return fail(off, ErrCorrupt, "at most "+strconv.Itoa(int(ph.values))+" nulls (the page's values)", strconv.Itoa(int(ph.nulls)))
+		case ph.rows < 0 || ph.rows > ph.values:
+			return fail(off, ErrCorrupt, "at most "+strconv.Itoa(int(ph.values))+" rows (the page's values)", strconv.Itoa(int(ph.rows)))
+		case ph.levels < 0 || ph.levels > ph.compressed || ph.levels > ph.uncompressed:
+			return fail(off, ErrCorrupt, "levels of at most "+strconv.Itoa(int(ph.compressed))+" bytes (the page's)", strconv.Itoa(int(ph.levels))+" bytes")
+		}
+		codec := m.Codec
+		if ph.raw {
+			codec = format.Uncompressed
+		}
+		if err := pf.checkStream(codec, body+int64(ph.levels), int(ph.compressed-ph.levels), int64(ph.uncompressed-ph.levels)); err != nil {
+			return &ParseError{Source: pf.source, Offset: body, Path: where, Err: err}
+		}
+		off = body + int64(ph.compressed)
+	}
+	return nil
+}
+
+// hasBloomFilter reports whether column chunk col of row group g has a
+// bloom filter parquet-go can read without allocating more than the file
+// holds: a header within the data whose bitset fits after it, not
+// compressed. A filter failing that is not used (it prunes nothing).
+func (pf *pqFile) hasBloomFilter(g, col int) bool {
+	off := pf.f.Metadata().RowGroups[g].Columns[col].MetaData.BloomFilterOffset
+	if off < 4 || off >= pf.dataEnd {
+		return false
+	}
+	n := int(min(pf.dataEnd-off, pqWindow))
+	b, err := pf.bytesAt(off, n, pf.dataEnd, pqWindow)
+	if err != nil {
+		return false
+	}
+	tc := thriftCheck{b: b, limit: n, budget: 1 << 16}
+	if tc.walkStruct(0, 0) != nil {
+		return false
+	}
+	numBytes, uncompressed := int64(-1), false
+	for _, v := range tc.ints[:tc.nints] {
+		switch v.path {
+		case 1:
+			numBytes = v.v
+		case 4<<8 | 1:
+			uncompressed = true
+		}
+	}
+	return uncompressed && numBytes >= 0 && numBytes <= pf.dataEnd-off-int64(tc.i)
+}
+
+// openFile is parquet.OpenFile, with a panic of parquet-go on metadata its
+// checks let through (a schema whose children counts do not add up) turned
+// into an error wrapping ErrCorrupt.
+func openFile(r io.ReaderAt, size int64) (f *parquet.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("%w: damaged metadata: %v", ErrCorrupt, r)
+		}
+	}()
+	return parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+}
+
+// kindOf returns the physical type of leaf node n, and false for a leaf
+// whose annotation parquet-go cannot give one for (a leaf annotated MAP or
+// LIST, on which Kind panics).
+func kindOf(n parquet.Node) (k parquet.Kind, ok bool) {
+	defer func() {
+		if recover() != nil {
+			k, ok = 0, false
+		}
+	}()
+	return n.Type().Kind(), true
+}
+
+// kindName names the physical type of leaf node n for messages.
+func kindName(n parquet.Node) string {
+	if k, ok := kindOf(n); ok {
+		return k.String()
+	}
+	return "a leaf of no physical type (" + n.Type().String() + ")"
+}
+
+// readPage is pages.ReadPage, with a panic of parquet-go on a page its
+// checks let through (a count out of range deep in a decoder) turned into
+// an error: bad input must not crash hunt.
+func readPage(pages parquet.Pages) (pg parquet.Page, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pg, err = nil, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	return pages.ReadPage()
+}
+
+// readValues is vr.ReadValues, with a panic turned into an error as in
+// readPage.
+func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	return vr.ReadValues(vals)
+}
+
+// pageHeader holds the fields of a Thrift PageHeader the checks need.
+type pageHeader struct {
+	uncompressed, compressed int32
+	values, dictValues       int32
+	nulls, rows              int32 // v2 pages
+	levels                   int32 // v2 pages: uncompressed level bytes before the values
+	raw                      bool  // v2 pages: the values are not compressed
+}
+
+// readPageHeader reads and checks the page header at off (the chunk ends
+// at end), returning its length.
+func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
+	n := int(min(end-off, pqWindow))
+	for {
+		b, err := pf.bytesAt(off, n, end, pqWindow)
+		if err != nil {
+			return 0, fmt.Errorf("%w: cannot read a page header: %w", ErrTruncated, err)
+		}
+		tc := thriftCheck{b: b, limit: int(end - off), budget: end - off + 1<<16}
+		err = tc.walkStruct(0, 0)
+		if err == errThriftMore {
+			n = int(min(end-off, 2*int64(n)))
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		for _, v := range tc.ints[:tc.nints] {
+			switch v.path {
+			case 2:
+				ph.uncompressed = int32(v.v)
+			case 3:
+				ph.compressed = int32(v.v)
+			case 5<<8 | 1, 8<<8 | 1:
+				ph.values = int32(v.v)
+			case 7<<8 | 1:
+				ph.dictValues = int32(v.v)
+			case 8<<8 | 2:
+				ph.nulls = int32(v.v)
+			case 8<<8 | 3:
+				ph.rows = int32(v.v)
+			case 8<<8 | 5, 8<<8 | 6:
+				ph.levels += int32(v.v)
+			case 8<<8 | 7:
+				ph.raw = v.v == 0
+			}
+		}
+		return tc.i, nil
+	}
+}
+
+// checkStream checks what the compressed stream of n bytes at off declares
+// it decodes to, for the codecs that allocate from a declaration: Snappy's
+// length prefix and Zstandard's frame content sizes and blocks must not
+// exceed want (the page's uncompressed size). Deflate and LZ4 cannot expand
+// more than about 1032:1 and 255:1, which pqMaxRatio already covers.
+func (pf *pqFile) checkStream(codec format.CompressionCodec, off int64, n int, want int64) error {
+	if n <= 0 || (codec != format.Snappy && codec != format.Zstd) {
+		return nil
+	}
+	head, err := pf.bytesAt(off, min(n, 16), off+int64(n), pqWindow)
+	if err != nil {
+		return fmt.Errorf("%w: cannot read a page: %w", ErrTruncated, err)
+	}
+	if codec == format.Snappy {
+		v, k := binary.Uvarint(head)
+		if k <= 0 || v > uint64(want) {
+			return errExpected(ErrCorrupt, "a Snappy stream of at most "+strconv.FormatInt(want, 10)+" bytes (the page's size)",
+				"one declaring "+strconv.FormatUint(v, 10))
+		}
+		return nil
+	}
+	return pf.checkZstd(off, n, want)
+}
+
+// checkZstd walks the Zstandard frames and block headers of the n bytes at
+// off: frame content sizes and the blocks' largest outputs (a raw or RLE
+// block its size, a compressed one at most 128 KiB) must stay within
+// 2*want + 256 KiB, so the decoder cannot be made to allocate more.
+func (pf *pqFile) checkZstd(off int64, n int, want int64) error {
+	limit := 2*want + 256<<10
+	bad := func(found string) error {
+		return errExpected(ErrCorrupt, "a Zstandard stream of at most "+strconv.FormatInt(limit, 10)+" bytes (the page's size)", found)
+	}
+	var total int64
+	end := off + int64(n)
+	read := func(at int64, k int) ([]byte, error) {
+		if at+int64(k) > end {
+			return nil, bad("a frame cut short")
+		}
+		// Block headers lie up to 128 KiB apart: read the stream in
+		// windows of 64 KiB, about one read per page.
+		b, err := pf.bytesAt(at, k, end, 64<<10)
+		if err != nil {
+			return nil, fmt.Errorf("%w: cannot read a page: %w", ErrTruncated, err)
+		}
+		return b, nil
+	}
+	for at := off; at < end; {
+		h, err := read(at, 4)
+		if err != nil {
+			return err
+		}
+		magic := binary.LittleEndian.Uint32(h)
+		if magic&0xFFFFFFF0 == 0x184D2A50 { // a skippable frame
+			h, err := read(at+4, 4)
+			if err != nil {
+				return err
+			}
+			at += 8 + int64(binary.LittleEndian.Uint32(h))
+			continue
+		}
+		if magic != 0xFD2FB528 {
+			return errExpected(ErrCorrupt, "a Zstandard frame", "bytes "+quoteFound(h))
+		}
+		d, err := read(at+4, 1)
+		if err != nil {
+			return err
+		}
+		desc := d[0]
+		fcsLen := [4]int{0, 2, 4, 8}[desc>>6]
+		single := desc&0x20 != 0
+		if fcsLen == 0 && single {
+			fcsLen = 1
+		}
+		hdr := 1 + [4]int{0, 1, 2, 4}[desc&3] + fcsLen
+		if !single {
+			hdr++ // window descriptor
+		}
+		fh, err := read(at+4, hdr)
+		if err != nil {
+			return err
+		}
+		if fcsLen > 0 {
+			var fcs uint64
+			p := fh[hdr-fcsLen:]
+			switch fcsLen {
+			case 1:
+				fcs = uint64(p[0])
+			case 2:
+				fcs = uint64(binary.LittleEndian.Uint16(p)) + 256
+			case 4:
+				fcs = uint64(binary.LittleEndian.Uint32(p))
+			case 8:
+				fcs = binary.LittleEndian.Uint64(p)
+			}
+			if fcs > uint64(limit-total) {
+				return bad("a frame declaring " + strconv.FormatUint(fcs, 10) + " bytes")
+			}
+		}
+		at += 4 + int64(hdr)
+		for {
+			bh, err := read(at, 3)
+			if err != nil {
+				return err
+			}
+			v := uint32(bh[0]) | uint32(bh[1])<<8 | uint32(bh[2])<<16
+			last, typ, size := v&1 != 0, (v>>1)&3, int64(v>>3)
+			at += 3
+			switch typ {
+			case 0: // raw
+				total += size
+				at += size
+			case 1: // RLE: one byte repeated size times
+				total += size
+				at++
+			case 2: // compressed
+				total += 128 << 10
+				at += size
+			default:
+				return bad("a reserved block type")
+			}
+			if total > limit {
+				return bad("blocks of up to " + strconv.FormatInt(total, 10) + " bytes")
+			}
+			if last {
+				break
+			}
+		}
+		if desc&4 != 0 {
+			at += 4 // content checksum
+		}
+	}
+	return nil
+}
+
+// errThriftMore reports a Thrift value running past the bytes read so far
+// but not past its limit: read more and walk again.
+var errThriftMore = errors.New("BUG: more Thrift input needed")
+
+// thriftCheck walks Thrift compact-protocol bytes without decoding them,
+// checking every length and list size against the bytes left and an
+// allocation budget, and keeping the integers of the fields of the first
+// two struct levels (path: outer field ID << 8 | inner field ID).
+type thriftCheck struct {
+	b      []byte
+	i      int
+	limit  int   // bytes the value may span (b may hold fewer)
+	budget int64 // bytes a decoder may allocate for it, left
+	ints   [16]struct {
+		path uint32
+		v    int64
+	}
+	nints int
+}
+
+type thriftError struct {
+	at  int
+	err error
+}
+
+func (e *thriftError) Error() string { return e.err.Error() }
+func (e *thriftError) Unwrap() error { return e.err }
+
+func (c *thriftCheck) fail(expected, found string) error {
+	return &thriftError{at: c.i, err: errExpected(ErrCorrupt, expected, found)}
+}
+
+// parseError positions err (from walkStruct) at base plus its index.
+func (c *thriftCheck) parseError(err error, source string, base int64, path string) error {
+	var te *thriftError
+	if errors.As(err, &te) {
+		return &ParseError{Source: source, Offset: base + int64(te.at), Path: path, Err: te.err}
+	}
+	return &ParseError{Source: source, Offset: base + int64(c.i), Path: path, Err: err}
+}
+
+// need makes sure n more bytes are there.
+func (c *thriftCheck) need(n int) error {
+	if n > c.limit-c.i || n < 0 {
+		return c.fail("Thrift metadata within its "+strconv.Itoa(c.limit)+" bytes", "a value running past them")
+	}
+	if n > len(c.b)-c.i {
+		return errThriftMore
+	}
+	return nil
+}
+
+func (c *thriftCheck) byte() (byte, error) {
+	if err := c.need(1); err != nil {
+		return 0, err
+	}
+	c.i++
+	return c.b[c.i-1], nil
+}
+
+func (c *thriftCheck) uvarint() (uint64, error) {
+	var v uint64
+	for s := 0; s < 64; s += 7 {
+		x, err := c.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= uint64(x&0x7f) << s
+		if x < 0x80 {
+			return v, nil
+		}
+	}
+	return 0, c.fail("a varint of at most 10 bytes", "a longer one")
+}
+
+// size reads a length or element count and checks it against the bytes
+// left (every element takes at least one byte) and the budget at cost
+// bytes an element.
+func (c *thriftCheck) size(cost int64) (int, error) {
+	v, err := c.uvarint()
+	if err != nil {
+		return 0, err
+	}
+	return c.checkSize(v, cost)
+}
+
+func (c *thriftCheck) checkSize(v uint64, cost int64) (int, error) {
+	if v > uint64(c.limit-c.i) {
+		return 0, c.fail("a length or count of at most "+strconv.Itoa(c.limit-c.i)+" (the bytes left)", strconv.FormatUint(v, 10))
+	}
+	c.budget -= int64(v) * cost
+	if c.budget < 0 {
+		return 0, c.fail("metadata a reader can hold in memory proportional to the file", "more")
+	}
+	return int(v), nil
+}
+
+func (c *thriftCheck) walkStruct(depth int, path uint32) error {
+	if depth > pqMaxThriftDepth {
+		return c.fail("Thrift metadata nested at most "+strconv.Itoa(pqMaxThriftDepth)+" levels", "deeper nesting")
+	}
+	c.budget -= pqStructCost
+	id := int64(0)
+	for {
+		h, err := c.byte()
+		if err != nil {
+			return err
+		}
+		if h == 0 {
+			return nil
+		}
+		if delta := h >> 4; delta != 0 {
+			id += int64(delta)
+		} else {
+			v, err := c.uvarint()
+			if err != nil {
+				return err
+			}
+			id = int64(v>>1) ^ -int64(v&1)
+		}
+		p := uint32(0xffffffff) // deeper than two levels, or in a list: not kept
+		if depth < 2 && path != 0xffffffff && id > 0 && id < 256 {
+			p = path<<8 | uint32(id)
+		}
+		if err := c.value(h&0x0f, depth, p); err != nil {
+			return err
+		}
+	}
+}
+
+// value walks one value of compact type typ.
+func (c *thriftCheck) value(typ byte, depth int, path uint32) error {
+	switch typ {
+	case 1, 2: // booleans: in the field header (or one byte in a list)
+		if path != 0xffffffff && c.nints < len(c.ints) {
+			c.ints[c.nints].path, c.ints[c.nints].v = path, int64(2-typ)
+			c.nints++
+		}
+		return nil
+	case 3:
+		if err := c.need(1); err != nil {
+			return err
+		}
+		c.i++
+		return nil
+	case 4, 5, 6:
+		v, err := c.uvarint()
+		if err != nil {
+			return err
+		}
+		if path != 0xffffffff && c.nints < len(c.ints) {
+			c.ints[c.nints].path, c.ints[c.nints].v = path, int64(v>>1)^-int64(v&1)
+			c.nints++
+		}
+		return nil
+	case 7:
+		if err := c.need(8); err != nil {
+			return err
+		}
+		c.i += 8
+		return nil
+	case 8:
+		n, err := c.size(1)
+		if err != nil {
+			return err
+		}
+		if err := c.need(n); err != nil {
+			return err
+		}
+		c.i += n
+		return nil
+	case 9, 10:
+		h, err := c.byte()
+		if err != nil {
+			return err
+		}
+		et := h & 0x0f
+		var n int
+		if h>>4 == 15 {
+			n, err = c.size(elemCost(et))
+		} else {
+			n, err = c.checkSize(uint64(h>>4), elemCost(et))
+		}
+		if err != nil {
+			return err
+		}
+		for range n {
+			if et == 1 || et == 2 {
+				if err := c.need(1); err != nil { // a list's booleans take a byte each
+					return err
+				}
+				c.i++
+				continue
+			}
+			if err := c.value(et, depth+1, 0xffffffff); err != nil {
+				return err
+			}
+		}
+		return nil
+	case 11:
+		n, err := c.size(2 * 24)
+		if err != nil || n == 0 {
+			return err
+		}
+		kv, err := c.byte()
+		if err != nil {
+			return err
+		}
+		for range n {
+			for _, t := range [2]byte{kv >> 4, kv & 0x0f} {
+				if t == 1 || t == 2 {
+					if err := c.need(1); err != nil {
+						return err
+					}
+					c.i++
+					continue
+				}
+				if err := c.value(t, depth+1, 0xffffffff); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	case 12:
+		if path != 0xffffffff && c.nints < len(c.ints) { // present
+			c.ints[c.nints].path, c.ints[c.nints].v = path, 1
+			c.nints++
+		}
+		return c.walkStruct(depth+1, path)
+	}
+	return c.fail("a Thrift compact type (1-12)", strconv.Itoa(int(typ)))
+}
+
+// elemCost is what decoding one list element of compact type t allocates.
+func elemCost(t byte) int64 {
+	if t == 12 {
+		return pqStructCost
+	}
+	return 24
+}
