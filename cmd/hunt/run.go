@@ -67,6 +67,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	af.register(fs)
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
+	var rf respondFlags
+	rf.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,6 +94,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
+	}
+	if err := rf.validate(*dryRun, *statePath); err != nil {
+		return usageErr("%v", err)
 	}
 	if len(sinkSpecs) == 0 {
 		sinkSpecs = listFlag{"stdout"}
@@ -201,6 +206,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		r.advance(*late)
 		if err := state.Save(*statePath, time.Now()); err != nil {
 			fmt.Fprintf(stderr, "hunt run: cannot save state: %v\n", err)
+			code = exitError
+		}
+	}
+	if rf.enabled() {
+		// After delivery and the state's save: each change saves the state again.
+		if state == nil {
+			state = findings.NewState() // a dry run: nothing recorded
+		}
+		if err := rf.respond(ctx, common, huntDirs, state, *statePath, fs2, stdout); err != nil {
+			fmt.Fprintf(stderr, "hunt run: %v\n", err)
 			code = exitError
 		}
 	}
