@@ -200,5 +200,41 @@ func (f *fakeAWS) serveQuery(w http.ResponseWriter, form url.Values) {
 }
 
 func (f *fakeAWS) serveEvents(w http.ResponseWriter, r *http.Request, op string, body []byte) {
-	jsonError(w, "UnknownOperationException", op)
+	f.calls = append(f.calls, op)
+	if ct := r.Header.Get("Content-Type"); ct != "application/x-amz-json-1.1" {
+		f.t.Errorf("%s: Content-Type %q, want application/x-amz-json-1.1", op, ct)
+	}
+	if op != "PutEvents" {
+		jsonError(w, "UnknownOperationException", op)
+		return
+	}
+	if f.fault("throttle:PutEvents") {
+		jsonError(w, "ThrottlingException", "Rate exceeded")
+		return
+	}
+	var in struct{ Entries []map[string]any }
+	if err := json.Unmarshal(body, &in); err != nil || len(in.Entries) == 0 || len(in.Entries) > 10 {
+		f.t.Errorf("PutEvents: body %q (%v): want 1 to 10 entries", body, err)
+	}
+	var results []map[string]any
+	failed := 0
+	for n, e := range in.Entries {
+		if n == 0 {
+			code := ""
+			for _, c := range []string{"ThrottlingException", "MalformedDetail"} {
+				if f.fault("entryfail:" + c) {
+					code = c
+				}
+			}
+			if code != "" {
+				failed++
+				results = append(results, map[string]any{"ErrorCode": code, "ErrorMessage": "injected"})
+				continue
+			}
+		}
+		f.events = append(f.events, e)
+		results = append(results, map[string]any{"EventId": fmt.Sprintf("e%d", len(f.events))})
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	json.NewEncoder(w).Encode(map[string]any{"FailedEntryCount": failed, "Entries": results})
 }

@@ -171,3 +171,38 @@ func TestRun_RespondUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_EventBridgeSink: --sink eventbridge:BUS puts the finding through
+// the run's AWS configuration (AWS_ENDPOINT_URL_EVENTBRIDGE).
+func TestRun_EventBridgeSink(t *testing.T) {
+	var mu sync.Mutex
+	var entries []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		var in struct{ Entries []map[string]any }
+		b, _ := io.ReadAll(r.Body)
+		if r.Header.Get("X-Amz-Target") != "AWSEvents.PutEvents" || json.Unmarshal(b, &in) != nil {
+			t.Errorf("unexpected request %s %s", r.Header.Get("X-Amz-Target"), b)
+		}
+		entries = append(entries, in.Entries...)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		fmt.Fprint(w, `{"FailedEntryCount":0,"Entries":[{"EventId":"e1"}]}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	t.Setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_PROFILE", "")
+	code, _, errOut := runHunt(t, "run", "--hunt", "vpc_reject_flood", "--sink", "eventbridge:security", "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitFindings || len(entries) != 1 || entries[0]["Source"] != "hunt" || entries[0]["DetailType"] != "hunt Finding" || entries[0]["EventBusName"] != "security" {
+		t.Fatalf("exit %d, entries %v, stderr %s", code, entries, errOut)
+	}
+	if !strings.Contains(entries[0]["Detail"].(string), `"hunt_id":"vpc_reject_flood"`) {
+		t.Errorf("detail %v", entries[0]["Detail"])
+	}
+}

@@ -58,7 +58,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var huntIDs, huntDirs, sinkSpecs listFlag
 	fs.Var(&huntIDs, "hunt", "run only this hunt ID (repeat or comma-separate; default: all)")
 	fs.Var(&huntDirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
-	fs.Var(&sinkSpecs, "sink", "where findings go: stdout, file:PATH.jsonl, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION] (repeatable; default stdout)")
+	fs.Var(&sinkSpecs, "sink", "where findings go: stdout, file:PATH.jsonl, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION], eventbridge[:BUS] (repeatable; default stdout)")
 	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
@@ -285,7 +285,7 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
 	}
 	for _, s := range rest {
-		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" {
+		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" || kind == "eventbridge" {
 			awsCfg, err := common.awsConfig(ctx) // only runs with an AWS sink load it
 			if err != nil {
 				return nil, err
