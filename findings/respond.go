@@ -179,10 +179,8 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 		verb = ""
 	}
 
-	if len(r.sets) > 0 {
-		if err := r.readSets(ctx); err != nil {
-			return rep, err
-		}
+	if err := r.Prepare(ctx); err != nil {
+		return rep, err
 	}
 
 	// What the findings ask for.
@@ -265,6 +263,24 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 		blocks, actions = nil, nil
 	}
 
+	// Every new change is recorded as intended, on disk, before any is
+	// made: a run that dies or fails after this point leaves them for the
+	// next run to finish, which confirms what was done and does the rest.
+	if r.opts.Apply && len(blocks)+len(actions) > 0 {
+		st := st.responses()
+		for _, b := range blocks {
+			b.rec.IntendedAt = now
+			st.Blocks = append(st.Blocks, b.rec)
+		}
+		for _, a := range actions {
+			a.IntendedAt = now
+			st.Actions = append(st.Actions, a)
+		}
+		if err := r.save(); err != nil {
+			return rep, err
+		}
+	}
+
 	// Each IP set: read it, then add, finish and expire in one update.
 	var errs []error
 	for _, set := range r.sets {
@@ -285,10 +301,10 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 		}
 	}
 
-	// IAM: earlier intents first, then the new ones.
+	// IAM: earlier intents first, then the new ones (recorded above).
 	if rs := st.Responses; rs != nil {
 		for _, a := range rs.Actions {
-			if a.DoneAt.IsZero() {
+			if a.DoneAt.IsZero() && !slices.Contains(actions, a) {
 				actions = append([]*ActionRecord{a}, actions...)
 			}
 		}
@@ -302,6 +318,17 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 		}
 	}
 	return rep, errors.Join(append(errs, tripped)...)
+}
+
+// Prepare reads each IP set once (GetIPSet) to learn its address family.
+// Call it before the run reads its logs: a set that cannot be read then
+// stops the run before anything is delivered, and Respond needs no AWS
+// call before it records what it is about to change.
+func (r *Responder) Prepare(ctx context.Context) error {
+	if len(r.sets) == 0 {
+		return nil
+	}
+	return r.readSets(ctx)
 }
 
 // setFor returns the IP set of a's family, or nil.

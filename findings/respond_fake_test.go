@@ -185,6 +185,12 @@ func (f *fakeAWS) serveQuery(w http.ResponseWriter, form url.Values) {
 		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>`)
 		return
 	}
+	if f.fault("fail:" + op) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(403)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>injected</Message></Error><RequestId>r</RequestId></ErrorResponse>`)
+		return
+	}
 	w.Header().Set("Content-Type", "text/xml")
 	switch op {
 	case "PutRolePolicy", "UpdateAccessKey":

@@ -30,10 +30,11 @@ func (r *Responder) doAction(ctx context.Context, st *State, a *ActionRecord, no
 	what := ""
 	switch a.Kind {
 	case RespondRevokeRoleSessions:
-		what = fmt.Sprintf("revoke the sessions of role %s issued before %s (inline policy %s)", a.Role, now.Format(time.RFC3339), RevokeSessionsPolicyName)
-		if !a.IntendedAt.IsZero() {
-			what = fmt.Sprintf("revoke the sessions of role %s issued before %s (inline policy %s)", a.Role, a.IntendedAt.Format(time.RFC3339), RevokeSessionsPolicyName)
+		before := a.IntendedAt // recorded before the call; a dry run records nothing
+		if before.IsZero() {
+			before = now
 		}
+		what = fmt.Sprintf("revoke the sessions of role %s issued before %s (inline policy %s)", a.Role, before.Format(time.RFC3339), RevokeSessionsPolicyName)
 	case RespondDeactivateAccessKey:
 		what = fmt.Sprintf("deactivate access key %s of user %s", a.AccessKey, a.User)
 	}
@@ -44,14 +45,6 @@ func (r *Responder) doAction(ctx context.Context, st *State, a *ActionRecord, no
 	}
 	if r.iam == nil {
 		return fmt.Errorf("respond: %s: not enabled", a.Kind)
-	}
-	if a.IntendedAt.IsZero() {
-		a.IntendedAt = now
-		rs := st.responses()
-		rs.Actions = append(rs.Actions, a)
-		if err := r.save(); err != nil {
-			return err
-		}
 	}
 	opt := func(o *iam.Options) { o.APIOptions = append(o.APIOptions, withAttemptTimeout(r.sink.CallTimeout)) }
 	var err error

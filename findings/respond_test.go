@@ -498,3 +498,34 @@ func TestStateResponses_RoundTrip(t *testing.T) {
 		t.Fatalf("reloaded %+v, %v", s2.Responses, err)
 	}
 }
+
+// TestRespond_IAMFailedThenFinished: a revocation IAM refused stays
+// intended in the state; the next run (with no new finding) makes it,
+// with the token time first decided, once.
+func TestRespond_IAMFailedThenFinished(t *testing.T) {
+	e := newRespondEnv(t, "fail:PutRolePolicy")
+	opts := e.opts(true)
+	opts.WAFSets = nil
+	opts.RevokeRoleSessions = true
+	opts.Rules = map[string][]ResponseRule{"stolen_creds": {{Kind: RespondRevokeRoleSessions, Columns: []string{"actor"}}}}
+	f := Finding{ID: "f9", HuntID: "stolen_creds", Title: "T", Severity: SeverityHigh, Resource: "r", FirstSeen: respondT0, LastSeen: respondT0,
+		Evidence: []map[string]any{{"actor": "arn:aws:iam::111122223333:role/web-app"}}}
+	if _, err := e.respond(t, opts, f); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Fatalf("err %v, want IAM's refusal", err)
+	}
+	st, err := LoadState(e.path)
+	if err != nil || st.Responses == nil || len(st.Responses.Actions) != 1 || !st.Responses.Actions[0].DoneAt.IsZero() {
+		t.Fatalf("state after the failure: %+v, %v", st.Responses, err)
+	}
+	e.state = st
+	e.now = respondT0.Add(time.Hour)
+	if _, err := e.respond(t, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.fake.iam) != 1 || !strings.Contains(e.fake.iam[0].Get("PolicyDocument"), `"aws:TokenIssueTime":"2024-03-05T16:00:00.000Z"`) {
+		t.Fatalf("IAM calls %v", e.fake.iam)
+	}
+	if _, err := e.respond(t, opts, f); err != nil || len(e.fake.iam) != 1 {
+		t.Errorf("third run: err %v, %d IAM calls, want still 1", err, len(e.fake.iam))
+	}
+}

@@ -87,7 +87,7 @@ func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add [
 	if rs := st.Responses; rs != nil {
 		for _, b := range rs.Blocks {
 			switch {
-			case b.IPSet != set.arn:
+			case b.IPSet != set.arn || slices.ContainsFunc(add, func(p plannedBlock) bool { return p.rec == b }):
 			case b.AddedAt.IsZero():
 				unconfirmed = append(unconfirmed, b)
 			case !now.Before(b.AddedAt.Add(r.opts.BlockTTL)):
@@ -99,7 +99,6 @@ func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add [
 		return nil
 	}
 	out := r.opts.Out
-	intended := false
 	for round := 1; ; round++ {
 		got, err := r.getIPSet(ctx, set)
 		if err != nil {
@@ -127,13 +126,18 @@ func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add [
 		var removed []*BlockRecord
 		var fresh []plannedBlock
 		for _, b := range add {
-			if _, covered := present(b.addr); covered && !intended {
+			if _, covered := present(b.addr); covered && round == 1 {
+				// Someone else's block: not recorded, so never removed by hunt.
 				rep.Skipped = append(rep.Skipped, b.addr.String()+": already in the IP set (not added by hunt: never expired by it)")
 				fmt.Fprintf(out, "respond: skip %s: already in %s (not added by hunt, so never removed by it)\n", b.addr, set.arn)
+				if st.Responses != nil {
+					st.Responses.Blocks = slices.DeleteFunc(st.Responses.Blocks, func(x *BlockRecord) bool { return x == b.rec })
+				}
 				continue
 			}
 			fresh = append(fresh, b)
 		}
+		add = fresh // a later round (after a lock conflict) keeps the decision
 		for _, b := range unconfirmed {
 			p, err := netip.ParsePrefix(b.Address)
 			if err != nil {
@@ -166,6 +170,15 @@ func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add [
 			})
 		}
 		if len(addrs) > wafMaxAddresses {
+			if st.Responses != nil && r.opts.Apply {
+				// Tripped: this run's blocks are not made, so not intended.
+				st.Responses.Blocks = slices.DeleteFunc(st.Responses.Blocks, func(x *BlockRecord) bool {
+					return slices.ContainsFunc(add, func(p plannedBlock) bool { return p.rec == x })
+				})
+				if err := r.save(); err != nil {
+					return err
+				}
+			}
 			return fmt.Errorf("%w: %s would hold %d addresses, more than the %d an IP set holds: added none", ErrCircuitBreaker, set.arn, len(addrs), wafMaxAddresses)
 		}
 		if !r.opts.Apply {
@@ -179,20 +192,6 @@ func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add [
 			}
 			return nil
 		}
-		if !intended && len(fresh) > 0 {
-			// The intent is on disk before the change: a run killed after
-			// UpdateIPSet finds it and confirms the block instead of
-			// taking it for someone else's.
-			rs := st.responses()
-			for _, b := range fresh {
-				b.rec.IntendedAt = now
-				rs.Blocks = append(rs.Blocks, b.rec)
-			}
-			if err := r.save(); err != nil {
-				return err
-			}
-		}
-		intended = true
 		if len(added) > 0 || len(removed) > 0 {
 			_, err = r.waf[set.region].UpdateIPSet(ctx, &wafv2.UpdateIPSetInput{
 				Id: aws.String(set.id), Name: aws.String(set.name), Scope: set.scope,

@@ -104,34 +104,56 @@ func (f *respondFlags) rules(all []*queries.Hunt) (map[string][]findings.Respons
 	return out, nil
 }
 
-// respond runs the responses the found findings' hunts declare, after
-// the run's state was saved. st is the run state (a fresh one without
-// --state: a dry run only); huntDirs are --hunts, for the policy's IDs.
-func (f *respondFlags) respond(ctx context.Context, common commonFlags, huntDirs []string, st *findings.State, statePath string,
-	found []findings.Finding, stdout io.Writer,
-) error {
+// runResponder is the responder of one run; nil when the run does not
+// respond, and then its methods do nothing.
+type runResponder struct {
+	r     *findings.Responder
+	state *findings.State
+	audit *os.File
+}
+
+// open builds the responder before the run reads anything: the policy,
+// the never-block lists and the IP sets (read once, GetIPSet) are checked
+// first, so a mistake stops the run before any finding is delivered. st is
+// the run state (nil without --state: a dry run, recording nothing);
+// huntDirs are --hunts, for the policy's hunt IDs.
+func (f *respondFlags) open(ctx context.Context, common commonFlags, huntDirs []string, st *findings.State, statePath string,
+	stdout io.Writer,
+) (resp *runResponder, err error) {
+	if !f.enabled() {
+		return nil, nil
+	}
 	all, err := loadHunts(huntDirs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rules, err := f.rules(all)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	never, err := findings.NewNeverBlock(f.ownCIDRs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if f.allowlist != "" {
 		if err := never.AddAllowlist(f.allowlist); err != nil {
-			return fmt.Errorf("--allowlist: %w", err)
+			return nil, fmt.Errorf("--allowlist: %w", err)
 		}
 	}
 	if f.awsRanges != "" {
 		if err := never.AddAWSIPRanges(f.awsRanges); err != nil {
-			return fmt.Errorf("--aws-ip-ranges: %w", err)
+			return nil, fmt.Errorf("--aws-ip-ranges: %w", err)
 		}
 	}
+	if st == nil {
+		st = findings.NewState()
+	}
+	resp = &runResponder{state: st}
+	defer func() {
+		if err != nil {
+			resp.close()
+		}
+	}()
 	opts := findings.ResponseOptions{
 		Apply: f.apply, Out: stdout, Rules: rules, NeverBlock: never,
 		MaxBlocks: f.maxBlocks, BlockTTL: f.blockTTL, Now: respondNow,
@@ -151,27 +173,42 @@ func (f *respondFlags) respond(ctx context.Context, common commonFlags, huntDirs
 			opts.AuditTopic = topic
 			continue
 		}
-		if opts.Audit != nil {
-			return fmt.Errorf("--audit: expected one FILE, found a second, %q", a)
+		if resp.audit != nil {
+			return nil, fmt.Errorf("--audit: expected one FILE, found a second, %q", a)
 		}
-		file, err := os.OpenFile(a, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		if err != nil {
-			return fmt.Errorf("--audit: %w", err)
+		if resp.audit, err = os.OpenFile(a, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
+			return nil, fmt.Errorf("--audit: %w", err)
 		}
-		defer file.Close()
-		opts.Audit = file
+		opts.Audit = resp.audit
 	}
 	if f.apply {
 		opts.Save = func() error { return st.Save(statePath, time.Now()) }
 	}
 	cfg, err := common.awsConfig(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r, err := findings.NewResponder(*cfg, opts)
-	if err != nil {
-		return err
+	if resp.r, err = findings.NewResponder(*cfg, opts); err != nil {
+		return nil, err
 	}
-	_, err = r.Respond(ctx, st, found)
+	if err := resp.r.Prepare(ctx); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// respond makes (or, without --apply, prints) the responses the found
+// findings' hunts declare, after the run's state was saved.
+func (r *runResponder) respond(ctx context.Context, found []findings.Finding) error {
+	if r == nil {
+		return nil
+	}
+	_, err := r.r.Respond(ctx, r.state, found)
 	return err
+}
+
+func (r *runResponder) close() {
+	if r != nil && r.audit != nil {
+		r.audit.Close()
+	}
 }

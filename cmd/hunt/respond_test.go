@@ -206,3 +206,24 @@ func TestRun_EventBridgeSink(t *testing.T) {
 		t.Errorf("detail %v", entries[0]["Detail"])
 	}
 }
+
+// TestRun_RespondPolicyChecksFirst: a policy naming no hunt stops the run
+// before any log is read or finding delivered.
+func TestRun_RespondPolicyChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "policy")
+	if err := os.WriteFile(policy, []byte("vpc_reject_floood waf-ipset(srcaddr)\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	out := filepath.Join(dir, "findings.jsonl")
+	code, _, errOut := runHunt(t, "run", "--respond", "revoke-role-sessions", "--respond-policy", policy, "--sink", "file:"+out, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitError || !strings.Contains(errOut, `expected a hunt ID (see hunt hunts list), found "vpc_reject_floood"`) {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(out); len(b) != 0 {
+		t.Errorf("findings delivered before the policy was checked: %s", b)
+	}
+}

@@ -178,6 +178,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		return usageOrError(err)
 	}
+	resp, err := rf.open(ctx, common, huntDirs, state, *statePath, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		return exitError
+	}
+	defer resp.close()
 	var code int
 	if onAthena {
 		code = r.runAthena(ctx, &af)
@@ -209,15 +215,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			code = exitError
 		}
 	}
-	if rf.enabled() {
-		// After delivery and the state's save: each change saves the state again.
-		if state == nil {
-			state = findings.NewState() // a dry run: nothing recorded
-		}
-		if err := rf.respond(ctx, common, huntDirs, state, *statePath, fs2, stdout); err != nil {
-			fmt.Fprintf(stderr, "hunt run: %v\n", err)
-			code = exitError
-		}
+	// After delivery and the state's save: each change saves the state again.
+	if err := resp.respond(ctx, fs2); err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		code = exitError
 	}
 	r.summary(sent, time.Since(start))
 	switch {
