@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
@@ -82,8 +83,14 @@ type Responder struct {
 	sets  []*wafSet
 	waf   map[string]*wafv2.Client // by region
 	iam   *iam.Client
+	sts   *sts.Client
 	sns   *sns.Client
 	never *NeverBlock
+	// selfRole and selfUser name the identity hunt runs as (STS
+	// GetCallerIdentity): never revoked nor deactivated, so a false
+	// positive cannot take away the responder's own access.
+	selfRole, selfUser string
+	selfKnown          bool
 }
 
 // NewResponder checks the options and builds the AWS clients from cfg.
@@ -134,6 +141,11 @@ func NewResponder(cfg aws.Config, opts ResponseOptions) (*Responder, error) {
 		r.iam = iam.NewFromConfig(c, func(o *iam.Options) {
 			if o.Region == "" {
 				o.Region = "us-east-1" // IAM is global
+			}
+		})
+		r.sts = sts.NewFromConfig(c, func(o *sts.Options) {
+			if o.Region == "" {
+				o.Region = "us-east-1"
 			}
 		})
 	}
@@ -245,6 +257,10 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 						skip("finding %s (%s): %s: %v", f.ID, f.HuntID, rule, err)
 						continue
 					}
+					if (a.Role != "" && a.Role == r.selfRole) || (a.User != "" && a.User == r.selfUser) {
+						skip("finding %s (%s): %s: %s%s is the identity hunt runs as: never revoked by it", f.ID, f.HuntID, rule, a.Role, a.User)
+						continue
+					}
 					if rs.action(a) != nil || slices.ContainsFunc(actions, func(b *ActionRecord) bool { return b.Kind == a.Kind && b.Role == a.Role && b.AccessKey == a.AccessKey }) {
 						continue
 					}
@@ -290,7 +306,7 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 				add = append(add, b)
 			}
 		}
-		if err := r.updateSet(ctx, st, set, add, now, verb, rep); err != nil {
+		if err := r.updateSet(ctx, st, set, add, now, rep); err != nil {
 			if errors.Is(err, ErrCircuitBreaker) {
 				fmt.Fprintf(out, "respond: CIRCUIT BREAKER TRIPPED: %v\n", err)
 			}
@@ -325,6 +341,20 @@ func (r *Responder) Respond(ctx context.Context, st *State, fs []Finding) (*Resp
 // stops the run before anything is delivered, and Respond needs no AWS
 // call before it records what it is about to change.
 func (r *Responder) Prepare(ctx context.Context) error {
+	if r.sts != nil && !r.selfKnown {
+		out, err := r.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
+			func(o *sts.Options) { o.APIOptions = append(o.APIOptions, withAttemptTimeout(r.sink.CallTimeout)) })
+		if err != nil {
+			return fmt.Errorf("respond: cannot learn the identity hunt runs as (STS GetCallerIdentity), which it must never revoke: %w", err)
+		}
+		self := aws.ToString(out.Arn)
+		if role, err := roleName(self); err == nil {
+			r.selfRole = role
+		} else if _, user, err := accessKey("AKIA0000000000000000", self); err == nil {
+			r.selfUser = user
+		}
+		r.selfKnown = true
+	}
 	if len(r.sets) == 0 {
 		return nil
 	}

@@ -41,6 +41,8 @@ type fakeAWS struct {
 	events []map[string]any
 	// failUpdate makes every UpdateIPSet fail with this code.
 	failUpdate string
+	// caller is the ARN GetCallerIdentity answers.
+	caller string
 }
 
 type fakeSet struct {
@@ -50,7 +52,7 @@ type fakeSet struct {
 }
 
 func newFakeAWS(t *testing.T, faults ...string) (*fakeAWS, aws.Config) {
-	f := &fakeAWS{t: t, sets: map[string]*fakeSet{}, faults: faults}
+	f := &fakeAWS{t: t, sets: map[string]*fakeSet{}, faults: faults, caller: "arn:aws:sts::111122223333:assumed-role/hunt-responder/run"}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	cfg := aws.Config{
@@ -196,6 +198,8 @@ func (f *fakeAWS) serveQuery(w http.ResponseWriter, form url.Values) {
 	case "PutRolePolicy", "UpdateAccessKey":
 		f.iam = append(f.iam, form)
 		fmt.Fprintf(w, `<%sResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></%sResponse>`, op, op)
+	case "GetCallerIdentity":
+		fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>%s</Arn><UserId>AROAEXAMPLE:s</UserId><Account>111122223333</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`, f.caller)
 	case "Publish":
 		f.published = append(f.published, form.Get("Message"))
 		fmt.Fprintf(w, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m%d</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`, len(f.published))

@@ -529,3 +529,28 @@ func TestRespond_IAMFailedThenFinished(t *testing.T) {
 		t.Errorf("third run: err %v, %d IAM calls, want still 1", err, len(e.fake.iam))
 	}
 }
+
+// TestRespond_NeverRevokesItself: the role (or user) hunt runs as is never
+// revoked nor deactivated, whatever a finding says.
+func TestRespond_NeverRevokesItself(t *testing.T) {
+	for _, tc := range []struct{ caller, actor, user string }{
+		{"arn:aws:sts::111122223333:assumed-role/hunt-responder/run", "arn:aws:iam::111122223333:role/hunt-responder", "bob"},
+		{"arn:aws:iam::111122223333:user/ops/alice", "other-role", "alice"},
+	} {
+		e := newRespondEnv(t)
+		e.fake.caller = tc.caller
+		opts := e.opts(true)
+		opts.WAFSets = nil
+		opts.RevokeRoleSessions, opts.DeactivateAccessKeys = true, true
+		opts.Rules = map[string][]ResponseRule{"stolen_creds": {{Kind: RespondRevokeRoleSessions, Columns: []string{"actor"}}, {Kind: RespondDeactivateAccessKey, Columns: []string{"key", "user"}}}}
+		f := Finding{ID: "f9", HuntID: "stolen_creds", Title: "T", Severity: SeverityHigh, Resource: "r", FirstSeen: respondT0, LastSeen: respondT0,
+			Evidence: []map[string]any{{"actor": tc.actor, "key": "AKIAIOSFODNN7EXAMPLE", "user": tc.user}}}
+		rep, err := e.respond(t, opts, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.fake.iam) != 1 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "is the identity hunt runs as") {
+			t.Errorf("caller %s: IAM calls %v, skipped %q; want only the other response made", tc.caller, e.fake.iam, rep.Skipped)
+		}
+	}
+}

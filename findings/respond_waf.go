@@ -82,7 +82,7 @@ func (r *Responder) getIPSet(ctx context.Context, s *wafSet) (*wafv2.GetIPSetOut
 // older than BlockTTL, in one UpdateIPSet with the set's lock token. A
 // WAFOptimisticLockException (someone else changed the set in between)
 // reads the set again and retries.
-func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add []plannedBlock, now time.Time, verb string, rep *ResponseReport) error {
+func (r *Responder) updateSet(ctx context.Context, st *State, set *wafSet, add []plannedBlock, now time.Time, rep *ResponseReport) error {
 	var expired, unconfirmed []*BlockRecord
 	if rs := st.Responses; rs != nil {
 		for _, b := range rs.Blocks {
