@@ -73,7 +73,7 @@ func (f *fakeWAF) updates() int {
 const e2eSet = "arn:aws:wafv2:eu-west-1:111122223333:regional/ipset/hunt-block/0123"
 
 // TestRun_RespondEndToEnd: the REJECT flood → a finding → the dry run
-// prints the block → --apply blocks it → a rerun adds nothing → after the
+// prints the block (on stderr: stdout stays the findings) → --apply blocks it → a rerun adds nothing → after the
 // TTL a run removes it, leaving the block hunt did not add.
 func TestRun_RespondEndToEnd(t *testing.T) {
 	waf := &fakeWAF{t: t, addresses: []string{"203.0.113.9/32"}}
@@ -102,7 +102,8 @@ func TestRun_RespondEndToEnd(t *testing.T) {
 
 	// Dry run: prints the block, changes nothing.
 	code, out, errOut := runHunt(t, append(base, log)...)
-	if code != exitFindings || out != "respond: would add 198.51.100.77/32 to "+e2eSet+" (vpc_reject_flood: Flood of rejected connections from one source address (finding "+findingID(t, dir)+"))\n" {
+	want := "respond: would add 198.51.100.77/32 to " + e2eSet + " (vpc_reject_flood: Flood of rejected connections from one source address (finding " + findingID(t, dir) + "))\n"
+	if code != exitFindings || out != "" || !strings.Contains(errOut, want) {
 		t.Fatalf("dry run: exit %d, stdout %q, stderr %s", code, out, errOut)
 	}
 	if waf.updates() != 0 {
@@ -111,7 +112,7 @@ func TestRun_RespondEndToEnd(t *testing.T) {
 
 	apply := append(slices.Clone(base), "--apply", "--state", state, "--audit", audit, log)
 	code, out, errOut = runHunt(t, apply...)
-	if code != exitFindings || !strings.Contains(out, "respond: added 198.51.100.77/32") {
+	if code != exitFindings || out != "" || !strings.Contains(errOut, "respond: added 198.51.100.77/32") {
 		t.Fatalf("apply: exit %d, stdout %q, stderr %s", code, out, errOut)
 	}
 	if want := []string{"203.0.113.9/32", "198.51.100.77/32"}; !slices.Equal(waf.addresses, want) {
@@ -124,14 +125,14 @@ func TestRun_RespondEndToEnd(t *testing.T) {
 
 	// A rerun: nothing new read, nothing added.
 	code, out, errOut = runHunt(t, apply...)
-	if code != exitOK || waf.updates() != 1 || out != "" {
+	if code != exitOK || waf.updates() != 1 || out != "" || strings.Contains(errOut, "respond:") {
 		t.Fatalf("rerun: exit %d, %d updates, stdout %q, stderr %s", code, waf.updates(), out, errOut)
 	}
 
 	// After the TTL the block hunt added goes; the other stays.
 	respondNow = func() time.Time { return t0.Add(25 * time.Hour) }
 	code, out, errOut = runHunt(t, apply...)
-	if code != exitOK || !strings.Contains(out, "respond: removed 198.51.100.77/32") {
+	if code != exitOK || !strings.Contains(errOut, "respond: removed 198.51.100.77/32") {
 		t.Fatalf("after TTL: exit %d, stdout %q, stderr %s", code, out, errOut)
 	}
 	if want := []string{"203.0.113.9/32"}; !slices.Equal(waf.addresses, want) {

@@ -178,7 +178,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		return usageOrError(err)
 	}
-	resp, err := rf.open(ctx, common, huntDirs, state, *statePath, stdout)
+	resp, err := rf.open(ctx, common, huntDirs, state, *statePath, stderr) // stdout stays the findings
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		return exitError
