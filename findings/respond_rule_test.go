@@ -142,3 +142,30 @@ func TestNeverBlock_Failure(t *testing.T) {
 		t.Errorf("empty ip-ranges: %v", err)
 	}
 }
+
+// FuzzParseResponseRules: any input either fails with an error or parses
+// into rules whose canonical form parses back to the same rules.
+func FuzzParseResponseRules(f *testing.F) {
+	for _, s := range []string{"waf-ipset(srcaddr)", "revoke-role-sessions(actor), deactivate-access-key(k, u)", "waf-ipset(", ",", "a(b),c(d)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rules, err := ParseResponseRules(s)
+		if err != nil {
+			return
+		}
+		var canon []string
+		for _, r := range rules {
+			canon = append(canon, r.String())
+		}
+		again, err := ParseResponseRules(strings.Join(canon, ", "))
+		if err != nil || len(again) != len(rules) {
+			t.Fatalf("%q: canonical %q does not parse back: %v", s, canon, err)
+		}
+		for i := range again {
+			if again[i].String() != canon[i] {
+				t.Fatalf("%q: %q became %q", s, canon[i], again[i])
+			}
+		}
+	})
+}
