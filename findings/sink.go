@@ -105,6 +105,7 @@ func (o SinkOptions) withDefaults() SinkOptions {
 //	ocsf:PATH              OCSF 1.1 Detection Findings (JSON Lines) appended to PATH
 //	sns:TOPIC_ARN          Amazon SNS PublishBatch (FIFO topics when the ARN ends in .fifo)
 //	securityhub[:REGION]   AWS Security Hub BatchImportFindings (ASFF)
+//	eventbridge[:BUS]      Amazon EventBridge PutEvents (a bus name or ARN; default bus)
 //
 // AWS configuration is SinkOptions.AWS, or loaded once for the first AWS
 // sink; it does not
@@ -160,8 +161,13 @@ func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, e
 			if cfg, err = loadAWS(); err == nil {
 				s, err = newSecurityHubSinkFromConfig(ctx, cfg, arg, opts)
 			}
+		case "eventbridge":
+			var cfg aws.Config
+			if cfg, err = loadAWS(); err == nil {
+				s, err = newEventBridgeSinkFromConfig(cfg, arg, opts)
+			}
 		default:
-			return nil, fmt.Errorf("sink %q: expected stdout, file:PATH, ocsf:PATH, sns:TOPIC_ARN or securityhub[:REGION], found %q", spec, kind)
+			return nil, fmt.Errorf("sink %q: expected stdout, file:PATH, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION] or eventbridge[:BUS], found %q", spec, kind)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("sink %q: %w", spec, err)

@@ -85,6 +85,9 @@ type State struct {
 	Findings map[string]*Delivery `json:"findings"`
 	// Pending are findings not yet accepted by every sink, sorted by ID.
 	Pending []*Pending `json:"pending,omitempty"`
+	// Responses records the WAF blocks and IAM responses hunt made
+	// (`hunt run --respond`); absent until the first one.
+	Responses *ResponseState `json:"responses,omitempty"`
 
 	// path is the file the state was loaded from: [Deliver] journals next
 	// to it. Empty for a state made by NewState.

@@ -52,6 +52,10 @@ type Hunt struct {
 	Dedup        []string
 	Window       time.Duration // suppression window; 0 means one finding per dedup key, ever
 	Evidence     []string      // columns kept as evidence; nil keeps every column
+	// Respond are the automated responses the hunt's findings may trigger
+	// (`-- respond: waf-ipset(srcaddr)`), each naming the evidence columns
+	// holding its target; see findings.Responder.
+	Respond []findings.ResponseRule
 
 	Remediation string
 	References  []string
@@ -71,11 +75,11 @@ var headerKeys = [...]string{
 	"id", "title", "severity", "table", "tactics", "techniques",
 	"resource", "resource_type", "actor", "account", "region",
 	"time", "last_seen", "count", "sources", "dedup", "window", "evidence",
-	"description", "remediation", "references",
+	"respond", "description", "remediation", "references",
 }
 
 // listKeys may repeat or hold comma-separated values.
-var listKeys = map[string]bool{"tactics": true, "techniques": true, "dedup": true, "evidence": true, "references": true}
+var listKeys = map[string]bool{"tactics": true, "techniques": true, "dedup": true, "evidence": true, "references": true, "respond": true}
 
 // textKeys may continue on following "--   " lines.
 var textKeys = map[string]bool{"title": true, "description": true, "remediation": true}
@@ -249,6 +253,12 @@ func (h *Hunt) set(key, val string) error {
 		h.Evidence = append(h.Evidence, list()...)
 	case "references":
 		h.References = append(h.References, list()...)
+	case "respond":
+		rules, err := findings.ParseResponseRules(val)
+		if err != nil {
+			return err
+		}
+		h.Respond = append(h.Respond, rules...)
 	case "window":
 		d, err := time.ParseDuration(val)
 		if err != nil || d < 0 {
@@ -330,6 +340,9 @@ func (h *Hunt) String() string {
 		put("window", FormatWindow(h.Window))
 	}
 	put("evidence", strings.Join(h.Evidence, ", "))
+	for _, r := range h.Respond {
+		put("respond", r.String())
+	}
 	wrap("description", h.Description)
 	wrap("remediation", h.Remediation)
 	for _, r := range h.References {
@@ -384,6 +397,24 @@ func (h *Hunt) Compile(opts engine.Options) (*engine.Query, error) {
 		{"resource", []string{h.Resource}}, {"actor", []string{h.Actor}}, {"account", []string{h.Account}},
 		{"region", []string{h.Region}}, {"time", []string{h.Time}}, {"last_seen", []string{h.LastSeen}},
 		{"count", []string{h.Count}}, {"sources", []string{h.Sources}}, {"dedup", h.Dedup}, {"evidence", h.Evidence},
+	} {
+		if err := check(c.key, c.cols...); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range h.Respond {
+		// A response reads its target from the evidence rows.
+		for _, c := range r.Columns {
+			if h.Evidence != nil && !slices.Contains(h.Evidence, c) {
+				return nil, h.headerErr("respond", "%s: expected an evidence column (%s), found %q", r.Kind, strings.Join(h.Evidence, ", "), c)
+			}
+		}
+	}
+	for _, c := range []struct {
+		key  string
+		cols []string
+	}{
+		{"respond", respondColumns(h.Respond)},
 	} {
 		if err := check(c.key, c.cols...); err != nil {
 			return nil, err
@@ -450,4 +481,13 @@ func CheckUnique(hunts ...[]*Hunt) error {
 // Sort orders hunts by ID.
 func Sort(hunts []*Hunt) {
 	sort.Slice(hunts, func(i, j int) bool { return hunts[i].ID < hunts[j].ID })
+}
+
+// respondColumns lists the columns the hunt's responses read.
+func respondColumns(rules []findings.ResponseRule) []string {
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.Columns...)
+	}
+	return out
 }

@@ -58,7 +58,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var huntIDs, huntDirs, sinkSpecs listFlag
 	fs.Var(&huntIDs, "hunt", "run only this hunt ID (repeat or comma-separate; default: all)")
 	fs.Var(&huntDirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
-	fs.Var(&sinkSpecs, "sink", "where findings go: stdout, file:PATH.jsonl, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION] (repeatable; default stdout)")
+	fs.Var(&sinkSpecs, "sink", "where findings go: stdout, file:PATH.jsonl, ocsf:PATH, sns:TOPIC_ARN, securityhub[:REGION], eventbridge[:BUS] (repeatable; default stdout)")
 	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
@@ -67,6 +67,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	af.register(fs)
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
+	var rf respondFlags
+	rf.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,6 +94,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
+	}
+	if err := rf.validate(*dryRun, *statePath); err != nil {
+		return usageErr("%v", err)
 	}
 	if len(sinkSpecs) == 0 {
 		sinkSpecs = listFlag{"stdout"}
@@ -173,6 +178,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		return usageOrError(err)
 	}
+	resp, err := rf.open(ctx, common, huntDirs, state, *statePath, stderr) // stdout stays the findings
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		return exitError
+	}
+	defer resp.close()
 	var code int
 	if onAthena {
 		code = r.runAthena(ctx, &af)
@@ -203,6 +214,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "hunt run: cannot save state: %v\n", err)
 			code = exitError
 		}
+	}
+	// After delivery and the state's save: each change saves the state again.
+	if err := resp.respond(ctx, fs2); err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
+		code = exitError
 	}
 	r.summary(sent, time.Since(start))
 	switch {
@@ -270,7 +286,7 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
 	}
 	for _, s := range rest {
-		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" {
+		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" || kind == "eventbridge" {
 			awsCfg, err := common.awsConfig(ctx) // only runs with an AWS sink load it
 			if err != nil {
 				return nil, err
