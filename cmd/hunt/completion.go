@@ -6,7 +6,7 @@ import (
 )
 
 // commands are the subcommands, for usage and shell completion.
-var commands = []string{"cat", "query", "ls", "run", "hunts", "convert", "athena", "bench", "completion", "help"}
+var commands = []string{"cat", "query", "ls", "run", "hunts", "convert", "athena", "bench", "completion", "version", "help"}
 
 // bashCompletion completes subcommands, each command's flags (read from its
 // own -h, so it never goes stale), the hunts and athena verbs, and paths.
