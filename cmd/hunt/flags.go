@@ -32,6 +32,8 @@ type commonFlags struct {
 	maxErrors   int
 	workers     int
 	margin      time.Duration
+	// productArn is --securityhub-product-arn (hunt run only).
+	productArn string
 	// aws is the AWS configuration, loaded once on first use and shared
 	// by every AWS client of the command (S3, Athena, the sinks).
 	aws *awsOnce
@@ -86,6 +88,9 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.workers, "workers", 0, "objects read in parallel (0 = GOMAXPROCS)")
 	if o, ok := fs.Output().(*flagOutput); ok {
 		fs.Var(&o.con.maxWidth, "max-width", "`N` columns the table output may take: cells are cut to fit (default: the terminal's width when stdout is one; nothing is cut in a pipe or file; 0 = never cut)")
+	}
+	if fs.Name() == "run" { // the command with sinks
+		fs.StringVar(&c.productArn, "securityhub-product-arn", "", "product ARN the securityhub sink imports under (default: the calling account's custom integration, arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found with STS)")
 	}
 	fs.DurationVar(&c.margin, "delivery-margin", archive.DefaultMargin, "how late after --until a CloudTrail object may be delivered and still hold events of the window (CloudTrail retries delivery for days after an outage; 0 means the default)")
 }

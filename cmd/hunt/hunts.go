@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -77,12 +78,19 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintln(stderr, err)
 			return exitError
 		}
-		sel, err := selectHunts(hunts, pos[1:])
-		if err != nil {
-			fmt.Fprintf(stderr, "hunt hunts show: %v\n", err)
+		ids := make([]string, len(hunts))
+		for i, h := range hunts {
+			ids[i] = h.ID
+		}
+		i := slices.Index(ids, pos[1])
+		if i < 0 {
+			fmt.Fprintf(stderr, "hunt hunts show: expected a hunt ID (see hunt hunts list), found %q\n", pos[1])
+			if s := suggest(pos[1], ids); s != "" {
+				fmt.Fprintf(stderr, "Did you mean %s?\n", s)
+			}
 			return exitUsage
 		}
-		fmt.Fprintf(stdout, "-- %s\n%s", sel[0].Source, sel[0].String())
+		fmt.Fprintf(stdout, "-- %s\n%s", hunts[i].Source, hunts[i].String())
 		return exitOK
 	case "check":
 		return checkHunts(dirs, pos[1:], stdout, stderr)

@@ -267,7 +267,7 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 	}
 	opts := findings.SinkOptions{
 		DryRun: dryRun, Stdout: stdout,
-		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
+		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL, ProductArn: common.productArn,
 	}
 	for _, s := range rest {
 		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" {
