@@ -44,7 +44,11 @@ func runAthena(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "hunt athena: unknown subcommand %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hunt athena: unknown subcommand %q\n", args[0])
+	if s := suggest(args[0], []string{"ddl"}); s != "" {
+		fmt.Fprintf(stderr, "Did you mean 'hunt athena %s'?\n", s)
+	}
+	fmt.Fprint(stderr, usage)
 	return exitUsage
 }
 

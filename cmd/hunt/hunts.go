@@ -96,6 +96,9 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return checkHunts(dirs, pos[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "hunt hunts: expected list, show or check, found %q\n", pos[0])
+	if s := suggest(pos[0], []string{"list", "show", "check"}); s != "" {
+		fmt.Fprintf(stderr, "Did you mean 'hunt hunts %s'?\n", s)
+	}
 	return exitUsage
 }
 

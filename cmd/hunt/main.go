@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/hunt-sec/hunt/queries"
 )
 
 // Exit codes, for cron and CI.
@@ -213,4 +215,17 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+// didYouMeanHunt is "; did you mean ID?" for the hunt ID nearest to id,
+// or "" when none is near.
+func didYouMeanHunt(hunts []*queries.Hunt, id string) string {
+	ids := make([]string, len(hunts))
+	for i, h := range hunts {
+		ids[i] = h.ID
+	}
+	if s := suggest(id, ids); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
 }

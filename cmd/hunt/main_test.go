@@ -92,6 +92,9 @@ func TestMistakes(t *testing.T) {
 		{"flag swap", []string{"run", "--sicne", "24h", "x"}, []string{"hunt run: unknown flag --sicne", "Did you mean --since?"}},
 		{"bad flag value", []string{"cat", "--limit", "many", "x"}, []string{`hunt cat: invalid value "many" for flag --limit`, "Usage: hunt cat [flags] PATH...", "Run 'hunt cat -h' for the flags and examples."}},
 		{"missing flag value", []string{"hunts", "list", "--output"}, []string{"hunt hunts: flag needs an argument: --output", "Run 'hunt hunts -h'"}},
+		{"hunts verb typo", []string{"hunts", "lsit"}, []string{`hunt hunts: expected list, show or check, found "lsit"`, "Did you mean 'hunt hunts list'?"}},
+		{"athena verb typo", []string{"athena", "dll"}, []string{`hunt athena: unknown subcommand "dll"`, "Did you mean 'hunt athena ddl'?"}},
+		{"hunt ID typo", []string{"run", "--hunt", "root_acount_used", "x"}, []string{`hunt run: --hunt: expected a hunt ID (see hunt hunts list), found "root_acount_used"; did you mean root_account_used?`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runHunt(t, tc.args...)

@@ -243,7 +243,7 @@ func selectHunts(hunts []*queries.Hunt, ids []string) ([]*queries.Hunt, error) {
 	for _, id := range ids {
 		i := slices.IndexFunc(hunts, func(h *queries.Hunt) bool { return h.ID == id })
 		if i < 0 {
-			return nil, fmt.Errorf("--hunt: expected a hunt ID (see hunt hunts list), found %q", id)
+			return nil, fmt.Errorf("--hunt: expected a hunt ID (see hunt hunts list), found %q%s", id, didYouMeanHunt(hunts, id))
 		}
 		if !slices.Contains(out, hunts[i]) {
 			out = append(out, hunts[i])
