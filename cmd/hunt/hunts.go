@@ -29,7 +29,7 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("hunts", "hunt hunts list|show ID|check [FILE|DIR...] [flags]", huntsExamples, stdout)
 	var dirs listFlag
 	fs.Var(&dirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
-	output := fs.String("output", "table", "list format: table, json (JSON Lines) or csv")
+	output := fs.String("output", "table", "list format: table, line, json (JSON Lines) or csv")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

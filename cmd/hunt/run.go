@@ -54,7 +54,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Findings are JSON Lines unless asked otherwise.
 	common.output = "json"
 	fs.Lookup("output").DefValue = "json"
-	fs.Lookup("output").Usage = "how the stdout sink writes findings: json (JSON Lines), table or csv"
+	fs.Lookup("output").Usage = "how the stdout sink writes findings: json (JSON Lines), table, line or csv"
 	var huntIDs, huntDirs, sinkSpecs listFlag
 	fs.Var(&huntIDs, "hunt", "run only this hunt ID (repeat or comma-separate; default: all)")
 	fs.Var(&huntDirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
