@@ -156,6 +156,9 @@ func TestVersion(t *testing.T) {
 			}
 		}
 	}
+	if code, out, _ := runHunt(t, "version", "-h"); code != exitOK || !strings.HasPrefix(out, "Usage: hunt version\n") {
+		t.Errorf("hunt version -h: exit %d:\n%s", code, out)
+	}
 	if code, _, _ := runHunt(t, "version", "extra"); code != exitUsage {
 		t.Errorf("hunt version extra: exit %d; want %d", code, exitUsage)
 	}

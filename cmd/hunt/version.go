@@ -52,7 +52,11 @@ func readBuildFacts() buildFacts {
 // runVersion prints the version, commit, Go version, build tags and the
 // gzip inflaters compiled in (libdeflate only with -tags libdeflate).
 func runVersion(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprint(stdout, "Usage: hunt version\n\nPrints the module version, the VCS commit, the Go version and platform, the\nbuild tags and the gzip inflaters compiled in (libdeflate with -tags libdeflate).\n")
+		return exitOK
+	}
+	if len(args) > 0 {
 		fmt.Fprintf(stderr, "hunt version: expected no arguments, found %q\nUsage: hunt version\n", args)
 		return exitUsage
 	}
