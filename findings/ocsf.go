@@ -4,16 +4,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
 // OCSF output: each finding as one OCSF 1.1.0 Detection Finding (class 2004,
 // category 2 Findings), the shape Amazon Security Lake custom sources and
 // the newer Security Hub use. Written as JSON Lines by the ocsf:PATH sink;
-// converting to Parquet for Security Lake is left to the loader.
+// converting to Parquet for Security Lake is left to the loader. The output
+// is checked against the OCSF 1.1.0 schema (findings/testdata/ocsf) by
+// TestOCSFSchema.
 
 // ocsfVersion is the OCSF schema version the output follows (metadata.version).
 const ocsfVersion = "1.1.0"
+
+// ocsfProfiles are the profiles the output applies (metadata.profiles):
+// cloud brings the cloud attribute.
+var ocsfProfiles = []string{"cloud"}
 
 // tacticNames maps MITRE ATT&CK Enterprise tactic IDs to their names.
 var tacticNames = map[string]string{
@@ -72,15 +79,24 @@ type ocsfFinding struct {
 	FindingInfo ocsfFindingInfo `json:"finding_info"`
 	Cloud       ocsfCloud       `json:"cloud"`
 	Resources   []ocsfResource  `json:"resources"`
-	Actor       *ocsfActor      `json:"actor,omitempty"`
-	SrcEndpoint *ocsfEndpoint   `json:"src_endpoint,omitempty"`
+	Evidences   []ocsfEvidence  `json:"evidences,omitempty"`
 	Remediation *ocsfRemedy     `json:"remediation,omitempty"`
 	Unmapped    ocsfUnmapped    `json:"unmapped"`
 }
 
 type ocsfMetadata struct {
-	Version string      `json:"version"`
-	Product ocsfProduct `json:"product"`
+	Version  string      `json:"version"`
+	Profiles []string    `json:"profiles"`
+	Product  ocsfProduct `json:"product"`
+}
+
+// ocsfEvidence is one evidence artifact: an evidence row of the hunt (in
+// data) with the actor and network endpoints it names.
+type ocsfEvidence struct {
+	Actor       *ocsfActor     `json:"actor,omitempty"`
+	SrcEndpoint *ocsfEndpoint  `json:"src_endpoint,omitempty"`
+	DstEndpoint *ocsfEndpoint  `json:"dst_endpoint,omitempty"`
+	Data        map[string]any `json:"data,omitempty"`
 }
 
 type ocsfProduct struct {
@@ -142,7 +158,8 @@ type ocsfUser struct {
 }
 
 type ocsfEndpoint struct {
-	IP string `json:"ip"`
+	IP   string `json:"ip"`
+	Port int    `json:"port,omitempty"`
 }
 
 type ocsfRemedy struct {
@@ -151,11 +168,10 @@ type ocsfRemedy struct {
 }
 
 type ocsfUnmapped struct {
-	HuntID            string           `json:"hunt_id"`
-	Table             string           `json:"table,omitempty"`
-	Evidence          []map[string]any `json:"evidence,omitempty"`
-	EvidenceTruncated bool             `json:"evidence_truncated,omitempty"`
-	Sources           []string         `json:"sources,omitempty"`
+	HuntID            string   `json:"hunt_id"`
+	Table             string   `json:"table,omitempty"`
+	EvidenceTruncated bool     `json:"evidence_truncated,omitempty"`
+	Sources           []string `json:"sources,omitempty"`
 }
 
 // ocsfSeverity maps a severity label to OCSF severity_id and its caption.
@@ -176,9 +192,12 @@ func ocsfSeverity(label string) (int, string) {
 }
 
 // toOCSF maps f to an OCSF Detection Finding (activity Create, status New).
-// Resource, account and region go to resources and cloud; an actor that is
-// an IP address becomes src_endpoint.ip, any other actor actor.user.uid;
-// evidence rows, sources and the hunt's table go to unmapped.
+// Resource, account and region go to resources and cloud (the cloud
+// profile); each evidence row becomes an evidences item, the row in data
+// and the actor and network endpoints it names in actor, src_endpoint and
+// dst_endpoint (Detection Finding has no top-level src_endpoint, and a
+// top-level actor needs the host profile); a finding without evidence rows
+// gets one item for its actor. Sources and the hunt's table go to unmapped.
 func toOCSF(f *Finding) ocsfFinding {
 	sevID, sev := ocsfSeverity(f.Severity)
 	o := ocsfFinding{
@@ -193,7 +212,7 @@ func toOCSF(f *Finding) ocsfFinding {
 		EndTime:   f.LastSeen.UnixMilli(),
 		Count:     f.Count,
 		Message:   f.Title,
-		Metadata:  ocsfMetadata{Version: ocsfVersion, Product: ocsfProduct{Name: "hunt", VendorName: "hunt"}},
+		Metadata:  ocsfMetadata{Version: ocsfVersion, Profiles: ocsfProfiles, Product: ocsfProduct{Name: "hunt", VendorName: "hunt"}},
 		FindingInfo: ocsfFindingInfo{
 			UID: f.ID, Title: f.Title, Desc: f.Description,
 			FirstSeenTime: f.FirstSeen.UnixMilli(), LastSeenTime: f.LastSeen.UnixMilli(),
@@ -203,7 +222,7 @@ func toOCSF(f *Finding) ocsfFinding {
 		Resources: []ocsfResource{{UID: f.Resource, Type: f.ResourceType, Region: f.Region}},
 		Unmapped: ocsfUnmapped{
 			HuntID: f.HuntID, Table: f.Table,
-			Evidence: f.Evidence, EvidenceTruncated: f.EvidenceTruncated, Sources: f.Sources,
+			EvidenceTruncated: f.EvidenceTruncated, Sources: f.Sources,
 		},
 	}
 	if f.Table != "" {
@@ -223,17 +242,80 @@ func toOCSF(f *Finding) ocsfFinding {
 		o.FindingInfo.Attacks = append(o.FindingInfo.Attacks, ocsfAttack{Technique: &ocsfTechnique{UID: t}})
 	}
 	o.FindingInfo.Types = asffTypes(f)
-	if f.Actor != "" {
+	for _, row := range f.Evidence {
+		o.Evidences = append(o.Evidences, ocsfEvidenceOf(row))
+	}
+	if len(o.Evidences) == 0 && f.Actor != "" {
+		var e ocsfEvidence
 		if _, err := netip.ParseAddr(f.Actor); err == nil {
-			o.SrcEndpoint = &ocsfEndpoint{IP: f.Actor}
+			e.SrcEndpoint = &ocsfEndpoint{IP: f.Actor}
 		} else {
-			o.Actor = &ocsfActor{User: ocsfUser{UID: f.Actor}}
+			e.Actor = &ocsfActor{User: ocsfUser{UID: f.Actor}}
 		}
+		o.Evidences = append(o.Evidences, e)
 	}
 	if f.Remediation != "" || len(f.References) > 0 {
 		o.Remediation = &ocsfRemedy{Desc: f.Remediation, References: f.References}
 	}
 	return o
+}
+
+// ocsfEvidenceOf maps an evidence row: the row is the data; its actor
+// (an ARN or name; an IP address is a source endpoint), srcaddr or
+// sourceipaddress and srcport, and dstaddr and dstport become the actor
+// and the endpoints.
+func ocsfEvidenceOf(row map[string]any) ocsfEvidence {
+	e := ocsfEvidence{Data: row}
+	ip := func(keys ...string) string {
+		for _, k := range keys {
+			if s, ok := row[k].(string); ok {
+				if _, err := netip.ParseAddr(s); err == nil {
+					return s
+				}
+			}
+		}
+		return ""
+	}
+	if src := ip("srcaddr", "sourceipaddress"); src != "" {
+		e.SrcEndpoint = &ocsfEndpoint{IP: src, Port: ocsfPort(row["srcport"])}
+	}
+	if dst := ip("dstaddr"); dst != "" {
+		e.DstEndpoint = &ocsfEndpoint{IP: dst, Port: ocsfPort(row["dstport"])}
+	}
+	if a, ok := row["actor"].(string); ok && a != "" {
+		if _, err := netip.ParseAddr(a); err != nil {
+			e.Actor = &ocsfActor{User: ocsfUser{UID: a}}
+		} else if e.SrcEndpoint == nil {
+			e.SrcEndpoint = &ocsfEndpoint{IP: a}
+		}
+	}
+	return e
+}
+
+// ocsfPort reads a port number from an evidence value, 0 if it is none.
+func ocsfPort(v any) int {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case float64:
+		n = int64(x)
+		if float64(n) != x {
+			return 0
+		}
+	case json.Number:
+		n, _ = x.Int64()
+	case string:
+		n, _ = strconv.ParseInt(x, 10, 32)
+	}
+	if n < 1 || n > 65535 {
+		return 0
+	}
+	return int(n)
 }
 
 // appendOCSFLines appends one OCSF Detection Finding JSON line per finding.

@@ -45,7 +45,6 @@ func TestToOCSF(t *testing.T) {
 		{[]string{"cloud", "provider"}, "AWS"},
 		{[]string{"cloud", "account", "uid"}, "111122223333"},
 		{[]string{"cloud", "region"}, "us-east-1"},
-		{[]string{"actor", "user", "uid"}, f.Actor},
 		{[]string{"unmapped", "hunt_id"}, "sg_open_world"},
 	}
 	for _, tt := range tests {
@@ -59,10 +58,38 @@ func TestToOCSF(t *testing.T) {
 		t.Errorf("got attacks %v; want TA0005 Defense Evasion, TA0001, T1562.007", attacks)
 	}
 
+	if p, _ := get("metadata", "profiles").([]any); len(p) != 1 || p[0] != "cloud" {
+		t.Errorf("metadata.profiles = %v; want [cloud]", get("metadata", "profiles"))
+	}
+	if _, ok := m["src_endpoint"]; ok {
+		t.Error("src_endpoint at the top level: Detection Finding has none")
+	}
+	if _, ok := m["actor"]; ok {
+		t.Error("actor at the top level: needs the host profile")
+	}
+	ev := get("evidences").([]any)
+	e0 := ev[0].(map[string]any)
+	if len(ev) != 2 || e0["src_endpoint"].(map[string]any)["ip"] != "198.51.100.7" || e0["data"].(map[string]any)["eventname"] != "AuthorizeSecurityGroupIngress" {
+		t.Errorf("evidences = %v; want one per evidence row, with its source IP", ev)
+	}
+
+	// Without evidence rows: one evidence item for the actor.
+	f.Evidence = nil
 	f.Actor = "198.51.100.7"
 	o = toOCSF(&f)
-	if o.Actor != nil || o.SrcEndpoint == nil || o.SrcEndpoint.IP != "198.51.100.7" {
-		t.Errorf("IP actor: got actor %+v, src_endpoint %+v; want src_endpoint.ip", o.Actor, o.SrcEndpoint)
+	if len(o.Evidences) != 1 || o.Evidences[0].SrcEndpoint == nil || o.Evidences[0].SrcEndpoint.IP != "198.51.100.7" || o.Evidences[0].Actor != nil {
+		t.Errorf("IP actor: got evidences %+v; want src_endpoint.ip", o.Evidences)
+	}
+	f.Actor = "arn:aws:iam::111122223333:user/alice"
+	o = toOCSF(&f)
+	if len(o.Evidences) != 1 || o.Evidences[0].Actor == nil || o.Evidences[0].Actor.User.UID != f.Actor {
+		t.Errorf("ARN actor: got evidences %+v; want actor.user.uid", o.Evidences)
+	}
+
+	// A flow row's endpoints, ports included.
+	e := ocsfEvidenceOf(map[string]any{"srcaddr": "10.0.4.9", "srcport": float64(49152), "dstaddr": "203.0.113.250", "dstport": int64(3333), "bytes": 10})
+	if e.SrcEndpoint == nil || *e.SrcEndpoint != (ocsfEndpoint{IP: "10.0.4.9", Port: 49152}) || e.DstEndpoint == nil || *e.DstEndpoint != (ocsfEndpoint{IP: "203.0.113.250", Port: 3333}) {
+		t.Errorf("flow row: src %+v dst %+v", e.SrcEndpoint, e.DstEndpoint)
 	}
 }
 

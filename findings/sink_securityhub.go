@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -48,10 +49,15 @@ const (
 //
 // The ASFF Id is the finding ID, so a finding sent again (by a later run,
 // with more events) updates the same Security Hub finding instead of making
-// a new one: CreatedAt is the finding's FirstSeen, which does not change as
-// long as the finding's first event does not; UpdatedAt is the time of the
-// Send (SinkOptions.Now), later on every run, so Security Hub applies the
-// update; LastObservedAt and ProductFields hunt/Count carry the growth.
+// a new one. CreatedAt and UpdatedAt are both the time the finding was
+// first sent (SendStamped's at; Send: SinkOptions.Now): ASFF wants them
+// equal when a finding is first imported. A run with a state file imports
+// each finding once ([Deliver] suppresses it afterwards, and re-sends
+// carry the first stamp); a later run without state sends it again with a
+// later UpdatedAt (and CreatedAt: hunt keeps no record of the first
+// import), so Security Hub applies the update. When the issue happened is
+// in FirstObservedAt and LastObservedAt; ProductFields hunt/Count carries
+// the growth.
 // Within one Send every retry carries the same UpdatedAt, so a batch whose
 // response was lost and that is re-sent is ignored by Security Hub (same
 // UpdatedAt), never duplicated. [Deliver] calls SendStamped with the time
@@ -89,7 +95,7 @@ type SecurityHubSink struct {
 func NewSecurityHubSink(client *securityhub.Client, productArn string, opts SinkOptions) (*SecurityHubSink, error) {
 	region := client.Options().Region
 	if region == "" {
-		return nil, errors.New("expected an AWS region for Security Hub (securityhub:REGION, --region or AWS_REGION), found none")
+		return nil, errors.New("expected an AWS region for Security Hub (securityhub:REGION, --aws-region or AWS_REGION), found none")
 	}
 	s := &SecurityHubSink{
 		client:    client,
@@ -109,7 +115,7 @@ func NewSecurityHubSink(client *securityhub.Client, productArn string, opts Sink
 		err = fmt.Errorf("service %q, account %q, resource %q", a.Service, a.AccountID, a.Resource)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("expected a product ARN arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found %q: %v", productArn, err)
+		return nil, fmt.Errorf("--securityhub-product-arn: expected arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found %q: %v", productArn, err)
 	}
 	s.productArn, s.account = productArn, a.AccountID
 	return s, nil
@@ -137,7 +143,7 @@ func newSecurityHubSinkFromConfig(ctx context.Context, cfg aws.Config, region st
 			o.APIOptions = append(o.APIOptions, withAttemptTimeout(opts.withDefaults().CallTimeout))
 		})
 		if err != nil {
-			return nil, fmt.Errorf("cannot find the calling account for the Security Hub product ARN (or set it explicitly): %w", err)
+			return nil, fmt.Errorf("cannot find the calling account for the Security Hub product ARN (or set it with --securityhub-product-arn): %w", err)
 		}
 		productArn = defaultProductArn(partitionOf(region), region, aws.ToString(out.Account))
 	}
@@ -322,10 +328,6 @@ func (s *SecurityHubSink) asff(f *Finding, now time.Time) (types.AwsSecurityFind
 	if region == "" {
 		region = s.region
 	}
-	created := f.FirstSeen.UTC()
-	if created.After(now) {
-		created = now // UpdatedAt must not precede CreatedAt
-	}
 	title := truncateBytes(nonBlank(f.Title, f.HuntID), asffMaxTitle)
 	desc := truncateBytes(nonBlank(f.Description, title), asffMaxDesc)
 	sev := types.SeverityLabel(f.Severity)
@@ -337,7 +339,7 @@ func (s *SecurityHubSink) asff(f *Finding, now time.Time) (types.AwsSecurityFind
 		GeneratorId:     aws.String(truncateBytes(f.HuntID, asffMaxID)),
 		AwsAccountId:    aws.String(account),
 		Types:           typs,
-		CreatedAt:       aws.String(asffTime(created)),
+		CreatedAt:       aws.String(asffTime(now)), // = UpdatedAt on the first import, as ASFF requires
 		UpdatedAt:       aws.String(asffTime(now)),
 		FirstObservedAt: aws.String(asffTime(f.FirstSeen)),
 		LastObservedAt:  aws.String(asffTime(f.LastSeen)),
@@ -456,16 +458,21 @@ func asffTypes(f *Finding) []string {
 	return out
 }
 
-// asffResourceTypes are the ASFF resource types passed through as given;
-// any other type becomes Other.
-var asffResourceTypes = map[string]bool{
-	"AwsAccount": true, "AwsIamUser": true, "AwsIamRole": true, "AwsIamAccessKey": true,
-	"AwsIamPolicy": true, "AwsEc2Instance": true, "AwsEc2SecurityGroup": true,
-	"AwsEc2NetworkInterface": true, "AwsEc2Vpc": true, "AwsEc2Subnet": true,
-	"AwsEc2Volume": true, "AwsS3Bucket": true, "AwsCloudTrailTrail": true,
-	"AwsKmsKey": true, "AwsLambdaFunction": true, "AwsSecretsManagerSecret": true,
-	"AwsEc2NetworkAcl": true,
-}
+// asffResourceTypes are the resource types Security Hub defines: one per
+// field of the SDK's ResourceDetails (AwsRdsDbSnapshot,
+// AwsGuardDutyDetector, ...), plus AwsAccount, which has no details. A
+// hunt's resource_type among them is passed through; any other becomes
+// Other, with the hunt's type in Details.Other hunt/ResourceType.
+var asffResourceTypes = func() map[string]bool {
+	m := map[string]bool{"AwsAccount": true}
+	rt := reflect.TypeFor[types.ResourceDetails]()
+	for i := range rt.NumField() {
+		if f := rt.Field(i); f.IsExported() && f.Name != "Other" {
+			m[f.Name] = true
+		}
+	}
+	return m
+}()
 
 // resources returns the finding's target resource, typed and identified by
 // ARN where one can be built, then its actor (when an ARN) and, when the
@@ -492,10 +499,10 @@ func (s *SecurityHubSink) resource(ref, typ, account, region, role string) types
 			typ = "AwsAccount"
 		}
 	}
-	var details *types.ResourceDetails
+	other := map[string]string{}
 	if !asffResourceTypes[typ] {
 		if typ != "Other" {
-			details = &types.ResourceDetails{Other: map[string]string{"hunt/ResourceType": truncateBytes(typ, asffMaxFieldVal)}}
+			other["hunt/ResourceType"] = truncateBytes(typ, asffMaxFieldVal)
 		}
 		typ = "Other"
 	}
@@ -507,18 +514,45 @@ func (s *SecurityHubSink) resource(ref, typ, account, region, role string) types
 	if !isARN {
 		id = resourceARN(typ, ref, partition, account, region)
 	}
+	if roleARN, session, ok := assumedRole(a); isARN && ok && typ == "AwsIamRole" {
+		// The resource is the role; the session that used it is detail.
+		id = roleARN
+		other["hunt/AssumedRoleArn"] = truncateBytes(ref, asffMaxFieldVal)
+		if session != "" {
+			other["hunt/SessionName"] = truncateBytes(session, asffMaxFieldVal)
+		}
+	}
+	if _, err := netip.ParseAddr(ref); err == nil && typ == "Other" {
+		other["IpAddress"] = ref
+	}
 	r := types.Resource{
 		Type:         aws.String(typ),
 		Id:           aws.String(truncateBytes(id, asffMaxID)),
 		Partition:    types.Partition(partition),
 		Region:       aws.String(region),
 		ResourceRole: aws.String(role),
-		Details:      details,
 	}
-	if _, err := netip.ParseAddr(ref); err == nil && typ == "Other" {
-		r.Details = &types.ResourceDetails{Other: map[string]string{"IpAddress": ref}}
+	if len(other) > 0 {
+		r.Details = &types.ResourceDetails{Other: other}
 	}
 	return r
+}
+
+// assumedRole turns an STS session ARN,
+// arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION, into the role's ARN,
+// arn:aws:iam::ACCOUNT:role/NAME, and the session name. (The session ARN
+// does not carry the role's path, so a role with a path gets its ARN
+// without it.)
+func assumedRole(a arn.ARN) (roleARN, session string, ok bool) {
+	rest, found := strings.CutPrefix(a.Resource, "assumed-role/")
+	if a.Service != "sts" || !found {
+		return "", "", false
+	}
+	name, session, _ := strings.Cut(rest, "/")
+	if name == "" {
+		return "", "", false
+	}
+	return "arn:" + a.Partition + ":iam::" + a.AccountID + ":role/" + name, session, true
 }
 
 // typeOfARN infers the ASFF resource type from an ARN.
@@ -592,21 +626,41 @@ func productFields(f *Finding) map[string]string {
 	put("hunt/Tactics", strings.Join(f.Tactics, ","))
 	put("hunt/Techniques", strings.Join(f.Techniques, ","))
 	put("hunt/Sources", strings.Join(f.Sources, " "))
+	// Evidence rows go whole or not at all: a row cut at the value limit
+	// would be invalid JSON. Rows too long for a value are dropped, and
+	// so are those past the pairs left; hunt/EvidenceRows says how many.
 	room := asffMaxFields - len(pf) - 1 // one for hunt/EvidenceRows
-	shown := min(len(f.Evidence), max(room, 0))
+	var rows []string
+	tooLong := 0
+	for i := range f.Evidence {
+		if len(rows) == max(room, 0) {
+			break
+		}
+		b, err := json.Marshal(f.Evidence[i])
+		if err != nil {
+			b, _ = json.Marshal(fmt.Sprint(f.Evidence[i]))
+		}
+		if len(b) > asffMaxFieldVal { // put would cut it
+			tooLong++
+			continue
+		}
+		rows = append(rows, string(b))
+	}
 	if len(f.Evidence) > 0 || f.EvidenceTruncated {
-		note := fmt.Sprintf("%d of %d", shown, len(f.Evidence))
+		note := fmt.Sprintf("%d of %d", len(rows), len(f.Evidence))
+		if dropped := len(f.Evidence) - len(rows); dropped > 0 {
+			note += fmt.Sprintf("; %d dropped", dropped)
+			if tooLong > 0 {
+				note += fmt.Sprintf(" (%d longer than %d bytes)", tooLong, asffMaxFieldVal)
+			}
+		}
 		if f.EvidenceTruncated {
 			note += fmt.Sprintf(" (the hunt kept %d of %d events)", len(f.Evidence), f.Count)
 		}
 		put("hunt/EvidenceRows", note)
 	}
-	for i := range shown {
-		b, err := json.Marshal(f.Evidence[i])
-		if err != nil {
-			b = []byte(fmt.Sprintf("%q", fmt.Sprint(f.Evidence[i])))
-		}
-		put(fmt.Sprintf("hunt/Evidence/%02d", i+1), string(b))
+	for i, row := range rows {
+		put(fmt.Sprintf("hunt/Evidence/%02d", i+1), row)
 	}
 	return pf
 }

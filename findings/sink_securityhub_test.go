@@ -10,7 +10,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+	"github.com/aws/smithy-go"
 )
 
 const (
@@ -154,6 +159,9 @@ func (f *fakeSecurityHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		key := fd["ProductArn"].(string) + "|" + id
 		if old, ok := f.store[key]; !ok {
+			if fd["CreatedAt"] != fd["UpdatedAt"] {
+				f.t.Errorf("finding %s: first import with CreatedAt %v, UpdatedAt %v; want them equal", id, fd["CreatedAt"], fd["UpdatedAt"])
+			}
 			f.store[key] = fd
 			f.creates[id]++
 		} else if fd["UpdatedAt"].(string) > old["UpdatedAt"].(string) { // same format: lexical = time order
@@ -284,8 +292,11 @@ func validateASFF(fd map[string]any, size int) []string {
 		rm, _ := r.(map[string]any)
 		typ, _ := rm["Type"].(string)
 		id, _ := rm["Id"].(string)
-		if typ == "" || id == "" || (typ != "Other" && !strings.HasPrefix(typ, "Aws")) {
+		if typ == "" || id == "" || (typ != "Other" && !asffResourceTypes[typ]) || utf8.RuneCountInString(id) > 512 {
 			bad("Resources[%d]: Type %q Id %q", i, typ, id)
+		}
+		if strings.HasPrefix(id, "arn:") && strings.Contains(id, ":sts:") && typ == "AwsIamRole" {
+			bad("Resources[%d]: role identified by its session %q; want the role's ARN", i, id)
 		}
 		if p, ok := rm["Partition"]; ok && p != "aws" && p != "aws-cn" && p != "aws-us-gov" {
 			bad("Resources[%d]: Partition %v", i, p)
@@ -299,6 +310,9 @@ func validateASFF(fd map[string]any, size int) []string {
 		s, _ := v.(string)
 		if utf8.RuneCountInString(k) > 128 || utf8.RuneCountInString(s) > 2048 {
 			bad("ProductFields %q: key %d, value %d characters; want at most 128, 2048", k, len(k), len(s))
+		}
+		if strings.HasPrefix(k, "hunt/Evidence/") && !json.Valid([]byte(s)) {
+			bad("ProductFields %q: not JSON: %.60s...", k, s)
 		}
 	}
 	if rem, ok := fd["Remediation"].(map[string]any); ok {
@@ -346,7 +360,7 @@ func TestSecurityHubSinkASFF(t *testing.T) {
 		t.Fatalf("got %q, %v; want 1 accepted", accepted, err)
 	}
 	got, _ := json.Marshal(fake.stored(f.ID))
-	want := `{"AwsAccountId":"111122223333","CompanyName":"hunt","CreatedAt":"2024-05-01T10:00:00.000Z",` +
+	want := `{"AwsAccountId":"111122223333","CompanyName":"hunt","CreatedAt":"2024-05-02T08:00:00.000Z",` +
 		`"Description":"AuthorizeSecurityGroupIngress opened port 22 to 0.0.0.0/0.",` +
 		`"FindingProviderFields":{"Severity":{"Label":"HIGH","Original":"HIGH"},"Types":["TTPs/Defense Evasion","TTPs/Initial Access"]},` +
 		`"FirstObservedAt":"2024-05-01T10:00:00.000Z","GeneratorId":"sg_open_world","Id":"f0001-5f1c2a",` +
@@ -369,8 +383,8 @@ func TestSecurityHubSinkASFF(t *testing.T) {
 	}
 }
 
-// A finding sent again by a later run updates the same Security Hub
-// finding: same Id, later UpdatedAt, CreatedAt kept, count grown.
+// A finding sent again by a later run (without state) updates the same
+// Security Hub finding: same Id, later UpdatedAt, count grown.
 func TestSecurityHubSinkUpdate(t *testing.T) {
 	fake, srv := newFakeSecurityHub(t)
 	f := sinkFinding(1)
@@ -378,6 +392,9 @@ func TestSecurityHubSinkUpdate(t *testing.T) {
 	run1 := testSecurityHubSink(t, srv, testProductArn, SinkOptions{Now: func() time.Time { return t1 }})
 	if _, err := run1.Send(context.Background(), []Finding{f}); err != nil {
 		t.Fatal(err)
+	}
+	if got := fake.stored(f.ID); got["CreatedAt"] != "2024-05-02T08:00:00.000Z" || got["UpdatedAt"] != got["CreatedAt"] {
+		t.Fatalf("first import: CreatedAt %v, UpdatedAt %v; want both the time of the send", got["CreatedAt"], got["UpdatedAt"])
 	}
 	f.Count, f.LastSeen = 5, f.LastSeen.Add(time.Hour)
 	run2 := testSecurityHubSink(t, srv, testProductArn, SinkOptions{Now: func() time.Time { return t1.Add(24 * time.Hour) }})
@@ -389,7 +406,7 @@ func TestSecurityHubSinkUpdate(t *testing.T) {
 	if fake.creates[f.ID] != 1 || fake.updates[f.ID] != 1 || len(fake.store) != 1 {
 		t.Fatalf("got %d creates, %d updates, %d stored; want 1, 1, 1", fake.creates[f.ID], fake.updates[f.ID], len(fake.store))
 	}
-	if got["CreatedAt"] != "2024-05-01T10:00:00.000Z" || got["UpdatedAt"] != "2024-05-03T08:00:00.000Z" ||
+	if got["CreatedAt"] != "2024-05-03T08:00:00.000Z" || got["UpdatedAt"] != "2024-05-03T08:00:00.000Z" ||
 		got["LastObservedAt"] != "2024-05-01T11:01:00.000Z" || pf["hunt/Count"] != "5" {
 		t.Fatalf("got CreatedAt %v UpdatedAt %v LastObservedAt %v count %v", got["CreatedAt"], got["UpdatedAt"], got["LastObservedAt"], pf["hunt/Count"])
 	}
@@ -411,7 +428,7 @@ func TestSecurityHubSinkLimits(t *testing.T) {
 	f.EvidenceTruncated = true
 	f.Evidence = nil
 	for i := range 100 {
-		f.Evidence = append(f.Evidence, map[string]any{"i": i, "requestparameters": strings.Repeat("x", 5000)})
+		f.Evidence = append(f.Evidence, map[string]any{"i": i, "requestparameters": strings.Repeat("x", 2000)})
 	}
 	for i := range 500 {
 		f.Sources = append(f.Sources, fmt.Sprintf("s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/%04d.json.gz", i))
@@ -420,7 +437,7 @@ func TestSecurityHubSinkLimits(t *testing.T) {
 		t.Fatal(err) // validateASFF reports any limit broken
 	}
 	pf := fake.stored(f.ID)["ProductFields"].(map[string]any)
-	if len(pf) != 45 || pf["hunt/EvidenceRows"] != "32 of 100 (the hunt kept 100 of 1000 events)" {
+	if len(pf) != 45 || pf["hunt/EvidenceRows"] != "32 of 100; 68 dropped (the hunt kept 100 of 1000 events)" {
 		t.Fatalf("got %d ProductFields, EvidenceRows %q; want 45, 32 of 100", len(pf), pf["hunt/EvidenceRows"])
 	}
 }
@@ -442,7 +459,7 @@ func TestSecurityHubSinkBatching(t *testing.T) {
 	fs := sinkFindings(100)
 	for i := range fs {
 		for r := range 40 {
-			fs[i].Evidence = append(fs[i].Evidence, map[string]any{"r": r, "v": strings.Repeat("y", 3000)})
+			fs[i].Evidence = append(fs[i].Evidence, map[string]any{"r": r, "v": strings.Repeat("y", 2000)})
 		}
 	}
 	if accepted, err := s.Send(context.Background(), fs); err != nil || len(accepted) != 100 {
@@ -581,15 +598,18 @@ func TestNewSecurityHubSink_Failure(t *testing.T) {
 	client := securityhub.New(securityhub.Options{Region: "us-east-1"})
 	for _, tt := range []struct{ arn, want string }{
 		{"", "expected a Security Hub product ARN"},
-		{"arn:aws:sns:us-east-1:111122223333:product/x", "expected a product ARN"},
-		{"arn:aws:securityhub:us-east-1:1111:product/1111/default", "expected a product ARN"},
+		{"arn:aws:sns:us-east-1:111122223333:product/x", "--securityhub-product-arn: expected arn:aws:securityhub:"},
+		{"arn:aws:securityhub:us-east-1:1111:product/1111/default", "--securityhub-product-arn: expected arn:aws:securityhub:"},
 	} {
 		if _, err := NewSecurityHubSink(client, tt.arn, SinkOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("NewSecurityHubSink(%q): got %v; want %q", tt.arn, err, tt.want)
 		}
 	}
-	if _, err := NewSecurityHubSink(securityhub.New(securityhub.Options{}), testProductArn, SinkOptions{}); err == nil {
-		t.Errorf("no region: got nil error")
+	// Only --aws-region (or AWS_REGION) sets the API region; --region
+	// filters logs.
+	if _, err := NewSecurityHubSink(securityhub.New(securityhub.Options{}), testProductArn, SinkOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "(securityhub:REGION, --aws-region or AWS_REGION)") {
+		t.Errorf("no region: got %v; want the ways to set it", err)
 	}
 }
 
@@ -631,7 +651,11 @@ func TestASFFResource(t *testing.T) {
 	}{
 		{"alice", "AwsIamUser", "111122223333", "us-east-1", "AwsIamUser", "arn:aws:iam::111122223333:user/alice"},
 		{"arn:aws:iam::111122223333:role/x", "", "", "us-east-1", "AwsIamRole", "arn:aws:iam::111122223333:role/x"},
-		{"arn:aws:sts::111122223333:assumed-role/x/s", "Other", "", "us-east-1", "AwsIamRole", "arn:aws:sts::111122223333:assumed-role/x/s"},
+		{"arn:aws:sts::111122223333:assumed-role/x/s", "Other", "", "us-east-1", "AwsIamRole", "arn:aws:iam::111122223333:role/x"},
+		{"arn:aws:sts::111122223333:assumed-role/OpsAdmin/alice@example.com", "AwsIamRole", "", "us-east-1", "AwsIamRole", "arn:aws:iam::111122223333:role/OpsAdmin"},
+		{"arn:aws-us-gov:sts::111122223333:assumed-role/r/i-0abc", "", "", "us-gov-west-1", "AwsIamRole", "arn:aws-us-gov:iam::111122223333:role/r"},
+		{"snap-1", "AwsRdsDbSnapshot", "111122223333", "us-east-1", "AwsRdsDbSnapshot", "snap-1"},
+		{"d-1", "AwsGuardDutyDetector", "111122223333", "us-east-1", "AwsGuardDutyDetector", "d-1"},
 		{"i-0abc", "AwsEc2Instance", "111122223333", "eu-west-1", "AwsEc2Instance", "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc"},
 		{"sg-1", "AwsEc2SecurityGroup", "111122223333", "us-east-1", "AwsEc2SecurityGroup", "arn:aws:ec2:us-east-1:111122223333:security-group/sg-1"},
 		{"logs", "AwsS3Bucket", "", "us-east-1", "AwsS3Bucket", "arn:aws:s3:::logs"},
@@ -695,5 +719,172 @@ func TestSecurityHubSinkNoLossNoDuplicate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestASFFEvidenceRows: an evidence row too long for a ProductFields value
+// is dropped whole, never cut into invalid JSON, and hunt/EvidenceRows
+// says how many rows were dropped and why.
+func TestASFFEvidenceRows(t *testing.T) {
+	f := sinkFinding(1)
+	f.Evidence = []map[string]any{
+		{"eventname": "PutBucketPolicy", "requestparameters": strings.Repeat("p", 3000)},
+		{"eventname": "PutBucketAcl", "n": 1},
+		{"eventname": "PutBucketPolicy", "requestparameters": strings.Repeat("ü", 1500)}, // 3000 bytes
+		{"eventname": "PutBucketAcl", "n": 2},
+	}
+	pf := productFields(&f)
+	if got, want := pf["hunt/EvidenceRows"], "2 of 4; 2 dropped (2 longer than 2048 bytes)"; got != want {
+		t.Errorf("hunt/EvidenceRows = %q; want %q", got, want)
+	}
+	for k, v := range pf {
+		if !strings.HasPrefix(k, "hunt/Evidence/") {
+			continue
+		}
+		if !json.Valid([]byte(v)) {
+			t.Errorf("%s is not JSON: %.80s", k, v)
+		}
+	}
+	if pf["hunt/Evidence/01"] != `{"eventname":"PutBucketAcl","n":1}` || pf["hunt/Evidence/02"] != `{"eventname":"PutBucketAcl","n":2}` || pf["hunt/Evidence/03"] != "" {
+		t.Errorf("evidence fields: %q, %q, %q; want the two short rows", pf["hunt/Evidence/01"], pf["hunt/Evidence/02"], pf["hunt/Evidence/03"])
+	}
+}
+
+// TestASFFRoleSession: a role session actor is the role's resource,
+// identified by the role's ARN, the session in Details.Other.
+func TestASFFRoleSession(t *testing.T) {
+	s := &SecurityHubSink{region: "us-east-1", partition: "aws"}
+	r := s.resource("arn:aws:sts::111122223333:assumed-role/OpsAdmin/alice@example.com", "", "111122223333", "us-east-1", "Actor")
+	if aws.ToString(r.Type) != "AwsIamRole" || aws.ToString(r.Id) != "arn:aws:iam::111122223333:role/OpsAdmin" {
+		t.Errorf("got %s %s; want AwsIamRole arn:aws:iam::111122223333:role/OpsAdmin", aws.ToString(r.Type), aws.ToString(r.Id))
+	}
+	if r.Details == nil || r.Details.Other["hunt/AssumedRoleArn"] != "arn:aws:sts::111122223333:assumed-role/OpsAdmin/alice@example.com" || r.Details.Other["hunt/SessionName"] != "alice@example.com" {
+		t.Errorf("details %+v; want the session ARN and name", r.Details)
+	}
+}
+
+// TestASFFResourceTypes lists every resource_type the built-in hunts
+// declare: each is an ASFF type Security Hub defines and passes through as
+// given, so ProductFields hunt/ResourceType and the resource agree.
+func TestASFFResourceTypes(t *testing.T) {
+	files, err := filepath.Glob("../queries/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no hunts: %v", err)
+	}
+	re := regexp.MustCompile(`(?m)resource_type:\s*(\S+)`)
+	found := map[string]bool{}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			found[string(m[1])] = true
+		}
+	}
+	var got []string
+	for typ := range found {
+		got = append(got, typ)
+	}
+	slices.Sort(got)
+	want := []string{"AwsAccount", "AwsCloudTrailTrail", "AwsEc2Instance", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup",
+		"AwsGuardDutyDetector", "AwsIamRole", "AwsIamUser", "AwsKmsKey", "AwsLambdaFunction", "AwsRdsDbSnapshot", "AwsS3Bucket", "Other"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the hunts' resource types are %q; this test lists %q: add the new ones to want and check their mapping", got, want)
+	}
+	s := &SecurityHubSink{region: "us-east-1", partition: "aws"}
+	for _, typ := range got {
+		r := s.resource("x-1", typ, "111122223333", "us-east-1", "Target")
+		if aws.ToString(r.Type) != typ {
+			t.Errorf("resource type %s becomes %s", typ, aws.ToString(r.Type))
+		}
+		if r.Details != nil && r.Details.Other["hunt/ResourceType"] != "" {
+			t.Errorf("resource type %s: Details.Other hunt/ResourceType %q", typ, r.Details.Other["hunt/ResourceType"])
+		}
+	}
+	for _, typ := range []string{"AwsSnsTopic", "AwsSecretsManagerSecret", "AwsEc2Volume", "AwsEcrRepository", "AwsIamAccessKey"} {
+		if !asffResourceTypes[typ] {
+			t.Errorf("%s, a type Security Hub defines, is not in asffResourceTypes", typ)
+		}
+	}
+	if asffResourceTypes["AwsNoSuchThing"] || asffResourceTypes["Other"] {
+		t.Error("asffResourceTypes holds types Security Hub does not define")
+	}
+}
+
+// goldenFindings reads the findings of the golden hunt run.
+func goldenFindings(t *testing.T) []Finding {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/golden/*.golden")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	var out []Finding
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		for dec.More() {
+			var f Finding
+			if err := dec.Decode(&f); err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestSecurityHubSinkGolden sends every finding of the golden hunt run
+// through the SDK client: the SDK's own validation of
+// BatchImportFindingsInput (required members, nested) runs before each
+// request and would fail the Send with a smithy.InvalidParamsError; the
+// fake Security Hub then checks every finding against the API model's
+// lengths, counts, enums and patterns (validateASFF).
+func TestSecurityHubSinkGolden(t *testing.T) {
+	golden := goldenFindings(t)
+	if len(golden) < 50 {
+		t.Fatalf("%d golden findings; want the whole golden run", len(golden))
+	}
+	fake, srv := newFakeSecurityHub(t)
+	now := time.Date(2024, 5, 2, 8, 0, 0, 0, time.UTC)
+	s := testSecurityHubSink(t, srv, testProductArn, SinkOptions{Now: func() time.Time { return now }})
+
+	// The SDK validates: a finding without a resource Id never leaves.
+	bad, err := s.item(&golden[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad.f.Resources[0].Id = nil
+	_, err = s.client.BatchImportFindings(context.Background(), &securityhub.BatchImportFindingsInput{Findings: []types.AwsSecurityFinding{bad.f}})
+	var invalid smithy.InvalidParamsError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("a resource without Id: got %v; want the SDK's smithy.InvalidParamsError", err)
+	}
+	requests := fake.requests
+
+	// Each golden finding alone, so a failure names it.
+	for i := range golden {
+		it, err := s.item(&golden[i], now)
+		if err != nil {
+			t.Errorf("golden %s (%s): %v", golden[i].ID, golden[i].HuntID, err)
+			continue
+		}
+		_, err = s.client.BatchImportFindings(context.Background(), &securityhub.BatchImportFindingsInput{Findings: []types.AwsSecurityFinding{it.f}})
+		if err != nil {
+			t.Errorf("golden %s (%s): %v", golden[i].ID, golden[i].HuntID, err)
+		}
+	}
+	if fake.requests != requests+len(golden) {
+		t.Errorf("%d requests reached Security Hub; want one per golden finding (%d)", fake.requests-requests, len(golden))
+	}
+	ids := map[string]bool{}
+	for _, f := range golden {
+		ids[f.ID] = true
+	}
+	if len(fake.store) != len(ids) {
+		t.Errorf("%d findings stored; want %d", len(fake.store), len(ids))
 	}
 }

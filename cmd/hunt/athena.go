@@ -44,7 +44,11 @@ func runAthena(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "hunt athena: unknown subcommand %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hunt athena: unknown subcommand %q\n", args[0])
+	if s := suggest(args[0], []string{"ddl"}); s != "" {
+		fmt.Fprintf(stderr, "Did you mean 'hunt athena %s'?\n", s)
+	}
+	fmt.Fprint(stderr, usage)
 	return exitUsage
 }
 
@@ -120,7 +124,7 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	for _, gen := range gens {
 		ddl, _, err := gen(c)
 		if err != nil {
-			fmt.Fprintf(stderr, "hunt athena ddl: --%v\n", err)
+			fmt.Fprintf(stderr, "hunt athena ddl: %v\n", ddlFlagError(fs, err))
 			return exitUsage
 		}
 		out += "\n" + ddl
@@ -402,4 +406,23 @@ func athenaTableList(cfg engine.AthenaConfig) string {
 		out = append(out, t+" → "+name)
 	}
 	return strings.Join(out, ", ")
+}
+
+// ddlFlagError names the flag behind an engine.AthenaDDLConfig error, whose
+// message starts with the field ("accounts: ..."): "--account: ...". A
+// message about no single field is left as it is.
+func ddlFlagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	field, rest, ok := strings.Cut(msg, ": ")
+	if !ok {
+		return msg
+	}
+	name := strings.TrimSuffix(field, "s") // accounts, regions: the flags are singular
+	if fs.Lookup(field) != nil {
+		name = field
+	}
+	if fs.Lookup(name) == nil {
+		return msg
+	}
+	return "--" + name + ": " + rest
 }

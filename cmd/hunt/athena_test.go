@@ -41,7 +41,7 @@ func TestAthenaDDL_CommandFailure(t *testing.T) {
 		{[]string{"athena"}, "Usage: hunt athena ddl"},
 		{[]string{"athena", "tables"}, `unknown subcommand "tables"`},
 		{[]string{"athena", "ddl", "--account", "111122223333"}, "--location: expected s3://bucket[/prefix]/"},
-		{[]string{"athena", "ddl", "--location", "s3://b/"}, "--accounts: expected the account IDs"},
+		{[]string{"athena", "ddl", "--location", "s3://b/"}, "--account: expected the account IDs"},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "flows"}, `--table: expected cloudtrail, vpc_flow or all, found "flows"`},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--name", "x"}, "--name needs a single --table"},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--since", "2024-01-01"}, `--since: expected yyyy/MM/dd, found "2024-01-01"`},

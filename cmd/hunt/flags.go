@@ -32,6 +32,8 @@ type commonFlags struct {
 	maxErrors   int
 	workers     int
 	margin      time.Duration
+	// productArn is --securityhub-product-arn (hunt run only).
+	productArn string
 	// aws is the AWS configuration, loaded once on first use and shared
 	// by every AWS client of the command (S3, Athena, the sinks).
 	aws *awsOnce
@@ -73,7 +75,7 @@ func (c *commonFlags) awsConfig(ctx context.Context) (*aws.Config, error) {
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	c.aws = &awsOnce{}
-	fs.StringVar(&c.output, "output", "table", "output format: table, json (JSON Lines) or csv")
+	fs.StringVar(&c.output, "output", "table", "output format: table, line (one column = value per line), json (JSON Lines) or csv")
 	fs.StringVar(&c.since, "since", "", "only events at or after this time (RFC 3339, a date, or a duration ago such as 24h)")
 	fs.StringVar(&c.until, "until", "", "only events before this time (same forms as --since)")
 	fs.Var(&c.accounts, "account", "only these account IDs (repeat or comma-separate)")
@@ -84,6 +86,12 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad record instead of counting it and going on")
 	fs.IntVar(&c.maxErrors, "max-errors", 20, "how many bad-record errors to print (all are counted)")
 	fs.IntVar(&c.workers, "workers", 0, "objects read in parallel (0 = GOMAXPROCS)")
+	if o, ok := fs.Output().(*flagOutput); ok {
+		fs.Var(&o.con.maxWidth, "max-width", "`N` columns the table output may take: cells are cut to fit (default: the terminal's width when stdout is one; nothing is cut in a pipe or file; 0 = never cut)")
+	}
+	if fs.Name() == "run" { // the command with sinks
+		fs.StringVar(&c.productArn, "securityhub-product-arn", "", "product ARN the securityhub sink imports under (default: the calling account's custom integration, arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found with STS)")
+	}
 	fs.DurationVar(&c.margin, "delivery-margin", archive.DefaultMargin, "how late after --until a CloudTrail object may be delivered and still hold events of the window (CloudTrail retries delivery for days after an outage; 0 means the default)")
 }
 
@@ -91,9 +99,9 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 // before any work starts.
 func (c *commonFlags) validate() error {
 	switch c.output {
-	case "table", "json", "csv":
+	case "table", "line", "json", "csv":
 	default:
-		return fmt.Errorf("--output: expected table, json or csv, found %q", c.output)
+		return fmt.Errorf("--output: expected table, line, json or csv, found %q", c.output)
 	}
 	return nil
 }
@@ -202,18 +210,61 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// newFlagSet returns a FlagSet whose -h prints usage and examples to stdout.
+// newFlagSet returns a FlagSet whose -h prints usage and examples to
+// stdout. A mistake (an unknown flag, a bad value) goes to stderr with the
+// one-line usage, the nearest flag and a -h hint, never to stdout, where it
+// would end up in `hunt query ... > out.json`.
 func newFlagSet(name, synopsis, examples string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	out := &flagOutput{con: consoleOf(stdout)}
+	fs.SetOutput(out)
 	fs.Usage = func() {
+		if out.msg.Len() > 0 {
+			out.mistake(fs, name, synopsis)
+			return
+		}
 		fmt.Fprintf(stdout, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(out)
 		if examples != "" {
 			fmt.Fprintf(stdout, "\nExamples:\n%s", examples)
 		}
 	}
 	return fs
+}
+
+// flagOutput is a FlagSet's output: it holds the flag package's error
+// message until Usage tells the user.
+type flagOutput struct {
+	con *console
+	msg strings.Builder
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) { return o.msg.Write(p) }
+
+// mistake prints the flag package's error, the nearest flag, the one-line
+// usage and the -h hint to stderr.
+func (o *flagOutput) mistake(fs *flag.FlagSet, name, synopsis string) {
+	msg := strings.TrimSpace(o.msg.String())
+	o.msg.Reset()
+	msg = strings.Replace(msg, "for flag -", "for flag --", 1)                               // invalid value "x" for flag --limit
+	msg = strings.Replace(msg, "flag needs an argument: -", "flag needs an argument: --", 1) // --output at the end
+	var flagName string
+	if n, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		flagName = strings.TrimLeft(n, "-")
+		msg = "unknown flag --" + flagName
+	}
+	w := o.con.stderr
+	fmt.Fprintf(w, "hunt %s: %s\n", name, msg)
+	if flagName != "" {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if s := suggest(flagName, names); s != "" {
+			fmt.Fprintf(w, "Did you mean --%s?\n", s)
+		}
+	}
+	fmt.Fprintf(w, "Usage: %s\nRun 'hunt %s -h' for the flags and examples.\n", synopsis, name)
 }
 
 // tableFlag reads a --table value: a table name, or "" for every table

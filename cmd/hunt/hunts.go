@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -28,7 +29,7 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("hunts", "hunt hunts list|show ID|check [FILE|DIR...] [flags]", huntsExamples, stdout)
 	var dirs listFlag
 	fs.Var(&dirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
-	output := fs.String("output", "table", "list format: table, json (JSON Lines) or csv")
+	output := fs.String("output", "table", "list format: table, line, json (JSON Lines) or csv")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -77,17 +78,27 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintln(stderr, err)
 			return exitError
 		}
-		sel, err := selectHunts(hunts, pos[1:])
-		if err != nil {
-			fmt.Fprintf(stderr, "hunt hunts show: %v\n", err)
+		ids := make([]string, len(hunts))
+		for i, h := range hunts {
+			ids[i] = h.ID
+		}
+		i := slices.Index(ids, pos[1])
+		if i < 0 {
+			fmt.Fprintf(stderr, "hunt hunts show: expected a hunt ID (see hunt hunts list), found %q\n", pos[1])
+			if s := suggest(pos[1], ids); s != "" {
+				fmt.Fprintf(stderr, "Did you mean %s?\n", s)
+			}
 			return exitUsage
 		}
-		fmt.Fprintf(stdout, "-- %s\n%s", sel[0].Source, sel[0].String())
+		fmt.Fprintf(stdout, "-- %s\n%s", hunts[i].Source, hunts[i].String())
 		return exitOK
 	case "check":
 		return checkHunts(dirs, pos[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "hunt hunts: expected list, show or check, found %q\n", pos[0])
+	if s := suggest(pos[0], []string{"list", "show", "check"}); s != "" {
+		fmt.Fprintf(stderr, "Did you mean 'hunt hunts %s'?\n", s)
+	}
 	return exitUsage
 }
 

@@ -14,7 +14,10 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"syscall"
+
+	"github.com/hunt-sec/hunt/queries"
 )
 
 // Exit codes, for cron and CI.
@@ -39,7 +42,8 @@ Commands:
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
   bench    measure inflate, parse and end-to-end throughput over a corpus
-  completion  print a shell completion script (bash)
+  completion  print a shell completion script (bash, zsh or fish)
+  version  print the version, commit, Go version, build tags and inflaters
   help     show this help
 
 Run 'hunt <command> -h' for a command's flags and examples.
@@ -119,30 +123,109 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	// Commands write to the console: stdout, plus where their usage
+	// errors go and how wide the terminal is.
+	con := newConsole(stdout, stderr)
 	switch cmd {
 	case "cat":
-		return runCat(ctx, rest, stdout, stderr)
+		return runCat(ctx, rest, con, stderr)
 	case "query":
-		return runQuery(ctx, rest, stdout, stderr)
+		return runQuery(ctx, rest, con, stderr)
 	case "ls":
-		return runLs(ctx, rest, stdout, stderr)
+		return runLs(ctx, rest, con, stderr)
 	case "run":
-		return runRun(ctx, rest, stdout, stderr)
+		return runRun(ctx, rest, con, stderr)
 	case "hunts":
-		return runHunts(ctx, rest, stdout, stderr)
+		return runHunts(ctx, rest, con, stderr)
 	case "convert":
-		return runConvert(ctx, rest, stdout, stderr)
+		return runConvert(ctx, rest, con, stderr)
 	case "athena":
-		return runAthena(ctx, rest, stdout, stderr)
+		return runAthena(ctx, rest, con, stderr)
 	case "bench":
-		return runBench(ctx, rest, stdout, stderr)
+		return runBench(ctx, rest, con, stderr)
 	case "completion":
-		return runCompletion(rest, stdout, stderr)
+		return runCompletion(rest, con, stderr)
+	case "version", "--version", "-version":
+		return runVersion(rest, con, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "hunt: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "hunt: unknown command %q\n", cmd)
+		if strings.HasPrefix(cmd, "-") {
+			if s := suggest(strings.TrimLeft(cmd, "-"), []string{"help", "version"}); s != "" {
+				fmt.Fprintf(stderr, "Did you mean --%s?\n", s)
+			}
+		} else if s := suggest(cmd, commands); s != "" {
+			fmt.Fprintf(stderr, "Did you mean 'hunt %s'?\n", s)
+		}
+		fmt.Fprint(stderr, "Usage: hunt <command> [flags] [arguments]\nRun 'hunt help' for the commands.\n")
 		return exitUsage
 	}
+}
+
+// suggest returns the candidate nearest to word, for "did you mean": one
+// that word is a unique prefix of, else the nearest by edit distance if it
+// is close (at most 2 edits, and fewer than half of word's letters), else "".
+func suggest(word string, candidates []string) string {
+	if word == "" {
+		return ""
+	}
+	var prefixed []string
+	for _, c := range candidates {
+		if strings.HasPrefix(c, word) {
+			prefixed = append(prefixed, c)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(word, c); d < bestD && 2*d < max(len(word), 2)+1 {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau–Levenshtein distance (optimal string
+// alignment) of a and b: insertions, deletions, substitutions and swaps of
+// adjacent letters each cost 1.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// didYouMeanHunt is "; did you mean ID?" for the hunt ID nearest to id,
+// or "" when none is near.
+func didYouMeanHunt(hunts []*queries.Hunt, id string) string {
+	ids := make([]string, len(hunts))
+	for i, h := range hunts {
+		ids[i] = h.ID
+	}
+	if s := suggest(id, ids); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
 }

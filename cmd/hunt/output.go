@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,11 +19,15 @@ type rowWriter interface {
 	Close() error
 }
 
-// newRowWriter returns the writer for format ("table", "json", "csv").
+// newRowWriter returns the writer for format ("table", "line", "json",
+// "csv"). A table fits the terminal when w is one (or --max-width), and is
+// never cut in a pipe or a file.
 func newRowWriter(format string, w io.Writer, columns []string) (rowWriter, error) {
 	switch format {
 	case "table":
-		return &tableWriter{w: w, columns: columns}, nil
+		return &tableWriter{w: w, columns: columns, limit: consoleOf(w).tableWidth()}, nil
+	case "line":
+		return newLineWriter(w, columns), nil
 	case "json":
 		return &jsonWriter{w: bufio.NewWriter(w), columns: columns}, nil
 	case "csv":
@@ -32,7 +37,7 @@ func newRowWriter(format string, w io.Writer, columns []string) (rowWriter, erro
 		}
 		return &csvWriter{w: cw, rec: make([]string, len(columns))}, nil
 	}
-	return nil, fmt.Errorf("--output: expected table, json or csv, found %q", format)
+	return nil, fmt.Errorf("--output: expected table, line, json or csv, found %q", format)
 }
 
 // jsonWriter writes JSON Lines, keys in column order.
@@ -80,11 +85,14 @@ func (c *csvWriter) Close() error {
 }
 
 // tableWriter aligns columns. It sizes them from the first tableSample rows
-// and then streams, so a long output is not held in memory; cells wider than
-// maxCell are cut with an ellipsis.
+// and then streams, so a long output is not held in memory. With a limit
+// (the terminal's width, or --max-width) the widest columns are narrowed
+// until a row fits and their cells are cut with an ellipsis; without one
+// nothing is cut.
 type tableWriter struct {
 	w       io.Writer
 	columns []string
+	limit   int // columns a row may take, 0 = no limit
 	pending [][]string
 	widths  []int
 	started bool
@@ -93,7 +101,8 @@ type tableWriter struct {
 
 const (
 	tableSample = 500
-	maxCell     = 60
+	// minCell is the narrowest a column is cut to, to fit a limit.
+	minCell = 6
 )
 
 func (t *tableWriter) Row(vals []any) error {
@@ -103,7 +112,7 @@ func (t *tableWriter) Row(vals []any) error {
 			cells[i] = "NULL"
 			continue
 		}
-		cells[i] = cut(strings.ReplaceAll(valueText(v), "\n", " "), maxCell)
+		cells[i] = strings.ReplaceAll(valueText(v), "\n", " ")
 	}
 	if t.started {
 		return t.write(cells)
@@ -127,6 +136,7 @@ func (t *tableWriter) start() error {
 			t.widths[i] = max(t.widths[i], utf8.RuneCountInString(c))
 		}
 	}
+	fitWidths(t.widths, t.limit)
 	if err := t.write(t.columns); err != nil {
 		return err
 	}
@@ -146,10 +156,41 @@ func (t *tableWriter) start() error {
 	return nil
 }
 
+// fitWidths narrows the widest columns, all to one cap, until a row of
+// widths (two spaces between columns) fits in limit; no column is cut
+// below minCell. limit 0 leaves widths as they are.
+func fitWidths(widths []int, limit int) {
+	if limit <= 0 || len(widths) == 0 {
+		return
+	}
+	avail := limit - 2*(len(widths)-1)
+	total := func(c int) int {
+		n := 0
+		for _, w := range widths {
+			n += min(w, c)
+		}
+		return n
+	}
+	widest := slices.Max(widths)
+	if total(widest) <= avail {
+		return
+	}
+	c := widest
+	for c > minCell && total(c) > avail {
+		c--
+	}
+	for i, w := range widths {
+		widths[i] = min(w, c)
+	}
+}
+
 func (t *tableWriter) write(cells []string) error {
 	for i, c := range cells {
 		if i > 0 {
 			t.bw.WriteString("  ")
+		}
+		if t.limit > 0 {
+			c = cut(c, t.widths[i])
 		}
 		t.bw.WriteString(c)
 		if i < len(cells)-1 {
@@ -176,6 +217,50 @@ func cut(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if n < 1 {
+		return ""
+	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// lineWriter writes each row vertically, one "column = value" per line
+// with the names right-aligned and a blank line between rows, as DuckDB's
+// .mode line does: wide rows stay readable and nothing is cut.
+type lineWriter struct {
+	w      *bufio.Writer
+	names  []string // padded column names
+	rowNum int
+}
+
+func newLineWriter(w io.Writer, columns []string) *lineWriter {
+	width := 0
+	for _, c := range columns {
+		width = max(width, utf8.RuneCountInString(c))
+	}
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = strings.Repeat(" ", width-utf8.RuneCountInString(c)) + c
+	}
+	return &lineWriter{w: bufio.NewWriter(w), names: names}
+}
+
+func (l *lineWriter) Row(vals []any) error {
+	if l.rowNum > 0 {
+		l.w.WriteByte('\n')
+	}
+	l.rowNum++
+	for i, v := range vals {
+		l.w.WriteString(l.names[i])
+		l.w.WriteString(" = ")
+		if v == nil {
+			l.w.WriteString("NULL")
+		} else {
+			l.w.WriteString(valueText(v))
+		}
+		l.w.WriteByte('\n')
+	}
+	return nil
+}
+
+func (l *lineWriter) Close() error { return l.w.Flush() }

@@ -54,7 +54,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Findings are JSON Lines unless asked otherwise.
 	common.output = "json"
 	fs.Lookup("output").DefValue = "json"
-	fs.Lookup("output").Usage = "how the stdout sink writes findings: json (JSON Lines), table or csv"
+	fs.Lookup("output").Usage = "how the stdout sink writes findings: json (JSON Lines), table, line or csv"
 	var huntIDs, huntDirs, sinkSpecs listFlag
 	fs.Var(&huntIDs, "hunt", "run only this hunt ID (repeat or comma-separate; default: all)")
 	fs.Var(&huntDirs, "hunts", "also load the *.sql hunts in this folder (repeatable)")
@@ -259,7 +259,7 @@ func selectHunts(hunts []*queries.Hunt, ids []string) ([]*queries.Hunt, error) {
 	for _, id := range ids {
 		i := slices.IndexFunc(hunts, func(h *queries.Hunt) bool { return h.ID == id })
 		if i < 0 {
-			return nil, fmt.Errorf("--hunt: expected a hunt ID (see hunt hunts list), found %q", id)
+			return nil, fmt.Errorf("--hunt: expected a hunt ID (see hunt hunts list), found %q%s", id, didYouMeanHunt(hunts, id))
 		}
 		if !slices.Contains(out, hunts[i]) {
 			out = append(out, hunts[i])
@@ -283,7 +283,7 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 	}
 	opts := findings.SinkOptions{
 		DryRun: dryRun, Stdout: stdout,
-		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
+		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL, ProductArn: common.productArn,
 	}
 	for _, s := range rest {
 		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" || kind == "eventbridge" {

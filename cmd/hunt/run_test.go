@@ -253,7 +253,7 @@ func TestRun_Usage(t *testing.T) {
 		{[]string{"run", "--since", "yesterday", "x"}, "--since: expected RFC 3339 time"},
 		{[]string{"run", "--since", "2024-03-05", "--until", "2024-03-01", "x"}, "is not before --until"},
 		{[]string{"run", "--sink", "pigeon", "x"}, `expected stdout, file:PATH`},
-		{[]string{"run", "--output", "xml", "x"}, `--output: expected table, json or csv, found "xml"`},
+		{[]string{"run", "--output", "xml", "x"}, `--output: expected table, line, json or csv, found "xml"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runHunt(t, tt.args...)
