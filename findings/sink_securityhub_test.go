@@ -788,7 +788,7 @@ func TestASFFResourceTypes(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{"AwsAccount", "AwsCloudTrailTrail", "AwsEc2Instance", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup",
-		"AwsGuardDutyDetector", "AwsIamRole", "AwsIamUser", "AwsKmsKey", "AwsLambdaFunction", "AwsRdsDbSnapshot", "AwsS3Bucket", "Other"}
+		"AwsGuardDutyDetector", "AwsIamRole", "AwsIamUser", "AwsKmsKey", "AwsLambdaFunction", "AwsRdsDbInstance", "AwsRdsDbSnapshot", "AwsS3Bucket", "Other"}
 	if !slices.Equal(got, want) {
 		t.Errorf("the hunts' resource types are %q; this test lists %q: add the new ones to want and check their mapping", got, want)
 	}
