@@ -2,6 +2,7 @@ package engine
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 )
@@ -255,6 +256,20 @@ func trimKernel(mode int) kernel {
 // regexpLikeKernel matches a constant pattern (compiled once per query);
 // Go's RE2 syntax covers the Java patterns hunts use.
 func regexpLikeKernel(re *regexp.Regexp) kernel {
+	if lits, ok := finiteLanguage(re.String()); ok {
+		// Fast path: a pattern matching a few fixed strings (a list of
+		// tool names in a user agent) matches where the text contains
+		// one of them, which a substring search answers many times faster
+		// than the regexp engine's alternation.
+		return func(a *arena, out *vec, args []*vec) {
+			x := args[0]
+			o := out.bools()
+			strictNulls(out, args)
+			for i, s := range x.s {
+				o[i] = containsAny(s, lits)
+			}
+		}
+	}
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.bools()
@@ -263,6 +278,84 @@ func regexpLikeKernel(re *regexp.Regexp) kernel {
 			o[i] = re.MatchString(s)
 		}
 	}
+}
+
+// containsAny reports whether s contains one of lits.
+func containsAny(s string, lits []string) bool {
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLiterals bounds the strings [finiteLanguage] enumerates.
+const maxLiterals = 64
+
+// finiteLanguage returns every string the regular expression pattern
+// matches when that is a small finite set without anchors, flags or
+// classes of many characters ("(trufflehog|pacu|cloudfox)", "ab[cd]"):
+// an unanchored match of such a pattern is "the text contains one of
+// them". ok is false for anything else.
+func finiteLanguage(pattern string) (lits []string, ok bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	var walk func(r *syntax.Regexp) ([]string, bool)
+	walk = func(r *syntax.Regexp) ([]string, bool) {
+		if r.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		switch r.Op {
+		case syntax.OpEmptyMatch:
+			return []string{""}, true
+		case syntax.OpLiteral:
+			return []string{string(r.Rune)}, true
+		case syntax.OpCharClass:
+			var out []string
+			for i := 0; i+1 < len(r.Rune); i += 2 {
+				for c := r.Rune[i]; c <= r.Rune[i+1]; c++ {
+					if len(out) >= maxLiterals {
+						return nil, false
+					}
+					out = append(out, string(c))
+				}
+			}
+			return out, true
+		case syntax.OpCapture:
+			return walk(r.Sub[0])
+		case syntax.OpAlternate:
+			var out []string
+			for _, sub := range r.Sub {
+				l, ok := walk(sub)
+				if !ok || len(out)+len(l) > maxLiterals {
+					return nil, false
+				}
+				out = append(out, l...)
+			}
+			return out, true
+		case syntax.OpConcat:
+			out := []string{""}
+			for _, sub := range r.Sub {
+				l, ok := walk(sub)
+				if !ok || len(out)*len(l) > maxLiterals {
+					return nil, false
+				}
+				next := make([]string, 0, len(out)*len(l))
+				for _, a := range out {
+					for _, b := range l {
+						next = append(next, a+b)
+					}
+				}
+				out = next
+			}
+			return out, true
+		}
+		return nil, false
+	}
+	return walk(re)
 }
 
 // regexpExtractKernel returns group (0 = whole match) of the first match,

@@ -1,6 +1,11 @@
 package engine
 
-import "testing"
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestFuncString(t *testing.T) {
 	exprTests(t, [][2]string{
@@ -32,4 +37,54 @@ func TestFuncStringMore(t *testing.T) {
 		{"reverse('abé'), regexp_extract_all('a1b22c333', '[0-9]+'), regexp_extract_all('k=v,x=y', '(\\w)=\\w', 1)", "éba|[1, 22, 333]|[k, x]"},
 		{"array_distinct(split('b,a,b', ',')), array_sort(split('b,c,a', ','))", "[b, a]|[a, b, c]"},
 	})
+}
+
+// TestFiniteLanguage: patterns matching a few fixed strings take the
+// substring fast path, with the same answers as the regexp engine.
+func TestFiniteLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		want    string // the strings, sorted, joined by |; "-" for no fast path
+	}{
+		{"(trufflehog|pacu|cloudfox)", "cloudfox|pacu|trufflehog"},
+		{"ab[cd]", "abc|abd"},
+		{"abc", "abc"},
+		{"x(a|b)(c|d)", "xac|xad|xbc|xbd"},
+		{"^abc", "-"},
+		{"abc$", "-"},
+		{"a.c", "-"},
+		{"a+", "-"},
+		{"(?i)abc", "-"},
+		{"[a-z]", "-"}, // 26 strings: enumerated... but a-z is 26 ≤ 64
+	} {
+		lits, ok := finiteLanguage(tc.pattern)
+		got := "-"
+		if ok {
+			slices.Sort(lits)
+			got = strings.Join(lits, "|")
+		}
+		if tc.pattern == "[a-z]" {
+			if !ok || len(lits) != 26 {
+				t.Errorf("[a-z]: %v %v", ok, lits)
+			}
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("finiteLanguage(%q) = %q; want %q", tc.pattern, got, tc.want)
+		}
+	}
+	// Same answers as the regexp engine on many texts.
+	texts := []string{"", "aws-cli/2.0 trufflehog/3", "Pacu", "pacu", "xbd!", "abcd", "cloudfo", "abd", "zzxacz"}
+	for _, p := range []string{"(trufflehog|pacu|cloudfox)", "ab[cd]", "x(a|b)(c|d)", "(|x)"} {
+		lits, ok := finiteLanguage(p)
+		if !ok {
+			t.Fatalf("%q: no fast path", p)
+		}
+		re := regexp.MustCompile(p)
+		for _, s := range texts {
+			if got, want := containsAny(s, lits), re.MatchString(s); got != want {
+				t.Errorf("%q on %q: fast %v, regexp %v", p, s, got, want)
+			}
+		}
+	}
 }

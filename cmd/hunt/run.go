@@ -62,6 +62,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
+	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, push and finish time")
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
 	af.register(fs)
@@ -132,7 +133,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		explicit = true
 	}
 
-	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
+	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start, profile: *profile}
 	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
 	for _, h := range hunts {
 		opts := engine.Options{Now: start, MemoryPool: pool}
@@ -221,6 +222,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = exitError
 	}
 	r.summary(sent, time.Since(start))
+	if *profile {
+		r.printProfile()
+	}
 	switch {
 	case code != exitOK || len(sendErrs) > 0:
 		return exitError
@@ -329,6 +333,10 @@ type hunter struct {
 	skipped int // objects every selected hunt already read
 	behind  int // objects dated before their stream's horizon: counted as read
 	context int // objects read again for the windows of aggregating hunts
+	// cost is each worker's per-hunt work (batches pushed and skipped by
+	// the hunt's gate, push time with --profile).
+	cost    [][]huntCost
+	profile bool
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them.
 	failedHunts map[string]bool
@@ -449,6 +457,12 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 	return nil
 }
 
+// huntCost is one hunt's share of a run's work.
+type huntCost struct {
+	batches, skipped int
+	push, finish     time.Duration
+}
+
 // candidate is a listed object and the hunts that still have to read it.
 type candidate struct {
 	obj     archive.Object
@@ -564,18 +578,43 @@ func (r *hunter) scan(ctx context.Context) int {
 	}
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
+	gates := make([]engine.Gate, len(r.hunts))
 	for i, q := range r.queries {
-		r.runs[i] = q.NewRun(workers)
+		r.runs[i] = q.NewRunContext(ctx, workers)
+		gates[i] = q.Gate(r.hunts[i].Table)
+	}
+	// Per worker: the batch's dictionary values the gates look up, and
+	// each hunt's push time (--profile).
+	vals := make([]engine.BatchValues, workers)
+	r.cost = make([][]huntCost, workers)
+	for w := range r.cost {
+		r.cost[w] = make([]huntCost, len(r.hunts))
 	}
 	r.totals = scan.Run(ctx, cfg, r.objects, func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
+		vals[worker].Reset(b)
+		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
 			if r.hunts[i].Table != table.Name {
+				continue
+			}
+			// Route the batch only to the hunts its rows can match: most
+			// pin eventname or action to constants, which the batch's
+			// dictionary does not hold.
+			if !gates[i].Admits(&vals[worker]) {
+				cost[i].skipped++
 				continue
 			}
 			// A hunt failing at run time (an overflow, a bad cast) keeps
 			// its error for Finish and ignores later batches; the scan
 			// goes on for the other hunts.
-			_ = r.runs[i].Push(worker, b)
+			if r.profile {
+				start := time.Now()
+				_ = r.runs[i].Push(worker, b)
+				cost[i].push += time.Since(start)
+			} else {
+				_ = r.runs[i].Push(worker, b)
+			}
+			cost[i].batches++
 		}
 		return nil
 	})
@@ -631,7 +670,12 @@ func (r *hunter) findings() ([]findings.Finding, error) {
 				continue // failed on Athena, reported
 			}
 		default:
-			if res, err = r.runs[i].Finish(); err != nil {
+			start := time.Now()
+			res, err = r.runs[i].Finish()
+			if r.cost != nil {
+				r.cost[0][i].finish = time.Since(start)
+			}
+			if err != nil {
 				// One hunt's failure (an overflow, a bad cast) is reported;
 				// the other hunts' findings stand, and the objects are not
 				// recorded as read by this hunt, so the next run retries it.
@@ -730,6 +774,35 @@ func (r *hunter) summary(sent int, elapsed time.Duration) {
 	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read%s; %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
 		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, extra, t.Stats.Records, t.Stats.Rejected,
 		c.found, sent-c.resent, c.suppressed, c.resent, c.delivered, c.pending, elapsed.Seconds())
+}
+
+// printProfile prints each hunt's cost, the costliest first: what a team
+// looks at to see which rule costs what.
+func (r *hunter) printProfile() {
+	if r.cost == nil {
+		return
+	}
+	type row struct {
+		id   string
+		c    huntCost
+		load time.Duration
+	}
+	rows := make([]row, len(r.hunts))
+	for i, h := range r.hunts {
+		rows[i].id = h.ID
+		for _, wc := range r.cost {
+			rows[i].c.batches += wc[i].batches
+			rows[i].c.skipped += wc[i].skipped
+			rows[i].c.push += wc[i].push
+			rows[i].c.finish += wc[i].finish
+		}
+		rows[i].load = rows[i].c.push + rows[i].c.finish
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(b.load - a.load) })
+	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %10s %10s\n", "hunt", "batches", "skipped", "push", "finish")
+	for _, x := range rows {
+		fmt.Fprintf(r.stderr, "%-45s %9d %9d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.push.Seconds(), x.c.finish.Seconds())
+	}
 }
 
 // tableSink is the stdout sink for --output table and csv: one row per
