@@ -103,7 +103,8 @@ const maxOps = 10000
 type scope struct {
 	rels []*relation
 	lay  *layout
-	agg  *aggScope // after GROUP BY: expressions resolve to keys and aggregates
+	agg  *aggScope           // after GROUP BY: expressions resolve to keys and aggregates
+	win  map[string]*exprCol // window call text → its result (see compileWindows)
 }
 
 // relation is one named input of FROM: a base table (columns resolved on
@@ -614,6 +615,15 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	} else if s.Having != nil {
 		return nil, c.errf(s.Having.Pos(), "expected GROUP BY or aggregates before HAVING, found none")
 	}
+	win, outScope, err := c.compileWindows(items, order, outScope)
+	if err != nil {
+		return nil, err
+	}
+	if win != nil {
+		c.add(win)
+		tail.setNext(win)
+		tail = win
+	}
 	// Projection, plus hidden ORDER BY keys.
 	proj := &opProject{}
 	types := make([]*dtype, len(items))
@@ -671,6 +681,9 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+t.name)
 		}
 		keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
+	}
+	if win != nil {
+		win.finish(outScope.lay.n)
 	}
 	c.add(proj)
 	tail.setNext(proj)
@@ -839,6 +852,21 @@ func collectAggs(e Expr, out *[]*Call, seen map[string]bool) {
 	}
 	switch x := e.(type) {
 	case *Call:
+		if x.Over != nil {
+			// A window call is computed after aggregation; its arguments
+			// and keys may hold aggregates.
+			for _, a := range x.Args {
+				collectAggs(a, out, seen)
+			}
+			for _, p := range x.Over.PartitionBy {
+				collectAggs(p, out, seen)
+			}
+			for _, o := range x.Over.OrderBy {
+				collectAggs(o.Expr, out, seen)
+			}
+			collectAggs(x.Filter, out, seen)
+			return
+		}
 		if aggregates[x.Name] || athenaAggregates[x.Name] {
 			if k := x.String(); !seen[k] {
 				seen[k] = true

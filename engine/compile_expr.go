@@ -16,6 +16,9 @@ func (c *compiler) compileExpr(e Expr, sc *scope) (expr, error) {
 }
 
 func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
+	if call, ok := e.(*Call); ok && call.Over != nil {
+		return c.windowRef(call, sc)
+	}
 	if sc.agg != nil {
 		if slot, ok := sc.agg.keys[e.String()]; ok {
 			return &exprCol{t: sc.agg.types[slot], slot: slot}, nil

@@ -2,9 +2,12 @@ package engine
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
 )
 
@@ -78,6 +81,156 @@ func TestParseWindow_Failure(t *testing.T) {
 		}
 		if pe.Offset != int64(off) || pe.Err.Error() != tt.msg {
 			t.Errorf("Parse(%q): got offset %d %q; want offset %d %q", in, pe.Offset, pe.Err.Error(), off, tt.msg)
+		}
+	}
+}
+
+// winData is a small table for hand-computed window results: partition p,
+// order key k (NULL in one row), value x (NULL in one row).
+const winData = `WITH t AS (
+	SELECT 'a' AS p, 1 AS k, 10 AS x UNION ALL
+	SELECT 'a', 2, 20 UNION ALL
+	SELECT 'a', 2, 30 UNION ALL
+	SELECT 'a', 4, NULL UNION ALL
+	SELECT 'a', NULL, 50 UNION ALL
+	SELECT 'b', 1, 5 UNION ALL
+	SELECT 'b', 3, 7
+) `
+
+func TestWindow_Results(t *testing.T) {
+	tests := []struct{ name, sql, want string }{
+		{"row_number", "SELECT p, k, x, row_number() OVER (PARTITION BY p ORDER BY k, x) FROM t ORDER BY p, 4",
+			"a|1|10|1\na|2|20|2\na|2|30|3\na|4|NULL|4\na|NULL|50|5\nb|1|5|1\nb|3|7|2\n"},
+		{"rank peers and nulls last", "SELECT p, k, rank() OVER (PARTITION BY p ORDER BY k), dense_rank() OVER (PARTITION BY p ORDER BY k) FROM t ORDER BY p, k, 3",
+			"a|1|1|1\na|2|2|2\na|2|2|2\na|4|4|3\na|NULL|5|4\nb|1|1|1\nb|3|2|2\n"},
+		{"desc nulls last", "SELECT k, rank() OVER (ORDER BY k DESC) FROM t WHERE p = 'a' ORDER BY 2",
+			"4|1\n2|2\n2|2\n1|4\nNULL|5\n"},
+		{"nulls first", "SELECT k, row_number() OVER (ORDER BY k NULLS FIRST) FROM t WHERE p = 'a' AND x <> 30 ORDER BY 2",
+			"NULL|1\n1|2\n2|3\n"},
+		{"default frame peers share running sum", "SELECT p, k, sum(x) OVER (PARTITION BY p ORDER BY k) FROM t ORDER BY p, k",
+			"a|1|10\na|2|60\na|2|60\na|4|60\na|NULL|110\nb|1|5\nb|3|12\n"},
+		{"no order: whole partition", "SELECT p, count(*) OVER (PARTITION BY p), count(x) OVER (PARTITION BY p), avg(x) OVER (PARTITION BY p), min(x) OVER (PARTITION BY p), max(x) OVER (PARTITION BY p) FROM t WHERE k = 1",
+			"a|1|1|10.0|10|10\nb|1|1|5.0|5|5\n"},
+		{"whole partition aggregates", "SELECT DISTINCT p, count(*) OVER (PARTITION BY p), count(x) OVER (PARTITION BY p), sum(x) OVER (PARTITION BY p), min(x) OVER (PARTITION BY p), max(x) OVER (PARTITION BY p) FROM t ORDER BY p",
+			"a|5|4|110|10|50\nb|2|2|12|5|7\n"},
+		{"rows frame", "SELECT p, x, sum(x) OVER (PARTITION BY p ORDER BY x ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY p, x",
+			"a|10|30\na|20|60\na|30|100\na|50|80\na|NULL|50\nb|5|12\nb|7|12\n"},
+		{"rows frame empty at edges", "SELECT x, sum(x) OVER (ORDER BY x ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING), count(*) OVER (ORDER BY x ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) FROM t WHERE p = 'b' ORDER BY x",
+			"5|NULL|1\n7|5|0\n"},
+		{"lag lead with offset and default", "SELECT x, lag(x) OVER (ORDER BY x), lead(x, 2, -1) OVER (ORDER BY x), lag(x, 0) OVER (ORDER BY x) FROM t WHERE p = 'a' AND x IS NOT NULL ORDER BY x",
+			"10|NULL|30|10\n20|10|50|20\n30|20|-1|30\n50|30|-1|50\n"},
+		{"first and last value", "SELECT k, x, first_value(x) OVER (ORDER BY k, x), last_value(x) OVER (ORDER BY k), last_value(x) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t WHERE p = 'a' ORDER BY k, x",
+			"1|10|10|10|50\n2|20|10|30|50\n2|30|10|30|50\n4|NULL|10|NULL|50\nNULL|50|10|50|50\n"},
+		{"range offset over numbers", "SELECT k, count(*) OVER (ORDER BY k RANGE BETWEEN 1 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY k RANGE BETWEEN CURRENT ROW AND 2 FOLLOWING) FROM t WHERE p = 'a' ORDER BY k, 3",
+			"1|1|60\n2|3|50\n2|3|50\n4|1|NULL\nNULL|1|50\n"},
+		{"range offset desc", "SELECT k, count(*) OVER (ORDER BY k DESC RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t WHERE p = 'a' ORDER BY k",
+			"1|3\n2|2\n2|2\n4|1\nNULL|1\n"},
+		{"ntile percent_rank cume_dist", "SELECT x, ntile(2) OVER (ORDER BY x), percent_rank() OVER (ORDER BY x), cume_dist() OVER (ORDER BY x) FROM t WHERE p = 'a' AND x IS NOT NULL ORDER BY x",
+			"10|1|0.0|0.25\n20|1|0.3333333333333333|0.5\n30|2|0.6666666666666666|0.75\n50|2|1.0|1.0\n"},
+		{"nth_value", "SELECT x, nth_value(x, 2) OVER (ORDER BY x) FROM t WHERE p = 'b' ORDER BY x", "5|NULL\n7|7\n"},
+		{"filter", "SELECT DISTINCT p, count(*) FILTER (WHERE x > 15) OVER (PARTITION BY p) FROM t ORDER BY p", "a|3\nb|0\n"},
+		{"over group by", "SELECT p, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) FROM t GROUP BY p ORDER BY 3", "a|5|1\nb|2|2\n"},
+		{"sum over aggregates", "SELECT p, sum(count(*)) OVER () FROM t GROUP BY p ORDER BY p", "a|7\nb|7\n"},
+		{"top per partition from a subquery", "SELECT p, x FROM (SELECT p, x, row_number() OVER (PARTITION BY p ORDER BY x DESC) AS rn FROM t) WHERE rn = 1 ORDER BY p",
+			"a|50\nb|7\n"}, // DESC puts NULLs last too
+		{"window in an expression and ORDER BY", "SELECT x, 100 * x / sum(x) OVER () FROM t WHERE p = 'b' ORDER BY row_number() OVER (ORDER BY x DESC)", "7|58\n5|41\n"},
+		{"empty input", "SELECT row_number() OVER () FROM t WHERE p = 'z'", ""},
+		{"limit after window", "SELECT x, row_number() OVER (ORDER BY x) FROM t WHERE p = 'a' ORDER BY 2 LIMIT 2", "10|1\n20|2\n"},
+	}
+	for _, tt := range tests {
+		for _, workers := range []int{1, 2} {
+			if got := resultText(runQuery(t, winData+tt.sql, workers)); got != tt.want {
+				t.Errorf("%s (workers=%d): %s\ngot:\n%s\nwant:\n%s", tt.name, workers, tt.sql, got, tt.want)
+			}
+		}
+	}
+}
+
+// readCloudTrail reads a CloudTrail JSON file of testdata into batches.
+func readCloudTrail(t *testing.T, mem memory.Allocator, path string) []arrow.RecordBatch {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := parsers.NewCloudTrailReader(f, path, parsers.WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var recs []arrow.RecordBatch
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		recs = append(recs, b)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestWindow_ConsoleLoginBurst finds source addresses with 3 failed
+// console sign-ins within 5 minutes of each other, with a RANGE interval
+// frame, over the console_login_failures hunt fixtures: the positive one
+// has 6 failures 7 s apart; the negative one has 3 failures within 20 s
+// from 198.51.100.5 (a burst at this threshold) and failures 10 minutes
+// apart from 198.51.100.6 (never 3 within 5 minutes).
+func TestWindow_ConsoleLoginBurst(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for _, name := range []string{"positive", "negative"} {
+		recs = append(recs, readCloudTrail(t, mem, "../testdata/hunts/console_login_failures/"+name+".json")...)
+	}
+	defer releaseAll(recs)
+	const sql = `SELECT sourceipaddress, max(n) AS failures, min(first_seen) AS first_seen
+FROM (
+  SELECT sourceipaddress,
+         count(*) OVER w5 AS n,
+         first_value(eventtime) OVER w5 AS first_seen
+  FROM cloudtrail
+  WHERE eventname = 'ConsoleLogin' AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure'
+)
+WHERE n >= 3
+GROUP BY sourceipaddress
+ORDER BY sourceipaddress`
+	w5 := "(PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW)"
+	q := strings.ReplaceAll(sql, "OVER w5", "OVER "+w5)
+	want := "192.0.2.99|6|2024-03-05T12:10:00Z\n198.51.100.5|3|2024-03-05T12:10:00Z\n"
+	for _, workers := range []int{1, 2} {
+		if got := resultText(runQuery(t, q, workers, recs...)); got != want {
+			t.Errorf("workers=%d\ngot:\n%s\nwant:\n%s", workers, got, want)
+		}
+	}
+}
+
+// TestWindow_IntervalBoundaries checks that RANGE interval frames include
+// rows exactly at the offset and exclude rows a second past it, and that
+// a NULL time has its NULL peers as frame.
+func TestWindow_IntervalBoundaries(t *testing.T) {
+	const data = `WITH t AS (
+	SELECT TIMESTAMP '2024-03-05 12:00:00' AS ts UNION ALL
+	SELECT TIMESTAMP '2024-03-05 12:05:00' UNION ALL
+	SELECT TIMESTAMP '2024-03-05 12:10:01' UNION ALL
+	SELECT TIMESTAMP '2024-03-05 12:15:01' UNION ALL
+	SELECT CAST(NULL AS timestamp) UNION ALL
+	SELECT CAST(NULL AS timestamp)
+) `
+	tests := []struct{ sql, want string }{
+		{"SELECT ts, count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) FROM t ORDER BY ts",
+			"2024-03-05 12:00:00.000|1\n2024-03-05 12:05:00.000|2\n2024-03-05 12:10:01.000|1\n2024-03-05 12:15:01.000|2\nNULL|2\nNULL|2\n"},
+		{"SELECT ts, count(*) OVER (ORDER BY ts RANGE BETWEEN CURRENT ROW AND INTERVAL '300' SECOND FOLLOWING) FROM t ORDER BY ts",
+			"2024-03-05 12:00:00.000|2\n2024-03-05 12:05:00.000|1\n2024-03-05 12:10:01.000|2\n2024-03-05 12:15:01.000|1\nNULL|2\nNULL|2\n"},
+		{"SELECT ts, count(*) OVER (ORDER BY ts DESC RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) FROM t ORDER BY ts",
+			"2024-03-05 12:00:00.000|2\n2024-03-05 12:05:00.000|1\n2024-03-05 12:10:01.000|2\n2024-03-05 12:15:01.000|1\nNULL|2\nNULL|2\n"},
+		{"SELECT ts, count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND UNBOUNDED FOLLOWING) FROM t ORDER BY ts",
+			"2024-03-05 12:00:00.000|6\n2024-03-05 12:05:00.000|6\n2024-03-05 12:10:01.000|4\n2024-03-05 12:15:01.000|4\nNULL|2\nNULL|2\n"},
+	}
+	for _, tt := range tests {
+		if got := resultText(runQuery(t, data+tt.sql, 2)); got != tt.want {
+			t.Errorf("%s\ngot:\n%s\nwant:\n%s", tt.sql, got, tt.want)
 		}
 	}
 }
