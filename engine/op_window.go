@@ -72,11 +72,14 @@ type opWindow struct {
 	refs  []*exprCol // per call: the slot the projection reads; set by finish
 	pool  *MemoryPool
 	ws    []*windowState
+	// Peer groups of the partition being computed (flush only): the
+	// first and end position of each position's peers, and its dense rank.
+	gs, ge, groups []int
 }
 
 type windowState struct {
-	a    arena
-	cols []*column // inW input slots then len(exprs) values; nil until the first push
+	a       arena
+	cols    []*column // inW input slots then len(exprs) values; nil until the first push
 	est     int64     // string bytes appended by the current push
 	counted int64     // bytes this worker counted into the pool
 }
@@ -267,9 +270,9 @@ func (o *opWindow) peers(all []*column, sp winSpec, a, b int) bool {
 func (o *opWindow) compute(f *winFunc, all []*column, sp winSpec, perm []int32, ps, pe int, out *column) error {
 	np := pe - ps
 	// Peer groups: gs[k-ps] and ge[k-ps] bound the peers of position k.
-	gs := make([]int, np)
-	ge := make([]int, np)
-	groups := make([]int, np) // dense rank
+	gs := grow(&o.gs, np)
+	ge := grow(&o.ge, np)
+	groups := grow(&o.groups, np) // dense rank
 	for k, g := ps, 0; k < pe; {
 		e := k + 1
 		for e < pe && o.peers(all, sp, int(perm[k]), int(perm[e])) {

@@ -234,3 +234,64 @@ func TestWindow_IntervalBoundaries(t *testing.T) {
 		}
 	}
 }
+
+func TestWindow_Failure(t *testing.T) {
+	for _, tt := range []struct{ sql, msg string }{
+		{"SELECT eventname FROM cloudtrail WHERE ¶row_number() OVER () = 1", "expected window functions only in the select list or ORDER BY"},
+		{"SELECT ¶median(x) OVER () FROM cloudtrail", `expected a window function (row_number, rank`},
+		{"SELECT ¶stddev(bytes) OVER () FROM vpc_flow", "window aggregate stddev is not supported by the local engine"},
+		{"SELECT ¶row_number(1) OVER () FROM cloudtrail", "expected 0 arguments to row_number, found 1"},
+		{"SELECT lag(eventname, ¶-1) OVER () FROM cloudtrail", `expected the offset of lag, a constant integer of at least 0, found "-1"`},
+		{"SELECT ntile(¶0) OVER () FROM cloudtrail", "expected the number of buckets of ntile, a constant integer of at least 1"},
+		{"SELECT sum(bytes) OVER (ORDER BY start ROWS BETWEEN ¶bytes PRECEDING AND CURRENT ROW) FROM vpc_flow", "expected a ROWS frame offset"},
+		{"SELECT sum(bytes) OVER (ORDER BY start, bytes RANGE BETWEEN ¶1 PRECEDING AND CURRENT ROW) FROM vpc_flow", "expected exactly one ORDER BY key for a RANGE frame with an offset, found 2"},
+		{"SELECT count(*) OVER (ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN ¶5 PRECEDING AND CURRENT ROW) FROM cloudtrail", "expected a non-negative day-to-second INTERVAL as RANGE offset over ORDER BY timestamp"},
+		{"SELECT count(*) OVER (ORDER BY eventtime RANGE BETWEEN ¶INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW) FROM cloudtrail", "expected a non-negative number as RANGE offset over ORDER BY varchar"},
+		{"SELECT count(*) OVER (ORDER BY start ¶ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM vpc_flow", "expected a frame end at or after its start"},
+		{"SELECT count(*) OVER (ORDER BY start ¶ROWS BETWEEN UNBOUNDED FOLLOWING AND UNBOUNDED FOLLOWING) FROM vpc_flow", "expected a frame start other than UNBOUNDED FOLLOWING"},
+		{"SELECT sum(¶eventname) OVER () FROM cloudtrail", "expected a numeric argument to sum, found varchar"},
+		{"SELECT count(*) OVER (PARTITION BY ¶resources) FROM cloudtrail", "expected a PARTITION BY key of a scalar type"},
+		{"SELECT sum(¶row_number() OVER ()) OVER () FROM cloudtrail", "expected window functions only in the select list or ORDER BY"},
+	} {
+		off := strings.Index(tt.sql, "¶")
+		sql := strings.Replace(tt.sql, "¶", "", 1)
+		_, err := Compile(sql, Options{Source: "x.sql"})
+		var pe *parsers.ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("Compile(%q): got %v; want a positioned error", sql, err)
+			continue
+		}
+		if pe.Offset != int64(off) && !(tt.msg == "" && pe.Offset > int64(off)) || !strings.Contains(pe.Err.Error(), tt.msg) {
+			t.Errorf("Compile(%q): got offset %d %q; want offset %d containing %q", sql, pe.Offset, pe.Err.Error(), off, tt.msg)
+		}
+	}
+}
+
+// TestWindow_Memory: a window over more rows than the memory budget is an
+// error naming the limit and the flag; without a limit it runs.
+func TestWindow_Memory(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 2)
+	defer releaseAll(recs)
+	const sql = "SELECT eventname, row_number() OVER (ORDER BY eventtime) FROM cloudtrail"
+	q, err := Compile(sql, Options{AggregateMemory: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	for _, rec := range recs {
+		if err = r.Push(0, rec); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		_, err = r.Finish()
+	}
+	if err == nil || !strings.Contains(err.Error(), "--aggregate-memory") || !strings.Contains(err.Error(), "100 bytes") {
+		t.Errorf("got %v; want an error naming --aggregate-memory and its 100 bytes", err)
+	}
+	if got := runWith(t, sql, Options{AggregateMemory: -1}, 2, recs); strings.Count(got, "\n") != len(ctSample()) {
+		t.Errorf("without a limit: got %q", got)
+	}
+}
