@@ -194,10 +194,13 @@ func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
 	case *Statement:
 		return c.compileStatement(x)
 	case *Union:
+		if x.Op != "" {
+			return c.compileSetOp(x)
+		}
 		var leaves []SetExpr
 		var walk func(SetExpr)
 		walk = func(s SetExpr) {
-			if u, ok := s.(*Union); ok {
+			if u, ok := s.(*Union); ok && u.Op == "" {
 				walk(u.Left)
 				walk(u.Right)
 				return
