@@ -105,6 +105,9 @@ type scope struct {
 	lay  *layout
 	agg  *aggScope           // after GROUP BY: expressions resolve to keys and aggregates
 	win  map[string]*exprCol // window call text → its result (see compileWindows)
+	// params are the parameters of the lambdas around an expression
+	// (see compileLambdaCall); they shadow columns.
+	params map[string]*exprCol
 }
 
 // relation is one named input of FROM: a base table (columns resolved on

@@ -202,8 +202,8 @@ var athenaAggregates = map[string]bool{}
 
 func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
-		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with transform filter reduce
-		any_match all_match none_match map map_keys map_values map_filter map_concat map_entries regexp_split
+		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
+		map map_keys map_values map_filter map_concat map_entries regexp_split
 		 regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
 		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
