@@ -295,3 +295,29 @@ func TestWindow_Memory(t *testing.T) {
 		t.Errorf("without a limit: got %q", got)
 	}
 }
+
+// TestAthenaSQL_NewSyntax checks that windows, lambdas and INTERSECT/EXCEPT
+// print as Athena (Trino) reads them, with partition predicates added to
+// each SELECT over a table.
+func TestAthenaSQL_NewSyntax(t *testing.T) {
+	tables := DefaultAthenaTables("hunt")
+	for _, tt := range []struct{ sql, want string }{
+		{`SELECT * FROM (SELECT sourceipaddress, count(*) OVER (PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN interval '5' minute PRECEDING AND CURRENT ROW) AS n FROM cloudtrail WHERE awsregion = 'us-east-1') WHERE n >= 3`,
+			`SELECT * FROM (SELECT sourceipaddress, count(*) OVER (PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) AS n FROM hunt.cloudtrail_logs AS cloudtrail WHERE awsregion = 'us-east-1' AND cloudtrail.region = 'us-east-1') WHERE n >= 3`},
+		{`SELECT eventname, row_number() OVER (PARTITION BY awsregion ORDER BY eventtime DESC NULLS FIRST) rn, lag(eventtime, 2, '') OVER (ORDER BY eventtime ROWS 3 PRECEDING) FROM cloudtrail`,
+			`SELECT eventname, row_number() OVER (PARTITION BY awsregion ORDER BY eventtime DESC NULLS FIRST) AS rn, lag(eventtime, 2, '') OVER (ORDER BY eventtime ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) FROM hunt.cloudtrail_logs AS cloudtrail`},
+		{`SELECT eventname FROM cloudtrail WHERE any_match(resources, r -> r.arn LIKE 'arn:aws:s3:::%') AND awsregion = 'eu-west-1'`,
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE any_match(resources, r -> r.arn LIKE 'arn:aws:s3:::%') AND awsregion = 'eu-west-1' AND cloudtrail.region = 'eu-west-1'`},
+		{`SELECT sourceipaddress FROM cloudtrail WHERE awsregion = 'eu-west-1' INTERSECT SELECT srcaddr FROM vpc_flow EXCEPT SELECT '10.0.0.1'`,
+			`SELECT sourceipaddress FROM hunt.cloudtrail_logs AS cloudtrail WHERE awsregion = 'eu-west-1' AND cloudtrail.region = 'eu-west-1' INTERSECT SELECT srcaddr FROM hunt.vpc_flow_logs AS vpc_flow EXCEPT SELECT '10.0.0.1'`},
+	} {
+		got, err := AthenaSQL(tt.sql, Options{Now: athenaNow}, tables, Pruning{})
+		if err != nil {
+			t.Errorf("AthenaSQL(%q): %v", tt.sql, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("AthenaSQL(%q)\ngot  %s\nwant %s", tt.sql, got, tt.want)
+		}
+	}
+}
