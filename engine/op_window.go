@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -395,7 +396,7 @@ func (o *opWindow) frameOf(fr winFrame, key *column, desc bool, perm []int32, ps
 	var fs, fe int
 	offsetBound := func(kind int, isStart bool, off int64, offF float64) int {
 		if !fr.isRange {
-			d := int(off)
+			d := int(min(off, int64(pe-ps)+1)) // past the partition is as far as any
 			if kind == boundPreceding {
 				d = -d
 			}
@@ -436,7 +437,7 @@ func (o *opWindow) frameOf(fr winFrame, key *column, desc bool, perm []int32, ps
 			}
 			return ns + sort.Search(ne-ns, func(j int) bool { return before(keyFloat(key, int(perm[ns+j])), x, desc) > 0 })
 		}
-		x := key.i[cur] + sign*off
+		x := addSat(key.i[cur], sign*off)
 		if isStart {
 			return ns + sort.Search(ne-ns, func(j int) bool { return beforeInt(key.i[perm[ns+j]], x, desc) >= 0 })
 		}
@@ -485,6 +486,18 @@ func beforeInt(v, x int64, desc bool) int {
 		r = -r
 	}
 	return r
+}
+
+// addSat is a + b, saturated at the int64 range (b is a frame offset).
+func addSat(a, b int64) int64 {
+	s := a + b
+	switch {
+	case b > 0 && s < a:
+		return math.MaxInt64
+	case b < 0 && s > a:
+		return math.MinInt64
+	}
+	return s
 }
 
 func keyFloat(c *column, r int) float64 {

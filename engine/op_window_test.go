@@ -321,3 +321,23 @@ func TestAthenaSQL_NewSyntax(t *testing.T) {
 		}
 	}
 }
+
+// windowFuzzSeeds seed FuzzCompileRun with windows, lambdas and set
+// operations over the samples.
+var windowFuzzSeeds = []string{
+	"SELECT eventname, row_number() OVER (PARTITION BY awsregion ORDER BY eventtime) FROM cloudtrail",
+	"SELECT count(*) OVER (PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) FROM cloudtrail",
+	"SELECT srcaddr, sum(bytes) OVER (ORDER BY start ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING), lag(bytes, 1, 0) OVER (ORDER BY start) FROM vpc_flow",
+	"SELECT * FROM (SELECT srcaddr, rank() OVER (ORDER BY count(*) DESC) AS r FROM vpc_flow GROUP BY srcaddr) WHERE r <= 3",
+	"SELECT transform(resources, r -> r.arn), any_match(resources, r -> r.type LIKE '%VPC') FROM cloudtrail",
+	"SELECT srcaddr FROM vpc_flow INTERSECT SELECT sourceipaddress FROM cloudtrail EXCEPT SELECT '10.0.0.1'",
+}
+
+// TestWindow_HugeOffsets: offsets past the int64 range of the keys or the
+// partition size saturate instead of wrapping around.
+func TestWindow_HugeOffsets(t *testing.T) {
+	sql := winData + "SELECT k, count(*) OVER (ORDER BY k ROWS BETWEEN 9223372036854775807 PRECEDING AND 9223372036854775807 FOLLOWING), count(*) OVER (ORDER BY k RANGE BETWEEN 9223372036854775807 PRECEDING AND 9223372036854775807 FOLLOWING) FROM t WHERE p = 'b' ORDER BY k"
+	if got, want := resultText(runQuery(t, sql, 1)), "1|2|2\n3|2|2\n"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+}
