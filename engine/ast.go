@@ -250,10 +250,11 @@ type Call struct {
 	Name     string
 	Args     []Expr
 	Distinct bool
-	Star     bool    // count(*)
-	NoParens bool    // current_timestamp
-	Filter   Expr    // aggregate FILTER (WHERE ...); nil when absent
-	Over     *Window // window function OVER (...); nil when absent
+	Star     bool         // count(*)
+	NoParens bool         // current_timestamp
+	Filter   Expr         // aggregate FILTER (WHERE ...); nil when absent
+	OrderBy  []*OrderItem // array_agg(x ORDER BY y); nil when absent
+	Over     *Window      // window function OVER (...); nil when absent
 	pos      int
 }
 
@@ -556,6 +557,9 @@ func (e *Call) String() string {
 			b.WriteString(", ")
 		}
 		b.WriteString(a.String())
+	}
+	if len(e.OrderBy) > 0 {
+		b.WriteString(" ORDER BY " + strings.Join(orderTexts(e.OrderBy), ", "))
 	}
 	b.WriteByte(')')
 	if e.Filter != nil {

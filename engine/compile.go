@@ -1044,6 +1044,9 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 	case "array_agg", "array_agg_distinct":
 		ac.t = arrayOf(t0)
 	}
+	if len(call.OrderBy) > 0 {
+		return c.aggOrderBy(call, ac, sc)
+	}
 	return ac, nil
 }
 

@@ -21,6 +21,7 @@ type aggCall struct {
 	args     []expr
 	t        *dtype // result type
 	argTypes []*dtype
+	order    []sortKey // array_agg(x ORDER BY ...): keys are args[1+col]
 }
 
 // opAggregate is hash aggregation (GROUP BY, global aggregates and SELECT
@@ -882,6 +883,8 @@ func newAggState(ag *aggCall) aggState {
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
 	case "array_agg", "array_agg_distinct":
 		return &arrayAggState{t: ag.t, distinct: ag.name == "array_agg_distinct"}
+	case "array_agg_ordered":
+		return &arrayAggOrderedState{t: ag.t, order: ag.order}
 	}
 	panic("BUG: unknown aggregate " + ag.name)
 }

@@ -974,8 +974,20 @@ func (p *parser) parseCall(name token) (Expr, error) {
 			break
 		}
 	}
-	if p.isKw("order") {
-		return nil, p.unsupported("')' (ORDER BY inside aggregate calls is not supported)")
+	if p.acceptKw("order") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			o, err := p.parseOrderItem()
+			if err != nil {
+				return nil, err
+			}
+			c.OrderBy = append(c.OrderBy, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
 	}
 	if err := p.closeParen(open); err != nil {
 		return nil, err
