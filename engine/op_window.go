@@ -156,21 +156,20 @@ func (o *opWindow) flush() error {
 			st.counted = 0
 		}
 	}()
-	// Merge the workers' rows.
+	// Merge the workers' rows into the first worker's columns.
 	var all []*column
 	for _, st := range o.ws {
 		if st.cols == nil || st.cols[0].len() == 0 {
 			continue
 		}
 		if all == nil {
-			all = make([]*column, len(st.cols))
-			for i, c := range st.cols {
-				all[i] = newColumn(c.t)
-			}
+			all = st.cols
+			continue
 		}
 		for i, c := range st.cols {
 			appendColumn(all[i], c)
 		}
+		st.cols = nil
 	}
 	if all == nil {
 		return o.next.flush()

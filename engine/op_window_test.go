@@ -341,3 +341,22 @@ func TestWindow_HugeOffsets(t *testing.T) {
 		t.Errorf("got %q; want %q", got, want)
 	}
 }
+
+func TestWindow_Explain(t *testing.T) {
+	q, err := Compile("SELECT eventname, rank() OVER (ORDER BY eventtime) AS r FROM cloudtrail ORDER BY r LIMIT 3", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "scan cloudtrail [eventname, eventtime]\n  -> window rank() OVER (ORDER BY eventtime) (buffers all rows)\n  -> project eventname, r\n  -> top 3 by r"
+	if got := q.Explain(); !strings.Contains(got, want) {
+		t.Errorf("Explain:\n%s\nwant it to contain\n%s", got, want)
+	}
+	q, err = Compile("SELECT eventname FROM cloudtrail INTERSECT SELECT 'x'", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "scan cloudtrail [eventname]\n  -> project eventname\n  -> left of INTERSECT\n  -> INTERSECT (distinct rows, buffers both operands)\n  -> output"
+	if got := q.Explain(); !strings.Contains(got, want) {
+		t.Errorf("Explain:\n%s\nwant it to contain\n%s", got, want)
+	}
+}
