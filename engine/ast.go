@@ -255,7 +255,10 @@ type Call struct {
 	Filter   Expr         // aggregate FILTER (WHERE ...); nil when absent
 	OrderBy  []*OrderItem // array_agg(x ORDER BY y); nil when absent
 	Over     *Window      // window function OVER (...); nil when absent
-	pos      int
+	// IgnoreNulls is `IGNORE NULLS` before OVER (RESPECT NULLS, the
+	// default, is not kept).
+	IgnoreNulls bool
+	pos         int
 }
 
 // Window is the OVER clause of a window function call.
@@ -564,6 +567,9 @@ func (e *Call) String() string {
 	b.WriteByte(')')
 	if e.Filter != nil {
 		b.WriteString(" FILTER (WHERE " + e.Filter.String() + ")")
+	}
+	if e.IgnoreNulls {
+		b.WriteString(" IGNORE NULLS")
 	}
 	if e.Over != nil {
 		b.WriteString(" OVER (" + e.Over.String() + ")")

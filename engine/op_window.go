@@ -39,9 +39,10 @@ type winFunc struct {
 	args  []int  // extra columns of the arguments (count(*): none)
 	// offset is lag/lead's offset, nth_value's position and ntile's
 	// bucket count; def is lag/lead's default column (-1: NULL).
-	offset int64
-	def    int
-	frame  winFrame
+	offset      int64
+	def         int
+	frame       winFrame
+	ignoreNulls bool // lag, lead, first_value, last_value, nth_value ... IGNORE NULLS
 }
 
 // winFrame is a resolved frame. For RANGE frames with an offset, the
@@ -76,6 +77,7 @@ type opWindow struct {
 	// Peer groups of the partition being computed (flush only): the
 	// first and end position of each position's peers, and its dense rank.
 	gs, ge, groups []int
+	nn             []int // non-NULL positions of the partition (IGNORE NULLS)
 }
 
 type windowState struct {
@@ -338,10 +340,31 @@ func (o *opWindow) compute(f *winFunc, all []*column, sp winSpec, perm []int32, 
 		}
 		return nil
 	case "lag", "lead":
+		// With IGNORE NULLS the offset counts the non-NULL values only.
+		nn := o.nonNull(f, arg, perm, ps, pe)
+		off := int(min(f.offset, int64(np)))
 		for k := ps; k < pe; k++ {
-			j := k - int(f.offset)
-			if f.name == "lead" {
-				j = k + int(f.offset)
+			j := -1
+			switch {
+			case !f.ignoreNulls && f.name == "lag":
+				j = k - off
+			case !f.ignoreNulls:
+				j = k + off
+			case off == 0:
+				j = k
+			case f.name == "lag":
+				// nn[:i] are the non-NULL positions before k.
+				if i, _ := slices.BinarySearch(nn, k); i-off >= 0 {
+					j = nn[i-off]
+				}
+			default:
+				i, found := slices.BinarySearch(nn, k)
+				if found {
+					i++
+				}
+				if i+off-1 < len(nn) {
+					j = nn[i+off-1]
+				}
 			}
 			switch {
 			case j >= ps && j < pe:
@@ -361,24 +384,18 @@ func (o *opWindow) compute(f *winFunc, all []*column, sp winSpec, perm []int32, 
 	if len(sp.order) == 1 {
 		desc = sp.order[0].desc
 	}
+	var nn []int
+	if f.ignoreNulls {
+		nn = o.nonNull(f, arg, perm, ps, pe)
+	}
 	acc := winAcc{f: f, arg: arg, perm: perm}
 	acc.reset(0)
 	for k := ps; k < pe; k++ {
 		fs, fe := o.frameOf(f.frame, key, desc, perm, ps, pe, k, gs[k-ps], ge[k-ps])
 		r := int(perm[k])
 		switch f.name {
-		case "first_value":
-			if fs < fe {
-				setCell(out, r, arg, int(perm[fs]))
-			}
-			continue
-		case "last_value":
-			if fs < fe {
-				setCell(out, r, arg, int(perm[fe-1]))
-			}
-			continue
-		case "nth_value":
-			if j := fs + int(f.offset) - 1; j < fe {
+		case "first_value", "last_value", "nth_value":
+			if j := o.valueAt(f, arg, perm, nn, fs, fe); j >= 0 {
 				setCell(out, r, arg, int(perm[j]))
 			}
 			continue
@@ -387,6 +404,56 @@ func (o *opWindow) compute(f *winFunc, all []*column, sp winSpec, perm []int32, 
 		acc.result(out, r)
 	}
 	return nil
+}
+
+// nonNull returns the positions of the partition perm[ps:pe] where arg is
+// not NULL (for IGNORE NULLS), in order.
+func (o *opWindow) nonNull(f *winFunc, arg *column, perm []int32, ps, pe int) []int {
+	if !f.ignoreNulls {
+		return nil
+	}
+	nn := o.nn[:0]
+	for k := ps; k < pe; k++ {
+		if !arg.null[perm[k]] {
+			nn = append(nn, k)
+		}
+	}
+	o.nn = nn
+	return nn
+}
+
+// valueAt returns the position first_value, last_value or nth_value read
+// in the frame [fs, fe) (nn: the non-NULL positions, for IGNORE NULLS),
+// or -1 when there is none.
+func (o *opWindow) valueAt(f *winFunc, arg *column, perm []int32, nn []int, fs, fe int) int {
+	if fs >= fe {
+		return -1
+	}
+	if !f.ignoreNulls {
+		switch f.name {
+		case "first_value":
+			return fs
+		case "last_value":
+			return fe - 1
+		}
+		if f.offset <= int64(fe-fs) {
+			return fs + int(f.offset) - 1
+		}
+		return -1
+	}
+	i, _ := slices.BinarySearch(nn, fs) // first non-NULL position in the frame
+	e, _ := slices.BinarySearch(nn, fe) // end of them
+	switch {
+	case i >= e:
+		return -1
+	case f.name == "first_value":
+		return nn[i]
+	case f.name == "last_value":
+		return nn[e-1]
+	case f.offset <= int64(e-i):
+		return nn[i+int(f.offset)-1]
+	}
+	return -1
 }
 
 // frameOf returns the frame [fs, fe) of position k of the partition
@@ -817,7 +884,13 @@ func (wc *windowCompiler) call(call *Call) (*winFunc, error) {
 	c := wc.c
 	w := call.Over
 	name := call.Name
-	f := &winFunc{name: name, text: call.String(), where: c.where(call.pos), def: -1}
+	f := &winFunc{name: name, text: call.String(), where: c.where(call.pos), def: -1, ignoreNulls: call.IgnoreNulls}
+	switch {
+	case !call.IgnoreNulls:
+	case name == "lag" || name == "lead" || name == "first_value" || name == "last_value" || name == "nth_value":
+	default:
+		return nil, c.errf(call.pos, "expected IGNORE NULLS only on lag, lead, first_value, last_value and nth_value, found it on "+name)
+	}
 	switch {
 	case windowFuncs[name]:
 		if call.Filter != nil {

@@ -25,6 +25,7 @@ var windowParseTests = []struct{ in, want string }{
 		"SELECT count(*) OVER (PARTITION BY ip ORDER BY eventtime RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) FROM t"},
 	{"SELECT first_value(x) OVER (ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t", ""},
 	{"SELECT count(*) FILTER (WHERE a) OVER (PARTITION BY b) FROM t", ""},
+	{"SELECT lag(x, 1) IGNORE NULLS OVER (ORDER BY t), last_value(x) IGNORE NULLS OVER (ORDER BY t) FROM t", ""},
 	{"SELECT * FROM (SELECT a, row_number() OVER (PARTITION BY a ORDER BY b) AS rn FROM t) WHERE rn = 1", ""},
 	{"SELECT transform(a, x -> x + 1), filter(a, x -> x IS NOT NULL), any_match(a, e -> e LIKE 'x%')", ""},
 	{"SELECT transform(a, x->x * 2)", "SELECT transform(a, x -> x * 2)"},
@@ -358,5 +359,35 @@ func TestWindow_Explain(t *testing.T) {
 	want = "scan cloudtrail [eventname]\n  -> project eventname\n  -> left of INTERSECT\n  -> INTERSECT (distinct rows, buffers both operands)\n  -> output"
 	if got := q.Explain(); !strings.Contains(got, want) {
 		t.Errorf("Explain:\n%s\nwant it to contain\n%s", got, want)
+	}
+}
+
+func TestWindow_IgnoreNulls(t *testing.T) {
+	const data = `WITH t AS (SELECT 1 AS i, 1 AS v UNION ALL SELECT 2, NULL UNION ALL SELECT 3, NULL UNION ALL SELECT 4, 4 UNION ALL SELECT 5, NULL) `
+	tests := []struct{ sql, want string }{
+		{"SELECT i, lag(v) IGNORE NULLS OVER (ORDER BY i), lead(v) IGNORE NULLS OVER (ORDER BY i), lag(v, 2, 0) IGNORE NULLS OVER (ORDER BY i), lag(v) RESPECT NULLS OVER (ORDER BY i) FROM t ORDER BY i",
+			"1|NULL|4|0|NULL\n2|1|4|0|1\n3|1|4|0|NULL\n4|1|NULL|0|NULL\n5|4|NULL|1|4\n"},
+		{"SELECT i, first_value(v) IGNORE NULLS OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), last_value(v) IGNORE NULLS OVER (ORDER BY i), nth_value(v, 2) IGNORE NULLS OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), nth_value(v, 9223372036854775807) OVER () FROM t ORDER BY i",
+			"1|1|1|4|NULL\n2|1|1|4|NULL\n3|4|1|4|NULL\n4|4|4|4|NULL\n5|4|4|4|NULL\n"},
+	}
+	for _, tt := range tests {
+		if got := resultText(runQuery(t, data+tt.sql, 2)); got != tt.want {
+			t.Errorf("%s\ngot:\n%s\nwant:\n%s", tt.sql, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"SELECT lag(x) ignore nulls over (ORDER BY t)", "SELECT lag(x) IGNORE NULLS OVER (ORDER BY t)"},
+		{"SELECT lag(x) respect nulls over (ORDER BY t)", "SELECT lag(x) OVER (ORDER BY t)"},
+	} {
+		q, err := Parse(tt.in)
+		if err != nil || q.String() != tt.want {
+			t.Errorf("Parse(%q) = %v, %v; want %q", tt.in, q, err, tt.want)
+		}
+	}
+	if _, err := Parse("SELECT lag(x) IGNORE NULLS FROM t"); err == nil || !strings.Contains(err.Error(), `expected OVER (...) after IGNORE NULLS, found "FROM"`) {
+		t.Errorf("IGNORE NULLS without OVER: %v", err)
+	}
+	if _, err := Compile("SELECT rank() IGNORE NULLS OVER () FROM cloudtrail", Options{}); err == nil || !strings.Contains(err.Error(), "expected IGNORE NULLS only on lag") {
+		t.Errorf("rank() IGNORE NULLS: %v", err)
 	}
 }

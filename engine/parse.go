@@ -998,6 +998,14 @@ func (p *parser) parseCall(name token) (Expr, error) {
 // afterCall parses an aggregate's FILTER (WHERE cond) and a window
 // function's OVER (...).
 func (p *parser) afterCall(c *Call) (Expr, error) {
+	if (p.isKw("ignore") || p.isKw("respect")) && p.peek().kind == tokIdent && p.peek().val == "nulls" {
+		// IGNORE|RESPECT NULLS belongs to a window function: OVER follows.
+		c.IgnoreNulls = p.isKw("ignore")
+		p.i += 2
+		if !(p.isKw("over") && p.peek().kind == tokOp && p.peek().val == "(") {
+			return nil, p.expected("OVER (...) after " + strings.ToUpper(p.toks[p.i-2].val) + " NULLS")
+		}
+	}
 	if !(p.peek().kind == tokOp && p.peek().val == "(") {
 		return c, nil
 	}
