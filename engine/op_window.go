@@ -83,6 +83,7 @@ type opWindow struct {
 type windowState struct {
 	a       arena
 	cols    []*column // inW input slots then len(exprs) values; nil until the first push
+	rows    int       // rows in cols
 	est     int64     // string bytes appended by the current push
 	counted int64     // bytes this worker counted into the pool
 }
@@ -138,6 +139,7 @@ func (o *opWindow) push(w int, c *chunk) error {
 			}
 		}
 	}
+	st.rows += c.n
 	// Fixed cost per value (null flag, value, slice growth) plus string
 	// bytes, as the aggregate's estimate does.
 	add := int64(c.n)*int64(len(st.cols))*24 + st.est
@@ -160,10 +162,12 @@ func (o *opWindow) flush() error {
 	}()
 	// Merge the workers' rows into the first worker's columns.
 	var all []*column
+	n := 0
 	for _, st := range o.ws {
-		if st.cols == nil || st.cols[0].len() == 0 {
+		if st.rows == 0 {
 			continue
 		}
+		n += st.rows
 		if all == nil {
 			all = st.cols
 			continue
@@ -171,12 +175,11 @@ func (o *opWindow) flush() error {
 		for i, c := range st.cols {
 			appendColumn(all[i], c)
 		}
-		st.cols = nil
+		st.cols, st.rows = nil, 0
 	}
-	if all == nil {
+	if n == 0 {
 		return o.next.flush()
 	}
-	n := all[0].len()
 	res := make([]*column, len(o.funcs))
 	for k, f := range o.funcs {
 		res[k] = makeColumn(f.t, n)

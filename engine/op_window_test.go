@@ -391,3 +391,11 @@ func TestWindow_IgnoreNulls(t *testing.T) {
 		t.Errorf("rank() IGNORE NULLS: %v", err)
 	}
 }
+
+// TestWindow_NoFrom: a window over SELECT without FROM (one row, no
+// columns) works.
+func TestWindow_NoFrom(t *testing.T) {
+	if got, want := resultText(runQuery(t, "SELECT row_number() OVER (), count(*) OVER (), 1", 1)), "1|1|1\n"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+}
