@@ -240,8 +240,8 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 		}
 		return nil, c.errf(call.pos, "expected a known function, found "+quoteFound(call.Name))
 	}
-	if call.Distinct || call.Star || call.Filter != nil {
-		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, * or FILTER")
+	if call.Distinct || call.Star || call.Filter != nil || len(call.OrderBy) > 0 {
+		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, *, ORDER BY or FILTER")
 	}
 	n := len(call.Args)
 	if n < def.min || (def.max >= 0 && n > def.max) {

@@ -26,8 +26,8 @@ func (e *exprLambdaCall) typ() *dtype { return e.t }
 
 // compileLambdaCall compiles f(array, x -> body).
 func (c *compiler) compileLambdaCall(call *Call, sc *scope) (expr, error) {
-	if call.Distinct || call.Star || call.Filter != nil {
-		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, * or FILTER")
+	if call.Distinct || call.Star || call.Filter != nil || len(call.OrderBy) > 0 {
+		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, *, ORDER BY or FILTER")
 	}
 	if len(call.Args) != 2 {
 		return nil, c.errf(call.pos, "expected 2 arguments to "+call.Name+", found "+itoa(int64(len(call.Args))))

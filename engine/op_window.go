@@ -908,6 +908,9 @@ func (wc *windowCompiler) call(call *Call) (*winFunc, error) {
 	if call.Distinct {
 		return nil, c.errf(call.pos, name+"(DISTINCT ...) OVER is not supported (Trino does not support it either)")
 	}
+	if len(call.OrderBy) > 0 {
+		return nil, c.errf(call.OrderBy[0].Expr.Pos(), "expected the window's ORDER BY inside OVER (...), found ORDER BY inside "+name+"(...)")
+	}
 	if call.Star && name != "count" {
 		return nil, c.errf(call.pos, "expected arguments to "+name+", found *")
 	}

@@ -253,6 +253,8 @@ func TestWindow_Failure(t *testing.T) {
 		{"SELECT sum(¶eventname) OVER () FROM cloudtrail", "expected a numeric argument to sum, found varchar"},
 		{"SELECT count(*) OVER (PARTITION BY ¶resources) FROM cloudtrail", "expected a PARTITION BY key of a scalar type"},
 		{"SELECT sum(¶row_number() OVER ()) OVER () FROM cloudtrail", "expected window functions only in the select list or ORDER BY"},
+		{"SELECT count(x ORDER BY ¶y) OVER () FROM cloudtrail", "expected the window's ORDER BY inside OVER (...), found ORDER BY inside count(...)"},
+		{"SELECT ¶lower(eventname ORDER BY eventtime) FROM cloudtrail", "expected plain arguments to lower, found DISTINCT, *, ORDER BY or FILTER"},
 	} {
 		off := strings.Index(tt.sql, "¶")
 		sql := strings.Replace(tt.sql, "¶", "", 1)
