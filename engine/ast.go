@@ -60,7 +60,7 @@ type SetExpr interface {
 // Union is left UNION ALL right, or a DISTINCT set operation named by Op.
 type Union struct {
 	Left, Right SetExpr
-	Op          string // "" (UNION ALL), "INTERSECT" or "EXCEPT"; the last two are DISTINCT
+	Op          string // "" (UNION ALL), "UNION", "INTERSECT" or "EXCEPT"; the last three are DISTINCT
 	pos         int
 }
 

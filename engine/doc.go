@@ -54,7 +54,7 @@
 // # Not supported
 //
 // Joins other than CROSS JOIN UNNEST, subqueries in expressions (IN
-// (SELECT ...), EXISTS), UNION without ALL, INTERSECT ALL/EXCEPT ALL,
+// (SELECT ...), EXISTS), INTERSECT ALL/EXCEPT ALL,
 // GROUPING SETS, GROUPS frames and named windows, ORDER BY inside
 // aggregates other than array_agg, lambdas outside transform, filter and
 // the *_match functions, and the Trino functions listed in

@@ -5,16 +5,17 @@ import (
 	"strconv"
 )
 
-// INTERSECT and EXCEPT (Trino's default DISTINCT forms): opSetOp buffers
-// the rows of both operands, then in flush emits each distinct row of the
-// left operand that is (INTERSECT) or is not (EXCEPT) among the right
-// operand's rows. NULLs are equal to each other, as in SELECT DISTINCT.
+// UNION, INTERSECT and EXCEPT (Trino's default DISTINCT forms): opSetOp
+// buffers the rows of both operands, then in flush emits each distinct row
+// of the left operand that is (INTERSECT) or is not (EXCEPT) among the
+// right operand's rows, or (UNION) each distinct row of either. NULLs are
+// equal to each other, as in SELECT DISTINCT.
 
-// opSetOp is one INTERSECT or EXCEPT; its two operands push into it
-// through opSetSide.
+// opSetOp is one UNION, INTERSECT or EXCEPT; its two operands push into
+// it through opSetSide.
 type opSetOp struct {
 	base
-	op      string // "INTERSECT" or "EXCEPT"
+	op      string // "UNION", "INTERSECT" or "EXCEPT"
 	types   []*dtype
 	pool    *MemoryPool
 	flushed int
@@ -95,6 +96,25 @@ func (o *opSetOp) flush() error {
 		}
 	}()
 	var key []byte
+	out := newColumns(o.types)
+	seen := map[string]bool{}
+	if o.op == "UNION" {
+		for s := range o.ws {
+			for _, st := range o.ws[s] {
+				for j := 0; j < st.cols[0].len(); j++ {
+					key = appendRowKey(key[:0], st.cols, j)
+					if seen[string(key)] {
+						continue
+					}
+					seen[string(key)] = true
+					for i, c := range out {
+						c.appendFrom(st.cols[i], j)
+					}
+				}
+			}
+		}
+		return o.emit(out)
+	}
 	right := map[string]bool{}
 	for _, st := range o.ws[1] {
 		for j := 0; j < st.cols[0].len(); j++ {
@@ -102,8 +122,6 @@ func (o *opSetOp) flush() error {
 			right[string(key)] = true
 		}
 	}
-	out := newColumns(o.types)
-	seen := map[string]bool{}
 	keep := o.op == "INTERSECT"
 	for _, st := range o.ws[0] {
 		for j := 0; j < st.cols[0].len(); j++ {
@@ -117,11 +135,15 @@ func (o *opSetOp) flush() error {
 			}
 		}
 	}
-	if n := out[0].len(); n > 0 {
-		for lo := 0; lo < n; lo += BatchRows {
-			if err := emitRange(o.next, out, lo, min(lo+BatchRows, n)); err != nil {
-				return err
-			}
+	return o.emit(out)
+}
+
+// emit pushes the result rows downstream and flushes.
+func (o *opSetOp) emit(out []*column) error {
+	n := out[0].len()
+	for lo := 0; lo < n; lo += BatchRows {
+		if err := emitRange(o.next, out, lo, min(lo+BatchRows, n)); err != nil {
+			return err
 		}
 	}
 	return o.next.flush()
@@ -151,7 +173,7 @@ func appendRowKey(dst []byte, cols []*column, j int) []byte {
 	return dst
 }
 
-// compileSetOp compiles left INTERSECT|EXCEPT right.
+// compileSetOp compiles left UNION|INTERSECT|EXCEPT right (DISTINCT).
 func (c *compiler) compileSetOp(x *Union) (*fragment, error) {
 	p := &opSetOp{op: x.Op, where: c.where(x.pos), pool: c.opts.MemoryPool}
 	if p.pool == nil {

@@ -21,6 +21,8 @@ b AS (SELECT 1 AS x, 'p' AS y UNION ALL SELECT NULL, 'r' UNION ALL SELECT 3, 's'
 		{"coerces column types", "SELECT 1 INTERSECT SELECT 1.0", "1.0\n"},
 		{"under union all", "SELECT 9 UNION ALL (SELECT x FROM a INTERSECT SELECT x FROM b) ORDER BY 1 LIMIT 2", "1\n3\n"},
 		{"empty", "SELECT x FROM a INTERSECT SELECT 7", ""},
+		{"union is distinct", "SELECT x FROM a UNION SELECT x FROM b", "1\n2\n3\n4\nNULL\n"},
+		{"union distinct then all", "SELECT x FROM a UNION DISTINCT SELECT 1 UNION ALL SELECT 1", "1\n1\n2\n3\nNULL\n"},
 	}
 	for _, tt := range tests {
 		for _, workers := range []int{1, 2} {

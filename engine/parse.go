@@ -274,7 +274,7 @@ func (p *parser) parseOrderItem() (*OrderItem, error) {
 	return o, nil
 }
 
-// parseUnion parses term [UNION ALL|EXCEPT [DISTINCT] term]..., where a
+// parseUnion parses term [UNION [ALL|DISTINCT]|EXCEPT [DISTINCT] term]..., where a
 // term binds INTERSECT first (as in Trino).
 func (p *parser) parseUnion() (SetExpr, error) {
 	left, err := p.parseIntersect()
@@ -293,10 +293,9 @@ func (p *parser) parseUnion() (SetExpr, error) {
 		} else {
 			p.i++
 			if !p.acceptKw("all") {
-				if p.isKw("distinct") {
-					return nil, p.unsupported("ALL (UNION DISTINCT is not supported; use SELECT DISTINCT over UNION ALL)")
-				}
-				return nil, p.unsupported("ALL after UNION (only UNION ALL is supported)")
+				// UNION is UNION DISTINCT, as in Trino.
+				op = "UNION"
+				p.acceptKw("distinct")
 			}
 		}
 		right, err := p.parseIntersect()
