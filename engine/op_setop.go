@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"strconv"
+	"sync/atomic"
 )
 
 // UNION, INTERSECT and EXCEPT (Trino's default DISTINCT forms): opSetOp
@@ -18,14 +19,14 @@ type opSetOp struct {
 	op      string // "UNION", "INTERSECT" or "EXCEPT"
 	types   []*dtype
 	pool    *MemoryPool
+	counted atomic.Int64 // bytes counted into pool by all workers
 	flushed int
 	ws      [2][]*setOpState // per side, per worker
 	where   string
 }
 
 type setOpState struct {
-	cols    []*column
-	counted int64 // bytes counted into pool
+	cols []*column
 }
 
 // opSetSide passes one operand's chunks to its opSetOp.
@@ -73,8 +74,11 @@ func (o *opSetOp) pushSide(side, w int, c *chunk) error {
 		}
 	}
 	if o.pool.limit > 0 {
-		st.counted += add
+		o.counted.Add(add)
 		if used := o.pool.used.Add(add); used > o.pool.limit {
+			// The query stops here and may never flush: give the pool
+			// (shared with the other hunts of a run) its bytes back now.
+			o.pool.used.Add(-o.counted.Swap(0))
 			return &runtimeError{where: o.where, msg: o.op + " over more rows than --aggregate-memory allows: expected at most " + strconv.FormatInt(o.pool.limit, 10) + " bytes (estimated) of buffered rows, found more; raise --aggregate-memory"}
 		}
 	}
@@ -87,14 +91,7 @@ func (o *opSetOp) flush() error {
 	if o.flushed < 2 {
 		return nil
 	}
-	defer func() {
-		for s := range o.ws {
-			for _, st := range o.ws[s] {
-				o.pool.used.Add(-st.counted)
-				st.counted = 0
-			}
-		}
-	}()
+	defer func() { o.pool.used.Add(-o.counted.Swap(0)) }()
 	var key []byte
 	out := newColumns(o.types)
 	seen := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Window functions. A SELECT's window calls (f(...) OVER (...)) run in one
@@ -67,13 +68,14 @@ type winSpec struct {
 // file.
 type opWindow struct {
 	base
-	inW   int    // slots of incoming chunks passed through; set by finish
-	exprs []expr // values buffered after the input slots: arguments and keys
-	specs []winSpec
-	funcs []*winFunc
-	refs  []*exprCol // per call: the slot the projection reads; set by finish
-	pool  *MemoryPool
-	ws    []*windowState
+	inW     int    // slots of incoming chunks passed through; set by finish
+	exprs   []expr // values buffered after the input slots: arguments and keys
+	specs   []winSpec
+	funcs   []*winFunc
+	refs    []*exprCol // per call: the slot the projection reads; set by finish
+	pool    *MemoryPool
+	counted atomic.Int64 // bytes counted into pool by all workers
+	ws      []*windowState
 	// Peer groups of the partition being computed (flush only): the
 	// first and end position of each position's peers, and its dense rank.
 	gs, ge, groups []int
@@ -81,11 +83,10 @@ type opWindow struct {
 }
 
 type windowState struct {
-	a       arena
-	cols    []*column // inW input slots then len(exprs) values; nil until the first push
-	rows    int       // rows in cols
-	est     int64     // string bytes appended by the current push
-	counted int64     // bytes this worker counted into the pool
+	a    arena
+	cols []*column // inW input slots then len(exprs) values; nil until the first push
+	rows int       // rows in cols
+	est  int64     // string bytes appended by the current push
 }
 
 func (o *opWindow) start(workers int) {
@@ -145,8 +146,11 @@ func (o *opWindow) push(w int, c *chunk) error {
 	add := int64(c.n)*int64(len(st.cols))*24 + st.est
 	st.est = 0
 	if o.pool.limit > 0 {
-		st.counted += add
+		o.counted.Add(add)
 		if used := o.pool.used.Add(add); used > o.pool.limit {
+			// The query stops here and may never flush: give the pool
+			// (shared with the other hunts of a run) its bytes back now.
+			o.pool.used.Add(-o.counted.Swap(0))
 			return &runtimeError{where: o.funcs[0].where, msg: "window over more rows than --aggregate-memory allows: expected at most " + strconv.FormatInt(o.pool.limit, 10) + " bytes (estimated) of buffered rows, found more; raise --aggregate-memory or narrow the rows with WHERE"}
 		}
 	}
@@ -154,12 +158,7 @@ func (o *opWindow) push(w int, c *chunk) error {
 }
 
 func (o *opWindow) flush() error {
-	defer func() {
-		for _, st := range o.ws {
-			o.pool.used.Add(-st.counted)
-			st.counted = 0
-		}
-	}()
+	defer func() { o.pool.used.Add(-o.counted.Swap(0)) }()
 	// Merge the workers' rows into the first worker's columns.
 	var all []*column
 	n := 0

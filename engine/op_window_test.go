@@ -279,7 +279,8 @@ func TestWindow_Memory(t *testing.T) {
 	recs := ctRecords(mem, 2)
 	defer releaseAll(recs)
 	const sql = "SELECT eventname, row_number() OVER (ORDER BY eventtime) FROM cloudtrail"
-	q, err := Compile(sql, Options{AggregateMemory: 100})
+	pool := NewMemoryPool(100) // shared with other queries, as in hunt run
+	q, err := Compile(sql, Options{MemoryPool: pool})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,6 +295,9 @@ func TestWindow_Memory(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "--aggregate-memory") || !strings.Contains(err.Error(), "100 bytes") {
 		t.Errorf("got %v; want an error naming --aggregate-memory and its 100 bytes", err)
+	}
+	if used := pool.used.Load(); used != 0 {
+		t.Errorf("the failed window left %d bytes counted in the shared pool", used)
 	}
 	if got := runWith(t, sql, Options{AggregateMemory: -1}, 2, recs); strings.Count(got, "\n") != len(ctSample()) {
 		t.Errorf("without a limit: got %q", got)
