@@ -87,6 +87,8 @@ type windowState struct {
 	cols []*column // inW input slots then len(exprs) values; nil until the first push
 	rows int       // rows in cols
 	est  int64     // string bytes appended by the current push
+	buf  []byte    // string bytes of one column of the current push (appendStrings)
+	ends []int     // end of each row's string in buf
 }
 
 func (o *opWindow) start(workers int) {
@@ -132,12 +134,10 @@ func (o *opWindow) push(w int, c *chunk) error {
 			col = newColumn(v.t)
 			st.cols[i] = col
 		}
-		n0 := col.len()
-		col.appendVec(v, nil, c.n)
-		if col.t.isStringy() {
-			for _, s := range col.s[n0:] {
-				st.est += int64(len(s))
-			}
+		if col.t.isStringy() && v.t.isStringy() && v.arr == nil {
+			st.est += appendStrings(col, v, c.n, st)
+		} else {
+			col.appendVec(v, nil, c.n)
 		}
 	}
 	st.rows += c.n
@@ -682,6 +682,44 @@ func (a *winAcc) result(out *column, r int) {
 			out.f[r] = float64(a.si) / float64(a.cnt)
 		}
 	}
+}
+
+// appendStrings is column.appendVec for a string vec (plain, constant or
+// dictionary) with one allocation for the batch instead of one clone per
+// row: the rows' bytes are copied into one string, which the rows slice.
+// It returns the number of bytes copied.
+func appendStrings(c *column, v *vec, n int, st *windowState) int64 {
+	src := v
+	if v.dict != nil {
+		src = v.dict
+	}
+	buf, ends := st.buf[:0], st.ends[:0]
+	for j := 0; j < n; j++ {
+		k := j
+		var isNull bool
+		switch {
+		case v.isConst:
+			k, isNull = 0, v.isNull(0)
+		case v.dict != nil:
+			k = int(v.codes[j])
+			isNull = v.isNull(j) || src.isNull(k)
+		default:
+			isNull = v.isNull(j)
+		}
+		c.null = append(c.null, isNull)
+		if !isNull {
+			buf = append(buf, src.s[k]...)
+		}
+		ends = append(ends, len(buf))
+	}
+	all := string(buf)
+	start := 0
+	for _, e := range ends {
+		c.s = append(c.s, all[start:e])
+		start = e
+	}
+	st.buf, st.ends = buf, ends
+	return int64(len(all))
 }
 
 // makeColumn returns a column of n NULLs of type t, to be set by row.

@@ -42,3 +42,28 @@ func BenchmarkWindow(b *testing.B) {
 		})
 	}
 }
+
+// TestWindow_PushAllocs locks in that buffering a batch into a window
+// allocates per column, not per row (strings are copied once per batch).
+func TestWindow_PushAllocs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := benchBatch(mem, BatchRows)
+	defer rec.Release()
+	q, err := Compile("SELECT sourceipaddress, row_number() OVER (PARTITION BY sourceipaddress ORDER BY eventtime) FROM cloudtrail", Options{AggregateMemory: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := r.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 32 {
+		t.Errorf("%.0f allocations per %d-row push; want a few per column", allocs, BatchRows)
+	}
+	if _, err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+}
