@@ -47,6 +47,8 @@ type Options struct {
 	// or DISTINCT keeps (all workers together); past it, rows spill to
 	// temporary files in TempDir and are aggregated a partition at a
 	// time. 0 means DefaultAggregateMemory, negative never spills.
+	// Window functions and UNION/INTERSECT/EXCEPT buffer their rows
+	// within the same bound and fail past it (they do not spill).
 	AggregateMemory int64
 	// MaxGroups, when positive, also bounds the number of groups kept
 	// (tests use it to spill small inputs); negative never spills.
