@@ -406,3 +406,25 @@ func TestWindow_NoFrom(t *testing.T) {
 		t.Errorf("got %q; want %q", got, want)
 	}
 }
+
+// TestWindow_Sessions numbers sessions (a gap of more than 5 minutes
+// starts a new one) with lag and a running sum, the usual
+// sessionisation query.
+func TestWindow_Sessions(t *testing.T) {
+	const sql = `WITH t AS (
+	SELECT 'u' AS usr, TIMESTAMP '2024-03-05 12:00:00' AS ts UNION ALL
+	SELECT 'u', TIMESTAMP '2024-03-05 12:04:00' UNION ALL
+	SELECT 'u', TIMESTAMP '2024-03-05 12:09:00' UNION ALL
+	SELECT 'u', TIMESTAMP '2024-03-05 12:15:00' UNION ALL
+	SELECT 'v', TIMESTAMP '2024-03-05 12:00:00'
+), g AS (
+	SELECT usr, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY usr ORDER BY ts) <= INTERVAL '5' MINUTE THEN 0 ELSE 1 END AS starts,
+	       date_diff('second', lag(ts) OVER (PARTITION BY usr ORDER BY ts), ts) AS gap
+	FROM t
+)
+SELECT usr, ts, gap, sum(starts) OVER (PARTITION BY usr ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session FROM g ORDER BY usr, ts`
+	want := "u|2024-03-05 12:00:00.000|NULL|1\nu|2024-03-05 12:04:00.000|240|1\nu|2024-03-05 12:09:00.000|300|1\nu|2024-03-05 12:15:00.000|360|2\nv|2024-03-05 12:00:00.000|NULL|1\n"
+	if got := resultText(runQuery(t, sql, 2)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
