@@ -75,8 +75,8 @@ func putBuf(br *bufio.Reader) {
 // name) and returns a reader of the decompressed bytes; gzip goes through
 // [Inflater]. Close releases the decompressor (and its buffers, which the
 // reader must not be used after); it does not close r. Errors from a
-// corrupt or truncated stream surface from Read; a truncated stream wraps
-// io.ErrUnexpectedEOF.
+// corrupt or truncated stream surface from Read; a truncated stream is
+// [ErrTruncated] (and wraps io.ErrUnexpectedEOF).
 func Decompress(r io.Reader) (io.ReadCloser, Compression, error) {
 	br, ok := r.(*bufio.Reader)
 	var owned *bufio.Reader // br when it is ours, to pool on Close
@@ -119,9 +119,19 @@ func newGzip(r io.Reader, owned *bufio.Reader) (io.ReadCloser, error) {
 	if err := zr.Reset(r); err != nil {
 		gzipPool.Put(zr)
 		putBuf(owned)
-		return nil, fmt.Errorf("gzip header: %w", eofToUnexpected(err))
+		return nil, classify("gzip header", eofToUnexpected(err))
 	}
 	return &gzipReadCloser{zr, owned}, nil
+}
+
+// classify prefixes a decompressor's error with what failed; a stream cut
+// short (io.ErrUnexpectedEOF) becomes [ErrTruncated].
+func classify(what string, err error) error {
+	err = fmt.Errorf("%s: %w", what, err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return truncated(err)
+	}
+	return err
 }
 
 func eofToUnexpected(err error) error {
@@ -139,7 +149,7 @@ type gzipReadCloser struct {
 func (g *gzipReadCloser) Read(p []byte) (int, error) {
 	n, err := g.zr.Read(p)
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("gzip: %w", err)
+		err = classify("gzip", err)
 	}
 	return n, err
 }
@@ -163,7 +173,7 @@ type zstdReadCloser struct {
 func (z *zstdReadCloser) Read(p []byte) (int, error) {
 	n, err := z.zr.Read(p)
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("zstd: %w", err)
+		err = classify("zstd", err)
 	}
 	return n, err
 }

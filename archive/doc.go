@@ -15,7 +15,7 @@
 //
 // [PlanLocal] and [S3.Plan] turn [Facts] (table, time range, accounts,
 // regions) into a [Plan]: the objects to read, sorted by key, and every
-// object or prefix skipped with its reason. Date folders are delivery
+// object or prefix skipped with its cause ([PruneCause]) and reason. Date folders are delivery
 // dates, so the window is widened by [DefaultMargin] after its end;
 // digests are always skipped.
 //
@@ -26,6 +26,12 @@
 // Parquet. S3 objects are fetched with retries: throttling, connection
 // resets and truncated bodies are retried and resumed, never passed on as
 // a short file. [Progress] counts objects and bytes for a progress line.
+//
+// A failure to open an object is an [*ObjectError] naming it. Bytes that
+// end early — an S3 body short of its Content-Length or listed size after
+// all retries, a local file that shrank since it was planned, a gzip or
+// zstd stream cut short — are [ErrTruncated], which is
+// parsers.ErrTruncated: one errors.Is whichever layer saw it.
 //
 // # Testing against S3
 //

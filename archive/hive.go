@@ -1,7 +1,11 @@
 package archive
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -65,8 +69,8 @@ func PruneHive(plan *Plan, facts Facts) {
 	}
 	kept := plan.Objects[:0]
 	for _, o := range plan.Objects {
-		if r := hivePruneReason(o.Key, facts); r != "" {
-			plan.Pruned = append(plan.Pruned, Pruned{Object: o, Reason: r})
+		if c, r := hivePruneReason(o.Key, facts); r != "" {
+			plan.Pruned = append(plan.Pruned, Pruned{Object: o, Cause: c, Reason: r})
 			plan.Bytes -= o.Size
 			continue
 		}
@@ -77,17 +81,17 @@ func PruneHive(plan *Plan, facts Facts) {
 
 // hivePruneReason says why the object at key cannot hold rows matching
 // facts, or "" when it may.
-func hivePruneReason(key string, facts Facts) string {
+func hivePruneReason(key string, facts Facts) (PruneCause, string) {
 	if strings.HasPrefix(key[strings.LastIndexByte(key, '/')+1:], ".") {
-		return "hidden"
+		return PrunedHidden, "hidden"
 	}
 	table := HiveTable(key)
 	if table == "" || table == KindVPCFlow.Table() {
 		// Flow logs' folders are AWS's layout, which planning prunes.
-		return ""
+		return PrunedUnknown, ""
 	}
 	if facts.Table != "" && facts.Table != table {
-		return table + " not in table " + facts.Table
+		return PrunedTable, table + " not in table " + facts.Table
 	}
 	for _, seg := range strings.Split(key, "/") {
 		name, val, ok := strings.Cut(seg, "=")
@@ -97,11 +101,11 @@ func hivePruneReason(key string, facts Facts) string {
 		switch name {
 		case "account":
 			if len(facts.Accounts) > 0 && !slices.Contains(facts.Accounts, val) {
-				return "partition account=" + val + " not in the query's accounts"
+				return PrunedAccount, "partition account=" + val + " not in the query's accounts"
 			}
 		case "region":
 			if len(facts.Regions) > 0 && !slices.Contains(facts.Regions, val) {
-				return "partition region=" + val + " not in the query's regions"
+				return PrunedRegion, "partition region=" + val + " not in the query's regions"
 			}
 		case "date":
 			day, err := time.Parse("2006-01-02", val)
@@ -109,11 +113,11 @@ func hivePruneReason(key string, facts Facts) string {
 				continue
 			}
 			if (!facts.Since.IsZero() && !day.AddDate(0, 0, 1).After(facts.Since)) || (!facts.Until.IsZero() && day.After(facts.Until)) {
-				return fmt.Sprintf("partition date=%s outside %s..%s", val, fmtWhen(facts.Since), fmtWhen(facts.Until))
+				return PrunedDate, fmt.Sprintf("partition date=%s outside %s..%s", val, fmtWhen(facts.Since), fmtWhen(facts.Until))
 			}
 		}
 	}
-	return ""
+	return PrunedUnknown, ""
 }
 
 func fmtWhen(t time.Time) string {
@@ -121,4 +125,151 @@ func fmtWhen(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// HiveManifestName is the file at the root of a converted lake that lists
+// the source objects converted into it and the runs whose files are
+// published. A leading '.' keeps planning (and Athena) from reading it as
+// data.
+const HiveManifestName = ".hunt-convert.json"
+
+// HiveManifest records every source object converted into a lake.
+//
+// Publishing is atomic by the manifest: a run first records itself as
+// Pending, then writes its part files (part-RUN-SEQ.parquet), then writes
+// the manifest with its sources and without the pending run. Readers read
+// only the part files of runs the manifest publishes ([PruneUnpublished]),
+// so an interrupted run's files are never half a lake, and the next run
+// deletes them before converting the same sources again.
+type HiveManifest struct {
+	Version int                   `json:"version"`
+	Sources map[string]HiveSource `json:"sources"` // by URI
+	// Pending are runs that began writing files and have not finished;
+	// the next run deletes their files.
+	Pending []string `json:"pending,omitempty"`
+}
+
+// HiveSource is one converted object: its identity when read and what
+// became of it.
+type HiveSource struct {
+	Size    int64     `json:"size"`
+	ETag    string    `json:"etag,omitempty"`
+	ModTime time.Time `json:"modtime"`
+	Table   string    `json:"table,omitempty"`
+	Rows    int64     `json:"rows"`
+	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
+	// Error is why the object could not be read to the end; its rows
+	// before that were converted. Delete the entry to convert it again
+	// (after removing the run's files).
+	Error string `json:"error,omitempty"`
+}
+
+// ParseHiveManifest reads a manifest; name names it in errors.
+func ParseHiveManifest(b []byte, name string) (*HiveManifest, error) {
+	m := &HiveManifest{}
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if m.Version != 1 {
+		return nil, fmt.Errorf("%s: expected a hunt convert manifest of version 1, found version %d", name, m.Version)
+	}
+	if m.Sources == nil {
+		m.Sources = map[string]HiveSource{}
+	}
+	return m, nil
+}
+
+// Published returns the runs whose files the manifest publishes: the runs
+// its sources came from, less the pending ones.
+func (m *HiveManifest) Published() map[string]bool {
+	runs := map[string]bool{}
+	for _, s := range m.Sources {
+		runs[s.Run] = true
+	}
+	for _, r := range m.Pending {
+		delete(runs, r)
+	}
+	return runs
+}
+
+// HivePartRun returns the run of a part file written by hunt convert
+// ("part-20240305T101500Z-a1b2c3-00001.parquet" → "20240305T101500Z-a1b2c3"),
+// or "" when the key names none.
+func HivePartRun(key string) string {
+	name, ok := strings.CutPrefix(path.Base(key), "part-")
+	if !ok {
+		return ""
+	}
+	name, ok = strings.CutSuffix(name, ".parquet")
+	i := strings.LastIndexByte(name, '-')
+	if !ok || i < 0 {
+		return ""
+	}
+	return name[:i]
+}
+
+// hiveRoot returns the lake root of a URI inside a table= folder: the URI
+// up to that folder ("lake/" or "s3://b/lake/"), or "".
+func hiveRoot(uri string) string {
+	for i := 0; i < len(uri); {
+		j := strings.Index(uri[i:], "table=")
+		if j < 0 {
+			return ""
+		}
+		j += i
+		if j == 0 || uri[j-1] == '/' || uri[j-1] == '\\' {
+			return uri[:j]
+		}
+		i = j + 1
+	}
+	return ""
+}
+
+// PruneUnpublished moves the part files of plan that their lake's manifest
+// does not publish (an interrupted or failed hunt convert run) into
+// plan.Pruned. read returns the manifest at a URI (root +
+// HiveManifestName), or an error wrapping fs.ErrNotExist: a lake without a
+// manifest (copied without it) is read whole.
+func PruneUnpublished(plan *Plan, read func(uri string) ([]byte, error)) error {
+	if plan == nil {
+		return nil
+	}
+	published := map[string]map[string]bool{} // root → runs; nil: no manifest
+	kept := plan.Objects[:0]
+	for _, o := range plan.Objects {
+		root := ""
+		if HiveTable(o.Key) != "" {
+			root = hiveRoot(o.URI)
+		}
+		run := HivePartRun(o.Key)
+		if root == "" || run == "" {
+			kept = append(kept, o)
+			continue
+		}
+		runs, seen := published[root]
+		if !seen {
+			b, err := read(root + HiveManifestName)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+			case err != nil:
+				return err
+			default:
+				m, err := ParseHiveManifest(b, root+HiveManifestName)
+				if err != nil {
+					return err
+				}
+				runs = m.Published()
+			}
+			published[root] = runs
+		}
+		if runs != nil && !runs[run] {
+			plan.Pruned = append(plan.Pruned, Pruned{Object: o, Cause: PrunedUnpublished,
+				Reason: "part of hunt convert run " + run + ", which " + root + HiveManifestName + " does not publish (unfinished or failed)"})
+			plan.Bytes -= o.Size
+			continue
+		}
+		kept = append(kept, o)
+	}
+	plan.Objects = kept
+	return nil
 }

@@ -39,12 +39,12 @@ func TestHivePruneReason(t *testing.T) {
 		{"lake/.hunt-convert.json", "hidden"},
 		{".hunt-convert.json", "hidden"},
 	} {
-		got := hivePruneReason(tc.key, facts)
+		_, got := hivePruneReason(tc.key, facts)
 		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%s: got %q; want %q", tc.key, got, tc.want)
 		}
 	}
-	if got := hivePruneReason("table=cloudtrail/account=1/x.parquet", Facts{Table: "vpc_flow"}); got == "" {
+	if c, got := hivePruneReason("table=cloudtrail/account=1/x.parquet", Facts{Table: "vpc_flow"}); got == "" || c != PrunedTable {
 		t.Errorf("vpc_flow query kept a cloudtrail partition")
 	}
 }
@@ -59,6 +59,30 @@ func TestHiveTable(t *testing.T) {
 	} {
 		if got := HiveTable(key); got != want {
 			t.Errorf("HiveTable(%q) = %q; want %q", key, got, want)
+		}
+	}
+}
+
+func TestHivePartRun(t *testing.T) {
+	for key, want := range map[string]string{
+		"lake/table=cloudtrail/account=1/region=r/date=2024-03-05/part-20240305T101500Z-a1b2c3-00001.parquet": "20240305T101500Z-a1b2c3",
+		"part-20240305T101500Z-a1b2c3-00012.parquet":                                                          "20240305T101500Z-a1b2c3",
+		"lake/table=cloudtrail/x.parquet":                                                                     "",
+		"lake/part-x.json":                                                                                    "",
+	} {
+		if got := HivePartRun(key); got != want {
+			t.Errorf("HivePartRun(%q) = %q; want %q", key, got, want)
+		}
+	}
+	for uri, want := range map[string]string{
+		"lake/table=cloudtrail/a/part-1-2.parquet":    "lake/",
+		"s3://b/p/table=vpc_flow/x/part-1-2.parquet":  "s3://b/p/",
+		"table=cloudtrail/x.parquet":                  "",
+		"lake/mytable=x/table=cloudtrail/x.parquet":   "lake/mytable=x/",
+		"lake\\table=cloudtrail\\x\\part-1-2.parquet": "lake\\",
+	} {
+		if got := hiveRoot(uri); got != want {
+			t.Errorf("hiveRoot(%q) = %q; want %q", uri, got, want)
 		}
 	}
 }

@@ -62,16 +62,16 @@ func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
 		slash := filepath.ToSlash(path)
 		if path != root && strings.HasPrefix(name, ".") {
 			if d.IsDir() {
-				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "hidden"})
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: PrunedHidden, Reason: "hidden"})
 				return filepath.SkipDir
 			}
-			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "hidden"})
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Cause: PrunedHidden, Reason: "hidden"})
 			return nil
 		}
 		if d.IsDir() {
 			k, prec := parseKey(slash + "/")
-			if r := f.prune(k, prec); r != "" {
-				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: r})
+			if c, r := f.prune(k, prec); c != PrunedUnknown {
+				p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: c, Reason: r})
 				return filepath.SkipDir
 			}
 			p.ListedPrefixes = append(p.ListedPrefixes, slash+"/")
@@ -87,17 +87,17 @@ func walkLocal(ctx context.Context, root string, f *Facts, p *Plan) error {
 			return err
 		}
 		if info.IsDir() {
-			p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Reason: "symbolic link to a folder not followed"})
+			p.Pruned = append(p.Pruned, Pruned{Prefix: slash + "/", Cause: PrunedNotFile, Reason: "symbolic link to a folder not followed"})
 			return nil
 		}
 		if !info.Mode().IsRegular() {
-			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Reason: "not a regular file"})
+			p.Pruned = append(p.Pruned, Pruned{Object: Object{URI: path, Key: slash}, Cause: PrunedNotFile, Reason: "not a regular file"})
 			return nil
 		}
 		o := localObject(path, info)
 		k, prec := parseKey(slash)
-		if r := f.prune(k, prec); r != "" {
-			p.Pruned = append(p.Pruned, Pruned{Object: o, Reason: r})
+		if c, r := f.prune(k, prec); c != PrunedUnknown {
+			p.Pruned = append(p.Pruned, Pruned{Object: o, Cause: c, Reason: r})
 			return nil
 		}
 		p.Objects = append(p.Objects, o)
@@ -123,14 +123,25 @@ func isS3URI(uri string) bool { return strings.HasPrefix(uri, "s3://") }
 // bytes, see [Decompress]). Local objects are read from disk; s3:// objects
 // through the [S3] source that planned them (objects built by hand must be
 // opened with [S3.Open]). The caller must Close the reader. Errors from
-// opening name o.URI; errors while reading are those of [Decompress] (the
-// parser adds the URI and offset).
+// opening are [*ObjectError]s for o.URI; errors while reading are those of [Decompress] (the
+// parser adds the URI and offset), and a local file that holds fewer than
+// o.Size bytes (it shrank since it was planned) ends in [ErrTruncated].
 func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	raw, err := openRaw(ctx, o)
+	if err != nil {
+		return nil, objectErr(o.URI, err)
+	}
+	return decompressed(raw, o.URI)
+}
+
+// openRaw returns o's raw (compressed) bytes. A local file is held to its
+// planned size: if it shrank since, reading it ends in [ErrTruncated].
+func openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if isS3URI(o.URI) {
 		if o.s3 == nil {
-			return nil, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.Open", o.URI)
+			return nil, errors.New("no S3 client for this object: plan it with S3.Plan or open it with S3.Open")
 		}
-		return o.s3.Open(ctx, o)
+		return o.s3.openRaw(ctx, o)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -139,7 +150,30 @@ func Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err // *fs.PathError names the path
 	}
-	return decompressed(file, o.URI)
+	if o.Size <= 0 {
+		return file, nil // size unknown (or empty when planned)
+	}
+	return &sizedFile{File: file, want: o.Size}, nil
+}
+
+// sizedFile is a local file that must hold at least want bytes, its size
+// when it was planned: a file cut short where its content still looks
+// whole (at a line, between gzip members) is otherwise read as complete.
+// A file that grew is read to its end.
+type sizedFile struct {
+	*os.File
+	want, got int64
+}
+
+func (f *sizedFile) Read(p []byte) (int, error) {
+	n, err := f.File.Read(p)
+	f.got += int64(n)
+	if err == io.EOF && f.got < f.want {
+		// No path: like the decompressor's errors, the reader's
+		// caller (a parser) adds it.
+		err = truncated(fmt.Errorf("file shrank after it was listed: expected %d bytes, found %d", f.want, f.got))
+	}
+	return n, err
 }
 
 // decompressed wraps raw (which it closes) in [Decompress].
@@ -147,7 +181,7 @@ func decompressed(raw io.ReadCloser, uri string) (io.ReadCloser, error) {
 	zr, _, err := Decompress(raw)
 	if err != nil {
 		raw.Close()
-		return nil, fmt.Errorf("%s: %w", uri, err)
+		return nil, objectErr(uri, err)
 	}
 	return &objectReader{ReadCloser: zr, raw: raw}, nil
 }
@@ -172,22 +206,23 @@ type ReadAtCloser interface {
 // OpenAt opens o's raw bytes for random access and returns them with the
 // object's size. Use it for Parquet objects (magic "PAR1"); compressed
 // streams need [Open]. For s3:// objects each ReadAt is a ranged GET with
-// retries (see [S3.OpenAt]). The caller must Close it.
+// retries (see [S3.OpenAt]). Errors are [*ObjectError]s for o.URI. The
+// caller must Close it.
 func OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
 	if isS3URI(o.URI) {
 		if o.s3 == nil {
-			return nil, 0, fmt.Errorf("%s: no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt", o.URI)
+			return nil, 0, objectErr(o.URI, errors.New("no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt"))
 		}
 		return o.s3.OpenAt(ctx, o)
 	}
 	file, err := os.Open(o.URI)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	return file, info.Size(), nil
 }

@@ -3,11 +3,14 @@ package archive
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,7 +84,7 @@ func prunedOf(dir string, ps []Pruned) []string {
 		if k == "" {
 			k = p.Object.Key
 		}
-		out = append(out, strings.TrimPrefix(k, filepath.ToSlash(dir)+"/")+" | "+p.Reason)
+		out = append(out, strings.TrimPrefix(k, filepath.ToSlash(dir)+"/")+" | "+p.Cause.String()+" | "+p.Reason)
 	}
 	return out
 }
@@ -117,9 +120,9 @@ func TestPlanLocal_Pruning(t *testing.T) {
 		"AWSLogs/readme.txt",
 		"loose/sample.json",
 	}, []string{
-		".git/ | hidden",
-		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
-		"loose/.DS_Store | hidden",
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		"loose/.DS_Store | hidden | hidden",
 	})
 
 	// A day window on cloudtrail: the day before is outside, the day after
@@ -131,15 +134,15 @@ func TestPlanLocal_Pruning(t *testing.T) {
 		"AWSLogs/readme.txt",
 		"loose/sample.json",
 	}, []string{
-		".git/ | hidden",
-		"AWSLogs/111122223333/CloudTrail-Digest/ | digest",
-		ctA + "2024/03/04/ | date 2024-03-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		ctA + "2024/03/07/ | date 2024-03-07 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		ctA + "2024/04/ | month 2024-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
-		"AWSLogs/111122223333/vpcflowlogs/ | vpcflow not in table cloudtrail",
-		"AWSLogs/aws-account-id=111122223333/ | vpcflow not in table cloudtrail",
-		"AWSLogs/o-exampleorgid/222233334444/ | account 222233334444 not in --account",
-		"loose/.DS_Store | hidden",
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		ctA + "2024/03/04/ | date | date 2024-03-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/03/07/ | date | date 2024-03-07 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		ctA + "2024/04/ | date | month 2024-04 outside 2024-03-05..2024-03-06 (+1h delivery margin)",
+		"AWSLogs/111122223333/vpcflowlogs/ | table | vpcflow not in table cloudtrail",
+		"AWSLogs/aws-account-id=111122223333/ | table | vpcflow not in table cloudtrail",
+		"AWSLogs/o-exampleorgid/222233334444/ | account | account 222233334444 not in --account",
+		"loose/.DS_Store | hidden | hidden",
 	})
 
 	// Hourly flow logs: hour 13 is outside 14:00-15:00 (+1h) but inside 12:00-13:00 (+1h).
@@ -151,6 +154,39 @@ func TestPlanLocal_Pruning(t *testing.T) {
 	}, nil)
 	// Region filter, case-insensitive, org trail kept.
 	f(Facts{Regions: []string{"EU-WEST-1"}}, []string{ctB + "2024/03/05/b.json.gz", "AWSLogs/readme.txt", "loose/sample.json"}, nil)
+}
+
+// TestPlanLocal_NotFile: symbolic links to folders are not followed and
+// special files not read, each pruned with PrunedNotFile; a region not
+// asked for is PrunedRegion.
+func TestPlanLocal_NotFile(t *testing.T) {
+	dir := localArchive(t)
+	if err := os.Symlink(filepath.Join(dir, "loose"), filepath.Join(dir, "linked")); err != nil {
+		t.Skip("symbolic links:", err)
+	}
+	fifo := filepath.Join(dir, "loose", "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("named pipes:", err)
+	}
+	p, err := PlanLocal(context.Background(), []string{dir}, Facts{Regions: []string{"eu-west-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := prunedOf(dir, p.Pruned)
+	want := []string{
+		".git/ | hidden | hidden",
+		"AWSLogs/111122223333/CloudTrail-Digest/ | digest | digest",
+		"AWSLogs/111122223333/CloudTrail-Insight/us-east-1/ | region | region us-east-1 not in --region",
+		ctA + " | region | region us-east-1 not in --region",
+		"AWSLogs/111122223333/vpcflowlogs/us-east-1/ | region | region us-east-1 not in --region",
+		"AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/ | region | region us-east-1 not in --region",
+		"linked/ | not a file | symbolic link to a folder not followed",
+		"loose/.DS_Store | hidden | hidden",
+		"loose/fifo | not a file | not a regular file",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pruned\n got %q\nwant %q", got, want)
+	}
 }
 
 func TestPlanLocal_ExplicitFiles(t *testing.T) {
@@ -244,5 +280,124 @@ func TestOpen_Failure(t *testing.T) {
 	defer r.Close()
 	if _, err := io.ReadAll(r); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("truncated gzip: got %v; want unexpected EOF", err)
+	}
+}
+
+// TestOpen_Shrunk: a local file that shrank between planning and reading is
+// ErrTruncated, even when it was cut where its content still looks whole
+// (at a line, or between gzip members); one that grew is read whole. The
+// error does not name the path: the parser reading it does.
+func TestOpen_Shrunk(t *testing.T) {
+	var lines bytes.Buffer
+	for i := range 105 {
+		fmt.Fprintf(&lines, "2 111122223333 eni-%04d - - - - - - - 1431280876 1431280934 - NODATA\n", i)
+	}
+	text := lines.String()
+	cut := strings.Index(text, "eni-0051") - 2 // after 51 lines
+	first := gz(t, text[:cut])
+	for _, tc := range []struct {
+		name       string
+		planned    []byte // content when planned
+		read       []byte // content when read
+		wantErr    string // "" for none
+		wantPrefix string // of the content read
+	}{
+		{"plain cut at a line", []byte(text), []byte(text[:cut]),
+			fmt.Sprintf("file shrank after it was listed: expected %d bytes, found %d", len(text), cut), text[:cut]},
+		{"gzip cut between members", append(bytes.Clone(first), gz(t, text[cut:])...), first,
+			fmt.Sprintf("gzip: file shrank after it was listed: expected %d bytes, found %d", len(first)+len(gz(t, text[cut:])), len(first)), text[:cut]},
+		{"grown", []byte(text[:cut]), []byte(text), "", text},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "flow.log")
+			if err := os.WriteFile(path, tc.planned, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, err := PlanLocal(context.Background(), []string{path}, Facts{})
+			if err != nil || len(p.Objects) != 1 {
+				t.Fatalf("planned %d objects, %v; want 1", len(p.Objects), err)
+			}
+			if err := os.WriteFile(path, tc.read, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for name, open := range map[string]func(context.Context, Object) (io.ReadCloser, error){
+				"Open": Open, "Progress.Open": NewProgress(1, 0).Open} {
+				r, err := open(context.Background(), p.Objects[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(r)
+				r.Close()
+				if !strings.HasPrefix(string(got), tc.wantPrefix) {
+					t.Errorf("%s: read %d bytes; want the %d before the cut", name, len(got), len(tc.wantPrefix))
+				}
+				switch {
+				case tc.wantErr == "" && err != nil:
+					t.Errorf("%s: got %v; want no error", name, err)
+				case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+					t.Errorf("%s: got %v; want %q", name, err, tc.wantErr)
+				case tc.wantErr != "" && (!errors.Is(err, ErrTruncated) || !errors.Is(err, io.ErrUnexpectedEOF)):
+					t.Errorf("%s: %v: want ErrTruncated and io.ErrUnexpectedEOF", name, err)
+				}
+			}
+		})
+	}
+}
+
+// TestOpen_ObjectError: every failure to open an object is an
+// *ObjectError naming it, and its message names the object once.
+func TestOpen_ObjectError(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string][]byte{"cut.gz": gz(t, "x")[:5]})
+	cut := filepath.Join(dir, "cut.gz")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	type opener func(context.Context, Object) error
+	open := func(ctx context.Context, o Object) error {
+		r, err := Open(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	openAt := func(ctx context.Context, o Object) error {
+		r, _, err := OpenAt(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	progress := func(ctx context.Context, o Object) error {
+		r, err := NewProgress(1, 0).Open(ctx, o)
+		if err == nil {
+			r.Close()
+		}
+		return err
+	}
+	for _, tc := range []struct {
+		name string
+		open opener
+		ctx  context.Context
+		uri  string
+		want string
+	}{
+		{"missing", open, context.Background(), "/nonexistent/x.json.gz", "open /nonexistent/x.json.gz: no such file or directory"},
+		{"missing OpenAt", openAt, context.Background(), "/nonexistent/x.parquet", "open /nonexistent/x.parquet: no such file or directory"},
+		{"missing Progress", progress, context.Background(), "/nonexistent/x.json.gz", "open /nonexistent/x.json.gz: no such file or directory"},
+		{"no S3 client", open, context.Background(), "s3://b/k", "s3://b/k: no S3 client for this object: plan it with S3.Plan or open it with S3.Open"},
+		{"no S3 client OpenAt", openAt, context.Background(), "s3://b/k", "s3://b/k: no S3 client for this object: plan it with S3.Plan or open it with S3.OpenAt"},
+		{"gzip header", open, context.Background(), cut, cut + ": gzip header: unexpected EOF"},
+		{"cancelled", open, cancelled, cut, cut + ": context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.open(tc.ctx, Object{URI: tc.uri, Size: -1})
+			var oe *ObjectError
+			if !errors.As(err, &oe) || oe.URI != tc.uri {
+				t.Fatalf("got %v (%T); want an *ObjectError for %s", err, err, tc.uri)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("got %q; want %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -76,8 +76,9 @@ type Object struct {
 // Exactly one of Object.URI and Prefix is set.
 type Pruned struct {
 	Object Object
-	Prefix string // "s3://bucket/prefix/" or a local folder ending in '/'
-	Reason string // e.g. "digest", "account 222233334444 not in --account"
+	Prefix string     // "s3://bucket/prefix/" or a local folder ending in '/'
+	Cause  PruneCause // e.g. PrunedDigest, PrunedAccount
+	Reason string     // e.g. "digest", "account 222233334444 not in --account"
 }
 
 // Plan is the result of planning: the objects to read, sorted by Key, what
@@ -106,35 +107,35 @@ func (p *Plan) finish() {
 }
 
 // prune returns why an object (or a prefix showing k with date precision
-// prec) cannot hold rows matching f, or "" if it may.
-func (f *Facts) prune(k Key, prec datePrec) string {
+// prec) cannot hold rows matching f, or PrunedUnknown and "" if it may.
+func (f *Facts) prune(k Key, prec datePrec) (PruneCause, string) {
 	switch k.Kind {
 	case KindCloudTrailDigest:
-		return "digest"
+		return PrunedDigest, "digest"
 	case KindCloudTrailAggregated:
-		return "cloudtrail-aggregated: record shape not supported"
+		return PrunedKind, "cloudtrail-aggregated: record shape not supported"
 	case KindOther:
-		return "not CloudTrail or VPC flow logs"
+		return PrunedKind, "not CloudTrail or VPC flow logs"
 	}
 	if f.Table != "" && k.Kind != KindUnknown && k.Kind.Table() != f.Table {
-		return fmt.Sprintf("%s not in table %s", k.Kind, f.Table)
+		return PrunedTable, fmt.Sprintf("%s not in table %s", k.Kind, f.Table)
 	}
 	if k.Account != "" && len(f.Accounts) > 0 && !containsFold(f.Accounts, k.Account) {
-		return fmt.Sprintf("account %s not in --account", k.Account)
+		return PrunedAccount, fmt.Sprintf("account %s not in --account", k.Account)
 	}
 	if k.Region != "" && len(f.Regions) > 0 && !containsFold(f.Regions, k.Region) {
-		return fmt.Sprintf("region %s not in --region", k.Region)
+		return PrunedRegion, fmt.Sprintf("region %s not in --region", k.Region)
 	}
 	if prec == precNone || (f.Since.IsZero() && f.Until.IsZero()) {
-		return ""
+		return PrunedUnknown, ""
 	}
 	start, end := k.Date, prec.end(k.Date)
 	lo, hi := f.window()
 	if (!f.Since.IsZero() && !end.After(lo)) || (!f.Until.IsZero() && !start.Before(hi)) {
-		return fmt.Sprintf("%s %s outside %s..%s (+%s delivery margin)",
+		return PrunedDate, fmt.Sprintf("%s %s outside %s..%s (+%s delivery margin)",
 			precName(prec), fmtPrec(start, prec), fmtBound(f.Since), fmtBound(f.Until), fmtDur(f.margin()))
 	}
-	return ""
+	return PrunedUnknown, ""
 }
 
 // window returns the delivery-time window [lo, hi) that may hold events of

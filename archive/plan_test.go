@@ -10,7 +10,7 @@ func TestFactsPrune(t *testing.T) {
 	f := func(facts Facts, key, want string) {
 		t.Helper()
 		k, prec := parseKey(key)
-		if got := facts.prune(k, prec); got != want {
+		if _, got := facts.prune(k, prec); got != want {
 			t.Errorf("facts %+v, key %q\n got %q\nwant %q", facts, key, got, want)
 		}
 	}
@@ -42,4 +42,35 @@ func TestFactsPrune(t *testing.T) {
 	f(Facts{Since: day(2024, 3, 5).Add(14 * time.Hour)}, hourly+"13/", "hour 2024-03-05T13 outside 2024-03-05T14:00:00Z.. (+1h delivery margin)")
 	f(Facts{Until: day(2024, 3, 5).Add(14 * time.Hour)}, hourly+"14/", "")
 	f(Facts{Until: day(2024, 3, 5).Add(14 * time.Hour)}, hourly+"15/", "hour 2024-03-05T15 outside ..2024-03-05T14:00:00Z (+1h delivery margin)")
+}
+
+func TestFactsPrune_Cause(t *testing.T) {
+	week := Facts{Since: day(2024, 3, 5), Until: day(2024, 3, 12)}
+	const ct = "AWSLogs/111122223333/CloudTrail/us-east-1/"
+	for _, tc := range []struct {
+		facts Facts
+		key   string
+		want  PruneCause
+	}{
+		{Facts{}, ct + "2024/03/05/x.json.gz", PrunedUnknown}, // kept
+		{Facts{}, "AWSLogs/111122223333/CloudTrail-Digest/", PrunedDigest},
+		{Facts{}, "AWSLogs/111122223333/CloudTrail-Aggregated/us-east-1/2024/03/05/x", PrunedKind},
+		{Facts{}, "AWSLogs/111122223333/elasticloadbalancing/", PrunedKind},
+		{Facts{Table: "vpc_flow"}, ct, PrunedTable},
+		{Facts{Table: "cloudtrail"}, "AWSLogs/111122223333/vpcflowlogs/us-east-1/", PrunedTable},
+		{Facts{Accounts: []string{"222233334444"}}, ct, PrunedAccount},
+		{Facts{Regions: []string{"eu-west-1"}}, ct, PrunedRegion},
+		{week, ct + "2024/03/04/", PrunedDate},
+		{week, ct + "2023/", PrunedDate},
+		{Facts{Since: day(2024, 3, 5).Add(14 * time.Hour)}, "AWSLogs/111122223333/vpcflowlogs/us-east-1/2024/03/05/13/", PrunedDate},
+		// The first fact that rules a key out is its cause.
+		{Facts{Table: "vpc_flow", Accounts: []string{"222233334444"}}, ct, PrunedTable},
+		{Facts{Accounts: []string{"222233334444"}, Regions: []string{"eu-west-1"}}, ct, PrunedAccount},
+	} {
+		k, prec := parseKey(tc.key)
+		got, reason := tc.facts.prune(k, prec)
+		if got != tc.want || (got == PrunedUnknown) != (reason == "") {
+			t.Errorf("facts %+v, key %q: got %v (%q); want %v", tc.facts, tc.key, got, reason, tc.want)
+		}
+	}
 }

@@ -55,18 +55,9 @@ func (p *Progress) ObjectFailed() {
 // Open is [Open] that counts o's raw bytes as they are read and o as done
 // when the reader is closed.
 func (p *Progress) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
-	var raw io.ReadCloser
-	var err error
-	switch {
-	case isS3URI(o.URI) && o.s3 != nil:
-		raw, err = o.s3.openRaw(ctx, o)
-	case isS3URI(o.URI):
-		return Open(ctx, o) // the error for a client-less object
-	default:
-		raw, err = os.Open(o.URI)
-	}
+	raw, err := openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(&countingReader{r: raw, p: p}, o.URI)
 }

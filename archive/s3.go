@@ -27,6 +27,10 @@ import (
 // web identity, container and instance roles), its default region, and
 // real AWS endpoints.
 type S3Config struct {
+	// AWS, when set, is the configuration the caller loaded once for every
+	// AWS client of the run; Profile and Region are then already in it.
+	// The S3 client sets its own HTTP client, retryer and checksum policy.
+	AWS *aws.Config
 	// Profile selects a shared-config profile (--profile); "" uses
 	// AWS_PROFILE or "default".
 	Profile string
@@ -152,34 +156,37 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		t.MaxIdleConnsPerHost = 4 * cfg.Concurrency
 		t.ResponseHeaderTimeout = stallTimeout
 	}).WithReadTimeout(stallTimeout) // a stalled body errors and is resumed
-	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(httpClient),
-		// S3-compatible servers reject the default request checksums
-		// (reference/s3.md §4); reads need none.
-		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = cfg.Retries
-				o.MaxBackoff = cfg.MaxBackoff
-				// Throttling is the server's to signal; a client-side
-				// retry quota would turn a burst of 503s into failures.
-				o.RateLimiter = ratelimit.None
-			})
-		}),
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = cfg.Retries
+			o.MaxBackoff = cfg.MaxBackoff
+			// Throttling is the server's to signal; a client-side
+			// retry quota would turn a burst of 503s into failures.
+			o.RateLimiter = ratelimit.None
+		})
 	}
-	if cfg.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+	var awsCfg aws.Config
+	if cfg.AWS != nil {
+		awsCfg = cfg.AWS.Copy()
+	} else {
+		opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})} // library code never logs
+		if cfg.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+		}
+		if cfg.Region != "" {
+			opts = append(opts, config.WithRegion(cfg.Region))
+		}
+		var err error
+		if awsCfg, err = config.LoadDefaultConfig(ctx, opts...); err != nil {
+			return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
+		}
 	}
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	// Library code never logs: silence the SDK's warnings.
-	opts = append(opts, config.WithLogger(logging.Nop{}))
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
-	}
+	awsCfg.HTTPClient = httpClient
+	awsCfg.Retryer = retryer
+	// S3-compatible servers reject the default request checksums
+	// (reference/s3.md §4); reads need none.
+	awsCfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	awsCfg.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	if awsCfg.Region == "" {
 		awsCfg.Region = "us-east-1"
 	}
@@ -218,16 +225,16 @@ func (s *S3) Object(uri string) (Object, error) {
 // Open returns the decompressed content of the s3:// object o. Objects of
 // at least [S3Config.LargeObject] bytes are fetched in parallel ranged
 // parts, smaller ones with one streaming GET. Throttling, 5xx, connection
-// resets and truncated bodies (fewer bytes than Content-Length) are
-// retried; an interrupted body resumes with a ranged GET pinned to the
+// resets and truncated bodies (fewer bytes than the Content-Length, the
+// Content-Range or o.Size, the listed size) are retried; an interrupted body resumes with a ranged GET pinned to the
 // object's ETag, so a failed attempt never shows up as a short file. An
 // object that still fails yields an error naming its URI, from Open or
-// from Read. The reader uses ctx for its reconnects and ranged parts, so
+// from Read; one still short is [ErrTruncated]. The reader uses ctx for its reconnects and ranged parts, so
 // it must not outlive ctx. The caller must Close the reader.
 func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	raw, err := s.openRaw(ctx, o)
 	if err != nil {
-		return nil, err
+		return nil, objectErr(o.URI, err)
 	}
 	return decompressed(raw, o.URI)
 }
@@ -241,7 +248,14 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	if s.cfg.LargeObject > 0 && o.Size >= s.cfg.LargeObject {
 		return s.openParts(ctx, o, bucket, key), nil
 	}
-	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: -1, end: -1}
+	// The listed size, when known, is what the body must deliver: a
+	// response that ends early is a short read even when its own
+	// Content-Length (or chunked encoding) says it is complete.
+	size := o.Size
+	if size <= 0 {
+		size = -1 // unknown (or empty): the first response tells
+	}
+	r := &s3Reader{s: s, ctx: ctx, uri: o.URI, bucket: bucket, key: key, etag: o.ETag, size: size, end: -1}
 	// Fetch the first bytes now so that a missing object or denied access
 	// is an error from Open.
 	if err := r.connect(); err != nil {
@@ -249,10 +263,6 @@ func (s *S3) openRaw(ctx context.Context, o Object) (io.ReadCloser, error) {
 	}
 	return r, nil
 }
-
-// ErrTruncated reports an S3 body that ended before its Content-Length, or
-// an object whose bytes did not all arrive, after all retries.
-var ErrTruncated = errors.New("truncated body")
 
 // s3Reader streams one object (or the byte range [start, end) of it),
 // reconnecting with a ranged GET from the current offset when the body
@@ -263,7 +273,7 @@ type s3Reader struct {
 	uri, bucket, key string
 	etag             string // pins resumed reads to the same object version
 	start, end       int64  // requested range; end -1 means to the object's end
-	size             int64  // object size from the first response; -1 until known
+	size             int64  // object size, listed or from the first response; -1 until known
 	off              int64  // next byte offset in the object
 	body             io.ReadCloser
 	remaining        int64 // bytes the current body still owes, from Content-Length
@@ -294,6 +304,11 @@ func (r *s3Reader) connect() error {
 		var apiErr smithy.APIError
 		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "PreconditionFailed" {
 			return fmt.Errorf("%s: object changed while being read (ETag %s): %w", r.uri, r.etag, err)
+		}
+		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidRange" && r.size >= 0 {
+			// The object now ends before r.off: it shrank since it was
+			// listed (or first read), which no retry will undo.
+			return truncated(fmt.Errorf("%s: truncated body: the object ends before offset %d of %d: %w", r.uri, r.off, r.size, err))
 		}
 		return fmt.Errorf("%s: get: %w", r.uri, err)
 	}
@@ -368,11 +383,11 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 		case err == io.EOF:
 			// A body shorter than Content-Length (or than the object):
 			// reconnect from r.off rather than pass on a short file.
-			r.fail(fmt.Errorf("%s: %w at offset %d of %d", r.uri, ErrTruncated, r.off, r.wantEnd()))
+			r.fail(truncated(fmt.Errorf("%s: truncated body at offset %d of %d", r.uri, r.off, r.wantEnd())))
 		default:
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				// The connection closed before Content-Length bytes.
-				err = fmt.Errorf("%w: %w", ErrTruncated, err)
+				err = truncated(fmt.Errorf("truncated body: %w", err))
 			}
 			r.fail(fmt.Errorf("%s: read body at offset %d: %w", r.uri, r.off, err))
 		}
@@ -467,13 +482,13 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (s *S3) OpenAt(ctx context.Context, o Object) (ReadAtCloser, int64, error) {
 	bucket, key, err := ParseS3URI(o.URI)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, objectErr(o.URI, err)
 	}
 	size, etag := o.Size, o.ETag
 	if size < 0 || etag == "" {
 		out, err := s.clientFor(ctx, bucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: head: %w", o.URI, err)
+			return nil, 0, objectErr(o.URI, fmt.Errorf("head: %w", err))
 		}
 		size, etag = aws.ToInt64(out.ContentLength), strings.Trim(aws.ToString(out.ETag), `"`)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,18 +32,106 @@ func (s *S3) openParts(ctx context.Context, o Object, bucket, key string) io.Rea
 	if o.ETag != "" {
 		in.IfMatch = aws.String(`"` + o.ETag + `"`)
 	}
-	d := manager.NewDownloader(s.clientFor(ctx, bucket), func(d *manager.Downloader) {
+	pc := &partsClient{c: s.clientFor(ctx, bucket), w: w, retries: s.cfg.Retries, etag: o.ETag, attempts: map[string]int{}}
+	d := manager.NewDownloader(pc, func(d *manager.Downloader) {
 		d.PartSize = s.cfg.PartSize
 		d.Concurrency = conc
-		d.PartBodyMaxRetries = s.cfg.Retries
+		d.PartBodyMaxRetries = pc.retries
 	})
 	done := make(chan struct{})
+	dctx, stop := context.WithCancel(ctx)
 	go func() {
 		defer close(done)
-		_, err := d.Download(ctx, w, in)
+		_, err := d.Download(dctx, w, in)
 		w.finish(err)
 	}()
-	return &partsReader{s: s, ctx: ctx, cancel: cancel, done: done, w: w, o: o, bucket: bucket, key: key}
+	return &partsReader{s: s, ctx: ctx, cancel: cancel, stop: stop, done: done, w: w, pc: pc, o: o, bucket: bucket, key: key}
+}
+
+// partsClient is the transfer manager's S3 client for one object. It
+// checks each part's body against its Content-Range (or Content-Length),
+// so that a part cut short is an error the manager retries, not a gap;
+// it records the ETag the parts are pinned to, for the streaming
+// fallback; and once a part has failed for good it aborts the window, so
+// that neither the reader nor workers waiting for room wait for bytes
+// that will not come.
+type partsClient struct {
+	c       *s3.Client
+	w       *partWindow
+	retries int // the manager's PartBodyMaxRetries
+
+	mu       sync.Mutex
+	etag     string         // of the object the parts come from; "" until known
+	attempts map[string]int // GETs per Range, to tell a part's last attempt
+}
+
+// GetObject implements manager.DownloadAPIClient.
+func (pc *partsClient) GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	rng := aws.ToString(in.Range)
+	pc.mu.Lock()
+	pc.attempts[rng]++
+	// The manager retries a part whose body fails PartBodyMaxRetries
+	// times, a failed request (already retried by the SDK) never.
+	isLast := pc.attempts[rng] > pc.retries
+	pc.mu.Unlock()
+	out, err := pc.c.GetObject(ctx, in, opts...)
+	if err != nil {
+		pc.w.abort(err)
+		return nil, err
+	}
+	pc.mu.Lock()
+	if pc.etag == "" {
+		pc.etag = strings.Trim(aws.ToString(out.ETag), `"`)
+	}
+	pc.mu.Unlock()
+	out.Body = &partBody{ReadCloser: out.Body, rng: rng, left: bodyLen(out), pc: pc, isLast: isLast}
+	return out, nil
+}
+
+// pinnedETag returns the ETag the parts were read from.
+func (pc *partsClient) pinnedETag() string {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.etag
+}
+
+// bodyLen returns how many bytes a GET response's body must hold: the
+// span of its Content-Range, else its Content-Length, else -1.
+func bodyLen(out *s3.GetObjectOutput) int64 {
+	var first, last int64
+	if cr := aws.ToString(out.ContentRange); cr != "" {
+		if _, err := fmt.Sscanf(cr, "bytes %d-%d/", &first, &last); err == nil && last >= first {
+			return last - first + 1
+		}
+	}
+	if out.ContentLength != nil {
+		return *out.ContentLength
+	}
+	return -1
+}
+
+// partBody is one part's body: an end before the promised bytes is
+// ErrTruncated, and an error on the part's last attempt aborts the window.
+type partBody struct {
+	io.ReadCloser
+	rng    string
+	left   int64 // bytes still promised; -1 if unknown
+	pc     *partsClient
+	isLast bool
+}
+
+func (b *partBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.left >= 0 {
+		b.left -= int64(n)
+	}
+	if err == io.EOF && b.left > 0 {
+		err = truncated(fmt.Errorf("truncated body: part %s ended %d bytes short", b.rng, b.left))
+	}
+	if err != nil && err != io.EOF && b.isLast {
+		b.pc.w.abort(err)
+	}
+	return n, err
 }
 
 // partsReader reads a large object from a partWindow, falling back to an
@@ -51,8 +140,10 @@ type partsReader struct {
 	s           *S3
 	ctx         context.Context
 	cancel      context.CancelFunc
+	stop        context.CancelFunc // stops the download, not the fallback
 	done        chan struct{}
 	w           *partWindow
+	pc          *partsClient
 	o           Object
 	bucket, key string
 	fallback    *s3Reader // set once the window has failed
@@ -74,9 +165,11 @@ func (r *partsReader) Read(p []byte) (int, error) {
 		return n, fmt.Errorf("%s: %w", r.o.URI, r.ctx.Err())
 	}
 	// The parallel download failed: resume streaming from the first byte
-	// not yet delivered, with the streaming reader's retries.
+	// not yet delivered, with the streaming reader's retries, from the
+	// object version the parts came from.
+	r.stop()
 	r.fallback = &s3Reader{s: r.s, ctx: r.ctx, uri: r.o.URI, bucket: r.bucket, key: r.key,
-		etag: r.o.ETag, start: r.w.base, end: -1, size: r.o.Size}
+		etag: r.pc.pinnedETag(), start: r.w.base, end: -1, size: r.o.Size}
 	if n > 0 {
 		return n, nil
 	}
@@ -114,6 +207,7 @@ type partWindow struct {
 	base     int64   // bytes consumed by the reader
 	isDone   bool    // the download goroutine has returned
 	err      error   // the download's error, once isDone
+	aborted  error   // a part that failed for good; ends reads and writes
 	isClosed bool
 }
 
@@ -141,7 +235,7 @@ func (w *partWindow) WriteAt(p []byte, off int64) (int, error) {
 	defer w.mu.Unlock()
 	n := 0
 	for len(p) > 0 {
-		if w.isClosed {
+		if w.isClosed || w.aborted != nil {
 			return n, errWindowClosed
 		}
 		if off+int64(len(p)) > w.size {
@@ -205,11 +299,14 @@ func (w *partWindow) Read(p []byte) (int, error) {
 			w.cond.Broadcast()
 			return int(c), nil
 		}
+		if w.aborted != nil {
+			return 0, w.aborted
+		}
 		if w.isDone {
 			if w.err != nil {
 				return 0, w.err
 			}
-			return 0, fmt.Errorf("%w: ranged download ended at %d of %d bytes", ErrTruncated, w.readable(), w.size)
+			return 0, truncated(fmt.Errorf("truncated body: ranged download ended at %d of %d bytes", w.readable(), w.size))
 		}
 		if w.isClosed {
 			return 0, errWindowClosed
@@ -222,6 +319,18 @@ func (w *partWindow) Read(p []byte) (int, error) {
 func (w *partWindow) finish(err error) {
 	w.mu.Lock()
 	w.isDone, w.err = true, err
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
+
+// abort fails the window with err, the error of a part that will not be
+// retried: the bytes before the gap it leaves can still be read, then Read
+// returns err, and writers waiting for room return.
+func (w *partWindow) abort(err error) {
+	w.mu.Lock()
+	if w.aborted == nil {
+		w.aborted = err
+	}
 	w.cond.Broadcast()
 	w.mu.Unlock()
 }

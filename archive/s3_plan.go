@@ -118,9 +118,9 @@ func (pl *planner) firstErr() error {
 	return pl.err
 }
 
-func (pl *planner) prunePrefix(prefix, reason string) {
+func (pl *planner) prunePrefix(prefix string, cause PruneCause, reason string) {
 	pl.mu.Lock()
-	pl.plan.Pruned = append(pl.plan.Pruned, Pruned{Prefix: pl.uri(prefix), Reason: reason})
+	pl.plan.Pruned = append(pl.plan.Pruned, Pruned{Prefix: pl.uri(prefix), Cause: cause, Reason: reason})
 	pl.mu.Unlock()
 }
 
@@ -156,8 +156,8 @@ func (pl *planner) resolveName(ctx context.Context, name string) error {
 // folders descended outside a layout.
 func (pl *planner) expand(ctx context.Context, prefix string, depth int) {
 	k, prec := parseKey(prefix)
-	if r := pl.f.prune(k, prec); r != "" {
-		pl.prunePrefix(prefix, r)
+	if c, r := pl.f.prune(k, prec); c != PrunedUnknown {
+		pl.prunePrefix(prefix, c, r)
 		return
 	}
 	inLayout := hasAWSLogs(prefix)
@@ -245,8 +245,8 @@ func (pl *planner) runList(ctx context.Context, t listTask) {
 			}
 			o := pl.object(so)
 			k, prec := parseKey(so.key)
-			if r := pl.f.prune(k, prec); r != "" {
-				pruned = append(pruned, Pruned{Object: o, Reason: r})
+			if c, r := pl.f.prune(k, prec); c != PrunedUnknown {
+				pruned = append(pruned, Pruned{Object: o, Cause: c, Reason: r})
 				continue
 			}
 			keep = append(keep, o)

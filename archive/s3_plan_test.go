@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-func prunedWith(ps []Pruned, reason string) int {
+func prunedWith(ps []Pruned, cause PruneCause) int {
 	n := 0
 	for _, p := range ps {
-		if p.Reason == reason {
+		if p.Cause == cause {
 			n++
 		}
 	}
@@ -74,13 +74,16 @@ func TestS3Plan(t *testing.T) {
 					t.Errorf("listed stream folder %s although regions are given", l)
 				}
 			}
+			if n := prunedWith(p.Pruned, PrunedUnknown); n != 0 {
+				t.Errorf("%d pruned without a cause: %+v", n, p.Pruned)
+			}
 			if len(tc.facts.Accounts) == 0 && len(tc.facts.Regions) == 0 {
-				if n := prunedWith(p.Pruned, "not CloudTrail or VPC flow logs"); n != 1 {
+				if n := prunedWith(p.Pruned, PrunedKind); n != 1 {
 					t.Errorf("%d prefixes pruned as other logs; want 1 (elasticloadbalancing)", n)
 				}
 			}
 			if tc.facts.Table != "vpc_flow" && len(tc.facts.Accounts) == 0 {
-				if n := prunedWith(p.Pruned, "digest"); n != 2 {
+				if n := prunedWith(p.Pruned, PrunedDigest); n != 2 {
 					t.Errorf("%d prefixes pruned as digest; want 2: %+v", n, p.Pruned)
 				}
 			}

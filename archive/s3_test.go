@@ -356,8 +356,13 @@ func TestS3Open_Failure(t *testing.T) {
 	fx := newS3Fixture(t)
 	s := newTestS3(t, fx.endpoint, nil)
 	o, _ := s.Object("s3://logs/no/such/key.json.gz")
-	if _, err := Open(context.Background(), o); err == nil || !strings.Contains(err.Error(), "s3://logs/no/such/key.json.gz") {
-		t.Errorf("missing key: got %v; want an error naming the URI", err)
+	var oe *ObjectError
+	if _, err := Open(context.Background(), o); !errors.As(err, &oe) || oe.URI != o.URI || strings.Count(err.Error(), o.URI) != 1 {
+		t.Errorf("missing key: got %v; want an *ObjectError naming the URI once", err)
+	}
+	oe = nil
+	if _, _, err := OpenAt(context.Background(), o); !errors.As(err, &oe) || oe.URI != o.URI || strings.Count(err.Error(), o.URI) != 1 {
+		t.Errorf("missing key, OpenAt: got %v; want an *ObjectError naming the URI once", err)
 	}
 	// Faults that never stop: the object fails with an error naming it.
 	for _, f := range []fault{faultSlowDown, faultReset, faultTruncate} {
@@ -447,10 +452,12 @@ const (
 	faultSlowDown
 	faultReset
 	faultTruncate
+	faultShort        // a complete response whose Content-Length is short
+	faultShortChunked // a complete chunked response, short
 )
 
 func (f fault) String() string {
-	return [...]string{"none", "slowdown", "reset", "truncate"}[f]
+	return [...]string{"none", "slowdown", "reset", "truncate", "short", "short-chunked"}[f]
 }
 
 // faultProxy is a loopback HTTP proxy in front of an S3 server that injects
@@ -463,7 +470,7 @@ type faultProxy struct {
 	plan     func(key string, attempt int) fault
 	mu       sync.Mutex
 	attempts map[string]int
-	injected [4]atomic.Int64
+	injected [6]atomic.Int64
 	ranged   atomic.Int64 // requests with a Range header
 }
 
@@ -507,6 +514,8 @@ func startFaultProxy(t testing.TB, upstream string, plan func(string, int) fault
 			conn.Close()
 		case faultTruncate:
 			px.truncate(w, r)
+		case faultShort, faultShortChunked:
+			px.short(w, r, f == faultShortChunked)
 		default:
 			rp.ServeHTTP(w, r)
 		}
@@ -535,6 +544,39 @@ func (px *faultProxy) truncate(w http.ResponseWriter, r *http.Request) {
 	io.CopyN(w, resp.Body, resp.ContentLength/2)
 	w.(http.Flusher).Flush()
 	panic(http.ErrAbortHandler)
+}
+
+// short forwards r and sends the first half of the body, cut after its
+// last newline, as a complete response: a server or middlebox that lies
+// consistently. The Content-Length matches the bytes sent (chunked: there
+// is none); Content-Range, if any, is passed on unchanged.
+func (px *faultProxy) short(w http.ResponseWriter, r *http.Request, chunked bool) {
+	out := r.Clone(r.Context())
+	out.URL.Scheme, out.URL.Host = px.upstream.Scheme, px.upstream.Host
+	out.RequestURI = ""
+	resp, err := http.DefaultTransport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	body = body[:bytes.LastIndexByte(body[:len(body)/2], '\n')+1]
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	if !chunked {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	}
+	w.WriteHeader(resp.StatusCode)
+	if chunked {
+		w.(http.Flusher).Flush() // headers out now: chunked, no length
+	}
+	w.Write(body)
 }
 
 // TestS3_EnvEndpoint configures the endpoint the way users can, through
@@ -611,5 +653,102 @@ func TestS3Open_Cancel(t *testing.T) {
 	_, err = io.Copy(io.Discard, r)
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "s3://logs/"+bigKey) {
 		t.Errorf("got %v; want context.Canceled naming the URI", err)
+	}
+}
+
+// TestS3Open_ShortBody: a body shorter than the listed size is never
+// passed on as the whole object, even when it comes as a complete
+// response (a Content-Length that matches the short body, or chunked with
+// none) cut at a line boundary, so that every line in it parses. It is
+// retried from the offset reached; an object that stays short fails with
+// ErrTruncated naming its URI. Streamed objects and objects fetched in
+// ranged parts alike.
+func TestS3Open_ShortBody(t *testing.T) {
+	fx := newS3Fixture(t)
+	var flow bytes.Buffer
+	for i := range 105 {
+		fmt.Fprintf(&flow, "2 %s eni-%04d - - - - - - - 1431280876 1431280934 - NODATA\n", acctA, i)
+	}
+	const flowKey = "short/flow.log"
+	if _, err := newTestS3(t, fx.endpoint, nil).client.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(testBucket), Key: aws.String(flowKey), Body: bytes.NewReader(flow.Bytes())}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		key   string
+		want  []byte
+		large int64 // S3Config.LargeObject
+		at    int   // the GET of the key that is cut short (or from which all are, when always)
+	}{
+		{"stream", flowKey, flow.Bytes(), -1, 1},
+		{"parts", bigKey, fx.plain[bigKey], 1 << 20, 3},
+	} {
+		for _, f := range []fault{faultShort, faultShortChunked} {
+			for _, always := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/always=%v", tc.name, f, always), func(t *testing.T) {
+					px := startFaultProxy(t, fx.endpoint, func(key string, attempt int) fault {
+						if strings.HasPrefix(key, "GET /logs/"+tc.key+"?") && (attempt == tc.at || always && attempt > tc.at) {
+							return f
+						}
+						return faultNone
+					})
+					s := newTestS3(t, px.url, func(c *S3Config) {
+						c.LargeObject, c.PartSize, c.Retries, c.MaxBackoff = tc.large, 256<<10, 3, time.Millisecond
+					})
+					p, err := s.Plan(context.Background(), "s3://logs/"+tc.key, Facts{})
+					if err != nil || len(p.Objects) != 1 {
+						t.Fatalf("planned %d objects, %v; want 1", len(p.Objects), err)
+					}
+					done := make(chan struct{})
+					var got map[string][]byte
+					go func() {
+						defer close(done)
+						got, err = fetchAll(context.Background(), p)
+					}()
+					select {
+					case <-done:
+					case <-time.After(time.Minute):
+						t.Fatal("reading hangs")
+					}
+					uri := "s3://logs/" + tc.key
+					switch {
+					case always && (!errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), uri)):
+						t.Errorf("read %d of %d bytes, error %v; want ErrTruncated naming %s", len(got[tc.key]), len(tc.want), err, uri)
+					case !always && err != nil:
+						t.Errorf("got %v; want the object read whole after a retry", err)
+					case !always && !bytes.Equal(got[tc.key], tc.want):
+						t.Errorf("read %d bytes; want %d (content differs)", len(got[tc.key]), len(tc.want))
+					}
+					if px.injected[f].Load() == 0 {
+						t.Errorf("no %s fault injected", f)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestS3Open_Shrunk: an object replaced by a shorter one after planning
+// (without an ETag to pin it, as files written into the gateway's folder
+// are) ends short of the listed size, and resuming past its new end is
+// refused (416): that is ErrTruncated, not an opaque InvalidRange.
+func TestS3Open_Shrunk(t *testing.T) {
+	endpoint, dir := startVersitygwDir(t)
+	var flow bytes.Buffer
+	for i := range 105 {
+		fmt.Fprintf(&flow, "2 %s eni-%04d - - - - - - - 1431280876 1431280934 - NODATA\n", acctA, i)
+	}
+	writeTree(t, dir, map[string][]byte{"logs/flow.log": flow.Bytes()})
+	s := newTestS3(t, endpoint, nil)
+	p, err := s.Plan(context.Background(), "s3://logs/flow.log", Facts{})
+	if err != nil || len(p.Objects) != 1 || p.Objects[0].Size != int64(flow.Len()) {
+		t.Fatalf("planned %+v, %v; want one object of %d bytes", p, err, flow.Len())
+	}
+	cut := bytes.Index(flow.Bytes(), []byte("eni-0051")) - 2
+	writeTree(t, dir, map[string][]byte{"logs/flow.log": flow.Bytes()[:cut]})
+	_, err = fetchAll(context.Background(), p)
+	if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "s3://logs/flow.log") {
+		t.Errorf("got %v; want ErrTruncated naming s3://logs/flow.log", err)
 	}
 }

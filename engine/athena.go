@@ -36,6 +36,10 @@ import (
 // SDK's default credential chain and region, the "primary" workgroup, the
 // workgroup's output location and [DefaultAthenaTables] in database "hunt".
 type AthenaConfig struct {
+	// AWS, when set, is the configuration the caller loaded once for every
+	// AWS client of the run; Profile and Region are then already in it.
+	// The Athena client uses a copy with its own retryer.
+	AWS *aws.Config
 	// Profile selects a shared-config profile; "" uses AWS_PROFILE.
 	Profile string
 	// Region is the region of the Athena API; "" uses AWS_REGION or the
@@ -100,23 +104,30 @@ type Athena struct {
 // client. It does not contact AWS; credential problems surface from the
 // first query.
 func NewAthena(ctx context.Context, cfg AthenaConfig) (*Athena, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			// Throttling is retried here with the query's own backoff
-			// too; no client-side retry quota turns a burst into failures.
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.RateLimiter = ratelimit.None })
-		}),
-		config.WithLogger(logging.Nop{}), // library code never logs
+	retryer := func() aws.Retryer {
+		// Throttling is retried here with the query's own backoff
+		// too; no client-side retry quota turns a burst into failures.
+		return retry.NewStandard(func(o *retry.StandardOptions) { o.RateLimiter = ratelimit.None })
 	}
-	if cfg.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
-	}
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
+	var awsCfg aws.Config
+	if cfg.AWS != nil {
+		awsCfg = cfg.AWS.Copy()
+		awsCfg.Retryer = retryer
+	} else {
+		opts := []func(*config.LoadOptions) error{
+			config.WithRetryer(retryer),
+			config.WithLogger(logging.Nop{}), // library code never logs
+		}
+		if cfg.Profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
+		}
+		if cfg.Region != "" {
+			opts = append(opts, config.WithRegion(cfg.Region))
+		}
+		var err error
+		if awsCfg, err = config.LoadDefaultConfig(ctx, opts...); err != nil {
+			return nil, fmt.Errorf("cannot load AWS configuration: %w", err)
+		}
 	}
 	if awsCfg.Region == "" {
 		awsCfg.Region = "us-east-1"
@@ -634,7 +645,10 @@ func newResultRows(names []string, ts []*dtype, rows [][]any) *Result {
 				c.x = append(c.x, v)
 			case t.k == kTimestamp || t.k == kDate:
 				var us int64
-				if tv, ok := v.(time.Time); ok {
+				switch tv := v.(type) {
+				case time.Time:
+					us = tv.UnixMicro()
+				case Date:
 					us = tv.UnixMicro()
 				}
 				c.i = append(c.i, us)

@@ -99,6 +99,20 @@ type AthenaDDLConfig struct {
 	NetworkActivity bool
 	// Flow is the flow-log layout.
 	Flow FlowLayout
+	// PartitionNames renames partition columns, own name → the name to
+	// declare ("timestamp" → "date_partition"), for teams whose tables
+	// name them differently; queries then use --column-name.
+	PartitionNames map[string]string
+}
+
+// renamed applies c.PartitionNames to p.
+func (c *AthenaDDLConfig) renamed(p AthenaPartitions) AthenaPartitions {
+	for _, n := range []*string{&p.Account, &p.Region, &p.Date} {
+		if to, ok := c.PartitionNames[*n]; ok && *n != "" {
+			*n = to
+		}
+	}
+	return p
 }
 
 // awsRegions are the commercial AWS regions, the default region
@@ -191,7 +205,7 @@ func CloudTrailDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	if c.NetworkActivity {
 		stream = "CloudTrail-NetworkActivity"
 	}
-	p := CloudTrailPartitions()
+	p := c.renamed(CloudTrailPartitions())
 	var b strings.Builder
 	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + name + "` (\n")
 	writeColumns(&b, parsers.CloudTrailSchema, nil)
@@ -240,7 +254,7 @@ func FlowDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	} else if l.Fields != nil {
 		return "", AthenaTable{}, errors.New("format: Parquet columns are read by name; a field list applies to text flow logs only")
 	}
-	p := FlowPartitions(l)
+	p := c.renamed(FlowPartitions(l))
 	root := base + "AWSLogs/"
 	var b strings.Builder
 	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + name + "` (\n")

@@ -30,6 +30,12 @@ func TestAthenaSQL_SavedHunts(t *testing.T) {
 	var b strings.Builder
 	for _, h := range hunts {
 		sql, err := engine.AthenaSQL(h.SQL, engine.Options{Source: h.Source, Now: now}, tables, window)
+		if err != nil && strings.Contains(err.Error(), "is not supported by Athena; run the query with --engine local") {
+			// A hunt using a local extension (policy_principals) runs
+			// only locally, and --engine athena says so clearly.
+			b.WriteString("-- " + h.ID + " (" + h.Table + "): local only: " + err.Error() + "\n\n")
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %v", h.ID, err)
 			continue

@@ -89,10 +89,9 @@ func DefaultAthenaTables(database string) map[string]AthenaTable {
 }
 
 // athenaLacks lists functions the local engine runs that Athena does not
-// have. Every function hunt implements is a Trino function Athena engine 3
-// also has, so it is empty; a local extension goes here, and using it with
-// --engine athena is an error naming the function.
-var athenaLacks = map[string]bool{}
+// have: the local extensions (func_policy.go). Using one with --engine
+// athena is an error naming the function.
+var athenaLacks = map[string]bool{"policy_principals": true, "policy_external_principals": true}
 
 // AthenaSQL rewrites sql for Athena (see the package comment above):
 // table names mapped through opts.TableNames and [ResolveTable] to

@@ -231,9 +231,9 @@ func TestAthenaRun_Success(t *testing.T) {
 	// No ORDER BY: rows sorted by every column, as the local engine does.
 	wantRows := [][]any{
 		{"AssumeRole", nil, nil, nil, nil, nil, nil, nil},
-		{"ConsoleLogin", int64(3), 0.5, true, time.Date(2024, 3, 5, 15, 2, 41, 0, time.UTC), time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC),
+		{"ConsoleLogin", int64(3), 0.5, true, time.Date(2024, 3, 5, 15, 2, 41, 0, time.UTC), Date{time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)},
 			[]any{"arn:a", "arn:b"}, map[string]any{"type": "IAMUser", "arn": nil}},
-		{"eventname", int64(7), math.NaN(), false, time.Date(2024, 3, 5, 15, 4, 10, 123e6, time.UTC), time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC),
+		{"eventname", int64(7), math.NaN(), false, time.Date(2024, 3, 5, 15, 4, 10, 123e6, time.UTC), Date{time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC)},
 			[]any{}, map[string]any{}},
 	}
 	got := res.Rows()

@@ -196,8 +196,10 @@ func (c *column) value(j int) any {
 		if c.t.elem.k == kIPAddress {
 			return ipArrayText(c.x[j])
 		}
-	case kTimestamp, kDate:
+	case kTimestamp:
 		return time.UnixMicro(c.i[j]).UTC()
+	case kDate:
+		return Date{time.UnixMicro(c.i[j]).UTC()}
 	}
 	return c.x[j]
 }

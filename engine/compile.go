@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -26,6 +27,28 @@ func ResolveTable(name string, names map[string]string) *parsers.Table {
 		}
 	}
 	return nil
+}
+
+// tableSchemas caches [tableSchema] per table.
+var tableSchemas sync.Map // *parsers.Table → *arrow.Schema
+
+// tableSchema is the schema queries see of t: its columns, then its
+// partition columns (varchar), as Athena's table has them.
+func tableSchema(t *parsers.Table) *arrow.Schema {
+	if s, ok := tableSchemas.Load(t); ok {
+		return s.(*arrow.Schema)
+	}
+	fields := t.Schema.Fields()
+	for _, p := range t.Partitions {
+		var typ arrow.DataType = arrow.BinaryTypes.String
+		if p.IsDate {
+			typ = arrow.FixedWidthTypes.Date32
+		}
+		fields = append(fields, arrow.Field{Name: p.Name, Type: typ, Nullable: true})
+	}
+	md := t.Schema.Metadata()
+	s, _ := tableSchemas.LoadOrStore(t, arrow.NewSchema(fields, &md))
+	return s.(*arrow.Schema)
 }
 
 // unknownTable is the message for a table name no table answers to.
@@ -55,6 +78,17 @@ type Options struct {
 	MaxGroups int
 	// TempDir is where aggregates spill; os.TempDir() when empty.
 	TempDir string
+	// ColumnNames maps other names of columns to the tables' own, for
+	// queries written against tables whose partitions (or columns) are
+	// named differently: {"date_partition": "timestamp"} (--column-name).
+	// A table's own column of that name, if any, wins.
+	ColumnNames map[string]string
+	// Since and Until, when set, keep only the rows of each table read
+	// whose event time (its [parsers.Table.TimeColumns]) falls in
+	// [Since, Until): hunt's --since/--until. A row with a start and an
+	// end (a flow) is kept when its span overlaps the window. Rows without
+	// a time are dropped.
+	Since, Until time.Time
 	// MemoryPool, when set, replaces AggregateMemory with a budget shared
 	// by the aggregates of every query compiled with the same pool.
 	MemoryPool *MemoryPool
@@ -121,6 +155,9 @@ type relation struct {
 	types map[string]*dtype // base table columns
 	order []string          // base table column order (for *)
 	cols  []relCol
+	// rename maps other names of base table columns (Options.ColumnNames)
+	// to the table's own.
+	rename map[string]string
 }
 
 type relCol struct {
@@ -334,7 +371,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if tab == nil {
 			return nil, c.errf(x.pos, unknownTable(x.Name))
 		}
-		name, schema := tab.Name, tab.Schema
+		name, schema := tab.Name, tableSchema(tab)
 		scan := &opScan{table: name, tab: tab, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
@@ -348,12 +385,22 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 				continue
 			}
 			rel.types[fl.Name] = t
-			if fl.Name != parsers.SourceColumn {
+			// SELECT * is the table's columns: not "$path", and not the
+			// partition columns the scan adds only when named.
+			if fl.Name != parsers.SourceColumn && tab.PartitionNamed(fl.Name) == nil {
 				rel.order = append(rel.order, fl.Name)
 			}
 		}
+		for other, own := range c.opts.ColumnNames {
+			if t, ok := rel.types[own]; ok && rel.types[other] == nil {
+				if rel.rename == nil {
+					rel.rename = map[string]string{}
+				}
+				rel.types[other], rel.rename[other] = t, own
+			}
+		}
 		sc.rels = append(sc.rels, rel)
-		return scan, nil
+		return c.eventWindow(scan, rel, sc)
 	case *SubqueryRef:
 		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
 	case *UnnestJoin:
@@ -450,6 +497,54 @@ func splitAnd(e Expr) []Expr {
 		return append(splitAnd(b.L), splitAnd(b.R)...)
 	}
 	return []Expr{e}
+}
+
+// eventWindow filters the rows of scan, the base table of rel, to the
+// event-time window of Options.Since and Until (when set), on the table's
+// time columns: an event at or after Since and before Until; a row with a
+// start and an end (a flow) when its span overlaps the window. It returns
+// the operator the rest of the query chains to.
+func (c *compiler) eventWindow(scan *opScan, rel *relation, sc *scope) (op, error) {
+	since, until := c.opts.Since, c.opts.Until
+	if since.IsZero() && until.IsZero() {
+		return scan, nil
+	}
+	tab := scan.tab
+	col := func(name string) Expr { return &Ident{Parts: []string{rel.name, name}} }
+	first, last := tab.TimeColumns[0], tab.TimeColumns[len(tab.TimeColumns)-1]
+	var conds []Expr
+	bound := func(op, column string, t time.Time) {
+		switch tab.TimeUnit {
+		case parsers.TimeISO8601:
+			conds = append(conds, &Binary{Op: op,
+				L: &Call{Name: "from_iso8601_timestamp", Args: []Expr{col(column)}},
+				R: &Call{Name: "from_iso8601_timestamp", Args: []Expr{&StringLit{Val: t.UTC().Format(time.RFC3339Nano)}}}})
+		case parsers.TimeUnixSeconds:
+			secs := t.Unix()
+			if op == ">=" && t.Nanosecond() > 0 {
+				secs++ // whole seconds: the first second at or after t
+			}
+			conds = append(conds, &Binary{Op: op, L: col(column), R: &NumberLit{Text: strconv.FormatInt(secs, 10)}})
+		}
+	}
+	if !since.IsZero() {
+		bound(">=", last, since)
+	}
+	if !until.IsZero() {
+		bound("<", first, until)
+	}
+	w := &opWhere{}
+	for _, cj := range conds {
+		e, err := c.compileExpr(cj, sc)
+		if err != nil {
+			return nil, err
+		}
+		w.conds = append(w.conds, e)
+		w.texts = append(w.texts, "event window: "+cj.String())
+	}
+	c.add(w)
+	scan.setNext(w)
+	return w, nil
 }
 
 // compileSelect compiles one SELECT with the ORDER BY and LIMIT of its
@@ -929,7 +1024,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 	if athenaAggregates[name] {
 		return nil, c.errf(call.pos, "aggregate function "+name+" is not supported by the local engine; run the query with --engine athena")
 	}
-	ac := &aggCall{name: name, star: call.Star}
+	ac := &aggCall{name: name, star: call.Star, where: c.whereExpr(call.pos, call.String())}
 	for _, a := range call.Args {
 		if hasAgg(a) {
 			return nil, c.errf(a.Pos(), "expected an argument without aggregates (aggregates cannot nest), found "+quoteFound(a.String()))
@@ -1119,6 +1214,9 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 	if rel.scan != nil {
 		t := rel.types[rest[0]]
 		path := rest[0]
+		if own, ok := rel.rename[path]; ok {
+			path = own
+		}
 		for _, f := range rest[1:] {
 			if t.k != kStruct {
 				return nil, c.errf(pos, "expected a struct before ."+f+", found "+path+" of type "+t.name)

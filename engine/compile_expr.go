@@ -122,7 +122,7 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if !t.isNumeric() && t.k != kIntervalDS && t.k != kIntervalYM {
 			return nil, c.errf(x.pos, "expected a number after unary -, found "+t.name)
 		}
-		return &exprFunc{name: "negate", t: t, args: []expr{xe}, k: negKernel, strict: true}, nil
+		return &exprFunc{name: "negate", t: t, args: []expr{xe}, k: negKernel(t, c.whereExpr(x.pos, x.String())), strict: true}, nil
 	case *Binary:
 		return c.compileBinary(x, sc)
 	case *Not:
@@ -195,7 +195,15 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if !ok {
 			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
-		return c.cast(xe, to, x.Try, x.pos)
+		e, err := c.cast(xe, to, x.Try, x.pos)
+		if err != nil {
+			return nil, err
+		}
+		if is32(to) && !is32(xe.typ()) {
+			// Every conversion to integer goes through bigint: check the range.
+			e = &exprFunc{name: "cast", t: tInteger, args: []expr{e}, k: intRangeKernel(c.whereExpr(x.pos, x.String()), x.Try), strict: true}
+		}
+		return e, nil
 	case *Call:
 		return c.compileCall(x, sc)
 	}
@@ -335,10 +343,14 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 	case lt.k == kTimestamp && rt.k == kTimestamp && x.Op == "-":
 		return &exprFunc{name: x.Op, t: tIntervalDS, args: []expr{l, r}, k: timestampDiffKernel, strict: true}, nil
 	case lt.k == rt.k && (lt.k == kIntervalDS || lt.k == kIntervalYM) && (x.Op == "+" || x.Op == "-"):
-		return &exprFunc{name: x.Op, t: lt, args: []expr{l, r}, k: arithIntKernel(x.Op), strict: true}, nil
+		return &exprFunc{name: x.Op, t: lt, args: []expr{l, r}, k: arithIntKernel(x.Op, lt, c.whereExpr(x.Pos(), x.String())), strict: true}, nil
 	case lt.isNumeric() && rt.isNumeric():
 		if lt.k == kInt && rt.k == kInt {
-			return &exprFunc{name: x.Op, t: tInt, args: []expr{l, r}, k: arithIntKernel(x.Op), strict: true}, nil
+			t := tInt // integer op integer is integer, as in Trino; with a bigint, bigint
+			if is32(lt) && is32(rt) {
+				t = tInteger
+			}
+			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: arithIntKernel(x.Op, t, c.whereExpr(x.Pos(), x.String())), strict: true}, nil
 		}
 		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil
 	}
@@ -519,7 +531,11 @@ func (c *compiler) commonType(xs []expr, pos int) (*dtype, error) {
 	for _, x := range xs {
 		xt := x.typ()
 		switch {
-		case xt.k == kNull || xt.k == t.k:
+		case xt.k == kNull:
+		case xt.k == t.k:
+			if is32(t) && !is32(xt) {
+				t = xt // integer and bigint: bigint, so integer values fit 32 bits
+			}
 		case t.k == kNull:
 			t = xt
 		case t.isNumeric() && xt.isNumeric():

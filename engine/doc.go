@@ -26,6 +26,11 @@
 //	err = r.Push(w, b)
 //	res, err := r.Finish() // res.Columns ["eventname" "_col1"], res.Rows() [["ConsoleLogin" 3] ...]
 //
+// [Query.NewRunContext] makes Push and Finish stop with the context's
+// error once it is done (between batches: kernels do not see it), and
+// [Run.Stream] hands the result rows to a callback as they are produced
+// instead of keeping them for Finish, for queries that return many rows.
+//
 // # Evaluation
 //
 // Operators receive chunks: column slots of a batch, converted from Arrow
@@ -38,6 +43,18 @@
 // dictionary entry and mapped to rows by code. Hash aggregation numbers
 // the distinct values of each key column and folds value IDs into group
 // IDs through uint64-keyed maps.
+//
+// # Errors while evaluating
+//
+// As in Trino, bad input to an operation fails the query rather than
+// giving a wrong value: integer overflow of + - * / and unary minus, abs
+// of the smallest value, CAST to integer out of its range and a bigint
+// sum() that leaves the range ("query:1:8: sum(bytes): bigint addition
+// overflow: 9223372036854775807 + 1"), division by zero, and bad CAST
+// input. The error names the expression, its position and the values;
+// try(x) makes the failing rows NULL instead. Integer
+// kernels detect overflow branch-free per chunk and look for the row
+// only when one overflowed. avg() sums in double and does not overflow.
 //
 // # Determinism
 //

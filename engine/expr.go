@@ -22,7 +22,10 @@ var errRuntime = errors.New("evaluation error")
 
 // runtimeError is an evaluation error; kernels record the first one in
 // the arena and operators return it after the batch. where, when not
-// empty, is the "source:line:col: " of the expression in the query.
+// empty, is the "source:line:col: " of the expression in the query, for
+// some followed by its SQL ("query:31:38: sum(bytes): ", see
+// compiler.whereExpr); msg says what failed and with which values
+// ("bigint addition overflow: 9223372036854775807 + 1").
 type runtimeError struct{ where, msg string }
 
 func (e *runtimeError) Error() string { return e.where + e.msg }
@@ -150,9 +153,37 @@ func (e *exprNot) typ() *dtype { return tBool }
 func (e *exprAnd) eval(a *arena, c *chunk) *vec { return logic(a, c, e.l, e.r, true) }
 func (e *exprOr) eval(a *arena, c *chunk) *vec  { return logic(a, c, e.l, e.r, false) }
 
+// logic evaluates l, then r only on the rows l leaves undecided (AND: l
+// TRUE or NULL; OR: l FALSE or NULL), as Trino short-circuits: "packets
+// = 0 OR bytes / packets > 1000" must not divide by zero.
 func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 	x := flat(a, l.eval(a, c), c.n)
-	y := flat(a, r.eval(a, c), c.n)
+	var y *vec
+	if !mayFail(r) {
+		// Fast path: r cannot fail on the rows l decided, and evaluating
+		// it on every row costs less than a gather.
+		y = flat(a, r.eval(a, c), c.n)
+	} else {
+		buf := a.vec(tInt, 0)
+		rows := grow(&buf.cb, c.n)[:0]
+		for i, b := range x.b[:c.n] {
+			if b == isAnd || x.isNull(i) {
+				rows = append(rows, int32(i))
+			}
+		}
+		switch len(rows) {
+		case c.n:
+			y = flat(a, r.eval(a, c), c.n)
+		case 0:
+			return x // every row decided by l
+		default:
+			ys := flat(a, r.eval(a, a.subChunk(c, rows)), len(rows))
+			y = a.vec(tBool, c.n)
+			fill(y.bools(), isAnd) // decided rows: any non-NULL value
+			y.nulls()
+			scatter(y, rows, ys)
+		}
+	}
 	out := a.vec(tBool, c.n)
 	b := out.bools()
 	if x.null == nil && y.null == nil {
@@ -181,6 +212,40 @@ func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 		}
 	}
 	return out
+}
+
+// neverFails are functions whose kernels record no error.
+var neverFails = map[string]bool{"in": true, "like": true, "concat": true, "regexp_like": true,
+	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true}
+
+// mayFail reports whether evaluating e can record an error (division,
+// overflow, CAST...); false only for the shapes known not to.
+func mayFail(e expr) bool {
+	switch x := e.(type) {
+	case *exprCol, *exprConst:
+		return false
+	case *exprCmp:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprAnd:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprOr:
+		return mayFail(x.l) || mayFail(x.r)
+	case *exprNot:
+		return mayFail(x.x)
+	case *exprIsNull:
+		return mayFail(x.x)
+	case *exprFunc:
+		if !neverFails[x.name] {
+			return true
+		}
+		for _, arg := range x.args {
+			if mayFail(arg) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 func (e *exprNot) eval(a *arena, c *chunk) *vec {
@@ -241,33 +306,104 @@ type exprCase struct {
 
 func (e *exprCase) typ() *dtype { return e.t }
 
+// eval evaluates each condition only on the rows no earlier condition
+// took, and each value only on the rows its condition took, as Trino
+// does: "CASE WHEN packets <> 0 THEN bytes / packets END" must not divide
+// the other rows by zero (nor overflow on them).
 func (e *exprCase) eval(a *arena, c *chunk) *vec {
 	n := c.n
 	out := a.vec(e.t, n)
 	ensureValues(out) // even when no arm matches
 	nl := out.nulls()
 	fill(nl, true)
-	done := a.vec(tBool, n).bools()
-	clear(done)
+	// rest: the rows no arm has taken, ascending; sub is c restricted to
+	// them (c itself while that is every row).
+	rest := identity(a, n)
+	takeBuf := a.vec(tInt, 0)
+	sub := c
 	for k, cond := range e.conds {
-		cv := flat(a, cond.eval(a, c), n)
-		vv := flat(a, e.vals[k].eval(a, c), n)
-		for i := 0; i < n; i++ {
-			if !done[i] && cv.b[i] && !cv.isNull(i) {
-				done[i] = true
-				setFrom(out, i, vv, i)
+		cv := flat(a, cond.eval(a, sub), sub.n)
+		take := grow(&takeBuf.cb, len(rest))[:0]
+		keep := 0
+		for j, r := range rest {
+			if cv.b[j] && !cv.isNull(j) {
+				take = append(take, r)
+			} else {
+				rest[keep] = r
+				keep++
 			}
 		}
+		rest = rest[:keep]
+		if len(take) == 0 {
+			continue
+		}
+		e.assign(a, out, c, e.vals[k], take)
+		if len(rest) == 0 {
+			return out
+		}
+		sub = a.subChunk(c, rest)
 	}
-	if e.els != nil {
-		ev := flat(a, e.els.eval(a, c), n)
-		for i := 0; i < n; i++ {
-			if !done[i] {
-				setFrom(out, i, ev, i)
-			}
-		}
+	if e.els != nil && len(rest) > 0 {
+		e.assign(a, out, c, e.els, rest)
 	}
 	return out
+}
+
+// assign evaluates x on rows of c (ascending) and sets them in out.
+func (e *exprCase) assign(a *arena, out *vec, c *chunk, x expr, rows []int32) {
+	if k, ok := x.(*exprConst); ok {
+		// Fast path: a constant (count_if, FILTER) needs no gather.
+		scatter(out, rows, k.v)
+		return
+	}
+	src := c
+	if len(rows) < c.n {
+		src = a.subChunk(c, rows)
+	}
+	scatter(out, rows, flat(a, x.eval(a, src), src.n))
+}
+
+// scatter sets rows of out to the values of v, plain (its row j goes to
+// rows[j]) or constant, of out's type; one type switch per call. out has
+// its null slice.
+func scatter(out *vec, rows []int32, v *vec) {
+	step := 1
+	if v.isConst {
+		step = 0
+	}
+	if v.null == nil {
+		for _, r := range rows {
+			out.null[r] = false
+		}
+	} else {
+		for j, r := range rows {
+			out.null[r] = v.null[j*step]
+		}
+	}
+	// A vec without values (NULL typed unknown, or all NULL) takes the
+	// slow path, which reads no value of a NULL row.
+	switch {
+	case out.t.isIntLike() && v.i != nil:
+		for j, r := range rows {
+			out.i[r] = v.i[j*step]
+		}
+	case out.t.k == kDouble && v.f != nil:
+		for j, r := range rows {
+			out.f[r] = v.f[j*step]
+		}
+	case out.t.isStringy() && v.s != nil:
+		for j, r := range rows {
+			out.s[r] = v.s[j*step]
+		}
+	case out.t.k == kBool && v.b != nil:
+		for j, r := range rows {
+			out.b[r] = v.b[j*step]
+		}
+	default:
+		for j, r := range rows {
+			setFrom(out, int(r), v, j*step)
+		}
+	}
 }
 
 // setFrom copies row j of plain v into row i of out (same type); slow

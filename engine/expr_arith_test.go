@@ -1,8 +1,14 @@
 package engine
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 func TestExprArith(t *testing.T) {
@@ -16,4 +22,100 @@ func TestExprArith(t *testing.T) {
 	if _, err := Compile("SELECT 'a' + 1", Options{}); err == nil {
 		t.Errorf("'a' + 1 compiled")
 	}
+}
+
+// queryErr compiles sql with opts and runs it over recs (record i to
+// worker i % workers); it returns the first error of Compile, Push or
+// Finish.
+func queryErr(t *testing.T, sql string, opts Options, workers int, recs ...arrow.RecordBatch) error {
+	t.Helper()
+	q, err := Compile(sql, opts)
+	if err != nil {
+		return err
+	}
+	r := q.NewRun(workers)
+	for i, rec := range recs {
+		if err := r.Push(i%workers, rec); err != nil {
+			return err
+		}
+	}
+	_, err = r.Finish()
+	return err
+}
+
+// flowInts is a vpc_flow batch with the given bytes, packets (bigint) and
+// srcport, dstport (integer) values, one row per index; nil is NULL.
+func flowInts(mem memory.Allocator, bytes, packets, srcport, dstport []any) arrow.RecordBatch {
+	var rows []map[string]any
+	for i := range bytes {
+		rows = append(rows, map[string]any{"bytes": bytes[i], "packets": packets[i], "srcport": srcport[i], "dstport": dstport[i],
+			"action": "ACCEPT", "srcaddr": "10.0.0." + strconv.Itoa(i), "account_id": "111122223333"})
+	}
+	return buildRecord(mem, parsers.VPCFlowSchema, rows)
+}
+
+// TestArithOverflow_Failure: integer arithmetic that leaves its type's
+// range is an error, as in Trino, positioned at the expression and naming
+// the values; it is not a wrapped value.
+func TestArithOverflow_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const max, min = math.MaxInt64, math.MinInt64
+	// Row 2 is the one that overflows; the NULL row 1 must not.
+	rec := flowInts(mem, []any{1, nil, max, 5}, []any{1, 1, 1, 1}, []any{1, 1, math.MaxInt32, 1}, []any{1, 1, 1, 1})
+	defer rec.Release()
+	recMin := flowInts(mem, []any{1, min}, []any{-1, -1}, []any{1, math.MinInt32}, []any{1, -1})
+	defer recMin.Release()
+	tests := []struct {
+		sql  string
+		rec  arrow.RecordBatch
+		want string
+	}{
+		{"SELECT bytes + packets FROM vpc_flow", rec, "query:1:8: bytes + packets: bigint addition overflow: 9223372036854775807 + 1"},
+		{"SELECT srcaddr, bytes + 1 AS b FROM vpc_flow", rec, "query:1:17: bytes + 1: bigint addition overflow: 9223372036854775807 + 1"},
+		{"SELECT 0 - bytes - 2 FROM vpc_flow", recMin, "query:1:8: 0 - bytes: bigint subtraction overflow: 0 - -9223372036854775808"}, // the failing operand named
+		{"SELECT bytes - 1 FROM vpc_flow", recMin, "query:1:8: bytes - 1: bigint subtraction overflow: -9223372036854775808 - 1"},
+		{"SELECT bytes * 2 FROM vpc_flow", rec, "query:1:8: bytes * 2: bigint multiplication overflow: 9223372036854775807 * 2"},
+		{"SELECT bytes * packets FROM vpc_flow", recMin, "query:1:8: bytes * packets: bigint multiplication overflow: -9223372036854775808 * -1"},
+		{"SELECT bytes / packets FROM vpc_flow", recMin, "query:1:8: bytes / packets: bigint division overflow: -9223372036854775808 / -1"},
+		{"SELECT -bytes FROM vpc_flow", recMin, "query:1:8: -bytes: bigint negation overflow: -9223372036854775808"},
+		{"SELECT abs(bytes) FROM vpc_flow", recMin, "query:1:8: abs(bytes): value -9223372036854775808 is out of range for abs(bigint)"},
+		{"SELECT srcport + dstport FROM vpc_flow", rec, "query:1:8: srcport + dstport: integer addition overflow: 2147483647 + 1"},
+		{"SELECT srcport * dstport FROM vpc_flow", recMin, "query:1:8: srcport * dstport: integer multiplication overflow: -2147483648 * -1"},
+		{"SELECT srcport / dstport FROM vpc_flow", recMin, "query:1:8: srcport / dstport: integer division overflow: -2147483648 / -1"},
+		{"SELECT -srcport FROM vpc_flow", recMin, "query:1:8: -srcport: integer negation overflow: -2147483648"},
+		{"SELECT abs(srcport) FROM vpc_flow", recMin, "query:1:8: abs(srcport): value -2147483648 is out of range for abs(integer)"},
+		{"SELECT CAST(bytes AS integer) FROM vpc_flow", rec, "query:1:8: CAST(bytes AS integer): out of range for integer: 9223372036854775807"},
+		{"SELECT CAST(CAST(bytes AS varchar) AS integer) FROM vpc_flow", rec, "query:1:8: CAST(CAST(bytes AS varchar) AS integer): out of range for integer: 9223372036854775807"},
+		{"SELECT CAST(bytes * 1e3 AS bigint) FROM vpc_flow", rec, "cannot cast"},
+		// Constant expressions fail when the query compiles.
+		{"SELECT 9223372036854775807 + 1", nil, "query:1:8: bigint addition overflow: 9223372036854775807 + 1"},
+		{"SELECT -(-9223372036854775807 - 1)", nil, "query:1:8: bigint negation overflow: -9223372036854775808"},
+	}
+	for _, tt := range tests {
+		var recs []arrow.RecordBatch
+		if tt.rec != nil {
+			recs = append(recs, tt.rec)
+		}
+		err := queryErr(t, tt.sql, Options{}, 1, recs...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s\ngot  %v\nwant %q", tt.sql, err, tt.want)
+		}
+	}
+	// try() turns the failing rows into NULL.
+	res := runQuery(t, "SELECT try(bytes + 1) FROM vpc_flow", 1, rec)
+	if got := resultText(res); got != "2\n6\nNULL\nNULL\n" {
+		t.Errorf("try(bytes + 1): got %q", got)
+	}
+}
+
+// TestArithOverflow_Success: values at the edges of the range that do not
+// overflow, and NULL rows whose (undefined) values would.
+func TestArithOverflow_Success(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"9223372036854775806 + 1, -9223372036854775807 - 1, 4611686018427387903 * 2, -4611686018427387904 * 2", "9223372036854775807|-9223372036854775808|9223372036854775806|-9223372036854775808"},
+		{"(-9223372036854775807 - 1) / 1, (-9223372036854775807 - 1) % -1, -(-9223372036854775807), abs(-9223372036854775807)", "-9223372036854775808|0|9223372036854775807|9223372036854775807"},
+		{"CAST(2147483647 AS integer), CAST('-2147483648' AS integer), CAST(2147483647 AS integer) + CAST(0 AS integer)", "2147483647|-2147483648|2147483647"},
+		{"CAST(2147483647 AS integer) + 1", "2147483648"}, // integer + bigint is bigint
+	})
 }

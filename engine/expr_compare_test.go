@@ -1,6 +1,13 @@
 package engine
 
-import "testing"
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
 
 func TestLike(t *testing.T) {
 	tests := []struct {
@@ -23,6 +30,27 @@ func TestLike(t *testing.T) {
 		{"a\\%", "\\", "ab", false},
 		{"a\\_b", "\\", "a_b", true},
 		{"a\\_b", "\\", "axb", false},
+		// Anchored ends must not overlap the parts before them.
+		{"a%a", "", "a", false},
+		{"a%a", "", "aa", true},
+		{"ab%bc", "", "abc", false},
+		{"ab%bc", "", "abbc", true},
+		{"%ab%ab", "", "xabab", true},
+		{"%ab%ab", "", "xab", false},
+		// '_' inside and at the ends of %-separated parts, over runes.
+		{"%a_c%", "", "xxaébcaéc", true},
+		{"%a_c%", "", "xxaébc", false},
+		{"%_é", "", "aé", true},
+		{"%_é", "", "é", false},
+		{"_%_", "", "é", false},
+		{"_%_", "", "éé", true},
+		{"%é_", "", "aéb", true},
+		{"a_%_c", "", "abc", false},
+		{"a_%_c", "", "abxc", true},
+		{"%\"%\"%ZZZ", "", `{"a":"b"}ZZZ`, true},
+		{"%\"%\"%ZZZ", "", `{"a":"b"}ZZ`, false},
+		{"%_%", "", "", false},
+		{"%%", "", "", true},
 	}
 	for _, tt := range tests {
 		var esc rune
@@ -40,6 +68,95 @@ func TestLike(t *testing.T) {
 	if _, err := compileLike("a\\", '\\', true); err == nil {
 		t.Errorf("trailing escape accepted")
 	}
+}
+
+// TestLike_Linear: a pattern with several '%' over a 114 KB field with
+// many quotes took minutes with the backtracking matcher (and ignored
+// SIGINT); it must take milliseconds.
+func TestLike_Linear(t *testing.T) {
+	big := bigLikeField()
+	for _, pat := range []string{`%"%"%ZZZ`, `{%"value"%}%ZZZ%`, `%"_"%"_"%ZZZ`, `%k%k%k%k%k%k%ZZZ`} {
+		m, err := compileLike(pat, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan bool, 1)
+		go func() { done <- m.match(big) }()
+		select {
+		case got := <-done:
+			if got {
+				t.Errorf("%q matched", pat)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%q over %d bytes: no answer after 5 s", pat, len(big))
+		}
+	}
+}
+
+// likeRegexp is the reference meaning of a LIKE pattern (no escape).
+func likeRegexp(pat string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?s)\A`)
+	for _, r := range pat {
+		switch r {
+		case '%':
+			b.WriteString(`.*`)
+		case '_':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString(`\z`)
+	return regexp.MustCompile(b.String())
+}
+
+// TestLike_Random compares the matcher with the regexp meaning of LIKE
+// over random patterns and strings of a small alphabet (with a
+// multi-byte rune).
+func TestLike_Random(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alpha := []string{"a", "b", "é", "%", "_"}
+	gen := func(n int, pattern bool) string {
+		var b strings.Builder
+		for range rng.IntN(n) {
+			k := rng.IntN(len(alpha))
+			if !pattern {
+				k = rng.IntN(3)
+			}
+			b.WriteString(alpha[k])
+		}
+		return b.String()
+	}
+	for range 20000 {
+		pat, s := gen(8, true), gen(10, false)
+		m, err := compileLike(pat, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := m.match(s), likeRegexp(pat).MatchString(s); got != want {
+			t.Fatalf("%q LIKE %q = %v; want %v", s, pat, got, want)
+		}
+	}
+}
+
+// FuzzLike checks the matcher against the regexp meaning of LIKE.
+func FuzzLike(f *testing.F) {
+	f.Add("%a%b_", "xaxbé")
+	f.Add(`%"%"%ZZZ`, `{"a":"b"}ZZZ`)
+	f.Add("_%_", "é")
+	f.Fuzz(func(t *testing.T, pat, s string) {
+		if len(pat) > 64 || len(s) > 256 || !utf8.ValidString(pat) || !utf8.ValidString(s) {
+			return
+		}
+		m, err := compileLike(pat, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := m.match(s), likeRegexp(pat).MatchString(s); got != want {
+			t.Fatalf("%q LIKE %q = %v; want %v", s, pat, got, want)
+		}
+	})
 }
 
 func TestExprCompare(t *testing.T) {

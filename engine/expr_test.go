@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
 
 func TestExprLogic(t *testing.T) {
 	// Three-valued logic: NULL AND FALSE is FALSE, NULL OR TRUE is TRUE.
@@ -20,4 +26,66 @@ func TestExprFilterNulls(t *testing.T) {
 		{"count(*) FROM (SELECT NULL AS x UNION ALL SELECT 'a') WHERE x IN ('a', NULL)", "1"},
 		{"count(*) FROM (SELECT NULL AS x UNION ALL SELECT 'a') WHERE x NOT IN ('b', NULL)", "0"},
 	})
+}
+
+// TestCaseLazy_Success: CASE evaluates each condition and value only on
+// the rows still undecided and each value only on the rows its condition
+// chose, as Trino does, so a guard keeps a division by zero or an
+// overflow of the other rows from failing the query.
+func TestCaseLazy_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// bytes, packets per row: (10, 2), (7, 0), (max, 1), (NULL, 0), (-4, 2)
+	rec := flowInts(mem, []any{10, 7, math.MaxInt64, nil, -4}, []any{2, 0, 1, 0, 2}, []any{1, 2, 3, 4, 5}, []any{1, 1, 1, 1, 1})
+	defer rec.Release()
+	tests := [][2]string{
+		{"srcport, CASE WHEN packets <> 0 THEN bytes / packets END", "1|5\n2|NULL\n3|9223372036854775807\n4|NULL\n5|-2\n"},
+		{"srcport, if(packets <> 0, bytes / packets, -1)", "1|5\n2|-1\n3|9223372036854775807\n4|-1\n5|-2\n"},
+		{"srcport, CASE WHEN packets = 0 THEN -1 ELSE bytes / packets END", "1|5\n2|-1\n3|9223372036854775807\n4|-1\n5|-2\n"},
+		{"srcport, CASE packets WHEN 0 THEN -1 ELSE bytes / packets END", "1|5\n2|-1\n3|9223372036854775807\n4|-1\n5|-2\n"},
+		// A condition is evaluated only on rows no earlier condition took.
+		{"srcport, CASE WHEN packets = 0 THEN 0 WHEN bytes / packets > 1 THEN 1 ELSE 2 END", "1|1\n2|0\n3|1\n4|0\n5|2\n"},
+		{"srcport, CASE WHEN bytes < 100 THEN bytes + 9223372036854775000 ELSE 0 END", "1|9223372036854775010\n2|9223372036854775007\n3|0\n4|0\n5|9223372036854774996\n"},
+		{"srcport, CASE WHEN srcport > 10 THEN bytes / 0 END", "1|NULL\n2|NULL\n3|NULL\n4|NULL\n5|NULL\n"},
+		{"srcport, CASE WHEN srcport < 10 THEN srcaddr END", "1|10.0.0.0\n2|10.0.0.1\n3|10.0.0.2\n4|10.0.0.3\n5|10.0.0.4\n"},
+		{"srcport, CASE WHEN srcport = 2 THEN 'b' WHEN srcport = 4 THEN srcaddr ELSE action END", "1|ACCEPT\n2|b\n3|ACCEPT\n4|10.0.0.3\n5|ACCEPT\n"},
+		{"srcport, CASE WHEN srcport = 1 THEN NULL WHEN srcport = 2 THEN bytes ELSE CAST(NULL AS bigint) END, CASE WHEN srcport > 3 THEN NULL END", "1|NULL|NULL\n2|7|NULL\n3|NULL|NULL\n4|NULL|NULL\n5|NULL|NULL\n"},
+		{"srcport, CASE WHEN srcport IN (1, 5) THEN split(srcaddr, '.') END, CASE WHEN srcport = 3 THEN 1.5 WHEN srcport = 4 THEN bytes END", "1|[10, 0, 0, 0]|NULL\n2|NULL|NULL\n3|NULL|1.5\n4|NULL|NULL\n5|[10, 0, 0, 4]|NULL\n"},
+		{"count_if(CASE WHEN packets <> 0 THEN bytes / packets > 2 END), sum(bytes) FILTER (WHERE srcport <> 3)", "2|13\n"},
+	}
+	for _, tt := range tests {
+		sql := "SELECT " + tt[0] + " FROM vpc_flow"
+		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
+			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
+	// The chosen rows still fail.
+	if err := queryErr(t, "SELECT CASE WHEN srcport = 2 THEN bytes / packets END FROM vpc_flow", Options{}, 1, rec); err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("division by zero in a chosen row: got %v", err)
+	}
+}
+
+// TestLogicLazy_Success: AND and OR evaluate their right side only on
+// the rows the left side leaves undecided, as Trino short-circuits, in
+// WHERE (OR), in the SELECT list and in aggregate arguments.
+func TestLogicLazy_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// bytes, packets per row: (10, 2), (7, 0), (max, 1), (NULL, 0), (-4, 2)
+	rec := flowInts(mem, []any{10, 7, math.MaxInt64, nil, -4}, []any{2, 0, 1, 0, 2}, []any{1, 2, 3, 4, 5}, []any{1, 1, 1, 1, 1})
+	defer rec.Release()
+	tests := [][2]string{
+		{"srcport FROM vpc_flow WHERE packets = 0 OR bytes / packets > 4", "1\n2\n3\n4\n"},
+		{"srcport, packets <> 0 AND bytes / packets > 2, packets = 1 OR bytes + 9223372036854775000 < 0 FROM vpc_flow", "1|true|false\n2|false|false\n3|true|true\n4|false|NULL\n5|false|false\n"},
+		{"srcport, bytes IS NULL OR NOT (packets <> 0 AND bytes / packets < 0) FROM vpc_flow", "1|true\n2|true\n3|true\n4|true\n5|false\n"},
+		{"count_if(packets <> 0 AND bytes / packets > 2) FROM vpc_flow", "2\n"},
+		// NULL on the left still needs the right side.
+		{"srcport, bytes > 0 AND packets > 1, bytes > 0 OR packets > 1 FROM vpc_flow", "1|true|true\n2|false|true\n3|false|true\n4|false|NULL\n5|false|true\n"},
+	}
+	for _, tt := range tests {
+		sql := "SELECT " + tt[0]
+		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
+			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
 }

@@ -191,6 +191,7 @@ func init() {
 	scalarFuncs["dow"] = scalarFuncs["day_of_week"]
 	scalarFuncs["doy"] = scalarFuncs["day_of_year"]
 	scalarFuncs["day_of_month"] = scalarFuncs["day"]
+	addPolicyFuncs(scalarFuncs)
 }
 
 // athenaFuncs are Trino functions Athena has and the local engine does

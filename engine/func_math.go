@@ -9,21 +9,36 @@ func buildMath(fn string) func(c *compiler, call *Call, args []expr) (expr, erro
 		if !t.isNumeric() {
 			return nil, c.errf(call.Args[0].Pos(), "expected a number as argument 1 of "+call.Name+", found "+t.name)
 		}
-		return &exprFunc{name: call.Name, t: t, args: args, k: mathKernel(fn), strict: true}, nil
+		return &exprFunc{name: call.Name, t: t, args: args, k: mathKernel(fn, t, c.whereExpr(call.pos, call.String())), strict: true}, nil
 	}
 }
 
-func mathKernel(fn string) kernel {
+// mathKernel is fn over t; where names the call in errors (abs of the
+// smallest value overflows, as in Trino).
+func mathKernel(fn string, t *dtype, where string) kernel {
+	narrow := is32(t)
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		out.null = x.null
 		if x.t.k == kInt {
+			if fn != "abs" {
+				out.i = x.i
+				return
+			}
 			o := out.ints()
+			var ov int64
 			for i, v := range x.i {
-				if fn == "abs" && v < 0 {
-					v = -v
+				m := v >> 63
+				r := (v ^ m) - m
+				if narrow {
+					ov |= r ^ int64(int32(r))
+				} else {
+					ov |= r >> 63 // negative only for MinInt64
 				}
-				o[i] = v
+				o[i] = r
+			}
+			if ov != 0 {
+				unaryOverflowSlow(a, out, x, t, where, "value ", " is out of range for abs("+t.name+")")
 			}
 			return
 		}
@@ -113,7 +128,7 @@ func sign(v float64) float64 {
 // buildMod is mod(x, y) over bigint or double.
 func buildMod(c *compiler, call *Call, args []expr) (expr, error) {
 	if args[0].typ().k == kInt && args[1].typ().k == kInt {
-		return &exprFunc{name: call.Name, t: tInt, args: args, k: arithIntKernel("%"), strict: true}, nil
+		return &exprFunc{name: call.Name, t: tInt, args: args, k: arithIntKernel("%", tInt, c.whereExpr(call.pos, call.String())), strict: true}, nil
 	}
 	for i := range args {
 		a, err := c.argAs(call, i, args[i], tDouble)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -268,7 +269,7 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 	sel = sel[:0]
 	switch {
 	case v.isConst:
-		if v.b[0] && !v.isNull(0) {
+		if !v.isNull(0) && v.b[0] {
 			for i := 0; i < n; i++ {
 				sel = append(sel, int32(i))
 			}
@@ -441,6 +442,9 @@ func (o *opUnion) flush() error {
 // opSink collects the result rows per worker; Finish merges them in
 // worker order and, without ORDER BY, sorts them by every column so the
 // result does not depend on parallelism.
+//
+// With stream set (Run.Stream), push hands each chunk's rows to it
+// instead, one call at a time, and flush has nothing to merge.
 type opSink struct {
 	base
 	types  []*dtype
@@ -448,6 +452,8 @@ type opSink struct {
 	limit  int64
 	ws     [][]*column
 	out    []*column
+	stream func(cols []*column) error // nil: collect for Finish
+	mu     sync.Mutex                 // serializes stream calls
 }
 
 func (o *opSink) start(workers int) {
@@ -456,6 +462,7 @@ func (o *opSink) start(workers int) {
 		o.ws[w] = newColumns(o.types)
 	}
 	o.out = nil
+	o.stream = nil
 }
 
 func newColumns(types []*dtype) []*column {
@@ -469,6 +476,18 @@ func newColumns(types []*dtype) []*column {
 func (o *opSink) explain() string { return "output" }
 
 func (o *opSink) push(w int, c *chunk) error {
+	if o.stream != nil {
+		if c.n == 0 {
+			return nil
+		}
+		cols := newColumns(o.types)
+		for i, col := range cols {
+			col.appendVec(c.col(i), nil, c.n)
+		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		return o.stream(cols)
+	}
 	for i, col := range o.ws[w] {
 		col.appendVec(c.col(i), nil, c.n)
 	}

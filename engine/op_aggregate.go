@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ArrayAggLimit bounds array_agg: it keeps the ArrayAggLimit smallest
@@ -22,6 +23,25 @@ type aggCall struct {
 	t        *dtype // result type
 	argTypes []*dtype
 	order    []sortKey // array_agg(x ORDER BY ...): keys are args[1+col]
+	where    string    // names the call in runtime errors (see compiler.where)
+	// err is the first error of the call's states in this run (bigint sum
+	// overflow); operators check it after each chunk and before emitting.
+	err atomic.Pointer[runtimeError]
+}
+
+// fail records the call's first runtime error; safe for concurrent use.
+func (ag *aggCall) fail(msg string) {
+	ag.err.CompareAndSwap(nil, &runtimeError{where: ag.where, msg: msg})
+}
+
+// aggErr returns the first runtime error of o's aggregate states.
+func (o *opAggregate) aggErr() error {
+	for _, ag := range o.aggs {
+		if err := ag.err.Load(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // opAggregate is hash aggregation (GROUP BY, global aggregates and SELECT
@@ -76,6 +96,9 @@ func (o *opAggregate) start(workers int) {
 		o.ws[i] = o.newWorker()
 	}
 	o.initSpill(workers)
+	for _, ag := range o.aggs {
+		ag.err.Store(nil)
+	}
 }
 
 func (o *opAggregate) explain() string {
@@ -104,7 +127,7 @@ func (o *opAggregate) push(w int, c *chunk) error {
 	}
 	o.aggregate(st, cols, c.n)
 	o.counted(w, &st.g)
-	return nil
+	return o.aggErr()
 }
 
 // eval evaluates the keys, then every aggregate's arguments (flat), of
@@ -183,6 +206,9 @@ func (o *opAggregate) flush() error {
 		if p.res == nil {
 			p.seal()
 		}
+	}
+	if err := o.aggErr(); err != nil {
+		return err // found when merging
 	}
 	var err error
 	if len(o.keys) > 0 && !o.unsorted && len(parts) > 0 {
@@ -872,7 +898,7 @@ func newAggState(ag *aggCall) aggState {
 	case "count":
 		return &countState{star: ag.star}
 	case "sum":
-		return &sumState{isInt: ag.t.k == kInt}
+		return &sumState{isInt: ag.t.k == kInt, ag: ag}
 	case "avg":
 		return &avgState{}
 	case "min", "max", "arbitrary":
@@ -939,9 +965,14 @@ func (s *countState) result(ng int) *column {
 	return c
 }
 
-// sumState is sum over bigint (wrapping like Go) or double.
+// sumState is sum over bigint or double. A bigint sum that leaves the
+// range is an error, as in Trino ("bigint addition overflow:
+// 9223372036854775807 + 1"), recorded in ag: a wrapped sum would hide
+// what a hunt looks for (one flow of 2^63-1 bytes turned sum(bytes)
+// negative).
 type sumState struct {
 	isInt bool
+	ag    *aggCall // where overflow errors go
 	i     []int64
 	f     []float64
 	has   []bool
@@ -950,17 +981,75 @@ type sumState struct {
 func (s *sumState) update(gids []int32, ng int, args []*vec) {
 	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
 	x := args[0]
+	if !s.isInt {
+		for i, g := range gids {
+			if x.isNull(i) {
+				continue
+			}
+			s.has[g] = true
+			s.f[g] += x.f[i]
+		}
+		return
+	}
+	// Fast path: add, folding the overflow bit of every row into ov.
+	var ov int64
+	if x.null == nil {
+		for i, g := range gids {
+			a, v := s.i[g], x.i[i]
+			r := a + v
+			ov |= (a ^ r) & (v ^ r)
+			s.i[g] = r
+			s.has[g] = true
+		}
+	} else {
+		for i, g := range gids {
+			if x.null[i] {
+				continue
+			}
+			a, v := s.i[g], x.i[i]
+			r := a + v
+			ov |= (a ^ r) & (v ^ r)
+			s.i[g] = r
+			s.has[g] = true
+		}
+	}
+	if ov < 0 {
+		s.overflowSlow(gids, x)
+	}
+}
+
+// overflowSlow finds the row of a chunk whose addition overflowed and
+// reports it with the values. Wrapping additions commute and subtraction
+// undoes them, so it takes the chunk back out and adds it again, checked.
+//
+// Slow path: runs only for a chunk that overflowed; the query fails.
+func (s *sumState) overflowSlow(gids []int32, x *vec) {
+	for i, g := range gids {
+		if !x.isNull(i) {
+			s.i[g] -= x.i[i]
+		}
+	}
 	for i, g := range gids {
 		if x.isNull(i) {
 			continue
 		}
-		s.has[g] = true
-		if s.isInt {
-			s.i[g] += x.i[i]
-		} else {
-			s.f[g] += x.f[i]
+		if !s.add(int(g), x.i[i]) {
+			return
 		}
 	}
+}
+
+// add adds v to group g's bigint sum, or records the overflow and
+// reports false.
+func (s *sumState) add(g int, v int64) bool {
+	a := s.i[g]
+	r := a + v
+	if (a^r)&(v^r) < 0 {
+		s.ag.fail("bigint addition overflow: " + itoa(a) + " + " + itoa(v))
+		return false
+	}
+	s.i[g] = r
+	return true
 }
 
 func (s *sumState) merge(o aggState, gmap []int32, ng int) {
@@ -972,7 +1061,9 @@ func (s *sumState) merge(o aggState, gmap []int32, ng int) {
 			continue
 		}
 		s.has[g] = true
-		s.i[g] += src.i[j]
+		if s.isInt && !s.add(int(g), src.i[j]) {
+			return
+		}
 		s.f[g] += src.f[j]
 	}
 }

@@ -625,6 +625,9 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 
 // emitWorker emits the groups of table t as worker w.
 func (o *opAggregate) emitWorker(w int, t *aggWorker) error {
+	if err := o.aggErr(); err != nil {
+		return err
+	}
 	ng := t.g.ngroups
 	if ng == 0 {
 		return nil

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"errors"
+	"math"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -375,5 +378,94 @@ func TestArrayAggDistinctRuns(t *testing.T) {
 	a, b := resultText(runQuery(t, sql, 1, runs)), resultText(runQuery(t, sql, 1, mixed))
 	if a != b || !strings.Contains(a, "10.0.0.5") || strings.Count(a, "\n") != 2 {
 		t.Errorf("runs:\n%s\ninterleaved:\n%s", a, b)
+	}
+}
+
+// egressRows are vpc_flow rows for queries/vpc_large_egress.sql: flows
+// of 10.0.0.5 to 8.8.8.8 in one hour with the given bytes, plus flows to
+// other addresses (other groups).
+func egressRows(mem memory.Allocator, bytes ...int64) arrow.RecordBatch {
+	var rows []map[string]any
+	for i, b := range bytes {
+		rows = append(rows, map[string]any{"account_id": "111122223333", "srcaddr": "10.0.0.5", "dstaddr": "8.8.8.8",
+			"bytes": b, "start": 1709632800 + i, "end": 1709632860 + i, "action": "ACCEPT"})
+		rows = append(rows, map[string]any{"account_id": "111122223333", "srcaddr": "10.0.0.5", "dstaddr": "9.9.9." + strconv.Itoa(i),
+			"bytes": 2 << 30, "start": 1709632800 + i, "end": 1709632860 + i, "action": "ACCEPT"})
+	}
+	return buildRecord(mem, parsers.VPCFlowSchema, rows)
+}
+
+// TestSumOverflow_Failure: sum over bigint that leaves the range is an
+// error as in Trino, not a wrapped sum: one flow line with
+// bytes=9223372036854775807 must not hide a 5 GB exfiltration from
+// vpc_large_egress. Overflow within a worker's batch, when merging
+// workers, and when the aggregate spilled.
+func TestSumOverflow_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	hunt, err := os.ReadFile("../queries/vpc_large_egress.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := egressRows(mem, math.MaxInt64, 5_000_000_000)
+	defer one.Release()
+	first, second := egressRows(mem, math.MaxInt64), egressRows(mem, 5_000_000_000)
+	defer first.Release()
+	defer second.Release()
+	// Which two values meet depends on the merge order.
+	const want = "sum(bytes): bigint addition overflow: "
+	tests := []struct {
+		name    string
+		sql     string
+		opts    Options
+		workers int
+		recs    []arrow.RecordBatch
+	}{
+		{"hunt one batch", string(hunt), Options{Source: "vpc_large_egress.sql"}, 1, []arrow.RecordBatch{one}},
+		{"hunt two workers", string(hunt), Options{Source: "vpc_large_egress.sql"}, 2, []arrow.RecordBatch{first, second}},
+		{"hunt one worker, two batches", string(hunt), Options{Source: "vpc_large_egress.sql"}, 1, []arrow.RecordBatch{first, second}},
+		{"spilled", string(hunt), Options{Source: "vpc_large_egress.sql", MaxGroups: 2, TempDir: t.TempDir()}, 2, []arrow.RecordBatch{first, second, one}},
+		{"global", "SELECT count(*), sum(bytes) FROM vpc_flow", Options{}, 2, []arrow.RecordBatch{first, second}},
+	}
+	for _, tt := range tests {
+		before := spillFiles.Load()
+		err := queryErr(t, tt.sql, tt.opts, tt.workers, tt.recs...)
+		if spilled := spillFiles.Load() > before; spilled != (tt.opts.MaxGroups > 0) {
+			t.Errorf("%s: spilled %v", tt.name, spilled)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "9223372036854775807") || !errors.Is(err, errRuntime) {
+			t.Errorf("%s: got %v; want %q", tt.name, err, want)
+		}
+	}
+	// The position is the first sum(bytes) of the hunt.
+	err = queryErr(t, string(hunt), Options{Source: "vpc_large_egress.sql"}, 1, one)
+	const full = "vpc_large_egress.sql:30:49: sum(bytes): bigint addition overflow: 9223372036854775807 + 5000000000"
+	if err == nil || err.Error() != full {
+		t.Errorf("hunt: got %v; want %s", err, full)
+	}
+}
+
+// TestSumOverflow_Success: sums up to the limits, and avg, which sums in
+// double, over values whose bigint sum would overflow.
+func TestSumOverflow_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	top := egressRows(mem, math.MaxInt64-5_000_000_000, 5_000_000_000)
+	defer top.Release()
+	res := runQuery(t, "SELECT sum(bytes), avg(bytes) FROM vpc_flow WHERE dstaddr = '8.8.8.8'", 1, top)
+	if got := resultText(res); got != "9223372036854775807|4.611686018427388E18\n" {
+		t.Errorf("sum at the limit: got %q", got)
+	}
+	bottom := egressRows(mem, math.MinInt64+1, -1)
+	defer bottom.Release()
+	res = runQuery(t, "SELECT sum(bytes) FROM vpc_flow WHERE dstaddr = '8.8.8.8'", 2, bottom, top)
+	if got := resultText(res); got != "-1\n" {
+		t.Errorf("sum crossing zero: got %q", got)
+	}
+	big := egressRows(mem, math.MaxInt64, math.MaxInt64)
+	defer big.Release()
+	res = runQuery(t, "SELECT avg(bytes) FROM vpc_flow WHERE dstaddr = '8.8.8.8'", 1, big)
+	if got := resultText(res); got != "9.223372036854776E18\n" {
+		t.Errorf("avg: got %q", got)
 	}
 }

@@ -67,6 +67,9 @@ var benchQueries = []struct{ name, sql string }{
 	{"filter_group2", "SELECT awsregion, useridentity.arn, count(*) FROM cloudtrail WHERE errorcode IS NULL GROUP BY 1, 2"},
 	{"top_n", "SELECT eventtime, useridentity.arn FROM cloudtrail ORDER BY eventtime DESC LIMIT 10"},
 	{"group_minute", "SELECT date_trunc('minute', from_iso8601_timestamp(eventtime)), count(*) FROM cloudtrail GROUP BY 1"},
+	{"filter_or", "SELECT count(*) FROM cloudtrail WHERE errorcode IS NOT NULL OR sourceipaddress LIKE '10.0.1.%'"},
+	{"count_if", "SELECT eventname, count_if(errorcode IS NOT NULL) FROM cloudtrail GROUP BY 1"},
+	{"case_arms", "SELECT count(*) FROM cloudtrail WHERE CASE WHEN errorcode IS NULL THEN awsregion WHEN eventname = 'ConsoleLogin' THEN 'x' ELSE lower(eventname) END = 'us-east-1'"},
 }
 
 // BenchmarkEngine runs filter and group-by queries over one 4096-row

@@ -59,6 +59,9 @@ func pruneFacts(t *parsers.Table, e expr) facts {
 
 // stringFacts: col.path equals one of vals.
 func stringFacts(t *parsers.Table, path string, vals []string) facts {
+	if p := t.PartitionNamed(path); p != nil {
+		return partitionFacts(p, opEq, vals)
+	}
 	f := facts{equal: map[string][]string{path: vals}}
 	switch path {
 	case t.AccountColumn:
@@ -67,6 +70,56 @@ func stringFacts(t *parsers.Table, path string, vals []string) facts {
 		f.regions = vals
 	}
 	return f
+}
+
+// partitionFacts: partition column p compared with op to one of vals (one
+// value unless op is =). Account and region partitions select accounts
+// and regions; a date partition bounds the delivery dates read, as
+// partition projection does on Athena.
+func partitionFacts(p *parsers.Partition, op cmpOp, vals []string) facts {
+	switch p.Kind {
+	case parsers.PartitionAccount:
+		if op == opEq {
+			return facts{accounts: vals}
+		}
+	case parsers.PartitionRegion:
+		if op == opEq {
+			return facts{regions: vals}
+		}
+	case parsers.PartitionDate:
+		var f facts
+		layout := p.DateLayout
+		if p.IsDate {
+			layout = time.DateOnly
+		}
+		for i, v := range vals {
+			day, err := time.Parse(layout, v)
+			if err != nil {
+				return facts{}
+			}
+			lo, hi := day.UnixMicro(), day.AddDate(0, 0, 1).UnixMicro()
+			var g facts
+			switch op {
+			case opEq:
+				g.since, g.until = &lo, &hi
+			case opGe:
+				g.since = &lo
+			case opGt:
+				g.since = &hi
+			case opLt:
+				g.until = &lo
+			case opLe:
+				g.until = &hi
+			}
+			if i == 0 {
+				f = g
+			} else {
+				f = orFacts(f, g)
+			}
+		}
+		return f
+	}
+	return facts{}
 }
 
 func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
@@ -78,6 +131,18 @@ func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
 		return facts{}
 	}
 	v := k.v
+	// A comparison of a partition column with a string (or a date).
+	if col, ok := l.(*exprCol); ok {
+		if p := t.PartitionNamed(col.path); p != nil {
+			switch {
+			case v.t.isText() && !p.IsDate:
+				return partitionFacts(p, op, []string{v.s[0]})
+			case v.t.k == kDate && p.IsDate:
+				return partitionFacts(p, op, []string{time.UnixMicro(v.i[0]).UTC().Format(time.DateOnly)})
+			}
+			return facts{}
+		}
+	}
 	// A string equality on a column.
 	if col, ok := l.(*exprCol); ok && v.t.isText() && op == opEq {
 		return stringFacts(t, col.path, []string{v.s[0]})

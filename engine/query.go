@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -226,6 +227,7 @@ func fmtList(l []string) string {
 // goroutines.
 type Run struct {
 	q        *Query
+	ctx      context.Context
 	workers  int
 	mu       sync.Mutex // guards err and finished (error path and Finish only)
 	err      error
@@ -237,6 +239,15 @@ type Run struct {
 // IDs 0..workers-1). It resets q's operator state, so a Query runs one Run
 // at a time.
 func (q *Query) NewRun(workers int) *Run {
+	return q.NewRunContext(context.Background(), workers)
+}
+
+// NewRunContext is [Query.NewRun] for a run that stops when ctx is done:
+// Push and Finish then return context.Cause(ctx) instead of working on.
+// Kernels do not see ctx; the work between two checks is one batch (or
+// the merge and sort in Finish), which no function makes super-linear in
+// its input (LIKE and the regexp functions are linear).
+func (q *Query) NewRunContext(ctx context.Context, workers int) *Run {
 	if workers < 1 {
 		workers = 1
 	}
@@ -244,7 +255,34 @@ func (q *Query) NewRun(workers int) *Run {
 	for _, o := range q.ops {
 		o.start(workers)
 	}
-	return &Run{q: q, workers: workers}
+	return &Run{q: q, ctx: ctx, workers: workers}
+}
+
+// Stream makes the run hand its result rows to fn as they are produced,
+// one [Result] per chunk of at most [BatchRows] rows, instead of keeping
+// them for Finish: the memory of a query that returns many rows (a
+// projection with regexp_replace over a large archive) is then bounded
+// by the batches in flight rather than by its output. Call it before the
+// first Push.
+//
+// fn is called by one goroutine at a time (calls from concurrent Pushes
+// are serialized), from Push for rows that pass straight through, and
+// from Finish for rows that blocking operators emit (GROUP BY, ORDER BY).
+// Without ORDER BY the rows come in no particular order, which depends on
+// the workers' scheduling (Finish without Stream sorts them by every
+// column instead); with ORDER BY they come in its order. LIMIT still
+// bounds the row count. Each Result is fn's to keep. An error from fn
+// stops the run: Push and Finish return it. Finish then returns a Result
+// with the columns and no rows.
+func (r *Run) Stream(fn func(*Result) error) {
+	columns := slices.Clone(r.q.columns)
+	var types []string
+	for _, t := range r.q.types {
+		types = append(types, t.name)
+	}
+	r.q.sink.stream = func(cols []*column) error {
+		return fn(&Result{Columns: columns, Types: types, cols: cols})
+	}
 }
 
 // Push runs one batch of the query's only table through the operators.
@@ -268,6 +306,9 @@ func (r *Run) Push(worker int, b arrow.RecordBatch) error {
 func (r *Run) PushTable(worker int, table string, b arrow.RecordBatch) error {
 	if r.failed.Load() {
 		return r.firstErr()
+	}
+	if r.ctx.Err() != nil {
+		return r.fail(context.Cause(r.ctx))
 	}
 	if worker < 0 || worker >= r.workers {
 		return errors.New("engine: worker " + itoa(int64(worker)) + " out of range 0.." + itoa(int64(r.workers-1)))
@@ -323,10 +364,16 @@ func (r *Run) Finish() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.ctx.Err() != nil {
+		return nil, context.Cause(r.ctx)
+	}
 	for _, s := range r.q.sources {
 		if err := s.flush(); err != nil {
 			return nil, err
 		}
+	}
+	if r.ctx.Err() != nil {
+		return nil, context.Cause(r.ctx) // the flush may have been cut short
 	}
 	res := &Result{Columns: slices.Clone(r.q.columns), cols: r.q.sink.out}
 	for _, t := range r.q.types {

@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -283,7 +287,7 @@ func TestRun_Errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := q.NewRun(1)
-	if err := r.Push(0, recs[0]); err == nil || !strings.Contains(err.Error(), `cannot cast "CreateNetworkAclEntry" to bigint`) {
+	if err := r.Push(0, recs[0]); err == nil || err.Error() != `query:1:8: cannot cast "CreateNetworkAclEntry" to bigint` {
 		t.Errorf("got %v; want cast error", err)
 	}
 	if _, err := r.Finish(); err == nil {
@@ -299,5 +303,164 @@ func TestRun_Errors(t *testing.T) {
 	}
 	if err := r.Push(5, small); err == nil {
 		t.Errorf("worker out of range: no error")
+	}
+}
+
+// TestRun_Context_Failure: once the run's context is done, Push and
+// Finish return its error instead of working on, so SIGINT stops a scan
+// between batches.
+func TestRun_Context_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 2)
+	defer releaseAll(recs)
+	q, err := Compile("SELECT eventname, count(*) FROM cloudtrail GROUP BY 1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := q.NewRunContext(ctx, 1)
+	if err := r.Push(0, recs[0]); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := r.Push(0, recs[1]); !errors.Is(err, context.Canceled) {
+		t.Errorf("Push after cancel: got %v; want context.Canceled", err)
+	}
+	if _, err := r.Finish(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Finish after cancel: got %v; want context.Canceled", err)
+	}
+	// Cancelled before Finish, with every push done.
+	ctx, cancel = context.WithCancel(context.Background())
+	r = q.NewRunContext(ctx, 1)
+	if err := r.Push(0, recs[0]); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := r.Finish(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Finish after cancel: got %v; want context.Canceled", err)
+	}
+}
+
+// streamRows runs sql with Run.Stream over recs on workers and returns
+// the streamed rows as text (in arrival order) and the Result of Finish.
+func streamRows(t *testing.T, sql string, workers int, recs []arrow.RecordBatch) ([]string, *Result) {
+	t.Helper()
+	q, err := Compile(sql, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(workers)
+	var rows []string
+	r.Stream(func(res *Result) error {
+		if len(res.Columns) != len(q.columns) || len(res.Types) != len(q.columns) {
+			t.Errorf("streamed result columns %v types %v", res.Columns, res.Types)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(resultText(res), "\n"), "\n") {
+			rows = append(rows, l)
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(recs); i += workers {
+				if err := r.Push(w, recs[i]); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, ws := range q.sink.ws {
+		for _, c := range ws {
+			if c.len() != 0 {
+				t.Errorf("%s: the sink kept %d rows while streaming", sql, c.len())
+			}
+		}
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, res
+}
+
+// TestRun_Stream_Success: streamed batches hold the rows Finish would
+// return (any order without ORDER BY, its order with one), and Finish
+// then returns no rows.
+func TestRun_Stream_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 2)
+	defer releaseAll(recs)
+	for _, tc := range []struct {
+		sql     string
+		ordered bool
+	}{
+		{"SELECT eventname, regexp_replace(sourceipaddress, '\\.', '-') FROM cloudtrail", false},
+		{"SELECT eventname, count(*) FROM cloudtrail GROUP BY 1", false},
+		{"SELECT eventname, eventtime FROM cloudtrail ORDER BY eventtime DESC, 1", true},
+		{"SELECT eventname FROM cloudtrail ORDER BY 1 LIMIT 2", true},
+	} {
+		want := strings.Split(strings.TrimSuffix(resultText(runQuery(t, tc.sql, 2, recs...)), "\n"), "\n")
+		got, res := streamRows(t, tc.sql, 2, recs)
+		if !tc.ordered {
+			slices.Sort(got)
+			slices.Sort(want)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s\ngot  %q\nwant %q", tc.sql, got, want)
+		}
+		if res.Len() != 0 || len(res.Columns) != len(res.Types) || len(res.Columns) == 0 {
+			t.Errorf("%s: Finish after streaming: %d rows, columns %v", tc.sql, res.Len(), res.Columns)
+		}
+	}
+	// LIMIT without ORDER BY: as many rows, whichever came first.
+	got, _ := streamRows(t, "SELECT eventname FROM cloudtrail LIMIT 3", 2, recs)
+	if len(got) != 3 {
+		t.Errorf("LIMIT 3: streamed %d rows", len(got))
+	}
+}
+
+// TestRun_Stream_Failure: an error of the callback stops the run.
+func TestRun_Stream_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 2)
+	defer releaseAll(recs)
+	stop := errors.New("sink full")
+	for _, sql := range []string{"SELECT eventname FROM cloudtrail", "SELECT eventname FROM cloudtrail ORDER BY 1"} {
+		q, err := Compile(sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := q.NewRun(1)
+		r.Stream(func(*Result) error { return stop })
+		for _, rec := range recs {
+			if err := r.Push(0, rec); err != nil {
+				if !errors.Is(err, stop) {
+					t.Errorf("%s: Push: got %v; want %v", sql, err, stop)
+				}
+				break
+			}
+		}
+		if _, err := r.Finish(); !errors.Is(err, stop) {
+			t.Errorf("%s: Finish: got %v; want %v", sql, err, stop)
+		}
+	}
+}
+
+// TestQuery_WhereNull: WHERE NULL (a constant of unknown type, without a
+// boolean value) keeps no row; it panicked (found by FuzzCompileRun).
+func TestQuery_WhereNull(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := ctRecords(mem, 6)
+	defer releaseAll(recs)
+	for _, sql := range []string{"SELECT eventname FROM cloudtrail WHERE NULL", "SELECT eventname FROM cloudtrail WHERE NOT NULL OR NULL"} {
+		if res := runQuery(t, sql, 1, recs...); res.Len() != 0 {
+			t.Errorf("%s: %d rows", sql, res.Len())
+		}
 	}
 }

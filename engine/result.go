@@ -54,6 +54,16 @@ func (r *Result) Rows() [][]any {
 // form, arrays as "[a, b]", rows as "{k=v, ...}".
 func (r *Result) Text(row, col int) string { return formatValue(r.Value(row, col)) }
 
+// Date is the Go value of a DATE result: midnight UTC of the day. It
+// prints, and marshals to JSON, as "2024-03-05", as Trino prints dates.
+type Date struct{ time.Time }
+
+// String returns the date as "2006-01-02".
+func (d Date) String() string { return d.UTC().Format(time.DateOnly) }
+
+// MarshalJSON returns the date as a JSON string "2006-01-02".
+func (d Date) MarshalJSON() ([]byte, error) { return strconv.AppendQuote(nil, d.String()), nil }
+
 // formatValue formats a Go value of a result the way Trino prints it.
 func formatValue(v any) string {
 	switch x := v.(type) {
@@ -67,10 +77,9 @@ func formatValue(v any) string {
 		return string(appendDouble(nil, x))
 	case bool:
 		return strconv.FormatBool(x)
+	case Date:
+		return x.String()
 	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			// Still printed with time: a timestamp at midnight.
-		}
 		return x.UTC().Format("2006-01-02 15:04:05.000")
 	case []any:
 		parts := make([]string, len(x))

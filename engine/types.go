@@ -111,6 +111,8 @@ func fromArrow(at arrow.DataType) (*dtype, bool) {
 		return tBool, true
 	case *arrow.TimestampType:
 		return tTimestamp, true
+	case *arrow.Date32Type:
+		return tDate, true
 	case *arrow.StructType:
 		st := &dtype{k: kStruct}
 		names := make([]string, 0, len(t.Fields()))

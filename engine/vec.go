@@ -98,14 +98,16 @@ func (v *vec) bools() []bool     { v.b = grow(&v.bb, v.n); return v.b }
 // worker. reset at the start of every push makes them reusable, so the
 // steady state allocates nothing.
 type arena struct {
-	vecs []*vec
-	used int
-	buf  []byte // bytes of strings computed by kernels (lower, concat...)
-	err  error  // first evaluation error of the batch (see fail)
+	vecs   []*vec
+	used   int
+	chunks []*chunk // scratch chunks: CASE evaluates an arm on some rows
+	usedCh int
+	buf    []byte // bytes of strings computed by kernels (lower, concat...)
+	err    error  // first evaluation error of the batch (see fail)
 }
 
 func (a *arena) reset() {
-	a.used = 0
+	a.used, a.usedCh = 0, 0
 	a.buf = a.buf[:0]
 	a.err = nil
 }
@@ -119,6 +121,19 @@ func (a *arena) vec(t *dtype, n int) *vec {
 	a.used++
 	v.reset(t, n)
 	return v
+}
+
+// subChunk returns c restricted to rows (ascending), in a scratch chunk
+// of a; see gatherChunk.
+func (a *arena) subChunk(c *chunk, rows []int32) *chunk {
+	if a.usedCh == len(a.chunks) {
+		a.chunks = append(a.chunks, &chunk{})
+	}
+	dst := a.chunks[a.usedCh]
+	a.usedCh++
+	rowsBuf := a.vec(tInt, 0) // its owned buffer holds dst's rows
+	gatherChunk(dst, c, rows, a, &rowsBuf.cb)
+	return dst
 }
 
 // str copies b into the arena and returns it as a string that stays valid
@@ -489,6 +504,11 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 		out := v.bools()
 		for j := range out {
 			out[j] = x.Value(row(j))
+		}
+	case *array.Date32:
+		out := v.ints()
+		for j := range out {
+			out[j] = int64(x.Value(row(j))) * 86_400_000_000 // days → microseconds
 		}
 	case *array.Timestamp:
 		unit := x.DataType().(*arrow.TimestampType).Unit

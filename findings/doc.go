@@ -17,10 +17,32 @@
 // [State] is the run state of `hunt run --state FILE`: per source, which
 // objects were read (key and ETag, or size and modification time, below a
 // late-arrival horizon), and per finding ID when it was delivered, and to
-// which sinks a pending finding still has to go. [LockState] takes an
-// exclusive lock so two runs never overlap; [State.Save] writes atomically
-// (temporary file, sync, rename). State advances only after delivery:
-// a crash leaves the previous state, and the next run sends again.
+// which sinks a pending finding still has to go. A state file says what it
+// is ("format": "hunt-state"); anything else is an error, never an empty
+// state. [LockState] takes an exclusive flock(2), held for the whole run
+// and released by the OS if the run dies, so two runs never overlap;
+// [State.Save] writes atomically (temporary file, sync, rename).
+//
+// # Delivering each finding once
+//
+// [Deliver] holds the rule that state advances only after delivery: a
+// finding is recorded as delivered (and suppressed from then on) once every
+// sink accepted it, and stays pending, with the sinks that took it, until
+// then. Between two saves of the state, Deliver keeps a journal next to it
+// (STATE.journal, JSON Lines, each record synced): first the findings
+// about to be sent with their send stamp — if that write fails, nothing is
+// sent — then, per sink, a record before each Send and one after it with
+// what was accepted. [LoadState] folds a journal left by a run that died
+// before saving, so the next run neither loses nor re-sends what the sinks
+// accepted. Only a Send cut short by the crash is uncertain; its findings
+// are in flight to that sink, and the next run completes it without
+// duplicates where the sink allows: the file sinks find the lines already
+// written ([Recoverer]), Security Hub gets the same UpdatedAt and ignores
+// the repeat ([StampedSink]), an SNS FIFO topic gets the same
+// MessageDeduplicationId (the finding ID) and drops a repeat within its
+// five-minute deduplication window. A standard SNS topic and stdout may
+// repeat that one Send's findings: at least once there, exactly once
+// elsewhere. [State.Save] removes the journal once the state holds it.
 //
 // # Sinks
 //

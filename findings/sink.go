@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Sink delivers findings somewhere: stdout, a file, an SNS topic, Security
@@ -24,7 +25,7 @@ import (
 //
 // Send must return, in accepted, the IDs of the findings the destination
 // durably took (written and synced, published, imported), and only those:
-// the caller advances run state for a finding only once every sink accepted
+// [Deliver] advances run state for a finding only once every sink accepted
 // it (DESIGN.md: delivered, then state advances). Every finding of fs that is
 // not accepted must be named in a [*SendError]; a nil error means every
 // finding was accepted. A finding accepted once is never sent again by the
@@ -51,6 +52,10 @@ type SinkOptions struct {
 	// configuration chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>).
 	// An SNS client always uses the region of its topic ARN.
 	Profile, Region, EndpointURL string
+	// AWS, when set, is the configuration the caller loaded once for every
+	// AWS client of the run (S3, Athena, the sinks); Profile and Region are
+	// then already in it. The sinks use a copy with their own retryer.
+	AWS *aws.Config
 	// ProductArn is the Security Hub product ARN findings are imported under;
 	// empty means the custom integration of the calling account,
 	// arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, with
@@ -67,6 +72,11 @@ type SinkOptions struct {
 	// MaxBackoff caps the jittered exponential delay between attempts and
 	// rounds. Zero means 20s; tests set it to a millisecond.
 	MaxBackoff time.Duration
+	// CallTimeout bounds each attempt of an AWS call: an endpoint that
+	// does not answer within it fails the call (code Timeout, not
+	// retried), which stops the Send; the findings not accepted stay
+	// pending for the next run. Zero means 30s.
+	CallTimeout time.Duration
 }
 
 func (o SinkOptions) withDefaults() SinkOptions {
@@ -82,6 +92,9 @@ func (o SinkOptions) withDefaults() SinkOptions {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 20 * time.Second
 	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 30 * time.Second
+	}
 	return o
 }
 
@@ -93,7 +106,8 @@ func (o SinkOptions) withDefaults() SinkOptions {
 //	sns:TOPIC_ARN          Amazon SNS PublishBatch (FIFO topics when the ARN ends in .fifo)
 //	securityhub[:REGION]   AWS Security Hub BatchImportFindings (ASFF)
 //
-// AWS configuration is loaded once, for the first AWS sink; it does not
+// AWS configuration is SinkOptions.AWS, or loaded once for the first AWS
+// sink; it does not
 // contact AWS except to look up the calling account for Security Hub when
 // SinkOptions.ProductArn is empty and DryRun is false.
 func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, error) {
@@ -102,6 +116,11 @@ func OpenSinks(ctx context.Context, specs []string, opts SinkOptions) ([]Sink, e
 		sinks  []Sink
 		awsCfg *aws.Config
 	)
+	if opts.AWS != nil {
+		c := opts.AWS.Copy()
+		c.Retryer = func() aws.Retryer { return newRetryer(opts) }
+		awsCfg = &c
+	}
 	loadAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
 			c, err := loadAWSConfig(ctx, opts)
@@ -201,12 +220,44 @@ func newRetryer(opts SinkOptions) aws.Retryer {
 	})
 }
 
+// errCallTimeout marks a call whose attempt got no answer within
+// SinkOptions.CallTimeout.
+var errCallTimeout = errors.New("call timed out")
+
+// withAttemptTimeout returns an API option that gives each attempt of a
+// call (the SDK retries inside one call) at most d. It sits after the
+// retry middleware, so every attempt gets its own deadline; an attempt
+// that runs out fails with errCallTimeout and, being a cancellation to
+// the SDK, is not retried.
+func withAttemptTimeout(d time.Duration) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Add(attemptTimeout{d}, middleware.After)
+	}
+}
+
+type attemptTimeout struct{ d time.Duration }
+
+func (attemptTimeout) ID() string { return "hunt/AttemptTimeout" }
+
+func (m attemptTimeout) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+	middleware.FinalizeOutput, middleware.Metadata, error,
+) {
+	actx, cancel := context.WithTimeout(ctx, m.d)
+	defer cancel()
+	out, md, err := next.HandleFinalize(actx, in)
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("%w: no answer within %s: %w", errCallTimeout, m.d, err)
+	}
+	return out, md, err
+}
+
 // Rejection says why a sink did not accept one finding.
 type Rejection struct {
 	ID string
 	// Code is the service's error code (Throttled, InvalidInput...) or one
 	// of hunt's: Invalid (the finding fails [Finding.Validate]), TooLarge,
-	// NotSent (the send stopped before reaching it).
+	// NotSent (the send stopped before reaching it), Timeout (the call got
+	// no answer within SinkOptions.CallTimeout).
 	Code    string
 	Message string
 	// IsPermanent reports that re-sending the same finding unchanged cannot
@@ -402,6 +453,8 @@ func deliverRounds(ctx context.Context, opts SinkOptions, n int, id func(int) st
 func errorCode(err error) (code, msg string) {
 	var api smithy.APIError
 	switch {
+	case errors.Is(err, errCallTimeout):
+		return "Timeout", err.Error()
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return "NotSent", err.Error()
 	case errors.As(err, &api):

@@ -1,10 +1,13 @@
 package findings
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -14,7 +17,9 @@ import (
 // appends all its lines with one write, syncs and closes it; only then are
 // the findings accepted. A failed write accepts nothing, and may leave a
 // partial last line that a reader must skip; the findings are sent again by
-// the next run, so the file is at-least-once.
+// the next run. A run that dies after the write but before recording it
+// leaves lines the next run's [Deliver] finds with [FileSink.Recover], so
+// they are not written twice.
 type FileSink struct {
 	path     string
 	ocsf     bool // OCSF Detection Findings instead of Finding JSON
@@ -109,4 +114,79 @@ func (s *FileSink) appendSync() error {
 		return fmt.Errorf("cannot append to %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// Recover returns which of ids have a line in the file, and accepts them
+// from then on without writing them again; see [Recoverer]. [Deliver]
+// calls it with the findings of a Send the run did not see the end of.
+// A last line without its newline, cut short by a failed write, is ended
+// so that the findings written next start on a line of their own.
+func (s *FileSink) Recover(ids []string) ([]string, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read findings file: %w", err)
+	}
+	defer f.Close()
+	var (
+		held []string
+		last byte = '\n'
+		line struct {
+			ID   string `json:"id"` // Finding
+			Info struct {
+				UID string `json:"uid"`
+			} `json:"finding_info"` // OCSF
+		}
+	)
+	r := bufio.NewReaderSize(f, 64<<10)
+	for {
+		b, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A long line: read the rest of it.
+			full := append([]byte(nil), b...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				b, err = r.ReadSlice('\n')
+				full = append(full, b...)
+			}
+			b = full
+		}
+		if len(b) > 0 {
+			last = b[len(b)-1]
+		}
+		if len(b) > 0 && last == '\n' {
+			line.ID, line.Info.UID = "", ""
+			if json.Unmarshal(b, &line) == nil {
+				id := line.ID
+				if s.ocsf {
+					id = line.Info.UID
+				}
+				if want[id] {
+					held = append(held, id)
+					want[id] = false
+					s.accepted.add(id)
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", s.path, err)
+		}
+	}
+	if last != '\n' {
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			return nil, fmt.Errorf("cannot end the cut-short last line of %s: %w", s.path, err)
+		}
+		if err := f.Sync(); err != nil {
+			return nil, fmt.Errorf("cannot end the cut-short last line of %s: %w", s.path, err)
+		}
+	}
+	return held, nil
 }

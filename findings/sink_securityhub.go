@@ -54,7 +54,9 @@ const (
 // update; LastObservedAt and ProductFields hunt/Count carry the growth.
 // Within one Send every retry carries the same UpdatedAt, so a batch whose
 // response was lost and that is re-sent is ignored by Security Hub (same
-// UpdatedAt), never duplicated.
+// UpdatedAt), never duplicated. [Deliver] calls SendStamped with the time
+// the finding was first sent, so re-sends by later runs (after a crash, or
+// of a finding left pending) carry that same UpdatedAt too.
 //
 // # Accounts
 //
@@ -131,7 +133,9 @@ func newSecurityHubSinkFromConfig(ctx context.Context, cfg aws.Config, region st
 				o.BaseEndpoint = aws.String(opts.EndpointURL)
 			}
 		})
-		out, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		out, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) {
+			o.APIOptions = append(o.APIOptions, withAttemptTimeout(opts.withDefaults().CallTimeout))
+		})
 		if err != nil {
 			return nil, fmt.Errorf("cannot find the calling account for the Security Hub product ARN (or set it explicitly): %w", err)
 		}
@@ -178,10 +182,19 @@ type asffItem struct {
 	json []byte // compact JSON without nulls: dry-run output and size estimate
 }
 
-// Send imports every finding not accepted before; see [Sink].
+// Send imports every finding not accepted before, with UpdatedAt the
+// time of the call (SinkOptions.Now); see [Sink].
 func (s *SecurityHubSink) Send(ctx context.Context, fs []Finding) ([]string, error) {
+	return s.SendStamped(ctx, fs, s.opts.Now())
+}
+
+// SendStamped is Send with UpdatedAt at: [Deliver] passes the time a
+// finding was first sent, so a re-send after a crash or a lost response
+// carries the same UpdatedAt and Security Hub ignores it where it already
+// holds the finding; see [StampedSink].
+func (s *SecurityHubSink) SendStamped(ctx context.Context, fs []Finding, at time.Time) ([]string, error) {
 	todo, accepted, rejected := s.accepted.pending(fs)
-	now := s.opts.Now().UTC() // one UpdatedAt per Send: retries are idempotent
+	now := at.UTC() // one UpdatedAt per Send: retries are idempotent
 	items := make([]asffItem, 0, len(todo))
 	for i := range todo {
 		it, err := s.item(&todo[i], now)
@@ -254,7 +267,9 @@ func (s *SecurityHubSink) importBatch(ctx context.Context, items []asffItem, bat
 		in.Findings[n] = items[i].f
 		byID[items[i].id] = i
 	}
-	out, err := s.client.BatchImportFindings(ctx, in)
+	out, err := s.client.BatchImportFindings(ctx, in, func(o *securityhub.Options) {
+		o.APIOptions = append(o.APIOptions, withAttemptTimeout(s.opts.CallTimeout))
+	})
 	if err != nil {
 		return nil, err
 	}

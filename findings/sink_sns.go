@@ -192,7 +192,9 @@ func (s *SNSSink) publish(ctx context.Context, msgs []snsMessage, batch []int) (
 		}
 		in.PublishBatchRequestEntries = append(in.PublishBatchRequestEntries, e)
 	}
-	out, err := s.client.PublishBatch(ctx, in)
+	out, err := s.client.PublishBatch(ctx, in, func(o *sns.Options) {
+		o.APIOptions = append(o.APIOptions, withAttemptTimeout(s.opts.CallTimeout))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -232,3 +232,65 @@ func TestOpenSinksAWS(t *testing.T) {
 		t.Fatalf("dry run: got %v, %d STS calls; want nil, no new call", err, stsCalls.Load())
 	}
 }
+
+// newHangingServer returns a server that never answers: each request waits
+// until the client gives up or the test ends.
+func newHangingServer(t *testing.T) *httptest.Server {
+	release := make(chan struct{})
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) }) // before Close, which waits for handlers
+	return srv
+}
+
+// TestSinkCallTimeout: an endpoint that never answers does not hold a
+// Send (and the run's state lock) forever: each call gives up after
+// SinkOptions.CallTimeout, the findings are rejected (Timeout, then
+// NotSent) and stay pending; cancelling the context (SIGINT) ends a Send
+// at once even with a long timeout.
+func TestSinkCallTimeout(t *testing.T) {
+	if d := (SinkOptions{}).withDefaults().CallTimeout; d != 30*time.Second {
+		t.Fatalf("default CallTimeout: got %v; want 30s", d)
+	}
+	srv := newHangingServer(t)
+	sinks := func(opts SinkOptions) []Sink {
+		return []Sink{
+			testSNSSink(t, srv, testTopic, opts),
+			testSecurityHubSink(t, srv, testProductArn, opts),
+		}
+	}
+	for _, s := range sinks(SinkOptions{CallTimeout: 100 * time.Millisecond}) {
+		start := time.Now()
+		accepted, err := s.Send(context.Background(), sinkFindings(15))
+		var se *SendError
+		if !errors.As(err, &se) || len(accepted) != 0 || len(se.Rejected) != 15 {
+			t.Fatalf("%s: got %q, %v; want nothing accepted, 15 rejected", s.Name(), accepted, err)
+		}
+		if se.Rejected[0].Code != "Timeout" || !strings.Contains(se.Rejected[0].Message, "no answer within 100ms") {
+			t.Errorf("%s: got %+v; want code Timeout, no answer within 100ms", s.Name(), se.Rejected[0])
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: Send took %v with a 100ms call timeout", s.Name(), d)
+		}
+	}
+	for _, s := range sinks(SinkOptions{}) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		accepted, err := s.Send(ctx, sinkFindings(3))
+		if !errors.Is(err, context.Canceled) || len(accepted) != 0 {
+			t.Errorf("%s: got %q, %v; want nothing accepted, context.Canceled", s.Name(), accepted, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: Send took %v after cancellation", s.Name(), d)
+		}
+		cancel()
+	}
+}

@@ -11,19 +11,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// StateVersion is the version of the state file format State reads and writes.
-const StateVersion = 1
+// StateVersion is the version of the state file format State writes. It
+// reads version 1 too, which had no format marker.
+const StateVersion = 2
 
-// ErrLocked reports that another run holds the state file's lock.
-var ErrLocked = errors.New("state is locked by another run")
+// stateFormat is the value of a state file's "format" key.
+const stateFormat = "hunt-state"
 
 // State is what `hunt run` remembers between runs, kept in one local JSON
 // file: per source, the objects already read and by which hunts; per finding
@@ -36,13 +35,17 @@ var ErrLocked = errors.New("state is locked by another run")
 // late and out of key order (CloudTrail retries for days; flow logs are
 // named after their capture window, delivered minutes later). A pure
 // watermark on keys would miss an object that lands behind it; a pure set
-// grows forever. So each source keeps a Horizon and the set of objects read
-// at or after it (key → version: the ETag, or size and modification time for
-// local files, so a rewritten object is read again). An object dated before
-// the horizon counts as read; [State.Advance] moves the horizon to the
-// newest object date read minus the late-arrival window and drops the set
-// entries behind it. Objects whose key has no date stay in the set until
-// they disappear from the listing.
+// grows forever. So each stream of a source (the objects of one account,
+// region and kind of log, whose dates advance together) keeps a horizon, and
+// the source the set of objects read at or after them (key → version: the
+// ETag, or size and modification time for local files, so a rewritten
+// object is read again). An object dated before its stream's horizon counts
+// as read (the run reports how many were skipped that way);
+// [State.AdvanceAt] moves each stream's horizon to the newest object date
+// read in it minus the late-arrival window, never for a date from the future,
+// and drops the set entries behind it. Separate streams keep a region whose
+// deliveries lag behind another's from being skipped. Objects whose key has
+// no date stay in the set until they disappear from the listing.
 //
 // Each object records the set of hunts that read it (interned in
 // HuntSets), so `hunt run --hunt A` and a later `hunt run` (all hunts) read
@@ -63,11 +66,14 @@ var ErrLocked = errors.New("state is locked by another run")
 // State is written whole, to a temporary file that is synced and renamed
 // over the old one ([State.Save]), after the sinks accepted the findings: a
 // crash before the rename leaves the previous state, so the next run reads
-// the same objects again and re-sends at most what was delivered but not
-// recorded (at-least-once; sinks and Security Hub dedup on the stable ID).
+// the same objects again. What the crashed run sent is in the delivery
+// journal [Deliver] kept next to the state, which [LoadState] folds in, so
+// those findings are not sent again (see the package documentation).
 // [LockState] keeps two runs from overlapping.
 type State struct {
-	Version int `json:"version"`
+	// Format is "hunt-state": a file that does not say so is not a state.
+	Format  string `json:"format"`
+	Version int    `json:"version"`
 	// UpdatedAt is when the state was last saved.
 	UpdatedAt time.Time `json:"updated_at"`
 	// Sources maps a source (a local path or an s3:// prefix as given to
@@ -79,12 +85,20 @@ type State struct {
 	Findings map[string]*Delivery `json:"findings"`
 	// Pending are findings not yet accepted by every sink, sorted by ID.
 	Pending []*Pending `json:"pending,omitempty"`
+
+	// path is the file the state was loaded from: [Deliver] journals next
+	// to it. Empty for a state made by NewState.
+	path string
 }
 
 // SourceState is what was read from one source.
 type SourceState struct {
-	// Horizon: objects dated before it count as read.
+	// Horizon: objects of the stream "" dated before it count as read.
 	Horizon time.Time `json:"horizon,omitzero"`
+	// Horizons are the horizons of the source's other streams (an
+	// account, region and kind of log: see [State.NeededIn]), so a region
+	// whose deliveries lag behind another's is not skipped.
+	Horizons map[string]time.Time `json:"horizons,omitempty"`
 	// Objects maps object keys read at or after the horizon to their version.
 	Objects map[string]*ObjectState `json:"objects"`
 }
@@ -94,6 +108,7 @@ type ObjectState struct {
 	Version string    `json:"version"`
 	Date    time.Time `json:"date,omitzero"` // the key's date; zero when it has none
 	Hunts   string    `json:"hunts"`         // name in State.HuntSets
+	Stream  string    `json:"stream,omitempty"`
 }
 
 // Delivery records a finding every sink accepted.
@@ -110,15 +125,45 @@ type Delivery struct {
 type Pending struct {
 	Finding     Finding  `json:"finding"`
 	DeliveredTo []string `json:"delivered_to,omitempty"` // sink names that accepted it
+	// InFlight names the sinks a Send of the finding was cut short to (the
+	// run died before it returned): the destination may hold it already.
+	InFlight []string `json:"in_flight,omitempty"`
+	// SentAt is when this version of the finding was first sent; every
+	// re-send of it carries the same stamp (Security Hub's UpdatedAt), so a
+	// destination that already holds it ignores the repeat.
+	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
+	return &State{Format: stateFormat, Version: StateVersion, Sources: map[string]*SourceState{}, HuntSets: map[string][]string{}, Findings: map[string]*Delivery{}}
 }
 
 // LoadState reads the state file at path; a missing file is an empty state.
+// A file that does not say it is a hunt state is an error, never an empty
+// state (that would deliver every finding again): it must be a JSON object
+// with "format": "hunt-state", a known version and the keys updated_at,
+// sources, hunt_sets and findings. Version 1 files, written before the
+// format marker, are recognised by that full shape.
+//
+// The delivery journal next to the file (see [Deliver]), left by a run
+// that ended before saving the state, is folded in: findings it sent are
+// pending with the sinks that accepted them, and those whose Send was cut
+// short are in flight. Deliver journals next to path from then on.
 func LoadState(path string) (*State, error) {
+	s, err := readState(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.foldJournal(path); err != nil {
+		return nil, err
+	}
+	s.path = path
+	return s, nil
+}
+
+// readState reads the state file at path, without its journal.
+func readState(path string) (*State, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewState(), nil
@@ -126,7 +171,10 @@ func LoadState(path string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := NewState()
+	if err := checkStateShape(path, b); err != nil {
+		return nil, err
+	}
+	s := &State{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(s); err != nil {
@@ -143,9 +191,10 @@ func LoadState(path string) (*State, error) {
 		}
 		return nil, fmt.Errorf("%s: expected a hunt state file, found: %v", path, err)
 	}
-	if s.Version != StateVersion {
-		return nil, fmt.Errorf("%s: version: expected %d, found %d", path, StateVersion, s.Version)
+	if s.Version != 1 && s.Version != StateVersion {
+		return nil, fmt.Errorf("%s: version: expected 1 or %d, found %d", path, StateVersion, s.Version)
 	}
+	s.Format, s.Version = stateFormat, StateVersion // written back in the current format
 	for _, m := range []bool{s.Sources == nil, s.HuntSets == nil, s.Findings == nil} {
 		if m {
 			return nil, fmt.Errorf("%s: expected sources, hunt_sets and findings objects, found null", path)
@@ -164,12 +213,68 @@ func LoadState(path string) (*State, error) {
 			}
 		}
 	}
+	for id, d := range s.Findings {
+		if d == nil {
+			return nil, fmt.Errorf("%s: findings[%q]: expected an object, found null", path, id)
+		}
+	}
+	for i, p := range s.Pending {
+		if p == nil {
+			return nil, fmt.Errorf("%s: pending[%d]: expected an object, found null", path, i)
+		}
+	}
 	return s, nil
+}
+
+// checkStateShape checks that b says it is a hunt state: a JSON object with
+// the format marker (or, for version 1, without it) and every required key.
+// Invalid JSON is left to the decoder, which knows the offset.
+func checkStateShape(path string, b []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil || keys == nil {
+		var te *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &te) {
+			return nil // not JSON: the decoder says where
+		}
+		found := "null"
+		switch c := bytes.TrimSpace(b); c[0] {
+		case '[':
+			found = "an array"
+		case '"':
+			found = "a string"
+		case 't', 'f':
+			found = "a boolean"
+		case 'n':
+		default:
+			found = "a number"
+		}
+		return fmt.Errorf("%s: expected a hunt state file (a JSON object), found %s", path, found)
+	}
+	f, marked := keys["format"]
+	if marked && string(f) != `"`+stateFormat+`"` {
+		return fmt.Errorf("%s: format: expected %q, found %s", path, stateFormat, truncateBytes(string(f), 80))
+	}
+	required := []string{"format", "version", "updated_at", "sources", "hunt_sets", "findings"}
+	if !marked && string(keys["version"]) == "1" {
+		required = required[1:] // version 1 predates the marker
+	}
+	var missing []string
+	for _, k := range required {
+		if _, ok := keys[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: expected a hunt state file (\"format\": %q, version %d), found an object without %s",
+			path, stateFormat, StateVersion, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // Save writes s to path atomically: to a temporary file in the same folder,
 // synced, then renamed over path, and the folder synced. Unused hunt sets are
-// dropped first.
+// dropped first. If s was loaded from path, the delivery journal next to it
+// is removed afterwards: s holds what it recorded.
 func (s *State) Save(path string, now time.Time) error {
 	used := map[string]bool{}
 	for _, src := range s.Sources {
@@ -208,9 +313,15 @@ func (s *State) Save(path string, now time.Time) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every OS syncs folders
-		d.Close()
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if s.path == path {
+		// The journal was folded into s when it was loaded, and Deliver
+		// recorded its sends in s: the file just written holds it all.
+		if err := os.Remove(journalPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot remove delivery journal: %w", err)
+		}
 	}
 	return nil
 }
@@ -224,42 +335,85 @@ func ObjectVersion(etag string, size int64, mtime time.Time) string {
 	return "size:" + strconv.FormatInt(size, 10) + ",mtime:" + mtime.UTC().Format(time.RFC3339Nano)
 }
 
-// Horizon returns the horizon of source (zero when none).
+// Horizon returns the oldest horizon of source's streams (zero when none):
+// listing may skip what is dated before it, since every stream counts such
+// objects as read. A stream the state has never seen has no horizon and
+// does not lower it.
 func (s *State) Horizon(source string) time.Time {
-	if src := s.Sources[source]; src != nil {
-		return src.Horizon
-	}
-	return time.Time{}
-}
-
-// Needed returns which of hunts still have to read the object key of source
-// at version: none when the object is dated before the horizon or was read
-// at this version by all of them, else those that did not read it.
-func (s *State) Needed(source, key, version string, date time.Time, hunts []string) []string {
 	src := s.Sources[source]
 	if src == nil {
-		return hunts
+		return time.Time{}
 	}
-	if !date.IsZero() && date.Before(src.Horizon) {
-		return nil
+	h := src.Horizon
+	for _, sh := range src.Horizons {
+		if h.IsZero() || sh.Before(h) {
+			h = sh
+		}
+	}
+	return h
+}
+
+// horizon is the horizon of one stream of src.
+func (src *SourceState) horizon(stream string) time.Time {
+	if stream == "" {
+		return src.Horizon
+	}
+	return src.Horizons[stream]
+}
+
+// Needed is [State.NeededIn] for objects of the stream "".
+func (s *State) Needed(source, key, version string, date time.Time, hunts []string) []string {
+	need, _ := s.NeededIn(source, "", key, version, date, hunts)
+	return need
+}
+
+// NeededIn returns which of hunts still have to read the object key of
+// source at version: none when the object is dated before its stream's
+// horizon (behind is then true: it counts as read, whether it was or not)
+// or was read at this version by all of them, else those that did not
+// read it. A stream ("cloudtrail/111122223333/us-east-1") groups the
+// objects delivered together, whose dates advance together.
+func (s *State) NeededIn(source, stream, key, version string, date time.Time, hunts []string) (need []string, behind bool) {
+	src := s.Sources[source]
+	if src == nil {
+		return hunts, false
+	}
+	if h := src.horizon(stream); !date.IsZero() && date.Before(h) {
+		return nil, true
 	}
 	o := src.Objects[key]
 	if o == nil || o.Version != version {
-		return hunts
+		return hunts, false
 	}
 	done := s.HuntSets[o.Hunts]
-	var need []string
 	for _, h := range hunts {
 		if !slices.Contains(done, h) {
 			need = append(need, h)
 		}
 	}
-	return need
+	return need, false
 }
 
-// MarkRead records that hunts read the object key of source at version.
-// If the same version was read before, the hunt sets are combined.
+// ReadBy returns the hunts that read the object key of source at
+// version, nil when it was not read.
+func (s *State) ReadBy(source, key, version string) []string {
+	if src := s.Sources[source]; src != nil {
+		if o := src.Objects[key]; o != nil && o.Version == version {
+			return s.HuntSets[o.Hunts]
+		}
+	}
+	return nil
+}
+
+// MarkRead is [State.MarkReadIn] for objects of the stream "".
 func (s *State) MarkRead(source, key, version string, date time.Time, hunts []string) {
+	s.MarkReadIn(source, "", key, version, date, hunts)
+}
+
+// MarkReadIn records that hunts read the object key of source's stream at
+// version. If the same version was read before, the hunt sets are
+// combined.
+func (s *State) MarkReadIn(source, stream, key, version string, date time.Time, hunts []string) {
 	src := s.Sources[source]
 	if src == nil {
 		src = &SourceState{Objects: map[string]*ObjectState{}}
@@ -271,7 +425,7 @@ func (s *State) MarkRead(source, key, version string, date time.Time, hunts []st
 	}
 	slices.Sort(set)
 	set = slices.Compact(set)
-	src.Objects[key] = &ObjectState{Version: version, Date: date.UTC(), Hunts: s.intern(set)}
+	src.Objects[key] = &ObjectState{Version: version, Date: date.UTC(), Hunts: s.intern(set), Stream: stream}
 }
 
 // intern returns the name of a sorted hunt set, adding it when new.
@@ -282,29 +436,56 @@ func (s *State) intern(set []string) string {
 	return name
 }
 
-// Advance moves the horizon of source to the newest object date read minus
-// late (never backwards) and drops the objects dated before it. listed, when
-// not nil, is every key the latest listing of the source returned: objects
-// without a date that are no longer listed are dropped too.
+// Advance is [State.AdvanceAt] without a clock: no object date is taken
+// for one from the future.
 func (s *State) Advance(source string, late time.Duration, listed map[string]bool) {
+	s.AdvanceAt(source, late, listed, time.Time{})
+}
+
+// FutureSlack is how far past now an object's date may be and still move
+// its stream's horizon: clocks and time zones differ by hours, not days.
+// A key dated further ahead (2099) is kept in the object list but would
+// otherwise make every later object of its stream count as read.
+const FutureSlack = 24 * time.Hour
+
+// AdvanceAt moves the horizon of each stream of source to the newest
+// object date read in it minus late (never backwards), leaving out dates
+// more than [FutureSlack] after now (when now is not zero), and drops the
+// objects dated before their stream's horizon. listed, when not nil, is
+// every key the latest listing of the source returned: objects without a
+// date that are no longer listed are dropped too.
+func (s *State) AdvanceAt(source string, late time.Duration, listed map[string]bool, now time.Time) {
 	src := s.Sources[source]
 	if src == nil {
 		return
 	}
-	var newest time.Time
+	newest := map[string]time.Time{}
 	for _, o := range src.Objects {
-		if o.Date.After(newest) {
-			newest = o.Date
+		if !now.IsZero() && o.Date.After(now.Add(FutureSlack)) {
+			continue
+		}
+		if o.Date.After(newest[o.Stream]) {
+			newest[o.Stream] = o.Date
 		}
 	}
-	if !newest.IsZero() {
-		if h := newest.Add(-late); h.After(src.Horizon) {
-			src.Horizon = h
+	for stream, n := range newest {
+		if n.IsZero() {
+			continue
+		}
+		if h := n.Add(-late); h.After(src.horizon(stream)) {
+			if stream == "" {
+				src.Horizon = h
+			} else {
+				if src.Horizons == nil {
+					src.Horizons = map[string]time.Time{}
+				}
+				src.Horizons[stream] = h
+			}
 		}
 	}
 	for key, o := range src.Objects {
 		switch {
-		case !o.Date.IsZero() && o.Date.Before(src.Horizon):
+		case !o.Date.IsZero() && o.Date.Before(src.horizon(o.Stream)):
 			delete(src.Objects, key)
 		case o.Date.IsZero() && listed != nil && !listed[key]:
 			delete(src.Objects, key)
@@ -370,69 +551,4 @@ func (s *State) ForgetBefore(t time.Time) int {
 		}
 	}
 	return n
-}
-
-// StateLock is a held lock on a state file.
-type StateLock struct {
-	path string
-}
-
-// LockState takes the lock of the state file at path: it creates path+".lock"
-// exclusively (O_EXCL) and writes the holder's process ID, host and start
-// time into it. If the lock file exists, LockState returns an error wrapping
-// [ErrLocked] that names the holder, unless the holder is a process of this
-// host that no longer runs (a crashed run), whose lock it takes over.
-func LockState(path string, now time.Time) (*StateLock, error) {
-	lp := path + ".lock"
-	host, _ := os.Hostname()
-	me := fmt.Sprintf("pid %d host %s since %s\n", os.Getpid(), host, now.UTC().Format(time.RFC3339))
-	for attempt := 0; ; attempt++ {
-		f, err := os.OpenFile(lp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			_, werr := f.WriteString(me)
-			cerr := f.Close()
-			if err := errors.Join(werr, cerr); err != nil {
-				os.Remove(lp)
-				return nil, err
-			}
-			return &StateLock{path: lp}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		b, rerr := os.ReadFile(lp)
-		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			return nil, rerr
-		}
-		holder := strings.TrimSpace(string(b))
-		if attempt == 0 && isStale(holder, host) {
-			os.Remove(lp)
-			continue
-		}
-		return nil, fmt.Errorf("%s: %w (%s); remove the lock file if that run is gone", lp, ErrLocked, holder)
-	}
-}
-
-// isStale reports whether a lock holder line names a process of this host
-// that no longer exists.
-func isStale(holder, host string) bool {
-	var pid int
-	var h, since string
-	if _, err := fmt.Sscanf(holder, "pid %d host %s since %s", &pid, &h, &since); err != nil || h != host || pid <= 0 {
-		return false
-	}
-	if pid == os.Getpid() || runtime.GOOS == "windows" {
-		return false // Windows processes cannot be probed with signal 0
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return true
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err != nil && !errors.Is(err, os.ErrPermission)
-}
-
-// Unlock releases the lock.
-func (l *StateLock) Unlock() error {
-	return os.Remove(l.path)
 }

@@ -1,8 +1,6 @@
 package findings
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,10 +136,22 @@ func TestLoadState_Failure(t *testing.T) {
 		name, text, want string
 	}{
 		{"not json", `{"version": 1,`, "expected a hunt state file (JSON), found invalid JSON"},
-		{"wrong type", `{"version": "1"}`, "expected int, found JSON string"},
-		{"version", `{"version": 2, "sources": {}, "hunt_sets": {}, "findings": {}}`, "version: expected 1, found 2"},
-		{"unknown set", `{"version": 1, "sources": {"s": {"objects": {"k": {"version": "v", "hunts": "zz"}}}}, "hunt_sets": {}, "findings": {}}`, `sources["s"].objects["k"].hunts: expected a name in hunt_sets, found "zz"`},
-		{"unknown field", `{"version": 1, "colour": 1}`, `unknown field "colour"`},
+		{"wrong type", `{"format": "hunt-state", "version": "1", "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}}`, "expected int, found JSON string"},
+		{"version", `{"format": "hunt-state", "version": 3, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}}`, "version: expected 1 or 2, found 3"},
+		{"unknown set", `{"version": 1, "updated_at": "2024-03-06T00:00:00Z", "sources": {"s": {"objects": {"k": {"version": "v", "hunts": "zz"}}}}, "hunt_sets": {}, "findings": {}}`, `sources["s"].objects["k"].hunts: expected a name in hunt_sets, found "zz"`},
+		{"unknown field", `{"format": "hunt-state", "version": 2, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}, "colour": 1}`, `unknown field "colour"`},
+		// Anything that does not say it is a state is not taken as an
+		// empty one (every finding would be delivered again).
+		{"empty object", `{}`, `expected a hunt state file ("format": "hunt-state", version 2), found an object without format, version, updated_at, sources, hunt_sets, findings`},
+		{"null", `null`, `expected a hunt state file (a JSON object), found null`},
+		{"array", `[]`, `expected a hunt state file (a JSON object), found an array`},
+		{"number", ` 42`, `expected a hunt state file (a JSON object), found a number`},
+		{"version only", `{"version": 1}`, `found an object without updated_at, sources, hunt_sets, findings`},
+		{"partial", `{"version": 1, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "findings": {}}`, `found an object without hunt_sets`},
+		{"null map", `{"version": 1, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": null, "findings": {}}`, `expected sources, hunt_sets and findings objects, found null`},
+		{"other format", `{"format": "terraform-state", "version": 2, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}}`, `format: expected "hunt-state", found "terraform-state"`},
+		{"v2 without format", `{"version": 2, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}}`, `found an object without format`},
+		{"version 0", `{"format": "hunt-state", "version": 0, "updated_at": "2024-03-06T00:00:00Z", "sources": {}, "hunt_sets": {}, "findings": {}}`, "version: expected 1 or 2, found 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,37 +165,88 @@ func TestLoadState_Failure(t *testing.T) {
 	}
 }
 
-func TestLockState(t *testing.T) {
+// TestLoadState_Version1 reads a state file as hunt wrote it before states
+// carried a format marker (version 1): the full shape is the marker.
+func TestLoadState_Version1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	l, err := LockState(path, day(5))
-	if err != nil {
+	const v1 = `{
+  "version": 1,
+  "updated_at": "2024-03-06T00:00:00Z",
+  "sources": {
+    "src": {
+      "horizon": "2024-03-03T00:00:00Z",
+      "objects": {
+        "k": {"version": "etag:x", "date": "2024-03-05T00:00:00Z", "hunts": "6ad1f5a2e2b4"}
+      }
+    }
+  },
+  "hunt_sets": {"6ad1f5a2e2b4": ["a", "b"]},
+  "findings": {"f1": {"hunt_id": "h", "delivered_at": "2024-03-06T00:00:00Z", "last_seen": "2024-03-05T04:00:00Z", "until": "2024-03-06T00:00:00Z"}},
+  "pending": [{"finding": {"id": "p", "hunt_id": "h", "title": "", "description": "", "severity": "LOW", "resource": "", "resource_type": "", "first_seen": "0001-01-01T00:00:00Z", "last_seen": "0001-01-01T00:00:00Z", "count": 0, "table": ""}, "delivered_to": ["stdout"]}]
+}
+`
+	if err := os.WriteFile(path, []byte(v1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = LockState(path, day(5))
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
-		t.Fatalf("second lock: got %v; want ErrLocked naming this process", err)
+	s, err := LoadState(path)
+	if err != nil {
+		t.Fatalf("version 1 state: %v", err)
 	}
-	if err := l.Unlock(); err != nil {
+	if !s.Delivered("f1") || s.PendingFinding("p") == nil || s.Needed("src", "k", "etag:x", day(5), []string{"a"}) != nil {
+		t.Fatalf("version 1 state read as %+v", s)
+	}
+	// Saved again, it says what it is.
+	if err := s.Save(path, day(7)); err != nil {
 		t.Fatal(err)
 	}
-	l, err = LockState(path, day(5))
-	if err != nil {
-		t.Fatalf("after unlock: %v", err)
+	b, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(b), "{\n  \"format\": \"hunt-state\",\n  \"version\": 2,") {
+		t.Fatalf("saved state starts %.60q; want the format marker and version 2", b)
 	}
-	l.Unlock()
+	if _, err := LoadState(path); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+}
 
-	// A lock left by a crashed run of this host is taken over; one of
-	// another host is not.
-	host, _ := os.Hostname()
-	const deadPID = 1 << 22 // above Linux's pid_max default: no such process
-	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host %s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
-	l, err = LockState(path, day(5))
-	if err != nil {
-		t.Fatalf("stale lock: %v", err)
+// TestState_Streams: each stream (account, region, kind) has its own
+// horizon, so a region lagging behind another is still read; a key dated
+// in the future moves no horizon.
+func TestState_Streams(t *testing.T) {
+	s := NewState()
+	all := []string{"a"}
+	now := day(10)
+	s.MarkReadIn("src", "ct/1/us-east-1", "east-10", "v", day(10), all)
+	s.MarkReadIn("src", "ct/1/eu-west-1", "west-3", "v", day(3), all)
+	s.MarkReadIn("src", "ct/1/us-east-1", "east-2099", "v", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), all)
+	s.AdvanceAt("src", 48*time.Hour, nil, now)
+	// eu-west-1 lags: its day-4 object is still needed, east's day-4 is behind.
+	if need, behind := s.NeededIn("src", "ct/1/eu-west-1", "west-4", "v", day(4), all); !slices.Equal(need, all) || behind {
+		t.Errorf("lagging region: need %v behind %v; want read", need, behind)
 	}
-	l.Unlock()
-	os.WriteFile(path+".lock", []byte(fmt.Sprintf("pid %d host other-%s since 2024-03-05T00:00:00Z\n", deadPID, host)), 0o644)
-	if _, err := LockState(path, day(5)); !errors.Is(err, ErrLocked) {
-		t.Fatalf("other host's lock: got %v; want ErrLocked", err)
+	if need, behind := s.NeededIn("src", "ct/1/us-east-1", "east-4", "v", day(4), all); need != nil || !behind {
+		t.Errorf("east day 4: need %v behind %v; want behind its horizon", need, behind)
+	}
+	// The 2099 key did not move the horizon: day 9 is still read.
+	if need, _ := s.NeededIn("src", "ct/1/us-east-1", "east-9", "v", day(9), all); !slices.Equal(need, all) {
+		t.Errorf("after a 2099 key: day 9 need %v; want read", need)
+	}
+	// Listing may skip only what every stream counts as read.
+	if h := s.Horizon("src"); !h.Equal(day(1)) {
+		t.Errorf("Horizon = %v; want the oldest stream's, day 1", h)
+	}
+	if got := s.ReadBy("src", "east-10", "v"); !slices.Equal(got, all) {
+		t.Errorf("ReadBy = %v", got)
+	}
+	// The streams survive a save and load.
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := s.Save(path, now); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need, behind := back.NeededIn("src", "ct/1/us-east-1", "east-4", "v", day(4), all); need != nil || !behind {
+		t.Errorf("after load: need %v behind %v", need, behind)
 	}
 }

@@ -57,6 +57,10 @@ type Table struct {
 	// AccountColumn and RegionColumn hold each row's account and region,
 	// for pruning by --account/--region and for partitioning.
 	AccountColumn, RegionColumn string
+	// Partitions are the partition columns of the table's Athena DDL,
+	// which the local table offers too (see [Partition]); they are not in
+	// Schema: the scan adds them to the batches of queries that read them.
+	Partitions []Partition
 	// ParquetBloom are the column paths hunt convert writes a bloom filter
 	// for per row group: those hunts compare for equality whose values
 	// are spread over the whole day, so min/max statistics cannot skip.
@@ -90,6 +94,41 @@ func (t *Table) Column(name string) (arrow.Field, bool) {
 	return t.Schema.Field(idx[0]), true
 }
 
+// PartitionKind says what a partition column holds.
+type PartitionKind uint8
+
+const (
+	PartitionAccount PartitionKind = iota // the account ID of the object's key
+	PartitionRegion                       // the region of the object's key
+	PartitionDate                         // the delivery date of the object's key, formatted with DateLayout
+)
+
+// Partition is a partition column the Athena table of a log type declares
+// (hunt athena ddl): the local table has it too, with the same name and
+// values, so queries written for Athena that filter on partitions run
+// unchanged. Its value comes from the object's key (account, region and
+// delivery date folders); for an object outside the AWS key layout, from
+// the record (the table's account and region columns, the date of its
+// first time column).
+type Partition struct {
+	Name       string
+	Kind       PartitionKind
+	DateLayout string // Go layout of a varchar PartitionDate ("2006/01/02")
+	// IsDate makes a PartitionDate a DATE column (AWS's documented flow
+	// log table partitioned by `date`) instead of formatted varchar.
+	IsDate bool
+}
+
+// PartitionNamed returns t's partition column called name, or nil.
+func (t *Table) PartitionNamed(name string) *Partition {
+	for i := range t.Partitions {
+		if t.Partitions[i].Name == name {
+			return &t.Partitions[i]
+		}
+	}
+	return nil
+}
+
 // The tables hunt reads.
 var (
 	CloudTrail = &Table{
@@ -100,6 +139,10 @@ var (
 		TimeUnit:      TimeISO8601,
 		AccountColumn: "recipientaccountid",
 		RegionColumn:  "awsregion",
+		Partitions: []Partition{
+			{Name: "account", Kind: PartitionAccount}, {Name: "region", Kind: PartitionRegion},
+			{Name: "timestamp", Kind: PartitionDate, DateLayout: "2006/01/02"},
+		},
 		ParquetBloom: [][]string{
 			{"eventname"}, {"eventsource"}, {"errorcode"}, {"sourceipaddress"},
 			{"useridentity", "arn"}, {"useridentity", "accesskeyid"}, {"useridentity", "principalid"},
@@ -127,6 +170,11 @@ var (
 		TimeUnit:      TimeUnixSeconds,
 		AccountColumn: "account_id",
 		RegionColumn:  "region",
+		Partitions: []Partition{
+			{Name: "aws_account_id", Kind: PartitionAccount}, {Name: "aws_region", Kind: PartitionRegion},
+			{Name: "day", Kind: PartitionDate, DateLayout: "2006/01/02"},
+			{Name: "date", Kind: PartitionDate, IsDate: true},
+		},
 		ParquetBloom: [][]string{
 			{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},
 		},

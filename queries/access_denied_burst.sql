@@ -21,6 +21,7 @@
 --   stolen credentials being enumerated for what they can do (for example GetPasswordData over many
 --   instances). Benign look-alike: one misconfigured application retrying the same denied call is
 --   not reported (one API, one request).
+--   Dedup: one finding per account, actor per hour.
 -- remediation: Find where the principal's credentials are used from (source addresses, user agents
 --   in the evidence); rotate them if that is not the owner, and review the calls that succeeded.
 -- references: https://attack.mitre.org/techniques/T1580/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A principal created an access key for an IAM user other than itself: a backdoor that
 --   survives the attacker losing its first foothold (Stratus iam-backdoor-user,
 --   iam-create-admin-user). Only successful calls count. Benign look-alikes: a user rotating its
 --   own key (no userName, or its own) and Terraform/CloudFormation provisioning service users are
 --   not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Confirm with the user's owner; otherwise deactivate and delete the key
 --   (update-access-key, delete-access-key) and review its use in CloudTrail by access key ID.
 -- references: https://attack.mitre.org/techniques/T1098/001/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: AdministratorAccess, IAMFullAccess or AWSOrganizationsFullAccess was attached, or an
 --   inline policy granting "*" on "*" was put, on a user, group or role (Stratus
 --   iam-create-admin-user, iam-create-backdoor-role). Only successful calls count. Infrastructure
 --   as code is reported too: a new administrator is worth a look whoever made it. Benign
 --   look-alike: read-only or scoped policies are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Confirm the grant is intended; otherwise detach the policy (detach-*-policy,
 --   delete-*-policy) and review what the principal did with it.
 -- references: https://attack.mitre.org/techniques/T1098/003/

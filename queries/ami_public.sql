@@ -11,11 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An AMI's launch permission was given to the group "all": anyone can launch it and
 --   read its disks. Only successful calls count; checks the first added permission. Benign
 --   look-alike: removing permissions is not reported; vendors publishing AMIs on purpose should use
 --   a dedicated account.
+--   Every item of the add list is read, not only the first; the remove list is ignored.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Remove the public launch permission (modify-image-attribute --launch-permission
 --   "Remove=[{Group=all}]") and treat the data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/
@@ -30,4 +33,4 @@ FROM cloudtrail_logs
 WHERE eventsource = 'ec2.amazonaws.com'
   AND eventname = 'ModifyImageAttribute'
   AND errorcode IS NULL
-  AND json_extract_scalar(requestparameters, '$.launchPermission.add.items[0].group') = 'all'
+  AND regexp_like(json_format(json_extract(requestparameters, '$.launchPermission.add')), '"group"\s*:\s*"all"')

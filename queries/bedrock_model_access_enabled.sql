@@ -10,12 +10,15 @@
 -- account: account
 -- region: region
 -- time: eventtime
--- dedup: account, resource, actor
+-- dedup: account, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: Someone enabled access to a foundation model (accepted its agreement, filed the use
 --   case, or created the entitlement): attackers with stolen keys do this to run models on your
 --   bill ("LLMjacking", Stratus bedrock-invoke-model). Attempts count too. Benign look-alike:
 --   invoking models an account already uses (InvokeModel alone) is not reported.
+--   Dedup: one finding per account and actor per day, whatever the number of targets (one
+--   detonation, one finding; the evidence lists the first targets).
 -- remediation: Confirm a team asked for the model; otherwise remove model access, rotate the
 --   credentials, and check Bedrock usage and invocation logs.
 -- references: https://attack.mitre.org/techniques/T1496/

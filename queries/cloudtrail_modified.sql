@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A trail was reconfigured (UpdateTrail: another bucket, no multi-region, no log
 --   validation) or its event selectors were changed, which can silently exclude management or data
 --   events (Stratus cloudtrail-event-selectors). Only successful calls count. Benign look-alike:
 --   infrastructure as code applying a trail change (Terraform user agent, CloudFormation) is
 --   skipped; a console change by an administrator is reported, so check it against change records.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Compare the trail with its intended configuration (get-trail, get-event-selectors)
 --   and restore it; find out who changed it and why.
 -- references: https://attack.mitre.org/techniques/T1562/008/

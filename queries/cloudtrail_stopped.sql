@@ -18,6 +18,7 @@
 --   left to access_denied_burst. Benign look-alike: Terraform or CloudFormation destroying a
 --   test trail, recognised by its user agent (Terraform) or by CloudFormation invoking the call;
 --   those are skipped, so review trail teardown in your change records instead.
+--   Dedup: one finding per account, trail per day.
 -- remediation: Restart logging (aws cloudtrail start-logging --name TRAIL) or recreate the trail,
 --   then review what the actor did while logging was off, from other trails or service logs.
 -- references: https://attack.mitre.org/techniques/T1562/008/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: AWS Config stopped recording resource changes, or its delivery channel, rules or
 --   evaluation results were deleted, so configuration drift made next goes unseen. Only successful
 --   calls count. Benign look-alike: infrastructure as code replacing a recorder (Terraform user
 --   agent, CloudFormation) is skipped; StartConfigurationRecorder never counts.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Start the recorder again (start-configuration-recorder), restore the delivery
 --   channel and rules, and review the changes made while recording was off.
 -- references: https://attack.mitre.org/techniques/T1562/001/

@@ -20,6 +20,7 @@
 --   (clock buckets), against one or several users: password guessing or spraying. Benign
 --   look-alike: a user mistyping a password two or three times stays below the threshold;
 --   successful sign-ins never count.
+--   Dedup: one finding per account, sourceipaddress per hour.
 -- remediation: Block the address if it is not yours, check whether any of the targeted users later
 --   signed in successfully from it, and require MFA for them.
 -- references: https://attack.mitre.org/techniques/T1110/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, actor, sourceipaddress, useragent, additionaleventdata
 -- description: An IAM user or root signed in to the console with a password alone (Stratus
 --   console-login-without-mfa). One finding per user per day. Benign look-alikes: federated
 --   sign-ins (SAML, IAM Identity Center: AssumedRole), whose MFA is enforced by the identity
 --   provider, and failed sign-ins are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Require MFA for the user (an IAM policy denying actions without
 --   aws:MultiFactorAuthPresent) or move it to IAM Identity Center; confirm with the user that the
 --   sign-in was theirs.

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A Route 53 Resolver query logging configuration was deleted or detached from a VPC
 --   (Stratus dns-delete-logs): DNS queries, often the only trace of command and control, stop being
 --   logged. Only successful calls count. Benign look-alike: Terraform or CloudFormation replacing
 --   the configuration is skipped.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Recreate the query log configuration and associate it with the VPCs again; review
 --   DNS activity through other means for the gap.
 -- references: https://attack.mitre.org/techniques/T1562/008/

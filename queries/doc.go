@@ -59,8 +59,16 @@
 // hunts cannot compare against a learned baseline ("a region this account
 // never used", "a new source address for this role"): they use fixed lists
 // and thresholds that a copy of the hunt can tune. JSON arrays in request
-// parameters cannot be unnested, so hunts read the first element (the
-// security-group permission, the shared account). A finding already
+// parameters are read whole: with regexp_extract_all over the list (the
+// accounts a snapshot, AMI or document is shared with), or one UNION ALL
+// branch per element for the first five (security-group permissions).
+//
+// IAM policy documents (trust, bucket, key, secret, repository, queue, topic
+// and endpoint policies, Lambda permission statements) are read only with
+// policy_principals and policy_external_principals (engine/func_policy.go):
+// every principal form, Allow statements only, Condition-restricted "*"
+// told apart. They are local functions Athena lacks, so a hunt that uses
+// them runs only with --engine local, and --engine athena says so. A finding already
 // delivered is not sent again when later rows fall into its window: its
 // count and last seen stay as delivered.
 //
@@ -71,5 +79,10 @@
 // file testdata/golden/ID.golden with its findings, as JSON Lines, over all
 // fixtures of all hunts — so `hunt run testdata/hunts` emits exactly the
 // golden files put together. Refresh them with `go test ./queries -update`.
-// Adding a hunt means adding files, not Go code.
+// Adding a hunt means adding files, not Go code. TestScorecard is the
+// detection scorecard (go test ./queries -run Scorecard -v prints it per
+// hunt): every positive fixture fires, every negative stays quiet, and every
+// header names techniques, dedup, window and benign look-alikes;
+// TestScorecard_Stratus checks the expected hunts fire on each Stratus Red
+// Team detonation log in testdata/cloudtrail/corpus.
 package queries

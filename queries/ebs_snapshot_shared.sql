@@ -11,11 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A snapshot's create-volume permission was given to another account: that account can
 --   copy the disk (Stratus ec2-share-ebs-snapshot). Only successful calls count; checks the first
 --   added permission. Benign look-alike: sharing with your backup or disaster-recovery account is
 --   reported too, so keep a list of those accounts; removing permissions is not reported.
+--   Every item of the add list is read, not only the first; the remove list is ignored.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check the account ID in the evidence against your organisation; otherwise remove the
 --   permission and treat the data as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/
@@ -30,4 +33,4 @@ FROM cloudtrail_logs
 WHERE eventsource = 'ec2.amazonaws.com'
   AND eventname = 'ModifySnapshotAttribute'
   AND errorcode IS NULL
-  AND json_extract_scalar(requestparameters, '$.createVolumePermission.add.items[0].userId') <> recipientaccountid
+  AND array_join(array_distinct(regexp_extract_all(json_format(json_extract(requestparameters, '$.createVolumePermission.add')), '"userId"\s*:\s*"([^"]+)"', 1)), ',') NOT IN ('', recipientaccountid)

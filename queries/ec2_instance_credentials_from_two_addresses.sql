@@ -23,6 +23,7 @@
 --   calls through VPC endpoints (private addresses, vpcendpointid set) and AWS services acting for
 --   the instance are not counted; an instance whose traffic leaves through several NAT addresses
 --   can still show two addresses.
+--   Dedup: one finding per account, session per hour.
 -- remediation: Revoke the role's active sessions (an IAM deny on aws:TokenIssueTime), find the
 --   second address in the evidence, and check the instance for SSRF or compromise; require IMDSv2.
 -- references: https://attack.mitre.org/techniques/T1552/005/

@@ -20,6 +20,7 @@
 --   hour, allowed or denied: collecting Windows administrator passwords (Stratus
 --   ec2-get-password-data). Benign look-alike: an administrator fetching the password of one or two
 --   instances from the console is not reported.
+--   Dedup: one finding per account, actor per hour.
 -- remediation: Check the principal's purpose; rotate the local administrator passwords of the
 --   instances in the evidence if the calls succeeded.
 -- references: https://attack.mitre.org/techniques/T1552/

@@ -10,13 +10,16 @@
 -- account: account
 -- region: region
 -- time: eventtime
--- dedup: account, resource, actor
+-- dedup: account, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A one-time SSH key was pushed to an instance with EC2 Instance Connect, or to its
 --   serial console (which works even without network access), or serial console access was enabled
 --   for the account (Stratus ec2-instance-connect, ec2-serial-console-send-ssh-public-key). Only
 --   successful calls count. Benign look-alike: failed pushes are not reported; operators using
 --   Instance Connect from the console are, so check the principal.
+--   Dedup: one finding per account and actor per day, whatever the number of targets (one
+--   detonation, one finding; the evidence lists the first targets).
 -- remediation: Confirm the operator; restrict ec2-instance-connect:SendSSHPublicKey and disable
 --   serial console access (disable-serial-console-access) where it is not needed.
 -- references: https://attack.mitre.org/techniques/T1021/004/

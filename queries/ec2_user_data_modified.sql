@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An instance's user data was replaced: code that runs as root at the next boot
 --   (Stratus ec2-user-data stops the instance, changes user data and starts it). Only successful
 --   calls count. Benign look-alikes: user data given at launch (RunInstances) and changes of other
 --   attributes (instance type, security groups) are not reported; Terraform and CloudFormation
 --   updates are skipped.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Read the instance's user data (describe-instance-attribute --attribute userData),
 --   restore it, and check the instance for what ran at boot.
 -- references: https://attack.mitre.org/techniques/T1059/

@@ -20,6 +20,7 @@
 --   clock hour, allowed or denied: user data often holds bootstrap secrets (Stratus
 --   ec2-download-user-data). Benign look-alike: an operator inspecting one instance's bootstrap
 --   script is not reported; inventory tools that do this should be excluded in a copy of the hunt.
+--   Dedup: one finding per account, actor per hour.
 -- remediation: Move secrets out of user data (Secrets Manager, Parameter Store) and rotate those
 --   exposed; review the principal.
 -- references: https://attack.mitre.org/techniques/T1552/005/

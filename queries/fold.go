@@ -24,6 +24,21 @@ type Window struct {
 	Since, Until time.Time
 }
 
+// RowsError reports result rows of a hunt that could not become findings
+// (no time in either time column): [Hunt.Findings] returns it with the
+// findings of every other row, which stand.
+type RowsError struct {
+	Hunt string
+	Rows int   // rows left out
+	Err  error // the first one's reason, positioned
+}
+
+func (e *RowsError) Error() string {
+	return fmt.Sprintf("%v (%d rows of hunt %s left out)", e.Err, e.Rows, e.Hunt)
+}
+
+func (e *RowsError) Unwrap() error { return e.Err }
+
 // Findings folds the result rows of h's query into findings: rows with the
 // same dedup key values whose time falls into the same suppression window
 // bucket become one finding, whose ID is findings.NewID(h.ID, key, bucket).
@@ -69,14 +84,23 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 	sources := map[string]map[string]bool{}
 	var order []string
 	key := make([]string, len(keyCols))
+	var bad *RowsError
 	for row := range res.Len() {
-		first, err := timeValue(res.Value(row, iTime))
-		if err != nil {
-			return nil, fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Time, err)
-		}
-		last, err := timeValue(res.Value(row, iLast))
-		if err != nil {
-			return nil, fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, res.Columns[iLast], err)
+		// A row lacking one of its times takes the other; a row with
+		// neither is reported, never the end of the other rows' findings.
+		first, errFirst := timeValue(res.Value(row, iTime))
+		last, errLast := timeValue(res.Value(row, iLast))
+		switch {
+		case errFirst == nil && errLast != nil:
+			last = first
+		case errFirst != nil && errLast == nil:
+			first = last
+		case errFirst != nil:
+			if bad == nil {
+				bad = &RowsError{Hunt: h.ID, Err: fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Time, errFirst)}
+			}
+			bad.Rows++
+			continue
 		}
 		if last.Before(first) {
 			last = first
@@ -161,6 +185,9 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		out = append(out, *f)
 	}
 	SortFindings(out)
+	if bad != nil {
+		return out, bad
+	}
 	return out, nil
 }
 
@@ -183,6 +210,8 @@ func SortFindings(fs []findings.Finding) {
 // eventtime) or Unix seconds (flow logs' start and end).
 func timeValue(v any) (time.Time, error) {
 	switch x := v.(type) {
+	case engine.Date:
+		return x.Time, nil
 	case time.Time:
 		return x.UTC(), nil
 	case string:
@@ -226,6 +255,8 @@ func text(v any) string {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
+	case engine.Date:
+		return x.String()
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)
 	}

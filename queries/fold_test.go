@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -172,5 +173,25 @@ func TestTimeValue(t *testing.T) {
 		if _, err := timeValue(v); err == nil {
 			t.Errorf("timeValue(%v): got no error", v)
 		}
+	}
+}
+
+// TestFindings_NullTime: a row without a time is left out and reported
+// (RowsError); the other rows' findings stand. A row with only one of its
+// two times takes the other.
+func TestFindings_NullTime(t *testing.T) {
+	text := strings.Replace(foldHeader, "SELECT eventtime,", "SELECT CASE WHEN eventname = 'B' THEN NULL ELSE eventtime END AS t, eventtime AS t2,", 1)
+	text = strings.Replace(text, "-- time: eventtime", "-- time: t\n-- last_seen: t2", 1)
+	text = strings.Replace(text, "-- evidence: eventtime, eventname", "-- evidence: t, eventname", 1)
+	fs, err := foldHunt(t, text, Window{}, "["+rec("2024-03-05T10:05:00Z", "alice", "A")+","+rec("2024-03-05T11:05:00Z", "bob", "B")+"]")
+	if err != nil || len(fs) != 2 || !fs[1].FirstSeen.Equal(time.Date(2024, 3, 5, 11, 5, 0, 0, time.UTC)) {
+		t.Fatalf("one time NULL: %v, %+v", err, fs)
+	}
+	text = strings.Replace(text, "eventtime AS t2,", "CASE WHEN eventname = 'B' THEN NULL ELSE eventtime END AS t2,", 1)
+	fs, err = foldHunt(t, text, Window{}, "["+rec("2024-03-05T10:05:00Z", "alice", "A")+","+rec("2024-03-05T11:05:00Z", "bob", "B")+"]")
+	var rows *RowsError
+	if !errors.As(err, &rows) || rows.Rows != 1 || len(fs) != 1 || fs[0].Actor != "arn:aws:iam::111122223333:user/alice" ||
+		!strings.Contains(err.Error(), "row 2: column t: expected a time, found NULL") {
+		t.Fatalf("both NULL: %v, %+v", err, fs)
 	}
 }

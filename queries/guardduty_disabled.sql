@@ -11,6 +11,7 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: GuardDuty was switched off in an account or region (DeleteDetector, UpdateDetector
 --   with enable false), a member was cut off from the administrator account, or a trusted IP list
@@ -18,6 +19,7 @@
 --   successful calls count. Benign look-alikes: UpdateDetector that only changes the publishing
 --   frequency (enable absent or true) and Terraform/CloudFormation teardown of test accounts are
 --   skipped.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Re-enable the detector (update-detector --enable), re-associate the member, review
 --   the trusted IP list, and check what happened in the account while GuardDuty was blind.
 -- references: https://attack.mitre.org/techniques/T1562/001/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A new IAM user was created outside infrastructure as code: long-lived users are a
 --   common persistence step (Stratus iam-create-admin-user). Only successful calls count. Benign
 --   look-alike: Terraform and CloudFormation creating users are skipped; an administrator creating
 --   one by hand is reported at LOW.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check the user is expected; prefer IAM Identity Center and roles; delete unknown
 --   users with their keys and login profile.
 -- references: https://attack.mitre.org/techniques/T1136/003/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A customer-managed KMS key was scheduled for deletion or disabled: everything
 --   encrypted under it (EBS volumes, S3 objects, secrets, backups) becomes unreadable, a ransom or
 --   destruction move. Only successful calls count. Benign look-alike: Terraform or CloudFormation
 --   destroying a stack key is skipped; AWS-managed keys cannot be deleted.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Cancel the deletion during the waiting period (cancel-key-deletion) or enable the
 --   key (enable-key), then find out who did it and what else they touched.
 -- references: https://attack.mitre.org/techniques/T1485/

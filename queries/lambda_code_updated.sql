@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A function's code was replaced outside infrastructure as code: a way to run attacker
 --   code with the function's role (Stratus lambda-overwrite-code). Only successful calls count.
 --   Benign look-alikes: deployments through CloudFormation (SAM, CDK) and Terraform are skipped; CI
 --   pipelines calling the API directly are reported at LOW, so exclude their deploy role in a copy
 --   of the hunt.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Compare the code hash (codeSha256) with your release, roll back to a known version,
 --   and review the function role's activity.
 -- references: https://attack.mitre.org/techniques/T1648/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A function's configuration now names layers: an extension in a layer runs alongside
 --   every invocation and sees its events and credentials (Stratus lambda-layer-extension). Only
 --   successful calls count. Benign look-alikes: configuration updates without layers (memory,
 --   timeout, environment) and infrastructure as code are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check the layer ARNs in the evidence belong to you; remove unknown layers and review
 --   the function role's activity.
 -- references: https://attack.mitre.org/techniques/T1546/

@@ -11,11 +11,15 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A resource-based policy statement now lets any principal ("*") invoke or manage a
 --   function: a backdoor anyone can call (Stratus lambda-backdoor-function). Only successful calls
 --   count. Benign look-alikes: permissions for a service principal (s3.amazonaws.com,
---   events.amazonaws.com) or limited by sourceArn or principalOrgID are not reported.
+--   events.amazonaws.com) or limited by sourceArn, sourceAccount or principalOrgID are not reported. The statement
+--   Lambda logs in responseElements is read with policy_external_principals when present (so a
+--   public function URL, Principal * with only lambda:FunctionUrlAuthType NONE, is found); the
+--   request parameters otherwise. Dedup: one finding per account, function and actor per day.
 -- remediation: Remove the statement (remove-permission --statement-id from the evidence) and review
 --   the function's invocations.
 -- references: https://attack.mitre.org/techniques/T1546/
@@ -30,6 +34,10 @@ FROM cloudtrail_logs
 WHERE eventsource = 'lambda.amazonaws.com'
   AND eventname LIKE 'AddPermission%'
   AND errorcode IS NULL
-  AND json_extract_scalar(requestparameters, '$.principal') = '*'
-  AND json_extract_scalar(requestparameters, '$.sourceArn') IS NULL
-  AND json_extract_scalar(requestparameters, '$.principalOrgID') IS NULL
+  AND ((json_extract_scalar(responseelements, '$.statement') IS NOT NULL
+        AND contains(policy_external_principals(concat('{"Statement":[', json_extract_scalar(responseelements, '$.statement'), ']}'), recipientaccountid), 'AWS:*'))
+       OR (json_extract_scalar(responseelements, '$.statement') IS NULL
+           AND json_extract_scalar(requestparameters, '$.principal') = '*'
+           AND json_extract_scalar(requestparameters, '$.sourceArn') IS NULL
+           AND json_extract_scalar(requestparameters, '$.principalOrgID') IS NULL
+           AND json_extract_scalar(requestparameters, '$.sourceAccount') IS NULL))

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A principal gave another IAM user a console password (CreateLoginProfile) or reset
 --   it (UpdateLoginProfile): a way to sign in as that user (Stratus iam-create-user-login-profile,
 --   iam-update-user-login-profile). Only successful calls count. Benign look-alikes: users changing
 --   their own password (ChangePassword, or UpdateLoginProfile on themselves) and infrastructure as
 --   code are not reported; a helpdesk reset is, so check the ticket.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Confirm with the user; otherwise delete the login profile (delete-login-profile) and
 --   review console sign-ins of the user.
 -- references: https://attack.mitre.org/techniques/T1098/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An MFA device was deactivated or a virtual MFA device deleted, weakening sign-in for
 --   the user (an attacker with a password removes the second factor). Only successful calls count.
 --   Benign look-alike: replacing a phone, which shows as a deactivation followed by EnableMFADevice
 --   for the same user; the deactivation is still reported at MEDIUM, so check that a new device was
 --   enabled. Terraform/CloudFormation are skipped.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Check that the user enabled a new device; if not, require MFA again and review the
 --   user's sign-ins without MFA.
 -- references: https://attack.mitre.org/techniques/T1556/006/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: An inbound network ACL entry now allows every protocol or every port from 0.0.0.0/0
 --   or ::/0, undoing the subnet's filtering. Only successful calls count. Benign look-alike: the
 --   default ACL's allow-all entry is created by AWS with the VPC, not through
 --   CreateNetworkAclEntry; an allow entry for one port range is not reported. Infrastructure as
 --   code is reported too: the exposure is the same.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Replace the entry with the specific ports and ranges needed, and check flow logs of
 --   the subnet for new inbound traffic.
 -- references: https://attack.mitre.org/techniques/T1562/007/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A network ACL was created, deleted, re-associated, or had an entry added, replaced
 --   or removed: subnet-wide filtering changed. One finding per ACL and actor per day. Only
 --   successful calls count. Benign look-alike: Terraform and CloudFormation managing ACLs are
 --   skipped; a hand change is reported at LOW, and network_acl_allow_all reports entries that open
 --   everything.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Compare the ACL with its intended rules (describe-network-acls) and revert
 --   unexpected entries.
 -- references: https://attack.mitre.org/techniques/T1562/007/

@@ -22,6 +22,7 @@
 --   account and region per day. This is a fixed list, not a learned baseline: copy the hunt and put
 --   the regions your accounts never use in the IN list. Benign look-alikes: read-only calls (the
 --   console probing every region) and AWS services acting for you are not reported.
+--   Dedup: one finding per account, region per day.
 -- remediation: Confirm the account uses the region; otherwise look at what was created there (the
 --   evidence lists the APIs) and deny the region with an SCP (aws:RequestedRegion).
 -- references: https://attack.mitre.org/techniques/T1535/

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: LeaveOrganization removes the account from every service control policy,
 --   organisation trail and delegated security service at once (Stratus organizations-leave).
 --   Attempts count too, denied or not: a denied attempt (AccessDenied, as in the Stratus log) still
---   shows intent. RemoveAccountFromOrganization by the management account is a normal
---   administrative action and is not reported.
+--   shows intent. Benign look-alike: RemoveAccountFromOrganization by the management account is a
+--   normal administrative action and is not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: If the account left, invite it back and re-apply SCPs and organisation trails;
 --   investigate the principal, which held credentials able to try this.
 -- references: https://attack.mitre.org/techniques/T1562/001/

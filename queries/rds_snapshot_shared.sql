@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A database snapshot's restore permission was given to another account, or to "all"
 --   (public) (Stratus rds-share-snapshot). Only successful calls count. Benign look-alikes:
 --   removing accounts (valuesToRemove only) is not reported; sharing with your own backup account
 --   is, so keep a list of those.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Remove the account from the snapshot's restore attribute and treat the database
 --   contents as exposed.
 -- references: https://attack.mitre.org/techniques/T1537/

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: Who may assume a role was changed (UpdateAssumeRolePolicy): adding an outside
 --   account or user backdoors the role (Stratus iam-backdoor-role). Only successful calls count.
 --   Benign look-alikes: service-linked roles (AWSServiceRole*), which AWS manages, and
 --   Terraform/CloudFormation updates are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Read the new trust policy in the evidence; remove principals that do not belong and
 --   review AssumeRole calls into the role since the change.
 -- references: https://attack.mitre.org/techniques/T1098/003/

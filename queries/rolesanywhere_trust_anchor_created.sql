@@ -10,12 +10,15 @@
 -- account: account
 -- region: region
 -- time: eventtime
--- dedup: account, resource, actor
+-- dedup: account, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A Roles Anywhere trust anchor (a certificate authority whose certificates may obtain
 --   AWS credentials) or profile was created or changed: anyone holding a certificate of that CA can
 --   assume the profile's roles from outside AWS (Stratus rolesanywhere-create-trust-anchor). Only
 --   successful calls count. Benign look-alike: Terraform/CloudFormation are skipped.
+--   Dedup: one finding per account and actor per day, whatever the number of targets (one
+--   detonation, one finding; the evidence lists the first targets).
 -- remediation: Check the CA in the evidence belongs to you; otherwise delete the trust anchor and
 --   profile and review the roles they name.
 -- references: https://attack.mitre.org/techniques/T1098/003/

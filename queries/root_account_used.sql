@@ -11,13 +11,16 @@
 -- region: region
 -- time: eventtime
 -- dedup: account
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
--- description: The root user signed in or called an API. Root bypasses IAM policies and should be
---   locked away. One finding per account per day, whatever it did. Benign look-alikes: AWS services
---   acting with root's identity (invokedBy set, service events) are not counted; failed calls and
---   failed sign-ins are left to console_login_failures and access_denied_burst. The few tasks that
---   need root (closing the account, some billing settings) still show up: confirm them with the
---   account owner.
+-- description: The root user signed in or called an API, from a program or through the console
+--   (invokedBy signin.amazonaws.com, e.g. a root access key created in the console). Root bypasses
+--   IAM policies and should be locked away. Dedup: one finding per account per day, whatever it
+--   did. Benign look-alikes: AWS services acting with root's identity (invokedBy another service,
+--   service events) are not counted; failed calls and failed sign-in steps (a ConsoleLogin,
+--   PasswordUpdated or CheckMfa answered "Failure") are left to console_login_failures and
+--   access_denied_burst. The few tasks that need root (closing the account, some billing
+--   settings) still show up: confirm them with the account owner.
 -- remediation: Confirm the owner did it. Otherwise rotate the root password, check its MFA device,
 --   delete any root access keys, and review everything the session did.
 -- references: https://attack.mitre.org/techniques/T1078/004/
@@ -30,7 +33,7 @@ SELECT eventtime, eventsource, eventname,
        sourceipaddress, useragent, errorcode, requestparameters, "$path"
 FROM cloudtrail_logs
 WHERE useridentity.type = 'Root'
-  AND useridentity.invokedby IS NULL
+  AND coalesce(useridentity.invokedby, 'signin.amazonaws.com') = 'signin.amazonaws.com'
   AND eventtype <> 'AwsServiceEvent'
   AND errorcode IS NULL
-  AND coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), 'Success') = 'Success'
+  AND NOT (eventsource = 'signin.amazonaws.com' AND regexp_like(coalesce(responseelements, ''), ':\s*"Failure"'))

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A bucket ACL now grants the AllUsers or AuthenticatedUsers group (any AWS account)
 --   access, or a canned public-read, public-read-write or authenticated-read ACL was set. Only
 --   successful calls count. Benign look-alikes: private ACLs, grants to the log delivery group or
 --   to named accounts are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Set the ACL back to private (put-bucket-acl --acl private), enable Block Public
 --   Access and Object Ownership "bucket owner enforced" so ACLs no longer apply.
 -- references: https://attack.mitre.org/techniques/T1530/

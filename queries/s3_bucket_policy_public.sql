@@ -11,14 +11,17 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
--- description: A bucket policy with an Allow statement for Principal "*" and no Condition was put:
---   the bucket is readable (or writable) by anyone on the internet. Only successful calls count.
---   Benign look-alikes: the common "deny non-TLS" statement (Deny, Principal *, Condition
---   aws:SecureTransport) and policies restricted by a Condition (aws:SourceVpce,
---   aws:PrincipalOrgID) are not reported. A policy that has both a conditional statement and an
---   open one is missed: the check reads the whole document, not statement by statement. Website
---   buckets are reported too.
+-- description: A bucket policy with an Allow statement for anyone ("*", {"AWS": "*"}, NotPrincipal)
+--   not pinned by a Condition on account, organization, source ARN or VPC endpoint was put: the
+--   bucket is readable (or writable) by anyone on the internet. Statements are read one by one
+--   with policy_external_principals, so an open statement next to a conditional one is found. Only
+--   successful calls count. Dedup: one finding per account, bucket and actor per day. Benign
+--   look-alikes: the common "deny non-TLS" statement (Deny, Principal *, Condition
+--   aws:SecureTransport) and statements restricted by aws:SourceVpce or aws:PrincipalOrgID are not
+--   reported; other accounts named by ARN are left to s3_bucket_policy_cross_account. Website
+--   buckets are reported too, and so is "*" limited only by aws:SourceIp.
 -- remediation: Check the bucket's Block Public Access settings and the policy; remove the public
 --   statement (put-bucket-policy or delete-bucket-policy) and review S3 data events of the bucket
 --   for anonymous reads.
@@ -34,6 +37,4 @@ FROM cloudtrail_logs
 WHERE eventsource = 's3.amazonaws.com'
   AND eventname = 'PutBucketPolicy'
   AND errorcode IS NULL
-  AND regexp_like(requestparameters, '"Effect"\s*:\s*"Allow"')
-  AND regexp_like(requestparameters, '"Principal"\s*:\s*("\*"|\{\s*"AWS"\s*:\s*(\[\s*)?"\*")')
-  AND strpos(requestparameters, '"Condition"') = 0
+  AND contains(policy_external_principals(json_extract(requestparameters, '$.bucketPolicy'), recipientaccountid), 'AWS:*')

@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: Block Public Access was deleted, or one of its four settings turned off, for a
 --   bucket or the whole account (the resource is the account ID then): the usual step before making
 --   a bucket public. Only successful calls count. Benign look-alikes: putting a configuration with
 --   all four settings true (Terraform does this when enabling it) and infrastructure-as-code
 --   changes are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Turn the four settings back on (put-public-access-block) unless the bucket is meant
 --   to be public, and review its policy and ACL.
 -- references: https://attack.mitre.org/techniques/T1562/001/

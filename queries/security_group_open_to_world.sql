@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, security_group, actor
+-- window: 24h
 -- evidence: eventtime, actor, protocol, from_port, to_port, sourceipaddress, useragent, requestparameters
 -- description: An ingress rule allowed 0.0.0.0/0 or ::/0 to a port other than SSH and RDP (those
 --   are security_group_admin_port_open, HIGH): databases, caches and admin consoles exposed this
---   way are found by scanners within minutes. Checks the first permission of the request. Only
+--   way are found by scanners within minutes. Checks each of the first five permissions of the request with its own ranges. Only
 --   successful calls count. Benign look-alike: HTTP and HTTPS (80 or 443 alone), the normal shape
 --   of a load balancer group, are not reported.
+--   Dedup: one finding per account, security_group, actor per day.
 -- remediation: Remove the rule (revoke-security-group-ingress) or narrow it to known addresses;
 --   reach instances through Session Manager or a VPN instead of open SSH/RDP, and check the
 --   instances behind the group for logins since the change.
@@ -25,6 +27,7 @@
 -- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.ec2-security-group-open-port-22-ingress/
 
 WITH ingress AS (
+  -- one branch per permission of the request (up to five), each with its own ranges
   SELECT eventtime, eventname,
          coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
          recipientaccountid AS account, awsregion AS region,
@@ -37,7 +40,63 @@ WITH ingress AS (
   WHERE eventsource = 'ec2.amazonaws.com'
     AND eventname = 'AuthorizeSecurityGroupIngress'
     AND errorcode IS NULL
-    AND regexp_like(requestparameters, '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+    AND regexp_like(coalesce(json_format(json_extract(requestparameters, '$.ipPermissions.items[0]')), requestparameters), '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+  UNION ALL
+  SELECT eventtime, eventname,
+         coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+         recipientaccountid AS account, awsregion AS region,
+         coalesce(json_extract_scalar(requestparameters, '$.groupId'), json_extract_scalar(requestparameters, '$.groupName'), 'unknown') AS security_group,
+         json_extract_scalar(requestparameters, '$.ipPermissions.items[1].ipProtocol') AS protocol,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[1].fromPort') AS bigint) AS from_port,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[1].toPort') AS bigint) AS to_port,
+         sourceipaddress, useragent, requestparameters, "$path"
+  FROM cloudtrail_logs
+  WHERE eventsource = 'ec2.amazonaws.com'
+    AND eventname = 'AuthorizeSecurityGroupIngress'
+    AND errorcode IS NULL
+    AND regexp_like(json_format(json_extract(requestparameters, '$.ipPermissions.items[1]')), '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+  UNION ALL
+  SELECT eventtime, eventname,
+         coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+         recipientaccountid AS account, awsregion AS region,
+         coalesce(json_extract_scalar(requestparameters, '$.groupId'), json_extract_scalar(requestparameters, '$.groupName'), 'unknown') AS security_group,
+         json_extract_scalar(requestparameters, '$.ipPermissions.items[2].ipProtocol') AS protocol,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[2].fromPort') AS bigint) AS from_port,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[2].toPort') AS bigint) AS to_port,
+         sourceipaddress, useragent, requestparameters, "$path"
+  FROM cloudtrail_logs
+  WHERE eventsource = 'ec2.amazonaws.com'
+    AND eventname = 'AuthorizeSecurityGroupIngress'
+    AND errorcode IS NULL
+    AND regexp_like(json_format(json_extract(requestparameters, '$.ipPermissions.items[2]')), '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+  UNION ALL
+  SELECT eventtime, eventname,
+         coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+         recipientaccountid AS account, awsregion AS region,
+         coalesce(json_extract_scalar(requestparameters, '$.groupId'), json_extract_scalar(requestparameters, '$.groupName'), 'unknown') AS security_group,
+         json_extract_scalar(requestparameters, '$.ipPermissions.items[3].ipProtocol') AS protocol,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[3].fromPort') AS bigint) AS from_port,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[3].toPort') AS bigint) AS to_port,
+         sourceipaddress, useragent, requestparameters, "$path"
+  FROM cloudtrail_logs
+  WHERE eventsource = 'ec2.amazonaws.com'
+    AND eventname = 'AuthorizeSecurityGroupIngress'
+    AND errorcode IS NULL
+    AND regexp_like(json_format(json_extract(requestparameters, '$.ipPermissions.items[3]')), '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
+  UNION ALL
+  SELECT eventtime, eventname,
+         coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid) AS actor,
+         recipientaccountid AS account, awsregion AS region,
+         coalesce(json_extract_scalar(requestparameters, '$.groupId'), json_extract_scalar(requestparameters, '$.groupName'), 'unknown') AS security_group,
+         json_extract_scalar(requestparameters, '$.ipPermissions.items[4].ipProtocol') AS protocol,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[4].fromPort') AS bigint) AS from_port,
+         try_cast(json_extract_scalar(requestparameters, '$.ipPermissions.items[4].toPort') AS bigint) AS to_port,
+         sourceipaddress, useragent, requestparameters, "$path"
+  FROM cloudtrail_logs
+  WHERE eventsource = 'ec2.amazonaws.com'
+    AND eventname = 'AuthorizeSecurityGroupIngress'
+    AND errorcode IS NULL
+    AND regexp_like(json_format(json_extract(requestparameters, '$.ipPermissions.items[4]')), '"cidrIp(v6)?"\s*:\s*"[^"]*/0"')
 )
 SELECT * FROM ingress
 WHERE protocol <> '-1'

@@ -11,11 +11,13 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: Security Hub was disabled, standards were disabled, a product integration stopped
 --   importing findings, or the account was cut off from its administrator. Only successful calls
 --   count. Benign look-alike: infrastructure as code (Terraform user agent, CloudFormation) is
 --   skipped; UpdateStandardsControl disabling one control is not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Re-enable Security Hub and the standards, re-associate the account with the
 --   administrator, and review findings raised elsewhere (GuardDuty, Config) for the blind period.
 -- references: https://attack.mitre.org/techniques/T1562/001/

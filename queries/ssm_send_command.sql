@@ -11,12 +11,14 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: A principal ran a command on instances with SSM Run Command (AWS-RunShellScript,
 --   AWS-RunPowerShellScript...): code execution on the hosts without SSH (Stratus ssm-send-command,
 --   ec2-steal-instance-credentials). One finding per principal and first target per day. Only
 --   successful calls count. Benign look-alikes: State Manager, Maintenance Windows and Patch
 --   Manager (invokedBy ssm.amazonaws.com, patch and inventory documents) are not reported.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Read the command's output (get-command-invocation with the command ID in the
 --   evidence) and confirm with the principal's owner; restrict ssm:SendCommand to automation roles.
 -- references: https://attack.mitre.org/techniques/T1651/

@@ -19,6 +19,7 @@
 --   security_group_admin_port_open for the change that allows it). One finding per target and port
 --   per day. Benign look-alikes: REJECTed attempts (the security group works) and connections from
 --   private addresses (bastions, VPN) are not reported.
+--   Dedup: one finding per account, dstaddr, dstport per day.
 -- remediation: Close the port to the internet (Session Manager or a VPN instead) and check the
 --   target's authentication logs for the source addresses in the evidence.
 -- references: https://attack.mitre.org/techniques/T1133/

@@ -21,6 +21,7 @@
 --   day. Benign look-alikes: the same ports between private addresses (internal services on 3333 or
 --   5555) and REJECTed attempts (blocked egress) are not reported; 8888 and 9999, common for web
 --   tools, are left out on purpose.
+--   Dedup: one finding per account, srcaddr, dstaddr per day.
 -- remediation: Isolate the instance, look for the miner process and how it got there, and block
 --   egress to the pool in the security group or network firewall.
 -- references: https://attack.mitre.org/techniques/T1496/001/

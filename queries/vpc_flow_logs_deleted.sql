@@ -11,10 +11,12 @@
 -- region: region
 -- time: eventtime
 -- dedup: account, resource, actor
+-- window: 24h
 -- evidence: eventtime, eventname, actor, sourceipaddress, useragent, errorcode, requestparameters
 -- description: Flow logs of a VPC, subnet or interface were deleted (Stratus vpc-remove-flow-logs),
 --   so network traffic is no longer recorded. Only successful calls count. Benign look-alike:
 --   Terraform or CloudFormation replacing a flow log (user agent, invokedBy) is skipped.
+--   Dedup: one finding per account, resource, actor per day.
 -- remediation: Recreate the flow log (create-flow-logs) with the organisation standard format and
 --   destination; review the traffic of the resource from other sources for the gap.
 -- references: https://attack.mitre.org/techniques/T1562/008/

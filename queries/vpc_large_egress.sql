@@ -21,6 +21,7 @@
 --   design. Benign look-alikes: traffic to AWS services (flow logs v5 name them in
 --   pkt-dst-aws-service, e.g. S3 through a gateway endpoint) and between private addresses is not
 --   counted.
+--   Dedup: one finding per account, srcaddr, dstaddr per day.
 -- remediation: Identify the destination (owner, reputation) and the process on the source; if it is
 --   not a known backup or sync, isolate the instance and block the destination.
 -- references: https://attack.mitre.org/techniques/T1048/

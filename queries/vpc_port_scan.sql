@@ -21,6 +21,7 @@
 --   the shape of a client probing services. Benign look-alike: a server answering many clients
 --   (source port 443, destination ports ephemeral) does not count; load balancer health checks hit
 --   a handful of ports.
+--   Dedup: one finding per account, srcaddr per hour.
 -- remediation: Find out what the source is (external: block it in the NACL; internal: isolate the
 --   instance) and check which probed ports were ACCEPTed.
 -- references: https://attack.mitre.org/techniques/T1046/

@@ -19,6 +19,7 @@
 --   (by flow start): a scan or flood hitting security groups or network ACLs. Benign look-alike: a
 --   misconfigured health checker retrying one port is usually far below 100 per minute; NODATA and
 --   SKIPDATA records carry no addresses and never count. One finding per source per hour.
+--   Dedup: one finding per account, srcaddr per hour.
 -- remediation: Check whether the source is internal (a compromised host scanning laterally) or
 --   external; block it in the network ACL or WAF, and review which of its flows were ACCEPTed.
 -- references: https://attack.mitre.org/techniques/T1046/

@@ -19,6 +19,7 @@
 --   within ten minutes (clock buckets by flow start), allowed or rejected: password guessing.
 --   Benign look-alike: an administrator's few sessions and connections from private addresses
 --   (bastions) are not reported.
+--   Dedup: one finding per account, srcaddr, dstaddr per hour.
 -- remediation: Block the address, check the host's authentication logs for a success from it, and
 --   move administration off the internet.
 -- references: https://attack.mitre.org/techniques/T1110/

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
@@ -52,11 +55,14 @@ type Totals struct {
 	RawBytes   int64
 	Stats      parsers.Stats    // records, rejected, skipped (digests), decompressed bytes
 	PerTable   map[string]int64 // records per table name
-	Rejects    parsers.ErrorList
-	Failures   []error          // one per failed object, naming it
-	Stopped    error            // a --strict stop, a callback error or cancellation
-	failed     map[string]error // by object URI
-	mu         sync.Mutex
+	// TableObjects counts the objects opened for reading per table name:
+	// a table with none was not in the inputs at all.
+	TableObjects map[string]int
+	Rejects      parsers.ErrorList
+	Failures     []error          // one *archive.ObjectError per failed object
+	Stopped      error            // a --strict stop, a callback error or cancellation
+	failed       map[string]error // by object URI
+	mu           sync.Mutex
 }
 
 // ObjectFailed returns why the object at uri could not be read to the
@@ -92,7 +98,7 @@ func Workers(cfg Config) int {
 // arrive in plan order. A bad object is counted and the scan goes on,
 // unless cfg.Strict.
 func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Totals {
-	t := &Totals{PerTable: map[string]int64{}, failed: map[string]error{}}
+	t := &Totals{PerTable: map[string]int64{}, TableObjects: map[string]int{}, failed: map[string]error{}}
 	t.Rejects.Max = cfg.MaxErrors
 	workers := min(Workers(cfg), max(len(objs), 1))
 	if f, ok := cfg.ProgressTo.(*os.File); ok && cfg.Progress == nil && archive.IsTerminal(f) {
@@ -118,7 +124,7 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 				if i >= len(objs) {
 					return
 				}
-				if err := readObject(ctx, cfg, w, objs[i], t, fn); err != nil {
+				if err := readObjectSafe(ctx, cfg, w, objs[i], t, fn); err != nil {
 					cancel(err)
 					return
 				}
@@ -130,6 +136,23 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 		t.Stopped = err
 	}
 	return t
+}
+
+// ErrInternal is wrapped by the error a panic while reading an object
+// becomes: a bug, reported with its stack, that stops the scan (the
+// command exits 1, not with the runtime's exit code 2).
+var ErrInternal = errors.New("internal error")
+
+// readObjectSafe is readObject turning a panic (a bug in a reader or an
+// operator) into an error naming the object, with the stack.
+func readObjectSafe(ctx context.Context, cfg Config, worker int, obj archive.Object, t *Totals, fn Func) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: panic: %v\n%s", ErrInternal, p, debug.Stack())}
+			t.fail(obj, err)
+		}
+	}()
+	return readObject(ctx, cfg, worker, obj, t, fn)
 }
 
 // readObject reads one object. It returns an error only to stop the whole
@@ -157,9 +180,20 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 		t.mu.Unlock()
 		return nil
 	}
+	t.mu.Lock()
+	t.TableObjects[o.Table.Name]++ // counted when opened: a LIMIT may stop it early
+	t.mu.Unlock()
 	r := o.Reader
 	for r.Next() {
-		if err := fn(worker, o.Table, obj, r.Batch()); err != nil {
+		b := r.Batch()
+		if len(o.parts) > 0 {
+			b = o.addPartitions(b, obj, cfg.Mem)
+		}
+		err := fn(worker, o.Table, obj, b)
+		if len(o.parts) > 0 {
+			b.Release()
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -190,9 +224,9 @@ func (t *Totals) fail(obj archive.Object, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.Failed++
-	var pe *parsers.ParseError
-	if !errors.As(err, &pe) && !strings.Contains(err.Error(), obj.URI) {
-		err = fmt.Errorf("%s: %w", obj.URI, err)
+	var oe *archive.ObjectError
+	if !errors.As(err, &oe) || oe.URI != obj.URI {
+		err = &archive.ObjectError{URI: obj.URI, Err: err}
 	}
 	t.failed[obj.URI] = err
 	t.Failures = append(t.Failures, err)
@@ -208,6 +242,11 @@ type Object struct {
 	Skipped int64
 	Other   bool
 	closer  io.Closer
+	// parts are the partition columns the projection asks for, which the
+	// scan adds to each batch (see [parsers.Partition]).
+	parts  []parsers.Partition
+	schema *arrow.Schema // the last batch schema with the partitions added
+	from   *arrow.Schema // the reader schema it was made from
 }
 
 // Close releases the reader and closes the object.
@@ -261,7 +300,7 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 		if table = parsers.SniffTable(head); table == nil {
 			if cfg.Table == nil {
 				rc.Close()
-				return nil, fmt.Errorf("%s: %w: expected %s, found %s", obj.URI, ErrUnknownTable, contentNames(), quoteHead(head))
+				return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected %s, found %s", ErrUnknownTable, contentNames(), quoteHead(head))}
 			}
 			table = cfg.Table // its reader explains what it found
 		}
@@ -269,12 +308,13 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 	if cfg.Table != nil && table != cfg.Table {
 		return &Object{Other: true, closer: rc}, nil
 	}
-	r, err := table.NewReader(br, obj.URI, readerOptions(cfg, table)...)
+	opts, parts := readerOptions(cfg, table)
+	r, err := table.NewReader(br, obj.URI, opts...)
 	if err != nil {
 		rc.Close()
 		return nil, err
 	}
-	return &Object{Table: table, Reader: r, closer: rc}, nil
+	return &Object{Table: table, Reader: r, closer: rc, parts: parts}, nil
 }
 
 func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) {
@@ -299,19 +339,20 @@ func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, 
 	switch {
 	case table == nil:
 		ra.Close()
-		return nil, fmt.Errorf("%s: %w: expected a Parquet file of %s (hunt's %q footer key, or the table's columns), found neither", obj.URI, ErrUnknownTable, strings.Join(parsers.TableNames(), " or "), parsers.ParquetTableKey)
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("%w: expected a Parquet file of %s (hunt's %q footer key, or the table's columns), found neither", ErrUnknownTable, strings.Join(parsers.TableNames(), " or "), parsers.ParquetTableKey)}
 	case cfg.Table != nil && table != cfg.Table:
 		return &Object{Other: true, closer: ra}, nil
 	case table.NewParquetReader == nil:
 		ra.Close()
-		return nil, fmt.Errorf("%s: expected a text object of table %s, found Parquet (the table has no Parquet reader)", obj.URI, table.Name)
+		return nil, &archive.ObjectError{URI: obj.URI, Err: fmt.Errorf("expected a text object of table %s, found Parquet (the table has no Parquet reader)", table.Name)}
 	}
-	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, readerOptions(cfg, table)...)
+	opts, parts := readerOptions(cfg, table)
+	r, err := table.NewParquetReader(ra, size, obj.URI, cfg.Pruning, opts...)
 	if err != nil {
 		ra.Close()
 		return nil, err
 	}
-	return &Object{Table: table, Reader: r, closer: ra}, nil
+	return &Object{Table: table, Reader: r, closer: ra, parts: parts}, nil
 }
 
 // TableOf tells the table of obj as [Open] does (key layout, Hive folder,
@@ -345,18 +386,173 @@ func TableOf(ctx context.Context, obj archive.Object) (*parsers.Table, error) {
 	return parsers.SniffTable(head[:n]), nil
 }
 
-func readerOptions(cfg Config, t *parsers.Table) []parsers.Option {
+func readerOptions(cfg Config, t *parsers.Table) ([]parsers.Option, []parsers.Partition) {
 	opts := []parsers.Option{parsers.WithStrict(cfg.Strict), parsers.WithMaxErrors(cfg.MaxErrors)}
 	if cfg.Mem != nil {
 		opts = append(opts, parsers.WithAllocator(cfg.Mem))
 	}
-	if cols, ok := cfg.Columns[t.Name]; ok {
-		if cols == nil {
-			cols = []string{} // a query that needs no column (count(*)) reads none, never "every column"
-		}
-		opts = append(opts, parsers.WithColumns(cols...))
+	cols, ok := cfg.Columns[t.Name]
+	if !ok {
+		return opts, nil
 	}
-	return opts
+	// Partition columns are the scan's to add; the reader builds what
+	// they fall back on for objects outside the AWS key layout.
+	read := []string{} // a query that needs no column (count(*)) reads none, never "every column"
+	var parts []parsers.Partition
+	for _, c := range cols {
+		if p := t.PartitionNamed(c); p != nil {
+			parts = append(parts, *p)
+		} else {
+			read = append(read, c)
+		}
+	}
+	if len(parts) > 0 {
+		for _, c := range []string{t.AccountColumn, t.RegionColumn, t.TimeColumns[0]} {
+			if !slices.Contains(read, c) {
+				read = append(read, c)
+			}
+		}
+	}
+	return append(opts, parsers.WithColumns(read...)), parts
+}
+
+// addPartitions returns b with the partition columns o.parts appended
+// (the caller releases it): each row's value is the object's key fact, or,
+// for an object outside the AWS key layout, the record's.
+func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memory.Allocator) arrow.RecordBatch {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	if o.from != b.Schema() {
+		fields := b.Schema().Fields()
+		for _, p := range o.parts {
+			var typ arrow.DataType = arrow.BinaryTypes.String
+			if p.IsDate {
+				typ = arrow.FixedWidthTypes.Date32
+			}
+			fields = append(fields, arrow.Field{Name: p.Name, Type: typ, Nullable: true})
+		}
+		o.from, o.schema = b.Schema(), arrow.NewSchema(fields, nil)
+	}
+	n := int(b.NumRows())
+	cols := slices.Clone(b.Columns())
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	col := func(name string) arrow.Array {
+		if idx := b.Schema().FieldIndices(name); len(idx) == 1 {
+			return b.Column(idx[0])
+		}
+		return nil
+	}
+	for _, p := range o.parts {
+		if p.IsDate {
+			cols = append(cols, o.dateColumn(b, obj, mem, col, n))
+			continue
+		}
+		sb.Reserve(n)
+		var key string
+		switch p.Kind {
+		case parsers.PartitionAccount:
+			key = obj.Facts.Account
+		case parsers.PartitionRegion:
+			key = obj.Facts.Region
+		case parsers.PartitionDate:
+			if obj.Facts.HasDate {
+				key = obj.Facts.Date.UTC().Format(p.DateLayout)
+			}
+		}
+		if key != "" {
+			for range n {
+				sb.Append(key)
+			}
+		} else {
+			o.appendFromRecords(sb, p, col, n)
+		}
+		cols = append(cols, sb.NewArray())
+	}
+	out := array.NewRecordBatch(o.schema, cols, int64(n))
+	for _, c := range cols[len(b.Columns()):] {
+		c.Release() // the batch holds them
+	}
+	return out
+}
+
+// dateColumn is a DATE partition column: the object's key date, else each
+// record's first time column's date.
+func (o *Object) dateColumn(b arrow.RecordBatch, obj archive.Object, mem memory.Allocator, col func(string) arrow.Array, n int) arrow.Array {
+	db := array.NewDate32Builder(mem)
+	defer db.Release()
+	db.Reserve(n)
+	if obj.Facts.HasDate {
+		d := arrow.Date32FromTime(obj.Facts.Date.UTC())
+		for range n {
+			db.Append(d)
+		}
+		return db.NewArray()
+	}
+	a := col(o.Table.TimeColumns[0])
+	for i := range n {
+		switch c := a.(type) {
+		case *array.String:
+			if ts, err := time.Parse(time.RFC3339Nano, c.Value(i)); err == nil && c.IsValid(i) {
+				db.Append(arrow.Date32FromTime(ts.UTC()))
+				continue
+			}
+		case *array.Int64:
+			if c.IsValid(i) {
+				db.Append(arrow.Date32FromTime(time.Unix(c.Value(i), 0).UTC()))
+				continue
+			}
+		}
+		db.AppendNull()
+	}
+	return db.NewArray()
+}
+
+// appendFromRecords appends partition p's value of each row from the
+// record's own columns: the table's account or region column, or the date
+// of its first time column.
+func (o *Object) appendFromRecords(sb *array.StringBuilder, p parsers.Partition, col func(string) arrow.Array, n int) {
+	t := o.Table
+	var a arrow.Array
+	switch p.Kind {
+	case parsers.PartitionAccount:
+		a = col(t.AccountColumn)
+	case parsers.PartitionRegion:
+		a = col(t.RegionColumn)
+	case parsers.PartitionDate:
+		a = col(t.TimeColumns[0])
+	}
+	var buf []byte
+	for i := range n {
+		if a == nil || a.IsNull(i) {
+			sb.AppendNull()
+			continue
+		}
+		switch c := a.(type) {
+		case *array.String:
+			v := c.Value(i)
+			if p.Kind == parsers.PartitionDate {
+				ts, err := time.Parse(time.RFC3339Nano, v)
+				if err != nil {
+					sb.AppendNull()
+					continue
+				}
+				buf = ts.UTC().AppendFormat(buf[:0], p.DateLayout)
+				sb.BinaryBuilder.Append(buf)
+				continue
+			}
+			sb.Append(v)
+		case *array.Dictionary:
+			d := c.Dictionary().(*array.String)
+			sb.Append(d.Value(c.GetValueIndex(i)))
+		case *array.Int64:
+			buf = time.Unix(c.Value(i), 0).UTC().AppendFormat(buf[:0], p.DateLayout)
+			sb.BinaryBuilder.Append(buf)
+		default:
+			sb.AppendNull()
+		}
+	}
 }
 
 // contentNames describes what content the tables start with, for errors.

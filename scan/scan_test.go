@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
@@ -89,5 +90,45 @@ func TestRun_OtherTable(t *testing.T) {
 	})
 	if tot.Objects != 1 || tot.OtherTable == 0 || tot.PerTable["cloudtrail"] != 0 {
 		t.Errorf("objects %d, other %d, per table %v", tot.Objects, tot.OtherTable, tot.PerTable)
+	}
+}
+
+// TestRun_Panic: a panic while reading an object (a bug) stops the scan
+// with an error naming the object and ErrInternal, instead of killing the
+// process with the runtime's exit code.
+func TestRun_Panic(t *testing.T) {
+	objs := plan(t, "../testdata/vpcflow/v2-default-header.log.gz")
+	tot := Run(context.Background(), Config{Workers: 2}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error {
+		panic("boom")
+	})
+	if !errors.Is(tot.Stopped, ErrInternal) || !strings.Contains(tot.Stopped.Error(), "v2-default-header.log.gz") || !strings.Contains(tot.Stopped.Error(), "boom") {
+		t.Errorf("stopped %v", tot.Stopped)
+	}
+}
+
+// TestRun_Partitions: partition columns asked for are added to each batch,
+// from the key or, outside the AWS layout, from the record; nothing leaks.
+func TestRun_Partitions(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	objs := plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/cloudtrail/forms/single.json")
+	got := map[string]int64{}
+	var mu sync.Mutex
+	cfg := Config{Mem: mem, Table: parsers.CloudTrail, Columns: map[string][]string{"cloudtrail": {"eventname", "account", "timestamp"}}}
+	tot := Run(context.Background(), cfg, objs, func(_ int, _ *parsers.Table, o archive.Object, b arrow.RecordBatch) error {
+		acct := b.Column(b.Schema().FieldIndices("account")[0]).(*array.String)
+		day := b.Column(b.Schema().FieldIndices("timestamp")[0]).(*array.String)
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range int(b.NumRows()) {
+			got[acct.Value(i)+" "+day.Value(i)]++
+		}
+		return nil
+	})
+	if tot.Failed != 0 || tot.Stopped != nil {
+		t.Fatalf("%v %v", tot.Failures, tot.Stopped)
+	}
+	if got["111122223333 2024/03/05"] != 13 || got["111122223333 2024/03/06"] != 2 {
+		t.Errorf("partition values %v", got)
 	}
 }

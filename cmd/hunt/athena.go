@@ -67,6 +67,8 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.Flow.Hive, "hive", false, "flow logs under Hive-compatible prefixes (aws-account-id=.../year=.../)")
 	fs.BoolVar(&c.Flow.Hourly, "hourly", false, "flow logs partitioned per hour")
 	format := fs.String("format", "", "text flow-log format, ${field} names in order (default: the 14 version-2 fields)")
+	var columnNames listFlag
+	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp (repeatable; query with the same --column-name)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,6 +81,17 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	c.Accounts, c.Regions = accounts, regions
+	names, err := nameMap(columnNames, "--column-name", "NAME=COLUMN")
+	if err != nil {
+		fmt.Fprintf(stderr, "hunt athena ddl: %v\n", err)
+		return exitUsage
+	}
+	for other, own := range names {
+		if c.PartitionNames == nil {
+			c.PartitionNames = map[string]string{}
+		}
+		c.PartitionNames[own] = other
+	}
 	if *format != "" {
 		c.Flow.Fields = strings.Fields(*format)
 	}
@@ -193,6 +206,9 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 func (f *athenaFlags) client(ctx context.Context, common commonFlags) (*engine.Athena, error) {
 	cfg, err := f.config(common)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.AWS, err = common.awsConfig(ctx); err != nil {
 		return nil, err
 	}
 	return engine.NewAthena(ctx, cfg)
@@ -331,7 +347,11 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		fmt.Fprintln(stdout, "athena sql: "+athenaSQL)
 		return exitOK, true
 	}
-	a, err := engine.NewAthena(ctx, cfg)
+	cfg.AWS, err = common.awsConfig(ctx)
+	var a *engine.Athena
+	if err == nil {
+		a, err = engine.NewAthena(ctx, cfg)
+	}
 	if err != nil { // cfg checked above; only AWS configuration fails here
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError, true

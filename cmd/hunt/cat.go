@@ -66,7 +66,7 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if tab == nil {
 		if tab, err = inputTable(ctx, plan.Objects); err != nil {
 			fmt.Fprintf(stderr, "hunt cat: %v\n", err)
-			return exitUsage
+			return usageOrError(err)
 		}
 	}
 	cols := tab.CatColumns
@@ -85,8 +85,13 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var rows atomic.Int64
 	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: 1, MaxErrors: common.maxErrors}
 	if cols != nil {
-		cfg.Columns = map[string][]string{tab.Name: cols}
+		read := slices.Clone(cols)
+		if !facts.Since.IsZero() || !facts.Until.IsZero() {
+			read = append(read, tab.TimeColumns...) // for --since/--until
+		}
+		cfg.Columns = map[string][]string{tab.Name: read}
 	}
+	inWindow := eventWindow(tab, facts.Since, facts.Until)
 	totals := scan.Run(ctx, cfg, plan.Objects, func(_ int, _ *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
 		if out == nil {
 			names := cols
@@ -104,7 +109,11 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		vals := make([]any, len(getters))
+		keep := inWindow(b)
 		for i := range int(b.NumRows()) {
+			if !keep(i) {
+				continue
+			}
 			if *limit > 0 && rows.Load() >= *limit {
 				return errLimit
 			}
@@ -128,6 +137,44 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		totals.Stopped = nil
 	}
 	return finishScan(stderr, "cat", plan, totals, time.Since(start), common.maxErrors)
+}
+
+// eventWindow returns, for a batch of table t, whether its row i is an
+// event in [since, until) (a row with a start and an end: whose span
+// overlaps it), as the engine's Options.Since/Until decide for queries.
+// Zero bounds are open; a row without a time is outside any window.
+func eventWindow(t *parsers.Table, since, until time.Time) func(b arrow.RecordBatch) func(i int) bool {
+	all := func(int) bool { return true }
+	if since.IsZero() && until.IsZero() {
+		return func(arrow.RecordBatch) func(int) bool { return all }
+	}
+	return func(b arrow.RecordBatch) func(int) bool {
+		col := func(name string) arrow.Array {
+			if idx := b.Schema().FieldIndices(name); len(idx) == 1 {
+				return b.Column(idx[0])
+			}
+			return nil
+		}
+		first, last := col(t.TimeColumns[0]), col(t.TimeColumns[len(t.TimeColumns)-1])
+		at := func(a arrow.Array, i int) (time.Time, bool) {
+			if a == nil || a.IsNull(i) {
+				return time.Time{}, false
+			}
+			switch c := a.(type) {
+			case *array.String:
+				ts, err := time.Parse(time.RFC3339Nano, c.Value(i))
+				return ts, err == nil
+			case *array.Int64:
+				return time.Unix(c.Value(i), 0), true
+			}
+			return time.Time{}, false
+		}
+		return func(i int) bool {
+			lo, ok1 := at(first, i)
+			hi, ok2 := at(last, i)
+			return ok1 && ok2 && (since.IsZero() || !hi.Before(since)) && (until.IsZero() || lo.Before(until))
+		}
+	}
 }
 
 // errLimit stops a scan once --limit rows were printed.

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,40 +36,19 @@ const convertExamples = `  # convert a local copy of the trail and the flow logs
   hunt query "SELECT count(*) FROM cloudtrail" s3://lake-bucket/hunt/
 `
 
-// convertManifestName is the file in DST that lists the source objects
-// already converted. A leading '.' keeps hunt's planner (and Athena) from
-// reading it as data.
-const convertManifestName = ".hunt-convert.json"
+// The manifest of a converted lake (see [archive.HiveManifest]).
+const convertManifestName = archive.HiveManifestName
+
+type (
+	convertManifest = archive.HiveManifest
+	convertedSource = archive.HiveSource
+)
 
 // Defaults of `hunt convert`.
 const (
 	convertFileBytes   = 128 << 20 // Parquet files are cut at this size
 	convertBufferBytes = 1 << 30   // Arrow data held for sorting before files are written
 )
-
-// convertManifest records every source object converted into DST.
-type convertManifest struct {
-	Version int                        `json:"version"`
-	Sources map[string]convertedSource `json:"sources"` // by URI
-	// Pending are runs that began uploading files to an s3:// DST and have
-	// not finished; the next run deletes their files (see [s3Dest]).
-	Pending []string `json:"pending,omitempty"`
-}
-
-// convertedSource is one converted object: its identity when read and what
-// became of it.
-type convertedSource struct {
-	Size    int64     `json:"size"`
-	ETag    string    `json:"etag,omitempty"`
-	ModTime time.Time `json:"modtime"`
-	Table   string    `json:"table,omitempty"`
-	Rows    int64     `json:"rows"`
-	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
-	// Error is why the object could not be read to the end; its rows
-	// before that were converted. Delete the entry to convert it again
-	// (after removing the run's files).
-	Error string `json:"error,omitempty"`
-}
 
 // runConvert converts CloudTrail and flow-log archives to Parquet.
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -123,8 +103,11 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if err == nil {
 			defer s3dst.close()
 		}
-	} else {
-		man, err = readConvertManifest(dst)
+	} else if man, err = readConvertManifest(dst); err == nil {
+		var n int
+		if n, err = removeUnpublished(dst, man); n > 0 {
+			fmt.Fprintf(stderr, "hunt convert: removed %d files of unfinished runs under %s\n", n, dst)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
@@ -196,11 +179,16 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		c.abort()
 		return exitError
 	}
-	// Publish: files first, then the manifest that says their sources are done.
+	// Publish: the run as pending, its files, then the manifest that
+	// says their sources are done (readers read only published runs).
 	if s3dst != nil {
 		err = s3dst.publish(ctx, c, man)
-	} else {
-		err = c.publish()
+	} else if len(c.files) > 0 {
+		man.Pending = []string{c.run}
+		if err = writeConvertManifest(dst, man); err == nil {
+			err = c.publish()
+		}
+		man.Pending = nil
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
@@ -261,21 +249,41 @@ func newRunID(t time.Time) string {
 }
 
 func readConvertManifest(dst string) (*convertManifest, error) {
-	m := &convertManifest{Version: 1, Sources: map[string]convertedSource{}}
-	b, err := os.ReadFile(filepath.Join(dst, convertManifestName))
+	name := filepath.Join(dst, convertManifestName)
+	b, err := os.ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
-		return m, nil
+		return &convertManifest{Version: 1, Sources: map[string]convertedSource{}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dst, convertManifestName), err)
-	}
-	if m.Sources == nil {
-		m.Sources = map[string]convertedSource{}
-	}
-	return m, nil
+	return archive.ParseHiveManifest(b, name)
+}
+
+// removeUnpublished deletes the part files under the local lake dst of
+// runs m does not publish: files of an interrupted run (pending), or of a
+// run whose manifest could not be written. They were never read; their
+// sources are converted again.
+func removeUnpublished(dst string, m *convertManifest) (int, error) {
+	published := m.Published()
+	n := 0
+	err := filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == dst {
+			return filepath.SkipAll // nothing converted yet
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if run := archive.HivePartRun(filepath.ToSlash(p)); run != "" && !published[run] {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	m.Pending = nil
+	return n, err
 }
 
 func writeConvertManifest(dst string, m *convertManifest) error {

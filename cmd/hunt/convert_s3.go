@@ -46,10 +46,11 @@ func openS3Dest(ctx context.Context, common commonFlags, dst string, stderr io.W
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	s, err := archive.NewS3(ctx, archive.S3Config{
-		Profile: common.profile, Region: common.region,
-		EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != "",
-	})
+	awsCfg, err := common.awsConfig(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := archive.NewS3(ctx, archive.S3Config{AWS: awsCfg, EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != ""})
 	if err != nil {
 		return nil, nil, err
 	}

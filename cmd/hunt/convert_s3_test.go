@@ -97,9 +97,9 @@ func TestConvert_S3Dest(t *testing.T) {
 		t.Errorf("objects %v; want the manifest and 2 part files", files)
 	}
 	for _, q := range convertQueries {
-		_, want, _ := runHunt(t, "query", "--output", "csv", q, src)
+		codeJSON, want, _ := runHunt(t, "query", "--output", "csv", q, src)
 		code, got, errOut := runHunt(t, "query", "--output", "csv", "--endpoint-url", endpoint, q, dst)
-		if code != exitOK || got != want {
+		if code != codeJSON || got != want {
 			t.Errorf("%s\nParquet in S3: exit %d\n%s\nJSON:\n%s\n%s", q, code, head(got), head(want), errOut)
 		}
 	}
@@ -161,8 +161,10 @@ func TestConvert_S3DestCrash(t *testing.T) {
 	man.Pending = []string{run}
 	b, _ := json.Marshal(man)
 	os.WriteFile(manPath, b, 0o644)
-	if got := count(); got != "n\n15\n" {
-		t.Fatalf("count with the crashed run's file: %q; want 15", got)
+	// Readers read only what the manifest publishes: the crashed run's
+	// file is not half a lake (issue 17.7; it used to count 15).
+	if got := count(); got != "n\n14\n" {
+		t.Fatalf("count with the crashed run's file: %q; want 14", got)
 	}
 
 	code, _, errOut := runHunt(t, "convert", "--endpoint-url", endpoint, src, dst)

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
@@ -26,9 +32,47 @@ type commonFlags struct {
 	maxErrors   int
 	workers     int
 	margin      time.Duration
+	// aws is the AWS configuration, loaded once on first use and shared
+	// by every AWS client of the command (S3, Athena, the sinks).
+	aws *awsOnce
+}
+
+// awsOnce loads the SDK's default configuration once.
+type awsOnce struct {
+	once sync.Once
+	cfg  aws.Config
+	err  error
+}
+
+// awsConfig returns the AWS configuration of the command: the SDK's
+// default chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>, ...)
+// with --profile and --aws-region, loaded once. Each client sets its own
+// retry policy on a copy.
+func (c *commonFlags) awsConfig(ctx context.Context) (*aws.Config, error) {
+	if c.aws == nil {
+		c.aws = &awsOnce{}
+	}
+	c.aws.once.Do(func() {
+		opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+		if c.profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(c.profile))
+		}
+		if c.region != "" {
+			opts = append(opts, config.WithRegion(c.region))
+		}
+		c.aws.cfg, c.aws.err = config.LoadDefaultConfig(ctx, opts...)
+		if c.aws.err != nil {
+			c.aws.err = fmt.Errorf("cannot load AWS configuration: %w", c.aws.err)
+		}
+	})
+	if c.aws.err != nil {
+		return nil, c.aws.err
+	}
+	return &c.aws.cfg, nil
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
+	c.aws = &awsOnce{}
 	fs.StringVar(&c.output, "output", "table", "output format: table, json (JSON Lines) or csv")
 	fs.StringVar(&c.since, "since", "", "only events at or after this time (RFC 3339, a date, or a duration ago such as 24h)")
 	fs.StringVar(&c.until, "until", "", "only events before this time (same forms as --since)")
@@ -226,4 +270,22 @@ func athenaDefaultNames() string {
 		}
 	}
 	return strings.Join(out, " or ")
+}
+
+// nameMap reads repeated NAME=VALUE flag values into a map (lower-case
+// names), nil when there are none.
+func nameMap(vals []string, flagName, form string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, v := range vals {
+		name, val, ok := strings.Cut(v, "=")
+		name, val = strings.ToLower(strings.TrimSpace(name)), strings.ToLower(strings.TrimSpace(val))
+		if !ok || name == "" || val == "" {
+			return nil, fmt.Errorf("%s: expected %s, found %q", flagName, form, v)
+		}
+		m[name] = val
+	}
+	return m, nil
 }

@@ -6,10 +6,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"reflect"
+	"runtime/debug"
+	"slices"
 	"syscall"
 )
 
@@ -51,8 +55,65 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches to the subcommand; it is main without the process.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run dispatches to the subcommand; it is main without the process. A
+// panic in the command is a bug: it is reported with its stack and exits
+// exitError, not with the runtime's exit status 2, which would read as a
+// usage error. (Panics in a command's own goroutines, and fatal runtime
+// errors such as running out of memory, still end the process with 2:
+// Go cannot recover them.)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "hunt: internal error: %v\n%s", r, debug.Stack())
+			code = exitError
+		}
+	}()
+	return dispatch(ctx, args, stdout, stderr)
+}
+
+// usageOrError is the exit code for an error from a step that both checks
+// the command line and uses what it names (reads --file, opens the first
+// input, opens the sinks): exitUsage for hunt's own complaint about the
+// command line, which is a plain message (errors.New, fmt.Errorf, possibly
+// wrapped), exitError when beneath it lies a failure to open, read or
+// connect, which always carries a typed cause: an *fs.PathError, an
+// *archive.ObjectError, an AWS SDK error.
+func usageOrError(err error) int {
+	if isPlainError(err) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// plainErrorTypes are the types of errors.New and fmt.Errorf values.
+var plainErrorTypes = [...]reflect.Type{
+	reflect.TypeOf(errors.New("")),
+	reflect.TypeOf(fmt.Errorf("%w", io.EOF)),
+	reflect.TypeOf(fmt.Errorf("%w%w", io.EOF, io.EOF)),
+}
+
+// isPlainError reports whether err and all it wraps are plain messages.
+func isPlainError(err error) bool {
+	if err == nil {
+		return true
+	}
+	if !slices.Contains(plainErrorTypes[:], reflect.TypeOf(err)) {
+		return false
+	}
+	switch x := err.(type) {
+	case interface{ Unwrap() error }:
+		return isPlainError(x.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range x.Unwrap() {
+			if !isPlainError(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage

@@ -42,6 +42,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	athena.register(fs)
 	var aggMem memoryFlag
 	registerMemory(fs, &aggMem)
+	stream := fs.Bool("stream", false, "write rows as they are produced, so memory does not grow with the result (json and csv; without ORDER BY rows come in the order read, as Trino gives no order)")
+	var columnNames listFlag
+	fs.Var(&columnNames, "column-name", "map another column name to a table's own, as NAME=COLUMN, e.g. date_partition=timestamp for tables whose partitions are named differently (repeatable)")
 	var tables listFlag
 	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=TABLE where TABLE is "+tableNamesOr()+" (repeatable)")
 	pos, err := parseArgs(fs, args)
@@ -62,7 +65,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sql, source, paths, err := querySQL(*file, pos)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
-		return exitUsage
+		return usageOrError(err)
 	}
 	opts := engine.Options{Source: source, TableNames: map[string]string{}, AggregateMemory: aggMem.bytes}
 	for _, m := range tables {
@@ -73,12 +76,21 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		opts.TableNames[strings.ToLower(name)] = table
 	}
+	if opts.ColumnNames, err = nameMap(columnNames, "--column-name", "NAME=COLUMN"); err != nil {
+		fmt.Fprintf(stderr, "hunt query: %v\n", err)
+		return exitUsage
+	}
 	if *engineName != "local" {
 		if code, done := queryRemote(ctx, *engineName, &athena, common, sql, opts, paths, *explain, stdout, stderr); done {
 			return code
 		}
 	}
 	start := time.Now()
+	// --since/--until keep only the events in the window, as well as
+	// pruning what is read.
+	if window, err := common.facts("", start); err == nil {
+		opts.Since, opts.Until = window.Since, window.Until
+	}
 	q, err := engine.Compile(sql, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -110,7 +122,24 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, t := range q.Tables() {
 		cfg.Columns[t] = q.Columns(t)
 	}
-	r := q.NewRun(scan.Workers(cfg))
+	r := q.NewRunContext(ctx, scan.Workers(cfg))
+	var streamed rowWriter
+	if *stream {
+		// Rows go to the writer as they are produced: memory is bounded
+		// by the batches in flight, not by the result.
+		if streamed, err = newRowWriter(common.output, stdout, q.OutputColumns()); err != nil {
+			fmt.Fprintf(stderr, "hunt query: %v\n", err)
+			return exitUsage
+		}
+		r.Stream(func(res *engine.Result) error {
+			for i := range res.Len() {
+				if err := streamed.Row(res.Row(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	totals := scan.Run(ctx, cfg, plan.Objects, func(worker int, table *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
 		if err := r.PushTable(worker, table.Name, b); err != nil {
 			return err
@@ -128,11 +157,20 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
-	if err := writeResult(common.output, stdout, res); err != nil {
+	if streamed != nil {
+		err = streamed.Close()
+	} else {
+		err = writeResult(common.output, stdout, res)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitError
 	}
-	return finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	code := finishScan(stderr, "query", plan, totals, time.Since(start), common.maxErrors)
+	if totals.Stopped == nil && !r.Done() && missingTables(stderr, "query", q.Tables(), totals, plan) {
+		return exitError
+	}
+	return code
 }
 
 // querySQL finds the SQL text and the paths among the arguments: --file, or
@@ -182,6 +220,37 @@ func queryFacts(q *engine.Query, common commonFlags, now time.Time) (archive.Fac
 	f.Accounts = intersect(f.Accounts, p.Accounts)
 	f.Regions = intersect(f.Regions, p.Regions)
 	return f, nil
+}
+
+// missingTables says on stderr which of tables the scan read no record of,
+// and reports whether one had no object at all among the inputs, not even
+// one pruned by the window, account or region: an answer over a table
+// that was not there is no answer (a typo in a path, the wrong bucket), so
+// it is an error, not 0 rows.
+func missingTables(stderr io.Writer, cmd string, tables []string, t *scan.Totals, plan *archive.Plan) bool {
+	missing := false
+	for _, name := range tables {
+		pruned := 0
+		for _, p := range plan.Pruned {
+			switch p.Cause {
+			case archive.PrunedAccount, archive.PrunedRegion, archive.PrunedDate:
+				if k := p.Object.Facts.Kind.Table(); p.Prefix != "" || k == "" || k == name {
+					pruned++ // of this table, or maybe: a listing prefix, a key of no layout
+				}
+			}
+		}
+		switch {
+		case t.TableObjects[name] == 0 && pruned == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s among the inputs (%d objects of other tables read or skipped): nothing to answer from\n",
+				cmd, name, t.Objects+t.OtherTable)
+			missing = true
+		case t.TableObjects[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: no object of table %s left to read after pruning (%d pruned)\n", cmd, name, pruned)
+		case t.PerTable[name] == 0:
+			fmt.Fprintf(stderr, "hunt %s: the %d objects of table %s held no records\n", cmd, t.TableObjects[name], name)
+		}
+	}
+	return missing
 }
 
 // onlyTable is the table of a query that reads one, else nil (every

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,127 @@ func TestQuery_AggregateMemory(t *testing.T) {
 	code, _, errOut = runHunt(t, "run", "--aggregate-memory", "4KiB", "--output", "json", "../../testdata/cloudtrail/AWSLogs")
 	if code != exitFindings {
 		t.Errorf("run with a 4 KiB pool: exit %d, stderr %s", code, errOut)
+	}
+}
+
+// TestQuery_SinceUntilFilterEvents: --since/--until keep only the events
+// in the window, not every row of the objects the window keeps.
+func TestQuery_SinceUntilFilterEvents(t *testing.T) {
+	code, out, errOut := runHunt(t, "query", "--output", "csv", "--since", "2024-03-05T15:10:00Z", "--until", "2024-03-05T15:12:02Z",
+		"SELECT eventtime FROM cloudtrail ORDER BY 1", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "eventtime\n2024-03-05T15:10:00Z\n2024-03-05T15:11:30Z\n" {
+		t.Errorf("exit %d, out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Flows: a flow is kept when its span overlaps the window.
+	q := `SELECT count(*) AS n, min("end") >= 1709650860 AND max(start) < 1709650870 AS inside FROM vpc_flow`
+	code, all, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--since", "2024-03-05T15:01:00Z", "--until", "2024-03-05T15:01:10Z", q,
+		"../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK || !strings.HasSuffix(out, ",true\n") || out == all || strings.HasPrefix(out, "n,inside\n0,") {
+		t.Errorf("exit %d, window:\n%s\nall:\n%s\nstderr:\n%s", code, out, all, errOut)
+	}
+	// hunt cat too.
+	code, out, errOut = runHunt(t, "cat", "--output", "csv", "--columns", "eventname", "--since", "2024-03-05T15:10:00Z", "--until", "2024-03-05T15:12:02Z",
+		"../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "eventname\nConsoleLogin\nConsoleLogin\n" {
+		t.Errorf("cat: exit %d, out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
+
+// TestQuery_NoObjectOfTable: a query over inputs that hold no object of
+// its table is an error, not 0 rows; objects pruned by the window are not.
+func TestQuery_NoObjectOfTable(t *testing.T) {
+	code, out, errOut := runHunt(t, "query", "SELECT count(*) FROM vpc_flow", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitError || !strings.Contains(errOut, "no object of table vpc_flow among the inputs") {
+		t.Errorf("exit %d, out %q; stderr:\n%s", code, out, errOut)
+	}
+	code, _, errOut = runHunt(t, "query", "SELECT count(*) FROM cloudtrail", t.TempDir())
+	if code != exitError || !strings.Contains(errOut, "no object of table cloudtrail among the inputs") {
+		t.Errorf("empty folder: exit %d; stderr:\n%s", code, errOut)
+	}
+	code, _, errOut = runHunt(t, "query", "--since", "2030-01-01", "SELECT count(*) FROM cloudtrail", "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || !strings.Contains(errOut, "no object of table cloudtrail left to read after pruning") {
+		t.Errorf("all pruned: exit %d; stderr:\n%s", code, errOut)
+	}
+}
+
+// TestQuery_PartitionColumns: the partition columns hunt athena ddl
+// declares exist locally with Athena's names and values (from the key,
+// else the record), prune date folders as projection does, and answer
+// under another name with --column-name.
+func TestQuery_PartitionColumns(t *testing.T) {
+	q := `SELECT account, region, "timestamp", count(*) AS n FROM cloudtrail_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+	code, out, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/cloudtrail/AWSLogs", "../../testdata/cloudtrail/forms/single.json")
+	want := "account,region,timestamp,n\n111122223333,eu-west-1,2024/03/06,2\n111122223333,us-east-1,2024/03/05,13\n"
+	if code != exitOK || !strings.HasPrefix(out, "account,region,timestamp,n\n") || !strings.Contains(out, "111122223333,eu-west-1,2024/03/06,2\n") {
+		t.Errorf("exit %d, out:\n%s\nwant like:\n%s\nstderr:\n%s", code, out, want, errOut)
+	}
+	// The date partition prunes folders, as partition projection does.
+	q = `SELECT count(*) AS n FROM cloudtrail WHERE "timestamp" >= '2024/03/06' AND account = '111122223333'`
+	code, out, errOut = runHunt(t, "query", "--explain", q, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || !strings.Contains(out, "objects to read: 1 ") || !strings.Contains(out, "pruned ../../testdata/cloudtrail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/: date") {
+		t.Errorf("explain: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runHunt(t, "query", "--output", "csv", q, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "n\n2\n" {
+		t.Errorf("pruned query: exit %d, %q", code, out)
+	}
+	// Another team's names for the same partitions.
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--column-name", "date_partition=timestamp", "--column-name", "region_partition=region",
+		`SELECT region_partition, count(*) AS n FROM cloudtrail WHERE date_partition = '2024/03/06' GROUP BY 1`, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "region_partition,n\neu-west-1,2\n" {
+		t.Errorf("--column-name: exit %d, %q\n%s", code, out, errOut)
+	}
+	// Flow logs: aws_account_id, aws_region, day.
+	code, out, errOut = runHunt(t, "query", "--output", "csv", `SELECT aws_account_id, day, count(*) AS n FROM vpc_flow_logs GROUP BY 1, 2`, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK || !strings.HasPrefix(out, "aws_account_id,day,n\n111122223333,2024/03/05,") {
+		t.Errorf("flow: exit %d, %q\n%s", code, out, errOut)
+	}
+}
+
+// TestQuery_AthenaDocExamples: every CloudTrail and VPC Flow Logs example
+// query of AWS's Athena documentation (testdata/athena-docs, copied
+// unchanged) runs over the samples, partition columns included; the table
+// name of the flow-log examples' second table maps with --table-name.
+func TestQuery_AthenaDocExamples(t *testing.T) {
+	for file, path := range map[string]string{
+		"cloudtrail.sql": "../../testdata/cloudtrail/AWSLogs",
+		"vpcflow.sql":    "../../testdata/vpcflow/reject-flood.log.gz",
+	} {
+		text := readFile(t, filepath.Join("../../testdata/athena-docs", file))
+		for i, q := range strings.Split(text, "\n;\n") {
+			sqlFile := filepath.Join(t.TempDir(), "q.sql")
+			os.WriteFile(sqlFile, []byte(q), 0o644)
+			code, out, errOut := runHunt(t, "query", "--output", "csv", "--table-name", "test_table_vpclogs=vpc_flow", "--file", sqlFile, path)
+			if code != exitOK {
+				t.Errorf("%s #%d: exit %d\n%s\nstderr:\n%s", file, i+1, code, q, errOut)
+				continue
+			}
+			if strings.Count(out, "\n") < 1 {
+				t.Errorf("%s #%d: no header: %q", file, i+1, out)
+			}
+		}
+	}
+	// Two of them answer from the samples.
+	q := "SELECT day_of_week(date) AS\n  day,\n  date,\n  interface_id,\n  srcaddr,\n  action,\n  protocol\nFROM vpc_flow_logs\nWHERE action = 'REJECT' AND protocol = 6\nLIMIT 100"
+	_, out, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	if !strings.HasPrefix(out, "day,date,interface_id,srcaddr,action,protocol\n2,2024-03-05,eni-") || strings.Count(out, "\n") != 101 {
+		t.Errorf("REJECT example: %.300q", out)
+	}
+}
+
+// TestQuery_Stream: --stream writes the rows as they come, the same rows.
+func TestQuery_Stream(t *testing.T) {
+	q := "SELECT srcaddr, dstport, action FROM vpc_flow WHERE action = 'REJECT'"
+	_, want, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	code, got, errOut := runHunt(t, "query", "--output", "csv", "--stream", "--workers", "2", q, "../../testdata/vpcflow/reject-flood.log.gz")
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	slices.Sort(wl)
+	slices.Sort(gl)
+	if code != exitOK || len(wl) < 100 || !slices.Equal(wl, gl) {
+		t.Errorf("exit %d: %d rows streamed, %d sorted\n%s", code, len(gl), len(wl), errOut)
 	}
 }

@@ -130,7 +130,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start}
 	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
 	for _, h := range hunts {
-		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
+		opts := engine.Options{Now: start, MemoryPool: pool}
+		if !onAthena {
+			// A backfill's --since/--until keep only the events in the
+			// window (Athena gets the window as partition predicates).
+			opts.Since, opts.Until = window.Since, window.Until
+		}
+		q, err := h.Compile(opts)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitError
@@ -154,6 +160,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	r.state = state
+	r.dryRun = *dryRun
 	if *statePath != "" {
 		if r.statePath, err = filepath.Abs(*statePath); err != nil {
 			fmt.Fprintf(stderr, "hunt run: %v\n", err)
@@ -164,7 +171,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sinks, err := openRunSinks(ctx, sinkSpecs, common, *dryRun, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
-		return exitUsage
+		return usageOrError(err)
 	}
 	var code int
 	if onAthena {
@@ -181,10 +188,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// sent and the state stays as it was.
 		return code
 	}
-	fs2, err := r.findings()
-	if err != nil {
-		fmt.Fprintf(stderr, "hunt run: %v\n", err)
-		return exitError
+	fs2, huntErr := r.findings()
+	if huntErr != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", huntErr)
+		code = exitError // incomplete: the other hunts' findings are still delivered
 	}
 	sent, sendErrs := r.deliver(ctx, sinks, fs2)
 	for _, e := range sendErrs {
@@ -258,10 +265,21 @@ func openRunSinks(ctx context.Context, specs []string, common commonFlags, dryRu
 		}
 		rest = append(rest, s)
 	}
-	sinks, err := findings.OpenSinks(ctx, rest, findings.SinkOptions{
+	opts := findings.SinkOptions{
 		DryRun: dryRun, Stdout: stdout,
 		Profile: common.profile, Region: common.region, EndpointURL: common.endpointURL,
-	})
+	}
+	for _, s := range rest {
+		if kind, _, _ := strings.Cut(s, ":"); kind == "sns" || kind == "securityhub" {
+			awsCfg, err := common.awsConfig(ctx) // only runs with an AWS sink load it
+			if err != nil {
+				return nil, err
+			}
+			opts.AWS = awsCfg
+			break
+		}
+	}
+	sinks, err := findings.OpenSinks(ctx, rest, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +299,7 @@ type hunter struct {
 	// statePath is the absolute path of --state, so the run never reads
 	// its own state as a log.
 	statePath string
+	dryRun    bool // --dry-run: sinks accept nothing, nothing is journaled
 	explicit  bool // --since/--until given: a backfill, the object list is not used
 	window    queries.Window
 	start     time.Time
@@ -292,11 +311,16 @@ type hunter struct {
 	source  []string // the PATH argument objects[i] was planned from
 	byURI   map[string]int
 	skipped int // objects every selected hunt already read
-	listed  map[string]map[string]bool
-	totals  *scan.Totals
-	runs    []*engine.Run
-	results []*engine.Result // --engine athena: each hunt's answer
-	counts  runCounts
+	behind  int // objects dated before their stream's horizon: counted as read
+	context int // objects read again for the windows of aggregating hunts
+	// failedHunts are hunts that failed at run time: objects are not
+	// recorded as read by them.
+	failedHunts map[string]bool
+	listed      map[string]map[string]bool
+	totals      *scan.Totals
+	runs        []*engine.Run
+	results     []*engine.Result // --engine athena: each hunt's answer
+	counts      runCounts
 	// unread are objects whose remaining hunts are all of another table.
 	unread []unreadObject
 }
@@ -354,6 +378,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		}
 		r.plans = append(r.plans, plan)
 		r.listed[p] = map[string]bool{}
+		var cands []candidate
 		for _, o := range plan.Objects {
 			if r.isStateFile(o) {
 				continue // the state kept inside the archive folder is not a log
@@ -362,13 +387,27 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 			if _, dup := r.byURI[o.URI]; dup {
 				continue
 			}
-			need := ids
+			c := candidate{obj: o, need: ids}
 			if !r.explicit && r.state != nil {
-				need = r.state.Needed(p, o.Key, objectVersion(o), objectDate(o), ids)
+				c.need, c.behind = r.state.NeededIn(p, streamOf(o), o.Key, objectVersion(o), objectDate(o), ids)
 			}
+			cands = append(cands, c)
+		}
+		if !r.explicit && r.state != nil {
+			r.addContext(p, cands)
+		}
+		for _, c := range cands {
+			o, need := c.obj, c.need
 			if len(need) == 0 {
-				r.skipped++
+				if c.behind {
+					r.behind++
+				} else {
+					r.skipped++
+				}
 				continue
+			}
+			if c.context {
+				r.context++
 			}
 			idx := make([]int, 0, len(need))
 			for i, id := range ids {
@@ -394,7 +433,84 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 	return nil
 }
 
-// isStateFile reports whether o is the state file or its lock.
+// candidate is a listed object and the hunts that still have to read it.
+type candidate struct {
+	obj     archive.Object
+	need    []string
+	behind  bool // dated before its stream's horizon: counted as read
+	context bool // read before, read again for the windows of aggregating hunts
+}
+
+// addContext makes the aggregating hunts (threshold hunts: counts over a
+// time window) read again the objects of a stream read in earlier runs
+// that lie within their window of the stream's new objects. A burst split
+// across two objects read in different runs (one delivered late, or one
+// that failed once) is then counted whole; findings the earlier run
+// delivered keep their IDs and stay suppressed.
+func (r *hunter) addContext(source string, cands []candidate) {
+	type span struct{ lo, hi time.Time }
+	fresh := map[string]*span{} // stream → dates of its new objects
+	for _, c := range cands {
+		d := objectDate(c.obj)
+		if len(c.need) == 0 || d.IsZero() {
+			continue
+		}
+		st := streamOf(c.obj)
+		if sp := fresh[st]; sp == nil {
+			fresh[st] = &span{d, d}
+		} else {
+			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
+		}
+	}
+	for i := range cands {
+		c := &cands[i]
+		d := objectDate(c.obj)
+		sp := fresh[streamOf(c.obj)]
+		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+			continue
+		}
+		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+		for _, h := range r.hunts {
+			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
+				continue
+			}
+			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
+				continue
+			}
+			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+				c.need = append(c.need, h.ID)
+				c.context = true
+			}
+		}
+	}
+}
+
+// streamOf names the stream of deliveries o belongs to, whose dates
+// advance together: its kind, account and region ("" for keys without a
+// date).
+func streamOf(o archive.Object) string {
+	if !o.Facts.HasDate {
+		return ""
+	}
+	return o.Facts.Kind.String() + "/" + o.Facts.Account + "/" + o.Facts.Region
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// isStateFile reports whether o is the state file, its lock or its
+// delivery journal.
 func (r *hunter) isStateFile(o archive.Object) bool {
 	if r.statePath == "" || strings.HasPrefix(o.URI, "s3://") {
 		return false
@@ -403,7 +519,7 @@ func (r *hunter) isStateFile(o archive.Object) bool {
 	if err != nil {
 		return false
 	}
-	return abs == r.statePath || abs == r.statePath+".lock"
+	return abs == r.statePath || abs == r.statePath+".lock" || abs == r.statePath+".journal"
 }
 
 func objectVersion(o archive.Object) string {
@@ -440,9 +556,10 @@ func (r *hunter) scan(ctx context.Context) int {
 			if r.hunts[i].Table != table.Name {
 				continue
 			}
-			if err := r.runs[i].Push(worker, b); err != nil {
-				return fmt.Errorf("%s: %w", r.hunts[i].Source, err)
-			}
+			// A hunt failing at run time (an overflow, a bad cast) keeps
+			// its error for Finish and ignores later batches; the scan
+			// goes on for the other hunts.
+			_ = r.runs[i].Push(worker, b)
 		}
 		return nil
 	})
@@ -487,6 +604,8 @@ func (r *hunter) runAthena(ctx context.Context, af *athenaFlags) int {
 // findings folds each hunt's result into findings.
 func (r *hunter) findings() ([]findings.Finding, error) {
 	var out []findings.Finding
+	r.failedHunts = map[string]bool{}
+	var errs []error
 	for i, h := range r.hunts {
 		var res *engine.Result
 		var err error
@@ -497,17 +616,29 @@ func (r *hunter) findings() ([]findings.Finding, error) {
 			}
 		default:
 			if res, err = r.runs[i].Finish(); err != nil {
-				return nil, fmt.Errorf("%s: %w", h.Source, err)
+				// One hunt's failure (an overflow, a bad cast) is reported;
+				// the other hunts' findings stand, and the objects are not
+				// recorded as read by this hunt, so the next run retries it.
+				r.failedHunts[h.ID] = true
+				if !strings.HasPrefix(err.Error(), h.Source+":") {
+					err = fmt.Errorf("%s: %w", h.Source, err) // positioned engine errors name it already
+				}
+				errs = append(errs, err)
+				continue
 			}
 		}
 		fs, err := h.Findings(res, r.window)
 		if err != nil {
-			return nil, err
+			var rows *queries.RowsError
+			if !errors.As(err, &rows) {
+				r.failedHunts[h.ID] = true
+			}
+			errs = append(errs, err)
 		}
 		out = append(out, fs...)
 	}
 	queries.SortFindings(out)
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // runCounts are the finding counts of the summary.
@@ -515,79 +646,14 @@ type runCounts struct {
 	found, suppressed, resent, delivered, pending int
 }
 
-// deliver sends the new findings, and those pending from earlier runs, to
-// every sink that has not accepted them, then records in the state which
-// were accepted by all (delivered: suppressed from now on) and which are
-// still pending. It returns how many findings were emitted this run.
+// deliver hands the findings to [findings.Deliver], which sends them (and
+// those pending from earlier runs) to every sink that has not accepted
+// them and records in the state which every sink accepted. It returns how
+// many findings were emitted this run.
 func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found []findings.Finding) (int, []error) {
-	c := &r.counts
-	c.found = len(found)
-	var todo []findings.Finding
-	delivered := map[string][]string{} // finding ID → sinks that accepted it
-	inRun := map[string]bool{}
-	for _, f := range found {
-		switch {
-		case r.state != nil && r.state.Delivered(f.ID):
-			c.suppressed++
-		case r.state != nil && r.state.PendingFinding(f.ID) != nil:
-			// Pending from an earlier run: send the version the sinks
-			// that took it already hold.
-		default:
-			todo = append(todo, f)
-			inRun[f.ID] = true
-		}
-	}
-	if r.state != nil {
-		for _, p := range r.state.Pending {
-			todo = append(todo, p.Finding)
-			delivered[p.Finding.ID] = slices.Clone(p.DeliveredTo)
-			c.resent++
-		}
-	}
-	queries.SortFindings(todo)
-	var errs []error
-	for _, s := range sinks {
-		var batch []findings.Finding
-		for _, f := range todo {
-			if !slices.Contains(delivered[f.ID], s.Name()) {
-				batch = append(batch, f)
-			}
-		}
-		if len(batch) == 0 {
-			continue
-		}
-		accepted, err := s.Send(ctx, batch)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for _, id := range accepted {
-			delivered[id] = append(delivered[id], s.Name())
-		}
-	}
-	now := time.Now()
-	for i := range todo {
-		f := &todo[i]
-		all := true
-		for _, s := range sinks {
-			if !slices.Contains(delivered[f.ID], s.Name()) {
-				all = false
-			}
-		}
-		if all {
-			c.delivered++
-		} else {
-			c.pending++
-		}
-		if r.state == nil {
-			continue
-		}
-		if all {
-			r.state.MarkDelivered(f, r.windowOf(f.HuntID), now)
-		} else {
-			r.state.AddPending(*f, delivered[f.ID])
-		}
-	}
-	return len(todo), errs
+	c, errs := findings.Deliver(ctx, r.state, sinks, found, findings.DeliverOptions{WindowOf: r.windowOf, DryRun: r.dryRun})
+	r.counts = runCounts{found: c.Found, suppressed: c.Suppressed, resent: c.Resent, delivered: c.Delivered, pending: c.Pending}
+	return c.Emitted, errs
 }
 
 // windowOf returns the suppression window of a hunt, DefaultWindow for a
@@ -611,18 +677,20 @@ func (r *hunter) advance(late time.Duration) {
 		if r.totals.ObjectFailed(o.URI) != nil {
 			continue // its rows are incomplete: read it again next run
 		}
-		ids := make([]string, len(r.need[i]))
-		for j, h := range r.need[i] {
-			ids[j] = r.hunts[h].ID
+		ids := make([]string, 0, len(r.need[i]))
+		for _, h := range r.need[i] {
+			if !r.failedHunts[r.hunts[h].ID] {
+				ids = append(ids, r.hunts[h].ID)
+			}
 		}
-		r.state.MarkRead(r.source[i], o.Key, objectVersion(o), objectDate(o), ids)
+		r.state.MarkReadIn(r.source[i], streamOf(o), o.Key, objectVersion(o), objectDate(o), ids)
 	}
 	for _, u := range r.unread {
-		r.state.MarkRead(u.source, u.obj.Key, objectVersion(u.obj), objectDate(u.obj), u.hunts)
+		r.state.MarkReadIn(u.source, streamOf(u.obj), u.obj.Key, objectVersion(u.obj), objectDate(u.obj), u.hunts)
 	}
 	var oldest time.Time
 	for src, keys := range r.listed {
-		r.state.Advance(src, late, keys)
+		r.state.AdvanceAt(src, late, keys, r.start)
 		if h := r.state.Horizon(src); !h.IsZero() && (oldest.IsZero() || h.Before(oldest)) {
 			oldest = h
 		}
@@ -635,8 +703,16 @@ func (r *hunter) advance(late time.Duration) {
 func (r *hunter) summary(sent int, elapsed time.Duration) {
 	c := r.counts
 	t := r.totals
-	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read, %d skipped (read before); %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
-		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, r.skipped, t.Stats.Records, t.Stats.Rejected,
+	var extra string
+	if r.context > 0 {
+		extra += fmt.Sprintf(" (%d of them again, for the windows of aggregating hunts)", r.context)
+	}
+	extra += fmt.Sprintf(", %d skipped (read before)", r.skipped)
+	if r.behind > 0 {
+		extra += fmt.Sprintf(", %d skipped as dated before their stream's horizon (counted as read; a late delivery needs --since to backfill)", r.behind)
+	}
+	fmt.Fprintf(r.stderr, "hunt run: %d hunts over %s; %d objects read%s; %d records, %d rejected; findings: %d found, %d new, %d suppressed (delivered before), %d re-sent from earlier runs; %d delivered, %d pending; %.2fs\n",
+		len(r.hunts), strings.Join(r.tables(), " and "), t.Objects, extra, t.Stats.Records, t.Stats.Rejected,
 		c.found, sent-c.resent, c.suppressed, c.resent, c.delivered, c.pending, elapsed.Seconds())
 }
 

@@ -212,9 +212,13 @@ func TestRun_SinceUntil(t *testing.T) {
 func TestRun_Lock(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
-	os.WriteFile(state+".lock", []byte("pid 1 host elsewhere.example since 2024-03-05T00:00:00Z\n"), 0o644)
+	lock, err := findings.LockState(state, time.Now()) // another run holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
 	code, out, errOut := runHunt(t, "run", "--state", state, "../../testdata/hunts/cloudtrail_stopped")
-	if code != exitError || out != "" || !strings.Contains(errOut, "state is locked by another run (pid 1 host elsewhere.example") {
+	if code != exitError || out != "" || !strings.Contains(errOut, fmt.Sprintf("state is locked by another run (pid %d host ", os.Getpid())) {
 		t.Fatalf("exit %d, out %q, stderr %q; want exit 1 naming the holder", code, out, errOut)
 	}
 	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
@@ -386,7 +390,9 @@ SELECT srcaddr, min(start) AS t, array_agg(DISTINCT "$path") AS "$path" FROM vpc
 	copyFile(t, "../../testdata/hunts/root_account_used/positive.json", old)
 	copyFile(t, "../../testdata/hunts/mfa_device_deactivated/positive.json", late)
 	code, out, errOut = runHunt(t, "run", "--state", state, "--late", "24h", "--hunts", hunts, dir)
-	if code != exitFindings || !strings.Contains(errOut, "1 objects read, 2 skipped") || strings.Contains(out, "root_account_used") || !strings.Contains(out, "mfa_device_deactivated") {
+	// The 03-05 object is read again for the windows of the aggregating
+	// hunts (a burst split across runs); its findings keep their IDs.
+	if code != exitFindings || !strings.Contains(errOut, "2 objects read (1 of them again, for the windows of aggregating hunts), 1 skipped") || strings.Contains(out, "root_account_used") || !strings.Contains(out, "mfa_device_deactivated") {
 		t.Fatalf("old and late objects: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
@@ -398,8 +404,64 @@ func TestRun_DryRun(t *testing.T) {
 	if code != exitFindings || !strings.Contains(out, "cloudtrail_stopped") {
 		t.Fatalf("exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("dry run wrote the state: %v", err)
+	for _, f := range []string{state, state + ".journal"} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("dry run wrote %s: %v", f, err)
+		}
+	}
+}
+
+// TestRun_CrashRecovery: a run that died after its sinks accepted the
+// findings but before it saved the state (here: the state file and the
+// journal of such a run) leaves a delivery journal; the next run, whose
+// state sits inside the archive it reads, does not read the journal as a
+// log and does not send those findings again.
+func TestRun_CrashRecovery(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "archive")
+	state := filepath.Join(dir, "state.json")
+	out := filepath.Join(t.TempDir(), "findings.jsonl")
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", filepath.Join(dir, "a.json"))
+	code, _, errOut := runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", "--sink", "file:"+out, "--dry-run", dir)
+	if code != exitFindings {
+		t.Fatalf("dry run: exit %d; stderr:\n%s", code, errOut)
+	}
+	// The dying run: findings delivered through findings.Deliver, no Save.
+	sinks, err := findings.OpenSinks(context.Background(), []string{"file:" + out}, findings.SinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errOut := runHunt(t, "run", "--hunt", "cloudtrail_stopped", dir)
+	if code != exitFindings {
+		t.Fatalf("stateless run: exit %d; stderr:\n%s", code, errOut)
+	}
+	var found []findings.Finding
+	for _, l := range findingLines(t, []byte(stdout)) {
+		var f findings.Finding
+		if err := json.Unmarshal([]byte(l), &f); err != nil {
+			t.Fatal(err)
+		}
+		found = append(found, f)
+	}
+	st, err := findings.LoadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, errs := findings.Deliver(context.Background(), st, sinks, found, findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
+		t.Fatalf("dying run: %+v, %v", c, errs)
+	}
+	if _, err := os.Stat(state + ".journal"); err != nil {
+		t.Fatalf("no journal left by the dying run: %v", err)
+	}
+	before := mustRead(t, out)
+	code, _, errOut = runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", "--sink", "file:"+out, dir)
+	if code != exitOK || !strings.Contains(errOut, "1 objects read") || !strings.Contains(errOut, fmt.Sprintf("%d delivered, 0 pending", len(found))) {
+		t.Fatalf("next run: exit %d; want 0, nothing sent again; stderr:\n%s", code, errOut)
+	}
+	if after := mustRead(t, out); !bytes.Equal(after, before) {
+		t.Fatalf("findings written again:\n%s", after[len(before):])
+	}
+	if _, err := os.Stat(state + ".journal"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("journal kept after the state was saved: %v", err)
 	}
 }
 
@@ -484,5 +546,103 @@ func TestRun_ParquetPartitionsPruned(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "1 objects read") {
 		t.Errorf("want the 2024-03-05 partition pruned; stderr:\n%s", errOut)
+	}
+}
+
+// TestRun_BurstAcrossRuns: a threshold hunt's burst split across two
+// objects read in different runs (the second delivered late) is found:
+// the second run reads the first object again for the hunt's window.
+func TestRun_BurstAcrossRuns(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "archive")
+	folder := filepath.Join(dir, "AWSLogs", "111122223333", "vpcflowlogs", "us-east-1", "2024", "03", "05")
+	state := filepath.Join(t.TempDir(), "state.json")
+	lines := strings.Split(strings.TrimSpace(readFile(t, "../../testdata/hunts/vpc_reject_flood/positive.log")), "\n")
+	header, rows := lines[0], lines[1:]
+	half := len(rows) / 2 // 75 rejects each: under the hunt's 100 per minute
+	write := func(name string, rows []string) {
+		path := filepath.Join(folder, name)
+		os.MkdirAll(folder, 0o755)
+		if err := os.WriteFile(path, []byte(header+"\n"+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T1500Z_a.log", rows[:half])
+	code, out, errOut := runHunt(t, "run", "--state", state, "--hunt", "vpc_reject_flood", dir)
+	if code != exitOK || out != "" {
+		t.Fatalf("first half: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	write("111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T1500Z_b.log", rows[half:])
+	code, out, errOut = runHunt(t, "run", "--state", state, "--hunt", "vpc_reject_flood", dir)
+	if code != exitFindings || !strings.Contains(out, `"hunt_id":"vpc_reject_flood"`) || !strings.Contains(out, `"rejects":150`) {
+		t.Fatalf("second half: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// A third run with nothing new reads nothing and sends nothing.
+	code, out, errOut = runHunt(t, "run", "--state", state, "--hunt", "vpc_reject_flood", dir)
+	if code != exitOK || out != "" || !strings.Contains(errOut, "0 objects read, 2 skipped") {
+		t.Fatalf("third run: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRun_StreamHorizons: a region whose deliveries lag behind another's
+// is still read, and a key dated 2099 makes no later object count as read.
+func TestRun_StreamHorizons(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "archive")
+	root := filepath.Join(dir, "AWSLogs", "111122223333", "CloudTrail")
+	state := filepath.Join(t.TempDir(), "state.json")
+	obj := func(region, date, name string) string {
+		return filepath.Join(root, region, date[:4], date[4:6], date[6:8], "111122223333_CloudTrail_"+region+"_"+date+"T1000Z_"+name+".json")
+	}
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/positive.json", obj("us-east-1", "20240310", "a"))
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/negative.json", obj("eu-west-1", "20240305", "b"))
+	copyFile(t, "../../testdata/hunts/cloudtrail_stopped/negative.json", obj("us-east-1", "20990101", "future"))
+	if code, _, errOut := runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", dir); code != exitFindings {
+		t.Fatalf("first run: exit %d; stderr:\n%s", code, errOut)
+	}
+	// eu-west-1 delivers day 6 after us-east-1 reached day 10 (and 2099).
+	copyFile(t, "../../testdata/hunts/mfa_device_deactivated/positive.json", obj("eu-west-1", "20240306", "c"))
+	copyFile(t, "../../testdata/hunts/mfa_device_deactivated/positive.json", obj("us-east-1", "20240311", "d"))
+	code, _, errOut := runHunt(t, "run", "--state", state, "--hunt", "cloudtrail_stopped", dir)
+	if code != exitOK || !strings.Contains(errOut, "2 objects read, 3 skipped (read before)") {
+		t.Fatalf("second run: exit %d; stderr:\n%s", code, errOut)
+	}
+}
+
+// TestRun_HuntFailsAlone: a hunt that fails at run time (here a cast of a
+// name to a number) is reported and the run exits 1, but the other hunts'
+// findings are delivered, and the objects stay unread for the failed hunt
+// so the next run tries it again.
+func TestRun_HuntFailsAlone(t *testing.T) {
+	hunts := t.TempDir()
+	os.WriteFile(filepath.Join(hunts, "bad_cast.sql"), []byte(`-- id: bad_cast
+-- title: A hunt that fails at run time
+-- severity: LOW
+-- table: cloudtrail
+-- resource: eventname
+-- resource_type: Other
+-- time: eventtime
+-- dedup: eventname
+
+SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudtrail
+`), 0o644)
+	state := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"run", "--state", state, "--hunts", hunts, "--hunt", "bad_cast", "--hunt", "cloudtrail_stopped", "../../testdata/hunts/cloudtrail_stopped/positive.json"}
+	code, out, errOut := runHunt(t, args...)
+	if code != exitError || !strings.Contains(out, `"hunt_id":"cloudtrail_stopped"`) || !strings.Contains(errOut, "bad_cast.sql") {
+		t.Fatalf("exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Next run: the object is read again, for bad_cast only; the
+	// delivered finding is not sent again.
+	code, out, errOut = runHunt(t, args...)
+	if code != exitError || out != "" || !strings.Contains(errOut, "1 objects read") {
+		t.Fatalf("rerun: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -30,11 +31,13 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 		}
 		mergePlan(plan, p)
 	}
+	var s3 *archive.S3
 	if len(remote) > 0 {
-		s3, err := archive.NewS3(ctx, archive.S3Config{
-			Profile: common.profile, Region: common.region,
-			EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != "",
-		})
+		awsCfg, err := common.awsConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s3, err = archive.NewS3(ctx, archive.S3Config{AWS: awsCfg, EndpointURL: common.endpointURL, UsePathStyle: common.endpointURL != ""})
 		if err != nil {
 			return nil, err
 		}
@@ -45,6 +48,16 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 			}
 			mergePlan(plan, p)
 		}
+	}
+	// Converted lakes: only the part files their manifest publishes.
+	err := archive.PruneUnpublished(plan, func(uri string) ([]byte, error) {
+		if strings.HasPrefix(uri, "s3://") {
+			return s3.Get(ctx, uri)
+		}
+		return os.ReadFile(uri)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return plan, nil
 }
@@ -71,7 +84,7 @@ func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals
 	}
 	digests := 0
 	for _, p := range plan.Pruned {
-		if p.Reason == "digest" || strings.HasPrefix(p.Reason, "digest") {
+		if p.Cause == archive.PrunedDigest {
 			digests++
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/hunt-sec/hunt/engine"
 	"strconv"
 	"time"
 
@@ -105,6 +106,8 @@ func valueText(v any) string {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
+	case engine.Date:
+		return x.String() // as Trino prints dates
 	case time.Time:
 		return x.UTC().Format("2006-01-02 15:04:05.000") // as Trino prints timestamps
 	default:
