@@ -403,6 +403,9 @@ func (o *opWindow) compute(f *winFunc, all []*column, sp winSpec, perm []int32, 
 			continue
 		}
 		acc.move(fs, fe)
+		if acc.err != "" {
+			return &runtimeError{where: f.where, msg: acc.err}
+		}
 		acc.result(out, r)
 	}
 	return nil
@@ -587,7 +590,8 @@ type winAcc struct {
 	cnt    int64 // non-NULL values (rows for count(*))
 	si     int64
 	sf     float64
-	best   int // row of the current min/max; -1 when none
+	best   int    // row of the current min/max; -1 when none
+	err    string // first bigint overflow
 }
 
 func (a *winAcc) reset(at int) {
@@ -609,7 +613,20 @@ func (a *winAcc) add(k int, sign int64) {
 	case a.arg.t.k == kDouble:
 		a.sf += float64(sign) * a.arg.f[r]
 	default:
-		a.si += sign * a.arg.i[r]
+		// A bigint sum out of range is an error, as in Trino and the
+		// GROUP BY sum.
+		v, r := a.arg.i[r], a.si+sign*a.arg.i[r]
+		if sign < 0 && (a.si^v)&(a.si^r) < 0 || sign > 0 && (a.si^r)&(v^r) < 0 {
+			if a.err == "" {
+				op := " + "
+				if sign < 0 {
+					op = " - "
+				}
+				a.err = "bigint addition overflow: " + itoa(a.si) + op + itoa(v)
+			}
+			return
+		}
+		a.si = r
 	}
 }
 
@@ -642,11 +659,13 @@ func (a *winAcc) move(fs, fe int) {
 		if fs >= a.fe || fe < a.fe {
 			a.reset(fs)
 		}
-		for k := a.fe; k < fe; k++ {
-			a.add(k, 1)
-		}
+		// Rows leaving first, so a bigint sum only overflows when a
+		// frame's sum does.
 		for k := a.fs; k < fs; k++ {
 			a.add(k, -1)
+		}
+		for k := a.fe; k < fe; k++ {
+			a.add(k, 1)
 		}
 	}
 	a.fs, a.fe = fs, fe

@@ -428,3 +428,22 @@ SELECT usr, ts, gap, sum(starts) OVER (PARTITION BY usr ORDER BY ts ROWS UNBOUND
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestWindow_SumOverflow: a bigint sum out of range is an error naming the
+// call, as for GROUP BY sums; a sliding frame whose sums fit does not
+// overflow on the way.
+func TestWindow_SumOverflow(t *testing.T) {
+	const data = `WITH t AS (SELECT 1 AS i, 9223372036854775807 AS v UNION ALL SELECT 2, 9223372036854775807 UNION ALL SELECT 3, 1) `
+	q, err := Compile(data+"SELECT sum(v) OVER () FROM t", Options{Source: "x.sql"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	if _, err := r.Finish(); err == nil || !strings.Contains(err.Error(), "x.sql:1:") || !strings.Contains(err.Error(), "bigint addition overflow: 9223372036854775807 + 9223372036854775807") {
+		t.Errorf("got %v; want a positioned bigint overflow", err)
+	}
+	const slide = `WITH t AS (SELECT 1 AS i, 9223372036854775807 AS v UNION ALL SELECT 2, 0 UNION ALL SELECT 3, 9223372036854775807) `
+	if got, want := resultText(runQuery(t, slide+"SELECT i, sum(v) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM t ORDER BY i", 1)), "1|9223372036854775807\n2|9223372036854775807\n3|9223372036854775807\n"; got != want {
+		t.Errorf("sliding frame: got %q; want %q", got, want)
+	}
+}
