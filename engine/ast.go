@@ -57,9 +57,10 @@ type SetExpr interface {
 	Pos() int
 }
 
-// Union is left UNION ALL right.
+// Union is left UNION ALL right, or a DISTINCT set operation named by Op.
 type Union struct {
 	Left, Right SetExpr
+	Op          string // "" (UNION ALL), "UNION", "INTERSECT" or "EXCEPT"; the last three are DISTINCT
 	pos         int
 }
 
@@ -249,10 +250,54 @@ type Call struct {
 	Name     string
 	Args     []Expr
 	Distinct bool
-	Star     bool // count(*)
-	NoParens bool // current_timestamp
-	Filter   Expr // aggregate FILTER (WHERE ...); nil when absent
-	pos      int
+	Star     bool         // count(*)
+	NoParens bool         // current_timestamp
+	Filter   Expr         // aggregate FILTER (WHERE ...); nil when absent
+	OrderBy  []*OrderItem // array_agg(x ORDER BY y); nil when absent
+	Over     *Window      // window function OVER (...); nil when absent
+	// IgnoreNulls is `IGNORE NULLS` before OVER (RESPECT NULLS, the
+	// default, is not kept).
+	IgnoreNulls bool
+	pos         int
+}
+
+// Window is the OVER clause of a window function call.
+type Window struct {
+	PartitionBy []Expr
+	OrderBy     []*OrderItem
+	Frame       *Frame // nil: Trino's default frame
+}
+
+// Frame is `ROWS|RANGE BETWEEN start AND end`; the short form `ROWS start`
+// is read as `BETWEEN start AND CURRENT ROW`.
+type Frame struct {
+	Range      bool
+	Start, End FrameBound
+	pos        int
+}
+
+// Frame bound kinds, in the order they appear in a frame.
+const (
+	boundUnboundedPreceding = iota
+	boundPreceding
+	boundCurrentRow
+	boundFollowing
+	boundUnboundedFollowing
+)
+
+// FrameBound is one end of a frame; Offset is set for n PRECEDING and n
+// FOLLOWING (a number, or an interval for RANGE over a timestamp).
+type FrameBound struct {
+	Kind   int
+	Offset Expr
+}
+
+// Lambda is `x -> body`, an argument of transform, filter and the *_match
+// functions.
+type Lambda struct {
+	Params []string
+	Body   Expr
+	pos    int
 }
 
 func (e *Ident) Pos() int       { return e.pos }
@@ -274,6 +319,7 @@ func (e *IsNull) Pos() int      { return e.X.Pos() }
 func (e *Case) Pos() int        { return e.pos }
 func (e *Cast) Pos() int        { return e.pos }
 func (e *Call) Pos() int        { return e.pos }
+func (e *Lambda) Pos() int      { return e.pos }
 
 func (q *Statement) Pos() int   { return q.pos }
 func (s *Select) Pos() int      { return s.pos }
@@ -300,6 +346,7 @@ func (*IsNull) prec() int      { return precCompare }
 func (*Case) prec() int        { return precPrimary }
 func (*Cast) prec() int        { return precPrimary }
 func (*Call) prec() int        { return precPrimary }
+func (*Lambda) prec() int      { return 0 } // only ever a whole call argument
 
 func (e *Binary) prec() int { return binaryPrec(e.Op) }
 
@@ -514,11 +561,72 @@ func (e *Call) String() string {
 		}
 		b.WriteString(a.String())
 	}
+	if len(e.OrderBy) > 0 {
+		b.WriteString(" ORDER BY " + strings.Join(orderTexts(e.OrderBy), ", "))
+	}
 	b.WriteByte(')')
 	if e.Filter != nil {
 		b.WriteString(" FILTER (WHERE " + e.Filter.String() + ")")
 	}
+	if e.IgnoreNulls {
+		b.WriteString(" IGNORE NULLS")
+	}
+	if e.Over != nil {
+		b.WriteString(" OVER (" + e.Over.String() + ")")
+	}
 	return b.String()
+}
+
+// String prints the inside of OVER (...).
+func (w *Window) String() string {
+	var parts []string
+	if len(w.PartitionBy) > 0 {
+		ps := make([]string, len(w.PartitionBy))
+		for i, p := range w.PartitionBy {
+			ps[i] = p.String()
+		}
+		parts = append(parts, "PARTITION BY "+strings.Join(ps, ", "))
+	}
+	if len(w.OrderBy) > 0 {
+		parts = append(parts, "ORDER BY "+strings.Join(orderTexts(w.OrderBy), ", "))
+	}
+	if w.Frame != nil {
+		parts = append(parts, w.Frame.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f *Frame) String() string {
+	mode := "ROWS"
+	if f.Range {
+		mode = "RANGE"
+	}
+	return mode + " BETWEEN " + f.Start.String() + " AND " + f.End.String()
+}
+
+func (b FrameBound) String() string {
+	switch b.Kind {
+	case boundUnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case boundPreceding:
+		return sub(b.Offset, precAdd) + " PRECEDING"
+	case boundCurrentRow:
+		return "CURRENT ROW"
+	case boundFollowing:
+		return sub(b.Offset, precAdd) + " FOLLOWING"
+	}
+	return "UNBOUNDED FOLLOWING"
+}
+
+func (e *Lambda) String() string {
+	if len(e.Params) == 1 {
+		return quoteIdent(e.Params[0]) + " -> " + e.Body.String()
+	}
+	ps := make([]string, len(e.Params))
+	for i, p := range e.Params {
+		ps[i] = quoteIdent(p)
+	}
+	return "(" + strings.Join(ps, ", ") + ") -> " + e.Body.String()
 }
 
 // quoteFunc prints a function name; reserved words that are also functions
@@ -568,7 +676,15 @@ func (u *Union) String() string {
 	if _, ok := u.Right.(*Union); ok {
 		r = "(" + r + ")"
 	}
-	return setString(u.Left) + " UNION ALL " + r
+	l := setString(u.Left)
+	if lu, ok := u.Left.(*Union); ok && u.Op == "INTERSECT" && lu.Op != "INTERSECT" {
+		l = "(" + l + ")" // INTERSECT binds tighter than UNION and EXCEPT
+	}
+	op := u.Op
+	if op == "" {
+		op = "UNION ALL"
+	}
+	return l + " " + op + " " + r
 }
 
 func (o *OrderItem) String() string {

@@ -466,5 +466,16 @@ func walkExpr(e Expr, fn func(Expr)) {
 		for _, a := range x.Args {
 			walkExpr(a, fn)
 		}
+		walkExpr(x.Filter, fn)
+		if x.Over != nil {
+			for _, p := range x.Over.PartitionBy {
+				walkExpr(p, fn)
+			}
+			for _, o := range x.Over.OrderBy {
+				walkExpr(o.Expr, fn)
+			}
+		}
+	case *Lambda:
+		walkExpr(x.Body, fn)
 	}
 }

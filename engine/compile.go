@@ -70,6 +70,8 @@ type Options struct {
 	// or DISTINCT keeps (all workers together); past it, rows spill to
 	// temporary files in TempDir and are aggregated a partition at a
 	// time. 0 means DefaultAggregateMemory, negative never spills.
+	// Window functions and UNION/INTERSECT/EXCEPT buffer their rows
+	// within the same bound and fail past it (they do not spill).
 	AggregateMemory int64
 	// MaxGroups, when positive, also bounds the number of groups kept
 	// (tests use it to spill small inputs); negative never spills.
@@ -137,7 +139,11 @@ const maxOps = 10000
 type scope struct {
 	rels []*relation
 	lay  *layout
-	agg  *aggScope // after GROUP BY: expressions resolve to keys and aggregates
+	agg  *aggScope           // after GROUP BY: expressions resolve to keys and aggregates
+	win  map[string]*exprCol // window call text → its result (see compileWindows)
+	// params are the parameters of the lambdas around an expression
+	// (see compileLambdaCall); they shadow columns.
+	params map[string]*exprCol
 }
 
 // relation is one named input of FROM: a base table (columns resolved on
@@ -230,10 +236,13 @@ func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
 	case *Statement:
 		return c.compileStatement(x)
 	case *Union:
+		if x.Op != "" {
+			return c.compileSetOp(x)
+		}
 		var leaves []SetExpr
 		var walk func(SetExpr)
 		walk = func(s SetExpr) {
-			if u, ok := s.(*Union); ok {
+			if u, ok := s.(*Union); ok && u.Op == "" {
 				walk(u.Left)
 				walk(u.Right)
 				return
@@ -709,6 +718,15 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	} else if s.Having != nil {
 		return nil, c.errf(s.Having.Pos(), "expected GROUP BY or aggregates before HAVING, found none")
 	}
+	win, outScope, err := c.compileWindows(items, order, outScope)
+	if err != nil {
+		return nil, err
+	}
+	if win != nil {
+		c.add(win)
+		tail.setNext(win)
+		tail = win
+	}
 	// Projection, plus hidden ORDER BY keys.
 	proj := &opProject{}
 	types := make([]*dtype, len(items))
@@ -766,6 +784,9 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+t.name)
 		}
 		keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
+	}
+	if win != nil {
+		win.finish(outScope.lay.n)
 	}
 	c.add(proj)
 	tail.setNext(proj)
@@ -934,6 +955,21 @@ func collectAggs(e Expr, out *[]*Call, seen map[string]bool) {
 	}
 	switch x := e.(type) {
 	case *Call:
+		if x.Over != nil {
+			// A window call is computed after aggregation; its arguments
+			// and keys may hold aggregates.
+			for _, a := range x.Args {
+				collectAggs(a, out, seen)
+			}
+			for _, p := range x.Over.PartitionBy {
+				collectAggs(p, out, seen)
+			}
+			for _, o := range x.Over.OrderBy {
+				collectAggs(o.Expr, out, seen)
+			}
+			collectAggs(x.Filter, out, seen)
+			return
+		}
 		if aggregates[x.Name] || athenaAggregates[x.Name] {
 			if k := x.String(); !seen[k] {
 				seen[k] = true
@@ -1104,6 +1140,9 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		ac.t = t0
 	case "array_agg", "array_agg_distinct":
 		ac.t = arrayOf(t0)
+	}
+	if len(call.OrderBy) > 0 {
+		return c.aggOrderBy(call, ac, sc)
 	}
 	return ac, nil
 }

@@ -16,6 +16,21 @@ func (c *compiler) compileExpr(e Expr, sc *scope) (expr, error) {
 }
 
 func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
+	switch x := e.(type) {
+	case *Call:
+		if x.Over != nil {
+			return c.windowRef(x, sc)
+		}
+		if lambdaFuncs[x.Name] {
+			return c.compileLambdaCall(x, sc)
+		}
+	case *Ident:
+		if p, ok, err := c.lambdaParam(x, sc); ok {
+			return p, err
+		}
+	case *Lambda:
+		return nil, c.errf(x.pos, "expected a lambda only as argument 2 of transform, filter, any_match, all_match or none_match, found "+quoteFound(x.String()))
+	}
 	if sc.agg != nil {
 		if slot, ok := sc.agg.keys[e.String()]; ok {
 			return &exprCol{t: sc.agg.types[slot], slot: slot}, nil

@@ -87,7 +87,7 @@ func TestCompile_ErrorClasses(t *testing.T) {
 		{"SELECT approx_percentile(bytes, 0.5) FROM vpc_flow", true},
 		{"SELECT a FROM cloudtrail JOIN vpc_flow ON 1 = 1", true},
 		{"SELECT eventname FROM cloudtrail WHERE eventname IN (SELECT 'x')", true},
-		{"SELECT row_number() OVER (ORDER BY eventtime) FROM cloudtrail", true},
+		{"SELECT stddev(bytes) OVER (ORDER BY start) FROM vpc_flow", true},
 		{"SELECT CAST(x AS varbinary) FROM cloudtrail", false},
 		{"SELECT evntname FROM cloudtrail", false},
 		{"SELECT FROM", false},

@@ -63,15 +63,19 @@
 // key; ORDER BY breaks ties by every output column; a query without ORDER
 // BY returns its rows sorted by every column in turn. arbitrary() returns
 // the minimum, array_agg keeps the [ArrayAggLimit] smallest values sorted,
-// and approx_distinct is exact. A LIMIT without ORDER BY returns some rows,
+// and approx_distinct is exact. Window functions order rows equal on
+// every PARTITION BY and ORDER BY key by all their columns (so
+// row_number() among peers is stable). A LIMIT without ORDER BY returns some rows,
 // as in SQL, and lets the caller stop reading ([Run.Done]).
 //
 // # Not supported
 //
 // Joins other than CROSS JOIN UNNEST, subqueries in expressions (IN
-// (SELECT ...), EXISTS), window functions (OVER), UNION without ALL,
-// INTERSECT/EXCEPT, GROUPING SETS, ORDER BY inside aggregate calls,
-// lambdas, and the Trino functions listed in athenaFuncs/athenaAggregates.
+// (SELECT ...), EXISTS), INTERSECT ALL/EXCEPT ALL,
+// GROUPING SETS, GROUPS frames and named windows, ORDER BY inside
+// aggregates other than array_agg, lambdas outside transform, filter and
+// the *_match functions, and the Trino functions listed in
+// athenaFuncs/athenaAggregates.
 // Compiling such a query fails with an error that names the construct and
 // wraps [ErrUnsupported] (functions also suggest --engine athena); other
 // query errors wrap parsers.ErrSyntax.

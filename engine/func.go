@@ -203,8 +203,8 @@ var athenaAggregates = map[string]bool{}
 
 func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
-		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with transform filter reduce
-		any_match all_match none_match map map_keys map_values map_filter map_concat map_entries regexp_split
+		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
+		map map_keys map_values map_filter map_concat map_entries regexp_split
 		 regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
 		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
@@ -241,8 +241,8 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 		}
 		return nil, c.errf(call.pos, "expected a known function, found "+quoteFound(call.Name))
 	}
-	if call.Distinct || call.Star || call.Filter != nil {
-		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, * or FILTER")
+	if call.Distinct || call.Star || call.Filter != nil || len(call.OrderBy) > 0 {
+		return nil, c.errf(call.pos, "expected plain arguments to "+call.Name+", found DISTINCT, *, ORDER BY or FILTER")
 	}
 	n := len(call.Args)
 	if n < def.min || (def.max >= 0 && n > def.max) {

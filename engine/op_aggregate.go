@@ -22,7 +22,8 @@ type aggCall struct {
 	args     []expr
 	t        *dtype // result type
 	argTypes []*dtype
-	where    string // names the call in runtime errors (see compiler.where)
+	order    []sortKey // array_agg(x ORDER BY ...): keys are args[1+col]
+	where    string    // names the call in runtime errors (see compiler.where)
 	// err is the first error of the call's states in this run (bigint sum
 	// overflow); operators check it after each chunk and before emitting.
 	err atomic.Pointer[runtimeError]
@@ -908,6 +909,8 @@ func newAggState(ag *aggCall) aggState {
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
 	case "array_agg", "array_agg_distinct":
 		return &arrayAggState{t: ag.t, distinct: ag.name == "array_agg_distinct"}
+	case "array_agg_ordered":
+		return &arrayAggOrderedState{t: ag.t, order: ag.order}
 	}
 	panic("BUG: unknown aggregate " + ag.name)
 }

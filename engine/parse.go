@@ -274,28 +274,68 @@ func (p *parser) parseOrderItem() (*OrderItem, error) {
 	return o, nil
 }
 
-// parseUnion parses term [UNION ALL term]...
+// parseUnion parses term [UNION [ALL|DISTINCT]|EXCEPT [DISTINCT] term]..., where a
+// term binds INTERSECT first (as in Trino).
 func (p *parser) parseUnion() (SetExpr, error) {
+	left, err := p.parseIntersect()
+	if err != nil {
+		return nil, err
+	}
+	for p.isKw("union") || p.isKw("except") {
+		pos := p.tok().pos
+		op := ""
+		if p.isKw("except") {
+			p.i++
+			op = "EXCEPT"
+			if err := p.setQuantifier("EXCEPT"); err != nil {
+				return nil, err
+			}
+		} else {
+			p.i++
+			if !p.acceptKw("all") {
+				// UNION is UNION DISTINCT, as in Trino.
+				op = "UNION"
+				p.acceptKw("distinct")
+			}
+		}
+		right, err := p.parseIntersect()
+		if err != nil {
+			return nil, err
+		}
+		left = &Union{Left: left, Right: right, Op: op, pos: pos}
+	}
+	return left, nil
+}
+
+// parseIntersect parses term [INTERSECT [DISTINCT] term]...
+func (p *parser) parseIntersect() (SetExpr, error) {
 	left, err := p.parseSetTerm()
 	if err != nil {
 		return nil, err
 	}
-	for p.isKw("union") {
+	for p.isKw("intersect") {
 		pos := p.tok().pos
 		p.i++
-		if !p.acceptKw("all") {
-			if p.isKw("distinct") {
-				return nil, p.unsupported("ALL (UNION DISTINCT is not supported; use SELECT DISTINCT over UNION ALL)")
-			}
-			return nil, p.unsupported("ALL after UNION (only UNION ALL is supported)")
+		if err := p.setQuantifier("INTERSECT"); err != nil {
+			return nil, err
 		}
 		right, err := p.parseSetTerm()
 		if err != nil {
 			return nil, err
 		}
-		left = &Union{Left: left, Right: right, pos: pos}
+		left = &Union{Left: left, Right: right, Op: "INTERSECT", pos: pos}
 	}
 	return left, nil
+}
+
+// setQuantifier accepts DISTINCT (the default) after INTERSECT or EXCEPT
+// and rejects ALL, which the local engine does not run.
+func (p *parser) setQuantifier(op string) error {
+	if p.isKw("all") {
+		return p.unsupported("SELECT after " + op + " (" + op + " ALL is not supported; " + op + " is DISTINCT)")
+	}
+	p.acceptKw("distinct")
+	return nil
 }
 
 // parseSetTerm parses a SELECT or a parenthesized query.
@@ -918,7 +958,13 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		p.acceptKw("all")
 	}
 	for {
-		e, err := p.parseExpr()
+		var e Expr
+		var err error
+		if p.isLambda() {
+			e, err = p.parseLambda()
+		} else {
+			e, err = p.parseExpr()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -927,8 +973,20 @@ func (p *parser) parseCall(name token) (Expr, error) {
 			break
 		}
 	}
-	if p.isKw("order") {
-		return nil, p.unsupported("')' (ORDER BY inside aggregate calls is not supported)")
+	if p.acceptKw("order") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			o, err := p.parseOrderItem()
+			if err != nil {
+				return nil, err
+			}
+			c.OrderBy = append(c.OrderBy, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
 	}
 	if err := p.closeParen(open); err != nil {
 		return nil, err
@@ -936,16 +994,21 @@ func (p *parser) parseCall(name token) (Expr, error) {
 	return p.afterCall(c)
 }
 
-// afterCall parses an aggregate's FILTER (WHERE cond) and rejects the
-// OVER clause (window functions) the engine does not run.
+// afterCall parses an aggregate's FILTER (WHERE cond) and a window
+// function's OVER (...).
 func (p *parser) afterCall(c *Call) (Expr, error) {
+	if (p.isKw("ignore") || p.isKw("respect")) && p.peek().kind == tokIdent && p.peek().val == "nulls" {
+		// IGNORE|RESPECT NULLS belongs to a window function: OVER follows.
+		c.IgnoreNulls = p.isKw("ignore")
+		p.i += 2
+		if !(p.isKw("over") && p.peek().kind == tokOp && p.peek().val == "(") {
+			return nil, p.expected("OVER (...) after " + strings.ToUpper(p.toks[p.i-2].val) + " NULLS")
+		}
+	}
 	if !(p.peek().kind == tokOp && p.peek().val == "(") {
 		return c, nil
 	}
-	switch {
-	case p.isKw("over"):
-		return nil, p.unsupported("end of call (window functions with OVER are not supported)")
-	case p.isKw("filter"):
+	if p.isKw("filter") {
 		p.i++
 		open := p.tok().pos
 		p.i++ // (
@@ -961,7 +1024,136 @@ func (p *parser) afterCall(c *Call) (Expr, error) {
 		}
 		c.Filter = f
 	}
+	if p.isKw("over") && p.peek().kind == tokOp && p.peek().val == "(" {
+		p.i++
+		open := p.tok().pos
+		p.i++ // (
+		w, err := p.parseWindow()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+		c.Over = w
+	}
 	return c, nil
+}
+
+// parseWindow parses the inside of OVER (...): [PARTITION BY ...]
+// [ORDER BY ...] [ROWS|RANGE frame].
+func (p *parser) parseWindow() (*Window, error) {
+	w := &Window{}
+	if p.acceptKw("partition") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			e, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			w.PartitionBy = append(w.PartitionBy, e)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if p.acceptKw("order") {
+		if err := p.expectKw("by"); err != nil {
+			return nil, err
+		}
+		for {
+			o, err := p.parseOrderItem()
+			if err != nil {
+				return nil, err
+			}
+			w.OrderBy = append(w.OrderBy, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if p.isKw("rows") || p.isKw("range") {
+		f := &Frame{Range: p.isKw("range"), pos: p.tok().pos}
+		p.i++
+		if p.acceptKw("between") {
+			start, err := p.parseFrameBound()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectKw("and"); err != nil {
+				return nil, err
+			}
+			end, err := p.parseFrameBound()
+			if err != nil {
+				return nil, err
+			}
+			f.Start, f.End = start, end
+		} else {
+			start, err := p.parseFrameBound()
+			if err != nil {
+				return nil, err
+			}
+			f.Start, f.End = start, FrameBound{Kind: boundCurrentRow}
+		}
+		w.Frame = f
+	} else if p.isKw("groups") {
+		return nil, p.unsupported("ROWS or RANGE (GROUPS frames are not supported)")
+	}
+	return w, nil
+}
+
+// parseFrameBound parses UNBOUNDED PRECEDING|FOLLOWING, CURRENT ROW or
+// offset PRECEDING|FOLLOWING.
+func (p *parser) parseFrameBound() (FrameBound, error) {
+	switch {
+	case p.acceptKw("unbounded"):
+		switch {
+		case p.acceptKw("preceding"):
+			return FrameBound{Kind: boundUnboundedPreceding}, nil
+		case p.acceptKw("following"):
+			return FrameBound{Kind: boundUnboundedFollowing}, nil
+		}
+		return FrameBound{}, p.expected("PRECEDING or FOLLOWING after UNBOUNDED")
+	case p.acceptKw("current"):
+		if err := p.expectKw("row"); err != nil {
+			return FrameBound{}, err
+		}
+		return FrameBound{Kind: boundCurrentRow}, nil
+	}
+	off, err := p.parseAdd()
+	if err != nil {
+		return FrameBound{}, err
+	}
+	switch {
+	case p.acceptKw("preceding"):
+		return FrameBound{Kind: boundPreceding, Offset: off}, nil
+	case p.acceptKw("following"):
+		return FrameBound{Kind: boundFollowing, Offset: off}, nil
+	}
+	return FrameBound{}, p.expected("PRECEDING or FOLLOWING")
+}
+
+// isLambda reports whether a call argument starts with `name ->`; the
+// lexer reads -> as '-' then '>', adjacent.
+func (p *parser) isLambda() bool {
+	if !p.isIdentTok() || p.i+2 >= len(p.toks) {
+		return false
+	}
+	m, g := p.toks[p.i+1], p.toks[p.i+2]
+	return m.kind == tokOp && m.val == "-" && g.kind == tokOp && g.val == ">" && g.pos == m.end
+}
+
+// parseLambda parses `x -> body`.
+func (p *parser) parseLambda() (Expr, error) {
+	t := p.tok()
+	p.i += 3 // name - >
+	body, err := p.parseExpr()
+	if err != nil {
+		return nil, err
+	}
+	return &Lambda{Params: []string{t.val}, Body: body, pos: t.pos}, nil
 }
 
 func (p *parser) parseCase() (Expr, error) {

@@ -18,6 +18,9 @@ func FuzzParseQuery(f *testing.F) {
 	for _, tt := range parseFailureTests {
 		f.Add(strings.Replace(tt.in, "¶", "", 1))
 	}
+	for _, tt := range windowParseTests {
+		f.Add(tt.in)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		q, err := Parse(in)
 		if err != nil {

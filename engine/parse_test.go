@@ -98,7 +98,7 @@ var parseFailureTests = []struct{ in, msg string }{
 	{"SELECT count(a ¶b", `expected ')' to close '(' at 1:13, found "b"`},
 	{"SELECT a FROM t ORDER BY a NULLS ¶x", `expected FIRST or LAST, found "x"`},
 	{"SELECT a FROM t LIMIT ¶x", `expected row count after LIMIT, found "x"`},
-	{"SELECT 1 UNION ¶SELECT 2", `expected ALL after UNION (only UNION ALL is supported), found "SELECT"`},
+	{"SELECT 1 UNION ALL ¶FROM", `expected SELECT, found "FROM"`},
 	{"SELECT a FROM t ¶JOIN u", `expected CROSS JOIN UNNEST (joins between tables are not supported), found "JOIN"`},
 	{"SELECT a IS ¶1", `expected NULL or DISTINCT FROM after IS, found "1"`},
 	{"SELECT CASE ¶END", `expected expression, found "END"`},

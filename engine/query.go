@@ -199,6 +199,12 @@ func nextOf(o op) op {
 		return x.next
 	case *opUnnest:
 		return x.next
+	case *opWindow:
+		return x.next
+	case *opSetSide:
+		return x.p
+	case *opSetOp:
+		return x.next
 	}
 	return nil
 }

@@ -177,7 +177,7 @@ func (m *memoryFlag) Set(s string) error {
 
 // registerMemory adds --aggregate-memory to a command that runs SQL.
 func registerMemory(fs *flag.FlagSet, m *memoryFlag) {
-	fs.Var(m, "aggregate-memory", "`SIZE` of memory (estimated) for the groups of GROUP BY/DISTINCT, shared by all hunts of a run; past it they spill to temporary files in $TMPDIR (e.g. 256MiB, or off; default 64MiB)")
+	fs.Var(m, "aggregate-memory", "`SIZE` of memory (estimated) for the groups of GROUP BY/DISTINCT, shared by all hunts of a run; past it they spill to temporary files in $TMPDIR; window functions and UNION/INTERSECT/EXCEPT buffer rows within it and fail past it (e.g. 256MiB, or off; default 64MiB)")
 }
 
 // listFlag is a repeatable, comma-separated string flag.

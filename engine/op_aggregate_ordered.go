@@ -1,0 +1,116 @@
+package engine
+
+import "slices"
+
+// array_agg(x ORDER BY k [DESC] [NULLS FIRST|LAST], ...): the values of
+// each group in key order. Like array_agg it keeps at most
+// [ArrayAggLimit] values per group (the first ones in key order); rows
+// equal on every key are ordered by value, so the result does not depend
+// on parallelism.
+
+// aggOrderBy compiles the ORDER BY of an aggregate call: its keys become
+// more arguments of ac.
+func (c *compiler) aggOrderBy(call *Call, ac *aggCall, sc *scope) (*aggCall, error) {
+	if ac.name != "array_agg" {
+		what := call.Name + "(DISTINCT ... ORDER BY ...)"
+		if !call.Distinct {
+			what = call.Name + "(... ORDER BY ...)"
+		}
+		return nil, c.errf(call.OrderBy[0].Expr.Pos(), what+" is not supported by the local engine (array_agg(x ORDER BY y) is); run the query with --engine athena")
+	}
+	for _, o := range call.OrderBy {
+		if hasAgg(o.Expr) {
+			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key without aggregates, found "+quoteFound(o.Expr.String()))
+		}
+		e, err := c.compileExpr(o.Expr, sc)
+		if err != nil {
+			return nil, err
+		}
+		if e.typ().isComplex() {
+			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+e.typ().name)
+		}
+		ac.order = append(ac.order, sortKey{col: len(ac.args) - 1, desc: o.Desc, nullsFirst: o.NullsFirst})
+		ac.args = append(ac.args, e)
+		ac.argTypes = append(ac.argTypes, e.typ())
+	}
+	ac.name = "array_agg_ordered"
+	return ac, nil
+}
+
+// arrayAggOrderedState is array_agg(x ORDER BY ...): per group, rows of
+// the value then the keys.
+type arrayAggOrderedState struct {
+	t     *dtype
+	order []sortKey
+	lists [][][]any
+}
+
+func (s *arrayAggOrderedState) update(gids []int32, ng int, args []*vec) {
+	s.lists = growTo(s.lists, ng)
+	for i, g := range gids {
+		row := make([]any, len(args))
+		for k, a := range args {
+			row[k] = boxValue(a, i)
+		}
+		s.lists[g] = append(s.lists[g], row)
+		if len(s.lists[g]) >= 2*ArrayAggLimit {
+			s.lists[g] = s.trim(s.lists[g])
+		}
+	}
+}
+
+func (s *arrayAggOrderedState) merge(o aggState, gmap []int32, ng int) {
+	s.lists = growTo(s.lists, ng)
+	for j, l := range o.(*arrayAggOrderedState).lists {
+		g := gmap[j]
+		if g < 0 {
+			continue
+		}
+		s.lists[g] = append(s.lists[g], l...)
+		if len(s.lists[g]) >= 2*ArrayAggLimit {
+			s.lists[g] = s.trim(s.lists[g])
+		}
+	}
+}
+
+// trim sorts rows by the keys (then value) and keeps the first
+// ArrayAggLimit.
+func (s *arrayAggOrderedState) trim(l [][]any) [][]any {
+	slices.SortStableFunc(l, func(a, b []any) int {
+		for _, k := range s.order {
+			x, y := a[k.col+1], b[k.col+1]
+			if r, ok := orderNulls(x == nil, y == nil, k); ok {
+				if r != 0 {
+					return r
+				}
+				continue
+			}
+			r := compareAny(x, y)
+			if k.desc {
+				r = -r
+			}
+			if r != 0 {
+				return r
+			}
+		}
+		return compareAny(a[0], b[0])
+	})
+	return l[:min(len(l), ArrayAggLimit)]
+}
+
+func (s *arrayAggOrderedState) result(ng int) *column {
+	s.lists = growTo(s.lists, ng)
+	vals := make([]any, ng)
+	for g, l := range s.lists[:ng] {
+		if len(l) == 0 {
+			continue // array_agg over no rows is NULL
+		}
+		l = s.trim(l)
+		out := make([]any, len(l))
+		for k, row := range l {
+			out[k] = row[0]
+		}
+		vals[g] = out
+	}
+	return columnOfValues(s.t, vals)
+}
