@@ -198,6 +198,10 @@ func nextOf(o op) op {
 		return x.next
 	case *opUnnest:
 		return x.next
+	case *opJoinInput:
+		return x.j
+	case *opJoin:
+		return x.next
 	}
 	return nil
 }

@@ -1,0 +1,222 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// flowSample is the VPC flow fixture of the join tests; its addresses
+// meet ctSample's sourceipaddress values (10.1.2.3 twice, 203.0.113.7
+// once), and one srcaddr is NULL.
+func flowSample() []map[string]any {
+	row := func(src, dst any, dstport, protocol, bytes int, action string) map[string]any {
+		return map[string]any{"version": 2, "account_id": "111111111111", "srcaddr": src, "dstaddr": dst,
+			"srcport": 40000, "dstport": dstport, "protocol": protocol, "packets": 1, "bytes": bytes,
+			"start": 1709305000, "end": 1709305060, "action": action, "log_status": "OK"}
+	}
+	return []map[string]any{
+		row("10.1.2.3", "10.0.0.5", 443, 6, 100, "ACCEPT"),
+		row("10.1.2.3", "10.0.0.6", 22, 6, 50, "REJECT"),
+		row("203.0.113.7", "10.0.0.5", 443, 17, 10, "ACCEPT"),
+		row(nil, "10.0.0.7", 80, 6, 5, "ACCEPT"),
+		row("192.0.2.9", "10.1.2.3", 3389, 6, 22, "REJECT"),
+	}
+}
+
+// tableBatch is one batch of a table, for runTables.
+type tableBatch struct {
+	table string
+	rec   arrow.RecordBatch
+}
+
+// joinBatches splits both fixtures into batches of split rows,
+// interleaved as scan.Run delivers them (one pass, tables mixed).
+func joinBatches(mem memory.Allocator, split int) []tableBatch {
+	ct, fl := ctSample(), flowSample()
+	var out []tableBatch
+	for i := 0; i < max(len(ct), len(fl)); i += split {
+		if i < len(fl) {
+			out = append(out, tableBatch{"vpc_flow", buildRecord(mem, parsers.VPCFlowSchema, fl[i:min(i+split, len(fl))])})
+		}
+		if i < len(ct) {
+			out = append(out, tableBatch{"cloudtrail", buildRecord(mem, parsers.CloudTrailSchema, ct[i:min(i+split, len(ct))])})
+		}
+	}
+	return out
+}
+
+func releaseBatches(bs []tableBatch) {
+	for _, b := range bs {
+		b.rec.Release()
+	}
+}
+
+// runTables runs sql over batches of several tables (batch i on worker
+// i % workers).
+func runTables(t testing.TB, sql string, opts Options, workers int, bs []tableBatch) (*Result, error) {
+	t.Helper()
+	q, err := Compile(sql, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := q.NewRun(workers)
+	for i, b := range bs {
+		if slicesContains(q.Tables(), b.table) {
+			if err := r.PushTable(i%workers, b.table, b.rec); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r.Finish()
+}
+
+func slicesContains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestJoin_Results checks joins and subqueries against answers computed
+// by hand from ctSample and flowSample: NULL keys never match, outer
+// joins pad with NULLs, duplicates on both sides multiply, several keys,
+// int = bigint, IPADDRESS keys, residual ON conditions, USING, CROSS.
+func TestJoin_Results(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	tests := []struct{ name, sql, want string }{
+		{"inner", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr",
+			"ConsoleLogin|443\nCreateNetworkAclEntry|22\nCreateNetworkAclEntry|443\nDescribeInstances|22\nDescribeInstances|443\n"},
+		{"inner reversed", "SELECT c.eventname, v.dstport FROM cloudtrail c INNER JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress WHERE v.dstport = 22",
+			"CreateNetworkAclEntry|22\nDescribeInstances|22\n"},
+		{"left", "SELECT c.useridentity.username, c.sourceipaddress, count(v.srcaddr) FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1, 2",
+			"alice|10.1.2.3|4\nalice|10.9.9.9|0\nbob|203.0.113.7|1\ncarol|198.51.100.1|0\ndave|10.1.2.4|0\n"},
+		{"right with residual on the other side", "SELECT v.srcaddr, v.dstport, c.eventname FROM cloudtrail c RIGHT OUTER JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'CreateNetworkAclEntry'",
+			"10.1.2.3|22|CreateNetworkAclEntry\n10.1.2.3|443|CreateNetworkAclEntry\n192.0.2.9|3389|NULL\n203.0.113.7|443|NULL\nNULL|80|NULL\n"},
+		{"full", "SELECT c.sourceipaddress, v.srcaddr FROM (SELECT DISTINCT sourceipaddress FROM cloudtrail) c FULL JOIN (SELECT DISTINCT srcaddr FROM vpc_flow) v ON c.sourceipaddress = v.srcaddr",
+			"10.1.2.3|10.1.2.3\n10.1.2.4|NULL\n10.9.9.9|NULL\n198.51.100.1|NULL\n203.0.113.7|203.0.113.7\nNULL|192.0.2.9\nNULL|NULL\n"},
+		{"self join, NULL keys never equal", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.errorcode = b.errorcode",
+			"DeleteNetworkAcl|DeleteNetworkAcl\n"},
+		{"duplicates on both sides", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username", "12\n"},
+		{"two keys", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND b.awsregion = a.awsregion", "8\n"},
+		{"residual", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime",
+			"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\n"},
+		{"left with residual", "SELECT a.eventname, b.eventname FROM cloudtrail a LEFT JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime WHERE a.useridentity.username = 'alice'",
+			"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\nDescribeInstances|NULL\n"},
+		{"left join, WHERE on the padded side", "SELECT c.eventname FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE v.srcaddr IS NULL",
+			"ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
+		{"integer = bigint", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = w.bytes", "10.1.2.3|192.0.2.9\n"},
+		{"integer = double", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = CAST(w.bytes AS double)", "10.1.2.3|192.0.2.9\n"},
+		{"ipaddress keys", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON CAST(c.sourceipaddress AS IPADDRESS) = CAST(v.dstaddr AS IPADDRESS)",
+			"CreateNetworkAclEntry|3389\nDescribeInstances|3389\n"},
+		{"using", "SELECT eventname, count(*) FROM cloudtrail a JOIN cloudtrail b USING (eventname) GROUP BY eventname",
+			"ConsoleLogin|4\nCreateNetworkAclEntry|1\nDeleteNetworkAcl|1\nDescribeInstances|4\n"},
+		{"full using coalesces", "SELECT k FROM (SELECT sourceipaddress AS k FROM cloudtrail WHERE awsregion = 'eu-west-1') a FULL JOIN (SELECT srcaddr AS k FROM vpc_flow WHERE dstport = 3389) b USING (k)",
+			"192.0.2.9\n198.51.100.1\n"},
+		{"cross", "SELECT count(*) FROM cloudtrail CROSS JOIN vpc_flow", "30\n"},
+		{"comma join", "SELECT count(*) FROM cloudtrail c, vpc_flow v WHERE c.sourceipaddress = v.srcaddr", "5\n"},
+		{"three tables", "SELECT a.eventname, v.dstport FROM cloudtrail a JOIN vpc_flow v ON a.sourceipaddress = v.srcaddr JOIN cloudtrail b ON b.sourceipaddress = v.srcaddr AND b.eventname = 'ConsoleLogin'",
+			"ConsoleLogin|443\n"},
+		{"star", "SELECT * FROM (SELECT 1 AS k, 'a' AS x) a JOIN (SELECT 1 AS k, 'b' AS y) b USING (k)", "1|a|b\n"},
+		{"join then unnest", "SELECT r.arn, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr CROSS JOIN UNNEST(c.resources) AS r WHERE v.dstport = 22",
+			"arn:aws:ec2:acl/acl-1|22\n"},
+
+		{"in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)", "ConsoleLogin\nCreateNetworkAclEntry\nDescribeInstances\n"},
+		{"not in, subquery has NULL", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow)", ""},
+		{"not in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE srcaddr IS NOT NULL)", "ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
+		{"not in empty keeps NULL", "SELECT count(*) FROM vpc_flow WHERE srcaddr NOT IN (SELECT sourceipaddress FROM cloudtrail WHERE eventname = 'nope')", "5\n"},
+		{"in as a value", "SELECT srcaddr, dstport, srcaddr IN (SELECT sourceipaddress FROM cloudtrail) FROM vpc_flow",
+			"10.1.2.3|22|true\n10.1.2.3|443|true\n192.0.2.9|3389|false\n203.0.113.7|443|true\nNULL|80|NULL\n"},
+		{"exists correlated", "SELECT c.eventname FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.dstaddr = c.sourceipaddress)", "CreateNetworkAclEntry\nDescribeInstances\n"},
+		{"not exists correlated", "SELECT count(*) FROM cloudtrail c WHERE NOT EXISTS (SELECT * FROM vpc_flow v WHERE c.sourceipaddress = v.srcaddr AND v.action = 'REJECT')", "4\n"},
+		{"exists uncorrelated", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'AccessDenied')", "5\n"},
+		{"exists uncorrelated empty", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'nope')", "0\n"},
+		{"in correlated", "SELECT c.eventname, c.sourceipaddress IN (SELECT v.srcaddr FROM vpc_flow v WHERE v.action = 'REJECT' AND v.account_id = c.recipientaccountid) FROM cloudtrail c WHERE c.awsregion <> 'us-west-2'",
+			"ConsoleLogin|false\nConsoleLogin|false\nCreateNetworkAclEntry|true\nDeleteNetworkAcl|false\n"},
+		{"scalar", "SELECT eventname FROM cloudtrail WHERE eventtime = (SELECT max(eventtime) FROM cloudtrail)", "DescribeInstances\n"},
+		{"scalar in select", "SELECT srcaddr, (SELECT count(*) FROM cloudtrail) FROM vpc_flow WHERE dstport = 22", "10.1.2.3|6\n"},
+		{"scalar empty is NULL", "SELECT srcaddr, (SELECT eventname FROM cloudtrail WHERE eventname = 'nope') FROM vpc_flow WHERE dstport = 22", "10.1.2.3|NULL\n"},
+	}
+	for _, split := range []int{1, 4} {
+		bs := joinBatches(mem, split)
+		for _, tt := range tests {
+			for _, workers := range []int{1, 3} {
+				res, err := runTables(t, tt.sql, Options{}, workers, bs)
+				if err != nil {
+					t.Errorf("%s: %s: %v", tt.name, tt.sql, err)
+					continue
+				}
+				if got := resultText(res); got != tt.want {
+					t.Errorf("%s (split %d, workers %d): %s\ngot:\n%s\nwant:\n%s", tt.name, split, workers, tt.sql, got, tt.want)
+				}
+			}
+		}
+		releaseBatches(bs)
+	}
+}
+
+// TestJoin_Failure checks positioned compile errors (¶ marks the position).
+func TestJoin_Failure(t *testing.T) {
+	tests := []struct{ sql, want string }{
+		{"SELECT 1 FROM cloudtrail a JOIN ¶cloudtrail a ON TRUE", `expected relation names that differ on the two sides of JOIN (add an alias), found "a" on both`},
+		{"SELECT 1 FROM cloudtrail c JOIN vpc_flow v ON c.useridentity = ¶v.srcaddr", "expected join keys of comparable scalar types, found"},
+		{"SELECT ¶eventname FROM cloudtrail a JOIN cloudtrail b ON a.eventname = b.eventname", `expected an unambiguous column, found "eventname" in both cloudtrail and cloudtrail`},
+		{"¶CREATE TABLE x AS SELECT 1", "expected a query, found CREATE TABLE AS (the local engine only reads logs; run it with --engine athena)"},
+		{"¶INSERT INTO x SELECT eventname FROM cloudtrail", "expected a query, found INSERT INTO"},
+		{"SELECT 1 FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE ¶v.srcaddr <> c.sourceipaddress)", "expected a subquery condition on outer columns of the form inner = outer"},
+		{"SELECT 1 FROM cloudtrail c WHERE c.eventname IN (¶SELECT eventname, awsregion FROM cloudtrail)", "expected a subquery of one column, found 2"},
+		{"SELECT count(*) FROM cloudtrail GROUP BY eventname HAVING count(*) > ¶(SELECT 1)", "expected a subquery in WHERE or in the select list of a query without GROUP BY"},
+		{"SELECT 1 FROM cloudtrail c JOIN vpc_flow v ON ¶c.eventname IN (SELECT 'x')", "expected a join condition without subqueries"},
+	}
+	for _, tt := range tests {
+		pos := strings.Index(tt.sql, "¶")
+		sql := strings.Replace(tt.sql, "¶", "", 1)
+		_, err := Compile(sql, Options{})
+		var pe *parsers.ParseError
+		if !errorsAs(err, &pe) {
+			t.Errorf("Compile(%q): got %v; want *parsers.ParseError", sql, err)
+			continue
+		}
+		if pe.Offset != int64(pos) || !strings.Contains(pe.Err.Error(), tt.want) {
+			t.Errorf("Compile(%q): got offset %d %q; want offset %d %q", sql, pe.Offset, pe.Err.Error(), pos, tt.want)
+		}
+		if strings.Contains(tt.want, "--engine athena") && !errors.Is(err, ErrUnsupported) {
+			t.Errorf("Compile(%q): %v is not ErrUnsupported", sql, err)
+		}
+	}
+}
+
+// TestJoin_MemoryLimit: past --aggregate-memory a join fails and says so.
+func TestJoin_MemoryLimit(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 2)
+	defer releaseBatches(bs)
+	sql := "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr"
+	_, err := runTables(t, sql, Options{AggregateMemory: 300}, 1, bs)
+	if !errors.Is(err, errJoinMemory) || !strings.Contains(err.Error(), "--aggregate-memory") || !strings.Contains(err.Error(), "300 bytes") {
+		t.Fatalf("got %v; want the join memory error naming 300 bytes and --aggregate-memory", err)
+	}
+	if _, err := runTables(t, sql, Options{AggregateMemory: 1 << 20}, 1, bs); err != nil {
+		t.Fatalf("with 1 MiB: %v", err)
+	}
+}
+
+// TestJoin_ScalarSubqueryRows: a scalar subquery of several rows fails.
+func TestJoin_ScalarSubqueryRows(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 2)
+	defer releaseBatches(bs)
+	_, err := runTables(t, "SELECT srcaddr FROM vpc_flow WHERE srcaddr = (SELECT sourceipaddress FROM cloudtrail)", Options{}, 1, bs)
+	if err == nil || !strings.Contains(err.Error(), "expected at most one row, found 6") {
+		t.Fatalf("got %v; want the scalar subquery row error", err)
+	}
+}
