@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -219,4 +220,59 @@ func TestJoin_ScalarSubqueryRows(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "expected at most one row, found 6") {
 		t.Fatalf("got %v; want the scalar subquery row error", err)
 	}
+}
+
+// TestJoin_Pruning: a WHERE over a join narrows a table's reads only by
+// conjuncts that read that table alone, and only when the table is not
+// the NULL-supplying side of an outer join (there, dropping rows turns
+// matches into NULL-padded rows a WHERE such as `IS NULL` keeps).
+func TestJoin_Pruning(t *testing.T) {
+	const (
+		from = "SELECT 1 FROM cloudtrail c %s vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE "
+		ct   = "c.eventtime >= '2024-03-01T00:00:00Z' AND c.recipientaccountid = '1'"
+		vf   = "v.start >= 1709251200 AND v.account_id = '9'"
+	)
+	tests := []struct {
+		sql                  string
+		ctSince, ctAccounts  string // "" / "*": not narrowed
+		vpcSince, vpcAccount string
+	}{
+		{strings.Replace(from, "%s", "JOIN", 1) + ct + " AND " + vf, "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
+		{strings.Replace(from, "%s", "LEFT JOIN", 1) + ct + " AND " + vf, "2024-03-01T00:00:00Z", "1", "", "*"},
+		{strings.Replace(from, "%s", "RIGHT JOIN", 1) + ct + " AND " + vf, "", "*", "2024-03-01T00:00:00Z", "9"},
+		{strings.Replace(from, "%s", "FULL JOIN", 1) + ct + " AND " + vf, "", "*", "", "*"},
+		{strings.Replace(from, "%s", "JOIN", 1) + "(c.recipientaccountid = '1' OR v.account_id = '9')", "", "*", "", "*"},
+		{strings.Replace(from, "%s", "JOIN", 1) + "c.recipientaccountid = v.account_id", "", "*", "", "*"},
+		// The two reads of a self join: one is not narrowed, so neither is the table.
+		{"SELECT 1 FROM cloudtrail c JOIN cloudtrail d ON c.eventname = d.eventname WHERE " + ct, "", "*", "", "*"},
+		{"SELECT 1 FROM cloudtrail c JOIN cloudtrail d ON c.eventname = d.eventname WHERE " + ct + " AND d.recipientaccountid = '2'", "", "1,2", "", "*"},
+		// Subqueries narrow their own reads.
+		{"SELECT 1 FROM cloudtrail c WHERE " + ct + " AND c.sourceipaddress IN (SELECT srcaddr FROM vpc_flow v WHERE " + vf + ")", "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
+		{"SELECT 1 FROM cloudtrail c WHERE " + ct + " AND EXISTS (SELECT 1 FROM vpc_flow v WHERE v.srcaddr = c.sourceipaddress AND " + vf + ")", "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
+	}
+	list := func(l []string) string {
+		if l == nil {
+			return "*"
+		}
+		return strings.Join(l, ",")
+	}
+	for _, tt := range tests {
+		q, err := Compile(tt.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.sql, err)
+		}
+		c, v := q.Pruning("cloudtrail"), q.Pruning("vpc_flow")
+		got := [4]string{fmtSince(c.Since), list(c.Accounts), fmtSince(v.Since), list(v.Accounts)}
+		want := [4]string{tt.ctSince, tt.ctAccounts, tt.vpcSince, tt.vpcAccount}
+		if got != want {
+			t.Errorf("Pruning(%q) = %q; want %q", tt.sql, got, want)
+		}
+	}
+}
+
+func fmtSince(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
