@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"compress/gzip"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -275,4 +279,100 @@ func fmtSince(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// readTestdata parses files of ../testdata with the table's reader
+// (gunzipping .gz) and returns their batches, interleaved with out.
+func readTestdata(t *testing.T, mem memory.Allocator, table string, files []string) []tableBatch {
+	t.Helper()
+	var out []tableBatch
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = fh
+		if strings.HasSuffix(f, ".gz") {
+			zr, err := gzip.NewReader(fh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		}
+		var rd interface {
+			Next() bool
+			Batch() arrow.RecordBatch
+			Err() error
+			Release()
+		}
+		if table == "cloudtrail" {
+			rd, err = parsers.NewCloudTrailReader(r, f, parsers.WithAllocator(mem))
+		} else {
+			rd, err = parsers.NewVPCFlowReader(r, f, parsers.WithAllocator(mem))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rd.Next() {
+			b := rd.Batch()
+			b.Retain()
+			out = append(out, tableBatch{table, b})
+		}
+		if err := rd.Err(); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		rd.Release()
+		fh.Close()
+	}
+	return out
+}
+
+// TestJoin_Testdata joins the testdata CloudTrail archive with the flow
+// log samples on the caller's address, through the parsers: "what did
+// this address do in the API and on the network".
+func TestJoin_Testdata(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct, err := filepath.Glob("../testdata/cloudtrail/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _ := filepath.Glob("../testdata/cloudtrail/AWSLogs/*/*/CloudTrail/*/*/*/*/*.json.gz")
+	ct = append(ct, org...)
+	if len(ct) != 3 {
+		t.Fatalf("found %d CloudTrail files: %v; want 3", len(ct), ct)
+	}
+	cts := readTestdata(t, mem, "cloudtrail", ct)
+	flows := readTestdata(t, mem, "vpc_flow", []string{"../testdata/vpcflow/v8-ecs.log", "../testdata/vpcflow/reject-flood.log.gz", "../testdata/vpcflow/v2-default-header.log"})
+	// Interleave the tables, as one scan pass over mixed objects does.
+	var bs []tableBatch
+	for i := 0; i < max(len(cts), len(flows)); i++ {
+		if i < len(flows) {
+			bs = append(bs, flows[i])
+		}
+		if i < len(cts) {
+			bs = append(bs, cts[i])
+		}
+	}
+	defer releaseBatches(bs)
+	tests := []struct{ sql, want string }{
+		{"SELECT c.eventname, v.dstport, v.action FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr",
+			"CreateAccessKey|8080|REJECT\nReplaceNetworkAclEntry|8080|REJECT\nStopLogging|8080|REJECT\n"},
+		{"SELECT count(*), count(v.srcaddr) FROM cloudtrail_logs c LEFT JOIN vpc_flow_logs v ON c.sourceipaddress = v.srcaddr", "14|3\n"},
+		{`SELECT ip, calls, flows FROM (SELECT sourceipaddress AS ip, count(*) AS calls FROM cloudtrail GROUP BY 1) a
+			FULL JOIN (SELECT srcaddr AS ip, count(*) AS flows FROM vpc_flow WHERE srcaddr LIKE '198.51.100.%' GROUP BY 1) b USING (ip)`,
+			"192.0.2.44|3|NULL\n192.0.2.99|1|NULL\n198.51.100.23|3|1\n198.51.100.7|NULL|3\n198.51.100.77|NULL|150\n203.0.113.10|6|NULL\ncloudtrail.amazonaws.com|1|NULL\n"},
+		{"SELECT DISTINCT eventname FROM cloudtrail WHERE try_cast(sourceipaddress AS IPADDRESS) IN (SELECT CAST(srcaddr AS IPADDRESS) FROM vpc_flow WHERE action = 'REJECT')",
+			"CreateAccessKey\nReplaceNetworkAclEntry\nStopLogging\n"},
+	}
+	for _, tt := range tests {
+		res, err := runTables(t, tt.sql, Options{}, 2, bs)
+		if err != nil {
+			t.Errorf("%s: %v", tt.sql, err)
+			continue
+		}
+		if got := resultText(res); got != tt.want {
+			t.Errorf("%s\ngot:\n%s\nwant:\n%s", tt.sql, got, tt.want)
+		}
+	}
 }
