@@ -549,3 +549,41 @@ func (c *compiler) decorrelate(q *Statement, sc *scope, scalar, in bool) (*State
 	nq.OrderBy = nil
 	return &nq, outerKeys, nil
 }
+
+// exprSubqueries returns the queries of the subqueries in e (not those
+// nested in them).
+func exprSubqueries(e Expr) []*Statement {
+	var out []*Statement
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *InSubquery:
+			out = append(out, x.Query)
+		case *Exists:
+			out = append(out, x.Query)
+		case *ScalarSubquery:
+			out = append(out, x.Query)
+		}
+	})
+	return out
+}
+
+// selectSubqueries returns the queries of the subqueries in s's
+// expressions (not in FROM).
+func selectSubqueries(s *Select) []*Statement {
+	var out []*Statement
+	for _, it := range s.Items {
+		if it.Expr != nil {
+			out = append(out, exprSubqueries(it.Expr)...)
+		}
+	}
+	if s.Where != nil {
+		out = append(out, exprSubqueries(s.Where)...)
+	}
+	for _, g := range s.GroupBy {
+		out = append(out, exprSubqueries(g)...)
+	}
+	if s.Having != nil {
+		out = append(out, exprSubqueries(s.Having)...)
+	}
+	return out
+}
