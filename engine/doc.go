@@ -39,6 +39,22 @@
 // the distinct values of each key column and folds value IDs into group
 // IDs through uint64-keyed maps.
 //
+// # Joins and subqueries
+//
+// [INNER|LEFT|RIGHT|FULL] JOIN ... ON/USING, CROSS JOIN and FROM a, b run
+// as hash joins (op_join.go). A scan pass delivers the batches of all
+// tables interleaved, so a join buffers the columns the query reads from
+// both inputs, bounded by the aggregate memory pool (an error names
+// --aggregate-memory when it is full), then builds a hash table on the
+// right input and probes it with the left at the end of the scan. ON
+// conjuncts equating the two inputs are the keys (NULL never equals
+// NULL); the rest is checked on each matching pair before outer joins
+// pad the unmatched rows. IN (SELECT ...), EXISTS and scalar subqueries
+// run as joins that add one column to every row (NOT IN follows SQL's
+// NULL rules); a correlated EXISTS or IN joins on its inner = outer
+// conditions. CREATE TABLE AS and INSERT INTO parse (for Athena) and fail
+// locally with an error that suggests --engine athena.
+//
 // # Determinism
 //
 // Results do not depend on the number of workers: aggregates merge
@@ -51,8 +67,8 @@
 //
 // # Not supported
 //
-// Joins other than CROSS JOIN UNNEST, subqueries in expressions (IN
-// (SELECT ...), EXISTS), window functions (OVER), UNION without ALL,
+// NATURAL JOIN, correlated subqueries other than EXISTS/IN on inner =
+// outer equalities, window functions (OVER), UNION without ALL,
 // INTERSECT/EXCEPT, GROUPING SETS, ORDER BY inside aggregate calls,
 // lambdas, and the Trino functions listed in athenaFuncs/athenaAggregates.
 // Compiling such a query fails with an error that names the construct and

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"strings"
+	"sync/atomic"
 )
 
 // Joins.
@@ -86,6 +87,8 @@ type opJoin struct {
 	nullAware bool
 	text      string
 	pool      *MemoryPool
+	held      atomic.Int64 // bytes this run counted into pool and still holds
+	failed    atomic.Bool  // the memory limit was passed: later pushes stop
 	inputs    [2]*opJoinInput
 	flushed   int
 	// probe scratch, reused across batches.
@@ -118,6 +121,8 @@ func (j *opJoin) flush() error           { panic("BUG: flush of a join; flush it
 
 func (j *opJoin) start(workers int) {
 	j.flushed = 0
+	j.pool.used.Add(-j.held.Swap(0)) // what a failed run still held
+	j.failed.Store(false)
 	for s := range j.sides {
 		sd := &j.sides[s]
 		sd.ws = make([]*joinBuf, workers)
@@ -168,6 +173,9 @@ var errJoinMemory = errors.New("join memory limit")
 // buffer appends the rows of c (copied columns and keys) to worker w's
 // buffer of side s.
 func (j *opJoin) buffer(s, w int, c *chunk) error {
+	if j.failed.Load() {
+		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
+	}
 	sd := &j.sides[s]
 	b := sd.ws[w]
 	if b.cols == nil {
@@ -204,7 +212,12 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	b.n += c.n
 	grew += int64(c.n) * 8 // hash and chain entries
 	b.bytes += grew
+	j.held.Add(grew)
 	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit {
+		// Give the budget back to the other operators of the pool: this
+		// run is over.
+		j.failed.Store(true)
+		j.pool.used.Add(-j.held.Swap(0))
 		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
 	}
 	return nil
@@ -316,7 +329,7 @@ func appendColumn(dst, src *column) {
 func (j *opJoin) run() error {
 	j.merge()
 	defer func() {
-		j.pool.used.Add(-(j.sides[0].buf.bytes + j.sides[1].buf.bytes))
+		j.pool.used.Add(-j.held.Swap(0))
 		j.sides[0].buf, j.sides[1].buf = joinBuf{}, joinBuf{}
 	}()
 	var err error

@@ -209,8 +209,17 @@ func TestJoin_MemoryLimit(t *testing.T) {
 	if !errors.Is(err, errJoinMemory) || !strings.Contains(err.Error(), "--aggregate-memory") || !strings.Contains(err.Error(), "300 bytes") {
 		t.Fatalf("got %v; want the join memory error naming 300 bytes and --aggregate-memory", err)
 	}
-	if _, err := runTables(t, sql, Options{AggregateMemory: 1 << 20}, 1, bs); err != nil {
-		t.Fatalf("with 1 MiB: %v", err)
+	// A pool shared with other queries gets its bytes back, after a
+	// failure too.
+	for _, limit := range []int64{300, 1 << 20} {
+		pool := NewMemoryPool(limit)
+		_, err := runTables(t, sql, Options{MemoryPool: pool}, 1, bs)
+		if (err != nil) != (limit == 300) {
+			t.Errorf("limit %d: %v", limit, err)
+		}
+		if used := pool.used.Load(); used != 0 {
+			t.Errorf("limit %d: the pool still counts %d bytes after the run", limit, used)
+		}
 	}
 }
 
