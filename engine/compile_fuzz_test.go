@@ -22,6 +22,9 @@ func FuzzCompileRun(f *testing.F) {
 	for _, tt := range parseSuccessTests {
 		f.Add(tt.in)
 	}
+	for _, sql := range joinFuzzSeeds {
+		f.Add(sql)
+	}
 	f.Fuzz(func(t *testing.T, sql string) {
 		q, err := Compile(sql, Options{})
 		if err != nil {

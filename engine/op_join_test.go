@@ -167,6 +167,16 @@ func TestJoin_Results(t *testing.T) {
 	}
 }
 
+// joinFuzzSeeds seed FuzzCompileRun with joins and subqueries.
+var joinFuzzSeeds = []string{
+	"SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND v.dstport > 100",
+	"SELECT a.eventname, b.eventname FROM cloudtrail a LEFT JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime",
+	"SELECT k FROM (SELECT sourceipaddress AS k FROM cloudtrail) a FULL JOIN (SELECT srcaddr AS k FROM vpc_flow) b USING (k)",
+	"SELECT count(*) FROM cloudtrail c RIGHT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr CROSS JOIN UNNEST(c.resources) AS r",
+	"SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow) OR EXISTS (SELECT 1 FROM vpc_flow v WHERE v.dstaddr = sourceipaddress)",
+	"SELECT srcaddr, (SELECT max(eventtime) FROM cloudtrail) FROM vpc_flow, cloudtrail",
+}
+
 // TestJoin_Failure checks positioned compile errors (¶ marks the position).
 func TestJoin_Failure(t *testing.T) {
 	tests := []struct{ sql, want string }{
