@@ -75,17 +75,18 @@ func (c *compiler) newAggregate() *opAggregate {
 
 // compiler turns a Statement into linked operators.
 type compiler struct {
-	src    string
-	opts   Options
-	now    int64
-	ctes   []map[string]*CTE          // innermost last
-	cteEnv map[*CTE][]map[string]*CTE // the CTEs each CTE's query sees
-	scans  []*opScan
-	ops    []op
-	wheres map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
-	limits []*opLimit
-	inTry  int           // inside try(): constant folding keeps failing expressions
-	subq   map[Expr]expr // the answer column of each IN/EXISTS/scalar subquery (compile_join.go)
+	src       string
+	opts      Options
+	now       int64
+	ctes      []map[string]*CTE          // innermost last
+	cteEnv    map[*CTE][]map[string]*CTE // the CTEs each CTE's query sees
+	scans     []*opScan
+	ops       []op
+	wheres    map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
+	limits    []*opLimit
+	inTry     int           // inside try(): constant folding keeps failing expressions
+	subq      map[Expr]expr // the answer column of each IN/EXISTS/scalar subquery (compile_join.go)
+	joinWhere []Expr        // WHERE conjuncts the next inner join may use as keys (compile_join.go)
 }
 
 func (c *compiler) errf(pos int, msg string) error {
@@ -463,6 +464,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	var tail op
 	if s.From != nil {
 		var err error
+		c.joinWhere = whereForJoin(s)
 		tail, err = c.compileFrom(s.From, sc)
 		if err != nil {
 			return nil, err

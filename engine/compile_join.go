@@ -64,11 +64,19 @@ func (c *compiler) newPool() *MemoryPool {
 // hash keys (coerced to a common type, as `=` does); the others are the
 // residual condition, checked on each matching pair.
 func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
+	where := c.joinWhere
+	c.joinWhere = nil
+	if joinKinds[x.Kind] == joinInner {
+		c.joinWhere = where // the left input's inner joins may use them too
+	} else {
+		where = nil
+	}
 	lsc := &scope{lay: &layout{}}
 	ltail, err := c.compileFrom(x.Left, lsc)
 	if err != nil {
 		return nil, err
 	}
+	c.joinWhere = nil
 	rsc := &scope{lay: &layout{}}
 	rtail, err := c.compileFrom(x.Right, rsc)
 	if err != nil {
@@ -125,6 +133,23 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 					r.hidden = map[string]bool{}
 				}
 				r.hidden[name] = true
+			}
+		}
+	}
+	// WHERE conjuncts equating the two inputs of an inner join (FROM a, b
+	// WHERE a.x = b.y) are keys too; they stay in WHERE, where they hold.
+	for _, cj := range where {
+		if b, ok := cj.(*Binary); ok && b.Op == "=" {
+			ls, rs := relsOf(b.L, lsc.rels, rsc.rels), relsOf(b.R, lsc.rels, rsc.rels)
+			switch {
+			case ls == onLeft && rs == onRight:
+				if err := addKey(b.L, b.R, b.R.Pos()); err != nil {
+					return nil, err
+				}
+			case ls == onRight && rs == onLeft:
+				if err := addKey(b.R, b.L, b.R.Pos()); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -185,6 +210,14 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 	ltail.setNext(j.inputs[0])
 	rtail.setNext(j.inputs[1])
 	return j, nil
+}
+
+// whereForJoin returns the WHERE conjuncts of s when its FROM is a join.
+func whereForJoin(s *Select) []Expr {
+	if _, ok := s.From.(*Join); !ok || s.Where == nil {
+		return nil
+	}
+	return splitAnd(s.Where)
 }
 
 func slices2(r []*relation) []*relation { return append([]*relation(nil), r...) }

@@ -133,6 +133,9 @@ func TestJoin_Results(t *testing.T) {
 		{"join then unnest", "SELECT r.arn, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr CROSS JOIN UNNEST(c.resources) AS r WHERE v.dstport = 22",
 			"arn:aws:ec2:acl/acl-1|22\n"},
 
+		{"nested values through a join", "SELECT a.resources[2].arn, element_at(a.resources, 1).type, cardinality(b.resources), a.useridentity.username FROM cloudtrail a JOIN cloudtrail b ON a.eventname = b.eventname WHERE a.errorcode IS NOT NULL",
+			"arn:aws:ec2:vpc/vpc-1|AWS::EC2::NetworkAcl|2|alice\n"},
+
 		{"in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)", "ConsoleLogin\nCreateNetworkAclEntry\nDescribeInstances\n"},
 		{"not in, subquery has NULL", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow)", ""},
 		{"not in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE srcaddr IS NOT NULL)", "ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
