@@ -66,6 +66,70 @@ type joinBuf struct {
 	cols  []*column // nil entries: slots no chunk had
 	n     int       // rows
 	bytes int64     // estimated size, counted in the pool
+	strs  strArena  // the bytes of the strings in cols
+	dict  []string  // per dictionary entry of the current vec: its copy
+}
+
+// strArena holds copies of strings in 64 KiB blocks, so buffering a row
+// allocates nothing per value; the strings live as long as the column
+// that holds them.
+type strArena struct{ block []byte }
+
+func (a *strArena) clone(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > cap(a.block)-len(a.block) {
+		if len(s) > 16<<10 {
+			return strings.Clone(s) // a big value gets its own allocation
+		}
+		a.block = make([]byte, 0, 64<<10)
+	}
+	start := len(a.block)
+	a.block = append(a.block, s...)
+	return bytesString(a.block[start:len(a.block):len(a.block)])
+}
+
+// appendStrings appends the n rows of v, a string vec in any form, to
+// col with the strings copied into b's arena (a dictionary entry once).
+func (b *joinBuf) appendStrings(col *column, v *vec, n int) {
+	switch {
+	case v.isConst:
+		s, isNull := "", v.isNull(0)
+		if !isNull {
+			s = b.strs.clone(v.s[0])
+		}
+		for range n {
+			col.null = append(col.null, isNull)
+			col.s = append(col.s, s)
+		}
+	case v.dict != nil:
+		b.dict = grow(&b.dict, v.dict.n)
+		clear(b.dict)
+		for i, c := range v.codes[:n] {
+			isNull := v.isNull(i) || v.dict.isNull(int(c))
+			col.null = append(col.null, isNull)
+			if isNull {
+				col.s = append(col.s, "")
+				continue
+			}
+			s := b.dict[c]
+			if s == "" {
+				s = b.strs.clone(v.dict.s[c])
+				b.dict[c] = s
+			}
+			col.s = append(col.s, s)
+		}
+	default:
+		for i, s := range v.s[:n] {
+			isNull := v.isNull(i)
+			col.null = append(col.null, isNull)
+			if isNull {
+				s = ""
+			}
+			col.s = append(col.s, b.strs.clone(s))
+		}
+	}
 }
 
 func (b *joinBuf) rows() int { return b.n }
@@ -192,7 +256,11 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 			b.cols[i] = newColumn(v.t)
 		}
 		from := b.cols[i].len()
-		b.cols[i].appendVec(v, nil, c.n)
+		if v.t.isStringy() && v.arr == nil && v.x == nil {
+			b.appendStrings(b.cols[i], v, c.n)
+		} else {
+			b.cols[i].appendVec(v, nil, c.n)
+		}
 		grew += appendedBytes(b.cols[i], from)
 	}
 	for k, e := range sd.keys {
@@ -206,7 +274,11 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 			b.cols[len(sd.copies)+k] = col
 		}
 		from := col.len()
-		col.appendVec(v, nil, c.n)
+		if v.t.isStringy() && v.arr == nil && v.x == nil {
+			b.appendStrings(col, v, c.n)
+		} else {
+			col.appendVec(v, nil, c.n)
+		}
 		grew += appendedBytes(col, from)
 	}
 	b.n += c.n
