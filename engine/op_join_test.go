@@ -136,6 +136,11 @@ func TestJoin_Results(t *testing.T) {
 		{"nested values through a join", "SELECT a.resources[2].arn, element_at(a.resources, 1).type, cardinality(b.resources), a.useridentity.username FROM cloudtrail a JOIN cloudtrail b ON a.eventname = b.eventname WHERE a.errorcode IS NOT NULL",
 			"arn:aws:ec2:vpc/vpc-1|AWS::EC2::NetworkAcl|2|alice\n"},
 
+		{"CTE joined with itself", "WITH ips AS (SELECT DISTINCT sourceipaddress AS ip FROM cloudtrail) SELECT count(*) FROM ips a JOIN ips b ON a.ip = b.ip", "5\n"},
+		{"aggregate, order and limit over a join", "SELECT c.useridentity.username AS u, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1 ORDER BY n DESC LIMIT 1", "alice|4\n"},
+		{"exists without FROM", "SELECT 1 WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE awsregion = 'eu-west-1')", "1\n"},
+		{"scalars without FROM", "SELECT (SELECT count(*) FROM cloudtrail), (SELECT count(*) FROM vpc_flow)", "6|5\n"},
+
 		{"in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)", "ConsoleLogin\nCreateNetworkAclEntry\nDescribeInstances\n"},
 		{"not in, subquery has NULL", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow)", ""},
 		{"not in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE srcaddr IS NOT NULL)", "ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
