@@ -174,6 +174,18 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 			residual = append(residual, cj)
 		}
 	}
+	// An ON condition on one table of an input whose unmatched rows the
+	// join drops (both of an inner join, the right of a LEFT JOIN...)
+	// restricts the rows that table contributes, as WHERE does (joinPruning).
+	var narrowed []*relation
+	for s, rels := range [2][]*relation{lsc.rels, rsc.rels} {
+		preserved := s == 0 && (j.kind == joinLeft || j.kind == joinFull) || s == 1 && (j.kind == joinRight || j.kind == joinFull)
+		for _, r := range rels {
+			if r.scan != nil && !r.nullable && !preserved {
+				narrowed = append(narrowed, r)
+			}
+		}
+	}
 	// From here on the inputs' columns are read through the join.
 	lm := &slotMap{j: j, side: 0, m: map[int]int{}}
 	rm := &slotMap{j: j, side: 1, m: map[int]int{}}
@@ -205,6 +217,13 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 	}
 	j.residual = andAll(conds)
 	j.resText = strings.Join(texts, " AND ")
+	for _, r := range narrowed {
+		for i, cj := range residual {
+			if relsOf(cj, []*relation{r}, without(sc.rels, r)) == onLeft {
+				c.narrow(r.scan, conds[i])
+			}
+		}
+	}
 	c.add(j)
 	j.inputs = [2]*opJoinInput{{j: j, side: 0}, {j: j, side: 1}}
 	ltail.setNext(j.inputs[0])
@@ -310,8 +329,9 @@ func hasSubquery(e Expr) bool {
 }
 
 // joinPruning gives each base table of a join the conjuncts of where
-// that read only that table, when they restrict the rows it reads: a
-// row that fails them cannot reach the result. That holds for an inner
+// that read only that table (on top of those of ON, see compileJoin),
+// when they restrict the rows it reads: a row that fails them cannot
+// reach the result. That holds for an inner
 // join and for the preserved side of an outer join, but not for the
 // NULL-supplying side: dropping its rows turns matches into NULL-padded
 // rows, which a condition such as `v.srcaddr IS NULL` keeps.
@@ -338,11 +358,19 @@ func (c *compiler) joinPruning(where Expr, sc *scope) error {
 			}
 			conds = append(conds, e)
 		}
-		if len(conds) > 0 {
-			c.wheres[r.scan] = andAll(conds)
+		for _, e := range conds {
+			c.narrow(r.scan, e)
 		}
 	}
 	return nil
+}
+
+// narrow adds e to the conditions that restrict the rows of scan.
+func (c *compiler) narrow(scan *opScan, e expr) {
+	if w := c.wheres[scan]; w != nil {
+		e = &exprAnd{l: w, r: e}
+	}
+	c.wheres[scan] = e
 }
 
 func without(rels []*relation, r *relation) []*relation {

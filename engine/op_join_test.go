@@ -277,6 +277,14 @@ func TestJoin_Pruning(t *testing.T) {
 		// The two reads of a self join: one is not narrowed, so neither is the table.
 		{"SELECT 1 FROM cloudtrail c JOIN cloudtrail d ON c.eventname = d.eventname WHERE " + ct, "", "*", "", "*"},
 		{"SELECT 1 FROM cloudtrail c JOIN cloudtrail d ON c.eventname = d.eventname WHERE " + ct + " AND d.recipientaccountid = '2'", "", "1,2", "", "*"},
+		// ON conditions on one table narrow it where unmatched rows are dropped.
+		{"SELECT 1 FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND " + ct + " AND " + vf, "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
+		{"SELECT 1 FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND " + ct + " AND " + vf, "", "*", "2024-03-01T00:00:00Z", "9"},
+		{"SELECT 1 FROM cloudtrail c RIGHT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND " + ct + " AND " + vf, "2024-03-01T00:00:00Z", "1", "", "*"},
+		{"SELECT 1 FROM cloudtrail c FULL JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND " + ct + " AND " + vf, "", "*", "", "*"},
+		{"SELECT 1 FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND " + vf + " WHERE v.account_id = '9' AND " + ct, "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
+		// b is NULL-supplying inside the left input: the outer ON must not narrow it.
+		{"SELECT 1 FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr JOIN cloudtrail d ON d.eventname = c.eventname AND v.account_id = '9'", "", "*", "", "*"},
 		// Subqueries narrow their own reads.
 		{"SELECT 1 FROM cloudtrail c WHERE " + ct + " AND c.sourceipaddress IN (SELECT srcaddr FROM vpc_flow v WHERE " + vf + ")", "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
 		{"SELECT 1 FROM cloudtrail c WHERE " + ct + " AND EXISTS (SELECT 1 FROM vpc_flow v WHERE v.srcaddr = c.sourceipaddress AND " + vf + ")", "2024-03-01T00:00:00Z", "1", "2024-03-01T00:00:00Z", "9"},
