@@ -68,6 +68,7 @@ type joinBuf struct {
 	bytes int64     // estimated size, counted in the pool
 	strs  strArena  // the bytes of the strings in cols
 	dict  []string  // per dictionary entry of the current vec: its copy
+	a     arena     // scratch for evaluating the keys of one chunk
 }
 
 // strArena holds copies of strings in 64 KiB blocks, so buffering a row
@@ -245,7 +246,8 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	if b.cols == nil {
 		b.cols = make([]*column, len(sd.copies)+len(sd.keys))
 	}
-	var a arena
+	a := &b.a
+	a.reset()
 	var grew int64
 	for i, cp := range sd.copies {
 		if cp.in >= len(c.cols) || c.cols[cp.in] == nil && c.src[cp.in].arr == nil {
@@ -264,7 +266,7 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 		grew += appendedBytes(b.cols[i], from)
 	}
 	for k, e := range sd.keys {
-		v := e.eval(&a, c)
+		v := e.eval(a, c)
 		if a.err != nil {
 			return a.err
 		}
