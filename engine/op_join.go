@@ -72,8 +72,9 @@ type joinBuf struct {
 }
 
 // strArena holds copies of strings in 64 KiB blocks, so buffering a row
-// allocates nothing per value; the strings live as long as the column
-// that holds them.
+// allocates nothing per value. The strings view their block (through
+// bytesString), which is never written below its length and which they
+// keep alive: they live as long as the column that holds them.
 type strArena struct{ block []byte }
 
 func (a *strArena) clone(s string) string {
@@ -122,13 +123,14 @@ func (b *joinBuf) appendStrings(col *column, v *vec, n int) {
 			col.s = append(col.s, s)
 		}
 	default:
-		for i, s := range v.s[:n] {
+		for i := range n {
 			isNull := v.isNull(i)
 			col.null = append(col.null, isNull)
 			if isNull {
-				s = ""
+				col.s = append(col.s, "") // v.s may lack NULL rows' values
+				continue
 			}
-			col.s = append(col.s, b.strs.clone(s))
+			col.s = append(col.s, b.strs.clone(v.s[i]))
 		}
 	}
 }
