@@ -90,6 +90,7 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 		}
 	}
 	j := &opJoin{kind: joinKinds[x.Kind], out: sc.lay, pool: c.newPool()}
+	j.spill.dir = c.opts.TempDir
 	addKey := func(le, re Expr, pos int) error {
 		lk, err := c.compileExpr(le, lsc)
 		if err != nil {

@@ -44,9 +44,11 @@
 // [INNER|LEFT|RIGHT|FULL] JOIN ... ON/USING, CROSS JOIN and FROM a, b run
 // as hash joins (op_join.go). A scan pass delivers the batches of all
 // tables interleaved, so a join buffers the columns the query reads from
-// both inputs, bounded by the aggregate memory pool (an error names
-// --aggregate-memory when it is full), then builds a hash table on the
-// right input and probes it with the left at the end of the scan. ON
+// both inputs, bounded by the aggregate memory pool: past it, equi-joins
+// spill both inputs by key hash to temporary files and join a partition
+// at a time (other joins fail with an error naming --aggregate-memory).
+// At the end of the scan it builds a hash table on the right input and
+// probes it with the left. ON
 // conjuncts equating the two inputs are the keys (NULL never equals
 // NULL); the rest is checked on each matching pair before outer joins
 // pad the unmatched rows. IN (SELECT ...), EXISTS and scalar subqueries

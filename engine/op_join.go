@@ -14,8 +14,11 @@ import (
 // join is complete before the scan ends. opJoin therefore buffers the
 // rows of both inputs (only the columns the query reads, plus the join
 // keys, as owned columns), bounded by the memory pool the aggregates
-// use (--aggregate-memory): past it the query fails with an error that
-// names the limit and the flag. When both inputs have flushed, it builds
+// use (--aggregate-memory): past it an equi-join of scalar columns spills
+// both inputs to disk by key hash and joins a partition at a time
+// (op_join_spill.go); other joins, or a partition alone past the pool,
+// fail with an error that names the limit and the flag. When both inputs
+// have flushed, it builds
 // a hash table over the right (build) input's keys, probes it with the
 // left input in batches, verifies keys and the residual ON condition
 // column-at-a-time on each batch of candidate pairs, and emits the
@@ -157,6 +160,7 @@ type opJoin struct {
 	held      atomic.Int64 // bytes this run counted into pool and still holds
 	failed    atomic.Bool  // the memory limit was passed: later pushes stop
 	inputs    [2]*opJoinInput
+	spill     joinSpill // op_join_spill.go
 	flushed   int
 	// probe scratch, reused across batches.
 	st joinScratch
@@ -206,6 +210,7 @@ func (j *opJoin) start(workers int) {
 			}
 		}
 	}
+	j.initSpill(workers)
 }
 
 func (j *opJoin) explain() string {
@@ -242,6 +247,12 @@ var errJoinMemory = errors.New("join memory limit")
 func (j *opJoin) buffer(s, w int, c *chunk) error {
 	if j.failed.Load() {
 		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
+	}
+	if j.spill.on.Load() {
+		if err := j.spillBuffered(w); err != nil {
+			return err
+		}
+		return j.spillChunk(s, w, c)
 	}
 	sd := &j.sides[s]
 	b := sd.ws[w]
@@ -289,7 +300,11 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	grew += int64(c.n) * 8 // hash and chain entries
 	b.bytes += grew
 	j.held.Add(grew)
-	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit {
+	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit || joinSpillRows > 0 && b.n >= joinSpillRows && j.spill.ok {
+		if j.spill.ok {
+			j.spill.on.Store(true)
+			return j.spillBuffered(w)
+		}
 		// Give the budget back to the other operators of the pool: this
 		// run is over.
 		j.failed.Store(true)
@@ -403,6 +418,12 @@ func appendColumn(dst, src *column) {
 // run joins the buffered inputs and emits the result, then flushes the
 // successor.
 func (j *opJoin) run() error {
+	if j.spill.on.Load() {
+		if err := j.runSpilled(); err != nil {
+			return err
+		}
+		return j.next.flush()
+	}
 	j.merge()
 	defer func() {
 		j.pool.used.Add(-j.held.Swap(0))

@@ -93,70 +93,72 @@ func slicesContains(l []string, s string) bool {
 // by hand from ctSample and flowSample: NULL keys never match, outer
 // joins pad with NULLs, duplicates on both sides multiply, several keys,
 // int = bigint, IPADDRESS keys, residual ON conditions, USING, CROSS.
+var joinResultTests = []struct{ name, sql, want string }{
+	{"inner", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr",
+		"ConsoleLogin|443\nCreateNetworkAclEntry|22\nCreateNetworkAclEntry|443\nDescribeInstances|22\nDescribeInstances|443\n"},
+	{"inner reversed", "SELECT c.eventname, v.dstport FROM cloudtrail c INNER JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress WHERE v.dstport = 22",
+		"CreateNetworkAclEntry|22\nDescribeInstances|22\n"},
+	{"left", "SELECT c.useridentity.username, c.sourceipaddress, count(v.srcaddr) FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1, 2",
+		"alice|10.1.2.3|4\nalice|10.9.9.9|0\nbob|203.0.113.7|1\ncarol|198.51.100.1|0\ndave|10.1.2.4|0\n"},
+	{"right with residual on the other side", "SELECT v.srcaddr, v.dstport, c.eventname FROM cloudtrail c RIGHT OUTER JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'CreateNetworkAclEntry'",
+		"10.1.2.3|22|CreateNetworkAclEntry\n10.1.2.3|443|CreateNetworkAclEntry\n192.0.2.9|3389|NULL\n203.0.113.7|443|NULL\nNULL|80|NULL\n"},
+	{"full", "SELECT c.sourceipaddress, v.srcaddr FROM (SELECT DISTINCT sourceipaddress FROM cloudtrail) c FULL JOIN (SELECT DISTINCT srcaddr FROM vpc_flow) v ON c.sourceipaddress = v.srcaddr",
+		"10.1.2.3|10.1.2.3\n10.1.2.4|NULL\n10.9.9.9|NULL\n198.51.100.1|NULL\n203.0.113.7|203.0.113.7\nNULL|192.0.2.9\nNULL|NULL\n"},
+	{"self join, NULL keys never equal", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.errorcode = b.errorcode",
+		"DeleteNetworkAcl|DeleteNetworkAcl\n"},
+	{"duplicates on both sides", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username", "12\n"},
+	{"two keys", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND b.awsregion = a.awsregion", "8\n"},
+	{"residual", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime",
+		"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\n"},
+	{"left with residual", "SELECT a.eventname, b.eventname FROM cloudtrail a LEFT JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime WHERE a.useridentity.username = 'alice'",
+		"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\nDescribeInstances|NULL\n"},
+	{"left join, WHERE on the padded side", "SELECT c.eventname FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE v.srcaddr IS NULL",
+		"ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
+	{"integer = bigint", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = w.bytes", "10.1.2.3|192.0.2.9\n"},
+	{"integer = double", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = CAST(w.bytes AS double)", "10.1.2.3|192.0.2.9\n"},
+	{"ipaddress keys", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON CAST(c.sourceipaddress AS IPADDRESS) = CAST(v.dstaddr AS IPADDRESS)",
+		"CreateNetworkAclEntry|3389\nDescribeInstances|3389\n"},
+	{"using", "SELECT eventname, count(*) FROM cloudtrail a JOIN cloudtrail b USING (eventname) GROUP BY eventname",
+		"ConsoleLogin|4\nCreateNetworkAclEntry|1\nDeleteNetworkAcl|1\nDescribeInstances|4\n"},
+	{"full using coalesces", "SELECT k FROM (SELECT sourceipaddress AS k FROM cloudtrail WHERE awsregion = 'eu-west-1') a FULL JOIN (SELECT srcaddr AS k FROM vpc_flow WHERE dstport = 3389) b USING (k)",
+		"192.0.2.9\n198.51.100.1\n"},
+	{"cross", "SELECT count(*) FROM cloudtrail CROSS JOIN vpc_flow", "30\n"},
+	{"comma join", "SELECT count(*) FROM cloudtrail c, vpc_flow v WHERE c.sourceipaddress = v.srcaddr", "5\n"},
+	{"three tables", "SELECT a.eventname, v.dstport FROM cloudtrail a JOIN vpc_flow v ON a.sourceipaddress = v.srcaddr JOIN cloudtrail b ON b.sourceipaddress = v.srcaddr AND b.eventname = 'ConsoleLogin'",
+		"ConsoleLogin|443\n"},
+	{"star", "SELECT * FROM (SELECT 1 AS k, 'a' AS x) a JOIN (SELECT 1 AS k, 'b' AS y) b USING (k)", "1|a|b\n"},
+	{"join then unnest", "SELECT r.arn, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr CROSS JOIN UNNEST(c.resources) AS r WHERE v.dstport = 22",
+		"arn:aws:ec2:acl/acl-1|22\n"},
+
+	{"nested values through a join", "SELECT a.resources[2].arn, element_at(a.resources, 1).type, cardinality(b.resources), a.useridentity.username FROM cloudtrail a JOIN cloudtrail b ON a.eventname = b.eventname WHERE a.errorcode IS NOT NULL",
+		"arn:aws:ec2:vpc/vpc-1|AWS::EC2::NetworkAcl|2|alice\n"},
+
+	{"CTE joined with itself", "WITH ips AS (SELECT DISTINCT sourceipaddress AS ip FROM cloudtrail) SELECT count(*) FROM ips a JOIN ips b ON a.ip = b.ip", "5\n"},
+	{"aggregate, order and limit over a join", "SELECT c.useridentity.username AS u, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1 ORDER BY n DESC LIMIT 1", "alice|4\n"},
+	{"exists without FROM", "SELECT 1 WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE awsregion = 'eu-west-1')", "1\n"},
+	{"scalars without FROM", "SELECT (SELECT count(*) FROM cloudtrail), (SELECT count(*) FROM vpc_flow)", "6|5\n"},
+
+	{"in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)", "ConsoleLogin\nCreateNetworkAclEntry\nDescribeInstances\n"},
+	{"not in, subquery has NULL", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow)", ""},
+	{"not in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE srcaddr IS NOT NULL)", "ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
+	{"not in empty keeps NULL", "SELECT count(*) FROM vpc_flow WHERE srcaddr NOT IN (SELECT sourceipaddress FROM cloudtrail WHERE eventname = 'nope')", "5\n"},
+	{"in as a value", "SELECT srcaddr, dstport, srcaddr IN (SELECT sourceipaddress FROM cloudtrail) FROM vpc_flow",
+		"10.1.2.3|22|true\n10.1.2.3|443|true\n192.0.2.9|3389|false\n203.0.113.7|443|true\nNULL|80|NULL\n"},
+	{"exists correlated", "SELECT c.eventname FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.dstaddr = c.sourceipaddress)", "CreateNetworkAclEntry\nDescribeInstances\n"},
+	{"not exists correlated", "SELECT count(*) FROM cloudtrail c WHERE NOT EXISTS (SELECT * FROM vpc_flow v WHERE c.sourceipaddress = v.srcaddr AND v.action = 'REJECT')", "4\n"},
+	{"exists uncorrelated", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'AccessDenied')", "5\n"},
+	{"exists uncorrelated empty", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'nope')", "0\n"},
+	{"in correlated", "SELECT c.eventname, c.sourceipaddress IN (SELECT v.srcaddr FROM vpc_flow v WHERE v.action = 'REJECT' AND v.account_id = c.recipientaccountid) FROM cloudtrail c WHERE c.awsregion <> 'us-west-2'",
+		"ConsoleLogin|false\nConsoleLogin|false\nCreateNetworkAclEntry|true\nDeleteNetworkAcl|false\n"},
+	{"scalar", "SELECT eventname FROM cloudtrail WHERE eventtime = (SELECT max(eventtime) FROM cloudtrail)", "DescribeInstances\n"},
+	{"scalar in select", "SELECT srcaddr, (SELECT count(*) FROM cloudtrail) FROM vpc_flow WHERE dstport = 22", "10.1.2.3|6\n"},
+	{"scalar empty is NULL", "SELECT srcaddr, (SELECT eventname FROM cloudtrail WHERE eventname = 'nope') FROM vpc_flow WHERE dstport = 22", "10.1.2.3|NULL\n"},
+}
+
 func TestJoin_Results(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	tests := []struct{ name, sql, want string }{
-		{"inner", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr",
-			"ConsoleLogin|443\nCreateNetworkAclEntry|22\nCreateNetworkAclEntry|443\nDescribeInstances|22\nDescribeInstances|443\n"},
-		{"inner reversed", "SELECT c.eventname, v.dstport FROM cloudtrail c INNER JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress WHERE v.dstport = 22",
-			"CreateNetworkAclEntry|22\nDescribeInstances|22\n"},
-		{"left", "SELECT c.useridentity.username, c.sourceipaddress, count(v.srcaddr) FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1, 2",
-			"alice|10.1.2.3|4\nalice|10.9.9.9|0\nbob|203.0.113.7|1\ncarol|198.51.100.1|0\ndave|10.1.2.4|0\n"},
-		{"right with residual on the other side", "SELECT v.srcaddr, v.dstport, c.eventname FROM cloudtrail c RIGHT OUTER JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'CreateNetworkAclEntry'",
-			"10.1.2.3|22|CreateNetworkAclEntry\n10.1.2.3|443|CreateNetworkAclEntry\n192.0.2.9|3389|NULL\n203.0.113.7|443|NULL\nNULL|80|NULL\n"},
-		{"full", "SELECT c.sourceipaddress, v.srcaddr FROM (SELECT DISTINCT sourceipaddress FROM cloudtrail) c FULL JOIN (SELECT DISTINCT srcaddr FROM vpc_flow) v ON c.sourceipaddress = v.srcaddr",
-			"10.1.2.3|10.1.2.3\n10.1.2.4|NULL\n10.9.9.9|NULL\n198.51.100.1|NULL\n203.0.113.7|203.0.113.7\nNULL|192.0.2.9\nNULL|NULL\n"},
-		{"self join, NULL keys never equal", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.errorcode = b.errorcode",
-			"DeleteNetworkAcl|DeleteNetworkAcl\n"},
-		{"duplicates on both sides", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username", "12\n"},
-		{"two keys", "SELECT count(*) FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND b.awsregion = a.awsregion", "8\n"},
-		{"residual", "SELECT a.eventname, b.eventname FROM cloudtrail a JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime",
-			"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\n"},
-		{"left with residual", "SELECT a.eventname, b.eventname FROM cloudtrail a LEFT JOIN cloudtrail b ON a.useridentity.username = b.useridentity.username AND a.eventtime < b.eventtime WHERE a.useridentity.username = 'alice'",
-			"CreateNetworkAclEntry|DeleteNetworkAcl\nCreateNetworkAclEntry|DescribeInstances\nDeleteNetworkAcl|DescribeInstances\nDescribeInstances|NULL\n"},
-		{"left join, WHERE on the padded side", "SELECT c.eventname FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE v.srcaddr IS NULL",
-			"ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
-		{"integer = bigint", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = w.bytes", "10.1.2.3|192.0.2.9\n"},
-		{"integer = double", "SELECT v.srcaddr, w.srcaddr FROM vpc_flow v JOIN vpc_flow w ON v.dstport = CAST(w.bytes AS double)", "10.1.2.3|192.0.2.9\n"},
-		{"ipaddress keys", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON CAST(c.sourceipaddress AS IPADDRESS) = CAST(v.dstaddr AS IPADDRESS)",
-			"CreateNetworkAclEntry|3389\nDescribeInstances|3389\n"},
-		{"using", "SELECT eventname, count(*) FROM cloudtrail a JOIN cloudtrail b USING (eventname) GROUP BY eventname",
-			"ConsoleLogin|4\nCreateNetworkAclEntry|1\nDeleteNetworkAcl|1\nDescribeInstances|4\n"},
-		{"full using coalesces", "SELECT k FROM (SELECT sourceipaddress AS k FROM cloudtrail WHERE awsregion = 'eu-west-1') a FULL JOIN (SELECT srcaddr AS k FROM vpc_flow WHERE dstport = 3389) b USING (k)",
-			"192.0.2.9\n198.51.100.1\n"},
-		{"cross", "SELECT count(*) FROM cloudtrail CROSS JOIN vpc_flow", "30\n"},
-		{"comma join", "SELECT count(*) FROM cloudtrail c, vpc_flow v WHERE c.sourceipaddress = v.srcaddr", "5\n"},
-		{"three tables", "SELECT a.eventname, v.dstport FROM cloudtrail a JOIN vpc_flow v ON a.sourceipaddress = v.srcaddr JOIN cloudtrail b ON b.sourceipaddress = v.srcaddr AND b.eventname = 'ConsoleLogin'",
-			"ConsoleLogin|443\n"},
-		{"star", "SELECT * FROM (SELECT 1 AS k, 'a' AS x) a JOIN (SELECT 1 AS k, 'b' AS y) b USING (k)", "1|a|b\n"},
-		{"join then unnest", "SELECT r.arn, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr CROSS JOIN UNNEST(c.resources) AS r WHERE v.dstport = 22",
-			"arn:aws:ec2:acl/acl-1|22\n"},
-
-		{"nested values through a join", "SELECT a.resources[2].arn, element_at(a.resources, 1).type, cardinality(b.resources), a.useridentity.username FROM cloudtrail a JOIN cloudtrail b ON a.eventname = b.eventname WHERE a.errorcode IS NOT NULL",
-			"arn:aws:ec2:vpc/vpc-1|AWS::EC2::NetworkAcl|2|alice\n"},
-
-		{"CTE joined with itself", "WITH ips AS (SELECT DISTINCT sourceipaddress AS ip FROM cloudtrail) SELECT count(*) FROM ips a JOIN ips b ON a.ip = b.ip", "5\n"},
-		{"aggregate, order and limit over a join", "SELECT c.useridentity.username AS u, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1 ORDER BY n DESC LIMIT 1", "alice|4\n"},
-		{"exists without FROM", "SELECT 1 WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE awsregion = 'eu-west-1')", "1\n"},
-		{"scalars without FROM", "SELECT (SELECT count(*) FROM cloudtrail), (SELECT count(*) FROM vpc_flow)", "6|5\n"},
-
-		{"in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)", "ConsoleLogin\nCreateNetworkAclEntry\nDescribeInstances\n"},
-		{"not in, subquery has NULL", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow)", ""},
-		{"not in", "SELECT eventname FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE srcaddr IS NOT NULL)", "ConsoleLogin\nDeleteNetworkAcl\nDescribeInstances\n"},
-		{"not in empty keeps NULL", "SELECT count(*) FROM vpc_flow WHERE srcaddr NOT IN (SELECT sourceipaddress FROM cloudtrail WHERE eventname = 'nope')", "5\n"},
-		{"in as a value", "SELECT srcaddr, dstport, srcaddr IN (SELECT sourceipaddress FROM cloudtrail) FROM vpc_flow",
-			"10.1.2.3|22|true\n10.1.2.3|443|true\n192.0.2.9|3389|false\n203.0.113.7|443|true\nNULL|80|NULL\n"},
-		{"exists correlated", "SELECT c.eventname FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.dstaddr = c.sourceipaddress)", "CreateNetworkAclEntry\nDescribeInstances\n"},
-		{"not exists correlated", "SELECT count(*) FROM cloudtrail c WHERE NOT EXISTS (SELECT * FROM vpc_flow v WHERE c.sourceipaddress = v.srcaddr AND v.action = 'REJECT')", "4\n"},
-		{"exists uncorrelated", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'AccessDenied')", "5\n"},
-		{"exists uncorrelated empty", "SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM cloudtrail WHERE errorcode = 'nope')", "0\n"},
-		{"in correlated", "SELECT c.eventname, c.sourceipaddress IN (SELECT v.srcaddr FROM vpc_flow v WHERE v.action = 'REJECT' AND v.account_id = c.recipientaccountid) FROM cloudtrail c WHERE c.awsregion <> 'us-west-2'",
-			"ConsoleLogin|false\nConsoleLogin|false\nCreateNetworkAclEntry|true\nDeleteNetworkAcl|false\n"},
-		{"scalar", "SELECT eventname FROM cloudtrail WHERE eventtime = (SELECT max(eventtime) FROM cloudtrail)", "DescribeInstances\n"},
-		{"scalar in select", "SELECT srcaddr, (SELECT count(*) FROM cloudtrail) FROM vpc_flow WHERE dstport = 22", "10.1.2.3|6\n"},
-		{"scalar empty is NULL", "SELECT srcaddr, (SELECT eventname FROM cloudtrail WHERE eventname = 'nope') FROM vpc_flow WHERE dstport = 22", "10.1.2.3|NULL\n"},
-	}
+	tests := joinResultTests
 	for _, split := range []int{1, 4} {
 		bs := joinBatches(mem, split)
 		for _, tt := range tests {
@@ -222,7 +224,8 @@ func TestJoin_MemoryLimit(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	bs := joinBatches(mem, 2)
 	defer releaseBatches(bs)
-	sql := "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr"
+	// Nested values (resources) cannot spill.
+	sql := "SELECT c.resources, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr"
 	_, err := runTables(t, sql, Options{AggregateMemory: 300}, 1, bs)
 	if !errors.Is(err, errJoinMemory) || !strings.Contains(err.Error(), "--aggregate-memory") || !strings.Contains(err.Error(), "300 bytes") {
 		t.Fatalf("got %v; want the join memory error naming 300 bytes and --aggregate-memory", err)
@@ -409,5 +412,78 @@ func TestJoin_Testdata(t *testing.T) {
 		if got := resultText(res); got != tt.want {
 			t.Errorf("%s\ngot:\n%s\nwant:\n%s", tt.sql, got, tt.want)
 		}
+	}
+}
+
+// TestJoin_Spill: past the memory pool, equi-joins spill both inputs by
+// key hash and join a partition at a time, with the same answers, and
+// give the pool its bytes back.
+func TestJoin_Spill(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	spillable := map[string]bool{"inner": true, "inner reversed": true, "left": true, "right with residual on the other side": true,
+		"full": true, "self join, NULL keys never equal": true, "duplicates on both sides": true, "two keys": true, "residual": true,
+		"left with residual": true, "left join, WHERE on the padded side": true, "integer = bigint": true, "integer = double": true,
+		"ipaddress keys": true, "using": true, "full using coalesces": true, "comma join": true, "three tables": true, "CTE joined with itself": true}
+	bs := joinBatches(mem, 2)
+	defer releaseBatches(bs)
+	joinSpillRows = 1
+	defer func() { joinSpillRows = 0 }()
+	n := 0
+	for _, tt := range joinResultTests {
+		if !spillable[tt.name] {
+			continue
+		}
+		n++
+		for _, workers := range []int{1, 3} {
+			before := spillFiles.Load()
+			pool := NewMemoryPool(1 << 20)
+			res, err := runTables(t, tt.sql, Options{MemoryPool: pool, TempDir: t.TempDir()}, workers, bs)
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+				continue
+			}
+			if got := resultText(res); got != tt.want {
+				t.Errorf("%s (workers %d, spilled): %s\ngot:\n%s\nwant:\n%s", tt.name, workers, tt.sql, got, tt.want)
+			}
+			if spillFiles.Load() == before {
+				t.Errorf("%s: nothing spilled", tt.name)
+			}
+			if used := pool.used.Load(); used != 0 {
+				t.Errorf("%s: the pool still counts %d bytes", tt.name, used)
+			}
+		}
+	}
+	if n != len(spillable) {
+		t.Errorf("ran %d spill tests; want %d (a name changed)", n, len(spillable))
+	}
+}
+
+// TestJoin_SpillPastMemory: a join past its pool spills instead of
+// failing, and answers as it does in memory.
+func TestJoin_SpillPastMemory(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs, _ := joinBenchInput(mem, 4096, 4096, 1024)
+	defer releaseBatches(bs)
+	sql := "SELECT v.srcaddr, count(*), sum(v.bytes), count(c.eventname) FROM vpc_flow v LEFT JOIN cloudtrail c ON c.sourceipaddress = v.srcaddr GROUP BY 1"
+	want, err := runTables(t, sql, Options{}, 2, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := spillFiles.Load()
+	pool := NewMemoryPool(256 << 10)
+	got, err := runTables(t, sql, Options{MemoryPool: pool, TempDir: t.TempDir()}, 2, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spillFiles.Load() == before {
+		t.Errorf("nothing spilled within 256 KiB")
+	}
+	if g, w := resultText(got), resultText(want); g != w || want.Len() != 1024 {
+		t.Errorf("spilled join: %d rows, in memory %d (want 1024); equal: %v", got.Len(), want.Len(), g == w)
+	}
+	if used := pool.used.Load(); used != 0 {
+		t.Errorf("the pool still counts %d bytes", used)
 	}
 }
