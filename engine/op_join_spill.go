@@ -134,7 +134,7 @@ func (j *opJoin) spillChunk(s, w int, c *chunk) error {
 func (j *opJoin) spillRows(w, s int, cols []*vec, n int) error {
 	for k := range j.sides[s].keys {
 		v := cols[k]
-		if v.t.k != kDouble {
+		if v.t.k != kDouble || len(v.f) < n {
 			continue
 		}
 		f := make([]float64, n)
