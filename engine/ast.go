@@ -41,7 +41,27 @@ type Statement struct {
 	Body    SetExpr
 	OrderBy []*OrderItem
 	Limit   int64 // -1 when absent
-	pos     int
+	// Target is the table a top-level CREATE TABLE ... AS or INSERT INTO
+	// writes (nil for a plain query); only Athena runs those.
+	Target *Target
+	pos    int
+}
+
+// Target is `CREATE TABLE name [WITH (prop = value, ...)] AS` or
+// `INSERT INTO name [(col, ...)]` before a query.
+type Target struct {
+	Insert bool
+	Name   []string // possibly qualified: db.t
+	Cols   []string // INSERT INTO t (cols)
+	Props  []Prop   // CREATE TABLE t WITH (...)
+	NoData bool     // CREATE TABLE ... AS query WITH NO DATA
+	pos    int
+}
+
+// Prop is one `name = value` table property of CREATE TABLE ... WITH.
+type Prop struct {
+	Name  string
+	Value Expr
 }
 
 // CTE is one WITH name AS (query) entry.
@@ -118,6 +138,37 @@ type UnnestJoin struct {
 	Expr  Expr
 	Alias string
 	Cols  []string
+	pos   int
+}
+
+// Join is `left JOIN right ON cond`, with Kind one of "JOIN" (INNER JOIN),
+// "LEFT JOIN", "RIGHT JOIN", "FULL JOIN" (OUTER is dropped) or "CROSS
+// JOIN", or "," for the implicit cross join `FROM a, b`. On is nil for
+// CROSS JOIN and USING; Using lists the USING columns.
+type Join struct {
+	Kind        string
+	Left, Right From
+	On          Expr
+	Using       []string
+	pos         int // of the JOIN keyword (or ',')
+}
+
+// InSubquery is x [NOT] IN (query).
+type InSubquery struct {
+	X     Expr
+	Query *Statement
+	Not   bool
+}
+
+// Exists is EXISTS (query); NOT EXISTS is a *Not around it.
+type Exists struct {
+	Query *Statement
+	pos   int
+}
+
+// ScalarSubquery is (query) used as a value.
+type ScalarSubquery struct {
+	Query *Statement
 	pos   int
 }
 
@@ -320,6 +371,15 @@ func (e *Case) Pos() int        { return e.pos }
 func (e *Cast) Pos() int        { return e.pos }
 func (e *Call) Pos() int        { return e.pos }
 func (e *Lambda) Pos() int      { return e.pos }
+
+func (e *InSubquery) Pos() int     { return e.X.Pos() }
+func (e *Exists) Pos() int         { return e.pos }
+func (e *ScalarSubquery) Pos() int { return e.pos }
+func (j *Join) Pos() int           { return j.pos }
+
+func (*InSubquery) prec() int     { return precCompare }
+func (*Exists) prec() int         { return precPrimary }
+func (*ScalarSubquery) prec() int { return precPrimary }
 
 func (q *Statement) Pos() int   { return q.pos }
 func (s *Select) Pos() int      { return s.pos }
@@ -635,6 +695,9 @@ func quoteFunc(name string) string { return quoteIdent(name) }
 
 func (q *Statement) String() string {
 	var b strings.Builder
+	if t := q.Target; t != nil {
+		b.WriteString(t.String())
+	}
 	if len(q.With) > 0 {
 		b.WriteString("WITH ")
 		for i, c := range q.With {
@@ -659,7 +722,36 @@ func (q *Statement) String() string {
 		b.WriteString(" LIMIT ")
 		b.WriteString(itoa(q.Limit))
 	}
+	if q.Target != nil && q.Target.NoData {
+		b.WriteString(" WITH NO DATA")
+	}
 	return b.String()
+}
+
+// String prints the statement head up to and including the space before
+// the query: "CREATE TABLE t WITH (format = 'PARQUET') AS ".
+func (t *Target) String() string {
+	name := (&Ident{Parts: t.Name}).String()
+	if t.Insert {
+		s := "INSERT INTO " + name
+		if len(t.Cols) > 0 {
+			cols := make([]string, len(t.Cols))
+			for i, c := range t.Cols {
+				cols[i] = quoteIdent(c)
+			}
+			s += " (" + strings.Join(cols, ", ") + ")"
+		}
+		return s + " "
+	}
+	s := "CREATE TABLE " + name
+	if len(t.Props) > 0 {
+		props := make([]string, len(t.Props))
+		for i, p := range t.Props {
+			props[i] = quoteIdent(p.Name) + " = " + p.Value.String()
+		}
+		s += " WITH (" + strings.Join(props, ", ") + ")"
+	}
+	return s + " AS "
 }
 
 // setString prints a set-expression operand; a nested Query prints in
@@ -776,6 +868,35 @@ func (u *UnnestJoin) String() string {
 	}
 	return s
 }
+
+func (j *Join) String() string {
+	r := j.Right.String()
+	if _, ok := j.Right.(*Join); ok {
+		r = "(" + r + ")"
+	}
+	if j.Kind == "," {
+		return j.Left.String() + ", " + r
+	}
+	s := j.Left.String() + " " + j.Kind + " " + r
+	if j.On != nil {
+		s += " ON " + j.On.String()
+	}
+	if len(j.Using) > 0 {
+		cols := make([]string, len(j.Using))
+		for i, c := range j.Using {
+			cols[i] = quoteIdent(c)
+		}
+		s += " USING (" + strings.Join(cols, ", ") + ")"
+	}
+	return s
+}
+
+func (e *InSubquery) String() string {
+	return sub(e.X, precConcat) + not(e.Not) + " IN (" + e.Query.String() + ")"
+}
+
+func (e *Exists) String() string         { return "EXISTS (" + e.Query.String() + ")" }
+func (e *ScalarSubquery) String() string { return "(" + e.Query.String() + ")" }
 
 func itoa(v int64) string {
 	var buf [20]byte

@@ -198,6 +198,11 @@ func (w *athenaRewriter) set(s SetExpr) error {
 
 // sel rewrites one SELECT: subqueries in FROM first, then its own table.
 func (w *athenaRewriter) sel(s *Select) error {
+	for _, q := range selectSubqueries(s) {
+		if err := w.stmt(q); err != nil {
+			return err
+		}
+	}
 	ref, err := w.baseTable(s.From)
 	if err != nil {
 		return err
@@ -260,8 +265,52 @@ func (w *athenaRewriter) baseTable(f From) (*TableRef, error) {
 		return nil, w.stmt(x.Query)
 	case *TableRef:
 		return x, nil
+	case *Join:
+		return nil, w.joinInputs(x)
 	}
 	return nil, nil
+}
+
+// joinInputs rewrites the inputs of a join: each table becomes
+// (SELECT * FROM table WHERE partition predicates) with its alias, so
+// the run's narrowing (extra) applies to every table read whatever the
+// join kind; the WHERE above a join gives no partition predicates, as
+// it may not restrict an outer join's tables (see joinPruning).
+func (w *athenaRewriter) joinInputs(j *Join) error {
+	for _, side := range []*From{&j.Left, &j.Right} {
+		at := side
+		for {
+			u, ok := (*at).(*UnnestJoin)
+			if !ok {
+				break
+			}
+			at = &u.Left
+		}
+		switch x := (*at).(type) {
+		case *Join:
+			if err := w.joinInputs(x); err != nil {
+				return err
+			}
+		case *SubqueryRef:
+			if err := w.stmt(x.Query); err != nil {
+				return err
+			}
+		case *TableRef:
+			if w.isCTE(x.Name) {
+				continue
+			}
+			alias := x.Alias
+			if alias == "" {
+				alias = x.Name
+			}
+			inner := &Select{Items: []*SelectItem{{Star: true}}, From: &TableRef{Name: x.Name, pos: x.pos}, pos: x.pos}
+			if err := w.sel(inner); err != nil {
+				return err
+			}
+			*at = &SubqueryRef{Query: &Statement{Body: inner, Limit: -1, pos: x.pos}, Alias: alias, pos: x.pos}
+		}
+	}
+	return nil
 }
 
 // selectPruning returns the pruning facts of s's WHERE over table: the
@@ -402,6 +451,9 @@ func walkSet(s SetExpr, fn func(Expr)) {
 			walkExpr(g, fn)
 		}
 		walkExpr(x.Having, fn)
+		for _, q := range selectSubqueries(x) {
+			walkStatement(q, fn)
+		}
 	case *Union:
 		walkSet(x.Left, fn)
 		walkSet(x.Right, fn)
@@ -417,6 +469,15 @@ func walkFrom(f From, fn func(Expr)) {
 	case *UnnestJoin:
 		walkFrom(x.Left, fn)
 		walkExpr(x.Expr, fn)
+	case *Join:
+		walkFrom(x.Left, fn)
+		walkFrom(x.Right, fn)
+		walkExpr(x.On, fn)
+		if x.On != nil {
+			for _, q := range exprSubqueries(x.On) {
+				walkStatement(q, fn)
+			}
+		}
 	}
 }
 
@@ -442,6 +503,8 @@ func walkExpr(e Expr, fn func(Expr)) {
 		walkExpr(x.X, fn)
 		walkExpr(x.Lo, fn)
 		walkExpr(x.Hi, fn)
+	case *InSubquery:
+		walkExpr(x.X, fn) // not into the query: see exprSubqueries
 	case *In:
 		walkExpr(x.X, fn)
 		for _, y := range x.List {

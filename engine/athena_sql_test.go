@@ -162,3 +162,27 @@ func ExampleAthenaCost() {
 	fmt.Printf("$%.6f $%.2f\n", AthenaCost(1<<20), AthenaCost(250<<30))
 	// Output: $0.000048 $1.22
 }
+
+// TestAthenaSQL_Joins: every table a join reads becomes a subquery with
+// its partition predicates (the run's narrowing), whatever the join
+// kind; subqueries in expressions are rewritten like FROM subqueries.
+func TestAthenaSQL_Joins(t *testing.T) {
+	tables := DefaultAthenaTables("hunt")
+	since := Pruning{Since: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	tests := []struct{ sql, want string }{
+		{`SELECT c.eventname, v.dstport FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE c.eventtime >= '2024-03-18T00:00:00Z'`,
+			`SELECT c.eventname, v.dstport FROM (SELECT * FROM hunt.cloudtrail_logs AS cloudtrail WHERE cloudtrail.timestamp >= '2024/03/01') AS c LEFT JOIN (SELECT * FROM hunt.vpc_flow_logs AS vpc_flow WHERE vpc_flow.day >= '2024/03/01') AS v ON c.sourceipaddress = v.srcaddr WHERE c.eventtime >= '2024-03-18T00:00:00Z'`},
+		{`SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow WHERE start >= 1710000000) AND awsregion = 'eu-west-1'`,
+			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM hunt.vpc_flow_logs AS vpc_flow WHERE start >= 1710000000 AND vpc_flow.day >= '2024/03/09') AND awsregion = 'eu-west-1' AND cloudtrail.region = 'eu-west-1' AND cloudtrail.timestamp >= '2024/03/01'`},
+		{`SELECT c.eventname FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.srcaddr = c.sourceipaddress)`,
+			`SELECT c.eventname FROM hunt.cloudtrail_logs AS c WHERE EXISTS (SELECT 1 FROM hunt.vpc_flow_logs AS v WHERE v.srcaddr = c.sourceipaddress AND v.day >= '2024/03/01') AND c.timestamp >= '2024/03/01'`},
+		{`CREATE TABLE x WITH (format = 'PARQUET') AS SELECT eventname FROM cloudtrail`,
+			`CREATE TABLE x WITH (format = 'PARQUET') AS SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE cloudtrail.timestamp >= '2024/03/01'`},
+	}
+	for _, tt := range tests {
+		got, err := AthenaSQL(tt.sql, Options{Now: athenaNow}, tables, since)
+		if err != nil || got != tt.want {
+			t.Errorf("AthenaSQL(%q)\ngot  %q, %v\nwant %q", tt.sql, got, err, tt.want)
+		}
+	}
+}

@@ -111,16 +111,18 @@ func (c *compiler) newAggregate() *opAggregate {
 
 // compiler turns a Statement into linked operators.
 type compiler struct {
-	src    string
-	opts   Options
-	now    int64
-	ctes   []map[string]*CTE          // innermost last
-	cteEnv map[*CTE][]map[string]*CTE // the CTEs each CTE's query sees
-	scans  []*opScan
-	ops    []op
-	wheres map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
-	limits []*opLimit
-	inTry  int // inside try(): constant folding keeps failing expressions
+	src       string
+	opts      Options
+	now       int64
+	ctes      []map[string]*CTE          // innermost last
+	cteEnv    map[*CTE][]map[string]*CTE // the CTEs each CTE's query sees
+	scans     []*opScan
+	ops       []op
+	wheres    map[*opScan]expr // top-level WHERE of each scan's SELECT, for pruning
+	limits    []*opLimit
+	inTry     int           // inside try(): constant folding keeps failing expressions
+	subq      map[Expr]expr // the answer column of each IN/EXISTS/scalar subquery (compile_join.go)
+	joinWhere []Expr        // WHERE conjuncts the next inner join may use as keys (compile_join.go)
 }
 
 func (c *compiler) errf(pos int, msg string) error {
@@ -158,6 +160,13 @@ type relation struct {
 	// rename maps other names of base table columns (Options.ColumnNames)
 	// to the table's own.
 	rename map[string]string
+	// Joins (compile_join.go): maps route the relation's slots through
+	// each enclosing join to the output; hidden are USING columns that
+	// unqualified names and * take from the join instead; nullable marks
+	// the NULL-supplying side of an outer join.
+	maps     []*slotMap
+	hidden   map[string]bool
+	nullable bool
 }
 
 type relCol struct {
@@ -203,6 +212,9 @@ func (c *compiler) lookupCTE(name string) *CTE {
 
 // compileStatement compiles a full query.
 func (c *compiler) compileStatement(q *Statement) (*fragment, error) {
+	if q.Target != nil {
+		return nil, c.targetError(q.Target)
+	}
 	if len(q.With) > 0 {
 		// A CTE sees the CTEs before it (WITH is not RECURSIVE); the body
 		// sees them all.
@@ -403,6 +415,8 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		return c.eventWindow(scan, rel, sc)
 	case *SubqueryRef:
 		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
+	case *Join:
+		return c.compileJoin(x, sc)
 	case *UnnestJoin:
 		tail, err := c.compileFrom(x.Left, sc)
 		if err != nil {
@@ -554,6 +568,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	var tail op
 	if s.From != nil {
 		var err error
+		c.joinWhere = whereForJoin(s)
 		tail, err = c.compileFrom(s.From, sc)
 		if err != nil {
 			return nil, err
@@ -563,6 +578,10 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		v := &opValues{}
 		c.add(v)
 		tail = v
+	}
+	tail, err := c.compileSubqueries(s, sc, tail)
+	if err != nil {
+		return nil, err
 	}
 	if s.Where != nil {
 		w := &opWhere{}
@@ -602,6 +621,9 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			if only != nil {
 				c.wheres[only] = andAll(conds)
 			}
+			if err := c.joinPruning(s.Where, sc); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// Expand stars into items.
@@ -619,11 +641,17 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			found = true
 			if rel.scan != nil {
 				for _, name := range rel.order {
+					if rel.hidden[name] && it.Rel == "" {
+						continue // the USING column, listed once
+					}
 					items = append(items, &SelectItem{Expr: &Ident{Parts: []string{rel.name, name}, pos: it.pos}, Alias: name, pos: it.pos})
 				}
 				continue
 			}
 			for _, col := range rel.cols {
+				if rel.hidden[col.name] && it.Rel == "" {
+					continue
+				}
 				items = append(items, &SelectItem{Expr: &Ident{Parts: []string{rel.name, col.name}, pos: it.pos}, Alias: col.name, pos: it.pos})
 			}
 		}
@@ -1192,7 +1220,7 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 	}
 	if rel == nil {
 		for _, r := range sc.rels {
-			if r.has(parts[0]) {
+			if r.has(parts[0]) && !r.hidden[parts[0]] {
 				if rel != nil {
 					return nil, c.errf(id.pos, "expected an unambiguous column, found "+quoteFound(parts[0])+" in both "+rel.what+" and "+r.what)
 				}
@@ -1231,7 +1259,7 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 		if _, ok := rel.scan.unnestOnly[path]; ok {
 			rel.scan.unnestOnly[path] = false // read whole outside UNNEST too
 		}
-		return &exprCol{t: t, slot: rel.scan.slot(path), path: path, dict: isDictPath(rel.scan.schema, rest)}, nil
+		return &exprCol{t: t, slot: rel.mapSlot(rel.scan.slot(path), t), path: path, dict: isDictPath(rel.scan.schema, rest)}, nil
 	}
 	var col relCol
 	for _, rc := range rel.cols {
@@ -1252,7 +1280,7 @@ func (c *compiler) resolveIdent(id *Ident, sc *scope) (expr, error) {
 			col.scan.unnestOnly[col.path] = false // the whole row is read
 		}
 	}
-	var e expr = &exprCol{t: col.t, slot: col.slot}
+	var e expr = &exprCol{t: col.t, slot: rel.mapSlot(col.slot, col.t)}
 	for _, f := range rest[1:] {
 		fe, err := c.field(e, f, pos)
 		if err != nil {

@@ -44,6 +44,8 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		}
 	}
 	switch x := e.(type) {
+	case *InSubquery, *Exists, *ScalarSubquery:
+		return c.subqueryExpr(e)
 	case *Ident:
 		if sc.agg != nil {
 			return nil, c.errf(x.pos, "expected an aggregate or a GROUP BY expression, found "+quoteFound(x.String()))

@@ -22,7 +22,7 @@ func FuzzCompileRun(f *testing.F) {
 	for _, tt := range parseSuccessTests {
 		f.Add(tt.in)
 	}
-	for _, sql := range windowFuzzSeeds {
+	for _, sql := range append(windowFuzzSeeds, joinFuzzSeeds...) {
 		f.Add(sql)
 	}
 	f.Fuzz(func(t *testing.T, sql string) {

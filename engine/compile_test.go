@@ -85,8 +85,10 @@ func TestCompile_ErrorClasses(t *testing.T) {
 	}{
 		{"SELECT md5(eventname) FROM cloudtrail", true},
 		{"SELECT approx_percentile(bytes, 0.5) FROM vpc_flow", true},
-		{"SELECT a FROM cloudtrail JOIN vpc_flow ON 1 = 1", true},
-		{"SELECT eventname FROM cloudtrail WHERE eventname IN (SELECT 'x')", true},
+		{"SELECT a FROM cloudtrail JOIN vpc_flow ON 1 = 1", false},
+		{"CREATE TABLE t AS SELECT eventname FROM cloudtrail", true},
+		{"INSERT INTO t SELECT eventname FROM cloudtrail", true},
+		{"SELECT 1 FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.srcaddr > c.sourceipaddress)", true},
 		{"SELECT stddev(bytes) OVER (ORDER BY start) FROM vpc_flow", true},
 		{"SELECT CAST(x AS varbinary) FROM cloudtrail", false},
 		{"SELECT evntname FROM cloudtrail", false},

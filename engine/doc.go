@@ -56,6 +56,24 @@
 // kernels detect overflow branch-free per chunk and look for the row
 // only when one overflowed. avg() sums in double and does not overflow.
 //
+// # Joins and subqueries
+//
+// [INNER|LEFT|RIGHT|FULL] JOIN ... ON/USING, CROSS JOIN and FROM a, b run
+// as hash joins (op_join.go). A scan pass delivers the batches of all
+// tables interleaved, so a join buffers the columns the query reads from
+// both inputs, bounded by the aggregate memory pool: past it, equi-joins
+// spill both inputs by key hash to temporary files and join a partition
+// at a time (other joins fail with an error naming --aggregate-memory).
+// At the end of the scan it builds a hash table on the right input and
+// probes it with the left. ON
+// conjuncts equating the two inputs are the keys (NULL never equals
+// NULL); the rest is checked on each matching pair before outer joins
+// pad the unmatched rows. IN (SELECT ...), EXISTS and scalar subqueries
+// run as joins that add one column to every row (NOT IN follows SQL's
+// NULL rules); a correlated EXISTS or IN joins on its inner = outer
+// conditions. CREATE TABLE AS and INSERT INTO parse (for Athena) and fail
+// locally with an error that suggests --engine athena.
+//
 // # Determinism
 //
 // Results do not depend on the number of workers: aggregates merge
@@ -70,12 +88,11 @@
 //
 // # Not supported
 //
-// Joins other than CROSS JOIN UNNEST, subqueries in expressions (IN
-// (SELECT ...), EXISTS), INTERSECT ALL/EXCEPT ALL,
-// GROUPING SETS, GROUPS frames and named windows, ORDER BY inside
-// aggregates other than array_agg, lambdas outside transform, filter and
-// the *_match functions, and the Trino functions listed in
-// athenaFuncs/athenaAggregates.
+// NATURAL JOIN, LATERAL, correlated subqueries other than EXISTS/IN on
+// inner = outer equalities, INTERSECT ALL/EXCEPT ALL, GROUPING SETS,
+// GROUPS frames and named windows, ORDER BY inside aggregates other than
+// array_agg, lambdas outside transform, filter and the *_match functions,
+// and the Trino functions listed in athenaFuncs/athenaAggregates.
 // Compiling such a query fails with an error that names the construct and
 // wraps [ErrUnsupported] (functions also suggest --engine athena); other
 // query errors wrap parsers.ErrSyntax.

@@ -109,12 +109,22 @@ func (o *opUnnest) push(w int, c *chunk) error {
 				loadArrow(&st.a, out, child, nil, st.elems, n)
 			}
 		} else {
+			// Arrays kept as Go values (after a join or an aggregate):
+			// a row element is a map of its fields.
 			vals := make([]any, n)
+			t := o.elemType
+			if o.fieldIdx[j] >= 0 {
+				t = o.elemType.fields[o.fieldIdx[j]].t
+			}
 			for r := range vals {
 				l, _ := v.x[st.rep[r]].([]any)
 				vals[r] = l[st.elems[r]]
+				if o.fieldIdx[j] >= 0 {
+					m, _ := vals[r].(map[string]any)
+					vals[r] = m[o.fieldNames[j]]
+				}
 			}
-			columnOfValues(o.elemType, vals).toVec(out)
+			columnOfValues(t, vals).toVec(out)
 		}
 		st.c.cols[slot] = out
 		st.c.src[slot] = srcCol{}

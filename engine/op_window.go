@@ -780,23 +780,6 @@ func setCell(c *column, i int, src *column, j int) {
 	}
 }
 
-// appendColumn appends all rows of src to c (same type).
-func appendColumn(c, src *column) {
-	c.null = append(c.null, src.null...)
-	switch {
-	case c.t.k == kNull:
-	case c.t.isComplex() || src.x != nil:
-		c.x = append(c.x, src.x...)
-	case c.t.isIntLike():
-		c.i = append(c.i, src.i...)
-	case c.t.k == kDouble:
-		c.f = append(c.f, src.f...)
-	case c.t.isStringy():
-		c.s = append(c.s, src.s...)
-	case c.t.k == kBool:
-		c.b = append(c.b, src.b...)
-	}
-}
 
 // emitRange pushes rows [lo, hi) of cols downstream as one chunk from
 // worker 0; the vecs are views of the columns.

@@ -69,9 +69,24 @@ func parseQueryText(sql string) (*Statement, error) {
 		return nil, err
 	}
 	p := &parser{src: sql, toks: toks}
+	var target *Target
+	if p.isKw("create") || p.isKw("insert") {
+		if target, err = p.parseTarget(); err != nil {
+			return nil, err
+		}
+	}
 	q, err := p.parseQuery()
 	if err != nil {
 		return nil, err
+	}
+	if target != nil {
+		q.Target = target
+		if !target.Insert && p.acceptKw("with") {
+			target.NoData = p.acceptKw("no")
+			if err := p.expectKw("data"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if p.isOp(";") {
 		p.i++
@@ -80,6 +95,80 @@ func parseQueryText(sql string) (*Statement, error) {
 		return nil, p.errorf(t.pos, "expected end of query, found "+t.describe())
 	}
 	return q, nil
+}
+
+// parseTarget parses the head of `CREATE TABLE name [WITH (props)] AS` or
+// `INSERT INTO name [(cols)]`, up to the query.
+func (p *parser) parseTarget() (*Target, error) {
+	t := &Target{pos: p.tok().pos, Insert: p.isKw("insert")}
+	p.i++
+	if t.Insert {
+		if err := p.expectKw("into"); err != nil {
+			return nil, err
+		}
+	} else if err := p.expectKw("table"); err != nil {
+		return nil, err
+	}
+	for {
+		name, err := p.ident("table name")
+		if err != nil {
+			return nil, err
+		}
+		t.Name = append(t.Name, name)
+		if !p.acceptOp(".") {
+			break
+		}
+	}
+	if t.Insert {
+		if p.isOp("(") && !(p.peek().kind == tokIdent && (p.peek().val == "select" || p.peek().val == "with")) {
+			open := p.tok().pos
+			p.i++
+			for {
+				c, err := p.ident("column name")
+				if err != nil {
+					return nil, err
+				}
+				t.Cols = append(t.Cols, c)
+				if !p.acceptOp(",") {
+					break
+				}
+			}
+			if err := p.closeParen(open); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	}
+	if p.acceptKw("with") {
+		open := p.tok().pos
+		if err := p.expectOp("("); err != nil {
+			return nil, err
+		}
+		for {
+			name, err := p.ident("table property name")
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp("="); err != nil {
+				return nil, err
+			}
+			v, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			t.Props = append(t.Props, Prop{Name: name, Value: v})
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.closeParen(open); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.expectKw("as"); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // parser is a recursive-descent parser over the token slice, one function
@@ -459,9 +548,112 @@ func (p *parser) parseAlias() (string, error) {
 	return "", nil
 }
 
-// parseFrom parses a relation followed by CROSS JOIN UNNEST(...) joins.
+// parseFrom parses a relation followed by joins: CROSS JOIN UNNEST(...),
+// [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN r ON cond | USING (cols), CROSS
+// JOIN r and the comma join; joins associate to the left.
 func (p *parser) parseFrom() (From, error) {
-	var left From
+	left, err := p.parseFromItem()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		pos := p.tok().pos
+		if p.isOp(",") {
+			// FROM t, UNNEST(x) AS u(c) is the implicit cross join.
+			if nx := p.peek(); nx.kind == tokIdent && nx.val == "unnest" {
+				p.i++
+				u, err := p.parseUnnest(left)
+				if err != nil {
+					return nil, err
+				}
+				left = u
+				continue
+			}
+			p.i++
+			right, err := p.parseFromItem()
+			if err != nil {
+				return nil, err
+			}
+			left = &Join{Kind: ",", Left: left, Right: right, pos: pos}
+			continue
+		}
+		kind := ""
+		switch {
+		case p.acceptKw("cross"):
+			if err := p.expectKw("join"); err != nil {
+				return nil, err
+			}
+			if p.isKw("unnest") {
+				u, err := p.parseUnnest(left)
+				if err != nil {
+					return nil, err
+				}
+				left = u
+				continue
+			}
+			kind = "CROSS JOIN"
+		case p.acceptKw("join"):
+			kind = "JOIN"
+		case p.acceptKw("inner"):
+			if err := p.expectKw("join"); err != nil {
+				return nil, err
+			}
+			kind = "JOIN"
+		case p.isKw("left") || p.isKw("right") || p.isKw("full"):
+			kind = strings.ToUpper(p.tok().val) + " JOIN"
+			p.i++
+			p.acceptKw("outer")
+			if err := p.expectKw("join"); err != nil {
+				return nil, err
+			}
+		case p.isKw("natural"):
+			return nil, p.unsupported("JOIN ... ON or USING (NATURAL JOIN is not supported)")
+		default:
+			return left, nil
+		}
+		if p.isKw("unnest") || p.isKw("lateral") {
+			return nil, p.unsupported("a table or subquery after " + kind + " (only CROSS JOIN UNNEST is supported)")
+		}
+		right, err := p.parseFromItem()
+		if err != nil {
+			return nil, err
+		}
+		j := &Join{Kind: kind, Left: left, Right: right, pos: pos}
+		if kind != "CROSS JOIN" {
+			switch {
+			case p.acceptKw("on"):
+				if j.On, err = p.parseExpr(); err != nil {
+					return nil, err
+				}
+			case p.acceptKw("using"):
+				open := p.tok().pos
+				if err := p.expectOp("("); err != nil {
+					return nil, err
+				}
+				for {
+					c, err := p.ident("column name in USING")
+					if err != nil {
+						return nil, err
+					}
+					j.Using = append(j.Using, c)
+					if !p.acceptOp(",") {
+						break
+					}
+				}
+				if err := p.closeParen(open); err != nil {
+					return nil, err
+				}
+			default:
+				return nil, p.expected("ON or USING after " + kind + " " + right.String())
+			}
+		}
+		left = j
+	}
+}
+
+// parseFromItem parses a table name or a parenthesized query, with an
+// optional alias.
+func (p *parser) parseFromItem() (From, error) {
 	pos := p.tok().pos
 	if p.isOp("(") {
 		p.i++
@@ -476,60 +668,26 @@ func (p *parser) parseFrom() (From, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &SubqueryRef{Query: q, Alias: alias, pos: pos}
-	} else {
-		name, err := p.ident("table name")
-		if err != nil {
-			return nil, err
-		}
-		// Accept a schema-qualified name (default.cloudtrail_logs) by
-		// keeping its last part, as the name mapping works on table names.
-		for p.isOp(".") {
-			p.i++
-			name, err = p.ident("table name after '.'")
-			if err != nil {
-				return nil, err
-			}
-		}
-		alias, err := p.parseAlias()
-		if err != nil {
-			return nil, err
-		}
-		left = &TableRef{Name: name, Alias: alias, pos: pos}
+		return &SubqueryRef{Query: q, Alias: alias, pos: pos}, nil
 	}
-	for {
-		if p.isOp(",") {
-			// FROM t, UNNEST(x) AS u(c) is the implicit cross join.
-			if nx := p.peek(); nx.kind == tokIdent && nx.val == "unnest" {
-				p.i++
-				u, err := p.parseUnnest(left)
-				if err != nil {
-					return nil, err
-				}
-				left = u
-				continue
-			}
-			return nil, &lexError{pos: p.tok().pos, msg: "expected CROSS JOIN UNNEST, found \",\" (joins between tables are not supported)", class: ErrUnsupported}
-		}
-		if !p.isKw("cross") {
-			if p.isKw("join") || p.isKw("inner") || p.isKw("left") || p.isKw("right") || p.isKw("full") {
-				return nil, p.unsupported("CROSS JOIN UNNEST (joins between tables are not supported)")
-			}
-			return left, nil
-		}
+	name, err := p.ident("table name")
+	if err != nil {
+		return nil, err
+	}
+	// Accept a schema-qualified name (default.cloudtrail_logs) by
+	// keeping its last part, as the name mapping works on table names.
+	for p.isOp(".") {
 		p.i++
-		if err := p.expectKw("join"); err != nil {
-			return nil, err
-		}
-		if !p.isKw("unnest") {
-			return nil, p.unsupported("UNNEST after CROSS JOIN (joins between tables are not supported)")
-		}
-		u, err := p.parseUnnest(left)
+		name, err = p.ident("table name after '.'")
 		if err != nil {
 			return nil, err
 		}
-		left = u
 	}
+	alias, err := p.parseAlias()
+	if err != nil {
+		return nil, err
+	}
+	return &TableRef{Name: name, Alias: alias, pos: pos}, nil
 }
 
 // parseUnnest parses UNNEST(expr) [AS] alias [(col, ...)] at the UNNEST keyword.
@@ -714,7 +872,14 @@ func (p *parser) parseCompare() (Expr, error) {
 			return nil, err
 		}
 		if p.isKw("select") || p.isKw("with") {
-			return nil, p.unsupported("value list (IN subqueries are not supported)")
+			q, err := p.parseQuery()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.closeParen(open); err != nil {
+				return nil, err
+			}
+			return &InSubquery{X: l, Query: q, Not: neg}, nil
 		}
 		in := &In{X: l, Not: neg}
 		for {
@@ -863,7 +1028,14 @@ func (p *parser) parsePrimary() (Expr, error) {
 		if t.val == "(" {
 			p.i++
 			if p.isKw("select") || p.isKw("with") {
-				return nil, p.unsupported("expression (subqueries in expressions are not supported)")
+				q, err := p.parseQuery()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.closeParen(t.pos); err != nil {
+					return nil, err
+				}
+				return &ScalarSubquery{Query: q, pos: t.pos}, nil
 			}
 			e, err := p.parseExpr()
 			if err != nil {
@@ -885,6 +1057,18 @@ func (p *parser) parsePrimary() (Expr, error) {
 			return &NullLit{pos: t.pos}, nil
 		case "case":
 			return p.parseCase()
+		case "exists":
+			if nx := p.peek(); nx.kind == tokOp && nx.val == "(" {
+				p.i += 2
+				q, err := p.parseQuery()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.closeParen(nx.pos); err != nil {
+					return nil, err
+				}
+				return &Exists{Query: q, pos: t.pos}, nil
+			}
 		case "cast", "try_cast":
 			return p.parseCast()
 		case "extract":

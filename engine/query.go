@@ -205,6 +205,10 @@ func nextOf(o op) op {
 		return x.p
 	case *opSetOp:
 		return x.next
+	case *opJoinInput:
+		return x.j
+	case *opJoin:
+		return x.next
 	}
 	return nil
 }

@@ -274,8 +274,9 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 	}
 	if len(engine.LocalUnsupported(stmt)) == 0 {
 		// Names and types are checked here, positioned, before Athena
-		// bills anything; a query with Athena-only functions cannot be.
-		if _, err := engine.Compile(sql, opts); err != nil {
+		// bills anything; a query with Athena-only functions cannot be,
+		// nor one the local engine does not run (CREATE TABLE AS).
+		if _, err := engine.Compile(sql, opts); err != nil && !errors.Is(err, engine.ErrUnsupported) {
 			fmt.Fprintln(stderr, err)
 			return exitError, true
 		}

@@ -73,6 +73,12 @@ func TestQuery_EngineAthenaExplain(t *testing.T) {
 		{"function only Athena has",
 			[]string{"SELECT to_hex(sha256(to_utf8(eventname))) AS h FROM cloudtrail"},
 			"athena sql: SELECT to_hex(sha256(to_utf8(eventname))) AS h FROM hunt.cloudtrail_logs AS cloudtrail\n"},
+		{"CREATE TABLE AS, which only Athena runs",
+			[]string{"CREATE TABLE x AS SELECT eventname FROM cloudtrail"},
+			"athena sql: CREATE TABLE x AS SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail\n"},
+		{"join",
+			[]string{"SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr"},
+			"athena sql: SELECT c.eventname, v.dstport FROM (SELECT * FROM hunt.cloudtrail_logs AS cloudtrail) AS c JOIN (SELECT * FROM hunt.vpc_flow_logs AS vpc_flow) AS v ON c.sourceipaddress = v.srcaddr\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

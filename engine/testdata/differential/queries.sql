@@ -48,3 +48,29 @@ SELECT srcaddr, count(*) FROM vpc_flow WHERE srcaddr IS NOT DISTINCT FROM NULL G
 SELECT count(*) FROM vpc_flow WHERE (dstport = 22) IS NULL
 SELECT count(*) FROM (SELECT srcaddr FROM vpc_flow UNION ALL SELECT srcaddr FROM vpc_flow WHERE bytes > 4000)
 SELECT abs(start - "end"), count(*) FROM vpc_flow GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3
+SELECT a.srcaddr, a.n, b.m FROM (SELECT srcaddr, count(*) AS n FROM vpc_flow GROUP BY srcaddr) a JOIN (SELECT srcaddr, sum(bytes) AS m FROM vpc_flow WHERE action = 'REJECT' GROUP BY srcaddr) b ON a.srcaddr = b.srcaddr ORDER BY 1 NULLS FIRST
+SELECT a.dstport, a.n, b.n FROM (SELECT dstport, count(*) AS n FROM vpc_flow GROUP BY dstport) a LEFT JOIN (SELECT dstport, count(*) AS n FROM vpc_flow WHERE action = 'ACCEPT' AND bytes > 4900 AND dstport <> 53 GROUP BY dstport) b ON a.dstport = b.dstport ORDER BY 1 NULLS FIRST
+SELECT a.dstport, b.dstport, b.n FROM (SELECT DISTINCT dstport FROM vpc_flow WHERE dstport < 1000) a RIGHT JOIN (SELECT dstport, count(*) AS n FROM vpc_flow GROUP BY dstport) b ON a.dstport = b.dstport ORDER BY 2 NULLS FIRST
+SELECT a.srcaddr, b.srcaddr FROM (SELECT DISTINCT srcaddr FROM vpc_flow WHERE srcaddr LIKE '10.%') a FULL JOIN (SELECT DISTINCT srcaddr FROM vpc_flow WHERE srcaddr IS NULL OR srcaddr <> '10.0.0.1') b ON a.srcaddr = b.srcaddr ORDER BY 1 NULLS FIRST, 2 NULLS FIRST
+SELECT count(*) FROM vpc_flow WHERE dstport IN (SELECT dstport FROM vpc_flow WHERE bytes > 4990)
+SELECT count(*) FROM vpc_flow WHERE dstport NOT IN (SELECT dstport FROM vpc_flow WHERE bytes > 4990)
+SELECT count(*) FROM vpc_flow WHERE dstport NOT IN (SELECT dstport FROM vpc_flow WHERE bytes > 4990 AND dstport IS NOT NULL)
+SELECT count(*) FROM vpc_flow WHERE srcaddr NOT IN (SELECT srcaddr FROM vpc_flow WHERE bytes < 0)
+SELECT count(*) FROM vpc_flow a WHERE EXISTS (SELECT 1 FROM vpc_flow b WHERE b.srcaddr = a.srcaddr AND b.dstport = a.dstport AND b.action = 'REJECT' AND b.bytes > 4950)
+SELECT count(*) FROM vpc_flow a WHERE NOT EXISTS (SELECT * FROM vpc_flow b WHERE a.dstport = b.dstport AND b.bytes > 4990)
+SELECT count(*) FROM vpc_flow WHERE EXISTS (SELECT 1 FROM vpc_flow WHERE bytes > 100000)
+SELECT srcaddr, dstport, bytes FROM vpc_flow WHERE bytes = (SELECT max(bytes) FROM vpc_flow) ORDER BY 1 NULLS FIRST, 2 NULLS FIRST
+SELECT count(*), min(bytes) FROM vpc_flow WHERE bytes > (SELECT avg(bytes) FROM vpc_flow WHERE action = 'REJECT')
+SELECT DISTINCT dstport, CASE WHEN dstport IN (SELECT dstport FROM vpc_flow WHERE action = 'REJECT' AND bytes > 4980) THEN 'in' WHEN NOT (dstport IN (SELECT dstport FROM vpc_flow WHERE action = 'REJECT' AND bytes > 4980)) THEN 'out' ELSE 'unknown' END FROM vpc_flow ORDER BY 1 NULLS FIRST
+SELECT count(*) FROM vpc_flow a WHERE a.dstport IN (SELECT b.dstport FROM vpc_flow b WHERE b.srcaddr = a.srcaddr AND b.action = 'REJECT' AND b.bytes > 4900)
+SELECT count(*) FROM vpc_flow a WHERE a.dstport NOT IN (SELECT b.dstport FROM vpc_flow b WHERE b.srcaddr = a.srcaddr AND b.bytes > 4900)
+SELECT dstport, a.n, b.n FROM (SELECT dstport, count(*) AS n FROM vpc_flow WHERE action = 'ACCEPT' GROUP BY dstport) a JOIN (SELECT dstport, count(*) AS n FROM vpc_flow WHERE action = 'REJECT' GROUP BY dstport) b USING (dstport) ORDER BY 1 NULLS FIRST
+SELECT count(*) FROM (SELECT DISTINCT action FROM vpc_flow) a CROSS JOIN (SELECT DISTINCT dstport FROM vpc_flow) b
+SELECT count(*) FROM (SELECT DISTINCT srcaddr FROM vpc_flow) a, (SELECT DISTINCT srcaddr FROM vpc_flow) b WHERE a.srcaddr < b.srcaddr
+SELECT a.srcaddr, a.action, b.action FROM (SELECT srcaddr, action, count(*) AS n FROM vpc_flow GROUP BY 1, 2) a JOIN (SELECT srcaddr, action, count(*) AS n FROM vpc_flow GROUP BY 1, 2) b ON a.srcaddr = b.srcaddr AND a.n > b.n ORDER BY 1 NULLS FIRST, 2 NULLS FIRST, 3 NULLS FIRST
+SELECT a.srcaddr, a.dstport FROM (SELECT DISTINCT srcaddr, dstport FROM vpc_flow) a LEFT JOIN (SELECT DISTINCT srcaddr, dstport FROM vpc_flow WHERE bytes > 4950) b ON a.srcaddr = b.srcaddr AND a.dstport = b.dstport WHERE b.srcaddr IS NULL ORDER BY 1 NULLS FIRST, 2 NULLS FIRST
+SELECT a.srcaddr, a.action, a.n, b.s FROM (SELECT srcaddr, action, count(*) AS n FROM vpc_flow GROUP BY 1, 2) a JOIN (SELECT srcaddr, action, sum(bytes) AS s FROM vpc_flow GROUP BY 1, 2) b ON a.srcaddr = b.srcaddr AND a.action = b.action ORDER BY 1 NULLS FIRST, 2 NULLS FIRST
+SELECT count(*), sum(a.bytes) FROM vpc_flow a JOIN vpc_flow b ON a.start = b.start AND a.srcaddr = b.srcaddr
+SELECT a.dstport, b.d FROM (SELECT DISTINCT dstport FROM vpc_flow) a JOIN (SELECT DISTINCT CAST(dstport AS double) AS d FROM vpc_flow) b ON a.dstport = b.d ORDER BY 1 NULLS FIRST
+SELECT a.srcaddr, b.n, c.n FROM (SELECT DISTINCT srcaddr FROM vpc_flow) a JOIN (SELECT srcaddr, count(*) AS n FROM vpc_flow WHERE dstport = 22 GROUP BY 1) b ON a.srcaddr = b.srcaddr LEFT JOIN (SELECT srcaddr, count(*) AS n FROM vpc_flow WHERE dstport = 22 AND bytes > 4900 GROUP BY 1) c ON c.srcaddr = a.srcaddr ORDER BY 1 NULLS FIRST
+SELECT count(*) FROM vpc_flow a LEFT JOIN (SELECT DISTINCT dstport FROM vpc_flow WHERE action = 'REJECT' AND bytes > 4990) b ON a.dstport = b.dstport AND a.action = 'ACCEPT' WHERE b.dstport IS NOT NULL
