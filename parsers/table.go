@@ -106,7 +106,11 @@ var (
 			{"recipientaccountid"}, {"awsregion"},
 		},
 		CatColumns: []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
-		Sniff:      func(head []byte) bool { return head[0] == '{' || head[0] == '[' },
+		// Any JSON, but the objects of the more specific JSON tables
+		// (GuardDuty findings, Config files) are theirs.
+		Sniff: func(head []byte) bool {
+			return (head[0] == '{' || head[0] == '[') && !sniffGuardDuty(head) && !sniffConfig(head)
+		},
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
 			return NewCloudTrailReader(r, source, opts...)
 		},
@@ -152,9 +156,43 @@ var (
 	}
 )
 
-// Tables lists every table hunt reads, in the order content sniffing
-// tries them.
-var Tables = []*Table{CloudTrail, VPCFlow}
+// The tables of other AWS security sources archived in S3. They have no
+// Parquet form: hunt convert skips their objects.
+var (
+	GuardDuty = &Table{
+		Name:          "guardduty",
+		AthenaNames:   []string{"gd_logs"},
+		Schema:        GuardDutySchema,
+		TimeColumns:   []string{"updatedat", "createdat"},
+		TimeUnit:      TimeISO8601,
+		AccountColumn: "accountid",
+		RegionColumn:  "region",
+		CatColumns:    []string{"updatedat", "accountid", "region", "severity", "type", "id", "title"},
+		Sniff:         sniffGuardDuty,
+		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
+			return NewGuardDutyReader(r, source, opts...)
+		},
+	}
+	Config = &Table{
+		Name:          "config",
+		AthenaNames:   []string{"config_items"},
+		Schema:        ConfigSchema,
+		TimeColumns:   []string{"configurationitemcapturetime"},
+		TimeUnit:      TimeISO8601,
+		AccountColumn: "awsaccountid",
+		RegionColumn:  "awsregion",
+		CatColumns:    []string{"configurationitemcapturetime", "awsaccountid", "awsregion", "resourcetype", "resourceid", "configurationitemstatus"},
+		Sniff:         sniffConfig,
+		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
+			return NewConfigReader(r, source, opts...)
+		},
+	}
+)
+
+// Tables lists every table hunt reads. Content sniffing tries them in
+// this order; CloudTrail's sniffer leaves the objects of the other JSON
+// tables to them.
+var Tables = []*Table{CloudTrail, VPCFlow, GuardDuty, Config}
 
 // TableNamed returns the table called name, or nil.
 func TableNamed(name string) *Table {
