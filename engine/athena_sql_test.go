@@ -89,7 +89,7 @@ func TestAthenaSQL_Failure(t *testing.T) {
 		want string
 	}{
 		{"syntax", `SELECT ¶FROM FROM cloudtrail`, `expected`},
-		{"unknown table", `SELECT 1 FROM ¶trails`, `expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "trails"`},
+		{"unknown table", `SELECT 1 FROM ¶trails`, `expected table cloudtrail or vpc_flow or guardduty or config (or a mapped name such as cloudtrail_logs), found "trails"`},
 		{"table not configured", `SELECT srcaddr FROM ¶vpc_flow`, `expected an Athena table for vpc_flow, found none configured`},
 	}
 	for _, tt := range tests {
