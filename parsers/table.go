@@ -107,12 +107,15 @@ var (
 		},
 		CatColumns: []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
 		// Any JSON, but the objects of the more specific JSON tables
-		// (GuardDuty findings, Config files) are theirs.
+		// (GuardDuty findings, Config files) are theirs, and so are
+		// CloudWatch Logs deliveries of flow-log lines; CloudWatch Logs
+		// deliveries of CloudTrail events are CloudTrail's.
 		Sniff: func(head []byte) bool {
-			return (head[0] == '{' || head[0] == '[') && !sniffGuardDuty(head) && !sniffConfig(head)
+			cw := sniffCWLogs(head)
+			return cw == cwCloudTrail || cw == cwNone && (head[0] == '{' || head[0] == '[') && !sniffGuardDuty(head) && !sniffConfig(head)
 		},
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewCloudTrailReader(r, source, opts...)
+			return NewCloudTrailReader(unwrapCWLogs(r, source), source, opts...)
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (Reader, error) {
 			return NewCloudTrailParquetReader(r, size, source, prune, opts...)
@@ -136,9 +139,9 @@ var (
 		},
 		CatColumns:  []string{"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
 		FindingType: "Unusual Behaviors/Network Flow",
-		Sniff:       sniffVPCFlow,
+		Sniff:       func(head []byte) bool { return sniffVPCFlow(head) || sniffCWLogs(head) == cwFlow },
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewVPCFlowReader(r, source, opts...)
+			return NewVPCFlowReader(unwrapCWLogs(r, source), source, opts...)
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, _ Pruning, opts ...Option) (Reader, error) {
 			return NewVPCFlowParquetReader(r, size, source, opts...)
