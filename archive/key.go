@@ -27,8 +27,16 @@ const (
 	// planning prunes it.
 	KindCloudTrailAggregated
 	// KindOther is another AWS service's logs in an AWSLogs/ACCOUNT/ tree
-	// (elasticloadbalancing, Config, ...); hunt reads none, planning prunes them.
+	// (elasticloadbalancing, ...); hunt reads none, planning prunes them.
 	KindOther
+	// KindGuardDuty is a GuardDuty findings export ("GuardDuty",
+	// AWSLogs/ACCOUNT/GuardDuty/REGION/YYYY/MM/DD/*.jsonl.gz).
+	KindGuardDuty
+	// KindConfig is an AWS Config history or snapshot file ("Config",
+	// AWSLogs/ACCOUNT/Config/REGION/YYYY/M/D/ConfigHistory|ConfigSnapshot/FILE,
+	// month and day without leading zeros). The ConfigWritabilityCheckFile
+	// is KindOther.
+	KindConfig
 )
 
 var kindNames = [...]string{
@@ -40,11 +48,13 @@ var kindNames = [...]string{
 	KindVPCFlow:                   "vpcflow",
 	KindCloudTrailAggregated:      "cloudtrail-aggregated",
 	KindOther:                     "other",
+	KindGuardDuty:                 "guardduty",
+	KindConfig:                    "config",
 }
 
 // String returns the kind's lower-case name: "cloudtrail", "cloudtrail-digest",
 // "cloudtrail-insight", "cloudtrail-networkactivity", "vpcflow",
-// "cloudtrail-aggregated", "other" or "unknown".
+// "cloudtrail-aggregated", "other", "guardduty", "config" or "unknown".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -53,16 +63,45 @@ func (k Kind) String() string {
 }
 
 // Table returns the table whose rows objects of this kind hold:
-// "cloudtrail" (events, insights, network activity), "vpc_flow", or "" for
-// kinds that hold no rows of either table (digests, aggregations, unknown).
+// "cloudtrail" (events, insights, network activity), "vpc_flow",
+// "guardduty", "config", or "" for kinds that hold no rows of a table
+// (digests, aggregations, unknown).
 func (k Kind) Table() string {
 	switch k {
 	case KindCloudTrail, KindCloudTrailInsight, KindCloudTrailNetworkActivity:
 		return "cloudtrail"
 	case KindVPCFlow:
 		return "vpc_flow"
+	case KindGuardDuty:
+		return "guardduty"
+	case KindConfig:
+		return "config"
 	}
 	return ""
+}
+
+// deliveryLag is how long after an event the kind's files may be
+// delivered at most, when that is longer than [DefaultMargin]: GuardDuty
+// exports updated findings every 6 hours by default (the longest
+// frequency it offers), AWS Config delivers history files every 6 hours.
+func (k Kind) deliveryLag() time.Duration {
+	switch k {
+	case KindGuardDuty, KindConfig:
+		return 7 * time.Hour
+	}
+	return 0
+}
+
+// dayFolder returns the date folders of day d in k's layout:
+// "2006/01/02/", "2006/1/2/" for Config, or Hive's year=/month=/day=.
+func (k Kind) dayFolder(d time.Time, hive bool) string {
+	switch {
+	case hive:
+		return d.Format("year=2006/month=01/day=02/")
+	case k == KindConfig:
+		return d.Format("2006/1/2/")
+	}
+	return d.Format("2006/01/02/")
 }
 
 // KindTables returns the tables some key kind names (see [Kind.Table]):
@@ -86,6 +125,8 @@ var streamKinds = map[string]Kind{
 	"CloudTrail-NetworkActivity": KindCloudTrailNetworkActivity,
 	"CloudTrail-Aggregated":      KindCloudTrailAggregated,
 	"vpcflowlogs":                KindVPCFlow,
+	"GuardDuty":                  KindGuardDuty,
+	"Config":                     KindConfig,
 }
 
 // streamFolder returns the stream folder name of k in the AWSLogs layout.
@@ -151,9 +192,12 @@ func (p datePrec) end(t time.Time) time.Time {
 //	AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/HH/FILE    hourly flow logs
 //	AWSLogs/aws-account-id=ACCOUNT/aws-service=vpcflowlogs/aws-region=REGION/year=YYYY/month=MM/day=DD/[hour=HH/]FILE
 //
+//	AWSLogs/ACCOUNT/Config/REGION/YYYY/M/D/ConfigHistory/FILE   AWS Config (also ConfigSnapshot)
+//
 // where STREAM is CloudTrail, CloudTrail-Digest, CloudTrail-Insight,
-// CloudTrail-NetworkActivity, CloudTrail-Aggregated or vpcflowlogs; any
-// other stream folder (elasticloadbalancing, Config, ...) is KindOther. A prefix
+// CloudTrail-NetworkActivity, CloudTrail-Aggregated, vpcflowlogs or
+// GuardDuty; any other stream folder (elasticloadbalancing, ...) is
+// KindOther. A prefix
 // (a key cut short, e.g. ".../CloudTrail/us-east-1/") yields what it shows.
 // Without an AWSLogs layout it falls back to the file name
 // (ACCOUNT_STREAM_REGION_..._YYYYMMDDTHHmmZ...), read leniently. It never
@@ -240,6 +284,10 @@ func parseLayout(rest string) (Key, datePrec, bool) {
 	if kind == KindVPCFlow && file != "" {
 		k.Format = flowFormat(file)
 	}
+	if kind == KindConfig && file == "ConfigWritabilityCheckFile" {
+		k.Kind = KindOther // Config's test that it may write: no items
+		return k, precNone, true
+	}
 	if len(folders) == 0 {
 		return k, precNone, true
 	}
@@ -256,6 +304,8 @@ func parseLayout(rest string) (Key, datePrec, bool) {
 		want := 2
 		if n == 0 {
 			want = 4
+		} else if kind == KindConfig && len(s) == 1 {
+			want = 1 // Config's month and day folders have no leading zero
 		}
 		v, ok := atoiN(s, want)
 		if !ok || (n == 3 && kind != KindVPCFlow) {

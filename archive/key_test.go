@@ -60,6 +60,17 @@ func TestParseKey(t *testing.T) {
 			Key{Kind: KindCloudTrail, Account: "111122223333", Region: "us-east-1"}},
 		{"prefix day", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/",
 			Key{Kind: KindCloudTrail, Account: "111122223333", Region: "us-east-1", Date: day(2024, 3, 5), HasDate: true}},
+		{"guardduty", "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/1b4c6e0a-3c2f-3a4b-9c0d-2f6a1e7b8c9d.jsonl.gz",
+			Key{Kind: KindGuardDuty, Account: "111122223333", Region: "us-east-1", Date: day(2024, 3, 5), HasDate: true}},
+		{"config history", "AWSLogs/111122223333/Config/us-east-1/2024/3/5/ConfigHistory/111122223333_Config_us-east-1_ConfigHistory_AWS::EC2::SecurityGroup_20240305T060000Z_20240305T120000Z_1.json.gz",
+			Key{Kind: KindConfig, Account: "111122223333", Region: "us-east-1", Date: day(2024, 3, 5), HasDate: true}},
+		{"config snapshot two-digit day", "AWSLogs/111122223333/Config/eu-west-1/2024/12/25/ConfigSnapshot/111122223333_Config_eu-west-1_ConfigSnapshot_20241225T000000Z_0a1b.json.gz",
+			Key{Kind: KindConfig, Account: "111122223333", Region: "eu-west-1", Date: day(2024, 12, 25), HasDate: true}},
+		{"config prefix month", "AWSLogs/111122223333/Config/eu-west-1/2024/1/",
+			Key{Kind: KindConfig, Account: "111122223333", Region: "eu-west-1"}},
+		{"config writability check", "AWSLogs/111122223333/Config/ConfigWritabilityCheckFile", Key{Kind: KindOther, Account: "111122223333"}},
+		{"one-digit month is Config's only", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/3/5/f.json.gz",
+			Key{Kind: KindCloudTrail, Account: "111122223333", Region: "us-east-1"}},
 		{"prefix account", "AWSLogs/111122223333/", Key{Account: "111122223333"}},
 		{"prefix org", "AWSLogs/o-abcdefghij/", Key{OrgID: "o-abcdefghij"}},
 		{"other stream", "AWSLogs/111122223333/elasticloadbalancing/us-east-1/2024/03/05/f.log.gz", Key{Kind: KindOther, Account: "111122223333"}},
@@ -96,11 +107,29 @@ func TestParseKey(t *testing.T) {
 	}
 }
 
+func TestKindTable(t *testing.T) {
+	for k, want := range map[Kind]string{KindGuardDuty: "guardduty", KindConfig: "config", KindCloudTrail: "cloudtrail", KindOther: ""} {
+		if got := k.Table(); got != want {
+			t.Errorf("%s.Table() = %q; want %q", k, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		k    Kind
+		hive bool
+		want string
+	}{{KindConfig, false, "2024/3/5/"}, {KindGuardDuty, false, "2024/03/05/"}, {KindVPCFlow, true, "year=2024/month=03/day=05/"}} {
+		if got := tc.k.dayFolder(day(2024, 3, 5), tc.hive); got != tc.want {
+			t.Errorf("%s.dayFolder(hive %v) = %q; want %q", tc.k, tc.hive, got, tc.want)
+		}
+	}
+}
+
 func TestKindString(t *testing.T) {
 	want := map[Kind]string{
 		KindUnknown: "unknown", KindCloudTrail: "cloudtrail", KindCloudTrailDigest: "cloudtrail-digest",
 		KindCloudTrailInsight: "cloudtrail-insight", KindCloudTrailNetworkActivity: "cloudtrail-networkactivity",
 		KindVPCFlow: "vpcflow", KindCloudTrailAggregated: "cloudtrail-aggregated", KindOther: "other", Kind(200): "unknown",
+		KindGuardDuty: "guardduty", KindConfig: "config",
 	}
 	for k, w := range want {
 		if got := k.String(); got != w {
@@ -113,6 +142,7 @@ func FuzzParseKey(f *testing.F) {
 	f.Add("AWSLogs/o-exampleorgid/111122223333/CloudTrail/us-east-1/2024/12/31/f.json.gz")
 	f.Add("AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-gov-east-1/year=2024/month=03/day=05/hour=23/f.parquet")
 	f.Add("123456789012_CloudTrail_us-west-1_20140620T1255ZHdkvFTXOA3Vnhbc.json.gz")
+	f.Add("AWSLogs/111122223333/Config/us-east-1/2024/3/5/ConfigHistory/f.json.gz")
 	f.Fuzz(func(t *testing.T, key string) {
 		k := ParseKey(key)
 		if k.HasDate != !k.Date.IsZero() {

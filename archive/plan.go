@@ -130,22 +130,23 @@ func (f *Facts) prune(k Key, prec datePrec) (PruneCause, string) {
 		return PrunedUnknown, ""
 	}
 	start, end := k.Date, prec.end(k.Date)
-	lo, hi := f.window()
+	lo, hi := f.window(k.Kind)
 	if (!f.Since.IsZero() && !end.After(lo)) || (!f.Until.IsZero() && !start.Before(hi)) {
 		return PrunedDate, fmt.Sprintf("%s %s outside %s..%s (+%s delivery margin)",
-			precName(prec), fmtPrec(start, prec), fmtBound(f.Since), fmtBound(f.Until), fmtDur(f.margin()))
+			precName(prec), fmtPrec(start, prec), fmtBound(f.Since), fmtBound(f.Until), fmtDur(max(f.margin(), k.Kind.deliveryLag())))
 	}
 	return PrunedUnknown, ""
 }
 
 // window returns the delivery-time window [lo, hi) that may hold events of
-// [Since, Until).
-func (f *Facts) window() (lo, hi time.Time) {
+// [Since, Until) in files of kind k (the margin is at least k's delivery
+// lag).
+func (f *Facts) window(k Kind) (lo, hi time.Time) {
 	if !f.Since.IsZero() {
 		lo = f.Since
 	}
 	if !f.Until.IsZero() {
-		hi = f.Until.Add(f.margin())
+		hi = f.Until.Add(max(f.margin(), k.deliveryLag()))
 	}
 	return lo, hi
 }

@@ -38,6 +38,14 @@ func TestFactsPrune(t *testing.T) {
 	f(narrow, ct+"2024/03/06/", "") // 23:30 + 45m crosses midnight
 	f(Facts{Since: narrow.Since, Until: narrow.Until}, ct+"2024/03/07/",
 		"date 2024-03-07 outside 2024-03-05T23:00:00Z..2024-03-05T23:30:00Z (+1h delivery margin)")
+	// GuardDuty and Config deliver up to 6 hours late: a 7h margin.
+	gd := "AWSLogs/111122223333/GuardDuty/us-east-1/"
+	f(Facts{Until: day(2024, 3, 5).Add(20 * time.Hour)}, gd+"2024/03/06/", "")
+	f(Facts{Until: day(2024, 3, 5).Add(16 * time.Hour)}, gd+"2024/03/06/", "date 2024-03-06 outside ..2024-03-05T16:00:00Z (+7h delivery margin)")
+	f(Facts{Table: "guardduty"}, ct, "cloudtrail not in table guardduty")
+	f(Facts{Table: "config", Accounts: []string{"222233334444"}}, "AWSLogs/111122223333/Config/us-east-1/2024/3/5/ConfigHistory/x.json.gz", "account 111122223333 not in --account")
+	f(week, "AWSLogs/111122223333/Config/us-east-1/2024/3/4/ConfigHistory/x.json.gz", "date 2024-03-04 outside 2024-03-05..2024-03-12 (+7h delivery margin)")
+	f(week, "AWSLogs/111122223333/Config/us-east-1/2024/3/12/ConfigSnapshot/x.json.gz", "")
 	hourly := "AWSLogs/111122223333/vpcflowlogs/us-east-1/2024/03/05/"
 	f(Facts{Since: day(2024, 3, 5).Add(14 * time.Hour)}, hourly+"13/", "hour 2024-03-05T13 outside 2024-03-05T14:00:00Z.. (+1h delivery margin)")
 	f(Facts{Until: day(2024, 3, 5).Add(14 * time.Hour)}, hourly+"14/", "")

@@ -168,10 +168,10 @@ func (pl *planner) expand(ctx context.Context, prefix string, depth int) {
 		pl.goList(prefix, "", depth)
 		return
 	case inLayout && k.Region != "" && prec == precNone:
-		if days := pl.exactDays(); days != nil {
+		if days := pl.exactDays(k.Kind); days != nil {
 			hive := strings.HasPrefix(last, "aws-region=")
 			for _, d := range days {
-				pl.expand(ctx, prefix+dayFolder(d, hive), depth)
+				pl.expand(ctx, prefix+k.Kind.dayFolder(d, hive), depth)
 			}
 			return
 		}
@@ -336,11 +336,11 @@ func (pl *planner) list(ctx context.Context, prefix, delim string, page func([]s
 // exactDays returns the UTC days whose folders may hold rows of a closed
 // window (Since and Until both set), or nil if the window is open or too
 // long to enumerate.
-func (pl *planner) exactDays() []time.Time {
+func (pl *planner) exactDays(k Kind) []time.Time {
 	if pl.f.Since.IsZero() || pl.f.Until.IsZero() {
 		return nil
 	}
-	lo, hi := pl.f.window()
+	lo, hi := pl.f.window(k)
 	first := lo.UTC().Truncate(24 * time.Hour)
 	var days []time.Time
 	for d := first; d.Before(hi); d = d.AddDate(0, 0, 1) {
@@ -350,13 +350,6 @@ func (pl *planner) exactDays() []time.Time {
 		days = append(days, d)
 	}
 	return days
-}
-
-func dayFolder(d time.Time, hive bool) string {
-	if hive {
-		return d.Format("year=2006/month=01/day=02/")
-	}
-	return d.Format("2006/01/02/")
 }
 
 func hasAWSLogs(prefix string) bool {

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/hunt-sec/hunt/parsers"
@@ -31,6 +32,8 @@ var athenaDDLs = map[string]struct {
 }{
 	parsers.CloudTrail.Name: {CloudTrailDDL, CloudTrailPartitions},
 	parsers.VPCFlow.Name:    {FlowDDL, func() AthenaPartitions { return FlowPartitions(FlowLayout{}) }},
+	parsers.GuardDuty.Name:  {GuardDutyDDL, GuardDutyPartitions},
+	parsers.Config.Name:     {ConfigDDL, ConfigPartitions},
 }
 
 // AthenaDDLOf returns the DDL generator of table, or nil when hunt
@@ -418,4 +421,106 @@ func hiveType(t arrow.DataType) string {
 		return "map<" + hiveType(x.KeyType()) + "," + hiveType(x.ItemType()) + ">"
 	}
 	return "string"
+}
+
+// GuardDutyPartitions returns the partitions of the GuardDuty table
+// [GuardDutyDDL] creates: the account and region folders and the export
+// date. GuardDuty exports updated findings up to 6 hours after the
+// update, hence the delivery lag.
+func GuardDutyPartitions() AthenaPartitions {
+	return AthenaPartitions{Account: "aws_account_id", Region: "aws_region", Date: "day", DateFormat: "yyyy/MM/dd", DeliveryLag: 7 * time.Hour}
+}
+
+// GuardDutyDDL returns the CREATE EXTERNAL TABLE statement for GuardDuty
+// findings exported under c.Location (AWSLogs/ACCOUNT/GuardDuty/REGION/
+// YYYY/MM/DD/), with the columns of AWS's documented gd_logs table and
+// partition projection, and the [AthenaTable] that [AthenaSQL] needs to
+// query it. The exports are KMS-encrypted: the table says
+// has_encrypted_data, and Athena's role needs kms:Decrypt on the key.
+func GuardDutyDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
+	base, err := c.check()
+	if err != nil {
+		return "", AthenaTable{}, err
+	}
+	name := c.Table
+	if name == "" {
+		name = parsers.GuardDuty.AthenaNames[0]
+	}
+	root := base + "AWSLogs/"
+	p := GuardDutyPartitions()
+	var b strings.Builder
+	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + name + "` (\n")
+	writeColumns(&b, parsers.GuardDutySchema, nil)
+	b.WriteString(")\nCOMMENT 'GuardDuty findings (hunt athena ddl)'\n")
+	b.WriteString("PARTITIONED BY (`" + p.Account + "` string, `" + p.Region + "` string, `" + p.Date + "` string)\n")
+	b.WriteString("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n")
+	b.WriteString("LOCATION '" + root + "'\n")
+	props := [][2]string{{"has_encrypted_data", "true"}, {"projection.enabled", "true"}}
+	props = append(props, enumProjection(p.Account, c.Accounts)...)
+	props = append(props, enumProjection(p.Region, c.regions())...)
+	props = append(props, dateProjection(p.Date, p.DateFormat, c.Since, "DAYS")...)
+	props = append(props, [2]string{"storage.location.template",
+		root + "${" + p.Account + "}/GuardDuty/${" + p.Region + "}/${" + p.Date + "}"})
+	writeProps(&b, props)
+	return b.String(), AthenaTable{Database: c.database(), Name: name, Partitions: p}, nil
+}
+
+// ConfigPartitions returns the partitions of the view [ConfigDDL] creates:
+// account and region. Config's date folders have no leading zeros
+// (2024/3/5), which do not compare as strings in time order, so no date
+// predicate is pushed down (the table has the day partition all the same).
+func ConfigPartitions() AthenaPartitions {
+	return AthenaPartitions{Account: "aws_account_id", Region: "aws_region"}
+}
+
+// ConfigDDL returns the statements for AWS Config history and snapshot
+// files under c.Location (AWSLogs/ACCOUNT/Config/REGION/YYYY/M/D/): the
+// table of AWS's documented shape, one row per file with the
+// configurationitems array (named NAME_files), and the view NAME that
+// unnests it into one row per configuration item with the columns of the
+// local config table, so a hunt reads the same columns on both engines.
+// It returns the view as the [AthenaTable].
+func ConfigDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
+	base, err := c.check()
+	if err != nil {
+		return "", AthenaTable{}, err
+	}
+	name := c.Table
+	if name == "" {
+		name = parsers.Config.AthenaNames[0]
+	}
+	files := name + "_files"
+	root := base + "AWSLogs/"
+	p := ConfigPartitions()
+	const day = "day"
+	var item []string
+	var cols []string
+	for _, f := range parsers.ConfigSchema.Fields() {
+		if f.Name == parsers.SourceColumn {
+			continue
+		}
+		item = append(item, f.Name+":"+hiveType(f.Type))
+		cols = append(cols, "ci."+f.Name+" AS "+f.Name)
+	}
+	var b strings.Builder
+	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + files + "` (\n")
+	b.WriteString("  `fileversion` string,\n  `configsnapshotid` string,\n")
+	b.WriteString("  `configurationitems` array<struct<" + strings.Join(item, ", ") + ">>\n")
+	b.WriteString(")\nCOMMENT 'AWS Config history and snapshot files (hunt athena ddl)'\n")
+	b.WriteString("PARTITIONED BY (`" + p.Account + "` string, `" + p.Region + "` string, `" + day + "` string)\n")
+	b.WriteString("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n")
+	b.WriteString("LOCATION '" + root + "'\n")
+	props := [][2]string{{"projection.enabled", "true"}}
+	props = append(props, enumProjection(p.Account, c.Accounts)...)
+	props = append(props, enumProjection(p.Region, c.regions())...)
+	props = append(props, dateProjection(day, "yyyy/M/d", c.Since, "DAYS")...)
+	props = append(props, [2]string{"storage.location.template",
+		root + "${" + p.Account + "}/Config/${" + p.Region + "}/${" + day + "}"})
+	writeProps(&b, props)
+	b.WriteString("\nCREATE OR REPLACE VIEW \"" + c.database() + "\".\"" + name + "\" AS\n")
+	b.WriteString("SELECT " + strings.Join(cols, ",\n       ") + ",\n")
+	b.WriteString("       \"$path\" AS \"$path\", " + p.Account + ", " + p.Region + ", " + day + "\n")
+	b.WriteString("FROM \"" + c.database() + "\".\"" + files + "\"\n")
+	b.WriteString("CROSS JOIN UNNEST(configurationitems) AS t (ci);\n")
+	return b.String(), AthenaTable{Database: c.database(), Name: name, Partitions: p}, nil
 }

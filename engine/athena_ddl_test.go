@@ -62,6 +62,8 @@ func TestAthenaDDL_Success(t *testing.T) {
 			AthenaTable{Database: "hunt", Name: "vpc_flow_logs", Partitions: FlowPartitions(FlowLayout{Hive: true, Hourly: true})}},
 		{"vpc_flow_parquet", FlowDDL, with(func(c *AthenaDDLConfig) { c.Flow.Parquet, c.Regions = true, nil }),
 			AthenaTable{Database: "hunt", Name: "vpc_flow_logs", Partitions: FlowPartitions(FlowLayout{})}},
+		{"guardduty", GuardDutyDDL, base, AthenaTable{Database: "hunt", Name: "gd_logs", Partitions: GuardDutyPartitions()}},
+		{"config", ConfigDDL, with(func(c *AthenaDDLConfig) { c.Table = "cfg" }), AthenaTable{Database: "hunt", Name: "cfg", Partitions: ConfigPartitions()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +118,40 @@ func TestAthenaDDL_ReferenceColumns(t *testing.T) {
 	} {
 		if !strings.Contains(vpc, want) {
 			t.Errorf("flow DDL lacks %q:\n%s", want, vpc)
+		}
+	}
+}
+
+// The GuardDuty table has the columns of AWS's gd_logs; the Config table
+// AWS's configurationitems array, and its view the local config columns.
+func TestAthenaDDL_ReferenceColumnsSources(t *testing.T) {
+	cfg := AthenaDDLConfig{Location: "s3://b/", Accounts: []string{"111122223333"}}
+	gd, _, err := GuardDutyDDL(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"`schemaversion` string,\n  `accountid` string,\n  `region` string,\n  `partition` string,\n  `id` string,\n  `arn` string,\n  `type` string,\n  `resource` string,\n  `service` string,\n  `severity` string,\n  `createdat` string,\n  `updatedat` string,\n  `title` string,\n  `description` string\n)",
+		"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'", "'has_encrypted_data'='true'",
+		"'storage.location.template'='s3://b/AWSLogs/${aws_account_id}/GuardDuty/${aws_region}/${day}'",
+	} {
+		if !strings.Contains(gd, want) {
+			t.Errorf("GuardDuty DDL lacks %q:\n%s", want, gd)
+		}
+	}
+	cf, _, err := ConfigDDL(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"`configurationitems` array<struct<configurationitemversion:string, configurationitemcapturetime:string, configurationstateid:bigint, awsaccountid:string,",
+		"supplementaryconfiguration:map<string,string>, tags:map<string,string>, resourcecreationtime:string, relationships:string>>",
+		"'projection.day.format'='yyyy/M/d'",
+		"'storage.location.template'='s3://b/AWSLogs/${aws_account_id}/Config/${aws_region}/${day}'",
+		`CREATE OR REPLACE VIEW "hunt"."config_items" AS`, "ci.resourceid AS resourceid", `CROSS JOIN UNNEST(configurationitems) AS t (ci);`,
+	} {
+		if !strings.Contains(cf, want) {
+			t.Errorf("Config DDL lacks %q:\n%s", want, cf)
 		}
 	}
 }

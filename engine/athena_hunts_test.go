@@ -46,10 +46,15 @@ func TestAthenaSQL_SavedHunts(t *testing.T) {
 		}
 		// The partitions of the run window are in every hunt's SQL.
 		want := ".timestamp BETWEEN '2024/03/19' AND '2024/03/20'"
-		if h.Table == "vpc_flow" {
+		switch h.Table {
+		case "vpc_flow":
 			want = ".day BETWEEN '2024/03/19' AND '2024/03/20'"
+		case "guardduty": // exports up to 6 hours late: the next day too
+			want = ".day BETWEEN '2024/03/19' AND '2024/03/20'"
+		case "config": // unpadded date folders: no date predicate
+			want = ""
 		}
-		if !strings.Contains(sql, want) {
+		if want != "" && !strings.Contains(sql, want) {
 			t.Errorf("%s: Athena SQL lacks %q:\n%s", h.ID, want, sql)
 		}
 	}

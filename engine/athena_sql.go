@@ -65,6 +65,10 @@ type AthenaPartitions struct {
 	// HiveDate means Hive-style year, month and day string partitions
 	// ("year=2024/month=03/day=18") instead of Date.
 	HiveDate bool
+	// DeliveryLag widens the upper date bound when the table's files
+	// arrive later than [AthenaDeliveryMargin] (GuardDuty exports); 0
+	// means the margin.
+	DeliveryLag time.Duration
 }
 
 // AthenaDeliveryMargin is how long after an event its log file may still
@@ -392,7 +396,7 @@ func partitionPredicates(parts AthenaPartitions, rel string, p Pruning) []Expr {
 		lo = p.Since.UTC()
 	}
 	if !p.Until.IsZero() {
-		hi = p.Until.UTC().Add(AthenaDeliveryMargin)
+		hi = p.Until.UTC().Add(max(AthenaDeliveryMargin, parts.DeliveryLag))
 	}
 	rng := func(x Expr, layout string) {
 		switch {

@@ -50,6 +50,10 @@ func TestAthenaSQL_Success(t *testing.T) {
 			`SELECT srcaddr FROM flows AS vpc_flow WHERE from_unixtime(start) BETWEEN TIMESTAMP '2024-02-28 22:00:00' AND TIMESTAMP '2024-03-01 01:00:00' AND region = 'eu-west-1' AND vpc_flow.aws_region = 'eu-west-1' AND vpc_flow.year BETWEEN '2024' AND '2024' AND concat(vpc_flow.year, '/', vpc_flow.month, '/', vpc_flow.day) BETWEEN '2024/02/28' AND '2024/03/01'`},
 		{"hourly flow partitions", `SELECT srcaddr FROM vpc_flow WHERE start >= 1710000000 AND start < 1710003600`, hourly, Pruning{},
 			`SELECT srcaddr FROM hunt.vpc_flow_logs AS vpc_flow WHERE start >= 1710000000 AND start < 1710003600 AND vpc_flow.hour BETWEEN '2024/03/09/16' AND '2024/03/09/18'`},
+		{"guardduty: until widened by the export lag", `SELECT id FROM guardduty WHERE updatedat BETWEEN '2024-03-18T10:00:00Z' AND '2024-03-19T20:00:00Z' AND accountid = '111122223333'`, tables, Pruning{},
+			`SELECT id FROM hunt.gd_logs AS guardduty WHERE updatedat BETWEEN '2024-03-18T10:00:00Z' AND '2024-03-19T20:00:00Z' AND accountid = '111122223333' AND guardduty.aws_account_id = '111122223333' AND guardduty.day BETWEEN '2024/03/18' AND '2024/03/20'`},
+		{"config view: account and region, no date", `SELECT resourceid FROM config WHERE configurationitemcapturetime >= '2024-03-18T10:00:00Z' AND awsregion = 'eu-west-1'`, tables, Pruning{},
+			`SELECT resourceid FROM hunt.config_items AS config WHERE configurationitemcapturetime >= '2024-03-18T10:00:00Z' AND awsregion = 'eu-west-1' AND config.aws_region = 'eu-west-1'`},
 		{"a table without partitions", `SELECT eventname FROM cloudtrail WHERE eventtime > '2024-03-01T00:00:00Z'`, plain, Pruning{},
 			`SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE eventtime > '2024-03-01T00:00:00Z'`},
 		{"AWS's cloudtrail_logs_pp", `SELECT eventname FROM cloudtrail_logs_pp WHERE eventtime > '2024-03-01T00:00:00Z'`, pp, Pruning{},
@@ -89,7 +93,7 @@ func TestAthenaSQL_Failure(t *testing.T) {
 		want string
 	}{
 		{"syntax", `SELECT ¶FROM FROM cloudtrail`, `expected`},
-		{"unknown table", `SELECT 1 FROM ¶trails`, `expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "trails"`},
+		{"unknown table", `SELECT 1 FROM ¶trails`, `expected table cloudtrail or vpc_flow or guardduty or config (or a mapped name such as cloudtrail_logs), found "trails"`},
 		{"table not configured", `SELECT srcaddr FROM ¶vpc_flow`, `expected an Athena table for vpc_flow, found none configured`},
 	}
 	for _, tt := range tests {

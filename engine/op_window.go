@@ -780,7 +780,6 @@ func setCell(c *column, i int, src *column, j int) {
 	}
 }
 
-
 // emitRange pushes rows [lo, hi) of cols downstream as one chunk from
 // worker 0; the vecs are views of the columns.
 func emitRange(next op, cols []*column, lo, hi int) error {

@@ -168,7 +168,7 @@ func TestQuery_VPCFlow(t *testing.T) {
 func TestCompile_Failure(t *testing.T) {
 	tests := []struct{ in, msg string }{
 		{"SELECT ¶evntname FROM cloudtrail", `expected a column of cloudtrail, found "evntname"`},
-		{"SELECT a FROM ¶cloudtrails", `expected table cloudtrail or vpc_flow (or a mapped name such as cloudtrail_logs), found "cloudtrails"`},
+		{"SELECT a FROM ¶cloudtrails", `expected table cloudtrail or vpc_flow or guardduty or config (or a mapped name such as cloudtrail_logs), found "cloudtrails"`},
 		{"SELECT ¶approx_percentile(bytes, 0.5) FROM vpc_flow", "aggregate function approx_percentile is not supported by the local engine; run the query with --engine athena"},
 		{"SELECT ¶to_hex(eventname) FROM cloudtrail", "function to_hex is not supported by the local engine; run the query with --engine athena"},
 		{"SELECT ¶nosuch(1)", `expected a known function, found "nosuch"`},

@@ -1,5 +1,6 @@
-// Package parsers turns raw CloudTrail and VPC Flow Logs bytes into Apache
-// Arrow record batches, building only the columns a query needs.
+// Package parsers turns raw CloudTrail, VPC Flow Logs, GuardDuty and AWS
+// Config bytes into Apache Arrow record batches, building only the columns a
+// query needs.
 //
 // # Readers
 //
@@ -15,6 +16,12 @@
 //   - [NewVPCFlowReader] reads flow-log text, v2 to v8, in the column order of
 //     its header line (the default v2 format without one), into
 //     [VPCFlowSchema].
+//   - [NewGuardDutyReader] reads GuardDuty findings exported to S3 (JSON
+//     Lines) into [GuardDutySchema]; [NewConfigReader] streams the items of
+//     AWS Config history and snapshot files into [ConfigSchema], one row
+//     each. Both share the flat JSON reader of json_rows.go.
+//   - The flow-log and CloudTrail tables' readers ([Table].NewReader) also
+//     unwrap CloudWatch Logs subscription deliveries (cwlogs.go).
 //   - [NewVPCFlowParquetReader] reads the Parquet files AWS delivers into the
 //     same schema; [NewCloudTrailParquetReader] reads the Parquet files
 //     `hunt convert` writes.

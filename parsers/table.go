@@ -149,9 +149,16 @@ var (
 			{"recipientaccountid"}, {"awsregion"},
 		},
 		CatColumns: []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
-		Sniff:      func(head []byte) bool { return head[0] == '{' || head[0] == '[' },
+		// Any JSON, but the objects of the more specific JSON tables
+		// (GuardDuty findings, Config files) are theirs, and so are
+		// CloudWatch Logs deliveries of flow-log lines; CloudWatch Logs
+		// deliveries of CloudTrail events are CloudTrail's.
+		Sniff: func(head []byte) bool {
+			cw := sniffCWLogs(head)
+			return cw == cwCloudTrail || cw == cwNone && (head[0] == '{' || head[0] == '[') && !sniffGuardDuty(head) && !sniffConfig(head)
+		},
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewCloudTrailReader(r, source, opts...)
+			return NewCloudTrailReader(unwrapCWLogs(r, source), source, opts...)
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (Reader, error) {
 			return NewCloudTrailParquetReader(r, size, source, prune, opts...)
@@ -180,9 +187,9 @@ var (
 		},
 		CatColumns:  []string{"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
 		FindingType: "Unusual Behaviors/Network Flow",
-		Sniff:       sniffVPCFlow,
+		Sniff:       func(head []byte) bool { return sniffVPCFlow(head) || sniffCWLogs(head) == cwFlow },
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewVPCFlowReader(r, source, opts...)
+			return NewVPCFlowReader(unwrapCWLogs(r, source), source, opts...)
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, _ Pruning, opts ...Option) (Reader, error) {
 			return NewVPCFlowParquetReader(r, size, source, opts...)
@@ -200,9 +207,43 @@ var (
 	}
 )
 
-// Tables lists every table hunt reads, in the order content sniffing
-// tries them.
-var Tables = []*Table{CloudTrail, VPCFlow}
+// The tables of other AWS security sources archived in S3. They have no
+// Parquet form: hunt convert skips their objects.
+var (
+	GuardDuty = &Table{
+		Name:          "guardduty",
+		AthenaNames:   []string{"gd_logs"},
+		Schema:        GuardDutySchema,
+		TimeColumns:   []string{"updatedat", "createdat"},
+		TimeUnit:      TimeISO8601,
+		AccountColumn: "accountid",
+		RegionColumn:  "region",
+		CatColumns:    []string{"updatedat", "accountid", "region", "severity", "type", "id", "title"},
+		Sniff:         sniffGuardDuty,
+		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
+			return NewGuardDutyReader(r, source, opts...)
+		},
+	}
+	Config = &Table{
+		Name:          "config",
+		AthenaNames:   []string{"config_items"},
+		Schema:        ConfigSchema,
+		TimeColumns:   []string{"configurationitemcapturetime"},
+		TimeUnit:      TimeISO8601,
+		AccountColumn: "awsaccountid",
+		RegionColumn:  "awsregion",
+		CatColumns:    []string{"configurationitemcapturetime", "awsaccountid", "awsregion", "resourcetype", "resourceid", "configurationitemstatus"},
+		Sniff:         sniffConfig,
+		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
+			return NewConfigReader(r, source, opts...)
+		},
+	}
+)
+
+// Tables lists every table hunt reads. Content sniffing tries them in
+// this order; CloudTrail's sniffer leaves the objects of the other JSON
+// tables to them.
+var Tables = []*Table{CloudTrail, VPCFlow, GuardDuty, Config}
 
 // TableNamed returns the table called name, or nil.
 func TableNamed(name string) *Table {

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -99,7 +100,7 @@ func TestParse_Failure(t *testing.T) {
 		{"bad id", "-- id: ¶Root-Login\n", `id: expected lower-case letters`},
 		{"bad tactic", "-- id: x\n-- tactics: ¶T1078\n", `expected a MITRE ATT&CK tactic ID such as TA0005, found "T1078"`},
 		{"bad technique", "-- id: x\n-- techniques:   ¶TA0001\n", `found "TA0001"`},
-		{"bad table", "-- id: x\n-- table: ¶elb_logs\n", `expected cloudtrail or vpc_flow, found "elb_logs"`},
+		{"bad table", "-- id: x\n-- table: ¶elb_logs\n", `expected cloudtrail or vpc_flow or guardduty or config, found "elb_logs"`},
 		{"bad window", "-- id: x\n-- window: ¶a day\n", `window: expected a duration`},
 		{"twice", "-- id: x\n-- title: a\n-- ¶title: b\n", `title: expected once, found again (first at line 2)`},
 		{"stray continuation", "-- id: x\n--   ¶more\n", `found continuation "more"`},
@@ -213,14 +214,22 @@ func loadFixtures(t *testing.T, mem memory.Allocator) []*fixture {
 		}
 		opts := []parsers.Option{parsers.WithAllocator(mem), parsers.WithStrict(true)}
 		switch {
-		case strings.HasSuffix(base, ".json"):
-			fx.table = "cloudtrail"
-			r, err = parsers.NewCloudTrailReader(file, rel, opts...)
+		case strings.HasSuffix(base, ".json") || strings.HasSuffix(base, ".jsonl"):
+			// CloudTrail, GuardDuty findings or a Config file: the
+			// content tells, as in a scan.
+			br := bufio.NewReader(file)
+			head, _ := br.Peek(512)
+			tb := parsers.SniffTable(head)
+			if tb == nil || tb == parsers.VPCFlow {
+				t.Fatalf("%s: expected CloudTrail, GuardDuty or Config JSON, found %q", rel, head[:min(len(head), 40)])
+			}
+			fx.table = tb.Name
+			r, err = tb.NewReader(br, rel, opts...)
 		case strings.HasSuffix(base, ".log"):
 			fx.table = "vpc_flow"
 			r, err = parsers.NewVPCFlowReader(file, rel, opts...)
 		default:
-			t.Fatalf("%s: expected a .json (CloudTrail) or .log (flow log) fixture, found %q", rel, base)
+			t.Fatalf("%s: expected a .json or .jsonl (CloudTrail, GuardDuty, Config) or .log (flow log) fixture, found %q", rel, base)
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -42,7 +42,7 @@ func TestAthenaDDL_CommandFailure(t *testing.T) {
 		{[]string{"athena", "tables"}, `unknown subcommand "tables"`},
 		{[]string{"athena", "ddl", "--account", "111122223333"}, "--location: expected s3://bucket[/prefix]/"},
 		{[]string{"athena", "ddl", "--location", "s3://b/"}, "--account: expected the account IDs"},
-		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "flows"}, `--table: expected cloudtrail, vpc_flow or all, found "flows"`},
+		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "flows"}, `--table: expected cloudtrail, vpc_flow, guardduty, config or all, found "flows"`},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--name", "x"}, "--name needs a single --table"},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--since", "2024-01-01"}, `--since: expected yyyy/MM/dd, found "2024-01-01"`},
 		{[]string{"athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "vpc_flow", "--format", "${version} ${bogus}"}, `found "${bogus}"`},
@@ -204,7 +204,7 @@ func TestQuery_EngineAthenaRun(t *testing.T) {
 
 func TestQuery_EngineAthenaIgnoresPaths(t *testing.T) {
 	code, _, errOut := runHunt(t, "query", "--engine", "athena", "--explain", "SELECT 1", "../../testdata/cloudtrail")
-	if want := "--engine athena reads the Athena tables (cloudtrail → hunt.cloudtrail_logs, vpc_flow → hunt.vpc_flow_logs); the 1 PATH arguments are not read"; code != exitOK || !strings.Contains(errOut, want) {
+	if want := "--engine athena reads the Athena tables (cloudtrail → hunt.cloudtrail_logs, vpc_flow → hunt.vpc_flow_logs, guardduty → hunt.gd_logs, config → hunt.config_items); the 1 PATH arguments are not read"; code != exitOK || !strings.Contains(errOut, want) {
 		t.Errorf("exit %d; stderr %q; want %q", code, errOut, want)
 	}
 }

@@ -121,6 +121,11 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	absDst, _ := filepath.Abs(dst)
 	var todo []archive.Object
 	var todoBytes int64
+	// Objects of tables without a Parquet reader (guardduty, config):
+	// files of theirs could not be read back, so they are skipped and
+	// stay read in place.
+	noParquet := map[string]int{}
+	sniffedNoParquet := map[string]bool{} // URIs known only once read
 	done := 0
 	for _, o := range plan.Objects {
 		if !strings.HasPrefix(o.URI, "s3://") {
@@ -129,6 +134,10 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 		} else if s3dst != nil && strings.HasPrefix(o.URI, s3dst.uri) {
 			continue // the same, in S3
+		}
+		if t := parsers.TableNamed(o.Facts.Kind.Table()); t != nil && t.NewParquetReader == nil {
+			noParquet[t.Name]++ // its layout says a table without a Parquet form
+			continue
 		}
 		if s, ok := man.Sources[o.URI]; ok && s.Size == o.Size && s.ETag == o.ETag && (o.ETag != "" || s.ModTime.Equal(o.ModTime)) {
 			done++
@@ -163,6 +172,13 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	totals := scan.Run(ctx, cfg, todo, func(_ int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		if table.NewParquetReader == nil {
+			if !sniffedNoParquet[obj.URI] {
+				sniffedNoParquet[obj.URI] = true
+				noParquet[table.Name]++
+			}
+			return nil
+		}
 		rows[obj.URI] += b.NumRows()
 		tables[obj.URI] = table.Name
 		return c.add(table, obj, b)
@@ -175,6 +191,11 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	stopProgress()
 	progDone.Wait()
 	code := finishScan(stderr, "convert", plan, totals, time.Since(start), common.maxErrors)
+	for _, t := range parsers.Tables {
+		if n := noParquet[t.Name]; n > 0 {
+			fmt.Fprintf(stderr, "hunt convert: skipped %d objects of table %s: it has no Parquet form (hunt reads them in place)\n", n, t.Name)
+		}
+	}
 	if totals.Stopped != nil {
 		c.abort()
 		return exitError
@@ -199,6 +220,9 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	// failure (what a query of it reads too) are in the files, and
 	// converting it again would write them twice.
 	for _, o := range todo {
+		if sniffedNoParquet[o.URI] {
+			continue
+		}
 		var msg string
 		if err := totals.ObjectFailed(o.URI); err != nil {
 			if rows[o.URI] == 0 {

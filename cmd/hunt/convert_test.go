@@ -286,3 +286,34 @@ func TestConvert_LocalUnpublished(t *testing.T) {
 		t.Errorf("count after the rerun: %q; want 15 (the new row once)", got)
 	}
 }
+
+// TestConvert_NoParquetForm: objects of tables without a Parquet reader
+// (GuardDuty findings, Config items) are skipped with a message, by their
+// key layout or by their content, and not recorded as converted; the
+// CloudTrail objects beside them are converted.
+func TestConvert_NoParquetForm(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	copyTree(t, "../../testdata/guardduty/AWSLogs", filepath.Join(src, "AWSLogs"))
+	finding, err := os.ReadFile("../../testdata/guardduty/pretty.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(src, "finding.json"), finding, 0o644) // no layout: sniffed
+	good := `{"eventVersion":"1.09","eventTime":"2024-03-05T15:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","recipientAccountId":"111122223333"}`
+	os.WriteFile(filepath.Join(src, "trail.json"), []byte(`{"Records":[`+good+`]}`), 0o644)
+	code, _, errOut := runHunt(t, "convert", src, dst)
+	if code != exitOK || !strings.Contains(errOut, "skipped 2 objects of table guardduty: it has no Parquet form (hunt reads them in place)") ||
+		!strings.Contains(errOut, "1 rows") {
+		t.Fatalf("exit %d; want 0, the skipped GuardDuty objects named and 1 row converted\n%s", code, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dst, "table=guardduty")); len(files) != 0 {
+		t.Errorf("got %v; want no GuardDuty Parquet", files)
+	}
+	man, err := readConvertManifest(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(man.Sources) != 1 {
+		t.Errorf("manifest sources %v; want only trail.json", man.Sources)
+	}
+}

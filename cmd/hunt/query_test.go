@@ -230,3 +230,25 @@ func TestQuery_Stream(t *testing.T) {
 		t.Errorf("exit %d: %d rows streamed, %d sorted\n%s", code, len(gl), len(wl), errOut)
 	}
 }
+
+// TestQuery_GuardDutyConfig: hunt query reads the guardduty and config
+// tables from their S3 layouts, and --account, --region and --since prune
+// their objects by key before any is opened.
+func TestQuery_GuardDutyConfig(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		out  string
+		err  string
+	}{
+		{[]string{"query", "--output", "csv", "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM guardduty", "../../testdata/guardduty/AWSLogs"}, "n,ids\n5,3\n", "1 objects read"},
+		{[]string{"query", "--output", "csv", "SELECT count(*) AS n FROM config WHERE resourcetype = 'AWS::EC2::Volume'", "../../testdata/config/AWSLogs"}, "n\n4\n", "2 objects read"},
+		{[]string{"query", "--output", "csv", "--since", "2024-03-06T00:00:00Z", "SELECT count(*) AS n FROM config", "../../testdata/config/AWSLogs"}, "n\n0\n", "1 objects read, 0 failed, 0 of another table, 1 pruned"}, // the snapshot's items are older
+		{[]string{"query", "--output", "csv", "--region", "eu-west-1", "SELECT count(*) AS n FROM guardduty", "../../testdata/guardduty/AWSLogs"}, "n\n0\n", "1 pruned"},
+		{[]string{"query", "--output", "csv", "--account", "444455556666", "SELECT count(*) AS n FROM config", "../../testdata/config/AWSLogs"}, "n\n0\n", "0 objects read, 0 failed, 0 of another table, 1 pruned"},
+	} {
+		code, out, errOut := runHunt(t, tc.args...)
+		if out != tc.out || !strings.Contains(errOut, tc.err) {
+			t.Errorf("hunt %v: exit %d, %q; want %q and %q in\n%s", tc.args, code, out, tc.out, tc.err, errOut)
+		}
+	}
+}

@@ -76,7 +76,7 @@ func TestRun_Golden(t *testing.T) {
 	}
 	// Each object is read once for all the hunts of its table.
 	files, _ := filepath.Glob("testdata/hunts/*/*")
-	for _, s := range []string{fmt.Sprintf("%d hunts over cloudtrail and vpc_flow; %d objects read, 0 skipped", len(hunts), len(files)), fmt.Sprintf("%d found, %d new, 0 suppressed", len(wantLines), len(wantLines))} {
+	for _, s := range []string{fmt.Sprintf("%d hunts over cloudtrail and config and guardduty and vpc_flow; %d objects read, 0 skipped", len(hunts), len(files)), fmt.Sprintf("%d found, %d new, 0 suppressed", len(wantLines), len(wantLines))} {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("summary: got\n%s\nwant it to contain %q", stderr, s)
 		}

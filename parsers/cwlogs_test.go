@@ -1,0 +1,177 @@
+package parsers
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func cwEnvelope(msgType string, messages ...string) string {
+	var b strings.Builder
+	b.WriteString(`{"messageType":"` + msgType + `","owner":"111122223333","logGroup":"vpc-flow-logs","logStream":"eni-0a1b2c3d-all","subscriptionFilters":["to-firehose"],"logEvents":[`)
+	for i, m := range messages {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"id":"3795","timestamp":1709629200000,"message":` + m + `}`)
+	}
+	b.WriteString("]}")
+	return b.String()
+}
+
+const (
+	cwFlow1 = `"2 111122223333 eni-0a1b2c3d 203.0.113.7 10.0.0.12 44312 22 6 10 840 1709629200 1709629260 REJECT OK"`
+	cwFlow2 = `"2 111122223333 eni-0a1b2c3d 10.0.0.12 198.51.100.9 40000 443 6 20 4000 1709629200 1709629260 ACCEPT OK"`
+	cwCtrl  = `"CWL CONTROL MESSAGE: Checking health of destination Firehose."`
+)
+
+func gz(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
+}
+
+// readTable sniffs input as a scan does and reads it with the table's reader.
+func readTable(t *testing.T, mem memory.Allocator, input string, cols ...string) (*Table, string, Stats, error) {
+	t.Helper()
+	tb := SniffTable([]byte(input[:min(len(input), 512)]))
+	if tb == nil {
+		return nil, "", Stats{}, errors.New("no table")
+	}
+	out, st, _, err := readRows(t, mem, tb.NewReader, input, WithColumns(cols...))
+	return tb, out, st, err
+}
+
+func TestCWLogs_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	flows := `{"action":"REJECT","dstport":22,"srcaddr":"203.0.113.7"}` + "\n" + `{"action":"ACCEPT","dstport":443,"srcaddr":"10.0.0.12"}` + "\n"
+	ct := `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\"}"`
+	tests := []struct {
+		name, input string
+		table       *Table
+		cols        []string
+		want        string
+	}{
+		{"flow envelopes without newlines, control skipped", cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1) + cwEnvelope("DATA_MESSAGE", cwFlow2),
+			VPCFlow, []string{"srcaddr", "dstport", "action"}, flows},
+		{"one envelope, two events, newline separated", cwEnvelope("DATA_MESSAGE", cwFlow1, cwFlow2) + "\n",
+			VPCFlow, []string{"srcaddr", "dstport", "action"}, flows},
+		{"gzip inside gzip", gz(t, cwEnvelope("DATA_MESSAGE", cwFlow1, cwFlow2)),
+			VPCFlow, []string{"srcaddr", "dstport", "action"}, flows},
+		{"CloudTrail events", cwEnvelope("DATA_MESSAGE", ct) + cwEnvelope("DATA_MESSAGE", ct),
+			CloudTrail, []string{"eventname", "eventtime"}, strings.Repeat(`{"eventname":"CreateUser","eventtime":"2024-03-05T10:11:12Z"}`+"\n", 2)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb, got, st, err := readTable(t, mem, tt.input, tt.cols...)
+			if err != nil || tb != tt.table {
+				t.Fatalf("input %q: table %v, err %v; want %s", tt.input, tb, err, tt.table.Name)
+			}
+			if got != tt.want || st.Rejected != 0 {
+				t.Errorf("input %q\n got %s (stats %+v)\nwant %s", tt.input, got, st, tt.want)
+			}
+		})
+	}
+}
+
+func TestCWLogs_Failure(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string // § marks the error's offset in the envelopes
+		class error
+		msg   string
+	}{
+		{"truncated envelope", cwEnvelope("DATA_MESSAGE", cwFlow1) + cwEnvelope("DATA_MESSAGE", cwFlow2)[:60] + `§`, ErrTruncated, "expected the rest of the envelope"},
+		{"logEvents not an array", cwEnvelope("DATA_MESSAGE", cwFlow1) + `{"messageType":"DATA_MESSAGE","logEvents":§{}}`, ErrType, "expected logEvents array, found object"},
+		{"message not a string", cwEnvelope("DATA_MESSAGE", cwFlow1) + `{"messageType":"DATA_MESSAGE","logEvents":[{"message":§42}]}`, ErrType, "expected message string, found number 42"},
+		{"garbage between envelopes", cwEnvelope("DATA_MESSAGE", cwFlow1) + `§x` + cwEnvelope("DATA_MESSAGE", cwFlow2), ErrSyntax, `expected a CloudWatch Logs envelope object, found "x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at := strings.Index(tt.input, "§")
+			input := strings.Replace(tt.input, "§", "", 1)
+			lines := unwrapCWLogs(strings.NewReader(input), "x.gz")
+			out, err := io.ReadAll(lines)
+			var pe *ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, tt.class) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("input %q: got %v; want a *ParseError of class %v with %q", input, err, tt.class, tt.msg)
+			}
+			if pe.Offset != int64(at) || pe.Path != "envelope 1" {
+				t.Errorf("input %q: got offset %d, path %q; want %d, envelope 1", input, pe.Offset, pe.Path, at)
+			}
+			if want := cwFlow1[1:len(cwFlow1)-1] + "\n"; string(out) != want {
+				t.Errorf("got lines %q before the error; want %q", out, want)
+			}
+		})
+	}
+}
+
+func TestSniffCWLogs(t *testing.T) {
+	for _, tc := range []struct {
+		head string
+		want cwContent
+	}{
+		{cwEnvelope("DATA_MESSAGE", cwFlow1), cwFlow},
+		{cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", `"{\"eventVersion\":\"1.08\"}"`), cwCloudTrail},
+		{gz(t, cwEnvelope("DATA_MESSAGE", `"{\"eventVersion\":\"1.08\"}"`)), cwCloudTrail},
+		{`{"Records":[{"eventVersion":"1.08","requestParameters":{"message":"x"}}]}`, cwNone},
+		{gz(t, "hello"), cwNone},
+		{`{"logEvents":[{"id":"1","message":"2 111122223333 eni-1"}],"messageType":"DATA_MESSAGE"}`, cwFlow},
+		{`{"eventVersion":"1.08","requestParameters":{"logGroupName":"g","logEvents":[{"message":"x"}]},"messageType":"x"}`, cwNone},
+	} {
+		if got := sniffCWLogs([]byte(tc.head)); got != tc.want {
+			t.Errorf("sniffCWLogs(%q) = %d; want %d", tc.head, got, tc.want)
+		}
+	}
+}
+
+func FuzzCWLogs(f *testing.F) {
+	f.Add([]byte(cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1, cwFlow2)))
+	f.Add([]byte(cwEnvelope("DATA_MESSAGE", `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\"}"`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, tb := range []*Table{VPCFlow, CloudTrail} {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			r, err := tb.NewReader(bytes.NewReader(data), "fuzz.gz", WithAllocator(mem))
+			if err == nil {
+				for r.Next() {
+				}
+				err = r.Err()
+				r.Release()
+			}
+			var pe *ParseError
+			if err != nil && !errors.As(err, &pe) {
+				t.Fatalf("%s: error %v (%T) is not a *ParseError", tb.Name, err, err)
+			}
+			mem.AssertSize(t, 0)
+		}
+	})
+}
+
+func TestCWLogs_Samples(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		file  string
+		table *Table
+		col   string
+		rows  int64
+	}{
+		{"vpc-flow-to-s3-1-2024-03-05-10-00-00-0a1b2c3d.gz", VPCFlow, "srcaddr", 6}, // gzip inside gzip, a control message
+		{"trail-to-s3-1-2024-03-05-10-05-00-4e5f6a7b.gz", CloudTrail, "eventname", 1},
+	} {
+		in := string(gunzipFile(t, "../testdata/cwlogs/firehose/2024/03/05/10/"+tc.file))
+		tb, _, st, err := readTable(t, mem, in, tc.col)
+		if tb != tc.table || err != nil || st.Records != tc.rows || st.Rejected != 0 {
+			t.Errorf("%s: table %v, %d rows (stats %+v), err %v; want %s, %d rows", tc.file, tb, st.Records, st, err, tc.table.Name, tc.rows)
+		}
+	}
+}
