@@ -787,7 +787,7 @@ func TestASFFResourceTypes(t *testing.T) {
 		got = append(got, typ)
 	}
 	slices.Sort(got)
-	want := []string{"AwsAccount", "AwsCloudTrailTrail", "AwsEc2Instance", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup",
+	want := []string{"AwsAccount", "AwsCloudTrailTrail", "AwsEc2Instance", "AwsEc2NetworkAcl", "AwsEc2SecurityGroup", "AwsEc2Volume",
 		"AwsGuardDutyDetector", "AwsIamRole", "AwsIamUser", "AwsKmsKey", "AwsLambdaFunction", "AwsRdsDbInstance", "AwsRdsDbSnapshot", "AwsS3Bucket", "Other"}
 	if !slices.Equal(got, want) {
 		t.Errorf("the hunts' resource types are %q; this test lists %q: add the new ones to want and check their mapping", got, want)
