@@ -67,22 +67,30 @@ const (
 // The input form is detected from the content: the S3 delivery object
 // {"Records":[...]} (streamed record by record, never held whole), a JSON
 // array of records, NDJSON or concatenated record objects (extra keys such as
-// "@timestamp" are ignored), or a single record. CloudTrail-Digest objects are
+// "@version" are ignored), or a single record. CloudTrail-Digest objects are
 // recognised by their keys and counted in Stats.Skipped, never parsed as
 // events. Insights records parse into the same table.
+//
+// SIEM exports of CloudTrail (Logstash, Elastic, the OTRF datasets) often
+// drop eventTime and carry the time as a top-level "@timestamp": in a record
+// without an eventTime key, "@timestamp" is the event time. Its text fills
+// the eventtime column and is checked as eventTime is (an invalid one
+// rejects the record, at the "@timestamp" value). eventTime wins when both
+// are present; "@timestamp" is then skipped like any other extra key.
 //
 // Only projected columns are decoded; the values of other keys are skipped
 // structurally (brackets matched, strings jumped over), so their content is
 // not validated. Keys match ignoring ASCII case, as in Athena's JSON SerDe.
 //
-// A bad record (wrong type, an eventTime missing, null or not a real RFC
-// 3339 instant, invalid UTF-8, a raw control character in a string, an
-// array element that is not an object, too deep, too large, or broken JSON)
-// is counted in Stats.Rejected with a positioned [ParseError] in Rejects,
-// and reading goes on with the next record: after broken JSON, at the next
-// record start that can be found (see resync). eventTime is checked
-// whatever the projection, so which records are rejected does not depend
-// on it. With [WithStrict] the first bad record is Err.
+// A bad record (wrong type, an eventTime null, not a real RFC 3339 instant
+// or missing with no "@timestamp" to stand in, invalid UTF-8, a raw control
+// character in a string, an array element that is not an object, too deep,
+// too large, or broken JSON) is counted in Stats.Rejected with a
+// positioned [ParseError] in Rejects, and reading goes on with the next
+// record: after broken JSON, at the next record start that can be found
+// (see resync). eventTime is checked whatever the projection, so which
+// records are rejected does not depend on it. With [WithStrict] the first
+// bad record is Err.
 //
 // A CloudTrailReader is not safe for concurrent use.
 type CloudTrailReader struct {
@@ -121,6 +129,7 @@ type CloudTrailReader struct {
 	mask    uint8      // marks of the top-level keys seen
 	recErr  *scanError // first semantic error of the record
 	recPath []pathElem // path of recErr
+	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
 
 	stats   Stats
 	rejects ErrorList
@@ -715,14 +724,33 @@ func (r *CloudTrailReader) finishRecord(start int) {
 		r.reject(r.parseError(start, errExpected(ErrFormat,
 			"a CloudTrail record (eventVersion, eventTime, eventName, eventSource, eventID or eventType)",
 			"an object with none of them"), nil))
+	case r.vals[r.plan.timeSlot].src == srcNull && r.vals[r.plan.tsSlot].src != srcNull:
+		// Slow path: a record without eventTime (JSON null was rejected
+		// where it was read) but with "@timestamp", as SIEM exports have.
+		r.fallbackTime()
+		r.finishRecord(start)
 	case r.vals[r.plan.timeSlot].src == srcNull:
-		// Slow path: JSON null was rejected where it was read; this is a
-		// record without the key.
+		// Slow path: a record with neither key.
 		r.reject(r.parseError(start, errExpected(ErrType, "eventTime (RFC 3339 time)", "a record without it"), nil))
 	default:
 		r.appendRecord()
 		r.recIdx++
 	}
+}
+
+// fallbackTime makes the record's "@timestamp" its eventtime: the value is
+// decoded and checked exactly as an eventTime value at its place would be,
+// so a bad one is the record's error, at the value, on the path
+// "record 3.@timestamp". It leaves either the eventtime slot set or r.recErr,
+// and the "@timestamp" slot empty.
+func (r *CloudTrailReader) fallbackTime() {
+	s := r.vals[r.plan.tsSlot]
+	r.vals[r.plan.tsSlot] = span{}
+	r.stack = append(r.stack[:0], pathElem{key: r.tsKey})
+	if _, err := r.parseValue(r.buf, int(s.start), r.plan.timeField, r.vals, 1); err != nil {
+		panic("BUG: @timestamp skipped but not decodable: " + err.Error())
+	}
+	r.stack = r.stack[:0]
 }
 
 func containsNewline(b []byte) bool {
@@ -941,7 +969,7 @@ func nextMember(b []byte, i int, closing byte) (int, bool, error) {
 // parseValue decodes the value of field f at b[i] into its slot.
 func (r *CloudTrailReader) parseValue(b []byte, i int, f *ctField, vals []span, depth int) (int, error) {
 	c := b[i]
-	if c == 'n' {
+	if c == 'n' && f.kind != ctTimeFallback {
 		end, err := scanLiteral(b, i, "null")
 		if err == nil {
 			vals[f.slot] = span{}
@@ -971,6 +999,15 @@ func (r *CloudTrailReader) parseValue(b []byte, i int, f *ctField, vals []span, 
 		// A number or boolean in a string column reads as its text.
 		vals[f.slot] = span{start: int32(i), end: int32(end), src: srcBuf}
 		return end, nil
+	case ctTimeFallback:
+		// Kept as it is: it matters, and is checked, only in a record
+		// without eventTime (see fallbackTime).
+		end, err := skipValue(b, i, depth)
+		if err == nil {
+			vals[f.slot] = span{start: int32(i), end: int32(end), src: srcBuf}
+			r.tsKey = r.stack[len(r.stack)-1].key
+		}
+		return end, err
 	case ctRaw:
 		if c == '"' {
 			return r.parseString(b, i, f, vals)

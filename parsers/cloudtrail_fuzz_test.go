@@ -26,6 +26,8 @@ func FuzzCloudTrail(f *testing.F) {
 	f.Add([]byte("{\"Records\":[{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:00:00Z\",\"eventName\":\"a\x00b\"}]}"))
 	f.Add([]byte(`{"Records":[x` + rec1 + `,{"eventTime":"2024-02-30T00:00:00Z","eventID":"b"}]}`))
 	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"a":"b","c":1}}}}}]}`))
+	// SIEM exports: "@timestamp" standing in for eventTime, good and bad.
+	f.Add([]byte(`{"@timestamp":"2020-09-14T00:44:23.000Z","eventName":"a"}` + "\n" + `{"@timestamp":"2020-02-30T00:00:00Z","eventName":"b"}` + "\n" + `{"@Timestamp":[1,"\q"],"eventTime":"2024-03-05T10:00:00Z"}`))
 	for _, glob := range []string{"../testdata/cloudtrail/*.json", "../testdata/cloudtrail/bad/*.json"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {

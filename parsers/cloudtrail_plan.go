@@ -24,6 +24,10 @@ const (
 	ctStruct               // an object decoded into child fields
 	ctList                 // an array of objects
 	ctMap                  // an object of string values
+	// ctTimeFallback is the top-level "@timestamp" of SIEM exports: its raw
+	// value is kept and, only in a record without eventTime, decoded and
+	// checked as eventtime (CloudTrailReader.fallbackTime).
+	ctTimeFallback
 )
 
 // marks set on top-level keys whatever the projection, so the reader can tell
@@ -226,9 +230,13 @@ type ctPlan struct {
 	nslots  int // slots of the top-level space
 	// timeSlot is the top-level slot of eventtime, decoded and checked
 	// whatever the projection: a record without a valid one is rejected.
-	timeSlot int
-	nlists   int
-	mem      memory.Allocator
+	// timeField is its field. tsSlot holds the raw "@timestamp" value, the
+	// event time of a record without eventTime.
+	timeSlot  int
+	timeField *ctField
+	tsSlot    int
+	nlists    int
+	mem       memory.Allocator
 }
 
 func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
@@ -274,7 +282,20 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 	for _, k := range []string{"digeststarttime", "digestendtime", "digests3object", "digestpublickeyfingerprint"} {
 		p.top.fields = append(p.top.fields, ctField{key: k, kind: ctSkip, mark: markDigest})
 	}
+	// SIEM exports of CloudTrail (Logstash, Elastic, the OTRF datasets)
+	// carry the event time as "@timestamp" and drop eventTime. No CloudTrail
+	// key starts with '@', so the key filter bit this sets ('@'&63 == 0 at
+	// length 10; letters give 33..58) lets no other key through: only
+	// records that have the key pay for its lookup.
+	p.top.fields = append(p.top.fields, ctField{key: "@timestamp", kind: ctTimeFallback, slot: p.nslots})
+	p.tsSlot = p.nslots
+	p.nslots++
 	p.top.index()
+	for i := range p.top.fields {
+		if p.top.fields[i].key == "eventtime" {
+			p.timeField = &p.top.fields[i]
+		}
+	}
 	if p.nslots > len(nullSlots) {
 		panic("BUG: more value slots than nullSlots holds")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -690,5 +691,203 @@ func TestCloudTrailReader_NoRowsForBatchBytes(t *testing.T) {
 				t.Errorf("stats %+v; want 1 record, %d rejected, %d skipped, %d bytes", st, tt.rejected, tt.skipped, len(tt.input))
 			}
 		})
+	}
+}
+
+// TestCloudTrailReader_TimestampFallback: SIEM exports of CloudTrail
+// (Logstash, Elastic, OTRF Security-Datasets) carry the event time as a
+// top-level "@timestamp" and drop eventTime. A record without eventTime
+// takes @timestamp as its eventtime, checked as eventTime is; eventTime
+// wins when both are there. Each case runs with eventtime projected and
+// not, since eventtime is checked whatever the projection.
+func TestCloudTrailReader_TimestampFallback(t *testing.T) {
+	good := `{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:00Z","eventName":"A"}`
+	tests := []struct {
+		name     string
+		input    string      // ¶ marks the error offset
+		want     [][2]string // eventname, eventtime of each row
+		wantPath string      // of the one rejected record; "" for none
+		wantErr  string
+	}{
+		{
+			name:  "@timestamp only",
+			input: `{"@timestamp":"2020-09-14T00:44:23.000Z","eventVersion":"1.08","eventName":"B"}`,
+			want:  [][2]string{{"B", "2020-09-14T00:44:23.000Z"}},
+		},
+		{
+			name:  "@timestamp after the record keys",
+			input: `[` + good + `,{"eventVersion":"1.08","eventName":"B","@version":"1","@timestamp":"2020-09-14T00:44:23+02:00"}]`,
+			want:  [][2]string{{"A", "2024-03-05T10:00:00Z"}, {"B", "2020-09-14T00:44:23+02:00"}},
+		},
+		{
+			name:  "@timestamp spelled in another case",
+			input: `{"@TimeStamp":"2020-09-14T00:44:23Z","eventName":"B"}`,
+			want:  [][2]string{{"B", "2020-09-14T00:44:23Z"}},
+		},
+		{
+			name:  "@timestamp with escapes",
+			input: `{"eventName":"B","@timestamp":"2020-09-14T00:44:23\u005a"}`,
+			want:  [][2]string{{"B", "2020-09-14T00:44:23Z"}},
+		},
+		{
+			name:  "both: eventTime wins",
+			input: `{"@timestamp":"2020-09-14T00:44:23.000Z","eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"B"}`,
+			want:  [][2]string{{"B", "2024-03-05T10:11:12Z"}},
+		},
+		{
+			name:  "both, eventTime first: eventTime wins",
+			input: `{"eventTime":"2024-03-05T10:11:12Z","eventName":"B","@timestamp":"2020-09-14T00:44:23.000Z"}`,
+			want:  [][2]string{{"B", "2024-03-05T10:11:12Z"}},
+		},
+		{
+			name:  "both, @timestamp invalid: ignored",
+			input: `{"@timestamp":"2020-02-30T00:44:23Z","eventTime":"2024-03-05T10:11:12Z","eventName":"B"}` + "\n" + `{"@timestamp":[1,"\q"],"eventTime":"2024-03-05T10:11:13Z","eventName":"C"}`,
+			want:  [][2]string{{"B", "2024-03-05T10:11:12Z"}, {"C", "2024-03-05T10:11:13Z"}},
+		},
+		{
+			name:     "eventTime invalid: @timestamp does not stand in",
+			input:    `{"@timestamp":"2020-09-14T00:44:23Z","eventTime":¶"2024-02-30T10:11:12Z","eventName":"B"}` + "\n" + good,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "record 0.eventTime", wantErr: `expected RFC 3339 time, found "2024-02-30T10:11:12Z"`,
+		},
+		{
+			name:     "eventTime null: @timestamp does not stand in",
+			input:    `{"eventTime":¶null,"@timestamp":"2020-09-14T00:44:23Z","eventName":"B"}` + "\n" + good,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "record 0.eventTime", wantErr: `expected RFC 3339 time, found null`,
+		},
+		{
+			name:     "@timestamp an impossible date",
+			input:    `{"Records":[` + good + `,{"eventVersion":"1.08","@timestamp":¶"2020-02-30T00:44:23.000Z","eventName":"B"},` + good + `]}`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}, {"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "Records[1].@timestamp", wantErr: `expected RFC 3339 time, found "2020-02-30T00:44:23.000Z"`,
+		},
+		{
+			name:     "@timestamp not RFC 3339",
+			input:    `{"eventName":"B","@timestamp":¶"Sep 14, 2020 @ 00:44:23.000"}` + "\n" + good,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "record 0.@timestamp", wantErr: `expected RFC 3339 time, found "Sep 14, 2020 @ 00:44:23.000"`,
+		},
+		{
+			name:     "@timestamp a number",
+			input:    `[{"eventName":"B","@timestamp":¶1600044263000},` + good + `]`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "[0].@timestamp", wantErr: `expected string (RFC 3339 time), found number 1600044263000`,
+		},
+		{
+			name:     "@timestamp null",
+			input:    `[{"eventName":"B","@Timestamp":¶null},` + good + `]`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "[0].@Timestamp", wantErr: `expected RFC 3339 time, found null`,
+		},
+		{
+			name:     "@timestamp with a bad escape",
+			input:    `[{"eventName":"B","@timestamp":"2020¶\x"},` + good + `]`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "[0].@timestamp", wantErr: `expected a valid escape, found "\\x"`,
+		},
+		{
+			name:     "@timestamp nested: not a fallback",
+			input:    `{"Records":[` + good + `,¶{"eventVersion":"1.08","eventName":"B","userIdentity":{"@timestamp":"2020-09-14T00:44:23Z"}}]}`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "Records[1]", wantErr: `expected eventTime (RFC 3339 time), found a record without it`,
+		},
+		{
+			name:     "neither",
+			input:    `{"Records":[` + good + `,¶{"eventVersion":"1.08","eventName":"B","@version":"1"},` + good + `]}`,
+			want:     [][2]string{{"A", "2024-03-05T10:00:00Z"}, {"A", "2024-03-05T10:00:00Z"}},
+			wantPath: "Records[1]", wantErr: `expected eventTime (RFC 3339 time), found a record without it`,
+		},
+	}
+	for _, tt := range tests {
+		for _, projected := range []bool{true, false} {
+			t.Run(tt.name+"/projected="+strconv.FormatBool(projected), func(t *testing.T) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				wantOff := int64(strings.Index(tt.input, "¶"))
+				input := strings.Replace(tt.input, "¶", "", 1)
+				cols := []string{"eventname", "useridentity.type"}
+				if projected {
+					cols = append(cols, "eventtime")
+				}
+				got, st, rej, err := readAll(t, mem, input, WithColumns(cols...))
+				if err != nil {
+					t.Fatalf("Err() = %v; want nil", err)
+				}
+				var want strings.Builder
+				for _, w := range tt.want {
+					fmt.Fprintf(&want, `{"eventname":%q`, w[0])
+					if projected {
+						fmt.Fprintf(&want, `,"eventtime":%q`, w[1])
+					}
+					want.WriteString(`,"useridentity":null}` + "\n")
+				}
+				if got != want.String() {
+					t.Errorf("got\n%s\nwant\n%s", got, want.String())
+				}
+				if st.Records != int64(len(tt.want)) {
+					t.Errorf("records %d; want %d", st.Records, len(tt.want))
+				}
+				if tt.wantPath == "" {
+					if st.Rejected != 0 || rej.Len() != 0 {
+						t.Errorf("rejected %d: %v; want none", st.Rejected, rej.Err())
+					}
+					return
+				}
+				if st.Rejected != 1 || rej.Len() != 1 {
+					t.Fatalf("rejected %d: %v; want one", st.Rejected, rej.Errs)
+				}
+				pe := rej.Errs[0]
+				if pe.Offset != wantOff || pe.Path != tt.wantPath || !strings.Contains(pe.Error(), tt.wantErr) {
+					t.Errorf("error %v at offset %d, path %q; want offset %d, path %q, %q", pe, pe.Offset, pe.Path, wantOff, tt.wantPath, tt.wantErr)
+				}
+			})
+		}
+	}
+}
+
+// TestCloudTrailReader_OTRFCorpus: the OTRF Security-Datasets CloudTrail
+// file is an Elastic export (NDJSON, "@timestamp", no eventTime); every one
+// of its 103 records reads, with @timestamp as eventtime.
+func TestCloudTrailReader_OTRFCorpus(t *testing.T) {
+	const name = "../testdata/cloudtrail/corpus/otrf/ec2_proxy_s3_exfiltration_2020-09-14011940.json"
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cols := range [][]string{{"eventtime", "eventname"}, {"sourceipaddress"}, nil} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		opts := []Option{}
+		if cols != nil {
+			opts = append(opts, WithColumns(cols...))
+		}
+		got, st, rej, err := readAll(t, mem, string(data), opts...)
+		if err != nil || st.Records != 103 || st.Rejected != 0 {
+			t.Errorf("columns %v: %d records, %d rejected (%v), err %v; want 103, 0", cols, st.Records, st.Rejected, rej.Err(), err)
+		}
+		if cols != nil && cols[0] == "eventtime" && !strings.HasPrefix(got, `{"eventname":"DescribeInstanceTypes","eventtime":"2020-09-14T00:44:23.000Z"}`) {
+			t.Errorf("first row %.200s; want DescribeInstanceTypes at 2020-09-14T00:44:23.000Z", got)
+		}
+		mem.AssertSize(t, 0)
+	}
+}
+
+// TestCloudTrailReader_TimestampFilter: the key filter admits "@timestamp"
+// (so its lookup happens after the record keys too) and its bit admits no
+// key of the schema, so records without "@timestamp" pay nothing for it.
+func TestCloudTrailReader_TimestampFilter(t *testing.T) {
+	p, err := newCTPlan(CloudTrailSchema, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.top.mayDecode([]byte("@Timestamp")) {
+		t.Errorf(`mayDecode("@Timestamp") = false; want true`)
+	}
+	at := ctObject{fields: []ctField{{key: "@timestamp", kind: ctTimeFallback}}}
+	at.index()
+	for _, f := range CloudTrailSchema.Fields() {
+		if at.mayDecode([]byte(f.Name)) {
+			t.Errorf("key %q passes the @timestamp filter bit", f.Name)
+		}
 	}
 }

@@ -12,7 +12,9 @@
 //
 //   - [NewCloudTrailReader] reads the S3 delivery object {"Records":[...]},
 //     JSON arrays, NDJSON and single records, detected from the content, into
-//     [CloudTrailSchema]. Digest files are counted in Stats.Skipped.
+//     [CloudTrailSchema]. Digest files are counted in Stats.Skipped. In a
+//     record without eventTime, as SIEM exports have, a top-level
+//     "@timestamp" is the event time (checked as eventTime is).
 //   - [NewVPCFlowReader] reads flow-log text, v2 to v8, in the column order of
 //     its header line (the default v2 format without one), into
 //     [VPCFlowSchema].
