@@ -561,17 +561,61 @@ func (c *compiler) eventWindow(scan *opScan, rel *relation, sc *scope) (op, erro
 	return w, nil
 }
 
+// selectState is what the phases of compileSelect share.
+type selectState struct {
+	s     *Select
+	order []*OrderItem // of the statement
+	limit int64        // of the statement; -1 for none
+
+	sc       *scope        // the relations of FROM
+	tail     op            // the last operator so far
+	items    []*SelectItem // the select list, stars expanded
+	names    []string      // the output name of each item
+	outScope *scope        // what items are compiled in: sc or the aggregate's output, then the windows'
+	win      *opWindow     // the window functions, or nil
+	proj     *opProject    // the items, then hidden ORDER BY keys
+	types    []*dtype      // the type of each item
+	keys     []sortKey     // ORDER BY
+}
+
 // compileSelect compiles one SELECT with the ORDER BY and LIMIT of its
 // statement.
 func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*fragment, error) {
+	st := &selectState{s: s, order: order, limit: limit}
+	if err := c.compileSelectFrom(st); err != nil {
+		return nil, err
+	}
+	if err := c.expandSelectItems(st); err != nil {
+		return nil, err
+	}
+	if err := c.compileSelectGroup(st); err != nil {
+		return nil, err
+	}
+	if err := c.compileSelectWindows(st); err != nil {
+		return nil, err
+	}
+	if err := c.compileSelectItems(st); err != nil {
+		return nil, err
+	}
+	if err := c.compileSelectOrder(st); err != nil {
+		return nil, err
+	}
+	return c.compileSelectOutput(st)
+}
+
+// compileSelectFrom compiles FROM (or one empty row without it), the
+// subqueries and WHERE.
+func (c *compiler) compileSelectFrom(st *selectState) error {
+	s := st.s
 	sc := &scope{lay: &layout{}}
+	st.sc = sc
 	var tail op
 	if s.From != nil {
 		var err error
 		c.joinWhere = whereForJoin(s)
 		tail, err = c.compileFrom(s.From, sc)
 		if err != nil {
-			return nil, err
+			return err
 		}
 	} else {
 		// SELECT without FROM reads one empty row.
@@ -581,8 +625,9 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	}
 	tail, err := c.compileSubqueries(s, sc, tail)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	st.tail = tail
 	if s.Where != nil {
 		w := &opWhere{}
 		var conds []expr
@@ -590,10 +635,10 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		for _, cj := range splitAnd(s.Where) {
 			e, err := c.compileExpr(cj, sc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if e.typ().k != kBool && e.typ().k != kNull {
-				return nil, c.errf(cj.Pos(), "expected a boolean condition in WHERE, found "+e.typ().name)
+				return c.errf(cj.Pos(), "expected a boolean condition in WHERE, found "+e.typ().name)
 			}
 			if k, ok := e.(*exprConst); ok && !k.v.isNull(0) && k.v.b[0] {
 				continue // WHERE TRUE
@@ -604,8 +649,8 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		w.conds, w.texts = orderConjuncts(conds, texts)
 		if len(w.conds) > 0 {
 			c.add(w)
-			tail.setNext(w)
-			tail = w
+			st.tail.setNext(w)
+			st.tail = w
 			// The WHERE of a SELECT over one table (and the UNNESTs of
 			// its rows) restricts that table's rows.
 			var only *opScan
@@ -622,19 +667,23 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 				c.wheres[only] = andAll(conds)
 			}
 			if err := c.joinPruning(s.Where, sc); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	// Expand stars into items.
+	return nil
+}
+
+// expandSelectItems expands stars into items and names them.
+func (c *compiler) expandSelectItems(st *selectState) error {
 	var items []*SelectItem
-	for _, it := range s.Items {
+	for _, it := range st.s.Items {
 		if !it.Star {
 			items = append(items, it)
 			continue
 		}
 		found := false
-		for _, rel := range sc.rels {
+		for _, rel := range st.sc.rels {
 			if it.Rel != "" && rel.name != it.Rel {
 				continue
 			}
@@ -656,14 +705,22 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			}
 		}
 		if !found {
-			return nil, c.errf(it.pos, "expected a relation name before .*, found "+quoteFound(it.Rel))
+			return c.errf(it.pos, "expected a relation name before .*, found "+quoteFound(it.Rel))
 		}
 	}
 	names := make([]string, len(items))
 	for i, it := range items {
 		names[i] = outputName(it, i)
 	}
-	// Aggregation.
+	st.items, st.names = items, names
+	return nil
+}
+
+// compileSelectGroup compiles the aggregation: GROUP BY, the aggregate
+// calls (of the items, HAVING and ORDER BY) and HAVING. Without any, the
+// items are compiled in the scope of FROM.
+func (c *compiler) compileSelectGroup(st *selectState) error {
+	s, sc, items, names := st.s, st.sc, st.items, st.names
 	var aggCalls []*Call
 	seenAgg := map[string]bool{}
 	for _, it := range items {
@@ -672,10 +729,10 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 	if s.Having != nil {
 		collectAggs(s.Having, &aggCalls, seenAgg)
 	}
-	for _, o := range order {
+	for _, o := range st.order {
 		collectAggs(o.Expr, &aggCalls, seenAgg)
 	}
-	outScope := sc
+	st.outScope = sc
 	if len(s.GroupBy) > 0 || len(aggCalls) > 0 {
 		agg := c.newAggregate()
 		as := &aggScope{keys: map[string]int{}, aggs: map[string]int{}}
@@ -684,7 +741,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			if n, ok := g.(*NumberLit); ok {
 				k, err := strconv.Atoi(n.Text)
 				if err != nil || k < 1 || k > len(items) {
-					return nil, c.errf(n.pos, "expected GROUP BY position between 1 and "+itoa(int64(len(items)))+", found "+n.Text)
+					return c.errf(n.pos, "expected GROUP BY position between 1 and "+itoa(int64(len(items)))+", found "+n.Text)
 				}
 				ge = items[k-1].Expr
 			} else if id, ok := g.(*Ident); ok && len(id.Parts) == 1 && !c.resolves(id, sc) {
@@ -696,7 +753,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 				}
 			}
 			if hasAgg(ge) {
-				return nil, c.errf(ge.Pos(), "expected a GROUP BY expression without aggregates, found "+quoteFound(ge.String()))
+				return c.errf(ge.Pos(), "expected a GROUP BY expression without aggregates, found "+quoteFound(ge.String()))
 			}
 			key := ge.String()
 			if _, dup := as.keys[key]; dup {
@@ -704,10 +761,10 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			}
 			e, err := c.compileExpr(ge, sc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if e.typ().isComplex() {
-				return nil, c.errf(ge.Pos(), "expected a GROUP BY key of a scalar type, found "+e.typ().name)
+				return c.errf(ge.Pos(), "expected a GROUP BY key of a scalar type, found "+e.typ().name)
 			}
 			agg.texts = append(agg.texts, key)
 			as.keys[key] = len(agg.keys)
@@ -717,7 +774,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		for _, call := range aggCalls {
 			ac, err := c.compileAgg(call, sc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			as.aggs[call.String()] = len(agg.keys) + len(agg.aggs)
 			agg.aggTexts = append(agg.aggTexts, call.String())
@@ -727,54 +784,74 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 			as.types = append(as.types, ac.t)
 		}
 		c.add(agg)
-		tail.setNext(agg)
-		tail = agg
-		outScope = &scope{lay: &layout{n: len(as.types)}, agg: as}
+		st.tail.setNext(agg)
+		st.tail = agg
+		st.outScope = &scope{lay: &layout{n: len(as.types)}, agg: as}
 		if s.Having != nil {
-			h, err := c.compileExpr(s.Having, outScope)
+			h, err := c.compileExpr(s.Having, st.outScope)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if h.typ().k != kBool {
-				return nil, c.errf(s.Having.Pos(), "expected a boolean condition in HAVING, found "+h.typ().name)
+				return c.errf(s.Having.Pos(), "expected a boolean condition in HAVING, found "+h.typ().name)
 			}
 			w := &opWhere{conds: []expr{h}, texts: []string{s.Having.String()}}
 			c.add(w)
-			tail.setNext(w)
-			tail = w
+			st.tail.setNext(w)
+			st.tail = w
 		}
 	} else if s.Having != nil {
-		return nil, c.errf(s.Having.Pos(), "expected GROUP BY or aggregates before HAVING, found none")
+		return c.errf(s.Having.Pos(), "expected GROUP BY or aggregates before HAVING, found none")
 	}
-	win, outScope, err := c.compileWindows(items, order, outScope)
+	return nil
+}
+
+// compileSelectWindows compiles the window functions of the items and
+// ORDER BY; after them the items are compiled in the window's scope.
+func (c *compiler) compileSelectWindows(st *selectState) error {
+	win, outScope, err := c.compileWindows(st.items, st.order, st.outScope)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	st.win, st.outScope = win, outScope
 	if win != nil {
 		c.add(win)
-		tail.setNext(win)
-		tail = win
+		st.tail.setNext(win)
+		st.tail = win
 	}
-	// Projection, plus hidden ORDER BY keys.
+	return nil
+}
+
+// compileSelectItems compiles the items into the projection.
+func (c *compiler) compileSelectItems(st *selectState) error {
 	proj := &opProject{}
-	types := make([]*dtype, len(items))
-	for i, it := range items {
-		e, err := c.compileExpr(it.Expr, outScope)
+	types := make([]*dtype, len(st.items))
+	for i, it := range st.items {
+		e, err := c.compileExpr(it.Expr, st.outScope)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		proj.exprs = append(proj.exprs, e)
-		proj.names = append(proj.names, names[i])
+		proj.names = append(proj.names, st.names[i])
 		types[i] = e.typ()
 	}
+	st.proj, st.types = proj, types
+	return nil
+}
+
+// compileSelectOrder resolves the ORDER BY keys to projected columns: an
+// item by position, output name or expression, else a hidden key added
+// to the projection.
+func (c *compiler) compileSelectOrder(st *selectState) error {
+	s, sc, items, names, proj := st.s, st.sc, st.items, st.names, st.proj
 	var keys []sortKey
-	for _, o := range order {
+	for _, o := range st.order {
 		slot := -1
 		switch x := o.Expr.(type) {
 		case *NumberLit:
 			n, err := strconv.Atoi(x.Text)
 			if err != nil || n < 1 || n > len(items) {
-				return nil, c.errf(x.pos, "expected ORDER BY position between 1 and "+itoa(int64(len(items)))+", found "+x.Text)
+				return c.errf(x.pos, "expected ORDER BY position between 1 and "+itoa(int64(len(items)))+", found "+x.Text)
 			}
 			slot = n - 1
 		case *Ident:
@@ -797,11 +874,11 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		}
 		if slot < 0 {
 			if s.Distinct {
-				return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY expression from the select list of SELECT DISTINCT, found "+quoteFound(o.Expr.String()))
+				return c.errf(o.Expr.Pos(), "expected an ORDER BY expression from the select list of SELECT DISTINCT, found "+quoteFound(o.Expr.String()))
 			}
-			e, err := c.compileExpr(o.Expr, outScope)
+			e, err := c.compileExpr(o.Expr, st.outScope)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			slot = len(proj.exprs)
 			proj.exprs = append(proj.exprs, e)
@@ -809,12 +886,20 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		}
 		t := proj.exprs[slot].typ()
 		if t.isComplex() {
-			return nil, c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+t.name)
+			return c.errf(o.Expr.Pos(), "expected an ORDER BY key of a scalar type, found "+t.name)
 		}
 		keys = append(keys, sortKey{col: slot, desc: o.Desc, nullsFirst: o.NullsFirst})
 	}
-	if win != nil {
-		win.finish(outScope.lay.n)
+	st.keys = keys
+	return nil
+}
+
+// compileSelectOutput adds the projection, SELECT DISTINCT and the sort
+// or LIMIT, and returns the compiled SELECT.
+func (c *compiler) compileSelectOutput(st *selectState) (*fragment, error) {
+	s, proj, types, names, tail := st.s, st.proj, st.types, st.names, st.tail
+	if st.win != nil {
+		st.win.finish(st.outScope.lay.n)
 	}
 	c.add(proj)
 	tail.setNext(proj)
@@ -828,7 +913,7 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		d := c.newAggregate()
 		for i, t := range types {
 			if t.isComplex() {
-				return nil, c.errf(items[i].pos, "expected SELECT DISTINCT columns of scalar types, found "+t.name)
+				return nil, c.errf(st.items[i].pos, "expected SELECT DISTINCT columns of scalar types, found "+t.name)
 			}
 			d.keys = append(d.keys, &exprCol{t: t, slot: i})
 			d.texts = append(d.texts, names[i])
@@ -838,16 +923,16 @@ func (c *compiler) compileSelect(s *Select, order []*OrderItem, limit int64) (*f
 		tail = d
 	}
 	f := &fragment{tail: tail, names: names, types: types, width: width}
-	if len(keys) > 0 {
-		srt := &opSort{keys: keys, limit: limit, types: allTypes, texts: orderTexts(order)}
+	if len(st.keys) > 0 {
+		srt := &opSort{keys: st.keys, limit: st.limit, types: allTypes, texts: orderTexts(st.order)}
 		c.add(srt)
 		tail.setNext(srt)
 		f.tail = srt
 		f.hasOrder = true
 		return f, nil
 	}
-	if limit >= 0 {
-		l := &opLimit{n: limit}
+	if st.limit >= 0 {
+		l := &opLimit{n: st.limit}
 		c.add(l)
 		c.limits = append(c.limits, l)
 		tail.setNext(l)

@@ -1,0 +1,442 @@
+package engine
+
+// valueMap numbers the distinct values of one key column.
+type valueMap struct {
+	ints   map[int64]int32
+	strs   map[string]int32
+	nullID int32 // -1 until a NULL is seen
+}
+
+// grouper assigns dense group IDs to rows: each key column numbers its
+// distinct values (a dictionary column once per dictionary entry), then
+// tuples of value IDs are folded pairwise into group IDs through maps of
+// uint64, so no row allocates.
+type grouper struct {
+	types     []*dtype
+	vals      []*column          // per key: its distinct values by value ID
+	maps      []valueMap         // per key: value → value ID
+	folds     []map[uint64]int32 // per key after the first: (prefix ID, value ID) → ID
+	groupKeys [][]int32          // per key: value ID of each group (multi-key only)
+	ngroups   int
+	ids       [][]int32 // scratch: per key, per row value IDs
+	gids      []int32   // scratch: per row group IDs
+	table     []int32   // scratch: dictionary entry → value ID
+}
+
+func newGrouper(types []*dtype) grouper {
+	g := grouper{types: types}
+	for _, t := range types {
+		g.vals = append(g.vals, newColumn(t))
+		g.maps = append(g.maps, valueMap{ints: map[int64]int32{}, strs: map[string]int32{}, nullID: -1})
+	}
+	for range max(len(types)-1, 0) {
+		g.folds = append(g.folds, map[uint64]int32{})
+	}
+	g.groupKeys = make([][]int32, len(types))
+	g.ids = make([][]int32, len(types))
+	if len(types) == 0 {
+		g.ngroups = 1 // a global aggregate has one group even without rows
+	}
+	return g
+}
+
+// groupIDs returns the group of each of the n rows of keys.
+func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
+	g.gids = grow(&g.gids, n)
+	if len(keys) == 0 {
+		clear(g.gids)
+		return g.gids
+	}
+	for k, v := range keys {
+		g.ids[k] = g.valueIDs(a, k, v, n, g.ids[k])
+	}
+	if len(keys) == 1 {
+		copy(g.gids, g.ids[0])
+		g.ngroups = g.vals[0].len()
+		return g.gids
+	}
+	copy(g.gids, g.ids[0])
+	last := len(keys) - 1
+	for k := 1; k <= last; k++ {
+		m := g.folds[k-1]
+		ids := g.ids[k]
+		for i, prefix := range g.gids {
+			key := uint64(uint32(prefix))<<32 | uint64(uint32(ids[i]))
+			id, ok := m[key]
+			if !ok {
+				id = int32(len(m))
+				m[key] = id
+				if k == last {
+					for j := range g.groupKeys {
+						g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
+					}
+				}
+			}
+			g.gids[i] = id
+		}
+	}
+	g.ngroups = len(g.folds[last-1])
+	return g.gids
+}
+
+// valueIDs numbers the values of key column k.
+func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 {
+	ids = grow(&ids, n)
+	m := &g.maps[k]
+	if n == 0 {
+		// No selected row: no value may become a group.
+		return ids
+	}
+	if v.isConst {
+		fill(ids, g.valueID(m, k, v, 0, v.isNull(0)))
+		return ids
+	}
+	if v.dict != nil {
+		// Fast path: number each dictionary entry once, when a selected
+		// row first uses it. Entries no selected row uses must not become
+		// groups (a WHERE that drops all rows of a value).
+		d := v.dict
+		g.table = grow(&g.table, d.n)
+		fill(g.table, -1)
+		for i, c := range v.codes[:n] {
+			if v.isNull(i) {
+				ids[i] = g.nullID(m, k)
+				continue
+			}
+			if g.table[c] < 0 {
+				g.table[c] = g.valueID(m, k, d, int(c), d.isNull(int(c)))
+			}
+			ids[i] = g.table[c]
+		}
+		return ids
+	}
+	t := v.t
+	switch {
+	case t.isStringy() && v.null == nil:
+		for i, s := range v.s[:n] {
+			id, ok := m.strs[s]
+			if !ok {
+				id = g.valueID(m, k, v, i, false)
+			}
+			ids[i] = id
+		}
+	case t.isIntLike() && v.null == nil:
+		for i, x := range v.i[:n] {
+			id, ok := m.ints[x]
+			if !ok {
+				id = g.valueID(m, k, v, i, false)
+			}
+			ids[i] = id
+		}
+	default:
+		for i := 0; i < n; i++ {
+			ids[i] = g.valueID(m, k, v, i, v.isNull(i))
+		}
+	}
+	return ids
+}
+
+func (g *grouper) nullID(m *valueMap, k int) int32 {
+	if m.nullID < 0 {
+		m.nullID = int32(g.vals[k].len())
+		g.vals[k].appendVec(constVec(g.types[k], true), []int32{0}, 1)
+	}
+	return m.nullID
+}
+
+// valueID returns (creating) the ID of row i of plain v.
+func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 {
+	if isNull {
+		return g.nullID(m, k)
+	}
+	t := v.t
+	var id int32
+	var ok bool
+	switch {
+	case t.isStringy():
+		if id, ok = m.strs[v.s[i]]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+		m.strs[g.vals[k].s[id]] = id
+		return id
+	case t.isIntLike():
+		if id, ok = m.ints[v.i[i]]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[v.i[i]] = id
+	case t.k == kDouble:
+		bits := int64(normFloat(v.f[i]))
+		if id, ok = m.ints[bits]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[bits] = id
+	case t.k == kBool:
+		b := int64(b2i(v.b[i]))
+		if id, ok = m.ints[b]; ok {
+			return id
+		}
+		id = int32(g.vals[k].len())
+		m.ints[b] = id
+	default:
+		panic("BUG: group key of type " + t.name)
+	}
+	g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+	return id
+}
+
+// groupVecs returns, per key, the key value of every group.
+func (g *grouper) groupVecs(a *arena) []*vec {
+	out := make([]*vec, len(g.types))
+	for k, col := range g.vals {
+		v := a.vec(col.t, col.len())
+		col.toVec(v)
+		if len(g.types) > 1 {
+			v = gatherVec(a, v, g.groupKeys[k])
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// rangeVecs appends to dst, per key, the key values of groups [lo, hi):
+// views of the grouper's values for one key, gathered for several.
+func (g *grouper) rangeVecs(a *arena, lo, hi int, dst []*vec) []*vec {
+	for k, col := range g.vals {
+		if len(g.types) == 1 {
+			dst = append(dst, columnRows(a, col, lo, hi))
+			continue
+		}
+		v := a.vec(col.t, col.len())
+		col.toVec(v)
+		dst = append(dst, gatherVec(a, v, g.groupKeys[k][lo:hi]))
+	}
+	return dst
+}
+
+// selVecs appends to dst, per key, the key values of groups sel; idx is
+// scratch.
+func (g *grouper) selVecs(a *arena, sel []int32, dst []*vec, idx *[]int32) []*vec {
+	for k, col := range g.vals {
+		v := columnRows(a, col, 0, col.len())
+		ids := sel
+		if len(g.types) > 1 {
+			ids = grow(idx, len(sel))
+			gatherInto(ids, g.groupKeys[k], sel)
+		}
+		dst = append(dst, gatherVec(a, v, ids))
+	}
+	return dst
+}
+
+// export returns a grouper holding only the groups sel of g, renumbered
+// in sel order, with only the key values they use and no hash maps: a
+// source for mergeFrom. Its strings are g's (strings are immutable).
+func (g *grouper) export(sel []int32) grouper {
+	e := grouper{types: g.types, ngroups: len(sel)}
+	if len(g.types) == 1 {
+		e.vals = []*column{gatherColumn(g.vals[0], sel)}
+		return e
+	}
+	e.groupKeys = make([][]int32, len(g.types))
+	for k, col := range g.vals {
+		renum := make([]int32, col.len()) // g's value ID → e's, -1 if unused
+		fill(renum, -1)
+		var used []int32
+		keys := make([]int32, len(sel))
+		for i, j := range sel {
+			vid := g.groupKeys[k][j]
+			if renum[vid] < 0 {
+				renum[vid] = int32(len(used))
+				used = append(used, vid)
+			}
+			keys[i] = renum[vid]
+		}
+		e.vals = append(e.vals, gatherColumn(col, used))
+		e.groupKeys[k] = keys
+	}
+	return e
+}
+
+// gatherColumn returns rows ids of c as a new column sharing c's strings
+// and nested values.
+func gatherColumn(c *column, ids []int32) *column {
+	o := newColumn(c.t)
+	o.null = make([]bool, len(ids))
+	gatherInto(o.null, c.null, ids)
+	switch {
+	case c.t.k == kNull:
+	case c.t.isComplex():
+		o.x = make([]any, len(ids))
+		gatherInto(o.x, c.x, ids)
+	case c.t.isIntLike():
+		o.i = make([]int64, len(ids))
+		gatherInto(o.i, c.i, ids)
+	case c.t.k == kDouble:
+		o.f = make([]float64, len(ids))
+		gatherInto(o.f, c.f, ids)
+	case c.t.isStringy():
+		o.s = make([]string, len(ids))
+		gatherInto(o.s, c.s, ids)
+	case c.t.k == kBool:
+		o.b = make([]bool, len(ids))
+		gatherInto(o.b, c.b, ids)
+	}
+	return o
+}
+
+// mergeFrom adds the groups of src to g (those g does not have yet) and
+// sets gmap[j] to g's group for src's group j. Each distinct key value of
+// src is looked up once, so a group costs one fold per key after the
+// first (none for one key).
+func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
+	nk := len(g.types)
+	if nk == 0 {
+		gmap[0] = 0 // the one group of a global aggregate
+		return
+	}
+	vals := make([]*vec, nk) // per key: src's values
+	for k, col := range src.vals {
+		vals[k] = a.vec(col.t, col.len())
+		col.toVec(vals[k])
+	}
+	n := src.ngroups
+	if nk == 1 {
+		// A group is a value.
+		m, v := &g.maps[0], vals[0]
+		for j := range n {
+			gmap[j] = g.valueID(m, 0, v, j, v.isNull(j))
+		}
+		g.ngroups = g.vals[0].len()
+		return
+	}
+	tr := make([][]int32, nk) // per key: src value ID → g's, -1 until seen
+	for k, col := range src.vals {
+		tr[k] = make([]int32, col.len())
+		fill(tr[k], -1)
+	}
+	cur := make([]int32, nk) // g's value IDs of the current group
+	last := nk - 1
+	for j := range n {
+		for k := range nk {
+			vid := src.groupKeys[k][j]
+			id := tr[k][vid]
+			if id < 0 {
+				id = g.valueID(&g.maps[k], k, vals[k], int(vid), vals[k].isNull(int(vid)))
+				tr[k][vid] = id
+			}
+			cur[k] = id
+		}
+		prefix := cur[0]
+		for k := 1; k <= last; k++ {
+			m := g.folds[k-1]
+			key := uint64(uint32(prefix))<<32 | uint64(uint32(cur[k]))
+			id, ok := m[key]
+			if !ok {
+				id = int32(len(m))
+				m[key] = id
+				if k == last {
+					for kk, x := range cur {
+						g.groupKeys[kk] = append(g.groupKeys[kk], x)
+					}
+				}
+			}
+			prefix = id
+		}
+		gmap[j] = prefix
+	}
+	g.ngroups = len(g.folds[last-1])
+}
+
+// partition splits the groups into np lists by a hash of their key
+// values, so that equal keys of different workers fall in the same list.
+// Each distinct value of a key is hashed once; the hash does not depend
+// on the process, so neither does the split.
+func (g *grouper) partition(np int) [][]int32 {
+	n := g.ngroups
+	h := make([]uint64, n)
+	for k, col := range g.vals {
+		vh := valueHashes(col)
+		if len(g.types) == 1 {
+			copy(h, vh)
+			break
+		}
+		for i, id := range g.groupKeys[k][:n] {
+			h[i] = mix64(h[i] ^ vh[id])
+		}
+	}
+	counts := make([]int, np)
+	for i, x := range h {
+		p := (x >> 32) * uint64(np) >> 32 // in [0, np)
+		h[i] = p
+		counts[p]++
+	}
+	out := make([][]int32, np)
+	for p := range out {
+		out[p] = make([]int32, 0, counts[p])
+	}
+	for i, p := range h {
+		out[p] = append(out[p], int32(i))
+	}
+	return out
+}
+
+// valueHashes returns the hash of each value of c: NULL, strings by
+// content, integers by value, doubles as grouping compares them
+// (normFloat), booleans.
+func valueHashes(c *column) []uint64 {
+	return hashValues(c.t, c.null, c.i, c.f, c.s, c.b, make([]uint64, c.len()))
+}
+
+// nullHash is the hash of NULL.
+const nullHash = 0x6a09e667f3bcc909
+
+// hashValues sets h[i] to the hash of value i of type t given as its
+// value slices (a vec's or a column's; null may be nil), one loop per
+// type, and returns h.
+func hashValues(t *dtype, null []bool, ints []int64, floats []float64, strs []string, bools []bool, h []uint64) []uint64 {
+	n := len(h)
+	switch {
+	case t.isStringy():
+		for i, s := range strs[:n] {
+			h[i] = hashString(s)
+		}
+	case t.isIntLike():
+		for i, x := range ints[:n] {
+			h[i] = mix64(uint64(x))
+		}
+	case t.k == kDouble:
+		for i, x := range floats[:n] {
+			h[i] = mix64(normFloat(x))
+		}
+	case t.k == kBool:
+		for i, x := range bools[:n] {
+			h[i] = mix64(uint64(b2i(x)) + 1)
+		}
+	default:
+		fill(h, nullHash)
+	}
+	for i, isNull := range null[:min(len(null), n)] {
+		if isNull {
+			h[i] = nullHash
+		}
+	}
+	return h
+}
+
+// hashString hashes s eight bytes at a time.
+func hashString(s string) uint64 {
+	h := uint64(len(s))
+	for ; len(s) >= 8; s = s[8:] {
+		h = mix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56))
+	}
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		x |= uint64(s[i]) << (8 * i)
+	}
+	return mix64(h ^ x ^ 0x9e3779b97f4a7c15)
+}
