@@ -47,6 +47,35 @@ func CloudTrailPartitions() AthenaPartitions {
 	return AthenaPartitions{Account: "account", Region: "region", Date: "timestamp", DateFormat: "yyyy/MM/dd"}
 }
 
+// defaultFlowFields is AWS's default flow-log format (version 2).
+const defaultFlowFields = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+
+// FlowColumns returns the data columns of the flow-log table [FlowDDL]
+// declares for l: the fields of its text format in order (the 14 default
+// ones when l.Fields is nil), or nil for Parquet, whose columns are read by
+// name (every column).
+func FlowColumns(l FlowLayout) ([]string, error) {
+	if l.Parquet {
+		if l.Fields != nil {
+			return nil, errors.New("format: Parquet columns are read by name; a field list applies to text flow logs only")
+		}
+		return nil, nil
+	}
+	fields := l.Fields
+	if fields == nil {
+		fields = strings.Fields(defaultFlowFields)
+	}
+	var cols []string
+	for _, f := range fields {
+		col := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(f, "${"), "}"), "-", "_")
+		if _, ok := parsers.VPCFlowSchema.FieldsByName(col); !ok || col == parsers.SourceColumn {
+			return nil, errors.New("format: expected a flow-log field (version, account-id, ... reject-reason), found " + quoteFound(f))
+		}
+		cols = append(cols, col)
+	}
+	return cols, nil
+}
+
 // FlowLayout is how flow logs are delivered: file format and S3 key layout.
 // The zero value is AWS's default: text, daily folders
 // (AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/).
@@ -241,24 +270,13 @@ func FlowDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	if name == "" {
 		name = "vpc_flow_logs"
 	}
-	var cols []string // nil: every column (Parquet reads by name)
-	if !l.Parquet {
-		fields := l.Fields
-		if fields == nil {
-			fields = strings.Fields("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status")
-		}
-		for _, f := range fields {
-			col := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(f, "${"), "}"), "-", "_")
-			if _, ok := parsers.VPCFlowSchema.FieldsByName(col); !ok || col == parsers.SourceColumn {
-				return "", AthenaTable{}, errors.New("format: expected a flow-log field (version, account-id, ... reject-reason), found " + quoteFound(f))
-			}
-			cols = append(cols, col)
-		}
-	} else if l.Fields != nil {
-		return "", AthenaTable{}, errors.New("format: Parquet columns are read by name; a field list applies to text flow logs only")
+	cols, err := FlowColumns(l)
+	if err != nil {
+		return "", AthenaTable{}, err
 	}
 	p := c.renamed(FlowPartitions(l))
 	root := base + "AWSLogs/"
+	flowCols := cols // what the table declares, for [CheckAthenaColumns]
 	var b strings.Builder
 	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + name + "` (\n")
 	writeColumns(&b, parsers.VPCFlowSchema, cols)
@@ -309,7 +327,7 @@ func FlowDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	}
 	props = append(props, [2]string{"storage.location.template", tmpl})
 	writeProps(&b, props)
-	return b.String(), AthenaTable{Database: c.database(), Name: name, Partitions: p}, nil
+	return b.String(), AthenaTable{Database: c.database(), Name: name, Partitions: p, Columns: flowCols}, nil
 }
 
 func yearOf(since string) string {

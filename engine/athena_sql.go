@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,36 @@ type AthenaTable struct {
 	Name string
 	// Partitions names the table's partition columns.
 	Partitions AthenaPartitions
+	// Columns are the data columns the table declares, when it declares
+	// fewer than the local table has (a text flow-log table declares the
+	// fields of its format, in order); nil means every local column.
+	Columns []string
+}
+
+// CheckAthenaColumns reports a column q reads that the Athena table of
+// its table does not declare, before Athena bills a query that would fail
+// (or, for a text flow-log table, read another field's values): e.g.
+// pkt_srcaddr from a table made for the 14 default fields.
+func CheckAthenaColumns(q *Query, tables map[string]AthenaTable) error {
+	for _, t := range q.Tables() {
+		at, ok := tables[t]
+		if !ok || at.Columns == nil {
+			continue
+		}
+		p := at.Partitions
+		for _, path := range q.Columns(t) {
+			col, _, _ := strings.Cut(path, ".")
+			if col == parsers.SourceColumn || slices.Contains(at.Columns, col) ||
+				col == p.Account || col == p.Region || (col == p.Date && col != "") ||
+				(p.HiveDate && (col == "year" || col == "month" || col == "day" || col == "hour")) {
+				continue
+			}
+			return errors.New("column " + quoteFound(col) + " of " + t + " is not in the Athena table " + at.Name +
+				", which declares " + itoa(int64(len(at.Columns))) + " columns (" + strings.Join(at.Columns, ", ") +
+				"): make the table for your logs' format (hunt athena ddl --format or --from) and pass the same format with --athena-flow-format")
+		}
+	}
+	return nil
 }
 
 // AthenaPartitions names the partition columns of an Athena table. An empty
@@ -86,7 +117,11 @@ func DefaultAthenaTables(database string) map[string]AthenaTable {
 	m := map[string]AthenaTable{}
 	for _, t := range parsers.Tables {
 		if d, ok := athenaDDLs[t.Name]; ok {
-			m[t.Name] = AthenaTable{Database: database, Name: t.AthenaNames[0], Partitions: d.partitions()}
+			at := AthenaTable{Database: database, Name: t.AthenaNames[0], Partitions: d.partitions()}
+			if t.Name == parsers.VPCFlow.Name {
+				at.Columns, _ = FlowColumns(FlowLayout{}) // the default text format's 14 fields
+			}
+			m[t.Name] = at
 		}
 	}
 	return m

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -71,6 +72,7 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.Flow.Hive, "hive", false, "flow logs under Hive-compatible prefixes (aws-account-id=.../year=.../)")
 	fs.BoolVar(&c.Flow.Hourly, "hourly", false, "flow logs partitioned per hour")
 	format := fs.String("format", "", "text flow-log format, ${field} names in order (default: the 14 version-2 fields)")
+	from := fs.String("from", "", "take the text flow-log format from the header line of the first flow-log object under this path or s3:// URI (instead of --format)")
 	var columnNames listFlag
 	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp (repeatable; query with the same --column-name)")
 	pos, err := parseArgs(fs, args)
@@ -96,8 +98,20 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 		}
 		c.PartitionNames[own] = other
 	}
+	if *format != "" && *from != "" {
+		fmt.Fprintln(stderr, "hunt athena ddl: give --format or --from, not both")
+		return exitUsage
+	}
 	if *format != "" {
 		c.Flow.Fields = strings.Fields(*format)
+	}
+	if *from != "" {
+		fields, err := flowHeader(context.Background(), *from)
+		if err != nil {
+			fmt.Fprintf(stderr, "hunt athena ddl: --from: %v\n", err)
+			return exitError
+		}
+		c.Flow.Fields = fields
 	}
 	if _, err := time.Parse("2006/01/02", c.Since); err != nil {
 		fmt.Fprintf(stderr, "hunt athena ddl: --since: expected yyyy/MM/dd, found %q\n", c.Since)
@@ -133,11 +147,45 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// flowHeader returns the fields of the header line of the first flow-log
+// text object under path: the format a text flow-log table must declare.
+func flowHeader(ctx context.Context, path string) ([]string, error) {
+	var common commonFlags
+	plan, err := planPaths(ctx, common, []string{path}, archive.Facts{Table: parsers.VPCFlow.Name})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range plan.Objects {
+		if strings.HasSuffix(o.Key, ".parquet") {
+			continue
+		}
+		rc, err := archive.Open(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		line, err := bufio.NewReaderSize(rc, 64<<10).ReadString('\n')
+		rc.Close()
+		if err != nil && line == "" {
+			return nil, fmt.Errorf("%s: %w", o.URI, err)
+		}
+		head := []byte(strings.TrimSpace(line))
+		if len(head) == 0 || parsers.SniffTable(head) != parsers.VPCFlow {
+			continue // not a flow-log object
+		}
+		if head[0] >= '0' && head[0] <= '9' {
+			return nil, fmt.Errorf("%s:1: expected a header line naming the fields, found a record (%.40q): give the format with --format", o.URI, line)
+		}
+		return strings.Fields(string(head)), nil
+	}
+	return nil, fmt.Errorf("%s: expected a flow-log text object, found none", path)
+}
+
 // athenaFlags configure --engine athena and auto.
 type athenaFlags struct {
 	workGroup, output, database, catalog string
 	tables                               listFlag
 	flowLayout                           string
+	flowFormat                           string
 	partitions                           string
 	autoBytes                            int64
 	autoObjects                          int
@@ -149,6 +197,7 @@ func (f *athenaFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.database, "athena-database", "hunt", "Athena database of the tables (see hunt athena ddl)")
 	fs.StringVar(&f.catalog, "athena-catalog", "AwsDataCatalog", "Athena data catalog")
 	fs.Var(&f.tables, "athena-table", "Athena table of a hunt table, as "+tableAssignments("[DB.]NAME")+" (repeatable)")
+	fs.StringVar(&f.flowFormat, "athena-flow-format", "", "the text format of the vpc_flow Athena table, ${field} names in order as given to hunt athena ddl --format, or parquet (default: the 14 version-2 fields); a query reading a field the table lacks is refused before it runs")
 	fs.StringVar(&f.flowLayout, "athena-flow-layout", "default", "partitions of the "+parsers.VPCFlow.Name+" table, as hunt athena ddl made them: default, hourly, hive or hive-hourly")
 	fs.StringVar(&f.partitions, "athena-partitions", "hunt", "partition predicates to add: hunt (tables from hunt athena ddl) or none (tables without those partitions)")
 	fs.Int64Var(&f.autoBytes, "auto-max-bytes", 20<<30, "--engine auto: run locally up to this many bytes to read")
@@ -177,6 +226,17 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 	}
 	vpc := c.Tables[parsers.VPCFlow.Name]
 	vpc.Partitions = engine.FlowPartitions(layout)
+	switch f.flowFormat {
+	case "":
+	case "parquet":
+		vpc.Columns = nil
+	default:
+		cols, err := engine.FlowColumns(engine.FlowLayout{Fields: strings.Fields(f.flowFormat)})
+		if err != nil {
+			return c, fmt.Errorf("--athena-flow-%v", err)
+		}
+		vpc.Columns = cols
+	}
 	c.Tables[parsers.VPCFlow.Name] = vpc
 	for _, m := range f.tables {
 		table, name, ok := strings.Cut(m, "=")
@@ -272,11 +332,12 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 		fmt.Fprintln(stderr, err)
 		return exitError, true
 	}
+	var local *engine.Query
 	if len(engine.LocalUnsupported(stmt)) == 0 {
 		// Names and types are checked here, positioned, before Athena
 		// bills anything; a query with Athena-only functions cannot be,
 		// nor one the local engine does not run (CREATE TABLE AS).
-		if _, err := engine.Compile(sql, opts); err != nil && !errors.Is(err, engine.ErrUnsupported) {
+		if local, err = engine.Compile(sql, opts); err != nil && !errors.Is(err, engine.ErrUnsupported) {
 			fmt.Fprintln(stderr, err)
 			return exitError, true
 		}
@@ -285,6 +346,12 @@ func queryRemote(ctx context.Context, engineName string, af *athenaFlags, common
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitUsage, true
+	}
+	if local != nil {
+		if err := engine.CheckAthenaColumns(local, cfg.Tables); err != nil {
+			fmt.Fprintf(stderr, "hunt query: %s: %v\n", opts.Source, err)
+			return exitError, true
+		}
 	}
 	extra, err := flagPruning(common, start)
 	if err != nil {

@@ -239,3 +239,30 @@ func useFakeAthena(t *testing.T, url string) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 	t.Setenv("AWS_PROFILE", "")
 }
+
+// TestAthena_FlowColumns: --engine athena refuses, before running, a query
+// reading a flow-log field the Athena table (made for a text format) does
+// not declare; --athena-flow-format says which it declares, and hunt
+// athena ddl --from reads that format from a real object's header.
+func TestAthena_FlowColumns(t *testing.T) {
+	q := "SELECT pkt_srcaddr, count(*) AS n FROM vpc_flow GROUP BY 1"
+	code, _, errOut := runHunt(t, "query", "--engine", "athena", "--explain", q)
+	if code != exitError || !strings.Contains(errOut, `column "pkt_srcaddr" of vpc_flow is not in the Athena table vpc_flow_logs, which declares 14 columns`) {
+		t.Errorf("default table: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := runHunt(t, "query", "--engine", "athena", "--explain", "--athena-flow-format", "${version} ${pkt-srcaddr} ${start} ${end}", q)
+	if code != exitOK || !strings.Contains(out, "athena sql: SELECT pkt_srcaddr") {
+		t.Errorf("with the format: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, _ := runHunt(t, "query", "--engine", "athena", "--explain", "--athena-flow-format", "parquet", q); code != exitOK {
+		t.Errorf("parquet table: exit %d", code)
+	}
+	code, out, errOut = runHunt(t, "athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "vpc_flow", "--from", "../../testdata/vpcflow/v3-custom.log")
+	if code != exitOK || !strings.Contains(out, "`pkt_srcaddr` string") || !strings.Contains(out, "`tcp_flags` int") {
+		t.Errorf("--from: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runHunt(t, "athena", "ddl", "--location", "s3://b/", "--account", "111122223333", "--table", "vpc_flow", "--from", "../../testdata/vpcflow/v2-default-noheader.log")
+	if code != exitError || !strings.Contains(errOut, "expected a header line naming the fields") {
+		t.Errorf("--from without header: exit %d\n%s", code, errOut)
+	}
+}
