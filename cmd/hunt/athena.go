@@ -233,7 +233,7 @@ func (f *athenaFlags) config(common commonFlags) (engine.AthenaConfig, error) {
 	default:
 		cols, err := engine.FlowColumns(engine.FlowLayout{Fields: strings.Fields(f.flowFormat)})
 		if err != nil {
-			return c, fmt.Errorf("--athena-flow-%v", err)
+			return c, fmt.Errorf("--athena-flow-format: %s", strings.TrimPrefix(err.Error(), "format: "))
 		}
 		vpc.Columns = cols
 	}
