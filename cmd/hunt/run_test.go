@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -645,4 +647,73 @@ SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudt
 	if code != exitError || out != "" || !strings.Contains(errOut, "1 objects read") {
 		t.Fatalf("rerun: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
+}
+
+// TestRun_RejectFloodThroughCloudWatchLogs: the REJECT flood delivered
+// through CloudWatch Logs → Firehose (concatenated envelopes without
+// newlines, gzip inside gzip, a control message) gives the same findings
+// as the same records delivered directly to S3 (issue 20).
+func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
+	direct := "../../testdata/vpcflow/reject-flood.log.gz"
+	f, err := os.Open(direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] // the header never reaches CloudWatch Logs
+	var envelopes bytes.Buffer
+	envelopes.WriteString(`{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1709650800000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}`)
+	for i := 0; i < len(lines); i += 50 {
+		var events []string
+		for j, l := range lines[i:min(i+50, len(lines))] {
+			events = append(events, fmt.Sprintf(`{"id":"%d","timestamp":1709650800000,"message":%q}`, i+j, l))
+		}
+		fmt.Fprintf(&envelopes, `{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"vpc-flow","logStream":"eni-0a1b2c3d4e5f60001-all","subscriptionFilters":["to-firehose"],"logEvents":[%s]}`, strings.Join(events, ","))
+	}
+	inner := gzipBytes(t, envelopes.Bytes())
+	path := filepath.Join(t.TempDir(), "vpc-flow-to-s3-1-2024-03-05-15-00-00-abcd.gz")
+	if err := os.WriteFile(path, gzipBytes(t, inner), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(path string) []string {
+		code, out, errOut := runHunt(t, "run", "--hunt", "vpc_reject_flood", "--hunt", "vpc_port_scan", path)
+		if code != exitFindings {
+			t.Fatalf("%s: exit %d\n%s", path, code, errOut)
+		}
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var f struct {
+				ID    string `json:"id"`
+				Count int    `json:"count"`
+			}
+			if err := json.Unmarshal([]byte(l), &f); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s %d", f.ID, f.Count))
+		}
+		return got
+	}
+	want, got := ids(direct), ids(path)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("through CloudWatch Logs: %v\ndirect: %v", got, want)
+	}
+}
+
+func gzipBytes(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
