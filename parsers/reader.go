@@ -1,6 +1,8 @@
 package parsers
 
 import (
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -31,6 +33,10 @@ type Stats struct {
 	Rejected int64 // records counted as bad (see the reader's Rejects)
 	Skipped  int64 // objects skipped by design, e.g. CloudTrail digest files
 	Bytes    int64 // bytes consumed: decompressed text, or bytes read from a Parquet file
+	// Inferred counts headerless flow-log objects read with the all-fields
+	// layout of their version, inferred from their field count (see
+	// [WithFlowFormat]).
+	Inferred int64
 }
 
 // Add adds o to s.
@@ -39,6 +45,7 @@ func (s *Stats) Add(o Stats) {
 	s.Rejected += o.Rejected
 	s.Skipped += o.Skipped
 	s.Bytes += o.Bytes
+	s.Inferred += o.Inferred
 }
 
 // Option configures a reader.
@@ -49,6 +56,9 @@ type config struct {
 	columns   []string // projected column paths; nil means every column
 	strict    bool
 	maxErrors int
+	// flowFormat is the field order of flow-log text without a header
+	// line (WithFlowFormat); nil infers it.
+	flowFormat []string
 }
 
 func newConfig(opts []Option) config {
@@ -87,4 +97,24 @@ func WithStrict(strict bool) Option {
 // ([DefaultMaxErrors] by default); the rest are only counted.
 func WithMaxErrors(n int) Option {
 	return func(c *config) { c.maxErrors = n }
+}
+
+// WithFlowFormat gives the field order of flow-log text that has no header
+// line (deliveries through CloudWatch Logs never carry one), as AWS's
+// format string or its field names: "${version} ${account-id} ..." or
+// "version account-id ...". Without it, a headerless object is read as the
+// default format (the 14 version-2 fields) when its first line has 14
+// fields, or as the all-fields layout of its version when its field count
+// matches that (version 3: 21, 4: 25, 5: 29, 7: 39, 8: 40; counted in
+// [Stats].Inferred); anything else is rejected line by line with an
+// error that names this option's flag. Other readers ignore it.
+func WithFlowFormat(fields ...string) Option {
+	return func(c *config) {
+		c.flowFormat = nil
+		for _, f := range fields {
+			for _, g := range strings.Fields(f) {
+				c.flowFormat = append(c.flowFormat, strings.TrimSuffix(strings.TrimPrefix(g, "${"), "}"))
+			}
+		}
+	}
 }

@@ -217,12 +217,14 @@ type VPCFlowReader struct {
 	known  [len(vpcFlowFields)]*flowCol
 	extras map[string]*flowCol // unknown header fields by header name, when kept
 
-	header  []byte     // the header line in effect, nil for the default format
-	nfields int        // fields per line of the current format
-	plan    []flowStep // built fields in line order
-	need    int        // field ends to locate per line: 1 + position of the last planned field
-	startAt int        // index in plan of start, -1 unless start and end are both built
-	endAt   int        // index in plan of end
+	header []byte // the header line in effect, nil for the default format
+	// formatGiven: a headerless object read with WithFlowFormat's fields.
+	formatGiven bool
+	nfields     int        // fields per line of the current format
+	plan        []flowStep // built fields in line order
+	need        int        // field ends to locate per line: 1 + position of the last planned field
+	startAt     int        // index in plan of start, -1 unless start and end are both built
+	endAt       int        // index in plan of end
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -625,10 +627,54 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 	md := proj.Metadata()
 	p.schema = arrow.NewSchema(fields, &md)
 	if names == nil {
-		names = vpcFlowDefaultFormat
+		names, err = p.headerlessFormat(cfg.flowFormat, first)
+		if err != nil {
+			p.Release()
+			return nil, err
+		}
 	}
 	p.setFormat(names)
 	return p, nil
+}
+
+// vpcFlowVersionFields is how many fields the all-fields format of each
+// flow-log version has: the [VPCFlowSchema] columns up to that version's.
+var vpcFlowVersionFields = map[int]int{2: 14, 3: 21, 4: 25, 5: 29, 6: 29, 7: 39, 8: 40}
+
+// headerlessFormat is the field order of an object without a header line:
+// the given format, else the default format when the first line has its
+// 14 fields, else the all-fields format of the first line's version when
+// its field count is that format's (counted in Stats.Inferred), else the
+// default format, whose field-count errors then name --flow-format.
+func (p *VPCFlowReader) headerlessFormat(format []string, first []byte) ([]string, error) {
+	if format != nil {
+		for i, n := range format {
+			if _, ok := vpcFlowFieldIndex[n]; !ok {
+				return nil, &ParseError{Source: p.source, Path: "flow format field " + strconv.Itoa(i+1),
+					Err: errExpected(ErrFormat, "a flow-log field name (version, account-id, ... reject-reason)", strconv.Quote(n))}
+			}
+		}
+		p.formatGiven = true
+		return format, nil
+	}
+	if first == nil {
+		return vpcFlowDefaultFormat, nil
+	}
+	n := len(bytes.Fields(first))
+	if n == len(vpcFlowDefaultFormat) {
+		return vpcFlowDefaultFormat, nil
+	}
+	version, _, _ := bytes.Cut(first, []byte(" "))
+	v, err := strconv.Atoi(string(version))
+	if err != nil || vpcFlowVersionFields[v] != n {
+		return vpcFlowDefaultFormat, nil
+	}
+	names := make([]string, 0, n)
+	for _, f := range VPCFlowSchema.Fields()[:n] {
+		names = append(names, strings.ReplaceAll(f.Name, "_", "-"))
+	}
+	p.stats.Inferred = 1
+	return names, nil
 }
 
 // setFormat plans the line layout of names, the fields of a header.
@@ -1254,8 +1300,8 @@ func (p *VPCFlowReader) lineError(line []byte, col0 int, path string, err error)
 func (p *VPCFlowReader) fieldCountError(line []byte, n int) *ParseError {
 	// Slow path.
 	expected := strconv.Itoa(p.nfields) + " fields"
-	if p.header == nil {
-		expected += " (default format: the file has no header line)"
+	if p.header == nil && !p.formatGiven {
+		expected += " (default format: the file has no header line; give its format with --flow-format '${version} ${account-id} ...')"
 	}
 	if n < p.nfields {
 		return p.lineError(line, len(line), "field "+strconv.Itoa(n+1)+" ("+p.fieldName(n)+")",

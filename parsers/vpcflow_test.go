@@ -358,7 +358,7 @@ var vpcFlowFailureCases = []vpcFlowFailureCase{{
 	input: flowLineV2 + " §x y\n",
 	cols:  []string{"version"},
 	path:  "field 15",
-	err:   `^expected 14 fields \(default format: the file has no header line\), found 16 fields$`,
+	err:   `^expected 14 fields \(default format: the file has no header line; give its format with --flow-format '\$\{version\} \$\{account-id\} \.\.\.'\), found 16 fields$`,
 	is:    ErrSyntax,
 }, {
 	name:  "port not an integer",
@@ -887,5 +887,52 @@ func TestVPCFlow_SmallInputSmallColumns(t *testing.T) {
 			t.Errorf("%d rows, err %v; want %d", n, p.Err(), want)
 		}
 		p.Release()
+	}
+}
+
+
+// TestVPCFlow_HeaderlessFormats: lines without a header (CloudWatch Logs
+// deliveries) are read with WithFlowFormat's fields, or with the
+// all-fields layout of their version when their field count says so.
+func TestVPCFlow_HeaderlessFormats(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	read := func(input string, opts ...Option) (rows int64, st Stats, firstErr error, col string) {
+		t.Helper()
+		r, err := NewVPCFlowReader(strings.NewReader(input), "h.log", append(opts, WithAllocator(mem), WithColumns("srcaddr", "pkt_dstaddr"))...)
+		if err != nil {
+			return 0, Stats{}, err, ""
+		}
+		defer r.Release()
+		for r.Next() {
+			b := r.Batch()
+			if col == "" && b.NumRows() > 0 {
+				col = b.Column(1).ValueStr(0)
+			}
+		}
+		if len(r.Rejects().Errs) > 0 {
+			firstErr = r.Rejects().Errs[0]
+		}
+		return r.Stats().Records, r.Stats(), firstErr, col
+	}
+	// A custom format: 4 fields.
+	rows, st, err, col := read("5 10.0.0.1 10.0.0.9 10.0.0.2\n", WithFlowFormat("${version} ${srcaddr} ${pkt-dstaddr} ${dstaddr}"))
+	if rows != 1 || err != nil || col != "10.0.0.9" || st.Inferred != 0 {
+		t.Errorf("given format: rows %d, err %v, pkt_dstaddr %q, inferred %d", rows, err, col, st.Inferred)
+	}
+	// Version 5, all 29 fields, inferred from the count.
+	v5 := "5 111122223333 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1709650800 1709650860 ACCEPT OK vpc-1 subnet-1 i-1 2 IPv4 10.0.0.1 10.0.0.99 us-east-1 use1-az1 - - - S3 egress 1\n"
+	rows, st, err, col = read(v5)
+	if rows != 1 || err != nil || col != "10.0.0.99" || st.Inferred != 1 {
+		t.Errorf("inferred v5: rows %d, err %v, pkt_dstaddr %q, inferred %d", rows, err, col, st.Inferred)
+	}
+	// A count that is no version's: rejected, naming the flag.
+	rows, _, err, _ = read("5 a b c d e\n")
+	if rows != 0 || err == nil || !strings.Contains(err.Error(), "--flow-format") {
+		t.Errorf("unknown layout: rows %d, err %v", rows, err)
+	}
+	// A bad field name in the format is an error naming it.
+	if _, _, err, _ := read("5 x\n", WithFlowFormat("version nope")); err == nil || !strings.Contains(err.Error(), `found "nope"`) {
+		t.Errorf("bad format: %v", err)
 	}
 }

@@ -45,6 +45,9 @@ type Config struct {
 	ProgressTo io.Writer
 	// Pruning lets Parquet readers skip row groups.
 	Pruning parsers.Pruning
+	// Options are given to every reader after the scan's own
+	// (parsers.WithFlowFormat for headerless flow logs).
+	Options []parsers.Option
 }
 
 // Totals is what a scan read, for the summary and the exit code.
@@ -391,6 +394,7 @@ func readerOptions(cfg Config, t *parsers.Table) ([]parsers.Option, []parsers.Pa
 	if cfg.Mem != nil {
 		opts = append(opts, parsers.WithAllocator(cfg.Mem))
 	}
+	opts = append(opts, cfg.Options...)
 	cols, ok := cfg.Columns[t.Name]
 	if !ok {
 		return opts, nil

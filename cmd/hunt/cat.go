@@ -83,7 +83,7 @@ func runCat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var out rowWriter
 	var getters []valueGetter
 	var rows atomic.Int64
-	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: 1, MaxErrors: common.maxErrors}
+	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: 1, MaxErrors: common.maxErrors, Options: common.readerOptions()}
 	if cols != nil {
 		read := slices.Clone(cols)
 		if !facts.Since.IsZero() || !facts.Until.IsZero() {

@@ -155,7 +155,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if s3dst != nil {
 		c.dst = s3dst.stage // uploaded at publish
 	}
-	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, Columns: map[string][]string{}}
+	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, Columns: map[string][]string{}, Options: common.readerOptions()}
 	for _, t := range parsers.Tables {
 		if t.NewParquetReader != nil {
 			cfg.Columns[t.Name] = tableColumns(t.Schema)

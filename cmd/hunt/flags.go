@@ -32,6 +32,7 @@ type commonFlags struct {
 	maxErrors   int
 	workers     int
 	margin      time.Duration
+	flowFormat  string // --flow-format: the fields of headerless flow-log text
 	// productArn is --securityhub-product-arn (hunt run only).
 	productArn string
 	// aws is the AWS configuration, loaded once on first use and shared
@@ -92,6 +93,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	if fs.Name() == "run" { // the command with sinks
 		fs.StringVar(&c.productArn, "securityhub-product-arn", "", "product ARN the securityhub sink imports under (default: the calling account's custom integration, arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found with STS)")
 	}
+	fs.StringVar(&c.flowFormat, "flow-format", "", "the format of flow-log text without a header line (CloudWatch Logs deliveries), as AWS's format string '${version} ${account-id} ...' (default: 14 fields are the default format, a version's full field count its all-fields layout)")
 	fs.DurationVar(&c.margin, "delivery-margin", archive.DefaultMargin, "how late after --until a CloudTrail object may be delivered and still hold events of the window (CloudTrail retries delivery for days after an outage; 0 means the default)")
 }
 
@@ -339,4 +341,12 @@ func nameMap(vals []string, flagName, form string) (map[string]string, error) {
 		m[name] = val
 	}
 	return m, nil
+}
+
+// readerOptions are the reader options the flags set, for scan.Config.
+func (c *commonFlags) readerOptions() []parsers.Option {
+	if c.flowFormat == "" {
+		return nil
+	}
+	return []parsers.Option{parsers.WithFlowFormat(c.flowFormat)}
 }

@@ -117,7 +117,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printExplain(stdout, q, facts, plan)
 		return exitOK
 	}
-	cfg := scan.Config{Table: onlyTable(q.Tables()), Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, ProgressTo: stderr,
+	cfg := scan.Config{Table: onlyTable(q.Tables()), Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, ProgressTo: stderr, Options: common.readerOptions(),
 		Columns: map[string][]string{}, Pruning: rowGroupPruning(q, facts)}
 	for _, t := range q.Tables() {
 		cfg.Columns[t] = q.Columns(t)

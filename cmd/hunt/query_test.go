@@ -252,3 +252,26 @@ func TestQuery_GuardDutyConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestQuery_FlowFormat: headerless flow-log text (as CloudWatch Logs
+// delivers it) is read with --flow-format, or with its version's
+// all-fields layout inferred from the field count, which stderr says.
+func TestQuery_FlowFormat(t *testing.T) {
+	dir := t.TempDir()
+	v5 := filepath.Join(dir, "v5.log")
+	os.WriteFile(v5, []byte("5 111122223333 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1709650800 1709650860 ACCEPT OK vpc-1 subnet-1 i-1 2 IPv4 10.0.0.1 10.0.0.99 us-east-1 use1-az1 - - - S3 egress 1\n"), 0o644)
+	code, out, errOut := runHunt(t, "query", "--output", "csv", "SELECT pkt_dstaddr, flow_direction FROM vpc_flow", v5)
+	if code != exitOK || out != "pkt_dstaddr,flow_direction\n10.0.0.99,egress\n" || !strings.Contains(errOut, "inferred from their field count") {
+		t.Errorf("inferred: exit %d, %q\n%s", code, out, errOut)
+	}
+	custom := filepath.Join(dir, "custom.log")
+	os.WriteFile(custom, []byte("5 10.0.0.1 10.0.0.9 10.0.0.2\n"), 0o644)
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--flow-format", "${version} ${srcaddr} ${pkt-dstaddr} ${dstaddr}", "SELECT srcaddr, pkt_dstaddr FROM vpc_flow", custom)
+	if code != exitOK || out != "srcaddr,pkt_dstaddr\n10.0.0.1,10.0.0.9\n" {
+		t.Errorf("--flow-format: exit %d, %q\n%s", code, out, errOut)
+	}
+	code, _, errOut = runHunt(t, "query", "SELECT count(*) FROM vpc_flow", custom)
+	if !strings.Contains(errOut, "give its format with --flow-format") {
+		t.Errorf("no format: exit %d\n%s", code, errOut)
+	}
+}

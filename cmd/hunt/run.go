@@ -566,7 +566,7 @@ func objectDate(o archive.Object) time.Time {
 // scan reads every object once and pushes each batch to the runs of the
 // hunts of its table that still need the object.
 func (r *hunter) scan(ctx context.Context) int {
-	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr}
+	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr, Options: r.common.readerOptions()}
 	cfg.Table = onlyTable(r.tables())
 	// One projection per table: the union of the columns its hunts read.
 	for i, h := range r.hunts {

@@ -96,6 +96,9 @@ func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals
 	fmt.Fprintf(stderr, "hunt %s: %d objects read, %d failed, %d of another table, %d pruned (%d digests); %d records, %d rejected, %d skipped; %s raw, %s decompressed; %.2fs (%.0f MB/s)\n",
 		cmd, t.Objects, t.Failed, t.OtherTable, len(plan.Pruned), digests, s.Records, s.Rejected, s.Skipped,
 		byteSize(t.RawBytes), byteSize(s.Bytes), elapsed.Seconds(), mbps)
+	if s.Inferred > 0 {
+		fmt.Fprintf(stderr, "hunt %s: %d flow-log objects without a header line were read with the all-fields layout of their version, inferred from their field count; give --flow-format to be sure\n", cmd, s.Inferred)
+	}
 	if t.Stopped != nil && !errors.Is(t.Stopped, context.Canceled) {
 		fmt.Fprintf(stderr, "hunt %s: stopped: %v\n", cmd, t.Stopped)
 		return exitError
