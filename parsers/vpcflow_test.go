@@ -890,7 +890,6 @@ func TestVPCFlow_SmallInputSmallColumns(t *testing.T) {
 	}
 }
 
-
 // TestVPCFlow_HeaderlessFormats: lines without a header (CloudWatch Logs
 // deliveries) are read with WithFlowFormat's fields, or with the
 // all-fields layout of their version when their field count says so.
