@@ -121,21 +121,11 @@ func (p *parser) parseTarget() (*Target, error) {
 	}
 	if t.Insert {
 		if p.isOp("(") && !(p.peek().kind == tokIdent && (p.peek().val == "select" || p.peek().val == "with")) {
-			open := p.tok().pos
-			p.i++
-			for {
-				c, err := p.ident("column name")
-				if err != nil {
-					return nil, err
-				}
-				t.Cols = append(t.Cols, c)
-				if !p.acceptOp(",") {
-					break
-				}
-			}
-			if err := p.closeParen(open); err != nil {
+			cols, err := p.identList("column name")
+			if err != nil {
 				return nil, err
 			}
+			t.Cols = cols
 		}
 		return t, nil
 	}
@@ -234,6 +224,28 @@ func (p *parser) expectOp(op string) error {
 }
 
 // closeParen expects the ')' matching the '(' at open.
+// identList parses "(a, b, ...)" at the current '(': identifiers, each
+// described as what in errors.
+func (p *parser) identList(what string) ([]string, error) {
+	open := p.tok().pos
+	p.i++
+	var out []string
+	for {
+		c, err := p.ident(what)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (p *parser) closeParen(open int) error {
 	if p.acceptOp(")") {
 		return nil
@@ -626,21 +638,10 @@ func (p *parser) parseFrom() (From, error) {
 					return nil, err
 				}
 			case p.acceptKw("using"):
-				open := p.tok().pos
-				if err := p.expectOp("("); err != nil {
-					return nil, err
+				if !p.isOp("(") {
+					return nil, p.expected("'(' after USING")
 				}
-				for {
-					c, err := p.ident("column name in USING")
-					if err != nil {
-						return nil, err
-					}
-					j.Using = append(j.Using, c)
-					if !p.acceptOp(",") {
-						break
-					}
-				}
-				if err := p.closeParen(open); err != nil {
+				if j.Using, err = p.identList("column name in USING"); err != nil {
 					return nil, err
 				}
 			default:
@@ -717,19 +718,7 @@ func (p *parser) parseUnnest(left From) (From, error) {
 		return nil, err
 	}
 	if u.Alias != "" && p.isOp("(") {
-		open := p.tok().pos
-		p.i++
-		for {
-			c, err := p.ident("column alias")
-			if err != nil {
-				return nil, err
-			}
-			u.Cols = append(u.Cols, c)
-			if !p.acceptOp(",") {
-				break
-			}
-		}
-		if err := p.closeParen(open); err != nil {
+		if u.Cols, err = p.identList("column alias"); err != nil {
 			return nil, err
 		}
 	}
