@@ -29,6 +29,30 @@ func ResolveTable(name string, names map[string]string) *parsers.Table {
 	return nil
 }
 
+// castOperand returns the tail of f, an operand of a set operation,
+// followed when needed by a projection casting its columns to types.
+func (c *compiler) castOperand(f *fragment, types []*dtype, pos int) (op, error) {
+	tail := f.tail
+	same := true
+	for i, t := range f.types {
+		same = same && t.k == types[i].k
+	}
+	if same {
+		return tail, nil
+	}
+	proj := &opProject{}
+	for i, t := range f.types {
+		e, err := c.cast(&exprCol{t: t, slot: i}, types[i], false, pos)
+		if err != nil {
+			return nil, err
+		}
+		proj.exprs = append(proj.exprs, e)
+	}
+	c.add(proj)
+	tail.setNext(proj)
+	return proj, nil
+}
+
 // tableSchemas caches [tableSchema] per table.
 var tableSchemas sync.Map // *parsers.Table → *arrow.Schema
 
@@ -293,23 +317,9 @@ func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
 			types[i] = t
 		}
 		for k, f := range frags {
-			tail := f.tail
-			same := true
-			for i, t := range f.types {
-				same = same && t.k == types[i].k
-			}
-			if !same {
-				p := &opProject{}
-				for i, t := range f.types {
-					e, err := c.cast(&exprCol{t: t, slot: i}, types[i], false, leaves[k].Pos())
-					if err != nil {
-						return nil, err
-					}
-					p.exprs = append(p.exprs, e)
-				}
-				c.add(p)
-				tail.setNext(p)
-				tail = p
+			tail, err := c.castOperand(f, types, leaves[k].Pos())
+			if err != nil {
+				return nil, err
 			}
 			tail.setNext(u)
 		}

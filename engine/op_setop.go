@@ -208,23 +208,9 @@ func (c *compiler) compileSetOp(x *Union) (*fragment, error) {
 	}
 	p.types = types
 	for k, f := range frags {
-		tail := f.tail
-		same := true
-		for i, t := range f.types {
-			same = same && t.k == types[i].k
-		}
-		if !same {
-			proj := &opProject{}
-			for i, t := range f.types {
-				e, err := c.cast(&exprCol{t: t, slot: i}, types[i], false, operands[k].Pos())
-				if err != nil {
-					return nil, err
-				}
-				proj.exprs = append(proj.exprs, e)
-			}
-			c.add(proj)
-			tail.setNext(proj)
-			tail = proj
+		tail, err := c.castOperand(f, types, operands[k].Pos())
+		if err != nil {
+			return nil, err
 		}
 		side := &opSetSide{p: p, side: k}
 		c.add(side)
