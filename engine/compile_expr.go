@@ -22,6 +22,12 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			return c.windowRef(x, sc)
 		}
 		if lambdaFuncs[x.Name] {
+			if sc.agg != nil {
+				// The call may itself be a GROUP BY key.
+				if slot, ok := sc.agg.keys[e.String()]; ok {
+					return &exprCol{t: sc.agg.types[slot], slot: slot}, nil
+				}
+			}
 			return c.compileLambdaCall(x, sc)
 		}
 	case *Ident:

@@ -45,6 +45,13 @@ func TestLambda_CloudTrail(t *testing.T) {
 		{"SELECT count(*) FROM cloudtrail WHERE none_match(resources, r -> r.type = 'AWS::EC2::VPC')", "1\n"},
 		{"SELECT eventname, cardinality(filter(resources, r -> r.type <> 'AWS::EC2::VPC')) FROM cloudtrail WHERE resources IS NOT NULL ORDER BY 1",
 			"CreateNetworkAclEntry|1\nDeleteNetworkAcl|1\n"},
+		// A lambda call as a GROUP BY key, by ordinal and by its text
+		// (bench/differential lambda_any_match): the key, not its
+		// ungrouped argument, is what the select list refers to.
+		{"SELECT any_match(resources, r -> r.type = 'AWS::EC2::VPC') AS v, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+			"false|1\ntrue|1\nNULL|4\n"},
+		{"SELECT none_match(resources, r -> r.arn LIKE '%vpc%'), count(*) FROM cloudtrail GROUP BY none_match(resources, r -> r.arn LIKE '%vpc%') ORDER BY 1",
+			"false|1\ntrue|1\nNULL|4\n"},
 	}
 	for _, tt := range tests {
 		for _, workers := range []int{1, 2} {

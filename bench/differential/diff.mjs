@@ -63,6 +63,9 @@ function row(rec) {
   const l = lower(rec);
   const r = {};
   for (const c of strCols) r[c] = asStr(l[c]);
+  // As hunt's reader (parsers/cloudtrail.go): a record without an eventTime
+  // key takes its top-level "@timestamp" (SIEM exports such as OTRF's).
+  if (!('eventtime' in l) && typeof l['@timestamp'] === 'string') r.eventtime = l['@timestamp'];
   for (const [c, spec] of Object.entries(ddl)) r[c] = shape(l[c], spec);
   r.resources = Array.isArray(l.resources)
     ? l.resources.map((x) => { const y = lower(x ?? {}); return { arn: asStr(y.arn), accountid: asStr(y.accountid), type: asStr(y.type) }; })
@@ -195,7 +198,7 @@ const lines = (rows, q) => {
 let matched = 0, failed = 0;
 const report = [];
 for (const q of queries) {
-  if (args.only && q.name !== args.only) continue;
+  if (args.only && !new RegExp(`^(${args.only})$`).test(q.name)) continue;
   let duck, hunt;
   try {
     const res = await conn.runAndReadAll(q.duckdb ?? q.hunt);

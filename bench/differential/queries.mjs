@@ -21,6 +21,12 @@
 //   arbitrary(x)               -> any_value(x)
 //   array_agg(x)               -> list_sort(array_agg(x)) (hunt keeps the smallest ArrayAggLimit values, sorted)
 //   contains('a.b.c.d/n', ip)  -> ipv4 arithmetic on split_part (no inet extension: it needs a download)
+//   transform / filter         -> list_transform / list_filter; cardinality -> len
+//   any_match/all_match/none_match -> anyM/allM/noneM below (Trino's NULL rules spelled out)
+//   CAST(x AS IPADDRESS) order -> the IPv4 text ordered by ipint(x) (IPv4 addresses only)
+//   array_agg(x ORDER BY y), windows, joins, USING, IN/EXISTS, INTERSECT/EXCEPT/UNION,
+//   DATE casts and literals    -> unchanged: DuckDB's semantics are Trino's for these
+//                                 (NULLS LAST for ASC and DESC by default in both)
 const jes = (x, p) => `CASE WHEN json_type(${x}, '${p}') IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${x}, '${p}') END`;
 const ts = (x) => `CAST(${x} AS TIMESTAMP)`;
 const ipint = (x) => `(CAST(split_part(${x}, '.', 1) AS BIGINT) * 16777216 + CAST(split_part(${x}, '.', 2) AS BIGINT) * 65536 + CAST(split_part(${x}, '.', 3) AS BIGINT) * 256 + CAST(split_part(${x}, '.', 4) AS BIGINT))`;
@@ -29,6 +35,28 @@ const cidr = (net, bits, x) => {
   const base = ((a * 256 + b) * 256 + c) * 256 + d;
   const size = 2 ** (32 - bits);
   return `(CASE WHEN ${x} IS NULL THEN NULL WHEN NOT regexp_full_match(${x}, '\\d+\\.\\d+\\.\\d+\\.\\d+') THEN false ELSE ${ipint(x)} // ${size} = ${Math.floor(base / size)} END)`;
+};
+
+// Trino's any_match/all_match/none_match with their NULL rules (an element
+// whose predicate is NULL makes the answer NULL unless a TRUE (any) or FALSE
+// (all/none) decides it; an empty array gives false/true/true). DuckDB's
+// list_bool_or/and ignore NULLs, so they are spelled out.
+const lt = (a, lam) => `list_transform(${a}, ${lam})`;
+const hasT = (a, lam) => `len(list_filter(${lt(a, lam)}, b_ -> b_)) > 0`;
+const hasF = (a, lam) => `len(list_filter(${lt(a, lam)}, b_ -> NOT b_)) > 0`;
+const hasN = (a, lam) => `len(list_filter(${lt(a, lam)}, b_ -> b_ IS NULL)) > 0`;
+const anyM = (a, lam) => `(CASE WHEN ${a} IS NULL THEN NULL WHEN ${hasT(a, lam)} THEN true WHEN ${hasN(a, lam)} THEN NULL ELSE false END)`;
+const allM = (a, lam) => `(CASE WHEN ${a} IS NULL THEN NULL WHEN ${hasF(a, lam)} THEN false WHEN ${hasN(a, lam)} THEN NULL ELSE true END)`;
+const noneM = (a, lam) => `(CASE WHEN ${a} IS NULL THEN NULL WHEN ${hasT(a, lam)} THEN false WHEN ${hasN(a, lam)} THEN NULL ELSE true END)`;
+const fu = (x) => `make_timestamp(${x} * 1000000)`;
+const v4 = (x) => `regexp_full_match(${x}, '\\d+\\.\\d+\\.\\d+\\.\\d+')`;
+
+// Q(name, hunt, opts): a query whose DuckDB text is the hunt text with the
+// two time functions translated, unless opts.duckdb gives it.
+const dd = (q) => q.replace(/from_iso8601_timestamp\(([^()]*)\)/g, 'CAST($1 AS TIMESTAMP)').replace(/from_unixtime\(([^()]*)\)/g, 'make_timestamp($1 * 1000000)');
+const Q = (name, hunt, opts = {}) => {
+  const duckdb = opts.duckdb ?? dd(hunt);
+  return { name, hunt, ...(duckdb !== hunt ? { duckdb } : {}), ...(opts.ordered ? { ordered: true } : {}), ...(opts.json ? { json: true } : {}) };
 };
 
 export const queries = [
@@ -181,4 +209,157 @@ export const queries = [
   { name: 'not_exists_correlated_flow', hunt: `SELECT c.eventsource, count(*) AS n FROM cloudtrail c WHERE NOT EXISTS (SELECT * FROM vpc_flow v WHERE v.dstaddr = c.sourceipaddress) GROUP BY 1` },
   { name: 'scalar_subquery_max', hunt: `SELECT eventname, eventtime FROM cloudtrail WHERE eventtime = (SELECT max(eventtime) FROM cloudtrail)` },
   { name: 'in_select_list', hunt: `SELECT DISTINCT srcaddr, srcaddr IN (SELECT sourceipaddress FROM cloudtrail) AS seen FROM vpc_flow` },
+  // ==== issue 15: joins, subqueries, windows, set operations, lambdas, CTEs ====
+  // `dd` turns the hunt text into DuckDB's for the two time functions only
+  // (from_iso8601_timestamp, from_unixtime); other differences are spelled out.
+  // ---- joins: across tables on addresses, self joins, outer joins, NULL keys ----
+  Q('join_inner_ct_flow_dst16', `SELECT c.eventname, v.action, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON split_part(c.sourceipaddress, '.', 1) || '.' || split_part(c.sourceipaddress, '.', 2) = split_part(v.dstaddr, '.', 1) || '.' || split_part(v.dstaddr, '.', 2) GROUP BY 1, 2`,
+    { duckdb: `SELECT c.eventname, v.action, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON nullif(split_part(c.sourceipaddress, '.', 1), '') || '.' || nullif(split_part(c.sourceipaddress, '.', 2), '') = nullif(split_part(v.dstaddr, '.', 1), '') || '.' || nullif(split_part(v.dstaddr, '.', 2), '') GROUP BY 1, 2` }),
+  Q('join_left_nullpad', `SELECT c.sourceipaddress, c.eventid, v.dstport, v.bytes FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE c.eventsource = 'sts.amazonaws.com'`),
+  Q('join_left_anti_is_null', `SELECT c.sourceipaddress, count(*) AS n FROM cloudtrail c LEFT JOIN (SELECT DISTINCT srcaddr FROM vpc_flow) v ON c.sourceipaddress = v.srcaddr WHERE v.srcaddr IS NULL GROUP BY 1`),
+  Q('join_right_nullpad_counts', `SELECT v.action, v.log_status, count(c.eventid) AS matched, count(*) AS n FROM cloudtrail c RIGHT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1, 2`),
+  Q('join_full_on_residual', `SELECT a.ip AS aip, a.n AS an, b.ip AS bip, b.n AS bn FROM (SELECT sourceipaddress AS ip, count(*) AS n FROM cloudtrail GROUP BY 1) a FULL OUTER JOIN (SELECT dstaddr AS ip, count(*) AS n FROM vpc_flow GROUP BY 1) b ON a.ip = b.ip AND b.n > 1`),
+  Q('join_full_coalesce_regions', `SELECT coalesce(a.r, b.r) AS r, a.n AS ct, b.n AS fl FROM (SELECT awsregion AS r, count(*) AS n FROM cloudtrail GROUP BY 1) a FULL JOIN (SELECT region AS r, count(*) AS n FROM vpc_flow GROUP BY 1) b ON a.r = b.r`),
+  Q('join_using_two_cols', `SELECT eventsource, eventname, a.n AS calls, b.n AS errors FROM (SELECT eventsource, eventname, count(*) AS n FROM cloudtrail GROUP BY 1, 2) a JOIN (SELECT eventsource, eventname, count(*) AS n FROM cloudtrail WHERE errorcode IS NOT NULL GROUP BY 1, 2) b USING (eventsource, eventname)`),
+  Q('join_left_using_star', `SELECT * FROM (SELECT eventname AS k, count(*) AS n FROM cloudtrail GROUP BY 1) a LEFT JOIN (SELECT eventname AS k, count(*) AS e FROM cloudtrail WHERE errorcode IS NOT NULL GROUP BY 1) b USING (k)`),
+  Q('join_right_using_coalesced', `SELECT ip, a.n AS calls, b.n AS flows FROM (SELECT sourceipaddress AS ip, count(*) AS n FROM cloudtrail GROUP BY 1) a RIGHT JOIN (SELECT srcaddr AS ip, count(*) AS n FROM vpc_flow GROUP BY 1) b USING (ip)`),
+  Q('join_full_using_star', `SELECT * FROM (SELECT dstport AS p, count(*) AS dn FROM vpc_flow GROUP BY 1) a FULL JOIN (SELECT srcport AS p, count(*) AS sn FROM vpc_flow WHERE srcport < 1024 GROUP BY 1) b USING (p)`),
+  Q('join_self_ip_two_users', `SELECT a.ip, a.arn AS first_arn, b.arn AS second_arn FROM (SELECT DISTINCT sourceipaddress AS ip, useridentity.arn AS arn FROM cloudtrail) a JOIN (SELECT DISTINCT sourceipaddress AS ip, useridentity.arn AS arn FROM cloudtrail) b ON a.ip = b.ip AND a.arn < b.arn`),
+  Q('join_self_flow_reply', `SELECT a.srcaddr, a.dstaddr, a.dstport, count(*) AS n FROM vpc_flow a JOIN vpc_flow b ON a.srcaddr = b.dstaddr AND a.dstaddr = b.srcaddr AND a.dstport = b.srcport GROUP BY 1, 2, 3`),
+  Q('join_cross_with_nulls', `SELECT a.l, b.p, count(*) AS n FROM (SELECT DISTINCT log_status AS l FROM vpc_flow) a CROSS JOIN (SELECT DISTINCT protocol AS p FROM vpc_flow) b GROUP BY 1, 2`),
+  Q('join_three_way', `SELECT c.eventname, v.action, w.action AS back, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr JOIN vpc_flow w ON w.srcaddr = v.dstaddr GROUP BY 1, 2, 3`),
+  Q('join_null_keys_never_match', `SELECT count(*) AS n FROM cloudtrail a JOIN cloudtrail b ON a.errorcode = b.errorcode AND a.eventid = b.eventid`),
+  Q('join_left_null_key', `SELECT a.eventid, a.errorcode, b.eventid IS NULL AS unmatched FROM cloudtrail a LEFT JOIN cloudtrail b ON a.errorcode = b.errorcode AND a.eventid = b.eventid WHERE a.eventsource LIKE 's3%' OR a.eventsource LIKE 'iam%'`),
+  Q('join_non_equi', `SELECT a.dstport, count(*) AS higher FROM (SELECT DISTINCT dstport FROM vpc_flow WHERE dstport < 1024) a JOIN (SELECT DISTINCT srcport FROM vpc_flow WHERE srcport < 1024) b ON a.dstport < b.srcport GROUP BY 1`),
+  Q('join_left_having_zero', `SELECT c.eventsource, count(*) AS calls, count(v.srcaddr) AS flows FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1 HAVING count(v.srcaddr) = 0`),
+  Q('join_order_limit', `SELECT a.srcaddr, a.n, b.n AS rejects FROM (SELECT srcaddr, count(*) AS n FROM vpc_flow GROUP BY 1) a JOIN (SELECT srcaddr, count(*) AS n FROM vpc_flow WHERE action = 'REJECT' GROUP BY 1) b ON a.srcaddr = b.srcaddr ORDER BY b.n DESC, a.srcaddr LIMIT 10`, { ordered: true }),
+  Q('join_on_struct_field', `SELECT a.useridentity.type AS t, b.eventname, count(*) AS n FROM cloudtrail a JOIN (SELECT DISTINCT eventname, useridentity.accountid AS acct FROM cloudtrail WHERE errorcode IS NOT NULL) b ON a.useridentity.accountid = b.acct AND a.eventname = b.eventname GROUP BY 1, 2`),
+  Q('join_left_right_chain', `SELECT x.eventsource, y.n, z.n AS errs FROM (SELECT DISTINCT eventsource FROM cloudtrail) x LEFT JOIN (SELECT eventsource, count(*) AS n FROM cloudtrail WHERE readonly = 'true' GROUP BY 1) y ON x.eventsource = y.eventsource LEFT JOIN (SELECT eventsource, count(*) AS n FROM cloudtrail WHERE errorcode IS NOT NULL GROUP BY 1) z ON z.eventsource = x.eventsource`),
+  Q('join_api_then_flow_time', `SELECT c.eventname, v.srcaddr, v.dstport, date_diff('day', from_iso8601_timestamp(c.eventtime), from_unixtime(v.start)) AS days FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND from_iso8601_timestamp(c.eventtime) < from_unixtime(v.start) - INTERVAL '365' DAY`,
+    { duckdb: `SELECT c.eventname, v.srcaddr, v.dstport, date_sub('day', CAST(c.eventtime AS TIMESTAMP), make_timestamp(v.start * 1000000)) AS days FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND CAST(c.eventtime AS TIMESTAMP) < make_timestamp(v.start * 1000000) - INTERVAL '365' DAY` }),
+  // ---- semi/anti joins: IN, NOT IN, EXISTS, with NULLs and empty subqueries ----
+  Q('in_subquery_nulls_select', `SELECT dstport, dstport IN (SELECT srcport FROM vpc_flow) AS hit FROM (SELECT DISTINCT dstport FROM vpc_flow)`),
+  Q('not_in_subquery_nulls_select', `SELECT dstport, dstport NOT IN (SELECT srcport FROM vpc_flow) AS miss, dstport NOT IN (SELECT srcport FROM vpc_flow WHERE srcport IS NOT NULL) AS miss2 FROM (SELECT DISTINCT dstport FROM vpc_flow)`),
+  Q('in_empty_subquery_null_left', `SELECT dstport, dstport IN (SELECT srcport FROM vpc_flow WHERE srcport < 0) AS a, dstport NOT IN (SELECT srcport FROM vpc_flow WHERE srcport < 0) AS b FROM (SELECT DISTINCT dstport FROM vpc_flow)`),
+  Q('exists_uncorrelated_empty', `SELECT (SELECT count(*) FROM cloudtrail WHERE EXISTS (SELECT 1 FROM vpc_flow WHERE dstport = -1)) AS e, (SELECT count(*) FROM cloudtrail WHERE NOT EXISTS (SELECT 1 FROM vpc_flow WHERE dstport = -1)) AS ne`),
+  Q('exists_correlated_two_keys', `SELECT a.srcaddr, a.dstaddr, count(*) AS n FROM vpc_flow a WHERE EXISTS (SELECT 1 FROM vpc_flow b WHERE b.srcaddr = a.dstaddr AND b.dstaddr = a.srcaddr) GROUP BY 1, 2`),
+  Q('not_exists_correlated_nulls', `SELECT a.dstport, count(*) AS n FROM vpc_flow a WHERE NOT EXISTS (SELECT 1 FROM vpc_flow b WHERE b.srcport = a.dstport) GROUP BY 1`),
+  Q('in_subquery_having', `SELECT eventname, awsregion, count(*) AS n FROM cloudtrail WHERE eventname IN (SELECT eventname FROM cloudtrail GROUP BY 1 HAVING count(*) > 50) GROUP BY 1, 2`),
+  Q('not_in_subquery_rejects', `SELECT eventsource, count(*) AS n FROM cloudtrail WHERE sourceipaddress NOT IN (SELECT srcaddr FROM vpc_flow WHERE action = 'REJECT') GROUP BY 1`),
+  Q('in_subquery_and_or', `SELECT eventname, count(*) AS n FROM cloudtrail WHERE sourceipaddress IN (SELECT dstaddr FROM vpc_flow) OR eventname IN (SELECT eventname FROM cloudtrail WHERE errorcode = 'AccessDenied') GROUP BY 1`),
+  Q('scalar_subquery_share', `SELECT eventsource, CAST(n AS double) / (SELECT count(*) FROM cloudtrail) AS share FROM (SELECT eventsource, count(*) AS n FROM cloudtrail GROUP BY 1) t`),
+  Q('scalar_subquery_empty_null', `SELECT (SELECT max(bytes) FROM vpc_flow WHERE dstport = -1) AS m, (SELECT count(*) FROM vpc_flow WHERE dstport = -1) AS c, (SELECT count(*) FROM cloudtrail) AS n`),
+  Q('scalar_subquery_compare_avg', `SELECT srcaddr, dstport, bytes FROM vpc_flow WHERE bytes > (SELECT avg(bytes) FROM vpc_flow) * 20`),
+  Q('in_subquery_correlated', `SELECT DISTINCT v.srcaddr, v.dstport FROM vpc_flow v WHERE v.dstport IN (SELECT w.srcport FROM vpc_flow w WHERE w.dstaddr = v.srcaddr)`),
+  Q('not_in_subquery_correlated_nulls', `SELECT v.action, count(*) AS n FROM vpc_flow v WHERE v.dstport NOT IN (SELECT w.srcport FROM vpc_flow w WHERE w.dstaddr = v.srcaddr) GROUP BY 1`),
+  Q('exists_in_select_list', `SELECT eventsource, seen, count(*) AS n FROM (SELECT eventsource, EXISTS (SELECT 1 FROM vpc_flow v WHERE v.srcaddr = c.sourceipaddress) AS seen FROM cloudtrail c) t GROUP BY 1, 2`),
+  // ---- window functions: ranking with ties, offsets, values, frames ----
+  Q('win_row_number_partition', `SELECT eventsource, eventid, row_number() OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS rn FROM cloudtrail`),
+  Q('win_rank_dense_ties', `SELECT eventsource, eventtime, rank() OVER (PARTITION BY eventsource ORDER BY eventtime) AS r, dense_rank() OVER (PARTITION BY eventsource ORDER BY eventtime) AS d FROM cloudtrail`),
+  Q('win_rank_desc_nulls', `SELECT errorcode, rank() OVER (ORDER BY errorcode DESC) AS r, dense_rank() OVER (ORDER BY errorcode) AS d FROM cloudtrail`),
+  Q('win_rank_nulls_first', `SELECT errorcode, rank() OVER (ORDER BY errorcode ASC NULLS FIRST) AS r, rank() OVER (ORDER BY errorcode DESC NULLS FIRST) AS r2 FROM cloudtrail`),
+  Q('win_row_number_top_n', `SELECT * FROM (SELECT srcaddr, bytes, row_number() OVER (PARTITION BY srcaddr ORDER BY bytes DESC) AS rn FROM vpc_flow) t WHERE rn <= 2`),
+  Q('win_dense_rank_counts', `SELECT dstport, n, dense_rank() OVER (ORDER BY n DESC) AS d, rank() OVER (ORDER BY n DESC) AS r FROM (SELECT dstport, count(*) AS n FROM vpc_flow GROUP BY 1) t`),
+  Q('win_lag_lead', `SELECT eventid, lag(eventname) OVER (PARTITION BY useridentity.arn ORDER BY eventtime, eventid) AS prev, lead(eventname, 2) OVER (PARTITION BY useridentity.arn ORDER BY eventtime, eventid) AS next2, lag(eventname, 1, 'none') OVER (PARTITION BY useridentity.arn ORDER BY eventtime, eventid) AS prevd FROM cloudtrail`),
+  Q('win_lag_time_gap', `SELECT eventid, date_diff('second', lag(from_iso8601_timestamp(eventtime)) OVER (PARTITION BY sourceipaddress ORDER BY eventtime, eventid), from_iso8601_timestamp(eventtime)) AS gap FROM cloudtrail`,
+    { duckdb: `SELECT eventid, date_sub('second', lag(CAST(eventtime AS TIMESTAMP)) OVER (PARTITION BY sourceipaddress ORDER BY eventtime, eventid), CAST(eventtime AS TIMESTAMP)) AS gap FROM cloudtrail` }),
+  Q('win_lead_default', `SELECT srcaddr, start, lead(dstport, 3, -1) OVER (PARTITION BY srcaddr ORDER BY start, dstport) AS l3 FROM (SELECT DISTINCT srcaddr, start, dstport FROM vpc_flow WHERE dstport IS NOT NULL) t`),
+  Q('win_first_last_value', `SELECT eventid, first_value(eventname) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS fv, last_value(eventname) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS lv, last_value(eventid) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS self FROM cloudtrail`),
+  Q('win_first_value_null', `SELECT eventid, first_value(errorcode) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS fe, last_value(errorcode) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS le FROM cloudtrail`),
+  Q('win_count_peers_default_frame', `SELECT eventsource, eventtime, count(*) OVER (PARTITION BY eventsource ORDER BY eventtime) AS c, max(eventname) OVER (PARTITION BY eventsource, eventtime) AS m FROM cloudtrail`),
+  Q('win_nth_value', `SELECT eventid, nth_value(eventname, 2) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second, nth_value(eventname, 3) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS third FROM cloudtrail`),
+  Q('win_ntile', `SELECT eventid, ntile(4) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid) AS q, ntile(3) OVER (ORDER BY eventid) AS t FROM cloudtrail`),
+  Q('win_percent_rank_cume_dist', `SELECT dstport, n, percent_rank() OVER (ORDER BY n) AS pr, cume_dist() OVER (ORDER BY n) AS cd FROM (SELECT dstport, count(*) AS n FROM vpc_flow GROUP BY 1) t`),
+  Q('win_percent_rank_partition_ties', `SELECT eventsource, eventtime, percent_rank() OVER (PARTITION BY eventsource ORDER BY eventtime DESC) AS pr, cume_dist() OVER (PARTITION BY eventsource ORDER BY eventtime DESC) AS cd FROM cloudtrail`),
+  Q('win_partition_totals', `SELECT DISTINCT srcaddr, sum(bytes) OVER (PARTITION BY srcaddr) AS b, count(*) OVER (PARTITION BY srcaddr) AS n, count(*) OVER () AS total FROM vpc_flow`),
+  Q('win_running_sum_rows', `SELECT eventid, sum(CASE WHEN readonly = 'true' THEN 1 ELSE 0 END) OVER (PARTITION BY eventsource ORDER BY eventtime, eventid ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ro FROM cloudtrail`),
+  Q('win_moving_avg_rows', `SELECT srcaddr, start, b, avg(b) OVER (PARTITION BY srcaddr ORDER BY start ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING) AS mv FROM (SELECT srcaddr, start, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2) t`),
+  Q('win_rows_following_empty', `SELECT srcaddr, start, max(b) OVER (PARTITION BY srcaddr ORDER BY start ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING) AS nx, min(b) OVER (PARTITION BY srcaddr ORDER BY start ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS pv FROM (SELECT srcaddr, start, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2) t`),
+  Q('win_range_interval_minute', `SELECT srcaddr, start, count(*) OVER (PARTITION BY srcaddr ORDER BY from_unixtime(start) RANGE BETWEEN INTERVAL '60' SECOND PRECEDING AND CURRENT ROW) AS c FROM vpc_flow WHERE action = 'REJECT'`),
+  Q('win_range_interval_following', `SELECT srcaddr, start, sum(bytes) OVER (PARTITION BY srcaddr ORDER BY from_unixtime(start) RANGE BETWEEN CURRENT ROW AND INTERVAL '5' MINUTE FOLLOWING) AS b FROM vpc_flow`),
+  Q('win_range_interval_ct', `SELECT sourceipaddress, eventtime, count(*) OVER (PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) AS c FROM cloudtrail`),
+  Q('win_range_interval_exact_boundary', `SELECT m, count(*) OVER (ORDER BY m RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND INTERVAL '1' MINUTE FOLLOWING) AS c3, count(*) OVER (ORDER BY m RANGE BETWEEN INTERVAL '2' MINUTE PRECEDING AND INTERVAL '1' MINUTE PRECEDING) AS before FROM (SELECT DISTINCT date_trunc('minute', from_unixtime(start)) AS m FROM vpc_flow) t`),
+  Q('win_range_interval_day_ct', `SELECT d, n, sum(n) OVER (ORDER BY d RANGE BETWEEN INTERVAL '1' DAY PRECEDING AND CURRENT ROW) AS two_days FROM (SELECT date_trunc('day', from_iso8601_timestamp(eventtime)) AS d, count(*) AS n FROM cloudtrail GROUP BY 1) t`),
+  Q('win_range_numeric', `SELECT srcaddr, start, count(*) OVER (PARTITION BY srcaddr ORDER BY start RANGE BETWEEN 60 PRECEDING AND CURRENT ROW) AS c FROM vpc_flow WHERE version = 5`),
+  Q('win_range_unbounded_nulls', `SELECT dstport, sum(n) OVER (ORDER BY dstport RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum, sum(n) OVER (ORDER BY dstport DESC) AS cumd FROM (SELECT dstport, count(*) AS n FROM vpc_flow GROUP BY 1) t`),
+  Q('win_rows_desc_window', `SELECT k, n, sum(n) OVER (ORDER BY n DESC, k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s3 FROM (SELECT eventname AS k, count(*) AS n FROM cloudtrail GROUP BY 1) t`),
+  Q('win_latest_per_user_cte', `WITH r AS (SELECT useridentity.arn AS arn, eventname, eventtime, row_number() OVER (PARTITION BY useridentity.arn ORDER BY eventtime DESC, eventid DESC) AS rn FROM cloudtrail) SELECT arn, eventname, eventtime FROM r WHERE rn = 1`),
+  Q('win_ordered_by_rank', `SELECT eventname, n, rank() OVER (ORDER BY n DESC) AS r FROM (SELECT eventname, count(*) AS n FROM cloudtrail GROUP BY 1) t ORDER BY r, eventname LIMIT 25`, { ordered: true }),
+  Q('win_over_group_by', `SELECT eventsource, count(*) AS n, sum(count(*)) OVER () AS total, rank() OVER (ORDER BY count(*) DESC) AS r FROM cloudtrail GROUP BY 1`),
+  Q('win_lag_default_flow', `SELECT srcaddr, start, lag(b, 1, -1) OVER (PARTITION BY srcaddr ORDER BY start) AS pb, b - lag(b) OVER (PARTITION BY srcaddr ORDER BY start) AS delta FROM (SELECT srcaddr, start, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2) t`),
+  Q('win_min_max_partition', `SELECT eventid, min(eventtime) OVER (PARTITION BY useridentity.arn) AS first_seen, max(eventtime) OVER (PARTITION BY useridentity.arn) AS last_seen FROM cloudtrail WHERE eventsource LIKE 's%'`),
+  Q('win_two_partitionings', `SELECT eventid, row_number() OVER (PARTITION BY eventsource ORDER BY eventid) AS a, row_number() OVER (PARTITION BY awsregion ORDER BY eventid DESC) AS b, count(*) OVER (PARTITION BY awsregion, eventsource) AS c FROM cloudtrail`),
+  Q('win_ntile_uneven', `SELECT dstport, ntile(3) OVER (ORDER BY dstport) AS t, ntile(7) OVER (ORDER BY dstport DESC) AS s FROM (SELECT DISTINCT dstport FROM vpc_flow WHERE dstport IS NOT NULL) t`),
+  Q('win_avg_range_ct', `SELECT eventid, avg(CASE WHEN errorcode IS NULL THEN 0.0 ELSE 1.0 END) OVER (PARTITION BY eventsource ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '10' MINUTE PRECEDING AND INTERVAL '10' MINUTE FOLLOWING) AS err_rate FROM cloudtrail`),
+  Q('win_filter_on_window_cte', `WITH w AS (SELECT srcaddr, dstport, count(*) OVER (PARTITION BY srcaddr) AS n, dense_rank() OVER (PARTITION BY srcaddr ORDER BY dstport) AS d FROM vpc_flow WHERE action = 'REJECT') SELECT srcaddr, max(d) AS ports, max(n) AS flows FROM w GROUP BY srcaddr HAVING max(d) > 3`),
+  Q('win_date_partition', `SELECT CAST(from_unixtime(start) AS DATE) AS d, action, count(*) AS n, sum(count(*)) OVER (PARTITION BY CAST(from_unixtime(start) AS DATE)) AS day_total FROM vpc_flow GROUP BY 1, 2`),
+  // ---- lambdas over the resources array ----
+  Q('lambda_transform_arn', `SELECT eventid, transform(resources, r -> r.arn) AS arns FROM cloudtrail WHERE resources IS NOT NULL`,
+    { duckdb: `SELECT eventid, list_transform(resources, r -> r.arn) AS arns FROM cloudtrail WHERE resources IS NOT NULL` }),
+  Q('lambda_transform_expr', `SELECT eventid, transform(resources, r -> upper(split_part(r.arn, ':', 3))) AS svcs FROM cloudtrail WHERE resources IS NOT NULL`,
+    { duckdb: `SELECT eventid, list_transform(resources, r -> upper(nullif(split_part(r.arn, ':', 3), ''))) AS svcs FROM cloudtrail WHERE resources IS NOT NULL` }),
+  Q('lambda_filter_outer_column', `SELECT eventid, filter(resources, r -> r.accountid = recipientaccountid) AS own FROM cloudtrail WHERE cardinality(resources) > 0`,
+    { duckdb: `SELECT eventid, list_filter(resources, r -> r.accountid = recipientaccountid) AS own FROM cloudtrail WHERE len(resources) > 0` }),
+  Q('lambda_cardinality_filter', `SELECT cardinality(resources) AS n, cardinality(filter(resources, r -> r.type IS NOT NULL)) AS typed, count(*) AS c FROM cloudtrail GROUP BY 1, 2`,
+    { duckdb: `SELECT len(resources) AS n, len(list_filter(resources, r -> r.type IS NOT NULL)) AS typed, count(*) AS c FROM cloudtrail GROUP BY 1, 2` }),
+  Q('lambda_any_match', `SELECT eventname, any_match(resources, r -> r.type = 'AWS::S3::Object') AS s3obj, count(*) AS n FROM cloudtrail GROUP BY 1, 2`,
+    { duckdb: `SELECT eventname, ${anyM('resources', "r -> r.type = 'AWS::S3::Object'")} AS s3obj, count(*) AS n FROM cloudtrail GROUP BY 1, 2` }),
+  Q('lambda_all_match', `SELECT eventname, all_match(resources, r -> r.accountid = recipientaccountid) AS own, count(*) AS n FROM cloudtrail GROUP BY 1, 2`,
+    { duckdb: `SELECT eventname, ${allM('resources', 'r -> r.accountid = recipientaccountid')} AS own, count(*) AS n FROM cloudtrail GROUP BY 1, 2` }),
+  Q('lambda_none_match', `SELECT eventsource, none_match(resources, r -> r.arn LIKE '%stratus%') AS clean, count(*) AS n FROM cloudtrail GROUP BY 1, 2`,
+    { duckdb: `SELECT eventsource, ${noneM('resources', "r -> r.arn LIKE '%stratus%'")} AS clean, count(*) AS n FROM cloudtrail GROUP BY 1, 2` }),
+  Q('lambda_match_where', `SELECT eventname, count(*) AS n FROM cloudtrail WHERE any_match(resources, r -> r.arn LIKE 'arn:aws:s3:::%') AND NOT all_match(resources, r -> r.type IS NULL) GROUP BY 1`,
+    { duckdb: `SELECT eventname, count(*) AS n FROM cloudtrail WHERE ${anyM('resources', "r -> r.arn LIKE 'arn:aws:s3:::%'")} AND NOT ${allM('resources', 'r -> r.type IS NULL')} GROUP BY 1` }),
+  Q('lambda_empty_array', `SELECT eventid, filter(resources, r -> r.arn IS NULL) AS none, any_match(filter(resources, r -> r.arn IS NULL), r -> true) AS a, all_match(filter(resources, r -> r.arn IS NULL), r -> false) AS b FROM cloudtrail WHERE eventsource LIKE 'ssm%'`,
+    { duckdb: `SELECT eventid, list_filter(resources, r -> r.arn IS NULL) AS none, ${anyM('list_filter(resources, r -> r.arn IS NULL)', 'r -> true')} AS a, ${allM('list_filter(resources, r -> r.arn IS NULL)', 'r -> false')} AS b FROM cloudtrail WHERE eventsource LIKE 'ssm%'` }),
+  Q('lambda_unnest_transform', `SELECT t, count(*) AS n FROM cloudtrail CROSS JOIN UNNEST(transform(resources, r -> coalesce(r.type, 'untyped'))) AS u(t) GROUP BY 1`,
+    { duckdb: `SELECT t, count(*) AS n FROM cloudtrail CROSS JOIN UNNEST(list_transform(resources, r -> coalesce(r.type, 'untyped'))) AS u(t) GROUP BY 1` }),
+  Q('lambda_transform_array_agg', `SELECT eventsource, transform(array_agg(eventname ORDER BY eventtime, eventid), x -> lower(x)) AS names FROM cloudtrail WHERE eventsource LIKE 'sts%' OR eventsource LIKE 'kms%' GROUP BY 1`,
+    { duckdb: `SELECT eventsource, list_transform(array_agg(eventname ORDER BY eventtime, eventid), x -> lower(x)) AS names FROM cloudtrail WHERE eventsource LIKE 'sts%' OR eventsource LIKE 'kms%' GROUP BY 1` }),
+  // ---- array_agg(x ORDER BY y) ----
+  Q('array_agg_order_by', `SELECT eventsource, array_agg(eventname ORDER BY eventtime, eventid) AS names FROM cloudtrail WHERE eventsource LIKE 'sts%' OR eventsource LIKE 'iam%' GROUP BY 1`),
+  Q('array_agg_order_desc_nulls', `SELECT eventsource, array_agg(errorcode ORDER BY eventtime DESC, eventid) AS errs FROM cloudtrail WHERE eventsource LIKE 's3%' OR eventsource LIKE 'ec2-%' GROUP BY 1`),
+  Q('array_agg_order_flow', `SELECT srcaddr, array_agg(dstport ORDER BY dstport DESC) AS ports FROM vpc_flow WHERE version <> 5 GROUP BY 1`),
+  // ---- set operations ----
+  Q('intersect_ips', `SELECT srcaddr FROM vpc_flow INTERSECT SELECT sourceipaddress FROM cloudtrail`),
+  Q('except_ips', `SELECT sourceipaddress FROM cloudtrail EXCEPT SELECT srcaddr FROM vpc_flow`),
+  Q('union_distinct_nulls', `SELECT errorcode FROM cloudtrail UNION SELECT errorcode FROM cloudtrail WHERE eventsource LIKE 's3%'`),
+  Q('union_distinct_keyword', `SELECT action AS v FROM vpc_flow UNION DISTINCT SELECT log_status FROM vpc_flow UNION DISTINCT SELECT action FROM vpc_flow`),
+  Q('intersect_ports_nulls', `SELECT dstport FROM vpc_flow INTERSECT SELECT srcport FROM vpc_flow`),
+  Q('except_ports_nulls', `SELECT srcport FROM vpc_flow WHERE version <> 5 EXCEPT SELECT dstport FROM vpc_flow WHERE version = 5`),
+  Q('set_op_precedence', `SELECT eventname FROM cloudtrail WHERE eventsource LIKE 'sts%' UNION SELECT eventname FROM cloudtrail WHERE eventsource LIKE 'iam%' INTERSECT SELECT eventname FROM cloudtrail WHERE errorcode IS NOT NULL`),
+  Q('set_op_left_assoc', `SELECT eventname FROM cloudtrail WHERE eventsource LIKE 'ec2%' EXCEPT SELECT eventname FROM cloudtrail WHERE readonly = 'true' UNION SELECT eventname FROM cloudtrail WHERE eventsource LIKE 'kms%'`),
+  Q('set_op_multi_column', `SELECT eventsource, awsregion FROM cloudtrail WHERE errorcode IS NOT NULL INTERSECT SELECT eventsource, awsregion FROM cloudtrail WHERE readonly = 'true'`),
+  Q('set_op_cte_order_limit', `WITH s AS (SELECT srcaddr AS ip FROM vpc_flow UNION SELECT dstaddr FROM vpc_flow EXCEPT SELECT sourceipaddress FROM cloudtrail) SELECT ip FROM s ORDER BY ip NULLS FIRST LIMIT 15`, { ordered: true }),
+  Q('set_op_count_subquery', `SELECT count(*) AS n FROM (SELECT eventname, awsregion FROM cloudtrail UNION SELECT eventname, awsregion FROM cloudtrail UNION ALL SELECT eventname, awsregion FROM cloudtrail WHERE eventsource LIKE 'sts%') t`),
+  Q('except_then_join', `SELECT e.ip, count(*) AS calls FROM (SELECT sourceipaddress AS ip FROM cloudtrail EXCEPT SELECT srcaddr FROM vpc_flow) e JOIN cloudtrail c ON c.sourceipaddress = e.ip GROUP BY 1`),
+  // ---- IPADDRESS ----
+  Q('ip_cast_min_max', `SELECT min(CAST(srcaddr AS IPADDRESS)) AS lo, max(CAST(srcaddr AS IPADDRESS)) AS hi FROM vpc_flow WHERE srcaddr LIKE '%.%.%.%'`,
+    { duckdb: `SELECT min_by(srcaddr, ${ipint('srcaddr')}) AS lo, max_by(srcaddr, ${ipint('srcaddr')}) AS hi FROM vpc_flow WHERE srcaddr LIKE '%.%.%.%'` }),
+  Q('ip_order_by', `SELECT DISTINCT CAST(dstaddr AS IPADDRESS) AS a FROM vpc_flow WHERE dstaddr LIKE '%.%.%.%' ORDER BY a LIMIT 20`, { ordered: true,
+    duckdb: `SELECT dstaddr FROM (SELECT DISTINCT dstaddr FROM vpc_flow WHERE dstaddr LIKE '%.%.%.%') t ORDER BY ${ipint('dstaddr')} LIMIT 20` }),
+  Q('ip_join_on_ipaddress', `SELECT c.eventname, v.dstport, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON TRY_CAST(c.sourceipaddress AS IPADDRESS) = TRY_CAST(v.srcaddr AS IPADDRESS) GROUP BY 1, 2`,
+    { duckdb: `SELECT c.eventname, v.dstport, count(*) AS n FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr GROUP BY 1, 2` }),
+  Q('ip_contains_join_group', `SELECT contains('192.0.2.0/24', CAST(v.srcaddr AS IPADDRESS)) AS doc, v.action, count(*) AS n FROM vpc_flow v WHERE v.srcaddr IN (SELECT sourceipaddress FROM cloudtrail) GROUP BY 1, 2`,
+    { duckdb: `SELECT ${cidr('192.0.2.0', 24, 'v.srcaddr')} AS doc, v.action, count(*) AS n FROM vpc_flow v WHERE v.srcaddr IN (SELECT sourceipaddress FROM cloudtrail) GROUP BY 1, 2` }),
+  Q('ip_cast_round_trip_v4', `SELECT CAST(CAST(srcaddr AS IPADDRESS) AS varchar) AS s, count(*) AS n FROM vpc_flow WHERE srcaddr LIKE '%.%.%.%' GROUP BY 1`,
+    { duckdb: `SELECT srcaddr AS s, count(*) AS n FROM vpc_flow WHERE srcaddr LIKE '%.%.%.%' GROUP BY 1` }),
+  // ---- DATE ----
+  Q('date_cast_group', `SELECT CAST(from_iso8601_timestamp(eventtime) AS DATE) AS d, count(*) AS n FROM cloudtrail GROUP BY 1`),
+  Q('date_literal_compare', `SELECT CAST(from_unixtime(start) AS DATE) AS d, count(*) AS n FROM vpc_flow WHERE CAST(from_unixtime(start) AS DATE) >= DATE '2024-03-05' GROUP BY 1`),
+  Q('date_join_ct_flow_days', `SELECT a.d, a.n AS calls, b.n AS flows FROM (SELECT CAST(from_iso8601_timestamp(eventtime) AS DATE) AS d, count(*) AS n FROM cloudtrail GROUP BY 1) a FULL JOIN (SELECT CAST(from_unixtime(start) AS DATE) AS d, count(*) AS n FROM vpc_flow GROUP BY 1) b ON a.d = b.d`),
+  // ---- multi-level CTEs ----
+  Q('cte_three_level_join', `WITH a AS (SELECT sourceipaddress AS ip, eventname FROM cloudtrail WHERE errorcode IS NOT NULL), b AS (SELECT ip, count(*) AS n FROM a GROUP BY ip), c AS (SELECT b.ip, b.n, count(v.srcaddr) AS f FROM b LEFT JOIN vpc_flow v ON v.srcaddr = b.ip GROUP BY 1, 2) SELECT * FROM c WHERE n > 1`),
+  Q('cte_reused_self_join', `WITH s AS (SELECT eventsource, count(*) AS n FROM cloudtrail GROUP BY 1) SELECT a.eventsource, a.n, b.eventsource AS same_n FROM s a JOIN s b ON a.n = b.n AND a.eventsource < b.eventsource`),
+  Q('cte_window_join', `WITH ranked AS (SELECT srcaddr, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r FROM vpc_flow GROUP BY 1), top AS (SELECT srcaddr, n FROM ranked WHERE r <= 5) SELECT t.srcaddr, t.n, count(c.eventid) AS calls FROM top t LEFT JOIN cloudtrail c ON c.sourceipaddress = t.srcaddr GROUP BY 1, 2`),
+  Q('cte_set_ops_nested', `WITH ct AS (SELECT DISTINCT sourceipaddress AS ip FROM cloudtrail), fl AS (SELECT srcaddr AS ip FROM vpc_flow UNION SELECT dstaddr FROM vpc_flow), inter AS (SELECT ip FROM ct INTERSECT SELECT ip FROM fl), only_ct AS (SELECT ip FROM ct EXCEPT SELECT ip FROM inter) SELECT (SELECT count(*) FROM inter) AS b, (SELECT count(*) FROM only_ct) AS o, (SELECT count(*) FROM ct) AS c`),
+  Q('cte_chain_windows', `WITH e AS (SELECT useridentity.arn AS arn, eventname, from_iso8601_timestamp(eventtime) AS t, eventid FROM cloudtrail WHERE useridentity.arn IS NOT NULL), g AS (SELECT arn, eventname, date_diff('second', lag(t) OVER (PARTITION BY arn ORDER BY t, eventid), t) AS gap FROM e), s AS (SELECT arn, count(*) AS n, max(gap) AS maxgap FROM g GROUP BY arn) SELECT * FROM s WHERE n > 2`,
+    { duckdb: `WITH e AS (SELECT useridentity.arn AS arn, eventname, CAST(eventtime AS TIMESTAMP) AS t, eventid FROM cloudtrail WHERE useridentity.arn IS NOT NULL), g AS (SELECT arn, eventname, date_sub('second', lag(t) OVER (PARTITION BY arn ORDER BY t, eventid), t) AS gap FROM e), s AS (SELECT arn, count(*) AS n, max(gap) AS maxgap FROM g GROUP BY arn) SELECT * FROM s WHERE n > 2` }),
+  Q('cte_in_subquery_ref', `WITH bad AS (SELECT DISTINCT srcaddr FROM vpc_flow WHERE action = 'REJECT'), hits AS (SELECT eventname, sourceipaddress FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM bad)) SELECT eventname, count(DISTINCT sourceipaddress) AS ips FROM hits GROUP BY 1`),
+  // ---- detection shapes ----
+  Q('detect_burst_range', `SELECT sourceipaddress, eventtime, n FROM (SELECT sourceipaddress, eventtime, count(*) OVER (PARTITION BY sourceipaddress ORDER BY from_iso8601_timestamp(eventtime) RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND CURRENT ROW) AS n FROM cloudtrail WHERE errorcode IS NOT NULL) t WHERE n >= 3`),
+  Q('detect_first_seen_ip', `SELECT arn, ip, eventname FROM (SELECT useridentity.arn AS arn, sourceipaddress AS ip, eventname, row_number() OVER (PARTITION BY useridentity.arn, sourceipaddress ORDER BY eventtime, eventid) AS rn FROM cloudtrail WHERE useridentity.arn IS NOT NULL) t WHERE rn = 1`),
+  Q('detect_port_scan_then_api', `SELECT s.srcaddr, s.ports, count(c.eventid) AS calls FROM (SELECT srcaddr, count(DISTINCT dstport) AS ports FROM vpc_flow WHERE action = 'REJECT' GROUP BY 1 HAVING count(DISTINCT dstport) >= 5) s LEFT JOIN cloudtrail c ON c.sourceipaddress = s.srcaddr GROUP BY 1, 2`),
+  Q('detect_rare_event_per_user', `WITH c AS (SELECT useridentity.arn AS arn, eventname, count(*) AS n FROM cloudtrail WHERE useridentity.arn IS NOT NULL GROUP BY 1, 2) SELECT arn, eventname, n, cume_dist() OVER (PARTITION BY arn ORDER BY n) AS cd FROM c`),
+  Q('detect_new_api_after_error', `SELECT a.eventid, min(b.eventtime) AS next_ok FROM cloudtrail a JOIN cloudtrail b ON a.sourceipaddress = b.sourceipaddress AND b.eventtime > a.eventtime AND b.errorcode IS NULL WHERE a.errorcode = 'AccessDenied' GROUP BY 1`),
 ];
