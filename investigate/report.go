@@ -270,9 +270,15 @@ func build(e Entity, res [nQueries]*engine.Result, fs []findings.Finding) *Repor
 	rep.Regions, rep.Services = counts(regions), counts(services)
 	rep.FirstSeen = firstCalls(index, principals, keys)
 
+	// A finding involves the entity when it names the entity or one of
+	// the keys and principals that made the entity's calls: the same
+	// identity under another name (the session of a stolen key).
 	related := map[string]bool{e.Value: true}
 	for k := range keys {
 		related[k] = true
+	}
+	for p := range principals {
+		related[p] = true
 	}
 	for _, f := range fs {
 		if mentions(f, related) {

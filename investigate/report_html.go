@@ -28,8 +28,9 @@ const (
 	timelineWidth  = 1200
 	timelineLeft   = 90
 	timelineRight  = 20
-	graphSize      = 640
-	graphRadius    = 250
+	graphWidth     = 900 // room for the labels of the nodes left and right
+	graphHeight    = 620
+	graphRadius    = 260
 	graphNodeLabel = 28 // characters of a node label shown
 )
 
@@ -53,8 +54,9 @@ type mark struct {
 
 // tick is a label on the timeline's axis.
 type tick struct {
-	X     float64
-	Label string
+	X      float64
+	Label  string
+	Anchor string // text-anchor of the label
 }
 
 // node is a vertex of the entity graph.
@@ -81,12 +83,13 @@ type htmlPage struct {
 	Edges        []edge
 	TimelineW    int
 	GraphW       int
+	GraphH       int
 }
 
 // WriteHTML writes the report as one self-contained HTML page: no network
 // fetches, every log value escaped by html/template.
 func (rep *Report) WriteHTML(w io.Writer, now time.Time) error {
-	p := &htmlPage{Report: rep, Generated: now.UTC().Format(time.RFC3339), TimelineW: timelineWidth, GraphW: graphSize}
+	p := &htmlPage{Report: rep, Generated: now.UTC().Format(time.RFC3339), TimelineW: timelineWidth, GraphW: graphWidth, GraphH: graphHeight}
 	p.timeline()
 	p.graph()
 	return reportTemplate.Execute(w, p)
@@ -132,15 +135,22 @@ func (p *htmlPage) timeline() {
 	}
 	for i := range 5 {
 		t := lo.Add(time.Duration(float64(span) * float64(i) / 4))
-		p.Ticks = append(p.Ticks, tick{X: x(t), Label: t.Format("2006-01-02 15:04:05")})
+		anchor := "middle"
+		switch i {
+		case 0:
+			anchor = "start"
+		case 4:
+			anchor = "end"
+		}
+		p.Ticks = append(p.Ticks, tick{X: x(t), Label: t.Format("2006-01-02 15:04:05"), Anchor: anchor})
 	}
 }
 
 // graph lays the entity out in the centre and its neighbours on a circle,
 // group after group, in a fixed order: the same report, the same picture.
 func (p *htmlPage) graph() {
-	c := float64(graphSize) / 2
-	p.Nodes = append(p.Nodes, node{ID: p.Entity.Value, Kind: "entity", Label: short(p.Entity.Value), X: c, Y: c})
+	cx, cy := float64(graphWidth)/2, float64(graphHeight)/2
+	p.Nodes = append(p.Nodes, node{ID: p.Entity.Value, Kind: "entity", Label: short(p.Entity.Value), X: cx, Y: cy})
 	type member struct{ id, kind, via string }
 	var ring []member
 	seen := map[string]bool{p.Entity.Value: true}
@@ -191,7 +201,7 @@ func (p *htmlPage) graph() {
 	for i, m := range ring {
 		a := 2 * math.Pi * float64(i) / float64(len(ring))
 		n := node{ID: m.id, Kind: m.kind, Label: short(m.id),
-			X: math.Round((c+graphRadius*math.Cos(a))*10) / 10, Y: math.Round((c+graphRadius*math.Sin(a))*10) / 10}
+			X: math.Round((cx+graphRadius*math.Cos(a))*10) / 10, Y: math.Round((cy+graphRadius*math.Sin(a))*10) / 10}
 		pos[m.id] = len(p.Nodes)
 		p.Nodes = append(p.Nodes, n)
 	}
