@@ -8,7 +8,9 @@ import (
 	"github.com/hunt-sec/hunt/findings"
 )
 
-func at(min int) time.Time { return time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC).Add(time.Duration(min) * time.Minute) }
+func at(min int) time.Time {
+	return time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC).Add(time.Duration(min) * time.Minute)
+}
 
 func fnd(id, actor, resource, sev string, first, last int) findings.Finding {
 	return findings.Finding{ID: id, HuntID: "h_" + id, Actor: actor, Resource: resource, Severity: sev, FirstSeen: at(first), LastSeen: at(last)}
