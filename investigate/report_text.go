@@ -60,7 +60,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 			if c.Error != "" {
 				errc = " [" + c.Error + "]"
 			}
-			fmt.Fprintf(b, "  %s  %s:%s%s  by %s from %s  %s\n", ts(c.Time), c.Service, c.Name, errc, firstOf(c.Principal, c.Key), c.Address, strings.Join(c.Resources, " "))
+			fmt.Fprintf(b, "  %s  %s:%s%s  by %s from %s  %s\n", ts(c.Time), c.Service, c.Name, errc, firstOf(c.Principal, c.Key, "-"), c.Address, strings.Join(c.Resources, " "))
 		}
 		more(len(rep.Calls))
 	}
