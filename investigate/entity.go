@@ -61,7 +61,8 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 // or against the entity.
 func (e Entity) cloudTrailPredicate() string {
 	v := sqlString(e.Value)
-	mentions := "strpos(requestparameters, " + v + ") > 0 OR strpos(responseelements, " + v + ") > 0"
+	mentions := "strpos(requestparameters, " + v + ") > 0 OR strpos(responseelements, " + v + ") > 0" +
+		" OR any_match(resources, r -> strpos(r.arn, " + v + ") > 0)"
 	switch e.Kind {
 	case KindIP:
 		return "sourceipaddress = " + v

@@ -38,7 +38,7 @@ func (e Entity) sqlTexts() [nQueries]string {
 	var s [nQueries]string
 	s[qCalls] = `SELECT eventtime, eventsource, eventname, awsregion, sourceipaddress, useridentity.arn AS arn,
   useridentity.accesskeyid AS accesskeyid, useridentity.sessioncontext.sessionissuer.arn AS issuer,
-  useragent, errorcode, requestparameters, eventid, "$path" AS path
+  useragent, errorcode, requestparameters, transform(resources, r -> r.arn) AS resource_arns, eventid, "$path" AS path
 FROM cloudtrail WHERE ` + e.cloudTrailPredicate()
 	s[qIndex] = indexSQL
 	s[qAssume] = assumeSQL

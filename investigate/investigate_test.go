@@ -211,6 +211,22 @@ func TestInvestigateResource(t *testing.T) {
 	}
 }
 
+// CloudTrail's resources column names a bucket's ARN that the request
+// parameters name only by bucket name.
+func TestInvestigateResourceARN(t *testing.T) {
+	r := investigateDir(t, "arn:aws:s3:::cg-secret-bucket", fixture, queries.Window{})
+	var names []string
+	for _, c := range r.Calls {
+		names = append(names, c.Name)
+	}
+	if want := []string{"ListObjects", "GetObject", "GetObject"}; !slices.Equal(names, want) {
+		t.Errorf("calls = %v, want %v", names, want)
+	}
+	if len(r.Calls) > 1 && !slices.Contains(r.Calls[1].Resources, "arn:aws:s3:::cg-secret-bucket/secret.txt") {
+		t.Errorf("the object's ARN is not among the call's resources: %v", r.Calls[1].Resources)
+	}
+}
+
 // The window keeps only the calls in it.
 func TestInvestigateWindow(t *testing.T) {
 	w := queries.Window{Since: time.Date(2024, 3, 5, 10, 22, 0, 0, time.UTC), Until: time.Date(2024, 3, 5, 10, 31, 0, 0, time.UTC)}

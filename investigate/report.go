@@ -190,11 +190,15 @@ func build(e Entity, res [nQueries]*engine.Result, fs []findings.Finding) *Repor
 	if r := res[qCalls]; r != nil {
 		c := cols(r)
 		iT, iS, iN, iR, iIP, iA, iK, iI, iU, iE, iP, iID, iSrc := c("eventtime"), c("eventsource"), c("eventname"), c("awsregion"), c("sourceipaddress"), c("arn"), c("accesskeyid"), c("issuer"), c("useragent"), c("errorcode"), c("requestparameters"), c("eventid"), c("path")
+		iRA := c("resource_arns")
 		for i := range r.Len() {
 			call := Call{Time: when(str(r, i, iT)), Service: str(r, i, iS), Name: str(r, i, iN), Region: str(r, i, iR),
 				Address: str(r, i, iIP), Principal: str(r, i, iA), Key: str(r, i, iK), Issuer: str(r, i, iI),
 				UserAgent: str(r, i, iU), Error: str(r, i, iE), EventID: str(r, i, iID), Source: str(r, i, iSrc)}
 			call.Resources = resourcesOf(str(r, i, iP))
+			if iRA >= 0 {
+				call.Resources = appendARNs(call.Resources, r.Value(i, iRA))
+			}
 			rep.Calls = append(rep.Calls, call)
 			if !byEntity(e, call) {
 				continue // a call against the entity: its caller is not the entity's identity
@@ -512,6 +516,28 @@ func resourcesOf(params string) []string {
 	if b, k := jsonString(v, "bucketName"), jsonString(v, "key"); b != "" && k != "" {
 		out = slices.DeleteFunc(out, func(s string) bool { return s == b || s == k })
 		out = append([]string{b + "/" + k}, out...)
+	}
+	return out
+}
+
+// appendARNs appends the ARNs of CloudTrail's resources column (an array
+// value of the result) not in out yet.
+func appendARNs(out []string, v any) []string {
+	var arns []string
+	switch x := v.(type) {
+	case []string:
+		arns = x
+	case []any:
+		for _, a := range x {
+			if s, ok := a.(string); ok {
+				arns = append(arns, s)
+			}
+		}
+	}
+	for _, a := range arns {
+		if a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
 	}
 	return out
 }
