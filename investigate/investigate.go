@@ -20,6 +20,8 @@ const (
 	qIndex  = iota // every identity and address pair, with its calls summed: the pivots
 	qAssume = iota // every credential-issuing call: the role chains
 	qFlows  = iota // flow records of the address, per minute, peer and port
+	qGuard  = iota // GuardDuty findings naming the entity
+	qConfig = iota // AWS Config items of the entity, or whose configuration names it
 	nQueries
 )
 
@@ -42,8 +44,12 @@ func (e Entity) sqlTexts() [nQueries]string {
 FROM cloudtrail WHERE ` + e.cloudTrailPredicate()
 	s[qIndex] = indexSQL
 	s[qAssume] = assumeSQL
+	v := sqlString(e.Value)
+	s[qGuard] = `SELECT updatedat, type, severity, title, id, accountid, region, "$path" AS path
+FROM guardduty WHERE strpos(resource, ` + v + `) > 0 OR strpos(service, ` + v + `) > 0`
+	s[qConfig] = `SELECT configurationitemcapturetime, resourcetype, resourceid, resourcename, arn, configurationitemstatus, awsregion, "$path" AS path
+FROM config WHERE resourceid = ` + v + ` OR arn = ` + v + ` OR resourcename = ` + v + ` OR strpos(configuration, ` + v + `) > 0`
 	if e.Kind == KindIP {
-		v := sqlString(e.Value)
 		s[qFlows] = `SELECT start / 60 * 60 AS minute,
   CASE WHEN srcaddr = ` + v + ` THEN dstaddr ELSE srcaddr END AS peer,
   CASE WHEN srcaddr = ` + v + ` THEN 'out' ELSE 'in' END AS direction,

@@ -125,6 +125,11 @@ func TestInvestigateAddress(t *testing.T) {
 			t.Errorf("findings %v lack %s", huntIDs(r), id)
 		}
 	}
+	// GuardDuty's own finding names the address in its action.
+	if len(r.GuardDuty) != 1 || r.GuardDuty[0].Type != "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS" ||
+		r.GuardDuty[0].Severity != "8" || !r.GuardDuty[0].Time.Equal(time.Date(2024, 3, 5, 10, 36, 0, 0, time.UTC)) || r.GuardDuty[0].Source == "" {
+		t.Errorf("guardduty = %+v", r.GuardDuty)
+	}
 	if len(r.Regions) != 2 || r.Regions[0] != (Count{"us-east-1", 8}) || r.Regions[1] != (Count{"eu-west-1", 1}) {
 		t.Errorf("regions = %v", r.Regions)
 	}
@@ -224,6 +229,20 @@ func TestInvestigateResourceARN(t *testing.T) {
 	}
 	if len(r.Calls) > 1 && !slices.Contains(r.Calls[1].Resources, "arn:aws:s3:::cg-secret-bucket/secret.txt") {
 		t.Errorf("the object's ARN is not among the call's resources: %v", r.Calls[1].Resources)
+	}
+}
+
+// AWS Config items of a resource: its recorded states.
+func TestInvestigateConfig(t *testing.T) {
+	r := investigateDir(t, "sg-0a1b2c3d4e5f60718", "../testdata/config/AWSLogs", queries.Window{})
+	// Two items of the history, one of the next day's snapshot.
+	if len(r.Config) != 3 {
+		t.Fatalf("config items = %+v, want the security group's 3", r.Config)
+	}
+	c := r.Config[0]
+	if c.ResourceType != "AWS::EC2::SecurityGroup" || c.ResourceID != "sg-0a1b2c3d4e5f60718" || c.Name != "web" || c.Status != "OK" ||
+		!c.Time.Equal(time.Date(2024, 3, 5, 9, 10, 0, 0, time.UTC)) || c.Source == "" {
+		t.Errorf("first config item = %+v", c)
 	}
 }
 

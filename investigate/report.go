@@ -25,6 +25,10 @@ type Report struct {
 
 	Calls []Call `json:"calls"` // API calls by or against the entity, by time
 	Flows []Flow `json:"flows"` // flows of the address, per minute, peer and port
+	// GuardDuty are GuardDuty's findings naming the entity; Config the AWS
+	// Config items of the entity or whose configuration names it.
+	GuardDuty []GuardDutyFinding `json:"guardduty,omitempty"`
+	Config    []ConfigItem       `json:"config,omitempty"`
 
 	// Keys, Principals and Addresses are the entity's own: the keys and
 	// principals that made its calls and the addresses they came from.
@@ -79,6 +83,30 @@ type Flow struct {
 	Flows     int64     `json:"flows"`
 	Bytes     int64     `json:"bytes"`
 	Source    string    `json:"source,omitempty"`
+}
+
+// GuardDutyFinding is one GuardDuty finding naming the entity.
+type GuardDutyFinding struct {
+	Time     time.Time `json:"time"` // updated at
+	Type     string    `json:"type"`
+	Severity string    `json:"severity"`
+	Title    string    `json:"title"`
+	ID       string    `json:"id"`
+	Account  string    `json:"account,omitempty"`
+	Region   string    `json:"region,omitempty"`
+	Source   string    `json:"source,omitempty"`
+}
+
+// ConfigItem is one recorded state of a resource in AWS Config.
+type ConfigItem struct {
+	Time         time.Time `json:"time"` // capture time
+	ResourceType string    `json:"resource_type"`
+	ResourceID   string    `json:"resource_id"`
+	Name         string    `json:"name,omitempty"`
+	ARN          string    `json:"arn,omitempty"`
+	Status       string    `json:"status,omitempty"`
+	Region       string    `json:"region,omitempty"`
+	Source       string    `json:"source,omitempty"`
 }
 
 // Pivot is another principal or address linked to the entity.
@@ -236,6 +264,32 @@ func build(e Entity, res [nQueries]*engine.Result, fs []findings.Finding) *Repor
 		})
 	}
 	rep.Keys, rep.Principals, rep.Addresses = sortedKeys(keys), sortedKeys(principals), sortedKeys(addrs)
+	if r := res[qGuard]; r != nil {
+		c := cols(r)
+		iT, iTy, iS, iTi, iID, iA, iR, iSrc := c("updatedat"), c("type"), c("severity"), c("title"), c("id"), c("accountid"), c("region"), c("path")
+		for i := range r.Len() {
+			rep.GuardDuty = append(rep.GuardDuty, GuardDutyFinding{when(str(r, i, iT)), str(r, i, iTy), str(r, i, iS), str(r, i, iTi), str(r, i, iID), str(r, i, iA), str(r, i, iR), str(r, i, iSrc)})
+		}
+		slices.SortStableFunc(rep.GuardDuty, func(a, b GuardDutyFinding) int {
+			if c := a.Time.Compare(b.Time); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	if r := res[qConfig]; r != nil {
+		c := cols(r)
+		iT, iTy, iID, iN, iA, iS, iR, iSrc := c("configurationitemcapturetime"), c("resourcetype"), c("resourceid"), c("resourcename"), c("arn"), c("configurationitemstatus"), c("awsregion"), c("path")
+		for i := range r.Len() {
+			rep.Config = append(rep.Config, ConfigItem{when(str(r, i, iT)), str(r, i, iTy), str(r, i, iID), str(r, i, iN), str(r, i, iA), str(r, i, iS), str(r, i, iR), str(r, i, iSrc)})
+		}
+		slices.SortStableFunc(rep.Config, func(a, b ConfigItem) int {
+			if c := a.Time.Compare(b.Time); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ResourceID, b.ResourceID)
+		})
+	}
 
 	var index []indexRow
 	if r := res[qIndex]; r != nil {
@@ -295,6 +349,12 @@ func build(e Entity, res [nQueries]*engine.Result, fs []findings.Finding) *Repor
 	}
 	for _, f := range rep.Flows {
 		rep.seen(f.Minute)
+	}
+	for _, g := range rep.GuardDuty {
+		rep.seen(g.Time)
+	}
+	for _, c := range rep.Config {
+		rep.seen(c.Time)
 	}
 	for _, f := range rep.Findings {
 		rep.seen(f.FirstSeen)

@@ -96,10 +96,10 @@ func (rep *Report) WriteHTML(w io.Writer, now time.Time) error {
 }
 
 // lanes of the timeline, top to bottom.
-var laneY = map[string]float64{"call": 30, "flow-accept": 70, "flow-reject": 90, "finding": 130}
+var laneY = map[string]float64{"call": 30, "flow-accept": 70, "flow-reject": 90, "finding": 130, "guardduty": 165, "config": 165}
 
 func (p *htmlPage) timeline() {
-	p.Lanes = []tick{{X: 30, Label: "calls"}, {X: 80, Label: "flows"}, {X: 130, Label: "findings"}}
+	p.Lanes = []tick{{X: 30, Label: "calls"}, {X: 80, Label: "flows"}, {X: 130, Label: "findings"}, {X: 165, Label: "GuardDuty, Config"}}
 	lo, hi := p.First, p.Last
 	if lo.IsZero() {
 		return
@@ -132,6 +132,12 @@ func (p *htmlPage) timeline() {
 	}
 	for _, f := range p.Findings {
 		add("finding", f.FirstSeen, fmt.Sprintf("%s %s %s", f.FirstSeen.Format(time.RFC3339), f.Severity, f.HuntID))
+	}
+	for _, g := range p.GuardDuty {
+		add("guardduty", g.Time, fmt.Sprintf("%s GuardDuty %s severity %s", g.Time.Format(time.RFC3339), g.Type, g.Severity))
+	}
+	for _, c := range p.Config {
+		add("config", c.Time, fmt.Sprintf("%s Config %s %s %s", c.Time.Format(time.RFC3339), c.ResourceType, c.ResourceID, c.Status))
 	}
 	for i := range 5 {
 		t := lo.Add(time.Duration(float64(span) * float64(i) / 4))

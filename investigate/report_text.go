@@ -29,8 +29,8 @@ func (rep *Report) WriteText(w io.Writer) error {
 		}
 		return t.Format(time.RFC3339)
 	}
-	fmt.Fprintf(b, "%s %s: %d calls, %d flow rows, %d findings in %d incidents; first seen %s, last seen %s\n",
-		rep.Entity.Kind, rep.Entity.Value, len(rep.Calls), len(rep.Flows), len(rep.Findings), len(rep.Incidents), ts(rep.First), ts(rep.Last))
+	fmt.Fprintf(b, "%s %s: %d calls, %d flow rows, %d findings in %d incidents, %d GuardDuty findings, %d Config items; first seen %s, last seen %s\n",
+		rep.Entity.Kind, rep.Entity.Value, len(rep.Calls), len(rep.Flows), len(rep.Findings), len(rep.Incidents), len(rep.GuardDuty), len(rep.Config), ts(rep.First), ts(rep.Last))
 	list := func(title string, vals []string) {
 		if len(vals) > 0 {
 			fmt.Fprintf(b, "%s: %s\n", title, strings.Join(vals, ", "))
@@ -72,6 +72,20 @@ func (rep *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(b, "  %s  %-3s %s port %d proto %d  %s  %d flows %d bytes\n", ts(f.Minute), f.Direction, f.Peer, f.Port, f.Protocol, f.Action, f.Flows, f.Bytes)
 		}
 		more(len(rep.Flows))
+	}
+	if section("GuardDuty findings", len(rep.GuardDuty)) {
+		for _, g := range rep.GuardDuty {
+			fmt.Fprintf(b, "  %s  severity %s  %s  (%s)\n", ts(g.Time), g.Severity, g.Type, g.ID)
+		}
+	}
+	if section("AWS Config items", len(rep.Config)) {
+		for i, c := range rep.Config {
+			if i == maxTextRows {
+				break
+			}
+			fmt.Fprintf(b, "  %s  %s %s %s  %s\n", ts(c.Time), c.ResourceType, c.ResourceID, c.Name, c.Status)
+		}
+		more(len(rep.Config))
 	}
 	pivots := func(title string, ps []Pivot) {
 		if section(title, len(ps)) {
