@@ -3,6 +3,8 @@ package investigate
 import (
 	"strings"
 	"testing"
+
+	"github.com/hunt-sec/hunt/engine"
 )
 
 func TestParseEntity_Success(t *testing.T) {
@@ -43,4 +45,26 @@ func TestSQLString(t *testing.T) {
 	if got := sqlString("a'b"); got != "'a''b'" {
 		t.Errorf("sqlString = %s", got)
 	}
+}
+
+// Whatever ParseEntity accepts becomes SQL that compiles: the entity is a
+// literal, never syntax.
+func FuzzEntitySQL(f *testing.F) {
+	for _, s := range []string{"198.51.100.23", "ASIAFIXTURESTOLEN001", "arn:aws:iam::111122223333:user/a'b", "cg-secret-bucket", "a'); DROP", "x'||'y", "::1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := ParseEntity(s)
+		if err != nil {
+			return
+		}
+		for i, sql := range e.sqlTexts() {
+			if sql == "" {
+				continue
+			}
+			if _, err := engine.Compile(sql, engine.Options{}); err != nil {
+				t.Fatalf("entity %+v: query %d does not compile: %v", e, i, err)
+			}
+		}
+	})
 }
