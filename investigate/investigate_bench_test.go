@@ -27,6 +27,15 @@ var benchCorpus struct {
 	err     error
 }
 
+// TestMain removes the benchmark's generated corpus.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchCorpus.dir != "" {
+		os.RemoveAll(benchCorpus.dir)
+	}
+	os.Exit(code)
+}
+
 // corpus generates bench.Generate's corpus once per process:
 // $HUNT_INVESTIGATE_BENCH_MB MB (default 32) uncompressed per table.
 func corpus(b *testing.B) (string, []archive.Object, int64) {
