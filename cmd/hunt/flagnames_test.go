@@ -18,7 +18,7 @@ func registeredFlags(t *testing.T) map[string][]string {
 	t.Helper()
 	flagLine := regexp.MustCompile(`(?m)^  -([a-z0-9][a-z0-9-]*)`)
 	byCmd := map[string][]string{"hunt": {"help", "version"}}
-	for _, cmd := range [][]string{{"cat"}, {"query"}, {"ls"}, {"run"}, {"hunts"}, {"convert"}, {"athena", "ddl"}, {"bench"}} {
+	for _, cmd := range [][]string{{"cat"}, {"query"}, {"ls"}, {"run"}, {"investigate"}, {"hunts"}, {"convert"}, {"athena", "ddl"}, {"bench"}} {
 		code, out, errOut := runHunt(t, append(cmd, "-h")...)
 		if code != exitOK {
 			t.Fatalf("hunt %s -h: exit %d: %s", cmd, code, errOut)

@@ -37,6 +37,7 @@ Commands:
   cat      print parsed records (chosen columns), for checking input
   query    run an ad-hoc SQL query (Athena dialect) over local paths or s3://
   run      run the saved hunts (all or --hunt ID), incremental with --state, findings to --sink
+  investigate  one IP address, access key, principal or resource: timeline, pivots, findings, incidents (--html report)
   hunts    list, show or check the saved hunts
   ls       the objects a scan would read, with sizes and key facts, and what is pruned and why
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
@@ -135,6 +136,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runLs(ctx, rest, con, stderr)
 	case "run":
 		return runRun(ctx, rest, con, stderr)
+	case "investigate":
+		return runInvestigate(ctx, rest, con, stderr)
 	case "hunts":
 		return runHunts(ctx, rest, con, stderr)
 	case "convert":

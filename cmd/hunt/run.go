@@ -15,6 +15,7 @@ import (
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
 	"github.com/hunt-sec/hunt/findings"
+	"github.com/hunt-sec/hunt/investigate"
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
 	"github.com/hunt-sec/hunt/scan"
@@ -62,6 +63,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	statePath := fs.String("state", "", "state file: read only objects not read before, suppress findings already delivered (locked while running)")
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
+	incidents := fs.Bool("incidents", false, "after the findings, print on stderr the incidents: findings of one actor (or resource) within an hour of each other, each with its timeline")
 	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, push and finish time")
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
@@ -201,6 +203,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	fs2, huntErr := r.findings()
+	if *incidents {
+		_ = investigate.WriteIncidents(stderr, investigate.Incidents(fs2, investigate.DefaultGap))
+	}
 	if huntErr != nil {
 		fmt.Fprintf(stderr, "hunt run: %v\n", huntErr)
 		code = exitError // incomplete: the other hunts' findings are still delivered
