@@ -74,7 +74,7 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "", "text flow-log format, ${field} names in order (default: the 14 version-2 fields)")
 	from := fs.String("from", "", "take the text flow-log format from the header line of the first flow-log object under this path or s3:// URI (instead of --format)")
 	var columnNames listFlag
-	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp (repeatable; query with the same --column-name)")
+	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp, or @FILE of such lines (repeatable; query with the same --column-name)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

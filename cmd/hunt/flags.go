@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -326,19 +327,43 @@ func athenaDefaultNames() string {
 }
 
 // nameMap reads repeated NAME=VALUE flag values into a map (lower-case
-// names), nil when there are none.
+// names), nil when there are none; a value @FILE reads a file of them.
 func nameMap(vals []string, flagName, form string) (map[string]string, error) {
 	if len(vals) == 0 {
 		return nil, nil
 	}
 	m := map[string]string{}
-	for _, v := range vals {
+	add := func(v, where string) error {
 		name, val, ok := strings.Cut(v, "=")
 		name, val = strings.ToLower(strings.TrimSpace(name)), strings.ToLower(strings.TrimSpace(val))
 		if !ok || name == "" || val == "" {
-			return nil, fmt.Errorf("%s: expected %s, found %q", flagName, form, v)
+			return fmt.Errorf("%s%s: expected %s, found %q", where, flagName, form, v)
 		}
 		m[name] = val
+		return nil
+	}
+	for _, v := range vals {
+		// @FILE: one NAME=VALUE a line ('#' comments), the mapping a team
+		// keeps for its tables.
+		if path, ok := strings.CutPrefix(v, "@"); ok {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", flagName, err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				line, _, _ = strings.Cut(line, "#")
+				if strings.TrimSpace(line) == "" {
+					continue
+				}
+				if err := add(line, fmt.Sprintf("%s:%d: ", path, i+1)); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		if err := add(v, ""); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }

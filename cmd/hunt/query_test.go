@@ -180,6 +180,18 @@ func TestQuery_PartitionColumns(t *testing.T) {
 	if code != exitOK || out != "region_partition,n\neu-west-1,2\n" {
 		t.Errorf("--column-name: exit %d, %q\n%s", code, out, errOut)
 	}
+	// The mapping a team keeps in a file.
+	names := filepath.Join(t.TempDir(), "columns")
+	os.WriteFile(names, []byte("# our Athena tables\ndate_partition = timestamp\nregion_partition=region\n"), 0o644)
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--column-name", "@"+names,
+		`SELECT region_partition, count(*) AS n FROM cloudtrail WHERE date_partition = '2024/03/06' GROUP BY 1`, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "region_partition,n\neu-west-1,2\n" {
+		t.Errorf("--column-name @FILE: exit %d, %q\n%s", code, out, errOut)
+	}
+	os.WriteFile(names, []byte("date_partition\n"), 0o644)
+	if code, _, errOut = runHunt(t, "query", "--column-name", "@"+names, "SELECT 1", "../../testdata/cloudtrail/AWSLogs"); code != exitUsage || !strings.Contains(errOut, names+":1: --column-name: expected NAME=COLUMN") {
+		t.Errorf("bad file: exit %d\n%s", code, errOut)
+	}
 	// Flow logs: aws_account_id, aws_region, day.
 	code, out, errOut = runHunt(t, "query", "--output", "csv", `SELECT aws_account_id, day, count(*) AS n FROM vpc_flow_logs GROUP BY 1, 2`, "../../testdata/vpcflow/reject-flood.log.gz")
 	if code != exitOK || !strings.HasPrefix(out, "aws_account_id,day,n\n111122223333,2024/03/05,") {
