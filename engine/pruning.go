@@ -97,7 +97,11 @@ func partitionFacts(p *parsers.Partition, op cmpOp, vals []string) facts {
 			if err != nil {
 				return facts{}
 			}
-			lo, hi := day.UnixMicro(), day.AddDate(0, 0, 1).UnixMicro()
+			next := day.AddDate(0, 0, 1)
+			if p.Hourly {
+				next = day.Add(time.Hour)
+			}
+			lo, hi := day.UnixMicro(), next.UnixMicro()
 			var g facts
 			switch op {
 			case opEq:

@@ -96,3 +96,33 @@ func TestPruning_Equal(t *testing.T) {
 		}
 	}
 }
+
+// TestPruning_Partitions: comparisons of partition columns bound the
+// delivery dates read, by day or, for flow logs' hour, by hour.
+func TestPruning_Partitions(t *testing.T) {
+	for _, tc := range []struct {
+		sql, table, since, until string
+	}{
+		{`SELECT 1 FROM cloudtrail WHERE "timestamp" >= '2024/03/01' AND "timestamp" <= '2024/03/05'`, "cloudtrail", "2024-03-01T00:00:00Z", "2024-03-06T00:00:00Z"},
+		{`SELECT 1 FROM cloudtrail WHERE "timestamp" = '2024/03/05'`, "cloudtrail", "2024-03-05T00:00:00Z", "2024-03-06T00:00:00Z"},
+		{`SELECT 1 FROM vpc_flow WHERE hour = '2024/03/05/15'`, "vpc_flow", "2024-03-05T15:00:00Z", "2024-03-05T16:00:00Z"},
+		{`SELECT 1 FROM vpc_flow WHERE date > DATE '2024-03-04'`, "vpc_flow", "2024-03-05T00:00:00Z", ""},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := q.Pruning(tc.table)
+		got := [2]string{fmtWhenTest(p.Since), fmtWhenTest(p.Until)}
+		if got != [2]string{tc.since, tc.until} {
+			t.Errorf("%s: since %s until %s; want %s, %s", tc.sql, got[0], got[1], tc.since, tc.until)
+		}
+	}
+}
+
+func fmtWhenTest(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -117,6 +117,9 @@ type Partition struct {
 	// IsDate makes a PartitionDate a DATE column (AWS's documented flow
 	// log table partitioned by `date`) instead of formatted varchar.
 	IsDate bool
+	// Hourly: a PartitionDate of hourly layouts (flow logs' `hour`),
+	// taken from the key only when the key has an hour folder.
+	Hourly bool
 }
 
 // PartitionNamed returns t's partition column called name, or nil.
@@ -181,6 +184,7 @@ var (
 			{Name: "aws_account_id", Kind: PartitionAccount}, {Name: "aws_region", Kind: PartitionRegion},
 			{Name: "day", Kind: PartitionDate, DateLayout: "2006/01/02"},
 			{Name: "date", Kind: PartitionDate, IsDate: true},
+			{Name: "hour", Kind: PartitionDate, DateLayout: "2006/01/02/15", Hourly: true},
 		},
 		ParquetBloom: [][]string{
 			{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},

@@ -461,7 +461,7 @@ func (o *Object) addPartitions(b arrow.RecordBatch, obj archive.Object, mem memo
 		case parsers.PartitionRegion:
 			key = obj.Facts.Region
 		case parsers.PartitionDate:
-			if obj.Facts.HasDate {
+			if obj.Facts.HasDate && (!p.Hourly || obj.Facts.Hourly) {
 				key = obj.Facts.Date.UTC().Format(p.DateLayout)
 			}
 		}
