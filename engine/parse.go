@@ -321,18 +321,9 @@ func (p *parser) parseQuery() (*Statement, error) {
 	}
 	q.Body = body
 	if p.acceptKw("order") {
-		if err := p.expectKw("by"); err != nil {
+		var err error
+		if q.OrderBy, err = p.parseOrderBy(); err != nil {
 			return nil, err
-		}
-		for {
-			o, err := p.parseOrderItem()
-			if err != nil {
-				return nil, err
-			}
-			q.OrderBy = append(q.OrderBy, o)
-			if !p.acceptOp(",") {
-				break
-			}
 		}
 	}
 	if p.acceptKw("limit") {
@@ -349,6 +340,25 @@ func (p *parser) parseQuery() (*Statement, error) {
 		}
 	}
 	return q, nil
+}
+
+// parseOrderBy parses "BY item, ..." after ORDER (of a query, an
+// aggregate call or a window).
+func (p *parser) parseOrderBy() ([]*OrderItem, error) {
+	if err := p.expectKw("by"); err != nil {
+		return nil, err
+	}
+	var out []*OrderItem
+	for {
+		o, err := p.parseOrderItem()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+		if !p.acceptOp(",") {
+			return out, nil
+		}
+	}
 }
 
 func (p *parser) parseOrderItem() (*OrderItem, error) {
@@ -1147,18 +1157,9 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		}
 	}
 	if p.acceptKw("order") {
-		if err := p.expectKw("by"); err != nil {
+		var err error
+		if c.OrderBy, err = p.parseOrderBy(); err != nil {
 			return nil, err
-		}
-		for {
-			o, err := p.parseOrderItem()
-			if err != nil {
-				return nil, err
-			}
-			c.OrderBy = append(c.OrderBy, o)
-			if !p.acceptOp(",") {
-				break
-			}
 		}
 	}
 	if err := p.closeParen(open); err != nil {
@@ -1233,18 +1234,9 @@ func (p *parser) parseWindow() (*Window, error) {
 		}
 	}
 	if p.acceptKw("order") {
-		if err := p.expectKw("by"); err != nil {
+		var err error
+		if w.OrderBy, err = p.parseOrderBy(); err != nil {
 			return nil, err
-		}
-		for {
-			o, err := p.parseOrderItem()
-			if err != nil {
-				return nil, err
-			}
-			w.OrderBy = append(w.OrderBy, o)
-			if !p.acceptOp(",") {
-				break
-			}
 		}
 	}
 	if p.isKw("rows") || p.isKw("range") {
