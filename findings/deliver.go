@@ -188,10 +188,15 @@ func (d *delivery) send(ctx context.Context, sinks []Sink, recover bool) {
 				}
 			}
 		}
-		var batch []Finding
-		for _, f := range d.todo {
-			if !skip[f.ID] && !slices.Contains(d.delivered[f.ID], name) {
-				batch = append(batch, f)
+		// The usual case, a sink that has taken none of them yet, sends
+		// d.todo itself: no copy of every finding per sink.
+		batch := d.todo
+		if len(skip) > 0 || slices.ContainsFunc(d.todo, func(f Finding) bool { return slices.Contains(d.delivered[f.ID], name) }) {
+			batch = nil
+			for _, f := range d.todo {
+				if !skip[f.ID] && !slices.Contains(d.delivered[f.ID], name) {
+					batch = append(batch, f)
+				}
 			}
 		}
 		if len(batch) == 0 {
@@ -206,6 +211,13 @@ func (d *delivery) send(ctx context.Context, sinks []Sink, recover bool) {
 				group, batch = partition(batch, func(f *Finding) bool { return d.sentAt[f.ID].Equal(at) })
 			} else {
 				batch = nil
+			}
+			// At most maxSendGroup findings a Send, so what a sink
+			// encodes for one call (a file sink's lines, an SNS batch
+			// list) stays small however many findings the run has.
+			if len(group) > maxSendGroup {
+				batch = append(group[maxSendGroup:len(group):len(group)], batch...)
+				group = group[:maxSendGroup]
 			}
 			ids := make([]string, len(group))
 			for i := range group {
@@ -231,6 +243,9 @@ func (d *delivery) send(ctx context.Context, sinks []Sink, recover bool) {
 		}
 	}
 }
+
+// maxSendGroup bounds the findings of one Send call.
+const maxSendGroup = 1000
 
 // settle records the outcome of a Send (or a recovery) of ids to sink:
 // accepted took them, the rest did not and are no longer in flight. It

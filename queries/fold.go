@@ -80,9 +80,11 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		}
 	}
 
-	byID := map[string]*findings.Finding{}
-	sources := map[string]map[string]bool{}
-	var order []string
+	// out holds the findings in first-row order; byID indexes it. A
+	// finding's sources are few: they are collected in the finding itself
+	// (deduplicated as they come), not in a set per finding.
+	var out []findings.Finding
+	byID := map[string]int{}
 	key := make([]string, len(keyCols))
 	var bad *RowsError
 	for row := range res.Len() {
@@ -113,15 +115,20 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		}
 		bucket := findings.Bucket(first, h.Window)
 		id := findings.NewID(h.ID, key, bucket)
-		f, ok := byID[id]
+		fi, ok := byID[id]
 		if !ok {
-			f = &findings.Finding{
+			fi = len(out)
+			byID[id] = fi
+			out = append(out, findings.Finding{
 				ID: id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
 				Tactics: h.Tactics, Techniques: h.Techniques,
 				Resource: text(res.Value(row, iRes)), ResourceType: h.ResourceType,
 				FirstSeen: first, LastSeen: last,
 				Remediation: h.Remediation, References: h.References, Table: h.Table,
-			}
+			})
+		}
+		f := &out[fi]
+		if !ok {
 			if f.Resource == "" {
 				f.Resource = "unknown"
 			}
@@ -134,9 +141,6 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 			if iRegion >= 0 {
 				f.Region = text(res.Value(row, iRegion))
 			}
-			byID[id] = f
-			sources[id] = map[string]bool{}
-			order = append(order, id)
 		}
 		if first.Before(f.FirstSeen) {
 			f.FirstSeen = first
@@ -165,30 +169,33 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		if iSrc >= 0 {
 			switch v := res.Value(row, iSrc).(type) {
 			case string:
-				sources[id][v] = true
+				f.Sources = addSource(f.Sources, v)
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						sources[id][s] = true
+						f.Sources = addSource(f.Sources, s)
 					}
 				}
 			}
 		}
 	}
-	out := make([]findings.Finding, 0, len(order))
-	for _, id := range order {
-		f := byID[id]
-		for s := range sources[id] {
-			f.Sources = append(f.Sources, s)
-		}
-		sort.Strings(f.Sources)
-		out = append(out, *f)
+	for i := range out {
+		sort.Strings(out[i].Sources)
 	}
 	SortFindings(out)
 	if bad != nil {
 		return out, bad
 	}
 	return out, nil
+}
+
+// addSource adds s to a finding's sources unless it is there: a finding
+// comes from a few objects, so a scan beats a set per finding.
+func addSource(srcs []string, s string) []string {
+	if slices.Contains(srcs, s) {
+		return srcs
+	}
+	return append(srcs, s)
 }
 
 // SortFindings orders findings by hunt ID, first seen, then ID: the order of

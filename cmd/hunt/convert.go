@@ -74,6 +74,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
 		return exitUsage
 	}
+	defer common.startProfiles(stderr)()
 	tab, err := tableFlag(*table)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)

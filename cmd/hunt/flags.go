@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +36,8 @@ type commonFlags struct {
 	workers     int
 	margin      time.Duration
 	flowFormat  string // --flow-format: the fields of headerless flow-log text
+	cpuProfile  string // --cpuprofile FILE
+	memProfile  string // --memprofile FILE
 	// productArn is --securityhub-product-arn (hunt run only).
 	productArn string
 	// aws is the AWS configuration, loaded once on first use and shared
@@ -94,6 +98,8 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	if fs.Name() == "run" { // the command with sinks
 		fs.StringVar(&c.productArn, "securityhub-product-arn", "", "product ARN the securityhub sink imports under (default: the calling account's custom integration, arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default, found with STS)")
 	}
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof reads it)")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile, taken at the end of the command, to this file")
 	fs.StringVar(&c.flowFormat, "flow-format", "", "the format of flow-log text without a header line (CloudWatch Logs deliveries), as AWS's format string '${version} ${account-id} ...' (default: 14 fields are the default format, a version's full field count its all-fields layout)")
 	fs.DurationVar(&c.margin, "delivery-margin", archive.DefaultMargin, "how late after --until a CloudTrail object may be delivered and still hold events of the window (CloudTrail retries delivery for days after an outage; 0 means the default)")
 }
@@ -374,4 +380,39 @@ func (c *commonFlags) readerOptions() []parsers.Option {
 		return nil
 	}
 	return []parsers.Option{parsers.WithFlowFormat(c.flowFormat)}
+}
+
+// startProfiles starts the --cpuprofile profile; the returned function
+// stops it and writes the --memprofile heap profile. Errors go to stderr:
+// a profile never changes what the command does.
+func (c *commonFlags) startProfiles(stderr io.Writer) func() {
+	var cpu *os.File
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "hunt: --cpuprofile: %v\n", err)
+		} else {
+			cpu = f
+		}
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if c.memProfile != "" {
+			f, err := os.Create(c.memProfile)
+			if err == nil {
+				runtime.GC() // up-to-date statistics of what is still live
+				err = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "hunt: --memprofile: %v\n", err)
+			}
+		}
+	}
 }

@@ -58,6 +58,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "hunt query: %v\n", err)
 		return exitUsage
 	}
+	defer common.startProfiles(stderr)()
 	if *engineName != "local" && *engineName != "athena" && *engineName != "auto" {
 		fmt.Fprintf(stderr, "hunt query: --engine: expected local, athena or auto, found %q\n", *engineName)
 		return exitUsage

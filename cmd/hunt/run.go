@@ -95,6 +95,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := common.validate(); err != nil {
 		return usageErr("%v", err)
 	}
+	defer common.startProfiles(stderr)()
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
 	}
@@ -693,6 +694,9 @@ func (r *hunter) findings() ([]findings.Finding, error) {
 			}
 		}
 		fs, err := h.Findings(res, r.window)
+		if r.runs != nil {
+			r.runs[i] = nil // its operators and result are folded: let them go
+		}
 		if err != nil {
 			var rows *queries.RowsError
 			if !errors.As(err, &rows) {
