@@ -342,6 +342,24 @@ func (p *parser) parseQuery() (*Statement, error) {
 	return q, nil
 }
 
+// parseByExprs parses "BY expr, ..." after GROUP or PARTITION.
+func (p *parser) parseByExprs() ([]Expr, error) {
+	if err := p.expectKw("by"); err != nil {
+		return nil, err
+	}
+	var out []Expr
+	for {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		if !p.acceptOp(",") {
+			return out, nil
+		}
+	}
+}
+
 // parseOrderBy parses "BY item, ..." after ORDER (of a query, an
 // aggregate call or a window).
 func (p *parser) parseOrderBy() ([]*OrderItem, error) {
@@ -508,18 +526,9 @@ func (p *parser) parseSelect() (*Select, error) {
 		s.Where = e
 	}
 	if p.acceptKw("group") {
-		if err := p.expectKw("by"); err != nil {
+		var err error
+		if s.GroupBy, err = p.parseByExprs(); err != nil {
 			return nil, err
-		}
-		for {
-			e, err := p.parseExpr()
-			if err != nil {
-				return nil, err
-			}
-			s.GroupBy = append(s.GroupBy, e)
-			if !p.acceptOp(",") {
-				break
-			}
 		}
 	}
 	if p.acceptKw("having") {
@@ -1219,18 +1228,9 @@ func (p *parser) afterCall(c *Call) (Expr, error) {
 func (p *parser) parseWindow() (*Window, error) {
 	w := &Window{}
 	if p.acceptKw("partition") {
-		if err := p.expectKw("by"); err != nil {
+		var err error
+		if w.PartitionBy, err = p.parseByExprs(); err != nil {
 			return nil, err
-		}
-		for {
-			e, err := p.parseExpr()
-			if err != nil {
-				return nil, err
-			}
-			w.PartitionBy = append(w.PartitionBy, e)
-			if !p.acceptOp(",") {
-				break
-			}
 		}
 	}
 	if p.acceptKw("order") {
