@@ -894,16 +894,11 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			return 0, err
 		}
 		key := b[i+1 : kend-1]
-		i = skipWS(b, kend)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		if b[i] != ':' {
-			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, errNeedMore
+		// afterKey, with its fast path written out: a call per key costs
+		// about 5 % of a full-schema read.
+		if i = kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
+		} else if i, err = afterKeySlow(b, kend); err != nil {
+			return 0, err
 		}
 		// Most keys name values the projection skips. At the top level the
 		// lookup is needed for the marks only until a record key is seen
@@ -1185,16 +1180,8 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 			// A bad key is a semantic error of the record (kept by
 			// stringSpan); the pair is dropped and decoding goes on.
 			ks, keyOK := r.stringSpan(b, i, kend, kflags)
-			i = skipWS(b, kend)
-			if i >= len(b) {
-				return 0, errNeedMore
-			}
-			if b[i] != ':' {
-				return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-			}
-			i = skipWS(b, i+1)
-			if i >= len(b) {
-				return 0, errNeedMore
+			if i, err = afterKey(b, kend); err != nil {
+				return 0, err
 			}
 			var vs span
 			switch b[i] {

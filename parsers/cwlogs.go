@@ -311,16 +311,8 @@ func eachMember(b []byte, i int, fn func(key []byte, v int) (int, error)) (int, 
 			return 0, err
 		}
 		key := b[i+1 : kend-1]
-		i = skipWS(b, kend)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		if b[i] != ':' {
-			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, errNeedMore
+		if i, err = afterKey(b, kend); err != nil {
+			return 0, err
 		}
 		if i, err = fn(key, i); err != nil {
 			return 0, err

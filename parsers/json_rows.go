@@ -365,16 +365,8 @@ func (r *jsonRowReader) skipMembersUntilArray(i int, first bool) (int, error) {
 			return 0, err
 		}
 		key := b[i+1 : kend-1]
-		i = skipWS(b, kend)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		if b[i] != ':' {
-			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, errNeedMore
+		if i, err = afterKey(b, kend); err != nil {
+			return 0, err
 		}
 		if equalFold(key, r.t.arrayKey) {
 			if b[i] != '[' {
@@ -685,16 +677,11 @@ func (r *jsonRowReader) parseRecord(i int) (int, error) {
 			return 0, err
 		}
 		key := b[i+1 : kend-1]
-		i = skipWS(b, kend)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		if b[i] != ':' {
-			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, errNeedMore
+		// afterKey with its fast path written out, as in the CloudTrail
+		// reader: this runs for every key of every row.
+		if i = kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
+		} else if i, err = afterKeySlow(b, kend); err != nil {
+			return 0, err
 		}
 		var f *jrField
 		if kflags&strEscaped == 0 {
@@ -860,16 +847,8 @@ func (r *jsonRowReader) parseMap(b []byte, i int, key []byte, f *jrField) (int, 
 			return 0, err
 		}
 		ks, keyOK := r.stringSpan(b, i, kend, kflags, key)
-		i = skipWS(b, kend)
-		if i >= len(b) {
-			return 0, errNeedMore
-		}
-		if b[i] != ':' {
-			return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
-		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, errNeedMore
+		if i, err = afterKey(b, kend); err != nil {
+			return 0, err
 		}
 		var vs span
 		switch b[i] {

@@ -498,3 +498,32 @@ func equalFold(key []byte, lower string) bool {
 	}
 	return true
 }
+
+// afterKey returns where the value of an object member starts, given kend,
+// the end of its key string: past blank space, the ':' and blank space
+// again. It returns errNeedMore when the window ends first.
+func afterKey(b []byte, kend int) (int, error) {
+	// Fast path: the ':' right after the key and the value right after it
+	// (no blank space, as CloudTrail writes its objects).
+	if i := kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
+		return i, nil
+	}
+	return afterKeySlow(b, kend)
+}
+
+// afterKeySlow is afterKey past blank space, or at the window's end or a
+// syntax error.
+func afterKeySlow(b []byte, kend int) (int, error) {
+	i := skipWS(b, kend)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	if b[i] != ':' {
+		return 0, errAt(i, errExpected(ErrSyntax, "':' after object key", describe(b, i)))
+	}
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, errNeedMore
+	}
+	return i, nil
+}
