@@ -91,11 +91,15 @@ func Decompress(r io.Reader) (io.ReadCloser, Compression, error) {
 	}
 	switch {
 	case bytes.HasPrefix(head, magicGzip):
-		if useLibdeflate.Load() {
-			rc, err := inflateWhole(br, owned)
-			return rc, Gzip, err
+		var rc io.ReadCloser
+		switch Inflater() {
+		case Purego:
+			rc, err = inflateWhole(br, owned, &flatePool)
+		case Libdeflate:
+			rc, err = inflateWhole(br, owned, &ldPool)
+		default:
+			rc, err = newGzip(br, owned)
 		}
-		rc, err := newGzip(br, owned)
 		return rc, Gzip, err
 	case bytes.HasPrefix(head, magicZstd):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))

@@ -2,14 +2,15 @@
 
 package archive
 
-import (
-	"bufio"
-	"io"
-)
+import "sync"
 
-// Built without -tags libdeflate (or without cgo): Klauspost only.
+// Built without -tags libdeflate (or without cgo): Purego and Klauspost.
 const hasLibdeflate = false
 
-func inflateWhole(*bufio.Reader, *bufio.Reader) (io.ReadCloser, error) {
-	panic("BUG: inflateWhole without libdeflate")
+type ldDecompressor struct{}
+
+var ldPool sync.Pool
+
+func (s *wholeState) inflateLD([]byte) ([]byte, bool) {
+	panic("BUG: inflateLD without libdeflate")
 }

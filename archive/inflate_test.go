@@ -2,9 +2,12 @@ package archive
 
 import (
 	"bytes"
+	stdgzip "compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,4 +245,113 @@ func TestLibdeflateBuild(t *testing.T) {
 	default:
 		t.Fatalf("go test -tags libdeflate: %v\n%s", err, text)
 	}
+}
+
+// purego inflates in with Purego directly: its content, and whether it
+// took the object (false: it would hand it to Klauspost).
+func purego(in []byte) ([]byte, bool) {
+	s := &wholeState{flate: new(flateDecoder), in: append(bytes.Clone(in), make([]byte, 8)...)[:len(in)]}
+	return s.inflateFlate()
+}
+
+// TestPurego_TakesGoodStreams: Purego decodes good streams itself (a
+// fallback to Klauspost would hide its bugs behind the right answer):
+// every compression level of the writers hunt meets (stdlib and
+// Klauspost, from stored blocks to Huffman-only), data from one symbol to
+// random bytes, multi-member objects, and the testdata objects.
+func TestPurego_TakesGoodStreams(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var inputs [][]byte
+	for i := 0; i < 60; i++ {
+		data := make([]byte, r.IntN(300000))
+		alpha := 1 + r.IntN(255)
+		for j := range data {
+			if j > 10 && r.IntN(3) == 0 {
+				data[j] = data[j-1-r.IntN(10)]
+			} else {
+				data[j] = byte(r.IntN(alpha))
+			}
+		}
+		inputs = append(inputs, data)
+	}
+	for period := 1; period <= 40; period++ { // every short match distance, long matches
+		var data []byte
+		for len(data) < 20000 {
+			pat := make([]byte, period)
+			for j := range pat {
+				pat[j] = byte(r.IntN(256))
+			}
+			for k := r.IntN(300); k >= 0; k-- {
+				data = append(data, pat...)
+			}
+		}
+		inputs = append(inputs, data)
+	}
+	inputs = append(inputs, []byte{}, []byte("a"), bytes.Repeat([]byte("a"), 100000),
+		bytes.Repeat([]byte(`{"eventName":"GetObject","sourceIPAddress":"198.51.100.7"}`+"\n"), 5000))
+	check := func(name string, gzData, want []byte) {
+		t.Helper()
+		got, ok := purego(gzData)
+		if !ok || !bytes.Equal(got, want) {
+			t.Errorf("%s: Purego took it %v, %d bytes; want %d bytes", name, ok, len(got), len(want))
+		}
+	}
+	for i, data := range inputs {
+		for _, level := range []int{stdgzip.HuffmanOnly, stdgzip.NoCompression, stdgzip.BestSpeed, stdgzip.DefaultCompression, stdgzip.BestCompression} {
+			var b bytes.Buffer
+			zw, _ := stdgzip.NewWriterLevel(&b, level)
+			zw.Name = "name.json" // FNAME
+			zw.Comment = "comment"
+			zw.Extra = []byte{1, 2, 3}
+			zw.Write(data)
+			zw.Close()
+			check(fmt.Sprintf("input %d, stdlib level %d", i, level), b.Bytes(), data)
+			b.Reset()
+			kw, _ := gzip.NewWriterLevel(&b, level)
+			kw.Write(data)
+			kw.Close()
+			check(fmt.Sprintf("input %d, klauspost level %d", i, level), b.Bytes(), data)
+		}
+	}
+	two := append(gz(t, string(inputs[0])), gz(t, string(inputs[1]))...)
+	check("two members", two, append(bytes.Clone(inputs[0]), inputs[1]...))
+	filepath.WalkDir("../testdata", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".gz") {
+			return nil
+		}
+		b, _ := os.ReadFile(path)
+		want, werr := inflateWith(Klauspost, b)
+		if werr == "" {
+			check(path, b, want)
+		}
+		return nil
+	})
+}
+
+func inflateWith(name string, in []byte) ([]byte, string) {
+	defer SetInflater(Inflater())
+	SetInflater(name)
+	return inflateAll(in, nil)
+}
+
+// FuzzPurego: whatever the bytes, Purego through Decompress gives
+// Klauspost's content and error.
+func FuzzPurego(f *testing.F) {
+	f.Add([]byte(gzString("hello hello hello world")))
+	f.Add([]byte(gzString(strings.Repeat("2 123456789012 eni-1 - - - - - - - 1431280876 1431280934 - NODATA\n", 50))))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		want, werr := inflateWith(Klauspost, in)
+		got, gerr := inflateWith(Purego, in)
+		if !bytes.Equal(got, want) || gerr != werr {
+			t.Fatalf("purego: %d bytes, error %q; klauspost: %d bytes, error %q", len(got), gerr, len(want), werr)
+		}
+	})
+}
+
+func gzString(s string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
 }
