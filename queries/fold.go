@@ -3,9 +3,11 @@ package queries
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -45,8 +47,103 @@ func (e *RowsError) Unwrap() error { return e.Err }
 // First and last seen span the rows' times; Count sums the count column (or
 // counts rows); the first MaxEvidence rows, in result order, are the
 // evidence; Sources collects the source column. Findings are sorted by
-// first seen, then ID.
+// first seen, then ID. It is [Hunt.Fold] with every finding made at once.
 func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error) {
+	fd, err := h.Fold(res, w)
+	if fd == nil {
+		return nil, err
+	}
+	out := make([]findings.Finding, 0, fd.Len())
+	for f := range fd.All() {
+		out = append(out, f)
+	}
+	return out, err
+}
+
+// Folded is a hunt's result folded into findings, kept small: per finding
+// its ID, times, count, sources and the result rows it takes its fields
+// and evidence from. [Folded.All] makes the findings one at a time, so a
+// run that hands them on as they come (findings.Deliver) never holds all
+// of them, with their evidence, at once. It reads the result it was
+// folded from, which must stay as it is until then.
+type Folded struct {
+	h      *Hunt
+	res    *engine.Result
+	groups []group
+	// columns of res: resource, actor, account, region (-1: none) and
+	// the evidence columns.
+	iRes, iActor, iAcct, iRegion int
+	evCols                       []int
+}
+
+// group is one finding of a [Folded], before it is made.
+type group struct {
+	id          string
+	first, last time.Time
+	count       int64
+	sources     []string
+	// row is the finding's first row, which gives its resource, actor,
+	// account and region; evidence are the rows of its evidence (the
+	// first nEvidence).
+	row       int32
+	nEvidence uint8
+	truncated bool
+	evidence  [MaxEvidence]int32
+}
+
+// Len returns how many findings there are.
+func (fd *Folded) Len() int { return len(fd.groups) }
+
+// All yields the findings, sorted by first seen, then ID, each made as it
+// is yielded.
+func (fd *Folded) All() iter.Seq[findings.Finding] {
+	return func(yield func(findings.Finding) bool) {
+		for i := range fd.groups {
+			if !yield(fd.finding(&fd.groups[i])) {
+				return
+			}
+		}
+	}
+}
+
+// finding makes the finding of g.
+func (fd *Folded) finding(g *group) findings.Finding {
+	h, res, row := fd.h, fd.res, int(g.row)
+	f := findings.Finding{
+		ID: g.id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
+		Tactics: h.Tactics, Techniques: h.Techniques,
+		Resource: text(res.Value(row, fd.iRes)), ResourceType: h.ResourceType,
+		FirstSeen: g.first, LastSeen: g.last, Count: g.count,
+		EvidenceTruncated: g.truncated, Sources: g.sources,
+		Remediation: h.Remediation, References: h.References, Table: h.Table,
+	}
+	if f.Resource == "" {
+		f.Resource = "unknown"
+	}
+	if fd.iActor >= 0 {
+		f.Actor = text(res.Value(row, fd.iActor))
+	}
+	if fd.iAcct >= 0 {
+		f.Account = text(res.Value(row, fd.iAcct))
+	}
+	if fd.iRegion >= 0 {
+		f.Region = text(res.Value(row, fd.iRegion))
+	}
+	f.Evidence = make([]map[string]any, g.nEvidence)
+	for i, r := range g.evidence[:g.nEvidence] {
+		ev := make(map[string]any, len(fd.evCols))
+		for _, c := range fd.evCols {
+			ev[res.Columns[c]] = evidenceValue(res.Value(int(r), c))
+		}
+		f.Evidence[i] = ev
+	}
+	return f
+}
+
+// Fold folds the result rows of h's query into findings as [Hunt.Findings]
+// does, keeping per finding only what [Folded] needs to make it later. A
+// *[RowsError] comes with the findings of every other row.
+func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
 	col := func(name string) int {
 		if name == "" {
 			return -1
@@ -54,8 +151,8 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		return slices.Index(res.Columns, name)
 	}
 	iTime, iLast, iCount, iSrc := col(h.Time), col(h.LastSeen), col(h.Count), col(h.Sources)
-	iRes, iActor, iAcct, iRegion := col(h.Resource), col(h.Actor), col(h.Account), col(h.Region)
-	if iTime < 0 || iRes < 0 || (h.Sources != "" && iSrc < 0) {
+	fd := &Folded{h: h, res: res, iRes: col(h.Resource), iActor: col(h.Actor), iAcct: col(h.Account), iRegion: col(h.Region)}
+	if iTime < 0 || fd.iRes < 0 || (h.Sources != "" && iSrc < 0) {
 		return nil, fmt.Errorf("%s: result lacks a header column (time %q, resource %q, sources %q) in %v", h.Source, h.Time, h.Resource, h.Sources, res.Columns)
 	}
 	if iLast < 0 {
@@ -67,23 +164,21 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 			return nil, fmt.Errorf("%s: result lacks dedup column %q in %v", h.Source, d, res.Columns)
 		}
 	}
-	evCols := []int{}
 	if h.Evidence == nil {
 		for i, c := range res.Columns {
 			if c != h.Sources {
-				evCols = append(evCols, i)
+				fd.evCols = append(fd.evCols, i)
 			}
 		}
 	} else {
 		for _, e := range h.Evidence {
-			evCols = append(evCols, col(e))
+			fd.evCols = append(fd.evCols, col(e))
 		}
 	}
 
-	// out holds the findings in first-row order; byID indexes it. A
-	// finding's sources are few: they are collected in the finding itself
+	// groups holds the findings in first-row order; byID indexes it. A
+	// finding's sources are few: they are collected in the group itself
 	// (deduplicated as they come), not in a set per finding.
-	var out []findings.Finding
 	byID := map[string]int{}
 	key := make([]string, len(keyCols))
 	var bad *RowsError
@@ -115,78 +210,60 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 		}
 		bucket := findings.Bucket(first, h.Window)
 		id := findings.NewID(h.ID, key, bucket)
-		fi, ok := byID[id]
+		gi, ok := byID[id]
 		if !ok {
-			fi = len(out)
-			byID[id] = fi
-			out = append(out, findings.Finding{
-				ID: id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
-				Tactics: h.Tactics, Techniques: h.Techniques,
-				Resource: text(res.Value(row, iRes)), ResourceType: h.ResourceType,
-				FirstSeen: first, LastSeen: last,
-				Remediation: h.Remediation, References: h.References, Table: h.Table,
-			})
+			gi = len(fd.groups)
+			byID[id] = gi
+			fd.groups = append(fd.groups, group{id: id, first: first, last: last, row: int32(row)})
 		}
-		f := &out[fi]
-		if !ok {
-			if f.Resource == "" {
-				f.Resource = "unknown"
-			}
-			if iActor >= 0 {
-				f.Actor = text(res.Value(row, iActor))
-			}
-			if iAcct >= 0 {
-				f.Account = text(res.Value(row, iAcct))
-			}
-			if iRegion >= 0 {
-				f.Region = text(res.Value(row, iRegion))
-			}
+		g := &fd.groups[gi]
+		if first.Before(g.first) {
+			g.first = first
 		}
-		if first.Before(f.FirstSeen) {
-			f.FirstSeen = first
-		}
-		if last.After(f.LastSeen) {
-			f.LastSeen = last
+		if last.After(g.last) {
+			g.last = last
 		}
 		if iCount >= 0 {
 			n, err := countValue(res.Value(row, iCount))
 			if err != nil {
 				return nil, fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Count, err)
 			}
-			f.Count += n
+			g.count += n
 		} else {
-			f.Count++
+			g.count++
 		}
-		if len(f.Evidence) < MaxEvidence {
-			ev := make(map[string]any, len(evCols))
-			for _, c := range evCols {
-				ev[res.Columns[c]] = evidenceValue(res.Value(row, c))
-			}
-			f.Evidence = append(f.Evidence, ev)
+		if g.nEvidence < MaxEvidence {
+			g.evidence[g.nEvidence] = int32(row)
+			g.nEvidence++
 		} else {
-			f.EvidenceTruncated = true
+			g.truncated = true
 		}
 		if iSrc >= 0 {
 			switch v := res.Value(row, iSrc).(type) {
 			case string:
-				f.Sources = addSource(f.Sources, v)
+				g.sources = addSource(g.sources, v)
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						f.Sources = addSource(f.Sources, s)
+						g.sources = addSource(g.sources, s)
 					}
 				}
 			}
 		}
 	}
-	for i := range out {
-		sort.Strings(out[i].Sources)
+	for i := range fd.groups {
+		sort.Strings(fd.groups[i].sources)
 	}
-	SortFindings(out)
+	slices.SortFunc(fd.groups, func(a, b group) int {
+		if c := a.first.Compare(b.first); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
 	if bad != nil {
-		return out, bad
+		return fd, bad
 	}
-	return out, nil
+	return fd, nil
 }
 
 // addSource adds s to a finding's sources unless it is there: a finding

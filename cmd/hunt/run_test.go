@@ -318,7 +318,7 @@ func TestDeliver(t *testing.T) {
 	ok := &recordSink{name: "file:x"}
 	flaky := &recordSink{name: "sns:y", reject: map[string]bool{"b": true}}
 	r := &hunter{state: st}
-	sent, errs := r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	sent, errs := r.deliver(context.Background(), []findings.Sink{ok, flaky}, slices.Values(fs))
 	if sent != 2 || len(errs) != 1 {
 		t.Fatalf("first: sent %d, errs %v", sent, errs)
 	}
@@ -328,7 +328,7 @@ func TestDeliver(t *testing.T) {
 	// Next run: the same findings again, the flaky sink recovered.
 	flaky.reject = nil
 	r = &hunter{state: st}
-	sent, errs = r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	sent, errs = r.deliver(context.Background(), []findings.Sink{ok, flaky}, slices.Values(fs))
 	if sent != 1 || errs != nil || r.counts.suppressed != 1 || r.counts.resent != 1 {
 		t.Fatalf("second: sent %d, errs %v, counts %+v", sent, errs, r.counts)
 	}
@@ -448,7 +448,7 @@ func TestRun_CrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, errs := findings.Deliver(context.Background(), st, sinks, found, findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
+	if c, errs := findings.Deliver(context.Background(), st, sinks, slices.Values(found), findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
 		t.Fatalf("dying run: %+v, %v", c, errs)
 	}
 	if _, err := os.Stat(state + ".journal"); err != nil {
