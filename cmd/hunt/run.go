@@ -704,7 +704,10 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 				if r.cost != nil {
 					r.cost[0][i].finish = time.Since(start)
 				}
-				r.runs[i] = nil // its operators are done: let them go
+				// Its operators are done: let them go (the query's output
+				// operator keeps the result, which the fold below reads
+				// until its findings are delivered).
+				r.runs[i], r.queries[i] = nil, nil
 				if err != nil {
 					// One hunt's failure (an overflow, a bad cast) is reported;
 					// the other hunts' findings stand, and the objects are not
