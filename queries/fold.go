@@ -61,17 +61,16 @@ func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error
 }
 
 // Folded is a hunt's result folded into findings, kept small: per finding
-// its ID, times, count, sources and the result rows it takes its fields
-// and evidence from. [Folded.All] makes the findings one at a time, so a
-// run that hands them on as they come (findings.Deliver) never holds all
-// of them, with their evidence, at once. It reads the result it was
-// folded from, which must stay as it is until then.
+// its ID, times, count, sources and its evidence rows (the only result
+// rows kept). [Folded.All] makes the findings one at a time, so a run
+// that hands them on as they come (findings.Deliver) never holds all of
+// them, with their evidence maps, at once.
 type Folded struct {
 	h      *Hunt
-	res    *engine.Result
+	kept   *engine.Result // the evidence rows of the findings
 	groups []group
-	// columns of res: resource, actor, account, region (-1: none) and
-	// the evidence columns.
+	// columns of the result: resource, actor, account, region (-1: none)
+	// and the evidence columns.
 	iRes, iActor, iAcct, iRegion int
 	evCols                       []int
 }
@@ -81,13 +80,12 @@ type group struct {
 	id          string
 	first, last time.Time
 	count       int64
+	rows        int64 // result rows folded in
 	sources     []string
-	// row is the finding's first row, which gives its resource, actor,
-	// account and region; evidence are the rows of its evidence (the
-	// first nEvidence).
-	row       int32
+	// evidence are the rows of kept that are its evidence, the first
+	// nEvidence, in result order; the first also gives the finding's
+	// resource, actor, account and region.
 	nEvidence uint8
-	truncated bool
 	evidence  [MaxEvidence]int32
 }
 
@@ -108,13 +106,13 @@ func (fd *Folded) All() iter.Seq[findings.Finding] {
 
 // finding makes the finding of g.
 func (fd *Folded) finding(g *group) findings.Finding {
-	h, res, row := fd.h, fd.res, int(g.row)
+	h, res, row := fd.h, fd.kept, int(g.evidence[0])
 	f := findings.Finding{
 		ID: g.id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
 		Tactics: h.Tactics, Techniques: h.Techniques,
 		Resource: text(res.Value(row, fd.iRes)), ResourceType: h.ResourceType,
 		FirstSeen: g.first, LastSeen: g.last, Count: g.count,
-		EvidenceTruncated: g.truncated, Sources: g.sources,
+		EvidenceTruncated: g.rows > MaxEvidence, Sources: g.sources,
 		Remediation: h.Remediation, References: h.References, Table: h.Table,
 	}
 	if f.Resource == "" {
@@ -140,30 +138,77 @@ func (fd *Folded) finding(g *group) findings.Finding {
 	return f
 }
 
-// Fold folds the result rows of h's query into findings as [Hunt.Findings]
-// does, keeping per finding only what [Folded] needs to make it later. A
-// *[RowsError] comes with the findings of every other row.
+// Fold folds the result rows of h's query, in result order, into
+// findings as [Hunt.Findings] does, keeping per finding only what
+// [Folded] needs to make it later. A *[RowsError] comes with the
+// findings of every other row.
 func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
+	f := h.NewFolder(w, true)
+	if err := f.Add(res); err != nil {
+		return nil, err
+	}
+	return f.Folded()
+}
+
+// Folder folds a hunt's result rows into findings as they come, chunk by
+// chunk (engine.Run.Stream), keeping only each finding's evidence rows:
+// a hunt whose result has many rows per finding holds its findings, not
+// its result. When the chunks come in no particular order, the evidence
+// rows (and the row that gives a finding's resource and actor) are the
+// first in the order of the whole result (engine.CompareRows), so the
+// findings are those [Hunt.Fold] makes of the result. Not safe for
+// concurrent use.
+type Folder struct {
+	fd      *Folded
+	w       Window
+	ordered bool // chunks come in result order
+	byID    map[string]int
+	key     []string
+	sources map[string]string // interned source URIs
+	// columns of the result: times, count, sources and the dedup key.
+	iTime, iLast, iCount, iSrc int
+	keyCols                    []int
+	rows                       int // rows added
+	live                       int // rows of fd.kept that are evidence
+	// slack is how many rows of fd.kept may be no longer evidence (rows
+	// a row earlier in result order displaced) before they are dropped,
+	// as long as they are no more than the evidence rows.
+	slack int
+	bad   *RowsError
+	err   error // the first error of Add; sticky
+}
+
+// NewFolder returns a Folder of h's result rows within w; ordered says
+// the chunks come in result order (one whole result, or a query with
+// ORDER BY).
+func (h *Hunt) NewFolder(w Window, ordered bool) *Folder {
+	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byID: map[string]int{}, sources: map[string]string{}, slack: 4096}
+}
+
+// columns finds the header's columns in the result's.
+func (f *Folder) columns(res *engine.Result) error {
+	h, fd := f.fd.h, f.fd
 	col := func(name string) int {
 		if name == "" {
 			return -1
 		}
 		return slices.Index(res.Columns, name)
 	}
-	iTime, iLast, iCount, iSrc := col(h.Time), col(h.LastSeen), col(h.Count), col(h.Sources)
-	fd := &Folded{h: h, res: res, iRes: col(h.Resource), iActor: col(h.Actor), iAcct: col(h.Account), iRegion: col(h.Region)}
-	if iTime < 0 || fd.iRes < 0 || (h.Sources != "" && iSrc < 0) {
-		return nil, fmt.Errorf("%s: result lacks a header column (time %q, resource %q, sources %q) in %v", h.Source, h.Time, h.Resource, h.Sources, res.Columns)
+	f.iTime, f.iLast, f.iCount, f.iSrc = col(h.Time), col(h.LastSeen), col(h.Count), col(h.Sources)
+	fd.iRes, fd.iActor, fd.iAcct, fd.iRegion = col(h.Resource), col(h.Actor), col(h.Account), col(h.Region)
+	if f.iTime < 0 || fd.iRes < 0 || (h.Sources != "" && f.iSrc < 0) {
+		return fmt.Errorf("%s: result lacks a header column (time %q, resource %q, sources %q) in %v", h.Source, h.Time, h.Resource, h.Sources, res.Columns)
 	}
-	if iLast < 0 {
-		iLast = iTime
+	if f.iLast < 0 {
+		f.iLast = f.iTime
 	}
-	keyCols := make([]int, len(h.Dedup))
+	f.keyCols = make([]int, len(h.Dedup))
 	for i, d := range h.Dedup {
-		if keyCols[i] = col(d); keyCols[i] < 0 {
-			return nil, fmt.Errorf("%s: result lacks dedup column %q in %v", h.Source, d, res.Columns)
+		if f.keyCols[i] = col(d); f.keyCols[i] < 0 {
+			return fmt.Errorf("%s: result lacks dedup column %q in %v", h.Source, d, res.Columns)
 		}
 	}
+	f.key = make([]string, len(f.keyCols))
 	if h.Evidence == nil {
 		for i, c := range res.Columns {
 			if c != h.Sources {
@@ -175,46 +220,57 @@ func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
 			fd.evCols = append(fd.evCols, col(e))
 		}
 	}
+	fd.kept = res.Empty()
+	return nil
+}
 
-	// groups holds the findings in first-row order; byID indexes it. A
-	// finding's sources are few: they are collected in the group itself
-	// (deduplicated as they come), not in a set per finding.
-	byID := map[string]int{}
-	key := make([]string, len(keyCols))
-	var bad *RowsError
+// Add folds the rows of res, the next chunk of the result. An error
+// (a result without the header's columns, a count that is not a number)
+// ends the fold: Add returns it from then on.
+func (f *Folder) Add(res *engine.Result) error {
+	if f.err != nil {
+		return f.err
+	}
+	if f.fd.kept == nil {
+		if f.err = f.columns(res); f.err != nil {
+			return f.err
+		}
+	}
+	h, fd := f.fd.h, f.fd
 	for row := range res.Len() {
+		f.rows++
 		// A row lacking one of its times takes the other; a row with
 		// neither is reported, never the end of the other rows' findings.
-		first, errFirst := timeValue(res.Value(row, iTime))
-		last, errLast := timeValue(res.Value(row, iLast))
+		first, errFirst := timeValue(res.Value(row, f.iTime))
+		last, errLast := timeValue(res.Value(row, f.iLast))
 		switch {
 		case errFirst == nil && errLast != nil:
 			last = first
 		case errFirst != nil && errLast == nil:
 			first = last
 		case errFirst != nil:
-			if bad == nil {
-				bad = &RowsError{Hunt: h.ID, Err: fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Time, errFirst)}
+			if f.bad == nil {
+				f.bad = &RowsError{Hunt: h.ID, Err: fmt.Errorf("%s: %s: column %s: %w", h.Source, f.rowName(), h.Time, errFirst)}
 			}
-			bad.Rows++
+			f.bad.Rows++
 			continue
 		}
 		if last.Before(first) {
 			last = first
 		}
-		if (!w.Since.IsZero() && last.Before(w.Since)) || (!w.Until.IsZero() && !first.Before(w.Until)) {
+		if (!f.w.Since.IsZero() && last.Before(f.w.Since)) || (!f.w.Until.IsZero() && !first.Before(f.w.Until)) {
 			continue
 		}
-		for i, c := range keyCols {
-			key[i] = text(res.Value(row, c))
+		for i, c := range f.keyCols {
+			f.key[i] = text(res.Value(row, c))
 		}
 		bucket := findings.Bucket(first, h.Window)
-		id := findings.NewID(h.ID, key, bucket)
-		gi, ok := byID[id]
+		id := findings.NewID(h.ID, f.key, bucket)
+		gi, ok := f.byID[id]
 		if !ok {
 			gi = len(fd.groups)
-			byID[id] = gi
-			fd.groups = append(fd.groups, group{id: id, first: first, last: last, row: int32(row)})
+			f.byID[id] = gi
+			fd.groups = append(fd.groups, group{id: id, first: first, last: last})
 		}
 		g := &fd.groups[gi]
 		if first.Before(g.first) {
@@ -223,33 +279,101 @@ func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
 		if last.After(g.last) {
 			g.last = last
 		}
-		if iCount >= 0 {
-			n, err := countValue(res.Value(row, iCount))
+		if f.iCount >= 0 {
+			n, err := countValue(res.Value(row, f.iCount))
 			if err != nil {
-				return nil, fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Count, err)
+				f.err = fmt.Errorf("%s: %s: column %s: %w", h.Source, f.rowName(), h.Count, err)
+				return f.err
 			}
 			g.count += n
 		} else {
 			g.count++
 		}
-		if g.nEvidence < MaxEvidence {
-			g.evidence[g.nEvidence] = int32(row)
-			g.nEvidence++
-		} else {
-			g.truncated = true
-		}
-		if iSrc >= 0 {
-			switch v := res.Value(row, iSrc).(type) {
+		g.rows++
+		f.addEvidence(g, res, row)
+		if f.iSrc >= 0 {
+			switch v := res.Value(row, f.iSrc).(type) {
 			case string:
-				g.sources = addSource(g.sources, v)
+				g.sources = addSource(g.sources, f.intern(v))
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						g.sources = addSource(g.sources, s)
+						g.sources = addSource(g.sources, f.intern(s))
 					}
 				}
 			}
 		}
+	}
+	if waste := fd.kept.Len() - f.live; waste > max(f.live, f.slack) {
+		f.compact()
+	}
+	return nil
+}
+
+// rowName names the row being added in an error: its number in the
+// result when the chunks come in result order.
+func (f *Folder) rowName() string {
+	if f.ordered {
+		return fmt.Sprintf("row %d", f.rows)
+	}
+	return "a row"
+}
+
+// addEvidence keeps row of res as evidence of g if it is among the first
+// MaxEvidence of g's rows in result order.
+func (f *Folder) addEvidence(g *group, res *engine.Result, row int) {
+	kept := f.fd.kept
+	n := int(g.nEvidence)
+	at := n // where row goes among the evidence
+	if !f.ordered {
+		for at > 0 && engine.CompareRows(res, row, kept, int(g.evidence[at-1])) < 0 {
+			at--
+		}
+	}
+	if at == MaxEvidence {
+		return
+	}
+	if n == MaxEvidence {
+		n-- // the last one is no longer evidence
+		f.live--
+	}
+	copy(g.evidence[at+1:n+1], g.evidence[at:n])
+	g.evidence[at] = int32(kept.AppendRow(res, row))
+	g.nEvidence = uint8(n + 1)
+	f.live++
+}
+
+// compact drops the rows of kept that are no longer evidence.
+func (f *Folder) compact() {
+	fd := f.fd
+	kept := fd.kept.Empty()
+	for i := range fd.groups {
+		g := &fd.groups[i]
+		for k, r := range g.evidence[:g.nEvidence] {
+			g.evidence[k] = int32(kept.AppendRow(fd.kept, int(r)))
+		}
+	}
+	fd.kept = kept
+}
+
+// intern returns the copy of the source URI s the folder keeps.
+func (f *Folder) intern(s string) string {
+	if k, ok := f.sources[s]; ok {
+		return k
+	}
+	f.sources[s] = s
+	return s
+}
+
+// Folded returns the findings of the rows added, and a *[RowsError] for
+// rows that could not become findings.
+func (f *Folder) Folded() (*Folded, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	fd := f.fd
+	if fd.kept == nil {
+		return fd, nil // no chunk came: no findings
 	}
 	for i := range fd.groups {
 		sort.Strings(fd.groups[i].sources)
@@ -260,8 +384,9 @@ func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	if bad != nil {
-		return fd, bad
+	f.byID, f.sources = nil, nil
+	if f.bad != nil {
+		return fd, f.bad
 	}
 	return fd, nil
 }

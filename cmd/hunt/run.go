@@ -367,7 +367,8 @@ type hunter struct {
 	listed      map[string]map[string]bool
 	totals      *scan.Totals
 	runs        []*engine.Run
-	results     []*engine.Result // --engine athena: each hunt's answer
+	folders     []*queries.Folder // each hunt's fold of its streamed result (nil: none)
+	results     []*engine.Result  // --engine athena: each hunt's answer
 	counts      runCounts
 	// unread are objects whose remaining hunts are all of another table.
 	unread []unreadObject
@@ -603,9 +604,20 @@ func (r *hunter) scan(ctx context.Context) int {
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
 	gates := make([]engine.Gate, len(r.hunts))
+	r.folders = make([]*queries.Folder, len(r.hunts))
 	for i, q := range r.queries {
 		r.runs[i] = q.NewRunContext(ctx, workers)
 		gates[i] = q.Gate(r.hunts[i].Table)
+		// The result rows are folded into findings as they come, so a
+		// hunt holds its findings' evidence rows, not its result (a hunt
+		// that matches millions of events for a few findings stays
+		// small). A LIMIT keeps whichever rows come first: those hunts
+		// fold the result Finish returns.
+		if ok, ordered := q.StreamsResult(); ok {
+			f := r.hunts[i].NewFolder(r.window, ordered)
+			r.folders[i] = f
+			r.runs[i].Stream(f.Add)
+		}
 	}
 	// Per worker: the batch's dictionary values the gates look up, and
 	// each hunt's push time (--profile).
@@ -692,6 +704,10 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 		for i, h := range r.hunts {
 			var res *engine.Result
 			var err error
+			folder := r.folderOf(i)
+			if folder != nil {
+				r.folders[i] = nil
+			}
 			switch {
 			case r.results != nil:
 				if res = r.results[i]; res == nil {
@@ -704,9 +720,8 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 				if r.cost != nil {
 					r.cost[0][i].finish = time.Since(start)
 				}
-				// Its operators are done: let them go (the query's output
-				// operator keeps the result, which the fold below reads
-				// until its findings are delivered).
+				// Its operators are done: let them go (without a folder, the
+				// query's output operator keeps the result the fold reads).
 				r.runs[i], r.queries[i] = nil, nil
 				if err != nil {
 					// One hunt's failure (an overflow, a bad cast) is reported;
@@ -720,7 +735,15 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 					continue
 				}
 			}
-			fd, err := h.Fold(res, r.window)
+			var fd *queries.Folded
+			if folder != nil {
+				// res has no rows: Add checks its columns, had no row come.
+				if err = folder.Add(res); err == nil {
+					fd, err = folder.Folded()
+				}
+			} else {
+				fd, err = h.Fold(res, r.window)
+			}
 			if err != nil {
 				var rows *queries.RowsError
 				if !errors.As(err, &rows) {
@@ -738,6 +761,15 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 			}
 		}
 	}
+}
+
+// folderOf returns the folder of hunt i's streamed result, nil when its
+// result is folded after Finish.
+func (r *hunter) folderOf(i int) *queries.Folder {
+	if r.folders == nil {
+		return nil
+	}
+	return r.folders[i]
 }
 
 // briefFinding returns what the incidents read of f: no evidence, no text.
