@@ -152,17 +152,22 @@ func (c *column) compare(i, j int) int {
 	case nj:
 		return 1
 	}
+	return compareValues(c, i, c, j)
+}
+
+// compareValues orders the non-null row i of c and row j of d (same type).
+func compareValues(c *column, i int, d *column, j int) int {
 	switch {
 	case c.t.isIntLike():
-		return cmp.Compare(c.i[i], c.i[j])
+		return cmp.Compare(c.i[i], d.i[j])
 	case c.t.k == kDouble:
-		return cmp.Compare(c.f[i], c.f[j])
+		return cmp.Compare(c.f[i], d.f[j])
 	case c.t.isStringy():
-		return strings.Compare(c.s[i], c.s[j])
+		return strings.Compare(c.s[i], d.s[j])
 	case c.t.k == kBool:
-		return cmp.Compare(b2i(c.b[i]), b2i(c.b[j]))
+		return cmp.Compare(b2i(c.b[i]), b2i(d.b[j]))
 	case c.t.isComplex():
-		return compareAny(c.x[i], c.x[j])
+		return compareAny(c.x[i], d.x[j])
 	}
 	return 0
 }

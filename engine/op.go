@@ -495,24 +495,29 @@ func (o *opSink) push(w int, c *chunk) error {
 }
 
 func (o *opSink) flush() error {
+	// The workers' rows are merged, then sorted, one column at a time,
+	// each column let go once copied: a large result is held about once
+	// at a time, not three times over (per worker, merged, sorted).
 	out := newColumns(o.types)
-	for _, cols := range o.ws {
-		n := 0
-		if len(cols) > 0 {
-			n = cols[0].len()
-		}
-		for j := 0; j < n; j++ {
-			for i, col := range cols {
-				out[i].appendFrom(col, j)
+	for i := range out {
+		for _, cols := range o.ws {
+			c := cols[i]
+			for j := range c.len() {
+				out[i].appendFrom(c, j)
 			}
+			cols[i] = nil
 		}
 	}
-	if !o.sorted {
+	o.ws = nil
+	if !o.sorted && len(out) > 0 {
 		keys := make([]sortKey, len(out))
 		for i := range keys {
 			keys[i] = sortKey{col: i}
 		}
-		out = sortColumns(out, keys, -1)
+		perm := sortPerm(out, keys, -1)
+		for k, c := range out {
+			out[k] = takeRows(c, perm)
+		}
 	}
 	if o.limit >= 0 && len(out) > 0 && int64(out[0].len()) > o.limit {
 		out = sliceColumns(out, int(o.limit))

@@ -193,3 +193,31 @@ func BenchmarkEngineVPC(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkResultFinish: a projection returning every row (a hunt that
+// matches most events), its result merged from two workers and sorted by
+// Finish.
+func BenchmarkResultFinish(b *testing.B) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(b, 0)
+	rec := benchBatch(mem, BatchRows)
+	defer rec.Release()
+	q, err := Compile("SELECT eventtime, useridentity.arn, sourceipaddress, eventname FROM cloudtrail", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batches = 16
+	b.SetBytes(batches * int64(rec.NumRows()) * rawEventBytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := q.NewRun(2)
+		for i := range batches {
+			if err := r.Push(i%2, rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := r.Finish(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

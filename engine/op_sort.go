@@ -242,6 +242,17 @@ func sortColumns(cols []*column, keys []sortKey, limit int) []*column {
 	if len(cols) == 0 {
 		return cols
 	}
+	perm := sortPerm(cols, keys, limit)
+	out := make([]*column, len(cols))
+	for k, c := range cols {
+		out[k] = takeRows(c, perm)
+	}
+	return out
+}
+
+// sortPerm returns the row numbers of cols in the order of keys, cut to
+// limit rows (limit < 0: all).
+func sortPerm(cols []*column, keys []sortKey, limit int) []int {
 	n := cols[0].len()
 	perm := make([]int, n)
 	for i := range perm {
@@ -251,15 +262,16 @@ func sortColumns(cols []*column, keys []sortKey, limit int) []*column {
 	if limit >= 0 && limit < n {
 		perm = perm[:limit]
 	}
-	out := make([]*column, len(cols))
-	for k, c := range cols {
-		oc := newColumn(c.t)
-		for _, p := range perm {
-			oc.appendFrom(c, p)
-		}
-		out[k] = oc
+	return perm
+}
+
+// takeRows returns a new column of the rows perm of c, in that order.
+func takeRows(c *column, perm []int) *column {
+	oc := newColumn(c.t)
+	for _, p := range perm {
+		oc.appendFrom(c, p)
 	}
-	return out
+	return oc
 }
 
 // sliceColumns keeps the first n rows.

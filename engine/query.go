@@ -26,6 +26,7 @@ type Query struct {
 	wheres  map[*opScan]expr
 	done    atomic.Bool
 	stops   bool // a LIMIT without ORDER BY can stop the scan
+	limits  bool // the query has a LIMIT somewhere
 }
 
 // Compile parses and compiles sql. Errors about the query text are
@@ -62,7 +63,7 @@ func Compile(sql string, opts Options) (*Query, error) {
 	sink := &opSink{types: f.types, sorted: f.hasOrder, limit: -1}
 	c.add(sink)
 	f.tail.setNext(sink)
-	q := &Query{stmt: stmt, scans: c.scans, ops: c.ops, sink: sink, columns: f.names, types: f.types, wheres: c.wheres}
+	q := &Query{stmt: stmt, scans: c.scans, ops: c.ops, sink: sink, columns: f.names, types: f.types, wheres: c.wheres, limits: len(c.limits) > 0}
 	for _, o := range c.ops {
 		switch o.(type) {
 		case *opScan, *opValues:
@@ -287,6 +288,15 @@ func (r *Run) Stream(fn func(*Result) error) {
 	r.q.sink.stream = func(cols []*column) error {
 		return fn(&Result{Columns: columns, Types: types, cols: cols})
 	}
+}
+
+// StreamsResult reports whether [Run.Stream] hands on the rows Finish
+// would return, in some order: true unless the query has a LIMIT, which
+// without ORDER BY keeps whichever rows come first. ordered says they
+// come in the result's order (ORDER BY); otherwise a consumer that needs
+// the result's order compares rows with [CompareRows].
+func (q *Query) StreamsResult() (ok, ordered bool) {
+	return !q.limits, q.sink.sorted
 }
 
 // Push runs one batch of the query's only table through the operators.

@@ -49,6 +49,47 @@ func (r *Result) Rows() [][]any {
 	return out
 }
 
+// CompareRows orders row i of a and row j of b as Finish orders the
+// rows of a query without ORDER BY: by every column in turn, NULLs last.
+// a and b have the query's columns (chunks of one [Run.Stream], or rows
+// kept from them with [Result.AppendRow]).
+func CompareRows(a *Result, i int, b *Result, j int) int {
+	for k, c := range a.cols {
+		d := b.cols[k]
+		ni, nj := c.null[i], d.null[j]
+		switch {
+		case ni && nj:
+			continue
+		case ni:
+			return 1
+		case nj:
+			return -1
+		}
+		if r := compareValues(c, i, d, j); r != 0 {
+			return r
+		}
+	}
+	return 0
+}
+
+// Empty returns a result with r's columns and no rows.
+func (r *Result) Empty() *Result {
+	out := &Result{Columns: r.Columns, Types: r.Types, cols: make([]*column, len(r.cols))}
+	for k, c := range r.cols {
+		out.cols[k] = newColumn(c.t)
+	}
+	return out
+}
+
+// AppendRow appends row i of src, which has r's columns, to r and returns
+// its row number in r.
+func (r *Result) AppendRow(src *Result, i int) int {
+	for k, c := range r.cols {
+		c.appendFrom(src.cols[k], i)
+	}
+	return r.Len() - 1
+}
+
 // Text returns row, col formatted as Trino prints it in its CLI: NULL as
 // "NULL", timestamps as "2024-01-02 03:04:05.000", doubles in shortest
 // form, arrays as "[a, b]", rows as "{k=v, ...}".

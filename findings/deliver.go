@@ -3,6 +3,7 @@ package findings
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -58,99 +59,165 @@ type DeliveryCounts struct {
 // was first sent with. It returns what it did and the error of each sink
 // that did not accept everything.
 //
+// found (nil: none) is read once, in the order sinks receive it (by hunt, first seen
+// and ID: the order `hunt run` makes). Deliver handles it in groups of at
+// most maxSendGroup findings (the pending ones first): each group is
+// journaled, sent to every sink and recorded in st before the next one is
+// read, so a run holds one group of findings at a time however many it
+// finds; past groups leave only their IDs (to send each once) and what st
+// records.
+//
 // This is the rule "state advances only after every sink accepted a
 // finding": st changes in memory, and the caller saves it with
 // [State.Save] afterwards. When st was loaded from a file ([LoadState]),
-// Deliver first writes the findings to the delivery journal next to it,
-// and records each Send before and after the call, syncing each record;
-// if that first write fails (disk full, read-only folder), it sends
-// nothing, since nothing it sent could be recorded. A run that dies
-// before saving st thus leaves a journal from which the next run knows
-// what every sink accepted, and which Sends were cut short: those it
-// completes without duplicates where the sink allows ([Recoverer],
-// [StampedSink], SNS FIFO deduplication IDs). st may be nil (no run
-// state): then nothing is suppressed or recorded.
-func Deliver(ctx context.Context, st *State, sinks []Sink, found []Finding, opts DeliverOptions) (DeliveryCounts, []error) {
+// Deliver writes each group's findings to the delivery journal next to it
+// before sending them, and records each Send before and after the call,
+// syncing each record; if a write fails (disk full, read-only folder), it
+// sends nothing from then on, since nothing it sent could be recorded.
+// A run that dies before saving st thus leaves a journal from which the
+// next run knows what every sink accepted, and which Sends were cut
+// short: those it completes without duplicates where the sink allows
+// ([Recoverer], [StampedSink], SNS FIFO deduplication IDs); the findings
+// of groups never reached were never sent, and the next run finds them
+// again (st was not saved). st may be nil (no run state): then nothing is
+// suppressed or recorded.
+func Deliver(ctx context.Context, st *State, sinks []Sink, found iter.Seq[Finding], opts DeliverOptions) (DeliveryCounts, []error) {
 	d := delivery{
-		c:         DeliveryCounts{Found: len(found)},
+		st: st, sinks: sinks, opts: opts, now: time.Now().UTC(),
 		delivered: map[string][]string{},
 		inFlight:  map[string][]string{},
 		sentAt:    map[string]time.Time{},
 		resent:    map[string]bool{},
 		emitted:   map[string]bool{},
+		seen:      map[string]struct{}{},
 	}
-	now := time.Now().UTC()
-	for _, f := range found {
-		switch {
-		case st != nil && st.Delivered(f.ID):
-			d.c.Suppressed++
-		case st != nil && st.PendingFinding(f.ID) != nil:
-			// Pending from an earlier run: sent below, in the version
-			// the sinks that took it already hold.
-		case d.sentAt[f.ID].IsZero():
-			d.todo = append(d.todo, f)
-			d.sentAt[f.ID] = now
+	var old []*Pending
+	if st != nil {
+		// The list is made anew from the groups' outcomes (every pending
+		// finding is in a group).
+		old, st.Pending = st.Pending, nil
+	}
+	wasPending := make(map[string]bool, len(old))
+	for _, p := range old {
+		wasPending[p.Finding.ID] = true
+	}
+	// Pending from an earlier run: sent first, in the version the sinks
+	// that took it already hold.
+	for _, p := range old {
+		id := p.Finding.ID
+		d.todo = append(d.todo, p.Finding)
+		d.delivered[id] = slices.Clone(p.DeliveredTo)
+		d.inFlight[id] = slices.Clone(p.InFlight)
+		d.resent[id] = true
+		d.sentAt[id] = p.SentAt
+		if p.SentAt.IsZero() {
+			d.sentAt[id] = d.now // pending since before stamps were kept
+		}
+		if len(d.todo) == maxSendGroup {
+			d.flush(ctx)
 		}
 	}
-	if st != nil {
-		for _, p := range st.Pending {
-			id := p.Finding.ID
-			d.todo = append(d.todo, p.Finding)
-			d.delivered[id] = slices.Clone(p.DeliveredTo)
-			d.inFlight[id] = slices.Clone(p.InFlight)
-			d.resent[id] = true
-			d.sentAt[id] = p.SentAt
-			if p.SentAt.IsZero() {
-				d.sentAt[id] = now // pending since before stamps were kept
+	d.flush(ctx)
+	if found == nil {
+		found = func(func(Finding) bool) {}
+	}
+	for f := range found {
+		d.c.Found++
+		_, twice := d.seen[f.ID]
+		switch {
+		case twice:
+		case wasPending[f.ID]:
+			// Sent above, in the version the sinks hold.
+		case st != nil && st.Delivered(f.ID):
+			d.c.Suppressed++
+		default:
+			d.seen[f.ID] = struct{}{}
+			d.todo = append(d.todo, f)
+			d.sentAt[f.ID] = d.now
+			if len(d.todo) == maxSendGroup {
+				d.flush(ctx)
 			}
 		}
 	}
-	sortFindings(d.todo)
-	if st != nil && st.path != "" && !opts.DryRun && len(d.todo) > 0 {
-		if err := d.openJournal(st.path); err != nil {
-			d.errs = append(d.errs, fmt.Errorf("cannot record the delivery in %s, so nothing was sent: %w", journalPath(st.path), err))
-		}
-	}
-	if d.errs == nil {
-		d.send(ctx, sinks, !opts.DryRun)
-	}
+	d.flush(ctx)
 	if d.j != nil {
 		d.j.close()
 	}
-	d.record(st, sinks, opts, now)
+	if st != nil {
+		slices.SortFunc(d.pending, func(a, b *Pending) int { return strings.Compare(a.Finding.ID, b.Finding.ID) })
+		st.Pending = d.pending
+	}
 	return d.c, d.errs
 }
 
-// delivery is one [Deliver] under way.
+// delivery is one [Deliver] under way. The maps hold the current group.
 type delivery struct {
+	st    *State
+	sinks []Sink
+	opts  DeliverOptions
+	now   time.Time
+
 	c         DeliveryCounts
-	todo      []Finding
+	todo      []Finding           // the group: at most maxSendGroup findings
 	delivered map[string][]string // finding ID → sinks that accepted it
 	inFlight  map[string][]string // finding ID → sinks a cut-short Send went to
 	sentAt    map[string]time.Time
-	resent    map[string]bool // pending from an earlier run
-	emitted   map[string]bool // handed to a sink in this run
-	j         *journal        // nil: not journaling
+	resent    map[string]bool     // pending from an earlier run
+	emitted   map[string]bool     // handed to a sink in this run
+	seen      map[string]struct{} // IDs of the found findings so far: each is sent once
+	pending   []*Pending          // the findings of past groups some sink has not accepted
+	j         *journal            // nil: not journaling (yet)
+	sentAny   bool                // a group was journaled: sending started
+	stopped   bool                // a journal write failed: nothing more is sent
 	errs      []error
 }
 
-// openJournal opens the journal and writes the findings to send. It is
-// the check that the state's folder takes writes, before any Send.
-func (d *delivery) openJournal(statePath string) error {
-	j, err := openJournal(statePath)
-	if err != nil {
-		return err
+// flush journals, sends and records the group in todo, then empties it.
+func (d *delivery) flush(ctx context.Context) {
+	if len(d.todo) == 0 {
+		return
+	}
+	sortFindings(d.todo)
+	if !d.stopped && d.st != nil && d.st.path != "" && !d.opts.DryRun {
+		if err := d.journalFound(); err != nil {
+			what := "nothing was sent"
+			if d.sentAny {
+				what = "the findings from then on were not sent"
+			}
+			d.errs = append(d.errs, fmt.Errorf("cannot record the delivery in %s, so %s: %w", journalPath(d.st.path), what, err))
+			d.stopped = true
+		}
+	}
+	if !d.stopped {
+		d.sentAny = true
+		d.send(ctx, d.sinks, !d.opts.DryRun)
+	}
+	d.record()
+	clear(d.todo) // let the group's findings go
+	d.todo = d.todo[:0]
+	clear(d.delivered)
+	clear(d.inFlight)
+	clear(d.sentAt)
+	clear(d.resent)
+	clear(d.emitted)
+}
+
+// journalFound writes the group's findings to the journal, opening it
+// first: the check that the state's folder takes writes, before any Send
+// of them.
+func (d *delivery) journalFound() error {
+	if d.j == nil {
+		j, err := openJournal(d.st.path)
+		if err != nil {
+			return err
+		}
+		d.j = j
 	}
 	r := &journalRecord{Op: "found", Findings: make([]journalFound, len(d.todo))}
 	for i, f := range d.todo {
 		r.Findings[i] = journalFound{Finding: f, SentAt: d.sentAt[f.ID]}
 	}
-	if err := j.write(r); err != nil {
-		j.close()
-		return err
-	}
-	d.j = j
-	return nil
+	return d.j.write(r)
 }
 
 // journal writes r if journaling.
@@ -226,6 +293,7 @@ func (d *delivery) send(ctx context.Context, sinks []Sink, recover bool) {
 			}
 			if err := d.journal(&journalRecord{Op: "send", Sink: name, IDs: ids}); err != nil {
 				d.errs = append(d.errs, fmt.Errorf("%s: not sent: %w", name, err))
+				d.stopped = true
 				return
 			}
 			var (
@@ -263,15 +331,15 @@ func (d *delivery) settle(sink string, ids, accepted []string, err error) bool {
 	}
 	if jerr := d.journal(&journalRecord{Op: "sent", Sink: sink, IDs: ids, Accepted: accepted}); jerr != nil {
 		d.errs = append(d.errs, fmt.Errorf("%s: stopped: %w", sink, jerr))
+		d.stopped = true
 		return false
 	}
 	return true
 }
 
-// record counts the outcome and writes it into st: delivered findings
-// are suppressed from now on, the others pending.
-func (d *delivery) record(st *State, sinks []Sink, opts DeliverOptions, now time.Time) {
-	var pending []*Pending
+// record counts the outcome of the group and writes it into st:
+// delivered findings are suppressed from now on, the others pending.
+func (d *delivery) record() {
 	for i := range d.todo {
 		f := &d.todo[i]
 		if d.emitted[f.ID] {
@@ -281,7 +349,7 @@ func (d *delivery) record(st *State, sinks []Sink, opts DeliverOptions, now time
 			}
 		}
 		all := true
-		for _, s := range sinks {
+		for _, s := range d.sinks {
 			if !slices.Contains(d.delivered[f.ID], s.Name()) {
 				all = false
 			}
@@ -291,27 +359,22 @@ func (d *delivery) record(st *State, sinks []Sink, opts DeliverOptions, now time
 		} else {
 			d.c.Pending++
 		}
-		if st == nil {
+		if d.st == nil {
 			continue
 		}
 		if all {
 			var window time.Duration
-			if opts.WindowOf != nil {
-				window = opts.WindowOf(f.HuntID)
+			if d.opts.WindowOf != nil {
+				window = d.opts.WindowOf(f.HuntID)
 			}
-			st.MarkDelivered(f, window, now)
+			d.st.MarkDelivered(f, window, d.now)
 			continue
 		}
 		p := &Pending{Finding: *f, DeliveredTo: d.delivered[f.ID], SentAt: d.sentAt[f.ID]}
 		if len(d.inFlight[f.ID]) > 0 {
 			p.InFlight = d.inFlight[f.ID]
 		}
-		pending = append(pending, p)
-	}
-	if st != nil {
-		// Every finding pending before is in todo: this is the new list.
-		slices.SortFunc(pending, func(a, b *Pending) int { return strings.Compare(a.Finding.ID, b.Finding.ID) })
-		st.Pending = pending
+		d.pending = append(d.pending, p)
 	}
 }
 

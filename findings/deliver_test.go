@@ -51,7 +51,7 @@ func TestDeliver_Success(t *testing.T) {
 	ok := &recordSink{name: "file:x"}
 	flaky := &recordSink{name: "sns:y", reject: map[string]bool{"b": true}}
 	window := func(string) time.Duration { return 24 * time.Hour }
-	c, errs := Deliver(context.Background(), st, []Sink{ok, flaky}, fs, DeliverOptions{WindowOf: window})
+	c, errs := Deliver(context.Background(), st, []Sink{ok, flaky}, slices.Values(fs), DeliverOptions{WindowOf: window})
 	if want := (DeliveryCounts{Found: 2, Emitted: 2, Delivered: 1, Pending: 1}); c != want || len(errs) != 1 {
 		t.Fatalf("first: got %+v, %v; want %+v and one error", c, errs, want)
 	}
@@ -66,7 +66,7 @@ func TestDeliver_Success(t *testing.T) {
 	}
 	// Next run: the same findings again, the flaky sink recovered.
 	flaky.reject = nil
-	c, errs = Deliver(context.Background(), st, []Sink{ok, flaky}, fs, DeliverOptions{WindowOf: window})
+	c, errs = Deliver(context.Background(), st, []Sink{ok, flaky}, slices.Values(fs), DeliverOptions{WindowOf: window})
 	if want := (DeliveryCounts{Found: 2, Suppressed: 1, Emitted: 1, Resent: 1, Delivered: 1}); c != want || errs != nil {
 		t.Fatalf("second: got %+v, %v; want %+v", c, errs, want)
 	}
@@ -80,7 +80,7 @@ func TestDeliver_Success(t *testing.T) {
 		t.Fatalf("second: b delivered %v, pending %v", st.Delivered("b"), st.PendingFinding("b"))
 	}
 	// Without a state nothing is suppressed and nothing recorded.
-	c, errs = Deliver(context.Background(), nil, []Sink{&recordSink{name: "stdout"}}, fs, DeliverOptions{})
+	c, errs = Deliver(context.Background(), nil, []Sink{&recordSink{name: "stdout"}}, slices.Values(fs), DeliverOptions{})
 	if want := (DeliveryCounts{Found: 2, Emitted: 2, Delivered: 2}); c != want || errs != nil {
 		t.Fatalf("no state: got %+v, %v; want %+v", c, errs, want)
 	}
@@ -115,7 +115,7 @@ func deliverAndDie(t *testing.T, st *State, sinks []Sink, fs []Finding) {
 			panic(r)
 		}
 	}()
-	Deliver(context.Background(), st, sinks, fs, DeliverOptions{})
+	Deliver(context.Background(), st, sinks, slices.Values(fs), DeliverOptions{})
 	t.Fatal("Deliver returned; want the crash sink to kill it")
 }
 
@@ -164,7 +164,7 @@ func TestDeliver_CrashBeforeSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, errs := Deliver(context.Background(), st, open(), found, DeliverOptions{}); errs != nil || c.Delivered != 12 {
+	if c, errs := Deliver(context.Background(), st, open(), slices.Values(found), DeliverOptions{}); errs != nil || c.Delivered != 12 {
 		t.Fatalf("first run: got %+v, %v", c, errs)
 	}
 	// Killed here: no st.Save. The next run reads the same objects again
@@ -174,7 +174,7 @@ func TestDeliver_CrashBeforeSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, errs := Deliver(context.Background(), st, open(), found, DeliverOptions{})
+	c, errs := Deliver(context.Background(), st, open(), slices.Values(found), DeliverOptions{})
 	if want := (DeliveryCounts{Found: 12, Delivered: 12}); c != want || errs != nil {
 		t.Fatalf("after the crash: got %+v, %v; want %+v", c, errs, want)
 	}
@@ -224,7 +224,7 @@ func TestDeliver_CrashDuringSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The next run finds four more.
-			c, errs := Deliver(context.Background(), st, []Sink{open()}, found, DeliverOptions{})
+			c, errs := Deliver(context.Background(), st, []Sink{open()}, slices.Values(found), DeliverOptions{})
 			if want := (DeliveryCounts{Found: 12, Emitted: 4, Delivered: 12}); c != want || errs != nil {
 				t.Fatalf("%s: after the crash: got %+v, %v; want %+v", kind, c, errs, want)
 			}
@@ -244,7 +244,7 @@ func TestDeliver_CrashDuringSend(t *testing.T) {
 		}
 		requests := fake.requests
 		st, _ = LoadState(path)
-		c, errs := Deliver(context.Background(), st, []Sink{testSNSSink(t, srv, testFIFOTopic, SinkOptions{})}, found, DeliverOptions{})
+		c, errs := Deliver(context.Background(), st, []Sink{testSNSSink(t, srv, testFIFOTopic, SinkOptions{})}, slices.Values(found), DeliverOptions{})
 		if c.Delivered != 12 || errs != nil || fake.requests == requests {
 			t.Fatalf("after the crash: got %+v, %v, %d requests; want 12 delivered, re-sent", c, errs, fake.requests-requests)
 		}
@@ -264,7 +264,7 @@ func TestDeliver_CrashDuringSend(t *testing.T) {
 		// The next run's clock is an hour later.
 		later := func() time.Time { return time.Now().Add(time.Hour) }
 		s := testSecurityHubSink(t, srv, testProductArn, SinkOptions{Now: later})
-		c, errs := Deliver(context.Background(), st, []Sink{s}, found, DeliverOptions{})
+		c, errs := Deliver(context.Background(), st, []Sink{s}, slices.Values(found), DeliverOptions{})
 		if c.Delivered != 12 || errs != nil || len(fake.batches) != 2 {
 			t.Fatalf("after the crash: got %+v, %v, %d calls; want 12 delivered, re-sent once", c, errs, len(fake.batches))
 		}
@@ -293,7 +293,7 @@ func TestDeliver_StateNotWritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	sink := &recordSink{name: "file:x"}
-	c, errs := Deliver(context.Background(), st, []Sink{sink}, sinkFindings(3), DeliverOptions{})
+	c, errs := Deliver(context.Background(), st, []Sink{sink}, slices.Values(sinkFindings(3)), DeliverOptions{})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "nothing was sent") || !strings.Contains(errs[0].Error(), path+".journal") {
 		t.Fatalf("got %v; want one error naming the journal, nothing sent", errs)
 	}
@@ -316,7 +316,7 @@ func TestDeliver_StateNotWritable(t *testing.T) {
 	os.Chmod(dir, 0o555)
 	defer os.Chmod(dir, 0o755)
 	sink = &recordSink{name: "file:x"}
-	if _, errs := Deliver(context.Background(), st, []Sink{sink}, sinkFindings(3), DeliverOptions{}); len(errs) != 1 || len(sink.sent) != 0 {
+	if _, errs := Deliver(context.Background(), st, []Sink{sink}, slices.Values(sinkFindings(3)), DeliverOptions{}); len(errs) != 1 || len(sink.sent) != 0 {
 		t.Fatalf("read-only folder: got %v, sent %v; want an error, nothing sent", errs, sink.sent)
 	}
 }
@@ -329,7 +329,7 @@ func TestDeliver_Canceled(t *testing.T) {
 	st, _ := LoadState(path)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	c, errs := Deliver(ctx, st, []Sink{testSNSSink(t, srv, testTopic, SinkOptions{})}, sinkFindings(3), DeliverOptions{})
+	c, errs := Deliver(ctx, st, []Sink{testSNSSink(t, srv, testTopic, SinkOptions{})}, slices.Values(sinkFindings(3)), DeliverOptions{})
 	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) || c.Pending != 3 {
 		t.Fatalf("got %+v, %v; want 3 pending, context.Canceled", c, errs)
 	}
@@ -366,7 +366,7 @@ func TestDeliver_RecoverFailure(t *testing.T) {
 	st, _ = LoadState(path)
 	file := &failingRecoverer{recordSink{name: "file:x"}}
 	other := &recordSink{name: "stdout"}
-	c, errs := Deliver(context.Background(), st, []Sink{file, other}, fs, DeliverOptions{})
+	c, errs := Deliver(context.Background(), st, []Sink{file, other}, slices.Values(fs), DeliverOptions{})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "cannot tell which of 2 finding(s) an interrupted send delivered") || c.Pending != 2 {
 		t.Fatalf("got %+v, %v; want 2 pending and the recovery error", c, errs)
 	}
@@ -377,5 +377,129 @@ func TestDeliver_RecoverFailure(t *testing.T) {
 		if !slices.Equal(p.InFlight, []string{"file:x"}) || !slices.Equal(p.DeliveredTo, []string{"stdout"}) {
 			t.Errorf("%s: in flight %v, delivered to %v; want [file:x], [stdout]", p.Finding.ID, p.InFlight, p.DeliveredTo)
 		}
+	}
+}
+
+// heldSink passes Sends to its sink and keeps the most findings the
+// stream had made but this sink had not been handed yet, at any Send:
+// what Deliver held at once. dieAt > 0 makes its dieAt-th Send kill the
+// run after the sink took the findings.
+type heldSink struct {
+	Sink
+	made      *int
+	got, most int
+	sends     int
+	dieAt     int
+}
+
+func (h *heldSink) Send(ctx context.Context, fs []Finding) ([]string, error) {
+	h.most = max(h.most, *h.made-h.got)
+	h.got += len(fs)
+	h.sends++
+	accepted, err := h.Sink.Send(ctx, fs)
+	if h.sends == h.dieAt {
+		panic(errCrash)
+	}
+	return accepted, err
+}
+
+func (h *heldSink) Recover(ids []string) ([]string, error) { return h.Sink.(Recoverer).Recover(ids) }
+
+// streamFindings returns n findings made one at a time as Deliver reads
+// them, counting them in *made.
+func streamFindings(n int, made *int) func(func(Finding) bool) {
+	return func(yield func(Finding) bool) {
+		for i := range n {
+			*made++
+			if !yield(sinkFinding(i)) {
+				return
+			}
+		}
+	}
+}
+
+// TestDeliver_Stream: Deliver reads the findings as it sends them, so a
+// run holds at most one group of findings at once however many it finds,
+// and each sink still gets each finding once.
+func TestDeliver_Stream(t *testing.T) {
+	n := 5*maxSendGroup + 7
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	file := filepath.Join(dir, "findings.jsonl")
+	st, err := LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileSink, err := NewFileSink(file, SinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := 0
+	held := &heldSink{Sink: fileSink, made: &made}
+	other := &recordSink{name: "sns:y"}
+	c, errs := Deliver(context.Background(), st, []Sink{held, other}, streamFindings(n, &made), DeliverOptions{})
+	if want := (DeliveryCounts{Found: n, Emitted: n, Delivered: n}); c != want || errs != nil {
+		t.Fatalf("got %+v, %v; want %+v", c, errs, want)
+	}
+	if held.most > maxSendGroup {
+		t.Errorf("held %d findings at once (made, not yet sent); want at most %d", held.most, maxSendGroup)
+	}
+	ids := fileIDs(t, file)
+	if slices.Sort(ids); len(ids) != n || len(slices.Compact(ids)) != n {
+		t.Errorf("file sink: got %d lines, %d distinct; want %d", len(ids), len(slices.Compact(ids)), n)
+	}
+	if len(st.Findings) != n || len(st.Pending) != 0 {
+		t.Errorf("state: %d delivered, %d pending; want %d, 0", len(st.Findings), len(st.Pending), n)
+	}
+}
+
+// TestDeliver_StreamCrash: the run dies in the third group of a stream.
+// The next run sends only what the sink did not take: the groups before
+// are in the journal, the third one's Send is recovered from the file,
+// the later ones were never sent.
+func TestDeliver_StreamCrash(t *testing.T) {
+	n := 5*maxSendGroup + 7
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	file := filepath.Join(dir, "findings.jsonl")
+	open := func(dieAt int, made *int) Sink {
+		s, err := NewFileSink(file, SinkOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &heldSink{Sink: s, made: made, dieAt: dieAt}
+	}
+	st, err := LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := 0
+	func() {
+		defer func() {
+			if r := recover(); r != errCrash {
+				panic(r)
+			}
+		}()
+		Deliver(context.Background(), st, []Sink{open(3, &made)}, streamFindings(n, &made), DeliverOptions{})
+		t.Fatal("Deliver returned; want the third Send to kill it")
+	}()
+	if got := len(fileIDs(t, file)); got != 3*maxSendGroup {
+		t.Fatalf("before the crash the file got %d findings; want %d", got, 3*maxSendGroup)
+	}
+	st, err = LoadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Pending) != 3*maxSendGroup {
+		t.Errorf("journal folded: %d pending; want the %d of the groups journaled", len(st.Pending), 3*maxSendGroup)
+	}
+	made = 0
+	c, errs := Deliver(context.Background(), st, []Sink{open(0, &made)}, streamFindings(n, &made), DeliverOptions{})
+	if want := (DeliveryCounts{Found: n, Emitted: n - 3*maxSendGroup, Delivered: n}); c != want || errs != nil {
+		t.Fatalf("after the crash: got %+v, %v; want %+v", c, errs, want)
+	}
+	ids := fileIDs(t, file)
+	if slices.Sort(ids); len(ids) != n || len(slices.Compact(ids)) != n {
+		t.Errorf("file sink: got %d lines, %d distinct; want %d, each once", len(ids), len(slices.Compact(ids)), n)
 	}
 }

@@ -29,10 +29,12 @@
 // finding is recorded as delivered (and suppressed from then on) once every
 // sink accepted it, and stays pending, with the sinks that took it, until
 // then. Between two saves of the state, Deliver keeps a journal next to it
-// (STATE.journal, JSON Lines, each record synced): first the findings
-// about to be sent with their send stamp — if that write fails, nothing is
-// sent — then, per sink, a record before each Send and one after it with
-// what was accepted. [LoadState] folds a journal left by a run that died
+// (STATE.journal, JSON Lines, each record synced). Deliver reads the
+// findings as a stream and works in groups of at most 1,000, so a run
+// holds one group at a time: per group, first the findings about to be
+// sent with their send stamp — if that write fails, nothing is sent from
+// then on — then, per sink, a record before each Send and one after it
+// with what was accepted. A group never journaled was never sent. [LoadState] folds a journal left by a run that died
 // before saving, so the next run neither loses nor re-sends what the sinks
 // accepted. Only a Send cut short by the crash is uncertain; its findings
 // are in flight to that sink, and the next run completes it without

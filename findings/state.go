@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -233,7 +234,9 @@ func readState(path string) (*State, error) {
 // the format marker (or, for version 1, without it) and every required key.
 // Invalid JSON is left to the decoder, which knows the offset.
 func checkStateShape(path string, b []byte) error {
-	var keys map[string]json.RawMessage
+	// The keys, and the values of the small ones: a map of raw values
+	// would copy the findings and sources of a large state once more.
+	var keys map[string]stateKey
 	if err := json.Unmarshal(b, &keys); err != nil || keys == nil {
 		var te *json.UnmarshalTypeError
 		if err != nil && !errors.As(err, &te) {
@@ -274,6 +277,16 @@ func checkStateShape(path string, b []byte) error {
 	return nil
 }
 
+// stateKey is the value of a top-level key of a state file, cut to its
+// first 100 bytes: enough for the checks (the format marker, the
+// version) and their messages.
+type stateKey []byte
+
+func (k *stateKey) UnmarshalJSON(b []byte) error {
+	*k = append((*k)[:0], b[:min(len(b), 100)]...)
+	return nil
+}
+
 // Save writes s to path atomically: to a temporary file in the same folder,
 // synced, then renamed over path, and the folder synced. Unused hunt sets are
 // dropped first. If s was loaded from path, the delivery journal next to it
@@ -291,18 +304,18 @@ func (s *State) Save(path string, now time.Time) error {
 		}
 	}
 	s.UpdatedAt = now.UTC()
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if _, err := tmp.Write(b); err != nil {
+	w := bufio.NewWriter(tmp)
+	err = s.write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
 		tmp.Close()
 		return err
 	}
@@ -327,6 +340,63 @@ func (s *State) Save(path string, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// write writes s as json.MarshalIndent(s, "", "  ") does, and a newline,
+// one delivered finding at a time: a state that records many findings is
+// not built up in memory as one text (twice over, marshalled and
+// indented) to be saved.
+func (s *State) write(w *bufio.Writer) error {
+	rest := *s
+	rest.Findings = nil
+	b, err := json.MarshalIndent(&rest, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The findings go where the copy without them says null: the only
+	// line indented once that holds the key (values have no raw
+	// newlines, nested keys are indented further).
+	const mark = "\n  \"findings\": null"
+	at := bytes.Index(b, []byte(mark))
+	if s.Findings == nil {
+		w.Write(b)
+		return w.WriteByte('\n')
+	}
+	if at < 0 {
+		return errors.New("BUG: the state's JSON has no findings key")
+	}
+	at += len(mark) - len("null")
+	w.Write(b[:at])
+	if len(s.Findings) == 0 {
+		w.WriteString("{}")
+	} else {
+		ids := make([]string, 0, len(s.Findings))
+		for id := range s.Findings {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		w.WriteByte('{')
+		for i, id := range ids {
+			k, err := json.Marshal(id)
+			if err != nil {
+				return err
+			}
+			v, err := json.MarshalIndent(s.Findings[id], "    ", "  ")
+			if err != nil {
+				return err
+			}
+			w.WriteString("\n    ")
+			w.Write(k)
+			w.WriteString(": ")
+			w.Write(v)
+			if i < len(ids)-1 {
+				w.WriteByte(',')
+			}
+		}
+		w.WriteString("\n  }")
+	}
+	w.Write(b[at+len("null"):])
+	return w.WriteByte('\n')
 }
 
 // ObjectVersion identifies an object's content for the state: its ETag when

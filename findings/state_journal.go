@@ -20,7 +20,7 @@ import (
 // it into the state it reads; [State.Save] removes it once the state it
 // wrote holds everything.
 //
-//	{"op":"found","findings":[{"finding":{...},"sent_at":"..."}]}  about to be sent, with their stamps
+//	{"op":"found","findings":[{"finding":{...},"sent_at":"..."}]}  a group about to be sent, with their stamps
 //	{"op":"send","sink":"file:f.jsonl","ids":["a","b"]}            about to call the sink's Send
 //	{"op":"sent","sink":"file:f.jsonl","ids":["a","b"],"accepted":["a"]}  Send returned
 //

@@ -1,6 +1,8 @@
 package findings
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -248,5 +250,36 @@ func TestState_Streams(t *testing.T) {
 	}
 	if need, behind := back.NeededIn("src", "ct/1/us-east-1", "east-4", "v", day(4), all); need != nil || !behind {
 		t.Errorf("after load: need %v behind %v", need, behind)
+	}
+}
+
+// TestStateSave_Format: Save writes the findings one at a time, and the
+// file is, byte for byte, json.MarshalIndent of the state: empty, with
+// findings whose IDs need escaping, with pending findings and responses.
+func TestStateSave_Format(t *testing.T) {
+	full := NewState()
+	full.MarkRead("src", "k", "etag:x", day(5), []string{"a", "b"})
+	for _, id := range []string{"b2", "a1", `q"<&>`, "findings"} {
+		full.MarkDelivered(&Finding{ID: id, HuntID: "h", FirstSeen: day(5), LastSeen: day(5)}, time.Hour, day(6))
+	}
+	full.AddPending(Finding{ID: "p", HuntID: "findings", Severity: SeverityLow}, []string{"stdout"})
+	full.Responses = &ResponseState{}
+	tests := map[string]*State{"empty": NewState(), "full": full, "no findings map": {Format: stateFormat, Version: StateVersion}}
+	for name, s := range tests {
+		path := filepath.Join(t.TempDir(), "state.json")
+		if err := s.Save(path, day(7)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want = append(want, '\n'); !bytes.Equal(got, want) {
+			t.Errorf("%s: got\n%s\nwant\n%s", name, got, want)
+		}
 	}
 }

@@ -3,9 +3,11 @@ package queries
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -45,148 +47,348 @@ func (e *RowsError) Unwrap() error { return e.Err }
 // First and last seen span the rows' times; Count sums the count column (or
 // counts rows); the first MaxEvidence rows, in result order, are the
 // evidence; Sources collects the source column. Findings are sorted by
-// first seen, then ID.
+// first seen, then ID. It is [Hunt.Fold] with every finding made at once.
 func (h *Hunt) Findings(res *engine.Result, w Window) ([]findings.Finding, error) {
+	fd, err := h.Fold(res, w)
+	if fd == nil {
+		return nil, err
+	}
+	out := make([]findings.Finding, 0, fd.Len())
+	for f := range fd.All() {
+		out = append(out, f)
+	}
+	return out, err
+}
+
+// Folded is a hunt's result folded into findings, kept small: per finding
+// its ID, times, count, sources and its evidence rows (the only result
+// rows kept). [Folded.All] makes the findings one at a time, so a run
+// that hands them on as they come (findings.Deliver) never holds all of
+// them, with their evidence maps, at once.
+type Folded struct {
+	h      *Hunt
+	kept   *engine.Result // the evidence rows of the findings
+	groups []group
+	// columns of the result: resource, actor, account, region (-1: none)
+	// and the evidence columns.
+	iRes, iActor, iAcct, iRegion int
+	evCols                       []int
+}
+
+// group is one finding of a [Folded], before it is made.
+type group struct {
+	id          string
+	first, last time.Time
+	count       int64
+	rows        int64 // result rows folded in
+	sources     []string
+	// evidence are the rows of kept that are its evidence, the first
+	// nEvidence, in result order; the first also gives the finding's
+	// resource, actor, account and region.
+	nEvidence uint8
+	evidence  [MaxEvidence]int32
+}
+
+// Len returns how many findings there are.
+func (fd *Folded) Len() int { return len(fd.groups) }
+
+// All yields the findings, sorted by first seen, then ID, each made as it
+// is yielded.
+func (fd *Folded) All() iter.Seq[findings.Finding] {
+	return func(yield func(findings.Finding) bool) {
+		for i := range fd.groups {
+			if !yield(fd.finding(&fd.groups[i])) {
+				return
+			}
+		}
+	}
+}
+
+// finding makes the finding of g.
+func (fd *Folded) finding(g *group) findings.Finding {
+	h, res, row := fd.h, fd.kept, int(g.evidence[0])
+	f := findings.Finding{
+		ID: g.id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
+		Tactics: h.Tactics, Techniques: h.Techniques,
+		Resource: text(res.Value(row, fd.iRes)), ResourceType: h.ResourceType,
+		FirstSeen: g.first, LastSeen: g.last, Count: g.count,
+		EvidenceTruncated: g.rows > MaxEvidence, Sources: g.sources,
+		Remediation: h.Remediation, References: h.References, Table: h.Table,
+	}
+	if f.Resource == "" {
+		f.Resource = "unknown"
+	}
+	if fd.iActor >= 0 {
+		f.Actor = text(res.Value(row, fd.iActor))
+	}
+	if fd.iAcct >= 0 {
+		f.Account = text(res.Value(row, fd.iAcct))
+	}
+	if fd.iRegion >= 0 {
+		f.Region = text(res.Value(row, fd.iRegion))
+	}
+	f.Evidence = make([]map[string]any, g.nEvidence)
+	for i, r := range g.evidence[:g.nEvidence] {
+		ev := make(map[string]any, len(fd.evCols))
+		for _, c := range fd.evCols {
+			ev[res.Columns[c]] = evidenceValue(res.Value(int(r), c))
+		}
+		f.Evidence[i] = ev
+	}
+	return f
+}
+
+// Fold folds the result rows of h's query, in result order, into
+// findings as [Hunt.Findings] does, keeping per finding only what
+// [Folded] needs to make it later. A *[RowsError] comes with the
+// findings of every other row.
+func (h *Hunt) Fold(res *engine.Result, w Window) (*Folded, error) {
+	f := h.NewFolder(w, true)
+	if err := f.Add(res); err != nil {
+		return nil, err
+	}
+	return f.Folded()
+}
+
+// Folder folds a hunt's result rows into findings as they come, chunk by
+// chunk (engine.Run.Stream), keeping only each finding's evidence rows:
+// a hunt whose result has many rows per finding holds its findings, not
+// its result. When the chunks come in no particular order, the evidence
+// rows (and the row that gives a finding's resource and actor) are the
+// first in the order of the whole result (engine.CompareRows), so the
+// findings are those [Hunt.Fold] makes of the result. Not safe for
+// concurrent use.
+type Folder struct {
+	fd      *Folded
+	w       Window
+	ordered bool // chunks come in result order
+	byID    map[string]int
+	key     []string
+	sources map[string]string // interned source URIs
+	// columns of the result: times, count, sources and the dedup key.
+	iTime, iLast, iCount, iSrc int
+	keyCols                    []int
+	rows                       int // rows added
+	live                       int // rows of fd.kept that are evidence
+	// slack is how many rows of fd.kept may be no longer evidence (rows
+	// a row earlier in result order displaced) before they are dropped,
+	// as long as they are no more than the evidence rows.
+	slack int
+	bad   *RowsError
+	err   error // the first error of Add; sticky
+}
+
+// NewFolder returns a Folder of h's result rows within w; ordered says
+// the chunks come in result order (one whole result, or a query with
+// ORDER BY).
+func (h *Hunt) NewFolder(w Window, ordered bool) *Folder {
+	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byID: map[string]int{}, sources: map[string]string{}, slack: 4096}
+}
+
+// columns finds the header's columns in the result's.
+func (f *Folder) columns(res *engine.Result) error {
+	h, fd := f.fd.h, f.fd
 	col := func(name string) int {
 		if name == "" {
 			return -1
 		}
 		return slices.Index(res.Columns, name)
 	}
-	iTime, iLast, iCount, iSrc := col(h.Time), col(h.LastSeen), col(h.Count), col(h.Sources)
-	iRes, iActor, iAcct, iRegion := col(h.Resource), col(h.Actor), col(h.Account), col(h.Region)
-	if iTime < 0 || iRes < 0 || (h.Sources != "" && iSrc < 0) {
-		return nil, fmt.Errorf("%s: result lacks a header column (time %q, resource %q, sources %q) in %v", h.Source, h.Time, h.Resource, h.Sources, res.Columns)
+	f.iTime, f.iLast, f.iCount, f.iSrc = col(h.Time), col(h.LastSeen), col(h.Count), col(h.Sources)
+	fd.iRes, fd.iActor, fd.iAcct, fd.iRegion = col(h.Resource), col(h.Actor), col(h.Account), col(h.Region)
+	if f.iTime < 0 || fd.iRes < 0 || (h.Sources != "" && f.iSrc < 0) {
+		return fmt.Errorf("%s: result lacks a header column (time %q, resource %q, sources %q) in %v", h.Source, h.Time, h.Resource, h.Sources, res.Columns)
 	}
-	if iLast < 0 {
-		iLast = iTime
+	if f.iLast < 0 {
+		f.iLast = f.iTime
 	}
-	keyCols := make([]int, len(h.Dedup))
+	f.keyCols = make([]int, len(h.Dedup))
 	for i, d := range h.Dedup {
-		if keyCols[i] = col(d); keyCols[i] < 0 {
-			return nil, fmt.Errorf("%s: result lacks dedup column %q in %v", h.Source, d, res.Columns)
+		if f.keyCols[i] = col(d); f.keyCols[i] < 0 {
+			return fmt.Errorf("%s: result lacks dedup column %q in %v", h.Source, d, res.Columns)
 		}
 	}
-	evCols := []int{}
+	f.key = make([]string, len(f.keyCols))
 	if h.Evidence == nil {
 		for i, c := range res.Columns {
 			if c != h.Sources {
-				evCols = append(evCols, i)
+				fd.evCols = append(fd.evCols, i)
 			}
 		}
 	} else {
 		for _, e := range h.Evidence {
-			evCols = append(evCols, col(e))
+			fd.evCols = append(fd.evCols, col(e))
 		}
 	}
+	fd.kept = res.Empty()
+	return nil
+}
 
-	// out holds the findings in first-row order; byID indexes it. A
-	// finding's sources are few: they are collected in the finding itself
-	// (deduplicated as they come), not in a set per finding.
-	var out []findings.Finding
-	byID := map[string]int{}
-	key := make([]string, len(keyCols))
-	var bad *RowsError
+// Add folds the rows of res, the next chunk of the result. An error
+// (a result without the header's columns, a count that is not a number)
+// ends the fold: Add returns it from then on.
+func (f *Folder) Add(res *engine.Result) error {
+	if f.err != nil {
+		return f.err
+	}
+	if f.fd.kept == nil {
+		if f.err = f.columns(res); f.err != nil {
+			return f.err
+		}
+	}
+	h, fd := f.fd.h, f.fd
 	for row := range res.Len() {
+		f.rows++
 		// A row lacking one of its times takes the other; a row with
 		// neither is reported, never the end of the other rows' findings.
-		first, errFirst := timeValue(res.Value(row, iTime))
-		last, errLast := timeValue(res.Value(row, iLast))
+		first, errFirst := timeValue(res.Value(row, f.iTime))
+		last, errLast := timeValue(res.Value(row, f.iLast))
 		switch {
 		case errFirst == nil && errLast != nil:
 			last = first
 		case errFirst != nil && errLast == nil:
 			first = last
 		case errFirst != nil:
-			if bad == nil {
-				bad = &RowsError{Hunt: h.ID, Err: fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Time, errFirst)}
+			if f.bad == nil {
+				f.bad = &RowsError{Hunt: h.ID, Err: fmt.Errorf("%s: %s: column %s: %w", h.Source, f.rowName(), h.Time, errFirst)}
 			}
-			bad.Rows++
+			f.bad.Rows++
 			continue
 		}
 		if last.Before(first) {
 			last = first
 		}
-		if (!w.Since.IsZero() && last.Before(w.Since)) || (!w.Until.IsZero() && !first.Before(w.Until)) {
+		if (!f.w.Since.IsZero() && last.Before(f.w.Since)) || (!f.w.Until.IsZero() && !first.Before(f.w.Until)) {
 			continue
 		}
-		for i, c := range keyCols {
-			key[i] = text(res.Value(row, c))
+		for i, c := range f.keyCols {
+			f.key[i] = text(res.Value(row, c))
 		}
 		bucket := findings.Bucket(first, h.Window)
-		id := findings.NewID(h.ID, key, bucket)
-		fi, ok := byID[id]
+		id := findings.NewID(h.ID, f.key, bucket)
+		gi, ok := f.byID[id]
 		if !ok {
-			fi = len(out)
-			byID[id] = fi
-			out = append(out, findings.Finding{
-				ID: id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
-				Tactics: h.Tactics, Techniques: h.Techniques,
-				Resource: text(res.Value(row, iRes)), ResourceType: h.ResourceType,
-				FirstSeen: first, LastSeen: last,
-				Remediation: h.Remediation, References: h.References, Table: h.Table,
-			})
+			gi = len(fd.groups)
+			f.byID[id] = gi
+			fd.groups = append(fd.groups, group{id: id, first: first, last: last})
 		}
-		f := &out[fi]
-		if !ok {
-			if f.Resource == "" {
-				f.Resource = "unknown"
-			}
-			if iActor >= 0 {
-				f.Actor = text(res.Value(row, iActor))
-			}
-			if iAcct >= 0 {
-				f.Account = text(res.Value(row, iAcct))
-			}
-			if iRegion >= 0 {
-				f.Region = text(res.Value(row, iRegion))
-			}
+		g := &fd.groups[gi]
+		if first.Before(g.first) {
+			g.first = first
 		}
-		if first.Before(f.FirstSeen) {
-			f.FirstSeen = first
+		if last.After(g.last) {
+			g.last = last
 		}
-		if last.After(f.LastSeen) {
-			f.LastSeen = last
-		}
-		if iCount >= 0 {
-			n, err := countValue(res.Value(row, iCount))
+		if f.iCount >= 0 {
+			n, err := countValue(res.Value(row, f.iCount))
 			if err != nil {
-				return nil, fmt.Errorf("%s: row %d: column %s: %w", h.Source, row+1, h.Count, err)
+				f.err = fmt.Errorf("%s: %s: column %s: %w", h.Source, f.rowName(), h.Count, err)
+				return f.err
 			}
-			f.Count += n
+			g.count += n
 		} else {
-			f.Count++
+			g.count++
 		}
-		if len(f.Evidence) < MaxEvidence {
-			ev := make(map[string]any, len(evCols))
-			for _, c := range evCols {
-				ev[res.Columns[c]] = evidenceValue(res.Value(row, c))
-			}
-			f.Evidence = append(f.Evidence, ev)
-		} else {
-			f.EvidenceTruncated = true
-		}
-		if iSrc >= 0 {
-			switch v := res.Value(row, iSrc).(type) {
+		g.rows++
+		f.addEvidence(g, res, row)
+		if f.iSrc >= 0 {
+			switch v := res.Value(row, f.iSrc).(type) {
 			case string:
-				f.Sources = addSource(f.Sources, v)
+				g.sources = addSource(g.sources, f.intern(v))
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						f.Sources = addSource(f.Sources, s)
+						g.sources = addSource(g.sources, f.intern(s))
 					}
 				}
 			}
 		}
 	}
-	for i := range out {
-		sort.Strings(out[i].Sources)
+	if waste := fd.kept.Len() - f.live; waste > max(f.live, f.slack) {
+		f.compact()
 	}
-	SortFindings(out)
-	if bad != nil {
-		return out, bad
+	return nil
+}
+
+// rowName names the row being added in an error: its number in the
+// result when the chunks come in result order.
+func (f *Folder) rowName() string {
+	if f.ordered {
+		return fmt.Sprintf("row %d", f.rows)
 	}
-	return out, nil
+	return "a row"
+}
+
+// addEvidence keeps row of res as evidence of g if it is among the first
+// MaxEvidence of g's rows in result order.
+func (f *Folder) addEvidence(g *group, res *engine.Result, row int) {
+	kept := f.fd.kept
+	n := int(g.nEvidence)
+	at := n // where row goes among the evidence
+	if !f.ordered {
+		for at > 0 && engine.CompareRows(res, row, kept, int(g.evidence[at-1])) < 0 {
+			at--
+		}
+	}
+	if at == MaxEvidence {
+		return
+	}
+	if n == MaxEvidence {
+		n-- // the last one is no longer evidence
+		f.live--
+	}
+	copy(g.evidence[at+1:n+1], g.evidence[at:n])
+	g.evidence[at] = int32(kept.AppendRow(res, row))
+	g.nEvidence = uint8(n + 1)
+	f.live++
+}
+
+// compact drops the rows of kept that are no longer evidence.
+func (f *Folder) compact() {
+	fd := f.fd
+	kept := fd.kept.Empty()
+	for i := range fd.groups {
+		g := &fd.groups[i]
+		for k, r := range g.evidence[:g.nEvidence] {
+			g.evidence[k] = int32(kept.AppendRow(fd.kept, int(r)))
+		}
+	}
+	fd.kept = kept
+}
+
+// intern returns the copy of the source URI s the folder keeps.
+func (f *Folder) intern(s string) string {
+	if k, ok := f.sources[s]; ok {
+		return k
+	}
+	f.sources[s] = s
+	return s
+}
+
+// Folded returns the findings of the rows added, and a *[RowsError] for
+// rows that could not become findings.
+func (f *Folder) Folded() (*Folded, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	fd := f.fd
+	if fd.kept == nil {
+		return fd, nil // no chunk came: no findings
+	}
+	for i := range fd.groups {
+		sort.Strings(fd.groups[i].sources)
+	}
+	slices.SortFunc(fd.groups, func(a, b group) int {
+		if c := a.first.Compare(b.first); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	f.byID, f.sources = nil, nil
+	if f.bad != nil {
+		return fd, f.bad
+	}
+	return fd, nil
 }
 
 // addSource adds s to a finding's sources unless it is there: a finding

@@ -195,3 +195,95 @@ func TestFindings_NullTime(t *testing.T) {
 		t.Fatalf("both NULL: %v, %+v", err, fs)
 	}
 }
+
+// resultOf runs the hunt text over one CloudTrail object and returns the
+// hunt and its result.
+func resultOf(t *testing.T, text, object string) (*Hunt, *engine.Result) {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	h, err := Parse("t.sql", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := h.Compile(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	rd, err := parsers.NewCloudTrailReader(strings.NewReader(object), "obj.json", parsers.WithAllocator(mem), parsers.WithStrict(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	for rd.Next() {
+		if err := r.Push(0, rd.Batch()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, res
+}
+
+// TestFolder_Unordered: a result folded chunk by chunk, its rows in any
+// order (as a streamed run hands them on), gives the findings of the
+// whole result folded in its order: the same evidence rows, the same
+// resource and actor. A finding keeps its evidence rows, not its result.
+func TestFolder_Unordered(t *testing.T) {
+	var recs []string
+	for i := range 30 {
+		for _, user := range []string{"alice", "bob", "carol"} {
+			recs = append(recs, rec(fmt.Sprintf("2024-03-05T10:%02d:%02dZ", (i*7)%60, i), user, fmt.Sprintf("E%02d", i%4)))
+		}
+	}
+	h, res := resultOf(t, foldHeader, "["+strings.Join(recs, ",")+"]")
+	want, err := h.Findings(res, Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 3 || !want[0].EvidenceTruncated {
+		t.Fatalf("fixture: %d findings, truncated %v; want 3 with more rows than evidence", len(want), want[0].EvidenceTruncated)
+	}
+	n := res.Len()
+	orders := map[string][]int{"result": {}, "reversed": {}, "strided": {}}
+	for i := range n {
+		orders["result"] = append(orders["result"], i)
+		orders["reversed"] = append(orders["reversed"], n-1-i)
+		orders["strided"] = append(orders["strided"], (i*37)%n)
+	}
+	for name, order := range orders {
+		for _, size := range []int{1, 4, n} {
+			f := h.NewFolder(Window{}, name == "result")
+			f.slack = 0
+			for lo := 0; lo < n; lo += size {
+				chunk := res.Empty()
+				for _, row := range order[lo:min(lo+size, n)] {
+					chunk.AppendRow(res, row)
+				}
+				if err := f.Add(chunk); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fd, err := f.Folded()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []findings.Finding
+			for x := range fd.All() {
+				got = append(got, x)
+			}
+			if g, w := string(marshalGolden(t, got)), string(marshalGolden(t, want)); g != w {
+				t.Errorf("%s order, chunks of %d:\ngot  %s\nwant %s", name, size, g, w)
+			}
+			if kept := fd.kept.Len(); kept > 2*3*MaxEvidence {
+				t.Errorf("%s order, chunks of %d: %d rows kept of %d; want at most %d (evidence, and as many displaced)", name, size, kept, n, 2*3*MaxEvidence)
+			}
+		}
+	}
+}

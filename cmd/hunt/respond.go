@@ -110,6 +110,7 @@ type runResponder struct {
 	r     *findings.Responder
 	state *findings.State
 	audit *os.File
+	rules map[string][]findings.ResponseRule // hunt ID → its responses
 }
 
 // open builds the responder before the run reads anything: the policy,
@@ -148,7 +149,7 @@ func (f *respondFlags) open(ctx context.Context, common commonFlags, huntDirs []
 	if st == nil {
 		st = findings.NewState()
 	}
-	resp = &runResponder{state: st}
+	resp = &runResponder{state: st, rules: rules}
 	defer func() {
 		if err != nil {
 			resp.close()
@@ -205,6 +206,12 @@ func (r *runResponder) respond(ctx context.Context, found []findings.Finding) er
 	}
 	_, err := r.r.Respond(ctx, r.state, found)
 	return err
+}
+
+// wants reports whether the findings of the hunt huntID ask for a
+// response: only those are kept for [runResponder.respond].
+func (r *runResponder) wants(huntID string) bool {
+	return r != nil && len(r.rules[huntID]) > 0
 }
 
 func (r *runResponder) close() {

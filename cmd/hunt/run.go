@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,15 +204,30 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// sent and the state stays as it was.
 		return code
 	}
-	fs2, huntErr := r.findings()
-	if *incidents {
-		_ = investigate.WriteIncidents(stderr, investigate.Incidents(fs2, investigate.DefaultGap))
+	// The findings stream from the hunts' results to the sinks: what the
+	// incidents and the responses need is kept on the way.
+	var brief, toRespond []findings.Finding
+	found := func(yield func(findings.Finding) bool) {
+		for f := range r.findings() {
+			if *incidents {
+				brief = append(brief, briefFinding(&f))
+			}
+			if resp.wants(f.HuntID) {
+				toRespond = append(toRespond, f)
+			}
+			if !yield(f) {
+				return
+			}
+		}
 	}
-	if huntErr != nil {
-		fmt.Fprintf(stderr, "hunt run: %v\n", huntErr)
+	sent, sendErrs := r.deliver(ctx, sinks, found)
+	if *incidents {
+		_ = investigate.WriteIncidents(stderr, investigate.Incidents(brief, investigate.DefaultGap))
+	}
+	if err := errors.Join(r.huntErrs...); err != nil {
+		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		code = exitError // incomplete: the other hunts' findings are still delivered
 	}
-	sent, sendErrs := r.deliver(ctx, sinks, fs2)
 	for _, e := range sendErrs {
 		fmt.Fprintf(stderr, "hunt run: %v\n", e)
 	}
@@ -223,7 +239,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	// After delivery and the state's save: each change saves the state again.
-	if err := resp.respond(ctx, fs2); err != nil {
+	if err := resp.respond(ctx, toRespond); err != nil {
 		fmt.Fprintf(stderr, "hunt run: %v\n", err)
 		code = exitError
 	}
@@ -344,12 +360,15 @@ type hunter struct {
 	cost    [][]huntCost
 	profile bool
 	// failedHunts are hunts that failed at run time: objects are not
-	// recorded as read by them.
+	// recorded as read by them. huntErrs are their errors, and those of
+	// result rows that could not become findings.
 	failedHunts map[string]bool
+	huntErrs    []error
 	listed      map[string]map[string]bool
 	totals      *scan.Totals
 	runs        []*engine.Run
-	results     []*engine.Result // --engine athena: each hunt's answer
+	folders     []*queries.Folder // each hunt's fold of its streamed result (nil: none)
+	results     []*engine.Result  // --engine athena: each hunt's answer
 	counts      runCounts
 	// unread are objects whose remaining hunts are all of another table.
 	unread []unreadObject
@@ -585,9 +604,20 @@ func (r *hunter) scan(ctx context.Context) int {
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
 	gates := make([]engine.Gate, len(r.hunts))
+	r.folders = make([]*queries.Folder, len(r.hunts))
 	for i, q := range r.queries {
 		r.runs[i] = q.NewRunContext(ctx, workers)
 		gates[i] = q.Gate(r.hunts[i].Table)
+		// The result rows are folded into findings as they come, so a
+		// hunt holds its findings' evidence rows, not its result (a hunt
+		// that matches millions of events for a few findings stays
+		// small). A LIMIT keeps whichever rows come first: those hunts
+		// fold the result Finish returns.
+		if ok, ordered := q.StreamsResult(); ok {
+			f := r.hunts[i].NewFolder(r.window, ordered)
+			r.folders[i] = f
+			r.runs[i].Stream(f.Add)
+		}
 	}
 	// Per worker: the batch's dictionary values the gates look up, and
 	// each hunt's push time (--profile).
@@ -662,52 +692,89 @@ func (r *hunter) runAthena(ctx context.Context, af *athenaFlags) int {
 	return code
 }
 
-// findings folds each hunt's result into findings.
-func (r *hunter) findings() ([]findings.Finding, error) {
-	var out []findings.Finding
-	r.failedHunts = map[string]bool{}
-	var errs []error
-	for i, h := range r.hunts {
-		var res *engine.Result
-		var err error
-		switch {
-		case r.results != nil:
-			if res = r.results[i]; res == nil {
-				continue // failed on Athena, reported
+// findings yields the findings of every hunt, by hunt ID, first seen and
+// ID: each hunt's result is folded when the findings of the hunts before
+// it have been handed on, and let go once its own have been, so a run
+// holds one hunt's result and fold at a time, never every finding with
+// its evidence. The errors of hunts that failed are in r.huntErrs
+// afterwards.
+func (r *hunter) findings() iter.Seq[findings.Finding] {
+	return func(yield func(findings.Finding) bool) {
+		r.failedHunts = map[string]bool{}
+		for i, h := range r.hunts {
+			var res *engine.Result
+			var err error
+			folder := r.folderOf(i)
+			if folder != nil {
+				r.folders[i] = nil
 			}
-		default:
-			start := time.Now()
-			res, err = r.runs[i].Finish()
-			if r.cost != nil {
-				r.cost[0][i].finish = time.Since(start)
+			switch {
+			case r.results != nil:
+				if res = r.results[i]; res == nil {
+					continue // failed on Athena, reported
+				}
+				r.results[i] = nil
+			default:
+				start := time.Now()
+				res, err = r.runs[i].Finish()
+				if r.cost != nil {
+					r.cost[0][i].finish = time.Since(start)
+				}
+				// Its operators are done: let them go (without a folder, the
+				// query's output operator keeps the result the fold reads).
+				r.runs[i], r.queries[i] = nil, nil
+				if err != nil {
+					// One hunt's failure (an overflow, a bad cast) is reported;
+					// the other hunts' findings stand, and the objects are not
+					// recorded as read by this hunt, so the next run retries it.
+					r.failedHunts[h.ID] = true
+					if !strings.HasPrefix(err.Error(), h.Source+":") {
+						err = fmt.Errorf("%s: %w", h.Source, err) // positioned engine errors name it already
+					}
+					r.huntErrs = append(r.huntErrs, err)
+					continue
+				}
+			}
+			var fd *queries.Folded
+			if folder != nil {
+				// res has no rows: Add checks its columns, had no row come.
+				if err = folder.Add(res); err == nil {
+					fd, err = folder.Folded()
+				}
+			} else {
+				fd, err = h.Fold(res, r.window)
 			}
 			if err != nil {
-				// One hunt's failure (an overflow, a bad cast) is reported;
-				// the other hunts' findings stand, and the objects are not
-				// recorded as read by this hunt, so the next run retries it.
-				r.failedHunts[h.ID] = true
-				if !strings.HasPrefix(err.Error(), h.Source+":") {
-					err = fmt.Errorf("%s: %w", h.Source, err) // positioned engine errors name it already
+				var rows *queries.RowsError
+				if !errors.As(err, &rows) {
+					r.failedHunts[h.ID] = true
 				}
-				errs = append(errs, err)
+				r.huntErrs = append(r.huntErrs, err)
+			}
+			if fd == nil {
 				continue
 			}
-		}
-		fs, err := h.Findings(res, r.window)
-		if r.runs != nil {
-			r.runs[i] = nil // its operators and result are folded: let them go
-		}
-		if err != nil {
-			var rows *queries.RowsError
-			if !errors.As(err, &rows) {
-				r.failedHunts[h.ID] = true
+			for f := range fd.All() {
+				if !yield(f) {
+					return
+				}
 			}
-			errs = append(errs, err)
 		}
-		out = append(out, fs...)
 	}
-	queries.SortFindings(out)
-	return out, errors.Join(errs...)
+}
+
+// folderOf returns the folder of hunt i's streamed result, nil when its
+// result is folded after Finish.
+func (r *hunter) folderOf(i int) *queries.Folder {
+	if r.folders == nil {
+		return nil
+	}
+	return r.folders[i]
+}
+
+// briefFinding returns what the incidents read of f: no evidence, no text.
+func briefFinding(f *findings.Finding) findings.Finding {
+	return findings.Finding{ID: f.ID, HuntID: f.HuntID, Severity: f.Severity, Resource: f.Resource, Actor: f.Actor, FirstSeen: f.FirstSeen, LastSeen: f.LastSeen}
 }
 
 // runCounts are the finding counts of the summary.
@@ -719,7 +786,7 @@ type runCounts struct {
 // those pending from earlier runs) to every sink that has not accepted
 // them and records in the state which every sink accepted. It returns how
 // many findings were emitted this run.
-func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found []findings.Finding) (int, []error) {
+func (r *hunter) deliver(ctx context.Context, sinks []findings.Sink, found iter.Seq[findings.Finding]) (int, []error) {
 	c, errs := findings.Deliver(ctx, r.state, sinks, found, findings.DeliverOptions{WindowOf: r.windowOf, DryRun: r.dryRun})
 	r.counts = runCounts{found: c.Found, suppressed: c.Suppressed, resent: c.Resent, delivered: c.Delivered, pending: c.Pending}
 	return c.Emitted, errs

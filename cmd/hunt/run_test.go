@@ -318,7 +318,7 @@ func TestDeliver(t *testing.T) {
 	ok := &recordSink{name: "file:x"}
 	flaky := &recordSink{name: "sns:y", reject: map[string]bool{"b": true}}
 	r := &hunter{state: st}
-	sent, errs := r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	sent, errs := r.deliver(context.Background(), []findings.Sink{ok, flaky}, slices.Values(fs))
 	if sent != 2 || len(errs) != 1 {
 		t.Fatalf("first: sent %d, errs %v", sent, errs)
 	}
@@ -328,7 +328,7 @@ func TestDeliver(t *testing.T) {
 	// Next run: the same findings again, the flaky sink recovered.
 	flaky.reject = nil
 	r = &hunter{state: st}
-	sent, errs = r.deliver(context.Background(), []findings.Sink{ok, flaky}, fs)
+	sent, errs = r.deliver(context.Background(), []findings.Sink{ok, flaky}, slices.Values(fs))
 	if sent != 1 || errs != nil || r.counts.suppressed != 1 || r.counts.resent != 1 {
 		t.Fatalf("second: sent %d, errs %v, counts %+v", sent, errs, r.counts)
 	}
@@ -448,7 +448,7 @@ func TestRun_CrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, errs := findings.Deliver(context.Background(), st, sinks, found, findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
+	if c, errs := findings.Deliver(context.Background(), st, sinks, slices.Values(found), findings.DeliverOptions{}); errs != nil || c.Delivered != len(found) {
 		t.Fatalf("dying run: %+v, %v", c, errs)
 	}
 	if _, err := os.Stat(state + ".journal"); err != nil {
@@ -716,4 +716,61 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestRun_ManyFindings: a run whose findings fill several delivery
+// groups and whose hunt's rows come in several chunks, from two objects:
+// each finding reaches the file sink once, the incidents list them, and
+// the next run sends nothing again.
+func TestRun_ManyFindings(t *testing.T) {
+	hunts, logs := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(hunts, "every_event.sql"), []byte(`-- id: every_event
+-- title: Every event
+-- severity: LOW
+-- table: cloudtrail
+-- resource: eventid
+-- resource_type: Other
+-- actor: actor
+-- time: eventtime
+-- dedup: eventid
+
+SELECT eventtime, eventid, useridentity.arn AS actor, "$path" FROM cloudtrail
+`), 0o644)
+	const perObject = 5000 // more than a batch of rows, and than a delivery group
+	for o := range 2 {
+		var b strings.Builder
+		b.WriteString(`{"Records":[`)
+		for i := range perObject {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"eventVersion":"1.08","eventTime":"2024-03-05T%02d:%02d:%02dZ","eventID":"e%d-%d","eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"us-east-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u%d"}}`,
+				i/3600, i/60%60, i%60, o, i, i%7)
+		}
+		b.WriteString(`]}`)
+		os.WriteFile(filepath.Join(logs, fmt.Sprintf("o%d.json", o)), []byte(b.String()), 0o644)
+	}
+	dir := t.TempDir()
+	state, out := filepath.Join(dir, "state.json"), filepath.Join(dir, "f.jsonl")
+	args := []string{"run", "--state", state, "--hunts", hunts, "--hunt", "every_event", "--sink", "file:" + out, "--incidents", logs}
+	code, _, errOut := runHunt(t, args...)
+	if code != exitFindings || !strings.Contains(errOut, "10000 found, 10000 new") || strings.Count(errOut, "\n  2024-") != 2*perObject {
+		t.Fatalf("exit %d; stderr (%d bytes) ends:\n%s", code, len(errOut), errOut[max(0, len(errOut)-400):])
+	}
+	lines := strings.Split(strings.TrimSuffix(string(mustRead(t, out)), "\n"), "\n")
+	ids := map[string]bool{}
+	for _, l := range lines {
+		var f findings.Finding
+		if err := json.Unmarshal([]byte(l), &f); err != nil {
+			t.Fatal(err)
+		}
+		ids[f.ID] = true
+	}
+	if len(lines) != 2*perObject || len(ids) != 2*perObject {
+		t.Fatalf("file sink: %d lines, %d distinct; want %d, each once", len(lines), len(ids), 2*perObject)
+	}
+	code, _, errOut = runHunt(t, args...)
+	if code != exitOK || len(strings.Split(strings.TrimSuffix(string(mustRead(t, out)), "\n"), "\n")) != 2*perObject {
+		t.Fatalf("rerun: exit %d; stderr:\n%s", code, errOut)
+	}
 }
