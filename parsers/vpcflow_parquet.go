@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 )
 
 // VPCFlowParquetReader reads a VPC flow-log file in the Apache Parquet
@@ -78,7 +79,58 @@ type flowParquetColumn struct {
 	pages parquet.Pages // pages of the current row group's chunk
 	vr    parquet.ValueReader
 	off   int64 // file offset of the current chunk, for errors
+
+	// isBulk is set when the file's physical type is the column's own
+	// (INT32 or INT64 for integers, BYTE_ARRAY for text): its pages are
+	// read whole through their typed slices (readBulk), not one
+	// parquet.Value at a time (readColumn, for conversions).
+	isBulk bool
+	pg     pageCursor
+	dict   flowPqDict
 }
+
+// pageCursor is the current page of a flat column read in bulk, and how
+// far into it the reader is. The slices alias the page and are valid until
+// the next page of the chunk is read.
+type pageCursor struct {
+	pg   parquet.Page // nil between pages
+	rows int          // rows (= values and nulls) in the page
+	row  int          // next row
+	val  int          // next non-null value
+	// defs are the page's definition levels, one per row (0: null);
+	// nil when every row has a value.
+	defs []byte
+	i32  []int32
+	i64  []int64
+	// The page's text values: value k is data[offs[k]:offs[k+1]].
+	data []byte
+	offs []uint32
+	// idx are the dictionary indexes of a dictionary-encoded page (then
+	// the slices above are unused), checked against the dictionary's size.
+	idx []int32
+}
+
+// flowPqDict is a column chunk's Parquet dictionary converted once to the
+// column's type and checked, instead of once per row that uses a value.
+type flowPqDict struct {
+	src parquet.Dictionary // the dictionary converted; nil before the chunk's first dictionary page
+	// ints[k] is integer value k; text value k is data[offs[k]:offs[k+1]].
+	ints []int64
+	data []byte
+	offs []uint32
+	// state[k]: dictValid, dictNull ("-") or dictBad (out of range,
+	// control characters): a row using it is rejected.
+	state []uint8
+	// ids[k] is value k's index in the batch's dictionary (flowKindDict
+	// columns), -1 until used in the batch.
+	ids []int32
+}
+
+const (
+	dictValid uint8 = iota
+	dictNull
+	dictBad
+)
 
 // NewVPCFlowParquetReader returns a reader of the Parquet file r of size
 // bytes; source names it in errors and in [SourceColumn]. It reads the
@@ -144,7 +196,10 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 			return nil, err
 		}
 		leaf, _ := f.Schema().Lookup(name)
-		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex})
+		k, _ := kindOf(node)
+		isInt := field.kind == flowKindInt32 || field.kind == flowKindInt64
+		bulk := isInt && (k == parquet.Int32 || k == parquet.Int64) || !isInt && k == parquet.ByteArray
+		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex, isBulk: bulk})
 	}
 	return p, nil
 }
@@ -266,6 +321,8 @@ func (p *VPCFlowParquetReader) closePages() {
 			c.pages.Close()
 			c.pages, c.vr = nil, nil
 		}
+		c.pg = pageCursor{}
+		c.dict.src = nil
 	}
 }
 
@@ -320,7 +377,11 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 	clear(p.bad[:n])
 	p.nbad = 0
 	for _, c := range p.cols {
-		if err := p.readColumn(c, n); err != nil {
+		read := p.readColumn
+		if c.isBulk {
+			read = p.readBulk
+		}
+		if err := read(c, n); err != nil {
 			p.err = err
 			return 0
 		}
@@ -517,4 +578,272 @@ func (p *VPCFlowParquetReader) build(rows int) {
 	for _, c := range cols {
 		c.Release()
 	}
+}
+
+// readBulk appends n values of c, a column whose pages hold its own type,
+// a page at a time: integers are range-checked and copied from the page's
+// typed slice, text is checked and copied, and a dictionary page's values
+// are converted and checked once per chunk, then looked up by index.
+func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int) error {
+	if c.col.kind == flowKindDict {
+		for i := range c.dict.ids {
+			c.dict.ids[i] = -1
+		}
+	}
+	for row := 0; row < n; {
+		cur := &c.pg
+		if cur.pg == nil || cur.row == cur.rows {
+			// Slow path: the next page.
+			if err := p.nextPage(c, row); err != nil {
+				return err
+			}
+			continue
+		}
+		k := min(n-row, cur.rows-cur.row)
+		p.appendPage(c, row, k)
+		row += k
+	}
+	return nil
+}
+
+// appendPage appends the next k rows of c's page; row is the first one's
+// row in the batch.
+func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
+	cur, col, d := &c.pg, c.col, &c.dict
+	for i := range k {
+		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
+			col.appendNull()
+			continue
+		}
+		v := cur.val
+		cur.val++
+		if cur.idx != nil {
+			// A dictionary page: the value was converted with the dictionary.
+			x := cur.idx[v]
+			switch d.state[x] {
+			case dictNull:
+				col.appendNull()
+				continue
+			case dictBad:
+				p.rejectBulk(c, row+i, d.ints, d.data, d.offs, int(x))
+				col.appendNull()
+				continue
+			}
+			switch col.kind {
+			case flowKindInt32:
+				col.i32[col.n] = int32(d.ints[x])
+			case flowKindInt64:
+				col.i64[col.n] = d.ints[x]
+			case flowKindString:
+				col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+				col.offs[col.n+1] = int32(len(col.data))
+			default:
+				id := d.ids[x]
+				if id < 0 {
+					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+					d.ids[x] = id
+				}
+				col.idx[col.n] = id
+			}
+			col.setValid()
+			continue
+		}
+		switch col.kind {
+		case flowKindInt32, flowKindInt64:
+			var x int64
+			if cur.i32 != nil {
+				x = int64(cur.i32[v])
+			} else {
+				x = cur.i64[v]
+			}
+			if x < 0 || x > c.field.max {
+				p.rejectRow(c, row+i, strconv.FormatInt(x, 10))
+				col.appendNull()
+				continue
+			}
+			if col.kind == flowKindInt32 {
+				col.i32[col.n] = int32(x)
+			} else {
+				col.i64[col.n] = x
+			}
+		default:
+			b := cur.data[cur.offs[v]:cur.offs[v+1]]
+			if len(b) == 1 && b[0] == '-' {
+				col.appendNull()
+				continue
+			}
+			if badFlowText(b) >= 0 {
+				p.rejectBulk(c, row+i, nil, cur.data, cur.offs, v)
+				col.appendNull()
+				continue
+			}
+			if col.kind == flowKindString {
+				col.data = append(col.data, b...)
+				col.offs[col.n+1] = int32(len(col.data))
+			} else {
+				col.idx[col.n] = col.dictIndex(b)
+			}
+		}
+		col.setValid()
+	}
+	cur.row += k
+}
+
+// rejectBulk rejects row of the batch for value k of a page or dictionary
+// (ints, or data and offs).
+func (p *VPCFlowParquetReader) rejectBulk(c *flowParquetColumn, row int, ints []int64, data []byte, offs []uint32, k int) {
+	// Slow path.
+	if ints != nil {
+		p.rejectRow(c, row, strconv.FormatInt(ints[k], 10))
+		return
+	}
+	p.rejectRowErr(row, &ParseError{
+		Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")",
+		Err: errExpected(ErrSyntax, "valid UTF-8 text without control characters", quoteFound(data[offs[k]:offs[k+1]])),
+	})
+}
+
+// nextPage makes the next page of c's chunk current, checking that its
+// levels, values and dictionary indexes agree; row is the batch row it
+// starts at, for errors.
+func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
+	fail := func(err error) error {
+		return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")", Err: err}
+	}
+	pg, err := readPage(c.pages)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return fail(fmt.Errorf("%w: column chunk: %w", ErrTruncated, err))
+	}
+	cur := &c.pg
+	*cur = pageCursor{pg: pg, rows: int(pg.NumValues())}
+	if defs := pg.DefinitionLevels(); len(defs) > 0 {
+		if len(defs) != cur.rows {
+			return fail(fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs)))
+		}
+		cur.defs = defs
+	}
+	nonNull := cur.rows
+	if cur.defs != nil {
+		nonNull = 0
+		for _, d := range cur.defs {
+			if d != 0 {
+				nonNull++
+			}
+		}
+	}
+	values, err := pageData(pg)
+	if err != nil {
+		return fail(err)
+	}
+	got := 0
+	if dict := pg.Dictionary(); dict != nil {
+		if dict != c.dict.src {
+			if err := p.convertDict(c, dict); err != nil {
+				return fail(err)
+			}
+		}
+		if values.Kind() != encoding.Int32 {
+			return fail(fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind()))
+		}
+		cur.idx = values.Int32()
+		got = len(cur.idx)
+		size := int32(len(c.dict.state))
+		for _, x := range cur.idx {
+			if x < 0 || x >= size {
+				return fail(fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size))
+			}
+		}
+	} else {
+		switch values.Kind() {
+		case encoding.Int32:
+			cur.i32 = values.Int32()
+			got = len(cur.i32)
+		case encoding.Int64:
+			cur.i64 = values.Int64()
+			got = len(cur.i64)
+		case encoding.ByteArray:
+			cur.data, cur.offs = values.ByteArray()
+			got = max(len(cur.offs)-1, 0)
+			if got > 0 && int(cur.offs[got]) > len(cur.data) {
+				return fail(fmt.Errorf("%w: page values end past the page", ErrCorrupt))
+			}
+		default:
+			return fail(fmt.Errorf("%w: page of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col))
+		}
+	}
+	if got < nonNull {
+		return fail(fmt.Errorf("%w: page of %d non-null values holds %d", ErrCorrupt, nonNull, got))
+	}
+	if cur.rows == 0 {
+		cur.pg = nil // an empty page: read the next
+	}
+	return nil
+}
+
+// pageData is pg.Data(), with a panic of parquet-go turned into an error
+// as in readPage.
+func pageData(pg parquet.Page) (v encoding.Values, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	return pg.Data(), nil
+}
+
+// convertDict converts and checks the values of dict, the dictionary of
+// c's chunk, once.
+func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, dict parquet.Dictionary) error {
+	d := &c.dict
+	values, err := pageData(dict.Page())
+	if err != nil {
+		return err
+	}
+	d.src = nil
+	d.ints, d.data, d.offs, d.state, d.ids = d.ints[:0], d.data[:0], d.offs[:0], d.state[:0], d.ids[:0]
+	switch values.Kind() {
+	case encoding.Int32, encoding.Int64:
+		if values.Kind() == encoding.Int32 {
+			for _, x := range values.Int32() {
+				d.ints = append(d.ints, int64(x))
+			}
+		} else {
+			d.ints = append(d.ints, values.Int64()...)
+		}
+		for _, x := range d.ints {
+			st := dictValid
+			if x < 0 || x > c.field.max {
+				st = dictBad
+			}
+			d.state = append(d.state, st)
+		}
+		d.ints = d.ints[:len(d.ints):len(d.ints)]
+	case encoding.ByteArray:
+		data, offs := values.ByteArray()
+		if len(offs) > 0 && int(offs[len(offs)-1]) > len(data) {
+			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+		}
+		d.data = append(d.data, data...)
+		d.offs = append(d.offs, offs...)
+		for k := 0; k+1 < len(offs); k++ {
+			b := data[offs[k]:offs[k+1]]
+			st := dictValid
+			switch {
+			case len(b) == 1 && b[0] == '-':
+				st = dictNull
+			case badFlowText(b) >= 0:
+				st = dictBad
+			}
+			d.state = append(d.state, st)
+			d.ids = append(d.ids, -1)
+		}
+		d.ints = nil
+	default:
+		return fmt.Errorf("%w: dictionary of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col)
+	}
+	d.src = dict
+	return nil
 }
