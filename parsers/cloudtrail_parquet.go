@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -536,51 +535,7 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 			return true
 		}
 	}
-	chunks := p.f.RowGroups()[g].ColumnChunks()
-	for path, vals := range pr.Equal {
-		leaf, ok := p.f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
-			continue
-		}
-		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
-			continue
-		}
-		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
-		if !ok {
-			continue
-		}
-		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
-			return true // all null: no value is equal
-		}
-		possible := vals
-		if lo, hi, ok := c.Bounds(); ok {
-			possible = possible[:0:0]
-			for _, v := range vals {
-				if bytes.Compare([]byte(v), lo.ByteArray()) >= 0 && bytes.Compare([]byte(v), hi.ByteArray()) <= 0 {
-					possible = append(possible, v)
-				}
-			}
-			if len(possible) == 0 {
-				return true
-			}
-		}
-		if !p.pf.hasBloomFilter(g, leaf.ColumnIndex) {
-			continue
-		}
-		if bf, err := c.BloomFilterFrom(p.cr); err == nil && bf != nil {
-			hit := false
-			for _, v := range possible {
-				if in, err := bf.Check(parquet.ByteArrayValue([]byte(v))); err != nil || in {
-					hit = true
-					break
-				}
-			}
-			if !hit {
-				return true
-			}
-		}
-	}
-	return false
+	return p.pf.canSkipEqual(g, pr.Equal, p.cr)
 }
 
 // timeBounds returns row group g's event-time bounds in microseconds: from

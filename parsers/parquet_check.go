@@ -1,11 +1,13 @@
 package parsers
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -724,4 +726,57 @@ func elemCost(t byte) int64 {
 		return pqStructCost
 	}
 	return 24
+}
+
+// canSkipEqual reports whether row group g cannot hold a row whose column
+// at each path of equal is one of its values, by the chunk's min/max
+// statistics, its null count and its bloom filter (read through cr, so the
+// reader's Stats count it). A column absent from the file, repeated, not
+// text or without statistics rules nothing out.
+func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt) bool {
+	chunks := pf.f.RowGroups()[g].ColumnChunks()
+	for path, vals := range equal {
+		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+			continue
+		}
+		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
+			continue
+		}
+		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+		if !ok {
+			continue
+		}
+		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
+			return true // all null: no value is equal
+		}
+		possible := vals
+		if lo, hi, ok := c.Bounds(); ok {
+			possible = possible[:0:0]
+			for _, v := range vals {
+				if bytes.Compare([]byte(v), lo.ByteArray()) >= 0 && bytes.Compare([]byte(v), hi.ByteArray()) <= 0 {
+					possible = append(possible, v)
+				}
+			}
+			if len(possible) == 0 {
+				return true
+			}
+		}
+		if !pf.hasBloomFilter(g, leaf.ColumnIndex) {
+			continue
+		}
+		if bf, err := c.BloomFilterFrom(cr); err == nil && bf != nil {
+			hit := false
+			for _, v := range possible {
+				if in, err := bf.Check(parquet.ByteArrayValue([]byte(v))); err != nil || in {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				return true
+			}
+		}
+	}
+	return false
 }

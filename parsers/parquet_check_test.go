@@ -41,7 +41,7 @@ func readParquetAny(t *testing.T, mem memory.Allocator, table string, data []byt
 		}
 		return r.Err()
 	}
-	r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", opts...)
+	r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, opts...)
 	if err != nil {
 		return err
 	}

@@ -268,7 +268,7 @@ func TestParquetWriter_VPCFlow(t *testing.T) {
 	}
 	defer releaseBatches(batches)
 	data := writeParquet(t, "vpc_flow", batches, 3, false)
-	pr, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", WithAllocator(mem), WithColumns(flowColumns()...))
+	pr, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", Pruning{}, WithAllocator(mem), WithColumns(flowColumns()...))
 	if err != nil {
 		t.Fatal(err)
 	}

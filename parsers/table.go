@@ -195,8 +195,8 @@ var (
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
 			return NewVPCFlowReader(unwrapCWLogs(r, source), source, opts...)
 		},
-		NewParquetReader: func(r io.ReaderAt, size int64, source string, _ Pruning, opts ...Option) (Reader, error) {
-			return NewVPCFlowParquetReader(r, size, source, opts...)
+		NewParquetReader: func(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (Reader, error) {
+			return NewVPCFlowParquetReader(r, size, source, prune, opts...)
 		},
 		IsParquet: func(s *parquet.Schema) bool {
 			// AWS's flow-log Parquet names no table: any flow-log field

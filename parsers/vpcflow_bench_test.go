@@ -147,7 +147,7 @@ func BenchmarkVPCFlowParquet(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "bench.parquet", WithAllocator(mem), WithColumns(proj.cols...))
+				p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "bench.parquet", Pruning{}, WithAllocator(mem), WithColumns(proj.cols...))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -180,7 +180,7 @@ func FuzzVPCFlowParquet(f *testing.F) {
 		defer mem.AssertSize(t, 0)
 		var rows int64
 		n := allocated(func() {
-			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "fuzz.parquet", WithAllocator(mem), WithColumns(proj...))
+			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "fuzz.parquet", Pruning{}, WithAllocator(mem), WithColumns(proj...))
 			if err != nil {
 				checkErr("NewVPCFlowParquetReader", err)
 				return

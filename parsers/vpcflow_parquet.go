@@ -33,6 +33,13 @@ import (
 // rejected whole, with a [*ParseError] whose Offset is the start of the
 // column chunk and whose Path names the row ("row 17 (protocol)").
 //
+// Row groups that cannot hold a row the query wants are skipped without
+// reading their chunks: by the start and end statistics against
+// Pruning.Since/Until (a flow window [start, end] wholly outside), and by
+// min/max statistics and bloom filters against Pruning.Equal (action =
+// 'REJECT', srcaddr = '10.0.0.1'). Pruning is a hint: the engine still
+// filters every row.
+//
 // The file's metadata is checked before it is believed: a footer, page,
 // value count or compressed stream claiming more than the file can hold is
 // a [*ParseError] wrapping [ErrCorrupt], so memory stays proportional to
@@ -46,6 +53,7 @@ type VPCFlowParquetReader struct {
 	source string
 	mem    memory.Allocator
 	strict bool
+	prune  Pruning
 
 	schema *arrow.Schema
 	outs   []flowOut
@@ -57,6 +65,7 @@ type VPCFlowParquetReader struct {
 	maxRows int   // rows per batch: BatchRows, or the file's rows if fewer
 	rg      int   // current row group
 	rgRow   int64 // rows of the current row group consumed
+	skipped int   // row groups skipped by pruning
 	row     int64 // rows of the file consumed
 	// bad[i] is set when row i of the batch is rejected; its error is
 	// kept when bad is first set.
@@ -133,12 +142,13 @@ const (
 )
 
 // NewVPCFlowParquetReader returns a reader of the Parquet file r of size
-// bytes; source names it in errors and in [SourceColumn]. It reads the
+// bytes, skipping row groups that prune rules out (see [VPCFlowParquetReader]);
+// source names it in errors and in [SourceColumn]. It reads the
 // file's footer, so it returns a [*ParseError] wrapping [ErrFormat] for a
 // file that is not Parquet or whose projected columns are nested, and an
 // error for a projection naming an unknown column. The caller must call
 // Release.
-func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...Option) (*VPCFlowParquetReader, error) {
+func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (*VPCFlowParquetReader, error) {
 	cfg := newConfig(opts)
 	proj, err := projectSchema(VPCFlowSchema, cfg.columns)
 	if err != nil {
@@ -161,6 +171,7 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, opts ...O
 		source: source,
 		mem:    cfg.mem,
 		strict: cfg.strict,
+		prune:  prune,
 		schema: proj,
 		values: make([]parquet.Value, 512),
 		rg:     -1,
@@ -301,6 +312,56 @@ func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
 	return n, err
 }
 
+// RowGroups returns how many row groups the file has and how many were
+// skipped by pruning so far.
+func (p *VPCFlowParquetReader) RowGroups() (total, skipped int) {
+	return len(p.f.RowGroups()), p.skipped
+}
+
+// canSkip reports whether row group g cannot hold a row matching p.prune.
+func (p *VPCFlowParquetReader) canSkip(g int) bool {
+	pr := &p.prune
+	if pr.IsZero() {
+		return false
+	}
+	if !pr.Since.IsZero() || !pr.Until.IsZero() {
+		// A row's window is [start, end]: the group's lie within
+		// [min start, max end].
+		lo, okLo := p.intBound("start", g, false)
+		hi, okHi := p.intBound("end", g, true)
+		if okHi && !pr.Since.IsZero() && hi < pr.Since.Unix() || okLo && !pr.Until.IsZero() && lo > pr.Until.Unix() {
+			return true
+		}
+	}
+	return p.pf.canSkipEqual(g, pr.Equal, p.cr)
+}
+
+// intBound returns the minimum (or maximum) of integer column name in row
+// group g from its statistics; false when the file has no such flat
+// integer column or no statistics, or a null in the chunk (a null start
+// or end is no bound).
+func (p *VPCFlowParquetReader) intBound(name string, g int, isMax bool) (int64, bool) {
+	leaf, ok := p.f.Schema().Lookup(name)
+	if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
+		return 0, false
+	}
+	if k, _ := kindOf(leaf.Node); k != parquet.Int64 && k != parquet.Int32 {
+		return 0, false
+	}
+	c, ok := p.f.RowGroups()[g].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+	if !ok || c.NullCount() > 0 {
+		return 0, false
+	}
+	lo, hi, ok := c.Bounds()
+	if !ok {
+		return 0, false
+	}
+	if isMax {
+		return hi.Int64(), true
+	}
+	return lo.Int64(), true
+}
+
 // Rejects returns the positioned errors of the rejected rows.
 func (p *VPCFlowParquetReader) Rejects() *ErrorList { return &p.rejects }
 
@@ -341,6 +402,11 @@ func (p *VPCFlowParquetReader) Next() bool {
 			p.closePages()
 			if p.rg == len(groups) {
 				return false
+			}
+			if p.canSkip(p.rg) {
+				p.skipped++
+				p.rgRow = groups[p.rg].NumRows()
+				continue
 			}
 			chunks := groups[p.rg].ColumnChunks()
 			md := p.f.Metadata()

@@ -54,7 +54,7 @@ func BenchmarkVPCFlowParquetReader(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", opts...)
+				r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", Pruning{}, opts...)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -10,7 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 )
@@ -142,7 +145,7 @@ func vpcFlowParquetSampleBytes(t testing.TB) []byte {
 // readFlowParquet reads a Parquet file to the end.
 func readFlowParquet(t testing.TB, data []byte, opts ...Option) flowResult {
 	t.Helper()
-	p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.log", opts...)
+	p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.log", Pruning{}, opts...)
 	if err != nil {
 		return flowResult{err: err}
 	}
@@ -249,7 +252,7 @@ func TestVPCFlowParquet_Failure(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	text := []byte(flowLineV2 + "\n")
-	_, err := NewVPCFlowParquetReader(bytes.NewReader(text), int64(len(text)), "x.log", WithAllocator(mem))
+	_, err := NewVPCFlowParquetReader(bytes.NewReader(text), int64(len(text)), "x.log", Pruning{}, WithAllocator(mem))
 	var pe *ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrFormat) || pe.Source != "x.log" {
 		t.Errorf("text as Parquet: got %v; want a *ParseError wrapping ErrFormat", err)
@@ -281,7 +284,7 @@ func TestVPCFlowParquet_Failure(t *testing.T) {
 		t.Errorf("bad text: rows %q, rejects %v", res.rows, res.rejects)
 	}
 
-	_, err = NewVPCFlowParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.parquet", WithColumns("nope"))
+	_, err = NewVPCFlowParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.parquet", Pruning{}, WithColumns("nope"))
 	if err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
 		t.Errorf("unknown column: got %v", err)
 	}
@@ -384,6 +387,97 @@ func TestVPCFlowParquet_Columns_Failure(t *testing.T) {
 			if !errors.As(res.err, &pe) || !errors.Is(res.err, ErrFormat) || pe.Source != "flow.log" || pe.Path != tt.path || !strings.Contains(res.err.Error(), tt.want) {
 				t.Errorf("got %v (rows %q); want a ParseError wrapping ErrFormat at %q containing %q", res.err, res.rows, tt.path, tt.want)
 			}
+		})
+	}
+}
+
+// TestVPCFlowParquet_Pruning: row groups that cannot hold a wanted row are
+// skipped (counted by RowGroups), and every wanted row is still read.
+func TestVPCFlowParquet_Pruning(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	text := vpcFlowBenchInput(true, 256<<10)
+	tr, err := NewVPCFlowReader(bytes.NewReader(text), "x", WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full []arrow.RecordBatch
+	for tr.Next() {
+		tr.Batch().Retain()
+		full = append(full, tr.Batch())
+	}
+	if tr.Err() != nil {
+		t.Fatal(tr.Err())
+	}
+	tr.Release()
+	defer releaseBatches(full)
+	data := writeParquet(t, "vpc_flow", full, 256, true)
+	type row struct {
+		start, end    int64
+		action, saddr string
+	}
+	cols := []string{"start", "end", "action", "srcaddr"}
+	rowsOf := func(b arrow.RecordBatch) []row {
+		var out []row
+		st, en := b.Column(b.Schema().FieldIndices("start")[0]).(*array.Int64), b.Column(b.Schema().FieldIndices("end")[0]).(*array.Int64)
+		ac, sa := b.Column(b.Schema().FieldIndices("action")[0]), b.Column(b.Schema().FieldIndices("srcaddr")[0])
+		for i := range int(b.NumRows()) {
+			out = append(out, row{st.Value(i), en.Value(i), stringAt(ac, i), stringAt(sa, i)})
+		}
+		return out
+	}
+	var rows []row
+	for _, b := range full {
+		rows = append(rows, rowsOf(b)...)
+	}
+	mid := rows[len(rows)/2]
+	since, until := time.Unix(mid.end, 0).UTC(), time.Unix(mid.end+10, 0).UTC()
+	for _, tc := range []struct {
+		name  string
+		prune Pruning
+		match func(row) bool
+	}{
+		{"since", Pruning{Since: since}, func(r row) bool { return r.end >= since.Unix() }},
+		{"until", Pruning{Until: since}, func(r row) bool { return r.start <= since.Unix() }},
+		{"window", Pruning{Since: since, Until: until}, func(r row) bool { return r.end >= since.Unix() && r.start <= until.Unix() }},
+		{"equal, bloom filter", Pruning{Equal: map[string][]string{"srcaddr": {mid.saddr}}}, func(r row) bool { return r.saddr == mid.saddr }},
+		{"equal, out of min/max", Pruning{Equal: map[string][]string{"action": {"ZZZ"}}}, func(r row) bool { return false }},
+		{"equal, every group holds it", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, func(r row) bool { return true }},
+		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}}}, func(r row) bool { return true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", tc.prune, WithAllocator(mem), WithColumns(cols...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			have := map[row]int{}
+			for r.Next() {
+				for _, rw := range rowsOf(r.Batch()) {
+					have[rw]++
+				}
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			want := 0
+			for _, rw := range rows {
+				if tc.match(rw) {
+					want++
+					if have[rw] == 0 {
+						t.Fatalf("matching row %v was pruned", rw)
+					}
+					have[rw]--
+				}
+			}
+			total, skipped := r.RowGroups()
+			if want < len(rows) && skipped == 0 {
+				t.Errorf("%d of %d rows match and no row group of %d was skipped", want, len(rows), total)
+			}
+			if want == len(rows) && skipped != 0 {
+				t.Errorf("every row matches but %d row groups were skipped", skipped)
+			}
+			t.Logf("%d of %d rows match; %d of %d row groups skipped", want, len(rows), skipped, total)
 		})
 	}
 }
