@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,10 +70,19 @@ type VPCFlowParquetReader struct {
 	row     int64 // rows of the file consumed
 	// bad[i] is set when row i of the batch is rejected; its error is
 	// kept when bad is first set.
-	bad    []bool
-	nbad   int
-	values []parquet.Value // scratch for ReadValues
-	digits []byte          // scratch for integers read into string columns
+	bad  []bool
+	nbad int
+	// Late materialisation (readFiltered): the equalities of the
+	// pruning on projected text columns, keep[i] set for batch row i
+	// every filter keeps (drop its negation), rowOf the batch row of each
+	// kept row and kbad the rejects among kept rows, in kept order.
+	filters []*flowFilter
+	keep    []bool
+	drop    []bool
+	rowOf   []int32
+	kbad    []bool
+	values  []parquet.Value // scratch for ReadValues
+	digits  []byte          // scratch for integers read into string columns
 
 	batch   arrow.RecordBatch
 	err     error
@@ -94,8 +104,11 @@ type flowParquetColumn struct {
 	// read whole through their typed slices (readBulk), not one
 	// parquet.Value at a time (readColumn, for conversions).
 	isBulk bool
-	pg     pageCursor
-	dict   flowPqDict
+	// isFilter is set for a column of an equality the reader filters on
+	// (see flowFilter).
+	isFilter bool
+	pg       pageCursor
+	dict     flowPqDict
 }
 
 // pageCursor is the current page of a flat column read in bulk, and how
@@ -212,7 +225,27 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		bulk := isInt && (k == parquet.Int32 || k == parquet.Int64) || !isInt && k == parquet.ByteArray
 		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex, isBulk: bulk})
 	}
+	p.planFilters()
 	return p, nil
+}
+
+// planFilters makes a filter of each equality of the pruning on a
+// projected text column read in bulk.
+func (p *VPCFlowParquetReader) planFilters() {
+	for _, c := range p.cols {
+		vals, ok := p.prune.Equal[c.field.col]
+		if !ok || !c.isBulk || c.field.kind != flowKindString && c.field.kind != flowKindDict {
+			continue
+		}
+		c.isFilter = true
+		p.filters = append(p.filters, &flowFilter{c: c, vals: vals})
+	}
+	if len(p.filters) > 0 {
+		p.keep = make([]bool, p.maxRows)
+		p.drop = make([]bool, p.maxRows)
+		p.rowOf = make([]int32, 0, p.maxRows)
+		p.kbad = make([]bool, p.maxRows)
+	}
 }
 
 // flowParquetColumns returns the file's top-level columns by name, or a
@@ -442,17 +475,20 @@ func (p *VPCFlowParquetReader) Next() bool {
 func (p *VPCFlowParquetReader) readBatch(n int) int {
 	clear(p.bad[:n])
 	p.nbad = 0
+	if len(p.filters) > 0 {
+		return p.readFiltered(n)
+	}
 	for _, c := range p.cols {
 		read := p.readColumn
 		if c.isBulk {
 			read = p.readBulk
 		}
-		if err := read(c, n); err != nil {
+		if err := read(c, n, nil); err != nil {
 			p.err = err
 			return 0
 		}
 	}
-	p.checkWindows(n)
+	p.checkWindows(n, nil)
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
@@ -464,8 +500,151 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 	return n - p.nbad
 }
 
-// readColumn appends n values of c.
-func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
+// flowFilter is an equality of Pruning.Equal on a projected text column
+// read in bulk: the rows whose value is none of vals cannot match the
+// query, so the other columns are not built for them (late
+// materialisation) and the batch leaves them out.
+type flowFilter struct {
+	c    *flowParquetColumn
+	vals []string
+	// dictHit[k] caches whether the batch dictionary's value k is one of
+	// vals (flowKindDict columns): 0 unknown, 1 no, 2 yes.
+	dictHit []uint8
+}
+
+// readFiltered is readBatch for a reader with filters: the filter
+// columns are read first, then the others only for the rows every filter
+// keeps. Rows left out are counted as read (Stats.Records) but are not
+// checked beyond the filter columns, as rows of a skipped row group are
+// not.
+func (p *VPCFlowParquetReader) readFiltered(n int) int {
+	keep := p.keep[:n]
+	for i := range keep {
+		keep[i] = true
+	}
+	for _, f := range p.filters {
+		if err := p.readBulk(f.c, n, nil); err != nil {
+			p.err = err
+			return 0
+		}
+		f.match(keep)
+	}
+	if p.strict && p.nbad > 0 {
+		return 0
+	}
+	// rowOf[j] is the batch row of kept row j; drop is !keep.
+	rowOf, drop := p.rowOf[:0], p.drop[:n]
+	for i, k := range keep {
+		drop[i] = !k
+		if k {
+			rowOf = append(rowOf, int32(i))
+		}
+	}
+	p.rowOf = rowOf
+	nk := len(rowOf)
+	p.stats.Records += int64(n - nk)
+	for _, f := range p.filters {
+		if nk == 0 {
+			f.c.col.reset()
+		} else if nk < n {
+			f.c.col.filter(drop)
+		}
+	}
+	for _, c := range p.cols {
+		if c.isFilter {
+			continue
+		}
+		var err error
+		switch {
+		case c.isBulk:
+			err = p.readBulk(c, n, keep)
+		case nk == 0:
+			err = p.readColumn(c, n, nil)
+			c.col.reset()
+		default:
+			err = p.readColumn(c, n, nil)
+			if nk < n {
+				c.col.filter(drop)
+			}
+		}
+		if err != nil {
+			p.err = err
+			return 0
+		}
+	}
+	if nk == 0 {
+		return 0
+	}
+	p.checkWindows(nk, rowOf)
+	if p.strict && p.nbad > 0 {
+		return 0
+	}
+	// Rows rejected among the kept ones, in kept order.
+	kbad, nbad := p.kbad[:nk], 0
+	for j, r := range rowOf {
+		kbad[j] = p.bad[r]
+		if kbad[j] {
+			nbad++
+		}
+	}
+	if nbad > 0 {
+		for _, c := range p.cols {
+			c.col.filter(kbad)
+		}
+	}
+	return nk - nbad
+}
+
+// match clears keep[i] for the rows of the batch whose value of f's
+// column is null or none of f.vals.
+func (f *flowFilter) match(keep []bool) {
+	col := f.c.col
+	if col.kind == flowKindDict {
+		if len(f.dictHit) < len(col.dict) {
+			f.dictHit = append(f.dictHit, make([]uint8, len(col.dict)-len(f.dictHit))...)
+		}
+		clear(f.dictHit)
+		for i := range keep {
+			if !keep[i] {
+				continue
+			}
+			if !col.isValid(i) {
+				keep[i] = false
+				continue
+			}
+			x := col.idx[i]
+			if f.dictHit[x] == 0 {
+				f.dictHit[x] = 1
+				if slices.Contains(f.vals, col.dict[x]) {
+					f.dictHit[x] = 2
+				}
+			}
+			keep[i] = f.dictHit[x] == 2
+		}
+		return
+	}
+	for i := range keep {
+		if !keep[i] {
+			continue
+		}
+		if !col.isValid(i) {
+			keep[i] = false
+			continue
+		}
+		v := col.data[col.offs[i]:col.offs[i+1]]
+		hit := false
+		for _, s := range f.vals {
+			if string(v) == s {
+				hit = true
+				break
+			}
+		}
+		keep[i] = hit
+	}
+}
+
+// readColumn appends n values of c; keep must be nil (see readBulk).
+func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int, keep []bool) error {
 	row := 0
 	for row < n {
 		if c.vr == nil {
@@ -601,8 +780,10 @@ func (p *VPCFlowParquetReader) rejectRowErr(row int, e *ParseError) {
 	p.rejects.Add(e)
 }
 
-// checkWindows rejects rows whose start is after their end.
-func (p *VPCFlowParquetReader) checkWindows(n int) {
+// checkWindows rejects rows whose start is after their end, among the
+// first n rows of the columns; rowOf maps them to batch rows (nil: the
+// same).
+func (p *VPCFlowParquetReader) checkWindows(n int, rowOf []int32) {
 	var start, end *flowParquetColumn
 	for _, c := range p.cols {
 		switch c.field.col {
@@ -618,8 +799,13 @@ func (p *VPCFlowParquetReader) checkWindows(n int) {
 	s, e := start.col, end.col
 	for i := range n {
 		if s.i64[i] > e.i64[i] && s.isValid(i) && e.isValid(i) {
-			p.rejectRowErr(i, &ParseError{
-				Source: p.source, Offset: end.off, Path: "row " + strconv.FormatInt(p.row+int64(i), 10) + " (end)",
+			// Slow path.
+			r := i
+			if rowOf != nil {
+				r = int(rowOf[i])
+			}
+			p.rejectRowErr(r, &ParseError{
+				Source: p.source, Offset: end.off, Path: "row " + strconv.FormatInt(p.row+int64(r), 10) + " (end)",
 				Err: errExpected(ErrType, "end at or after start "+strconv.FormatInt(s.i64[i], 10), strconv.Quote(strconv.FormatInt(e.i64[i], 10))),
 			})
 		}
@@ -649,8 +835,9 @@ func (p *VPCFlowParquetReader) build(rows int) {
 // readBulk appends n values of c, a column whose pages hold its own type,
 // a page at a time: integers are range-checked and copied from the page's
 // typed slice, text is checked and copied, and a dictionary page's values
-// are converted and checked once per chunk, then looked up by index.
-func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int) error {
+// are converted and checked once per chunk, then looked up by index. With
+// keep, only the rows i with keep[i] are appended; the others are passed.
+func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, keep []bool) error {
 	if c.col.kind == flowKindDict {
 		for i := range c.dict.ids {
 			c.dict.ids[i] = -1
@@ -666,17 +853,28 @@ func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int) error {
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
-		p.appendPage(c, row, k)
+		var kp []bool
+		if keep != nil {
+			kp = keep[row : row+k]
+		}
+		p.appendPage(c, row, k, kp)
 		row += k
 	}
 	return nil
 }
 
-// appendPage appends the next k rows of c's page; row is the first one's
-// row in the batch.
-func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
+// appendPage appends the next k rows of c's page, or those with keep[i]
+// set when keep is not nil; row is the first one's row in the batch.
+func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int, keep []bool) {
 	cur, col, d := &c.pg, c.col, &c.dict
 	for i := range k {
+		if keep != nil && !keep[i] {
+			// Late materialisation: a row no filter keeps is passed.
+			if cur.defs == nil || cur.defs[cur.row+i] != 0 {
+				cur.val++
+			}
+			continue
+		}
 		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
 			col.appendNull()
 			continue

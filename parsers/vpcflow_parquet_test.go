@@ -432,18 +432,26 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 	}
 	mid := rows[len(rows)/2]
 	since, until := time.Unix(mid.end, 0).UTC(), time.Unix(mid.end+10, 0).UTC()
+	first := time.Unix(rows[0].start+5, 0).UTC()
 	for _, tc := range []struct {
 		name  string
 		prune Pruning
 		match func(row) bool
+		// skips: some row group is skipped, none otherwise; exact: only
+		// matching rows are returned (an equality on a projected column
+		// filters rows: late materialisation).
+		skips, exact bool
 	}{
-		{"since", Pruning{Since: since}, func(r row) bool { return r.end >= since.Unix() }},
-		{"until", Pruning{Until: since}, func(r row) bool { return r.start <= since.Unix() }},
-		{"window", Pruning{Since: since, Until: until}, func(r row) bool { return r.end >= since.Unix() && r.start <= until.Unix() }},
-		{"equal, bloom filter", Pruning{Equal: map[string][]string{"srcaddr": {mid.saddr}}}, func(r row) bool { return r.saddr == mid.saddr }},
-		{"equal, out of min/max", Pruning{Equal: map[string][]string{"action": {"ZZZ"}}}, func(r row) bool { return false }},
-		{"equal, every group holds it", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, func(r row) bool { return true }},
-		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}}}, func(r row) bool { return true }},
+		{"since", Pruning{Since: since}, func(r row) bool { return r.end >= since.Unix() }, true, false},
+		{"until", Pruning{Until: first}, func(r row) bool { return r.start <= first.Unix() }, true, false},
+		{"window", Pruning{Since: since, Until: until}, func(r row) bool { return r.end >= since.Unix() && r.start <= until.Unix() }, true, false},
+		{"equal, bloom filter", Pruning{Equal: map[string][]string{"srcaddr": {mid.saddr}}}, func(r row) bool { return r.saddr == mid.saddr }, true, true},
+		{"equal, out of min/max", Pruning{Equal: map[string][]string{"action": {"ZZZ"}}}, func(r row) bool { return false }, true, true},
+		{"equal, every group holds it", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, func(r row) bool { return r.action == "REJECT" }, false, true},
+		// The two addresses are in the first and middle row groups.
+		{"equal, two columns", Pruning{Equal: map[string][]string{"action": {"REJECT", "ACCEPT"}, "srcaddr": {mid.saddr, rows[3].saddr}}},
+			func(r row) bool { return r.saddr == mid.saddr || r.saddr == rows[3].saddr }, false, true},
+		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}}}, func(r row) bool { return true }, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", tc.prune, WithAllocator(mem), WithColumns(cols...))
@@ -452,9 +460,11 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 			}
 			defer r.Release()
 			have := map[row]int{}
+			read := 0
 			for r.Next() {
 				for _, rw := range rowsOf(r.Batch()) {
 					have[rw]++
+					read++
 				}
 			}
 			if r.Err() != nil {
@@ -470,12 +480,15 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 					have[rw]--
 				}
 			}
+			if tc.exact && read != want {
+				t.Errorf("read %d rows; want the %d matching", read, want)
+			}
 			total, skipped := r.RowGroups()
-			if want < len(rows) && skipped == 0 {
+			if tc.skips && skipped == 0 {
 				t.Errorf("%d of %d rows match and no row group of %d was skipped", want, len(rows), total)
 			}
-			if want == len(rows) && skipped != 0 {
-				t.Errorf("every row matches but %d row groups were skipped", skipped)
+			if !tc.skips && skipped != 0 {
+				t.Errorf("every row group holds a match but %d row groups were skipped", skipped)
 			}
 			t.Logf("%d of %d rows match; %d of %d row groups skipped", want, len(rows), skipped, total)
 		})
