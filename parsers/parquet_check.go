@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -762,21 +763,73 @@ func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt)
 				return true
 			}
 		}
-		if !pf.hasBloomFilter(g, leaf.ColumnIndex) {
-			continue
-		}
-		if bf, err := c.BloomFilterFrom(cr); err == nil && bf != nil {
-			hit := false
-			for _, v := range possible {
-				if in, err := bf.Check(parquet.ByteArrayValue([]byte(v))); err != nil || in {
-					hit = true
-					break
+		if pf.hasBloomFilter(g, leaf.ColumnIndex) {
+			if bf, err := c.BloomFilterFrom(cr); err == nil && bf != nil {
+				hit := false
+				for _, v := range possible {
+					if in, err := bf.Check(parquet.ByteArrayValue([]byte(v))); err != nil || in {
+						hit = true
+						break
+					}
+				}
+				if !hit {
+					return true
 				}
 			}
-			if !hit {
-				return true
-			}
+		}
+		if pf.dictionaryLacks(g, leaf.ColumnIndex, path, c, possible) {
+			return true
 		}
 	}
 	return false
+}
+
+// dictionaryLacks reports whether column col of row group g is wholly
+// dictionary-encoded (every data page, by the chunk's encoding stats) and
+// its dictionary holds none of vals: dictionary pruning, for a column
+// without a bloom filter or one that answered "maybe". It reads the
+// dictionary page (and parquet-go the first data page); a chunk that
+// fails its checks is not pruned here, so the read reports it.
+func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
+	md := pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
+		return false
+	}
+	for _, st := range md.EncodingStats {
+		switch st.PageType {
+		case format.DataPage, format.DataPageV2:
+			if st.Encoding != format.RLEDictionary && st.Encoding != format.PlainDictionary && st.Count > 0 {
+				return false // a page fell back to plain
+			}
+		}
+	}
+	if pf.checkChunk(g, col, path) != nil {
+		return false
+	}
+	pages := c.Pages()
+	defer pages.Close()
+	pg, err := readPage(pages)
+	if err != nil {
+		return false
+	}
+	dict := pg.Dictionary()
+	if dict == nil {
+		return false
+	}
+	values, err := pageData(dict.Page())
+	if err != nil || values.Kind() != encoding.ByteArray {
+		return false
+	}
+	data, offs := values.ByteArray()
+	if len(offs) > 0 && int(offs[len(offs)-1]) > len(data) {
+		return false
+	}
+	for k := 0; k+1 < len(offs); k++ {
+		for _, v := range vals {
+			if string(data[offs[k]:offs[k+1]]) == v {
+				return false
+			}
+		}
+	}
+	return true
 }

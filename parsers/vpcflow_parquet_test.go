@@ -450,7 +450,10 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 		{"equal, every group holds it", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, func(r row) bool { return r.action == "REJECT" }, false, true},
 		// The two addresses are in the first and middle row groups.
 		{"equal, two columns", Pruning{Equal: map[string][]string{"action": {"REJECT", "ACCEPT"}, "srcaddr": {mid.saddr, rows[3].saddr}}},
-			func(r row) bool { return r.saddr == mid.saddr || r.saddr == rows[3].saddr }, false, true},
+			func(r row) bool { return r.saddr == mid.saddr || r.saddr == rows[3].saddr }, true, true},
+		// action has no bloom filter and "NOPE" sorts between ACCEPT and
+		// REJECT: only the dictionary rules it out.
+		{"equal, dictionary", Pruning{Equal: map[string][]string{"action": {"NOPE"}}}, func(r row) bool { return false }, true, true},
 		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}}}, func(r row) bool { return true }, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
