@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -494,6 +495,69 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 				t.Errorf("every row group holds a match but %d row groups were skipped", skipped)
 			}
 			t.Logf("%d of %d rows match; %d of %d row groups skipped", want, len(rows), skipped, total)
+		})
+	}
+}
+
+// TestVPCFlowParquet_FilterRejects: with an equality the reader filters
+// on, a bad row it keeps is rejected with its position in the file, and a
+// bad row it leaves out is not read (as in a skipped row group).
+func TestVPCFlowParquet_FilterRejects(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []awsFlowParquetRow
+	for _, l := range []string{
+		"5 1 eni-1 10.0.0.1 10.0.1.1 1 443 6 3 100 1640000000 1640000060 REJECT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -",
+		"5 1 eni-1 10.0.0.2 10.0.1.1 2 443 6 3 100 1640000060 1640000000 ACCEPT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -",
+		"5 1 eni-1 10.0.0.3 10.0.1.1 3 443 6 3 100 1640000060 1640000000 REJECT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -",
+		"5 1 eni-1 10.0.0.4 10.0.1.1 4 443 6 3 100 1640000000 1640000060 ACCEPT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -",
+		"5 1 eni-1 10.0.0.5 10.0.1.1 5 443 6 3 100 1640000000 1640000060 REJECT OK vpc-1 subnet-1 - 2 IPv4 - - us-east-1 use1-az1 - - - - egress -",
+	} {
+		rows = append(rows, awsFlowRowFromText(t, l))
+	}
+	var buf bytes.Buffer
+	writeAWSFlowParquet(t, &buf, rows, len(rows))
+	data := buf.Bytes()
+	for _, tc := range []struct {
+		name    string
+		prune   Pruning
+		srcs    []string
+		rejects []string
+	}{
+		{"no filter", Pruning{}, []string{"10.0.0.1", "10.0.0.4", "10.0.0.5"}, []string{"row 1 (end)", "row 2 (end)"}},
+		{"action", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, []string{"10.0.0.1", "10.0.0.5"}, []string{"row 2 (end)"}},
+		{"srcaddr", Pruning{Equal: map[string][]string{"srcaddr": {"10.0.0.2", "10.0.0.4"}}}, []string{"10.0.0.4"}, []string{"row 1 (end)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("srcaddr", "start", "end", "action"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			var srcs []string
+			for r.Next() {
+				b := r.Batch()
+				for i := range int(b.NumRows()) {
+					srcs = append(srcs, stringAt(b.Column(0), i))
+				}
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			var paths []string
+			for _, e := range r.Rejects().Errs {
+				var pe *ParseError
+				if !errors.As(e, &pe) || pe.Source != "f.parquet" {
+					t.Fatalf("reject %v; want a *ParseError of f.parquet", e)
+				}
+				paths = append(paths, pe.Path)
+			}
+			if !slices.Equal(srcs, tc.srcs) || !slices.Equal(paths, tc.rejects) {
+				t.Errorf("rows %q, rejects %q; want %q, %q", srcs, paths, tc.srcs, tc.rejects)
+			}
+			if st := r.Stats(); st.Records != int64(len(rows)-len(tc.rejects)) || st.Rejected != int64(len(tc.rejects)) {
+				t.Errorf("stats %+v; want %d records, %d rejected", st, len(rows)-len(tc.rejects), len(tc.rejects))
+			}
 		})
 	}
 }
