@@ -137,10 +137,15 @@ func TestSniffCWLogs(t *testing.T) {
 func FuzzCWLogs(f *testing.F) {
 	f.Add([]byte(cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1, cwFlow2)))
 	f.Add([]byte(cwEnvelope("DATA_MESSAGE", `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\"}"`)))
+	f.Add([]byte(cwEnvelopeOf("g", "s1", cwFlow1) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelopeOf(`g\/x`, "s2", cwFlow2, cwFlow1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, tb := range []*Table{VPCFlow, CloudTrail} {
+		for _, tc := range []struct {
+			tb   *Table
+			cols []string
+		}{{VPCFlow, nil}, {CloudTrail, nil}, {VPCFlow, []string{"srcaddr", LogStreamColumn, OwnerColumn}}, {CloudTrail, []string{LogGroupColumn, "eventname"}}} {
+			tb := tc.tb
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			r, err := tb.NewReader(bytes.NewReader(data), "fuzz.gz", WithAllocator(mem))
+			r, err := tb.NewReader(bytes.NewReader(data), "fuzz.gz", WithAllocator(mem), WithColumns(tc.cols...))
 			if err == nil {
 				for r.Next() {
 				}
@@ -174,4 +179,78 @@ func TestCWLogs_Samples(t *testing.T) {
 			t.Errorf("%s: table %v, %d rows (stats %+v), err %v; want %s, %d rows", tc.file, tb, st.Records, st, err, tc.table.Name, tc.rows)
 		}
 	}
+}
+
+func cwEnvelopeOf(group, stream string, messages ...string) string {
+	return strings.Replace(strings.Replace(cwEnvelope("DATA_MESSAGE", messages...), `"vpc-flow-logs"`, `"`+group+`"`, 1), `"eni-0a1b2c3d-all"`, `"`+stream+`"`, 1)
+}
+
+func TestCWLogs_DeliveryColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct := `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\",\"eventName\":\"CreateUser\"}"`
+	tests := []struct {
+		name, input string
+		cols        []string
+		want        string
+		control     int64
+	}{
+		{"two streams, a control message between, same stream twice in a row",
+			cwEnvelopeOf("/aws/vpc/flow", "eni-1-all", cwFlow1) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelopeOf("/aws/vpc/flow", "eni-2-all", cwFlow2, cwFlow1) + cwEnvelopeOf("/aws/vpc/flow", "eni-2-all", cwFlow2),
+			[]string{"dstport", LogStreamColumn, LogGroupColumn, OwnerColumn},
+			`{"$loggroup":"/aws/vpc/flow","$logstream":"eni-1-all","$owner":"111122223333","dstport":22}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":443}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":22}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":443}
+`, 1},
+		{"escaped names", strings.Replace(cwEnvelopeOf(`\/aws\/vpc`, "eni-1", cwFlow1), `"owner":"111122223333"`, `"owner":"1111\u00322223333"`, 1),
+			[]string{LogGroupColumn, OwnerColumn}, `{"$loggroup":"/aws/vpc","$owner":"111122223333"}` + "\n", 0},
+		{"only delivery columns", cwEnvelopeOf("g", "s1", cwFlow1) + cwEnvelopeOf("g", "s2", cwFlow2),
+			[]string{LogStreamColumn}, `{"$logstream":"s1"}` + "\n" + `{"$logstream":"s2"}` + "\n", 0},
+		{"not a delivery: nulls", "2 111122223333 eni-1 203.0.113.7 10.0.0.12 44312 22 6 10 840 1709629200 1709629260 REJECT OK\n",
+			[]string{"dstport", LogGroupColumn}, `{"$loggroup":null,"dstport":22}` + "\n", 0},
+		{"control messages counted without the columns", cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1),
+			[]string{"dstport"}, `{"dstport":22}` + "\n", 2},
+		{"CloudTrail events", cwEnvelopeOf("aws-cloudtrail-logs", "111122223333_CloudTrail_us-east-1", ct) + cwEnvelopeOf("aws-cloudtrail-logs", "111122223333_CloudTrail_us-east-1_2", ct),
+			[]string{"eventname", LogStreamColumn},
+			`{"$logstream":"111122223333_CloudTrail_us-east-1","eventname":"CreateUser"}` + "\n" + `{"$logstream":"111122223333_CloudTrail_us-east-1_2","eventname":"CreateUser"}` + "\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got, st, err := readTable(t, mem, tt.input, tt.cols...)
+			if err != nil || got != tt.want || st.Control != tt.control || st.Rejected != 0 {
+				t.Errorf("input %q\n got %s (stats %+v, err %v)\nwant %s (control %d)", tt.input, got, st, err, tt.want, tt.control)
+			}
+		})
+	}
+}
+
+// Errors in the rows of later segments are positioned in the object's
+// messages, not in their segment's.
+func TestCWLogs_DeliveryColumnsRejects(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bad := `"2 111122223333 eni-0a1b2c3d 10.0.0.12 198.51.100.9 40000 443 tcp 20 4000 1709629200 1709629260 ACCEPT OK"`
+	input := cwEnvelopeOf("g", "s1", cwFlow1, cwFlow2) + cwEnvelopeOf("g", "s2", cwFlow1, bad)
+	lines := cwFlow1[1:len(cwFlow1)-1] + "\n" + cwFlow2[1:len(cwFlow2)-1] + "\n" + cwFlow1[1:len(cwFlow1)-1] + "\n"
+	for _, cols := range [][]string{{"protocol"}, {"protocol", LogStreamColumn}} {
+		_, _, st, rej, err := readTableRejects(t, mem, input, cols...)
+		if err != nil || st.Rejected != 1 || rej.Len() != 1 {
+			t.Fatalf("cols %v: stats %+v, rejects %v, err %v; want one reject", cols, st, rej, err)
+		}
+		e := rej.Errs[0]
+		if e.Line != 4 || e.Offset != int64(len(lines)+strings.Index(bad, "tcp")-1) || !strings.Contains(e.Error(), `found "tcp"`) {
+			t.Errorf("cols %v: got %v (line %d, offset %d); want line 4, offset %d", cols, e, e.Line, e.Offset, len(lines)+strings.Index(bad, "tcp")-1)
+		}
+	}
+}
+
+func readTableRejects(t *testing.T, mem memory.Allocator, input string, cols ...string) (*Table, string, Stats, *ErrorList, error) {
+	t.Helper()
+	tb := SniffTable([]byte(input[:min(len(input), 512)]))
+	if tb == nil {
+		t.Fatalf("no table for %q", input)
+	}
+	out, st, rej, err := readRows(t, mem, tb.NewReader, input, WithColumns(cols...))
+	return tb, out, st, rej, err
 }
