@@ -3,6 +3,7 @@ package parsers
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"errors"
 	"io"
@@ -45,8 +46,8 @@ const (
 var gzipMagic = []byte{0x1f, 0x8b}
 
 // sniffCWLogs reports whether head (the first bytes of an object, maybe
-// gzip-compressed once more) is a CloudWatch Logs subscription delivery,
-// and what its first data message holds.
+// gzip-compressed once more) is a CloudWatch Logs subscription delivery
+// or export task, and what its first data message holds.
 func sniffCWLogs(head []byte) cwContent {
 	if bytes.HasPrefix(head, gzipMagic) {
 		zr, err := gzip.NewReader(bytes.NewReader(head))
@@ -56,6 +57,12 @@ func sniffCWLogs(head []byte) cwContent {
 		var buf [512]byte
 		n, _ := io.ReadFull(zr, buf[:])
 		head = bytes.TrimLeft(buf[:n], " \t\r\n")
+	}
+	if ok, isJSON := sniffExport(head); ok {
+		if isJSON {
+			return cwCloudTrail
+		}
+		return cwFlow
 	}
 	if len(head) == 0 || head[0] != '{' || !cwFirstKey(head) {
 		return cwNone
@@ -98,7 +105,8 @@ func cwFirstKey(head []byte) bool {
 
 // unwrapCWLogs returns a reader of the content of r: r itself, its
 // content when it is gzip-compressed once more, or the messages of the
-// CloudWatch Logs subscription deliveries it holds, one a line.
+// CloudWatch Logs subscription deliveries ([*cwLogsLines]) or the export
+// task's lines ([*cwExportLines]) it holds, one a line.
 func unwrapCWLogs(r io.Reader, source string) io.Reader {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
@@ -113,6 +121,9 @@ func unwrapCWLogs(r io.Reader, source string) io.Reader {
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
 	head, _ = br.Peek(512)
+	if ok, isJSON := sniffExport(head); ok {
+		return newCWExportLines(br, source, isJSON)
+	}
 	if sniffCWLogs(bytes.TrimLeft(head, " \t\r\n")) == cwNone {
 		return br
 	}
@@ -155,6 +166,7 @@ type cwLogsLines struct {
 type cwMeta struct {
 	owner, group, stream string
 	has                  bool // false: unknown (every column null)
+	streamOnly           bool // only stream is known (an export task)
 }
 
 // nextSegment starts the next segment: Read then returns its lines and
@@ -464,10 +476,18 @@ func newDeliveredReader(r io.Reader, source string, opts []Option, open func(io.
 	}
 	src := unwrapCWLogs(r, source)
 	lines, _ := src.(*cwLogsLines)
-	if lines == nil && cols == nil {
+	exp, _ := src.(*cwExportLines)
+	if lines == nil && exp == nil && cols == nil {
 		return open(src, source, opts...)
 	}
-	c := &cwReader{src: src, lines: lines, source: source, opts: opts, open: open, cols: cols, mem: cfg.mem}
+	c := &cwReader{src: src, lines: lines, exp: exp, source: source, opts: opts, open: open, cols: cols, mem: cfg.mem}
+	if exp != nil {
+		exp.strict = cfg.strict
+		exp.rejects.Max = cfg.maxErrors
+		if s, ok := exportStream(source); ok {
+			c.meta = cwMeta{stream: s, has: true, streamOnly: true}
+		}
+	}
 	if lines != nil {
 		lines.segmented = cols != nil
 	}
@@ -488,7 +508,8 @@ func newDeliveredReader(r io.Reader, source string, opts []Option, open func(io.
 // read them (Line and Offset count every message of the object).
 type cwReader struct {
 	src    io.Reader
-	lines  *cwLogsLines // nil: not a delivery
+	lines  *cwLogsLines   // nil: not a subscription delivery
+	exp    *cwExportLines // nil: not an export task
 	source string
 	opts   []Option
 	open   func(io.Reader, string, ...Option) (Reader, error)
@@ -547,22 +568,49 @@ func (c *cwReader) end() {
 		c.rejects.Max = r.Rejects().Max
 	}
 	move := func(e *ParseError) {
+		if c.exp != nil {
+			c.exp.move(e)
+			return
+		}
 		if e.Line > 0 {
 			e.Line += int(line)
 		}
 		e.Offset += off
 	}
-	for _, e := range r.Rejects().Errs {
+	errs := r.Rejects().Errs
+	for _, e := range errs {
 		move(e)
+	}
+	if c.exp != nil {
+		// The export's bad lines and the messages' bad records, in
+		// input order.
+		errs = append(slices.Clone(errs), c.exp.rejects.Errs...)
+		slices.SortStableFunc(errs, func(a, b *ParseError) int { return cmp.Compare(a.Offset, b.Offset) })
+		c.rejects.Dropped += c.exp.rejects.Dropped
+		c.stats.Rejected += c.exp.rejected
+	}
+	for _, e := range errs {
 		c.rejects.Add(e)
 	}
 	c.rejects.Dropped += r.Rejects().Dropped
 	if err := r.Err(); err != nil {
-		if pe, ok := err.(*ParseError); ok && (c.lines == nil || !errors.Is(err, c.lines.err)) {
+		if pe, ok := err.(*ParseError); ok && !c.fromSource(err) {
 			move(pe)
 		}
 		c.err = err
 	}
+}
+
+// fromSource reports whether err is (or wraps) the error of the messages'
+// source, which is positioned in the object already.
+func (c *cwReader) fromSource(err error) bool {
+	switch {
+	case c.lines != nil && c.lines.err != nil:
+		return errors.Is(err, c.lines.err)
+	case c.exp != nil && c.exp.err != nil:
+		return errors.Is(err, c.exp.err)
+	}
+	return false
 }
 
 func (c *cwReader) Next() bool {
@@ -612,7 +660,7 @@ func (c *cwReader) withColumns(b arrow.RecordBatch) arrow.RecordBatch {
 		case LogStreamColumn:
 			v = c.meta.stream
 		}
-		if c.meta.has {
+		if c.meta.has && (!c.meta.streamOnly || name == LogStreamColumn) {
 			sb.Reserve(n)
 			sb.ReserveData(n * len(v))
 			for range n {

@@ -305,3 +305,22 @@ func TestQuery_DeliveryColumns(t *testing.T) {
 		t.Errorf("SELECT *: exit %d, %q\n%s", code, out, errOut)
 	}
 }
+
+// TestQuery_CWLogsExport: an export task's objects (flow lines and
+// CloudTrail events behind timestamps) give the rows the same log events
+// give delivered through a subscription; the write-test object is pruned.
+func TestQuery_CWLogsExport(t *testing.T) {
+	for _, q := range []string{
+		`SELECT srcaddr, dstaddr, dstport, action, start, "$logstream" FROM vpc_flow ORDER BY srcaddr`,
+		`SELECT eventtime, eventname, useridentity.arn, "$logstream" FROM cloudtrail`,
+	} {
+		code, exp, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/cwlogs/export")
+		if code != exitOK || !strings.Contains(errOut, "1 pruned") || strings.Count(exp, "\n") < 2 {
+			t.Fatalf("%s over the export: exit %d, %q\n%s", q, code, exp, errOut)
+		}
+		_, sub, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/cwlogs/firehose")
+		if exp != sub {
+			t.Errorf("%s:\nexport       %q\nsubscription %q", q, exp, sub)
+		}
+	}
+}
