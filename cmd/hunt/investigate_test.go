@@ -143,7 +143,7 @@ func TestRun_Incidents(t *testing.T) {
 	}
 	for _, w := range []string{
 		"incident 1: HIGH  arn:aws:sts::111122223333:assumed-role/cg-ec2-role/i-0abc1234def567890  2024-03-05T10:00:00Z .. 2024-03-05T10:46:00Z  1 findings\n",
-		"incident 3: LOW  arn:aws:sts::111122223333:assumed-role/cg-admin/pwn",
+		"incident 4: LOW  arn:aws:sts::111122223333:assumed-role/cg-admin/pwn", // 3: the GuardDuty finding × CloudTrail join of ASIAFIXTURESTOLEN001
 		"  2024-03-05T10:32:00Z  LOW      iam_user_created  arn:aws:iam::111122223333:user/backdoor",
 	} {
 		if !strings.Contains(errs, w) {

@@ -366,8 +366,10 @@ type unreadObject struct {
 func (r *hunter) tables() []string {
 	var ts []string
 	for _, h := range r.hunts {
-		if !slices.Contains(ts, h.Table) {
-			ts = append(ts, h.Table)
+		for _, t := range h.TableList() {
+			if !slices.Contains(ts, t) {
+				ts = append(ts, t)
+			}
 		}
 	}
 	slices.Sort(ts)
@@ -449,7 +451,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 			// still to read it is of that table, it is recorded as read
 			// without opening it (a vpc_flow hunt added later does not
 			// re-read the CloudTrail archive).
-			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].Table == kt }) {
+			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].ReadsTable(kt) }) {
 				r.unread = append(r.unread, unreadObject{o, p, need})
 				r.skipped++
 				continue
@@ -510,7 +512,7 @@ func (r *hunter) addContext(source string, cands []candidate) {
 			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
 				continue
 			}
-			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
+			if kt := c.obj.Facts.Kind.Table(); kt != "" && !h.ReadsTable(kt) {
 				continue
 			}
 			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
@@ -574,20 +576,26 @@ func objectDate(o archive.Object) time.Time {
 func (r *hunter) scan(ctx context.Context) int {
 	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr, Options: r.common.readerOptions()}
 	cfg.Table = onlyTable(r.tables())
-	// One projection per table: the union of the columns its hunts read.
+	// One projection per table: the union of the columns its hunts read
+	// (a hunt that joins tables reads columns of each).
 	for i, h := range r.hunts {
-		for _, c := range r.queries[i].Columns(h.Table) {
-			if !slices.Contains(cfg.Columns[h.Table], c) {
-				cfg.Columns[h.Table] = append(cfg.Columns[h.Table], c)
+		for _, t := range h.TableList() {
+			for _, c := range r.queries[i].Columns(t) {
+				if !slices.Contains(cfg.Columns[t], c) {
+					cfg.Columns[t] = append(cfg.Columns[t], c)
+				}
 			}
 		}
 	}
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
-	gates := make([]engine.Gate, len(r.hunts))
+	gates := make([]map[string]engine.Gate, len(r.hunts)) // per hunt, per table it reads
 	for i, q := range r.queries {
 		r.runs[i] = q.NewRunContext(ctx, workers)
-		gates[i] = q.Gate(r.hunts[i].Table)
+		gates[i] = map[string]engine.Gate{}
+		for _, t := range r.hunts[i].TableList() {
+			gates[i][t] = q.Gate(t)
+		}
 	}
 	// Per worker: the batch's dictionary values the gates look up, and
 	// each hunt's push time (--profile).
@@ -600,13 +608,14 @@ func (r *hunter) scan(ctx context.Context) int {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
-			if r.hunts[i].Table != table.Name {
+			gate, ok := gates[i][table.Name]
+			if !ok {
 				continue
 			}
 			// Route the batch only to the hunts its rows can match: most
 			// pin eventname or action to constants, which the batch's
 			// dictionary does not hold.
-			if !gates[i].Admits(&vals[worker]) {
+			if !gate.Admits(&vals[worker]) {
 				cost[i].skipped++
 				continue
 			}
@@ -615,10 +624,10 @@ func (r *hunter) scan(ctx context.Context) int {
 			// goes on for the other hunts.
 			if r.profile {
 				start := time.Now()
-				_ = r.runs[i].Push(worker, b)
+				_ = r.runs[i].PushTable(worker, table.Name, b)
 				cost[i].push += time.Since(start)
 			} else {
-				_ = r.runs[i].Push(worker, b)
+				_ = r.runs[i].PushTable(worker, table.Name, b)
 			}
 			cost[i].batches++
 		}

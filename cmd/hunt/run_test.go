@@ -717,3 +717,31 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestRun_JoinHunt: a hunt over two tables (GuardDuty findings joined with
+// CloudTrail) gets the batches of both from the run's one scan.
+func TestRun_JoinHunt(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", "../../testdata/hunts/guardduty_high_severity_principal_activity")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d (findings)\n%s\n%s", code, exitFindings, out, errOut)
+	}
+	var actors []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct {
+			HuntID  string   `json:"hunt_id"`
+			Actor   string   `json:"actor"`
+			Sources []string `json:"sources"`
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		if len(f.Sources) != 2 {
+			t.Errorf("finding of %s: sources %v; want the GuardDuty export and the CloudTrail file", f.Actor, f.Sources)
+		}
+		actors = append(actors, f.Actor)
+	}
+	slices.Sort(actors)
+	if want := []string{"ASIAEXAMPLEKEY01", "i-0b1c2d3e4f5a60719"}; !slices.Equal(actors, want) {
+		t.Errorf("got findings for %v; want %v\n%s", actors, want, errOut)
+	}
+}
