@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -253,4 +254,35 @@ func readTableRejects(t *testing.T, mem memory.Allocator, input string, cols ...
 	}
 	out, st, rej, err := readRows(t, mem, tb.NewReader, input, WithColumns(cols...))
 	return tb, out, st, rej, err
+}
+
+// TestCWLogs_PublicSample reads the decoded subscription data of the
+// CloudWatch Logs User Guide ("Using subscription filters", sample code
+// under MIT-0, testdata/cwlogs/awsdocs): a pretty-printed envelope whose
+// key order starts with owner, and whose three CloudTrail messages are
+// cut short by the guide (`{"eventVersion":"1.03","userIdentity":{"type":"Root"}`,
+// one '}' missing). They are routed to cloudtrail, keep the envelope's
+// columns, and are rejected with their positions in the messages; the
+// last, cut at the end of the input, fails the object.
+func TestCWLogs_PublicSample(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b, err := os.ReadFile("../testdata/cwlogs/awsdocs/subscription-filters-cloudtrail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _, st, rej, err := readTableRejects(t, mem, string(b), "eventversion", LogGroupColumn)
+	if tb != CloudTrail {
+		t.Fatalf("routed to %v; want cloudtrail", tb)
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) || st.Records != 0 || st.Rejected != 3 || len(rej.Errs) != 2 {
+		t.Fatalf("stats %+v, rejects %v, err %v; want three rejected, the last (truncated) the error", st, rej, err)
+	}
+	msg := len(`{"eventVersion":"1.03","userIdentity":{"type":"Root"}`) + 1 // one message line
+	for i, e := range rej.Errs {
+		if e.Offset != int64((i+1)*msg) || !strings.Contains(e.Error(), "expected ',' or '}' in object, found object") {
+			t.Errorf("reject %d: got %v at offset %d; want offset %d", i, e, e.Offset, (i+1)*msg)
+		}
+	}
 }
