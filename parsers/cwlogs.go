@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -160,6 +161,43 @@ type cwLogsLines struct {
 	segLine   int64  // lines and emitted when the segment started
 	segOff    int64
 	scratch   []byte // unescaped envelope names
+
+	// Where the messages come from, to position their readers' errors:
+	// one run per envelope that yielded lines (not per message).
+	runs     []cwEnvRun
+	produced int64 // message bytes before out[0]
+	outLines int64 // message lines decoded so far
+}
+
+// cwEnvRun says where an envelope's messages are: from byte msgOff and
+// line msgLine+1 of the messages, they are its logEvents in order; the
+// envelope starts at objOff of the object.
+type cwEnvRun struct {
+	msgOff, msgLine, objOff int64
+	index                   int
+}
+
+// locate moves e, an error of the messages' reader (its Offset, and Line
+// and Col when it has them, are in the messages), to the object: Offset
+// becomes the start of the envelope, Path names the envelope and, for an
+// error with a line, the log event and the column in its message.
+func (c *cwLogsLines) locate(e *ParseError) {
+	i := sort.Search(len(c.runs), func(i int) bool { return c.runs[i].msgOff > e.Offset }) - 1
+	if i < 0 {
+		return
+	}
+	r := c.runs[i]
+	path := "envelope " + strconv.Itoa(r.index)
+	if e.Line > 0 {
+		path += ", logEvents[" + strconv.FormatInt(int64(e.Line)-1-r.msgLine, 10) + "].message"
+		if e.Col > 0 {
+			path += " col " + strconv.Itoa(e.Col)
+		}
+	}
+	if e.Path != "" {
+		path += ", " + e.Path
+	}
+	e.Path, e.Offset, e.Line, e.Col = path, r.objOff, 0, 0
 }
 
 // cwMeta is where an envelope's messages come from.
@@ -190,6 +228,7 @@ func (c *cwLogsLines) fetch() bool {
 		if c.err != nil {
 			return false
 		}
+		c.produced += int64(len(c.out))
 		c.out, c.outPos = c.out[:0], 0
 		c.next()
 	}
@@ -339,7 +378,11 @@ func (c *cwLogsLines) envelope(i int) (int, error) {
 	if control {
 		c.out = c.out[:start]
 		c.control++
-	} else if c.segmented {
+	} else if len(c.out) > start {
+		c.runs = append(c.runs, cwEnvRun{msgOff: c.produced + int64(start), msgLine: c.outLines, objOff: c.base + int64(i), index: c.index})
+		c.outLines += int64(bytes.Count(c.out[start:], []byte{'\n'}))
+	}
+	if !control && c.segmented {
 		// Once per envelope, not per row.
 		c.meta = cwMeta{owner: c.unescape(owner), group: c.unescape(group), stream: c.unescape(stream), has: true}
 	}
@@ -503,9 +546,11 @@ func newDeliveredReader(r io.Reader, source string, opts []Option, open func(io.
 // so when a query names them the messages are read in segments (runs of
 // envelopes of one log stream), each by a reader of its own whose batches
 // get the segment's values; otherwise one reader reads every message.
-// Rows of an object that is not a delivery get nulls. Positions in the
-// rows' errors are those of the messages, one a line, as the reader
-// read them (Line and Offset count every message of the object).
+// Rows of an object that is not a delivery get nulls. The errors of the
+// messages' reader are moved to the object: for a subscription delivery
+// the envelope's offset, and a path naming the envelope, the log event
+// and the column in its message (see [cwLogsLines.locate]); for an export
+// task the line and column of the object (see [cwExportLines.move]).
 type cwReader struct {
 	src    io.Reader
 	lines  *cwLogsLines   // nil: not a subscription delivery
@@ -576,6 +621,9 @@ func (c *cwReader) end() {
 			e.Line += int(line)
 		}
 		e.Offset += off
+		if c.lines != nil {
+			c.lines.locate(e)
+		}
 	}
 	errs := r.Rejects().Errs
 	for _, e := range errs {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,6 +152,13 @@ func FuzzCWLogs(f *testing.F) {
 				for r.Next() {
 				}
 				err = r.Err()
+				// Positions are in the object (in its inner stream when
+				// it is gzip inside gzip).
+				for _, e := range r.Rejects().Errs {
+					if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) && (e.Offset < 0 || e.Offset > int64(len(data))) {
+						t.Fatalf("%s: reject %v at offset %d, outside the input (%d bytes)", tb.Name, e, e.Offset, len(data))
+					}
+				}
 				r.Release()
 			}
 			var pe *ParseError
@@ -226,22 +234,24 @@ func TestCWLogs_DeliveryColumns(t *testing.T) {
 	}
 }
 
-// Errors in the rows of later segments are positioned in the object's
-// messages, not in their segment's.
+// Errors of the messages are positioned in the object: the envelope (its
+// offset and index), the log event and the column in its message, also
+// in later segments (a reader each) and whatever the projection.
 func TestCWLogs_DeliveryColumnsRejects(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	bad := `"2 111122223333 eni-0a1b2c3d 10.0.0.12 198.51.100.9 40000 443 tcp 20 4000 1709629200 1709629260 ACCEPT OK"`
-	input := cwEnvelopeOf("g", "s1", cwFlow1, cwFlow2) + cwEnvelopeOf("g", "s2", cwFlow1, bad)
-	lines := cwFlow1[1:len(cwFlow1)-1] + "\n" + cwFlow2[1:len(cwFlow2)-1] + "\n" + cwFlow1[1:len(cwFlow1)-1] + "\n"
+	first := cwEnvelopeOf("g", "s1", cwFlow1, cwFlow2)
+	input := first + cwEnvelopeOf("g", "s2", cwFlow1, bad)
+	want := "envelope 1, logEvents[1].message col " + strconv.Itoa(strings.Index(bad, "tcp")) + ", field 8 (protocol)"
 	for _, cols := range [][]string{{"protocol"}, {"protocol", LogStreamColumn}} {
 		_, _, st, rej, err := readTableRejects(t, mem, input, cols...)
 		if err != nil || st.Rejected != 1 || rej.Len() != 1 {
 			t.Fatalf("cols %v: stats %+v, rejects %v, err %v; want one reject", cols, st, rej, err)
 		}
 		e := rej.Errs[0]
-		if e.Line != 4 || e.Offset != int64(len(lines)+strings.Index(bad, "tcp")-1) || !strings.Contains(e.Error(), `found "tcp"`) {
-			t.Errorf("cols %v: got %v (line %d, offset %d); want line 4, offset %d", cols, e, e.Line, e.Offset, len(lines)+strings.Index(bad, "tcp")-1)
+		if e.Line != 0 || e.Offset != int64(len(first)) || e.Path != want || !strings.Contains(e.Error(), `found "tcp"`) {
+			t.Errorf("cols %v: got %v (line %d, offset %d, path %q); want offset %d, path %q", cols, e, e.Line, e.Offset, e.Path, len(first), want)
 		}
 	}
 }
@@ -263,7 +273,8 @@ func readTableRejects(t *testing.T, mem memory.Allocator, input string, cols ...
 // cut short by the guide (`{"eventVersion":"1.03","userIdentity":{"type":"Root"}`,
 // one '}' missing). They are routed to cloudtrail, keep the envelope's
 // columns, and are rejected with their positions in the messages; the
-// last, cut at the end of the input, fails the object.
+// last, cut at the end of the input, fails the object. Their positions
+// are the envelope's.
 func TestCWLogs_PublicSample(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -279,10 +290,12 @@ func TestCWLogs_PublicSample(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) || st.Records != 0 || st.Rejected != 3 || len(rej.Errs) != 2 {
 		t.Fatalf("stats %+v, rejects %v, err %v; want three rejected, the last (truncated) the error", st, rej, err)
 	}
-	msg := len(`{"eventVersion":"1.03","userIdentity":{"type":"Root"}`) + 1 // one message line
+	if pe.Offset != 0 || pe.Path != "envelope 0, record 2" {
+		t.Errorf("error %v at offset %d, path %q; want offset 0 (the envelope), path \"envelope 0, record 2\"", pe, pe.Offset, pe.Path)
+	}
 	for i, e := range rej.Errs {
-		if e.Offset != int64((i+1)*msg) || !strings.Contains(e.Error(), "expected ',' or '}' in object, found object") {
-			t.Errorf("reject %d: got %v at offset %d; want offset %d", i, e, e.Offset, (i+1)*msg)
+		if want := "envelope 0, record " + strconv.Itoa(i); e.Offset != 0 || e.Path != want || !strings.Contains(e.Error(), "expected ',' or '}' in object, found object") {
+			t.Errorf("reject %d: got %v at offset %d, path %q; want offset 0 (the envelope), path %q", i, e, e.Offset, e.Path, want)
 		}
 	}
 }
