@@ -652,7 +652,8 @@ SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudt
 // TestRun_RejectFloodThroughCloudWatchLogs: the REJECT flood delivered
 // through CloudWatch Logs → Firehose (concatenated envelopes without
 // newlines, gzip inside gzip, a control message) gives the same findings
-// as the same records delivered directly to S3 (issue 20).
+// as the same records delivered directly to S3, and so does an export
+// task of them (issue 20).
 func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	direct := "../../testdata/vpcflow/reject-flood.log.gz"
 	f, err := os.Open(direct)
@@ -704,6 +705,22 @@ func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	want, got := ids(direct), ids(path)
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("through CloudWatch Logs: %v\ndirect: %v", got, want)
+	}
+	// The same log events exported by an export task: a timestamp before
+	// each message, at PREFIX/TASK-ID/LOG-STREAM/000000.gz.
+	var export bytes.Buffer
+	for _, l := range lines {
+		export.WriteString("2024-03-05T15:00:00.000Z " + l + "\n")
+	}
+	dir := filepath.Join(t.TempDir(), "exportedlogs", "cda45419-90ea-4db5-9833-aade86253e66", "eni-0a1b2c3d4e5f60001-all")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "000000.gz"), gzipBytes(t, export.Bytes()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(filepath.Join(dir, "000000.gz")); !slices.Equal(got, want) {
+		t.Errorf("through an export task: %v\ndirect: %v", got, want)
 	}
 }
 
