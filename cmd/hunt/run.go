@@ -488,6 +488,7 @@ type candidate struct {
 func (r *hunter) addContext(source string, cands []candidate) {
 	type span struct{ lo, hi time.Time }
 	fresh := map[string]*span{} // stream → dates of its new objects
+	var all *span               // dates of all new objects, for hunts that join tables
 	for _, c := range cands {
 		d := objectDate(c.obj)
 		if len(c.need) == 0 || d.IsZero() {
@@ -499,23 +500,41 @@ func (r *hunter) addContext(source string, cands []candidate) {
 		} else {
 			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
 		}
+		if all == nil {
+			all = &span{d, d}
+		} else {
+			all.lo, all.hi = minTime(all.lo, d), maxTime(all.hi, d)
+		}
 	}
 	for i := range cands {
 		c := &cands[i]
 		d := objectDate(c.obj)
-		sp := fresh[streamOf(c.obj)]
-		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+		if len(c.need) > 0 || c.behind || d.IsZero() || all == nil {
 			continue
 		}
-		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+		var read []string
 		for _, h := range r.hunts {
-			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
+			if h.LastSeen == "" || h.Window <= 0 {
 				continue
 			}
 			if kt := c.obj.Facts.Kind.Table(); kt != "" && !h.ReadsTable(kt) {
 				continue
 			}
-			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+			// A hunt over one table re-reads its stream around the
+			// stream's new objects; a join, every table it reads around
+			// any new object (a GuardDuty export arriving after the
+			// CloudTrail files it joins with).
+			sp := fresh[streamOf(c.obj)]
+			if len(h.TableList()) > 1 {
+				sp = all
+			}
+			if sp == nil || d.Before(sp.lo.Add(-h.Window)) || d.After(sp.hi.Add(h.Window)) {
+				continue
+			}
+			if read == nil {
+				read = r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+			}
+			if slices.Contains(read, h.ID) {
 				c.need = append(c.need, h.ID)
 				c.context = true
 			}

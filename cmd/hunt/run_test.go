@@ -762,3 +762,37 @@ func TestRun_JoinHunt(t *testing.T) {
 		t.Errorf("got findings for %v; want %v\n%s", actors, want, errOut)
 	}
 }
+
+// TestRun_JoinHuntIncremental: with --state, a join hunt still joins a
+// GuardDuty export that arrives after the CloudTrail files it needs were
+// read by an earlier run: the new object of one table brings the objects
+// of its other tables within its window back (as context).
+func TestRun_JoinHuntIncremental(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := "../../testdata/hunts/guardduty_high_severity_principal_activity/"
+	put := func(src, dst string) {
+		t.Helper()
+		b, err := os.ReadFile(fixtures + src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(dst))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, gzipBytes(t, b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"run", "--state", state, "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", dir}
+	put("positive.cloudtrail.json", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T1005Z_a1b2c3d4e5f6a7b8.json.gz")
+	if code, out, errOut := runHunt(t, args...); code != exitOK || out != "" {
+		t.Fatalf("run 1 (CloudTrail only): exit %d, %q\n%s", code, out, errOut)
+	}
+	put("positive.guardduty.jsonl", "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/5d2f1a3e-8b7c-3e4f-9a1b-2c3d4e5f6a7b.jsonl.gz")
+	code, out, errOut := runHunt(t, args...)
+	if code != exitFindings || !strings.Contains(out, `"actor":"ASIAEXAMPLEKEY01"`) {
+		t.Fatalf("run 2 (the export arrives): exit %d; want the join's finding\n%s\n%s", code, out, errOut)
+	}
+}
