@@ -385,8 +385,10 @@ type unreadObject struct {
 func (r *hunter) tables() []string {
 	var ts []string
 	for _, h := range r.hunts {
-		if !slices.Contains(ts, h.Table) {
-			ts = append(ts, h.Table)
+		for _, t := range h.TableList() {
+			if !slices.Contains(ts, t) {
+				ts = append(ts, t)
+			}
 		}
 	}
 	slices.Sort(ts)
@@ -468,7 +470,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 			// still to read it is of that table, it is recorded as read
 			// without opening it (a vpc_flow hunt added later does not
 			// re-read the CloudTrail archive).
-			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].Table == kt }) {
+			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].ReadsTable(kt) }) {
 				r.unread = append(r.unread, unreadObject{o, p, need})
 				r.skipped++
 				continue
@@ -505,6 +507,7 @@ type candidate struct {
 func (r *hunter) addContext(source string, cands []candidate) {
 	type span struct{ lo, hi time.Time }
 	fresh := map[string]*span{} // stream → dates of its new objects
+	var all *span               // dates of all new objects, for hunts that join tables
 	for _, c := range cands {
 		d := objectDate(c.obj)
 		if len(c.need) == 0 || d.IsZero() {
@@ -516,23 +519,41 @@ func (r *hunter) addContext(source string, cands []candidate) {
 		} else {
 			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
 		}
+		if all == nil {
+			all = &span{d, d}
+		} else {
+			all.lo, all.hi = minTime(all.lo, d), maxTime(all.hi, d)
+		}
 	}
 	for i := range cands {
 		c := &cands[i]
 		d := objectDate(c.obj)
-		sp := fresh[streamOf(c.obj)]
-		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+		if len(c.need) > 0 || c.behind || d.IsZero() || all == nil {
 			continue
 		}
-		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+		var read []string
 		for _, h := range r.hunts {
-			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
+			if h.LastSeen == "" || h.Window <= 0 {
 				continue
 			}
-			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
+			if kt := c.obj.Facts.Kind.Table(); kt != "" && !h.ReadsTable(kt) {
 				continue
 			}
-			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+			// A hunt over one table re-reads its stream around the
+			// stream's new objects; a join, every table it reads around
+			// any new object (a GuardDuty export arriving after the
+			// CloudTrail files it joins with).
+			sp := fresh[streamOf(c.obj)]
+			if len(h.TableList()) > 1 {
+				sp = all
+			}
+			if sp == nil || d.Before(sp.lo.Add(-h.Window)) || d.After(sp.hi.Add(h.Window)) {
+				continue
+			}
+			if read == nil {
+				read = r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+			}
+			if slices.Contains(read, h.ID) {
 				c.need = append(c.need, h.ID)
 				c.context = true
 			}
@@ -593,21 +614,27 @@ func objectDate(o archive.Object) time.Time {
 func (r *hunter) scan(ctx context.Context) int {
 	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr, Options: r.common.readerOptions()}
 	cfg.Table = onlyTable(r.tables())
-	// One projection per table: the union of the columns its hunts read.
+	// One projection per table: the union of the columns its hunts read
+	// (a hunt that joins tables reads columns of each).
 	for i, h := range r.hunts {
-		for _, c := range r.queries[i].Columns(h.Table) {
-			if !slices.Contains(cfg.Columns[h.Table], c) {
-				cfg.Columns[h.Table] = append(cfg.Columns[h.Table], c)
+		for _, t := range h.TableList() {
+			for _, c := range r.queries[i].Columns(t) {
+				if !slices.Contains(cfg.Columns[t], c) {
+					cfg.Columns[t] = append(cfg.Columns[t], c)
+				}
 			}
 		}
 	}
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
-	gates := make([]engine.Gate, len(r.hunts))
+	gates := make([]map[string]engine.Gate, len(r.hunts)) // per hunt, per table it reads
 	r.folders = make([]*queries.Folder, len(r.hunts))
 	for i, q := range r.queries {
 		r.runs[i] = q.NewRunContext(ctx, workers)
-		gates[i] = q.Gate(r.hunts[i].Table)
+		gates[i] = map[string]engine.Gate{}
+		for _, t := range r.hunts[i].TableList() {
+			gates[i][t] = q.Gate(t)
+		}
 		// The result rows are folded into findings as they come, so a
 		// hunt holds its findings' evidence rows, not its result (a hunt
 		// that matches millions of events for a few findings stays
@@ -630,13 +657,14 @@ func (r *hunter) scan(ctx context.Context) int {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
-			if r.hunts[i].Table != table.Name {
+			gate, ok := gates[i][table.Name]
+			if !ok {
 				continue
 			}
 			// Route the batch only to the hunts its rows can match: most
 			// pin eventname or action to constants, which the batch's
 			// dictionary does not hold.
-			if !gates[i].Admits(&vals[worker]) {
+			if !gate.Admits(&vals[worker]) {
 				cost[i].skipped++
 				continue
 			}
@@ -645,10 +673,10 @@ func (r *hunter) scan(ctx context.Context) int {
 			// goes on for the other hunts.
 			if r.profile {
 				start := time.Now()
-				_ = r.runs[i].Push(worker, b)
+				_ = r.runs[i].PushTable(worker, table.Name, b)
 				cost[i].push += time.Since(start)
 			} else {
-				_ = r.runs[i].Push(worker, b)
+				_ = r.runs[i].PushTable(worker, table.Name, b)
 			}
 			cost[i].batches++
 		}

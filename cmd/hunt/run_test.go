@@ -652,7 +652,8 @@ SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudt
 // TestRun_RejectFloodThroughCloudWatchLogs: the REJECT flood delivered
 // through CloudWatch Logs → Firehose (concatenated envelopes without
 // newlines, gzip inside gzip, a control message) gives the same findings
-// as the same records delivered directly to S3 (issue 20).
+// as the same records delivered directly to S3, and so does an export
+// task of them (issue 20).
 func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	direct := "../../testdata/vpcflow/reject-flood.log.gz"
 	f, err := os.Open(direct)
@@ -704,6 +705,22 @@ func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	want, got := ids(direct), ids(path)
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("through CloudWatch Logs: %v\ndirect: %v", got, want)
+	}
+	// The same log events exported by an export task: a timestamp before
+	// each message, at PREFIX/TASK-ID/LOG-STREAM/000000.gz.
+	var export bytes.Buffer
+	for _, l := range lines {
+		export.WriteString("2024-03-05T15:00:00.000Z " + l + "\n")
+	}
+	dir := filepath.Join(t.TempDir(), "exportedlogs", "cda45419-90ea-4db5-9833-aade86253e66", "eni-0a1b2c3d4e5f60001-all")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "000000.gz"), gzipBytes(t, export.Bytes()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(filepath.Join(dir, "000000.gz")); !slices.Equal(got, want) {
+		t.Errorf("through an export task: %v\ndirect: %v", got, want)
 	}
 }
 
@@ -772,5 +789,67 @@ SELECT eventtime, eventid, useridentity.arn AS actor, "$path" FROM cloudtrail
 	code, _, errOut = runHunt(t, args...)
 	if code != exitOK || len(strings.Split(strings.TrimSuffix(string(mustRead(t, out)), "\n"), "\n")) != 2*perObject {
 		t.Fatalf("rerun: exit %d; stderr:\n%s", code, errOut)
+	}
+}
+
+// TestRun_JoinHunt: a hunt over two tables (GuardDuty findings joined with
+// CloudTrail) gets the batches of both from the run's one scan.
+func TestRun_JoinHunt(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", "../../testdata/hunts/guardduty_high_severity_principal_activity")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d (findings)\n%s\n%s", code, exitFindings, out, errOut)
+	}
+	var actors []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct {
+			HuntID  string   `json:"hunt_id"`
+			Actor   string   `json:"actor"`
+			Sources []string `json:"sources"`
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		if len(f.Sources) != 2 {
+			t.Errorf("finding of %s: sources %v; want the GuardDuty export and the CloudTrail file", f.Actor, f.Sources)
+		}
+		actors = append(actors, f.Actor)
+	}
+	slices.Sort(actors)
+	if want := []string{"ASIAEXAMPLEKEY01", "i-0b1c2d3e4f5a60719"}; !slices.Equal(actors, want) {
+		t.Errorf("got findings for %v; want %v\n%s", actors, want, errOut)
+	}
+}
+
+// TestRun_JoinHuntIncremental: with --state, a join hunt still joins a
+// GuardDuty export that arrives after the CloudTrail files it needs were
+// read by an earlier run: the new object of one table brings the objects
+// of its other tables within its window back (as context).
+func TestRun_JoinHuntIncremental(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := "../../testdata/hunts/guardduty_high_severity_principal_activity/"
+	put := func(src, dst string) {
+		t.Helper()
+		b, err := os.ReadFile(fixtures + src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(dst))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, gzipBytes(t, b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"run", "--state", state, "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", dir}
+	put("positive.cloudtrail.json", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T1005Z_a1b2c3d4e5f6a7b8.json.gz")
+	if code, out, errOut := runHunt(t, args...); code != exitOK || out != "" {
+		t.Fatalf("run 1 (CloudTrail only): exit %d, %q\n%s", code, out, errOut)
+	}
+	put("positive.guardduty.jsonl", "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/5d2f1a3e-8b7c-3e4f-9a1b-2c3d4e5f6a7b.jsonl.gz")
+	code, out, errOut := runHunt(t, args...)
+	if code != exitFindings || !strings.Contains(out, `"actor":"ASIAEXAMPLEKEY01"`) {
+		t.Fatalf("run 2 (the export arrives): exit %d; want the join's finding\n%s\n%s", code, out, errOut)
 	}
 }
