@@ -220,3 +220,73 @@ func LoadPlaceholders(path string) (map[string][]string, error) {
 	}
 	return out, nil
 }
+
+// Filter selects rules for a run.
+type Filter struct {
+	// MinLevel keeps rules of this level or above ("" keeps all).
+	MinLevel string
+	// Statuses keeps rules with one of these statuses (none keeps all).
+	Statuses []string
+	// Tags keeps rules with one of these tags, ignoring case; a technique
+	// tag also selects its sub-techniques (attack.t1098 selects
+	// attack.t1098.001). None keeps all.
+	Tags []string
+}
+
+// Validate checks the filter's level and statuses.
+func (f *Filter) Validate() error {
+	if f.MinLevel != "" && !slices.Contains(Levels, strings.ToLower(f.MinLevel)) {
+		return fmt.Errorf("expected a level (%s), found %q", strings.Join(Levels, ", "), f.MinLevel)
+	}
+	for _, s := range f.Statuses {
+		if !slices.Contains(Statuses, strings.ToLower(s)) {
+			return fmt.Errorf("expected a status (%s), found %q", strings.Join(Statuses, ", "), s)
+		}
+	}
+	return nil
+}
+
+// Match reports whether r passes the filter.
+func (f *Filter) Match(r *Rule) bool {
+	if f.MinLevel != "" && slices.Index(Levels, r.Level) < slices.Index(Levels, strings.ToLower(f.MinLevel)) {
+		return false
+	}
+	if len(f.Statuses) > 0 && !slices.ContainsFunc(f.Statuses, func(s string) bool { return strings.EqualFold(s, r.Status) }) {
+		return false
+	}
+	if len(f.Tags) > 0 && !slices.ContainsFunc(f.Tags, func(want string) bool {
+		want = strings.ToLower(want)
+		return slices.ContainsFunc(r.Tags, func(t string) bool {
+			t = strings.ToLower(t)
+			return t == want || strings.HasPrefix(t, want+".") && techniqueTag.MatchString(want)
+		})
+	}) {
+		return false
+	}
+	return true
+}
+
+// Standalone returns the detection rules that produce findings of their
+// own: every detection rule except those a correlation rule refers to
+// (by id or name) without generate: true.
+func Standalone(rules []*Rule) []*Rule {
+	hidden := map[string]bool{}
+	for _, r := range rules {
+		if r.Correlation != nil && !r.Correlation.Generate {
+			for _, ref := range r.Correlation.Rules {
+				hidden[ref] = true
+			}
+		}
+	}
+	var out []*Rule
+	for _, r := range rules {
+		if r.Detection == nil {
+			continue
+		}
+		if (r.ID != "" && hidden[r.ID]) || (r.Name != "" && hidden[r.Name]) || hidden[r.Title] {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

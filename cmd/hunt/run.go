@@ -72,6 +72,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerMemory(fs, &aggMem)
 	var rf respondFlags
 	rf.register(fs)
+	var sg runSigmaFlags
+	sg.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -112,6 +114,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if hunts, err = selectHunts(hunts, huntIDs); err != nil {
+		return usageErr("%v", err)
+	}
+	if hunts, err = sg.hunts(hunts, huntIDs, stderr); err != nil {
 		return usageErr("%v", err)
 	}
 	window := queries.Window{}
