@@ -314,6 +314,58 @@ func (c *compiler) item(s *Search, it *Item) (string, error) {
 		}
 		return f.exists(), nil
 	}
+	if f.Kind == fieldJSON {
+		// Compile against a stand-in column, then read the stand-in from
+		// the JSON path, through arrays (see jsonAny).
+		hasNull := slices.ContainsFunc(it.Values, func(v Value) bool { return v.Kind == KindNull })
+		sql, err := c.itemOn(subject, &field{Name: f.Name, Kind: fieldString, Column: valueMarker}, m, it)
+		if err != nil {
+			return "", err
+		}
+		if hasNull || m.neq {
+			return strings.ReplaceAll(sql, valueMarker, f.value()), nil
+		}
+		return jsonAny(f.Column, f.Path, sql, 1), nil
+	}
+	return c.itemOn(subject, f, m, it)
+}
+
+// valueMarker stands for a JSON field's value in an item's SQL until
+// jsonAny puts the extraction in its place.
+const valueMarker = "\x00value\x00"
+
+// maxArraySteps bounds the path steps at which jsonAny looks for arrays.
+const maxArraySteps = 4
+
+// jsonAny is the SQL of predicate pred (on valueMarker) over the values at
+// path in the JSON text doc, where any step may be an array whose
+// elements are searched (Sigma: a field matches if any value matches): the
+// scalar at the path, or for each prefix of the path that is an array,
+// any element's value at the rest of the path. The forms are Trino's
+// (any_match over TRY_CAST(json_extract(...) AS ARRAY(JSON))), so the
+// query runs on Athena unchanged.
+func jsonAny(doc string, path []string, pred string, depth int) string {
+	scalar := strings.ReplaceAll(pred, valueMarker, "json_extract_scalar("+doc+", "+sqlString(pathText(path))+")")
+	terms := []string{"coalesce(" + scalar + ", false)"}
+	if depth > maxArraySteps {
+		return terms[0]
+	}
+	v := "e" + strconv.Itoa(depth)
+	for k := 1; k <= len(path); k++ {
+		inner := jsonAny(v, path[k:], pred, depth+1)
+		terms = append(terms, "coalesce(any_match(TRY_CAST(json_extract("+doc+", "+sqlString(pathText(path[:k]))+") AS ARRAY(JSON)), "+v+" -> "+inner+"), false)")
+	}
+	return "(" + strings.Join(terms, " OR ") + ")"
+}
+
+// pathText is the JSONPath of member names.
+func pathText(path []string) string {
+	f := field{Path: path}
+	return f.jsonPath()
+}
+
+// itemOn compiles the values of an item on field f.
+func (c *compiler) itemOn(subject string, f *field, m *modifiers, it *Item) (string, error) {
 	var preds []string
 	for _, v := range it.Values {
 		ps, err := c.value(subject, f, m, v)
@@ -640,8 +692,9 @@ func base64Offsets(s string) []string {
 	end := [3]int{0, 3, 2}
 	var out []string
 	for i := 0; i < 3; i++ {
+		// With padding: the last group's partial character and its '='
+		// padding depend on the byte after the value.
 		enc := base64.StdEncoding.EncodeToString(append(make([]byte, i), s...))
-		enc = strings.TrimRight(enc, "=")
 		e := len(enc) - end[(len(s)+i)%3]
 		if start[i] >= e {
 			continue
