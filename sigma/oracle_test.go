@@ -681,4 +681,3 @@ func diffIDs(got, want []string, recs []map[string]any) string {
 	}
 	return "engine only: " + show(extra) + "; oracle only: " + show(missing)
 }
-
