@@ -259,6 +259,11 @@ func oracleValue(it *Item, v Value, s string, rec map[string]any, opts Options) 
 	windashed := false
 	for _, m := range it.Modifiers {
 		for i, p := range pats {
+			if (m == "contains" || m == "startswith") && oddTrailingBackslashes(p) {
+				// A lone trailing backslash is a literal one: keep it
+				// literal when a wildcard follows it.
+				p += `\`
+			}
 			switch m {
 			case "contains":
 				pats[i] = "*" + p + "*"
@@ -321,6 +326,11 @@ func oracleValue(it *Item, v Value, s string, rec map[string]any, opts Options) 
 		}
 	}
 	return false
+}
+
+func oddTrailingBackslashes(s string) bool {
+	n := len(s) - len(strings.TrimRight(s, `\`))
+	return n%2 == 1
 }
 
 func normDash(s string) string {
