@@ -12,10 +12,11 @@ import (
 // through the engine: each loads and compiles, or has a positioned error.
 // It logs the counts by reason.
 func TestPacks_Compile(t *testing.T) {
-	for _, dir := range []string{corpusDir + "/sigmahq/rules/cloud/aws", corpusDir + "/suzaku-rules/suzaku/aws"} {
+	for _, dir := range []string{sigmaHQDir, corpusDir + "/suzaku-rules/suzaku/aws"} {
 		res, err := LoadDir(dir)
 		if err != nil {
-			t.Skipf("corpus not available: %v", err)
+			t.Logf("corpus not available, skipped: %v", err)
+			continue
 		}
 		ok, corr := 0, 0
 		reasons := map[string]int{}

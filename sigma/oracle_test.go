@@ -610,10 +610,11 @@ func engineRun(t *testing.T, sql string, ndjson []byte) []string {
 
 func TestOracle_Packs(t *testing.T) {
 	var rules []*Rule
-	for _, dir := range []string{corpusDir + "/sigmahq/rules/cloud/aws", corpusDir + "/suzaku-rules/suzaku/aws"} {
+	for _, dir := range []string{sigmaHQDir, corpusDir + "/suzaku-rules/suzaku/aws"} {
 		res, err := LoadDir(dir)
 		if err != nil {
-			t.Skipf("corpus not available: %v", err)
+			t.Logf("corpus not available, skipped: %v", err)
+			continue
 		}
 		rules = append(rules, res.Rules...)
 	}

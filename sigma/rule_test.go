@@ -10,6 +10,9 @@ import (
 // need it skip when it is absent.
 const corpusDir = "../../../shared/corpus/sigma"
 
+// sigmaHQDir holds the SigmaHQ AWS rules shipped in testdata.
+const sigmaHQDir = "../testdata/sigma/sigmahq"
+
 func TestParse_Success(t *testing.T) {
 	src := `title: Test
 id: 1234
@@ -195,10 +198,11 @@ func TestParse_Failure(t *testing.T) {
 // TestLoadDir_Packs loads both shared rule packs: every document loads or
 // has a positioned error.
 func TestLoadDir_Packs(t *testing.T) {
-	for _, dir := range []string{corpusDir + "/sigmahq/rules/cloud/aws", corpusDir + "/suzaku-rules/suzaku/aws"} {
+	for _, dir := range []string{sigmaHQDir, corpusDir + "/suzaku-rules/suzaku/aws"} {
 		res, err := LoadDir(dir)
 		if err != nil {
-			t.Skipf("corpus not available: %v", err)
+			t.Logf("corpus not available, skipped: %v", err)
+			continue
 		}
 		for _, e := range res.Errors {
 			var pe *Error
