@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
 	"github.com/hunt-sec/hunt/sigma"
 )
@@ -22,7 +23,8 @@ const sigmaExamples = `  hunt sigma check rules/                 # every rule lo
 check loads every *.yml/*.yaml rule and compiles each detection rule through
 the engine; it exits 1 if any rule fails. convert prints the SQL hunt runs
 for a rule: the same query runs on Athena (hunt query --engine athena).
-Correlation rules load (check lists them) but are not run yet.
+Correlation rules (event_count, value_count, temporal, temporal_ordered, value_sum,
+value_avg) compile to one query over sliding windows; convert prints it too.
 `
 
 // sigmaFlags are the flags of the commands that compile Sigma rules.
@@ -93,14 +95,15 @@ func runSigma(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		n := 0
 		for _, r := range res.Rules {
-			if r.Detection == nil {
-				fmt.Fprintf(stderr, "%s:%d:%d: %s: correlation rules are not converted yet\n", r.Source, r.Pos.Line, r.Pos.Col, r.Title)
-				continue
-			}
-			t, err := sigma.TableFor(r)
 			var sql string
-			if err == nil {
-				sql, err = sigma.SQL(r, t, opts)
+			var err error
+			if r.Detection == nil {
+				sql, err = correlationSQL(r, res.Rules, opts)
+			} else {
+				var t *parsers.Table
+				if t, err = sigma.TableFor(r); err == nil {
+					sql, err = sigma.SQL(r, t, opts)
+				}
 			}
 			if err != nil {
 				fmt.Fprintln(stderr, err)
@@ -118,8 +121,11 @@ func runSigma(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	loaded, failed := 0, len(res.Errors)
 	for _, r := range res.Rules {
 		if r.Detection == nil {
-			fmt.Fprintf(stdout, "ok    %s:%d:%d: %s (correlation %s of %s; not run yet)\n", r.Source, r.Pos.Line, r.Pos.Col, oneLine(r.Title), r.Correlation.Type, strings.Join(r.Correlation.Rules, ", "))
-			loaded++
+			if checkCorrelation(stdout, r, res.Rules, opts) {
+				loaded++
+			} else {
+				failed++
+			}
 			continue
 		}
 		h, err := sigma.Hunt(r, opts)
@@ -211,6 +217,7 @@ func (f *runSigmaFlags) hunts(selected []*queries.Hunt, huntIDs []string, stderr
 		}
 		out = append(out, h)
 	}
+	out = append(out, correlationHunts(rules, filter, opts, out, stderr)...)
 	if len(out) == 0 {
 		return nil, errors.New("--sigma: no rule to run (see hunt sigma check)")
 	}

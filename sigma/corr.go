@@ -1,0 +1,503 @@
+package sigma
+
+// Correlation rules compiled to one SQL query each.
+//
+// # Semantics
+//
+// Windows slide; they are not clock buckets. The windows of a group are
+// the trailing windows [t-timespan, t] that end at each of the group's
+// events (time t), both ends included: two events exactly one timespan
+// apart fall in one window. (The specification does not say; this is the
+// frame `RANGE BETWEEN INTERVAL 'n' SECOND PRECEDING AND CURRENT ROW`
+// means in Trino and in the engine, so the query means the same on
+// Athena.) A window matches when its count meets the condition:
+//
+//   - event_count: the events the referenced rules match;
+//   - value_count: the distinct non-missing values of condition.field;
+//   - temporal: the distinct referenced rules with an event in the
+//     window (without a condition: all of them);
+//   - temporal_ordered: the window ending at an event of the last rule
+//     holds events of rules 1..n at times t1 <= t2 <= ... <= tn (events
+//     of one second count as in order).
+//
+// An event whose group-by field is missing belongs to no group, as in a
+// stats-by or terms aggregation. Matching windows of a group that overlap
+// (one ends at or after the next one starts) form one burst, and a burst
+// is one result row: first_seen is the first event of its first window,
+// last_seen the last event of its last, and the count column the peak
+// count of its windows. The hunt's findings then fold rows by group and
+// by the bucket of first_seen one timespan long (the hunt's window),
+// which `hunt run --state` also uses to re-read the objects of the
+// previous timespan, so a burst spanning two runs is found once.
+//
+// # Queries
+//
+// All of it is SQL the engine and Athena run: one CTE selects the events
+// of the referenced rules (one SELECT per rule, UNION ALL, when rules
+// differ in their fields; else one SELECT with the conditions OR-ed),
+// window functions count them, and a gaps-and-islands pass merges
+// overlapping windows. Distinct counts over sliding windows are not a
+// window function in Trino (count(DISTINCT) OVER is rejected), so
+// value_count and temporal count intervals: each value's occurrences
+// become islands [first, last+timespan] (occurrences closer than one
+// timespan merge), and the distinct count at an event's time is the
+// running sum of +1 at island starts and -1 at island ends. Every step
+// is a sort and a scan, O(n log n), no self-join.
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/queries"
+)
+
+// corrRef is one referenced rule of a correlation, resolved.
+type corrRef struct {
+	rule  *Rule
+	name  string // as written in rules:
+	where string // its compiled condition
+	group []string
+	value string // value_count field, value_sum/avg field (SQL)
+	pos   int    // 1-based position among distinct rules (temporal types)
+}
+
+// corrCompiler holds one correlation rule while it compiles.
+type corrCompiler struct {
+	r     *Rule
+	c     *Correlation
+	table *parsers.Table
+	opts  Options
+	refs  []*corrRef
+}
+
+func (cc *corrCompiler) errAt(key string, format string, args ...any) error {
+	pos, ok := cc.c.KeyPos[key]
+	if !ok {
+		pos = cc.c.Pos
+	}
+	return &Error{Source: cc.r.Source, Pos: pos, Subject: "correlation." + key, Err: fmt.Errorf(format, args...)}
+}
+
+// FindRule returns the rule of rules whose id or name is ref.
+func FindRule(rules []*Rule, ref string) *Rule {
+	for _, r := range rules {
+		if r.ID == ref && ref != "" {
+			return r
+		}
+	}
+	for _, r := range rules {
+		if r.Name == ref && ref != "" {
+			return r
+		}
+	}
+	return nil
+}
+
+// corrColumns are the output columns of a correlation hunt other than
+// its group-by fields.
+var corrColumns = []string{"account", "region", "first_seen", "last_seen", "events", "sources"}
+
+// groupColumn is the output column of a group-by field: its name in
+// lower-case letters, digits and '_' (userIdentity.arn → useridentity_arn),
+// prefixed with group_ where that would clash.
+func groupColumn(name string, taken []string) string {
+	var b strings.Builder
+	for _, c := range []byte(strings.ToLower(name)) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if s == "" || s[0] >= '0' && s[0] <= '9' || slices.Contains(corrColumns, s) || slices.Contains(taken, s) || strings.HasPrefix(s, "corr_") {
+		s = "group_" + s
+	}
+	for slices.Contains(taken, s) {
+		s += "_"
+	}
+	return s
+}
+
+// CorrelationSQL compiles correlation rule r, whose referenced rules are
+// among rules (found by id or name), into one query over their table.
+// It returns the query and the output columns of the group-by fields.
+// Errors are *Error values positioned in r's file (or in a referenced
+// rule's, for a detection that does not compile).
+func CorrelationSQL(r *Rule, rules []*Rule, opts Options) (string, *parsers.Table, []string, error) {
+	c := r.Correlation
+	if c == nil {
+		return "", nil, nil, &Error{Source: r.Source, Pos: r.Pos, Subject: "correlation", Err: fmt.Errorf("expected a correlation rule, found a detection rule")}
+	}
+	cc := &corrCompiler{r: r, c: c, opts: opts}
+	switch c.Type {
+	case "event_count", "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg":
+	default:
+		return "", nil, nil, cc.errAt("type", "expected event_count, value_count, temporal, temporal_ordered, value_sum or value_avg, found %s (not supported)", c.Type)
+	}
+	if c.Type == "temporal_ordered" && c.Condition != nil {
+		return "", nil, nil, &Error{Source: r.Source, Pos: c.Condition.Pos, Subject: "correlation.condition", Err: fmt.Errorf("expected no condition for temporal_ordered (all rules, in order), found %s", c.Condition.Op)}
+	}
+	if c.Timespan%1e9 != 0 {
+		return "", nil, nil, cc.errAt("timespan", "expected a whole number of seconds, found %q", c.TimespanText)
+	}
+	// The referenced rules: by id or name, detection rules of one table.
+	seen := map[*Rule]int{}
+	for _, ref := range c.Rules {
+		b := FindRule(rules, ref)
+		switch {
+		case b == nil:
+			return "", nil, nil, cc.errAt("rules", "expected the id or name of a rule loaded with this one, found %q", ref)
+		case b == r:
+			return "", nil, nil, cc.errAt("rules", "expected another rule, found %q (the correlation itself)", ref)
+		case b.Correlation != nil:
+			return "", nil, nil, cc.errAt("rules", "expected a detection rule, found correlation rule %q (correlations of correlations are not supported)", ref)
+		}
+		t, err := TableFor(b)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		if cc.table == nil {
+			cc.table = t
+		} else if cc.table != t {
+			return "", nil, nil, cc.errAt("rules", "expected rules of one table (%s), found %q of table %s", cc.table.Name, ref, t.Name)
+		}
+		if _, dup := seen[b]; dup && c.Type != "temporal_ordered" {
+			continue // a rule listed twice counts once
+		}
+		where, err := Compile(b, t, opts)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		seen[b] = len(cc.refs)
+		cc.refs = append(cc.refs, &corrRef{rule: b, name: ref, where: where, pos: len(cc.refs) + 1})
+	}
+	// Aliases name rules as they are referenced: by name (the
+	// specification) or id.
+	for _, a := range c.Aliases {
+		for ref := range a.Fields {
+			if !slices.ContainsFunc(cc.refs, func(x *corrRef) bool { return x.rule.Name == ref || x.rule.ID == ref }) {
+				return "", nil, nil, &Error{Source: r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected the name of a rule the correlation refers to, found %q", ref)}
+			}
+		}
+	}
+	var cols []string
+	for _, g := range c.GroupBy {
+		cols = append(cols, groupColumn(g, cols))
+	}
+	for _, ref := range cc.refs {
+		for _, g := range c.GroupBy {
+			sql, err := cc.field(ref, g, "group-by")
+			if err != nil {
+				return "", nil, nil, err
+			}
+			ref.group = append(ref.group, sql)
+		}
+		if c.Type == "value_count" || c.Type == "value_sum" || c.Type == "value_avg" {
+			sql, err := cc.field(ref, c.Condition.Field, "condition")
+			if err != nil {
+				return "", nil, nil, err
+			}
+			ref.value = sql
+		}
+	}
+	return cc.query(cols), cc.table, cols, nil
+}
+
+// field resolves a group-by or condition field for one referenced rule,
+// through the aliases, to SQL yielding varchar (double for value_sum and
+// value_avg).
+func (cc *corrCompiler) field(ref *corrRef, name, key string) (string, error) {
+	pos, ok := cc.c.KeyPos[key]
+	if !ok {
+		pos = cc.c.Pos
+	}
+	subject := "correlation." + key
+	if key == "condition" {
+		pos, subject = cc.c.Condition.Pos, "correlation.condition.field"
+	}
+	for _, a := range cc.c.Aliases {
+		if a.Name != name {
+			continue
+		}
+		f, ok := a.Fields[ref.rule.Name]
+		if !ok {
+			f, ok = a.Fields[ref.rule.ID]
+		}
+		if !ok {
+			return "", &Error{Source: cc.r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected a field for rule %q, found none", ref.name)}
+		}
+		name, pos, subject = f, a.Pos, "correlation.aliases."+a.Name
+		break
+	}
+	f, err := resolveField(name, cc.table, cc.opts.FieldMap)
+	if err != nil {
+		return "", &Error{Source: cc.r.Source, Pos: pos, Subject: subject, Err: err}
+	}
+	v := f.value()
+	if f.Kind == fieldNumber {
+		if cc.c.Type == "value_sum" || cc.c.Type == "value_avg" {
+			return "CAST(" + v + " AS double)", nil
+		}
+		return "CAST(" + v + " AS varchar)", nil
+	}
+	if key == "condition" && (cc.c.Type == "value_sum" || cc.c.Type == "value_avg") {
+		return "TRY_CAST(" + v + " AS double)", nil
+	}
+	return v, nil
+}
+
+// timeSQL is the event time of a table as a timestamp.
+func timeSQL(t *parsers.Table) string {
+	if t.Name == "vpc_flow" {
+		return "from_unixtime(start)"
+	}
+	return "from_iso8601_timestamp(eventtime)"
+}
+
+// opSQL is the SQL operator of a correlation condition.
+var opSQL = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "<>"}
+
+func numSQL(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// query writes the whole query; cols are the group-by output columns.
+func (cc *corrCompiler) query(cols []string) string {
+	c, t := cc.c, cc.table
+	span := "INTERVAL '" + strconv.FormatInt(int64(c.Timespan.Seconds()), 10) + "' SECOND"
+	name := t.Name
+	if len(t.AthenaNames) > 0 {
+		name = t.AthenaNames[0]
+	}
+	ng := len(cols)
+	if ng == 0 {
+		ng = 1 // no group-by: one group of every event
+	}
+	g := make([]string, ng)
+	for i := range g {
+		g[i] = "corr_g" + strconv.Itoa(i+1)
+	}
+	gl := strings.Join(g, ", ")
+	part := "PARTITION BY " + gl
+	var b strings.Builder
+	w := func(s ...string) {
+		for _, x := range s {
+			b.WriteString(x)
+		}
+	}
+
+	// ev: one row per event (per rule and event where rules differ or
+	// their position matters).
+	perRule := c.Type == "temporal" || c.Type == "temporal_ordered"
+	for _, ref := range cc.refs[1:] {
+		if !slices.Equal(ref.group, cc.refs[0].group) || ref.value != cc.refs[0].value {
+			perRule = true
+		}
+	}
+	sel := func(ref *corrRef) string {
+		var s strings.Builder
+		s.WriteString("  SELECT ")
+		var notNull []string
+		for i := range g {
+			v := "'all'"
+			if len(ref.group) > 0 {
+				v = ref.group[i]
+				notNull = append(notNull, v+" IS NOT NULL")
+			}
+			s.WriteString(v + " AS " + g[i] + ", ")
+		}
+		if ref.value != "" {
+			s.WriteString(ref.value + " AS corr_v, ")
+		}
+		if perRule {
+			s.WriteString(strconv.Itoa(ref.pos) + " AS corr_rule, ")
+		}
+		s.WriteString(timeSQL(t) + " AS corr_t, " + t.AccountColumn + " AS corr_account, " + t.RegionColumn + ` AS corr_region, "$path" AS corr_path` + "\n  FROM " + name + "\n  WHERE ")
+		return s.String() + strings.Join(append(notNull, timeSQL(t)+" IS NOT NULL"), " AND ")
+	}
+	w("WITH ev AS (\n")
+	if perRule {
+		for i, ref := range cc.refs {
+			if i > 0 {
+				w("\n  UNION ALL\n")
+			}
+			w(sel(ref), " AND (", ref.where, ")")
+		}
+	} else {
+		var ors []string
+		for _, ref := range cc.refs {
+			ors = append(ors, "("+ref.where+")")
+		}
+		w(sel(cc.refs[0]), " AND (", strings.Join(ors, " OR "), ")")
+	}
+	w("\n),\n")
+
+	frame := "(" + part + " ORDER BY corr_t RANGE BETWEEN " + span + " PRECEDING AND CURRENT ROW)"
+	carry := gl + ", corr_t, corr_account, corr_region, corr_path"
+	cond := func(x string) string {
+		if c.Condition == nil { // temporal: every rule
+			return x + " >= " + strconv.Itoa(len(cc.refs))
+		}
+		return x + " " + opSQL[c.Condition.Op] + " " + numSQL(c.Condition.Value)
+	}
+	switch c.Type {
+	case "event_count", "value_sum", "value_avg":
+		agg, src := "count(*)", "ev"
+		if c.Type != "event_count" {
+			// value_sum, value_avg: the events with a number.
+			agg, src = strings.TrimPrefix(c.Type, "value_")+"(corr_v)", "vs"
+			w("vs AS (SELECT ", carry, ", corr_v FROM ev WHERE corr_v IS NOT NULL),\n")
+		}
+		w("win AS (\n  SELECT ", carry, ",\n    ", agg, " OVER ", frame, " AS corr_n,\n    min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ", src, "\n),\n")
+		w("hit AS (SELECT ", carry, ", corr_ws, corr_n FROM win WHERE ", cond("corr_n"), "),\n")
+	case "value_count", "temporal":
+		v := "corr_v"
+		if c.Type == "temporal" {
+			v = "corr_rule"
+		}
+		w("vals AS (SELECT DISTINCT ", gl, ", ", v, " AS corr_v, corr_t FROM ev WHERE ", v, " IS NOT NULL),\n")
+		// Islands: occurrences of a value closer than one timespan merge.
+		w("isl1 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    CASE WHEN lag(corr_t) OVER (", part, ", corr_v ORDER BY corr_t) >= corr_t - ", span, " THEN 0 ELSE 1 END AS corr_new\n  FROM vals\n),\n")
+		w("isl2 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    sum(corr_new) OVER (", part, ", corr_v ORDER BY corr_t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS corr_island\n  FROM isl1\n),\n")
+		w("isl AS (SELECT ", gl, ", min(corr_t) AS corr_s, max(corr_t) + ", span, " AS corr_e FROM isl2 GROUP BY ", gl, ", corr_v, corr_island),\n")
+		// Probes: each event's time, with its window's first event.
+		w("probe AS (\n  SELECT ", carry, ", min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ev WHERE ", v, " IS NOT NULL\n),\n")
+		w("pts AS (\n  SELECT ", carry, ", corr_ws, 0 AS corr_d, 0 AS corr_k, 1 AS corr_probe FROM probe\n",
+			"  UNION ALL\n  SELECT ", gl, ", corr_s, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_s, 1, 0, 0 FROM isl\n",
+			"  UNION ALL\n  SELECT ", gl, ", corr_e, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_e, -1, 1, 0 FROM isl\n),\n")
+		// Ends sort after starts and probes of their time: both ends of a
+		// window are included.
+		w("win AS (\n  SELECT ", carry, ", corr_ws, corr_probe,\n    sum(corr_d) OVER (", part, " ORDER BY corr_t, corr_k) AS corr_n\n  FROM pts\n),\n")
+		w("hit AS (SELECT ", carry, ", corr_ws, corr_n FROM win WHERE corr_probe = 1 AND ", cond("corr_n"), "),\n")
+	case "temporal_ordered":
+		// s_k: the latest start of a chain of rules 1..k in order up to
+		// each row's time; non-decreasing, so the latest rule-k event
+		// gives the best chain.
+		prev := "ev"
+		n := len(cc.refs)
+		for k := 1; k < n; k++ {
+			in := "corr_t"
+			if k > 1 {
+				in = "corr_s" + strconv.Itoa(k-1)
+			}
+			w("ord", strconv.Itoa(k), " AS (\n  SELECT ", carry, ", corr_rule,\n    max(CASE WHEN corr_rule = ", strconv.Itoa(k), " THEN ", in, " END) OVER (", part, " ORDER BY corr_t) AS corr_s", strconv.Itoa(k), "\n  FROM ", prev, "\n),\n")
+			prev = "ord" + strconv.Itoa(k)
+		}
+		start := "corr_t"
+		if n > 1 {
+			start = "corr_s" + strconv.Itoa(n-1)
+		}
+		w("hit AS (\n  SELECT ", carry, ", ", start, " AS corr_ws, ", strconv.Itoa(n), " AS corr_n\n  FROM ", prev, "\n  WHERE corr_rule = ", strconv.Itoa(n), " AND ", start, " >= corr_t - ", span, "\n),\n")
+	}
+	// Bursts: overlapping matching windows of a group are one row.
+	w("brk AS (\n  SELECT ", carry, ", corr_ws, corr_n,\n    CASE WHEN lag(corr_t) OVER (", part, " ORDER BY corr_t, corr_ws) >= corr_ws THEN 0 ELSE 1 END AS corr_new\n  FROM hit\n),\n")
+	w("burst AS (\n  SELECT ", carry, ", corr_ws, corr_n,\n    sum(corr_new) OVER (", part, " ORDER BY corr_t, corr_ws) AS corr_burst\n  FROM brk\n)\n")
+	w("SELECT ")
+	for i, col := range cols {
+		w(g[i], " AS ", col, ", ")
+	}
+	w("min(corr_account) AS account, min(corr_region) AS region, min(corr_ws) AS first_seen, max(corr_t) AS last_seen, max(corr_n) AS events, array_agg(DISTINCT corr_path) AS sources\n")
+	w("FROM burst\nGROUP BY ", gl, ", corr_burst\n")
+	return b.String()
+}
+
+// CorrelationHunt turns correlation rule r into a saved hunt: one finding
+// per group and burst of matching windows (see the package comment of
+// corr.go), its window one timespan long so that `hunt run --state`
+// re-reads one timespan of earlier objects.
+func CorrelationHunt(r *Rule, rules []*Rule, opts Options) (*queries.Hunt, error) {
+	sql, t, cols, err := CorrelationSQL(r, rules, opts)
+	if err != nil {
+		return nil, err
+	}
+	text := CorrelationHuntText(r, t, cols, sql)
+	h, err := queries.Parse(r.Source, text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: BUG: generated hunt does not parse: %w", r.Source, err)
+	}
+	return h, nil
+}
+
+// CorrelationHuntText is the saved-hunt file of correlation rule r.
+func CorrelationHuntText(r *Rule, t *parsers.Table, cols []string, sql string) string {
+	c := r.Correlation
+	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var b strings.Builder
+	put := func(k, v string) {
+		if v != "" {
+			b.WriteString("-- " + k + ": " + v + "\n")
+		}
+	}
+	level := r.Level
+	if level == "" {
+		level = "medium"
+	}
+	tac, tech := Attack(r.Tags)
+	put("id", HuntID(r))
+	put("title", oneLine(r.Title))
+	put("severity", strings.ToUpper(level))
+	put("table", t.Name)
+	put("tactics", strings.Join(tac, ", "))
+	put("techniques", strings.Join(tech, ", "))
+	resource := "account"
+	if len(cols) > 0 {
+		resource = cols[0]
+	}
+	put("resource", resource)
+	put("resource_type", "Other")
+	put("account", "account")
+	put("region", "region")
+	put("time", "first_seen")
+	put("last_seen", "last_seen")
+	put("count", "events")
+	put("sources", "sources")
+	dedup := cols
+	if len(dedup) == 0 {
+		dedup = []string{"account"}
+	}
+	put("dedup", strings.Join(dedup, ", "))
+	put("window", queries.FormatWindow(c.Timespan))
+	put("evidence", strings.Join(append(slices.Clone(cols), "first_seen", "last_seen", "events"), ", "))
+	var d strings.Builder
+	d.WriteString("Sigma correlation rule " + r.ID)
+	if r.Author != "" {
+		d.WriteString(" by " + r.Author)
+	}
+	lic := r.License
+	if lic == "" {
+		lic = "Detection Rule License 1.1"
+	}
+	d.WriteString(" (" + lic + "); level " + level)
+	d.WriteString("; " + c.Type + " of " + strings.Join(c.Rules, ", "))
+	if len(c.GroupBy) > 0 {
+		d.WriteString(" by " + strings.Join(c.GroupBy, ", "))
+	}
+	d.WriteString(" within " + c.TimespanText)
+	if c.Condition != nil {
+		d.WriteString(", " + c.Condition.Op + " " + numSQL(c.Condition.Value))
+		if c.Condition.Field != "" {
+			d.WriteString(" of " + c.Condition.Field)
+		}
+	}
+	d.WriteString(" (sliding window; events = the peak count). " + r.Description)
+	put("description", oneLine(d.String()))
+	for _, ref := range r.References {
+		put("references", strings.ReplaceAll(oneLine(ref), ",", "%2C"))
+	}
+	b.WriteString("\n")
+	b.WriteString(sql)
+	return b.String()
+}
+
+// Correlations returns the correlation rules of rules.
+func Correlations(rules []*Rule) []*Rule {
+	var out []*Rule
+	for _, r := range rules {
+		if r.Correlation != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
