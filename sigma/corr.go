@@ -81,19 +81,36 @@ func (cc *corrCompiler) errAt(key string, format string, args ...any) error {
 	return &Error{Source: cc.r.Source, Pos: pos, Subject: "correlation." + key, Err: fmt.Errorf(format, args...)}
 }
 
-// FindRule returns the rule of rules whose id or name is ref.
+// FindRule returns the rule of rules whose id or name is ref, else (as
+// packs such as Suzaku's write them, and as [Standalone] reads them) whose
+// title is ref.
 func FindRule(rules []*Rule, ref string) *Rule {
-	for _, r := range rules {
-		if r.ID == ref && ref != "" {
-			return r
-		}
+	if ref == "" {
+		return nil
 	}
-	for _, r := range rules {
-		if r.Name == ref && ref != "" {
-			return r
+	for _, match := range []func(r *Rule) bool{
+		func(r *Rule) bool { return r.ID == ref },
+		func(r *Rule) bool { return r.Name == ref },
+		func(r *Rule) bool { return r.Title == ref },
+	} {
+		for _, r := range rules {
+			if match(r) {
+				return r
+			}
 		}
 	}
 	return nil
+}
+
+// aliasField is the field alias a gives rule b: keyed by b's name (the
+// specification), id or title.
+func aliasField(a Alias, b *Rule) (string, bool) {
+	for _, k := range []string{b.Name, b.ID, b.Title} {
+		if f, ok := a.Fields[k]; ok && k != "" {
+			return f, true
+		}
+	}
+	return "", false
 }
 
 // corrColumns are the output columns of a correlation hunt other than
@@ -179,7 +196,7 @@ func CorrelationSQL(r *Rule, rules []*Rule, opts Options) (string, *parsers.Tabl
 	// specification) or id.
 	for _, a := range c.Aliases {
 		for ref := range a.Fields {
-			if !slices.ContainsFunc(cc.refs, func(x *corrRef) bool { return x.rule.Name == ref || x.rule.ID == ref }) {
+			if !slices.ContainsFunc(cc.refs, func(x *corrRef) bool { return x.rule.Name == ref || x.rule.ID == ref || x.rule.Title == ref }) {
 				return "", nil, nil, &Error{Source: r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected the name of a rule the correlation refers to, found %q", ref)}
 			}
 		}
@@ -223,10 +240,7 @@ func (cc *corrCompiler) field(ref *corrRef, name, key string) (string, error) {
 		if a.Name != name {
 			continue
 		}
-		f, ok := a.Fields[ref.rule.Name]
-		if !ok {
-			f, ok = a.Fields[ref.rule.ID]
-		}
+		f, ok := aliasField(a, ref.rule)
 		if !ok {
 			return "", &Error{Source: cc.r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected a field for rule %q, found none", ref.name)}
 		}

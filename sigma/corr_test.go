@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hunt-sec/hunt/engine"
 )
 
 // corrBase are the detection rules the correlation tests refer to.
@@ -308,4 +310,38 @@ func markerPos(s, marker string) (int, int) {
 	line := strings.Count(before, "\n") + 1
 	col := i - strings.LastIndex(before, "\n")
 	return line, col
+}
+
+// TestCorrelation_AthenaSQL: every correlation form's query rewrites for
+// Athena (hunt run --engine athena) with the run window's partition
+// predicates on the table it reads, and the result parses again.
+func TestCorrelation_AthenaSQL(t *testing.T) {
+	now := time.Date(2024, 3, 20, 12, 0, 0, 0, time.UTC)
+	window := engine.Pruning{Since: now.Add(-24 * time.Hour), Until: now}
+	tables := engine.DefaultAthenaTables("hunt")
+	check := func(name string, r *Rule, rules []*Rule, want string) {
+		sql, _, _, err := CorrelationSQL(r, rules, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out, err := engine.AthenaSQL(sql, engine.Options{Source: name, Now: now}, tables, window)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, sql)
+		}
+		if _, err := engine.Parse(out); err != nil {
+			t.Errorf("%s: the Athena SQL does not parse: %v\n%s", name, err, out)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: Athena SQL lacks %q:\n%s", name, want, out)
+		}
+	}
+	for name, corr := range corrRules {
+		r, rules := loadCorr(t, corr)
+		check(name, r, rules, ".timestamp BETWEEN '2024/03/19' AND '2024/03/20'")
+	}
+	res, err := LoadPath("../testdata/sigma/examples/vpc_reject_flood.yml")
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, res.Errors)
+	}
+	check("vpc_reject_flood", res.Rules[0], res.Rules, ".day BETWEEN '2024/03/19' AND '2024/03/20'")
 }
