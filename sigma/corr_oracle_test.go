@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,11 +128,15 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 	}
 	type win struct {
 		t, ws time.Time
-		n     int
+		n     float64
 	}
 	byGroup := map[string][]win{}
 	for _, a := range evs {
-		if c.Type == "value_count" && !a.ok {
+		numeric := c.Type == "value_sum" || c.Type == "value_avg"
+		if (c.Type == "value_count" || numeric) && !a.ok {
+			continue
+		}
+		if _, err := strconv.ParseFloat(a.value, 64); numeric && err != nil {
 			continue
 		}
 		if c.Type == "temporal_ordered" && a.rule != len(refs) {
@@ -141,7 +146,10 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		var in []oEvent
 		for _, e := range evs {
 			if e.group == a.group && !e.t.After(a.t) && !e.t.Before(a.t.Add(-c.Timespan)) {
-				if c.Type == "value_count" && !e.ok {
+				if (c.Type == "value_count" || numeric) && !e.ok {
+					continue
+				}
+				if _, err := strconv.ParseFloat(e.value, 64); numeric && err != nil {
 					continue
 				}
 				in = append(in, e)
@@ -155,19 +163,27 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		}
 		switch c.Type {
 		case "event_count":
-			w.n = len(in)
+			w.n = float64(len(in))
+		case "value_sum", "value_avg":
+			for _, e := range in {
+				f, _ := strconv.ParseFloat(e.value, 64)
+				w.n += f
+			}
+			if c.Type == "value_avg" {
+				w.n /= float64(len(in))
+			}
 		case "value_count":
 			vals := map[string]bool{}
 			for _, e := range in {
 				vals[e.value] = true
 			}
-			w.n = len(vals)
+			w.n = float64(len(vals))
 		case "temporal":
 			rs := map[int]bool{}
 			for _, e := range in {
 				rs[e.rule] = true
 			}
-			w.n = len(rs)
+			w.n = float64(len(rs))
 		case "temporal_ordered":
 			// The latest start of rules 1..n in order ending at a.
 			best, found := time.Time{}, false
@@ -197,7 +213,7 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 			if !found {
 				continue
 			}
-			w.n, w.ws = len(refs), best
+			w.n, w.ws = float64(len(refs)), best
 		}
 		if !oracleHolds(c, w.n, len(refs)) {
 			continue
@@ -216,7 +232,7 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		var curFirst time.Time
 		flush := func() {
 			if cur != nil {
-				out = append(out, fmt.Sprintf("%s|%s|%s|%d", g, fmtT(curFirst), fmtT(cur.t), cur.n))
+				out = append(out, fmt.Sprintf("%s|%s|%s|%s", g, fmtT(curFirst), fmtT(cur.t), strconv.FormatFloat(cur.n, 'f', -1, 64)))
 			}
 		}
 		for _, w := range ws {
@@ -240,11 +256,11 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 	return out
 }
 
-func oracleHolds(c *Correlation, n, rules int) bool {
+func oracleHolds(c *Correlation, n float64, rules int) bool {
 	if c.Condition == nil {
-		return n >= rules
+		return n >= float64(rules)
 	}
-	v := int(c.Condition.Value)
+	v := c.Condition.Value
 	switch c.Condition.Op {
 	case "gt":
 		return n > v
@@ -313,7 +329,7 @@ func engineCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		if len(cols) == 0 {
 			g = "all"
 		}
-		out = append(out, fmt.Sprintf("%s|%s|%s|%s", g, res.Text(i, idx("first_seen")), res.Text(i, idx("last_seen")), res.Text(i, idx("events"))))
+		out = append(out, fmt.Sprintf("%s|%s|%s|%s", g, res.Text(i, idx("first_seen")), res.Text(i, idx("last_seen")), peakText(res.Value(i, idx("events")))))
 	}
 	sort.Strings(out)
 	return out
@@ -381,4 +397,12 @@ func minus(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// peakText prints the engine's peak count as the oracle does.
+func peakText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

@@ -1,8 +1,10 @@
 package sigma
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 
 	"strings"
 	"testing"
@@ -70,6 +72,8 @@ var corrRules = map[string]string{
   timespan: 1m
   aliases:
     user: {list_buckets: userIdentity.userName, delete_bucket: requestParameters.userName}`,
+	"value_sum":            `correlation: {type: value_sum, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gte: 50}}`,
+	"value_avg":            `correlation: {type: value_avg, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gt: 15}}`,
 	"event_count aliases": `correlation:
   type: event_count
   rules: [list_buckets, delete_bucket]
@@ -115,12 +119,22 @@ func records(evs []ev) []map[string]any {
 		if e.ip != "" {
 			rec["sourceIPAddress"] = e.ip
 		}
+		if e.name == "GetObject" {
+			// A number for value_sum and value_avg: ten times the address.
+			n, _ := strconv.Atoi(e.ip)
+			rec["requestParameters"] = map[string]any{"bucketName": "b", "size": n * 10}
+		}
 		if e.name == "DeleteBucket" {
 			rec["requestParameters"] = map[string]any{"bucketName": "b-" + e.ip, "userName": e.user}
 		}
 		out = append(out, rec)
 	}
-	return out
+	// As the oracle reads records: decoded JSON (numbers as json.Number).
+	b, err := json.Marshal(out)
+	if err != nil {
+		panic(err)
+	}
+	return decodeRecords(b)
 }
 
 // TestCorrelation_Success checks each type at its edges against answers
@@ -175,6 +189,17 @@ func TestCorrelation_Success(t *testing.T) {
 		{"value_count repeated values count once", "value_count",
 			[]ev{{0, "ListBuckets", "a", "1"}, {1, "ListBuckets", "a", "1"}, {2, "ListBuckets", "a", "2"}, {3, "ListBuckets", "a", "2"}},
 			nil},
+		{"value_sum at the edge", "value_sum",
+			[]ev{{0, "GetObject", "a", "2"}, {30, "GetObject", "a", "1"}, {60, "GetObject", "a", "2"}, {61, "ListBuckets", "a", "4"}},
+			[]string{row(u+"a", 0, 60, 50)}},
+		{"value_sum one short", "value_sum",
+			[]ev{{0, "GetObject", "a", "2"}, {30, "GetObject", "a", "1"}, {61, "GetObject", "a", "2"}},
+			nil},
+		{"value_avg", "value_avg",
+			// Windows ending at 0 (avg 20), 10 (15), 70 ([10,70]: 15) and
+			// 71 ([11,71]: 25): two bursts.
+			[]ev{{0, "GetObject", "a", "2"}, {10, "GetObject", "a", "1"}, {70, "GetObject", "a", "2"}, {71, "GetObject", "a", "3"}},
+			[]string{row(u+"a", 0, 0, 20), row(u+"a", 70, 71, 25)}},
 		{"temporal all three", "temporal",
 			[]ev{{0, "DeleteBucket", "a", "1"}, {30, "ListBuckets", "a", "1"}, {60, "GetObject", "a", "1"}},
 			[]string{row(u+"a", 0, 60, 3)}},
