@@ -20,6 +20,10 @@ package sigma
 //     holds events of rules 1..n at times t1 <= t2 <= ... <= tn (events
 //     of one second count as in order).
 //
+// A correlation may refer to correlations: their matching windows are
+// its events, at the time of each window's last event, with their
+// group-by fields as the only fields.
+//
 // An event whose group-by field is missing belongs to no group, as in a
 // stats-by or terms aggregation. Matching windows of a group that overlap
 // (one ends at or after the next one starts) form one burst, and a burst
@@ -62,6 +66,9 @@ type corrRef struct {
 	group []string
 	value string // value_count field, value_sum/avg field (SQL)
 	pos   int    // 1-based position among distinct rules (temporal types)
+	// sub is the compiled correlation of a correlation rule referred to
+	// (a chain): its matching windows are this ref's events.
+	sub *corrCompiler
 }
 
 // corrCompiler holds one correlation rule while it compiles.
@@ -71,6 +78,9 @@ type corrCompiler struct {
 	table *parsers.Table
 	opts  Options
 	refs  []*corrRef
+	// prefix names this correlation's CTEs ("" for the outermost, c1_
+	// for its first referred correlation, ...).
+	prefix string
 }
 
 func (cc *corrCompiler) errAt(key string, format string, args ...any) error {
@@ -145,21 +155,40 @@ func groupColumn(name string, taken []string) string {
 // Errors are *Error values positioned in r's file (or in a referenced
 // rule's, for a detection that does not compile).
 func CorrelationSQL(r *Rule, rules []*Rule, opts Options) (string, *parsers.Table, []string, error) {
-	c := r.Correlation
-	if c == nil {
+	if r.Correlation == nil {
 		return "", nil, nil, &Error{Source: r.Source, Pos: r.Pos, Subject: "correlation", Err: fmt.Errorf("expected a correlation rule, found a detection rule")}
 	}
-	cc := &corrCompiler{r: r, c: c, opts: opts}
+	cc, err := compileCorr(r, rules, opts, "", []*Rule{r})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var cols []string
+	for _, g := range r.Correlation.GroupBy {
+		cols = append(cols, groupColumn(g, cols))
+	}
+	return "WITH " + cc.ctes(true) + cc.final(cols), cc.table, cols, nil
+}
+
+// maxChain is how deep correlations of correlations may nest.
+const maxChain = 8
+
+// compileCorr resolves correlation rule r's references (detection rules,
+// compiled; correlation rules, compiled recursively with their own CTE
+// prefixes) and fields. chain are the correlations being compiled,
+// outermost first.
+func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*Rule) (*corrCompiler, error) {
+	c := r.Correlation
+	cc := &corrCompiler{r: r, c: c, opts: opts, prefix: prefix}
 	switch c.Type {
 	case "event_count", "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg":
 	default:
-		return "", nil, nil, cc.errAt("type", "expected event_count, value_count, temporal, temporal_ordered, value_sum or value_avg, found %s (not supported)", c.Type)
+		return nil, cc.errAt("type", "expected event_count, value_count, temporal, temporal_ordered, value_sum or value_avg, found %s (not supported)", c.Type)
 	}
 	if c.Type == "temporal_ordered" && c.Condition != nil {
-		return "", nil, nil, &Error{Source: r.Source, Pos: c.Condition.Pos, Subject: "correlation.condition", Err: fmt.Errorf("expected no condition for temporal_ordered (all rules, in order), found %s", c.Condition.Op)}
+		return nil, &Error{Source: r.Source, Pos: c.Condition.Pos, Subject: "correlation.condition", Err: fmt.Errorf("expected no condition for temporal_ordered (all rules, in order), found %s", c.Condition.Op)}
 	}
 	if c.Timespan%1e9 != 0 {
-		return "", nil, nil, cc.errAt("timespan", "expected a whole number of seconds, found %q", c.TimespanText)
+		return nil, cc.errAt("timespan", "expected a whole number of seconds, found %q", c.TimespanText)
 	}
 	// The referenced rules: by id or name, detection rules of one table.
 	seen := map[*Rule]int{}
@@ -167,61 +196,70 @@ func CorrelationSQL(r *Rule, rules []*Rule, opts Options) (string, *parsers.Tabl
 		b := FindRule(rules, ref)
 		switch {
 		case b == nil:
-			return "", nil, nil, cc.errAt("rules", "expected the id or name of a rule loaded with this one, found %q", ref)
+			return nil, cc.errAt("rules", "expected the id or name of a rule loaded with this one, found %q", ref)
 		case b == r:
-			return "", nil, nil, cc.errAt("rules", "expected another rule, found %q (the correlation itself)", ref)
-		case b.Correlation != nil:
-			return "", nil, nil, cc.errAt("rules", "expected a detection rule, found correlation rule %q (correlations of correlations are not supported)", ref)
+			return nil, cc.errAt("rules", "expected another rule, found %q (the correlation itself)", ref)
+		case slices.Contains(chain, b):
+			return nil, cc.errAt("rules", "expected a rule, found %q, which refers back to this correlation (a cycle)", ref)
+		case b.Correlation != nil && len(chain) >= maxChain:
+			return nil, cc.errAt("rules", "expected correlations nested at most %d deep, found %q deeper", maxChain, ref)
 		}
-		t, err := TableFor(b)
-		if err != nil {
-			return "", nil, nil, err
+		var sub *corrCompiler
+		var t *parsers.Table
+		var err error
+		if b.Correlation != nil {
+			// A correlation of a correlation: its matching windows are
+			// the events, at the time of each window's last event.
+			if sub, err = compileCorr(b, rules, opts, prefix+"c"+strconv.Itoa(len(cc.refs)+1)+"_", append(slices.Clone(chain), b)); err != nil {
+				return nil, err
+			}
+			t = sub.table
+		} else if t, err = TableFor(b); err != nil {
+			return nil, err
 		}
 		if cc.table == nil {
 			cc.table = t
 		} else if cc.table != t {
-			return "", nil, nil, cc.errAt("rules", "expected rules of one table (%s), found %q of table %s", cc.table.Name, ref, t.Name)
+			return nil, cc.errAt("rules", "expected rules of one table (%s), found %q of table %s", cc.table.Name, ref, t.Name)
 		}
 		if _, dup := seen[b]; dup && c.Type != "temporal_ordered" {
 			continue // a rule listed twice counts once
 		}
-		where, err := Compile(b, t, opts)
-		if err != nil {
-			return "", nil, nil, err
+		var where string
+		if sub == nil {
+			if where, err = Compile(b, t, opts); err != nil {
+				return nil, err
+			}
 		}
 		seen[b] = len(cc.refs)
-		cc.refs = append(cc.refs, &corrRef{rule: b, name: ref, where: where, pos: len(cc.refs) + 1})
+		cc.refs = append(cc.refs, &corrRef{rule: b, name: ref, where: where, pos: len(cc.refs) + 1, sub: sub})
 	}
 	// Aliases name rules as they are referenced: by name (the
 	// specification) or id.
 	for _, a := range c.Aliases {
 		for ref := range a.Fields {
 			if !slices.ContainsFunc(cc.refs, func(x *corrRef) bool { return x.rule.Name == ref || x.rule.ID == ref || x.rule.Title == ref }) {
-				return "", nil, nil, &Error{Source: r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected the name of a rule the correlation refers to, found %q", ref)}
+				return nil, &Error{Source: r.Source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected the name of a rule the correlation refers to, found %q", ref)}
 			}
 		}
-	}
-	var cols []string
-	for _, g := range c.GroupBy {
-		cols = append(cols, groupColumn(g, cols))
 	}
 	for _, ref := range cc.refs {
 		for _, g := range c.GroupBy {
 			sql, err := cc.field(ref, g, "group-by")
 			if err != nil {
-				return "", nil, nil, err
+				return nil, err
 			}
 			ref.group = append(ref.group, sql)
 		}
 		if c.Type == "value_count" || c.Type == "value_sum" || c.Type == "value_avg" {
 			sql, err := cc.field(ref, c.Condition.Field, "condition")
 			if err != nil {
-				return "", nil, nil, err
+				return nil, err
 			}
 			ref.value = sql
 		}
 	}
-	return cc.query(cols), cc.table, cols, nil
+	return cc, nil
 }
 
 // field resolves a group-by or condition field for one referenced rule,
@@ -246,6 +284,18 @@ func (cc *corrCompiler) field(ref *corrRef, name, key string) (string, error) {
 		}
 		name, pos, subject = f, a.Pos, "correlation.aliases."+a.Name
 		break
+	}
+	if ref.sub != nil {
+		// A referred correlation's events carry its group-by fields only.
+		for i, g := range ref.sub.c.GroupBy {
+			if g == name {
+				if key == "condition" && (cc.c.Type == "value_sum" || cc.c.Type == "value_avg") {
+					return "TRY_CAST(corr_g" + strconv.Itoa(i+1) + " AS double)", nil
+				}
+				return "corr_g" + strconv.Itoa(i+1), nil
+			}
+		}
+		return "", &Error{Source: cc.r.Source, Pos: pos, Subject: subject, Err: fmt.Errorf("expected a group-by field of correlation %q (%s), found %q", ref.name, strings.Join(ref.sub.c.GroupBy, ", "), name)}
 	}
 	f, err := resolveField(name, cc.table, cc.opts.FieldMap)
 	if err != nil {
@@ -277,22 +327,28 @@ var opSQL = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "e
 
 func numSQL(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// query writes the whole query; cols are the group-by output columns.
-func (cc *corrCompiler) query(cols []string) string {
-	c, t := cc.c, cc.table
+// groups are the names of the group columns of cc's CTEs.
+func (cc *corrCompiler) groups() []string {
+	ng := max(len(cc.c.GroupBy), 1) // no group-by: one group of every event
+	g := make([]string, ng)
+	for i := range g {
+		g[i] = "corr_g" + strconv.Itoa(i+1)
+	}
+	return g
+}
+
+// ctes writes the CTEs of cc, each "name AS (...),\n", those of the
+// correlations it refers to first, up to its hit CTE (the matching
+// windows: groups, corr_t, corr_account, corr_region, corr_path, corr_ws,
+// corr_n), and with top, the burst CTEs the final SELECT reads.
+func (cc *corrCompiler) ctes(top bool) string {
+	c, t, p := cc.c, cc.table, cc.prefix
 	span := "INTERVAL '" + strconv.FormatInt(int64(c.Timespan.Seconds()), 10) + "' SECOND"
 	name := t.Name
 	if len(t.AthenaNames) > 0 {
 		name = t.AthenaNames[0]
 	}
-	ng := len(cols)
-	if ng == 0 {
-		ng = 1 // no group-by: one group of every event
-	}
-	g := make([]string, ng)
-	for i := range g {
-		g[i] = "corr_g" + strconv.Itoa(i+1)
-	}
+	g := cc.groups()
 	gl := strings.Join(g, ", ")
 	part := "PARTITION BY " + gl
 	var b strings.Builder
@@ -301,12 +357,17 @@ func (cc *corrCompiler) query(cols []string) string {
 			b.WriteString(x)
 		}
 	}
+	for _, ref := range cc.refs {
+		if ref.sub != nil {
+			w(ref.sub.ctes(false))
+		}
+	}
 
 	// ev: one row per event (per rule and event where rules differ or
 	// their position matters).
 	perRule := c.Type == "temporal" || c.Type == "temporal_ordered"
-	for _, ref := range cc.refs[1:] {
-		if !slices.Equal(ref.group, cc.refs[0].group) || ref.value != cc.refs[0].value {
+	for _, ref := range cc.refs {
+		if !slices.Equal(ref.group, cc.refs[0].group) || ref.value != cc.refs[0].value || ref.sub != nil {
 			perRule = true
 		}
 	}
@@ -328,23 +389,34 @@ func (cc *corrCompiler) query(cols []string) string {
 		if perRule {
 			s.WriteString(strconv.Itoa(ref.pos) + " AS corr_rule, ")
 		}
+		if ref.sub != nil {
+			// The referred correlation's matching windows, each at the
+			// time of its last event.
+			s.WriteString("corr_t, corr_account, corr_region, corr_path\n  FROM " + ref.sub.prefix + "hit")
+			if len(notNull) > 0 {
+				s.WriteString("\n  WHERE " + strings.Join(notNull, " AND "))
+			}
+			return s.String()
+		}
 		s.WriteString(timeSQL(t) + " AS corr_t, " + t.AccountColumn + " AS corr_account, " + t.RegionColumn + ` AS corr_region, "$path" AS corr_path` + "\n  FROM " + name + "\n  WHERE ")
-		return s.String() + strings.Join(append(notNull, timeSQL(t)+" IS NOT NULL"), " AND ")
+		return s.String() + strings.Join(append(notNull, timeSQL(t)+" IS NOT NULL"), " AND ") + " AND (" + ref.where + ")"
 	}
-	w("WITH ev AS (\n")
+	w(p, "ev AS (\n")
 	if perRule {
 		for i, ref := range cc.refs {
 			if i > 0 {
 				w("\n  UNION ALL\n")
 			}
-			w(sel(ref), " AND (", ref.where, ")")
+			w(sel(ref))
 		}
 	} else {
 		var ors []string
 		for _, ref := range cc.refs {
 			ors = append(ors, "("+ref.where+")")
 		}
-		w(sel(cc.refs[0]), " AND (", strings.Join(ors, " OR "), ")")
+		one := *cc.refs[0]
+		one.where = strings.Join(ors, " OR ")
+		w(sel(&one))
 	}
 	w("\n),\n")
 
@@ -358,62 +430,73 @@ func (cc *corrCompiler) query(cols []string) string {
 	}
 	switch c.Type {
 	case "event_count", "value_sum", "value_avg":
-		agg, src := "count(*)", "ev"
+		agg, src := "count(*)", p+"ev"
 		if c.Type != "event_count" {
 			// value_sum, value_avg: the events with a number.
-			agg, src = strings.TrimPrefix(c.Type, "value_")+"(corr_v)", "vs"
-			w("vs AS (SELECT ", carry, ", corr_v FROM ev WHERE corr_v IS NOT NULL),\n")
+			agg, src = strings.TrimPrefix(c.Type, "value_")+"(corr_v)", p+"vs"
+			w(p, "vs AS (SELECT ", carry, ", corr_v FROM ", p, "ev WHERE corr_v IS NOT NULL),\n")
 		}
-		w("win AS (\n  SELECT ", carry, ",\n    ", agg, " OVER ", frame, " AS corr_n,\n    min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ", src, "\n),\n")
-		w("hit AS (SELECT ", carry, ", corr_ws, corr_n FROM win WHERE ", cond("corr_n"), "),\n")
+		w(p, "win AS (\n  SELECT ", carry, ",\n    ", agg, " OVER ", frame, " AS corr_n,\n    min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ", src, "\n),\n")
+		w(p, "hit AS (SELECT ", carry, ", corr_ws, corr_n FROM ", p, "win WHERE ", cond("corr_n"), "),\n")
 	case "value_count", "temporal":
 		v := "corr_v"
 		if c.Type == "temporal" {
 			v = "corr_rule"
 		}
-		w("vals AS (SELECT DISTINCT ", gl, ", ", v, " AS corr_v, corr_t FROM ev WHERE ", v, " IS NOT NULL),\n")
+		w(p, "vals AS (SELECT DISTINCT ", gl, ", ", v, " AS corr_v, corr_t FROM ", p, "ev WHERE ", v, " IS NOT NULL),\n")
 		// Islands: occurrences of a value closer than one timespan merge.
-		w("isl1 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    CASE WHEN lag(corr_t) OVER (", part, ", corr_v ORDER BY corr_t) >= corr_t - ", span, " THEN 0 ELSE 1 END AS corr_new\n  FROM vals\n),\n")
-		w("isl2 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    sum(corr_new) OVER (", part, ", corr_v ORDER BY corr_t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS corr_island\n  FROM isl1\n),\n")
-		w("isl AS (SELECT ", gl, ", min(corr_t) AS corr_s, max(corr_t) + ", span, " AS corr_e FROM isl2 GROUP BY ", gl, ", corr_v, corr_island),\n")
+		w(p, "isl1 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    CASE WHEN lag(corr_t) OVER (", part, ", corr_v ORDER BY corr_t) >= corr_t - ", span, " THEN 0 ELSE 1 END AS corr_new\n  FROM ", p, "vals\n),\n")
+		w(p, "isl2 AS (\n  SELECT ", gl, ", corr_v, corr_t,\n    sum(corr_new) OVER (", part, ", corr_v ORDER BY corr_t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS corr_island\n  FROM ", p, "isl1\n),\n")
+		w(p, "isl AS (SELECT ", gl, ", min(corr_t) AS corr_s, max(corr_t) + ", span, " AS corr_e FROM ", p, "isl2 GROUP BY ", gl, ", corr_v, corr_island),\n")
 		// Probes: each event's time, with its window's first event.
-		w("probe AS (\n  SELECT ", carry, ", min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ev WHERE ", v, " IS NOT NULL\n),\n")
-		w("pts AS (\n  SELECT ", carry, ", corr_ws, 0 AS corr_d, 0 AS corr_k, 1 AS corr_probe FROM probe\n",
-			"  UNION ALL\n  SELECT ", gl, ", corr_s, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_s, 1, 0, 0 FROM isl\n",
-			"  UNION ALL\n  SELECT ", gl, ", corr_e, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_e, -1, 1, 0 FROM isl\n),\n")
+		w(p, "probe AS (\n  SELECT ", carry, ", min(corr_t) OVER ", frame, " AS corr_ws\n  FROM ", p, "ev WHERE ", v, " IS NOT NULL\n),\n")
+		w(p, "pts AS (\n  SELECT ", carry, ", corr_ws, 0 AS corr_d, 0 AS corr_k, 1 AS corr_probe FROM ", p, "probe\n",
+			"  UNION ALL\n  SELECT ", gl, ", corr_s, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_s, 1, 0, 0 FROM ", p, "isl\n",
+			"  UNION ALL\n  SELECT ", gl, ", corr_e, CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), corr_e, -1, 1, 0 FROM ", p, "isl\n),\n")
 		// Ends sort after starts and probes of their time: both ends of a
 		// window are included.
-		w("win AS (\n  SELECT ", carry, ", corr_ws, corr_probe,\n    sum(corr_d) OVER (", part, " ORDER BY corr_t, corr_k) AS corr_n\n  FROM pts\n),\n")
-		w("hit AS (SELECT ", carry, ", corr_ws, corr_n FROM win WHERE corr_probe = 1 AND ", cond("corr_n"), "),\n")
+		w(p, "win AS (\n  SELECT ", carry, ", corr_ws, corr_probe,\n    sum(corr_d) OVER (", part, " ORDER BY corr_t, corr_k) AS corr_n\n  FROM ", p, "pts\n),\n")
+		w(p, "hit AS (SELECT ", carry, ", corr_ws, corr_n FROM ", p, "win WHERE corr_probe = 1 AND ", cond("corr_n"), "),\n")
 	case "temporal_ordered":
 		// s_k: the latest start of a chain of rules 1..k in order up to
 		// each row's time; non-decreasing, so the latest rule-k event
 		// gives the best chain.
-		prev := "ev"
+		prev := p + "ev"
 		n := len(cc.refs)
 		for k := 1; k < n; k++ {
 			in := "corr_t"
 			if k > 1 {
 				in = "corr_s" + strconv.Itoa(k-1)
 			}
-			w("ord", strconv.Itoa(k), " AS (\n  SELECT ", carry, ", corr_rule,\n    max(CASE WHEN corr_rule = ", strconv.Itoa(k), " THEN ", in, " END) OVER (", part, " ORDER BY corr_t) AS corr_s", strconv.Itoa(k), "\n  FROM ", prev, "\n),\n")
-			prev = "ord" + strconv.Itoa(k)
+			w(p, "ord", strconv.Itoa(k), " AS (\n  SELECT ", carry, ", corr_rule,\n    max(CASE WHEN corr_rule = ", strconv.Itoa(k), " THEN ", in, " END) OVER (", part, " ORDER BY corr_t) AS corr_s", strconv.Itoa(k), "\n  FROM ", prev, "\n),\n")
+			prev = p + "ord" + strconv.Itoa(k)
 		}
 		start := "corr_t"
 		if n > 1 {
 			start = "corr_s" + strconv.Itoa(n-1)
 		}
-		w("hit AS (\n  SELECT ", carry, ", ", start, " AS corr_ws, ", strconv.Itoa(n), " AS corr_n\n  FROM ", prev, "\n  WHERE corr_rule = ", strconv.Itoa(n), " AND ", start, " >= corr_t - ", span, "\n),\n")
+		w(p, "hit AS (\n  SELECT ", carry, ", ", start, " AS corr_ws, ", strconv.Itoa(n), " AS corr_n\n  FROM ", prev, "\n  WHERE corr_rule = ", strconv.Itoa(n), " AND ", start, " >= corr_t - ", span, "\n),\n")
+	}
+	if !top {
+		return b.String()
 	}
 	// Bursts: overlapping matching windows of a group are one row.
 	w("brk AS (\n  SELECT ", carry, ", corr_ws, corr_n,\n    CASE WHEN lag(corr_t) OVER (", part, " ORDER BY corr_t, corr_ws) >= corr_ws THEN 0 ELSE 1 END AS corr_new\n  FROM hit\n),\n")
 	w("burst AS (\n  SELECT ", carry, ", corr_ws, corr_n,\n    sum(corr_new) OVER (", part, " ORDER BY corr_t, corr_ws) AS corr_burst\n  FROM brk\n)\n")
-	w("SELECT ")
+	return b.String()
+}
+
+// final is the SELECT over the bursts; cols are the group-by output
+// columns.
+func (cc *corrCompiler) final(cols []string) string {
+	g := cc.groups()
+	var b strings.Builder
+	b.WriteString("SELECT ")
 	for i, col := range cols {
-		w(g[i], " AS ", col, ", ")
+		b.WriteString(g[i] + " AS " + col + ", ")
 	}
-	w("min(corr_account) AS account, min(corr_region) AS region, min(corr_ws) AS first_seen, max(corr_t) AS last_seen, max(corr_n) AS events, array_agg(DISTINCT corr_path) AS sources\n")
-	w("FROM burst\nGROUP BY ", gl, ", corr_burst\n")
+	b.WriteString("min(corr_account) AS account, min(corr_region) AS region, min(corr_ws) AS first_seen, max(corr_t) AS last_seen, max(corr_n) AS events, array_agg(DISTINCT corr_path) AS sources\n")
+	b.WriteString("FROM burst\nGROUP BY " + strings.Join(g, ", ") + ", corr_burst\n")
 	return b.String()
 }
 
@@ -510,6 +593,31 @@ func Correlations(rules []*Rule) []*Rule {
 	var out []*Rule
 	for _, r := range rules {
 		if r.Correlation != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// StandaloneCorrelations returns the correlation rules that produce
+// findings of their own: all but those another correlation refers to
+// (by id, name or title) without generate: true, as [Standalone] does
+// for detection rules.
+func StandaloneCorrelations(rules []*Rule) []*Rule {
+	var out []*Rule
+	for _, r := range Correlations(rules) {
+		hidden := false
+		for _, o := range Correlations(rules) {
+			if o == r || o.Correlation.Generate {
+				continue
+			}
+			for _, ref := range o.Correlation.Rules {
+				if FindRule(rules, ref) == r {
+					hidden = true
+				}
+			}
+		}
+		if !hidden {
 			out = append(out, r)
 		}
 	}

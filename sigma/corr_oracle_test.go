@@ -31,6 +31,15 @@ type oEvent struct {
 	rule  int    // 1-based position in rules:
 	value string // condition.field's value; "" missing
 	ok    bool   // value present
+	gvals []string
+}
+
+// oWin is one matching window of a group.
+type oWin struct {
+	group string
+	gvals []string // the group-by values
+	t, ws time.Time
+	n     float64
 }
 
 // oracleFieldText is the first value of a field in rec, as text.
@@ -44,8 +53,53 @@ func oracleFieldText(rec map[string]any, field string) (string, bool) {
 	return "", false
 }
 
-// oracleCorrelation evaluates correlation rule r over recs.
+// oracleCorrelation evaluates correlation rule r over recs: its bursts.
 func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]any) []string {
+	t.Helper()
+	byGroup := map[string][]oWin{}
+	for _, w := range oracleWindows(t, r, rules, recs) {
+		byGroup[w.group] = append(byGroup[w.group], w)
+	}
+	var out []string
+	for g, ws := range byGroup {
+		sort.Slice(ws, func(i, j int) bool {
+			if !ws[i].t.Equal(ws[j].t) {
+				return ws[i].t.Before(ws[j].t)
+			}
+			return ws[i].ws.Before(ws[j].ws)
+		})
+		var cur *oWin
+		var curFirst time.Time
+		flush := func() {
+			if cur != nil {
+				out = append(out, fmt.Sprintf("%s|%s|%s|%s", g, fmtT(curFirst), fmtT(cur.t), strconv.FormatFloat(cur.n, 'f', -1, 64)))
+			}
+		}
+		for _, w := range ws {
+			if cur != nil && !cur.t.Before(w.ws) {
+				if w.n > cur.n {
+					cur.n = w.n
+				}
+				cur.t = w.t
+				if w.ws.Before(curFirst) {
+					curFirst = w.ws
+				}
+				continue
+			}
+			flush()
+			w := w
+			cur, curFirst = &w, w.ws
+		}
+		flush()
+	}
+	sort.Strings(out)
+	return out
+}
+
+// oracleWindows returns the matching windows of correlation rule r over
+// recs. A referred correlation's events are its matching windows, at
+// the time of their last event, with its group-by values as fields.
+func oracleWindows(t *testing.T, r *Rule, rules []*Rule, recs []map[string]any) []oWin {
 	t.Helper()
 	c := r.Correlation
 	var refs []*Rule
@@ -89,7 +143,7 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		}
 		seen := map[string]bool{}
 		for i, b := range refs {
-			if !oracleMatch(b, rec, Options{}) {
+			if b.Correlation != nil || !oracleMatch(b, rec, Options{}) {
 				continue
 			}
 			var parts []string
@@ -104,7 +158,7 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 			if missing {
 				continue // no group
 			}
-			e := oEvent{group: strings.Join(parts, "/"), t: tm, rule: i + 1}
+			e := oEvent{group: strings.Join(parts, "/"), t: tm, rule: i + 1, gvals: parts}
 			if len(c.GroupBy) == 0 {
 				e.group = "all"
 			}
@@ -126,11 +180,34 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 			evs = append(evs, e)
 		}
 	}
-	type win struct {
-		t, ws time.Time
-		n     float64
+	for i, b := range refs {
+		if b.Correlation == nil {
+			continue
+		}
+		inner := func(name string) int {
+			k := slices.Index(b.Correlation.GroupBy, fieldFor(b, name))
+			if k < 0 {
+				t.Fatalf("oracle: %q is not a group-by field of %q", name, b.Title)
+			}
+			return k
+		}
+		for _, w := range oracleWindows(t, b, rules, recs) {
+			e := oEvent{t: w.t, rule: i + 1}
+			for _, g := range c.GroupBy {
+				e.gvals = append(e.gvals, w.gvals[inner(g)])
+			}
+			e.group = strings.Join(e.gvals, "/")
+			if len(c.GroupBy) == 0 {
+				e.group = "all"
+			}
+			if c.Condition != nil && c.Condition.Field != "" {
+				e.value, e.ok = w.gvals[inner(c.Condition.Field)], true
+			}
+			evs = append(evs, e)
+		}
 	}
-	byGroup := map[string][]win{}
+	type win = oWin
+	var wins []oWin
 	for _, a := range evs {
 		numeric := c.Type == "value_sum" || c.Type == "value_avg"
 		if (c.Type == "value_count" || numeric) && !a.ok {
@@ -155,7 +232,7 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 				in = append(in, e)
 			}
 		}
-		w := win{t: a.t, ws: a.t}
+		w := win{t: a.t, ws: a.t, group: a.group, gvals: a.gvals}
 		for _, e := range in {
 			if e.t.Before(w.ws) {
 				w.ws = e.t
@@ -218,42 +295,9 @@ func oracleCorrelation(t *testing.T, r *Rule, rules []*Rule, recs []map[string]a
 		if !oracleHolds(c, w.n, len(refs)) {
 			continue
 		}
-		byGroup[a.group] = append(byGroup[a.group], w)
+		wins = append(wins, w)
 	}
-	var out []string
-	for g, ws := range byGroup {
-		sort.Slice(ws, func(i, j int) bool {
-			if !ws[i].t.Equal(ws[j].t) {
-				return ws[i].t.Before(ws[j].t)
-			}
-			return ws[i].ws.Before(ws[j].ws)
-		})
-		var cur *win
-		var curFirst time.Time
-		flush := func() {
-			if cur != nil {
-				out = append(out, fmt.Sprintf("%s|%s|%s|%s", g, fmtT(curFirst), fmtT(cur.t), strconv.FormatFloat(cur.n, 'f', -1, 64)))
-			}
-		}
-		for _, w := range ws {
-			if cur != nil && !cur.t.Before(w.ws) {
-				if w.n > cur.n {
-					cur.n = w.n
-				}
-				cur.t = w.t
-				if w.ws.Before(curFirst) {
-					curFirst = w.ws
-				}
-				continue
-			}
-			flush()
-			w := w
-			cur, curFirst = &w, w.ws
-		}
-		flush()
-	}
-	sort.Strings(out)
-	return out
+	return wins
 }
 
 func oracleHolds(c *Correlation, n float64, rules int) bool {

@@ -49,6 +49,11 @@ detection:
   selection: {eventName: ConsoleLogin}
   condition: selection
 level: low
+---
+title: many list
+id: 33333333-0000-0000-0000-000000000001
+name: many_list
+correlation: {type: event_count, rules: [list_buckets], group-by: [userIdentity.arn], timespan: 1m, condition: {gte: 3}}
 `
 
 // corrRules are correlations over corrBase, one per form.
@@ -74,6 +79,15 @@ var corrRules = map[string]string{
     user: {list_buckets: userIdentity.userName, delete_bucket: requestParameters.userName}`,
 	"value_sum": `correlation: {type: value_sum, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gte: 50}}`,
 	"value_avg": `correlation: {type: value_avg, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gt: 15}}`,
+	"chain temporal_ordered": `correlation: {type: temporal_ordered, rules: [many_list, delete_bucket], group-by: [userIdentity.arn], timespan: 2m}`,
+	"chain event_count aliases": `correlation:
+  type: event_count
+  rules: [many_list]
+  group-by: [who]
+  timespan: 3m
+  condition: {gte: 2}
+  aliases:
+    who: {many_list: userIdentity.arn}`,
 	"event_count aliases": `correlation:
   type: event_count
   rules: [list_buckets, delete_bucket]
@@ -221,6 +235,13 @@ func TestCorrelation_Success(t *testing.T) {
 		{"temporal_ordered same second counts as in order", "temporal_ordered",
 			[]ev{{5, "ListBuckets", "a", "1"}, {5, "GetObject", "a", "1"}, {5, "DeleteBucket", "a", "1"}},
 			[]string{row(u+"a", 5, 5, 3)}},
+		{"chain: many lists, then a delete", "chain temporal_ordered",
+			// many_list fires at 20 (three in [−40, 20]) and at 25.
+			[]ev{{0, "ListBuckets", "a", "1"}, {10, "ListBuckets", "a", "1"}, {15, "DeleteBucket", "a", "1"}, {20, "ListBuckets", "a", "1"}, {25, "ListBuckets", "a", "1"}, {145, "DeleteBucket", "a", "1"}},
+			[]string{row(u+"a", 25, 145, 2)}},
+		{"chain: the delete before the burst", "chain temporal_ordered",
+			[]ev{{0, "ListBuckets", "a", "1"}, {10, "ListBuckets", "a", "1"}, {15, "DeleteBucket", "a", "1"}, {20, "ListBuckets", "a", "1"}, {146, "DeleteBucket", "a", "1"}},
+			nil},
 		{"temporal aliases join two fields", "temporal aliases",
 			[]ev{{0, "ListBuckets", "alice", "1"}, {40, "DeleteBucket", "alice", "2"}, {41, "DeleteBucket", "bob", "2"}},
 			[]string{row("alice", 0, 40, 2)}},
@@ -297,8 +318,10 @@ func TestCorrelation_Failure(t *testing.T) {
 			`correlation.aliases.user: expected a field for rule "delete_bucket", found none`},
 		{"alias of a rule not referenced", "correlation:\n  type: temporal\n  rules: [list_buckets]\n  group-by: [user]\n  timespan: 1m\n  aliases:\n    ¶user: {list_buckets: userIdentity.userName, login: userIdentity.arn}",
 			`correlation.aliases.user: expected the name of a rule the correlation refers to, found "login"`},
-		{"correlation of a correlation", "correlation:\n  type: event_count\n  rules: ¶[22222222-0000-0000-0000-000000000001]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
+		{"correlation of itself", "correlation:\n  type: event_count\n  rules: ¶[22222222-0000-0000-0000-000000000001]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
 			`expected another rule, found`},
+		{"chain by a field the inner correlation lacks", "correlation:\n  type: temporal_ordered\n  rules: [many_list, delete_bucket]\n  group-by: ¶[sourceIPAddress]\n  timespan: 1m",
+			`correlation.group-by: expected a group-by field of correlation "many_list" (userIdentity.arn), found "sourceIPAddress"`},
 		{"percentile", "correlation:\n  type: ¶value_percentile\n  rules: [list_buckets]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {field: sourceIPAddress, gt: 1}",
 			`correlation.type: expected event_count, value_count, temporal, temporal_ordered, value_sum or value_avg, found value_percentile`},
 		{"ordered with condition", "correlation:\n  type: temporal_ordered\n  rules: [list_buckets, login]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: ¶{gt: 1}",
@@ -369,4 +392,16 @@ func TestCorrelation_AthenaSQL(t *testing.T) {
 		t.Fatal(err, res.Errors)
 	}
 	check("vpc_reject_flood", res.Rules[0], res.Rules, ".day BETWEEN '2024/03/19' AND '2024/03/20'")
+}
+
+func TestStandaloneCorrelations(t *testing.T) {
+	_, rules := loadCorr(t, corrRules["chain temporal_ordered"])
+	got := StandaloneCorrelations(rules)
+	if len(got) != 1 || got[0].Title != "the correlation" {
+		t.Errorf("got %d rules; want only the outer correlation (many_list is used without generate)", len(got))
+	}
+	_, rules = loadCorr(t, corrRules["chain temporal_ordered"]+"\ngenerate: true")
+	if got := StandaloneCorrelations(rules); len(got) != 2 {
+		t.Errorf("with generate: got %d rules; want both correlations", len(got))
+	}
 }

@@ -12,11 +12,12 @@ import (
 )
 
 // correlationHunts are the saved hunts of the correlation rules among
-// rules that pass filter; rules that cannot run are reported on stderr
-// and left out, as detection rules are.
+// rules that pass filter (but those another correlation uses without
+// generate: true); rules that cannot run are reported on stderr and left
+// out, as detection rules are.
 func correlationHunts(rules []*sigma.Rule, filter sigma.Filter, opts sigma.Options, have []*queries.Hunt, stderr io.Writer) []*queries.Hunt {
 	var out []*queries.Hunt
-	for _, r := range sigma.Correlations(rules) {
+	for _, r := range sigma.StandaloneCorrelations(rules) {
 		if !filter.Match(r) {
 			continue
 		}
