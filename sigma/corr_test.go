@@ -77,8 +77,8 @@ var corrRules = map[string]string{
   timespan: 1m
   aliases:
     user: {list_buckets: userIdentity.userName, delete_bucket: requestParameters.userName}`,
-	"value_sum": `correlation: {type: value_sum, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gte: 50}}`,
-	"value_avg": `correlation: {type: value_avg, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gt: 15}}`,
+	"value_sum":              `correlation: {type: value_sum, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gte: 50}}`,
+	"value_avg":              `correlation: {type: value_avg, rules: [get_object], group-by: [userIdentity.arn], timespan: 1m, condition: {field: requestParameters.size, gt: 15}}`,
 	"chain temporal_ordered": `correlation: {type: temporal_ordered, rules: [many_list, delete_bucket], group-by: [userIdentity.arn], timespan: 2m}`,
 	"chain event_count aliases": `correlation:
   type: event_count
