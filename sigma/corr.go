@@ -426,7 +426,11 @@ func (cc *corrCompiler) ctes(top bool) string {
 		if c.Condition == nil { // temporal: every rule
 			return x + " >= " + strconv.Itoa(len(cc.refs))
 		}
-		return x + " " + opSQL[c.Condition.Op] + " " + numSQL(c.Condition.Value)
+		s := x + " " + opSQL[c.Condition.Op] + " " + numSQL(c.Condition.Value)
+		for _, a := range c.Condition.And {
+			s += " AND " + x + " " + opSQL[a.Op] + " " + numSQL(a.Value)
+		}
+		return s
 	}
 	switch c.Type {
 	case "event_count", "value_sum", "value_avg":
@@ -574,6 +578,9 @@ func CorrelationHuntText(r *Rule, t *parsers.Table, cols []string, sql string) s
 	d.WriteString(" within " + c.TimespanText)
 	if c.Condition != nil {
 		d.WriteString(", " + c.Condition.Op + " " + numSQL(c.Condition.Value))
+		for _, a := range c.Condition.And {
+			d.WriteString(" and " + a.Op + " " + numSQL(a.Value))
+		}
 		if c.Condition.Field != "" {
 			d.WriteString(" of " + c.Condition.Field)
 		}

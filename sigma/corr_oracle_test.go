@@ -304,8 +304,16 @@ func oracleHolds(c *Correlation, n float64, rules int) bool {
 	if c.Condition == nil {
 		return n >= float64(rules)
 	}
-	v := c.Condition.Value
-	switch c.Condition.Op {
+	for _, a := range c.Condition.And {
+		if !oracleCmp(a.Op, n, a.Value) {
+			return false
+		}
+	}
+	return oracleCmp(c.Condition.Op, n, c.Condition.Value)
+}
+
+func oracleCmp(op string, n, v float64) bool {
+	switch op {
 	case "gt":
 		return n > v
 	case "gte":
@@ -319,7 +327,7 @@ func oracleHolds(c *Correlation, n float64, rules int) bool {
 	case "neq":
 		return n != v
 	}
-	panic("oracle: op " + c.Condition.Op)
+	panic("oracle: op " + op)
 }
 
 func fmtT(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000") }

@@ -61,6 +61,7 @@ var corrRules = map[string]string{
 	"event_count":            `correlation: {type: event_count, rules: [list_buckets], group-by: [userIdentity.arn], timespan: 1m, condition: {gte: 3}}`,
 	"event_count two rules":  `correlation: {type: event_count, rules: [list_buckets, 11111111-0000-0000-0000-000000000002], group-by: [userIdentity.arn], timespan: 1m, condition: {gt: 4}}`,
 	"event_count two groups": `correlation: {type: event_count, rules: [get_object], group-by: [userIdentity.arn, sourceIPAddress], timespan: 90s, condition: {gte: 2}}`,
+	"event_count range":      `correlation: {type: event_count, rules: [list_buckets], group-by: [userIdentity.arn], timespan: 1m, condition: {gt: 2, lte: 3}}`,
 	"event_count eq":         `correlation: {type: event_count, rules: [list_buckets], group-by: [userIdentity.arn], timespan: 30s, condition: {eq: 2}}`,
 	"event_count no group":   `correlation: {type: event_count, rules: [login], timespan: 30s, condition: {gte: 4}}`,
 	"value_count":            `correlation: {type: value_count, rules: [list_buckets], group-by: [userIdentity.arn], timespan: 2m, condition: {field: sourceIPAddress, gte: 3}}`,
@@ -191,6 +192,11 @@ func TestCorrelation_Success(t *testing.T) {
 			[]ev{{0, "ListBuckets", "a", "1"}, {30, "ListBuckets", "a", "1"}, {31, "ListBuckets", "a", "1"}},
 			// [0,30] and [1,31] hold two each and overlap: one burst.
 			[]string{row(u+"a", 0, 31, 2)}},
+		{"event_count range gt 2 and lte 3", "event_count range",
+			// Windows ending at 0, 10, 20, 30, 40, 80 hold 1, 2, 3, 4, 5, 4:
+			// only the one ending at 20 has more than 2 and at most 3.
+			[]ev{{0, "ListBuckets", "a", "1"}, {10, "ListBuckets", "a", "1"}, {20, "ListBuckets", "a", "1"}, {30, "ListBuckets", "a", "1"}, {40, "ListBuckets", "a", "1"}, {80, "ListBuckets", "a", "1"}},
+			[]string{row(u+"a", 0, 20, 3)}},
 		{"event_count no group-by", "event_count no group",
 			[]ev{{0, "ConsoleLogin", "a", "1"}, {10, "ConsoleLogin", "b", "2"}, {20, "ConsoleLogin", "c", "3"}, {30, "ConsoleLogin", "", "4"}},
 			[]string{row("all", 0, 30, 4)}},

@@ -202,6 +202,9 @@ type CorrelationCondition struct {
 	Value float64
 	Field string
 	Pos   Pos
+	// And are more comparisons that must hold too (a range: gt: 100,
+	// lte: 200); only their Op, Value and Pos are set.
+	And []CorrelationCondition
 }
 
 // Levels in order of severity.
@@ -925,12 +928,14 @@ func (p *ruleParser) corrCondition(n *yaml.Node) (*CorrelationCondition, error) 
 			}
 			c.Field = s
 		case slices.Contains(corrOps, k.Value):
-			if c.Op != "" {
-				return nil, p.err(k, sub, "expected one comparison, found %s after %s", k.Value, c.Op)
-			}
 			f, err := strconv.ParseFloat(v.Value, 64)
 			if v.Kind != yaml.ScalarNode || err != nil {
 				return nil, p.err(v, sub, "expected a number, found %s", kindName(v))
+			}
+			if c.Op != "" {
+				// A range: the comparisons are ANDed.
+				c.And = append(c.And, CorrelationCondition{Op: k.Value, Value: f, Pos: posOf(k)})
+				continue
 			}
 			c.Op, c.Value = k.Value, f
 		default:
