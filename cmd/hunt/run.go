@@ -490,24 +490,24 @@ type candidate struct {
 // delivered keep their IDs and stay suppressed.
 func (r *hunter) addContext(source string, cands []candidate) {
 	type span struct{ lo, hi time.Time }
-	fresh := map[string]*span{} // stream → dates of its new objects
+	fresh := map[string]*span{} // stream → when its new objects' events happened (contextSpan)
 	for _, c := range cands {
-		d := objectDate(c.obj)
-		if len(c.need) == 0 || d.IsZero() {
+		lo, hi, ok := contextSpan(c.obj)
+		if len(c.need) == 0 || !ok {
 			continue
 		}
 		st := streamOf(c.obj)
 		if sp := fresh[st]; sp == nil {
-			fresh[st] = &span{d, d}
+			fresh[st] = &span{lo, hi}
 		} else {
-			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
+			sp.lo, sp.hi = minTime(sp.lo, lo), maxTime(sp.hi, hi)
 		}
 	}
 	for i := range cands {
 		c := &cands[i]
-		d := objectDate(c.obj)
+		lo, hi, ok := contextSpan(c.obj)
 		sp := fresh[streamOf(c.obj)]
-		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+		if len(c.need) > 0 || c.behind || !ok || sp == nil {
 			continue
 		}
 		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
@@ -518,7 +518,7 @@ func (r *hunter) addContext(source string, cands []candidate) {
 			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
 				continue
 			}
-			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+			if !hi.Before(sp.lo.Add(-h.Window)) && !lo.After(sp.hi.Add(h.Window)) {
 				c.need = append(c.need, h.ID)
 				c.context = true
 			}

@@ -148,3 +148,43 @@ func TestRunSigma_CorrelationAcrossRuns(t *testing.T) {
 		t.Fatalf("run 3: exit %d, findings %v (run 2's was %v); stderr:\n%s", code, fs, id, errOut)
 	}
 }
+
+// TestRunSigma_CorrelationAcrossFolders: a flood split across an hour
+// folder (hourly flow-log layout) or a day folder, read in two runs, is
+// found in the second: the first object is read again for the window
+// although its folder date lies more than one timespan before the new
+// object's, because the file names' time stamps say its events do not.
+func TestRunSigma_CorrelationAcrossFolders(t *testing.T) {
+	for _, tc := range []struct {
+		name, first, second string
+	}{
+		{"hour", "2024/03/05/14/111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T1500Z_a.log", "2024/03/05/15/111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T1505Z_b.log"},
+		{"day", "2024/03/05/111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240305T2359Z_a.log", "2024/03/06/111122223333_vpcflowlogs_us-east-1_fl-0a1b_20240306T0005Z_b.log"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "archive")
+			root := filepath.Join(dir, "AWSLogs", "111122223333", "vpcflowlogs", "us-east-1")
+			state := filepath.Join(t.TempDir(), "state.json")
+			// The flood's first half just before the folder boundary (14:59:30..15:00 or
+			// 23:59:30..), the second just after.
+			before, after := spread(-30, -1, 60), spread(0, 29, 60)
+			if tc.name == "day" {
+				for i := range before {
+					before[i] += 9 * 3600 // 23:59:30 .. 23:59:59
+					after[i] += 9 * 3600
+				}
+			}
+			floodLog(t, filepath.Join(root, tc.first), "198.51.100.77", before)
+			code, out, errOut := runHunt(t, "run", "--state", state, "--sigma", "../../testdata/sigma/examples", dir)
+			if code != exitOK {
+				t.Fatalf("run 1: exit %d; out:\n%s\nstderr:\n%s", code, out, errOut)
+			}
+			floodLog(t, filepath.Join(root, tc.second), "198.51.100.77", after)
+			code, out, errOut = runHunt(t, "run", "--state", state, "--sigma", "../../testdata/sigma/examples", dir)
+			fs := sigmaFindings(t, out)
+			if code != exitFindings || len(fs) != 1 || fs[0]["count"] != float64(120) {
+				t.Fatalf("run 2: exit %d, findings %v; stderr:\n%s", code, fs, errOut)
+			}
+		})
+	}
+}
