@@ -188,3 +188,20 @@ func TestRunSigma_CorrelationAcrossFolders(t *testing.T) {
 		})
 	}
 }
+
+// TestRunSigma_ChainExample: the shipped chain (five failed console
+// logins from one address within 5m, then a success from it within 10m)
+// finds the one address that guessed a password, and none of the look-
+// alikes of the fixture: failures without success, success before the
+// failures, one failure short, success one second too late.
+func TestRunSigma_ChainExample(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--sigma", "../../testdata/sigma/correlations", "../../testdata/sigma/correlations/brute-force-then-login.json")
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	fs := sigmaFindings(t, out)
+	if len(fs) != 1 || fs[0]["hunt_id"] != "sigma_5b2f7c1e_9a43_4d0e_8c6b_2e1f0a9d7c31" || fs[0]["resource"] != "203.0.113.5" ||
+		fs[0]["first_seen"] != "2024-03-05T12:01:40Z" || fs[0]["last_seen"] != "2024-03-05T12:06:40Z" || fs[0]["severity"] != "HIGH" {
+		t.Fatalf("got %v; want one finding for 203.0.113.5", fs)
+	}
+}
