@@ -322,6 +322,16 @@ func timeSQL(t *parsers.Table) string {
 	return "from_iso8601_timestamp(eventtime)"
 }
 
+// regionSQL is the region of a table's rows. Flow logs' region is not
+// among the default format's 14 fields, which the Athena table of `hunt
+// athena ddl` declares: reading it would fail there, so it is NULL.
+func regionSQL(t *parsers.Table) string {
+	if t.Name == "vpc_flow" {
+		return "CAST(NULL AS varchar)"
+	}
+	return t.RegionColumn
+}
+
 // opSQL is the SQL operator of a correlation condition.
 var opSQL = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "<>"}
 
@@ -398,7 +408,7 @@ func (cc *corrCompiler) ctes(top bool) string {
 			}
 			return s.String()
 		}
-		s.WriteString(timeSQL(t) + " AS corr_t, " + t.AccountColumn + " AS corr_account, " + t.RegionColumn + ` AS corr_region, "$path" AS corr_path` + "\n  FROM " + name + "\n  WHERE ")
+		s.WriteString(timeSQL(t) + " AS corr_t, " + t.AccountColumn + " AS corr_account, " + regionSQL(t) + ` AS corr_region, "$path" AS corr_path` + "\n  FROM " + name + "\n  WHERE ")
 		return s.String() + strings.Join(append(notNull, timeSQL(t)+" IS NOT NULL"), " AND ") + " AND (" + ref.where + ")"
 	}
 	w(p, "ev AS (\n")

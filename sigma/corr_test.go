@@ -378,6 +378,15 @@ func TestCorrelation_AthenaSQL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		q, err := engine.Compile(sql, engine.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// The columns are those of the Athena tables hunt athena ddl makes
+		// (for flow logs, the default format's 14 fields and partitions).
+		if err := engine.CheckAthenaColumns(q, tables); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 		out, err := engine.AthenaSQL(sql, engine.Options{Source: name, Now: now}, tables, window)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, sql)
