@@ -187,9 +187,6 @@ func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*R
 	if c.Type == "temporal_ordered" && c.Condition != nil {
 		return nil, &Error{Source: r.Source, Pos: c.Condition.Pos, Subject: "correlation.condition", Err: fmt.Errorf("expected no condition for temporal_ordered (all rules, in order), found %s", c.Condition.Op)}
 	}
-	if c.Timespan%1e9 != 0 {
-		return nil, cc.errAt("timespan", "expected a whole number of seconds, found %q", c.TimespanText)
-	}
 	// The referenced rules: by id or name, detection rules of one table.
 	seen := map[*Rule]int{}
 	for _, ref := range c.Rules {

@@ -420,3 +420,15 @@ func TestStandaloneCorrelations(t *testing.T) {
 		t.Errorf("with generate: got %d rules; want both correlations", len(got))
 	}
 }
+
+// TestCorrelation_FailureCycle: correlations that refer to each other
+// are a positioned error, not a stack overflow.
+func TestCorrelation_FailureCycle(t *testing.T) {
+	src := "title: a\nname: a\ncorrelation:\n  type: event_count\n  rules: [b]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}\n" +
+		"---\ntitle: b\nname: b\ncorrelation:\n  type: event_count\n  rules: [a]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}\n"
+	res := Parse("cycle.yml", []byte(src))
+	_, _, _, err := CorrelationSQL(res.Rules[0], res.Rules, Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "cycle.yml:14:10: correlation.rules: expected a rule, found \"a\", which refers back") {
+		t.Errorf("got %v; want the cycle at b's rules (cycle.yml:14:10)", err)
+	}
+}
