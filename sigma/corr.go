@@ -56,7 +56,37 @@ import (
 
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
+	"go.yaml.in/yaml/v3"
 )
+
+// listPos returns the positions of the entries strList reads from n (a
+// list, or one scalar), in the same order.
+func listPos(n *yaml.Node) []Pos {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode {
+		if n.Tag == "!!null" {
+			return nil
+		}
+		return []Pos{posOf(n)}
+	}
+	var out []Pos
+	for _, e := range n.Content {
+		if e = deref(e); e.Kind == yaml.ScalarNode && e.Tag != "!!null" && e.Value != "" {
+			out = append(out, posOf(e))
+		}
+	}
+	return out
+}
+
+// entryErr is a positioned error at entry i of a list key (rules or
+// group-by), or at the key's value when the entry has no position.
+func (cc *corrCompiler) entryErr(key string, poss []Pos, i int, format string, args ...any) error {
+	err := cc.errAt(key, format, args...).(*Error)
+	if i >= 0 && i < len(poss) {
+		err.Pos = poss[i]
+	}
+	return err
+}
 
 // corrRef is one referenced rule of a correlation, resolved.
 type corrRef struct {
@@ -189,17 +219,17 @@ func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*R
 	}
 	// The referenced rules: by id or name, detection rules of one table.
 	seen := map[*Rule]int{}
-	for _, ref := range c.Rules {
+	for ri, ref := range c.Rules {
 		b := FindRule(rules, ref)
 		switch {
 		case b == nil:
-			return nil, cc.errAt("rules", "expected the id or name of a rule loaded with this one, found %q", ref)
+			return nil, cc.entryErr("rules", c.RulePos, ri, "expected the id or name of a rule loaded with this one, found %q", ref)
 		case b == r:
-			return nil, cc.errAt("rules", "expected another rule, found %q (the correlation itself)", ref)
+			return nil, cc.entryErr("rules", c.RulePos, ri, "expected another rule, found %q (the correlation itself)", ref)
 		case slices.Contains(chain, b):
-			return nil, cc.errAt("rules", "expected a rule, found %q, which refers back to this correlation (a cycle)", ref)
+			return nil, cc.entryErr("rules", c.RulePos, ri, "expected a rule, found %q, which refers back to this correlation (a cycle)", ref)
 		case b.Correlation != nil && len(chain) >= maxChain:
-			return nil, cc.errAt("rules", "expected correlations nested at most %d deep, found %q deeper", maxChain, ref)
+			return nil, cc.entryErr("rules", c.RulePos, ri, "expected correlations nested at most %d deep, found %q deeper", maxChain, ref)
 		}
 		var sub *corrCompiler
 		var t *parsers.Table
@@ -217,7 +247,7 @@ func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*R
 		if cc.table == nil {
 			cc.table = t
 		} else if cc.table != t {
-			return nil, cc.errAt("rules", "expected rules of one table (%s), found %q of table %s", cc.table.Name, ref, t.Name)
+			return nil, cc.entryErr("rules", c.RulePos, ri, "expected rules of one table (%s), found %q of table %s", cc.table.Name, ref, t.Name)
 		}
 		if _, dup := seen[b]; dup && c.Type != "temporal_ordered" {
 			continue // a rule listed twice counts once
@@ -241,8 +271,11 @@ func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*R
 		}
 	}
 	for _, ref := range cc.refs {
-		for _, g := range c.GroupBy {
+		for gi, g := range c.GroupBy {
 			sql, err := cc.field(ref, g, "group-by")
+			if e, ok := err.(*Error); ok && e.Subject == "correlation.group-by" && gi < len(c.GroupByPos) {
+				e.Pos = c.GroupByPos[gi] // at the entry, not the list
+			}
 			if err != nil {
 				return nil, err
 			}

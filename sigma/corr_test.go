@@ -314,9 +314,9 @@ func TestCorrelation_Failure(t *testing.T) {
 	tests := []struct {
 		name, corr, want string
 	}{
-		{"unknown rule", "correlation:\n  type: event_count\n  rules: ¶[list_buckets, nosuch]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
+		{"unknown rule", "correlation:\n  type: event_count\n  rules: [list_buckets, ¶nosuch]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
 			`correlation.rules: expected the id or name of a rule loaded with this one, found "nosuch"`},
-		{"missing group-by field", "correlation:\n  type: event_count\n  rules: [list_buckets]\n  group-by: ¶[userIdentity.nosuch]\n  timespan: 1m\n  condition: {gt: 1}",
+		{"missing group-by field", "correlation:\n  type: event_count\n  rules: [list_buckets]\n  group-by: [¶userIdentity.nosuch]\n  timespan: 1m\n  condition: {gt: 1}",
 			`correlation.group-by: expected a field of table cloudtrail, found "userIdentity.nosuch"`},
 		{"missing value field", "correlation:\n  type: value_count\n  rules: [list_buckets]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: ¶{field: nosuchfield, gt: 1}",
 			`correlation.condition.field: expected a field of table cloudtrail`},
@@ -324,15 +324,15 @@ func TestCorrelation_Failure(t *testing.T) {
 			`correlation.aliases.user: expected a field for rule "delete_bucket", found none`},
 		{"alias of a rule not referenced", "correlation:\n  type: temporal\n  rules: [list_buckets]\n  group-by: [user]\n  timespan: 1m\n  aliases:\n    ¶user: {list_buckets: userIdentity.userName, login: userIdentity.arn}",
 			`correlation.aliases.user: expected the name of a rule the correlation refers to, found "login"`},
-		{"correlation of itself", "correlation:\n  type: event_count\n  rules: ¶[22222222-0000-0000-0000-000000000001]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
+		{"correlation of itself", "correlation:\n  type: event_count\n  rules: [¶22222222-0000-0000-0000-000000000001]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}",
 			`expected another rule, found`},
-		{"chain by a field the inner correlation lacks", "correlation:\n  type: temporal_ordered\n  rules: [many_list, delete_bucket]\n  group-by: ¶[sourceIPAddress]\n  timespan: 1m",
+		{"chain by a field the inner correlation lacks", "correlation:\n  type: temporal_ordered\n  rules: [many_list, delete_bucket]\n  group-by: [¶sourceIPAddress]\n  timespan: 1m",
 			`correlation.group-by: expected a group-by field of correlation "many_list" (userIdentity.arn), found "sourceIPAddress"`},
 		{"percentile", "correlation:\n  type: ¶value_percentile\n  rules: [list_buckets]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {field: sourceIPAddress, gt: 1}",
 			`correlation.type: expected event_count, value_count, temporal, temporal_ordered, value_sum or value_avg, found value_percentile`},
 		{"ordered with condition", "correlation:\n  type: temporal_ordered\n  rules: [list_buckets, login]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: ¶{gt: 1}",
 			`correlation.condition: expected no condition for temporal_ordered`},
-		{"two tables", "correlation:\n  type: temporal\n  rules: ¶[list_buckets, flow]\n  group-by: [userIdentity.arn]\n  timespan: 1m",
+		{"two tables", "correlation:\n  type: temporal\n  rules: [list_buckets, ¶flow]\n  group-by: [userIdentity.arn]\n  timespan: 1m",
 			`expected rules of one table (cloudtrail), found "flow" of table vpc_flow`},
 	}
 	flow := "---\ntitle: flow\nname: flow\nlogsource: {product: aws, service: vpcflowlogs}\ndetection: {s: {action: REJECT}, condition: s}\nlevel: low\n"
@@ -428,7 +428,7 @@ func TestCorrelation_FailureCycle(t *testing.T) {
 		"---\ntitle: b\nname: b\ncorrelation:\n  type: event_count\n  rules: [a]\n  group-by: [userIdentity.arn]\n  timespan: 1m\n  condition: {gt: 1}\n"
 	res := Parse("cycle.yml", []byte(src))
 	_, _, _, err := CorrelationSQL(res.Rules[0], res.Rules, Options{})
-	if err == nil || !strings.HasPrefix(err.Error(), "cycle.yml:14:10: correlation.rules: expected a rule, found \"a\", which refers back") {
-		t.Errorf("got %v; want the cycle at b's rules (cycle.yml:14:10)", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "cycle.yml:14:11: correlation.rules: expected a rule, found \"a\", which refers back") {
+		t.Errorf("got %v; want the cycle at b's rules (cycle.yml:14:11)", err)
 	}
 }

@@ -186,6 +186,9 @@ type Correlation struct {
 	Pos      Pos
 	// KeyPos has the position of each key of the section.
 	KeyPos map[string]Pos
+	// RulePos and GroupByPos are the positions of the entries of Rules
+	// and GroupBy, one each.
+	RulePos, GroupByPos []Pos
 }
 
 // Alias is one field-name alias of a correlation rule.
@@ -849,8 +852,10 @@ func (p *ruleParser) correlation(n *yaml.Node) (*Correlation, error) {
 			}
 		case "rules":
 			c.Rules, err = p.strList(v, sub)
+			c.RulePos = listPos(v)
 		case "group-by":
 			c.GroupBy, err = p.strList(v, sub)
+			c.GroupByPos = listPos(v)
 		case "timespan":
 			c.TimespanText, err = p.scalar(v, sub)
 			if err == nil {
