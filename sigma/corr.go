@@ -24,6 +24,9 @@ package sigma
 // its events, at the time of each window's last event, with their
 // group-by fields as the only fields.
 //
+// An event matched by several referenced rules counts once, except where
+// aliases give the rules different fields: then it is one event per rule.
+//
 // An event whose group-by field is missing belongs to no group, as in a
 // stats-by or terms aggregation. Matching windows of a group that overlap
 // (one ends at or after the next one starts) form one burst, and a burst
