@@ -183,7 +183,7 @@ func groupColumn(name string, taken []string) string {
 }
 
 // CorrelationSQL compiles correlation rule r, whose referenced rules are
-// among rules (found by id or name), into one query over their table.
+// among rules (found by [FindRule]), into one query over their table.
 // It returns the query and the output columns of the group-by fields.
 // Errors are *Error values positioned in r's file (or in a referenced
 // rule's, for a detection that does not compile).
@@ -264,8 +264,8 @@ func compileCorr(r *Rule, rules []*Rule, opts Options, prefix string, chain []*R
 		seen[b] = len(cc.refs)
 		cc.refs = append(cc.refs, &corrRef{rule: b, name: ref, where: where, pos: len(cc.refs) + 1, sub: sub})
 	}
-	// Aliases name rules as they are referenced: by name (the
-	// specification) or id.
+	// Aliases name the rules referred to: by name (the specification),
+	// id or title.
 	for _, a := range c.Aliases {
 		for ref := range a.Fields {
 			if !slices.ContainsFunc(cc.refs, func(x *corrRef) bool { return x.rule.Name == ref || x.rule.ID == ref || x.rule.Title == ref }) {
