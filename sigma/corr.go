@@ -56,6 +56,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
@@ -556,7 +557,7 @@ func CorrelationHunt(r *Rule, rules []*Rule, opts Options) (*queries.Hunt, error
 	if err != nil {
 		return nil, err
 	}
-	text := CorrelationHuntText(r, t, cols, sql)
+	text := CorrelationHuntText(r, rules, t, cols, sql)
 	h, err := queries.Parse(r.Source, text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: BUG: generated hunt does not parse: %w", r.Source, err)
@@ -565,7 +566,7 @@ func CorrelationHunt(r *Rule, rules []*Rule, opts Options) (*queries.Hunt, error
 }
 
 // CorrelationHuntText is the saved-hunt file of correlation rule r.
-func CorrelationHuntText(r *Rule, t *parsers.Table, cols []string, sql string) string {
+func CorrelationHuntText(r *Rule, rules []*Rule, t *parsers.Table, cols []string, sql string) string {
 	c := r.Correlation
 	oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	var b strings.Builder
@@ -602,7 +603,7 @@ func CorrelationHuntText(r *Rule, t *parsers.Table, cols []string, sql string) s
 		dedup = []string{"account"}
 	}
 	put("dedup", strings.Join(dedup, ", "))
-	put("window", queries.FormatWindow(c.Timespan))
+	put("window", queries.FormatWindow(lookback(r, rules, 0)))
 	put("evidence", strings.Join(append(slices.Clone(cols), "first_seen", "last_seen", "events"), ", "))
 	var d strings.Builder
 	d.WriteString("Sigma correlation rule " + r.ID)
@@ -636,6 +637,21 @@ func CorrelationHuntText(r *Rule, t *parsers.Table, cols []string, sql string) s
 	b.WriteString("\n")
 	b.WriteString(sql)
 	return b.String()
+}
+
+// lookback is how far before its last event a match of correlation r
+// may reach: its timespan, plus the longest lookback of the
+// correlations it refers to (an inner match ends where the outer window
+// may start). It is the hunt's window, so --state re-reads that much.
+func lookback(r *Rule, rules []*Rule, depth int) time.Duration {
+	d := r.Correlation.Timespan
+	var inner time.Duration
+	for _, ref := range r.Correlation.Rules {
+		if b := FindRule(rules, ref); b != nil && b.Correlation != nil && b != r && depth < maxChain {
+			inner = max(inner, lookback(b, rules, depth+1))
+		}
+	}
+	return d + inner
 }
 
 // Correlations returns the correlation rules of rules.

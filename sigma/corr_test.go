@@ -432,3 +432,23 @@ func TestCorrelation_FailureCycle(t *testing.T) {
 		t.Errorf("got %v; want the cycle at b's rules (cycle.yml:14:11)", err)
 	}
 }
+
+// TestCorrelationHunt_Window: a correlation hunt's window (what --state
+// re-reads, and the suppression bucket) is its timespan, plus the
+// lookback of a correlation it refers to.
+func TestCorrelationHunt_Window(t *testing.T) {
+	for name, want := range map[string]time.Duration{
+		"event_count":            time.Minute,
+		"value_count":            2 * time.Minute,
+		"chain temporal_ordered": 3 * time.Minute, // 2m after many_list's 1m
+	} {
+		r, rules := loadCorr(t, corrRules[name])
+		h, err := CorrelationHunt(r, rules, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Window != want || h.LastSeen == "" {
+			t.Errorf("%s: window %s, last_seen %q; want %s and a last_seen column", name, h.Window, h.LastSeen, want)
+		}
+	}
+}
