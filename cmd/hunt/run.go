@@ -73,6 +73,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerMemory(fs, &aggMem)
 	var rf respondFlags
 	rf.register(fs)
+	var sg runSigmaFlags
+	sg.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -113,6 +115,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if hunts, err = selectHunts(hunts, huntIDs); err != nil {
+		return usageErr("%v", err)
+	}
+	if hunts, err = sg.hunts(hunts, huntIDs, stderr); err != nil {
 		return usageErr("%v", err)
 	}
 	window := queries.Window{}
@@ -506,29 +511,29 @@ type candidate struct {
 // delivered keep their IDs and stay suppressed.
 func (r *hunter) addContext(source string, cands []candidate) {
 	type span struct{ lo, hi time.Time }
-	fresh := map[string]*span{} // stream → dates of its new objects
-	var all *span               // dates of all new objects, for hunts that join tables
+	fresh := map[string]*span{} // stream → when its new objects' events happened (contextSpan)
+	var all *span               // the same over all new objects, for hunts that join tables
 	for _, c := range cands {
-		d := objectDate(c.obj)
-		if len(c.need) == 0 || d.IsZero() {
+		lo, hi, ok := contextSpan(c.obj)
+		if len(c.need) == 0 || !ok {
 			continue
 		}
 		st := streamOf(c.obj)
 		if sp := fresh[st]; sp == nil {
-			fresh[st] = &span{d, d}
+			fresh[st] = &span{lo, hi}
 		} else {
-			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
+			sp.lo, sp.hi = minTime(sp.lo, lo), maxTime(sp.hi, hi)
 		}
 		if all == nil {
-			all = &span{d, d}
+			all = &span{lo, hi}
 		} else {
-			all.lo, all.hi = minTime(all.lo, d), maxTime(all.hi, d)
+			all.lo, all.hi = minTime(all.lo, lo), maxTime(all.hi, hi)
 		}
 	}
 	for i := range cands {
 		c := &cands[i]
-		d := objectDate(c.obj)
-		if len(c.need) > 0 || c.behind || d.IsZero() || all == nil {
+		lo, hi, ok := contextSpan(c.obj)
+		if len(c.need) > 0 || c.behind || !ok || all == nil {
 			continue
 		}
 		var read []string
@@ -547,7 +552,7 @@ func (r *hunter) addContext(source string, cands []candidate) {
 			if len(h.TableList()) > 1 {
 				sp = all
 			}
-			if sp == nil || d.Before(sp.lo.Add(-h.Window)) || d.After(sp.hi.Add(h.Window)) {
+			if sp == nil || hi.Before(sp.lo.Add(-h.Window)) || lo.After(sp.hi.Add(h.Window)) {
 				continue
 			}
 			if read == nil {
