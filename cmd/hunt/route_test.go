@@ -216,4 +216,3 @@ func rowMatches(key string, eq map[string][]string) bool {
 	}
 	return true
 }
-
