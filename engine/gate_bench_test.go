@@ -75,9 +75,11 @@ func BenchmarkRuleSet(b *testing.B) {
 				push() // warm up: groups, buffers
 				b.SetBytes(int64(rec.NumRows()) * rawEventBytes)
 				b.ReportAllocs()
+				stop := reportCPU(b)
 				for b.Loop() {
 					push()
 				}
+				stop()
 				for _, r := range runs {
 					if _, err := r.Finish(); err != nil {
 						b.Fatal(err)
