@@ -3,7 +3,7 @@ package engine
 // distinctState is count(DISTINCT x) and approx_distinct(x), which is
 // exact here: (group, value ID) pairs in a set.
 type distinctState struct {
-	g     grouper // numbers the distinct values
+	g     grouper             // numbers the distinct values
 	pairs flatTable[struct{}] // (group, value ID) pairs
 	a     arena
 }
