@@ -311,11 +311,10 @@ func (r *Run) Push(worker int, b arrow.RecordBatch) error {
 // this way ([Gate.Rows]). rows stays the caller's and is not modified or
 // kept; nil rows pushes the whole batch.
 func (r *Run) PushRows(worker int, b arrow.RecordBatch, rows []int32) error {
-	tables := r.q.Tables()
-	if len(tables) != 1 {
+	if len(r.q.scans) == 0 || slices.ContainsFunc(r.q.scans, func(s *opScan) bool { return s.table != r.q.scans[0].table }) {
 		return r.Push(worker, b) // the same answer (or error) as Push
 	}
-	return r.pushTable(worker, tables[0], b, rows)
+	return r.pushTable(worker, r.q.scans[0].table, b, rows)
 }
 
 // PushTable is [Run.Push] for a query over several tables: b is a batch of
