@@ -13,7 +13,10 @@ import (
 // action = 'REJECT'); the readers dictionary-encode those columns per batch,
 // so whether a batch holds any of a rule's values is a lookup of a few
 // values in the batch's dictionary, done once per batch for all rules,
-// instead of running the rule's filter over every row.
+// instead of running the rule's filter over every row. Past the batch,
+// [Gate.Rows] routes rows: each gated column's rows are bucketed by value
+// once per batch, and each rule is pushed only the rows holding one of its
+// values ([Run.PushRows]).
 
 // Gate is what a query's WHERE clauses require of the rows of one table:
 // each listed column must equal one of its values (the [Pruning.Equal]
