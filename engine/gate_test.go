@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -207,5 +209,89 @@ func TestPushRows(t *testing.T) {
 		if got := resultText(res); got != want {
 			t.Errorf("%s: routed rows %v: got\n%swant\n%s", sql, rows, got, want)
 		}
+	}
+}
+
+// TestGateRows_Random: over random batches (NULLs included) and random
+// gates on one to three dictionary columns, Rows hands out exactly the
+// rows whose values every gated column admits.
+func TestGateRows_Random(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(18, 1))
+	domain := map[string][]string{
+		"eventname":   {"A", "B", "C", "D", "E", "F"},
+		"eventsource": {"ec2", "iam", "s3"},
+		"awsregion":   {"r1", "r2", "r3"},
+	}
+	cols := []string{"eventname", "eventsource", "awsregion"}
+	pick := func(vals []string) []string {
+		var out []string
+		for _, v := range vals {
+			if rng.IntN(3) == 0 {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, vals[rng.IntN(len(vals))])
+		}
+		return out
+	}
+	var v BatchValues
+	for range 40 {
+		rows := make([]map[string]any, 1+rng.IntN(300))
+		for i := range rows {
+			r := map[string]any{}
+			for _, c := range cols {
+				if rng.IntN(8) > 0 {
+					r[c] = domain[c][rng.IntN(len(domain[c]))]
+				}
+			}
+			rows[i] = r
+		}
+		b := buildRecord(mem, parsers.CloudTrailSchema, rows)
+		v.Reset(b)
+		for range 20 {
+			var conds []string
+			want := map[string][]string{}
+			for _, c := range cols {
+				if rng.IntN(2) == 0 {
+					continue
+				}
+				vals := pick(domain[c])
+				want[c] = vals
+				conds = append(conds, c+" IN ('"+strings.Join(vals, "', '")+"')")
+			}
+			if len(conds) == 0 {
+				continue
+			}
+			sql := "SELECT count(*) FROM cloudtrail WHERE " + strings.Join(conds, " AND ")
+			q, err := Compile(sql, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var expect []int32
+			for i, r := range rows {
+				ok := true
+				for c, vals := range want {
+					s, isStr := r[c].(string)
+					ok = ok && isStr && slices.Contains(vals, s)
+				}
+				if ok {
+					expect = append(expect, int32(i))
+				}
+			}
+			got, all := q.Gate("cloudtrail").Rows(&v)
+			if all {
+				got = nil
+				for i := range rows {
+					got = append(got, int32(i))
+				}
+			}
+			if !slices.Equal(got, expect) {
+				t.Fatalf("%s over %d rows: got %v (all %v); want %v", sql, len(rows), got, all, expect)
+			}
+		}
+		b.Release()
 	}
 }
