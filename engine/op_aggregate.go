@@ -457,7 +457,7 @@ func newAggState(ag *aggCall) aggState {
 	case "min", "max", "arbitrary":
 		return &minMaxState{isMax: ag.name == "max", t: ag.t}
 	case "count_distinct", "approx_distinct":
-		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]}), pairs: map[uint64]struct{}{}}
+		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]})}
 	case "min_by", "max_by":
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
 	case "array_agg", "array_agg_distinct":

@@ -3,8 +3,8 @@ package engine
 // distinctState is count(DISTINCT x) and approx_distinct(x), which is
 // exact here: (group, value ID) pairs in a set.
 type distinctState struct {
-	g     grouper // numbers the distinct values
-	pairs map[uint64]struct{}
+	g     grouper             // numbers the distinct values
+	pairs flatTable[struct{}] // (group, value ID) pairs
 	a     arena
 }
 
@@ -16,13 +16,13 @@ func (s *distinctState) update(gids []int32, ng int, args []*vec) {
 		if x.isNull(i) {
 			continue
 		}
-		s.pairs[uint64(uint32(g))<<32|uint64(uint32(ids[i]))] = struct{}{}
+		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(ids[i])), struct{}{})
 	}
 }
 
 func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	src := o.(*distinctState)
-	if len(src.pairs) == 0 {
+	if src.pairs.len() == 0 {
 		return
 	}
 	// Number only the values of merged groups (a partition merges part
@@ -30,7 +30,7 @@ func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	// depend on map iteration order.
 	vmap := make([]int32, src.g.ngroups) // src value ID → this state's
 	fill(vmap, -1)
-	for p := range src.pairs {
+	for p := range src.pairs.all() {
 		if gmap[int32(p>>32)] >= 0 {
 			vmap[int32(uint32(p))] = 0
 		}
@@ -50,9 +50,9 @@ func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	for i, v := range used {
 		vmap[v] = ids[i]
 	}
-	for p := range src.pairs {
+	for p := range src.pairs.all() {
 		if g := gmap[int32(p>>32)]; g >= 0 {
-			s.pairs[uint64(uint32(g))<<32|uint64(uint32(vmap[int32(uint32(p))]))] = struct{}{}
+			s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(vmap[int32(uint32(p))])), struct{}{})
 		}
 	}
 }
@@ -61,7 +61,7 @@ func (s *distinctState) result(ng int) *column {
 	c := newColumn(tInt)
 	c.i = make([]int64, ng)
 	c.null = make([]bool, ng)
-	for p := range s.pairs {
+	for p := range s.pairs.all() {
 		c.i[int32(p>>32)]++
 	}
 	return c

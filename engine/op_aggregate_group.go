@@ -2,20 +2,20 @@ package engine
 
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
-	ints   map[int64]int32
+	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
 	strs   map[string]int32
 	nullID int32 // -1 until a NULL is seen
 }
 
 // grouper assigns dense group IDs to rows: each key column numbers its
 // distinct values (a dictionary column once per dictionary entry), then
-// tuples of value IDs are folded pairwise into group IDs through maps of
-// uint64, so no row allocates.
+// tuples of value IDs are folded pairwise into group IDs through flat
+// tables of uint64 (see flatTable), so no row allocates.
 type grouper struct {
 	types     []*dtype
 	vals      []*column          // per key: its distinct values by value ID
 	maps      []valueMap         // per key: value → value ID
-	folds     []map[uint64]int32 // per key after the first: (prefix ID, value ID) → ID
+	folds     []flatTable[int32] // per key after the first: (prefix ID, value ID) → ID
 	groupKeys [][]int32          // per key: value ID of each group (multi-key only)
 	ngroups   int
 	ids       [][]int32 // scratch: per key, per row value IDs
@@ -27,11 +27,9 @@ func newGrouper(types []*dtype) grouper {
 	g := grouper{types: types}
 	for _, t := range types {
 		g.vals = append(g.vals, newColumn(t))
-		g.maps = append(g.maps, valueMap{ints: map[int64]int32{}, strs: map[string]int32{}, nullID: -1})
+		g.maps = append(g.maps, valueMap{strs: map[string]int32{}, nullID: -1})
 	}
-	for range max(len(types)-1, 0) {
-		g.folds = append(g.folds, map[uint64]int32{})
-	}
+	g.folds = make([]flatTable[int32], max(len(types)-1, 0))
 	g.groupKeys = make([][]int32, len(types))
 	g.ids = make([][]int32, len(types))
 	if len(types) == 0 {
@@ -58,14 +56,12 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	copy(g.gids, g.ids[0])
 	last := len(keys) - 1
 	for k := 1; k <= last; k++ {
-		m := g.folds[k-1]
+		m := &g.folds[k-1]
 		ids := g.ids[k]
 		for i, prefix := range g.gids {
 			key := uint64(uint32(prefix))<<32 | uint64(uint32(ids[i]))
-			id, ok := m[key]
+			id, ok := m.put(key, int32(m.len()))
 			if !ok {
-				id = int32(len(m))
-				m[key] = id
 				if k == last {
 					for j := range g.groupKeys {
 						g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
@@ -75,7 +71,7 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 			g.gids[i] = id
 		}
 	}
-	g.ngroups = len(g.folds[last-1])
+	g.ngroups = g.folds[last-1].len()
 	return g.gids
 }
 
@@ -122,7 +118,7 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		}
 	case t.isIntLike() && v.null == nil:
 		for i, x := range v.i[:n] {
-			id, ok := m.ints[x]
+			id, ok := m.ints.get(uint64(x))
 			if !ok {
 				id = g.valueID(m, k, v, i, false)
 			}
@@ -162,25 +158,17 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 		m.strs[g.vals[k].s[id]] = id
 		return id
 	case t.isIntLike():
-		if id, ok = m.ints[v.i[i]]; ok {
+		if id, ok = m.ints.put(uint64(v.i[i]), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[v.i[i]] = id
 	case t.k == kDouble:
-		bits := int64(normFloat(v.f[i]))
-		if id, ok = m.ints[bits]; ok {
+		if id, ok = m.ints.put(normFloat(v.f[i]), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[bits] = id
 	case t.k == kBool:
-		b := int64(b2i(v.b[i]))
-		if id, ok = m.ints[b]; ok {
+		if id, ok = m.ints.put(uint64(b2i(v.b[i])), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[b] = id
 	default:
 		panic("BUG: group key of type " + t.name)
 	}
@@ -332,12 +320,10 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		}
 		prefix := cur[0]
 		for k := 1; k <= last; k++ {
-			m := g.folds[k-1]
+			m := &g.folds[k-1]
 			key := uint64(uint32(prefix))<<32 | uint64(uint32(cur[k]))
-			id, ok := m[key]
+			id, ok := m.put(key, int32(m.len()))
 			if !ok {
-				id = int32(len(m))
-				m[key] = id
 				if k == last {
 					for kk, x := range cur {
 						g.groupKeys[kk] = append(g.groupKeys[kk], x)
@@ -348,7 +334,7 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		}
 		gmap[j] = prefix
 	}
-	g.ngroups = len(g.folds[last-1])
+	g.ngroups = g.folds[last-1].len()
 }
 
 // partition splits the groups into np lists by a hash of their key

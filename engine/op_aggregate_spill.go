@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -136,9 +135,15 @@ func mix64(x uint64) uint64 {
 // (values hashed by hashValues, each dictionary entry once). Rows and
 // frozen groups are partitioned by it, so both must go through here.
 func hashKeys(keys []*vec, n int, h []uint64) []uint64 {
+	var vh []uint64
+	return hashKeysInto(keys, n, h, &vh)
+}
+
+// hashKeysInto is hashKeys with *vh the scratch for each key's value
+// hashes, kept by a caller that hashes batch after batch.
+func hashKeysInto(keys []*vec, n int, h []uint64, vh *[]uint64) []uint64 {
 	h = grow(&h, n)
 	fill(h, 0x9e3779b97f4a7c15)
-	var vh []uint64
 	for _, v := range keys {
 		src, m := v, n
 		switch {
@@ -147,7 +152,7 @@ func hashKeys(keys []*vec, n int, h []uint64) []uint64 {
 		case v.isConst:
 			m = 1
 		}
-		vh = hashValues(src.t, src.null, src.i, src.f, src.s, src.b, grow(&vh, m))
+		vh := hashValues(src.t, src.null, src.i, src.f, src.s, src.b, grow(vh, m))
 		for i := range n {
 			var x uint64
 			switch {
@@ -186,13 +191,17 @@ func spillable(t *dtype) bool {
 type spillSet struct {
 	level  int
 	dir    string
-	f      *os.File
-	w      *bufio.Writer
+	f      *os.File // written a whole block at a time, so without a buffer
 	off    int64
 	blocks [spillParts][]spillBlock
-	buf    [spillParts][]byte // current block per partition
-	nbuf   [spillParts]int    // rows in buf
-	hash   []uint64
+	// buf is the current block per partition, allocated with room for one
+	// block and a row past it: every spilling aggregate of every hunt on
+	// every worker holds spillParts of them (hunt run, 1,000 hunts: ~64
+	// sets), so append's doubling and a file buffer per set added up.
+	buf  [spillParts][]byte
+	nbuf [spillParts]int // rows in buf
+	hash []uint64
+	vh   []uint64 // scratch of hashKeysInto
 }
 
 type spillBlock struct {
@@ -211,9 +220,12 @@ func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: leve
 // write appends the n rows of cols (flat vecs: keys, then arguments) to
 // their partitions; keys are the first nkeys columns.
 func (s *spillSet) write(cols []*vec, nkeys, n int) error {
-	s.hash = hashKeys(cols[:nkeys], n, s.hash)
+	s.hash = hashKeysInto(cols[:nkeys], n, s.hash, &s.vh)
 	for i := range n {
 		p := spillPart(s.hash[i], s.level)
+		if s.buf[p] == nil {
+			s.buf[p] = make([]byte, 0, spillBlockBytes+spillBlockBytes/4)
+		}
 		s.buf[p] = appendSpillRow(s.buf[p], cols, i)
 		s.nbuf[p]++
 		if len(s.buf[p]) >= spillBlockBytes {
@@ -236,9 +248,9 @@ func (s *spillSet) flushBlock(p int) error {
 		}
 		os.Remove(tmp.Name()) // stays readable through tmp
 		spillFiles.Add(1)
-		s.f, s.w = tmp, bufio.NewWriterSize(tmp, 256<<10)
+		s.f = tmp
 	}
-	if _, err := s.w.Write(s.buf[p]); err != nil {
+	if _, err := s.f.Write(s.buf[p]); err != nil {
 		return fmt.Errorf("aggregate: spilling groups to disk: %w", err)
 	}
 	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(s.buf[p]), rows: s.nbuf[p]})
@@ -254,12 +266,6 @@ func (s *spillSet) finish() error {
 			return err
 		}
 		s.buf[p] = nil
-	}
-	if s.w != nil {
-		if err := s.w.Flush(); err != nil {
-			return fmt.Errorf("aggregate: spilling groups to disk: %w", err)
-		}
-		s.w = nil
 	}
 	return nil
 }

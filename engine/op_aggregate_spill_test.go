@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -278,5 +279,39 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 		if _, _, err := sr.next(&a); err == nil {
 			t.Errorf("block %+v: no error", blk)
 		}
+	}
+}
+
+// TestSpillSet_Memory: a spilling aggregate holds one block's room (plus
+// a row) per partition and no file buffer: hunt run's hundreds of hunts
+// have dozens of spill sets at once.
+func TestSpillSet_Memory(t *testing.T) {
+	n := 2 * BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		keys[i] = int64(i)
+		strs[i] = "arn:aws:iam::111111111111:user/u" + strconv.Itoa(i)
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 20 { // ~3.5 MB: every partition flushes blocks
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if s.off == 0 {
+		t.Fatal("nothing was written to the file; the test proves nothing")
+	}
+	held := int64(spillParts * (spillBlockBytes + spillBlockBytes/4))
+	if got := int64(after.TotalAlloc - before.TotalAlloc); got > held+held/8 {
+		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks", 20*n, got, held)
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -452,6 +452,9 @@ func (h *Hunt) Compile(opts engine.Options) (*engine.Query, error) {
 	return q, nil
 }
 
+// Text returns the hunt's file as written: header and SQL.
+func (h *Hunt) Text() string { return h.text }
+
 // Embedded returns the hunts built into the binary, sorted by ID.
 func Embedded() ([]*Hunt, error) {
 	return load(embedded, ".", "queries/")

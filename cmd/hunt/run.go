@@ -65,7 +65,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
 	incidents := fs.Bool("incidents", false, "after the findings, print on stderr the incidents: findings of one actor (or resource) within an hour of each other, each with its timeline")
-	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, push and finish time")
+	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, rows routed to it, push and finish time")
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
 	af.register(fs)
@@ -364,6 +364,9 @@ type hunter struct {
 	// the hunt's gate, push time with --profile).
 	cost    [][]huntCost
 	profile bool
+	// unrouted pushes every batch whole to every hunt of its table (the
+	// reference row routing is tested against).
+	unrouted bool
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them. huntErrs are their errors, and those of
 	// result rows that could not become findings.
@@ -492,6 +495,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 // huntCost is one hunt's share of a run's work.
 type huntCost struct {
 	batches, skipped int
+	rows             int64 // rows routed to the hunt
 	push, finish     time.Duration
 }
 
@@ -638,7 +642,11 @@ func (r *hunter) scan(ctx context.Context) int {
 		r.runs[i] = q.NewRunContext(ctx, workers)
 		gates[i] = map[string]engine.Gate{}
 		for _, t := range r.hunts[i].TableList() {
-			gates[i][t] = q.Gate(t)
+			if r.unrouted {
+				gates[i][t] = engine.Gate{} // admits every row
+			} else {
+				gates[i][t] = q.Gate(t)
+			}
 		}
 		// The result rows are folded into findings as they come, so a
 		// hunt holds its findings' evidence rows, not its result (a hunt
@@ -666,24 +674,25 @@ func (r *hunter) scan(ctx context.Context) int {
 			if !ok {
 				continue
 			}
-			// Route the batch only to the hunts its rows can match: most
-			// pin eventname or action to constants, which the batch's
-			// dictionary does not hold.
-			if !gate.Admits(&vals[worker]) {
+			// Route each hunt only the rows it can match: most pin
+			// eventname or action to constants (the batch's dictionary
+			// says which rows hold them). A hunt failing at run time (an
+			// overflow, a bad cast) keeps its error for Finish and
+			// ignores later batches; the scan goes on for the others.
+			var start time.Time
+			if r.profile {
+				start = time.Now()
+			}
+			n := pushRouted(r.runs[i], table.Name, gate, &vals[worker], worker, b)
+			if r.profile {
+				cost[i].push += time.Since(start)
+			}
+			if n == 0 {
 				cost[i].skipped++
 				continue
 			}
-			// A hunt failing at run time (an overflow, a bad cast) keeps
-			// its error for Finish and ignores later batches; the scan
-			// goes on for the other hunts.
-			if r.profile {
-				start := time.Now()
-				_ = r.runs[i].PushTable(worker, table.Name, b)
-				cost[i].push += time.Since(start)
-			} else {
-				_ = r.runs[i].PushTable(worker, table.Name, b)
-			}
 			cost[i].batches++
+			cost[i].rows += int64(n)
 		}
 		return nil
 	})
@@ -692,6 +701,25 @@ func (r *hunter) scan(ctx context.Context) int {
 		mergePlan(plan, p)
 	}
 	return finishScan(r.stderr, "run", plan, r.totals, time.Since(r.start), r.common.maxErrors)
+}
+
+// pushRouted pushes to run the rows of b its gate g admits and returns
+// how many: most hunts pin eventname or action to constants, so each gets
+// only the rows holding one of them (v looks each value up once per batch
+// for all hunts), not the whole batch to filter; 0 when no row can match.
+// A hunt failing at run time (an overflow, a bad cast) keeps its error for
+// Finish and ignores later batches; the scan goes on for the other hunts.
+func pushRouted(run *engine.Run, table string, g engine.Gate, v *engine.BatchValues, worker int, b arrow.RecordBatch) int {
+	rows, all := g.Rows(v)
+	switch {
+	case all:
+		_ = run.PushTable(worker, table, b)
+		return int(b.NumRows())
+	case len(rows) == 0:
+		return 0
+	}
+	_ = run.PushTableRows(worker, table, b, rows)
+	return len(rows)
 }
 
 // runAthena runs each hunt's SQL on Athena over the run's window and keeps
@@ -902,15 +930,16 @@ func (r *hunter) printProfile() {
 		for _, wc := range r.cost {
 			rows[i].c.batches += wc[i].batches
 			rows[i].c.skipped += wc[i].skipped
+			rows[i].c.rows += wc[i].rows
 			rows[i].c.push += wc[i].push
 			rows[i].c.finish += wc[i].finish
 		}
 		rows[i].load = rows[i].c.push + rows[i].c.finish
 	}
 	slices.SortFunc(rows, func(a, b row) int { return int(b.load - a.load) })
-	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %10s %10s\n", "hunt", "batches", "skipped", "push", "finish")
+	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %11s %10s %10s\n", "hunt", "batches", "skipped", "rows", "push", "finish")
 	for _, x := range rows {
-		fmt.Fprintf(r.stderr, "%-45s %9d %9d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.push.Seconds(), x.c.finish.Seconds())
+		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds())
 	}
 }
 
