@@ -13,6 +13,8 @@ import (
 )
 
 // tactics maps ATT&CK tactic tags (attack.defense-evasion) to their IDs.
+// Tags of tactics not listed (newer ATT&CK versions') stay in the
+// description only: an ID is never guessed.
 var tactics = map[string]string{
 	"reconnaissance": "TA0043", "resource-development": "TA0042", "initial-access": "TA0001",
 	"execution": "TA0002", "persistence": "TA0003", "privilege-escalation": "TA0004",
@@ -175,7 +177,11 @@ func HuntText(r *Rule, t *parsers.Table, sql string) string {
 	if len(r.Tags) > 0 {
 		d.WriteString("; tags " + strings.Join(r.Tags, " "))
 	}
-	d.WriteString(". " + r.Description)
+	desc := strings.TrimSpace(r.Description)
+	if desc != "" && !strings.HasSuffix(desc, ".") {
+		desc += "."
+	}
+	d.WriteString(". " + desc)
 	if len(r.FalsePositives) > 0 {
 		d.WriteString(" False positives: " + strings.Join(r.FalsePositives, "; ") + ".")
 	}
