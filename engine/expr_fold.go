@@ -5,8 +5,9 @@ import (
 	"unicode/utf8"
 )
 
-// Case-folded comparisons. Case-insensitive matching is written the
-// portable way, lower(x) = 'value', lower(x) LIKE 'pattern' and
+// Case-folded comparisons, and coalesce(b, false) (see foldCase).
+//
+// Case-insensitive matching is written the portable way, lower(x) = 'value', lower(x) LIKE 'pattern' and
 // lower(x) IN ('a', 'b') (Sigma rules compile to these, and they run on
 // Athena unchanged). Evaluated as written, lower() copies every row's
 // string into the arena before comparing. foldCase recognises the three
@@ -31,7 +32,26 @@ func foldCase(e expr) expr {
 		if !ok {
 			return e
 		}
-		return &exprFunc{name: "lower_eq", t: tBool, args: []expr{inner}, k: foldEqKernel(lit, x.op == opNe), strict: true}
+		name := "lower_eq"
+		if x.op == opNe {
+			name = "lower_ne"
+		}
+		// set holds lit for foldFacts only: pruneFacts reads the folded
+		// forms' sets as lower-case facts (gate_fold.go), never as exact.
+		return &exprFunc{name: name, t: tBool, args: []expr{inner}, k: foldEqKernel(lit, x.op == opNe), strict: true, set: &inSet{strs: map[string]struct{}{lit: {}}}}
+	case *exprCase:
+		// coalesce(b, false) over a boolean (Sigma's two-valued search)
+		// is CASE WHEN b IS NOT NULL THEN b ELSE false: it evaluates b
+		// twice, the second time on a gathered sub-chunk. Evaluate it once.
+		if x.els != nil || len(x.conds) != 2 || x.t.k != kBool {
+			return e
+		}
+		k, ok := x.vals[1].(*exprConst)
+		n, ok2 := x.conds[0].(*exprIsNull)
+		if !ok || !ok2 || k.v.isNull(0) || k.v.b[0] || !n.not || n.x != x.vals[0] {
+			return e
+		}
+		return &exprFunc{name: "coalesce_false", t: tBool, args: []expr{x.vals[0]}, k: isTrueKernel}
 	case *exprFunc:
 		if x.name != "in" || x.set == nil || x.set.hasNull || len(x.set.strs) == 0 {
 			return e
@@ -45,7 +65,7 @@ func foldCase(e expr) expr {
 				return e // a key lower() can never produce: keep the general form
 			}
 		}
-		return &exprFunc{name: "lower_in", t: tBool, args: []expr{inner}, k: foldInKernel(x.set), strict: true}
+		return &exprFunc{name: "lower_in", t: tBool, args: []expr{inner}, k: foldInKernel(x.set), strict: true, set: x.set}
 	}
 	return e
 }
@@ -83,6 +103,21 @@ func lowerConst(l, r expr) (expr, string, bool) {
 		return nil, "", false
 	}
 	return inner, lit, true
+}
+
+// isTrueKernel is coalesce(b, false): TRUE where b is TRUE, else FALSE
+// (never NULL).
+func isTrueKernel(a *arena, out *vec, args []*vec) {
+	b := out.bools()
+	x := args[0]
+	copy(b, x.b[:len(b)])
+	if x.null != nil {
+		for i, isNull := range x.null[:len(b)] {
+			if isNull {
+				b[i] = false
+			}
+		}
+	}
 }
 
 func foldEqKernel(lit string, not bool) kernel {

@@ -81,9 +81,13 @@ func TestFoldCase_Queries(t *testing.T) {
 		"lower(useragent) <> 'key'", "lower(useragent) LIKE 'stop%'", "lower(useragent) LIKE '%logging'",
 		"lower(useragent) LIKE '%ogg%'", "lower(useragent) NOT LIKE '%e%'", "lower(eventname) LIKE 'create%'",
 		"lower(useragent) IN ('key', 'école', 'a')", "lower(eventname) IN ('consolelogin', 'createuser')",
+		"coalesce(lower(errorcode) = 'accessdenied', false)", "NOT coalesce(lower(errorcode) LIKE 'access%', false)",
+		"NOT coalesce(errorcode IS NOT NULL AND lower(useragent) = 'key', false)",
 	} {
 		plain := strings.Replace(cond, "lower(useragent)", "(lower(useragent) || '')", 1)
 		plain = strings.Replace(plain, "lower(eventname)", "(lower(eventname) || '')", 1)
+		plain = strings.Replace(plain, "lower(errorcode)", "(lower(errorcode) || '')", 1)
+		plain = strings.ReplaceAll(plain, ", false)", ", false, false)") // a third argument: the general CASE
 		got := countWhere(t, rows, cond)
 		want := countWhere(t, rows, plain)
 		if got != want {
@@ -106,22 +110,28 @@ func TestFoldCase_Shapes(t *testing.T) {
 	col := &exprCol{t: tString, slot: 0}
 	lower := &exprFunc{name: "lower", t: tString, args: []expr{col}, strict: true}
 	upper := &exprFunc{name: "upper", t: tString, args: []expr{col}, strict: true}
+	lowerEq := foldCase(&exprCmp{op: opEq, l: lower, r: &exprConst{v: strConst("x")}})
+	coalesceOf := func(x expr, k *vec) expr {
+		return &exprCase{t: tBool, conds: []expr{&exprIsNull{x: x, not: true}, &exprIsNull{x: &exprConst{v: k}, not: true}}, vals: []expr{x, &exprConst{v: k}}}
+	}
 	tests := []struct {
 		e    expr
 		want string
 	}{
 		{&exprCmp{op: opEq, l: lower, r: &exprConst{v: strConst("x")}}, "lower_eq"},
-		{&exprCmp{op: opNe, l: &exprConst{v: strConst("x")}, r: lower}, "lower_eq"},
+		{&exprCmp{op: opNe, l: &exprConst{v: strConst("x")}, r: lower}, "lower_ne"},
 		{&exprCmp{op: opEq, l: lower, r: &exprConst{v: strConst("X")}}, ""}, // never true: left as written
 		{&exprCmp{op: opLt, l: lower, r: &exprConst{v: strConst("x")}}, ""},
 		{&exprCmp{op: opEq, l: upper, r: &exprConst{v: strConst("X")}}, ""},
 		{&exprFunc{name: "in", args: []expr{lower}, set: &inSet{strs: map[string]struct{}{"a": {}, "b": {}}}}, "lower_in"},
+		{coalesceOf(lowerEq, boolConst(false)), "coalesce_false"},
+		{coalesceOf(lowerEq, boolConst(true)), ""},
 		{&exprFunc{name: "in", args: []expr{lower}, set: &inSet{strs: map[string]struct{}{"a": {}, "B": {}}}}, ""},
 		{&exprFunc{name: "in", args: []expr{lower}, set: &inSet{strs: map[string]struct{}{"a": {}}, hasNull: true}}, ""},
 	}
 	for i, tt := range tests {
 		got := ""
-		if f, ok := foldCase(tt.e).(*exprFunc); ok && strings.HasPrefix(f.name, "lower_") {
+		if f, ok := foldCase(tt.e).(*exprFunc); ok && (strings.HasPrefix(f.name, "lower_") || f.name == "coalesce_false") {
 			got = f.name
 		}
 		if got != tt.want {

@@ -22,6 +22,7 @@ import (
 type Gate struct {
 	cols []string
 	vals [][]string
+	fold []bool // vals[i] are lower-case values of lower(cols[i]) (gate_fold.go)
 }
 
 // Gate returns the gate of q's reads of table.
@@ -32,6 +33,7 @@ func (q *Query) Gate(table string) Gate {
 		g.cols = append(g.cols, c)
 		g.vals = append(g.vals, eq[c])
 	}
+	g.addFold(q.Pruning(table).EqualFold)
 	return g
 }
 
@@ -119,6 +121,12 @@ func (g Gate) Admits(v *BatchValues) bool {
 	for i, c := range g.cols {
 		s := v.values(c)
 		if s == nil {
+			continue
+		}
+		if g.fold != nil && g.fold[i] {
+			if !admitsFold(s, g.vals[i]) {
+				return false
+			}
 			continue
 		}
 		if !slices.ContainsFunc(g.vals[i], func(x string) bool { return s[x] }) {
