@@ -44,6 +44,14 @@ func TestSigma_Convert(t *testing.T) {
 	if !strings.HasSuffix(out, want) || !strings.HasPrefix(out, "-- AWS CloudTrail Important Change (4db60cc0-36fb-42b7-9b58-a5b53019fb74)\nSELECT eventtime") {
 		t.Fatalf("got:\n%s\nwant it to end with:\n%s", out, want)
 	}
+	// --engine athena: the tables of hunt athena ddl.
+	code, out, errOut = runHunt(t, "sigma", "convert", "--engine", "athena", "--athena-database", "sec", "../../testdata/sigma/sigmahq/cloudtrail/aws_cloudtrail_disable_logging.yml")
+	if code != exitOK || !strings.Contains(out, " FROM sec.cloudtrail_logs WHERE coalesce(lower(eventsource) = 'cloudtrail.amazonaws.com'") {
+		t.Fatalf("athena: exit %d, stderr %s, out:\n%s", code, errOut, out)
+	}
+	if code, _, _ := runHunt(t, "sigma", "convert", "--engine", "spark", "x.yml"); code != exitUsage {
+		t.Errorf("--engine spark: exit %d; want %d", code, exitUsage)
+	}
 	// A field map renames ECS-style fields.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "map.yml"), []byte("fields:\n  event.action: eventName\n  aws.cloudtrail.user_identity.arn: userIdentity.arn\n"), 0o644)
