@@ -327,6 +327,16 @@ func (c *compiler) item(s *Search, it *Item) (string, error) {
 		}
 		return jsonAny(f.Column, f.Path, sql, 1), nil
 	}
+	if f.Kind == fieldList {
+		sql, err := c.itemOn(subject, &field{Name: f.Name, Kind: fieldString, Column: valueMarker}, m, it)
+		if err != nil {
+			return "", err
+		}
+		if slices.ContainsFunc(it.Values, func(v Value) bool { return v.Kind == KindNull }) || m.neq || m.fieldref {
+			return "", c.errAt(it.Pos, subject, "expected a value matched against any element of %s, found null, neq or fieldref (not supported on list fields)", f.Column)
+		}
+		return "coalesce(any_match(" + f.Column + ", r -> " + strings.ReplaceAll(sql, valueMarker, "r."+f.Path[0]) + "), false)", nil
+	}
 	return c.itemOn(subject, f, m, it)
 }
 

@@ -26,6 +26,7 @@ func TestResolveField_Success(t *testing.T) {
 		{"event.action", "eventname", fieldString},
 		{"Event.Action", "eventname", fieldString},
 		{"aws.cloudtrail.user_identity.arn", "useridentity.arn", fieldString},
+		{"resources.ARN", "resources", fieldList},
 	} {
 		f, err := resolveField(tt.name, parsers.CloudTrail, fm)
 		if err != nil {
@@ -49,6 +50,8 @@ func TestResolveField_Failure(t *testing.T) {
 		{"eventName.x", `eventname has no field "x"`},
 		{"userIdentity", `expected a field holding text or a number, found "userIdentity"`},
 		{"requestParameters..x", `expected a field name, found "requestParameters..x"`},
+		{"resources.nope", `the elements of resources have arn, accountid, type`},
+		{"resources", `expected a field of the elements of list resources (resources.FIELD), found "resources"`},
 	} {
 		_, err := resolveField(tt.name, parsers.CloudTrail, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
