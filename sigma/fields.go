@@ -228,3 +228,19 @@ func sampleColumns(t *parsers.Table) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// FieldSQL returns the SQL expression of a Sigma field's value over table
+// t (varchar, or the number for number columns): what a correlation's
+// group-by and value_count fields read. Errors name the field; the caller
+// adds the position.
+func FieldSQL(name string, t *parsers.Table, fm FieldMap) (string, error) {
+	f, err := resolveField(name, t, fm)
+	if err != nil {
+		return "", err
+	}
+	switch f.Kind {
+	case fieldList:
+		return "", fmt.Errorf("expected a field with one value per event, found list field %q", name)
+	}
+	return f.value(), nil
+}

@@ -94,3 +94,18 @@ func TestLoadFieldMapAndPlaceholders(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestFieldSQL(t *testing.T) {
+	for _, tt := range []struct{ name, want, err string }{
+		{"sourceIPAddress", "sourceipaddress", ""},
+		{"userIdentity.accessKeyId", "useridentity.accesskeyid", ""},
+		{"requestParameters.userName", "json_extract_scalar(requestparameters, '$.userName')", ""},
+		{"resources.ARN", "", "list field"},
+		{"nope", "", `found "nope"`},
+	} {
+		got, err := FieldSQL(tt.name, parsers.CloudTrail, nil)
+		if got != tt.want || (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%s: got %q, %v; want %q, %q", tt.name, got, err, tt.want, tt.err)
+		}
+	}
+}
