@@ -221,7 +221,9 @@ func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 
 // neverFails are functions whose kernels record no error.
 var neverFails = map[string]bool{"in": true, "like": true, "concat": true, "regexp_like": true,
-	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true}
+	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true,
+	// the case-folded forms of expr_fold.go
+	"lower_eq": true, "lower_ne": true, "lower_in": true, "lower_like": true, "coalesce_false": true}
 
 // mayFail reports whether evaluating e can record an error (division,
 // overflow, CAST...); false only for the shapes known not to.
