@@ -311,6 +311,7 @@ func Parse(source string, data []byte) *LoadResult {
 					continue
 				}
 				merged := mergeNodes(prev, withoutKey(&n, "action"))
+				prev = merged // a later repeat starts from this one
 				r, err := parseRule(source, doc, merged)
 				if err != nil {
 					res.Errors = append(res.Errors, err)

@@ -100,6 +100,9 @@ title: Third
 detection:
   selection:
     eventName: C
+---
+action: repeat
+level: high
 `
 	res := Parse("m.yml", []byte(src))
 	if len(res.Errors) != 0 {
@@ -109,7 +112,7 @@ detection:
 	for _, r := range res.Rules {
 		titles = append(titles, r.Title+"="+r.Detection.Searches[0].Alternatives[0][0].Values[0].S+"/"+r.Level)
 	}
-	if got := strings.Join(titles, ","); got != "Base=A/low,Second=B/low,Third=C/low" {
+	if got := strings.Join(titles, ","); got != "Base=A/low,Second=B/low,Third=C/low,Third=C/high" {
 		t.Fatalf("got %s", got)
 	}
 }
