@@ -879,6 +879,13 @@ func (p *ruleParser) correlation(n *yaml.Node) (*Correlation, error) {
 	if c.TimespanText == "" {
 		return nil, p.err(n, "correlation.timespan", "expected a timespan such as 5m, found none")
 	}
+	for _, a := range c.Aliases {
+		for ref := range a.Fields {
+			if !slices.Contains(c.Rules, ref) {
+				return nil, &Error{Source: p.source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected a rule of correlation.rules (%s), found %q", strings.Join(c.Rules, ", "), ref)}
+			}
+		}
+	}
 	switch c.Type {
 	case "event_count", "value_count", "value_sum", "value_avg", "value_percentile":
 		if c.Condition == nil {

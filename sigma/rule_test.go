@@ -172,6 +172,7 @@ func TestParse_Failure(t *testing.T) {
 		{"nested", "title: t\ndetection:\n  s:\n    a: ¶{b: 1}\n  condition: s\n", `detection.s.a: expected a value or a list of values, found a mapping`},
 		{"corr type", "title: t\ncorrelation:\n  type: ¶count\n  rules: [a]\n  timespan: 1m\n", `correlation.type: expected event_count`},
 		{"timespan", "title: t\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: ¶5x\n", `timespan unit`},
+		{"alias of another rule", "title: t\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 5m\n  aliases:\n    ¶ip: {b: sourceIPAddress}\n", `correlation.aliases.ip: expected a rule of correlation.rules (a), found "b"`},
 		{"yaml", "title: t\ndetection:\n  s: [a\n¶", `yaml: expected valid YAML`},
 	}
 	for _, tt := range tests {
