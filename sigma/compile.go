@@ -390,10 +390,11 @@ func (c *compiler) itemOn(subject string, f *field, m *modifiers, it *Item) (str
 		}
 		preds = append(preds, ps...)
 	}
-	preds = mergeIn(preds)
 	op := " OR "
 	if m.all {
 		op = " AND "
+	} else {
+		preds = mergeIn(preds) // equalities OR-ed: one IN
 	}
 	sql := joinParen(preds, op)
 	if m.neq {

@@ -35,6 +35,8 @@ func TestSemantics(t *testing.T) {
 		{"map is AND", "s: {eventName: stoplogging, errorCode: AccessDenied}\ncondition: s", []int{1}},
 		{"list of maps is OR", "s:\n  - eventName: DeleteTrail\n  - errorCode: AccessDenied\ncondition: s", []int{1, 2}},
 		{"all", "s: {userAgent|contains|all: [aws, python]}\ncondition: s", []int{0}},
+		{"all of equalities", "s: {eventName|all: [StopLogging, DeleteTrail]}\ncondition: s", nil},
+		{"all of equal values", "s: {eventName|all: [StopLogging, STOPLOGGING]}\ncondition: s", []int{0, 1}},
 		// Wildcards and escaping.
 		{"star", "s: {eventName: 'Stop*'}\ncondition: s", []int{0, 1}},
 		{"question", "s: {eventName: 'D?leteTrail'}\ncondition: s", []int{2}},
