@@ -114,6 +114,10 @@ func SQL(r *Rule, t *parsers.Table, opts Options) (string, error) {
 // the WHERE clause. One finding per account, actor and API call (or
 // flow source) per day, with the matching events as evidence.
 func Hunt(r *Rule, opts Options) (*queries.Hunt, error) {
+	if r.Level == "" {
+		// Optional in Sigma, but a finding needs a severity: never guessed.
+		return nil, &Error{Source: r.Source, Pos: r.Pos, Subject: "level", Err: fmt.Errorf("expected a level (%s) to give findings a severity, found none", strings.Join(Levels, ", "))}
+	}
 	t, err := TableFor(r)
 	if err != nil {
 		return nil, err

@@ -124,6 +124,11 @@ func TestHunt(t *testing.T) {
 	if _, err := h.Compile(engine.Options{}); err != nil {
 		t.Fatal(err)
 	}
+	// A rule without a level has no severity to give: a positioned error.
+	res = Parse("n.yml", []byte("title: n\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: x}, condition: s}\n"))
+	if _, err := Hunt(res.Rules[0], Options{}); err == nil || !strings.HasPrefix(err.Error(), "n.yml:1:1: level: expected a level") {
+		t.Errorf("got %v", err)
+	}
 	// Other logsources are positioned errors.
 	res = Parse("w.yml", []byte("title: w\nlevel: low\nlogsource:\n  product: windows\ndetection: {s: {a: 1}, condition: s}\n"))
 	if _, err := Hunt(res.Rules[0], Options{}); err == nil || !strings.HasPrefix(err.Error(), "w.yml:4:3: logsource: expected product aws") {
