@@ -280,23 +280,49 @@ func likeLower(m *likeMatcher, s string) bool {
 	return m.match(strings.ToLower(s))
 }
 
-// indexLower is strings.Index(strings.ToLower(s), lit) for ASCII s.
+// indexLower is strings.Index(strings.ToLower(s), lit) for ASCII s. The
+// candidates are found with strings.IndexByte for the first byte in each
+// case (memchr speed); the next position of each case is kept, so no byte
+// is scanned twice for it.
 func indexLower(s, lit string) int {
 	if lit == "" {
 		return 0
 	}
 	c0 := lit[0]
-	for i := 0; i+len(lit) <= len(s); i++ {
-		if fold(s[i]) != c0 {
-			continue
+	up := c0
+	if 'a' <= c0 && c0 <= 'z' {
+		up = c0 - ('a' - 'A')
+	}
+	last := len(s) - len(lit) // the last possible start
+	nl, nu := -2, -2          // next position of c0 and of up at or after i; -2 unknown, -1 none
+	next := func(c byte, from int) int {
+		if j := strings.IndexByte(s[from:], c); j >= 0 {
+			return from + j
 		}
-		j := 1
-		for j < len(lit) && fold(s[i+j]) == lit[j] {
-			j++
+		return -1
+	}
+	for i := 0; i <= last; {
+		if nl != -1 && nl < i {
+			nl = next(c0, i)
 		}
-		if j == len(lit) {
-			return i
+		if up != c0 && nu != -1 && nu < i {
+			nu = next(up, i)
 		}
+		j := nl
+		if up != c0 && nu >= 0 && (j < 0 || nu < j) {
+			j = nu
+		}
+		if j < 0 || j > last {
+			return -1
+		}
+		k := 1
+		for k < len(lit) && fold(s[j+k]) == lit[k] {
+			k++
+		}
+		if k == len(lit) {
+			return j
+		}
+		i = j + 1
 	}
 	return -1
 }

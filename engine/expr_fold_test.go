@@ -238,3 +238,13 @@ func BenchmarkFoldCase(b *testing.B) {
 		})
 	}
 }
+
+func TestIndexLower(t *testing.T) {
+	for _, s := range []string{"", "a", "xAbAB", "aaaaAAAAab", "AAAAAAAAAb", "terraform/1.5 TERRAFORM", "abc", "--ab", "AB", "zzzzzzzzzzzzzzzzzzzzzab"} {
+		for _, lit := range []string{"a", "ab", "abc", "terraform", "1.5", "b", "-", "zab", "xyz"} {
+			if got, want := indexLower(s, lit), strings.Index(strings.ToLower(s), lit); got != want {
+				t.Errorf("indexLower(%q, %q) = %d; want %d", s, lit, got, want)
+			}
+		}
+	}
+}
