@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -25,6 +26,7 @@ import (
 type Gate struct {
 	cols []string
 	vals [][]string
+	fold []bool // vals[i] are lower-case values of lower(cols[i]) (gate_fold.go)
 }
 
 // Gate returns the gate of q's reads of table.
@@ -35,6 +37,7 @@ func (q *Query) Gate(table string) Gate {
 		g.cols = append(g.cols, c)
 		g.vals = append(g.vals, eq[c])
 	}
+	g.addFold(q.Pruning(table).EqualFold)
 	return g
 }
 
@@ -71,6 +74,8 @@ type BatchValues struct {
 	// per worker, shared by every hunt.
 	out []int32
 	ok  []bool
+	// ids and ids2: scratch for the value ids a gate admits ([Gate.ids]).
+	ids, ids2 []int32
 }
 
 // rowIndex is one dictionary column of a batch with its rows bucketed by
@@ -90,6 +95,42 @@ type rowIndex struct {
 	start []int32          // per id, plus one: offsets into rows
 	rows  []int32          // rows grouped by value id
 	pos   []int32          // scratch: next free slot per id while filling rows
+
+	lower      map[string][]int32 // lower-cased value → ids, for case-insensitive gates
+	lowerBuilt bool
+}
+
+// ids returns the value ids of ix whose values gate column i admits
+// (each once), appended to buf[:0]: exact values, or for a
+// case-insensitive column the values that lower-case to one of its.
+func (g Gate) ids(i int, ix *rowIndex, buf []int32) []int32 {
+	buf = buf[:0]
+	if g.fold != nil && g.fold[i] {
+		if !ix.lowerBuilt {
+			if ix.lower == nil {
+				ix.lower = map[string][]int32{}
+			}
+			for val, id := range ix.id {
+				k := strings.ToLower(val) // lower()'s result, as the folded comparisons
+				ix.lower[k] = append(ix.lower[k], id)
+			}
+			ix.lowerBuilt = true
+		}
+		for _, x := range g.vals[i] {
+			for _, id := range ix.lower[x] {
+				if !slices.Contains(buf, id) {
+					buf = append(buf, id)
+				}
+			}
+		}
+		return buf
+	}
+	for _, x := range g.vals[i] {
+		if id, ok := ix.id[x]; ok && !slices.Contains(buf, id) {
+			buf = append(buf, id)
+		}
+	}
+	return buf
 }
 
 // Reset makes v describe b.
@@ -105,6 +146,8 @@ func (v *BatchValues) Reset(b arrow.RecordBatch) {
 	for _, ix := range v.idx {
 		ix.built = false
 		clear(ix.id)
+		clear(ix.lower)
+		ix.lowerBuilt = false
 		ix.codes, ix.valid = nil, nil
 	}
 }
@@ -157,6 +200,12 @@ func (g Gate) Admits(v *BatchValues) bool {
 		if s == nil {
 			continue
 		}
+		if g.fold != nil && g.fold[i] {
+			if !admitsFold(s, g.vals[i]) {
+				return false
+			}
+			continue
+		}
 		if !slices.ContainsFunc(g.vals[i], func(x string) bool { return s[x] }) {
 			return false
 		}
@@ -187,10 +236,9 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 			continue
 		}
 		m := 0
-		for _, x := range g.vals[i] {
-			if id, ok := ix.id[x]; ok {
-				m += int(ix.start[id+1] - ix.start[id])
-			}
+		v.ids = g.ids(i, ix, v.ids)
+		for _, id := range v.ids {
+			m += int(ix.start[id+1] - ix.start[id])
 		}
 		if m == 0 {
 			return nil, false
@@ -206,13 +254,8 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 		return nil, true
 	}
 	ix := v.idx[g.cols[best]]
-	var ids [8]int32
-	present := ids[:0]
-	for _, x := range g.vals[best] {
-		if id, ok := ix.id[x]; ok && !slices.Contains(present, id) {
-			present = append(present, id)
-		}
-	}
+	v.ids = g.ids(best, ix, v.ids)
+	present := v.ids
 	if len(present) == 1 && narrow == 1 {
 		// Fast path: one value of one column is one bucket, shared as is.
 		return ix.rows[ix.start[present[0]]:ix.start[present[0]+1]], false
@@ -234,12 +277,11 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 		}
 		ok := grow(&v.ok, len(jx.canon))
 		clear(ok)
-		for _, x := range g.vals[i] {
-			if id, found := jx.id[x]; found {
-				for k, cid := range jx.canon {
-					if cid == id {
-						ok[k] = true
-					}
+		v.ids2 = g.ids(i, jx, v.ids2)
+		for _, id := range v.ids2 {
+			for k, cid := range jx.canon {
+				if cid == id {
+					ok[k] = true
 				}
 			}
 		}

@@ -108,12 +108,14 @@ type arena struct {
 	chunks []*chunk // scratch chunks: CASE evaluates an arm on some rows
 	usedCh int
 	buf    []byte // bytes of strings computed by kernels (lower, concat...)
+	args   []*vec // argument stack of exprFunc.eval
 	err    error  // first evaluation error of the batch (see fail)
 }
 
 func (a *arena) reset() {
 	a.used, a.usedCh = 0, 0
 	a.buf = a.buf[:0]
+	a.args = a.args[:0]
 	a.err = nil
 }
 

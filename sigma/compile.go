@@ -327,6 +327,16 @@ func (c *compiler) item(s *Search, it *Item) (string, error) {
 		}
 		return jsonAny(f.Column, f.Path, sql, 1), nil
 	}
+	if f.Kind == fieldList {
+		sql, err := c.itemOn(subject, &field{Name: f.Name, Kind: fieldString, Column: valueMarker}, m, it)
+		if err != nil {
+			return "", err
+		}
+		if slices.ContainsFunc(it.Values, func(v Value) bool { return v.Kind == KindNull }) || m.neq || m.fieldref {
+			return "", c.errAt(it.Pos, subject, "expected a value matched against any element of %s, found null, neq or fieldref (not supported on list fields)", f.Column)
+		}
+		return "coalesce(any_match(" + f.Column + ", r -> " + strings.ReplaceAll(sql, valueMarker, "r."+f.Path[0]) + "), false)", nil
+	}
 	return c.itemOn(subject, f, m, it)
 }
 
@@ -334,8 +344,14 @@ func (c *compiler) item(s *Search, it *Item) (string, error) {
 // jsonAny puts the extraction in its place.
 const valueMarker = "\x00value\x00"
 
-// maxArraySteps bounds the path steps at which jsonAny looks for arrays.
-const maxArraySteps = 4
+// maxArraySteps bounds where jsonAny looks for arrays: within the first
+// maxArraySteps steps of the path, and at most maxArrayDepth arrays deep
+// (arrays of arrays of arrays). The SQL grows with each array considered;
+// real CloudTrail paths that cross arrays are short.
+const (
+	maxArraySteps = 4
+	maxArrayDepth = 3
+)
 
 // jsonAny is the SQL of predicate pred (on valueMarker) over the values at
 // path in the JSON text doc, where any step may be an array whose
@@ -347,11 +363,11 @@ const maxArraySteps = 4
 func jsonAny(doc string, path []string, pred string, depth int) string {
 	scalar := strings.ReplaceAll(pred, valueMarker, "json_extract_scalar("+doc+", "+sqlString(pathText(path))+")")
 	terms := []string{"coalesce(" + scalar + ", false)"}
-	if depth > maxArraySteps {
+	if depth > maxArrayDepth {
 		return terms[0]
 	}
 	v := "e" + strconv.Itoa(depth)
-	for k := 1; k <= len(path); k++ {
+	for k := 1; k <= min(len(path), maxArraySteps); k++ {
 		inner := jsonAny(v, path[k:], pred, depth+1)
 		terms = append(terms, "coalesce(any_match(TRY_CAST(json_extract("+doc+", "+sqlString(pathText(path[:k]))+") AS ARRAY(JSON)), "+v+" -> "+inner+"), false)")
 	}
@@ -374,10 +390,11 @@ func (c *compiler) itemOn(subject string, f *field, m *modifiers, it *Item) (str
 		}
 		preds = append(preds, ps...)
 	}
-	preds = mergeIn(preds)
 	op := " OR "
 	if m.all {
 		op = " AND "
+	} else {
+		preds = mergeIn(preds) // equalities OR-ed: one IN
 	}
 	sql := joinParen(preds, op)
 	if m.neq {

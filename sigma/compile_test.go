@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hunt-sec/hunt/engine"
 )
@@ -46,5 +47,47 @@ func TestPacks_Compile(t *testing.T) {
 			ok++
 		}
 		t.Logf("%s: %d detection rules compile, %d correlation rules, %d load errors, compile failures by reason: %v", dir, ok, corr, len(res.Errors), reasons)
+	}
+}
+
+// TestPacks_Athena: the SQL of every rule that compiles goes through the
+// Athena rewrite (tables of hunt athena ddl, partitions of a run window)
+// and parses again: --engine athena runs Sigma hunts unchanged.
+func TestPacks_Athena(t *testing.T) {
+	now := time.Date(2024, 3, 20, 12, 0, 0, 0, time.UTC)
+	window := engine.Pruning{Since: now.Add(-24 * time.Hour), Until: now}
+	tables := engine.DefaultAthenaTables("hunt")
+	n := 0
+	for _, dir := range []string{sigmaHQDir, corpusDir + "/suzaku-rules/suzaku/aws", "../testdata/sigma/examples"} {
+		res, err := LoadDir(dir)
+		if err != nil {
+			t.Logf("corpus not available, skipped: %v", err)
+			continue
+		}
+		for _, r := range res.Rules {
+			if r.Detection == nil {
+				continue
+			}
+			tbl, err := TableFor(r)
+			if err != nil {
+				continue
+			}
+			sql, err := SQL(r, tbl, Options{})
+			if err != nil {
+				continue
+			}
+			out, err := engine.AthenaSQL(sql, engine.Options{Source: r.Source, Now: now}, tables, window)
+			if err != nil {
+				t.Errorf("%s: %v", r.Source, err)
+				continue
+			}
+			if _, err := engine.Parse(out); err != nil {
+				t.Errorf("%s: the Athena SQL does not parse: %v\n%s", r.Source, err, out)
+			}
+			n++
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d rules rewritten", n)
 	}
 }

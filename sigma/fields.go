@@ -19,6 +19,7 @@ const (
 	fieldNumber                   // a bigint/integer/double column
 	fieldJSON                     // a path inside a raw-JSON text column
 	fieldJSONDoc                  // a raw-JSON text column itself (searched as text)
+	fieldList                     // a field of the structs of a list column (resources.ARN): any element
 )
 
 // field is a Sigma field resolved against a table.
@@ -28,7 +29,8 @@ type field struct {
 	// Column is the SQL of the column or struct field ("useridentity.arn");
 	// for fieldJSON the raw-JSON column holding Path.
 	Column string
-	// Path are the JSON member names below Column, for fieldJSON.
+	// Path are the JSON member names below Column, for fieldJSON; for
+	// fieldList, the one struct field of the list's elements.
 	Path []string
 }
 
@@ -74,8 +76,11 @@ func (f *field) value() string {
 
 // exists is the SQL test of the field's presence.
 func (f *field) exists() string {
-	if f.Kind == fieldJSON {
+	switch f.Kind {
+	case fieldJSON:
 		return "json_extract(" + f.Column + ", " + sqlString(f.jsonPath()) + ") IS NOT NULL"
+	case fieldList:
+		return "coalesce(any_match(" + f.Column + ", r -> r." + f.Path[0] + " IS NOT NULL), false)"
 	}
 	return f.Column + " IS NOT NULL"
 }
@@ -165,6 +170,23 @@ func resolveField(name string, t *parsers.Table, fm FieldMap) (*field, error) {
 		return &field{Name: orig, Kind: fieldJSON, Column: col, Path: parts[1:]}, nil
 	}
 	typ := top.Type
+	if lt, ok := typ.(*arrow.ListType); ok {
+		// A list of structs (CloudTrail's resources): one field of its
+		// elements, matched if any element matches.
+		st, ok := lt.Elem().(*arrow.StructType)
+		if !ok || len(parts) != 2 {
+			return nil, fmt.Errorf("expected a field of the elements of list %s (%s.FIELD), found %q", col, parts[0], orig)
+		}
+		ef, ok := st.FieldByName(strings.ToLower(parts[1]))
+		if !ok || ef.Type.ID() != arrow.STRING {
+			var names []string
+			for _, sf := range st.Fields() {
+				names = append(names, sf.Name)
+			}
+			return nil, fmt.Errorf("expected a field of table %s, found %q (the elements of %s have %s)", t.Name, orig, col, strings.Join(names, ", "))
+		}
+		return &field{Name: orig, Kind: fieldList, Column: col, Path: []string{strings.ToLower(parts[1])}}, nil
+	}
 	for _, p := range parts[1:] {
 		st, ok := typ.(*arrow.StructType)
 		if !ok {
@@ -205,4 +227,20 @@ func sampleColumns(t *parsers.Table) string {
 		names = append(names[:6], "...")
 	}
 	return strings.Join(names, ", ")
+}
+
+// FieldSQL returns the SQL expression of a Sigma field's value over table
+// t (varchar, or the number for number columns): what a correlation's
+// group-by and value_count fields read. Errors name the field; the caller
+// adds the position.
+func FieldSQL(name string, t *parsers.Table, fm FieldMap) (string, error) {
+	f, err := resolveField(name, t, fm)
+	if err != nil {
+		return "", err
+	}
+	switch f.Kind {
+	case fieldList:
+		return "", fmt.Errorf("expected a field with one value per event, found list field %q", name)
+	}
+	return f.value(), nil
 }

@@ -13,6 +13,8 @@ import (
 )
 
 // tactics maps ATT&CK tactic tags (attack.defense-evasion) to their IDs.
+// Tags of tactics not listed (newer ATT&CK versions') stay in the
+// description only: an ID is never guessed.
 var tactics = map[string]string{
 	"reconnaissance": "TA0043", "resource-development": "TA0042", "initial-access": "TA0001",
 	"execution": "TA0002", "persistence": "TA0003", "privilege-escalation": "TA0004",
@@ -112,6 +114,10 @@ func SQL(r *Rule, t *parsers.Table, opts Options) (string, error) {
 // the WHERE clause. One finding per account, actor and API call (or
 // flow source) per day, with the matching events as evidence.
 func Hunt(r *Rule, opts Options) (*queries.Hunt, error) {
+	if r.Level == "" {
+		// Optional in Sigma, but a finding needs a severity: never guessed.
+		return nil, &Error{Source: r.Source, Pos: r.Pos, Subject: "level", Err: fmt.Errorf("expected a level (%s) to give findings a severity, found none", strings.Join(Levels, ", "))}
+	}
 	t, err := TableFor(r)
 	if err != nil {
 		return nil, err
@@ -175,7 +181,11 @@ func HuntText(r *Rule, t *parsers.Table, sql string) string {
 	if len(r.Tags) > 0 {
 		d.WriteString("; tags " + strings.Join(r.Tags, " "))
 	}
-	d.WriteString(". " + r.Description)
+	desc := strings.TrimSpace(r.Description)
+	if desc != "" && !strings.HasSuffix(desc, ".") {
+		desc += "."
+	}
+	d.WriteString(". " + desc)
 	if len(r.FalsePositives) > 0 {
 		d.WriteString(" False positives: " + strings.Join(r.FalsePositives, "; ") + ".")
 	}

@@ -317,6 +317,7 @@ func Parse(source string, data []byte) *LoadResult {
 					continue
 				}
 				merged := mergeNodes(prev, withoutKey(&n, "action"))
+				prev = merged // a later repeat starts from this one
 				r, err := parseRule(source, doc, merged)
 				if err != nil {
 					res.Errors = append(res.Errors, err)
@@ -885,6 +886,13 @@ func (p *ruleParser) correlation(n *yaml.Node) (*Correlation, error) {
 	}
 	if c.TimespanText == "" {
 		return nil, p.err(n, "correlation.timespan", "expected a timespan such as 5m, found none")
+	}
+	for _, a := range c.Aliases {
+		for ref := range a.Fields {
+			if !slices.Contains(c.Rules, ref) {
+				return nil, &Error{Source: p.source, Pos: a.Pos, Subject: "correlation.aliases." + a.Name, Err: fmt.Errorf("expected a rule of correlation.rules (%s), found %q", strings.Join(c.Rules, ", "), ref)}
+			}
+		}
 	}
 	switch c.Type {
 	case "event_count", "value_count", "value_sum", "value_avg", "value_percentile":

@@ -100,6 +100,9 @@ title: Third
 detection:
   selection:
     eventName: C
+---
+action: repeat
+level: high
 `
 	res := Parse("m.yml", []byte(src))
 	if len(res.Errors) != 0 {
@@ -109,7 +112,7 @@ detection:
 	for _, r := range res.Rules {
 		titles = append(titles, r.Title+"="+r.Detection.Searches[0].Alternatives[0][0].Values[0].S+"/"+r.Level)
 	}
-	if got := strings.Join(titles, ","); got != "Base=A/low,Second=B/low,Third=C/low" {
+	if got := strings.Join(titles, ","); got != "Base=A/low,Second=B/low,Third=C/low,Third=C/high" {
 		t.Fatalf("got %s", got)
 	}
 }
@@ -169,6 +172,7 @@ func TestParse_Failure(t *testing.T) {
 		{"nested", "title: t\ndetection:\n  s:\n    a: ¶{b: 1}\n  condition: s\n", `detection.s.a: expected a value or a list of values, found a mapping`},
 		{"corr type", "title: t\ncorrelation:\n  type: ¶count\n  rules: [a]\n  timespan: 1m\n", `correlation.type: expected event_count`},
 		{"timespan", "title: t\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: ¶5x\n", `timespan unit`},
+		{"alias of another rule", "title: t\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 5m\n  aliases:\n    ¶ip: {b: sourceIPAddress}\n", `correlation.aliases.ip: expected a rule of correlation.rules (a), found "b"`},
 		{"yaml", "title: t\ndetection:\n  s: [a\n¶", `yaml: expected valid YAML`},
 	}
 	for _, tt := range tests {

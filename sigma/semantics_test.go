@@ -19,7 +19,7 @@ var semRecords = []string{
 	/*0*/ `{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","userAgent":"aws-cli/2.0 Python","sourceIPAddress":"10.1.2.3","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/Alice","userName":"alice"},"requestParameters":{"name":"trail-1","userName":"Alice","count":5,"flag":true,"items":[{"proto":"tcp","ports":[22,80]},{"proto":"UDP"}],"tags":["a*b","x?y"]}}`,
 	/*1*/ `{"eventName":"stoplogging","eventSource":"CloudTrail.amazonaws.com","userAgent":"Terraform/1.5","sourceIPAddress":"192.168.0.9","errorCode":"AccessDenied","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/aws:ec2-infrastructure/i-1"},"requestParameters":{"name":"100%_sure\\path","count":50}}`,
 	/*2*/ `{"eventName":"DeleteTrail","eventSource":"cloudtrail.amazonaws.com","userAgent":"c:\\windows\\system32\\cmd.exe /c whoami","sourceIPAddress":"ec2.amazonaws.com","requestParameters":{"cmd":"powershell -enc ZQBjAGgAbwAgAGgAaQA=","blob":"SGVsbG8gd29ybGQh"}}`,
-	/*3*/ `{"eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","sourceIPAddress":"2001:db8::1","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"}}`,
+	/*3*/ `{"eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","sourceIPAddress":"2001:db8::1","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"resources":[{"ARN":"arn:aws:s3:::logs","type":"AWS::S3::Bucket"},{"ARN":"arn:aws:s3:::Secret-Bucket","type":"AWS::S3::Bucket"}]}`,
 }
 
 func TestSemantics(t *testing.T) {
@@ -35,6 +35,8 @@ func TestSemantics(t *testing.T) {
 		{"map is AND", "s: {eventName: stoplogging, errorCode: AccessDenied}\ncondition: s", []int{1}},
 		{"list of maps is OR", "s:\n  - eventName: DeleteTrail\n  - errorCode: AccessDenied\ncondition: s", []int{1, 2}},
 		{"all", "s: {userAgent|contains|all: [aws, python]}\ncondition: s", []int{0}},
+		{"all of equalities", "s: {eventName|all: [StopLogging, DeleteTrail]}\ncondition: s", nil},
+		{"all of equal values", "s: {eventName|all: [StopLogging, STOPLOGGING]}\ncondition: s", []int{0, 1}},
 		// Wildcards and escaping.
 		{"star", "s: {eventName: 'Stop*'}\ncondition: s", []int{0, 1}},
 		{"question", "s: {eventName: 'D?leteTrail'}\ncondition: s", []int{2}},
@@ -83,6 +85,9 @@ func TestSemantics(t *testing.T) {
 		{"array leaf contains", "s: {requestParameters.tags|contains: '?'}\ncondition: s", []int{0}},
 		{"raw JSON column contains", "s: {responseElements|contains: '\"ConsoleLogin\":\"Failure\"'}\ncondition: s", []int{3}},
 		{"raw JSON null", "s: {requestParameters: null}\ncondition: s", []int{3}},
+		{"list of structs: any element", "s: {resources.ARN|endswith: ':secret-bucket'}\ncondition: s", []int{3}},
+		{"list of structs: exists", "s: {resources.ARN|exists: true}\ncondition: s", []int{3}},
+		{"list of structs: not", "s: {resources.type: 'AWS::S3::Bucket'}\ncondition: not s", []int{0, 1, 2}},
 		{"placeholder", "s: {userIdentity.userName|expand: '%admins%'}\ncondition: s", []int{0}},
 	}
 	opts := Options{Placeholders: map[string][]string{"admins": {"root", "ali*"}}}

@@ -18,6 +18,7 @@ import (
 const sigmaExamples = `  hunt sigma check rules/                 # every rule loads and compiles, or why not (file:line:col)
   hunt sigma convert rules/aws_cloudtrail_disable_logging.yml   # the SQL (Athena dialect) of one rule
   hunt sigma convert --field-map ecs.yml rule.yml
+  hunt sigma convert --engine athena --athena-database security rule.yml   # for the tables of hunt athena ddl
   hunt run --sigma rules/ --min-level high --tag attack.defense-evasion ./AWSLogs
 
 check loads every *.yml/*.yaml rule and compiles each detection rule through
@@ -59,6 +60,8 @@ func runSigma(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("sigma", "hunt sigma check DIR|FILE... | convert RULE [flags]", sigmaExamples, stdout)
 	var sf sigmaFlags
 	sf.register(fs)
+	engineName := fs.String("engine", "local", "convert: the SQL for local (hunt query, the portable form) or athena (tables of hunt athena ddl in --athena-database)")
+	database := fs.String("athena-database", "hunt", "convert --engine athena: the Athena database of the tables (see hunt athena ddl)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -73,6 +76,10 @@ func runSigma(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts, err := sf.options()
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt sigma: %v\n", err)
+		return exitUsage
+	}
+	if *engineName != "local" && *engineName != "athena" {
+		fmt.Fprintf(stderr, "hunt sigma: --engine: expected local or athena, found %q\n", *engineName)
 		return exitUsage
 	}
 	var res sigma.LoadResult
@@ -104,6 +111,10 @@ func runSigma(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				if t, err = sigma.TableFor(r); err == nil {
 					sql, err = sigma.SQL(r, t, opts)
 				}
+			}
+			if err == nil && *engineName == "athena" {
+				sql, err = engine.AthenaSQL(sql, engine.Options{Source: r.Source}, engine.DefaultAthenaTables(*database), engine.Pruning{})
+				sql += "\n"
 			}
 			if err != nil {
 				fmt.Fprintln(stderr, err)
