@@ -5,20 +5,25 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	kzstd "github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // ParquetRowGroupRows is how many rows a Parquet row group written by
-// [ParquetWriter] holds at most. Files are sorted by event time, so a row
-// group covers a slice of time: 32768 CloudTrail rows are 3-8 MB of zstd
+// [ParquetWriter] holds at most. hunt convert writes rows in time order
+// (in sorted runs as large as its buffer), so a row group covers a slice of
+// time: 32768 CloudTrail rows are 3-8 MB of zstd
 // column chunks, large enough that a scan reads long sequential runs, small
 // enough that a one-hour window or a rare eventname skips most of a day's
 // file by row-group statistics and bloom filters.
@@ -143,6 +148,8 @@ func stringAt(a arrow.Array, i int) string {
 // into the footer under [ParquetTimeKey].
 //
 // The caller sorts the rows ([SortRowRefs]); the writer keeps their order.
+// A row group may hold several calls' rows, so the footer declares no
+// sorting columns; [ParquetTimeKey] bounds each row group's times.
 // A ParquetWriter is not safe for concurrent use.
 type ParquetWriter struct {
 	table  string
@@ -187,9 +194,49 @@ const (
 	pqMap
 )
 
+// parquetZstd compresses the pages of every [ParquetWriter]. It is shared,
+// so the writers of a process share its encoders: a codec per file made
+// new encoders per file, each with a history of 16 MiB.
+var parquetZstd = &zstdCodec{}
+
+// zstdCodec is parquet-go's zstd codec with a 1 MiB window instead of the
+// default 8 MiB. A page is at most [parquetPageBytes] before compression
+// and is compressed on its own, so a larger window finds nothing more and
+// only costs memory.
+type zstdCodec struct {
+	once sync.Once
+	enc  *kzstd.Encoder
+	dec  zstd.Codec // decoding, which parquet-go does not ask of a writer's codec
+}
+
+func (c *zstdCodec) String() string { return "ZSTD" }
+
+func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
+
+func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
+	c.once.Do(func() {
+		var err error
+		c.enc, err = kzstd.NewWriter(nil, kzstd.WithEncoderLevel(kzstd.SpeedDefault), kzstd.WithWindowSize(1<<20),
+			kzstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), kzstd.WithZeroFrames(true), kzstd.WithEncoderCRC(false))
+		if err != nil {
+			panic("BUG: zstd options: " + err.Error())
+		}
+	})
+	return c.enc.EncodeAll(src, dst[:0]), nil
+}
+
+func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decode(dst, src) }
+
+// parquetPageBytes is the size of a data page before compression.
+const parquetPageBytes = 64 << 10
+
+// parquetChunkRows is how many rows [ParquetWriter.Write] turns into
+// parquet-go values at a time: the values buffer of a writer is about
+// parquetChunkRows × leaf columns × 24 bytes.
+const parquetChunkRows = 1024
+
 // NewParquetWriter returns a writer of rows of table (its [Table.Schema]
-// without [SourceColumn]) to w, sorted by the table's first time column,
-// with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
+// without [SourceColumn]) to w, with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
 // the rows of a row group; 0 means [ParquetRowGroupRows].
 func NewParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, error) {
 	return newParquetWriter(w, t.Name, t.Schema, rowGroupRows)
@@ -216,14 +263,13 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 	t := TableNamed(table)
 	opts := []parquet.WriterOption{
 		schema,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.Compression(parquetZstd),
 		parquet.DataPageStatistics(true),
-		parquet.DictionaryMaxBytes(1 << 20),
-		parquet.PageBufferSize(256 << 10),
+		parquet.DictionaryMaxBytes(128 << 10),
+		parquet.PageBufferSize(parquetPageBytes),
 		parquet.MaxRowsPerRowGroup(int64(rowGroupRows)),
 		parquet.CreatedBy("hunt", "1", ""),
 		parquet.KeyValueMetadata(ParquetTableKey, table),
-		parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(t.TimeColumns[0]))),
 	}
 	for _, path := range t.ParquetBloom {
 		opts = append(opts, parquet.BloomFilters(parquet.SplitBlockFilter(10, path...)))
@@ -363,8 +409,8 @@ func goField(i int, f arrow.Field) reflect.StructField {
 
 // Write appends the rows refs names, in the order given, from batches
 // (batches of the writer's table schema or a projection of it; missing
-// columns are written as null). The batches must stay valid during the
-// call only.
+// columns are written as null; a nil batch is one refs does not name).
+// The batches must stay valid during the call only.
 func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error {
 	if cap(pw.cols) < len(batches) {
 		pw.cols = make([][]arrow.Array, len(batches))
@@ -372,6 +418,10 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 	pw.cols = pw.cols[:len(batches)]
 	for bi, b := range batches {
 		cols := pw.cols[bi][:0]
+		if b == nil {
+			pw.cols[bi] = cols
+			continue
+		}
 		sch := b.Schema()
 		for _, n := range pw.root {
 			var a arrow.Array
@@ -386,7 +436,7 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 		if pw.rgRows == 0 {
 			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
 		}
-		k := min(len(refs), pw.rowGroupRows-pw.rgRows, BatchRows)
+		k := min(len(refs), pw.rowGroupRows-pw.rgRows, parquetChunkRows)
 		if err := pw.writeChunk(refs[:k]); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"os"
@@ -10,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
+	"github.com/parquet-go/parquet-go"
 )
 
 // convertQueries are asked of the JSON and of its Parquet conversion; the
@@ -77,7 +82,8 @@ func head(s string) string {
 func TestConvert_Layout(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	copyTree(t, "../../testdata/cloudtrail/AWSLogs", filepath.Join(src, "AWSLogs"))
-	code, _, errOut := runHunt(t, "convert", src, dst)
+	// One worker, so one file per partition (each worker writes its own).
+	code, _, errOut := runHunt(t, "convert", "--workers", "1", src, dst)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -202,7 +208,9 @@ func TestConvert_S3(t *testing.T) {
 	}
 	endpoint := "http://" + addr
 	dst := filepath.Join(root, "lake") // a bucket: the Parquet is then in S3 too
-	code, _, errOut := runHunt(t, "convert", "--endpoint-url", endpoint, "s3://trail/AWSLogs/", dst)
+	// One worker: each worker writes its own files, and the query below
+	// counts them.
+	code, _, errOut := runHunt(t, "convert", "--workers", "1", "--endpoint-url", endpoint, "s3://trail/AWSLogs/", dst)
 	if code != exitOK || !strings.Contains(errOut, "14 rows") {
 		t.Fatalf("convert from S3: exit %d\n%s", code, errOut)
 	}
@@ -315,5 +323,64 @@ func TestConvert_NoParquetForm(t *testing.T) {
 	}
 	if len(man.Sources) != 1 {
 		t.Errorf("manifest sources %v; want only trail.json", man.Sources)
+	}
+}
+
+// TestConvert_BoundedBuffer converts many row groups' worth of rows with a
+// 1 MiB buffer: each worker holds a bounded number of rows whatever the
+// input size, yet writes full row groups (rows written when the buffer
+// fills go into the open row group), and every row arrives.
+func TestConvert_BoundedBuffer(t *testing.T) {
+	ctx := context.Background()
+	src, dst := t.TempDir(), t.TempDir()
+	m, err := bench.Generate(ctx, bench.Config{Seed: 3, Dir: src, CloudTrailBytes: 4 << 20, FlowBytes: 20 << 20, Days: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := archive.PlanLocal(ctx, []string{src}, archive.Facts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, rowGroup = 2, 1000
+	cfg := scan.Config{Workers: workers, Columns: map[string][]string{}}
+	for _, tab := range parsers.Tables {
+		if tab.NewParquetReader != nil {
+			cfg.Columns[tab.Name] = tableColumns(tab.Schema)
+		}
+	}
+	c := newConverter(dst, "test", workers, 2<<20, 1<<20, rowGroup)
+	if tot := c.convert(ctx, cfg, plan.Objects); tot.Stopped != nil {
+		t.Fatal(tot.Stopped)
+	}
+	want := m.CloudTrailRecords + m.FlowRecords
+	if c.rows != want {
+		t.Errorf("wrote %d rows; want %d", c.rows, want)
+	}
+	// A worker holds what its share of the buffer takes, plus the batch
+	// being routed: a few batches, not the input.
+	if got, bound := c.maxPending(), 2*parsers.BatchRows; got > bound || want < 10*int64(bound) {
+		t.Errorf("at most %d rows held; want ≤ %d of %d", got, bound, want)
+	}
+	var read int64
+	for _, f := range c.files {
+		b, err := os.ReadFile(f.tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := pf.RowGroups()
+		for i, g := range groups {
+			n := g.NumRows()
+			read += n
+			if n > rowGroup || (n != rowGroup && i < len(groups)-1) {
+				t.Errorf("%s: row group %d of %d has %d rows; want %d (all but the last full)", f.tmp, i, len(groups), n, rowGroup)
+			}
+		}
+	}
+	if read != want {
+		t.Errorf("files hold %d rows; want %d", read, want)
 	}
 }
