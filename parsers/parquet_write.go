@@ -170,6 +170,68 @@ type ParquetWriter struct {
 	// cols[batch][top] is the array of top-level column top in batch, nil
 	// when the batch lacks it; reused.
 	cols [][]arrow.Array
+	// flat[batch][top] reads top-level primitive column top of batch
+	// without an interface call per row; reused.
+	flat [][]pqFlat
+}
+
+// pqFlat is one top-level primitive column of one batch, as slices.
+type pqFlat struct {
+	kind     pqFlatKind
+	valid    []byte // validity bitmap; nil when no value is null
+	validOff int    // bit offset of row 0 in valid
+	offs     []int32
+	data     []byte  // strings: offs and data of the values (dictionary's values when idx is set)
+	idx      []int32 // dictionary indexes
+	i32      []int32
+	i64      []int64
+}
+
+type pqFlatKind uint8
+
+const (
+	flatNull pqFlatKind = iota // absent column: all null
+	flatString
+	flatDict
+	flatInt32
+	flatInt64
+	flatOther // anything else: the slow path
+)
+
+// newPQFlat returns the flat view of a (nil: absent).
+func newPQFlat(a arrow.Array) pqFlat {
+	if a == nil {
+		return pqFlat{kind: flatNull}
+	}
+	f := pqFlat{kind: flatOther}
+	if a.NullN() > 0 {
+		f.valid, f.validOff = a.NullBitmapBytes(), a.Data().Offset()
+	}
+	switch c := a.(type) {
+	case *array.String:
+		f.kind, f.offs, f.data = flatString, c.ValueOffsets(), stringData(c)
+	case *array.Dictionary:
+		d, ok := c.Dictionary().(*array.String)
+		idx, ok2 := c.Indices().(*array.Int32)
+		if ok && ok2 {
+			f.kind, f.offs, f.data, f.idx = flatDict, d.ValueOffsets(), stringData(d), idx.Int32Values()
+		}
+	case *array.Int32:
+		f.kind, f.i32 = flatInt32, c.Int32Values()
+	case *array.Int64:
+		f.kind, f.i64 = flatInt64, c.Int64Values()
+	}
+	return f
+}
+
+// stringData is the value bytes of a, offsets into which are
+// a.ValueOffsets().
+func stringData(a *array.String) []byte {
+	bufs := a.Data().Buffers()
+	if len(bufs) < 3 || bufs[2] == nil {
+		return nil
+	}
+	return bufs[2].Bytes()
 }
 
 // pqNode maps one Arrow field to its Parquet node.
@@ -416,10 +478,15 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 		pw.cols = make([][]arrow.Array, len(batches))
 	}
 	pw.cols = pw.cols[:len(batches)]
+	if cap(pw.flat) < len(batches) {
+		pw.flat = make([][]pqFlat, len(batches))
+	}
+	pw.flat = pw.flat[:len(batches)]
 	for bi, b := range batches {
 		cols := pw.cols[bi][:0]
+		flat := pw.flat[bi][:0]
 		if b == nil {
-			pw.cols[bi] = cols
+			pw.cols[bi], pw.flat[bi] = cols, flat
 			continue
 		}
 		sch := b.Schema()
@@ -429,8 +496,13 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 				a = b.Column(idx[0])
 			}
 			cols = append(cols, a)
+			if n.kind <= pqInt64 {
+				flat = append(flat, newPQFlat(a))
+			} else {
+				flat = append(flat, pqFlat{kind: flatOther})
+			}
 		}
-		pw.cols[bi] = cols
+		pw.cols[bi], pw.flat[bi] = cols, flat
 	}
 	for len(refs) > 0 {
 		if pw.rgRows == 0 {
@@ -465,8 +537,12 @@ func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
 		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
 			pw.vals[l] = pw.vals[l][:0]
 		}
-		for _, r := range refs {
-			pw.emit(n, pw.cols[r.Batch][ti], int(r.Row), 0, 0)
+		if n.kind <= pqInt64 {
+			pw.writeFlat(n, ti, refs)
+		} else {
+			for _, r := range refs {
+				pw.emit(n, pw.cols[r.Batch][ti], int(r.Row), 0, 0)
+			}
 		}
 		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
 			if _, err := pw.cw[l].WriteRowValues(pw.vals[l]); err != nil {
@@ -475,6 +551,48 @@ func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
 		}
 	}
 	return nil
+}
+
+// writeFlat appends the values of the rows refs names for n, top-level
+// column ti of a primitive type: one value per row at repetition level 0.
+func (pw *ParquetWriter) writeFlat(n *pqNode, ti int, refs []RowRef) {
+	l := n.leaf
+	vals := pw.vals[l]
+	null := parquet.NullValue().Level(0, 0, l)
+	for _, r := range refs {
+		f := &pw.flat[r.Batch][ti]
+		i := int(r.Row)
+		if f.kind == flatNull {
+			vals = append(vals, null)
+			continue
+		}
+		if f.valid != nil {
+			if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+				vals = append(vals, null)
+				continue
+			}
+		}
+		var v parquet.Value
+		switch f.kind {
+		case flatString:
+			v = parquet.ByteArrayValue(f.data[f.offs[i]:f.offs[i+1]:f.offs[i+1]])
+		case flatDict:
+			k := f.idx[i]
+			v = parquet.ByteArrayValue(f.data[f.offs[k]:f.offs[k+1]:f.offs[k+1]])
+		case flatInt32:
+			v = parquet.Int32Value(f.i32[i])
+		case flatInt64:
+			v = parquet.Int64Value(f.i64[i])
+		default:
+			// Slow path: a type the flat view does not cover.
+			pw.vals[l] = vals
+			pw.emit(n, pw.cols[r.Batch][ti], i, 0, 0)
+			vals = pw.vals[l]
+			continue
+		}
+		vals = append(vals, v.Level(0, 1, l))
+	}
+	pw.vals[l] = vals
 }
 
 // emit appends the values of row i of a (nil: absent, all null) for every
