@@ -474,6 +474,7 @@ func goField(i int, f arrow.Field) reflect.StructField {
 // columns are written as null; a nil batch is one refs does not name).
 // The batches must stay valid during the call only.
 func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error {
+	defer pw.forget()
 	if cap(pw.cols) < len(batches) {
 		pw.cols = make([][]arrow.Array, len(batches))
 	}
@@ -526,6 +527,19 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 		}
 	}
 	return nil
+}
+
+// forget drops the writer's references into the batches of the last
+// Write (their arrays, and values pointing into their buffers), so an open
+// writer does not keep released batches' memory reachable.
+func (pw *ParquetWriter) forget() {
+	for i := range pw.cols {
+		clear(pw.cols[i][:cap(pw.cols[i])])
+		clear(pw.flat[i][:cap(pw.flat[i])])
+	}
+	for i := range pw.vals {
+		clear(pw.vals[i][:cap(pw.vals[i])])
+	}
 }
 
 // writeChunk writes refs, one column at a time.

@@ -3,10 +3,14 @@ package parsers
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -414,5 +418,53 @@ func BenchmarkParquetWriter_VPCFlow(b *testing.B) {
 			b.Fatal(err)
 		}
 		parquetSink = buf.Len()
+	}
+}
+
+// TestParquetWriter_ForgetsBatches: after Write returns, the writer keeps
+// nothing of the batches it was given reachable, so a converter that
+// released them gets their memory back while the file stays open.
+func TestParquetWriter_ForgetsBatches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	w, err := NewVPCFlowParquetWriter(io.Discard, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var collected atomic.Int32
+	{
+		text := "2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 50000 6 1 40 1767225600 1767225660 ACCEPT OK\n"
+		r, err := NewVPCFlowReader(strings.NewReader(strings.Repeat(text, 100)), "x", WithAllocator(mem), WithColumns(flowColumns()...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Next() {
+			t.Fatal(r.Err())
+		}
+		b := r.Batch()
+		refs := AppendRowRefs(nil, 0, b)
+		// A cleanup on each column's data buffer memory runs once
+		// nothing references it.
+		for _, c := range b.Columns() {
+			for _, buf := range c.Data().Buffers() {
+				if buf != nil && buf.Len() > 0 {
+					runtime.AddCleanup(&buf.Bytes()[0], func(*atomic.Int32) { collected.Add(1) }, &collected)
+				}
+			}
+		}
+		if err := w.Write([]arrow.RecordBatch{b}, refs); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+	}
+	for i := 0; i < 50 && collected.Load() == 0; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if collected.Load() == 0 {
+		t.Error("no buffer of the written batches was collected while the writer is open")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

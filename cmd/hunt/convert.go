@@ -380,6 +380,7 @@ type convertWorker struct {
 	batches []arrow.RecordBatch
 	pins    []int32
 	sizes   []int64 // batchBytes of each batch
+	free    []int32 // indexes of released batches, reused: no ref names them
 	live    int     // batches not yet released
 	held    int64   // bytes of those batches
 
@@ -390,6 +391,7 @@ type convertWorker struct {
 
 	pending    int // rows routed, not yet written
 	maxPending int // most rows ever pending (tests)
+	maxBatches int // longest batches ever was (tests)
 
 	rows      map[string]int64  // per source URI
 	tables    map[string]string // per source URI
@@ -423,10 +425,20 @@ type convertFile struct{ tmp, final string }
 // add takes the rows of b, a batch of table read from obj.
 func (cw *convertWorker) add(tab *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 	b.Retain()
-	bi := int32(len(cw.batches))
-	cw.batches = append(cw.batches, b)
-	cw.pins = append(cw.pins, 1) // routing's own pin
-	cw.sizes = append(cw.sizes, batchBytes(b))
+	var bi int32
+	if n := len(cw.free); n > 0 {
+		// Some partition nearly always has rows pending, so live rarely
+		// drops to 0: released indexes are reused, or the list would
+		// grow with the input.
+		bi, cw.free = cw.free[n-1], cw.free[:n-1]
+		cw.batches[bi], cw.pins[bi], cw.sizes[bi] = b, 1, batchBytes(b) // 1: routing's own pin
+	} else {
+		bi = int32(len(cw.batches))
+		cw.batches = append(cw.batches, b)
+		cw.pins = append(cw.pins, 1)
+		cw.sizes = append(cw.sizes, batchBytes(b))
+	}
+	cw.maxBatches = max(cw.maxBatches, len(cw.batches))
 	cw.live++
 	cw.held += cw.sizes[bi]
 	cw.refs = parsers.AppendRowRefs(cw.refs[:0], int(bi), b)
@@ -514,9 +526,10 @@ func (cw *convertWorker) unpin(bi int32) {
 	cw.batches[bi] = nil
 	cw.held -= cw.sizes[bi]
 	cw.live--
+	cw.free = append(cw.free, bi)
 	if cw.live == 0 {
 		// Nothing held: the indexes start again.
-		cw.batches, cw.pins, cw.sizes = cw.batches[:0], cw.pins[:0], cw.sizes[:0]
+		cw.batches, cw.pins, cw.sizes, cw.free = cw.batches[:0], cw.pins[:0], cw.sizes[:0], cw.free[:0]
 	}
 }
 
@@ -642,6 +655,15 @@ func (c *converter) finish() error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// maxBatches is the most batch indexes any worker used at once.
+func (c *converter) maxBatches() int {
+	n := 0
+	for _, cw := range c.workers {
+		n = max(n, cw.maxBatches)
+	}
+	return n
 }
 
 // maxPending is the most rows any worker held unwritten at once.
