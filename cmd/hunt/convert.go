@@ -51,12 +51,24 @@ const (
 	convertFileBytes   = 128 << 20 // Parquet files are cut at this size
 	convertBufferBytes = 32 << 20  // Arrow data held, all workers together, before rows are written
 	// convertMemoryLimit is the Go runtime's soft memory limit during a
-	// convert (unless GOMEMLIMIT is set): what convert holds is bounded
-	// (--buffer, the open files' row groups, the readers' buffers), but
-	// with the default GOGC the heap grows to twice that between
-	// collections.
+	// convert with the default --buffer and up to two workers (unless
+	// GOMEMLIMIT is set): what convert holds is bounded (--buffer, the
+	// open files' row groups, the readers' buffers), but with the default
+	// GOGC the heap grows to twice that between collections.
 	convertMemoryLimit = 224 << 20
+	// convertWorkerBytes is about what each worker holds beside its share
+	// of --buffer: the batch its reader builds (CloudTrail batches reach
+	// 30-40 MB) and its open files' row groups.
+	convertWorkerBytes = 80 << 20
 )
+
+// convertMemLimit is the soft memory limit of a convert with workers
+// workers and a --buffer of buffer bytes: [convertMemoryLimit], plus what
+// more workers or a larger buffer hold, so that they do not make the
+// collector run without pause.
+func convertMemLimit(workers int, buffer int64) int64 {
+	return convertMemoryLimit + int64(max(workers-2, 0))*convertWorkerBytes + max(buffer-convertBufferBytes, 0)
+}
 
 // runConvert converts CloudTrail and flow-log archives to Parquet.
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -83,9 +95,6 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	defer common.startProfiles(stderr)()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(convertMemoryLimit))
-	}
 	tab, err := tableFlag(*table)
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt convert: %v\n", err)
@@ -94,6 +103,13 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *fileMB <= 0 || *bufferMB <= 0 || *rowGroup <= 0 {
 		fmt.Fprintln(stderr, "hunt convert: --file-size, --buffer and --row-group-rows must be positive")
 		return exitUsage
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		workers := common.workers
+		if workers <= 0 {
+			workers = scan.DefaultWorkers()
+		}
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(convertMemLimit(workers, int64(*bufferMB)<<20)))
 	}
 	src, dst := pos[0], pos[1]
 	var s3dst *s3Dest // nil when DST is a local folder

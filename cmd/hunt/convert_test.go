@@ -398,3 +398,21 @@ func TestConvert_BoundedBuffer(t *testing.T) {
 	}
 	t.Logf("batch list at most %d", c.maxBatches())
 }
+
+func TestConvertMemLimit(t *testing.T) {
+	for _, tc := range []struct {
+		workers int
+		buffer  int64
+		want    int64
+	}{
+		{1, convertBufferBytes, 224 << 20},
+		{2, convertBufferBytes, 224 << 20},
+		{4, convertBufferBytes, (224 + 2*80) << 20},
+		{2, 1 << 30, (224 + 1024 - 32) << 20},
+		{2, 1 << 20, 224 << 20},
+	} {
+		if got := convertMemLimit(tc.workers, tc.buffer); got != tc.want {
+			t.Errorf("convertMemLimit(%d, %d) = %d MiB; want %d MiB", tc.workers, tc.buffer, got>>20, tc.want>>20)
+		}
+	}
+}
