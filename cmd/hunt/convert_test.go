@@ -31,6 +31,9 @@ var convertQueries = []string{
 	"SELECT eventid, requestparameters, additionaleventdata FROM cloudtrail WHERE errorcode IN ('AccessDenied', 'Client.UnauthorizedOperation') ORDER BY 1",
 	"SELECT srcaddr, dstaddr, dstport, protocol, action, count(*) AS n, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2, 3, 4, 5 ORDER BY 7 DESC, 1, 2, 3 LIMIT 50",
 	"SELECT action, log_status, count(*) AS n, min(start) AS s, max(\"end\") AS e FROM vpc_flow GROUP BY 1, 2",
+	// Every column of every row: the Parquet holds the rows read, unchanged.
+	"SELECT * FROM cloudtrail ORDER BY eventtime, eventid, requestid, eventname, sourceipaddress, useragent, errorcode",
+	"SELECT * FROM vpc_flow ORDER BY start, \"end\", interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, action, log_status, pkt_srcaddr, pkt_dstaddr, type",
 }
 
 // TestConvert_SameAnswers converts the sample archive and a generated one
