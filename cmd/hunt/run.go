@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +51,15 @@ const stateRetention = 30 * 24 * time.Hour
 
 // runRun runs saved hunts over local paths or S3 URIs and delivers the
 // findings to the sinks.
+//
+// Unless GOMEMLIMIT is set, a run sets the Go runtime's soft memory limit
+// (runMemLimit): what a run holds is bounded by the hunts' buffers,
+// --aggregate-memory and the findings it keeps, but with the default GOGC
+// the heap grows to twice the live data between collections, and a pack
+// of hundreds of Sigma rules over a large archive peaked at 846 MB of RSS
+// with 480 MiB after a collection. Near the limit the collector runs more
+// often (about 12 % more CPU for that pack at 480 MiB); below it nothing
+// changes.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "hunt run [flags] PATH|s3://...", runExamples, stdout)
 	var common commonFlags
@@ -99,6 +110,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	defer common.startProfiles(stderr)()
+	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes); ok {
+		defer setMemoryLimit(setMemoryLimit(lim))
+	}
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
 	}
@@ -414,8 +428,10 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		table = ts[0]
 	}
 	ids := make([]string, len(r.hunts))
+	idPos := make(map[string]int, len(r.hunts)) // hunt ID → index (hundreds of Sigma hunts)
 	for i, h := range r.hunts {
 		ids[i] = h.ID
+		idPos[h.ID] = i
 	}
 	for _, p := range paths {
 		facts, err := r.common.facts(table, r.start)
@@ -469,11 +485,13 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 				r.context++
 			}
 			idx := make([]int, 0, len(need))
-			for i, id := range ids {
-				if slices.Contains(need, id) {
+			for _, id := range need {
+				if i, ok := idPos[id]; ok {
 					idx = append(idx, i)
 				}
 			}
+			slices.Sort(idx)
+			idx = slices.Compact(idx)
 			// The key says the object's table: when none of the hunts
 			// still to read it is of that table, it is recorded as read
 			// without opening it (a vpc_flow hunt added later does not
@@ -972,4 +990,33 @@ func (t *tableSink) Send(_ context.Context, fs []findings.Finding) ([]string, er
 		return nil, nil
 	}
 	return ids, nil
+}
+
+// runMemoryLimit is the soft memory limit of a run with up to two workers
+// and the default --aggregate-memory; runWorkerBytes is added per worker
+// beyond two (each holds a batch per table and its readers' buffers).
+const (
+	runMemoryLimit = 448 << 20
+	runWorkerBytes = 64 << 20
+)
+
+// setMemoryLimit is debug.SetMemoryLimit (tests record the calls).
+var setMemoryLimit = debug.SetMemoryLimit
+
+// runMemLimit returns the soft memory limit of a run, and false when none
+// is set: GOMEMLIMIT (env) is set, or --aggregate-memory is off
+// (aggregate < 0: the groups are not bounded, so neither is the heap).
+// A larger --aggregate-memory raises it by the difference.
+func runMemLimit(env string, workers int, aggregate int64) (int64, bool) {
+	if env != "" || aggregate < 0 {
+		return 0, false
+	}
+	if workers <= 0 {
+		workers = scan.DefaultWorkers()
+	}
+	lim := int64(runMemoryLimit) + int64(max(workers-2, 0))*runWorkerBytes
+	if aggregate > engine.DefaultAggregateMemory {
+		lim += aggregate - engine.DefaultAggregateMemory
+	}
+	return lim, true
 }

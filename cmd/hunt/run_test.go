@@ -853,3 +853,36 @@ func TestRun_JoinHuntIncremental(t *testing.T) {
 		t.Fatalf("run 2 (the export arrives): exit %d; want the join's finding\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestRunMemLimit: a run sets the runtime's soft memory limit unless
+// GOMEMLIMIT is set or --aggregate-memory is off, raised for more workers
+// and a larger aggregate budget; and restores the previous one after.
+func TestRunMemLimit(t *testing.T) {
+	for _, tc := range []struct {
+		env       string
+		workers   int
+		aggregate int64
+		want      int64
+		ok        bool
+	}{
+		{"", 2, 0, 448 << 20, true},
+		{"", 1, 64 << 20, 448 << 20, true},
+		{"", 4, 0, (448 + 2*64) << 20, true},
+		{"", 2, 256 << 20, (448 + 192) << 20, true},
+		{"", 2, -1, 0, false},
+		{"1GiB", 2, 0, 0, false},
+	} {
+		got, ok := runMemLimit(tc.env, tc.workers, tc.aggregate)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("runMemLimit(%q, %d, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.workers, tc.aggregate, got>>20, ok, tc.want>>20, tc.ok)
+		}
+	}
+	var calls []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
+	t.Setenv("GOMEMLIMIT", "")
+	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
+	if len(calls) != 2 || calls[0] != 448<<20 || calls[1] != 1<<40 {
+		t.Errorf("SetMemoryLimit calls %v; want 448 MiB, then the previous limit back", calls)
+	}
+}
