@@ -53,12 +53,12 @@ const stateRetention = 30 * 24 * time.Hour
 // findings to the sinks.
 //
 // Unless GOMEMLIMIT is set, a run sets the Go runtime's soft memory limit
-// (runMemLimit): what a run holds is bounded by the hunts' buffers,
-// --aggregate-memory and the findings it keeps, but with the default GOGC
-// the heap grows to twice the live data between collections, and a pack
-// of hundreds of Sigma rules over a large archive peaked at 846 MB of RSS
-// with 480 MiB after a collection. Near the limit the collector runs more
-// often (about 12 % more CPU for that pack at 480 MiB); below it nothing
+// (runMemLimit, raised as the live heap grows: adaptMemoryLimit): what a
+// run holds is bounded by the hunts' buffers, --aggregate-memory and the
+// findings it keeps, but with the default GOGC the heap grows to twice
+// the live data between collections, and a pack of hundreds of Sigma
+// rules over a large archive peaked at 846 MB of RSS with about 400 MB
+// live. Near the limit the collector runs more often; below it nothing
 // changes.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "hunt run [flags] PATH|s3://...", runExamples, stdout)
@@ -111,7 +111,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer common.startProfiles(stderr)()
 	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes); ok {
-		defer setMemoryLimit(setMemoryLimit(lim))
+		defer adaptMemoryLimit(lim)()
 	}
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -882,7 +883,37 @@ func TestRunMemLimit(t *testing.T) {
 	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
 	t.Setenv("GOMEMLIMIT", "")
 	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
-	if len(calls) != 2 || calls[0] != 448<<20 || calls[1] != 1<<40 {
+	if len(calls) < 2 || calls[0] != 448<<20 || calls[len(calls)-1] != 1<<40 {
 		t.Errorf("SetMemoryLimit calls %v; want 448 MiB, then the previous limit back", calls)
+	}
+	// The limit follows the live heap: the base, or 5/4 of the live data.
+	for _, tc := range [][3]int64{{448 << 20, 100 << 20, 448 << 20}, {448 << 20, 400 << 20, 500 << 20}, {448 << 20, 800 << 20, 1000 << 20}} {
+		if got := adaptLimit(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("adaptLimit(%d MiB, live %d MiB) = %d MiB; want %d MiB", tc[0]>>20, tc[1]>>20, got>>20, tc[2]>>20)
+		}
+	}
+}
+
+// TestAdaptMemoryLimit: while a run holds more live data than the base
+// limit, the limit rises above it (5/4 of the live heap); stop puts the
+// previous limit back.
+func TestAdaptMemoryLimit(t *testing.T) {
+	var mu sync.Mutex
+	var calls []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { mu.Lock(); calls = append(calls, n); mu.Unlock(); return 7 }
+	stop := adaptMemoryLimit(1 << 20) // a 1 MiB base: the live heap exceeds it
+	keep := make([]byte, 32<<20)
+	for i := range keep {
+		keep[i] = byte(i)
+	}
+	runtime.GC()
+	time.Sleep(4 * limitInterval)
+	stop()
+	runtime.KeepAlive(keep)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) < 3 || calls[0] != 1<<20 || calls[len(calls)-1] != 7 || slices.Max(calls[1:len(calls)-1]) < 40<<20 {
+		t.Errorf("SetMemoryLimit calls %v; want the base, a limit over 5/4 of 32 MiB, then the previous one", calls)
 	}
 }
