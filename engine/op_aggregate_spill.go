@@ -482,7 +482,7 @@ func (o *opAggregate) flushSpilled() error {
 	}
 	ws := o.ws
 	o.ws = nil
-	fs := frozenTables(ws)
+	fs := frozenTables(ws, 0)
 	var next atomic.Int64
 	var failed atomic.Bool
 	errs := make([]error, len(ws))
@@ -511,14 +511,25 @@ func (o *opAggregate) flushSpilled() error {
 }
 
 // frozen is a table whose groups were frozen when its aggregate spilled,
-// with each group's key values and key hash.
+// with its groups' key values, split by the partition (at the level the
+// table is finished at) their key hash falls in.
 type frozen struct {
-	w    *aggWorker
-	keys []*vec
-	hash []uint64
+	w     *aggWorker
+	keys  []*vec
+	parts [spillParts][]int32 // the groups of each partition
+	// pairs[i], for a count(DISTINCT) state i, is its (group, value ID)
+	// pairs split by the partition of their group (nil for other
+	// states): finishing merges each partition's pairs only, where
+	// merging the state into each of spillParts tables visited every
+	// pair each time (a third of finishing, 118 hunts).
+	pairs []*[spillParts][]uint64
 }
 
-func frozenTables(ws []*aggWorker) []frozen {
+// frozenTables returns the frozen tables of ws, split by partition at
+// level. It takes the pairs of count(DISTINCT) states out of their hash
+// tables (which go), so ws's states can only be merged through the
+// result, by finishPart.
+func frozenTables(ws []*aggWorker, level int) []frozen {
 	var fs []frozen
 	for _, w := range ws {
 		if w.g.ngroups == 0 {
@@ -526,7 +537,27 @@ func frozenTables(ws []*aggWorker) []frozen {
 		}
 		w.a.reset()
 		keys := w.g.groupVecs(&w.a)
-		fs = append(fs, frozen{w, keys, hashKeys(keys, w.g.ngroups, nil)})
+		f := frozen{w: w, keys: keys}
+		part := make([]uint8, w.g.ngroups)
+		var counts [spillParts]int
+		for j, h := range hashKeys(keys, w.g.ngroups, nil) {
+			p := spillPart(h, level)
+			part[j] = uint8(p)
+			counts[p]++
+		}
+		for p := range f.parts {
+			f.parts[p] = make([]int32, 0, counts[p])
+		}
+		for j, p := range part {
+			f.parts[p] = append(f.parts[p], int32(j))
+		}
+		f.pairs = make([]*[spillParts][]uint64, len(w.states))
+		for i, s := range w.states {
+			if d, ok := s.(*distinctState); ok {
+				f.pairs[i] = d.split(part)
+			}
+		}
+		fs = append(fs, f)
 	}
 	return fs
 }
@@ -535,7 +566,6 @@ func frozenTables(ws []*aggWorker) []frozen {
 type partScratch struct {
 	a    arena
 	gmap []int32
-	sel  []int32
 }
 
 // finishPart emits, as worker w, the groups of partition p at level: the
@@ -548,27 +578,26 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 	defer func() { sc.a = t.a }()
 	// The frozen groups of partition p, merged in table order.
 	for _, f := range fs {
-		sc.sel = sc.sel[:0]
-		for j, h := range f.hash {
-			if spillPart(h, level) == p {
-				sc.sel = append(sc.sel, int32(j))
-			}
-		}
-		if len(sc.sel) == 0 {
+		sel := f.parts[p]
+		if len(sel) == 0 {
 			continue
 		}
 		t.a.reset()
 		keys := make([]*vec, len(f.keys))
 		for k, v := range f.keys {
-			keys[k] = gatherVec(&t.a, v, sc.sel)
+			keys[k] = gatherVec(&t.a, v, sel)
 		}
-		ids := t.g.groupIDs(&t.a, keys, len(sc.sel))
+		ids := t.g.groupIDs(&t.a, keys, len(sel))
 		sc.gmap = slices.Grow(sc.gmap[:0], f.w.g.ngroups)[:f.w.g.ngroups]
 		fill(sc.gmap, -1)
-		for i, j := range sc.sel {
+		for i, j := range sel {
 			sc.gmap[j] = ids[i]
 		}
 		for i, s := range t.states {
+			if f.pairs[i] != nil {
+				s.(*distinctState).mergePairs(f.w.states[i].(*distinctState), f.pairs[i][p], sc.gmap)
+				continue
+			}
 			s.merge(f.w.states[i], sc.gmap, t.g.ngroups)
 		}
 	}
@@ -594,7 +623,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 	if err := sub.finish(); err != nil {
 		return err
 	}
-	subFrozen := frozenTables([]*aggWorker{t})
+	subFrozen := frozenTables([]*aggWorker{t}, level+1)
 	for q := range spillParts {
 		if err := o.finishPart(w, subFrozen, []*spillSet{sub}, level+1, q, sc); err != nil {
 			return err

@@ -149,6 +149,40 @@ func TestAggregateSpill_MemoryBudget(t *testing.T) {
 	}
 }
 
+// TestAggregateSpill_DistinctPairsOnce: finishing a spilled
+// count(DISTINCT) visits each frozen (group, value) pair once, not once
+// per partition, and gives the in-memory answer. 4,000 groups of one
+// value each; 1,000 freeze, the rest spill into partitions of ~47 groups
+// (no second level), so at most 4,000 visits; merging the frozen state
+// into each of the 64 partitions visited 2 × 64 × 1,000.
+func TestAggregateSpill_DistinctPairsOnce(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 8 {
+		var rows []map[string]any
+		for n := range 500 {
+			i := k*500 + n
+			rows = append(rows, ctRow("E", "u"+strconv.Itoa(i), "2024-03-01T10:00:00Z", "us-east-1", "1",
+				map[string]any{"sourceipaddress": "10.0." + strconv.Itoa(i%7) + ".1"}))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	sql := `SELECT useridentity.username, count(DISTINCT sourceipaddress), count(*) FROM cloudtrail GROUP BY 1`
+	want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+	before, files := distinctMerged.Load(), spillFiles.Load()
+	if got := runWith(t, sql, Options{MaxGroups: 1000, TempDir: t.TempDir()}, 1, recs); got != want {
+		t.Errorf("spilled answer differs:\n%.300s\nwant\n%.300s", got, want)
+	}
+	if spillFiles.Load() == files {
+		t.Fatal("did not spill")
+	}
+	if visits := distinctMerged.Load() - before; visits == 0 || visits > 4000 {
+		t.Errorf("finishing visited %d count(DISTINCT) pairs; want 1..4000 (each frozen pair once)", visits)
+	}
+}
+
 // TestMemoryPool: queries compiled with one pool share its budget (as
 // hunt run's hunts do): each alone fits, together they pass it, so the
 // one growing when the sum passes the limit spills; answers are
