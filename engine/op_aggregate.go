@@ -66,6 +66,11 @@ type aggWorker struct {
 	cols   []*vec    // scratch: evaluated keys, then every aggregate's arguments
 	res    []*column // after seal: each aggregate's result per group
 	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
+	hit    []int32   // scratch of aggregateKnown: rows of known groups
+	miss   []int32   // scratch of aggregateKnown: the other rows
+	// aggregateKnown's sampling: rows looked up and found in the
+	// current window, chunks left to spill without looking.
+	looked, found, skip int
 }
 
 func (o *opAggregate) keyTypes() []*dtype {

@@ -21,6 +21,7 @@ type grouper struct {
 	ids       [][]int32 // scratch: per key, per row value IDs
 	gids      []int32   // scratch: per row group IDs
 	table     []int32   // scratch: dictionary entry → value ID
+	look      []int32   // scratch: lookup's group IDs
 }
 
 func newGrouper(types []*dtype) grouper {
@@ -425,4 +426,55 @@ func hashString(s string) uint64 {
 		x |= uint64(s[i]) << (8 * i)
 	}
 	return mix64(h ^ x ^ 0x9e3779b97f4a7c15)
+}
+
+// lookup returns the group of each of the n rows of keys (flat vecs), or
+// -1 for a row whose key has no group yet: it adds no value and no group,
+// so a frozen table (see op_aggregate_spill.go) can keep aggregating the
+// rows of the groups it holds. Its scratch is not groupIDs's.
+func (g *grouper) lookup(keys []*vec, n int) []int32 {
+	g.look = grow(&g.look, n)
+	out := g.look
+	for i := range n {
+		prefix := g.lookupValue(0, keys[0], i)
+		for k := 1; k < len(keys) && prefix >= 0; k++ {
+			id := g.lookupValue(k, keys[k], i)
+			if id < 0 {
+				prefix = -1
+				break
+			}
+			var ok bool
+			if prefix, ok = g.folds[k-1].get(uint64(uint32(prefix))<<32 | uint64(uint32(id))); !ok {
+				prefix = -1
+			}
+		}
+		out[i] = prefix
+	}
+	return out
+}
+
+// lookupValue returns the value ID of row i of key k's flat vec v, or -1.
+func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
+	m := &g.maps[k]
+	if v.isNull(i) {
+		return m.nullID
+	}
+	var id int32
+	var ok bool
+	switch t := v.t; {
+	case t.isStringy():
+		id, ok = m.strs[v.s[i]]
+	case t.isIntLike():
+		id, ok = m.ints.get(uint64(v.i[i]))
+	case t.k == kDouble:
+		id, ok = m.ints.get(normFloat(v.f[i]))
+	case t.k == kBool:
+		id, ok = m.ints.get(uint64(b2i(v.b[i])))
+	default:
+		panic("BUG: group key of type " + t.name)
+	}
+	if !ok {
+		return -1
+	}
+	return id
 }

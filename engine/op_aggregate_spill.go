@@ -118,8 +118,9 @@ func (o *opAggregate) release() {
 // beyond them (2^60 partitions, never reached) tables just grow.
 const maxSpillLevel = 10
 
-// spillFiles counts the spill files created (for tests).
-var spillFiles atomic.Int64
+// spillFiles counts the spill files created, spillRowsWritten the rows
+// written to them (for tests).
+var spillFiles, spillRowsWritten atomic.Int64
 
 // mix64 is a 64-bit finalizer (from SplitMix64).
 func mix64(x uint64) uint64 {
@@ -253,6 +254,7 @@ func (s *spillSet) flushBlock(p int) error {
 	if _, err := s.f.Write(s.buf[p]); err != nil {
 		return fmt.Errorf("aggregate: spilling groups to disk: %w", err)
 	}
+	spillRowsWritten.Add(int64(s.nbuf[p]))
 	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(s.buf[p]), rows: s.nbuf[p]})
 	s.off += int64(len(s.buf[p]))
 	s.buf[p], s.nbuf[p] = s.buf[p][:0], 0
@@ -440,13 +442,84 @@ func (o *opAggregate) counted(w int, g *grouper) {
 	}
 }
 
-// spillRows writes n evaluated rows (flat keys, then arguments) to worker
-// w's spill files.
+// spillRows aggregates, of n evaluated rows (flat keys, then arguments),
+// those whose group worker w's frozen table holds, and writes the others
+// to w's spill files: only rows of new groups go to disk, so a table whose
+// groups repeat after it froze spills little (the frozen groups' states
+// still grow: count(DISTINCT) pairs, array_agg up to its limit).
 func (o *opAggregate) spillRows(w int, cols []*vec, n int) error {
+	st := o.ws[w]
 	if o.sp.sets[w] == nil {
 		o.sp.sets[w] = newSpillSet(o.sp.dir, 0)
 	}
+	cols, n = o.aggregateKnown(st, cols, n)
+	if n == 0 {
+		return o.aggErr()
+	}
 	return o.sp.sets[w].write(cols, len(o.keys), n)
+}
+
+// aggregateKnown's sampling: a window of rows looked up, the hit rate
+// (1 in knownMinHit) under which lookups pause, and for how many chunks.
+const (
+	knownWindow = 4 * BatchRows
+	knownMinHit = 8
+	knownSkip   = 60
+)
+
+// knownLooked counts the rows aggregateKnown looked up (for tests).
+var knownLooked atomic.Int64
+
+// aggregateKnown aggregates into t the rows of cols (n flat rows: keys,
+// then arguments) whose group t has, and returns the other rows (gathered
+// in t's arena, or cols itself when no row has a group).
+//
+// It adapts: the lookup costs about what it saves when a row's group is
+// found, so when fewer than 1 in knownMinHit of knownWindow rows found
+// their group (the groups do not repeat: flow-log hunts keyed by address
+// and time), it stops looking for knownSkip chunks, then samples again.
+func (o *opAggregate) aggregateKnown(t *aggWorker, cols []*vec, n int) ([]*vec, int) {
+	if t.g.ngroups == 0 {
+		return cols, n
+	}
+	if t.skip > 0 {
+		t.skip--
+		return cols, n
+	}
+	ids := t.g.lookup(cols[:len(o.keys)], n)
+	hit, miss := t.hit[:0], t.miss[:0]
+	for i, id := range ids {
+		if id >= 0 {
+			hit = append(hit, int32(i))
+		} else {
+			miss = append(miss, int32(i))
+		}
+	}
+	t.hit, t.miss = hit, miss
+	knownLooked.Add(int64(n))
+	t.looked += n
+	t.found += len(hit)
+	if t.looked >= knownWindow {
+		if t.found*knownMinHit < t.looked {
+			t.skip = knownSkip
+		}
+		t.looked, t.found = 0, 0
+	}
+	if len(hit) == 0 {
+		return cols, n
+	}
+	gathered := make([]*vec, len(cols))
+	for c, v := range cols {
+		gathered[c] = gatherVec(&t.a, v, hit)
+	}
+	o.aggregate(t, gathered, len(hit))
+	if len(miss) == 0 {
+		return nil, 0
+	}
+	for c, v := range cols {
+		gathered[c] = gatherVec(&t.a, v, miss)
+	}
+	return gathered, len(miss)
 }
 
 // spilled reports whether any worker spilled rows.
@@ -646,6 +719,9 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			return err
 		}
 		if *sub != nil {
+			if cols, n = o.aggregateKnown(t, cols, n); n == 0 {
+				continue
+			}
 			if err := (*sub).write(cols, len(o.keys), n); err != nil {
 				return err
 			}
