@@ -1,6 +1,9 @@
 package engine
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // distinctState is count(DISTINCT x) and approx_distinct(x), which is
 // exact here: (group, value ID) pairs in a set.
@@ -22,10 +25,15 @@ func (s *distinctState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
+func (s *distinctState) merge(o aggState, from, to []int32, ng int) {
 	src := o.(*distinctState)
-	if src.pairs.len() == 0 {
+	if src.pairs.len() == 0 || len(from) == 0 {
 		return
+	}
+	gmap := make([]int32, slices.Max(from)+1) // src group → this state's, -1 if not merged
+	fill(gmap, -1)
+	for i, j := range from {
+		gmap[j] = to[i]
 	}
 	// Number only the values of merged groups (a partition merges part
 	// of src's groups), in src's value order so that this state does not
@@ -34,7 +42,7 @@ func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 	vmap := make([]int32, src.g.ngroups) // src value ID → this state's
 	fill(vmap, -1)
 	for p := range src.pairs.all() {
-		if gmap[int32(p>>32)] >= 0 {
+		if g := int32(p >> 32); int(g) < len(gmap) && gmap[g] >= 0 {
 			vmap[int32(uint32(p))] = 0
 		}
 	}
@@ -54,8 +62,8 @@ func (s *distinctState) merge(o aggState, gmap []int32, ng int) {
 		vmap[v] = ids[i]
 	}
 	for p := range src.pairs.all() {
-		if g := gmap[int32(p>>32)]; g >= 0 {
-			s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(vmap[int32(uint32(p))])), struct{}{})
+		if g := int32(p >> 32); int(g) < len(gmap) && gmap[g] >= 0 {
+			s.pairs.put(uint64(uint32(gmap[g]))<<32|uint64(uint32(vmap[int32(uint32(p))])), struct{}{})
 		}
 	}
 }
@@ -96,9 +104,10 @@ func (s *distinctState) split(part []uint8) *[spillParts][]uint64 {
 	return out
 }
 
-// mergePairs is merge given only the pairs of src (as split returns
-// them) whose groups gmap maps: it visits each once.
-func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, gmap []int32) {
+// mergePairs is merge given only the pairs of src of one partition (as
+// split returns them): src group j becomes this state's group
+// ids[pos[j]]. It visits each pair once.
+func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, pos, ids []int32) {
 	if len(pairs) == 0 {
 		return
 	}
@@ -114,13 +123,10 @@ func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, gmap []in
 	}
 	s.a.reset()
 	vals := src.g.groupVecs(&s.a)
-	ids := s.g.groupIDs(&s.a, []*vec{gatherVec(&s.a, vals[0], used)}, len(used))
+	vids := s.g.groupIDs(&s.a, []*vec{gatherVec(&s.a, vals[0], used)}, len(used))
 	for _, p := range pairs {
-		g := gmap[int32(p>>32)]
-		if g < 0 {
-			panic("BUG: count(DISTINCT) pair of a group outside its partition")
-		}
+		g := ids[pos[int32(p>>32)]]
 		j, _ := vmap.get(uint64(uint32(p)))
-		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(ids[j])), struct{}{})
+		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(vids[j])), struct{}{})
 	}
 }

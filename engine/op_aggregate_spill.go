@@ -589,7 +589,8 @@ func (o *opAggregate) flushSpilled() error {
 type frozen struct {
 	w     *aggWorker
 	keys  []*vec
-	parts [spillParts][]int32 // the groups of each partition
+	parts [spillParts][]int32 // the groups of each partition, ascending
+	pos   []int32             // per group: its index in its partition's list
 	// pairs[i], for a count(DISTINCT) state i, is its (group, value ID)
 	// pairs split by the partition of their group (nil for other
 	// states): finishing merges each partition's pairs only, where
@@ -621,7 +622,9 @@ func frozenTables(ws []*aggWorker, level int) []frozen {
 		for p := range f.parts {
 			f.parts[p] = make([]int32, 0, counts[p])
 		}
+		f.pos = make([]int32, w.g.ngroups)
 		for j, p := range part {
+			f.pos[j] = int32(len(f.parts[p]))
 			f.parts[p] = append(f.parts[p], int32(j))
 		}
 		f.pairs = make([]*[spillParts][]uint64, len(w.states))
@@ -637,8 +640,7 @@ func frozenTables(ws []*aggWorker, level int) []frozen {
 
 // partScratch is one goroutine's reusable buffers for finishPart.
 type partScratch struct {
-	a    arena
-	gmap []int32
+	a arena
 }
 
 // finishPart emits, as worker w, the groups of partition p at level: the
@@ -660,18 +662,15 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 		for k, v := range f.keys {
 			keys[k] = gatherVec(&t.a, v, sel)
 		}
+		// Each state merges just these groups (sel into ids), not a
+		// map over all of the table's groups per partition.
 		ids := t.g.groupIDs(&t.a, keys, len(sel))
-		sc.gmap = slices.Grow(sc.gmap[:0], f.w.g.ngroups)[:f.w.g.ngroups]
-		fill(sc.gmap, -1)
-		for i, j := range sel {
-			sc.gmap[j] = ids[i]
-		}
 		for i, s := range t.states {
 			if f.pairs[i] != nil {
-				s.(*distinctState).mergePairs(f.w.states[i].(*distinctState), f.pairs[i][p], sc.gmap)
+				s.(*distinctState).mergePairs(f.w.states[i].(*distinctState), f.pairs[i][p], f.pos, ids)
 				continue
 			}
-			s.merge(f.w.states[i], sc.gmap, t.g.ngroups)
+			s.merge(f.w.states[i], sel, ids, t.g.ngroups)
 		}
 	}
 	// Then the rows spilled into partition p.
