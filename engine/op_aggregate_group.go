@@ -3,8 +3,8 @@ package engine
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
 	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
-	strs   map[string]int32
-	nullID int32 // -1 until a NULL is seen
+	strs   strTable         // string values; their bytes are the grouper's column
+	nullID int32            // -1 until a NULL is seen
 }
 
 // grouper assigns dense group IDs to rows: each key column numbers its
@@ -28,7 +28,7 @@ func newGrouper(types []*dtype) grouper {
 	g := grouper{types: types}
 	for _, t := range types {
 		g.vals = append(g.vals, newColumn(t))
-		g.maps = append(g.maps, valueMap{strs: map[string]int32{}, nullID: -1})
+		g.maps = append(g.maps, valueMap{nullID: -1})
 	}
 	g.folds = make([]flatTable[int32], max(len(types)-1, 0))
 	g.groupKeys = make([][]int32, len(types))
@@ -110,10 +110,14 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	t := v.t
 	switch {
 	case t.isStringy() && v.null == nil:
+		vals := g.vals[k]
 		for i, s := range v.s[:n] {
-			id, ok := m.strs[s]
+			h := strHash(s)
+			id, ok := m.strs.get(s, h, vals.s)
 			if !ok {
-				id = g.valueID(m, k, v, i, false)
+				id = int32(vals.len())
+				vals.appendVec(v, []int32{int32(i)}, 1)
+				m.strs.add(h, id)
 			}
 			ids[i] = id
 		}
@@ -151,12 +155,13 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 	var ok bool
 	switch {
 	case t.isStringy():
-		if id, ok = m.strs[v.s[i]]; ok {
+		h := strHash(v.s[i])
+		if id, ok = m.strs.get(v.s[i], h, g.vals[k].s); ok {
 			return id
 		}
 		id = int32(g.vals[k].len())
 		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
-		m.strs[g.vals[k].s[id]] = id
+		m.strs.add(h, id)
 		return id
 	case t.isIntLike():
 		if id, ok = m.ints.put(uint64(v.i[i]), int32(g.vals[k].len())); ok {
@@ -463,7 +468,7 @@ func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
 	var ok bool
 	switch t := v.t; {
 	case t.isStringy():
-		id, ok = m.strs[v.s[i]]
+		id, ok = m.strs.get(v.s[i], strHash(v.s[i]), g.vals[k].s)
 	case t.isIntLike():
 		id, ok = m.ints.get(uint64(v.i[i]))
 	case t.k == kDouble:
