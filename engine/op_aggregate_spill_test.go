@@ -208,6 +208,7 @@ func TestAggregateSpill_KnownGroupsStay(t *testing.T) {
 		`SELECT useridentity.username, count(*), count(DISTINCT sourceipaddress), min(eventtime), max(eventtime),
 			sum(length(eventname)), array_agg(DISTINCT awsregion), max_by(eventtime, sourceipaddress) FROM cloudtrail GROUP BY 1`,
 		`SELECT useridentity.username, eventname, count(*) FROM cloudtrail GROUP BY 1, 2`,
+		`SELECT NULL, useridentity.username, count(*) FROM cloudtrail GROUP BY 1, 2`, // a key of type NULL
 	} {
 		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
 		before := spillRowsWritten.Load()
