@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"hash/maphash"
 	"iter"
 	"math/bits"
 )
@@ -123,6 +124,78 @@ func (t *flatTable[V]) all() iter.Seq2[uint64, V] {
 			if k != emptyKey && !yield(k, t.vals[i]) {
 				return
 			}
+		}
+	}
+}
+
+// strTable numbers strings whose bytes live elsewhere (a grouper's column
+// of key values): each slot is the string's 32-bit hash and its ID + 1 (0:
+// free), 8 bytes holding no pointer, where a map[string]int32 entry holds
+// a string header the collector walks and hashes through the runtime's
+// generic map path. Lookups compare hashes first, then the string. The
+// hash is kept in the slot, so growing never rehashes a string. The zero
+// strTable is empty and ready to use. Not safe for concurrent use.
+type strTable struct {
+	slots []uint64 // per slot: hash<<32 | ID+1, or 0
+	n     int
+	shift uint // 64 - log2(len(slots))
+}
+
+// strSeed seeds strTable's hashes; IDs do not depend on it (they are
+// given in insertion order), so neither do results.
+var strSeed = maphash.MakeSeed()
+
+// strHash is the hash strTable files s under.
+func strHash(s string) uint32 { return uint32(maphash.String(strSeed, s)) }
+
+func (t *strTable) home(h uint32) uint64 { return (uint64(h) * 0x9e3779b97f4a7c15) >> t.shift }
+
+// get returns the ID of s (of hash h), whose strings by ID are vals.
+func (t *strTable) get(s string, h uint32, vals []string) (int32, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(h); ; i = (i + 1) & mask {
+		e := t.slots[i]
+		if e == 0 {
+			return 0, false
+		}
+		if uint32(e>>32) == h {
+			if id := int32(uint32(e) - 1); vals[id] == s {
+				return id, true
+			}
+		}
+	}
+}
+
+// add files a string of hash h, not in t, under id.
+func (t *strTable) add(h uint32, id int32) {
+	if (t.n+1)*4 > len(t.slots)*3 {
+		t.grow()
+	}
+	t.place(uint64(h)<<32 | uint64(uint32(id)+1))
+	t.n++
+}
+
+func (t *strTable) place(e uint64) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.home(uint32(e >> 32))
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = e
+}
+
+// grow doubles the slots (at least 16) and refiles the entries.
+func (t *strTable) grow() {
+	size := max(16, 2*len(t.slots))
+	old := t.slots
+	t.slots = make([]uint64, size)
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for _, e := range old {
+		if e != 0 {
+			t.place(e)
 		}
 	}
 }

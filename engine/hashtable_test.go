@@ -2,6 +2,8 @@ package engine
 
 import (
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +64,68 @@ func TestFlatTable(t *testing.T) {
 	var empty flatTable[struct{}]
 	if _, ok := empty.get(7); ok || empty.len() != 0 {
 		t.Errorf("zero flatTable: get(7) found, or len %d", empty.len())
+	}
+}
+
+// TestStrTable: a strTable numbers strings as a Go map does, over random
+// strings (empty, repeated, long, differing in one byte), through several
+// rehashes, including strings whose 32-bit hashes collide (forced by
+// filing them under one hash).
+func TestStrTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var st strTable
+	var vals []string
+	want := map[string]int32{}
+	put := func(s string, h uint32) {
+		t.Helper()
+		id, ok := st.get(s, h, vals)
+		wid, wok := want[s]
+		if ok != wok || ok && id != wid {
+			t.Fatalf("get(%q) = %d, %v; want %d, %v", s, id, ok, wid, wok)
+		}
+		if !ok {
+			id = int32(len(vals))
+			vals = append(vals, s)
+			st.add(h, id)
+			want[s] = id
+		}
+	}
+	long := strings.Repeat("arn:aws:iam::123456789012:role/", 3)
+	for i := range 30000 {
+		var s string
+		switch i % 4 {
+		case 0:
+			s = strconv.Itoa(rng.IntN(3000))
+		case 1:
+			s = long + strconv.Itoa(rng.IntN(3000))
+		case 2:
+			s = ""
+		default:
+			s = "10.0." + strconv.Itoa(rng.IntN(256)) + "." + strconv.Itoa(rng.IntN(256))
+		}
+		put(s, strHash(s))
+	}
+	// Collisions: one hash for many strings.
+	for i := range 50 {
+		put("collide-"+strconv.Itoa(i), 42)
+	}
+	if st.n != len(want) {
+		t.Fatalf("n %d; want %d", st.n, len(want))
+	}
+	for s, id := range want {
+		h := strHash(s)
+		if strings.HasPrefix(s, "collide-") {
+			h = 42
+		}
+		if got, ok := st.get(s, h, vals); !ok || got != id {
+			t.Fatalf("get(%q) = %d, %v; want %d, true", s, got, ok, id)
+		}
+	}
+	if _, ok := st.get("never", strHash("never"), vals); ok {
+		t.Error("get found a string never added")
+	}
+	var empty strTable
+	if _, ok := empty.get("", strHash(""), nil); ok {
+		t.Error("zero strTable: get found")
 	}
 }

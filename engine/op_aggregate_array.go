@@ -87,11 +87,18 @@ func trimAgg(l []any, distinct bool) []any {
 	return l
 }
 
-func (s *arrayAggState) merge(o aggState, gmap []int32, ng int) {
+func (s *arrayAggState) merge(o aggState, from, to []int32, ng int) {
 	s.lists = growTo(s.lists, ng)
-	for j, l := range o.(*arrayAggState).lists {
-		g := gmap[j]
-		if g < 0 {
+	src := o.(*arrayAggState).lists
+	for i, j := range from {
+		if int(j) >= len(src) {
+			continue
+		}
+		l, g := src[j], to[i]
+		if s.lists[g] == nil {
+			// Fast path: the group's first values; move src's list
+			// rather than copy it (see aggState.merge).
+			s.lists[g], src[j] = l, nil
 			continue
 		}
 		s.lists[g] = append(s.lists[g], l...)

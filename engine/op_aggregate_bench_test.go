@@ -43,8 +43,9 @@ func manyGroupBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
 
 // BenchmarkGroupMillions runs vpc_port_scan's and vpc_large_egress's
 // grouping over 64 batches (262,144 rows, ~65,000 sources) per iteration,
-// Push and Finish, without spilling: COUNT(DISTINCT) pairs and multi-key
-// group folds at scale. MB/s of raw flow-log text the rows stand for.
+// Push and Finish: COUNT(DISTINCT) pairs and multi-key group folds at
+// scale, in memory and (_spill) past a 1 MiB budget. MB/s of raw flow-log
+// text the rows stand for.
 func BenchmarkGroupMillions(b *testing.B) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(b, 0)
@@ -58,27 +59,41 @@ func BenchmarkGroupMillions(b *testing.B) {
 		{"count_distinct", "SELECT srcaddr, count(DISTINCT dstport), count(DISTINCT dstaddr), count(*) FROM vpc_flow GROUP BY srcaddr, start - start % 300 HAVING count(DISTINCT dstport) >= 50"},
 		{"three_keys", "SELECT srcaddr, dstaddr, sum(bytes), min(start), max(\"end\") FROM vpc_flow WHERE action = 'ACCEPT' GROUP BY srcaddr, dstaddr, start - start % 3600 HAVING sum(bytes) >= 1073741824"},
 	} {
-		b.Run(bq.name, func(b *testing.B) {
-			q, err := Compile(bq.sql, Options{MemoryPool: NewMemoryPool(-1)})
-			if err != nil {
-				b.Fatal(err)
+		for _, spill := range []bool{false, true} {
+			name, pool := bq.name, NewMemoryPool(-1)
+			if spill {
+				// A budget the groups pass a fifth of the way in: the
+				// rest spills, and Finish merges the frozen groups into
+				// every partition (what hunt run's shared budget does).
+				name, pool = bq.name+"_spill", NewMemoryPool(1<<20)
 			}
-			b.SetBytes(int64(len(recs)*BatchRows) * rawFlowBytes)
-			b.ReportAllocs()
-			defer reportCPU(b)()
-			for b.Loop() {
-				r := q.NewRun(1)
-				for _, rec := range recs {
-					if err := r.Push(0, rec); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if _, err := r.Finish(); err != nil {
+			benchGroups(b, name, bq.sql, Options{MemoryPool: pool, TempDir: b.TempDir()}, recs)
+		}
+	}
+}
+
+// benchGroups runs sql over recs as one sub-benchmark, Push and Finish.
+func benchGroups(b *testing.B, name, sql string, opts Options, recs []arrow.RecordBatch) {
+	b.Run(name, func(b *testing.B) {
+		q, err := Compile(sql, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(recs)*BatchRows) * rawFlowBytes)
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for b.Loop() {
+			r := q.NewRun(1)
+			for _, rec := range recs {
+				if err := r.Push(0, rec); err != nil {
 					b.Fatal(err)
 				}
 			}
-		})
-	}
+			if _, err := r.Finish(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // reportCPU reports the process's CPU time per op (cpu-ns/op) from the

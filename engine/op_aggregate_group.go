@@ -3,8 +3,8 @@ package engine
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
 	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
-	strs   map[string]int32
-	nullID int32 // -1 until a NULL is seen
+	strs   strTable         // string values; their bytes are the grouper's column
+	nullID int32            // -1 until a NULL is seen
 }
 
 // grouper assigns dense group IDs to rows: each key column numbers its
@@ -21,13 +21,14 @@ type grouper struct {
 	ids       [][]int32 // scratch: per key, per row value IDs
 	gids      []int32   // scratch: per row group IDs
 	table     []int32   // scratch: dictionary entry → value ID
+	look      []int32   // scratch: lookup's group IDs
 }
 
 func newGrouper(types []*dtype) grouper {
 	g := grouper{types: types}
 	for _, t := range types {
 		g.vals = append(g.vals, newColumn(t))
-		g.maps = append(g.maps, valueMap{strs: map[string]int32{}, nullID: -1})
+		g.maps = append(g.maps, valueMap{nullID: -1})
 	}
 	g.folds = make([]flatTable[int32], max(len(types)-1, 0))
 	g.groupKeys = make([][]int32, len(types))
@@ -109,10 +110,14 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	t := v.t
 	switch {
 	case t.isStringy() && v.null == nil:
+		vals := g.vals[k]
 		for i, s := range v.s[:n] {
-			id, ok := m.strs[s]
+			h := strHash(s)
+			id, ok := m.strs.get(s, h, vals.s)
 			if !ok {
-				id = g.valueID(m, k, v, i, false)
+				id = int32(vals.len())
+				vals.appendVec(v, []int32{int32(i)}, 1)
+				m.strs.add(h, id)
 			}
 			ids[i] = id
 		}
@@ -150,12 +155,13 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 	var ok bool
 	switch {
 	case t.isStringy():
-		if id, ok = m.strs[v.s[i]]; ok {
+		h := strHash(v.s[i])
+		if id, ok = m.strs.get(v.s[i], h, g.vals[k].s); ok {
 			return id
 		}
 		id = int32(g.vals[k].len())
 		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
-		m.strs[g.vals[k].s[id]] = id
+		m.strs.add(h, id)
 		return id
 	case t.isIntLike():
 		if id, ok = m.ints.put(uint64(v.i[i]), int32(g.vals[k].len())); ok {
@@ -425,4 +431,55 @@ func hashString(s string) uint64 {
 		x |= uint64(s[i]) << (8 * i)
 	}
 	return mix64(h ^ x ^ 0x9e3779b97f4a7c15)
+}
+
+// lookup returns the group of each of the n rows of keys (flat vecs), or
+// -1 for a row whose key has no group yet: it adds no value and no group,
+// so a frozen table (see op_aggregate_spill.go) can keep aggregating the
+// rows of the groups it holds. Its scratch is not groupIDs's.
+func (g *grouper) lookup(keys []*vec, n int) []int32 {
+	g.look = grow(&g.look, n)
+	out := g.look
+	for i := range n {
+		prefix := g.lookupValue(0, keys[0], i)
+		for k := 1; k < len(keys) && prefix >= 0; k++ {
+			id := g.lookupValue(k, keys[k], i)
+			if id < 0 {
+				prefix = -1
+				break
+			}
+			var ok bool
+			if prefix, ok = g.folds[k-1].get(uint64(uint32(prefix))<<32 | uint64(uint32(id))); !ok {
+				prefix = -1
+			}
+		}
+		out[i] = prefix
+	}
+	return out
+}
+
+// lookupValue returns the value ID of row i of key k's flat vec v, or -1.
+func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
+	m := &g.maps[k]
+	if v.isNull(i) {
+		return m.nullID
+	}
+	var id int32
+	var ok bool
+	switch t := v.t; {
+	case t.isStringy():
+		id, ok = m.strs.get(v.s[i], strHash(v.s[i]), g.vals[k].s)
+	case t.isIntLike():
+		id, ok = m.ints.get(uint64(v.i[i]))
+	case t.k == kDouble:
+		id, ok = m.ints.get(normFloat(v.f[i]))
+	case t.k == kBool:
+		id, ok = m.ints.get(uint64(b2i(v.b[i])))
+	default:
+		panic("BUG: group key of type " + t.name)
+	}
+	if !ok {
+		return -1
+	}
+	return id
 }
