@@ -334,6 +334,9 @@ func writeConvertManifest(dst string, m *convertManifest) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(dst, 0o755); err != nil { // nothing written yet: a new folder
+		return err
+	}
 	tmp := filepath.Join(dst, convertManifestName+".tmp")
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err

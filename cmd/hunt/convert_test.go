@@ -327,6 +327,14 @@ func TestConvert_NoParquetForm(t *testing.T) {
 	if len(man.Sources) != 1 {
 		t.Errorf("manifest sources %v; want only trail.json", man.Sources)
 	}
+	// Only objects without a Parquet form, into a folder that does not
+	// exist yet: nothing to write, and no error about the manifest.
+	only := t.TempDir()
+	copyTree(t, "../../testdata/guardduty/AWSLogs", filepath.Join(only, "AWSLogs"))
+	fresh := filepath.Join(t.TempDir(), "new", "lake")
+	if code, _, errOut := runHunt(t, "convert", only, fresh); code != exitOK || strings.Contains(errOut, "no such file") {
+		t.Fatalf("GuardDuty only, new destination: exit %d; want 0\n%s", code, errOut)
+	}
 }
 
 // TestConvert_BoundedBuffer converts many row groups' worth of rows with a
