@@ -37,6 +37,12 @@ const (
 	// month and day without leading zeros). The ConfigWritabilityCheckFile
 	// is KindOther.
 	KindConfig
+	// KindCWLogsExport is an object of a CloudWatch Logs export task
+	// (CreateExportTask): PREFIX/TASK-ID/LOG-STREAM/NNNNNN.gz, TASK-ID a
+	// UUID and the stream name maybe holding '/'. Its lines are flow-log
+	// lines or CloudTrail events: the content tells the table. The
+	// aws-logs-write-test object the task writes first is KindOther.
+	KindCWLogsExport
 )
 
 var kindNames = [...]string{
@@ -50,11 +56,13 @@ var kindNames = [...]string{
 	KindOther:                     "other",
 	KindGuardDuty:                 "guardduty",
 	KindConfig:                    "config",
+	KindCWLogsExport:              "cwlogs-export",
 }
 
 // String returns the kind's lower-case name: "cloudtrail", "cloudtrail-digest",
 // "cloudtrail-insight", "cloudtrail-networkactivity", "vpcflow",
-// "cloudtrail-aggregated", "other", "guardduty", "config" or "unknown".
+// "cloudtrail-aggregated", "other", "guardduty", "config", "cwlogs-export"
+// or "unknown".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -65,7 +73,8 @@ func (k Kind) String() string {
 // Table returns the table whose rows objects of this kind hold:
 // "cloudtrail" (events, insights, network activity), "vpc_flow",
 // "guardduty", "config", or "" for kinds that hold no rows of a table
-// (digests, aggregations, unknown).
+// (digests, aggregations, unknown) and for export tasks, whose content
+// tells.
 func (k Kind) Table() string {
 	switch k {
 	case KindCloudTrail, KindCloudTrailInsight, KindCloudTrailNetworkActivity:
@@ -230,7 +239,63 @@ func parseKey(key string) (Key, datePrec) {
 	if i := strings.LastIndexByte(key, '/'); i >= 0 {
 		base = key[i+1:]
 	}
+	if k, ok := parseExportKey(key, base); ok {
+		return k, precNone
+	}
 	return parseFileName(base)
+}
+
+// parseExportKey recognises the objects of a CloudWatch Logs export task:
+// PREFIX/TASK-ID/LOG-STREAM/NNNNNN.gz (TASK-ID a UUID, the stream name
+// maybe holding '/'), and the PREFIX/aws-logs-write-test object.
+func parseExportKey(key, base string) (Key, bool) {
+	if base == "aws-logs-write-test" {
+		return Key{Kind: KindOther}, true
+	}
+	if len(base) != len("000000.gz") || !strings.HasSuffix(base, ".gz") {
+		return Key{}, false
+	}
+	if _, ok := atoiN(base[:6], 6); !ok {
+		return Key{}, false
+	}
+	// A UUID folder with at least one folder (the stream) after it.
+	if len(key) <= len(base) {
+		return Key{}, false
+	}
+	rest := key[:len(key)-len(base)-1]
+	for {
+		i := strings.LastIndexByte(rest, '/')
+		if i < 0 {
+			return Key{}, false
+		}
+		seg := rest[i+1:]
+		rest = rest[:i]
+		if j := strings.LastIndexByte(rest, '/'); isUUID(rest[j+1:]) {
+			return Key{Kind: KindCWLogsExport}, seg != ""
+		}
+	}
+}
+
+// isUUID reports whether s is a lower-case UUID (8-4-4-4-12 hex digits),
+// as export task IDs are.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // parseLayout parses the part of a key after "AWSLogs/".

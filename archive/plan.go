@@ -117,7 +117,7 @@ func (f *Facts) prune(k Key, prec datePrec) (PruneCause, string) {
 	case KindOther:
 		return PrunedKind, "not CloudTrail or VPC flow logs"
 	}
-	if f.Table != "" && k.Kind != KindUnknown && k.Kind.Table() != f.Table {
+	if f.Table != "" && k.Kind != KindUnknown && k.Kind != KindCWLogsExport && k.Kind.Table() != f.Table {
 		return PrunedTable, fmt.Sprintf("%s not in table %s", k.Kind, f.Table)
 	}
 	if k.Account != "" && len(f.Accounts) > 0 && !containsFold(f.Accounts, k.Account) {

@@ -70,6 +70,9 @@ func tableSchema(t *parsers.Table) *arrow.Schema {
 		}
 		fields = append(fields, arrow.Field{Name: p.Name, Type: typ, Nullable: true})
 	}
+	for _, h := range t.Hidden {
+		fields = append(fields, arrow.Field{Name: h, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
 	md := t.Schema.Metadata()
 	s, _ := tableSchemas.LoadOrStore(t, arrow.NewSchema(fields, &md))
 	return s.(*arrow.Schema)
@@ -407,9 +410,10 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 				continue
 			}
 			rel.types[fl.Name] = t
-			// SELECT * is the table's columns: not "$path", and not the
-			// partition columns the scan adds only when named.
-			if fl.Name != parsers.SourceColumn && tab.PartitionNamed(fl.Name) == nil {
+			// SELECT * is the table's columns: not "$path" and the other
+			// hidden columns, and not the partition columns the scan adds
+			// only when named.
+			if fl.Name != parsers.SourceColumn && !slices.Contains(tab.Hidden, fl.Name) && tab.PartitionNamed(fl.Name) == nil {
 				rel.order = append(rel.order, fl.Name)
 			}
 		}

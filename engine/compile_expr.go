@@ -12,7 +12,10 @@ func (c *compiler) compileExpr(e Expr, sc *scope) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.fold(x, e.Pos())
+	if x, err = c.fold(x, e.Pos()); err != nil {
+		return nil, err
+	}
+	return foldCase(x), nil // lower(x) = 'c' and IN: see expr_fold.go
 }
 
 func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
@@ -181,6 +184,9 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		m, err := compileLike(pat, esc, hasEsc)
 		if err != nil {
 			return nil, c.errf(x.Pattern.Pos(), "expected a valid LIKE pattern, found "+quoteFound(pat)+": "+err.Error())
+		}
+		if f := foldLike(xe, m, x.Not); f != nil {
+			return f, nil // lower(x) LIKE 'p': see expr_fold.go
 		}
 		return &exprFunc{name: "like", t: tBool, args: []expr{c.mustCoerce(xe, tString)}, k: likeKernel(m, x.Not), strict: true}, nil
 	case *IsNull:

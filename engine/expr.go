@@ -71,13 +71,15 @@ type exprFunc struct {
 func (e *exprFunc) typ() *dtype { return e.t }
 
 func (e *exprFunc) eval(a *arena, c *chunk) *vec {
-	var argv [4]*vec
-	args := argv[:0]
+	// The arguments go on the arena's stack (a local array escaped to the
+	// heap through the kernel call: one allocation per call); nested
+	// calls push above and pop back before the next argument is pushed.
+	base := len(a.args)
 	dictArg := -1
 	nonConst := 0
 	for i, x := range e.args {
 		v := x.eval(a, c)
-		args = append(args, v)
+		a.args = append(a.args, v)
 		if !v.isConst {
 			nonConst++
 			if v.dict != nil {
@@ -85,6 +87,7 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 			}
 		}
 	}
+	args := a.args[base:]
 	// Fast path: one dictionary argument, the rest constant: evaluate per
 	// distinct value and keep the codes.
 	if e.strict && dictArg >= 0 && nonConst == 1 {
@@ -101,6 +104,7 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 		e.k(a, r, args)
 		out := a.vec(e.t, c.n)
 		out.codes, out.dict, out.null = d.codes, r, d.null
+		a.args = a.args[:base]
 		return out
 	}
 	for i, v := range args {
@@ -108,6 +112,7 @@ func (e *exprFunc) eval(a *arena, c *chunk) *vec {
 	}
 	out := a.vec(e.t, c.n)
 	e.k(a, out, args)
+	a.args = a.args[:base]
 	return out
 }
 
@@ -216,7 +221,9 @@ func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 
 // neverFails are functions whose kernels record no error.
 var neverFails = map[string]bool{"in": true, "like": true, "concat": true, "regexp_like": true,
-	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true}
+	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true,
+	// the case-folded forms of expr_fold.go
+	"lower_eq": true, "lower_ne": true, "lower_in": true, "lower_like": true, "coalesce_false": true}
 
 // mayFail reports whether evaluating e can record an error (division,
 // overflow, CAST...); false only for the shapes known not to.

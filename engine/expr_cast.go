@@ -35,6 +35,8 @@ func castKernel(from, to *dtype, try bool, where string) (kernel, bool) {
 		}, true
 	case from.k == kString && to.k == kIPAddress:
 		return castToIPKernel(try, where), true
+	case from.k == kJSON && to.k == kArray && to.elem.k == kJSON:
+		return jsonToArrayKernel(try, where), true
 	case to.k == kString:
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,7 +14,10 @@ import (
 // action = 'REJECT'); the readers dictionary-encode those columns per batch,
 // so whether a batch holds any of a rule's values is a lookup of a few
 // values in the batch's dictionary, done once per batch for all rules,
-// instead of running the rule's filter over every row.
+// instead of running the rule's filter over every row. Past the batch,
+// [Gate.Rows] routes rows: each gated column's rows are bucketed by value
+// once per batch, and each rule is pushed only the rows holding one of its
+// values ([Run.PushRows]).
 
 // Gate is what a query's WHERE clauses require of the rows of one table:
 // each listed column must equal one of its values (the [Pruning.Equal]
@@ -22,6 +26,7 @@ import (
 type Gate struct {
 	cols []string
 	vals [][]string
+	fold []bool // vals[i] are lower-case values of lower(cols[i]) (gate_fold.go)
 }
 
 // Gate returns the gate of q's reads of table.
@@ -32,6 +37,7 @@ func (q *Query) Gate(table string) Gate {
 		g.cols = append(g.cols, c)
 		g.vals = append(g.vals, eq[c])
 	}
+	g.addFold(q.Pruning(table).EqualFold)
 	return g
 }
 
@@ -59,6 +65,72 @@ type BatchValues struct {
 	b    arrow.RecordBatch
 	sets map[string]map[string]bool // column → values present; absent: not looked at yet
 	none map[string]bool            // columns that are not dictionary-encoded (or absent)
+	// idx is, per gated column, the batch's rows bucketed by value, built
+	// on the first [Gate.Rows] that looks at the column (built: this batch).
+	idx map[string]*rowIndex
+	// out holds the rows the last [Gate.Rows] returned when they are not
+	// one bucket of idx; ok marks, per dictionary code of a column being
+	// narrowed, whether the gate admits it. Both sized by the batch, one
+	// per worker, shared by every hunt.
+	out []int32
+	ok  []bool
+	// ids and ids2: scratch for the value ids a gate admits ([Gate.ids]).
+	ids, ids2 []int32
+}
+
+// rowIndex is one dictionary column of a batch with its rows bucketed by
+// value (a counting sort of the codes): the rows of value id k are
+// rows[start[k]:start[k+1]], ascending. A value's id is the first
+// dictionary code holding it, so a dictionary with repeated entries still
+// gives each value one bucket.
+//
+// Example: codes [2 0 2 1] over dictionary [A B C] → ids {A:0 B:1 C:2},
+// start [0 1 2 4], rows [1 3 0 2].
+type rowIndex struct {
+	built bool
+	id    map[string]int32 // value → id; keys point into the batch, cleared by Reset
+	canon []int32          // dictionary code → value id, -1 for a NULL entry
+	codes []int32          // the batch's codes (Arrow memory)
+	valid func(int) bool   // nil when no row is NULL
+	start []int32          // per id, plus one: offsets into rows
+	rows  []int32          // rows grouped by value id
+	pos   []int32          // scratch: next free slot per id while filling rows
+
+	lower      map[string][]int32 // lower-cased value → ids, for case-insensitive gates
+	lowerBuilt bool
+}
+
+// ids returns the value ids of ix whose values gate column i admits
+// (each once), appended to buf[:0]: exact values, or for a
+// case-insensitive column the values that lower-case to one of its.
+func (g Gate) ids(i int, ix *rowIndex, buf []int32) []int32 {
+	buf = buf[:0]
+	if g.fold != nil && g.fold[i] {
+		if !ix.lowerBuilt {
+			if ix.lower == nil {
+				ix.lower = map[string][]int32{}
+			}
+			for val, id := range ix.id {
+				k := strings.ToLower(val) // lower()'s result, as the folded comparisons
+				ix.lower[k] = append(ix.lower[k], id)
+			}
+			ix.lowerBuilt = true
+		}
+		for _, x := range g.vals[i] {
+			for _, id := range ix.lower[x] {
+				if !slices.Contains(buf, id) {
+					buf = append(buf, id)
+				}
+			}
+		}
+		return buf
+	}
+	for _, x := range g.vals[i] {
+		if id, ok := ix.id[x]; ok && !slices.Contains(buf, id) {
+			buf = append(buf, id)
+		}
+	}
+	return buf
 }
 
 // Reset makes v describe b.
@@ -71,6 +143,13 @@ func (v *BatchValues) Reset(b arrow.RecordBatch) {
 		clear(s)
 	}
 	clear(v.none)
+	for _, ix := range v.idx {
+		ix.built = false
+		clear(ix.id)
+		clear(ix.lower)
+		ix.lowerBuilt = false
+		ix.codes, ix.valid = nil, nil
+	}
 }
 
 // values returns the values of column c present in the batch, or nil when
@@ -121,9 +200,187 @@ func (g Gate) Admits(v *BatchValues) bool {
 		if s == nil {
 			continue
 		}
+		if g.fold != nil && g.fold[i] {
+			if !admitsFold(s, g.vals[i]) {
+				return false
+			}
+			continue
+		}
 		if !slices.ContainsFunc(g.vals[i], func(x string) bool { return s[x] }) {
 			return false
 		}
 	}
 	return true
+}
+
+// Rows returns the rows of the batch v describes that may satisfy g: the
+// rows whose gated dictionary columns hold one of the gate's values. all
+// is true (and rows nil) when every row may, because g is open, no gated
+// column is dictionary-encoded or every row holds an admitted value; push
+// the whole batch then. Otherwise rows lists the candidate rows,
+// ascending; empty when none may satisfy g.
+//
+// This is row-level routing: each gated column's values are looked up
+// once per dictionary entry per batch, for all gates, and a hunt is
+// pushed only its candidate rows ([Run.PushRows]) instead of running its
+// filter over the whole batch. rows is valid until the next call of Rows
+// or Reset on v, and must not be modified.
+func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
+	n := int(v.b.NumRows())
+	// The most selective indexed column gives the candidates; the others
+	// narrow them.
+	best, bestN, narrow := -1, n+1, 0
+	for i, c := range g.cols {
+		ix := v.index(c)
+		if ix == nil {
+			continue
+		}
+		m := 0
+		v.ids = g.ids(i, ix, v.ids)
+		for _, id := range v.ids {
+			m += int(ix.start[id+1] - ix.start[id])
+		}
+		if m == 0 {
+			return nil, false
+		}
+		if m < n {
+			narrow++
+		}
+		if m < bestN {
+			best, bestN = i, m
+		}
+	}
+	if best < 0 || narrow == 0 {
+		return nil, true
+	}
+	ix := v.idx[g.cols[best]]
+	v.ids = g.ids(best, ix, v.ids)
+	present := v.ids
+	if len(present) == 1 && narrow == 1 {
+		// Fast path: one value of one column is one bucket, shared as is.
+		return ix.rows[ix.start[present[0]]:ix.start[present[0]+1]], false
+	}
+	out := v.out[:0]
+	for _, id := range present {
+		out = append(out, ix.rows[ix.start[id]:ix.start[id+1]]...)
+	}
+	if len(present) > 1 {
+		slices.Sort(out)
+	}
+	for i, c := range g.cols {
+		if i == best {
+			continue
+		}
+		jx := v.index(c)
+		if jx == nil {
+			continue
+		}
+		ok := grow(&v.ok, len(jx.canon))
+		clear(ok)
+		v.ids2 = g.ids(i, jx, v.ids2)
+		for _, id := range v.ids2 {
+			for k, cid := range jx.canon {
+				if cid == id {
+					ok[k] = true
+				}
+			}
+		}
+		kept := out[:0]
+		for _, r := range out {
+			if (jx.valid == nil || jx.valid(int(r))) && ok[jx.codes[r]] {
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	}
+	v.out = out
+	if len(out) == n {
+		return nil, true
+	}
+	return out, false
+}
+
+// index returns column c's rows bucketed by value, or nil when c is not
+// a dictionary of strings with int32 codes.
+func (v *BatchValues) index(c string) *rowIndex {
+	if v.none[c] {
+		return nil
+	}
+	if ix := v.idx[c]; ix != nil && ix.built {
+		return ix
+	}
+	idx := v.b.Schema().FieldIndices(c)
+	if len(idx) != 1 {
+		v.none[c] = true
+		return nil
+	}
+	d, ok := v.b.Column(idx[0]).(*array.Dictionary)
+	if !ok {
+		v.none[c] = true
+		return nil
+	}
+	dict, ok1 := d.Dictionary().(*array.String)
+	codes, ok2 := d.Indices().(*array.Int32)
+	if !ok1 || !ok2 {
+		v.none[c] = true
+		return nil
+	}
+	if v.idx == nil {
+		v.idx = map[string]*rowIndex{}
+	}
+	ix := v.idx[c]
+	if ix == nil {
+		ix = &rowIndex{id: map[string]int32{}}
+		v.idx[c] = ix
+	}
+	ix.built = true
+	nd := dict.Len()
+	ix.canon = growSlots(&ix.canon, nd)
+	for k := range nd {
+		if dict.IsNull(k) {
+			ix.canon[k] = -1
+			continue
+		}
+		val := dict.Value(k)
+		id, seen := ix.id[val]
+		if !seen {
+			id = int32(k)
+			ix.id[val] = id
+		}
+		ix.canon[k] = id
+	}
+	n := int(v.b.NumRows())
+	ix.codes = codes.Int32Values()[:n]
+	ix.valid = nil
+	if d.NullN() > 0 {
+		ix.valid = d.IsValid
+	}
+	// Counting sort: count per id, prefix sums, then place each row.
+	start := growSlots(&ix.start, nd+1)
+	clear(start)
+	for r, code := range ix.codes {
+		if ix.valid != nil && !ix.valid(r) {
+			continue // a NULL row's code may be anything
+		}
+		if id := ix.canon[code]; id >= 0 {
+			start[id+1]++
+		}
+	}
+	for k := 1; k <= nd; k++ {
+		start[k] += start[k-1]
+	}
+	pos := growSlots(&ix.pos, nd)
+	copy(pos, start[:nd])
+	rows := grow(&ix.rows, int(start[nd]))
+	for r, code := range ix.codes {
+		if ix.valid != nil && !ix.valid(r) {
+			continue // a NULL row's code may be anything
+		}
+		if id := ix.canon[code]; id >= 0 {
+			rows[pos[id]] = int32(r)
+			pos[id]++
+		}
+	}
+	ix.rows = rows
+	return ix
 }

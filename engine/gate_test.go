@@ -1,8 +1,13 @@
 package engine
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
 )
@@ -37,5 +42,256 @@ func TestGate(t *testing.T) {
 		if got := g.Admits(&v); got != tc.admit || g.IsOpen() != tc.open {
 			t.Errorf("%s: admits %v (open %v); want %v (open %v)", tc.sql, got, g.IsOpen(), tc.admit, tc.open)
 		}
+	}
+}
+
+// gateRowsSample is ctSample plus a row of another event source whose
+// eventname is NULL.
+func gateRowsSample() []map[string]any {
+	rows := ctSample()
+	r := ctRow("", "erin", "2024-03-02T11:00:00Z", "us-east-1", "111111111111", nil)
+	r["eventname"] = nil
+	r["eventsource"] = "iam.amazonaws.com"
+	return append(rows, r)
+}
+
+// TestGateRows_Success: a gate hands out exactly the rows whose gated
+// dictionary columns hold one of its values, ascending; all when it
+// cannot tell or every row may match.
+func TestGateRows_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// 0 CreateNetworkAclEntry, 1-2 ConsoleLogin, 3 DeleteNetworkAcl,
+	// 4-5 DescribeInstances (all ec2), 6 NULL eventname (iam).
+	b := buildRecord(mem, parsers.CloudTrailSchema, gateRowsSample())
+	defer b.Release()
+	var v BatchValues
+	for _, tc := range []struct {
+		sql  string
+		rows []int32
+		all  bool
+	}{
+		{"SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin'", []int32{1, 2}, false},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'StopLogging'", nil, false},
+		{"SELECT * FROM cloudtrail WHERE eventname IN ('DescribeInstances', 'CreateNetworkAclEntry', 'StopLogging')", []int32{0, 4, 5}, false},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND awsregion = 'eu-west-1'", []int32{2}, false},
+		{"SELECT * FROM cloudtrail WHERE eventsource = 'ec2.amazonaws.com'", []int32{0, 1, 2, 3, 4, 5}, false},
+		{"SELECT * FROM cloudtrail WHERE eventsource = 'ec2.amazonaws.com' AND eventname IN ('ConsoleLogin', 'DescribeInstances')", []int32{1, 2, 4, 5}, false},
+		{"SELECT * FROM cloudtrail WHERE eventsource IN ('ec2.amazonaws.com', 'iam.amazonaws.com')", nil, true},
+		{"SELECT * FROM cloudtrail WHERE eventsource = 'iam.amazonaws.com' AND eventname = 'ConsoleLogin'", nil, false},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'StopLogging' OR errorcode = 'X'", nil, true},
+		{"SELECT * FROM cloudtrail WHERE useridentity.arn = 'nobody'", nil, true}, // not a dictionary: cannot tell
+		{"SELECT count(*) FROM cloudtrail", nil, true},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Reset(b)
+		rows, all := q.Gate("cloudtrail").Rows(&v)
+		if all != tc.all || !slices.Equal(rows, tc.rows) {
+			t.Errorf("%s: got rows %v (all %v); want %v (all %v)", tc.sql, rows, all, tc.rows, tc.all)
+		}
+	}
+}
+
+// TestGateRows_SharedIndex: narrowing by a second column works on a copy;
+// the bucket a one-column gate shares is left as it was.
+func TestGateRows_SharedIndex(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := buildRecord(mem, parsers.CloudTrailSchema, gateRowsSample())
+	defer b.Release()
+	gate := func(sql string) Gate {
+		q, err := Compile(sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Gate("cloudtrail")
+	}
+	one := gate("SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin'")
+	two := gate("SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND awsregion = 'eu-west-1'")
+	var v BatchValues
+	v.Reset(b)
+	first, _ := one.Rows(&v)
+	first = slices.Clone(first)
+	if rows, _ := two.Rows(&v); !slices.Equal(rows, []int32{2}) {
+		t.Fatalf("two columns: got %v; want [2]", rows)
+	}
+	if again, _ := one.Rows(&v); !slices.Equal(again, first) {
+		t.Errorf("one column after narrowing: got %v; want %v", again, first)
+	}
+}
+
+// TestGateRows_Dictionary: repeated dictionary entries are one value, and
+// NULL rows (whatever code they hold) are never candidates.
+func TestGateRows_Dictionary(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	db := array.NewStringBuilder(mem)
+	db.AppendValues([]string{"A", "B", "A", ""}, []bool{true, true, true, false})
+	dict := db.NewArray()
+	defer dict.Release()
+	db.Release()
+	ib := array.NewInt32Builder(mem)
+	ib.AppendValues([]int32{0, 1, 2, 0, 3, 2}, []bool{true, true, true, false, true, true})
+	codes := ib.NewArray()
+	defer codes.Release()
+	ib.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	col := array.NewDictionaryArray(dt, codes, dict)
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "eventname", Type: dt, Nullable: true}}, nil)
+	b := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+	defer b.Release()
+	q, err := Compile("SELECT * FROM cloudtrail WHERE eventname = 'A'", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v BatchValues
+	v.Reset(b)
+	if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, []int32{0, 2, 5}) {
+		t.Errorf("got %v (all %v); want [0 2 5]", rows, all)
+	}
+}
+
+// TestPushRows: a run pushed only some rows of a batch sees just those
+// rows (count(*) counts them), and a hunt routed its gate's rows answers
+// as if it had filtered the whole batch.
+func TestPushRows(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := buildRecord(mem, parsers.CloudTrailSchema, gateRowsSample())
+	defer b.Release()
+	q, err := Compile("SELECT count(*), min(eventname), max(useridentity.username) FROM cloudtrail", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	if err := r.PushRows(0, b, []int32{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.PushRows(0, b, []int32{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := resultText(res), "2|ConsoleLogin|carol\n"; got != want {
+		t.Errorf("PushRows [1 2]: got %q; want %q", got, want)
+	}
+	for _, sql := range []string{
+		"SELECT eventname, useridentity.username, sourceipaddress FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND json_extract_scalar(additionaleventdata, '$.MFAUsed') = 'No'",
+		"SELECT eventname, count(*) FROM cloudtrail WHERE eventname IN ('DescribeInstances', 'DeleteNetworkAcl') GROUP BY 1",
+		"SELECT r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS t(r) WHERE eventname = 'DeleteNetworkAcl'",
+		"SELECT eventname, row_number() OVER (PARTITION BY eventname ORDER BY eventtime) FROM cloudtrail WHERE eventsource = 'ec2.amazonaws.com' AND eventname <> 'ConsoleLogin'",
+	} {
+		want := resultText(runQuery(t, sql, 1, b))
+		q, err := Compile(sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v BatchValues
+		v.Reset(b)
+		rows, all := q.Gate("cloudtrail").Rows(&v)
+		if all || len(rows) == 0 || len(rows) == int(b.NumRows()) {
+			t.Fatalf("%s: gate rows %v (all %v); want a proper subset", sql, rows, all)
+		}
+		r := q.NewRun(1)
+		if err := r.PushRows(0, b, rows); err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Finish()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resultText(res); got != want {
+			t.Errorf("%s: routed rows %v: got\n%swant\n%s", sql, rows, got, want)
+		}
+	}
+}
+
+// TestGateRows_Random: over random batches (NULLs included) and random
+// gates on one to three dictionary columns, Rows hands out exactly the
+// rows whose values every gated column admits.
+func TestGateRows_Random(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(18, 1))
+	domain := map[string][]string{
+		"eventname":   {"A", "B", "C", "D", "E", "F"},
+		"eventsource": {"ec2", "iam", "s3"},
+		"awsregion":   {"r1", "r2", "r3"},
+	}
+	cols := []string{"eventname", "eventsource", "awsregion"}
+	pick := func(vals []string) []string {
+		var out []string
+		for _, v := range vals {
+			if rng.IntN(3) == 0 {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, vals[rng.IntN(len(vals))])
+		}
+		return out
+	}
+	var v BatchValues
+	for range 40 {
+		rows := make([]map[string]any, 1+rng.IntN(300))
+		for i := range rows {
+			r := map[string]any{}
+			for _, c := range cols {
+				if rng.IntN(8) > 0 {
+					r[c] = domain[c][rng.IntN(len(domain[c]))]
+				}
+			}
+			rows[i] = r
+		}
+		b := buildRecord(mem, parsers.CloudTrailSchema, rows)
+		v.Reset(b)
+		for range 20 {
+			var conds []string
+			want := map[string][]string{}
+			for _, c := range cols {
+				if rng.IntN(2) == 0 {
+					continue
+				}
+				vals := pick(domain[c])
+				want[c] = vals
+				conds = append(conds, c+" IN ('"+strings.Join(vals, "', '")+"')")
+			}
+			if len(conds) == 0 {
+				continue
+			}
+			sql := "SELECT count(*) FROM cloudtrail WHERE " + strings.Join(conds, " AND ")
+			q, err := Compile(sql, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var expect []int32
+			for i, r := range rows {
+				ok := true
+				for c, vals := range want {
+					s, isStr := r[c].(string)
+					ok = ok && isStr && slices.Contains(vals, s)
+				}
+				if ok {
+					expect = append(expect, int32(i))
+				}
+			}
+			got, all := q.Gate("cloudtrail").Rows(&v)
+			if all {
+				got = nil
+				for i := range rows {
+					got = append(got, int32(i))
+				}
+			}
+			if !slices.Equal(got, expect) {
+				t.Fatalf("%s over %d rows: got %v (all %v); want %v", sql, len(rows), got, all, expect)
+			}
+		}
+		b.Release()
 	}
 }

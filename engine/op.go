@@ -145,8 +145,10 @@ func fromArrowField(schema *arrow.Schema, name string) (int, *dtype) {
 	return fi[0], t
 }
 
-// pushRecord converts rec (owned by the caller) into a chunk and pushes it.
-func (s *opScan) pushRecord(w int, rec arrow.RecordBatch) error {
+// pushRecord converts rec (owned by the caller) into a chunk and pushes it:
+// the rows listed in rows (ascending), or all when rows is nil. Slots load
+// through rows lazily, as after a filter.
+func (s *opScan) pushRecord(w int, rec arrow.RecordBatch, rows []int32) error {
 	st := s.ws[w]
 	if st.schema != rec.Schema() {
 		if err := s.resolve(st, rec.Schema()); err != nil {
@@ -157,6 +159,9 @@ func (s *opScan) pushRecord(w int, rec arrow.RecordBatch) error {
 	n := int(rec.NumRows())
 	st.c.reset(s.lay.n, &st.a)
 	st.c.n = n
+	if rows != nil {
+		st.c.n, st.c.rows = len(rows), rows
+	}
 	for slot, path := range st.idx {
 		if path == nil {
 			continue

@@ -66,6 +66,11 @@ type aggWorker struct {
 	cols   []*vec    // scratch: evaluated keys, then every aggregate's arguments
 	res    []*column // after seal: each aggregate's result per group
 	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
+	hit    []int32   // scratch of aggregateKnown: rows of known groups
+	miss   []int32   // scratch of aggregateKnown: the other rows
+	// aggregateKnown's sampling: rows looked up and found in the
+	// current window, chunks left to spill without looking.
+	looked, found, skip int
 }
 
 func (o *opAggregate) keyTypes() []*dtype {
@@ -292,14 +297,10 @@ func (o *opAggregate) mergeParallel(live []*aggWorker, np int) []*aggWorker {
 // states are fresh ones that merged just these groups.
 func (o *opAggregate) export(w *aggWorker, sel []int32) *aggWorker {
 	e := &aggWorker{g: w.g.export(sel)}
-	gmap := make([]int32, w.g.ngroups)
-	fill(gmap, -1)
-	for i, j := range sel {
-		gmap[j] = int32(i)
-	}
+	to := iota32(len(sel))
 	for i, ag := range o.aggs {
 		s := newAggState(ag)
-		s.merge(w.states[i], gmap, len(sel))
+		s.merge(w.states[i], sel, to, len(sel))
 		e.states = append(e.states, s)
 	}
 	return e
@@ -311,10 +312,20 @@ func mergeWorker(t, src *aggWorker, gmap []int32) []int32 {
 	gmap = slices.Grow(gmap[:0], src.g.ngroups)[:src.g.ngroups]
 	t.a.reset()
 	t.g.mergeFrom(&t.a, &src.g, gmap)
+	from := iota32(src.g.ngroups)
 	for i, s := range t.states {
-		s.merge(src.states[i], gmap, t.g.ngroups)
+		s.merge(src.states[i], from, gmap, t.g.ngroups)
 	}
 	return gmap
+}
+
+// iota32 returns 0, 1, ..., n-1.
+func iota32(n int) []int32 {
+	s := make([]int32, n)
+	for i := range s {
+		s[i] = int32(i)
+	}
+	return s
 }
 
 // seal computes w's aggregate results into w.res and drops what emitting
@@ -442,7 +453,11 @@ func columnRows(a *arena, c *column, lo, hi int) *vec {
 // skipped when gmap[j] < 0).
 type aggState interface {
 	update(gids []int32, ngroups int, args []*vec)
-	merge(o aggState, gmap []int32, ngroups int)
+	// merge adds group from[i] of o (a state of the same call) into
+	// group to[i] of this state, which has ngroups groups after it. It
+	// may take o's values of the groups from (array_agg moves a list):
+	// callers never use a merged group of o again.
+	merge(o aggState, from, to []int32, ngroups int)
 	result(ngroups int) *column
 }
 
@@ -457,7 +472,7 @@ func newAggState(ag *aggCall) aggState {
 	case "min", "max", "arbitrary":
 		return &minMaxState{isMax: ag.name == "max", t: ag.t}
 	case "count_distinct", "approx_distinct":
-		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]}), pairs: map[uint64]struct{}{}}
+		return &distinctState{g: newGrouper([]*dtype{ag.argTypes[0]})}
 	case "min_by", "max_by":
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
 	case "array_agg", "array_agg_distinct":

@@ -12,6 +12,34 @@ type arrayAggState struct {
 	t        *dtype
 	distinct bool // array_agg(DISTINCT x)
 	lists    [][]any
+	// interned holds one boxed copy of each string value boxed so far (at
+	// most internLimit): "$path", a region, an event name repeat in group
+	// after group, and boxing each occurrence cloned the string per row
+	// (hunt run's flow hunts: array_agg(DISTINCT "$path") over millions
+	// of groups held one copy of an object's key per group).
+	interned map[string]any
+}
+
+// internLimit bounds arrayAggState.interned: high-cardinality values past
+// it are boxed one by one, as they would be kept anyway.
+const internLimit = 4096
+
+// box returns row i of plain x boxed, strings through interned.
+func (s *arrayAggState) box(x *vec, i int) any {
+	if !x.t.isStringy() || x.isNull(i) {
+		return boxValue(x, i)
+	}
+	if b, ok := s.interned[x.s[i]]; ok {
+		return b
+	}
+	b := boxValue(x, i)
+	if len(s.interned) < internLimit {
+		if s.interned == nil {
+			s.interned = map[string]any{}
+		}
+		s.interned[b.(string)] = b
+	}
+	return b
 }
 
 func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
@@ -21,7 +49,7 @@ func (s *arrayAggState) update(gids []int32, ng int, args []*vec) {
 		if s.distinct && len(s.lists[g]) > 0 && equalsBoxed(x, i, s.lists[g][len(s.lists[g])-1]) {
 			continue // a run of one value (eventname, "$path" of one object) boxes once
 		}
-		s.lists[g] = append(s.lists[g], boxValue(x, i))
+		s.lists[g] = append(s.lists[g], s.box(x, i))
 		if len(s.lists[g]) >= 2*ArrayAggLimit {
 			s.lists[g] = trimAgg(s.lists[g], s.distinct)
 		}
@@ -59,11 +87,18 @@ func trimAgg(l []any, distinct bool) []any {
 	return l
 }
 
-func (s *arrayAggState) merge(o aggState, gmap []int32, ng int) {
+func (s *arrayAggState) merge(o aggState, from, to []int32, ng int) {
 	s.lists = growTo(s.lists, ng)
-	for j, l := range o.(*arrayAggState).lists {
-		g := gmap[j]
-		if g < 0 {
+	src := o.(*arrayAggState).lists
+	for i, j := range from {
+		if int(j) >= len(src) {
+			continue
+		}
+		l, g := src[j], to[i]
+		if s.lists[g] == nil {
+			// Fast path: the group's first values; move src's list
+			// rather than copy it (see aggState.merge).
+			s.lists[g], src[j] = l, nil
 			continue
 		}
 		s.lists[g] = append(s.lists[g], l...)

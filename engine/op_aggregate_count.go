@@ -22,11 +22,12 @@ func (s *countState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *countState) merge(o aggState, gmap []int32, ng int) {
+func (s *countState) merge(o aggState, from, to []int32, ng int) {
 	s.n = growTo(s.n, ng)
-	for j, v := range o.(*countState).n {
-		if g := gmap[j]; g >= 0 {
-			s.n[g] += v
+	src := o.(*countState).n
+	for i, j := range from {
+		if int(j) < len(src) {
+			s.n[to[i]] += src[j]
 		}
 	}
 }

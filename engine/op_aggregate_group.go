@@ -2,36 +2,35 @@ package engine
 
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
-	ints   map[int64]int32
-	strs   map[string]int32
-	nullID int32 // -1 until a NULL is seen
+	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
+	strs   strTable         // string values; their bytes are the grouper's column
+	nullID int32            // -1 until a NULL is seen
 }
 
 // grouper assigns dense group IDs to rows: each key column numbers its
 // distinct values (a dictionary column once per dictionary entry), then
-// tuples of value IDs are folded pairwise into group IDs through maps of
-// uint64, so no row allocates.
+// tuples of value IDs are folded pairwise into group IDs through flat
+// tables of uint64 (see flatTable), so no row allocates.
 type grouper struct {
 	types     []*dtype
 	vals      []*column          // per key: its distinct values by value ID
 	maps      []valueMap         // per key: value → value ID
-	folds     []map[uint64]int32 // per key after the first: (prefix ID, value ID) → ID
+	folds     []flatTable[int32] // per key after the first: (prefix ID, value ID) → ID
 	groupKeys [][]int32          // per key: value ID of each group (multi-key only)
 	ngroups   int
 	ids       [][]int32 // scratch: per key, per row value IDs
 	gids      []int32   // scratch: per row group IDs
 	table     []int32   // scratch: dictionary entry → value ID
+	look      []int32   // scratch: lookup's group IDs
 }
 
 func newGrouper(types []*dtype) grouper {
 	g := grouper{types: types}
 	for _, t := range types {
 		g.vals = append(g.vals, newColumn(t))
-		g.maps = append(g.maps, valueMap{ints: map[int64]int32{}, strs: map[string]int32{}, nullID: -1})
+		g.maps = append(g.maps, valueMap{nullID: -1})
 	}
-	for range max(len(types)-1, 0) {
-		g.folds = append(g.folds, map[uint64]int32{})
-	}
+	g.folds = make([]flatTable[int32], max(len(types)-1, 0))
 	g.groupKeys = make([][]int32, len(types))
 	g.ids = make([][]int32, len(types))
 	if len(types) == 0 {
@@ -58,14 +57,12 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	copy(g.gids, g.ids[0])
 	last := len(keys) - 1
 	for k := 1; k <= last; k++ {
-		m := g.folds[k-1]
+		m := &g.folds[k-1]
 		ids := g.ids[k]
 		for i, prefix := range g.gids {
 			key := uint64(uint32(prefix))<<32 | uint64(uint32(ids[i]))
-			id, ok := m[key]
+			id, ok := m.put(key, int32(m.len()))
 			if !ok {
-				id = int32(len(m))
-				m[key] = id
 				if k == last {
 					for j := range g.groupKeys {
 						g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
@@ -75,7 +72,7 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 			g.gids[i] = id
 		}
 	}
-	g.ngroups = len(g.folds[last-1])
+	g.ngroups = g.folds[last-1].len()
 	return g.gids
 }
 
@@ -113,16 +110,20 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	t := v.t
 	switch {
 	case t.isStringy() && v.null == nil:
+		vals := g.vals[k]
 		for i, s := range v.s[:n] {
-			id, ok := m.strs[s]
+			h := strHash(s)
+			id, ok := m.strs.get(s, h, vals.s)
 			if !ok {
-				id = g.valueID(m, k, v, i, false)
+				id = int32(vals.len())
+				vals.appendVec(v, []int32{int32(i)}, 1)
+				m.strs.add(h, id)
 			}
 			ids[i] = id
 		}
 	case t.isIntLike() && v.null == nil:
 		for i, x := range v.i[:n] {
-			id, ok := m.ints[x]
+			id, ok := m.ints.get(uint64(x))
 			if !ok {
 				id = g.valueID(m, k, v, i, false)
 			}
@@ -154,33 +155,26 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 	var ok bool
 	switch {
 	case t.isStringy():
-		if id, ok = m.strs[v.s[i]]; ok {
+		h := strHash(v.s[i])
+		if id, ok = m.strs.get(v.s[i], h, g.vals[k].s); ok {
 			return id
 		}
 		id = int32(g.vals[k].len())
 		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
-		m.strs[g.vals[k].s[id]] = id
+		m.strs.add(h, id)
 		return id
 	case t.isIntLike():
-		if id, ok = m.ints[v.i[i]]; ok {
+		if id, ok = m.ints.put(uint64(v.i[i]), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[v.i[i]] = id
 	case t.k == kDouble:
-		bits := int64(normFloat(v.f[i]))
-		if id, ok = m.ints[bits]; ok {
+		if id, ok = m.ints.put(normFloat(v.f[i]), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[bits] = id
 	case t.k == kBool:
-		b := int64(b2i(v.b[i]))
-		if id, ok = m.ints[b]; ok {
+		if id, ok = m.ints.put(uint64(b2i(v.b[i])), int32(g.vals[k].len())); ok {
 			return id
 		}
-		id = int32(g.vals[k].len())
-		m.ints[b] = id
 	default:
 		panic("BUG: group key of type " + t.name)
 	}
@@ -332,12 +326,10 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		}
 		prefix := cur[0]
 		for k := 1; k <= last; k++ {
-			m := g.folds[k-1]
+			m := &g.folds[k-1]
 			key := uint64(uint32(prefix))<<32 | uint64(uint32(cur[k]))
-			id, ok := m[key]
+			id, ok := m.put(key, int32(m.len()))
 			if !ok {
-				id = int32(len(m))
-				m[key] = id
 				if k == last {
 					for kk, x := range cur {
 						g.groupKeys[kk] = append(g.groupKeys[kk], x)
@@ -348,7 +340,7 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		}
 		gmap[j] = prefix
 	}
-	g.ngroups = len(g.folds[last-1])
+	g.ngroups = g.folds[last-1].len()
 }
 
 // partition splits the groups into np lists by a hash of their key
@@ -439,4 +431,55 @@ func hashString(s string) uint64 {
 		x |= uint64(s[i]) << (8 * i)
 	}
 	return mix64(h ^ x ^ 0x9e3779b97f4a7c15)
+}
+
+// lookup returns the group of each of the n rows of keys (flat vecs), or
+// -1 for a row whose key has no group yet: it adds no value and no group,
+// so a frozen table (see op_aggregate_spill.go) can keep aggregating the
+// rows of the groups it holds. Its scratch is not groupIDs's.
+func (g *grouper) lookup(keys []*vec, n int) []int32 {
+	g.look = grow(&g.look, n)
+	out := g.look
+	for i := range n {
+		prefix := g.lookupValue(0, keys[0], i)
+		for k := 1; k < len(keys) && prefix >= 0; k++ {
+			id := g.lookupValue(k, keys[k], i)
+			if id < 0 {
+				prefix = -1
+				break
+			}
+			var ok bool
+			if prefix, ok = g.folds[k-1].get(uint64(uint32(prefix))<<32 | uint64(uint32(id))); !ok {
+				prefix = -1
+			}
+		}
+		out[i] = prefix
+	}
+	return out
+}
+
+// lookupValue returns the value ID of row i of key k's flat vec v, or -1.
+func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
+	m := &g.maps[k]
+	if v.isNull(i) {
+		return m.nullID
+	}
+	var id int32
+	var ok bool
+	switch t := v.t; {
+	case t.isStringy():
+		id, ok = m.strs.get(v.s[i], strHash(v.s[i]), g.vals[k].s)
+	case t.isIntLike():
+		id, ok = m.ints.get(uint64(v.i[i]))
+	case t.k == kDouble:
+		id, ok = m.ints.get(normFloat(v.f[i]))
+	case t.k == kBool:
+		id, ok = m.ints.get(uint64(b2i(v.b[i])))
+	default:
+		panic("BUG: group key of type " + t.name)
+	}
+	if !ok {
+		return -1
+	}
+	return id
 }

@@ -62,12 +62,12 @@ func (s *minMaxState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *minMaxState) merge(o aggState, gmap []int32, ng int) {
+func (s *minMaxState) merge(o aggState, from, to []int32, ng int) {
 	s.grow(ng)
 	src := o.(*minMaxState)
-	for j, h := range src.has {
-		g := gmap[j]
-		if !h || g < 0 {
+	for i, j := range from {
+		g := to[i]
+		if int(j) >= len(src.has) || !src.has[j] {
 			continue
 		}
 		switch {
@@ -194,16 +194,16 @@ func (s *minByState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *minByState) merge(o aggState, gmap []int32, ng int) {
+func (s *minByState) merge(o aggState, from, to []int32, ng int) {
 	s.grow(ng)
 	src := o.(*minByState)
 	yv := &vec{t: s.yt, n: len(src.has), i: src.yi, f: src.yf, s: src.ys}
-	for j, h := range src.has {
-		g := gmap[j]
-		if !h || g < 0 {
+	for i, j := range from {
+		g := to[i]
+		if int(j) >= len(src.has) || !src.has[j] {
 			continue
 		}
-		r := s.rank(g, yv, j)
+		r := s.rank(g, yv, int(j))
 		if r < 0 || r == 0 && (src.x[j] == nil || s.x[g] != nil && compareAny(src.x[j], s.x[g]) >= 0) {
 			continue
 		}

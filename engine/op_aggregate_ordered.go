@@ -59,11 +59,18 @@ func (s *arrayAggOrderedState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *arrayAggOrderedState) merge(o aggState, gmap []int32, ng int) {
+func (s *arrayAggOrderedState) merge(o aggState, from, to []int32, ng int) {
 	s.lists = growTo(s.lists, ng)
-	for j, l := range o.(*arrayAggOrderedState).lists {
-		g := gmap[j]
-		if g < 0 {
+	src := o.(*arrayAggOrderedState).lists
+	for i, j := range from {
+		if int(j) >= len(src) {
+			continue
+		}
+		l, g := src[j], to[i]
+		if s.lists[g] == nil {
+			// Fast path: the group's first values; move src's list
+			// rather than copy it (see aggState.merge).
+			s.lists[g], src[j] = l, nil
 			continue
 		}
 		s.lists[g] = append(s.lists[g], l...)

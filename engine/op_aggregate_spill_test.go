@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,6 +149,110 @@ func TestAggregateSpill_MemoryBudget(t *testing.T) {
 	}
 }
 
+// TestAggregateSpill_DistinctPairsOnce: finishing a spilled
+// count(DISTINCT) visits each frozen (group, value) pair once, not once
+// per partition, and gives the in-memory answer. 4,000 groups of one
+// value each; 1,000 freeze, the rest spill into partitions of ~47 groups
+// (no second level), so at most 4,000 visits; merging the frozen state
+// into each of the 64 partitions visited 2 × 64 × 1,000.
+func TestAggregateSpill_DistinctPairsOnce(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 8 {
+		var rows []map[string]any
+		for n := range 500 {
+			i := k*500 + n
+			rows = append(rows, ctRow("E", "u"+strconv.Itoa(i), "2024-03-01T10:00:00Z", "us-east-1", "1",
+				map[string]any{"sourceipaddress": "10.0." + strconv.Itoa(i%7) + ".1"}))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	sql := `SELECT useridentity.username, count(DISTINCT sourceipaddress), count(*) FROM cloudtrail GROUP BY 1`
+	want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+	before, files := distinctMerged.Load(), spillFiles.Load()
+	if got := runWith(t, sql, Options{MaxGroups: 1000, TempDir: t.TempDir()}, 1, recs); got != want {
+		t.Errorf("spilled answer differs:\n%.300s\nwant\n%.300s", got, want)
+	}
+	if spillFiles.Load() == files {
+		t.Fatal("did not spill")
+	}
+	if visits := distinctMerged.Load() - before; visits == 0 || visits > 4000 {
+		t.Errorf("finishing visited %d count(DISTINCT) pairs; want 1..4000 (each frozen pair once)", visits)
+	}
+}
+
+// TestAggregateSpill_KnownGroupsStay: once a table froze, rows of the
+// groups it holds are aggregated in it and only rows of new groups are
+// written to disk, each once. 6,000 rows in batches of 500 over groups
+// i % 1,500; the limit (600) passes after the second batch, freezing
+// groups 0-999, so of the 5,000 later rows only the 2,000 of groups
+// 1,000-1,499 spill (all 5,000 did before), and the answer is the
+// in-memory one, for every aggregate kind and at 1 and 3 workers.
+func TestAggregateSpill_KnownGroupsStay(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 12 {
+		var rows []map[string]any
+		for n := range 500 {
+			i := k*500 + n
+			rows = append(rows, ctRow([]string{"A", "B"}[i%2], "u"+strconv.Itoa(i%1500), "2024-03-01T10:00:0"+strconv.Itoa(i%10)+"Z",
+				[]string{"us-east-1", "eu-west-1", "us-west-2"}[i%3], "1", map[string]any{"sourceipaddress": "10.0." + strconv.Itoa(i%7) + ".1"}))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	for _, sql := range []string{
+		`SELECT useridentity.username, count(*), count(DISTINCT sourceipaddress), min(eventtime), max(eventtime),
+			sum(length(eventname)), array_agg(DISTINCT awsregion), max_by(eventtime, sourceipaddress) FROM cloudtrail GROUP BY 1`,
+		`SELECT useridentity.username, eventname, count(*) FROM cloudtrail GROUP BY 1, 2`,
+		`SELECT NULL, useridentity.username, count(*) FROM cloudtrail GROUP BY 1, 2`, // a key of type NULL
+	} {
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		before := spillRowsWritten.Load()
+		if got := runWith(t, sql, Options{MaxGroups: 600, TempDir: t.TempDir()}, 1, recs); got != want {
+			t.Errorf("%s: spilled answer differs:\n%.300s\nwant\n%.300s", sql, got, want)
+		}
+		if rows := spillRowsWritten.Load() - before; rows != 2000 {
+			t.Errorf("%s: %d rows spilled; want 2000 (those of groups not frozen)", sql, rows)
+		}
+		if got := runWith(t, sql, Options{MaxGroups: 600, TempDir: t.TempDir()}, 3, recs); got != want {
+			t.Errorf("%s, 3 workers: spilled answer differs:\n%.300s\nwant\n%.300s", sql, got, want)
+		}
+	}
+}
+
+// TestAggregateSpill_NewGroupsPauseLookups: when the rows after a table
+// froze are all of new groups, looking them up in the table finds
+// nothing, so after one window of rows it pauses (the rest spill without
+// a lookup); the answer is the in-memory one.
+func TestAggregateSpill_NewGroupsPauseLookups(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 80 {
+		var rows []map[string]any
+		for n := range 500 {
+			rows = append(rows, ctRow("E", "u"+strconv.Itoa(k*500+n), "2024-03-01T10:00:00Z", "us-east-1", "1", nil))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	sql := `SELECT useridentity.username, count(*) FROM cloudtrail GROUP BY 1`
+	want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+	before := knownLooked.Load()
+	if got := runWith(t, sql, Options{MaxGroups: 600, TempDir: t.TempDir()}, 1, recs); got != want {
+		t.Errorf("spilled answer differs:\n%.300s\nwant\n%.300s", got, want)
+	}
+	// 78 chunks of 500 rows follow the freeze; lookups stop after the
+	// first window.
+	if looked := knownLooked.Load() - before; looked < knownWindow || looked > knownWindow+500 {
+		t.Errorf("looked up %d rows of new groups; want %d..%d (one window)", looked, knownWindow, knownWindow+500)
+	}
+}
+
 // TestMemoryPool: queries compiled with one pool share its budget (as
 // hunt run's hunts do): each alone fits, together they pass it, so the
 // one growing when the sum passes the limit spills; answers are
@@ -278,5 +383,39 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 		if _, _, err := sr.next(&a); err == nil {
 			t.Errorf("block %+v: no error", blk)
 		}
+	}
+}
+
+// TestSpillSet_Memory: a spilling aggregate holds one block's room (plus
+// a row) per partition and no file buffer: hunt run's hundreds of hunts
+// have dozens of spill sets at once.
+func TestSpillSet_Memory(t *testing.T) {
+	n := 2 * BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		keys[i] = int64(i)
+		strs[i] = "arn:aws:iam::111111111111:user/u" + strconv.Itoa(i)
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 20 { // ~3.5 MB: every partition flushes blocks
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if s.off == 0 {
+		t.Fatal("nothing was written to the file; the test proves nothing")
+	}
+	held := int64(spillParts * (spillBlockBytes + spillBlockBytes/4))
+	if got := int64(after.TotalAlloc - before.TotalAlloc); got > held+held/8 {
+		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks", 20*n, got, held)
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -87,12 +87,12 @@ func (s *sumState) add(g int, v int64) bool {
 	return true
 }
 
-func (s *sumState) merge(o aggState, gmap []int32, ng int) {
+func (s *sumState) merge(o aggState, from, to []int32, ng int) {
 	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
 	src := o.(*sumState)
-	for j, h := range src.has {
-		g := gmap[j]
-		if !h || g < 0 {
+	for i, j := range from {
+		g := to[i]
+		if int(j) >= len(src.has) || !src.has[j] {
 			continue
 		}
 		s.has[g] = true
@@ -142,12 +142,13 @@ func (s *avgState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
-func (s *avgState) merge(o aggState, gmap []int32, ng int) {
+func (s *avgState) merge(o aggState, from, to []int32, ng int) {
 	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)
 	src := o.(*avgState)
-	for j, n := range src.n {
-		if g := gmap[j]; g >= 0 {
-			s.n[g] += n
+	for i, j := range from {
+		if int(j) < len(src.n) {
+			g := to[i]
+			s.n[g] += src.n[j]
 			s.sum[g] += src.sum[j]
 		}
 	}

@@ -469,3 +469,38 @@ func TestSumOverflow_Success(t *testing.T) {
 		t.Errorf("avg: got %q", got)
 	}
 }
+
+// TestArrayAgg_InternsStrings: array_agg boxes each distinct string once,
+// not once per row: a steady-state push of rows whose values repeat
+// allocates far fewer times than it has rows.
+func TestArrayAgg_InternsStrings(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := benchBatch(mem, BatchRows)
+	defer rec.Release()
+	// ~4000 groups of one or two rows each, as array_agg(DISTINCT "$path")
+	// over flow logs' millions of groups: every row starts a list.
+	for _, sql := range []string{
+		"SELECT sourceipaddress, eventtime, array_agg(DISTINCT eventname) FROM cloudtrail GROUP BY 1, 2",
+	} {
+		q, err := Compile(sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := q.NewRun(1)
+		if err := r.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(5, func() {
+			if err := r.Push(0, rec); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > BatchRows/8 {
+			t.Errorf("%s: %.0f allocations per %d-row push; want the strings boxed once, not per row", sql, allocs, BatchRows)
+		}
+		if _, err := r.Finish(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

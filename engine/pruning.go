@@ -21,6 +21,10 @@ type Pruning struct {
 	// string values the WHERE clause ANDs it to equal one of, for skipping
 	// Parquet row groups by statistics (see [parsers.Pruning]).
 	Equal map[string][]string
+	// EqualFold maps a column path to the lower-case values the WHERE
+	// clause ANDs its lower() to equal one of (lower(eventname) IN (...),
+	// as Sigma rules compare), for the case-insensitive gate (gate_fold.go).
+	EqualFold map[string][]string
 }
 
 // facts is Pruning during analysis; nil pointers and lists mean unbounded.
@@ -28,6 +32,7 @@ type facts struct {
 	since, until      *int64 // microseconds
 	accounts, regions []string
 	equal             map[string][]string // column path → allowed values; absent = any
+	fold              map[string][]string // column path → allowed lower-case values of lower(column)
 }
 
 // pruneFacts analyzes a WHERE expression over a base table t.
@@ -40,6 +45,9 @@ func pruneFacts(t *parsers.Table, e expr) facts {
 	case *exprCmp:
 		return cmpFacts(t, x.op, x.l, x.r)
 	case *exprFunc:
+		if f, ok := foldFacts(t, x); ok {
+			return f // the case-folded forms (gate_fold.go)
+		}
 		if x.set == nil {
 			return facts{}
 		}
@@ -228,6 +236,7 @@ func andFacts(a, b facts) facts {
 		}
 		f.equal[k] = intersect(f.equal[k], v)
 	}
+	f.fold = andEqual(a.fold, b.fold)
 	return f
 }
 
@@ -255,6 +264,7 @@ func orFacts(a, b facts) facts {
 			f.equal[k] = union(av, bv)
 		}
 	}
+	f.fold = orEqual(a.fold, b.fold)
 	return f
 }
 
@@ -300,5 +310,6 @@ func (f facts) pruning() Pruning {
 	}
 	p.Accounts, p.Regions = f.accounts, f.regions
 	p.Equal = f.equal
+	p.EqualFold = f.fold
 	return p
 }

@@ -315,9 +315,32 @@ func (r *Run) Push(worker int, b arrow.RecordBatch) error {
 	return r.PushTable(worker, tables[0], b)
 }
 
+// PushRows is [Run.Push] for the rows of b listed in rows (ascending, each
+// once): the query sees a batch of just those rows, and converts and
+// filters nothing else. A rule set routes each hunt its candidate rows
+// this way ([Gate.Rows]). rows stays the caller's and is not modified or
+// kept; nil rows pushes the whole batch.
+func (r *Run) PushRows(worker int, b arrow.RecordBatch, rows []int32) error {
+	if len(r.q.scans) == 0 || slices.ContainsFunc(r.q.scans, func(s *opScan) bool { return s.table != r.q.scans[0].table }) {
+		return r.Push(worker, b) // the same answer (or error) as Push
+	}
+	return r.pushTable(worker, r.q.scans[0].table, b, rows)
+}
+
 // PushTable is [Run.Push] for a query over several tables: b is a batch of
 // table ("cloudtrail" or "vpc_flow").
 func (r *Run) PushTable(worker int, table string, b arrow.RecordBatch) error {
+	return r.pushTable(worker, table, b, nil)
+}
+
+// PushTableRows is [Run.PushRows] for a query over several tables: the
+// rows of b, a batch of table, listed in rows.
+func (r *Run) PushTableRows(worker int, table string, b arrow.RecordBatch, rows []int32) error {
+	return r.pushTable(worker, table, b, rows)
+}
+
+// pushTable pushes rows of b (nil: all) into the scans of table.
+func (r *Run) pushTable(worker int, table string, b arrow.RecordBatch, rows []int32) error {
 	if r.failed.Load() {
 		return r.firstErr()
 	}
@@ -327,14 +350,14 @@ func (r *Run) PushTable(worker int, table string, b arrow.RecordBatch) error {
 	if worker < 0 || worker >= r.workers {
 		return errors.New("engine: worker " + itoa(int64(worker)) + " out of range 0.." + itoa(int64(r.workers-1)))
 	}
-	if r.q.done.Load() || b.NumRows() == 0 {
+	if r.q.done.Load() || b.NumRows() == 0 || rows != nil && len(rows) == 0 {
 		return nil
 	}
 	for _, s := range r.q.scans {
 		if s.table != table {
 			continue
 		}
-		if err := s.pushRecord(worker, b); err != nil {
+		if err := s.pushRecord(worker, b, rows); err != nil {
 			return r.fail(err)
 		}
 	}

@@ -66,9 +66,14 @@ func growSlots[T any](b *[]T, n int) []T {
 	return (*b)[:n]
 }
 
+// grow returns *b resized to n, reallocated when too small: to twice its
+// capacity (at most BatchRows, at least n). A scratch buffer is thus sized
+// by the rows its operator actually receives: a hunt routed a few rows of
+// each batch keeps small buffers, not BatchRows per vec of every
+// operator on every worker.
 func grow[T any](b *[]T, n int) []T {
 	if cap(*b) < n {
-		*b = make([]T, n, max(n, BatchRows))
+		*b = make([]T, n, max(n, min(2*cap(*b), BatchRows)))
 	}
 	return (*b)[:n]
 }
@@ -103,12 +108,14 @@ type arena struct {
 	chunks []*chunk // scratch chunks: CASE evaluates an arm on some rows
 	usedCh int
 	buf    []byte // bytes of strings computed by kernels (lower, concat...)
+	args   []*vec // argument stack of exprFunc.eval
 	err    error  // first evaluation error of the batch (see fail)
 }
 
 func (a *arena) reset() {
 	a.used, a.usedCh = 0, 0
 	a.buf = a.buf[:0]
+	a.args = a.args[:0]
 	a.err = nil
 }
 

@@ -73,3 +73,51 @@ func TestArenaStrings(t *testing.T) {
 		t.Errorf("string changed after arena growth: %q", s1)
 	}
 }
+
+// TestGrow_SizedByRows: scratch buffers are sized by the rows an operator
+// receives (doubling up to BatchRows), so a hunt routed a few rows of each
+// batch does not hold BatchRows-sized vecs.
+func TestGrow_SizedByRows(t *testing.T) {
+	var b []int64
+	for _, tc := range []struct{ n, maxCap int }{{3, 3}, {2, 3}, {5, 6}, {100, 100}, {4000, 4000}, {4096, BatchRows}, {10000, 10000}} {
+		got := grow(&b, tc.n)
+		if len(got) != tc.n || cap(got) > tc.maxCap {
+			t.Errorf("grow to %d: len %d cap %d; want len %d, cap at most %d", tc.n, len(got), cap(got), tc.n, tc.maxCap)
+		}
+	}
+	// A query routed 3 rows of a batch: its operators' vecs hold 3 rows.
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := benchBatch(mem, BatchRows)
+	defer rec.Release()
+	q, err := Compile("SELECT useridentity.arn, count(*) FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND sourceipaddress LIKE '10.%' GROUP BY 1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	if err := r.PushRows(0, rec, []int32{0, 40, 80}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range q.ops {
+		var a *arena
+		switch x := o.(type) {
+		case *opScan:
+			a = &x.ws[0].a
+		case *opWhere:
+			a = &x.ws[0].a
+		case *opAggregate:
+			a = &x.ws[0].a
+		}
+		if a == nil {
+			continue
+		}
+		for _, v := range a.vecs {
+			if c := max(cap(v.nb), cap(v.ib), cap(v.sb), cap(v.bb), cap(v.cb), cap(v.xb)); c > 64 {
+				t.Errorf("%s: a vec of %d rows' capacity after a 3-row push; want it sized by the rows", o.explain(), c)
+			}
+		}
+	}
+	if _, err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+}

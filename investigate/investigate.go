@@ -69,7 +69,7 @@ type Investigation struct {
 	hq     []*engine.Query
 	runs   [nQueries]*engine.Run
 	hruns  []*engine.Run
-	gates  []engine.Gate
+	gates  []map[string]engine.Gate // per hunt, per table it reads
 	vals   []engine.BatchValues
 }
 
@@ -132,10 +132,13 @@ func (inv *Investigation) Start(ctx context.Context, workers int) {
 		}
 	}
 	inv.hruns = make([]*engine.Run, len(inv.hq))
-	inv.gates = make([]engine.Gate, len(inv.hq))
+	inv.gates = make([]map[string]engine.Gate, len(inv.hq))
 	for i, q := range inv.hq {
 		inv.hruns[i] = q.NewRunContext(ctx, workers)
-		inv.gates[i] = q.Gate(inv.hunts[i].Table)
+		inv.gates[i] = map[string]engine.Gate{}
+		for _, t := range inv.hunts[i].TableList() {
+			inv.gates[i][t] = q.Gate(t)
+		}
 	}
 	inv.vals = make([]engine.BatchValues, workers)
 }
@@ -153,12 +156,13 @@ func (inv *Investigation) Push(worker int, table string, b arrow.RecordBatch) er
 	}
 	inv.vals[worker].Reset(b)
 	for i, r := range inv.hruns {
-		if inv.hunts[i].Table != table || !inv.gates[i].Admits(&inv.vals[worker]) {
+		gate, ok := inv.gates[i][table] // a hunt that joins tables reads each
+		if !ok || !gate.Admits(&inv.vals[worker]) {
 			continue
 		}
 		// A hunt failing at run time keeps its error for Finish; the
 		// investigation goes on without it.
-		_ = r.Push(worker, b)
+		_ = r.PushTable(worker, table, b)
 	}
 	return nil
 }

@@ -16,11 +16,11 @@ import (
 var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // The fixture's report of the attacker's address: 9 calls, 4 flow rows,
-// 3 hunt findings and 1 GuardDuty finding on the timeline; the address, its 3 principals and 3 keys,
+// 4 hunt findings (one the GuardDuty × CloudTrail join) and 1 GuardDuty finding on the timeline; the address, its 3 principals and 3 keys,
 // the instance's address, the flow peer and 8 resources (5 named by request
 // parameters, 3 ARNs of the resources column) in the graph.
 const (
-	wantMarks = 9 + 4 + 3 + 1
+	wantMarks = 9 + 4 + 4 + 1
 	wantNodes = 1 + 3 + 3 + 1 + 1 + 8
 )
 

@@ -94,16 +94,11 @@ const (
 //
 // A CloudTrailReader is not safe for concurrent use.
 type CloudTrailReader struct {
-	src    io.Reader
+	// jsonInput holds the input window (buf[pos:] is not consumed yet) and
+	// the scratch buffer of the current record's unescaped strings.
+	jsonInput
 	source string
 	strict bool
-
-	// buf holds the input window; buf[pos:] is not consumed yet. base is the
-	// stream offset of buf[0].
-	buf  []byte
-	pos  int
-	base int64
-	eof  bool
 
 	state      ctState
 	seenValue  bool // a top-level value was seen (an empty input is an error)
@@ -124,7 +119,6 @@ type CloudTrailReader struct {
 	// Per-record decode state, reset for each record.
 	vals    []span   // one per slot of the top-level space
 	lists   [][]span // element storage per list/map
-	scratch []byte   // unescaped strings of the current record
 	stack   []pathElem
 	mask    uint8      // marks of the top-level keys seen
 	recErr  *scanError // first semantic error of the record
@@ -150,14 +144,13 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		return nil, err
 	}
 	ct := &CloudTrailReader{
-		src:    r,
-		source: source,
-		strict: cfg.strict,
-		buf:    make([]byte, 0, 256<<10),
-		plan:   plan,
-		schema: schema,
-		vals:   make([]span, plan.nslots),
-		lists:  make([][]span, plan.nlists),
+		jsonInput: jsonInput{src: r, buf: make([]byte, 0, 256<<10)},
+		source:    source,
+		strict:    cfg.strict,
+		plan:      plan,
+		schema:    schema,
+		vals:      make([]span, plan.nslots),
+		lists:     make([][]span, plan.nlists),
 	}
 	ct.rejects.Max = cfg.maxErrors
 	return ct, nil
@@ -556,49 +549,13 @@ func (r *CloudTrailReader) needMore(keep int) {
 	r.fill(keep)
 }
 
-// fill moves buf[keep:] to the front and reads at least readChunk more
-// bytes, growing the buffer when it is full. r.pos becomes relative to the
-// moved window.
+// fill moves buf[keep:] to the front and reads more input (see
+// [jsonInput.fill]); a read error stops the reader.
 func (r *CloudTrailReader) fill(keep int) {
-	if keep > 0 {
-		n := copy(r.buf, r.buf[keep:])
-		r.buf = r.buf[:n]
-		r.base += int64(keep)
-		r.pos -= keep
-		if r.pos < 0 {
-			r.pos = 0
-		}
+	if err := r.jsonInput.fill(keep); err != nil {
+		r.err = r.readError(r.source, err)
+		r.state = stDone
 	}
-	if cap(r.buf)-len(r.buf) < readChunk {
-		nb := make([]byte, len(r.buf), 2*cap(r.buf)+readChunk)
-		copy(nb, r.buf)
-		r.buf = nb
-	}
-	for {
-		n, err := r.src.Read(r.buf[len(r.buf):cap(r.buf)])
-		r.buf = r.buf[:len(r.buf)+n]
-		if err != nil {
-			if err == io.EOF {
-				r.eof = true
-				return
-			}
-			r.fatalRead(err)
-			return
-		}
-		if n > 0 {
-			return
-		}
-	}
-}
-
-func (r *CloudTrailReader) fatalRead(err error) {
-	class := error(ErrTruncated)
-	if !errors.Is(err, io.ErrUnexpectedEOF) {
-		class = ErrCorrupt
-	}
-	r.err = &ParseError{Source: r.source, Offset: r.base + int64(len(r.buf)),
-		Err: fmt.Errorf("%w: cannot read input: %w", class, err)}
-	r.state = stDone
 }
 
 // fatal stops the reader with an error at buffer index at.
@@ -1072,40 +1029,12 @@ func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span)
 // stringSpan returns the decoded content of the string b[i:end], checking
 // escapes and UTF-8; false means a semantic error was recorded.
 func (r *CloudTrailReader) stringSpan(b []byte, i, end int, flags uint8) (span, bool) {
-	body := b[i+1 : end-1]
-	if flags&strNonASCII != 0 && !utf8.Valid(body) {
-		bad := 0
-		for bad < len(body) {
-			rr, size := utf8.DecodeRune(body[bad:])
-			if rr == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
-		r.semantic(i+1+bad, errExpected(ErrSyntax, "valid UTF-8", quoteFound(body[bad:min(len(body), bad+4)])))
+	sp, at, err := r.decodeString(b, i, end, flags)
+	if err != nil {
+		r.semantic(at, err)
 		return span{}, false
 	}
-	if flags&strEscaped == 0 {
-		// Fast path: the bytes are the value.
-		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, true
-	}
-	// Slow path: unescape into the record's scratch buffer.
-	start := len(r.scratch)
-	var bad int
-	r.scratch, bad = AppendJSONUnescaped(r.scratch, body)
-	if bad >= 0 {
-		r.scratch = r.scratch[:start]
-		r.semantic(i+1+bad, errExpected(ErrSyntax, "a valid escape", quoteFound(body[bad:min(len(body), bad+6)])))
-		return span{}, false
-	}
-	return span{start: int32(start), end: int32(len(r.scratch)), src: srcScratch}, true
-}
-
-func (r *CloudTrailReader) bytesOf(s span) []byte {
-	if s.src == srcScratch {
-		return r.scratch[s.start:s.end]
-	}
-	return r.buf[s.start:s.end]
+	return sp, true
 }
 
 // parseList decodes an array of objects into the list's element storage.

@@ -3,6 +3,7 @@ package parsers
 import (
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,5 +140,43 @@ func TestConfigReader_Allocs(t *testing.T) {
 	a2 := readAllocs(newCfg, `{"fileVersion":"1.0","configurationItems":[`, cfgItem, ",", "]}", 2000)
 	if a2-a1 > 60 {
 		t.Errorf("got %.0f allocations for 1000 items, %.0f for 2000; want no per-row allocation", a1, a2)
+	}
+}
+
+// TestConfigReader_PublicSample reads the snapshot of the AWS Config
+// Developer Guide ("Delivering configuration snapshots", Apache-2.0,
+// testdata/config/awsdocs). It is the 2014 format: configurationStateID
+// is a UUID string where current files, and the bigint of AWS's Athena
+// table, have a number; and it names the account accountId, not
+// awsAccountId. Its items are rejected with their positions.
+func TestConfigReader_PublicSample(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b, err := os.ReadFile("../testdata/config/awsdocs/deliver-snapshot-cli.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb := SniffTable(b[:min(len(b), 512)]); tb != Config {
+		t.Fatalf("sniffed as %v; want config", tb)
+	}
+	_, st, rej, err := readRows(t, mem, newCfg, string(b))
+	if err != nil || st.Records != 0 || st.Rejected != 2 || len(rej.Errs) != 2 {
+		t.Fatalf("stats %+v, rejects %v, err %v; want both items rejected", st, rej, err)
+	}
+	for i, want := range []string{
+		`test.jsonl:11:37 (configurationitems[0].configurationStateID): expected integer, found string "3e660fdf-4e34-4f32-afeb-0ace5bf3d63a"`,
+		`test.jsonl:64:37 (configurationitems[1].configurationStateID): expected integer, found string "cdb571fa-ce7a-4ec5-8914-0320466a355e"`,
+	} {
+		if got := rej.Errs[i].Error(); got != want {
+			t.Errorf("reject %d: got %q; want %q", i, got, want)
+		}
+	}
+	// Without that column the items are read; the account is null.
+	got, st, _, err := readRows(t, mem, newCfg, string(b), WithColumns("resourcetype", "resourceid", "awsaccountid", "configurationitemcapturetime"))
+	want := `{"awsaccountid":null,"configurationitemcapturetime":"2014-03-07T23:47:08.918Z","resourceid":"vol-ce676ccc","resourcetype":"AWS::EC2::Volume"}
+{"awsaccountid":null,"configurationitemcapturetime":"2014-03-07T23:47:09.523Z","resourceid":"i-344c463d","resourcetype":"AWS::EC2::Instance"}
+`
+	if err != nil || st.Rejected != 0 || got != want {
+		t.Errorf("got %s (stats %+v, err %v); want %s", got, st, err, want)
 	}
 }

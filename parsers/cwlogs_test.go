@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,14 +139,26 @@ func TestSniffCWLogs(t *testing.T) {
 func FuzzCWLogs(f *testing.F) {
 	f.Add([]byte(cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1, cwFlow2)))
 	f.Add([]byte(cwEnvelope("DATA_MESSAGE", `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\"}"`)))
+	f.Add([]byte(cwEnvelopeOf("g", "s1", cwFlow1) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelopeOf(`g\/x`, "s2", cwFlow2, cwFlow1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, tb := range []*Table{VPCFlow, CloudTrail} {
+		for _, tc := range []struct {
+			tb   *Table
+			cols []string
+		}{{VPCFlow, nil}, {CloudTrail, nil}, {VPCFlow, []string{"srcaddr", LogStreamColumn, OwnerColumn}}, {CloudTrail, []string{LogGroupColumn, "eventname"}}} {
+			tb := tc.tb
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			r, err := tb.NewReader(bytes.NewReader(data), "fuzz.gz", WithAllocator(mem))
+			r, err := tb.NewReader(bytes.NewReader(data), "fuzz.gz", WithAllocator(mem), WithColumns(tc.cols...))
 			if err == nil {
 				for r.Next() {
 				}
 				err = r.Err()
+				// Positions are in the object (in its inner stream when
+				// it is gzip inside gzip).
+				for _, e := range r.Rejects().Errs {
+					if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) && (e.Offset < 0 || e.Offset > int64(len(data))) {
+						t.Fatalf("%s: reject %v at offset %d, outside the input (%d bytes)", tb.Name, e, e.Offset, len(data))
+					}
+				}
 				r.Release()
 			}
 			var pe *ParseError
@@ -172,6 +186,116 @@ func TestCWLogs_Samples(t *testing.T) {
 		tb, _, st, err := readTable(t, mem, in, tc.col)
 		if tb != tc.table || err != nil || st.Records != tc.rows || st.Rejected != 0 {
 			t.Errorf("%s: table %v, %d rows (stats %+v), err %v; want %s, %d rows", tc.file, tb, st.Records, st, err, tc.table.Name, tc.rows)
+		}
+	}
+}
+
+func cwEnvelopeOf(group, stream string, messages ...string) string {
+	return strings.Replace(strings.Replace(cwEnvelope("DATA_MESSAGE", messages...), `"vpc-flow-logs"`, `"`+group+`"`, 1), `"eni-0a1b2c3d-all"`, `"`+stream+`"`, 1)
+}
+
+func TestCWLogs_DeliveryColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct := `"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-05T10:11:12Z\",\"eventName\":\"CreateUser\"}"`
+	tests := []struct {
+		name, input string
+		cols        []string
+		want        string
+		control     int64
+	}{
+		{"two streams, a control message between, same stream twice in a row",
+			cwEnvelopeOf("/aws/vpc/flow", "eni-1-all", cwFlow1) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelopeOf("/aws/vpc/flow", "eni-2-all", cwFlow2, cwFlow1) + cwEnvelopeOf("/aws/vpc/flow", "eni-2-all", cwFlow2),
+			[]string{"dstport", LogStreamColumn, LogGroupColumn, OwnerColumn},
+			`{"$loggroup":"/aws/vpc/flow","$logstream":"eni-1-all","$owner":"111122223333","dstport":22}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":443}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":22}
+{"$loggroup":"/aws/vpc/flow","$logstream":"eni-2-all","$owner":"111122223333","dstport":443}
+`, 1},
+		{"escaped names", strings.Replace(cwEnvelopeOf(`\/aws\/vpc`, "eni-1", cwFlow1), `"owner":"111122223333"`, `"owner":"1111\u00322223333"`, 1),
+			[]string{LogGroupColumn, OwnerColumn}, `{"$loggroup":"/aws/vpc","$owner":"111122223333"}` + "\n", 0},
+		{"only delivery columns", cwEnvelopeOf("g", "s1", cwFlow1) + cwEnvelopeOf("g", "s2", cwFlow2),
+			[]string{LogStreamColumn}, `{"$logstream":"s1"}` + "\n" + `{"$logstream":"s2"}` + "\n", 0},
+		{"not a delivery: nulls", "2 111122223333 eni-1 203.0.113.7 10.0.0.12 44312 22 6 10 840 1709629200 1709629260 REJECT OK\n",
+			[]string{"dstport", LogGroupColumn}, `{"$loggroup":null,"dstport":22}` + "\n", 0},
+		{"control messages counted without the columns", cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("CONTROL_MESSAGE", cwCtrl) + cwEnvelope("DATA_MESSAGE", cwFlow1),
+			[]string{"dstport"}, `{"dstport":22}` + "\n", 2},
+		{"CloudTrail events", cwEnvelopeOf("aws-cloudtrail-logs", "111122223333_CloudTrail_us-east-1", ct) + cwEnvelopeOf("aws-cloudtrail-logs", "111122223333_CloudTrail_us-east-1_2", ct),
+			[]string{"eventname", LogStreamColumn},
+			`{"$logstream":"111122223333_CloudTrail_us-east-1","eventname":"CreateUser"}` + "\n" + `{"$logstream":"111122223333_CloudTrail_us-east-1_2","eventname":"CreateUser"}` + "\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got, st, err := readTable(t, mem, tt.input, tt.cols...)
+			if err != nil || got != tt.want || st.Control != tt.control || st.Rejected != 0 {
+				t.Errorf("input %q\n got %s (stats %+v, err %v)\nwant %s (control %d)", tt.input, got, st, err, tt.want, tt.control)
+			}
+		})
+	}
+}
+
+// Errors of the messages are positioned in the object: the envelope (its
+// offset and index), the log event and the column in its message, also
+// in later segments (a reader each) and whatever the projection.
+func TestCWLogs_DeliveryColumnsRejects(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bad := `"2 111122223333 eni-0a1b2c3d 10.0.0.12 198.51.100.9 40000 443 tcp 20 4000 1709629200 1709629260 ACCEPT OK"`
+	first := cwEnvelopeOf("g", "s1", cwFlow1, cwFlow2)
+	input := first + cwEnvelopeOf("g", "s2", cwFlow1, bad)
+	want := "envelope 1, logEvents[1].message col " + strconv.Itoa(strings.Index(bad, "tcp")) + ", field 8 (protocol)"
+	for _, cols := range [][]string{{"protocol"}, {"protocol", LogStreamColumn}} {
+		_, _, st, rej, err := readTableRejects(t, mem, input, cols...)
+		if err != nil || st.Rejected != 1 || rej.Len() != 1 {
+			t.Fatalf("cols %v: stats %+v, rejects %v, err %v; want one reject", cols, st, rej, err)
+		}
+		e := rej.Errs[0]
+		if e.Line != 0 || e.Offset != int64(len(first)) || e.Path != want || !strings.Contains(e.Error(), `found "tcp"`) {
+			t.Errorf("cols %v: got %v (line %d, offset %d, path %q); want offset %d, path %q", cols, e, e.Line, e.Offset, e.Path, len(first), want)
+		}
+	}
+}
+
+func readTableRejects(t *testing.T, mem memory.Allocator, input string, cols ...string) (*Table, string, Stats, *ErrorList, error) {
+	t.Helper()
+	tb := SniffTable([]byte(input[:min(len(input), 512)]))
+	if tb == nil {
+		t.Fatalf("no table for %q", input)
+	}
+	out, st, rej, err := readRows(t, mem, tb.NewReader, input, WithColumns(cols...))
+	return tb, out, st, rej, err
+}
+
+// TestCWLogs_PublicSample reads the decoded subscription data of the
+// CloudWatch Logs User Guide ("Using subscription filters", sample code
+// under MIT-0, testdata/cwlogs/awsdocs): a pretty-printed envelope whose
+// key order starts with owner, and whose three CloudTrail messages are
+// cut short by the guide (`{"eventVersion":"1.03","userIdentity":{"type":"Root"}`,
+// one '}' missing). They are routed to cloudtrail, keep the envelope's
+// columns, and are rejected with their positions in the messages; the
+// last, cut at the end of the input, fails the object. Their positions
+// are the envelope's.
+func TestCWLogs_PublicSample(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b, err := os.ReadFile("../testdata/cwlogs/awsdocs/subscription-filters-cloudtrail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _, st, rej, err := readTableRejects(t, mem, string(b), "eventversion", LogGroupColumn)
+	if tb != CloudTrail {
+		t.Fatalf("routed to %v; want cloudtrail", tb)
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrTruncated) || st.Records != 0 || st.Rejected != 3 || len(rej.Errs) != 2 {
+		t.Fatalf("stats %+v, rejects %v, err %v; want three rejected, the last (truncated) the error", st, rej, err)
+	}
+	if pe.Offset != 0 || pe.Path != "envelope 0, record 2" {
+		t.Errorf("error %v at offset %d, path %q; want offset 0 (the envelope), path \"envelope 0, record 2\"", pe, pe.Offset, pe.Path)
+	}
+	for i, e := range rej.Errs {
+		if want := "envelope 0, record " + strconv.Itoa(i); e.Offset != 0 || e.Path != want || !strings.Contains(e.Error(), "expected ',' or '}' in object, found object") {
+			t.Errorf("reject %d: got %v at offset %d, path %q; want offset 0 (the envelope), path %q", i, e, e.Offset, e.Path, want)
 		}
 	}
 }

@@ -198,3 +198,28 @@ func TestGuardDutyReader_Allocs(t *testing.T) {
 		t.Errorf("got %.0f allocations for 1000 findings, %.0f for 2000; want no per-row allocation", a1, a2)
 	}
 }
+
+// TestGuardDutyReader_PublicSamples reads GuardDuty's sample findings as
+// aws-samples ships them (testdata/guardduty/aws-samples, MIT-0): one
+// pretty-printed finding a file, two of them archived.
+func TestGuardDutyReader_PublicSamples(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct{ file, want string }{
+		{"guardduty_ec2_event.json", `{"accountid":"123456789012","id":"16afba5c5c43e07c9e3e5e2e544e95df","region":"us-east-1","severity":"5","type":"Canary:EC2/Stateless.IntegTest","updatedat":"2017-10-31T23:16:23.824Z"}`},
+		{"guardduty_iam_event.json", `{"accountid":"123456789012","id":"30bf285e52a1e405084ff6ec28e06e17","region":"us-east-1","severity":"5","type":"Recon:IAMUser/MaliciousIPCaller.Custom","updatedat":"2022-01-13T00:00:47.427Z"}`},
+		{"guardduty_s3_event.json", `{"accountid":"123456789012","id":"2cbf285e52a6e74ff96f4cb3cf93296d","region":"us-east-1","severity":"5","type":"PenTest:S3/ParrotLinux","updatedat":"2022-01-13T00:00:47.437Z"}`},
+	} {
+		b, err := os.ReadFile("../testdata/guardduty/aws-samples/" + tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb := SniffTable(b[:min(len(b), 512)]); tb != GuardDuty {
+			t.Errorf("%s: sniffed as %v; want guardduty", tc.file, tb)
+		}
+		got, st, _, err := readRows(t, mem, newGD, string(b), WithColumns("id", "accountid", "region", "type", "severity", "updatedat"))
+		if err != nil || st.Records != 1 || st.Rejected != 0 || got != tc.want+"\n" {
+			t.Errorf("%s: got %s (stats %+v, err %v); want %s", tc.file, got, st, err, tc.want)
+		}
+	}
+}

@@ -74,18 +74,17 @@ type jrOut struct {
 // jsonRowReader reads the records of a flat JSON table. See
 // [GuardDutyReader] and [ConfigReader].
 type jsonRowReader struct {
+	// jsonInput holds the input window (buf[pos:] is not consumed yet) and
+	// the scratch buffer of the current record's unescaped strings, as
+	// the CloudTrail reader's.
+	jsonInput
 	t      *jrTable
-	src    io.Reader
 	source string
 	strict bool
 	mem    memory.Allocator
 
-	buf       []byte
-	pos       int
-	base      int64
 	lines     int   // newlines in the input before buf[0]
 	lineStart int64 // stream offset of the line buf[0] is on
-	eof       bool
 
 	state     jrState
 	seenValue bool
@@ -104,12 +103,11 @@ type jsonRowReader struct {
 	reserved int
 	batch    arrow.RecordBatch
 
-	vals    []span
-	maps    [][]span // per map slot: key/value spans
-	scratch []byte
-	errAt   int
-	errKey  []byte
-	recErr  error
+	vals   []span
+	maps   [][]span // per map slot: key/value spans
+	errAt  int
+	errKey []byte
+	recErr error
 
 	stats   Stats
 	rejects ErrorList
@@ -134,8 +132,9 @@ func newJSONRowReader(t *jrTable, r io.Reader, source string, opts []Option) (*j
 		return nil, fmt.Errorf("%s projection: %w", t.name, err)
 	}
 	jr := &jsonRowReader{
-		t: t, src: r, source: source, strict: cfg.strict, mem: cfg.mem,
-		buf: make([]byte, 0, 256<<10), schema: schema, pathCol: -1,
+		jsonInput: jsonInput{src: r, buf: make([]byte, 0, 256<<10)},
+		t:         t, source: source, strict: cfg.strict, mem: cfg.mem,
+		schema: schema, pathCol: -1,
 	}
 	jr.rejects.Max = cfg.maxErrors
 	slots := 0
@@ -422,43 +421,19 @@ func (r *jsonRowReader) needMore(keep int) {
 	r.fill(keep)
 }
 
-// fill moves buf[keep:] to the front and reads more input.
+// fill counts the lines of buf[:keep], moves buf[keep:] to the front
+// and reads more input (see [jsonInput.fill]); a read error stops the
+// reader.
 func (r *jsonRowReader) fill(keep int) {
 	if keep > 0 {
 		r.lines += bytes.Count(r.buf[:keep], []byte{'\n'})
 		if nl := bytes.LastIndexByte(r.buf[:keep], '\n'); nl >= 0 {
 			r.lineStart = r.base + int64(nl) + 1
 		}
-		n := copy(r.buf, r.buf[keep:])
-		r.buf = r.buf[:n]
-		r.base += int64(keep)
-		r.pos = max(r.pos-keep, 0)
 	}
-	if cap(r.buf)-len(r.buf) < readChunk {
-		nb := make([]byte, len(r.buf), 2*cap(r.buf)+readChunk)
-		copy(nb, r.buf)
-		r.buf = nb
-	}
-	for {
-		n, err := r.src.Read(r.buf[len(r.buf):cap(r.buf)])
-		r.buf = r.buf[:len(r.buf)+n]
-		if err != nil {
-			if err == io.EOF {
-				r.eof = true
-				return
-			}
-			class := error(ErrTruncated)
-			if !errors.Is(err, io.ErrUnexpectedEOF) {
-				class = ErrCorrupt
-			}
-			r.err = &ParseError{Source: r.source, Offset: r.base + int64(len(r.buf)),
-				Err: fmt.Errorf("%w: cannot read input: %w", class, err)}
-			r.state = jrDone
-			return
-		}
-		if n > 0 {
-			return
-		}
+	if err := r.jsonInput.fill(keep); err != nil {
+		r.err = r.readError(r.source, err)
+		r.state = jrDone
 	}
 }
 
@@ -894,42 +869,15 @@ func (r *jsonRowReader) parseMap(b []byte, i int, key []byte, f *jrField) (int, 
 	}
 }
 
-// stringSpan returns the decoded content of the string b[i:end].
+// stringSpan returns the decoded content of the string b[i:end] (see
+// [jsonInput.decodeString]), or records a semantic error of key.
 func (r *jsonRowReader) stringSpan(b []byte, i, end int, flags uint8, key []byte) (span, bool) {
-	body := b[i+1 : end-1]
-	if flags&strNonASCII != 0 && !utf8.Valid(body) {
-		bad := 0
-		for bad < len(body) {
-			rr, size := utf8.DecodeRune(body[bad:])
-			if rr == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
-		r.semantic(i+1+bad, key, errExpected(ErrSyntax, "valid UTF-8", quoteFound(body[bad:min(len(body), bad+4)])))
+	sp, at, err := r.decodeString(b, i, end, flags)
+	if err != nil {
+		r.semantic(at, key, err)
 		return span{}, false
 	}
-	if flags&strEscaped == 0 {
-		// Fast path: the bytes are the value.
-		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, true
-	}
-	// Slow path: unescape into the record's scratch buffer.
-	start := len(r.scratch)
-	var bad int
-	r.scratch, bad = AppendJSONUnescaped(r.scratch, body)
-	if bad >= 0 {
-		r.scratch = r.scratch[:start]
-		r.semantic(i+1+bad, key, errExpected(ErrSyntax, "a valid escape", quoteFound(body[bad:min(len(body), bad+6)])))
-		return span{}, false
-	}
-	return span{start: int32(start), end: int32(len(r.scratch)), src: srcScratch}, true
-}
-
-func (r *jsonRowReader) bytesOf(s span) []byte {
-	if s.src == srcScratch {
-		return r.scratch[s.start:s.end]
-	}
-	return r.buf[s.start:s.end]
+	return sp, true
 }
 
 // appendRecord appends the decoded record: one value or null per column.

@@ -3,13 +3,16 @@ package parsers
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// This file holds the byte-level JSON scanning shared by the CloudTrail
-// reader: whitespace, strings, literals, numbers and the structural skip of
+// This file holds the byte-level JSON scanning shared by the CloudTrail,
+// GuardDuty and Config readers (and the CloudWatch Logs envelopes), and
+// their input window ([jsonInput]): whitespace, strings, literals, numbers and the structural skip of
 // values a projection does not need. The functions work on a window of input
 // b and an index i; they return errNeedMore when the value runs past the end
 // of b, so the caller can read more input and rescan the record.
@@ -526,4 +529,106 @@ func afterKeySlow(b []byte, kend int) (int, error) {
 		return 0, errNeedMore
 	}
 	return i, nil
+}
+
+// jsonInput is what the JSON readers (CloudTrail, GuardDuty and Config)
+// share around their scanning: the input window and the scratch buffer of
+// the current record's unescaped strings. buf[pos:] is not consumed yet;
+// base is the stream offset of buf[0].
+type jsonInput struct {
+	src     io.Reader
+	buf     []byte
+	pos     int
+	base    int64
+	eof     bool
+	scratch []byte // unescaped strings of the current record
+}
+
+// fill moves buf[keep:] to the front (pos follows, not below 0) and reads
+// more input, growing buf when less than readChunk of it is free. It sets
+// eof at the end of the input and returns any other read error.
+func (in *jsonInput) fill(keep int) error {
+	if keep > 0 {
+		n := copy(in.buf, in.buf[keep:])
+		in.buf = in.buf[:n]
+		in.base += int64(keep)
+		in.pos = max(in.pos-keep, 0)
+	}
+	if cap(in.buf)-len(in.buf) < readChunk {
+		nb := make([]byte, len(in.buf), 2*cap(in.buf)+readChunk)
+		copy(nb, in.buf)
+		in.buf = nb
+	}
+	for {
+		n, err := in.src.Read(in.buf[len(in.buf):cap(in.buf)])
+		in.buf = in.buf[:len(in.buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				in.eof = true
+				return nil
+			}
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+}
+
+// readError is the error of source for a read error err at the end of
+// the window: truncated input, or corrupt input (a bad gzip checksum).
+func (in *jsonInput) readError(source string, err error) *ParseError {
+	class := error(ErrTruncated)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		class = ErrCorrupt
+	}
+	return &ParseError{Source: source, Offset: in.base + int64(len(in.buf)),
+		Err: fmt.Errorf("%w: cannot read input: %w", class, err)}
+}
+
+// decodeString returns the decoded content of the string b[i:end], with
+// the flags scanString reported: a span of b (which must be the window)
+// or, when it has escapes, of the scratch buffer. Invalid UTF-8 or an
+// invalid escape gives the index in b of the offending byte and an error.
+func (in *jsonInput) decodeString(b []byte, i, end int, flags uint8) (span, int, error) {
+	if flags&(strNonASCII|strEscaped) == 0 {
+		// Fast path: ASCII without escapes, the bytes are the value.
+		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, 0, nil
+	}
+	return in.decodeStringSlow(b, i, end, flags)
+}
+
+func (in *jsonInput) decodeStringSlow(b []byte, i, end int, flags uint8) (span, int, error) {
+	body := b[i+1 : end-1]
+	if flags&strNonASCII != 0 && !utf8.Valid(body) {
+		bad := 0
+		for bad < len(body) {
+			rr, size := utf8.DecodeRune(body[bad:])
+			if rr == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		return span{}, i + 1 + bad, errExpected(ErrSyntax, "valid UTF-8", quoteFound(body[bad:min(len(body), bad+4)]))
+	}
+	if flags&strEscaped == 0 {
+		return span{start: int32(i + 1), end: int32(end - 1), src: srcBuf}, 0, nil
+	}
+	// Unescape into the record's scratch buffer.
+	start := len(in.scratch)
+	var bad int
+	in.scratch, bad = AppendJSONUnescaped(in.scratch, body)
+	if bad >= 0 {
+		in.scratch = in.scratch[:start]
+		return span{}, i + 1 + bad, errExpected(ErrSyntax, "a valid escape", quoteFound(body[bad:min(len(body), bad+6)]))
+	}
+	return span{start: int32(start), end: int32(len(in.scratch)), src: srcScratch}, 0, nil
+}
+
+// bytesOf returns the bytes of a string span of the current record.
+func (in *jsonInput) bytesOf(s span) []byte {
+	if s.src == srcScratch {
+		return in.scratch[s.start:s.end]
+	}
+	return in.buf[s.start:s.end]
 }

@@ -2,8 +2,10 @@ package parsers
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestScanString(t *testing.T) {
@@ -185,4 +187,56 @@ func FuzzScanString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		checkScanString(t, in)
 	})
+}
+
+func TestJSONInput_DecodeString(t *testing.T) {
+	tests := []struct {
+		in   string // one JSON string; ¶ marks the error's byte
+		want string
+		err  string
+	}{
+		{`"plain"`, "plain", ""},
+		{`"caf\u00e9 \"q\""`, `café "q"`, ""},
+		{`"héllo"`, "héllo", ""},
+		{"\"ab¶\xff\"", "", "expected valid UTF-8"},
+		{`"a¶\x"`, "", "expected a valid escape"},
+	}
+	for _, tt := range tests {
+		at := strings.Index(tt.in, "¶")
+		b := []byte(strings.Replace(tt.in, "¶", "", 1))
+		end, flags, err := scanString(b, 0)
+		if err != nil {
+			t.Fatalf("scanString(%q): %v", b, err)
+		}
+		in := &jsonInput{buf: b, scratch: []byte("earlier")}
+		sp, bad, err := in.decodeString(b, 0, end, flags)
+		switch {
+		case tt.err == "" && (err != nil || string(in.bytesOf(sp)) != tt.want):
+			t.Errorf("%q: got %q, %v; want %q", b, in.bytesOf(sp), err, tt.want)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err) || bad != at || string(in.scratch) != "earlier"):
+			t.Errorf("%q: got error %v at %d, scratch %q; want %q at %d, scratch kept", b, err, bad, in.scratch, tt.err, at)
+		}
+	}
+}
+
+func TestJSONInput_Fill(t *testing.T) {
+	in := &jsonInput{src: iotest.TimeoutReader(strings.NewReader(strings.Repeat("x", 10))), buf: make([]byte, 0, 4)}
+	if err := in.fill(0); err != nil || string(in.buf) != strings.Repeat("x", 10) {
+		t.Fatalf("fill: %q, %v", in.buf, err)
+	}
+	in.pos = 6
+	err := in.fill(8)
+	if err == nil || in.pos != 0 || in.base != 8 || string(in.buf) != "xx" {
+		t.Fatalf("got buf %q, pos %d, base %d, err %v; want the kept bytes and the read error", in.buf, in.pos, in.base, err)
+	}
+	if pe := in.readError("x.gz", err); !errors.Is(pe, ErrCorrupt) || pe.Offset != 10 {
+		t.Errorf("got %v at %d; want a corrupt-input error at offset 10", pe, pe.Offset)
+	}
+	in = &jsonInput{src: strings.NewReader(""), buf: make([]byte, 0, 4)}
+	if err := in.fill(0); err != nil || !in.eof {
+		t.Errorf("empty input: err %v, eof %v; want eof", err, in.eof)
+	}
+	if pe := in.readError("x.gz", io.ErrUnexpectedEOF); !errors.Is(pe, ErrTruncated) {
+		t.Errorf("got %v; want a truncated-input error", pe)
+	}
 }

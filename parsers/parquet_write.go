@@ -5,20 +5,25 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	kzstd "github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // ParquetRowGroupRows is how many rows a Parquet row group written by
-// [ParquetWriter] holds at most. Files are sorted by event time, so a row
-// group covers a slice of time: 32768 CloudTrail rows are 3-8 MB of zstd
+// [ParquetWriter] holds at most. hunt convert writes rows in time order
+// (in sorted runs as large as its buffer), so a row group covers a slice of
+// time: 32768 CloudTrail rows are 3-8 MB of zstd
 // column chunks, large enough that a scan reads long sequential runs, small
 // enough that a one-hour window or a rare eventname skips most of a day's
 // file by row-group statistics and bloom filters.
@@ -143,6 +148,8 @@ func stringAt(a arrow.Array, i int) string {
 // into the footer under [ParquetTimeKey].
 //
 // The caller sorts the rows ([SortRowRefs]); the writer keeps their order.
+// A row group may hold several calls' rows, so the footer declares no
+// sorting columns; [ParquetTimeKey] bounds each row group's times.
 // A ParquetWriter is not safe for concurrent use.
 type ParquetWriter struct {
 	table  string
@@ -163,6 +170,68 @@ type ParquetWriter struct {
 	// cols[batch][top] is the array of top-level column top in batch, nil
 	// when the batch lacks it; reused.
 	cols [][]arrow.Array
+	// flat[batch][top] reads top-level primitive column top of batch
+	// without an interface call per row; reused.
+	flat [][]pqFlat
+}
+
+// pqFlat is one top-level primitive column of one batch, as slices.
+type pqFlat struct {
+	kind     pqFlatKind
+	valid    []byte // validity bitmap; nil when no value is null
+	validOff int    // bit offset of row 0 in valid
+	offs     []int32
+	data     []byte  // strings: offs and data of the values (dictionary's values when idx is set)
+	idx      []int32 // dictionary indexes
+	i32      []int32
+	i64      []int64
+}
+
+type pqFlatKind uint8
+
+const (
+	flatNull pqFlatKind = iota // absent column: all null
+	flatString
+	flatDict
+	flatInt32
+	flatInt64
+	flatOther // anything else: the slow path
+)
+
+// newPQFlat returns the flat view of a (nil: absent).
+func newPQFlat(a arrow.Array) pqFlat {
+	if a == nil {
+		return pqFlat{kind: flatNull}
+	}
+	f := pqFlat{kind: flatOther}
+	if a.NullN() > 0 {
+		f.valid, f.validOff = a.NullBitmapBytes(), a.Data().Offset()
+	}
+	switch c := a.(type) {
+	case *array.String:
+		f.kind, f.offs, f.data = flatString, c.ValueOffsets(), stringData(c)
+	case *array.Dictionary:
+		d, ok := c.Dictionary().(*array.String)
+		idx, ok2 := c.Indices().(*array.Int32)
+		if ok && ok2 {
+			f.kind, f.offs, f.data, f.idx = flatDict, d.ValueOffsets(), stringData(d), idx.Int32Values()
+		}
+	case *array.Int32:
+		f.kind, f.i32 = flatInt32, c.Int32Values()
+	case *array.Int64:
+		f.kind, f.i64 = flatInt64, c.Int64Values()
+	}
+	return f
+}
+
+// stringData is the value bytes of a, offsets into which are
+// a.ValueOffsets().
+func stringData(a *array.String) []byte {
+	bufs := a.Data().Buffers()
+	if len(bufs) < 3 || bufs[2] == nil {
+		return nil
+	}
+	return bufs[2].Bytes()
 }
 
 // pqNode maps one Arrow field to its Parquet node.
@@ -187,9 +256,49 @@ const (
 	pqMap
 )
 
+// parquetZstd compresses the pages of every [ParquetWriter]. It is shared,
+// so the writers of a process share its encoders: a codec per file made
+// new encoders per file, each with a history of 16 MiB.
+var parquetZstd = &zstdCodec{}
+
+// zstdCodec is parquet-go's zstd codec with a 1 MiB window instead of the
+// default 8 MiB. A page is at most [parquetPageBytes] before compression
+// and is compressed on its own, so a larger window finds nothing more and
+// only costs memory.
+type zstdCodec struct {
+	once sync.Once
+	enc  *kzstd.Encoder
+	dec  zstd.Codec // decoding, which parquet-go does not ask of a writer's codec
+}
+
+func (c *zstdCodec) String() string { return "ZSTD" }
+
+func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
+
+func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
+	c.once.Do(func() {
+		var err error
+		c.enc, err = kzstd.NewWriter(nil, kzstd.WithEncoderLevel(kzstd.SpeedDefault), kzstd.WithWindowSize(1<<20),
+			kzstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), kzstd.WithZeroFrames(true), kzstd.WithEncoderCRC(false))
+		if err != nil {
+			panic("BUG: zstd options: " + err.Error())
+		}
+	})
+	return c.enc.EncodeAll(src, dst[:0]), nil
+}
+
+func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decode(dst, src) }
+
+// parquetPageBytes is the size of a data page before compression.
+const parquetPageBytes = 64 << 10
+
+// parquetChunkRows is how many rows [ParquetWriter.Write] turns into
+// parquet-go values at a time: the values buffer of a writer is about
+// parquetChunkRows × leaf columns × 24 bytes.
+const parquetChunkRows = 1024
+
 // NewParquetWriter returns a writer of rows of table (its [Table.Schema]
-// without [SourceColumn]) to w, sorted by the table's first time column,
-// with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
+// without [SourceColumn]) to w, with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
 // the rows of a row group; 0 means [ParquetRowGroupRows].
 func NewParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, error) {
 	return newParquetWriter(w, t.Name, t.Schema, rowGroupRows)
@@ -216,14 +325,13 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 	t := TableNamed(table)
 	opts := []parquet.WriterOption{
 		schema,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.Compression(parquetZstd),
 		parquet.DataPageStatistics(true),
-		parquet.DictionaryMaxBytes(1 << 20),
-		parquet.PageBufferSize(256 << 10),
+		parquet.DictionaryMaxBytes(128 << 10),
+		parquet.PageBufferSize(parquetPageBytes),
 		parquet.MaxRowsPerRowGroup(int64(rowGroupRows)),
 		parquet.CreatedBy("hunt", "1", ""),
 		parquet.KeyValueMetadata(ParquetTableKey, table),
-		parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(t.TimeColumns[0]))),
 	}
 	for _, path := range t.ParquetBloom {
 		opts = append(opts, parquet.BloomFilters(parquet.SplitBlockFilter(10, path...)))
@@ -363,15 +471,25 @@ func goField(i int, f arrow.Field) reflect.StructField {
 
 // Write appends the rows refs names, in the order given, from batches
 // (batches of the writer's table schema or a projection of it; missing
-// columns are written as null). The batches must stay valid during the
-// call only.
+// columns are written as null; a nil batch is one refs does not name).
+// The batches must stay valid during the call only.
 func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error {
+	defer pw.forget()
 	if cap(pw.cols) < len(batches) {
 		pw.cols = make([][]arrow.Array, len(batches))
 	}
 	pw.cols = pw.cols[:len(batches)]
+	if cap(pw.flat) < len(batches) {
+		pw.flat = make([][]pqFlat, len(batches))
+	}
+	pw.flat = pw.flat[:len(batches)]
 	for bi, b := range batches {
 		cols := pw.cols[bi][:0]
+		flat := pw.flat[bi][:0]
+		if b == nil {
+			pw.cols[bi], pw.flat[bi] = cols, flat
+			continue
+		}
 		sch := b.Schema()
 		for _, n := range pw.root {
 			var a arrow.Array
@@ -379,14 +497,19 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 				a = b.Column(idx[0])
 			}
 			cols = append(cols, a)
+			if n.kind <= pqInt64 {
+				flat = append(flat, newPQFlat(a))
+			} else {
+				flat = append(flat, pqFlat{kind: flatOther})
+			}
 		}
-		pw.cols[bi] = cols
+		pw.cols[bi], pw.flat[bi] = cols, flat
 	}
 	for len(refs) > 0 {
 		if pw.rgRows == 0 {
 			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
 		}
-		k := min(len(refs), pw.rowGroupRows-pw.rgRows, BatchRows)
+		k := min(len(refs), pw.rowGroupRows-pw.rgRows, parquetChunkRows)
 		if err := pw.writeChunk(refs[:k]); err != nil {
 			return err
 		}
@@ -406,6 +529,19 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 	return nil
 }
 
+// forget drops the writer's references into the batches of the last
+// Write (their arrays, and values pointing into their buffers), so an open
+// writer does not keep released batches' memory reachable.
+func (pw *ParquetWriter) forget() {
+	for i := range pw.cols {
+		clear(pw.cols[i][:cap(pw.cols[i])])
+		clear(pw.flat[i][:cap(pw.flat[i])])
+	}
+	for i := range pw.vals {
+		clear(pw.vals[i][:cap(pw.vals[i])])
+	}
+}
+
 // writeChunk writes refs, one column at a time.
 func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
 	if pw.cw == nil {
@@ -415,8 +551,12 @@ func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
 		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
 			pw.vals[l] = pw.vals[l][:0]
 		}
-		for _, r := range refs {
-			pw.emit(n, pw.cols[r.Batch][ti], int(r.Row), 0, 0)
+		if n.kind <= pqInt64 {
+			pw.writeFlat(n, ti, refs)
+		} else {
+			for _, r := range refs {
+				pw.emit(n, pw.cols[r.Batch][ti], int(r.Row), 0, 0)
+			}
 		}
 		for l := n.leaf; l < n.leaf+n.nleaves; l++ {
 			if _, err := pw.cw[l].WriteRowValues(pw.vals[l]); err != nil {
@@ -425,6 +565,48 @@ func (pw *ParquetWriter) writeChunk(refs []RowRef) error {
 		}
 	}
 	return nil
+}
+
+// writeFlat appends the values of the rows refs names for n, top-level
+// column ti of a primitive type: one value per row at repetition level 0.
+func (pw *ParquetWriter) writeFlat(n *pqNode, ti int, refs []RowRef) {
+	l := n.leaf
+	vals := pw.vals[l]
+	null := parquet.NullValue().Level(0, 0, l)
+	for _, r := range refs {
+		f := &pw.flat[r.Batch][ti]
+		i := int(r.Row)
+		if f.kind == flatNull {
+			vals = append(vals, null)
+			continue
+		}
+		if f.valid != nil {
+			if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+				vals = append(vals, null)
+				continue
+			}
+		}
+		var v parquet.Value
+		switch f.kind {
+		case flatString:
+			v = parquet.ByteArrayValue(f.data[f.offs[i]:f.offs[i+1]:f.offs[i+1]])
+		case flatDict:
+			k := f.idx[i]
+			v = parquet.ByteArrayValue(f.data[f.offs[k]:f.offs[k+1]:f.offs[k+1]])
+		case flatInt32:
+			v = parquet.Int32Value(f.i32[i])
+		case flatInt64:
+			v = parquet.Int64Value(f.i64[i])
+		default:
+			// Slow path: a type the flat view does not cover.
+			pw.vals[l] = vals
+			pw.emit(n, pw.cols[r.Batch][ti], i, 0, 0)
+			vals = pw.vals[l]
+			continue
+		}
+		vals = append(vals, v.Level(0, 1, l))
+	}
+	pw.vals[l] = vals
 }
 
 // emit appends the values of row i of a (nil: absent, all null) for every

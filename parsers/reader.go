@@ -37,6 +37,9 @@ type Stats struct {
 	// layout of their version, inferred from their field count (see
 	// [WithFlowFormat]).
 	Inferred int64
+	// Control counts the CONTROL_MESSAGE envelopes of CloudWatch Logs
+	// subscription deliveries, skipped by design (no rows).
+	Control int64
 }
 
 // Add adds o to s.
@@ -46,6 +49,7 @@ func (s *Stats) Add(o Stats) {
 	s.Skipped += o.Skipped
 	s.Bytes += o.Bytes
 	s.Inferred += o.Inferred
+	s.Control += o.Control
 }
 
 // Option configures a reader.

@@ -67,6 +67,11 @@ type Table struct {
 	ParquetBloom [][]string
 	// CatColumns are the columns hunt cat prints by default.
 	CatColumns []string
+	// Hidden are the table's hidden columns besides [SourceColumn]
+	// (varchar, null when the reader has no value for them): named by a
+	// query, the reader adds them; SELECT * leaves them out, and AWS's
+	// Athena table does not have them ([DeliveryColumns]).
+	Hidden []string
 	// FindingType is the ASFF finding type ("Unusual Behaviors/Network
 	// Flow") every finding over this table carries; "" for none.
 	FindingType string
@@ -152,6 +157,7 @@ var (
 			{"recipientaccountid"}, {"awsregion"},
 		},
 		CatColumns: []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
+		Hidden:     DeliveryColumns,
 		// Any JSON, but the objects of the more specific JSON tables
 		// (GuardDuty findings, Config files) are theirs, and so are
 		// CloudWatch Logs deliveries of flow-log lines; CloudWatch Logs
@@ -161,7 +167,9 @@ var (
 			return cw == cwCloudTrail || cw == cwNone && (head[0] == '{' || head[0] == '[') && !sniffGuardDuty(head) && !sniffConfig(head)
 		},
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewCloudTrailReader(unwrapCWLogs(r, source), source, opts...)
+			return newDeliveredReader(r, source, opts, func(r io.Reader, source string, opts ...Option) (Reader, error) {
+				return NewCloudTrailReader(r, source, opts...)
+			})
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (Reader, error) {
 			return NewCloudTrailParquetReader(r, size, source, prune, opts...)
@@ -190,10 +198,13 @@ var (
 			{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},
 		},
 		CatColumns:  []string{"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
+		Hidden:      DeliveryColumns,
 		FindingType: "Unusual Behaviors/Network Flow",
 		Sniff:       func(head []byte) bool { return sniffVPCFlow(head) || sniffCWLogs(head) == cwFlow },
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
-			return NewVPCFlowReader(unwrapCWLogs(r, source), source, opts...)
+			return newDeliveredReader(r, source, opts, func(r io.Reader, source string, opts ...Option) (Reader, error) {
+				return NewVPCFlowReader(r, source, opts...)
+			})
 		},
 		NewParquetReader: func(r io.ReaderAt, size int64, source string, prune Pruning, opts ...Option) (Reader, error) {
 			return NewVPCFlowParquetReader(r, size, source, prune, opts...)

@@ -29,9 +29,11 @@
 //	FROM cloudtrail_logs WHERE eventname IN ('StopLogging', 'DeleteTrail')
 //
 // Required keys: id (the file name without .sql), title, severity
-// (INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, as ASFF), table (cloudtrail
-// or vpc_flow, or their Athena names), resource and resource_type, time and
-// dedup. The column keys (resource, actor, account, region, time, last_seen,
+// (INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, as ASFF), table (cloudtrail,
+// vpc_flow, guardduty or config, or their Athena names; a hunt that joins
+// tables lists each, the findings' table first: "guardduty, cloudtrail",
+// and hunt run hands it the batches of each from its one scan),
+// resource and resource_type, time and dedup. The column keys (resource, actor, account, region, time, last_seen,
 // count, sources, dedup, evidence) name output columns of the SQL. title,
 // description and remediation continue on lines that start with "--" and
 // three spaces; tactics, techniques, dedup, evidence and references take

@@ -394,7 +394,8 @@ func (f *Folder) Folded() (*Folded, error) {
 // addSource adds s to a finding's sources unless it is there: a finding
 // comes from a few objects, so a scan beats a set per finding.
 func addSource(srcs []string, s string) []string {
-	if slices.Contains(srcs, s) {
+	// Rows come an object's batch at a time: most repeat the last source.
+	if n := len(srcs); n > 0 && srcs[n-1] == s || slices.Contains(srcs, s) {
 		return srcs
 	}
 	return append(srcs, s)

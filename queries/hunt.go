@@ -36,9 +36,12 @@ type Hunt struct {
 	Title       string
 	Description string
 	Severity    string // INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (see findings.SeverityRank)
-	Table       string // "cloudtrail" or "vpc_flow"
-	Tactics     []string
-	Techniques  []string
+	Table       string // "cloudtrail" or "vpc_flow": the first of Tables, the findings' table
+	// Tables are the tables the SQL reads (`-- table: guardduty, cloudtrail`
+	// for a join), Table first; a scan hands the hunt the batches of each.
+	Tables     []string
+	Tactics    []string
+	Techniques []string
 
 	Resource     string // column naming the resource
 	ResourceType string // ASFF resource type, e.g. AwsIamUser
@@ -174,6 +177,20 @@ func Parse(source, text string) (*Hunt, error) {
 	return h, nil
 }
 
+// TableList returns the tables the hunt reads: Tables, or Table alone for
+// a Hunt made without Tables.
+func (h *Hunt) TableList() []string {
+	if len(h.Tables) == 0 && h.Table != "" {
+		return []string{h.Table}
+	}
+	return h.Tables
+}
+
+// ReadsTable reports whether the hunt reads table.
+func (h *Hunt) ReadsTable(table string) bool {
+	return slices.Contains(h.TableList(), table)
+}
+
 func (h *Hunt) appendText(key, s string) {
 	p := map[string]*string{"title": &h.Title, "description": &h.Description, "remediation": &h.Remediation}[key]
 	if *p == "" {
@@ -210,11 +227,23 @@ func (h *Hunt) set(key, val string) error {
 		}
 		h.Severity = val
 	case "table":
-		t := engine.ResolveTable(val, nil)
-		if t == nil {
-			return fmt.Errorf("expected %s, found %q", strings.Join(parsers.TableNames(), " or "), val)
+		if h.Tables != nil {
+			return fmt.Errorf("expected one table line (list the tables of a join on it), found another")
 		}
-		h.Table = t.Name
+		for _, v := range list() {
+			t := engine.ResolveTable(v, nil)
+			if t == nil {
+				return fmt.Errorf("expected %s, found %q", strings.Join(parsers.TableNames(), " or "), v)
+			}
+			if slices.Contains(h.Tables, t.Name) {
+				return fmt.Errorf("expected each table once, found %q twice", v)
+			}
+			h.Tables = append(h.Tables, t.Name)
+		}
+		if len(h.Tables) == 0 {
+			return fmt.Errorf("expected %s, found nothing", strings.Join(parsers.TableNames(), " or "))
+		}
+		h.Table = h.Tables[0]
 	case "tactics":
 		for _, v := range list() {
 			if !tacticPattern.MatchString(v) {
@@ -321,7 +350,7 @@ func (h *Hunt) String() string {
 	put("id", h.ID)
 	wrap("title", h.Title)
 	put("severity", h.Severity)
-	put("table", h.Table)
+	put("table", strings.Join(h.TableList(), ", "))
 	put("tactics", strings.Join(h.Tactics, ", "))
 	put("techniques", strings.Join(h.Techniques, ", "))
 	put("resource", h.Resource)
@@ -378,8 +407,8 @@ func (h *Hunt) Compile(opts engine.Options) (*engine.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ts := q.Tables(); len(ts) != 1 || ts[0] != h.Table {
-		return nil, h.headerErr("table", "expected the SQL to read only %s, found %v", h.Table, ts)
+	if ts, want := q.Tables(), h.TableList(); len(ts) != len(want) || slices.ContainsFunc(ts, func(t string) bool { return !slices.Contains(want, t) }) {
+		return nil, h.headerErr("table", "expected the SQL to read only %s, found %v", strings.Join(want, " and "), ts)
 	}
 	out := q.OutputColumns()
 	check := func(key string, cols ...string) error {
@@ -422,6 +451,9 @@ func (h *Hunt) Compile(opts engine.Options) (*engine.Query, error) {
 	}
 	return q, nil
 }
+
+// Text returns the hunt's file as written: header and SQL.
+func (h *Hunt) Text() string { return h.text }
 
 // Embedded returns the hunts built into the binary, sorted by ID.
 func Embedded() ([]*Hunt, error) {

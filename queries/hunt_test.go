@@ -63,7 +63,7 @@ SELECT eventtime, useridentity.arn AS actor, recipientaccountid AS account, "$pa
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Hunt{ID: "root_used", Title: "Root account used for API calls", Severity: "HIGH", Table: "cloudtrail",
+	want := &Hunt{ID: "root_used", Title: "Root account used for API calls", Severity: "HIGH", Table: "cloudtrail", Tables: []string{"cloudtrail"},
 		Tactics: []string{"TA0004", "TA0001"}, Techniques: []string{"T1078.004"}, Resource: "actor", ResourceType: "AwsIamUser",
 		Actor: "actor", Time: "eventtime", Dedup: []string{"account", "actor"}, Window: time.Hour, Sources: "$path",
 		References: []string{"https://a.example/1", "https://a.example/2", "https://a.example/3"}}
@@ -101,6 +101,8 @@ func TestParse_Failure(t *testing.T) {
 		{"bad tactic", "-- id: x\n-- tactics: ¶T1078\n", `expected a MITRE ATT&CK tactic ID such as TA0005, found "T1078"`},
 		{"bad technique", "-- id: x\n-- techniques:   ¶TA0001\n", `found "TA0001"`},
 		{"bad table", "-- id: x\n-- table: ¶elb_logs\n", `expected cloudtrail or vpc_flow or guardduty or config, found "elb_logs"`},
+		{"bad table in a join's list", "-- id: x\n-- table: ¶guardduty, elb_logs\n", `found "elb_logs"`},
+		{"table twice in a join's list", "-- id: x\n-- table: ¶cloudtrail, cloudtrail_logs\n", `expected each table once, found "cloudtrail_logs" twice`},
 		{"bad window", "-- id: x\n-- window: ¶a day\n", `window: expected a duration`},
 		{"twice", "-- id: x\n-- title: a\n-- ¶title: b\n", `title: expected once, found again (first at line 2)`},
 		{"stray continuation", "-- id: x\n--   ¶more\n", `found continuation "more"`},
@@ -135,6 +137,7 @@ func TestCompile_Failure(t *testing.T) {
 		{"sql error", "SELECT eventtime AS r, \"$path\" FROM cloudtrail WHERE (eventname = 'x'", "q.sql:10:70: expected ')' to close '(' at 10:54, found end of input"},
 		{"missing column", "SELECT eventtime, \"$path\" FROM cloudtrail", `q.sql:5:4: resource: expected an output column of the SQL (eventtime, $path), found "r"`},
 		{"other table", "SELECT start AS eventtime, srcaddr AS r, \"$path\" FROM vpc_flow", `q.sql:4:4: table: expected the SQL to read only cloudtrail, found [vpc_flow]`},
+		{"join of a table the header lacks", "SELECT c.eventtime, c.eventname AS r, c.\"$path\" FROM cloudtrail c JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress", `table: expected the SQL to read only cloudtrail, found [cloudtrail vpc_flow]`},
 		{"no sources", "SELECT eventtime, eventname AS r FROM cloudtrail", `sources: expected an output column of the SQL (eventtime, r), found "$path"`},
 	}
 	for _, tt := range tests {
@@ -148,6 +151,33 @@ func TestCompile_Failure(t *testing.T) {
 				t.Fatalf("got %v; want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A join hunt lists its tables, the findings' table first; the SQL must
+// read each of them.
+func TestCompile_Tables(t *testing.T) {
+	header := strings.Replace(validHeader, "-- table: cloudtrail\n", "-- table: cloudtrail, vpc_flow\n", 1)
+	join := "SELECT c.eventtime, c.eventname AS r, c.\"$path\" FROM cloudtrail c JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress"
+	h, err := Parse("q.sql", header+"\n"+join)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Table != "cloudtrail" || !slices.Equal(h.Tables, []string{"cloudtrail", "vpc_flow"}) || !h.ReadsTable("vpc_flow") || h.ReadsTable("config") {
+		t.Fatalf("got table %q, tables %v", h.Table, h.Tables)
+	}
+	if !strings.Contains(h.String(), "-- table: cloudtrail, vpc_flow\n") {
+		t.Errorf("String() lacks the table list:\n%s", h.String())
+	}
+	if _, err := h.Compile(engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	h, err = Parse("q.sql", header+"\nSELECT eventtime, eventname AS r, \"$path\" FROM cloudtrail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Compile(engine.Options{}); err == nil || !strings.Contains(err.Error(), "table: expected the SQL to read only cloudtrail and vpc_flow, found [cloudtrail]") {
+		t.Errorf("got %v; want the tables the SQL does not read", err)
 	}
 }
 
@@ -180,8 +210,13 @@ func TestLoadDir(t *testing.T) {
 
 // fixture is one parsed fixture file: its batches, retained.
 type fixture struct {
-	path    string // "testdata/hunts/ID/positive.json", as $path shows it
-	hunt    string // the folder: the hunt it is a fixture of
+	path string // "testdata/hunts/ID/positive.json", as $path shows it
+	hunt string // the folder: the hunt it is a fixture of
+	// group is the scenario the file is part of: its name up to the first
+	// dot. A hunt over several tables has a file per table in a scenario
+	// ("positive.guardduty.jsonl", "positive.cloudtrail.json"); the
+	// others have one.
+	group   string
 	table   string
 	batches []arrow.RecordBatch
 }
@@ -201,6 +236,7 @@ func loadFixtures(t *testing.T, mem memory.Allocator) []*fixture {
 			continue
 		}
 		fx := &fixture{path: rel, hunt: path.Base(path.Dir(rel))}
+		fx.group, _, _ = strings.Cut(base, ".")
 		file, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
@@ -252,7 +288,7 @@ func loadFixtures(t *testing.T, mem memory.Allocator) []*fixture {
 	return out
 }
 
-// runHunt runs h over the fixtures of its table and folds the findings.
+// runHunt runs h over the fixtures of its tables and folds the findings.
 func runHunt(t *testing.T, h *Hunt, fixtures []*fixture) []findings.Finding {
 	t.Helper()
 	q, err := h.Compile(engine.Options{Now: testNow})
@@ -261,11 +297,11 @@ func runHunt(t *testing.T, h *Hunt, fixtures []*fixture) []findings.Finding {
 	}
 	r := q.NewRun(1)
 	for _, fx := range fixtures {
-		if fx.table != h.Table {
+		if !h.ReadsTable(fx.table) {
 			continue
 		}
 		for _, b := range fx.batches {
-			if err := r.Push(0, b); err != nil {
+			if err := r.PushTable(0, fx.table, b); err != nil {
 				t.Fatalf("%s on %s: %v", h.ID, fx.path, err)
 			}
 		}
@@ -356,16 +392,14 @@ func TestHunts(t *testing.T) {
 				t.Errorf("%s: want tactics, techniques, description, remediation and references", h.Source)
 			}
 			var pos, neg int
-			for _, fx := range fixtures {
-				if fx.hunt != h.ID {
+			for _, group := range fixtureGroups(fixtures, h.ID) {
+				fx := group[0]
+				base := fx.group
+				if i := slices.IndexFunc(group, func(fx *fixture) bool { return !h.ReadsTable(fx.table) }); i >= 0 {
+					t.Errorf("%s: a %s fixture for a hunt over %v", group[i].path, group[i].table, h.TableList())
 					continue
 				}
-				base := path.Base(fx.path)
-				if fx.table != h.Table {
-					t.Errorf("%s: a %s fixture for a %s hunt", fx.path, fx.table, h.Table)
-					continue
-				}
-				fs := runHunt(t, h, []*fixture{fx})
+				fs := runHunt(t, h, group)
 				switch {
 				case strings.HasPrefix(base, "positive"):
 					pos++
@@ -407,6 +441,26 @@ func TestHunts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixtureGroups returns the scenarios of hunt id's fixtures (see
+// [fixture].group), in the order of their first files.
+func fixtureGroups(fixtures []*fixture, id string) [][]*fixture {
+	var out [][]*fixture
+	idx := map[string]int{}
+	for _, fx := range fixtures {
+		if fx.hunt != id {
+			continue
+		}
+		i, ok := idx[fx.group]
+		if !ok {
+			i = len(out)
+			idx[fx.group] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], fx)
+	}
+	return out
 }
 
 func at(lines []string, i int) string {

@@ -3,7 +3,6 @@ package queries
 import (
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -42,12 +41,13 @@ func TestScorecard(t *testing.T) {
 	var totPos, firedPos, totNeg, quietNeg, ok int
 	for _, h := range hunts {
 		var pos, fired, neg, quiet, found int
-		for _, fx := range fixtures {
-			if fx.hunt != h.ID || fx.table != h.Table {
+		for _, group := range fixtureGroups(fixtures, h.ID) {
+			fx := group[0]
+			if slices.ContainsFunc(group, func(fx *fixture) bool { return !h.ReadsTable(fx.table) }) {
 				continue
 			}
-			n := len(runHunt(t, h, []*fixture{fx}))
-			switch base := path.Base(fx.path); {
+			n := len(runHunt(t, h, group))
+			switch base := fx.group; {
 			case strings.HasPrefix(base, "positive"):
 				pos++
 				found += n

@@ -22,6 +22,9 @@ const benchExamples = `  # generate a 256 MiB + 256 MiB corpus, measure at 1 and
   # measure your own archive (CloudTrail .json.gz and flow .log.gz, in AWS key layout)
   hunt bench --dir ./AWSLogs-copy --reps 5
 
+  # 500 hunts (the library's, copied with varied thresholds) in one pass, at 2 cores
+  hunt bench --dir /tmp/corpus --hunts /tmp/hunts500 --hunts-generate 500 --cores 2 --reps 1
+
   # compare the gzip inflaters of a binary built with -tags libdeflate
   hunt bench --dir /tmp/corpus --cores 1,2 --inflaters klauspost,libdeflate
 `
@@ -39,6 +42,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	inflaters := fs.String("inflaters", "", "comma-separated gzip inflaters to measure, each in turn, or \"all\": "+strings.Join(archive.Inflaters(), ", ")+" in this binary (libdeflate needs a binary built with -tags libdeflate); default "+archive.Inflater())
+	huntsDir := fs.String("hunts", "", "instead of the suite, run the *.sql hunts of this folder over the corpus in one pass, as hunt run does, and report MB/s, wall, CPU and peak RSS")
+	huntsGen := fs.Int("hunts-generate", 0, "first write this many hunts into --hunts: the shipped library's in ID order, copies past the first with raised thresholds")
 	only := fs.String("only", "", "comma-separated: measure only what kind/table/variant contains one of these (e.g. inflate,query/vpc_flow); default everything")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -75,6 +80,23 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stderr, "generated %d objects, %d CloudTrail records, %d flow records, %s raw, %s compressed in %s\n",
 			len(m.Objects), m.CloudTrailRecords, m.FlowRecords, byteSize(m.RawBytes), byteSize(m.Bytes), *dir)
+	}
+	if *huntsGen > 0 && *huntsDir == "" {
+		fmt.Fprintln(stderr, "hunt bench: --hunts-generate needs --hunts DIR to write the hunts into")
+		return exitUsage
+	}
+	if *huntsDir != "" {
+		if *huntsGen > 0 {
+			if err := generateHunts(*huntsDir, *huntsGen); err != nil {
+				fmt.Fprintf(stderr, "hunt bench: %v\n", err)
+				return exitError
+			}
+		}
+		if err := benchHunts(ctx, stdout, stderr, *dir, *huntsDir, cores, *reps, *quiet); err != nil {
+			fmt.Fprintf(stderr, "hunt bench: %v\n", err)
+			return exitError
+		}
+		return exitOK
 	}
 	c, err := bench.OpenCorpus(ctx, *dir)
 	if err != nil {

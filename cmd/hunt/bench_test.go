@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hunt-sec/hunt/bench"
+	"github.com/hunt-sec/hunt/queries"
 )
 
 func TestBench_Success(t *testing.T) {
@@ -55,6 +58,8 @@ func TestBench_Failure(t *testing.T) {
 		{"bad cores", []string{"bench", "--dir", "x", "--cores", "1,two"}, exitUsage, `--cores: expected positive integers like 1,2, found "two"`},
 		{"bad size", []string{"bench", "--dir", "x", "--generate", "lots"}, exitUsage, `expected a size such as 512MiB or 1GB, found "lots"`},
 		{"empty corpus", []string{"bench", "--dir", t.TempDir()}, exitError, "no CloudTrail or VPC flow log objects"},
+		{"generate without hunts", []string{"bench", "--dir", "x", "--hunts-generate", "3"}, exitUsage, "--hunts-generate needs --hunts DIR"},
+		{"no hunts in dir", []string{"bench", "--dir", t.TempDir(), "--hunts", t.TempDir()}, exitError, "no *.sql hunts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +69,54 @@ func TestBench_Failure(t *testing.T) {
 				t.Errorf("got exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestBench_Hunts: --hunts-generate writes the library's hunts under new
+// IDs (copies past the first with raised thresholds), and --hunts runs
+// just them over the corpus in one pass and reports the run.
+func TestBench_Hunts(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	huntsDir := filepath.Join(dir, "hunts")
+	n := len(lib) + 2
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--generate", "1MiB", "--dir", filepath.Join(dir, "corpus"),
+		"--hunts", huntsDir, "--hunts-generate", strconv.Itoa(n), "--cores", "1", "--reps", "1"}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+	}
+	got, err := queries.LoadDir(huntsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("generated %d hunts; want %d", len(got), n)
+	}
+	byID := map[string]*queries.Hunt{}
+	for _, h := range got {
+		byID[h.ID] = h
+	}
+	// The first copy is the hunt as shipped; the second raises thresholds.
+	first, second := byID[lib[1].ID+"_g1"], byID[lib[1].ID+"_g"+strconv.Itoa(len(lib)+1)]
+	if first == nil || second == nil {
+		t.Fatalf("generated IDs lack %s_g1 or its second copy", lib[1].ID)
+	}
+	if first.SQL != lib[1].SQL {
+		t.Errorf("first copy of %s changed its SQL:\n%s", lib[1].ID, first.SQL)
+	}
+	if thresholdRE.MatchString(lib[1].SQL) && second.SQL == lib[1].SQL {
+		t.Errorf("second copy of %s kept its thresholds:\n%s", lib[1].ID, second.SQL)
+	}
+	out := stdout.String()
+	if want := regexp.MustCompile(`(?m)^\s+` + strconv.Itoa(n) + `\s+1\s+\d+\s+\d+`); !want.MatchString(out) {
+		t.Errorf("report lacks a row for %d hunts at 1 core:\n%s", n, out)
+	}
+	if !strings.Contains(out, "peak RSS") {
+		t.Errorf("report lacks the peak RSS column:\n%s", out)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // commands are the subcommands, for usage and shell completion.
-var commands = []string{"cat", "query", "ls", "run", "investigate", "hunts", "convert", "athena", "bench", "completion", "version", "help"}
+var commands = []string{"cat", "query", "ls", "run", "investigate", "hunts", "sigma", "convert", "athena", "bench", "completion", "version", "help"}
 
 // completionShells are the shells `hunt completion` writes scripts for.
 var completionShells = []string{"bash", "zsh", "fish"}

@@ -87,3 +87,29 @@ func BenchmarkQuery_ParquetVsJSON(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConvert converts a generated archive (16 MiB of CloudTrail and
+// 16 MiB of flow logs, uncompressed) to Parquet with 1 and 2 workers;
+// MB/s is of decompressed input. Run it with -cpu 2 so two workers can
+// run at once.
+func BenchmarkConvert(b *testing.B) {
+	src := filepath.Join(b.TempDir(), "src")
+	m, err := bench.Generate(context.Background(), bench.Config{Seed: 1, Dir: src, CloudTrailBytes: 16 << 20, FlowBytes: 16 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []string{"1", "2"} {
+		b.Run("workers="+workers, func(b *testing.B) {
+			b.SetBytes(m.RawBytes)
+			b.ReportAllocs()
+			for b.Loop() {
+				dst := filepath.Join(b.TempDir(), "dst")
+				var out, errOut bytes.Buffer
+				if code := run(context.Background(), []string{"convert", "--workers", workers, src, dst}, &out, &errOut); code != exitOK {
+					b.Fatalf("exit %d: %s", code, errOut.String())
+				}
+				os.RemoveAll(dst)
+			}
+		})
+	}
+}

@@ -88,7 +88,8 @@ func TestConvert_S3Dest(t *testing.T) {
 	os.Mkdir(filepath.Join(root, "bucket"), 0o755)
 	endpoint := startVersitygw(t, root)
 	const src, dst = "../../testdata/cloudtrail/AWSLogs", "s3://bucket/pq/"
-	code, _, errOut := runHunt(t, "convert", "--endpoint-url", endpoint, "--file-size", "1", "--row-group-rows", "5", src, dst)
+	// One worker, so one file per partition (each worker writes its own).
+	code, _, errOut := runHunt(t, "convert", "--workers", "1", "--endpoint-url", endpoint, "--file-size", "1", "--row-group-rows", "5", src, dst)
 	if code != exitOK || !strings.Contains(errOut, "3 objects to convert") || !strings.Contains(errOut, "14 rows") {
 		t.Fatalf("convert: exit %d\n%s", code, errOut)
 	}

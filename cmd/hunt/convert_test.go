@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"os"
@@ -10,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
+	"github.com/parquet-go/parquet-go"
 )
 
 // convertQueries are asked of the JSON and of its Parquet conversion; the
@@ -26,6 +31,9 @@ var convertQueries = []string{
 	"SELECT eventid, requestparameters, additionaleventdata FROM cloudtrail WHERE errorcode IN ('AccessDenied', 'Client.UnauthorizedOperation') ORDER BY 1",
 	"SELECT srcaddr, dstaddr, dstport, protocol, action, count(*) AS n, sum(bytes) AS b FROM vpc_flow GROUP BY 1, 2, 3, 4, 5 ORDER BY 7 DESC, 1, 2, 3 LIMIT 50",
 	"SELECT action, log_status, count(*) AS n, min(start) AS s, max(\"end\") AS e FROM vpc_flow GROUP BY 1, 2",
+	// Every column of every row: the Parquet holds the rows read, unchanged.
+	"SELECT * FROM cloudtrail ORDER BY eventtime, eventid, requestid, eventname, sourceipaddress, useragent, errorcode",
+	"SELECT * FROM vpc_flow ORDER BY start, \"end\", interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, action, log_status, pkt_srcaddr, pkt_dstaddr, type",
 }
 
 // TestConvert_SameAnswers converts the sample archive and a generated one
@@ -77,7 +85,8 @@ func head(s string) string {
 func TestConvert_Layout(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	copyTree(t, "../../testdata/cloudtrail/AWSLogs", filepath.Join(src, "AWSLogs"))
-	code, _, errOut := runHunt(t, "convert", src, dst)
+	// One worker, so one file per partition (each worker writes its own).
+	code, _, errOut := runHunt(t, "convert", "--workers", "1", src, dst)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -202,7 +211,9 @@ func TestConvert_S3(t *testing.T) {
 	}
 	endpoint := "http://" + addr
 	dst := filepath.Join(root, "lake") // a bucket: the Parquet is then in S3 too
-	code, _, errOut := runHunt(t, "convert", "--endpoint-url", endpoint, "s3://trail/AWSLogs/", dst)
+	// One worker: each worker writes its own files, and the query below
+	// counts them.
+	code, _, errOut := runHunt(t, "convert", "--workers", "1", "--endpoint-url", endpoint, "s3://trail/AWSLogs/", dst)
 	if code != exitOK || !strings.Contains(errOut, "14 rows") {
 		t.Fatalf("convert from S3: exit %d\n%s", code, errOut)
 	}
@@ -315,5 +326,104 @@ func TestConvert_NoParquetForm(t *testing.T) {
 	}
 	if len(man.Sources) != 1 {
 		t.Errorf("manifest sources %v; want only trail.json", man.Sources)
+	}
+	// Only objects without a Parquet form, into a folder that does not
+	// exist yet: nothing to write, and no error about the manifest.
+	only := t.TempDir()
+	copyTree(t, "../../testdata/guardduty/AWSLogs", filepath.Join(only, "AWSLogs"))
+	fresh := filepath.Join(t.TempDir(), "new", "lake")
+	if code, _, errOut := runHunt(t, "convert", only, fresh); code != exitOK || strings.Contains(errOut, "no such file") {
+		t.Fatalf("GuardDuty only, new destination: exit %d; want 0\n%s", code, errOut)
+	}
+}
+
+// TestConvert_BoundedBuffer converts many row groups' worth of rows with a
+// 1 MiB buffer: each worker holds a bounded number of rows whatever the
+// input size, yet writes full row groups (rows written when the buffer
+// fills go into the open row group), and every row arrives.
+func TestConvert_BoundedBuffer(t *testing.T) {
+	ctx := context.Background()
+	src, dst := t.TempDir(), t.TempDir()
+	m, err := bench.Generate(ctx, bench.Config{Seed: 3, Dir: src, CloudTrailBytes: 4 << 20, FlowBytes: 20 << 20, Days: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := archive.PlanLocal(ctx, []string{src}, archive.Facts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, rowGroup = 2, 1000
+	cfg := scan.Config{Workers: workers, Columns: map[string][]string{}}
+	for _, tab := range parsers.Tables {
+		if tab.NewParquetReader != nil {
+			cfg.Columns[tab.Name] = tableColumns(tab.Schema)
+		}
+	}
+	c := newConverter(dst, "test", workers, 2<<20, 1<<20, rowGroup)
+	if tot := c.convert(ctx, cfg, plan.Objects); tot.Stopped != nil {
+		t.Fatal(tot.Stopped)
+	}
+	want := m.CloudTrailRecords + m.FlowRecords
+	if c.rows != want {
+		t.Errorf("wrote %d rows; want %d", c.rows, want)
+	}
+	// A worker holds what its share of the buffer takes, plus the batch
+	// being routed: a few batches, not the input.
+	if got, bound := c.maxPending(), 2*parsers.BatchRows; got > bound || want < 10*int64(bound) {
+		t.Errorf("at most %d rows held; want ≤ %d of %d", got, bound, want)
+	}
+	var read int64
+	for _, f := range c.files {
+		b, err := os.ReadFile(f.tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := pf.RowGroups()
+		for i, g := range groups {
+			n := g.NumRows()
+			read += n
+			if n > rowGroup || (n != rowGroup && i < len(groups)-1) {
+				t.Errorf("%s: row group %d of %d has %d rows; want %d (all but the last full)", f.tmp, i, len(groups), n, rowGroup)
+			}
+		}
+	}
+	if read != want {
+		t.Errorf("files hold %d rows; want %d", read, want)
+	}
+
+	// With a buffer the input never fills, rows go out only as row groups
+	// fill, and some partition always has rows pending: released batches'
+	// indexes must be reused, or the list of batches grows with the input
+	// (it did: converting 1 GiB of flow logs kept 250 MB of released
+	// batches reachable through it).
+	c = newConverter(t.TempDir(), "test", workers, 2<<20, 1<<30, rowGroup)
+	if tot := c.convert(ctx, cfg, plan.Objects); tot.Stopped != nil {
+		t.Fatal(tot.Stopped)
+	}
+	if got, bound := c.maxBatches(), 16; got > bound {
+		t.Errorf("batch list grew to %d; want ≤ %d", got, bound)
+	}
+	t.Logf("batch list at most %d", c.maxBatches())
+}
+
+func TestConvertMemLimit(t *testing.T) {
+	for _, tc := range []struct {
+		workers int
+		buffer  int64
+		want    int64
+	}{
+		{1, convertBufferBytes, 224 << 20},
+		{2, convertBufferBytes, 224 << 20},
+		{4, convertBufferBytes, (224 + 2*80) << 20},
+		{2, 1 << 30, (224 + 1024 - 32) << 20},
+		{2, 1 << 20, 224 << 20},
+	} {
+		if got := convertMemLimit(tc.workers, tc.buffer); got != tc.want {
+			t.Errorf("convertMemLimit(%d, %d) = %d MiB; want %d MiB", tc.workers, tc.buffer, got>>20, tc.want>>20)
+		}
 	}
 }

@@ -58,7 +58,7 @@ func runHunts(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 		for _, h := range hunts {
-			if err := out.Row([]any{h.ID, h.Severity, h.Table, strings.Join(h.Tactics, ","), strings.Join(h.Techniques, ","), queries.FormatWindow(h.Window), h.Title}); err != nil {
+			if err := out.Row([]any{h.ID, h.Severity, strings.Join(h.TableList(), ","), strings.Join(h.Tactics, ","), strings.Join(h.Techniques, ","), queries.FormatWindow(h.Window), h.Title}); err != nil {
 				fmt.Fprintf(stderr, "hunt hunts: %v\n", err)
 				return exitError
 			}

@@ -49,7 +49,7 @@ func TestInvestigate_Success(t *testing.T) {
 		want []string // in stdout
 	}{
 		{"address, terminal summary", []string{"investigate", "198.51.100.23", investigateFixture},
-			[]string{"ip 198.51.100.23: 9 calls, 4 flow rows, 3 findings in 3 incidents",
+			[]string{"ip 198.51.100.23: 9 calls, 4 flow rows, 4 findings in 4 incidents", // the 4th: the GuardDuty × CloudTrail join
 				"other addresses using the same keys or principals (1):\n  54.240.197.5  via ASIAFIXTURESTOLEN001  3 calls",
 				"AssumeRole by arn:aws:sts::111122223333:assumed-role/cg-ec2-role/i-0abc1234def567890 -> arn:aws:sts::111122223333:assumed-role/cg-admin/pwn ASIAFIXTURECHAINED02 CreateUser×1 DescribeInstances×1",
 				"read    cg-secret-bucket/secret.txt", "incident 1: HIGH"}},
@@ -143,7 +143,7 @@ func TestRun_Incidents(t *testing.T) {
 	}
 	for _, w := range []string{
 		"incident 1: HIGH  arn:aws:sts::111122223333:assumed-role/cg-ec2-role/i-0abc1234def567890  2024-03-05T10:00:00Z .. 2024-03-05T10:46:00Z  1 findings\n",
-		"incident 3: LOW  arn:aws:sts::111122223333:assumed-role/cg-admin/pwn",
+		"incident 4: LOW  arn:aws:sts::111122223333:assumed-role/cg-admin/pwn", // 3: the GuardDuty finding × CloudTrail join of ASIAFIXTURESTOLEN001
 		"  2024-03-05T10:32:00Z  LOW      iam_user_created  arn:aws:iam::111122223333:user/backdoor",
 	} {
 		if !strings.Contains(errs, w) {
@@ -152,5 +152,17 @@ func TestRun_Incidents(t *testing.T) {
 	}
 	if _, _, errs := huntCmd("run", "--dry-run", investigateFixture); strings.Contains(errs, "incident 1") {
 		t.Error("incidents printed without --incidents")
+	}
+}
+
+// TestInvestigate_JoinHunt: the hunts investigate runs include those that
+// join tables; each gets the batches of every table it reads.
+func TestInvestigate_JoinHunt(t *testing.T) {
+	code, out, errs := huntCmd("investigate", "ASIAFIXTURESTOLEN001", investigateFixture)
+	if code != exitOK && code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "HIGH     guardduty_high_severity_principal_activity  fixture0instancecredexfil000001") {
+		t.Errorf("the GuardDuty × CloudTrail hunt's finding is missing:\n%s", out)
 	}
 }

@@ -39,6 +39,7 @@ Commands:
   run      run the saved hunts (all or --hunt ID), incremental with --state, findings to --sink
   investigate  one IP address, access key, principal or resource: timeline, pivots, findings, incidents (--html report)
   hunts    list, show or check the saved hunts
+  sigma    check Sigma rules, or convert one to SQL (hunt run --sigma runs them)
   ls       the objects a scan would read, with sizes and key facts, and what is pruned and why
   convert  convert CloudTrail and flow-log archives to partitioned Parquet
   athena   athena ddl: CREATE TABLE statements (partition projection) for --engine athena
@@ -140,6 +141,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runInvestigate(ctx, rest, con, stderr)
 	case "hunts":
 		return runHunts(ctx, rest, con, stderr)
+	case "sigma":
+		return runSigma(ctx, rest, con, stderr)
 	case "convert":
 		return runConvert(ctx, rest, con, stderr)
 	case "athena":

@@ -287,3 +287,40 @@ func TestQuery_FlowFormat(t *testing.T) {
 		t.Errorf("no format: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestQuery_DeliveryColumns: rows delivered through CloudWatch Logs carry
+// their envelope's log group, stream and owner as hidden columns, which
+// SELECT * leaves out; control messages are counted on stderr.
+func TestQuery_DeliveryColumns(t *testing.T) {
+	dir := "../../testdata/cwlogs/firehose"
+	code, out, errOut := runHunt(t, "query", "--output", "csv", `SELECT "$loggroup", "$logstream", "$owner", count(*) AS n FROM vpc_flow GROUP BY 1, 2, 3 ORDER BY 2`, dir)
+	if code != exitOK || !strings.Contains(errOut, "1 CloudWatch Logs control messages skipped") {
+		t.Errorf("exit %d, %q\n%s", code, out, errOut)
+	}
+	if want := "$loggroup,$logstream,$owner,n\nvpc-flow-logs,eni-0a1b2c3d4e5f60718-all,111122223333,6\n"; out != want {
+		t.Errorf("got %q; want %q", out, want)
+	}
+	code, out, errOut = runHunt(t, "query", "--output", "csv", `SELECT * FROM cloudtrail LIMIT 1`, dir)
+	if code != exitOK || strings.Contains(out, "$loggroup") {
+		t.Errorf("SELECT *: exit %d, %q\n%s", code, out, errOut)
+	}
+}
+
+// TestQuery_CWLogsExport: an export task's objects (flow lines and
+// CloudTrail events behind timestamps) give the rows the same log events
+// give delivered through a subscription; the write-test object is pruned.
+func TestQuery_CWLogsExport(t *testing.T) {
+	for _, q := range []string{
+		`SELECT srcaddr, dstaddr, dstport, action, start, "$logstream" FROM vpc_flow ORDER BY srcaddr`,
+		`SELECT eventtime, eventname, useridentity.arn, "$logstream" FROM cloudtrail`,
+	} {
+		code, exp, errOut := runHunt(t, "query", "--output", "csv", q, "../../testdata/cwlogs/export")
+		if code != exitOK || !strings.Contains(errOut, "1 pruned") || strings.Count(exp, "\n") < 2 {
+			t.Fatalf("%s over the export: exit %d, %q\n%s", q, code, exp, errOut)
+		}
+		_, sub, _ := runHunt(t, "query", "--output", "csv", q, "../../testdata/cwlogs/firehose")
+		if exp != sub {
+			t.Errorf("%s:\nexport       %q\nsubscription %q", q, exp, sub)
+		}
+	}
+}

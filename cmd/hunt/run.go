@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +51,15 @@ const stateRetention = 30 * 24 * time.Hour
 
 // runRun runs saved hunts over local paths or S3 URIs and delivers the
 // findings to the sinks.
+//
+// Unless GOMEMLIMIT is set, a run sets the Go runtime's soft memory limit
+// (runMemLimit, raised as the live heap grows: adaptMemoryLimit): what a
+// run holds is bounded by the hunts' buffers, --aggregate-memory and the
+// findings it keeps, but with the default GOGC the heap grows to twice
+// the live data between collections, and a pack of hundreds of Sigma
+// rules over a large archive peaked at 846 MB of RSS with about 400 MB
+// live. Near the limit the collector runs more often; below it nothing
+// changes.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "hunt run [flags] PATH|s3://...", runExamples, stdout)
 	var common commonFlags
@@ -65,7 +76,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
 	incidents := fs.Bool("incidents", false, "after the findings, print on stderr the incidents: findings of one actor (or resource) within an hour of each other, each with its timeline")
-	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, push and finish time")
+	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, rows routed to it, push and finish time")
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
 	af.register(fs)
@@ -73,6 +84,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerMemory(fs, &aggMem)
 	var rf respondFlags
 	rf.register(fs)
+	var sg runSigmaFlags
+	sg.register(fs)
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -97,6 +110,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	defer common.startProfiles(stderr)()
+	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes); ok {
+		defer adaptMemoryLimit(lim)()
+	}
 	if *late < 0 {
 		return usageErr("--late: expected a duration of 0 or more, found %s", *late)
 	}
@@ -113,6 +129,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if hunts, err = selectHunts(hunts, huntIDs); err != nil {
+		return usageErr("%v", err)
+	}
+	if hunts, err = sg.hunts(hunts, huntIDs, stderr); err != nil {
 		return usageErr("%v", err)
 	}
 	window := queries.Window{}
@@ -359,6 +378,9 @@ type hunter struct {
 	// the hunt's gate, push time with --profile).
 	cost    [][]huntCost
 	profile bool
+	// unrouted pushes every batch whole to every hunt of its table (the
+	// reference row routing is tested against).
+	unrouted bool
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them. huntErrs are their errors, and those of
 	// result rows that could not become findings.
@@ -385,8 +407,10 @@ type unreadObject struct {
 func (r *hunter) tables() []string {
 	var ts []string
 	for _, h := range r.hunts {
-		if !slices.Contains(ts, h.Table) {
-			ts = append(ts, h.Table)
+		for _, t := range h.TableList() {
+			if !slices.Contains(ts, t) {
+				ts = append(ts, t)
+			}
 		}
 	}
 	slices.Sort(ts)
@@ -404,8 +428,10 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 		table = ts[0]
 	}
 	ids := make([]string, len(r.hunts))
+	idPos := make(map[string]int, len(r.hunts)) // hunt ID → index (hundreds of Sigma hunts)
 	for i, h := range r.hunts {
 		ids[i] = h.ID
+		idPos[h.ID] = i
 	}
 	for _, p := range paths {
 		facts, err := r.common.facts(table, r.start)
@@ -459,16 +485,18 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 				r.context++
 			}
 			idx := make([]int, 0, len(need))
-			for i, id := range ids {
-				if slices.Contains(need, id) {
+			for _, id := range need {
+				if i, ok := idPos[id]; ok {
 					idx = append(idx, i)
 				}
 			}
+			slices.Sort(idx)
+			idx = slices.Compact(idx)
 			// The key says the object's table: when none of the hunts
 			// still to read it is of that table, it is recorded as read
 			// without opening it (a vpc_flow hunt added later does not
 			// re-read the CloudTrail archive).
-			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].Table == kt }) {
+			if kt := o.Facts.Kind.Table(); kt != "" && !slices.ContainsFunc(idx, func(i int) bool { return r.hunts[i].ReadsTable(kt) }) {
 				r.unread = append(r.unread, unreadObject{o, p, need})
 				r.skipped++
 				continue
@@ -485,6 +513,7 @@ func (r *hunter) plan(ctx context.Context, paths []string) error {
 // huntCost is one hunt's share of a run's work.
 type huntCost struct {
 	batches, skipped int
+	rows             int64 // rows routed to the hunt
 	push, finish     time.Duration
 }
 
@@ -504,35 +533,54 @@ type candidate struct {
 // delivered keep their IDs and stay suppressed.
 func (r *hunter) addContext(source string, cands []candidate) {
 	type span struct{ lo, hi time.Time }
-	fresh := map[string]*span{} // stream → dates of its new objects
+	fresh := map[string]*span{} // stream → when its new objects' events happened (contextSpan)
+	var all *span               // the same over all new objects, for hunts that join tables
 	for _, c := range cands {
-		d := objectDate(c.obj)
-		if len(c.need) == 0 || d.IsZero() {
+		lo, hi, ok := contextSpan(c.obj)
+		if len(c.need) == 0 || !ok {
 			continue
 		}
 		st := streamOf(c.obj)
 		if sp := fresh[st]; sp == nil {
-			fresh[st] = &span{d, d}
+			fresh[st] = &span{lo, hi}
 		} else {
-			sp.lo, sp.hi = minTime(sp.lo, d), maxTime(sp.hi, d)
+			sp.lo, sp.hi = minTime(sp.lo, lo), maxTime(sp.hi, hi)
+		}
+		if all == nil {
+			all = &span{lo, hi}
+		} else {
+			all.lo, all.hi = minTime(all.lo, lo), maxTime(all.hi, hi)
 		}
 	}
 	for i := range cands {
 		c := &cands[i]
-		d := objectDate(c.obj)
-		sp := fresh[streamOf(c.obj)]
-		if len(c.need) > 0 || c.behind || d.IsZero() || sp == nil {
+		lo, hi, ok := contextSpan(c.obj)
+		if len(c.need) > 0 || c.behind || !ok || all == nil {
 			continue
 		}
-		read := r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+		var read []string
 		for _, h := range r.hunts {
-			if h.LastSeen == "" || h.Window <= 0 || !slices.Contains(read, h.ID) {
+			if h.LastSeen == "" || h.Window <= 0 {
 				continue
 			}
-			if kt := c.obj.Facts.Kind.Table(); kt != "" && kt != h.Table {
+			if kt := c.obj.Facts.Kind.Table(); kt != "" && !h.ReadsTable(kt) {
 				continue
 			}
-			if !d.Before(sp.lo.Add(-h.Window)) && !d.After(sp.hi.Add(h.Window)) {
+			// A hunt over one table re-reads its stream around the
+			// stream's new objects; a join, every table it reads around
+			// any new object (a GuardDuty export arriving after the
+			// CloudTrail files it joins with).
+			sp := fresh[streamOf(c.obj)]
+			if len(h.TableList()) > 1 {
+				sp = all
+			}
+			if sp == nil || hi.Before(sp.lo.Add(-h.Window)) || lo.After(sp.hi.Add(h.Window)) {
+				continue
+			}
+			if read == nil {
+				read = r.state.ReadBy(source, c.obj.Key, objectVersion(c.obj))
+			}
+			if slices.Contains(read, h.ID) {
 				c.need = append(c.need, h.ID)
 				c.context = true
 			}
@@ -593,21 +641,31 @@ func objectDate(o archive.Object) time.Time {
 func (r *hunter) scan(ctx context.Context) int {
 	cfg := scan.Config{Strict: r.common.strict, Workers: r.common.workers, MaxErrors: r.common.maxErrors, Columns: map[string][]string{}, ProgressTo: r.stderr, Options: r.common.readerOptions()}
 	cfg.Table = onlyTable(r.tables())
-	// One projection per table: the union of the columns its hunts read.
+	// One projection per table: the union of the columns its hunts read
+	// (a hunt that joins tables reads columns of each).
 	for i, h := range r.hunts {
-		for _, c := range r.queries[i].Columns(h.Table) {
-			if !slices.Contains(cfg.Columns[h.Table], c) {
-				cfg.Columns[h.Table] = append(cfg.Columns[h.Table], c)
+		for _, t := range h.TableList() {
+			for _, c := range r.queries[i].Columns(t) {
+				if !slices.Contains(cfg.Columns[t], c) {
+					cfg.Columns[t] = append(cfg.Columns[t], c)
+				}
 			}
 		}
 	}
 	workers := scan.Workers(cfg)
 	r.runs = make([]*engine.Run, len(r.hunts))
-	gates := make([]engine.Gate, len(r.hunts))
+	gates := make([]map[string]engine.Gate, len(r.hunts)) // per hunt, per table it reads
 	r.folders = make([]*queries.Folder, len(r.hunts))
 	for i, q := range r.queries {
 		r.runs[i] = q.NewRunContext(ctx, workers)
-		gates[i] = q.Gate(r.hunts[i].Table)
+		gates[i] = map[string]engine.Gate{}
+		for _, t := range r.hunts[i].TableList() {
+			if r.unrouted {
+				gates[i][t] = engine.Gate{} // admits every row
+			} else {
+				gates[i][t] = q.Gate(t)
+			}
+		}
 		// The result rows are folded into findings as they come, so a
 		// hunt holds its findings' evidence rows, not its result (a hunt
 		// that matches millions of events for a few findings stays
@@ -630,27 +688,29 @@ func (r *hunter) scan(ctx context.Context) int {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
-			if r.hunts[i].Table != table.Name {
+			gate, ok := gates[i][table.Name]
+			if !ok {
 				continue
 			}
-			// Route the batch only to the hunts its rows can match: most
-			// pin eventname or action to constants, which the batch's
-			// dictionary does not hold.
-			if !gates[i].Admits(&vals[worker]) {
+			// Route each hunt only the rows it can match: most pin
+			// eventname or action to constants (the batch's dictionary
+			// says which rows hold them). A hunt failing at run time (an
+			// overflow, a bad cast) keeps its error for Finish and
+			// ignores later batches; the scan goes on for the others.
+			var start time.Time
+			if r.profile {
+				start = time.Now()
+			}
+			n := pushRouted(r.runs[i], table.Name, gate, &vals[worker], worker, b)
+			if r.profile {
+				cost[i].push += time.Since(start)
+			}
+			if n == 0 {
 				cost[i].skipped++
 				continue
 			}
-			// A hunt failing at run time (an overflow, a bad cast) keeps
-			// its error for Finish and ignores later batches; the scan
-			// goes on for the other hunts.
-			if r.profile {
-				start := time.Now()
-				_ = r.runs[i].Push(worker, b)
-				cost[i].push += time.Since(start)
-			} else {
-				_ = r.runs[i].Push(worker, b)
-			}
 			cost[i].batches++
+			cost[i].rows += int64(n)
 		}
 		return nil
 	})
@@ -659,6 +719,25 @@ func (r *hunter) scan(ctx context.Context) int {
 		mergePlan(plan, p)
 	}
 	return finishScan(r.stderr, "run", plan, r.totals, time.Since(r.start), r.common.maxErrors)
+}
+
+// pushRouted pushes to run the rows of b its gate g admits and returns
+// how many: most hunts pin eventname or action to constants, so each gets
+// only the rows holding one of them (v looks each value up once per batch
+// for all hunts), not the whole batch to filter; 0 when no row can match.
+// A hunt failing at run time (an overflow, a bad cast) keeps its error for
+// Finish and ignores later batches; the scan goes on for the other hunts.
+func pushRouted(run *engine.Run, table string, g engine.Gate, v *engine.BatchValues, worker int, b arrow.RecordBatch) int {
+	rows, all := g.Rows(v)
+	switch {
+	case all:
+		_ = run.PushTable(worker, table, b)
+		return int(b.NumRows())
+	case len(rows) == 0:
+		return 0
+	}
+	_ = run.PushTableRows(worker, table, b, rows)
+	return len(rows)
 }
 
 // runAthena runs each hunt's SQL on Athena over the run's window and keeps
@@ -869,15 +948,16 @@ func (r *hunter) printProfile() {
 		for _, wc := range r.cost {
 			rows[i].c.batches += wc[i].batches
 			rows[i].c.skipped += wc[i].skipped
+			rows[i].c.rows += wc[i].rows
 			rows[i].c.push += wc[i].push
 			rows[i].c.finish += wc[i].finish
 		}
 		rows[i].load = rows[i].c.push + rows[i].c.finish
 	}
 	slices.SortFunc(rows, func(a, b row) int { return int(b.load - a.load) })
-	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %10s %10s\n", "hunt", "batches", "skipped", "push", "finish")
+	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %11s %10s %10s\n", "hunt", "batches", "skipped", "rows", "push", "finish")
 	for _, x := range rows {
-		fmt.Fprintf(r.stderr, "%-45s %9d %9d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.push.Seconds(), x.c.finish.Seconds())
+		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds())
 	}
 }
 
@@ -910,4 +990,33 @@ func (t *tableSink) Send(_ context.Context, fs []findings.Finding) ([]string, er
 		return nil, nil
 	}
 	return ids, nil
+}
+
+// runMemoryLimit is the soft memory limit of a run with up to two workers
+// and the default --aggregate-memory; runWorkerBytes is added per worker
+// beyond two (each holds a batch per table and its readers' buffers).
+const (
+	runMemoryLimit = 448 << 20
+	runWorkerBytes = 64 << 20
+)
+
+// setMemoryLimit is debug.SetMemoryLimit (tests record the calls).
+var setMemoryLimit = debug.SetMemoryLimit
+
+// runMemLimit returns the soft memory limit of a run, and false when none
+// is set: GOMEMLIMIT (env) is set, or --aggregate-memory is off
+// (aggregate < 0: the groups are not bounded, so neither is the heap).
+// A larger --aggregate-memory raises it by the difference.
+func runMemLimit(env string, workers int, aggregate int64) (int64, bool) {
+	if env != "" || aggregate < 0 {
+		return 0, false
+	}
+	if workers <= 0 {
+		workers = scan.DefaultWorkers()
+	}
+	lim := int64(runMemoryLimit) + int64(max(workers-2, 0))*runWorkerBytes
+	if aggregate > engine.DefaultAggregateMemory {
+		lim += aggregate - engine.DefaultAggregateMemory
+	}
+	return lim, true
 }

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -652,7 +653,8 @@ SELECT eventname, eventtime, CAST(eventname AS bigint) AS n, "$path" FROM cloudt
 // TestRun_RejectFloodThroughCloudWatchLogs: the REJECT flood delivered
 // through CloudWatch Logs → Firehose (concatenated envelopes without
 // newlines, gzip inside gzip, a control message) gives the same findings
-// as the same records delivered directly to S3 (issue 20).
+// as the same records delivered directly to S3, and so does an export
+// task of them (issue 20).
 func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	direct := "../../testdata/vpcflow/reject-flood.log.gz"
 	f, err := os.Open(direct)
@@ -704,6 +706,22 @@ func TestRun_RejectFloodThroughCloudWatchLogs(t *testing.T) {
 	want, got := ids(direct), ids(path)
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("through CloudWatch Logs: %v\ndirect: %v", got, want)
+	}
+	// The same log events exported by an export task: a timestamp before
+	// each message, at PREFIX/TASK-ID/LOG-STREAM/000000.gz.
+	var export bytes.Buffer
+	for _, l := range lines {
+		export.WriteString("2024-03-05T15:00:00.000Z " + l + "\n")
+	}
+	dir := filepath.Join(t.TempDir(), "exportedlogs", "cda45419-90ea-4db5-9833-aade86253e66", "eni-0a1b2c3d4e5f60001-all")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "000000.gz"), gzipBytes(t, export.Bytes()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(filepath.Join(dir, "000000.gz")); !slices.Equal(got, want) {
+		t.Errorf("through an export task: %v\ndirect: %v", got, want)
 	}
 }
 
@@ -772,5 +790,130 @@ SELECT eventtime, eventid, useridentity.arn AS actor, "$path" FROM cloudtrail
 	code, _, errOut = runHunt(t, args...)
 	if code != exitOK || len(strings.Split(strings.TrimSuffix(string(mustRead(t, out)), "\n"), "\n")) != 2*perObject {
 		t.Fatalf("rerun: exit %d; stderr:\n%s", code, errOut)
+	}
+}
+
+// TestRun_JoinHunt: a hunt over two tables (GuardDuty findings joined with
+// CloudTrail) gets the batches of both from the run's one scan.
+func TestRun_JoinHunt(t *testing.T) {
+	code, out, errOut := runHunt(t, "run", "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", "../../testdata/hunts/guardduty_high_severity_principal_activity")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d (findings)\n%s\n%s", code, exitFindings, out, errOut)
+	}
+	var actors []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct {
+			HuntID  string   `json:"hunt_id"`
+			Actor   string   `json:"actor"`
+			Sources []string `json:"sources"`
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		if len(f.Sources) != 2 {
+			t.Errorf("finding of %s: sources %v; want the GuardDuty export and the CloudTrail file", f.Actor, f.Sources)
+		}
+		actors = append(actors, f.Actor)
+	}
+	slices.Sort(actors)
+	if want := []string{"ASIAEXAMPLEKEY01", "i-0b1c2d3e4f5a60719"}; !slices.Equal(actors, want) {
+		t.Errorf("got findings for %v; want %v\n%s", actors, want, errOut)
+	}
+}
+
+// TestRun_JoinHuntIncremental: with --state, a join hunt still joins a
+// GuardDuty export that arrives after the CloudTrail files it needs were
+// read by an earlier run: the new object of one table brings the objects
+// of its other tables within its window back (as context).
+func TestRun_JoinHuntIncremental(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := "../../testdata/hunts/guardduty_high_severity_principal_activity/"
+	put := func(src, dst string) {
+		t.Helper()
+		b, err := os.ReadFile(fixtures + src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(dst))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, gzipBytes(t, b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"run", "--state", state, "--sink", "stdout", "--hunt", "guardduty_high_severity_principal_activity", dir}
+	put("positive.cloudtrail.json", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/111122223333_CloudTrail_us-east-1_20240305T1005Z_a1b2c3d4e5f6a7b8.json.gz")
+	if code, out, errOut := runHunt(t, args...); code != exitOK || out != "" {
+		t.Fatalf("run 1 (CloudTrail only): exit %d, %q\n%s", code, out, errOut)
+	}
+	put("positive.guardduty.jsonl", "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/5d2f1a3e-8b7c-3e4f-9a1b-2c3d4e5f6a7b.jsonl.gz")
+	code, out, errOut := runHunt(t, args...)
+	if code != exitFindings || !strings.Contains(out, `"actor":"ASIAEXAMPLEKEY01"`) {
+		t.Fatalf("run 2 (the export arrives): exit %d; want the join's finding\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestRunMemLimit: a run sets the runtime's soft memory limit unless
+// GOMEMLIMIT is set or --aggregate-memory is off, raised for more workers
+// and a larger aggregate budget; and restores the previous one after.
+func TestRunMemLimit(t *testing.T) {
+	for _, tc := range []struct {
+		env       string
+		workers   int
+		aggregate int64
+		want      int64
+		ok        bool
+	}{
+		{"", 2, 0, 448 << 20, true},
+		{"", 1, 64 << 20, 448 << 20, true},
+		{"", 4, 0, (448 + 2*64) << 20, true},
+		{"", 2, 256 << 20, (448 + 192) << 20, true},
+		{"", 2, -1, 0, false},
+		{"1GiB", 2, 0, 0, false},
+	} {
+		got, ok := runMemLimit(tc.env, tc.workers, tc.aggregate)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("runMemLimit(%q, %d, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.workers, tc.aggregate, got>>20, ok, tc.want>>20, tc.ok)
+		}
+	}
+	var calls []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
+	t.Setenv("GOMEMLIMIT", "")
+	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
+	if len(calls) < 2 || calls[0] != 448<<20 || calls[len(calls)-1] != 1<<40 {
+		t.Errorf("SetMemoryLimit calls %v; want 448 MiB, then the previous limit back", calls)
+	}
+	// The limit follows the live heap: the base, or 5/4 of the live data.
+	for _, tc := range [][3]int64{{448 << 20, 100 << 20, 448 << 20}, {448 << 20, 400 << 20, 500 << 20}, {448 << 20, 800 << 20, 1000 << 20}} {
+		if got := adaptLimit(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("adaptLimit(%d MiB, live %d MiB) = %d MiB; want %d MiB", tc[0]>>20, tc[1]>>20, got>>20, tc[2]>>20)
+		}
+	}
+}
+
+// TestAdaptMemoryLimit: while a run holds more live data than the base
+// limit, the limit rises above it (5/4 of the live heap); stop puts the
+// previous limit back.
+func TestAdaptMemoryLimit(t *testing.T) {
+	var mu sync.Mutex
+	var calls []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { mu.Lock(); calls = append(calls, n); mu.Unlock(); return 7 }
+	stop := adaptMemoryLimit(1 << 20) // a 1 MiB base: the live heap exceeds it
+	keep := make([]byte, 32<<20)
+	for i := range keep {
+		keep[i] = byte(i)
+	}
+	runtime.GC()
+	time.Sleep(4 * limitInterval)
+	stop()
+	runtime.KeepAlive(keep)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) < 3 || calls[0] != 1<<20 || calls[len(calls)-1] != 7 || slices.Max(calls[1:len(calls)-1]) < 40<<20 {
+		t.Errorf("SetMemoryLimit calls %v; want the base, a limit over 5/4 of 32 MiB, then the previous one", calls)
 	}
 }

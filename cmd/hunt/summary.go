@@ -99,6 +99,9 @@ func finishScan(stderr io.Writer, cmd string, plan *archive.Plan, t *scan.Totals
 	if s.Inferred > 0 {
 		fmt.Fprintf(stderr, "hunt %s: %d flow-log objects without a header line were read with the all-fields layout of their version, inferred from their field count; give --flow-format to be sure\n", cmd, s.Inferred)
 	}
+	if s.Control > 0 {
+		fmt.Fprintf(stderr, "hunt %s: %d CloudWatch Logs control messages skipped (no rows)\n", cmd, s.Control)
+	}
 	if t.Stopped != nil && !errors.Is(t.Stopped, context.Canceled) {
 		fmt.Fprintf(stderr, "hunt %s: stopped: %v\n", cmd, t.Stopped)
 		return exitError

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestFlatTable: a flatTable agrees with a Go map over random keys,
+// including emptyKey, small integers and pairs of 32-bit IDs, through
+// several rehashes.
+func TestFlatTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ft flatTable[int32]
+	want := map[uint64]int32{}
+	keys := []uint64{emptyKey, 0, 1, emptyKey - 1, 1 << 32, 1<<32 | 1}
+	for i := range 20000 {
+		switch i % 3 {
+		case 0:
+			keys = append(keys, uint64(rng.IntN(5000)))
+		case 1:
+			keys = append(keys, uint64(rng.IntN(300))<<32|uint64(rng.IntN(300)))
+		default:
+			keys = append(keys, rng.Uint64())
+		}
+	}
+	for i, k := range keys {
+		v := int32(i)
+		got, had := ft.put(k, v)
+		old, ok := want[k]
+		if had != ok || had && got != old || !had && got != v {
+			t.Fatalf("put(%#x, %d) = %d, %v; want %d, %v", k, v, got, had, old, ok)
+		}
+		if !ok {
+			want[k] = v
+		}
+	}
+	if ft.len() != len(want) {
+		t.Fatalf("len %d; want %d", ft.len(), len(want))
+	}
+	for k, v := range want {
+		if got, ok := ft.get(k); !ok || got != v {
+			t.Fatalf("get(%#x) = %d, %v; want %d, true", k, got, ok, v)
+		}
+	}
+	for _, k := range []uint64{2 << 40, 12345678901} {
+		if _, ok := want[k]; !ok {
+			if _, ok := ft.get(k); ok {
+				t.Errorf("get(%#x) found a key never put", k)
+			}
+		}
+	}
+	seen := 0
+	for k, v := range ft.all() {
+		if want[k] != v {
+			t.Fatalf("all yields %#x=%d; want %d", k, v, want[k])
+		}
+		seen++
+	}
+	if seen != len(want) {
+		t.Errorf("all yields %d entries; want %d", seen, len(want))
+	}
+	var empty flatTable[struct{}]
+	if _, ok := empty.get(7); ok || empty.len() != 0 {
+		t.Errorf("zero flatTable: get(7) found, or len %d", empty.len())
+	}
+}
+
+// TestStrTable: a strTable numbers strings as a Go map does, over random
+// strings (empty, repeated, long, differing in one byte), through several
+// rehashes, including strings whose 32-bit hashes collide (forced by
+// filing them under one hash).
+func TestStrTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var st strTable
+	var vals []string
+	want := map[string]int32{}
+	put := func(s string, h uint32) {
+		t.Helper()
+		id, ok := st.get(s, h, vals)
+		wid, wok := want[s]
+		if ok != wok || ok && id != wid {
+			t.Fatalf("get(%q) = %d, %v; want %d, %v", s, id, ok, wid, wok)
+		}
+		if !ok {
+			id = int32(len(vals))
+			vals = append(vals, s)
+			st.add(h, id)
+			want[s] = id
+		}
+	}
+	long := strings.Repeat("arn:aws:iam::123456789012:role/", 3)
+	for i := range 30000 {
+		var s string
+		switch i % 4 {
+		case 0:
+			s = strconv.Itoa(rng.IntN(3000))
+		case 1:
+			s = long + strconv.Itoa(rng.IntN(3000))
+		case 2:
+			s = ""
+		default:
+			s = "10.0." + strconv.Itoa(rng.IntN(256)) + "." + strconv.Itoa(rng.IntN(256))
+		}
+		put(s, strHash(s))
+	}
+	// Collisions: one hash for many strings.
+	for i := range 50 {
+		put("collide-"+strconv.Itoa(i), 42)
+	}
+	if st.n != len(want) {
+		t.Fatalf("n %d; want %d", st.n, len(want))
+	}
+	for s, id := range want {
+		h := strHash(s)
+		if strings.HasPrefix(s, "collide-") {
+			h = 42
+		}
+		if got, ok := st.get(s, h, vals); !ok || got != id {
+			t.Fatalf("get(%q) = %d, %v; want %d, true", s, got, ok, id)
+		}
+	}
+	if _, ok := st.get("never", strHash("never"), vals); ok {
+		t.Error("get found a string never added")
+	}
+	var empty strTable
+	if _, ok := empty.get("", strHash(""), nil); ok {
+		t.Error("zero strTable: get found")
+	}
+}
