@@ -333,8 +333,14 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 		parquet.CreatedBy("hunt", "1", ""),
 		parquet.KeyValueMetadata(ParquetTableKey, table),
 	}
+	// One option with every filter: parquet.BloomFilters replaces the
+	// list, so one call per column would leave only the last.
+	var blooms []parquet.BloomFilterColumn
 	for _, path := range t.ParquetBloom {
-		opts = append(opts, parquet.BloomFilters(parquet.SplitBlockFilter(10, path...)))
+		blooms = append(blooms, parquet.SplitBlockFilter(10, path...))
+	}
+	if len(blooms) > 0 {
+		opts = append(opts, parquet.BloomFilters(blooms...))
 	}
 	pw := &ParquetWriter{table: table, w: parquet.NewWriter(w, opts...), rowGroupRows: rowGroupRows}
 	for _, f := range sch.Fields() {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -295,6 +296,24 @@ func TestParquetWriter_VPCFlow(t *testing.T) {
 	for i := range want {
 		if want[i] != have[i] {
 			t.Fatalf("row %d:\ngot  %s\nwant %s", i, have[i], want[i])
+		}
+	}
+	// Every ParquetBloom column of every row group has a bloom filter
+	// (parquet.BloomFilters replaces the list it is given: one call per
+	// column left only the last one).
+	pf, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g, rg := range pf.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			path := c.MetaData.PathInSchema
+			// (a chunk of NULLs only has no values to filter)
+			allNull := c.MetaData.Statistics.NullCount == c.MetaData.NumValues
+			wantBloom := !allNull && slices.ContainsFunc(TableNamed("vpc_flow").ParquetBloom, func(p []string) bool { return slices.Equal(p, path) })
+			if got := c.MetaData.BloomFilterOffset > 0; got != wantBloom {
+				t.Errorf("row group %d, column %v: bloom filter %v; want %v", g, path, got, wantBloom)
+			}
 		}
 	}
 }
