@@ -21,9 +21,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("title: t\ndetection:\n  s: {a|contains|all: [x, y]}\n  condition: not (s or 1 of s*)\n"))
 	f.Add([]byte("title: c\ncorrelation: {type: temporal, rules: [a], group-by: [x], timespan: 5m}\n---\naction: repeat\ntitle: d\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Lines as YAML counts them: LF, CRLF, and a lone CR each end one.
 		lines := 1
-		for _, c := range data {
-			if c == '\n' {
+		for i, c := range data {
+			if c == '\n' || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
 				lines++
 			}
 		}

@@ -360,6 +360,7 @@ func yamlError(source string, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	msg = strings.TrimPrefix(msg, "found ") // "found unexpected end of stream"
 	return &Error{Source: source, Pos: Pos{Line: line, Col: 1}, Subject: "yaml", Err: fmt.Errorf("expected valid YAML, found %s", msg)}
 }
 
