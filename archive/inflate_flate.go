@@ -221,9 +221,6 @@ type flateDecoder struct {
 	precode [1 << precodeBits]uint32
 	lens    [numLitlen + numDist + 8]uint8
 
-	fixedLitlen *[litlenTabLen]uint32
-	fixedDist   *[distTabLen]uint32
-
 	limit int // most content bytes an object may have (wholeMaxOut)
 }
 
@@ -345,10 +342,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			}
 			continue
 		case 1:
-			if d.fixedLitlen == nil {
-				d.buildFixed()
-			}
-			litlen, dist = d.fixedLitlen, d.fixedDist
+			litlen, dist = fixedLitlen, fixedDist
 		case 2:
 			// Dynamic: HLIT, HDIST, HCLEN, then the precode lengths.
 			nlit := int(bitbuf&31) + 257
@@ -562,30 +556,30 @@ func (d *flateDecoder) grow(out []byte, n int) []byte {
 	return g
 }
 
-func (d *flateDecoder) buildFixed() {
-	var lens [numLitlen + numDist]uint8
-	for i := 0; i < 144; i++ {
-		lens[i] = 8
+// The tables of fixed-Huffman blocks (RFC 1951 3.2.6), the same for every
+// stream: built once.
+var fixedLitlen, fixedDist = func() (*[litlenTabLen]uint32, *[distTabLen]uint32) {
+	var lens [numLitlen]uint8
+	for i := range lens {
+		switch {
+		case i < 144:
+			lens[i] = 8
+		case i < 256:
+			lens[i] = 9
+		case i < 280:
+			lens[i] = 7
+		default:
+			lens[i] = 8
+		}
 	}
-	for i := 144; i < 256; i++ {
-		lens[i] = 9
-	}
-	for i := 256; i < 280; i++ {
-		lens[i] = 7
-	}
-	for i := 280; i < 288; i++ {
-		lens[i] = 8
-	}
-	for i := 288; i < 288+30; i++ {
-		lens[i] = 5
-	}
-	d.fixedLitlen = new([litlenTabLen]uint32)
-	d.fixedDist = new([distTabLen]uint32)
-	build(d.fixedLitlen[:], lens[:288], litlenBits, litlenEntry)
 	// 30 distance codes of 5 bits plus 2 unused: a complete code of 32.
 	var dl [32]uint8
 	for i := range dl {
 		dl[i] = 5
 	}
-	build(d.fixedDist[:], dl[:], distBits, distEntry)
-}
+	litlen, dist := new([litlenTabLen]uint32), new([distTabLen]uint32)
+	if !build(litlen[:], lens[:], litlenBits, litlenEntry) || !build(dist[:], dl[:], distBits, distEntry) {
+		panic("archive: the fixed Huffman codes do not build")
+	}
+	return litlen, dist
+}()
