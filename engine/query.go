@@ -25,8 +25,9 @@ type Query struct {
 	types   []*dtype
 	wheres  map[*opScan]expr
 	done    atomic.Bool
-	stops   bool // a LIMIT without ORDER BY can stop the scan
-	limits  bool // the query has a LIMIT somewhere
+	stops   bool    // a LIMIT without ORDER BY can stop the scan
+	limits  bool    // the query has a LIMIT somewhere
+	opts    Options // as compiled (Source set), for Share
 }
 
 // Compile parses and compiles sql. Errors about the query text are
@@ -63,7 +64,8 @@ func Compile(sql string, opts Options) (*Query, error) {
 	sink := &opSink{types: f.types, sorted: f.hasOrder, limit: -1}
 	c.add(sink)
 	f.tail.setNext(sink)
-	q := &Query{stmt: stmt, scans: c.scans, ops: c.ops, sink: sink, columns: f.names, types: f.types, wheres: c.wheres, limits: len(c.limits) > 0}
+	opts.Source = source
+	q := &Query{stmt: stmt, scans: c.scans, ops: c.ops, sink: sink, columns: f.names, types: f.types, wheres: c.wheres, limits: len(c.limits) > 0, opts: opts}
 	for _, o := range c.ops {
 		switch o.(type) {
 		case *opScan, *opValues:

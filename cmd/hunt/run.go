@@ -381,6 +381,12 @@ type hunter struct {
 	// unrouted pushes every batch whole to every hunt of its table (the
 	// reference row routing is tested against).
 	unrouted bool
+	// shares[i] is the group hunt i runs in as one query with hunts that
+	// differ from it only in HAVING (nil: it runs alone), shareIdx[i] its
+	// place in it; unshared runs every hunt alone (the reference).
+	shares   []*huntShare
+	shareIdx []int
+	unshared bool
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them. huntErrs are their errors, and those of
 	// result rows that could not become findings.
@@ -656,7 +662,13 @@ func (r *hunter) scan(ctx context.Context) int {
 	r.runs = make([]*engine.Run, len(r.hunts))
 	gates := make([]map[string]engine.Gate, len(r.hunts)) // per hunt, per table it reads
 	r.folders = make([]*queries.Folder, len(r.hunts))
-	for i, q := range r.queries {
+	// Copies of a hunt that differ only in HAVING run as one query.
+	r.shareHunts()
+	for i := range r.queries {
+		q := r.sharedQuery(i)
+		if q == nil {
+			continue // its group's first hunt pushes for it
+		}
 		r.runs[i] = q.NewRunContext(ctx, workers)
 		gates[i] = map[string]engine.Gate{}
 		for _, t := range r.hunts[i].TableList() {
@@ -671,10 +683,27 @@ func (r *hunter) scan(ctx context.Context) int {
 		// that matches millions of events for a few findings stays
 		// small). A LIMIT keeps whichever rows come first: those hunts
 		// fold the result Finish returns.
-		if ok, ordered := q.StreamsResult(); ok {
+		ok, ordered := q.StreamsResult()
+		switch g := r.shares[i]; {
+		case !ok:
+		case g == nil:
 			f := r.hunts[i].NewFolder(r.window, ordered)
 			r.folders[i] = f
 			r.runs[i].Stream(f.Add)
+		default:
+			fs := make([]*queries.Folder, len(g.members))
+			for k, m := range g.members {
+				fs[k] = r.hunts[m].NewFolder(r.window, ordered)
+				r.folders[m] = fs[k]
+			}
+			r.runs[i].Stream(func(res *engine.Result) error {
+				for k, f := range fs {
+					if err := f.Add(g.s.Member(res, k)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		}
 	}
 	// Per worker: the batch's dictionary values the gates look up, and
@@ -688,6 +717,9 @@ func (r *hunter) scan(ctx context.Context) int {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
+			if r.runs[i] == nil {
+				continue // its group's first hunt pushes for it
+			}
 			gate, ok := gates[i][table.Name]
 			if !ok {
 				continue
@@ -793,6 +825,17 @@ func (r *hunter) findings() iter.Seq[findings.Finding] {
 					continue // failed on Athena, reported
 				}
 				r.results[i] = nil
+			case r.shares != nil && r.shares[i] != nil:
+				g := r.shares[i]
+				start := time.Now()
+				res, err = g.result(r, r.shareIdx[i])
+				if r.cost != nil {
+					r.cost[0][i].finish = time.Since(start)
+				}
+				r.queries[i] = nil
+				if i == g.lead() {
+					r.runs[i] = nil
+				}
 			default:
 				start := time.Now()
 				res, err = r.runs[i].Finish()
@@ -938,13 +981,22 @@ func (r *hunter) printProfile() {
 		return
 	}
 	type row struct {
-		id   string
-		c    huntCost
-		load time.Duration
+		id     string
+		c      huntCost
+		load   time.Duration
+		shared string
 	}
 	rows := make([]row, len(r.hunts))
 	for i, h := range r.hunts {
 		rows[i].id = h.ID
+		if r.shares != nil && r.shares[i] != nil {
+			// A group's work is counted once, at the hunt that runs it.
+			if g := r.shares[i]; g.lead() == i {
+				rows[i].shared = fmt.Sprintf("  (one query for it and %d copies differing in HAVING)", len(g.members)-1)
+			} else {
+				rows[i].shared = "  (in " + r.hunts[g.lead()].ID + "'s query)"
+			}
+		}
 		for _, wc := range r.cost {
 			rows[i].c.batches += wc[i].batches
 			rows[i].c.skipped += wc[i].skipped
@@ -957,7 +1009,7 @@ func (r *hunter) printProfile() {
 	slices.SortFunc(rows, func(a, b row) int { return int(b.load - a.load) })
 	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %11s %10s %10s\n", "hunt", "batches", "skipped", "rows", "push", "finish")
 	for _, x := range rows {
-		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds())
+		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs%s\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds(), x.shared)
 	}
 }
 

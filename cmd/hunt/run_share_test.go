@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hunt-sec/hunt/bench"
+	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/queries"
+)
+
+// shareRun runs hunts over paths as hunt run does, sharing queries that
+// differ only in HAVING or (unshared) each alone, and returns the
+// findings as JSON (IDs included) and the hunter.
+func shareRun(t *testing.T, hunts []*queries.Hunt, paths []string, unshared bool) ([]string, *hunter) {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	r := &hunter{stderr: io.Discard, hunts: hunts, explicit: true, start: start, unshared: unshared}
+	pool := engine.NewMemoryPool(0)
+	for _, h := range hunts {
+		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.queries = append(r.queries, q)
+	}
+	if err := r.plan(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.scan(ctx); code != exitOK {
+		t.Fatalf("scan %v: exit %d", paths, code)
+	}
+	var out []string
+	for f := range r.findings() {
+		b, err := json.Marshal(&f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	if err := errors.Join(r.huntErrs...); err != nil {
+		t.Fatal(err)
+	}
+	return out, r
+}
+
+// TestRun_SharedHunts: the library plus two copies of each hunt with its
+// thresholds raised (hunt bench --hunts-generate) finds exactly the same,
+// IDs included, whether copies that differ only in HAVING run as one
+// query or each alone; over testdata/hunts and a generated corpus.
+func TestRun_SharedHunts(t *testing.T) {
+	t.Chdir("../..") // $path in findings as in the golden files
+	gen := t.TempDir()
+	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 23, Dir: gen, CloudTrailBytes: 4 << 20, FlowBytes: 4 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := generateHunts(dir, 3*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	hunts, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"testdata/hunts", gen} {
+		shared, r := shareRun(t, hunts, []string{path}, false)
+		alone, _ := shareRun(t, hunts, []string{path}, true)
+		if len(alone) == 0 {
+			t.Fatalf("%s: no findings; the comparison would prove nothing", path)
+		}
+		if !slices.Equal(shared, alone) {
+			t.Errorf("%s: shared queries found %d findings, each hunt alone %d; first difference:", path, len(shared), len(alone))
+			for i := range min(len(shared), len(alone)) {
+				if shared[i] != alone[i] {
+					t.Errorf("shared %s\nalone  %s", shared[i], alone[i])
+					break
+				}
+			}
+		}
+		// Sharing happened, and some groups differ in HAVING.
+		groups, flagged := 0, 0
+		for i, g := range r.shares {
+			if g == nil || g.lead() != i {
+				continue
+			}
+			groups++
+			own, err := r.hunts[i].Compile(engine.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(g.s.Query().OutputColumns()) > len(own.OutputColumns()) {
+				flagged++
+			}
+		}
+		if groups < len(lib)/2 || flagged < 5 {
+			t.Errorf("%s: %d shared queries, %d of them with HAVING flags; want most of the library's %d hunts shared", path, groups, flagged, len(lib))
+		}
+	}
+}
+
+// TestShareHunts_DifferentObjects: copies that must read different
+// objects (an incremental run owes one of them an object the other has
+// read) run alone.
+func TestShareHunts_DifferentObjects(t *testing.T) {
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(lib, func(h *queries.Hunt) bool { return h.ID == "vpc_reject_flood" })
+	mk := func(id, having string) *queries.Hunt {
+		t.Helper()
+		text := strings.Replace(lib[i].Text(), "-- id: vpc_reject_flood\n", "-- id: "+id+"\n", 1)
+		text = strings.Replace(text, "HAVING count(*) > 100", "HAVING count(*) > "+having, 1)
+		h, err := queries.Parse(id+".sql", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	hunts := []*queries.Hunt{mk("a", "1"), mk("b", "2"), mk("c", "3")}
+	r := &hunter{hunts: hunts}
+	for _, h := range hunts {
+		q, err := h.Compile(engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.queries = append(r.queries, q)
+	}
+	r.need = [][]int{{0, 1, 2}, {0, 2}, {0, 1, 2}} // b has read object 1
+	r.shareHunts()
+	if r.shares[1] != nil {
+		t.Errorf("b shares a query though it reads other objects")
+	}
+	if r.shares[0] == nil || r.shares[0] != r.shares[2] || len(r.shares[0].members) != 2 {
+		t.Errorf("a and c read the same objects and differ only in HAVING: want one query for both")
+	}
+	r.need = [][]int{{0, 1, 2}, {0, 1}, {2}} // same counts, other objects
+	r.shareHunts()
+	if r.shares[0] == nil || r.shares[0] != r.shares[1] || r.shares[2] != nil {
+		t.Errorf("want a and b shared, c alone; got %v %v %v", r.shares[0], r.shares[1], r.shares[2])
+	}
+}
