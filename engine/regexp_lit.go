@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxAnchoredLiterals bounds the strings of an anchored pattern's
+// language [newLitMatcher] enumerates: a prefix trie answers hundreds as
+// fast as one (the private address ranges of the flow-log hunts,
+// '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|...)\.|f[cd]|fe80)',
+// are 85 prefixes).
+const maxAnchoredLiterals = 256
+
+// litMatcher answers regexp_like for a pattern whose language is a finite
+// set of strings: "the text contains one of them" without anchors (see
+// [finiteLanguage]), "starts with one" after ^, "ends with one" before
+// $, "is one" with both.
+type litMatcher struct {
+	begin, end bool
+	lits       []string // unanchored: contains one of them
+	trie       *byteTrie
+	set        map[string]struct{}
+}
+
+// newLitMatcher returns a matcher answering pattern (RE2 syntax, as
+// regexp_like compiles it) exactly as the regexp engine does, or nil when
+// the pattern is not a small finite set of strings.
+func newLitMatcher(pattern string) *litMatcher {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	m := &litMatcher{}
+	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
+		subs := re.Sub
+		if subs[0].Op == syntax.OpBeginText {
+			m.begin, subs = true, subs[1:]
+		}
+		if len(subs) > 0 && subs[len(subs)-1].Op == syntax.OpEndText {
+			m.end, subs = true, subs[:len(subs)-1]
+		}
+		re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: re.Flags}
+	}
+	limit := maxLiterals
+	if m.begin || m.end {
+		limit = maxAnchoredLiterals
+	}
+	lits, ok := finiteStrings(re, limit)
+	if !ok || len(lits) == 0 {
+		return nil
+	}
+	for _, l := range lits {
+		// The regexp engine reads invalid UTF-8 as U+FFFD: a literal
+		// U+FFFD would match bytes a byte comparison does not.
+		if strings.ContainsRune(l, utf8.RuneError) {
+			return nil
+		}
+	}
+	switch {
+	case m.begin && m.end:
+		m.set = make(map[string]struct{}, len(lits))
+		for _, l := range lits {
+			m.set[l] = struct{}{}
+		}
+	case m.begin || m.end:
+		if m.trie = newByteTrie(lits, m.end); m.trie == nil {
+			return nil
+		}
+	default:
+		m.lits = lits
+	}
+	return m
+}
+
+func (m *litMatcher) match(s string) bool {
+	switch {
+	case m.set != nil:
+		_, ok := m.set[s]
+		return ok
+	case m.begin:
+		return m.trie.prefixOf(s)
+	case m.end:
+		return m.trie.suffixOf(s)
+	}
+	return containsAny(s, m.lits)
+}
+
+// byteTrie is a trie over the bytes of a few strings, its transitions a
+// dense table over the bytes they use.
+type byteTrie struct {
+	class  [256]uint8 // byte → 1 + its column in next; 0: in no string
+	width  int        // columns
+	next   []int32    // node*width + column → child (0: none; the root is 0)
+	term   []bool     // a string ends at the node
+	suffix bool       // built from the strings reversed
+}
+
+func newByteTrie(lits []string, reversed bool) *byteTrie {
+	t := &byteTrie{suffix: reversed}
+	for _, l := range lits {
+		for i := 0; i < len(l); i++ {
+			if t.class[l[i]] == 0 {
+				if t.width == 255 {
+					return nil // more bytes than a class index holds
+				}
+				t.width++
+				t.class[l[i]] = uint8(t.width)
+			}
+		}
+	}
+	t.next = make([]int32, t.width)
+	t.term = []bool{false}
+	for _, l := range lits {
+		b := []byte(l)
+		if reversed {
+			slices.Reverse(b)
+		}
+		n := 0
+		for _, c := range b {
+			k := n*t.width + int(t.class[c]-1)
+			if t.next[k] == 0 {
+				t.next[k] = int32(len(t.term))
+				t.term = append(t.term, false)
+				t.next = append(t.next, make([]int32, t.width)...)
+			}
+			n = int(t.next[k])
+		}
+		t.term[n] = true
+	}
+	return t
+}
+
+// prefixOf reports whether one of the strings is a prefix of s.
+func (t *byteTrie) prefixOf(s string) bool {
+	n := 0
+	if t.term[0] {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		c := t.class[s[i]]
+		if c == 0 {
+			return false
+		}
+		if n = int(t.next[n*t.width+int(c-1)]); n == 0 {
+			return false
+		}
+		if t.term[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// suffixOf reports whether one of the strings is a suffix of s (the trie
+// holds them reversed).
+func (t *byteTrie) suffixOf(s string) bool {
+	n := 0
+	if t.term[0] {
+		return true
+	}
+	for i := len(s) - 1; i >= 0; i-- {
+		c := t.class[s[i]]
+		if c == 0 {
+			return false
+		}
+		if n = int(t.next[n*t.width+int(c-1)]); n == 0 {
+			return false
+		}
+		if t.term[n] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"regexp"
+	"testing"
+)
+
+// litPatterns are the fast path's shapes, and some it must refuse.
+var litPatterns = []string{
+	`^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|f[cd]|fe80)`,
+	`/0$`, `^abc$`, `^(a|ab|abc)$`, `^$`, `^`, `$`, `^x`, `(trufflehog|pacu|cloudfox)`, `ab[cd]`, `x(a|b)(c|d)`,
+	`^a|^b`, `(^a)`, `^a+`, `^(?i)abc`, `a.c`, `^é[èê]`, `^\x{FFFD}`, `^[\x00-\xff]x`, `cloudtrail|trail|audit`,
+	`^(p[2-6]|g[3-6]|g5g|inf[12]|trn[12]|dl[12]|x[12]|u-|f[12])`, `:i-[0-9a-fA-F]+$`,
+}
+
+var litTexts = []string{
+	"", "10.0.0.1", "100.64.1.1", "100.63.1.1", "100.127.0.1", "100.128.0.1", "172.16.0.1", "172.32.0.1", "172.3.1.1",
+	"192.168.1.1", "192.169.1.1", "fc00::1", "fe80::1", "fe81::1", "f", "8.8.8.8", "1.2.3.4/0", "0.0.0.0/0", "/0 ", "abc", "ab",
+	"a", "abcd", "xabc", "xbd", "Pacu", "pacu!", "éè", "é\xff", "\xff", "\xffx", "p3.2xlarge", "g5g.xlarge", "u-6tb1", "x",
+	"arn:aws:sts::1:assumed-role/r/i-0abc", "a\nb", "b",
+}
+
+// TestLitMatcher: every pattern the fast path takes answers as the
+// regexp engine does; the ones it must not take get no matcher.
+func TestLitMatcher(t *testing.T) {
+	refused := map[string]bool{`^a|^b`: true, `(^a)`: true, `^a+`: true, `^(?i)abc`: true, `a.c`: true,
+		`^\x{FFFD}`: true, `:i-[0-9a-fA-F]+$`: true, `^`: true, `$`: true}
+	for _, p := range litPatterns {
+		m := newLitMatcher(p)
+		if refused[p] {
+			if m != nil {
+				t.Errorf("%q: took the fast path; want the regexp engine", p)
+			}
+			continue
+		}
+		if m == nil {
+			t.Errorf("%q: no fast path", p)
+			continue
+		}
+		re := regexp.MustCompile(p)
+		for _, s := range litTexts {
+			if got, want := m.match(s), re.MatchString(s); got != want {
+				t.Errorf("%q on %q: fast %v, regexp %v", p, s, got, want)
+			}
+		}
+	}
+}
+
+func FuzzLitMatcher(f *testing.F) {
+	for _, p := range litPatterns {
+		for _, s := range litTexts[:8] {
+			f.Add(p, s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, p, s string) {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return
+		}
+		m := newLitMatcher(re.String())
+		if m == nil {
+			return
+		}
+		if got, want := m.match(s), re.MatchString(s); got != want {
+			t.Fatalf("%q on %q: fast %v, regexp %v", p, s, got, want)
+		}
+	})
+}
+
+func BenchmarkRegexpLikePrivate(b *testing.B) {
+	p := litPatterns[0]
+	re := regexp.MustCompile(p)
+	m := newLitMatcher(p)
+	texts := []string{"10.0.0.1", "100.64.1.1", "8.8.8.8", "172.31.255.255", "203.0.113.9", "192.168.4.4", "52.94.1.1", "fe80::1"}
+	b.Run("regexp", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			re.MatchString(texts[i%len(texts)])
+		}
+	})
+	b.Run("trie", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			m.match(texts[i%len(texts)])
+		}
+	})
+}
