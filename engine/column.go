@@ -78,7 +78,8 @@ func (c *column) appendVec(v *vec, rows []int32, n int) {
 		}
 	case v.t.k == kArray || v.x != nil:
 		for j := 0; j < n; j++ {
-			c.x = append(c.x, src.x[at(j)])
+			// Computed values may view the batch (split's parts).
+			c.x = append(c.x, ownStrings(src.x[at(j)]))
 		}
 	case v.t.isIntLike():
 		for j := 0; j < n; j++ {
@@ -209,16 +210,50 @@ func (c *column) value(j int) any {
 	return c.x[j]
 }
 
-// arrowValue converts one value of a nested Arrow array to a Go value.
-func arrowValue(arr arrow.Array, row int) any {
+// arrowValue converts one value of a nested Arrow array to a Go value
+// that owns its strings: results, aggregate states and buffered rows keep
+// it after the batch is gone (the engine keeps nothing of a pushed batch,
+// and a kept view would pin the batch's whole data buffer).
+func arrowValue(arr arrow.Array, row int) any { return arrowGoValue(arr, row, true) }
+
+// ownStrings returns v with its strings copied (in arrays, rows and maps,
+// which are copied too), so that it views no batch.
+func ownStrings(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Clone(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = ownStrings(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[strings.Clone(k)] = ownStrings(e)
+		}
+		return out
+	}
+	return v
+}
+
+// arrowValueView is arrowValue with strings viewing the batch's buffers,
+// for values used and dropped within one push (a lookup, a cast to text).
+func arrowValueView(arr arrow.Array, row int) any { return arrowGoValue(arr, row, false) }
+
+func arrowGoValue(arr arrow.Array, row int, own bool) any {
 	if arr.IsNull(row) {
 		return nil
 	}
 	switch a := arr.(type) {
 	case *array.String:
+		if own {
+			return strings.Clone(a.Value(row))
+		}
 		return a.Value(row)
 	case *array.Dictionary:
-		return arrowValue(a.Dictionary(), a.GetValueIndex(row))
+		return arrowGoValue(a.Dictionary(), a.GetValueIndex(row), own)
 	case *array.Int64:
 		return a.Value(row)
 	case *array.Int32:
@@ -231,7 +266,7 @@ func arrowValue(arr arrow.Array, row int) any {
 		st := a.DataType().(*arrow.StructType)
 		m := make(map[string]any, a.NumField())
 		for k := 0; k < a.NumField(); k++ {
-			m[st.Field(k).Name] = arrowValue(a.Field(k), row)
+			m[st.Field(k).Name] = arrowGoValue(a.Field(k), row, own)
 		}
 		return m
 	case *array.Map:
@@ -239,8 +274,8 @@ func arrowValue(arr arrow.Array, row int) any {
 		keys, items := a.Keys(), a.Items()
 		m := make(map[string]any, end-start)
 		for k := start; k < end; k++ {
-			if s, ok := arrowValue(keys, int(k)).(string); ok {
-				m[s] = arrowValue(items, int(k))
+			if s, ok := arrowGoValue(keys, int(k), own).(string); ok {
+				m[s] = arrowGoValue(items, int(k), own)
 			}
 		}
 		return m
@@ -248,7 +283,7 @@ func arrowValue(arr arrow.Array, row int) any {
 		start, end := a.ValueOffsets(row)
 		out := make([]any, 0, end-start)
 		for k := start; k < end; k++ {
-			out = append(out, arrowValue(a.ListValues(), int(k)))
+			out = append(out, arrowGoValue(a.ListValues(), int(k), own))
 		}
 		return out
 	}

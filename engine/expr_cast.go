@@ -194,7 +194,7 @@ func appendValue(dst []byte, x *vec, i int) []byte {
 		return append(dst, formatValue(x.x[i])...)
 	}
 	if x.arr != nil {
-		return append(dst, formatValue(arrowValue(x.arr, x.complexRow(i)))...)
+		return append(dst, formatValue(arrowValueView(x.arr, x.complexRow(i)))...)
 	}
 	return dst
 }

@@ -531,7 +531,7 @@ func (e *exprSubscript) eval(a *arena, c *chunk) *vec {
 				}
 				start, end := arr.ValueOffsets(x.complexRow(i))
 				for k := start; k < end; k++ {
-					if s, ok := arrowValue(keys, int(k)).(string); ok && s == ix.s[i] {
+					if s, ok := arrowValueView(keys, int(k)).(string); ok && s == ix.s[i] {
 						rows[i], missing[i] = int32(k), false
 						break
 					}
