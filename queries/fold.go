@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -162,7 +163,11 @@ type Folder struct {
 	fd      *Folded
 	w       Window
 	ordered bool // chunks come in result order
-	byID    map[string]int
+	// byKey finds a row's group by the encoded dedup key and bucket its
+	// ID hashes (findings.NewID): the hash is computed once per finding,
+	// not once per row.
+	byKey   map[string]int
+	kbuf    []byte
 	key     []string
 	sources map[string]string // interned source URIs
 	// columns of the result: times, count, sources and the dedup key.
@@ -182,7 +187,7 @@ type Folder struct {
 // the chunks come in result order (one whole result, or a query with
 // ORDER BY).
 func (h *Hunt) NewFolder(w Window, ordered bool) *Folder {
-	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byID: map[string]int{}, sources: map[string]string{}, slack: 4096}
+	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byKey: map[string]int{}, sources: map[string]string{}, slack: 4096}
 }
 
 // columns finds the header's columns in the result's.
@@ -242,7 +247,10 @@ func (f *Folder) Add(res *engine.Result) error {
 		// A row lacking one of its times takes the other; a row with
 		// neither is reported, never the end of the other rows' findings.
 		first, errFirst := timeValue(res.Value(row, f.iTime))
-		last, errLast := timeValue(res.Value(row, f.iLast))
+		last, errLast := first, errFirst // one time column (most hunts): parsed once
+		if f.iLast != f.iTime {
+			last, errLast = timeValue(res.Value(row, f.iLast))
+		}
 		switch {
 		case errFirst == nil && errLast != nil:
 			last = first
@@ -265,12 +273,22 @@ func (f *Folder) Add(res *engine.Result) error {
 			f.key[i] = text(res.Value(row, c))
 		}
 		bucket := findings.Bucket(first, h.Window)
-		id := findings.NewID(h.ID, f.key, bucket)
-		gi, ok := f.byID[id]
+		kb := f.kbuf[:0]
+		for _, k := range f.key {
+			kb = binary.AppendUvarint(kb, uint64(len(k)))
+			kb = append(kb, k...)
+		}
+		var b int64
+		if !bucket.IsZero() {
+			b = bucket.Unix()
+		}
+		kb = binary.BigEndian.AppendUint64(kb, uint64(b))
+		f.kbuf = kb
+		gi, ok := f.byKey[string(kb)]
 		if !ok {
 			gi = len(fd.groups)
-			f.byID[id] = gi
-			fd.groups = append(fd.groups, group{id: id, first: first, last: last})
+			f.byKey[string(kb)] = gi
+			fd.groups = append(fd.groups, group{id: findings.NewID(h.ID, f.key, bucket), first: first, last: last})
 		}
 		g := &fd.groups[gi]
 		if first.Before(g.first) {
@@ -384,7 +402,7 @@ func (f *Folder) Folded() (*Folded, error) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	f.byID, f.sources = nil, nil
+	f.byKey, f.sources = nil, nil
 	if f.bad != nil {
 		return fd, f.bad
 	}
