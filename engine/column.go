@@ -29,7 +29,12 @@ func (c *column) len() int { return len(c.null) }
 
 // appendVec appends rows of v (rows 0..n-1 when rows is nil); v may be in
 // any form. One type switch per call, not per row.
-func (c *column) appendVec(v *vec, rows []int32, n int) {
+func (c *column) appendVec(v *vec, rows []int32, n int) { c.appendVecOwn(v, rows, n, true) }
+
+// appendVecOwn is appendVec; without own, strings are not copied: they
+// view v's (the batch's, or a kernel's scratch bytes) and are valid only
+// until the pusher's next step (see [Run.StreamViews]).
+func (c *column) appendVecOwn(v *vec, rows []int32, n int, own bool) {
 	if rows != nil {
 		n = len(rows)
 	}
@@ -95,7 +100,11 @@ func (c *column) appendVec(v *vec, rows []int32, n int) {
 				c.s = append(c.s, "")
 				continue
 			}
-			c.s = append(c.s, strings.Clone(src.s[at(j)]))
+			if own {
+				c.s = append(c.s, strings.Clone(src.s[at(j)]))
+			} else {
+				c.s = append(c.s, src.s[at(j)])
+			}
 		}
 	case v.t.k == kBool:
 		for j := 0; j < n; j++ {

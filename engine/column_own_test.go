@@ -31,7 +31,7 @@ func scribble(d arrow.ArrayData) {
 // TestResult_OwnsStrings: a result keeps nothing of the batches pushed
 // (the engine does not Retain them): overwriting their buffers after
 // Finish changes no value, nested ones (structs, lists, split's parts)
-// included. A kept view would also pin each batch's data buffer.
+// included; nor the rows kept with AppendRow from StreamViews' chunks. A kept view would also pin each batch's data buffer.
 func TestResult_OwnsStrings(t *testing.T) {
 	for _, sql := range []string{
 		"SELECT eventname, useridentity, resources, split(sourceipaddress, '.') AS parts FROM cloudtrail",
@@ -42,15 +42,27 @@ func TestResult_OwnsStrings(t *testing.T) {
 			mem := memory.NewGoAllocator()
 			rec := buildRecord(mem, parsers.CloudTrailSchema, ctSample())
 			defer rec.Release()
-			for _, stream := range []bool{false, true} {
+			for _, mode := range []string{"finish", "stream", "views"} {
 				q, err := Compile(sql, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				run := q.NewRun(1)
-				var chunks []*Result
-				if stream {
-					run.Stream(func(r *Result) error { chunks = append(chunks, r); return nil })
+				var kept *Result
+				keep := func(r *Result) error {
+					if kept == nil {
+						kept = r.Empty()
+					}
+					for i := range r.Len() {
+						kept.AppendRow(r, i)
+					}
+					return nil
+				}
+				switch mode {
+				case "stream":
+					run.Stream(keep)
+				case "views":
+					run.StreamViews(keep)
 				}
 				if err := run.Push(0, rec); err != nil {
 					t.Fatal(err)
@@ -59,13 +71,8 @@ func TestResult_OwnsStrings(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if stream {
-					res = res.Empty()
-					for _, c := range chunks {
-						for i := range c.Len() {
-							res.AppendRow(c, i)
-						}
-					}
+				if kept != nil {
+					res = kept
 				}
 				before := resultText(res)
 				if res.Len() == 0 {
@@ -75,7 +82,7 @@ func TestResult_OwnsStrings(t *testing.T) {
 					scribble(rec.Column(int(i)).Data())
 				}
 				if after := resultText(res); after != before {
-					t.Errorf("stream %v: the result changed with the batch's buffers:\nbefore %s\nafter  %s", stream, before, after)
+					t.Errorf("%s: the result changed with the batch's buffers:\nbefore %s\nafter  %s", mode, before, after)
 				}
 				rec = buildRecord(mem, parsers.CloudTrailSchema, ctSample())
 			}

@@ -458,6 +458,7 @@ type opSink struct {
 	ws     [][]*column
 	out    []*column
 	stream func(cols []*column) error // nil: collect for Finish
+	views  bool                       // stream chunks whose strings view the batch (StreamViews)
 	mu     sync.Mutex                 // serializes stream calls
 }
 
@@ -468,6 +469,7 @@ func (o *opSink) start(workers int) {
 	}
 	o.out = nil
 	o.stream = nil
+	o.views = false
 }
 
 func newColumns(types []*dtype) []*column {
@@ -487,7 +489,7 @@ func (o *opSink) push(w int, c *chunk) error {
 		}
 		cols := newColumns(o.types)
 		for i, col := range cols {
-			col.appendVec(c.col(i), nil, c.n)
+			col.appendVecOwn(c.col(i), nil, c.n, !o.views)
 		}
 		o.mu.Lock()
 		defer o.mu.Unlock()

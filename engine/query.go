@@ -292,6 +292,20 @@ func (r *Run) Stream(fn func(*Result) error) {
 	}
 }
 
+// StreamViews is [Run.Stream] for a consumer that keeps few of the rows
+// (a hunt folding a million matching events into a few findings): the
+// strings of each Result view the pushed batch and the engine's scratch,
+// so they are valid only until fn returns, and the engine copies nothing
+// it hands on. fn keeps a row by copying it with [Result.AppendRow]
+// (which copies a viewed row's strings), or a value by copying it.
+func (r *Run) StreamViews(fn func(*Result) error) {
+	r.Stream(func(res *Result) error {
+		res.views = true
+		return fn(res)
+	})
+	r.q.sink.views = true
+}
+
 // StreamsResult reports whether [Run.Stream] hands on the rows Finish
 // would return, in some order: true unless the query has a LIMIT, which
 // without ORDER BY keeps whichever rows come first. ordered says they

@@ -18,6 +18,7 @@ type Result struct {
 	Columns []string // output column names, in SELECT order
 	Types   []string // SQL type names: varchar, bigint, double, boolean, timestamp(3), array(varchar)...
 	cols    []*column
+	views   bool // strings view a batch ([Run.StreamViews]): AppendRow copies them
 }
 
 // Len returns the number of rows.
@@ -86,6 +87,10 @@ func (r *Result) Empty() *Result {
 func (r *Result) AppendRow(src *Result, i int) int {
 	for k, c := range r.cols {
 		c.appendFrom(src.cols[k], i)
+		if src.views && c.t.isStringy() {
+			last := len(c.s) - 1
+			c.s[last] = strings.Clone(c.s[last])
+		}
 	}
 	return r.Len() - 1
 }

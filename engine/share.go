@@ -158,7 +158,7 @@ func (s *Shared) Member(res *Result, i int) *Result {
 	out := &Result{Columns: slices.Clone(s.columns), Types: slices.Clone(s.types)}
 	k := s.flags[i]
 	if k < 0 {
-		out.cols = res.cols[:s.width:s.width]
+		out.cols, out.views = res.cols[:s.width:s.width], res.views
 		return out
 	}
 	out.cols = make([]*column, s.width)

@@ -229,7 +229,8 @@ func (f *Folder) columns(res *engine.Result) error {
 	return nil
 }
 
-// Add folds the rows of res, the next chunk of the result. An error
+// Add folds the rows of res, the next chunk of the result. res may view
+// a batch ([engine.Run.StreamViews]): Add copies what it keeps. An error
 // (a result without the header's columns, a count that is not a number)
 // ends the fold: Add returns it from then on.
 func (f *Folder) Add(res *engine.Result) error {
@@ -379,6 +380,7 @@ func (f *Folder) intern(s string) string {
 	if k, ok := f.sources[s]; ok {
 		return k
 	}
+	s = strings.Clone(s) // a streamed row's strings view the batch
 	f.sources[s] = s
 	return s
 }

@@ -689,14 +689,14 @@ func (r *hunter) scan(ctx context.Context) int {
 		case g == nil:
 			f := r.hunts[i].NewFolder(r.window, ordered)
 			r.folders[i] = f
-			r.runs[i].Stream(f.Add)
+			r.runs[i].StreamViews(f.Add)
 		default:
 			fs := make([]*queries.Folder, len(g.members))
 			for k, m := range g.members {
 				fs[k] = r.hunts[m].NewFolder(r.window, ordered)
 				r.folders[m] = fs[k]
 			}
-			r.runs[i].Stream(func(res *engine.Result) error {
+			r.runs[i].StreamViews(func(res *engine.Result) error {
 				for k, f := range fs {
 					if err := f.Add(g.s.Member(res, k)); err != nil {
 						return err
