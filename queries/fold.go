@@ -83,6 +83,7 @@ type group struct {
 	count       int64
 	rows        int64 // result rows folded in
 	sources     []string
+	srcSet      map[string]struct{} // sources as a set, once there are many
 	// evidence are the rows of kept that are its evidence, the first
 	// nEvidence, in result order; the first also gives the finding's
 	// resource, actor, account and region.
@@ -313,11 +314,11 @@ func (f *Folder) Add(res *engine.Result) error {
 		if f.iSrc >= 0 {
 			switch v := res.Value(row, f.iSrc).(type) {
 			case string:
-				g.sources = addSource(g.sources, f.intern(v))
+				f.addSource(g, v)
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						g.sources = addSource(g.sources, f.intern(s))
+						f.addSource(g, s)
 					}
 				}
 			}
@@ -411,15 +412,38 @@ func (f *Folder) Folded() (*Folded, error) {
 	return fd, nil
 }
 
-// addSource adds s to a finding's sources unless it is there: a finding
-// comes from a few objects, so a scan beats a set per finding.
-func addSource(srcs []string, s string) []string {
+// addSource adds s to g's sources unless it is there (interned when
+// added: a streamed row's strings view the batch). A finding usually
+// comes from a few objects, so a scan beats a set; past manySources
+// (a rule matching GetObject all day, in every object) a set takes over.
+func (f *Folder) addSource(g *group, s string) {
 	// Rows come an object's batch at a time: most repeat the last source.
-	if n := len(srcs); n > 0 && srcs[n-1] == s || slices.Contains(srcs, s) {
-		return srcs
+	n := len(g.sources)
+	if n > 0 && g.sources[n-1] == s {
+		return
 	}
-	return append(srcs, s)
+	if g.srcSet != nil {
+		if _, ok := g.srcSet[s]; ok {
+			return
+		}
+	} else if slices.Contains(g.sources, s) {
+		return
+	}
+	s = f.intern(s)
+	g.sources = append(g.sources, s)
+	switch {
+	case g.srcSet != nil:
+		g.srcSet[s] = struct{}{}
+	case len(g.sources) == manySources:
+		g.srcSet = make(map[string]struct{}, 2*manySources)
+		for _, x := range g.sources {
+			g.srcSet[x] = struct{}{}
+		}
+	}
 }
+
+// manySources is where a finding's sources get a set.
+const manySources = 32
 
 // SortFindings orders findings by hunt ID, first seen, then ID: the order of
 // `hunt run` output and golden files.

@@ -305,3 +305,50 @@ func BenchmarkFolder_Add(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*res.Len()), "ns/row")
 }
+
+// TestFolder_ManySources: a finding from more objects than the list scan
+// serves (a set takes over) still lists each source once, in streamed
+// chunks as in one result.
+func TestFolder_ManySources(t *testing.T) {
+	header := strings.Replace(foldHeader, "-- evidence:", "-- sources: src\n-- evidence:", 1)
+	header = strings.Replace(header, `"$path"`, `'s3://b/' || eventname AS src`, 1)
+	var recs []string
+	want := map[string]bool{}
+	for i := range 600 {
+		name := fmt.Sprintf("E%03d", (i*37)%(3*manySources))
+		want["s3://b/"+name] = true
+		recs = append(recs, rec(fmt.Sprintf("2024-03-05T10:%02d:%02dZ", i/60%60, i%60), "alice", name))
+	}
+	h, res := resultOf(t, header, "["+strings.Join(recs, ",")+"]")
+	for _, size := range []int{7, res.Len()} {
+		f := h.NewFolder(Window{}, false)
+		for lo := 0; lo < res.Len(); lo += size {
+			chunk := res.Empty()
+			for row := lo; row < min(lo+size, res.Len()); row++ {
+				chunk.AppendRow(res, row)
+			}
+			if err := f.Add(chunk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fd, err := f.Folded()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []findings.Finding
+		for x := range fd.All() {
+			got = append(got, x)
+		}
+		if len(got) != 1 {
+			t.Fatalf("chunks of %d: %d findings, want 1", size, len(got))
+		}
+		if len(got[0].Sources) != len(want) || !slices.IsSorted(got[0].Sources) {
+			t.Errorf("chunks of %d: %d sources (sorted %v), want %d, each once", size, len(got[0].Sources), slices.IsSorted(got[0].Sources), len(want))
+		}
+		for _, s := range got[0].Sources {
+			if !want[s] {
+				t.Errorf("chunks of %d: source %q not in the rows", size, s)
+			}
+		}
+	}
+}
