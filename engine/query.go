@@ -369,6 +369,7 @@ func (r *Run) pushTable(worker int, table string, b arrow.RecordBatch, rows []in
 	if r.q.done.Load() || b.NumRows() == 0 || rows != nil && len(rows) == 0 {
 		return nil
 	}
+	defer r.q.dropViews(worker) // keep nothing of b
 	for _, s := range r.q.scans {
 		if s.table != table {
 			continue

@@ -54,6 +54,9 @@ type vec struct {
 	bb []bool
 	cb []int32
 	xb []int32
+	// sbn is how much of sb holds strings written since the views of
+	// the last push were dropped (see dropViews).
+	sbn int
 }
 
 // growSlots is grow for per-column (not per-row) slices: exactly n. With
@@ -96,8 +99,12 @@ func (v *vec) nulls() []bool {
 // plain forms of the value slices, sized to n.
 func (v *vec) ints() []int64     { v.i = grow(&v.ib, v.n); return v.i }
 func (v *vec) floats() []float64 { v.f = grow(&v.fb, v.n); return v.f }
-func (v *vec) strs() []string    { v.s = grow(&v.sb, v.n); return v.s }
-func (v *vec) bools() []bool     { v.b = grow(&v.bb, v.n); return v.b }
+func (v *vec) strs() []string {
+	v.s = grow(&v.sb, v.n)
+	v.sbn = max(v.sbn, v.n)
+	return v.s
+}
+func (v *vec) bools() []bool { v.b = grow(&v.bb, v.n); return v.b }
 
 // arena hands out scratch vecs and string bytes for one operator on one
 // worker. reset at the start of every push makes them reusable, so the
