@@ -863,19 +863,21 @@ func TestRunMemLimit(t *testing.T) {
 		env       string
 		workers   int
 		aggregate int64
+		hunts     int
 		want      int64
 		ok        bool
 	}{
-		{"", 2, 0, 448 << 20, true},
-		{"", 1, 64 << 20, 448 << 20, true},
-		{"", 4, 0, (448 + 2*64) << 20, true},
-		{"", 2, 256 << 20, (448 + 192) << 20, true},
-		{"", 2, -1, 0, false},
-		{"1GiB", 2, 0, 0, false},
+		{"", 2, 0, 1, 224 << 20, true},
+		{"", 1, 64 << 20, 118, 224 << 20, true},
+		{"", 4, 0, 10, (224 + 2*64) << 20, true},
+		{"", 2, 256 << 20, 0, (224 + 192) << 20, true},
+		{"", 2, 0, 1118, (224 + 125) << 20, true},
+		{"", 2, -1, 1, 0, false},
+		{"1GiB", 2, 0, 1, 0, false},
 	} {
-		got, ok := runMemLimit(tc.env, tc.workers, tc.aggregate)
+		got, ok := runMemLimit(tc.env, tc.workers, tc.aggregate, tc.hunts)
 		if got != tc.want || ok != tc.ok {
-			t.Errorf("runMemLimit(%q, %d, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.workers, tc.aggregate, got>>20, ok, tc.want>>20, tc.ok)
+			t.Errorf("runMemLimit(%q, %d, %d, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.workers, tc.aggregate, tc.hunts, got>>20, ok, tc.want>>20, tc.ok)
 		}
 	}
 	var calls []int64
@@ -883,8 +885,8 @@ func TestRunMemLimit(t *testing.T) {
 	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
 	t.Setenv("GOMEMLIMIT", "")
 	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
-	if len(calls) < 2 || calls[0] != 448<<20 || calls[len(calls)-1] != 1<<40 {
-		t.Errorf("SetMemoryLimit calls %v; want 448 MiB, then the previous limit back", calls)
+	if len(calls) < 2 || calls[0] != 224<<20 || calls[len(calls)-1] != 1<<40 {
+		t.Errorf("SetMemoryLimit calls %v; want 224 MiB, then the previous limit back", calls)
 	}
 	// The limit follows the live heap: the base, or 5/4 of the live data.
 	for _, tc := range [][3]int64{{448 << 20, 100 << 20, 448 << 20}, {448 << 20, 400 << 20, 500 << 20}, {448 << 20, 800 << 20, 1000 << 20}} {
