@@ -76,7 +76,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	late := fs.Duration("late", defaultLate, "late-arrival window: objects dated up to this long before the newest one read are tracked one by one")
 	dryRun := fs.Bool("dry-run", false, "print the findings each sink would receive; send nothing and leave the state as it is")
 	incidents := fs.Bool("incidents", false, "after the findings, print on stderr the incidents: findings of one actor (or resource) within an hour of each other, each with its timeline")
-	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, rows routed to it, push and finish time")
+	profile := fs.Bool("cost", false, "after the run, print each hunt's cost on stderr: batches pushed and skipped by its gate, rows routed to it, push and finish time, memory held and bytes spilled at the end of the scan")
 	engineName := fs.String("engine", "local", "where hunts run: local, or athena (each hunt's SQL runs on Amazon Athena over the tables of 'hunt athena ddl'; no PATH is read; the window is --since/--until, default the last 24h)")
 	var af athenaFlags
 	af.register(fs)
@@ -521,6 +521,10 @@ type huntCost struct {
 	batches, skipped int
 	rows             int64 // rows routed to the hunt
 	push, finish     time.Duration
+	// held and spilled are what the hunt's query held at the end of the
+	// scan: groups and buffered rows in memory (estimated, as counted
+	// against --aggregate-memory) and bytes written to spill files.
+	held, spilled int64
 }
 
 // candidate is a listed object and the hunts that still have to read it.
@@ -746,6 +750,13 @@ func (r *hunter) scan(ctx context.Context) int {
 		}
 		return nil
 	})
+	if r.profile {
+		for i, run := range r.runs {
+			if run != nil {
+				r.cost[0][i].held, r.cost[0][i].spilled = r.sharedQuery(i).Held()
+			}
+		}
+	}
 	plan := &archive.Plan{}
 	for _, p := range r.plans {
 		mergePlan(plan, p)
@@ -1003,13 +1014,15 @@ func (r *hunter) printProfile() {
 			rows[i].c.rows += wc[i].rows
 			rows[i].c.push += wc[i].push
 			rows[i].c.finish += wc[i].finish
+			rows[i].c.held += wc[i].held
+			rows[i].c.spilled += wc[i].spilled
 		}
 		rows[i].load = rows[i].c.push + rows[i].c.finish
 	}
 	slices.SortFunc(rows, func(a, b row) int { return int(b.load - a.load) })
-	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers):\n%-45s %9s %9s %11s %10s %10s\n", "hunt", "batches", "skipped", "rows", "push", "finish")
+	fmt.Fprintf(r.stderr, "hunt run: cost per hunt (push time summed over workers; held: groups and rows in memory at the end of the scan, estimated; spilled: bytes written to spill files):\n%-45s %9s %9s %11s %10s %10s %9s %9s\n", "hunt", "batches", "skipped", "rows", "push", "finish", "held", "spilled")
 	for _, x := range rows {
-		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs%s\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds(), x.shared)
+		fmt.Fprintf(r.stderr, "%-45s %9d %9d %11d %9.3fs %9.3fs %9s %9s%s\n", x.id, x.c.batches, x.c.skipped, x.c.rows, x.c.push.Seconds(), x.c.finish.Seconds(), byteSize(x.c.held), byteSize(x.c.spilled), x.shared)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -149,5 +151,64 @@ func TestShareHunts_DifferentObjects(t *testing.T) {
 	r.shareHunts()
 	if r.shares[0] == nil || r.shares[0] != r.shares[1] || r.shares[2] != nil {
 		t.Errorf("want a and b shared, c alone; got %v %v %v", r.shares[0], r.shares[1], r.shares[2])
+	}
+}
+
+// TestRun_Cost: --cost prints each hunt's push and finish time, what its
+// query held at the end of the scan and spilled, and which hunts rode on
+// another's shared query.
+func TestRun_Cost(t *testing.T) {
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(lib, func(h *queries.Hunt) bool { return h.ID == "vpc_reject_flood" })
+	gen := t.TempDir()
+	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 7, Dir: gen, FlowBytes: 8 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	text := strings.Replace(lib[i].Text(), "-- id: vpc_reject_flood\n", "-- id: vpc_reject_flood_strict\n", 1)
+	text = strings.Replace(text, "HAVING count(*) > 100", "HAVING count(*) > 500", 1)
+	if err := os.WriteFile(filepath.Join(dir, "vpc_reject_flood_strict.sql"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mem           string // --aggregate-memory
+		held, spilled bool   // vpc_reject_flood's query holds groups, spills
+	}{
+		{"64MiB", true, false},
+		{"64KiB", true, true},
+	} {
+		code, _, errOut := runHunt(t, "run", "--cost", "--workers", "1", "--aggregate-memory", tc.mem, "--hunts", dir,
+			"--hunt", "vpc_reject_flood,vpc_reject_flood_strict,root_account_used", "--sink", "file:"+filepath.Join(t.TempDir(), "f.jsonl"),
+			gen)
+		if code != exitFindings && code != exitOK {
+			t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+		}
+		var flood, strict string
+		for _, l := range strings.Split(errOut, "\n") {
+			switch f := strings.Fields(l); {
+			case len(f) > 0 && f[0] == "vpc_reject_flood":
+				flood = l
+			case len(f) > 0 && f[0] == "vpc_reject_flood_strict":
+				strict = l
+			}
+		}
+		if !strings.Contains(errOut, "held") || !strings.Contains(errOut, "spilled") {
+			t.Errorf("--aggregate-memory %s: no held/spilled columns:\n%s", tc.mem, errOut)
+		}
+		// vpc_reject_flood is first by index: it runs the shared query.
+		if !strings.Contains(flood, "one query for it and 1 copies") || !strings.Contains(strict, "in vpc_reject_flood's query") {
+			t.Errorf("--aggregate-memory %s: sharing not shown:\n%s\n%s", tc.mem, flood, strict)
+		}
+		f := strings.Fields(flood)
+		if len(f) < 11 {
+			t.Fatalf("--aggregate-memory %s: row %q", tc.mem, flood)
+		}
+		held, spilled := f[6]+" "+f[7], f[8]+" "+f[9]
+		if (held != "0 B") != tc.held || (spilled != "0 B") != tc.spilled {
+			t.Errorf("--aggregate-memory %s: held %q spilled %q; want held %v, spilled %v", tc.mem, held, spilled, tc.held, tc.spilled)
+		}
 	}
 }
