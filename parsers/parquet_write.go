@@ -293,10 +293,13 @@ const (
 // new encoders per file, each with a history of 16 MiB.
 var parquetZstd = &zstdCodec{}
 
-// zstdCodec is parquet-go's zstd codec with a 1 MiB window instead of the
-// default 8 MiB. A page is at most [parquetPageBytes] before compression
-// and is compressed on its own, so a larger window finds nothing more and
-// only costs memory.
+// zstdCodec is parquet-go's zstd codec at zstd's fastest level with a
+// 1 MiB window instead of the default 8 MiB. A page is at most about
+// [parquetPageBytes] before compression and is compressed on its own, so a
+// larger window finds nothing more and only costs memory. The fastest
+// level costs about 4% in file size against the default level (62.5 vs
+// 60.0 MB for the 256 MiB bench corpus) and saves a quarter of the
+// compression time.
 type zstdCodec struct {
 	once sync.Once
 	enc  *kzstd.Encoder
@@ -310,7 +313,7 @@ func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Z
 func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 	c.once.Do(func() {
 		var err error
-		c.enc, err = kzstd.NewWriter(nil, kzstd.WithEncoderLevel(kzstd.SpeedDefault), kzstd.WithWindowSize(1<<20),
+		c.enc, err = kzstd.NewWriter(nil, kzstd.WithEncoderLevel(kzstd.SpeedFastest), kzstd.WithWindowSize(1<<20),
 			kzstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), kzstd.WithZeroFrames(true), kzstd.WithEncoderCRC(false))
 		if err != nil {
 			panic("BUG: zstd options: " + err.Error())
@@ -321,8 +324,13 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 
 func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decode(dst, src) }
 
-// parquetPageBytes is the size of a data page before compression.
-const parquetPageBytes = 64 << 10
+// parquetPageBytes is the size of a data page before compression: pages
+// end at the first row boundary past it. zstd compresses a page on its
+// own, so larger pages compress the long JSON columns (requestparameters,
+// responseelements) far better: 256 KiB pages make files 8% smaller than
+// 64 KiB ones at the same CPU. hunt's readers skip the page index, so
+// smaller pages would buy them no pruning.
+const parquetPageBytes = 256 << 10
 
 // NewParquetWriter returns a writer of rows of table (its [Table.Schema]
 // without [SourceColumn]) to w, with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
