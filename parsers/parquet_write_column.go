@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/bits"
+	"math/rand/v2"
 
 	"github.com/parquet-go/parquet-go/bloom"
 	"github.com/parquet-go/parquet-go/bloom/xxhash"
@@ -45,6 +46,7 @@ type pqColumn struct {
 	// The chunk's dictionary (byte arrays).
 	dict     pqDict
 	useDict  bool     // the page being built is dictionary-encoded
+	last     int32    // id of the last value addBytes added, or -1
 	fallback bool     // the dictionary outgrew its limit: the next page is plain
 	seen     []uint32 // per dictionary id, the page epoch it was last seen in
 	epoch    uint32
@@ -82,7 +84,7 @@ const parquetIndexBytes = 16
 
 func newPQColumn(path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
 	c := &pqColumn{path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
-	c.useDict = typ == format.ByteArray
+	c.useDict, c.last = typ == format.ByteArray, -1
 	return c
 }
 
@@ -127,7 +129,14 @@ func (c *pqColumn) levels(rep uint8) {
 func (c *pqColumn) addBytes(rep uint8, b []byte) {
 	c.levels(rep)
 	if c.useDict {
-		c.addID(c.dict.id(b))
+		// Fast path: the same value as the last one (constant columns,
+		// runs of one session's rows) is not hashed.
+		if c.last >= 0 && string(c.dict.value(c.last)) == string(b) {
+			c.addID(c.last)
+			return
+		}
+		c.last = c.dict.id(b)
+		c.addID(c.last)
 		return
 	}
 	c.addPlain(b)
@@ -519,7 +528,7 @@ func (c *pqColumn) resetDict() {
 	c.dict.reset()
 	c.dictGen++
 	c.hashes = c.hashes[:0]
-	c.useDict, c.fallback = c.typ == format.ByteArray, false
+	c.useDict, c.fallback, c.last = c.typ == format.ByteArray, false, -1
 	c.epoch = 0
 	clear(c.seen)
 }
@@ -542,7 +551,32 @@ type pqDict struct {
 	table []uint64 // hash<<32 | id+1; 0 is an empty slot
 }
 
-var pqSeed = maphash.MakeSeed()
+// pqSeeds are the process's random hash seeds: a dictionary's probe
+// sequences cannot be chosen by whoever writes the logs.
+var (
+	pqSeed           = maphash.MakeSeed()
+	pqSeedA, pqSeedB = rand.Uint64() | 1, rand.Uint64()
+)
+
+// pqHash hashes a dictionary value: inline for up to 16 bytes (IP
+// addresses, account IDs, short names: most of them), maphash beyond.
+func pqHash(b []byte) uint64 {
+	n := len(b)
+	var x, y uint64
+	switch {
+	case n > 16:
+		return maphash.Bytes(pqSeed, b)
+	case n >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB^uint64(n))
+	hi, lo = bits.Mul64(hi^lo, pqSeedA^0x9e3779b97f4a7c15)
+	return hi ^ lo
+}
 
 func (d *pqDict) len() int { return len(d.offs) }
 
@@ -558,7 +592,7 @@ func (d *pqDict) id(b []byte) int32 {
 	if len(d.offs)*2 >= len(d.table) {
 		d.grow()
 	}
-	h := maphash.Bytes(pqSeed, b)
+	h := pqHash(b)
 	tag := h >> 32
 	mask := len(d.table) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
@@ -572,7 +606,7 @@ func (d *pqDict) id(b []byte) int32 {
 			return k
 		}
 		if s>>32 == tag {
-			if k := int32(uint32(s)) - 1; bytes.Equal(d.value(k), b) {
+			if k := int32(uint32(s)) - 1; string(d.value(k)) == string(b) {
 				return k
 			}
 		}
@@ -585,7 +619,7 @@ func (d *pqDict) grow() {
 	d.table = make([]uint64, n)
 	mask := n - 1
 	for k := range d.offs {
-		h := maphash.Bytes(pqSeed, d.value(int32(k)))
+		h := pqHash(d.value(int32(k)))
 		i := int(h) & mask
 		for d.table[i] != 0 {
 			i = (i + 1) & mask
