@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -290,6 +291,7 @@ type pqUnit struct {
 // and its array.
 type pqView struct {
 	absent bool      // the batch lacks the column: all null below the top
+	null0  bool      // every row is null at definition level 0 (absent, or the top-level array all null)
 	anc    []pqValid // validity of the structs above the unit, outermost first
 	arr    arrow.Array
 	f      pqFlat
@@ -486,7 +488,7 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 		return nil, err
 	}
 	t := TableNamed(table)
-	pw := &ParquetWriter{table: table, out: pqOut{w: w}, tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	pw := &ParquetWriter{table: table, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {
 			continue
@@ -676,11 +678,13 @@ func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch) {
 	pw.views = pw.views[:len(batches)]
 	for bi, b := range batches {
 		if b == nil {
+			pw.views[bi] = pw.views[bi][:0] // no ref names it
 			continue
 		}
-		if len(pw.views[bi]) != len(pw.units) {
+		if cap(pw.views[bi]) < len(pw.units) {
 			pw.views[bi] = make([]pqView, len(pw.units))
 		}
+		pw.views[bi] = pw.views[bi][:len(pw.units)]
 		sch := b.Schema()
 		for u := range pw.units {
 			un := &pw.units[u]
@@ -702,10 +706,15 @@ func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch) {
 			}
 			v.anc = anc
 			if a == nil {
-				v.absent, v.anc = true, anc[:0]
+				v.absent, v.null0, v.anc = true, true, anc[:0]
 				continue
 			}
 			v.arr = a
+			top := a
+			if len(anc) > 0 {
+				top = b.Column(sch.FieldIndices(pw.root[un.top].name)[0])
+			}
+			v.null0 = top.NullN() == top.Len()
 			if un.node.kind <= pqInt64 {
 				v.f = newPQFlat(a)
 				if v.f.kind == flatDict {
@@ -747,6 +756,12 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 		return
 	}
 	c := pw.cols[n.leaf]
+	if pw.allNull0(u) {
+		// Fast path: a column no batch has a value of (most flow-log
+		// columns of a default-format file, CloudTrail's rare structs).
+		c.addNullRows(len(refs))
+		return
+	}
 	for _, r := range refs {
 		v := &pw.views[r.Batch][u]
 		i := int(r.Row)
@@ -800,6 +815,17 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 			pw.emit(n, v.arr, i, 0, int(def))
 		}
 	}
+}
+
+// allNull0 reports whether unit u of every batch of the Write is all
+// null at definition level 0.
+func (pw *ParquetWriter) allNull0(u int) bool {
+	for _, vs := range pw.views {
+		if len(vs) > u && !vs[u].null0 {
+			return false
+		}
+	}
+	return true
 }
 
 // writeNested writes unit u, a list or map, of the rows refs names.
@@ -944,6 +970,7 @@ func (pw *ParquetWriter) endRowGroup() error {
 	pw.indexes = append(pw.indexes, ix)
 	pw.times = append(pw.times, strconv.FormatInt(pw.rgMin, 10)+":"+strconv.FormatInt(pw.rgMax, 10))
 	pw.rgRows = 0
+	pw.out.flush()
 	if pw.out.err != nil {
 		return fmt.Errorf("parquet writer: %w", pw.out.err)
 	}
@@ -1004,6 +1031,7 @@ func (pw *ParquetWriter) Close() error {
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(b)))
 	b = append(b, "PAR1"...)
 	pw.out.write(b)
+	pw.out.flush()
 	if pw.out.err != nil {
 		return fmt.Errorf("parquet writer: %w", pw.out.err)
 	}

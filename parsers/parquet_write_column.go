@@ -1,12 +1,13 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/parquet-go/parquet-go/bloom"
 	"github.com/parquet-go/parquet-go/bloom/xxhash"
@@ -111,6 +112,26 @@ func (c *pqColumn) addNull(rep, def uint8) {
 	}
 	c.nvals++
 	c.nnull++
+}
+
+// addNullRows appends n rows of one null at definition level 0, c being a
+// column that is not repeated; pages end as beginRow would end them.
+func (c *pqColumn) addNullRows(n int) {
+	for n > 0 {
+		if c.fallback || c.pageBytes() >= parquetPageBytes {
+			c.flushPage()
+		}
+		m := min(n, (parquetPageBytes-c.pageBytes())*4+1)
+		if c.maxDef > 0 {
+			c.defs = slices.Grow(c.defs, m)
+			c.defs = c.defs[:len(c.defs)+m]
+			clear(c.defs[len(c.defs)-m:])
+		}
+		c.nvals += m
+		c.nnull += m
+		c.nrows += m
+		n -= m
+	}
 }
 
 // levels appends the levels of a non-null value.
@@ -372,9 +393,10 @@ func indexMax(v []byte, typ format.Type) []byte {
 	return append([]byte{}, v...)
 }
 
-// pqOut counts what is written through it.
+// pqOut buffers small writes (page and bloom headers, small chunks,
+// indexes) and counts what is written through it. Errors are sticky.
 type pqOut struct {
-	w   interface{ Write([]byte) (int, error) }
+	w   *bufio.Writer
 	off int64
 	err error
 }
@@ -385,10 +407,14 @@ func (o *pqOut) write(b []byte) {
 	}
 	n, err := o.w.Write(b)
 	o.off += int64(n)
-	if err == nil && n < len(b) {
-		err = fmt.Errorf("short write")
-	}
 	o.err = err
+}
+
+// flush writes what is buffered.
+func (o *pqOut) flush() {
+	if o.err == nil {
+		o.err = o.w.Flush()
+	}
 }
 
 // pqIndexes are what a chunk's column and offset indexes say, kept until

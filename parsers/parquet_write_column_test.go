@@ -265,3 +265,45 @@ func TestParquetWriter_Allocs(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// failWriter fails every write after the first n bytes.
+type failWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failWriter) Write(b []byte) (int, error) {
+	if len(b) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errDiskFull
+	}
+	w.n -= len(b)
+	return len(b), nil
+}
+
+// TestParquetWriter_Failure: an error of the underlying writer, at any
+// point of the file, comes back from Write or Close, wrapped.
+func TestParquetWriter_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readFlowBatches(t, mem, pagesFlowText(3000))
+	defer releaseBatches(batches)
+	var refs []RowRef
+	for i, b := range batches {
+		refs = AppendRowRefs(refs, i, b)
+	}
+	size := len(writeParquet(t, "vpc_flow", batches, 1000, false))
+	for _, n := range []int{0, 3, 100, size / 2, size - 9, size - 1} {
+		w, err := NewVPCFlowParquetWriter(&failWriter{n: n}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Write(batches, refs)
+		if err == nil {
+			err = w.Close()
+		}
+		if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "parquet writer: ") {
+			t.Errorf("failing after %d of %d bytes: got %v; want a parquet writer error wrapping %v", n, size, err, errDiskFull)
+		}
+	}
+}
