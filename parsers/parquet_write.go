@@ -257,13 +257,14 @@ func stringAt(a arrow.Array, i int) string {
 // sorting columns; [ParquetTimeKey] bounds each row group's times.
 // A ParquetWriter is not safe for concurrent use.
 type ParquetWriter struct {
-	table  string
-	out    pqOut
-	tmpl   *format.FileMetaData // schema, column orders, created-by
-	cols   []*pqColumn          // one per leaf, in file order
-	root   []*pqNode            // one per top-level column, in file order
-	units  []pqUnit
-	leaves int
+	table   string
+	out     pqOut
+	tmpl    *format.FileMetaData // schema, column orders, created-by
+	scratch *pqScratch           // shared by the columns
+	cols    []*pqColumn          // one per leaf, in file order
+	root    []*pqNode            // one per top-level column, in file order
+	units   []pqUnit
+	leaves  int
 
 	rowGroupRows int
 	rgRows       int   // rows in the current row group
@@ -276,6 +277,9 @@ type ParquetWriter struct {
 	// views[batch][unit] reads one unit of one batch of the current
 	// Write; reused.
 	views [][]pqView
+	// topIdx[i] is the column of root[i] in batches of schema sch, or -1.
+	sch    *arrow.Schema
+	topIdx []int
 }
 
 // pqUnit is what the writer writes row by row from one Arrow array: a
@@ -488,7 +492,7 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 		return nil, err
 	}
 	t := TableNamed(table)
-	pw := &ParquetWriter{table: table, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	pw := &ParquetWriter{table: table, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: newPQScratch(), tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {
 			continue
@@ -575,7 +579,7 @@ func (pw *ParquetWriter) plan(schema *parquet.Schema, f arrow.Field, parent []st
 		default:
 			n.kind = pqString
 		}
-		pw.cols = append(pw.cols, newPQColumn(path, typ, leaf.MaxDefinitionLevel, leaf.MaxRepetitionLevel, false))
+		pw.cols = append(pw.cols, newPQColumn(pw.scratch, path, typ, leaf.MaxDefinitionLevel, leaf.MaxRepetitionLevel, false))
 		pw.leaves++
 	}
 	n.nleaves = pw.leaves - n.leaf
@@ -685,15 +689,26 @@ func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch) {
 			pw.views[bi] = make([]pqView, len(pw.units))
 		}
 		pw.views[bi] = pw.views[bi][:len(pw.units)]
-		sch := b.Schema()
+		if sch := b.Schema(); sch != pw.sch {
+			// Batches of one reader share their schema: the columns
+			// are looked up by name once per schema.
+			pw.sch, pw.topIdx = sch, pw.topIdx[:0]
+			for _, n := range pw.root {
+				i := -1
+				if idx := sch.FieldIndices(n.name); len(idx) == 1 {
+					i = idx[0]
+				}
+				pw.topIdx = append(pw.topIdx, i)
+			}
+		}
 		for u := range pw.units {
 			un := &pw.units[u]
 			v := &pw.views[bi][u]
 			anc, remap := v.anc[:0], v.remap[:0]
 			*v = pqView{}
-			var a arrow.Array
-			if idx := sch.FieldIndices(pw.root[un.top].name); len(idx) == 1 {
-				a = b.Column(idx[0])
+			var a, top arrow.Array
+			if i := pw.topIdx[un.top]; i >= 0 {
+				a, top = b.Column(i), b.Column(i)
 			}
 			for _, j := range un.path {
 				s, ok := a.(*array.Struct)
@@ -710,10 +725,6 @@ func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch) {
 				continue
 			}
 			v.arr = a
-			top := a
-			if len(anc) > 0 {
-				top = b.Column(sch.FieldIndices(pw.root[un.top].name)[0])
-			}
 			v.null0 = top.NullN() == top.Len()
 			if un.node.kind <= pqInt64 {
 				v.f = newPQFlat(a)
@@ -1001,7 +1012,7 @@ func (pw *ParquetWriter) Close() error {
 	for g := range pw.groups {
 		for l := range pw.cols {
 			cc := &pw.groups[g].Columns[l]
-			b = marshalThrift(b[:0], &pw.indexes[g][l].ci)
+			b = pw.scratch.marshal(b[:0], &pw.indexes[g][l].ci)
 			cc.ColumnIndexOffset, cc.ColumnIndexLength = pw.out.off, int32(len(b))
 			pw.out.write(b)
 		}
@@ -1009,7 +1020,7 @@ func (pw *ParquetWriter) Close() error {
 	for g := range pw.groups {
 		for l := range pw.cols {
 			cc := &pw.groups[g].Columns[l]
-			b = marshalThrift(b[:0], &pw.indexes[g][l].oi)
+			b = pw.scratch.marshal(b[:0], &pw.indexes[g][l].oi)
 			cc.OffsetIndexOffset, cc.OffsetIndexLength = pw.out.off, int32(len(b))
 			pw.out.write(b)
 		}
@@ -1027,7 +1038,7 @@ func (pw *ParquetWriter) Close() error {
 		CreatedBy:    pw.tmpl.CreatedBy,
 		ColumnOrders: pw.tmpl.ColumnOrders,
 	}
-	b = marshalThrift(b[:0], &md)
+	b = pw.scratch.marshal(b[:0], &md)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(b)))
 	b = append(b, "PAR1"...)
 	pw.out.write(b)

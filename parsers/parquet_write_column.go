@@ -70,8 +70,35 @@ type pqColumn struct {
 	plainPages   int32
 	firstRow     int64 // row index in the row group of the page being built
 
-	// Scratch, reused.
+	s *pqScratch // shared with the writer's other columns
+}
+
+// pqScratch is what a writer's columns use while encoding one page or
+// chunk at a time: buffers, the thrift encoder and headers, reused.
+type pqScratch struct {
 	rbuf, dbuf, vbuf, zbuf, hbuf []byte
+	lo, hi                       [8]byte
+	tbuf                         bytes.Buffer
+	enc                          *thrift.Encoder
+	ph                           format.PageHeader
+	bh                           format.BloomFilterHeader
+	rle                          rle.Encoding
+	dict                         rle.DictionaryEncoding
+}
+
+func newPQScratch() *pqScratch {
+	s := &pqScratch{}
+	s.enc = thrift.NewEncoder(new(thrift.CompactProtocol).NewWriter(&s.tbuf))
+	return s
+}
+
+// marshal appends the compact-protocol encoding of v to dst.
+func (s *pqScratch) marshal(dst []byte, v any) []byte {
+	s.tbuf.Reset()
+	if err := s.enc.Encode(v); err != nil {
+		panic("BUG: thrift: " + err.Error())
+	}
+	return append(dst, s.tbuf.Bytes()...)
 }
 
 // parquetDictBytes caps the PLAIN size of a column chunk's dictionary; past
@@ -83,8 +110,8 @@ const parquetDictBytes = 128 << 10
 // cut and incremented.
 const parquetIndexBytes = 16
 
-func newPQColumn(path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
-	c := &pqColumn{path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
+func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
+	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
 	c.useDict, c.last = typ == format.ByteArray, -1
 	return c
 }
@@ -211,19 +238,23 @@ func (c *pqColumn) bound(v int64) {
 }
 
 // pageBounds returns the page's min and max as PLAIN bytes without length
-// (nil when every value is null), in c.vbuf's spare room or c's buffers.
+// (nil when every value is null), aliasing c's buffers or its scratch.
 func (c *pqColumn) pageBounds() (lo, hi []byte) {
 	switch c.typ {
 	case format.Int32:
 		if !c.bounded {
 			return nil, nil
 		}
-		return binary.LittleEndian.AppendUint32(nil, uint32(c.imin)), binary.LittleEndian.AppendUint32(nil, uint32(c.imax))
+		binary.LittleEndian.PutUint32(c.s.lo[:], uint32(c.imin))
+		binary.LittleEndian.PutUint32(c.s.hi[:], uint32(c.imax))
+		return c.s.lo[:4], c.s.hi[:4]
 	case format.Int64:
 		if !c.bounded {
 			return nil, nil
 		}
-		return binary.LittleEndian.AppendUint64(nil, uint64(c.imin)), binary.LittleEndian.AppendUint64(nil, uint64(c.imax))
+		binary.LittleEndian.PutUint64(c.s.lo[:], uint64(c.imin))
+		binary.LittleEndian.PutUint64(c.s.hi[:], uint64(c.imax))
+		return c.s.lo[:], c.s.hi[:]
 	}
 	if !c.useDict {
 		if !c.bounded {
@@ -268,15 +299,17 @@ func (c *pqColumn) flushPage() {
 		return
 	}
 	var err error
-	c.rbuf, c.dbuf = c.rbuf[:0], c.dbuf[:0]
+	c.s.rbuf, c.s.dbuf = c.s.rbuf[:0], c.s.dbuf[:0]
 	if c.maxRep > 0 {
-		c.rbuf, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxRep)}).EncodeLevels(c.rbuf, c.reps)
+		c.s.rle.BitWidth = bits.Len8(c.maxRep)
+		c.s.rbuf, err = c.s.rle.EncodeLevels(c.s.rbuf, c.reps)
 		if err != nil {
 			panic("BUG: repetition levels: " + err.Error())
 		}
 	}
 	if c.maxDef > 0 {
-		c.dbuf, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxDef)}).EncodeLevels(c.dbuf, c.defs)
+		c.s.rle.BitWidth = bits.Len8(c.maxDef)
+		c.s.dbuf, err = c.s.rle.EncodeLevels(c.s.dbuf, c.defs)
 		if err != nil {
 			panic("BUG: definition levels: " + err.Error())
 		}
@@ -284,27 +317,28 @@ func (c *pqColumn) flushPage() {
 	values, enc := c.plain, format.Plain
 	if c.useDict {
 		enc = format.RLEDictionary
-		c.vbuf, err = (&rle.DictionaryEncoding{}).EncodeInt32(c.vbuf, c.idx)
+		c.s.vbuf, err = c.s.dict.EncodeInt32(c.s.vbuf, c.idx)
 		if err != nil {
 			panic("BUG: dictionary ids: " + err.Error())
 		}
-		values = c.vbuf
+		values = c.s.vbuf
 	}
-	c.zbuf, _ = parquetZstd.Encode(c.zbuf, values)
+	c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, values)
 	lo, hi := c.pageBounds()
-	levels := len(c.rbuf) + len(c.dbuf)
-	h := format.PageHeader{
+	levels := len(c.s.rbuf) + len(c.s.dbuf)
+	h := &c.s.ph
+	*h = format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(levels + len(values)),
-		CompressedPageSize:   int32(levels + len(c.zbuf)),
+		CompressedPageSize:   int32(levels + len(c.s.zbuf)),
 	}
 	dh := format.DataPageHeaderV2{
 		NumValues:                  int32(c.nvals),
 		NumNulls:                   int32(c.nnull),
 		NumRows:                    int32(c.nrows),
 		Encoding:                   enc,
-		DefinitionLevelsByteLength: int32(len(c.dbuf)),
-		RepetitionLevelsByteLength: int32(len(c.rbuf)),
+		DefinitionLevelsByteLength: int32(len(c.s.dbuf)),
+		RepetitionLevelsByteLength: int32(len(c.s.rbuf)),
 	}
 	dh.Statistics.NullCount = int64(c.nnull)
 	if lo != nil {
@@ -312,12 +346,12 @@ func (c *pqColumn) flushPage() {
 		dh.Statistics.Max, dh.Statistics.MaxValue = hi, hi
 	}
 	h.DataPageHeaderV2 = thrift.New(dh)
-	c.hbuf = marshalThrift(c.hbuf[:0], &h)
+	c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
 	off := len(c.chunk)
-	c.chunk = append(c.chunk, c.hbuf...)
-	c.chunk = append(c.chunk, c.rbuf...)
-	c.chunk = append(c.chunk, c.dbuf...)
-	c.chunk = append(c.chunk, c.zbuf...)
+	c.chunk = append(c.chunk, c.s.hbuf...)
+	c.chunk = append(c.chunk, c.s.rbuf...)
+	c.chunk = append(c.chunk, c.s.dbuf...)
+	c.chunk = append(c.chunk, c.s.zbuf...)
 	c.locs = append(c.locs, format.PageLocation{Offset: int64(off), CompressedPageSize: int32(len(c.chunk) - off), FirstRowIndex: c.firstRow})
 
 	// Column index and chunk statistics.
@@ -341,7 +375,7 @@ func (c *pqColumn) flushPage() {
 	}
 	c.numValues += int64(c.nvals)
 	c.nullCount += int64(c.nnull)
-	c.unc += int64(len(c.hbuf)) + int64(h.UncompressedPageSize)
+	c.unc += int64(len(c.s.hbuf)) + int64(h.UncompressedPageSize)
 	if c.useDict {
 		c.dictPages++
 	} else {
@@ -445,18 +479,19 @@ func (c *pqColumn) writeChunk(o *pqOut) (format.ColumnChunk, pqIndexes) {
 	var unc, comp int64
 	if c.typ == format.ByteArray {
 		md.Encoding = []format.Encoding{format.Plain, format.RLE, format.RLEDictionary}
-		c.zbuf, _ = parquetZstd.Encode(c.zbuf, c.dict.plain)
-		h := format.PageHeader{
+		c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, c.dict.plain)
+		h := &c.s.ph
+		*h = format.PageHeader{
 			Type:                 format.DictionaryPage,
 			UncompressedPageSize: int32(len(c.dict.plain)),
-			CompressedPageSize:   int32(len(c.zbuf)),
+			CompressedPageSize:   int32(len(c.s.zbuf)),
 			DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(c.dict.len()), Encoding: format.Plain}),
 		}
-		c.hbuf = marshalThrift(c.hbuf[:0], &h)
+		c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
 		md.DictionaryPageOffset = o.off
-		o.write(c.hbuf)
-		o.write(c.zbuf)
-		unc += int64(len(c.hbuf) + len(c.dict.plain))
+		o.write(c.s.hbuf)
+		o.write(c.s.zbuf)
+		unc += int64(len(c.s.hbuf) + len(c.dict.plain))
 		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
 		if c.dictPages > 0 {
 			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.RLEDictionary, Count: c.dictPages})
@@ -538,13 +573,14 @@ func (c *pqColumn) writeBloom(o *pqOut, md *format.ColumnMetaData) {
 	}
 	f := make(bloom.SplitBlockFilter, max(bloom.NumSplitBlocksOf(int64(len(c.hashes)), 10), 1))
 	f.InsertBulk(c.hashes)
-	h := format.BloomFilterHeader{NumBytes: int32(len(f.Bytes()))}
+	h := &c.s.bh
+	*h = format.BloomFilterHeader{NumBytes: int32(len(f.Bytes()))}
 	h.Algorithm.Value = &format.SplitBlockAlgorithm{}
 	h.Hash.Value = &format.XxHash{}
 	h.Compression.Value = &format.BloomFilterUncompressed{}
-	c.hbuf = marshalThrift(c.hbuf[:0], &h)
+	c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
 	md.BloomFilterOffset = o.off
-	o.write(c.hbuf)
+	o.write(c.s.hbuf)
 	o.write(f.Bytes())
 	md.BloomFilterLength = int32(o.off - md.BloomFilterOffset)
 }
@@ -557,15 +593,6 @@ func (c *pqColumn) resetDict() {
 	c.useDict, c.fallback, c.last = c.typ == format.ByteArray, false, -1
 	c.epoch = 0
 	clear(c.seen)
-}
-
-// marshalThrift appends the compact-protocol encoding of v to dst.
-func marshalThrift(dst []byte, v any) []byte {
-	b, err := thrift.Marshal(new(thrift.CompactProtocol), v)
-	if err != nil {
-		panic("BUG: thrift: " + err.Error())
-	}
-	return append(dst, b...)
 }
 
 // pqDict is a column chunk's dictionary of byte arrays: the values in
