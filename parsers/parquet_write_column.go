@@ -113,6 +113,9 @@ const parquetIndexBytes = 16
 func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
 	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
 	c.useDict, c.last = typ == format.ByteArray, -1
+	// Non-nil: a bound may be the empty string, and a nil bound means
+	// "no value" (pageBounds).
+	c.smin, c.smax, c.cmin, c.cmax = []byte{}, []byte{}, []byte{}, []byte{}
 	return c
 }
 

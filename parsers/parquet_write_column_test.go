@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -306,4 +307,46 @@ func TestParquetWriter_Failure(t *testing.T) {
 			t.Errorf("failing after %d of %d bytes: got %v; want a parquet writer error wrapping %v", n, size, err, errDiskFull)
 		}
 	}
+}
+
+// TestParquetWriter_EmptyStringBounds: an empty string is a value, and
+// the smallest: a page of PLAIN values (after the dictionary fell back)
+// whose minimum is "" has statistics and column-index bounds from "",
+// and so does the chunk.
+func TestParquetWriter_EmptyStringBounds(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bld := array.NewRecordBuilder(mem, arrow.NewSchema([]arrow.Field{{Name: "srcaddr", Type: arrow.BinaryTypes.String, Nullable: true}}, nil))
+	defer bld.Release()
+	sb := bld.Field(0).(*array.StringBuilder)
+	// 2979 distinct values of 40 bytes (44 in PLAIN) pass
+	// parquetDictBytes: the rows after them start the first PLAIN page,
+	// with "" (and nulls).
+	const distinct, n = 2979, 8000
+	for i := range n {
+		switch {
+		case i < distinct:
+			sb.Append(fmt.Sprintf("%040d", i))
+		case i%3 == 0:
+			sb.AppendNull()
+		default:
+			sb.Append("")
+		}
+	}
+	b := bld.NewRecordBatch()
+	defer b.Release()
+	data := writeParquet(t, "vpc_flow", []arrow.RecordBatch{b}, 0, false)
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := f.Schema().Lookup("srcaddr")
+	md := f.Metadata().RowGroups[0].Columns[leaf.ColumnIndex].MetaData
+	if md.Statistics.MinValue == nil || len(md.Statistics.MinValue) != 0 {
+		t.Errorf("chunk minimum %q (nil %v); want the empty string", md.Statistics.MinValue, md.Statistics.MinValue == nil)
+	}
+	if len(md.EncodingStats) < 3 || md.EncodingStats[len(md.EncodingStats)-1].Encoding != format.Plain {
+		t.Errorf("encoding stats %v; want a fallback to PLAIN", md.EncodingStats)
+	}
+	checkChunkPages(t, "srcaddr", f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk), md, true)
 }
