@@ -2,8 +2,10 @@ package parsers
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -485,5 +487,42 @@ func TestParquetWriter_ForgetsBatches(t *testing.T) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSortRowRefs compares SortRowRefs with slices.SortStableFunc on
+// shapes of input a convert sees: sorted runs of varied length (objects,
+// batches), reversed runs, random times with many duplicates.
+func TestSortRowRefs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		name string
+		n    int
+		gen  func(i int) int64
+	}{
+		{"empty", 0, nil},
+		{"one", 1, func(int) int64 { return 5 }},
+		{"sorted", 1000, func(i int) int64 { return int64(i / 3) }},
+		{"reversed", 1000, func(i int) int64 { return int64(-i) }},
+		{"random duplicates", 5000, func(int) int64 { return rng.Int64N(50) }},
+		{"runs", 20000, func(i int) int64 { return int64(i%777) + int64(i/777)%5*100 }},
+		{"short runs", 3001, func(i int) int64 { return int64(i%7) * int64(i%3) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			refs := make([]RowRef, tc.n)
+			for i := range refs {
+				refs[i] = RowRef{Batch: int32(i % 13), Row: int32(i), Time: tc.gen(i)}
+			}
+			want := slices.Clone(refs)
+			slices.SortStableFunc(want, func(a, b RowRef) int { return cmp.Compare(a.Time, b.Time) })
+			SortRowRefs(refs)
+			if !slices.Equal(refs, want) {
+				for i := range refs {
+					if refs[i] != want[i] {
+						t.Fatalf("at %d: got %+v; want %+v", i, refs[i], want[i])
+					}
+				}
+			}
+		})
 	}
 }

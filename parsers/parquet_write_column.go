@@ -1,0 +1,690 @@
+package parsers
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/parquet-go/parquet-go/bloom"
+	"github.com/parquet-go/parquet-go/bloom/xxhash"
+	"github.com/parquet-go/parquet-go/encoding/rle"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pqColumn encodes one leaf column of the row group a [ParquetWriter] is
+// building: it buffers one data page of levels and values at a time,
+// compresses each full page into the column chunk, and writes the chunk
+// (dictionary page first) when the row group ends.
+//
+// Pages are DATA_PAGE_V2 with RLE levels. Byte arrays start each chunk
+// dictionary-encoded (RLE_DICTIONARY); once the dictionary exceeds
+// [parquetDictBytes] the page being built ends and the rest of the chunk is
+// PLAIN, as parquet-go's writer does. Integers are PLAIN. Every page carries
+// min/max/null-count statistics; the chunk keeps them for the column index,
+// the offset index and the chunk's own statistics.
+type pqColumn struct {
+	path           []string
+	typ            format.Type // ByteArray, Int32 or Int64
+	maxDef, maxRep uint8
+	bloom          bool // write a bloom filter of the chunk's values
+
+	// The page being built.
+	defs, reps []uint8 // one level per value, null or not (when maxDef/maxRep > 0)
+	nvals      int     // values, nulls included
+	nnull      int
+	nrows      int
+	idx        []int32 // dictionary ids of the non-null values (dictionary mode)
+	plain      []byte  // PLAIN-encoded non-null values (plain mode and integers)
+	imin, imax int64   // integer bounds of the page
+	smin, smax []byte  // byte-array bounds of the page in plain mode (owned)
+	bounded    bool    // the page has a non-null value (imin..smax are set)
+
+	// The chunk's dictionary (byte arrays).
+	dict     pqDict
+	useDict  bool     // the page being built is dictionary-encoded
+	last     int32    // id of the last value addBytes added, or -1
+	fallback bool     // the dictionary outgrew its limit: the next page is plain
+	seen     []uint32 // per dictionary id, the page epoch it was last seen in
+	epoch    uint32
+	dictGen  uint32   // counts dictionaries: ids of an older one are stale
+	hashes   []uint64 // bloom: xxhash of the plain-mode values
+
+	// The chunk: compressed data pages, with what the footer and the
+	// page indexes say of them.
+	chunk        []byte
+	locs         []format.PageLocation // Offset relative to chunk
+	ciMin, ciMax [][]byte
+	nullPages    []bool
+	nullCounts   []int64
+	numValues    int64
+	nullCount    int64
+	unc          int64 // page headers and uncompressed page bodies
+	cmin, cmax   []byte
+	cbounded     bool
+	dictPages    int32 // data pages dictionary-encoded
+	plainPages   int32
+	firstRow     int64 // row index in the row group of the page being built
+
+	s *pqScratch // shared with the writer's other columns
+}
+
+// pqScratch is what a writer's columns use while encoding one page or
+// chunk at a time: buffers, the thrift encoder and headers, reused.
+type pqScratch struct {
+	rbuf, dbuf, vbuf, zbuf, hbuf []byte
+	lo, hi                       [8]byte
+	tbuf                         bytes.Buffer
+	enc                          *thrift.Encoder
+	ph                           format.PageHeader
+	bh                           format.BloomFilterHeader
+	rle                          rle.Encoding
+	dict                         rle.DictionaryEncoding
+}
+
+func newPQScratch() *pqScratch {
+	s := &pqScratch{}
+	s.enc = thrift.NewEncoder(new(thrift.CompactProtocol).NewWriter(&s.tbuf))
+	return s
+}
+
+// marshal appends the compact-protocol encoding of v to dst.
+func (s *pqScratch) marshal(dst []byte, v any) []byte {
+	s.tbuf.Reset()
+	if err := s.enc.Encode(v); err != nil {
+		panic("BUG: thrift: " + err.Error())
+	}
+	return append(dst, s.tbuf.Bytes()...)
+}
+
+// parquetDictBytes caps the PLAIN size of a column chunk's dictionary; past
+// it the chunk falls back to PLAIN pages.
+const parquetDictBytes = 128 << 10
+
+// parquetIndexBytes caps the length of a byte-array bound in the column
+// index (parquet-go's default): longer minimums are cut, longer maximums
+// cut and incremented.
+const parquetIndexBytes = 16
+
+func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
+	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
+	c.useDict, c.last = typ == format.ByteArray, -1
+	// Non-nil: a bound may be the empty string, and a nil bound means
+	// "no value" (pageBounds).
+	c.smin, c.smax, c.cmin, c.cmax = []byte{}, []byte{}, []byte{}, []byte{}
+	return c
+}
+
+// pageBytes estimates the size of the page being built.
+func (c *pqColumn) pageBytes() int { return len(c.plain) + 4*len(c.idx) + c.nvals>>2 }
+
+// beginRow is called before the first value of each row: it ends the
+// page if it is full, or if its dictionary is full, so pages start on row
+// boundaries.
+func (c *pqColumn) beginRow() {
+	if c.fallback || c.pageBytes() >= parquetPageBytes {
+		c.flushPage()
+	}
+	c.nrows++
+}
+
+// addNull appends a null (or an empty list or map) at levels rep, def.
+func (c *pqColumn) addNull(rep, def uint8) {
+	if c.maxDef > 0 {
+		c.defs = append(c.defs, def)
+	}
+	if c.maxRep > 0 {
+		c.reps = append(c.reps, rep)
+	}
+	c.nvals++
+	c.nnull++
+}
+
+// addNullRows appends n rows of one null at definition level 0, c being a
+// column that is not repeated; pages end as beginRow would end them.
+func (c *pqColumn) addNullRows(n int) {
+	for n > 0 {
+		if c.fallback || c.pageBytes() >= parquetPageBytes {
+			c.flushPage()
+		}
+		m := min(n, (parquetPageBytes-c.pageBytes())*4+1)
+		if c.maxDef > 0 {
+			c.defs = slices.Grow(c.defs, m)
+			c.defs = c.defs[:len(c.defs)+m]
+			clear(c.defs[len(c.defs)-m:])
+		}
+		c.nvals += m
+		c.nnull += m
+		c.nrows += m
+		n -= m
+	}
+}
+
+// levels appends the levels of a non-null value.
+func (c *pqColumn) levels(rep uint8) {
+	if c.maxDef > 0 {
+		c.defs = append(c.defs, c.maxDef)
+	}
+	if c.maxRep > 0 {
+		c.reps = append(c.reps, rep)
+	}
+	c.nvals++
+}
+
+// addBytes appends the non-null byte array b. b may alias memory that is
+// reused after the call.
+func (c *pqColumn) addBytes(rep uint8, b []byte) {
+	c.levels(rep)
+	if c.useDict {
+		// Fast path: the same value as the last one (constant columns,
+		// runs of one session's rows) is not hashed.
+		if c.last >= 0 && string(c.dict.value(c.last)) == string(b) {
+			c.addID(c.last)
+			return
+		}
+		c.last = c.dict.id(b)
+		c.addID(c.last)
+		return
+	}
+	c.addPlain(b)
+}
+
+// addID appends dictionary id k (dictionary mode only).
+func (c *pqColumn) addID(k int32) {
+	c.idx = append(c.idx, k)
+	if len(c.dict.plain) > parquetDictBytes {
+		c.fallback = true
+	}
+}
+
+// addPlain appends b as a PLAIN value, with its statistics and hash.
+func (c *pqColumn) addPlain(b []byte) {
+	c.plain = binary.LittleEndian.AppendUint32(c.plain, uint32(len(b)))
+	c.plain = append(c.plain, b...)
+	if !c.bounded {
+		c.smin, c.smax, c.bounded = append(c.smin[:0], b...), append(c.smax[:0], b...), true
+	} else if bytes.Compare(b, c.smin) < 0 {
+		c.smin = append(c.smin[:0], b...)
+	} else if bytes.Compare(b, c.smax) > 0 {
+		c.smax = append(c.smax[:0], b...)
+	}
+	if c.bloom {
+		c.hashes = append(c.hashes, xxhash.Sum64(b))
+	}
+}
+
+// addInt32 appends a non-null INT32.
+func (c *pqColumn) addInt32(rep uint8, v int32) {
+	c.levels(rep)
+	c.plain = binary.LittleEndian.AppendUint32(c.plain, uint32(v))
+	c.bound(int64(v))
+}
+
+// addInt64 appends a non-null INT64.
+func (c *pqColumn) addInt64(rep uint8, v int64) {
+	c.levels(rep)
+	c.plain = binary.LittleEndian.AppendUint64(c.plain, uint64(v))
+	c.bound(v)
+}
+
+func (c *pqColumn) bound(v int64) {
+	if !c.bounded {
+		c.imin, c.imax, c.bounded = v, v, true
+		return
+	}
+	c.imin = min(c.imin, v)
+	c.imax = max(c.imax, v)
+}
+
+// pageBounds returns the page's min and max as PLAIN bytes without length
+// (nil when every value is null), aliasing c's buffers or its scratch.
+func (c *pqColumn) pageBounds() (lo, hi []byte) {
+	switch c.typ {
+	case format.Int32:
+		if !c.bounded {
+			return nil, nil
+		}
+		binary.LittleEndian.PutUint32(c.s.lo[:], uint32(c.imin))
+		binary.LittleEndian.PutUint32(c.s.hi[:], uint32(c.imax))
+		return c.s.lo[:4], c.s.hi[:4]
+	case format.Int64:
+		if !c.bounded {
+			return nil, nil
+		}
+		binary.LittleEndian.PutUint64(c.s.lo[:], uint64(c.imin))
+		binary.LittleEndian.PutUint64(c.s.hi[:], uint64(c.imax))
+		return c.s.lo[:], c.s.hi[:]
+	}
+	if !c.useDict {
+		if !c.bounded {
+			return nil, nil
+		}
+		return c.smin, c.smax
+	}
+	if len(c.idx) == 0 {
+		return nil, nil
+	}
+	// Each distinct id of the page once: compare dictionary values.
+	if n := c.dict.len(); len(c.seen) < n {
+		c.seen = append(c.seen, make([]uint32, n-len(c.seen))...)
+	}
+	c.epoch++
+	if c.epoch == 0 { // wrapped: forget every mark
+		clear(c.seen)
+		c.epoch = 1
+	}
+	for _, k := range c.idx {
+		if c.seen[k] == c.epoch {
+			continue
+		}
+		c.seen[k] = c.epoch
+		v := c.dict.value(k)
+		if lo == nil || bytes.Compare(v, lo) < 0 {
+			lo = v
+		}
+		if hi == nil || bytes.Compare(v, hi) > 0 {
+			hi = v
+		}
+	}
+	return lo, hi
+}
+
+// flushPage compresses the page being built into the chunk.
+func (c *pqColumn) flushPage() {
+	if c.nvals == 0 {
+		if c.fallback {
+			c.useDict, c.fallback = false, false
+		}
+		return
+	}
+	var err error
+	c.s.rbuf, c.s.dbuf = c.s.rbuf[:0], c.s.dbuf[:0]
+	if c.maxRep > 0 {
+		c.s.rle.BitWidth = bits.Len8(c.maxRep)
+		c.s.rbuf, err = c.s.rle.EncodeLevels(c.s.rbuf, c.reps)
+		if err != nil {
+			panic("BUG: repetition levels: " + err.Error())
+		}
+	}
+	if c.maxDef > 0 {
+		c.s.rle.BitWidth = bits.Len8(c.maxDef)
+		c.s.dbuf, err = c.s.rle.EncodeLevels(c.s.dbuf, c.defs)
+		if err != nil {
+			panic("BUG: definition levels: " + err.Error())
+		}
+	}
+	values, enc := c.plain, format.Plain
+	if c.useDict {
+		enc = format.RLEDictionary
+		c.s.vbuf, err = c.s.dict.EncodeInt32(c.s.vbuf, c.idx)
+		if err != nil {
+			panic("BUG: dictionary ids: " + err.Error())
+		}
+		values = c.s.vbuf
+	}
+	c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, values)
+	lo, hi := c.pageBounds()
+	levels := len(c.s.rbuf) + len(c.s.dbuf)
+	h := &c.s.ph
+	*h = format.PageHeader{
+		Type:                 format.DataPageV2,
+		UncompressedPageSize: int32(levels + len(values)),
+		CompressedPageSize:   int32(levels + len(c.s.zbuf)),
+	}
+	dh := format.DataPageHeaderV2{
+		NumValues:                  int32(c.nvals),
+		NumNulls:                   int32(c.nnull),
+		NumRows:                    int32(c.nrows),
+		Encoding:                   enc,
+		DefinitionLevelsByteLength: int32(len(c.s.dbuf)),
+		RepetitionLevelsByteLength: int32(len(c.s.rbuf)),
+	}
+	dh.Statistics.NullCount = int64(c.nnull)
+	if lo != nil {
+		dh.Statistics.Min, dh.Statistics.MinValue = lo, lo
+		dh.Statistics.Max, dh.Statistics.MaxValue = hi, hi
+	}
+	h.DataPageHeaderV2 = thrift.New(dh)
+	c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
+	off := len(c.chunk)
+	c.chunk = append(c.chunk, c.s.hbuf...)
+	c.chunk = append(c.chunk, c.s.rbuf...)
+	c.chunk = append(c.chunk, c.s.dbuf...)
+	c.chunk = append(c.chunk, c.s.zbuf...)
+	c.locs = append(c.locs, format.PageLocation{Offset: int64(off), CompressedPageSize: int32(len(c.chunk) - off), FirstRowIndex: c.firstRow})
+
+	// Column index and chunk statistics.
+	c.nullPages = append(c.nullPages, c.nnull == c.nvals)
+	c.nullCounts = append(c.nullCounts, int64(c.nnull))
+	if lo == nil {
+		c.ciMin, c.ciMax = append(c.ciMin, []byte{}), append(c.ciMax, []byte{})
+	} else {
+		c.ciMin = append(c.ciMin, indexMin(lo, c.typ))
+		c.ciMax = append(c.ciMax, indexMax(hi, c.typ))
+		if !c.cbounded {
+			c.cmin, c.cmax, c.cbounded = append(c.cmin[:0], lo...), append(c.cmax[:0], hi...), true
+		} else {
+			if c.less(lo, c.cmin) {
+				c.cmin = append(c.cmin[:0], lo...)
+			}
+			if c.less(c.cmax, hi) {
+				c.cmax = append(c.cmax[:0], hi...)
+			}
+		}
+	}
+	c.numValues += int64(c.nvals)
+	c.nullCount += int64(c.nnull)
+	c.unc += int64(len(c.s.hbuf)) + int64(h.UncompressedPageSize)
+	if c.useDict {
+		c.dictPages++
+	} else {
+		c.plainPages++
+	}
+	c.firstRow += int64(c.nrows)
+
+	c.defs, c.reps, c.idx, c.plain = c.defs[:0], c.reps[:0], c.idx[:0], c.plain[:0]
+	c.nvals, c.nnull, c.nrows, c.bounded = 0, 0, 0, false
+	if c.fallback {
+		c.useDict, c.fallback = false, false
+	}
+}
+
+// less compares two PLAIN values (without length) of c's type.
+func (c *pqColumn) less(a, b []byte) bool {
+	switch c.typ {
+	case format.Int32:
+		return int32(binary.LittleEndian.Uint32(a)) < int32(binary.LittleEndian.Uint32(b))
+	case format.Int64:
+		return int64(binary.LittleEndian.Uint64(a)) < int64(binary.LittleEndian.Uint64(b))
+	}
+	return bytes.Compare(a, b) < 0
+}
+
+// indexMin is a copy of the page minimum v for the column index, cut to
+// [parquetIndexBytes].
+func indexMin(v []byte, typ format.Type) []byte {
+	if typ == format.ByteArray && len(v) > parquetIndexBytes {
+		v = v[:parquetIndexBytes]
+	}
+	return append([]byte{}, v...)
+}
+
+// indexMax is a copy of the page maximum v for the column index: cut to
+// [parquetIndexBytes] and incremented so it stays an upper bound (whole
+// when it cannot be incremented).
+func indexMax(v []byte, typ format.Type) []byte {
+	if typ != format.ByteArray || len(v) <= parquetIndexBytes {
+		return append([]byte{}, v...)
+	}
+	m := append([]byte{}, v[:parquetIndexBytes]...)
+	for i := len(m) - 1; i >= 0; i-- {
+		if m[i] != 0xff {
+			m[i]++
+			return m[:i+1]
+		}
+	}
+	return append([]byte{}, v...)
+}
+
+// pqOut buffers small writes (page and bloom headers, small chunks,
+// indexes) and counts what is written through it. Errors are sticky.
+type pqOut struct {
+	w   *bufio.Writer
+	off int64
+	err error
+}
+
+func (o *pqOut) write(b []byte) {
+	if o.err != nil {
+		return
+	}
+	n, err := o.w.Write(b)
+	o.off += int64(n)
+	o.err = err
+}
+
+// flush writes what is buffered.
+func (o *pqOut) flush() {
+	if o.err == nil {
+		o.err = o.w.Flush()
+	}
+}
+
+// pqIndexes are what a chunk's column and offset indexes say, kept until
+// the footer.
+type pqIndexes struct {
+	ci format.ColumnIndex
+	oi format.OffsetIndex
+}
+
+// writeChunk ends the page being built and writes the chunk (dictionary
+// page, data pages) to o; it returns the chunk's metadata and page indexes
+// and resets c for the next row group. Bloom filters are written by
+// [pqColumn.writeBloom] after every chunk of the row group.
+func (c *pqColumn) writeChunk(o *pqOut) (format.ColumnChunk, pqIndexes) {
+	c.flushPage()
+	start := o.off
+	md := format.ColumnMetaData{
+		Type:         c.typ,
+		PathInSchema: c.path,
+		Codec:        format.Zstd,
+		NumValues:    c.numValues,
+	}
+	md.Statistics.NullCount = c.nullCount
+	if c.cbounded {
+		md.Statistics.MinValue = append([]byte{}, c.cmin...)
+		md.Statistics.MaxValue = append([]byte{}, c.cmax...)
+	}
+	var unc, comp int64
+	if c.typ == format.ByteArray {
+		md.Encoding = []format.Encoding{format.Plain, format.RLE, format.RLEDictionary}
+		c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, c.dict.plain)
+		h := &c.s.ph
+		*h = format.PageHeader{
+			Type:                 format.DictionaryPage,
+			UncompressedPageSize: int32(len(c.dict.plain)),
+			CompressedPageSize:   int32(len(c.s.zbuf)),
+			DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(c.dict.len()), Encoding: format.Plain}),
+		}
+		c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
+		md.DictionaryPageOffset = o.off
+		o.write(c.s.hbuf)
+		o.write(c.s.zbuf)
+		unc += int64(len(c.s.hbuf) + len(c.dict.plain))
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
+		if c.dictPages > 0 {
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.RLEDictionary, Count: c.dictPages})
+		}
+	} else {
+		md.Encoding = []format.Encoding{format.Plain, format.RLE}
+	}
+	if c.plainPages > 0 {
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.Plain, Count: c.plainPages})
+	}
+	md.DataPageOffset = o.off
+	for i := range c.locs {
+		c.locs[i].Offset += o.off
+	}
+	o.write(c.chunk)
+	unc += c.unc
+	comp = o.off - start
+	md.TotalUncompressedSize, md.TotalCompressedSize = unc, comp
+	ix := pqIndexes{
+		ci: format.ColumnIndex{
+			NullPages:     append([]bool{}, c.nullPages...),
+			MinValues:     c.ciMin,
+			MaxValues:     c.ciMax,
+			BoundaryOrder: c.boundaryOrder(),
+			NullCounts:    append([]int64{}, c.nullCounts...),
+		},
+		oi: format.OffsetIndex{PageLocations: append([]format.PageLocation{}, c.locs...)},
+	}
+	cc := format.ColumnChunk{FileOffset: start, MetaData: md}
+	c.ciMin, c.ciMax = nil, nil // handed to ix
+	c.chunk, c.locs, c.nullPages, c.nullCounts = c.chunk[:0], c.locs[:0], c.nullPages[:0], c.nullCounts[:0]
+	c.numValues, c.nullCount, c.unc, c.cbounded = 0, 0, 0, false
+	c.dictPages, c.plainPages, c.firstRow = 0, 0, 0
+	return cc, ix
+}
+
+// boundaryOrder is the column index's order of the pages' bounds, null
+// pages skipped.
+func (c *pqColumn) boundaryOrder() format.BoundaryOrder {
+	asc, desc := true, true
+	prev := -1
+	for i, null := range c.nullPages {
+		if null {
+			continue
+		}
+		if prev >= 0 {
+			if c.less(c.ciMin[i], c.ciMin[prev]) || c.less(c.ciMax[i], c.ciMax[prev]) {
+				asc = false
+			}
+			if c.less(c.ciMin[prev], c.ciMin[i]) || c.less(c.ciMax[prev], c.ciMax[i]) {
+				desc = false
+			}
+		}
+		prev = i
+	}
+	switch {
+	case asc:
+		return format.Ascending
+	case desc:
+		return format.Descending
+	}
+	return format.Unordered
+}
+
+// writeBloom writes the split-block bloom filter of the chunk last
+// written (its dictionary's values and its plain values) and records it
+// in md, then forgets the chunk's dictionary.
+func (c *pqColumn) writeBloom(o *pqOut, md *format.ColumnMetaData) {
+	defer c.resetDict()
+	if !c.bloom {
+		return
+	}
+	n := c.dict.len()
+	for k := range n {
+		c.hashes = append(c.hashes, xxhash.Sum64(c.dict.value(int32(k))))
+	}
+	if len(c.hashes) == 0 {
+		return // only nulls: nothing to filter
+	}
+	f := make(bloom.SplitBlockFilter, max(bloom.NumSplitBlocksOf(int64(len(c.hashes)), 10), 1))
+	f.InsertBulk(c.hashes)
+	h := &c.s.bh
+	*h = format.BloomFilterHeader{NumBytes: int32(len(f.Bytes()))}
+	h.Algorithm.Value = &format.SplitBlockAlgorithm{}
+	h.Hash.Value = &format.XxHash{}
+	h.Compression.Value = &format.BloomFilterUncompressed{}
+	c.s.hbuf = c.s.marshal(c.s.hbuf[:0], h)
+	md.BloomFilterOffset = o.off
+	o.write(c.s.hbuf)
+	o.write(f.Bytes())
+	md.BloomFilterLength = int32(o.off - md.BloomFilterOffset)
+}
+
+// resetDict starts the next chunk's dictionary.
+func (c *pqColumn) resetDict() {
+	c.dict.reset()
+	c.dictGen++
+	c.hashes = c.hashes[:0]
+	c.useDict, c.fallback, c.last = c.typ == format.ByteArray, false, -1
+	c.epoch = 0
+	clear(c.seen)
+}
+
+// pqDict is a column chunk's dictionary of byte arrays: the values in
+// PLAIN encoding (the dictionary page's body) and an open-addressing hash
+// table from value to id.
+type pqDict struct {
+	plain []byte   // 4-byte little-endian length, then the bytes, per value
+	offs  []int32  // offset in plain of value k's bytes
+	table []uint64 // hash<<32 | id+1; 0 is an empty slot
+}
+
+// pqSeeds are the process's random hash seeds: a dictionary's probe
+// sequences cannot be chosen by whoever writes the logs.
+var (
+	pqSeed           = maphash.MakeSeed()
+	pqSeedA, pqSeedB = rand.Uint64() | 1, rand.Uint64()
+)
+
+// pqHash hashes a dictionary value: inline for up to 16 bytes (IP
+// addresses, account IDs, short names: most of them), maphash beyond.
+func pqHash(b []byte) uint64 {
+	n := len(b)
+	var x, y uint64
+	switch {
+	case n > 16:
+		return maphash.Bytes(pqSeed, b)
+	case n >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB^uint64(n))
+	hi, lo = bits.Mul64(hi^lo, pqSeedA^0x9e3779b97f4a7c15)
+	return hi ^ lo
+}
+
+func (d *pqDict) len() int { return len(d.offs) }
+
+// value returns value k, aliasing d.
+func (d *pqDict) value(k int32) []byte {
+	o := d.offs[k]
+	n := int32(binary.LittleEndian.Uint32(d.plain[o-4:]))
+	return d.plain[o : o+n : o+n]
+}
+
+// id returns the id of b, added when new.
+func (d *pqDict) id(b []byte) int32 {
+	if len(d.offs)*2 >= len(d.table) {
+		d.grow()
+	}
+	h := pqHash(b)
+	tag := h >> 32
+	mask := len(d.table) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		s := d.table[i]
+		if s == 0 {
+			k := int32(len(d.offs))
+			d.plain = binary.LittleEndian.AppendUint32(d.plain, uint32(len(b)))
+			d.offs = append(d.offs, int32(len(d.plain)))
+			d.plain = append(d.plain, b...)
+			d.table[i] = tag<<32 | uint64(k+1)
+			return k
+		}
+		if s>>32 == tag {
+			if k := int32(uint32(s)) - 1; string(d.value(k)) == string(b) {
+				return k
+			}
+		}
+	}
+}
+
+// grow doubles the hash table.
+func (d *pqDict) grow() {
+	n := max(len(d.table)*2, 1024)
+	d.table = make([]uint64, n)
+	mask := n - 1
+	for k := range d.offs {
+		h := pqHash(d.value(int32(k)))
+		i := int(h) & mask
+		for d.table[i] != 0 {
+			i = (i + 1) & mask
+		}
+		d.table[i] = h>>32<<32 | uint64(k+1)
+	}
+}
+
+func (d *pqDict) reset() {
+	d.plain, d.offs = d.plain[:0], d.offs[:0]
+	clear(d.table)
+}

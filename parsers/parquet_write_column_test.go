@@ -1,0 +1,352 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pagesFlowText is n flow-log lines whose interface_id is unique per line
+// (its dictionary outgrows parquetDictBytes within a row group), srcaddr
+// has a few hundred values and some nulls, dstport some nulls, and start
+// grows with the line.
+func pagesFlowText(n int) string {
+	var sb strings.Builder
+	for i := range n {
+		src := fmt.Sprintf("10.%d.%d.%d", i%3, i%7, i%11)
+		port := fmt.Sprint(1000 + i%5000)
+		if i%13 == 0 {
+			src, port = "-", "-"
+		}
+		fmt.Fprintf(&sb, "2 123456789012 eni-%017x %s 172.16.0.%d 443 %s 6 1 40 %d %d %s OK\n",
+			i*7919, src, i%250, port, 1767225600+i/16, 1767225660+i/16, []string{"ACCEPT", "REJECT"}[i%3/2])
+	}
+	return sb.String()
+}
+
+// readFlowBatches reads flow-log text into batches of every column; the
+// caller releases them.
+func readFlowBatches(t testing.TB, mem memory.Allocator, text string) []arrow.RecordBatch {
+	t.Helper()
+	r, err := NewVPCFlowReader(strings.NewReader(text), "x", WithAllocator(mem), WithColumns(flowColumns()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var out []arrow.RecordBatch
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		out = append(out, b)
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	return out
+}
+
+// TestParquetWriter_Pages checks what the writer says of its pages against
+// the pages as parquet-go reads them: every page's null count, bounds and
+// first row in the column and offset indexes, the chunk statistics, the
+// bloom filters (every value found), and the dictionary fallback of a
+// high-cardinality column (dictionary page, one RLE_DICTIONARY page, then
+// PLAIN) next to a column that stays dictionary-encoded. The rows read
+// back through hunt's reader are those written.
+func TestParquetWriter_Pages(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 40000
+	batches := readFlowBatches(t, mem, pagesFlowText(n))
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, 0, false)
+
+	got := readFlowParquet(t, data, WithColumns(flowColumns()...))
+	want := readFlowText(t, strings.NewReader(pagesFlowText(n)), WithColumns(flowColumns()...))
+	if !slices.Equal(got.rows, want.rows) {
+		t.Fatalf("read back %d rows, want %d; first differing: %v", len(got.rows), len(want.rows), firstDiff(got.rows, want.rows))
+	}
+
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.RowGroups()) != 2 {
+		t.Fatalf("%d row groups; want 2", len(f.RowGroups()))
+	}
+	leaves := f.Schema().Columns()
+	for g, rg := range f.RowGroups() {
+		for ci, cc := range rg.ColumnChunks() {
+			name := strings.Join(leaves[ci], ".")
+			where := fmt.Sprintf("row group %d column %s", g, name)
+			fc := cc.(*parquet.FileColumnChunk)
+			md := f.Metadata().RowGroups[g].Columns[ci].MetaData
+			checkChunkPages(t, where, fc, md, isBloom("vpc_flow", leaves[ci]))
+			if g == 0 && name == "interface_id" {
+				want := []format.PageEncodingStats{{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1},
+					{PageType: format.DataPageV2, Encoding: format.RLEDictionary, Count: 1}}
+				if len(md.EncodingStats) != 3 || !slices.Equal(md.EncodingStats[:2], want) || md.EncodingStats[2].Encoding != format.Plain {
+					t.Errorf("%s: encoding stats %v; want a dictionary page, one dictionary-encoded page, then plain pages", where, md.EncodingStats)
+				}
+			}
+			if name == "srcaddr" || name == "action" {
+				for _, st := range md.EncodingStats {
+					if st.PageType == format.DataPageV2 && st.Encoding != format.RLEDictionary {
+						t.Errorf("%s: encoding stats %v; want every data page dictionary-encoded", where, md.EncodingStats)
+					}
+				}
+			}
+		}
+	}
+}
+
+func isBloom(table string, path []string) bool {
+	return slices.ContainsFunc(TableNamed(table).ParquetBloom, func(p []string) bool { return slices.Equal(p, path) })
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("row %d: %q vs %q", i, a[i], b[i])
+		}
+	}
+	return "none (lengths differ)"
+}
+
+// checkChunkPages reads every page of fc and checks the column index, the
+// offset index, the chunk statistics and (bloom) the bloom filter.
+func checkChunkPages(t *testing.T, where string, fc *parquet.FileColumnChunk, md format.ColumnMetaData, bloom bool) {
+	t.Helper()
+	ci, err := fc.ColumnIndex()
+	if err != nil {
+		t.Fatalf("%s: column index: %v", where, err)
+	}
+	oi, err := fc.OffsetIndex()
+	if err != nil {
+		t.Fatalf("%s: offset index: %v", where, err)
+	}
+	typ := fc.Type()
+	var bf parquet.BloomFilter
+	if bloom {
+		if bf = fc.BloomFilter(); bf == nil && md.Statistics.NullCount != md.NumValues {
+			t.Fatalf("%s: no bloom filter", where)
+		}
+	}
+	pages := fc.Pages()
+	defer pages.Close()
+	var row, nulls int64
+	var lo, hi parquet.Value
+	for i := 0; ; i++ {
+		p, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			if i != ci.NumPages() || i != oi.NumPages() {
+				t.Errorf("%s: %d pages; column index says %d, offset index %d", where, i, ci.NumPages(), oi.NumPages())
+			}
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: page %d: %v", where, i, err)
+		}
+		if i >= ci.NumPages() || i >= oi.NumPages() {
+			t.Fatalf("%s: page %d beyond the indexes' %d/%d pages", where, i, ci.NumPages(), oi.NumPages())
+		}
+		if oi.FirstRowIndex(i) != row {
+			t.Errorf("%s: page %d: offset index first row %d; want %d", where, i, oi.FirstRowIndex(i), row)
+		}
+		vals := make([]parquet.Value, p.NumValues())
+		if n, err := p.Values().ReadValues(vals); int64(n) != p.NumValues() && !errors.Is(err, io.EOF) {
+			t.Fatalf("%s: page %d: read %d values of %d: %v", where, i, n, p.NumValues(), err)
+		}
+		var pn int64
+		var plo, phi parquet.Value
+		for _, v := range vals {
+			if v.IsNull() {
+				pn++
+				continue
+			}
+			if plo.IsNull() || typ.Compare(v, plo) < 0 {
+				plo = v.Clone()
+			}
+			if phi.IsNull() || typ.Compare(v, phi) > 0 {
+				phi = v.Clone()
+			}
+			if bf != nil {
+				if ok, err := bf.Check(v); err != nil || !ok {
+					t.Fatalf("%s: bloom filter lacks %v (%v)", where, v, err)
+				}
+			}
+		}
+		if ci.NullCount(i) != pn || ci.NullPage(i) != (pn == int64(len(vals))) {
+			t.Errorf("%s: page %d: column index nulls %d (null page %v); want %d of %d", where, i, ci.NullCount(i), ci.NullPage(i), pn, len(vals))
+		}
+		if !plo.IsNull() {
+			if typ.Compare(ci.MinValue(i), plo) > 0 || typ.Compare(ci.MaxValue(i), phi) < 0 {
+				t.Errorf("%s: page %d: column index bounds %v..%v do not cover %v..%v", where, i, ci.MinValue(i), ci.MaxValue(i), plo, phi)
+			}
+			if lo.IsNull() || typ.Compare(plo, lo) < 0 {
+				lo = plo
+			}
+			if hi.IsNull() || typ.Compare(phi, hi) > 0 {
+				hi = phi
+			}
+		}
+		nulls += pn
+		row += p.NumRows()
+		parquet.Release(p)
+	}
+	if md.Statistics.NullCount != nulls {
+		t.Errorf("%s: chunk null count %d; want %d", where, md.Statistics.NullCount, nulls)
+	}
+	if cmin, cmax, ok := fc.Bounds(); ok != !lo.IsNull() || ok && (typ.Compare(cmin, lo) != 0 || typ.Compare(cmax, hi) != 0) {
+		t.Errorf("%s: chunk bounds %v..%v (%v); want %v..%v", where, cmin, cmax, ok, lo, hi)
+	}
+}
+
+// TestParquetWriter_CloudTrailPages is TestParquetWriter_Pages's index,
+// statistics and bloom checks on every CloudTrail column, nested and
+// repeated ones included, in row groups of 7 rows.
+func TestParquetWriter_CloudTrailPages(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(batches)
+	data := writeParquet(t, "cloudtrail", batches, 7, true)
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves := f.Schema().Columns()
+	for g, rg := range f.RowGroups() {
+		for ci, cc := range rg.ColumnChunks() {
+			where := fmt.Sprintf("row group %d column %s", g, strings.Join(leaves[ci], "."))
+			checkChunkPages(t, where, cc.(*parquet.FileColumnChunk), f.Metadata().RowGroups[g].Columns[ci].MetaData, isBloom("cloudtrail", leaves[ci]))
+		}
+	}
+}
+
+// TestParquetWriter_Allocs: writing rows allocates per page and row
+// group, not per row.
+func TestParquetWriter_Allocs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readFlowBatches(t, mem, pagesFlowText(8192))
+	defer releaseBatches(batches)
+	var refs []RowRef
+	for i, b := range batches {
+		refs = AppendRowRefs(refs, i, b)
+	}
+	w, err := NewVPCFlowParquetWriter(io.Discard, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 8 { // warm up: buffers at their steady size
+		if err := w.Write(batches, refs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := testing.AllocsPerRun(8, func() {
+		if err := w.Write(batches, refs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("%.0f allocations per Write of %d rows", allocs, len(refs))
+	if perRow := allocs / float64(len(refs)); perRow > 0.05 {
+		t.Errorf("%.0f allocations per Write of %d rows (%.3f per row); want at most 0.05 per row", allocs, len(refs), perRow)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// failWriter fails every write after the first n bytes.
+type failWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failWriter) Write(b []byte) (int, error) {
+	if len(b) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errDiskFull
+	}
+	w.n -= len(b)
+	return len(b), nil
+}
+
+// TestParquetWriter_Failure: an error of the underlying writer, at any
+// point of the file, comes back from Write or Close, wrapped.
+func TestParquetWriter_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readFlowBatches(t, mem, pagesFlowText(3000))
+	defer releaseBatches(batches)
+	var refs []RowRef
+	for i, b := range batches {
+		refs = AppendRowRefs(refs, i, b)
+	}
+	size := len(writeParquet(t, "vpc_flow", batches, 1000, false))
+	for _, n := range []int{0, 3, 100, size / 2, size - 9, size - 1} {
+		w, err := NewVPCFlowParquetWriter(&failWriter{n: n}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Write(batches, refs)
+		if err == nil {
+			err = w.Close()
+		}
+		if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "parquet writer: ") {
+			t.Errorf("failing after %d of %d bytes: got %v; want a parquet writer error wrapping %v", n, size, err, errDiskFull)
+		}
+	}
+}
+
+// TestParquetWriter_EmptyStringBounds: an empty string is a value, and
+// the smallest: a page of PLAIN values (after the dictionary fell back)
+// whose minimum is "" has statistics and column-index bounds from "",
+// and so does the chunk.
+func TestParquetWriter_EmptyStringBounds(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bld := array.NewRecordBuilder(mem, arrow.NewSchema([]arrow.Field{{Name: "srcaddr", Type: arrow.BinaryTypes.String, Nullable: true}}, nil))
+	defer bld.Release()
+	sb := bld.Field(0).(*array.StringBuilder)
+	// 2979 distinct values of 40 bytes (44 in PLAIN) pass
+	// parquetDictBytes: the rows after them start the first PLAIN page,
+	// with "" (and nulls).
+	const distinct, n = 2979, 8000
+	for i := range n {
+		switch {
+		case i < distinct:
+			sb.Append(fmt.Sprintf("%040d", i))
+		case i%3 == 0:
+			sb.AppendNull()
+		default:
+			sb.Append("")
+		}
+	}
+	b := bld.NewRecordBatch()
+	defer b.Release()
+	data := writeParquet(t, "vpc_flow", []arrow.RecordBatch{b}, 0, false)
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := f.Schema().Lookup("srcaddr")
+	md := f.Metadata().RowGroups[0].Columns[leaf.ColumnIndex].MetaData
+	if md.Statistics.MinValue == nil || len(md.Statistics.MinValue) != 0 {
+		t.Errorf("chunk minimum %q (nil %v); want the empty string", md.Statistics.MinValue, md.Statistics.MinValue == nil)
+	}
+	if len(md.EncodingStats) < 3 || md.EncodingStats[len(md.EncodingStats)-1].Encoding != format.Plain {
+		t.Errorf("encoding stats %v; want a fallback to PLAIN", md.EncodingStats)
+	}
+	checkChunkPages(t, "srcaddr", f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk), md, true)
+}
