@@ -641,6 +641,7 @@ func frozenTables(ws []*aggWorker, level int) []frozen {
 // partScratch is one goroutine's reusable buffers for finishPart.
 type partScratch struct {
 	a arena
+	e partEmitter
 }
 
 // finishPart emits, as worker w, the groups of partition p at level: the
@@ -690,7 +691,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 		s.blocks[p] = nil
 	}
 	if sub == nil {
-		return o.emitWorker(w, t)
+		return o.emitWorker(w, t, &sc.e)
 	}
 	if err := sub.finish(); err != nil {
 		return err
@@ -733,24 +734,16 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 	}
 }
 
-// emitWorker emits the groups of table t as worker w.
-func (o *opAggregate) emitWorker(w int, t *aggWorker) error {
+// emitWorker emits the groups of table t as worker w: sealed, then
+// pushed as views of its keys and results (copying them into columns
+// first was most of emitting).
+func (o *opAggregate) emitWorker(w int, t *aggWorker, e *partEmitter) error {
 	if err := o.aggErr(); err != nil {
 		return err
 	}
-	ng := t.g.ngroups
-	if ng == 0 {
+	if t.g.ngroups == 0 {
 		return nil
 	}
-	var cols []*column
-	t.a.reset()
-	for _, v := range t.g.groupVecs(&t.a) {
-		col := newColumn(v.t)
-		col.appendVec(v, nil, ng)
-		cols = append(cols, col)
-	}
-	for _, s := range t.states {
-		cols = append(cols, s.result(ng))
-	}
-	return emitColumnsAs(o.next, w, cols)
+	t.seal()
+	return e.emit(o, w, t)
 }

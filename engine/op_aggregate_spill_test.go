@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
 )
@@ -417,5 +418,77 @@ func TestSpillSet_Memory(t *testing.T) {
 	}
 	if err := s.finish(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// flowStartBatches builds nb flow-log batches of BatchRows rows with only
+// the start and bytes columns: start is f(row number), bytes the row
+// number.
+func flowStartBatches(mem memory.Allocator, nb int, f func(int) int64) []arrow.RecordBatch {
+	var fields []arrow.Field
+	for _, fd := range parsers.VPCFlowSchema.Fields() {
+		if fd.Name == "start" || fd.Name == "bytes" {
+			fields = append(fields, fd)
+		}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	out := make([]arrow.RecordBatch, nb)
+	for b := range out {
+		rb := array.NewRecordBuilder(mem, schema)
+		for i := range BatchRows {
+			n := b*BatchRows + i
+			for k, fd := range fields {
+				x := int64(n)
+				if fd.Name == "start" {
+					x = f(n)
+				}
+				rb.Field(k).(*array.Int64Builder).Append(x)
+			}
+		}
+		out[b] = rb.NewRecordBatch()
+		rb.Release()
+	}
+	return out
+}
+
+// TestAggregateSpill_StreamChunks: a spilled aggregate emits its groups
+// in chunks of at most BatchRows, as Run.Stream promises, also when one
+// partition finishes with more groups than that (it pushed each
+// partition's groups as one chunk, copied into columns first). 72
+// batches of distinct keys; 5,000 freeze, the other ~290,000 spill into
+// partitions of ~4,600.
+func TestAggregateSpill_StreamChunks(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := flowStartBatches(mem, 72, func(n int) int64 { return int64(n) })
+	defer releaseAll(recs)
+	q, err := Compile(`SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start`, Options{MaxGroups: 5000, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	rows, largest := 0, 0
+	r.Stream(func(res *Result) error {
+		rows += res.Len()
+		largest = max(largest, res.Len())
+		return nil
+	})
+	before := spillFiles.Load()
+	for _, rec := range recs {
+		if err := r.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if spillFiles.Load() == before {
+		t.Fatal("did not spill")
+	}
+	if want := len(recs) * BatchRows; rows != want {
+		t.Errorf("%d groups streamed; want %d", rows, want)
+	}
+	if largest > BatchRows {
+		t.Errorf("a streamed result has %d rows; want at most %d", largest, BatchRows)
 	}
 }
