@@ -238,13 +238,20 @@ type spillBlock struct {
 	rows int
 }
 
-// spillBlockBytes is the size a partition's block is written at; a table
-// checks its group limit after each block it reads. A variable so tests
-// can make blocks small.
-var spillBlockBytes = 16 << 10
+// spillBlockBytes is the size a partition's block is written at. A
+// spill set holds a block's buffer per partition, and hunt run's
+// hundreds of hunts have dozens of sets at once (500 hunts: ~80, whose
+// buffers of 16 KiB blocks were ~90 MB of a 310 MB live heap), so blocks
+// are small; reading joins them into batches (spillReadRows). A variable so tests can make blocks smaller still.
+var spillBlockBytes = 4 << 10
+
+// spillReadRows is how many rows spillReader.next joins blocks up to: a
+// table checks its limits after each batch. A variable so tests can read
+// block by block.
+var spillReadRows = BatchRows
 
 // spillWriteBytes is the size of a spill set's writes to its file.
-const spillWriteBytes = 128 << 10
+const spillWriteBytes = 64 << 10
 
 // spillBytesWritten counts the bytes of blocks written (for tests).
 var spillBytesWritten atomic.Int64
@@ -281,9 +288,9 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 			}
 			// As many rows as should fill the block, going by the last
 			// segment's size, so blocks stay near spillBlockBytes.
-			k := len(sel)
+			k := min(len(sel), 16) // the first segment measures rows
 			if s.rowBytes > 0 {
-				k = min(k, (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
+				k = min(len(sel), (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
 			}
 			before := len(s.buf[p])
 			s.buf[p] = appendSpillSegment(s.buf[p], cols, sel[:k])
@@ -514,32 +521,43 @@ func appendSpillValues(b []byte, v *vec, sel []int32, null []bool) []byte {
 
 var errSpillCorrupt = errors.New("aggregate: spilled groups file is corrupt")
 
-// spillReader reads one partition of a spill file back, block by block.
+// spillReader reads one partition of a spill file back, a few blocks at
+// a time.
 type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	buf    []byte // the block being decoded
+	buf    []byte // the blocks being decoded
 	cols   []*vec // scratch: the decoded columns
 }
 
-// next decodes the next block into vecs of a (one per type, plain; a
-// column without NULL has a nil null slice) and returns them with their
-// row count, or io.EOF after the last block. Strings point into the
-// reader's buffer, valid until the next call: every aggregate state and
-// the grouper clone the strings they keep.
+// next decodes the next blocks, as many as make at most spillReadRows
+// rows (at least one), into vecs of a (one per type, plain; a column without
+// NULL has a nil null slice) and returns them with their row count, or
+// io.EOF after the last block. Strings point into the reader's buffer,
+// valid until the next call: every aggregate state and the grouper clone
+// the strings they keep.
 func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	if len(sr.blocks) == 0 {
 		return nil, 0, io.EOF
 	}
-	blk := sr.blocks[0]
-	sr.blocks = sr.blocks[1:]
-	sr.buf = slices.Grow(sr.buf[:0], blk.size)[:blk.size]
-	b := sr.buf
-	if _, err := sr.f.ReadAt(b, blk.off); err != nil {
-		return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
+	nb, n, size := 0, 0, 0
+	for _, blk := range sr.blocks {
+		if nb > 0 && n+blk.rows > spillReadRows {
+			break
+		}
+		nb, n, size = nb+1, n+blk.rows, size+blk.size
 	}
-	n := blk.rows
+	blocks := sr.blocks[:nb]
+	sr.blocks = sr.blocks[nb:]
+	sr.buf = slices.Grow(sr.buf[:0], size)[:size]
+	at := 0
+	for _, blk := range blocks {
+		if _, err := sr.f.ReadAt(sr.buf[at:at+blk.size], blk.off); err != nil {
+			return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
+		}
+		at += blk.size
+	}
 	cols := growSlots(&sr.cols, len(sr.types))
 	for c, t := range sr.types {
 		v := a.vec(t, n)
@@ -557,22 +575,30 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		}
 		cols[c] = v
 	}
-	for r := 0; r < n; {
-		k, m := binary.Uvarint(b)
-		if m <= 0 || k == 0 || k > uint64(n-r) {
-			return nil, 0, errSpillCorrupt
-		}
-		b = b[m:]
-		for _, v := range cols {
-			var ok bool
-			if b, ok = decodeSpillColumn(b, v, r, int(k)); !ok {
+	r := 0
+	b := sr.buf
+	for _, blk := range blocks {
+		// A block is whole segments: none crosses into the next block.
+		end := r + blk.rows
+		blkb := b[:blk.size]
+		b = b[blk.size:]
+		for r < end {
+			k, m := binary.Uvarint(blkb)
+			if m <= 0 || k == 0 || k > uint64(end-r) {
 				return nil, 0, errSpillCorrupt
 			}
+			blkb = blkb[m:]
+			for _, v := range cols {
+				var ok bool
+				if blkb, ok = decodeSpillColumn(blkb, v, r, int(k)); !ok {
+					return nil, 0, errSpillCorrupt
+				}
+			}
+			r += int(k)
 		}
-		r += int(k)
-	}
-	if len(b) != 0 {
-		return nil, 0, errSpillCorrupt
+		if len(blkb) != 0 {
+			return nil, 0, errSpillCorrupt
+		}
 	}
 	return cols, n, nil
 }
@@ -700,11 +726,11 @@ type aggSpill struct {
 	ok        bool     // this aggregate can spill
 	types     []*dtype // spilled columns: keys, then each aggregate's arguments
 	est       []memEstimate
-	counted   [][2]int64 // per worker: bytes and groups counted into totals
+	counted   [][2]int64   // per worker: bytes and groups counted into totals
 	groups    atomic.Int64 // groups of all workers' tables
 	bytes     atomic.Int64 // estimated bytes of all workers' tables
-	on        atomic.Bool // frozen: rows go to sets
-	sets      []*spillSet // per worker
+	on        atomic.Bool  // frozen: rows go to sets
+	sets      []*spillSet  // per worker
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.

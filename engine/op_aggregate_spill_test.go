@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -70,8 +71,8 @@ func TestAggregateSpill(t *testing.T) {
 		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
 	}
 	defer releaseAll(recs)
-	defer func(n int) { spillBlockBytes = n }(spillBlockBytes)
-	spillBlockBytes = 512 // many blocks per partition, limit checks between them
+	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
+	spillBlockBytes, spillReadRows = 512, 1 // many blocks per partition, limit checks between them
 	queries := []string{
 		// ~2,500 groups: two keys, one a dictionary column, with NULLs.
 		`SELECT sourceipaddress, eventname, count(*), count(sourceipaddress), sum(length(useridentity.username)),
@@ -384,6 +385,11 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	if _, _, err := sr.next(&a); err != io.EOF {
 		t.Errorf("after the last block: %v; want io.EOF", err)
 	}
+	// Blocks are read together, up to spillReadRows rows.
+	two := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}, {off: 4, size: len(b), rows: 5}}, types: types}
+	if _, n, err := two.next(&a); n != 10 || err != nil {
+		t.Errorf("two blocks: read %d rows (%v); want 10 at once", n, err)
+	}
 	for c, v := range cols {
 		r := 0
 		for _, sel := range segs {
@@ -531,7 +537,8 @@ func TestSpillSet_FewWrites(t *testing.T) {
 // TestSpillSet_Memory: a spilling aggregate holds one block's room (plus
 // a segment) per partition, one write buffer and a partition and a row
 // index per row of a chunk: hunt run's hundreds of hunts have dozens of
-// spill sets at once.
+// spill sets at once. With 4 KiB blocks and a 64 KiB write buffer that is
+// ~0.4 MB a set (16 KiB blocks: 1.4 MB, 500 hunts ~90 MB in all).
 func TestSpillSet_Memory(t *testing.T) {
 	n := 2 * BatchRows
 	keys := make([]int64, n)
@@ -554,9 +561,20 @@ func TestSpillSet_Memory(t *testing.T) {
 	if s.off == 0 {
 		t.Fatal("nothing was written to the file; the test proves nothing")
 	}
-	held := int64(spillParts*(spillBlockBytes+spillBlockBytes/4) + spillWriteBytes + n*(1+4))
-	if got := int64(after.TotalAlloc - before.TotalAlloc); got > held+held/8 {
-		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks", 20*n, got, held)
+	// Partitions' blocks, the write buffer, per-row scratch (hashes,
+	// partitions, order) and the index of blocks written, which grows
+	// with the data.
+	extra := int64(n * (8 + 8 + 1 + 4))
+	for p := range spillParts {
+		extra += 2 * int64(cap(s.blocks[p])) * int64(unsafe.Sizeof(spillBlock{}))
+	}
+	held := int64(spillParts*(spillBlockBytes+spillBlockBytes/4)+spillWriteBytes) + extra
+	got := int64(after.TotalAlloc - before.TotalAlloc)
+	if got > held+held/8 {
+		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks, buffers and index", 20*n, got, held)
+	}
+	if got-extra > 512<<10 {
+		t.Errorf("a spill set's buffers took %d bytes; want at most 512 KiB", got-extra)
 	}
 	if err := s.finish(); err != nil {
 		t.Fatal(err)
