@@ -89,10 +89,11 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 // 256 MiB generated corpus (hunt run, CPU user+sys and peak RSS, before
 // the bound): vpc_port_scan alone 1.97 cpu-s and 245 MB with the 64 MiB
 // default budget, 1.66 and 135 MB with a 16 MiB one; its three flow-log
-// peers together 2.93 and 265 MB, 2.67 and 167 MB; the 118-hunt library
-// 4.36 and 406 MB, 4.0 and 320 MB. 4 and 8 MiB measured about as 16 MiB,
-// 1 MiB slower (more levels).
-const maxTableBytes = 16 << 20
+// peers together 2.93 and 265 MB, 2.67 and 167 MB. With the bound, the
+// 118-hunt library took 4.26-4.31 cpu-s and 358-365 MB at 16 MiB,
+// 4.04 and 300-313 MB at 8, 4.07-4.11 and 292-305 MB at 4; 500 hunts
+// 10.65, 10.46 and 10.96 cpu-s.
+const maxTableBytes = 8 << 20
 
 // over reports whether an aggregate is past its limits: pooled is the
 // estimate of every aggregate sharing its pool, own its own, ngroups its

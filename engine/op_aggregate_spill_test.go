@@ -656,12 +656,12 @@ func TestAggregateSpill_StreamChunks(t *testing.T) {
 // TestAggregateSpill_TableBound: an aggregate whose budget has room
 // still freezes and spills once its groups pass maxTableBytes (finishing
 // them a partition at a time is cheaper than growing the table), with
-// the in-memory answer. 52 batches of distinct keys: ~213,000 groups of
-// 104 estimated bytes, ~22 MB, under a 1 GiB budget.
+// the in-memory answer. 30 batches of distinct keys: ~123,000 groups of
+// 104 estimated bytes, ~12.8 MB, under a 1 GiB budget.
 func TestAggregateSpill_TableBound(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	recs := flowStartBatches(mem, 52, func(n int) int64 { return int64(n) * 7 })
+	recs := flowStartBatches(mem, 30, func(n int) int64 { return int64(n) * 7 })
 	defer releaseAll(recs)
 	sql := `SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start HAVING sum(bytes) % 1000 = 3`
 	want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
@@ -674,7 +674,7 @@ func TestAggregateSpill_TableBound(t *testing.T) {
 			t.Errorf("%d workers: answer differs:\n%.300s\nwant\n%.300s", workers, got, want)
 		}
 		if spillFiles.Load() == before {
-			t.Errorf("%d workers: ~22 MB of groups did not spill under a 1 GiB budget; want a spill past %d bytes", workers, maxTableBytes)
+			t.Errorf("%d workers: ~12.8 MB of groups did not spill under a 1 GiB budget; want a spill past %d bytes", workers, maxTableBytes)
 		}
 	}
 }
