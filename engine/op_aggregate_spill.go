@@ -293,12 +293,15 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 			if s.rowBytes > 0 {
 				k = min(len(sel), (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
 			}
+			// At most BatchRows rows a block: rows whose columns are all
+			// constant take no bytes, and a reader decodes a block whole.
+			k = min(k, BatchRows-s.nbuf[p])
 			before := len(s.buf[p])
 			s.buf[p] = appendSpillSegment(s.buf[p], cols, sel[:k])
 			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 			s.nbuf[p] += k
 			sel = sel[k:]
-			if len(s.buf[p]) >= spillBlockBytes {
+			if len(s.buf[p]) >= spillBlockBytes || s.nbuf[p] >= BatchRows {
 				if err := s.flushBlock(p); err != nil {
 					return err
 				}
@@ -341,8 +344,11 @@ func (s *spillSet) flushBlock(p int) error {
 	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(blk), rows: s.nbuf[p]})
 	s.off += int64(len(blk))
 	s.buf[p], s.nbuf[p] = blk[:0], 0
-	if cap(blk) > 2*spillBlockBytes {
-		s.buf[p] = nil // an outsized block's buffer is not kept
+	if cap(blk) > 16*spillBlockBytes {
+		// An outsized block's buffer (rows of long strings) is not
+		// kept; one a few times the size is, rather than reallocated
+		// for every such row.
+		s.buf[p] = nil
 	}
 	return nil
 }

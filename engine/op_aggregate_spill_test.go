@@ -678,3 +678,40 @@ func TestAggregateSpill_TableBound(t *testing.T) {
 		}
 	}
 }
+
+// TestSpillSet_BlockRows: a block holds at most BatchRows rows, also
+// when they take no bytes (every column constant over each chunk, one
+// key): a reader decodes a block whole, and 40,960 such rows fit in one
+// 4 KiB block.
+func TestSpillSet_BlockRows(t *testing.T) {
+	n := BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		keys[i] = 7
+		strs[i] = "s3://bucket/object.log.gz"
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	for range 10 {
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for p := range spillParts {
+		for _, blk := range s.blocks[p] {
+			rows += blk.rows
+			if blk.rows > BatchRows {
+				t.Errorf("partition %d: a block of %d rows (%d bytes); want at most %d", p, blk.rows, blk.size, BatchRows)
+			}
+		}
+	}
+	if rows != 10*n {
+		t.Errorf("%d rows written; want %d", rows, 10*n)
+	}
+}
