@@ -82,8 +82,10 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 
 // maxTableBytes bounds the estimated bytes of one aggregate's groups
 // (all workers' tables; when finishing, each partition's table) however
-// much room its budget has left: past it they freeze and spill as past
-// the budget. Finishing spilled rows one partition at a time, in tables
+// much room its budget has left, at the default budget: past it they
+// freeze and spill as past the budget. A larger budget raises the bound
+// to an eighth of it (aggSpill.tableBound): who gives the groups more
+// memory prefers it to the disk. Finishing spilled rows one partition at a time, in tables
 // a 64th the size, costs less CPU than growing one table past this
 // (cache misses, the collector) and holds less memory. Measured on the
 // 256 MiB generated corpus (hunt run, CPU user+sys and peak RSS, before
@@ -99,8 +101,12 @@ const maxTableBytes = 8 << 20
 // estimate of every aggregate sharing its pool, own its own, ngroups its
 // groups.
 func (sp *aggSpill) over(pooled, own int64, ngroups int) bool {
-	return pooled > sp.pool.limit || own > maxTableBytes || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+	return pooled > sp.pool.limit || own > sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
 }
+
+// tableBound is the most estimated bytes one aggregate's groups take:
+// maxTableBytes, or an eighth of a larger budget.
+func (sp *aggSpill) tableBound() int64 { return max(maxTableBytes, sp.pool.limit/8) }
 
 // MemoryPool is a memory budget shared by every aggregate of the queries
 // compiled with it ([Options.MemoryPool]): hunt run scans each object once
