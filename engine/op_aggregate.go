@@ -345,24 +345,38 @@ func (w *aggWorker) seal() {
 // memory (gathered when a part emits only some groups), valid for the
 // push as the op contract requires.
 func (o *opAggregate) emitParts(parts []*aggWorker) error {
-	var a arena
-	var c chunk
-	var idx []int32
-	nk := len(o.keys)
+	var e partEmitter
 	for _, p := range parts {
-		n := p.g.ngroups
-		if p.emit != nil {
-			n = len(p.emit)
+		if err := e.emit(o, 0, p); err != nil {
+			return err
 		}
-		for lo := 0; lo < n; lo += BatchRows {
-			hi := min(lo+BatchRows, n)
-			a.reset()
-			c.reset(nk+len(p.res), &a)
-			c.n = hi - lo
-			p.groupRows(&a, lo, hi, c.cols[:0], &idx)
-			if err := o.next.push(0, &c); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// partEmitter is the scratch of emitting sealed parts, reused from part
+// to part.
+type partEmitter struct {
+	a   arena
+	c   chunk
+	idx []int32
+}
+
+// emit pushes the groups of sealed p as worker w, BatchRows groups per
+// chunk, as views of p's memory.
+func (e *partEmitter) emit(o *opAggregate, w int, p *aggWorker) error {
+	n := p.g.ngroups
+	if p.emit != nil {
+		n = len(p.emit)
+	}
+	for lo := 0; lo < n; lo += BatchRows {
+		hi := min(lo+BatchRows, n)
+		e.a.reset()
+		e.c.reset(len(o.keys)+len(p.res), &e.a)
+		e.c.n = hi - lo
+		p.groupRows(&e.a, lo, hi, e.c.cols[:0], &e.idx)
+		if err := o.next.push(w, &e.c); err != nil {
+			return err
 		}
 	}
 	return nil

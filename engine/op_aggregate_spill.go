@@ -17,8 +17,9 @@ import (
 //
 // An aggregate keeps its groups in memory until those of all workers
 // together take more than its budget ([Options.AggregateMemory], as
-// estimated by memEstimate; [Options.MaxGroups] can cap the number of
-// groups instead). Then it freezes them:
+// estimated by memEstimate, or more than maxTableBytes;
+// [Options.MaxGroups] can cap the number of groups instead). Then it
+// freezes them:
 // every later input row (its key and argument values, already evaluated)
 // is written to one of spillParts temporary files chosen by a hash of the
 // key. flush then takes one partition at a time: a fresh table gets the
@@ -79,11 +80,33 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 	return int64(g.ngroups)*int64(groupBytes+keyBytes*len(o.keys)+stateBytes*len(o.aggs)) + m.bytes
 }
 
-// over reports whether est bytes and ngroups groups are past the
-// aggregate's limits.
-func (sp *aggSpill) over(est int64, ngroups int) bool {
-	return est > sp.pool.limit || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+// maxTableBytes bounds the estimated bytes of one aggregate's groups
+// (all workers' tables; when finishing, each partition's table) however
+// much room its budget has left, at the default budget: past it they
+// freeze and spill as past the budget. A larger budget raises the bound
+// to an eighth of it (aggSpill.tableBound): who gives the groups more
+// memory prefers it to the disk. Finishing spilled rows one partition at a time, in tables
+// a 64th the size, costs less CPU than growing one table past this
+// (cache misses, the collector) and holds less memory. Measured on the
+// 256 MiB generated corpus (hunt run, CPU user+sys and peak RSS, before
+// the bound): vpc_port_scan alone 1.97 cpu-s and 245 MB with the 64 MiB
+// default budget, 1.66 and 135 MB with a 16 MiB one; its three flow-log
+// peers together 2.93 and 265 MB, 2.67 and 167 MB. With the bound, the
+// 118-hunt library took 4.26-4.31 cpu-s and 358-365 MB at 16 MiB,
+// 4.04 and 300-313 MB at 8, 4.07-4.11 and 292-305 MB at 4; 500 hunts
+// 10.65, 10.46 and 10.96 cpu-s.
+const maxTableBytes = 8 << 20
+
+// over reports whether an aggregate is past its limits: pooled is the
+// estimate of every aggregate sharing its pool, own its own, ngroups its
+// groups.
+func (sp *aggSpill) over(pooled, own int64, ngroups int) bool {
+	return pooled > sp.pool.limit || own > sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
 }
+
+// tableBound is the most estimated bytes one aggregate's groups take:
+// maxTableBytes, or an eighth of a larger budget.
+func (sp *aggSpill) tableBound() int64 { return max(maxTableBytes, sp.pool.limit/8) }
 
 // MemoryPool is a memory budget shared by every aggregate of the queries
 // compiled with it ([Options.MemoryPool]): hunt run scans each object once
@@ -184,25 +207,36 @@ func spillable(t *dtype) bool {
 }
 
 // spillSet is the rows one table spilled at one level: one temporary
-// file of blocks, each block the rows of one partition: per row and
-// column a tag byte (0 NULL, 1 value) and the value (zigzag varint
-// integers, 8-byte doubles, uvarint-length strings, one-byte booleans).
-// An index in memory lists each partition's blocks. The file is unlinked
-// as soon as it is created, so nothing is left behind whatever happens.
+// file of blocks, each block some rows of one partition, and an index in
+// memory of each partition's blocks. The file is unlinked as soon as it
+// is created, so nothing is left behind whatever happens.
+//
+// A block is a sequence of segments, a segment the rows of one partition
+// of one written chunk, stored column after column (see
+// appendSpillSegment): a type switch per column and segment rather than
+// per value, and a column whose rows all hold one value (array_agg's
+// "$path", constant over a chunk) stores it once.
 type spillSet struct {
 	level  int
 	dir    string
-	f      *os.File // written a whole block at a time, so without a buffer
-	off    int64
+	f      *os.File
+	off    int64 // file offset of the next block (written or in wbuf)
 	blocks [spillParts][]spillBlock
 	// buf is the current block per partition, allocated with room for one
-	// block and a row past it: every spilling aggregate of every hunt on
-	// every worker holds spillParts of them (hunt run, 1,000 hunts: ~64
-	// sets), so append's doubling and a file buffer per set added up.
+	// block and a segment past it: every spilling aggregate of every hunt
+	// on every worker holds spillParts of them (hunt run, 1,000 hunts:
+	// ~64 sets), so append's doubling added up.
 	buf  [spillParts][]byte
 	nbuf [spillParts]int // rows in buf
-	hash []uint64
-	vh   []uint64 // scratch of hashKeysInto
+	// wbuf gathers finished blocks for the file, written spillWriteBytes
+	// at a time: a write per 16 KiB block was most of spilling's system
+	// time (500 hunts: 1.8 s of 12.6).
+	wbuf     []byte
+	rowBytes int // bytes per row of the last segment, to size segments
+	hash     []uint64
+	vh       []uint64 // scratch of hashKeysInto
+	part     []uint8  // scratch: each row's partition
+	order    []int32  // scratch: the rows by partition
 }
 
 type spillBlock struct {
@@ -211,10 +245,23 @@ type spillBlock struct {
 	rows int
 }
 
-// spillBlockBytes is the size a partition's block is written at; a table
-// checks its group limit after each block it reads. A variable so tests
-// can make blocks small.
-var spillBlockBytes = 16 << 10
+// spillBlockBytes is the size a partition's block is written at. A
+// spill set holds a block's buffer per partition, and hunt run's
+// hundreds of hunts have dozens of sets at once (500 hunts: ~80, whose
+// buffers of 16 KiB blocks were ~90 MB of a 310 MB live heap), so blocks
+// are small; reading joins them into batches (spillReadRows). A variable so tests can make blocks smaller still.
+var spillBlockBytes = 4 << 10
+
+// spillReadRows is how many rows spillReader.next joins blocks up to: a
+// table checks its limits after each batch. A variable so tests can read
+// block by block.
+var spillReadRows = BatchRows
+
+// spillWriteBytes is the size of a spill set's writes to its file.
+const spillWriteBytes = 64 << 10
+
+// spillBytesWritten counts the bytes of blocks written (for tests).
+var spillBytesWritten atomic.Int64
 
 func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: level, dir: dir} }
 
@@ -222,24 +269,99 @@ func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: leve
 // their partitions; keys are the first nkeys columns.
 func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 	s.hash = hashKeysInto(cols[:nkeys], n, s.hash, &s.vh)
-	for i := range n {
-		p := spillPart(s.hash[i], s.level)
-		if s.buf[p] == nil {
-			s.buf[p] = make([]byte, 0, spillBlockBytes+spillBlockBytes/4)
-		}
-		s.buf[p] = appendSpillRow(s.buf[p], cols, i)
-		s.nbuf[p]++
-		if len(s.buf[p]) >= spillBlockBytes {
-			if err := s.flushBlock(p); err != nil {
-				return err
+	// The rows by partition (a counting sort), so that each partition's
+	// rows of the chunk are encoded one column at a time.
+	var start [spillParts + 1]int32
+	part := grow(&s.part, n)
+	for i, h := range s.hash[:n] {
+		p := spillPart(h, s.level)
+		part[i] = uint8(p)
+		start[p+1]++
+	}
+	for p := range spillParts {
+		start[p+1] += start[p]
+	}
+	next := start
+	order := grow(&s.order, n)
+	for i, p := range part {
+		order[next[p]] = int32(i)
+		next[p]++
+	}
+	for p := range spillParts {
+		sel := order[start[p]:start[p+1]]
+		for len(sel) > 0 {
+			if s.buf[p] == nil {
+				s.buf[p] = make([]byte, 0, spillBlockBytes+spillBlockBytes/4)
+			}
+			// As many rows as should fill the block, going by the last
+			// segment's size, so blocks stay near spillBlockBytes.
+			k := min(len(sel), 16) // the first segment measures rows
+			if s.rowBytes > 0 {
+				k = min(len(sel), (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
+			}
+			// At most BatchRows rows a block: rows whose columns are all
+			// constant take no bytes, and a reader decodes a block whole.
+			k = min(k, BatchRows-s.nbuf[p])
+			before := len(s.buf[p])
+			s.buf[p] = appendSpillSegment(s.buf[p], cols, sel[:k])
+			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
+			s.nbuf[p] += k
+			sel = sel[k:]
+			if len(s.buf[p]) >= spillBlockBytes || s.nbuf[p] >= BatchRows {
+				if err := s.flushBlock(p); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return nil
 }
 
+// flushBlock ends partition p's current block: it goes to wbuf (which is
+// written out first when the block does not fit).
 func (s *spillSet) flushBlock(p int) error {
 	if s.nbuf[p] == 0 {
+		return nil
+	}
+	blk := s.buf[p]
+	if len(s.wbuf)+len(blk) > spillWriteBytes {
+		if err := s.writeOut(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(blk) > spillWriteBytes:
+		// Slow path: a block larger than wbuf (a segment of long
+		// strings) is written as it is.
+		wbuf := s.wbuf
+		s.wbuf = blk
+		err := s.writeOut()
+		s.wbuf = wbuf
+		if err != nil {
+			return err
+		}
+	case s.wbuf == nil:
+		s.wbuf = append(make([]byte, 0, spillWriteBytes), blk...)
+	default:
+		s.wbuf = append(s.wbuf, blk...)
+	}
+	spillRowsWritten.Add(int64(s.nbuf[p]))
+	spillBytesWritten.Add(int64(len(blk)))
+	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(blk), rows: s.nbuf[p]})
+	s.off += int64(len(blk))
+	s.buf[p], s.nbuf[p] = blk[:0], 0
+	if cap(blk) > 16*spillBlockBytes {
+		// An outsized block's buffer (rows of long strings) is not
+		// kept; one a few times the size is, rather than reallocated
+		// for every such row.
+		s.buf[p] = nil
+	}
+	return nil
+}
+
+// writeOut writes wbuf to the file (created on the first write).
+func (s *spillSet) writeOut() error {
+	if len(s.wbuf) == 0 {
 		return nil
 	}
 	if s.f == nil {
@@ -251,13 +373,10 @@ func (s *spillSet) flushBlock(p int) error {
 		spillFiles.Add(1)
 		s.f = tmp
 	}
-	if _, err := s.f.Write(s.buf[p]); err != nil {
+	if _, err := s.f.Write(s.wbuf); err != nil {
 		return fmt.Errorf("aggregate: spilling groups to disk: %w", err)
 	}
-	spillRowsWritten.Add(int64(s.nbuf[p]))
-	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(s.buf[p]), rows: s.nbuf[p]})
-	s.off += int64(len(s.buf[p]))
-	s.buf[p], s.nbuf[p] = s.buf[p][:0], 0
+	s.wbuf = s.wbuf[:0]
 	return nil
 }
 
@@ -269,7 +388,9 @@ func (s *spillSet) finish() error {
 		}
 		s.buf[p] = nil
 	}
-	return nil
+	err := s.writeOut()
+	s.wbuf = nil
+	return err
 }
 
 // close releases the file.
@@ -280,22 +401,131 @@ func (s *spillSet) close() {
 	}
 }
 
-func appendSpillRow(b []byte, cols []*vec, i int) []byte {
+// Column modes of a segment (appendSpillColumn).
+const (
+	spillAllNull  = iota // every row NULL: no values
+	spillConst           // no NULL, one value for every row
+	spillPlain           // no NULL, a value per row
+	spillSomeNull        // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
+)
+
+// appendSpillSegment appends rows sel of cols (flat vecs) as a segment:
+// the row count (uvarint), then each column (appendSpillColumn).
+func appendSpillSegment(b []byte, cols []*vec, sel []int32) []byte {
+	b = binary.AppendUvarint(b, uint64(len(sel)))
 	for _, v := range cols {
-		if v.isNull(i) || v.t.k == kNull {
-			b = append(b, 0)
-			continue
+		b = appendSpillColumn(b, v, sel)
+	}
+	return b
+}
+
+// appendSpillColumn appends rows sel of flat v: a mode byte, then the
+// values: integers as zigzag varints of the difference from the previous
+// value (flow logs' times and ports are close to each other), doubles as
+// 8 bytes little-endian, strings as uvarint length and bytes, booleans as
+// a byte.
+func appendSpillColumn(b []byte, v *vec, sel []int32) []byte {
+	if v.t.k == kNull {
+		return append(b, spillAllNull)
+	}
+	nulls := 0
+	if v.null != nil {
+		for _, i := range sel {
+			if v.null[i] {
+				nulls++
+			}
 		}
-		b = append(b, 1)
-		switch {
-		case v.t.isStringy():
+	}
+	switch {
+	case nulls == len(sel):
+		return append(b, spillAllNull)
+	case nulls > 0:
+		b = append(b, spillSomeNull)
+		at, nb := len(b), (len(sel)+7)/8
+		b = slices.Grow(b, nb)[:at+nb]
+		clear(b[at:])
+		for j, i := range sel {
+			if v.null[i] {
+				b[at+j/8] |= 1 << (j % 8)
+			}
+		}
+		return appendSpillValues(b, v, sel, v.null)
+	case sameValues(v, sel):
+		return appendSpillValues(append(b, spillConst), v, sel[:1], nil)
+	}
+	return appendSpillValues(append(b, spillPlain), v, sel, nil)
+}
+
+// sameValues reports whether rows sel of flat v (no NULL) hold one value
+// (doubles compared bit for bit).
+func sameValues(v *vec, sel []int32) bool {
+	i0 := sel[0]
+	switch t := v.t; {
+	case t.isStringy():
+		x := v.s[i0]
+		for _, i := range sel[1:] {
+			if v.s[i] != x {
+				return false
+			}
+		}
+	case t.isIntLike():
+		x := v.i[i0]
+		for _, i := range sel[1:] {
+			if v.i[i] != x {
+				return false
+			}
+		}
+	case t.k == kDouble:
+		x := math.Float64bits(v.f[i0])
+		for _, i := range sel[1:] {
+			if math.Float64bits(v.f[i]) != x {
+				return false
+			}
+		}
+	case t.k == kBool:
+		x := v.b[i0]
+		for _, i := range sel[1:] {
+			if v.b[i] != x {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// appendSpillValues appends the values of rows sel of v, skipping the
+// rows null marks (nil: none).
+func appendSpillValues(b []byte, v *vec, sel []int32, null []bool) []byte {
+	switch t := v.t; {
+	case t.isStringy():
+		for _, i := range sel {
+			if null != nil && null[i] {
+				continue
+			}
 			b = binary.AppendUvarint(b, uint64(len(v.s[i])))
 			b = append(b, v.s[i]...)
-		case v.t.isIntLike():
-			b = binary.AppendVarint(b, v.i[i])
-		case v.t.k == kDouble:
+		}
+	case t.isIntLike():
+		var prev int64
+		for _, i := range sel {
+			if null != nil && null[i] {
+				continue
+			}
+			b = binary.AppendVarint(b, v.i[i]-prev)
+			prev = v.i[i]
+		}
+	case t.k == kDouble:
+		for _, i := range sel {
+			if null != nil && null[i] {
+				continue
+			}
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.f[i]))
-		case v.t.k == kBool:
+		}
+	case t.k == kBool:
+		for _, i := range sel {
+			if null != nil && null[i] {
+				continue
+			}
 			b = append(b, byte(b2i(v.b[i])))
 		}
 	}
@@ -304,34 +534,46 @@ func appendSpillRow(b []byte, cols []*vec, i int) []byte {
 
 var errSpillCorrupt = errors.New("aggregate: spilled groups file is corrupt")
 
-// spillReader reads one partition of a spill file back, block by block.
+// spillReader reads one partition of a spill file back, a few blocks at
+// a time.
 type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	buf    []byte // the block being decoded
+	buf    []byte // the blocks being decoded
+	cols   []*vec // scratch: the decoded columns
 }
 
-// next decodes the next block into vecs of a (one per type, plain) and
-// returns them with their row count, or io.EOF after the last block.
-// Strings point into the reader's buffer, valid until the next call:
-// every aggregate state and the grouper clone the strings they keep.
+// next decodes the next blocks, as many as make at most spillReadRows
+// rows (at least one), into vecs of a (one per type, plain; a column without
+// NULL has a nil null slice) and returns them with their row count, or
+// io.EOF after the last block. Strings point into the reader's buffer,
+// valid until the next call: every aggregate state and the grouper clone
+// the strings they keep.
 func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	if len(sr.blocks) == 0 {
 		return nil, 0, io.EOF
 	}
-	blk := sr.blocks[0]
-	sr.blocks = sr.blocks[1:]
-	sr.buf = slices.Grow(sr.buf[:0], blk.size)[:blk.size]
-	block := sr.buf
-	if _, err := sr.f.ReadAt(block, blk.off); err != nil {
-		return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
+	nb, n, size := 0, 0, 0
+	for _, blk := range sr.blocks {
+		if nb > 0 && n+blk.rows > spillReadRows {
+			break
+		}
+		nb, n, size = nb+1, n+blk.rows, size+blk.size
 	}
-	n := blk.rows
-	cols := make([]*vec, len(sr.types))
+	blocks := sr.blocks[:nb]
+	sr.blocks = sr.blocks[nb:]
+	sr.buf = slices.Grow(sr.buf[:0], size)[:size]
+	at := 0
+	for _, blk := range blocks {
+		if _, err := sr.f.ReadAt(sr.buf[at:at+blk.size], blk.off); err != nil {
+			return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
+		}
+		at += blk.size
+	}
+	cols := growSlots(&sr.cols, len(sr.types))
 	for c, t := range sr.types {
 		v := a.vec(t, n)
-		v.nulls()
 		switch {
 		case t.isStringy():
 			v.strs()
@@ -341,56 +583,152 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			v.floats()
 		case t.k == kBool:
 			v.bools()
+		case t.k == kNull:
+			fill(v.nulls(), true)
 		}
 		cols[c] = v
 	}
-	b := block
-	for i := range n {
-		for _, v := range cols {
-			if len(b) == 0 {
+	r := 0
+	b := sr.buf
+	for _, blk := range blocks {
+		// A block is whole segments: none crosses into the next block.
+		end := r + blk.rows
+		blkb := b[:blk.size]
+		b = b[blk.size:]
+		for r < end {
+			k, m := binary.Uvarint(blkb)
+			if m <= 0 || k == 0 || k > uint64(end-r) {
 				return nil, 0, errSpillCorrupt
 			}
-			tag := b[0]
-			b = b[1:]
-			if tag == 0 {
-				v.null[i] = true
-				continue
+			blkb = blkb[m:]
+			for _, v := range cols {
+				var ok bool
+				if blkb, ok = decodeSpillColumn(blkb, v, r, int(k)); !ok {
+					return nil, 0, errSpillCorrupt
+				}
 			}
-			switch t := v.t; {
-			case t.isStringy():
-				l, k := binary.Uvarint(b)
-				if k <= 0 || uint64(len(b)-k) < l {
-					return nil, 0, errSpillCorrupt
-				}
-				if l > 0 {
-					v.s[i] = unsafe.String(&b[k], int(l))
-				} else {
-					v.s[i] = ""
-				}
-				b = b[k+int(l):]
-			case t.isIntLike():
-				x, k := binary.Varint(b)
-				if k <= 0 {
-					return nil, 0, errSpillCorrupt
-				}
-				v.i[i], b = x, b[k:]
-			case t.k == kDouble:
-				if len(b) < 8 {
-					return nil, 0, errSpillCorrupt
-				}
-				v.f[i], b = math.Float64frombits(binary.LittleEndian.Uint64(b)), b[8:]
-			case t.k == kBool:
-				if len(b) < 1 {
-					return nil, 0, errSpillCorrupt
-				}
-				v.b[i], b = b[0] != 0, b[1:]
-			}
+			r += int(k)
+		}
+		if len(blkb) != 0 {
+			return nil, 0, errSpillCorrupt
 		}
 	}
-	if len(b) != 0 {
-		return nil, 0, errSpillCorrupt
-	}
 	return cols, n, nil
+}
+
+// decodeSpillColumn decodes one column of a segment (see
+// appendSpillColumn) into rows [r, r+k) of v, and returns the rest of b.
+// v.null stays nil until a row is NULL.
+func decodeSpillColumn(b []byte, v *vec, r, k int) ([]byte, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	mode := b[0]
+	b = b[1:]
+	var null []bool // rows [r, r+k) of v.null when some are NULL
+	switch mode {
+	case spillAllNull:
+		if v.null == nil {
+			v.nulls()
+		}
+		fill(v.null[r:r+k], true)
+		return b, true
+	case spillConst, spillPlain:
+		if v.t.k == kNull {
+			return nil, false
+		}
+	case spillSomeNull:
+		if v.t.k == kNull || len(b) < (k+7)/8 {
+			return nil, false
+		}
+		if v.null == nil {
+			v.nulls()
+		}
+		null = v.null[r : r+k]
+		for j := range null {
+			null[j] = b[j/8]>>(j%8)&1 != 0
+		}
+		b = b[(k+7)/8:]
+	default:
+		return nil, false
+	}
+	m := k // values stored
+	if mode == spillConst {
+		m = 1
+	}
+	var ok bool
+	switch t := v.t; {
+	case t.isStringy():
+		out := v.s[r : r+m]
+		for j := range out {
+			if null != nil && null[j] {
+				continue
+			}
+			l, w := binary.Uvarint(b)
+			if w <= 0 || uint64(len(b)-w) < l {
+				return nil, false
+			}
+			if l > 0 {
+				out[j] = unsafe.String(&b[w], int(l))
+			} else {
+				out[j] = ""
+			}
+			b = b[w+int(l):]
+		}
+		ok = true
+		if mode == spillConst {
+			fill(v.s[r:r+k], out[0])
+		}
+	case t.isIntLike():
+		out := v.i[r : r+m]
+		var prev int64
+		for j := range out {
+			if null != nil && null[j] {
+				continue
+			}
+			d, w := binary.Varint(b)
+			if w <= 0 {
+				return nil, false
+			}
+			prev += d
+			out[j], b = prev, b[w:]
+		}
+		ok = true
+		if mode == spillConst {
+			fill(v.i[r:r+k], out[0])
+		}
+	case t.k == kDouble:
+		out := v.f[r : r+m]
+		for j := range out {
+			if null != nil && null[j] {
+				continue
+			}
+			if len(b) < 8 {
+				return nil, false
+			}
+			out[j], b = math.Float64frombits(binary.LittleEndian.Uint64(b)), b[8:]
+		}
+		ok = true
+		if mode == spillConst {
+			fill(v.f[r:r+k], out[0])
+		}
+	case t.k == kBool:
+		out := v.b[r : r+m]
+		for j := range out {
+			if null != nil && null[j] {
+				continue
+			}
+			if len(b) < 1 {
+				return nil, false
+			}
+			out[j], b = b[0] != 0, b[1:]
+		}
+		ok = true
+		if mode == spillConst {
+			fill(v.b[r:r+k], out[0])
+		}
+	}
+	return b, ok
 }
 
 // aggSpill is an opAggregate's spilling state.
@@ -401,10 +739,11 @@ type aggSpill struct {
 	ok        bool     // this aggregate can spill
 	types     []*dtype // spilled columns: keys, then each aggregate's arguments
 	est       []memEstimate
-	counted   [][2]int64 // per worker: bytes and groups counted into totals
-	groups    atomic.Int64
-	on        atomic.Bool // frozen: rows go to sets
-	sets      []*spillSet // per worker
+	counted   [][2]int64   // per worker: bytes and groups counted into totals
+	groups    atomic.Int64 // groups of all workers' tables
+	bytes     atomic.Int64 // estimated bytes of all workers' tables
+	on        atomic.Bool  // frozen: rows go to sets
+	sets      []*spillSet  // per worker
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.
@@ -424,6 +763,7 @@ func (o *opAggregate) initSpill(workers int) {
 	sp.counted = make([][2]int64, workers)
 	sp.sets = make([]*spillSet, workers)
 	sp.groups.Store(0)
+	sp.bytes.Store(0)
 	sp.on.Store(false)
 }
 
@@ -437,7 +777,7 @@ func (o *opAggregate) counted(w int, g *grouper) {
 	est := sp.est[w].of(o, g)
 	db, dg := est-sp.counted[w][0], int64(g.ngroups)-sp.counted[w][1]
 	sp.counted[w] = [2]int64{est, int64(g.ngroups)}
-	if sp.over(sp.pool.used.Add(db), int(sp.groups.Add(dg))) {
+	if sp.over(sp.pool.used.Add(db), sp.bytes.Add(db), int(sp.groups.Add(dg))) {
 		sp.on.Store(true)
 	}
 }
@@ -641,6 +981,7 @@ func frozenTables(ws []*aggWorker, level int) []frozen {
 // partScratch is one goroutine's reusable buffers for finishPart.
 type partScratch struct {
 	a arena
+	e partEmitter
 }
 
 // finishPart emits, as worker w, the groups of partition p at level: the
@@ -690,7 +1031,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 		s.blocks[p] = nil
 	}
 	if sub == nil {
-		return o.emitWorker(w, t)
+		return o.emitWorker(w, t, &sc.e)
 	}
 	if err := sub.finish(); err != nil {
 		return err
@@ -727,30 +1068,22 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			continue
 		}
 		o.aggregate(t, cols, n)
-		if o.sp.over(est.of(o, &t.g), t.g.ngroups) && level < maxSpillLevel {
+		if e := est.of(o, &t.g); o.sp.over(e, e, t.g.ngroups) && level < maxSpillLevel {
 			*sub = newSpillSet(o.sp.dir, level)
 		}
 	}
 }
 
-// emitWorker emits the groups of table t as worker w.
-func (o *opAggregate) emitWorker(w int, t *aggWorker) error {
+// emitWorker emits the groups of table t as worker w: sealed, then
+// pushed as views of its keys and results (copying them into columns
+// first was most of emitting).
+func (o *opAggregate) emitWorker(w int, t *aggWorker, e *partEmitter) error {
 	if err := o.aggErr(); err != nil {
 		return err
 	}
-	ng := t.g.ngroups
-	if ng == 0 {
+	if t.g.ngroups == 0 {
 		return nil
 	}
-	var cols []*column
-	t.a.reset()
-	for _, v := range t.g.groupVecs(&t.a) {
-		col := newColumn(v.t)
-		col.appendVec(v, nil, ng)
-		cols = append(cols, col)
-	}
-	for _, s := range t.states {
-		cols = append(cols, s.result(ng))
-	}
-	return emitColumnsAs(o.next, w, cols)
+	t.seal()
+	return e.emit(o, w, t)
 }

@@ -3,13 +3,17 @@ package engine
 import (
 	"bytes"
 	"io"
+	"math"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
 )
@@ -67,8 +71,8 @@ func TestAggregateSpill(t *testing.T) {
 		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
 	}
 	defer releaseAll(recs)
-	defer func(n int) { spillBlockBytes = n }(spillBlockBytes)
-	spillBlockBytes = 512 // many blocks per partition, limit checks between them
+	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
+	spillBlockBytes, spillReadRows = 512, 1 // many blocks per partition, limit checks between them
 	queries := []string{
 		// ~2,500 groups: two keys, one a dictionary column, with NULLs.
 		`SELECT sourceipaddress, eventname, count(*), count(sourceipaddress), sum(length(useridentity.username)),
@@ -347,38 +351,70 @@ func TestHashKeys(t *testing.T) {
 
 func negZero() float64 { z := 0.0; return -z }
 
-// TestSpillFile_RoundTrip writes rows of every spillable type and reads
-// them back; a damaged file is an error, not wrong groups.
+// TestSpillFile_RoundTrip writes rows of every spillable type in two
+// segments of one block, with every column mode (NULLs in some rows, in
+// all, none, one value in all), and reads them back; a damaged block is
+// an error, not wrong groups.
 func TestSpillFile_RoundTrip(t *testing.T) {
+	nan := math.Float64frombits(0x7ff8000000000001)
 	cols := []*vec{
-		{t: tString, n: 3, s: []string{"", "héllo", "x"}, null: []bool{false, false, true}},
-		{t: tInt, n: 3, i: []int64{-1 << 62, 0, 42}},
-		{t: tDouble, n: 3, f: []float64{-1.5, 0, 3e300}},
-		{t: tBool, n: 3, b: []bool{true, false, true}, null: []bool{false, true, false}},
+		{t: tString, n: 5, s: []string{"", "héllo", "x", "yy", ""}, null: []bool{false, false, true, false, true}},
+		{t: tInt, n: 5, i: []int64{math.MinInt64, 0, math.MaxInt64, 42, -7}},
+		{t: tDouble, n: 5, f: []float64{-1.5, negZero(), 3e300, nan, 0}},
+		{t: tBool, n: 5, b: []bool{true, false, true, true, false}, null: []bool{false, true, false, false, false}},
+		{t: tString, n: 5, s: []string{"s3://bucket/a.log.gz", "s3://bucket/a.log.gz", "s3://bucket/a.log.gz", "s3://bucket/a.log.gz", "s3://bucket/a.log.gz"}},
+		{t: tInt, n: 5, i: make([]int64, 5), null: []bool{true, true, true, true, true}},
+		{t: tNull, n: 5, null: []bool{true, true, true, true, true}},
 	}
+	segs := [][]int32{{0, 2, 4}, {1, 3}}
 	var b []byte
-	for i := range 3 {
-		b = appendSpillRow(b, cols, i)
+	for _, sel := range segs {
+		b = appendSpillSegment(b, cols, sel)
 	}
 	file := append([]byte("junk"), b...)
-	types := []*dtype{tString, tInt, tDouble, tBool}
+	types := make([]*dtype, len(cols))
+	for c, v := range cols {
+		types[c] = v.t
+	}
 	var a arena
-	sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 3}}, types: types}
+	sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}}, types: types}
 	got, n, err := sr.next(&a)
-	if err != nil || n != 3 {
+	if err != nil || n != 5 {
 		t.Fatalf("next: %d rows, %v", n, err)
 	}
 	if _, _, err := sr.next(&a); err != io.EOF {
 		t.Errorf("after the last block: %v; want io.EOF", err)
 	}
+	// Blocks are read together, up to spillReadRows rows.
+	two := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}, {off: 4, size: len(b), rows: 5}}, types: types}
+	if _, n, err := two.next(&a); n != 10 || err != nil {
+		t.Errorf("two blocks: read %d rows (%v); want 10 at once", n, err)
+	}
 	for c, v := range cols {
-		for i := range 3 {
-			if v.isNull(i) != got[c].isNull(i) || !v.isNull(i) && boxValue(v, i) != boxValue(got[c], i) {
-				t.Errorf("column %d row %d: got %v (null %v), want %v (null %v)", c, i, boxValue(got[c], i), got[c].isNull(i), boxValue(v, i), v.isNull(i))
+		r := 0
+		for _, sel := range segs {
+			for _, i := range sel {
+				i := int(i)
+				same := v.isNull(i) == got[c].isNull(r)
+				if same && !v.isNull(i) {
+					switch {
+					case v.t.k == kDouble:
+						same = math.Float64bits(v.f[i]) == math.Float64bits(got[c].f[r])
+					default:
+						same = boxValue(v, i) == boxValue(got[c], r)
+					}
+				}
+				if !same {
+					t.Errorf("column %d row %d: got %v (null %v), want %v (null %v)", c, i, boxValue(got[c], r), got[c].isNull(r), boxValue(v, i), v.isNull(i))
+				}
+				r++
 			}
 		}
 	}
-	for _, blk := range []spillBlock{{4, 3, 3}, {4, len(b) - 1, 3}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 3}} {
+	if got[1].null != nil || got[4].null != nil {
+		t.Errorf("columns without NULL decoded with a null slice: the grouper's fast paths need nil")
+	}
+	for _, blk := range []spillBlock{{4, 3, 5}, {4, len(b) - 1, 5}, {4, len(b), 6}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 5}} {
 		sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{blk}, types: types}
 		if _, _, err := sr.next(&a); err == nil {
 			t.Errorf("block %+v: no error", blk)
@@ -386,9 +422,123 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	}
 }
 
+// TestSpillSet_ConstantColumns: a column that holds one value over a
+// chunk (array_agg(DISTINCT "$path") in every flow-log hunt) is written
+// once per segment, not once per row: rows of an 8-byte key and a
+// 150-byte path cost about 10 bytes each (they cost 160).
+func TestSpillSet_ConstantColumns(t *testing.T) {
+	n := BatchRows
+	keys := make([]int64, n)
+	paths := make([]string, n)
+	path := "s3://flow-logs/AWSLogs/111111111111/vpcflowlogs/eu-west-1/2026/01/05/111111111111_vpcflowlogs_eu-west-1_fl-0e1ca3599293cad05_20260105T0440Z_ae20be7b.log.gz"
+	for i := range keys {
+		keys[i] = 1_700_000_000 + int64(i)*37
+		paths[i] = path
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: paths}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	for range 10 {
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	rows := int64(10 * n)
+	if got := s.off; got == 0 || got > rows*12 {
+		t.Errorf("%d rows with a constant %d-byte column took %d bytes; want at most %d", rows, len(path), got, rows*12)
+	}
+	// And they read back.
+	var a arena
+	read := 0
+	for p := range spillParts {
+		sr := spillReader{f: s.f, blocks: s.blocks[p], types: []*dtype{tInt, tString}}
+		for {
+			got, m, err := sr.next(&a)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range m {
+				if got[1].s[i] != path || (got[0].i[i]-1_700_000_000)%37 != 0 {
+					t.Fatalf("partition %d row %d: %d %q", p, i, got[0].i[i], got[1].s[i])
+				}
+			}
+			read += m
+		}
+	}
+	if int64(read) != rows {
+		t.Errorf("read %d rows back; want %d", read, rows)
+	}
+}
+
+// writeSyscalls returns the write system calls of the process so far
+// (/proc/self/io syscw), or -1 where that is not available.
+func writeSyscalls() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// TestSpillSet_FewWrites: blocks reach the file several per write system
+// call, not one each (a write per 16 KiB block was most of spilling's
+// system time). ~6 MB of blocks: ~390 blocks, about 50 writes (one per
+// block before).
+func TestSpillSet_FewWrites(t *testing.T) {
+	if writeSyscalls() < 0 {
+		t.Skip("no /proc/self/io")
+	}
+	n := 2 * BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		keys[i] = int64(i)
+		strs[i] = "arn:aws:iam::111111111111:user/u" + strconv.Itoa(i)
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	before := writeSyscalls()
+	for range 20 {
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	writes := writeSyscalls() - before
+	blocks := 0
+	for p := range spillParts {
+		blocks += len(s.blocks[p])
+	}
+	if blocks < 4*spillParts {
+		t.Fatalf("%d blocks (%d bytes); the test needs several per partition", blocks, s.off)
+	}
+	if writes > int64(blocks/4) {
+		t.Errorf("%d blocks took %d write calls; want at most %d", blocks, writes, blocks/4)
+	}
+}
+
 // TestSpillSet_Memory: a spilling aggregate holds one block's room (plus
-// a row) per partition and no file buffer: hunt run's hundreds of hunts
-// have dozens of spill sets at once.
+// a segment) per partition, one write buffer and a partition and a row
+// index per row of a chunk: hunt run's hundreds of hunts have dozens of
+// spill sets at once. With 4 KiB blocks and a 64 KiB write buffer that is
+// ~0.4 MB a set (16 KiB blocks: 1.4 MB, 500 hunts ~90 MB in all).
 func TestSpillSet_Memory(t *testing.T) {
 	n := 2 * BatchRows
 	keys := make([]int64, n)
@@ -411,11 +561,162 @@ func TestSpillSet_Memory(t *testing.T) {
 	if s.off == 0 {
 		t.Fatal("nothing was written to the file; the test proves nothing")
 	}
-	held := int64(spillParts * (spillBlockBytes + spillBlockBytes/4))
-	if got := int64(after.TotalAlloc - before.TotalAlloc); got > held+held/8 {
-		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks", 20*n, got, held)
+	// Partitions' blocks, the write buffer, per-row scratch (hashes,
+	// partitions, order) and the index of blocks written, which grows
+	// with the data.
+	extra := int64(n * (8 + 8 + 1 + 4))
+	for p := range spillParts {
+		extra += 2 * int64(cap(s.blocks[p])) * int64(unsafe.Sizeof(spillBlock{}))
+	}
+	held := int64(spillParts*(spillBlockBytes+spillBlockBytes/4)+spillWriteBytes) + extra
+	got := int64(after.TotalAlloc - before.TotalAlloc)
+	if got > held+held/8 {
+		t.Errorf("writing %d rows allocated %d bytes; want about the %d of the partitions' blocks, buffers and index", 20*n, got, held)
+	}
+	if got-extra > 512<<10 {
+		t.Errorf("a spill set's buffers took %d bytes; want at most 512 KiB", got-extra)
 	}
 	if err := s.finish(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// flowStartBatches builds nb flow-log batches of BatchRows rows with only
+// the start and bytes columns: start is f(row number), bytes the row
+// number.
+func flowStartBatches(mem memory.Allocator, nb int, f func(int) int64) []arrow.RecordBatch {
+	var fields []arrow.Field
+	for _, fd := range parsers.VPCFlowSchema.Fields() {
+		if fd.Name == "start" || fd.Name == "bytes" {
+			fields = append(fields, fd)
+		}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	out := make([]arrow.RecordBatch, nb)
+	for b := range out {
+		rb := array.NewRecordBuilder(mem, schema)
+		for i := range BatchRows {
+			n := b*BatchRows + i
+			for k, fd := range fields {
+				x := int64(n)
+				if fd.Name == "start" {
+					x = f(n)
+				}
+				rb.Field(k).(*array.Int64Builder).Append(x)
+			}
+		}
+		out[b] = rb.NewRecordBatch()
+		rb.Release()
+	}
+	return out
+}
+
+// TestAggregateSpill_StreamChunks: a spilled aggregate emits its groups
+// in chunks of at most BatchRows, as Run.Stream promises, also when one
+// partition finishes with more groups than that (it pushed each
+// partition's groups as one chunk, copied into columns first). 72
+// batches of distinct keys; 5,000 freeze, the other ~290,000 spill into
+// partitions of ~4,600.
+func TestAggregateSpill_StreamChunks(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := flowStartBatches(mem, 72, func(n int) int64 { return int64(n) })
+	defer releaseAll(recs)
+	q, err := Compile(`SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start`, Options{MaxGroups: 5000, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := q.NewRun(1)
+	rows, largest := 0, 0
+	r.Stream(func(res *Result) error {
+		rows += res.Len()
+		largest = max(largest, res.Len())
+		return nil
+	})
+	before := spillFiles.Load()
+	for _, rec := range recs {
+		if err := r.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if spillFiles.Load() == before {
+		t.Fatal("did not spill")
+	}
+	if want := len(recs) * BatchRows; rows != want {
+		t.Errorf("%d groups streamed; want %d", rows, want)
+	}
+	if largest > BatchRows {
+		t.Errorf("a streamed result has %d rows; want at most %d", largest, BatchRows)
+	}
+}
+
+// TestAggregateSpill_TableBound: an aggregate whose budget has room
+// still freezes and spills once its groups pass maxTableBytes (finishing
+// them a partition at a time is cheaper than growing the table), with
+// the in-memory answer; a budget eight times the groups' size keeps them.
+// 30 batches of distinct keys: ~123,000 groups of 104 estimated bytes,
+// ~12.8 MB, under the default 64 MiB budget.
+func TestAggregateSpill_TableBound(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := flowStartBatches(mem, 30, func(n int) int64 { return int64(n) * 7 })
+	defer releaseAll(recs)
+	sql := `SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start HAVING sum(bytes) % 1000 = 3`
+	want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
+	if strings.Count(want, "\n") < 100 {
+		t.Fatalf("only %d rows", strings.Count(want, "\n"))
+	}
+	for _, tc := range []struct {
+		budget  int64
+		workers int
+		spill   bool
+	}{{0, 1, true}, {0, 2, true}, {1 << 30, 1, false}} {
+		before := spillFiles.Load()
+		if got := runWith(t, sql, Options{AggregateMemory: tc.budget, TempDir: t.TempDir()}, tc.workers, recs); got != want {
+			t.Errorf("budget %d, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.budget, tc.workers, got, want)
+		}
+		if spilled := spillFiles.Load() > before; spilled != tc.spill {
+			t.Errorf("budget %d, %d workers: ~12.8 MB of groups spilled %v; want %v (bound %d bytes)", tc.budget, tc.workers, spilled, tc.spill, maxTableBytes)
+		}
+	}
+}
+
+// TestSpillSet_BlockRows: a block holds at most BatchRows rows, also
+// when they take no bytes (every column constant over each chunk, one
+// key): a reader decodes a block whole, and 40,960 such rows fit in one
+// 4 KiB block.
+func TestSpillSet_BlockRows(t *testing.T) {
+	n := BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		keys[i] = 7
+		strs[i] = "s3://bucket/object.log.gz"
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillSet(t.TempDir(), 0)
+	defer s.close()
+	for range 10 {
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for p := range spillParts {
+		for _, blk := range s.blocks[p] {
+			rows += blk.rows
+			if blk.rows > BatchRows {
+				t.Errorf("partition %d: a block of %d rows (%d bytes); want at most %d", p, blk.rows, blk.size, BatchRows)
+			}
+		}
+	}
+	if rows != 10*n {
+		t.Errorf("%d rows written; want %d", rows, 10*n)
 	}
 }
