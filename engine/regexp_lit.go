@@ -21,6 +21,7 @@ const maxAnchoredLiterals = 256
 type litMatcher struct {
 	begin, end bool
 	lits       []string // unanchored: contains one of them
+	multi      *pairIndex
 	trie       *byteTrie
 	set        map[string]struct{}
 }
@@ -71,6 +72,9 @@ func newLitMatcher(pattern string) *litMatcher {
 		}
 	default:
 		m.lits = lits
+		if len(lits) >= minPairIndex {
+			m.multi = newPairIndex(lits)
+		}
 	}
 	return m
 }
@@ -84,8 +88,56 @@ func (m *litMatcher) match(s string) bool {
 		return m.trie.prefixOf(s)
 	case m.end:
 		return m.trie.suffixOf(s)
+	case m.multi != nil:
+		return m.multi.containsAny(s)
 	}
 	return containsAny(s, m.lits)
+}
+
+// minPairIndex is how many strings make one pass over the text (a
+// pairIndex) cheaper than a substring search per string: each search
+// scans the text again (15 tool names in a user agent: 870 ns a row).
+const minPairIndex = 4
+
+// pairIndex finds which of many strings a text contains in one pass: a
+// bitset of the strings' first two bytes says where one may start, and
+// only there are the strings starting with those bytes compared.
+type pairIndex struct {
+	bits   [1 << 10]uint64 // the first two bytes of a string, as a 16-bit number
+	byPair map[uint16][]string
+	short  []string // strings of one byte (or none)
+}
+
+func newPairIndex(lits []string) *pairIndex {
+	p := &pairIndex{byPair: map[uint16][]string{}}
+	for _, l := range lits {
+		if len(l) < 2 {
+			p.short = append(p.short, l)
+			continue
+		}
+		k := uint16(l[0])<<8 | uint16(l[1])
+		p.bits[k>>6] |= 1 << (k & 63)
+		p.byPair[k] = append(p.byPair[k], l)
+	}
+	return p
+}
+
+func (p *pairIndex) containsAny(s string) bool {
+	if len(p.short) > 0 && containsAny(s, p.short) {
+		return true
+	}
+	for i := 0; i+1 < len(s); i++ {
+		k := uint16(s[i])<<8 | uint16(s[i+1])
+		if p.bits[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, l := range p.byPair[k] {
+			if strings.HasPrefix(s[i:], l) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // byteTrie is a trie over the bytes of a few strings, its transitions a
