@@ -212,3 +212,51 @@ func TestRun_Cost(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_EachAlone: one pass of every hunt together (shared reads, row
+// routing, one aggregate memory budget, queries shared across copies)
+// finds exactly what running each hunt in a run of its own finds, IDs
+// included, over testdata/hunts and a generated corpus; the library
+// plus copies of it that differ in HAVING.
+func TestRun_EachAlone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a run per hunt")
+	}
+	t.Chdir("../..") // $path in findings as in the golden files
+	gen := t.TempDir()
+	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 31, Dir: gen, CloudTrailBytes: 3 << 20, FlowBytes: 3 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := generateHunts(dir, 2*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	hunts, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"testdata/hunts", gen} {
+		together, _ := shareRun(t, hunts, []string{path}, false)
+		var alone []string
+		for _, h := range hunts {
+			got, _ := shareRun(t, []*queries.Hunt{h}, []string{path}, false)
+			alone = append(alone, got...)
+		}
+		if len(alone) == 0 {
+			t.Fatalf("%s: no findings; the comparison would prove nothing", path)
+		}
+		if !slices.Equal(together, alone) {
+			t.Errorf("%s: together %d findings, each alone %d; first difference:", path, len(together), len(alone))
+			for i := range min(len(together), len(alone)) {
+				if together[i] != alone[i] {
+					t.Errorf("together %s\nalone    %s", together[i], alone[i])
+					break
+				}
+			}
+		}
+	}
+}
