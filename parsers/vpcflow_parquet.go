@@ -415,7 +415,7 @@ func (p *VPCFlowParquetReader) closePages() {
 			c.pages.Close()
 			c.pages, c.vr = nil, nil
 		}
-		c.pg = pageCursor{}
+		c.pg.release()
 		c.dict.src = nil
 	}
 }
@@ -974,6 +974,7 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 	fail := func(err error) error {
 		return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")", Err: err}
 	}
+	c.pg.release()
 	pg, err := readPage(c.pages)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -981,11 +982,30 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 		}
 		return fail(fmt.Errorf("%w: column chunk: %w", ErrTruncated, err))
 	}
-	cur := &c.pg
+	err = c.pg.load(pg, c.field.col, func(dict parquet.Dictionary) (int, error) {
+		if dict != c.dict.src {
+			if err := p.convertDict(c, dict); err != nil {
+				return 0, err
+			}
+		}
+		return len(c.dict.state), nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// load makes pg, just read, the cursor's page and checks that its levels,
+// values and dictionary indexes agree; dictSize converts the dictionary of
+// a dictionary-encoded page (when it is not the one converted already) and
+// returns its size. col names the column in errors. An empty page is
+// released at once (the cursor then has no page).
+func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.Dictionary) (int, error)) error {
 	*cur = pageCursor{pg: pg, rows: int(pg.NumValues())}
 	if defs := pg.DefinitionLevels(); len(defs) > 0 {
 		if len(defs) != cur.rows {
-			return fail(fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs)))
+			return fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs))
 		}
 		cur.defs = defs
 	}
@@ -1000,24 +1020,22 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 	}
 	values, err := pageData(pg)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	got := 0
 	if dict := pg.Dictionary(); dict != nil {
-		if dict != c.dict.src {
-			if err := p.convertDict(c, dict); err != nil {
-				return fail(err)
-			}
+		size, err := dictSize(dict)
+		if err != nil {
+			return err
 		}
 		if values.Kind() != encoding.Int32 {
-			return fail(fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind()))
+			return fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind())
 		}
 		cur.idx = values.Int32()
 		got = len(cur.idx)
-		size := int32(len(c.dict.state))
 		for _, x := range cur.idx {
-			if x < 0 || x >= size {
-				return fail(fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size))
+			if x < 0 || int(x) >= size {
+				return fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size)
 			}
 		}
 	} else {
@@ -1032,19 +1050,29 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 			cur.data, cur.offs = values.ByteArray()
 			got = max(len(cur.offs)-1, 0)
 			if got > 0 && int(cur.offs[got]) > len(cur.data) {
-				return fail(fmt.Errorf("%w: page values end past the page", ErrCorrupt))
+				return fmt.Errorf("%w: page values end past the page", ErrCorrupt)
 			}
 		default:
-			return fail(fmt.Errorf("%w: page of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col))
+			return fmt.Errorf("%w: page of %v values in a column of %v", ErrCorrupt, values.Kind(), col)
 		}
 	}
 	if got < nonNull {
-		return fail(fmt.Errorf("%w: page of %d non-null values holds %d", ErrCorrupt, nonNull, got))
+		return fmt.Errorf("%w: page of %d non-null values holds %d", ErrCorrupt, nonNull, got)
 	}
 	if cur.rows == 0 {
-		cur.pg = nil // an empty page: read the next
+		cur.release() // an empty page: read the next
 	}
 	return nil
+}
+
+// release gives the cursor's page back to parquet-go's buffer pools, so
+// the next page reuses its buffers instead of allocating; the cursor's
+// slices are invalid after.
+func (cur *pageCursor) release() {
+	if cur.pg != nil {
+		parquet.Release(cur.pg)
+		*cur = pageCursor{}
+	}
 }
 
 // pageData is pg.Data(), with a panic of parquet-go turned into an error
