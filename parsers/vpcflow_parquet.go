@@ -238,7 +238,7 @@ func (p *VPCFlowParquetReader) planFilters() {
 			continue
 		}
 		c.isFilter = true
-		p.filters = append(p.filters, &flowFilter{c: c, vals: vals})
+		p.filters = append(p.filters, &flowFilter{c: c, colFilter: colFilter{vals: vals}})
 	}
 	if len(p.filters) > 0 {
 		p.keep = make([]bool, p.maxRows)
@@ -505,7 +505,13 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 // query, so the other columns are not built for them (late
 // materialisation) and the batch leaves them out.
 type flowFilter struct {
-	c    *flowParquetColumn
+	c *flowParquetColumn
+	colFilter
+}
+
+// colFilter is an equality of Pruning.Equal a Parquet reader filters rows
+// on: the column must equal one of vals.
+type colFilter struct {
 	vals []string
 	// dictHit[k] caches whether the batch dictionary's value k is one of
 	// vals (flowKindDict columns): 0 unknown, 1 no, 2 yes.
@@ -527,7 +533,7 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 			p.err = err
 			return 0
 		}
-		f.match(keep)
+		f.match(f.c.col, keep)
 	}
 	if p.strict && p.nbad > 0 {
 		return 0
@@ -595,10 +601,9 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	return nk - nbad
 }
 
-// match clears keep[i] for the rows of the batch whose value of f's
-// column is null or none of f.vals.
-func (f *flowFilter) match(keep []bool) {
-	col := f.c.col
+// match clears keep[i] for the rows of col (a text column of len(keep)
+// rows) whose value is null or none of f.vals.
+func (f *colFilter) match(col *flowCol, keep []bool) {
 	if col.kind == flowKindDict {
 		if len(f.dictHit) < len(col.dict) {
 			f.dictHit = append(f.dictHit, make([]uint8, len(col.dict)-len(f.dictHit))...)
