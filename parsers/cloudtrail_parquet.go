@@ -29,11 +29,16 @@ type Pruning struct {
 	// nothing. Readers may also leave out the rows whose value of a
 	// projected top-level column is none of them (late materialisation).
 	Equal map[string][]string
+	// EqualInt maps an integer column ("dstport") to the values it must
+	// equal one of: a row group whose min/max statistics rule out every
+	// value is skipped, and readers may leave out the rows of a projected
+	// column whose value is none of them. An empty list prunes nothing.
+	EqualInt map[string][]int64
 }
 
 // IsZero reports whether p prunes nothing.
 func (p Pruning) IsZero() bool {
-	return p.Since.IsZero() && p.Until.IsZero() && len(p.Equal) == 0
+	return p.Since.IsZero() && p.Until.IsZero() && len(p.Equal) == 0 && len(p.EqualInt) == 0
 }
 
 // CloudTrailParquetReader reads a Parquet file of the cloudtrail table
@@ -838,7 +843,7 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 			return true
 		}
 	}
-	return p.pf.canSkipEqual(g, pr.Equal, p.cr)
+	return p.pf.canSkipEqual(g, pr.Equal, p.cr) || p.pf.canSkipEqualInt(g, pr.EqualInt)
 }
 
 // timeBounds returns row group g's event-time bounds in microseconds: from
