@@ -749,12 +749,31 @@ func (f *ctpFlat) convertDict(dict parquet.Dictionary) (int, error) {
 // in the batch of n rows.
 func (p *CloudTrailParquetReader) appendFlat(f *ctpFlat, n, row, k int, drop []bool) error {
 	cur, col, d := &f.pg, f.col, &f.dict
-	if col == nil && cur.defs == nil && cur.idx != nil && f.nbad == 0 {
-		// Fast path: eventtime, not projected, from a dictionary page
-		// whose every value is valid: nothing to check.
-		cur.val += k
-		cur.row += k
-		return nil
+	if cur.defs == nil && cur.idx != nil && f.nbad == 0 && drop == nil {
+		switch {
+		case col == nil:
+			// Fast path: eventtime, not projected, from a dictionary
+			// page without nulls whose every value is valid: nothing to
+			// check.
+			cur.val += k
+			cur.row += k
+			return nil
+		case col.kind == flowKindDict:
+			// Fast path: a dictionary column from a dictionary page
+			// without nulls, every row kept.
+			for _, x := range cur.idx[cur.val : cur.val+k] {
+				id := d.ids[x]
+				if id < 0 {
+					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+					d.ids[x] = id
+				}
+				col.idx[col.n] = id
+				col.setValid()
+			}
+			cur.val += k
+			cur.row += k
+			return nil
+		}
 	}
 	for i := range k {
 		if drop != nil && drop[i] {

@@ -1064,11 +1064,15 @@ func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.D
 	}
 	nonNull := cur.rows
 	if cur.defs != nil {
-		nonNull = 0
+		nulls := 0
 		for _, d := range cur.defs {
-			if d != 0 {
-				nonNull++
+			if d == 0 {
+				nulls++
 			}
+		}
+		nonNull -= nulls
+		if nulls == 0 {
+			cur.defs = nil // no null: the rows need not look at the levels
 		}
 	}
 	values, err := pageData(pg)
