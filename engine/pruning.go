@@ -3,6 +3,7 @@ package engine
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hunt-sec/hunt/parsers"
@@ -25,6 +26,9 @@ type Pruning struct {
 	// clause ANDs its lower() to equal one of (lower(eventname) IN (...),
 	// as Sigma rules compare), for the case-insensitive gate (gate_fold.go).
 	EqualFold map[string][]string
+	// EqualInt maps an integer column's path ("dstport") to the values
+	// the WHERE clause ANDs it to equal one of, for Parquet readers.
+	EqualInt map[string][]int64
 }
 
 // facts is Pruning during analysis; nil pointers and lists mean unbounded.
@@ -33,6 +37,7 @@ type facts struct {
 	accounts, regions []string
 	equal             map[string][]string // column path → allowed values; absent = any
 	fold              map[string][]string // column path → allowed lower-case values of lower(column)
+	ints              map[string][]string // integer column path → allowed values, in decimal
 }
 
 // pruneFacts analyzes a WHERE expression over a base table t.
@@ -161,6 +166,10 @@ func cmpFacts(t *parsers.Table, op cmpOp, l, r expr) facts {
 	}
 	us, ok := timeBound(t, l, v)
 	if !ok {
+		// An integer equality on a column.
+		if col, ok := l.(*exprCol); ok && col.path != "" && col.t.k == kInt && v.t.k == kInt && op == opEq {
+			return facts{ints: map[string][]string{col.path: {strconv.FormatInt(v.i[0], 10)}}}
+		}
 		return facts{}
 	}
 	var f facts
@@ -237,6 +246,7 @@ func andFacts(a, b facts) facts {
 		f.equal[k] = intersect(f.equal[k], v)
 	}
 	f.fold = andEqual(a.fold, b.fold)
+	f.ints = andEqual(a.ints, b.ints)
 	return f
 }
 
@@ -265,6 +275,7 @@ func orFacts(a, b facts) facts {
 		}
 	}
 	f.fold = orEqual(a.fold, b.fold)
+	f.ints = orEqual(a.ints, b.ints)
 	return f
 }
 
@@ -311,5 +322,16 @@ func (f facts) pruning() Pruning {
 	p.Accounts, p.Regions = f.accounts, f.regions
 	p.Equal = f.equal
 	p.EqualFold = f.fold
+	for k, vals := range f.ints {
+		if p.EqualInt == nil {
+			p.EqualInt = map[string][]int64{}
+		}
+		ints := []int64{} // none: no row matches
+		for _, v := range vals {
+			n, _ := strconv.ParseInt(v, 10, 64) // written by cmpFacts
+			ints = append(ints, n)
+		}
+		p.EqualInt[k] = ints
+	}
 	return p
 }

@@ -97,6 +97,41 @@ func TestPruning_Equal(t *testing.T) {
 	}
 }
 
+// TestPruning_EqualInt: the integer equalities a WHERE clause ANDs with
+// everything else, which Parquet readers skip row groups and filter rows
+// by; a comparison of a time column stays a time bound.
+func TestPruning_EqualInt(t *testing.T) {
+	for _, tc := range []struct {
+		sql  string
+		want string // EqualInt, printed sorted
+	}{
+		{"SELECT * FROM vpc_flow WHERE dstport = 22", "dstport=[22]"},
+		{"SELECT * FROM vpc_flow WHERE 6 = protocol AND action = 'REJECT' AND dstport = 3389", "dstport=[3389] protocol=[6]"},
+		{"SELECT * FROM vpc_flow WHERE dstport = 22 OR dstport = 3389", "dstport=[22 3389]"},
+		{"SELECT * FROM vpc_flow WHERE dstport = 22 AND dstport = 23", "dstport=[]"},
+		// Not an integer equality: another comparison, OR over different
+		// columns, a double, a time column, a string column.
+		{"SELECT * FROM vpc_flow WHERE dstport > 22", ""},
+		{"SELECT * FROM vpc_flow WHERE dstport = 22 OR srcport = 22", ""},
+		{"SELECT * FROM vpc_flow WHERE dstport = 22.0", ""},
+		{"SELECT * FROM vpc_flow WHERE start = 1700000000", ""},
+		{"SELECT * FROM vpc_flow WHERE action = 'REJECT'", ""},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		var got []string
+		for k, v := range q.Pruning("vpc_flow").EqualInt {
+			got = append(got, fmt.Sprintf("%s=%v", k, v))
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s:\ngot  %v\nwant %s", tc.sql, got, tc.want)
+		}
+	}
+}
+
 // TestPruning_Partitions: comparisons of partition columns bound the
 // delivery dates read, by day or, for flow logs' hour, by hour.
 func TestPruning_Partitions(t *testing.T) {

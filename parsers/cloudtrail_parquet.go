@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 )
 
 // Pruning is what a query says about the rows it can match, for skipping
@@ -20,15 +23,22 @@ type Pruning struct {
 	// Since and Until bound eventtime, both inclusive; zero is open.
 	Since, Until time.Time
 	// Equal maps a column path ("eventname", "useridentity.arn") to the
-	// values it must equal one of. A row group whose min/max statistics
-	// or bloom filter rule out every value is skipped; a column absent from
-	// the file, repeated, or without statistics prunes nothing.
+	// values it must equal one of. A row group whose min/max statistics,
+	// bloom filter or dictionary rule out every value is skipped; a column
+	// absent from the file, repeated, or without statistics prunes
+	// nothing. Readers may also leave out the rows whose value of a
+	// projected top-level column is none of them (late materialisation).
 	Equal map[string][]string
+	// EqualInt maps an integer column ("dstport") to the values it must
+	// equal one of: a row group whose min/max statistics rule out every
+	// value is skipped, and readers may leave out the rows of a projected
+	// column whose value is none of them. An empty list prunes nothing.
+	EqualInt map[string][]int64
 }
 
 // IsZero reports whether p prunes nothing.
 func (p Pruning) IsZero() bool {
-	return p.Since.IsZero() && p.Until.IsZero() && len(p.Equal) == 0
+	return p.Since.IsZero() && p.Until.IsZero() && len(p.Equal) == 0 && len(p.EqualInt) == 0
 }
 
 // CloudTrailParquetReader reads a Parquet file of the cloudtrail table
@@ -40,8 +50,15 @@ func (p Pruning) IsZero() bool {
 // footer. Row groups that cannot hold a matching row are skipped without
 // reading their chunks: by the event-time bounds hunt writes per row group
 // (see [ParquetTimeKey]; eventtime statistics otherwise) against
-// Pruning.Since/Until, and by min/max statistics and bloom filters against
-// Pruning.Equal.
+// Pruning.Since/Until, and by min/max statistics, bloom filters and
+// dictionaries against Pruning.Equal. An equality on a projected
+// top-level column also filters rows (late materialisation): that column
+// is read first, the batch leaves out the rows whose value is none of the
+// equality's, and the other columns are built only for the rows kept.
+//
+// Top-level string columns are read a page at a time through the page's
+// own slices, and a dictionary page's values are checked and mapped to the
+// batch's dictionary once per column chunk, not once per row.
 //
 // Columns are matched by name and nesting; a projected column the file
 // lacks is null. A file with none of the table's columns or without
@@ -73,14 +90,29 @@ type CloudTrailParquetReader struct {
 	schema *arrow.Schema
 	bld    *array.RecordBuilder
 	nodes  []*ctpNode // top-level projected columns, schema order; nil for SourceColumn
-	leaves []*ctpLeaf
-	// timeLeaf is eventtime, read and checked whatever the projection:
-	// a row without a valid one is rejected, as in JSON. Its values are
-	// buffered (never direct), so they are checked before any is built.
-	timeLeaf *ctpLeaf
+	leaves []*ctpLeaf // every leaf read, flat ones included
+	// flats are the top-level string columns read in bulk (see ctpFlat),
+	// nested the leaves under structs, lists and maps, read a value at a
+	// time.
+	flats  []*ctpFlat
+	nested []*ctpLeaf
+	// timeFlat is eventtime, read and checked first whatever the
+	// projection: a row without a valid one is rejected, as in JSON.
+	timeFlat *ctpFlat
+	// filters are the flat columns with an equality of the pruning (late
+	// materialisation): read after eventtime, they decide which rows the
+	// other columns are built for.
+	filters []*ctpFlat
 	// bad[i] is set when row i of the batch is rejected; nbad counts them.
 	bad  []bool
 	nbad int
+	// keep[i] is set for a batch row every filter keeps, drop[i] for a
+	// row left out of the batch (rejected or filtered).
+	keep []bool
+	drop []bool
+	// dropped marks the rows of the batch being read that it leaves out
+	// (p.bad or p.drop), nil when it keeps all.
+	dropped []bool
 
 	rg      int   // current row group, -1 before the first
 	rgLeft  int64 // rows of the current row group not yet read
@@ -100,6 +132,7 @@ type ctpNode struct {
 	rep      int // list, map: repetition level of their entries
 	children []*ctpNode
 	leaf     *ctpLeaf   // pqString
+	flat     *ctpFlat   // pqString at the top level
 	leaves   []*ctpLeaf // every leaf under this node; leaves[0] gives its levels
 }
 
@@ -126,10 +159,24 @@ type ctpLeaf struct {
 	data []byte
 	cur  int // next value to assemble
 
-	// direct is the builder of a top-level column: its values go straight
-	// there, without the buffers above (see fillDirect).
-	direct   array.Builder
-	dataHint int // string bytes per BatchRows rows seen so far, to reserve
+}
+
+// ctpFlat is a top-level string column, one value per row: its pages are
+// read whole through their own slices (pageCursor), not a parquet.Value
+// per row, into a flowCol that becomes the batch's array. A dictionary
+// page's values are looked at once per chunk: eventtime's checked, a
+// dictionary column's mapped to the batch's dictionary.
+type ctpFlat struct {
+	l   *ctpLeaf
+	col *flowCol // nil for eventtime when not projected: only checked
+	typ arrow.DataType
+	// isTime is set for eventtime: a row whose value is null or not an
+	// RFC 3339 instant is rejected.
+	isTime bool
+	pg     pageCursor
+	dict   flowPqDict // state: dictValid or dictBad (isTime)
+	nbad   int        // dictBad entries of dict
+	filter *colFilter // the pruning's equality on this column, if a filter
 }
 
 // NewCloudTrailParquetReader returns a reader of the Parquet file r of size
@@ -175,23 +222,43 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		p.nodes = append(p.nodes, n)
 	}
 	for _, n := range p.nodes {
-		if n != nil && n.field.Name == "eventtime" {
-			p.timeLeaf = n.leaf
+		if n != nil && n.kind == pqString {
+			n.flat = &ctpFlat{l: n.leaf, typ: n.field.Type, isTime: n.field.Name == "eventtime"}
+			kind := flowKindString
+			if _, ok := n.field.Type.(*arrow.DictionaryType); ok {
+				kind = flowKindDict
+			}
+			n.flat.col = newFlowCol(kind, BatchRows)
+			if n.flat.isTime {
+				p.timeFlat = n.flat
+			}
+			p.flats = append(p.flats, n.flat)
 		}
 	}
-	if p.timeLeaf == nil {
+	if p.timeFlat == nil {
 		n, err := p.plan(arrow.Field{Name: "eventtime", Type: arrow.BinaryTypes.String, Nullable: true}, nil, 0)
 		if err != nil {
 			return nil, err
 		}
-		p.timeLeaf = n.leaf
+		p.timeFlat = &ctpFlat{l: n.leaf, isTime: true}
+		p.flats = append(p.flats, p.timeFlat)
 	}
-	p.bld = array.NewRecordBuilder(cfg.mem, proj)
-	for i, n := range p.nodes {
-		if n != nil && n.kind == pqString && n.leaf != p.timeLeaf {
-			n.leaf.direct = p.bld.Field(i)
+	for _, l := range p.leaves {
+		if !slices.ContainsFunc(p.flats, func(f *ctpFlat) bool { return f.l == l }) {
+			p.nested = append(p.nested, l)
 		}
 	}
+	for _, f := range p.flats {
+		if vals := prune.Equal[f.l.path]; len(vals) > 0 && f.col != nil && f.l.col >= 0 {
+			f.filter = &colFilter{vals: vals}
+			p.filters = append(p.filters, f)
+		}
+	}
+	if len(p.filters) > 0 {
+		p.keep = make([]bool, BatchRows)
+		p.drop = make([]bool, BatchRows)
+	}
+	p.bld = array.NewRecordBuilder(cfg.mem, proj)
 	return p, nil
 }
 
@@ -420,6 +487,10 @@ func (p *CloudTrailParquetReader) Release() {
 }
 
 func (p *CloudTrailParquetReader) closePages() {
+	for _, f := range p.flats {
+		f.pg.release()
+		f.dict.src = nil
+	}
 	for _, l := range p.leaves {
 		if l.pages != nil {
 			l.pages.Close()
@@ -467,60 +538,316 @@ func (p *CloudTrailParquetReader) Next() bool {
 			}
 		}
 		n := int(min(int64(BatchRows), p.rgLeft))
-		// eventtime first: the rows it rejects are left out of the others.
-		if err := p.fill(p.timeLeaf, n); err != nil {
-			p.err = err
-			return false
-		}
-		p.checkTimes(n)
-		if p.err != nil {
-			return false
-		}
-		for _, l := range p.leaves {
-			if l == p.timeLeaf {
-				continue
-			}
-			if err := p.fill(l, n); err != nil {
-				p.err = err
-				return false
-			}
-		}
-		p.rgLeft -= int64(n)
-		if rows := n - p.nbad; rows > 0 {
-			p.build(n)
+		if rows := p.readBatch(n); rows > 0 {
+			p.rgLeft -= int64(n)
+			p.build(n, rows)
 			p.stats.Records += int64(rows)
 			return true
 		}
-		// Every row rejected: read on, as the JSON reader does.
+		if p.err != nil {
+			return false
+		}
+		p.rgLeft -= int64(n)
+		// Every row rejected or filtered out: read on, as the JSON reader
+		// does.
 	}
 }
 
-// checkTimes marks the rows of the batch of n rows whose eventtime is null
-// or not a real RFC 3339 instant bad, rejecting them.
-func (p *CloudTrailParquetReader) checkTimes(n int) {
-	l := p.timeLeaf
+// readBatch reads the next n rows of every leaf and returns how many the
+// batch keeps; p.drop (or p.bad) then marks the rows left out. eventtime
+// comes first, so its rejects are left out of the other columns, then the
+// filters, whose rows no value matches are left out too: the other
+// columns are built only for the rows kept. Rows left out by a filter are
+// counted as read (Stats.Records) but not checked beyond eventtime and
+// the filters, as rows of a skipped row group are not.
+func (p *CloudTrailParquetReader) readBatch(n int) int {
 	clear(p.bad[:n])
 	p.nbad = 0
-	for i := range n {
-		found := "null"
-		if l.defs[i] >= 1 {
-			v := l.data[l.offs[i]:l.offs[i+1]]
-			if isTime(v) {
+	if err := p.readFlat(p.timeFlat, n, nil); err != nil {
+		p.err = err
+		return 0
+	}
+	if p.err != nil { // strict: a rejected row
+		return 0
+	}
+	var drop []bool
+	if p.nbad > 0 {
+		drop = p.bad[:n]
+	}
+	if len(p.filters) > 0 {
+		keep := p.keep[:n]
+		for i := range keep {
+			keep[i] = !p.bad[i]
+		}
+		for _, f := range p.filters {
+			if f != p.timeFlat {
+				if err := p.readFlat(f, n, nil); err != nil {
+					p.err = err
+					return 0
+				}
+			}
+			f.filter.match(f.col, keep)
+		}
+		drop = p.drop[:n]
+		for i, k := range keep {
+			drop[i] = !k
+		}
+	}
+	ndrop := 0
+	for _, d := range drop {
+		if d {
+			ndrop++
+		}
+	}
+	if ndrop == 0 {
+		drop = nil
+	}
+	kept := n - ndrop
+	p.stats.Records += int64(n - p.nbad - kept) // filtered out; the kept are counted when built
+	p.dropped = drop
+	// The columns read whole so far lose the rows left out.
+	for _, f := range p.flats {
+		if f.col != nil && ndrop > 0 && (f == p.timeFlat || f.filter != nil) {
+			f.col.filter(drop)
+		}
+	}
+	for _, f := range p.flats {
+		if f == p.timeFlat || f.filter != nil {
+			continue
+		}
+		if err := p.readFlat(f, n, drop); err != nil {
+			p.err = err
+			return 0
+		}
+	}
+	for _, l := range p.nested {
+		if err := p.fill(l, n); err != nil {
+			p.err = err
+			return 0
+		}
+	}
+	return kept
+}
+
+// rejectTime rejects row of the batch of n rows for its eventtime, found.
+func (p *CloudTrailParquetReader) rejectTime(n, row int, found string) {
+	// Slow path.
+	if p.bad[row] {
+		return
+	}
+	p.bad[row] = true
+	p.nbad++
+	p.stats.Rejected++
+	e := &ParseError{Source: p.source, Offset: p.timeFlat.l.off, Path: p.rowPath(n, row, "eventtime"), Err: errExpected(ErrType, "RFC 3339 time", found)}
+	if p.strict {
+		if p.err == nil {
+			p.err = e
+		}
+		return
+	}
+	p.rejects.Add(e)
+}
+
+// readFlat appends the next n rows of f to its column, or only those i
+// without drop[i] when drop is not nil; eventtime's are checked.
+func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error {
+	if f.l.col < 0 {
+		if f.col != nil {
+			rows := n
+			for _, d := range drop {
+				if d {
+					rows--
+				}
+			}
+			f.col.appendNullsTo(f.col.n + rows)
+		}
+		return nil
+	}
+	if f.col != nil && f.col.kind == flowKindDict {
+		for i := range f.dict.ids {
+			f.dict.ids[i] = -1
+		}
+	}
+	for row := 0; row < n; {
+		cur := &f.pg
+		if cur.pg == nil || cur.row == cur.rows {
+			// Slow path: the next page.
+			if err := p.nextFlatPage(f, n, row); err != nil {
+				return err
+			}
+			continue
+		}
+		k := min(n-row, cur.rows-cur.row)
+		var dr []bool
+		if drop != nil {
+			dr = drop[row : row+k]
+		}
+		if err := p.appendFlat(f, n, row, k, dr); err != nil {
+			return err
+		}
+		row += k
+	}
+	return nil
+}
+
+// nextFlatPage makes the next page of f's chunk current; row is the batch
+// row it starts at, for errors.
+func (p *CloudTrailParquetReader) nextFlatPage(f *ctpFlat, n, row int) error {
+	l := f.l
+	f.pg.release()
+	pg, err := readPage(l.pages)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, row, l.path),
+			Err: fmt.Errorf("%w: column chunk: %w", ErrTruncated, err)}
+	}
+	if err := f.pg.load(pg, l.path, func(dict parquet.Dictionary) (int, error) { return f.convertDict(dict) }); err != nil {
+		return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, row, l.path), Err: err}
+	}
+	return nil
+}
+
+// convertDict copies and checks dict, the dictionary of f's chunk, once,
+// and returns its size.
+func (f *ctpFlat) convertDict(dict parquet.Dictionary) (int, error) {
+	d := &f.dict
+	if dict == d.src {
+		return len(d.state), nil
+	}
+	values, err := pageData(dict.Page())
+	if err != nil {
+		return 0, err
+	}
+	if values.Kind() != encoding.ByteArray {
+		return 0, fmt.Errorf("%w: dictionary of %v values in a column of strings", ErrCorrupt, values.Kind())
+	}
+	data, offs := values.ByteArray()
+	d.src, f.nbad = nil, 0
+	d.data = append(d.data[:0], data...)
+	d.offs = append(d.offs[:0], offs...)
+	d.state, d.ids = d.state[:0], d.ids[:0]
+	for k := 0; k+1 < len(offs); k++ {
+		if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {
+			return 0, fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+		}
+		st := dictValid
+		if f.isTime && !isTime(data[offs[k]:offs[k+1]]) {
+			st = dictBad
+			f.nbad++
+		}
+		d.state = append(d.state, st)
+		d.ids = append(d.ids, -1)
+	}
+	d.src = dict
+	return len(d.state), nil
+}
+
+// appendFlat appends the next k rows of f's page to its column, but for
+// those with drop[i] set when drop is not nil; row is the first one's row
+// in the batch of n rows.
+func (p *CloudTrailParquetReader) appendFlat(f *ctpFlat, n, row, k int, drop []bool) error {
+	cur, col, d := &f.pg, f.col, &f.dict
+	if cur.defs == nil && cur.idx != nil && f.nbad == 0 && drop == nil {
+		switch {
+		case col == nil:
+			// Fast path: eventtime, not projected, from a dictionary
+			// page without nulls whose every value is valid: nothing to
+			// check.
+			cur.val += k
+			cur.row += k
+			return nil
+		case col.kind == flowKindDict:
+			// Fast path: a dictionary column from a dictionary page
+			// without nulls, every row kept.
+			for _, x := range cur.idx[cur.val : cur.val+k] {
+				id := d.ids[x]
+				if id < 0 {
+					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+					d.ids[x] = id
+				}
+				col.idx[col.n] = id
+				col.setValid()
+			}
+			cur.val += k
+			cur.row += k
+			return nil
+		}
+	}
+	for i := range k {
+		if drop != nil && drop[i] {
+			// Late materialisation: a row left out is passed.
+			if cur.defs == nil || cur.defs[cur.row+i] != 0 {
+				cur.val++
+			}
+			continue
+		}
+		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
+			if f.isTime {
+				p.rejectTime(n, row+i, "null")
+			}
+			if col != nil {
+				col.appendNull()
+			}
+			continue
+		}
+		v := cur.val
+		cur.val++
+		var b []byte
+		if cur.idx != nil {
+			x := cur.idx[v]
+			b = d.data[d.offs[x]:d.offs[x+1]]
+			if d.state[x] == dictBad {
+				p.rejectTime(n, row+i, quoteFound(b))
+				if col != nil {
+					col.appendNull()
+				}
 				continue
 			}
-			found = quoteFound(v)
+			if col == nil {
+				continue
+			}
+			if col.kind == flowKindDict {
+				id := d.ids[x]
+				if id < 0 {
+					id = col.dictIndex(b)
+					d.ids[x] = id
+				}
+				col.idx[col.n] = id
+				col.setValid()
+				continue
+			}
+		} else {
+			b = cur.data[cur.offs[v]:cur.offs[v+1]]
+			if f.isTime && !isTime(b) {
+				p.rejectTime(n, row+i, quoteFound(b))
+				if col != nil {
+					col.appendNull()
+				}
+				continue
+			}
+			if col == nil {
+				continue
+			}
+			if col.kind == flowKindDict {
+				col.idx[col.n] = col.dictIndex(b)
+				col.setValid()
+				continue
+			}
 		}
-		// Slow path.
-		p.bad[i] = true
-		p.nbad++
-		p.stats.Rejected++
-		e := &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, i, "eventtime"), Err: errExpected(ErrType, "RFC 3339 time", found)}
-		if p.strict {
-			p.err = e
-			return
+		if len(col.data) > math.MaxInt32-len(b) {
+			// Slow path: a dictionary value repeated past what a batch's
+			// offsets can address.
+			return &ParseError{Source: p.source, Offset: f.l.off, Path: p.rowPath(n, row+i, f.l.path),
+				Err: errExpected(ErrTooLarge, "at most 2 GiB of text in a batch of "+strconv.Itoa(BatchRows)+" rows", "more")}
 		}
-		p.rejects.Add(e)
+		col.data = append(col.data, b...)
+		col.offs[col.n+1] = int32(len(col.data))
+		col.setValid()
 	}
+	cur.row += k
+	return nil
 }
 
 // canSkip reports whether row group g cannot hold a row matching p.prune.
@@ -535,7 +862,7 @@ func (p *CloudTrailParquetReader) canSkip(g int) bool {
 			return true
 		}
 	}
-	return p.pf.canSkipEqual(g, pr.Equal, p.cr)
+	return p.pf.canSkipEqual(g, pr.Equal, p.cr) || p.pf.canSkipEqualInt(g, pr.EqualInt)
 }
 
 // timeBounds returns row group g's event-time bounds in microseconds: from
@@ -572,9 +899,6 @@ func (p *CloudTrailParquetReader) timeBounds(g int) (lo, hi int64, ok bool) {
 // fill reads the values of the next rows rows of leaf l into its batch
 // buffers.
 func (p *CloudTrailParquetReader) fill(l *ctpLeaf, rows int) error {
-	if l.direct != nil {
-		return p.fillDirect(l, rows)
-	}
 	l.defs, l.reps, l.data, l.cur = l.defs[:0], l.reps[:0], l.data[:0], 0
 	l.offs = append(l.offs[:0], 0)
 	if l.col < 0 {
@@ -618,53 +942,6 @@ func (p *CloudTrailParquetReader) fill(l *ctpLeaf, rows int) error {
 	}
 }
 
-// fillDirect is fill for a top-level column, one value per row: the
-// values go straight into its builder, before the page they alias is left.
-func (p *CloudTrailParquetReader) fillDirect(l *ctpLeaf, rows int) error {
-	if l.col < 0 {
-		l.direct.AppendNulls(rows)
-		return nil
-	}
-	sb, _ := l.direct.(*array.StringBuilder)
-	db, _ := l.direct.(*array.BinaryDictionaryBuilder)
-	if sb != nil {
-		// Reserve what the previous batch took: growing the data buffer
-		// value by value costs more than reading the page.
-		sb.Reserve(rows)
-		sb.ReserveData(l.dataHint * rows / BatchRows)
-		defer func() { l.dataHint = max(l.dataHint, sb.DataLen()*BatchRows/max(rows, 1)) }()
-	}
-	for got := 0; got < rows; {
-		if l.pos == len(l.buf) {
-			// Slow path: the page's buffered values are used up.
-			if err := p.readMore(l); err != nil {
-				if errors.Is(err, io.EOF) {
-					err = io.ErrUnexpectedEOF
-				}
-				return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(rows, got, l.path),
-					Err: fmt.Errorf("%w: column chunk: %w", ErrTruncated, err)}
-			}
-			continue
-		}
-		take := min(len(l.buf)-l.pos, rows-got)
-		bad := p.bad[got : got+take]
-		for k, v := range l.buf[l.pos : l.pos+take] {
-			switch {
-			case p.nbad > 0 && bad[k]: // a rejected row
-			case v.IsNull():
-				l.direct.AppendNull()
-			case sb != nil:
-				sb.BinaryBuilder.Append(v.ByteArray())
-			default:
-				db.Append(v.ByteArray())
-			}
-		}
-		l.pos += take
-		got += take
-	}
-	return nil
-}
-
 // readMore refills l.buf from the current page, or the next page of the
 // chunk; io.EOF at the end of the chunk.
 func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
@@ -695,35 +972,36 @@ func (p *CloudTrailParquetReader) rowPath(rows, got int, path string) string {
 	return "row group " + strconv.Itoa(p.rg) + " row " + strconv.FormatInt(row, 10) + " (" + path + ")"
 }
 
-// build assembles the rows of the batch of n rows that are not bad from
-// the leaves' buffers into the batch.
-func (p *CloudTrailParquetReader) build(n int) {
-	rows := n - p.nbad
+// build makes the batch of the rows rows of the n read that are not
+// left out (p.dropped): flat columns from their flowCols, nested ones
+// assembled from the leaves' buffers.
+func (p *CloudTrailParquetReader) build(n, rows int) {
+	drop := p.dropped
+	cols := make([]arrow.Array, len(p.nodes))
 	for i, node := range p.nodes {
 		b := p.bld.Field(i)
-		if node == nil {
+		switch {
+		case node == nil:
 			db := b.(*array.BinaryDictionaryBuilder)
 			for range rows {
 				db.AppendString(p.source)
 			}
+		case node.flat != nil:
+			node.flat.col.appendNullsTo(rows) // a column the file lacks
+			cols[i] = node.flat.col.newArray(p.mem, node.field.Type)
 			continue
-		}
-		if node.leaf != nil && node.leaf.direct != nil {
-			continue // filled directly (fillDirect)
-		}
-		for r := range n {
-			if p.bad[r] {
-				skipRow(node)
-				continue
+		default:
+			for r := range n {
+				if drop != nil && drop[r] {
+					skipRow(node)
+					continue
+				}
+				appendNode(node, b)
 			}
-			appendNode(node, b)
 		}
-	}
-	// Built column by column: a projection without columns (count(*))
-	// still has rows.
-	cols := make([]arrow.Array, len(p.nodes))
-	for i := range cols {
-		cols[i] = p.bld.Field(i).NewArray()
+		// Built column by column: a projection without columns
+		// (count(*)) still has rows.
+		cols[i] = b.NewArray()
 	}
 	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
 	for _, c := range cols {

@@ -391,7 +391,8 @@ func ExampleNewCloudTrailParquetReader() {
 	w.Write(batches, refs)
 	w.Close()
 
-	// ...and read two columns back, skipping row groups without CreateAccessKey.
+	// ...and read two columns back, skipping row groups without CreateAccessKey
+	// and leaving out the rows of other events.
 	r, _ := NewCloudTrailParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "trail.parquet",
 		Pruning{Equal: map[string][]string{"eventname": {"CreateAccessKey"}}}, WithColumns("eventname", "eventtime"))
 	defer r.Release()
@@ -404,7 +405,6 @@ func ExampleNewCloudTrailParquetReader() {
 	total, skipped := r.RowGroups()
 	fmt.Println(total, "row group,", skipped, "skipped")
 	// Output:
-	// 2024-03-05T15:22:13Z AssumeRole
 	// 2024-03-05T15:30:00Z CreateAccessKey
 	// 1 row group, 0 skipped
 }
@@ -539,5 +539,143 @@ func TestCloudTrailParquet_Columns_Failure(t *testing.T) {
 				t.Errorf("got %v; want a ParseError wrapping ErrFormat at %q containing %q", err, tt.path, tt.want)
 			}
 		})
+	}
+}
+
+// TestCloudTrailParquet_Filter: an equality of the pruning on a projected
+// top-level column leaves out the rows whose value is none of its values
+// (late materialisation); the rows kept are the JSON reader's, nested
+// columns included, in any row-group size, and the rows left out are
+// counted as read.
+func TestCloudTrailParquet_Filter(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	files := ctJSONFiles(t)
+	full := readCloudTrailJSON(t, mem, files, WithColumns(tableColumnsOf(CloudTrailSchema)...))
+	defer releaseBatches(full)
+	cols := []string{"eventtime", "eventname", "sourceipaddress", "useridentity.arn", "resources", "useridentity.sessioncontext.webidfederationdata", "awsregion"}
+	want := readCloudTrailJSON(t, mem, files, WithColumns(cols...))
+	defer releaseBatches(want)
+	names := map[string]int{}
+	for _, b := range want {
+		for i := range int(b.NumRows()) {
+			names[stringAt(b.Column(b.Schema().FieldIndices("eventname")[0]), i)]++
+		}
+	}
+	var common, rare string
+	for n, c := range names {
+		if common == "" || c > names[common] || c == names[common] && n < common {
+			common = n
+		}
+		if rare == "" || c < names[rare] || c == names[rare] && n < rare {
+			rare = n
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		equal map[string][]string
+	}{
+		{"one value", map[string][]string{"eventname": {common}}},
+		{"two values", map[string][]string{"eventname": {rare, common}}},
+		{"two columns", map[string][]string{"eventname": {rare, common}, "awsregion": {"us-east-1", "eu-west-1"}}},
+		{"no value", map[string][]string{"eventname": {"NoSuchEvent"}}},
+	} {
+		for _, rg := range []int{0, 3} {
+			t.Run(fmt.Sprintf("%s, row groups of %d", tc.name, rg), func(t *testing.T) {
+				data := writeParquet(t, "cloudtrail", full, rg, false)
+				got, r := readCloudTrailParquet(t, mem, data, Pruning{Equal: tc.equal}, WithColumns(cols...))
+				defer releaseBatches(got)
+				var w []string
+				all := rowStrings(t, want)
+				k := 0
+				for _, b := range want {
+					for i := range int(b.NumRows()) {
+						ok := true
+						for col, vals := range tc.equal {
+							if !strings.Contains(col, ".") {
+								c := b.Column(b.Schema().FieldIndices(col)[0])
+								ok = ok && c.IsValid(i) && slices.Contains(vals, stringAt(c, i))
+							}
+						}
+						if ok {
+							w = append(w, all[k])
+						}
+						k++
+					}
+				}
+				g := rowStrings(t, got)
+				if strings.Join(g, "\n") != strings.Join(w, "\n") {
+					t.Fatalf("%d rows; want %d:\ngot  %.300s\nwant %.300s", len(g), len(w), strings.Join(g, "\n"), strings.Join(w, "\n"))
+				}
+				total, skipped := r.RowGroups()
+				t.Logf("%d of %d rows kept", len(w), len(all))
+				if st := r.Stats(); skipped == 0 && st.Records != int64(len(all)) || st.Records < int64(len(w)) || st.Rejected != 0 {
+					t.Errorf("Stats %+v, %d of %d row groups skipped; want the %d rows of the groups read", st, skipped, total, len(all))
+				}
+			})
+		}
+	}
+}
+
+// ctDictRow is a cloudtrail Parquet row whose columns are
+// dictionary-encoded, as hunt convert writes them.
+type ctDictRow struct {
+	EventTime *string `parquet:"eventtime,optional,dict"`
+	EventName *string `parquet:"eventname,optional,dict"`
+}
+
+// TestCloudTrailParquet_DictEventTime_Failure: a dictionary value of
+// eventtime that is not an RFC 3339 instant rejects every row using it,
+// each with its own position, whether eventtime is projected or not; the
+// rows around them are read.
+func TestCloudTrailParquet_DictEventTime_Failure(t *testing.T) {
+	str := func(s string) *string { return &s }
+	good, bad := str("2024-03-05T10:00:00Z"), str("2024-03-05T25:00:00Z")
+	var rows []ctDictRow
+	for i := range 2*BatchRows + 5 {
+		switch {
+		case i%1000 == 7:
+			rows = append(rows, ctDictRow{bad, str("B")})
+		case i%1000 == 8:
+			rows = append(rows, ctDictRow{nil, str("N")})
+		default:
+			rows = append(rows, ctDictRow{good, str("A")})
+		}
+	}
+	data := writeGenericParquet(t, rows)
+	for _, cols := range [][]string{{"eventname"}, {"eventtime", "eventname"}} {
+		for _, prune := range []Pruning{{}, {Equal: map[string][]string{"eventname": {"A", "B", "N"}}}} {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", prune, WithAllocator(mem), WithColumns(cols...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]int{}
+			for r.Next() {
+				b := r.Batch()
+				for i := range int(b.NumRows()) {
+					names[stringAt(b.Column(len(cols)-1), i)]++
+				}
+			}
+			nbad := 0
+			for i := range rows {
+				if i%1000 == 7 || i%1000 == 8 {
+					nbad++
+				}
+			}
+			st := r.Stats()
+			if r.Err() != nil || len(names) != 1 || names["A"] != len(rows)-nbad || st.Records != int64(len(rows)-nbad) || st.Rejected != int64(nbad) {
+				t.Errorf("columns %q, pruning %v: names %v, stats %+v, err %v; want %d A and %d rejected", cols, prune.Equal, names, st, r.Err(), len(rows)-nbad, nbad)
+			}
+			errs := r.Rejects().Errs
+			if len(errs) != nbad ||
+				!regexpMatch(`^f\.parquet: offset \d+ \(row group 0 row 7 \(eventtime\)\): expected RFC 3339 time, found "2024-03-05T25:00:00Z"$`, errs[0].Error()) ||
+				!regexpMatch(`^f\.parquet: offset \d+ \(row group 0 row 8 \(eventtime\)\): expected RFC 3339 time, found null$`, errs[1].Error()) ||
+				!regexpMatch(`\(row group 0 row 8008 \(eventtime\)\)`, errs[len(errs)-1].Error()) {
+				t.Errorf("columns %q: %d rejects %v", cols, len(errs), errs)
+			}
+			r.Release()
+			mem.AssertSize(t, 0)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -778,6 +779,44 @@ func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt)
 			}
 		}
 		if pf.dictionaryLacks(g, leaf.ColumnIndex, path, c, possible) {
+			return true
+		}
+	}
+	return false
+}
+
+// canSkipEqualInt reports whether row group g cannot hold a row whose
+// integer column at each path of equal is one of its values, by the
+// chunk's min/max statistics and null count. A column absent from the
+// file, repeated, not INT32 or INT64, without statistics, or with an
+// empty list rules nothing out.
+func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
+	chunks := pf.f.RowGroups()[g].ColumnChunks()
+	for path, vals := range equal {
+		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+			continue
+		}
+		k, _ := kindOf(leaf.Node)
+		if k != parquet.Int32 && k != parquet.Int64 {
+			continue
+		}
+		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+		if !ok {
+			continue
+		}
+		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
+			return true // all null: no value is equal
+		}
+		lo, hi, ok := c.Bounds()
+		if !ok || lo.Kind() != k || hi.Kind() != k {
+			continue
+		}
+		min, max := lo.Int64(), hi.Int64()
+		if k == parquet.Int32 {
+			min, max = int64(lo.Int32()), int64(hi.Int32())
+		}
+		if !slices.ContainsFunc(vals, func(v int64) bool { return v >= min && v <= max }) {
 			return true
 		}
 	}

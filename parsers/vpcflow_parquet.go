@@ -37,9 +37,12 @@ import (
 // Row groups that cannot hold a row the query wants are skipped without
 // reading their chunks: by the start and end statistics against
 // Pruning.Since/Until (a flow window [start, end] wholly outside), and by
-// min/max statistics and bloom filters against Pruning.Equal (action =
-// 'REJECT', srcaddr = '10.0.0.1'). Pruning is a hint: the engine still
-// filters every row.
+// min/max statistics, bloom filters and dictionaries against Pruning.Equal
+// (action = 'REJECT', srcaddr = '10.0.0.1') and min/max statistics against
+// Pruning.EqualInt (dstport = 22). An equality on a projected column also
+// filters rows (late materialisation): that column is read first and the
+// others are built only for the rows it keeps. Pruning is a hint: the
+// engine still filters every row.
 //
 // The file's metadata is checked before it is believed: a footer, page,
 // value count or compressed stream claiming more than the file can hold is
@@ -137,11 +140,15 @@ type pageCursor struct {
 type flowPqDict struct {
 	src parquet.Dictionary // the dictionary converted; nil before the chunk's first dictionary page
 	// ints[k] is integer value k; text value k is data[offs[k]:offs[k+1]].
+	// Text aliases the dictionary's own values (flow reader): parquet-go
+	// keeps them for the chunk, and they are never appended to.
 	ints []int64
 	data []byte
 	offs []uint32
 	// state[k]: dictValid, dictNull ("-") or dictBad (out of range,
-	// control characters): a row using it is rejected.
+	// control characters): a row using it is rejected. The flow reader
+	// checks a text value when a row first uses it (dictUnchecked until
+	// then): a selective query uses few of a large dictionary's values.
 	state []uint8
 	// ids[k] is value k's index in the batch's dictionary (flowKindDict
 	// columns), -1 until used in the batch.
@@ -152,6 +159,7 @@ const (
 	dictValid uint8 = iota
 	dictNull
 	dictBad
+	dictUnchecked
 )
 
 // NewVPCFlowParquetReader returns a reader of the Parquet file r of size
@@ -230,15 +238,30 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 }
 
 // planFilters makes a filter of each equality of the pruning on a
-// projected text column read in bulk.
+// projected column read in bulk: a text column's of Pruning.Equal, an
+// integer column's of Pruning.EqualInt.
 func (p *VPCFlowParquetReader) planFilters() {
 	for _, c := range p.cols {
-		vals, ok := p.prune.Equal[c.field.col]
-		if !ok || !c.isBulk || c.field.kind != flowKindString && c.field.kind != flowKindDict {
+		if !c.isBulk {
 			continue
 		}
+		var f colFilter
+		switch c.field.kind {
+		case flowKindString, flowKindDict:
+			vals, ok := p.prune.Equal[c.field.col]
+			if !ok {
+				continue
+			}
+			f.vals = vals
+		default:
+			ints := p.prune.EqualInt[c.field.col]
+			if len(ints) == 0 {
+				continue
+			}
+			f.ints = ints
+		}
 		c.isFilter = true
-		p.filters = append(p.filters, &flowFilter{c: c, vals: vals})
+		p.filters = append(p.filters, &flowFilter{c: c, colFilter: f})
 	}
 	if len(p.filters) > 0 {
 		p.keep = make([]bool, p.maxRows)
@@ -366,7 +389,7 @@ func (p *VPCFlowParquetReader) canSkip(g int) bool {
 			return true
 		}
 	}
-	return p.pf.canSkipEqual(g, pr.Equal, p.cr)
+	return p.pf.canSkipEqual(g, pr.Equal, p.cr) || p.pf.canSkipEqualInt(g, pr.EqualInt)
 }
 
 // intBound returns the minimum (or maximum) of integer column name in row
@@ -415,7 +438,7 @@ func (p *VPCFlowParquetReader) closePages() {
 			c.pages.Close()
 			c.pages, c.vr = nil, nil
 		}
-		c.pg = pageCursor{}
+		c.pg.release()
 		c.dict.src = nil
 	}
 }
@@ -505,8 +528,15 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 // query, so the other columns are not built for them (late
 // materialisation) and the batch leaves them out.
 type flowFilter struct {
-	c    *flowParquetColumn
-	vals []string
+	c *flowParquetColumn
+	colFilter
+}
+
+// colFilter is an equality of Pruning.Equal a Parquet reader filters rows
+// on: the column must equal one of vals.
+type colFilter struct {
+	vals []string // a text column's
+	ints []int64  // an integer column's
 	// dictHit[k] caches whether the batch dictionary's value k is one of
 	// vals (flowKindDict columns): 0 unknown, 1 no, 2 yes.
 	dictHit []uint8
@@ -527,7 +557,7 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 			p.err = err
 			return 0
 		}
-		f.match(keep)
+		f.match(f.c.col, keep)
 	}
 	if p.strict && p.nbad > 0 {
 		return 0
@@ -595,11 +625,29 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	return nk - nbad
 }
 
-// match clears keep[i] for the rows of the batch whose value of f's
-// column is null or none of f.vals.
-func (f *flowFilter) match(keep []bool) {
-	col := f.c.col
-	if col.kind == flowKindDict {
+// match clears keep[i] for the rows of col (a column of len(keep) rows)
+// whose value is null or none of f.vals (f.ints for an integer column).
+func (f *colFilter) match(col *flowCol, keep []bool) {
+	switch col.kind {
+	case flowKindInt32, flowKindInt64:
+		for i := range keep {
+			if !keep[i] {
+				continue
+			}
+			if !col.isValid(i) {
+				keep[i] = false
+				continue
+			}
+			var x int64
+			if col.kind == flowKindInt32 {
+				x = int64(col.i32[i])
+			} else {
+				x = col.i64[i]
+			}
+			keep[i] = slices.Contains(f.ints, x)
+		}
+		return
+	case flowKindDict:
 		if len(f.dictHit) < len(col.dict) {
 			f.dictHit = append(f.dictHit, make([]uint8, len(col.dict)-len(f.dictHit))...)
 		}
@@ -884,7 +932,12 @@ func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int, keep
 		if cur.idx != nil {
 			// A dictionary page: the value was converted with the dictionary.
 			x := cur.idx[v]
-			switch d.state[x] {
+			st := d.state[x]
+			if st == dictUnchecked {
+				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+				d.state[x] = st
+			}
+			switch st {
 			case dictNull:
 				col.appendNull()
 				continue
@@ -974,6 +1027,7 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 	fail := func(err error) error {
 		return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")", Err: err}
 	}
+	c.pg.release()
 	pg, err := readPage(c.pages)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -981,43 +1035,64 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 		}
 		return fail(fmt.Errorf("%w: column chunk: %w", ErrTruncated, err))
 	}
-	cur := &c.pg
+	err = c.pg.load(pg, c.field.col, func(dict parquet.Dictionary) (int, error) {
+		if dict != c.dict.src {
+			if err := p.convertDict(c, dict); err != nil {
+				return 0, err
+			}
+		}
+		return len(c.dict.state), nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// load makes pg, just read, the cursor's page and checks that its levels,
+// values and dictionary indexes agree; dictSize converts the dictionary of
+// a dictionary-encoded page (when it is not the one converted already) and
+// returns its size. col names the column in errors. An empty page is
+// released at once (the cursor then has no page).
+func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.Dictionary) (int, error)) error {
 	*cur = pageCursor{pg: pg, rows: int(pg.NumValues())}
 	if defs := pg.DefinitionLevels(); len(defs) > 0 {
 		if len(defs) != cur.rows {
-			return fail(fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs)))
+			return fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs))
 		}
 		cur.defs = defs
 	}
 	nonNull := cur.rows
 	if cur.defs != nil {
-		nonNull = 0
+		nulls := 0
 		for _, d := range cur.defs {
-			if d != 0 {
-				nonNull++
+			if d == 0 {
+				nulls++
 			}
+		}
+		nonNull -= nulls
+		if nulls == 0 {
+			cur.defs = nil // no null: the rows need not look at the levels
 		}
 	}
 	values, err := pageData(pg)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	got := 0
 	if dict := pg.Dictionary(); dict != nil {
-		if dict != c.dict.src {
-			if err := p.convertDict(c, dict); err != nil {
-				return fail(err)
-			}
+		size, err := dictSize(dict)
+		if err != nil {
+			return err
 		}
 		if values.Kind() != encoding.Int32 {
-			return fail(fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind()))
+			return fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind())
 		}
 		cur.idx = values.Int32()
 		got = len(cur.idx)
-		size := int32(len(c.dict.state))
 		for _, x := range cur.idx {
-			if x < 0 || x >= size {
-				return fail(fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size))
+			if x < 0 || int(x) >= size {
+				return fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size)
 			}
 		}
 	} else {
@@ -1032,19 +1107,41 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 			cur.data, cur.offs = values.ByteArray()
 			got = max(len(cur.offs)-1, 0)
 			if got > 0 && int(cur.offs[got]) > len(cur.data) {
-				return fail(fmt.Errorf("%w: page values end past the page", ErrCorrupt))
+				return fmt.Errorf("%w: page values end past the page", ErrCorrupt)
 			}
 		default:
-			return fail(fmt.Errorf("%w: page of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col))
+			return fmt.Errorf("%w: page of %v values in a column of %v", ErrCorrupt, values.Kind(), col)
 		}
 	}
 	if got < nonNull {
-		return fail(fmt.Errorf("%w: page of %d non-null values holds %d", ErrCorrupt, nonNull, got))
+		return fmt.Errorf("%w: page of %d non-null values holds %d", ErrCorrupt, nonNull, got)
 	}
 	if cur.rows == 0 {
-		cur.pg = nil // an empty page: read the next
+		cur.release() // an empty page: read the next
 	}
 	return nil
+}
+
+// release gives the cursor's page back to parquet-go's buffer pools, so
+// the next page reuses its buffers instead of allocating; the cursor's
+// slices are invalid after.
+func (cur *pageCursor) release() {
+	if cur.pg != nil {
+		parquet.Release(cur.pg)
+		*cur = pageCursor{}
+	}
+}
+
+// checkFlowDictText is the state of a dictionary's text value b: null
+// ("-"), bad (control characters, invalid UTF-8) or valid.
+func checkFlowDictText(b []byte) uint8 {
+	switch {
+	case len(b) == 1 && b[0] == '-':
+		return dictNull
+	case badFlowText(b) >= 0:
+		return dictBad
+	}
+	return dictValid
 }
 
 // pageData is pg.Data(), with a panic of parquet-go turned into an error
@@ -1067,7 +1164,7 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, dict parquet.Di
 		return err
 	}
 	d.src = nil
-	d.ints, d.data, d.offs, d.state, d.ids = d.ints[:0], d.data[:0], d.offs[:0], d.state[:0], d.ids[:0]
+	d.ints, d.data, d.offs, d.state, d.ids = d.ints[:0], nil, nil, d.state[:0], d.ids[:0]
 	switch values.Kind() {
 	case encoding.Int32, encoding.Int64:
 		if values.Kind() == encoding.Int32 {
@@ -1087,24 +1184,14 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, dict parquet.Di
 		d.ints = d.ints[:len(d.ints):len(d.ints)]
 	case encoding.ByteArray:
 		data, offs := values.ByteArray()
-		if len(offs) > 0 && int(offs[len(offs)-1]) > len(data) {
-			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
-		}
-		d.data = append(d.data, data...)
-		d.offs = append(d.offs, offs...)
 		for k := 0; k+1 < len(offs); k++ {
-			b := data[offs[k]:offs[k+1]]
-			st := dictValid
-			switch {
-			case len(b) == 1 && b[0] == '-':
-				st = dictNull
-			case badFlowText(b) >= 0:
-				st = dictBad
+			if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {
+				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 			}
-			d.state = append(d.state, st)
+			d.state = append(d.state, dictUnchecked)
 			d.ids = append(d.ids, -1)
 		}
-		d.ints = nil
+		d.data, d.offs, d.ints = data, offs, nil
 	default:
 		return fmt.Errorf("%w: dictionary of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col)
 	}

@@ -416,14 +416,20 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 	type row struct {
 		start, end    int64
 		action, saddr string
+		dport         int32
 	}
-	cols := []string{"start", "end", "action", "srcaddr"}
+	cols := []string{"start", "end", "action", "srcaddr", "dstport"}
 	rowsOf := func(b arrow.RecordBatch) []row {
 		var out []row
 		st, en := b.Column(b.Schema().FieldIndices("start")[0]).(*array.Int64), b.Column(b.Schema().FieldIndices("end")[0]).(*array.Int64)
 		ac, sa := b.Column(b.Schema().FieldIndices("action")[0]), b.Column(b.Schema().FieldIndices("srcaddr")[0])
+		dp := b.Column(b.Schema().FieldIndices("dstport")[0]).(*array.Int32)
 		for i := range int(b.NumRows()) {
-			out = append(out, row{st.Value(i), en.Value(i), stringAt(ac, i), stringAt(sa, i)})
+			port := dp.Value(i)
+			if dp.IsNull(i) {
+				port = -1
+			}
+			out = append(out, row{st.Value(i), en.Value(i), stringAt(ac, i), stringAt(sa, i), port})
 		}
 		return out
 	}
@@ -456,6 +462,11 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 		// REJECT: only the dictionary rules it out.
 		{"equal, dictionary", Pruning{Equal: map[string][]string{"action": {"NOPE"}}}, func(r row) bool { return false }, true, true},
 		{"unknown column prunes nothing", Pruning{Equal: map[string][]string{"nosuch": {"x"}}}, func(r row) bool { return true }, false, true},
+		// Integer equalities: rows filtered by value, row groups skipped by
+		// min/max (start is sorted).
+		{"integer equal", Pruning{EqualInt: map[string][]int64{"dstport": {int64(mid.dport), 0}}}, func(r row) bool { return r.dport == mid.dport || r.dport == 0 }, false, true},
+		{"integer equal, sorted column", Pruning{EqualInt: map[string][]int64{"start": {mid.start}}}, func(r row) bool { return r.start == mid.start }, true, true},
+		{"integer equal, no value", Pruning{EqualInt: map[string][]int64{"dstport": {}}}, func(r row) bool { return true }, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", tc.prune, WithAllocator(mem), WithColumns(cols...))
@@ -527,9 +538,10 @@ func TestVPCFlowParquet_FilterRejects(t *testing.T) {
 		{"no filter", Pruning{}, []string{"10.0.0.1", "10.0.0.4", "10.0.0.5"}, []string{"row 1 (end)", "row 2 (end)"}},
 		{"action", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, []string{"10.0.0.1", "10.0.0.5"}, []string{"row 2 (end)"}},
 		{"srcaddr", Pruning{Equal: map[string][]string{"srcaddr": {"10.0.0.2", "10.0.0.4"}}}, []string{"10.0.0.4"}, []string{"row 1 (end)"}},
+		{"srcport", Pruning{EqualInt: map[string][]int64{"srcport": {2, 3, 5}}}, []string{"10.0.0.5"}, []string{"row 1 (end)", "row 2 (end)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("srcaddr", "start", "end", "action"))
+			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("srcaddr", "srcport", "start", "end", "action"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -557,6 +569,82 @@ func TestVPCFlowParquet_FilterRejects(t *testing.T) {
 			}
 			if st := r.Stats(); st.Records != int64(len(rows)-len(tc.rejects)) || st.Rejected != int64(len(tc.rejects)) {
 				t.Errorf("stats %+v; want %d records, %d rejected", st, len(rows)-len(tc.rejects), len(tc.rejects))
+			}
+		})
+	}
+}
+
+// flowDictRow is a flow-log Parquet row whose text columns are
+// dictionary-encoded, as hunt convert and AWS write them.
+type flowDictRow struct {
+	InterfaceID *string `parquet:"interface_id,optional,dict"`
+	Action      *string `parquet:"action,optional,dict"`
+}
+
+// TestVPCFlowParquet_DictText_Failure: a dictionary value that is not
+// valid text rejects every row using it, each with its position; "-" is
+// null; with a filter, a row it leaves out is not checked; values no row
+// uses are not checked.
+func TestVPCFlowParquet_DictText_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	str := func(s string) *string { return &s }
+	var rows []flowDictRow
+	for i := range 3*BatchRows + 7 {
+		id := "eni-" + strconv.Itoa(i%50)
+		switch i % 1000 {
+		case 3:
+			id = "eni-\x01"
+		case 4:
+			id = "-"
+		}
+		action := "ACCEPT"
+		if i%2 == 1 {
+			action = "REJECT"
+		}
+		rows = append(rows, flowDictRow{str(id), str(action)})
+	}
+	data := writeGenericParquet(t, rows)
+	for _, tc := range []struct {
+		name         string
+		prune        Pruning
+		bad, nulls   int
+		firstRejects string
+	}{
+		// Rows 3, 1003, ... use the bad value; 4, 1004, ... are "-".
+		{"no filter", Pruning{}, 13, 13, "row 3 (interface_id)"},
+		// REJECT rows are the odd ones: 3, 1003, ... are kept, the
+		// "-" rows are even and left out; ACCEPT the other way round.
+		{"filter", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, 13, 0, "row 3 (interface_id)"},
+		{"filter leaving the bad rows out", Pruning{Equal: map[string][]string{"action": {"ACCEPT"}}}, 0, 13, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("interface_id", "action"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			got, nulls := 0, 0
+			for r.Next() {
+				c := r.Batch().Column(0)
+				for i := range c.Len() {
+					if c.IsNull(i) {
+						nulls++
+					} else if strings.ContainsRune(stringAt(c, i), 1) {
+						t.Fatalf("bad value %q in the batch", stringAt(c, i))
+					}
+					got++
+				}
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			errs := r.Rejects().Errs
+			if len(errs) != tc.bad || r.Stats().Rejected != int64(tc.bad) || nulls != tc.nulls {
+				t.Fatalf("%d rows, %d nulls, %d rejects (stats %+v); want %d nulls and %d rejects", got, nulls, len(errs), r.Stats(), tc.nulls, tc.bad)
+			}
+			if tc.bad > 0 && !regexpMatch(`^f\.parquet: offset \d+ \(`+regexp.QuoteMeta(tc.firstRejects)+`\): expected valid UTF-8 text without control characters, found "eni-\\x01"$`, errs[0].Error()) {
+				t.Errorf("first reject %v; want %s", errs[0], tc.firstRejects)
 			}
 		})
 	}

@@ -2,9 +2,16 @@
 // over a Parquet lake written by `hunt convert`, with hunt (one core:
 // taskset -c 0, GOMAXPROCS=1) and DuckDB (threads=1) over the same files,
 // checks that the answers agree row for row, and prints the best of N wall
-// and CPU times and hunt/DuckDB ratios.
+// and CPU times and hunt/DuckDB ratios. Selective hunts (sel_*: a rare
+// event name, a rare source address, an integer equality, a rare ARN; the
+// values are picked from the lake) are measured the same way.
 //
-//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3]
+// With --gz, the corpus the lake was converted from, hunt also runs each
+// query over the .gz objects and the last columns give its CPU time there
+// and how many times faster the Parquet run is (the goal for selective
+// hunts is 10x).
+//
+//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3] [--gz CORPUS_DIR] [--only NAME_PART]
 //
 // Exit status 1 when an answer differs.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.lake || !args.hunt) {
-  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3]');
+  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3] [--gz CORPUS_DIR] [--only NAME_PART]');
   process.exit(2);
 }
 const reps = Number(args.reps ?? 3);
@@ -44,13 +51,41 @@ WHERE action = 'REJECT' GROUP BY 1, 2 HAVING count(*) > 100`,
 WHERE action = 'REJECT' GROUP BY 1, 2 HAVING count(*) > 100`,
   },
 };
+
+const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+const conn = await db.connect();
+await conn.runAndReadAll(`SELECT json_extract_string('{"a":"b"}', '$.a')`);
+const first = async (sql) => String((await conn.runAndReadAll(sql)).getRows()[0][0]).replaceAll("'", "''");
+
+// Selective hunts, with values picked from the lake: the rarest source
+// address of rejected flows and the rarest caller ARN.
+const ip = await first(`SELECT srcaddr FROM ${read('vpc_flow')} WHERE action = 'REJECT' GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`);
+const arn = await first(`SELECT useridentity.arn FROM ${read('cloudtrail')} WHERE useridentity.arn IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`);
+Object.assign(queries, {
+  sel_ct_stop_logging: {
+    hunt: `SELECT eventtime, sourceipaddress FROM cloudtrail WHERE eventname = 'StopLogging'`,
+    duckdb: `SELECT eventtime, sourceipaddress FROM ${read('cloudtrail')} WHERE eventname = 'StopLogging'`,
+  },
+  sel_ct_arn: {
+    hunt: `SELECT eventname, count(*) AS n FROM cloudtrail WHERE useridentity.arn = '${arn}' GROUP BY 1`,
+    duckdb: `SELECT eventname, count(*) FROM ${read('cloudtrail')} WHERE useridentity.arn = '${arn}' GROUP BY 1`,
+  },
+  sel_flow_srcaddr: {
+    hunt: `SELECT dstport, count(*) AS n FROM vpc_flow WHERE srcaddr = '${ip}' GROUP BY 1`,
+    duckdb: `SELECT dstport, count(*) FROM ${read('vpc_flow')} WHERE srcaddr = '${ip}' GROUP BY 1`,
+  },
+  sel_flow_rdp_rejects: {
+    hunt: `SELECT srcaddr, count(*) AS n FROM vpc_flow WHERE dstport = 3389 AND action = 'REJECT' GROUP BY 1`,
+    duckdb: `SELECT srcaddr, count(*) FROM ${read('vpc_flow')} WHERE dstport = 3389 AND action = 'REJECT' GROUP BY 1`,
+  },
+});
 if (args.only) for (const k of Object.keys(queries)) if (!k.includes(args.only)) delete queries[k];
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-function runHunt(sql) {
+function runHunt(sql, dir = args.lake) {
   const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'taskset', '-c', '0', args.hunt, 'query', '--output', 'csv', sql, args.lake],
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'taskset', '-c', '0', args.hunt, 'query', '--output', 'csv', sql, dir],
     { env: { ...process.env, GOMAXPROCS: '1' }, encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = (performance.now() - t) / 1000;
   const lines = r.stderr.trim().split('\n');
@@ -60,11 +95,9 @@ function runHunt(sql) {
   return { wall, cpu: u + s, rows };
 }
 
-const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-const conn = await db.connect();
-await conn.runAndReadAll(`SELECT json_extract_string('{"a":"b"}', '$.a')`);
 let failed = false;
-console.log('query\thunt wall\thunt cpu\tduckdb wall\tduckdb cpu\thunt/duckdb (wall)\thunt/duckdb (cpu)\trows');
+console.log('query\thunt wall\thunt cpu\tduckdb wall\tduckdb cpu\thunt/duckdb (wall)\thunt/duckdb (cpu)\trows' +
+  (args.gz ? '\thunt .gz cpu\tParquet/.gz (cpu)' : ''));
 for (const [name, q] of Object.entries(queries)) {
   const h = { wall: Infinity, cpu: Infinity }, d = { wall: Infinity, cpu: Infinity };
   let hRows, dRows;
@@ -76,7 +109,20 @@ for (const [name, q] of Object.entries(queries)) {
     const rows = (await conn.runAndReadAll(q.duckdb)).getRows();
     const dc = process.cpuUsage(c);
     d.wall = Math.min(d.wall, (performance.now() - t) / 1000); d.cpu = Math.min(d.cpu, (dc.user + dc.system) / 1e6);
-    dRows = rows.map((row) => row.map(String).join('\t')).sort(cmp);
+    dRows = rows.map((row) => row.map((v) => (v === null ? '' : String(v))).join('\t')).sort(cmp);
+  }
+  let gz = '';
+  if (args.gz) {
+    let cpu = Infinity;
+    for (let i = 0; i < reps; i++) {
+      const r = runHunt(q.hunt, args.gz);
+      cpu = Math.min(cpu, r.cpu);
+      if (r.rows.join('\n') !== hRows.join('\n')) {
+        failed = true;
+        console.error(`${name}: the .gz answer differs from the Parquet one`);
+      }
+    }
+    gz = '\t' + cpu.toFixed(3) + '\t' + (cpu / h.cpu).toFixed(1) + 'x';
   }
   const same = hRows.length === dRows.length && hRows.every((r, i) => r === dRows[i]);
   if (!same) {
@@ -84,6 +130,6 @@ for (const [name, q] of Object.entries(queries)) {
     console.error(`${name}: answers differ:\nhunt (${hRows.length}): ${hRows.slice(0, 5).join(' | ')}\nduckdb (${dRows.length}): ${dRows.slice(0, 5).join(' | ')}`);
   }
   console.log([name, h.wall.toFixed(3), h.cpu.toFixed(3), d.wall.toFixed(3), d.cpu.toFixed(3),
-    (d.wall / h.wall).toFixed(2) + 'x', (d.cpu / h.cpu).toFixed(2) + 'x', hRows.length + (same ? ' same' : ' DIFFER')].join('\t'));
+    (d.wall / h.wall).toFixed(2) + 'x', (d.cpu / h.cpu).toFixed(2) + 'x', hRows.length + (same ? ' same' : ' DIFFER')].join('\t') + gz);
 }
 process.exit(failed ? 1 : 0);

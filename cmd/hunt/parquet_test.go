@@ -60,6 +60,7 @@ func TestQuery_ParquetSameAnswers(t *testing.T) {
 		"SELECT srcaddr, dstaddr, dstport, action, log_status, start FROM vpc_flow WHERE action = 'REJECT' AND srcaddr IN ("+addr(rows[1])+", "+addr(rows[2])+", "+addr(rows[len(rows)-1])+") ORDER BY 6, 1, 2, 3",
 		"SELECT action, log_status, count(*) AS n FROM vpc_flow WHERE log_status = 'NODATA' OR action = 'ACCEPT' GROUP BY 1, 2 ORDER BY 1, 2",
 		"SELECT count(*) AS n FROM vpc_flow WHERE action = 'NOPE'",
+		"SELECT srcaddr, dstport, protocol, start FROM vpc_flow WHERE dstport = 22 AND protocol = 6 AND action = 'REJECT' ORDER BY 4, 1",
 		"SELECT eventtime, eventname, sourceipaddress FROM cloudtrail WHERE eventname IN ('StopLogging', 'DeleteTrail', 'ConsoleLogin') AND eventsource <> 'x' ORDER BY 1, 2, 3",
 	)
 	for _, q := range qs {

@@ -266,10 +266,10 @@ func onlyTable(tables []string) *parsers.Table {
 // rowGroupPruning is what a query lets Parquet readers skip: the time
 // range of facts, and the equalities the WHERE clause of a one-table query
 // ANDs with everything else (eventname = 'X', useridentity.arn IN ('a',
-// 'b')), as the compiled query found them. The --account and --region
-// flags are not turned into equalities: they select objects (and Hive
-// partitions), and a row without those columns still belongs to its
-// object. It is only a hint for skipping row groups; the engine still
+// 'b'), dstport = 22), as the compiled query found them. The --account
+// and --region flags are not turned into equalities: they select objects
+// (and Hive partitions), and a row without those columns still belongs to
+// its object. It is only a hint for skipping row groups; the engine still
 // filters every row.
 func rowGroupPruning(q *engine.Query, facts archive.Facts) parsers.Pruning {
 	p := parsers.Pruning{Since: facts.Since, Until: facts.Until, Equal: map[string][]string{}}
@@ -277,6 +277,7 @@ func rowGroupPruning(q *engine.Query, facts archive.Facts) parsers.Pruning {
 		for k, v := range q.Pruning(ts[0]).Equal {
 			p.Equal[k] = v
 		}
+		p.EqualInt = q.Pruning(ts[0]).EqualInt
 	}
 	return p
 }
