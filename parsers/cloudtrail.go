@@ -898,7 +898,16 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			if f != nil && top {
 				r.mask |= f.mark
 			}
-			if i, err = skipValue(b, i, depth); err != nil {
+			// skipValue's dispatch written out for the common kinds.
+			switch b[i] {
+			case '"':
+				i, err = skipString(b, i)
+			case '{', '[':
+				i, err = skipContainer(b, i, depth)
+			default:
+				i, err = skipValue(b, i, depth)
+			}
+			if err != nil {
 				if err != errNeedMore {
 					r.stack = append(r.stack, pathElem{key: key}) // for the error's path
 				}
@@ -913,6 +922,11 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 				return 0, err
 			}
 			r.stack = r.stack[:len(r.stack)-1]
+		}
+		// nextMember, with its fast path (compact JSON) written out.
+		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+			i++
+			continue
 		}
 		var done bool
 		if i, done, err = nextMember(b, i, '}'); done || err != nil {
