@@ -71,6 +71,11 @@ type strBuilder struct {
 	d     []byte // data's whole capacity
 	n     int
 	nulls int
+	// perRow is the data bytes per row of the last batch finished: reserve
+	// sizes a new batch's data buffer with it, so a column of raw JSON
+	// (~200 bytes a row) is not regrown and copied from 4 KiB up to its
+	// size in every batch.
+	perRow int
 }
 
 func newStrBuilder(mem memory.Allocator) *strBuilder { return &strBuilder{mem: mem} }
@@ -90,6 +95,9 @@ func (s *strBuilder) reserve(rows int) {
 		s.o[0] = 0
 	}
 	s.valid.grow(s.mem, len(s.o))
+	if s.data == nil && s.perRow > 0 && rows > 1 {
+		s.growData(s.perRow * rows)
+	}
 }
 
 func (s *strBuilder) growData(need int) {
@@ -133,6 +141,9 @@ func (s *strBuilder) finish() *array.Data {
 		s.growData(0)
 	}
 	n := s.n
+	if n > 0 {
+		s.perRow = (int(s.o[n]) + n - 1) / n
+	}
 	s.offs.ResizeNoShrink(4 * (n + 1))
 	s.data.ResizeNoShrink(int(s.o[n]))
 	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{s.valid.finish(s.mem, n, s.nulls), s.offs, s.data}, nil, s.nulls, 0)

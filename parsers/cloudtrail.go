@@ -842,35 +842,72 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 	if b[i] == '}' {
 		return i + 1, nil
 	}
+	// pred are the fields whose keys the next member most likely has (the
+	// keys that followed the last one lately); prev is the last known key's.
+	pred := [2]*ctField{obj.first}
+	var prev *ctField
 	for {
 		if b[i] != '"' {
 			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 		}
-		kend, kflags, err := scanString(b, i)
-		if err != nil {
-			return 0, err
+		// Fast path: a predicted key, with no scan and no lookup; a hit is
+		// the field the slow path would find (see keyAt).
+		var f *ctField
+		kend, hit := 0, false
+		if f = pred[0]; f != nil {
+			if kend, hit = f.keyAt(b, i); !hit {
+				if f = pred[1]; f != nil {
+					kend, hit = f.keyAt(b, i)
+				}
+			}
+		}
+		if !hit {
+			// A miss: the key is scanned and looked up, and the order
+			// learnt. At the top level the lookup also sets the marks
+			// that tell records from digests.
+			var kflags uint8
+			var err error
+			if kend, kflags, err = scanString(b, i); err != nil {
+				return 0, err
+			}
+			f = nil
+			if kflags&strEscaped == 0 {
+				if f = obj.find(b[i+1 : kend-1]); f == nil {
+					f = obj.unknownKey(b[i+1 : kend-1])
+				}
+			}
+			if f != nil {
+				obj.follows(prev, f)
+			}
+		}
+		if f != nil {
+			prev, pred = f, f.next
+		} else {
+			pred = [2]*ctField{}
 		}
 		key := b[i+1 : kend-1]
 		// afterKey, with its fast path written out: a call per key costs
 		// about 5 % of a full-schema read.
+		var err error
 		if i = kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
 		} else if i, err = afterKeySlow(b, kend); err != nil {
 			return 0, err
 		}
-		// Most keys name values the projection skips. At the top level the
-		// lookup is needed for the marks only until a record key is seen
-		// (a digest has none, so all its keys are looked up); after that,
-		// mayDecode rules most keys out without one. A skipped value's key
-		// joins the path only if skipping it fails.
-		var f *ctField
-		if kflags&strEscaped == 0 && (!top || r.mask&markRecord == 0 || obj.mayDecode(key)) {
-			f = obj.find(key)
-		}
+		// A skipped value's key joins the path only if skipping it fails.
 		if f == nil || f.kind == ctSkip {
 			if f != nil && top {
 				r.mask |= f.mark
 			}
-			if i, err = skipValue(b, i, depth); err != nil {
+			// skipValue's dispatch written out for the common kinds.
+			switch b[i] {
+			case '"':
+				i, err = skipString(b, i)
+			case '{', '[':
+				i, err = skipContainer(b, i, depth)
+			default:
+				i, err = skipValue(b, i, depth)
+			}
+			if err != nil {
 				if err != errNeedMore {
 					r.stack = append(r.stack, pathElem{key: key}) // for the error's path
 				}
@@ -885,6 +922,11 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 				return 0, err
 			}
 			r.stack = r.stack[:len(r.stack)-1]
+		}
+		// nextMember, with its fast path (compact JSON) written out.
+		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+			i++
+			continue
 		}
 		var done bool
 		if i, done, err = nextMember(b, i, '}'); done || err != nil {

@@ -23,6 +23,10 @@ func BenchmarkCloudTrailReader(b *testing.B) {
 		name string
 		cols []string
 	}{
+		// The columns of bench.PeerQueries' ct_count_by_eventname and
+		// ct_console_login_no_mfa.
+		{"hunt=count", []string{"eventname"}},
+		{"hunt=login", []string{"sourceipaddress", "eventname", "responseelements", "additionaleventdata"}},
 		{"cols=3", []string{"eventname", "eventsource", "eventtime"}},
 		{"cols=8", []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress",
 			"useridentity.arn", "errorcode", "recipientaccountid"}},

@@ -55,6 +55,45 @@ type ctField struct {
 	slot    int       // value slot in the object's slot space
 	obj     *ctObject // ctStruct: the object; ctList: the element object
 	list    int       // ctList, ctMap: index of the reader's element storage
+	// next are the fields whose keys followed this one lately, the last
+	// first: records spell their keys in one order, but for optional keys
+	// (errorCode, resources, additionalEventData...), so the reader tries
+	// these spellings before scanning and looking up a key (see
+	// ctObject.first and CloudTrailReader.parseObject).
+	next [2]*ctField
+}
+
+// maxUnknownKeys bounds the unknown keys an object node remembers: a few
+// per CloudTrail object, more only in exports with extra fields or hostile
+// input, which are then read at the speed of a miss.
+const maxUnknownKeys = 16
+
+// unknownKey returns the stand-in field of key, a plain key find does not
+// know, creating it if there is room, or nil.
+func (o *ctObject) unknownKey(key []byte) *ctField {
+	for _, f := range o.unknown {
+		if f.spelled == string(key) {
+			return f
+		}
+	}
+	if len(o.unknown) >= maxUnknownKeys {
+		return nil
+	}
+	f := &ctField{key: string(key), spelled: string(key), kind: ctSkip}
+	o.unknown = append(o.unknown, f)
+	return f
+}
+
+// follows records that f's key came after p's (p's key was first when p
+// is nil) in object o.
+func (o *ctObject) follows(p, f *ctField) {
+	if p == nil {
+		o.first = f
+		return
+	}
+	if p.next[0] != f {
+		p.next[1], p.next[0] = p.next[0], f
+	}
 }
 
 // ctObject is a JSON object node: its keys sorted by length, so a lookup
@@ -63,12 +102,12 @@ type ctObject struct {
 	fields []ctField
 	byLen  [maxKeyLen + 2]uint8 // fields[byLen[n]:byLen[n+1]] have length n
 	nslots int                  // slots of the space this object starts (list elements)
-
-	// decoded has bit c&63 of decoded[n] set for each field of length n,
-	// first byte c (lower case), that is decoded (kind != ctSkip). Most
-	// keys of a record are not projected; this filter tells so with two
-	// loads instead of a lookup (false positives only cost the lookup).
-	decoded [maxKeyLen + 1]uint64
+	first  *ctField             // the field of the first key of the last object read
+	// unknown holds keys of the input the schema does not have
+	// ("managementEvent"), as fields of kind ctSkip that find never
+	// returns, so that key order prediction goes on past them (at most
+	// maxUnknownKeys per object).
+	unknown []*ctField
 }
 
 const maxKeyLen = 40
@@ -82,17 +121,18 @@ func (o *ctObject) index() {
 		}
 		o.byLen[n] = uint8(k)
 	}
-	for _, f := range o.fields {
-		if f.kind != ctSkip && len(f.key) > 0 && len(f.key) <= maxKeyLen {
-			o.decoded[len(f.key)] |= 1 << (f.key[0] & 63)
-		}
-	}
 }
 
-// mayDecode reports whether key may name a field that is decoded: false
-// means find would return nil or a ctSkip field.
-func (o *ctObject) mayDecode(key []byte) bool {
-	return len(key) > 0 && len(key) <= maxKeyLen && o.decoded[len(key)]>>(lowerASCII[key[0]]&63)&1 != 0
+// keyAt reports whether the string at b[i] == '"' is f's key as last
+// spelled, and returns the index after it. A match is exactly what
+// scanString and find would return: the spelling holds no escape, control
+// character or quote, as only plain keys are looked up.
+func (f *ctField) keyAt(b []byte, i int) (int, bool) {
+	k := i + 1 + len(f.spelled)
+	if k < len(b) && b[k] == '"' && string(b[i+1:k]) == f.spelled {
+		return k + 1, true
+	}
+	return 0, false
 }
 
 // find returns the field for key, or nil.
@@ -283,10 +323,7 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 		p.top.fields = append(p.top.fields, ctField{key: k, kind: ctSkip, mark: markDigest})
 	}
 	// SIEM exports of CloudTrail (Logstash, Elastic, the OTRF datasets)
-	// carry the event time as "@timestamp" and drop eventTime. No CloudTrail
-	// key starts with '@', so the key filter bit this sets ('@'&63 == 0 at
-	// length 10; letters give 33..58) lets no other key through: only
-	// records that have the key pay for its lookup.
+	// carry the event time as "@timestamp" and drop eventTime.
 	p.top.fields = append(p.top.fields, ctField{key: "@timestamp", kind: ctTimeFallback, slot: p.nslots})
 	p.tsSlot = p.nslots
 	p.nslots++

@@ -872,22 +872,69 @@ func TestCloudTrailReader_OTRFCorpus(t *testing.T) {
 	}
 }
 
-// TestCloudTrailReader_TimestampFilter: the key filter admits "@timestamp"
-// (so its lookup happens after the record keys too) and its bit admits no
-// key of the schema, so records without "@timestamp" pay nothing for it.
-func TestCloudTrailReader_TimestampFilter(t *testing.T) {
-	p, err := newCTPlan(CloudTrailSchema, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
+// TestCloudTrailReader_KeyOrder_Success reads records whose keys change
+// order, spelling and set from one record to the next through one reader,
+// whose key order prediction then both hits and misses, and checks every
+// record reads as it does alone, through a reader that has seen no other:
+// the same row, or the same error at the same place in the record.
+func TestCloudTrailReader_KeyOrder_Success(t *testing.T) {
+	recs := []string{
+		rec1, rec2, rec1, rec1, rec2,
+		// Other orders, a key spelled in another case, and keys that
+		// extend, shorten or escape a known one (never that column).
+		`{"eventTime":"2024-03-05T10:00:01Z","eventVersion":"1.08","EventName":"Upper","userIdentity":{"arn":"a1","type":"T1"},"eventSource":"s"}`,
+		`{"eventVersion":"1.08","eventNameX":"no","eventTime":"2024-03-05T10:00:02Z","eventNam":"no","eventName":"Yes","userIdentity":{"type":"T2","arn":"a2"}}`,
+		`{"eventVersion":"1.08","event\u004eame":"escaped","eventTime":"2024-03-05T10:00:03Z","eventName":"Plain"}`,
+		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:04Z","eventName":"Plain2","resources":[{"ARN":"r1","type":"t"},{"type":"t2","accountId":"9","ARN":"r2"}]}`,
+		// A key predicted from the record before, holding a bad value.
+		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:05Z","eventName":{"bad":1}}`,
+		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:06Z","eventName":"After"}`,
+		// A digest among records: its keys set only markDigest.
+		`{"awsAccountId":"1","digestStartTime":"2024-03-05T10:00:00Z","digestEndTime":"x","digestS3Object":"k"}`,
 	}
-	if !p.top.mayDecode([]byte("@Timestamp")) {
-		t.Errorf(`mayDecode("@Timestamp") = false; want true`)
+	// More unknown keys than an object remembers, in changing orders.
+	var many strings.Builder
+	many.WriteString(`{"eventVersion":"1.08"`)
+	for k := range maxUnknownKeys + 8 {
+		fmt.Fprintf(&many, `,"x%02d":%d`, k, k)
 	}
-	at := ctObject{fields: []ctField{{key: "@timestamp", kind: ctTimeFallback}}}
-	at.index()
-	for _, f := range CloudTrailSchema.Fields() {
-		if at.mayDecode([]byte(f.Name)) {
-			t.Errorf("key %q passes the @timestamp filter bit", f.Name)
+	many.WriteString(`,"eventTime":"2024-03-05T10:00:07Z","eventName":"Many"}`)
+	recs = append(recs, many.String(), rec1, many.String(), rec2, many.String())
+	for _, cols := range [][]string{nil, {"eventname"}, {"eventname", "useridentity.arn", "resources.arn", "requestparameters"}} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		var want strings.Builder
+		var wantErrs []string
+		var opts []Option
+		if cols != nil {
+			opts = append(opts, WithColumns(cols...))
 		}
+		for _, rec := range recs {
+			rows, _, rej, err := readAll(t, mem, rec, opts...)
+			if err != nil {
+				t.Fatalf("%s alone: %v", rec, err)
+			}
+			want.WriteString(rows)
+			for _, e := range rej.Errs {
+				wantErrs = append(wantErrs, strings.TrimPrefix(e.Path, "record 0")+": "+e.Err.Error()+" at "+strconv.FormatInt(e.Offset, 10))
+			}
+		}
+		input := strings.Join(recs, "\n")
+		got, st, rej, err := readAll(t, mem, input, opts...)
+		if err != nil || got != want.String() {
+			t.Errorf("%v: got %v\n%s\nwant\n%s", cols, err, got, want.String())
+		}
+		var gotErrs []string
+		for _, e := range rej.Errs {
+			start := int64(strings.LastIndexByte(input[:e.Offset], '\n') + 1)
+			_, rest, _ := strings.Cut(e.Path, ".")
+			if rest != "" {
+				rest = "." + rest
+			}
+			gotErrs = append(gotErrs, rest+": "+e.Err.Error()+" at "+strconv.FormatInt(e.Offset-start, 10))
+		}
+		if strings.Join(gotErrs, "\n") != strings.Join(wantErrs, "\n") || st.Skipped != 1 {
+			t.Errorf("%v: errors\n%s\nwant\n%s\n(skipped %d, want 1)", cols, strings.Join(gotErrs, "\n"), strings.Join(wantErrs, "\n"), st.Skipped)
+		}
+		mem.AssertSize(t, 0)
 	}
 }

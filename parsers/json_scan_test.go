@@ -1,8 +1,10 @@
 package parsers
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -246,4 +248,102 @@ func TestJSONInput_Fill(t *testing.T) {
 	if pe := in.readError("x.gz", io.ErrUnexpectedEOF); !errors.Is(pe, ErrTruncated) {
 		t.Errorf("got %v; want a truncated-input error", pe)
 	}
+}
+
+// TestStringStop checks the lowest set bit of stringStop against a byte
+// test, for every byte value at every position of a word after bytes that
+// do not stop (so borrows and every kind of neighbour are met), and for
+// every pair of bytes at two neighbouring positions.
+func TestStringStop(t *testing.T) {
+	stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	check := func(w [8]byte) {
+		want := 8
+		for k, c := range w {
+			if stops(c) {
+				want = k
+				break
+			}
+		}
+		x := binary.LittleEndian.Uint64(w[:])
+		if got := bits.TrailingZeros64(stringStop(x)) >> 3; got != want {
+			t.Fatalf("stringStop(% x): first stop at %d; want %d", w, got, want)
+		}
+	}
+	for _, fill := range []byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff} {
+		for p := range 8 {
+			for c := range 256 {
+				w := [8]byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				w[p] = byte(c)
+				check(w)
+				for d := range 256 {
+					if p < 7 {
+						w[p+1] = byte(d)
+						check(w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// skipValueRef is skipValue one byte at a time: the reference of
+// FuzzSkipValue.
+func skipValueRef(b []byte, i, depth int) (int, error) {
+	if i >= len(b) || (b[i] != '{' && b[i] != '[') {
+		return skipValue(b, i, depth) // scalars: checked by FuzzScanString
+	}
+	var stack []byte
+	for ; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '"':
+			end, _, err := scanStringRef(b, i)
+			if err != nil {
+				return 0, err
+			}
+			i = end - 1
+		case '{', '[':
+			if depth+len(stack) >= MaxDepth {
+				return 0, errAt(i, errExpected(ErrTooDeep, "at most "+itoa(MaxDepth)+" levels of nesting", "deeper nesting"))
+			}
+			stack = append(stack, c)
+		case '}', ']':
+			open := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if open+2 != c {
+				return 0, errAt(i, errExpected(ErrSyntax, "'"+string(open+2)+"'", quoteFound(b[i:i+1])))
+			}
+			if len(stack) == 0 {
+				return i + 1, nil
+			}
+		}
+	}
+	return 0, errNeedMore
+}
+
+// FuzzSkipValue checks skipValue (skipContainer, which skips strings a
+// word at a time in its own loop) against the byte-at-a-time reference:
+// the same end, or the same error at the same place.
+func FuzzSkipValue(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":"}"}],"c":"\"]"} tail`, `[{"x":"0123456789abcdef\u0041"}, "\` + "\x01" + `"]`,
+		`{"k":"v` + "\n" + `"}`, `[[{]]`, `{"a":"b"`, `{"a":"01234567\`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, depth := range []int{0, MaxDepth - 2} {
+			wantEnd, wantErr := skipValueRef(in, 0, depth)
+			end, err := skipValue(in, 0, depth)
+			if end != wantEnd || !sameErr(err, wantErr) || errAtOf(err) != errAtOf(wantErr) {
+				t.Fatalf("skipValue(%q, depth %d) = %d, %v; want %d, %v", in, depth, end, err, wantEnd, wantErr)
+			}
+		}
+	})
+}
+
+// errAtOf is the buffer index of a scanError, -1 for other errors.
+func errAtOf(err error) int {
+	var se *scanError
+	if errors.As(err, &se) {
+		return se.at
+	}
+	return -1
 }
