@@ -437,13 +437,16 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 		// known (libdeflate's preload): the load overlaps the literal
 		// stores and the match copy. A refill only adds bits above
 		// bitsleft, so it never changes an entry looked up before it;
-		// at least 11 bits are loaded whenever one is looked up.
+		// at least 11 bits are loaded whenever one is looked up. Shift
+		// counts are masked to 6 bits (an entry consumes at most 28, and
+		// bitsleft stays below 64): the compiler then emits a bare shift,
+		// without the code for Go's shifts of 64 bits or more.
 		op := len(out)
 		out = out[:cap(out)]
 		if ip > len(in) {
 			return out[:op], 0, errCorrupt
 		}
-		bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << bitsleft
+		bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
 		ip += int((63 - bitsleft) >> 3)
 		bitsleft |= 56
 		e := litlen[bitbuf&(1<<litlenBits-1)]
@@ -454,14 +457,14 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			if ip > len(in) {
 				return out[:op], 0, errCorrupt
 			}
-			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << bitsleft
+			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
 			ip += int((63 - bitsleft) >> 3)
 			bitsleft |= 56
 			if e&kindMask == kindLiteral {
 				// Up to three literals per refill, then the next entry
 				// (3 × 15 + 11 bits ≤ 56).
 				o := out[op : op+3]
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
 				o[0] = byte(e >> 16)
 				op++
@@ -469,7 +472,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 				if e&kindMask != kindLiteral {
 					continue
 				}
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
 				o[1] = byte(e >> 16)
 				op++
@@ -477,7 +480,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 				if e&kindMask != kindLiteral {
 					continue
 				}
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
 				o[2] = byte(e >> 16)
 				op++
@@ -492,7 +495,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 					return out[:op], 0, errCorrupt
 				}
 				if e&kindMask == kindLiteral {
-					bitbuf >>= e & 0xFF
+					bitbuf >>= e & 63
 					bitsleft -= uint(e & 0xFF)
 					out[op] = byte(e >> 16)
 					op++
@@ -504,13 +507,13 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 				return out[:op], 0, errCorrupt
 			}
 			if e&kindMask == kindEnd {
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
 				break
 			}
 			// A length (at most 15+5 bits), then a distance (at most
 			// 15+13): both fit in the 56 bits of one refill.
-			n := e & 0xFF
+			n := e & 63
 			length := int(e>>16) + int((bitbuf&(1<<n-1))>>(e>>8&15))
 			bitbuf >>= n
 			bitsleft -= uint(n)
@@ -523,7 +526,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			if de == invalidEntry {
 				return out[:op], 0, errCorrupt
 			}
-			dn := de & 0xFF
+			dn := de & 63
 			distance := int(de>>16) + int((bitbuf&(1<<dn-1))>>(de>>8&15))
 			bitbuf >>= dn
 			bitsleft -= uint(dn)
@@ -534,7 +537,7 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			if ip > len(in) {
 				return out[:op], 0, errCorrupt
 			}
-			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << bitsleft
+			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
 			ip += int((63 - bitsleft) >> 3)
 			bitsleft |= 56
 			e = litlen[bitbuf&(1<<litlenBits-1)]
