@@ -19,22 +19,13 @@ import (
 // kept aside. The zero flatTable is empty and ready to use. Not safe for
 // concurrent use.
 type flatTable[V any] struct {
-	slots []flatSlot[V] // the key (or emptyKey) and value of each slot
-	n     int           // entries in the slots
-	shift uint          // 64 - log2(len(slots))
+	keys  []uint64 // per slot: the key, or emptyKey
+	vals  []V      // per slot: the value
+	n     int      // entries in the slots
+	shift uint     // 64 - log2(len(keys))
 	// The entry of key emptyKey, which no slot can hold.
 	hasEmpty bool
 	emptyVal V
-}
-
-// flatSlot is one slot of a flatTable: key and value side by side, so a
-// probe that finds its key finds its value in the same cache line (the
-// tables of a group-by over millions of rows miss the cache on almost
-// every probe). The value comes first: a trailing zero-size field would
-// be padded, and a set's slot is its 8-byte key alone.
-type flatSlot[V any] struct {
-	val V
-	key uint64
 }
 
 // emptyKey marks a free slot.
@@ -61,11 +52,11 @@ func (t *flatTable[V]) get(k uint64) (V, bool) {
 		return t.emptyVal, t.hasEmpty
 	}
 	if t.n > 0 {
-		mask := uint64(len(t.slots) - 1)
+		mask := uint64(len(t.keys) - 1)
 		for i := t.slot(k); ; i = (i + 1) & mask {
-			switch sl := &t.slots[i]; sl.key {
+			switch t.keys[i] {
 			case k:
-				return sl.val, true
+				return t.vals[i], true
 			case emptyKey:
 				var zero V
 				return zero, false
@@ -86,16 +77,16 @@ func (t *flatTable[V]) put(k uint64, v V) (V, bool) {
 		t.hasEmpty, t.emptyVal = true, v
 		return v, false
 	}
-	if (t.n+1)*4 > len(t.slots)*3 {
+	if (t.n+1)*4 > len(t.keys)*3 {
 		t.rehash()
 	}
-	mask := uint64(len(t.slots) - 1)
+	mask := uint64(len(t.keys) - 1)
 	for i := t.slot(k); ; i = (i + 1) & mask {
-		switch sl := &t.slots[i]; sl.key {
+		switch t.keys[i] {
 		case k:
-			return sl.val, true
+			return t.vals[i], true
 		case emptyKey:
-			sl.key, sl.val = k, v
+			t.keys[i], t.vals[i] = k, v
 			t.n++
 			return v, false
 		}
@@ -104,23 +95,21 @@ func (t *flatTable[V]) put(k uint64, v V) (V, bool) {
 
 // rehash doubles the slots (at least 16) and reinserts the entries.
 func (t *flatTable[V]) rehash() {
-	size := max(16, 2*len(t.slots))
-	old := t.slots
-	t.slots = make([]flatSlot[V], size)
-	for i := range t.slots {
-		t.slots[i].key = emptyKey
-	}
+	size := max(16, 2*len(t.keys))
+	oldKeys, oldVals := t.keys, t.vals
+	t.keys, t.vals = make([]uint64, size), make([]V, size)
+	fill(t.keys, emptyKey)
 	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	mask := uint64(size - 1)
-	for _, sl := range old {
-		if sl.key == emptyKey {
+	for j, k := range oldKeys {
+		if k == emptyKey {
 			continue
 		}
-		i := t.slot(sl.key)
-		for t.slots[i].key != emptyKey {
+		i := t.slot(k)
+		for t.keys[i] != emptyKey {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = sl
+		t.keys[i], t.vals[i] = k, oldVals[j]
 	}
 }
 
@@ -131,8 +120,8 @@ func (t *flatTable[V]) all() iter.Seq2[uint64, V] {
 		if t.hasEmpty && !yield(emptyKey, t.emptyVal) {
 			return
 		}
-		for _, sl := range t.slots {
-			if sl.key != emptyKey && !yield(sl.key, sl.val) {
+		for i, k := range t.keys {
+			if k != emptyKey && !yield(k, t.vals[i]) {
 				return
 			}
 		}
