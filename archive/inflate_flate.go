@@ -431,10 +431,25 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 		}
 
 		// The block's symbols. out[:op] is the content so far; out has
-		// room for a match (258 bytes), its 8-byte overrun and two
-		// literals past op whenever a symbol is decoded.
+		// room for a match (258 bytes), its 15-byte overrun and three
+		// literals past op whenever a symbol is decoded. e is the litlen
+		// entry of the next symbol, looked up as soon as its bits are
+		// known (libdeflate's preload): the load overlaps the literal
+		// stores and the match copy. A refill only adds bits above
+		// bitsleft, so it never changes an entry looked up before it;
+		// at least 11 bits are loaded whenever one is looked up. Shift
+		// counts are masked to 6 bits (an entry consumes at most 28, and
+		// bitsleft stays below 64): the compiler then emits a bare shift,
+		// without the code for Go's shifts of 64 bits or more.
 		op := len(out)
 		out = out[:cap(out)]
+		if ip > len(in) {
+			return out[:op], 0, errCorrupt
+		}
+		bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
+		ip += int((63 - bitsleft) >> 3)
+		bitsleft |= 56
+		e := litlen[bitbuf&(1<<litlenBits-1)]
 		for {
 			if op > len(out)-(258+16+2) {
 				out = d.grow(out, op)
@@ -442,32 +457,34 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			if ip > len(in) {
 				return out[:op], 0, errCorrupt
 			}
-			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << bitsleft
+			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
 			ip += int((63 - bitsleft) >> 3)
 			bitsleft |= 56
-			e := litlen[bitbuf&(1<<litlenBits-1)]
 			if e&kindMask == kindLiteral {
-				// Up to three literals per refill (3 × 15 bits < 56).
-				bitbuf >>= e & 0xFF
+				// Up to three literals per refill, then the next entry
+				// (3 × 15 + 11 bits ≤ 56).
+				o := out[op : op+3]
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
-				out[op] = byte(e >> 16)
+				o[0] = byte(e >> 16)
 				op++
 				e = litlen[bitbuf&(1<<litlenBits-1)]
 				if e&kindMask != kindLiteral {
 					continue
 				}
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
-				out[op] = byte(e >> 16)
+				o[1] = byte(e >> 16)
 				op++
 				e = litlen[bitbuf&(1<<litlenBits-1)]
 				if e&kindMask != kindLiteral {
 					continue
 				}
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
-				out[op] = byte(e >> 16)
+				o[2] = byte(e >> 16)
 				op++
+				e = litlen[bitbuf&(1<<litlenBits-1)]
 				continue
 			}
 			if e&kindMask == kindSub {
@@ -478,10 +495,11 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 					return out[:op], 0, errCorrupt
 				}
 				if e&kindMask == kindLiteral {
-					bitbuf >>= e & 0xFF
+					bitbuf >>= e & 63
 					bitsleft -= uint(e & 0xFF)
 					out[op] = byte(e >> 16)
 					op++
+					e = litlen[bitbuf&(1<<litlenBits-1)] // 15 + 11 bits ≤ 56
 					continue
 				}
 			}
@@ -489,13 +507,13 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 				return out[:op], 0, errCorrupt
 			}
 			if e&kindMask == kindEnd {
-				bitbuf >>= e & 0xFF
+				bitbuf >>= e & 63
 				bitsleft -= uint(e & 0xFF)
 				break
 			}
 			// A length (at most 15+5 bits), then a distance (at most
 			// 15+13): both fit in the 56 bits of one refill.
-			n := e & 0xFF
+			n := e & 63
 			length := int(e>>16) + int((bitbuf&(1<<n-1))>>(e>>8&15))
 			bitbuf >>= n
 			bitsleft -= uint(n)
@@ -508,18 +526,43 @@ func (d *flateDecoder) deflate(in []byte, out []byte) ([]byte, int, error) {
 			if de == invalidEntry {
 				return out[:op], 0, errCorrupt
 			}
-			dn := de & 0xFF
+			dn := de & 63
 			distance := int(de>>16) + int((bitbuf&(1<<dn-1))>>(de>>8&15))
 			bitbuf >>= dn
 			bitsleft -= uint(dn)
 			if distance > op {
 				return out[:op], 0, errCorrupt
 			}
+			// Refill and look up the next symbol before the copy.
+			if ip > len(in) {
+				return out[:op], 0, errCorrupt
+			}
+			bitbuf |= binary.LittleEndian.Uint64(full[ip:]) << (bitsleft & 63)
+			ip += int((63 - bitsleft) >> 3)
+			bitsleft |= 56
+			e = litlen[bitbuf&(1<<litlenBits-1)]
 			src := op - distance
 			if distance >= 16 {
-				for i := 0; i < length; i += 16 {
-					binary.LittleEndian.PutUint64(out[op+i:], binary.LittleEndian.Uint64(out[src+i:]))
-					binary.LittleEndian.PutUint64(out[op+i+8:], binary.LittleEndian.Uint64(out[src+i+8:]))
+				// 32 bytes whatever the length (most matches are
+				// shorter: no loop branch to mispredict), then 16 at a
+				// time, up to 31 past the match (out has the room); d and
+				// s shrink together, so only s's length is checked per
+				// step.
+				d := out[op : op+32]
+				s := out[src : src+32]
+				binary.LittleEndian.PutUint64(d, binary.LittleEndian.Uint64(s))
+				binary.LittleEndian.PutUint64(d[8:], binary.LittleEndian.Uint64(s[8:]))
+				binary.LittleEndian.PutUint64(d[16:], binary.LittleEndian.Uint64(s[16:]))
+				binary.LittleEndian.PutUint64(d[24:], binary.LittleEndian.Uint64(s[24:]))
+				if length > 32 {
+					d = out[op+32 : op+length+15]
+					s = out[src+32 : src+length+15]
+					for len(d) >= 16 {
+						s = s[:len(d)]
+						binary.LittleEndian.PutUint64(d, binary.LittleEndian.Uint64(s))
+						binary.LittleEndian.PutUint64(d[8:], binary.LittleEndian.Uint64(s[8:]))
+						d, s = d[16:], s[16:]
+					}
 				}
 			} else if distance >= 8 {
 				for i := 0; i < length; i += 8 {

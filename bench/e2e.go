@@ -269,7 +269,13 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 		return err
 	}
 	err := measure(ctx, &m, objs, workers, setup, finish, func(workers int) error {
-		totals = scan.Run(ctx, scanConfig(q.Table, cq.Columns(q.Table), workers), objs, func(w int, t *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
+		cfg := scanConfig(q.Table, cq.Columns(q.Table), workers)
+		if len(cq.Tables()) == 1 {
+			// As hunt query: the WHERE clause's equalities let readers
+			// leave out rows that cannot match.
+			cfg.Pruning.Equal = cq.Pruning(q.Table).Equal
+		}
+		totals = scan.Run(ctx, cfg, objs, func(w int, t *parsers.Table, _ archive.Object, b arrow.RecordBatch) error {
 			return run.PushTable(w, t.Name, b)
 		})
 		return totalsErr(totals)

@@ -70,15 +70,16 @@ func TestFlatTable(t *testing.T) {
 // TestStrTable: a strTable numbers strings as a Go map does, over random
 // strings (empty, repeated, long, differing in one byte), through several
 // rehashes, including strings whose 32-bit hashes collide (forced by
-// filing them under one hash).
+// filing them under one hash), and strings of every inline length that
+// differ only in a trailing NUL or in one byte.
 func TestStrTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var st strTable
 	var vals []string
 	want := map[string]int32{}
-	put := func(s string, h uint32) {
+	put := func(s string, k strKey) {
 		t.Helper()
-		id, ok := st.get(s, h, vals)
+		id, ok := st.get(s, k, vals)
 		wid, wok := want[s]
 		if ok != wok || ok && id != wid {
 			t.Fatalf("get(%q) = %d, %v; want %d, %v", s, id, ok, wid, wok)
@@ -86,7 +87,7 @@ func TestStrTable(t *testing.T) {
 		if !ok {
 			id = int32(len(vals))
 			vals = append(vals, s)
-			st.add(h, id)
+			st.add(k, id)
 			want[s] = id
 		}
 	}
@@ -103,29 +104,50 @@ func TestStrTable(t *testing.T) {
 		default:
 			s = "10.0." + strconv.Itoa(rng.IntN(256)) + "." + strconv.Itoa(rng.IntN(256))
 		}
-		put(s, strHash(s))
+		put(s, strKeyOf(s))
 	}
-	// Collisions: one hash for many strings.
+	// Every length around the inline limit, with and without a trailing
+	// NUL, and with each byte changed.
+	base := "0123456789abcdefgh"
+	for n := range len(base) {
+		for _, s := range []string{base[:n], base[:n] + "\x00", "\x00" + base[:n]} {
+			put(s, strKeyOf(s))
+			for j := range len(s) {
+				b := []byte(s)
+				b[j] ^= 0x80
+				put(string(b), strKeyOf(string(b)))
+			}
+		}
+	}
+	// Collisions: one hash for many strings, short and long.
+	collide := func(s string) strKey {
+		k := strKeyOf(s)
+		k.h = 42
+		return k
+	}
 	for i := range 50 {
-		put("collide-"+strconv.Itoa(i), 42)
+		put("collide-"+strconv.Itoa(i), collide("collide-"+strconv.Itoa(i)))
+		put(long+"collide-"+strconv.Itoa(i), collide(long+"collide-"+strconv.Itoa(i)))
 	}
 	if st.n != len(want) {
 		t.Fatalf("n %d; want %d", st.n, len(want))
 	}
 	for s, id := range want {
-		h := strHash(s)
-		if strings.HasPrefix(s, "collide-") {
-			h = 42
+		k := strKeyOf(s)
+		if strings.Contains(s, "collide-") {
+			k.h = 42
 		}
-		if got, ok := st.get(s, h, vals); !ok || got != id {
+		if got, ok := st.get(s, k, vals); !ok || got != id {
 			t.Fatalf("get(%q) = %d, %v; want %d, true", s, got, ok, id)
 		}
 	}
-	if _, ok := st.get("never", strHash("never"), vals); ok {
-		t.Error("get found a string never added")
+	for _, s := range []string{"never", long + "never", "0123456789abcde\x01"} {
+		if _, ok := st.get(s, strKeyOf(s), vals); ok {
+			t.Errorf("get found %q, never added", s)
+		}
 	}
 	var empty strTable
-	if _, ok := empty.get("", strHash(""), nil); ok {
+	if _, ok := empty.get("", strKeyOf(""), nil); ok {
 		t.Error("zero strTable: get found")
 	}
 }

@@ -109,15 +109,21 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	}
 	t := v.t
 	switch {
-	case t.isStringy() && v.null == nil:
+	case t.isStringy():
+		// NULLs (a flow log's "-" srcaddr) take the slow path per row,
+		// not the whole column.
 		vals := g.vals[k]
 		for i, s := range v.s[:n] {
-			h := strHash(s)
-			id, ok := m.strs.get(s, h, vals.s)
+			if v.null != nil && v.null[i] {
+				ids[i] = g.nullID(m, k)
+				continue
+			}
+			sk := strKeyOf(s)
+			id, ok := m.strs.get(s, sk, vals.s)
 			if !ok {
 				id = int32(vals.len())
 				vals.appendVec(v, []int32{int32(i)}, 1)
-				m.strs.add(h, id)
+				m.strs.add(sk, id)
 			}
 			ids[i] = id
 		}
@@ -155,13 +161,13 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 	var ok bool
 	switch {
 	case t.isStringy():
-		h := strHash(v.s[i])
-		if id, ok = m.strs.get(v.s[i], h, g.vals[k].s); ok {
+		sk := strKeyOf(v.s[i])
+		if id, ok = m.strs.get(v.s[i], sk, g.vals[k].s); ok {
 			return id
 		}
 		id = int32(g.vals[k].len())
 		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
-		m.strs.add(h, id)
+		m.strs.add(sk, id)
 		return id
 	case t.isIntLike():
 		if id, ok = m.ints.put(uint64(v.i[i]), int32(g.vals[k].len())); ok {
@@ -468,7 +474,7 @@ func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
 	var ok bool
 	switch t := v.t; {
 	case t.isStringy():
-		id, ok = m.strs.get(v.s[i], strHash(v.s[i]), g.vals[k].s)
+		id, ok = m.strs.get(v.s[i], strKeyOf(v.s[i]), g.vals[k].s)
 	case t.isIntLike():
 		id, ok = m.ints.get(uint64(v.i[i]))
 	case t.k == kDouble:

@@ -63,6 +63,9 @@ type config struct {
 	// flowFormat is the field order of flow-log text without a header
 	// line (WithFlowFormat); nil infers it.
 	flowFormat []string
+	// equal maps a column to the values a row's must equal one of for
+	// the query to keep it (WithEqual); nil keeps every row.
+	equal map[string][]string
 }
 
 func newConfig(opts []Option) config {
@@ -121,4 +124,16 @@ func WithFlowFormat(fields ...string) Option {
 			}
 		}
 	}
+}
+
+// WithEqual lets the VPC flow-log text reader leave out of its batches the
+// rows that cannot match a query: those whose value of a projected text
+// column is null or none of equal's values for it (the equalities a WHERE
+// clause ANDs with everything else, [Pruning].Equal, as `hunt query`
+// finds them). Such a row is still parsed and checked as if it were built:
+// a bad one is rejected with the same error, a good one is counted in
+// Stats.Records as the Parquet readers count the rows they leave out. The
+// engine still filters every row it gets. Other readers ignore it.
+func WithEqual(equal map[string][]string) Option {
+	return func(c *config) { c.equal = equal }
 }

@@ -186,6 +186,15 @@ func isTransitGatewayField(name string) bool {
 // one is rejected and then used as the column order of the lines that follow
 // (its unknown fields are skipped, since the batch schema is fixed).
 //
+// # Filtering
+//
+// With [WithEqual], a line whose value of a projected text column (action,
+// srcaddr, ...) is "-" or none of the values given for it is not emitted:
+// its fields built are checked without being built, so it is rejected
+// with the same error as without the option, or else counted in
+// Stats.Records and left out of the batch. A column the format lacks is
+// null on every line, so keeps none; integer columns filter nothing.
+//
 // An error reading the underlying reader (a truncated gzip stream) ends the
 // read: the complete lines before it are delivered, the incomplete last line
 // is dropped, and Err returns a [*ParseError] at the position reached that
@@ -220,11 +229,13 @@ type VPCFlowReader struct {
 	header []byte // the header line in effect, nil for the default format
 	// formatGiven: a headerless object read with WithFlowFormat's fields.
 	formatGiven bool
-	nfields     int        // fields per line of the current format
-	plan        []flowStep // built fields in line order
-	need        int        // field ends to locate per line: 1 + position of the last planned field
-	startAt     int        // index in plan of start, -1 unless start and end are both built
-	endAt       int        // index in plan of end
+	nfields     int                 // fields per line of the current format
+	plan        []flowStep          // built fields in line order
+	need        int                 // field ends to locate per line: 1 + position of the last planned field
+	startAt     int                 // index in plan of start, -1 unless start and end are both built
+	endAt       int                 // index in plan of end
+	equal       map[string][]string // WithEqual
+	filters     []flowFilterStep    // the equalities of equal on fields of plan
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -262,6 +273,14 @@ type flowStep struct {
 	max   int64    // field.max, at hand
 	col   *flowCol
 	field *flowField
+}
+
+// flowFilterStep is an equality of [WithEqual] on a projected text
+// column: a line whose value of plan[s] is "-" or none of vals is not
+// emitted; s is -1 when the format lacks the column (null: no line is).
+type flowFilterStep struct {
+	s    int
+	vals []string
 }
 
 // flowEndsMask masks indexes into VPCFlowReader.ends; ends has room for
@@ -563,6 +582,7 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		// 8 bytes of capacity past len: word loads may run over a line's end.
 		buf:     make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8),
 		startAt: -1,
+		equal:   cfg.equal,
 	}
 	p.rejects.Max = cfg.maxErrors
 
@@ -703,6 +723,15 @@ func (p *VPCFlowReader) setFormat(names []string) {
 	}
 	if p.startAt < 0 || p.endAt < 0 {
 		p.startAt, p.endAt = -1, -1
+	}
+	p.filters = p.filters[:0]
+	for j, f := range vpcFlowFields {
+		vals, ok := p.equal[f.col]
+		if !ok || len(vals) == 0 || p.known[j] == nil || f.kind != flowKindString && f.kind != flowKindDict {
+			continue
+		}
+		s := slices.IndexFunc(p.plan, func(st flowStep) bool { return st.col == p.known[j] })
+		p.filters = append(p.filters, flowFilterStep{s: s, vals: vals})
 	}
 	p.need = 0
 	if len(p.plan) > 0 {
@@ -1052,6 +1081,9 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 	// Append the built fields; on a bad value take the row back.
 	row := p.rows
 	isText := text&msb == 0
+	if len(p.filters) > 0 && !p.keep(line) {
+		return p.checkLine(line, isText)
+	}
 	for s := range p.plan {
 		st := &p.plan[s]
 		from := int(ends[st.pos&flowEndsMask]) + 1
@@ -1205,11 +1237,88 @@ func (p *VPCFlowReader) checkWindow(line []byte, row int) bool {
 	if sc.i64[row] <= ec.i64[row] || !sc.isValid(row) || !ec.isValid(row) {
 		return true
 	}
+	return p.badWindow(line, row, sc.i64[row], ec.i64[row])
+}
+
+// badWindow rejects the line for its start after its end, taking back
+// what the line appended. It returns false.
+func (p *VPCFlowReader) badWindow(line []byte, row int, start, end int64) bool {
 	// Slow path.
 	st := &p.plan[p.endAt]
 	p.rollback(row, len(p.plan))
 	p.reject(p.lineError(line, int(p.ends[st.pos&flowEndsMask])+1, fieldPath(st),
-		errExpected(ErrType, "end at or after start "+strconv.FormatInt(sc.i64[row], 10), strconv.Quote(strconv.FormatInt(ec.i64[row], 10)))))
+		errExpected(ErrType, "end at or after start "+strconv.FormatInt(start, 10), strconv.Quote(strconv.FormatInt(end, 10)))))
+	return false
+}
+
+// keep reports whether the line, whose fields are located, passes every
+// filter: its value of each filtered field is one of the filter's.
+func (p *VPCFlowReader) keep(line []byte) bool {
+	for _, f := range p.filters {
+		if f.s < 0 {
+			return false // the column is null on every line
+		}
+		st := &p.plan[f.s]
+		v := line[p.ends[st.pos&flowEndsMask]+1 : p.ends[(st.pos+1)&flowEndsMask]]
+		if len(v) == 1 && v[0] == '-' {
+			return false // null equals nothing
+		}
+		found := false
+		for _, x := range f.vals {
+			// The first byte first: ACCEPT and REJECT differ there, and
+			// the comparison is then no call.
+			if len(x) == len(v) && (len(v) == 0 || x[0] == v[0]) && x == string(v) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// checkLine checks the fields of a line no filter keeps as parseLine's
+// loop would build them, without building them: a bad line is rejected
+// with the same error, a good one is counted in Stats.Records and left
+// out of the batch. It returns false (no row).
+func (p *VPCFlowReader) checkLine(line []byte, isText bool) bool {
+	row := p.rows
+	var start, end int64
+	var hasStart, hasEnd bool
+	for s := range p.plan {
+		st := &p.plan[s]
+		from := int(p.ends[st.pos&flowEndsMask]) + 1
+		v := line[from:p.ends[(st.pos+1)&flowEndsMask]]
+		if len(v) == 1 && v[0] == '-' {
+			continue
+		}
+		switch st.kind {
+		case flowKindInt32, flowKindInt64:
+			n, ok := parseFlowIntFast(v, st.max)
+			if !ok {
+				return p.badValue(line, row, s, from, v)
+			}
+			switch s {
+			case p.startAt:
+				start, hasStart = n, true
+			case p.endAt:
+				end, hasEnd = n, true
+			}
+		default:
+			if len(v) == 0 {
+				return p.badValue(line, row, s, from, v)
+			}
+			if !isText && badFlowText(v) >= 0 {
+				return p.badText(line, row, s, from, v)
+			}
+		}
+	}
+	if p.startAt >= 0 && hasStart && hasEnd && start > end {
+		return p.badWindow(line, row, start, end)
+	}
+	p.stats.Records++
 	return false
 }
 

@@ -58,11 +58,14 @@ func BenchmarkVPCFlow(b *testing.B) {
 	projections := []struct {
 		name string
 		cols []string
+		eq   map[string][]string
 	}{
-		{"cols=1-first", []string{"version"}},   // line split only
-		{"cols=1-last", []string{"log_status"}}, // every field located
-		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
-		{"cols=all", nil},
+		{"cols=1-first", []string{"version"}, nil},   // line split only
+		{"cols=1-last", []string{"log_status"}, nil}, // every field located
+		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}, nil},
+		{"cols=reject", []string{"srcaddr", "start", "action"}, nil},                                          // bench.PeerQueries' flow_reject_per_minute
+		{"cols=reject/eq", []string{"srcaddr", "start", "action"}, map[string][]string{"action": {"REJECT"}}}, // as hunt query reads it
+		{"cols=all", nil, nil},
 	}
 	for _, shape := range []struct {
 		name string
@@ -78,7 +81,7 @@ func BenchmarkVPCFlow(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					r.Reset(in)
-					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...))
+					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -139,6 +142,7 @@ func BenchmarkVPCFlowParquet(b *testing.B) {
 		cols []string
 	}{
 		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
+		{"cols=reject", []string{"srcaddr", "start", "action"}},
 		{"cols=all", nil},
 	} {
 		b.Run(proj.name, func(b *testing.B) {
@@ -173,6 +177,7 @@ func BenchmarkVPCFlowLine(b *testing.B) {
 	}{
 		{"cols=1-last", []string{"log_status"}},
 		{"cols=6", []string{"srcaddr", "dstaddr", "dstport", "protocol", "bytes", "action"}},
+		{"cols=reject", []string{"srcaddr", "start", "action"}},
 		{"cols=all", nil},
 	} {
 		b.Run(proj.name, func(b *testing.B) {

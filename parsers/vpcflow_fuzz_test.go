@@ -121,7 +121,42 @@ func FuzzVPCFlow(f *testing.F) {
 		if !strict && p.Err() == nil && int(cut) >= len(data) && st.Bytes != int64(len(data)) {
 			t.Fatalf("stats.Bytes = %d at a clean end; want %d", st.Bytes, len(data))
 		}
+
+		// WithEqual leaves rows out but rejects and counts the same.
+		r = bytes.NewReader(data)
+		if int(cut) < len(data) {
+			r = &failingReader{data: data[:cut], err: io.ErrUnexpectedEOF}
+		}
+		q, err := NewVPCFlowReader(r, "fuzz", WithAllocator(mem), WithColumns(proj...), WithStrict(strict),
+			WithEqual(map[string][]string{"action": {"REJECT"}, "log_status": {"OK", "NODATA"}}))
+		if err != nil {
+			t.Fatalf("with WithEqual: %v; without: none", err)
+		}
+		defer q.Release()
+		for q.Next() {
+		}
+		if errText(q.Err()) != errText(p.Err()) || q.Stats() != st || rejectsText(q.Rejects()) != rejectsText(p.Rejects()) {
+			t.Fatalf("with WithEqual: err %v, stats %+v, rejects %v; without: err %v, stats %+v, rejects %v",
+				q.Err(), q.Stats(), q.Rejects(), p.Err(), st, p.Rejects())
+		}
 	})
+}
+
+// rejectsText is every error of l, one a line, and how many were dropped.
+func rejectsText(l *ErrorList) string {
+	var b strings.Builder
+	for _, e := range l.Errs {
+		b.WriteString(e.Error() + "\n")
+	}
+	return b.String() + strconv.Itoa(l.Dropped)
+}
+
+// errText is err's message, "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // FuzzVPCFlowParquet checks the Parquet reader's properties on damaged

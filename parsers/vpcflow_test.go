@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -734,12 +735,12 @@ func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	line := "5 123456789012 eni-069a1b2c3d4e5f490 10.200.0.80 52.216.10.5 44211 443 6 30 21010 1640000066 1640000120 ACCEPT OK vpc-09676f97a1b2c3b8a subnet-02d645a1b2c3ddbc0 i-0a1b2c3d4e5f1ad77 19 IPv4 10.200.0.80 52.216.10.5 us-east-1 use1-az5 - - - S3 egress 7\n"
-	allocs := func(cols []string, batches int) float64 {
+	allocs := func(cols []string, batches int, eq map[string][]string) float64 {
 		in := []byte(flowHeaderV5 + "\n" + strings.Repeat(line, batches*BatchRows))
 		r := bytes.NewReader(in)
 		return testing.AllocsPerRun(3, func() {
 			r.Reset(in)
-			p, err := NewVPCFlowReader(r, "s", WithAllocator(mem), WithColumns(cols...))
+			p, err := NewVPCFlowReader(r, "s", WithAllocator(mem), WithColumns(cols...), WithEqual(eq))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -749,7 +750,7 @@ func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
 		})
 	}
 	for _, cols := range [][]string{{"srcaddr", "dstaddr", "dstport", "protocol", "action", "bytes"}, nil} {
-		one, five := allocs(cols, 1), allocs(cols, 5)
+		one, five := allocs(cols, 1, nil), allocs(cols, 5, nil)
 		perBatch := (five - one) / 4
 		ncols := len(cols)
 		if cols == nil {
@@ -761,6 +762,12 @@ func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
 			t.Errorf("columns %q: %.0f allocations per batch of %d rows; want at most %.0f", cols, perBatch, BatchRows, limit)
 		}
 		t.Logf("columns %q: %.0f allocations per batch of %d rows (%.4f per row), %.0f for the reader", cols, perBatch, BatchRows, perBatch/BatchRows, one-perBatch)
+	}
+	// Lines WithEqual leaves out are checked without allocating.
+	eq := map[string][]string{"action": {"REJECT"}}
+	cols := []string{"srcaddr", "start", "action"}
+	if one, five := allocs(cols, 1, eq), allocs(cols, 5, eq); five > one {
+		t.Errorf("lines left out: %.0f allocations for 5 batches of lines, %.0f for 1; want no more", five, one)
 	}
 }
 
@@ -934,4 +941,148 @@ func TestVPCFlow_HeaderlessFormats(t *testing.T) {
 	if _, _, err, _ := read("5 x\n", WithFlowFormat("version nope")); err == nil || !strings.Contains(err.Error(), `found "nope"`) {
 		t.Errorf("bad format: %v", err)
 	}
+}
+
+// TestVPCFlowEqual_Success: WithEqual leaves out the lines whose filtered
+// value is another or "-", counting them in Stats.Records, and follows a
+// second header's layout.
+func TestVPCFlowEqual_Success(t *testing.T) {
+	in := flowHeaderV2 + "\n" +
+		flowLineV2 + "\n" +
+		strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1) + "\n" +
+		"2 123456789010 eni-1 - - - - - - - 1700000000 1700000055 - NODATA\n" +
+		strings.Replace(flowLineV2, "198.51.100.7", "198.51.100.8", 1) + "\n" +
+		"action srcaddr start\n" +
+		"ACCEPT 10.0.0.1 1700000100\n" +
+		"REJECT 10.0.0.2 1700000160\n"
+	for _, tt := range []struct {
+		name  string
+		equal map[string][]string
+		want  []string // srcaddr start action
+	}{
+		{"action", map[string][]string{"action": {"REJECT"}},
+			[]string{"198.51.100.7 1700000000 REJECT", "198.51.100.8 1700000000 REJECT", "10.0.0.2 1700000160 REJECT"}},
+		{"action in", map[string][]string{"action": {"ACCEPT", "REJECT"}},
+			[]string{"198.51.100.7 1700000000 REJECT", "198.51.100.7 1700000000 ACCEPT", "198.51.100.8 1700000000 REJECT",
+				"10.0.0.1 1700000100 ACCEPT", "10.0.0.2 1700000160 REJECT"}},
+		{"action and srcaddr", map[string][]string{"action": {"REJECT"}, "srcaddr": {"198.51.100.8", "10.0.0.2"}},
+			[]string{"198.51.100.8 1700000000 REJECT", "10.0.0.2 1700000160 REJECT"}},
+		{"nothing", map[string][]string{"action": {"SKIP"}}, nil},
+		{"integer and unprojected columns filter nothing", map[string][]string{"start": {"1"}, "dstaddr": {"x"}},
+			[]string{"198.51.100.7 1700000000 REJECT", "198.51.100.7 1700000000 ACCEPT", "NULL 1700000000 NULL", "198.51.100.8 1700000000 REJECT",
+				"10.0.0.1 1700000100 ACCEPT", "10.0.0.2 1700000160 REJECT"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			res := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns("srcaddr", "start", "action"), WithEqual(tt.equal))
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			if strings.Join(res.rows, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("rows\n%s\nwant\n%s", strings.Join(res.rows, "\n"), strings.Join(tt.want, "\n"))
+			}
+			// 6 records, the second header rejected.
+			if res.stats.Records != 6 || res.stats.Rejected != 1 || res.stats.Bytes != int64(len(in)) {
+				t.Errorf("stats %+v; want 6 records, 1 rejected, %d bytes", res.stats, len(in))
+			}
+		})
+	}
+}
+
+// TestVPCFlowEqual_SameRejects: with WithEqual, every bad line of the
+// failure cases and bad samples is rejected with the same error, at the
+// same place, as without it, whether the filter would keep it or not; the
+// good lines are counted the same and the rows kept are those the filter
+// keeps.
+func TestVPCFlowEqual_SameRejects(t *testing.T) {
+	inputs := map[string]string{}
+	for _, tt := range vpcFlowFailureCases {
+		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
+	}
+	for _, name := range []string{"bad-values.log", "bad-second-header.log", "v5-all-fields.log", "nodata-skipdata.log"} {
+		b, err := io.ReadAll(flowTestdata(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[name] = string(b)
+	}
+	// A window error and bad values on lines the filter drops.
+	inputs["bad lines either way"] = flowHeaderV2 + "\n" + flowLineV2 + "\n" +
+		strings.Replace(flowLineV2, "1700000055", "1600000000", 1) + "\n" +
+		strings.Replace(strings.Replace(flowLineV2, "1700000055", "1600000000", 1), "REJECT", "ACCEPT", 1) + "\n" +
+		strings.Replace(strings.Replace(flowLineV2, "44321", "x", 1), "REJECT", "ACCEPT", 1) + "\n" +
+		strings.Replace(strings.Replace(flowLineV2, "198.51.100.7", "1\x01", 1), "REJECT", "ACCEPT", 1) + "\n" +
+		strings.Replace(flowLineV2, "REJECT", "", 1) + "\n" +
+		strings.Replace(flowLineV2, "REJECT", "REJ\x00", 1) + "\n" +
+		strings.Replace(flowLineV2, " OK", "", 1) + "\n"
+	filters := []map[string][]string{
+		{"action": {"REJECT"}},
+		{"action": {"ACCEPT"}},
+		{"action": {"NONE"}},
+		{"srcaddr": {"198.51.100.7"}, "action": {"REJECT", "ACCEPT"}},
+	}
+	projections := [][]string{
+		{"srcaddr", "start", "action"},
+		{"srcaddr", "srcport", "start", "end", "action", "interface_id", "dstaddr"},
+		nil,
+	}
+	errs := func(l []*ParseError) string {
+		var b strings.Builder
+		for _, e := range l {
+			b.WriteString(e.Error() + "\n")
+		}
+		return b.String()
+	}
+	for name, in := range inputs {
+		for _, cols := range projections {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			all := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(cols...))
+			if all.err != nil {
+				continue // a header error: no lines read
+			}
+			for _, eq := range filters {
+				got := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(cols...), WithEqual(eq))
+				if got.err != nil || errs(got.rejects) != errs(all.rejects) || got.stats != all.stats {
+					t.Errorf("%s, columns %v, equal %v: err %v, stats %+v, rejects\n%s\nwant stats %+v, rejects\n%s",
+						name, cols, eq, got.err, got.stats, errs(got.rejects), all.stats, errs(all.rejects))
+				}
+				var want []string
+				for _, r := range all.rows {
+					if flowRowKept(all.cols, r, eq) {
+						want = append(want, r)
+					}
+				}
+				if strings.Join(got.rows, "\n") != strings.Join(want, "\n") {
+					t.Errorf("%s, columns %v, equal %v: rows\n%s\nwant\n%s", name, cols, eq, strings.Join(got.rows, "\n"), strings.Join(want, "\n"))
+				}
+				strict := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(cols...), WithEqual(eq), WithStrict(true))
+				allStrict := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(cols...), WithStrict(true))
+				if fmt.Sprint(strict.err) != fmt.Sprint(allStrict.err) {
+					t.Errorf("%s, columns %v, equal %v, strict: err %v; want %v", name, cols, eq, strict.err, allStrict.err)
+				}
+			}
+			mem.AssertSize(t, 0)
+		}
+	}
+}
+
+// flowRowKept reports whether a row rendered by flowBatchRows, of columns
+// cols, passes the equalities eq as WithEqual applies them (text columns
+// only; NULL passes none).
+func flowRowKept(cols []string, row string, eq map[string][]string) bool {
+	cells := strings.Split(row, " ")
+	for i, c := range cols {
+		vals, ok := eq[c]
+		if !ok {
+			continue
+		}
+		if j, known := vpcFlowFieldIndex[c]; !known || vpcFlowFields[j].kind != flowKindString && vpcFlowFields[j].kind != flowKindDict {
+			continue
+		}
+		if cells[i] == "NULL" || !slices.Contains(vals, cells[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -43,7 +43,8 @@ type Config struct {
 	// ProgressTo gets a progress line (objects and bytes done/total, rate,
 	// ETA) while the scan runs, when it is a terminal and Progress is nil.
 	ProgressTo io.Writer
-	// Pruning lets Parquet readers skip row groups.
+	// Pruning lets Parquet readers skip row groups; its Equal also lets
+	// text readers leave out rows (parsers.WithEqual).
 	Pruning parsers.Pruning
 	// Options are given to every reader after the scan's own
 	// (parsers.WithFlowFormat for headerless flow logs).
@@ -395,6 +396,9 @@ func readerOptions(cfg Config, t *parsers.Table) ([]parsers.Option, []parsers.Pa
 		opts = append(opts, parsers.WithAllocator(cfg.Mem))
 	}
 	opts = append(opts, cfg.Options...)
+	if len(cfg.Pruning.Equal) > 0 {
+		opts = append(opts, parsers.WithEqual(cfg.Pruning.Equal)) // text readers leave out rows it rules out
+	}
 	cols, ok := cfg.Columns[t.Name]
 	if !ok {
 		return opts, nil
