@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/hunt-sec/hunt/bench"
@@ -23,38 +20,11 @@ import (
 // the findings (IDs included) as JSON and the rows each hunt was pushed.
 func scanAll(t *testing.T, paths []string, unrouted bool) ([]string, map[string]int64) {
 	t.Helper()
-	ctx := context.Background()
 	hunts, err := loadHunts(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	r := &hunter{stderr: io.Discard, hunts: hunts, explicit: true, start: start, unrouted: unrouted}
-	pool := engine.NewMemoryPool(0)
-	for _, h := range hunts {
-		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.queries = append(r.queries, q)
-	}
-	if err := r.plan(ctx, paths); err != nil {
-		t.Fatal(err)
-	}
-	if code := r.scan(ctx); code != exitOK {
-		t.Fatalf("scan %v: exit %d", paths, code)
-	}
-	var out []string
-	for f := range r.findings() {
-		b, err := json.Marshal(&f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	if err := errors.Join(r.huntErrs...); err != nil {
-		t.Fatal(err)
-	}
+	out, r := runHunter(t, hunts, paths, func(r *hunter) { r.unrouted = unrouted })
 	rows := map[string]int64{}
 	for i, h := range hunts {
 		for _, wc := range r.cost {

@@ -22,9 +22,18 @@ import (
 // findings as JSON (IDs included) and the hunter.
 func shareRun(t *testing.T, hunts []*queries.Hunt, paths []string, unshared bool) ([]string, *hunter) {
 	t.Helper()
+	return runHunter(t, hunts, paths, func(r *hunter) { r.unshared = unshared })
+}
+
+// runHunter runs hunts over paths as hunt run does (the hunter set up by
+// configure: routing, sharing) and returns the findings as JSON (IDs
+// included) and the hunter.
+func runHunter(t *testing.T, hunts []*queries.Hunt, paths []string, configure func(*hunter)) ([]string, *hunter) {
+	t.Helper()
 	ctx := context.Background()
 	start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	r := &hunter{stderr: io.Discard, hunts: hunts, explicit: true, start: start, unshared: unshared}
+	r := &hunter{stderr: io.Discard, hunts: hunts, explicit: true, start: start}
+	configure(r)
 	pool := engine.NewMemoryPool(0)
 	for _, h := range hunts {
 		q, err := h.Compile(engine.Options{Now: start, MemoryPool: pool})
