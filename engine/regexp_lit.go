@@ -22,6 +22,7 @@ type litMatcher struct {
 	begin, end bool
 	lits       []string // unanchored: contains one of them
 	multi      *pairIndex
+	tail       *tailMatcher
 	trie       *byteTrie
 	set        map[string]struct{}
 }
@@ -33,6 +34,9 @@ func newLitMatcher(pattern string) *litMatcher {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil
+	}
+	if t := newTailMatcher(re); t != nil {
+		return &litMatcher{tail: t}
 	}
 	m := &litMatcher{}
 	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
@@ -81,6 +85,8 @@ func newLitMatcher(pattern string) *litMatcher {
 
 func (m *litMatcher) match(s string) bool {
 	switch {
+	case m.tail != nil:
+		return m.tail.match(s)
 	case m.set != nil:
 		_, ok := m.set[s]
 		return ok
@@ -226,4 +232,48 @@ func (t *byteTrie) suffixOf(s string) bool {
 		}
 	}
 	return false
+}
+
+// tailMatcher answers an unanchored pattern `LIT[class]+$` (an instance
+// ID at the end of a principal ID: ':i-[0-9a-f]+$') whose literal ends
+// with a byte outside the ASCII class: the text matches when its longest
+// tail of class bytes is not empty and comes right after the literal.
+// (A match's run of class bytes reaches the end, and starts after the
+// literal's last byte, which the class lacks: so it is that longest tail.)
+type tailMatcher struct {
+	lit   string
+	class [256]bool
+}
+
+func newTailMatcher(re *syntax.Regexp) *tailMatcher {
+	if re.Op != syntax.OpConcat || len(re.Sub) != 3 || re.Flags&syntax.FoldCase != 0 {
+		return nil
+	}
+	lit, plus, end := re.Sub[0], re.Sub[1], re.Sub[2]
+	if lit.Op != syntax.OpLiteral || lit.Flags&syntax.FoldCase != 0 || plus.Op != syntax.OpPlus ||
+		plus.Sub[0].Op != syntax.OpCharClass || end.Op != syntax.OpEndText {
+		return nil
+	}
+	t := &tailMatcher{lit: string(lit.Rune)}
+	rs := plus.Sub[0].Rune
+	for i := 0; i+1 < len(rs); i += 2 {
+		if rs[i+1] >= utf8.RuneSelf {
+			return nil // a class past ASCII: runes, not bytes
+		}
+		for c := rs[i]; c <= rs[i+1]; c++ {
+			t.class[c] = true
+		}
+	}
+	if t.lit == "" || !isASCII(t.lit) || t.class[t.lit[len(t.lit)-1]] {
+		return nil
+	}
+	return t
+}
+
+func (t *tailMatcher) match(s string) bool {
+	i := len(s)
+	for i > 0 && t.class[s[i-1]] {
+		i--
+	}
+	return i < len(s) && strings.HasSuffix(s[:i], t.lit)
 }

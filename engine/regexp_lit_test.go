@@ -12,6 +12,7 @@ var litPatterns = []string{
 	`^a|^b`, `(^a)`, `^a+`, `^(?i)abc`, `a.c`, `^é[èê]`, `^\x{FFFD}`, `^[\x00-\xff]x`, `cloudtrail|trail|audit`,
 	`^(p[2-6]|g[3-6]|g5g|inf[12]|trn[12]|dl[12]|x[12]|u-|f[12])`, `:i-[0-9a-fA-F]+$`,
 	`(trufflehog|pacu|cloudfox|enumerate-iam|kali|parrot)`, `(x|ab|cd|ef)`, `(ab|abc|b[cd]|é!)`,
+	`:i-[0-9a-f]+$`, `x[0-9]+$`, `ab[a-c]+$`, `a[é]+$`, `(?i):i-[0-9a-f]+$`, `^:i-[0-9a-f]+$`,
 }
 
 var litTexts = []string{
@@ -20,13 +21,15 @@ var litTexts = []string{
 	"a", "abcd", "xabc", "xbd", "Pacu", "pacu!", "éè", "é\xff", "\xff", "\xffx", "p3.2xlarge", "g5g.xlarge", "u-6tb1", "x",
 	"arn:aws:sts::1:assumed-role/r/i-0abc", "a\nb", "b",
 	"aws-cli/2 kali-linux", "Pacu/1.0", "xx", "zzef", "zzcd", "é!", "ébd", "aws-sdk parrot", "enumerate-ia",
+	"AROA:i-0abc123", "AROA:i-0abc123 ", "AROA:i-", ":i-f", ":i-0ABC", "x:i-12:i-34", ":i-12x", "x9", "x", "abab", "abcab",
+	"aéé", "a\xff", ":i-0a\xff", ":I-0a",
 }
 
 // TestLitMatcher: every pattern the fast path takes answers as the
 // regexp engine does; the ones it must not take get no matcher.
 func TestLitMatcher(t *testing.T) {
 	refused := map[string]bool{`^a|^b`: true, `(^a)`: true, `^a+`: true, `^(?i)abc`: true, `a.c`: true,
-		`^\x{FFFD}`: true, `:i-[0-9a-fA-F]+$`: true, `^`: true, `$`: true}
+		`^\x{FFFD}`: true, `^`: true, `$`: true, `ab[a-c]+$`: true, `a[é]+$`: true, `(?i):i-[0-9a-f]+$`: true, `^:i-[0-9a-f]+$`: true}
 	for _, p := range litPatterns {
 		m := newLitMatcher(p)
 		if refused[p] {
@@ -100,6 +103,23 @@ func BenchmarkRegexpLikeTools(b *testing.B) {
 		}
 	})
 	b.Run("pairs", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			m.match(texts[i%len(texts)])
+		}
+	})
+}
+
+func BenchmarkRegexpLikeInstanceID(b *testing.B) {
+	p := `:i-[0-9a-f]+$`
+	re := regexp.MustCompile(p)
+	m := newLitMatcher(p)
+	texts := []string{"AROAEXAMPLEID:i-0abcd1234ef567890", "AIDAEXAMPLEUSERID", "AROAEXAMPLEID:botocore-session-1712345678", "123456789012"}
+	b.Run("regexp", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			re.MatchString(texts[i%len(texts)])
+		}
+	})
+	b.Run("tail", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			m.match(texts[i%len(texts)])
 		}
