@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 // Kind is the kind of a log object, read from its key layout.
@@ -270,32 +272,10 @@ func parseExportKey(key, base string) (Key, bool) {
 		}
 		seg := rest[i+1:]
 		rest = rest[:i]
-		if j := strings.LastIndexByte(rest, '/'); isUUID(rest[j+1:]) {
+		if j := strings.LastIndexByte(rest, '/'); parsers.IsExportTaskID(rest[j+1:]) {
 			return Key{Kind: KindCWLogsExport}, seg != ""
 		}
 	}
-}
-
-// isUUID reports whether s is a lower-case UUID (8-4-4-4-12 hex digits),
-// as export task IDs are.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // parseLayout parses the part of a key after "AWSLogs/".

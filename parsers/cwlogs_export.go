@@ -70,16 +70,17 @@ func sniffExport(head []byte) (isExport, isJSON bool) {
 func exportStream(source string) (string, bool) {
 	segs := strings.Split(source, "/")
 	for i := len(segs) - 3; i >= 0; i-- {
-		if isUUID(segs[i]) {
+		if IsExportTaskID(segs[i]) {
 			return strings.Join(segs[i+1:len(segs)-1], "/"), true
 		}
 	}
 	return "", false
 }
 
-// isUUID reports whether s is a lower-case UUID (8-4-4-4-12 hex digits),
-// as export task IDs are.
-func isUUID(s string) bool {
+// IsExportTaskID reports whether s can be a CloudWatch Logs export task
+// ID: a lower-case UUID (8-4-4-4-12 hex digits). archive's key parser
+// recognises export objects by it too.
+func IsExportTaskID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
