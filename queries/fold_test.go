@@ -231,6 +231,36 @@ func resultOf(t testing.TB, text, object string) (*Hunt, *engine.Result) {
 	return h, res
 }
 
+// foldChunks adds res's rows to f in chunks of size rows, in order (nil:
+// result order), and returns the fold and its findings.
+func foldChunks(t *testing.T, f *Folder, res *engine.Result, order []int, size int) (*Folded, []findings.Finding) {
+	t.Helper()
+	if order == nil {
+		order = make([]int, res.Len())
+		for i := range order {
+			order[i] = i
+		}
+	}
+	for lo := 0; lo < len(order); lo += size {
+		chunk := res.Empty()
+		for _, row := range order[lo:min(lo+size, len(order))] {
+			chunk.AppendRow(res, row)
+		}
+		if err := f.Add(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fd, err := f.Folded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []findings.Finding
+	for x := range fd.All() {
+		got = append(got, x)
+	}
+	return fd, got
+}
+
 // TestFolder_Unordered: a result folded chunk by chunk, its rows in any
 // order (as a streamed run hands them on), gives the findings of the
 // whole result folded in its order: the same evidence rows, the same
@@ -261,23 +291,7 @@ func TestFolder_Unordered(t *testing.T) {
 		for _, size := range []int{1, 4, n} {
 			f := h.NewFolder(Window{}, name == "result")
 			f.slack = 0
-			for lo := 0; lo < n; lo += size {
-				chunk := res.Empty()
-				for _, row := range order[lo:min(lo+size, n)] {
-					chunk.AppendRow(res, row)
-				}
-				if err := f.Add(chunk); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fd, err := f.Folded()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []findings.Finding
-			for x := range fd.All() {
-				got = append(got, x)
-			}
+			fd, got := foldChunks(t, f, res, order, size)
 			if g, w := string(marshalGolden(t, got)), string(marshalGolden(t, want)); g != w {
 				t.Errorf("%s order, chunks of %d:\ngot  %s\nwant %s", name, size, g, w)
 			}
@@ -321,24 +335,7 @@ func TestFolder_ManySources(t *testing.T) {
 	}
 	h, res := resultOf(t, header, "["+strings.Join(recs, ",")+"]")
 	for _, size := range []int{7, res.Len()} {
-		f := h.NewFolder(Window{}, false)
-		for lo := 0; lo < res.Len(); lo += size {
-			chunk := res.Empty()
-			for row := lo; row < min(lo+size, res.Len()); row++ {
-				chunk.AppendRow(res, row)
-			}
-			if err := f.Add(chunk); err != nil {
-				t.Fatal(err)
-			}
-		}
-		fd, err := f.Folded()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []findings.Finding
-		for x := range fd.All() {
-			got = append(got, x)
-		}
+		_, got := foldChunks(t, h.NewFolder(Window{}, false), res, nil, size)
 		if len(got) != 1 {
 			t.Fatalf("chunks of %d: %d findings, want 1", size, len(got))
 		}
