@@ -167,7 +167,7 @@ func (s *Shared) Member(res *Result, i int) *Result {
 	}
 	flag := res.cols[k]
 	for row := range res.Len() {
-		if !flag.null[row] && flag.value(row) == true {
+		if !flag.null[row] && flag.b[row] {
 			out.AppendRow(res, row)
 		}
 	}
