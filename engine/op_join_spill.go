@@ -183,6 +183,9 @@ func (j *opJoin) runSpilled() error {
 		}
 	}
 	for p := range spillParts {
+		if !j.partGives(p) {
+			continue
+		}
 		for s := range j.sides {
 			if err := j.loadPartition(s, p); err != nil {
 				return err
@@ -197,9 +200,38 @@ func (j *opJoin) runSpilled() error {
 	return nil
 }
 
+// partGives reports whether partition p can give output rows: an inner
+// join's needs rows of both inputs, a left join's rows of its left input,
+// a right join's of its right. A join of a few rows with many (a handful
+// of GuardDuty findings with a day of CloudTrail) then reads back only the
+// partitions the few rows fell in, not every spilled row of the many.
+func (j *opJoin) partGives(p int) bool {
+	has := func(s int) bool {
+		for _, ws := range j.spill.sets {
+			if set := ws[s]; set != nil && len(set.blocks[p]) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	switch j.kind {
+	case joinInner:
+		return has(0) && has(1)
+	case joinLeft:
+		return has(0)
+	case joinRight:
+		return has(1)
+	}
+	return has(0) || has(1)
+}
+
+// joinPartsLoaded counts the spilled partitions read back (tests).
+var joinPartsLoaded atomic.Int64
+
 // loadPartition reads partition p of input s from every worker's set
 // into the side's buffer (copies, then keys, as buffer lays them out).
 func (j *opJoin) loadPartition(s, p int) error {
+	joinPartsLoaded.Add(1)
 	sd := &j.sides[s]
 	types := j.spill.types[s]
 	nk := len(sd.keys)

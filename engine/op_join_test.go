@@ -459,6 +459,52 @@ func TestJoin_Spill(t *testing.T) {
 	}
 }
 
+// TestJoin_SpillReadsOnlyGivingPartitions: a spilled join reads back only
+// the partitions that can give rows: none when an inner join's side is
+// empty (a day of CloudTrail joined with no high-severity finding), the
+// one partition of the few rows when a side has one key, every partition
+// a full join needs; the answers are the in-memory ones.
+func TestJoin_SpillReadsOnlyGivingPartitions(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 1)
+	defer releaseBatches(bs)
+	tests := []struct {
+		name, sql string
+		maxLoads  int64 // partitions read back, both sides counted
+	}{
+		{"inner, left side empty", "SELECT c.eventname, v.dstport FROM (SELECT * FROM cloudtrail WHERE eventname = 'NoSuchCall') c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr", 0},
+		{"inner, right side empty", "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN (SELECT * FROM vpc_flow WHERE dstport = 1) v ON c.sourceipaddress = v.srcaddr", 0},
+		{"left, left side empty", "SELECT c.eventname, v.dstport FROM (SELECT * FROM cloudtrail WHERE eventname = 'NoSuchCall') c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr", 0},
+		{"right, right side empty", "SELECT c.eventname, v.dstport FROM cloudtrail c RIGHT JOIN (SELECT * FROM vpc_flow WHERE dstport = 1) v ON c.sourceipaddress = v.srcaddr", 0},
+		{"inner, one key on the left", "SELECT c.eventname, v.dstport FROM (SELECT * FROM cloudtrail WHERE sourceipaddress = '10.1.2.3') c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr", 2},
+		{"left, right side empty", "SELECT c.eventname, v.dstport FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND v.dstport = 1", 1 << 20},
+		{"full", "SELECT c.eventname, v.dstport FROM cloudtrail c FULL JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr", 1 << 20},
+	}
+	for _, tt := range tests {
+		want, err := runTables(t, tt.sql, Options{}, 2, bs)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		joinSpillRows = 1
+		loads, files := joinPartsLoaded.Load(), spillFiles.Load()
+		got, err := runTables(t, tt.sql, Options{MemoryPool: NewMemoryPool(1 << 20), TempDir: t.TempDir()}, 2, bs)
+		joinSpillRows = 0
+		if err != nil {
+			t.Fatalf("%s (spilled): %v", tt.name, err)
+		}
+		if spillFiles.Load() == files {
+			t.Errorf("%s: nothing spilled", tt.name)
+		}
+		if g, w := resultText(got), resultText(want); g != w {
+			t.Errorf("%s: spilled\n%s\nin memory\n%s", tt.name, g, w)
+		}
+		if n := joinPartsLoaded.Load() - loads; n > tt.maxLoads {
+			t.Errorf("%s: read back %d partitions, want at most %d", tt.name, n, tt.maxLoads)
+		}
+	}
+}
+
 // TestJoin_SpillPastMemory: a join past its pool spills instead of
 // failing, and answers as it does in memory.
 func TestJoin_SpillPastMemory(t *testing.T) {
