@@ -150,6 +150,7 @@ type compiler struct {
 	inTry     int           // inside try(): constant folding keeps failing expressions
 	subq      map[Expr]expr // the answer column of each IN/EXISTS/scalar subquery (compile_join.go)
 	joinWhere []Expr        // WHERE conjuncts the next inner join may use as keys (compile_join.go)
+	pushed    map[Expr]bool // conjuncts a join below already filters its input with (compile_join.go)
 }
 
 func (c *compiler) errf(pos int, msg string) error {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -187,6 +188,13 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 			}
 		}
 	}
+	var err2 error
+	if ltail, err2 = c.pushFilter(j, 0, ltail, lsc, rsc, where, residual); err2 != nil {
+		return nil, err2
+	}
+	if rtail, err2 = c.pushFilter(j, 1, rtail, rsc, lsc, where, residual); err2 != nil {
+		return nil, err2
+	}
 	// From here on the inputs' columns are read through the join.
 	lm := &slotMap{j: j, side: 0, m: map[int]int{}}
 	rm := &slotMap{j: j, side: 1, m: map[int]int{}}
@@ -230,6 +238,55 @@ func (c *compiler) compileJoin(x *Join, sc *scope) (op, error) {
 	ltail.setNext(j.inputs[0])
 	rtail.setNext(j.inputs[1])
 	return j, nil
+}
+
+// pushFilter filters input side of j (its operators end at tail, its
+// relations are own, the other input's other) with the conjuncts that
+// read that input only and that the join would apply to its rows anyway:
+// an inner join's WHERE conjuncts, and the ON conjuncts of an input whose
+// unmatched rows the join drops (both of an inner join, the right of a
+// LEFT JOIN, the left of a RIGHT JOIN). A row failing them can reach no
+// output row, so it is dropped before the join buffers it instead of
+// after the join paired it: `FROM cloudtrail c JOIN guardduty g ON ...
+// WHERE c.eventname = 'ConsoleLogin'` buffers the logins, not the
+// archive. The conditions stay where they are too (they hold there). A
+// conjunct that could fail (a CAST, a division) is not moved: on rows no
+// pair would have reached it, it could fail a query that succeeds.
+// Returns the input's new tail.
+func (c *compiler) pushFilter(j *opJoin, side int, tail op, own, other *scope, where, residual []Expr) (op, error) {
+	dropsUnmatched := j.kind == joinInner || side == 1 && j.kind == joinLeft || side == 0 && j.kind == joinRight
+	if !dropsUnmatched {
+		return tail, nil
+	}
+	cands := residual
+	if j.kind == joinInner {
+		cands = append(slices.Clone(where), residual...)
+	}
+	var conds []expr
+	var texts []string
+	for _, cj := range cands {
+		if c.pushed[cj] || hasSubquery(cj) || relsOf(cj, own.rels, other.rels) != onLeft {
+			continue
+		}
+		e, err := c.compileExpr(cj, own)
+		if err != nil || e.typ().k != kBool || mayFail(e) {
+			continue // compiled again where it stands, which reports any error
+		}
+		if c.pushed == nil {
+			c.pushed = map[Expr]bool{}
+		}
+		c.pushed[cj] = true
+		conds = append(conds, e)
+		texts = append(texts, cj.String())
+	}
+	if len(conds) == 0 {
+		return tail, nil
+	}
+	w := &opWhere{}
+	w.conds, w.texts = orderConjuncts(conds, texts)
+	c.add(w)
+	tail.setNext(w)
+	return w, nil
 }
 
 // whereForJoin returns the WHERE conjuncts of s when its FROM is a join.

@@ -533,3 +533,55 @@ func TestJoin_SpillPastMemory(t *testing.T) {
 		t.Errorf("the pool still counts %d bytes", used)
 	}
 }
+
+// TestJoin_PushesFilters: conjuncts that read one input of a join, and
+// that the join would apply to that input's rows anyway, filter the
+// input before the join buffers it; conditions on the rows an outer join
+// keeps unmatched, and conditions that can fail, stay above it. The
+// answers are those of joinResultTests, which run with the push.
+func TestJoin_PushesFilters(t *testing.T) {
+	tests := []struct {
+		name, sql string
+		ct, flow  string // the filter under each scan ("" = none)
+	}{
+		{"inner, WHERE on each side", "SELECT c.eventname FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE c.eventname = 'ConsoleLogin' AND v.dstport > 10",
+			"c.eventname = 'ConsoleLogin'", "v.dstport > 10"},
+		{"inner, ON on one side", "SELECT c.eventname FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND v.action = 'REJECT'",
+			"", "v.action = 'REJECT'"},
+		{"comma join", "SELECT c.eventname FROM cloudtrail c, vpc_flow v WHERE c.sourceipaddress = v.srcaddr AND lower(c.eventname) = 'consolelogin'",
+			"lower(c.eventname) = 'consolelogin'", ""},
+		{"left: ON on the right input", "SELECT c.eventname FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND v.dstport = 22",
+			"", "v.dstport = 22"},
+		{"left: ON on the kept left input stays", "SELECT c.eventname FROM cloudtrail c LEFT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'ConsoleLogin'",
+			"", ""},
+		{"right: ON on the left input", "SELECT v.dstport FROM cloudtrail c RIGHT JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'ConsoleLogin'",
+			"c.eventname = 'ConsoleLogin'", ""},
+		{"full: nothing moves", "SELECT v.dstport FROM cloudtrail c FULL JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr AND c.eventname = 'ConsoleLogin' AND v.dstport = 22",
+			"", ""},
+		{"a condition that can fail stays", "SELECT c.eventname FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE CAST(c.eventname AS integer) = 1",
+			"", ""},
+		{"a condition on both inputs stays", "SELECT c.eventname FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr WHERE c.eventname <> v.action",
+			"", ""},
+	}
+	for _, tt := range tests {
+		q, err := Compile(tt.sql, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		plan := q.Explain()
+		for table, want := range map[string]string{"cloudtrail": tt.ct, "vpc_flow": tt.flow} {
+			got := ""
+			lines := strings.Split(plan, "\n")
+			for i, l := range lines {
+				if strings.HasPrefix(strings.TrimSpace(l), "scan "+table+" ") && i+1 < len(lines) {
+					if next := strings.TrimSpace(lines[i+1]); strings.HasPrefix(next, "-> filter ") {
+						got = strings.TrimSuffix(strings.TrimPrefix(next, "-> filter "), " (in this order, each on the rows the previous kept)")
+					}
+				}
+			}
+			if got != want {
+				t.Errorf("%s: filter under the %s scan %q, want %q\n%s", tt.name, table, got, want, plan)
+			}
+		}
+	}
+}
