@@ -32,6 +32,17 @@ func (r *Result) Len() int {
 // Value returns the value of column col in row row.
 func (r *Result) Value(row, col int) any { return r.cols[col].value(row) }
 
+// String returns the value of column col in row row when it is text
+// (varchar or json) and not NULL: what [Result.Value] would return as a
+// string, without boxing it. ok is false for NULL and for other types.
+func (r *Result) String(row, col int) (s string, ok bool) {
+	c := r.cols[col]
+	if (c.t.k != kString && c.t.k != kJSON) || c.null[row] {
+		return "", false
+	}
+	return c.s[row], true
+}
+
 // Row returns one row's values.
 func (r *Result) Row(row int) []any {
 	out := make([]any, len(r.cols))

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/hunt-sec/hunt/engine"
 	"github.com/hunt-sec/hunt/findings"
@@ -84,6 +85,15 @@ type group struct {
 	rows        int64 // result rows folded in
 	sources     []string
 	srcSet      map[string]struct{} // sources as a set, once there are many
+	// srcView is where the source of the group's last row lay when that
+	// row came in the chunk srcGen: a row of the same chunk with the
+	// string at the same place (the same object's rows, a chunk at a
+	// time) is known to be listed without comparing it. An address, not
+	// a pointer: it must not keep the chunk's batch alive, and it is
+	// only compared within the chunk it was taken in.
+	srcView uintptr
+	srcLen  int
+	srcGen  uint64
 	// evidence are the rows of kept that are its evidence, the first
 	// nEvidence, in result order; the first also gives the finding's
 	// resource, actor, account and region.
@@ -180,6 +190,7 @@ type Folder struct {
 	// a row earlier in result order displaced) before they are dropped,
 	// as long as they are no more than the evidence rows.
 	slack int
+	gen   uint64 // chunks added: group.srcGen's clock
 	bad   *RowsError
 	err   error // the first error of Add; sticky
 }
@@ -244,14 +255,15 @@ func (f *Folder) Add(res *engine.Result) error {
 		}
 	}
 	h, fd := f.fd.h, f.fd
+	f.gen++
 	for row := range res.Len() {
 		f.rows++
 		// A row lacking one of its times takes the other; a row with
 		// neither is reported, never the end of the other rows' findings.
-		first, errFirst := timeValue(res.Value(row, f.iTime))
+		first, errFirst := rowTime(res, row, f.iTime)
 		last, errLast := first, errFirst // one time column (most hunts): parsed once
 		if f.iLast != f.iTime {
-			last, errLast = timeValue(res.Value(row, f.iLast))
+			last, errLast = rowTime(res, row, f.iLast)
 		}
 		switch {
 		case errFirst == nil && errLast != nil:
@@ -272,7 +284,11 @@ func (f *Folder) Add(res *engine.Result) error {
 			continue
 		}
 		for i, c := range f.keyCols {
-			f.key[i] = text(res.Value(row, c))
+			if s, ok := res.String(row, c); ok {
+				f.key[i] = s
+			} else {
+				f.key[i] = text(res.Value(row, c))
+			}
 		}
 		bucket := findings.Bucket(first, h.Window)
 		kb := f.kbuf[:0]
@@ -312,6 +328,10 @@ func (f *Folder) Add(res *engine.Result) error {
 		g.rows++
 		f.addEvidence(g, res, row)
 		if f.iSrc >= 0 {
+			if s, ok := res.String(row, f.iSrc); ok {
+				f.addSource(g, s)
+				continue
+			}
 			switch v := res.Value(row, f.iSrc).(type) {
 			case string:
 				f.addSource(g, v)
@@ -417,7 +437,13 @@ func (f *Folder) Folded() (*Folded, error) {
 // comes from a few objects, so a scan beats a set; past manySources
 // (a rule matching GetObject all day, in every object) a set takes over.
 func (f *Folder) addSource(g *group, s string) {
-	// Rows come an object's batch at a time: most repeat the last source.
+	// Rows come an object's batch at a time: most repeat the last source,
+	// most often the very string of the group's last row in this chunk.
+	at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if g.srcGen == f.gen && g.srcView == at && g.srcLen == len(s) {
+		return
+	}
+	g.srcGen, g.srcView, g.srcLen = f.gen, at, len(s)
 	n := len(g.sources)
 	if n > 0 && g.sources[n-1] == s {
 		return
@@ -458,6 +484,51 @@ func SortFindings(fs []findings.Finding) {
 		}
 		return a.ID < b.ID
 	})
+}
+
+// rowTime reads the time in column col of row: CloudTrail's eventtime
+// text ("2024-03-05T10:05:00Z") without boxing it, as timeValue reads it.
+func rowTime(res *engine.Result, row, col int) (time.Time, error) {
+	if s, ok := res.String(row, col); ok {
+		if t, ok := parseSecondsUTC(s); ok {
+			return t, nil
+		}
+		return timeValue(s)
+	}
+	return timeValue(res.Value(row, col))
+}
+
+// parseSecondsUTC parses the one form of RFC 3339 CloudTrail writes,
+// "2006-01-02T15:04:05Z", as time.Parse(time.RFC3339Nano, s) does; ok
+// is false for any other text (which timeValue then parses or rejects):
+// fractions, offsets, and out-of-range fields.
+func parseSecondsUTC(s string) (time.Time, bool) {
+	if len(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	if d > daysIn(time.Month(mo), y) {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC), true
+}
+
+// daysIn is the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // timeValue reads a time column: a timestamp, ISO 8601 text (CloudTrail's

@@ -349,3 +349,37 @@ func TestFolder_ManySources(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSecondsUTC: the fold's fast time parser accepts only what
+// time.Parse(time.RFC3339Nano) accepts, and gives the same instant.
+func FuzzParseSecondsUTC(f *testing.F) {
+	for _, s := range []string{"2024-03-05T10:05:00Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z",
+		"2024-03-05T24:00:00Z", "2024-03-05T10:05:60Z", "2024-03-05t10:05:00Z", "2024-03-05T10:05:00+00:00", "0000-01-01T00:00:00Z", "2024-03-05T10:05:0xZ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseSecondsUTC(s)
+		want, err := time.Parse(time.RFC3339Nano, s)
+		if !ok {
+			return // timeValue parses it with time.Parse
+		}
+		if err != nil {
+			t.Fatalf("parseSecondsUTC(%q) = %v; time.Parse rejects it: %v", s, got, err)
+		}
+		if !got.Equal(want) || got != want.UTC() {
+			t.Fatalf("parseSecondsUTC(%q) = %v, time.Parse %v", s, got, want.UTC())
+		}
+	})
+}
+
+// TestParseSecondsUTC_Failure: what the fast parser leaves to time.Parse.
+func TestParseSecondsUTC_Failure(t *testing.T) {
+	for _, s := range []string{"2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-03-05T10:05:00.5Z", "2024-03-05T10:05:00+01:00", "2024-03-05 10:05:00Z", ""} {
+		if got, ok := parseSecondsUTC(s); ok {
+			t.Errorf("parseSecondsUTC(%q) = %v, want it left to time.Parse", s, got)
+		}
+	}
+	if got, ok := parseSecondsUTC("2024-02-29T23:59:59Z"); !ok || got != time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC) {
+		t.Errorf("parseSecondsUTC(leap day) = %v, %v", got, ok)
+	}
+}
