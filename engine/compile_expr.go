@@ -489,6 +489,7 @@ func (c *compiler) compileIn(x *In, sc *scope) (expr, error) {
 			set.strs[v.s[0]] = struct{}{}
 		}
 	}
+	set.sealInts()
 	f := &exprFunc{name: "in", t: tBool, args: []expr{xe}, k: inKernel(set, x.Not), strict: true}
 	if !x.Not {
 		f.set = set

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"cmp"
 	"math"
 	"strings"
@@ -179,6 +180,50 @@ type inSet struct {
 	floats  map[float64]struct{}
 	strs    map[string]struct{}
 	hasNull bool // the list holds NULL: no match becomes NULL
+	// The integers again, for the kernel: a value outside lo..hi is in no
+	// list, and a short list (dstport IN (22, 3389)) is scanned, which
+	// beats hashing each value into the map.
+	lo, hi int64
+	few    []int64 // the integers when there are at most fewInts; else nil
+}
+
+// fewInts is the longest integer list scanned instead of hashed.
+const fewInts = 8
+
+// sealInts fills the kernel's forms of the integer list.
+func (s *inSet) sealInts() {
+	s.few = nil
+	first := true
+	for v := range s.ints {
+		if first || v < s.lo {
+			s.lo = v
+		}
+		if first || v > s.hi {
+			s.hi = v
+		}
+		first = false
+		if len(s.ints) <= fewInts {
+			s.few = append(s.few, v)
+		}
+	}
+	slices.Sort(s.few)
+}
+
+// hasInt reports whether v is in the integer list.
+func (s *inSet) hasInt(v int64) bool {
+	if v < s.lo || v > s.hi {
+		return false
+	}
+	if s.few != nil {
+		for _, x := range s.few {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := s.ints[v]
+	return ok
 }
 
 // inKernel builds the kernel of x [NOT] IN (constants).
@@ -188,9 +233,12 @@ func inKernel(set *inSet, not bool) kernel {
 		b := out.bools()
 		switch {
 		case x.t.isIntLike():
+			if len(set.ints) == 0 {
+				clear(b)
+				break
+			}
 			for i, v := range x.i[:len(b)] {
-				_, ok := set.ints[v]
-				b[i] = ok
+				b[i] = set.hasInt(v)
 			}
 		case x.t.k == kDouble:
 			for i, v := range x.f[:len(b)] {

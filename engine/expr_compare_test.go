@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -167,4 +169,61 @@ func TestExprCompare(t *testing.T) {
 		{"NULL IS DISTINCT FROM NULL, 1 IS DISTINCT FROM NULL, 1 IS DISTINCT FROM 1, 1 IS NOT DISTINCT FROM 2, 'a' IS NOT DISTINCT FROM 'a'", "false|true|false|false|true"},
 		{"count(*) FROM (SELECT NULL AS x UNION ALL SELECT 'a' UNION ALL SELECT 'b') WHERE x IS DISTINCT FROM 'a'", "2"},
 	})
+}
+
+// TestInSet_HasInt: the integer list's range check and short scan answer
+// as the set does, at its ends, between and outside them, for lists
+// scanned and lists hashed.
+func TestInSet_HasInt(t *testing.T) {
+	for _, list := range [][]int64{{22}, {22, 3389}, {-5, 0, 7}, {3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777},
+		{3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777, 14433, 14444, 45560, 45700}, {math.MinInt64, math.MaxInt64}} {
+		set := &inSet{ints: map[int64]struct{}{}}
+		for _, v := range list {
+			set.ints[v] = struct{}{}
+		}
+		set.sealInts()
+		if (set.few != nil) != (len(list) <= fewInts) {
+			t.Errorf("%v: scanned %v, want %v", list, set.few != nil, len(list) <= fewInts)
+		}
+		probe := []int64{math.MinInt64, math.MaxInt64, 0, 1, -1, 21, 23, 3388, 3390, 45701, 14434}
+		for _, v := range list {
+			probe = append(probe, v, v-1, v+1)
+		}
+		for _, v := range probe {
+			_, want := set.ints[v]
+			if got := set.hasInt(v); got != want {
+				t.Errorf("%v: hasInt(%d) = %v, want %v", list, v, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkInKernel_Ints(b *testing.B) {
+	for _, list := range [][]int64{{22, 3389}, {3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777, 14433, 14444, 45560, 45700}} {
+		set := &inSet{ints: map[int64]struct{}{}}
+		for _, v := range list {
+			set.ints[v] = struct{}{}
+		}
+		set.sealInts()
+		// hashed: every value hashed into the map, as before the range
+		// check and the short scan.
+		hashed := &inSet{ints: set.ints, lo: math.MinInt64, hi: math.MaxInt64}
+		x := &vec{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}
+		for i := range x.i {
+			x.i[i] = int64(i*7919) % 65536
+		}
+		for name, s := range map[string]*inSet{"sealed": set, "hashed": hashed} {
+			k := inKernel(s, false)
+			b.Run(fmt.Sprintf("%d/%s", len(list), name), func(b *testing.B) {
+				var a arena
+				out := &vec{}
+				b.SetBytes(8 * BatchRows)
+				b.ReportAllocs()
+				for b.Loop() {
+					out.reset(tBool, BatchRows)
+					k(&a, out, []*vec{x})
+				}
+			})
+		}
+	}
 }
