@@ -416,13 +416,24 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 			if a.NullN() == 0 {
 				continue
 			}
-			if rows == nil {
+			bm, off := a.NullBitmapBytes(), a.Data().Offset()
+			switch {
+			case len(bm) == 0:
+				// No bitmap yet nulls (a NULL-typed array): ask it.
 				for j := range nl {
-					nl[j] = nl[j] || a.IsNull(j)
+					nl[j] = nl[j] || a.IsNull(row(j))
 				}
-			} else {
+			case rows == nil:
+				// The validity bits read straight, not through a method
+				// call per row.
+				for j := range nl {
+					i := off + j
+					nl[j] = nl[j] || bm[i>>3]&(1<<(i&7)) == 0
+				}
+			default:
 				for j, r := range rows {
-					nl[j] = nl[j] || a.IsNull(int(r))
+					i := off + int(r)
+					nl[j] = nl[j] || bm[i>>3]&(1<<(i&7)) == 0
 				}
 			}
 		}

@@ -121,3 +121,51 @@ func TestGrow_SizedByRows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoadArrow_Nulls: the NULLs loaded from the validity bits are the
+// array's, for an array sliced at an offset that is not a byte boundary,
+// with and without a row selection, for integer and string columns.
+func TestLoadArrow_Nulls(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ib := array.NewInt64Builder(mem)
+	sb := array.NewStringBuilder(mem)
+	for i := range 100 {
+		if i%3 == 0 || i%7 == 0 {
+			ib.AppendNull()
+			sb.AppendNull()
+		} else {
+			ib.Append(int64(i))
+			sb.Append("v")
+		}
+	}
+	ints, strs := ib.NewArray(), sb.NewArray()
+	ib.Release()
+	sb.Release()
+	defer ints.Release()
+	defer strs.Release()
+	for _, whole := range []arrow.Array{ints, strs} {
+		for _, off := range []int{0, 3, 13} {
+			arr := array.NewSlice(whole, int64(off), int64(whole.Len()))
+			for _, rows := range [][]int32{nil, {0, 1, 2, 5, 8, 9, 40, 77, int32(arr.Len() - 1)}} {
+				n := arr.Len()
+				if rows != nil {
+					n = len(rows)
+				}
+				var a arena
+				v := &vec{}
+				loadArrow(&a, v, arr, nil, rows, n)
+				for j := range n {
+					r := j
+					if rows != nil {
+						r = int(rows[j])
+					}
+					if got, want := v.isNull(j), arr.IsNull(r); got != want {
+						t.Errorf("%s at offset %d, rows %v: row %d NULL %v, want %v", arr.DataType(), off, rows != nil, r, got, want)
+					}
+				}
+			}
+			arr.Release()
+		}
+	}
+}
