@@ -1,9 +1,9 @@
 package engine
 
 import (
-	"slices"
 	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
