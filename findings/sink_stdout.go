@@ -55,6 +55,13 @@ func (s *StdoutSink) Send(ctx context.Context, fs []Finding) ([]string, error) {
 // appendJSONLines appends one JSON line per finding to dst.
 func appendJSONLines(dst []byte, fs []Finding) ([]byte, error) {
 	for i := range fs {
+		n := len(dst)
+		var ok bool
+		if dst, ok = appendFindingJSON(dst, &fs[i]); ok {
+			dst = append(dst, '\n')
+			continue
+		}
+		dst = dst[:n] // a value only encoding/json encodes
 		b, err := json.Marshal(&fs[i])
 		if err != nil {
 			return dst, fmt.Errorf("finding %s: cannot encode as JSON: %w", fs[i].ID, err)
