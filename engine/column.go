@@ -27,6 +27,14 @@ func newColumn(t *dtype) *column { return &column{t: t} }
 
 func (c *column) len() int { return len(c.null) }
 
+// truncate empties c, keeping its capacity; the strings and values it
+// held are cleared, so it keeps nothing they point to alive.
+func (c *column) truncate() {
+	clear(c.s)
+	clear(c.x)
+	c.null, c.i, c.f, c.s, c.b, c.x = c.null[:0], c.i[:0], c.f[:0], c.s[:0], c.b[:0], c.x[:0]
+}
+
 // appendVec appends rows of v (rows 0..n-1 when rows is nil); v may be in
 // any form. One type switch per call, not per row.
 func (c *column) appendVec(v *vec, rows []int32, n int) { c.appendVecOwn(v, rows, n, true) }

@@ -487,9 +487,12 @@ func (o *opSink) push(w int, c *chunk) error {
 		if c.n == 0 {
 			return nil
 		}
+		if o.views {
+			return o.streamViews(w, c)
+		}
 		cols := newColumns(o.types)
 		for i, col := range cols {
-			col.appendVecOwn(c.col(i), nil, c.n, !o.views)
+			col.appendVecOwn(c.col(i), nil, c.n, true)
 		}
 		o.mu.Lock()
 		defer o.mu.Unlock()
@@ -499,6 +502,26 @@ func (o *opSink) push(w int, c *chunk) error {
 		col.appendVec(c.col(i), nil, c.n)
 	}
 	return nil
+}
+
+// streamViews hands on a chunk whose strings view the batch: its columns
+// are the worker's, unused when streaming, filled afresh for each chunk
+// (a consumer of views keeps nothing of a chunk past its call: a rule
+// pack's hundreds of thousands of matching rows allocate no columns), and
+// cleared once the consumer is done so they hold no view of the batch
+// after the push.
+func (o *opSink) streamViews(w int, c *chunk) error {
+	cols := o.ws[w]
+	for i, col := range cols {
+		col.appendVecOwn(c.col(i), nil, c.n, false)
+	}
+	o.mu.Lock()
+	err := o.stream(cols)
+	o.mu.Unlock()
+	for _, col := range cols {
+		col.truncate()
+	}
+	return err
 }
 
 func (o *opSink) flush() error {

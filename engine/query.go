@@ -295,8 +295,9 @@ func (r *Run) Stream(fn func(*Result) error) {
 // StreamViews is [Run.Stream] for a consumer that keeps few of the rows
 // (a hunt folding a million matching events into a few findings): the
 // strings of each Result view the pushed batch and the engine's scratch,
-// so they are valid only until fn returns, and the engine copies nothing
-// it hands on. fn keeps a row by copying it with [Result.AppendRow]
+// and the Result's columns are the engine's scratch too, so the Result
+// and its values are valid only until fn returns, and the engine copies
+// nothing it hands on. fn keeps a row by copying it with [Result.AppendRow]
 // (which copies a viewed row's strings), or a value by copying it.
 func (r *Run) StreamViews(fn func(*Result) error) {
 	r.Stream(func(res *Result) error {
