@@ -50,6 +50,10 @@ func BenchmarkParquetLake(b *testing.B) {
 			Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}}},
 		{"flow_reject_per_minute", "vpc_flow", []string{"srcaddr", "start", "action"},
 			Pruning{Equal: map[string][]string{"action": {"REJECT"}}}},
+		// A selective hunt (bench/peer/parquet.mjs sel_flow_rdp_rejects):
+		// two equalities, one on an integer column.
+		{"sel_flow_rdp_rejects", "vpc_flow", []string{"srcaddr", "dstport", "action"},
+			Pruning{Equal: map[string][]string{"action": {"REJECT"}}, EqualInt: map[string][]int64{"dstport": {3389}}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			// Not a CheckedAllocator: it records every allocation's
