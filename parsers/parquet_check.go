@@ -292,6 +292,25 @@ func readPage(pages parquet.Pages) (pg parquet.Page, err error) {
 	return pages.ReadPage()
 }
 
+// readDictionary returns the dictionary of a column chunk's pages, read
+// without the first data page when parquet-go can (its FilePages), with a
+// panic turned into an error as in readPage; nil for a chunk without one.
+func readDictionary(pages parquet.Pages) (dict parquet.Dictionary, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			dict, err = nil, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	if fp, ok := pages.(*parquet.FilePages); ok {
+		return fp.ReadDictionary()
+	}
+	pg, err := pages.ReadPage()
+	if err != nil {
+		return nil, err
+	}
+	return pg.Dictionary(), nil
+}
+
 // readValues is vr.ReadValues, with a panic turned into an error as in
 // readPage.
 func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error) {
@@ -827,8 +846,8 @@ func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
 // dictionary-encoded (every data page, by the chunk's encoding stats) and
 // its dictionary holds none of vals: dictionary pruning, for a column
 // without a bloom filter or one that answered "maybe". It reads the
-// dictionary page (and parquet-go the first data page); a chunk that
-// fails its checks is not pruned here, so the read reports it.
+// dictionary page alone, not the data pages; a chunk that fails its
+// checks is not pruned here, so the read reports it.
 func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
 	md := pf.f.Metadata().RowGroups[g].Columns[col].MetaData
 	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
@@ -847,12 +866,8 @@ func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumn
 	}
 	pages := c.Pages()
 	defer pages.Close()
-	pg, err := readPage(pages)
-	if err != nil {
-		return false
-	}
-	dict := pg.Dictionary()
-	if dict == nil {
+	dict, err := readDictionary(pages)
+	if err != nil || dict == nil {
 		return false
 	}
 	values, err := pageData(dict.Page())
