@@ -467,6 +467,10 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 		// min/max (start is sorted).
 		{"integer equal", Pruning{EqualInt: map[string][]int64{"dstport": {int64(mid.dport), 0}}}, func(r row) bool { return r.dport == mid.dport || r.dport == 0 }, false, true},
 		{"integer equal, sorted column", Pruning{EqualInt: map[string][]int64{"start": {mid.start}}}, func(r row) bool { return r.start == mid.start }, true, true},
+		// Two filters: the first filter's column drops the rows the
+		// second leaves out.
+		{"integer and text equal", Pruning{Equal: map[string][]string{"action": {"REJECT"}}, EqualInt: map[string][]int64{"dstport": {int64(mid.dport)}}},
+			func(r row) bool { return r.action == "REJECT" && r.dport == mid.dport }, false, true},
 		{"integer equal, no value", Pruning{EqualInt: map[string][]int64{"dstport": {}}}, func(r row) bool { return true }, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -618,6 +622,9 @@ func TestVPCFlowParquet_DictText_Failure(t *testing.T) {
 		// "-" rows are even and left out; ACCEPT the other way round.
 		{"filter", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, 13, 0, "row 3 (interface_id)"},
 		{"filter leaving the bad rows out", Pruning{Equal: map[string][]string{"action": {"ACCEPT"}}}, 0, 13, ""},
+		// A filter's own column is checked on every row: the bad value
+		// rejects its rows though none equals the filter's.
+		{"filter on the bad column", Pruning{Equal: map[string][]string{"interface_id": {"eni-7"}}}, 13, 0, "row 3 (interface_id)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("interface_id", "action"))
