@@ -1181,6 +1181,9 @@ func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows
 // row in the batch.
 func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
 	cur := &c.pg
+	if cur.defs == nil && p.appendPageFast(c, row, k) {
+		return
+	}
 	for i := range k {
 		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
 			c.col.appendNull()
@@ -1190,6 +1193,79 @@ func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
 		cur.val++
 	}
 	cur.row += k
+}
+
+// appendPageFast is appendPage for the common pages without nulls, with
+// the column's kind decided once per page: integers, and dictionary
+// indexes whose values are valid (others go to appendAt). It reports
+// false for a page it does not handle.
+func (p *VPCFlowParquetReader) appendPageFast(c *flowParquetColumn, row, k int) bool {
+	cur, col, d := &c.pg, c.col, &c.dict
+	base := cur.val
+	switch {
+	case cur.idx != nil:
+		idx := cur.idx[base : base+k]
+		switch col.kind {
+		case flowKindInt32, flowKindInt64:
+			for i, x := range idx {
+				if d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				if col.kind == flowKindInt32 {
+					col.i32[col.n] = int32(d.ints[x])
+				} else {
+					col.i64[col.n] = d.ints[x]
+				}
+				col.setValid()
+			}
+		case flowKindString:
+			for i, x := range idx {
+				if d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+				col.offs[col.n+1] = int32(len(col.data))
+				col.setValid()
+			}
+		default:
+			for i, x := range idx {
+				id := d.ids[x]
+				if id < 0 || d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				col.idx[col.n] = id
+				col.setValid()
+			}
+		}
+	case cur.i32 != nil && col.kind == flowKindInt32:
+		hi := c.field.max
+		for i, x := range cur.i32[base : base+k] {
+			if int64(x) < 0 || int64(x) > hi {
+				p.appendAt(c, row+i, base+i) // rejects it
+				continue
+			}
+			col.i32[col.n] = x
+			col.setValid()
+		}
+	case cur.i64 != nil && col.kind == flowKindInt64:
+		hi := c.field.max
+		for i, x := range cur.i64[base : base+k] {
+			if x < 0 || x > hi {
+				p.appendAt(c, row+i, base+i) // rejects it
+				continue
+			}
+			col.i64[col.n] = x
+			col.setValid()
+		}
+	default:
+		return false
+	}
+	cur.val += k
+	cur.row += k
+	return true
 }
 
 // appendAt appends value v of c's page (not null), for batch row row: a
