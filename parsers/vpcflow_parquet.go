@@ -1158,22 +1158,26 @@ func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows
 		cur.row += k
 		return
 	}
-	for i := range k {
-		kept := len(rows) > 0 && int(rows[0]) == row+i
-		if kept {
-			rows = rows[1:]
+	// Row r's value is cur.val plus the non-nulls of the page's rows
+	// before it: count them gap by gap, without a branch per row.
+	defs := cur.defs[cur.row : cur.row+k]
+	v, prev := cur.val, 0
+	for _, r := range rows {
+		i := int(r) - row
+		for _, d := range defs[prev:i] {
+			v += int(min(d, 1))
 		}
-		if cur.defs[cur.row+i] == 0 {
-			if kept {
-				c.col.appendNull()
-			}
+		prev = i
+		if defs[i] == 0 {
+			c.col.appendNull()
 			continue
 		}
-		if kept {
-			p.appendAt(c, row+i, cur.val)
-		}
-		cur.val++
+		p.appendAt(c, int(r), v)
 	}
+	for _, d := range defs[prev:] {
+		v += int(min(d, 1))
+	}
+	cur.val = v
 	cur.row += k
 }
 
