@@ -116,6 +116,8 @@ type CloudTrailParquetReader struct {
 
 	rg      int   // current row group, -1 before the first
 	rgLeft  int64 // rows of the current row group not yet read
+	rgRows  int64 // rows of the current row group
+	rgRow   int64 // row of the current row group the batch being read starts at
 	skipped int   // row groups skipped by pruning
 
 	batch   arrow.RecordBatch
@@ -177,6 +179,13 @@ type ctpFlat struct {
 	dict   flowPqDict // state: dictValid or dictBad (isTime)
 	nbad   int        // dictBad entries of dict
 	filter *colFilter // the pruning's equality on this column, if a filter
+	// Page skipping, for a column read after the filters: locs are the
+	// data pages of the current chunk and seek their reader when it can
+	// seek to any of them (pqFile.skippablePages), else nil; page is
+	// the next page ReadPage returns.
+	locs []pqPageLoc
+	seek *parquet.FilePages
+	page int
 }
 
 // NewCloudTrailParquetReader returns a reader of the Parquet file r of size
@@ -535,9 +544,12 @@ func (p *CloudTrailParquetReader) Next() bool {
 				}
 				l.pages = chunks[l.col].Pages()
 				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
+				p.planSkips(l)
 			}
+			p.rgRows = p.rgLeft
 		}
 		n := int(min(int64(BatchRows), p.rgLeft))
+		p.rgRow = p.rgRows - p.rgLeft
 		if rows := p.readBatch(n); rows > 0 {
 			p.rgLeft -= int64(n)
 			p.build(n, rows)
@@ -671,10 +683,21 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	for row := 0; row < n; {
 		cur := &f.pg
 		if cur.pg == nil || cur.row == cur.rows {
-			// Slow path: the next page.
+			// Slow path: the next page, or one holding a kept row.
+			if drop != nil && f.seek != nil {
+				k, err := p.skipPages(f, row, n, drop)
+				if err != nil {
+					return err
+				}
+				if k > 0 {
+					row += k
+					continue
+				}
+			}
 			if err := p.nextFlatPage(f, n, row); err != nil {
 				return err
 			}
+			f.page++
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
@@ -688,6 +711,56 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 		row += k
 	}
 	return nil
+}
+
+// planSkips lets the flat column of leaf l skip the pages of its chunk
+// that hold no row the batches keep, when the filters leave rows out and
+// the chunk's offset index agrees with its pages (checkChunk walked them
+// just before).
+func (p *CloudTrailParquetReader) planSkips(l *ctpLeaf) {
+	for _, f := range p.flats {
+		if f.l != l {
+			continue
+		}
+		f.locs, f.seek, f.page = nil, nil, 0
+		if len(p.filters) > 0 && f != p.timeFlat && f.filter == nil && l.maxRep == 0 {
+			locs, seek := p.pf.skippablePages(p.rg, l.col, l.pages)
+			f.locs, f.seek = append(f.locs[:0], locs...), seek
+			if seek == nil {
+				f.locs = f.locs[:0]
+			}
+		}
+	}
+}
+
+// skipPages skips the pages of f's chunk holding none of the batch rows
+// at and after row the batch keeps (drop[i] not set), by seeking to the
+// page of the next kept row; it returns how many rows it skipped (0:
+// the next page is needed).
+func (p *CloudTrailParquetReader) skipPages(f *ctpFlat, row, n int, drop []bool) (int, error) {
+	r := row
+	for r < n && drop[r] {
+		r++
+	}
+	at := p.rgRow + int64(row) // the start of page f.page
+	target := p.rgRow + int64(r)
+	if target == p.rgRows {
+		// No row of the rest of the chunk is kept: its pages are not read.
+		f.page = len(f.locs)
+		return n - row, nil
+	}
+	j := f.page
+	for j+1 < len(f.locs) && f.locs[j+1].first <= target {
+		j++
+	}
+	if j == f.page || f.locs[j].first <= at {
+		return 0, nil
+	}
+	if err := seekToRow(f.seek, f.locs[j].first); err != nil {
+		return 0, &ParseError{Source: p.source, Offset: f.l.off, Path: p.rowPath(n, row, f.l.path), Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
+	}
+	f.page = j
+	return int(f.locs[j].first - at), nil
 }
 
 // nextFlatPage makes the next page of f's chunk current; row is the batch

@@ -58,6 +58,16 @@ type pqFile struct {
 	// win when they fall inside it.
 	win    []byte
 	winOff int64
+	// locs are the data pages of the chunk checkChunk last walked, in
+	// order (see skippablePages).
+	locs []pqPageLoc
+}
+
+// pqPageLoc is a data page of a flat column chunk: where its header
+// starts and the first row (of the row group) it holds.
+type pqPageLoc struct {
+	off   int64
+	first int64
 }
 
 // pqWindow is the least a check reads at once: a page header and the
@@ -180,6 +190,8 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		return fail(start, ErrFormat, "a codec whose output can be bounded (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW)", "BROTLI")
 	}
 	end := start + m.TotalCompressedSize
+	pf.locs = pf.locs[:0]
+	var rows int64
 	for off := start; off < end; {
 		var ph pageHeader
 		n, err := pf.readPageHeader(off, end, &ph)
@@ -206,6 +218,16 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		case ph.levels < 0 || ph.levels > ph.compressed || ph.levels > ph.uncompressed:
 			return fail(off, ErrCorrupt, "levels of at most "+strconv.Itoa(int(ph.compressed))+" bytes (the page's)", strconv.Itoa(int(ph.levels))+" bytes")
 		}
+		switch ph.typ {
+		case pqDataPage:
+			// A flat column's (the only ones skippablePages uses):
+			// a row per value.
+			pf.locs = append(pf.locs, pqPageLoc{off: off, first: rows})
+			rows += int64(ph.values)
+		case pqDataPageV2:
+			pf.locs = append(pf.locs, pqPageLoc{off: off, first: rows})
+			rows += int64(ph.rows)
+		}
 		codec := m.Codec
 		if ph.raw {
 			codec = format.Uncompressed
@@ -216,6 +238,56 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		off = body + int64(ph.compressed)
 	}
 	return nil
+}
+
+// skippablePages returns the data pages of column chunk col of row group
+// g, which checkChunk walked last, and its page reader positioned to read
+// them in order, when the reader can seek to any of them without reading
+// the pages before (FilePages.SeekToRow): the file's offset index for the
+// chunk must fit in the file (checked as the footer is before parquet-go
+// decodes it) and name exactly the pages the walk found, at the same
+// offsets and first rows. Otherwise nil: the chunk is read page by page.
+// The column must be flat (a row per value).
+func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, *parquet.FilePages) {
+	fp, ok := pages.(*parquet.FilePages)
+	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
+	off, n := cc.OffsetIndexOffset, int64(cc.OffsetIndexLength)
+	if !ok || len(pf.locs) < 2 || off < 4 || n <= 0 || n > pf.dataEnd-off {
+		return nil, nil
+	}
+	b, err := pf.bytesAt(off, int(n), pf.dataEnd, pqWindow)
+	if err != nil {
+		return nil, nil
+	}
+	tc := thriftCheck{b: b, limit: int(n), budget: 64*n + 1<<16}
+	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
+		return nil, nil
+	}
+	c, ok := pf.f.RowGroups()[g].ColumnChunks()[col].(*parquet.FileColumnChunk)
+	if !ok || !offsetIndexIs(c, pf.locs) {
+		return nil, nil
+	}
+	return pf.locs, fp
+}
+
+// offsetIndexIs reports whether chunk c's offset index names the pages
+// locs; false for an index parquet-go fails (or panics) to decode.
+func offsetIndexIs(c *parquet.FileColumnChunk, locs []pqPageLoc) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	idx, err := c.OffsetIndex()
+	if err != nil || idx.NumPages() != len(locs) {
+		return false
+	}
+	for i, l := range locs {
+		if idx.Offset(i) != l.off || idx.FirstRowIndex(i) != l.first {
+			return false
+		}
+	}
+	return true
 }
 
 // hasBloomFilter reports whether column chunk col of row group g has a
@@ -311,6 +383,17 @@ func readDictionary(pages parquet.Pages) (dict parquet.Dictionary, err error) {
 	return pg.Dictionary(), nil
 }
 
+// seekToRow is pages.SeekToRow, with a panic turned into an error as in
+// readPage.
+func seekToRow(pages *parquet.FilePages, row int64) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("damaged page index: %v", r)
+		}
+	}()
+	return pages.SeekToRow(row)
+}
+
 // readValues is vr.ReadValues, with a panic turned into an error as in
 // readPage.
 func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error) {
@@ -322,8 +405,15 @@ func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error)
 	return vr.ReadValues(vals)
 }
 
+// Page types of a Thrift PageHeader (pageHeader.typ).
+const (
+	pqDataPage   = 0
+	pqDataPageV2 = 3
+)
+
 // pageHeader holds the fields of a Thrift PageHeader the checks need.
 type pageHeader struct {
+	typ                      int32
 	uncompressed, compressed int32
 	values, dictValues       int32
 	nulls, rows              int32 // v2 pages
@@ -351,6 +441,8 @@ func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
 		}
 		for _, v := range tc.ints[:tc.nints] {
 			switch v.path {
+			case 1:
+				ph.typ = int32(v.v)
 			case 2:
 				ph.uncompressed = int32(v.v)
 			case 3:
