@@ -538,13 +538,19 @@ func (p *CloudTrailParquetReader) Next() bool {
 				if l.col < 0 {
 					continue
 				}
-				if err := p.pf.checkChunk(p.rg, l.col, l.path); err != nil {
+				f := p.skipper(l)
+				if err := p.pf.checkChunkPages(p.rg, l.col, l.path, f != nil); err != nil {
 					p.err = err
 					return false
 				}
 				l.pages = chunks[l.col].Pages()
 				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
-				p.planSkips(l)
+				if f != nil {
+					if err := p.planSkips(f); err != nil {
+						p.err = err
+						return false
+					}
+				}
 			}
 			p.rgRows = p.rgLeft
 		}
@@ -713,24 +719,39 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	return nil
 }
 
-// planSkips lets the flat column of leaf l skip the pages of its chunk
-// that hold no row the batches keep, when the filters leave rows out and
-// the chunk's offset index agrees with its pages (checkChunk walked them
-// just before).
-func (p *CloudTrailParquetReader) planSkips(l *ctpLeaf) {
+// skipper returns the flat column of leaf l when it may skip pages: one
+// read after the filters (they leave rows out), a row per value; nil
+// otherwise.
+func (p *CloudTrailParquetReader) skipper(l *ctpLeaf) *ctpFlat {
+	if len(p.filters) == 0 || l.maxRep != 0 {
+		return nil
+	}
 	for _, f := range p.flats {
-		if f.l != l {
-			continue
-		}
-		f.locs, f.seek, f.page = nil, nil, 0
-		if len(p.filters) > 0 && f != p.timeFlat && f.filter == nil && l.maxRep == 0 {
-			locs, seek := p.pf.skippablePages(p.rg, l.col, l.pages)
-			f.locs, f.seek = append(f.locs[:0], locs...), seek
-			if seek == nil {
-				f.locs = f.locs[:0]
-			}
+		if f.l == l && f != p.timeFlat && f.filter == nil {
+			return f
 		}
 	}
+	return nil
+}
+
+// planSkips lets f skip the pages of its chunk that hold no row the
+// batches keep, when the chunk's offset index agrees with its pages;
+// checkChunkPages walked them just before, leaving their compressed
+// streams unchecked: each is then checked before it is read (nextFlatPage),
+// or here, all of them, when the chunk cannot skip.
+func (p *CloudTrailParquetReader) planSkips(f *ctpFlat) error {
+	f.locs, f.seek, f.page = f.locs[:0], nil, 0
+	locs, seek := p.pf.skippablePages(p.rg, f.l.col, f.l.pages)
+	if seek == nil {
+		for _, loc := range p.pf.locs {
+			if err := p.pf.checkPage(p.rg, f.l.path, loc); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	f.locs, f.seek = append(f.locs, locs...), seek
+	return nil
 }
 
 // skipPages skips the pages of f's chunk holding none of the batch rows
@@ -768,6 +789,11 @@ func (p *CloudTrailParquetReader) skipPages(f *ctpFlat, row, n int, drop []bool)
 func (p *CloudTrailParquetReader) nextFlatPage(f *ctpFlat, n, row int) error {
 	l := f.l
 	f.pg.release()
+	if f.seek != nil && f.page < len(f.locs) {
+		if err := p.pf.checkPage(p.rg, l.path, f.locs[f.page]); err != nil {
+			return err
+		}
+	}
 	pg, err := readPage(l.pages)
 	if err != nil {
 		if errors.Is(err, io.EOF) {

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // readCloudTrailParquet reads data with the Parquet reader; the caller
@@ -774,5 +775,75 @@ func TestCloudTrailParquet_FilterSkipsPages(t *testing.T) {
 		if got, _ := read(t, bad); !slices.Equal(got, want) {
 			t.Fatalf("offset index byte %d damaged: rows %.200q; want %.200q", k, got, want)
 		}
+	}
+}
+
+// TestCloudTrailParquet_SkippedPagesUnchecked: a page skipped by the
+// filter is not read, so its compressed stream is not checked either (a
+// damaged one is no error), while a damaged page that holds a kept row
+// is refused before parquet-go decodes it.
+func TestCloudTrailParquet_SkippedPagesUnchecked(t *testing.T) {
+	str := func(s string) *string { return &s }
+	var rows []ctPagedRow
+	for i := range 3*BatchRows + 100 {
+		name := "A"
+		if i >= 5000 && i < 5010 {
+			name = "ConsoleLogin"
+		}
+		rows = append(rows, ctPagedRow{str("2024-03-05T10:00:00Z"), str(name),
+			str(fmt.Sprintf(`{"row":%d,"pad":"%0200d"}`, i, i*7919))})
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[ctPagedRow](&buf, parquet.PageBufferSize(16<<10), parquet.Compression(&parquet.Zstd))
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "f.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := pf.f.Schema().Lookup("responseelements")
+	if err := pf.checkChunk(0, leaf.ColumnIndex, "responseelements"); err != nil {
+		t.Fatal(err)
+	}
+	var skipped, kept pqPageLoc
+	for i, loc := range pf.locs {
+		if i+1 < len(pf.locs) && pf.locs[i+1].first <= 5000 {
+			continue
+		}
+		skipped, kept = pf.locs[0], loc
+		break
+	}
+	if kept.first == 0 || kept.codec != format.Zstd {
+		t.Fatalf("pages %+v; want the kept rows past the first page, Zstandard", pf.locs)
+	}
+	read := func(data []byte) (int, error) {
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet",
+			Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}}, WithColumns("eventname", "responseelements"))
+		if err != nil {
+			return 0, err
+		}
+		defer r.Release()
+		n := 0
+		for r.Next() {
+			n += int(r.Batch().NumRows())
+		}
+		return n, r.Err()
+	}
+	damage := func(loc pqPageLoc) []byte {
+		bad := bytes.Clone(data)
+		copy(bad[loc.body:], "NOPE") // the Zstandard magic
+		return bad
+	}
+	if n, err := read(damage(skipped)); n != 10 || err != nil {
+		t.Errorf("a damaged page no kept row is on: %d rows, error %v; want the 10 rows", n, err)
+	}
+	_, err = read(damage(kept))
+	if !errors.Is(err, ErrCorrupt) || !regexpMatch(`^f\.parquet: offset \d+ \(row group 0 column responseelements\): expected a Zstandard frame, found bytes "NOPE"$`, fmt.Sprint(err)) {
+		t.Errorf("a damaged page a kept row is on: error %v; want the damaged stream refused", err)
 	}
 }

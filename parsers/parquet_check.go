@@ -64,10 +64,16 @@ type pqFile struct {
 }
 
 // pqPageLoc is a data page of a flat column chunk: where its header
-// starts and the first row (of the row group) it holds.
+// starts, the first row (of the row group) it holds, and its compressed
+// stream for checkPage.
 type pqPageLoc struct {
-	off   int64
-	first int64
+	off    int64
+	first  int64
+	codec  format.CompressionCodec
+	at     int64 // offset of the page's body, for errors
+	body   int64 // offset of the compressed stream (after v2 levels)
+	n      int   // its bytes
+	expand int64 // the bytes it declares it decodes to (the page's size)
 }
 
 // pqWindow is the least a check reads at once: a page header and the
@@ -168,6 +174,13 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 // uncompressed size at most pqMaxRatio times the compressed one, a
 // compressed stream declaring no more than that, at most the chunk's values.
 func (pf *pqFile) checkChunk(g, col int, path string) error {
+	return pf.checkChunkPages(g, col, path, false)
+}
+
+// checkChunkPages is checkChunk; with lazy, the compressed streams of the
+// data pages are not checked (their headers are): the caller checks each
+// page (checkPage on pf.locs) before it is read, and may skip pages.
+func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
 	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
 	m := &cc.MetaData
 	where := "row group " + strconv.Itoa(g) + " column " + path
@@ -218,24 +231,41 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		case ph.levels < 0 || ph.levels > ph.compressed || ph.levels > ph.uncompressed:
 			return fail(off, ErrCorrupt, "levels of at most "+strconv.Itoa(int(ph.compressed))+" bytes (the page's)", strconv.Itoa(int(ph.levels))+" bytes")
 		}
-		switch ph.typ {
-		case pqDataPage:
-			// A flat column's (the only ones skippablePages uses):
-			// a row per value.
-			pf.locs = append(pf.locs, pqPageLoc{off: off, first: rows})
-			rows += int64(ph.values)
-		case pqDataPageV2:
-			pf.locs = append(pf.locs, pqPageLoc{off: off, first: rows})
-			rows += int64(ph.rows)
-		}
 		codec := m.Codec
 		if ph.raw {
 			codec = format.Uncompressed
 		}
-		if err := pf.checkStream(codec, body+int64(ph.levels), int(ph.compressed-ph.levels), int64(ph.uncompressed-ph.levels)); err != nil {
-			return &ParseError{Source: pf.source, Offset: body, Path: where, Err: err}
+		loc := pqPageLoc{off: off, first: rows, codec: codec, at: body, body: body + int64(ph.levels), n: int(ph.compressed - ph.levels), expand: int64(ph.uncompressed - ph.levels)}
+		isData := true
+		switch ph.typ {
+		case pqDataPage:
+			// A flat column's (the only ones skippablePages uses):
+			// a row per value.
+			rows += int64(ph.values)
+		case pqDataPageV2:
+			rows += int64(ph.rows)
+		default:
+			isData = false
+		}
+		if isData {
+			pf.locs = append(pf.locs, loc)
+		}
+		if !lazy || !isData {
+			if err := pf.checkStream(loc.codec, loc.body, loc.n, loc.expand); err != nil {
+				return &ParseError{Source: pf.source, Offset: body, Path: where, Err: err}
+			}
 		}
 		off = body + int64(ph.compressed)
+	}
+	return nil
+}
+
+// checkPage checks the compressed stream of data page loc of column
+// chunk col of row group g (path names it), which checkChunkPages left
+// unchecked (lazy), before it is read.
+func (pf *pqFile) checkPage(g int, path string, loc pqPageLoc) error {
+	if err := pf.checkStream(loc.codec, loc.body, loc.n, loc.expand); err != nil {
+		return &ParseError{Source: pf.source, Offset: loc.at, Path: "row group " + strconv.Itoa(g) + " column " + path, Err: err}
 	}
 	return nil
 }
