@@ -116,6 +116,8 @@ type CloudTrailParquetReader struct {
 
 	rg      int   // current row group, -1 before the first
 	rgLeft  int64 // rows of the current row group not yet read
+	rgRows  int64 // rows of the current row group
+	rgRow   int64 // row of the current row group the batch being read starts at
 	skipped int   // row groups skipped by pruning
 
 	batch   arrow.RecordBatch
@@ -177,6 +179,13 @@ type ctpFlat struct {
 	dict   flowPqDict // state: dictValid or dictBad (isTime)
 	nbad   int        // dictBad entries of dict
 	filter *colFilter // the pruning's equality on this column, if a filter
+	// Page skipping, for a column read after the filters: locs are the
+	// data pages of the current chunk and seek their reader when it can
+	// seek to any of them (pqFile.skippablePages), else nil; page is
+	// the next page ReadPage returns.
+	locs []pqPageLoc
+	seek *parquet.FilePages
+	page int
 }
 
 // NewCloudTrailParquetReader returns a reader of the Parquet file r of size
@@ -529,15 +538,24 @@ func (p *CloudTrailParquetReader) Next() bool {
 				if l.col < 0 {
 					continue
 				}
-				if err := p.pf.checkChunk(p.rg, l.col, l.path); err != nil {
+				f := p.skipper(l)
+				if err := p.pf.checkChunkPages(p.rg, l.col, l.path, f != nil); err != nil {
 					p.err = err
 					return false
 				}
 				l.pages = chunks[l.col].Pages()
 				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
+				if f != nil {
+					if err := p.planSkips(f); err != nil {
+						p.err = err
+						return false
+					}
+				}
 			}
+			p.rgRows = p.rgLeft
 		}
 		n := int(min(int64(BatchRows), p.rgLeft))
+		p.rgRow = p.rgRows - p.rgLeft
 		if rows := p.readBatch(n); rows > 0 {
 			p.rgLeft -= int64(n)
 			p.build(n, rows)
@@ -671,10 +689,21 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	for row := 0; row < n; {
 		cur := &f.pg
 		if cur.pg == nil || cur.row == cur.rows {
-			// Slow path: the next page.
+			// Slow path: the next page, or one holding a kept row.
+			if drop != nil && f.seek != nil {
+				k, err := p.skipPages(f, row, n, drop)
+				if err != nil {
+					return err
+				}
+				if k > 0 {
+					row += k
+					continue
+				}
+			}
 			if err := p.nextFlatPage(f, n, row); err != nil {
 				return err
 			}
+			f.page++
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
@@ -690,11 +719,81 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	return nil
 }
 
+// skipper returns the flat column of leaf l when it may skip pages: one
+// read after the filters (they leave rows out), a row per value; nil
+// otherwise.
+func (p *CloudTrailParquetReader) skipper(l *ctpLeaf) *ctpFlat {
+	if len(p.filters) == 0 || l.maxRep != 0 {
+		return nil
+	}
+	for _, f := range p.flats {
+		if f.l == l && f != p.timeFlat && f.filter == nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// planSkips lets f skip the pages of its chunk that hold no row the
+// batches keep, when the chunk's offset index agrees with its pages;
+// checkChunkPages walked them just before, leaving their compressed
+// streams unchecked: each is then checked before it is read (nextFlatPage),
+// or here, all of them, when the chunk cannot skip.
+func (p *CloudTrailParquetReader) planSkips(f *ctpFlat) error {
+	f.locs, f.seek, f.page = f.locs[:0], nil, 0
+	locs, seek := p.pf.skippablePages(p.rg, f.l.col, f.l.pages)
+	if seek == nil {
+		for _, loc := range p.pf.locs {
+			if err := p.pf.checkPage(p.rg, f.l.path, loc); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	f.locs, f.seek = append(f.locs, locs...), seek
+	return nil
+}
+
+// skipPages skips the pages of f's chunk holding none of the batch rows
+// at and after row the batch keeps (drop[i] not set), by seeking to the
+// page of the next kept row; it returns how many rows it skipped (0:
+// the next page is needed).
+func (p *CloudTrailParquetReader) skipPages(f *ctpFlat, row, n int, drop []bool) (int, error) {
+	r := row
+	for r < n && drop[r] {
+		r++
+	}
+	at := p.rgRow + int64(row) // the start of page f.page
+	target := p.rgRow + int64(r)
+	if target == p.rgRows {
+		// No row of the rest of the chunk is kept: its pages are not read.
+		f.page = len(f.locs)
+		return n - row, nil
+	}
+	j := f.page
+	for j+1 < len(f.locs) && f.locs[j+1].first <= target {
+		j++
+	}
+	if j == f.page || f.locs[j].first <= at {
+		return 0, nil
+	}
+	if err := seekToRow(f.seek, f.locs[j].first); err != nil {
+		return 0, &ParseError{Source: p.source, Offset: f.l.off, Path: p.rowPath(n, row, f.l.path), Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
+	}
+	f.page = j
+	return int(f.locs[j].first - at), nil
+}
+
 // nextFlatPage makes the next page of f's chunk current; row is the batch
 // row it starts at, for errors.
 func (p *CloudTrailParquetReader) nextFlatPage(f *ctpFlat, n, row int) error {
 	l := f.l
 	f.pg.release()
+	if f.seek != nil && f.page < len(f.locs) {
+		if err := p.pf.checkPage(p.rg, l.path, f.locs[f.page]); err != nil {
+			return err
+		}
+	}
 	pg, err := readPage(l.pages)
 	if err != nil {
 		if errors.Is(err, io.EOF) {

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // readCloudTrailParquet reads data with the Parquet reader; the caller
@@ -677,5 +680,170 @@ func TestCloudTrailParquet_DictEventTime_Failure(t *testing.T) {
 			r.Release()
 			mem.AssertSize(t, 0)
 		}
+	}
+}
+
+// ctPagedRow is a cloudtrail Parquet row with a large text column, written
+// in small pages with an offset index, as hunt convert writes
+// responseelements.
+type ctPagedRow struct {
+	EventTime        *string `parquet:"eventtime,optional,dict"`
+	EventName        *string `parquet:"eventname,optional,dict"`
+	ResponseElements *string `parquet:"responseelements,optional"`
+}
+
+// TestCloudTrailParquet_FilterSkipsPages: with a filter, the pages of a
+// column read after it that hold no kept row are not read (the chunk's
+// offset index says where the others start), and the rows are those of a
+// read without skipping; an offset index that does not match the pages
+// (damaged) is not used, and the rows are the same.
+func TestCloudTrailParquet_FilterSkipsPages(t *testing.T) {
+	str := func(s string) *string { return &s }
+	var rows []ctPagedRow
+	for i := range 3*BatchRows + 100 {
+		name := "A"
+		if i >= 5000 && i < 5010 || i == 11111 {
+			name = "ConsoleLogin"
+		}
+		rows = append(rows, ctPagedRow{str("2024-03-05T10:00:00Z"), str(name),
+			str(fmt.Sprintf(`{"row":%d,"pad":"%0200d"}`, i, i*7919))})
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[ctPagedRow](&buf, parquet.PageBufferSize(16<<10))
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	var want []string
+	for i, r := range rows {
+		if *r.EventName == "ConsoleLogin" {
+			want = append(want, strconv.Itoa(i)+" "+*r.ResponseElements)
+		}
+	}
+	read := func(t *testing.T, data []byte) ([]string, Stats) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet",
+			Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}}, WithAllocator(mem), WithColumns("eventname", "responseelements"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Release()
+		var got []string
+		for r.Next() {
+			c := r.Batch().Column(1)
+			for i := range c.Len() {
+				s := stringAt(c, i)
+				var row int
+				fmt.Sscanf(s, `{"row":%d`, &row)
+				got = append(got, strconv.Itoa(row)+" "+s)
+			}
+		}
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+		return got, r.Stats()
+	}
+	got, st := read(t, data)
+	if !slices.Equal(got, want) {
+		t.Fatalf("rows %.200q; want %.200q", got, want)
+	}
+	// The kept rows are in two of the responseelements pages (about 60
+	// rows each): most of the file is not read.
+	if st.Records != int64(len(rows)) || st.Bytes > int64(len(data))/4 {
+		t.Errorf("stats %+v; want %d records and at most a quarter of the file's %d bytes read", st, len(rows), len(data))
+	}
+	t.Logf("read %d of %d bytes", st.Bytes, len(data))
+
+	// Damage the offset index of responseelements: bytes across it, so
+	// some change an offset or a first row and some the Thrift structure.
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := f.Schema().Lookup("responseelements")
+	cc := f.Metadata().RowGroups[0].Columns[leaf.ColumnIndex]
+	if cc.OffsetIndexOffset == 0 {
+		t.Fatal("no offset index written")
+	}
+	for k := int64(0); k < int64(cc.OffsetIndexLength); k += 1 + int64(cc.OffsetIndexLength)/97 {
+		bad := bytes.Clone(data)
+		bad[cc.OffsetIndexOffset+k] ^= 0x04
+		if got, _ := read(t, bad); !slices.Equal(got, want) {
+			t.Fatalf("offset index byte %d damaged: rows %.200q; want %.200q", k, got, want)
+		}
+	}
+}
+
+// TestCloudTrailParquet_SkippedPagesUnchecked: a page skipped by the
+// filter is not read, so its compressed stream is not checked either (a
+// damaged one is no error), while a damaged page that holds a kept row
+// is refused before parquet-go decodes it.
+func TestCloudTrailParquet_SkippedPagesUnchecked(t *testing.T) {
+	str := func(s string) *string { return &s }
+	var rows []ctPagedRow
+	for i := range 3*BatchRows + 100 {
+		name := "A"
+		if i >= 5000 && i < 5010 {
+			name = "ConsoleLogin"
+		}
+		rows = append(rows, ctPagedRow{str("2024-03-05T10:00:00Z"), str(name),
+			str(fmt.Sprintf(`{"row":%d,"pad":"%0200d"}`, i, i*7919))})
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[ctPagedRow](&buf, parquet.PageBufferSize(16<<10), parquet.Compression(&parquet.Zstd))
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "f.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := pf.f.Schema().Lookup("responseelements")
+	if err := pf.checkChunk(0, leaf.ColumnIndex, "responseelements"); err != nil {
+		t.Fatal(err)
+	}
+	var skipped, kept pqPageLoc
+	for i, loc := range pf.locs {
+		if i+1 < len(pf.locs) && pf.locs[i+1].first <= 5000 {
+			continue
+		}
+		skipped, kept = pf.locs[0], loc
+		break
+	}
+	if kept.first == 0 || kept.codec != format.Zstd {
+		t.Fatalf("pages %+v; want the kept rows past the first page, Zstandard", pf.locs)
+	}
+	read := func(data []byte) (int, error) {
+		r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet",
+			Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}}, WithColumns("eventname", "responseelements"))
+		if err != nil {
+			return 0, err
+		}
+		defer r.Release()
+		n := 0
+		for r.Next() {
+			n += int(r.Batch().NumRows())
+		}
+		return n, r.Err()
+	}
+	damage := func(loc pqPageLoc) []byte {
+		bad := bytes.Clone(data)
+		copy(bad[loc.body:], "NOPE") // the Zstandard magic
+		return bad
+	}
+	if n, err := read(damage(skipped)); n != 10 || err != nil {
+		t.Errorf("a damaged page no kept row is on: %d rows, error %v; want the 10 rows", n, err)
+	}
+	_, err = read(damage(kept))
+	if !errors.Is(err, ErrCorrupt) || !regexpMatch(`^f\.parquet: offset \d+ \(row group 0 column responseelements\): expected a Zstandard frame, found bytes "NOPE"$`, fmt.Sprint(err)) {
+		t.Errorf("a damaged page a kept row is on: error %v; want the damaged stream refused", err)
 	}
 }

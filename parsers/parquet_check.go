@@ -58,6 +58,22 @@ type pqFile struct {
 	// win when they fall inside it.
 	win    []byte
 	winOff int64
+	// locs are the data pages of the chunk checkChunk last walked, in
+	// order (see skippablePages).
+	locs []pqPageLoc
+}
+
+// pqPageLoc is a data page of a flat column chunk: where its header
+// starts, the first row (of the row group) it holds, and its compressed
+// stream for checkPage.
+type pqPageLoc struct {
+	off    int64
+	first  int64
+	codec  format.CompressionCodec
+	at     int64 // offset of the page's body, for errors
+	body   int64 // offset of the compressed stream (after v2 levels)
+	n      int   // its bytes
+	expand int64 // the bytes it declares it decodes to (the page's size)
 }
 
 // pqWindow is the least a check reads at once: a page header and the
@@ -158,6 +174,13 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 // uncompressed size at most pqMaxRatio times the compressed one, a
 // compressed stream declaring no more than that, at most the chunk's values.
 func (pf *pqFile) checkChunk(g, col int, path string) error {
+	return pf.checkChunkPages(g, col, path, false)
+}
+
+// checkChunkPages is checkChunk; with lazy, the compressed streams of the
+// data pages are not checked (their headers are): the caller checks each
+// page (checkPage on pf.locs) before it is read, and may skip pages.
+func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
 	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
 	m := &cc.MetaData
 	where := "row group " + strconv.Itoa(g) + " column " + path
@@ -180,6 +203,8 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		return fail(start, ErrFormat, "a codec whose output can be bounded (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW)", "BROTLI")
 	}
 	end := start + m.TotalCompressedSize
+	pf.locs = pf.locs[:0]
+	var rows int64
 	for off := start; off < end; {
 		var ph pageHeader
 		n, err := pf.readPageHeader(off, end, &ph)
@@ -210,12 +235,89 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 		if ph.raw {
 			codec = format.Uncompressed
 		}
-		if err := pf.checkStream(codec, body+int64(ph.levels), int(ph.compressed-ph.levels), int64(ph.uncompressed-ph.levels)); err != nil {
-			return &ParseError{Source: pf.source, Offset: body, Path: where, Err: err}
+		loc := pqPageLoc{off: off, first: rows, codec: codec, at: body, body: body + int64(ph.levels), n: int(ph.compressed - ph.levels), expand: int64(ph.uncompressed - ph.levels)}
+		isData := true
+		switch ph.typ {
+		case pqDataPage:
+			// A flat column's (the only ones skippablePages uses):
+			// a row per value.
+			rows += int64(ph.values)
+		case pqDataPageV2:
+			rows += int64(ph.rows)
+		default:
+			isData = false
+		}
+		if isData {
+			pf.locs = append(pf.locs, loc)
+		}
+		if !lazy || !isData {
+			if err := pf.checkStream(loc.codec, loc.body, loc.n, loc.expand); err != nil {
+				return &ParseError{Source: pf.source, Offset: body, Path: where, Err: err}
+			}
 		}
 		off = body + int64(ph.compressed)
 	}
 	return nil
+}
+
+// checkPage checks the compressed stream of data page loc of column
+// chunk col of row group g (path names it), which checkChunkPages left
+// unchecked (lazy), before it is read.
+func (pf *pqFile) checkPage(g int, path string, loc pqPageLoc) error {
+	if err := pf.checkStream(loc.codec, loc.body, loc.n, loc.expand); err != nil {
+		return &ParseError{Source: pf.source, Offset: loc.at, Path: "row group " + strconv.Itoa(g) + " column " + path, Err: err}
+	}
+	return nil
+}
+
+// skippablePages returns the data pages of column chunk col of row group
+// g, which checkChunk walked last, and its page reader positioned to read
+// them in order, when the reader can seek to any of them without reading
+// the pages before (FilePages.SeekToRow): the file's offset index for the
+// chunk must fit in the file (checked as the footer is before parquet-go
+// decodes it) and name exactly the pages the walk found, at the same
+// offsets and first rows. Otherwise nil: the chunk is read page by page.
+// The column must be flat (a row per value).
+func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, *parquet.FilePages) {
+	fp, ok := pages.(*parquet.FilePages)
+	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
+	off, n := cc.OffsetIndexOffset, int64(cc.OffsetIndexLength)
+	if !ok || len(pf.locs) < 2 || off < 4 || n <= 0 || n > pf.dataEnd-off {
+		return nil, nil
+	}
+	b, err := pf.bytesAt(off, int(n), pf.dataEnd, pqWindow)
+	if err != nil {
+		return nil, nil
+	}
+	tc := thriftCheck{b: b, limit: int(n), budget: 64*n + 1<<16}
+	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
+		return nil, nil
+	}
+	c, ok := pf.f.RowGroups()[g].ColumnChunks()[col].(*parquet.FileColumnChunk)
+	if !ok || !offsetIndexIs(c, pf.locs) {
+		return nil, nil
+	}
+	return pf.locs, fp
+}
+
+// offsetIndexIs reports whether chunk c's offset index names the pages
+// locs; false for an index parquet-go fails (or panics) to decode.
+func offsetIndexIs(c *parquet.FileColumnChunk, locs []pqPageLoc) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	idx, err := c.OffsetIndex()
+	if err != nil || idx.NumPages() != len(locs) {
+		return false
+	}
+	for i, l := range locs {
+		if idx.Offset(i) != l.off || idx.FirstRowIndex(i) != l.first {
+			return false
+		}
+	}
+	return true
 }
 
 // hasBloomFilter reports whether column chunk col of row group g has a
@@ -292,6 +394,36 @@ func readPage(pages parquet.Pages) (pg parquet.Page, err error) {
 	return pages.ReadPage()
 }
 
+// readDictionary returns the dictionary of a column chunk's pages, read
+// without the first data page when parquet-go can (its FilePages), with a
+// panic turned into an error as in readPage; nil for a chunk without one.
+func readDictionary(pages parquet.Pages) (dict parquet.Dictionary, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			dict, err = nil, fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+		}
+	}()
+	if fp, ok := pages.(*parquet.FilePages); ok {
+		return fp.ReadDictionary()
+	}
+	pg, err := pages.ReadPage()
+	if err != nil {
+		return nil, err
+	}
+	return pg.Dictionary(), nil
+}
+
+// seekToRow is pages.SeekToRow, with a panic turned into an error as in
+// readPage.
+func seekToRow(pages *parquet.FilePages, row int64) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("damaged page index: %v", r)
+		}
+	}()
+	return pages.SeekToRow(row)
+}
+
 // readValues is vr.ReadValues, with a panic turned into an error as in
 // readPage.
 func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error) {
@@ -303,8 +435,15 @@ func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error)
 	return vr.ReadValues(vals)
 }
 
+// Page types of a Thrift PageHeader (pageHeader.typ).
+const (
+	pqDataPage   = 0
+	pqDataPageV2 = 3
+)
+
 // pageHeader holds the fields of a Thrift PageHeader the checks need.
 type pageHeader struct {
+	typ                      int32
 	uncompressed, compressed int32
 	values, dictValues       int32
 	nulls, rows              int32 // v2 pages
@@ -332,6 +471,8 @@ func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
 		}
 		for _, v := range tc.ints[:tc.nints] {
 			switch v.path {
+			case 1:
+				ph.typ = int32(v.v)
 			case 2:
 				ph.uncompressed = int32(v.v)
 			case 3:
@@ -827,8 +968,8 @@ func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
 // dictionary-encoded (every data page, by the chunk's encoding stats) and
 // its dictionary holds none of vals: dictionary pruning, for a column
 // without a bloom filter or one that answered "maybe". It reads the
-// dictionary page (and parquet-go the first data page); a chunk that
-// fails its checks is not pruned here, so the read reports it.
+// dictionary page alone, not the data pages; a chunk that fails its
+// checks is not pruned here, so the read reports it.
 func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
 	md := pf.f.Metadata().RowGroups[g].Columns[col].MetaData
 	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
@@ -847,12 +988,8 @@ func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumn
 	}
 	pages := c.Pages()
 	defer pages.Close()
-	pg, err := readPage(pages)
-	if err != nil {
-		return false
-	}
-	dict := pg.Dictionary()
-	if dict == nil {
+	dict, err := readDictionary(pages)
+	if err != nil || dict == nil {
 		return false
 	}
 	values, err := pageData(dict.Page())

@@ -15,7 +15,8 @@ import (
 
 // BenchmarkParquetLake reads the Parquet files of a lake written by hunt
 // convert (the folder in $HUNT_BENCH_LAKE; skipped when unset) with the
-// projections and pruning of the peer queries (bench.PeerQueries), one
+// projections and pruning of the peer queries (bench.PeerQueries) and of
+// a selective hunt (bench/peer/parquet.mjs sel_flow_rdp_rejects), one
 // reader per file as hunt query does: the reader's share of those
 // queries, without the engine. SetBytes is the files' size. The
 // allocator is Go's, as in hunt query (the tests check releases).
@@ -50,6 +51,10 @@ func BenchmarkParquetLake(b *testing.B) {
 			Pruning{Equal: map[string][]string{"eventname": {"ConsoleLogin"}}}},
 		{"flow_reject_per_minute", "vpc_flow", []string{"srcaddr", "start", "action"},
 			Pruning{Equal: map[string][]string{"action": {"REJECT"}}}},
+		// A selective hunt (bench/peer/parquet.mjs sel_flow_rdp_rejects):
+		// two equalities, one on an integer column.
+		{"sel_flow_rdp_rejects", "vpc_flow", []string{"srcaddr", "dstport", "action"},
+			Pruning{Equal: map[string][]string{"action": {"REJECT"}}, EqualInt: map[string][]int64{"dstport": {3389}}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			// Not a CheckedAllocator: it records every allocation's

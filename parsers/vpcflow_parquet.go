@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -263,6 +264,9 @@ func (p *VPCFlowParquetReader) planFilters() {
 		c.isFilter = true
 		p.filters = append(p.filters, &flowFilter{c: c, colFilter: f})
 	}
+	for _, f := range p.filters[:max(len(p.filters)-1, 0)] {
+		f.held = make([]bool, p.maxRows)
+	}
 	if len(p.filters) > 0 {
 		p.keep = make([]bool, p.maxRows)
 		p.drop = make([]bool, p.maxRows)
@@ -502,11 +506,13 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 		return p.readFiltered(n)
 	}
 	for _, c := range p.cols {
-		read := p.readColumn
+		var err error
 		if c.isBulk {
-			read = p.readBulk
+			err = p.readBulk(c, n, nil)
+		} else {
+			err = p.readColumn(c, n)
 		}
-		if err := read(c, n, nil); err != nil {
+		if err != nil {
 			p.err = err
 			return 0
 		}
@@ -530,6 +536,13 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 type flowFilter struct {
 	c *flowParquetColumn
 	colFilter
+	// held[i] is set for the batch rows the column holds (kept by this
+	// filter and those before it), for all but the last filter.
+	held []bool
+	// hits[k] is what value k of the dictionary hitsOf is to the filter
+	// (hitUnknown until a row uses it).
+	hits   []uint8
+	hitsOf parquet.Dictionary
 }
 
 // colFilter is an equality of Pruning.Equal a Parquet reader filters rows
@@ -543,29 +556,32 @@ type colFilter struct {
 }
 
 // readFiltered is readBatch for a reader with filters: the filter
-// columns are read first, then the others only for the rows every filter
-// keeps. Rows left out are counted as read (Stats.Records) but are not
-// checked beyond the filter columns, as rows of a skipped row group are
-// not.
+// columns are read first, each checking every row (a bad value is
+// rejected whether or not the row is kept) and appending only the rows
+// every filter so far keeps, then the other columns only for the rows
+// every filter keeps (late materialisation). Rows left out are counted
+// as read (Stats.Records) but are not checked beyond the filter columns,
+// as rows of a skipped row group are not.
 func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	keep := p.keep[:n]
 	for i := range keep {
 		keep[i] = true
 	}
-	for _, f := range p.filters {
-		if err := p.readBulk(f.c, n, nil); err != nil {
+	last := len(p.filters) - 1
+	for j, f := range p.filters {
+		if err := p.filterBulk(f, n, keep); err != nil {
 			p.err = err
 			return 0
 		}
-		f.match(f.c.col, keep)
+		if j < last {
+			copy(f.held[:n], keep) // the rows f's column holds
+		}
 	}
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
-	// rowOf[j] is the batch row of kept row j; drop is !keep.
-	rowOf, drop := p.rowOf[:0], p.drop[:n]
+	rowOf := p.rowOf[:0]
 	for i, k := range keep {
-		drop[i] = !k
 		if k {
 			rowOf = append(rowOf, int32(i))
 		}
@@ -573,12 +589,19 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	p.rowOf = rowOf
 	nk := len(rowOf)
 	p.stats.Records += int64(n - nk)
-	for _, f := range p.filters {
-		if nk == 0 {
-			f.c.col.reset()
-		} else if nk < n {
-			f.c.col.filter(drop)
+	// A filter column holds the rows kept when it was read: take out
+	// those a later filter left out.
+	for _, f := range p.filters[:last] {
+		if f.c.col.n == nk {
+			continue
 		}
+		drop := p.drop[:0]
+		for i, h := range f.held[:n] {
+			if h {
+				drop = append(drop, !keep[i])
+			}
+		}
+		f.c.col.filter(drop)
 	}
 	for _, c := range p.cols {
 		if c.isFilter {
@@ -587,13 +610,17 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 		var err error
 		switch {
 		case c.isBulk:
-			err = p.readBulk(c, n, keep)
+			err = p.readBulk(c, n, rowOf)
 		case nk == 0:
-			err = p.readColumn(c, n, nil)
+			err = p.readColumn(c, n)
 			c.col.reset()
 		default:
-			err = p.readColumn(c, n, nil)
+			err = p.readColumn(c, n)
 			if nk < n {
+				drop := p.drop[:n]
+				for i, k := range keep {
+					drop[i] = !k
+				}
 				c.col.filter(drop)
 			}
 		}
@@ -623,6 +650,205 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 		}
 	}
 	return nk - nbad
+}
+
+// filterBulk reads n rows of f's column: a row whose value is null, bad
+// (rejected) or none of f's has keep[i] cleared, and the value of a row
+// still kept is appended.
+func (p *VPCFlowParquetReader) filterBulk(f *flowFilter, n int, keep []bool) error {
+	c := f.c
+	if c.col.kind == flowKindDict {
+		for i := range c.dict.ids {
+			c.dict.ids[i] = -1
+		}
+	}
+	for row := 0; row < n; {
+		cur := &c.pg
+		if cur.pg == nil || cur.row == cur.rows {
+			// Slow path: the next page.
+			if err := p.nextPage(c, row); err != nil {
+				return err
+			}
+			continue
+		}
+		k := min(n-row, cur.rows-cur.row)
+		p.filterPage(f, row, k, keep[row:row+k])
+		row += k
+	}
+	return nil
+}
+
+// What a dictionary value is to a filter (flowFilter.hits).
+const (
+	hitUnknown uint8 = iota // not classified yet
+	hitNo                   // null or none of the filter's values
+	hitYes                  // one of the filter's values
+	hitBad                  // a bad value: the row is rejected
+)
+
+// filterPage filters the next k rows of f's page (see filterBulk); row
+// is the first one's row in the batch. A dictionary page's values are
+// classified once per dictionary value, then looked up by index.
+func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool) {
+	c := f.c
+	cur, d := &c.pg, &c.dict
+	if cur.idx != nil {
+		if f.hitsOf != d.src {
+			f.hits = append(f.hits[:0], make([]uint8, len(d.state))...)
+			f.hitsOf = d.src
+		}
+		hits := f.hits
+		if cur.defs == nil {
+			// Fast path: no nulls; most rows' values are misses.
+			base := cur.val
+			for i, x := range cur.idx[base : base+k] {
+				h := hits[x]
+				if h == hitNo {
+					keep[i] = false
+					continue
+				}
+				if h == hitUnknown {
+					// Slow path: the first use of the value in the chunk.
+					h = f.classify(d, int(x))
+					hits[x] = h
+				}
+				switch {
+				case h == hitYes && keep[i]:
+					p.appendAt(c, row+i, base+i)
+				case h == hitBad:
+					p.rejectBulk(c, row+i, d.ints, d.data, d.offs, int(x))
+					keep[i] = false
+				default:
+					keep[i] = false
+				}
+			}
+			cur.val += k
+			cur.row += k
+			return
+		}
+		for i := range k {
+			if cur.defs != nil && cur.defs[cur.row+i] == 0 {
+				keep[i] = false
+				continue
+			}
+			v := cur.val
+			cur.val++
+			x := cur.idx[v]
+			h := hits[x]
+			if h == hitUnknown {
+				// Slow path: the first use of the value in the chunk.
+				h = f.classify(d, int(x))
+				hits[x] = h
+			}
+			switch {
+			case h == hitYes && keep[i]:
+				p.appendAt(c, row+i, v)
+			case h == hitBad:
+				p.rejectBulk(c, row+i, d.ints, d.data, d.offs, int(x))
+				keep[i] = false
+			default:
+				keep[i] = false
+			}
+		}
+		cur.row += k
+		return
+	}
+	isInt := c.col.kind == flowKindInt32 || c.col.kind == flowKindInt64
+	if isInt && cur.i32 != nil && cur.defs == nil && len(f.ints) == 1 {
+		// Fast path: an INT32 page without nulls and one value.
+		want, hi := f.ints[0], c.field.max
+		base := cur.val
+		for i, x := range cur.i32[base : base+k] {
+			x := int64(x)
+			if x == want && keep[i] && x >= 0 && x <= hi {
+				p.appendAt(c, row+i, base+i)
+				continue
+			}
+			keep[i] = false
+			if x < 0 || x > hi {
+				p.rejectRow(c, row+i, strconv.FormatInt(x, 10))
+			}
+		}
+		cur.val += k
+		cur.row += k
+		return
+	}
+	for i := range k {
+		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
+			keep[i] = false
+			continue
+		}
+		v := cur.val
+		cur.val++
+		if isInt {
+			var x int64
+			if cur.i32 != nil {
+				x = int64(cur.i32[v])
+			} else {
+				x = cur.i64[v]
+			}
+			if x < 0 || x > c.field.max {
+				p.rejectRow(c, row+i, strconv.FormatInt(x, 10))
+				keep[i] = false
+				continue
+			}
+			if keep[i] && slices.Contains(f.ints, x) {
+				p.appendAt(c, row+i, v)
+			} else {
+				keep[i] = false
+			}
+			continue
+		}
+		b := cur.data[cur.offs[v]:cur.offs[v+1]]
+		if len(b) == 1 && b[0] == '-' {
+			keep[i] = false
+			continue
+		}
+		if badFlowText(b) >= 0 {
+			p.rejectBulk(c, row+i, nil, cur.data, cur.offs, v)
+			keep[i] = false
+			continue
+		}
+		if keep[i] && f.hasText(b) {
+			p.appendAt(c, row+i, v)
+		} else {
+			keep[i] = false
+		}
+	}
+	cur.row += k
+}
+
+// classify returns what dictionary value x is to the filter, checking
+// it first.
+func (f *flowFilter) classify(d *flowPqDict, x int) uint8 {
+	st := d.state[x]
+	if st == dictUnchecked {
+		st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+		d.state[x] = st
+	}
+	switch {
+	case st == dictBad:
+		return hitBad
+	case st == dictNull:
+		return hitNo
+	case d.ints != nil:
+		if slices.Contains(f.ints, d.ints[x]) {
+			return hitYes
+		}
+	case f.hasText(d.data[d.offs[x]:d.offs[x+1]]):
+		return hitYes
+	}
+	return hitNo
+}
+
+// hasText reports whether b is one of the filter's text values.
+func (f *colFilter) hasText(b []byte) bool {
+	for _, s := range f.vals {
+		if string(b) == s {
+			return true
+		}
+	}
+	return false
 }
 
 // match clears keep[i] for the rows of col (a column of len(keep) rows)
@@ -691,8 +917,8 @@ func (f *colFilter) match(col *flowCol, keep []bool) {
 	}
 }
 
-// readColumn appends n values of c; keep must be nil (see readBulk).
-func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int, keep []bool) error {
+// readColumn appends n values of c, converting each.
+func (p *VPCFlowParquetReader) readColumn(c *flowParquetColumn, n int) error {
 	row := 0
 	for row < n {
 		if c.vr == nil {
@@ -884,8 +1110,9 @@ func (p *VPCFlowParquetReader) build(rows int) {
 // a page at a time: integers are range-checked and copied from the page's
 // typed slice, text is checked and copied, and a dictionary page's values
 // are converted and checked once per chunk, then looked up by index. With
-// keep, only the rows i with keep[i] are appended; the others are passed.
-func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, keep []bool) error {
+// rows (ascending batch rows), only those rows are appended; the others
+// are passed.
+func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int32) error {
 	if c.col.kind == flowKindDict {
 		for i := range c.dict.ids {
 			c.dict.ids[i] = -1
@@ -901,109 +1128,227 @@ func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, keep []bool
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
-		var kp []bool
-		if keep != nil {
-			kp = keep[row : row+k]
+		if rows == nil {
+			p.appendPage(c, row, k)
+		} else {
+			j := 0
+			for j < len(rows) && int(rows[j]) < row+k {
+				j++
+			}
+			p.appendKept(c, row, k, rows[:j])
+			rows = rows[j:]
 		}
-		p.appendPage(c, row, k, kp)
 		row += k
 	}
 	return nil
 }
 
-// appendPage appends the next k rows of c's page, or those with keep[i]
-// set when keep is not nil; row is the first one's row in the batch.
-func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int, keep []bool) {
-	cur, col, d := &c.pg, c.col, &c.dict
+// appendKept appends the values of rows (ascending batch rows within
+// [row, row+k)) among the next k rows of c's page, and passes the others
+// (late materialisation).
+func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows []int32) {
+	cur := &c.pg
+	if cur.defs == nil {
+		// Fast path: no nulls, so row r holds value cur.val+r-row.
+		base := cur.val - row
+		for _, r := range rows {
+			p.appendAt(c, int(r), base+int(r))
+		}
+		cur.val += k
+		cur.row += k
+		return
+	}
+	// Row r's value is cur.val plus the non-nulls of the page's rows
+	// before it: count them gap by gap, without a branch per row.
+	defs := cur.defs[cur.row : cur.row+k]
+	v, prev := cur.val, 0
+	for _, r := range rows {
+		i := int(r) - row
+		for _, d := range defs[prev:i] {
+			v += int(min(d, 1))
+		}
+		prev = i
+		if defs[i] == 0 {
+			c.col.appendNull()
+			continue
+		}
+		p.appendAt(c, int(r), v)
+	}
+	for _, d := range defs[prev:] {
+		v += int(min(d, 1))
+	}
+	cur.val = v
+	cur.row += k
+}
+
+// appendPage appends the next k rows of c's page; row is the first one's
+// row in the batch.
+func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
+	cur := &c.pg
+	if cur.defs == nil && p.appendPageFast(c, row, k) {
+		return
+	}
 	for i := range k {
-		if keep != nil && !keep[i] {
-			// Late materialisation: a row no filter keeps is passed.
-			if cur.defs == nil || cur.defs[cur.row+i] != 0 {
-				cur.val++
-			}
-			continue
-		}
 		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
-			col.appendNull()
+			c.col.appendNull()
 			continue
 		}
-		v := cur.val
+		p.appendAt(c, row+i, cur.val)
 		cur.val++
-		if cur.idx != nil {
-			// A dictionary page: the value was converted with the dictionary.
-			x := cur.idx[v]
-			st := d.state[x]
-			if st == dictUnchecked {
-				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
-				d.state[x] = st
-			}
-			switch st {
-			case dictNull:
-				col.appendNull()
-				continue
-			case dictBad:
-				p.rejectBulk(c, row+i, d.ints, d.data, d.offs, int(x))
-				col.appendNull()
-				continue
-			}
-			switch col.kind {
-			case flowKindInt32:
-				col.i32[col.n] = int32(d.ints[x])
-			case flowKindInt64:
-				col.i64[col.n] = d.ints[x]
-			case flowKindString:
-				col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
-				col.offs[col.n+1] = int32(len(col.data))
-			default:
-				id := d.ids[x]
-				if id < 0 {
-					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
-					d.ids[x] = id
-				}
-				col.idx[col.n] = id
-			}
-			col.setValid()
-			continue
-		}
-		switch col.kind {
-		case flowKindInt32, flowKindInt64:
-			var x int64
-			if cur.i32 != nil {
-				x = int64(cur.i32[v])
-			} else {
-				x = cur.i64[v]
-			}
-			if x < 0 || x > c.field.max {
-				p.rejectRow(c, row+i, strconv.FormatInt(x, 10))
-				col.appendNull()
-				continue
-			}
-			if col.kind == flowKindInt32 {
-				col.i32[col.n] = int32(x)
-			} else {
-				col.i64[col.n] = x
-			}
-		default:
-			b := cur.data[cur.offs[v]:cur.offs[v+1]]
-			if len(b) == 1 && b[0] == '-' {
-				col.appendNull()
-				continue
-			}
-			if badFlowText(b) >= 0 {
-				p.rejectBulk(c, row+i, nil, cur.data, cur.offs, v)
-				col.appendNull()
-				continue
-			}
-			if col.kind == flowKindString {
-				col.data = append(col.data, b...)
-				col.offs[col.n+1] = int32(len(col.data))
-			} else {
-				col.idx[col.n] = col.dictIndex(b)
-			}
-		}
-		col.setValid()
 	}
 	cur.row += k
+}
+
+// appendPageFast is appendPage for the common pages without nulls, with
+// the column's kind decided once per page: integers, and dictionary
+// indexes whose values are valid (others go to appendAt). It reports
+// false for a page it does not handle.
+func (p *VPCFlowParquetReader) appendPageFast(c *flowParquetColumn, row, k int) bool {
+	cur, col, d := &c.pg, c.col, &c.dict
+	base := cur.val
+	switch {
+	case cur.idx != nil:
+		idx := cur.idx[base : base+k]
+		switch col.kind {
+		case flowKindInt32, flowKindInt64:
+			for i, x := range idx {
+				if d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				if col.kind == flowKindInt32 {
+					col.i32[col.n] = int32(d.ints[x])
+				} else {
+					col.i64[col.n] = d.ints[x]
+				}
+				col.setValid()
+			}
+		case flowKindString:
+			for i, x := range idx {
+				if d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+				col.offs[col.n+1] = int32(len(col.data))
+				col.setValid()
+			}
+		default:
+			for i, x := range idx {
+				id := d.ids[x]
+				if id < 0 || d.state[x] != dictValid {
+					p.appendAt(c, row+i, base+i)
+					continue
+				}
+				col.idx[col.n] = id
+				col.setValid()
+			}
+		}
+	case cur.i32 != nil && col.kind == flowKindInt32:
+		hi := c.field.max
+		for i, x := range cur.i32[base : base+k] {
+			if int64(x) < 0 || int64(x) > hi {
+				p.appendAt(c, row+i, base+i) // rejects it
+				continue
+			}
+			col.i32[col.n] = x
+			col.setValid()
+		}
+	case cur.i64 != nil && col.kind == flowKindInt64:
+		hi := c.field.max
+		for i, x := range cur.i64[base : base+k] {
+			if x < 0 || x > hi {
+				p.appendAt(c, row+i, base+i) // rejects it
+				continue
+			}
+			col.i64[col.n] = x
+			col.setValid()
+		}
+	default:
+		return false
+	}
+	cur.val += k
+	cur.row += k
+	return true
+}
+
+// appendAt appends value v of c's page (not null), for batch row row: a
+// bad value appends a null placeholder and rejects the row.
+func (p *VPCFlowParquetReader) appendAt(c *flowParquetColumn, row, v int) {
+	cur, col, d := &c.pg, c.col, &c.dict
+	if cur.idx != nil {
+		// A dictionary page: the value was converted with the dictionary.
+		x := cur.idx[v]
+		st := d.state[x]
+		if st == dictUnchecked {
+			st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+			d.state[x] = st
+		}
+		switch st {
+		case dictNull:
+			col.appendNull()
+			return
+		case dictBad:
+			p.rejectBulk(c, row, d.ints, d.data, d.offs, int(x))
+			col.appendNull()
+			return
+		}
+		switch col.kind {
+		case flowKindInt32:
+			col.i32[col.n] = int32(d.ints[x])
+		case flowKindInt64:
+			col.i64[col.n] = d.ints[x]
+		case flowKindString:
+			col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+			col.offs[col.n+1] = int32(len(col.data))
+		default:
+			id := d.ids[x]
+			if id < 0 {
+				id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+				d.ids[x] = id
+			}
+			col.idx[col.n] = id
+		}
+		col.setValid()
+		return
+	}
+	switch col.kind {
+	case flowKindInt32, flowKindInt64:
+		var x int64
+		if cur.i32 != nil {
+			x = int64(cur.i32[v])
+		} else {
+			x = cur.i64[v]
+		}
+		if x < 0 || x > c.field.max {
+			p.rejectRow(c, row, strconv.FormatInt(x, 10))
+			col.appendNull()
+			return
+		}
+		if col.kind == flowKindInt32 {
+			col.i32[col.n] = int32(x)
+		} else {
+			col.i64[col.n] = x
+		}
+	default:
+		b := cur.data[cur.offs[v]:cur.offs[v+1]]
+		if len(b) == 1 && b[0] == '-' {
+			col.appendNull()
+			return
+		}
+		if badFlowText(b) >= 0 {
+			p.rejectBulk(c, row, nil, cur.data, cur.offs, v)
+			col.appendNull()
+			return
+		}
+		if col.kind == flowKindString {
+			col.data = append(col.data, b...)
+			col.offs[col.n+1] = int32(len(col.data))
+		} else {
+			col.idx[col.n] = col.dictIndex(b)
+		}
+	}
+	col.setValid()
 }
 
 // rejectBulk rejects row of the batch for value k of a page or dictionary
@@ -1064,12 +1409,7 @@ func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.D
 	}
 	nonNull := cur.rows
 	if cur.defs != nil {
-		nulls := 0
-		for _, d := range cur.defs {
-			if d == 0 {
-				nulls++
-			}
-		}
+		nulls := bytes.Count(cur.defs, zeroLevel[:])
 		nonNull -= nulls
 		if nulls == 0 {
 			cur.defs = nil // no null: the rows need not look at the levels
@@ -1090,9 +1430,18 @@ func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.D
 		}
 		cur.idx = values.Int32()
 		got = len(cur.idx)
+		// The largest index as unsigned (a negative one is larger than
+		// any size), without a branch per index.
+		var hi uint32
 		for _, x := range cur.idx {
-			if x < 0 || int(x) >= size {
-				return fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size)
+			hi = max(hi, uint32(x))
+		}
+		if uint64(hi) >= uint64(size) {
+			// Slow path: name the first bad index.
+			for _, x := range cur.idx {
+				if x < 0 || int(x) >= size {
+					return fmt.Errorf("%w: dictionary index %d out of a dictionary of %d values", ErrCorrupt, x, size)
+				}
 			}
 		}
 	} else {
@@ -1121,6 +1470,9 @@ func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.D
 	}
 	return nil
 }
+
+// zeroLevel is the definition level of a null in a flat column.
+var zeroLevel = [1]byte{0}
 
 // release gives the cursor's page back to parquet-go's buffer pools, so
 // the next page reuses its buffers instead of allocating; the cursor's

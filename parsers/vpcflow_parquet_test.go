@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"slices"
@@ -466,6 +467,10 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 		// min/max (start is sorted).
 		{"integer equal", Pruning{EqualInt: map[string][]int64{"dstport": {int64(mid.dport), 0}}}, func(r row) bool { return r.dport == mid.dport || r.dport == 0 }, false, true},
 		{"integer equal, sorted column", Pruning{EqualInt: map[string][]int64{"start": {mid.start}}}, func(r row) bool { return r.start == mid.start }, true, true},
+		// Two filters: the first filter's column drops the rows the
+		// second leaves out.
+		{"integer and text equal", Pruning{Equal: map[string][]string{"action": {"REJECT"}}, EqualInt: map[string][]int64{"dstport": {int64(mid.dport)}}},
+			func(r row) bool { return r.action == "REJECT" && r.dport == mid.dport }, false, true},
 		{"integer equal, no value", Pruning{EqualInt: map[string][]int64{"dstport": {}}}, func(r row) bool { return true }, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -617,6 +622,9 @@ func TestVPCFlowParquet_DictText_Failure(t *testing.T) {
 		// "-" rows are even and left out; ACCEPT the other way round.
 		{"filter", Pruning{Equal: map[string][]string{"action": {"REJECT"}}}, 13, 0, "row 3 (interface_id)"},
 		{"filter leaving the bad rows out", Pruning{Equal: map[string][]string{"action": {"ACCEPT"}}}, 0, 13, ""},
+		// A filter's own column is checked on every row: the bad value
+		// rejects its rows though none equals the filter's.
+		{"filter on the bad column", Pruning{Equal: map[string][]string{"interface_id": {"eni-7"}}}, 13, 0, "row 3 (interface_id)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", tc.prune, WithAllocator(mem), WithColumns("interface_id", "action"))
@@ -647,5 +655,62 @@ func TestVPCFlowParquet_DictText_Failure(t *testing.T) {
 				t.Errorf("first reject %v; want %s", errs[0], tc.firstRejects)
 			}
 		})
+	}
+}
+
+// TestVPCFlowParquet_DictionaryPruningReadsDictionaryOnly: a row group
+// the dictionary of an equality's column rules out costs that dictionary
+// page, not the chunk's data pages.
+func TestVPCFlowParquet_DictionaryPruningReadsDictionaryOnly(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	str := func(s string) *string { return &s }
+	var rows []flowDictRow
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		// Random actions: the data pages do not compress below 20 KB.
+		rows = append(rows, flowDictRow{str("eni-1"), str([]string{"ACCEPT", "REJECT", "-"}[rng.IntN(3)])})
+	}
+	// One data page, as hunt convert writes a chunk.
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[flowDictRow](&buf, parquet.PageBufferSize(4<<20))
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := f.Schema().Lookup("action")
+	md := f.Metadata().RowGroups[0].Columns[leaf.ColumnIndex].MetaData
+	dictBytes := md.DataPageOffset - md.DictionaryPageOffset
+	pageBytes := md.TotalCompressedSize - dictBytes
+	if len(f.RowGroups()) != 1 || md.DictionaryPageOffset == 0 || pageBytes < 16<<10 {
+		t.Fatalf("%d row groups, dictionary at %d, %d bytes of data pages; want one group and a dictionary before 16 KiB of pages",
+			len(f.RowGroups()), md.DictionaryPageOffset, pageBytes)
+	}
+	// "NOPE" sorts between ACCEPT and REJECT: min/max cannot rule it out.
+	r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet",
+		Pruning{Equal: map[string][]string{"action": {"NOPE"}}}, WithAllocator(mem), WithColumns("action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	opened := r.Stats().Bytes
+	for r.Next() {
+		t.Fatalf("a batch of %d rows; want the row group skipped", r.Batch().NumRows())
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	if _, skipped := r.RowGroups(); skipped != 1 {
+		t.Fatalf("%d row groups skipped; want 1", skipped)
+	}
+	if read := r.Stats().Bytes - opened; read >= dictBytes+pageBytes/2 {
+		t.Errorf("pruning read %d bytes; want about the dictionary page's %d, not the %d of the data pages", read, dictBytes, pageBytes)
 	}
 }
