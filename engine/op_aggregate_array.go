@@ -162,6 +162,11 @@ func (s *arrayAggIDState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
+func (s *arrayAggIDState) reset() {
+	s.vals.reset()
+	s.first, s.more, s.boxed, s.single = s.first[:0], s.more[:0], s.boxed[:0], s.single[:0]
+}
+
 // add appends value id to group g's values; array_agg(DISTINCT x) skips
 // a run of one value (eventname, "$path" of one object).
 func (s *arrayAggIDState) add(g, id int32) {

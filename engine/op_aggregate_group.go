@@ -44,6 +44,26 @@ func newGrouper(types []*dtype) grouper {
 	return g
 }
 
+// reset empties g of groups and values, keeping the room its tables and
+// value columns grew to. Strings it kept stay valid (its arena only
+// appends).
+func (g *grouper) reset() {
+	for k, col := range g.vals {
+		col.null, col.i, col.f, col.s, col.b, col.x = col.null[:0], col.i[:0], col.f[:0], col.s[:0], col.b[:0], col.x[:0]
+		m := &g.maps[k]
+		m.ints.reset()
+		m.strs.reset()
+		m.nullID = -1
+		g.groupKeys[k] = g.groupKeys[k][:0]
+	}
+	for k := range g.folds {
+		g.folds[k].reset()
+	}
+	if len(g.types) > 0 {
+		g.ngroups = 0
+	}
+}
+
 // groupIDs returns the group of each of the n rows of keys.
 func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	g.gids = grow(&g.gids, n)
