@@ -93,6 +93,15 @@ func (t *flatTable[V]) put(k uint64, v V) (V, bool) {
 	}
 }
 
+// reset empties t, keeping its slots for the next entries.
+func (t *flatTable[V]) reset() {
+	if t.n > 0 {
+		fill(t.keys, emptyKey)
+	}
+	var zero V
+	t.n, t.hasEmpty, t.emptyVal = 0, false, zero
+}
+
 // rehash doubles the slots (at least 16) and reinserts the entries.
 func (t *flatTable[V]) rehash() {
 	size := max(16, 2*len(t.keys))
@@ -242,6 +251,14 @@ func (t *strTable) place(sl strSlot) {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = sl
+}
+
+// reset empties t, keeping its slots.
+func (t *strTable) reset() {
+	if t.n > 0 {
+		clear(t.slots)
+	}
+	t.n = 0
 }
 
 // grow doubles the slots (at least 16) and refiles the entries.

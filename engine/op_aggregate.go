@@ -490,6 +490,9 @@ func newAggState(ag *aggCall) aggState {
 	case "min_by", "max_by":
 		return &minByState{isMax: ag.name == "max_by", t: ag.t, yt: ag.argTypes[1]}
 	case "array_agg", "array_agg_distinct":
+		if arrayAggByID(ag.argTypes[0]) {
+			return newArrayAggIDState(ag)
+		}
 		return &arrayAggState{t: ag.t, distinct: ag.name == "array_agg_distinct"}
 	case "array_agg_ordered":
 		return &arrayAggOrderedState{t: ag.t, order: ag.order}

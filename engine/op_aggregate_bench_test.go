@@ -72,6 +72,66 @@ func BenchmarkGroupMillions(b *testing.B) {
 	}
 }
 
+// BenchmarkGroupMillion groups 2,097,152 flow-log rows into 1,048,576
+// groups that barely repeat (each source sends two flows in one
+// minute, sources never come back): the three heavy flow hunts' grouping
+// by (account, source, time bucket) with their aggregates, array_agg(DISTINCT
+// "$path") included, then the lone query of the Parquet peer benchmark
+// (one aggregate, two keys, a count). Each runs at the default budget, as
+// hunt query runs it, and at 8 MiB shared by many aggregates (_spill), as in
+// hunt run. The rows are built once (a few seconds). MB/s of raw flow-log text the rows stand for.
+func BenchmarkGroupMillion(b *testing.B) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(b, 0)
+	recs := millionGroupBatches(mem, 512)
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	for _, bq := range []struct{ name, sql string }{
+		{"port_scan", `SELECT account_id, srcaddr, count(DISTINCT dstport), count(DISTINCT dstaddr), count(*), count_if(action = 'ACCEPT'), min(start), max("end"), array_agg(DISTINCT "$path") FROM vpc_flow GROUP BY account_id, srcaddr, start - start % 300 HAVING count(DISTINCT dstport) >= 50`},
+		{"reject_flood", `SELECT account_id, srcaddr, start - start % 60, count(*), count(DISTINCT dstport), min(start), max("end"), array_agg(DISTINCT "$path") FROM vpc_flow GROUP BY account_id, srcaddr, start - start % 60 HAVING count(*) > 100`},
+		{"lone_count", "SELECT srcaddr, start / 60 * 60 AS minute, count(*) AS n FROM vpc_flow GROUP BY 1, 2 HAVING count(*) > 100"},
+	} {
+		benchGroups(b, bq.name, bq.sql, Options{TempDir: b.TempDir()}, recs)
+		benchGroups(b, bq.name+"_spill", bq.sql, Options{MemoryPool: NewMemoryPool(8 << 20), TempDir: b.TempDir()}, recs)
+	}
+}
+
+// millionGroupBatches builds nb batches of flow-log rows in which each
+// source address sends two flows, a minute apart at most, and is never
+// seen again: nb*BatchRows/2 groups by source and minute; "$path" names
+// one object per four batches.
+func millionGroupBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
+	var fields []arrow.Field
+	for _, f := range parsers.VPCFlowSchema.Fields() {
+		switch f.Name {
+		case "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", "account_id", parsers.SourceColumn:
+			fields = append(fields, f)
+		}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	out := make([]arrow.RecordBatch, nb)
+	rows := make([]map[string]any, BatchRows)
+	for b := range out {
+		path := "s3://flow-logs/AWSLogs/111111111111/vpcflowlogs/eu-west-1/2026/01/05/fl-" + strconv.Itoa(b/4) + ".log.gz"
+		for i := range rows {
+			n := b*BatchRows + i
+			src := n / 2
+			t := 1709251200 + n/64
+			rows[i] = map[string]any{
+				"srcaddr": strconv.Itoa(src>>16&255) + "." + strconv.Itoa(src>>8&255) + "." + strconv.Itoa(src&255) + "." + strconv.Itoa(src>>24+1),
+				"dstaddr": "172.16.0." + strconv.Itoa(n%2), "dstport": 1000 + n%4, "bytes": 100 + n%7,
+				"start": t - t%60, "end": t - t%60 + 30, "action": []string{"ACCEPT", "REJECT"}[n%2],
+				"account_id": "111111111111", parsers.SourceColumn: path,
+			}
+		}
+		out[b] = buildRecord(mem, schema, rows)
+	}
+	return out
+}
+
 // benchGroups runs sql over recs as one sub-benchmark, Push and Finish.
 func benchGroups(b *testing.B, name, sql string, opts Options, recs []arrow.RecordBatch) {
 	b.Run(name, func(b *testing.B) {

@@ -22,6 +22,8 @@ func (s *countState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
+func (s *countState) reset() { s.n = s.n[:0] }
+
 func (s *countState) merge(o aggState, from, to []int32, ng int) {
 	s.n = growTo(s.n, ng)
 	src := o.(*countState).n

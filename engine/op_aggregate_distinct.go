@@ -25,6 +25,11 @@ func (s *distinctState) update(gids []int32, ng int, args []*vec) {
 	}
 }
 
+func (s *distinctState) reset() {
+	s.g.reset()
+	s.pairs.reset()
+}
+
 func (s *distinctState) merge(o aggState, from, to []int32, ng int) {
 	src := o.(*distinctState)
 	if src.pairs.len() == 0 || len(from) == 0 {

@@ -22,6 +22,11 @@ type grouper struct {
 	gids      []int32   // scratch: per row group IDs
 	table     []int32   // scratch: dictionary entry → value ID
 	look      []int32   // scratch: lookup's group IDs
+	// strs holds the bytes of string key values: one allocation per
+	// value was most of adding a group at millions of groups that rarely
+	// repeat (flow logs' source addresses), and as many objects for the
+	// collector.
+	strs strArena
 }
 
 func newGrouper(types []*dtype) grouper {
@@ -37,6 +42,26 @@ func newGrouper(types []*dtype) grouper {
 		g.ngroups = 1 // a global aggregate has one group even without rows
 	}
 	return g
+}
+
+// reset empties g of groups and values, keeping the room its tables and
+// value columns grew to. Strings it kept stay valid (its arena only
+// appends).
+func (g *grouper) reset() {
+	for k, col := range g.vals {
+		col.null, col.i, col.f, col.s, col.b, col.x = col.null[:0], col.i[:0], col.f[:0], col.s[:0], col.b[:0], col.x[:0]
+		m := &g.maps[k]
+		m.ints.reset()
+		m.strs.reset()
+		m.nullID = -1
+		g.groupKeys[k] = g.groupKeys[k][:0]
+	}
+	for k := range g.folds {
+		g.folds[k].reset()
+	}
+	if len(g.types) > 0 {
+		g.ngroups = 0
+	}
 }
 
 // groupIDs returns the group of each of the n rows of keys.
@@ -112,20 +137,27 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	case t.isStringy():
 		// NULLs (a flow log's "-" srcaddr) take the slow path per row,
 		// not the whole column.
+		// A run of one value (an account, "$path", the rows of one
+		// source) is looked up once.
 		vals := g.vals[k]
+		prev, prevID := "", int32(-1)
 		for i, s := range v.s[:n] {
 			if v.null != nil && v.null[i] {
 				ids[i] = g.nullID(m, k)
+				continue
+			}
+			if prevID >= 0 && s == prev {
+				ids[i] = prevID
 				continue
 			}
 			sk := strKeyOf(s)
 			id, ok := m.strs.get(s, sk, vals.s)
 			if !ok {
 				id = int32(vals.len())
-				vals.appendVec(v, []int32{int32(i)}, 1)
+				g.addValue(k, v, i)
 				m.strs.add(sk, id)
 			}
-			ids[i] = id
+			ids[i], prev, prevID = id, s, id
 		}
 	case t.isIntLike() && v.null == nil:
 		for i, x := range v.i[:n] {
@@ -166,7 +198,7 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 			return id
 		}
 		id = int32(g.vals[k].len())
-		g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+		g.addValue(k, v, i)
 		m.strs.add(sk, id)
 		return id
 	case t.isIntLike():
@@ -184,8 +216,30 @@ func (g *grouper) valueID(m *valueMap, k int, v *vec, i int, isNull bool) int32 
 	default:
 		panic("BUG: group key of type " + t.name)
 	}
-	g.vals[k].appendVec(v, []int32{int32(i)}, 1)
+	g.addValue(k, v, i)
 	return id
+}
+
+// addValue appends row i of plain v, not NULL, to key k's values; a
+// string is copied into g's arena.
+func (g *grouper) addValue(k int, v *vec, i int) {
+	col := g.vals[k]
+	col.null = append(col.null, false)
+	switch t := v.t; {
+	case t.isStringy():
+		if g.strs.block == nil {
+			// A first block of 1 KiB: most groupers of a run's hundreds
+			// of hunts hold a few values (event names, regions).
+			g.strs.block = make([]byte, 0, 1<<10)
+		}
+		col.s = append(col.s, g.strs.clone(v.s[i]))
+	case t.isIntLike():
+		col.i = append(col.i, v.i[i])
+	case t.k == kDouble:
+		col.f = append(col.f, v.f[i])
+	case t.k == kBool:
+		col.b = append(col.b, v.b[i])
+	}
 }
 
 // groupVecs returns, per key, the key value of every group.

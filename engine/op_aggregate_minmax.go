@@ -92,6 +92,10 @@ func (s *minMaxState) merge(o aggState, from, to []int32, ng int) {
 	}
 }
 
+func (s *minMaxState) reset() {
+	s.has, s.i, s.f, s.s, s.b = s.has[:0], s.i[:0], s.f[:0], s.s[:0], s.b[:0]
+}
+
 func (s *minMaxState) result(ng int) *column {
 	s.grow(ng)
 	c := newColumn(s.t)

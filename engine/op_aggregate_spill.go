@@ -980,8 +980,39 @@ func frozenTables(ws []*aggWorker, level int) []frozen {
 
 // partScratch is one goroutine's reusable buffers for finishPart.
 type partScratch struct {
-	a arena
 	e partEmitter
+	// t is the table of the last partition emitted, whose maps, states
+	// and columns the next partition reuses once emptied: a fresh table
+	// per partition regrew each of them from nothing (rehashing, zeroing
+	// new slices), a tenth of finishing. nil: none, or in use.
+	t   *aggWorker
+	buf []byte // a spillReader's buffer
+}
+
+// table returns an empty table for a partition.
+func (sc *partScratch) table(o *opAggregate) *aggWorker {
+	t := sc.t
+	if t == nil {
+		return o.newWorker()
+	}
+	sc.t = nil
+	t.reset(o)
+	return t
+}
+
+// reset empties w of groups, keeping the room its grouper and states grew
+// to (states that cannot be emptied are made anew).
+func (w *aggWorker) reset(o *opAggregate) {
+	w.g.reset()
+	for i, s := range w.states {
+		if r, ok := s.(interface{ reset() }); ok {
+			r.reset()
+		} else {
+			w.states[i] = newAggState(o.aggs[i])
+		}
+	}
+	w.res, w.emit = nil, nil
+	w.looked, w.found, w.skip = 0, 0, 0
 }
 
 // finishPart emits, as worker w, the groups of partition p at level: the
@@ -989,9 +1020,7 @@ type partScratch struct {
 // spilled into it. If they outgrow the limit, the partition is split one
 // level down the same way.
 func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p int, sc *partScratch) error {
-	t := o.newWorker()
-	t.a, sc.a = sc.a, arena{}
-	defer func() { sc.a = t.a }()
+	t := sc.table(o)
 	// The frozen groups of partition p, merged in table order.
 	for _, f := range fs {
 		sel := f.parts[p]
@@ -1025,14 +1054,20 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 		if len(s.blocks[p]) == 0 {
 			continue
 		}
-		if err := o.feed(t, &sub, &spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types}, level+1); err != nil {
+		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, buf: sc.buf}
+		err := o.feed(t, &sub, &sr, level+1)
+		sc.buf = sr.buf
+		if err != nil {
 			return err
 		}
 		s.blocks[p] = nil
 	}
 	if sub == nil {
-		return o.emitWorker(w, t, &sc.e)
+		err := o.emitWorker(w, t, &sc.e)
+		sc.t = t // emitted: its memory can take the next partition
+		return err
 	}
+	// t's groups go on in the tables of the next level.
 	if err := sub.finish(); err != nil {
 		return err
 	}
@@ -1074,9 +1109,10 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 	}
 }
 
-// emitWorker emits the groups of table t as worker w: sealed, then
-// pushed as views of its keys and results (copying them into columns
-// first was most of emitting).
+// emitWorker emits the groups of table t as worker w: its results,
+// then pushed as views of its keys and results (copying them into
+// columns first was most of emitting). t keeps its states and maps, for
+// reset.
 func (o *opAggregate) emitWorker(w int, t *aggWorker, e *partEmitter) error {
 	if err := o.aggErr(); err != nil {
 		return err
@@ -1084,6 +1120,9 @@ func (o *opAggregate) emitWorker(w int, t *aggWorker, e *partEmitter) error {
 	if t.g.ngroups == 0 {
 		return nil
 	}
-	t.seal()
+	t.res = make([]*column, len(t.states))
+	for i, s := range t.states {
+		t.res[i] = s.result(t.g.ngroups)
+	}
 	return e.emit(o, w, t)
 }

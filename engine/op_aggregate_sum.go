@@ -103,6 +103,8 @@ func (s *sumState) merge(o aggState, from, to []int32, ng int) {
 	}
 }
 
+func (s *sumState) reset() { s.i, s.f, s.has = s.i[:0], s.f[:0], s.has[:0] }
+
 func (s *sumState) result(ng int) *column {
 	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
 	c := newColumn(tDouble)
@@ -153,6 +155,8 @@ func (s *avgState) merge(o aggState, from, to []int32, ng int) {
 		}
 	}
 }
+
+func (s *avgState) reset() { s.sum, s.n = s.sum[:0], s.n[:0] }
 
 func (s *avgState) result(ng int) *column {
 	s.sum, s.n = growTo(s.sum, ng), growTo(s.n, ng)

@@ -41,6 +41,54 @@ func TestGrouper(t *testing.T) {
 	}
 }
 
+// TestGrouper_StringValues: a grouper copies the string key values it
+// keeps (the rows' bytes are reused: spill blocks, batches) into blocks
+// of its own, allocating nothing per value at thousands of new values a
+// batch (one allocation each was most of adding a flow-log source); a
+// run of one value and the same value again later get one ID.
+func TestGrouper_StringValues(t *testing.T) {
+	const n = 4096
+	buf := make([]byte, 0, 16*n)
+	strs := make([]string, n)
+	var last []int // per row: the index in buf of its last byte
+	for i := range strs {
+		start := len(buf)
+		buf = strconv.AppendInt(buf, int64(i/2), 10) // runs of two
+		buf = append(buf, ".0.0.1"...)
+		strs[i] = bytesString(buf[start:])
+		last = append(last, len(buf)-1)
+	}
+	strs[n-1] = strs[0] // a value seen before, not in a run
+	var a arena
+	g := newGrouper([]*dtype{tString})
+	v := &vec{t: tString, n: n, s: strs}
+	allocs := testing.AllocsPerRun(1, func() {
+		if g.ngroups == 0 {
+			g.groupIDs(&a, []*vec{v}, n) // AllocsPerRun's warm-up
+			return
+		}
+		// The measured run: as many new values again.
+		for _, i := range last {
+			buf[i] = '2' // 10.0.0.1 -> 10.0.0.2, all new
+		}
+		g.groupIDs(&a, []*vec{v}, n)
+	})
+	if allocs > n/64 {
+		t.Errorf("%.0f allocations adding %d values; want none per value", allocs, n/2)
+	}
+	for i := range buf {
+		buf[i] = 'X' // the rows' bytes are reused
+	}
+	keys := g.vals[0].s
+	if len(keys) != n || keys[0] != "0.0.0.1" || keys[1] != "1.0.0.1" || keys[n/2] != "0.0.0.2" || keys[n-1] != "2047.0.0.2" {
+		t.Errorf("got %d values %q %q %q; want %d, 0.0.0.1 1.0.0.1 0.0.0.2", len(keys), keys[0], keys[1], keys[n/2], n)
+	}
+	ids := g.groupIDs(&a, []*vec{{t: tString, n: 3, s: []string{"0.0.0.1", "0.0.0.1", "2047.0.0.2"}}}, 3)
+	if ids[0] != 0 || ids[1] != 0 || ids[2] != int32(n-1) {
+		t.Errorf("got IDs %v; want 0 0 %d", ids, n-1)
+	}
+}
+
 func TestAggregateMerge(t *testing.T) {
 	// Many groups over many batches and workers must give the same answer.
 	exprTests(t, [][2]string{
