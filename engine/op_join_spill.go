@@ -277,8 +277,12 @@ func (j *opJoin) loadPartition(s, p int) error {
 				grew += appendedBytes(col, from)
 			}
 			b.n += n
-			j.held.Add(grew)
-			if j.pool.used.Add(grew) > j.pool.limit {
+			j.pool.used.Add(grew)
+			// Only a partition that alone passes the budget fails: what
+			// the pool's other operators hold (hunt run's other hunts,
+			// not yet finished) depends on the scheduling, and must not
+			// make this join fail one run and succeed the next.
+			if j.held.Add(grew) > j.pool.limit {
 				j.pool.used.Add(-j.held.Swap(0))
 				return &joinMemoryError{limit: j.pool.limit, what: j.explainShort() + " (one partition of its spilled rows)"}
 			}

@@ -585,3 +585,51 @@ func TestJoin_PushesFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestJoin_SpillFinishBesideFullPool: a spilled join reads its partitions
+// back whatever the pool's other operators hold (in hunt run, the hunts
+// not finished yet): a partition fails the query only when it alone
+// passes the budget, so a run does not fail or succeed by scheduling.
+func TestJoin_SpillFinishBesideFullPool(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 1)
+	defer releaseBatches(bs)
+	sql := "SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr"
+	want, err := runTables(t, sql, Options{}, 2, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := NewMemoryPool(1 << 20)
+	others := pool.limit - 16 // another hunt's groups, held through this join's finish
+	pool.used.Add(others)
+	joinSpillRows = 1
+	got, err := runTables(t, sql, Options{MemoryPool: pool, TempDir: t.TempDir()}, 2, bs)
+	joinSpillRows = 0
+	if err != nil {
+		t.Fatalf("spilled join beside a full pool: %v", err)
+	}
+	if g, w := resultText(got), resultText(want); g != w {
+		t.Errorf("spilled:\n%s\nin memory:\n%s", g, w)
+	}
+	if used := pool.used.Load(); used != others {
+		t.Errorf("the pool counts %d bytes after the join, want the others' %d", used, others)
+	}
+	// A join that cannot spill (IN's mark join) buffers past a pool the
+	// others filled, and fails only when its own rows pass the budget.
+	sql = "SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)"
+	if want, err = runTables(t, sql, Options{}, 2, bs); err != nil {
+		t.Fatal(err)
+	}
+	pool = NewMemoryPool(1 << 20)
+	pool.used.Add(others)
+	if got, err = runTables(t, sql, Options{MemoryPool: pool}, 2, bs); err != nil {
+		t.Fatalf("mark join beside a full pool: %v", err)
+	}
+	if g, w := resultText(got), resultText(want); g != w {
+		t.Errorf("mark join beside a full pool:\n%s\nalone:\n%s", g, w)
+	}
+	if _, err := runTables(t, sql, Options{MemoryPool: NewMemoryPool(64)}, 2, bs); !errors.Is(err, errJoinMemory) {
+		t.Errorf("mark join past its own budget: %v, want the join memory error", err)
+	}
+}
