@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -721,12 +722,37 @@ type jsonInput struct {
 	base    int64
 	eof     bool
 	scratch []byte // unescaped strings of the current record
+	// inMemory: buf is the whole content of an [InMemory] input, never
+	// written; fill only finds the end.
+	inMemory bool
+}
+
+// useInMemory makes in parse the content of src in place when src is
+// [InMemory] (and fits the int32 indexes of spans): buf is all of it,
+// as if one read had filled the buffer with the whole input.
+func (in *jsonInput) useInMemory() {
+	m, ok := in.src.(InMemory)
+	if !ok {
+		return
+	}
+	if whole := m.UnreadBytes(); len(whole) <= math.MaxInt32 {
+		in.buf, in.inMemory = whole, true
+	}
 }
 
 // fill moves buf[keep:] to the front (pos follows, not below 0) and reads
 // more input, growing buf when less than readChunk of it is free. It sets
-// eof at the end of the input and returns any other read error.
+// eof at the end of the input and returns any other read error. For an
+// [InMemory] input there is no more: buf starts at buf[keep] instead,
+// without a copy, and eof is set, as a stream's next read would find.
 func (in *jsonInput) fill(keep int) error {
+	if in.inMemory {
+		in.buf = in.buf[keep:]
+		in.base += int64(keep)
+		in.pos = max(in.pos-keep, 0)
+		in.eof = true
+		return nil
+	}
 	if keep > 0 {
 		n := copy(in.buf, in.buf[keep:])
 		in.buf = in.buf[:n]
