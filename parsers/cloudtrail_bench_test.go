@@ -120,3 +120,52 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkCloudTrailReader_Objects reads delivery-sized objects (2,400
+// records, ~4 MB, as the bench corpus has them) held in memory, each with
+// a new reader, as hunt does: every batch is a reader's first, sized
+// without a previous batch.
+func BenchmarkCloudTrailReader_Objects(b *testing.B) {
+	var objects [][]byte
+	size := 0
+	for seed := range int64(8) {
+		objects = append(objects, bench.GenerateCloudTrailRecords(seed+1, 2400))
+		size += len(objects[seed])
+	}
+	for _, p := range []struct {
+		name string
+		cols []string
+	}{
+		{"cols=8+raw", []string{"eventtime", "eventname", "useridentity.arn", "useridentity.type",
+			"sourceipaddress", "requestparameters", "additionaleventdata", "recipientaccountid"}},
+		{"cols=all", nil},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(b, 0)
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				for _, obj := range objects {
+					opts := []parsers.Option{parsers.WithAllocator(mem)}
+					if p.cols != nil {
+						opts = append(opts, parsers.WithColumns(p.cols...))
+					}
+					r, err := parsers.NewCloudTrailReader(&inMemory{b: obj}, "bench.json", opts...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for r.Next() {
+						GlobalSink += r.Batch().NumRows()
+					}
+					if r.Err() != nil || r.Stats().Rejected != 0 {
+						b.Fatalf("err %v, stats %+v", r.Err(), r.Stats())
+					}
+					r.Release()
+				}
+			}
+			cpu.report(b, size)
+		})
+	}
+}
