@@ -278,26 +278,40 @@ func skipContainer(b []byte, i, depth int) (int, error) {
 // quotes marks the bytes inside strings, and only the brackets outside
 // them are visited, one at a time. Nothing branches per string, so the
 // ~10-byte strings of CloudTrail cost no misprediction each (following
-// them one by one, skipContainerWords, mispredicts the end of most). A
-// block with a backslash, or a control character inside a string, goes
-// byte by byte (skipBytes), so escapes and errors are exactly those of
-// the byte-at-a-time reference.
+// them one by one, skipContainerWords, mispredicts the end of most).
+// Backslashes in strings are resolved with masks too (escapedBits), so
+// escaped JSON in a string (policy documents) stays on the fast path. A
+// block with a backslash outside a string, or a control character inside
+// one, goes byte by byte (skipBytes), so ends and errors are exactly
+// those of the byte-at-a-time reference.
 func skipContainerBlocks(b []byte, i, depth int) (int, error) {
 	var stack [MaxDepth]byte
 	n := 0
-	var inStr uint64 // all ones when the block starts inside a string
+	var inStr uint64    // all ones when the block starts inside a string
+	var escCarry uint64 // 1 when the block's first byte is escaped
 	j := i
 	for j+64 <= len(b) {
 		q, bs, brk, ctl := blockMasks((*[64]byte)(b[j : j+64]))
+		var esc uint64
+		if bs|escCarry != 0 {
+			// Escaped quotes are not quotes (see escapedBits).
+			esc, escCarry = escapedBits(bs, escCarry)
+			q &^= esc
+		}
 		s := prefixXor(q) ^ inStr // inside a string, opening quotes included
-		if bs|ctl&s != 0 {
-			// Slow path: escapes, or an error in a string.
+		if bs&^s|ctl&s&^esc != 0 {
+			// Slow path: a backslash outside a string (which escapes
+			// nothing there), or a control character in a string (an
+			// error): the block byte by byte, after a byte the last
+			// block escaped.
+			lim := j + 64
+			j += int(esc & 1)
 			in := inStr != 0
-			end, err := skipBytes(b, &j, j+64, depth, &stack, &n, &in)
+			end, err := skipBytes(b, &j, lim, depth, &stack, &n, &in)
 			if end != 0 || err != nil {
 				return end, err
 			}
-			inStr = 0
+			inStr, escCarry = 0, 0
 			if in {
 				inStr = ^uint64(0)
 			}
@@ -325,6 +339,7 @@ func skipContainerBlocks(b []byte, i, depth int) (int, error) {
 		inStr = uint64(int64(s) >> 63)
 		j += 64
 	}
+	j += int(escCarry) // a byte the last block escaped
 	in := inStr != 0
 	end, err := skipBytes(b, &j, len(b), depth, &stack, &n, &in)
 	if end == 0 && err == nil {
@@ -380,6 +395,22 @@ func errTooDeep(at int) error {
 	return errAt(at, errExpected(ErrTooDeep, "at most "+itoa(MaxDepth)+" levels of nesting", "deeper nesting"))
 }
 
+// escapedBits returns the bits of a block escaped by a backslash, given
+// its backslashes bs and carry (1 when the last block ended in an
+// unescaped backslash, which escapes this block's first byte), and the
+// carry for the next block. A run of backslashes escapes every other
+// byte from its start, and the byte after it when it is odd. It is
+// simdjson's json_escape_scanner: subtracting each run's start from the
+// odd bits leaves a carry that ends where the run does.
+func escapedBits(bs, carry uint64) (escaped, next uint64) {
+	const oddBits = 0xaaaaaaaaaaaaaaaa
+	potential := bs &^ carry // a backslash escaped by the last block escapes nothing
+	code := ((potential<<1 | oddBits) - potential) ^ oddBits
+	escaped = code ^ (bs | carry)
+	next = (code & bs) >> 63
+	return escaped, next
+}
+
 // prefixXor sets bit k of the result when an odd number of bits 0..k of q
 // are set: with q the quotes of a block, the bytes inside strings (the
 // opening quote included, the closing one not).
@@ -414,8 +445,9 @@ func blockMasksGo(p *[64]byte) (quote, bslash, brk, ctl uint64) {
 	return
 }
 
-// skipContainerWords is skipContainer without block masks. Strings are jumped over a word at a time, as
-// skipString does, written out here: the call per string cost ~3 % of
+// skipContainerWords is skipContainer without block masks. Strings are
+// jumped over a word at a time, as skipString does, written out here:
+// the call per string cost ~3 % of
 // skipping (CPU time, whole generated CloudTrail objects). A string
 // followed by ':' or ',' and another string goes on with that one, so the
 // per-byte loop only sees the other structural runs between strings

@@ -372,6 +372,13 @@ func TestSkipContainer_Blocks(t *testing.T) {
 		`"x` + "\n" + `y"]`,          // a control character in a string
 		"{\n\t\"k\": [ ]\r\n}]",      // blank space outside strings
 		`"` + "\xc3\xa9\x7f" + `|"]`, // UTF-8, DEL, '|' beside the bracket range
+		`"{\"a\":[\"}\\\\\"]\"}"]`,   // escaped JSON in a string
+		`"\\\\\\\\\"\\\\\"],"\\"]`,   // runs of backslashes, odd and even
+		`\"a"]`,                      // a backslash outside a string escapes nothing
+		`"a",\\["b"]]`,               // two of them
+		`"\` + "\x01" + `"]`,         // an escaped control character
+		`"q\"` + "\n" + `"]`,         // an escaped quote, then an error in the string
+		`"q\"",\["b"],"` + strings.Repeat("z", 70) + `"]`, // an escaped quote, then a backslash outside
 	}
 	for _, sn := range snippets {
 		for pad := range 140 {
@@ -408,6 +415,49 @@ func TestBlockMasks(t *testing.T) {
 	}
 }
 
+// TestEscapedBits checks escapedBits against a byte-at-a-time scan over
+// blocks of backslashes (runs of every length across the block's ends)
+// and random masks, with and without a carry.
+func TestEscapedBits(t *testing.T) {
+	ref := func(bs, carry uint64) (escaped, next uint64) {
+		esc := carry == 1
+		for k := range 64 {
+			if esc {
+				escaped |= 1 << k
+				esc = false
+				continue
+			}
+			esc = bs>>k&1 == 1
+		}
+		if esc {
+			next = 1
+		}
+		return escaped, next
+	}
+	var masks []uint64
+	for start := range 64 {
+		for length := 1; start+length <= 64; length++ {
+			masks = append(masks, (^uint64(0)>>(64-length))<<start)
+		}
+	}
+	x := uint64(0x9e3779b97f4a7c15)
+	for range 20000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		masks = append(masks, x, x&(x>>1), x&(x>>2)&(x>>3))
+	}
+	for _, bs := range masks {
+		for _, carry := range []uint64{0, 1} {
+			esc, next := escapedBits(bs, carry)
+			wantEsc, wantNext := ref(bs, carry)
+			if esc != wantEsc || next != wantNext {
+				t.Fatalf("escapedBits(%064b, %d) = %064b, %d; want %064b, %d", bs, carry, esc, next, wantEsc, wantNext)
+			}
+		}
+	}
+}
+
 func TestPrefixXor(t *testing.T) {
 	for _, q := range []uint64{0, 1, 1 << 63, 0b1001, 0b110110, ^uint64(0), 0x8000000000000001} {
 		var want uint64
@@ -431,4 +481,25 @@ func errAtOf(err error) int {
 		return se.at
 	}
 	return -1
+}
+
+// BenchmarkSkipContainer skips an array of records (rec1) and of records
+// holding a policy document as escaped JSON, as IAM and S3 events do, with
+// each way of skipping.
+func BenchmarkSkipContainer(b *testing.B) {
+	policy := `{"eventVersion":"1.08","eventName":"PutBucketPolicy","requestParameters":{"bucketPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AllowSSLRequestsOnly\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::b\",\"arn:aws:s3:::b/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}","bucketName":"b"}}`
+	for _, in := range []struct{ name, rec string }{{"plain", rec1}, {"escaped", policy}} {
+		input := []byte("[" + strings.Repeat(in.rec+",", 2000) + in.rec + "]")
+		for name, skip := range map[string]func([]byte, int, int) (int, error){
+			"blocks": skipContainerBlocks, "words": skipContainerWords} {
+			b.Run(in.name+"/"+name, func(b *testing.B) {
+				b.SetBytes(int64(len(input)))
+				for b.Loop() {
+					if end, err := skip(input, 0, 0); end != len(input) || err != nil {
+						b.Fatal(end, err)
+					}
+				}
+			})
+		}
+	}
 }
