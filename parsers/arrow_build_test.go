@@ -79,14 +79,17 @@ func TestBuilders(t *testing.T) {
 	l.release()
 }
 
-// reallocCounter counts the Reallocate calls to its allocator.
+// reallocCounter counts the Reallocate calls to its allocator and the
+// bytes they copy.
 type reallocCounter struct {
 	memory.Allocator
 	reallocs int
+	copied   int
 }
 
 func (c *reallocCounter) Reallocate(size int, b []byte) []byte {
 	c.reallocs++
+	c.copied += len(b)
 	return c.Allocator.Reallocate(size, b)
 }
 
@@ -117,4 +120,35 @@ func TestStrBuilder_ReservesLastBatchBytes(t *testing.T) {
 		}
 	}
 	s.release()
+}
+
+// TestStrBuilder_ProjectsFirstBatch: a reader's first batch (no last batch
+// to size it) grows its data buffer to what its first rows project onto
+// the rows reserved, not by doubling from 4 KiB up, which copies about the
+// column's size again: reallocations copy at most an eighth of it,
+// whatever the values' size.
+func TestStrBuilder_ProjectsFirstBatch(t *testing.T) {
+	for _, size := range []int{20, 200, 2000} {
+		checked := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		mem := &reallocCounter{Allocator: checked}
+		s := newStrBuilder(mem)
+		v := make([]byte, size)
+		s.reserve(BatchRows)
+		for i := range BatchRows {
+			if i%3 == 0 {
+				s.appendNull()
+				continue
+			}
+			s.append(v[:size-i%7])
+		}
+		d := s.finish()
+		data := d.Buffers()[2].Len()
+		if d.Len() != BatchRows || mem.copied > data/8 {
+			t.Errorf("%d-byte values: %d rows, %d reallocations copied %d bytes; want %d rows, at most %d bytes copied",
+				size, d.Len(), mem.reallocs, mem.copied, BatchRows, data/8)
+		}
+		d.Release()
+		s.release()
+		checked.AssertSize(t, 0)
+	}
 }

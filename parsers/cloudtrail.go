@@ -153,6 +153,7 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		lists:     make([][]span, plan.nlists),
 	}
 	ct.rejects.Max = cfg.maxErrors
+	ct.useInMemory()
 	return ct, nil
 }
 
@@ -366,7 +367,8 @@ func (r *CloudTrailReader) step() {
 // which may be the very next byte (a stray byte before a record).
 func (r *CloudTrailReader) element(i int) {
 	b := r.buf
-	end, err := skipValue(b, i, 1)
+	// At most a record's worth of it, as in record.
+	end, err := skipValue(b[:min(len(b), i+MaxRecordBytes)], i, 1)
 	if err == nil {
 		j := skipWS(b, end)
 		switch {
@@ -614,9 +616,15 @@ func (r *CloudTrailReader) reject(pe *ParseError) {
 }
 
 // record decodes the record starting at buf[i] and appends it, or rejects it.
+// The record is parsed in at most MaxRecordBytes of the buffer, so one
+// longer is rejected as too large however much input is buffered (a
+// window grown by earlier reads, or an [InMemory] input held whole).
 func (r *CloudTrailReader) record(i int) {
 	for {
+		full := r.buf
+		r.buf = full[:min(len(full), i+MaxRecordBytes)]
 		end, err := r.parseRecord(i)
+		r.buf = full
 		if err == nil {
 			r.pos = end
 			if r.state == stObjects && r.recIdx == 0 {
@@ -626,15 +634,15 @@ func (r *CloudTrailReader) record(i int) {
 			return
 		}
 		if err == errNeedMore {
+			if len(r.buf)-i > MaxRecordBytes || !r.eof && len(r.buf)-i == MaxRecordBytes {
+				r.skipRejected(i, r.parseError(i, errExpected(ErrTooLarge,
+					"a record of at most "+strconv.Itoa(MaxRecordBytes>>20)+" MiB", "a larger one"), nil))
+				return
+			}
 			if r.eof {
 				r.stats.Rejected++
 				r.fatal(len(r.buf), errExpected(ErrTruncated, "the rest of the record", "end of input"))
 				r.err.(*ParseError).Path = r.recordPath()
-				return
-			}
-			if len(r.buf)-i >= MaxRecordBytes {
-				r.skipRejected(i, r.parseError(i, errExpected(ErrTooLarge,
-					"a record of at most "+strconv.Itoa(MaxRecordBytes>>20)+" MiB", "a larger one"), nil))
 				return
 			}
 			r.fill(i)

@@ -3,11 +3,13 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -44,13 +46,23 @@ func FuzzCloudTrail(f *testing.F) {
 			if cols != nil {
 				opts = append(opts, WithColumns(cols...))
 			}
-			r, err := NewCloudTrailReader(bytes.NewReader(data), "fuzz.json", opts...)
+			// The same bytes parsed in place must read the same.
+			gotMem, stMem, rejMem, errMem := readFrom(t, mem, inMemoryInput(data), opts...)
+			r, err := NewCloudTrailReader(bytes.NewReader(data), "test.json", opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var rows int64
+			var out bytes.Buffer
 			for r.Next() {
 				rows += r.Batch().NumRows()
+				if err := array.RecordToJSON(r.Batch(), &out); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if out.String() != gotMem || r.Stats() != stMem || fmt.Sprint(r.Rejects().Errs) != fmt.Sprint(rejMem.Errs) || fmt.Sprint(r.Err()) != fmt.Sprint(errMem) {
+				t.Fatalf("in memory: %q, %+v, %v, %v; streamed: %q, %+v, %v, %v",
+					gotMem, stMem, rejMem.Errs, errMem, out.String(), r.Stats(), r.Rejects().Errs, r.Err())
 			}
 			check := func(err error) {
 				var pe *ParseError

@@ -17,10 +17,25 @@ import (
 
 // readAll reads input through a CloudTrailReader and returns the rows as
 // JSON Lines (arrow's RecordToJSON), the stats and the reader's errors.
+//
+// It reads input twice, streamed and as an [InMemory] input parsed in
+// place, and fails the test unless both give the same rows, stats,
+// rejects and error.
 func readAll(t *testing.T, mem memory.Allocator, input string, opts ...Option) (string, Stats, *ErrorList, error) {
 	t.Helper()
+	got, st, rej, err := readFrom(t, mem, strings.NewReader(input), opts...)
+	got2, st2, rej2, err2 := readFrom(t, mem, inMemoryInput(input), opts...)
+	if got2 != got || st2 != st || fmt.Sprint(rej2.Errs) != fmt.Sprint(rej.Errs) || fmt.Sprint(err2) != fmt.Sprint(err) {
+		t.Errorf("in memory: got %.200q, %+v, rejects %.300v, err %v;\nstreamed: %.200q, %+v, rejects %.300v, err %v",
+			got2, st2, rej2.Errs, err2, got, st, rej.Errs, err)
+	}
+	return got, st, rej, err
+}
+
+func readFrom(t *testing.T, mem memory.Allocator, src io.Reader, opts ...Option) (string, Stats, *ErrorList, error) {
+	t.Helper()
 	opts = append([]Option{WithAllocator(mem)}, opts...)
-	r, err := NewCloudTrailReader(strings.NewReader(input), "test.json", opts...)
+	r, err := NewCloudTrailReader(src, "test.json", opts...)
 	if err != nil {
 		t.Fatalf("NewCloudTrailReader: %v", err)
 	}
@@ -32,6 +47,53 @@ func readAll(t *testing.T, mem memory.Allocator, input string, opts ...Option) (
 		}
 	}
 	return out.String(), r.Stats(), r.Rejects(), r.Err()
+}
+
+// inMemoryInput is an [InMemory] input whose Read fails: a reader must
+// parse its bytes in place.
+type inMemoryInput []byte
+
+func (inMemoryInput) Read([]byte) (int, error) {
+	return 0, errors.New("Read of an InMemory input")
+}
+
+func (m inMemoryInput) UnreadBytes() []byte { return m }
+
+// TestCloudTrailReader_InMemory: an InMemory input is parsed in place,
+// with the records and errors of the same bytes streamed, across window
+// moves: records straddling the window, one too large, broken JSON to
+// resynchronise after, a long wrapper member.
+func TestCloudTrailReader_InMemory(t *testing.T) {
+	pad := `,"requestParameters":{"p":"` + strings.Repeat("x", 300<<10) + `"}}`
+	var recs strings.Builder
+	for i := range 40 { // 12 MB: windows of MaxRecordBytes move a few times
+		if i > 0 {
+			recs.WriteByte(',')
+		}
+		fmt.Fprintf(&recs, `{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:00Z","eventName":"E%d"%s`, i, pad)
+	}
+	tests := []struct {
+		name, input string
+		rejected    int64
+	}{
+		{"12 MB", `{"Records":[` + recs.String() + `]}`, 0},
+		{"too large", `{"Records":[` + rec1 + `,{"eventName":"Big","requestParameters":{"p":"` + strings.Repeat("x", MaxRecordBytes) + `"}},` + rec2 + `]}`, 1},
+		{"too large an element", `[` + rec1 + `,"` + strings.Repeat("x", MaxRecordBytes) + `",` + rec2 + `]`, 1},
+		{"just under the cap", `{"Records":[` + rec1 + `,{"eventName":"Big","eventTime":"2024-03-05T10:00:00Z","requestParameters":{"p":"` + strings.Repeat("x", MaxRecordBytes-200) + `"}},` + rec2 + `]}`, 0},
+		{"broken, then lines", rec1 + "\n" + `{"eventVersion":` + "\n" + recs.String() + "\n" + rec2 + "\n", 1},
+		{"wrapper member", `{"Records":[` + rec1 + `],"x":"` + strings.Repeat("y", 9<<20) + `"}`, 0},
+		{"truncated", `{"Records":[` + recs.String()[:5<<20], 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			got, st, _, _ := readAll(t, mem, tt.input, WithColumns("eventname", "$path"))
+			if st.Records == 0 || st.Rejected != tt.rejected || !strings.Contains(got, "eventname") {
+				t.Errorf("got %d bytes of rows, %+v; want rows and %d rejected", len(got), st, tt.rejected)
+			}
+		})
+	}
 }
 
 const rec1 = `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA1","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"AKIA1","userName":"alice","sessionContext":{"attributes":{"creationDate":"2024-03-05T10:00:00Z","mfaAuthenticated":"false"},"sessionIssuer":{}}},"eventTime":"2024-03-05T10:11:12Z","eventSource":"ec2.amazonaws.com","eventName":"CreateNetworkAclEntry","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15","requestParameters":{"networkAclId":"acl-1","ruleNumber":100,"egress":false},"responseElements":{"_return":true},"requestID":"r1","eventID":"e1","readOnly":false,"resources":[{"ARN":"arn:aws:ec2:us-east-1:111122223333:network-acl/acl-1","accountId":"111122223333","type":"AWS::EC2::NetworkAcl"}],"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com","keyExchange":"x25519"}}`

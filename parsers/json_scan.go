@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -262,13 +263,196 @@ func skipValue(b []byte, i, depth int) (int, error) {
 }
 
 // skipContainer skips the object or array at b[i], matching brackets with a
-// stack bounded by MaxDepth. Strings are jumped over a word at a time, as
-// skipString does, written out here: the call per string cost ~3 % of
+// stack bounded by MaxDepth: skipContainerBlocks where the CPU classifies
+// 64 bytes at once (and 64 bytes are buffered), else skipContainerWords.
+func skipContainer(b []byte, i, depth int) (int, error) {
+	if useBlockMasks && len(b)-i >= 64 {
+		return skipContainerBlocks(b, i, depth)
+	}
+	return skipContainerWords(b, i, depth)
+}
+
+// skipContainerBlocks is skipContainer 64 bytes at a time, as simdjson
+// finds structure: blockMasks gives the block's quotes, backslashes,
+// brackets and control characters as bit masks; the prefix XOR of the
+// quotes marks the bytes inside strings, and only the brackets outside
+// them are visited, one at a time. Nothing branches per string, so the
+// ~10-byte strings of CloudTrail cost no misprediction each (following
+// them one by one, skipContainerWords, mispredicts the end of most).
+// Backslashes in strings are resolved with masks too (escapedBits), so
+// escaped JSON in a string (policy documents) stays on the fast path. A
+// block with a backslash outside a string, or a control character inside
+// one, goes byte by byte (skipBytes), so ends and errors are exactly
+// those of the byte-at-a-time reference.
+func skipContainerBlocks(b []byte, i, depth int) (int, error) {
+	var stack [MaxDepth]byte
+	n := 0
+	var inStr uint64    // all ones when the block starts inside a string
+	var escCarry uint64 // 1 when the block's first byte is escaped
+	j := i
+	for j+64 <= len(b) {
+		q, bs, brk, ctl := blockMasks((*[64]byte)(b[j : j+64]))
+		var esc uint64
+		if bs|escCarry != 0 {
+			// Escaped quotes are not quotes (see escapedBits).
+			esc, escCarry = escapedBits(bs, escCarry)
+			q &^= esc
+		}
+		s := prefixXor(q) ^ inStr // inside a string, opening quotes included
+		if bs&^s|ctl&s&^esc != 0 {
+			// Slow path: a backslash outside a string (which escapes
+			// nothing there), or a control character in a string (an
+			// error): the block byte by byte, after a byte the last
+			// block escaped.
+			lim := j + 64
+			j += int(esc & 1)
+			in := inStr != 0
+			end, err := skipBytes(b, &j, lim, depth, &stack, &n, &in)
+			if end != 0 || err != nil {
+				return end, err
+			}
+			inStr, escCarry = 0, 0
+			if in {
+				inStr = ^uint64(0)
+			}
+			continue
+		}
+		for brk &^= s; brk != 0; brk &= brk - 1 {
+			k := j + bits.TrailingZeros64(brk)
+			c := b[k]
+			if c == '{' || c == '[' {
+				if depth+n >= MaxDepth {
+					return 0, errTooDeep(k)
+				}
+				stack[n] = c
+				n++
+				continue
+			}
+			n--
+			if want := c - 2; stack[n] != want { // '{'+2 == '}', '['+2 == ']'
+				return 0, errAt(k, errExpected(ErrSyntax, "'"+string(stack[n]+2)+"'", quoteFound(b[k:k+1])))
+			}
+			if n == 0 {
+				return k + 1, nil
+			}
+		}
+		inStr = uint64(int64(s) >> 63)
+		j += 64
+	}
+	j += int(escCarry) // a byte the last block escaped
+	in := inStr != 0
+	end, err := skipBytes(b, &j, len(b), depth, &stack, &n, &in)
+	if end == 0 && err == nil {
+		err = errNeedMore
+	}
+	return end, err
+}
+
+// skipBytes runs skipContainer's state machine byte by byte from b[*j] to
+// lim (or one past, when the last byte is a backslash: the byte it escapes
+// is skipped too). It returns the index after the container when it ends
+// there, or an error.
+func skipBytes(b []byte, j *int, lim, depth int, stack *[MaxDepth]byte, n *int, inStr *bool) (int, error) {
+	k := *j
+	defer func() { *j = k }()
+	for ; k < lim; k++ {
+		c := b[k]
+		if *inStr {
+			switch {
+			case c == '"':
+				*inStr = false
+			case c == '\\':
+				k++
+			case c < 0x20:
+				return 0, errControl(b, k)
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			*inStr = true
+		case '{', '[':
+			if depth+*n >= MaxDepth {
+				return 0, errTooDeep(k)
+			}
+			stack[*n] = c
+			*n++
+		case '}', ']':
+			*n--
+			if want := c - 2; stack[*n] != want {
+				return 0, errAt(k, errExpected(ErrSyntax, "'"+string(stack[*n]+2)+"'", quoteFound(b[k:k+1])))
+			}
+			if *n == 0 {
+				return k + 1, nil
+			}
+		}
+	}
+	return 0, nil
+}
+
+// errTooDeep is the error for the bracket at b[at] that nests too deep.
+func errTooDeep(at int) error {
+	return errAt(at, errExpected(ErrTooDeep, "at most "+itoa(MaxDepth)+" levels of nesting", "deeper nesting"))
+}
+
+// escapedBits returns the bits of a block escaped by a backslash, given
+// its backslashes bs and carry (1 when the last block ended in an
+// unescaped backslash, which escapes this block's first byte), and the
+// carry for the next block. A run of backslashes escapes every other
+// byte from its start, and the byte after it when it is odd. It is
+// simdjson's json_escape_scanner: subtracting each run's start from the
+// odd bits leaves a carry that ends where the run does.
+func escapedBits(bs, carry uint64) (escaped, next uint64) {
+	const oddBits = 0xaaaaaaaaaaaaaaaa
+	potential := bs &^ carry // a backslash escaped by the last block escapes nothing
+	code := ((potential<<1 | oddBits) - potential) ^ oddBits
+	escaped = code ^ (bs | carry)
+	next = (code & bs) >> 63
+	return escaped, next
+}
+
+// prefixXor sets bit k of the result when an odd number of bits 0..k of q
+// are set: with q the quotes of a block, the bytes inside strings (the
+// opening quote included, the closing one not).
+func prefixXor(q uint64) uint64 {
+	q ^= q << 1
+	q ^= q << 2
+	q ^= q << 4
+	q ^= q << 8
+	q ^= q << 16
+	q ^= q << 32
+	return q
+}
+
+// blockMasksGo is what blockMasks computes, one byte at a time: bit k of
+// each mask is set when p[k] is '"'; '\\'; a bracket; a control character.
+// It is the reference of the vector versions, and blockMasks where there
+// is none.
+func blockMasksGo(p *[64]byte) (quote, bslash, brk, ctl uint64) {
+	for k, c := range p {
+		bit := uint64(1) << k
+		switch {
+		case c == '"':
+			quote |= bit
+		case c == '\\':
+			bslash |= bit
+		case c == '[' || c == ']' || c == '{' || c == '}':
+			brk |= bit
+		case c < 0x20:
+			ctl |= bit
+		}
+	}
+	return
+}
+
+// skipContainerWords is skipContainer without block masks. Strings are
+// jumped over a word at a time, as skipString does, written out here:
+// the call per string cost ~3 % of
 // skipping (CPU time, whole generated CloudTrail objects). A string
 // followed by ':' or ',' and another string goes on with that one, so the
 // per-byte loop only sees the other structural runs between strings
 // (another 7 %).
-func skipContainer(b []byte, i, depth int) (int, error) {
+func skipContainerWords(b []byte, i, depth int) (int, error) {
 	var stack [MaxDepth]byte
 	n := 0
 	for i < len(b) {
@@ -570,12 +754,37 @@ type jsonInput struct {
 	base    int64
 	eof     bool
 	scratch []byte // unescaped strings of the current record
+	// inMemory: buf is the whole content of an [InMemory] input, never
+	// written; fill only finds the end.
+	inMemory bool
+}
+
+// useInMemory makes in parse the content of src in place when src is
+// [InMemory] (and fits the int32 indexes of spans): buf is all of it,
+// as if one read had filled the buffer with the whole input.
+func (in *jsonInput) useInMemory() {
+	m, ok := in.src.(InMemory)
+	if !ok {
+		return
+	}
+	if whole := m.UnreadBytes(); len(whole) <= math.MaxInt32 {
+		in.buf, in.inMemory = whole, true
+	}
 }
 
 // fill moves buf[keep:] to the front (pos follows, not below 0) and reads
 // more input, growing buf when less than readChunk of it is free. It sets
-// eof at the end of the input and returns any other read error.
+// eof at the end of the input and returns any other read error. For an
+// [InMemory] input there is no more: buf starts at buf[keep] instead,
+// without a copy, and eof is set, as a stream's next read would find.
 func (in *jsonInput) fill(keep int) error {
+	if in.inMemory {
+		in.buf = in.buf[keep:]
+		in.base += int64(keep)
+		in.pos = max(in.pos-keep, 0)
+		in.eof = true
+		return nil
+	}
 	if keep > 0 {
 		n := copy(in.buf, in.buf[keep:])
 		in.buf = in.buf[:n]

@@ -328,15 +328,150 @@ func FuzzSkipValue(f *testing.F) {
 		`{"k":"v` + "\n" + `"}`, `[[{]]`, `{"a":"b"`, `{"a":"01234567\`} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"k":["` + strings.Repeat("x", 60) + `\"]", "\\"],"` + strings.Repeat("y", 70) + `":{}} `))
+	f.Add([]byte(`[` + strings.Repeat(`"ab",`, 30) + `"c` + "\x01" + `"]`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, depth := range []int{0, MaxDepth - 2} {
-			wantEnd, wantErr := skipValueRef(in, 0, depth)
-			end, err := skipValue(in, 0, depth)
+		checkSkip(t, in)
+	})
+}
+
+// checkSkip checks skipValue, and both ways of skipping a container
+// whatever the CPU, against the byte-at-a-time reference: the same end,
+// or the same error at the same place.
+func checkSkip(t *testing.T, in []byte) {
+	t.Helper()
+	for _, depth := range []int{0, MaxDepth - 2} {
+		wantEnd, wantErr := skipValueRef(in, 0, depth)
+		end, err := skipValue(in, 0, depth)
+		if end != wantEnd || !sameErr(err, wantErr) || errAtOf(err) != errAtOf(wantErr) {
+			t.Fatalf("skipValue(%q, depth %d) = %d, %v; want %d, %v", in, depth, end, err, wantEnd, wantErr)
+		}
+		if len(in) == 0 || (in[0] != '{' && in[0] != '[') {
+			continue
+		}
+		for name, skip := range map[string]func([]byte, int, int) (int, error){
+			"skipContainerBlocks": skipContainerBlocks, "skipContainerWords": skipContainerWords} {
+			end, err := skip(in, 0, depth)
 			if end != wantEnd || !sameErr(err, wantErr) || errAtOf(err) != errAtOf(wantErr) {
-				t.Fatalf("skipValue(%q, depth %d) = %d, %v; want %d, %v", in, depth, end, err, wantEnd, wantErr)
+				t.Fatalf("%s(%q, depth %d) = %d, %v; want %d, %v", name, in, depth, end, err, wantEnd, wantErr)
 			}
 		}
-	})
+	}
+}
+
+// TestSkipContainer_Blocks puts each kind of byte that matters at every
+// offset around the 64-byte block boundaries (after a string of pad
+// bytes), and checks every prefix of the input, so each block and the
+// buffer's end meet escapes, strings, brackets and errors.
+func TestSkipContainer_Blocks(t *testing.T) {
+	snippets := []string{
+		`"a\"b",{"c":[1,"]"]}]`,      // an escaped quote, brackets in a string
+		`"\\",["x"]]`,                // an escaped backslash before a quote
+		`{"k":"v"},"}"]  tail`,       // ends mid-block
+		`{"a":1]`,                    // mismatched bracket
+		`"x` + "\n" + `y"]`,          // a control character in a string
+		"{\n\t\"k\": [ ]\r\n}]",      // blank space outside strings
+		`"` + "\xc3\xa9\x7f" + `|"]`, // UTF-8, DEL, '|' beside the bracket range
+		`"{\"a\":[\"}\\\\\"]\"}"]`,   // escaped JSON in a string
+		`"\\\\\\\\\"\\\\\"],"\\"]`,   // runs of backslashes, odd and even
+		`\"a"]`,                      // a backslash outside a string escapes nothing
+		`"a",\\["b"]]`,               // two of them
+		`"\` + "\x01" + `"]`,         // an escaped control character
+		`"q\"` + "\n" + `"]`,         // an escaped quote, then an error in the string
+		`"q\"",\["b"],"` + strings.Repeat("z", 70) + `"]`, // an escaped quote, then a backslash outside
+	}
+	for _, sn := range snippets {
+		for pad := range 140 {
+			in := []byte(`["` + strings.Repeat("p", pad) + `",` + sn)
+			for k := 1; k <= len(in); k++ {
+				checkSkip(t, in[:k])
+			}
+		}
+	}
+	deep := strings.Repeat(`[ "`+strings.Repeat("d", 40)+`",`, MaxDepth+1)
+	checkSkip(t, []byte(deep))
+}
+
+// TestBlockMasks checks blockMasks against the byte-at-a-time
+// blockMasksGo: every byte value at every position of a block of each
+// kind of filler.
+func TestBlockMasks(t *testing.T) {
+	for _, fill := range []byte{'a', '"', '\\', '{', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xff} {
+		for pos := range 64 {
+			for c := range 256 {
+				var p [64]byte
+				for k := range p {
+					p[k] = fill
+				}
+				p[pos] = byte(c)
+				q, bs, brk, ctl := blockMasks(&p)
+				wq, wbs, wbrk, wctl := blockMasksGo(&p)
+				if q != wq || bs != wbs || brk != wbrk || ctl != wctl {
+					t.Fatalf("blockMasks(fill %#x, %#x at %d) = %x %x %x %x; want %x %x %x %x",
+						fill, c, pos, q, bs, brk, ctl, wq, wbs, wbrk, wctl)
+				}
+			}
+		}
+	}
+}
+
+// TestEscapedBits checks escapedBits against a byte-at-a-time scan over
+// blocks of backslashes (runs of every length across the block's ends)
+// and random masks, with and without a carry.
+func TestEscapedBits(t *testing.T) {
+	ref := func(bs, carry uint64) (escaped, next uint64) {
+		esc := carry == 1
+		for k := range 64 {
+			if esc {
+				escaped |= 1 << k
+				esc = false
+				continue
+			}
+			esc = bs>>k&1 == 1
+		}
+		if esc {
+			next = 1
+		}
+		return escaped, next
+	}
+	var masks []uint64
+	for start := range 64 {
+		for length := 1; start+length <= 64; length++ {
+			masks = append(masks, (^uint64(0)>>(64-length))<<start)
+		}
+	}
+	x := uint64(0x9e3779b97f4a7c15)
+	for range 20000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		masks = append(masks, x, x&(x>>1), x&(x>>2)&(x>>3))
+	}
+	for _, bs := range masks {
+		for _, carry := range []uint64{0, 1} {
+			esc, next := escapedBits(bs, carry)
+			wantEsc, wantNext := ref(bs, carry)
+			if esc != wantEsc || next != wantNext {
+				t.Fatalf("escapedBits(%064b, %d) = %064b, %d; want %064b, %d", bs, carry, esc, next, wantEsc, wantNext)
+			}
+		}
+	}
+}
+
+func TestPrefixXor(t *testing.T) {
+	for _, q := range []uint64{0, 1, 1 << 63, 0b1001, 0b110110, ^uint64(0), 0x8000000000000001} {
+		var want uint64
+		odd := false
+		for k := range 64 {
+			odd = odd != (q>>k&1 == 1)
+			if odd {
+				want |= 1 << k
+			}
+		}
+		if got := prefixXor(q); got != want {
+			t.Errorf("prefixXor(%064b) = %064b; want %064b", q, got, want)
+		}
+	}
 }
 
 // errAtOf is the buffer index of a scanError, -1 for other errors.
@@ -346,4 +481,25 @@ func errAtOf(err error) int {
 		return se.at
 	}
 	return -1
+}
+
+// BenchmarkSkipContainer skips an array of records (rec1) and of records
+// holding a policy document as escaped JSON, as IAM and S3 events do, with
+// each way of skipping.
+func BenchmarkSkipContainer(b *testing.B) {
+	policy := `{"eventVersion":"1.08","eventName":"PutBucketPolicy","requestParameters":{"bucketPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AllowSSLRequestsOnly\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::b\",\"arn:aws:s3:::b/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}","bucketName":"b"}}`
+	for _, in := range []struct{ name, rec string }{{"plain", rec1}, {"escaped", policy}} {
+		input := []byte("[" + strings.Repeat(in.rec+",", 2000) + in.rec + "]")
+		for name, skip := range map[string]func([]byte, int, int) (int, error){
+			"blocks": skipContainerBlocks, "words": skipContainerWords} {
+			b.Run(in.name+"/"+name, func(b *testing.B) {
+				b.SetBytes(int64(len(input)))
+				for b.Loop() {
+					if end, err := skip(input, 0, 0); end != len(input) || err != nil {
+						b.Fatal(end, err)
+					}
+				}
+			})
+		}
+	}
 }

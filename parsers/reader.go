@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"io"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -19,6 +20,17 @@ const BatchRows = 4096
 // holds one per worker. At the usual 1-2 KB a record, batches still end at
 // BatchRows.
 const BatchBytes = 8 << 20
+
+// InMemory is implemented by a decompressed input whose unread content is
+// already in memory, such as an object inflated whole. The CloudTrail
+// reader parses those bytes in place instead of copying them into its own
+// buffer: UnreadBytes returns them (without consuming them), and the reader
+// never calls Read. The bytes must stay valid and unchanged until the
+// reader is done with them (its Release), and are never written.
+type InMemory interface {
+	io.Reader
+	UnreadBytes() []byte
+}
 
 // SourceColumn is the virtual column holding each row's source object (path
 // or S3 URI). It has the name of the hidden column Athena's Hive connector
