@@ -230,6 +230,7 @@ type VPCFlowReader struct {
 	// formatGiven: a headerless object read with WithFlowFormat's fields.
 	formatGiven bool
 	nfields     int                 // fields per line of the current format
+	format      []string            // the field names of the current format
 	plan        []flowStep          // built fields in line order
 	need        int                 // field ends to locate per line: 1 + position of the last planned field
 	startAt     int                 // index in plan of start, -1 unless start and end are both built
@@ -700,6 +701,7 @@ func (p *VPCFlowReader) headerlessFormat(format []string, first []byte) ([]strin
 // setFormat plans the line layout of names, the fields of a header.
 func (p *VPCFlowReader) setFormat(names []string) {
 	p.nfields = len(names)
+	p.format = names
 	p.plan = p.plan[:0]
 	p.startAt, p.endAt = -1, -1
 	for pos, n := range names {
@@ -1433,7 +1435,7 @@ func (p *VPCFlowReader) fieldCountError(line []byte, n int) *ParseError {
 // fieldName returns the name of field pos of the current format.
 func (p *VPCFlowReader) fieldName(pos int) string {
 	if p.header == nil {
-		return vpcFlowDefaultFormat[pos]
+		return p.format[pos] // the default, given or inferred format
 	}
 	for i, f := range bytes.Split(p.header, space) {
 		if i == pos {

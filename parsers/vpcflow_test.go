@@ -304,6 +304,16 @@ type vpcFlowFailureCase struct {
 }
 
 var vpcFlowFailureCases = []vpcFlowFailureCase{{
+	// A headerless v3 file read in the all-fields format its first line
+	// has: a short line names its missing field from that format.
+	name: "short line of an inferred format",
+	input: "3 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK vpc-1 subnet-1 i-1 2 IPv4 198.51.100.7 10.0.1.25\n" +
+		"3 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK vpc-1 subnet-1§\n",
+	path: "field 17 (instance-id)",
+	err:  `^expected 21 fields \(default format: .*\), found 16 fields$`,
+	is:   ErrSyntax,
+	rows: 1,
+}, {
 	name:  "NUL in a string field",
 	input: flowHeaderV2 + "\n" + flowLineV2 + "\n2 123456789010 eni-0a§\x001 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
 	path:  "field 3 (interface-id)",
