@@ -204,7 +204,7 @@ func isTransitGatewayField(name string) bool {
 //
 // A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
 // header has at most 256 fields; an integer at most 19 digits. Fields are
-// located eight bytes at a time, and only up to the last field built (the
+// located 64 bytes at a time, and only up to the last field built (the
 // rest of the line is only counted); values go into column buffers the
 // reader keeps from batch to batch, copied into allocator buffers once per
 // batch, so a row allocates nothing. The read buffer starts at 8 KiB and
@@ -1030,6 +1030,73 @@ func spaceMask(w uint64) uint64 {
 	return ^((x&lo7 + lo7) | x | lo7)
 }
 
+// locateFlowSpaces records in ends the spaces of line (ends[k] for the
+// k-th) until it has seen need spaces, 64 bytes at a time, and returns the
+// spaces seen, the bytes scanned, and the OR of w|(w-0x20*lsb) over the
+// words scanned (a high bit set: a byte below 0x20 or above 0x7f). The
+// spaces of eight words are gathered into one bitmap (flowSpaceBits),
+// whose bits are written out eight at a time with no branch per space
+// (a line's irregular field lengths mispredict a loop per space); the
+// entries past the last space are junk. The last bytes of the line, fewer
+// than 64, are the line's last 64 bytes with the bits of those already
+// seen cleared, so every block is the same eight loads. A line shorter
+// than 64 bytes is left to the caller: ok false, nothing scanned. A leaf,
+// so that its variables stay in registers.
+func locateFlowSpaces(line []byte, ends *[flowEndsMask + 1]int32, need int) (k, i int, text uint64, ok bool) {
+	if len(line) < 64 {
+		return 0, 0, 0, false
+	}
+	for k < need && i < len(line) {
+		at := min(i, len(line)-64) // the byte of bit 0 of m
+		b := line[at : at+64]
+		w0 := binary.LittleEndian.Uint64(b[0:8])
+		w1 := binary.LittleEndian.Uint64(b[8:16])
+		w2 := binary.LittleEndian.Uint64(b[16:24])
+		w3 := binary.LittleEndian.Uint64(b[24:32])
+		w4 := binary.LittleEndian.Uint64(b[32:40])
+		w5 := binary.LittleEndian.Uint64(b[40:48])
+		w6 := binary.LittleEndian.Uint64(b[48:56])
+		w7 := binary.LittleEndian.Uint64(b[56:64])
+		text |= w0 | (w0 - 0x20*lsb) | w1 | (w1 - 0x20*lsb) | w2 | (w2 - 0x20*lsb) | w3 | (w3 - 0x20*lsb) |
+			w4 | (w4 - 0x20*lsb) | w5 | (w5 - 0x20*lsb) | w6 | (w6 - 0x20*lsb) | w7 | (w7 - 0x20*lsb)
+		m := flowSpaceBits(w0) | flowSpaceBits(w1)<<8 | flowSpaceBits(w2)<<16 | flowSpaceBits(w3)<<24 |
+			flowSpaceBits(w4)<<32 | flowSpaceBits(w5)<<40 | flowSpaceBits(w6)<<48 | flowSpaceBits(w7)<<56
+		m &^= 1<<(i-at) - 1 // the bytes before i, seen in the block before
+		i = at + 64
+
+		// Write out the bits of m, eight entries at a time.
+		c := k + bits.OnesCount64(m)
+		for ; m != 0; k += 8 {
+			ends[(k+1)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+2)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+3)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+4)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+5)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+6)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+7)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+			ends[(k+8)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			m &= m - 1
+		}
+		k = c
+	}
+	return k, i, text, true
+}
+
+// flowSpaceBits returns a bitmap of the spaces of w: bit j set when byte
+// j (loaded little-endian) is a space. The multiply moves bit 7 of each
+// byte of the space mask to bit 56+j; no carries, as each sum bit has one
+// source.
+func flowSpaceBits(w uint64) uint64 {
+	return (spaceMask(w) >> 7) * 0x0102040810204080 >> 56
+}
+
 // parseLine parses one line into the columns, as row p.rows of the batch.
 // It returns false for a line not emitted (rejected or a header).
 func (p *VPCFlowReader) parseLine(line []byte) bool {
@@ -1041,27 +1108,20 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		return false
 	}
 
-	// Locate the spaces up to the last field built, eight bytes at a
-	// time, then count the rest. A word may take k up to need+7 (and
-	// write junk up to k+4), and the byte loop runs on fewer than 8 bytes,
-	// so k stays far below len(ends): the masks only drop bounds checks.
-	// The same words tell whether the fields built are printable ASCII:
-	// a high bit of text is a byte below 0x20 or above 0x7f (a borrow
-	// only flags bytes above a byte below 0x20), and only then are text
-	// values checked one by one (badFlowText).
+	// Locate the spaces up to the last field built, 64 bytes at a time
+	// (a short line a byte at a time), then count the rest. A block may
+	// take k up to need+63 (and write junk up to k+8), and the byte loop
+	// runs on fewer than 64 bytes, so k stays below len(ends): the masks
+	// only drop bounds checks. The same words tell whether the fields
+	// built are printable ASCII: a high bit of text is a byte below 0x20
+	// or above 0x7f (a borrow only flags bytes above a byte below 0x20),
+	// and only then are text values checked one by one (badFlowText);
+	// text may cover more of the line than the fields built, which only
+	// makes that check run more often.
 	ends := &p.ends
 	need := p.need
-	k, i := 0, 0
-	var text uint64
-	for ; k < need && i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		text |= w | (w - 0x20*lsb)
-		for m := spaceMask(w); m != 0; m &= m - 1 {
-			k++
-			ends[k&flowEndsMask] = int32(i + bits.TrailingZeros64(m)>>3)
-		}
-	}
-	if k < need {
+	k, i, text, ok := locateFlowSpaces(line, ends, need)
+	if !ok {
 		for ; i < len(line); i++ {
 			c := line[i]
 			if c == ' ' {

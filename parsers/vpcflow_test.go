@@ -1096,3 +1096,85 @@ func flowRowKept(cols []string, row string, eq map[string][]string) bool {
 	}
 	return true
 }
+
+// locateFlowSpacesRef is locateFlowSpaces a byte at a time: every space of
+// line, and whether line holds a byte below 0x20 or above 0x7f.
+func locateFlowSpacesRef(line []byte) (spaces []int32, bad bool) {
+	for i, c := range line {
+		if c == ' ' {
+			spaces = append(spaces, int32(i))
+		} else if c < 0x20 || c > 0x7f {
+			bad = true
+		}
+	}
+	return spaces, bad
+}
+
+// checkLocateFlowSpaces compares locateFlowSpaces on line with the
+// reference: the first need spaces (all of them when fewer) at the same
+// positions, no more than the line's counted, the bytes scanned within the
+// line, and text flagged exactly when the bytes scanned hold a byte the
+// reference flags.
+func checkLocateFlowSpaces(t *testing.T, line []byte, need int) {
+	t.Helper()
+	var ends [flowEndsMask + 1]int32
+	k, i, text, ok := locateFlowSpaces(line, &ends, need)
+	if !ok {
+		if len(line) >= 64 || k != 0 || i != 0 {
+			t.Fatalf("%q need %d: ok false with k %d i %d; want only for lines under 64 bytes, nothing scanned", line, need, k, i)
+		}
+		return
+	}
+	if i < 0 || i > len(line) {
+		t.Fatalf("%q need %d: %d bytes scanned of %d", line, need, i, len(line))
+	}
+	all, _ := locateFlowSpacesRef(line)
+	spaces, bad := locateFlowSpacesRef(line[:i])
+	if k != len(spaces) || k < min(need, len(all)) {
+		t.Fatalf("%q need %d: k = %d after %d bytes; want %d spaces there, at least %d", line, need, k, i, len(spaces), min(need, len(all)))
+	}
+	for j, at := range spaces {
+		if ends[j+1] != at {
+			t.Fatalf("%q need %d: space %d at %d; want %d", line, need, j+1, ends[j+1], at)
+		}
+	}
+	if got := text&msb != 0; got != bad {
+		t.Fatalf("%q need %d: text flagged %v; want %v for %q", line, need, got, bad, line[:i])
+	}
+}
+
+func TestLocateFlowSpaces(t *testing.T) {
+	lines := []string{
+		"",
+		"2 123456789012 eni-0a1b2c3d 10.0.0.1 10.0.0.2 443 49152 6 10 840 1700000000 1700000055 ACCEPT OK",
+		flowLineV2,
+		strings.Repeat("- ", 40) + "-",  // a block with 32 spaces
+		strings.Repeat(" ", 130),        // every byte a space
+		strings.Repeat("a", 63) + " b",  // a space at 63, then the last bytes
+		strings.Repeat("a", 64),         // one block, no space
+		strings.Repeat("ab ", 21) + "c", // 64 bytes
+		strings.Repeat("x ", 50) + "\x01 y" + strings.Repeat(" z", 30), // a control byte past a few blocks
+		strings.Repeat("é ", 40),
+	}
+	for _, l := range lines {
+		for _, need := range []int{0, 1, 3, 14, 29, 40, 64, 200, 256} {
+			// The line alone, and with room and junk past its end.
+			checkLocateFlowSpaces(t, []byte(l), need)
+			buf := append([]byte(l), "\x00 \x00 \x00 \x00 \x00"...)
+			checkLocateFlowSpaces(t, buf[:len(l)], need)
+		}
+	}
+}
+
+// FuzzLocateFlowSpaces checks locateFlowSpaces against the byte-at-a-time
+// reference on any line.
+func FuzzLocateFlowSpaces(f *testing.F) {
+	f.Add([]byte(flowLineV2), uint8(14))
+	f.Add([]byte(strings.Repeat("- ", 70)), uint8(29))
+	f.Fuzz(func(t *testing.T, line []byte, need uint8) {
+		if bytes.IndexByte(line, '\n') >= 0 || len(line) > 4<<10 {
+			return
+		}
+		checkLocateFlowSpaces(t, line, int(need))
+	})
+}
