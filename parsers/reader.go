@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"io"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -50,6 +51,18 @@ func (s *Stats) Add(o Stats) {
 	s.Bytes += o.Bytes
 	s.Inferred += o.Inferred
 	s.Control += o.Control
+}
+
+// InMemory is implemented by a source whose unread content already lies in
+// memory, such as a gzip object inflated whole (archive.Decompress). A
+// reader that parses bytes in place ([VPCFlowReader]) takes them with
+// Contents instead of copying them through Read.
+type InMemory interface {
+	io.Reader
+	// Contents returns the unread content and consumes it: a later Read
+	// returns io.EOF. The bytes are the source's own: the caller must not
+	// modify them, nor use them after the source is closed.
+	Contents() []byte
 }
 
 // Option configures a reader.

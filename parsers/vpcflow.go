@@ -210,7 +210,10 @@ func isTransitGatewayField(name string) bool {
 // batch, so a row allocates nothing. The read buffer starts at 8 KiB and
 // grows to 128 KiB while the input fills it, and an input read whole by the
 // first fill gets columns sized for its lines: a reader per small S3 object
-// stays small.
+// stays small. An [InMemory] source (an object archive inflated whole) is
+// parsed where it lies, with no read buffer and no copy; the window such a
+// buffer would hold moves over it the same way, so the same lines are too
+// long and batches are the same.
 //
 // A VPCFlowReader is not safe for concurrent use.
 type VPCFlowReader struct {
@@ -245,7 +248,14 @@ type VPCFlowReader struct {
 
 	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
 	// offset base.
-	buf      []byte
+	buf []byte
+	// whole is the input of an [InMemory] source, nil for others. Then buf
+	// is whole[base:], and pos, end and base move over it as they would
+	// over a buffer of size bytes filled by Read (fillWhole), so that the
+	// lines too long, the batch sizes and every position are the same, with
+	// no byte copied.
+	whole    []byte
+	size     int
 	pos, end int
 	base     int64
 	eof      bool
@@ -576,14 +586,20 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		return nil, fmt.Errorf("vpc flow reader: %w", err)
 	}
 	p := &VPCFlowReader{
-		r:      r,
-		source: source,
-		mem:    cfg.mem,
-		strict: cfg.strict,
-		// 8 bytes of capacity past len: word loads may run over a line's end.
-		buf:     make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8),
+		r:       r,
+		source:  source,
+		mem:     cfg.mem,
+		strict:  cfg.strict,
 		startAt: -1,
 		equal:   cfg.equal,
+	}
+	if src, ok := r.(InMemory); ok {
+		p.whole = src.Contents()
+		p.buf, p.size = p.whole, vpcFlowMinBuf
+	} else {
+		// 8 bytes of capacity past len: word loads may run over a
+		// line's end.
+		p.buf = make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8)
 	}
 	p.rejects.Max = cfg.maxErrors
 
@@ -856,6 +872,10 @@ func (p *VPCFlowReader) Release() {
 
 // fill reads more input after compacting buf; it sets eof and readErr.
 func (p *VPCFlowReader) fill() {
+	if p.whole != nil {
+		p.fillWhole()
+		return
+	}
 	if p.end == len(p.buf) && len(p.buf) < vpcFlowBufSize {
 		// The input filled the buffer: there is more, read bigger. Also
 		// how a line longer than the buffer gets room, up to the cap.
@@ -881,6 +901,34 @@ func (p *VPCFlowReader) fill() {
 			}
 			return
 		}
+	}
+}
+
+// fillWhole is fill over input held in memory: the window a buffer of
+// size bytes would hold moves over whole without a copy. It grows and
+// compacts as fill does, then takes what a Read loop would: up to size
+// bytes, eof when whole ends before the window does.
+func (p *VPCFlowReader) fillWhole() {
+	if p.end == p.size && p.size < vpcFlowBufSize {
+		p.size *= 2
+	}
+	p.base += int64(p.pos)
+	p.end -= p.pos
+	p.pos = 0
+	p.buf = p.whole[p.base:]
+	p.end += min(p.size-p.end, len(p.buf)-p.end)
+	if p.end < p.size {
+		p.eof = true // a Read would have returned io.EOF
+	}
+}
+
+// dropWindow discards the input in the window, the start of a line too
+// long.
+func (p *VPCFlowReader) dropWindow() {
+	p.base += int64(p.end)
+	p.pos, p.end = 0, 0
+	if p.whole != nil {
+		p.buf = p.whole[p.base:]
 	}
 }
 
@@ -958,8 +1006,7 @@ func (p *VPCFlowReader) nextLine() ([]byte, bool) {
 func (p *VPCFlowReader) nextLineSlow() (line []byte, ok, done bool) {
 	// Slow path.
 	if p.skipping {
-		p.base += int64(p.end)
-		p.pos, p.end = 0, 0
+		p.dropWindow()
 	} else if p.end-p.pos >= vpcFlowMaxLine {
 		p.line++
 		p.lineOff = p.base + int64(p.pos)
@@ -968,8 +1015,7 @@ func (p *VPCFlowReader) nextLineSlow() (line []byte, ok, done bool) {
 			Err: errExpected(ErrTooLarge, "a line of at most "+strconv.Itoa(vpcFlowMaxLine)+" bytes", "a longer line"),
 		})
 		p.skipping = true
-		p.base += int64(p.end)
-		p.pos, p.end = 0, 0
+		p.dropWindow()
 		if p.err != nil {
 			return nil, false, true
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -1177,4 +1178,97 @@ func FuzzLocateFlowSpaces(f *testing.F) {
 		}
 		checkLocateFlowSpaces(t, line, int(need))
 	})
+}
+
+// memSource is an [InMemory] source that counts the Reads it gets.
+type memSource struct {
+	b     []byte
+	reads int
+}
+
+func (m *memSource) Read(p []byte) (int, error) {
+	m.reads++
+	if len(m.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b)
+	m.b = m.b[n:]
+	return n, nil
+}
+
+func (m *memSource) Contents() []byte {
+	b := m.b
+	m.b = nil
+	return b
+}
+
+// TestVPCFlow_InMemory reads inputs from an [InMemory] source and from a
+// stream: the same rows in the same batches, the same rejects, errors and
+// stats, with no Read of the source and its bytes left as they were. Lines
+// around the 64 KiB limit at many offsets check that the window moving
+// over the input rejects exactly the lines the read buffer does.
+func TestVPCFlow_InMemory(t *testing.T) {
+	inputs := map[string]string{}
+	for _, tt := range vpcFlowSuccessCases {
+		inputs[tt.name] = tt.input
+	}
+	for _, tt := range vpcFlowFailureCases {
+		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
+	}
+	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[name] = string(b)
+	}
+	var many strings.Builder
+	for i := range 2*BatchRows + 5 {
+		many.WriteString(strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1) + "\n")
+	}
+	inputs["many batches"] = many.String()
+	for _, before := range []int{0, 1, 1000, 8191, 60000, 70000, 130000} {
+		for _, n := range []int{vpcFlowMaxLine - 1, vpcFlowMaxLine, vpcFlowMaxLine + 1, 100000, 140000} {
+			filler := strings.Repeat(flowLineV2+"\n", before/len(flowLineV2))
+			inputs[fmt.Sprintf("%d bytes then a line of %d", len(filler), n)] = filler + "2 " + strings.Repeat("x", n-2) + "\n" + flowLineV2 + "\n" + strings.Repeat("y", n)
+		}
+	}
+	type read struct {
+		batches []int64
+		rows    []string
+		rejects string
+		err     string
+		stats   Stats
+	}
+	readAll := func(r io.Reader, cols []string) read {
+		var res read
+		p, err := NewVPCFlowReader(r, "flow.log", WithColumns(cols...))
+		if err != nil {
+			res.err = err.Error()
+			return res
+		}
+		defer p.Release()
+		for p.Next() {
+			res.batches = append(res.batches, p.Batch().NumRows())
+			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+		}
+		res.rejects = rejectsText(p.Rejects())
+		res.err = errText(p.Err())
+		res.stats = p.Stats()
+		return res
+	}
+	for name, in := range inputs {
+		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}} {
+			want := readAll(strings.NewReader(in), cols)
+			src := &memSource{b: []byte(in)}
+			got := readAll(src, cols)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, columns %v: in memory\n%+v\nwant\n%+v", name, cols, got, want)
+			}
+			if src.reads != 0 {
+				t.Errorf("%s, columns %v: %d Reads of an in-memory source; want 0", name, cols, src.reads)
+			}
+		}
+	}
 }
