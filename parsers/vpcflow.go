@@ -686,6 +686,10 @@ var vpcFlowVersionFields = map[int]int{2: 14, 3: 21, 4: 25, 5: 29, 6: 29, 7: 39,
 func (p *VPCFlowReader) headerlessFormat(format []string, first []byte) ([]string, error) {
 	if format != nil {
 		for i, n := range format {
+			if i == vpcFlowMaxFields {
+				return nil, &ParseError{Source: p.source, Path: "flow format field " + strconv.Itoa(i+1),
+					Err: errExpected(ErrTooLarge, "at most "+strconv.Itoa(vpcFlowMaxFields)+" fields", "more")}
+			}
 			if _, ok := vpcFlowFieldIndex[n]; !ok {
 				return nil, &ParseError{Source: p.source, Path: "flow format field " + strconv.Itoa(i+1),
 					Err: errExpected(ErrFormat, "a flow-log field name (version, account-id, ... reject-reason)", strconv.Quote(n))}

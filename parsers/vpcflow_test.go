@@ -948,6 +948,12 @@ func TestVPCFlow_HeaderlessFormats(t *testing.T) {
 	if rows != 0 || err == nil || !strings.Contains(err.Error(), "--flow-format") {
 		t.Errorf("unknown layout: rows %d, err %v", rows, err)
 	}
+	// A format of more fields than a header may have is refused, as a
+	// header is (the line splitter records at most that many).
+	long := strings.Repeat("version ", vpcFlowMaxFields+1)
+	if _, _, err, _ := read(strings.Repeat("5 ", vpcFlowMaxFields)+"5\n", WithFlowFormat(long)); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "flow format field 257") {
+		t.Errorf("format of %d fields: %v; want ErrTooLarge at field 257", vpcFlowMaxFields+1, err)
+	}
 	// A bad field name in the format is an error naming it.
 	if _, _, err, _ := read("5 x\n", WithFlowFormat("version nope")); err == nil || !strings.Contains(err.Error(), `found "nope"`) {
 		t.Errorf("bad format: %v", err)
