@@ -245,6 +245,8 @@ type VPCFlowReader struct {
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
 	// line[ends[j]+1:ends[j+1]]. For "2 ab -", ends = [-1 1 4 6].
 	ends [flowEndsMask + 1]int32
+	// blocks is locateFlowSpaces' bitmap of a line's spaces.
+	blocks []uint64
 
 	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
 	// offset base.
@@ -1081,62 +1083,82 @@ func spaceMask(w uint64) uint64 {
 }
 
 // locateFlowSpaces records in ends the spaces of line (ends[k] for the
-// k-th) until it has seen need spaces, 64 bytes at a time, and returns the
-// spaces seen, the bytes scanned, and the OR of w|(w-0x20*lsb) over the
-// words scanned (a high bit set: a byte below 0x20 or above 0x7f). The
-// spaces of eight words are gathered into one bitmap (flowSpaceBits),
-// whose bits are written out eight at a time with no branch per space
-// (a line's irregular field lengths mispredict a loop per space); the
-// entries past the last space are junk. The last bytes of the line, fewer
-// than 64, are the line's last 64 bytes with the bits of those already
-// seen cleared, so every block is the same eight loads. A line shorter
-// than 64 bytes is left to the caller: ok false, nothing scanned. A leaf,
-// so that its variables stay in registers.
-func locateFlowSpaces(line []byte, ends *[flowEndsMask + 1]int32, need int) (k, i int, text uint64, ok bool) {
-	if len(line) < 64 {
-		return 0, 0, 0, false
+// k-th), at least the first need of them, and returns how many the line
+// has and whether it holds a byte below 0x20 or above 0x7f (text with a
+// high bit set). flowSpaceBlocks turns the line into a bitmap of its
+// spaces, 64 bytes a word, into blocks (which must have room for
+// len(line)/64+1 words); the last bytes, fewer than 64, are the line's
+// last 64 bytes with the bits of the bytes already seen cleared. The bits
+// of the words up to the need-th space are written out eight at a time,
+// with no branch per space (a line's irregular field lengths mispredict a
+// loop per space; entries past the last space are junk); the other words
+// are only counted. A line shorter than 64 bytes is left to the caller:
+// ok false.
+func locateFlowSpaces(line []byte, ends *[flowEndsMask + 1]int32, need int, blocks []uint64) (k int, text uint64, ok bool) {
+	n := len(line) / 64
+	if n == 0 {
+		return 0, 0, false
 	}
-	for k < need && i < len(line) {
-		at := min(i, len(line)-64) // the byte of bit 0 of m
-		b := line[at : at+64]
-		w0 := binary.LittleEndian.Uint64(b[0:8])
-		w1 := binary.LittleEndian.Uint64(b[8:16])
-		w2 := binary.LittleEndian.Uint64(b[16:24])
-		w3 := binary.LittleEndian.Uint64(b[24:32])
-		w4 := binary.LittleEndian.Uint64(b[32:40])
-		w5 := binary.LittleEndian.Uint64(b[40:48])
-		w6 := binary.LittleEndian.Uint64(b[48:56])
-		w7 := binary.LittleEndian.Uint64(b[56:64])
-		text |= w0 | (w0 - 0x20*lsb) | w1 | (w1 - 0x20*lsb) | w2 | (w2 - 0x20*lsb) | w3 | (w3 - 0x20*lsb) |
-			w4 | (w4 - 0x20*lsb) | w5 | (w5 - 0x20*lsb) | w6 | (w6 - 0x20*lsb) | w7 | (w7 - 0x20*lsb)
-		m := flowSpaceBits(w0) | flowSpaceBits(w1)<<8 | flowSpaceBits(w2)<<16 | flowSpaceBits(w3)<<24 |
-			flowSpaceBits(w4)<<32 | flowSpaceBits(w5)<<40 | flowSpaceBits(w6)<<48 | flowSpaceBits(w7)<<56
-		m &^= 1<<(i-at) - 1 // the bytes before i, seen in the block before
-		i = at + 64
-
-		// Write out the bits of m, eight entries at a time.
+	bad := flowSpaceBlocks(line[:64*n], blocks[:n])
+	words := blocks[:n]
+	if r := len(line) % 64; r != 0 {
+		bad |= flowSpaceBlocks(line[len(line)-64:], blocks[n:n+1])
+		blocks[n] &^= 1<<(64-r) - 1 // seen in the word before
+		words = blocks[:n+1]
+	}
+	if bad != 0 {
+		text = msb
+	}
+	for w, m := range words {
+		if k >= need {
+			k += bits.OnesCount64(m)
+			continue
+		}
+		at := min(64*w, len(line)-64) // the byte of bit 0 of m
 		c := k + bits.OnesCount64(m)
 		for ; m != 0; k += 8 {
-			ends[(k+1)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			// k < need+56 <= 312 here: the 8 entries fit in ends.
+			e := (*[8]int32)(ends[k+1 : k+9])
+			a := int32(at)
+			e[0] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+2)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[1] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+3)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[2] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+4)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[3] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+5)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[4] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+6)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[5] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+7)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[6] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
-			ends[(k+8)&flowEndsMask] = int32(at + bits.TrailingZeros64(m))
+			e[7] = a + int32(bits.TrailingZeros64(m))
 			m &= m - 1
 		}
 		k = c
 	}
-	return k, i, text, true
+	return k, text, true
+}
+
+// flowSpaceBlocksGo writes to bits[i], for each 64-byte block i of b, a
+// bit per space (bit j: byte 64i+j), eight bytes at a time, and returns
+// non-zero when a byte is below 0x20 or above 0x7f. b must hold 64 bytes
+// for each word of bits. The portable [flowSpaceBlocks].
+func flowSpaceBlocksGo(b []byte, bits []uint64) (bad uint64) {
+	var text uint64
+	for i := range bits {
+		blk := b[64*i : 64*i+64]
+		var m uint64
+		for j := 0; j < 64; j += 8 {
+			w := binary.LittleEndian.Uint64(blk[j : j+8])
+			text |= w | (w - 0x20*lsb)
+			m |= flowSpaceBits(w) << j
+		}
+		bits[i] = m
+	}
+	return text & msb
 }
 
 // flowSpaceBits returns a bitmap of the spaces of w: bit j set when byte
@@ -1159,20 +1181,21 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 	}
 
 	// Locate the spaces up to the last field built, 64 bytes at a time
-	// (a short line a byte at a time), then count the rest. A block may
-	// take k up to need+63 (and write junk up to k+8), and the byte loop
-	// runs on fewer than 64 bytes, so k stays below len(ends): the masks
-	// only drop bounds checks. The same words tell whether the fields
-	// built are printable ASCII: a high bit of text is a byte below 0x20
-	// or above 0x7f (a borrow only flags bytes above a byte below 0x20),
-	// and only then are text values checked one by one (badFlowText);
-	// text may cover more of the line than the fields built, which only
-	// makes that check run more often.
+	// (a short line a byte at a time), and count the rest. Recording
+	// stops in the block of the need-th space, with k at most need+63
+	// (and junk written up to k+8), and the byte loop runs on fewer than
+	// 64 bytes, so the entries written stay below len(ends): the masks
+	// only drop bounds checks. The same pass tells whether the line is
+	// printable ASCII: a high bit of text is a byte below 0x20 or above
+	// 0x7f, and only then are text values checked one by one
+	// (badFlowText).
 	ends := &p.ends
-	need := p.need
-	k, i, text, ok := locateFlowSpaces(line, ends, need)
+	if n := len(line)/64 + 1; len(p.blocks) < n {
+		p.blocks = make([]uint64, max(n, 8))
+	}
+	k, text, ok := locateFlowSpaces(line, ends, p.need, p.blocks)
 	if !ok {
-		for ; i < len(line); i++ {
+		for i := 0; i < len(line); i++ {
 			c := line[i]
 			if c == ' ' {
 				k++
@@ -1181,8 +1204,6 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 				text |= msb
 			}
 		}
-	} else {
-		k += bytes.Count(line[i:], space)
 	}
 	if k+1 != p.nfields {
 		p.reject(p.fieldCountError(line, k+1))

@@ -1118,35 +1118,56 @@ func locateFlowSpacesRef(line []byte) (spaces []int32, bad bool) {
 }
 
 // checkLocateFlowSpaces compares locateFlowSpaces on line with the
-// reference: the first need spaces (all of them when fewer) at the same
-// positions, no more than the line's counted, the bytes scanned within the
-// line, and text flagged exactly when the bytes scanned hold a byte the
-// reference flags.
+// reference: every space of the line counted, the first need (all of them
+// when fewer) at their positions, and text flagged exactly when the line
+// holds a byte the reference flags; only a line under 64 bytes is left
+// to the caller.
 func checkLocateFlowSpaces(t *testing.T, line []byte, need int) {
 	t.Helper()
 	var ends [flowEndsMask + 1]int32
-	k, i, text, ok := locateFlowSpaces(line, &ends, need)
+	blocks := make([]uint64, len(line)/64+1)
+	k, text, ok := locateFlowSpaces(line, &ends, need, blocks)
 	if !ok {
-		if len(line) >= 64 || k != 0 || i != 0 {
-			t.Fatalf("%q need %d: ok false with k %d i %d; want only for lines under 64 bytes, nothing scanned", line, need, k, i)
+		if len(line) >= 64 {
+			t.Fatalf("%q need %d: ok false; want only for lines under 64 bytes", line, need)
 		}
 		return
 	}
-	if i < 0 || i > len(line) {
-		t.Fatalf("%q need %d: %d bytes scanned of %d", line, need, i, len(line))
+	spaces, bad := locateFlowSpacesRef(line)
+	if k != len(spaces) {
+		t.Fatalf("%q need %d: k = %d; want %d spaces", line, need, k, len(spaces))
 	}
-	all, _ := locateFlowSpacesRef(line)
-	spaces, bad := locateFlowSpacesRef(line[:i])
-	if k != len(spaces) || k < min(need, len(all)) {
-		t.Fatalf("%q need %d: k = %d after %d bytes; want %d spaces there, at least %d", line, need, k, i, len(spaces), min(need, len(all)))
-	}
-	for j, at := range spaces {
+	for j, at := range spaces[:min(need, k)] {
 		if ends[j+1] != at {
 			t.Fatalf("%q need %d: space %d at %d; want %d", line, need, j+1, ends[j+1], at)
 		}
 	}
 	if got := text&msb != 0; got != bad {
-		t.Fatalf("%q need %d: text flagged %v; want %v for %q", line, need, got, bad, line[:i])
+		t.Fatalf("%q need %d: text flagged %v; want %v", line, need, got, bad)
+	}
+}
+
+// TestFlowSpaceBlocks compares flowSpaceBlocks (assembly on amd64) with
+// flowSpaceBlocksGo: the same bitmaps, and bad set alike, on blocks with
+// every byte value in every position.
+func TestFlowSpaceBlocks(t *testing.T) {
+	for v := range 256 {
+		for _, pos := range []int{0, 7, 8, 15, 16, 31, 32, 47, 48, 63, 64, 100, 127} {
+			b := []byte(strings.Repeat("ab cdefg ", 15))[:128]
+			b[pos] = byte(v)
+			got, want := make([]uint64, 2), make([]uint64, 2)
+			gb := flowSpaceBlocks(b, got)
+			wb := flowSpaceBlocksGo(b, want)
+			if got[0] != want[0] || got[1] != want[1] || (gb != 0) != (wb != 0) {
+				t.Fatalf("byte %#x at %d: bits %x bad %x; want %x bad %x", v, pos, got, gb, want, wb)
+			}
+			if (wb != 0) != (v < 0x20 || v > 0x7f) {
+				t.Fatalf("byte %#x at %d: bad %x", v, pos, wb)
+			}
+		}
+	}
+	if bad := flowSpaceBlocks(nil, nil); bad != 0 {
+		t.Errorf("no blocks: bad %x", bad)
 	}
 }
 
