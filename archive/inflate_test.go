@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	stdgzip "compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hunt-sec/hunt/parsers"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -354,4 +356,46 @@ func gzString(s string) string {
 	zw.Write([]byte(s))
 	zw.Close()
 	return b.String()
+}
+
+// TestOpen_InMemory: an object inflated whole is handed over where it
+// lies (parsers.InMemory, and Peek for sniffing) after any Reads, and
+// reads as empty after; a streamed one offers neither.
+func TestOpen_InMemory(t *testing.T) {
+	content := strings.Repeat("2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1700000000 1700000055 ACCEPT OK\n", 300)
+	path := filepath.Join(t.TempDir(), "flow.log.gz")
+	if err := os.WriteFile(path, []byte(gzString(content)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withInflater(t, func(t *testing.T, name string) {
+		rc, err := Open(context.Background(), Object{URI: path, Size: int64(len(gzString(content)))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		mem, isMem := rc.(parsers.InMemory)
+		pk, canPeek := rc.(interface{ Peek(int) ([]byte, error) })
+		if whole := name != Klauspost; isMem != whole || canPeek != whole {
+			t.Fatalf("InMemory %v, Peek %v; want %v", isMem, canPeek, whole)
+		}
+		if !isMem {
+			return
+		}
+		if head, err := pk.Peek(8); string(head) != content[:8] || err != nil {
+			t.Errorf("Peek(8) = %q, %v; want %q", head, err, content[:8])
+		}
+		if all, err := pk.Peek(len(content) + 1); string(all) != content || err != io.EOF {
+			t.Errorf("Peek past the end = %d bytes, %v; want %d, EOF", len(all), err, len(content))
+		}
+		head := make([]byte, 3)
+		if _, err := io.ReadFull(rc, head); err != nil || string(head) != content[:3] {
+			t.Fatalf("Read = %q, %v", head, err)
+		}
+		if got := mem.Contents(); string(got) != content[3:] {
+			t.Errorf("Contents after 3 bytes read = %d bytes; want %d", len(got), len(content)-3)
+		}
+		if n, err := rc.Read(head); n != 0 || err != io.EOF {
+			t.Errorf("Read after Contents = %d, %v; want 0, EOF", n, err)
+		}
+	})
 }

@@ -65,7 +65,7 @@ func inflateWhole(br, owned *bufio.Reader, pool *sync.Pool) (io.ReadCloser, erro
 		return s.stream(bytes.NewReader(s.in), nil)
 	}
 	s.r.Reset(out)
-	return &wholeReader{s: s}, nil
+	return &wholeReader{s: s, out: out}, nil
 }
 
 // inflateFlate inflates s.in with Purego.
@@ -126,8 +126,42 @@ func (s *wholeState) stream(r io.Reader, owned *bufio.Reader) (io.ReadCloser, er
 	return &streamReader{ReadCloser: zr, s: s}, nil
 }
 
-// wholeReader reads an object inflated whole.
-type wholeReader struct{ s *wholeState }
+// wholeReader reads an object inflated whole. Besides Read it hands the
+// content over where it lies: Peek (as bufio.Reader's) lets callers sniff
+// the content without a read-ahead buffer, and Contents lets a reader that
+// parses bytes in place (parsers.VPCFlowReader, see parsers.InMemory) take
+// them without a copy.
+type wholeReader struct {
+	s   *wholeState
+	out []byte // the content; the last s.r.Len() bytes are unread
+}
+
+// unread returns the content not read yet.
+func (w *wholeReader) unread() []byte { return w.out[len(w.out)-w.s.r.Len():] }
+
+// Peek returns the next n bytes without consuming them, fewer with
+// io.EOF at the end of the content. They are valid until Close.
+func (w *wholeReader) Peek(n int) ([]byte, error) {
+	if w.s == nil {
+		return nil, errors.New("archive: read after Close")
+	}
+	b := w.unread()
+	if n > len(b) {
+		return b, io.EOF
+	}
+	return b[:n], nil
+}
+
+// Contents returns the content not read yet and consumes it. The bytes
+// are the inflater's buffer: valid until Close, not to be modified.
+func (w *wholeReader) Contents() []byte {
+	if w.s == nil {
+		return nil
+	}
+	b := w.unread()
+	w.s.r.Reset(nil)
+	return b
+}
 
 func (w *wholeReader) Read(p []byte) (int, error) {
 	if w.s == nil {
@@ -148,7 +182,7 @@ func (w *wholeReader) Close() error {
 	if w.s != nil {
 		w.s.r.Reset(nil)
 		w.s.pool.Put(w.s)
-		w.s = nil
+		w.s, w.out = nil, nil
 	}
 	return nil
 }

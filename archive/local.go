@@ -183,7 +183,21 @@ func decompressed(raw io.ReadCloser, uri string) (io.ReadCloser, error) {
 		raw.Close()
 		return nil, objectErr(uri, err)
 	}
+	if w, ok := zr.(*wholeReader); ok {
+		return &wholeObjectReader{wholeReader: w, raw: raw}, nil
+	}
 	return &objectReader{ReadCloser: zr, raw: raw}, nil
+}
+
+// wholeObjectReader is an object inflated whole that closes its raw
+// source too; it keeps wholeReader's Peek and Contents (parsers.InMemory).
+type wholeObjectReader struct {
+	*wholeReader
+	raw io.Closer
+}
+
+func (r *wholeObjectReader) Close() error {
+	return errors.Join(r.wholeReader.Close(), r.raw.Close())
 }
 
 // objectReader is a decompressed stream that closes its raw source too.

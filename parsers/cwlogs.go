@@ -109,7 +109,9 @@ func cwFirstKey(head []byte) bool {
 // CloudWatch Logs subscription deliveries ([*cwLogsLines]) or the export
 // task's lines ([*cwExportLines]) it holds, one a line.
 func unwrapCWLogs(r io.Reader, source string) io.Reader {
-	br, ok := r.(*bufio.Reader)
+	// A source that can peek (a bufio.Reader, an object inflated whole)
+	// is read as it is: no read-ahead copy of content already in memory.
+	br, ok := r.(peekReader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 64<<10)
 	}
@@ -129,6 +131,13 @@ func unwrapCWLogs(r io.Reader, source string) io.Reader {
 		return br
 	}
 	return &cwLogsLines{src: br, source: source, buf: make([]byte, 0, 64<<10)}
+}
+
+// peekReader is a reader that shows its next bytes without consuming
+// them, as bufio.Reader does.
+type peekReader interface {
+	io.Reader
+	Peek(n int) ([]byte, error)
 }
 
 // cwLogsLines is an io.Reader of the messages of the envelopes in src, each

@@ -64,6 +64,18 @@ func (s *Stats) Add(o Stats) {
 	s.Control += o.Control
 }
 
+// InMemory is implemented by a source whose unread content already lies in
+// memory, such as a gzip object inflated whole (archive.Decompress). A
+// reader that parses bytes in place ([VPCFlowReader]) takes them with
+// Contents instead of copying them through Read.
+type InMemory interface {
+	io.Reader
+	// Contents returns the unread content and consumes it: a later Read
+	// returns io.EOF. The bytes are the source's own: the caller must not
+	// modify them, nor use them after the source is closed.
+	Contents() []byte
+}
+
 // Option configures a reader.
 type Option func(*config)
 

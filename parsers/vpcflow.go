@@ -204,13 +204,16 @@ func isTransitGatewayField(name string) bool {
 //
 // A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
 // header has at most 256 fields; an integer at most 19 digits. Fields are
-// located eight bytes at a time, and only up to the last field built (the
+// located 64 bytes at a time, and only up to the last field built (the
 // rest of the line is only counted); values go into column buffers the
 // reader keeps from batch to batch, copied into allocator buffers once per
 // batch, so a row allocates nothing. The read buffer starts at 8 KiB and
 // grows to 128 KiB while the input fills it, and an input read whole by the
 // first fill gets columns sized for its lines: a reader per small S3 object
-// stays small.
+// stays small. An [InMemory] source (an object archive inflated whole) is
+// parsed where it lies, with no read buffer and no copy; the window such a
+// buffer would hold moves over it the same way, so the same lines are too
+// long and batches are the same.
 //
 // A VPCFlowReader is not safe for concurrent use.
 type VPCFlowReader struct {
@@ -230,6 +233,7 @@ type VPCFlowReader struct {
 	// formatGiven: a headerless object read with WithFlowFormat's fields.
 	formatGiven bool
 	nfields     int                 // fields per line of the current format
+	format      []string            // the field names of the current format
 	plan        []flowStep          // built fields in line order
 	need        int                 // field ends to locate per line: 1 + position of the last planned field
 	startAt     int                 // index in plan of start, -1 unless start and end are both built
@@ -241,10 +245,19 @@ type VPCFlowReader struct {
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
 	// line[ends[j]+1:ends[j+1]]. For "2 ab -", ends = [-1 1 4 6].
 	ends [flowEndsMask + 1]int32
+	// blocks is locateFlowSpaces' bitmap of a line's spaces.
+	blocks []uint64
 
 	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
 	// offset base.
-	buf      []byte
+	buf []byte
+	// whole is the input of an [InMemory] source, nil for others. Then buf
+	// is whole[base:], and pos, end and base move over it as they would
+	// over a buffer of size bytes filled by Read (fillWhole), so that the
+	// lines too long, the batch sizes and every position are the same, with
+	// no byte copied.
+	whole    []byte
+	size     int
 	pos, end int
 	base     int64
 	eof      bool
@@ -575,14 +588,20 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		return nil, fmt.Errorf("vpc flow reader: %w", err)
 	}
 	p := &VPCFlowReader{
-		r:      r,
-		source: source,
-		mem:    cfg.mem,
-		strict: cfg.strict,
-		// 8 bytes of capacity past len: word loads may run over a line's end.
-		buf:     make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8),
+		r:       r,
+		source:  source,
+		mem:     cfg.mem,
+		strict:  cfg.strict,
 		startAt: -1,
 		equal:   cfg.equal,
+	}
+	if src, ok := r.(InMemory); ok {
+		p.whole = src.Contents()
+		p.buf, p.size = p.whole, vpcFlowMinBuf
+	} else {
+		// 8 bytes of capacity past len: word loads may run over a
+		// line's end.
+		p.buf = make([]byte, vpcFlowMinBuf, vpcFlowMinBuf+8)
 	}
 	p.rejects.Max = cfg.maxErrors
 
@@ -669,6 +688,10 @@ var vpcFlowVersionFields = map[int]int{2: 14, 3: 21, 4: 25, 5: 29, 6: 29, 7: 39,
 func (p *VPCFlowReader) headerlessFormat(format []string, first []byte) ([]string, error) {
 	if format != nil {
 		for i, n := range format {
+			if i == vpcFlowMaxFields {
+				return nil, &ParseError{Source: p.source, Path: "flow format field " + strconv.Itoa(i+1),
+					Err: errExpected(ErrTooLarge, "at most "+strconv.Itoa(vpcFlowMaxFields)+" fields", "more")}
+			}
 			if _, ok := vpcFlowFieldIndex[n]; !ok {
 				return nil, &ParseError{Source: p.source, Path: "flow format field " + strconv.Itoa(i+1),
 					Err: errExpected(ErrFormat, "a flow-log field name (version, account-id, ... reject-reason)", strconv.Quote(n))}
@@ -700,6 +723,7 @@ func (p *VPCFlowReader) headerlessFormat(format []string, first []byte) ([]strin
 // setFormat plans the line layout of names, the fields of a header.
 func (p *VPCFlowReader) setFormat(names []string) {
 	p.nfields = len(names)
+	p.format = names
 	p.plan = p.plan[:0]
 	p.startAt, p.endAt = -1, -1
 	for pos, n := range names {
@@ -854,6 +878,10 @@ func (p *VPCFlowReader) Release() {
 
 // fill reads more input after compacting buf; it sets eof and readErr.
 func (p *VPCFlowReader) fill() {
+	if p.whole != nil {
+		p.fillWhole()
+		return
+	}
 	if p.end == len(p.buf) && len(p.buf) < vpcFlowBufSize {
 		// The input filled the buffer: there is more, read bigger. Also
 		// how a line longer than the buffer gets room, up to the cap.
@@ -879,6 +907,34 @@ func (p *VPCFlowReader) fill() {
 			}
 			return
 		}
+	}
+}
+
+// fillWhole is fill over input held in memory: the window a buffer of
+// size bytes would hold moves over whole without a copy. It grows and
+// compacts as fill does, then takes what a Read loop would: up to size
+// bytes, eof when whole ends before the window does.
+func (p *VPCFlowReader) fillWhole() {
+	if p.end == p.size && p.size < vpcFlowBufSize {
+		p.size *= 2
+	}
+	p.base += int64(p.pos)
+	p.end -= p.pos
+	p.pos = 0
+	p.buf = p.whole[p.base:]
+	p.end += min(p.size-p.end, len(p.buf)-p.end)
+	if p.end < p.size {
+		p.eof = true // a Read would have returned io.EOF
+	}
+}
+
+// dropWindow discards the input in the window, the start of a line too
+// long.
+func (p *VPCFlowReader) dropWindow() {
+	p.base += int64(p.end)
+	p.pos, p.end = 0, 0
+	if p.whole != nil {
+		p.buf = p.whole[p.base:]
 	}
 }
 
@@ -956,8 +1012,7 @@ func (p *VPCFlowReader) nextLine() ([]byte, bool) {
 func (p *VPCFlowReader) nextLineSlow() (line []byte, ok, done bool) {
 	// Slow path.
 	if p.skipping {
-		p.base += int64(p.end)
-		p.pos, p.end = 0, 0
+		p.dropWindow()
 	} else if p.end-p.pos >= vpcFlowMaxLine {
 		p.line++
 		p.lineOff = p.base + int64(p.pos)
@@ -966,8 +1021,7 @@ func (p *VPCFlowReader) nextLineSlow() (line []byte, ok, done bool) {
 			Err: errExpected(ErrTooLarge, "a line of at most "+strconv.Itoa(vpcFlowMaxLine)+" bytes", "a longer line"),
 		})
 		p.skipping = true
-		p.base += int64(p.end)
-		p.pos, p.end = 0, 0
+		p.dropWindow()
 		if p.err != nil {
 			return nil, false, true
 		}
@@ -1028,6 +1082,93 @@ func spaceMask(w uint64) uint64 {
 	return ^((x&lo7 + lo7) | x | lo7)
 }
 
+// locateFlowSpaces records in ends the spaces of line (ends[k] for the
+// k-th), at least the first need of them, and returns how many the line
+// has and whether it holds a byte below 0x20 or above 0x7f (text with a
+// high bit set). flowSpaceBlocks turns the line into a bitmap of its
+// spaces, 64 bytes a word, into blocks (which must have room for
+// len(line)/64+1 words); the last bytes, fewer than 64, are the line's
+// last 64 bytes with the bits of the bytes already seen cleared. The bits
+// of the words up to the need-th space are written out eight at a time,
+// with no branch per space (a line's irregular field lengths mispredict a
+// loop per space; entries past the last space are junk); the other words
+// are only counted. A line shorter than 64 bytes is left to the caller:
+// ok false.
+func locateFlowSpaces(line []byte, ends *[flowEndsMask + 1]int32, need int, blocks []uint64) (k int, text uint64, ok bool) {
+	n := len(line) / 64
+	if n == 0 {
+		return 0, 0, false
+	}
+	bad := flowSpaceBlocks(line[:64*n], blocks[:n])
+	words := blocks[:n]
+	if r := len(line) % 64; r != 0 {
+		bad |= flowSpaceBlocks(line[len(line)-64:], blocks[n:n+1])
+		blocks[n] &^= 1<<(64-r) - 1 // seen in the word before
+		words = blocks[:n+1]
+	}
+	if bad != 0 {
+		text = msb
+	}
+	for w, m := range words {
+		if k >= need {
+			k += bits.OnesCount64(m)
+			continue
+		}
+		at := min(64*w, len(line)-64) // the byte of bit 0 of m
+		c := k + bits.OnesCount64(m)
+		for ; m != 0; k += 8 {
+			// k < need+56 <= 312 here: the 8 entries fit in ends.
+			e := (*[8]int32)(ends[k+1 : k+9])
+			a := int32(at)
+			e[0] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[1] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[2] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[3] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[4] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[5] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[6] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[7] = a + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+		}
+		k = c
+	}
+	return k, text, true
+}
+
+// flowSpaceBlocksGo writes to bits[i], for each 64-byte block i of b, a
+// bit per space (bit j: byte 64i+j), eight bytes at a time, and returns
+// non-zero when a byte is below 0x20 or above 0x7f. b must hold 64 bytes
+// for each word of bits. The portable [flowSpaceBlocks].
+func flowSpaceBlocksGo(b []byte, bits []uint64) (bad uint64) {
+	var text uint64
+	for i := range bits {
+		blk := b[64*i : 64*i+64]
+		var m uint64
+		for j := 0; j < 64; j += 8 {
+			w := binary.LittleEndian.Uint64(blk[j : j+8])
+			text |= w | (w - 0x20*lsb)
+			m |= flowSpaceBits(w) << j
+		}
+		bits[i] = m
+	}
+	return text & msb
+}
+
+// flowSpaceBits returns a bitmap of the spaces of w: bit j set when byte
+// j (loaded little-endian) is a space. The multiply moves bit 7 of each
+// byte of the space mask to bit 56+j; no carries, as each sum bit has one
+// source.
+func flowSpaceBits(w uint64) uint64 {
+	return (spaceMask(w) >> 7) * 0x0102040810204080 >> 56
+}
+
 // parseLine parses one line into the columns, as row p.rows of the batch.
 // It returns false for a line not emitted (rejected or a header).
 func (p *VPCFlowReader) parseLine(line []byte) bool {
@@ -1039,28 +1180,22 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		return false
 	}
 
-	// Locate the spaces up to the last field built, eight bytes at a
-	// time, then count the rest. A word may take k up to need+7 (and
-	// write junk up to k+4), and the byte loop runs on fewer than 8 bytes,
-	// so k stays far below len(ends): the masks only drop bounds checks.
-	// The same words tell whether the fields built are printable ASCII:
-	// a high bit of text is a byte below 0x20 or above 0x7f (a borrow
-	// only flags bytes above a byte below 0x20), and only then are text
-	// values checked one by one (badFlowText).
+	// Locate the spaces up to the last field built, 64 bytes at a time
+	// (a short line a byte at a time), and count the rest. Recording
+	// stops in the block of the need-th space, with k at most need+63
+	// (and junk written up to k+8), and the byte loop runs on fewer than
+	// 64 bytes, so the entries written stay below len(ends): the masks
+	// only drop bounds checks. The same pass tells whether the line is
+	// printable ASCII: a high bit of text is a byte below 0x20 or above
+	// 0x7f, and only then are text values checked one by one
+	// (badFlowText).
 	ends := &p.ends
-	need := p.need
-	k, i := 0, 0
-	var text uint64
-	for ; k < need && i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		text |= w | (w - 0x20*lsb)
-		for m := spaceMask(w); m != 0; m &= m - 1 {
-			k++
-			ends[k&flowEndsMask] = int32(i + bits.TrailingZeros64(m)>>3)
-		}
+	if n := len(line)/64 + 1; len(p.blocks) < n {
+		p.blocks = make([]uint64, max(n, 8))
 	}
-	if k < need {
-		for ; i < len(line); i++ {
+	k, text, ok := locateFlowSpaces(line, ends, p.need, p.blocks)
+	if !ok {
+		for i := 0; i < len(line); i++ {
 			c := line[i]
 			if c == ' ' {
 				k++
@@ -1069,8 +1204,6 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 				text |= msb
 			}
 		}
-	} else {
-		k += bytes.Count(line[i:], space)
 	}
 	if k+1 != p.nfields {
 		p.reject(p.fieldCountError(line, k+1))
@@ -1433,7 +1566,7 @@ func (p *VPCFlowReader) fieldCountError(line []byte, n int) *ParseError {
 // fieldName returns the name of field pos of the current format.
 func (p *VPCFlowReader) fieldName(pos int) string {
 	if p.header == nil {
-		return vpcFlowDefaultFormat[pos]
+		return p.format[pos] // the default, given or inferred format
 	}
 	for i, f := range bytes.Split(p.header, space) {
 		if i == pos {

@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -82,6 +83,50 @@ func BenchmarkVPCFlow(b *testing.B) {
 				for b.Loop() {
 					r.Reset(in)
 					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
+					if err != nil {
+						b.Fatal(err)
+					}
+					for p.Next() {
+						vpcFlowSink += p.Batch().NumRows()
+					}
+					if p.Err() != nil || p.Stats().Rejected != 0 {
+						b.Fatal(p.Err(), p.Rejects())
+					}
+					p.Release()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkVPCFlowSource reads 8 MiB of v2 and v5 lines as hunt query
+// reads the REJECT hunt's columns, from a stream (copied into the
+// reader's buffer) and from an [InMemory] source (an object inflated
+// whole, parsed where it lies).
+func BenchmarkVPCFlowSource(b *testing.B) {
+	cols := []string{"srcaddr", "start", "action"}
+	eq := map[string][]string{"action": {"REJECT"}}
+	for _, shape := range []struct {
+		name string
+		v5   bool
+	}{{"v2", false}, {"v5", true}} {
+		in := vpcFlowBenchInput(shape.v5, 8<<20)
+		for _, src := range []string{"stream", "in-memory"} {
+			b.Run(shape.name+"/"+src, func(b *testing.B) {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(b, 0)
+				r := bytes.NewReader(in)
+				m := &memSource{}
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var from io.Reader = r
+					if src == "stream" {
+						r.Reset(in)
+					} else {
+						m.b, from = in, m
+					}
+					p, err := NewVPCFlowReader(from, "bench.log", WithAllocator(mem), WithColumns(cols...), WithEqual(eq))
 					if err != nil {
 						b.Fatal(err)
 					}

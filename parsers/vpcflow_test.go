@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -304,6 +305,16 @@ type vpcFlowFailureCase struct {
 }
 
 var vpcFlowFailureCases = []vpcFlowFailureCase{{
+	// A headerless v3 file read in the all-fields format its first line
+	// has: a short line names its missing field from that format.
+	name: "short line of an inferred format",
+	input: "3 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK vpc-1 subnet-1 i-1 2 IPv4 198.51.100.7 10.0.1.25\n" +
+		"3 123456789010 eni-1 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK vpc-1 subnet-1§\n",
+	path: "field 17 (instance-id)",
+	err:  `^expected 21 fields \(default format: .*\), found 16 fields$`,
+	is:   ErrSyntax,
+	rows: 1,
+}, {
 	name:  "NUL in a string field",
 	input: flowHeaderV2 + "\n" + flowLineV2 + "\n2 123456789010 eni-0a§\x001 198.51.100.7 10.0.1.25 44321 22 6 1 40 1700000000 1700000055 REJECT OK\n" + flowLineV2 + "\n",
 	path:  "field 3 (interface-id)",
@@ -937,6 +948,12 @@ func TestVPCFlow_HeaderlessFormats(t *testing.T) {
 	if rows != 0 || err == nil || !strings.Contains(err.Error(), "--flow-format") {
 		t.Errorf("unknown layout: rows %d, err %v", rows, err)
 	}
+	// A format of more fields than a header may have is refused, as a
+	// header is (the line splitter records at most that many).
+	long := strings.Repeat("version ", vpcFlowMaxFields+1)
+	if _, _, err, _ := read(strings.Repeat("5 ", vpcFlowMaxFields)+"5\n", WithFlowFormat(long)); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "flow format field 257") {
+		t.Errorf("format of %d fields: %v; want ErrTooLarge at field 257", vpcFlowMaxFields+1, err)
+	}
 	// A bad field name in the format is an error naming it.
 	if _, _, err, _ := read("5 x\n", WithFlowFormat("version nope")); err == nil || !strings.Contains(err.Error(), `found "nope"`) {
 		t.Errorf("bad format: %v", err)
@@ -1085,4 +1102,200 @@ func flowRowKept(cols []string, row string, eq map[string][]string) bool {
 		}
 	}
 	return true
+}
+
+// locateFlowSpacesRef is locateFlowSpaces a byte at a time: every space of
+// line, and whether line holds a byte below 0x20 or above 0x7f.
+func locateFlowSpacesRef(line []byte) (spaces []int32, bad bool) {
+	for i, c := range line {
+		if c == ' ' {
+			spaces = append(spaces, int32(i))
+		} else if c < 0x20 || c > 0x7f {
+			bad = true
+		}
+	}
+	return spaces, bad
+}
+
+// checkLocateFlowSpaces compares locateFlowSpaces on line with the
+// reference: every space of the line counted, the first need (all of them
+// when fewer) at their positions, and text flagged exactly when the line
+// holds a byte the reference flags; only a line under 64 bytes is left
+// to the caller.
+func checkLocateFlowSpaces(t *testing.T, line []byte, need int) {
+	t.Helper()
+	var ends [flowEndsMask + 1]int32
+	blocks := make([]uint64, len(line)/64+1)
+	k, text, ok := locateFlowSpaces(line, &ends, need, blocks)
+	if !ok {
+		if len(line) >= 64 {
+			t.Fatalf("%q need %d: ok false; want only for lines under 64 bytes", line, need)
+		}
+		return
+	}
+	spaces, bad := locateFlowSpacesRef(line)
+	if k != len(spaces) {
+		t.Fatalf("%q need %d: k = %d; want %d spaces", line, need, k, len(spaces))
+	}
+	for j, at := range spaces[:min(need, k)] {
+		if ends[j+1] != at {
+			t.Fatalf("%q need %d: space %d at %d; want %d", line, need, j+1, ends[j+1], at)
+		}
+	}
+	if got := text&msb != 0; got != bad {
+		t.Fatalf("%q need %d: text flagged %v; want %v", line, need, got, bad)
+	}
+}
+
+// TestFlowSpaceBlocks compares flowSpaceBlocks (assembly on amd64) with
+// flowSpaceBlocksGo: the same bitmaps, and bad set alike, on blocks with
+// every byte value in every position.
+func TestFlowSpaceBlocks(t *testing.T) {
+	for v := range 256 {
+		for _, pos := range []int{0, 7, 8, 15, 16, 31, 32, 47, 48, 63, 64, 100, 127} {
+			b := []byte(strings.Repeat("ab cdefg ", 15))[:128]
+			b[pos] = byte(v)
+			got, want := make([]uint64, 2), make([]uint64, 2)
+			gb := flowSpaceBlocks(b, got)
+			wb := flowSpaceBlocksGo(b, want)
+			if got[0] != want[0] || got[1] != want[1] || (gb != 0) != (wb != 0) {
+				t.Fatalf("byte %#x at %d: bits %x bad %x; want %x bad %x", v, pos, got, gb, want, wb)
+			}
+			if (wb != 0) != (v < 0x20 || v > 0x7f) {
+				t.Fatalf("byte %#x at %d: bad %x", v, pos, wb)
+			}
+		}
+	}
+	if bad := flowSpaceBlocks(nil, nil); bad != 0 {
+		t.Errorf("no blocks: bad %x", bad)
+	}
+}
+
+func TestLocateFlowSpaces(t *testing.T) {
+	lines := []string{
+		"",
+		"2 123456789012 eni-0a1b2c3d 10.0.0.1 10.0.0.2 443 49152 6 10 840 1700000000 1700000055 ACCEPT OK",
+		flowLineV2,
+		strings.Repeat("- ", 40) + "-",  // a block with 32 spaces
+		strings.Repeat(" ", 130),        // every byte a space
+		strings.Repeat("a", 63) + " b",  // a space at 63, then the last bytes
+		strings.Repeat("a", 64),         // one block, no space
+		strings.Repeat("ab ", 21) + "c", // 64 bytes
+		strings.Repeat("x ", 50) + "\x01 y" + strings.Repeat(" z", 30), // a control byte past a few blocks
+		strings.Repeat("é ", 40),
+	}
+	for _, l := range lines {
+		for _, need := range []int{0, 1, 3, 14, 29, 40, 64, 200, 256} {
+			// The line alone, and with room and junk past its end.
+			checkLocateFlowSpaces(t, []byte(l), need)
+			buf := append([]byte(l), "\x00 \x00 \x00 \x00 \x00"...)
+			checkLocateFlowSpaces(t, buf[:len(l)], need)
+		}
+	}
+}
+
+// FuzzLocateFlowSpaces checks locateFlowSpaces against the byte-at-a-time
+// reference on any line.
+func FuzzLocateFlowSpaces(f *testing.F) {
+	f.Add([]byte(flowLineV2), uint8(14))
+	f.Add([]byte(strings.Repeat("- ", 70)), uint8(29))
+	f.Fuzz(func(t *testing.T, line []byte, need uint8) {
+		if bytes.IndexByte(line, '\n') >= 0 || len(line) > 4<<10 {
+			return
+		}
+		checkLocateFlowSpaces(t, line, int(need))
+	})
+}
+
+// memSource is an [InMemory] source that counts the Reads it gets.
+type memSource struct {
+	b     []byte
+	reads int
+}
+
+func (m *memSource) Read(p []byte) (int, error) {
+	m.reads++
+	if len(m.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b)
+	m.b = m.b[n:]
+	return n, nil
+}
+
+func (m *memSource) Contents() []byte {
+	b := m.b
+	m.b = nil
+	return b
+}
+
+// TestVPCFlow_InMemory reads inputs from an [InMemory] source and from a
+// stream: the same rows in the same batches, the same rejects, errors and
+// stats, with no Read of the source and its bytes left as they were. Lines
+// around the 64 KiB limit at many offsets check that the window moving
+// over the input rejects exactly the lines the read buffer does.
+func TestVPCFlow_InMemory(t *testing.T) {
+	inputs := map[string]string{}
+	for _, tt := range vpcFlowSuccessCases {
+		inputs[tt.name] = tt.input
+	}
+	for _, tt := range vpcFlowFailureCases {
+		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
+	}
+	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[name] = string(b)
+	}
+	var many strings.Builder
+	for i := range 2*BatchRows + 5 {
+		many.WriteString(strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1) + "\n")
+	}
+	inputs["many batches"] = many.String()
+	for _, before := range []int{0, 1, 1000, 8191, 60000, 70000, 130000} {
+		for _, n := range []int{vpcFlowMaxLine - 1, vpcFlowMaxLine, vpcFlowMaxLine + 1, 100000, 140000} {
+			filler := strings.Repeat(flowLineV2+"\n", before/len(flowLineV2))
+			inputs[fmt.Sprintf("%d bytes then a line of %d", len(filler), n)] = filler + "2 " + strings.Repeat("x", n-2) + "\n" + flowLineV2 + "\n" + strings.Repeat("y", n)
+		}
+	}
+	type read struct {
+		batches []int64
+		rows    []string
+		rejects string
+		err     string
+		stats   Stats
+	}
+	readAll := func(r io.Reader, cols []string) read {
+		var res read
+		p, err := NewVPCFlowReader(r, "flow.log", WithColumns(cols...))
+		if err != nil {
+			res.err = err.Error()
+			return res
+		}
+		defer p.Release()
+		for p.Next() {
+			res.batches = append(res.batches, p.Batch().NumRows())
+			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+		}
+		res.rejects = rejectsText(p.Rejects())
+		res.err = errText(p.Err())
+		res.stats = p.Stats()
+		return res
+	}
+	for name, in := range inputs {
+		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}} {
+			want := readAll(strings.NewReader(in), cols)
+			src := &memSource{b: []byte(in)}
+			got := readAll(src, cols)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, columns %v: in memory\n%+v\nwant\n%+v", name, cols, got, want)
+			}
+			if src.reads != 0 {
+				t.Errorf("%s, columns %v: %d Reads of an in-memory source; want 0", name, cols, src.reads)
+			}
+		}
+	}
 }

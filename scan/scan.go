@@ -297,7 +297,12 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(rc, 64<<10)
+	// Content inflated whole is sniffed and read where it lies; a stream
+	// gets a read-ahead buffer to sniff.
+	br, ok := rc.(peekReader)
+	if !ok {
+		br = bufio.NewReaderSize(rc, 64<<10)
+	}
 	table := parsers.TableNamed(obj.Facts.Kind.Table())
 	if table == nil {
 		head, _ := br.Peek(512)
@@ -319,6 +324,13 @@ func Open(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) 
 		return nil, err
 	}
 	return &Object{Table: table, Reader: r, closer: rc, parts: parts}, nil
+}
+
+// peekReader is a reader that shows its next bytes without consuming
+// them: a bufio.Reader, or an object archive inflated whole.
+type peekReader interface {
+	io.Reader
+	Peek(n int) ([]byte, error)
 }
 
 func openParquet(ctx context.Context, cfg Config, obj archive.Object) (*Object, error) {
