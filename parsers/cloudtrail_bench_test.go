@@ -96,7 +96,11 @@ func (m *inMemory) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (m *inMemory) UnreadBytes() []byte { return m.b }
+func (m *inMemory) Contents() []byte {
+	b := m.b
+	m.b = nil
+	return b
+}
 
 func (m *inMemory) Reset(b []byte) { m.b = b }
 

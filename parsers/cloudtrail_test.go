@@ -57,7 +57,7 @@ func (inMemoryInput) Read([]byte) (int, error) {
 	return 0, errors.New("Read of an InMemory input")
 }
 
-func (m inMemoryInput) UnreadBytes() []byte { return m }
+func (m inMemoryInput) Contents() []byte { return m }
 
 // TestCloudTrailReader_InMemory: an InMemory input is parsed in place,
 // with the records and errors of the same bytes streamed, across window

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -767,9 +768,12 @@ func (in *jsonInput) useInMemory() {
 	if !ok {
 		return
 	}
-	if whole := m.UnreadBytes(); len(whole) <= math.MaxInt32 {
-		in.buf, in.inMemory = whole, true
+	whole := m.Contents() // consumed: from here on src is whole
+	if len(whole) > math.MaxInt32 {
+		in.src = bytes.NewReader(whole) // read as a stream, as before
+		return
 	}
+	in.buf, in.inMemory = whole, true
 }
 
 // fill moves buf[keep:] to the front (pos follows, not below 0) and reads

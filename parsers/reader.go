@@ -21,17 +21,6 @@ const BatchRows = 4096
 // BatchRows.
 const BatchBytes = 8 << 20
 
-// InMemory is implemented by a decompressed input whose unread content is
-// already in memory, such as an object inflated whole. The CloudTrail
-// reader parses those bytes in place instead of copying them into its own
-// buffer: UnreadBytes returns them (without consuming them), and the reader
-// never calls Read. The bytes must stay valid and unchanged until the
-// reader is done with them (its Release), and are never written.
-type InMemory interface {
-	io.Reader
-	UnreadBytes() []byte
-}
-
 // SourceColumn is the virtual column holding each row's source object (path
 // or S3 URI). It has the name of the hidden column Athena's Hive connector
 // offers, so `SELECT "$path"` means the same on both engines. Readers build
@@ -66,8 +55,8 @@ func (s *Stats) Add(o Stats) {
 
 // InMemory is implemented by a source whose unread content already lies in
 // memory, such as a gzip object inflated whole (archive.Decompress). A
-// reader that parses bytes in place ([VPCFlowReader]) takes them with
-// Contents instead of copying them through Read.
+// reader that parses bytes in place ([VPCFlowReader], [CloudTrailReader])
+// takes them with Contents instead of copying them through Read.
 type InMemory interface {
 	io.Reader
 	// Contents returns the unread content and consumes it: a later Read
