@@ -656,7 +656,14 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 // (rejected) or none of f's has keep[i] cleared, and the value of a row
 // still kept is appended.
 func (p *VPCFlowParquetReader) filterBulk(f *flowFilter, n int, keep []bool) error {
-	c := f.c
+	return p.eachPage(f.c, n, func(row, k int) { p.filterPage(f, row, k, keep[row:row+k]) })
+}
+
+// eachPage walks the next n rows of c a page at a time: do(row, k) gets
+// the k rows from batch row row on that lie in the current page, and must
+// consume them. A dictionary column's values are looked up afresh (its
+// chunk's dictionary may change at the next page).
+func (p *VPCFlowParquetReader) eachPage(c *flowParquetColumn, n int, do func(row, k int)) error {
 	if c.col.kind == flowKindDict {
 		for i := range c.dict.ids {
 			c.dict.ids[i] = -1
@@ -672,7 +679,7 @@ func (p *VPCFlowParquetReader) filterBulk(f *flowFilter, n int, keep []bool) err
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
-		p.filterPage(f, row, k, keep[row:row+k])
+		do(row, k)
 		row += k
 	}
 	return nil
@@ -1113,34 +1120,18 @@ func (p *VPCFlowParquetReader) build(rows int) {
 // rows (ascending batch rows), only those rows are appended; the others
 // are passed.
 func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int32) error {
-	if c.col.kind == flowKindDict {
-		for i := range c.dict.ids {
-			c.dict.ids[i] = -1
-		}
-	}
-	for row := 0; row < n; {
-		cur := &c.pg
-		if cur.pg == nil || cur.row == cur.rows {
-			// Slow path: the next page.
-			if err := p.nextPage(c, row); err != nil {
-				return err
-			}
-			continue
-		}
-		k := min(n-row, cur.rows-cur.row)
+	return p.eachPage(c, n, func(row, k int) {
 		if rows == nil {
 			p.appendPage(c, row, k)
-		} else {
-			j := 0
-			for j < len(rows) && int(rows[j]) < row+k {
-				j++
-			}
-			p.appendKept(c, row, k, rows[:j])
-			rows = rows[j:]
+			return
 		}
-		row += k
-	}
-	return nil
+		j := 0
+		for j < len(rows) && int(rows[j]) < row+k {
+			j++
+		}
+		p.appendKept(c, row, k, rows[:j])
+		rows = rows[j:]
+	})
 }
 
 // appendKept appends the values of rows (ascending batch rows within
