@@ -408,3 +408,57 @@ func TestParquetWriter_PlainAfterFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetWriter_Reset: a writer reset after Close writes a second,
+// complete file (its own rows, row groups, indexes, statistics and bloom
+// filters) with the buffers of the first.
+func TestParquetWriter_Reset(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	texts := []string{pagesFlowText(3000), pagesFlowText(5000)}
+	var files [2]bytes.Buffer
+	w, err := NewVPCFlowParquetWriter(&files[0], 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range texts {
+		batches := readFlowBatches(t, mem, text)
+		var refs []RowRef
+		for j, b := range batches {
+			refs = AppendRowRefs(refs, j, b)
+		}
+		if i > 0 {
+			w.Reset(&files[i])
+		}
+		if err := w.Write(batches, refs); err != nil {
+			t.Fatal(err)
+		}
+		releaseBatches(batches)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if w.Rows() != int64(len(refs)) {
+			t.Errorf("file %d: Rows() = %d; want %d", i, w.Rows(), len(refs))
+		}
+		data := files[i].Bytes()
+		got := readFlowParquet(t, data, WithColumns(flowColumns()...))
+		want := readFlowText(t, strings.NewReader(text), WithColumns(flowColumns()...))
+		if got.err != nil || !slices.Equal(got.rows, want.rows) {
+			t.Fatalf("file %d: read back %d rows (%v), want %d; first differing: %v", i, len(got.rows), got.err, len(want.rows), firstDiff(got.rows, want.rows))
+		}
+		f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(f.RowGroups()); n != (len(refs)+999)/1000 {
+			t.Errorf("file %d: %d row groups; want %d", i, n, (len(refs)+999)/1000)
+		}
+		leaves := f.Schema().Columns()
+		for g, rg := range f.RowGroups() {
+			for ci, cc := range rg.ColumnChunks() {
+				where := fmt.Sprintf("file %d row group %d column %s", i, g, strings.Join(leaves[ci], "."))
+				checkChunkPages(t, where, cc.(*parquet.FileColumnChunk), f.Metadata().RowGroups[g].Columns[ci].MetaData, isBloom("vpc_flow", leaves[ci]))
+			}
+		}
+	}
+}

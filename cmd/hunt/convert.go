@@ -375,7 +375,7 @@ func newConverter(dst, run string, workers int, fileBytes, bufferBytes int64, ro
 	c := &converter{dst: dst, run: run, fileBytes: fileBytes, rowGroupRows: rowGroupRows}
 	for range max(workers, 1) {
 		c.workers = append(c.workers, &convertWorker{
-			c: c, budget: max(bufferBytes/int64(max(workers, 1)), 1), parts: map[string]*convertPart{},
+			c: c, budget: max(bufferBytes/int64(max(workers, 1)), 1), parts: map[string]*convertPart{}, spare: map[*parsers.Table]*parsers.ParquetWriter{},
 			rows: map[string]int64{}, tables: map[string]string{}, noParquet: map[string]string{},
 		})
 	}
@@ -405,8 +405,11 @@ type convertWorker struct {
 
 	parts map[string]*convertPart // by partition folder
 	open  []*convertPart          // parts with an open file, least recently written first
-	refs  []parsers.RowRef        // scratch
-	last  convertRoute            // the route of the previous row (fast path)
+	// spare is, per table, the writer of a file closed without error,
+	// for the next file of that table (see [parsers.ParquetWriter.Reset]).
+	spare map[*parsers.Table]*parsers.ParquetWriter
+	refs  []parsers.RowRef // scratch
+	last  convertRoute     // the route of the previous row (fast path)
 
 	pending    int // rows routed, not yet written
 	maxPending int // most rows ever pending (tests)
@@ -620,8 +623,11 @@ func (cw *convertWorker) openFile(p *convertPart) error {
 	c.mu.Lock()
 	c.files = append(c.files, convertFile{tmp: tmp, final: filepath.Join(dir, name)})
 	c.mu.Unlock()
-	w, err := parsers.NewParquetWriter(f, p.table, c.rowGroupRows)
-	if err != nil {
+	w := cw.spare[p.table]
+	if w != nil {
+		delete(cw.spare, p.table)
+		w.Reset(f)
+	} else if w, err = parsers.NewParquetWriter(f, p.table, c.rowGroupRows); err != nil {
 		f.Close()
 		return err
 	}
@@ -651,6 +657,9 @@ func (cw *convertWorker) closeFile(p *convertPart) error {
 	c.written += size
 	c.rows += p.w.Rows()
 	c.mu.Unlock()
+	if err == nil {
+		cw.spare[p.table] = p.w
+	}
 	p.f, p.w = nil, nil
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.tmp, err)
