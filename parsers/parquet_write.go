@@ -773,6 +773,10 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 		c.addNullRows(len(refs))
 		return
 	}
+	if k := pw.flatKind(u); k != flatOther {
+		pw.writeFlat(u, k, refs)
+		return
+	}
 	for _, r := range refs {
 		v := &pw.views[r.Batch][u]
 		i := int(r.Row)
@@ -825,6 +829,111 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 			// Slow path: a type the flat view does not cover.
 			pw.emit(n, v.arr, i, 0, int(def))
 		}
+	}
+}
+
+// flatKind returns the kind of unit u's arrays when the unit is a
+// top-level column that every batch of the Write has, as a flat array of
+// that one kind (string, dictionary, int32 or int64): the fast path,
+// [ParquetWriter.writeFlat]. Otherwise it returns flatOther.
+func (pw *ParquetWriter) flatKind(u int) pqFlatKind {
+	k := flatOther
+	for _, vs := range pw.views {
+		if len(vs) <= u {
+			continue // a batch no ref names
+		}
+		v := &vs[u]
+		switch {
+		case v.absent || len(v.anc) > 0 || v.f.kind == flatNull:
+			return flatOther
+		case k == flatOther:
+			k = v.f.kind
+		case v.f.kind != k:
+			return flatOther
+		}
+	}
+	return k
+}
+
+// writeFlat writes unit u of the rows refs names, u being a top-level
+// column whose arrays are all of kind k (see flatKind): a loop per kind,
+// without writeUnit's per-row checks of absent columns, struct validity
+// and kind. A null row is null at definition level 0.
+func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
+	c := pw.cols[pw.units[u].node.leaf]
+	switch k {
+	case flatInt64:
+		for _, r := range refs {
+			f := &pw.views[r.Batch][u].f
+			i := int(r.Row)
+			c.beginRow()
+			if f.valid != nil {
+				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+					c.addNull(0, 0)
+					continue
+				}
+			}
+			c.addInt64(0, f.i64[i])
+		}
+	case flatInt32:
+		for _, r := range refs {
+			f := &pw.views[r.Batch][u].f
+			i := int(r.Row)
+			c.beginRow()
+			if f.valid != nil {
+				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+					c.addNull(0, 0)
+					continue
+				}
+			}
+			c.addInt32(0, f.i32[i])
+		}
+	case flatString:
+		for _, r := range refs {
+			f := &pw.views[r.Batch][u].f
+			i := int(r.Row)
+			c.beginRow()
+			if f.valid != nil {
+				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+					c.addNull(0, 0)
+					continue
+				}
+			}
+			c.addBytes(0, f.data[f.offs[i]:f.offs[i+1]])
+		}
+	case flatDict:
+		for _, r := range refs {
+			v := &pw.views[r.Batch][u]
+			f := &v.f
+			i := int(r.Row)
+			c.beginRow()
+			if f.valid != nil {
+				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
+					c.addNull(0, 0)
+					continue
+				}
+			}
+			k := f.idx[i]
+			if !c.useDict {
+				c.addBytes(0, f.data[f.offs[k]:f.offs[k+1]])
+				continue
+			}
+			if v.gen != c.dictGen {
+				for j := range v.remap {
+					v.remap[j] = -1
+				}
+				v.gen = c.dictGen
+			}
+			id := v.remap[k]
+			if id < 0 {
+				id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
+				v.remap[k] = id
+			}
+			c.levels(0)
+			c.addID(id)
+		}
+	default:
+		panic("BUG: writeFlat of a kind flatKind does not return")
 	}
 }
 

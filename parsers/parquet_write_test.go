@@ -526,3 +526,49 @@ func TestSortRowRefs(t *testing.T) {
 		})
 	}
 }
+
+// TestParquetWriter_FlatAndProjected writes, in one Write with rows
+// interleaved by time, batches of every flow-log column (written through
+// writeFlat, the fast path for top-level columns of one kind) and batches
+// of a projection (the columns they lack are null, through writeUnit's
+// general path). Reading back gives each row its own values, nulls for
+// the projected batches' missing columns.
+func TestParquetWriter_FlatAndProjected(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 3000
+	var full, part, want strings.Builder
+	for i := range n {
+		// full rows start at even seconds, projected rows at odd ones.
+		fmt.Fprintf(&full, "2 123456789012 eni-%04x 10.0.0.%d 172.16.0.%d %d 443 6 %d %d %d %d ACCEPT OK\n",
+			i%97, i%251, i%13, 1024+i, 1+i%7, 40+i, 1767225600+2*i, 1767225660+2*i)
+		fmt.Fprintf(&part, "2 123456789012 eni-%04x 10.1.0.%d 172.16.1.%d %d 22 6 %d %d %d %d REJECT OK\n",
+			i%89, i%199, i%11, 2048+i, 2+i%5, 80+i, 1767225601+2*i, 1767225661+2*i)
+		fmt.Fprintf(&want, "2 123456789012 eni-%04x 10.0.0.%d 172.16.0.%d %d 443 6 %d %d %d %d ACCEPT OK\n",
+			i%97, i%251, i%13, 1024+i, 1+i%7, 40+i, 1767225600+2*i, 1767225660+2*i)
+		fmt.Fprintf(&want, "2 - - 10.1.0.%d - - 22 - - %d %d %d REJECT -\n",
+			i%199, 80+i, 1767225601+2*i, 1767225661+2*i)
+	}
+	batches := readFlowBatches(t, mem, full.String())
+	r, err := NewVPCFlowReader(strings.NewReader(part.String()), "x", WithAllocator(mem),
+		WithColumns("version", "srcaddr", "dstport", "bytes", "start", "end", "action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		batches = append(batches, b)
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	r.Release()
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, 1000, true)
+	got := readFlowParquet(t, data, WithColumns(flowColumns()...))
+	exp := readFlowText(t, strings.NewReader(want.String()), WithColumns(flowColumns()...))
+	if got.err != nil || exp.err != nil || !slices.Equal(got.rows, exp.rows) {
+		t.Fatalf("read back %d rows (%v), want %d (%v); first differing: %v", len(got.rows), got.err, len(exp.rows), exp.err, firstDiff(got.rows, exp.rows))
+	}
+}
