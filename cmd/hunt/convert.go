@@ -375,7 +375,7 @@ func newConverter(dst, run string, workers int, fileBytes, bufferBytes int64, ro
 	c := &converter{dst: dst, run: run, fileBytes: fileBytes, rowGroupRows: rowGroupRows}
 	for range max(workers, 1) {
 		c.workers = append(c.workers, &convertWorker{
-			c: c, budget: max(bufferBytes/int64(max(workers, 1)), 1), parts: map[string]*convertPart{}, spare: map[*parsers.Table]*parsers.ParquetWriter{},
+			c: c, budget: max(bufferBytes/int64(max(workers, 1)), 1), parts: map[string]*convertPart{},
 			rows: map[string]int64{}, tables: map[string]string{}, noParquet: map[string]string{},
 		})
 	}
@@ -405,15 +405,19 @@ type convertWorker struct {
 
 	parts map[string]*convertPart // by partition folder
 	open  []*convertPart          // parts with an open file, least recently written first
-	// spare is, per table, the writer of a file closed without error,
-	// for the next file of that table (see [parsers.ParquetWriter.Reset]).
-	spare map[*parsers.Table]*parsers.ParquetWriter
-	refs  []parsers.RowRef // scratch
-	last  convertRoute     // the route of the previous row (fast path)
+	// spare is the writer of the last file closed without error, of
+	// table spareTable, for the next file of that table (see
+	// [parsers.ParquetWriter.Reset]). One, not one per table: a writer
+	// holds megabytes of buffers.
+	spare      *parsers.ParquetWriter
+	spareTable *parsers.Table
+	refs       []parsers.RowRef // scratch
+	last       convertRoute     // the route of the previous row (fast path)
 
 	pending    int // rows routed, not yet written
 	maxPending int // most rows ever pending (tests)
 	maxBatches int // longest batches ever was (tests)
+	reused     int // files written by a spare writer (tests)
 
 	rows      map[string]int64  // per source URI
 	tables    map[string]string // per source URI
@@ -623,10 +627,11 @@ func (cw *convertWorker) openFile(p *convertPart) error {
 	c.mu.Lock()
 	c.files = append(c.files, convertFile{tmp: tmp, final: filepath.Join(dir, name)})
 	c.mu.Unlock()
-	w := cw.spare[p.table]
-	if w != nil {
-		delete(cw.spare, p.table)
+	var w *parsers.ParquetWriter
+	if cw.spare != nil && cw.spareTable == p.table {
+		w, cw.spare = cw.spare, nil
 		w.Reset(f)
+		cw.reused++
 	} else if w, err = parsers.NewParquetWriter(f, p.table, c.rowGroupRows); err != nil {
 		f.Close()
 		return err
@@ -658,7 +663,7 @@ func (cw *convertWorker) closeFile(p *convertPart) error {
 	c.rows += p.w.Rows()
 	c.mu.Unlock()
 	if err == nil {
-		cw.spare[p.table] = p.w
+		cw.spare, cw.spareTable = p.w, p.table
 	}
 	p.f, p.w = nil, nil
 	if err != nil {
