@@ -277,6 +277,7 @@ type ParquetWriter struct {
 	// views[batch][unit] reads one unit of one batch of the current
 	// Write; reused.
 	views [][]pqView
+	named []bool // named[batch]: a ref of the current Write names it
 	// topIdx[i] is the column of root[i] in batches of schema sch, or -1.
 	sch    *arrow.Schema
 	topIdx []int
@@ -646,7 +647,7 @@ func goField(i int, f arrow.Field) reflect.StructField {
 // The batches must stay valid during the call only.
 func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error {
 	defer pw.forget()
-	pw.prepare(batches)
+	pw.prepare(batches, refs)
 	for len(refs) > 0 {
 		if pw.rgRows == 0 {
 			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
@@ -674,14 +675,22 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 	return nil
 }
 
-// prepare makes the views of batches.
-func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch) {
+// prepare makes the views of the batches refs names. The others (a
+// converter passes every batch it holds, of every partition and table)
+// get none: views of them cost time, and their columns, absent or of
+// another kind, would keep every unit off writeFlat's fast path.
+func (pw *ParquetWriter) prepare(batches []arrow.RecordBatch, refs []RowRef) {
 	if cap(pw.views) < len(batches) {
 		pw.views = append(pw.views[:cap(pw.views)], make([][]pqView, len(batches)-cap(pw.views))...)
 	}
 	pw.views = pw.views[:len(batches)]
+	pw.named = slices.Grow(pw.named[:0], len(batches))[:len(batches)]
+	clear(pw.named)
+	for _, r := range refs {
+		pw.named[r.Batch] = true
+	}
 	for bi, b := range batches {
-		if b == nil {
+		if b == nil || !pw.named[bi] {
 			pw.views[bi] = pw.views[bi][:0] // no ref names it
 			continue
 		}

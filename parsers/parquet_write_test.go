@@ -572,3 +572,45 @@ func TestParquetWriter_FlatAndProjected(t *testing.T) {
 		t.Fatalf("read back %d rows (%v), want %d (%v); first differing: %v", len(got.rows), got.err, len(exp.rows), exp.err, firstDiff(got.rows, exp.rows))
 	}
 }
+
+// TestParquetWriter_UnnamedBatches: a converter passes every batch it
+// holds, of other partitions and tables too. A batch no ref names gets no
+// view: a CloudTrail batch among flow-log ones keeps no flow column off
+// the fast path (writeFlat), and the rows written are the flow rows.
+func TestParquetWriter_UnnamedBatches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	text := pagesFlowText(3000)
+	flow := readFlowBatches(t, mem, text)
+	defer releaseBatches(flow)
+	ct := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(ct)
+	batches := append([]arrow.RecordBatch{ct[0]}, flow...)
+	var refs []RowRef
+	for i, b := range flow {
+		refs = AppendRowRefs(refs, i+1, b)
+	}
+	var buf bytes.Buffer
+	w, err := NewVPCFlowParquetWriter(&buf, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.prepare(batches, refs)
+	for u, un := range w.units {
+		if k := w.flatKind(u); k == flatOther {
+			t.Errorf("unit %s: off the fast path", un.node.name)
+		}
+	}
+	w.forget()
+	if err := w.Write(batches, refs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readFlowParquet(t, buf.Bytes(), WithColumns(flowColumns()...))
+	want := readFlowText(t, strings.NewReader(text), WithColumns(flowColumns()...))
+	if got.err != nil || !slices.Equal(got.rows, want.rows) {
+		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(got.rows, want.rows))
+	}
+}
