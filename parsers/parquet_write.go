@@ -1119,18 +1119,6 @@ func (pw *ParquetWriter) Size() int64 {
 	return n
 }
 
-// Reset makes pw, closed without error, the writer of a new file on w.
-// It keeps its buffers, dictionaries and hash tables at their grown
-// sizes: a convert starts one file after another, and a writer made new
-// for each grew them again from nothing, page after page.
-func (pw *ParquetWriter) Reset(w io.Writer) {
-	pw.out.w.Reset(w)
-	pw.out.off, pw.out.err = 0, nil
-	pw.rgRows, pw.rows = 0, 0
-	pw.groups, pw.indexes = nil, nil // the closed file's footer kept them
-	pw.times = pw.times[:0]
-}
-
 // Close ends the last row group and writes the page indexes and the
 // footer. It does not close the underlying writer.
 func (pw *ParquetWriter) Close() error {

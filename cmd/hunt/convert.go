@@ -405,19 +405,12 @@ type convertWorker struct {
 
 	parts map[string]*convertPart // by partition folder
 	open  []*convertPart          // parts with an open file, least recently written first
-	// spare is the writer of the last file closed without error, of
-	// table spareTable, for the next file of that table (see
-	// [parsers.ParquetWriter.Reset]). One, not one per table: a writer
-	// holds megabytes of buffers.
-	spare      *parsers.ParquetWriter
-	spareTable *parsers.Table
-	refs       []parsers.RowRef // scratch
-	last       convertRoute     // the route of the previous row (fast path)
+	refs  []parsers.RowRef        // scratch
+	last  convertRoute            // the route of the previous row (fast path)
 
 	pending    int // rows routed, not yet written
 	maxPending int // most rows ever pending (tests)
 	maxBatches int // longest batches ever was (tests)
-	reused     int // files written by a spare writer (tests)
 
 	rows      map[string]int64  // per source URI
 	tables    map[string]string // per source URI
@@ -627,12 +620,8 @@ func (cw *convertWorker) openFile(p *convertPart) error {
 	c.mu.Lock()
 	c.files = append(c.files, convertFile{tmp: tmp, final: filepath.Join(dir, name)})
 	c.mu.Unlock()
-	var w *parsers.ParquetWriter
-	if cw.spare != nil && cw.spareTable == p.table {
-		w, cw.spare = cw.spare, nil
-		w.Reset(f)
-		cw.reused++
-	} else if w, err = parsers.NewParquetWriter(f, p.table, c.rowGroupRows); err != nil {
+	w, err := parsers.NewParquetWriter(f, p.table, c.rowGroupRows)
+	if err != nil {
 		f.Close()
 		return err
 	}
@@ -662,9 +651,6 @@ func (cw *convertWorker) closeFile(p *convertPart) error {
 	c.written += size
 	c.rows += p.w.Rows()
 	c.mu.Unlock()
-	if err == nil {
-		cw.spare, cw.spareTable = p.w, p.table
-	}
 	p.f, p.w = nil, nil
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.tmp, err)

@@ -394,15 +394,6 @@ func TestConvert_BoundedBuffer(t *testing.T) {
 	if read != want {
 		t.Errorf("files hold %d rows; want %d", read, want)
 	}
-	// Files after a worker's first of a table reuse the writer of its
-	// last closed one.
-	reused := 0
-	for _, cw := range c.workers {
-		reused += cw.reused
-	}
-	if reused == 0 || reused >= len(c.files) {
-		t.Errorf("%d of %d files written by a reused writer; want some, not all", reused, len(c.files))
-	}
 
 	// With a buffer the input never fills, rows go out only as row groups
 	// fill, and some partition always has rows pending: released batches'
