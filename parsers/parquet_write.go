@@ -23,8 +23,9 @@ import (
 )
 
 // ParquetRowGroupRows is how many rows a Parquet row group written by
-// [ParquetWriter] holds at most. hunt convert writes rows in time order
-// (in sorted runs as large as its buffer), so a row group covers a slice of
+// [ParquetWriter] holds at most. hunt convert writes rows in time order,
+// to the minute ([RowRefGrain]), in sorted runs as large as its buffer, so
+// a row group covers a slice of
 // time: 32768 CloudTrail rows are 3-8 MB of zstd
 // column chunks, large enough that a scan reads long sequential runs, small
 // enough that a one-hour window or a rare eventname skips most of a day's
@@ -97,12 +98,32 @@ func AppendRowRefs(dst []RowRef, batch int, b arrow.RecordBatch) []RowRef {
 	return dst
 }
 
-// SortRowRefs sorts refs by Time, keeping the input order of equal times.
+// RowRefGrain is the time grain SortRowRefs orders rows by: 2^26 µs,
+// about 67 seconds. Rows within one grain keep their input order.
+const RowRefGrain = 1 << rowRefGrainBits
+
+const rowRefGrainBits = 26
+
+// rowRefKey is what SortRowRefs compares: r's grain of time.
+func rowRefKey(r RowRef) int64 { return r.Time >> rowRefGrainBits }
+
+// SortRowRefs sorts refs by their grain of time ([RowRefGrain]), keeping
+// the input order of rows in the same grain.
 //
-// It is a natural merge sort: refs are mostly runs already in time order
-// (each object's records, each batch's rows), which it finds and merges
-// through a pooled buffer; runs shorter than 32 are extended by insertion
-// sort. slices.SortStableFunc's in-place merging cost 6% of a convert.
+// Why a grain and not the exact time: objects hold their records in no
+// time order (flow-log lines, CloudTrail records), so rows sorted by exact
+// time come from all over their batches, and the writer, which reads each
+// column of the rows in that order, waited on memory for most of them. In
+// a grain, rows keep the order of their batches (batch after batch, rows
+// forward), which the CPU prefetches: a convert takes 9-10% less CPU. Row
+// groups still cover successive time ranges (two share at most one grain)
+// and keep exact time bounds; only time columns compress a little worse
+// (the /tmp/hb/corpus lake grew 2.7%, nearly all in flow start and end).
+//
+// It is a natural merge sort: refs are mostly runs already in order
+// (each batch's rows of one grain), which it finds and merges through a
+// pooled buffer; runs shorter than 32 are extended by insertion sort.
+// slices.SortStableFunc's in-place merging cost 6% of a convert.
 func SortRowRefs(refs []RowRef) {
 	if len(refs) < 2 || sortedRowRefs(refs) {
 		return
@@ -114,7 +135,7 @@ func SortRowRefs(refs []RowRef) {
 
 func sortedRowRefs(refs []RowRef) bool {
 	for i := 1; i < len(refs); i++ {
-		if refs[i].Time < refs[i-1].Time {
+		if rowRefKey(refs[i]) < rowRefKey(refs[i-1]) {
 			return false
 		}
 	}
@@ -137,7 +158,7 @@ func (s *rowRefSorter) sort(refs []RowRef) {
 	runs := append(s.runs[:0], 0)
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && refs[j].Time >= refs[j-1].Time {
+		for j < n && rowRefKey(refs[j]) >= rowRefKey(refs[j-1]) {
 			j++
 		}
 		if j-i < rowRefMinRun {
@@ -180,7 +201,7 @@ func insertionSortRowRefs(a []RowRef) {
 	for i := 1; i < len(a); i++ {
 		x := a[i]
 		j := i
-		for j > 0 && a[j-1].Time > x.Time {
+		for j > 0 && rowRefKey(a[j-1]) > rowRefKey(x) {
 			a[j] = a[j-1]
 			j--
 		}
@@ -189,11 +210,11 @@ func insertionSortRowRefs(a []RowRef) {
 }
 
 // mergeRowRefs merges the sorted a and b into dst, a's refs first among
-// equal times.
+// equal grains.
 func mergeRowRefs(dst, a, b []RowRef) {
 	i, j, k := 0, 0, 0
 	for i < len(a) && j < len(b) {
-		if b[j].Time < a[i].Time {
+		if rowRefKey(b[j]) < rowRefKey(a[i]) {
 			dst[k] = b[j]
 			j++
 		} else {
