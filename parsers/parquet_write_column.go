@@ -24,7 +24,12 @@ import (
 // Pages are DATA_PAGE_V2 with RLE levels. Byte arrays start each chunk
 // dictionary-encoded (RLE_DICTIONARY); once the dictionary exceeds
 // [parquetDictBytes] the page being built ends and the rest of the chunk is
-// PLAIN, as parquet-go's writer does. Integers are PLAIN. Every page carries
+// PLAIN, as parquet-go's writer does. A column whose dictionary outgrew its
+// limit starts its next chunks PLAIN (see [pqColumn.plainChunks]): unique
+// values (request and event IDs) are not hashed again only to fall back.
+// Integers are PLAIN: zstd makes ports, counters and flow times smaller
+// than bit-packed dictionary ids do (dictionary-encoded integers made the
+// flow-log files 10% larger and saved no time). Every page carries
 // min/max/null-count statistics; the chunk keeps them for the column index,
 // the offset index and the chunk's own statistics.
 type pqColumn struct {
@@ -46,13 +51,18 @@ type pqColumn struct {
 
 	// The chunk's dictionary (byte arrays).
 	dict     pqDict
-	useDict  bool     // the page being built is dictionary-encoded
-	last     int32    // id of the last value addBytes added, or -1
-	fallback bool     // the dictionary outgrew its limit: the next page is plain
-	seen     []uint32 // per dictionary id, the page epoch it was last seen in
-	epoch    uint32
-	dictGen  uint32   // counts dictionaries: ids of an older one are stale
-	hashes   []uint64 // bloom: xxhash of the plain-mode values
+	useDict  bool  // the page being built is dictionary-encoded
+	last     int32 // id of the last value addBytes added, or -1
+	fallback bool  // the dictionary outgrew its limit: the next page is plain
+	// plainChunks is how many chunks to start PLAIN, after a dictionary
+	// that fell back; misses counts the fallbacks in a row, which space
+	// the tries out (1, 3, 7, then 15 chunks), so a column whose values
+	// turn repetitive is dictionary-encoded again.
+	plainChunks, misses int
+	seen                []uint32 // per dictionary id, the page epoch it was last seen in
+	epoch               uint32
+	dictGen             uint32   // counts dictionaries: ids of an older one are stale
+	hashes              []uint64 // bloom: xxhash of the plain-mode values
 
 	// The chunk: compressed data pages, with what the footer and the
 	// page indexes say of them.
@@ -68,6 +78,7 @@ type pqColumn struct {
 	cbounded     bool
 	dictPages    int32 // data pages dictionary-encoded
 	plainPages   int32
+	dictChunk    bool  // the chunk started dictionary-encoded: it has a dictionary page
 	firstRow     int64 // row index in the row group of the page being built
 
 	s *pqScratch // shared with the writer's other columns
@@ -112,7 +123,7 @@ const parquetIndexBytes = 16
 
 func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
 	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
-	c.useDict, c.last = typ == format.ByteArray, -1
+	c.useDict, c.dictChunk, c.last = typ == format.ByteArray, typ == format.ByteArray, -1
 	// Non-nil: a bound may be the empty string, and a nil bound means
 	// "no value" (pageBounds).
 	c.smin, c.smax, c.cmin, c.cmax = []byte{}, []byte{}, []byte{}, []byte{}
@@ -480,7 +491,7 @@ func (c *pqColumn) writeChunk(o *pqOut) (format.ColumnChunk, pqIndexes) {
 		md.Statistics.MaxValue = append([]byte{}, c.cmax...)
 	}
 	var unc, comp int64
-	if c.typ == format.ByteArray {
+	if c.dictChunk {
 		md.Encoding = []format.Encoding{format.Plain, format.RLE, format.RLEDictionary}
 		c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, c.dict.plain)
 		h := &c.s.ph
@@ -527,7 +538,7 @@ func (c *pqColumn) writeChunk(o *pqOut) (format.ColumnChunk, pqIndexes) {
 	c.ciMin, c.ciMax = nil, nil // handed to ix
 	c.chunk, c.locs, c.nullPages, c.nullCounts = c.chunk[:0], c.locs[:0], c.nullPages[:0], c.nullCounts[:0]
 	c.numValues, c.nullCount, c.unc, c.cbounded = 0, 0, 0, false
-	c.dictPages, c.plainPages, c.firstRow = 0, 0, 0
+	c.firstRow = 0 // dictPages and plainPages: resetDict, which reads them
 	return cc, ix
 }
 
@@ -588,12 +599,25 @@ func (c *pqColumn) writeBloom(o *pqOut, md *format.ColumnMetaData) {
 	md.BloomFilterLength = int32(o.off - md.BloomFilterOffset)
 }
 
-// resetDict starts the next chunk's dictionary.
+// resetDict starts the next chunk's dictionary, or starts the chunk
+// PLAIN when recent dictionaries fell back (see [pqColumn.plainChunks]).
 func (c *pqColumn) resetDict() {
+	switch {
+	case c.typ != format.ByteArray: // integers are PLAIN
+	case c.dictChunk && c.plainPages > 0:
+		c.misses = min(c.misses+1, 4)
+		c.plainChunks = 1<<c.misses - 1
+	case c.dictChunk:
+		c.misses = 0
+	default:
+		c.plainChunks--
+	}
 	c.dict.reset()
 	c.dictGen++
 	c.hashes = c.hashes[:0]
-	c.useDict, c.fallback, c.last = c.typ == format.ByteArray, false, -1
+	c.useDict, c.fallback, c.last = c.typ == format.ByteArray && c.plainChunks <= 0, false, -1
+	c.dictChunk = c.useDict
+	c.dictPages, c.plainPages = 0, 0
 	c.epoch = 0
 	clear(c.seen)
 }

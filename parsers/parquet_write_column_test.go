@@ -350,3 +350,61 @@ func TestParquetWriter_EmptyStringBounds(t *testing.T) {
 	}
 	checkChunkPages(t, "srcaddr", f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk), md, true)
 }
+
+// TestParquetWriter_PlainAfterFallback: a column whose dictionary fell
+// back starts the next chunk PLAIN, without a dictionary page, and tries a
+// dictionary again after 1, then 3 chunks; a column whose dictionary holds
+// stays dictionary-encoded. Every chunk's indexes, statistics and bloom
+// filter are right, and the rows read back are those written.
+func TestParquetWriter_PlainAfterFallback(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// interface_id is unique and 200 bytes long: about 640 values fill
+	// parquetDictBytes, within each row group of 1000 rows.
+	var sb strings.Builder
+	const n, group = 8000, 1000
+	for i := range n {
+		fmt.Fprintf(&sb, "2 123456789012 eni-%0196x 10.0.%d.%d 172.16.0.1 443 1000 6 1 40 %d %d ACCEPT OK\n",
+			i, i%5, i%50, 1767225600+i, 1767225660+i)
+	}
+	text := sb.String()
+	batches := readFlowBatches(t, mem, text)
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, group, false)
+	got := readFlowParquet(t, data, WithColumns(flowColumns()...))
+	want := readFlowText(t, strings.NewReader(text), WithColumns(flowColumns()...))
+	if got.err != nil || !slices.Equal(got.rows, want.rows) {
+		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(got.rows, want.rows))
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves := f.Schema().Columns()
+	dictGroups := map[string][]bool{
+		// 1 chunk PLAIN after the first fallback, then 3.
+		"interface_id": {true, false, true, false, false, false, true, false},
+		"srcaddr":      {true, true, true, true, true, true, true, true},
+	}
+	for g, rg := range f.RowGroups() {
+		for ci, cc := range rg.ColumnChunks() {
+			name := strings.Join(leaves[ci], ".")
+			where := fmt.Sprintf("row group %d column %s", g, name)
+			md := f.Metadata().RowGroups[g].Columns[ci].MetaData
+			checkChunkPages(t, where, cc.(*parquet.FileColumnChunk), md, isBloom("vpc_flow", leaves[ci]))
+			want, ok := dictGroups[name]
+			if !ok {
+				continue
+			}
+			hasDict := md.DictionaryPageOffset > 0
+			if hasDict != want[g] || hasDict != slices.Contains(md.Encoding, format.RLEDictionary) {
+				t.Errorf("%s: dictionary page %v, encodings %v; want a dictionary: %v", where, hasDict, md.Encoding, want[g])
+			}
+			for _, st := range md.EncodingStats {
+				if !hasDict && st.Encoding != format.Plain {
+					t.Errorf("%s: encoding stats %v; want only PLAIN data pages", where, md.EncodingStats)
+				}
+			}
+		}
+	}
+}

@@ -224,8 +224,8 @@ func TestParquetWriter_Results(t *testing.T) {
 	prev, arns, attrs, lists := "", 0, 0, 0
 	for i, row := range got[:n] {
 		et, _ := row["eventtime"].(string)
-		if et != "" && et < prev && parseEventTime(et) < parseEventTime(prev) {
-			t.Fatalf("row %d: eventtime %s after %s: not sorted", i, et, prev)
+		if et != "" && et < prev && parseEventTime(et)>>rowRefGrainBits < parseEventTime(prev)>>rowRefGrainBits {
+			t.Fatalf("row %d: eventtime %s after %s, a grain (RowRefGrain) later: not sorted", i, et, prev)
 		}
 		if et != "" {
 			prev = et
@@ -341,7 +341,7 @@ func TestAppendRowRefs(t *testing.T) {
 	}
 	SortRowRefs(refs)
 	for i := 1; i < len(refs); i++ {
-		if refs[i].Time < refs[i-1].Time {
+		if rowRefKey(refs[i]) < rowRefKey(refs[i-1]) {
 			t.Fatalf("refs not sorted at %d: %v", i, refs)
 		}
 	}
@@ -490,11 +490,14 @@ func TestParquetWriter_ForgetsBatches(t *testing.T) {
 	}
 }
 
-// TestSortRowRefs compares SortRowRefs with slices.SortStableFunc on
-// shapes of input a convert sees: sorted runs of varied length (objects,
-// batches), reversed runs, random times with many duplicates.
+// TestSortRowRefs compares SortRowRefs with slices.SortStableFunc by
+// grain of time on shapes of input a convert sees: sorted runs of varied
+// length (objects, batches), reversed runs, random times with many in one
+// grain, times out of order within one grain (kept in input order), and
+// times before 1970 and unparseable (minTime).
 func TestSortRowRefs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	const g = RowRefGrain / 4 // four times to a grain
 	for _, tc := range []struct {
 		name string
 		n    int
@@ -502,11 +505,18 @@ func TestSortRowRefs(t *testing.T) {
 	}{
 		{"empty", 0, nil},
 		{"one", 1, func(int) int64 { return 5 }},
-		{"sorted", 1000, func(i int) int64 { return int64(i / 3) }},
-		{"reversed", 1000, func(i int) int64 { return int64(-i) }},
-		{"random duplicates", 5000, func(int) int64 { return rng.Int64N(50) }},
-		{"runs", 20000, func(i int) int64 { return int64(i%777) + int64(i/777)%5*100 }},
-		{"short runs", 3001, func(i int) int64 { return int64(i%7) * int64(i%3) }},
+		{"sorted", 1000, func(i int) int64 { return int64(i/3) * g }},
+		{"reversed", 1000, func(i int) int64 { return int64(-i) * g }},
+		{"random duplicates", 5000, func(int) int64 { return rng.Int64N(50)*g + rng.Int64N(g) }},
+		{"runs", 20000, func(i int) int64 { return (int64(i%777) + int64(i/777)%5*100) * g }},
+		{"short runs", 3001, func(i int) int64 { return int64(i%7) * int64(i%3) * g }},
+		{"within a grain", 1000, func(i int) int64 { return 5*RowRefGrain + RowRefGrain - 1 - int64(i) }},
+		{"before 1970 and unparseable", 3000, func(i int) int64 {
+			if i%10 == 0 {
+				return minTime
+			}
+			return int64(1000-i) * g
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			refs := make([]RowRef, tc.n)
@@ -514,7 +524,7 @@ func TestSortRowRefs(t *testing.T) {
 				refs[i] = RowRef{Batch: int32(i % 13), Row: int32(i), Time: tc.gen(i)}
 			}
 			want := slices.Clone(refs)
-			slices.SortStableFunc(want, func(a, b RowRef) int { return cmp.Compare(a.Time, b.Time) })
+			slices.SortStableFunc(want, func(a, b RowRef) int { return cmp.Compare(rowRefKey(a), rowRefKey(b)) })
 			SortRowRefs(refs)
 			if !slices.Equal(refs, want) {
 				for i := range refs {
@@ -524,5 +534,110 @@ func TestSortRowRefs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParquetWriter_FlatAndProjected writes, in one Write with rows
+// alternating between them, batches of every flow-log column (written through
+// writeFlat, the fast path for top-level columns of one kind) and batches
+// of a projection (the columns they lack are null, through writeUnit's
+// general path). Reading back gives each row its own values, nulls for
+// the projected batches' missing columns.
+func TestParquetWriter_FlatAndProjected(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 3000
+	var full, part, want strings.Builder
+	for i := range n {
+		fmt.Fprintf(&full, "2 123456789012 eni-%04x 10.0.0.%d 172.16.0.%d %d 443 6 %d %d %d %d ACCEPT OK\n",
+			i%97, i%251, i%13, 1024+i, 1+i%7, 40+i, 1767225600+2*i, 1767225660+2*i)
+		fmt.Fprintf(&part, "2 123456789012 eni-%04x 10.1.0.%d 172.16.1.%d %d 22 6 %d %d %d %d REJECT OK\n",
+			i%89, i%199, i%11, 2048+i, 2+i%5, 80+i, 1767225601+2*i, 1767225661+2*i)
+		fmt.Fprintf(&want, "2 123456789012 eni-%04x 10.0.0.%d 172.16.0.%d %d 443 6 %d %d %d %d ACCEPT OK\n",
+			i%97, i%251, i%13, 1024+i, 1+i%7, 40+i, 1767225600+2*i, 1767225660+2*i)
+		fmt.Fprintf(&want, "2 - - 10.1.0.%d - - 22 - - %d %d %d REJECT -\n",
+			i%199, 80+i, 1767225601+2*i, 1767225661+2*i)
+	}
+	batches := readFlowBatches(t, mem, full.String())
+	r, err := NewVPCFlowReader(strings.NewReader(part.String()), "x", WithAllocator(mem),
+		WithColumns("version", "srcaddr", "dstport", "bytes", "start", "end", "action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		b := r.Batch()
+		b.Retain()
+		batches = append(batches, b)
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	r.Release()
+	defer releaseBatches(batches)
+	if len(batches) != 2 {
+		t.Fatalf("%d batches; want 2", len(batches))
+	}
+	// Rows alternate between the batches.
+	var refs []RowRef
+	for i := range n {
+		refs = append(refs, RowRef{Batch: 0, Row: int32(i)}, RowRef{Batch: 1, Row: int32(i)})
+	}
+	var buf bytes.Buffer
+	w, err := NewVPCFlowParquetWriter(&buf, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(batches, refs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readFlowParquet(t, buf.Bytes(), WithColumns(flowColumns()...))
+	exp := readFlowText(t, strings.NewReader(want.String()), WithColumns(flowColumns()...))
+	if got.err != nil || exp.err != nil || !slices.Equal(got.rows, exp.rows) {
+		t.Fatalf("read back %d rows (%v), want %d (%v); first differing: %v", len(got.rows), got.err, len(exp.rows), exp.err, firstDiff(got.rows, exp.rows))
+	}
+}
+
+// TestParquetWriter_UnnamedBatches: a converter passes every batch it
+// holds, of other partitions and tables too. A batch no ref names gets no
+// view: a CloudTrail batch among flow-log ones keeps no flow column off
+// the fast path (writeFlat), and the rows written are the flow rows.
+func TestParquetWriter_UnnamedBatches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	text := pagesFlowText(3000)
+	flow := readFlowBatches(t, mem, text)
+	defer releaseBatches(flow)
+	ct := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(ct)
+	batches := append([]arrow.RecordBatch{ct[0]}, flow...)
+	var refs []RowRef
+	for i, b := range flow {
+		refs = AppendRowRefs(refs, i+1, b)
+	}
+	var buf bytes.Buffer
+	w, err := NewVPCFlowParquetWriter(&buf, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.prepare(batches, refs)
+	for u, un := range w.units {
+		if k := w.flatKind(u); k == flatOther {
+			t.Errorf("unit %s: off the fast path", un.node.name)
+		}
+	}
+	w.forget()
+	if err := w.Write(batches, refs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readFlowParquet(t, buf.Bytes(), WithColumns(flowColumns()...))
+	want := readFlowText(t, strings.NewReader(text), WithColumns(flowColumns()...))
+	if got.err != nil || !slices.Equal(got.rows, want.rows) {
+		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(got.rows, want.rows))
 	}
 }

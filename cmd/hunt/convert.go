@@ -570,7 +570,8 @@ func (cw *convertWorker) writeAll() error {
 	return nil
 }
 
-// write sorts p's unwritten rows by time and appends them to p's file,
+// write sorts p's unwritten rows by time (to the minute, see
+// [parsers.SortRowRefs]) and appends them to p's file,
 // opening one (and closing the least recently written if too many are
 // open) when p has none. The file is closed when it reaches its size.
 func (cw *convertWorker) write(p *convertPart) error {
