@@ -12,15 +12,34 @@ import (
 // process's CPU time: Finish may finish partitions on several goroutines).
 const costClock = "CPU time"
 
-// threadCPU is the CPU time the calling OS thread has used. A goroutine
-// measuring its own work with it must be locked to its thread
-// (runtime.LockOSThread) between the two readings: a wall clock would
-// also count the time the thread waited for a core, which on a busy
-// machine is most of a small hunt's "cost".
-func threadCPU() time.Duration {
+// pushClock reads the CPU time of the calling OS thread, and which thread
+// that is. A push is charged the difference of two readings on the same
+// thread: a wall clock would also count the time the thread waited for a
+// core, which on a busy machine is most of a small hunt's "cost". A
+// goroutine that moved to another thread between the readings (rare: a
+// push seldom blocks) is charged the elapsed time instead. Locking the
+// worker to its thread instead would make the scheduler hand the thread
+// over at every preemption, which doubled the run's wall time.
+type pushClock struct {
+	tid  int
+	cpu  time.Duration
+	wall time.Time
+}
+
+func readPushClock() pushClock {
 	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
-		return 0
+	c := pushClock{tid: unix.Gettid(), wall: time.Now()}
+	if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) == nil {
+		c.cpu = time.Duration(ts.Nano())
 	}
-	return time.Duration(ts.Nano())
+	return c
+}
+
+// since is what the work between start and now cost.
+func (start pushClock) since() time.Duration {
+	end := readPushClock()
+	if end.tid != start.tid {
+		return end.wall.Sub(start.wall)
+	}
+	return end.cpu - start.cpu
 }

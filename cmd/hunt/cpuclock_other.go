@@ -8,8 +8,10 @@ import "time"
 // per-thread CPU clock, elapsed time.
 const costClock = "elapsed time"
 
-var clockStart = time.Now()
+// pushClock is elapsed time on systems without Linux's per-thread CPU
+// clock.
+type pushClock struct{ wall time.Time }
 
-// threadCPU falls back to elapsed time on systems without Linux's
-// per-thread CPU clock.
-func threadCPU() time.Duration { return time.Since(clockStart) }
+func readPushClock() pushClock { return pushClock{wall: time.Now()} }
+
+func (start pushClock) since() time.Duration { return time.Since(start.wall) }

@@ -9,7 +9,6 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -721,12 +720,6 @@ func (r *hunter) scan(ctx context.Context) int {
 	r.totals = scan.Run(ctx, cfg, r.objects, func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
-		if r.profile {
-			// Each push is timed by its thread's CPU clock: keep the
-			// goroutine on one thread between the two readings.
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-		}
 		for _, i := range r.need[r.byURI[obj.URI]] {
 			if r.runs[i] == nil {
 				continue // its group's first hunt pushes for it
@@ -740,13 +733,13 @@ func (r *hunter) scan(ctx context.Context) int {
 			// says which rows hold them). A hunt failing at run time (an
 			// overflow, a bad cast) keeps its error for Finish and
 			// ignores later batches; the scan goes on for the others.
-			var start time.Duration
+			var start pushClock
 			if r.profile {
-				start = threadCPU()
+				start = readPushClock()
 			}
 			n := pushRouted(r.runs[i], table.Name, gate, &vals[worker], worker, b)
 			if r.profile {
-				cost[i].push += threadCPU() - start
+				cost[i].push += start.since()
 			}
 			if n == 0 {
 				cost[i].skipped++
