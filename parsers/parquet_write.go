@@ -343,6 +343,15 @@ type pqFlat struct {
 	i64      []int64
 }
 
+// null reports whether row i of f is null (inlined in the write loops).
+func (f *pqFlat) null(i int) bool {
+	if f.valid == nil {
+		return false
+	}
+	j := f.validOff + i
+	return f.valid[j>>3]&(1<<(j&7)) == 0
+}
+
 type pqFlatKind uint8
 
 const (
@@ -821,11 +830,9 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 			continue
 		}
 		f := &v.f
-		if f.valid != nil {
-			if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
-				c.addNull(0, def)
-				continue
-			}
+		if f.null(i) {
+			c.addNull(0, def)
+			continue
 		}
 		switch f.kind {
 		case flatString:
@@ -897,11 +904,9 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 			f := &pw.views[r.Batch][u].f
 			i := int(r.Row)
 			c.beginRow()
-			if f.valid != nil {
-				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
-					c.addNull(0, 0)
-					continue
-				}
+			if f.null(i) {
+				c.addNull(0, 0)
+				continue
 			}
 			c.addInt64(0, f.i64[i])
 		}
@@ -910,11 +915,9 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 			f := &pw.views[r.Batch][u].f
 			i := int(r.Row)
 			c.beginRow()
-			if f.valid != nil {
-				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
-					c.addNull(0, 0)
-					continue
-				}
+			if f.null(i) {
+				c.addNull(0, 0)
+				continue
 			}
 			c.addInt32(0, f.i32[i])
 		}
@@ -923,11 +926,9 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 			f := &pw.views[r.Batch][u].f
 			i := int(r.Row)
 			c.beginRow()
-			if f.valid != nil {
-				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
-					c.addNull(0, 0)
-					continue
-				}
+			if f.null(i) {
+				c.addNull(0, 0)
+				continue
 			}
 			c.addBytes(0, f.data[f.offs[i]:f.offs[i+1]])
 		}
@@ -937,11 +938,9 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 			f := &v.f
 			i := int(r.Row)
 			c.beginRow()
-			if f.valid != nil {
-				if j := f.validOff + i; f.valid[j>>3]&(1<<(j&7)) == 0 {
-					c.addNull(0, 0)
-					continue
-				}
+			if f.null(i) {
+				c.addNull(0, 0)
+				continue
 			}
 			k := f.idx[i]
 			if !c.useDict {
