@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,16 +35,20 @@ const (
 	graphNodeLabel = 28 // characters of a node label shown
 )
 
-var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ts": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format(time.RFC3339)
-	},
-	"join":   func(s []string) string { return strings.Join(s, " ") },
-	"source": sourceURL,
-}).Parse(reportHTML))
+// reportTemplate is parsed on first use, not when the program starts:
+// every hunt command would pay its ~3 ms (GODEBUG=inittrace=1).
+var reportTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"ts": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.RFC3339)
+		},
+		"join":   func(s []string) string { return strings.Join(s, " ") },
+		"source": sourceURL,
+	}).Parse(reportHTML))
+})
 
 // mark is one timeline mark: a call, a flow row or a finding.
 type mark struct {
@@ -92,7 +97,7 @@ func (rep *Report) WriteHTML(w io.Writer, now time.Time) error {
 	p := &htmlPage{Report: rep, Generated: now.UTC().Format(time.RFC3339), TimelineW: timelineWidth, GraphW: graphWidth, GraphH: graphHeight}
 	p.timeline()
 	p.graph()
-	return reportTemplate.Execute(w, p)
+	return reportTemplate().Execute(w, p)
 }
 
 // lanes of the timeline, top to bottom.
