@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"encoding/binary"
 	"regexp"
 	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // String function kernels. Results that are not substrings of an input
@@ -16,6 +18,19 @@ func lowerUpperKernel(upper bool) kernel {
 		o := out.strs()
 		out.null = x.null
 		for i, s := range x.s {
+			if !upper && len(s) >= 8 {
+				// lower of text of at least a word: 8 bytes at a time.
+				switch hasUpper, ascii := asciiUpper(s); {
+				case ascii && !hasUpper:
+					o[i] = s
+					continue
+				case ascii:
+					start := a.strStart()
+					a.buf = appendLowerASCII(a.buf, s)
+					o[i] = a.strEnd(start)
+					continue
+				}
+			}
 			// Fast path: ASCII already in the wanted case is returned as is.
 			changed, ascii := false, true
 			for k := 0; k < len(s); k++ {
@@ -58,6 +73,61 @@ func lowerUpperKernel(upper bool) kernel {
 			}
 		}
 	}
+}
+
+// Lower-casing ASCII text a word (8 bytes) at a time: for a byte b below
+// 0x80, b+0x3f has its high bit set from 'A' (0x41) on and b+0x25 from
+// '[' (0x5b) on, so their XOR's high bit marks exactly 'A'..'Z', and a
+// marked byte is lowered by setting its 0x20 bit. The sums carry into
+// the next byte only from bytes of 0x80 and above, and then the text is
+// not ASCII and these words are not used.
+const (
+	wordHigh = 0x8080808080808080
+	wordA    = 0x3f3f3f3f3f3f3f3f // 0x80 - 'A'
+	wordZ1   = 0x2525252525252525 // 0x80 - ('Z' + 1)
+)
+
+func loadWord(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// upperWord marks (0x80) the bytes 'A'..'Z' of an ASCII word.
+func upperWord(w uint64) uint64 { return ((w + wordA) ^ (w + wordZ1)) & wordHigh }
+
+// asciiUpper reports whether s is ASCII and whether it holds 'A'..'Z'.
+func asciiUpper(s string) (hasUpper, ascii bool) {
+	var all, up uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := loadWord(s, i)
+		all |= w
+		up |= upperWord(w)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		all |= uint64(c)
+		if c >= 'A' && c <= 'Z' {
+			up = 1
+		}
+	}
+	return up != 0, all&wordHigh == 0 // a tail byte's high bit is the low byte's
+}
+
+// appendLowerASCII appends s, ASCII, lower-cased.
+func appendLowerASCII(b []byte, s string) []byte {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := loadWord(s, i)
+		b = binary.LittleEndian.AppendUint64(b, w|upperWord(w)>>2)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 func toUpperRune(r rune) rune { return []rune(strings.ToUpper(string(r)))[0] }

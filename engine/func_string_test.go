@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFuncString(t *testing.T) {
@@ -86,5 +87,71 @@ func TestFiniteLanguage(t *testing.T) {
 				t.Errorf("%q on %q: fast %v, regexp %v", p, s, got, want)
 			}
 		}
+	}
+}
+
+// lowerRef is lower() as the kernel computed it a byte (or rune) at a
+// time before the word-at-a-time path.
+func lowerRef(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	if ascii {
+		b := []byte(s)
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
+	var b []byte
+	for _, r := range s {
+		b = utf8.AppendRune(b, toLowerRune(r))
+	}
+	return string(b)
+}
+
+// FuzzLowerKernel: lower() of any text, 8 bytes at a time for ASCII words,
+// is what a byte (or rune) at a time gives.
+func FuzzLowerKernel(f *testing.F) {
+	for _, s := range []string{"", "A", "aws-cli/2.15.0 Python/3.11 Linux/6.1 KALI", "@[`{AZaz", "0123456789ABCDEFGHIJ", "É\x80ABCDEFGH", "ABCDEFG\xff", "\x7f\x40\x5b\x60\x7bAZ[@"} {
+		f.Add(s)
+	}
+	k := lowerUpperKernel(false)
+	f.Fuzz(func(t *testing.T, s string) {
+		var a arena
+		x := &vec{t: tString, n: 1, s: []string{s}}
+		out := &vec{}
+		out.reset(tString, 1)
+		k(&a, out, []*vec{x})
+		if got, want := out.s[0], lowerRef(s); got != want {
+			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkLowerKernel(b *testing.B) {
+	uas := []string{"aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0-18-amd64 exe/x86_64.debian.12 prompt/off command/s3.ls",
+		"Boto3/1.34.2 md/Botocore#1.34.2 ua/2.0 os/linux#5.10 md/arch#x86_64 lang/python#3.11.6 cfg/retry-mode#legacy",
+		"console.amazonaws.com", "AWS Internal"}
+	x := &vec{t: tString, n: BatchRows, s: make([]string, BatchRows)}
+	bytes := 0
+	for i := range x.s {
+		x.s[i] = uas[i%len(uas)]
+		bytes += len(x.s[i])
+	}
+	k := lowerUpperKernel(false)
+	var a arena
+	out := &vec{}
+	b.SetBytes(int64(bytes))
+	b.ReportAllocs()
+	for b.Loop() {
+		a.reset()
+		out.reset(tString, BatchRows)
+		k(&a, out, []*vec{x})
 	}
 }
