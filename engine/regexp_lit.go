@@ -109,13 +109,17 @@ const minPairIndex = 4
 // bitset of the strings' first two bytes says where one may start, and
 // only there are the strings starting with those bytes compared.
 type pairIndex struct {
-	bits   [1 << 10]uint64 // the first two bytes of a string, as a 16-bit number
-	byPair map[uint16][]string
+	bits [1 << 10]uint64 // the first two bytes of a string, as a 16-bit number
+	// pairs are the strings' first two bytes, sorted, and byPair[i] the
+	// strings that start with pairs[i]: a user agent hits the bits often
+	// ("aw", "pa"), and a search of a few sorted numbers beats a map.
+	pairs  []uint16
+	byPair [][]string
 	short  []string // strings of one byte (or none)
 }
 
 func newPairIndex(lits []string) *pairIndex {
-	p := &pairIndex{byPair: map[uint16][]string{}}
+	p := &pairIndex{}
 	for _, l := range lits {
 		if len(l) < 2 {
 			p.short = append(p.short, l)
@@ -123,9 +127,22 @@ func newPairIndex(lits []string) *pairIndex {
 		}
 		k := uint16(l[0])<<8 | uint16(l[1])
 		p.bits[k>>6] |= 1 << (k & 63)
-		p.byPair[k] = append(p.byPair[k], l)
+		i, found := slices.BinarySearch(p.pairs, k)
+		if !found {
+			p.pairs = slices.Insert(p.pairs, i, k)
+			p.byPair = slices.Insert(p.byPair, i, nil)
+		}
+		p.byPair[i] = append(p.byPair[i], l)
 	}
 	return p
+}
+
+// startingWith returns the strings that start with the two bytes k.
+func (p *pairIndex) startingWith(k uint16) []string {
+	if i, found := slices.BinarySearch(p.pairs, k); found {
+		return p.byPair[i]
+	}
+	return nil
 }
 
 func (p *pairIndex) containsAny(s string) bool {
@@ -137,7 +154,7 @@ func (p *pairIndex) containsAny(s string) bool {
 		if p.bits[k>>6]&(1<<(k&63)) == 0 {
 			continue
 		}
-		for _, l := range p.byPair[k] {
+		for _, l := range p.startingWith(k) {
 			if strings.HasPrefix(s[i:], l) {
 				return true
 			}
