@@ -12,6 +12,7 @@
 //   node grouping.mjs --hunt HUNT_BINARY [--dir DIR] [--lake DIR] [--reps 3] [--only NAME]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
+import { flowGlobs, flowRead, flowV2Columns, flowV5Columns } from './flows.mjs';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
@@ -21,22 +22,10 @@ if (!args.hunt || (!args.dir && !args.lake)) {
 }
 const reps = Number(args.reps ?? 3);
 
-// The corpus's two flow formats (bench/gen_vpcflow.go), as peer.mjs reads them.
-const flowV2Columns = `version: 'INTEGER', account_id: 'VARCHAR', interface_id: 'VARCHAR', srcaddr: 'VARCHAR',
-  dstaddr: 'VARCHAR', srcport: 'INTEGER', dstport: 'INTEGER', protocol: 'INTEGER', packets: 'BIGINT',
-  bytes: 'BIGINT', start: 'BIGINT', "end": 'BIGINT', action: 'VARCHAR', log_status: 'VARCHAR'`;
-const flowV5Columns = `version: 'INTEGER', vpc_id: 'VARCHAR', subnet_id: 'VARCHAR', instance_id: 'VARCHAR',
-  interface_id: 'VARCHAR', account_id: 'VARCHAR', type: 'VARCHAR', srcaddr: 'VARCHAR', dstaddr: 'VARCHAR',
-  srcport: 'INTEGER', dstport: 'INTEGER', pkt_srcaddr: 'VARCHAR', pkt_dstaddr: 'VARCHAR', protocol: 'INTEGER',
-  bytes: 'BIGINT', packets: 'BIGINT', start: 'BIGINT', "end": 'BIGINT', action: 'VARCHAR', tcp_flags: 'INTEGER',
-  log_status: 'VARCHAR', region: 'VARCHAR', az_id: 'VARCHAR', sublocation_type: 'VARCHAR',
-  sublocation_id: 'VARCHAR', pkt_src_aws_service: 'VARCHAR', pkt_dst_aws_service: 'VARCHAR',
-  flow_direction: 'VARCHAR', traffic_path: 'INTEGER'`;
+// The corpus's two flow formats, as peer.mjs reads them (flows.mjs).
 const gzFlows = (cols) => {
-  const read = (glob, columns) => `SELECT ${cols} FROM read_csv('${glob}', delim = ' ', header = true,
-    auto_detect = false, nullstr = '-', columns = {${columns}})`;
-  const base = `${args.dir}/AWSLogs/*/vpcflowlogs/*/*/*/*/`;
-  return `(${read(base + '*_fl-????????_*.log.gz', flowV2Columns)} UNION ALL ${read(base + '*_fl-0????????????????_*.log.gz', flowV5Columns)})`;
+  const g = flowGlobs(args.dir);
+  return `(SELECT ${cols} FROM ${flowRead(g.v2, flowV2Columns)} UNION ALL SELECT ${cols} FROM ${flowRead(g.v5, flowV5Columns)})`;
 };
 const lakeFlows = (cols) => `(SELECT ${cols} FROM read_parquet('${args.lake}/table=vpc_flow/**/*.parquet', hive_partitioning = true))`;
 

@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { flowGlobs, flowRead, flowV2Columns, flowV5Columns } from './flows.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.dir;
@@ -29,22 +30,8 @@ const flowGlob = `${dir}/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz`;
 const ctRead = (fields) => `(SELECT unnest(Records) AS r FROM read_json('${ctGlob}',
     columns = {Records: 'STRUCT(${fields})[]'}, format = 'auto', maximum_object_size = 67108864))`;
 
-// Flow logs, split by format: the v2 default format's flow log IDs are
-// fl- and 8 hex digits, the v5 custom format's fl-0 and 16 (bench/gen_vpcflow.go).
-const flowV2Glob = `${dir}/AWSLogs/*/vpcflowlogs/*/*/*/*/*_fl-????????_*.log.gz`;
-const flowV5Glob = `${dir}/AWSLogs/*/vpcflowlogs/*/*/*/*/*_fl-0????????????????_*.log.gz`;
-const flowV2Columns = `version: 'INTEGER', account_id: 'VARCHAR', interface_id: 'VARCHAR', srcaddr: 'VARCHAR',
-  dstaddr: 'VARCHAR', srcport: 'INTEGER', dstport: 'INTEGER', protocol: 'INTEGER', packets: 'BIGINT',
-  bytes: 'BIGINT', start: 'BIGINT', "end": 'BIGINT', action: 'VARCHAR', log_status: 'VARCHAR'`;
-const flowV5Columns = `version: 'INTEGER', vpc_id: 'VARCHAR', subnet_id: 'VARCHAR', instance_id: 'VARCHAR',
-  interface_id: 'VARCHAR', account_id: 'VARCHAR', type: 'VARCHAR', srcaddr: 'VARCHAR', dstaddr: 'VARCHAR',
-  srcport: 'INTEGER', dstport: 'INTEGER', pkt_srcaddr: 'VARCHAR', pkt_dstaddr: 'VARCHAR', protocol: 'INTEGER',
-  bytes: 'BIGINT', packets: 'BIGINT', start: 'BIGINT', "end": 'BIGINT', action: 'VARCHAR', tcp_flags: 'INTEGER',
-  log_status: 'VARCHAR', region: 'VARCHAR', az_id: 'VARCHAR', sublocation_type: 'VARCHAR',
-  sublocation_id: 'VARCHAR', pkt_src_aws_service: 'VARCHAR', pkt_dst_aws_service: 'VARCHAR',
-  flow_direction: 'VARCHAR', traffic_path: 'INTEGER'`;
-const flowRead = (glob, columns) => `read_csv('${glob}', delim = ' ', header = true, auto_detect = false,
-    nullstr = '-', columns = {${columns}})`;
+// Flow logs, split by format, as DuckDB reads them best (flows.mjs).
+const { v2: flowV2Glob, v5: flowV5Glob } = flowGlobs(dir);
 
 // The same three questions as bench.PeerQueries, in DuckDB SQL and as jq
 // pipelines. Every answer is rendered as sorted tab-separated rows, the
