@@ -36,9 +36,19 @@ func pagesFlowText(n int) string {
 
 // readFlowBatches reads flow-log text into batches of every column; the
 // caller releases them.
-func readFlowBatches(t testing.TB, mem memory.Allocator, text string) []arrow.RecordBatch {
+func readFlowBatches(t testing.TB, mem memory.Allocator, text string, cols ...string) []arrow.RecordBatch {
 	t.Helper()
-	r, err := NewVPCFlowReader(strings.NewReader(text), "x", WithAllocator(mem), WithColumns(flowColumns()...))
+	return readFlowBatchesFrom(t, mem, strings.NewReader(text), cols...)
+}
+
+// readFlowBatchesFrom reads flow-log text from src into batches of cols
+// (every column when none is named).
+func readFlowBatchesFrom(t testing.TB, mem memory.Allocator, src io.Reader, cols ...string) []arrow.RecordBatch {
+	t.Helper()
+	if len(cols) == 0 {
+		cols = flowColumns()
+	}
+	r, err := NewVPCFlowReader(src, "x", WithAllocator(mem), WithColumns(cols...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -259,19 +259,7 @@ func TestParquetWriter_VPCFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := NewVPCFlowReader(f, "x", WithAllocator(mem), WithColumns(flowColumns()...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for r.Next() {
-			b := r.Batch()
-			b.Retain()
-			batches = append(batches, b)
-		}
-		if r.Err() != nil {
-			t.Fatal(r.Err())
-		}
-		r.Release()
+		batches = append(batches, readFlowBatchesFrom(t, mem, f)...)
 		f.Close()
 	}
 	defer releaseBatches(batches)
@@ -559,20 +547,7 @@ func TestParquetWriter_FlatAndProjected(t *testing.T) {
 			i%199, 80+i, 1767225601+2*i, 1767225661+2*i)
 	}
 	batches := readFlowBatches(t, mem, full.String())
-	r, err := NewVPCFlowReader(strings.NewReader(part.String()), "x", WithAllocator(mem),
-		WithColumns("version", "srcaddr", "dstport", "bytes", "start", "end", "action"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r.Next() {
-		b := r.Batch()
-		b.Retain()
-		batches = append(batches, b)
-	}
-	if r.Err() != nil {
-		t.Fatal(r.Err())
-	}
-	r.Release()
+	batches = append(batches, readFlowBatches(t, mem, part.String(), "version", "srcaddr", "dstport", "bytes", "start", "end", "action")...)
 	defer releaseBatches(batches)
 	if len(batches) != 2 {
 		t.Fatalf("%d batches; want 2", len(batches))
