@@ -880,13 +880,36 @@ func TestRunMemLimit(t *testing.T) {
 			t.Errorf("runMemLimit(%q, %d, %d, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.workers, tc.aggregate, tc.hunts, got>>20, ok, tc.want>>20, tc.ok)
 		}
 	}
-	var calls []int64
+	var calls, gc []int64
 	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
 	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
+	defer func(f func(int) int) { setGCPercent = f }(setGCPercent)
+	setGCPercent = func(n int) int { gc = append(gc, int64(n)); return 77 }
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
 	if len(calls) < 2 || calls[0] != 224<<20 || calls[len(calls)-1] != 1<<40 {
 		t.Errorf("SetMemoryLimit calls %v; want 224 MiB, then the previous limit back", calls)
+	}
+	// Under the limit the collector runs less often; the previous GOGC
+	// comes back at the end.
+	if !slices.Equal(gc, []int64{runGCPercent, 77}) {
+		t.Errorf("SetGCPercent calls %v; want %d, then the previous 77 back", gc, runGCPercent)
+	}
+	// GOGC set: the run leaves it alone (the limit still applies).
+	gc = nil
+	t.Setenv("GOGC", "100")
+	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
+	if len(gc) != 0 {
+		t.Errorf("SetGCPercent calls %v with GOGC set; want none", gc)
+	}
+	// No limit (GOMEMLIMIT set): no GOGC either, or the heap would be
+	// bounded by nothing.
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	runHunt(t, "run", "--workers", "2", "--sink", "stdout", "--hunt", "root_account_used", "../../testdata/cloudtrail")
+	if len(gc) != 0 {
+		t.Errorf("SetGCPercent calls %v with GOMEMLIMIT set; want none", gc)
 	}
 	// The limit follows the live heap: the base, or 5/4 of the live data.
 	for _, tc := range [][3]int64{{448 << 20, 100 << 20, 448 << 20}, {448 << 20, 400 << 20, 500 << 20}, {448 << 20, 800 << 20, 1000 << 20}} {
