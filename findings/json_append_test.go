@@ -3,10 +3,12 @@ package findings
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // jsonFinding is a finding with every field set, the values of evidence
@@ -136,4 +138,37 @@ func BenchmarkAppendJSONLines(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSafe8: the 8-byte test says safe exactly when every byte is
+// jsonSafe ASCII, for each byte value at each place among safe bytes and
+// for random words (false negatives would leave bytes unescaped).
+func TestSafe8(t *testing.T) {
+	ref := func(x uint64) bool {
+		for k := range 8 {
+			c := byte(x >> (8 * k))
+			if c >= utf8.RuneSelf || !jsonSafe[c] {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(x uint64) {
+		if got, want := safe8(x), ref(x); got != want {
+			t.Fatalf("safe8(%#016x) = %v; want %v", x, got, want)
+		}
+	}
+	const base = 0x6867666564636261 // "abcdefgh"
+	for k := range 8 {
+		for c := range 256 {
+			check(base&^(0xff<<(8*k)) | uint64(c)<<(8*k))
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 1 << 20 {
+		x := r.Uint64()
+		check(x)
+		check(x & 0x7f7f7f7f7f7f7f7f)
+		check(x&0x3f3f3f3f3f3f3f3f | 0x4040404040404040)
+	}
 }
