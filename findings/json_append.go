@@ -147,6 +147,8 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 		return appendJSONTime(b, x)
 	case map[string]any:
 		return appendJSONMap(b, x)
+	case JSONText:
+		return append(b, x...), true
 	case []any:
 		if x == nil {
 			return append(b, "null"...), true

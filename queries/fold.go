@@ -592,17 +592,20 @@ func text(v any) string {
 	return string(b)
 }
 
-// evidenceValue keeps JSON-friendly values as they are and parses raw JSON
-// text (requestparameters and friends) into objects, so evidence reads as
-// JSON rather than escaped strings.
+// evidenceValue keeps JSON-friendly values as they are and keeps raw JSON
+// text (requestparameters and friends) as findings.JSONText, so evidence
+// reads as JSON rather than escaped strings: the bytes json.Marshal
+// writes for the objects json.Unmarshal makes of it, without making them
+// (a 737-rule Sigma pack's evidence spent 0.14 of 4.8 cpu-s in
+// json.Unmarshal alone). Text json.Unmarshal refuses stays a string.
 func evidenceValue(v any) any {
 	s, ok := v.(string)
 	if !ok || len(s) < 2 || (s[0] != '{' && s[0] != '[') {
 		return v
 	}
-	var out any
-	if err := json.Unmarshal([]byte(s), &out); err != nil {
+	out, ok := findings.AppendCanonicalJSON(make([]byte, 0, len(s)), s)
+	if !ok {
 		return v
 	}
-	return out
+	return findings.JSONText(unsafe.String(unsafe.SliceData(out), len(out)))
 }

@@ -383,3 +383,28 @@ func TestParseSecondsUTC_Failure(t *testing.T) {
 		t.Errorf("parseSecondsUTC(leap day) = %v, %v", got, ok)
 	}
 }
+
+// TestEvidenceValue: JSON text in a result becomes evidence that encodes
+// as the objects json.Unmarshal makes of it (keys sorted, the last of a
+// duplicate key, whitespace gone); text json.Unmarshal refuses, and other
+// values, stay as they are.
+func TestEvidenceValue(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want any
+	}{
+		{`{"b": 2, "a": {"y": [1, "x<"], "x": null}, "b": 3}`, findings.JSONText(`{"a":{"x":null,"y":[1,"x\u003c"]},"b":3}`)},
+		{`[ "AccessDenied" ]`, findings.JSONText(`["AccessDenied"]`)},
+		{`{not json}`, `{not json}`},
+		{`[1e400]`, `[1e400]`},
+		{`{"a":1} trailing`, `{"a":1} trailing`},
+		{`plain`, `plain`},
+		{`{`, `{`},
+		{int64(7), int64(7)},
+		{nil, nil},
+	} {
+		if got := evidenceValue(tc.in); got != tc.want {
+			t.Errorf("evidenceValue(%#v) = %#v; want %#v", tc.in, got, tc.want)
+		}
+	}
+}
