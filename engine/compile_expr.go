@@ -284,6 +284,9 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 		if x.Op == "AND" {
 			return &exprAnd{l: l, r: r}, nil
 		}
+		if f := foldLikeAny(l, r); f != nil {
+			return f, nil // lower(x) LIKE 'p' OR lower(x) LIKE 'q': see expr_fold.go
+		}
 		return &exprOr{l: l, r: r}, nil
 	}
 	l, err := c.compileExpr(x.L, sc)

@@ -66,6 +66,9 @@ type exprFunc struct {
 	volatile bool
 	// set is the constant list of IN, kept for pruning analysis.
 	set *inSet
+	// likes are the patterns of lower_like (not negated) and
+	// lower_like_any, which an OR of them merges (foldLikeAny).
+	likes []*likeMatcher
 }
 
 func (e *exprFunc) typ() *dtype { return e.t }
@@ -223,7 +226,7 @@ func logic(a *arena, c *chunk, l, r expr, isAnd bool) *vec {
 var neverFails = map[string]bool{"in": true, "like": true, "concat": true, "regexp_like": true,
 	"lower": true, "upper": true, "length": true, "starts_with": true, "coalesce": true,
 	// the case-folded forms of expr_fold.go
-	"lower_eq": true, "lower_ne": true, "lower_in": true, "lower_like": true, "coalesce_false": true}
+	"lower_eq": true, "lower_ne": true, "lower_in": true, "lower_like": true, "lower_like_any": true, "coalesce_false": true}
 
 // mayFail reports whether evaluating e can record an error (division,
 // overflow, CAST...); false only for the shapes known not to.

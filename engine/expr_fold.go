@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Case-folded comparisons, and coalesce(b, false) (see foldCase).
@@ -78,7 +79,77 @@ func foldLike(x expr, m *likeMatcher, not bool) expr {
 	if inner == nil || m.kind == likeGeneral || m.lit != strings.ToLower(m.lit) {
 		return nil
 	}
-	return &exprFunc{name: "lower_like", t: tBool, args: []expr{inner}, k: foldLikeKernel(m, not), strict: true}
+	f := &exprFunc{name: "lower_like", t: tBool, args: []expr{inner}, k: foldLikeKernel(m, not), strict: true}
+	if !not {
+		f.likes = []*likeMatcher{m}
+	}
+	return f
+}
+
+// foldLikeAny returns l OR r as one lower_like_any when both are
+// case-folded LIKEs of one column (lower_like not negated, or the
+// lower_like_any of an OR before), else nil. Sigma's contains lists
+// compile to such ORs (lower(useragent) LIKE '%kali%' OR ... '%parrot%'
+// OR ...): evaluated as written each scans every row's text again, and
+// a rule without an eventname runs on every record. The merged form
+// lowers a row once and tries each pattern on it; NULL stays NULL, as
+// for each term (they are strict).
+func foldLikeAny(l, r expr) expr {
+	lc, lm := likeTerms(l)
+	rc, rm := likeTerms(r)
+	if lc == nil || rc == nil || lc.slot != rc.slot || lc.path != rc.path {
+		return nil
+	}
+	ms := append(append(make([]*likeMatcher, 0, len(lm)+len(rm)), lm...), rm...)
+	return &exprFunc{name: "lower_like_any", t: tBool, args: []expr{lc}, k: foldLikeAnyKernel(ms), strict: true, likes: ms}
+}
+
+// likeTerms returns the column and patterns of a lower_like or
+// lower_like_any over a column.
+func likeTerms(e expr) (*exprCol, []*likeMatcher) {
+	f, ok := e.(*exprFunc)
+	if !ok || (f.name != "lower_like" && f.name != "lower_like_any") || len(f.likes) == 0 {
+		return nil, nil
+	}
+	c, ok := f.args[0].(*exprCol)
+	if !ok || !c.t.isText() {
+		return nil, nil
+	}
+	return c, f.likes
+}
+
+// foldLikeAnyKernel is m.match(strings.ToLower(s)) for any m of ms: ASCII
+// text is lowered once, 8 bytes at a time, onto the stack (or the arena
+// when long); other text takes strings.ToLower.
+func foldLikeAnyKernel(ms []*likeMatcher) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		b := out.bools()
+		var buf [512]byte
+		for i, s := range args[0].s[:len(b)] {
+			ls := s
+			switch hasUpper, ascii := asciiUpper(s); {
+			case !ascii:
+				ls = strings.ToLower(s)
+			case !hasUpper:
+			case len(s) <= len(buf):
+				l := appendLowerASCII(buf[:0], s)
+				ls = unsafe.String(unsafe.SliceData(l), len(l))
+			default:
+				start := a.strStart()
+				a.buf = appendLowerASCII(a.buf, s)
+				ls = a.strEnd(start)
+			}
+			hit := false
+			for _, m := range ms {
+				if m.match(ls) {
+					hit = true
+					break
+				}
+			}
+			b[i] = hit
+		}
+		strictNulls(out, args)
+	}
 }
 
 // lowerArg returns y when e is lower(y) over text, else nil.

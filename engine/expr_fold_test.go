@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,6 +246,82 @@ func TestIndexLower(t *testing.T) {
 			if got, want := indexLower(s, lit), strings.Index(strings.ToLower(s), lit); got != want {
 				t.Errorf("indexLower(%q, %q) = %d; want %d", s, lit, got, want)
 			}
+		}
+	}
+}
+
+// TestFoldLikeAny_Queries: ORs of case-folded LIKEs of one column, merged
+// into one lower_like_any, give what the ORs of lower() give, over plain
+// and dictionary columns, NULLs, non-ASCII and text longer than the
+// kernel's stack buffer.
+func TestFoldLikeAny_Queries(t *testing.T) {
+	inputs := append(slices.Clone(foldInputs), strings.Repeat("Mozilla/5.0 ", 60)+"KALI", strings.Repeat("x", 600), "Parrot OS", "pentoo")
+	var rows []map[string]any
+	for len(rows) <= len(inputs) {
+		for _, r := range ctSample() {
+			rows = append(rows, r)
+		}
+	}
+	for i := range rows {
+		rows[i]["useragent"] = inputs[i%len(inputs)]
+	}
+	rows[len(rows)-1]["useragent"] = nil
+	for _, cond := range []string{
+		"lower(useragent) LIKE '%ogg%' OR lower(useragent) LIKE 'key' OR lower(useragent) LIKE '%alice'",
+		"(lower(useragent) LIKE 'stop%' OR lower(useragent) LIKE '%é%') AND eventname IS NOT NULL",
+		"lower(eventname) LIKE 'create%' OR lower(eventname) LIKE '%login'",
+		"lower(useragent) LIKE '%k%' OR lower(useragent) NOT LIKE '%a%'",
+		"coalesce(lower(useragent) LIKE '%kali%' OR lower(useragent) LIKE '%parrot%' OR lower(useragent) LIKE '%pentoo%', false)",
+		"NOT coalesce(lower(useragent) LIKE '%ey' OR lower(useragent) LIKE 'a%', false)",
+		"lower(useragent) LIKE '%x%' OR lower(eventname) LIKE '%x%'",
+	} {
+		plain := strings.ReplaceAll(cond, "lower(useragent)", "(lower(useragent) || '')")
+		plain = strings.ReplaceAll(plain, "lower(eventname)", "(lower(eventname) || '')")
+		plain = strings.ReplaceAll(plain, ", false)", ", false, false)")
+		got := countWhere(t, rows, cond)
+		want := countWhere(t, rows, plain)
+		if got != want {
+			t.Errorf("WHERE %s: %s; want %s", cond, got, want)
+		}
+	}
+}
+
+// TestFoldLikeAny_Shapes: which ORs merge.
+func TestFoldLikeAny_Shapes(t *testing.T) {
+	col := &exprCol{t: tString, slot: 0, path: "useragent"}
+	other := &exprCol{t: tString, slot: 1, path: "eventname"}
+	like := func(c expr, pat string, not bool) expr {
+		m, err := compileLike(pat, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := foldLike(&exprFunc{name: "lower", t: tString, args: []expr{c}, strict: true}, m, not)
+		if f == nil {
+			return &exprFunc{name: "like", t: tBool, args: []expr{c}, k: likeKernel(m, not), strict: true}
+		}
+		return f
+	}
+	ab := foldLikeAny(like(col, "%a%", false), like(col, "b%", false))
+	tests := []struct {
+		l, r  expr
+		want  string
+		likes int
+	}{
+		{like(col, "%a%", false), like(col, "b%", false), "lower_like_any", 2},
+		{ab, like(col, "%c", false), "lower_like_any", 3},
+		{like(col, "%c", false), ab, "lower_like_any", 3},
+		{like(col, "%a%", false), like(other, "%a%", false), "", 0},
+		{like(col, "%a%", true), like(col, "%b%", false), "", 0},
+		{like(col, "%a_b%", false), like(col, "%b%", false), "", 0}, // a general pattern is not folded
+		{like(col, "%A%", false), like(col, "%b%", false), "", 0},   // upper case: never matches lower(); left as written
+	}
+	for i, tt := range tests {
+		got, n := "", 0
+		if f, ok := foldLikeAny(tt.l, tt.r).(*exprFunc); ok && f != nil {
+			got, n = f.name, len(f.likes)
+		}
+		if got != tt.want || n != tt.likes {
+			t.Errorf("%d: got %q with %d patterns; want %q with %d", i, got, n, tt.want, tt.likes)
 		}
 	}
 }
