@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"fmt"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
+	"unsafe"
 )
 
 func TestFormatValue(t *testing.T) {
@@ -131,5 +133,35 @@ func TestCompareRows(t *testing.T) {
 		if ok, ordered := q.StreamsResult(); ok != want[0] || ordered != want[1] {
 			t.Errorf("%s: StreamsResult() = %v, %v; want %v, %v", sql, ok, ordered, want[0], want[1])
 		}
+	}
+}
+
+// TestAppendRow_CopiesViewsOnce: a row whose strings view a batch is kept
+// with one allocation for all its strings, and the copies do not share
+// the batch's bytes; empty strings and NULLs stay as they are.
+func TestAppendRow_CopiesViewsOnce(t *testing.T) {
+	batch := []byte("ConsoleLoginalicearn:aws:iam::1:user/alice")
+	view := func(from, to int) string { return unsafe.String(&batch[from], to-from) }
+	src := &Result{Columns: []string{"a", "b", "n", "c", "e"}, views: true}
+	for _, ty := range []*dtype{tString, tString, tInt, tString, tString} {
+		src.cols = append(src.cols, newColumn(ty))
+	}
+	src.cols[0].s, src.cols[1].s, src.cols[3].s, src.cols[4].s = []string{view(0, 12)}, []string{view(12, 17)}, []string{view(17, len(batch))}, []string{""}
+	src.cols[2].i = []int64{7}
+	for _, c := range src.cols {
+		c.null = []bool{false}
+	}
+	kept := src.Empty()
+	kept.AppendRow(src, 0) // grow the columns first
+	if allocs := testing.AllocsPerRun(100, func() {
+		kept.AppendRow(src, 0)
+	}); allocs > 1 {
+		t.Errorf("AppendRow: %v allocations a row; want 1", allocs)
+	}
+	for k := range batch {
+		batch[k] = 'x'
+	}
+	if got := fmt.Sprintf("%v %v %v %v %v", kept.Value(1, 0), kept.Value(1, 1), kept.Value(1, 2), kept.Value(1, 3), kept.Value(1, 4) == ""); got != "ConsoleLogin alice 7 arn:aws:iam::1:user/alice true" {
+		t.Errorf("kept row after the batch changed: %s", got)
 	}
 }
