@@ -52,7 +52,7 @@ func TestCompile_Explain(t *testing.T) {
 	got := q.Explain()
 	for _, want := range []string{
 		"scan cloudtrail [awsregion, eventname]",
-		"-> filter awsregion = 'us-east-1' (in this order",
+		"-> filter awsregion = 'us-east-1' (each on the rows the previous kept",
 		"-> aggregate count(*) by eventname (hash",
 		"-> project eventname, _col1",
 		"-> top 3 by 2 DESC (per-worker bound, merged)",

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -228,32 +230,48 @@ type whereState struct {
 	c    [2]chunk
 	sel  []int32
 	rows [2][]int32
+	// order is the order the conjuncts run in (indexes into conds);
+	// in and out count the rows each was given and kept.
+	order   []int
+	in, out []int64
+	pushes  int
 }
 
 func (o *opWhere) start(workers int) {
 	o.ws = make([]*whereState, workers)
 	for i := range o.ws {
-		o.ws[i] = &whereState{}
+		st := &whereState{order: make([]int, len(o.conds)), in: make([]int64, len(o.conds)), out: make([]int64, len(o.conds))}
+		for k := range st.order {
+			st.order[k] = k
+		}
+		o.ws[i] = st
 	}
 }
 
 func (o *opWhere) explain() string {
-	return "filter " + strings.Join(o.texts, " AND ") + " (in this order, each on the rows the previous kept)"
+	return "filter " + strings.Join(o.texts, " AND ") + " (each on the rows the previous kept, cheap and selective first)"
 }
+
+// reorderEvery is how many chunks a worker filters between choosing the
+// order of its conjuncts again.
+const reorderEvery = 16
 
 func (o *opWhere) push(w int, c *chunk) error {
 	st := o.ws[w]
 	st.a.reset()
 	cur := c
 	flip := 0 // which of st.c receives the next narrowed chunk; never cur
-	for _, cond := range o.conds {
-		v := cond.eval(&st.a, cur)
+	none := false
+	for _, k := range st.order {
+		v := o.conds[k].eval(&st.a, cur)
 		if st.a.err != nil {
 			return st.a.err
 		}
 		st.sel = selectTrue(st.sel, v, cur.n)
-		if len(st.sel) == 0 {
-			return nil
+		st.in[k] += int64(cur.n)
+		st.out[k] += int64(len(st.sel))
+		if none = len(st.sel) == 0; none {
+			break
 		}
 		if len(st.sel) < cur.n {
 			nc := &st.c[flip]
@@ -262,7 +280,78 @@ func (o *opWhere) push(w int, c *chunk) error {
 			flip ^= 1
 		}
 	}
+	if st.pushes++; st.pushes%reorderEvery == 0 && len(o.conds) > 1 {
+		o.reorder(st)
+	}
+	if none {
+		return nil
+	}
 	return o.next.push(w, cur)
+}
+
+// reorder puts the conjuncts that cannot fail first, ordered by cost
+// over the share of rows they drop (the classic order for independent
+// filters: cheap and selective first), each on the rows seen so far; the
+// conjuncts that can fail (a division, a CAST) keep their written order
+// after them. Moving a conjunct that cannot fail earlier only hands the
+// others fewer rows, so no error appears that the written order would not
+// raise, and the rows kept, and their order, are the same in any order.
+func (o *opWhere) reorder(st *whereState) {
+	rank := func(k int) float64 {
+		if st.in[k] == 0 {
+			return math.Inf(1) // not run yet: after those whose effect is known
+		}
+		drop := 1 - float64(st.out[k])/float64(st.in[k])
+		return exprCost(o.conds[k]) / max(drop, 1e-3)
+	}
+	slices.SortStableFunc(st.order, func(a, b int) int {
+		fa, fb := mayFail(o.conds[a]), mayFail(o.conds[b])
+		switch {
+		case fa != fb:
+			if fa {
+				return 1
+			}
+			return -1
+		case fa:
+			return a - b // the written order
+		}
+		return cmp.Compare(rank(a), rank(b))
+	})
+}
+
+// exprCost is a rough cost per row of evaluating e: columns and constants
+// nothing, comparisons one, string matching a few, functions over JSON
+// or regular expressions more.
+func exprCost(e expr) float64 {
+	switch x := e.(type) {
+	case *exprCol, *exprConst:
+		return 0.25
+	case *exprCmp:
+		return 1 + exprCost(x.l) + exprCost(x.r)
+	case *exprAnd:
+		return exprCost(x.l) + exprCost(x.r)
+	case *exprOr:
+		return exprCost(x.l) + exprCost(x.r)
+	case *exprNot:
+		return exprCost(x.x)
+	case *exprIsNull:
+		return 0.5 + exprCost(x.x)
+	case *exprFunc:
+		c := 4.0
+		switch {
+		case x.name == "in" || x.name == "coalesce_false":
+			c = 1
+		case strings.HasPrefix(x.name, "lower_") || x.name == "like":
+			c = 3
+		case strings.HasPrefix(x.name, "json_") || strings.HasPrefix(x.name, "regexp_"):
+			c = 10
+		}
+		for _, a := range x.args {
+			c += exprCost(a)
+		}
+		return c
+	}
+	return 4
 }
 
 func (o *opWhere) flush() error { return o.next.flush() }

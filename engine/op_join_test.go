@@ -575,7 +575,7 @@ func TestJoin_PushesFilters(t *testing.T) {
 			for i, l := range lines {
 				if strings.HasPrefix(strings.TrimSpace(l), "scan "+table+" ") && i+1 < len(lines) {
 					if next := strings.TrimSpace(lines[i+1]); strings.HasPrefix(next, "-> filter ") {
-						got = strings.TrimSuffix(strings.TrimPrefix(next, "-> filter "), " (in this order, each on the rows the previous kept)")
+						got = strings.TrimSuffix(strings.TrimPrefix(next, "-> filter "), " (each on the rows the previous kept, cheap and selective first)")
 					}
 				}
 			}

@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
+)
 
 func TestSelectTrue(t *testing.T) {
 	var a arena
@@ -38,5 +44,55 @@ func TestSelectDistinctAndNames(t *testing.T) {
 			t.Errorf("OutputColumns() = %v; want %v", got, want)
 			break
 		}
+	}
+}
+
+// TestWhere_ReordersConjuncts: after a few chunks a worker runs the
+// conjunct that drops the most rows for its cost first; one that can fail
+// (a division) stays after those that cannot; the rows kept are the
+// same as in the written order.
+func TestWhere_ReordersConjuncts(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := buildRecord(mem, parsers.CloudTrailSchema, ctSample())
+	defer rec.Release()
+	const sql = "SELECT eventname, awsregion FROM cloudtrail WHERE 10 / length(awsregion) > 0 AND awsregion IS NOT NULL AND length(eventname) > 0 AND eventname = 'ConsoleLogin'"
+	q, err := Compile(sql, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := q.NewRun(1)
+	const pushes = 3 * reorderEvery
+	for range pushes {
+		if err := run.Push(0, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var w *opWhere
+	for _, o := range q.ops {
+		if x, ok := o.(*opWhere); ok {
+			w = x
+		}
+	}
+	if w == nil || len(w.conds) != 4 {
+		t.Fatalf("no filter of 4 conjuncts in\n%s", q.Explain())
+	}
+	// eventname = 'ConsoleLogin' drops most rows; awsregion IS NOT NULL
+	// and length(eventname) > 0 drop none, the cheaper first; the division
+	// can fail: last.
+	var got []string
+	for _, k := range w.ws[0].order {
+		got = append(got, w.texts[k])
+	}
+	if want := []string{"eventname = 'ConsoleLogin'", "awsregion IS NOT NULL", "length(eventname) > 0", "10 / length(awsregion) > 0"}; !slices.Equal(got, want) {
+		t.Errorf("order %q; want %q (in %v, out %v)", got, want, w.ws[0].in, w.ws[0].out)
+	}
+	res, err := run.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	once := runQuery(t, sql, 1, rec)
+	if res.Len() != pushes*once.Len() || once.Len() == 0 {
+		t.Errorf("%d rows over %d pushes; want %d each", res.Len(), pushes, once.Len())
 	}
 }
