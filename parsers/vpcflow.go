@@ -287,11 +287,15 @@ type VPCFlowReader struct {
 
 // flowStep is one field of the line to build.
 type flowStep struct {
-	pos   int      // field position in the line, 0-based
-	kind  flowKind // field.kind, at hand
-	max   int64    // field.max, at hand
-	col   *flowCol
-	field *flowField
+	pos  int      // field position in the line, 0-based
+	kind flowKind // field.kind, at hand
+	max  int64    // field.max, at hand
+	// digits is the most digits of an integer field whose every value is
+	// at most max (18 for math.MaxInt64, 4 for 65535): one that long or
+	// shorter needs only its digits checked.
+	digits int
+	col    *flowCol
+	field  *flowField
 }
 
 // flowFilterStep is an equality of [WithEqual] on a projected text
@@ -763,7 +767,11 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		case "end":
 			p.endAt = len(p.plan)
 		}
-		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, col: col, field: field})
+		digits := 0
+		for x := int64(9); x <= field.max && digits < 18; x = 10*x + 9 {
+			digits++
+		}
+		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, digits: digits, col: col, field: field})
 	}
 	if p.startAt < 0 || p.endAt < 0 {
 		p.startAt, p.endAt = -1, -1
@@ -1256,7 +1264,11 @@ func (p *VPCFlowReader) dropLine(b []byte, ends []int32) bool {
 			continue
 		}
 		if st.kind >= flowKindInt32 {
-			if _, ok := parseFlowIntFast(v, st.max); !ok {
+			if len(v) <= st.digits {
+				if !flowDigits(v) {
+					return false
+				}
+			} else if _, ok := parseFlowIntFast(v, st.max); !ok {
 				return false
 			}
 		} else if len(v) == 0 {
@@ -1264,6 +1276,30 @@ func (p *VPCFlowReader) dropLine(b []byte, ends []int32) bool {
 		}
 	}
 	return true
+}
+
+// flowDigits reports whether v is one or more ASCII digits: with one or
+// two word loads for up to 16 bytes when v's capacity allows.
+func flowDigits(v []byte) bool {
+	n := len(v)
+	if uint(n-1) >= 16 || cap(v) < 8 {
+		// Slow path.
+		for _, c := range v {
+			if c-'0' > 9 {
+				return false
+			}
+		}
+		return n > 0
+	}
+	if n <= 8 {
+		return digitsOnly8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n))
+	}
+	return digitsOnly8(binary.LittleEndian.Uint64(v[:8])) && digitsOnly8(binary.LittleEndian.Uint64(v[n-8:n]))
+}
+
+// digitsOnly8 reports whether the 8 bytes of w are ASCII digits.
+func digitsOnly8(w uint64) bool {
+	return ((w+0x4646464646464646)|(w-0x3030303030303030))&0x8080808080808080 == 0
 }
 
 // flowClassifyGo writes, for each 64-byte block i of b, a bit per byte

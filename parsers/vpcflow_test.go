@@ -1409,3 +1409,34 @@ func TestVPCFlow_Runs(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowDigits compares flowDigits with a byte loop on every length up
+// to 20, with a bad byte at each position, with and without room past
+// the value for word loads.
+func TestFlowDigits(t *testing.T) {
+	ref := func(v []byte) bool {
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return len(v) > 0
+	}
+	for n := range 21 {
+		digits := []byte(strings.Repeat("9081726354", 3)[:n])
+		for bad := -1; bad < n; bad++ {
+			for _, c := range []byte{'/', ':', ' ', 0, 0x80, 0xb9, 0xba, 0xff, '-'} {
+				v := append([]byte(nil), digits...)
+				if bad >= 0 {
+					v[bad] = c
+				}
+				roomy := append(append([]byte(nil), v...), "12345678"...)[:n]
+				for _, in := range [][]byte{v, roomy} {
+					if got, want := flowDigits(in), ref(in); got != want {
+						t.Fatalf("flowDigits(%q) cap %d = %v; want %v", in, cap(in), got, want)
+					}
+				}
+			}
+		}
+	}
+}
