@@ -203,11 +203,15 @@ func isTransitGatewayField(name string) bool {
 // # Limits and cost
 //
 // A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
-// header has at most 256 fields; an integer at most 19 digits. Fields are
-// located 64 bytes at a time, and only up to the last field built (the
-// rest of the line is only counted); values go into column buffers the
-// reader keeps from batch to batch, copied into allocator buffers once per
-// batch, so a row allocates nothing. The read buffer starts at 8 KiB and
+// header has at most 256 fields; an integer at most 19 digits. Lines are
+// located 16 KiB at a time: their bytes classified 64 at a time (spaces,
+// newlines, bytes that are not printable ASCII), the positions of their
+// spaces and newlines listed, and then a line's field count is checked
+// and its fields found with no search (lines that need more, such as
+// headers and bad bytes, are parsed one by one); a line that a filter of
+// [WithEqual] leaves out has its built fields only checked. Values go into
+// column buffers the reader keeps from batch to batch, copied into
+// allocator buffers once per batch, so a row allocates nothing. The read buffer starts at 8 KiB and
 // grows to 128 KiB while the input fills it, and an input read whole by the
 // first fill gets columns sized for its lines: a reader per small S3 object
 // stays small. An [InMemory] source (an object archive inflated whole) is
@@ -240,6 +244,7 @@ type VPCFlowReader struct {
 	endAt       int                 // index in plan of end
 	equal       map[string][]string // WithEqual
 	filters     []flowFilterStep    // the equalities of equal on fields of plan
+	drop        flowDrop            // parseRun's test of filters, when it has one
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -247,6 +252,7 @@ type VPCFlowReader struct {
 	ends [flowEndsMask + 1]int32
 	// blocks is locateFlowSpaces' bitmap of a line's spaces.
 	blocks []uint64
+	run    flowRun // parseRun's scratch
 
 	// buf[pos:end] is input read but not yet consumed; buf[0] is at stream
 	// offset base.
@@ -281,11 +287,15 @@ type VPCFlowReader struct {
 
 // flowStep is one field of the line to build.
 type flowStep struct {
-	pos   int      // field position in the line, 0-based
-	kind  flowKind // field.kind, at hand
-	max   int64    // field.max, at hand
-	col   *flowCol
-	field *flowField
+	pos  int      // field position in the line, 0-based
+	kind flowKind // field.kind, at hand
+	max  int64    // field.max, at hand
+	// digits is the most digits of an integer field whose every value is
+	// at most max (18 for math.MaxInt64, 4 for 65535): one that long or
+	// shorter needs only its digits checked.
+	digits int
+	col    *flowCol
+	field  *flowField
 }
 
 // flowFilterStep is an equality of [WithEqual] on a projected text
@@ -294,6 +304,20 @@ type flowStep struct {
 type flowFilterStep struct {
 	s    int
 	vals []string
+}
+
+// flowDrop is parseRun's shortcut for a printable line that the one
+// filter of the format leaves out: its value of the filtered field,
+// loaded as a word, is none of keys (the filter's values other than "-",
+// each at most 8 bytes, little-endian) with its length in lens. Then the
+// line's built fields are only checked, as checkLine does (a printable
+// line needs no text check), and a line that fails a check goes the
+// general way, to be rejected there.
+type flowDrop struct {
+	on   bool // the format has one filter, on a built field, and no start-end check
+	pos  int  // the filtered field's position in the line
+	keys []uint64
+	lens []int
 }
 
 // flowEndsMask masks indexes into VPCFlowReader.ends; ends has room for
@@ -743,7 +767,11 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		case "end":
 			p.endAt = len(p.plan)
 		}
-		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, col: col, field: field})
+		digits := 0
+		for x := int64(9); x <= field.max && digits < 18; x = 10*x + 9 {
+			digits++
+		}
+		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, digits: digits, col: col, field: field})
 	}
 	if p.startAt < 0 || p.endAt < 0 {
 		p.startAt, p.endAt = -1, -1
@@ -756,6 +784,22 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		}
 		s := slices.IndexFunc(p.plan, func(st flowStep) bool { return st.col == p.known[j] })
 		p.filters = append(p.filters, flowFilterStep{s: s, vals: vals})
+	}
+	p.drop.on = false
+	if len(p.filters) == 1 && p.filters[0].s >= 0 && p.startAt < 0 {
+		d := &p.drop
+		d.on, d.pos = true, p.plan[p.filters[0].s].pos
+		d.keys, d.lens = d.keys[:0], d.lens[:0]
+		for _, v := range p.filters[0].vals {
+			if len(v) > 8 {
+				d.on = false
+			} else if v != "-" { // null equals nothing
+				var w [8]byte
+				copy(w[:], v)
+				d.keys = append(d.keys, binary.LittleEndian.Uint64(w[:]))
+				d.lens = append(d.lens, len(v))
+			}
+		}
 	}
 	p.need = 0
 	if len(p.plan) > 0 {
@@ -781,6 +825,14 @@ func (p *VPCFlowReader) Next() bool {
 	}
 	rows := 0
 	for rows < p.maxRows {
+		if !p.skipping {
+			var more bool
+			if rows, more = p.parseRun(rows); p.err != nil {
+				break
+			} else if more {
+				continue
+			}
+		}
 		line, ok := p.nextLine()
 		if !ok {
 			break
@@ -1075,6 +1127,255 @@ func (p *VPCFlowReader) reject(e *ParseError) {
 	p.rejects.Add(e)
 }
 
+// flowRunBytes is how much of the window parseRun takes at a time: its
+// bitmaps and tape stay in the cache. A variable for tests (0: no runs,
+// every line located on its own).
+var flowRunBytes = 16 << 10
+
+// flowRun is parseRun's scratch, kept from run to run.
+type flowRun struct {
+	// Bitmaps of the run's bytes, a word per 64 (bit j of word i: byte
+	// 64i+j): spaces and newlines (sep), newlines (nl), and bytes below
+	// 0x20 or above 0x7f other than newlines (bad: a non-zero word for a
+	// block that has one, as a line's text is checked as a whole).
+	sep, nl, bad []uint64
+	tape         []int32 // -1, then the positions of the set bits of sep
+	nls          []int32 // the positions of the newlines
+	tail         [64]byte
+}
+
+// parseRun parses the lines that end in the next flowRunBytes of the
+// window (no more than fill the batch to maxRows rows, which is rows so
+// far) and returns the batch's rows and whether it consumed a line. It
+// classifies those bytes 64 at a time (flowClassify) and lists their
+// spaces and newlines in order, the tape; then the fields of a line with
+// the format's field count are its stretch of the tape, which the count
+// check (one comparison: the line's newline is the tape entry it must be)
+// and every field's bounds read with no search. A line that is empty,
+// starts with a lowercase letter (a header?), holds a byte that is not
+// printable ASCII or has another field count goes to parseLine, which
+// rejects it or handles it as before. Lines are the ones nextLine would
+// return, in the same window, so rows, batches and errors are the same.
+func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
+	b := p.buf[p.pos:min(p.end, p.pos+flowRunBytes)]
+	if len(b) == 0 || rows >= p.maxRows {
+		return rows, false
+	}
+	r := &p.run
+	n := (len(b) + 63) / 64
+	if len(r.sep) < n {
+		// Scratch for a whole run, or for all that is left of an input
+		// read whole: a small object gets small scratch.
+		m := (flowRunBytes + 63) / 64
+		if p.eof {
+			m = min(m, (p.end-p.pos+63)/64)
+		}
+		m = max(m, n)
+		r.sep, r.nl, r.bad = make([]uint64, m), make([]uint64, m), make([]uint64, m)
+		r.tape, r.nls = make([]int32, 0, 64*m+16), make([]int32, 0, 64*m+16)
+	}
+	full := len(b) / 64
+	flowClassify(b[:64*full], r.sep[:full], r.nl[:full], r.bad[:full])
+	if full < n {
+		// The last bytes, padded with letters: no space, newline or
+		// bad byte.
+		t := &r.tail
+		k := copy(t[:], b[64*full:])
+		for i := k; i < len(t); i++ {
+			t[i] = 'a'
+		}
+		flowClassify(t[:], r.sep[full:n], r.nl[full:n], r.bad[full:n])
+	}
+	nls := flowFlatten(r.nls[:0], r.nl[:n], true)
+	if len(nls) == 0 {
+		return rows, false // no line ends here: nextLine's turn
+	}
+	// The tape up to the last newline.
+	last := int(nls[len(nls)-1])
+	w := last / 64
+	keep := r.sep[w]
+	r.sep[w] &= 1<<(last%64)<<1 - 1
+	tape := flowFlatten(append(r.tape[:0], -1), r.sep[:w+1], false)
+	r.sep[w] = keep
+	bad := r.bad[:n]
+	nb := flowNextBad(bad, 0)
+
+	c, consumed := 1, 0 // tape[c-1] is the newline before the line
+	for _, nl := range nls {
+		if rows >= p.maxRows {
+			break
+		}
+		start := int(tape[c-1]) + 1
+		p.line++
+		p.lineOff = p.base + int64(p.pos+start)
+		p.rows = rows
+		var ok bool
+		if e := c + p.nfields - 1; e < len(tape) && tape[e] == nl && nb > int(nl) && int(nl) > start && b[start]-'a' >= 26 {
+			// Fast path: the format's field count, printable ASCII.
+			ends := tape[c-1 : e+1]
+			if p.drop.on && p.dropLine(b, ends) {
+				p.stats.Records++
+			} else {
+				ok = p.buildLine(b, ends, start, true)
+			}
+			c = e + 1
+		} else {
+			// Slow path.
+			ok = p.parseLine(trimCR(b[start:nl]))
+			for tape[c-1] != nl {
+				c++
+			}
+			if nb <= int(nl) {
+				nb = flowNextBad(bad, int(nl)+1)
+			}
+		}
+		consumed = int(nl) + 1
+		if ok {
+			rows++
+		} else if p.err != nil {
+			break
+		}
+	}
+	p.pos += consumed
+	return rows, consumed > 0
+}
+
+// dropLine reports whether the filter of p.drop leaves out the printable
+// line whose fields are located (b and ends as buildLine's) and its built
+// fields pass checkLine's checks; false sends the line to buildLine.
+func (p *VPCFlowReader) dropLine(b []byte, ends []int32) bool {
+	d := &p.drop
+	v := b[ends[d.pos]+1 : ends[d.pos+1]]
+	if len(v) <= 8 {
+		if cap(v) < 8 {
+			return false
+		}
+		w := binary.LittleEndian.Uint64(v[:8]) & (^uint64(0) >> (64 - 8*len(v)))
+		for i, k := range d.keys {
+			if k == w && d.lens[i] == len(v) {
+				return false // kept
+			}
+		}
+	}
+	for s := range p.plan {
+		st := &p.plan[s]
+		v := b[ends[st.pos]+1 : ends[st.pos+1]]
+		if len(v) == 1 && v[0] == '-' {
+			continue
+		}
+		if st.kind >= flowKindInt32 {
+			if len(v) <= st.digits {
+				if !flowDigits(v) {
+					return false
+				}
+			} else if _, ok := parseFlowIntFast(v, st.max); !ok {
+				return false
+			}
+		} else if len(v) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// flowDigits reports whether v is one or more ASCII digits: with one or
+// two word loads for up to 16 bytes when v's capacity allows.
+func flowDigits(v []byte) bool {
+	n := len(v)
+	if uint(n-1) >= 16 || cap(v) < 8 {
+		// Slow path.
+		for _, c := range v {
+			if c-'0' > 9 {
+				return false
+			}
+		}
+		return n > 0
+	}
+	if n <= 8 {
+		return digitsOnly8(leadingZeros8(binary.LittleEndian.Uint64(v[:8]), n))
+	}
+	return digitsOnly8(binary.LittleEndian.Uint64(v[:8])) && digitsOnly8(binary.LittleEndian.Uint64(v[n-8:n]))
+}
+
+// digitsOnly8 reports whether the 8 bytes of w are ASCII digits.
+func digitsOnly8(w uint64) bool {
+	return ((w+0x4646464646464646)|(w-0x3030303030303030))&0x8080808080808080 == 0
+}
+
+// flowClassifyGo writes, for each 64-byte block i of b, a bit per byte
+// (bit j: byte 64i+j) to sep[i] for spaces and newlines, to nl[i] for
+// newlines and to bad[i] for the other bytes below 0x20 or above 0x7f
+// (the SSE2 version only makes the word non-zero), eight bytes at a time. b must hold 64
+// bytes for each word of sep; nl and bad at least as many words as sep.
+// The portable [flowClassify].
+func flowClassifyGo(b []byte, sep, nl, bad []uint64) {
+	for i := range sep {
+		blk := b[64*i : 64*i+64]
+		var s, n, x uint64
+		for j := 0; j < 64; j += 8 {
+			w := binary.LittleEndian.Uint64(blk[j : j+8])
+			s |= flowSpaceBits(w) << j
+			n |= flowSpaceBits(w^(('\n'^' ')*lsb)) << j
+			// The high bit of each byte at or above 0x80 or below 0x20:
+			// its low 7 bits plus 0x60 carry into the high bit from 0x20
+			// on, and never out of the byte.
+			hi := (w | ^(w&^msb + 0x60*lsb)) & msb
+			x |= (hi >> 7) * 0x0102040810204080 >> 56 << j
+		}
+		sep[i], nl[i], bad[i] = s|n, n, x&^n
+	}
+}
+
+// flowFlattenGo appends to t the index of every set bit of words (bit j of
+// words[i]: 64i+j), in order, eight at a time with no branch per bit (the
+// irregular field lengths of flow lines would mispredict it); entries
+// written past the last are junk. t must have room for 64 entries per word
+// and 8 more. sparse tells an assembly version that words have few bits
+// (newlines). The portable [flowFlatten].
+func flowFlattenGo(t []int32, words []uint64, _ bool) []int32 {
+	k := len(t)
+	t = t[:cap(t)]
+	for i, m := range words {
+		at := int32(64 * i)
+		c := k + bits.OnesCount64(m)
+		for ; m != 0; k += 8 {
+			e := (*[8]int32)(t[k : k+8])
+			e[0] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[1] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[2] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[3] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[4] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[5] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[6] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+			e[7] = at + int32(bits.TrailingZeros64(m))
+			m &= m - 1
+		}
+		k = c
+	}
+	return t[:k]
+}
+
+// flowNextBad returns the index of the first byte of the first block at
+// or after the one of byte from whose word in bad is non-zero (a block
+// with a byte below 0x20 or above 0x7f other than a newline), or
+// math.MaxInt32 when there is none: a line ending before it is printable
+// ASCII.
+func flowNextBad(bad []uint64, from int) int {
+	for w := from / 64; w < len(bad); w++ {
+		if bad[w] != 0 {
+			return 64 * w
+		}
+	}
+	return math.MaxInt32
+}
+
 // spaceMask returns the high bit of every byte of w that is a space.
 func spaceMask(w uint64) uint64 {
 	const lo7, sp = 0x7f7f7f7f7f7f7f7f, 0x2020202020202020
@@ -1211,16 +1512,23 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 	}
 	ends[(k+1)&flowEndsMask] = int32(len(line))
 
-	// Append the built fields; on a bad value take the row back.
+	return p.buildLine(line, ends[:p.nfields+1], 0, text&msb == 0)
+}
+
+// buildLine appends the built fields of a line whose fields are located
+// to the columns, as row p.rows of the batch; on a bad value it takes the
+// row back. Field j of the line is b[ends[j]+1:ends[j+1]], the line is
+// b[at:ends[len(ends)-1]], and isText reports that it is printable ASCII.
+// It returns false for a line not emitted (rejected or filtered out).
+func (p *VPCFlowReader) buildLine(b []byte, ends []int32, at int, isText bool) bool {
 	row := p.rows
-	isText := text&msb == 0
-	if len(p.filters) > 0 && !p.keep(line) {
-		return p.checkLine(line, isText)
+	if len(p.filters) > 0 && !p.keep(b, ends) {
+		return p.checkLine(b, ends, at, isText)
 	}
 	for s := range p.plan {
 		st := &p.plan[s]
-		from := int(ends[st.pos&flowEndsMask]) + 1
-		v := line[from:ends[(st.pos+1)&flowEndsMask]]
+		from := int(ends[st.pos]) + 1
+		v := b[from:ends[st.pos+1]]
 		c := st.col
 		if len(v) == 1 && v[0] == '-' {
 			c.appendNull()
@@ -1230,21 +1538,21 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		case flowKindInt32:
 			n, ok := parseFlowIntFast(v, st.max)
 			if !ok {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			c.i32[c.n] = int32(n)
 		case flowKindInt64:
 			n, ok := parseFlowIntFast(v, st.max)
 			if !ok {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			c.i64[c.n] = n
 		case flowKindString:
 			if len(v) == 0 {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			if !isText && badFlowText(v) >= 0 {
-				return p.badText(line, row, s, from, v)
+				return p.badText(b, ends, at, row, s, from, v)
 			}
 			// Fast path: up to 16 bytes as two words, when line and data
 			// have the room; a call to memmove costs more than the copy.
@@ -1260,7 +1568,7 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 			c.offs[c.n+1] = int32(len(c.data))
 		default:
 			if len(v) == 0 {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			// Fast path: a short value among the first few, compared as
 			// one word with no branch per entry (ACCEPT and REJECT
@@ -1275,14 +1583,14 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 				}
 				if j < 0 {
 					if !isText && badFlowText(v) >= 0 {
-						return p.badText(line, row, s, from, v)
+						return p.badText(b, ends, at, row, s, from, v)
 					}
 					j = c.dictIndex(v)
 				}
 				c.idx[c.n] = j
 			} else {
 				if !isText && badFlowText(v) >= 0 {
-					return p.badText(line, row, s, from, v)
+					return p.badText(b, ends, at, row, s, from, v)
 				}
 				c.idx[c.n] = c.dictIndex(v)
 			}
@@ -1290,16 +1598,18 @@ func (p *VPCFlowReader) parseLine(line []byte) bool {
 		c.setValid()
 	}
 	if p.startAt >= 0 {
-		return p.checkWindow(line, row)
+		return p.checkWindow(b, ends, at, row)
 	}
 	return true
 }
 
-// badValue rejects the line for value v of plan step s at byte from,
-// taking back what the line appended. It returns false.
-func (p *VPCFlowReader) badValue(line []byte, row, s, from int, v []byte) bool {
+// badValue rejects the line for value v of plan step s at byte from of
+// b, taking back what the line appended (b, ends and at as buildLine's).
+// It returns false.
+func (p *VPCFlowReader) badValue(b []byte, ends []int32, at, row, s, from int, v []byte) bool {
 	// Slow path.
 	st := &p.plan[s]
+	line, from := b[at:ends[len(ends)-1]], from-at
 	p.rollback(row, s)
 	if len(v) == 0 {
 		p.reject(p.lineError(line, from, fieldPath(st), errExpected(ErrSyntax, `a value or "-"`, "an empty field")))
@@ -1309,11 +1619,13 @@ func (p *VPCFlowReader) badValue(line []byte, row, s, from int, v []byte) bool {
 	return false
 }
 
-// badText rejects the line for text value v of plan step s at byte from,
-// which holds a control character or invalid UTF-8. It returns false.
-func (p *VPCFlowReader) badText(line []byte, row, s, from int, v []byte) bool {
+// badText rejects the line for text value v of plan step s at byte from
+// of b, which holds a control character or invalid UTF-8 (b, ends and at
+// as buildLine's). It returns false.
+func (p *VPCFlowReader) badText(b []byte, ends []int32, at, row, s, from int, v []byte) bool {
 	// Slow path.
 	st := &p.plan[s]
+	line, from := b[at:ends[len(ends)-1]], from-at
 	p.rollback(row, s)
 	k := badFlowText(v)
 	var err error
@@ -1364,35 +1676,38 @@ func badFlowText(v []byte) int {
 	return -1
 }
 
-// checkWindow rejects the line when its start is after its end.
-func (p *VPCFlowReader) checkWindow(line []byte, row int) bool {
+// checkWindow rejects the line when its start is after its end (b, ends
+// and at as buildLine's).
+func (p *VPCFlowReader) checkWindow(b []byte, ends []int32, at, row int) bool {
 	sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
 	if sc.i64[row] <= ec.i64[row] || !sc.isValid(row) || !ec.isValid(row) {
 		return true
 	}
-	return p.badWindow(line, row, sc.i64[row], ec.i64[row])
+	return p.badWindow(b, ends, at, row, sc.i64[row], ec.i64[row])
 }
 
 // badWindow rejects the line for its start after its end, taking back
-// what the line appended. It returns false.
-func (p *VPCFlowReader) badWindow(line []byte, row int, start, end int64) bool {
+// what the line appended (b, ends and at as buildLine's). It returns
+// false.
+func (p *VPCFlowReader) badWindow(b []byte, ends []int32, at, row int, start, end int64) bool {
 	// Slow path.
 	st := &p.plan[p.endAt]
 	p.rollback(row, len(p.plan))
-	p.reject(p.lineError(line, int(p.ends[st.pos&flowEndsMask])+1, fieldPath(st),
+	p.reject(p.lineError(b[at:ends[len(ends)-1]], int(ends[st.pos])+1-at, fieldPath(st),
 		errExpected(ErrType, "end at or after start "+strconv.FormatInt(start, 10), strconv.Quote(strconv.FormatInt(end, 10)))))
 	return false
 }
 
-// keep reports whether the line, whose fields are located, passes every
-// filter: its value of each filtered field is one of the filter's.
-func (p *VPCFlowReader) keep(line []byte) bool {
+// keep reports whether the line, whose fields are located (b and ends as
+// buildLine's), passes every filter: its value of each filtered field is
+// one of the filter's.
+func (p *VPCFlowReader) keep(b []byte, ends []int32) bool {
 	for _, f := range p.filters {
 		if f.s < 0 {
 			return false // the column is null on every line
 		}
 		st := &p.plan[f.s]
-		v := line[p.ends[st.pos&flowEndsMask]+1 : p.ends[(st.pos+1)&flowEndsMask]]
+		v := b[ends[st.pos]+1 : ends[st.pos+1]]
 		if len(v) == 1 && v[0] == '-' {
 			return false // null equals nothing
 		}
@@ -1415,15 +1730,16 @@ func (p *VPCFlowReader) keep(line []byte) bool {
 // checkLine checks the fields of a line no filter keeps as parseLine's
 // loop would build them, without building them: a bad line is rejected
 // with the same error, a good one is counted in Stats.Records and left
-// out of the batch. It returns false (no row).
-func (p *VPCFlowReader) checkLine(line []byte, isText bool) bool {
+// out of the batch. It returns false (no row). b, ends and at are
+// buildLine's.
+func (p *VPCFlowReader) checkLine(b []byte, ends []int32, at int, isText bool) bool {
 	row := p.rows
 	var start, end int64
 	var hasStart, hasEnd bool
 	for s := range p.plan {
 		st := &p.plan[s]
-		from := int(p.ends[st.pos&flowEndsMask]) + 1
-		v := line[from:p.ends[(st.pos+1)&flowEndsMask]]
+		from := int(ends[st.pos]) + 1
+		v := b[from:ends[st.pos+1]]
 		if len(v) == 1 && v[0] == '-' {
 			continue
 		}
@@ -1431,7 +1747,7 @@ func (p *VPCFlowReader) checkLine(line []byte, isText bool) bool {
 		case flowKindInt32, flowKindInt64:
 			n, ok := parseFlowIntFast(v, st.max)
 			if !ok {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			switch s {
 			case p.startAt:
@@ -1441,15 +1757,15 @@ func (p *VPCFlowReader) checkLine(line []byte, isText bool) bool {
 			}
 		default:
 			if len(v) == 0 {
-				return p.badValue(line, row, s, from, v)
+				return p.badValue(b, ends, at, row, s, from, v)
 			}
 			if !isText && badFlowText(v) >= 0 {
-				return p.badText(line, row, s, from, v)
+				return p.badText(b, ends, at, row, s, from, v)
 			}
 		}
 	}
 	if p.startAt >= 0 && hasStart && hasEnd && start > end {
-		return p.badWindow(line, row, start, end)
+		return p.badWindow(b, ends, at, row, start, end)
 	}
 	p.stats.Records++
 	return false

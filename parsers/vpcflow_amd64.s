@@ -60,3 +60,237 @@ done:
 	PMOVMSKB X9, AX
 	MOVQ AX, bad+48(FP)
 	RET
+
+// CLASSIFY16 sets, for the 16 bytes in X, bits shift..shift+15 of R10
+// (spaces and newlines) and R11 (newlines), and the bytes of X9 that are
+// below 0x20 or above 0x7f other than newlines.
+#define CLASSIFY16(X, shift) \
+	MOVO X8, X4; PCMPGTB X, X4; \
+	MOVO X, X5; PCMPEQB X10, X5; \
+	PXOR X5, X4; POR X4, X9; \
+	PCMPEQB X8, X; POR X5, X; \
+	PMOVMSKB X, AX; SHLQ $shift, AX; ORQ AX, R10; \
+	PMOVMSKB X5, BX; SHLQ $shift, BX; ORQ BX, R11
+
+// func flowClassifySSE2(b []byte, sep, nl, bad []uint64)
+//
+// SSE2, 16 bytes a compare: see flowClassifyGo.
+TEXT ·flowClassifySSE2(SB), NOSPLIT, $0-96
+	MOVQ b_base+0(FP), SI
+	MOVQ sep_base+24(FP), DI
+	MOVQ sep_len+32(FP), CX
+	MOVQ nl_base+48(FP), R8
+	MOVQ bad_base+72(FP), R9
+	MOVQ $0x2020202020202020, AX
+	MOVQ AX, X8
+	PUNPCKLQDQ X8, X8 // 16 spaces
+	MOVQ $0x0a0a0a0a0a0a0a0a, AX
+	MOVQ AX, X10
+	PUNPCKLQDQ X10, X10 // 16 newlines
+	TESTQ CX, CX
+	JLE cdone
+
+cloop:
+	MOVOU (SI), X0
+	MOVOU 16(SI), X1
+	MOVOU 32(SI), X2
+	MOVOU 48(SI), X3
+	XORQ R10, R10
+	XORQ R11, R11
+	PXOR X9, X9
+	CLASSIFY16(X0, 0)
+	CLASSIFY16(X1, 16)
+	CLASSIFY16(X2, 32)
+	CLASSIFY16(X3, 48)
+	MOVQ R10, (DI)
+	MOVQ R11, (R8)
+	PMOVMSKB X9, AX
+	MOVQ AX, (R9)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ CX
+	JNZ cloop
+
+cdone:
+	RET
+
+// BIT1 writes the index of the lowest set bit of AX plus DX to n(R9) and
+// clears that bit (junk when AX is zero); one cycle a bit, the chain
+// through AX.
+#define BIT1(n) \
+	TZCNTQ AX, R10; ADDL DX, R10; MOVL R10, n(R9); BLSRQ AX, AX
+
+// func flowFlattenBMI(t []int32, k int, words []uint64, sparse bool) int
+//
+// Needs POPCNT and BMI1: see flowFlattenGo. With sparse (few bits a
+// word, as newlines) it writes two entries a round, else eight.
+TEXT ·flowFlattenBMI(SB), NOSPLIT, $0-72
+	MOVQ t_base+0(FP), DI
+	MOVQ k+24(FP), BX
+	MOVQ words_base+32(FP), SI
+	MOVQ words_len+40(FP), CX
+	MOVBLZX sparse+56(FP), R12
+	XORQ DX, DX // 64 times the word's index
+	TESTQ CX, CX
+	JLE fdone
+	TESTQ R12, R12
+	JNE sloop
+
+floop:
+	MOVQ (SI), AX
+	POPCNTQ AX, R8
+	ADDQ BX, R8 // k after this word
+	LEAQ (DI)(BX*4), R9
+	TESTQ AX, AX
+	JEQ fnext
+
+fbits:
+	BIT1(0)
+	BIT1(4)
+	BIT1(8)
+	BIT1(12)
+	BIT1(16)
+	BIT1(20)
+	BIT1(24)
+	BIT1(28)
+	ADDQ $32, R9
+	TESTQ AX, AX
+	JNE fbits
+
+fnext:
+	MOVQ R8, BX
+	ADDQ $64, DX
+	ADDQ $8, SI
+	DECQ CX
+	JNZ floop
+	JMP fdone
+
+sloop:
+	MOVQ (SI), AX
+	POPCNTQ AX, R8
+	ADDQ BX, R8
+	LEAQ (DI)(BX*4), R9
+	TESTQ AX, AX
+	JEQ snext
+
+sbits:
+	BIT1(0)
+	BIT1(4)
+	ADDQ $8, R9
+	TESTQ AX, AX
+	JNE sbits
+
+snext:
+	MOVQ R8, BX
+	ADDQ $64, DX
+	ADDQ $8, SI
+	DECQ CX
+	JNZ sloop
+
+fdone:
+	MOVQ BX, ret+64(FP)
+	RET
+
+// flowIota holds the bytes 0, 1, ..., 63: the index of each byte of a block.
+DATA flowIota<>+0(SB)/8, $0x0706050403020100
+DATA flowIota<>+8(SB)/8, $0x0f0e0d0c0b0a0908
+DATA flowIota<>+16(SB)/8, $0x1716151413121110
+DATA flowIota<>+24(SB)/8, $0x1f1e1d1c1b1a1918
+DATA flowIota<>+32(SB)/8, $0x2726252423222120
+DATA flowIota<>+40(SB)/8, $0x2f2e2d2c2b2a2928
+DATA flowIota<>+48(SB)/8, $0x3736353433323130
+DATA flowIota<>+56(SB)/8, $0x3f3e3d3c3b3a3938
+GLOBL flowIota<>(SB), RODATA|NOPTR, $64
+
+// func flowClassify512(b []byte, sep, nl, bad []uint64)
+//
+// AVX-512BW, a block a compare: see flowClassifyGo; bad gets the bad
+// bytes' bits.
+TEXT ·flowClassify512(SB), NOSPLIT, $0-96
+	MOVQ b_base+0(FP), SI
+	MOVQ sep_base+24(FP), DI
+	MOVQ sep_len+32(FP), CX
+	MOVQ nl_base+48(FP), R8
+	MOVQ bad_base+72(FP), R9
+	MOVL $0x20, AX
+	VPBROADCASTB AX, Z8 // 64 spaces
+	MOVL $0x0a, AX
+	VPBROADCASTB AX, Z10 // 64 newlines
+	TESTQ CX, CX
+	JLE c5done
+
+c5loop:
+	VMOVDQU8 (SI), Z0
+	VPCMPEQB Z0, Z8, K1
+	VPCMPEQB Z0, Z10, K2
+	VPCMPUB $1, Z8, Z0, K3 // below 0x20
+	VPMOVB2M Z0, K4        // 0x80 and above
+	KORQ K1, K2, K1
+	KORQ K3, K4, K3
+	KANDNQ K3, K2, K3      // but newlines
+	KMOVQ K1, (DI)
+	KMOVQ K2, (R8)
+	KMOVQ K3, (R9)
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ CX
+	JNZ c5loop
+
+c5done:
+	VZEROUPPER
+	RET
+
+// COMPRESSED16 writes the 16 bytes of lane n of Z1, widened to dwords
+// plus the dwords of Z6, to off(R9).
+#define COMPRESSED16(n, off) \
+	VEXTRACTI32X4 $n, Z1, X3; VPMOVZXBD X3, Z3; VPADDD Z6, Z3, Z3; VMOVDQU32 Z3, off(R9)
+
+// func flowFlatten512(t []int32, k int, words []uint64) int
+//
+// AVX-512 VBMI2: a word's bit indexes gathered by one VPCOMPRESSB, with
+// no loop per bit; see flowFlattenGo.
+TEXT ·flowFlatten512(SB), NOSPLIT, $0-64
+	MOVQ t_base+0(FP), DI
+	MOVQ k+24(FP), BX
+	MOVQ words_base+32(FP), SI
+	MOVQ words_len+40(FP), CX
+	VMOVDQU8 flowIota<>(SB), Z7
+	VPXORD Z6, Z6, Z6 // 64 times the word's index, in each dword
+	MOVL $64, AX
+	VPBROADCASTD AX, Z5
+	TESTQ CX, CX
+	JLE f5done
+
+f5loop:
+	MOVQ (SI), AX
+	POPCNTQ AX, R8
+	KMOVQ AX, K1
+	VPCOMPRESSB.Z Z7, K1, Z1
+	LEAQ (DI)(BX*4), R9
+	VPMOVZXBD X1, Z2
+	VPADDD Z6, Z2, Z2
+	VMOVDQU32 Z2, (R9)
+	CMPQ R8, $16
+	JLE f5next
+	COMPRESSED16(1, 64)
+	CMPQ R8, $32
+	JLE f5next
+	COMPRESSED16(2, 128)
+	COMPRESSED16(3, 192)
+
+f5next:
+	ADDQ R8, BX
+	VPADDD Z5, Z6, Z6
+	ADDQ $8, SI
+	DECQ CX
+	JNZ f5loop
+
+f5done:
+	VZEROUPPER
+	MOVQ BX, ret+56(FP)
+	RET

@@ -139,6 +139,28 @@ func FuzzVPCFlow(f *testing.F) {
 			t.Fatalf("with WithEqual: err %v, stats %+v, rejects %v; without: err %v, stats %+v, rejects %v",
 				q.Err(), q.Stats(), q.Rejects(), p.Err(), st, p.Rejects())
 		}
+
+		// Lines located one by one (no parseRun) give the same rows,
+		// rejects and errors.
+		r = bytes.NewReader(data)
+		if int(cut) < len(data) {
+			r = &failingReader{data: data[:cut], err: io.ErrUnexpectedEOF}
+		}
+		defer func(n int) { flowRunBytes = n }(flowRunBytes)
+		flowRunBytes = 0
+		l, err := NewVPCFlowReader(r, "fuzz", WithAllocator(mem), WithColumns(proj...), WithStrict(strict))
+		if err != nil {
+			t.Fatalf("line by line: %v; in runs: none", err)
+		}
+		defer l.Release()
+		lrows := int64(0)
+		for l.Next() {
+			lrows += l.Batch().NumRows()
+		}
+		if errText(l.Err()) != errText(p.Err()) || l.Stats() != st || lrows != rows || rejectsText(l.Rejects()) != rejectsText(p.Rejects()) {
+			t.Fatalf("line by line: err %v, stats %+v, rejects %v; in runs: err %v, stats %+v, rejects %v",
+				l.Err(), l.Stats(), l.Rejects(), p.Err(), st, p.Rejects())
+		}
 	})
 }
 

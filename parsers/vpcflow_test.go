@@ -1299,3 +1299,144 @@ func TestVPCFlow_InMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCFlow_Runs reads inputs with parseRun taking the window in runs
+// of several sizes and with no runs at all (every line through nextLine
+// and parseLine): the same rows in the same batches, the same rejects,
+// errors and stats, from a stream and from memory, with and without a
+// filter. The inputs mix lines parseRun takes itself and lines it hands
+// to parseLine: bad bytes, carriage returns, headers, wrong field
+// counts, empty lines, values a filter keeps or not.
+func TestVPCFlow_Runs(t *testing.T) {
+	inputs := map[string]string{}
+	for _, tt := range vpcFlowSuccessCases {
+		inputs[tt.name] = tt.input
+	}
+	for _, tt := range vpcFlowFailureCases {
+		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
+	}
+	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[name] = string(b)
+	}
+	inputs["v2 bench"] = string(vpcFlowBenchInput(false, 300<<10))
+	inputs["v5 bench"] = string(vpcFlowBenchInput(true, 300<<10))
+	var mixed strings.Builder
+	mixed.WriteString(flowHeaderV2 + "\n")
+	bad := []string{
+		strings.Replace(flowLineV2, "REJECT", "REJ\x01CT", 1),
+		strings.Replace(flowLineV2, "198.51", "198.\xff1", 1),
+		strings.Replace(flowLineV2, "eni-0a", "eni-\x00a", 1),
+		flowLineV2 + "\r",
+		strings.Replace(flowLineV2, " 22 ", " 22  ", 1),
+		strings.Replace(flowLineV2, " 22 ", " ", 1),
+		"",
+		flowHeaderV2,
+		strings.Replace(flowLineV2, "REJECT", "-", 1),
+		strings.Replace(flowLineV2, "REJECT", "REJECTED", 1),
+		strings.Replace(flowLineV2, "REJECT", "REJECTED-AND-MORE", 1),
+		strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1),
+		strings.Replace(strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1), "1700000000", "17x0000000", 1),
+		strings.Replace(strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1), "198.51.100.7", "-", 1),
+		strings.Replace(flowLineV2, "1700000055", "1600000055", 1),
+		strings.Replace(flowLineV2, "44321", "99999", 1),
+		strings.Replace(flowLineV2, "version", "ab", 1),
+		"- - - - - - - - - - - - - -",
+		"version srcaddr action",
+		"2 198.51.100.9 REJECT",
+	}
+	for i := range 3000 {
+		if i%7 == 3 {
+			mixed.WriteString(bad[(i/7)%len(bad)] + "\n")
+			continue
+		}
+		line := strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1)
+		if i%3 == 0 {
+			line = strings.Replace(line, "REJECT", "ACCEPT", 1)
+		}
+		mixed.WriteString(line + "\n")
+	}
+	inputs["mixed"] = mixed.String()
+	inputs["mixed, no last newline"] = strings.TrimSuffix(mixed.String(), "\n")
+
+	type read struct {
+		batches []int64
+		rows    []string
+		rejects string
+		err     string
+		stats   Stats
+	}
+	readAll := func(r io.Reader, opts ...Option) read {
+		var res read
+		p, err := NewVPCFlowReader(r, "flow.log", opts...)
+		if err != nil {
+			res.err = err.Error()
+			return res
+		}
+		defer p.Release()
+		for p.Next() {
+			res.batches = append(res.batches, p.Batch().NumRows())
+			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+		}
+		res.rejects = rejectsText(p.Rejects())
+		res.err = errText(p.Err())
+		res.stats = p.Stats()
+		return res
+	}
+	defer func(n int) { flowRunBytes = n }(flowRunBytes)
+	for name, in := range inputs {
+		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}, {"start", "end", "action"}} {
+			for _, eq := range []map[string][]string{nil, {"action": {"REJECT"}}, {"action": {"REJECT", "-", "REJECTED-AND-MORE"}}, {"srcaddr": {"198.51.100.7"}}} {
+				for _, strict := range []bool{false, true} {
+					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
+					flowRunBytes = 0
+					want := readAll(strings.NewReader(in), opts...)
+					for _, n := range []int{1, 64, 100, 4096, 16 << 10} {
+						flowRunBytes = n
+						if got := readAll(strings.NewReader(in), opts...); !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d bytes:\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
+						}
+						if got := readAll(&memSource{b: []byte(in)}, opts...); !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d bytes, in memory:\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFlowDigits compares flowDigits with a byte loop on every length up
+// to 20, with a bad byte at each position, with and without room past
+// the value for word loads.
+func TestFlowDigits(t *testing.T) {
+	ref := func(v []byte) bool {
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return len(v) > 0
+	}
+	for n := range 21 {
+		digits := []byte(strings.Repeat("9081726354", 3)[:n])
+		for bad := -1; bad < n; bad++ {
+			for _, c := range []byte{'/', ':', ' ', 0, 0x80, 0xb9, 0xba, 0xff, '-'} {
+				v := append([]byte(nil), digits...)
+				if bad >= 0 {
+					v[bad] = c
+				}
+				roomy := append(append([]byte(nil), v...), "12345678"...)[:n]
+				for _, in := range [][]byte{v, roomy} {
+					if got, want := flowDigits(in), ref(in); got != want {
+						t.Fatalf("flowDigits(%q) cap %d = %v; want %v", in, cap(in), got, want)
+					}
+				}
+			}
+		}
+	}
+}
