@@ -688,7 +688,7 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	}
 	for row := 0; row < n; {
 		cur := &f.pg
-		if cur.pg == nil || cur.row == cur.rows {
+		if !cur.has || cur.row == cur.rows {
 			// Slow path: the next page, or one holding a kept row.
 			if drop != nil && f.seek != nil {
 				k, err := p.skipPages(f, row, n, drop)
