@@ -338,7 +338,7 @@ func (ch *pqChunk) levelsV1(src []byte, loc pqPageLoc) ([]byte, error) {
 }
 
 // decodeLevels decodes the rows definition levels (bit width 1) of src
-// into dst, in enc (RLE or BIT_PACKED): at least rows levels, each 0 or 1.
+// into dst, in enc (RLE or BIT_PACKED): at least rows levels.
 func decodeLevels(dst, src []byte, rows int, enc format.Encoding) ([]byte, error) {
 	var err error
 	if enc == format.RLE {
@@ -352,15 +352,8 @@ func decodeLevels(dst, src []byte, rows int, enc format.Encoding) ([]byte, error
 	if len(dst) < rows {
 		return dst, fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, rows, len(dst))
 	}
-	dst = dst[:rows]
-	var hi byte
-	for _, d := range dst {
-		hi |= d
-	}
-	if hi > 1 {
-		return dst, fmt.Errorf("%w: definition level above 1 in a flat column", ErrCorrupt)
-	}
-	return dst, nil
+	// Levels of one bit are 0 or 1: nothing more to check.
+	return dst[:rows], nil
 }
 
 // dictIndexes decodes the dictionary indexes of src (a bit width, then

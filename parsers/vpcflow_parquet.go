@@ -85,6 +85,8 @@ type VPCFlowParquetReader struct {
 	drop    []bool
 	rowOf   []int32
 	kbad    []bool
+	vidx    []int32         // scratch of appendKept: the page value of each kept row
+	allKept []bool          // maxRows trues, copied to start keep
 	values  []parquet.Value // scratch for ReadValues
 	digits  []byte          // scratch for integers read into string columns
 
@@ -282,6 +284,11 @@ func (p *VPCFlowParquetReader) planFilters() {
 		p.keep = make([]bool, p.maxRows)
 		p.drop = make([]bool, p.maxRows)
 		p.rowOf = make([]int32, 0, p.maxRows)
+		p.vidx = make([]int32, p.maxRows)
+		p.allKept = make([]bool, p.maxRows)
+		for i := range p.allKept {
+			p.allKept[i] = true
+		}
 		p.kbad = make([]bool, p.maxRows)
 	}
 }
@@ -598,9 +605,7 @@ type colFilter struct {
 // as rows of a skipped row group are not.
 func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	keep := p.keep[:n]
-	for i := range keep {
-		keep[i] = true
-	}
+	copy(keep, p.allKept)
 	last := len(p.filters) - 1
 	for j, f := range p.filters {
 		if err := p.filterBulk(f, n, keep); err != nil {
@@ -614,14 +619,16 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
-	rowOf := p.rowOf[:0]
+	// The kept rows, without a branch per row: each row is written at
+	// the end and counted only when kept.
+	rowOf := p.rowOf[:n]
+	nk := 0
 	for i, k := range keep {
-		if k {
-			rowOf = append(rowOf, int32(i))
-		}
+		rowOf[nk] = int32(i)
+		nk += int(b2u(k))
 	}
+	rowOf = rowOf[:nk]
 	p.rowOf = rowOf
-	nk := len(rowOf)
 	p.stats.Records += int64(n - nk)
 	// A filter column holds the rows kept when it was read: take out
 	// those a later filter left out.
@@ -742,7 +749,8 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 			// Fast path: every dictionary value classified and none
 			// bad, a dictionary column: a row is kept without a branch,
 			// and appended by writing its index at the column's end and
-			// counting it only when kept.
+			// counting it only when kept; the rows appended are all
+			// valid, so their bits are set after the loop.
 			col := c.col
 			for _, x := range f.yesList {
 				if d.ids[x] < 0 {
@@ -756,7 +764,6 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 					kept := yes[x] & b2u(keep[i])
 					keep[i] = kept != 0
 					col.idx[n] = ids[x]
-					col.valid[n>>3] |= kept << (n & 7)
 					n += int(kept)
 				}
 				v += k
@@ -771,11 +778,11 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 					kept := yes[x] & b2u(keep[i]) & dl
 					keep[i] = kept != 0
 					col.idx[n] = ids[x]
-					col.valid[n>>3] |= kept << (n & 7)
 					n += int(kept)
 					v += int(dl)
 				}
 			}
+			setBits(col.valid, col.n, n)
 			col.n = n
 			cur.val = v
 			cur.row += k
@@ -929,6 +936,19 @@ func (f *flowFilter) reset(d *flowPqDict) {
 		f.yes = append(f.yes, b2u(h == hitYes))
 	}
 	f.isKnown = true
+}
+
+// setBits sets bits [from, to) of bitmap b (least significant bit first).
+func setBits(b []byte, from, to int) {
+	for ; from < to && from&7 != 0; from++ {
+		b[from>>3] |= 1 << (from & 7)
+	}
+	for ; from+8 <= to; from += 8 {
+		b[from>>3] = 0xff
+	}
+	for ; from < to; from++ {
+		b[from>>3] |= 1 << (from & 7)
+	}
 }
 
 // b2u is 1 for true and 0 for false, without a branch.
@@ -1254,56 +1274,72 @@ func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int3
 // (late materialisation).
 func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows []int32) {
 	cur := &c.pg
+	// vidx[j] is the page value of row rows[j], -1 for a null.
+	vidx := p.vidx[:len(rows)]
 	if cur.defs == nil {
 		// Fast path: no nulls, so row r holds value cur.val+r-row.
-		base := cur.val - row
-		if !p.appendKeptFast(c, base, rows) {
-			for _, r := range rows {
-				p.appendAt(c, int(r), base+int(r))
-			}
+		base := int32(cur.val - row)
+		for j, r := range rows {
+			vidx[j] = base + r
 		}
 		cur.val += k
-		cur.row += k
-		return
-	}
-	// Row r's value is cur.val plus the non-nulls of the page's rows
-	// before it: count them gap by gap, without a branch per row.
-	defs := cur.defs[cur.row : cur.row+k]
-	v, prev := cur.val, 0
-	for _, r := range rows {
-		i := int(r) - row
-		for _, d := range defs[prev:i] {
+	} else {
+		// Row r's value is cur.val plus the non-nulls of the page's rows
+		// before it: count them gap by gap, without a branch per row.
+		defs := cur.defs[cur.row : cur.row+k]
+		v, prev := cur.val, 0
+		for j, r := range rows {
+			i := int(r) - row
+			for _, d := range defs[prev:i] {
+				v += int(min(d, 1))
+			}
+			prev = i
+			vidx[j] = int32(v)
+			if defs[i] == 0 {
+				vidx[j] = -1
+			}
+		}
+		for _, d := range defs[prev:] {
 			v += int(min(d, 1))
 		}
-		prev = i
-		if defs[i] == 0 {
-			c.col.appendNull()
-			continue
-		}
-		p.appendAt(c, int(r), v)
+		cur.val = v
 	}
-	for _, d := range defs[prev:] {
-		v += int(min(d, 1))
-	}
-	cur.val = v
 	cur.row += k
+	if !p.appendKeptFast(c, rows, vidx) {
+		for j, r := range rows {
+			if vidx[j] < 0 {
+				c.col.appendNull()
+				continue
+			}
+			p.appendAt(c, int(r), int(vidx[j]))
+		}
+	}
 }
 
-// appendKeptFast appends the values base+r of c's page (without nulls)
-// for the rows r of rows, for the common kinds: text from a dictionary
-// page, integers of the column's own width. A value that is not valid
-// goes to appendAt (which rejects its row or appends a null). It reports
-// false for a page it does not handle.
-func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, base int, rows []int32) bool {
+// appendKeptFast appends the values vidx of c's page (-1: null) for the
+// batch rows rows, for the common kinds: text from a dictionary page,
+// integers of the column's own width. A value that is not valid goes to
+// appendAt (which rejects its row or appends a null). It reports false
+// for a page it does not handle.
+func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx []int32) bool {
 	cur, col, d := &c.pg, c.col, &c.dict
 	switch {
 	case cur.idx != nil && col.kind == flowKindString:
-		for _, r := range rows {
-			v := base + int(r)
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
 			x := cur.idx[v]
-			if d.state[x] != dictValid {
-				// Slow path: unchecked (its first use), null or bad.
-				p.appendAt(c, int(r), v)
+			st := d.state[x]
+			if st == dictUnchecked {
+				// The value's first use in the chunk: check it.
+				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+				d.state[x] = st
+			}
+			if st != dictValid {
+				// Slow path: null or bad.
+				p.appendAt(c, int(rows[j]), int(v))
 				continue
 			}
 			col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
@@ -1312,11 +1348,14 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, base int, ro
 		}
 	case cur.i64 != nil && col.kind == flowKindInt64:
 		hi, vals := c.field.max, cur.i64
-		for _, r := range rows {
-			v := base + int(r)
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
 			x := vals[v]
 			if x < 0 || x > hi {
-				p.appendAt(c, int(r), v) // rejects it
+				p.appendAt(c, int(rows[j]), int(v)) // rejects it
 				continue
 			}
 			col.i64[col.n] = x
@@ -1324,11 +1363,14 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, base int, ro
 		}
 	case cur.i32 != nil && col.kind == flowKindInt32:
 		hi, vals := c.field.max, cur.i32
-		for _, r := range rows {
-			v := base + int(r)
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
 			x := int64(vals[v])
 			if x < 0 || x > hi {
-				p.appendAt(c, int(r), v) // rejects it
+				p.appendAt(c, int(rows[j]), int(v)) // rejects it
 				continue
 			}
 			col.i32[col.n] = int32(x)
