@@ -101,6 +101,9 @@ func pqChunkCan(pf *pqFile, g, col int, kind parquet.Kind, maxDef int) bool {
 	default:
 		return false
 	}
+	if len(m.Encoding) == 0 {
+		return false // nothing promised: parquet-go reads every encoding
+	}
 	for _, e := range m.Encoding {
 		switch e {
 		case format.Plain, format.PlainDictionary, format.RLE, format.RLEDictionary, format.BitPacked:

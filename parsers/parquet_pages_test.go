@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // pqPagesRow has the columns pqChunk decodes: integers and text,
@@ -457,5 +458,39 @@ func TestVPCFlowParquet_FilterSameAsUnfiltered(t *testing.T) {
 				t.Fatalf("%d rejects filtered, %d unfiltered; want the same, and some only with a bad value", gotBad, allBad)
 			}
 		})
+	}
+}
+
+// TestPQChunkCan_Failure: chunks pqChunk does not decode are left to
+// parquet-go: a codec or encoding it does not know, no encodings listed,
+// a nested or non-integer, non-text column.
+func TestPQChunkCan_Failure(t *testing.T) {
+	data := pqPagesFile(t, 1, 100, 1, &parquet.Zstd, 1<<10, 3, 10, 100)
+	pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "x.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &pf.f.Metadata().RowGroups[0].Columns[0].MetaData
+	if !pqChunkCan(pf, 0, 0, parquet.Int32, 1) {
+		t.Fatalf("pqChunkCan refused %v, %v", m.Codec, m.Encoding)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func()
+		kind   parquet.Kind
+		maxDef int
+	}{
+		{"no encodings listed", func() { m.Encoding = nil }, parquet.Int32, 1},
+		{"DELTA_BINARY_PACKED", func() { m.Encoding = []format.Encoding{format.DeltaBinaryPacked, format.RLE} }, parquet.Int32, 1},
+		{"BROTLI", func() { m.Codec = format.Brotli }, parquet.Int32, 1},
+		{"DOUBLE", func() {}, parquet.Double, 1},
+		{"nested", func() {}, parquet.Int32, 2},
+	} {
+		enc, codec := m.Encoding, m.Codec
+		tc.change()
+		if pqChunkCan(pf, 0, 0, tc.kind, tc.maxDef) {
+			t.Errorf("%s: pqChunkCan accepted the chunk; want parquet-go to read it", tc.name)
+		}
+		m.Encoding, m.Codec = enc, codec
 	}
 }
