@@ -143,9 +143,14 @@ type ctpLeaf struct {
 	path   string
 	col    int // leaf column index in the file; -1 when absent
 	maxRep int // 0 for columns outside lists and maps
+	maxDef int
 	pages  parquet.Pages
-	vr     parquet.ValueReader // values of the current page; nil between pages
-	off    int64               // file offset of the current chunk, for errors
+	// ch reads the current chunk of a flat column that skips no page
+	// when isOwn is set (then pages is nil).
+	ch    *pqChunk
+	isOwn bool
+	vr    parquet.ValueReader // values of the current page; nil between pages
+	off   int64               // file offset of the current chunk, for errors
 
 	// buf holds values read from the current page and not yet taken; they
 	// alias the page, which stays current until buf is drained.
@@ -442,7 +447,7 @@ func (p *CloudTrailParquetReader) plan(f arrow.Field, parent []string, def int) 
 					"a string column at definition level "+strconv.Itoa(n.def)+", repetition level "+strconv.Itoa(wantRep),
 					found+" at definition level "+strconv.Itoa(leaf.MaxDefinitionLevel)+", repetition level "+strconv.Itoa(leaf.MaxRepetitionLevel))}
 			}
-			l.col, l.maxRep = leaf.ColumnIndex, leaf.MaxRepetitionLevel
+			l.col, l.maxRep, l.maxDef = leaf.ColumnIndex, leaf.MaxRepetitionLevel, leaf.MaxDefinitionLevel
 		}
 		n.leaf = l
 		n.leaves = []*ctpLeaf{l}
@@ -493,18 +498,25 @@ func (p *CloudTrailParquetReader) Release() {
 		p.bld = nil
 	}
 	p.closePages()
+	for _, l := range p.leaves {
+		if l.ch != nil {
+			putPQChunk(l.ch)
+			l.ch = nil
+		}
+	}
 }
 
 func (p *CloudTrailParquetReader) closePages() {
 	for _, f := range p.flats {
 		f.pg.release()
-		f.dict.src = nil
+		f.dict.src, f.dict.chunkGen = nil, 0
 	}
 	for _, l := range p.leaves {
 		if l.pages != nil {
 			l.pages.Close()
 			l.pages, l.vr = nil, nil
 		}
+		l.isOwn = false
 		l.buf, l.pos = l.buf[:0], 0
 	}
 }
@@ -539,12 +551,25 @@ func (p *CloudTrailParquetReader) Next() bool {
 					continue
 				}
 				f := p.skipper(l)
+				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
+				// A flat column that skips no page reads its chunk
+				// itself (pqChunk).
+				l.isOwn = f == nil && l.maxRep == 0 && p.isFlat(l) && pqChunkCan(p.pf, p.rg, l.col, parquet.ByteArray, l.maxDef)
+				if l.isOwn {
+					if l.ch == nil {
+						l.ch = getPQChunk()
+					}
+					if err := l.ch.load(p.pf, p.cr, p.rg, l.col, l.path, parquet.ByteArray, l.maxDef); err != nil {
+						p.err = err
+						return false
+					}
+					continue
+				}
 				if err := p.pf.checkChunkPages(p.rg, l.col, l.path, f != nil); err != nil {
 					p.err = err
 					return false
 				}
 				l.pages = chunks[l.col].Pages()
-				l.off = md.RowGroups[p.rg].Columns[l.col].MetaData.DataPageOffset
 				if f != nil {
 					if err := p.planSkips(f); err != nil {
 						p.err = err
@@ -688,7 +713,7 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 	}
 	for row := 0; row < n; {
 		cur := &f.pg
-		if cur.pg == nil || cur.row == cur.rows {
+		if !cur.has || cur.row == cur.rows {
 			// Slow path: the next page, or one holding a kept row.
 			if drop != nil && f.seek != nil {
 				k, err := p.skipPages(f, row, n, drop)
@@ -717,6 +742,16 @@ func (p *CloudTrailParquetReader) readFlat(f *ctpFlat, n int, drop []bool) error
 		row += k
 	}
 	return nil
+}
+
+// isFlat reports whether leaf l is a flat column's.
+func (p *CloudTrailParquetReader) isFlat(l *ctpLeaf) bool {
+	for _, f := range p.flats {
+		if f.l == l {
+			return true
+		}
+	}
+	return false
 }
 
 // skipper returns the flat column of leaf l when it may skip pages: one
@@ -789,6 +824,18 @@ func (p *CloudTrailParquetReader) skipPages(f *ctpFlat, row, n int, drop []bool)
 func (p *CloudTrailParquetReader) nextFlatPage(f *ctpFlat, n, row int) error {
 	l := f.l
 	f.pg.release()
+	if l.isOwn {
+		if err := l.ch.nextPage(); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = fmt.Errorf("%w: column chunk: %w", ErrTruncated, io.ErrUnexpectedEOF)
+			}
+			return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, row, l.path), Err: err}
+		}
+		if err := f.pg.loadChunk(l.ch, l.path, f.convertChunkDict); err != nil {
+			return &ParseError{Source: p.source, Offset: l.off, Path: p.rowPath(n, row, l.path), Err: err}
+		}
+		return nil
+	}
 	if f.seek != nil && f.page < len(f.locs) {
 		if err := p.pf.checkPage(p.rg, l.path, f.locs[f.page]); err != nil {
 			return err
@@ -819,17 +866,43 @@ func (f *ctpFlat) convertDict(dict parquet.Dictionary) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := f.convertValues(values); err != nil {
+		return 0, err
+	}
+	d.src = dict
+	return len(d.state), nil
+}
+
+// convertChunkDict is convertDict for the dictionary of ch, f's pqChunk.
+func (f *ctpFlat) convertChunkDict(ch *pqChunk) (int, error) {
+	d := &f.dict
+	if d.src == nil && d.chunkGen == ch.dictGen {
+		return len(d.state), nil
+	}
+	if err := f.convertValues(ch.dict); err != nil {
+		return 0, err
+	}
+	d.chunkGen = ch.dictGen
+	return len(d.state), nil
+}
+
+// convertValues copies and checks values, the dictionary of f's chunk;
+// the caller records which one it is (src or chunkGen).
+func (f *ctpFlat) convertValues(values encoding.Values) error {
+	d := &f.dict
+	d.src, d.chunkGen = nil, 0
+	d.gen++
 	if values.Kind() != encoding.ByteArray {
-		return 0, fmt.Errorf("%w: dictionary of %v values in a column of strings", ErrCorrupt, values.Kind())
+		return fmt.Errorf("%w: dictionary of %v values in a column of strings", ErrCorrupt, values.Kind())
 	}
 	data, offs := values.ByteArray()
-	d.src, f.nbad = nil, 0
+	f.nbad = 0
 	d.data = append(d.data[:0], data...)
 	d.offs = append(d.offs[:0], offs...)
 	d.state, d.ids = d.state[:0], d.ids[:0]
 	for k := 0; k+1 < len(offs); k++ {
 		if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {
-			return 0, fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 		}
 		st := dictValid
 		if f.isTime && !isTime(data[offs[k]:offs[k+1]]) {
@@ -839,8 +912,7 @@ func (f *ctpFlat) convertDict(dict parquet.Dictionary) (int, error) {
 		d.state = append(d.state, st)
 		d.ids = append(d.ids, -1)
 	}
-	d.src = dict
-	return len(d.state), nil
+	return nil
 }
 
 // appendFlat appends the next k rows of f's page to its column, but for

@@ -59,8 +59,14 @@ type pqFile struct {
 	win    []byte
 	winOff int64
 	// locs are the data pages of the chunk checkChunk last walked, in
-	// order (see skippablePages).
-	locs []pqPageLoc
+	// order (see skippablePages), and dict its dictionary page (hasDict).
+	locs    []pqPageLoc
+	dict    pqPageLoc
+	hasDict bool
+	// mem, when set, holds the file's bytes at memOff (a column chunk
+	// read whole, pqChunk): bytesAt serves reads inside it from memory.
+	mem    []byte
+	memOff int64
 }
 
 // pqPageLoc is a data page of a flat column chunk: where its header
@@ -74,6 +80,13 @@ type pqPageLoc struct {
 	body   int64 // offset of the compressed stream (after v2 levels)
 	n      int   // its bytes
 	expand int64 // the bytes it declares it decodes to (the page's size)
+	// What pqChunk decodes it with: the header's page type, values
+	// (nulls included), values encoding, definition-level encoding (v1)
+	// and level byte lengths (v2, before body).
+	typ            int32
+	values         int32
+	enc, defEnc    int32
+	defLen, repLen int32
 }
 
 // pqWindow is the least a check reads at once: a page header and the
@@ -84,6 +97,9 @@ const pqWindow = 1 << 10
 // from the window or a read of at least least bytes (up to end). The
 // result is valid until the next call.
 func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error) {
+	if off >= pf.memOff && off+int64(n) <= pf.memOff+int64(len(pf.mem)) {
+		return pf.mem[off-pf.memOff:][:n], nil
+	}
 	if off >= pf.winOff && off+int64(n) <= pf.winOff+int64(len(pf.win)) {
 		return pf.win[off-pf.winOff:][:n], nil
 	}
@@ -203,7 +219,7 @@ func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
 		return fail(start, ErrFormat, "a codec whose output can be bounded (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW)", "BROTLI")
 	}
 	end := start + m.TotalCompressedSize
-	pf.locs = pf.locs[:0]
+	pf.locs, pf.hasDict = pf.locs[:0], false
 	var rows int64
 	for off := start; off < end; {
 		var ph pageHeader
@@ -235,7 +251,8 @@ func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
 		if ph.raw {
 			codec = format.Uncompressed
 		}
-		loc := pqPageLoc{off: off, first: rows, codec: codec, at: body, body: body + int64(ph.levels), n: int(ph.compressed - ph.levels), expand: int64(ph.uncompressed - ph.levels)}
+		loc := pqPageLoc{off: off, first: rows, codec: codec, at: body, body: body + int64(ph.levels), n: int(ph.compressed - ph.levels), expand: int64(ph.uncompressed - ph.levels),
+			typ: ph.typ, values: ph.values, enc: ph.enc, defEnc: ph.defEnc, defLen: ph.defLen, repLen: ph.repLen}
 		isData := true
 		switch ph.typ {
 		case pqDataPage:
@@ -249,6 +266,9 @@ func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
 		}
 		if isData {
 			pf.locs = append(pf.locs, loc)
+		} else if ph.typ == pqDictionaryPage && !pf.hasDict {
+			loc.values = ph.dictValues
+			pf.dict, pf.hasDict = loc, true
 		}
 		if !lazy || !isData {
 			if err := pf.checkStream(loc.codec, loc.body, loc.n, loc.expand); err != nil {
@@ -437,8 +457,9 @@ func readValues(vr parquet.ValueReader, vals []parquet.Value) (n int, err error)
 
 // Page types of a Thrift PageHeader (pageHeader.typ).
 const (
-	pqDataPage   = 0
-	pqDataPageV2 = 3
+	pqDataPage       = 0
+	pqDictionaryPage = 2
+	pqDataPageV2     = 3
 )
 
 // pageHeader holds the fields of a Thrift PageHeader the checks need.
@@ -448,7 +469,11 @@ type pageHeader struct {
 	values, dictValues       int32
 	nulls, rows              int32 // v2 pages
 	levels                   int32 // v2 pages: uncompressed level bytes before the values
+	defLen, repLen           int32 // v2 pages: levels' definition and repetition bytes
 	raw                      bool  // v2 pages: the values are not compressed
+	// Encodings: of the values (data and dictionary pages) and of the
+	// definition levels (v1 data pages).
+	enc, defEnc int32
 }
 
 // readPageHeader reads and checks the page header at off (the chunk ends
@@ -485,8 +510,16 @@ func (pf *pqFile) readPageHeader(off, end int64, ph *pageHeader) (int, error) {
 				ph.nulls = int32(v.v)
 			case 8<<8 | 3:
 				ph.rows = int32(v.v)
-			case 8<<8 | 5, 8<<8 | 6:
+			case 5<<8 | 2, 7<<8 | 2, 8<<8 | 4:
+				ph.enc = int32(v.v)
+			case 5<<8 | 3:
+				ph.defEnc = int32(v.v)
+			case 8<<8 | 5:
 				ph.levels += int32(v.v)
+				ph.defLen = int32(v.v)
+			case 8<<8 | 6:
+				ph.levels += int32(v.v)
+				ph.repLen = int32(v.v)
 			case 8<<8 | 7:
 				ph.raw = v.v == 0
 			}

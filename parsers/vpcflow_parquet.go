@@ -85,6 +85,8 @@ type VPCFlowParquetReader struct {
 	drop    []bool
 	rowOf   []int32
 	kbad    []bool
+	vidx    []int32         // scratch of appendKept: the page value of each kept row
+	allKept []bool          // maxRows trues, copied to start keep
 	values  []parquet.Value // scratch for ReadValues
 	digits  []byte          // scratch for integers read into string columns
 
@@ -113,13 +115,20 @@ type flowParquetColumn struct {
 	isFilter bool
 	pg       pageCursor
 	dict     flowPqDict
+	// The file's physical type and max definition level of the column,
+	// and, when the current chunk is read through a pqChunk (isOwn), it.
+	kind   parquet.Kind
+	maxDef int
+	ch     *pqChunk
+	isOwn  bool
 }
 
 // pageCursor is the current page of a flat column read in bulk, and how
 // far into it the reader is. The slices alias the page and are valid until
 // the next page of the chunk is read.
 type pageCursor struct {
-	pg   parquet.Page // nil between pages
+	pg   parquet.Page // the parquet-go page, if read through parquet-go
+	has  bool         // a page is current: false between pages
 	rows int          // rows (= values and nulls) in the page
 	row  int          // next row
 	val  int          // next non-null value
@@ -139,7 +148,11 @@ type pageCursor struct {
 // flowPqDict is a column chunk's Parquet dictionary converted once to the
 // column's type and checked, instead of once per row that uses a value.
 type flowPqDict struct {
-	src parquet.Dictionary // the dictionary converted; nil before the chunk's first dictionary page
+	src parquet.Dictionary // the dictionary converted, if parquet-go's; nil before the chunk's first dictionary page
+	// chunkGen is the pqChunk.dictGen of the dictionary converted, if a
+	// pqChunk's (0: not one); gen counts conversions, naming the one
+	// current (flowFilter.hitsGen).
+	chunkGen, gen uint64
 	// ints[k] is integer value k; text value k is data[offs[k]:offs[k+1]].
 	// Text aliases the dictionary's own values (flow reader): parquet-go
 	// keeps them for the chunk, and they are never appended to.
@@ -232,7 +245,7 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		k, _ := kindOf(node)
 		isInt := field.kind == flowKindInt32 || field.kind == flowKindInt64
 		bulk := isInt && (k == parquet.Int32 || k == parquet.Int64) || !isInt && k == parquet.ByteArray
-		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex, isBulk: bulk})
+		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex, isBulk: bulk, kind: k, maxDef: leaf.MaxDefinitionLevel})
 	}
 	p.planFilters()
 	return p, nil
@@ -271,6 +284,11 @@ func (p *VPCFlowParquetReader) planFilters() {
 		p.keep = make([]bool, p.maxRows)
 		p.drop = make([]bool, p.maxRows)
 		p.rowOf = make([]int32, 0, p.maxRows)
+		p.vidx = make([]int32, p.maxRows)
+		p.allKept = make([]bool, p.maxRows)
+		for i := range p.allKept {
+			p.allKept[i] = true
+		}
 		p.kbad = make([]bool, p.maxRows)
 	}
 }
@@ -434,6 +452,12 @@ func (p *VPCFlowParquetReader) Release() {
 	}
 	p.nulls.release()
 	p.closePages()
+	for _, c := range p.cols {
+		if c.ch != nil {
+			putPQChunk(c.ch)
+			c.ch = nil
+		}
+	}
 }
 
 func (p *VPCFlowParquetReader) closePages() {
@@ -443,7 +467,8 @@ func (p *VPCFlowParquetReader) closePages() {
 			c.pages, c.vr = nil, nil
 		}
 		c.pg.release()
-		c.dict.src = nil
+		c.dict.src, c.dict.chunkGen = nil, 0
+		c.isOwn = false
 	}
 }
 
@@ -471,11 +496,21 @@ func (p *VPCFlowParquetReader) Next() bool {
 			chunks := groups[p.rg].ColumnChunks()
 			md := p.f.Metadata()
 			for _, c := range p.cols {
-				if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+				c.isOwn = c.isBulk && pqChunkCan(p.pf, p.rg, c.leaf, c.kind, c.maxDef)
+				if c.isOwn {
+					if c.ch == nil {
+						c.ch = getPQChunk()
+					}
+					if err := c.ch.load(p.pf, p.cr, p.rg, c.leaf, c.field.col, c.kind, c.maxDef); err != nil {
+						p.err = err
+						return false
+					}
+				} else if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
 					p.err = err
 					return false
+				} else {
+					c.pages = chunks[c.leaf].Pages()
 				}
-				c.pages = chunks[c.leaf].Pages()
 				if p.rg < len(md.RowGroups) && c.leaf < len(md.RowGroups[p.rg].Columns) {
 					c.off = md.RowGroups[p.rg].Columns[c.leaf].MetaData.DataPageOffset
 				}
@@ -539,10 +574,16 @@ type flowFilter struct {
 	// held[i] is set for the batch rows the column holds (kept by this
 	// filter and those before it), for all but the last filter.
 	held []bool
-	// hits[k] is what value k of the dictionary hitsOf is to the filter
-	// (hitUnknown until a row uses it).
-	hits   []uint8
-	hitsOf parquet.Dictionary
+	// hits[k] is what value k of the dictionary converted hitsGen-th
+	// (flowPqDict.gen) is to the filter (hitUnknown until a row uses it).
+	hits    []uint8
+	hitsGen uint64
+	// isKnown is set when every value of the dictionary is classified
+	// and none is bad; yes[k] is then 1 for a value of the filter's
+	// (hitYes), and yesList lists those values.
+	isKnown bool
+	yes     []uint8
+	yesList []int32
 }
 
 // colFilter is an equality of Pruning.Equal a Parquet reader filters rows
@@ -564,9 +605,7 @@ type colFilter struct {
 // as rows of a skipped row group are not.
 func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	keep := p.keep[:n]
-	for i := range keep {
-		keep[i] = true
-	}
+	copy(keep, p.allKept)
 	last := len(p.filters) - 1
 	for j, f := range p.filters {
 		if err := p.filterBulk(f, n, keep); err != nil {
@@ -580,14 +619,16 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
-	rowOf := p.rowOf[:0]
+	// The kept rows, without a branch per row: each row is written at
+	// the end and counted only when kept.
+	rowOf := p.rowOf[:n]
+	nk := 0
 	for i, k := range keep {
-		if k {
-			rowOf = append(rowOf, int32(i))
-		}
+		rowOf[nk] = int32(i)
+		nk += int(b2u(k))
 	}
+	rowOf = rowOf[:nk]
 	p.rowOf = rowOf
-	nk := len(rowOf)
 	p.stats.Records += int64(n - nk)
 	// A filter column holds the rows kept when it was read: take out
 	// those a later filter left out.
@@ -671,7 +712,7 @@ func (p *VPCFlowParquetReader) eachPage(c *flowParquetColumn, n int, do func(row
 	}
 	for row := 0; row < n; {
 		cur := &c.pg
-		if cur.pg == nil || cur.row == cur.rows {
+		if !cur.has || cur.row == cur.rows {
 			// Slow path: the next page.
 			if err := p.nextPage(c, row); err != nil {
 				return err
@@ -700,11 +741,53 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 	c := f.c
 	cur, d := &c.pg, &c.dict
 	if cur.idx != nil {
-		if f.hitsOf != d.src {
-			f.hits = append(f.hits[:0], make([]uint8, len(d.state))...)
-			f.hitsOf = d.src
+		if f.hitsGen != d.gen {
+			f.reset(d)
 		}
 		hits := f.hits
+		if f.isKnown && c.col.kind == flowKindDict && len(cur.idx) > 0 {
+			// Fast path: every dictionary value classified and none
+			// bad, a dictionary column: a row is kept without a branch,
+			// and appended by writing its index at the column's end and
+			// counting it only when kept; the rows appended are all
+			// valid, so their bits are set after the loop.
+			col := c.col
+			for _, x := range f.yesList {
+				if d.ids[x] < 0 {
+					d.ids[x] = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+				}
+			}
+			v, n := cur.val, col.n
+			ids, yes, idx := d.ids, f.yes, cur.idx
+			if cur.defs == nil {
+				for i, x := range idx[v : v+k] {
+					kept := yes[x] & b2u(keep[i])
+					keep[i] = kept != 0
+					col.idx[n] = ids[x]
+					n += int(kept)
+				}
+				v += k
+			} else {
+				// A null (level 0) is not kept and takes no value: the
+				// row looks at the next value (or the last) but keeps
+				// it only with level 1.
+				last := len(idx) - 1
+				for i, dl := range cur.defs[cur.row : cur.row+k] {
+					dl = min(dl, 1)
+					x := idx[min(v, last)]
+					kept := yes[x] & b2u(keep[i]) & dl
+					keep[i] = kept != 0
+					col.idx[n] = ids[x]
+					n += int(kept)
+					v += int(dl)
+				}
+			}
+			setBits(col.valid, col.n, n)
+			col.n = n
+			cur.val = v
+			cur.row += k
+			return
+		}
 		if cur.defs == nil {
 			// Fast path: no nulls; most rows' values are misses.
 			base := cur.val
@@ -823,6 +906,58 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 		}
 	}
 	cur.row += k
+}
+
+// flowFilterClassifyAll is the largest dictionary a filter classifies
+// whole when its chunk starts (flowFilter.reset), for filterPage's fast
+// path: a value per row of a page at most.
+const flowFilterClassifyAll = 4096
+
+// reset starts the filter on dictionary d, just converted: no value
+// classified, or, for a dictionary of at most flowFilterClassifyAll
+// values, every one (isKnown; yes and yesList then say which are the
+// filter's), unless one is bad.
+func (f *flowFilter) reset(d *flowPqDict) {
+	f.hits = append(f.hits[:0], make([]uint8, len(d.state))...)
+	f.hitsGen = d.gen
+	f.isKnown, f.yes, f.yesList = false, f.yes[:0], f.yesList[:0]
+	if len(d.state) > flowFilterClassifyAll {
+		return
+	}
+	for x := range f.hits {
+		h := f.classify(d, x)
+		f.hits[x] = h
+		switch h {
+		case hitBad:
+			return
+		case hitYes:
+			f.yesList = append(f.yesList, int32(x))
+		}
+		f.yes = append(f.yes, b2u(h == hitYes))
+	}
+	f.isKnown = true
+}
+
+// setBits sets bits [from, to) of bitmap b (least significant bit first).
+func setBits(b []byte, from, to int) {
+	for ; from < to && from&7 != 0; from++ {
+		b[from>>3] |= 1 << (from & 7)
+	}
+	for ; from+8 <= to; from += 8 {
+		b[from>>3] = 0xff
+	}
+	for ; from < to; from++ {
+		b[from>>3] |= 1 << (from & 7)
+	}
+}
+
+// b2u is 1 for true and 0 for false, without a branch.
+func b2u(b bool) uint8 {
+	var u uint8
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // classify returns what dictionary value x is to the filter, checking
@@ -1139,37 +1274,112 @@ func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int3
 // (late materialisation).
 func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows []int32) {
 	cur := &c.pg
+	// vidx[j] is the page value of row rows[j], -1 for a null.
+	vidx := p.vidx[:len(rows)]
 	if cur.defs == nil {
 		// Fast path: no nulls, so row r holds value cur.val+r-row.
-		base := cur.val - row
-		for _, r := range rows {
-			p.appendAt(c, int(r), base+int(r))
+		base := int32(cur.val - row)
+		for j, r := range rows {
+			vidx[j] = base + r
 		}
 		cur.val += k
-		cur.row += k
-		return
-	}
-	// Row r's value is cur.val plus the non-nulls of the page's rows
-	// before it: count them gap by gap, without a branch per row.
-	defs := cur.defs[cur.row : cur.row+k]
-	v, prev := cur.val, 0
-	for _, r := range rows {
-		i := int(r) - row
-		for _, d := range defs[prev:i] {
+	} else {
+		// Row r's value is cur.val plus the non-nulls of the page's rows
+		// before it: count them gap by gap, without a branch per row.
+		defs := cur.defs[cur.row : cur.row+k]
+		v, prev := cur.val, 0
+		for j, r := range rows {
+			i := int(r) - row
+			for _, d := range defs[prev:i] {
+				v += int(min(d, 1))
+			}
+			prev = i
+			vidx[j] = int32(v)
+			if defs[i] == 0 {
+				vidx[j] = -1
+			}
+		}
+		for _, d := range defs[prev:] {
 			v += int(min(d, 1))
 		}
-		prev = i
-		if defs[i] == 0 {
-			c.col.appendNull()
-			continue
-		}
-		p.appendAt(c, int(r), v)
+		cur.val = v
 	}
-	for _, d := range defs[prev:] {
-		v += int(min(d, 1))
-	}
-	cur.val = v
 	cur.row += k
+	if !p.appendKeptFast(c, rows, vidx) {
+		for j, r := range rows {
+			if vidx[j] < 0 {
+				c.col.appendNull()
+				continue
+			}
+			p.appendAt(c, int(r), int(vidx[j]))
+		}
+	}
+}
+
+// appendKeptFast appends the values vidx of c's page (-1: null) for the
+// batch rows rows, for the common kinds: text from a dictionary page,
+// integers of the column's own width. A value that is not valid goes to
+// appendAt (which rejects its row or appends a null). It reports false
+// for a page it does not handle.
+func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx []int32) bool {
+	cur, col, d := &c.pg, c.col, &c.dict
+	switch {
+	case cur.idx != nil && col.kind == flowKindString:
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
+			x := cur.idx[v]
+			st := d.state[x]
+			if st == dictUnchecked {
+				// The value's first use in the chunk: check it.
+				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+				d.state[x] = st
+			}
+			if st != dictValid {
+				// Slow path: null or bad.
+				p.appendAt(c, int(rows[j]), int(v))
+				continue
+			}
+			col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+			col.offs[col.n+1] = int32(len(col.data))
+			col.setValid()
+		}
+	case cur.i64 != nil && col.kind == flowKindInt64:
+		hi, vals := c.field.max, cur.i64
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
+			x := vals[v]
+			if x < 0 || x > hi {
+				p.appendAt(c, int(rows[j]), int(v)) // rejects it
+				continue
+			}
+			col.i64[col.n] = x
+			col.setValid()
+		}
+	case cur.i32 != nil && col.kind == flowKindInt32:
+		hi, vals := c.field.max, cur.i32
+		for j, v := range vidx {
+			if v < 0 {
+				col.appendNull()
+				continue
+			}
+			x := int64(vals[v])
+			if x < 0 || x > hi {
+				p.appendAt(c, int(rows[j]), int(v)) // rejects it
+				continue
+			}
+			col.i32[col.n] = int32(x)
+			col.setValid()
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // appendPage appends the next k rows of c's page; row is the first one's
@@ -1364,6 +1574,27 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 		return &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row+int64(row), 10) + " (" + c.field.col + ")", Err: err}
 	}
 	c.pg.release()
+	if c.isOwn {
+		if err := c.ch.nextPage(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return fail(fmt.Errorf("%w: column chunk: %w", ErrTruncated, io.ErrUnexpectedEOF))
+			}
+			return fail(err)
+		}
+		err := c.pg.loadChunk(c.ch, c.field.col, func(ch *pqChunk) (int, error) {
+			if c.dict.src != nil || c.dict.chunkGen != ch.dictGen {
+				if err := p.convertDict(c, ch.dict); err != nil {
+					return 0, err
+				}
+				c.dict.chunkGen = ch.dictGen
+			}
+			return len(c.dict.state), nil
+		})
+		if err != nil {
+			return fail(err)
+		}
+		return nil
+	}
 	pg, err := readPage(c.pages)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -1373,9 +1604,14 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 	}
 	err = c.pg.load(pg, c.field.col, func(dict parquet.Dictionary) (int, error) {
 		if dict != c.dict.src {
-			if err := p.convertDict(c, dict); err != nil {
+			values, err := pageData(dict.Page())
+			if err != nil {
 				return 0, err
 			}
+			if err := p.convertDict(c, values); err != nil {
+				return 0, err
+			}
+			c.dict.src = dict
 		}
 		return len(c.dict.state), nil
 	})
@@ -1391,8 +1627,40 @@ func (p *VPCFlowParquetReader) nextPage(c *flowParquetColumn, row int) error {
 // returns its size. col names the column in errors. An empty page is
 // released at once (the cursor then has no page).
 func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.Dictionary) (int, error)) error {
-	*cur = pageCursor{pg: pg, rows: int(pg.NumValues())}
-	if defs := pg.DefinitionLevels(); len(defs) > 0 {
+	values, err := pageData(pg)
+	if err != nil {
+		return err
+	}
+	size := -1
+	if dict := pg.Dictionary(); dict != nil {
+		if size, err = dictSize(dict); err != nil {
+			return err
+		}
+	}
+	return cur.set(pg, int(pg.NumValues()), pg.DefinitionLevels(), values, size, col)
+}
+
+// loadChunk makes the page ch decoded last the cursor's page, as load
+// does; dictSize converts ch's dictionary (when it is not the one
+// converted already) and returns its size.
+func (cur *pageCursor) loadChunk(ch *pqChunk, col string, dictSize func(*pqChunk) (int, error)) error {
+	size := -1
+	if ch.isDict {
+		var err error
+		if size, err = dictSize(ch); err != nil {
+			return err
+		}
+	}
+	return cur.set(nil, ch.rows, ch.defs, ch.vals, size, col)
+}
+
+// set makes a page of rows rows the cursor's: defs are its definition
+// levels (none when every row has a value), values its values, or its
+// dictionary indexes into a dictionary of dictSize values (-1: not a
+// dictionary page); pg is the parquet-go page they alias, if any.
+func (cur *pageCursor) set(pg parquet.Page, rows int, defs []byte, values encoding.Values, dictSize int, col string) error {
+	*cur = pageCursor{pg: pg, has: true, rows: rows}
+	if len(defs) > 0 {
 		if len(defs) != cur.rows {
 			return fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, cur.rows, len(defs))
 		}
@@ -1406,16 +1674,9 @@ func (cur *pageCursor) load(pg parquet.Page, col string, dictSize func(parquet.D
 			cur.defs = nil // no null: the rows need not look at the levels
 		}
 	}
-	values, err := pageData(pg)
-	if err != nil {
-		return err
-	}
 	got := 0
-	if dict := pg.Dictionary(); dict != nil {
-		size, err := dictSize(dict)
-		if err != nil {
-			return err
-		}
+	if dictSize >= 0 {
+		size := dictSize
 		if values.Kind() != encoding.Int32 {
 			return fmt.Errorf("%w: dictionary page of %v indexes", ErrCorrupt, values.Kind())
 		}
@@ -1471,8 +1732,8 @@ var zeroLevel = [1]byte{0}
 func (cur *pageCursor) release() {
 	if cur.pg != nil {
 		parquet.Release(cur.pg)
-		*cur = pageCursor{}
 	}
+	*cur = pageCursor{}
 }
 
 // checkFlowDictText is the state of a dictionary's text value b: null
@@ -1498,15 +1759,12 @@ func pageData(pg parquet.Page) (v encoding.Values, err error) {
 	return pg.Data(), nil
 }
 
-// convertDict converts and checks the values of dict, the dictionary of
-// c's chunk, once.
-func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, dict parquet.Dictionary) error {
+// convertDict converts and checks values, the dictionary of c's chunk,
+// once; the caller records which dictionary it is (src or chunkGen).
+func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding.Values) error {
 	d := &c.dict
-	values, err := pageData(dict.Page())
-	if err != nil {
-		return err
-	}
-	d.src = nil
+	d.src, d.chunkGen = nil, 0
+	d.gen++
 	d.ints, d.data, d.offs, d.state, d.ids = d.ints[:0], nil, nil, d.state[:0], d.ids[:0]
 	switch values.Kind() {
 	case encoding.Int32, encoding.Int64:
@@ -1538,6 +1796,5 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, dict parquet.Di
 	default:
 		return fmt.Errorf("%w: dictionary of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col)
 	}
-	d.src = dict
 	return nil
 }

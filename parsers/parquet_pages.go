@@ -1,0 +1,401 @@
+package parsers
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/encoding/bitpacked"
+	"github.com/parquet-go/parquet-go/encoding/plain"
+	"github.com/parquet-go/parquet-go/encoding/rle"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pqChunk reads the pages of one flat column chunk (INT32, INT64 or
+// BYTE_ARRAY values, a row per value) itself instead of through
+// parquet-go's page reader, which allocates a buffer per page and per
+// dictionary and reads each page header twice with the checks. The chunk
+// is read with one ReadAt into a buffer the pqChunk keeps from chunk to
+// chunk, its page headers are walked and checked once from memory
+// (checkChunkPages), and each page is decompressed and decoded into slices
+// the pqChunk also keeps: a scan allocates per file, not per page.
+//
+// It decodes what [pqChunkCan] accepts from the chunk's metadata: data
+// pages v1 and v2; PLAIN values or dictionary indexes (PLAIN_DICTIONARY,
+// RLE_DICTIONARY) into a PLAIN dictionary page; RLE (or BIT_PACKED, v1)
+// definition levels of width 1. Other chunks are read through parquet-go.
+// A page that contradicts its header or the chunk's metadata is an error
+// wrapping [ErrCorrupt] or [ErrFormat].
+//
+// A pqChunk is not safe for concurrent use.
+type pqChunk struct {
+	buf        []byte      // the chunk's bytes as stored
+	start      int64       // the file offset of buf[0]
+	locs       []pqPageLoc // its data pages, in order
+	next       int         // the next data page of locs
+	codec      compress.Codec
+	kind       parquet.Kind
+	isOptional bool // max definition level 1: data pages have levels
+
+	// The current data page, decoded: valid until the next call to
+	// nextPage. raw is its decompressed bytes, defs its definition levels
+	// (nil for a required column), vals its values or dictionary indexes
+	// (isDict) over raw, i32, i64, data, offs or idx.
+	raw    []byte
+	defs   []byte
+	lv     []byte // defs' buffer
+	vals   encoding.Values
+	isDict bool
+	rows   int
+	i32    []int32
+	i64    []int64
+	data   []byte
+	offs   []uint32
+	idx    []int32
+
+	// The chunk's dictionary, decoded when the chunk is loaded (dictGen
+	// changes with each one); dict is nil (hasDict false) for a chunk
+	// without. The slices stay valid until the next load.
+	hasDict  bool
+	dictGen  uint64
+	dict     encoding.Values
+	dictRaw  []byte
+	dictI32  []int32
+	dictI64  []int64
+	dictData []byte
+	dictOffs []uint32
+}
+
+// pqChunks keeps the pqChunks of finished readers (with their buffers)
+// for the next reader: a query opens many files, each read once.
+var pqChunks sync.Pool
+
+// getPQChunk returns a pqChunk from pqChunks, or a new one; putPQChunk
+// gives it back when its reader is done with it.
+func getPQChunk() *pqChunk {
+	if ch, ok := pqChunks.Get().(*pqChunk); ok {
+		return ch
+	}
+	return new(pqChunk)
+}
+
+func putPQChunk(ch *pqChunk) {
+	ch.vals, ch.dict, ch.hasDict = encoding.Values{}, encoding.Values{}, false
+	pqChunks.Put(ch)
+}
+
+// pqChunkCan reports whether pqChunk decodes column chunk col of row group
+// g of pf, a flat leaf of physical type kind with max definition level
+// maxDef: from the chunk's codec and the encodings it lists.
+func pqChunkCan(pf *pqFile, g, col int, kind parquet.Kind, maxDef int) bool {
+	if kind != parquet.Int32 && kind != parquet.Int64 && kind != parquet.ByteArray || maxDef > 1 {
+		return false
+	}
+	m := &pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	switch m.Codec {
+	case format.Uncompressed, format.Snappy, format.Gzip, format.Zstd, format.Lz4Raw:
+	default:
+		return false
+	}
+	if len(m.Encoding) == 0 {
+		return false // nothing promised: parquet-go reads every encoding
+	}
+	for _, e := range m.Encoding {
+		switch e {
+		case format.Plain, format.PlainDictionary, format.RLE, format.RLEDictionary, format.BitPacked:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// load reads column chunk col of row group g of pf (path names it in
+// errors) through r, which counts the bytes read, checks its page headers
+// and streams (pqFile.checkChunkPages), and decodes its dictionary page.
+func (ch *pqChunk) load(pf *pqFile, r io.ReaderAt, g, col int, path string, kind parquet.Kind, maxDef int) error {
+	m := &pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	start := m.DataPageOffset
+	if m.DictionaryPageOffset != 0 {
+		start = m.DictionaryPageOffset
+	}
+	where := "row group " + strconv.Itoa(g) + " column " + path
+	if start < 4 || start >= pf.dataEnd || m.TotalCompressedSize < 0 || m.TotalCompressedSize > pf.dataEnd-start {
+		// Slow path: checkChunkPages names the fault.
+		if err := pf.checkChunkPages(g, col, path, false); err != nil {
+			return err
+		}
+		return &ParseError{Source: pf.source, Offset: start, Path: where, Err: fmt.Errorf("%w: column chunk outside the file's data", ErrCorrupt)}
+	}
+	n := int(m.TotalCompressedSize)
+	if cap(ch.buf) < n {
+		ch.buf = make([]byte, n)
+	}
+	ch.buf, ch.start = ch.buf[:n], start
+	if _, err := r.ReadAt(ch.buf, start); err != nil {
+		return &ParseError{Source: pf.source, Offset: start, Path: where, Err: fmt.Errorf("%w: cannot read a column chunk: %w", ErrTruncated, err)}
+	}
+	pf.mem, pf.memOff = ch.buf, start
+	err := pf.checkChunkPages(g, col, path, false)
+	pf.mem = nil
+	if err != nil {
+		return err
+	}
+	ch.locs = append(ch.locs[:0], pf.locs...)
+	ch.next = 0
+	ch.codec = parquet.LookupCompressionCodec(m.Codec)
+	ch.kind, ch.isOptional = kind, maxDef == 1
+	ch.rows, ch.hasDict, ch.dict = 0, false, encoding.Values{}
+	if !pf.hasDict {
+		return nil
+	}
+	loc := pf.dict
+	if err := ch.decodeDict(loc); err != nil {
+		return &ParseError{Source: pf.source, Offset: loc.off, Path: where + " dictionary page", Err: err}
+	}
+	return nil
+}
+
+// bytes returns the n bytes of the chunk at file offset off.
+func (ch *pqChunk) bytes(off int64, n int) ([]byte, error) {
+	i := off - ch.start
+	if n < 0 || i < 0 || i+int64(n) > int64(len(ch.buf)) {
+		return nil, fmt.Errorf("%w: page bytes %d-%d outside the column chunk", ErrCorrupt, off, off+int64(n))
+	}
+	return ch.buf[i : i+int64(n)], nil
+}
+
+// decompress returns the page body of loc decompressed into dst (or the
+// body itself when it is not compressed), checking its size.
+func (ch *pqChunk) decompress(dst []byte, loc pqPageLoc) ([]byte, []byte, error) {
+	body, err := ch.bytes(loc.body, loc.n)
+	if err != nil {
+		return dst, nil, err
+	}
+	if loc.codec == format.Uncompressed {
+		if int64(len(body)) != loc.expand {
+			return dst, nil, fmt.Errorf("%w: page of %d bytes declares %d", ErrCorrupt, len(body), loc.expand)
+		}
+		return dst, body, nil
+	}
+	if int64(cap(dst)) < loc.expand {
+		// checkChunkPages bounded expand by the compressed size.
+		dst = make([]byte, 0, loc.expand)
+	}
+	out, err := ch.codec.Decode(dst[:0], body)
+	if err != nil {
+		return dst, nil, fmt.Errorf("%w: damaged page: %w", ErrCorrupt, err)
+	}
+	if int64(len(out)) != loc.expand {
+		return out, nil, fmt.Errorf("%w: page decompresses to %d bytes, its header says %d", ErrCorrupt, len(out), loc.expand)
+	}
+	return out, out, nil
+}
+
+// decodeDict decodes the chunk's dictionary page loc (PLAIN values).
+func (ch *pqChunk) decodeDict(loc pqPageLoc) (err error) {
+	defer recoverPage(&err)
+	if loc.enc != int32(format.Plain) && loc.enc != int32(format.PlainDictionary) {
+		return fmt.Errorf("%w: dictionary page of %v values", ErrFormat, format.Encoding(loc.enc))
+	}
+	var src []byte
+	ch.dictRaw, src, err = ch.decompress(ch.dictRaw, loc)
+	if err != nil {
+		return err
+	}
+	switch ch.kind {
+	case parquet.Int32:
+		ch.dictI32, err = plainInt32s(ch.dictI32, src)
+		ch.dict = encoding.Int32Values(ch.dictI32)
+	case parquet.Int64:
+		ch.dictI64, err = plainInt64s(ch.dictI64, src)
+		ch.dict = encoding.Int64Values(ch.dictI64)
+	default:
+		ch.dictData, ch.dictOffs, err = plainByteArrays(ch.dictData, ch.dictOffs, src)
+		ch.dict = encoding.ByteArrayValues(ch.dictData, ch.dictOffs)
+	}
+	if err != nil {
+		return err
+	}
+	ch.hasDict = true
+	ch.dictGen++
+	return nil
+}
+
+// nextPage decodes the chunk's next data page; the fields of the current
+// page hold it. It returns io.EOF after the last page.
+func (ch *pqChunk) nextPage() (err error) {
+	defer recoverPage(&err)
+	if ch.next == len(ch.locs) {
+		return io.EOF
+	}
+	loc := ch.locs[ch.next]
+	ch.next++
+	ch.rows, ch.defs, ch.isDict = int(loc.values), nil, false
+	var src []byte
+	switch loc.typ {
+	case pqDataPage:
+		ch.raw, src, err = ch.decompress(ch.raw, loc)
+		if err != nil {
+			return err
+		}
+		if ch.isOptional {
+			if src, err = ch.levelsV1(src, loc); err != nil {
+				return err
+			}
+		}
+	case pqDataPageV2:
+		if loc.defLen < 0 || loc.repLen < 0 {
+			return fmt.Errorf("%w: page levels of %d and %d bytes", ErrCorrupt, loc.defLen, loc.repLen)
+		}
+		levels, err := ch.bytes(loc.at+int64(loc.repLen), int(loc.defLen))
+		if err != nil {
+			return err
+		}
+		if ch.isOptional {
+			if ch.lv, err = decodeLevels(ch.lv[:0], levels, ch.rows, format.RLE); err != nil {
+				return err
+			}
+			ch.defs = ch.lv
+		}
+		ch.raw, src, err = ch.decompress(ch.raw, loc)
+		if err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("%w: data page of type %d", ErrCorrupt, loc.typ)
+	}
+	switch format.Encoding(loc.enc) {
+	case format.Plain:
+		switch ch.kind {
+		case parquet.Int32:
+			ch.i32, err = plainInt32s(ch.i32, src)
+			ch.vals = encoding.Int32Values(ch.i32)
+		case parquet.Int64:
+			ch.i64, err = plainInt64s(ch.i64, src)
+			ch.vals = encoding.Int64Values(ch.i64)
+		default:
+			ch.data, ch.offs, err = plainByteArrays(ch.data, ch.offs, src)
+			ch.vals = encoding.ByteArrayValues(ch.data, ch.offs)
+		}
+	case format.PlainDictionary, format.RLEDictionary:
+		if !ch.hasDict {
+			return fmt.Errorf("%w: dictionary-encoded page in a chunk without a dictionary page", ErrCorrupt)
+		}
+		ch.idx, err = dictIndexes(ch.idx, src)
+		ch.vals, ch.isDict = encoding.Int32Values(ch.idx), true
+	default:
+		return fmt.Errorf("%w: data page of %v values in a chunk declaring %s", ErrFormat, format.Encoding(loc.enc), "PLAIN or dictionary encodings")
+	}
+	return err
+}
+
+// The decoders pqChunk uses, never changed: package variables, so that
+// calling their methods does not allocate them.
+var (
+	pqLevelsRLE       = &rle.Encoding{BitWidth: 1}
+	pqLevelsBitPacked = &bitpacked.Encoding{BitWidth: 1}
+	pqDictIndexes     = &rle.DictionaryEncoding{}
+	pqPlain           = &plain.Encoding{}
+)
+
+// recoverPage turns a panic of parquet-go's decoders on a damaged page
+// (a run longer than its input) into an error wrapping ErrCorrupt, as
+// readPage does: bad input must not crash hunt.
+func recoverPage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: damaged page: %v", ErrCorrupt, r)
+	}
+}
+
+// levelsV1 decodes the definition levels at the start of src, the body
+// of a v1 data page, and returns the values after them.
+func (ch *pqChunk) levelsV1(src []byte, loc pqPageLoc) ([]byte, error) {
+	var err error
+	switch format.Encoding(loc.defEnc) {
+	case format.RLE:
+		if len(src) < 4 {
+			return nil, fmt.Errorf("%w: page of %d bytes has no definition levels", ErrCorrupt, len(src))
+		}
+		n := int(uint32(src[0]) | uint32(src[1])<<8 | uint32(src[2])<<16 | uint32(src[3])<<24)
+		if n < 0 || n > len(src)-4 {
+			return nil, fmt.Errorf("%w: definition levels of %d bytes in a page of %d", ErrCorrupt, n, len(src))
+		}
+		ch.lv, err = decodeLevels(ch.lv[:0], src[4:4+n], ch.rows, format.RLE)
+		ch.defs = ch.lv
+		return src[4+n:], err
+	case format.BitPacked:
+		n := (ch.rows + 7) / 8
+		if n > len(src) {
+			return nil, fmt.Errorf("%w: definition levels of %d bytes in a page of %d", ErrCorrupt, n, len(src))
+		}
+		ch.lv, err = decodeLevels(ch.lv[:0], src[:n], ch.rows, format.BitPacked)
+		ch.defs = ch.lv
+		return src[n:], err
+	}
+	return nil, fmt.Errorf("%w: definition levels in %v", ErrFormat, format.Encoding(loc.defEnc))
+}
+
+// decodeLevels decodes the rows definition levels (bit width 1) of src
+// into dst, in enc (RLE or BIT_PACKED): at least rows levels.
+func decodeLevels(dst, src []byte, rows int, enc format.Encoding) ([]byte, error) {
+	var err error
+	if enc == format.RLE {
+		dst, err = pqLevelsRLE.DecodeLevels(dst, src)
+	} else {
+		dst, err = pqLevelsBitPacked.DecodeLevels(dst, src)
+	}
+	if err != nil {
+		return dst, fmt.Errorf("%w: definition levels: %w", ErrCorrupt, err)
+	}
+	if len(dst) < rows {
+		return dst, fmt.Errorf("%w: page of %d values has %d definition levels", ErrCorrupt, rows, len(dst))
+	}
+	// Levels of one bit are 0 or 1: nothing more to check.
+	return dst[:rows], nil
+}
+
+// dictIndexes decodes the dictionary indexes of src (a bit width, then
+// RLE/bit-packed runs) into dst.
+func dictIndexes(dst []int32, src []byte) ([]int32, error) {
+	if len(src) > 0 && src[0] > 32 {
+		return dst[:0], fmt.Errorf("%w: dictionary indexes of %d bits", ErrCorrupt, src[0])
+	}
+	dst, err := pqDictIndexes.DecodeInt32(dst[:0], src)
+	if err != nil {
+		return dst, fmt.Errorf("%w: dictionary indexes: %w", ErrCorrupt, err)
+	}
+	return dst, nil
+}
+
+// plainInt32s decodes the PLAIN integers of src into dst.
+func plainInt32s(dst []int32, src []byte) ([]int32, error) {
+	dst, err := pqPlain.DecodeInt32(dst[:0], src)
+	if err != nil {
+		return dst[:0], fmt.Errorf("%w: PLAIN integers: %w", ErrCorrupt, err)
+	}
+	return dst, nil
+}
+
+// plainInt64s decodes the PLAIN integers of src into dst.
+func plainInt64s(dst []int64, src []byte) ([]int64, error) {
+	dst, err := pqPlain.DecodeInt64(dst[:0], src)
+	if err != nil {
+		return dst[:0], fmt.Errorf("%w: PLAIN integers: %w", ErrCorrupt, err)
+	}
+	return dst, nil
+}
+
+// plainByteArrays decodes the PLAIN byte arrays of src (each a 4-byte
+// length, then its bytes) into data and offsets.
+func plainByteArrays(data []byte, offs []uint32, src []byte) ([]byte, []uint32, error) {
+	data, offs, err := pqPlain.DecodeByteArray(data[:0], src, offs[:0])
+	if err != nil {
+		return data, offs, fmt.Errorf("%w: PLAIN byte arrays: %w", ErrCorrupt, err)
+	}
+	return data, offs, nil
+}

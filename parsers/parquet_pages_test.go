@@ -1,0 +1,496 @@
+package parsers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pqPagesRow has the columns pqChunk decodes: integers and text,
+// optional and required, dictionary-encoded and PLAIN.
+type pqPagesRow struct {
+	I32  *int32  `parquet:"i32,optional,plain"`
+	I32D *int32  `parquet:"i32d,optional,dict"`
+	I64  int64   `parquet:"i64,plain"`
+	I64D *int64  `parquet:"i64d,optional,dict"`
+	S    *string `parquet:"s,optional,plain"`
+	SD   *string `parquet:"sd,optional,dict"`
+	SR   string  `parquet:"sr,dict"`
+}
+
+// pqPagesCodecs are the codecs pqChunk is tried with.
+var pqPagesCodecs = []compress.Codec{&parquet.Uncompressed, &parquet.Snappy, &parquet.Gzip, &parquet.Zstd, &parquet.Lz4Raw}
+
+// pqPagesFile writes rows random rows (seed) of pqPagesRow with data
+// pages of version v, codec, pages of about pageSize bytes, a null in
+// about one optional value in nullEvery (0: none) and distinct values
+// up to card, in row groups of groupRows rows.
+func pqPagesFile(t testing.TB, seed uint64, rows, v int, codec compress.Codec, pageSize, nullEvery, card, groupRows int) []byte {
+	rng := rand.New(rand.NewPCG(seed, 23))
+	null := func() bool { return nullEvery > 0 && rng.IntN(nullEvery) == 0 }
+	text := func() string {
+		return "v" + strconv.Itoa(rng.IntN(card)) + string(make([]byte, rng.IntN(3)))
+	}
+	data := make([]pqPagesRow, rows)
+	for i := range data {
+		r := &data[i]
+		if !null() {
+			x := int32(rng.IntN(card)) - 3
+			r.I32 = &x
+		}
+		if !null() {
+			x := int32(rng.IntN(card))
+			r.I32D = &x
+		}
+		r.I64 = rng.Int64N(int64(card)) << 20
+		if !null() {
+			x := rng.Int64N(int64(card))
+			r.I64D = &x
+		}
+		if !null() {
+			s := text()
+			r.S = &s
+		}
+		if !null() {
+			s := text()
+			r.SD = &s
+		}
+		r.SR = text()
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[pqPagesRow](&buf, parquet.DataPageVersion(v), parquet.Compression(codec), parquet.PageBufferSize(pageSize))
+	for len(data) > 0 {
+		n := min(groupRows, len(data))
+		if _, err := w.Write(data[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		data = data[n:]
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pqValuesOwn returns the values of column chunk col of row group g read
+// through pqChunk, a string per row ("null" for a null), and the number
+// of pages.
+func pqValuesOwn(pf *pqFile, ch *pqChunk, g, col int) ([]string, int, error) {
+	leaf := pf.f.Schema().Columns()[col]
+	lc, _ := pf.f.Schema().Lookup(leaf...)
+	kind, _ := kindOf(lc.Node)
+	if !pqChunkCan(pf, g, col, kind, lc.MaxDefinitionLevel) {
+		return nil, 0, fmt.Errorf("pqChunkCan refused column %v", leaf)
+	}
+	if err := ch.load(pf, pf.r, g, col, leaf[0], kind, lc.MaxDefinitionLevel); err != nil {
+		return nil, 0, err
+	}
+	var out []string
+	pages := 0
+	for {
+		err := ch.nextPage()
+		if err == io.EOF {
+			return out, pages, nil
+		}
+		if err != nil {
+			return out, pages, err
+		}
+		pages++
+		var cur pageCursor
+		err = cur.loadChunk(ch, leaf[0], func(ch *pqChunk) (int, error) { return pqValuesLen(&ch.dict), nil })
+		if err != nil {
+			return out, pages, err
+		}
+		v := 0
+		for i := range ch.rows {
+			if cur.defs != nil && cur.defs[i] == 0 {
+				out = append(out, "null")
+				continue
+			}
+			if cur.idx != nil {
+				out = append(out, pqValueAt(&ch.dict, int(cur.idx[v])))
+			} else {
+				out = append(out, pqValueAt(&ch.vals, v))
+			}
+			v++
+		}
+	}
+}
+
+// pqValuesGo returns the values of the same chunk read by parquet-go.
+func pqValuesGo(f *parquet.File, g, col int) ([]string, error) {
+	pages := f.RowGroups()[g].ColumnChunks()[col].Pages()
+	defer pages.Close()
+	var out []string
+	vals := make([]parquet.Value, 64)
+	for {
+		pg, err := pages.ReadPage()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		vr := pg.Values()
+		for {
+			n, err := vr.ReadValues(vals)
+			for _, v := range vals[:n] {
+				switch {
+				case v.IsNull():
+					out = append(out, "null")
+				case v.Kind() == parquet.ByteArray:
+					out = append(out, strconv.Quote(string(v.ByteArray())))
+				default:
+					out = append(out, strconv.FormatInt(v.Int64(), 10))
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return out, err
+			}
+		}
+		parquet.Release(pg)
+	}
+}
+
+// pqValueAt formats value k of v as pqValuesGo does.
+func pqValueAt(v *encoding.Values, k int) string {
+	switch v.Kind() {
+	case encoding.Int32:
+		return strconv.FormatInt(int64(v.Int32()[k]), 10)
+	case encoding.Int64:
+		return strconv.FormatInt(v.Int64()[k], 10)
+	}
+	data, offs := v.ByteArray()
+	return strconv.Quote(string(data[offs[k]:offs[k+1]]))
+}
+
+// pqValuesLen is the number of values of v.
+func pqValuesLen(v *encoding.Values) int {
+	switch v.Kind() {
+	case encoding.Int32:
+		return len(v.Int32())
+	case encoding.Int64:
+		return len(v.Int64())
+	}
+	_, offs := v.ByteArray()
+	return max(len(offs)-1, 0)
+}
+
+// pqPagesCase is one file of TestPQChunk_SameAsParquetGo and
+// FuzzPQChunk: the arguments of pqPagesFile.
+type pqPagesCase struct {
+	seed                                           uint64
+	rows, version, codec, page, nulls, card, group int
+}
+
+func (c pqPagesCase) String() string {
+	return fmt.Sprintf("seed%d/rows%d/v%d/%s/page%d/nulls%d/card%d/group%d", c.seed, c.rows, c.version,
+		pqPagesCodecs[c.codec], c.page, c.nulls, c.card, c.group)
+}
+
+// checkPQChunk reads every column chunk of c's file through pqChunk and
+// through parquet-go and fails when a value differs; it returns the
+// number of data pages.
+func checkPQChunk(t *testing.T, c pqPagesCase) int {
+	t.Helper()
+	data := pqPagesFile(t, c.seed, c.rows, c.version, pqPagesCodecs[c.codec], c.page, c.nulls, c.card, c.group)
+	pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "x.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := getPQChunk()
+	defer putPQChunk(ch)
+	pages := 0
+	for g := range pf.f.RowGroups() {
+		for col := range pf.f.Schema().Columns() {
+			own, n, err := pqValuesOwn(pf, ch, g, col)
+			if err != nil {
+				t.Fatalf("%v: row group %d column %d: %v", c, g, col, err)
+			}
+			pages += n
+			want, err := pqValuesGo(pf.f, g, col)
+			if err != nil {
+				// parquet-go cannot read back some LZ4_RAW pages it
+				// wrote: nothing to compare with.
+				t.Logf("%v: row group %d column %d: parquet-go: %v", c, g, col, err)
+				continue
+			}
+			if len(own) != len(want) {
+				t.Fatalf("%v: row group %d column %d: %d values; want %d", c, g, col, len(own), len(want))
+			}
+			for i := range want {
+				if own[i] != want[i] {
+					t.Fatalf("%v: row group %d column %d row %d: got %s; want %s", c, g, col, i, own[i], want[i])
+				}
+			}
+		}
+	}
+	return pages
+}
+
+// TestPQChunk_SameAsParquetGo reads files of every page version and
+// codec, with and without nulls and dictionaries, many pages to a chunk,
+// through pqChunk and through parquet-go: the values must be the same.
+func TestPQChunk_SameAsParquetGo(t *testing.T) {
+	for codec := range pqPagesCodecs {
+		for _, v := range []int{1, 2} {
+			for _, nulls := range []int{0, 3, 1} {
+				c := pqPagesCase{seed: uint64(codec*10 + v), rows: 3000, version: v, codec: codec, page: 1 << 10, nulls: nulls, card: 50, group: 1200}
+				if nulls == 1 {
+					c.card = 5000 // wide dictionaries, mostly nulls
+				}
+				t.Run(c.String(), func(t *testing.T) {
+					if pages := checkPQChunk(t, c); pages < 7*3*2 {
+						t.Fatalf("%d data pages; want several per chunk", pages)
+					}
+				})
+			}
+		}
+	}
+}
+
+// FuzzPQChunk compares pqChunk with parquet-go over random files.
+func FuzzPQChunk(f *testing.F) {
+	f.Add(uint64(1), uint16(500), uint8(1), uint8(3), uint16(700), uint8(4), uint16(30), uint16(200))
+	f.Add(uint64(2), uint16(70), uint8(2), uint8(0), uint16(64), uint8(0), uint16(1), uint16(70))
+	f.Fuzz(func(t *testing.T, seed uint64, rows uint16, v, codec uint8, page uint16, nulls uint8, card, group uint16) {
+		c := pqPagesCase{seed: seed, rows: int(rows%4000) + 1, version: int(v%2) + 1, codec: int(codec) % len(pqPagesCodecs),
+			page: int(page) + 16, nulls: int(nulls % 8), card: int(card%6000) + 1, group: int(group%3000) + 1}
+		checkPQChunk(t, c)
+	})
+}
+
+// TestPQChunk_Damaged_Failure reads files with a byte of their pages
+// changed: pqChunk must return an error wrapping ErrCorrupt, ErrFormat
+// or ErrTruncated, or values, never panic.
+func TestPQChunk_Damaged_Failure(t *testing.T) {
+	c := pqPagesCase{seed: 7, rows: 600, version: 1, codec: 0, page: 512, nulls: 3, card: 40, group: 600}
+	for _, v := range []int{1, 2} {
+		c.version = v
+		data := pqPagesFile(t, c.seed, c.rows, c.version, pqPagesCodecs[c.codec], c.page, c.nulls, c.card, c.group)
+		end := len(data) - 8 - int(uint32(data[len(data)-8])|uint32(data[len(data)-7])<<8|uint32(data[len(data)-6])<<16|uint32(data[len(data)-5])<<24)
+		rng := rand.New(rand.NewPCG(uint64(v), 1))
+		for range 400 {
+			bad := bytes.Clone(data)
+			at := 4 + rng.IntN(end-4)
+			bad[at] ^= byte(1 + rng.IntN(255))
+			pf, err := openParquet(bytes.NewReader(bad), bytes.NewReader(bad), int64(len(bad)), "x.parquet")
+			if err != nil {
+				t.Fatal(err) // the footer is intact
+			}
+			ch := getPQChunk()
+			for col := range pf.f.Schema().Columns() {
+				_, _, err := pqValuesOwn(pf, ch, 0, col)
+				if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrFormat) && !errors.Is(err, ErrTruncated) {
+					t.Fatalf("byte %d changed: column %d: %v; want an error wrapping ErrCorrupt, ErrFormat or ErrTruncated", at, col, err)
+				}
+			}
+			putPQChunk(ch)
+		}
+	}
+}
+
+// TestVPCFlowParquet_PagesAllocs reads the same flow rows written in
+// pages of 64 KiB and of 1 KiB (about 60 times as many pages): the reader
+// decodes pages into buffers it keeps (pqChunk), so the small pages cost
+// no more allocations than a few per row group.
+func TestVPCFlowParquet_PagesAllocs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	type flowRow struct {
+		Srcaddr *string `parquet:"srcaddr,optional,dict"`
+		Dstport *int32  `parquet:"dstport,optional,plain"`
+		Start   *int64  `parquet:"start,optional,plain"`
+		Action  *string `parquet:"action,optional,dict"`
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	rows := make([]flowRow, 20000)
+	for i := range rows {
+		addr, port, start, action := "10.0.0."+strconv.Itoa(rng.IntN(200)), int32(rng.IntN(65536)), int64(1767600000+i), "ACCEPT"
+		if rng.IntN(5) == 0 {
+			action = "REJECT"
+		}
+		rows[i] = flowRow{&addr, &port, &start, &action}
+		if rng.IntN(50) == 0 {
+			rows[i].Action = nil
+		}
+	}
+	write := func(pageSize int) []byte {
+		var buf bytes.Buffer
+		pw := parquet.NewGenericWriter[flowRow](&buf, parquet.Compression(&parquet.Zstd), parquet.PageBufferSize(pageSize))
+		for r := rows; len(r) > 0; {
+			n := min(4096, len(r))
+			if _, err := pw.Write(r[:n]); err != nil {
+				t.Fatal(err)
+			}
+			if err := pw.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			r = r[n:]
+		}
+		if err := pw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	allocs := func(data []byte) float64 {
+		return testing.AllocsPerRun(3, func() {
+			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", Pruning{Equal: map[string][]string{"action": {"REJECT"}}},
+				WithAllocator(mem), WithColumns("srcaddr", "start", "action", "dstport"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for p.Next() {
+			}
+			if p.Err() != nil {
+				t.Fatal(p.Err())
+			}
+			p.Release()
+		})
+	}
+	big, small := allocs(write(64<<10)), allocs(write(1<<10))
+	groups := float64((len(rows) + 4095) / 4096)
+	if small > big+4*groups {
+		t.Fatalf("%d rows in %v row groups: %v allocations in 1 KiB pages, %v in 64 KiB pages; want at most %v more", len(rows), groups, small, big, 4*groups)
+	}
+}
+
+// TestVPCFlowParquet_FilterSameAsUnfiltered reads random flow rows
+// (nulls in every column, the filter's column with small and large
+// dictionaries, a dictionary holding a bad value) with an equality filter
+// and without, filtering the latter here: the reader's filtered rows must
+// be those, in order.
+func TestVPCFlowParquet_FilterSameAsUnfiltered(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	type flowRow struct {
+		Srcaddr *string `parquet:"srcaddr,optional,dict"`
+		Start   *int64  `parquet:"start,optional,plain"`
+		Action  *string `parquet:"action,optional,dict"`
+	}
+	for _, tc := range []struct {
+		name    string
+		actions int  // distinct actions: above flowFilterClassifyAll, no fast path
+		nulls   int  // a null in about one value in nulls
+		bad     bool // one action holds a control character
+	}{
+		{"few", 3, 20, false},
+		{"few-no-nulls", 3, 0, false},
+		{"many", flowFilterClassifyAll + 100, 20, false},
+		{"bad", 3, 20, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(tc.actions), 5))
+			str := func(s string) *string {
+				if tc.nulls > 0 && rng.IntN(tc.nulls) == 0 {
+					return nil
+				}
+				return &s
+			}
+			rows := make([]flowRow, 30000)
+			for i := range rows {
+				start := int64(1767600000 + i)
+				action := "A" + strconv.Itoa(rng.IntN(tc.actions))
+				switch {
+				case rng.IntN(4) == 0:
+					action = "REJECT"
+				case tc.bad && rng.IntN(1000) == 0:
+					action = "BAD\x01"
+				}
+				rows[i] = flowRow{str("10.0.0." + strconv.Itoa(rng.IntN(200))), &start, str(action)}
+				if tc.nulls > 0 && rng.IntN(tc.nulls) == 0 {
+					rows[i].Start = nil
+				}
+			}
+			var buf bytes.Buffer
+			pw := parquet.NewGenericWriter[flowRow](&buf, parquet.Compression(&parquet.Zstd), parquet.PageBufferSize(2<<10))
+			if _, err := pw.Write(rows); err != nil {
+				t.Fatal(err)
+			}
+			if err := pw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			data := buf.Bytes()
+			read := func(prune Pruning) ([]string, int) {
+				p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "x", prune, WithAllocator(mem), WithColumns("srcaddr", "start", "action"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer p.Release()
+				var out []string
+				for p.Next() {
+					out = append(out, flowBatchRows(p.Batch())...)
+				}
+				if p.Err() != nil {
+					t.Fatal(p.Err())
+				}
+				return out, len(p.Rejects().Errs)
+			}
+			all, allBad := read(Pruning{})
+			var want []string
+			for _, r := range all {
+				if strings.HasSuffix(r, " REJECT") {
+					want = append(want, r)
+				}
+			}
+			got, gotBad := read(Pruning{Equal: map[string][]string{"action": {"REJECT"}}})
+			if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("%d rows filtered; want %d:\ngot  %q\nwant %q", len(got), len(want), got[:min(len(got), 3)], want[:min(len(want), 3)])
+			}
+			if gotBad != allBad || tc.bad != (gotBad > 0) {
+				t.Fatalf("%d rejects filtered, %d unfiltered; want the same, and some only with a bad value", gotBad, allBad)
+			}
+		})
+	}
+}
+
+// TestPQChunkCan_Failure: chunks pqChunk does not decode are left to
+// parquet-go: a codec or encoding it does not know, no encodings listed,
+// a nested or non-integer, non-text column.
+func TestPQChunkCan_Failure(t *testing.T) {
+	data := pqPagesFile(t, 1, 100, 1, &parquet.Zstd, 1<<10, 3, 10, 100)
+	pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "x.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &pf.f.Metadata().RowGroups[0].Columns[0].MetaData
+	if !pqChunkCan(pf, 0, 0, parquet.Int32, 1) {
+		t.Fatalf("pqChunkCan refused %v, %v", m.Codec, m.Encoding)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func()
+		kind   parquet.Kind
+		maxDef int
+	}{
+		{"no encodings listed", func() { m.Encoding = nil }, parquet.Int32, 1},
+		{"DELTA_BINARY_PACKED", func() { m.Encoding = []format.Encoding{format.DeltaBinaryPacked, format.RLE} }, parquet.Int32, 1},
+		{"BROTLI", func() { m.Codec = format.Brotli }, parquet.Int32, 1},
+		{"DOUBLE", func() {}, parquet.Double, 1},
+		{"nested", func() {}, parquet.Int32, 2},
+	} {
+		enc, codec := m.Encoding, m.Codec
+		tc.change()
+		if pqChunkCan(pf, 0, 0, tc.kind, tc.maxDef) {
+			t.Errorf("%s: pqChunkCan accepted the chunk; want parquet-go to read it", tc.name)
+		}
+		m.Encoding, m.Codec = enc, codec
+	}
+}
