@@ -303,7 +303,7 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 			// constant take no bytes, and a reader decodes a block whole.
 			k = min(k, BatchRows-s.nbuf[p])
 			before := len(s.buf[p])
-			s.buf[p] = appendSpillSegment(s.buf[p], cols, sel[:k])
+			s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k])
 			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 			s.nbuf[p] += k
 			sel = sel[k:]
@@ -409,13 +409,27 @@ const (
 	spillSomeNull        // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
 )
 
-// appendSpillSegment appends rows sel of cols (flat vecs) as a segment:
-// the row count (uvarint), then each column (appendSpillColumn).
-func appendSpillSegment(b []byte, cols []*vec, sel []int32) []byte {
+// appendSpillSegment appends rows sel of cols (flat vecs; the first
+// nkeys are the keys) as a segment: the row count (uvarint), the bytes
+// of the key columns and of the other columns (4 bytes little-endian
+// each), then each column (appendSpillColumn). The two lengths let a
+// reader decode the keys alone and skip the rest (spillKeys), or the
+// reverse (spillArgs): finishing an aggregate with a HAVING bound groups
+// the keys first and decodes arguments only of blocks with groups that
+// can pass.
+func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
-	for _, v := range cols {
+	at := len(b)
+	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
+	for _, v := range cols[:nkeys] {
 		b = appendSpillColumn(b, v, sel)
 	}
+	mid := len(b)
+	for _, v := range cols[nkeys:] {
+		b = appendSpillColumn(b, v, sel)
+	}
+	binary.LittleEndian.PutUint32(b[at:], uint32(mid-at-8))
+	binary.LittleEndian.PutUint32(b[at+4:], uint32(len(b)-mid))
 	return b
 }
 
@@ -540,9 +554,20 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	buf    []byte // the blocks being decoded
-	cols   []*vec // scratch: the decoded columns
+	// Which columns next decodes: all (spillAll, the zero value), the
+	// first nkeys (spillKeys) or the others (spillArgs).
+	part  int
+	nkeys int
+	buf   []byte // the blocks being decoded
+	cols  []*vec // scratch: the decoded columns
 }
+
+// Column selections of a spillReader.
+const (
+	spillAll = iota
+	spillKeys
+	spillArgs
+)
 
 // next decodes the next blocks, as many as make at most spillReadRows
 // rows (at least one), into vecs of a (one per type, plain; a column without
@@ -571,8 +596,15 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		}
 		at += blk.size
 	}
-	cols := growSlots(&sr.cols, len(sr.types))
-	for c, t := range sr.types {
+	types := sr.types
+	switch sr.part {
+	case spillKeys:
+		types = types[:sr.nkeys]
+	case spillArgs:
+		types = types[sr.nkeys:]
+	}
+	cols := growSlots(&sr.cols, len(types))
+	for c, t := range types {
 		v := a.vec(t, n)
 		switch {
 		case t.isStringy():
@@ -597,16 +629,33 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		b = b[blk.size:]
 		for r < end {
 			k, m := binary.Uvarint(blkb)
-			if m <= 0 || k == 0 || k > uint64(end-r) {
+			if m <= 0 || k == 0 || k > uint64(end-r) || len(blkb)-m < 8 {
 				return nil, 0, errSpillCorrupt
 			}
-			blkb = blkb[m:]
+			kl := uint64(binary.LittleEndian.Uint32(blkb[m:]))
+			al := uint64(binary.LittleEndian.Uint32(blkb[m+4:]))
+			blkb = blkb[m+8:]
+			if kl+al > uint64(len(blkb)) {
+				return nil, 0, errSpillCorrupt
+			}
+			// The bytes of the columns to decode, which they must use up.
+			sec := blkb[:kl+al]
+			switch sr.part {
+			case spillKeys:
+				sec = blkb[:kl]
+			case spillArgs:
+				sec = blkb[kl : kl+al]
+			}
 			for _, v := range cols {
 				var ok bool
-				if blkb, ok = decodeSpillColumn(blkb, v, r, int(k)); !ok {
+				if sec, ok = decodeSpillColumn(sec, v, r, int(k)); !ok {
 					return nil, 0, errSpillCorrupt
 				}
 			}
+			if len(sec) != 0 {
+				return nil, 0, errSpillCorrupt
+			}
+			blkb = blkb[kl+al:]
 			r += int(k)
 		}
 		if len(blkb) != 0 {
@@ -987,6 +1036,14 @@ type partScratch struct {
 	// new slices), a tenth of finishing. nil: none, or in use.
 	t   *aggWorker
 	buf []byte // a spillReader's buffer
+	// Scratch of finishPartBounded: per group, its rows; per row read,
+	// its group; the groups kept; per frozen table, its groups' IDs in
+	// the partition's table; (source, target) lists.
+	rows     []int64
+	gids     []int32
+	keep     []int32
+	fids     [][]int32
+	from, to []int32
 }
 
 // table returns an empty table for a partition.
@@ -1020,6 +1077,12 @@ func (w *aggWorker) reset(o *opAggregate) {
 // spilled into it. If they outgrow the limit, the partition is split one
 // level down the same way.
 func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p int, sc *partScratch) error {
+	if o.minRows > 0 {
+		// Fast path: only groups with enough rows for HAVING get states.
+		if ok, err := o.finishPartBounded(w, fs, sets, p, sc); ok || err != nil {
+			return err
+		}
+	}
 	t := sc.table(o)
 	// The frozen groups of partition p, merged in table order.
 	for _, f := range fs {

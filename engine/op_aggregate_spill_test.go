@@ -369,7 +369,7 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	segs := [][]int32{{0, 2, 4}, {1, 3}}
 	var b []byte
 	for _, sel := range segs {
-		b = appendSpillSegment(b, cols, sel)
+		b = appendSpillSegment(b, cols, 2, sel)
 	}
 	file := append([]byte("junk"), b...)
 	types := make([]*dtype, len(cols))
