@@ -87,21 +87,32 @@ func rowsBound(o *opAggregate, h expr) int64 {
 }
 
 // boundedMaxRows is the most spilled rows of one partition finished in
-// two passes: the first keeps each row's group (4 bytes a row) for the
-// second. Larger partitions are finished the general way.
+// two passes: the first keeps a number per row (4 bytes) for the second.
+// Larger partitions are finished the general way.
 const boundedMaxRows = 1 << 21
 
-// spillBoundSkipped counts the spilled rows whose arguments finishing
-// skipped because their group had too few rows for HAVING (for tests).
+// spillBoundSkipped counts the spilled rows finishing left out because
+// their group had too few rows for HAVING (for tests).
 var spillBoundSkipped atomic.Int64
 
 // finishPartBounded is finishPart for an aggregate with a HAVING bound
-// (o.minRows): it emits, as worker w, the groups of partition p at level
-// that have at least o.minRows rows, with their states computed from
-// those groups' rows alone. It reports false, having emitted nothing and
-// consumed no spilled rows, when the partition is too large for it (more
-// than boundedMaxRows rows, or more groups than a table may hold): then
-// the caller finishes it the general way.
+// (o.minRows): it emits, as worker w, the groups of partition p that have
+// at least o.minRows rows (and perhaps a few with fewer, which HAVING
+// drops).
+//
+// The first pass decodes the spilled rows' keys alone and counts the rows
+// of each key hash (the frozen groups' from their count(*)), in a flat
+// table: one probe a row, where grouping a row probed a table per key
+// (three for vpc_port_scan) and copied new key strings. Groups whose
+// hashes collide share a count, so a count can only be too high: no group
+// with enough rows is left out. The second pass groups and aggregates, as
+// the general way does, only the rows and frozen groups whose hash has
+// enough rows, decoding only the blocks that hold such rows.
+//
+// It reports false, having emitted nothing and consumed no spilled rows,
+// when the partition has more than boundedMaxRows rows or more groups
+// with enough rows than a table may hold: then the caller finishes it the
+// general way.
 func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p int, sc *partScratch) (bool, error) {
 	total := 0
 	for _, s := range sets {
@@ -113,42 +124,51 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 		return false, nil
 	}
 	nk := len(o.keys)
-	t := sc.table(o)
-	defer func() { sc.t = t }() // emitted or abandoned: its memory can take the next partition
-	// Pass 1: the groups and their rows, frozen ones first.
+	// Pass 1: rows per key hash; hashes are numbered in sc.hashes, whose
+	// counts are sc.rows; sc.fids and sc.ids give the number of each
+	// frozen group and spilled row.
+	sc.hashes.reset()
 	rows := sc.rows[:0]
+	count := func(h uint64, n int64) int32 {
+		id, _ := sc.hashes.put(h, int32(len(rows)))
+		if int(id) == len(rows) {
+			rows = append(rows, 0)
+		}
+		rows[id] += n
+		return id
+	}
 	sc.fids = growSlots(&sc.fids, len(fs))
+	var a arena
 	for fi, f := range fs {
 		sel := f.parts[p]
-		sc.fids[fi] = sc.fids[fi][:0]
-		if len(sel) == 0 {
-			continue
-		}
-		t.a.reset()
-		keys := make([]*vec, len(f.keys))
-		for k, v := range f.keys {
-			keys[k] = gatherVec(&t.a, v, sel)
-		}
-		ids := t.g.groupIDs(&t.a, keys, len(sel))
-		sc.fids[fi] = append(sc.fids[fi], ids...)
-		rows = growTo(rows, t.g.ngroups)
-		star := f.w.states[o.rowsAgg].(*countState).n
-		for i, j := range sel {
-			if int(j) < len(star) {
-				rows[ids[i]] += star[j]
+		ids := sc.fids[fi][:0]
+		if len(sel) > 0 {
+			a.reset()
+			keys := make([]*vec, len(f.keys))
+			for k, v := range f.keys {
+				keys[k] = gatherVec(&a, v, sel)
+			}
+			sc.hash = hashKeysInto(keys, len(sel), sc.hash, &sc.vh)
+			star := f.w.states[o.rowsAgg].(*countState).n
+			for i, j := range sel {
+				var n int64
+				if int(j) < len(star) {
+					n = star[j]
+				}
+				ids = append(ids, count(sc.hash[i], n))
 			}
 		}
+		sc.fids[fi] = ids
 	}
-	gids := sc.gids[:0]
-	var est memEstimate
+	ids := sc.gids[:0]
 	for _, s := range sets {
 		if len(s.blocks[p]) == 0 {
 			continue
 		}
 		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, part: spillKeys, nkeys: nk, buf: sc.buf}
 		for {
-			t.a.reset()
-			cols, n, err := sr.next(&t.a)
+			a.reset()
+			cols, n, err := sr.next(&a)
 			sc.buf = sr.buf
 			if err == io.EOF {
 				break
@@ -156,90 +176,95 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 			if err != nil {
 				return false, err
 			}
-			ids := t.g.groupIDs(&t.a, cols, n)
-			gids = append(gids, ids...)
-			rows = growTo(rows, t.g.ngroups)
-			for _, g := range ids {
-				rows[g]++
-			}
-			if e := est.of(o, &t.g); o.sp.over(e, e, t.g.ngroups) {
-				// Slow path: more groups than a table holds; the
-				// general way spills them a level down.
-				sc.rows, sc.gids = rows, gids
-				return false, nil
+			sc.hash = hashKeysInto(cols, n, sc.hash, &sc.vh)
+			for _, h := range sc.hash[:n] {
+				ids = append(ids, count(h, 1))
 			}
 		}
 	}
-	sc.rows, sc.gids = rows, gids
-	// Pass 2: the states of the groups that can pass.
-	ng := t.g.ngroups
-	keep := sc.keep[:0]
-	for g, r := range rows[:ng] {
+	sc.rows, sc.gids = rows, ids
+	kept := 0
+	for _, r := range rows {
 		if r >= o.minRows {
-			keep = append(keep, int32(g))
+			kept++
 		}
 	}
-	sc.keep = keep
-	if len(keep) > 0 {
+	if int64(kept)*int64(groupBytes+keyBytes*nk+stateBytes*len(o.aggs)) > o.sp.tableBound() ||
+		o.sp.maxGroups > 0 && int64(kept) > o.sp.maxGroups {
+		// Slow path: more groups than a table holds; the general way
+		// spills them a level down.
+		return false, nil
+	}
+	// Pass 2: the groups with enough rows, as the general way takes them.
+	t := sc.table(o)
+	defer func() { sc.t = t }() // emitted: its memory can take the next partition
+	if kept > 0 {
 		o.mergeFrozenKept(t, fs, p, sc)
 		if err := o.feedKept(t, sets, p, sc); err != nil {
 			return false, err
 		}
 	} else {
-		spillBoundSkipped.Add(int64(len(gids)))
+		spillBoundSkipped.Add(int64(len(ids)))
 	}
 	for _, s := range sets {
 		s.blocks[p] = nil
 	}
-	t.emit = keep
 	return true, o.emitWorker(w, t, &sc.e)
 }
 
-// mergeFrozenKept merges into t the states of the frozen groups of
-// partition p whose rows (sc.rows, by t's group) reach o.minRows.
+// mergeFrozenKept merges into t the frozen groups of partition p whose
+// hash has at least o.minRows rows (sc.rows by sc.fids).
 func (o *opAggregate) mergeFrozenKept(t *aggWorker, fs []frozen, p int, sc *partScratch) {
-	ng := t.g.ngroups
 	for fi, f := range fs {
-		sel, ids := f.parts[p], sc.fids[fi]
+		sel := f.parts[p]
 		if len(sel) == 0 {
 			continue
 		}
-		from, to := sc.from[:0], sc.to[:0]
-		for i, g := range ids {
-			if sc.rows[g] >= o.minRows {
-				from, to = append(from, sel[i]), append(to, g)
-			} else {
-				ids[i] = -1 // mergePairs skips the pairs of a group not kept
+		from := sc.from[:0]
+		for i, id := range sc.fids[fi] {
+			if sc.rows[id] >= o.minRows {
+				from = append(from, sel[i])
 			}
 		}
-		sc.from, sc.to = from, to
+		sc.from = from
 		if len(from) == 0 {
 			continue
 		}
+		t.a.reset()
+		keys := make([]*vec, len(f.keys))
+		for k, v := range f.keys {
+			keys[k] = gatherVec(&t.a, v, from)
+		}
+		to := t.g.groupIDs(&t.a, keys, len(from))
+		// mergePairs finds a group's target by its index in the
+		// partition (f.pos): -1 for the groups left out.
+		at := growSlots(&sc.to, len(sel))
+		fill(at, -1)
+		for i, j := range from {
+			at[f.pos[j]] = to[i]
+		}
 		for i, s := range t.states {
 			if f.pairs[i] != nil {
-				s.(*distinctState).mergePairs(f.w.states[i].(*distinctState), f.pairs[i][p], f.pos, ids)
+				s.(*distinctState).mergePairs(f.w.states[i].(*distinctState), f.pairs[i][p], f.pos, at)
 				continue
 			}
-			s.merge(f.w.states[i], from, to, ng)
+			s.merge(f.w.states[i], from, to, t.g.ngroups)
 		}
 	}
 }
 
-// feedKept updates t's states with the spilled rows of partition p whose
-// group (sc.gids, in the order pass 1 read them) has at least o.minRows
-// rows, decoding the arguments only of the blocks that hold such rows.
+// feedKept aggregates into t the spilled rows of partition p whose hash
+// has at least o.minRows rows (sc.rows by sc.gids, in the order pass 1
+// read them), reading only the blocks that hold such rows.
 func (o *opAggregate) feedKept(t *aggWorker, sets []*spillSet, p int, sc *partScratch) error {
-	nk := len(o.keys)
-	ng := t.g.ngroups
 	off := 0 // the first row of the current block in sc.gids
 	for _, s := range sets {
 		var pick []spillBlock
 		var offs []int // per block picked: its first row in sc.gids
 		for _, b := range s.blocks[p] {
 			kept := false
-			for _, g := range sc.gids[off : off+b.rows] {
-				if sc.rows[g] >= o.minRows {
+			for _, id := range sc.gids[off : off+b.rows] {
+				if sc.rows[id] >= o.minRows {
 					kept = true
 					break
 				}
@@ -251,7 +276,7 @@ func (o *opAggregate) feedKept(t *aggWorker, sets []*spillSet, p int, sc *partSc
 			}
 			off += b.rows
 		}
-		sr := spillReader{f: s.f, blocks: pick, types: o.sp.types, part: spillArgs, nkeys: nk, buf: sc.buf}
+		sr := spillReader{f: s.f, blocks: pick, types: o.sp.types, buf: sc.buf}
 		for bi := 0; ; {
 			t.a.reset()
 			cols, n, err := sr.next(&t.a)
@@ -262,28 +287,24 @@ func (o *opAggregate) feedKept(t *aggWorker, sets []*spillSet, p int, sc *partSc
 			if err != nil {
 				return err
 			}
-			// The rows of the blocks just read whose group is kept.
-			sel, gs := sc.from[:0], sc.to[:0]
+			// The rows of the blocks just read whose hash is kept.
+			sel := sc.from[:0]
 			for r := 0; r < n; bi++ {
-				for j, g := range sc.gids[offs[bi] : offs[bi]+pick[bi].rows] {
-					if sc.rows[g] >= o.minRows {
-						sel, gs = append(sel, int32(r+j)), append(gs, g)
+				for j, id := range sc.gids[offs[bi] : offs[bi]+pick[bi].rows] {
+					if sc.rows[id] >= o.minRows {
+						sel = append(sel, int32(r+j))
 					}
 				}
 				r += pick[bi].rows
 			}
-			sc.from, sc.to = sel, gs
+			sc.from = sel
 			spillBoundSkipped.Add(int64(n - len(sel)))
 			if len(sel) < n {
 				for c, v := range cols {
 					cols[c] = gatherVec(&t.a, v, sel)
 				}
 			}
-			next := 0
-			for i, ag := range o.aggs {
-				t.states[i].update(gs, ng, cols[next:next+len(ag.args)])
-				next += len(ag.args)
-			}
+			o.aggregate(t, cols, len(sel))
 		}
 	}
 	return nil

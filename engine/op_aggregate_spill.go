@@ -233,10 +233,13 @@ type spillSet struct {
 	// time (500 hunts: 1.8 s of 12.6).
 	wbuf     []byte
 	rowBytes int // bytes per row of the last segment, to size segments
-	hash     []uint64
-	vh       []uint64 // scratch of hashKeysInto
-	part     []uint8  // scratch: each row's partition
-	order    []int32  // scratch: the rows by partition
+	// blockBytes is the size blocks are written at: spillBlockBytes,
+	// growing with the bytes written (see spillBlockMax).
+	blockBytes int
+	hash       []uint64
+	vh         []uint64 // scratch of hashKeysInto
+	part       []uint8  // scratch: each row's partition
+	order      []int32  // scratch: the rows by partition
 }
 
 type spillBlock struct {
@@ -252,6 +255,18 @@ type spillBlock struct {
 // are small; reading joins them into batches (spillReadRows). A variable so tests can make blocks smaller still.
 var spillBlockBytes = 4 << 10
 
+// A set's blocks grow, doubling up to spillBlockMax, each time what it
+// wrote passes spillGrowBytes times their size over spillBlockBytes (8
+// KiB blocks past 8 MiB written, 16 past 16, 32 past 32): the few
+// aggregates that spill tens of megabytes (hunt run's heavy flow hunts:
+// 60-160 MB each) were read back one 4 KiB block per system call (a tenth
+// of finishing them), and the room their larger blocks take stays under a
+// tenth of what they wrote. Sets that spill little keep small blocks.
+const (
+	spillBlockMax  = 32 << 10
+	spillGrowBytes = 8 << 20
+)
+
 // spillReadRows is how many rows spillReader.next joins blocks up to: a
 // table checks its limits after each batch. A variable so tests can read
 // block by block.
@@ -263,7 +278,9 @@ const spillWriteBytes = 64 << 10
 // spillBytesWritten counts the bytes of blocks written (for tests).
 var spillBytesWritten atomic.Int64
 
-func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: level, dir: dir} }
+func newSpillSet(dir string, level int) *spillSet {
+	return &spillSet{level: level, dir: dir, blockBytes: spillBlockBytes}
+}
 
 // write appends the n rows of cols (flat vecs: keys, then arguments) to
 // their partitions; keys are the first nkeys columns.
@@ -291,13 +308,13 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 		sel := order[start[p]:start[p+1]]
 		for len(sel) > 0 {
 			if s.buf[p] == nil {
-				s.buf[p] = make([]byte, 0, spillBlockBytes+spillBlockBytes/4)
+				s.buf[p] = make([]byte, 0, s.blockBytes+s.blockBytes/4)
 			}
 			// As many rows as should fill the block, going by the last
-			// segment's size, so blocks stay near spillBlockBytes.
+			// segment's size, so blocks stay near s.blockBytes.
 			k := min(len(sel), 16) // the first segment measures rows
 			if s.rowBytes > 0 {
-				k = min(len(sel), (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
+				k = min(len(sel), (s.blockBytes-len(s.buf[p]))/s.rowBytes+1)
 			}
 			// At most BatchRows rows a block: rows whose columns are all
 			// constant take no bytes, and a reader decodes a block whole.
@@ -307,7 +324,7 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 			s.nbuf[p] += k
 			sel = sel[k:]
-			if len(s.buf[p]) >= spillBlockBytes || s.nbuf[p] >= BatchRows {
+			if len(s.buf[p]) >= s.blockBytes || s.nbuf[p] >= BatchRows {
 				if err := s.flushBlock(p); err != nil {
 					return err
 				}
@@ -350,7 +367,10 @@ func (s *spillSet) flushBlock(p int) error {
 	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(blk), rows: s.nbuf[p]})
 	s.off += int64(len(blk))
 	s.buf[p], s.nbuf[p] = blk[:0], 0
-	if cap(blk) > 16*spillBlockBytes {
+	if s.off >= int64(spillGrowBytes)*int64(s.blockBytes/spillBlockBytes) && s.blockBytes < spillBlockMax {
+		s.blockBytes *= 2 // the partitions' buffers grow as they fill
+	}
+	if cap(blk) > 16*s.blockBytes {
 		// An outsized block's buffer (rows of long strings) is not
 		// kept; one a few times the size is, rather than reallocated
 		// for every such row.
@@ -412,11 +432,9 @@ const (
 // appendSpillSegment appends rows sel of cols (flat vecs; the first
 // nkeys are the keys) as a segment: the row count (uvarint), the bytes
 // of the key columns and of the other columns (4 bytes little-endian
-// each), then each column (appendSpillColumn). The two lengths let a
-// reader decode the keys alone and skip the rest (spillKeys), or the
-// reverse (spillArgs): finishing an aggregate with a HAVING bound groups
-// the keys first and decodes arguments only of blocks with groups that
-// can pass.
+// each), then each column (appendSpillColumn). The lengths let a reader
+// decode the keys alone and skip the rest (spillKeys): finishing an
+// aggregate with a HAVING bound counts the rows of each key first.
 func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
 	at := len(b)
@@ -554,8 +572,8 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	// Which columns next decodes: all (spillAll, the zero value), the
-	// first nkeys (spillKeys) or the others (spillArgs).
+	// Which columns next decodes: all (spillAll, the zero value) or
+	// the first nkeys (spillKeys).
 	part  int
 	nkeys int
 	buf   []byte // the blocks being decoded
@@ -566,7 +584,6 @@ type spillReader struct {
 const (
 	spillAll = iota
 	spillKeys
-	spillArgs
 )
 
 // next decodes the next blocks, as many as make at most spillReadRows
@@ -597,11 +614,8 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		at += blk.size
 	}
 	types := sr.types
-	switch sr.part {
-	case spillKeys:
+	if sr.part == spillKeys {
 		types = types[:sr.nkeys]
-	case spillArgs:
-		types = types[sr.nkeys:]
 	}
 	cols := growSlots(&sr.cols, len(types))
 	for c, t := range types {
@@ -640,11 +654,8 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			}
 			// The bytes of the columns to decode, which they must use up.
 			sec := blkb[:kl+al]
-			switch sr.part {
-			case spillKeys:
+			if sr.part == spillKeys {
 				sec = blkb[:kl]
-			case spillArgs:
-				sec = blkb[kl : kl+al]
 			}
 			for _, v := range cols {
 				var ok bool
@@ -1036,13 +1047,15 @@ type partScratch struct {
 	// new slices), a tenth of finishing. nil: none, or in use.
 	t   *aggWorker
 	buf []byte // a spillReader's buffer
-	// Scratch of finishPartBounded: per group, its rows; per row read,
-	// its group; the groups kept; per frozen table, its groups' IDs in
-	// the partition's table; (source, target) lists.
+	// Scratch of finishPartBounded: key hashes numbered, and per
+	// number its rows; per spilled row read and per frozen group (per
+	// frozen table), its hash's number; key hashes of a batch (and each
+	// key's value hashes); lists of rows or groups.
+	hashes   flatTable[int32]
 	rows     []int64
 	gids     []int32
-	keep     []int32
 	fids     [][]int32
+	hash, vh []uint64
 	from, to []int32
 }
 
