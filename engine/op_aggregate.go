@@ -342,7 +342,7 @@ func (w *aggWorker) seal() {
 		w.res[i] = s.result(ng)
 	}
 	w.states = nil
-	w.g.maps, w.g.folds = nil, nil
+	w.g.maps, w.g.folds, w.g.packed = nil, nil, flatTable[int32]{}
 }
 
 // emitParts pushes the groups of sealed parts, one part after the other,
