@@ -811,6 +811,7 @@ func (c *compiler) compileSelectGroup(st *selectState) error {
 				return c.errf(s.Having.Pos(), "expected a boolean condition in HAVING, found "+h.typ().name)
 			}
 			w := &opWhere{conds: []expr{h}, texts: []string{s.Having.String()}}
+			agg.minRows, agg.rowsAgg = havingMinRows(agg, h)
 			c.add(w)
 			st.tail.setNext(w)
 			st.tail = w

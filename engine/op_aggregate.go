@@ -56,6 +56,11 @@ type opAggregate struct {
 	// thousands of groups that a HAVING then drops dominated such queries.
 	unsorted bool
 	sp       aggSpill // memory bound: see op_aggregate_spill.go
+	// minRows: the HAVING after this aggregate drops every group of
+	// fewer rows, and rowsAgg is its count(*) aggregate (see
+	// havingMinRows); 0 and -1: no such bound.
+	minRows int64
+	rowsAgg int
 }
 
 // aggWorker is one worker's partial aggregation.
@@ -337,7 +342,7 @@ func (w *aggWorker) seal() {
 		w.res[i] = s.result(ng)
 	}
 	w.states = nil
-	w.g.maps, w.g.folds = nil, nil
+	w.g.maps, w.g.folds, w.g.packed = nil, nil, flatTable[int32]{}
 }
 
 // emitParts pushes the groups of sealed parts, one part after the other,

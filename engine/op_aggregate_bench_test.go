@@ -175,3 +175,106 @@ func processCPUTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkGroupKeys numbers the groups of 524,288 rows by two, three and
+// four keys (an account, a source address, a time bucket, a port) with
+// the grouper alone: 262,144 groups that repeat twice, as in the flow
+// hunts' partitions. MB/s of the rows' key bytes.
+func BenchmarkGroupKeys(b *testing.B) {
+	const nb = 128
+	accts, srcs, buckets, ports := make([]*vec, nb), make([]*vec, nb), make([]*vec, nb), make([]*vec, nb)
+	bytes := 0
+	for c := range nb {
+		accts[c] = &vec{t: tString, n: BatchRows, s: make([]string, BatchRows)}
+		srcs[c] = &vec{t: tString, n: BatchRows, s: make([]string, BatchRows)}
+		buckets[c] = &vec{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}
+		ports[c] = &vec{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}
+		for i := range BatchRows {
+			n := (c*BatchRows + i) / 2
+			accts[c].s[i] = "11111111111" + strconv.Itoa(n%3)
+			srcs[c].s[i] = "10." + strconv.Itoa(n>>16&255) + "." + strconv.Itoa(n>>8&255) + "." + strconv.Itoa(n&255)
+			buckets[c].i[i] = 1709251200 + int64(n/4096*300)
+			ports[c].i[i] = int64(n % 1024)
+			bytes += len(accts[c].s[i]) + len(srcs[c].s[i]) + 16
+		}
+	}
+	for _, nk := range []int{2, 3, 4} {
+		b.Run("keys="+strconv.Itoa(nk), func(b *testing.B) {
+			pick := map[int][]int{2: {1, 2}, 3: {0, 1, 2}, 4: {0, 1, 2, 3}}[nk]
+			all := []*dtype{tString, tString, tInt, tInt}
+			var types []*dtype
+			for _, k := range pick {
+				types = append(types, all[k])
+			}
+			b.SetBytes(int64(bytes))
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			var a arena
+			g := newGrouper(types)
+			for b.Loop() {
+				g.reset()
+				for c := range nb {
+					a.reset()
+					all := []*vec{accts[c], srcs[c], buckets[c], ports[c]}
+					keys := make([]*vec, 0, 4)
+					for _, k := range pick {
+						keys = append(keys, all[k])
+					}
+					g.groupIDs(&a, keys, BatchRows)
+				}
+				if g.ngroups != nb*BatchRows/2 {
+					b.Fatalf("%d groups", g.ngroups)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSpillWrite writes 262,144 flow-log rows (vpc_port_scan's
+// spilled columns: an account, a source, a bucket, a port, a target, a
+// count_if flag, start, end, "$path") to a spill set, as a frozen
+// aggregate does. MB/s of spill bytes written.
+func BenchmarkSpillWrite(b *testing.B) {
+	const nb = 64
+	chunks := make([][]*vec, nb)
+	for c := range chunks {
+		cols := []*vec{
+			{t: tString, n: BatchRows, s: make([]string, BatchRows)}, {t: tString, n: BatchRows, s: make([]string, BatchRows)},
+			{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}, {t: tInt, n: BatchRows, i: make([]int64, BatchRows)},
+			{t: tString, n: BatchRows, s: make([]string, BatchRows)}, {t: tInt, n: BatchRows, i: make([]int64, BatchRows), null: make([]bool, BatchRows)},
+			{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}, {t: tInt, n: BatchRows, i: make([]int64, BatchRows)},
+			{t: tString, n: BatchRows, s: make([]string, BatchRows)},
+		}
+		for i := range BatchRows {
+			n := c*BatchRows + i
+			t := int64(1709251200 + n/16)
+			cols[0].s[i] = "111111111111"
+			cols[1].s[i] = "10." + strconv.Itoa(n>>16&255) + "." + strconv.Itoa(n>>8&255) + "." + strconv.Itoa(n&255)
+			cols[2].i[i] = t - t%300
+			cols[3].i[i] = int64(n*7919) % 65536
+			cols[4].s[i] = "172.16." + strconv.Itoa(n%7) + "." + strconv.Itoa(n%250)
+			cols[5].i[i], cols[5].null[i] = 1, n%2 == 0
+			cols[6].i[i], cols[7].i[i] = t, t+int64(n%60)
+			cols[8].s[i] = "s3://flow-logs/AWSLogs/111111111111/vpcflowlogs/eu-west-1/2026/01/05/fl-" + strconv.Itoa(c/4) + ".log.gz"
+		}
+		chunks[c] = cols
+	}
+	dir := b.TempDir()
+	var written int64
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		s := newSpillSet(dir, 0)
+		for _, cols := range chunks {
+			if err := s.write(cols, 3, BatchRows); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.finish(); err != nil {
+			b.Fatal(err)
+		}
+		written = s.off
+		s.close()
+	}
+	b.SetBytes(written)
+}

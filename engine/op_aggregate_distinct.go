@@ -111,7 +111,8 @@ func (s *distinctState) split(part []uint8) *[spillParts][]uint64 {
 
 // mergePairs is merge given only the pairs of src of one partition (as
 // split returns them): src group j becomes this state's group
-// ids[pos[j]]. It visits each pair once.
+// ids[pos[j]], or is left out when that is negative. It visits each pair
+// once.
 func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, pos, ids []int32) {
 	if len(pairs) == 0 {
 		return
@@ -121,6 +122,9 @@ func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, pos, ids 
 	var vmap flatTable[int32] // src value ID → index in used
 	var used []int32
 	for _, p := range pairs {
+		if ids[pos[int32(p>>32)]] < 0 {
+			continue
+		}
 		v := int32(uint32(p))
 		if _, ok := vmap.put(uint64(v), int32(len(used))); !ok {
 			used = append(used, v)
@@ -129,8 +133,14 @@ func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, pos, ids 
 	s.a.reset()
 	vals := src.g.groupVecs(&s.a)
 	vids := s.g.groupIDs(&s.a, []*vec{gatherVec(&s.a, vals[0], used)}, len(used))
+	if len(used) == 0 {
+		return
+	}
 	for _, p := range pairs {
 		g := ids[pos[int32(p>>32)]]
+		if g < 0 {
+			continue
+		}
 		j, _ := vmap.get(uint64(uint32(p)))
 		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(vids[j])), struct{}{})
 	}

@@ -1,5 +1,7 @@
 package engine
 
+import "math/bits"
+
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
 	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
@@ -12,11 +14,19 @@ type valueMap struct {
 // tuples of value IDs are folded pairwise into group IDs through flat
 // tables of uint64 (see flatTable), so no row allocates.
 type grouper struct {
-	types     []*dtype
-	vals      []*column          // per key: its distinct values by value ID
-	maps      []valueMap         // per key: value → value ID
-	folds     []flatTable[int32] // per key after the first: (prefix ID, value ID) → ID
-	groupKeys [][]int32          // per key: value ID of each group (multi-key only)
+	types []*dtype
+	vals  []*column          // per key: its distinct values by value ID
+	maps  []valueMap         // per key: value → value ID
+	folds []flatTable[int32] // per key after the first: (prefix ID, value ID) → ID
+	// packed, for three keys or more while their value IDs fit side by
+	// side in packBits bits (widths[k] bits for key k, the first key
+	// lowest): those packed IDs → group ID, one probe a row where folding
+	// probed a table per key after the first (vpc_port_scan's three keys,
+	// vpc_large_egress's four, each table as large as the groups). Past
+	// the bits the grouper folds (widths nil).
+	packed    flatTable[int32]
+	widths    []uint8
+	groupKeys [][]int32 // per key: value ID of each group (multi-key only)
 	ngroups   int
 	ids       [][]int32 // scratch: per key, per row value IDs
 	gids      []int32   // scratch: per row group IDs
@@ -36,6 +46,7 @@ func newGrouper(types []*dtype) grouper {
 		g.maps = append(g.maps, valueMap{nullID: -1})
 	}
 	g.folds = make([]flatTable[int32], max(len(types)-1, 0))
+	g.initWidths()
 	g.groupKeys = make([][]int32, len(types))
 	g.ids = make([][]int32, len(types))
 	if len(types) == 0 {
@@ -59,6 +70,8 @@ func (g *grouper) reset() {
 	for k := range g.folds {
 		g.folds[k].reset()
 	}
+	g.packed.reset()
+	g.initWidths()
 	if len(g.types) > 0 {
 		g.ngroups = 0
 	}
@@ -77,6 +90,30 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	if len(keys) == 1 {
 		copy(g.gids, g.ids[0])
 		g.ngroups = g.vals[0].len()
+		return g.gids
+	}
+	if g.widths != nil && !g.fits() {
+		g.relayout()
+	}
+	if g.widths != nil {
+		// Fast path: one probe a row.
+		var shifts [maxPackedKeys]uint8
+		g.shifts(&shifts)
+		m := &g.packed
+		for i := range n {
+			var key uint64
+			for k, ids := range g.ids[:len(keys)] {
+				key |= uint64(uint32(ids[i])) << shifts[k]
+			}
+			id, ok := m.put(key, int32(m.len()))
+			if !ok {
+				for j := range g.groupKeys {
+					g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
+				}
+			}
+			g.gids[i] = id
+		}
+		g.ngroups = m.len()
 		return g.gids
 	}
 	copy(g.gids, g.ids[0])
@@ -372,17 +409,47 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		tr[k] = make([]int32, col.len())
 		fill(tr[k], -1)
 	}
-	cur := make([]int32, nk) // g's value IDs of the current group
-	last := nk - 1
-	for j := range n {
-		for k := range nk {
-			vid := src.groupKeys[k][j]
+	// g's value IDs of each group's keys, all numbered before any group
+	// is found (packed keys need every value's width).
+	curs := make([][]int32, nk)
+	for k := range nk {
+		curs[k] = make([]int32, n)
+		for j, vid := range src.groupKeys[k][:n] {
 			id := tr[k][vid]
 			if id < 0 {
 				id = g.valueID(&g.maps[k], k, vals[k], int(vid), vals[k].isNull(int(vid)))
 				tr[k][vid] = id
 			}
-			cur[k] = id
+			curs[k][j] = id
+		}
+	}
+	if g.widths != nil && !g.fits() {
+		g.relayout()
+	}
+	if g.widths != nil {
+		var shifts [maxPackedKeys]uint8
+		g.shifts(&shifts)
+		for j := range n {
+			var key uint64
+			for k := range nk {
+				key |= uint64(uint32(curs[k][j])) << shifts[k]
+			}
+			id, ok := g.packed.put(key, int32(g.packed.len()))
+			if !ok {
+				for k := range nk {
+					g.groupKeys[k] = append(g.groupKeys[k], curs[k][j])
+				}
+			}
+			gmap[j] = id
+		}
+		g.ngroups = g.packed.len()
+		return
+	}
+	cur := make([]int32, nk) // g's value IDs of the current group
+	last := nk - 1
+	for j := range n {
+		for k := range nk {
+			cur[k] = curs[k][j]
 		}
 		prefix := cur[0]
 		for k := 1; k <= last; k++ {
@@ -500,6 +567,27 @@ func hashString(s string) uint64 {
 func (g *grouper) lookup(keys []*vec, n int) []int32 {
 	g.look = grow(&g.look, n)
 	out := g.look
+	if g.widths != nil {
+		var shifts [maxPackedKeys]uint8
+		g.shifts(&shifts)
+		for i := range n {
+			var key uint64
+			out[i] = -1
+			for k, v := range keys {
+				id := g.lookupValue(k, v, i)
+				if id < 0 {
+					break // a value no group has
+				}
+				key |= uint64(uint32(id)) << shifts[k]
+				if k == len(keys)-1 {
+					if id, ok := g.packed.get(key); ok {
+						out[i] = id
+					}
+				}
+			}
+		}
+		return out
+	}
 	for i := range n {
 		prefix := g.lookupValue(0, keys[0], i)
 		for k := 1; k < len(keys) && prefix >= 0; k++ {
@@ -542,4 +630,84 @@ func (g *grouper) lookupValue(k int, v *vec, i int) int32 {
 		return -1
 	}
 	return id
+}
+
+// maxPackedKeys is the most keys a grouper packs; more keys fold.
+const maxPackedKeys = 16
+
+// packBits is the bits packed keys take: 64. A variable so tests can
+// make value IDs outgrow them with few values.
+var packBits = 64
+
+// initWidths sets the packed layout of an empty grouper: packBits split
+// evenly among three keys or more (at most maxPackedKeys), or folds.
+func (g *grouper) initWidths() {
+	nk := len(g.types)
+	if nk < 3 || nk > maxPackedKeys {
+		g.widths = nil
+		return
+	}
+	g.widths = growSlots(&g.widths, nk)
+	for k := range g.widths {
+		g.widths[k] = uint8(packBits / nk)
+	}
+}
+
+// fits reports whether every key's value IDs fit its width.
+func (g *grouper) fits() bool {
+	for k, w := range g.widths {
+		if uint64(g.vals[k].len()) > 1<<w {
+			return false
+		}
+	}
+	return true
+}
+
+// shifts sets s[k] to where key k's bits start in a packed key.
+func (g *grouper) shifts(s *[maxPackedKeys]uint8) {
+	var at uint8
+	for k, w := range g.widths {
+		s[k] = at
+		at += w
+	}
+}
+
+// relayout gives each key the bits its values need now and twice as many
+// values, shares the bits left over, and files the groups again; if they
+// need more than packBits, the grouper folds from now on (the fold tables
+// built from the groups, in group order, so group IDs stay).
+func (g *grouper) relayout() {
+	nk := len(g.types)
+	ng := len(g.groupKeys[0])
+	need := 0
+	for k := range g.widths {
+		g.widths[k] = uint8(bits.Len(uint(g.vals[k].len()))) + 1
+		need += int(g.widths[k])
+	}
+	if need > packBits {
+		// Slow path: fold.
+		g.widths = nil
+		g.packed = flatTable[int32]{}
+		for gi := range ng {
+			prefix := g.groupKeys[0][gi]
+			for k := 1; k < nk; k++ {
+				m := &g.folds[k-1]
+				prefix, _ = m.put(uint64(uint32(prefix))<<32|uint64(uint32(g.groupKeys[k][gi])), int32(m.len()))
+			}
+		}
+		return
+	}
+	for k := range g.widths {
+		g.widths[k] += uint8((packBits - need) / nk)
+	}
+	var shifts [maxPackedKeys]uint8
+	g.shifts(&shifts)
+	g.packed.reset()
+	for gi := range ng {
+		var key uint64
+		for k := range nk {
+			key |= uint64(uint32(g.groupKeys[k][gi])) << shifts[k]
+		}
+		g.packed.put(key, int32(gi))
+	}
 }

@@ -233,10 +233,13 @@ type spillSet struct {
 	// time (500 hunts: 1.8 s of 12.6).
 	wbuf     []byte
 	rowBytes int // bytes per row of the last segment, to size segments
-	hash     []uint64
-	vh       []uint64 // scratch of hashKeysInto
-	part     []uint8  // scratch: each row's partition
-	order    []int32  // scratch: the rows by partition
+	// blockBytes is the size blocks are written at: spillBlockBytes,
+	// growing with the bytes written (see spillBlockMax).
+	blockBytes int
+	hash       []uint64
+	vh         []uint64 // scratch of hashKeysInto
+	part       []uint8  // scratch: each row's partition
+	order      []int32  // scratch: the rows by partition
 }
 
 type spillBlock struct {
@@ -252,6 +255,18 @@ type spillBlock struct {
 // are small; reading joins them into batches (spillReadRows). A variable so tests can make blocks smaller still.
 var spillBlockBytes = 4 << 10
 
+// A set's blocks grow, doubling up to spillBlockMax, each time what it
+// wrote passes spillGrowBytes times their size over spillBlockBytes (8
+// KiB blocks past 8 MiB written, 16 past 16, 32 past 32): the few
+// aggregates that spill tens of megabytes (hunt run's heavy flow hunts:
+// 60-160 MB each) were read back one 4 KiB block per system call (a tenth
+// of finishing them), and the room their larger blocks take stays under a
+// tenth of what they wrote. Sets that spill little keep small blocks.
+const (
+	spillBlockMax  = 32 << 10
+	spillGrowBytes = 8 << 20
+)
+
 // spillReadRows is how many rows spillReader.next joins blocks up to: a
 // table checks its limits after each batch. A variable so tests can read
 // block by block.
@@ -263,7 +278,9 @@ const spillWriteBytes = 64 << 10
 // spillBytesWritten counts the bytes of blocks written (for tests).
 var spillBytesWritten atomic.Int64
 
-func newSpillSet(dir string, level int) *spillSet { return &spillSet{level: level, dir: dir} }
+func newSpillSet(dir string, level int) *spillSet {
+	return &spillSet{level: level, dir: dir, blockBytes: spillBlockBytes}
+}
 
 // write appends the n rows of cols (flat vecs: keys, then arguments) to
 // their partitions; keys are the first nkeys columns.
@@ -291,23 +308,23 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 		sel := order[start[p]:start[p+1]]
 		for len(sel) > 0 {
 			if s.buf[p] == nil {
-				s.buf[p] = make([]byte, 0, spillBlockBytes+spillBlockBytes/4)
+				s.buf[p] = make([]byte, 0, s.blockBytes+s.blockBytes/4)
 			}
 			// As many rows as should fill the block, going by the last
-			// segment's size, so blocks stay near spillBlockBytes.
+			// segment's size, so blocks stay near s.blockBytes.
 			k := min(len(sel), 16) // the first segment measures rows
 			if s.rowBytes > 0 {
-				k = min(len(sel), (spillBlockBytes-len(s.buf[p]))/s.rowBytes+1)
+				k = min(len(sel), (s.blockBytes-len(s.buf[p]))/s.rowBytes+1)
 			}
 			// At most BatchRows rows a block: rows whose columns are all
 			// constant take no bytes, and a reader decodes a block whole.
 			k = min(k, BatchRows-s.nbuf[p])
 			before := len(s.buf[p])
-			s.buf[p] = appendSpillSegment(s.buf[p], cols, sel[:k])
+			s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k])
 			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 			s.nbuf[p] += k
 			sel = sel[k:]
-			if len(s.buf[p]) >= spillBlockBytes || s.nbuf[p] >= BatchRows {
+			if len(s.buf[p]) >= s.blockBytes || s.nbuf[p] >= BatchRows {
 				if err := s.flushBlock(p); err != nil {
 					return err
 				}
@@ -350,7 +367,10 @@ func (s *spillSet) flushBlock(p int) error {
 	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(blk), rows: s.nbuf[p]})
 	s.off += int64(len(blk))
 	s.buf[p], s.nbuf[p] = blk[:0], 0
-	if cap(blk) > 16*spillBlockBytes {
+	if s.off >= int64(spillGrowBytes)*int64(s.blockBytes/spillBlockBytes) && s.blockBytes < spillBlockMax {
+		s.blockBytes *= 2 // the partitions' buffers grow as they fill
+	}
+	if cap(blk) > 16*s.blockBytes {
 		// An outsized block's buffer (rows of long strings) is not
 		// kept; one a few times the size is, rather than reallocated
 		// for every such row.
@@ -409,13 +429,25 @@ const (
 	spillSomeNull        // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
 )
 
-// appendSpillSegment appends rows sel of cols (flat vecs) as a segment:
-// the row count (uvarint), then each column (appendSpillColumn).
-func appendSpillSegment(b []byte, cols []*vec, sel []int32) []byte {
+// appendSpillSegment appends rows sel of cols (flat vecs; the first
+// nkeys are the keys) as a segment: the row count (uvarint), the bytes
+// of the key columns and of the other columns (4 bytes little-endian
+// each), then each column (appendSpillColumn). The lengths let a reader
+// decode the keys alone and skip the rest (spillKeys): finishing an
+// aggregate with a HAVING bound counts the rows of each key first.
+func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
-	for _, v := range cols {
+	at := len(b)
+	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
+	for _, v := range cols[:nkeys] {
 		b = appendSpillColumn(b, v, sel)
 	}
+	mid := len(b)
+	for _, v := range cols[nkeys:] {
+		b = appendSpillColumn(b, v, sel)
+	}
+	binary.LittleEndian.PutUint32(b[at:], uint32(mid-at-8))
+	binary.LittleEndian.PutUint32(b[at+4:], uint32(len(b)-mid))
 	return b
 }
 
@@ -540,9 +572,19 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	buf    []byte // the blocks being decoded
-	cols   []*vec // scratch: the decoded columns
+	// Which columns next decodes: all (spillAll, the zero value) or
+	// the first nkeys (spillKeys).
+	part  int
+	nkeys int
+	buf   []byte // the blocks being decoded
+	cols  []*vec // scratch: the decoded columns
 }
+
+// Column selections of a spillReader.
+const (
+	spillAll = iota
+	spillKeys
+)
 
 // next decodes the next blocks, as many as make at most spillReadRows
 // rows (at least one), into vecs of a (one per type, plain; a column without
@@ -571,8 +613,12 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		}
 		at += blk.size
 	}
-	cols := growSlots(&sr.cols, len(sr.types))
-	for c, t := range sr.types {
+	types := sr.types
+	if sr.part == spillKeys {
+		types = types[:sr.nkeys]
+	}
+	cols := growSlots(&sr.cols, len(types))
+	for c, t := range types {
 		v := a.vec(t, n)
 		switch {
 		case t.isStringy():
@@ -597,16 +643,30 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		b = b[blk.size:]
 		for r < end {
 			k, m := binary.Uvarint(blkb)
-			if m <= 0 || k == 0 || k > uint64(end-r) {
+			if m <= 0 || k == 0 || k > uint64(end-r) || len(blkb)-m < 8 {
 				return nil, 0, errSpillCorrupt
 			}
-			blkb = blkb[m:]
+			kl := uint64(binary.LittleEndian.Uint32(blkb[m:]))
+			al := uint64(binary.LittleEndian.Uint32(blkb[m+4:]))
+			blkb = blkb[m+8:]
+			if kl+al > uint64(len(blkb)) {
+				return nil, 0, errSpillCorrupt
+			}
+			// The bytes of the columns to decode, which they must use up.
+			sec := blkb[:kl+al]
+			if sr.part == spillKeys {
+				sec = blkb[:kl]
+			}
 			for _, v := range cols {
 				var ok bool
-				if blkb, ok = decodeSpillColumn(blkb, v, r, int(k)); !ok {
+				if sec, ok = decodeSpillColumn(sec, v, r, int(k)); !ok {
 					return nil, 0, errSpillCorrupt
 				}
 			}
+			if len(sec) != 0 {
+				return nil, 0, errSpillCorrupt
+			}
+			blkb = blkb[kl+al:]
 			r += int(k)
 		}
 		if len(blkb) != 0 {
@@ -987,6 +1047,16 @@ type partScratch struct {
 	// new slices), a tenth of finishing. nil: none, or in use.
 	t   *aggWorker
 	buf []byte // a spillReader's buffer
+	// Scratch of finishPartBounded: key hashes numbered, and per
+	// number its rows; per spilled row read and per frozen group (per
+	// frozen table), its hash's number; key hashes of a batch (and each
+	// key's value hashes); lists of rows or groups.
+	hashes   flatTable[int32]
+	rows     []int64
+	gids     []int32
+	fids     [][]int32
+	hash, vh []uint64
+	from, to []int32
 }
 
 // table returns an empty table for a partition.
@@ -1020,6 +1090,12 @@ func (w *aggWorker) reset(o *opAggregate) {
 // spilled into it. If they outgrow the limit, the partition is split one
 // level down the same way.
 func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p int, sc *partScratch) error {
+	if o.minRows > 0 {
+		// Fast path: only groups with enough rows for HAVING get states.
+		if ok, err := o.finishPartBounded(w, fs, sets, p, sc); ok || err != nil {
+			return err
+		}
+	}
 	t := sc.table(o)
 	// The frozen groups of partition p, merged in table order.
 	for _, f := range fs {

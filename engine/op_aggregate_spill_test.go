@@ -369,7 +369,7 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	segs := [][]int32{{0, 2, 4}, {1, 3}}
 	var b []byte
 	for _, sel := range segs {
-		b = appendSpillSegment(b, cols, sel)
+		b = appendSpillSegment(b, cols, 2, sel)
 	}
 	file := append([]byte("junk"), b...)
 	types := make([]*dtype, len(cols))
@@ -384,6 +384,17 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	}
 	if _, _, err := sr.next(&a); err != io.EOF {
 		t.Errorf("after the last block: %v; want io.EOF", err)
+	}
+	// The keys alone (the first two columns), skipping the others.
+	keysOnly := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}}, types: types, part: spillKeys, nkeys: 2}
+	if kc, n, err := keysOnly.next(&a); err != nil || n != 5 || len(kc) != 2 {
+		t.Errorf("keys only: %d columns of %d rows, %v; want 2 of 5", len(kc), n, err)
+	} else {
+		for r, want := range []int64{math.MinInt64, math.MaxInt64, -7, 0, 42} {
+			if kc[1].i[r] != want || kc[0].isNull(r) != (r == 1 || r == 2) {
+				t.Errorf("keys only, row %d: %d (null %v); want %d", r, kc[1].i[r], kc[0].isNull(r), want)
+			}
+		}
 	}
 	// Blocks are read together, up to spillReadRows rows.
 	two := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}, {off: 4, size: len(b), rows: 5}}, types: types}
@@ -757,5 +768,51 @@ func TestAggregateSpill_ReusesPartitionTables(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if perPart := (after.Mallocs - before.Mallocs) / spillParts; perPart > 100 {
 		t.Errorf("finishing allocated %d times per partition; want at most 100 (tables reused; 269 when each partition grew its own)", perPart)
+	}
+}
+
+// TestSpillSet_BlocksGrow: a set that spills tens of megabytes writes
+// larger blocks as it goes (up to spillBlockMax), so reading a partition
+// back takes fewer reads; one that spills little keeps small blocks.
+func TestSpillSet_BlocksGrow(t *testing.T) {
+	n := BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	for i := range keys {
+		strs[i] = "arn:aws:iam::111111111111:user/u" + strconv.Itoa(i)
+	}
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	for _, tc := range []struct {
+		chunks  int
+		maxSize int // largest block wanted, at least
+	}{{10, spillBlockBytes}, {250, spillBlockMax}} {
+		s := newSpillSet(t.TempDir(), 0)
+		for c := range tc.chunks {
+			for i := range keys {
+				keys[i] = int64(c*n + i) // every row a new key
+			}
+			if err := s.write(cols, 1, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.finish(); err != nil {
+			t.Fatal(err)
+		}
+		blocks, largest, rows := 0, 0, 0
+		for p := range spillParts {
+			for _, blk := range s.blocks[p] {
+				blocks++
+				largest = max(largest, blk.size)
+				rows += blk.rows
+			}
+		}
+		s.close()
+		if rows != tc.chunks*n {
+			t.Errorf("%d chunks: %d rows written; want %d", tc.chunks, rows, tc.chunks*n)
+		}
+		if largest < tc.maxSize*3/4 || largest > tc.maxSize*5/4+64 {
+			t.Errorf("%d chunks (%d bytes): largest block %d bytes; want about %d", tc.chunks, s.off, largest, tc.maxSize)
+		}
+		t.Logf("%d chunks: %d bytes in %d blocks", tc.chunks, s.off, blocks)
 	}
 }

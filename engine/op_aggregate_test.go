@@ -552,3 +552,124 @@ func TestArrayAgg_InternsStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestGrouper_PackedKeys: three or four keys are found with one probe of
+// packed value IDs (the fold tables stay empty), with the group IDs of
+// first appearance, through lookups and merges; when the values outgrow
+// the bits (a 14-bit budget here), the layout is redone and then the
+// grouper folds, with the same group IDs.
+func TestGrouper_PackedKeys(t *testing.T) {
+	defer func(b int) { packBits = b }(packBits)
+	for _, tc := range []struct {
+		bits, nk     int
+		folds, moved bool // folds in the end; packed with new widths
+	}{{64, 3, false, false}, {64, 4, false, false}, {26, 3, false, true}, {26, 4, true, false}, {14, 3, true, false}, {14, 4, true, false}} {
+		{
+			bitsBudget, nk := tc.bits, tc.nk
+			packBits = bitsBudget
+			types := []*dtype{tString, tInt, tString, tInt}[:nk]
+			g, other := newGrouper(types), newGrouper(types)
+			want := map[string]int32{} // tuple → group of first appearance
+			var a arena
+			row := func(v []*vec, i, r int) string {
+				// Key 0 has 3 values and NULL, key 1 grows with r, key 2
+				// 40 values, key 3 200.
+				k := []string{strconv.Itoa(r % 3), strconv.Itoa(r / 7), strconv.Itoa(r % 40), strconv.Itoa(r % 200)}
+				if r%11 == 0 {
+					v[0].null[i] = true
+					k[0] = "NULL"
+				} else {
+					v[0].s[i] = "acct-" + k[0]
+				}
+				v[1].i[i] = int64(r / 7)
+				v[2].s[i] = "10.0.0." + k[2]
+				if nk == 4 {
+					v[3].i[i] = int64(r % 200)
+				}
+				return strings.Join(k[:nk], ",")
+			}
+			const n = 500
+			for b := range 8 {
+				a.reset()
+				v := make([]*vec, nk)
+				for k, t := range types {
+					v[k] = a.vec(t, n)
+					if t == tString {
+						v[k].strs()
+					} else {
+						v[k].ints()
+					}
+				}
+				v[0].nulls()
+				tuples := make([]string, n)
+				for i := range n {
+					tuples[i] = row(v, i, b*n+i*3%n)
+				}
+				// Lookups before the batch: -1 for tuples not seen yet.
+				got := g.lookup(v, n)
+				for i, tup := range tuples {
+					w, ok := want[tup]
+					if !ok {
+						w = -1
+					}
+					if got[i] != w {
+						t.Fatalf("bits %d, %d keys: lookup of %s = %d; want %d", bitsBudget, nk, tup, got[i], w)
+					}
+				}
+				ids := g.groupIDs(&a, v, n)
+				for i, tup := range tuples {
+					if _, ok := want[tup]; !ok {
+						want[tup] = int32(len(want))
+					}
+					if ids[i] != want[tup] {
+						t.Fatalf("bits %d, %d keys, batch %d: row %d (%s) group %d; want %d", bitsBudget, nk, b, i, tup, ids[i], want[tup])
+					}
+				}
+				if b%2 == 1 {
+					other.groupIDs(&a, v, n) // every other batch, for the merge below
+				}
+			}
+			if g.ngroups != len(want) {
+				t.Errorf("bits %d, %d keys: %d groups; want %d", bitsBudget, nk, g.ngroups, len(want))
+			}
+			folded := g.folds[0].len() > 0
+			if folded != tc.folds || folded == (g.packed.len() == g.ngroups) {
+				t.Errorf("bits %d, %d keys: folds used %v, packed groups %d of %d; want folds %v", bitsBudget, nk, folded, g.packed.len(), g.ngroups, tc.folds)
+			}
+			if moved := g.widths != nil && int(g.widths[1]) != packBits/nk; moved != tc.moved {
+				t.Errorf("bits %d, %d keys: widths %v; want new ones %v", bitsBudget, nk, g.widths, tc.moved)
+			}
+			// Merging other's groups finds each in g.
+			gmap := make([]int32, other.ngroups)
+			before := g.ngroups
+			g.mergeFrom(&a, &other, gmap)
+			okeys := other.groupVecs(&a)
+			for j := range other.ngroups {
+				var parts []string
+				for k := range nk {
+					switch {
+					case okeys[k].isNull(j):
+						parts = append(parts, "NULL")
+					case k == 0:
+						parts = append(parts, strings.TrimPrefix(okeys[0].s[j], "acct-"))
+					case types[k] == tString:
+						parts = append(parts, strings.TrimPrefix(okeys[k].s[j], "10.0.0."))
+					default:
+						parts = append(parts, strconv.FormatInt(okeys[k].i[j], 10))
+					}
+				}
+				if tup := strings.Join(parts, ","); gmap[j] != want[tup] {
+					t.Fatalf("bits %d, %d keys: merged group %s → %d; want %d", bitsBudget, nk, tup, gmap[j], want[tup])
+				}
+			}
+			if g.ngroups != before {
+				t.Errorf("bits %d, %d keys: merging known groups added %d", bitsBudget, nk, g.ngroups-before)
+			}
+			// reset returns to packing.
+			g.reset()
+			if g.widths == nil || g.ngroups != 0 || g.packed.len() != 0 {
+				t.Errorf("bits %d, %d keys: after reset widths %v, %d groups", bitsBudget, nk, g.widths, g.ngroups)
+			}
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package engine
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
+)
+
+// aggregateOf returns the first aggregate of q's plan.
+func aggregateOf(t *testing.T, q *Query) *opAggregate {
+	t.Helper()
+	for _, o := range q.ops {
+		if a, ok := o.(*opAggregate); ok {
+			return a
+		}
+	}
+	t.Fatalf("no aggregate in %s", q.String())
+	return nil
+}
+
+func TestHavingMinRows(t *testing.T) {
+	const from = ` FROM vpc_flow GROUP BY srcaddr, start - start % 60 `
+	for _, tc := range []struct {
+		sql  string
+		want int64
+	}{
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) > 100`, 101},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) >= 30`, 30},
+		{`SELECT srcaddr, count(*)` + from + `HAVING 5 < count(*)`, 6},
+		{`SELECT srcaddr, count(*)` + from + `HAVING 5 <= count(*)`, 5},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) = 7`, 7},
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) >= 50`, 50},
+		{`SELECT srcaddr, count(*), approx_distinct(dstport)` + from + `HAVING approx_distinct(dstport) > 9`, 10},
+		{`SELECT srcaddr, count(*), count(dstport)` + from + `HAVING count(dstport) >= 4`, 4},
+		{`SELECT srcaddr, count(*), count_if(action = 'REJECT')` + from + `HAVING count_if(action = 'REJECT') >= 4`, 4},
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING count(*) >= 30 AND sum(bytes) > 0`, 30},
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING sum(bytes) > 0 AND count(*) >= 3 AND count(*) > 9`, 10},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) > 10 OR count(*) >= 500`, 11},
+		// No bound: not a count, no count(*) to count frozen rows, an
+		// OR side without one, a bound of one row, upper bounds.
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING sum(bytes) >= 1073741824`, 0},
+		{`SELECT srcaddr, count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) >= 50`, 0},
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING count(*) >= 30 OR sum(bytes) > 1`, 0},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) >= 1`, 0},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) < 100`, 0},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) <> 100`, 0},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) > 1.5`, 0},
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING sum(bytes) > 100`, 0},
+		{`SELECT srcaddr, count(*)` + from, 0},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tc.sql, err)
+		}
+		a := aggregateOf(t, q)
+		if a.minRows != tc.want {
+			t.Errorf("%s: minRows %d; want %d", tc.sql, a.minRows, tc.want)
+		}
+		if a.minRows > 0 && (a.aggs[a.rowsAgg].name != "count" || !a.aggs[a.rowsAgg].star) {
+			t.Errorf("%s: rowsAgg %d is not count(*)", tc.sql, a.rowsAgg)
+		}
+	}
+}
+
+// boundBatches builds nb batches of flow rows in which source i%3000's
+// groups by (source, minute) mostly hold one row, and the 40 sources
+// below 40 send 12 rows a minute to many ports: the shape of
+// vpc_port_scan's and vpc_reject_flood's groups.
+func boundBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
+	var fields []arrow.Field
+	for _, f := range parsers.VPCFlowSchema.Fields() {
+		switch f.Name {
+		case "account_id", "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", parsers.SourceColumn:
+			fields = append(fields, f)
+		}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	out := make([]arrow.RecordBatch, nb)
+	for b := range out {
+		rows := make([]map[string]any, 500)
+		for i := range rows {
+			n := b*500 + i
+			src, t := n, 1709251200+n/50
+			if i%10 == 0 {
+				src = n % 40 // 50 rows per batch over 40 sources: 12+ a minute
+			}
+			row := map[string]any{
+				"account_id": "111111111111", "srcaddr": "10.0." + strconv.Itoa(src/250) + "." + strconv.Itoa(src%250),
+				"dstaddr": "172.16.0." + strconv.Itoa(n%5), "dstport": n % 97, "bytes": n % 1000,
+				"start": t, "end": t + 30, "action": []string{"ACCEPT", "REJECT"}[n%2],
+				parsers.SourceColumn: "s3://b/f" + strconv.Itoa(b/3) + ".log.gz",
+			}
+			if n%31 == 0 {
+				delete(row, "dstaddr") // NULL arguments
+			}
+			rows[i] = row
+		}
+		out[b] = buildRecord(mem, schema, rows)
+	}
+	return out
+}
+
+// TestAggregateSpill_HavingBound: a spilled aggregate whose HAVING needs
+// 10 rows a group finishes computing the states of only the groups with
+// that many rows (the arguments of the other rows are skipped), and gives
+// the in-memory answer, for every aggregate kind, frozen groups included,
+// at 1 and 3 workers and with a second spill level.
+func TestAggregateSpill_HavingBound(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := boundBatches(mem, 24)
+	defer releaseAll(recs)
+	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
+	spillBlockBytes, spillReadRows = 512, 7 // many blocks per partition
+	const sel = `SELECT account_id, srcaddr, start - start % 60 AS minute, count(*) AS n, count(DISTINCT dstport), count(DISTINCT dstaddr),
+		count_if(action = 'ACCEPT'), min(start), max("end"), sum(bytes), avg(bytes), array_agg(DISTINCT "$path"), array_agg(dstport),
+		max_by(dstport, bytes), arbitrary(account_id)
+		FROM vpc_flow GROUP BY account_id, srcaddr, start - start % 60 `
+	for _, sql := range []string{
+		sel + `HAVING count(*) >= 10`,
+		sel + `HAVING count(DISTINCT dstport) > 9 AND sum(bytes) > 0`,
+		sel + `HAVING count(*) > 11 OR count(*) >= 10`,
+	} {
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if n := len(want); n < 200 {
+			t.Fatalf("%s: answer too short:\n%s", sql, want)
+		}
+		for _, limit := range []int{50, 2000} {
+			for _, workers := range []int{1, 3} {
+				before, files := spillBoundSkipped.Load(), spillFiles.Load()
+				got := runWith(t, sql, Options{MaxGroups: limit, TempDir: t.TempDir()}, workers, recs)
+				if got != want {
+					t.Errorf("%s\nlimit %d, %d workers: answer differs:\n%.600s\nwant\n%.600s", sql, limit, workers, got, want)
+				}
+				if spillFiles.Load() == files {
+					t.Errorf("%s\nlimit %d, %d workers: did not spill", sql, limit, workers)
+				}
+				// 12,000 rows; ~10,800 in groups of one row.
+				if skipped := spillBoundSkipped.Load() - before; skipped < 5000 {
+					t.Errorf("%s\nlimit %d, %d workers: skipped the arguments of %d rows; want most of the 10,800 in small groups", sql, limit, workers, skipped)
+				}
+			}
+		}
+	}
+}
