@@ -302,6 +302,8 @@ type ParquetWriter struct {
 	// topIdx[i] is the column of root[i] in batches of schema sch, or -1.
 	sch    *arrow.Schema
 	topIdx []int
+
+	cluster *pqCluster // nil: rows keep the caller's order
 }
 
 // pqUnit is what the writer writes row by row from one Arrow array: a
@@ -461,8 +463,9 @@ func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decod
 // end at the first row boundary past it. zstd compresses a page on its
 // own, so larger pages compress the long JSON columns (requestparameters,
 // responseelements) far better: 256 KiB pages make files 8% smaller than
-// 64 KiB ones at the same CPU. hunt's readers skip the page index, so
-// smaller pages would buy them no pruning.
+// 64 KiB ones at the same CPU. The pages of a clustered table end every
+// [parquetClusterPageRows] rows as well: the flow reader skips pages by
+// the column index.
 const parquetPageBytes = 256 << 10
 
 // NewParquetWriter returns a writer of rows of table (its [Table.Schema]
@@ -543,6 +546,11 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 	}
 	for ti, n := range pw.root {
 		pw.addUnits(n, ti, nil)
+	}
+	if pw.cluster = newPQCluster(pw, t.ParquetCluster); pw.cluster != nil {
+		for _, c := range pw.cols {
+			c.pageRows = parquetClusterPageRows
+		}
 	}
 	return pw, nil
 }
@@ -683,8 +691,12 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
 		}
 		k := min(len(refs), pw.rowGroupRows-pw.rgRows)
+		seg := refs[:k]
+		if pw.cluster != nil {
+			seg = pw.cluster.order(pw, seg)
+		}
 		for u := range pw.units {
-			pw.writeUnit(u, refs[:k])
+			pw.writeUnit(u, seg)
 		}
 		for _, r := range refs[:k] {
 			pw.rgMin = min(pw.rgMin, r.Time)

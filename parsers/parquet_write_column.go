@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -37,6 +38,7 @@ type pqColumn struct {
 	typ            format.Type // ByteArray, Int32 or Int64
 	maxDef, maxRep uint8
 	bloom          bool // write a bloom filter of the chunk's values
+	pageRows       int  // a page ends at this many rows (or parquetPageBytes)
 
 	// The page being built.
 	defs, reps []uint8 // one level per value, null or not (when maxDef/maxRep > 0)
@@ -122,7 +124,7 @@ const parquetDictBytes = 128 << 10
 const parquetIndexBytes = 16
 
 func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
-	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom}
+	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom, pageRows: math.MaxInt}
 	c.useDict, c.dictChunk, c.last = typ == format.ByteArray, typ == format.ByteArray, -1
 	// Non-nil: a bound may be the empty string, and a nil bound means
 	// "no value" (pageBounds).
@@ -137,10 +139,19 @@ func (c *pqColumn) pageBytes() int { return len(c.plain) + 4*len(c.idx) + c.nval
 // page if it is full, or if its dictionary is full, so pages start on row
 // boundaries.
 func (c *pqColumn) beginRow() {
-	if c.fallback || c.pageBytes() >= parquetPageBytes {
+	if c.pageFull() {
 		c.flushPage()
 	}
 	c.nrows++
+}
+
+// pageFull reports whether the page being built ends before the next
+// row: its dictionary is full, or it holds parquetPageBytes, or pageRows
+// rows of which one is not null (a page of nulls costs a reader nothing
+// to skip, and more pages cost the writer a header and a compression
+// each).
+func (c *pqColumn) pageFull() bool {
+	return c.fallback || c.pageBytes() >= parquetPageBytes || c.nrows >= c.pageRows && c.nnull < c.nvals
 }
 
 // addNull appends a null (or an empty list or map) at levels rep, def.
@@ -159,10 +170,13 @@ func (c *pqColumn) addNull(rep, def uint8) {
 // column that is not repeated; pages end as beginRow would end them.
 func (c *pqColumn) addNullRows(n int) {
 	for n > 0 {
-		if c.fallback || c.pageBytes() >= parquetPageBytes {
+		if c.pageFull() {
 			c.flushPage()
 		}
 		m := min(n, (parquetPageBytes-c.pageBytes())*4+1)
+		if c.nnull < c.nvals {
+			m = min(m, c.pageRows-c.nrows)
+		}
 		if c.maxDef > 0 {
 			c.defs = slices.Grow(c.defs, m)
 			c.defs = c.defs[:len(c.defs)+m]
