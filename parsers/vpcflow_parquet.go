@@ -59,6 +59,7 @@ type VPCFlowParquetReader struct {
 	mem    memory.Allocator
 	strict bool
 	prune  Pruning
+	pages  flowPageSkip // rows of the row group no page can match (parquet_pages.go)
 
 	schema *arrow.Schema
 	outs   []flowOut
@@ -484,7 +485,15 @@ func (p *VPCFlowParquetReader) Next() bool {
 		if p.rg >= len(groups) {
 			return false
 		}
-		n := int(min(int64(p.maxRows), groups[p.rg].NumRows()-p.rgRow))
+		left, err := p.pageSkip()
+		if err != nil {
+			p.err = err
+			return false
+		}
+		if left == 0 {
+			continue // no row of the rest of the group can match
+		}
+		n := int(min(int64(p.maxRows), left))
 		rows := p.readBatch(n)
 		p.rgRow += int64(n)
 		p.row += int64(n)
