@@ -422,3 +422,40 @@ func TestParquetWriter_PlainAfterFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetWriter_DeltaIntegers: integer pages are DELTA_BINARY_PACKED
+// (the chunk's encodings and encoding stats say so, and parquet-go reads
+// the pages back: TestParquetWriter_Pages), text pages are dictionary or
+// PLAIN as before.
+func TestParquetWriter_DeltaIntegers(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	batches := readFlowBatches(t, mem, pagesFlowText(20000))
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, 0, true)
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ints := 0
+	for g, rg := range f.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			md := c.MetaData
+			if md.Type == format.ByteArray || md.Statistics.NullCount == md.NumValues {
+				continue
+			}
+			ints++
+			if !slices.Contains(md.Encoding, format.DeltaBinaryPacked) || slices.Contains(md.Encoding, format.Plain) {
+				t.Errorf("row group %d column %v: encodings %v; want DELTA_BINARY_PACKED and no PLAIN", g, md.PathInSchema, md.Encoding)
+			}
+			for _, st := range md.EncodingStats {
+				if st.PageType == format.DataPageV2 && st.Encoding != format.DeltaBinaryPacked {
+					t.Errorf("row group %d column %v: encoding stats %v; want DELTA_BINARY_PACKED data pages", g, md.PathInSchema, md.EncodingStats)
+				}
+			}
+		}
+	}
+	if ints == 0 {
+		t.Fatal("no integer column with values")
+	}
+}
