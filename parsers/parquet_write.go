@@ -304,6 +304,15 @@ type ParquetWriter struct {
 	topIdx []int
 
 	cluster *pqCluster // nil: rows keep the caller's order
+	gather  pqGather   // writeFlat's blocks of values
+}
+
+// pqGather is a block of one column's values of rows writeFlat writes.
+type pqGather struct {
+	null  [64]bool
+	i64   [64]int64
+	str   [64][]byte // aliasing the batches: cleared after use
+	touch byte       // keeps the loads that touch str
 }
 
 // pqUnit is what the writer writes row by row from one Arrow array: a
@@ -911,39 +920,75 @@ func (pw *ParquetWriter) flatKind(u int) pqFlatKind {
 func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 	c := pw.cols[pw.units[u].node.leaf]
 	switch k {
+	// Rows named out of their batches' order (a clustered table's) are
+	// read from memory the caches do not hold: each block's values are
+	// gathered first, by a loop of independent loads the CPU overlaps,
+	// then encoded.
 	case flatInt64:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.i64))]
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.i64[j] = f.null(i), f.i64[i]
 			}
-			c.addInt64(0, f.i64[i])
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addInt64(0, s.i64[j])
+			}
+			refs = refs[len(blk):]
 		}
 	case flatInt32:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.i64))]
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.i64[j] = f.null(i), int64(f.i32[i])
 			}
-			c.addInt32(0, f.i32[i])
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addInt32(0, int32(s.i64[j]))
+			}
+			refs = refs[len(blk):]
 		}
 	case flatString:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.str))]
+			var touch byte
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.str[j] = f.null(i), f.data[f.offs[i]:f.offs[i+1]]
 			}
-			c.addBytes(0, f.data[f.offs[i]:f.offs[i+1]])
+			for _, b := range s.str[:len(blk)] {
+				if len(b) > 0 {
+					touch ^= b[0] // the value's first cache line, loaded
+				}
+			}
+			s.touch ^= touch
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addBytes(0, s.str[j])
+			}
+			refs = refs[len(blk):]
 		}
+		clear(s.str[:])
 	case flatDict:
 		for _, r := range refs {
 			v := &pw.views[r.Batch][u]
