@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"encoding/binary"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equal
 		ranges = intersectRanges(ranges, keep)
 		return len(ranges) > 0
 	}
-	for _, path := range slices.Sorted(mapKeys(equal)) {
+	for _, path := range slices.Sorted(maps.Keys(equal)) {
 		c, k, ok := col(path)
 		if !ok || k != parquet.ByteArray || len(equal[path]) == 0 {
 			continue
@@ -73,7 +74,7 @@ func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equal
 			return nil, true
 		}
 	}
-	for _, path := range slices.Sorted(mapKeys(equalInt)) {
+	for _, path := range slices.Sorted(maps.Keys(equalInt)) {
 		c, k, ok := col(path)
 		if !ok || k != parquet.Int32 && k != parquet.Int64 || len(equalInt[path]) == 0 {
 			continue
@@ -91,16 +92,6 @@ func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equal
 		return nil, false
 	}
 	return ranges, true
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // pqIndexInt decodes an INT32 or INT64 bound of a column index.
