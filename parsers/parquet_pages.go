@@ -21,11 +21,11 @@ type pqRowRange struct{ lo, hi int64 }
 // columns), by the column index of each such flat column: a page whose
 // bounds hold none of the values, or that holds only nulls, holds no such
 // row. The pages are those checkChunkPages finds, which the chunk's offset
-// index must name (skippablePages); pages is a chunk's page reader, which
-// seeking needs. It returns ok false when no page is ruled out or the
+// index must name (skippablePages); known holds them for the columns
+// already walked and checked, by column index. It returns ok false when no page is ruled out or the
 // indexes cannot tell (none, damaged, or not agreeing with the pages):
 // every row is read. An empty result means no row can match.
-func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equalInt map[string][]int64) (ranges []pqRowRange, ok bool) {
+func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equalInt map[string][]int64, known map[int][]pqPageLoc) (ranges []pqRowRange, ok bool) {
 	ranges = []pqRowRange{{0, rows}}
 	pruned := false
 	col := func(path string) (int, parquet.Kind, bool) {
@@ -37,7 +37,7 @@ func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equal
 		return leaf.ColumnIndex, k, true
 	}
 	narrow := func(c int, path string, match func(lo, hi []byte) bool) bool {
-		pages, ok := pf.pageBounds(g, c, path, rows)
+		pages, ok := pf.pageBounds(g, c, path, rows, known[c])
 		if !ok {
 			return true // the index cannot tell: this column rules nothing out
 		}
@@ -116,14 +116,18 @@ type pqPageBound struct {
 // names it in errors) with their column-index bounds; false when the
 // chunk's column index is missing, does not decode within its bytes, or
 // does not list the pages checkChunkPages finds (which the offset index
-// must name as well).
-func (pf *pqFile) pageBounds(g, c int, path string, rows int64) ([]pqPageBound, bool) {
-	if pf.checkChunkPages(g, c, path, true) != nil {
-		return nil, false
-	}
-	chunk, ok := pf.f.RowGroups()[g].ColumnChunks()[c].(*parquet.FileColumnChunk)
-	if !ok || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
-		return nil, false
+// must name as well). locs, when not nil, are the pages, walked and
+// checked against the offset index already.
+func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc) ([]pqPageBound, bool) {
+	if locs == nil {
+		if pf.checkChunkPages(g, c, path, true) != nil {
+			return nil, false
+		}
+		chunk, ok := pf.f.RowGroups()[g].ColumnChunks()[c].(*parquet.FileColumnChunk)
+		if !ok || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
+			return nil, false
+		}
+		locs = pf.locs
 	}
 	cc := &pf.f.Metadata().RowGroups[g].Columns[c]
 	off, n := cc.ColumnIndexOffset, int64(cc.ColumnIndexLength)
@@ -142,13 +146,13 @@ func (pf *pqFile) pageBounds(g, c int, path string, rows int64) ([]pqPageBound, 
 	if thrift.Unmarshal(new(thrift.CompactProtocol), b[:n], &ci) != nil {
 		return nil, false
 	}
-	np := len(pf.locs)
+	np := len(locs)
 	if len(ci.NullPages) != np || len(ci.MinValues) != np || len(ci.MaxValues) != np {
 		return nil, false
 	}
 	pages := make([]pqPageBound, np)
-	for i, l := range pf.locs {
-		if l.first < 0 || l.first >= rows || i > 0 && l.first <= pf.locs[i-1].first || i == 0 && l.first != 0 {
+	for i, l := range locs {
+		if l.first < 0 || l.first >= rows || i > 0 && l.first <= locs[i-1].first || i == 0 && l.first != 0 {
 			return nil, false
 		}
 		pages[i] = pqPageBound{first: l.first, null: ci.NullPages[i], min: ci.MinValues[i], max: ci.MaxValues[i]}
@@ -180,6 +184,9 @@ type flowPageSkip struct {
 	rg1    int // 1 + the row group ranges is for; 0 before any
 	ranges []pqRowRange
 	all    bool // read every row of the group
+	// locs holds the pages of each projected column (by column index),
+	// walked and checked against its offset index (seekable).
+	locs map[int][]pqPageLoc
 }
 
 // pageSkip moves the reader past the rows of its row group that no page
@@ -194,7 +201,7 @@ func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
 	if s.rg1 != p.rg+1 {
 		s.rg1, s.ranges, s.all = p.rg+1, nil, true
 		if len(p.filters) > 0 && p.seekable() {
-			if r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt); ok {
+			if r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt, s.locs); ok {
 				s.ranges, s.all = r, false
 			}
 		}
@@ -227,8 +234,13 @@ func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
 
 // seekable reports whether every column of the reader's row group can
 // seek to any row: a page reader of the file whose offset index names the
-// chunk's pages.
+// chunk's pages, which it keeps in p.pages.locs.
 func (p *VPCFlowParquetReader) seekable() bool {
+	if p.pages.locs == nil {
+		p.pages.locs = map[int][]pqPageLoc{}
+	}
+	locs := p.pages.locs
+	clear(locs)
 	for _, c := range p.cols {
 		if _, ok := c.pages.(*parquet.FilePages); !ok {
 			return false
@@ -236,9 +248,11 @@ func (p *VPCFlowParquetReader) seekable() bool {
 		if p.pf.checkChunkPages(p.rg, c.leaf, c.field.col, true) != nil {
 			return false
 		}
-		if locs, _ := p.pf.skippablePages(p.rg, c.leaf, c.pages); locs == nil {
+		l, _ := p.pf.skippablePages(p.rg, c.leaf, c.pages)
+		if l == nil {
 			return false
 		}
+		locs[c.leaf] = append([]pqPageLoc(nil), l...)
 	}
 	return true
 }
