@@ -302,6 +302,17 @@ type ParquetWriter struct {
 	// topIdx[i] is the column of root[i] in batches of schema sch, or -1.
 	sch    *arrow.Schema
 	topIdx []int
+
+	cluster *pqCluster // nil: rows keep the caller's order
+	gather  pqGather   // writeFlat's blocks of values
+}
+
+// pqGather is a block of one column's values of rows writeFlat writes.
+type pqGather struct {
+	null  [64]bool
+	i64   [64]int64
+	str   [64][]byte // aliasing the batches: cleared after use
+	touch byte       // keeps the loads that touch str
 }
 
 // pqUnit is what the writer writes row by row from one Arrow array: a
@@ -461,8 +472,9 @@ func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decod
 // end at the first row boundary past it. zstd compresses a page on its
 // own, so larger pages compress the long JSON columns (requestparameters,
 // responseelements) far better: 256 KiB pages make files 8% smaller than
-// 64 KiB ones at the same CPU. hunt's readers skip the page index, so
-// smaller pages would buy them no pruning.
+// 64 KiB ones at the same CPU. The pages of a clustered table end every
+// [parquetClusterPageRows] rows as well: the flow reader skips pages by
+// the column index.
 const parquetPageBytes = 256 << 10
 
 // NewParquetWriter returns a writer of rows of table (its [Table.Schema]
@@ -543,6 +555,11 @@ func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows
 	}
 	for ti, n := range pw.root {
 		pw.addUnits(n, ti, nil)
+	}
+	if pw.cluster = newPQCluster(pw, t.ParquetCluster); pw.cluster != nil {
+		for _, c := range pw.cols {
+			c.pageRows = parquetClusterPageRows
+		}
 	}
 	return pw, nil
 }
@@ -683,8 +700,12 @@ func (pw *ParquetWriter) Write(batches []arrow.RecordBatch, refs []RowRef) error
 			pw.rgMin, pw.rgMax = refs[0].Time, refs[0].Time
 		}
 		k := min(len(refs), pw.rowGroupRows-pw.rgRows)
+		seg := refs[:k]
+		if pw.cluster != nil {
+			seg = pw.cluster.order(pw, seg)
+		}
 		for u := range pw.units {
-			pw.writeUnit(u, refs[:k])
+			pw.writeUnit(u, seg)
 		}
 		for _, r := range refs[:k] {
 			pw.rgMin = min(pw.rgMin, r.Time)
@@ -899,39 +920,75 @@ func (pw *ParquetWriter) flatKind(u int) pqFlatKind {
 func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 	c := pw.cols[pw.units[u].node.leaf]
 	switch k {
+	// Rows named out of their batches' order (a clustered table's) are
+	// read from memory the caches do not hold: each block's values are
+	// gathered first, by a loop of independent loads the CPU overlaps,
+	// then encoded.
 	case flatInt64:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.i64))]
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.i64[j] = f.null(i), f.i64[i]
 			}
-			c.addInt64(0, f.i64[i])
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addInt64(0, s.i64[j])
+			}
+			refs = refs[len(blk):]
 		}
 	case flatInt32:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.i64))]
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.i64[j] = f.null(i), int64(f.i32[i])
 			}
-			c.addInt32(0, f.i32[i])
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addInt32(0, int32(s.i64[j]))
+			}
+			refs = refs[len(blk):]
 		}
 	case flatString:
-		for _, r := range refs {
-			f := &pw.views[r.Batch][u].f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), len(s.str))]
+			var touch byte
+			for j, r := range blk {
+				f := &pw.views[r.Batch][u].f
+				i := int(r.Row)
+				s.null[j], s.str[j] = f.null(i), f.data[f.offs[i]:f.offs[i+1]]
 			}
-			c.addBytes(0, f.data[f.offs[i]:f.offs[i+1]])
+			for _, b := range s.str[:len(blk)] {
+				if len(b) > 0 {
+					touch ^= b[0] // the value's first cache line, loaded
+				}
+			}
+			s.touch ^= touch
+			for j := range blk {
+				c.beginRow()
+				if s.null[j] {
+					c.addNull(0, 0)
+					continue
+				}
+				c.addBytes(0, s.str[j])
+			}
+			refs = refs[len(blk):]
 		}
+		clear(s.str[:])
 	case flatDict:
 		for _, r := range refs {
 			v := &pw.views[r.Batch][u]

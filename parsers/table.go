@@ -65,6 +65,10 @@ type Table struct {
 	// for per row group: those hunts compare for equality whose values
 	// are spread over the whole day, so min/max statistics cannot skip.
 	ParquetBloom [][]string
+	// ParquetCluster are the top-level columns hunt convert orders each
+	// row group's rows by (see pqCluster): low-cardinality columns hunts
+	// compare for equality, most selective last. Empty: time order only.
+	ParquetCluster []string
 	// CatColumns are the columns hunt cat prints by default.
 	CatColumns []string
 	// Hidden are the table's hidden columns besides [SourceColumn]
@@ -197,10 +201,11 @@ var (
 		ParquetBloom: [][]string{
 			{"srcaddr"}, {"dstaddr"}, {"interface_id"}, {"instance_id"}, {"pkt_srcaddr"}, {"pkt_dstaddr"},
 		},
-		CatColumns:  []string{"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
-		Hidden:      DeliveryColumns,
-		FindingType: "Unusual Behaviors/Network Flow",
-		Sniff:       func(head []byte) bool { return sniffVPCFlow(head) || sniffCWLogs(head) == cwFlow },
+		ParquetCluster: []string{"action", "dstport"},
+		CatColumns:     []string{"start", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "log_status"},
+		Hidden:         DeliveryColumns,
+		FindingType:    "Unusual Behaviors/Network Flow",
+		Sniff:          func(head []byte) bool { return sniffVPCFlow(head) || sniffCWLogs(head) == cwFlow },
 		NewReader: func(r io.Reader, source string, opts ...Option) (Reader, error) {
 			return newDeliveredReader(r, source, opts, func(r io.Reader, source string, opts ...Option) (Reader, error) {
 				return NewVPCFlowReader(r, source, opts...)

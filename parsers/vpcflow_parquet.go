@@ -59,6 +59,7 @@ type VPCFlowParquetReader struct {
 	mem    memory.Allocator
 	strict bool
 	prune  Pruning
+	pages  flowPageSkip // rows of the row group no page can match (parquet_pages.go)
 
 	schema *arrow.Schema
 	outs   []flowOut
@@ -495,9 +496,30 @@ func (p *VPCFlowParquetReader) Next() bool {
 			}
 			chunks := groups[p.rg].ColumnChunks()
 			md := p.f.Metadata()
+			// A row group whose pages the filters can rule out is read
+			// through parquet-go's page readers, which seek past them
+			// (pageSkip); one read whole goes through pqChunk, which
+			// decodes a chunk's pages faster but only in order.
+			skips := false
+			if len(p.filters) > 0 && p.mayPrunePages() {
+				for _, c := range p.cols {
+					if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+						p.err = err
+						return false
+					}
+					c.pages = chunks[c.leaf].Pages()
+				}
+				skips = p.planPages()
+			}
 			for _, c := range p.cols {
-				c.isOwn = c.isBulk && pqChunkCan(p.pf, p.rg, c.leaf, c.kind, c.maxDef)
-				if c.isOwn {
+				c.isOwn = !skips && c.isBulk && pqChunkCan(p.pf, p.rg, c.leaf, c.kind, c.maxDef)
+				if c.isOwn && c.pages != nil {
+					c.pages.Close()
+					c.pages = nil
+				}
+				if c.pages != nil {
+					// opened above
+				} else if c.isOwn {
 					if c.ch == nil {
 						c.ch = getPQChunk()
 					}
@@ -519,7 +541,15 @@ func (p *VPCFlowParquetReader) Next() bool {
 		if p.rg >= len(groups) {
 			return false
 		}
-		n := int(min(int64(p.maxRows), groups[p.rg].NumRows()-p.rgRow))
+		left, err := p.pageSkip()
+		if err != nil {
+			p.err = err
+			return false
+		}
+		if left == 0 {
+			continue // no row of the rest of the group can match
+		}
+		n := int(min(int64(p.maxRows), left))
 		rows := p.readBatch(n)
 		p.rgRow += int64(n)
 		p.row += int64(n)

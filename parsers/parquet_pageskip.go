@@ -1,0 +1,298 @@
+package parsers
+
+import (
+	"bytes"
+	"encoding/binary"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pqRowRange is rows [lo, hi) of a row group.
+type pqRowRange struct{ lo, hi int64 }
+
+// pageRanges returns the rows of row group g (of rows rows) that may
+// match every equality of equal (text columns) and equalInt (integer
+// columns), by the column index of each such flat column: a page whose
+// bounds hold none of the values, or that holds only nulls, holds no such
+// row. The pages are those checkChunkPages finds, which the chunk's offset
+// index must name (skippablePages); known holds them for the columns
+// already walked and checked, by column index. It returns ok false when no page is ruled out or the
+// indexes cannot tell (none, damaged, or not agreeing with the pages):
+// every row is read. An empty result means no row can match.
+func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equalInt map[string][]int64, known map[int][]pqPageLoc) (ranges []pqRowRange, ok bool) {
+	ranges = []pqRowRange{{0, rows}}
+	pruned := false
+	col := func(path string) (int, parquet.Kind, bool) {
+		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
+			return 0, 0, false
+		}
+		k, _ := kindOf(leaf.Node)
+		return leaf.ColumnIndex, k, true
+	}
+	narrow := func(c int, path string, match func(lo, hi []byte) bool) bool {
+		pages, ok := pf.pageBounds(g, c, path, rows, known[c])
+		if !ok {
+			return true // the index cannot tell: this column rules nothing out
+		}
+		var keep []pqRowRange
+		for i, p := range pages {
+			if p.null || !match(p.min, p.max) {
+				pruned = true
+				continue
+			}
+			hi := rows
+			if i+1 < len(pages) {
+				hi = pages[i+1].first
+			}
+			if n := len(keep); n > 0 && keep[n-1].hi == p.first {
+				keep[n-1].hi = hi
+			} else {
+				keep = append(keep, pqRowRange{p.first, hi})
+			}
+		}
+		ranges = intersectRanges(ranges, keep)
+		return len(ranges) > 0
+	}
+	for _, path := range slices.Sorted(maps.Keys(equal)) {
+		c, k, ok := col(path)
+		if !ok || k != parquet.ByteArray || len(equal[path]) == 0 {
+			continue
+		}
+		vals := equal[path]
+		if !narrow(c, path, func(lo, hi []byte) bool {
+			return slices.ContainsFunc(vals, func(v string) bool {
+				return bytes.Compare([]byte(v), lo) >= 0 && bytes.Compare([]byte(v), hi) <= 0
+			})
+		}) {
+			return nil, true
+		}
+	}
+	for _, path := range slices.Sorted(maps.Keys(equalInt)) {
+		c, k, ok := col(path)
+		if !ok || k != parquet.Int32 && k != parquet.Int64 || len(equalInt[path]) == 0 {
+			continue
+		}
+		vals := equalInt[path]
+		if !narrow(c, path, func(lo, hi []byte) bool {
+			a, okA := pqIndexInt(lo, k)
+			b, okB := pqIndexInt(hi, k)
+			return !okA || !okB || slices.ContainsFunc(vals, func(v int64) bool { return v >= a && v <= b })
+		}) {
+			return nil, true
+		}
+	}
+	if !pruned {
+		return nil, false
+	}
+	return ranges, true
+}
+
+// pqIndexInt decodes an INT32 or INT64 bound of a column index.
+func pqIndexInt(b []byte, k parquet.Kind) (int64, bool) {
+	switch {
+	case k == parquet.Int32 && len(b) == 4:
+		return int64(int32(binary.LittleEndian.Uint32(b))), true
+	case k == parquet.Int64 && len(b) == 8:
+		return int64(binary.LittleEndian.Uint64(b)), true
+	}
+	return 0, false
+}
+
+// pqPageBound is one data page of a chunk, as its column index says.
+type pqPageBound struct {
+	first    int64 // first row in the row group
+	null     bool  // only nulls
+	min, max []byte
+}
+
+// pageBounds returns the data pages of column c of row group g (path
+// names it in errors) with their column-index bounds; false when the
+// chunk's column index is missing, does not decode within its bytes, or
+// does not list the pages checkChunkPages finds (which the offset index
+// must name as well). locs, when not nil, are the pages, walked and
+// checked against the offset index already.
+func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc) ([]pqPageBound, bool) {
+	if locs == nil {
+		if pf.checkChunkPages(g, c, path, true) != nil {
+			return nil, false
+		}
+		chunk, ok := pf.f.RowGroups()[g].ColumnChunks()[c].(*parquet.FileColumnChunk)
+		if !ok || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
+			return nil, false
+		}
+		locs = pf.locs
+	}
+	cc := &pf.f.Metadata().RowGroups[g].Columns[c]
+	off, n := cc.ColumnIndexOffset, int64(cc.ColumnIndexLength)
+	if off < 4 || n <= 0 || n > pf.dataEnd-off {
+		return nil, false
+	}
+	b, err := pf.bytesAt(off, int(n), pf.dataEnd, pqWindow)
+	if err != nil {
+		return nil, false
+	}
+	tc := thriftCheck{b: b, limit: int(n), budget: 64*n + 1<<16}
+	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
+		return nil, false
+	}
+	var ci format.ColumnIndex
+	if thrift.Unmarshal(new(thrift.CompactProtocol), b[:n], &ci) != nil {
+		return nil, false
+	}
+	np := len(locs)
+	if len(ci.NullPages) != np || len(ci.MinValues) != np || len(ci.MaxValues) != np {
+		return nil, false
+	}
+	pages := make([]pqPageBound, np)
+	for i, l := range locs {
+		if l.first < 0 || l.first >= rows || i > 0 && l.first <= locs[i-1].first || i == 0 && l.first != 0 {
+			return nil, false
+		}
+		pages[i] = pqPageBound{first: l.first, null: ci.NullPages[i], min: ci.MinValues[i], max: ci.MaxValues[i]}
+	}
+	return pages, true
+}
+
+// intersectRanges returns the rows both a and b (sorted, disjoint) hold.
+func intersectRanges(a, b []pqRowRange) []pqRowRange {
+	var out []pqRowRange
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		lo, hi := max(a[i].lo, b[j].lo), min(a[i].hi, b[j].hi)
+		if lo < hi {
+			out = append(out, pqRowRange{lo, hi})
+		}
+		if a[i].hi < b[j].hi {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}
+
+// flowPageSkip is what a [VPCFlowParquetReader] knows of the pages of
+// its row group that hold no row its pruning can match (see
+// [pqFile.pageRanges]): the row ranges left to read.
+type flowPageSkip struct {
+	rg1    int // 1 + the row group ranges is for; 0 before any
+	ranges []pqRowRange
+	all    bool // read every row of the group
+	// locs holds the pages of each projected column (by column index),
+	// walked and checked against its offset index (seekable).
+	locs map[int][]pqPageLoc
+}
+
+// pageSkip moves the reader past the rows of its row group that no page
+// of the pruning's columns can match, seeking every column's pages, and
+// returns how many rows from there on to read at most (the rest of the
+// range); 0 when no row of the group is left to read, the reader then
+// being at its end. Row groups whose pages cannot be sought, or whose
+// indexes rule nothing out, are read whole.
+func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
+	s := &p.pages
+	rows := p.f.RowGroups()[p.rg].NumRows()
+	if s.rg1 != p.rg+1 {
+		p.planPages()
+	}
+	if s.all {
+		return rows - p.rgRow, nil
+	}
+	for len(s.ranges) > 0 && s.ranges[0].hi <= p.rgRow {
+		s.ranges = s.ranges[1:]
+	}
+	to := rows
+	if len(s.ranges) > 0 {
+		to = max(s.ranges[0].lo, p.rgRow)
+	}
+	if to > p.rgRow {
+		p.row += to - p.rgRow
+		p.rgRow = to
+		if to == rows {
+			return 0, nil
+		}
+		for _, c := range p.cols {
+			c.pg.release()
+			if err := seekToRow(c.pages.(*parquet.FilePages), to); err != nil {
+				return 0, &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row, 10) + " (" + c.field.col + ")", Err: err}
+			}
+		}
+	}
+	return s.ranges[0].hi - p.rgRow, nil
+}
+
+// planPages works out which rows of the reader's row group its filters
+// leave to read (page ranges from the column indexes) and reports
+// whether that rules out at least a quarter of them, enough to read the
+// group through parquet-go's page readers, which seek, rather than
+// through pqChunk, which decodes faster but every page; it needs every
+// column open through the page readers (seekable).
+func (p *VPCFlowParquetReader) planPages() bool {
+	s := &p.pages
+	rows := p.f.RowGroups()[p.rg].NumRows()
+	s.rg1, s.ranges, s.all = p.rg+1, nil, true
+	if len(p.filters) > 0 && p.seekable() {
+		if r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt, s.locs); ok {
+			s.ranges, s.all = r, false
+		}
+	}
+	if s.all {
+		return false
+	}
+	var n int64
+	for _, r := range s.ranges {
+		n += r.hi - r.lo
+	}
+	return 4*n <= 3*rows
+}
+
+// mayPrunePages reports whether the column indexes of the filters'
+// columns alone rule out at least a quarter of the row group's rows: only
+// then is it worth opening every column's page readers to plan the skip
+// (planPages). Otherwise the group is read whole, and pageSkip finds it
+// planned so.
+func (p *VPCFlowParquetReader) mayPrunePages() bool {
+	rows := p.f.RowGroups()[p.rg].NumRows()
+	r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt, nil)
+	var n int64
+	for _, x := range r {
+		n += x.hi - x.lo
+	}
+	if !ok || 4*n > 3*rows {
+		s := &p.pages
+		s.rg1, s.ranges, s.all = p.rg+1, nil, true
+		return false
+	}
+	return true
+}
+
+// seekable reports whether every column of the reader's row group can
+// seek to any row: a page reader of the file whose offset index names the
+// chunk's pages, which it keeps in p.pages.locs.
+func (p *VPCFlowParquetReader) seekable() bool {
+	if p.pages.locs == nil {
+		p.pages.locs = map[int][]pqPageLoc{}
+	}
+	locs := p.pages.locs
+	clear(locs)
+	for _, c := range p.cols {
+		if _, ok := c.pages.(*parquet.FilePages); !ok {
+			return false
+		}
+		if p.pf.checkChunkPages(p.rg, c.leaf, c.field.col, true) != nil {
+			return false
+		}
+		l, _ := p.pf.skippablePages(p.rg, c.leaf, c.pages)
+		if l == nil {
+			return false
+		}
+		locs[c.leaf] = append([]pqPageLoc(nil), l...)
+	}
+	return true
+}
