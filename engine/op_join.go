@@ -162,6 +162,10 @@ type opJoin struct {
 	inputs    [2]*opJoinInput
 	spill     joinSpill // op_join_spill.go
 	flushed   int
+	// staged: Run.FinishTable is flushing inputs; drop[s]: input s's rows
+	// are dropped as they come (share_stage.go).
+	staged bool
+	drop   [2]bool
 	// probe scratch, reused across batches.
 	st joinScratch
 }
@@ -182,6 +186,9 @@ func (in *opJoinInput) push(w int, c *chunk) error { return in.j.buffer(in.side,
 func (in *opJoinInput) flush() error {
 	in.j.flushed++
 	if in.j.flushed < 2 {
+		if in.j.staged {
+			in.j.stage(in.side)
+		}
 		return nil
 	}
 	return in.j.run()
@@ -192,6 +199,7 @@ func (j *opJoin) flush() error           { panic("BUG: flush of a join; flush it
 
 func (j *opJoin) start(workers int) {
 	j.flushed = 0
+	j.drop = [2]bool{}
 	j.pool.used.Add(-j.held.Swap(0)) // what a failed run still held
 	j.failed.Store(false)
 	for s := range j.sides {
@@ -245,6 +253,9 @@ var errJoinMemory = errors.New("join memory limit")
 // buffer appends the rows of c (copied columns and keys) to worker w's
 // buffer of side s.
 func (j *opJoin) buffer(s, w int, c *chunk) error {
+	if j.drop[s] {
+		return nil
+	}
 	if j.failed.Load() {
 		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -267,5 +269,84 @@ func TestRun_EachAlone(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRun_StagedJoins: copies of the GuardDuty hunt (it joins findings
+// with CloudTrail activity) find the same, IDs included, whether the
+// scan reads GuardDuty first and ends its input before CloudTrail's
+// batches come or reads in plan order; and over CloudTrail alone (no
+// finding to join) the staged copies hold nothing after the scan, where
+// each unstaged copy buffers the activity for its join.
+func TestRun_StagedJoins(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := generateHunts(dir, 3*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hunts []*queries.Hunt
+	for _, h := range all {
+		if strings.HasPrefix(h.ID, "guardduty_high_severity_principal_activity") || strings.HasPrefix(h.ID, "console_login_without_mfa") {
+			hunts = append(hunts, h)
+		}
+	}
+	// The fixtures in the AWS key layout, so the scan knows each
+	// object's table before opening it.
+	logs := t.TempDir()
+	fix := "../../testdata/hunts/guardduty_high_severity_principal_activity/"
+	for _, name := range []string{"positive", "positive-instance", "negative"} {
+		writeGzip(t, fix+name+".guardduty.jsonl", filepath.Join(logs, "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05", name+".jsonl.gz"))
+		writeGzip(t, fix+name+".cloudtrail.json", filepath.Join(logs, "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05",
+			"111122223333_CloudTrail_us-east-1_20240305T1545Z_"+strings.ReplaceAll(name, "-", "")+".json.gz"))
+	}
+	trail := filepath.Join(logs, "AWSLogs/111122223333/CloudTrail")
+	for _, path := range []string{logs, trail} {
+		staged, rs := runHunter(t, hunts, []string{path}, func(r *hunter) { r.profile = true })
+		plain, ru := runHunter(t, hunts, []string{path}, func(r *hunter) { r.profile, r.unstaged = true, true })
+		if !slices.Equal(staged, plain) {
+			t.Errorf("%s: staged %d findings, unstaged %d:\n%s\n%s", path, len(staged), len(plain), strings.Join(staged, "\n"), strings.Join(plain, "\n"))
+		}
+		if path == logs && len(plain) == 0 {
+			t.Fatalf("%s: no findings; the comparison would prove nothing", path)
+		}
+		if path != trail {
+			continue
+		}
+		for i, h := range hunts {
+			if !strings.HasPrefix(h.ID, "guardduty") || rs.shares[i] != nil && rs.shares[i].lead() != i {
+				continue
+			}
+			if s, u := rs.cost[0][i].held, ru.cost[0][i].held; s != 0 || u == 0 {
+				t.Errorf("%s: after the scan the staged run holds %d bytes, the unstaged %d; want 0 and the buffered activity", h.ID, s, u)
+			}
+		}
+	}
+}
+
+// writeGzip writes the file at from gzipped to to.
+func writeGzip(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
