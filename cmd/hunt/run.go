@@ -1008,7 +1008,7 @@ func (r *hunter) printProfile() {
 		if r.shares != nil && r.shares[i] != nil {
 			// A group's work is counted once, at the hunt that runs it.
 			if g := r.shares[i]; g.lead() == i {
-				rows[i].shared = fmt.Sprintf("  (one query for it and %d copies differing in HAVING)", len(g.members)-1)
+				rows[i].shared = fmt.Sprintf("  (one query for it and %d copies differing in WHERE or HAVING)", len(g.members)-1)
 			} else {
 				rows[i].shared = "  (in " + r.hunts[g.lead()].ID + "'s query)"
 			}

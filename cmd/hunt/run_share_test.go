@@ -350,3 +350,42 @@ func writeGzip(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRun_SharedWhere: copies of hunts whose thresholds sit in the
+// top-level WHERE of a query without grouping (security_group_admin_
+// port_open's ports) run as one query, and find what each finds alone.
+func TestRun_SharedWhere(t *testing.T) {
+	t.Chdir("../..") // $path in findings as in the golden files
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := generateHunts(dir, 3*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hunts []*queries.Hunt
+	for _, h := range all {
+		if strings.HasPrefix(h.ID, "security_group_") || strings.HasPrefix(h.ID, "cloudwatch_security_logs_deleted") {
+			hunts = append(hunts, h)
+		}
+	}
+	paths := []string{"testdata/hunts/security_group_admin_port_open", "testdata/hunts/security_group_open_to_world", "testdata/hunts/cloudwatch_security_logs_deleted"}
+	shared, r := shareRun(t, hunts, paths, false)
+	alone, _ := shareRun(t, hunts, paths, true)
+	if len(alone) == 0 {
+		t.Fatal("no findings; the comparison would prove nothing")
+	}
+	if !slices.Equal(shared, alone) {
+		t.Errorf("shared %d findings, alone %d:\n%s\n%s", len(shared), len(alone), strings.Join(shared, "\n"), strings.Join(alone, "\n"))
+	}
+	for i, h := range hunts {
+		if r.shares[i] == nil || r.shares[i].s.Members() < 3 {
+			t.Errorf("%s runs alone; want one query with its copies", h.ID)
+		}
+	}
+}
