@@ -32,9 +32,7 @@ import (
 //     its flag says the group had a row of the member
 //     (`count(*) FILTER (WHERE reads > 1) > 0`) and passes its HAVING,
 //     aggregates filtered alike. The FROM (the subquery and its grouping,
-//     the costly part) is computed once for all members. Not with
-//     array_agg, whose FILTER the engine does not run exactly (it keeps a
-//     NULL for each row the FILTER drops): such members run alone.
+//     the costly part) is computed once for all members.
 
 // ShareKey returns the text shared by the queries [Share] can merge with
 // q: q's canonical SQL without the HAVING of its top-level SELECT, and
@@ -290,9 +288,7 @@ func (s *Shared) filterBlocks(sel *Select, sels []*Select, own []Expr, ownText [
 			b = len(block)
 			block[ownText[i]] = b
 			for k, it := range m.Items {
-				if err := filterAggs(it.Expr, own[i]); err != nil {
-					return 0, err
-				}
+				filterAggs(it.Expr, own[i])
 				items = append(items, &SelectItem{Expr: it.Expr, Alias: "$m" + strconv.Itoa(b) + "_" + strconv.Itoa(k), pos: it.pos})
 			}
 			if own[i] == nil {
@@ -310,9 +306,7 @@ func (s *Shared) filterBlocks(sel *Select, sels []*Select, own []Expr, ownText [
 			flag = &Binary{Op: ">", L: &Call{Name: "count", Star: true, Filter: own[i]}, R: &NumberLit{Text: "0"}}
 		}
 		if h := m.Having; h != nil {
-			if err := filterAggs(h, own[i]); err != nil {
-				return 0, err
-			}
+			filterAggs(h, own[i])
 			flag = andExpr(flag, h)
 		}
 		if flag == nil {
@@ -348,23 +342,16 @@ func (s *Shared) filterBlocks(sel *Select, sels []*Select, own []Expr, ownText [
 }
 
 // filterAggs adds cond to the FILTER of every aggregate call in e (not
-// window calls); nil cond leaves them as they are. It fails on array_agg:
-// the engine runs agg(x) FILTER (WHERE c) as agg(CASE WHEN c THEN x END),
-// exact for the aggregates that skip NULLs, but array_agg keeps them.
-func filterAggs(e, cond Expr) error {
+// window calls); nil cond leaves them as they are.
+func filterAggs(e, cond Expr) {
 	if cond == nil {
-		return nil
+		return
 	}
-	var err error
 	walkExpr(e, func(x Expr) {
 		if c, ok := x.(*Call); ok && c.Over == nil && (aggregates[c.Name] || athenaAggregates[c.Name]) {
-			if c.Name == "array_agg" {
-				err = errors.New("engine: queries whose WHERE differs cannot be shared with array_agg (its FILTER keeps NULLs)")
-			}
 			c.Filter = andExpr(c.Filter, cond)
 		}
 	})
-	return err
 }
 
 // conjuncts returns the conjuncts of e; none for nil.

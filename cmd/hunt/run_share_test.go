@@ -352,8 +352,10 @@ func writeGzip(t *testing.T, from, to string) {
 }
 
 // TestRun_SharedWhere: copies of hunts whose thresholds sit in the
-// top-level WHERE of a query without grouping (security_group_admin_
-// port_open's ports) run as one query, and find what each finds alone.
+// top-level WHERE, of a query without grouping (security_group_admin_
+// port_open's ports) or over a grouping subquery (ssm_parameters_bulk_
+// decrypt's reads, with array_agg), run as one query, and find what each
+// finds alone.
 func TestRun_SharedWhere(t *testing.T) {
 	t.Chdir("../..") // $path in findings as in the golden files
 	lib, err := queries.Embedded()
@@ -370,11 +372,13 @@ func TestRun_SharedWhere(t *testing.T) {
 	}
 	var hunts []*queries.Hunt
 	for _, h := range all {
-		if strings.HasPrefix(h.ID, "security_group_") || strings.HasPrefix(h.ID, "cloudwatch_security_logs_deleted") {
+		if strings.HasPrefix(h.ID, "security_group_") || strings.HasPrefix(h.ID, "cloudwatch_security_logs_deleted") ||
+			strings.HasPrefix(h.ID, "ssm_parameters_bulk_decrypt") || strings.HasPrefix(h.ID, "secrets_bulk_read") {
 			hunts = append(hunts, h)
 		}
 	}
-	paths := []string{"testdata/hunts/security_group_admin_port_open", "testdata/hunts/security_group_open_to_world", "testdata/hunts/cloudwatch_security_logs_deleted"}
+	paths := []string{"testdata/hunts/security_group_admin_port_open", "testdata/hunts/security_group_open_to_world", "testdata/hunts/cloudwatch_security_logs_deleted",
+		"testdata/hunts/ssm_parameters_bulk_decrypt", "testdata/hunts/secrets_bulk_read"}
 	shared, r := shareRun(t, hunts, paths, false)
 	alone, _ := shareRun(t, hunts, paths, true)
 	if len(alone) == 0 {
