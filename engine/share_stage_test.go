@@ -8,9 +8,8 @@ import (
 )
 
 // runStaged runs sql as a staged scan does: the batches of table first
-// first, then [Run.FinishTable], then the others. held is what the run
-// holds after its last push ([Query.Held]); dead the scans of the other
-// tables it skips.
+// first, then [Run.FinishTable], then the others. held is what its joins
+// hold after its last push; dead the scans of the other tables it skips.
 func runStaged(t testing.TB, sql string, workers int, first string, bs []tableBatch) (res *Result, held int64, dead int, err error) {
 	t.Helper()
 	q, err := Compile(sql, Options{})
@@ -37,7 +36,7 @@ func runStaged(t testing.TB, sql string, workers int, first string, bs []tableBa
 	if err := push(false); err != nil {
 		return nil, 0, 0, err
 	}
-	held, _ = q.Held()
+	held = joinHeld(q)
 	for _, tb := range q.Tables() {
 		if tb != first {
 			dead += r.DeadScans(tb)
@@ -45,6 +44,17 @@ func runStaged(t testing.TB, sql string, workers int, first string, bs []tableBa
 	}
 	res, err = r.Finish()
 	return res, held, dead, err
+}
+
+// joinHeld returns the bytes q's joins hold.
+func joinHeld(q *Query) int64 {
+	var n int64
+	for _, o := range q.ops {
+		if j, ok := o.(*opJoin); ok {
+			n += j.held.Load()
+		}
+	}
+	return n
 }
 
 // withoutTable returns bs without the batches of table.
@@ -166,5 +176,57 @@ func TestRunFinishTable_Failure(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "pushed after FinishTable") {
 		t.Errorf("push after FinishTable: got %v; want an error", err)
+	}
+}
+
+// TestRunFinishTable_Probe checks that an inner join whose finished
+// input has rows probes it with the other input's rows as they come: the
+// same answer, and after the scan the run holds only the finished
+// input's rows in its joins, where without FinishTable they also buffer
+// the CloudTrail rows.
+func TestRunFinishTable_Probe(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 2)
+	defer releaseBatches(bs)
+	for _, sql := range []string{
+		"SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON c.sourceipaddress = v.srcaddr",
+		"SELECT c.eventname, v.dstport FROM cloudtrail c JOIN vpc_flow v ON v.srcaddr = c.sourceipaddress AND c.eventtime > '2024-03-01T15:05:00Z' AND v.bytes > length(c.eventname)",
+		"SELECT v.dstport, count(*) FROM vpc_flow v JOIN cloudtrail c ON c.sourceipaddress = v.srcaddr GROUP BY 1",
+		"SELECT eventname FROM (SELECT srcaddr AS sourceipaddress, dstport FROM vpc_flow) v JOIN cloudtrail c USING (sourceipaddress)",
+	} {
+		for _, workers := range []int{1, 3} {
+			q, err := Compile(sql, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+			r := q.NewRun(workers)
+			for i, b := range bs {
+				if err := r.PushTable(i%workers, b.table, b.rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			plainHeld := joinHeld(q)
+			plain, err := r.Finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Only the flows, then FinishTable: what the join holds.
+			flows := withoutTable(bs, "cloudtrail")
+			_, flowHeld, _, err := runStaged(t, sql, workers, "vpc_flow", flows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, held, _, err := runStaged(t, sql, workers, "vpc_flow", bs)
+			if err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+			if g, w := resultText(res), resultText(plain); g != w || w == "" {
+				t.Errorf("%s (workers %d):\n got %s\nwant %s", sql, workers, g, w)
+			}
+			if held != flowHeld || held >= plainHeld {
+				t.Errorf("%s (workers %d): holds %d bytes after the scan; want the flows' %d, less than the %d held without FinishTable", sql, workers, held, flowHeld, plainHeld)
+			}
+		}
 	}
 }
