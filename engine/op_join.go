@@ -408,40 +408,38 @@ func (j *opJoin) merge() {
 
 // mergeSide concatenates the workers' buffers of side s into its buf.
 func (j *opJoin) mergeSide(s int) {
-	{
-		sd := &j.sides[s]
-		n := len(sd.copies) + len(sd.keys)
-		sd.buf.cols = make([]*column, n)
-		for i := range n {
-			var t *dtype
-			if i < len(sd.copies) {
-				t = sd.copies[i].t
-			} else {
-				t = sd.keys[i-len(sd.copies)].typ()
-			}
-			var dst *column
-			for _, b := range sd.ws {
-				if b.cols == nil || b.cols[i] == nil {
-					continue
-				}
-				if dst == nil {
-					dst = newColumn(b.cols[i].t)
-				}
-				appendColumn(dst, b.cols[i])
+	sd := &j.sides[s]
+	n := len(sd.copies) + len(sd.keys)
+	sd.buf.cols = make([]*column, n)
+	for i := range n {
+		var t *dtype
+		if i < len(sd.copies) {
+			t = sd.copies[i].t
+		} else {
+			t = sd.keys[i-len(sd.copies)].typ()
+		}
+		var dst *column
+		for _, b := range sd.ws {
+			if b.cols == nil || b.cols[i] == nil {
+				continue
 			}
 			if dst == nil {
-				if t == nil {
-					t = tNull
-				}
-				dst = newColumn(t)
+				dst = newColumn(b.cols[i].t)
 			}
-			sd.buf.cols[i] = dst
+			appendColumn(dst, b.cols[i])
 		}
-		for _, b := range sd.ws {
-			sd.buf.bytes += b.bytes
-			sd.buf.n += b.n
-			*b = joinBuf{}
+		if dst == nil {
+			if t == nil {
+				t = tNull
+			}
+			dst = newColumn(t)
 		}
+		sd.buf.cols[i] = dst
+	}
+	for _, b := range sd.ws {
+		sd.buf.bytes += b.bytes
+		sd.buf.n += b.n
+		*b = joinBuf{}
 	}
 }
 
