@@ -42,7 +42,8 @@ import (
 // (the flags would split rows DISTINCT merges), window functions (they
 // see the rows the conditions keep), a set operation at the top, or
 // CREATE TABLE/INSERT. Queries with the same key compiled with the same
-// [Options] (Source aside) can be shared.
+// [Options] (Source aside) can be shared. It does not run concurrently
+// with other methods of q (it masks the WHERE's numbers while it prints).
 func (q *Query) ShareKey() string {
 	st := q.stmt
 	sel, ok := st.Body.(*Select)
@@ -68,20 +69,23 @@ func (q *Query) ShareKey() string {
 	s.Having = nil
 	if sel.Where != nil && (!isGrouped(sel) || len(st.OrderBy) == 0) {
 		// Copies of a hunt with other thresholds: the WHERE's shape, its
-		// numbers masked, on a fresh tree (q's stays as it is). Other
-		// WHERE clauses (a Sigma pack's rules over one select list) stay
-		// apart, each with its own gate.
-		fresh, err := ParseSource(q.opts.Source, q.String())
-		if err != nil {
-			return ""
-		}
-		w := fresh.Body.(*Select).Where
-		walkExpr(w, func(e Expr) {
+		// numbers masked while the key is printed (and put back: q's tree
+		// stays as it was). Other WHERE clauses (a Sigma pack's rules over
+		// one select list) stay apart, each with its own gate.
+		var nums []*NumberLit
+		var texts []string
+		walkExpr(sel.Where, func(e Expr) {
 			if n, ok := e.(*NumberLit); ok {
+				nums = append(nums, n)
+				texts = append(texts, n.Text)
 				n.Text = "0"
 			}
 		})
-		s.Where = w
+		defer func() {
+			for i, n := range nums {
+				n.Text = texts[i]
+			}
+		}()
 	}
 	t := *st
 	t.Body = &s

@@ -159,7 +159,12 @@ func TestShareKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return q.ShareKey()
+		before := q.String()
+		k := q.ShareKey()
+		if q.String() != before {
+			t.Errorf("ShareKey changed the query: %q, was %q", q.String(), before)
+		}
+		return k
 	}
 	base := "SELECT srcaddr, count(*) AS n FROM vpc_flow GROUP BY srcaddr"
 	if a, b := key(base+" HAVING count(*) > 1"), key(base+" HAVING count(*) > 2"); a == "" || a != b {
