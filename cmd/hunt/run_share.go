@@ -4,7 +4,9 @@ import (
 	"hash/maphash"
 	"slices"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/scan"
 )
 
@@ -176,7 +178,11 @@ func (r *hunter) stageTables(cfg *scan.Config) {
 	}
 	size := map[string]int64{}
 	for _, o := range r.objects {
-		size[o.Facts.Kind.Table()] += o.Size
+		t := o.Facts.Kind.Table()
+		if h := archive.HiveTable(o.Key); parsers.TableNamed(h) != nil {
+			t = h // a Parquet lake's table=NAME folder
+		}
+		size[t] += o.Size
 	}
 	var first []string
 	big := ""

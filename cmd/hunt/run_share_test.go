@@ -14,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
 	"github.com/hunt-sec/hunt/engine"
 	"github.com/hunt-sec/hunt/queries"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // shareRun runs hunts over paths as hunt run does, sharing queries that
@@ -391,5 +393,36 @@ func TestRun_SharedWhere(t *testing.T) {
 		if r.shares[i] == nil || r.shares[i].s.Members() < 3 {
 			t.Errorf("%s runs alone; want one query with its copies", h.ID)
 		}
+	}
+}
+
+// TestRun_StageTablesBySize: the table read first is the smaller one by
+// the bytes planned, a Parquet lake's table=NAME folder naming its
+// objects' table (their keys say no kind).
+func TestRun_StageTablesBySize(t *testing.T) {
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h *queries.Hunt
+	for _, x := range lib {
+		if x.ID == "guardduty_high_severity_principal_activity" {
+			h = x
+		}
+	}
+	q, err := h.Compile(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &hunter{hunts: []*queries.Hunt{h}, queries: []*engine.Query{q}, shares: make([]*huntShare, 1)}
+	r.runs = []*engine.Run{q.NewRun(1)}
+	r.objects = []archive.Object{
+		{Key: "lake/table=cloudtrail/part-0.parquet", Size: 1 << 20},
+		{Key: "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/a.jsonl.gz", Size: 1 << 10, Facts: archive.Key{Kind: archive.KindGuardDuty}},
+	}
+	var cfg scan.Config
+	r.stageTables(&cfg)
+	if !slices.Equal(cfg.First, []string{"guardduty"}) || cfg.Staged == nil {
+		t.Errorf("tables read first: %v; want [guardduty]", cfg.First)
 	}
 }
