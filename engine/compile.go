@@ -1154,6 +1154,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		return nil, c.errf(call.pos, "aggregate function "+name+" is not supported by the local engine; run the query with --engine athena")
 	}
 	ac := &aggCall{name: name, star: call.Star, where: c.whereExpr(call.pos, call.String())}
+	var filter expr // array_agg's FILTER condition
 	for _, a := range call.Args {
 		if hasAgg(a) {
 			return nil, c.errf(a.Pos(), "expected an argument without aggregates (aggregates cannot nest), found "+quoteFound(a.String()))
@@ -1181,7 +1182,11 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 			ac.argTypes = []*dtype{tInt}
 		}
 		k := len(ac.args) - 1 // min_by/max_by: the ordering argument
-		if len(ac.args) > 0 {
+		if name == "array_agg" {
+			// array_agg keeps NULLs: the rows the FILTER drops must not
+			// reach it (the condition becomes its last argument).
+			filter = cond
+		} else if len(ac.args) > 0 {
 			x := ac.args[k]
 			ce := &exprCase{t: x.typ(), conds: []expr{cond}, vals: []expr{x}}
 			if x.typ().k == kNull {
@@ -1271,7 +1276,15 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		ac.t = arrayOf(t0)
 	}
 	if len(call.OrderBy) > 0 {
-		return c.aggOrderBy(call, ac, sc)
+		var err error
+		if ac, err = c.aggOrderBy(call, ac, sc); err != nil {
+			return nil, err
+		}
+	}
+	if filter != nil {
+		ac.args = append(ac.args, filter)
+		ac.argTypes = append(ac.argTypes, tBool)
+		ac.filtered = true
 	}
 	return ac, nil
 }

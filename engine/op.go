@@ -66,6 +66,10 @@ type opScan struct {
 	subpaths   []string
 	ws         []*scanState
 	done       *atomic.Bool // set when a LIMIT without ORDER BY is satisfied
+	// flushed: Run.FinishTable ended the table's input (Finish skips
+	// it); dead: its rows can only reach a join input that drops them
+	// (share_stage.go), so its pushes are skipped.
+	flushed, dead bool
 }
 
 // layout allocates the column slots of one pipeline segment.
@@ -88,6 +92,7 @@ func (s *opScan) slot(path string) int {
 }
 
 func (s *opScan) start(workers int) {
+	s.flushed, s.dead = false, false
 	s.ws = make([]*scanState, workers)
 	for i := range s.ws {
 		s.ws[i] = &scanState{}

@@ -21,6 +21,10 @@ type aggCall struct {
 	// err is the first error of the call's states in this run (bigint sum
 	// overflow); operators check it after each chunk and before emitting.
 	err atomic.Pointer[runtimeError]
+	// filtered: array_agg(...) FILTER (WHERE c), whose last argument is c:
+	// the state sees only the rows where c is TRUE (array_agg keeps NULLs,
+	// so agg(CASE WHEN c THEN x END) is not the same for it).
+	filtered bool
 }
 
 // fail records the call's first runtime error; safe for concurrent use.
@@ -73,6 +77,9 @@ type aggWorker struct {
 	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
 	hit    []int32   // scratch of aggregateKnown: rows of known groups
 	miss   []int32   // scratch of aggregateKnown: the other rows
+	fsel   []int32   // scratch of a filtered call: the rows it sees
+	fgids  []int32   // and their groups
+	fargs  []*vec    // and its other arguments on those rows
 	// aggregateKnown's sampling: rows looked up and found in the
 	// current window, chunks left to spill without looking.
 	looked, found, skip int
@@ -162,8 +169,27 @@ func (o *opAggregate) aggregate(st *aggWorker, cols []*vec, n int) {
 	gids := st.g.groupIDs(&st.a, cols[:len(o.keys)], n)
 	next := len(o.keys)
 	for i, ag := range o.aggs {
-		st.states[i].update(gids, st.g.ngroups, cols[next:next+len(ag.args)])
+		args := cols[next : next+len(ag.args)]
 		next += len(ag.args)
+		if ag.filtered {
+			st.filterRows(gids, args)
+			st.states[i].update(st.fgids, st.g.ngroups, st.fargs)
+			continue
+		}
+		st.states[i].update(gids, st.g.ngroups, args)
+	}
+}
+
+// filterRows keeps the rows of a filtered call's arguments where its last
+// one (the FILTER condition) is TRUE: their groups in st.fgids, the other
+// arguments in st.fargs.
+func (st *aggWorker) filterRows(gids []int32, args []*vec) {
+	st.fsel = selectTrue(st.fsel, args[len(args)-1], len(gids))
+	st.fgids = grow(&st.fgids, len(st.fsel))
+	gatherInto(st.fgids, gids, st.fsel)
+	st.fargs = st.fargs[:0]
+	for _, v := range args[:len(args)-1] {
+		st.fargs = append(st.fargs, flat(&st.a, gatherVec(&st.a, v, st.fsel), len(st.fsel)))
 	}
 }
 

@@ -162,6 +162,11 @@ type opJoin struct {
 	inputs    [2]*opJoinInput
 	spill     joinSpill // op_join_spill.go
 	flushed   int
+	// staged: Run.FinishTable is flushing inputs; drop[s]: input s's rows
+	// are dropped as they come (share_stage.go).
+	staged bool
+	drop   [2]bool
+	table  *joinTable // non-nil: the finished input's rows in a hash table, probed as the other's come
 	// probe scratch, reused across batches.
 	st joinScratch
 }
@@ -182,6 +187,9 @@ func (in *opJoinInput) push(w int, c *chunk) error { return in.j.buffer(in.side,
 func (in *opJoinInput) flush() error {
 	in.j.flushed++
 	if in.j.flushed < 2 {
+		if in.j.staged {
+			in.j.stage(in.side)
+		}
 		return nil
 	}
 	return in.j.run()
@@ -192,6 +200,8 @@ func (j *opJoin) flush() error           { panic("BUG: flush of a join; flush it
 
 func (j *opJoin) start(workers int) {
 	j.flushed = 0
+	j.drop = [2]bool{}
+	j.table = nil
 	j.pool.used.Add(-j.held.Swap(0)) // what a failed run still held
 	j.failed.Store(false)
 	for s := range j.sides {
@@ -245,6 +255,9 @@ var errJoinMemory = errors.New("join memory limit")
 // buffer appends the rows of c (copied columns and keys) to worker w's
 // buffer of side s.
 func (j *opJoin) buffer(s, w int, c *chunk) error {
+	if j.drop[s] {
+		return nil
+	}
 	if j.failed.Load() {
 		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
 	}
@@ -254,8 +267,43 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 		}
 		return j.spillChunk(s, w, c)
 	}
+	if j.table != nil && s != j.table.side {
+		return j.streamChunk(s, w, c) // share_stage.go
+	}
 	sd := &j.sides[s]
 	b := sd.ws[w]
+	grew, err := sd.fill(b, c)
+	if err != nil {
+		return err
+	}
+	b.n += c.n
+	grew += int64(c.n) * 8 // hash and chain entries
+	b.bytes += grew
+	j.held.Add(grew)
+	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit || joinSpillRows > 0 && b.n >= joinSpillRows && j.spill.ok {
+		if j.spill.ok {
+			j.spill.on.Store(true)
+			return j.spillBuffered(w)
+		}
+		if j.held.Load() <= j.pool.limit {
+			// Past the pool because of what its other operators hold
+			// (other hunts' groups, which depend on the scheduling): a
+			// join that cannot spill fails only when its own rows pass
+			// the budget, the same in every run.
+			return nil
+		}
+		// Give the budget back to the other operators of the pool: this
+		// run is over.
+		j.failed.Store(true)
+		j.pool.used.Add(-j.held.Swap(0))
+		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
+	}
+	return nil
+}
+
+// fill appends the rows of c (the copied columns, then the keys) to b,
+// a buffer of side sd, and returns their estimated bytes.
+func (sd *joinSide) fill(b *joinBuf, c *chunk) (int64, error) {
 	if b.cols == nil {
 		b.cols = make([]*column, len(sd.copies)+len(sd.keys))
 	}
@@ -281,7 +329,7 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	for k, e := range sd.keys {
 		v := e.eval(a, c)
 		if a.err != nil {
-			return a.err
+			return 0, a.err
 		}
 		col := b.cols[len(sd.copies)+k]
 		if col == nil {
@@ -296,29 +344,7 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 		}
 		grew += appendedBytes(col, from)
 	}
-	b.n += c.n
-	grew += int64(c.n) * 8 // hash and chain entries
-	b.bytes += grew
-	j.held.Add(grew)
-	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit || joinSpillRows > 0 && b.n >= joinSpillRows && j.spill.ok {
-		if j.spill.ok {
-			j.spill.on.Store(true)
-			return j.spillBuffered(w)
-		}
-		if j.held.Load() <= j.pool.limit {
-			// Past the pool because of what its other operators hold
-			// (other hunts' groups, which depend on the scheduling): a
-			// join that cannot spill fails only when its own rows pass
-			// the budget, the same in every run.
-			return nil
-		}
-		// Give the budget back to the other operators of the pool: this
-		// run is over.
-		j.failed.Store(true)
-		j.pool.used.Add(-j.held.Swap(0))
-		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
-	}
-	return nil
+	return grew, nil
 }
 
 // appendedBytes estimates the memory of the rows of col from row from on.
@@ -376,39 +402,44 @@ type joinScratch struct {
 // merge concatenates the workers' buffers of each side.
 func (j *opJoin) merge() {
 	for s := range j.sides {
-		sd := &j.sides[s]
-		n := len(sd.copies) + len(sd.keys)
-		sd.buf.cols = make([]*column, n)
-		for i := range n {
-			var t *dtype
-			if i < len(sd.copies) {
-				t = sd.copies[i].t
-			} else {
-				t = sd.keys[i-len(sd.copies)].typ()
-			}
-			var dst *column
-			for _, b := range sd.ws {
-				if b.cols == nil || b.cols[i] == nil {
-					continue
-				}
-				if dst == nil {
-					dst = newColumn(b.cols[i].t)
-				}
-				appendColumn(dst, b.cols[i])
+		j.mergeSide(s)
+	}
+}
+
+// mergeSide concatenates the workers' buffers of side s into its buf.
+func (j *opJoin) mergeSide(s int) {
+	sd := &j.sides[s]
+	n := len(sd.copies) + len(sd.keys)
+	sd.buf.cols = make([]*column, n)
+	for i := range n {
+		var t *dtype
+		if i < len(sd.copies) {
+			t = sd.copies[i].t
+		} else {
+			t = sd.keys[i-len(sd.copies)].typ()
+		}
+		var dst *column
+		for _, b := range sd.ws {
+			if b.cols == nil || b.cols[i] == nil {
+				continue
 			}
 			if dst == nil {
-				if t == nil {
-					t = tNull
-				}
-				dst = newColumn(t)
+				dst = newColumn(b.cols[i].t)
 			}
-			sd.buf.cols[i] = dst
+			appendColumn(dst, b.cols[i])
 		}
-		for _, b := range sd.ws {
-			sd.buf.bytes += b.bytes
-			sd.buf.n += b.n
-			*b = joinBuf{}
+		if dst == nil {
+			if t == nil {
+				t = tNull
+			}
+			dst = newColumn(t)
 		}
+		sd.buf.cols[i] = dst
+	}
+	for _, b := range sd.ws {
+		sd.buf.bytes += b.bytes
+		sd.buf.n += b.n
+		*b = joinBuf{}
 	}
 }
 
@@ -425,6 +456,14 @@ func appendColumn(dst, src *column) {
 // run joins the buffered inputs and emits the result, then flushes the
 // successor.
 func (j *opJoin) run() error {
+	if j.table != nil {
+		// Streamed (share_stage.go): every pair was emitted as the open
+		// input's rows came.
+		j.pool.used.Add(-j.held.Swap(0))
+		j.sides[0].buf, j.sides[1].buf = joinBuf{}, joinBuf{}
+		j.table = nil
+		return j.next.flush()
+	}
 	if j.spill.on.Load() {
 		if err := j.runSpilled(); err != nil {
 			return err
@@ -557,8 +596,12 @@ func (j *opJoin) probe(nkeys int, emit func() error) error {
 // verifyKeys keeps the candidate pairs whose first nkeys keys are equal,
 // one key column at a time.
 func (j *opJoin) verifyKeys(from, nkeys int) {
-	st := &j.st
-	lk, rk := j.keyCols(0), j.keyCols(1)
+	verifyPairs(&j.st, j.keyCols(0), j.keyCols(1), from, nkeys)
+}
+
+// verifyPairs keeps the pairs (st.li, st.ri) whose keys from..nkeys-1
+// are equal: lk the left rows' key columns, rk the right rows'.
+func verifyPairs(st *joinScratch, lk, rk []*column, from, nkeys int) {
 	for k := from; k < nkeys; k++ {
 		l, r := lk[k], rk[k]
 		n := 0
@@ -601,7 +644,12 @@ func (j *opJoin) verifyKeys(from, nkeys int) {
 // pairChunk fills st.c with the output rows of pairs (st.li, st.ri);
 // -1 stands for the NULL row of a side.
 func (j *opJoin) pairChunk() *chunk {
-	st := &j.st
+	return j.pairChunkOf(&j.st, [2][]*column{j.sides[0].buf.cols, j.sides[1].buf.cols})
+}
+
+// pairChunkOf is pairChunk over the columns of each side's rows (copies,
+// then keys); a nil column (a slot no chunk had) gives NULLs.
+func (j *opJoin) pairChunkOf(st *joinScratch, cols [2][]*column) *chunk {
 	st.a.reset()
 	c := &st.c
 	c.reset(j.out.n, &st.a)
@@ -609,12 +657,16 @@ func (j *opJoin) pairChunk() *chunk {
 	for s, idx := range [2][]int32{st.li, st.ri} {
 		sd := &j.sides[s]
 		for i, cp := range sd.copies {
-			c.cols[cp.out] = joinGather(&st.a, sd.buf.cols[i], idx)
+			if cols[s][i] == nil {
+				c.cols[cp.out] = columnVec(&st.a, nil, cp.t, c.n)
+				continue
+			}
+			c.cols[cp.out] = joinGather(&st.a, cols[s][i], idx)
 		}
 	}
 	for _, u := range j.using {
-		l := joinGather(&st.a, j.keyCols(0)[u.in], st.li)
-		r := joinGather(&st.a, j.keyCols(1)[u.in], st.ri)
+		l := joinGather(&st.a, cols[0][len(j.sides[0].copies)+u.in], st.li)
+		r := joinGather(&st.a, cols[1][len(j.sides[1].copies)+u.in], st.ri)
 		v := l
 		if j.kind == joinRight || j.kind == joinFull {
 			v = coalesceVec(&st.a, l, r)

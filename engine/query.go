@@ -372,8 +372,11 @@ func (r *Run) pushTable(worker int, table string, b arrow.RecordBatch, rows []in
 	}
 	defer r.q.dropViews(worker) // keep nothing of b
 	for _, s := range r.q.scans {
-		if s.table != table {
+		if s.table != table || s.dead {
 			continue
+		}
+		if s.flushed {
+			return r.fail(errors.New("engine: a batch of " + table + " pushed after FinishTable"))
 		}
 		if err := s.pushRecord(worker, b, rows); err != nil {
 			return r.fail(err)
@@ -423,6 +426,9 @@ func (r *Run) Finish() (*Result, error) {
 		return nil, context.Cause(r.ctx)
 	}
 	for _, s := range r.q.sources {
+		if sc, ok := s.(*opScan); ok && sc.flushed {
+			continue // FinishTable flushed it
+		}
 		if err := s.flush(); err != nil {
 			return nil, err
 		}

@@ -49,6 +49,16 @@ type Config struct {
 	// Options are given to every reader after the scan's own
 	// (parsers.WithFlowFormat for headerless flow logs).
 	Options []parsers.Option
+	// First lists tables whose objects are read before every other
+	// object (a staged scan: GuardDuty findings before the CloudTrail
+	// activity a hunt joins them with); Staged is then called once they
+	// all have been, while no Func call runs, before any other object is
+	// opened (the caller ends those tables' input: engine's
+	// Run.FinishTable). The scan stages only when every object's table
+	// is told by its key; otherwise it reads in plan order and Staged is
+	// not called. An error from Staged stops the scan.
+	First  []string
+	Staged func() error
 }
 
 // Totals is what a scan read, for the summary and the exit code.
@@ -119,9 +129,28 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	if first, rest, ok := stages(cfg, objs); ok {
+		readAll(ctx, cancel, cfg, workers, first, t, fn)
+		if ctx.Err() == nil {
+			if err := cfg.Staged(); err != nil {
+				cancel(err)
+			}
+		}
+		objs = rest
+	}
+	readAll(ctx, cancel, cfg, workers, objs, t, fn)
+	if err := context.Cause(ctx); err != nil && t.Stopped == nil {
+		t.Stopped = err
+	}
+	return t
+}
+
+// readAll reads objs with workers goroutines and returns when all are
+// read (or the scan stopped).
+func readAll(ctx context.Context, cancel context.CancelCauseFunc, cfg Config, workers int, objs []archive.Object, t *Totals, fn Func) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
+	for w := range min(workers, len(objs)) {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
@@ -136,10 +165,42 @@ func Run(ctx context.Context, cfg Config, objs []archive.Object, fn Func) *Total
 		})
 	}
 	wg.Wait()
-	if err := context.Cause(ctx); err != nil && t.Stopped == nil {
-		t.Stopped = err
+}
+
+// stages splits objs into the objects of cfg.First's tables and the
+// others, each in plan order; ok is false when the scan does not stage:
+// no cfg.Staged, or an object whose table its key does not tell (its
+// content might name a table of First).
+func stages(cfg Config, objs []archive.Object) (first, rest []archive.Object, ok bool) {
+	if len(cfg.First) == 0 || cfg.Staged == nil {
+		return nil, nil, false
 	}
-	return t
+	for _, o := range objs {
+		table := keyTable(o)
+		if table == "" {
+			return nil, nil, false
+		}
+		if slices.Contains(cfg.First, table) {
+			first = append(first, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return first, rest, true
+}
+
+// keyTable is the table [Open] reads obj as, when its key tells it
+// (a digest, read as none, is "-"); "" when only its content does.
+func keyTable(obj archive.Object) string {
+	if obj.Facts.Kind == archive.KindCloudTrailDigest {
+		return "-"
+	}
+	if (obj.Facts.Kind == archive.KindVPCFlow && obj.Facts.Format == "parquet") || strings.HasSuffix(obj.Key, ".parquet") {
+		if t := archive.HiveTable(obj.Key); parsers.TableNamed(t) != nil {
+			return t
+		}
+	}
+	return obj.Facts.Kind.Table()
 }
 
 // ErrInternal is wrapped by the error a panic while reading an object

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,5 +131,60 @@ func TestRun_Partitions(t *testing.T) {
 	}
 	if got["111122223333 2024/03/05"] != 13 || got["111122223333 2024/03/06"] != 2 {
 		t.Errorf("partition values %v", got)
+	}
+}
+
+// TestRun_Staged: with Config.First, every object of those tables is
+// read before Staged runs, and every other object after it, whatever the
+// plan order and the workers; an object whose table only its content
+// tells turns staging off (it might be of a First table).
+func TestRun_Staged(t *testing.T) {
+	objs := plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/guardduty/AWSLogs", "../testdata/vpcflow/v2-default-header.log.gz")
+	for _, workers := range []int{1, 3} {
+		var mu sync.Mutex
+		staged := 0
+		var before, after []string // tables of the batches before and after Staged
+		cfg := Config{Workers: workers, First: []string{"guardduty"}, Staged: func() error {
+			mu.Lock()
+			defer mu.Unlock()
+			staged++
+			return nil
+		}}
+		// The flow log's key says no table (it is told by its content).
+		tot := Run(context.Background(), cfg, objs[:len(objs)-1], func(_ int, tb *parsers.Table, _ archive.Object, _ arrow.RecordBatch) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if staged == 0 {
+				before = append(before, tb.Name)
+			} else {
+				after = append(after, tb.Name)
+			}
+			return nil
+		})
+		if tot.Stopped != nil || tot.Failed != 0 {
+			t.Fatalf("stopped %v, failures %v", tot.Stopped, tot.Failures)
+		}
+		if staged != 1 || len(before) == 0 || len(after) == 0 || slices.ContainsFunc(before, func(s string) bool { return s != "guardduty" }) ||
+			slices.Contains(after, "guardduty") {
+			t.Errorf("workers %d: Staged ran %d times; batches before it %v, after %v", workers, staged, before, after)
+		}
+		staged = 0
+		Run(context.Background(), cfg, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error { return nil })
+		if staged != 0 {
+			t.Errorf("workers %d: staged a scan with an object of no key table", workers)
+		}
+	}
+	// An error from Staged stops the scan before the other objects.
+	boom := errors.New("boom")
+	read := 0
+	tot := Run(context.Background(), Config{Workers: 1, First: []string{"guardduty"}, Staged: func() error { return boom }}, objs[:len(objs)-1],
+		func(_ int, tb *parsers.Table, _ archive.Object, _ arrow.RecordBatch) error {
+			if tb.Name != "guardduty" {
+				read++
+			}
+			return nil
+		})
+	if !errors.Is(tot.Stopped, boom) || read != 0 {
+		t.Errorf("stopped %v, %d batches read after Staged failed", tot.Stopped, read)
 	}
 }

@@ -391,6 +391,9 @@ type hunter struct {
 	shares   []*huntShare
 	shareIdx []int
 	unshared bool
+	// unstaged reads objects in plan order, never small joined tables
+	// first (the reference staging is tested against; run_share.go).
+	unstaged bool
 	// failedHunts are hunts that failed at run time: objects are not
 	// recorded as read by them. huntErrs are their errors, and those of
 	// result rows that could not become findings.
@@ -721,6 +724,8 @@ func (r *hunter) scan(ctx context.Context) int {
 	for w := range r.cost {
 		r.cost[w] = make([]huntCost, len(r.hunts))
 	}
+	// Small tables a hunt joins with a large one are read first.
+	r.stageTables(&cfg)
 	r.totals = scan.Run(ctx, cfg, r.objects, func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
@@ -1007,7 +1012,7 @@ func (r *hunter) printProfile() {
 		if r.shares != nil && r.shares[i] != nil {
 			// A group's work is counted once, at the hunt that runs it.
 			if g := r.shares[i]; g.lead() == i {
-				rows[i].shared = fmt.Sprintf("  (one query for it and %d copies differing in HAVING)", len(g.members)-1)
+				rows[i].shared = fmt.Sprintf("  (one query for it and %d copies differing in WHERE or HAVING)", len(g.members)-1)
 			} else {
 				rows[i].shared = "  (in " + r.hunts[g.lead()].ID + "'s query)"
 			}

@@ -4,7 +4,10 @@ import (
 	"hash/maphash"
 	"slices"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/engine"
+	"github.com/hunt-sec/hunt/parsers"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // huntShare is a group of hunts whose queries differ only in HAVING (a
@@ -145,4 +148,75 @@ func (r *hunter) sharedQuery(i int) *engine.Query {
 		return g.s.Query()
 	}
 	return nil
+}
+
+// stageTables makes the scan read first the tables that hunts join with
+// a larger one (GuardDuty findings before CloudTrail), then end those
+// tables' input of each such hunt ([engine.Run.FinishTable]): the
+// hunt's operators over the small table finish before the large table's
+// batches come, so a join whose small input is empty drops the large
+// input's rows instead of buffering them once per copy of the hunt. Of
+// the tables a hunt joins, all but the one with the most bytes to read
+// go first.
+func (r *hunter) stageTables(cfg *scan.Config) {
+	if r.unstaged {
+		return
+	}
+	joined := map[string]bool{}
+	for i, run := range r.runs {
+		if run == nil {
+			continue
+		}
+		if ts := r.sharedQuery(i).Tables(); len(ts) > 1 {
+			for _, t := range ts {
+				joined[t] = true
+			}
+		}
+	}
+	if len(joined) < 2 {
+		return
+	}
+	size := map[string]int64{}
+	for _, o := range r.objects {
+		t := o.Facts.Kind.Table()
+		if h := archive.HiveTable(o.Key); parsers.TableNamed(h) != nil {
+			t = h // a Parquet lake's table=NAME folder
+		}
+		size[t] += o.Size
+	}
+	var first []string
+	big := ""
+	for t := range joined {
+		first = append(first, t)
+		if big == "" || size[t] > size[big] || size[t] == size[big] && t < big {
+			big = t
+		}
+	}
+	first = slices.DeleteFunc(first, func(t string) bool { return t == big })
+	slices.Sort(first)
+	cfg.First = first
+	cfg.Staged = func() error {
+		for i, run := range r.runs {
+			if run == nil {
+				continue
+			}
+			ts := r.sharedQuery(i).Tables()
+			if !slices.ContainsFunc(ts, func(t string) bool { return !slices.Contains(first, t) }) {
+				continue // reads only tables read first: Finish ends it as usual
+			}
+			var start pushClock
+			if r.profile {
+				start = readPushClock()
+			}
+			for _, t := range first {
+				if slices.Contains(ts, t) {
+					_ = run.FinishTable(t) // an error is the run's: Finish returns it
+				}
+			}
+			if r.profile {
+				r.cost[0][i].push += start.since()
+			}
+		}
+		return nil
+	}
 }

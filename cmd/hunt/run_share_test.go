@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
 	"github.com/hunt-sec/hunt/engine"
 	"github.com/hunt-sec/hunt/queries"
+	"github.com/hunt-sec/hunt/scan"
 )
 
 // shareRun runs hunts over paths as hunt run does, sharing queries that
@@ -267,5 +271,158 @@ func TestRun_EachAlone(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRun_StagedJoins: copies of the GuardDuty hunt (it joins findings
+// with CloudTrail activity) find the same, IDs included, whether the
+// scan reads GuardDuty first and ends its input before CloudTrail's
+// batches come or reads in plan order; and over CloudTrail alone (no
+// finding to join) the staged copies hold nothing after the scan, where
+// each unstaged copy buffers the activity for its join.
+func TestRun_StagedJoins(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := generateHunts(dir, 3*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hunts []*queries.Hunt
+	for _, h := range all {
+		if strings.HasPrefix(h.ID, "guardduty_high_severity_principal_activity") || strings.HasPrefix(h.ID, "console_login_without_mfa") {
+			hunts = append(hunts, h)
+		}
+	}
+	// The fixtures in the AWS key layout, so the scan knows each
+	// object's table before opening it.
+	logs := t.TempDir()
+	fix := "../../testdata/hunts/guardduty_high_severity_principal_activity/"
+	for _, name := range []string{"positive", "positive-instance", "negative"} {
+		writeGzip(t, fix+name+".guardduty.jsonl", filepath.Join(logs, "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05", name+".jsonl.gz"))
+		writeGzip(t, fix+name+".cloudtrail.json", filepath.Join(logs, "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05",
+			"111122223333_CloudTrail_us-east-1_20240305T1545Z_"+strings.ReplaceAll(name, "-", "")+".json.gz"))
+	}
+	trail := filepath.Join(logs, "AWSLogs/111122223333/CloudTrail")
+	for _, path := range []string{logs, trail} {
+		staged, rs := runHunter(t, hunts, []string{path}, func(r *hunter) { r.profile = true })
+		plain, ru := runHunter(t, hunts, []string{path}, func(r *hunter) { r.profile, r.unstaged = true, true })
+		if !slices.Equal(staged, plain) {
+			t.Errorf("%s: staged %d findings, unstaged %d:\n%s\n%s", path, len(staged), len(plain), strings.Join(staged, "\n"), strings.Join(plain, "\n"))
+		}
+		if path == logs && len(plain) == 0 {
+			t.Fatalf("%s: no findings; the comparison would prove nothing", path)
+		}
+		if path != trail {
+			continue
+		}
+		for i, h := range hunts {
+			if !strings.HasPrefix(h.ID, "guardduty") || rs.shares[i] != nil && rs.shares[i].lead() != i {
+				continue
+			}
+			if s, u := rs.cost[0][i].held, ru.cost[0][i].held; s != 0 || u == 0 {
+				t.Errorf("%s: after the scan the staged run holds %d bytes, the unstaged %d; want 0 and the buffered activity", h.ID, s, u)
+			}
+		}
+	}
+}
+
+// writeGzip writes the file at from gzipped to to.
+func writeGzip(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRun_SharedWhere: copies of hunts whose thresholds sit in the
+// top-level WHERE, of a query without grouping (security_group_admin_
+// port_open's ports) or over a grouping subquery (ssm_parameters_bulk_
+// decrypt's reads, with array_agg), run as one query, and find what each
+// finds alone.
+func TestRun_SharedWhere(t *testing.T) {
+	t.Chdir("../..") // $path in findings as in the golden files
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := generateHunts(dir, 3*len(lib)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadHunts([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hunts []*queries.Hunt
+	for _, h := range all {
+		if strings.HasPrefix(h.ID, "security_group_") || strings.HasPrefix(h.ID, "cloudwatch_security_logs_deleted") ||
+			strings.HasPrefix(h.ID, "ssm_parameters_bulk_decrypt") || strings.HasPrefix(h.ID, "secrets_bulk_read") {
+			hunts = append(hunts, h)
+		}
+	}
+	paths := []string{"testdata/hunts/security_group_admin_port_open", "testdata/hunts/security_group_open_to_world", "testdata/hunts/cloudwatch_security_logs_deleted",
+		"testdata/hunts/ssm_parameters_bulk_decrypt", "testdata/hunts/secrets_bulk_read"}
+	shared, r := shareRun(t, hunts, paths, false)
+	alone, _ := shareRun(t, hunts, paths, true)
+	if len(alone) == 0 {
+		t.Fatal("no findings; the comparison would prove nothing")
+	}
+	if !slices.Equal(shared, alone) {
+		t.Errorf("shared %d findings, alone %d:\n%s\n%s", len(shared), len(alone), strings.Join(shared, "\n"), strings.Join(alone, "\n"))
+	}
+	for i, h := range hunts {
+		if r.shares[i] == nil || r.shares[i].s.Members() < 3 {
+			t.Errorf("%s runs alone; want one query with its copies", h.ID)
+		}
+	}
+}
+
+// TestRun_StageTablesBySize: the table read first is the smaller one by
+// the bytes planned, a Parquet lake's table=NAME folder naming its
+// objects' table (their keys say no kind).
+func TestRun_StageTablesBySize(t *testing.T) {
+	lib, err := queries.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h *queries.Hunt
+	for _, x := range lib {
+		if x.ID == "guardduty_high_severity_principal_activity" {
+			h = x
+		}
+	}
+	q, err := h.Compile(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &hunter{hunts: []*queries.Hunt{h}, queries: []*engine.Query{q}, shares: make([]*huntShare, 1)}
+	r.runs = []*engine.Run{q.NewRun(1)}
+	r.objects = []archive.Object{
+		{Key: "lake/table=cloudtrail/part-0.parquet", Size: 1 << 20},
+		{Key: "AWSLogs/111122223333/GuardDuty/us-east-1/2024/03/05/a.jsonl.gz", Size: 1 << 10, Facts: archive.Key{Kind: archive.KindGuardDuty}},
+	}
+	var cfg scan.Config
+	r.stageTables(&cfg)
+	if !slices.Equal(cfg.First, []string{"guardduty"}) || cfg.Staged == nil {
+		t.Errorf("tables read first: %v; want [guardduty]", cfg.First)
 	}
 }
