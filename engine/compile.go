@@ -812,6 +812,7 @@ func (c *compiler) compileSelectGroup(st *selectState) error {
 			}
 			w := &opWhere{conds: []expr{h}, texts: []string{s.Having.String()}}
 			agg.minRows, agg.rowsAgg = havingMinRows(agg, h)
+			agg.dist = havingDistinct(agg, h)
 			c.add(w)
 			st.tail.setNext(w)
 			st.tail = w

@@ -65,6 +65,9 @@ type opAggregate struct {
 	// havingMinRows); 0 and -1: no such bound.
 	minRows int64
 	rowsAgg int
+	// dist: what the HAVING needs of a count(DISTINCT x) of this
+	// aggregate, which refines minRows (see havingDistinct); nil: none.
+	dist *distBound
 }
 
 // aggWorker is one worker's partial aggregation.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -141,6 +142,118 @@ func TestAggregateSpill_HavingBound(t *testing.T) {
 				// 12,000 rows; ~10,800 in groups of one row.
 				if skipped := spillBoundSkipped.Load() - before; skipped < 5000 {
 					t.Errorf("%s\nlimit %d, %d workers: skipped the arguments of %d rows; want most of the 10,800 in small groups", sql, limit, workers, skipped)
+				}
+			}
+		}
+	}
+}
+
+func TestHavingDistinct(t *testing.T) {
+	const from = ` FROM vpc_flow GROUP BY srcaddr, start - start % 60 `
+	type check struct {
+		rows, distinct int64
+		can            bool
+	}
+	for _, tc := range []struct {
+		sql    string
+		agg    int // the bounded aggregate; -1: no distinct bound
+		checks []check
+	}{
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) >= 50`, 1,
+			[]check{{100, 49, false}, {100, 50, true}, {50, 50, true}}},
+		{`SELECT srcaddr, count(*), approx_distinct(dstport)` + from + `HAVING approx_distinct(dstport) > 9`, 1,
+			[]check{{20, 9, false}, {20, 10, true}}},
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport), sum(bytes)` + from + `HAVING count(DISTINCT dstport) >= 5 AND sum(bytes) > 0 AND count(*) > 10`, 1,
+			[]check{{11, 4, false}, {10, 5, false}, {11, 5, true}}},
+		// OR: either side may pass (rule-set sharing ORs hunts' HAVINGs).
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) >= 50 OR count(*) > 100`, 1,
+			[]check{{100, 49, false}, {101, 1, true}, {60, 50, true}}},
+		// The first distinct count bounded; the other is a row bound.
+		{`SELECT srcaddr, count(*), count(DISTINCT dstaddr), count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstaddr) >= 3 OR count(DISTINCT dstport) >= 8`, 1,
+			[]check{{7, 2, false}, {8, 2, true}, {7, 3, true}}},
+		// No distinct bound: no row bound to refine, only count(*), a
+		// side of an OR with no bound.
+		{`SELECT srcaddr, count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) >= 50`, -1, nil},
+		{`SELECT srcaddr, count(*)` + from + `HAVING count(*) >= 50`, -1, nil},
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport), sum(bytes)` + from + `HAVING count(DISTINCT dstport) >= 50 OR sum(bytes) > 1`, -1, nil},
+		{`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `HAVING count(DISTINCT dstport) < 50`, -1, nil},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tc.sql, err)
+		}
+		a := aggregateOf(t, q)
+		if tc.agg < 0 {
+			if a.dist != nil {
+				t.Errorf("%s: distinct bound on aggregate %d; want none", tc.sql, a.dist.agg)
+			}
+			continue
+		}
+		if a.dist == nil || a.dist.agg != tc.agg {
+			t.Errorf("%s: distinct bound %+v; want one on aggregate %d", tc.sql, a.dist, tc.agg)
+			continue
+		}
+		if a.sp.types == nil {
+			a.initSpill(1)
+		}
+		if want := a.keyTypes(); a.dist.col != len(want)+tc.agg-1 {
+			t.Errorf("%s: column %d; want %d", tc.sql, a.dist.col, len(want)+tc.agg-1)
+		}
+		for _, c := range tc.checks {
+			if got := a.dist.can(c.rows, c.distinct); got != c.can {
+				t.Errorf("%s: can(%d rows, %d distinct) = %v; want %v", tc.sql, c.rows, c.distinct, got, c.can)
+			}
+		}
+	}
+}
+
+// TestAggregateSpill_HavingDistinctBound: a spilled aggregate whose HAVING
+// needs distinct values computes the states of only the groups whose
+// distinct values can pass (not of every group with enough rows), and
+// gives the in-memory answer, with NULL values, OR-joined bounds, frozen
+// groups, at 1 and 3 workers and with a second spill level.
+func TestAggregateSpill_HavingDistinctBound(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := boundBatches(mem, 24)
+	defer releaseAll(recs)
+	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
+	spillBlockBytes, spillReadRows = 512, 7 // many blocks per partition
+	// The distinct ports modulo 2 to 6 by the minute: a group of the
+	// heavy sources (four minutes) has 2 to 5 distinct values and many more rows.
+	const sel = `SELECT account_id, srcaddr, start - start % 60 AS minute, count(*) AS n, count(DISTINCT dstaddr),
+		count(DISTINCT dstport % (2 + start / 60 % 5)), count(DISTINCT nullif(dstport % (2 + start / 60 % 5), 1)),
+		count_if(action = 'ACCEPT'), min(start), sum(bytes), array_agg(DISTINCT "$path"), array_agg(dstport)
+		FROM vpc_flow GROUP BY account_id, srcaddr, start - start % 60 `
+	for _, tc := range []struct {
+		having string
+		rows   string // the row bound alone, for the groups with enough rows
+	}{
+		{`HAVING count(DISTINCT dstport % (2 + start / 60 % 5)) >= 5`, `HAVING count(*) >= 5`},
+		{`HAVING count(DISTINCT nullif(dstport % (2 + start / 60 % 5), 1)) >= 4`, `HAVING count(*) >= 4`},
+		{`HAVING count(DISTINCT dstport % (2 + start / 60 % 5)) >= 5 OR count(*) > 80`, `HAVING count(*) >= 5`},
+		{`HAVING count(DISTINCT dstport % (2 + start / 60 % 5)) > 4 AND sum(bytes) > 0 AND count(DISTINCT dstaddr) >= 1`, `HAVING count(*) >= 5`},
+	} {
+		sql := sel + tc.having
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		enough := strings.Count(runWith(t, sel+tc.rows, Options{MaxGroups: -1}, 1, recs), "\n")
+		passing := strings.Count(want, "\n")
+		if passing < 2 || enough < 3*passing {
+			t.Fatalf("%s: %d groups pass of %d with enough rows; want a bound tighter than the rows'", sql, passing, enough)
+		}
+		t.Logf("%s: %d groups pass of %d with enough rows", tc.having, passing, enough)
+		for _, limit := range []int{50, 2000} {
+			for _, workers := range []int{1, 3} {
+				before, files := spillBoundGroups.Load(), spillFiles.Load()
+				got := runWith(t, sql, Options{MaxGroups: limit, TempDir: t.TempDir()}, workers, recs)
+				if got != want {
+					t.Errorf("%s\nlimit %d, %d workers: answer differs:\n%.600s\nwant\n%.600s", sql, limit, workers, got, want)
+				}
+				if spillFiles.Load() == files {
+					t.Errorf("%s\nlimit %d, %d workers: did not spill", sql, limit, workers)
+				}
+				if n := spillBoundGroups.Load() - before; n > int64(enough)/2 {
+					t.Errorf("%s\nlimit %d, %d workers: computed the states of %d groups; %d pass, %d have enough rows", sql, limit, workers, n, passing, enough)
 				}
 			}
 		}

@@ -572,10 +572,12 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	// Which columns next decodes: all (spillAll, the zero value) or
-	// the first nkeys (spillKeys).
+	// Which columns next decodes: all (spillAll, the zero value), the
+	// first nkeys (spillKeys) or column col alone (spillCol, one of
+	// the columns after the keys).
 	part  int
 	nkeys int
+	col   int
 	buf   []byte // the blocks being decoded
 	cols  []*vec // scratch: the decoded columns
 }
@@ -584,6 +586,7 @@ type spillReader struct {
 const (
 	spillAll = iota
 	spillKeys
+	spillCol
 )
 
 // next decodes the next blocks, as many as make at most spillReadRows
@@ -614,8 +617,13 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		at += blk.size
 	}
 	types := sr.types
-	if sr.part == spillKeys {
+	switch sr.part {
+	case spillKeys:
 		types = types[:sr.nkeys]
+	case spillCol:
+		// The columns after the keys up to col: a column's bytes are
+		// known only by decoding those before it.
+		types = types[sr.nkeys : sr.col+1]
 	}
 	cols := growSlots(&sr.cols, len(types))
 	for c, t := range types {
@@ -654,8 +662,11 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			}
 			// The bytes of the columns to decode, which they must use up.
 			sec := blkb[:kl+al]
-			if sr.part == spillKeys {
+			switch sr.part {
+			case spillKeys:
 				sec = blkb[:kl]
+			case spillCol:
+				sec = blkb[kl : kl+al]
 			}
 			for _, v := range cols {
 				var ok bool
@@ -663,7 +674,7 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 					return nil, 0, errSpillCorrupt
 				}
 			}
-			if len(sec) != 0 {
+			if len(sec) != 0 && sr.part != spillCol {
 				return nil, 0, errSpillCorrupt
 			}
 			blkb = blkb[kl+al:]
@@ -672,6 +683,9 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		if len(blkb) != 0 {
 			return nil, 0, errSpillCorrupt
 		}
+	}
+	if sr.part == spillCol {
+		return cols[len(cols)-1:], n, nil
 	}
 	return cols, n, nil
 }
@@ -1051,8 +1065,14 @@ type partScratch struct {
 	// number its rows; per spilled row read and per frozen group (per
 	// frozen table), its hash's number; key hashes of a batch (and each
 	// key's value hashes); lists of rows or groups.
-	hashes   flatTable[int32]
-	rows     []int64
+	hashes flatTable[int32]
+	rows   []int64
+	keep   []bool // per hash number: its groups are aggregated
+	// Scratch of keepDistinct: per hash number its distinct x, the x
+	// values numbered, and the (hash number, x number) pairs seen.
+	dist     []int64
+	dg       grouper
+	dpairs   flatTable[struct{}]
 	gids     []int32
 	fids     [][]int32
 	hash, vh []uint64
