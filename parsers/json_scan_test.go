@@ -124,6 +124,102 @@ func TestIsTime(t *testing.T) {
 	}
 }
 
+// isTimeRef is isTime one byte at a time (as it was written before its
+// words): the reference of TestIsTime_Words and FuzzIsTime.
+func isTimeRef(s []byte) bool {
+	if len(s) < 20 {
+		return false
+	}
+	for i, c := range s[:19] {
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return false
+			}
+		case 10:
+			if c != 'T' && c != 't' && c != ' ' {
+				return false
+			}
+		case 13, 16:
+			if c != ':' {
+				return false
+			}
+		default:
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	year := num2(s[0:2])*100 + num2(s[2:4])
+	month, day := num2(s[5:7]), num2(s[8:10])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		num2(s[11:13]) > 23 || num2(s[14:16]) > 59 || num2(s[17:19]) > 59 {
+		return false
+	}
+	rest := s[19:]
+	if rest[0] == '.' {
+		j := 1
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j == 1 {
+			return false
+		}
+		rest = rest[j:]
+	}
+	switch {
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		return isDigits(rest[1:3]) && isDigits(rest[4:6]) && num2(rest[1:3]) <= 23 && num2(rest[4:6]) <= 59
+	}
+	return false
+}
+
+// TestIsTime_Words checks isTime against the byte-at-a-time reference
+// with every byte value at every position of valid times (so each word's
+// separators, digits and neighbours meet every byte, including those
+// whose high nibble is 3 but are no digit, and those that would carry),
+// and with every pair of bytes at the positions of two digits of a field.
+func TestIsTime_Words(t *testing.T) {
+	check := func(s []byte) {
+		t.Helper()
+		if got, want := isTime(s), isTimeRef(s); got != want {
+			t.Fatalf("isTime(%q) = %v; want %v", s, got, want)
+		}
+	}
+	for _, base := range []string{"2024-02-29T23:59:59Z", "2023-12-31 00:00:00.123456+23:59", "1999-01-01t09:09:09z"} {
+		for p := range len(base) {
+			for c := range 256 {
+				s := []byte(base)
+				s[p] = byte(c)
+				check(s)
+			}
+		}
+		for _, p := range [][2]int{{0, 1}, {2, 3}, {5, 6}, {8, 9}, {11, 12}, {14, 15}, {17, 18}} {
+			for c := range 256 {
+				for d := range 256 {
+					s := []byte(base)
+					s[p[0]], s[p[1]] = byte(c), byte(d)
+					check(s)
+				}
+			}
+		}
+	}
+}
+
+// FuzzIsTime checks isTime against the byte-at-a-time reference.
+func FuzzIsTime(f *testing.F) {
+	for _, s := range []string{"2024-03-05T10:11:12Z", "2024-03-05 10:11:12.5+02:00", "2024-13-05T10:11:12Z", "0000-00-00T00:00:00Z"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		if got, want := isTime(s), isTimeRef(s); got != want {
+			t.Fatalf("isTime(%q) = %v; want %v", s, got, want)
+		}
+	})
+}
+
 // scanStringRef is the byte-at-a-time scanString that scanString and
 // skipString must agree with on any input.
 func scanStringRef(b []byte, i int) (end int, flags uint8, err error) {
