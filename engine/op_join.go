@@ -834,15 +834,12 @@ func (j *opJoin) emitPairs(matched bool) error {
 		return nil
 	}
 	c := j.pairChunk()
-	if matched && j.residual != nil {
-		v := j.residual.eval(&st.a, c)
-		if st.a.err != nil {
-			return st.a.err
+	if matched {
+		var err error
+		if c, err = j.passResidual(st, c); err != nil {
+			return err
 		}
-		st.sel = selectTrue(st.sel, v, c.n)
-		if len(st.sel) < c.n {
-			gatherChunk(&st.g, c, st.sel, &st.a, &st.rowsBuf)
-			c = &st.g
+		if c == &st.g {
 			n := 0
 			for _, k := range st.sel {
 				st.li[n], st.ri[n] = st.li[k], st.ri[k]
@@ -861,6 +858,25 @@ func (j *opJoin) emitPairs(matched bool) error {
 		return nil
 	}
 	return j.next.push(0, c)
+}
+
+// passResidual returns the pairs of c that pass the residual condition:
+// c itself when all do (or there is none), else st.g, gathered from c at
+// the rows st.sel lists.
+func (j *opJoin) passResidual(st *joinScratch, c *chunk) (*chunk, error) {
+	if j.residual == nil {
+		return c, nil
+	}
+	v := j.residual.eval(&st.a, c)
+	if st.a.err != nil {
+		return nil, st.a.err
+	}
+	st.sel = selectTrue(st.sel, v, c.n)
+	if len(st.sel) == c.n {
+		return c, nil
+	}
+	gatherChunk(&st.g, c, st.sel, &st.a, &st.rowsBuf)
+	return &st.g, nil
 }
 
 // Mark states of a probe row (IN and EXISTS).

@@ -236,17 +236,9 @@ func (j *opJoin) emitStream(st *joinScratch, w int, cols [2][]*column) error {
 	if len(st.li) == 0 {
 		return nil
 	}
-	c := j.pairChunkOf(st, cols)
-	if j.residual != nil {
-		v := j.residual.eval(&st.a, c)
-		if st.a.err != nil {
-			return st.a.err
-		}
-		st.sel = selectTrue(st.sel, v, c.n)
-		if len(st.sel) < c.n {
-			gatherChunk(&st.g, c, st.sel, &st.a, &st.rowsBuf)
-			c = &st.g
-		}
+	c, err := j.passResidual(st, j.pairChunkOf(st, cols))
+	if err != nil {
+		return err
 	}
 	if c.n == 0 {
 		return nil
