@@ -336,6 +336,31 @@ type pqView struct {
 	gen    uint32  // the column's dictionary generation remap is for
 }
 
+// addDictValue adds value k of v's Arrow dictionary at level 0: as bytes
+// once the chunk has given up its dictionary, else as the chunk
+// dictionary's id, looked up once per Arrow dictionary entry and
+// generation of the chunk's dictionary (v.remap).
+func (c *pqColumn) addDictValue(v *pqView, k int32) {
+	f := &v.f
+	if !c.useDict {
+		c.addBytes(0, f.data[f.offs[k]:f.offs[k+1]])
+		return
+	}
+	if v.gen != c.dictGen {
+		for j := range v.remap {
+			v.remap[j] = -1
+		}
+		v.gen = c.dictGen
+	}
+	id := v.remap[k]
+	if id < 0 {
+		id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
+		v.remap[k] = id
+	}
+	c.levels(0)
+	c.addID(id)
+}
+
 // pqValid is a validity bitmap and the bit offset of row 0; nil bits: no null.
 type pqValid struct {
 	bits []byte
@@ -859,24 +884,7 @@ func (pw *ParquetWriter) writeUnit(u int, refs []RowRef) {
 		case flatString:
 			c.addBytes(0, f.data[f.offs[i]:f.offs[i+1]])
 		case flatDict:
-			k := f.idx[i]
-			if !c.useDict {
-				c.addBytes(0, f.data[f.offs[k]:f.offs[k+1]])
-				continue
-			}
-			if v.gen != c.dictGen {
-				for j := range v.remap {
-					v.remap[j] = -1
-				}
-				v.gen = c.dictGen
-			}
-			id := v.remap[k]
-			if id < 0 {
-				id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
-				v.remap[k] = id
-			}
-			c.levels(0)
-			c.addID(id)
+			c.addDictValue(v, f.idx[i])
 		case flatInt32:
 			c.addInt32(0, f.i32[i])
 		case flatInt64:
@@ -999,24 +1007,7 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 				c.addNull(0, 0)
 				continue
 			}
-			k := f.idx[i]
-			if !c.useDict {
-				c.addBytes(0, f.data[f.offs[k]:f.offs[k+1]])
-				continue
-			}
-			if v.gen != c.dictGen {
-				for j := range v.remap {
-					v.remap[j] = -1
-				}
-				v.gen = c.dictGen
-			}
-			id := v.remap[k]
-			if id < 0 {
-				id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
-				v.remap[k] = id
-			}
-			c.levels(0)
-			c.addID(id)
+			c.addDictValue(v, f.idx[i])
 		}
 	default:
 		panic("BUG: writeFlat of a kind flatKind does not return")
