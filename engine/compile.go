@@ -813,6 +813,7 @@ func (c *compiler) compileSelectGroup(st *selectState) error {
 			w := &opWhere{conds: []expr{h}, texts: []string{s.Having.String()}}
 			agg.minRows, agg.rowsAgg = havingMinRows(agg, h)
 			agg.dist = havingDistinct(agg, h)
+			agg.sp.sum = havingSum(agg, h)
 			c.add(w)
 			st.tail.setNext(w)
 			st.tail = w

@@ -66,6 +66,21 @@ func rowsBound(o *opAggregate, h expr) int64 {
 // integer constant, the index of that aggregate in o.aggs and the least
 // value it needs for e to be TRUE; -1 and 0 for any other condition.
 func cmpBound(o *opAggregate, e *exprCmp) (int, int64) {
+	a, n := atLeast(o, e)
+	if a < 0 {
+		return -1, 0
+	}
+	switch o.aggs[a].name {
+	case "count", "count_distinct", "approx_distinct":
+		return a, n
+	}
+	return -1, 0
+}
+
+// atLeast returns, for a comparison e of an aggregate of o with an
+// integer constant, the index of that aggregate in o.aggs and the least
+// value it needs for e to be TRUE; -1 and 0 for any other condition.
+func atLeast(o *opAggregate, e *exprCmp) (int, int64) {
 	col, k, op := e.l, e.r, e.op
 	if _, ok := col.(*exprConst); ok {
 		col, k, op = e.r, e.l, op.flip()
@@ -77,11 +92,6 @@ func cmpBound(o *opAggregate, e *exprCmp) (int, int64) {
 	}
 	a := c.slot - len(o.keys)
 	if a < 0 || a >= len(o.aggs) {
-		return -1, 0
-	}
-	switch o.aggs[a].name {
-	case "count", "count_distinct", "approx_distinct":
-	default:
 		return -1, 0
 	}
 	switch x := lit.v.i[0]; op {
@@ -173,6 +183,82 @@ func distPred(o *opAggregate, h expr, d int) func(rows, distinct int64) bool {
 	return func(int64, int64) bool { return true }
 }
 
+// A HAVING bound on a sum.
+//
+// vpc_large_egress keeps the groups whose bytes add up to 1 GiB or more
+// (`HAVING sum(bytes) >= 1073741824`), with no bound on rows: one flow
+// may pass. Over 5.6 M flows in groups that barely repeat, finishing
+// computed every state (array_agg lists, min, max) of every group before
+// HAVING dropped almost all of them. Byte counts are never negative, and
+// then the sum of the rows of a key hash bounds from above the sum of
+// each of its groups, as its rows bound their rows: finishing a spilled
+// partition sums x per key hash in its first pass (decoding x alone) and
+// aggregates only the hashes whose sum can pass. That x is never
+// negative is known only from the data: a partition with a negative x,
+// or a frozen group with a negative sum, is finished the general way.
+
+// sumBound is what a HAVING needs of one sum(x) of bigint x.
+type sumBound struct {
+	agg int   // the sum in o.aggs
+	col int   // its argument x in the spilled columns (o.sp.types)
+	min int64 // the least sum of a group that may pass
+}
+
+// havingSum returns the sum bound of HAVING condition h on o: h compares
+// a sum(x) of bigint x with an integer constant (sum(x) >= N, > N, = N,
+// or the same flipped), through AND (either side's bound, the larger of
+// two on one sum) and OR (both sides bounding one sum: the smaller). nil
+// when there is none, or when the least sum is not positive (every sum
+// of values >= 0 is at least 0).
+func havingSum(o *opAggregate, h expr) *sumBound {
+	if len(o.keys) == 0 {
+		return nil
+	}
+	a, n := sumAtLeast(o, h)
+	if a < 0 || n <= 0 {
+		return nil
+	}
+	col := len(o.keys)
+	for _, ag := range o.aggs[:a] {
+		col += len(ag.args)
+	}
+	return &sumBound{agg: a, col: col, min: n}
+}
+
+// sumAtLeast returns the bigint sum of o that h bounds and the least
+// value h needs of it; -1 and 0 for none.
+func sumAtLeast(o *opAggregate, h expr) (int, int64) {
+	switch e := h.(type) {
+	case *exprAnd:
+		la, ln := sumAtLeast(o, e.l)
+		ra, rn := sumAtLeast(o, e.r)
+		switch {
+		case la < 0:
+			return ra, rn
+		case ra != la:
+			return la, ln
+		}
+		return la, max(ln, rn)
+	case *exprOr:
+		la, ln := sumAtLeast(o, e.l)
+		ra, rn := sumAtLeast(o, e.r)
+		if la < 0 || ra != la {
+			return -1, 0
+		}
+		return la, min(ln, rn)
+	case *exprCmp:
+		a, n := atLeast(o, e)
+		if a < 0 {
+			return -1, 0
+		}
+		if ag := o.aggs[a]; ag.name != "sum" || ag.t.k != kInt || len(ag.args) != 1 || ag.filtered || !ag.args[0].typ().isIntLike() {
+			return -1, 0
+		}
+		return a, n
+	}
+	return -1, 0
+}
+
 // boundedMaxRows is the most spilled rows of one partition finished in
 // two passes: the first keeps a number per row (4 bytes) for the second.
 // Larger partitions are finished the general way.
@@ -183,23 +269,25 @@ const boundedMaxRows = 1 << 21
 var spillBoundSkipped atomic.Int64
 
 // finishPartBounded is finishPart for an aggregate with a HAVING bound
-// (o.minRows): it emits, as worker w, the groups of partition p that have
-// at least o.minRows rows (and perhaps a few with fewer, which HAVING
-// drops).
+// (o.minRows, o.sp.sum): it emits, as worker w, the groups of partition p
+// that have at least o.minRows rows and whose bounded sum reaches its
+// least value (and perhaps a few others, which HAVING drops).
 //
-// The first pass decodes the spilled rows' keys alone and counts the rows
-// of each key hash (the frozen groups' from their count(*)), in a flat
-// table: one probe a row, where grouping a row probed a table per key
-// (three for vpc_port_scan) and copied new key strings. Groups whose
+// The first pass reads the key hash the spilled rows were written with
+// (appendSpillSegment) and counts the rows of each (the frozen groups'
+// from their count(*)), in a flat table: one probe a row, no key decoded
+// or hashed (decoding and hashing the keys was two thirds of the pass,
+// 118 hunts); with a sum bound it decodes and adds up x too. Groups whose
 // hashes collide share a count, so a count can only be too high: no group
-// with enough rows is left out. The second pass groups and aggregates, as
-// the general way does, only the rows and frozen groups whose hash has
-// enough rows, decoding only the blocks that hold such rows.
+// with enough rows is left out (sums likewise, x being never negative).
+// The second pass groups and aggregates, as the general way does, only
+// the rows and frozen groups whose hash has enough rows, decoding only
+// the blocks that hold such rows.
 //
 // It reports false, having emitted nothing and consumed no spilled rows,
 // when the partition has more than boundedMaxRows rows or more groups
-// with enough rows than a table may hold: then the caller finishes it the
-// general way.
+// with enough rows than a table may hold, or a negative x: then the
+// caller finishes it the general way.
 func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p int, sc *partScratch) (bool, error) {
 	total := 0
 	for _, s := range sets {
@@ -211,15 +299,21 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 		return false, nil
 	}
 	nk := len(o.keys)
-	// Pass 1: rows per key hash; hashes are numbered in sc.hashes, whose
-	// counts are sc.rows; sc.fids and sc.ids give the number of each
-	// frozen group and spilled row.
+	sb := o.sp.sum
+	// Pass 1: rows (and the sum sb bounds) per key hash; hashes are
+	// numbered in sc.hashes, whose counts are sc.rows (and sums
+	// sc.sums); sc.fids and sc.gids give the number of each frozen
+	// group and spilled row. The hashes are the low 32 bits of the key
+	// hashes the spilled rows were written with (appendSpillSegment).
 	sc.hashes.reset()
-	rows := sc.rows[:0]
+	rows, sums := sc.rows[:0], sc.sums[:0]
 	count := func(h uint64, n int64) int32 {
-		id, _ := sc.hashes.put(h, int32(len(rows)))
+		id, _ := sc.hashes.put(uint64(uint32(h)), int32(len(rows)))
 		if int(id) == len(rows) {
 			rows = append(rows, 0)
+			if sb != nil {
+				sums = append(sums, 0)
+			}
 		}
 		rows[id] += n
 		return id
@@ -236,13 +330,29 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 				keys[k] = gatherVec(&a, v, sel)
 			}
 			sc.hash = hashKeysInto(keys, len(sel), sc.hash, &sc.vh)
-			star := f.w.states[o.rowsAgg].(*countState).n
+			var star []int64 // no row bound: rows are not counted
+			if o.rowsAgg >= 0 {
+				star = f.w.states[o.rowsAgg].(*countState).n
+			}
 			for i, j := range sel {
 				var n int64
 				if int(j) < len(star) {
 					n = star[j]
 				}
 				ids = append(ids, count(sc.hash[i], n))
+			}
+			if sb != nil {
+				s := f.w.states[sb.agg].(*sumState)
+				for i, j := range sel {
+					if int(j) >= len(s.has) || !s.has[j] {
+						continue
+					}
+					if s.i[j] < 0 {
+						// Slow path: a negative sum bounds nothing.
+						return false, nil
+					}
+					sums[ids[i]] = addSat(sums[ids[i]], s.i[j])
+				}
 			}
 		}
 		sc.fids[fi] = ids
@@ -252,7 +362,10 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 		if len(s.blocks[p]) == 0 {
 			continue
 		}
-		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, part: spillKeys, nkeys: nk, buf: sc.buf}
+		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, part: spillHash, nkeys: nk, buf: sc.buf}
+		if sb != nil {
+			sr.part, sr.col, sr.withHash = spillCol, sb.col, true
+		}
 		for {
 			a.reset()
 			cols, n, err := sr.next(&a)
@@ -263,17 +376,30 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 			if err != nil {
 				return false, err
 			}
-			sc.hash = hashKeysInto(cols, n, sc.hash, &sc.vh)
-			for _, h := range sc.hash[:n] {
-				ids = append(ids, count(h, 1))
+			at := len(ids)
+			for _, h := range sr.hash[:n] {
+				ids = append(ids, count(uint64(h), 1))
+			}
+			if sb != nil {
+				x := cols[0]
+				for r, id := range ids[at:] {
+					if x.isNull(r) {
+						continue
+					}
+					if x.i[r] < 0 {
+						// Slow path: a negative value bounds nothing.
+						return false, nil
+					}
+					sums[id] = addSat(sums[id], x.i[r])
+				}
 			}
 		}
 	}
-	sc.rows, sc.gids = rows, ids
+	sc.rows, sc.sums, sc.gids = rows, sums, ids
 	sc.keep = grow(&sc.keep, len(rows))
 	keep := sc.keep
 	for id, r := range rows {
-		keep[id] = r >= o.minRows
+		keep[id] = r >= o.minRows && (sb == nil || sums[id] >= sb.min)
 	}
 	if o.dist != nil {
 		// Between the passes: the hashes whose distinct x can pass.

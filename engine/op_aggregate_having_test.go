@@ -259,3 +259,146 @@ func TestAggregateSpill_HavingDistinctBound(t *testing.T) {
 		}
 	}
 }
+
+func TestHavingSum(t *testing.T) {
+	const from = ` FROM vpc_flow GROUP BY srcaddr, start - start % 60 `
+	for _, tc := range []struct {
+		sql string
+		agg int // the bounded sum in the aggregates; -1: no sum bound
+		col int // its argument in the spilled columns (two keys first)
+		min int64
+	}{
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING sum(bytes) >= 1073741824`, 1, 2, 1073741824},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) > 100`, 0, 2, 101},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING 100 <= sum(bytes)`, 0, 2, 100},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) = 7`, 0, 2, 7},
+		{`SELECT srcaddr, count(*), sum(packets), sum(bytes)` + from + `HAVING count(*) >= 3 AND sum(bytes) > 9`, 2, 3, 10},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) > 9 AND sum(bytes) >= 50`, 0, 2, 50},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) > 9 OR sum(bytes) >= 50`, 0, 2, 10},
+		// No bound: an OR side without one or on another sum, a double
+		// sum or constant, no lower bound, nothing above zero.
+		{`SELECT srcaddr, count(*), sum(bytes)` + from + `HAVING sum(bytes) > 9 OR count(*) > 100`, -1, 0, 0},
+		{`SELECT srcaddr, sum(packets), sum(bytes)` + from + `HAVING sum(bytes) > 9 OR sum(packets) > 9`, -1, 0, 0},
+		{`SELECT srcaddr, sum(bytes * 1.5)` + from + `HAVING sum(bytes * 1.5) > 9`, -1, 0, 0},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) > 9.5`, -1, 0, 0},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) < 100`, -1, 0, 0},
+		{`SELECT srcaddr, sum(bytes)` + from + `HAVING sum(bytes) >= 0`, -1, 0, 0},
+		{`SELECT srcaddr, sum(bytes)` + from, -1, 0, 0},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tc.sql, err)
+		}
+		a := aggregateOf(t, q)
+		sb := a.sp.sum
+		if tc.agg < 0 {
+			if sb != nil {
+				t.Errorf("%s: sum bound %+v; want none", tc.sql, *sb)
+			}
+			continue
+		}
+		if sb == nil || sb.agg != tc.agg || sb.min != tc.min || sb.col != tc.col {
+			t.Errorf("%s: sum bound %+v; want {agg:%d col:%d min:%d}", tc.sql, sb, tc.agg, tc.col, tc.min)
+		}
+	}
+}
+
+// TestAggregateSpill_HavingSumBound: a spilled aggregate whose HAVING
+// needs a large sum (vpc_large_egress's sum(bytes) >= 1 GiB) computes
+// the states of only the groups whose sum can pass (the other rows'
+// arguments are skipped), and gives the in-memory answer, with or
+// without count(*), joined with a row bound, frozen groups included, at
+// 1 and 3 workers and with a second spill level.
+func TestAggregateSpill_HavingSumBound(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	recs := boundBatches(mem, 24)
+	defer releaseAll(recs)
+	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
+	spillBlockBytes, spillReadRows = 512, 7 // many blocks per partition
+	const sel = `SELECT account_id, srcaddr, start - start % 60 AS minute, count(DISTINCT dstport), min(start), max("end"),
+		sum(bytes), array_agg(DISTINCT "$path"), array_agg(dstport)`
+	const from = ` FROM vpc_flow GROUP BY account_id, srcaddr, start - start % 60 `
+	for _, sql := range []string{
+		sel + from + `HAVING sum(bytes) >= 5000`,
+		sel + `, count(*)` + from + `HAVING sum(bytes) > 4000 AND count(*) >= 3`,
+		sel + from + `HAVING sum(bytes) >= 7000 OR sum(bytes) > 5500`,
+	} {
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if n := strings.Count(want, "\n"); n < 10 { // the 16 groups of the heavy sources
+			t.Fatalf("%s: answer too short:\n%s", sql, want)
+		}
+		for _, limit := range []int{50, 2000} {
+			for _, workers := range []int{1, 3} {
+				before, files := spillBoundSkipped.Load(), spillFiles.Load()
+				got := runWith(t, sql, Options{MaxGroups: limit, TempDir: t.TempDir()}, workers, recs)
+				if got != want {
+					t.Errorf("%s\nlimit %d, %d workers: answer differs:\n%.600s\nwant\n%.600s", sql, limit, workers, got, want)
+				}
+				if spillFiles.Load() == files {
+					t.Errorf("%s\nlimit %d, %d workers: did not spill", sql, limit, workers)
+				}
+				// 12,000 rows; ~10,800 in groups of one row.
+				if skipped := spillBoundSkipped.Load() - before; skipped < 5000 {
+					t.Errorf("%s\nlimit %d, %d workers: skipped the arguments of %d rows; want most of the 10,800 in small groups", sql, limit, workers, skipped)
+				}
+			}
+		}
+	}
+}
+
+// TestAggregateSpill_HavingSumNegative: a sum bound holds only for
+// values that are never negative: two groups whose key hashes collide
+// (the 32 bits finishing counts by, in one partition) share a sum, and a
+// negative one must not hide the other, whether its rows were spilled or
+// its group frozen with a negative sum. Finishing sees the negative value
+// and takes the general way.
+func TestAggregateSpill_HavingSumNegative(t *testing.T) {
+	const a, b = 1709780231, 1709452135 // found by search: see the check
+	h := hashKeys([]*vec{{t: tInt, n: 2, i: []int64{a, b}}}, 2, nil)
+	if uint32(h[0]) != uint32(h[1]) || spillPart(h[0], 0) != spillPart(h[1], 0) {
+		t.Fatalf("keys %d and %d no longer collide (hashes %x, %x): search for another pair", a, b, h[0], h[1])
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var fields []arrow.Field
+	for _, f := range parsers.VPCFlowSchema.Fields() {
+		if f.Name == "start" || f.Name == "bytes" {
+			fields = append(fields, f)
+		}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	filler := func() []map[string]any {
+		rows := make([]map[string]any, 3000)
+		for i := range rows {
+			rows[i] = map[string]any{"start": i + 1, "bytes": 100}
+		}
+		return rows
+	}
+	pass := map[string]any{"start": a, "bytes": 150}   // sum(bytes - 100) = 50: passes
+	negative := map[string]any{"start": b, "bytes": 0} // -100, on the same hash
+	const sql = `SELECT start, sum(bytes - 100) AS s FROM vpc_flow GROUP BY start HAVING sum(bytes - 100) >= 40`
+	for name, rows := range map[string][]map[string]any{
+		"both spilled":    append(filler(), negative, pass),
+		"negative frozen": append(append([]map[string]any{negative}, filler()...), pass),
+	} {
+		var recs []arrow.RecordBatch // of 100 rows: the aggregate checks its limits after each
+		for len(rows) > 0 {
+			n := min(len(rows), 100)
+			recs = append(recs, buildRecord(mem, schema, rows[:n]))
+			rows = rows[n:]
+		}
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if !strings.Contains(want, strconv.Itoa(a)) {
+			t.Fatalf("%s: the in-memory answer lacks group %d:\n%s", name, a, want)
+		}
+		files := spillFiles.Load()
+		if got := runWith(t, sql, Options{MaxGroups: 50, TempDir: t.TempDir()}, 1, recs); got != want {
+			t.Errorf("%s: answer %q; want %q", name, got, want)
+		}
+		if spillFiles.Load() == files {
+			t.Errorf("%s: did not spill", name)
+		}
+		releaseAll(recs)
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -211,9 +212,13 @@ func spillable(t *dtype) bool {
 // memory of each partition's blocks. The file is unlinked as soon as it
 // is created, so nothing is left behind whatever happens.
 //
-// A block is a sequence of segments, a segment the rows of one partition
-// of one written chunk, stored column after column (see
-// appendSpillSegment): a type switch per column and segment rather than
+// A block is the low 32 bits of each of its rows' key hashes (4 bytes
+// little-endian each), then a sequence of segments, a segment the rows of
+// one partition of one written chunk, stored column after column (see
+// appendSpillSegment). The hashes spare finishing with a HAVING bound
+// from reading, decoding and hashing the keys of every row to count the
+// rows of each key (spillHash): a tenth of the bytes, and only the rows
+// of groups that may pass are decoded. In segments, a type switch per column and segment rather than
 // per value, and a column whose rows all hold one value (array_agg's
 // "$path", constant over a chunk) stores it once.
 type spillSet struct {
@@ -227,7 +232,11 @@ type spillSet struct {
 	// on every worker holds spillParts of them (hunt run, 1,000 hunts:
 	// ~64 sets), so append's doubling added up.
 	buf  [spillParts][]byte
-	nbuf [spillParts]int // rows in buf
+	hbuf [spillParts][]byte // the key hashes of buf's rows
+	nbuf [spillParts]int    // rows in buf
+	// last is, per partition, where each column's last constant value
+	// lies in buf (see appendSpillColumn).
+	last [spillParts][]spillRef
 	// wbuf gathers finished blocks for the file, written spillWriteBytes
 	// at a time: a write per 16 KiB block was most of spilling's system
 	// time (500 hunts: 1.8 s of 12.6).
@@ -320,7 +329,13 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 			// constant take no bytes, and a reader decodes a block whole.
 			k = min(k, BatchRows-s.nbuf[p])
 			before := len(s.buf[p])
-			s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k])
+			if s.last[p] == nil {
+				s.last[p] = make([]spillRef, len(cols))
+			}
+			s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k], s.last[p])
+			for _, i := range sel[:k] {
+				s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
+			}
 			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 			s.nbuf[p] += k
 			sel = sel[k:]
@@ -340,16 +355,24 @@ func (s *spillSet) flushBlock(p int) error {
 	if s.nbuf[p] == 0 {
 		return nil
 	}
-	blk := s.buf[p]
-	if len(s.wbuf)+len(blk) > spillWriteBytes {
+	blk, h := s.buf[p], s.hbuf[p]
+	size := len(h) + len(blk)
+	if len(s.wbuf)+size > spillWriteBytes {
 		if err := s.writeOut(); err != nil {
 			return err
 		}
 	}
+	if s.wbuf == nil {
+		s.wbuf = make([]byte, 0, spillWriteBytes)
+	}
+	s.wbuf = append(s.wbuf, h...) // at most 4 × BatchRows bytes
 	switch {
-	case len(blk) > spillWriteBytes:
+	case size > spillWriteBytes:
 		// Slow path: a block larger than wbuf (a segment of long
-		// strings) is written as it is.
+		// strings) is written as it is, after its hashes.
+		if err := s.writeOut(); err != nil {
+			return err
+		}
 		wbuf := s.wbuf
 		s.wbuf = blk
 		err := s.writeOut()
@@ -357,16 +380,15 @@ func (s *spillSet) flushBlock(p int) error {
 		if err != nil {
 			return err
 		}
-	case s.wbuf == nil:
-		s.wbuf = append(make([]byte, 0, spillWriteBytes), blk...)
 	default:
 		s.wbuf = append(s.wbuf, blk...)
 	}
 	spillRowsWritten.Add(int64(s.nbuf[p]))
-	spillBytesWritten.Add(int64(len(blk)))
-	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: len(blk), rows: s.nbuf[p]})
-	s.off += int64(len(blk))
-	s.buf[p], s.nbuf[p] = blk[:0], 0
+	spillBytesWritten.Add(int64(size))
+	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: size, rows: s.nbuf[p]})
+	s.off += int64(size)
+	s.buf[p], s.hbuf[p], s.nbuf[p] = blk[:0], h[:0], 0
+	clear(s.last[p])
 	if s.off >= int64(spillGrowBytes)*int64(s.blockBytes/spillBlockBytes) && s.blockBytes < spillBlockMax {
 		s.blockBytes *= 2 // the partitions' buffers grow as they fill
 	}
@@ -406,7 +428,7 @@ func (s *spillSet) finish() error {
 		if err := s.flushBlock(p); err != nil {
 			return err
 		}
-		s.buf[p] = nil
+		s.buf[p], s.hbuf[p] = nil, nil
 	}
 	err := s.writeOut()
 	s.wbuf = nil
@@ -427,24 +449,38 @@ const (
 	spillConst           // no NULL, one value for every row
 	spillPlain           // no NULL, a value per row
 	spillSomeNull        // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
+	spillRepeat          // no NULL, one value for every row: that of the column's last spillConst segment in the block
 )
 
+// spillRef is where the column's last spillConst (mode byte and value)
+// lies in a block being written: bytes [at, end) of its buffer; end 0:
+// none yet.
+type spillRef struct{ at, end int }
+
 // appendSpillSegment appends rows sel of cols (flat vecs; the first
-// nkeys are the keys) as a segment: the row count (uvarint), the bytes
-// of the key columns and of the other columns (4 bytes little-endian
-// each), then each column (appendSpillColumn). The lengths let a reader
-// decode the keys alone and skip the rest (spillKeys): finishing an
-// aggregate with a HAVING bound counts the rows of each key first.
-func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32) []byte {
+// nkeys are the keys) as a segment to block b, last being where each
+// column's last constant value lies in b (nil: not kept): the row count
+// (uvarint), the bytes of the key columns and of the other columns (4
+// bytes little-endian each), then each column (appendSpillColumn). The
+// lengths let a reader decode the columns after the keys alone
+// (spillCol).
+func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32, last []spillRef) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
 	at := len(b)
 	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
-	for _, v := range cols[:nkeys] {
-		b = appendSpillColumn(b, v, sel)
+	var ref *spillRef
+	mid := 0
+	for c, v := range cols {
+		if c == nkeys {
+			mid = len(b)
+		}
+		if last != nil {
+			ref = &last[c]
+		}
+		b = appendSpillColumn(b, v, sel, ref)
 	}
-	mid := len(b)
-	for _, v := range cols[nkeys:] {
-		b = appendSpillColumn(b, v, sel)
+	if nkeys == len(cols) {
+		mid = len(b)
 	}
 	binary.LittleEndian.PutUint32(b[at:], uint32(mid-at-8))
 	binary.LittleEndian.PutUint32(b[at+4:], uint32(len(b)-mid))
@@ -455,8 +491,11 @@ func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32) []byte {
 // values: integers as zigzag varints of the difference from the previous
 // value (flow logs' times and ports are close to each other), doubles as
 // 8 bytes little-endian, strings as uvarint length and bytes, booleans as
-// a byte.
-func appendSpillColumn(b []byte, v *vec, sel []int32) []byte {
+// a byte. A column of one value, the value of its last such segment in
+// the block (*last; nil: not kept), is the mode byte alone: "$path",
+// constant over many chunks, took a third of a spilled vpc_reject_flood
+// row (~100 bytes a segment of ~10 rows).
+func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 	if v.t.k == kNull {
 		return append(b, spillAllNull)
 	}
@@ -483,7 +522,16 @@ func appendSpillColumn(b []byte, v *vec, sel []int32) []byte {
 		}
 		return appendSpillValues(b, v, sel, v.null)
 	case sameValues(v, sel):
-		return appendSpillValues(append(b, spillConst), v, sel[:1], nil)
+		at := len(b)
+		b = appendSpillValues(append(b, spillConst), v, sel[:1], nil)
+		if last == nil {
+			return b
+		}
+		if last.end > 0 && bytes.Equal(b[at:], b[last.at:last.end]) {
+			return append(b[:at], spillRepeat)
+		}
+		*last = spillRef{at, len(b)}
+		return b
 	}
 	return appendSpillValues(append(b, spillPlain), v, sel, nil)
 }
@@ -572,20 +620,27 @@ type spillReader struct {
 	f      io.ReaderAt
 	blocks []spillBlock
 	types  []*dtype
-	// Which columns next decodes: all (spillAll, the zero value), the
-	// first nkeys (spillKeys) or column col alone (spillCol, one of
-	// the columns after the keys).
+	// Which columns next decodes: all (spillAll, the zero value), none
+	// (spillHash: the rows' key hashes alone) or column col alone
+	// (spillCol, one of the columns after the keys).
 	part  int
 	nkeys int
 	col   int
-	buf   []byte // the blocks being decoded
-	cols  []*vec // scratch: the decoded columns
+	// withHash: next also sets hash to the rows' key hashes (the low 32
+	// bits; always with spillHash).
+	withHash bool
+	hash     []uint32
+	buf      []byte // the blocks being decoded
+	cols     []*vec // scratch: the decoded columns
+	// last is, per decoded column, its last spillConst (mode byte and
+	// value) in the block being decoded, for spillRepeat.
+	last [][]byte
 }
 
 // Column selections of a spillReader.
 const (
 	spillAll = iota
-	spillKeys
+	spillHash
 	spillCol
 )
 
@@ -599,27 +654,35 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	if len(sr.blocks) == 0 {
 		return nil, 0, io.EOF
 	}
+	// readOf is the bytes read of a block: its hashes alone, or all.
+	hashOnly := sr.part == spillHash
+	readOf := func(blk spillBlock) int {
+		if hashOnly {
+			return min(4*blk.rows, blk.size)
+		}
+		return blk.size
+	}
 	nb, n, size := 0, 0, 0
 	for _, blk := range sr.blocks {
 		if nb > 0 && n+blk.rows > spillReadRows {
 			break
 		}
-		nb, n, size = nb+1, n+blk.rows, size+blk.size
+		nb, n, size = nb+1, n+blk.rows, size+readOf(blk)
 	}
 	blocks := sr.blocks[:nb]
 	sr.blocks = sr.blocks[nb:]
 	sr.buf = slices.Grow(sr.buf[:0], size)[:size]
 	at := 0
 	for _, blk := range blocks {
-		if _, err := sr.f.ReadAt(sr.buf[at:at+blk.size], blk.off); err != nil {
+		if _, err := sr.f.ReadAt(sr.buf[at:at+readOf(blk)], blk.off); err != nil {
 			return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
 		}
-		at += blk.size
+		at += readOf(blk)
 	}
 	types := sr.types
 	switch sr.part {
-	case spillKeys:
-		types = types[:sr.nkeys]
+	case spillHash:
+		types = nil
 	case spillCol:
 		// The columns after the keys up to col: a column's bytes are
 		// known only by decoding those before it.
@@ -642,13 +705,33 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		}
 		cols[c] = v
 	}
+	withHash := sr.withHash || sr.part == spillHash
+	if withHash {
+		sr.hash = grow(&sr.hash, n)
+	}
 	r := 0
 	b := sr.buf
+	last := growSlots(&sr.last, len(cols))
 	for _, blk := range blocks {
-		// A block is whole segments: none crosses into the next block.
+		// A block is its rows' hashes, then whole segments: none
+		// crosses into the next block, nor refers to it (spillRepeat).
+		clear(last)
 		end := r + blk.rows
-		blkb := b[:blk.size]
-		b = b[blk.size:]
+		blkb := b[:readOf(blk)]
+		b = b[readOf(blk):]
+		if len(blkb) < 4*blk.rows {
+			return nil, 0, errSpillCorrupt
+		}
+		if withHash {
+			for j := range sr.hash[r:end] {
+				sr.hash[r+j] = binary.LittleEndian.Uint32(blkb[4*j:])
+			}
+		}
+		blkb = blkb[4*blk.rows:]
+		if hashOnly {
+			r = end
+			continue
+		}
 		for r < end {
 			k, m := binary.Uvarint(blkb)
 			if m <= 0 || k == 0 || k > uint64(end-r) || len(blkb)-m < 8 {
@@ -662,15 +745,12 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			}
 			// The bytes of the columns to decode, which they must use up.
 			sec := blkb[:kl+al]
-			switch sr.part {
-			case spillKeys:
-				sec = blkb[:kl]
-			case spillCol:
+			if sr.part == spillCol {
 				sec = blkb[kl : kl+al]
 			}
-			for _, v := range cols {
+			for c, v := range cols {
 				var ok bool
-				if sec, ok = decodeSpillColumn(sec, v, r, int(k)); !ok {
+				if sec, ok = decodeSpillColumn(sec, v, r, int(k), &last[c]); !ok {
 					return nil, 0, errSpillCorrupt
 				}
 			}
@@ -691,14 +771,23 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 }
 
 // decodeSpillColumn decodes one column of a segment (see
-// appendSpillColumn) into rows [r, r+k) of v, and returns the rest of b.
+// appendSpillColumn) into rows [r, r+k) of v, and returns the rest of b;
+// *last is the column's last spillConst in the block, which it updates.
 // v.null stays nil until a row is NULL.
-func decodeSpillColumn(b []byte, v *vec, r, k int) ([]byte, bool) {
+func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte) ([]byte, bool) {
 	if len(b) == 0 {
 		return nil, false
 	}
+	whole := b
 	mode := b[0]
 	b = b[1:]
+	if mode == spillRepeat {
+		if *last == nil {
+			return nil, false
+		}
+		rest, ok := decodeSpillColumn(*last, v, r, k, last)
+		return b, ok && len(rest) == 0
+	}
 	var null []bool // rows [r, r+k) of v.null when some are NULL
 	switch mode {
 	case spillAllNull:
@@ -802,6 +891,9 @@ func decodeSpillColumn(b []byte, v *vec, r, k int) ([]byte, bool) {
 			fill(v.b[r:r+k], out[0])
 		}
 	}
+	if ok && mode == spillConst {
+		*last = whole[:len(whole)-len(b)]
+	}
 	return b, ok
 }
 
@@ -818,6 +910,9 @@ type aggSpill struct {
 	bytes     atomic.Int64 // estimated bytes of all workers' tables
 	on        atomic.Bool  // frozen: rows go to sets
 	sets      []*spillSet  // per worker
+	// sum: the HAVING after the aggregate drops every group whose sum
+	// of a bigint is under a bound (see havingSum); nil: none.
+	sum *sumBound
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.
@@ -1067,7 +1162,8 @@ type partScratch struct {
 	// key's value hashes); lists of rows or groups.
 	hashes flatTable[int32]
 	rows   []int64
-	keep   []bool // per hash number: its groups are aggregated
+	sums   []int64 // per hash number: the sum of aggSpill.sum
+	keep   []bool  // per hash number: its groups are aggregated
 	// Scratch of keepDistinct: per hash number its distinct x, the x
 	// values numbered, and the (hash number, x number) pairs seen.
 	dist     []int64
@@ -1110,8 +1206,9 @@ func (w *aggWorker) reset(o *opAggregate) {
 // spilled into it. If they outgrow the limit, the partition is split one
 // level down the same way.
 func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p int, sc *partScratch) error {
-	if o.minRows > 0 {
-		// Fast path: only groups with enough rows for HAVING get states.
+	if o.minRows > 0 || o.sp.sum != nil {
+		// Fast path: only groups with enough rows (or a large enough
+		// sum) for HAVING get states.
 		if ok, err := o.finishPartBounded(w, fs, sets, p, sc); ok || err != nil {
 			return err
 		}

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -367,9 +369,21 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 		{t: tNull, n: 5, null: []bool{true, true, true, true, true}},
 	}
 	segs := [][]int32{{0, 2, 4}, {1, 3}}
+	// A block: its rows' key hashes, then the segments.
+	hash := []uint32{1, 0, 5, 0xffffffff, 4} // of rows 0, 2, 4, 1, 3, as written
 	var b []byte
+	for _, h := range hash {
+		b = binary.LittleEndian.AppendUint32(b, h)
+	}
+	last := make([]spillRef, len(cols))
+	var second int // where the second segment starts
 	for _, sel := range segs {
-		b = appendSpillSegment(b, cols, 2, sel)
+		second = len(b)
+		b = appendSpillSegment(b, cols, 2, sel, last)
+	}
+	// The path, constant in both segments, is written once.
+	if n := strings.Count(string(b), cols[4].s[0]); n != 1 {
+		t.Errorf("the constant path is written %d times; want once", n)
 	}
 	file := append([]byte("junk"), b...)
 	types := make([]*dtype, len(cols))
@@ -385,14 +399,20 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	if _, _, err := sr.next(&a); err != io.EOF {
 		t.Errorf("after the last block: %v; want io.EOF", err)
 	}
-	// The keys alone (the first two columns), skipping the others.
-	keysOnly := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}}, types: types, part: spillKeys, nkeys: 2}
-	if kc, n, err := keysOnly.next(&a); err != nil || n != 5 || len(kc) != 2 {
-		t.Errorf("keys only: %d columns of %d rows, %v; want 2 of 5", len(kc), n, err)
+	// The key hashes alone (their low 32 bits), no column decoded; or
+	// with one column after the keys.
+	wantHash := hash
+	hashOnly := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}}, types: types, part: spillHash, nkeys: 2}
+	if hc, n, err := hashOnly.next(&a); err != nil || n != 5 || len(hc) != 0 || !slices.Equal(hashOnly.hash, wantHash) {
+		t.Errorf("hashes only: %d columns of %d rows, hashes %x, %v; want 0 of 5, hashes %x", len(hc), n, hashOnly.hash, err, wantHash)
+	}
+	colHash := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{{off: 4, size: len(b), rows: 5}}, types: types, part: spillCol, nkeys: 2, col: 3, withHash: true}
+	if cc, n, err := colHash.next(&a); err != nil || n != 5 || len(cc) != 1 || !slices.Equal(colHash.hash, wantHash) {
+		t.Errorf("column 3 and hashes: %d columns of %d rows, hashes %x, %v; want 1 of 5, hashes %x", len(cc), n, colHash.hash, err, wantHash)
 	} else {
-		for r, want := range []int64{math.MinInt64, math.MaxInt64, -7, 0, 42} {
-			if kc[1].i[r] != want || kc[0].isNull(r) != (r == 1 || r == 2) {
-				t.Errorf("keys only, row %d: %d (null %v); want %d", r, kc[1].i[r], kc[0].isNull(r), want)
+		for r, i := range []int{0, 2, 4, 1, 3} {
+			if cc[0].isNull(r) != cols[3].isNull(i) || !cols[3].isNull(i) && cc[0].b[r] != cols[3].b[i] {
+				t.Errorf("column 3, row %d: %v (null %v); want row %d's", r, cc[0].b[r], cc[0].isNull(r), i)
 			}
 		}
 	}
@@ -425,11 +445,18 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	if got[1].null != nil || got[4].null != nil {
 		t.Errorf("columns without NULL decoded with a null slice: the grouper's fast paths need nil")
 	}
-	for _, blk := range []spillBlock{{4, 3, 5}, {4, len(b) - 1, 5}, {4, len(b), 6}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 5}} {
+	for _, blk := range []spillBlock{{4, 3, 5}, {4, 19, 5}, {4, len(b) - 1, 5}, {4, len(b), 6}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 5}} {
 		sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{blk}, types: types}
 		if _, _, err := sr.next(&a); err == nil {
 			t.Errorf("block %+v: no error", blk)
 		}
+	}
+	// The second segment alone, in a block of its own: its path
+	// refers to the first segment's.
+	alone := append(append([]byte("junk"), b[12:20]...), b[second:]...)
+	sr = spillReader{f: bytes.NewReader(alone), blocks: []spillBlock{{4, len(alone) - 4, 2}}, types: types}
+	if _, _, err := sr.next(&a); err == nil {
+		t.Errorf("a segment repeating a value from another block: no error")
 	}
 }
 
