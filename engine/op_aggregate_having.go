@@ -441,6 +441,10 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 // computed (for tests).
 var spillBoundGroups atomic.Int64
 
+// spillDistinctNumbered counts the spilled x values keepDistinct
+// numbered (for tests).
+var spillDistinctNumbered atomic.Int64
+
 // keepDistinct narrows sc.keep (per key hash number of pass 1) to the
 // hashes whose rows and distinct non-NULL x (o.dist) may pass the HAVING.
 // A hash's distinct count is that of its spilled rows and its frozen
@@ -530,18 +534,30 @@ func (o *opAggregate) keepDistinct(fs []frozen, sets []*spillSet, p int, sc *par
 			if err != nil {
 				return err
 			}
+			// The rows of kept hashes with an x, whose x alone are
+			// numbered: most rows of the blocks picked are of other
+			// hashes (vpc_port_scan: numbering every x was half of
+			// finishing).
 			x := cols[0]
-			vids := sc.dg.groupIDs(&a, cols, n)
+			sel, hid := sc.from[:0], sc.to[:0]
 			for r := 0; r < n; bi++ {
 				for j, id := range sc.gids[offs[bi] : offs[bi]+pick[bi].rows] {
-					if !keep[id] || x.isNull(r+j) {
-						continue
-					}
-					if _, ok := sc.dpairs.put(uint64(uint32(id))<<32|uint64(uint32(vids[r+j])), struct{}{}); !ok {
-						dist[id]++
+					if keep[id] && !x.isNull(r+j) {
+						sel, hid = append(sel, int32(r+j)), append(hid, id)
 					}
 				}
 				r += pick[bi].rows
+			}
+			sc.from, sc.to = sel, hid
+			if len(sel) == 0 {
+				continue
+			}
+			spillDistinctNumbered.Add(int64(len(sel)))
+			vids := sc.dg.groupIDs(&a, []*vec{gatherVec(&a, x, sel)}, len(sel))
+			for i, id := range hid {
+				if _, ok := sc.dpairs.put(uint64(uint32(id))<<32|uint64(uint32(vids[i])), struct{}{}); !ok {
+					dist[id]++
+				}
 			}
 		}
 	}

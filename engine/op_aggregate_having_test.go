@@ -244,7 +244,7 @@ func TestAggregateSpill_HavingDistinctBound(t *testing.T) {
 		t.Logf("%s: %d groups pass of %d with enough rows", tc.having, passing, enough)
 		for _, limit := range []int{50, 2000} {
 			for _, workers := range []int{1, 3} {
-				before, files := spillBoundGroups.Load(), spillFiles.Load()
+				before, files, numbered := spillBoundGroups.Load(), spillFiles.Load(), spillDistinctNumbered.Load()
 				got := runWith(t, sql, Options{MaxGroups: limit, TempDir: t.TempDir()}, workers, recs)
 				if got != want {
 					t.Errorf("%s\nlimit %d, %d workers: answer differs:\n%.600s\nwant\n%.600s", sql, limit, workers, got, want)
@@ -254,6 +254,11 @@ func TestAggregateSpill_HavingDistinctBound(t *testing.T) {
 				}
 				if n := spillBoundGroups.Load() - before; n > int64(enough)/2 {
 					t.Errorf("%s\nlimit %d, %d workers: computed the states of %d groups; %d pass, %d have enough rows", sql, limit, workers, n, passing, enough)
+				}
+				// Only the x of rows in groups with enough rows are
+				// numbered: the heavy sources' 1,200 of the 12,000.
+				if n := spillDistinctNumbered.Load() - numbered; n > 1500 {
+					t.Errorf("%s\nlimit %d, %d workers: numbered %d spilled values; want at most the 1,200 rows of the heavy sources", sql, limit, workers, n)
 				}
 			}
 		}
