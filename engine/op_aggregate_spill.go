@@ -218,9 +218,10 @@ func spillable(t *dtype) bool {
 // appendSpillSegment). The hashes spare finishing with a HAVING bound
 // from reading, decoding and hashing the keys of every row to count the
 // rows of each key (spillHash): a tenth of the bytes, and only the rows
-// of groups that may pass are decoded. In segments, a type switch per column and segment rather than
-// per value, and a column whose rows all hold one value (array_agg's
-// "$path", constant over a chunk) stores it once.
+// of groups that may pass are decoded. Segments take a type switch per
+// column and segment rather than per value, and a column whose rows all
+// hold one value (array_agg's "$path", constant over a chunk) stores it
+// once, or not at all when its last such segment in the block held it.
 type spillSet struct {
 	level  int
 	dir    string
