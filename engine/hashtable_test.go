@@ -65,6 +65,18 @@ func TestFlatTable(t *testing.T) {
 	if _, ok := empty.get(7); ok || empty.len() != 0 {
 		t.Errorf("zero flatTable: get(7) found, or len %d", empty.len())
 	}
+	ft.reset()
+	if ft.len() != 0 {
+		t.Fatalf("after reset: len %d; want 0", ft.len())
+	}
+	for _, k := range keys[:100] {
+		if _, ok := ft.get(k); ok {
+			t.Fatalf("after reset: get(%#x) found", k)
+		}
+		if got, had := ft.put(k, 7); had && got != 7 {
+			t.Fatalf("after reset: put(%#x, 7) = %d, %v", k, got, had)
+		}
+	}
 }
 
 // TestStrTable: a strTable numbers strings as a Go map does, over random

@@ -1,38 +1,98 @@
 package engine
 
 import (
+	"iter"
 	"slices"
 	"sync/atomic"
 )
 
 // distinctState is count(DISTINCT x) and approx_distinct(x), which is
-// exact here: (group, value ID) pairs in a set.
+// exact here: the distinct (group, value ID) pairs. A group's first
+// value is kept in first, the group's own slot, and only its other
+// values go to a hash set of pairs: flow-log groups of a source and five
+// minutes mostly see one or two ports and targets, so most rows find
+// their pair in an array the size of the groups, not in a set several
+// times larger than the caches.
 type distinctState struct {
 	g     grouper             // numbers the distinct values
-	pairs flatTable[struct{}] // (group, value ID) pairs
+	first []int32             // per group: its first value's ID + 1 (0: none yet)
+	pairs flatTable[struct{}] // (group, value ID) pairs of values other than the group's first
 	a     arena
+}
+
+// add records value ID v for group g (first has room for g).
+func (s *distinctState) add(g, v int32) {
+	switch f := s.first[g]; f {
+	case v + 1:
+	case 0:
+		s.first[g] = v + 1
+	default:
+		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(v)), struct{}{})
+	}
+}
+
+// allPairs yields every (group, value ID) pair once: the groups' first
+// values in group order, then the set's in slot order (neither depends
+// on the process).
+func (s *distinctState) allPairs() iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		for g, f := range s.first {
+			if f != 0 && !yield(uint64(uint32(g))<<32|uint64(uint32(f-1))) {
+				return
+			}
+		}
+		for p := range s.pairs.all() {
+			if !yield(p) {
+				return
+			}
+		}
+	}
+}
+
+// npairs returns the number of pairs.
+func (s *distinctState) npairs() int {
+	n := s.pairs.len()
+	for _, f := range s.first {
+		if f != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *distinctState) update(gids []int32, ng int, args []*vec) {
 	s.a.reset()
 	x := args[0]
 	ids := s.g.groupIDs(&s.a, args, len(gids))
-	for i, g := range gids {
-		if x.isNull(i) {
-			continue
+	s.first = growTo(s.first, ng)
+	if x.null == nil && !x.isConst {
+		// Fast path: no NULLs.
+		for i, g := range gids {
+			s.add(g, ids[i])
 		}
-		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(ids[i])), struct{}{})
+		return
+	}
+	for i, g := range gids {
+		if !x.isNull(i) {
+			s.add(g, ids[i])
+		}
 	}
 }
 
 func (s *distinctState) reset() {
 	s.g.reset()
+	s.first = s.first[:0]
 	s.pairs.reset()
 }
 
 func (s *distinctState) merge(o aggState, from, to []int32, ng int) {
 	src := o.(*distinctState)
-	if src.pairs.len() == 0 || len(from) == 0 {
+	s.first = growTo(s.first, ng)
+	if len(from) == 0 {
+		return
+	}
+	n := src.npairs()
+	if n == 0 {
 		return
 	}
 	gmap := make([]int32, slices.Max(from)+1) // src group → this state's, -1 if not merged
@@ -43,10 +103,10 @@ func (s *distinctState) merge(o aggState, from, to []int32, ng int) {
 	// Number only the values of merged groups (a partition merges part
 	// of src's groups), in src's value order so that this state does not
 	// depend on map iteration order.
-	distinctMerged.Add(2 * int64(src.pairs.len()))
+	distinctMerged.Add(2 * int64(n))
 	vmap := make([]int32, src.g.ngroups) // src value ID → this state's
 	fill(vmap, -1)
-	for p := range src.pairs.all() {
+	for p := range src.allPairs() {
 		if g := int32(p >> 32); int(g) < len(gmap) && gmap[g] >= 0 {
 			vmap[int32(uint32(p))] = 0
 		}
@@ -66,9 +126,9 @@ func (s *distinctState) merge(o aggState, from, to []int32, ng int) {
 	for i, v := range used {
 		vmap[v] = ids[i]
 	}
-	for p := range src.pairs.all() {
+	for p := range src.allPairs() {
 		if g := int32(p >> 32); int(g) < len(gmap) && gmap[g] >= 0 {
-			s.pairs.put(uint64(uint32(gmap[g]))<<32|uint64(uint32(vmap[int32(uint32(p))])), struct{}{})
+			s.add(gmap[g], vmap[int32(uint32(p))])
 		}
 	}
 }
@@ -77,6 +137,11 @@ func (s *distinctState) result(ng int) *column {
 	c := newColumn(tInt)
 	c.i = make([]int64, ng)
 	c.null = make([]bool, ng)
+	for g, f := range s.first[:min(len(s.first), ng)] {
+		if f != 0 {
+			c.i[g] = 1
+		}
+	}
 	for p := range s.pairs.all() {
 		c.i[int32(p>>32)]++
 	}
@@ -92,20 +157,20 @@ var distinctMerged atomic.Int64
 // mergePairs.
 func (s *distinctState) split(part []uint8) *[spillParts][]uint64 {
 	var counts [spillParts]int
-	for p := range s.pairs.all() {
+	for p := range s.allPairs() {
 		counts[part[int32(p>>32)]]++
 	}
-	all := make([]uint64, 0, s.pairs.len())
+	all := make([]uint64, 0, s.npairs())
 	out := new([spillParts][]uint64)
 	for q, n := range counts {
 		out[q] = all[len(all) : len(all) : len(all)+n]
 		all = all[:len(all)+n]
 	}
-	for p := range s.pairs.all() {
+	for p := range s.allPairs() {
 		q := part[int32(p>>32)]
 		out[q] = append(out[q], p)
 	}
-	s.pairs = flatTable[struct{}]{}
+	s.pairs, s.first = flatTable[struct{}]{}, nil
 	return out
 }
 
@@ -142,6 +207,7 @@ func (s *distinctState) mergePairs(src *distinctState, pairs []uint64, pos, ids 
 			continue
 		}
 		j, _ := vmap.get(uint64(uint32(p)))
-		s.pairs.put(uint64(uint32(g))<<32|uint64(uint32(vids[j])), struct{}{})
+		s.first = growTo(s.first, int(g)+1)
+		s.add(g, vids[j])
 	}
 }

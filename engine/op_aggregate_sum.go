@@ -14,7 +14,7 @@ type sumState struct {
 }
 
 func (s *sumState) update(gids []int32, ng int, args []*vec) {
-	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	s.grow(ng)
 	x := args[0]
 	if !s.isInt {
 		for i, g := range gids {
@@ -87,8 +87,19 @@ func (s *sumState) add(g int, v int64) bool {
 	return true
 }
 
+// grow extends the state to ng groups: the bigint sums or the double
+// ones (not both), and which groups have a value.
+func (s *sumState) grow(ng int) {
+	if s.isInt {
+		s.i = growTo(s.i, ng)
+	} else {
+		s.f = growTo(s.f, ng)
+	}
+	s.has = growTo(s.has, ng)
+}
+
 func (s *sumState) merge(o aggState, from, to []int32, ng int) {
-	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	s.grow(ng)
 	src := o.(*sumState)
 	for i, j := range from {
 		g := to[i]
@@ -96,17 +107,18 @@ func (s *sumState) merge(o aggState, from, to []int32, ng int) {
 			continue
 		}
 		s.has[g] = true
-		if s.isInt && !s.add(int(g), src.i[j]) {
+		if !s.isInt {
+			s.f[g] += src.f[j]
+		} else if !s.add(int(g), src.i[j]) {
 			return
 		}
-		s.f[g] += src.f[j]
 	}
 }
 
 func (s *sumState) reset() { s.i, s.f, s.has = s.i[:0], s.f[:0], s.has[:0] }
 
 func (s *sumState) result(ng int) *column {
-	s.i, s.f, s.has = growTo(s.i, ng), growTo(s.f, ng), growTo(s.has, ng)
+	s.grow(ng)
 	c := newColumn(tDouble)
 	if s.isInt {
 		c = newColumn(tInt)
