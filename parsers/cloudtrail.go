@@ -125,13 +125,6 @@ type CloudTrailReader struct {
 	recPath []pathElem // path of recErr
 	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
 
-	// idx is the structural index of the window that parseRecordFast
-	// walks; useIndex says whether records take that fast path (on CPUs
-	// with vector masks; tests turn it off to compare).
-	idx        jsonIndex
-	useIndex   bool
-	idxRecords int // records read on the index (tests check it is used)
-
 	stats   Stats
 	rejects ErrorList
 	err     error
@@ -158,7 +151,6 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		schema:    schema,
 		vals:      make([]span, plan.nslots),
 		lists:     make([][]span, plan.nlists),
-		useIndex:  hasIndexAVX2,
 	}
 	ct.rejects.Max = cfg.maxErrors
 	ct.useInMemory()
@@ -562,7 +554,6 @@ func (r *CloudTrailReader) needMore(keep int) {
 // fill moves buf[keep:] to the front and reads more input (see
 // [jsonInput.fill]); a read error stops the reader.
 func (r *CloudTrailReader) fill(keep int) {
-	r.idx.invalidate()
 	if err := r.jsonInput.fill(keep); err != nil {
 		r.err = r.readError(r.source, err)
 		r.state = stDone
@@ -827,19 +818,6 @@ func (s *streamSkipper) feed(b []byte, i int) (int, bool) {
 // errors and errNeedMore are returned; type errors are kept in r.recErr and
 // decoding goes on, so the record's end is known and it can be skipped.
 func (r *CloudTrailReader) parseRecord(i int) (int, error) {
-	if r.useIndex {
-		// Fast path: the record walked on the structural index.
-		if end, ok := r.parseRecordFast(i); ok {
-			r.idxRecords++
-			return end, nil
-		}
-	}
-	return r.parseRecordBytes(i)
-}
-
-// parseRecordBytes is parseRecord byte by byte: the reference of
-// parseRecordFast, and its slow path.
-func (r *CloudTrailReader) parseRecordBytes(i int) (int, error) {
 	clear(r.vals)
 	for k := range r.lists {
 		r.lists[k] = r.lists[k][:0]
@@ -967,149 +945,6 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			return i, err
 		}
 	}
-}
-
-// errNoIndex is parseObjectFast's answer where it cannot vouch for the
-// byte-level reader's: the record is then read byte by byte.
-var errNoIndex = errors.New("BUG: not on the structural index")
-
-// parseRecordFast is parseRecordBytes on the structural index of the
-// window (see [jsonIndex]): the ends of keys, of skipped strings and of
-// skipped objects and arrays come from bit scans; values the projection
-// needs are decoded as parseRecordBytes decodes them. It returns ok only
-// for a record it read as parseRecordBytes would: to the same end, with
-// the same values, marks and semantic error. Anything else (broken JSON,
-// an error, a record that runs past the window or into a block the index
-// cannot describe) it leaves to parseRecordBytes, which starts over.
-func (r *CloudTrailReader) parseRecordFast(i int) (int, bool) {
-	clear(r.vals)
-	for k := range r.lists {
-		r.lists[k] = r.lists[k][:0]
-	}
-	r.scratch = r.scratch[:0]
-	r.stack = r.stack[:0]
-	r.mask = 0
-	r.recErr = nil
-	r.idx.anchor(r.buf, i)
-	end, err := r.parseObjectFast(r.buf, i, r.plan.top, r.vals, 1)
-	return end, err == nil
-}
-
-// parseObjectFast is parseObject on the structural index, for
-// parseRecordFast: the same walk, the same key prediction and learning,
-// the same calls to parseValue for decoded values (objects are walked by
-// parseObjectFast again), but a string's end is the next quote of the
-// index and a skipped container's end the bracket that closes it. Every
-// error, and the end of the window, is errNoIndex.
-func (r *CloudTrailReader) parseObjectFast(b []byte, i int, obj *ctObject, vals []span, depth int) (int, error) {
-	if depth > MaxDepth {
-		return 0, errNoIndex
-	}
-	x := &r.idx
-	i = skipWS(b, i+1)
-	if i >= len(b) {
-		return 0, errNoIndex
-	}
-	if b[i] == '}' {
-		return i + 1, nil
-	}
-	// mask gathers the marks of the keys, written to r.mask once at the
-	// end (only top-level fields have marks).
-	var mask uint8
-	pred := [2]*ctField{obj.first}
-	var prev *ctField
-	for {
-		if b[i] != '"' {
-			return 0, errNoIndex
-		}
-		ks := i + 1 // the key is b[ks:q]
-		q, ok := x.quoteFrom(ks)
-		if !ok {
-			if q = x.nextQuoteSlow(b, ks); q < 0 {
-				return 0, errNoIndex
-			}
-		}
-		// The key is known whole: a predicted field is a hit when its
-		// spelling is the key (keyAt's test, as the spelling has no
-		// escape).
-		var f *ctField
-		if f = pred[0]; f == nil || !f.isKey(b, ks, q) {
-			if f = pred[1]; f == nil || !f.isKey(b, ks, q) {
-				f = r.missFast(obj, prev, b[ks:q])
-			}
-		}
-		var err error
-		if i = q + 2; i < len(b) && b[q+1] == ':' && b[i] > ' ' {
-		} else if i, err = afterKeySlow(b, q+1); err != nil {
-			return 0, errNoIndex
-		}
-		if f == nil {
-			pred = [2]*ctField{}
-		} else {
-			prev, pred = f, f.next
-			mask |= f.mark
-		}
-		if f == nil || f.kind == ctSkip {
-			switch b[i] {
-			case '"':
-				p, ok := x.quoteFrom(i + 1)
-				if !ok {
-					if p = x.nextQuoteSlow(b, i+1); p < 0 {
-						return 0, errNoIndex
-					}
-				}
-				i = p + 1
-			case '{', '[':
-				if i = x.skipContainer(b, i, depth); i < 0 {
-					return 0, errNoIndex
-				}
-			default:
-				if i, err = skipValue(b, i, depth); err != nil {
-					return 0, errNoIndex
-				}
-			}
-		} else {
-			r.stack = append(r.stack, pathElem{key: b[ks:q]})
-			if f.kind == ctStruct && b[i] == '{' {
-				vals[f.slot] = span{src: srcPresent}
-				i, err = r.parseObjectFast(b, i, f.obj, vals, depth+1)
-			} else {
-				i, err = r.parseValue(b, i, f, vals, depth)
-			}
-			if err != nil {
-				return 0, errNoIndex
-			}
-			r.stack = r.stack[:len(r.stack)-1]
-		}
-		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
-			i++
-			continue
-		}
-		var done bool
-		if i, done, err = nextMember(b, i, '}'); err != nil {
-			return 0, errNoIndex
-		}
-		if done {
-			r.mask |= mask
-			return i, nil
-		}
-	}
-}
-
-// missFast is parseObject's slow path for a key its predictions miss:
-// the key looked up (an escaped one is no field) and its order learnt.
-func (r *CloudTrailReader) missFast(obj *ctObject, prev *ctField, key []byte) *ctField {
-	if bytes.IndexByte(key, '\\') >= 0 {
-		return nil
-	}
-	f := obj.find(key)
-	if f == nil {
-		f = obj.unknownKey(key)
-	}
-	if f != nil {
-		obj.follows(prev, f)
-	}
-	return f
 }
 
 // nextMember moves past the separator after an object member or array

@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 
@@ -51,15 +50,11 @@ var ctRawColumns = map[string]bool{
 type ctField struct {
 	key     string // lower-case key; matched ignoring ASCII case
 	spelled string // the key as the input last spelled it, for an exact match
-	// kw are the first 16 bytes of spelled as little-endian words, km
-	// the masks of its bytes among them: parseObjectFast compares a key
-	// of up to 16 bytes with two loads (see isKey).
-	kw, km [2]uint64
-	kind   ctKind
-	mark   uint8
-	slot   int       // value slot in the object's slot space
-	obj    *ctObject // ctStruct: the object; ctList: the element object
-	list   int       // ctList, ctMap: index of the reader's element storage
+	kind    ctKind
+	mark    uint8
+	slot    int       // value slot in the object's slot space
+	obj     *ctObject // ctStruct: the object; ctList: the element object
+	list    int       // ctList, ctMap: index of the reader's element storage
 	// next are the fields whose keys followed this one lately, the last
 	// first: records spell their keys in one order, but for optional keys
 	// (errorCode, resources, additionalEventData...), so the reader tries
@@ -84,8 +79,7 @@ func (o *ctObject) unknownKey(key []byte) *ctField {
 	if len(o.unknown) >= maxUnknownKeys {
 		return nil
 	}
-	f := &ctField{key: string(key), kind: ctSkip}
-	f.spell(key)
+	f := &ctField{key: string(key), spelled: string(key), kind: ctSkip}
 	o.unknown = append(o.unknown, f)
 	return f
 }
@@ -141,30 +135,6 @@ func (f *ctField) keyAt(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// spell records key as the spelling of f's key.
-func (f *ctField) spell(key []byte) {
-	f.spelled = string(key)
-	f.kw, f.km = [2]uint64{}, [2]uint64{}
-	for k, c := range key[:min(len(key), 16)] {
-		f.kw[k>>3] |= uint64(c) << (8 * (k & 7))
-		f.km[k>>3] |= 0xff << (8 * (k & 7))
-	}
-}
-
-// isKey reports whether b[s:e] is f's key as last spelled: what
-// string(b[s:e]) == f.spelled says, for keys of up to 16 bytes with 16
-// bytes of b from s by two word compares.
-func (f *ctField) isKey(b []byte, s, e int) bool {
-	if e-s != len(f.spelled) {
-		return false
-	}
-	if e-s <= 16 && s+16 <= len(b) {
-		return binary.LittleEndian.Uint64(b[s:])&f.km[0] == f.kw[0] &&
-			binary.LittleEndian.Uint64(b[s+8:])&f.km[1] == f.kw[1]
-	}
-	return string(b[s:e]) == f.spelled
-}
-
 // find returns the field for key, or nil.
 func (o *ctObject) find(key []byte) *ctField {
 	n := len(key)
@@ -183,7 +153,7 @@ func (o *ctObject) find(key []byte) *ctField {
 	// remember the spelling (one allocation per key and reader).
 	for k := lo; k < hi; k++ {
 		if f := &o.fields[k]; equalFold(key, f.key) {
-			f.spell(key)
+			f.spelled = string(key)
 			return f
 		}
 	}

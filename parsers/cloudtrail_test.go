@@ -21,50 +21,23 @@ import (
 // It reads input twice, streamed and as an [InMemory] input parsed in
 // place, and fails the test unless both give the same rows, stats,
 // rejects and error.
-//
-// Each is also read byte by byte, without the structural index
-// (parseRecordBytes, the reference of parseRecordFast), and with the
-// index built by indexBlocksGo: all must agree.
 func readAll(t *testing.T, mem memory.Allocator, input string, opts ...Option) (string, Stats, *ErrorList, error) {
 	t.Helper()
 	got, st, rej, err := readFrom(t, mem, strings.NewReader(input), opts...)
-	for _, v := range ctVariants {
-		for _, src := range []io.Reader{strings.NewReader(input), inMemoryInput(input)} {
-			got2, st2, rej2, err2 := readVariant(t, mem, src, v, opts...)
-			if got2 != got || st2 != st || fmt.Sprint(rej2.Errs) != fmt.Sprint(rej.Errs) || fmt.Sprint(err2) != fmt.Sprint(err) {
-				t.Errorf("%s, %T: got %.200q, %+v, rejects %.300v, err %v;\nstreamed: %.200q, %+v, rejects %.300v, err %v",
-					v, src, got2, st2, rej2.Errs, err2, got, st, rej.Errs, err)
-			}
-		}
+	got2, st2, rej2, err2 := readFrom(t, mem, inMemoryInput(input), opts...)
+	if got2 != got || st2 != st || fmt.Sprint(rej2.Errs) != fmt.Sprint(rej.Errs) || fmt.Sprint(err2) != fmt.Sprint(err) {
+		t.Errorf("in memory: got %.200q, %+v, rejects %.300v, err %v;\nstreamed: %.200q, %+v, rejects %.300v, err %v",
+			got2, st2, rej2.Errs, err2, got, st, rej.Errs, err)
 	}
 	return got, st, rej, err
 }
 
-// ctVariants are the ways a CloudTrailReader can read the same input, each
-// of which must give the same rows, stats and errors.
-var ctVariants = []string{"bytes", "index", "index-go"}
-
 func readFrom(t *testing.T, mem memory.Allocator, src io.Reader, opts ...Option) (string, Stats, *ErrorList, error) {
-	t.Helper()
-	return readVariant(t, mem, src, "index", opts...)
-}
-
-// readVariant is readFrom reading as variant says: "bytes" without the
-// structural index, "index" with it where the CPU has vector masks (as
-// NewCloudTrailReader chooses), "index-go" with it built by
-// indexBlocksGo.
-func readVariant(t testing.TB, mem memory.Allocator, src io.Reader, variant string, opts ...Option) (string, Stats, *ErrorList, error) {
 	t.Helper()
 	opts = append([]Option{WithAllocator(mem)}, opts...)
 	r, err := NewCloudTrailReader(src, "test.json", opts...)
 	if err != nil {
 		t.Fatalf("NewCloudTrailReader: %v", err)
-	}
-	switch variant {
-	case "bytes":
-		r.useIndex = false
-	case "index-go":
-		r.useIndex, r.idx.goBlocks = true, true
 	}
 	defer r.Release()
 	var out bytes.Buffer
