@@ -144,7 +144,7 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		return nil, err
 	}
 	ct := &CloudTrailReader{
-		jsonInput: jsonInput{src: r, buf: make([]byte, 0, 256<<10)},
+		jsonInput: jsonInput{src: r}, // buf: see useInMemory
 		source:    source,
 		strict:    cfg.strict,
 		plan:      plan,

@@ -132,7 +132,7 @@ func newJSONRowReader(t *jrTable, r io.Reader, source string, opts []Option) (*j
 		return nil, fmt.Errorf("%s projection: %w", t.name, err)
 	}
 	jr := &jsonRowReader{
-		jsonInput: jsonInput{src: r, buf: make([]byte, 0, 256<<10)},
+		jsonInput: jsonInput{src: r, buf: make([]byte, 0, windowSize)},
 		t:         t, source: source, strict: cfg.strict, mem: cfg.mem,
 		schema: schema, pathCol: -1,
 	}

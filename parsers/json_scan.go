@@ -777,19 +777,27 @@ type jsonInput struct {
 
 // useInMemory makes in parse the content of src in place when src is
 // [InMemory] (and fits the int32 indexes of spans): buf is all of it,
-// as if one read had filled the buffer with the whole input.
+// as if one read had filled the buffer with the whole input. Otherwise it
+// allocates the window src is read through: an input parsed in place
+// needs none (hunt's inflaters hand every object over whole, and a window
+// per object was 256 KiB allocated and cleared for nothing).
 func (in *jsonInput) useInMemory() {
-	m, ok := in.src.(InMemory)
-	if !ok {
-		return
-	}
-	whole := m.Contents() // consumed: from here on src is whole
-	if len(whole) > math.MaxInt32 {
+	if m, ok := in.src.(InMemory); ok {
+		whole := m.Contents() // consumed: from here on src is whole
+		if len(whole) <= math.MaxInt32 {
+			in.buf, in.inMemory = whole, true
+			return
+		}
 		in.src = bytes.NewReader(whole) // read as a stream, as before
-		return
 	}
-	in.buf, in.inMemory = whole, true
+	if in.buf == nil {
+		in.buf = make([]byte, 0, windowSize)
+	}
 }
+
+// windowSize is the first size of a stream's input window; fill grows it
+// for records that do not fit.
+const windowSize = 256 << 10
 
 // fill moves buf[keep:] to the front (pos follows, not below 0) and reads
 // more input, growing buf when less than readChunk of it is free. It sets
