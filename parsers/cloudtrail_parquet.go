@@ -886,8 +886,10 @@ func (f *ctpFlat) convertChunkDict(ch *pqChunk) (int, error) {
 	return len(d.state), nil
 }
 
-// convertValues copies and checks values, the dictionary of f's chunk;
-// the caller records which one it is (src or chunkGen).
+// convertValues checks values, the dictionary of f's chunk, and keeps
+// them without copying: the chunk's pqChunk, or parquet-go's dictionary,
+// holds them until the next chunk, and rows copy what they use. The
+// caller records which one it is (src or chunkGen).
 func (f *ctpFlat) convertValues(values encoding.Values) error {
 	d := &f.dict
 	d.src, d.chunkGen = nil, 0
@@ -897,8 +899,7 @@ func (f *ctpFlat) convertValues(values encoding.Values) error {
 	}
 	data, offs := values.ByteArray()
 	f.nbad = 0
-	d.data = append(d.data[:0], data...)
-	d.offs = append(d.offs[:0], offs...)
+	d.data, d.offs = data, offs
 	d.state, d.ids = d.state[:0], d.ids[:0]
 	for k := 0; k+1 < len(offs); k++ {
 		if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {

@@ -715,6 +715,7 @@ func (c *thriftCheck) need(n int) error {
 	return nil
 }
 
+// byte returns the next byte.
 func (c *thriftCheck) byte() (byte, error) {
 	if err := c.need(1); err != nil {
 		return 0, err
@@ -723,7 +724,26 @@ func (c *thriftCheck) byte() (byte, error) {
 	return c.b[c.i-1], nil
 }
 
+// uvarint returns the next varint: in a loop over b while ten bytes are
+// left (the longest varint), uvarintSlow, byte by byte, near the end.
 func (c *thriftCheck) uvarint() (uint64, error) {
+	if c.i+10 > len(c.b) || c.i+10 > c.limit {
+		return c.uvarintSlow()
+	}
+	var v uint64
+	for s, i := 0, c.i; s < 64; s, i = s+7, i+1 {
+		x := c.b[i]
+		v |= uint64(x&0x7f) << s
+		if x < 0x80 {
+			c.i = i + 1
+			return v, nil
+		}
+	}
+	c.i += 10
+	return 0, c.fail("a varint of at most 10 bytes", "a longer one")
+}
+
+func (c *thriftCheck) uvarintSlow() (uint64, error) {
 	var v uint64
 	for s := 0; s < 64; s += 7 {
 		x, err := c.byte()
@@ -766,10 +786,18 @@ func (c *thriftCheck) walkStruct(depth int, path uint32) error {
 	}
 	c.budget -= pqStructCost
 	id := int64(0)
+	end := min(len(c.b), c.limit)
 	for {
-		h, err := c.byte()
-		if err != nil {
-			return err
+		var h byte
+		if c.i < end {
+			// Fast path: the field header, without a call.
+			h = c.b[c.i]
+			c.i++
+		} else {
+			var err error
+			if h, err = c.byte(); err != nil {
+				return err
+			}
 		}
 		if h == 0 {
 			return nil

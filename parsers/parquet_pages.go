@@ -1,8 +1,11 @@
 package parsers
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/encoding/bitpacked"
+	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/encoding/plain"
 	"github.com/parquet-go/parquet-go/encoding/rle"
 	"github.com/parquet-go/parquet-go/format"
@@ -25,9 +29,10 @@ import (
 // the pqChunk also keeps: a scan allocates per file, not per page.
 //
 // It decodes what [pqChunkCan] accepts from the chunk's metadata: data
-// pages v1 and v2; PLAIN values or dictionary indexes (PLAIN_DICTIONARY,
-// RLE_DICTIONARY) into a PLAIN dictionary page; RLE (or BIT_PACKED, v1)
-// definition levels of width 1. Other chunks are read through parquet-go.
+// pages v1 and v2; PLAIN values, DELTA_BINARY_PACKED integers (what hunt
+// convert writes for integer columns) or dictionary indexes
+// (PLAIN_DICTIONARY, RLE_DICTIONARY) into a PLAIN dictionary page; RLE (or
+// BIT_PACKED, v1) definition levels of width 1. Other chunks are read through parquet-go.
 // A page that contradicts its header or the chunk's metadata is an error
 // wrapping [ErrCorrupt] or [ErrFormat].
 //
@@ -107,6 +112,10 @@ func pqChunkCan(pf *pqFile, g, col int, kind parquet.Kind, maxDef int) bool {
 	for _, e := range m.Encoding {
 		switch e {
 		case format.Plain, format.PlainDictionary, format.RLE, format.RLEDictionary, format.BitPacked:
+		case format.DeltaBinaryPacked:
+			if kind == parquet.ByteArray {
+				return false
+			}
 		default:
 			return false
 		}
@@ -226,6 +235,23 @@ func (ch *pqChunk) decodeDict(loc pqPageLoc) (err error) {
 	return nil
 }
 
+// seekRow makes the data page holding row (of the row group) the one
+// nextPage decodes next, and returns how many rows of that page come
+// before row. The pages before it are never decompressed.
+func (ch *pqChunk) seekRow(row int64) (int, error) {
+	// The last page whose first row is at most row.
+	i, _ := slices.BinarySearchFunc(ch.locs, row+1, func(l pqPageLoc, r int64) int { return cmp.Compare(l.first, r) })
+	if i == 0 {
+		return 0, fmt.Errorf("%w: no page of the column chunk holds row %d", ErrCorrupt, row)
+	}
+	i--
+	if skip := row - ch.locs[i].first; skip >= int64(ch.locs[i].values) {
+		return 0, fmt.Errorf("%w: no page of the column chunk holds row %d", ErrCorrupt, row)
+	}
+	ch.next = i
+	return int(row - ch.locs[i].first), nil
+}
+
 // nextPage decodes the chunk's next data page; the fields of the current
 // page hold it. It returns io.EOF after the last page.
 func (ch *pqChunk) nextPage() (err error) {
@@ -282,6 +308,17 @@ func (ch *pqChunk) nextPage() (err error) {
 			ch.data, ch.offs, err = plainByteArrays(ch.data, ch.offs, src)
 			ch.vals = encoding.ByteArrayValues(ch.data, ch.offs)
 		}
+	case format.DeltaBinaryPacked:
+		switch ch.kind {
+		case parquet.Int32:
+			ch.i32, err = deltaInt32s(ch.i32, src, int(loc.values))
+			ch.vals = encoding.Int32Values(ch.i32)
+		case parquet.Int64:
+			ch.i64, err = deltaInt64s(ch.i64, src, int(loc.values))
+			ch.vals = encoding.Int64Values(ch.i64)
+		default:
+			return fmt.Errorf("%w: data page of %v values in a column of %v", ErrFormat, format.Encoding(loc.enc), ch.kind)
+		}
 	case format.PlainDictionary, format.RLEDictionary:
 		if !ch.hasDict {
 			return fmt.Errorf("%w: dictionary-encoded page in a chunk without a dictionary page", ErrCorrupt)
@@ -301,6 +338,7 @@ var (
 	pqLevelsBitPacked = &bitpacked.Encoding{BitWidth: 1}
 	pqDictIndexes     = &rle.DictionaryEncoding{}
 	pqPlain           = &plain.Encoding{}
+	pqDelta           = &delta.BinaryPackedEncoding{}
 )
 
 // recoverPage turns a panic of parquet-go's decoders on a damaged page
@@ -398,4 +436,48 @@ func plainByteArrays(data []byte, offs []uint32, src []byte) ([]byte, []uint32, 
 		return data, offs, fmt.Errorf("%w: PLAIN byte arrays: %w", ErrCorrupt, err)
 	}
 	return data, offs, nil
+}
+
+// deltaInt32s decodes the DELTA_BINARY_PACKED integers of src, a page of
+// at most most values, into dst. The count in the stream's header is
+// checked first: the decoder sizes its output by it.
+func deltaInt32s(dst []int32, src []byte, most int) ([]int32, error) {
+	if err := checkDeltaCount(src, most); err != nil {
+		return dst[:0], err
+	}
+	dst, err := pqDelta.DecodeInt32(dst[:0], src)
+	if err != nil {
+		return dst[:0], fmt.Errorf("%w: DELTA_BINARY_PACKED integers: %w", ErrCorrupt, err)
+	}
+	return dst, nil
+}
+
+// deltaInt64s is deltaInt32s for 64-bit integers.
+func deltaInt64s(dst []int64, src []byte, most int) ([]int64, error) {
+	if err := checkDeltaCount(src, most); err != nil {
+		return dst[:0], err
+	}
+	dst, err := pqDelta.DecodeInt64(dst[:0], src)
+	if err != nil {
+		return dst[:0], fmt.Errorf("%w: DELTA_BINARY_PACKED integers: %w", ErrCorrupt, err)
+	}
+	return dst, nil
+}
+
+// checkDeltaCount checks the header of a DELTA_BINARY_PACKED stream (block
+// size, miniblocks per block, value count as ULEB128 varints): at most
+// most values, what the page holds.
+func checkDeltaCount(src []byte, most int) error {
+	var u [3]uint64
+	for i := range u {
+		x, n := binary.Uvarint(src)
+		if n <= 0 {
+			return fmt.Errorf("%w: DELTA_BINARY_PACKED header cut short", ErrCorrupt)
+		}
+		u[i], src = x, src[n:]
+	}
+	if u[2] > uint64(most) {
+		return fmt.Errorf("%w: DELTA_BINARY_PACKED stream of %d values in a page of %d", ErrCorrupt, u[2], most)
+	}
+	return nil
 }

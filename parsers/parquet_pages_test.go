@@ -18,7 +18,8 @@ import (
 )
 
 // pqPagesRow has the columns pqChunk decodes: integers and text,
-// optional and required, dictionary-encoded and PLAIN.
+// optional and required, dictionary-encoded, PLAIN and (integers)
+// DELTA_BINARY_PACKED.
 type pqPagesRow struct {
 	I32  *int32  `parquet:"i32,optional,plain"`
 	I32D *int32  `parquet:"i32d,optional,dict"`
@@ -27,6 +28,8 @@ type pqPagesRow struct {
 	S    *string `parquet:"s,optional,plain"`
 	SD   *string `parquet:"sd,optional,dict"`
 	SR   string  `parquet:"sr,dict"`
+	I32X int32   `parquet:"i32x,optional,delta"` // 0 is null
+	I64X int64   `parquet:"i64x,delta"`
 }
 
 // pqPagesCodecs are the codecs pqChunk is tried with.
@@ -37,7 +40,7 @@ var pqPagesCodecs = []compress.Codec{&parquet.Uncompressed, &parquet.Snappy, &pa
 // about one optional value in nullEvery (0: none) and distinct values
 // up to card, in row groups of groupRows rows.
 func pqPagesFile(t testing.TB, seed uint64, rows, v int, codec compress.Codec, pageSize, nullEvery, card, groupRows int) []byte {
-	rng := rand.New(rand.NewPCG(seed, 23))
+	rng, rngX := rand.New(rand.NewPCG(seed, 23)), rand.New(rand.NewPCG(seed, 29))
 	null := func() bool { return nullEvery > 0 && rng.IntN(nullEvery) == 0 }
 	text := func() string {
 		return "v" + strconv.Itoa(rng.IntN(card)) + string(make([]byte, rng.IntN(3)))
@@ -67,6 +70,12 @@ func pqPagesFile(t testing.TB, seed uint64, rows, v int, codec compress.Codec, p
 			r.SD = &s
 		}
 		r.SR = text()
+		// The delta columns draw from their own generator: the other
+		// columns keep the values they had before these were added.
+		if nullEvery == 0 || rngX.IntN(nullEvery) != 0 {
+			r.I32X = int32(rngX.IntN(card)) - int32(card/2)
+		}
+		r.I64X = int64(i)<<33 - rngX.Int64N(int64(card))
 	}
 	var buf bytes.Buffer
 	w := parquet.NewGenericWriter[pqPagesRow](&buf, parquet.DataPageVersion(v), parquet.Compression(codec), parquet.PageBufferSize(pageSize))
@@ -481,7 +490,8 @@ func TestPQChunkCan_Failure(t *testing.T) {
 		maxDef int
 	}{
 		{"no encodings listed", func() { m.Encoding = nil }, parquet.Int32, 1},
-		{"DELTA_BINARY_PACKED", func() { m.Encoding = []format.Encoding{format.DeltaBinaryPacked, format.RLE} }, parquet.Int32, 1},
+		{"DELTA_BINARY_PACKED text", func() { m.Encoding = []format.Encoding{format.DeltaBinaryPacked, format.RLE} }, parquet.ByteArray, 1},
+		{"DELTA_LENGTH_BYTE_ARRAY", func() { m.Encoding = []format.Encoding{format.DeltaLengthByteArray, format.RLE} }, parquet.ByteArray, 1},
 		{"BROTLI", func() { m.Codec = format.Brotli }, parquet.Int32, 1},
 		{"DOUBLE", func() {}, parquet.Double, 1},
 		{"nested", func() {}, parquet.Int32, 2},
@@ -492,5 +502,95 @@ func TestPQChunkCan_Failure(t *testing.T) {
 			t.Errorf("%s: pqChunkCan accepted the chunk; want parquet-go to read it", tc.name)
 		}
 		m.Encoding, m.Codec = enc, codec
+	}
+}
+
+// TestDeltaInts_Failure: a DELTA_BINARY_PACKED stream is refused with an
+// error wrapping ErrCorrupt, before the decoder sizes its output, when
+// its header claims more values than its page holds or is cut short.
+func TestDeltaInts_Failure(t *testing.T) {
+	// Block size 128, 4 miniblocks, 1<<30 values, first value 0.
+	huge := []byte{0x80, 0x01, 0x04, 0x80, 0x80, 0x80, 0x80, 0x04, 0x00}
+	for _, tc := range []struct {
+		name string
+		src  []byte
+		most int
+	}{
+		{"more values than the page", huge, 10},
+		{"no header", nil, 10},
+		{"header cut short", huge[:4], 10},
+	} {
+		if _, err := deltaInt32s(nil, tc.src, tc.most); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: int32: %v; want an error wrapping ErrCorrupt", tc.name, err)
+		}
+		if _, err := deltaInt64s(nil, tc.src, tc.most); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: int64: %v; want an error wrapping ErrCorrupt", tc.name, err)
+		}
+	}
+}
+
+// TestPQChunk_SeekRow: seekRow makes the page holding a row the next one
+// decoded, and says how many of its rows come before it: the value found
+// there is the row's, for every page version, with and without nulls;
+// a row past the chunk's is an error wrapping ErrCorrupt.
+func TestPQChunk_SeekRow(t *testing.T) {
+	for _, v := range []int{1, 2} {
+		for _, nulls := range []int{0, 3} {
+			c := pqPagesCase{seed: uint64(v), rows: 3000, version: v, codec: 3, page: 1 << 10, nulls: nulls, card: 50, group: 3000}
+			data := pqPagesFile(t, c.seed, c.rows, c.version, pqPagesCodecs[c.codec], c.page, c.nulls, c.card, c.group)
+			pf, err := openParquet(bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), "x.parquet")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := getPQChunk()
+			for col, leaf := range pf.f.Schema().Columns() {
+				want, err := pqValuesGo(pf.f, 0, col)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lc, _ := pf.f.Schema().Lookup(leaf...)
+				kind, _ := kindOf(lc.Node)
+				if err := ch.load(pf, pf.r, 0, col, leaf[0], kind, lc.MaxDefinitionLevel); err != nil {
+					t.Fatal(err)
+				}
+				if len(ch.locs) < 3 {
+					t.Fatalf("%v column %v: %d pages; want several", c, leaf, len(ch.locs))
+				}
+				for _, row := range []int64{2999, 0, 1500, 1, 2000, int64(ch.locs[1].first), int64(ch.locs[1].first) - 1} {
+					skip, err := ch.seekRow(row)
+					if err != nil {
+						t.Fatalf("%v column %v row %d: %v", c, leaf, row, err)
+					}
+					if err := ch.nextPage(); err != nil {
+						t.Fatal(err)
+					}
+					var cur pageCursor
+					if err := cur.loadChunk(ch, leaf[0], func(ch *pqChunk) (int, error) { return pqValuesLen(&ch.dict), nil }); err != nil {
+						t.Fatal(err)
+					}
+					got, val := "null", skip
+					if cur.defs != nil {
+						val = 0
+						for _, d := range cur.defs[:skip] {
+							val += int(d)
+						}
+					}
+					switch {
+					case cur.defs != nil && cur.defs[skip] == 0:
+					case cur.idx != nil:
+						got = pqValueAt(&ch.dict, int(cur.idx[val]))
+					default:
+						got = pqValueAt(&ch.vals, val)
+					}
+					if got != want[row] {
+						t.Errorf("%v column %v row %d: %s; want %s", c, leaf, row, got, want[row])
+					}
+				}
+				if _, err := ch.seekRow(3000); !errors.Is(err, ErrCorrupt) {
+					t.Errorf("%v column %v: row 3000 of 3000: %v; want an error wrapping ErrCorrupt", c, leaf, err)
+				}
+			}
+			putPQChunk(ch)
+		}
 	}
 }

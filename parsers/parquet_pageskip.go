@@ -3,6 +3,8 @@ package parsers
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -219,7 +221,13 @@ func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
 		}
 		for _, c := range p.cols {
 			c.pg.release()
-			if err := seekToRow(c.pages.(*parquet.FilePages), to); err != nil {
+			var err error
+			if c.isOwn {
+				err = p.seekOwn(c, to)
+			} else {
+				err = seekToRow(c.pages.(*parquet.FilePages), to)
+			}
+			if err != nil {
 				return 0, &ParseError{Source: p.source, Offset: c.off, Path: "row " + strconv.FormatInt(p.row, 10) + " (" + c.field.col + ")", Err: err}
 			}
 		}
@@ -295,4 +303,42 @@ func (p *VPCFlowParquetReader) seekable() bool {
 		locs[c.leaf] = append([]pqPageLoc(nil), l...)
 	}
 	return true
+}
+
+// seekOwn moves c, a column read through its pqChunk, to row to of the
+// row group: the page holding it is decoded and the cursor moved past the
+// rows before it; the pages before are never decompressed.
+func (p *VPCFlowParquetReader) seekOwn(c *flowParquetColumn, to int64) error {
+	skip, err := c.ch.seekRow(to)
+	if err != nil {
+		return err
+	}
+	if err := p.nextPage(c, 0); err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+		return err
+	}
+	cur := &c.pg
+	if !cur.has || skip >= cur.rows {
+		return fmt.Errorf("%w: page of %d rows holds no row %d", ErrCorrupt, cur.rows, skip)
+	}
+	if cur.defs == nil {
+		cur.val += skip
+	} else {
+		for _, d := range cur.defs[:skip] {
+			cur.val += int(min(d, 1))
+		}
+	}
+	cur.row += skip
+	return nil
+}
+
+// ownLocs returns p.pages.locs, made on first use.
+func (p *VPCFlowParquetReader) ownLocs() map[int][]pqPageLoc {
+	if p.pages.locs == nil {
+		p.pages.locs = map[int][]pqPageLoc{}
+	}
+	return p.pages.locs
 }

@@ -494,48 +494,13 @@ func (p *VPCFlowParquetReader) Next() bool {
 				p.rgRow = groups[p.rg].NumRows()
 				continue
 			}
-			chunks := groups[p.rg].ColumnChunks()
-			md := p.f.Metadata()
-			// A row group whose pages the filters can rule out is read
-			// through parquet-go's page readers, which seek past them
-			// (pageSkip); one read whole goes through pqChunk, which
-			// decodes a chunk's pages faster but only in order.
-			skips := false
-			if len(p.filters) > 0 && p.mayPrunePages() {
-				for _, c := range p.cols {
-					if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
-						p.err = err
-						return false
-					}
-					c.pages = chunks[c.leaf].Pages()
-				}
-				skips = p.planPages()
-			}
-			for _, c := range p.cols {
-				c.isOwn = !skips && c.isBulk && pqChunkCan(p.pf, p.rg, c.leaf, c.kind, c.maxDef)
-				if c.isOwn && c.pages != nil {
-					c.pages.Close()
-					c.pages = nil
-				}
-				if c.pages != nil {
-					// opened above
-				} else if c.isOwn {
-					if c.ch == nil {
-						c.ch = getPQChunk()
-					}
-					if err := c.ch.load(p.pf, p.cr, p.rg, c.leaf, c.field.col, c.kind, c.maxDef); err != nil {
-						p.err = err
-						return false
-					}
-				} else if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
-					p.err = err
+			if !p.openGroup() {
+				if p.err != nil {
 					return false
-				} else {
-					c.pages = chunks[c.leaf].Pages()
 				}
-				if p.rg < len(md.RowGroups) && c.leaf < len(md.RowGroups[p.rg].Columns) {
-					c.off = md.RowGroups[p.rg].Columns[c.leaf].MetaData.DataPageOffset
-				}
+				// No page of the group can match: none is read.
+				p.row += groups[p.rg].NumRows()
+				p.rgRow = groups[p.rg].NumRows()
 			}
 		}
 		if p.rg >= len(groups) {
@@ -560,6 +525,107 @@ func (p *VPCFlowParquetReader) Next() bool {
 		}
 	}
 	return false
+}
+
+// openGroup opens the chunks of the projected columns of row group p.rg.
+// When every column is decoded by pqChunk, the filter columns are loaded
+// first and their column indexes say which of their pages may match
+// (pageSkip then seeks every column past the others, decoding only the
+// pages read); a group none of whose pages can match is not loaded at
+// all, and openGroup returns false. Otherwise a group whose pages the
+// filters can rule out is read through parquet-go's page readers, which
+// seek past them, and one read whole goes through pqChunk. It returns
+// false with p.err set on an error.
+func (p *VPCFlowParquetReader) openGroup() bool {
+	chunks := p.f.RowGroups()[p.rg].ColumnChunks()
+	md := p.f.Metadata()
+	load := func(c *flowParquetColumn) bool {
+		if c.ch == nil {
+			c.ch = getPQChunk()
+		}
+		if err := c.ch.load(p.pf, p.cr, p.rg, c.leaf, c.field.col, c.kind, c.maxDef); err != nil {
+			p.err = err
+			return false
+		}
+		return true
+	}
+	allOwn := true
+	for _, c := range p.cols {
+		c.isOwn = c.isBulk && pqChunkCan(p.pf, p.rg, c.leaf, c.kind, c.maxDef)
+		allOwn = allOwn && c.isOwn
+		if p.rg < len(md.RowGroups) && c.leaf < len(md.RowGroups[p.rg].Columns) {
+			c.off = md.RowGroups[p.rg].Columns[c.leaf].MetaData.DataPageOffset
+		}
+	}
+	if allOwn {
+		s := &p.pages
+		s.rg1, s.ranges, s.all = p.rg+1, nil, true
+		if len(p.filters) == 0 {
+			for _, c := range p.cols {
+				if !load(c) {
+					return false
+				}
+			}
+			return true
+		}
+		known := p.ownLocs()
+		clear(known)
+		for _, f := range p.filters {
+			if !load(f.c) {
+				return false
+			}
+			if fc, ok := chunks[f.c.leaf].(*parquet.FileColumnChunk); ok && len(f.c.ch.locs) > 0 && offsetIndexIs(fc, f.c.ch.locs) {
+				known[f.c.leaf] = f.c.ch.locs
+			}
+		}
+		if r, ok := p.pf.pageRanges(p.rg, p.f.RowGroups()[p.rg].NumRows(), p.prune.Equal, p.prune.EqualInt, known); ok {
+			if len(r) == 0 {
+				return false
+			}
+			s.ranges, s.all = r, false
+		}
+		for _, c := range p.cols {
+			if !c.isFilter && !load(c) {
+				return false
+			}
+		}
+		return true
+	}
+	// A row group whose pages the filters can rule out is read
+	// through parquet-go's page readers, which seek past them
+	// (pageSkip); one read whole goes through pqChunk, which
+	// decodes a chunk's pages faster but only in order.
+	skips := false
+	if len(p.filters) > 0 && p.mayPrunePages() {
+		for _, c := range p.cols {
+			if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+				p.err = err
+				return false
+			}
+			c.pages = chunks[c.leaf].Pages()
+		}
+		skips = p.planPages()
+	}
+	for _, c := range p.cols {
+		c.isOwn = !skips && c.isOwn
+		if c.isOwn && c.pages != nil {
+			c.pages.Close()
+			c.pages = nil
+		}
+		if c.pages != nil {
+			// opened above
+		} else if c.isOwn {
+			if !load(c) {
+				return false
+			}
+		} else if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+			p.err = err
+			return false
+		} else {
+			c.pages = chunks[c.leaf].Pages()
+		}
+	}
+	return true
 }
 
 // readBatch reads n rows of every projected column and returns how many

@@ -11,7 +11,17 @@
 // and how many times faster the Parquet run is (the goal for selective
 // hunts is 10x).
 //
-//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3] [--gz CORPUS_DIR] [--only NAME_PART]
+// With --base, a second hunt binary (say, main's build) runs each query
+// right after --hunt, interleaved rep by rep so that both see the same load,
+// and the last column says how many times less CPU --hunt takes.
+//
+// hunt's CPU time is the user+system time of its process in microseconds,
+// read with wait4(2) by a small Python wrapper (python3 is on the project's
+// machines): /usr/bin/time prints 10 ms steps, too coarse for 10-50 ms
+// queries. DuckDB's is process.cpuUsage() around the query, also in
+// microseconds. Each time is the best of --reps runs.
+//
+//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART]
 //
 // Exit status 1 when an answer differs.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -20,10 +30,14 @@ import { spawnSync } from 'node:child_process';
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.lake || !args.hunt) {
-  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 3] [--gz CORPUS_DIR] [--only NAME_PART]');
+  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART]');
   process.exit(2);
 }
-const reps = Number(args.reps ?? 3);
+const reps = Number(args.reps ?? 7);
+if (!(reps >= 1)) {
+  console.error(`parquet.mjs: --reps ${args.reps}: expected a count >= 1`);
+  process.exit(2);
+}
 const read = (table) => `read_parquet('${args.lake}/table=${table}/**/*.parquet', hive_partitioning = true)`;
 
 // The SQL of bench.PeerQueries for hunt, and the same question for DuckDB.
@@ -83,27 +97,52 @@ if (args.only) for (const k of Object.keys(queries)) if (!k.includes(args.only))
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-function runHunt(sql, dir = args.lake) {
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'taskset', '-c', '0', args.hunt, 'query', '--output', 'csv', sql, dir],
+// rusage runs argv[1:] as a child, waits for it with wait4(2), and prints
+// its wall, user and system seconds (microsecond resolution) on stderr's
+// last line, passing the child's stdout and exit status through.
+const rusage = `
+import os, sys, time
+t = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t
+sys.stderr.write("\\n%.6f %.6f %.6f\\n" % (wall, ru.ru_utime, ru.ru_stime))
+sys.exit(os.waitstatus_to_exitcode(status) & 0xff)
+`;
+
+function runHunt(sql, dir = args.lake, bin = args.hunt) {
+  const r = spawnSync('python3', ['-c', rusage, 'taskset', '-c', '0', bin, 'query', '--output', 'csv', sql, dir],
     { env: { ...process.env, GOMAXPROCS: '1' }, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const wall = (performance.now() - t) / 1000;
+  if (r.error) throw r.error;
   const lines = r.stderr.trim().split('\n');
-  const [u, s] = lines[lines.length - 1].split(' ').map(Number);
-  if (r.status !== 0 && r.status !== 3) throw new Error(`hunt exited ${r.status}: ${r.stderr}`);
+  const [wall, u, s] = lines[lines.length - 1].split(' ').map(Number);
+  if (r.status !== 0 && r.status !== 3) throw new Error(`${bin} exited ${r.status}: ${r.stderr}`);
+  if (!(u >= 0 && s >= 0)) throw new Error(`${bin}: no CPU time in the wrapper's output: ${r.stderr}`);
   const rows = r.stdout.trim().split('\n').slice(1).filter((l) => l !== '').map((l) => l.split(',').join('\t')).sort(cmp);
   return { wall, cpu: u + s, rows };
 }
 
 let failed = false;
+const sec = (x) => x.toFixed(4);
 console.log('query\thunt wall\thunt cpu\tduckdb wall\tduckdb cpu\thunt/duckdb (wall)\thunt/duckdb (cpu)\trows' +
-  (args.gz ? '\thunt .gz cpu\tParquet/.gz (cpu)' : ''));
+  (args.gz ? '\thunt .gz cpu\tParquet/.gz (cpu)' : '') + (args.base ? '\tbase cpu\tbase/hunt (cpu)' : ''));
 for (const [name, q] of Object.entries(queries)) {
   const h = { wall: Infinity, cpu: Infinity }, d = { wall: Infinity, cpu: Infinity };
+  let baseCPU = Infinity;
   let hRows, dRows;
   for (let i = 0; i < reps; i++) {
     const r = runHunt(q.hunt);
     h.wall = Math.min(h.wall, r.wall); h.cpu = Math.min(h.cpu, r.cpu); hRows = r.rows;
+    if (args.base) {
+      const b = runHunt(q.hunt, args.lake, args.base);
+      baseCPU = Math.min(baseCPU, b.cpu);
+      if (b.rows.join('\n') !== r.rows.join('\n')) {
+        failed = true;
+        console.error(`${name}: the --base answer differs from the --hunt one`);
+      }
+    }
     const t = performance.now();
     const c = process.cpuUsage();
     const rows = (await conn.runAndReadAll(q.duckdb)).getRows();
@@ -122,14 +161,15 @@ for (const [name, q] of Object.entries(queries)) {
         console.error(`${name}: the .gz answer differs from the Parquet one`);
       }
     }
-    gz = '\t' + cpu.toFixed(3) + '\t' + (cpu / h.cpu).toFixed(1) + 'x';
+    gz = '\t' + sec(cpu) + '\t' + (cpu / h.cpu).toFixed(1) + 'x';
   }
   const same = hRows.length === dRows.length && hRows.every((r, i) => r === dRows[i]);
   if (!same) {
     failed = true;
     console.error(`${name}: answers differ:\nhunt (${hRows.length}): ${hRows.slice(0, 5).join(' | ')}\nduckdb (${dRows.length}): ${dRows.slice(0, 5).join(' | ')}`);
   }
-  console.log([name, h.wall.toFixed(3), h.cpu.toFixed(3), d.wall.toFixed(3), d.cpu.toFixed(3),
-    (d.wall / h.wall).toFixed(2) + 'x', (d.cpu / h.cpu).toFixed(2) + 'x', hRows.length + (same ? ' same' : ' DIFFER')].join('\t') + gz);
+  console.log([name, sec(h.wall), sec(h.cpu), sec(d.wall), sec(d.cpu),
+    (d.wall / h.wall).toFixed(2) + 'x', (d.cpu / h.cpu).toFixed(2) + 'x', hRows.length + (same ? ' same' : ' DIFFER')].join('\t') + gz +
+    (args.base ? '\t' + sec(baseCPU) + '\t' + (baseCPU / h.cpu).toFixed(2) + 'x' : ''));
 }
 process.exit(failed ? 1 : 0);
