@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -279,6 +280,11 @@ type VPCFlowReader struct {
 	// batches for column i when the format lacks it; nil until needed.
 	nulls flowNulls
 
+	// spare holds the buffers of a released reader this one takes its
+	// columns from (nil: none), and gets them all back on Release.
+	spare    *flowSpare
+	released bool
+
 	batch   arrow.RecordBatch
 	err     error
 	rejects ErrorList
@@ -383,6 +389,80 @@ func newFlowCol(kind flowKind, rows int) *flowCol {
 		c.idx = make([]int32, rows)
 	}
 	return c
+}
+
+// flowSpare holds the buffers of released VPCFlowReaders for the next
+// ones: columns (whose string data grows to a batch's worth) and
+// parseRun's scratch, about 200 KiB for a reader of BatchRows rows. A
+// reader per object would otherwise allocate them for every object, and
+// that garbage (more GC cycles, fresh pages to fault in and zero) costs
+// more than parsing a small object. They go through a sync.Pool (STYLE
+// §4.5): a reader owns them while it reads, and workers open readers on
+// any goroutine.
+type flowSpare struct {
+	cols   []*flowCol
+	run    flowRun
+	blocks []uint64
+}
+
+// flowSpares holds *flowSpare.
+var flowSpares sync.Pool
+
+// flowSpareCols bounds the columns a spare keeps: a reader of every
+// column needs 41, plus a few unknown fields.
+const flowSpareCols = 64
+
+// col returns one of sp's columns of kind with room for rows rows,
+// emptied, or else a new column. sp may be nil.
+func (sp *flowSpare) col(kind flowKind, rows int) *flowCol {
+	if sp != nil {
+		for i, c := range sp.cols {
+			if c.kind == kind && c.room() >= rows {
+				last := len(sp.cols) - 1
+				sp.cols[i], sp.cols[last] = sp.cols[last], nil
+				sp.cols = sp.cols[:last]
+				c.recycle(rows)
+				return c
+			}
+		}
+	}
+	return newFlowCol(kind, rows)
+}
+
+// room is how many rows the column's buffers can hold.
+func (c *flowCol) room() int {
+	n := 8 * cap(c.valid)
+	switch c.kind {
+	case flowKindInt32:
+		n = min(n, cap(c.i32))
+	case flowKindInt64:
+		n = min(n, cap(c.i64))
+	case flowKindString:
+		n = min(n, cap(c.offs)-1)
+	default:
+		n = min(n, cap(c.idx))
+	}
+	return n
+}
+
+// recycle empties a released reader's column for batches of at most rows
+// rows (at most its room), keeping its buffers: its validity bits are all
+// zero after reset, and offs[0] stays 0.
+func (c *flowCol) recycle(rows int) {
+	c.reset()
+	c.valid = c.valid[:(rows+7)/8]
+	switch c.kind {
+	case flowKindInt32:
+		c.i32 = c.i32[:rows]
+	case flowKindInt64:
+		c.i64 = c.i64[:rows]
+	case flowKindString:
+		c.offs = c.offs[:rows+1]
+	default:
+		c.idx = c.idx[:rows]
+	}
+	c.dict, c.memo, c.last = c.dict[:0], nil, 0
+	c.keys, c.klen = c.keys[:0], c.klen[:0]
 }
 
 // reset empties the column for the next batch, keeping its buffers.
@@ -652,16 +732,22 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		p.maxRows = min(BatchRows, bytes.Count(p.buf[p.pos:p.end], []byte{'\n'})+1)
 	}
 
+	if sp, _ := flowSpares.Get().(*flowSpare); sp != nil {
+		p.spare = sp
+		p.run, p.blocks = sp.run, sp.blocks
+		sp.run, sp.blocks = flowRun{}, nil
+	}
 	fields := proj.Fields()
 	for _, f := range fields {
 		o := flowOut{field: f}
 		if f.Name == SourceColumn {
-			p.path = newFlowCol(flowKindDict, p.maxRows)
+			p.path = p.spare.col(flowKindDict, p.maxRows)
+			clear(p.path.idx) // every row is index 0, the source
 			p.path.dict = []string{source}
 			o.col = p.path
 		} else {
 			j := vpcFlowFieldIndex[f.Name]
-			o.col = newFlowCol(vpcFlowFields[j].kind, p.maxRows)
+			o.col = p.spare.col(vpcFlowFields[j].kind, p.maxRows)
 			p.known[j] = o.col
 			p.cols = append(p.cols, o.col)
 		}
@@ -680,7 +766,7 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 			if p.extras == nil {
 				p.extras = make(map[string]*flowCol)
 			}
-			c := newFlowCol(flowKindString, p.maxRows)
+			c := p.spare.col(flowKindString, p.maxRows)
 			p.extras[n] = c
 			p.cols = append(p.cols, c)
 			p.outs = append(p.outs, flowOut{field: f, col: c})
@@ -926,6 +1012,28 @@ func (p *VPCFlowReader) Release() {
 		p.batch = nil
 	}
 	p.nulls.release()
+	if p.released {
+		return
+	}
+	// The columns and scratch go to the next reader: the batches
+	// returned hold copies, never these buffers.
+	p.released = true
+	sp := p.spare
+	if sp == nil {
+		sp = new(flowSpare)
+	}
+	for _, c := range p.cols {
+		if len(sp.cols) < flowSpareCols {
+			sp.cols = append(sp.cols, c)
+		}
+	}
+	if p.path != nil && len(sp.cols) < flowSpareCols {
+		sp.cols = append(sp.cols, p.path)
+	}
+	sp.run, sp.blocks = p.run, p.blocks
+	p.spare, p.cols, p.path, p.outs, p.known, p.extras = nil, nil, nil, nil, [len(vpcFlowFields)]*flowCol{}, nil
+	p.run, p.blocks = flowRun{}, nil
+	flowSpares.Put(sp)
 }
 
 // fill reads more input after compacting buf; it sets eof and readErr.
