@@ -324,6 +324,18 @@ type flowDrop struct {
 	pos  int  // the filtered field's position in the line
 	keys []uint64
 	lens []int
+	// The checks of checkLine on a printable line, by field position:
+	// a built text field must not be empty, a built integer field ("-"
+	// aside) is digits within max (flowDigits up to digits of them).
+	texts []int32
+	ints  []flowIntCheck
+}
+
+// flowIntCheck is the check of a built integer field of a line left out.
+type flowIntCheck struct {
+	pos    int32
+	digits int32
+	max    int64
 }
 
 // flowEndsMask masks indexes into VPCFlowReader.ends; ends has room for
@@ -886,6 +898,14 @@ func (p *VPCFlowReader) setFormat(names []string) {
 				d.lens = append(d.lens, len(v))
 			}
 		}
+		d.texts, d.ints = d.texts[:0], d.ints[:0]
+		for _, st := range p.plan {
+			if st.kind >= flowKindInt32 {
+				d.ints = append(d.ints, flowIntCheck{pos: int32(st.pos), digits: int32(st.digits), max: st.max})
+			} else {
+				d.texts = append(d.texts, int32(st.pos))
+			}
+		}
 	}
 	p.need = 0
 	if len(p.plan) > 0 {
@@ -1309,10 +1329,24 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	nb := flowNextBad(bad, 0)
 
 	c, consumed := 1, 0 // tape[c-1] is the newline before the line
-	for _, nl := range nls {
+	for i := 0; i < len(nls); i++ {
 		if rows >= p.maxRows {
 			break
 		}
+		if p.drop.on {
+			// Fast path: the lines the filter leaves out, as many as
+			// follow one another, with no row, error or position.
+			n, after := p.dropLines(b, nls[i:], tape, c, nb)
+			if n > 0 {
+				p.line += n
+				p.stats.Records += int64(n)
+				consumed = int(nls[i+n-1]) + 1
+				if i, c = i+n, after; i == len(nls) {
+					break
+				}
+			}
+		}
+		nl := nls[i]
 		start := int(tape[c-1]) + 1
 		p.line++
 		p.lineOff = p.base + int64(p.pos+start)
@@ -1320,12 +1354,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		var ok bool
 		if e := c + p.nfields - 1; e < len(tape) && tape[e] == nl && nb > int(nl) && int(nl) > start && b[start]-'a' >= 26 {
 			// Fast path: the format's field count, printable ASCII.
-			ends := tape[c-1 : e+1]
-			if p.drop.on && p.dropLine(b, ends) {
-				p.stats.Records++
-			} else {
-				ok = p.buildLine(b, ends, start, true)
-			}
+			ok = p.buildLine(b, tape[c-1:e+1], start, true)
 			c = e + 1
 		} else {
 			// Slow path.
@@ -1348,38 +1377,61 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	return rows, consumed > 0
 }
 
+// dropLines drops the lines of the run that end at nls[0], nls[1], ...
+// (their fields on the tape from tape[c-1], the newline before the first)
+// while each is a fast-path line (the format's field count, printable
+// ASCII, not a header) that dropLine leaves out, and returns how many it
+// dropped and the tape index after them. The caller accounts for them:
+// lines and records counted, nothing else to do for a line left out.
+// nb is the first byte of the first block with a bad byte.
+func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (int, int) {
+	nf := p.nfields
+	for i, nl := range nls {
+		e := c + nf - 1
+		if e >= len(tape) || tape[e] != nl || nb <= int(nl) {
+			return i, c
+		}
+		start := int(tape[c-1]) + 1
+		if int(nl) <= start || b[start]-'a' < 26 || !p.dropLine(b, tape[c-1:e+1]) {
+			return i, c
+		}
+		c = e + 1
+	}
+	return len(nls), c
+}
+
 // dropLine reports whether the filter of p.drop leaves out the printable
 // line whose fields are located (b and ends as buildLine's) and its built
 // fields pass checkLine's checks; false sends the line to buildLine.
 func (p *VPCFlowReader) dropLine(b []byte, ends []int32) bool {
 	d := &p.drop
-	v := b[ends[d.pos]+1 : ends[d.pos+1]]
-	if len(v) <= 8 {
-		if cap(v) < 8 {
+	from, to := int(ends[d.pos])+1, int(ends[d.pos+1])
+	if n := to - from; n <= 8 {
+		if cap(b)-from < 8 || from > len(b) {
 			return false
 		}
-		w := binary.LittleEndian.Uint64(v[:8]) & (^uint64(0) >> (64 - 8*len(v)))
+		w := binary.LittleEndian.Uint64(b[from:cap(b)][:8]) & (^uint64(0) >> (64 - 8*n))
 		for i, k := range d.keys {
-			if k == w && d.lens[i] == len(v) {
+			if k == w && d.lens[i] == n {
 				return false // kept
 			}
 		}
 	}
-	for s := range p.plan {
-		st := &p.plan[s]
-		v := b[ends[st.pos]+1 : ends[st.pos+1]]
+	for _, pos := range d.texts {
+		if ends[pos+1]-ends[pos] < 2 {
+			return false // empty
+		}
+	}
+	for _, f := range d.ints {
+		v := b[ends[f.pos]+1 : ends[f.pos+1]]
 		if len(v) == 1 && v[0] == '-' {
 			continue
 		}
-		if st.kind >= flowKindInt32 {
-			if len(v) <= st.digits {
-				if !flowDigits(v) {
-					return false
-				}
-			} else if _, ok := parseFlowIntFast(v, st.max); !ok {
+		if len(v) <= int(f.digits) {
+			if !flowDigits(v) {
 				return false
 			}
-		} else if len(v) == 0 {
+		} else if _, ok := parseFlowIntFast(v, f.max); !ok {
 			return false
 		}
 	}
