@@ -1380,62 +1380,68 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 // dropLines drops the lines of the run that end at nls[0], nls[1], ...
 // (their fields on the tape from tape[c-1], the newline before the first)
 // while each is a fast-path line (the format's field count, printable
-// ASCII, not a header) that dropLine leaves out, and returns how many it
-// dropped and the tape index after them. The caller accounts for them:
-// lines and records counted, nothing else to do for a line left out.
-// nb is the first byte of the first block with a bad byte.
+// ASCII, not a header) whose filtered value (p.drop) is none of the kept
+// ones and whose built fields pass checkLine's checks, and returns how
+// many it dropped and the tape index after them. The caller accounts for
+// them: lines and records counted, nothing else to do for a line left
+// out. A line it stops at goes the general way (buildLine), to be kept,
+// or rejected where checkLine says. nb is the first byte of the first
+// block with a bad byte. One loop, with the filter in registers: a call
+// per line cost a fifth of the time of a line left out.
 func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (int, int) {
-	nf := p.nfields
+	nf, d := p.nfields, &p.drop
+	pos, keys, lens, texts, ints := d.pos, d.keys, d.lens, d.texts, d.ints
+	// Word loads from b: the filtered value of a line before the last 8
+	// bytes of b's capacity.
+	room := cap(b) - 8
+	b = b[:cap(b)]
 	for i, nl := range nls {
 		e := c + nf - 1
 		if e >= len(tape) || tape[e] != nl || nb <= int(nl) {
 			return i, c
 		}
-		start := int(tape[c-1]) + 1
-		if int(nl) <= start || b[start]-'a' < 26 || !p.dropLine(b, tape[c-1:e+1]) {
+		ends := tape[c-1 : e+1]
+		start := int(ends[0]) + 1
+		if int(nl) <= start || b[start]-'a' < 26 {
 			return i, c
+		}
+		// The filtered value: one of keys is kept.
+		from, to := int(ends[pos])+1, int(ends[pos+1])
+		if n := to - from; n <= 8 {
+			if from > room {
+				return i, c
+			}
+			w := binary.LittleEndian.Uint64(b[from:][:8]) & (^uint64(0) >> (64 - 8*n))
+			for k, key := range keys {
+				if key == w && lens[k] == n {
+					return i, c
+				}
+			}
+		}
+		// checkLine's checks of a printable line.
+		for _, t := range texts {
+			if ends[t+1]-ends[t] < 2 {
+				return i, c // empty
+			}
+		}
+		for _, f := range ints {
+			v := b[ends[f.pos]+1 : ends[f.pos+1]]
+			if len(v) == 1 && v[0] == '-' {
+				continue
+			}
+			ok := false
+			if len(v) <= int(f.digits) {
+				ok = flowDigits(v)
+			} else {
+				_, ok = parseFlowIntFast(v, f.max)
+			}
+			if !ok {
+				return i, c
+			}
 		}
 		c = e + 1
 	}
 	return len(nls), c
-}
-
-// dropLine reports whether the filter of p.drop leaves out the printable
-// line whose fields are located (b and ends as buildLine's) and its built
-// fields pass checkLine's checks; false sends the line to buildLine.
-func (p *VPCFlowReader) dropLine(b []byte, ends []int32) bool {
-	d := &p.drop
-	from, to := int(ends[d.pos])+1, int(ends[d.pos+1])
-	if n := to - from; n <= 8 {
-		if cap(b)-from < 8 || from > len(b) {
-			return false
-		}
-		w := binary.LittleEndian.Uint64(b[from:cap(b)][:8]) & (^uint64(0) >> (64 - 8*n))
-		for i, k := range d.keys {
-			if k == w && d.lens[i] == n {
-				return false // kept
-			}
-		}
-	}
-	for _, pos := range d.texts {
-		if ends[pos+1]-ends[pos] < 2 {
-			return false // empty
-		}
-	}
-	for _, f := range d.ints {
-		v := b[ends[f.pos]+1 : ends[f.pos+1]]
-		if len(v) == 1 && v[0] == '-' {
-			continue
-		}
-		if len(v) <= int(f.digits) {
-			if !flowDigits(v) {
-				return false
-			}
-		} else if _, ok := parseFlowIntFast(v, f.max); !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // flowDigits reports whether v is one or more ASCII digits: with one or
