@@ -43,7 +43,7 @@ func (s *wholeState) inflateLD(in []byte) ([]byte, bool) {
 		return nil, false
 	}
 	if size = max(size, 64<<10); cap(s.out) < size {
-		s.out = make([]byte, min(size+size/8, wholeMaxOut))
+		s.out = make([]byte, grownCap(size, cap(s.out), wholeMaxOut))
 	}
 	s.out = s.out[:cap(s.out)]
 	rest, pos := in, 0

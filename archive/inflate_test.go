@@ -249,6 +249,51 @@ func TestLibdeflateBuild(t *testing.T) {
 	}
 }
 
+// TestInflateWhole_GrowsOutput: a worker reading objects of growing sizes
+// (the usual random sizes, each new largest) gets a new output buffer a
+// few times, not at each new largest: fresh buffers are memory to fault
+// in and zero. Purego (and Libdeflate in its build) inflate each object
+// into the pooled buffer; the objects here are 1 MB to 4 MB of content.
+func TestInflateWhole_GrowsOutput(t *testing.T) {
+	line := []byte("5 vpc-01ce38e982bc4470c subnet-00040f7870279f6eb 129.13.31.101 10.11.27.54 36002 53 17 42 1 1767588107 1767588164 REJECT 0 OK\n")
+	var objects [][]byte
+	for size := 1 << 20; size <= 4<<20; size += 128 << 10 {
+		var gz bytes.Buffer
+		w := stdgzip.NewWriter(&gz)
+		w.Write(bytes.Repeat(line, size/len(line)))
+		w.Close()
+		objects = append(objects, gz.Bytes())
+	}
+	inflaters := map[string]*wholeState{Purego: {flate: new(flateDecoder)}}
+	if hasLibdeflate {
+		s := ldPool.Get().(*wholeState)
+		defer ldPool.Put(s)
+		inflaters[Libdeflate] = s
+	}
+	for name, s := range inflaters {
+		buffers, last := 0, -1
+		for _, gz := range objects {
+			s.in = append(s.in[:0], gz...)
+			var out []byte
+			var ok bool
+			if s.flate != nil {
+				out, ok = s.inflateFlate()
+			} else {
+				out, ok = s.inflateLD(s.in)
+			}
+			if want := bytes.Repeat(line, len(out)/len(line)); !ok || len(out) < 1<<19 || !bytes.Equal(out, want) {
+				t.Fatalf("%s: ok %v, %d bytes back", name, ok, len(out))
+			}
+			if cap(s.out) != last {
+				buffers, last = buffers+1, cap(s.out)
+			}
+		}
+		if buffers > 3 {
+			t.Errorf("%s: %d output buffers for %d objects of 1 to 4 MB; want at most 3", name, buffers, len(objects))
+		}
+	}
+}
+
 // purego inflates in with Purego directly: its content, and whether it
 // took the object (false: it would hand it to Klauspost).
 func purego(in []byte) ([]byte, bool) {

@@ -86,7 +86,7 @@ func (s *wholeState) inflateFlate() ([]byte, bool) {
 		return nil, false
 	}
 	if need := size + 512; cap(s.out) < need {
-		s.out = make([]byte, 0, need+need/8)
+		s.out = make([]byte, 0, grownCap(need, cap(s.out), wholeMaxOut+512))
 	}
 	s.flate.limit = wholeMaxOut
 	out, err := s.flate.inflate(in, s.out[:0])
@@ -94,6 +94,16 @@ func (s *wholeState) inflateFlate() ([]byte, bool) {
 		s.out = out[:0]
 	}
 	return out, err == nil && len(out) <= wholeMaxOut
+}
+
+// grownCap is the capacity of a new output buffer for need bytes when
+// the one a worker has (of capacity had) is too small: an eighth more
+// than need, and at least twice had, up to limit. Objects
+// come in random sizes, and growing only to each new largest would
+// allocate a buffer at every one of them (about ln n of n objects), each
+// megabytes of fresh memory to fault in and zero.
+func grownCap(need, had, limit int) int {
+	return min(max(need+need/8, 2*had), limit)
 }
 
 // readCapped appends r's bytes to buf until EOF or until buf holds more

@@ -91,6 +91,7 @@ TEXT ·flowClassifySSE2(SB), NOSPLIT, $0-96
 	JLE cdone
 
 cloop:
+	PREFETCHT0 2048(SI) // as flowClassify512's
 	MOVOU (SI), X0
 	MOVOU 16(SI), X1
 	MOVOU 32(SI), X2
@@ -223,6 +224,10 @@ TEXT ·flowClassify512(SB), NOSPLIT, $0-96
 	JLE c5done
 
 c5loop:
+	// The bytes 2 KiB ahead, to L1: an object inflated whole is read
+	// from L3 or memory, where the hardware prefetcher alone leaves the
+	// loop waiting (a third faster on 3 MB of flow lines).
+	PREFETCHT0 2048(SI)
 	VMOVDQU8 (SI), Z0
 	VPCMPEQB Z0, Z8, K1
 	VPCMPEQB Z0, Z10, K2

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -780,6 +781,80 @@ func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
 	if one, five := allocs(cols, 1, eq), allocs(cols, 5, eq); five > one {
 		t.Errorf("lines left out: %.0f allocations for 5 batches of lines, %.0f for 1; want no more", five, one)
 	}
+}
+
+// TestVPCFlowReuse_Success: a reader takes the column buffers and scratch
+// of the readers released before it (flowSpare), and reads the same rows
+// whatever they held: each projection read after each other one (their
+// dictionaries, values and SourceColumn indexes in the buffers) gives the
+// rows it gives after itself.
+func TestVPCFlowReuse_Success(t *testing.T) {
+	in, err := io.ReadAll(flowTestdata(t, "v5-all-fields.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Enough lines that columns are sized for BatchRows, as in the
+	// small file's reader they are not.
+	big := flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n"+strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1)+"\n", BatchRows)
+	projections := [][]string{
+		nil,
+		{"srcaddr", "dstport", "protocol", "bytes", "action", "sublocation_type"},
+		{SourceColumn, "end", "reject_reason", "flow_direction"},
+		{"action", SourceColumn, "log_status"},
+		{"srcaddr", "start", "action"},
+	}
+	read := func(in string, cols []string) string {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		res := readFlowText(t, strings.NewReader(in), WithAllocator(mem), WithColumns(cols...))
+		return fmt.Sprint(res.cols, res.rows, res.stats, res.rejects, res.err)
+	}
+	for _, input := range []string{string(in), big} {
+		for _, cols := range projections {
+			read(input, cols)
+			want := read(input, cols)
+			for _, before := range projections {
+				read(string(in), before)
+				read(big, before)
+				if got := read(input, cols); got != want {
+					t.Fatalf("columns %q read after columns %q:\n%.2000s\nwant\n%.2000s", cols, before, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestVPCFlowReuse_Bytes: a reader per object allocates its columns and
+// scratch once, not per object: after the first, reading a small object
+// allocates the batch and little more.
+func TestVPCFlowReuse_Bytes(t *testing.T) {
+	in := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
+	cols := []string{"srcaddr", "start", "action"}
+	eq := map[string][]string{"action": {"REJECT"}}
+	read := func() uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...), WithEqual(eq))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	read()
+	least := uint64(math.MaxUint64)
+	for range 5 { // a GC between two reads empties the pool: the least of a few
+		least = min(least, read())
+	}
+	// The reader struct (its field-end table), the schema and the batch
+	// of 200 rows; the columns and scratch (over 64 KiB) come back.
+	if limit := uint64(32 << 10); least > limit {
+		t.Errorf("%d bytes allocated to read %d bytes; want at most %d", least, len(in), limit)
+	}
+	t.Logf("%d bytes allocated to read %d bytes", least, len(in))
 }
 
 // ExampleNewVPCFlowReader reads flow-log text in a custom format, projected
