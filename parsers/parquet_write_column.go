@@ -926,25 +926,37 @@ func (c *pqColumn) resetDict() {
 // table from value to id.
 type pqDict struct {
 	plain []byte   // 4-byte little-endian length, then the bytes, per value
-	offs  []int32  // offset in plain of value k's bytes
+	ents  []pqEnt  // where value k's bytes are in plain
 	table []uint64 // hash<<32 | id+1; 0 is an empty slot
 }
+
+// pqEnt is the offset and length of a dictionary value's bytes.
+type pqEnt struct{ off, n int32 }
 
 // pqSeeds are the process's random hash seeds: a dictionary's probe
 // sequences cannot be chosen by whoever writes the logs.
 var (
 	pqSeed           = maphash.MakeSeed()
 	pqSeedA, pqSeedB = rand.Uint64() | 1, rand.Uint64()
+	pqSeedC, pqSeedD = rand.Uint64() | 1, rand.Uint64()
 )
 
-// pqHash hashes a dictionary value: inline for up to 16 bytes (IP
-// addresses, account IDs, short names: most of them), maphash beyond.
+// pqHash hashes a dictionary value: inline for up to 32 bytes (IP
+// addresses, account IDs, resource IDs such as eni-, vpc-, subnet-, short
+// names: most of them), maphash beyond.
 func pqHash(b []byte) uint64 {
 	n := len(b)
 	var x, y uint64
 	switch {
-	case n > 16:
+	case n > 32:
 		return maphash.Bytes(pqSeed, b)
+	case n > 16:
+		// The first 16 bytes and the last 16, overlapping.
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+		z, w := binary.LittleEndian.Uint64(b[n-16:]), binary.LittleEndian.Uint64(b[n-8:])
+		hi, lo := bits.Mul64(z^pqSeedC, w^pqSeedD)
+		x ^= hi
+		y ^= lo
 	case n >= 8:
 		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
 	case n >= 4:
@@ -952,23 +964,24 @@ func pqHash(b []byte) uint64 {
 	case n > 0:
 		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
 	}
-	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB^uint64(n))
-	hi, lo = bits.Mul64(hi^lo, pqSeedA^0x9e3779b97f4a7c15)
+	// The length is mixed in after the bytes: xored into y, it cancelled
+	// the last byte's difference ("abaaa" and "abaaaa" hashed alike).
+	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB)
+	hi, lo = bits.Mul64(hi^lo^uint64(n), pqSeedA^0x9e3779b97f4a7c15)
 	return hi ^ lo
 }
 
-func (d *pqDict) len() int { return len(d.offs) }
+func (d *pqDict) len() int { return len(d.ents) }
 
 // value returns value k, aliasing d.
 func (d *pqDict) value(k int32) []byte {
-	o := d.offs[k]
-	n := int32(binary.LittleEndian.Uint32(d.plain[o-4:]))
-	return d.plain[o : o+n : o+n]
+	e := d.ents[k]
+	return d.plain[e.off : e.off+e.n : e.off+e.n]
 }
 
 // id returns the id of b, added when new.
 func (d *pqDict) id(b []byte) int32 {
-	if len(d.offs)*2 >= len(d.table) {
+	if len(d.ents)*2 >= len(d.table) {
 		d.grow()
 	}
 	h := pqHash(b)
@@ -977,15 +990,15 @@ func (d *pqDict) id(b []byte) int32 {
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		s := d.table[i]
 		if s == 0 {
-			k := int32(len(d.offs))
+			k := int32(len(d.ents))
 			d.plain = binary.LittleEndian.AppendUint32(d.plain, uint32(len(b)))
-			d.offs = append(d.offs, int32(len(d.plain)))
+			d.ents = append(d.ents, pqEnt{int32(len(d.plain)), int32(len(b))})
 			d.plain = append(d.plain, b...)
 			d.table[i] = tag<<32 | uint64(k+1)
 			return k
 		}
 		if s>>32 == tag {
-			if k := int32(uint32(s)) - 1; string(d.value(k)) == string(b) {
+			if k := int32(uint32(s)) - 1; d.ents[k].n == int32(len(b)) && string(d.value(k)) == string(b) {
 				return k
 			}
 		}
@@ -997,7 +1010,7 @@ func (d *pqDict) grow() {
 	n := max(len(d.table)*2, 1024)
 	d.table = make([]uint64, n)
 	mask := n - 1
-	for k := range d.offs {
+	for k := range d.ents {
 		h := pqHash(d.value(int32(k)))
 		i := int(h) & mask
 		for d.table[i] != 0 {
@@ -1008,6 +1021,6 @@ func (d *pqDict) grow() {
 }
 
 func (d *pqDict) reset() {
-	d.plain, d.offs = d.plain[:0], d.offs[:0]
+	d.plain, d.ents = d.plain[:0], d.ents[:0]
 	clear(d.table)
 }

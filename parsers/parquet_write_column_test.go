@@ -575,3 +575,26 @@ func TestPQColumn_RowsMatchRowByRow(t *testing.T) {
 		}
 	}
 }
+
+// TestPQHash: every byte of a value counts in its hash, whatever its
+// length (inline up to 32 bytes, maphash beyond): values that differ in
+// one byte, or only in length, hash apart.
+func TestPQHash(t *testing.T) {
+	seen := map[uint64]string{}
+	add := func(b []byte) {
+		h := pqHash(b)
+		if prev, ok := seen[h]; ok && prev != string(b) {
+			t.Errorf("pqHash(%q) = pqHash(%q)", b, prev)
+		}
+		seen[h] = string(b)
+	}
+	for n := 0; n <= 40; n++ {
+		base := bytes.Repeat([]byte{'a'}, n)
+		add(base)
+		for i := range n {
+			b := bytes.Clone(base)
+			b[i] = 'b'
+			add(b)
+		}
+	}
+}
