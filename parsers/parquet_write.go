@@ -309,11 +309,15 @@ type ParquetWriter struct {
 
 // pqGather is a block of one column's values of rows writeFlat writes.
 type pqGather struct {
-	null  [64]bool
-	i64   [64]int64
-	str   [64][]byte // aliasing the batches: cleared after use
-	touch byte       // keeps the loads that touch str
+	null  [pqBlock]bool
+	i64   [pqBlock]int64
+	i32   [pqBlock]int32
+	str   [pqBlock][]byte // aliasing the batches: cleared after use
+	touch byte            // keeps the loads that touch str
 }
+
+// pqBlock is how many rows writeFlat gathers, then encodes, at a time.
+const pqBlock = 64
 
 // pqUnit is what the writer writes row by row from one Arrow array: a
 // primitive leaf, or a list or map node with every leaf under it, reached
@@ -935,45 +939,41 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 	case flatInt64:
 		s := &pw.gather
 		for len(refs) > 0 {
-			blk := refs[:min(len(refs), len(s.i64))]
+			blk := refs[:min(len(refs), pqBlock)]
+			nulls := 0
 			for j, r := range blk {
 				f := &pw.views[r.Batch][u].f
 				i := int(r.Row)
-				s.null[j], s.i64[j] = f.null(i), f.i64[i]
-			}
-			for j := range blk {
-				c.beginRow()
-				if s.null[j] {
-					c.addNull(0, 0)
-					continue
+				null := f.null(i)
+				if null {
+					nulls++
 				}
-				c.addInt64(0, s.i64[j])
+				s.null[j], s.i64[j] = null, f.i64[i]
 			}
+			addIntRows(c, s.null[:len(blk)], s.i64[:len(blk)], nulls)
 			refs = refs[len(blk):]
 		}
 	case flatInt32:
 		s := &pw.gather
 		for len(refs) > 0 {
-			blk := refs[:min(len(refs), len(s.i64))]
+			blk := refs[:min(len(refs), pqBlock)]
+			nulls := 0
 			for j, r := range blk {
 				f := &pw.views[r.Batch][u].f
 				i := int(r.Row)
-				s.null[j], s.i64[j] = f.null(i), int64(f.i32[i])
-			}
-			for j := range blk {
-				c.beginRow()
-				if s.null[j] {
-					c.addNull(0, 0)
-					continue
+				null := f.null(i)
+				if null {
+					nulls++
 				}
-				c.addInt32(0, int32(s.i64[j]))
+				s.null[j], s.i32[j] = null, f.i32[i]
 			}
+			addIntRows(c, s.null[:len(blk)], s.i32[:len(blk)], nulls)
 			refs = refs[len(blk):]
 		}
 	case flatString:
 		s := &pw.gather
 		for len(refs) > 0 {
-			blk := refs[:min(len(refs), len(s.str))]
+			blk := refs[:min(len(refs), pqBlock)]
 			var touch byte
 			for j, r := range blk {
 				f := &pw.views[r.Batch][u].f
@@ -986,14 +986,7 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 				}
 			}
 			s.touch ^= touch
-			for j := range blk {
-				c.beginRow()
-				if s.null[j] {
-					c.addNull(0, 0)
-					continue
-				}
-				c.addBytes(0, s.str[j])
-			}
+			c.addStringRows(s.null[:len(blk)], s.str[:len(blk)])
 			refs = refs[len(blk):]
 		}
 		clear(s.str[:])

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -25,7 +26,8 @@ const parquetClusterPageRows = 4 << 10
 // column with more than 255 of them gives none), an integer column 16
 // (the value plus one, clamped to 1-65535; null 0); rows of the same key
 // are sorted by batch, then keep their order. Rows are sorted by a stable
-// radix sort, 11 bits a pass: no comparison per row.
+// radix sort, 11 bits a pass, as many passes as the keys' bits (with the
+// batch's) need: no comparison per row.
 type pqCluster struct {
 	units []int  // the writer's unit of each cluster column
 	text  []bool // per column: text (else integer)
@@ -78,14 +80,19 @@ func (c *pqCluster) order(pw *ParquetWriter, refs []RowRef) []RowRef {
 	// Then the batch: a cluster's rows are read batch after batch, not
 	// in time order, which jumps between batches at every row (the
 	// writer then waits on memory for most of them). The rows of a
-	// batch keep their order.
+	// batch keep their order. The batch takes the bits its largest
+	// index needs, and the sort only the passes the keys' bits need.
+	shift := bits.Len(uint(len(pw.views)))
+	var all uint64
 	for i, r := range refs {
-		c.keys[i] = c.keys[i]<<32 | uint64(uint32(r.Batch))
+		k := c.keys[i]<<shift | uint64(uint32(r.Batch))
+		c.keys[i] = k
+		all |= k
 	}
 	c.sorted = append(c.sorted[:0], refs...)
 	c.refs2 = slices.Grow(c.refs2[:0], n)[:n]
 	c.keys2 = slices.Grow(c.keys2[:0], n)[:n]
-	for shift := 0; shift < 64; shift += 11 {
+	for shift := 0; shift < bits.Len64(all); shift += 11 {
 		c.pass(shift)
 	}
 	return c.sorted

@@ -59,9 +59,11 @@ type pqColumn struct {
 
 	// The chunk's dictionary (byte arrays).
 	dict     pqDict
-	useDict  bool  // the page being built is dictionary-encoded
-	last     int32 // id of the last value addBytes added, or -1
-	fallback bool  // the dictionary outgrew its limit: the next page is plain
+	useDict  bool   // the page being built is dictionary-encoded
+	last     int32  // id of the last value looked up, or -1
+	lastVal  []byte // its value, aliasing dict
+	lastHit  bool   // it was looked up twice in a row: compare the next value with it first
+	fallback bool   // the dictionary outgrew its limit: the next page is plain
 	// plainChunks is how many chunks to start PLAIN, after a dictionary
 	// that fell back; misses counts the fallbacks in a row, which space
 	// the tries out (1, 3, 7, then 15 chunks), so a column whose values
@@ -147,6 +149,26 @@ func (s *pqScratch) int32s(b []byte) []int32 {
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
+// appendLE appends the PLAIN (little-endian) encoding of vals to dst: a
+// copy of their memory on a little-endian host. The bytes viewed through
+// unsafe.Slice are read by the copy only.
+func appendLE[T int32 | int64](dst []byte, vals []T) []byte {
+	if len(vals) == 0 {
+		return dst
+	}
+	if littleEndian {
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(&vals[0])), len(vals)*int(unsafe.Sizeof(vals[0])))...)
+	}
+	for _, v := range vals {
+		if unsafe.Sizeof(v) == 8 {
+			dst = binary.LittleEndian.AppendUint64(dst, uint64(v))
+		} else {
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
+		}
+	}
+	return dst
+}
+
 // marshal appends the compact-protocol encoding of v to dst.
 func (s *pqScratch) marshal(dst []byte, v any) []byte {
 	s.tbuf.Reset()
@@ -231,6 +253,114 @@ func (c *pqColumn) addNullRows(n int) {
 	}
 }
 
+// room returns how many rows, each adding at most per bytes to
+// pageBytes, the page being built takes when it is not full now: the
+// rows up to the last need no pageFull check before them. It is 1 when
+// the page may end after any row (at pageRows rows of nulls).
+func (c *pqColumn) room(per int) int {
+	if c.nrows >= c.pageRows {
+		return 1
+	}
+	return min((parquetPageBytes-1-c.pageBytes())/per+1, c.pageRows-c.nrows)
+}
+
+// addIntRows appends len(vals) rows of one INT32 or INT64 value each (T
+// the column's type) to c, a column that is neither repeated nor
+// required: vals[j], or a null at definition level 0 where null[j]; nulls
+// counts the nulls. Pages end where beginRow would end them, but the rows
+// between page ends cost no check each, and a run without nulls is copied
+// whole.
+func addIntRows[T int32 | int64](c *pqColumn, null []bool, vals []T, nulls int) {
+	width := int(unsafe.Sizeof(vals[0]))
+	for len(vals) > 0 {
+		if c.pageFull() {
+			c.flushPage()
+		}
+		// A row adds its value and at most 1 to nvals>>2.
+		k := min(len(vals), c.room(width+1))
+		if nulls == 0 {
+			addIntsNoNull(c, vals[:k])
+		} else {
+			nulls -= addIntsUnchecked(c, null[:k], vals[:k])
+		}
+		null, vals = null[k:], vals[k:]
+	}
+}
+
+// addIntsNoNull appends rows of the non-null vals that fit in the page
+// being built.
+func addIntsNoNull[T int32 | int64](c *pqColumn, vals []T) {
+	n := len(vals)
+	d := len(c.defs)
+	c.defs = slices.Grow(c.defs, n)[:d+n]
+	if defs := c.defs[d:]; c.maxDef == 1 && n <= len(pqOnes) {
+		copy(defs, pqOnes[:])
+	} else {
+		for j := range defs {
+			defs[j] = c.maxDef
+		}
+	}
+	c.plain = appendLE(c.plain, vals)
+	lo, hi := vals[0], vals[0]
+	if c.bounded {
+		lo, hi = T(c.imin), T(c.imax)
+	}
+	for _, v := range vals {
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	c.imin, c.imax, c.bounded = int64(lo), int64(hi), true
+	c.nvals += n
+	c.nrows += n
+}
+
+// addIntsUnchecked appends rows that fit in the page being built, some of
+// them null, and returns how many are.
+func addIntsUnchecked[T int32 | int64](c *pqColumn, null []bool, vals []T) int {
+	n := len(vals)
+	d := len(c.defs)
+	c.defs = slices.Grow(c.defs, n)[:d+n]
+	defs := c.defs[d:]
+	lo, hi, bounded := T(c.imin), T(c.imax), c.bounded
+	nnull := 0
+	maxDef := c.maxDef
+	null = null[:n]
+	defs = defs[:n]
+	plain := c.plain
+	for j, v := range vals {
+		if null[j] {
+			defs[j] = 0
+			nnull++
+			continue
+		}
+		defs[j] = maxDef
+		if unsafe.Sizeof(v) == 8 {
+			plain = binary.LittleEndian.AppendUint64(plain, uint64(v))
+		} else {
+			plain = binary.LittleEndian.AppendUint32(plain, uint32(v))
+		}
+		if !bounded {
+			lo, hi, bounded = v, v, true
+		}
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	c.plain = plain
+	c.imin, c.imax, c.bounded = int64(lo), int64(hi), bounded
+	c.nvals += n
+	c.nnull += nnull
+	c.nrows += n
+	return nnull
+}
+
+// pqOnes is a block of definition levels of non-null top-level values.
+var pqOnes = func() (b [pqBlock]uint8) {
+	for i := range b {
+		b[i] = 1
+	}
+	return b
+}()
+
 // levels appends the levels of a non-null value.
 func (c *pqColumn) levels(rep uint8) {
 	if c.maxDef > 0 {
@@ -247,17 +377,105 @@ func (c *pqColumn) levels(rep uint8) {
 func (c *pqColumn) addBytes(rep uint8, b []byte) {
 	c.levels(rep)
 	if c.useDict {
-		// Fast path: the same value as the last one (constant columns,
-		// runs of one session's rows) is not hashed.
-		if c.last >= 0 && string(c.dict.value(c.last)) == string(b) {
-			c.addID(c.last)
-			return
-		}
-		c.last = c.dict.id(b)
-		c.addID(c.last)
+		c.addID(c.lookup(b))
 		return
 	}
 	c.addPlain(b)
+}
+
+// lookup returns the dictionary id of b, added when new. Once a value
+// came twice in a row, the next is compared with it before it is hashed:
+// constant columns and runs of one session's rows are not hashed, and
+// columns of varied values cost no compare.
+func (c *pqColumn) lookup(b []byte) int32 {
+	if c.lastHit && string(c.lastVal) == string(b) {
+		return c.last
+	}
+	id := c.dict.id(b)
+	c.lastHit = id == c.last
+	c.last, c.lastVal = id, c.dict.value(id)
+	return id
+}
+
+// addStringRows appends len(strs) rows of one byte array each to c, a
+// column that is neither repeated nor required: strs[j], or a null at
+// definition level 0 where null[j]. strs may alias memory that is reused
+// after the call. Pages end where beginRow would end them; rows of a
+// dictionary-encoded page cost no check each.
+func (c *pqColumn) addStringRows(null []bool, strs [][]byte) {
+	for len(strs) > 0 {
+		if c.pageFull() {
+			c.flushPage()
+		}
+		var k int
+		if c.useDict {
+			// A row adds an id and at most 1 to nvals>>2.
+			k = c.addDictRows(null[:min(len(strs), c.room(5))], strs)
+		} else {
+			k = c.addPlainRows(null, strs)
+		}
+		null, strs = null[k:], strs[k:]
+	}
+}
+
+// addDictRows appends the rows of null and strs that fit in the
+// dictionary-encoded page being built, up to the row whose value fills
+// the dictionary, and returns how many it appended.
+func (c *pqColumn) addDictRows(null []bool, strs [][]byte) int {
+	n := len(null)
+	strs = strs[:n]
+	d := len(c.defs)
+	c.defs = slices.Grow(c.defs, n)[:d+n]
+	defs := c.defs[d:]
+	idx := slices.Grow(c.idx, n)
+	maxDef := c.maxDef
+	nnull := 0
+	for j, b := range strs {
+		if null[j] {
+			defs[j] = 0
+			nnull++
+			continue
+		}
+		defs[j] = maxDef
+		if c.lastHit && string(c.lastVal) == string(b) {
+			idx = append(idx, c.last)
+			continue
+		}
+		id := c.dict.id(b)
+		c.lastHit = id == c.last
+		c.last, c.lastVal = id, c.dict.value(id)
+		idx = append(idx, id)
+		if len(c.dict.plain) > parquetDictBytes {
+			c.fallback = true
+			n = j + 1
+			c.defs = c.defs[:d+n]
+			break
+		}
+	}
+	c.idx = idx
+	c.nvals += n
+	c.nnull += nnull
+	c.nrows += n
+	return n
+}
+
+// addPlainRows appends rows of null and strs as PLAIN values until the
+// page being built is full, and returns how many it appended (at least
+// one).
+func (c *pqColumn) addPlainRows(null []bool, strs [][]byte) int {
+	for j, b := range strs {
+		if j > 0 && c.pageFull() {
+			return j
+		}
+		c.nrows++
+		if null[j] {
+			c.addNull(0, 0)
+			continue
+		}
+		c.levels(0)
+		c.addPlain(b)
+	}
+	return len(strs)
 }
 
 // addID appends dictionary id k (dictionary mode only).
@@ -344,7 +562,12 @@ func (c *pqColumn) pageBounds() (lo, hi []byte) {
 		clear(c.seen)
 		c.epoch = 1
 	}
+	prev := int32(-1)
 	for _, k := range c.idx {
+		if k == prev {
+			continue // runs of one id are common
+		}
+		prev = k
 		if c.seen[k] == c.epoch {
 			continue
 		}
@@ -691,7 +914,7 @@ func (c *pqColumn) resetDict() {
 	c.dict.reset()
 	c.dictGen++
 	c.hashes = c.hashes[:0]
-	c.useDict, c.fallback, c.last = c.typ == format.ByteArray && c.plainChunks <= 0, false, -1
+	c.useDict, c.fallback, c.last, c.lastVal, c.lastHit = c.typ == format.ByteArray && c.plainChunks <= 0, false, -1, nil, false
 	c.dictChunk = c.useDict
 	c.dictPages, c.plainPages = 0, 0
 	c.epoch = 0
@@ -703,25 +926,37 @@ func (c *pqColumn) resetDict() {
 // table from value to id.
 type pqDict struct {
 	plain []byte   // 4-byte little-endian length, then the bytes, per value
-	offs  []int32  // offset in plain of value k's bytes
+	ents  []pqEnt  // where value k's bytes are in plain
 	table []uint64 // hash<<32 | id+1; 0 is an empty slot
 }
+
+// pqEnt is the offset and length of a dictionary value's bytes.
+type pqEnt struct{ off, n int32 }
 
 // pqSeeds are the process's random hash seeds: a dictionary's probe
 // sequences cannot be chosen by whoever writes the logs.
 var (
 	pqSeed           = maphash.MakeSeed()
 	pqSeedA, pqSeedB = rand.Uint64() | 1, rand.Uint64()
+	pqSeedC, pqSeedD = rand.Uint64() | 1, rand.Uint64()
 )
 
-// pqHash hashes a dictionary value: inline for up to 16 bytes (IP
-// addresses, account IDs, short names: most of them), maphash beyond.
+// pqHash hashes a dictionary value: inline for up to 32 bytes (IP
+// addresses, account IDs, resource IDs such as eni-, vpc-, subnet-, short
+// names: most of them), maphash beyond.
 func pqHash(b []byte) uint64 {
 	n := len(b)
 	var x, y uint64
 	switch {
-	case n > 16:
+	case n > 32:
 		return maphash.Bytes(pqSeed, b)
+	case n > 16:
+		// The first 16 bytes and the last 16, overlapping.
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+		z, w := binary.LittleEndian.Uint64(b[n-16:]), binary.LittleEndian.Uint64(b[n-8:])
+		hi, lo := bits.Mul64(z^pqSeedC, w^pqSeedD)
+		x ^= hi
+		y ^= lo
 	case n >= 8:
 		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
 	case n >= 4:
@@ -729,23 +964,24 @@ func pqHash(b []byte) uint64 {
 	case n > 0:
 		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
 	}
-	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB^uint64(n))
-	hi, lo = bits.Mul64(hi^lo, pqSeedA^0x9e3779b97f4a7c15)
+	// The length is mixed in after the bytes: xored into y, it cancelled
+	// the last byte's difference ("abaaa" and "abaaaa" hashed alike).
+	hi, lo := bits.Mul64(x^pqSeedA, y^pqSeedB)
+	hi, lo = bits.Mul64(hi^lo^uint64(n), pqSeedA^0x9e3779b97f4a7c15)
 	return hi ^ lo
 }
 
-func (d *pqDict) len() int { return len(d.offs) }
+func (d *pqDict) len() int { return len(d.ents) }
 
 // value returns value k, aliasing d.
 func (d *pqDict) value(k int32) []byte {
-	o := d.offs[k]
-	n := int32(binary.LittleEndian.Uint32(d.plain[o-4:]))
-	return d.plain[o : o+n : o+n]
+	e := d.ents[k]
+	return d.plain[e.off : e.off+e.n : e.off+e.n]
 }
 
 // id returns the id of b, added when new.
 func (d *pqDict) id(b []byte) int32 {
-	if len(d.offs)*2 >= len(d.table) {
+	if len(d.ents)*2 >= len(d.table) {
 		d.grow()
 	}
 	h := pqHash(b)
@@ -754,15 +990,15 @@ func (d *pqDict) id(b []byte) int32 {
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		s := d.table[i]
 		if s == 0 {
-			k := int32(len(d.offs))
+			k := int32(len(d.ents))
 			d.plain = binary.LittleEndian.AppendUint32(d.plain, uint32(len(b)))
-			d.offs = append(d.offs, int32(len(d.plain)))
+			d.ents = append(d.ents, pqEnt{int32(len(d.plain)), int32(len(b))})
 			d.plain = append(d.plain, b...)
 			d.table[i] = tag<<32 | uint64(k+1)
 			return k
 		}
 		if s>>32 == tag {
-			if k := int32(uint32(s)) - 1; string(d.value(k)) == string(b) {
+			if k := int32(uint32(s)) - 1; d.ents[k].n == int32(len(b)) && string(d.value(k)) == string(b) {
 				return k
 			}
 		}
@@ -774,7 +1010,7 @@ func (d *pqDict) grow() {
 	n := max(len(d.table)*2, 1024)
 	d.table = make([]uint64, n)
 	mask := n - 1
-	for k := range d.offs {
+	for k := range d.ents {
 		h := pqHash(d.value(int32(k)))
 		i := int(h) & mask
 		for d.table[i] != 0 {
@@ -785,6 +1021,6 @@ func (d *pqDict) grow() {
 }
 
 func (d *pqDict) reset() {
-	d.plain, d.offs = d.plain[:0], d.offs[:0]
+	d.plain, d.ents = d.plain[:0], d.ents[:0]
 	clear(d.table)
 }

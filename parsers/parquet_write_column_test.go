@@ -1,10 +1,13 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -457,5 +460,141 @@ func TestParquetWriter_DeltaIntegers(t *testing.T) {
 	}
 	if ints == 0 {
 		t.Fatal("no integer column with values")
+	}
+}
+
+// TestPQColumn_RowsMatchRowByRow: the block appends of flat columns
+// (addIntRows, addStringRows) write the same chunks, byte for byte, as
+// appending the rows one at a time (beginRow, then addNull or addInt64,
+// addInt32, addBytes): the same page ends (by bytes, by pageRows, at a
+// dictionary that fills), values, levels and statistics, over several
+// row groups (a dictionary that fell back makes the next chunks PLAIN).
+func TestPQColumn_RowsMatchRowByRow(t *testing.T) {
+	const rows = 120000
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Values of each kind: runs, a few distinct ones, and unique ones
+	// long enough that the dictionary fills within a row group.
+	nulls := func(p float64) []bool {
+		b := make([]bool, rows)
+		for i := range b {
+			b[i] = rng.Float64() < p
+		}
+		return b
+	}
+	i64s := make([]int64, rows)
+	for i := range i64s {
+		switch i / 20000 % 3 {
+		case 0:
+			i64s[i] = int64(i / 100)
+		case 1:
+			i64s[i] = rng.Int64N(1 << 40)
+		default:
+			i64s[i] = -rng.Int64N(10)
+		}
+	}
+	strs := make([][]byte, rows)
+	for i := range strs {
+		switch k := i / 10000; {
+		case k == 7 || k == 8 || k == 11:
+			strs[i] = fmt.Appendf(nil, "unique-%d-%s", i, strings.Repeat("x", rng.IntN(60)))
+		case k%3 == 0:
+			strs[i] = []byte("constant")
+		case k%3 == 1:
+			strs[i] = fmt.Appendf(nil, "v%d", rng.IntN(300))
+		default:
+			strs[i] = fmt.Appendf(nil, "run-%d", i/37)
+		}
+	}
+	chunks := func(c *pqColumn, add func(c *pqColumn, lo, hi int)) string {
+		var sb strings.Builder
+		for g, hi := range []int{80000, 100000, 101000, rows} {
+			lo := []int{0, 80000, 100000, 101000}[g]
+			for k := lo; k < hi; {
+				n := min(hi-k, 1+rng.IntN(pqBlock))
+				add(c, k, k+n)
+				k += n
+			}
+			var buf bytes.Buffer
+			out := pqOut{w: bufio.NewWriter(&buf)}
+			cc, ix := c.writeChunk(&out)
+			c.writeBloom(&out, &cc.MetaData)
+			out.flush()
+			fmt.Fprintf(&sb, "%x\n%+v\n%+v\n", buf.Bytes(), cc, ix)
+		}
+		return sb.String()
+	}
+	for _, pageRows := range []int{math.MaxInt, 100, 4096} {
+		for _, p := range []float64{0, 0.1, 0.9, 1} {
+			null := nulls(p)
+			for _, typ := range []format.Type{format.Int64, format.Int32, format.ByteArray} {
+				name := fmt.Sprintf("%v/pageRows=%d/nulls=%v", typ, pageRows, p)
+				col := func() *pqColumn {
+					c := newPQColumn(newPQScratch(), []string{"x"}, typ, 1, 0, typ == format.ByteArray)
+					c.pageRows = pageRows
+					return c
+				}
+				want := chunks(col(), func(c *pqColumn, lo, hi int) {
+					for i := lo; i < hi; i++ {
+						c.beginRow()
+						switch {
+						case null[i]:
+							c.addNull(0, 0)
+						case typ == format.Int64:
+							c.addInt64(0, i64s[i])
+						case typ == format.Int32:
+							c.addInt32(0, int32(i64s[i]))
+						default:
+							c.addBytes(0, strs[i])
+						}
+					}
+				})
+				got := chunks(col(), func(c *pqColumn, lo, hi int) {
+					n := 0
+					for _, b := range null[lo:hi] {
+						if b {
+							n++
+						}
+					}
+					switch typ {
+					case format.Int64:
+						addIntRows(c, null[lo:hi], i64s[lo:hi], n)
+					case format.Int32:
+						i32s := make([]int32, hi-lo)
+						for i := range i32s {
+							i32s[i] = int32(i64s[lo+i])
+						}
+						addIntRows(c, null[lo:hi], i32s, n)
+					default:
+						c.addStringRows(null[lo:hi], strs[lo:hi])
+					}
+				})
+				if got != want {
+					t.Errorf("%s: chunks differ from row-by-row appends", name)
+				}
+			}
+		}
+	}
+}
+
+// TestPQHash: every byte of a value counts in its hash, whatever its
+// length (inline up to 32 bytes, maphash beyond): values that differ in
+// one byte, or only in length, hash apart.
+func TestPQHash(t *testing.T) {
+	seen := map[uint64]string{}
+	add := func(b []byte) {
+		h := pqHash(b)
+		if prev, ok := seen[h]; ok && prev != string(b) {
+			t.Errorf("pqHash(%q) = pqHash(%q)", b, prev)
+		}
+		seen[h] = string(b)
+	}
+	for n := 0; n <= 40; n++ {
+		base := bytes.Repeat([]byte{'a'}, n)
+		add(base)
+		for i := range n {
+			b := bytes.Clone(base)
+			b[i] = 'b'
+			add(b)
+		}
 	}
 }

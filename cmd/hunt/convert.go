@@ -418,8 +418,9 @@ type convertWorker struct {
 }
 
 // convertRoute remembers which partition the previous row went to, so the
-// next row with the same account, region and day skips building the
-// folder name.
+// next row with the same account and region values (as the batch has
+// them, aliasing it) and day skips checking them and building the folder
+// name.
 type convertRoute struct {
 	acct, region string
 	day          int64
@@ -464,13 +465,13 @@ func (cw *convertWorker) add(tab *parsers.Table, obj archive.Object, b arrow.Rec
 	acct, region := partitionColumns(tab, b)
 	cw.last = convertRoute{}
 	for _, r := range cw.refs {
-		a := valueOr(acct, int(r.Row), obj.Facts.Account)
-		g := valueOr(region, int(r.Row), obj.Facts.Region)
+		a, g := stringOf(acct, int(r.Row)), stringOf(region, int(r.Row))
 		day := dayOf(r.Time)
 		p := cw.last.part
 		// Fast path: the same partition as the previous row.
 		if p == nil || day != cw.last.day || a != cw.last.acct || g != cw.last.region {
-			p = cw.part(tab, archive.HivePartitionDir(tab.Name, a, g, r.Time))
+			dir := archive.HivePartitionDir(tab.Name, valueOr(a, obj.Facts.Account), valueOr(g, obj.Facts.Region), r.Time)
+			p = cw.part(tab, dir)
 			cw.last = convertRoute{acct: a, region: g, day: day, part: p}
 		}
 		if n := len(p.pinned); n == 0 || p.pinned[n-1] != bi {
@@ -707,22 +708,28 @@ func partitionColumns(t *parsers.Table, b arrow.RecordBatch) (acct, region arrow
 	return cols[0], cols[1]
 }
 
-// valueOr returns row i of the string column a, or def when it is null,
-// empty or absent, or "unknown".
-func valueOr(a arrow.Array, i int, def string) string {
-	if a != nil && a.IsValid(i) {
-		var s string
-		switch c := a.(type) {
-		case *array.String:
-			s = c.Value(i)
-		case *array.Dictionary:
-			if d, ok := c.Dictionary().(*array.String); ok {
-				s = d.Value(c.GetValueIndex(i))
-			}
+// stringOf returns row i of the string column a (a string or dictionary
+// array), aliasing its memory; "" when it is null or a is absent.
+func stringOf(a arrow.Array, i int) string {
+	if a == nil || a.IsNull(i) {
+		return ""
+	}
+	switch c := a.(type) {
+	case *array.String:
+		return c.Value(i)
+	case *array.Dictionary:
+		if d, ok := c.Dictionary().(*array.String); ok {
+			return d.Value(c.GetValueIndex(i))
 		}
-		if s != "" && !strings.ContainsAny(s, "/\\=") && s != "." && s != ".." {
-			return s
-		}
+	}
+	return ""
+}
+
+// valueOr returns s, a partition column's value, when it can name a
+// folder: else def when that is not empty, else "unknown".
+func valueOr(s, def string) string {
+	if s != "" && !strings.ContainsAny(s, "/\\=") && s != "." && s != ".." {
+		return s
 	}
 	if def != "" {
 		return def

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -425,5 +426,54 @@ func TestConvertMemLimit(t *testing.T) {
 		if got := convertMemLimit(tc.workers, tc.buffer); got != tc.want {
 			t.Errorf("convertMemLimit(%d, %d) = %d MiB; want %d MiB", tc.workers, tc.buffer, got>>20, tc.want>>20)
 		}
+	}
+}
+
+// TestConvertWorker_Partitions: each row goes to the partition of its
+// account, region and day; a value that cannot name a folder (null,
+// empty, with a slash or '=', "." or "..") goes to the object's key's
+// account or region instead, and rows with the same raw value as the row
+// before them take its partition without a check.
+func TestConvertWorker_Partitions(t *testing.T) {
+	line := func(acct string, start int) string {
+		return fmt.Sprintf("2 %s eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 %d %d ACCEPT OK", acct, start, start+60)
+	}
+	const day1, day2 = 1767225600, 1767312000 // 2026-01-01, 2026-01-02
+	text := strings.Join([]string{
+		line("111122223333", day1), line("111122223333", day1), line("-", day1), line("a/b", day1),
+		line("..", day1), line("x=y", day1), line("222233334444", day1), line("111122223333", day2),
+		line("111122223333", day2),
+	}, "\n") + "\n"
+	r, err := parsers.NewVPCFlowReader(strings.NewReader(text), "x", parsers.WithColumns(tableColumns(parsers.VPCFlow.Schema)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	c := newConverter(t.TempDir(), "test", 1, 1<<30, 1<<30, 1<<20)
+	defer c.abort()
+	obj := archive.Object{URI: "x", Facts: archive.Key{Account: "999988887777", Region: "eu-west-1"}}
+	for r.Next() {
+		if err := c.workers[0].add(parsers.VPCFlow, obj, r.Batch()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	dir := func(acct, day string) string {
+		return "table=vpc_flow/AWSLogs/aws-account-id=" + acct + "/aws-service=vpcflowlogs/aws-region=eu-west-1/year=2026/month=01/day=" + day
+	}
+	want := map[string]int{
+		dir("111122223333", "01"): 2,
+		dir("999988887777", "01"): 4,
+		dir("222233334444", "01"): 1,
+		dir("111122223333", "02"): 2,
+	}
+	got := map[string]int{}
+	for d, p := range c.workers[0].parts {
+		got[d] = len(p.refs)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rows per partition:\n got %v\nwant %v", got, want)
 	}
 }
