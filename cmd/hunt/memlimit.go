@@ -10,21 +10,30 @@ import (
 // the live data: with a fixed limit, a run whose live data outgrows it
 // makes the collector run back to back (a run keeping 322k findings took
 // 3x the CPU at 448 MiB). So the limit follows the live heap: at least
-// the base, and at least 5/4 of the live heap after the last collection
-// (GOGC=25 in effect, instead of the default 100, once past the base).
+// the base, and at least the live heap after the last collection plus a
+// headroom: a quarter for a run (GOGC=25 in effect, instead of the
+// default 100, once past the base), all of it for a query (GOGC=100 in
+// effect past its base, as without a limit).
 
-// adaptLimit is the limit for a live heap of live bytes.
-func adaptLimit(base, live int64) int64 {
-	return max(base, live+live/4)
+// Headrooms over the live heap, in percent.
+const (
+	runHeadroom   = 25
+	queryHeadroom = 100
+)
+
+// adaptLimit is the limit for a live heap of live bytes with headroom
+// percent over it.
+func adaptLimit(base, live, headroom int64) int64 {
+	return max(base, live+live*headroom/100)
 }
 
 // limitInterval is how often the live heap is looked at.
 const limitInterval = 50 * time.Millisecond
 
 // adaptMemoryLimit sets the soft memory limit to base and keeps it at
-// adaptLimit of the live heap until stop is called, which puts the
-// limit there was before back.
-func adaptMemoryLimit(base int64) (stop func()) {
+// adaptLimit of the live heap and headroom until stop is called, which
+// puts the limit there was before back.
+func adaptMemoryLimit(base, headroom int64) (stop func()) {
 	prev := setMemoryLimit(base)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -45,7 +54,7 @@ func adaptMemoryLimit(base int64) (stop func()) {
 			if sample[0].Value.Kind() != metrics.KindUint64 {
 				return
 			}
-			if lim := adaptLimit(base, int64(sample[0].Value.Uint64())); lim != cur {
+			if lim := adaptLimit(base, int64(sample[0].Value.Uint64()), headroom); lim != cur {
 				setMemoryLimit(lim)
 				cur = lim
 			}

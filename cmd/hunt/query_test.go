@@ -324,3 +324,65 @@ func TestQuery_CWLogsExport(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryMemLimit: a query sets a soft memory limit of 64 MiB (more with
+// a larger --aggregate-memory) and collects at runGCPercent below it,
+// unless GOMEMLIMIT or GOGC is set or --aggregate-memory is off; the
+// previous limit and GOGC come back at the end. Past the base the limit
+// is twice the live heap, as GOGC=100.
+func TestQueryMemLimit(t *testing.T) {
+	for _, tc := range []struct {
+		env       string
+		aggregate int64
+		want      int64
+		ok        bool
+	}{
+		{"", 0, 64 << 20, true},
+		{"", 64 << 20, 64 << 20, true},
+		{"", 256 << 20, 256 << 20, true},
+		{"", -1, 0, false},
+		{"1GiB", 0, 0, false},
+	} {
+		got, ok := queryMemLimit(tc.env, tc.aggregate)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("queryMemLimit(%q, %d) = %d MiB, %v; want %d MiB, %v", tc.env, tc.aggregate, got>>20, ok, tc.want>>20, tc.ok)
+		}
+	}
+	if got := adaptLimit(64<<20, 100<<20, queryHeadroom); got != 200<<20 {
+		t.Errorf("adaptLimit(64 MiB, live 100 MiB, queryHeadroom) = %d MiB; want 200 MiB", got>>20)
+	}
+	var calls, gc []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { calls = append(calls, n); return 1 << 40 }
+	defer func(f func(int) int) { setGCPercent = f }(setGCPercent)
+	setGCPercent = func(n int) int { gc = append(gc, int64(n)); return 77 }
+	sql, path := "SELECT count(*) FROM vpc_flow", "../../testdata/vpcflow/reject-flood.log.gz"
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	if code, _, errOut := runHunt(t, "query", sql, path); code != exitOK {
+		t.Fatalf("query: exit %d\n%s", code, errOut)
+	}
+	if len(calls) < 2 || calls[0] != 64<<20 || calls[len(calls)-1] != 1<<40 {
+		t.Errorf("SetMemoryLimit calls %v; want 64 MiB, then the previous limit back", calls)
+	}
+	if !slices.Equal(gc, []int64{runGCPercent, 77}) {
+		t.Errorf("SetGCPercent calls %v; want %d, then the previous 77 back", gc, runGCPercent)
+	}
+	// GOGC set: left alone; the limit still applies.
+	calls, gc = nil, nil
+	t.Setenv("GOGC", "100")
+	runHunt(t, "query", sql, path)
+	if len(gc) != 0 || len(calls) < 2 {
+		t.Errorf("with GOGC set: SetGCPercent calls %v (want none), SetMemoryLimit calls %v (want the limit)", gc, calls)
+	}
+	// No limit (GOMEMLIMIT set, or --aggregate-memory off): no GOGC either.
+	calls, gc = nil, nil
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	runHunt(t, "query", sql, path)
+	t.Setenv("GOMEMLIMIT", "")
+	runHunt(t, "query", "--aggregate-memory", "off", sql, path)
+	if len(gc) != 0 || len(calls) != 0 {
+		t.Errorf("without a limit: SetGCPercent calls %v, SetMemoryLimit calls %v; want none", gc, calls)
+	}
+}

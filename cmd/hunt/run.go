@@ -155,7 +155,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes, len(hunts)); ok {
-		defer adaptMemoryLimit(lim)()
+		defer adaptMemoryLimit(lim, runHeadroom)()
 		if os.Getenv("GOGC") == "" {
 			defer setGCPercent(setGCPercent(runGCPercent))
 		}

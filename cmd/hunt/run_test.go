@@ -913,7 +913,7 @@ func TestRunMemLimit(t *testing.T) {
 	}
 	// The limit follows the live heap: the base, or 5/4 of the live data.
 	for _, tc := range [][3]int64{{448 << 20, 100 << 20, 448 << 20}, {448 << 20, 400 << 20, 500 << 20}, {448 << 20, 800 << 20, 1000 << 20}} {
-		if got := adaptLimit(tc[0], tc[1]); got != tc[2] {
+		if got := adaptLimit(tc[0], tc[1], runHeadroom); got != tc[2] {
 			t.Errorf("adaptLimit(%d MiB, live %d MiB) = %d MiB; want %d MiB", tc[0]>>20, tc[1]>>20, got>>20, tc[2]>>20)
 		}
 	}
@@ -927,7 +927,7 @@ func TestAdaptMemoryLimit(t *testing.T) {
 	var calls []int64
 	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
 	setMemoryLimit = func(n int64) int64 { mu.Lock(); calls = append(calls, n); mu.Unlock(); return 7 }
-	stop := adaptMemoryLimit(1 << 20) // a 1 MiB base: the live heap exceeds it
+	stop := adaptMemoryLimit(1<<20, runHeadroom) // a 1 MiB base: the live heap exceeds it
 	keep := make([]byte, 32<<20)
 	for i := range keep {
 		keep[i] = byte(i)
