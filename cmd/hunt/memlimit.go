@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os"
 	"runtime/metrics"
 	"sync"
 	"time"
+
+	"github.com/hunt-sec/hunt/engine"
 )
 
 // A soft memory limit bounds the heap's headroom over its live data, not
@@ -64,5 +67,34 @@ func adaptMemoryLimit(base, headroom int64) (stop func()) {
 		close(done)
 		wg.Wait()
 		setMemoryLimit(prev)
+	}
+}
+
+// softMemLimit returns a soft memory limit of base bytes, raised by any
+// --aggregate-memory (aggregate) beyond the default, and false when none
+// is to be set: GOMEMLIMIT (env) is set, or --aggregate-memory is off
+// (aggregate < 0: the groups are not bounded, so neither is the heap).
+func softMemLimit(env string, base, aggregate int64) (int64, bool) {
+	if env != "" || aggregate < 0 {
+		return 0, false
+	}
+	if aggregate > engine.DefaultAggregateMemory {
+		base += aggregate - engine.DefaultAggregateMemory
+	}
+	return base, true
+}
+
+// collectUnder keeps the soft memory limit at adaptMemoryLimit(base,
+// headroom) and, unless GOGC is set, collects at runGCPercent below it,
+// until stop is called, which puts both back.
+func collectUnder(base, headroom int64) (stop func()) {
+	stopLimit := adaptMemoryLimit(base, headroom)
+	if os.Getenv("GOGC") != "" {
+		return stopLimit
+	}
+	prev := setGCPercent(runGCPercent)
+	return func() {
+		setGCPercent(prev)
+		stopLimit()
 	}
 }

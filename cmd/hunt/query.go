@@ -59,10 +59,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if lim, ok := queryMemLimit(os.Getenv("GOMEMLIMIT"), aggMem.bytes); ok {
-		defer adaptMemoryLimit(lim, queryHeadroom)()
-		if os.Getenv("GOGC") == "" {
-			defer setGCPercent(setGCPercent(runGCPercent))
-		}
+		defer collectUnder(lim, queryHeadroom)()
 	}
 	defer common.startProfiles(stderr)()
 	if *engineName != "local" && *engineName != "athena" && *engineName != "auto" {
@@ -362,12 +359,5 @@ const queryMemoryLimit = 64 << 20
 // is off (aggregate < 0: nothing bounds the groups). A larger
 // --aggregate-memory raises it by the difference.
 func queryMemLimit(env string, aggregate int64) (int64, bool) {
-	if env != "" || aggregate < 0 {
-		return 0, false
-	}
-	lim := int64(queryMemoryLimit)
-	if aggregate > engine.DefaultAggregateMemory {
-		lim += aggregate - engine.DefaultAggregateMemory
-	}
-	return lim, true
+	return softMemLimit(env, queryMemoryLimit, aggregate)
 }

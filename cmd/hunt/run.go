@@ -155,10 +155,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes, len(hunts)); ok {
-		defer adaptMemoryLimit(lim, runHeadroom)()
-		if os.Getenv("GOGC") == "" {
-			defer setGCPercent(setGCPercent(runGCPercent))
-		}
+		defer collectUnder(lim, runHeadroom)()
 	}
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start, profile: *profile}
 	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
@@ -1102,15 +1099,9 @@ var setGCPercent = debug.SetGCPercent
 // (aggregate < 0: the groups are not bounded, so neither is the heap).
 // A larger --aggregate-memory raises it by the difference.
 func runMemLimit(env string, workers int, aggregate int64, hunts int) (int64, bool) {
-	if env != "" || aggregate < 0 {
-		return 0, false
-	}
 	if workers <= 0 {
 		workers = scan.DefaultWorkers()
 	}
-	lim := int64(runMemoryLimit) + int64(max(workers-2, 0))*runWorkerBytes + int64(max(hunts-libraryHunts, 0))*runHuntBytes
-	if aggregate > engine.DefaultAggregateMemory {
-		lim += aggregate - engine.DefaultAggregateMemory
-	}
-	return lim, true
+	base := int64(runMemoryLimit) + int64(max(workers-2, 0))*runWorkerBytes + int64(max(hunts-libraryHunts, 0))*runHuntBytes
+	return softMemLimit(env, base, aggregate)
 }
