@@ -49,17 +49,14 @@ type pqChunk struct {
 	// The current data page, decoded: valid until the next call to
 	// nextPage. raw is its decompressed bytes, defs its definition levels
 	// (nil for a required column), vals its values or dictionary indexes
-	// (isDict) over raw, i32, i64, data, offs or idx.
+	// (isDict) over raw, page or idx.
 	raw    []byte
 	defs   []byte
 	lv     []byte // defs' buffer
 	vals   encoding.Values
 	isDict bool
 	rows   int
-	i32    []int32
-	i64    []int64
-	data   []byte
-	offs   []uint32
+	page   pqValues
 	idx    []int32
 
 	// The chunk's dictionary, decoded when the chunk is loaded (dictGen
@@ -69,10 +66,7 @@ type pqChunk struct {
 	dictGen  uint64
 	dict     encoding.Values
 	dictRaw  []byte
-	dictI32  []int32
-	dictI64  []int64
-	dictData []byte
-	dictOffs []uint32
+	dictVals pqValues
 }
 
 // pqChunks keeps the pqChunks of finished readers (with their buffers)
@@ -205,6 +199,29 @@ func (ch *pqChunk) decompress(dst []byte, loc pqPageLoc) ([]byte, []byte, error)
 	return out, out, nil
 }
 
+// pqValues holds the buffers a page's values are decoded into, kept from
+// page to page: a data page's, or a dictionary's.
+type pqValues struct {
+	i32  []int32
+	i64  []int64
+	data []byte
+	offs []uint32
+}
+
+// plain decodes src, PLAIN values of kind, into b's buffers.
+func (b *pqValues) plain(kind parquet.Kind, src []byte) (v encoding.Values, err error) {
+	switch kind {
+	case parquet.Int32:
+		b.i32, err = plainInt32s(b.i32, src)
+		return encoding.Int32Values(b.i32), err
+	case parquet.Int64:
+		b.i64, err = plainInt64s(b.i64, src)
+		return encoding.Int64Values(b.i64), err
+	}
+	b.data, b.offs, err = plainByteArrays(b.data, b.offs, src)
+	return encoding.ByteArrayValues(b.data, b.offs), err
+}
+
 // decodeDict decodes the chunk's dictionary page loc (PLAIN values).
 func (ch *pqChunk) decodeDict(loc pqPageLoc) (err error) {
 	defer recoverPage(&err)
@@ -216,18 +233,7 @@ func (ch *pqChunk) decodeDict(loc pqPageLoc) (err error) {
 	if err != nil {
 		return err
 	}
-	switch ch.kind {
-	case parquet.Int32:
-		ch.dictI32, err = plainInt32s(ch.dictI32, src)
-		ch.dict = encoding.Int32Values(ch.dictI32)
-	case parquet.Int64:
-		ch.dictI64, err = plainInt64s(ch.dictI64, src)
-		ch.dict = encoding.Int64Values(ch.dictI64)
-	default:
-		ch.dictData, ch.dictOffs, err = plainByteArrays(ch.dictData, ch.dictOffs, src)
-		ch.dict = encoding.ByteArrayValues(ch.dictData, ch.dictOffs)
-	}
-	if err != nil {
+	if ch.dict, err = ch.dictVals.plain(ch.kind, src); err != nil {
 		return err
 	}
 	ch.hasDict = true
@@ -297,25 +303,16 @@ func (ch *pqChunk) nextPage() (err error) {
 	}
 	switch format.Encoding(loc.enc) {
 	case format.Plain:
-		switch ch.kind {
-		case parquet.Int32:
-			ch.i32, err = plainInt32s(ch.i32, src)
-			ch.vals = encoding.Int32Values(ch.i32)
-		case parquet.Int64:
-			ch.i64, err = plainInt64s(ch.i64, src)
-			ch.vals = encoding.Int64Values(ch.i64)
-		default:
-			ch.data, ch.offs, err = plainByteArrays(ch.data, ch.offs, src)
-			ch.vals = encoding.ByteArrayValues(ch.data, ch.offs)
-		}
+		ch.vals, err = ch.page.plain(ch.kind, src)
 	case format.DeltaBinaryPacked:
+		b := &ch.page
 		switch ch.kind {
 		case parquet.Int32:
-			ch.i32, err = deltaInt32s(ch.i32, src, int(loc.values))
-			ch.vals = encoding.Int32Values(ch.i32)
+			b.i32, err = deltaInt32s(b.i32, src, int(loc.values))
+			ch.vals = encoding.Int32Values(b.i32)
 		case parquet.Int64:
-			ch.i64, err = deltaInt64s(ch.i64, src, int(loc.values))
-			ch.vals = encoding.Int64Values(ch.i64)
+			b.i64, err = deltaInt64s(b.i64, src, int(loc.values))
+			ch.vals = encoding.Int64Values(b.i64)
 		default:
 			return fmt.Errorf("%w: data page of %v values in a column of %v", ErrFormat, format.Encoding(loc.enc), ch.kind)
 		}
