@@ -645,6 +645,13 @@ func isTime(s []byte) bool {
 	if c := s[10]; c != 'T' && c != 't' && c != ' ' {
 		return false
 	}
+	return isTimeRest(s)
+}
+
+// isTimeRest is isTime past the shape of the date and time (s[:19] digits
+// and separators, at least 20 bytes): their ranges, the fraction and the
+// zone.
+func isTimeRest(s []byte) bool {
 	year := num2(s[0:2])*100 + num2(s[2:4])
 	month, day := num2(s[5:7]), num2(s[8:10])
 	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||

@@ -124,8 +124,10 @@ func TestIsTime(t *testing.T) {
 	}
 }
 
-// isTimeRef is isTime one byte at a time (as it was written before its
-// words): the reference of TestIsTime_Words and FuzzIsTime.
+// isTimeRef is isTime's check of the date and time's shape one byte at a
+// time (as it was written before its words): the reference of
+// TestIsTime_Words and FuzzIsTime. The ranges, fraction and zone after it
+// are isTimeRest for both.
 func isTimeRef(s []byte) bool {
 	if len(s) < 20 {
 		return false
@@ -150,30 +152,7 @@ func isTimeRef(s []byte) bool {
 			}
 		}
 	}
-	year := num2(s[0:2])*100 + num2(s[2:4])
-	month, day := num2(s[5:7]), num2(s[8:10])
-	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
-		num2(s[11:13]) > 23 || num2(s[14:16]) > 59 || num2(s[17:19]) > 59 {
-		return false
-	}
-	rest := s[19:]
-	if rest[0] == '.' {
-		j := 1
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if j == 1 {
-			return false
-		}
-		rest = rest[j:]
-	}
-	switch {
-	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
-		return true
-	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		return isDigits(rest[1:3]) && isDigits(rest[4:6]) && num2(rest[1:3]) <= 23 && num2(rest[4:6]) <= 59
-	}
-	return false
+	return isTimeRest(s)
 }
 
 // TestIsTime_Words checks isTime against the byte-at-a-time reference
