@@ -70,30 +70,74 @@ type Corpus struct {
 	Dir        string
 	CloudTrail []archive.Object
 	VPCFlow    []archive.Object
+	// Parquet: dir holds no .gz logs but a Parquet lake `hunt convert`
+	// wrote, and the tables' objects are its published part files. The
+	// suite then measures parsing and the peer queries over them (there is
+	// nothing to inflate), and each query plans the lake inside its timed
+	// span, as `hunt query` does and as DuckDB's read_parquet globs it.
+	Parquet bool
 }
 
 // OpenCorpus plans every object under dir, as `hunt query` does without
-// pruning.
+// pruning: the .gz logs, or when there are none, the lake's part files.
 func OpenCorpus(ctx context.Context, dir string) (*Corpus, error) {
+	c := &Corpus{Dir: dir}
+	var lake archive.Plan
 	plan, err := archive.PlanLocal(ctx, []string{dir}, archive.Facts{})
 	if err != nil {
 		return nil, err
 	}
-	c := &Corpus{Dir: dir}
 	for _, o := range plan.Objects {
-		switch o.Facts.Kind {
-		case archive.KindCloudTrail:
+		switch {
+		case strings.HasSuffix(o.Key, ".parquet") && archive.HiveTable(o.Key) != "":
+			lake.Objects = append(lake.Objects, o)
+		case o.Facts.Kind == archive.KindCloudTrail:
 			c.CloudTrail = append(c.CloudTrail, o)
-		case archive.KindVPCFlow:
-			if o.Facts.Format != "parquet" {
+		case o.Facts.Kind == archive.KindVPCFlow && o.Facts.Format != "parquet":
+			c.VPCFlow = append(c.VPCFlow, o)
+		}
+	}
+	if len(c.CloudTrail)+len(c.VPCFlow) == 0 && len(lake.Objects) > 0 {
+		if err := archive.PruneUnpublished(&lake, os.ReadFile); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		c.Parquet = true
+		for _, o := range lake.Objects {
+			switch archive.HiveTable(o.Key) {
+			case TableCloudTrail:
+				c.CloudTrail = append(c.CloudTrail, o)
+			case TableVPCFlow:
 				c.VPCFlow = append(c.VPCFlow, o)
 			}
 		}
 	}
 	if len(c.CloudTrail)+len(c.VPCFlow) == 0 {
-		return nil, fmt.Errorf("bench: %s: no CloudTrail or VPC flow log objects found", dir)
+		return nil, fmt.Errorf("bench: %s: no CloudTrail or VPC flow log objects found (.gz logs, or a Parquet lake hunt convert wrote)", dir)
 	}
 	return c, nil
+}
+
+// replan is the planning `hunt query` does before reading a lake of
+// table: list dir, then keep the part files its manifest publishes. It
+// must find the same objects as OpenCorpus.
+func (c *Corpus) replan(ctx context.Context, table string) error {
+	plan, err := archive.PlanLocal(ctx, []string{c.Dir}, archive.Facts{Table: table})
+	if err != nil {
+		return err
+	}
+	if err := archive.PruneUnpublished(plan, os.ReadFile); err != nil {
+		return err
+	}
+	n := 0
+	for _, o := range plan.Objects {
+		if archive.HiveTable(o.Key) == table {
+			n++
+		}
+	}
+	if want := len(c.Objects(table)); n != want {
+		return fmt.Errorf("bench: %s: planning found %d part files of %s, expected %d: the lake changed", c.Dir, n, table, want)
+	}
+	return nil
 }
 
 // Objects returns the objects of table.
@@ -245,6 +289,17 @@ func Parse(ctx context.Context, objs []archive.Object, table string, columns []s
 // with the query's projection, push every batch, finish. The answer's rows
 // are kept in Measurement.Answer.
 func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int, inf Inflater) (Measurement, *engine.Result, error) {
+	return query(ctx, objs, q, workers, inf, nil)
+}
+
+// QueryLake is Query over the part files of c, a Parquet lake, with the
+// lake's planning (listing, manifest) inside the timed span.
+func QueryLake(ctx context.Context, c *Corpus, q PeerQuery, workers int) (Measurement, *engine.Result, error) {
+	return query(ctx, c.Objects(q.Table), q, workers, InflaterDefault, func() error { return c.replan(ctx, q.Table) })
+}
+
+// query is Query; plan, when not nil, runs first in the timed span.
+func query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int, inf Inflater, plan func() error) (Measurement, *engine.Result, error) {
 	m := Measurement{Kind: "query", Table: q.Table, Variant: q.Name, Inflater: inf}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -254,6 +309,11 @@ func Query(ctx context.Context, objs []archive.Object, q PeerQuery, workers int,
 	var run *engine.Run
 	var cq *engine.Query
 	setup := func(workers int) error {
+		if plan != nil {
+			if err := plan(); err != nil {
+				return err
+			}
+		}
 		var err error
 		if cq, err = engine.Compile(q.SQL, engine.Options{Source: q.Name}); err != nil {
 			return err
@@ -509,6 +569,8 @@ type CorpusRef struct {
 	CloudTrailBytes   int64  `json:"cloudtrail_bytes"` // compressed
 	VPCFlowObjects    int    `json:"vpcflow_objects"`
 	VPCFlowBytes      int64  `json:"vpcflow_bytes"` // compressed
+	// Parquet: the objects are a Parquet lake's part files (Corpus.Parquet).
+	Parquet bool `json:"parquet,omitempty"`
 }
 
 // Machine describes where a report was measured.
@@ -570,7 +632,7 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 		opts.Reps = 3
 	}
 	rep := &Report{Machine: ReadMachine(), Reps: opts.Reps, Corpus: CorpusRef{Dir: c.Dir,
-		CloudTrailObjects: len(c.CloudTrail), VPCFlowObjects: len(c.VPCFlow)}}
+		CloudTrailObjects: len(c.CloudTrail), VPCFlowObjects: len(c.VPCFlow), Parquet: c.Parquet}}
 	for _, o := range c.CloudTrail {
 		rep.Corpus.CloudTrailBytes += o.Size
 	}
@@ -603,6 +665,21 @@ func RunSuite(ctx context.Context, c *Corpus, opts SuiteOptions) (*Report, error
 		cols := CloudTrailHuntColumns
 		if table == TableVPCFlow {
 			cols = VPCFlowHuntColumns
+		}
+		if c.Parquet {
+			steps = append(steps,
+				step{"parse/" + table + "/all", func(w int) (Measurement, error) { return Parse(ctx, objs, table, nil, w, InflaterDefault) }},
+				step{"parse/" + table + "/projection", func(w int) (Measurement, error) { return Parse(ctx, objs, table, cols, w, InflaterDefault) }},
+			)
+			for _, q := range PeerQueries {
+				if q.Table == table {
+					steps = append(steps, step{"query/" + table + "/" + q.Name, func(w int) (Measurement, error) {
+						m, _, err := QueryLake(ctx, c, q, w)
+						return m, err
+					}})
+				}
+			}
+			continue
 		}
 		for _, inf := range inflaters {
 			steps = append(steps,

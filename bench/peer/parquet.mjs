@@ -15,22 +15,33 @@
 // right after --hunt, interleaved rep by rep so that both see the same load,
 // and the last column says how many times less CPU --hunt takes.
 //
+// With --inproc, hunt's CPU is also measured inside one process, as
+// DuckDB's is: `hunt bench --dir LAKE --only query` runs the three peer
+// queries (planning the lake, opening and reading the files, grouping)
+// --reps times in one warm process, and a second table compares its best
+// CPU with DuckDB's. The first table's hunt times include starting the
+// process (about 10 ms of CPU: the runtime, package initialisation, page
+// faults of a 60 MB binary), which DuckDB's in-process times do not.
+//
 // hunt's CPU time is the user+system time of its process in microseconds,
 // read with wait4(2) by a small Python wrapper (python3 is on the project's
 // machines): /usr/bin/time prints 10 ms steps, too coarse for 10-50 ms
 // queries. DuckDB's is process.cpuUsage() around the query, also in
 // microseconds. Each time is the best of --reps runs.
 //
-//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART]
+//   node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART] [--inproc yes]
 //
 // Exit status 1 when an answer differs.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.lake || !args.hunt) {
-  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART]');
+  console.error('usage: node parquet.mjs --lake DIR --hunt HUNT_BINARY [--reps 7] [--gz CORPUS_DIR] [--base HUNT_BINARY] [--only NAME_PART] [--inproc yes]');
   process.exit(2);
 }
 const reps = Number(args.reps ?? 7);
@@ -125,6 +136,7 @@ function runHunt(sql, dir = args.lake, bin = args.hunt) {
 }
 
 let failed = false;
+const duckCPU = {};
 const sec = (x) => x.toFixed(4);
 console.log('query\thunt wall\thunt cpu\tduckdb wall\tduckdb cpu\thunt/duckdb (wall)\thunt/duckdb (cpu)\trows' +
   (args.gz ? '\thunt .gz cpu\tParquet/.gz (cpu)' : '') + (args.base ? '\tbase cpu\tbase/hunt (cpu)' : ''));
@@ -163,6 +175,7 @@ for (const [name, q] of Object.entries(queries)) {
     }
     gz = '\t' + sec(cpu) + '\t' + (cpu / h.cpu).toFixed(1) + 'x';
   }
+  duckCPU[name] = d.cpu;
   const same = hRows.length === dRows.length && hRows.every((r, i) => r === dRows[i]);
   if (!same) {
     failed = true;
@@ -171,5 +184,24 @@ for (const [name, q] of Object.entries(queries)) {
   console.log([name, sec(h.wall), sec(h.cpu), sec(d.wall), sec(d.cpu),
     (d.wall / h.wall).toFixed(2) + 'x', (d.cpu / h.cpu).toFixed(2) + 'x', hRows.length + (same ? ' same' : ' DIFFER')].join('\t') + gz +
     (args.base ? '\t' + sec(baseCPU) + '\t' + (baseCPU / h.cpu).toFixed(2) + 'x' : ''));
+}
+
+// In process: hunt bench over the lake (the peer queries only), one core.
+if (args.inproc) {
+  const dir = mkdtempSync(join(tmpdir(), 'parquet-mjs-'));
+  const json = join(dir, 'bench.json');
+  const r = spawnSync('taskset', ['-c', '0', args.hunt, 'bench', '--dir', args.lake, '--only', 'query', '--cores', '1',
+    '--reps', String(reps), '--quiet', '--json', json], { env: { ...process.env, GOMAXPROCS: '1' }, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`hunt bench exited ${r.status}: ${r.stderr}`);
+  const rep = JSON.parse(readFileSync(json, 'utf8'));
+  rmSync(dir, { recursive: true });
+  console.log('\nin process\thunt cpu\tduckdb cpu\thunt/duckdb (cpu)');
+  for (const s of rep.summaries) {
+    const name = s.best.variant;
+    if (!(name in duckCPU)) continue;
+    const cpu = s.best_cpu_ns / 1e9;
+    console.log([name, sec(cpu), sec(duckCPU[name]), (duckCPU[name] / cpu).toFixed(2) + 'x'].join('\t'));
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -25,6 +25,9 @@ const benchExamples = `  # generate a 256 MiB + 256 MiB corpus, measure at 1 and
   # 500 hunts (the library's, copied with varied thresholds) in one pass, at 2 cores
   hunt bench --dir /tmp/corpus --hunts /tmp/hunts500 --hunts-generate 500 --cores 2 --reps 1
 
+  # the peer queries over a Parquet lake hunt convert wrote, in one warm process
+  hunt bench --dir /tmp/lake --only query --cores 1 --reps 7
+
   # compare the gzip inflaters of a binary built with -tags libdeflate
   hunt bench --dir /tmp/corpus --cores 1,2 --inflaters klauspost,libdeflate
 `
@@ -34,7 +37,7 @@ const benchExamples = `  # generate a 256 MiB + 256 MiB corpus, measure at 1 and
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("bench", "hunt bench [flags]", benchExamples, stdout)
 	generate := fs.String("generate", "", "first generate a corpus of this uncompressed size per table into --dir (e.g. 512MiB, 1GB)")
-	dir := fs.String("dir", "", "corpus folder (required)")
+	dir := fs.String("dir", "", "corpus folder (required): .gz logs in AWS key layout, or a Parquet lake hunt convert wrote (then parse and query only, each query planning the lake in its timed span)")
 	coresFlag := fs.String("cores", "", "comma-separated core counts (GOMAXPROCS and workers); default 1..NumCPU")
 	reps := fs.Int("reps", 3, "repetitions of each measurement; the best and the spread are reported")
 	seed := fs.Int64("seed", 1, "generator seed (with --generate)")
