@@ -69,7 +69,13 @@ func (p Pruning) IsZero() bool {
 //
 // eventtime is read and checked whatever the projection, as in JSON: a row
 // whose eventtime is null or not a real RFC 3339 instant is rejected
-// (Stats.Rejected, Rejects; Err under [WithStrict]). The file's metadata is
+// (Stats.Rejected, Rejects; Err under [WithStrict]). Files hunt convert
+// wrote are the exception: their rows' eventtimes were checked as they
+// were converted, which the footer's [ParquetTimeKey] records (every row
+// group's lower bound is a time, not the minimum that stands for a null
+// or unparseable one; see [RowRef]). Their eventtime is then an ordinary
+// column, read only when projected, after the filters like the others,
+// and not checked again. The file's metadata is
 // checked before it is believed: a footer, page, value count or compressed
 // stream claiming more than the file can hold is a [*ParseError] wrapping
 // [ErrCorrupt], so memory stays proportional to the file's size.
@@ -98,6 +104,8 @@ type CloudTrailParquetReader struct {
 	nested []*ctpLeaf
 	// timeFlat is eventtime, read and checked first whatever the
 	// projection: a row without a valid one is rejected, as in JSON.
+	// nil when the file's times were checked when it was written
+	// (timesChecked).
 	timeFlat *ctpFlat
 	// filters are the flat columns with an equality of the pruning (late
 	// materialisation): read after eventtime, they decide which rows the
@@ -224,6 +232,7 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 	if v, ok := f.Lookup(ParquetTimeKey); ok {
 		p.rgTimes = parseRowGroupTimes(v, len(f.RowGroups()))
 	}
+	checked := timesChecked(p.rgTimes)
 	for _, fl := range proj.Fields() {
 		if fl.Name == SourceColumn {
 			p.nodes = append(p.nodes, nil)
@@ -237,7 +246,7 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 	}
 	for _, n := range p.nodes {
 		if n != nil && n.kind == pqString {
-			n.flat = &ctpFlat{l: n.leaf, typ: n.field.Type, isTime: n.field.Name == "eventtime"}
+			n.flat = &ctpFlat{l: n.leaf, typ: n.field.Type, isTime: n.field.Name == "eventtime" && !checked}
 			kind := flowKindString
 			if _, ok := n.field.Type.(*arrow.DictionaryType); ok {
 				kind = flowKindDict
@@ -249,7 +258,7 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 			p.flats = append(p.flats, n.flat)
 		}
 	}
-	if p.timeFlat == nil {
+	if p.timeFlat == nil && !checked {
 		n, err := p.plan(arrow.Field{Name: "eventtime", Type: arrow.BinaryTypes.String, Nullable: true}, nil, 0)
 		if err != nil {
 			return nil, err
@@ -362,6 +371,14 @@ func groupKind(rest []string) string {
 		}
 	}
 	return "struct"
+}
+
+// timesChecked reports whether every row group's rows have an eventtime
+// that parsed when the file was written, by the row groups' time bounds
+// (from [ParquetTimeKey]; nil when the file has none): the writer's lower
+// bound is minTime when a row's time is null or does not parse.
+func timesChecked(rgTimes [][2]int64) bool {
+	return rgTimes != nil && !slices.ContainsFunc(rgTimes, func(b [2]int64) bool { return b[0] == minTime })
 }
 
 // parseRowGroupTimes reads [ParquetTimeKey]; nil if it does not describe
@@ -606,12 +623,14 @@ func (p *CloudTrailParquetReader) Next() bool {
 func (p *CloudTrailParquetReader) readBatch(n int) int {
 	clear(p.bad[:n])
 	p.nbad = 0
-	if err := p.readFlat(p.timeFlat, n, nil); err != nil {
-		p.err = err
-		return 0
-	}
-	if p.err != nil { // strict: a rejected row
-		return 0
+	if p.timeFlat != nil {
+		if err := p.readFlat(p.timeFlat, n, nil); err != nil {
+			p.err = err
+			return 0
+		}
+		if p.err != nil { // strict: a rejected row
+			return 0
+		}
 	}
 	var drop []bool
 	if p.nbad > 0 {
