@@ -87,6 +87,9 @@ type CloudTrailParquetReader struct {
 	cr     *countingReaderAt
 	source string
 	mem    memory.Allocator
+	// rec allocates the dictionary indices of flat columns, reused from
+	// batch to batch (see newDictArray).
+	rec    *pqRecycler
 	strict bool
 	prune  Pruning
 	// rgTimes[g] are row group g's event-time bounds from the footer
@@ -220,7 +223,8 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		return nil, err
 	}
 	f := pf.f
-	p := &CloudTrailParquetReader{f: f, pf: pf, cr: cr, source: source, mem: cfg.mem, strict: cfg.strict, prune: prune, schema: proj, rg: -1,
+	rec := &pqRecycler{mem: cfg.mem}
+	p := &CloudTrailParquetReader{f: f, pf: pf, cr: cr, source: source, mem: cfg.mem, rec: rec, strict: cfg.strict, prune: prune, schema: proj, rg: -1,
 		bad: make([]bool, BatchRows)}
 	p.rejects.Max = cfg.maxErrors
 	if table, ok := f.Lookup(ParquetTableKey); ok && table != "cloudtrail" {
@@ -514,6 +518,7 @@ func (p *CloudTrailParquetReader) Release() {
 		p.bld.Release()
 		p.bld = nil
 	}
+	p.rec.close()
 	p.closePages()
 	for _, l := range p.leaves {
 		if l.ch != nil {
@@ -1179,7 +1184,7 @@ func (p *CloudTrailParquetReader) build(n, rows int) {
 			}
 		case node.flat != nil:
 			node.flat.col.appendNullsTo(rows) // a column the file lacks
-			cols[i] = node.flat.col.newArray(p.mem, node.field.Type)
+			cols[i] = newDictArray(node.flat.col, p.rec, p.mem, node.field.Type)
 			continue
 		default:
 			for r := range n {
@@ -1198,6 +1203,43 @@ func (p *CloudTrailParquetReader) build(n, rows int) {
 	for _, c := range cols {
 		c.Release()
 	}
+}
+
+// newDictArray is col.newArray, but for a dictionary column its indices
+// and validity bits are in buffers of rec, which the next batches reuse
+// once this one is released ([pqRecycler]): 16 KiB of fresh memory per
+// column and batch otherwise. The dictionary's values, which consumers
+// view as strings (and may keep longer than they should), come from mem.
+func newDictArray(col *flowCol, rec *pqRecycler, mem memory.Allocator, typ arrow.DataType) arrow.Array {
+	if col.kind != flowKindDict {
+		return col.newArray(mem, typ)
+	}
+	defer col.reset()
+	n := col.n
+	var validity *memory.Buffer
+	if col.nulls > 0 {
+		validity = copyBuffer(rec, col.valid[:(n+7)/8])
+		defer validity.Release()
+	}
+	idxBuf := copyBuffer(rec, arrow.Int32Traits.CastToBytes(col.idx[:n]))
+	defer idxBuf.Release()
+	idxData := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{validity, idxBuf}, nil, col.nulls, 0)
+	defer idxData.Release()
+	idx := array.MakeFromData(idxData)
+	defer idx.Release()
+	db := array.NewStringBuilder(mem)
+	defer db.Release()
+	db.Reserve(len(col.dict))
+	for _, d := range col.dict {
+		db.Append(d)
+	}
+	dict := db.NewArray()
+	defer dict.Release()
+	if len(col.dict) > vpcFlowMaxDictValues {
+		col.dict, col.memo, col.last = col.dict[:0], nil, 0
+		col.keys, col.klen = col.keys[:0], col.klen[:0]
+	}
+	return array.NewDictionaryArray(typ, idx, dict)
 }
 
 // appendNode appends one value of n (a row, a list element or a map
