@@ -956,16 +956,19 @@ func (p *CloudTrailParquetReader) appendFlat(f *ctpFlat, n, row, k int, drop []b
 			return nil
 		case col.kind == flowKindDict:
 			// Fast path: a dictionary column from a dictionary page
-			// without nulls, every row kept.
-			for _, x := range cur.idx[cur.val : cur.val+k] {
+			// without nulls, every row kept. The validity bits are set
+			// after the loop, a byte at a time: set per row, each
+			// row's store waits for the previous one's to the same byte.
+			out := col.idx[col.n : col.n+k]
+			for j, x := range cur.idx[cur.val : cur.val+k] {
 				id := d.ids[x]
 				if id < 0 {
 					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
 					d.ids[x] = id
 				}
-				col.idx[col.n] = id
-				col.setValid()
+				out[j] = id
 			}
+			setValidRun(col, k)
 			cur.val += k
 			cur.row += k
 			return nil
@@ -1044,6 +1047,23 @@ func (p *CloudTrailParquetReader) appendFlat(f *ctpFlat, n, row, k int, drop []b
 	}
 	cur.row += k
 	return nil
+}
+
+// setValidRun appends k rows to c whose values are in place, all valid:
+// k calls of setValid, with whole bytes of the validity bitmap set at
+// once (the bits at and after c.n are zero).
+func setValidRun(c *flowCol, k int) {
+	i, end := c.n, c.n+k
+	for ; i < end && i&7 != 0; i++ {
+		c.valid[i>>3] |= 1 << (i & 7)
+	}
+	for ; i+8 <= end; i += 8 {
+		c.valid[i>>3] = 0xff
+	}
+	for ; i < end; i++ {
+		c.valid[i>>3] |= 1 << (i & 7)
+	}
+	c.n = end
 }
 
 // canSkip reports whether row group g cannot hold a row matching p.prune.

@@ -961,3 +961,24 @@ func TestTimesChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestSetValidRun: appending a run of valid rows sets the bits setValid
+// would, whatever the run's start and length, and no others.
+func TestSetValidRun(t *testing.T) {
+	for start := range 20 {
+		for k := range 30 {
+			got, want := newFlowCol(flowKindDict, 64), newFlowCol(flowKindDict, 64)
+			for range start {
+				got.appendNull()
+				want.appendNull()
+			}
+			setValidRun(got, k)
+			for range k {
+				want.setValid()
+			}
+			if got.n != want.n || !bytes.Equal(got.valid, want.valid) {
+				t.Fatalf("start %d, run %d: n %d, bits %08b; want n %d, bits %08b", start, k, got.n, got.valid, want.n, want.valid)
+			}
+		}
+	}
+}
