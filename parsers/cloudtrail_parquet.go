@@ -202,6 +202,10 @@ type ctpFlat struct {
 	locs []pqPageLoc
 	seek *parquet.FilePages
 	page int
+	// values is the Arrow array of col's dictionary values as of the last
+	// batch (len(col.dict) of them), which the next batch shares while
+	// no value is added (newArray); nil before the first.
+	values arrow.Array
 }
 
 // NewCloudTrailParquetReader returns a reader of the Parquet file r of size
@@ -517,6 +521,9 @@ func (p *CloudTrailParquetReader) Release() {
 	if p.bld != nil {
 		p.bld.Release()
 		p.bld = nil
+	}
+	for _, f := range p.flats {
+		f.releaseValues()
 	}
 	p.rec.close()
 	p.closePages()
@@ -1204,7 +1211,7 @@ func (p *CloudTrailParquetReader) build(n, rows int) {
 			}
 		case node.flat != nil:
 			node.flat.col.appendNullsTo(rows) // a column the file lacks
-			cols[i] = newDictArray(node.flat.col, p.rec, p.mem, node.field.Type)
+			cols[i] = node.flat.newArray(p.rec, p.mem, node.field.Type)
 			continue
 		default:
 			for r := range n {
@@ -1225,12 +1232,16 @@ func (p *CloudTrailParquetReader) build(n, rows int) {
 	}
 }
 
-// newDictArray is col.newArray, but for a dictionary column its indices
+// newArray is f.col.newArray, but for a dictionary column its indices
 // and validity bits are in buffers of rec, which the next batches reuse
 // once this one is released ([pqRecycler]): 16 KiB of fresh memory per
 // column and batch otherwise. The dictionary's values, which consumers
-// view as strings (and may keep longer than they should), come from mem.
-func newDictArray(col *flowCol, rec *pqRecycler, mem memory.Allocator, typ arrow.DataType) arrow.Array {
+// view as strings (and may keep longer than they should), come from mem,
+// in one array that batches share until a value is added (arrays are
+// immutable): built per batch, their appends were ~4 % of a count(*)
+// GROUP BY eventname.
+func (f *ctpFlat) newArray(rec *pqRecycler, mem memory.Allocator, typ arrow.DataType) arrow.Array {
+	col := f.col
 	if col.kind != flowKindDict {
 		return col.newArray(mem, typ)
 	}
@@ -1247,19 +1258,33 @@ func newDictArray(col *flowCol, rec *pqRecycler, mem memory.Allocator, typ arrow
 	defer idxData.Release()
 	idx := array.MakeFromData(idxData)
 	defer idx.Release()
-	db := array.NewStringBuilder(mem)
-	defer db.Release()
-	db.Reserve(len(col.dict))
-	for _, d := range col.dict {
-		db.Append(d)
+	if f.values == nil || f.values.Len() != len(col.dict) {
+		// Slow path: values were added (the dictionary only grows, but
+		// for the reset below, which drops the array).
+		f.releaseValues()
+		db := array.NewStringBuilder(mem)
+		defer db.Release()
+		db.Reserve(len(col.dict))
+		for _, d := range col.dict {
+			db.Append(d)
+		}
+		f.values = db.NewArray()
 	}
-	dict := db.NewArray()
-	defer dict.Release()
+	arr := array.NewDictionaryArray(typ, idx, f.values)
 	if len(col.dict) > vpcFlowMaxDictValues {
 		col.dict, col.memo, col.last = col.dict[:0], nil, 0
 		col.keys, col.klen = col.keys[:0], col.klen[:0]
+		f.releaseValues()
 	}
-	return array.NewDictionaryArray(typ, idx, dict)
+	return arr
+}
+
+// releaseValues drops the shared dictionary values array.
+func (f *ctpFlat) releaseValues() {
+	if f.values != nil {
+		f.values.Release()
+		f.values = nil
+	}
 }
 
 // appendNode appends one value of n (a row, a list element or a map

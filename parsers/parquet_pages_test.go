@@ -649,46 +649,64 @@ func TestPQRecycler(t *testing.T) {
 }
 
 // TestCloudTrailParquet_RecyclesIndices: a dictionary column's indices
-// reuse the buffers of released batches: reading many batches allocates
-// a few index buffers, not one per batch.
+// reuse the buffers of released batches, and its values are one array
+// shared by the batches until a value is added: reading many batches
+// allocates a few index buffers and dictionaries, not one per batch.
 func TestCloudTrailParquet_RecyclesIndices(t *testing.T) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	schema, err := projectSchema(CloudTrailSchema, []string{"eventtime", "eventname"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const batches = 10
-	b := array.NewRecordBuilder(mem, schema)
-	for i := range batches * BatchRows {
-		b.Field(0).(*array.StringBuilder).Append(time.Unix(1709632800+int64(i), 0).UTC().Format(time.RFC3339))
-		b.Field(1).(*array.BinaryDictionaryBuilder).AppendString("E" + strconv.Itoa(i%7))
-	}
-	rec := b.NewRecordBatch()
-	b.Release()
-	data := writeParquet(t, "cloudtrail", []arrow.RecordBatch{rec}, 0, true)
-	rec.Release()
-
-	ca := &countingAllocator{Allocator: mem, sizes: map[int]int{}}
-	r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(ca), WithColumns("eventname"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := 0
-	for r.Next() {
-		c := r.Batch().Column(0).(*array.Dictionary)
-		for i := range c.Len() {
-			if got, want := c.Dictionary().(*array.String).Value(c.GetValueIndex(i)), "E"+strconv.Itoa((rows+i)%7); got != want {
-				t.Fatalf("row %d: %q; want %q", rows+i, got, want)
+	for _, tc := range []struct {
+		name  string
+		value func(row int) string
+		dicts int // most distinct dictionary arrays
+	}{
+		{"values in every batch", func(row int) string { return "E" + strconv.Itoa(row%7) }, 1},
+		{"values added", func(row int) string { return "E" + strconv.Itoa(row/5000) }, batches},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			schema, err := projectSchema(CloudTrailSchema, []string{"eventtime", "eventname"})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		rows += c.Len()
-	}
-	r.Release()
-	if r.Err() != nil || rows != batches*BatchRows {
-		t.Fatalf("%d rows, err %v; want %d", rows, r.Err(), batches*BatchRows)
-	}
-	if n := ca.sizes[4*BatchRows]; n > 2 {
-		t.Errorf("%d index buffers of %d bytes allocated for %d batches; want at most 2", n, 4*BatchRows, batches)
+			b := array.NewRecordBuilder(mem, schema)
+			for i := range batches * BatchRows {
+				b.Field(0).(*array.StringBuilder).Append(time.Unix(1709632800+int64(i), 0).UTC().Format(time.RFC3339))
+				b.Field(1).(*array.BinaryDictionaryBuilder).AppendString(tc.value(i))
+			}
+			rec := b.NewRecordBatch()
+			b.Release()
+			data := writeParquet(t, "cloudtrail", []arrow.RecordBatch{rec}, 0, true)
+			rec.Release()
+
+			ca := &countingAllocator{Allocator: mem, sizes: map[int]int{}}
+			r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(ca), WithColumns("eventname"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := 0
+			dicts := map[*byte]bool{}
+			for r.Next() {
+				c := r.Batch().Column(0).(*array.Dictionary)
+				values := c.Dictionary().(*array.String)
+				dicts[&values.ValueBytes()[0]] = true
+				for i := range c.Len() {
+					if got, want := values.Value(c.GetValueIndex(i)), tc.value(rows+i); got != want {
+						t.Fatalf("row %d: %q; want %q", rows+i, got, want)
+					}
+				}
+				rows += c.Len()
+			}
+			r.Release()
+			if r.Err() != nil || rows != batches*BatchRows {
+				t.Fatalf("%d rows, err %v; want %d", rows, r.Err(), batches*BatchRows)
+			}
+			if n := ca.sizes[4*BatchRows]; n > 2 {
+				t.Errorf("%d index buffers of %d bytes allocated for %d batches; want at most 2", n, 4*BatchRows, batches)
+			}
+			if len(dicts) > tc.dicts {
+				t.Errorf("%d dictionary arrays for %d batches; want at most %d", len(dicts), batches, tc.dicts)
+			}
+		})
 	}
 }
