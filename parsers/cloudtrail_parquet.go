@@ -88,7 +88,7 @@ type CloudTrailParquetReader struct {
 	source string
 	mem    memory.Allocator
 	// rec allocates the dictionary indices of flat columns, reused from
-	// batch to batch (see newDictArray).
+	// batch to batch (see ctpFlat.newArray).
 	rec    *pqRecycler
 	strict bool
 	prune  Pruning
