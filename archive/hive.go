@@ -151,7 +151,9 @@ const HiveManifestName = ".hunt-convert.json"
 // it has the version and the runs. The summary adds no version: readers
 // that do not know it ignore it (encoding/json skips unknown keys), and a
 // manifest without it (written before it, or by such a reader) is read
-// whole.
+// whole. Whoever edits a manifest by hand (deleting a source's entry, see
+// [HiveSource]) should delete "runs" too: the next hunt convert writes it
+// again from the sources.
 type HiveManifest struct {
 	Version int                   `json:"version"`
 	Sources map[string]HiveSource `json:"sources"` // by URI
@@ -175,7 +177,7 @@ type HiveSource struct {
 	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
 	// Error is why the object could not be read to the end; its rows
 	// before that were converted. Delete the entry to convert it again
-	// (after removing the run's files).
+	// (after removing the run's files, and the manifest's "runs").
 	Error string `json:"error,omitempty"`
 }
 
