@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -141,6 +142,18 @@ const HiveManifestName = ".hunt-convert.json"
 // only the part files of runs the manifest publishes ([PruneUnpublished]),
 // so an interrupted run's files are never half a lake, and the next run
 // deletes them before converting the same sources again.
+//
+// The manifest grows with the sources (an archive has millions of
+// objects), but a query needs only the published runs. So it is written
+// ([HiveManifest.MarshalJSON]) with a summary ahead of the sources: the
+// runs they came from ("runs"), then the pending runs ("pending", when
+// there are any), and [ReadHivePublished] stops reading at "sources" once
+// it has the version and the runs. The summary adds no version: readers
+// that do not know it ignore it (encoding/json skips unknown keys), and a
+// manifest without it (written before it, or by such a reader) is read
+// whole. Whoever edits a manifest by hand (deleting a source's entry, see
+// [HiveSource]) should delete "runs" too: the next hunt convert writes it
+// again from the sources.
 type HiveManifest struct {
 	Version int                   `json:"version"`
 	Sources map[string]HiveSource `json:"sources"` // by URI
@@ -148,6 +161,10 @@ type HiveManifest struct {
 	// the next run deletes their files.
 	Pending []string `json:"pending,omitempty"`
 }
+
+// hiveManifestVersion is the version of the manifests hunt writes and
+// reads.
+const hiveManifestVersion = 1
 
 // HiveSource is one converted object: its identity when read and what
 // became of it.
@@ -160,8 +177,32 @@ type HiveSource struct {
 	Run     string    `json:"run"` // the run that converted it; its files are part-RUN-*.parquet
 	// Error is why the object could not be read to the end; its rows
 	// before that were converted. Delete the entry to convert it again
-	// (after removing the run's files).
+	// (after removing the run's files, and the manifest's "runs").
 	Error string `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the manifest with its summary first: version, the
+// sorted runs of its sources ("runs"), the pending runs if any, then the
+// sources. The runs are derived here, so they always agree with the
+// sources, and a manifest with "runs" has its "pending" before its
+// "sources".
+func (m HiveManifest) MarshalJSON() ([]byte, error) {
+	runs := []string{}
+	for _, s := range m.Sources {
+		runs = append(runs, s.Run)
+	}
+	slices.Sort(runs)
+	runs = slices.Compact(runs)
+	sources := m.Sources
+	if sources == nil {
+		sources = map[string]HiveSource{}
+	}
+	return json.Marshal(struct {
+		Version int                   `json:"version"`
+		Runs    []string              `json:"runs"`
+		Pending []string              `json:"pending,omitempty"`
+		Sources map[string]HiveSource `json:"sources"`
+	}{m.Version, runs, m.Pending, sources})
 }
 
 // ParseHiveManifest reads a manifest; name names it in errors.
@@ -170,13 +211,17 @@ func ParseHiveManifest(b []byte, name string) (*HiveManifest, error) {
 	if err := json.Unmarshal(b, m); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if m.Version != 1 {
-		return nil, fmt.Errorf("%s: expected a hunt convert manifest of version 1, found version %d", name, m.Version)
+	if m.Version != hiveManifestVersion {
+		return nil, errHiveVersion(name, m.Version)
 	}
 	if m.Sources == nil {
 		m.Sources = map[string]HiveSource{}
 	}
 	return m, nil
+}
+
+func errHiveVersion(name string, v int) error {
+	return fmt.Errorf("%s: expected a hunt convert manifest of version %d, found version %d", name, hiveManifestVersion, v)
 }
 
 // Published returns the runs whose files the manifest publishes: the runs
@@ -190,6 +235,82 @@ func (m *HiveManifest) Published() map[string]bool {
 		delete(runs, r)
 	}
 	return runs
+}
+
+// ReadHivePublished returns the runs the manifest read from r publishes,
+// as [HiveManifest.Published] does, reading no further than its summary
+// when it has one (see [HiveManifest]): the sources, which make up nearly
+// all of a large manifest, are then neither read nor decoded. A manifest
+// without the summary is read whole, only the run of each source kept.
+// name names the manifest in errors.
+func ReadHivePublished(r io.Reader, name string) (map[string]bool, error) {
+	dec := json.NewDecoder(r)
+	fail := func(err error) (map[string]bool, error) {
+		return nil, fmt.Errorf("%s: offset %d: %w", name, dec.InputOffset(), err)
+	}
+	if tok, err := dec.Token(); err != nil {
+		return fail(err)
+	} else if tok != json.Delim('{') {
+		return fail(fmt.Errorf("expected a JSON object, found %v", tok))
+	}
+	var (
+		version             int
+		runs, pending       []string
+		hasVersion, hasRuns bool
+		sources             map[string]struct {
+			Run string `json:"run"`
+		}
+	)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "version":
+			err, hasVersion = dec.Decode(&version), true
+		case "runs":
+			err, hasRuns = dec.Decode(&runs), true
+		case "pending":
+			err = dec.Decode(&pending)
+		case "sources":
+			if hasVersion && hasRuns {
+				// Fast path: the summary came first (and with it any
+				// pending runs); the sources are not needed.
+				goto done
+			}
+			// Slow path: a manifest written without the summary.
+			err = dec.Decode(&sources)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing '}'
+		return fail(err)
+	}
+done:
+	if version != hiveManifestVersion {
+		return nil, errHiveVersion(name, version)
+	}
+	published := map[string]bool{}
+	if sources != nil || !hasRuns {
+		for _, s := range sources {
+			published[s.Run] = true
+		}
+	} else {
+		for _, r := range runs {
+			published[r] = true
+		}
+	}
+	for _, r := range pending {
+		delete(published, r)
+	}
+	return published, nil
 }
 
 // HivePartRun returns the run of a part file written by hunt convert
@@ -227,10 +348,11 @@ func hiveRoot(uri string) string {
 
 // PruneUnpublished moves the part files of plan that their lake's manifest
 // does not publish (an interrupted or failed hunt convert run) into
-// plan.Pruned. read returns the manifest at a URI (root +
-// HiveManifestName), or an error wrapping fs.ErrNotExist: a lake without a
-// manifest (copied without it) is read whole.
-func PruneUnpublished(plan *Plan, read func(uri string) ([]byte, error)) error {
+// plan.Pruned. open opens the manifest at a URI (root +
+// HiveManifestName), or returns an error wrapping fs.ErrNotExist: a lake
+// without a manifest (copied without it) is read whole. Each manifest is
+// read only up to its summary ([ReadHivePublished]).
+func PruneUnpublished(plan *Plan, open func(uri string) (io.ReadCloser, error)) error {
 	if plan == nil {
 		return nil
 	}
@@ -248,17 +370,9 @@ func PruneUnpublished(plan *Plan, read func(uri string) ([]byte, error)) error {
 		}
 		runs, seen := published[root]
 		if !seen {
-			b, err := read(root + HiveManifestName)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-			case err != nil:
+			var err error
+			if runs, err = readPublished(root+HiveManifestName, open); err != nil {
 				return err
-			default:
-				m, err := ParseHiveManifest(b, root+HiveManifestName)
-				if err != nil {
-					return err
-				}
-				runs = m.Published()
 			}
 			published[root] = runs
 		}
@@ -272,4 +386,18 @@ func PruneUnpublished(plan *Plan, read func(uri string) ([]byte, error)) error {
 	}
 	plan.Objects = kept
 	return nil
+}
+
+// readPublished returns the runs the manifest at uri publishes, nil when
+// there is none.
+func readPublished(uri string, open func(uri string) (io.ReadCloser, error)) (map[string]bool, error) {
+	rc, err := open(uri)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return ReadHivePublished(rc, uri)
 }

@@ -65,6 +65,17 @@ func (s *S3) Put(ctx context.Context, uri string, body io.Reader, size int64) er
 // is an error matching [fs.ErrNotExist], as os.ReadFile reports a missing
 // file.
 func (s *S3) Get(ctx context.Context, uri string) ([]byte, error) {
+	r, err := s.GetReader(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// GetReader is [S3.Get] as a stream, for a caller that may stop reading
+// before the end (a manifest's summary). The caller must Close it.
+func (s *S3) GetReader(ctx context.Context, uri string) (io.ReadCloser, error) {
 	if _, _, err := objectURI(uri); err != nil {
 		return nil, err
 	}
@@ -75,8 +86,7 @@ func (s *S3) Get(ctx context.Context, uri string) ([]byte, error) {
 		}
 		return nil, err
 	}
-	defer r.Close()
-	return io.ReadAll(r)
+	return r, nil
 }
 
 // Delete removes the object at uri. Deleting a missing object is not an

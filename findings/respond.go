@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -450,8 +451,8 @@ func evidenceValues(f *Finding, cols []string) ([][]string, error) {
 }
 
 var (
-	iamName     = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	accessKeyID = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`)
+	iamName     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,64}$`) })
+	accessKeyID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`) })
 )
 
 // roleName returns the role name of a role name, role ARN or assumed-role
@@ -480,7 +481,7 @@ func roleName(v string) (string, error) {
 			return "", fmt.Errorf("expected a role ARN (arn:aws:iam::ACCOUNT:role/NAME or arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION), found %q", v)
 		}
 	}
-	if !iamName.MatchString(v) {
+	if !iamName().MatchString(v) {
 		return "", fmt.Errorf("expected a role name, found %q", v)
 	}
 	return v, nil
@@ -490,7 +491,7 @@ func roleName(v string) (string, error) {
 // user (a name or a user ARN). Temporary keys (ASIA) cannot be
 // deactivated: revoke the role's sessions instead.
 func accessKey(key, user string) (string, string, error) {
-	if !accessKeyID.MatchString(key) {
+	if !accessKeyID().MatchString(key) {
 		return "", "", fmt.Errorf("expected an access key ID (AKIA + 16 characters), found %q", key)
 	}
 	if strings.HasPrefix(key, "ASIA") {
@@ -503,7 +504,7 @@ func accessKey(key, user string) (string, string, error) {
 		}
 		user = parts[5][strings.LastIndexByte(parts[5], '/')+1:]
 	}
-	if !iamName.MatchString(user) {
+	if !iamName().MatchString(user) {
 		// Without a user, UpdateAccessKey acts on the caller's own key.
 		return "", "", fmt.Errorf("expected the key's user name, found %q", user)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Response kinds a hunt may declare (header `-- respond:` or a line of a
@@ -33,8 +34,8 @@ type ResponseRule struct {
 func (r ResponseRule) String() string { return r.Kind + "(" + strings.Join(r.Columns, ", ") + ")" }
 
 var (
-	ruleSyntax  = regexp.MustCompile(`^([a-z-]+)\(([^()]*)\)$`)
-	columnName  = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+	ruleSyntax  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z-]+)\(([^()]*)\)$`) })
+	columnName  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })
 	ruleColumns = map[string]int{RespondWAFIPSet: 1, RespondRevokeRoleSessions: 1, RespondDeactivateAccessKey: 2}
 )
 
@@ -64,7 +65,7 @@ func ParseResponseRules(s string) ([]ResponseRule, error) {
 				return nil, fmt.Errorf("expected a response after ',', found none")
 			}
 		}
-		m := ruleSyntax.FindStringSubmatch(one)
+		m := ruleSyntax().FindStringSubmatch(one)
 		if m == nil {
 			return nil, fmt.Errorf("expected KIND(COLUMN), found %q", one)
 		}
@@ -75,7 +76,7 @@ func ParseResponseRules(s string) ([]ResponseRule, error) {
 		r := ResponseRule{Kind: m[1]}
 		for _, c := range strings.Split(m[2], ",") {
 			c = strings.TrimSpace(c)
-			if !columnName.MatchString(c) {
+			if !columnName().MatchString(c) {
 				return nil, fmt.Errorf("%s: expected a column name, found %q", m[1], c)
 			}
 			r.Columns = append(r.Columns, c)
@@ -116,7 +117,7 @@ func LoadResponsePolicy(path string) (map[string][]ResponseRule, error) {
 		if i := strings.IndexAny(s, " \t"); i >= 0 {
 			id, rest = s[:i], s[i:]
 		}
-		if !columnName.MatchString(id) || strings.Contains(id, "(") {
+		if !columnName().MatchString(id) || strings.Contains(id, "(") {
 			return nil, fmt.Errorf("%s:%d:%d: expected a hunt ID, found %q", path, line, col, id)
 		}
 		if _, dup := out[id]; dup {

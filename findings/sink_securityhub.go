@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -463,7 +464,7 @@ func asffTypes(f *Finding) []string {
 // AwsGuardDutyDetector, ...), plus AwsAccount, which has no details. A
 // hunt's resource_type among them is passed through; any other becomes
 // Other, with the hunt's type in Details.Other hunt/ResourceType.
-var asffResourceTypes = func() map[string]bool {
+var asffResourceTypes = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{"AwsAccount": true}
 	rt := reflect.TypeFor[types.ResourceDetails]()
 	for i := range rt.NumField() {
@@ -472,7 +473,7 @@ var asffResourceTypes = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // resources returns the finding's target resource, typed and identified by
 // ARN where one can be built, then its actor (when an ARN) and, when the
@@ -500,7 +501,7 @@ func (s *SecurityHubSink) resource(ref, typ, account, region, role string) types
 		}
 	}
 	other := map[string]string{}
-	if !asffResourceTypes[typ] {
+	if !asffResourceTypes()[typ] {
 		if typ != "Other" {
 			other["hunt/ResourceType"] = truncateBytes(typ, asffMaxFieldVal)
 		}

@@ -292,7 +292,7 @@ func validateASFF(fd map[string]any, size int) []string {
 		rm, _ := r.(map[string]any)
 		typ, _ := rm["Type"].(string)
 		id, _ := rm["Id"].(string)
-		if typ == "" || id == "" || (typ != "Other" && !asffResourceTypes[typ]) || utf8.RuneCountInString(id) > 512 {
+		if typ == "" || id == "" || (typ != "Other" && !asffResourceTypes()[typ]) || utf8.RuneCountInString(id) > 512 {
 			bad("Resources[%d]: Type %q Id %q", i, typ, id)
 		}
 		if strings.HasPrefix(id, "arn:") && strings.Contains(id, ":sts:") && typ == "AwsIamRole" {
@@ -803,11 +803,11 @@ func TestASFFResourceTypes(t *testing.T) {
 		}
 	}
 	for _, typ := range []string{"AwsSnsTopic", "AwsSecretsManagerSecret", "AwsEc2Volume", "AwsEcrRepository", "AwsIamAccessKey"} {
-		if !asffResourceTypes[typ] {
+		if !asffResourceTypes()[typ] {
 			t.Errorf("%s, a type Security Hub defines, is not in asffResourceTypes", typ)
 		}
 	}
-	if asffResourceTypes["AwsNoSuchThing"] || asffResourceTypes["Other"] {
+	if asffResourceTypes()["AwsNoSuchThing"] || asffResourceTypes()["Other"] {
 		t.Error("asffResourceTypes holds types Security Hub does not define")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Kind is what an entity is.
@@ -28,9 +29,11 @@ type Entity struct {
 }
 
 var (
-	keyPattern      = regexp.MustCompile(`^(AKIA|ASIA|AIDA|AROA|ABIA|ACCA)[A-Z0-9]{12,}$`)
-	resourcePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+=,@*-]*$`)
-	principalARN    = regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:(user|role|assumed-role|federated-user|root)(/.*)?$`)
+	keyPattern      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(AKIA|ASIA|AIDA|AROA|ABIA|ACCA)[A-Z0-9]{12,}$`) })
+	resourcePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+=,@*-]*$`) })
+	principalARN    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:(user|role|assumed-role|federated-user|root)(/.*)?$`)
+	})
 )
 
 // ParseEntity says what s is: an IP address, an access key ID, an IAM
@@ -44,11 +47,11 @@ func ParseEntity(s string) (Entity, error) {
 	switch {
 	case s == "":
 		return Entity{}, fmt.Errorf("entity: expected an IP address, access key ID, principal ARN or resource ID, found nothing")
-	case keyPattern.MatchString(s):
+	case keyPattern().MatchString(s):
 		return Entity{KindKey, s}, nil
-	case principalARN.MatchString(s):
+	case principalARN().MatchString(s):
 		return Entity{KindPrincipal, s}, nil
-	case resourcePattern.MatchString(s):
+	case resourcePattern().MatchString(s):
 		return Entity{KindResource, s}, nil
 	}
 	return Entity{}, fmt.Errorf("entity: expected an IP address, access key ID, principal ARN or resource ID, found %q", s)

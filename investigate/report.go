@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -526,7 +527,7 @@ func resources(calls []Call) []Resource {
 }
 
 // resourceKey picks the request parameters that name a resource.
-var resourceKey = regexp.MustCompile(`(?i)(^key$|^bucketName$|name$|id$|arn$)`)
+var resourceKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(^key$|^bucketName$|name$|id$|arn$)`) })
 
 // notResource are parameter names matching resourceKey that name no resource.
 var notResource = map[string]bool{"nexttoken": true, "clienttoken": true, "requestid": true, "x-amz-id-2": true, "maxresults": true, "externalid": true, "rolesessionname": true, "durationseconds": true}
@@ -566,7 +567,7 @@ func resourcesOf(params string) []string {
 				walk(key, y)
 			}
 		case string:
-			if x != "" && resourceKey.MatchString(key) && !notResource[strings.ToLower(key)] && !slices.Contains(out, x) {
+			if x != "" && resourceKey().MatchString(key) && !notResource[strings.ToLower(key)] && !slices.Contains(out, x) {
 				out = append(out, x)
 			}
 		}

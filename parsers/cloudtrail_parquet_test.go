@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -845,5 +847,138 @@ func TestCloudTrailParquet_SkippedPagesUnchecked(t *testing.T) {
 	_, err = read(damage(kept))
 	if !errors.Is(err, ErrCorrupt) || !regexpMatch(`^f\.parquet: offset \d+ \(row group 0 column responseelements\): expected a Zstandard frame, found bytes "NOPE"$`, fmt.Sprint(err)) {
 		t.Errorf("a damaged page a kept row is on: error %v; want the damaged stream refused", err)
+	}
+}
+
+// rangesReaderAt records the byte ranges read through it.
+type rangesReaderAt struct {
+	r      io.ReaderAt
+	ranges [][2]int64
+}
+
+func (c *rangesReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	c.ranges = append(c.ranges, [2]int64{off, off + int64(len(b))})
+	return c.r.ReadAt(b, off)
+}
+
+// chunkRange returns the bytes of column path's chunk in row group g.
+func chunkRange(t *testing.T, data []byte, g int, path string) [2]int64 {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, ok := f.Schema().Lookup(path)
+	if !ok {
+		t.Fatalf("no column %s", path)
+	}
+	md := f.Metadata().RowGroups[g].Columns[leaf.ColumnIndex].MetaData
+	start := md.DataPageOffset
+	if md.DictionaryPageOffset > 0 {
+		start = min(start, md.DictionaryPageOffset)
+	}
+	return [2]int64{start, start + md.TotalCompressedSize}
+}
+
+// TestCloudTrailParquet_CheckedTimes: in a file hunt wrote, whose footer
+// time bounds say every row's eventtime parsed, eventtime is not read
+// unless projected; in one whose bounds do not (a row group with a null
+// or bad time), or that has none, it is read and checked.
+func TestCloudTrailParquet_CheckedTimes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema, err := projectSchema(CloudTrailSchema, []string{"eventtime", "eventname"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hunt := func(times ...string) []byte {
+		b := array.NewRecordBuilder(mem, schema)
+		defer b.Release()
+		for i, tm := range times {
+			if tm == "" {
+				b.Field(0).AppendNull()
+			} else {
+				b.Field(0).(*array.StringBuilder).Append(tm)
+			}
+			b.Field(1).(*array.BinaryDictionaryBuilder).AppendString("E" + strconv.Itoa(i))
+		}
+		rec := b.NewRecordBatch()
+		defer rec.Release()
+		return writeParquet(t, "cloudtrail", []arrow.RecordBatch{rec}, 2, true)
+	}
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		want      string // eventname of the rows read
+		readsTime bool
+	}{
+		{"hunt, times checked", hunt("2024-03-05T10:00:00Z", "2024-03-05T10:00:01Z", "2024-03-05T10:00:02Z"), "E0 E1 E2", false},
+		// Sorted by time: the null and the bad time go first, into row group 0.
+		{"hunt, a null time", hunt("2024-03-05T10:00:00Z", "", "2024-03-05T10:00:02Z"), "E0 E2", true},
+		{"hunt, a bad time", hunt("2024-03-05T10:00:00Z", "2024-03-05T10:00:01Z", "2024-02-30T10:00:02Z"), "E0 E1", true},
+		{"another writer", writeGenericParquet(t, []ctParquetRow{{str("2024-03-05T10:00:00Z"), str("E0")}, {str("x"), str("E1")}}), "E0", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rr := &rangesReaderAt{r: bytes.NewReader(tc.data)}
+			r, err := NewCloudTrailParquetReader(rr, int64(len(tc.data)), "f.parquet", Pruning{}, WithAllocator(mem), WithColumns("eventname"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for r.Next() {
+				c := r.Batch().Column(0)
+				for i := range c.Len() {
+					got = append(got, stringAt(c, i))
+				}
+			}
+			r.Release()
+			if r.Err() != nil || strings.Join(got, " ") != tc.want {
+				t.Fatalf("rows %q, err %v; want %s", got, r.Err(), tc.want)
+			}
+			et := chunkRange(t, tc.data, 0, "eventtime")
+			readsTime := slices.ContainsFunc(rr.ranges, func(rg [2]int64) bool { return rg[0] < et[1] && et[0] < rg[1] })
+			if readsTime != tc.readsTime {
+				t.Errorf("eventtime chunk %v read: %v; want %v (reads %v)", et, readsTime, tc.readsTime, rr.ranges)
+			}
+		})
+	}
+}
+
+func TestTimesChecked(t *testing.T) {
+	for _, tc := range []struct {
+		times [][2]int64
+		want  bool
+	}{
+		{nil, false},
+		{[][2]int64{}, true},
+		{[][2]int64{{1, 2}, {-5, 9}}, true},
+		{[][2]int64{{1, 2}, {minTime, 9}}, false},
+		{[][2]int64{{minTime, minTime}}, false},
+	} {
+		if got := timesChecked(tc.times); got != tc.want {
+			t.Errorf("timesChecked(%v) = %v; want %v", tc.times, got, tc.want)
+		}
+	}
+}
+
+// TestSetValidRun: appending a run of valid rows sets the bits setValid
+// would, whatever the run's start and length, and no others.
+func TestSetValidRun(t *testing.T) {
+	for start := range 20 {
+		for k := range 30 {
+			got, want := newFlowCol(flowKindDict, 64), newFlowCol(flowKindDict, 64)
+			for range start {
+				got.appendNull()
+				want.appendNull()
+			}
+			setValidRun(got, k)
+			for range k {
+				want.setValid()
+			}
+			if got.n != want.n || !bytes.Equal(got.valid, want.valid) {
+				t.Fatalf("start %d, run %d: n %d, bits %08b; want n %d, bits %08b", start, k, got.n, got.valid, want.n, want.valid)
+			}
+		}
 	}
 }

@@ -131,11 +131,15 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 	if size < 12 {
 		return nil, fail(0, "", ErrFormat, "a Parquet file (PAR1 ... PAR1)", strconv.FormatInt(size, 10)+" bytes")
 	}
-	var head, tail [8]byte
-	if _, err := r.ReadAt(head[:4], 0); err != nil {
+	// The head, tail and footer are read once, through counted (parquet-go
+	// read them there before), and parquet-go's reads of them are served
+	// from memory (pqFooterReader): on S3 each read is a ranged GET.
+	fr := &pqFooterReader{r: counted}
+	head, tail := fr.head[:], fr.tail[:]
+	if _, err := counted.ReadAt(head, 0); err != nil {
 		return nil, &ParseError{Source: source, Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
 	}
-	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+	if _, err := counted.ReadAt(tail, size-8); err != nil {
 		return nil, &ParseError{Source: source, Offset: size - 8, Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
 	}
 	if string(head[:4]) != "PAR1" {
@@ -151,14 +155,16 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 	}
 	dataEnd := size - 8 - footerLen
 	footer := make([]byte, footerLen)
-	if _, err := r.ReadAt(footer, dataEnd); err != nil {
+	if _, err := counted.ReadAt(footer, dataEnd); err != nil {
 		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
 	}
 	tc := thriftCheck{b: footer, limit: len(footer), budget: max(64<<20, 16*size)}
 	if err := tc.walkStruct(0, 0); err != nil {
 		return nil, tc.parseError(err, source, dataEnd, "footer")
 	}
-	f, err := openFile(counted, size)
+	fr.footer, fr.dataEnd, fr.size = footer, dataEnd, size
+	f, err := openFile(fr, size)
+	fr.footer = nil // parquet-go decodes a copy; later reads are of pages
 	if err != nil {
 		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
 	}
@@ -181,6 +187,31 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 		return nil, fail(dataEnd, "footer", ErrCorrupt, strconv.FormatInt(rows, 10)+" rows (the row groups' sum)", strconv.FormatInt(md.NumRows, 10))
 	}
 	return &pqFile{f: f, r: r, size: size, dataEnd: dataEnd, source: source}, nil
+}
+
+// pqFooterReader is the file as parquet-go reads it: its reads of the
+// magic bytes and the footer, which openParquet has read, are served
+// from memory; every other read goes to r.
+type pqFooterReader struct {
+	r       io.ReaderAt
+	head    [4]byte // the file's first bytes
+	tail    [8]byte // its last: footer length and magic
+	footer  []byte  // the footer, at dataEnd; nil once the file is open
+	dataEnd int64
+	size    int64
+}
+
+func (fr *pqFooterReader) ReadAt(b []byte, off int64) (int, error) {
+	end := off + int64(len(b))
+	switch {
+	case off >= 0 && end <= int64(len(fr.head)):
+		return copy(b, fr.head[off:]), nil
+	case fr.footer != nil && off >= fr.dataEnd && end <= fr.dataEnd+int64(len(fr.footer)):
+		return copy(b, fr.footer[off-fr.dataEnd:]), nil
+	case fr.footer != nil && off >= fr.size-8 && end <= fr.size:
+		return copy(b, fr.tail[off-(fr.size-8):]), nil
+	}
+	return fr.r.ReadAt(b, off)
 }
 
 // checkChunk checks column chunk col of row group g before its pages are

@@ -221,3 +221,48 @@ func TestParquet_BoundedClaims_Failure(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenParquet_ReadsFooterOnce: the footer, the magic bytes and the
+// footer length are read from the file once (each read may be a ranged
+// GET), and counted in Stats.Bytes.
+func TestOpenParquet_ReadsFooterOnce(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	str := func(s string) *string { return &s }
+	data := writeGenericParquet(t, []ctParquetRow{{str("2024-03-05T10:00:00Z"), str("A")}, {str("2024-03-05T10:00:01Z"), str("B")}})
+	size := int64(len(data))
+	footer := size - 8 - int64(binary.LittleEndian.Uint32(data[size-8:]))
+	rr := &rangesReaderAt{r: bytes.NewReader(data)}
+	r, err := NewCloudTrailParquetReader(rr, size, "f.parquet", Pruning{}, WithAllocator(mem), WithColumns("eventname"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for r.Next() {
+		rows += int(r.Batch().NumRows())
+	}
+	r.Release()
+	if r.Err() != nil || rows != 2 {
+		t.Fatalf("%d rows, err %v; want 2", rows, r.Err())
+	}
+	var head, tail, foot, n int64
+	for _, rg := range rr.ranges {
+		n += rg[1] - rg[0]
+		switch {
+		case rg[0] < 4:
+			head++
+		case rg[1] > size-8:
+			tail++
+		case rg[1] > footer:
+			foot++
+		}
+	}
+	if head != 1 || tail != 1 || foot != 1 {
+		t.Errorf("reads %v: head %d, tail %d, footer %d times; want once each", rr.ranges, head, tail, foot)
+	}
+	// Page headers are read again uncounted (checks), so Bytes is at most
+	// what was read.
+	if got := r.Stats().Bytes; got < size-footer+4 || got > n {
+		t.Errorf("Stats().Bytes = %d; want the footer, magic bytes and length (%d) and at most the %d bytes read", got, size-footer+4, n)
+	}
+}

@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -592,5 +595,118 @@ func TestPQChunk_SeekRow(t *testing.T) {
 			}
 			putPQChunk(ch)
 		}
+	}
+}
+
+// countingAllocator counts the allocations of each size made through it.
+type countingAllocator struct {
+	memory.Allocator
+	sizes map[int]int
+}
+
+func (c *countingAllocator) Allocate(size int) []byte {
+	c.sizes[size]++
+	return c.Allocator.Allocate(size)
+}
+
+func TestPQRecycler(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ca := &countingAllocator{Allocator: mem, sizes: map[int]int{}}
+	r := &pqRecycler{mem: ca}
+	a := r.Allocate(128)
+	for i := range a {
+		a[i] = 0xff
+	}
+	r.Free(a)
+	b := r.Allocate(128) // a again, cleared
+	if &b[0] != &a[0] || len(b) != 128 || bytes.ContainsFunc(b, func(r rune) bool { return r != 0 }) {
+		t.Errorf("Allocate after Free: got %p (%d bytes, %x...); want %p cleared", &b[0], len(b), b[:4], &a[0])
+	}
+	c := r.Allocate(64) // another size: a new buffer
+	if ca.sizes[128] != 1 || ca.sizes[64] != 1 {
+		t.Errorf("allocations %v; want one of 128 and one of 64", ca.sizes)
+	}
+	r.Free(b)
+	// At most pqRecycleMax buffers are kept; the others go back at once.
+	var many [][]byte
+	for range pqRecycleMax + 5 {
+		many = append(many, r.Allocate(32))
+	}
+	for _, m := range many {
+		r.Free(m)
+	}
+	if len(r.free) != pqRecycleMax {
+		t.Errorf("kept %d buffers; want %d", len(r.free), pqRecycleMax)
+	}
+	r.close() // hands back the kept ones
+	r.Free(c) // after close: straight back
+	if got := r.Allocate(128); ca.sizes[128] != 2 {
+		t.Errorf("Allocate after close: %d allocations of 128; want 2 (nothing kept)", ca.sizes[128])
+	} else {
+		r.Free(got)
+	}
+}
+
+// TestCloudTrailParquet_RecyclesIndices: a dictionary column's indices
+// reuse the buffers of released batches, and its values are one array
+// shared by the batches until a value is added: reading many batches
+// allocates a few index buffers and dictionaries, not one per batch.
+func TestCloudTrailParquet_RecyclesIndices(t *testing.T) {
+	const batches = 10
+	for _, tc := range []struct {
+		name  string
+		value func(row int) string
+		dicts int // most distinct dictionary arrays
+	}{
+		{"values in every batch", func(row int) string { return "E" + strconv.Itoa(row%7) }, 1},
+		{"values added", func(row int) string { return "E" + strconv.Itoa(row/5000) }, batches},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			schema, err := projectSchema(CloudTrailSchema, []string{"eventtime", "eventname"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := array.NewRecordBuilder(mem, schema)
+			for i := range batches * BatchRows {
+				b.Field(0).(*array.StringBuilder).Append(time.Unix(1709632800+int64(i), 0).UTC().Format(time.RFC3339))
+				b.Field(1).(*array.BinaryDictionaryBuilder).AppendString(tc.value(i))
+			}
+			rec := b.NewRecordBatch()
+			b.Release()
+			data := writeParquet(t, "cloudtrail", []arrow.RecordBatch{rec}, 0, true)
+			rec.Release()
+
+			ca := &countingAllocator{Allocator: mem, sizes: map[int]int{}}
+			r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(ca), WithColumns("eventname"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := 0
+			dicts := map[*byte]bool{}
+			for r.Next() {
+				c := r.Batch().Column(0).(*array.Dictionary)
+				values := c.Dictionary().(*array.String)
+				dicts[&values.ValueBytes()[0]] = true
+				for i := range c.Len() {
+					if got, want := values.Value(c.GetValueIndex(i)), tc.value(rows+i); got != want {
+						t.Fatalf("row %d: %q; want %q", rows+i, got, want)
+					}
+				}
+				rows += c.Len()
+			}
+			r.Release()
+			if r.Err() != nil || rows != batches*BatchRows {
+				t.Fatalf("%d rows, err %v; want %d", rows, r.Err(), batches*BatchRows)
+			}
+			if n := ca.sizes[4*BatchRows]; n > 2 {
+				t.Errorf("%d index buffers of %d bytes allocated for %d batches; want at most 2", n, 4*BatchRows, batches)
+			}
+			if len(dicts) > tc.dicts {
+				t.Errorf("%d dictionary arrays for %d batches; want at most %d", len(dicts), batches, tc.dicts)
+			}
+		})
 	}
 }

@@ -50,11 +50,11 @@ func planPaths(ctx context.Context, common commonFlags, paths []string, facts ar
 		}
 	}
 	// Converted lakes: only the part files their manifest publishes.
-	err := archive.PruneUnpublished(plan, func(uri string) ([]byte, error) {
+	err := archive.PruneUnpublished(plan, func(uri string) (io.ReadCloser, error) {
 		if strings.HasPrefix(uri, "s3://") {
-			return s3.Get(ctx, uri)
+			return s3.GetReader(ctx, uri)
 		}
-		return os.ReadFile(uri)
+		return os.Open(uri)
 	})
 	if err != nil {
 		return nil, err
