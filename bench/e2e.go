@@ -98,7 +98,7 @@ func OpenCorpus(ctx context.Context, dir string) (*Corpus, error) {
 		}
 	}
 	if len(c.CloudTrail)+len(c.VPCFlow) == 0 && len(lake.Objects) > 0 {
-		if err := archive.PruneUnpublished(&lake, os.ReadFile); err != nil {
+		if err := archive.PruneUnpublished(&lake, openFile); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		c.Parquet = true
@@ -117,6 +117,9 @@ func OpenCorpus(ctx context.Context, dir string) (*Corpus, error) {
 	return c, nil
 }
 
+// openFile opens a local lake's manifest for archive.PruneUnpublished.
+func openFile(name string) (io.ReadCloser, error) { return os.Open(name) }
+
 // replan is the planning `hunt query` does before reading a lake of
 // table: list dir, then keep the part files its manifest publishes. It
 // must find the same objects as OpenCorpus.
@@ -125,7 +128,7 @@ func (c *Corpus) replan(ctx context.Context, table string) error {
 	if err != nil {
 		return err
 	}
-	if err := archive.PruneUnpublished(plan, os.ReadFile); err != nil {
+	if err := archive.PruneUnpublished(plan, openFile); err != nil {
 		return err
 	}
 	n := 0
