@@ -96,7 +96,9 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 // 118-hunt library took 4.26-4.31 cpu-s and 358-365 MB at 16 MiB,
 // 4.04 and 300-313 MB at 8, 4.07-4.11 and 292-305 MB at 4; 500 hunts
 // 10.65, 10.46 and 10.96 cpu-s.
-const maxTableBytes = 8 << 20
+//
+// A variable so tests can reach it with a few thousand groups.
+var maxTableBytes int64 = 8 << 20
 
 // over reports whether an aggregate is past its limits: pooled is the
 // estimate of every aggregate sharing its pool, own its own, ngroups its
@@ -104,6 +106,24 @@ const maxTableBytes = 8 << 20
 func (sp *aggSpill) over(pooled, own int64, ngroups int) bool {
 	return pooled > sp.pool.limit || own > sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
 }
+
+// overPart reports whether a partition's table, while finishing, is past
+// its limits: own is its estimate, ngroups its groups. As over, but a
+// partition may grow to partSlack times the table bound (see partSlack).
+func (sp *aggSpill) overPart(own int64, ngroups int) bool {
+	return own > sp.pool.limit || own > partSlack*sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+}
+
+// partSlack is how many times the table bound a partition's table may
+// take while finishing before it splits one level down. A table that
+// passes the bound froze at it, so its 64 partitions hold about a 64th
+// of the groups beyond it each; with a bound of 1, those just past a
+// 64th of the bound (vpc_large_egress over the 2 GiB corpus: ~47,000
+// groups, ~8.7 MB estimated against 8 MiB) each split again, hashing
+// and gathering every group of the partition, spilling the rest of its
+// rows, then merging its groups back into 64 tables: a third of
+// finishing. Finishing holds one partition table per worker at a time.
+const partSlack = 2
 
 // tableBound is the most estimated bytes one aggregate's groups take:
 // maxTableBytes, or an eighth of a larger budget.
@@ -1297,7 +1317,7 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			continue
 		}
 		o.aggregate(t, cols, n)
-		if e := est.of(o, &t.g); o.sp.over(e, e, t.g.ngroups) && level < maxSpillLevel {
+		if e := est.of(o, &t.g); o.sp.overPart(e, t.g.ngroups) && level < maxSpillLevel {
 			*sub = newSpillSet(o.sp.dir, level)
 		}
 	}
