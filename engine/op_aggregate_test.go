@@ -748,3 +748,48 @@ func TestGrouper_StringIDs(t *testing.T) {
 		t.Fatalf("only %d values", len(wantVals))
 	}
 }
+
+// TestHashString: equal strings hash equally wherever their bytes lie;
+// strings of every length around the short-string limit that differ in
+// one byte or a trailing NUL, and 131,072 IPv4 addresses, all hash
+// differently; the addresses fall evenly into the 64 spill partitions.
+func TestHashString(t *testing.T) {
+	seen := map[uint64]string{}
+	add := func(s string) {
+		t.Helper()
+		h := hashString(s)
+		if h != hashString(string([]byte(s))) {
+			t.Fatalf("hashString(%q) differs with another copy of the bytes", s)
+		}
+		if o, ok := seen[h]; ok && o != s {
+			t.Fatalf("hashString(%q) = hashString(%q) = %#x", s, o, h)
+		}
+		seen[h] = s
+	}
+	base := "0123456789abcdefghij"
+	for n := range len(base) {
+		for _, s := range []string{base[:n], base[:n] + "\x00", "\x00" + base[:n]} {
+			add(s)
+			for j := range len(s) {
+				b := []byte(s)
+				b[j] ^= 0x41
+				add(string(b))
+			}
+		}
+	}
+	const n = 1 << 17
+	addrs := make([]string, n)
+	for i := range addrs {
+		addrs[i] = "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
+		add(addrs[i])
+	}
+	var parts [spillParts]int
+	for _, h := range hashKeys([]*vec{{t: tString, n: n, s: addrs}}, n, nil) {
+		parts[spillPart(h, 0)]++
+	}
+	for p, c := range parts {
+		if c < n/spillParts*8/10 || c > n/spillParts*12/10 {
+			t.Errorf("partition %d holds %d of %d addresses; want about %d", p, c, n, n/spillParts)
+		}
+	}
+}
