@@ -82,7 +82,7 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 }
 
 // maxTableBytes bounds the estimated bytes of one aggregate's groups
-// (all workers' tables; when finishing, each partition's table) however
+// (all workers' tables; when finishing, each partition's table, partSlack times it) however
 // much room its budget has left, at the default budget: past it they
 // freeze and spill as past the budget. A larger budget raises the bound
 // to an eighth of it (aggSpill.tableBound): who gives the groups more
@@ -115,14 +115,15 @@ func (sp *aggSpill) overPart(own int64, ngroups int) bool {
 }
 
 // partSlack is how many times the table bound a partition's table may
-// take while finishing before it splits one level down. A table that
-// passes the bound froze at it, so its 64 partitions hold about a 64th
-// of the groups beyond it each; with a bound of 1, those just past a
-// 64th of the bound (vpc_large_egress over the 2 GiB corpus: ~47,000
-// groups, ~8.7 MB estimated against 8 MiB) each split again, hashing
-// and gathering every group of the partition, spilling the rest of its
-// rows, then merging its groups back into 64 tables: a third of
-// finishing. Finishing holds one partition table per worker at a time.
+// take while finishing before it splits one level down. Each partition
+// holds about a 64th of the spilled groups, so at some number of groups
+// they all land just past the bound: vpc_large_egress over the 2 GiB
+// corpus, ~3 M groups, ~47,000 a partition estimated at ~8.7 MB against
+// 8 MiB. Each then split again (hashing and gathering every group of
+// the partition, spilling the rest of its rows, merging its groups back
+// into 64 tables): a third of finishing. The slack moves that edge to
+// twice the groups. Finishing holds one partition table per worker at a
+// time, so it costs at most one more bound of memory per worker.
 const partSlack = 2
 
 // tableBound is the most estimated bytes one aggregate's groups take:
