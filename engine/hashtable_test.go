@@ -2,9 +2,11 @@ package engine
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestFlatTable: a flatTable agrees with a Go map over random keys,
@@ -161,5 +163,109 @@ func TestStrTable(t *testing.T) {
 	var empty strTable
 	if _, ok := empty.get("", strKeyOf(""), nil); ok {
 		t.Error("zero strTable: get found")
+	}
+}
+
+// TestNumberKeys: numberKeys gives each key the ID put gives it, filing
+// new keys under the next number, and lists the rows of new keys, in
+// batches whose keys collide in their home slots, include emptyKey,
+// repeat within the batch, or grow the table (from 16 slots) several
+// times over; on the batched path (every table, here) and on put's (the
+// default bound, with a table that crosses it).
+func TestNumberKeys(t *testing.T) {
+	defer func(m int) { prefetchMinSlots = m }(prefetchMinSlots)
+	// colliding returns n keys sharing one home slot in a table of
+	// 2^bits slots.
+	colliding := func(bits uint, n int) []uint64 {
+		probe := flatTable[int32]{shift: 64 - bits}
+		var out []uint64
+		for k := uint64(1); len(out) < n; k++ {
+			if probe.slot(k) == 5 {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	seq := func(lo, hi uint64) []uint64 {
+		var out []uint64
+		for k := lo; k < hi; k++ {
+			out = append(out, k)
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	random := func(n, distinct int) []uint64 {
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = rng.Uint64N(uint64(distinct)) * 0x100000001
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		minSlot int
+		batches [][]uint64
+	}{
+		{"collisions", 0, [][]uint64{colliding(4, 6), append(colliding(6, 20), colliding(4, 6)...)}},
+		{"empty key", 0, [][]uint64{{emptyKey, 0, emptyKey, 1, emptyKey - 1}, {1, emptyKey, 0}}},
+		{"repeats in a batch", 0, [][]uint64{{7, 7, 7, 8, 7, 8, 9}, {9, 9, 10}}},
+		{"growth during a batch", 0, [][]uint64{{3}, seq(0, 1000), append(seq(500, 5000), seq(0, 10)...)}},
+		{"empty batch", 0, [][]uint64{{}, {4}, {}}},
+		{"put's path", 1 << 15, [][]uint64{seq(0, 100), random(4096, 1000)}},
+		{"crossing the bound", 1 << 15, [][]uint64{random(20000, 30000), random(20000, 30000), random(4096, 60000)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prefetchMinSlots = tc.minSlot
+			var ft flatTable[int32]
+			want := map[uint64]int32{}
+			var fresh []int32
+			for b, keys := range tc.batches {
+				ids := make([]int32, len(keys))
+				fresh = numberKeys(&ft, keys, ids, fresh[:0])
+				var wantFresh []int32
+				for i, k := range keys {
+					id, ok := want[k]
+					if !ok {
+						id = int32(len(want))
+						want[k] = id
+						wantFresh = append(wantFresh, int32(i))
+					}
+					if ids[i] != id {
+						t.Fatalf("batch %d: key %#x (row %d) got ID %d; want %d", b, k, i, ids[i], id)
+					}
+				}
+				if !slices.Equal(fresh, wantFresh) {
+					t.Fatalf("batch %d: new rows %v; want %v", b, fresh, wantFresh)
+				}
+				if ft.len() != len(want) {
+					t.Fatalf("batch %d: %d entries; want %d", b, ft.len(), len(want))
+				}
+			}
+			for k, id := range want {
+				if got, ok := ft.get(k); !ok || got != id {
+					t.Fatalf("get(%#x) = %d, %v; want %d, true", k, got, ok, id)
+				}
+			}
+		})
+	}
+}
+
+// TestPrefetchIdx: the prefetch hints, in assembly and in Go, take any
+// index (past the slots, the largest) and an empty list without
+// faulting, and change nothing.
+func TestPrefetchIdx(t *testing.T) {
+	slots := make([]strSlot, 16)
+	slots[3].e = 7
+	idx := []uint32{0, 3, 15, 16, 1 << 20, ^uint32(0)}
+	for _, f := range []func(unsafe.Pointer, uintptr, []uint32){prefetchIdx, prefetchIdxGo} {
+		f(unsafe.Pointer(&slots[0]), unsafe.Sizeof(slots[0]), idx)
+		f(unsafe.Pointer(&slots[0]), 8, nil)
+		f(nil, 24, idx)
+	}
+	prefetchSlots(slots, idx)
+	prefetchSlots([]uint64(nil), idx)
+	prefetchSlots(slots, nil)
+	if slots[3].e != 7 || slots[4].e != 0 {
+		t.Errorf("slots changed: %v", slots[:5])
 	}
 }

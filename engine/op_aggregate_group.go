@@ -32,6 +32,9 @@ type grouper struct {
 	gids      []int32   // scratch: per row group IDs
 	table     []int32   // scratch: dictionary entry → value ID
 	look      []int32   // scratch: lookup's group IDs
+	pk        []uint64  // scratch: per row its packed key
+	fresh     []int32   // scratch: rows whose packed key was new
+	sks       []strKey  // scratch: per row the strKey of a string key
 	// strs holds the bytes of string key values: one allocation per
 	// value was most of adding a group at millions of groups that rarely
 	// repeat (flow logs' source addresses), and as many objects for the
@@ -99,21 +102,24 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 		// Fast path: one probe a row.
 		var shifts [maxPackedKeys]uint8
 		g.shifts(&shifts)
-		m := &g.packed
-		for i := range n {
-			var key uint64
-			for k, ids := range g.ids[:len(keys)] {
-				key |= uint64(uint32(ids[i])) << shifts[k]
+		pk := grow(&g.pk, n)
+		clear(pk)
+		for k, ids := range g.ids[:len(keys)] {
+			for i, id := range ids[:n] {
+				pk[i] |= uint64(uint32(id)) << shifts[k]
 			}
-			id, ok := m.put(key, int32(m.len()))
-			if !ok {
-				for j := range g.groupKeys {
-					g.groupKeys[j] = append(g.groupKeys[j], g.ids[j][i])
-				}
-			}
-			g.gids[i] = id
 		}
-		g.ngroups = m.len()
+		g.fresh = numberKeys(&g.packed, pk, g.gids, g.fresh[:0])
+		for j, gk := range g.groupKeys {
+			ids := g.ids[j]
+			m := len(gk)
+			gk = growTo(gk, m+len(g.fresh))
+			for x, i := range g.fresh {
+				gk[m+x] = ids[i]
+			}
+			g.groupKeys[j] = gk
+		}
+		g.ngroups = g.packed.len()
 		return g.gids
 	}
 	copy(g.gids, g.ids[0])
@@ -177,6 +183,10 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		// A run of one value (an account, "$path", the rows of one
 		// source) is looked up once.
 		vals := g.vals[k]
+		if len(m.strs.slots) >= strPrefetchMinSlots {
+			g.stringIDs(k, v, n, ids)
+			break
+		}
 		prev, prevID := "", int32(-1)
 		for i, s := range v.s[:n] {
 			if v.null != nil && v.null[i] {
@@ -210,6 +220,58 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		}
 	}
 	return ids
+}
+
+// strPrefetchMinSlots is the fewest slots a key's strTable has for
+// stringIDs to number its values: 768 KiB of slots, past the first
+// caches (two such keys, a source and a destination address, and the
+// group table compete for the rest). A variable so tests can take the
+// batched path with a few values.
+var strPrefetchMinSlots = 1 << 15
+
+// stringIDs sets ids to the value IDs of the n rows of plain string
+// column v, key k, as valueIDs does; a batched probe for a large strTable.
+//
+// Fast path: each row's key is computed first, and the home slots of a
+// window of rows are prefetched while the window before is probed (see
+// probeWindow). A value added may grow the table under prefetches in
+// flight: they only miss.
+func (g *grouper) stringIDs(k int, v *vec, n int, ids []int32) {
+	m := &g.maps[k]
+	vals := g.vals[k]
+	sks := grow(&g.sks, n)
+	for i, s := range v.s[:n] {
+		sks[i] = strKeyOf(s)
+	}
+	var idx [probeWindow]uint32
+	m.strs.prefetch(sks[:min(probeWindow, n)], &idx)
+	// A run of one value is looked up once; a short value's key is its
+	// bytes, so comparing keys compares values.
+	prev, prevID := strKey{}, int32(-1)
+	for lo := 0; lo < n; lo += probeWindow {
+		hi := min(lo+probeWindow, n)
+		if hi < n {
+			m.strs.prefetch(sks[hi:min(hi+probeWindow, n)], &idx)
+		}
+		for i := lo; i < hi; i++ {
+			if v.null != nil && v.null[i] {
+				ids[i] = g.nullID(m, k)
+				continue
+			}
+			sk := sks[i]
+			if prevID >= 0 && sk == prev && (sk.k1>>56 != strLong || v.s[i] == vals.s[prevID]) {
+				ids[i] = prevID
+				continue
+			}
+			id, ok := m.strs.get(v.s[i], sk, vals.s)
+			if !ok {
+				id = int32(vals.len())
+				g.addValue(k, v, i)
+				m.strs.add(sk, id)
+			}
+			ids[i], prev, prevID = id, sk, id
+		}
+	}
 }
 
 func (g *grouper) nullID(m *valueMap, k int) int32 {
@@ -546,8 +608,27 @@ func hashValues(t *dtype, null []bool, ints []int64, floats []float64, strs []st
 	return h
 }
 
-// hashString hashes s eight bytes at a time.
+// hashString hashes s: a string of at most 16 bytes (an address, an
+// account ID, most names) with one finalizer, a longer one eight bytes
+// at a time. Hashing each key of each spilled row was a third of
+// writing vpc_large_egress's spill files; the loop over a short
+// string's tail bytes and its second finalizer were most of it.
 func hashString(s string) uint64 {
+	if n := len(s); n <= 16 {
+		// Fast path: two loads covering every byte (overlapping below
+		// 16), and the length, so that the input differs wherever the
+		// strings do.
+		var a, b uint64
+		switch {
+		case n >= 8:
+			a, b = le64(s), le64(s[n-8:])
+		case n >= 4:
+			a, b = uint64(le32(s)), uint64(le32(s[n-4:]))
+		case n > 0:
+			a = uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+		}
+		return mix64(a ^ bits.RotateLeft64(b*0x9e3779b97f4a7c15, 32) ^ uint64(n)<<58)
+	}
 	h := uint64(len(s))
 	for ; len(s) >= 8; s = s[8:] {
 		h = mix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |

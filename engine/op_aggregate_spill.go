@@ -82,7 +82,7 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 }
 
 // maxTableBytes bounds the estimated bytes of one aggregate's groups
-// (all workers' tables; when finishing, each partition's table) however
+// (all workers' tables; when finishing, each partition's table, partSlack times it) however
 // much room its budget has left, at the default budget: past it they
 // freeze and spill as past the budget. A larger budget raises the bound
 // to an eighth of it (aggSpill.tableBound): who gives the groups more
@@ -96,7 +96,9 @@ func (m *memEstimate) of(o *opAggregate, g *grouper) int64 {
 // 118-hunt library took 4.26-4.31 cpu-s and 358-365 MB at 16 MiB,
 // 4.04 and 300-313 MB at 8, 4.07-4.11 and 292-305 MB at 4; 500 hunts
 // 10.65, 10.46 and 10.96 cpu-s.
-const maxTableBytes = 8 << 20
+//
+// A variable so tests can reach it with a few thousand groups.
+var maxTableBytes int64 = 8 << 20
 
 // over reports whether an aggregate is past its limits: pooled is the
 // estimate of every aggregate sharing its pool, own its own, ngroups its
@@ -104,6 +106,25 @@ const maxTableBytes = 8 << 20
 func (sp *aggSpill) over(pooled, own int64, ngroups int) bool {
 	return pooled > sp.pool.limit || own > sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
 }
+
+// overPart reports whether a partition's table, while finishing, is past
+// its limits: own is its estimate, ngroups its groups. As over, but a
+// partition may grow to partSlack times the table bound (see partSlack).
+func (sp *aggSpill) overPart(own int64, ngroups int) bool {
+	return own > sp.pool.limit || own > partSlack*sp.tableBound() || sp.maxGroups > 0 && int64(ngroups) > sp.maxGroups
+}
+
+// partSlack is how many times the table bound a partition's table may
+// take while finishing before it splits one level down. Each partition
+// holds about a 64th of the spilled groups, so at some number of groups
+// they all land just past the bound: vpc_large_egress over the 2 GiB
+// corpus, ~3 M groups, ~47,000 a partition estimated at ~8.7 MB against
+// 8 MiB. Each then split again (hashing and gathering every group of
+// the partition, spilling the rest of its rows, merging its groups back
+// into 64 tables): a third of finishing. The slack moves that edge to
+// twice the groups. Finishing holds one partition table per worker at a
+// time, so it costs at most one more bound of memory per worker.
+const partSlack = 2
 
 // tableBound is the most estimated bytes one aggregate's groups take:
 // maxTableBytes, or an eighth of a larger budget.
@@ -1297,7 +1318,7 @@ func (o *opAggregate) feed(t *aggWorker, sub **spillSet, sr *spillReader, level 
 			continue
 		}
 		o.aggregate(t, cols, n)
-		if e := est.of(o, &t.g); o.sp.over(e, e, t.g.ngroups) && level < maxSpillLevel {
+		if e := est.of(o, &t.g); o.sp.overPart(e, t.g.ngroups) && level < maxSpillLevel {
 			*sub = newSpillSet(o.sp.dir, level)
 		}
 	}

@@ -843,3 +843,38 @@ func TestSpillSet_BlocksGrow(t *testing.T) {
 		t.Logf("%d chunks: %d bytes in %d blocks", tc.chunks, s.off, blocks)
 	}
 }
+
+// TestAggregateSpill_PartSlack: finishing a spilled aggregate, a
+// partition whose groups pass the table bound, but not twice it, is
+// finished in one table, not split one level down (which hashed,
+// gathered and merged all its groups again: a third of finishing
+// vpc_large_egress over the 2 GiB corpus, whose partitions came out just
+// past the bound); one past twice the bound still splits. Both give the
+// in-memory answer. With a 16 KiB bound, 4 batches of distinct keys are
+// ~1.7 MB of groups, ~27 KB a partition; 12 batches ~80 KB.
+func TestAggregateSpill_PartSlack(t *testing.T) {
+	defer func(b int64, n, r int) { maxTableBytes, spillBlockBytes, spillReadRows = b, n, r }(maxTableBytes, spillBlockBytes, spillReadRows)
+	// Small blocks read one at a time: a partition's table checks its
+	// limits between blocks, and rows past them go to a second level.
+	maxTableBytes, spillBlockBytes, spillReadRows = 16<<10, 512, 1
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	sql := `SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start HAVING sum(bytes) % 1000 = 3`
+	for _, tc := range []struct {
+		batches, workers int
+		split            bool // a second level of spill files
+	}{{4, 1, false}, {4, 2, false}, {12, 1, true}} {
+		recs := flowStartBatches(mem, tc.batches, func(n int) int64 { return int64(n) * 7 })
+		want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
+		before := spillFiles.Load()
+		got := runWith(t, sql, Options{AggregateMemory: 64 << 10, TempDir: t.TempDir()}, tc.workers, recs)
+		releaseAll(recs)
+		if got != want {
+			t.Errorf("%d batches, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.batches, tc.workers, got, want)
+		}
+		files := spillFiles.Load() - before
+		if split := files > int64(tc.workers); files == 0 || split != tc.split {
+			t.Errorf("%d batches, %d workers: %d spill files; want %d, then a second level %v", tc.batches, tc.workers, files, tc.workers, tc.split)
+		}
+	}
+}

@@ -3,8 +3,10 @@ package engine
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -557,14 +559,17 @@ func TestArrayAgg_InternsStrings(t *testing.T) {
 // packed value IDs (the fold tables stay empty), with the group IDs of
 // first appearance, through lookups and merges; when the values outgrow
 // the bits (a 14-bit budget here), the layout is redone and then the
-// grouper folds, with the same group IDs.
+// grouper folds, with the same group IDs. Each case runs with tables
+// probed one row at a time and with every table probed in prefetched
+// batches (numberKeys, stringIDs).
 func TestGrouper_PackedKeys(t *testing.T) {
-	defer func(b int) { packBits = b }(packBits)
+	defer func(b, m, sm int) { packBits, prefetchMinSlots, strPrefetchMinSlots = b, m, sm }(packBits, prefetchMinSlots, strPrefetchMinSlots)
 	for _, tc := range []struct {
 		bits, nk     int
 		folds, moved bool // folds in the end; packed with new widths
 	}{{64, 3, false, false}, {64, 4, false, false}, {26, 3, false, true}, {26, 4, true, false}, {14, 3, true, false}, {14, 4, true, false}} {
-		{
+		for _, minSlots := range []int{1 << 30, 0} {
+			prefetchMinSlots, strPrefetchMinSlots = minSlots, minSlots
 			bitsBudget, nk := tc.bits, tc.nk
 			packBits = bitsBudget
 			types := []*dtype{tString, tInt, tString, tInt}[:nk]
@@ -670,6 +675,121 @@ func TestGrouper_PackedKeys(t *testing.T) {
 			if g.widths == nil || g.ngroups != 0 || g.packed.len() != 0 {
 				t.Errorf("bits %d, %d keys: after reset widths %v, %d groups", bitsBudget, nk, g.widths, g.ngroups)
 			}
+		}
+	}
+}
+
+// TestGrouper_StringIDs: numbering a string key with prefetches
+// (stringIDs, every table here) gives the values the IDs of the plain
+// loop, over batches with NULLs, empty strings, runs of one value, long
+// values that differ only past their 15th byte (in runs, too), and
+// values enough to grow the table several times within one batch.
+func TestGrouper_StringIDs(t *testing.T) {
+	defer func(m int) { strPrefetchMinSlots = m }(strPrefetchMinSlots)
+	long := "arn:aws:iam::123456789012:role/"
+	rng := rand.New(rand.NewPCG(7, 8))
+	var batches [][]string // "<null>" marks a NULL
+	batches = append(batches, []string{"", "", "a", "<null>", "a", long + "x", long + "y", long + "y", long + "x", ""})
+	var grow []string
+	for i := range 3000 {
+		grow = append(grow, "10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256))
+	}
+	batches = append(batches, grow)
+	for range 3 {
+		b := make([]string, BatchRows)
+		for i := range b {
+			switch r := rng.IntN(10); {
+			case r == 0:
+				b[i] = "<null>"
+			case r == 1 && i > 0:
+				b[i] = b[i-1] // a run
+			case r == 2:
+				b[i] = long + strconv.Itoa(rng.IntN(50))
+			default:
+				b[i] = "10.1." + strconv.Itoa(rng.IntN(40)) + "." + strconv.Itoa(rng.IntN(256))
+			}
+		}
+		batches = append(batches, b)
+	}
+	number := func(minSlots int) ([][]int32, []string) {
+		strPrefetchMinSlots = minSlots
+		var a arena
+		g := newGrouper([]*dtype{tString})
+		var out [][]int32
+		for _, b := range batches {
+			a.reset()
+			v := a.vec(tString, len(b))
+			v.strs()
+			v.nulls()
+			for i, s := range b {
+				if s == "<null>" {
+					v.null[i] = true
+				} else {
+					v.s[i] = s
+				}
+			}
+			out = append(out, slices.Clone(g.groupIDs(&a, []*vec{v}, len(b))))
+		}
+		return out, slices.Clone(g.vals[0].s)
+	}
+	wantIDs, wantVals := number(1 << 30)
+	gotIDs, gotVals := number(0)
+	if !slices.Equal(gotVals, wantVals) {
+		t.Fatalf("values %d, batched; want %d", len(gotVals), len(wantVals))
+	}
+	for b := range batches {
+		for i, id := range gotIDs[b] {
+			if id != wantIDs[b][i] {
+				t.Fatalf("batch %d row %d (%q): ID %d batched; want %d", b, i, batches[b][i], id, wantIDs[b][i])
+			}
+		}
+	}
+	if len(wantVals) < 2000 {
+		t.Fatalf("only %d values", len(wantVals))
+	}
+}
+
+// TestHashString: equal strings hash equally wherever their bytes lie;
+// strings of every length around the short-string limit that differ in
+// one byte or a trailing NUL, and 131,072 IPv4 addresses, all hash
+// differently; the addresses fall evenly into the 64 spill partitions.
+func TestHashString(t *testing.T) {
+	seen := map[uint64]string{}
+	add := func(s string) {
+		t.Helper()
+		h := hashString(s)
+		if h != hashString(string([]byte(s))) {
+			t.Fatalf("hashString(%q) differs with another copy of the bytes", s)
+		}
+		if o, ok := seen[h]; ok && o != s {
+			t.Fatalf("hashString(%q) = hashString(%q) = %#x", s, o, h)
+		}
+		seen[h] = s
+	}
+	base := "0123456789abcdefghij"
+	for n := range len(base) {
+		for _, s := range []string{base[:n], base[:n] + "\x00", "\x00" + base[:n]} {
+			add(s)
+			for j := range len(s) {
+				b := []byte(s)
+				b[j] ^= 0x41
+				add(string(b))
+			}
+		}
+	}
+	const n = 1 << 17
+	addrs := make([]string, n)
+	for i := range addrs {
+		addrs[i] = "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
+		add(addrs[i])
+	}
+	var parts [spillParts]int
+	for _, h := range hashKeys([]*vec{{t: tString, n: n, s: addrs}}, n, nil) {
+		parts[spillPart(h, 0)]++
+	}
+	for p, c := range parts {
+		if c < n/spillParts*8/10 || c > n/spillParts*12/10 {
+			t.Errorf("partition %d holds %d of %d addresses; want about %d", p, c, n, n/spillParts)
 		}
 	}
 }
