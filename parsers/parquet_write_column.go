@@ -36,7 +36,8 @@ import (
 // file's bytes: a convert takes 9% less CPU, and files are smaller);
 // dictionary-encoded integers made the flow-log files 10% larger and
 // saved no time. (They are buffered PLAIN, little-endian, and encoded when
-// the page ends.) Every page carries
+// the page ends.) A page whose values zstd does not shrink is stored
+// uncompressed (see [pqColumn.compress]). Every page carries
 // min/max/null-count statistics; the chunk keeps them for the column index,
 // the offset index and the chunk's own statistics.
 type pqColumn struct {
@@ -69,6 +70,14 @@ type pqColumn struct {
 	// the tries out (1, 3, 7, then 15 chunks), so a column whose values
 	// turn repetitive is dictionary-encoded again.
 	plainChunks, misses int
+	// rawPages is how many data pages to store uncompressed without
+	// trying zstd, after a page it shrank by less than 1/parquetMinGain;
+	// rawMisses counts such pages in a row, which space the tries out
+	// (1, 3, 7 ... 63 pages), so a column whose values turn compressible
+	// is compressed again. Index 1 counts dictionary-encoded pages, 0 the
+	// others: the ids of a JSON column's first pages tell nothing of its
+	// PLAIN pages after the fallback.
+	rawPages, rawMisses [2]int
 	seen                []uint32 // per dictionary id, the page epoch it was last seen in
 	epoch               uint32
 	dictGen             uint32   // counts dictionaries: ids of an older one are stale
@@ -631,14 +640,14 @@ func (c *pqColumn) flushPage() {
 		}
 		values = c.s.vbuf
 	}
-	c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, values)
+	body, compressed := c.compress(values)
 	lo, hi := c.pageBounds()
 	levels := len(c.s.rbuf) + len(c.s.dbuf)
 	h := &c.s.ph
 	*h = format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(levels + len(values)),
-		CompressedPageSize:   int32(levels + len(c.s.zbuf)),
+		CompressedPageSize:   int32(levels + len(body)),
 	}
 	dh := format.DataPageHeaderV2{
 		NumValues:                  int32(c.nvals),
@@ -647,6 +656,9 @@ func (c *pqColumn) flushPage() {
 		Encoding:                   enc,
 		DefinitionLevelsByteLength: int32(len(c.s.dbuf)),
 		RepetitionLevelsByteLength: int32(len(c.s.rbuf)),
+	}
+	if !compressed {
+		dh.IsCompressed = thrift.New(false)
 	}
 	dh.Statistics.NullCount = int64(c.nnull)
 	if lo != nil {
@@ -659,7 +671,7 @@ func (c *pqColumn) flushPage() {
 	c.chunk = append(c.chunk, c.s.hbuf...)
 	c.chunk = append(c.chunk, c.s.rbuf...)
 	c.chunk = append(c.chunk, c.s.dbuf...)
-	c.chunk = append(c.chunk, c.s.zbuf...)
+	c.chunk = append(c.chunk, body...)
 	c.locs = append(c.locs, format.PageLocation{Offset: int64(off), CompressedPageSize: int32(len(c.chunk) - off), FirstRowIndex: c.firstRow})
 
 	// Column index and chunk statistics.
@@ -696,6 +708,50 @@ func (c *pqColumn) flushPage() {
 	if c.fallback {
 		c.useDict, c.fallback = false, false
 	}
+}
+
+// parquetMinGain: a data page whose values zstd shrinks by less than
+// 1/parquetMinGain (3%) is not worth the reader's decompression, nor the
+// next pages of its column the writer's compression. Such are flow logs'
+// bytes, packets, start and end (DELTA_BINARY_PACKED leaves no redundancy
+// zstd finds), IDs of many values (interface_id, instance_id), and the few
+// bytes of the dictionary ids of a column of one or two values, which the
+// frame's header makes larger.
+const parquetMinGain = 32
+
+// parquetMaxRawMisses caps [pqColumn.rawMisses]: a column that does not
+// compress tries zstd on one page in 64.
+const parquetMaxRawMisses = 4
+
+// compress returns the body of the page whose encoded values are values,
+// and whether it is zstd-compressed: it is not (a DATA_PAGE_V2 whose
+// is_compressed is false, which Trino, parquet-java, DuckDB and hunt's
+// reader honour) when the page has no values, when zstd would not make it
+// smaller, or when zstd is not tried for it ([pqColumn.rawPages]). The
+// result aliases values or c's scratch.
+func (c *pqColumn) compress(values []byte) ([]byte, bool) {
+	if len(values) == 0 {
+		return values, false // nulls only: nothing to compress
+	}
+	k := 0
+	if c.useDict {
+		k = 1
+	}
+	if c.rawPages[k] > 0 {
+		c.rawPages[k]--
+		return values, false
+	}
+	c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, values)
+	if len(c.s.zbuf) < len(values)-len(values)/parquetMinGain {
+		c.rawMisses[k] = 0
+		return c.s.zbuf, true
+	}
+	c.rawMisses[k] = min(c.rawMisses[k]+1, parquetMaxRawMisses)
+	c.rawPages[k] = 1<<c.rawMisses[k] - 1
+	if len(c.s.zbuf) < len(values) {
+		return c.s.zbuf, true
+	}
+	return values, false
 }
 
 // less compares two PLAIN values (without length) of c's type.
