@@ -55,8 +55,11 @@ type pqColumn struct {
 	idx        []int32 // dictionary ids of the non-null values (dictionary mode)
 	plain      []byte  // PLAIN-encoded non-null values (plain mode and integers)
 	imin, imax int64   // integer bounds of the page
-	smin, smax []byte  // byte-array bounds of the page in plain mode (owned)
-	bounded    bool    // the page has a non-null value (imin..smax are set)
+	lo, hi     int32   // dictionary ids of the bounds of the page in dictionary mode
+	loKey      uint64  // the dictionary's keys of lo and hi (MaxUint64 and 0 while !bounded)
+	hiKey      uint64
+	smin, smax []byte // byte-array bounds of the page in plain mode (owned)
+	bounded    bool   // the page has a non-null value (imin..smax are set)
 
 	// The chunk's dictionary (byte arrays).
 	dict     pqDict
@@ -78,8 +81,6 @@ type pqColumn struct {
 	// others: the ids of a JSON column's first pages tell nothing of its
 	// PLAIN pages after the fallback.
 	rawPages, rawMisses [2]int
-	seen                []uint32 // per dictionary id, the page epoch it was last seen in
-	epoch               uint32
 	dictGen             uint32   // counts dictionaries: ids of an older one are stale
 	hashes              []uint64 // bloom: xxhash of the plain-mode values
 
@@ -199,6 +200,7 @@ const parquetIndexBytes = 16
 func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep int, bloom bool) *pqColumn {
 	c := &pqColumn{s: s, path: path, typ: typ, maxDef: uint8(maxDef), maxRep: uint8(maxRep), bloom: bloom, pageRows: math.MaxInt}
 	c.useDict, c.dictChunk, c.last = typ == format.ByteArray, typ == format.ByteArray, -1
+	c.loKey = math.MaxUint64
 	// Non-nil: a bound may be the empty string, and a nil bound means
 	// "no value" (pageBounds).
 	c.smin, c.smax, c.cmin, c.cmax = []byte{}, []byte{}, []byte{}, []byte{}
@@ -448,9 +450,10 @@ func (c *pqColumn) addDictRows(null []bool, strs [][]byte) int {
 		defs[j] = maxDef
 		if c.lastHit && string(c.lastVal) == string(b) {
 			idx = append(idx, c.last)
-			continue
+			continue // bounded when it came before (flushPage clears lastHit)
 		}
 		id := c.dict.id(b)
+		c.boundID(id)
 		c.lastHit = id == c.last
 		c.last, c.lastVal = id, c.dict.value(id)
 		idx = append(idx, id)
@@ -487,8 +490,34 @@ func (c *pqColumn) addPlainRows(null []bool, strs [][]byte) int {
 	return len(strs)
 }
 
+// boundID widens the bounds of the dictionary-encoded page being built
+// to value k of the dictionary. Fast path: a value whose first 8 bytes
+// (its key) order strictly between the bounds' is neither; as a page
+// fills, few values are.
+func (c *pqColumn) boundID(k int32) {
+	if key := c.dict.keys[k]; key <= c.loKey || key >= c.hiKey {
+		c.boundIDSlow(k, key)
+	}
+}
+
+// boundIDSlow is boundID's slow path: the first value, or one whose key
+// is at or past a bound's (values alike in their first 8 bytes are
+// compared whole).
+func (c *pqColumn) boundIDSlow(k int32, key uint64) {
+	switch {
+	case !c.bounded:
+		c.lo, c.hi, c.loKey, c.hiKey, c.bounded = k, k, key, key, true
+	case k == c.lo || k == c.hi:
+	case c.dict.less(k, c.lo):
+		c.lo, c.loKey = k, key
+	case c.dict.less(c.hi, k):
+		c.hi, c.hiKey = k, key
+	}
+}
+
 // addID appends dictionary id k (dictionary mode only).
 func (c *pqColumn) addID(k int32) {
+	c.boundID(k)
 	c.idx = append(c.idx, k)
 	if len(c.dict.plain) > parquetDictBytes {
 		c.fallback = true
@@ -559,37 +588,10 @@ func (c *pqColumn) pageBounds() (lo, hi []byte) {
 		}
 		return c.smin, c.smax
 	}
-	if len(c.idx) == 0 {
+	if !c.bounded {
 		return nil, nil
 	}
-	// Each distinct id of the page once: compare dictionary values.
-	if n := c.dict.len(); len(c.seen) < n {
-		c.seen = append(c.seen, make([]uint32, n-len(c.seen))...)
-	}
-	c.epoch++
-	if c.epoch == 0 { // wrapped: forget every mark
-		clear(c.seen)
-		c.epoch = 1
-	}
-	prev := int32(-1)
-	for _, k := range c.idx {
-		if k == prev {
-			continue // runs of one id are common
-		}
-		prev = k
-		if c.seen[k] == c.epoch {
-			continue
-		}
-		c.seen[k] = c.epoch
-		v := c.dict.value(k)
-		if lo == nil || bytes.Compare(v, lo) < 0 {
-			lo = v
-		}
-		if hi == nil || bytes.Compare(v, hi) > 0 {
-			hi = v
-		}
-	}
-	return lo, hi
+	return c.dict.value(c.lo), c.dict.value(c.hi)
 }
 
 // flushPage compresses the page being built into the chunk.
@@ -705,6 +707,8 @@ func (c *pqColumn) flushPage() {
 
 	c.defs, c.reps, c.idx, c.plain = c.defs[:0], c.reps[:0], c.idx[:0], c.plain[:0]
 	c.nvals, c.nnull, c.nrows, c.bounded = 0, 0, 0, false
+	c.loKey, c.hiKey = math.MaxUint64, 0
+	c.lastHit = false // the last value is bounded again in the next page
 	if c.fallback {
 		c.useDict, c.fallback = false, false
 	}
@@ -973,8 +977,6 @@ func (c *pqColumn) resetDict() {
 	c.useDict, c.fallback, c.last, c.lastVal, c.lastHit = c.typ == format.ByteArray && c.plainChunks <= 0, false, -1, nil, false
 	c.dictChunk = c.useDict
 	c.dictPages, c.plainPages = 0, 0
-	c.epoch = 0
-	clear(c.seen)
 }
 
 // pqDict is a column chunk's dictionary of byte arrays: the values in
@@ -983,6 +985,7 @@ func (c *pqColumn) resetDict() {
 type pqDict struct {
 	plain []byte   // 4-byte little-endian length, then the bytes, per value
 	ents  []pqEnt  // where value k's bytes are in plain
+	keys  []uint64 // value k's first 8 bytes, big-endian, zero-padded: its order, mostly
 	table []uint64 // hash<<32 | id+1; 0 is an empty slot
 }
 
@@ -1050,6 +1053,7 @@ func (d *pqDict) id(b []byte) int32 {
 			d.plain = binary.LittleEndian.AppendUint32(d.plain, uint32(len(b)))
 			d.ents = append(d.ents, pqEnt{int32(len(d.plain)), int32(len(b))})
 			d.plain = append(d.plain, b...)
+			d.keys = append(d.keys, pqKey(b))
 			d.table[i] = tag<<32 | uint64(k+1)
 			return k
 		}
@@ -1076,7 +1080,27 @@ func (d *pqDict) grow() {
 	}
 }
 
+// pqKey is b's first 8 bytes as a big-endian integer, zero-padded: keys
+// order as the bytes do, except that values alike in their first 8 bytes
+// (or shorter and alike but for trailing zero bytes) have equal keys.
+func pqKey(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.BigEndian.Uint64(b)
+	}
+	var p [8]byte
+	copy(p[:], b)
+	return binary.BigEndian.Uint64(p[:])
+}
+
+// less reports whether value a orders before value b (as bytes.Compare).
+func (d *pqDict) less(a, b int32) bool {
+	if ka, kb := d.keys[a], d.keys[b]; ka != kb {
+		return ka < kb
+	}
+	return bytes.Compare(d.value(a), d.value(b)) < 0
+}
+
 func (d *pqDict) reset() {
-	d.plain, d.ents = d.plain[:0], d.ents[:0]
+	d.plain, d.ents, d.keys = d.plain[:0], d.ents[:0], d.keys[:0]
 	clear(d.table)
 }

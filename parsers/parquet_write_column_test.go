@@ -732,3 +732,27 @@ func TestPQColumn_CompressBackoff(t *testing.T) {
 		t.Errorf("empty page: %d bytes, compressed %v; want none, not compressed", len(body), compressed)
 	}
 }
+
+// TestPQColumn_DictPageBounds: a dictionary-encoded page's bounds are
+// its values' least and greatest as bytes.Compare orders them, among
+// values alike in their first 8 bytes, shorter than 8 bytes, or alike
+// but for trailing zero bytes.
+func TestPQColumn_DictPageBounds(t *testing.T) {
+	vals := []string{"", "\x00", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefgh0", "abcdefgh1",
+		"abcdefgh10", "abcdefgi", "abcdefg", "abcdefg\xff", "b", "\xff\xff\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff\xff\x00"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 2000 {
+		c := newPQColumn(newPQScratch(), []string{"x"}, format.ByteArray, 1, 0, false)
+		var page []string
+		for range 1 + rng.IntN(12) {
+			v := vals[rng.IntN(len(vals))]
+			page = append(page, v)
+			c.addBytes(0, []byte(v))
+		}
+		lo, hi := c.pageBounds()
+		wlo, whi := slices.Min(page), slices.Max(page)
+		if string(lo) != wlo || string(hi) != whi {
+			t.Fatalf("trial %d: page %q: bounds %q..%q; want %q..%q", trial, page, lo, hi, wlo, whi)
+		}
+	}
+}
