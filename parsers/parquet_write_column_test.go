@@ -690,7 +690,8 @@ func TestParquetWriter_RawPages(t *testing.T) {
 // TestPQColumn_CompressBackoff: after a page zstd does not shrink, the
 // next 1, then 3, then 7 ... pages of the column are not tried; a page
 // tried and shrunk is compressed, and so are the pages after it. Pages of
-// dictionary ids and other pages count apart.
+// dictionary ids and other pages count apart; PLAIN byte-array pages are
+// always tried.
 func TestPQColumn_CompressBackoff(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	random := make([]byte, 4096)
@@ -727,6 +728,13 @@ func TestPQColumn_CompressBackoff(t *testing.T) {
 	c.useDict = false
 	if _, compressed := c.compress(periodic); !compressed {
 		t.Error("PLAIN page after a dictionary page's miss not compressed")
+	}
+	// PLAIN byte-array pages are always tried: a miss skips none.
+	if _, compressed := c.compress(random); compressed {
+		t.Fatal("random PLAIN page compressed")
+	}
+	if _, compressed := c.compress(periodic); !compressed {
+		t.Error("PLAIN page after a PLAIN page's miss not compressed")
 	}
 	if body, compressed := c.compress(nil); compressed || len(body) != 0 {
 		t.Errorf("empty page: %d bytes, compressed %v; want none, not compressed", len(body), compressed)
