@@ -73,14 +73,18 @@ type pqColumn struct {
 	// the tries out (1, 3, 7, then 15 chunks), so a column whose values
 	// turn repetitive is dictionary-encoded again.
 	plainChunks, misses int
-	// rawPages is how many data pages to store uncompressed without
-	// trying zstd, after a page it shrank by less than 1/parquetMinGain;
-	// rawMisses counts such pages in a row, which space the tries out
-	// (1, 3, 7 ... 63 pages), so a column whose values turn compressible
-	// is compressed again. Index 1 counts dictionary-encoded pages, 0 the
-	// others: the ids of a JSON column's first pages tell nothing of its
-	// PLAIN pages after the fallback.
-	rawPages, rawMisses [2]int
+	// rawPages[k][p] is how many chunks' p'th data pages to store
+	// uncompressed without trying zstd, after one it shrank by less than
+	// 1/parquetMinGain; rawMisses counts such pages in a row, which space
+	// the tries out (1, 3, 7, then 15 chunks), so a column whose values
+	// turn compressible is compressed again. Pages count by their place
+	// in the chunk (the last slot shares the later ones): the rows of a
+	// clustered table's row groups come in cluster order, so the p'th
+	// pages of its chunks hold alike values (a flow log's srcport pages
+	// are random ports where its dstport is 443, repeated ones where it
+	// is ephemeral). Index k is 1 for dictionary-encoded pages, 0 for the
+	// others.
+	rawPages, rawMisses [2][pqRawSlots]uint8
 	dictGen             uint32   // counts dictionaries: ids of an older one are stale
 	hashes              []uint64 // bloom: xxhash of the plain-mode values
 
@@ -724,8 +728,12 @@ func (c *pqColumn) flushPage() {
 const parquetMinGain = 32
 
 // parquetMaxRawMisses caps [pqColumn.rawMisses]: a column that does not
-// compress tries zstd on one page in 16.
+// compress tries zstd on one chunk's page in 16.
 const parquetMaxRawMisses = 4
+
+// pqRawSlots is how many places of a chunk's data pages keep their own
+// backoff ([pqColumn.rawPages]): a clustered chunk has 8 pages and more.
+const pqRawSlots = 16
 
 // compress returns the body of the page whose encoded values are values,
 // and whether it is zstd-compressed: it is not (a DATA_PAGE_V2 whose
@@ -748,18 +756,19 @@ func (c *pqColumn) compress(values []byte) ([]byte, bool) {
 		k = 1
 	}
 	skips := c.typ != format.ByteArray || c.useDict
-	if skips && c.rawPages[k] > 0 {
-		c.rawPages[k]--
+	p := min(len(c.locs), pqRawSlots-1)
+	if skips && c.rawPages[k][p] > 0 {
+		c.rawPages[k][p]--
 		return values, false
 	}
 	c.s.zbuf, _ = parquetZstd.Encode(c.s.zbuf, values)
 	if len(c.s.zbuf) < len(values)-len(values)/parquetMinGain {
-		c.rawMisses[k] = 0
+		c.rawMisses[k][p] = 0
 		return c.s.zbuf, true
 	}
 	if skips {
-		c.rawMisses[k] = min(c.rawMisses[k]+1, parquetMaxRawMisses)
-		c.rawPages[k] = 1<<c.rawMisses[k] - 1
+		c.rawMisses[k][p] = min(c.rawMisses[k][p]+1, parquetMaxRawMisses)
+		c.rawPages[k][p] = 1<<c.rawMisses[k][p] - 1
 	}
 	if len(c.s.zbuf) < len(values) {
 		return c.s.zbuf, true

@@ -688,8 +688,9 @@ func TestParquetWriter_RawPages(t *testing.T) {
 }
 
 // TestPQColumn_CompressBackoff: after a page zstd does not shrink, the
-// next 1, then 3, then 7 ... pages of the column are not tried; a page
-// tried and shrunk is compressed, and so are the pages after it. Pages of
+// pages in the same place of the column's next 1, then 3, then 7 ...
+// chunks are not tried; a page tried and shrunk is compressed, and so are
+// the pages after it. Pages in other places of their chunks, pages of
 // dictionary ids and other pages count apart; PLAIN byte-array pages are
 // always tried.
 func TestPQColumn_CompressBackoff(t *testing.T) {
@@ -719,6 +720,24 @@ func TestPQColumn_CompressBackoff(t *testing.T) {
 	// Tries at pages 0, 2, 6 (random: stored), 14 (periodic: compressed).
 	if want := "--------------zzzzzzzzzz"; string(got) != want {
 		t.Errorf("pages %s; want %s", got, want)
+	}
+	// Chunks of two pages, the first random, the second periodic: the
+	// second pages are tried and compressed whatever the first did.
+	c = newPQColumn(newPQScratch(), []string{"x"}, format.Int64, 1, 0, false)
+	got = got[:0]
+	for range 8 {
+		c.locs = c.locs[:0] // a new chunk
+		for _, values := range [][]byte{random, periodic} {
+			if _, compressed := c.compress(values); compressed {
+				got = append(got, 'z')
+			} else {
+				got = append(got, '-')
+			}
+			c.locs = append(c.locs, format.PageLocation{}) // a page written
+		}
+	}
+	if want := strings.Repeat("-z", 8); string(got) != want {
+		t.Errorf("chunks' pages %s; want %s", got, want)
 	}
 	// A dictionary page's miss does not skip the next PLAIN page.
 	c = newPQColumn(newPQScratch(), []string{"x"}, format.ByteArray, 1, 0, false)
