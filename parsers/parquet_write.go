@@ -406,7 +406,7 @@ func (c *pqColumn) addDictValue(v *pqView, k int32) {
 		v.remap[k] = id
 	}
 	c.levels(0)
-	c.addID(id)
+	c.addID(id, c.dict.keys[id])
 }
 
 // pqValid is a validity bitmap and the bit offset of row 0; nil bits: no null.

@@ -392,7 +392,7 @@ func (c *pqColumn) levels(rep uint8) {
 func (c *pqColumn) addBytes(rep uint8, b []byte) {
 	c.levels(rep)
 	if c.useDict {
-		c.addID(c.lookup(b))
+		c.addID(c.lookup(b), pqKey(b))
 		return
 	}
 	c.addPlain(b)
@@ -457,7 +457,7 @@ func (c *pqColumn) addDictRows(null []bool, strs [][]byte) int {
 			continue // bounded when it came before (flushPage clears lastHit)
 		}
 		id := c.dict.id(b)
-		c.boundID(id)
+		c.boundID(id, pqKey(b))
 		c.lastHit = id == c.last
 		c.last, c.lastVal = id, c.dict.value(id)
 		idx = append(idx, id)
@@ -495,11 +495,13 @@ func (c *pqColumn) addPlainRows(null []bool, strs [][]byte) int {
 }
 
 // boundID widens the bounds of the dictionary-encoded page being built
-// to value k of the dictionary. Fast path: a value whose first 8 bytes
-// (its key) order strictly between the bounds' is neither; as a page
-// fills, few values are.
-func (c *pqColumn) boundID(k int32) {
-	if key := c.dict.keys[k]; key <= c.loKey || key >= c.hiKey {
+// to value k of the dictionary, whose key (pqKey) is key: the caller
+// computes it from the bytes it holds, which the cache holds too (the
+// dictionary's keys of values looked up at random are not). Fast path: a
+// value whose key orders strictly between the bounds' is neither; as a
+// page fills, few values are.
+func (c *pqColumn) boundID(k int32, key uint64) {
+	if key <= c.loKey || key >= c.hiKey {
 		c.boundIDSlow(k, key)
 	}
 }
@@ -519,9 +521,9 @@ func (c *pqColumn) boundIDSlow(k int32, key uint64) {
 	}
 }
 
-// addID appends dictionary id k (dictionary mode only).
-func (c *pqColumn) addID(k int32) {
-	c.boundID(k)
+// addID appends dictionary id k, whose key is key (dictionary mode only).
+func (c *pqColumn) addID(k int32, key uint64) {
+	c.boundID(k, key)
 	c.idx = append(c.idx, k)
 	if len(c.dict.plain) > parquetDictBytes {
 		c.fallback = true
