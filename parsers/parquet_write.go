@@ -124,14 +124,32 @@ func rowRefKey(r RowRef) int64 { return r.Time >> rowRefGrainBits }
 // (each batch's rows of one grain), which it finds and merges through a
 // pooled buffer; runs shorter than 32 are extended by insertion sort.
 // slices.SortStableFunc's in-place merging cost 6% of a convert.
+// Refs whose grains span fewer than [rowRefCountGrains] (a converter's
+// partition is a day: about 1300 grains) are counted into place instead,
+// in one pass: flow-log rows come in so little time order that the merge
+// sort's runs were its minimum, 32 rows, and it made a dozen passes.
 func SortRowRefs(refs []RowRef) {
 	if len(refs) < 2 || sortedRowRefs(refs) {
 		return
 	}
 	s := rowRefSorters.Get().(*rowRefSorter)
 	defer rowRefSorters.Put(s)
+	lo, hi := rowRefKey(refs[0]), rowRefKey(refs[0])
+	for _, r := range refs {
+		k := rowRefKey(r)
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if uint64(hi-lo) < rowRefCountGrains && len(refs) >= rowRefCountGrains/8 {
+		s.count(refs, lo, int(hi-lo)+1)
+		return
+	}
 	s.sort(refs)
 }
+
+// rowRefCountGrains caps the grains SortRowRefs sorts by counting (its
+// counts are 16 KiB); below an eighth as many refs, the counts would cost
+// more than the merge sort.
+const rowRefCountGrains = 1 << 12
 
 func sortedRowRefs(refs []RowRef) bool {
 	for i := 1; i < len(refs); i++ {
@@ -145,8 +163,34 @@ func sortedRowRefs(refs []RowRef) bool {
 // rowRefSorter is SortRowRefs's scratch space: a buffer as long as the
 // refs and the run boundaries.
 type rowRefSorter struct {
-	buf  []RowRef
-	runs []int
+	buf    []RowRef
+	runs   []int
+	counts []int32 // per grain: refs before it, then where its next goes
+}
+
+// count sorts refs, whose grains are lo to lo+grains-1, stably: a
+// counting sort into buf, copied back.
+func (s *rowRefSorter) count(refs []RowRef, lo int64, grains int) {
+	s.counts = slices.Grow(s.counts[:0], grains)[:grains]
+	clear(s.counts)
+	for _, r := range refs {
+		s.counts[rowRefKey(r)-lo]++
+	}
+	var at int32
+	for g, n := range s.counts {
+		s.counts[g] = at
+		at += n
+	}
+	if cap(s.buf) < len(refs) {
+		s.buf = make([]RowRef, len(refs))
+	}
+	buf := s.buf[:len(refs)]
+	for _, r := range refs {
+		g := rowRefKey(r) - lo
+		buf[s.counts[g]] = r
+		s.counts[g]++
+	}
+	copy(refs, buf)
 }
 
 var rowRefSorters = sync.Pool{New: func() any { return new(rowRefSorter) }}
@@ -362,7 +406,7 @@ func (c *pqColumn) addDictValue(v *pqView, k int32) {
 		v.remap[k] = id
 	}
 	c.levels(0)
-	c.addID(id)
+	c.addID(id, c.dict.keys[id])
 }
 
 // pqValid is a validity bitmap and the bit offset of row 0; nil bits: no null.

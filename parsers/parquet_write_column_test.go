@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -595,6 +596,190 @@ func TestPQHash(t *testing.T) {
 			b := bytes.Clone(base)
 			b[i] = 'b'
 			add(b)
+		}
+	}
+}
+
+// pageHeaders returns the header of every data page of column chunk md
+// of data, by its offset index.
+func pageHeaders(t *testing.T, data []byte, f *parquet.File, g, col int) []format.PageHeader {
+	t.Helper()
+	oi, err := f.RowGroups()[g].ColumnChunks()[col].(*parquet.FileColumnChunk).OffsetIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hs []format.PageHeader
+	for i := range oi.NumPages() {
+		var h format.PageHeader
+		r := bytes.NewReader(data[oi.Offset(i):])
+		if err := thrift.NewDecoder(new(thrift.CompactProtocol).NewReader(r)).Decode(&h); err != nil {
+			t.Fatalf("row group %d column %d page %d: %v", g, col, i, err)
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// TestParquetWriter_RawPages: data pages whose values zstd does not
+// shrink (random integers, after DELTA_BINARY_PACKED) and pages of nulls
+// only are stored uncompressed, is_compressed false, in a ZSTD chunk;
+// pages that compress (a periodic column) stay compressed. parquet-go
+// and hunt's reader read the rows back.
+func TestParquetWriter_RawPages(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var sb strings.Builder
+	const n = 40000
+	for i := range n {
+		fmt.Fprintf(&sb, "2 123456789012 eni-0a1b2c3d 10.0.0.%d 172.16.0.1 443 1000 6 %d %d 1767225600 1767225660 ACCEPT OK\n",
+			i%7, []int{5, 1 << 20, 77, 3, 1 << 30}[i%5], rng.Int64N(1<<40))
+	}
+	text := sb.String()
+	batches := readFlowBatches(t, mem, text)
+	defer releaseBatches(batches)
+	data := writeParquet(t, "vpc_flow", batches, 0, false)
+	got := readFlowParquet(t, data, WithColumns(flowColumns()...))
+	want := readFlowText(t, strings.NewReader(text), WithColumns(flowColumns()...))
+	if g, w := sortedRows(got.rows), sortedRows(want.rows); got.err != nil || !slices.Equal(g, w) {
+		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(g, w))
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves := f.Schema().Columns()
+	seen := map[string]int{}
+	for g := range f.RowGroups() {
+		for ci := range leaves {
+			name := strings.Join(leaves[ci], ".")
+			md := f.Metadata().RowGroups[g].Columns[ci].MetaData
+			checkChunkPages(t, fmt.Sprintf("row group %d column %s", g, name), f.RowGroups()[g].ColumnChunks()[ci].(*parquet.FileColumnChunk), md, isBloom("vpc_flow", leaves[ci]))
+			if md.Codec != format.Zstd {
+				t.Errorf("row group %d column %s: codec %v; want ZSTD", g, name, md.Codec)
+			}
+			for i, h := range pageHeaders(t, data, f, g, ci) {
+				if h.Type != format.DataPageV2 {
+					t.Fatalf("row group %d column %s page %d: %v; want DATA_PAGE_V2", g, name, i, h.Type)
+				}
+				dh := h.DataPageHeaderV2.V
+				raw := dh.IsCompressed.Valid && !dh.IsCompressed.V
+				where := fmt.Sprintf("row group %d column %s page %d (%d of %d bytes)", g, name, i, h.CompressedPageSize, h.UncompressedPageSize)
+				switch {
+				case name == "bytes" || dh.NumNulls == dh.NumValues:
+					if !raw || h.CompressedPageSize != h.UncompressedPageSize {
+						t.Errorf("%s: is_compressed %v; want false, the page stored as is", where, dh.IsCompressed)
+					}
+					seen[name]++
+				case name == "packets":
+					if raw || h.CompressedPageSize >= h.UncompressedPageSize {
+						t.Errorf("%s: is_compressed %v; want compressed", where, dh.IsCompressed)
+					}
+					seen[name]++
+				}
+			}
+		}
+	}
+	for _, name := range []string{"bytes", "packets", "ecs_task_id"} {
+		if seen[name] < 2 {
+			t.Errorf("column %s: %d pages checked; want several", name, seen[name])
+		}
+	}
+}
+
+// TestPQColumn_CompressBackoff: after a page zstd does not shrink, the
+// pages in the same place of the column's next 1, then 3, then 7 ...
+// chunks are not tried; a page tried and shrunk is compressed, and so are
+// the pages after it. Pages in other places of their chunks, pages of
+// dictionary ids and other pages count apart; PLAIN byte-array pages are
+// always tried.
+func TestPQColumn_CompressBackoff(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	periodic := bytes.Repeat([]byte("0123456789abcdef"), 256)
+	c := newPQColumn(newPQScratch(), []string{"x"}, format.Int64, 1, 0, false)
+	var got []byte
+	for p := range 24 {
+		values := random
+		if p >= 10 {
+			values = periodic
+		}
+		body, compressed := c.compress(values)
+		switch {
+		case compressed && len(body) < len(values):
+			got = append(got, 'z')
+		case !compressed && bytes.Equal(body, values):
+			got = append(got, '-')
+		default:
+			t.Fatalf("page %d: compress returned %d bytes (compressed %v) of %d", p, len(body), compressed, len(values))
+		}
+	}
+	// Tries at pages 0, 2, 6 (random: stored), 14 (periodic: compressed).
+	if want := "--------------zzzzzzzzzz"; string(got) != want {
+		t.Errorf("pages %s; want %s", got, want)
+	}
+	// Chunks of two pages, the first random, the second periodic: the
+	// second pages are tried and compressed whatever the first did.
+	c = newPQColumn(newPQScratch(), []string{"x"}, format.Int64, 1, 0, false)
+	got = got[:0]
+	for range 8 {
+		c.locs = c.locs[:0] // a new chunk
+		for _, values := range [][]byte{random, periodic} {
+			if _, compressed := c.compress(values); compressed {
+				got = append(got, 'z')
+			} else {
+				got = append(got, '-')
+			}
+			c.locs = append(c.locs, format.PageLocation{}) // a page written
+		}
+	}
+	if want := strings.Repeat("-z", 8); string(got) != want {
+		t.Errorf("chunks' pages %s; want %s", got, want)
+	}
+	// A dictionary page's miss does not skip the next PLAIN page.
+	c = newPQColumn(newPQScratch(), []string{"x"}, format.ByteArray, 1, 0, false)
+	if _, compressed := c.compress(random); compressed || !c.useDict {
+		t.Fatalf("random dictionary ids compressed (or not dictionary-encoded: %v)", c.useDict)
+	}
+	c.useDict = false
+	if _, compressed := c.compress(periodic); !compressed {
+		t.Error("PLAIN page after a dictionary page's miss not compressed")
+	}
+	// PLAIN byte-array pages are always tried: a miss skips none.
+	if _, compressed := c.compress(random); compressed {
+		t.Fatal("random PLAIN page compressed")
+	}
+	if _, compressed := c.compress(periodic); !compressed {
+		t.Error("PLAIN page after a PLAIN page's miss not compressed")
+	}
+	if body, compressed := c.compress(nil); compressed || len(body) != 0 {
+		t.Errorf("empty page: %d bytes, compressed %v; want none, not compressed", len(body), compressed)
+	}
+}
+
+// TestPQColumn_DictPageBounds: a dictionary-encoded page's bounds are
+// its values' least and greatest as bytes.Compare orders them, among
+// values alike in their first 8 bytes, shorter than 8 bytes, or alike
+// but for trailing zero bytes.
+func TestPQColumn_DictPageBounds(t *testing.T) {
+	vals := []string{"", "\x00", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefgh0", "abcdefgh1",
+		"abcdefgh10", "abcdefgi", "abcdefg", "abcdefg\xff", "b", "\xff\xff\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff\xff\x00"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 2000 {
+		c := newPQColumn(newPQScratch(), []string{"x"}, format.ByteArray, 1, 0, false)
+		var page []string
+		for range 1 + rng.IntN(12) {
+			v := vals[rng.IntN(len(vals))]
+			page = append(page, v)
+			c.addBytes(0, []byte(v))
+		}
+		lo, hi := c.pageBounds()
+		wlo, whi := slices.Min(page), slices.Max(page)
+		if string(lo) != wlo || string(hi) != whi {
+			t.Fatalf("trial %d: page %q: bounds %q..%q; want %q..%q", trial, page, lo, hi, wlo, whi)
 		}
 	}
 }
