@@ -587,6 +587,9 @@ type Machine struct {
 	MemTotal  string    `json:"mem_total"`
 	LoadStart string    `json:"load_start"` // /proc/loadavg when the suite started
 	LoadEnd   string    `json:"load_end"`
+	// GC is the garbage collector's policy during the suite, as the
+	// command that ran it set it ("" when the runtime's defaults).
+	GC string `json:"gc,omitempty"`
 }
 
 // ReadMachine describes this machine now.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/bench"
+	"github.com/hunt-sec/hunt/engine"
 )
 
 const benchExamples = `  # generate a 256 MiB + 256 MiB corpus, measure at 1 and 2 cores, keep the JSON
@@ -131,7 +132,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				m.Kind, m.Table, m.Variant, m.Inflater, m.Cores, m.MBps(), m.Wall.Seconds(), m.CPU.Seconds())
 		}
 	}
+	// Measure as hunt query runs: under its garbage collection policy.
+	gc := ""
+	if lim, ok := queryMemLimit(os.Getenv("GOMEMLIMIT"), engine.DefaultAggregateMemory); ok {
+		defer collectUnder(lim, queryHeadroom)()
+		gc = fmt.Sprintf("as hunt query: soft memory limit max(%s, twice the live heap)", byteSize(lim))
+		if os.Getenv("GOGC") == "" {
+			gc += fmt.Sprintf(", GOGC=%d below it", runGCPercent)
+		}
+	}
 	rep, err := bench.RunSuite(ctx, c, opts)
+	if rep != nil {
+		rep.Machine.GC = gc
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "hunt bench: %v\n", err)
 		return exitError
@@ -156,6 +169,9 @@ func printBench(w io.Writer, rep *bench.Report) {
 	m := rep.Machine
 	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, %s %s/%s; load %s → %s\n", m.CPUModel, m.NumCPU, m.MemTotal,
 		m.GoVersion, m.OS, m.Arch, m.LoadStart, m.LoadEnd)
+	if m.GC != "" {
+		fmt.Fprintf(w, "garbage collection: %s\n", m.GC)
+	}
 	c := rep.Corpus
 	fmt.Fprintf(w, "corpus: %s: CloudTrail %d objects (%s gz), flow %d objects (%s gz); best of %d runs\n\n",
 		c.Dir, c.CloudTrailObjects, byteSize(c.CloudTrailBytes), c.VPCFlowObjects, byteSize(c.VPCFlowBytes), rep.Reps)

@@ -52,6 +52,8 @@ func TestBench_Success(t *testing.T) {
 // queries give the answers they give over the .gz logs it came from. A
 // part file of a pending run is not read.
 func TestBench_Lake(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
 	dir := t.TempDir()
 	src, lake := filepath.Join(dir, "src"), filepath.Join(dir, "lake")
 	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 5, Dir: src, CloudTrailBytes: 2 << 20, FlowBytes: 2 << 20}); err != nil {
@@ -93,6 +95,10 @@ func TestBench_Lake(t *testing.T) {
 		return rep
 	}
 	gz, pq := report(src), report(lake)
+	// Measured under hunt query's garbage collection policy, and saying so.
+	if want := "GOGC=400 below it"; !strings.Contains(pq.Machine.GC, want) || !strings.Contains(pq.Machine.GC, "soft memory limit max(64.0 MiB") {
+		t.Errorf("report's GC %q; want hunt query's policy (a 64 MiB soft limit, %s)", pq.Machine.GC, want)
+	}
 	if gz.Corpus.Parquet || !pq.Corpus.Parquet {
 		t.Fatalf("corpus Parquet flags %v (gz) and %v (lake); want false and true", gz.Corpus.Parquet, pq.Corpus.Parquet)
 	}
