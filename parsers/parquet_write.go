@@ -554,7 +554,7 @@ const parquetPageBytes = 256 << 10
 // without [SourceColumn]) to w, with bloom filters on its [Table.ParquetBloom] columns. rowGroupRows caps
 // the rows of a row group; 0 means [ParquetRowGroupRows].
 func NewParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, error) {
-	return newParquetWriter(w, t.Name, t.Schema, rowGroupRows)
+	return newParquetWriter(w, t, rowGroupRows)
 }
 
 // NewCloudTrailParquetWriter is [NewParquetWriter] for [CloudTrail].
@@ -599,16 +599,16 @@ func parquetTemplateOf(table string) (*parquetTemplate, error) {
 	return t, nil
 }
 
-func newParquetWriter(w io.Writer, table string, sch *arrow.Schema, rowGroupRows int) (*ParquetWriter, error) {
+func newParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, error) {
 	if rowGroupRows <= 0 {
 		rowGroupRows = ParquetRowGroupRows
 	}
-	tmpl, err := parquetTemplateOf(table)
+	tmpl, err := parquetTemplateOf(t.Name)
 	if err != nil {
 		return nil, err
 	}
-	t := TableNamed(table)
-	pw := &ParquetWriter{table: table, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: newPQScratch(), tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	sch := t.Schema
+	pw := &ParquetWriter{table: t.Name, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: newPQScratch(), tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {
 			continue

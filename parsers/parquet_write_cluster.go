@@ -23,7 +23,9 @@ const parquetClusterPageRows = 4 << 10
 //
 // The sort key of a row is 32 bits: a text column gives 8 (the rank of
 // its value among the distinct values of the rows sorted, null first; a
-// column with more than 255 of them gives none), an integer column 16
+// column with more than 255 of them gives none), or 16 when it is the only
+// cluster column (CloudTrail's eventname: an account calls hundreds of
+// APIs a day; more than 65535 give none), an integer column 16
 // (the value plus one, clamped to 1-65535; null 0); rows of the same key
 // are sorted by batch, then keep their order. Rows are sorted by a stable
 // radix sort, 11 bits a pass, as many passes as the keys' bits (with the
@@ -31,13 +33,16 @@ const parquetClusterPageRows = 4 << 10
 type pqCluster struct {
 	units []int  // the writer's unit of each cluster column
 	text  []bool // per column: text (else integer)
+	// textBits is the width of a text column's rank: 8, or 16 for a text
+	// column clustering alone; maxRank is the largest rank it holds.
+	textBits, maxRank int
 
 	keys, keys2 []uint64
 	refs2       []RowRef
-	sorted      []RowRef         // the rows in cluster order, reused
-	vals        []string         // distinct values of a text column
-	seen        map[string]uint8 // value → rank
-	ranks       [][]uint8        // per batch: dictionary index → rank
+	sorted      []RowRef          // the rows in cluster order, reused
+	vals        []string          // distinct values of a text column
+	seen        map[string]uint16 // value → rank
+	ranks       [][]uint16        // per batch: dictionary index → rank
 	count       [1 << 11]int32
 }
 
@@ -47,7 +52,11 @@ func newPQCluster(pw *ParquetWriter, cols []string) *pqCluster {
 	if len(cols) == 0 {
 		return nil
 	}
-	c := &pqCluster{seen: map[string]uint8{}}
+	c := &pqCluster{seen: map[string]uint16{}, textBits: 8}
+	if len(cols) == 1 {
+		c.textBits = 16
+	}
+	c.maxRank = 1<<c.textBits - 1
 	bits := 0
 	for _, name := range cols {
 		u := slices.IndexFunc(pw.units, func(u pqUnit) bool { return len(u.path) == 0 && u.node.name == name })
@@ -55,7 +64,7 @@ func newPQCluster(pw *ParquetWriter, cols []string) *pqCluster {
 			panic("BUG: cluster column " + name + ": not a top-level text or integer column")
 		}
 		text := pw.units[u].node.kind == pqString
-		bits += map[bool]int{true: 8, false: 16}[text]
+		bits += map[bool]int{true: c.textBits, false: 16}[text]
 		if bits > 32 {
 			panic("BUG: cluster columns " + strings.Join(cols, ", ") + ": more than 32 bits of key")
 		}
@@ -143,8 +152,9 @@ func (c *pqCluster) addInt(pw *ParquetWriter, u int, refs []RowRef) {
 	}
 }
 
-// addText shifts the keys 8 bits left and adds the rank of text unit u's
-// value of each row; nothing when the rows have more than 255 values.
+// addText shifts the keys c.textBits left and adds the rank of text unit
+// u's value of each row; nothing when the rows have more than c.maxRank
+// values.
 func (c *pqCluster) addText(pw *ParquetWriter, u int, refs []RowRef) {
 	// The distinct values: a dictionary's once per batch, plain
 	// strings row by row.
@@ -152,7 +162,7 @@ func (c *pqCluster) addText(pw *ParquetWriter, u int, refs []RowRef) {
 	c.vals = c.vals[:0]
 	add := func(b []byte) bool {
 		if _, ok := c.seen[string(b)]; !ok {
-			if len(c.vals) == 255 {
+			if len(c.vals) == c.maxRank {
 				return false
 			}
 			s := string(b)
@@ -182,10 +192,10 @@ func (c *pqCluster) addText(pw *ParquetWriter, u int, refs []RowRef) {
 	}
 	slices.Sort(c.vals)
 	for i, s := range c.vals {
-		c.seen[s] = uint8(i + 1)
+		c.seen[s] = uint16(i + 1)
 	}
 	if cap(c.ranks) < len(pw.views) {
-		c.ranks = make([][]uint8, len(pw.views))
+		c.ranks = make([][]uint16, len(pw.views))
 	}
 	c.ranks = c.ranks[:len(pw.views)]
 	for bi, vs := range pw.views {
@@ -200,7 +210,7 @@ func (c *pqCluster) addText(pw *ParquetWriter, u int, refs []RowRef) {
 		c.ranks[bi] = rk
 	}
 	for i, r := range refs {
-		var k uint8
+		var k uint16
 		v := &pw.views[r.Batch][u]
 		f, row := &v.f, int(r.Row)
 		switch {
@@ -210,6 +220,6 @@ func (c *pqCluster) addText(pw *ParquetWriter, u int, refs []RowRef) {
 		case f.kind == flatString:
 			k = c.seen[string(f.data[f.offs[row]:f.offs[row+1]])]
 		}
-		c.keys[i] = c.keys[i]<<8 | uint64(k)
+		c.keys[i] = c.keys[i]<<c.textBits | uint64(k)
 	}
 }

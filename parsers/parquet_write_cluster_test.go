@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 )
@@ -133,5 +136,59 @@ func TestParquetWriter_Cluster(t *testing.T) {
 		if both == 0 || both > 2*parquetClusterPageRows {
 			t.Errorf("row group %d: %d of %d rows on pages that may hold a rejected RDP connection; want at most two pages", g, both, perGroup)
 		}
+	}
+}
+
+// TestParquetWriter_ClusterEventName: a CloudTrail row group's rows are
+// ordered by eventname (the table's one cluster column, whose rank takes
+// 16 bits), also with more than 255 distinct names, as an account calling
+// hundreds of APIs a day has; the rows are the rows written.
+func TestParquetWriter_ClusterEventName(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema, err := projectSchema(CloudTrailSchema, []string{"eventtime", "eventname"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, names := range []int{7, 400} {
+		t.Run(strconv.Itoa(names)+" names", func(t *testing.T) {
+			const n = 20000
+			b := array.NewRecordBuilder(mem, schema)
+			var want []string
+			for i := range n {
+				name := fmt.Sprintf("Call%03d", i*7919%names)
+				b.Field(0).(*array.StringBuilder).Append(time.Unix(1709632800+int64(i), 0).UTC().Format(time.RFC3339))
+				b.Field(1).(*array.BinaryDictionaryBuilder).AppendString(name)
+				want = append(want, name)
+			}
+			rec := b.NewRecordBatch()
+			b.Release()
+			data := writeParquet(t, "cloudtrail", []arrow.RecordBatch{rec}, n, true)
+			rec.Release()
+			r, err := NewCloudTrailParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(mem), WithColumns("eventname"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for r.Next() {
+				c := r.Batch().Column(0).(*array.Dictionary)
+				values := c.Dictionary().(*array.String)
+				for i := range c.Len() {
+					got = append(got, values.Value(c.GetValueIndex(i)))
+				}
+			}
+			r.Release()
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i] < got[i-1] {
+					t.Fatalf("row %d: %q after %q: not clustered by eventname", i, got[i], got[i-1])
+				}
+			}
+			if !slices.Equal(got, sortedRows(want)) {
+				t.Fatalf("read back %d names; want the %d written", len(got), len(want))
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -104,14 +105,15 @@ func writeParquet(t testing.TB, table string, batches []arrow.RecordBatch, rowGr
 	if sorted {
 		SortRowRefs(refs)
 	}
+	return writeParquetTable(t, TableNamed(table), batches, refs, rowGroupRows)
+}
+
+// writeParquetTable writes the rows refs of batches as a Parquet file of
+// table t (whose ParquetCluster orders each row group's rows).
+func writeParquetTable(t testing.TB, table *Table, batches []arrow.RecordBatch, refs []RowRef, rowGroupRows int) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	var w *ParquetWriter
-	var err error
-	if table == "cloudtrail" {
-		w, err = NewCloudTrailParquetWriter(&buf, rowGroupRows)
-	} else {
-		w, err = NewVPCFlowParquetWriter(&buf, rowGroupRows)
-	}
+	w, err := NewParquetWriter(&buf, table, rowGroupRows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,15 +223,27 @@ func TestParquetWriter_Results(t *testing.T) {
 	if int64(n) != rows {
 		t.Fatalf("generic reader read %d rows; want %d", n, rows)
 	}
-	prev, arns, attrs, lists := "", 0, 0, 0
+	// Row groups (of 16 rows) in time order: no row of a group a grain
+	// (RowRefGrain) later than a row of the next; within a group, the
+	// rows clustered by eventname (Table.ParquetCluster).
+	const groupRows = 16
+	type span struct{ lo, hi int64 }
+	spans := make([]span, (n+groupRows-1)/groupRows)
+	for g := range spans {
+		spans[g] = span{math.MaxInt64, math.MinInt64}
+	}
+	prevName, arns, attrs, lists := "", 0, 0, 0
 	for i, row := range got[:n] {
-		et, _ := row["eventtime"].(string)
-		if et != "" && et < prev && parseEventTime(et)>>rowRefGrainBits < parseEventTime(prev)>>rowRefGrainBits {
-			t.Fatalf("row %d: eventtime %s after %s, a grain (RowRefGrain) later: not sorted", i, et, prev)
+		g := i / groupRows
+		if et, _ := row["eventtime"].(string); et != "" {
+			grain := parseEventTime(et) >> rowRefGrainBits
+			spans[g] = span{min(spans[g].lo, grain), max(spans[g].hi, grain)}
 		}
-		if et != "" {
-			prev = et
+		name, _ := row["eventname"].(string)
+		if i%groupRows != 0 && name < prevName {
+			t.Fatalf("row %d: eventname %q after %q in row group %d: not clustered", i, name, prevName, g)
 		}
+		prevName = name
 		if u, ok := row["useridentity"].(map[string]any); ok && u["arn"] != nil {
 			arns++
 			if sc, ok := u["sessioncontext"].(map[string]any); ok {
@@ -240,6 +254,11 @@ func TestParquetWriter_Results(t *testing.T) {
 		}
 		if l, ok := row["resources"].([]any); ok && len(l) > 0 {
 			lists++
+		}
+	}
+	for g := 1; g < len(spans); g++ {
+		if spans[g].lo < spans[g-1].hi {
+			t.Fatalf("row group %d starts at grain %d, before row group %d ends (%d): row groups not in time order", g, spans[g].lo, g-1, spans[g-1].hi)
 		}
 	}
 	if arns == 0 || lists == 0 {

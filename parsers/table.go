@@ -160,8 +160,9 @@ var (
 			{"useridentity", "arn"}, {"useridentity", "accesskeyid"}, {"useridentity", "principalid"},
 			{"recipientaccountid"}, {"awsregion"},
 		},
-		CatColumns: []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
-		Hidden:     DeliveryColumns,
+		ParquetCluster: []string{"eventname"},
+		CatColumns:     []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useridentity.arn", "errorcode"},
+		Hidden:         DeliveryColumns,
 		// Any JSON, but the objects of the more specific JSON tables
 		// (GuardDuty findings, Config files) are theirs, and so are
 		// CloudWatch Logs deliveries of flow-log lines; CloudWatch Logs
