@@ -34,7 +34,16 @@ func TestBench_Success(t *testing.T) {
 	if !strings.Contains(stderr.String(), "generated ") || !strings.Contains(stderr.String(), "cores 2:") {
 		t.Errorf("stderr lacks the generation and progress lines:\n%s", stderr.String())
 	}
-	b, err := os.ReadFile(jsonFile)
+	rep := readBenchReport(t, jsonFile)
+	if len(rep.Summaries) != 2*(2*3+len(bench.PeerQueries)) || rep.Reps != 1 {
+		t.Errorf("JSON has %d summaries over %d reps; want %d over 1", len(rep.Summaries), rep.Reps, 2*(2*3+len(bench.PeerQueries)))
+	}
+}
+
+// readBenchReport reads the JSON report hunt bench --json wrote to file.
+func readBenchReport(t *testing.T, file string) bench.Report {
+	t.Helper()
+	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,9 +51,7 @@ func TestBench_Success(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Summaries) != 2*(2*3+len(bench.PeerQueries)) || rep.Reps != 1 {
-		t.Errorf("JSON has %d summaries over %d reps; want %d over 1", len(rep.Summaries), rep.Reps, 2*(2*3+len(bench.PeerQueries)))
-	}
+	return rep
 }
 
 // TestBench_Lake: over a Parquet lake hunt convert wrote, the suite parses
@@ -84,15 +91,7 @@ func TestBench_Lake(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("bench %s: exit %d; stderr:\n%s", corpus, code, stderr.String())
 		}
-		b, err := os.ReadFile(jsonFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rep bench.Report
-		if err := json.Unmarshal(b, &rep); err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return readBenchReport(t, jsonFile)
 	}
 	gz, pq := report(src), report(lake)
 	// Measured under hunt query's garbage collection policy, and saying so.
