@@ -135,7 +135,7 @@ func TestCloudTrailParquet_Pruning(t *testing.T) {
 	for _, b := range full {
 		et, en := b.Column(b.Schema().FieldIndices("eventtime")[0]), b.Column(b.Schema().FieldIndices("eventname")[0])
 		for i := range int(b.NumRows()) {
-			rows = append(rows, row{parseEventTime(stringAt(et, i)), stringAt(en, i)})
+			rows = append(rows, row{parseEventTime(StringAt(et, i)), StringAt(en, i)})
 		}
 	}
 	slices.SortFunc(rows, func(a, b row) int { return int(a.t/1e6 - b.t/1e6) })
@@ -161,7 +161,7 @@ func TestCloudTrailParquet_Pruning(t *testing.T) {
 			have := map[row]int{}
 			for _, b := range got {
 				for i := range int(b.NumRows()) {
-					have[row{parseEventTime(stringAt(b.Column(0), i)), stringAt(b.Column(1), i)}]++
+					have[row{parseEventTime(StringAt(b.Column(0), i)), StringAt(b.Column(1), i)}]++
 				}
 			}
 			want := 0
@@ -406,7 +406,7 @@ func ExampleNewCloudTrailParquetReader() {
 	for r.Next() {
 		b := r.Batch()
 		for i := range int(b.NumRows()) {
-			fmt.Println(stringAt(b.Column(0), i), stringAt(b.Column(1), i))
+			fmt.Println(StringAt(b.Column(0), i), StringAt(b.Column(1), i))
 		}
 	}
 	total, skipped := r.RowGroups()
@@ -447,7 +447,7 @@ func TestCloudTrailParquet_EventTime_Failure(t *testing.T) {
 			b := r.Batch()
 			for i := range int(b.NumRows()) {
 				if len(cols) > 0 {
-					got = append(got, stringAt(b.Column(len(cols)-1), i))
+					got = append(got, StringAt(b.Column(len(cols)-1), i))
 				} else {
 					got = append(got, "?")
 				}
@@ -566,7 +566,7 @@ func TestCloudTrailParquet_Filter(t *testing.T) {
 	names := map[string]int{}
 	for _, b := range want {
 		for i := range int(b.NumRows()) {
-			names[stringAt(b.Column(b.Schema().FieldIndices("eventname")[0]), i)]++
+			names[StringAt(b.Column(b.Schema().FieldIndices("eventname")[0]), i)]++
 		}
 	}
 	var common, rare string
@@ -601,7 +601,7 @@ func TestCloudTrailParquet_Filter(t *testing.T) {
 						for col, vals := range tc.equal {
 							if !strings.Contains(col, ".") {
 								c := b.Column(b.Schema().FieldIndices(col)[0])
-								ok = ok && c.IsValid(i) && slices.Contains(vals, stringAt(c, i))
+								ok = ok && c.IsValid(i) && slices.Contains(vals, StringAt(c, i))
 							}
 						}
 						if ok {
@@ -662,7 +662,7 @@ func TestCloudTrailParquet_DictEventTime_Failure(t *testing.T) {
 			for r.Next() {
 				b := r.Batch()
 				for i := range int(b.NumRows()) {
-					names[stringAt(b.Column(len(cols)-1), i)]++
+					names[StringAt(b.Column(len(cols)-1), i)]++
 				}
 			}
 			nbad := 0
@@ -741,7 +741,7 @@ func TestCloudTrailParquet_FilterSkipsPages(t *testing.T) {
 		for r.Next() {
 			c := r.Batch().Column(1)
 			for i := range c.Len() {
-				s := stringAt(c, i)
+				s := StringAt(c, i)
 				var row int
 				fmt.Sscanf(s, `{"row":%d`, &row)
 				got = append(got, strconv.Itoa(row)+" "+s)
@@ -932,7 +932,7 @@ func TestCloudTrailParquet_CheckedTimes(t *testing.T) {
 			for r.Next() {
 				c := r.Batch().Column(0)
 				for i := range c.Len() {
-					got = append(got, stringAt(c, i))
+					got = append(got, StringAt(c, i))
 				}
 			}
 			r.Release()

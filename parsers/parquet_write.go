@@ -74,7 +74,7 @@ func AppendRowRefs(dst []RowRef, batch int, b arrow.RecordBatch) []RowRef {
 			for i := range n {
 				t := ts
 				if col.IsValid(i) {
-					t = parseEventTime(stringAt(col, i))
+					t = parseEventTime(StringAt(col, i))
 				}
 				dst = append(dst, RowRef{Batch: int32(batch), Row: int32(i), Time: t})
 			}
@@ -283,10 +283,11 @@ func parseEventTime(s string) int64 {
 	return t.UnixMicro()
 }
 
-// stringAt returns row i of a string or dictionary-of-string array, ""
-// when null; the result aliases the array's memory.
-func stringAt(a arrow.Array, i int) string {
-	if a.IsNull(i) {
+// StringAt returns row i of a string or dictionary-of-string array, ""
+// when it is null or a is nil (a column the batch does not have); the
+// result aliases the array's memory.
+func StringAt(a arrow.Array, i int) string {
+	if a == nil || a.IsNull(i) {
 		return ""
 	}
 	switch c := a.(type) {

@@ -430,7 +430,7 @@ func TestVPCFlowParquet_Pruning(t *testing.T) {
 			if dp.IsNull(i) {
 				port = -1
 			}
-			out = append(out, row{st.Value(i), en.Value(i), stringAt(ac, i), stringAt(sa, i), port})
+			out = append(out, row{st.Value(i), en.Value(i), StringAt(ac, i), StringAt(sa, i), port})
 		}
 		return out
 	}
@@ -555,7 +555,7 @@ func TestVPCFlowParquet_FilterRejects(t *testing.T) {
 			for r.Next() {
 				b := r.Batch()
 				for i := range int(b.NumRows()) {
-					srcs = append(srcs, stringAt(b.Column(0), i))
+					srcs = append(srcs, StringAt(b.Column(0), i))
 				}
 			}
 			if r.Err() != nil {
@@ -638,8 +638,8 @@ func TestVPCFlowParquet_DictText_Failure(t *testing.T) {
 				for i := range c.Len() {
 					if c.IsNull(i) {
 						nulls++
-					} else if strings.ContainsRune(stringAt(c, i), 1) {
-						t.Fatalf("bad value %q in the batch", stringAt(c, i))
+					} else if strings.ContainsRune(StringAt(c, i), 1) {
+						t.Fatalf("bad value %q in the batch", StringAt(c, i))
 					}
 					got++
 				}

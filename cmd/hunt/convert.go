@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/hunt-sec/hunt/archive"
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/scan"
@@ -465,7 +464,7 @@ func (cw *convertWorker) add(tab *parsers.Table, obj archive.Object, b arrow.Rec
 	acct, region := partitionColumns(tab, b)
 	cw.last = convertRoute{}
 	for _, r := range cw.refs {
-		a, g := stringOf(acct, int(r.Row)), stringOf(region, int(r.Row))
+		a, g := parsers.StringAt(acct, int(r.Row)), parsers.StringAt(region, int(r.Row))
 		day := dayOf(r.Time)
 		p := cw.last.part
 		// Fast path: the same partition as the previous row.
@@ -706,23 +705,6 @@ func partitionColumns(t *parsers.Table, b arrow.RecordBatch) (acct, region arrow
 		}
 	}
 	return cols[0], cols[1]
-}
-
-// stringOf returns row i of the string column a (a string or dictionary
-// array), aliasing its memory; "" when it is null or a is absent.
-func stringOf(a arrow.Array, i int) string {
-	if a == nil || a.IsNull(i) {
-		return ""
-	}
-	switch c := a.(type) {
-	case *array.String:
-		return c.Value(i)
-	case *array.Dictionary:
-		if d, ok := c.Dictionary().(*array.String); ok {
-			return d.Value(c.GetValueIndex(i))
-		}
-	}
-	return ""
 }
 
 // valueOr returns s, a partition column's value, when it can name a
