@@ -78,6 +78,12 @@ const (
 // rejects the record, at the "@timestamp" value). eventTime wins when both
 // are present; "@timestamp" is then skipped like any other extra key.
 //
+// With [WithEqual], a record whose value of a projected top-level string
+// column is null or none of the equality's values is decoded and checked
+// as any other, counted in Stats.Records, but left out of the batches: a
+// query on eventname = 'ConsoleLogin' builds its raw JSON columns for the
+// few records it can match, not for every record.
+//
 // Only projected columns are decoded; the values of other keys are skipped
 // structurally (brackets matched, strings jumped over), so their content is
 // not validated. Keys match ignoring ASCII case, as in Athena's JSON SerDe.
@@ -110,6 +116,7 @@ type CloudTrailReader struct {
 
 	plan     *ctPlan
 	schema   *arrow.Schema
+	filters  []ctFilter // the equalities of WithEqual on projected columns
 	rb       *array.RecordBuilder
 	rows     int
 	batch    arrow.RecordBatch
@@ -153,8 +160,58 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 		lists:     make([][]span, plan.nlists),
 	}
 	ct.rejects.Max = cfg.maxErrors
+	ct.filters = plan.filters(schema, cfg.equal)
 	ct.useInMemory()
 	return ct, nil
+}
+
+// ctFilter is an equality of [WithEqual] on a projected top-level string
+// column: a record whose value in slot is null or none of vals is left
+// out of the batches.
+type ctFilter struct {
+	slot int
+	vals []string
+}
+
+// filters returns the equalities of equal on the projected top-level
+// string columns of schema (strings, eventtime and raw JSON text: the
+// values compared are the column's, as the engine would compare them).
+func (p *ctPlan) filters(schema *arrow.Schema, equal map[string][]string) []ctFilter {
+	var fs []ctFilter
+	k := 0
+	for i, f := range schema.Fields() {
+		if i == p.pathCol {
+			continue
+		}
+		c := p.cols[k]
+		k++
+		if vals := equal[f.Name]; len(vals) > 0 && (c.kind == ctString || c.kind == ctTime || c.kind == ctRaw) {
+			fs = append(fs, ctFilter{slot: c.slot, vals: vals})
+		}
+	}
+	return fs
+}
+
+// keep reports whether the decoded record passes every filter.
+func (r *CloudTrailReader) keep() bool {
+	for _, f := range r.filters {
+		s := r.vals[f.slot]
+		if s.src == srcNull {
+			return false // null equals nothing
+		}
+		v := r.bytesOf(s)
+		found := false
+		for _, w := range f.vals {
+			if string(v) == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // Schema returns the schema of the batches: the projection of
@@ -697,6 +754,11 @@ func (r *CloudTrailReader) finishRecord(start int) {
 	case r.vals[r.plan.timeSlot].src == srcNull:
 		// Slow path: a record with neither key.
 		r.reject(r.parseError(start, errExpected(ErrType, "eventTime (RFC 3339 time)", "a record without it"), nil))
+	case len(r.filters) > 0 && !r.keep():
+		// Left out (WithEqual): read and checked as a row is, counted
+		// as one, but not built.
+		r.stats.Records++
+		r.recIdx++
 	default:
 		r.appendRecord()
 		r.recIdx++

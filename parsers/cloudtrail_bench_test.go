@@ -46,7 +46,12 @@ func BenchmarkCloudTrailReader(b *testing.B) {
 		struct {
 			name string
 			cols []string
-		}{"hunt=login,in-memory", projections[1].cols})
+		}{"hunt=login,in-memory", projections[1].cols},
+		// As hunt query reads it: WithEqual from its WHERE clause.
+		struct {
+			name string
+			cols []string
+		}{"hunt=login/eq,in-memory", projections[1].cols})
 	for _, p := range projections {
 		b.Run(p.name, func(b *testing.B) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -66,6 +71,9 @@ func BenchmarkCloudTrailReader(b *testing.B) {
 				opts := []parsers.Option{parsers.WithAllocator(mem)}
 				if p.cols != nil {
 					opts = append(opts, parsers.WithColumns(p.cols...))
+				}
+				if strings.Contains(p.name, "/eq") {
+					opts = append(opts, parsers.WithEqual(map[string][]string{"eventname": {"ConsoleLogin"}}))
 				}
 				r, err := parsers.NewCloudTrailReader(src, "bench.json", opts...)
 				if err != nil {

@@ -83,6 +83,11 @@ func FuzzCloudTrail(f *testing.F) {
 			if st.Records != rows || rows > int64(strings.Count(string(data), "{")) {
 				t.Fatalf("rows %d, stats %+v, input has %d objects at most", rows, st, strings.Count(string(data), "{"))
 			}
+			// WithEqual leaves rows out but counts and rejects the same.
+			_, stEq, rejEq, errEq := readFrom(t, mem, bytes.NewReader(data), append(opts, WithEqual(map[string][]string{"eventname": {"a", "ConsoleLogin"}}))...)
+			if stEq != r.Stats() || fmt.Sprint(rejEq.Errs) != fmt.Sprint(r.Rejects().Errs) || fmt.Sprint(errEq) != fmt.Sprint(r.Err()) {
+				t.Fatalf("with WithEqual: %+v, %v, %v; without: %+v, %v, %v", stEq, rejEq.Errs, errEq, r.Stats(), r.Rejects().Errs, r.Err())
+			}
 			r.Release()
 			mem.AssertSize(t, 0)
 		}

@@ -2,10 +2,12 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -998,5 +1000,76 @@ func TestCloudTrailReader_KeyOrder_Success(t *testing.T) {
 			t.Errorf("%v: errors\n%s\nwant\n%s\n(skipped %d, want 1)", cols, strings.Join(gotErrs, "\n"), strings.Join(wantErrs, "\n"), st.Skipped)
 		}
 		mem.AssertSize(t, 0)
+	}
+}
+
+// TestCloudTrailReader_Equal_Success: WithEqual leaves out the records
+// whose value of a projected top-level string column is null or none of
+// the equality's (an escaped spelling of a value is that value), counts
+// them in Stats.Records and rejects exactly the records a read without it
+// rejects; an equality on a column not projected filters nothing.
+func TestCloudTrailReader_Equal_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := func(name, ip, extra string) string {
+		return `{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z",` + name + `"sourceIPAddress":"` + ip + `"` + extra + `}`
+	}
+	input := `{"Records":[` + strings.Join([]string{
+		rec(`"eventName":"ConsoleLogin",`, "198.51.100.1", `,"responseElements":{"ConsoleLogin":"Success"}`),
+		rec(`"eventName":"GetObject",`, "198.51.100.2", ""),
+		rec(`"eventName":null,`, "198.51.100.3", ""),
+		rec(``, "198.51.100.4", ""),
+		rec(`"eventName":"Console\u004cogin",`, "198.51.100.5", `,"responseElements":{"ConsoleLogin":"Failure"}`),
+		rec(`"eventName":"consolelogin",`, "198.51.100.6", ""),
+		`{"eventVersion":"1.08","eventTime":"2024-02-30T10:11:12Z","eventName":"ConsoleLogin"}`,                                  // rejected: no such day
+		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"GetObject","sourceIPAddress":"a` + "\x01" + `"}`, // rejected: control character
+		rec(`"eventName":"AssumeRole",`, "198.51.100.7", `,"responseElements":null`),
+	}, ",") + `]}`
+	cols := []string{"eventname", "sourceipaddress", "responseelements"}
+	all, allStats, allRej, allErr := readAll(t, mem, input, WithColumns(cols...))
+	if allErr != nil || allStats.Records != 7 || allStats.Rejected != 2 {
+		t.Fatalf("without WithEqual: err %v, stats %+v; want 7 records, 2 rejected", allErr, allStats)
+	}
+	keep := func(eq map[string][]string, row map[string]any) bool {
+		for col, vals := range eq {
+			v, ok := row[col].(string)
+			if !ok || !slices.Contains(vals, v) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, tc := range []struct {
+		eq       map[string][]string
+		filters  bool // false: the equalities are on columns not projected
+		wantRows int
+	}{
+		{map[string][]string{"eventname": {"ConsoleLogin"}}, true, 2},
+		{map[string][]string{"eventname": {"ConsoleLogin", "AssumeRole"}}, true, 3},
+		{map[string][]string{"eventname": {"ConsoleLogin"}, "sourceipaddress": {"198.51.100.5"}}, true, 1},
+		{map[string][]string{"responseelements": {`{"ConsoleLogin":"Success"}`}}, true, 1},
+		{map[string][]string{"eventname": {"DeleteTrail"}}, true, 0},
+		{map[string][]string{"eventsource": {"s3.amazonaws.com"}}, false, 7},
+	} {
+		got, st, rej, err := readAll(t, mem, input, WithColumns(cols...), WithEqual(tc.eq))
+		var want strings.Builder
+		n := 0
+		for _, line := range strings.SplitAfter(all, "\n") {
+			var row map[string]any
+			if line == "" || json.Unmarshal([]byte(line), &row) != nil {
+				continue
+			}
+			if !tc.filters || keep(tc.eq, row) {
+				want.WriteString(line)
+				n++
+			}
+		}
+		if got != want.String() || n != tc.wantRows {
+			t.Errorf("%v: rows\n%s; want %d rows\n%s", tc.eq, got, tc.wantRows, want.String())
+		}
+		if err != allErr || st != allStats || fmt.Sprint(rej.Errs) != fmt.Sprint(allRej.Errs) {
+			t.Errorf("%v: err %v, stats %+v, rejects %v; want err %v, stats %+v, rejects %v",
+				tc.eq, err, st, rej.Errs, allErr, allStats, allRej.Errs)
+		}
 	}
 }

@@ -139,14 +139,16 @@ func WithFlowFormat(fields ...string) Option {
 	}
 }
 
-// WithEqual lets the VPC flow-log text reader leave out of its batches the
-// rows that cannot match a query: those whose value of a projected text
-// column is null or none of equal's values for it (the equalities a WHERE
-// clause ANDs with everything else, [Pruning].Equal, as `hunt query`
-// finds them). Such a row is still parsed and checked as if it were built:
-// a bad one is rejected with the same error, a good one is counted in
-// Stats.Records as the Parquet readers count the rows they leave out. The
-// engine still filters every row it gets. Other readers ignore it.
+// WithEqual lets the VPC flow-log text reader and the CloudTrail JSON
+// reader leave out of their batches the rows that cannot match a query:
+// those whose value of a projected text column (for CloudTrail, a
+// top-level string column) is null or none of equal's values for it (the
+// equalities a WHERE clause ANDs with everything else, [Pruning].Equal,
+// as `hunt query` finds them). Such a row is still parsed and checked as
+// if it were built: a bad one is rejected with the same error, a good one
+// is counted in Stats.Records as the Parquet readers count the rows they
+// leave out. The engine still filters every row it gets. Other readers
+// ignore it.
 func WithEqual(equal map[string][]string) Option {
 	return func(c *config) { c.equal = equal }
 }
