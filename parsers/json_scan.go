@@ -285,13 +285,38 @@ func skipContainer(b []byte, i, depth int) (int, error) {
 // block with a backslash outside a string, or a control character inside
 // one, goes byte by byte (skipBytes), so ends and errors are exactly
 // those of the byte-at-a-time reference.
+//
+// Where the CPU has it (useSkipBlocks), the blocks go through skipBlocks,
+// the same loop in assembly (the prefix XOR one carry-less multiply, no
+// call per block); the blocks it leaves (a backslash outside a string, a
+// control character in one) take the slow path below.
 func skipContainerBlocks(b []byte, i, depth int) (int, error) {
-	var stack [MaxDepth]byte
+	var st blockState
+	stack := &st.stack
 	n := 0
 	var inStr uint64    // all ones when the block starts inside a string
 	var escCarry uint64 // 1 when the block's first byte is escaped
 	j := i
 	for j+64 <= len(b) {
+		if useSkipBlocks {
+			// Fast path: the blocks in assembly, up to one for the
+			// slow path below.
+			st.n, st.room, st.inStr, st.escCarry = n, MaxDepth-depth, inStr, escCarry
+			k, status := skipBlocks(b, j, &st)
+			n, inStr, escCarry = st.n, st.inStr, st.escCarry
+			switch status {
+			case blocksDone:
+				return k, nil
+			case blocksTooDeep:
+				return 0, errTooDeep(k)
+			case blocksMismatch:
+				return 0, errAt(k, errExpected(ErrSyntax, "'"+string(stack[n]+2)+"'", quoteFound(b[k:k+1])))
+			case blocksEnd:
+				j = k
+				continue // to the tail
+			}
+			j = k // blocksSlow: this block is the loop's
+		}
 		q, bs, brk, ctl := blockMasks((*[64]byte)(b[j : j+64]))
 		var esc uint64
 		if bs|escCarry != 0 {
@@ -308,7 +333,7 @@ func skipContainerBlocks(b []byte, i, depth int) (int, error) {
 			lim := j + 64
 			j += int(esc & 1)
 			in := inStr != 0
-			end, err := skipBytes(b, &j, lim, depth, &stack, &n, &in)
+			end, err := skipBytes(b, &j, lim, depth, stack, &n, &in)
 			if end != 0 || err != nil {
 				return end, err
 			}
@@ -342,12 +367,34 @@ func skipContainerBlocks(b []byte, i, depth int) (int, error) {
 	}
 	j += int(escCarry) // a byte the last block escaped
 	in := inStr != 0
-	end, err := skipBytes(b, &j, len(b), depth, &stack, &n, &in)
+	end, err := skipBytes(b, &j, len(b), depth, stack, &n, &in)
 	if end == 0 && err == nil {
 		err = errNeedMore
 	}
 	return end, err
 }
+
+// blockState is skipContainerBlocks' state as skipBlocks takes it: the
+// bracket stack and its depth n, the most brackets it may hold (MaxDepth
+// less the container's depth), inStr (all ones when the next block
+// starts inside a string) and the escape carried into it.
+type blockState struct {
+	stack    [MaxDepth]byte
+	n        int
+	room     int
+	inStr    uint64
+	escCarry uint64 // 1 when the next block's first byte is escaped
+	carryOut uint64 // skipBlocks' scratch: the carry out of its block
+}
+
+// skipBlocks' statuses: why it stopped (see skipBlocksAVX2).
+const (
+	blocksDone = iota
+	blocksTooDeep
+	blocksMismatch
+	blocksSlow
+	blocksEnd
+)
 
 // skipBytes runs skipContainer's state machine byte by byte from b[*j] to
 // lim (or one past, when the last byte is a backslash: the byte it escapes

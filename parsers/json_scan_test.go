@@ -425,13 +425,22 @@ func checkSkip(t *testing.T, in []byte) {
 			continue
 		}
 		for name, skip := range map[string]func([]byte, int, int) (int, error){
-			"skipContainerBlocks": skipContainerBlocks, "skipContainerWords": skipContainerWords} {
+			"skipContainerBlocks": skipContainerBlocks, "skipContainerWords": skipContainerWords,
+			"skipContainerBlocks without skipBlocks": skipContainerBlocksGo} {
 			end, err := skip(in, 0, depth)
 			if end != wantEnd || !sameErr(err, wantErr) || errAtOf(err) != errAtOf(wantErr) {
 				t.Fatalf("%s(%q, depth %d) = %d, %v; want %d, %v", name, in, depth, end, err, wantEnd, wantErr)
 			}
 		}
 	}
+}
+
+// skipContainerBlocksGo is skipContainerBlocks with every block in Go, as
+// on CPUs without skipBlocksAVX2.
+func skipContainerBlocksGo(b []byte, i, depth int) (int, error) {
+	defer func(was bool) { useSkipBlocks = was }(useSkipBlocks)
+	useSkipBlocks = false
+	return skipContainerBlocks(b, i, depth)
 }
 
 // TestSkipContainer_Blocks puts each kind of byte that matters at every
@@ -566,7 +575,7 @@ func BenchmarkSkipContainer(b *testing.B) {
 	for _, in := range []struct{ name, rec string }{{"plain", rec1}, {"escaped", policy}} {
 		input := []byte("[" + strings.Repeat(in.rec+",", 2000) + in.rec + "]")
 		for name, skip := range map[string]func([]byte, int, int) (int, error){
-			"blocks": skipContainerBlocks, "words": skipContainerWords} {
+			"blocks": skipContainerBlocks, "blocks-go": skipContainerBlocksGo, "words": skipContainerWords} {
 			b.Run(in.name+"/"+name, func(b *testing.B) {
 				b.SetBytes(int64(len(input)))
 				for b.Loop() {

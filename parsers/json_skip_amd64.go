@@ -6,9 +6,20 @@ import "golang.org/x/sys/cpu"
 // blockMasksAVX2.
 var useBlockMasks = cpu.X86.HasAVX2
 
+// useSkipBlocks tells skipContainerBlocks to run its plain blocks through
+// skipBlocksAVX2, which needs a carry-less multiply too.
+var useSkipBlocks = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
+
 // blockMasksAVX2 is blockMasksGo in AVX2 (json_skip_amd64.s).
 //
 //go:noescape
 func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
 
 func blockMasks(p *[64]byte) (quote, bslash, brk, ctl uint64) { return blockMasksAVX2(p) }
+
+// skipBlocksAVX2 is skipBlocks in AVX2 (json_skip_amd64.s).
+//
+//go:noescape
+func skipBlocksAVX2(b []byte, j int, st *blockState) (k, status int)
+
+func skipBlocks(b []byte, j int, st *blockState) (k, status int) { return skipBlocksAVX2(b, j, st) }

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
 //
@@ -69,4 +70,199 @@ TEXT ·blockMasksAVX2(SB), NOSPLIT, $0-40
 	MOVQ R9, bslash+16(FP)
 	MOVQ R10, brk+24(FP)
 	MOVQ R11, ctl+32(FP)
+	RET
+
+// func skipBlocksAVX2(b []byte, j int, st *blockState) (k, status int)
+//
+// skipContainerBlocks' loop over whole blocks from b[j]: escapes resolved
+// as escapedBits does, the quotes' prefix XOR by a carry-less multiply,
+// and the brackets outside strings matched on st's stack. It stops at the
+// first block with a backslash outside a string or a control character
+// in one (blocksSlow, k = that block), at fewer than 64 bytes left
+// (blocksEnd, k = j), at the container's end (blocksDone, k = after it),
+// or at an error (blocksTooDeep, blocksMismatch: k = the bracket; st.n
+// then as skipContainerBlocks has it there). st.n, st.inStr and
+// st.escCarry are those before block k.
+//
+// Registers: SI b, DX len(b), DI j, R8 st, R9 st.n, R10 the escape carry
+// into the block, R11 st.inStr; per block AX the quotes then s, BX the
+// backslashes, CX the brackets, R12 the escaped bytes then k, R13 c.
+TEXT ·skipBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ j+24(FP), DI
+	MOVQ st+32(FP), R8
+	MOVQ blockState_n(R8), R9
+	MOVQ blockState_escCarry(R8), R10
+	MOVQ blockState_inStr(R8), R11
+
+	MOVL $0x22, AX
+	MOVD AX, X2
+	VPBROADCASTB X2, Y2 // '"'
+	MOVL $0x5c, AX
+	MOVD AX, X3
+	VPBROADCASTB X3, Y3 // '\\'
+	MOVL $0x20, AX
+	MOVD AX, X4
+	VPBROADCASTB X4, Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
+	MOVL $0x7b, AX
+	MOVD AX, X5
+	VPBROADCASTB X5, Y5 // '{'
+	MOVL $0x7d, AX
+	MOVD AX, X6
+	VPBROADCASTB X6, Y6 // '}'
+	MOVL $0x1f, AX
+	MOVD AX, X7
+	VPBROADCASTB X7, Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
+
+block:
+	LEAQ 64(DI), AX
+	CMPQ AX, DX
+	JGT  end
+	VMOVDQU 0(SI)(DI*1), Y0
+	VMOVDQU 32(SI)(DI*1), Y1
+
+	// Quotes (AX) and backslashes (BX).
+	VPCMPEQB Y2, Y0, Y8
+	VPMOVMSKB Y8, AX
+	VPCMPEQB Y2, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, AX
+	VPCMPEQB Y3, Y0, Y8
+	VPMOVMSKB Y8, BX
+	VPCMPEQB Y3, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, BX
+
+	// Escaped bytes (R12) and the carry out of the block (st.carryOut),
+	// as escapedBits: escaped quotes are not quotes.
+	XORQ R12, R12
+	MOVQ $0, blockState_carryOut(R8)
+	MOVQ BX, CX
+	ORQ  R10, CX
+	JZ   quotes
+	MOVQ R10, CX
+	NOTQ CX
+	ANDQ BX, CX // potential = bs &^ carry
+	MOVQ CX, R13
+	SHLQ $1, R13
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12
+	ORQ  R12, R13
+	SUBQ CX, R13
+	XORQ R12, R13 // code
+	MOVQ BX, R12
+	ORQ  R10, R12
+	XORQ R13, R12 // escaped = code ^ (bs | carry)
+	ANDQ BX, R13
+	SHRQ $63, R13
+	MOVQ R13, blockState_carryOut(R8)
+	MOVQ R12, CX
+	NOTQ CX
+	ANDQ CX, AX // q &^= escaped
+
+quotes:
+	// s: the bytes inside strings, opening quotes included.
+	VMOVQ AX, X10
+	VPCLMULQDQ $0, X11, X10, X10
+	VMOVQ X10, AX
+	XORQ R11, AX
+
+	// A backslash outside a string, or a control character in one (not
+	// escaped): the block is skipContainerBlocks'.
+	MOVQ AX, CX
+	NOTQ CX
+	ANDQ CX, BX // bs &^ s
+	VPMAXUB Y7, Y0, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPMAXUB Y7, Y1, Y9
+	VPCMPEQB Y7, Y9, Y9
+	VPMOVMSKB Y9, R13
+	SHLQ $32, R13
+	ORQ  R13, CX
+	ANDQ AX, CX
+	NOTQ R12
+	ANDQ R12, CX // ctl & s &^ escaped
+	ORQ  CX, BX
+	JNZ  slow
+
+	// The brackets outside strings.
+	VPOR Y4, Y0, Y8
+	VPCMPEQB Y5, Y8, Y9
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y9, Y9
+	VPMOVMSKB Y9, CX
+	VPOR Y4, Y1, Y8
+	VPCMPEQB Y5, Y8, Y10
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y10, Y10
+	VPMOVMSKB Y10, BX
+	SHLQ $32, BX
+	ORQ  BX, CX
+	MOVQ AX, BX
+	NOTQ BX
+	ANDQ BX, CX
+
+bracket:
+	TESTQ CX, CX
+	JZ    next
+	BSFQ  CX, BX
+	LEAQ  (DI)(BX*1), R12 // k
+	MOVBQZX (SI)(R12*1), R13
+	LEAQ  -1(CX), BX
+	ANDQ  BX, CX
+	TESTQ $2, R13 // '{' and '[' have bit 1 set, '}' and ']' clear
+	JZ    close
+	CMPQ  R9, blockState_room(R8)
+	JGE   toodeep
+	MOVB  R13, (R8)(R9*1)
+	INCQ  R9
+	JMP   bracket
+
+close:
+	DECQ    R9
+	MOVBQZX (R8)(R9*1), BX
+	ADDQ    $2, BX // '{'+2 == '}', '['+2 == ']'
+	CMPQ    BX, R13
+	JNE     mismatch
+	TESTQ   R9, R9
+	JNZ     bracket
+	INCQ    R12
+	MOVQ    $0, AX // blocksDone
+	JMP     ret
+
+next:
+	SARQ $63, AX
+	MOVQ AX, R11
+	MOVQ blockState_carryOut(R8), R10
+	ADDQ $64, DI
+	JMP  block
+
+end:
+	MOVQ DI, R12
+	MOVQ $4, AX // blocksEnd
+	JMP  ret
+
+slow:
+	MOVQ DI, R12
+	MOVQ $3, AX // blocksSlow
+	JMP  ret
+
+toodeep:
+	MOVQ $1, AX // blocksTooDeep
+	JMP  ret
+
+mismatch:
+	MOVQ $2, AX // blocksMismatch
+
+ret:
+	VZEROUPPER
+	MOVQ R9, blockState_n(R8)
+	MOVQ R10, blockState_escCarry(R8)
+	MOVQ R11, blockState_inStr(R8)
+	MOVQ R12, k+40(FP)
+	MOVQ AX, status+48(FP)
 	RET

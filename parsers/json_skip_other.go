@@ -6,4 +6,11 @@ package parsers
 // follows strings a word at a time.
 var useBlockMasks = false
 
+// useSkipBlocks is false: skipContainerBlocks is never used.
+var useSkipBlocks = false
+
 func blockMasks(p *[64]byte) (quote, bslash, brk, ctl uint64) { return blockMasksGo(p) }
+
+func skipBlocks(b []byte, j int, st *blockState) (k, status int) {
+	panic("BUG: skipBlocks without a vector implementation")
+}
