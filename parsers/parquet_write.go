@@ -357,8 +357,9 @@ type pqGather struct {
 	null  [pqBlock]bool
 	i64   [pqBlock]int64
 	i32   [pqBlock]int32
-	str   [pqBlock][]byte // aliasing the batches: cleared after use
-	touch byte            // keeps the loads that touch str
+	str   [pqBlock][]byte  // aliasing the batches: cleared after use
+	view  [pqBlock]*pqView // flatDict: each row's view; cleared after use
+	touch byte             // keeps the loads that touch str
 }
 
 // pqBlock is how many rows writeFlat gathers, then encodes, at a time.
@@ -408,6 +409,86 @@ func (c *pqColumn) addDictValue(v *pqView, k int32) {
 	}
 	c.levels(0)
 	c.addID(id, c.dict.keys[id])
+}
+
+// addDictViewRows appends len(null) rows of one value each to c, a
+// column that is neither repeated nor required: value ks[j] of views[j]'s
+// Arrow dictionary, or a null at definition level 0 where null[j]. Pages
+// end where beginRow would end them; rows of a dictionary-encoded page
+// cost no check each, and a value already mapped to the chunk's
+// dictionary (v.remap) no lookup.
+func (c *pqColumn) addDictViewRows(null []bool, views []*pqView, ks []int32) {
+	for len(null) > 0 {
+		if c.pageFull() {
+			c.flushPage()
+		}
+		k := 1
+		if !c.useDict {
+			c.nrows++
+			if null[0] {
+				c.addNull(0, 0)
+			} else {
+				c.addDictValue(views[0], ks[0])
+			}
+		} else {
+			// A row adds an id and at most 1 to nvals>>2.
+			k = c.addDictIDRows(null[:min(len(null), c.room(5))], views, ks)
+		}
+		null, views, ks = null[k:], views[k:], ks[k:]
+	}
+}
+
+// addDictIDRows appends the rows of null, views and ks that fit in the
+// dictionary-encoded page being built, up to the row whose value fills
+// the dictionary, and returns how many it appended.
+func (c *pqColumn) addDictIDRows(null []bool, views []*pqView, ks []int32) int {
+	n := len(null)
+	views, ks = views[:n], ks[:n]
+	d := len(c.defs)
+	c.defs = slices.Grow(c.defs, n)[:d+n]
+	defs := c.defs[d:]
+	idx := slices.Grow(c.idx, n)
+	maxDef := c.maxDef
+	nnull := 0
+	lastID := int32(-1) // bounded in this page: no bound to widen
+	for j, v := range views {
+		if null[j] {
+			defs[j] = 0
+			nnull++
+			continue
+		}
+		defs[j] = maxDef
+		if v.gen != c.dictGen {
+			for e := range v.remap {
+				v.remap[e] = -1
+			}
+			v.gen = c.dictGen
+		}
+		k := ks[j]
+		id := v.remap[k]
+		if id < 0 {
+			f := &v.f
+			id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
+			v.remap[k] = id
+		}
+		idx = append(idx, id)
+		if id == lastID {
+			continue
+		}
+		lastID = id
+		c.boundID(id, c.dict.keys[id])
+		if len(c.dict.plain) > parquetDictBytes {
+			c.fallback = true
+			n = j + 1
+			c.defs = c.defs[:d+n]
+			break
+		}
+	}
+	c.idx = idx
+	c.nvals += n
+	c.nnull += nnull
+	c.nrows += n
+	return n
 }
 
 // pqValid is a validity bitmap and the bit offset of row 0; nil bits: no null.
@@ -1036,17 +1117,20 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 		}
 		clear(s.str[:])
 	case flatDict:
-		for _, r := range refs {
-			v := &pw.views[r.Batch][u]
-			f := &v.f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), pqBlock)]
+			for j, r := range blk {
+				v := &pw.views[r.Batch][u]
+				f := &v.f
+				i := int(r.Row)
+				s.null[j], s.view[j] = f.null(i), v
+				s.i32[j] = f.idx[i] // any index for a null: never read
 			}
-			c.addDictValue(v, f.idx[i])
+			c.addDictViewRows(s.null[:len(blk)], s.view[:len(blk)], s.i32[:len(blk)])
+			refs = refs[len(blk):]
 		}
+		clear(s.view[:])
 	default:
 		panic("BUG: writeFlat of a kind flatKind does not return")
 	}

@@ -636,3 +636,118 @@ func TestParquetWriter_UnnamedBatches(t *testing.T) {
 		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(g, w))
 	}
 }
+
+// TestParquetWriter_FlowDictionaries: flow batches whose resource columns
+// are dictionary-encoded (WithFlowDictionaries, as hunt convert reads
+// them) are written to the same bytes as the same rows with those columns
+// plain: the chunk dictionaries get the same ids in the same order, the
+// pages the same bounds and ends, a chunk whose dictionary outgrows
+// parquetDictBytes (an interface ID per row) falls back to PLAIN on the
+// same row. So are batches of both kinds mixed in one Write (the
+// per-row path), clustered or in time order, in row groups small and
+// large.
+func TestParquetWriter_FlowDictionaries(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var distinct bytes.Buffer
+	distinct.WriteString(flowHeaderV2 + "\n")
+	for i := range 20000 {
+		fmt.Fprintf(&distinct, "2 %d eni-%017x 10.0.%d.%d 10.1.0.1 %d 443 6 1 40 %d %d %s OK\n",
+			123456789012+i%3, i*7919, i%256, i/256, 1024+i, 1700000000+i/10, 1700000060+i/10, []string{"ACCEPT", "REJECT"}[i%2])
+	}
+	inputs := map[string][]byte{
+		"v5":       vpcFlowBenchInput(true, 2<<20),
+		"v2":       vpcFlowBenchInput(false, 1<<20),
+		"distinct": distinct.Bytes(),
+	}
+	read := func(in []byte, opts ...Option) []arrow.RecordBatch {
+		r, err := NewVPCFlowReader(bytes.NewReader(in), "x", append(opts, WithAllocator(mem), WithColumns(flowColumns()...))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Release()
+		var out []arrow.RecordBatch
+		for r.Next() {
+			b := r.Batch()
+			b.Retain()
+			out = append(out, b)
+		}
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+		return out
+	}
+	for name, in := range inputs {
+		plain, dicts := read(in), read(in, WithFlowDictionaries())
+		if len(plain) < 2 {
+			t.Fatalf("%s: %d batches; want several", name, len(plain))
+		}
+		if _, ok := dicts[0].Column(dicts[0].Schema().FieldIndices("interface_id")[0]).(*array.Dictionary); !ok {
+			t.Fatalf("%s: interface_id is %s; want a dictionary", name, dicts[0].Schema().Field(2).Type)
+		}
+		mixed := slices.Clone(plain)
+		for i := 0; i < len(mixed); i += 2 {
+			mixed[i] = dicts[i]
+		}
+		for _, rg := range []int{3000, 0} {
+			for _, sorted := range []bool{false, true} {
+				want := writeParquet(t, "vpc_flow", plain, rg, sorted)
+				for kind, batches := range map[string][]arrow.RecordBatch{"dictionaries": dicts, "mixed": mixed} {
+					if got := writeParquet(t, "vpc_flow", batches, rg, sorted); !bytes.Equal(got, want) {
+						t.Errorf("%s, %s, row groups of %d rows, sorted %v: %d bytes differ from the %d of plain batches", name, kind, rg, sorted, len(got), len(want))
+					}
+				}
+			}
+		}
+		releaseBatches(plain)
+		releaseBatches(dicts)
+	}
+}
+
+// benchFlowOptions are the options hunt convert reads flow logs with.
+var benchFlowOptions = []Option{WithFlowDictionaries()}
+
+// BenchmarkFlowToParquet reads 8 MiB of v2 or v5 flow-log text as hunt
+// convert does (every column, benchFlowOptions) and writes its rows, in
+// time order, as one clustered Parquet file; MB/s is of text.
+func BenchmarkFlowToParquet(b *testing.B) {
+	for _, v5 := range []bool{false, true} {
+		b.Run(map[bool]string{false: "v2", true: "v5"}[v5], func(b *testing.B) {
+			in := vpcFlowBenchInput(v5, 8<<20)
+			mem := memory.NewGoAllocator()
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			var batches []arrow.RecordBatch
+			var refs []RowRef
+			for b.Loop() {
+				r, err := NewVPCFlowReader(bytes.NewReader(in), "x", append([]Option{WithAllocator(mem), WithColumns(flowColumns()...)}, benchFlowOptions...)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				batches, refs = batches[:0], refs[:0]
+				for r.Next() {
+					bt := r.Batch()
+					bt.Retain()
+					refs = AppendRowRefs(refs, len(batches), bt)
+					batches = append(batches, bt)
+				}
+				if r.Err() != nil {
+					b.Fatal(r.Err())
+				}
+				r.Release()
+				SortRowRefs(refs)
+				w, err := NewVPCFlowParquetWriter(io.Discard, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Write(batches, refs); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+				releaseBatches(batches)
+			}
+		})
+	}
+}

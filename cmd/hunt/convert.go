@@ -176,6 +176,10 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stderr, "hunt convert: %d objects to convert (%s), %d already converted, %d pruned\n",
 		len(todo), byteSize(todoBytes), done, len(plan.Pruned))
 	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, Columns: map[string][]string{}, Options: common.readerOptions()}
+	// The flow columns that repeat per network interface come
+	// dictionary-encoded: the writer maps a batch's few values to its
+	// dictionaries instead of hashing every row's.
+	cfg.Options = append(cfg.Options, parsers.WithFlowDictionaries())
 	c := newConverter(dst, newRunID(start), scan.Workers(cfg), int64(*fileMB)<<20, int64(*bufferMB)<<20, *rowGroup)
 	if s3dst != nil {
 		c.dst = s3dst.stage // uploaded at publish
