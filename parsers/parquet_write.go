@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -299,6 +300,37 @@ func StringAt(a arrow.Array, i int) string {
 		}
 	}
 	return ""
+}
+
+// TextColumn reads the values of a string or dictionary-of-string array
+// row by row, as [StringAt] does, without its type switches per row: a
+// converter routes every row by two such columns.
+type TextColumn struct {
+	f pqFlat
+}
+
+// NewTextColumn returns the reader of a, which may be nil (a column the
+// batch does not have: every row is ""). a must outlive the TextColumn.
+func NewTextColumn(a arrow.Array) TextColumn {
+	f := newPQFlat(a)
+	if f.kind != flatString && f.kind != flatDict {
+		f = pqFlat{kind: flatNull}
+	}
+	return TextColumn{f: f}
+}
+
+// At returns row i, "" when it is null or the column is absent or of
+// another type; the result aliases the array's memory.
+func (t *TextColumn) At(i int) string {
+	f := &t.f
+	if f.kind == flatNull || f.null(i) {
+		return ""
+	}
+	if f.idx != nil {
+		i = int(f.idx[i])
+	}
+	b := f.data[f.offs[i]:f.offs[i+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // ParquetWriter writes rows of the cloudtrail or vpc_flow table to one
