@@ -722,7 +722,18 @@ func newParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, 
 		return nil, err
 	}
 	sch := t.Schema
-	pw := &ParquetWriter{table: t.Name, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: newPQScratch(), tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	sp, _ := pqSpares.Get().(*pqSpare)
+	if sp == nil {
+		sp = &pqSpare{scratch: newPQScratch()}
+	}
+	pw := &ParquetWriter{table: t.Name, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: sp.scratch, tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	defer func() {
+		for i, c := range pw.cols {
+			if i < len(sp.cols) {
+				c.take(&sp.cols[i])
+			}
+		}
+	}()
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {
 			continue
@@ -1342,7 +1353,9 @@ func (pw *ParquetWriter) Size() int64 {
 }
 
 // Close ends the last row group and writes the page indexes and the
-// footer. It does not close the underlying writer.
+// footer. It does not close the underlying writer. After it returns nil,
+// the writer's buffers go to the next writer: only Rows and Size may be
+// called.
 func (pw *ParquetWriter) Close() error {
 	if err := pw.endRowGroup(); err != nil {
 		return err
@@ -1386,5 +1399,31 @@ func (pw *ParquetWriter) Close() error {
 	if pw.out.err != nil {
 		return fmt.Errorf("parquet writer: %w", pw.out.err)
 	}
+	pw.recycle()
 	return nil
+}
+
+// pqSpare holds a closed [ParquetWriter]'s scratch and its columns'
+// buffers (leaf by leaf) for the next writer: hunt convert writes a file
+// per partition and size, and each new writer grew its pages, chunks and
+// dictionaries from nothing again (growslice was 4% of a convert). They
+// go through a sync.Pool (STYLE §4.5): workers open writers on any
+// goroutine, and a collection drops what no writer took.
+type pqSpare struct {
+	scratch *pqScratch
+	cols    []pqBufs
+}
+
+// pqSpares holds *pqSpare.
+var pqSpares sync.Pool
+
+// recycle gives pw's buffers to the next writer; pw must not be used
+// after.
+func (pw *ParquetWriter) recycle() {
+	sp := &pqSpare{scratch: pw.scratch, cols: make([]pqBufs, len(pw.cols))}
+	for i, c := range pw.cols {
+		sp.cols[i] = c.spare()
+	}
+	pw.cols, pw.scratch = nil, nil
+	pqSpares.Put(sp)
 }

@@ -211,6 +211,37 @@ func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep in
 	return c
 }
 
+// pqBufs are a column's growable buffers, emptied, kept from a closed
+// writer for the next one ([pqSpare]).
+type pqBufs struct {
+	defs, reps         []uint8
+	idx                []int32
+	plain, chunk, dict []byte
+	ents               []pqEnt
+	keys, hashes       []uint64
+	locs               []format.PageLocation
+	nullPages          []bool
+	nullCounts         []int64
+}
+
+// spare returns c's buffers, emptied; c must not be used after.
+func (c *pqColumn) spare() pqBufs {
+	return pqBufs{
+		defs: c.defs[:0], reps: c.reps[:0], idx: c.idx[:0],
+		plain: c.plain[:0], chunk: c.chunk[:0], dict: c.dict.plain[:0],
+		ents: c.dict.ents[:0], keys: c.dict.keys[:0], hashes: c.hashes[:0],
+		locs: c.locs[:0], nullPages: c.nullPages[:0], nullCounts: c.nullCounts[:0],
+	}
+}
+
+// take gives a new column the buffers b of a closed writer's column.
+func (c *pqColumn) take(b *pqBufs) {
+	c.defs, c.reps, c.idx = b.defs, b.reps, b.idx
+	c.plain, c.chunk, c.dict.plain = b.plain, b.chunk, b.dict
+	c.dict.ents, c.dict.keys, c.hashes = b.ents, b.keys, b.hashes
+	c.locs, c.nullPages, c.nullCounts = b.locs, b.nullPages, b.nullCounts
+}
+
 // pageBytes estimates the size of the page being built.
 func (c *pqColumn) pageBytes() int { return len(c.plain) + 4*len(c.idx) + c.nvals>>2 }
 

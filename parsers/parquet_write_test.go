@@ -839,3 +839,39 @@ func BenchmarkTextColumn(b *testing.B) {
 		})
 	}
 }
+
+// TestParquetWriter_Recycled: a writer that takes the buffers of closed
+// ones (of the same table or the other, bigger or smaller) writes the
+// same bytes as the first writer, which had none.
+func TestParquetWriter_Recycled(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(ct)
+	flow := readFlowBatchesFrom(t, mem, bytes.NewReader(vpcFlowBenchInput(true, 1<<20)))
+	defer releaseBatches(flow)
+	small := readFlowBatchesFrom(t, mem, strings.NewReader(flowLineV2+"\n"))
+	defer releaseBatches(small)
+	want := map[string][]byte{}
+	for i, w := range []struct {
+		name, table string
+		batches     []arrow.RecordBatch
+	}{
+		{"cloudtrail", "cloudtrail", ct}, {"flow", "vpc_flow", flow}, {"small", "vpc_flow", small},
+		{"flow", "vpc_flow", flow}, {"cloudtrail", "cloudtrail", ct}, {"small", "vpc_flow", small},
+		{"cloudtrail", "cloudtrail", ct}, {"flow", "vpc_flow", flow}, {"flow", "vpc_flow", flow},
+	} {
+		got := writeParquet(t, w.table, w.batches, 3000, true)
+		if sp, _ := pqSpares.Get().(*pqSpare); sp == nil {
+			// (a collection may empty the pool, but not between two calls)
+			t.Fatalf("write %d (%s): no spare buffers after Close", i, w.name)
+		} else {
+			pqSpares.Put(sp)
+		}
+		if prev, ok := want[w.name]; !ok {
+			want[w.name] = got
+		} else if !bytes.Equal(got, prev) {
+			t.Errorf("write %d (%s, recycled buffers): %d bytes differ from the %d of the first", i, w.name, len(got), len(prev))
+		}
+	}
+}
