@@ -224,14 +224,31 @@ type pqBufs struct {
 	nullCounts         []int64
 }
 
-// spare returns c's buffers, emptied; c must not be used after.
+// spare returns c's buffers, emptied, but for those larger than
+// pqSpareBytes; c must not be used after.
 func (c *pqColumn) spare() pqBufs {
 	return pqBufs{
-		defs: c.defs[:0], reps: c.reps[:0], idx: c.idx[:0],
-		plain: c.plain[:0], chunk: c.chunk[:0], dict: c.dict.plain[:0],
-		ents: c.dict.ents[:0], keys: c.dict.keys[:0], hashes: c.hashes[:0],
-		locs: c.locs[:0], nullPages: c.nullPages[:0], nullCounts: c.nullCounts[:0],
+		defs: spareBuf(c.defs), reps: spareBuf(c.reps), idx: spareBuf(c.idx),
+		plain: spareBuf(c.plain), chunk: spareBuf(c.chunk), dict: spareBuf(c.dict.plain),
+		ents: spareBuf(c.dict.ents), keys: spareBuf(c.dict.keys), hashes: spareBuf(c.hashes),
+		locs: spareBuf(c.locs), nullPages: spareBuf(c.nullPages), nullCounts: spareBuf(c.nullCounts),
 	}
+}
+
+// pqSpareBytes caps a buffer a closed writer keeps for the next: the
+// chunk of a CloudTrail column of raw JSON grows to megabytes, and kept
+// spares add to the converter's peak memory; a buffer that large regrows
+// in a few doublings, where the many small ones grew in many.
+const pqSpareBytes = 1 << 20
+
+// spareBuf returns b emptied, or nil when its capacity exceeds
+// pqSpareBytes.
+func spareBuf[T any](b []T) []T {
+	var zero T
+	if cap(b)*int(unsafe.Sizeof(zero)) > pqSpareBytes {
+		return nil
+	}
+	return b[:0]
 }
 
 // take gives a new column the buffers b of a closed writer's column.

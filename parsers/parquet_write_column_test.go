@@ -826,3 +826,17 @@ func BenchmarkPQDict(b *testing.B) {
 		}
 	}
 }
+
+// TestSpareBuf: a closed writer keeps its buffers of up to pqSpareBytes,
+// emptied, and drops larger ones.
+func TestSpareBuf(t *testing.T) {
+	if b := spareBuf(make([]byte, 10, pqSpareBytes)); b == nil || len(b) != 0 || cap(b) != pqSpareBytes {
+		t.Errorf("spareBuf of %d bytes: len %d cap %d; want 0, %d", pqSpareBytes, len(b), cap(b), pqSpareBytes)
+	}
+	if b := spareBuf(make([]uint64, 1, pqSpareBytes/8+1)); b != nil {
+		t.Errorf("spareBuf of %d bytes: cap %d; want nil", pqSpareBytes+8, cap(b))
+	}
+	if b := spareBuf(make([]int32, 3, pqSpareBytes/4)); b == nil || len(b) != 0 {
+		t.Errorf("spareBuf of %d bytes of int32: %v; want empty", pqSpareBytes, b)
+	}
+}
