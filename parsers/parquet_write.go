@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -301,6 +302,37 @@ func StringAt(a arrow.Array, i int) string {
 	return ""
 }
 
+// TextColumn reads the values of a string or dictionary-of-string array
+// row by row, as [StringAt] does, without its type switches per row: a
+// converter routes every row by two such columns.
+type TextColumn struct {
+	f pqFlat
+}
+
+// NewTextColumn returns the reader of a, which may be nil (a column the
+// batch does not have: every row is ""). a must outlive the TextColumn.
+func NewTextColumn(a arrow.Array) TextColumn {
+	f := newPQFlat(a)
+	if f.kind != flatString && f.kind != flatDict {
+		f = pqFlat{kind: flatNull}
+	}
+	return TextColumn{f: f}
+}
+
+// At returns row i, "" when it is null or the column is absent or of
+// another type; the result aliases the array's memory.
+func (t *TextColumn) At(i int) string {
+	f := &t.f
+	if f.kind == flatNull || f.null(i) {
+		return ""
+	}
+	if f.idx != nil {
+		i = int(f.idx[i])
+	}
+	b := f.data[f.offs[i]:f.offs[i+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // ParquetWriter writes rows of the cloudtrail or vpc_flow table to one
 // Parquet file, in the layout hunt's readers and Athena's Parquet tables
 // read: the table's columns by name and Athena type (structs as groups,
@@ -357,8 +389,9 @@ type pqGather struct {
 	null  [pqBlock]bool
 	i64   [pqBlock]int64
 	i32   [pqBlock]int32
-	str   [pqBlock][]byte // aliasing the batches: cleared after use
-	touch byte            // keeps the loads that touch str
+	str   [pqBlock][]byte  // aliasing the batches: cleared after use
+	view  [pqBlock]*pqView // flatDict: each row's view; cleared after use
+	touch byte             // keeps the loads that touch str
 }
 
 // pqBlock is how many rows writeFlat gathers, then encodes, at a time.
@@ -408,6 +441,86 @@ func (c *pqColumn) addDictValue(v *pqView, k int32) {
 	}
 	c.levels(0)
 	c.addID(id, c.dict.keys[id])
+}
+
+// addDictViewRows appends len(null) rows of one value each to c, a
+// column that is neither repeated nor required: value ks[j] of views[j]'s
+// Arrow dictionary, or a null at definition level 0 where null[j]. Pages
+// end where beginRow would end them; rows of a dictionary-encoded page
+// cost no check each, and a value already mapped to the chunk's
+// dictionary (v.remap) no lookup.
+func (c *pqColumn) addDictViewRows(null []bool, views []*pqView, ks []int32) {
+	for len(null) > 0 {
+		if c.pageFull() {
+			c.flushPage()
+		}
+		k := 1
+		if !c.useDict {
+			c.nrows++
+			if null[0] {
+				c.addNull(0, 0)
+			} else {
+				c.addDictValue(views[0], ks[0])
+			}
+		} else {
+			// A row adds an id and at most 1 to nvals>>2.
+			k = c.addDictIDRows(null[:min(len(null), c.room(5))], views, ks)
+		}
+		null, views, ks = null[k:], views[k:], ks[k:]
+	}
+}
+
+// addDictIDRows appends the rows of null, views and ks that fit in the
+// dictionary-encoded page being built, up to the row whose value fills
+// the dictionary, and returns how many it appended.
+func (c *pqColumn) addDictIDRows(null []bool, views []*pqView, ks []int32) int {
+	n := len(null)
+	views, ks = views[:n], ks[:n]
+	d := len(c.defs)
+	c.defs = slices.Grow(c.defs, n)[:d+n]
+	defs := c.defs[d:]
+	idx := slices.Grow(c.idx, n)
+	maxDef := c.maxDef
+	nnull := 0
+	lastID := int32(-1) // bounded in this page: no bound to widen
+	for j, v := range views {
+		if null[j] {
+			defs[j] = 0
+			nnull++
+			continue
+		}
+		defs[j] = maxDef
+		if v.gen != c.dictGen {
+			for e := range v.remap {
+				v.remap[e] = -1
+			}
+			v.gen = c.dictGen
+		}
+		k := ks[j]
+		id := v.remap[k]
+		if id < 0 {
+			f := &v.f
+			id = c.dict.id(f.data[f.offs[k]:f.offs[k+1]])
+			v.remap[k] = id
+		}
+		idx = append(idx, id)
+		if id == lastID {
+			continue
+		}
+		lastID = id
+		c.boundID(id, c.dict.keys[id])
+		if len(c.dict.plain) > parquetDictBytes {
+			c.fallback = true
+			n = j + 1
+			c.defs = c.defs[:d+n]
+			break
+		}
+	}
+	c.idx = idx
+	c.nvals += n
+	c.nnull += nnull
+	c.nrows += n
+	return n
 }
 
 // pqValid is a validity bitmap and the bit offset of row 0; nil bits: no null.
@@ -609,7 +722,18 @@ func newParquetWriter(w io.Writer, t *Table, rowGroupRows int) (*ParquetWriter, 
 		return nil, err
 	}
 	sch := t.Schema
-	pw := &ParquetWriter{table: t.Name, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: newPQScratch(), tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	sp, _ := pqSpares.Get().(*pqSpare)
+	if sp == nil {
+		sp = &pqSpare{scratch: newPQScratch()}
+	}
+	pw := &ParquetWriter{table: t.Name, out: pqOut{w: bufio.NewWriterSize(w, 64<<10)}, scratch: sp.scratch, tmpl: tmpl.meta, rowGroupRows: rowGroupRows}
+	defer func() {
+		for i, c := range pw.cols {
+			if i < len(sp.cols) {
+				c.take(&sp.cols[i])
+			}
+		}
+	}()
 	for _, f := range sch.Fields() {
 		if f.Name == SourceColumn {
 			continue
@@ -1036,17 +1160,20 @@ func (pw *ParquetWriter) writeFlat(u int, k pqFlatKind, refs []RowRef) {
 		}
 		clear(s.str[:])
 	case flatDict:
-		for _, r := range refs {
-			v := &pw.views[r.Batch][u]
-			f := &v.f
-			i := int(r.Row)
-			c.beginRow()
-			if f.null(i) {
-				c.addNull(0, 0)
-				continue
+		s := &pw.gather
+		for len(refs) > 0 {
+			blk := refs[:min(len(refs), pqBlock)]
+			for j, r := range blk {
+				v := &pw.views[r.Batch][u]
+				f := &v.f
+				i := int(r.Row)
+				s.null[j], s.view[j] = f.null(i), v
+				s.i32[j] = f.idx[i] // any index for a null: never read
 			}
-			c.addDictValue(v, f.idx[i])
+			c.addDictViewRows(s.null[:len(blk)], s.view[:len(blk)], s.i32[:len(blk)])
+			refs = refs[len(blk):]
 		}
+		clear(s.view[:])
 	default:
 		panic("BUG: writeFlat of a kind flatKind does not return")
 	}
@@ -1226,7 +1353,9 @@ func (pw *ParquetWriter) Size() int64 {
 }
 
 // Close ends the last row group and writes the page indexes and the
-// footer. It does not close the underlying writer.
+// footer. It does not close the underlying writer. After it returns nil,
+// the writer's buffers go to the next writer: only Rows and Size may be
+// called.
 func (pw *ParquetWriter) Close() error {
 	if err := pw.endRowGroup(); err != nil {
 		return err
@@ -1270,5 +1399,31 @@ func (pw *ParquetWriter) Close() error {
 	if pw.out.err != nil {
 		return fmt.Errorf("parquet writer: %w", pw.out.err)
 	}
+	pw.recycle()
 	return nil
+}
+
+// pqSpare holds a closed [ParquetWriter]'s scratch and its columns'
+// buffers (leaf by leaf) for the next writer: hunt convert writes a file
+// per partition and size, and each new writer grew its pages, chunks and
+// dictionaries from nothing again (growslice was 4% of a convert). They
+// go through a sync.Pool (STYLE §4.5): workers open writers on any
+// goroutine, and a collection drops what no writer took.
+type pqSpare struct {
+	scratch *pqScratch
+	cols    []pqBufs
+}
+
+// pqSpares holds *pqSpare.
+var pqSpares sync.Pool
+
+// recycle gives pw's buffers to the next writer; pw must not be used
+// after.
+func (pw *ParquetWriter) recycle() {
+	sp := &pqSpare{scratch: pw.scratch, cols: make([]pqBufs, len(pw.cols))}
+	for i, c := range pw.cols {
+		sp.cols[i] = c.spare()
+	}
+	pw.cols, pw.scratch = nil, nil
+	pqSpares.Put(sp)
 }

@@ -211,6 +211,54 @@ func newPQColumn(s *pqScratch, path []string, typ format.Type, maxDef, maxRep in
 	return c
 }
 
+// pqBufs are a column's growable buffers, emptied, kept from a closed
+// writer for the next one ([pqSpare]).
+type pqBufs struct {
+	defs, reps         []uint8
+	idx                []int32
+	plain, chunk, dict []byte
+	ents               []pqEnt
+	keys, hashes       []uint64
+	locs               []format.PageLocation
+	nullPages          []bool
+	nullCounts         []int64
+}
+
+// spare returns c's buffers, emptied, but for those larger than
+// pqSpareBytes; c must not be used after.
+func (c *pqColumn) spare() pqBufs {
+	return pqBufs{
+		defs: spareBuf(c.defs), reps: spareBuf(c.reps), idx: spareBuf(c.idx),
+		plain: spareBuf(c.plain), chunk: spareBuf(c.chunk), dict: spareBuf(c.dict.plain),
+		ents: spareBuf(c.dict.ents), keys: spareBuf(c.dict.keys), hashes: spareBuf(c.hashes),
+		locs: spareBuf(c.locs), nullPages: spareBuf(c.nullPages), nullCounts: spareBuf(c.nullCounts),
+	}
+}
+
+// pqSpareBytes caps a buffer a closed writer keeps for the next: the
+// chunk of a CloudTrail column of raw JSON grows to megabytes, and kept
+// spares add to the converter's peak memory; a buffer that large regrows
+// in a few doublings, where the many small ones grew in many.
+const pqSpareBytes = 1 << 20
+
+// spareBuf returns b emptied, or nil when its capacity exceeds
+// pqSpareBytes.
+func spareBuf[T any](b []T) []T {
+	var zero T
+	if cap(b)*int(unsafe.Sizeof(zero)) > pqSpareBytes {
+		return nil
+	}
+	return b[:0]
+}
+
+// take gives a new column the buffers b of a closed writer's column.
+func (c *pqColumn) take(b *pqBufs) {
+	c.defs, c.reps, c.idx = b.defs, b.reps, b.idx
+	c.plain, c.chunk, c.dict.plain = b.plain, b.chunk, b.dict
+	c.dict.ents, c.dict.keys, c.hashes = b.ents, b.keys, b.hashes
+	c.locs, c.nullPages, c.nullCounts = b.locs, b.nullPages, b.nullCounts
+}
+
 // pageBytes estimates the size of the page being built.
 func (c *pqColumn) pageBytes() int { return len(c.plain) + 4*len(c.idx) + c.nvals>>2 }
 
@@ -403,7 +451,7 @@ func (c *pqColumn) addBytes(rep uint8, b []byte) {
 // constant columns and runs of one session's rows are not hashed, and
 // columns of varied values cost no compare.
 func (c *pqColumn) lookup(b []byte) int32 {
-	if c.lastHit && string(c.lastVal) == string(b) {
+	if c.lastHit && pqEqual(c.lastVal, b) {
 		return c.last
 	}
 	id := c.dict.id(b)
@@ -452,7 +500,7 @@ func (c *pqColumn) addDictRows(null []bool, strs [][]byte) int {
 			continue
 		}
 		defs[j] = maxDef
-		if c.lastHit && string(c.lastVal) == string(b) {
+		if c.lastHit && pqEqual(c.lastVal, b) {
 			idx = append(idx, c.last)
 			continue // bounded when it came before (flushPage clears lastHit)
 		}
@@ -1050,6 +1098,21 @@ func pqHash(b []byte) uint64 {
 	return hi ^ lo
 }
 
+// pqEqual reports whether a and b hold the same bytes: for 8 to 16
+// bytes (IPv4 addresses, account IDs, short names) by two overlapping
+// word loads, inline, instead of a call to memequal per dictionary probe.
+func pqEqual(a, b []byte) bool {
+	n := len(a)
+	if n != len(b) {
+		return false
+	}
+	if n < 8 || n > 16 {
+		return string(a) == string(b)
+	}
+	return binary.LittleEndian.Uint64(a) == binary.LittleEndian.Uint64(b) &&
+		binary.LittleEndian.Uint64(a[n-8:]) == binary.LittleEndian.Uint64(b[n-8:])
+}
+
 func (d *pqDict) len() int { return len(d.ents) }
 
 // value returns value k, aliasing d.
@@ -1078,7 +1141,7 @@ func (d *pqDict) id(b []byte) int32 {
 			return k
 		}
 		if s>>32 == tag {
-			if k := int32(uint32(s)) - 1; d.ents[k].n == int32(len(b)) && string(d.value(k)) == string(b) {
+			if k := int32(uint32(s)) - 1; pqEqual(d.value(k), b) {
 				return k
 			}
 		}

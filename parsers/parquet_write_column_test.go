@@ -783,3 +783,60 @@ func TestPQColumn_DictPageBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestPQEqual compares pqEqual with bytes.Equal on every length up to 40,
+// equal and with one byte different at each position, and on lengths
+// that differ.
+func TestPQEqual(t *testing.T) {
+	base := []byte("10.11.27.54-eni-01dc65c83f98d9039-761975611326")
+	for n := range 41 {
+		a := append([]byte(nil), base[:n]...)
+		for pos := -1; pos < n; pos++ {
+			b := append([]byte(nil), a...)
+			if pos >= 0 {
+				b[pos] ^= 0x20
+			}
+			if got, want := pqEqual(a, b), bytes.Equal(a, b); got != want {
+				t.Fatalf("pqEqual(%q, %q) = %v; want %v", a, b, got, want)
+			}
+		}
+		if n > 0 && pqEqual(a, a[:n-1]) {
+			t.Fatalf("pqEqual(%q, %q) = true", a, a[:n-1])
+		}
+	}
+}
+
+// BenchmarkPQDict looks up 64 Ki flow-log addresses (4096 distinct, of
+// 7 to 15 bytes) in a chunk dictionary; MB/s is of the values.
+func BenchmarkPQDict(b *testing.B) {
+	vals := make([][]byte, 64<<10)
+	size := 0
+	for i := range vals {
+		j := i * 7919 % 4096
+		vals[i] = fmt.Appendf(nil, "10.%d.%d.%d", j%7, j%251, j/16)
+		size += len(vals[i])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var d pqDict
+	for b.Loop() {
+		d.reset()
+		for _, v := range vals {
+			parquetSink += int(d.id(v))
+		}
+	}
+}
+
+// TestSpareBuf: a closed writer keeps its buffers of up to pqSpareBytes,
+// emptied, and drops larger ones.
+func TestSpareBuf(t *testing.T) {
+	if b := spareBuf(make([]byte, 10, pqSpareBytes)); b == nil || len(b) != 0 || cap(b) != pqSpareBytes {
+		t.Errorf("spareBuf of %d bytes: len %d cap %d; want 0, %d", pqSpareBytes, len(b), cap(b), pqSpareBytes)
+	}
+	if b := spareBuf(make([]uint64, 1, pqSpareBytes/8+1)); b != nil {
+		t.Errorf("spareBuf of %d bytes: cap %d; want nil", pqSpareBytes+8, cap(b))
+	}
+	if b := spareBuf(make([]int32, 3, pqSpareBytes/4)); b == nil || len(b) != 0 {
+		t.Errorf("spareBuf of %d bytes of int32: %v; want empty", pqSpareBytes, b)
+	}
+}

@@ -636,3 +636,242 @@ func TestParquetWriter_UnnamedBatches(t *testing.T) {
 		t.Fatalf("read back %d rows (%v), want %d; first differing: %v", len(got.rows), got.err, len(want.rows), firstDiff(g, w))
 	}
 }
+
+// TestParquetWriter_FlowDictionaries: flow batches whose resource columns
+// are dictionary-encoded (WithFlowDictionaries, as hunt convert reads
+// them) are written to the same bytes as the same rows with those columns
+// plain: the chunk dictionaries get the same ids in the same order, the
+// pages the same bounds and ends, a chunk whose dictionary outgrows
+// parquetDictBytes (an interface ID per row) falls back to PLAIN on the
+// same row. So are batches of both kinds mixed in one Write (the
+// per-row path), clustered or in time order, in row groups small and
+// large.
+func TestParquetWriter_FlowDictionaries(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var distinct bytes.Buffer
+	distinct.WriteString(flowHeaderV2 + "\n")
+	for i := range 20000 {
+		fmt.Fprintf(&distinct, "2 %d eni-%017x 10.0.%d.%d 10.1.0.1 %d 443 6 1 40 %d %d %s OK\n",
+			123456789012+i%3, i*7919, i%256, i/256, 1024+i, 1700000000+i/10, 1700000060+i/10, []string{"ACCEPT", "REJECT"}[i%2])
+	}
+	inputs := map[string][]byte{
+		"v5":       vpcFlowBenchInput(true, 2<<20),
+		"v2":       vpcFlowBenchInput(false, 1<<20),
+		"distinct": distinct.Bytes(),
+	}
+	read := func(in []byte, opts ...Option) []arrow.RecordBatch {
+		r, err := NewVPCFlowReader(bytes.NewReader(in), "x", append(opts, WithAllocator(mem), WithColumns(flowColumns()...))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Release()
+		var out []arrow.RecordBatch
+		for r.Next() {
+			b := r.Batch()
+			b.Retain()
+			out = append(out, b)
+		}
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+		return out
+	}
+	for name, in := range inputs {
+		plain, dicts := read(in), read(in, WithFlowDictionaries())
+		if len(plain) < 2 {
+			t.Fatalf("%s: %d batches; want several", name, len(plain))
+		}
+		if _, ok := dicts[0].Column(dicts[0].Schema().FieldIndices("interface_id")[0]).(*array.Dictionary); !ok {
+			t.Fatalf("%s: interface_id is %s; want a dictionary", name, dicts[0].Schema().Field(2).Type)
+		}
+		mixed := slices.Clone(plain)
+		for i := 0; i < len(mixed); i += 2 {
+			mixed[i] = dicts[i]
+		}
+		for _, rg := range []int{3000, 0} {
+			for _, sorted := range []bool{false, true} {
+				want := writeParquet(t, "vpc_flow", plain, rg, sorted)
+				for kind, batches := range map[string][]arrow.RecordBatch{"dictionaries": dicts, "mixed": mixed} {
+					if got := writeParquet(t, "vpc_flow", batches, rg, sorted); !bytes.Equal(got, want) {
+						t.Errorf("%s, %s, row groups of %d rows, sorted %v: %d bytes differ from the %d of plain batches", name, kind, rg, sorted, len(got), len(want))
+					}
+				}
+			}
+		}
+		releaseBatches(plain)
+		releaseBatches(dicts)
+	}
+}
+
+// benchFlowOptions are the options hunt convert reads flow logs with.
+var benchFlowOptions = []Option{WithFlowDictionaries()}
+
+// BenchmarkFlowToParquet reads 8 MiB of v2 or v5 flow-log text as hunt
+// convert does (every column, benchFlowOptions) and writes its rows, in
+// time order, as one clustered Parquet file; MB/s is of text.
+func BenchmarkFlowToParquet(b *testing.B) {
+	for _, v5 := range []bool{false, true} {
+		b.Run(map[bool]string{false: "v2", true: "v5"}[v5], func(b *testing.B) {
+			in := vpcFlowBenchInput(v5, 8<<20)
+			mem := memory.NewGoAllocator()
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			var batches []arrow.RecordBatch
+			var refs []RowRef
+			for b.Loop() {
+				r, err := NewVPCFlowReader(bytes.NewReader(in), "x", append([]Option{WithAllocator(mem), WithColumns(flowColumns()...)}, benchFlowOptions...)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				batches, refs = batches[:0], refs[:0]
+				for r.Next() {
+					bt := r.Batch()
+					bt.Retain()
+					refs = AppendRowRefs(refs, len(batches), bt)
+					batches = append(batches, bt)
+				}
+				if r.Err() != nil {
+					b.Fatal(r.Err())
+				}
+				r.Release()
+				SortRowRefs(refs)
+				w, err := NewVPCFlowParquetWriter(io.Discard, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Write(batches, refs); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+				releaseBatches(batches)
+			}
+		})
+	}
+}
+
+// TestTextColumn_Success: TextColumn.At returns what StringAt returns, on
+// every row of strings and dictionaries with nulls and empty strings,
+// sliced, and of columns that are absent or not text.
+func TestTextColumn_Success(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	vals := []string{"a", "", "eu-west-1", "", "123456789012", "a", "x", "", "y"}
+	valid := []bool{true, true, true, false, true, true, false, true, true}
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	sb.AppendValues(vals, valid)
+	strs := sb.NewArray()
+	defer strs.Release()
+	db := array.NewDictionaryBuilder(mem, dictString).(*array.BinaryDictionaryBuilder)
+	defer db.Release()
+	for i, v := range vals {
+		if !valid[i] {
+			db.AppendNull()
+		} else if err := db.AppendString(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dicts := db.NewArray()
+	defer dicts.Release()
+	ib := array.NewInt64Builder(mem)
+	defer ib.Release()
+	ib.AppendValues([]int64{1, 2, 3, 4, 5, 6, 7, 8, 9}, nil)
+	ints := ib.NewArray()
+	defer ints.Release()
+	cases := map[string]arrow.Array{"strings": strs, "dictionary": dicts, "int64": ints}
+	for name, a := range map[string]arrow.Array{"strings": strs, "dictionary": dicts} {
+		s := array.NewSlice(a, 2, 8)
+		defer s.Release()
+		cases[name+" sliced"] = s
+	}
+	for name, a := range cases {
+		tc := NewTextColumn(a)
+		for i := range a.Len() {
+			if got, want := tc.At(i), StringAt(a, i); got != want {
+				t.Errorf("%s row %d: %q; want %q", name, i, got, want)
+			}
+		}
+	}
+	tc := NewTextColumn(nil)
+	if got := tc.At(3); got != "" {
+		t.Errorf("absent column: %q; want \"\"", got)
+	}
+}
+
+// BenchmarkTextColumn reads every row of an 8192-row account_id column,
+// plain and dictionary-encoded (as convert routes flow rows by it), through
+// a TextColumn; MB/s is of the values read.
+func BenchmarkTextColumn(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	vals := make([]string, 8192)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("%012d", 123456789012+i%3)
+	}
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	sb.AppendValues(vals, nil)
+	strs := sb.NewArray()
+	defer strs.Release()
+	db := array.NewDictionaryBuilder(mem, dictString).(*array.BinaryDictionaryBuilder)
+	defer db.Release()
+	for _, v := range vals {
+		if err := db.AppendString(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dicts := db.NewArray()
+	defer dicts.Release()
+	for name, a := range map[string]arrow.Array{"string": strs, "dictionary": dicts} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(12 * len(vals)))
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				tc := NewTextColumn(a)
+				for i := range len(vals) {
+					n += len(tc.At(i))
+				}
+			}
+			parquetSink = n
+		})
+	}
+}
+
+// TestParquetWriter_Recycled: a writer that takes the buffers of closed
+// ones (of the same table or the other, bigger or smaller) writes the
+// same bytes as the first writer, which had none.
+func TestParquetWriter_Recycled(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ct := readCloudTrailJSON(t, mem, ctJSONFiles(t))
+	defer releaseBatches(ct)
+	flow := readFlowBatchesFrom(t, mem, bytes.NewReader(vpcFlowBenchInput(true, 1<<20)))
+	defer releaseBatches(flow)
+	small := readFlowBatchesFrom(t, mem, strings.NewReader(flowLineV2+"\n"))
+	defer releaseBatches(small)
+	want := map[string][]byte{}
+	for i, w := range []struct {
+		name, table string
+		batches     []arrow.RecordBatch
+	}{
+		{"cloudtrail", "cloudtrail", ct}, {"flow", "vpc_flow", flow}, {"small", "vpc_flow", small},
+		{"flow", "vpc_flow", flow}, {"cloudtrail", "cloudtrail", ct}, {"small", "vpc_flow", small},
+		{"cloudtrail", "cloudtrail", ct}, {"flow", "vpc_flow", flow}, {"flow", "vpc_flow", flow},
+	} {
+		got := writeParquet(t, w.table, w.batches, 3000, true)
+		if sp, _ := pqSpares.Get().(*pqSpare); sp == nil {
+			// (a collection may empty the pool, but not between two calls)
+			t.Fatalf("write %d (%s): no spare buffers after Close", i, w.name)
+		} else {
+			pqSpares.Put(sp)
+		}
+		if prev, ok := want[w.name]; !ok {
+			want[w.name] = got
+		} else if !bytes.Equal(got, prev) {
+			t.Errorf("write %d (%s, recycled buffers): %d bytes differ from the %d of the first", i, w.name, len(got), len(prev))
+		}
+	}
+}

@@ -79,6 +79,9 @@ type config struct {
 	// equal maps a column to the values a row's must equal one of for
 	// the query to keep it (WithEqual); nil keeps every row.
 	equal map[string][]string
+	// flowDict: the flow reader dictionary-encodes the text columns of
+	// VPCFlowResourceColumns (WithFlowDictionaries).
+	flowDict bool
 }
 
 func newConfig(opts []Option) config {
@@ -151,4 +154,17 @@ func WithFlowFormat(fields ...string) Option {
 // ignore it.
 func WithEqual(equal map[string][]string) Option {
 	return func(c *config) { c.equal = equal }
+}
+
+// WithFlowDictionaries makes the VPC flow-log text reader build the text
+// columns of [VPCFlowResourceColumns] (account_id, interface_id, vpc_id,
+// ...: a few values per file, repeated on every line of a network
+// interface) dictionary-encoded, so that the batches' schema differs from
+// [VPCFlowSchema] in those columns' types (dictionary<int32, utf8> for
+// utf8); the values, nulls and rows are the same. A writer that
+// dictionary-encodes them anyway (hunt convert's [ParquetWriter]) then
+// maps each batch's few distinct values to its dictionary instead of
+// hashing every row's. Other readers ignore it.
+func WithFlowDictionaries() Option {
+	return func(c *config) { c.flowDict = true }
 }

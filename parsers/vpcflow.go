@@ -294,7 +294,7 @@ type VPCFlowReader struct {
 // flowStep is one field of the line to build.
 type flowStep struct {
 	pos  int      // field position in the line, 0-based
-	kind flowKind // field.kind, at hand
+	kind flowKind // col.kind, at hand (field.kind, but for a column WithFlowDictionaries dictionary-encodes)
 	max  int64    // field.max, at hand
 	// digits is the most digits of an integer field whose every value is
 	// at most max (18 for math.MaxInt64, 4 for 65535): one that long or
@@ -381,6 +381,21 @@ type flowCol struct {
 	// longer one, which never matches).
 	keys []uint64
 	klen []uint8
+	// slots caches dictionary indexes by a hash of the value's last 8
+	// bytes (flowDictSlot), index+1, 0 empty: a value met before costs a
+	// multiply and a compare, not a map lookup. Entries are hints, checked
+	// against dict (a stale one, of an emptied dictionary, compares
+	// unequal). Made on first use.
+	slots []int32
+}
+
+// flowDictSlots is the size of flowCol.slots: a power of two well above
+// the few dozen values of a flow log's resource columns.
+const flowDictSlots = 256
+
+// flowDictSlot is the slot of v, at least 8 bytes long, in flowCol.slots.
+func flowDictSlot(v []byte) int {
+	return int(binary.LittleEndian.Uint64(v[len(v)-8:]) * 0x9e3779b97f4a7c15 >> 56)
 }
 
 // flowDictKeys is how many dictionary values the word comparison covers.
@@ -595,6 +610,27 @@ func (c *flowCol) dictIndex(v []byte) int32 {
 	if int(c.last) < len(c.dict) && c.dict[c.last] == string(v) {
 		return c.last
 	}
+	if len(v) >= 8 {
+		// Then the value cached in its slot (interface IDs, subnet
+		// IDs: dozens of values, interleaved).
+		if c.slots == nil {
+			c.slots = make([]int32, flowDictSlots)
+		}
+		h := flowDictSlot(v)
+		if e := c.slots[h] - 1; e >= 0 && int(e) < len(c.dict) && c.dict[e] == string(v) {
+			c.last = e
+			return e
+		}
+		i := c.dictLookup(v)
+		c.slots[h] = i + 1
+		return i
+	}
+	return c.dictLookup(v)
+}
+
+// dictLookup is dictIndex past its caches: a linear search of a small
+// dictionary, the memo of a larger one, or a new value.
+func (c *flowCol) dictLookup(v []byte) int32 {
 	if c.memo == nil {
 		for i, d := range c.dict {
 			if d == string(v) {
@@ -750,7 +786,11 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 		sp.run, sp.blocks = flowRun{}, nil
 	}
 	fields := proj.Fields()
-	for _, f := range fields {
+	for i, f := range fields {
+		if cfg.flowDict && slices.Contains(VPCFlowResourceColumns, f.Name) {
+			f.Type = dictString
+			fields[i] = f
+		}
 		o := flowOut{field: f}
 		if f.Name == SourceColumn {
 			p.path = p.spare.col(flowKindDict, p.maxRows)
@@ -759,7 +799,11 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 			o.col = p.path
 		} else {
 			j := vpcFlowFieldIndex[f.Name]
-			o.col = p.spare.col(vpcFlowFields[j].kind, p.maxRows)
+			kind := vpcFlowFields[j].kind
+			if f.Type == dictString {
+				kind = flowKindDict
+			}
+			o.col = p.spare.col(kind, p.maxRows)
 			p.known[j] = o.col
 			p.cols = append(p.cols, o.col)
 		}
@@ -869,7 +913,7 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		for x := int64(9); x <= field.max && digits < 18; x = 10*x + 9 {
 			digits++
 		}
-		p.plan = append(p.plan, flowStep{pos: pos, kind: field.kind, max: field.max, digits: digits, col: col, field: field})
+		p.plan = append(p.plan, flowStep{pos: pos, kind: col.kind, max: field.max, digits: digits, col: col, field: field})
 	}
 	if p.startAt < 0 || p.endAt < 0 {
 		p.startAt, p.endAt = -1, -1

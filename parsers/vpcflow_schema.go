@@ -73,3 +73,19 @@ var VPCFlowSchema = arrow.NewSchema([]arrow.Field{
 	str("reject_reason"),
 	dict(SourceColumn),
 }, nil)
+
+// VPCFlowResourceColumns are the text columns of [VPCFlowSchema] that name
+// the resources and places a flow log's lines come from (the account, the
+// network interface and its VPC, subnet, instance, zone, ECS task...):
+// their values repeat on every line of one network interface, a few dozen
+// per file. [WithFlowDictionaries] builds them dictionary-encoded. The
+// addresses, which take a different value on nearly every line, are not
+// among them.
+var VPCFlowResourceColumns = []string{
+	"account_id", "interface_id", "vpc_id", "subnet_id", "instance_id", "type",
+	"region", "az_id", "sublocation_type", "sublocation_id",
+	"pkt_src_aws_service", "pkt_dst_aws_service",
+	"ecs_cluster_arn", "ecs_cluster_name", "ecs_container_instance_arn", "ecs_container_instance_id",
+	"ecs_container_id", "ecs_second_container_id", "ecs_service_name", "ecs_task_definition_arn",
+	"ecs_task_arn", "ecs_task_id", "reject_reason",
+}

@@ -1515,3 +1515,99 @@ func TestFlowDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCFlowDictionaries_Success: with WithFlowDictionaries, the
+// resource columns come dictionary-encoded and every other column as
+// without it, with the same rows, rejects, errors and stats, for every
+// projection, strictness and run length (the fast path and the slow one),
+// over inputs whose resource columns hold a few values interleaved (the
+// bench inputs), more values than the dictionary's caches (ids), bad
+// lines and formats of every version.
+func TestVPCFlowDictionaries_Success(t *testing.T) {
+	inputs := map[string]string{}
+	for _, tt := range vpcFlowSuccessCases {
+		inputs[tt.name] = tt.input
+	}
+	for _, tt := range vpcFlowFailureCases {
+		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
+	}
+	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[name] = string(b)
+	}
+	inputs["v2 bench"] = string(vpcFlowBenchInput(false, 300<<10))
+	inputs["v5 bench"] = string(vpcFlowBenchInput(true, 300<<10))
+	var ids strings.Builder
+	ids.WriteString(flowHeaderV5 + "\n")
+	for i := range 3000 {
+		// 600 interfaces and subnets (past the slots' 256), ids of 8 to
+		// 21 bytes, a bad one now and then.
+		eni := fmt.Sprintf("eni-%0*x", 4+i%14, i*7919%600)
+		line := strings.Replace(flowLineV2, "eni-0a1b2c3d4e5f60718", eni, 1) +
+			fmt.Sprintf(" vpc-%d subnet-%08x i-%x 2 IPv4 - - eu-west-1 euw1-az%d - - - - ingress 1", i%3, i*31%600, i%9, i%4)
+		if i%97 == 5 {
+			line = strings.Replace(line, "subnet-", "sub\x01net-", 1)
+		}
+		ids.WriteString(line + "\n")
+	}
+	inputs["ids"] = ids.String()
+
+	type read struct {
+		types   []string
+		rows    []string
+		rejects string
+		err     string
+		stats   Stats
+	}
+	readAll := func(r io.Reader, opts ...Option) read {
+		var res read
+		p, err := NewVPCFlowReader(r, "flow.log", opts...)
+		if err != nil {
+			res.err = err.Error()
+			return res
+		}
+		defer p.Release()
+		for _, f := range p.Schema().Fields() {
+			res.types = append(res.types, f.Name+" "+f.Type.String())
+		}
+		for p.Next() {
+			if !p.Batch().Schema().Equal(p.Schema()) {
+				t.Fatalf("batch schema %v; want %v", p.Batch().Schema(), p.Schema())
+			}
+			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+		}
+		res.rejects = rejectsText(p.Rejects())
+		res.err = errText(p.Err())
+		res.stats = p.Stats()
+		return res
+	}
+	defer func(n int) { flowRunBytes = n }(flowRunBytes)
+	for name, in := range inputs {
+		for _, cols := range [][]string{nil, {"account_id", "interface_id", "srcaddr", "action"}, {"subnet_id", "version"}, {"srcaddr"}} {
+			for _, strict := range []bool{false, true} {
+				for _, n := range []int{0, 100, 16 << 10} {
+					flowRunBytes = n
+					opts := []Option{WithColumns(cols...), WithStrict(strict)}
+					want := readAll(strings.NewReader(in), opts...)
+					got := readAll(strings.NewReader(in), append(opts, WithFlowDictionaries())...)
+					for i, ty := range want.types {
+						col, _, _ := strings.Cut(ty, " ")
+						if slices.Contains(VPCFlowResourceColumns, col) {
+							want.types[i] = col + " " + dictString.String()
+						}
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, columns %v, strict %v, runs of %d bytes:\n%+v\nwant\n%+v", name, cols, strict, n, got, want)
+					}
+					if name == "ids" && !strict && (cols == nil || slices.Contains(cols, "subnet_id")) && len(got.rows) != 3000-31 {
+						t.Fatalf("ids: %d rows; want %d", len(got.rows), 3000-31)
+					}
+				}
+			}
+		}
+	}
+}

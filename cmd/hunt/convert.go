@@ -176,6 +176,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stderr, "hunt convert: %d objects to convert (%s), %d already converted, %d pruned\n",
 		len(todo), byteSize(todoBytes), done, len(plan.Pruned))
 	cfg := scan.Config{Table: tab, Strict: common.strict, Workers: common.workers, MaxErrors: common.maxErrors, Columns: map[string][]string{}, Options: common.readerOptions()}
+	cfg.Options = append(cfg.Options, convertOptions...)
 	c := newConverter(dst, newRunID(start), scan.Workers(cfg), int64(*fileMB)<<20, int64(*bufferMB)<<20, *rowGroup)
 	if s3dst != nil {
 		c.dst = s3dst.stage // uploaded at publish
@@ -271,6 +272,12 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		len(c.files), byteSize(c.written), c.rows, dst, size)
 	return code
 }
+
+// convertOptions are the reader options of convert on top of the common
+// ones: the flow columns that repeat per network interface come
+// dictionary-encoded, so the writer maps a batch's few values to its
+// dictionaries instead of hashing every row's.
+var convertOptions = []parsers.Option{parsers.WithFlowDictionaries()}
 
 // tableColumns is every column of s but SourceColumn: the Parquet files
 // keep the rows, not the path of the object they came from.
@@ -461,10 +468,11 @@ func (cw *convertWorker) add(tab *parsers.Table, obj archive.Object, b arrow.Rec
 	cw.live++
 	cw.held += cw.sizes[bi]
 	cw.refs = parsers.AppendRowRefs(cw.refs[:0], int(bi), b)
-	acct, region := partitionColumns(tab, b)
+	acctCol, regionCol := partitionColumns(tab, b)
+	acct, region := parsers.NewTextColumn(acctCol), parsers.NewTextColumn(regionCol)
 	cw.last = convertRoute{}
 	for _, r := range cw.refs {
-		a, g := parsers.StringAt(acct, int(r.Row)), parsers.StringAt(region, int(r.Row))
+		a, g := acct.At(int(r.Row)), region.At(int(r.Row))
 		day := dayOf(r.Time)
 		p := cw.last.part
 		// Fast path: the same partition as the previous row.

@@ -134,7 +134,7 @@ func BenchmarkConvert_Write(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := scan.Config{Workers: 1, Columns: map[string][]string{}}
+	cfg := scan.Config{Workers: 1, Columns: map[string][]string{}, Options: convertOptions}
 	for _, tab := range parsers.Tables {
 		if tab.NewParquetReader != nil {
 			cfg.Columns[tab.Name] = tableColumns(tab.Schema)
