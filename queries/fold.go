@@ -76,6 +76,9 @@ type Folded struct {
 	iRes, iActor, iAcct, iRegion int
 	evCols                       []int
 	srcs                         []string // the source URIs, interned, by index
+	// evLast and jbuf make evidence values (Folded.evidence).
+	evLast []evidenceCell
+	jbuf   []byte
 }
 
 // group is one finding of a [Folded], before it is made.
@@ -117,7 +120,7 @@ func (fd *Folded) finding(g *group) findings.Finding {
 	f := findings.Finding{
 		ID: g.id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
 		Tactics: h.Tactics, Techniques: h.Techniques,
-		Resource: text(res.Value(row, fd.iRes)), ResourceType: h.ResourceType,
+		Resource: rowText(res, row, fd.iRes), ResourceType: h.ResourceType,
 		FirstSeen: g.first, LastSeen: g.last, Count: g.count,
 		EvidenceTruncated: g.rows > MaxEvidence,
 		Remediation:       h.Remediation, References: h.References, Table: h.Table,
@@ -132,23 +135,87 @@ func (fd *Folded) finding(g *group) findings.Finding {
 		}
 	}
 	if fd.iActor >= 0 {
-		f.Actor = text(res.Value(row, fd.iActor))
+		f.Actor = rowText(res, row, fd.iActor)
 	}
 	if fd.iAcct >= 0 {
-		f.Account = text(res.Value(row, fd.iAcct))
+		f.Account = rowText(res, row, fd.iAcct)
 	}
 	if fd.iRegion >= 0 {
-		f.Region = text(res.Value(row, fd.iRegion))
+		f.Region = rowText(res, row, fd.iRegion)
+	}
+	if fd.evLast == nil {
+		fd.evLast = make([]evidenceCell, len(fd.evCols))
 	}
 	f.Evidence = make([]map[string]any, g.nEvidence)
 	for i, r := range g.evidence[:g.nEvidence] {
 		ev := make(map[string]any, len(fd.evCols))
-		for _, c := range fd.evCols {
-			ev[res.Columns[c]] = evidenceValue(res.Value(int(r), c))
+		for k, c := range fd.evCols {
+			ev[res.Columns[c]] = fd.evidence(int(r), k, c)
 		}
 		f.Evidence[i] = ev
 	}
 	return f
+}
+
+// evidenceCell is the last text value of an evidence column and the
+// evidence value made of it.
+type evidenceCell struct {
+	s   string
+	v   any
+	set bool
+}
+
+// evidence returns the evidence value of column c of row r of kept, the
+// k-th evidence column: evidenceValue of it. A finding's evidence rows
+// mostly repeat the row before's text (the same call, actor and user
+// agent), so a text value equal to the column's last one takes the
+// value made of that, as it is: no boxing, no JSON made again.
+func (fd *Folded) evidence(r, k, c int) any {
+	s, ok := fd.kept.String(r, c)
+	if !ok {
+		return evidenceValue(fd.kept.Value(r, c)) // NULL, or not text
+	}
+	last := &fd.evLast[k]
+	if last.set && last.s == s {
+		return last.v
+	}
+	v := fd.evidenceText(s)
+	*last = evidenceCell{s: s, v: v, set: true}
+	return v
+}
+
+// evidenceText is evidenceValue of the text s, its canonical JSON (if
+// it is JSON) written into fd.jbuf: the findings' JSON texts share
+// allocations instead of one each.
+func (fd *Folded) evidenceText(s string) any {
+	if len(s) < 2 || (s[0] != '{' && s[0] != '[') {
+		return s
+	}
+	if need := len(s) + len(s)/8 + 16; cap(fd.jbuf)-len(fd.jbuf) < need {
+		fd.jbuf = make([]byte, 0, max(jsonChunk, need))
+	}
+	start := len(fd.jbuf)
+	out, ok := findings.AppendCanonicalJSON(fd.jbuf, s)
+	if !ok {
+		return s
+	}
+	// The text stays as written: later texts go after it, or into a
+	// new array if out outgrew this one.
+	fd.jbuf = out
+	return findings.JSONText(unsafe.String(&out[start], len(out)-start))
+}
+
+// jsonChunk is the size of the arrays evidence JSON text is written
+// into.
+const jsonChunk = 64 << 10
+
+// rowText is text of the value in column col of row, without boxing
+// text.
+func rowText(res *engine.Result, row, col int) string {
+	if s, ok := res.String(row, col); ok {
+		return s
+	}
+	return text(res.Value(row, col))
 }
 
 // Fold folds the result rows of h's query, in result order, into
