@@ -76,7 +76,7 @@ func BenchmarkFolder_Sigma(b *testing.B) {
 	var size int64
 	for i, o := range sigmaObjects(200, 100) {
 		size += int64(len(o))
-		rd, err := parsers.NewCloudTrailReader(strings.NewReader(o), fmt.Sprintf("s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/obj%03d.json.gz", i), parsers.WithAllocator(mem), parsers.WithStrict(true))
+		rd, err := parsers.NewCloudTrailReader(strings.NewReader(o), fmt.Sprintf("s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05/obj%03d.json.gz", i), parsers.WithAllocator(mem), parsers.WithStrict(true), parsers.WithColumns(q.Columns("cloudtrail")...))
 		if err != nil {
 			b.Fatal(err)
 		}
