@@ -266,9 +266,9 @@ type Folder struct {
 	live                       int // rows of fd.kept that are evidence
 	// slack is how many rows of fd.kept may be no longer evidence (rows
 	// a row earlier in result order displaced) before they are dropped,
-	// as long as they are no more than the evidence rows.
+	// as long as they are no more than a quarter of the evidence rows.
 	slack int
-	gen   uint64 // chunks added: group.srcGen's clock
+	gen   uint64 // chunks added: srcGen's clock
 	bad   *RowsError
 	err   error // the first error of Add; sticky
 }
@@ -277,7 +277,7 @@ type Folder struct {
 // the chunks come in result order (one whole result, or a query with
 // ORDER BY).
 func (h *Hunt) NewFolder(w Window, ordered bool) *Folder {
-	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byKey: map[string]int{}, srcIDs: map[string]int32{}, slack: 4096}
+	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byKey: map[string]int{}, srcIDs: map[string]int32{}, slack: 256}
 }
 
 // columns finds the header's columns in the result's.
@@ -422,7 +422,7 @@ func (f *Folder) Add(res *engine.Result) error {
 			}
 		}
 	}
-	if waste := fd.kept.Len() - f.live; waste > max(f.live, f.slack) {
+	if waste := fd.kept.Len() - f.live; waste > max(f.live/4, f.slack) {
 		f.compact()
 	}
 	return nil
