@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -238,16 +239,33 @@ func (r *CloudTrailReader) flush() {
 	r.stats.Records += int64(r.rows)
 	r.reserved = r.rows
 	r.rows = 0
+	if r.stats.Records > 0 {
+		recordBytes.Store((r.base + int64(r.pos)) / r.stats.Records)
+	}
 }
+
+// recordBytes is the input bytes per record of the last batch a CloudTrail
+// reader made, all its batches so far taken together. hunt reads each
+// object with a new reader, in one batch (most objects hold fewer than
+// BatchRows records), whose string columns are sized from the rows
+// reserve expects: at the 1 KiB a record it assumed, records of 1.7 KiB
+// (the Sigma benchmark's corpus) made it reserve 1.7 times the rows, and
+// string data in proportion.
+var recordBytes atomic.Int64
 
 // reserve sizes the builders once per batch, before its first record: to the
 // previous batch's rows, or for the first batch to what the buffered input
-// suggests (~1 KiB a record), so a small object does not pay for BatchRows
-// rows of every column.
+// suggests (at the input bytes per record of the last batch any reader
+// made, or 1 KiB), so a small object does not pay for BatchRows rows of
+// every column.
 func (r *CloudTrailReader) reserve() {
 	n := r.reserved
 	if n == 0 {
-		n = min(max(len(r.buf)>>10, 16), BatchRows)
+		per := int(recordBytes.Load())
+		if per <= 0 {
+			per = 1 << 10
+		}
+		n = min(max(min(len(r.buf), BatchBytes)/per, 16), BatchRows)
 	}
 	for _, c := range r.plan.cols {
 		c.reserve(n)
