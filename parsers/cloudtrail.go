@@ -125,6 +125,7 @@ type CloudTrailReader struct {
 	recErr  *scanError // first semantic error of the record
 	recPath []pathElem // path of recErr
 	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
+	lower   []byte     // scratch of admits
 
 	stats   Stats
 	rejects ErrorList
@@ -144,6 +145,7 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 	if err != nil {
 		return nil, err
 	}
+	plan.onlyIn(schema, cfg.onlyIn)
 	ct := &CloudTrailReader{
 		jsonInput: jsonInput{src: r}, // buf: see useInMemory
 		source:    source,
@@ -1230,9 +1232,60 @@ func (r *CloudTrailReader) appendRecord() {
 		r.reserve()
 	}
 	for _, c := range r.plan.cols {
+		if c.only != nil && !r.admits(c.only) {
+			// Not needed in this record (WithOnlyIn): null, not copied.
+			if c.dict != nil {
+				c.dict.appendNull()
+			} else {
+				c.str.appendNull()
+			}
+			continue
+		}
 		r.appendCol(c, r.vals)
 	}
 	r.rows++
+}
+
+// admits reports whether the record's key column of o holds one of o's
+// values or lower-cases (as the engine's lower does) to one of its
+// folded values.
+func (r *CloudTrailReader) admits(o *ctOnly) bool {
+	s := r.vals[o.key]
+	if s.src == srcNull {
+		return false
+	}
+	b := r.bytesOf(s)
+	// Fast path: the key of the record before.
+	if o.last != nil && string(b) == string(o.last) {
+		return o.lastOK
+	}
+	ok := r.admitsSlow(o, b)
+	o.last, o.lastOK = append(o.last[:0], b...), ok
+	return ok
+}
+
+func (r *CloudTrailReader) admitsSlow(o *ctOnly, b []byte) bool {
+	if _, ok := o.values[string(b)]; ok {
+		return true
+	}
+	if len(o.folded) == 0 {
+		return false
+	}
+	low := r.lower[:0]
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			// Lower-casing beyond ASCII.
+			_, ok := o.folded[strings.ToLower(string(b))]
+			return ok
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low = append(low, c)
+	}
+	r.lower = low
+	_, ok := o.folded[string(low)]
+	return ok
 }
 
 // nullSlots stands for the slots of a null struct: every child is null.
