@@ -103,7 +103,8 @@ type group struct {
 func (fd *Folded) Len() int { return len(fd.groups) }
 
 // All yields the findings, sorted by first seen, then ID, each made as it
-// is yielded.
+// is yielded. Making them reuses the evidence values made before
+// (Folded.evidence), so All is not safe for concurrent use.
 func (fd *Folded) All() iter.Seq[findings.Finding] {
 	return func(yield func(findings.Finding) bool) {
 		for i := range fd.groups {
