@@ -57,6 +57,23 @@ func (g Gate) IsOpen() bool { return len(g.cols) == 0 }
 // Columns returns the columns g looks at.
 func (g Gate) Columns() []string { return g.cols }
 
+// Values returns what g requires of column col: one of exact, or (when
+// exact is nil) a value that lower-cases to one of folded; ok is false
+// when g does not look at col. A gate that looks at col both ways admits
+// fewer rows than exact alone says.
+func (g Gate) Values(col string) (exact, folded []string, ok bool) {
+	for i, c := range g.cols {
+		switch {
+		case c != col:
+		case g.fold == nil || !g.fold[i]:
+			return g.vals[i], nil, true
+		case folded == nil:
+			folded, ok = g.vals[i], true
+		}
+	}
+	return nil, folded, ok
+}
+
 // BatchValues holds, for one batch, the distinct values of its
 // dictionary-encoded top-level string columns, for [Gate.Admits]. Reset it
 // per batch; it keeps its maps across batches. Not safe for concurrent

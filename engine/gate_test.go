@@ -295,3 +295,30 @@ func TestGateRows_Random(t *testing.T) {
 		b.Release()
 	}
 }
+
+// TestGate_Values: what a gate requires of one column, exact or
+// lower-cased, as its Rows routes.
+func TestGate_Values(t *testing.T) {
+	for _, tc := range []struct {
+		sql           string
+		exact, folded []string
+		ok            bool
+	}{
+		{"SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin'", []string{"ConsoleLogin"}, nil, true},
+		{"SELECT * FROM cloudtrail WHERE eventname IN ('StopLogging', 'DeleteTrail') AND errorcode IS NULL", []string{"DeleteTrail", "StopLogging"}, nil, true},
+		{"SELECT * FROM cloudtrail WHERE lower(eventname) = 'consolelogin'", nil, []string{"consolelogin"}, true},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND lower(eventname) = 'consolelogin'", []string{"ConsoleLogin"}, nil, true},
+		{"SELECT * FROM cloudtrail WHERE eventsource = 'signin.amazonaws.com'", nil, nil, false},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'StopLogging' OR errorcode = 'X'", nil, nil, false},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		exact, folded, ok := q.Gate("cloudtrail").Values("eventname")
+		slices.Sort(exact)
+		if !slices.Equal(exact, tc.exact) || !slices.Equal(folded, tc.folded) || ok != tc.ok {
+			t.Errorf("%s: %q, %q, %v; want %q, %q, %v", tc.sql, exact, folded, ok, tc.exact, tc.folded, tc.ok)
+		}
+	}
+}

@@ -127,6 +127,20 @@ func BenchmarkAppendJSONLines(b *testing.B) {
 			buf, _ = appendJSONLines(buf[:0], fs)
 		}
 	})
+	// A Send's lines into a new buffer: a sink's first Send, and any
+	// larger than the ones before.
+	b.Run("fresh", func(b *testing.B) {
+		many := make([]Finding, 1000)
+		for i := range many {
+			many[i] = fs[i%len(fs)]
+		}
+		lines, _ := appendJSONLines(nil, many)
+		b.SetBytes(int64(len(lines)))
+		b.ReportAllocs()
+		for b.Loop() {
+			lines, _ = appendJSONLines(nil, many)
+		}
+	})
 	b.Run("encoding-json", func(b *testing.B) { // what appendJSONLines did before
 		b.SetBytes(int64(len(buf)))
 		b.ReportAllocs()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -131,6 +132,7 @@ type CloudTrailReader struct {
 	recErr  *scanError // first semantic error of the record
 	recPath []pathElem // path of recErr
 	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
+	lower   []byte     // scratch of admits
 
 	stats   Stats
 	rejects ErrorList
@@ -150,6 +152,7 @@ func NewCloudTrailReader(r io.Reader, source string, opts ...Option) (*CloudTrai
 	if err != nil {
 		return nil, err
 	}
+	plan.onlyIn(schema, cfg.onlyIn)
 	ct := &CloudTrailReader{
 		jsonInput: jsonInput{src: r}, // buf: see useInMemory
 		source:    source,
@@ -295,16 +298,33 @@ func (r *CloudTrailReader) flush() {
 	r.stats.Records += int64(r.rows)
 	r.reserved = r.rows
 	r.rows = 0
+	if r.stats.Records > 0 {
+		recordBytes.Store((r.base + int64(r.pos)) / r.stats.Records)
+	}
 }
+
+// recordBytes is the input bytes per record of the last batch a CloudTrail
+// reader made, all its batches so far taken together. hunt reads each
+// object with a new reader, in one batch (most objects hold fewer than
+// BatchRows records), whose string columns are sized from the rows
+// reserve expects: at the 1 KiB a record it assumed, records of 1.7 KiB
+// (the Sigma benchmark's corpus) made it reserve 1.7 times the rows, and
+// string data in proportion.
+var recordBytes atomic.Int64
 
 // reserve sizes the builders once per batch, before its first record: to the
 // previous batch's rows, or for the first batch to what the buffered input
-// suggests (~1 KiB a record), so a small object does not pay for BatchRows
-// rows of every column.
+// suggests (at the input bytes per record of the last batch any reader
+// made, or 1 KiB), so a small object does not pay for BatchRows rows of
+// every column.
 func (r *CloudTrailReader) reserve() {
 	n := r.reserved
 	if n == 0 {
-		n = min(max(len(r.buf)>>10, 16), BatchRows)
+		per := int(recordBytes.Load())
+		if per <= 0 {
+			per = 1 << 10
+		}
+		n = min(max(min(len(r.buf), BatchBytes)/per, 16), BatchRows)
 	}
 	for _, c := range r.plan.cols {
 		c.reserve(n)
@@ -1274,9 +1294,60 @@ func (r *CloudTrailReader) appendRecord() {
 		r.reserve()
 	}
 	for _, c := range r.plan.cols {
+		if c.only != nil && !r.admits(c.only) {
+			// Not needed in this record (WithOnlyIn): null, not copied.
+			if c.dict != nil {
+				c.dict.appendNull()
+			} else {
+				c.str.appendNull()
+			}
+			continue
+		}
 		r.appendCol(c, r.vals)
 	}
 	r.rows++
+}
+
+// admits reports whether the record's key column of o holds one of o's
+// values or lower-cases (as the engine's lower does) to one of its
+// folded values.
+func (r *CloudTrailReader) admits(o *ctOnly) bool {
+	s := r.vals[o.key]
+	if s.src == srcNull {
+		return false
+	}
+	b := r.bytesOf(s)
+	// Fast path: the key of the record before.
+	if o.last != nil && string(b) == string(o.last) {
+		return o.lastOK
+	}
+	ok := r.admitsSlow(o, b)
+	o.last, o.lastOK = append(o.last[:0], b...), ok
+	return ok
+}
+
+func (r *CloudTrailReader) admitsSlow(o *ctOnly, b []byte) bool {
+	if _, ok := o.values[string(b)]; ok {
+		return true
+	}
+	if len(o.folded) == 0 {
+		return false
+	}
+	low := r.lower[:0]
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			// Lower-casing beyond ASCII.
+			_, ok := o.folded[strings.ToLower(string(b))]
+			return ok
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low = append(low, c)
+	}
+	r.lower = low
+	_, ok := o.folded[string(low)]
+	return ok
 }
 
 // nullSlots stands for the slots of a null struct: every child is null.

@@ -150,6 +150,10 @@ func BenchmarkCloudTrailReader_Objects(b *testing.B) {
 	}{
 		{"cols=8+raw", []string{"eventtime", "eventname", "useridentity.arn", "useridentity.type",
 			"sourceipaddress", "requestparameters", "additionaleventdata", "recipientaccountid"}},
+		// hunt run's projection for the 737-rule suzaku Sigma pack.
+		{"cols=sigma", []string{"$path", "awsregion", "errorcode", "errormessage", "eventid", "eventname", "eventsource",
+			"eventtime", "recipientaccountid", "requestparameters", "sourceipaddress", "useragent", "useridentity.arn",
+			"useridentity.principalid", "useridentity.accesskeyid", "additionaleventdata", "responseelements"}},
 		{"cols=all", nil},
 	} {
 		b.Run(p.name, func(b *testing.B) {

@@ -174,6 +174,61 @@ type ctCol struct {
 	mk, mv   *strBuilder     // ctMap: keys and values
 	list     int
 	nslots   int
+	// only, for a top-level text column, says which records it is
+	// decoded in (WithOnlyIn); nil: every record.
+	only *ctOnly
+}
+
+// ctOnly admits the records whose key column (a top-level text slot)
+// holds one of values, or lower-cases to one of folded.
+type ctOnly struct {
+	key    int
+	values map[string]struct{}
+	folded map[string]struct{}
+	// last is the key of the last record looked at and lastOK whether
+	// it was admitted: records come in bursts of one event name.
+	last   []byte
+	lastOK bool
+}
+
+// onlyIn sets up the WithOnlyIn entries of a plan made of schema. An
+// entry whose column or key is not a projected top-level text column,
+// and a column given with two keys, are left decoded in every record.
+func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
+	colOf := func(name string) *ctCol {
+		k := 0
+		for _, f := range schema.Fields() {
+			if f.Name == SourceColumn {
+				continue
+			}
+			if f.Name == name {
+				return p.cols[k]
+			}
+			k++
+		}
+		return nil
+	}
+	text := func(c *ctCol) bool { return c != nil && (c.kind == ctString || c.kind == ctRaw) }
+	twice := map[*ctCol]bool{}
+	for _, e := range entries {
+		c, key := colOf(e.Column), colOf(e.Key)
+		if !text(c) || !text(key) || c == key || twice[c] {
+			continue
+		}
+		if c.only != nil && c.only.key != key.slot {
+			c.only, twice[c] = nil, true
+			continue
+		}
+		if c.only == nil {
+			c.only = &ctOnly{key: key.slot, values: map[string]struct{}{}, folded: map[string]struct{}{}}
+		}
+		for _, v := range e.Values {
+			c.only.values[v] = struct{}{}
+		}
+		for _, v := range e.Folded {
+			c.only.folded[v] = struct{}{}
+		}
+	}
 }
 
 // finish returns the array data of the column's rows so far and starts a

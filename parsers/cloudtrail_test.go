@@ -1073,3 +1073,47 @@ func TestCloudTrailReader_Equal_Success(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudTrailReader_OnlyIn: a WithOnlyIn column is decoded in the
+// records whose key holds one of the values (or lower-cases to a folded
+// one) and null in the others; entries the reader cannot follow leave
+// their column decoded everywhere.
+func TestCloudTrailReader_OnlyIn(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := func(name, more string) string {
+		return `{"eventTime":"2024-03-05T10:00:00Z","eventSource":"signin.amazonaws.com",` + name + `"errorCode":"E","responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"}` + more + `}`
+	}
+	in := `{"Records":[` + strings.Join([]string{
+		rec(`"eventName":"ConsoleLogin",`, ""),
+		rec(`"eventName":"GetObject",`, ""),
+		rec(`"eventName":"CONSOLELOGIN",`, ""),
+		rec(`"eventName":"ConsoleLog\u0130n",`, ""), // lower-cases past ASCII, as strings.ToLower, to "consolelogin"
+		rec("", ""), // no eventName: null
+	}, ",") + `]}`
+	cols := WithColumns("eventname", "errorcode", "responseelements", "additionaleventdata", "eventsource")
+	got, _, rej, err := readAll(t, mem, in, cols, WithOnlyIn(
+		OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}},
+		OnlyIn{Column: "additionaleventdata", Key: "eventname", Folded: []string{"consolelogin"}},
+		OnlyIn{Column: "errorcode", Key: "eventname", Values: []string{"ConsoleLogin"}},
+		OnlyIn{Column: "errorcode", Key: "eventsource", Values: []string{"x"}}, // two keys: decoded everywhere
+		OnlyIn{Column: "eventsource", Key: "eventtype", Values: []string{"x"}}, // key not projected: decoded everywhere
+	))
+	if err != nil || rej.Len() != 0 {
+		t.Fatalf("err %v, rejects %v", err, rej.Err())
+	}
+	row := func(name, re, ad string) string {
+		return `{"additionaleventdata":` + ad + `,"errorcode":"E","eventname":` + name + `,"eventsource":"signin.amazonaws.com","responseelements":` + re + "}\n"
+	}
+	re, ad := `"{\"ConsoleLogin\":\"Failure\"}"`, `"{\"MFAUsed\":\"No\"}"`
+	want := row(`"ConsoleLogin"`, re, ad) + row(`"GetObject"`, "null", "null") + row(`"CONSOLELOGIN"`, "null", ad) +
+		row(`"ConsoleLogİn"`, "null", ad) + row("null", "null", "null")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Without the option every record has them.
+	all, _, _, _ := readAll(t, mem, in, cols)
+	if strings.Count(all, re) != 5 || strings.Count(all, ad) != 5 {
+		t.Errorf("without WithOnlyIn:\n%s", all)
+	}
+}

@@ -3,6 +3,7 @@ package parsers
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -12,10 +13,53 @@ import (
 // columns ("useridentity.sessioncontext.attributes.mfaauthenticated"), or a
 // field of a list of structs ("resources.arn"). Naming a struct or list keeps
 // it whole. nil cols keeps every column.
+//
+// The same full and cols give the same *arrow.Schema: a scan opens a
+// reader per object, all with the scan's projection, and a query that
+// resolved its columns against one object's batches knows the next
+// object's by the pointer (engine's opScan). A rule pack's run resolved
+// each hunt's columns anew for every object it read.
 func projectSchema(full *arrow.Schema, cols []string) (*arrow.Schema, error) {
 	if cols == nil {
 		return full, nil
 	}
+	key := projKey{full, strings.Join(cols, "\x00")}
+	projected.Lock()
+	sc, ok := projected.m[key]
+	projected.Unlock()
+	if ok {
+		return sc, nil
+	}
+	sc, err := projectSchemaSlow(full, cols)
+	if err != nil {
+		return nil, err
+	}
+	projected.Lock()
+	if len(projected.m) >= maxProjected {
+		clear(projected.m) // many projections: a long-lived process of many queries
+	}
+	projected.m[key] = sc
+	projected.Unlock()
+	return sc, nil
+}
+
+// projected holds the schemas projectSchema made.
+var projected = struct {
+	sync.Mutex
+	m map[projKey]*arrow.Schema
+}{m: map[projKey]*arrow.Schema{}}
+
+// projKey is a schema and a projection's paths, joined by NUL.
+type projKey struct {
+	full *arrow.Schema
+	cols string
+}
+
+// maxProjected bounds the schemas projected holds.
+const maxProjected = 64
+
+// projectSchemaSlow is projectSchema without the memo.
+func projectSchemaSlow(full *arrow.Schema, cols []string) (*arrow.Schema, error) {
 	root := &projNode{}
 	for _, c := range cols {
 		if c == "" {

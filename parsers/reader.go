@@ -82,6 +82,8 @@ type config struct {
 	// flowDict: the flow reader dictionary-encodes the text columns of
 	// VPCFlowResourceColumns (WithFlowDictionaries).
 	flowDict bool
+	// onlyIn lists the columns decoded only in some rows (WithOnlyIn).
+	onlyIn []OnlyIn
 }
 
 func newConfig(opts []Option) config {
@@ -167,4 +169,28 @@ func WithEqual(equal map[string][]string) Option {
 // hashing every row's. Other readers ignore it.
 func WithFlowDictionaries() Option {
 	return func(c *config) { c.flowDict = true }
+}
+
+// OnlyIn says that a column is needed only in the rows whose Key column
+// holds one of Values, or lower-cases to one of Folded (each lower-case).
+type OnlyIn struct {
+	Column, Key string
+	Values      []string
+	Folded      []string
+}
+
+// WithOnlyIn lets the CloudTrail JSON reader decode each o.Column (a
+// projected top-level text column, such as responseelements) only in the
+// records whose o.Key (a projected top-level text column, such as
+// eventname) holds one of o.Values or lower-cases to one of o.Folded; in
+// the other records the column is null. A record is parsed and checked
+// the same either way. hunt run asks for it when every hunt reading a
+// column is routed only the rows holding one of those values: a Sigma
+// pack's four ConsoleLogin rules read responseelements and
+// additionaleventdata, a seventh of the text of every record, which the
+// other rules never look at. An entry naming a column or key that is not
+// projected, or not top-level text, is ignored (the column is decoded in
+// every record), and so is the option by other readers.
+func WithOnlyIn(o ...OnlyIn) Option {
+	return func(c *config) { c.onlyIn = append(c.onlyIn, o...) }
 }

@@ -75,6 +75,10 @@ type Folded struct {
 	// and the evidence columns.
 	iRes, iActor, iAcct, iRegion int
 	evCols                       []int
+	srcs                         []string // the source URIs, interned, by index
+	// evLast and jbuf make evidence values (Folded.evidence).
+	evLast []evidenceCell
+	jbuf   []byte
 }
 
 // group is one finding of a [Folded], before it is made.
@@ -83,17 +87,11 @@ type group struct {
 	first, last time.Time
 	count       int64
 	rows        int64 // result rows folded in
-	sources     []string
-	srcSet      map[string]struct{} // sources as a set, once there are many
-	// srcView is where the source of the group's last row lay when that
-	// row came in the chunk srcGen: a row of the same chunk with the
-	// string at the same place (the same object's rows, a chunk at a
-	// time) is known to be listed without comparing it. An address, not
-	// a pointer: it must not keep the chunk's batch alive, and it is
-	// only compared within the chunk it was taken in.
-	srcView uintptr
-	srcLen  int
-	srcGen  uint64
+	// sources are the group's source objects, as indexes into
+	// Folded.srcs: a row's source is matched by an integer, not by its
+	// text, and the list holds no pointers for the collector to follow.
+	sources []int32
+	srcSet  map[int32]struct{} // sources as a set, once there are many
 	// evidence are the rows of kept that are its evidence, the first
 	// nEvidence, in result order; the first also gives the finding's
 	// resource, actor, account and region.
@@ -105,7 +103,8 @@ type group struct {
 func (fd *Folded) Len() int { return len(fd.groups) }
 
 // All yields the findings, sorted by first seen, then ID, each made as it
-// is yielded.
+// is yielded. Making them reuses the evidence values made before
+// (Folded.evidence), so All is not safe for concurrent use.
 func (fd *Folded) All() iter.Seq[findings.Finding] {
 	return func(yield func(findings.Finding) bool) {
 		for i := range fd.groups {
@@ -122,32 +121,102 @@ func (fd *Folded) finding(g *group) findings.Finding {
 	f := findings.Finding{
 		ID: g.id, HuntID: h.ID, Title: h.Title, Description: h.Description, Severity: h.Severity,
 		Tactics: h.Tactics, Techniques: h.Techniques,
-		Resource: text(res.Value(row, fd.iRes)), ResourceType: h.ResourceType,
+		Resource: rowText(res, row, fd.iRes), ResourceType: h.ResourceType,
 		FirstSeen: g.first, LastSeen: g.last, Count: g.count,
-		EvidenceTruncated: g.rows > MaxEvidence, Sources: g.sources,
-		Remediation: h.Remediation, References: h.References, Table: h.Table,
+		EvidenceTruncated: g.rows > MaxEvidence,
+		Remediation:       h.Remediation, References: h.References, Table: h.Table,
 	}
 	if f.Resource == "" {
 		f.Resource = "unknown"
 	}
+	if len(g.sources) > 0 {
+		f.Sources = make([]string, len(g.sources))
+		for i, id := range g.sources {
+			f.Sources[i] = fd.srcs[id] // sorted by Folded
+		}
+	}
 	if fd.iActor >= 0 {
-		f.Actor = text(res.Value(row, fd.iActor))
+		f.Actor = rowText(res, row, fd.iActor)
 	}
 	if fd.iAcct >= 0 {
-		f.Account = text(res.Value(row, fd.iAcct))
+		f.Account = rowText(res, row, fd.iAcct)
 	}
 	if fd.iRegion >= 0 {
-		f.Region = text(res.Value(row, fd.iRegion))
+		f.Region = rowText(res, row, fd.iRegion)
+	}
+	if fd.evLast == nil {
+		fd.evLast = make([]evidenceCell, len(fd.evCols))
 	}
 	f.Evidence = make([]map[string]any, g.nEvidence)
 	for i, r := range g.evidence[:g.nEvidence] {
 		ev := make(map[string]any, len(fd.evCols))
-		for _, c := range fd.evCols {
-			ev[res.Columns[c]] = evidenceValue(res.Value(int(r), c))
+		for k, c := range fd.evCols {
+			ev[res.Columns[c]] = fd.evidence(int(r), k, c)
 		}
 		f.Evidence[i] = ev
 	}
 	return f
+}
+
+// evidenceCell is the last text value of an evidence column and the
+// evidence value made of it.
+type evidenceCell struct {
+	s   string
+	v   any
+	set bool
+}
+
+// evidence returns the evidence value of column c of row r of kept, the
+// k-th evidence column: evidenceValue of it. A finding's evidence rows
+// mostly repeat the row before's text (the same call, actor and user
+// agent), so a text value equal to the column's last one takes the
+// value made of that, as it is: no boxing, no JSON made again.
+func (fd *Folded) evidence(r, k, c int) any {
+	s, ok := fd.kept.String(r, c)
+	if !ok {
+		return evidenceValue(fd.kept.Value(r, c)) // NULL, or not text
+	}
+	last := &fd.evLast[k]
+	if last.set && last.s == s {
+		return last.v
+	}
+	v := fd.evidenceText(s)
+	*last = evidenceCell{s: s, v: v, set: true}
+	return v
+}
+
+// evidenceText is evidenceValue of the text s, its canonical JSON (if
+// it is JSON) written into fd.jbuf: the findings' JSON texts share
+// allocations instead of one each.
+func (fd *Folded) evidenceText(s string) any {
+	if len(s) < 2 || (s[0] != '{' && s[0] != '[') {
+		return s
+	}
+	if need := len(s) + len(s)/8 + 16; cap(fd.jbuf)-len(fd.jbuf) < need {
+		fd.jbuf = make([]byte, 0, max(jsonChunk, need))
+	}
+	start := len(fd.jbuf)
+	out, ok := findings.AppendCanonicalJSON(fd.jbuf, s)
+	if !ok {
+		return s
+	}
+	// The text stays as written: later texts go after it, or into a
+	// new array if out outgrew this one.
+	fd.jbuf = out
+	return findings.JSONText(unsafe.String(&out[start], len(out)-start))
+}
+
+// jsonChunk is the size of the arrays evidence JSON text is written
+// into.
+const jsonChunk = 64 << 10
+
+// rowText is text of the value in column col of row, without boxing
+// text.
+func rowText(res *engine.Result, row, col int) string {
+	if s, ok := res.String(row, col); ok {
+		return s
+	}
+	return text(res.Value(row, col))
 }
 
 // Fold folds the result rows of h's query, in result order, into
@@ -177,10 +246,20 @@ type Folder struct {
 	// byKey finds a row's group by the encoded dedup key and bucket its
 	// ID hashes (findings.NewID): the hash is computed once per finding,
 	// not once per row.
-	byKey   map[string]int
-	kbuf    []byte
-	key     []string
-	sources map[string]string // interned source URIs
+	byKey map[string]int
+	kbuf  []byte
+	key   []string
+	// srcIDs finds a source URI's index in fd.srcs. srcAt and srcLen are
+	// where the source text of the last row lay in chunk srcGen, and srcID
+	// its index: the rows of a chunk viewing the same text (an object's
+	// rows, a batch at a time) find it without hashing it. An address,
+	// not a pointer: it must not keep the chunk's batch alive, and it is
+	// only compared within the chunk it was taken in.
+	srcIDs map[string]int32
+	srcAt  uintptr
+	srcLen int
+	srcID  int32
+	srcGen uint64
 	// columns of the result: times, count, sources and the dedup key.
 	iTime, iLast, iCount, iSrc int
 	keyCols                    []int
@@ -188,9 +267,9 @@ type Folder struct {
 	live                       int // rows of fd.kept that are evidence
 	// slack is how many rows of fd.kept may be no longer evidence (rows
 	// a row earlier in result order displaced) before they are dropped,
-	// as long as they are no more than the evidence rows.
+	// as long as they are no more than a quarter of the evidence rows.
 	slack int
-	gen   uint64 // chunks added: group.srcGen's clock
+	gen   uint64 // chunks added: srcGen's clock
 	bad   *RowsError
 	err   error // the first error of Add; sticky
 }
@@ -199,7 +278,7 @@ type Folder struct {
 // the chunks come in result order (one whole result, or a query with
 // ORDER BY).
 func (h *Hunt) NewFolder(w Window, ordered bool) *Folder {
-	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byKey: map[string]int{}, sources: map[string]string{}, slack: 4096}
+	return &Folder{fd: &Folded{h: h}, w: w, ordered: ordered, byKey: map[string]int{}, srcIDs: map[string]int32{}, slack: 256}
 }
 
 // columns finds the header's columns in the result's.
@@ -329,22 +408,22 @@ func (f *Folder) Add(res *engine.Result) error {
 		f.addEvidence(g, res, row)
 		if f.iSrc >= 0 {
 			if s, ok := res.String(row, f.iSrc); ok {
-				f.addSource(g, s)
+				f.addSource(g, f.viewedSourceID(s))
 				continue
 			}
 			switch v := res.Value(row, f.iSrc).(type) {
 			case string:
-				f.addSource(g, v)
+				f.addSource(g, f.sourceID(v))
 			case []any:
 				for _, s := range v {
 					if s, ok := s.(string); ok {
-						f.addSource(g, s)
+						f.addSource(g, f.sourceID(s))
 					}
 				}
 			}
 		}
 	}
-	if waste := fd.kept.Len() - f.live; waste > max(f.live, f.slack) {
+	if waste := fd.kept.Len() - f.live; waste > max(f.live/4, f.slack) {
 		f.compact()
 	}
 	return nil
@@ -396,14 +475,30 @@ func (f *Folder) compact() {
 	fd.kept = kept
 }
 
-// intern returns the copy of the source URI s the folder keeps.
-func (f *Folder) intern(s string) string {
-	if k, ok := f.sources[s]; ok {
-		return k
+// viewedSourceID is sourceID of s, a string of the chunk being added
+// (Result.String): rows viewing the same text as the row before find it
+// without hashing it.
+func (f *Folder) viewedSourceID(s string) int32 {
+	at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if f.srcGen == f.gen && f.srcAt == at && f.srcLen == len(s) {
+		return f.srcID
 	}
-	s = strings.Clone(s) // a streamed row's strings view the batch
-	f.sources[s] = s
-	return s
+	id := f.sourceID(s)
+	f.srcGen, f.srcAt, f.srcLen, f.srcID = f.gen, at, len(s), id
+	return id
+}
+
+// sourceID returns the index of the source URI s in fd.srcs, adding a
+// copy of it (a streamed row's strings view the batch) if it is new.
+func (f *Folder) sourceID(s string) int32 {
+	if id, ok := f.srcIDs[s]; ok {
+		return id
+	}
+	id := int32(len(f.fd.srcs))
+	s = strings.Clone(s)
+	f.fd.srcs = append(f.fd.srcs, s)
+	f.srcIDs[s] = id
+	return id
 }
 
 // Folded returns the findings of the rows added, and a *[RowsError] for
@@ -416,8 +511,21 @@ func (f *Folder) Folded() (*Folded, error) {
 	if fd.kept == nil {
 		return fd, nil // no chunk came: no findings
 	}
-	for i := range fd.groups {
-		sort.Strings(fd.groups[i].sources)
+	// Each group's sources in the order of their text: the order of
+	// every source's text, once, then of the indexes in each group.
+	if len(fd.srcs) > 0 {
+		byText := make([]int32, len(fd.srcs))
+		for i := range byText {
+			byText[i] = int32(i)
+		}
+		slices.SortFunc(byText, func(a, b int32) int { return strings.Compare(fd.srcs[a], fd.srcs[b]) })
+		rank := make([]int32, len(fd.srcs))
+		for r, id := range byText {
+			rank[id] = int32(r)
+		}
+		for i := range fd.groups {
+			slices.SortFunc(fd.groups[i].sources, func(a, b int32) int { return int(rank[a] - rank[b]) })
+		}
 	}
 	slices.SortFunc(fd.groups, func(a, b group) int {
 		if c := a.first.Compare(b.first); c != 0 {
@@ -425,43 +533,36 @@ func (f *Folder) Folded() (*Folded, error) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	f.byKey, f.sources = nil, nil
+	f.byKey, f.srcIDs = nil, nil
 	if f.bad != nil {
 		return fd, f.bad
 	}
 	return fd, nil
 }
 
-// addSource adds s to g's sources unless it is there (interned when
-// added: a streamed row's strings view the batch). A finding usually
-// comes from a few objects, so a scan beats a set; past manySources
-// (a rule matching GetObject all day, in every object) a set takes over.
-func (f *Folder) addSource(g *group, s string) {
-	// Rows come an object's batch at a time: most repeat the last source,
-	// most often the very string of the group's last row in this chunk.
-	at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	if g.srcGen == f.gen && g.srcView == at && g.srcLen == len(s) {
-		return
-	}
-	g.srcGen, g.srcView, g.srcLen = f.gen, at, len(s)
+// addSource adds the source of index id to g's sources unless it is
+// there. A finding usually comes from a few objects, so a scan beats a
+// set; past manySources (a rule matching GetObject all day, in every
+// object) a set takes over.
+func (f *Folder) addSource(g *group, id int32) {
+	// Rows come an object's batch at a time: most repeat the last source.
 	n := len(g.sources)
-	if n > 0 && g.sources[n-1] == s {
+	if n > 0 && g.sources[n-1] == id {
 		return
 	}
 	if g.srcSet != nil {
-		if _, ok := g.srcSet[s]; ok {
+		if _, ok := g.srcSet[id]; ok {
 			return
 		}
-	} else if slices.Contains(g.sources, s) {
+	} else if slices.Contains(g.sources, id) {
 		return
 	}
-	s = f.intern(s)
-	g.sources = append(g.sources, s)
+	g.sources = append(g.sources, id)
 	switch {
 	case g.srcSet != nil:
-		g.srcSet[s] = struct{}{}
+		g.srcSet[id] = struct{}{}
 	case len(g.sources) == manySources:
-		g.srcSet = make(map[string]struct{}, 2*manySources)
+		g.srcSet = make(map[int32]struct{}, 2*manySources)
 		for _, x := range g.sources {
 			g.srcSet[x] = struct{}{}
 		}

@@ -382,6 +382,7 @@ type hunter struct {
 	// unrouted pushes every batch whole to every hunt of its table (the
 	// reference row routing is tested against).
 	unrouted bool
+	sparse   []parsers.OnlyIn // columns decoded only in some records (onlyIn)
 	// shares[i] is the group hunt i runs in as one query with hunts that
 	// differ from it only in HAVING (nil: it runs alone), shareIdx[i] its
 	// place in it; unshared runs every hunt alone (the reference).
@@ -720,6 +721,11 @@ func (r *hunter) scan(ctx context.Context) int {
 	r.cost = make([][]huntCost, workers)
 	for w := range r.cost {
 		r.cost[w] = make([]huntCost, len(r.hunts))
+	}
+	// Columns that only hunts of a few event names read are decoded only
+	// in their records.
+	if r.sparse = r.onlyIn(cfg.Columns["cloudtrail"], gates); len(r.sparse) > 0 {
+		cfg.Options = append(cfg.Options, parsers.WithOnlyIn(r.sparse...))
 	}
 	// Small tables a hunt joins with a large one are read first.
 	r.stageTables(&cfg)
