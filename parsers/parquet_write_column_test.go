@@ -578,7 +578,7 @@ func TestPQColumn_RowsMatchRowByRow(t *testing.T) {
 }
 
 // TestPQHash: every byte of a value counts in its hash, whatever its
-// length (inline up to 32 bytes, maphash beyond): values that differ in
+// length (inline up to 64 bytes, maphash beyond): values that differ in
 // one byte, or only in length, hash apart.
 func TestPQHash(t *testing.T) {
 	seen := map[uint64]string{}
@@ -589,7 +589,7 @@ func TestPQHash(t *testing.T) {
 		}
 		seen[h] = string(b)
 	}
-	for n := 0; n <= 40; n++ {
+	for n := 0; n <= 72; n++ {
 		base := bytes.Repeat([]byte{'a'}, n)
 		add(base)
 		for i := range n {
@@ -814,6 +814,35 @@ func BenchmarkPQDict(b *testing.B) {
 	for i := range vals {
 		j := i * 7919 % 4096
 		vals[i] = fmt.Appendf(nil, "10.%d.%d.%d", j%7, j%251, j/16)
+		size += len(vals[i])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var d pqDict
+	for b.Loop() {
+		d.reset()
+		for _, v := range vals {
+			parquetSink += int(d.id(v))
+		}
+	}
+}
+
+// BenchmarkPQDict_Long looks up 64 Ki CloudTrail-like values of 33 to 64
+// bytes (ARNs, event IDs; 4096 distinct) in a chunk dictionary; MB/s is
+// of the values.
+func BenchmarkPQDict_Long(b *testing.B) {
+	vals := make([][]byte, 64<<10)
+	size := 0
+	for i := range vals {
+		j := i * 7919 % 4096
+		switch j % 3 {
+		case 0:
+			vals[i] = fmt.Appendf(nil, "arn:aws:iam::%012d:role/r-%d", 761975611326+j%17, j)
+		case 1:
+			vals[i] = fmt.Appendf(nil, "%08x-1c2d-4e5f-8a9b-%012x", j*2654435761, j)
+		default:
+			vals[i] = fmt.Appendf(nil, "arn:aws:sts::%012d:assumed-role/Admin/s%d", 761975611326+j%5, j)
+		}
 		size += len(vals[i])
 	}
 	b.SetBytes(int64(size))
