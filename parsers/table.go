@@ -327,9 +327,12 @@ func ParquetTable(r io.ReaderAt, size int64) *Table {
 	if err != nil {
 		return nil
 	}
-	f := pf.f
-	if name, ok := f.Lookup(ParquetTableKey); ok {
+	if name, ok := pf.lookup(ParquetTableKey); ok {
 		return TableNamed(name)
+	}
+	f, err := pf.file()
+	if err != nil {
+		return nil
 	}
 	for _, t := range Tables {
 		if t.NewParquetReader != nil && t.IsParquet != nil && t.IsParquet(f.Schema()) {

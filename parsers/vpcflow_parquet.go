@@ -195,7 +195,10 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 	if err != nil {
 		return nil, err
 	}
-	f := pf.f
+	f, err := pf.file() // the flow reader reads the schema through parquet-go
+	if err != nil {
+		return nil, err
+	}
 	top, err := flowParquetColumns(pf)
 	if err != nil {
 		return nil, err
