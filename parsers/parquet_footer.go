@@ -34,6 +34,10 @@ type footerDecoder struct {
 	path []footerField
 	// errPath is path when the first error was made.
 	errPath string
+	// Slabs the lists of the column chunks are cut from.
+	encodings []format.Encoding
+	paths     []string
+	encStats  []format.PageEncodingStats
 }
 
 type footerField struct {
@@ -138,10 +142,17 @@ func (d *footerDecoder) structFields(depth int, required uint64, names []string,
 	id := int64(0)
 	var seen uint64
 	for {
-		h, err := d.byte()
-		if err != nil {
-			return err
+		var h byte
+		if d.i < len(d.b) { // fast path: b ends where the footer does (limit)
+			h = d.b[d.i]
+			d.i++
+		} else {
+			var err error
+			if h, err = d.byte(); err != nil {
+				return err
+			}
 		}
+		var err error
 		if h == 0 {
 			break
 		}
@@ -302,8 +313,8 @@ func (d *footerDecoder) decodeBytes(typ byte, v *[]byte) (bool, error) {
 }
 
 // decodeList decodes a list field of element type et at depth, making the
-// slice and calling elem for each element.
-func decodeList[T any](d *footerDecoder, typ, et byte, depth int, v *thrift.Slice[T], elem func(e *T) error) (bool, error) {
+// slice (from slab, when not nil) and calling elem for each element.
+func decodeList[T any](d *footerDecoder, typ, et byte, depth int, v *thrift.Slice[T], slab *[]T, elem func(e *T) error) (bool, error) {
 	if typ != tcList {
 		return false, nil
 	}
@@ -315,7 +326,19 @@ func decodeList[T any](d *footerDecoder, typ, et byte, depth int, v *thrift.Slic
 		// parquet-go skips a list of another element type.
 		return true, d.skipElems(got, n, depth)
 	}
-	s := make(thrift.Slice[T], n)
+	var s thrift.Slice[T]
+	if slab != nil && n > 0 {
+		// Lists of every column chunk are cut from slabs: an allocation
+		// per 256 elements, not per list.
+		if n > cap(*slab)-len(*slab) {
+			*slab = make([]T, 0, max(n, 256))
+		}
+		k := len(*slab)
+		*slab = (*slab)[:k+n]
+		s = (*slab)[k : k+n : k+n]
+	} else {
+		s = make(thrift.Slice[T], n)
+	}
 	last := len(d.path) - 1
 	for k := range s {
 		if last >= 0 {
@@ -359,17 +382,17 @@ func (d *footerDecoder) fileMetaData(md *format.FileMetaData) error {
 		case 1:
 			return d.decodeI32(typ, &md.Version)
 		case 2:
-			return decodeList(d, typ, tcStruct, depth, &md.Schema, func(e *format.SchemaElement) error { return d.schemaElement(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &md.Schema, nil, func(e *format.SchemaElement) error { return d.schemaElement(depth+2, e) })
 		case 3:
 			return d.decodeI64(typ, &md.NumRows)
 		case 4:
-			return decodeList(d, typ, tcStruct, depth, &md.RowGroups, func(e *format.RowGroup) error { return d.rowGroup(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &md.RowGroups, nil, func(e *format.RowGroup) error { return d.rowGroup(depth+2, e) })
 		case 5:
-			return decodeList(d, typ, tcStruct, depth, &md.KeyValueMetadata, func(e *format.KeyValue) error { return d.keyValue(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &md.KeyValueMetadata, nil, func(e *format.KeyValue) error { return d.keyValue(depth+2, e) })
 		case 6:
 			return d.decodeStr(typ, &md.CreatedBy)
 		case 7:
-			return decodeList(d, typ, tcStruct, depth, &md.ColumnOrders, func(e *format.ColumnOrder) error { return d.columnOrder(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &md.ColumnOrders, nil, func(e *format.ColumnOrder) error { return d.columnOrder(depth+2, e) })
 		case 8:
 			return d.rare(typ, depth, &md.EncryptionAlgorithm)
 		case 9:
@@ -491,13 +514,13 @@ func (d *footerDecoder) rowGroup(depth int, rg *format.RowGroup) error {
 	return d.structFields(depth, 1<<1|1<<2|1<<3, rowGroupNames, func(id int16, typ byte) (bool, error) {
 		switch id {
 		case 1:
-			return decodeList(d, typ, tcStruct, depth, &rg.Columns, func(e *format.ColumnChunk) error { return d.columnChunk(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &rg.Columns, nil, func(e *format.ColumnChunk) error { return d.columnChunk(depth+2, e) })
 		case 2:
 			return d.decodeI64(typ, &rg.TotalByteSize)
 		case 3:
 			return d.decodeI64(typ, &rg.NumRows)
 		case 4:
-			return decodeList(d, typ, tcStruct, depth, &rg.SortingColumns, func(e *format.SortingColumn) error { return d.sortingColumn(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &rg.SortingColumns, nil, func(e *format.SortingColumn) error { return d.sortingColumn(depth+2, e) })
 		case 5:
 			return d.decodeI64(typ, &rg.FileOffset)
 		case 6:
@@ -577,13 +600,13 @@ func (d *footerDecoder) columnMetaData(depth int, m *format.ColumnMetaData) erro
 			}
 			return ok, err
 		case 2:
-			return decodeList(d, typ, tcI32, depth, &m.Encoding, func(e *format.Encoding) error {
+			return decodeList(d, typ, tcI32, depth, &m.Encoding, &d.encodings, func(e *format.Encoding) error {
 				v, err := d.i32()
 				*e = format.Encoding(v)
 				return err
 			})
 		case 3:
-			return decodeList(d, typ, tcBinary, depth, &m.PathInSchema, func(e *string) error {
+			return decodeList(d, typ, tcBinary, depth, &m.PathInSchema, &d.paths, func(e *string) error {
 				v, err := d.str()
 				*e = v
 				return err
@@ -595,7 +618,7 @@ func (d *footerDecoder) columnMetaData(depth int, m *format.ColumnMetaData) erro
 		case 7:
 			return d.decodeI64(typ, &m.TotalCompressedSize)
 		case 8:
-			return decodeList(d, typ, tcStruct, depth, &m.KeyValueMetadata, func(e *format.KeyValue) error { return d.keyValue(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &m.KeyValueMetadata, nil, func(e *format.KeyValue) error { return d.keyValue(depth+2, e) })
 		case 9:
 			return d.decodeI64(typ, &m.DataPageOffset)
 		case 10:
@@ -608,7 +631,7 @@ func (d *footerDecoder) columnMetaData(depth int, m *format.ColumnMetaData) erro
 			}
 			return true, d.statistics(depth+1, &m.Statistics)
 		case 13:
-			return decodeList(d, typ, tcStruct, depth, &m.EncodingStats, func(e *format.PageEncodingStats) error { return d.encodingStats(depth+2, e) })
+			return decodeList(d, typ, tcStruct, depth, &m.EncodingStats, &d.encStats, func(e *format.PageEncodingStats) error { return d.encodingStats(depth+2, e) })
 		case 14:
 			return d.decodeI64(typ, &m.BloomFilterOffset)
 		case 15:
@@ -675,9 +698,9 @@ func (d *footerDecoder) sizeStatistics(depth int, s *format.SizeStatistics) erro
 		case 1:
 			return d.decodeI64(typ, &s.UnencodedByteArrayDataBytes)
 		case 2:
-			return decodeList(d, typ, tcI64, depth, &s.RepetitionLevelHistogram, elem)
+			return decodeList(d, typ, tcI64, depth, &s.RepetitionLevelHistogram, nil, elem)
 		case 3:
-			return decodeList(d, typ, tcI64, depth, &s.DefinitionLevelHistogram, elem)
+			return decodeList(d, typ, tcI64, depth, &s.DefinitionLevelHistogram, nil, elem)
 		}
 		return false, nil
 	})

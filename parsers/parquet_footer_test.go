@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -165,6 +166,23 @@ func BenchmarkDecodeFooter(b *testing.B) {
 		footers = append(footers, footer)
 		size += int64(len(footer))
 	}
+	// The footers of a lake written by hunt convert, when
+	// $HUNT_BENCH_LAKE names one (see BenchmarkParquetLake).
+	if lake := os.Getenv("HUNT_BENCH_LAKE"); lake != "" {
+		footers, size = nil, 0
+		filepath.WalkDir(lake, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".parquet") {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				footer, _ := footerOf(data)
+				footers = append(footers, footer)
+				size += int64(len(footer))
+			}
+			return nil
+		})
+	}
 	b.Run("hunt", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
@@ -177,11 +195,17 @@ func BenchmarkDecodeFooter(b *testing.B) {
 			}
 		}
 	})
-	b.Run("parquet-go", func(b *testing.B) {
+	// What openParquet did before decodeFooter: the checks' walk, then
+	// parquet-go's decoder.
+	b.Run("check+parquet-go", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, footer := range footers {
+				tc := thriftCheck{b: footer, limit: len(footer), budget: 1 << 40}
+				if err := tc.walkStruct(0, 0); err != nil {
+					b.Fatal(err)
+				}
 				var md format.FileMetaData
 				if err := thrift.Unmarshal(new(thrift.CompactProtocol), footer, &md); err != nil {
 					b.Fatal(err)
