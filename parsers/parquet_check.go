@@ -131,7 +131,23 @@ func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error
 // metadata whose lengths and list sizes fit in the footer, within an
 // allocation budget proportional to the file's size. It then checks the
 // row counts. Errors are [*ParseError]s naming source.
+//
+// The footer is decoded by decodeFooter, and parquet-go opens the file
+// when a reader first needs it (pqFile.file); openParquetFile opens it at
+// once, for readers that go through parquet-go's schema.
 func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	return openParquetWith(r, counted, size, source, false)
+}
+
+// openParquetFile is openParquet with the file opened by parquet-go at
+// once (pf.f), its footer decoded by parquet-go alone (after the checks'
+// walk): the cost of decoding it twice is not paid. Errors are those of
+// openParquet.
+func openParquetFile(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	return openParquetWith(r, counted, size, source, true)
+}
+
+func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bool) (*pqFile, error) {
 	fail := func(off int64, path string, class error, expected, found string) error {
 		return &ParseError{Source: source, Offset: off, Path: path, Err: errExpected(class, expected, found)}
 	}
@@ -166,12 +182,35 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
 	}
 	pf := &pqFile{r: r, size: size, dataEnd: dataEnd, source: source, fr: fr}
-	if err := decodeFooter(footer, size, source, dataEnd, &pf.meta); err != nil {
-		return nil, err
-	}
 	fr.footer, fr.dataEnd, fr.size = footer, dataEnd, size
 	md := &pf.meta
-	if pf.root = buildSchema(md); pf.root == nil {
+	if eager {
+		// parquet-go decodes the footer after the checks' walk, and
+		// pf.meta is its metadata; decodeFooter only names a fault.
+		tc := thriftCheck{b: footer, limit: len(footer), budget: max(64<<20, 16*size)}
+		err := tc.walkStruct(0, 0)
+		if err != nil {
+			err = tc.parseError(err, source, dataEnd, "footer")
+		} else {
+			var f *parquet.File
+			if f, err = pf.file(); err == nil {
+				pf.meta = *f.Metadata()
+			}
+		}
+		if err != nil {
+			// Slow path: decodeFooter names the field at fault.
+			var md format.FileMetaData
+			if derr := decodeFooter(footer, size, source, dataEnd, &md); derr != nil {
+				return nil, derr
+			}
+			return nil, err
+		}
+	} else if err := decodeFooter(footer, size, source, dataEnd, md); err != nil {
+		return nil, err
+	}
+	if eager {
+		// pf.f reads the schema.
+	} else if pf.root = buildSchema(md); pf.root == nil {
 		// Not a plain schema: parquet-go reads it (and says what is
 		// wrong with it).
 		if _, err := pf.file(); err != nil {

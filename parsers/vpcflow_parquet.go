@@ -191,14 +191,11 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	pf, err := openParquet(r, cr, size, source)
+	pf, err := openParquetFile(r, cr, size, source) // the schema is read through parquet-go
 	if err != nil {
 		return nil, err
 	}
-	f, err := pf.file() // the flow reader reads the schema through parquet-go
-	if err != nil {
-		return nil, err
-	}
+	f := pf.f
 	top, err := flowParquetColumns(pf)
 	if err != nil {
 		return nil, err
