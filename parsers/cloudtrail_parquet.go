@@ -164,7 +164,9 @@ type ctpLeaf struct {
 	off   int64               // file offset of the current chunk, for errors
 
 	// buf holds values read from the current page and not yet taken; they
-	// alias the page, which stays current until buf is drained.
+	// alias the page, which stays current until buf is drained. It is
+	// made when the leaf is first read through parquet-go (readMore):
+	// leaves read by pqChunk never need it.
 	buf []parquet.Value
 	pos int
 
@@ -520,7 +522,7 @@ func (p *CloudTrailParquetReader) plan(f arrow.Field, parent []string, def int) 
 		n.leaves = []*ctpLeaf{k.leaf, v.leaf}
 	default:
 		n.kind = pqString
-		l := &ctpLeaf{path: strings.Join(path, "."), col: -1, buf: make([]parquet.Value, 0, 512)}
+		l := &ctpLeaf{path: strings.Join(path, "."), col: -1}
 		if leaf, ok, plain := p.lookupPlain(path, n.def); plain {
 			if ok {
 				l.col, l.maxRep, l.maxDef = leaf.col, leaf.maxRep, leaf.maxDef
@@ -1261,6 +1263,9 @@ func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
 				return err
 			}
 			l.vr = pg.Values()
+		}
+		if cap(l.buf) == 0 {
+			l.buf = make([]parquet.Value, 0, 512)
 		}
 		k, err := readValues(l.vr, l.buf[:cap(l.buf)])
 		l.buf, l.pos = l.buf[:k], 0
