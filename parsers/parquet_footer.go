@@ -744,11 +744,33 @@ func (n *pqSchemaNode) lookup(path ...string) (*pqSchemaNode, bool) {
 // the plain schemas buildSchema accepts.
 func (n *pqSchemaNode) kind() format.Type { return n.el.Type.V }
 
+// hasDuplicateName reports whether two of nodes have the same name.
+func hasDuplicateName(nodes []*pqSchemaNode) bool {
+	if len(nodes) > 16 {
+		seen := make(map[string]bool, len(nodes))
+		for _, c := range nodes {
+			if seen[c.el.Name] {
+				return true
+			}
+			seen[c.el.Name] = true
+		}
+		return false
+	}
+	for i, c := range nodes {
+		for _, d := range nodes[:i] {
+			if c.el.Name == d.el.Name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // buildSchema builds the schema tree of md, or returns nil when the
 // schema is not plain, so that parquet-go must open the file to read it
 // and tell what is wrong with it, as before: the element counts must add
 // up and match the row groups' column chunks; a group must have children
-// and no type; only the STRING logical type (MAP and LIST on groups) and
+// of distinct names and no type; only the STRING logical type (MAP and LIST on groups) and
 // the UTF8, LIST, MAP and MAP_KEY_VALUE converted types; no encryption.
 func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 	if len(md.Schema) == 0 || md.EncryptionAlgorithm.Value != nil || len(md.Schema) > 1<<16 {
@@ -811,15 +833,23 @@ func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 		if k <= 0 || k > len(md.Schema)-next {
 			return nil
 		}
+		// The children's slots are taken before the children build
+		// theirs; ptrs never grows past its capacity (every node but
+		// the root is a child once), so the slices stay valid.
 		start := len(ptrs)
-		for range k {
-			c := build(depth+1, def, rep)
-			if c == nil {
+		if k > cap(ptrs)-start {
+			return nil // more children than the schema has elements
+		}
+		ptrs = ptrs[:start+k]
+		n.children = ptrs[start : start+k : start+k]
+		for i := range k {
+			if n.children[i] = build(depth+1, def, rep); n.children[i] == nil {
 				return nil
 			}
-			ptrs = append(ptrs, c)
 		}
-		n.children = ptrs[start:len(ptrs):len(ptrs)]
+		if hasDuplicateName(n.children) {
+			return nil // which one a path names is parquet-go's to say
+		}
 		return n
 	}
 	root := build(0, 0, 0)

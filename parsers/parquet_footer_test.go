@@ -128,7 +128,8 @@ func TestDecodeFooter_Failure(t *testing.T) {
 }
 
 // FuzzDecodeFooter: any footer decodes to what parquet-go decodes, or to
-// a positioned error; never a panic.
+// a positioned error, and a plain schema's tree has parquet-go's leaves;
+// never a panic.
 func FuzzDecodeFooter(f *testing.F) {
 	for _, data := range footerFiles(f) {
 		footer, _ := footerOf(data)
@@ -151,6 +152,17 @@ func FuzzDecodeFooter(f *testing.F) {
 		}
 		if !reflect.DeepEqual(&md, pf.Metadata()) {
 			t.Fatalf("decodeFooter =\n%+v\nparquet-go =\n%+v", md, *pf.Metadata())
+		}
+		root := buildSchema(&md)
+		if root == nil {
+			return
+		}
+		for _, path := range pf.Schema().Columns() {
+			want, _ := pf.Schema().Lookup(path...)
+			got, ok := root.lookup(path...)
+			if !ok || got.col != want.ColumnIndex || got.maxDef != want.MaxDefinitionLevel || got.maxRep != want.MaxRepetitionLevel {
+				t.Fatalf("leaf %v: got %+v; parquet-go column %d, def %d, rep %d", path, got, want.ColumnIndex, want.MaxDefinitionLevel, want.MaxRepetitionLevel)
+			}
 		}
 	})
 }
@@ -222,4 +234,90 @@ func (pf *pqFile) mustFile() *parquet.File {
 		panic(err)
 	}
 	return f
+}
+
+// TestBuildSchema_Success: the plain schema tree finds every leaf
+// parquet-go finds, at the same column index, levels and physical type;
+// hunt's cloudtrail files have plain schemas.
+func TestBuildSchema_Success(t *testing.T) {
+	plain := 0
+	for name, data := range footerFiles(t) {
+		f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := buildSchema(f.Metadata())
+		if name == "hunt cloudtrail" && root == nil {
+			t.Errorf("%s: buildSchema found the schema not plain", name)
+		}
+		if root == nil {
+			continue
+		}
+		plain++
+		for _, path := range f.Schema().Columns() {
+			want, _ := f.Schema().Lookup(path...)
+			got, ok := root.lookup(path...)
+			if !ok || got.col != want.ColumnIndex || got.maxDef != want.MaxDefinitionLevel || got.maxRep != want.MaxRepetitionLevel ||
+				parquet.Kind(got.kind()) != want.Node.Type().Kind() {
+				t.Errorf("%s: leaf %v: got %+v; parquet-go column %d, def %d, rep %d, %v", name, path, got, want.ColumnIndex,
+					want.MaxDefinitionLevel, want.MaxRepetitionLevel, want.Node.Type().Kind())
+			}
+		}
+		if _, ok := root.lookup("no such column"); ok {
+			t.Errorf("%s: lookup found a column that is not there", name)
+		}
+	}
+	if plain < 4 {
+		t.Errorf("%d plain schemas; want hunt's files and some foreign ones", plain)
+	}
+}
+
+// TestBuildSchema_Failure: a schema that is not plain (children counts
+// that do not add up, a group without children, a leaf with children, a
+// logical type other than STRING, MAP and LIST, chunks the leaves do not
+// match) gets no tree: parquet-go then reads it and names the fault.
+func TestBuildSchema_Failure(t *testing.T) {
+	data := footerFiles(t)["hunt cloudtrail"]
+	_, md := parquetFooter(t, data)
+	for _, tc := range []struct {
+		name   string
+		damage func(md *format.FileMetaData)
+	}{
+		{"too many children", func(md *format.FileMetaData) { md.Schema[0].NumChildren.V += 1 }},
+		{"too few children", func(md *format.FileMetaData) { md.Schema[0].NumChildren.V -= 1 }},
+		{"group without children", func(md *format.FileMetaData) {
+			md.Schema = append(md.Schema, format.SchemaElement{Name: "g", NumChildren: thrift.New[int32](0)})
+			md.Schema[0].NumChildren.V++
+		}},
+		{"children past the schema", func(md *format.FileMetaData) {
+			// The root's first child claims every element left, and
+			// the root claims its own children as well.
+			md.Schema[1] = format.SchemaElement{Name: "g", NumChildren: thrift.New(int32(len(md.Schema) - 2))}
+		}},
+		{"two children of one name", func(md *format.FileMetaData) { md.Schema[2].Name = md.Schema[1].Name }},
+		{"leaf with children", func(md *format.FileMetaData) { md.Schema[1].NumChildren = thrift.New[int32](1) }},
+		{"decimal", func(md *format.FileMetaData) {
+			md.Schema[1].LogicalType = format.LogicalType{Value: &format.DecimalType{Scale: 1, Precision: 3}}
+		}},
+		{"chunks", func(md *format.FileMetaData) { md.RowGroups[0].Columns = md.RowGroups[0].Columns[1:] }},
+		{"no schema", func(md *format.FileMetaData) { md.Schema = nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := thrift.Marshal(new(thrift.CompactProtocol), md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m format.FileMetaData
+			if err := thrift.Unmarshal(new(thrift.CompactProtocol), b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if buildSchema(&m) == nil {
+				t.Fatal("the undamaged schema is not plain")
+			}
+			tc.damage(&m)
+			if root := buildSchema(&m); root != nil {
+				t.Errorf("buildSchema accepted the schema")
+			}
+		})
+	}
 }
