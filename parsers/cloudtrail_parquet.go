@@ -224,12 +224,12 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		return nil, fmt.Errorf("cloudtrail parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	open := openParquet
+	open := openParquetLazy
 	if len(prune.Equal) > 0 || len(prune.EqualInt) > 0 {
 		// Equalities prune by statistics and bloom filters read
 		// through parquet-go: open it at once, and decode the footer
 		// once.
-		open = openParquetFile
+		open = openParquet
 	}
 	pf, err := open(r, cr, size, source)
 	if err != nil {

@@ -132,19 +132,19 @@ func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error
 // allocation budget proportional to the file's size. It then checks the
 // row counts. Errors are [*ParseError]s naming source.
 //
-// The footer is decoded by decodeFooter, and parquet-go opens the file
-// when a reader first needs it (pqFile.file); openParquetFile opens it at
-// once, for readers that go through parquet-go's schema.
+// parquet-go opens the file at once (pf.f), after the checks' walk of the
+// footer, and pf.meta is its metadata: for readers that go through
+// parquet-go's schema. openParquetLazy decodes the footer itself instead.
 func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
-	return openParquetWith(r, counted, size, source, false)
+	return openParquetWith(r, counted, size, source, true)
 }
 
-// openParquetFile is openParquet with the file opened by parquet-go at
-// once (pf.f), its footer decoded by parquet-go alone (after the checks'
-// walk): the cost of decoding it twice is not paid. Errors are those of
-// openParquet.
-func openParquetFile(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
-	return openParquetWith(r, counted, size, source, true)
+// openParquetLazy is openParquet with the footer decoded by decodeFooter
+// and the schema built by buildSchema (pf.root); parquet-go opens the file
+// only when a reader first needs it (pqFile.file), or at once for a schema
+// that is not plain. Errors are those of openParquet.
+func openParquetLazy(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	return openParquetWith(r, counted, size, source, false)
 }
 
 func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bool) (*pqFile, error) {

@@ -207,8 +207,8 @@ func BenchmarkDecodeFooter(b *testing.B) {
 			}
 		}
 	})
-	// What openParquet did before decodeFooter: the checks' walk, then
-	// parquet-go's decoder.
+	// What openParquet does (the flow reader, and the CloudTrail reader with
+	// equalities): the checks' walk, then parquet-go's decoder.
 	b.Run("check+parquet-go", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()

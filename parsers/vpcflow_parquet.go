@@ -191,7 +191,7 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	pf, err := openParquetFile(r, cr, size, source) // the schema is read through parquet-go
+	pf, err := openParquet(r, cr, size, source)
 	if err != nil {
 		return nil, err
 	}
