@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // Pruning is what a query says about the rows it can match, for skipping
@@ -82,7 +83,6 @@ func (p Pruning) IsZero() bool {
 //
 // A CloudTrailParquetReader is not safe for concurrent use.
 type CloudTrailParquetReader struct {
-	f      *parquet.File
 	pf     *pqFile // the file's claims, checked before each chunk is read
 	cr     *countingReaderAt
 	source string
@@ -164,7 +164,9 @@ type ctpLeaf struct {
 	off   int64               // file offset of the current chunk, for errors
 
 	// buf holds values read from the current page and not yet taken; they
-	// alias the page, which stays current until buf is drained.
+	// alias the page, which stays current until buf is drained. It is
+	// made when the leaf is first read through parquet-go (readMore):
+	// leaves read by pqChunk never need it.
 	buf []parquet.Value
 	pos int
 
@@ -222,23 +224,29 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 		return nil, fmt.Errorf("cloudtrail parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	pf, err := openParquet(r, cr, size, source)
+	open := openParquetLazy
+	if len(prune.Equal) > 0 || len(prune.EqualInt) > 0 {
+		// Equalities prune by statistics and bloom filters read
+		// through parquet-go: open it at once, and decode the footer
+		// once.
+		open = openParquet
+	}
+	pf, err := open(r, cr, size, source)
 	if err != nil {
 		return nil, err
 	}
-	f := pf.f
 	rec := &pqRecycler{mem: cfg.mem}
-	p := &CloudTrailParquetReader{f: f, pf: pf, cr: cr, source: source, mem: cfg.mem, rec: rec, strict: cfg.strict, prune: prune, schema: proj, rg: -1,
+	p := &CloudTrailParquetReader{pf: pf, cr: cr, source: source, mem: cfg.mem, rec: rec, strict: cfg.strict, prune: prune, schema: proj, rg: -1,
 		bad: make([]bool, BatchRows)}
 	p.rejects.Max = cfg.maxErrors
-	if table, ok := f.Lookup(ParquetTableKey); ok && table != "cloudtrail" {
+	if table, ok := pf.lookup(ParquetTableKey); ok && table != "cloudtrail" {
 		return nil, &ParseError{Source: source, Offset: pf.dataEnd, Path: ParquetTableKey, Err: errExpected(ErrFormat, `"cloudtrail"`, strconv.Quote(table))}
 	}
 	if err := p.checkColumns(); err != nil {
 		return nil, err
 	}
-	if v, ok := f.Lookup(ParquetTimeKey); ok {
-		p.rgTimes = parseRowGroupTimes(v, len(f.RowGroups()))
+	if v, ok := pf.lookup(ParquetTimeKey); ok {
+		p.rgTimes = parseRowGroupTimes(v, len(pf.meta.RowGroups))
 	}
 	checked := timesChecked(p.rgTimes)
 	for _, fl := range proj.Fields() {
@@ -299,13 +307,23 @@ func NewCloudTrailParquetReader(r io.ReaderAt, size int64, source string, prune 
 func (p *CloudTrailParquetReader) checkColumns() error {
 	known := false
 	var names []string
-	fields := p.f.Schema().Fields()
-	for _, fl := range fields {
-		if _, ok := CloudTrailSchema.FieldsByName(fl.Name()); ok {
+	var top []string
+	if root := p.pf.root; root != nil {
+		for _, c := range root.children {
+			top = append(top, c.el.Name)
+		}
+	} else {
+		for _, fl := range p.pf.f.Schema().Fields() {
+			top = append(top, fl.Name())
+		}
+	}
+	fields := top
+	for _, name := range top {
+		if _, ok := CloudTrailSchema.FieldsByName(name); ok {
 			known = true
 		}
 		if len(names) < 8 {
-			names = append(names, strconv.Quote(fl.Name()))
+			names = append(names, strconv.Quote(name))
 		}
 	}
 	if !known {
@@ -319,7 +337,7 @@ func (p *CloudTrailParquetReader) checkColumns() error {
 		return &ParseError{Source: p.source, Offset: p.pf.dataEnd,
 			Err: errExpected(ErrFormat, "a cloudtrail Parquet file (at least one cloudtrail column)", found)}
 	}
-	if _, ok := p.f.Schema().Lookup("eventtime"); !ok {
+	if !p.hasLeaf("eventtime") {
 		return &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: "eventtime",
 			Err: errExpected(ErrFormat, "a string column eventtime (every record has one)", "no such column")}
 	}
@@ -336,7 +354,11 @@ var pqStructural = map[string]bool{"list": true, "element": true, "key_value": t
 // whose first element, or a struct field, is absent is not an error: the
 // column is null.
 func (p *CloudTrailParquetReader) lookupShaped(path []string) (parquet.LeafColumn, bool, error) {
-	var node parquet.Node = p.f.Schema()
+	f, err := p.pf.file()
+	if err != nil {
+		return parquet.LeafColumn{}, false, err
+	}
+	var node parquet.Node = f.Schema()
 	for i, name := range path {
 		if node.Leaf() {
 			return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path[:i], "."),
@@ -364,8 +386,57 @@ func (p *CloudTrailParquetReader) lookupShaped(path []string) (parquet.LeafColum
 		return parquet.LeafColumn{}, false, &ParseError{Source: p.source, Offset: p.pf.dataEnd, Path: strings.Join(path, "."),
 			Err: errExpected(ErrFormat, "a string column", "a group")}
 	}
-	leaf, ok := p.f.Schema().Lookup(path...)
+	leaf, ok := f.Schema().Lookup(path...)
 	return leaf, ok, nil
+}
+
+// hasLeaf reports whether the file has a leaf column at path.
+func (p *CloudTrailParquetReader) hasLeaf(path ...string) bool {
+	if root := p.pf.root; root != nil {
+		_, ok := root.lookup(path...)
+		return ok
+	}
+	_, ok := p.pf.f.Schema().Lookup(path...)
+	return ok
+}
+
+// lookupPlain is lookupShaped on the plain schema of the decoded footer
+// (pqFile.root): the leaf at path, when it is a string column at
+// definition level def and the repetition level of its path. plain is
+// false when it cannot tell (no plain schema) or finds a column of
+// another shape or type: lookupShaped and plan then read the schema
+// through parquet-go and name the fault as before.
+func (p *CloudTrailParquetReader) lookupPlain(path []string, def int) (leaf *pqSchemaNode, ok, plain bool) {
+	n := p.pf.root
+	if n == nil {
+		return nil, false, false
+	}
+	for i, name := range path {
+		if n.leaf() {
+			return nil, false, false
+		}
+		next := n.child(name)
+		if next == nil {
+			if i > 0 && pqStructural[name] {
+				return nil, false, false
+			}
+			return nil, false, true
+		}
+		n = next
+	}
+	if !n.leaf() {
+		return nil, false, false
+	}
+	wantRep := 0
+	for _, s := range path {
+		if s == "list" || s == "key_value" {
+			wantRep++
+		}
+	}
+	if n.kind() != format.ByteArray || n.maxDef != def || n.maxRep != wantRep {
+		return nil, false, false
+	}
+	return n, true, true
 }
 
 // groupKind names what the rest of a path needs: a list, a map or a struct.
@@ -451,7 +522,16 @@ func (p *CloudTrailParquetReader) plan(f arrow.Field, parent []string, def int) 
 		n.leaves = []*ctpLeaf{k.leaf, v.leaf}
 	default:
 		n.kind = pqString
-		l := &ctpLeaf{path: strings.Join(path, "."), col: -1, buf: make([]parquet.Value, 0, 512)}
+		l := &ctpLeaf{path: strings.Join(path, "."), col: -1}
+		if leaf, ok, plain := p.lookupPlain(path, n.def); plain {
+			if ok {
+				l.col, l.maxRep, l.maxDef = leaf.col, leaf.maxRep, leaf.maxDef
+			}
+			n.leaf = l
+			n.leaves = []*ctpLeaf{l}
+			p.leaves = append(p.leaves, l)
+			return n, nil
+		}
 		leaf, ok, err := p.lookupShaped(path)
 		if err != nil {
 			return nil, err
@@ -508,7 +588,7 @@ func (p *CloudTrailParquetReader) Stats() Stats {
 // RowGroups returns how many row groups the file has and how many were
 // skipped by pruning so far.
 func (p *CloudTrailParquetReader) RowGroups() (total, skipped int) {
-	return len(p.f.RowGroups()), p.skipped
+	return len(p.pf.meta.RowGroups), p.skipped
 }
 
 // Release frees the current batch and the builders and closes the column
@@ -560,7 +640,7 @@ func (p *CloudTrailParquetReader) Next() bool {
 	if p.err != nil || p.bld == nil {
 		return false
 	}
-	groups := p.f.RowGroups()
+	groups := p.pf.meta.RowGroups
 	for {
 		for p.rgLeft == 0 {
 			p.closePages()
@@ -572,9 +652,8 @@ func (p *CloudTrailParquetReader) Next() bool {
 				p.skipped++
 				continue
 			}
-			p.rgLeft = groups[p.rg].NumRows()
-			chunks := groups[p.rg].ColumnChunks()
-			md := p.f.Metadata()
+			p.rgLeft = groups[p.rg].NumRows
+			md := &p.pf.meta
 			for _, l := range p.leaves {
 				if l.col < 0 {
 					continue
@@ -598,7 +677,12 @@ func (p *CloudTrailParquetReader) Next() bool {
 					p.err = err
 					return false
 				}
-				l.pages = chunks[l.col].Pages()
+				c, err := p.pf.chunkOf(p.rg, l.col)
+				if err != nil {
+					p.err = err
+					return false
+				}
+				l.pages = c.Pages()
 				if f != nil {
 					if err := p.planSkips(f); err != nil {
 						p.err = err
@@ -1096,11 +1180,15 @@ func (p *CloudTrailParquetReader) timeBounds(g int) (lo, hi int64, ok bool) {
 	if p.rgTimes != nil {
 		return p.rgTimes[g][0], p.rgTimes[g][1], true
 	}
-	leaf, ok := p.f.Schema().Lookup("eventtime")
+	f, err := p.pf.file()
+	if err != nil {
+		return 0, 0, false
+	}
+	leaf, ok := f.Schema().Lookup("eventtime")
 	if !ok {
 		return 0, 0, false
 	}
-	c, ok := p.f.RowGroups()[g].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+	c, ok := f.RowGroups()[g].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk)
 	if !ok {
 		return 0, 0, false
 	}
@@ -1176,6 +1264,9 @@ func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
 			}
 			l.vr = pg.Values()
 		}
+		if cap(l.buf) == 0 {
+			l.buf = make([]parquet.Value, 0, 512)
+		}
 		k, err := readValues(l.vr, l.buf[:cap(l.buf)])
 		l.buf, l.pos = l.buf[:k], 0
 		if errors.Is(err, io.EOF) {
@@ -1190,7 +1281,7 @@ func (p *CloudTrailParquetReader) readMore(l *ctpLeaf) error {
 }
 
 func (p *CloudTrailParquetReader) rowPath(rows, got int, path string) string {
-	total := p.f.RowGroups()[p.rg].NumRows()
+	total := p.pf.meta.RowGroups[p.rg].NumRows
 	row := total - p.rgLeft + int64(got)
 	return "row group " + strconv.Itoa(p.rg) + " row " + strconv.FormatInt(row, 10) + " (" + path + ")"
 }

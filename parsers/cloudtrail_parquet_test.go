@@ -811,7 +811,7 @@ func TestCloudTrailParquet_SkippedPagesUnchecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, _ := pf.f.Schema().Lookup("responseelements")
+	leaf, _ := pf.mustFile().Schema().Lookup("responseelements")
 	if err := pf.checkChunk(0, leaf.ColumnIndex, "responseelements"); err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,14 @@ const (
 
 // pqFile is an opened Parquet file with the facts the checks need.
 type pqFile struct {
+	// f is the file opened by parquet-go, nil until file opens it; fErr
+	// its error. meta is the footer decoded (decodeFooter), root its
+	// schema (nil when not plain: f is then opened with the file).
 	f       *parquet.File
+	fErr    error
+	fr      *pqFooterReader
+	meta    format.FileMetaData
+	root    *pqSchemaNode
 	r       io.ReaderAt // the file, not counted in Stats (headers are re-read)
 	size    int64
 	dataEnd int64 // offset of the footer: column chunks end before it
@@ -124,7 +131,23 @@ func (pf *pqFile) bytesAt(off int64, n int, end int64, least int) ([]byte, error
 // metadata whose lengths and list sizes fit in the footer, within an
 // allocation budget proportional to the file's size. It then checks the
 // row counts. Errors are [*ParseError]s naming source.
+//
+// parquet-go opens the file at once (pf.f), after the checks' walk of the
+// footer, and pf.meta is its metadata: for readers that go through
+// parquet-go's schema. openParquetLazy decodes the footer itself instead.
 func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	return openParquetWith(r, counted, size, source, true)
+}
+
+// openParquetLazy is openParquet with the footer decoded by decodeFooter
+// and the schema built by buildSchema (pf.root); parquet-go opens the file
+// only when a reader first needs it (pqFile.file), or at once for a schema
+// that is not plain. Errors are those of openParquet.
+func openParquetLazy(r, counted io.ReaderAt, size int64, source string) (*pqFile, error) {
+	return openParquetWith(r, counted, size, source, false)
+}
+
+func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bool) (*pqFile, error) {
 	fail := func(off int64, path string, class error, expected, found string) error {
 		return &ParseError{Source: source, Offset: off, Path: path, Err: errExpected(class, expected, found)}
 	}
@@ -158,19 +181,45 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 	if _, err := counted.ReadAt(footer, dataEnd); err != nil {
 		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: cannot read: %w", ErrTruncated, err)}
 	}
-	tc := thriftCheck{b: footer, limit: len(footer), budget: max(64<<20, 16*size)}
-	if err := tc.walkStruct(0, 0); err != nil {
-		return nil, tc.parseError(err, source, dataEnd, "footer")
-	}
+	pf := &pqFile{r: r, size: size, dataEnd: dataEnd, source: source, fr: fr}
 	fr.footer, fr.dataEnd, fr.size = footer, dataEnd, size
-	f, err := openFile(fr, size)
-	fr.footer = nil // parquet-go decodes a copy; later reads are of pages
-	if err != nil {
-		return nil, &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+	md := &pf.meta
+	if eager {
+		// parquet-go decodes the footer after the checks' walk, and
+		// pf.meta is its metadata; decodeFooter only names a fault.
+		tc := thriftCheck{b: footer, limit: len(footer), budget: max(64<<20, 16*size)}
+		err := tc.walkStruct(0, 0)
+		if err != nil {
+			err = tc.parseError(err, source, dataEnd, "footer")
+		} else {
+			var f *parquet.File
+			if f, err = pf.file(); err == nil {
+				pf.meta = *f.Metadata()
+			}
+		}
+		if err != nil {
+			// Slow path: decodeFooter names the field at fault.
+			var md format.FileMetaData
+			if derr := decodeFooter(footer, size, source, dataEnd, &md); derr != nil {
+				return nil, derr
+			}
+			return nil, err
+		}
+	} else if err := decodeFooter(footer, size, source, dataEnd, md); err != nil {
+		return nil, err
 	}
-	md := f.Metadata()
+	if eager {
+		// pf.f reads the schema.
+	} else if pf.root = buildSchema(md); pf.root == nil {
+		// Not a plain schema: parquet-go reads it (and says what is
+		// wrong with it).
+		if _, err := pf.file(); err != nil {
+			return nil, err
+		}
+	}
 	maxRows := pqMaxRowsPerByte*size + pqSlack
 	var rows int64
+	leaves := -1
 	for g, rg := range md.RowGroups {
 		if rg.NumRows < 0 || rg.NumRows > maxRows-rows {
 			return nil, fail(dataEnd, "row group "+strconv.Itoa(g), ErrCorrupt,
@@ -178,15 +227,69 @@ func openParquet(r, counted io.ReaderAt, size int64, source string) (*pqFile, er
 				strconv.FormatInt(rg.NumRows, 10)+" rows after "+strconv.FormatInt(rows, 10))
 		}
 		rows += rg.NumRows
-		if len(rg.Columns) != len(f.Schema().Columns()) {
+		if leaves < 0 {
+			leaves = pf.numLeaves()
+		}
+		if len(rg.Columns) != leaves {
 			return nil, fail(dataEnd, "row group "+strconv.Itoa(g), ErrCorrupt,
-				strconv.Itoa(len(f.Schema().Columns()))+" column chunks (the schema's leaves)", strconv.Itoa(len(rg.Columns)))
+				strconv.Itoa(leaves)+" column chunks (the schema's leaves)", strconv.Itoa(len(rg.Columns)))
 		}
 	}
 	if md.NumRows != rows {
 		return nil, fail(dataEnd, "footer", ErrCorrupt, strconv.FormatInt(rows, 10)+" rows (the row groups' sum)", strconv.FormatInt(md.NumRows, 10))
 	}
-	return &pqFile{f: f, r: r, size: size, dataEnd: dataEnd, source: source}, nil
+	return pf, nil
+}
+
+// file returns the file opened by parquet-go, opening it the first time:
+// for the readers' paths that read pages, statistics or bloom filters
+// through parquet-go, and for files whose schema is not plain. Its
+// metadata is pf.meta decoded again.
+func (pf *pqFile) file() (*parquet.File, error) {
+	if pf.f != nil || pf.fErr != nil {
+		return pf.f, pf.fErr
+	}
+	f, err := openFile(pf.fr, pf.size)
+	pf.fr.footer = nil // parquet-go decodes a copy; later reads are of pages
+	if err != nil {
+		pf.fErr = &ParseError{Source: pf.source, Offset: pf.dataEnd, Path: "footer", Err: fmt.Errorf("%w: expected a Parquet file: %w", ErrFormat, err)}
+		return nil, pf.fErr
+	}
+	pf.f = f
+	return f, nil
+}
+
+// numLeaves returns how many leaf columns the schema has.
+func (pf *pqFile) numLeaves() int {
+	if pf.root == nil {
+		return len(pf.f.Schema().Columns())
+	}
+	n := 0
+	for i := range pf.meta.Schema {
+		if pf.meta.Schema[i].Type.Valid {
+			n++
+		}
+	}
+	return n
+}
+
+// lookup returns the value of key in the file's key-value metadata.
+func (pf *pqFile) lookup(key string) (string, bool) {
+	return lookupKeyValue(pf.meta.KeyValueMetadata, key)
+}
+
+// chunkOf returns parquet-go's column chunk col of row group g, opening
+// the file (pf.file) if need be.
+func (pf *pqFile) chunkOf(g, col int) (*parquet.FileColumnChunk, error) {
+	f, err := pf.file()
+	if err != nil {
+		return nil, err
+	}
+	c, ok := f.RowGroups()[g].ColumnChunks()[col].(*parquet.FileColumnChunk)
+	if !ok {
+		return nil, &ParseError{Source: pf.source, Offset: pf.dataEnd, Path: "row group " + strconv.Itoa(g), Err: fmt.Errorf("%w: column chunk %d is not in the file", ErrFormat, col)}
+	}
+	return c, nil
 }
 
 // pqFooterReader is the file as parquet-go reads it: its reads of the
@@ -228,7 +331,7 @@ func (pf *pqFile) checkChunk(g, col int, path string) error {
 // data pages are not checked (their headers are): the caller checks each
 // page (checkPage on pf.locs) before it is read, and may skip pages.
 func (pf *pqFile) checkChunkPages(g, col int, path string, lazy bool) error {
-	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
+	cc := &pf.meta.RowGroups[g].Columns[col]
 	m := &cc.MetaData
 	where := "row group " + strconv.Itoa(g) + " column " + path
 	start := m.DataPageOffset
@@ -331,7 +434,7 @@ func (pf *pqFile) checkPage(g int, path string, loc pqPageLoc) error {
 // The column must be flat (a row per value).
 func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, *parquet.FilePages) {
 	fp, ok := pages.(*parquet.FilePages)
-	cc := &pf.f.Metadata().RowGroups[g].Columns[col]
+	cc := &pf.meta.RowGroups[g].Columns[col]
 	off, n := cc.OffsetIndexOffset, int64(cc.OffsetIndexLength)
 	if !ok || len(pf.locs) < 2 || off < 4 || n <= 0 || n > pf.dataEnd-off {
 		return nil, nil
@@ -344,8 +447,8 @@ func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, 
 	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
 		return nil, nil
 	}
-	c, ok := pf.f.RowGroups()[g].ColumnChunks()[col].(*parquet.FileColumnChunk)
-	if !ok || !offsetIndexIs(c, pf.locs) {
+	c, err := pf.chunkOf(g, col)
+	if err != nil || !offsetIndexIs(c, pf.locs) {
 		return nil, nil
 	}
 	return pf.locs, fp
@@ -376,7 +479,7 @@ func offsetIndexIs(c *parquet.FileColumnChunk, locs []pqPageLoc) (ok bool) {
 // holds: a header within the data whose bitset fits after it, not
 // compressed. A filter failing that is not used (it prunes nothing).
 func (pf *pqFile) hasBloomFilter(g, col int) bool {
-	off := pf.f.Metadata().RowGroups[g].Columns[col].MetaData.BloomFilterOffset
+	off := pf.meta.RowGroups[g].Columns[col].MetaData.BloomFilterOffset
 	if off < 4 || off >= pf.dataEnd {
 		return false
 	}
@@ -969,9 +1072,16 @@ func elemCost(t byte) int64 {
 // reader's Stats count it). A column absent from the file, repeated, not
 // text or without statistics rules nothing out.
 func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt) bool {
-	chunks := pf.f.RowGroups()[g].ColumnChunks()
+	if len(equal) == 0 {
+		return false
+	}
+	f, err := pf.file()
+	if err != nil {
+		return false // the read reports it
+	}
+	chunks := f.RowGroups()[g].ColumnChunks()
 	for path, vals := range equal {
-		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
 		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
 			continue
 		}
@@ -1024,9 +1134,16 @@ func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt)
 // file, repeated, not INT32 or INT64, without statistics, or with an
 // empty list rules nothing out.
 func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
-	chunks := pf.f.RowGroups()[g].ColumnChunks()
+	if len(equal) == 0 {
+		return false
+	}
+	f, err := pf.file()
+	if err != nil {
+		return false // the read reports it
+	}
+	chunks := f.RowGroups()[g].ColumnChunks()
 	for path, vals := range equal {
-		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
 		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
 			continue
 		}
@@ -1063,7 +1180,7 @@ func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
 // dictionary page alone, not the data pages; a chunk that fails its
 // checks is not pruned here, so the read reports it.
 func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
-	md := pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	md := pf.meta.RowGroups[g].Columns[col].MetaData
 	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
 		return false
 	}

@@ -186,7 +186,7 @@ func TestParquet_BoundedClaims_Failure(t *testing.T) {
 		path string
 		want string
 	}{
-		{"footer list size", listFile, "footer", "(the bytes left), found 268435456"},
+		{"footer list size", listFile, "footer.schema", "(the bytes left), found 268435456"},
 		{"rows", rowsFile(), "row group 0", "rows in all (what"},
 		{"chunk range", chunkFile(), "row group 0 column protocol", "found 1099511627776 bytes at offset"},
 		{"compressed page size", withPage(t, flow, col, format.Uncompressed, dataPage(64, 1<<30, 1), body),

@@ -95,7 +95,7 @@ func pqChunkCan(pf *pqFile, g, col int, kind parquet.Kind, maxDef int) bool {
 	if kind != parquet.Int32 && kind != parquet.Int64 && kind != parquet.ByteArray || maxDef > 1 {
 		return false
 	}
-	m := &pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	m := &pf.meta.RowGroups[g].Columns[col].MetaData
 	switch m.Codec {
 	case format.Uncompressed, format.Snappy, format.Gzip, format.Zstd, format.Lz4Raw:
 	default:
@@ -122,7 +122,7 @@ func pqChunkCan(pf *pqFile, g, col int, kind parquet.Kind, maxDef int) bool {
 // errors) through r, which counts the bytes read, checks its page headers
 // and streams (pqFile.checkChunkPages), and decodes its dictionary page.
 func (ch *pqChunk) load(pf *pqFile, r io.ReaderAt, g, col int, path string, kind parquet.Kind, maxDef int) error {
-	m := &pf.f.Metadata().RowGroups[g].Columns[col].MetaData
+	m := &pf.meta.RowGroups[g].Columns[col].MetaData
 	start := m.DataPageOffset
 	if m.DictionaryPageOffset != 0 {
 		start = m.DictionaryPageOffset

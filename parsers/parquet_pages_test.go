@@ -102,8 +102,8 @@ func pqPagesFile(t testing.TB, seed uint64, rows, v int, codec compress.Codec, p
 // through pqChunk, a string per row ("null" for a null), and the number
 // of pages.
 func pqValuesOwn(pf *pqFile, ch *pqChunk, g, col int) ([]string, int, error) {
-	leaf := pf.f.Schema().Columns()[col]
-	lc, _ := pf.f.Schema().Lookup(leaf...)
+	leaf := pf.mustFile().Schema().Columns()[col]
+	lc, _ := pf.mustFile().Schema().Lookup(leaf...)
 	kind, _ := kindOf(lc.Node)
 	if !pqChunkCan(pf, g, col, kind, lc.MaxDefinitionLevel) {
 		return nil, 0, fmt.Errorf("pqChunkCan refused column %v", leaf)
@@ -230,8 +230,8 @@ func checkPQChunk(t *testing.T, c pqPagesCase) int {
 	ch := getPQChunk()
 	defer putPQChunk(ch)
 	pages := 0
-	for g := range pf.f.RowGroups() {
-		for col := range pf.f.Schema().Columns() {
+	for g := range pf.mustFile().RowGroups() {
+		for col := range pf.mustFile().Schema().Columns() {
 			own, n, err := pqValuesOwn(pf, ch, g, col)
 			if err != nil {
 				t.Fatalf("%v: row group %d column %d: %v", c, g, col, err)
@@ -308,7 +308,7 @@ func TestPQChunk_Damaged_Failure(t *testing.T) {
 				t.Fatal(err) // the footer is intact
 			}
 			ch := getPQChunk()
-			for col := range pf.f.Schema().Columns() {
+			for col := range pf.mustFile().Schema().Columns() {
 				_, _, err := pqValuesOwn(pf, ch, 0, col)
 				if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrFormat) && !errors.Is(err, ErrTruncated) {
 					t.Fatalf("byte %d changed: column %d: %v; want an error wrapping ErrCorrupt, ErrFormat or ErrTruncated", at, col, err)
@@ -482,7 +482,7 @@ func TestPQChunkCan_Failure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &pf.f.Metadata().RowGroups[0].Columns[0].MetaData
+	m := &pf.meta.RowGroups[0].Columns[0].MetaData
 	if !pqChunkCan(pf, 0, 0, parquet.Int32, 1) {
 		t.Fatalf("pqChunkCan refused %v, %v", m.Codec, m.Encoding)
 	}
@@ -546,12 +546,12 @@ func TestPQChunk_SeekRow(t *testing.T) {
 				t.Fatal(err)
 			}
 			ch := getPQChunk()
-			for col, leaf := range pf.f.Schema().Columns() {
+			for col, leaf := range pf.mustFile().Schema().Columns() {
 				want, err := pqValuesGo(pf.f, 0, col)
 				if err != nil {
 					t.Fatal(err)
 				}
-				lc, _ := pf.f.Schema().Lookup(leaf...)
+				lc, _ := pf.mustFile().Schema().Lookup(leaf...)
 				kind, _ := kindOf(lc.Node)
 				if err := ch.load(pf, pf.r, 0, col, leaf[0], kind, lc.MaxDefinitionLevel); err != nil {
 					t.Fatal(err)

@@ -30,8 +30,12 @@ type pqRowRange struct{ lo, hi int64 }
 func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equalInt map[string][]int64, known map[int][]pqPageLoc) (ranges []pqRowRange, ok bool) {
 	ranges = []pqRowRange{{0, rows}}
 	pruned := false
+	f, err := pf.file()
+	if err != nil {
+		return nil, false
+	}
 	col := func(path string) (int, parquet.Kind, bool) {
-		leaf, ok := pf.f.Schema().Lookup(strings.Split(path, ".")...)
+		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
 		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
 			return 0, 0, false
 		}
@@ -125,13 +129,13 @@ func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc
 		if pf.checkChunkPages(g, c, path, true) != nil {
 			return nil, false
 		}
-		chunk, ok := pf.f.RowGroups()[g].ColumnChunks()[c].(*parquet.FileColumnChunk)
-		if !ok || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
+		chunk, err := pf.chunkOf(g, c)
+		if err != nil || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
 			return nil, false
 		}
 		locs = pf.locs
 	}
-	cc := &pf.f.Metadata().RowGroups[g].Columns[c]
+	cc := &pf.meta.RowGroups[g].Columns[c]
 	off, n := cc.ColumnIndexOffset, int64(cc.ColumnIndexLength)
 	if off < 4 || n <= 0 || n > pf.dataEnd-off {
 		return nil, false
@@ -199,7 +203,7 @@ type flowPageSkip struct {
 // indexes rule nothing out, are read whole.
 func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
 	s := &p.pages
-	rows := p.f.RowGroups()[p.rg].NumRows()
+	rows := p.pf.meta.RowGroups[p.rg].NumRows
 	if s.rg1 != p.rg+1 {
 		p.planPages()
 	}
@@ -243,7 +247,7 @@ func (p *VPCFlowParquetReader) pageSkip() (int64, error) {
 // column open through the page readers (seekable).
 func (p *VPCFlowParquetReader) planPages() bool {
 	s := &p.pages
-	rows := p.f.RowGroups()[p.rg].NumRows()
+	rows := p.pf.meta.RowGroups[p.rg].NumRows
 	s.rg1, s.ranges, s.all = p.rg+1, nil, true
 	if len(p.filters) > 0 && p.seekable() {
 		if r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt, s.locs); ok {
@@ -266,7 +270,7 @@ func (p *VPCFlowParquetReader) planPages() bool {
 // (planPages). Otherwise the group is read whole, and pageSkip finds it
 // planned so.
 func (p *VPCFlowParquetReader) mayPrunePages() bool {
-	rows := p.f.RowGroups()[p.rg].NumRows()
+	rows := p.pf.meta.RowGroups[p.rg].NumRows
 	r, ok := p.pf.pageRanges(p.rg, rows, p.prune.Equal, p.prune.EqualInt, nil)
 	var n int64
 	for _, x := range r {

@@ -323,13 +323,16 @@ func sniffVPCFlow(head []byte) bool {
 // columns. It returns nil when neither says or the footer cannot be read
 // (the caller reports the object as of no known table).
 func ParquetTable(r io.ReaderAt, size int64) *Table {
-	pf, err := openParquet(r, r, size, "") // the footer's claims checked against the size
+	pf, err := openParquetLazy(r, r, size, "") // the footer's claims checked against the size
 	if err != nil {
 		return nil
 	}
-	f := pf.f
-	if name, ok := f.Lookup(ParquetTableKey); ok {
+	if name, ok := pf.lookup(ParquetTableKey); ok {
 		return TableNamed(name)
+	}
+	f, err := pf.file()
+	if err != nil {
+		return nil
 	}
 	for _, t := range Tables {
 		if t.NewParquetReader != nil && t.IsParquet != nil && t.IsParquet(f.Schema()) {
