@@ -1309,12 +1309,13 @@ func (m *memSource) Contents() []byte {
 	return b
 }
 
-// TestVPCFlow_InMemory reads inputs from an [InMemory] source and from a
-// stream: the same rows in the same batches, the same rejects, errors and
-// stats, with no Read of the source and its bytes left as they were. Lines
-// around the 64 KiB limit at many offsets check that the window moving
-// over the input rejects exactly the lines the read buffer does.
-func TestVPCFlow_InMemory(t *testing.T) {
+// vpcFlowCaseInputs returns, by name, the input of every success and
+// failure case (the failure's § marker removed) and of every flow-log
+// sample in testdata/vpcflow: what the tests comparing two ways of
+// reading (streamed and in memory, runs and lines, with and without
+// dictionaries) read.
+func vpcFlowCaseInputs(t *testing.T) map[string]string {
+	t.Helper()
 	inputs := map[string]string{}
 	for _, tt := range vpcFlowSuccessCases {
 		inputs[tt.name] = tt.input
@@ -1330,6 +1331,16 @@ func TestVPCFlow_InMemory(t *testing.T) {
 		}
 		inputs[name] = string(b)
 	}
+	return inputs
+}
+
+// TestVPCFlow_InMemory reads inputs from an [InMemory] source and from a
+// stream: the same rows in the same batches, the same rejects, errors and
+// stats, with no Read of the source and its bytes left as they were. Lines
+// around the 64 KiB limit at many offsets check that the window moving
+// over the input rejects exactly the lines the read buffer does.
+func TestVPCFlow_InMemory(t *testing.T) {
+	inputs := vpcFlowCaseInputs(t)
 	var many strings.Builder
 	for i := range 2*BatchRows + 5 {
 		many.WriteString(strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1) + "\n")
@@ -1388,21 +1399,7 @@ func TestVPCFlow_InMemory(t *testing.T) {
 // to parseLine: bad bytes, carriage returns, headers, wrong field
 // counts, empty lines, values a filter keeps or not.
 func TestVPCFlow_Runs(t *testing.T) {
-	inputs := map[string]string{}
-	for _, tt := range vpcFlowSuccessCases {
-		inputs[tt.name] = tt.input
-	}
-	for _, tt := range vpcFlowFailureCases {
-		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
-	}
-	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs[name] = string(b)
-	}
+	inputs := vpcFlowCaseInputs(t)
 	inputs["v2 bench"] = string(vpcFlowBenchInput(false, 300<<10))
 	inputs["v5 bench"] = string(vpcFlowBenchInput(true, 300<<10))
 	var mixed strings.Builder
@@ -1529,21 +1526,7 @@ func TestFlowDigits(t *testing.T) {
 // bench inputs), more values than the dictionary's caches (ids), bad
 // lines and formats of every version.
 func TestVPCFlowDictionaries_Success(t *testing.T) {
-	inputs := map[string]string{}
-	for _, tt := range vpcFlowSuccessCases {
-		inputs[tt.name] = tt.input
-	}
-	for _, tt := range vpcFlowFailureCases {
-		inputs[tt.name] = strings.Replace(tt.input, "§", "", 1)
-	}
-	files, _ := filepath.Glob("../testdata/vpcflow/*.log")
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs[name] = string(b)
-	}
+	inputs := vpcFlowCaseInputs(t)
 	inputs["v2 bench"] = string(vpcFlowBenchInput(false, 300<<10))
 	inputs["v5 bench"] = string(vpcFlowBenchInput(true, 300<<10))
 	var ids strings.Builder
