@@ -49,10 +49,17 @@ func readFlowBatches(t testing.TB, mem memory.Allocator, text string, cols ...st
 // (every column when none is named).
 func readFlowBatchesFrom(t testing.TB, mem memory.Allocator, src io.Reader, cols ...string) []arrow.RecordBatch {
 	t.Helper()
+	return readFlowBatchesWith(t, mem, src, cols)
+}
+
+// readFlowBatchesWith is readFlowBatchesFrom with reader options (such as
+// WithFlowDictionaries); nil cols: every column.
+func readFlowBatchesWith(t testing.TB, mem memory.Allocator, src io.Reader, cols []string, opts ...Option) []arrow.RecordBatch {
+	t.Helper()
 	if len(cols) == 0 {
 		cols = flowColumns()
 	}
-	r, err := NewVPCFlowReader(src, "x", WithAllocator(mem), WithColumns(cols...))
+	r, err := NewVPCFlowReader(src, "x", append(opts, WithAllocator(mem), WithColumns(cols...))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -660,25 +660,9 @@ func TestParquetWriter_FlowDictionaries(t *testing.T) {
 		"v2":       vpcFlowBenchInput(false, 1<<20),
 		"distinct": distinct.Bytes(),
 	}
-	read := func(in []byte, opts ...Option) []arrow.RecordBatch {
-		r, err := NewVPCFlowReader(bytes.NewReader(in), "x", append(opts, WithAllocator(mem), WithColumns(flowColumns()...))...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Release()
-		var out []arrow.RecordBatch
-		for r.Next() {
-			b := r.Batch()
-			b.Retain()
-			out = append(out, b)
-		}
-		if r.Err() != nil {
-			t.Fatal(r.Err())
-		}
-		return out
-	}
 	for name, in := range inputs {
-		plain, dicts := read(in), read(in, WithFlowDictionaries())
+		plain := readFlowBatchesWith(t, mem, bytes.NewReader(in), nil)
+		dicts := readFlowBatchesWith(t, mem, bytes.NewReader(in), nil, WithFlowDictionaries())
 		if len(plain) < 2 {
 			t.Fatalf("%s: %d batches; want several", name, len(plain))
 		}
