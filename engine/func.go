@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -114,13 +115,14 @@ func timestampArg(c *compiler, call *Call, i int, args []expr) (expr, error) {
 	return c.argAs(call, i, args[i], tTimestamp)
 }
 
-// scalarFuncs is the function table. It is immutable after package
-// initialization.
-var scalarFuncs map[string]funcDef
+// scalarFuncs returns the function table, built on the first call and
+// immutable after: a process that compiles no scalar function call (hunt
+// version, a count query) does not build its hundred closures at start-up.
+var scalarFuncs = sync.OnceValue(newScalarFuncs)
 
-func init() {
+func newScalarFuncs() map[string]funcDef {
 	str, i64, f64, ts, b := tString, tInt, tDouble, tTimestamp, tBool
-	scalarFuncs = map[string]funcDef{
+	scalarFuncs := map[string]funcDef{
 		"lower":                  plain(str, []*dtype{str}, lowerUpperKernel(false)),
 		"upper":                  plain(str, []*dtype{str}, lowerUpperKernel(true)),
 		"length":                 plain(i64, []*dtype{str}, lengthKernel),
@@ -192,6 +194,7 @@ func init() {
 	scalarFuncs["doy"] = scalarFuncs["day_of_year"]
 	scalarFuncs["day_of_month"] = scalarFuncs["day"]
 	addPolicyFuncs(scalarFuncs)
+	return scalarFuncs
 }
 
 // athenaFuncs are Trino functions Athena has and the local engine does
@@ -230,7 +233,7 @@ func (c *compiler) compileCall(call *Call, sc *scope) (expr, error) {
 	if aggregates[call.Name] || athenaAggregates[call.Name] {
 		return nil, c.errf(call.pos, "expected a scalar expression, found aggregate "+call.Name+"() (aggregates are allowed in SELECT, HAVING and ORDER BY)")
 	}
-	def, ok := scalarFuncs[call.Name]
+	def, ok := scalarFuncs()[call.Name]
 	if !ok {
 		switch call.Name {
 		case "ip_prefix", "ip_subnet_min", "ip_subnet_max", "ip_subnet_range", "is_subnet_of":

@@ -6,7 +6,7 @@ import (
 )
 
 func TestFuncTable(t *testing.T) {
-	for name := range scalarFuncs {
+	for name := range scalarFuncs() {
 		if athenaFuncs[name] || aggregates[name] || athenaAggregates[name] {
 			t.Errorf("%s is in two function tables", name)
 		}

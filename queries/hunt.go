@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -87,11 +88,19 @@ var listKeys = map[string]bool{"tactics": true, "techniques": true, "dedup": tru
 // textKeys may continue on following "--   " lines.
 var textKeys = map[string]bool{"title": true, "description": true, "remediation": true}
 
+// The header patterns are compiled on first use: a process that parses no
+// hunt (hunt version, hunt query) does not compile them at start-up.
 var (
-	idPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
-	tacticPattern    = regexp.MustCompile(`^TA[0-9]{4}$`)
-	techniquePattern = regexp.MustCompile(`^T[0-9]{4}(\.[0-9]{3})?$`)
+	idPattern        = lazyRegexp(`^[a-z0-9][a-z0-9_]*$`)
+	tacticPattern    = lazyRegexp(`^TA[0-9]{4}$`)
+	techniquePattern = lazyRegexp(`^T[0-9]{4}(\.[0-9]{3})?$`)
 )
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// returns the same *regexp.Regexp to every call, from any goroutine.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Parse reads a hunt file: a header of "-- key: value" comment lines (a line
 // "--   more" continues the previous title, description or remediation), then
@@ -215,7 +224,7 @@ func (h *Hunt) set(key, val string) error {
 	}
 	switch key {
 	case "id":
-		if !idPattern.MatchString(val) {
+		if !idPattern().MatchString(val) {
 			return fmt.Errorf("expected lower-case letters, digits and '_', found %q", val)
 		}
 		h.ID = val
@@ -246,14 +255,14 @@ func (h *Hunt) set(key, val string) error {
 		h.Table = h.Tables[0]
 	case "tactics":
 		for _, v := range list() {
-			if !tacticPattern.MatchString(v) {
+			if !tacticPattern().MatchString(v) {
 				return fmt.Errorf("expected a MITRE ATT&CK tactic ID such as TA0005, found %q", v)
 			}
 			h.Tactics = append(h.Tactics, v)
 		}
 	case "techniques":
 		for _, v := range list() {
-			if !techniquePattern.MatchString(v) {
+			if !techniquePattern().MatchString(v) {
 				return fmt.Errorf("expected a MITRE ATT&CK technique ID such as T1562 or T1562.008, found %q", v)
 			}
 			h.Techniques = append(h.Techniques, v)

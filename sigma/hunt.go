@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hunt-sec/hunt/parsers"
 	"github.com/hunt-sec/hunt/queries"
@@ -23,7 +24,11 @@ var tactics = map[string]string{
 	"command-and-control": "TA0011", "impact": "TA0040",
 }
 
-var techniqueTag = regexp.MustCompile(`^attack\.(t[0-9]{4}(\.[0-9]{3})?)$`)
+// techniqueTag is compiled on first use, not at start-up: most processes
+// convert no Sigma rule.
+var techniqueTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^attack\.(t[0-9]{4}(\.[0-9]{3})?)$`)
+})
 
 // Attack returns the ATT&CK tactic and technique IDs of a rule's tags
 // (attack.persistence → TA0003, attack.t1098.001 → T1098.001).
@@ -36,7 +41,7 @@ func Attack(tags []string) (tac, tech []string) {
 			}
 			continue
 		}
-		if m := techniqueTag.FindStringSubmatch(t); m != nil {
+		if m := techniqueTag().FindStringSubmatch(t); m != nil {
 			id := strings.ToUpper(m[1])
 			if !slices.Contains(tech, id) {
 				tech = append(tech, id)
@@ -268,7 +273,7 @@ func (f *Filter) Match(r *Rule) bool {
 		want = strings.ToLower(want)
 		return slices.ContainsFunc(r.Tags, func(t string) bool {
 			t = strings.ToLower(t)
-			return t == want || strings.HasPrefix(t, want+".") && techniqueTag.MatchString(want)
+			return t == want || strings.HasPrefix(t, want+".") && techniqueTag().MatchString(want)
 		})
 	}) {
 		return false

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -23,7 +24,8 @@ import (
 
 // thresholdRE matches an integer a hunt compares with > or >= (a HAVING
 // threshold, a distinct-port count): what generated copies vary.
-var thresholdRE = regexp.MustCompile(`(>=?\s*)(\d+)\b`)
+// It is compiled on first use, not at every hunt start-up.
+var thresholdRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(>=?\s*)(\d+)\b`) })
 
 // generateHunts writes n hunts into dir, for measuring rule sets larger
 // than the library: the shipped hunts in ID order, each as <id>_g<i>, the
@@ -50,8 +52,8 @@ func generateHunts(dir string, n int) error {
 		id := h.ID + "_g" + strconv.Itoa(i)
 		header = strings.Replace(header, "-- id: "+h.ID+"\n", "-- id: "+id+"\n", 1)
 		if k > 0 {
-			sql = thresholdRE.ReplaceAllStringFunc(sql, func(m string) string {
-				g := thresholdRE.FindStringSubmatch(m)
+			sql = thresholdRE().ReplaceAllStringFunc(sql, func(m string) string {
+				g := thresholdRE().FindStringSubmatch(m)
 				v, _ := strconv.Atoi(g[2])
 				return g[1] + strconv.Itoa(v+k)
 			})

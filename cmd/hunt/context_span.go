@@ -3,6 +3,7 @@ package main
 import (
 	"path"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hunt-sec/hunt/archive"
@@ -11,7 +12,8 @@ import (
 // fileStamp is the UTC time stamp AWS puts in the names of CloudTrail and
 // flow-log files (…_CloudTrail_us-east-1_20240305T1535Z_…): when the
 // file was written, minutes after its events.
-var fileStamp = regexp.MustCompile(`_([0-9]{8}T[0-9]{4})Z[_.]`)
+// It is compiled on first use, not at every hunt start-up.
+var fileStamp = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`_([0-9]{8}T[0-9]{4})Z[_.]`) })
 
 // contextSpan is when the events of object o may have happened, as its
 // key tells: within the delivery margin ([archive.DefaultMargin]) of its
@@ -27,7 +29,7 @@ func contextSpan(o archive.Object) (lo, hi time.Time, ok bool) {
 	if !o.Facts.HasDate {
 		return time.Time{}, time.Time{}, false
 	}
-	if m := fileStamp.FindStringSubmatch(path.Base(o.Key)); m != nil {
+	if m := fileStamp().FindStringSubmatch(path.Base(o.Key)); m != nil {
 		if t, err := time.Parse("20060102T1504", m[1]); err == nil {
 			return t.Add(-archive.DefaultMargin), t.Add(archive.DefaultMargin), true
 		}
