@@ -1,9 +1,12 @@
 package main
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,5 +77,41 @@ func TestStartup_LazyTables_Success(t *testing.T) {
 	wg.Wait()
 	if fileStamp() != fileStamp() || thresholdRE() != thresholdRE() {
 		t.Error("a lazy pattern was compiled twice")
+	}
+}
+
+// TestStartup_StaticBuild_Success: nothing in the default build needs cgo,
+// so CGO_ENABLED=0 builds hunt as README says: on Linux a static binary
+// (no ELF interpreter), whose processes skip the dynamic loader and the C
+// library's start-up, and whose hunt version says cgo is off.
+func TestStartup_StaticBuild_Success(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds hunt")
+	}
+	gobin := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	if _, err := os.Stat(gobin); err != nil {
+		gobin = "go"
+	}
+	bin := filepath.Join(t.TempDir(), "hunt")
+	build := exec.Command(gobin, "build", "-o", bin, "github.com/hunt-sec/hunt/cmd/hunt")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+	if runtime.GOOS == "linux" {
+		f, err := elf.Open(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, p := range f.Progs {
+			if p.Type == elf.PT_INTERP {
+				t.Errorf("CGO_ENABLED=0 build has an ELF interpreter: dynamically linked")
+			}
+		}
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "\ncgo:       off (CGO_ENABLED=0)\n") {
+		t.Errorf("hunt version: %v\n%s\nwant the line \"cgo:       off (CGO_ENABLED=0)\"", err, out)
 	}
 }

@@ -20,6 +20,7 @@ type buildFacts struct {
 	GoVersion string
 	Platform  string
 	Tags      string // -tags, "" for none
+	Cgo       string // CGO_ENABLED: "1", "0", "" when not recorded
 	Inflaters []string
 }
 
@@ -44,16 +45,20 @@ func readBuildFacts() buildFacts {
 			f.Modified = s.Value == "true"
 		case "-tags":
 			f.Tags = s.Value
+		case "CGO_ENABLED":
+			f.Cgo = s.Value
 		}
 	}
 	return f
 }
 
-// runVersion prints the version, commit, Go version, build tags and the
-// gzip inflaters compiled in (libdeflate only with -tags libdeflate).
+// runVersion prints the version, commit, Go version, build tags, whether
+// cgo was on (a CGO_ENABLED=0 build is static on Linux: no dynamic loader
+// and C library start-up in each process) and the gzip inflaters compiled
+// in (libdeflate only with -tags libdeflate).
 func runVersion(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprint(stdout, "Usage: hunt version\n\nPrints the module version, the VCS commit, the Go version and platform, the\nbuild tags and the gzip inflaters compiled in (libdeflate with -tags libdeflate).\n")
+		fmt.Fprint(stdout, "Usage: hunt version\n\nPrints the module version, the VCS commit, the Go version and platform, the\nbuild tags, whether cgo was on (CGO_ENABLED) and the gzip inflaters compiled in\n(libdeflate with -tags libdeflate).\n")
 		return exitOK
 	}
 	if len(args) > 0 {
@@ -76,7 +81,14 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	if tags == "" {
 		tags = "none"
 	}
-	fmt.Fprintf(stdout, "hunt %s\ncommit:    %s\ngo:        %s %s\ntags:      %s\ninflaters: %s (default first)\n",
-		f.Version, commit, f.GoVersion, f.Platform, tags, strings.Join(f.Inflaters, ", "))
+	cgo := "unknown"
+	switch f.Cgo {
+	case "0":
+		cgo = "off (CGO_ENABLED=0)"
+	case "1":
+		cgo = "on (CGO_ENABLED=1)"
+	}
+	fmt.Fprintf(stdout, "hunt %s\ncommit:    %s\ngo:        %s %s\ntags:      %s\ncgo:       %s\ninflaters: %s (default first)\n",
+		f.Version, commit, f.GoVersion, f.Platform, tags, cgo, strings.Join(f.Inflaters, ", "))
 	return exitOK
 }
