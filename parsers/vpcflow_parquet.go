@@ -1989,12 +1989,23 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding
 		d.ints = d.ints[:len(d.ints):len(d.ints)]
 	case encoding.ByteArray:
 		data, offs := values.ByteArray()
-		for k := 0; k+1 < len(offs); k++ {
-			if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {
+		n := max(len(offs)-1, 0)
+		for k := range n {
+			if offs[k] > offs[k+1] {
 				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 			}
-			d.state = append(d.state, dictUnchecked)
-			d.ids = append(d.ids, -1)
+		}
+		if n > 0 && int(offs[n]) > len(data) {
+			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+		}
+		// Sized once and filled, not appended to a value at a time: a
+		// dictionary of addresses has tens of thousands.
+		d.state, d.ids = slices.Grow(d.state[:0], n)[:n], slices.Grow(d.ids[:0], n)[:n]
+		for k := range d.state {
+			d.state[k] = dictUnchecked
+		}
+		for k := range d.ids {
+			d.ids[k] = -1
 		}
 		d.data, d.offs, d.ints = data, offs, nil
 	default:
