@@ -1529,16 +1529,17 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 	cur, col, d := &c.pg, c.col, &c.dict
 	switch {
 	case cur.idx != nil && col.kind == flowKindString:
+		data, offs, idx := d.data, d.offs, cur.idx
 		for j, v := range vidx {
 			if v < 0 {
 				col.appendNull()
 				continue
 			}
-			x := cur.idx[v]
+			x := idx[v]
 			st := d.state[x]
 			if st == dictUnchecked {
 				// The value's first use in the chunk: check it.
-				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+				st = checkFlowDictText(data[offs[x]:offs[x+1]])
 				d.state[x] = st
 			}
 			if st != dictValid {
@@ -1546,7 +1547,15 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 				p.appendAt(c, int(rows[j]), int(v))
 				continue
 			}
-			col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+			lo, hi, n := int(offs[x]), int(offs[x+1]), len(col.data)
+			if hi-lo <= 16 && lo+16 <= cap(data) && n+16 <= cap(col.data) {
+				// Fast path (addresses): one 16-byte move within both
+				// buffers' capacity, the bytes past the value cut off.
+				*(*[16]byte)(col.data[n : n+16]) = *(*[16]byte)(data[lo : lo+16])
+				col.data = col.data[:n+hi-lo]
+			} else {
+				col.data = append(col.data, data[lo:hi]...)
+			}
 			col.offs[col.n+1] = int32(len(col.data))
 			col.setValid()
 		}
