@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/bloom"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -74,6 +75,10 @@ type pqFile struct {
 	// read whole, pqChunk): bytesAt serves reads inside it from memory.
 	mem    []byte
 	memOff int64
+	// Buffers of dictionaryLacks, kept from row group to row group: the
+	// dictionary page as stored, decompressed, and its values.
+	dictBuf, dictRaw []byte
+	dictVals         pqValues
 }
 
 // pqPageLoc is a data page of a flat column chunk: where its header
@@ -447,6 +452,8 @@ func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, 
 	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
 		return nil, nil
 	}
+	// parquet-go's page reader seeks by the chunk's offset index, which
+	// it decodes here (and keeps) for the first time.
 	c, err := pf.chunkOf(g, col)
 	if err != nil || !offsetIndexIs(c, pf.locs) {
 		return nil, nil
@@ -455,7 +462,8 @@ func (pf *pqFile) skippablePages(g, col int, pages parquet.Pages) ([]pqPageLoc, 
 }
 
 // offsetIndexIs reports whether chunk c's offset index names the pages
-// locs; false for an index parquet-go fails (or panics) to decode.
+// locs, as parquet-go decodes it (and keeps it, for its page reader's
+// seeks); false for an index parquet-go fails (or panics) to decode.
 func offsetIndexIs(c *parquet.FileColumnChunk, locs []pqPageLoc) (ok bool) {
 	defer func() {
 		if recover() != nil {
@@ -479,29 +487,46 @@ func offsetIndexIs(c *parquet.FileColumnChunk, locs []pqPageLoc) (ok bool) {
 // holds: a header within the data whose bitset fits after it, not
 // compressed. A filter failing that is not used (it prunes nothing).
 func (pf *pqFile) hasBloomFilter(g, col int) bool {
+	_, _, _, ok := pf.bloomFilter(g, col)
+	return ok
+}
+
+// bloomFilter returns where the bitset of the bloom filter of column
+// chunk col of row group g starts and its length, and whether its header
+// names the split-block algorithm and xxHash (the filters parquet-go
+// checks); ok is false when the chunk has no filter hasBloomFilter
+// accepts.
+func (pf *pqFile) bloomFilter(g, col int) (bits, numBytes int64, splitXX, ok bool) {
 	off := pf.meta.RowGroups[g].Columns[col].MetaData.BloomFilterOffset
 	if off < 4 || off >= pf.dataEnd {
-		return false
+		return 0, 0, false, false
 	}
 	n := int(min(pf.dataEnd-off, pqWindow))
 	b, err := pf.bytesAt(off, n, pf.dataEnd, pqWindow)
 	if err != nil {
-		return false
+		return 0, 0, false, false
 	}
 	tc := thriftCheck{b: b, limit: n, budget: 1 << 16}
 	if tc.walkStruct(0, 0) != nil {
-		return false
+		return 0, 0, false, false
 	}
-	numBytes, uncompressed := int64(-1), false
+	numBytes, uncompressed, split, xx := int64(-1), false, false, false
 	for _, v := range tc.ints[:tc.nints] {
 		switch v.path {
 		case 1:
 			numBytes = v.v
+		case 2<<8 | 1:
+			split = true
+		case 3<<8 | 1:
+			xx = true
 		case 4<<8 | 1:
 			uncompressed = true
 		}
 	}
-	return uncompressed && numBytes >= 0 && numBytes <= pf.dataEnd-off-int64(tc.i)
+	if !uncompressed || numBytes < 0 || numBytes > pf.dataEnd-off-int64(tc.i) {
+		return 0, 0, false, false
+	}
+	return off + int64(tc.i), numBytes, split && xx, true
 }
 
 // openFile is parquet.OpenFile, with a panic of parquet-go on metadata its
@@ -1066,40 +1091,88 @@ func elemCost(t byte) int64 {
 	return 24
 }
 
+// flatLeaf returns the leaf column at path (dot-separated) when it is not
+// repeated: its column index, physical type and max definition level,
+// from the plain schema of the decoded footer (pf.root) or, for a file
+// without one, parquet-go's. ok is false for a path the file lacks, a
+// group, a repeated leaf or a leaf parquet-go gives no physical type.
+func (pf *pqFile) flatLeaf(path string) (col int, kind parquet.Kind, maxDef int, ok bool) {
+	if n := pf.root; n != nil {
+		for rest := path; n != nil; {
+			name, tail, more := strings.Cut(rest, ".")
+			if n = n.child(name); !more {
+				break
+			}
+			rest = tail
+		}
+		if n == nil || !n.leaf() || n.maxRep > 0 {
+			return 0, 0, 0, false
+		}
+		return n.col, parquet.Kind(n.kind()), n.maxDef, true
+	}
+	f, err := pf.file()
+	if err != nil {
+		return 0, 0, 0, false // the read reports it
+	}
+	leaf, found := f.Schema().Lookup(strings.Split(path, ".")...)
+	if !found || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
+		return 0, 0, 0, false
+	}
+	k, kindOK := kindOf(leaf.Node)
+	if !kindOK {
+		return 0, 0, 0, false
+	}
+	return leaf.ColumnIndex, k, leaf.MaxDefinitionLevel, true
+}
+
+// chunkBounds returns the min and max of column chunk col of row group g
+// from its statistics (min_value and max_value, as parquet-go's Bounds
+// reads them); false when either is missing.
+func (pf *pqFile) chunkBounds(g, col int) (lo, hi []byte, ok bool) {
+	st := &pf.meta.RowGroups[g].Columns[col].MetaData.Statistics
+	return st.MinValue, st.MaxValue, st.MinValue != nil && st.MaxValue != nil
+}
+
+// allNull reports whether column chunk col of row group g holds only
+// nulls, by its value count and its statistics' null count.
+func (pf *pqFile) allNull(g, col int) bool {
+	m := &pf.meta.RowGroups[g].Columns[col].MetaData
+	return m.NumValues > 0 && m.Statistics.NullCount == m.NumValues
+}
+
+// pqStatInt decodes an INT32 or INT64 statistic; false for one of
+// another length (parquet-go panics on it; here it bounds nothing).
+func pqStatInt(b []byte, k parquet.Kind) (int64, bool) {
+	return pqIndexInt(b, k)
+}
+
 // canSkipEqual reports whether row group g cannot hold a row whose column
 // at each path of equal is one of its values, by the chunk's min/max
-// statistics, its null count and its bloom filter (read through cr, so the
-// reader's Stats count it). A column absent from the file, repeated, not
-// text or without statistics rules nothing out.
+// statistics, its null count, its bloom filter and its dictionary (read
+// through cr, so the reader's Stats count them). All of it is read from
+// the decoded footer and the file's bytes, without parquet-go. A column
+// absent from the file, repeated, not text or without statistics rules
+// nothing out.
 func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt) bool {
 	if len(equal) == 0 {
 		return false
 	}
-	f, err := pf.file()
-	if err != nil {
-		return false // the read reports it
-	}
-	chunks := f.RowGroups()[g].ColumnChunks()
-	for path, vals := range equal {
-		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+	// In the order of the paths: the bytes read (Stats) are the same
+	// from run to run.
+	for _, path := range slices.Sorted(maps.Keys(equal)) {
+		vals := equal[path]
+		col, k, _, ok := pf.flatLeaf(path)
+		if !ok || len(vals) == 0 || k != parquet.ByteArray {
 			continue
 		}
-		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
-			continue
-		}
-		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
-		if !ok {
-			continue
-		}
-		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
+		if pf.allNull(g, col) {
 			return true // all null: no value is equal
 		}
 		possible := vals
-		if lo, hi, ok := c.Bounds(); ok {
+		if lo, hi, ok := pf.chunkBounds(g, col); ok {
 			possible = possible[:0:0]
 			for _, v := range vals {
-				if bytes.Compare([]byte(v), lo.ByteArray()) >= 0 && bytes.Compare([]byte(v), hi.ByteArray()) <= 0 {
+				if bytes.Compare([]byte(v), lo) >= 0 && bytes.Compare([]byte(v), hi) <= 0 {
 					possible = append(possible, v)
 				}
 			}
@@ -1107,21 +1180,10 @@ func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt)
 				return true
 			}
 		}
-		if pf.hasBloomFilter(g, leaf.ColumnIndex) {
-			if bf, err := c.BloomFilterFrom(cr); err == nil && bf != nil {
-				hit := false
-				for _, v := range possible {
-					if in, err := bf.Check(parquet.ByteArrayValue([]byte(v))); err != nil || in {
-						hit = true
-						break
-					}
-				}
-				if !hit {
-					return true
-				}
-			}
+		if pf.bloomLacks(g, col, possible, cr) {
+			return true
 		}
-		if pf.dictionaryLacks(g, leaf.ColumnIndex, path, c, possible) {
+		if pf.dictionaryLacks(g, col, path, possible, cr) {
 			return true
 		}
 	}
@@ -1130,41 +1192,30 @@ func (pf *pqFile) canSkipEqual(g int, equal map[string][]string, cr io.ReaderAt)
 
 // canSkipEqualInt reports whether row group g cannot hold a row whose
 // integer column at each path of equal is one of its values, by the
-// chunk's min/max statistics and null count. A column absent from the
-// file, repeated, not INT32 or INT64, without statistics, or with an
-// empty list rules nothing out.
+// chunk's min/max statistics and null count, from the decoded footer. A
+// column absent from the file, repeated, not INT32 or INT64, without
+// statistics (or with statistics of the wrong size), or with an empty
+// list rules nothing out.
 func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
 	if len(equal) == 0 {
 		return false
 	}
-	f, err := pf.file()
-	if err != nil {
-		return false // the read reports it
-	}
-	chunks := f.RowGroups()[g].ColumnChunks()
 	for path, vals := range equal {
-		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+		col, k, _, ok := pf.flatLeaf(path)
+		if !ok || len(vals) == 0 || k != parquet.Int32 && k != parquet.Int64 {
 			continue
 		}
-		k, _ := kindOf(leaf.Node)
-		if k != parquet.Int32 && k != parquet.Int64 {
-			continue
+		if pf.allNull(g, col) {
+			return true // all null: no value is equal
 		}
-		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+		lo, hi, ok := pf.chunkBounds(g, col)
 		if !ok {
 			continue
 		}
-		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
-			return true // all null: no value is equal
-		}
-		lo, hi, ok := c.Bounds()
-		if !ok || lo.Kind() != k || hi.Kind() != k {
+		min, okMin := pqStatInt(lo, k)
+		max, okMax := pqStatInt(hi, k)
+		if !okMin || !okMax {
 			continue
-		}
-		min, max := lo.Int64(), hi.Int64()
-		if k == parquet.Int32 {
-			min, max = int64(lo.Int32()), int64(hi.Int32())
 		}
 		if !slices.ContainsFunc(vals, func(v int64) bool { return v >= min && v <= max }) {
 			return true
@@ -1173,14 +1224,36 @@ func (pf *pqFile) canSkipEqualInt(g int, equal map[string][]int64) bool {
 	return false
 }
 
+// bloomLacks reports whether column chunk col of row group g has a bloom
+// filter (hasBloomFilter: uncompressed, within the file) of the split-block
+// algorithm and xxHash, which parquet-go reads, and it answers "no" for
+// every one of vals. The filter's blocks are read through cr, one per
+// value; a read error answers "maybe".
+func (pf *pqFile) bloomLacks(g, col int, vals []string, cr io.ReaderAt) bool {
+	off, numBytes, splitXX, ok := pf.bloomFilter(g, col)
+	if !ok || !splitXX {
+		return false
+	}
+	bits := io.NewSectionReader(cr, off, numBytes)
+	for _, v := range vals {
+		in, err := bloom.CheckSplitBlock(bits, numBytes, bloom.XXH64{}.Sum64([]byte(v)))
+		if err != nil || in {
+			return false
+		}
+	}
+	return true
+}
+
 // dictionaryLacks reports whether column col of row group g is wholly
 // dictionary-encoded (every data page, by the chunk's encoding stats) and
 // its dictionary holds none of vals: dictionary pruning, for a column
 // without a bloom filter or one that answered "maybe". It reads the
-// dictionary page alone, not the data pages; a chunk that fails its
-// checks is not pruned here, so the read reports it.
-func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
-	md := pf.meta.RowGroups[g].Columns[col].MetaData
+// dictionary page alone (header and body, through cr), not the data
+// pages, and decodes it itself; a chunk that fails its checks, or whose
+// dictionary page is not PLAIN byte arrays, is not pruned here, so the
+// read reports it.
+func (pf *pqFile) dictionaryLacks(g, col int, path string, vals []string, cr io.ReaderAt) (lacks bool) {
+	md := &pf.meta.RowGroups[g].Columns[col].MetaData
 	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
 		return false
 	}
@@ -1192,21 +1265,43 @@ func (pf *pqFile) dictionaryLacks(g, col int, path string, c *parquet.FileColumn
 			}
 		}
 	}
-	if pf.checkChunk(g, col, path) != nil {
+	if pf.checkChunk(g, col, path) != nil || !pf.hasDict {
 		return false
 	}
-	pages := c.Pages()
-	defer pages.Close()
-	dict, err := readDictionary(pages)
-	if err != nil || dict == nil {
+	loc := pf.dict
+	if loc.off != md.DictionaryPageOffset || loc.enc != int32(format.Plain) && loc.enc != int32(format.PlainDictionary) {
+		return false // not the page parquet-go reads as the dictionary
+	}
+	defer func() {
+		if recover() != nil {
+			lacks = false // a codec's panic on a damaged page
+		}
+	}()
+	// The header and the body, in one read.
+	n := loc.body + int64(loc.n) - loc.off
+	if cap(pf.dictBuf) < int(n) {
+		pf.dictBuf = make([]byte, n)
+	}
+	buf := pf.dictBuf[:n]
+	if _, err := cr.ReadAt(buf, loc.off); err != nil {
 		return false
 	}
-	values, err := pageData(dict.Page())
-	if err != nil || values.Kind() != encoding.ByteArray {
+	src := buf[loc.body-loc.off:]
+	if loc.codec != format.Uncompressed {
+		out, err := parquet.LookupCompressionCodec(loc.codec).Decode(pf.dictRaw[:0], src)
+		if out != nil {
+			pf.dictRaw = out
+		}
+		if err != nil || int64(len(out)) != loc.expand {
+			return false
+		}
+		src = out
+	} else if int64(len(src)) != loc.expand {
 		return false
 	}
-	data, offs := values.ByteArray()
-	if len(offs) > 0 && int(offs[len(offs)-1]) > len(data) {
+	data, offs, err := plainByteArrays(pf.dictVals.data, pf.dictVals.offs, src)
+	pf.dictVals.data, pf.dictVals.offs = data, offs
+	if err != nil {
 		return false
 	}
 	for k := 0; k+1 < len(offs); k++ {

@@ -766,12 +766,20 @@ func hasDuplicateName(nodes []*pqSchemaNode) bool {
 	return false
 }
 
+// isIntOf reports whether el is a leaf of physical type INT32 (bits 32)
+// or INT64 (bits 64).
+func isIntOf(el *format.SchemaElement, bits int) bool {
+	return el.Type.Valid && (bits == 32 && el.Type.V == format.Int32 || bits == 64 && el.Type.V == format.Int64)
+}
+
 // buildSchema builds the schema tree of md, or returns nil when the
 // schema is not plain, so that parquet-go must open the file to read it
 // and tell what is wrong with it, as before: the element counts must add
 // up and match the row groups' column chunks; a group must have children
-// of distinct names and no type; only the STRING logical type (MAP and LIST on groups) and
-// the UTF8, LIST, MAP and MAP_KEY_VALUE converted types; no encryption.
+// of distinct names and no type; only the STRING logical type, INT(32,
+// true) on INT32 and INT(64, true) on INT64 leaves (MAP and LIST on
+// groups) and the UTF8, INT_32, INT_64 (on leaves of those types), LIST,
+// MAP and MAP_KEY_VALUE converted types; no encryption.
 func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 	if len(md.Schema) == 0 || md.EncryptionAlgorithm.Value != nil || len(md.Schema) > 1<<16 {
 		return nil
@@ -788,8 +796,14 @@ func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 		n := &nodes[next]
 		next++
 		n.el, n.col = el, -1
-		switch el.LogicalType.Value.(type) {
+		switch lt := el.LogicalType.Value.(type) {
 		case nil, *format.StringType:
+		case *format.IntType:
+			// Signed integers of their physical type's width (hunt
+			// convert's), whose parquet-go kind is that type.
+			if !lt.IsSigned || !isIntOf(el, int(lt.BitWidth)) {
+				return nil
+			}
 		case *format.MapType, *format.ListType:
 			if el.Type.Valid {
 				return nil
@@ -800,6 +814,14 @@ func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 		if el.ConvertedType.Valid {
 			switch el.ConvertedType.V {
 			case deprecated.UTF8:
+			case deprecated.Int32:
+				if !isIntOf(el, 32) {
+					return nil
+				}
+			case deprecated.Int64:
+				if !isIntOf(el, 64) {
+					return nil
+				}
 			case deprecated.List, deprecated.Map, deprecated.MapKeyValue:
 				if el.Type.Valid {
 					return nil

@@ -428,12 +428,43 @@ func plainInt64s(dst []int64, src []byte) ([]int64, error) {
 
 // plainByteArrays decodes the PLAIN byte arrays of src (each a 4-byte
 // length, then its bytes) into data and offsets.
+//
+// It is parquet-go's DecodeByteArray in one loop that copies each value
+// of at most 16 bytes (addresses, ports as text, actions) as one 16-byte
+// move into data, sized for it beforehand, instead of a call per value:
+// a dictionary page of addresses has tens of thousands. A value whose
+// length runs past src is an error (parquet-go's decoder panicked on
+// some).
 func plainByteArrays(data []byte, offs []uint32, src []byte) ([]byte, []uint32, error) {
-	data, offs, err := pqPlain.DecodeByteArray(data[:0], src, offs[:0])
-	if err != nil {
-		return data, offs, fmt.Errorf("%w: PLAIN byte arrays: %w", ErrCorrupt, err)
+	// The values take at most len(src) bytes; 16 more let the last be
+	// moved whole.
+	if cap(data) < len(src)+16 {
+		data = make([]byte, len(src)+16)
 	}
-	return data, offs, nil
+	data = data[:cap(data)]
+	offs = offs[:0]
+	j := 0
+	for i := 0; i < len(src); {
+		if len(src)-i < 4 {
+			return data[:j], offs, fmt.Errorf("%w: PLAIN byte arrays: %w", ErrCorrupt, plain.ErrTooShort(len(src)))
+		}
+		n := int(binary.LittleEndian.Uint32(src[i:]))
+		i += 4
+		if n > len(src)-i {
+			return data[:j], offs, fmt.Errorf("%w: PLAIN byte arrays: %w", ErrCorrupt, plain.ErrTooShort(len(src)))
+		}
+		offs = append(offs, uint32(j))
+		if n <= 16 && i+16 <= len(src) {
+			// Fast path: one 16-byte move; the bytes past n are
+			// overwritten by the next value or cut off below.
+			*(*[16]byte)(data[j:]) = *(*[16]byte)(src[i:])
+		} else {
+			copy(data[j:], src[i:i+n])
+		}
+		j += n
+		i += n
+	}
+	return data[:j], append(offs, uint32(j)), nil
 }
 
 // deltaInt32s decodes the DELTA_BINARY_PACKED integers of src, a page of

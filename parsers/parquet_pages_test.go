@@ -717,3 +717,116 @@ func TestCloudTrailParquet_RecyclesIndices(t *testing.T) {
 		})
 	}
 }
+
+// plainByteArraysParquetGo is parquet-go's decoding of PLAIN byte arrays,
+// which plainByteArrays replaced: the reference of its tests, with a
+// panic reported as ok false.
+func plainByteArraysParquetGo(src []byte) (data []byte, offs []uint32, err error, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	// With src's capacity cut to its length: parquet-go slices values
+	// past a page's end into its buffer's spare capacity.
+	data, offs, err = pqPlain.DecodeByteArray(nil, src[:len(src):len(src)], nil)
+	return data, offs, err, true
+}
+
+// checkPlainByteArrays compares plainByteArrays, decoding into buffers
+// holding earlier values, with parquet-go's decoder.
+func checkPlainByteArrays(t *testing.T, src []byte) {
+	t.Helper()
+	data, offs, err := plainByteArrays(bytes.Repeat([]byte{0xee}, 7), []uint32{9, 9, 9}, src)
+	want, wantOffs, wantErr, ok := plainByteArraysParquetGo(src)
+	if !ok {
+		// parquet-go panicked: a length past the page must be an error.
+		if err == nil || !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("%q: %q %v, error %v; want an error wrapping ErrCorrupt", src, data, offs, err)
+		}
+		return
+	}
+	if (err != nil) != (wantErr != nil) || err != nil && !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("%q: error %v; parquet-go's %v", src, err, wantErr)
+	}
+	if err == nil && (!bytes.Equal(data, want) || fmt.Sprint(offs) != fmt.Sprint(wantOffs)) {
+		t.Fatalf("%q: %q %v; parquet-go's %q %v", src, data, offs, want, wantOffs)
+	}
+}
+
+// TestPlainByteArrays_Success: values of every length around the 16-byte
+// moves, at the end of the page or not, decode as parquet-go decodes them.
+func TestPlainByteArrays_Success(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 300 {
+		var src []byte
+		for range rng.IntN(20) {
+			n := rng.IntN(40)
+			src = append(src, byte(n), 0, 0, 0)
+			for range n {
+				src = append(src, byte('a'+rng.IntN(26)))
+			}
+		}
+		checkPlainByteArrays(t, src)
+	}
+}
+
+// TestPlainByteArrays_Failure: a page cut inside a length or a value is an
+// error wrapping ErrCorrupt, never a panic or values read past the page.
+func TestPlainByteArrays_Failure(t *testing.T) {
+	for _, src := range [][]byte{
+		{1, 0},
+		{3, 0, 0, 0, 'a', 'b'},
+		{2, 0, 0, 0, 'a', 'b', 30, 0, 0, 0, 'c'},
+		{0xff, 0xff, 0xff, 0xff},
+		{5, 0, 0, 0, 'x', 'y', 'z', 'w', 'v', 1, 0, 0, 0},
+	} {
+		data, offs, err := plainByteArrays(nil, nil, src)
+		if err == nil || !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%q: %q %v, error %v; want an error wrapping ErrCorrupt", src, data, offs, err)
+		}
+		checkPlainByteArrays(t, src)
+	}
+}
+
+// FuzzPlainByteArrays compares plainByteArrays with parquet-go's decoder.
+func FuzzPlainByteArrays(f *testing.F) {
+	f.Add([]byte{3, 0, 0, 0, 'a', 'b', 'c', 20, 0, 0, 0, 'x'})
+	f.Add(bytes.Repeat([]byte{17, 0, 0, 0, '1', '0', '.', '0', '.', '0', '.', '1', '2', '3', '4', '5', '6', '7', '8', '9', '0'}, 5))
+	f.Fuzz(func(t *testing.T, src []byte) { checkPlainByteArrays(t, src) })
+}
+
+// BenchmarkPlainByteArrays decodes a dictionary page of 13,000 addresses
+// (a flow row group's srcaddr) with plainByteArrays and with parquet-go's
+// decoder. SetBytes is the page's size.
+func BenchmarkPlainByteArrays(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var src []byte
+	for range 13000 {
+		ip := fmt.Sprintf("%d.%d.%d.%d", 1+rng.IntN(223), rng.IntN(256), rng.IntN(256), rng.IntN(256))
+		src = append(append(src, byte(len(ip)), 0, 0, 0), ip...)
+	}
+	for _, bc := range []struct {
+		name   string
+		decode func(data []byte, offs []uint32, src []byte) ([]byte, []uint32, error)
+	}{
+		{"own", plainByteArrays},
+		{"parquet-go", func(data []byte, offs []uint32, src []byte) ([]byte, []uint32, error) {
+			return pqPlain.DecodeByteArray(data[:0], src, offs[:0])
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			var data []byte
+			var offs []uint32
+			for b.Loop() {
+				var err error
+				if data, offs, err = bc.decode(data, offs, src); err != nil {
+					b.Fatal(err)
+				}
+			}
+			parquetSink += len(offs)
+		})
+	}
+}

@@ -8,11 +8,8 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/encoding/thrift"
-	"github.com/parquet-go/parquet-go/format"
 )
 
 // pqRowRange is rows [lo, hi) of a row group.
@@ -30,17 +27,9 @@ type pqRowRange struct{ lo, hi int64 }
 func (pf *pqFile) pageRanges(g int, rows int64, equal map[string][]string, equalInt map[string][]int64, known map[int][]pqPageLoc) (ranges []pqRowRange, ok bool) {
 	ranges = []pqRowRange{{0, rows}}
 	pruned := false
-	f, err := pf.file()
-	if err != nil {
-		return nil, false
-	}
 	col := func(path string) (int, parquet.Kind, bool) {
-		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
-			return 0, 0, false
-		}
-		k, _ := kindOf(leaf.Node)
-		return leaf.ColumnIndex, k, true
+		c, k, _, ok := pf.flatLeaf(path)
+		return c, k, ok
 	}
 	narrow := func(c int, path string, match func(lo, hi []byte) bool) bool {
 		pages, ok := pf.pageBounds(g, c, path, rows, known[c])
@@ -111,7 +100,9 @@ func pqIndexInt(b []byte, k parquet.Kind) (int64, bool) {
 	return 0, false
 }
 
-// pqPageBound is one data page of a chunk, as its column index says.
+// pqPageBound is one data page of a chunk, as its column index says;
+// min and max alias the index's bytes, valid until the file's next read
+// (pqFile.bytesAt).
 type pqPageBound struct {
 	first    int64 // first row in the row group
 	null     bool  // only nulls
@@ -129,8 +120,7 @@ func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc
 		if pf.checkChunkPages(g, c, path, true) != nil {
 			return nil, false
 		}
-		chunk, err := pf.chunkOf(g, c)
-		if err != nil || len(pf.locs) == 0 || !offsetIndexIs(chunk, pf.locs) {
+		if len(pf.locs) == 0 || !pf.offsetIndexIs(g, c, pf.locs) {
 			return nil, false
 		}
 		locs = pf.locs
@@ -148,12 +138,12 @@ func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc
 	if tc.walkStruct(0, 0) != nil || tc.i != int(n) {
 		return nil, false
 	}
-	var ci format.ColumnIndex
-	if thrift.Unmarshal(new(thrift.CompactProtocol), b[:n], &ci) != nil {
+	nulls, mins, maxs, err := decodeColumnIndex(b[:n])
+	if err != nil {
 		return nil, false
 	}
 	np := len(locs)
-	if len(ci.NullPages) != np || len(ci.MinValues) != np || len(ci.MaxValues) != np {
+	if len(nulls) != np || len(mins) != np || len(maxs) != np {
 		return nil, false
 	}
 	pages := make([]pqPageBound, np)
@@ -161,7 +151,7 @@ func (pf *pqFile) pageBounds(g, c int, path string, rows int64, locs []pqPageLoc
 		if l.first < 0 || l.first >= rows || i > 0 && l.first <= locs[i-1].first || i == 0 && l.first != 0 {
 			return nil, false
 		}
-		pages[i] = pqPageBound{first: l.first, null: ci.NullPages[i], min: ci.MinValues[i], max: ci.MaxValues[i]}
+		pages[i] = pqPageBound{first: l.first, null: nulls[i], min: mins[i], max: maxs[i]}
 	}
 	return pages, true
 }
@@ -345,4 +335,138 @@ func (p *VPCFlowParquetReader) ownLocs() map[int][]pqPageLoc {
 		p.pages.locs = map[int][]pqPageLoc{}
 	}
 	return p.pages.locs
+}
+
+var (
+	offsetIndexNames  = []string{1: "page_locations", 2: "unencoded_byte_array_data_bytes"}
+	pageLocationNames = []string{1: "offset", 2: "compressed_page_size", 3: "first_row_index"}
+	columnIndexNames  = []string{1: "null_pages", 2: "min_values", 3: "max_values", 4: "boundary_order", 5: "null_counts",
+		6: "repetition_level_histograms", 7: "definition_level_histograms"}
+)
+
+// pqIndexDecoder returns a decoder of the n bytes b of a page index
+// structure (an offset or column index), with an allocation budget
+// proportional to them.
+func pqIndexDecoder(b []byte) *footerDecoder {
+	d := &footerDecoder{thriftCheck: thriftCheck{b: b, limit: len(b), budget: 64*int64(len(b)) + 1<<16}}
+	d.path = make([]footerField, 0, 4)
+	return d
+}
+
+// offsetIndexIs reports whether the offset index of column chunk col of
+// row group g names the pages locs (their offsets and first rows), as
+// parquet-go decodes it; false for a chunk without one or one that does
+// not decode. It reads the index's bytes (pf.bytesAt) and decodes them
+// itself.
+func (pf *pqFile) offsetIndexIs(g, col int, locs []pqPageLoc) bool {
+	cc := &pf.meta.RowGroups[g].Columns[col]
+	off, n := cc.OffsetIndexOffset, int64(cc.OffsetIndexLength)
+	if off < 4 || n <= 0 || n > pf.dataEnd-off {
+		return false
+	}
+	b, err := pf.bytesAt(off, int(n), pf.dataEnd, pqWindow)
+	if err != nil {
+		return false
+	}
+	d := pqIndexDecoder(b)
+	pages, same := 0, true
+	err = d.structFields(0, 1<<1, offsetIndexNames, func(id int16, typ byte) (bool, error) {
+		if id != 1 || typ != tcList {
+			return false, nil
+		}
+		np, et, err := d.list()
+		if err != nil {
+			return true, err
+		}
+		if et != tcStruct {
+			pages = 0
+			return true, d.skipElems(et, np, 0)
+		}
+		pages = np
+		for k := range np {
+			var at, first int64
+			var size int32
+			err := d.structFields(1, 1<<1|1<<2|1<<3, pageLocationNames, func(id int16, typ byte) (bool, error) {
+				switch id {
+				case 1:
+					return d.decodeI64(typ, &at)
+				case 2:
+					return d.decodeI32(typ, &size)
+				case 3:
+					return d.decodeI64(typ, &first)
+				}
+				return false, nil
+			})
+			if err != nil {
+				return true, err
+			}
+			if k >= len(locs) || locs[k].off != at || locs[k].first != first {
+				same = false
+			}
+		}
+		return true, nil
+	})
+	return err == nil && same && pages == len(locs)
+}
+
+// decodeColumnIndex decodes the column index b (its null pages and the
+// pages' min and max values), as parquet-go does; mins and maxs alias b.
+func decodeColumnIndex(b []byte) (nulls []bool, mins, maxs [][]byte, err error) {
+	d := pqIndexDecoder(b)
+	bins := func(typ byte, v *[][]byte) (bool, error) {
+		if typ != tcList {
+			return false, nil
+		}
+		n, et, err := d.list()
+		if err != nil {
+			return true, err
+		}
+		if et != tcBinary {
+			*v = nil
+			return true, d.skipElems(et, n, 0)
+		}
+		s := make([][]byte, n)
+		for k := range s {
+			if s[k], err = d.binary(); err != nil {
+				return true, err
+			}
+		}
+		*v = s
+		return true, nil
+	}
+	err = d.structFields(0, 1<<1|1<<2|1<<3|1<<4, columnIndexNames, func(id int16, typ byte) (bool, error) {
+		switch id {
+		case 1:
+			if typ != tcList {
+				return false, nil
+			}
+			n, et, err := d.list()
+			if err != nil {
+				return true, err
+			}
+			if et != tcTrue && et != tcFalse {
+				nulls = nil
+				return true, d.skipElems(et, n, 0)
+			}
+			if err := d.need(n); err != nil { // a list's booleans take a byte each
+				return true, err
+			}
+			nulls = make([]bool, n)
+			for k := range nulls {
+				v := d.b[d.i+k]
+				nulls[k] = v != 0 && v != 2 // Thrift reads 0 and 2 as false
+			}
+			d.i += n
+			return true, nil
+		case 2:
+			return bins(typ, &mins)
+		case 3:
+			return bins(typ, &maxs)
+		case 4:
+			var v int32
+			return d.decodeI32(typ, &v)
+		}
+		return false, nil
+	})
+	return nulls, mins, maxs, err
 }

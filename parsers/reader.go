@@ -84,6 +84,9 @@ type config struct {
 	flowDict bool
 	// onlyIn lists the columns decoded only in some rows (WithOnlyIn).
 	onlyIn []OnlyIn
+	// parquetGo: the flow Parquet reader opens the file through
+	// parquet-go at once (withParquetGo, for tests).
+	parquetGo bool
 }
 
 func newConfig(opts []Option) config {

@@ -3,9 +3,11 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -202,7 +204,8 @@ func errText(err error) string {
 }
 
 // FuzzVPCFlowParquet checks the Parquet reader's properties on damaged
-// files: no panic or hang, every error a *ParseError naming the source with
+// files: the same answer (rows, Stats, rejects, error) whether it plans
+// from the footer it decodes or from parquet-go's opening, no panic or hang, every error a *ParseError naming the source with
 // its Offset inside the file, batches of even columns, no more rows than
 // the file's metadata bounds, memory bounded by the file's size (claims of
 // more are refused before parquet-go allocates for them), and the
@@ -296,6 +299,15 @@ func FuzzVPCFlowParquet(f *testing.F) {
 		})
 		if limit := uint64(256<<20 + 2048*len(data)); n > limit {
 			t.Fatalf("allocated %d MiB reading a %d-byte file", n>>20, len(data))
+		}
+		// Planned from the footer decoded here or from parquet-go's
+		// opening of the file: the same rows, Stats, rejects and error.
+		got, _, _ := readFlowParquetGroups(t, data, prune, WithAllocator(mem), WithColumns(proj...))
+		want, _, _ := readFlowParquetGroups(t, data, prune, WithAllocator(mem), WithColumns(proj...), withParquetGo())
+		if fmt.Sprint(got.err) != fmt.Sprint(want.err) || !slices.Equal(got.rows, want.rows) || got.stats != want.stats ||
+			fmt.Sprint(got.rejects) != fmt.Sprint(want.rejects) {
+			t.Fatalf("own footer: %d rows, %+v, %v, error %v; parquet-go's: %d rows, %+v, %v, error %v",
+				len(got.rows), got.stats, got.rejects, got.err, len(want.rows), want.stats, want.rejects, want.err)
 		}
 	})
 }

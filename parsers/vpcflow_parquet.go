@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // VPCFlowParquetReader reads a VPC flow-log file in the Apache Parquet
@@ -52,11 +53,13 @@ import (
 //
 // A VPCFlowParquetReader is not safe for concurrent use.
 type VPCFlowParquetReader struct {
-	f      *parquet.File
-	pf     *pqFile           // the file's claims, checked before each chunk is read
+	pf     *pqFile           // the file's footer and claims, checked before each chunk is read
 	cr     *countingReaderAt // the file, counting bytes read for Stats
 	source string
 	mem    memory.Allocator
+	// rec allocates the batches' validity bits, integers and text
+	// offsets, reused from batch to batch (flowParquetArray).
+	rec    *pqRecycler
 	strict bool
 	prune  Pruning
 	pages  flowPageSkip // rows of the row group no page can match (parquet_pages.go)
@@ -191,28 +194,31 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		return nil, fmt.Errorf("vpc flow parquet reader: %w", err)
 	}
 	cr := &countingReaderAt{r: r}
-	pf, err := openParquet(r, cr, size, source)
+	open := openParquetLazy
+	if cfg.parquetGo {
+		open = openParquet
+	}
+	pf, err := open(r, cr, size, source)
 	if err != nil {
 		return nil, err
 	}
-	f := pf.f
 	top, err := flowParquetColumns(pf)
 	if err != nil {
 		return nil, err
 	}
 	p := &VPCFlowParquetReader{
-		f:      f,
 		pf:     pf,
 		cr:     cr,
 		source: source,
 		mem:    cfg.mem,
+		rec:    &pqRecycler{mem: cfg.mem},
 		strict: cfg.strict,
 		prune:  prune,
 		schema: proj,
 		values: make([]parquet.Value, 512),
 		rg:     -1,
 		// Size the columns for the file: a small one gets small columns.
-		maxRows: int(min(int64(BatchRows), max(f.NumRows(), 1))),
+		maxRows: int(min(int64(BatchRows), max(pf.meta.NumRows, 1))),
 	}
 	p.bad = make([]bool, p.maxRows)
 	p.rejects.Max = cfg.maxErrors
@@ -239,17 +245,23 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 			p.absent = append(p.absent, o.col)
 			continue
 		}
-		if err := checkFlowParquetColumn(pf, field, node); err != nil {
+		if err := checkFlowParquetColumn(pf, field, &node); err != nil {
 			return nil, err
 		}
-		leaf, _ := f.Schema().Lookup(name)
-		k, _ := kindOf(node)
+		k := node.kind
 		isInt := field.kind == flowKindInt32 || field.kind == flowKindInt64
 		bulk := isInt && (k == parquet.Int32 || k == parquet.Int64) || !isInt && k == parquet.ByteArray
-		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: leaf.ColumnIndex, isBulk: bulk, kind: k, maxDef: leaf.MaxDefinitionLevel})
+		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: node.col, isBulk: bulk, kind: k, maxDef: node.maxDef})
 	}
 	p.planFilters()
 	return p, nil
+}
+
+// withParquetGo makes a flow Parquet reader open the file through
+// parquet-go at once and read its schema there, as it did before it
+// planned from the footer it decodes itself: the tests compare the two.
+func withParquetGo() Option {
+	return func(c *config) { c.parquetGo = true }
 }
 
 // planFilters makes a filter of each equality of the pruning on a
@@ -294,27 +306,82 @@ func (p *VPCFlowParquetReader) planFilters() {
 	}
 }
 
+// flowFileColumn is a top-level column of a flow Parquet file, as the
+// plain schema of its footer (pqFile.root) or parquet-go's gives it.
+type flowFileColumn struct {
+	name     string
+	group    string // a group's path down its first children ("a.b.c"); "" for a leaf
+	repeated bool
+	// A leaf's physical type (kindOK false when parquet-go gives none:
+	// kindName then names what it is), column index and max definition
+	// level.
+	kind     parquet.Kind
+	kindOK   bool
+	kindName string
+	col      int
+	maxDef   int
+}
+
 // flowParquetColumns returns the file's top-level columns by name, or a
 // [*ParseError] when none of them is a vpc_flow column: such a file is not
-// a flow log, and reading it would make rows of nulls.
-func flowParquetColumns(pf *pqFile) (map[string]parquet.Field, error) {
-	top := make(map[string]parquet.Field)
+// a flow log, and reading it would make rows of nulls. The columns come
+// from the decoded footer when its schema is plain, else from parquet-go.
+func flowParquetColumns(pf *pqFile) (map[string]flowFileColumn, error) {
+	var all []flowFileColumn
+	if root := pf.root; root != nil {
+		all = make([]flowFileColumn, 0, len(root.children))
+		for _, n := range root.children {
+			c := flowFileColumn{name: n.el.Name, col: n.col, maxDef: n.maxDef,
+				repeated: n.el.RepetitionType.Valid && n.el.RepetitionType.V == format.Repeated}
+			if n.leaf() {
+				c.kind, c.kindOK = parquet.Kind(n.kind()), true
+			} else {
+				path := []string{n.el.Name}
+				for g := n; !g.leaf() && len(g.children) > 0; {
+					g = g.children[0]
+					path = append(path, g.el.Name)
+				}
+				c.group = strings.Join(path, ".")
+			}
+			all = append(all, c)
+		}
+	} else {
+		schema := pf.f.Schema()
+		for _, fl := range schema.Fields() {
+			c := flowFileColumn{name: fl.Name(), repeated: fl.Repeated()}
+			if fl.Leaf() {
+				c.kind, c.kindOK = kindOf(fl)
+				c.kindName = kindName(fl)
+				leaf, _ := schema.Lookup(fl.Name())
+				c.col, c.maxDef = leaf.ColumnIndex, leaf.MaxDefinitionLevel
+			} else {
+				path := []string{fl.Name()}
+				for n := parquet.Node(fl); !n.Leaf() && len(n.Fields()) > 0; {
+					n = n.Fields()[0]
+					path = append(path, n.(parquet.Field).Name())
+				}
+				c.group = strings.Join(path, ".")
+			}
+			all = append(all, c)
+		}
+	}
+	top := make(map[string]flowFileColumn, len(all))
 	known := false
 	var names []string
-	for _, fl := range pf.f.Schema().Fields() {
-		top[fl.Name()] = fl
-		if _, ok := vpcFlowFieldIndex[fl.Name()]; ok {
+	for _, c := range all {
+		top[c.name] = c
+		if _, ok := vpcFlowFieldIndex[c.name]; ok {
 			known = true
 		}
 		if len(names) < 8 {
-			names = append(names, strconv.Quote(fl.Name()))
+			names = append(names, strconv.Quote(c.name))
 		}
 	}
 	if !known {
 		found := "no columns"
 		if len(names) > 0 {
 			found = "columns " + strings.Join(names, ", ")
-			if n := len(pf.f.Schema().Fields()); n > len(names) {
+			if n := len(all); n > len(names) {
 				found += " and " + strconv.Itoa(n-len(names)) + " more"
 			}
 		}
@@ -327,34 +394,25 @@ func flowParquetColumns(pf *pqFile) (map[string]parquet.Field, error) {
 // checkFlowParquetColumn refuses a file column the field's values cannot
 // come from: a group (nested or repeated) or a physical type without a
 // conversion, naming the column, the types expected and the one found.
-func checkFlowParquetColumn(pf *pqFile, field *flowField, node parquet.Field) error {
+func checkFlowParquetColumn(pf *pqFile, field *flowField, node *flowFileColumn) error {
 	expected := "a flat column of BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT32 or INT64"
 	if field.kind == flowKindInt32 || field.kind == flowKindInt64 {
 		expected = "a flat column of INT32, INT64 or BYTE_ARRAY"
 	}
 	found := ""
-	switch {
-	case !node.Leaf():
-		path := []string{node.Name()}
-		for n := parquet.Node(node); !n.Leaf() && len(n.Fields()) > 0; {
-			n = n.Fields()[0]
-			path = append(path, n.(parquet.Field).Name())
-		}
-		found = "a group (" + strings.Join(path, ".") + ")"
-	case node.Repeated():
+	switch k := node.kind; {
+	case node.group != "":
+		found = "a group (" + node.group + ")"
+	case node.repeated:
 		found = "a repeated column"
+	case !node.kindOK:
+		found = node.kindName
+	case k == parquet.Int32, k == parquet.Int64, k == parquet.ByteArray:
+		return nil
+	case k == parquet.FixedLenByteArray && field.kind != flowKindInt32 && field.kind != flowKindInt64:
+		return nil
 	default:
-		k, ok := kindOf(node)
-		switch {
-		case !ok:
-			found = kindName(node)
-		case k == parquet.Int32, k == parquet.Int64, k == parquet.ByteArray:
-			return nil
-		case k == parquet.FixedLenByteArray && field.kind != flowKindInt32 && field.kind != flowKindInt64:
-			return nil
-		default:
-			found = k.String()
-		}
+		found = k.String()
 	}
 	return &ParseError{Source: pf.source, Offset: pf.dataEnd, Path: field.col, Err: errExpected(ErrFormat, expected, found)}
 }
@@ -394,7 +452,7 @@ func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
 // RowGroups returns how many row groups the file has and how many were
 // skipped by pruning so far.
 func (p *VPCFlowParquetReader) RowGroups() (total, skipped int) {
-	return len(p.f.RowGroups()), p.skipped
+	return len(p.pf.meta.RowGroups), p.skipped
 }
 
 // canSkip reports whether row group g cannot hold a row matching p.prune.
@@ -416,29 +474,25 @@ func (p *VPCFlowParquetReader) canSkip(g int) bool {
 }
 
 // intBound returns the minimum (or maximum) of integer column name in row
-// group g from its statistics; false when the file has no such flat
-// integer column or no statistics, or a null in the chunk (a null start
-// or end is no bound).
+// group g from its statistics in the decoded footer; false when the file
+// has no such flat integer column or no statistics (or statistics of the
+// wrong size), or a null in the chunk (a null start or end is no bound).
 func (p *VPCFlowParquetReader) intBound(name string, g int, isMax bool) (int64, bool) {
-	leaf, ok := p.f.Schema().Lookup(name)
-	if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
+	col, k, _, ok := p.pf.flatLeaf(name)
+	if !ok || k != parquet.Int64 && k != parquet.Int32 {
 		return 0, false
 	}
-	if k, _ := kindOf(leaf.Node); k != parquet.Int64 && k != parquet.Int32 {
+	if p.pf.meta.RowGroups[g].Columns[col].MetaData.Statistics.NullCount > 0 {
 		return 0, false
 	}
-	c, ok := p.f.RowGroups()[g].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk)
-	if !ok || c.NullCount() > 0 {
-		return 0, false
-	}
-	lo, hi, ok := c.Bounds()
+	lo, hi, ok := p.pf.chunkBounds(g, col)
 	if !ok {
 		return 0, false
 	}
 	if isMax {
-		return hi.Int64(), true
+		return pqStatInt(hi, k)
 	}
-	return lo.Int64(), true
+	return pqStatInt(lo, k)
 }
 
 // Rejects returns the positioned errors of the rejected rows.
@@ -452,6 +506,7 @@ func (p *VPCFlowParquetReader) Release() {
 		p.batch = nil
 	}
 	p.nulls.release()
+	p.rec.close()
 	p.closePages()
 	for _, c := range p.cols {
 		if c.ch != nil {
@@ -481,8 +536,8 @@ func (p *VPCFlowParquetReader) Next() bool {
 		p.batch = nil
 	}
 	for p.err == nil {
-		groups := p.f.RowGroups()
-		for p.rg < 0 || p.rg < len(groups) && p.rgRow == groups[p.rg].NumRows() {
+		groups := p.pf.meta.RowGroups
+		for p.rg < 0 || p.rg < len(groups) && p.rgRow == groups[p.rg].NumRows {
 			p.rg++
 			p.rgRow = 0
 			p.closePages()
@@ -491,7 +546,7 @@ func (p *VPCFlowParquetReader) Next() bool {
 			}
 			if p.canSkip(p.rg) {
 				p.skipped++
-				p.rgRow = groups[p.rg].NumRows()
+				p.rgRow = groups[p.rg].NumRows
 				continue
 			}
 			if !p.openGroup() {
@@ -499,8 +554,8 @@ func (p *VPCFlowParquetReader) Next() bool {
 					return false
 				}
 				// No page of the group can match: none is read.
-				p.row += groups[p.rg].NumRows()
-				p.rgRow = groups[p.rg].NumRows()
+				p.row += groups[p.rg].NumRows
+				p.rgRow = groups[p.rg].NumRows
 			}
 		}
 		if p.rg >= len(groups) {
@@ -537,8 +592,7 @@ func (p *VPCFlowParquetReader) Next() bool {
 // seek past them, and one read whole goes through pqChunk. It returns
 // false with p.err set on an error.
 func (p *VPCFlowParquetReader) openGroup() bool {
-	chunks := p.f.RowGroups()[p.rg].ColumnChunks()
-	md := p.f.Metadata()
+	md := &p.pf.meta
 	load := func(c *flowParquetColumn) bool {
 		if c.ch == nil {
 			c.ch = getPQChunk()
@@ -574,11 +628,11 @@ func (p *VPCFlowParquetReader) openGroup() bool {
 			if !load(f.c) {
 				return false
 			}
-			if fc, ok := chunks[f.c.leaf].(*parquet.FileColumnChunk); ok && len(f.c.ch.locs) > 0 && offsetIndexIs(fc, f.c.ch.locs) {
+			if len(f.c.ch.locs) > 0 && p.pf.offsetIndexIs(p.rg, f.c.leaf, f.c.ch.locs) {
 				known[f.c.leaf] = f.c.ch.locs
 			}
 		}
-		if r, ok := p.pf.pageRanges(p.rg, p.f.RowGroups()[p.rg].NumRows(), p.prune.Equal, p.prune.EqualInt, known); ok {
+		if r, ok := p.pf.pageRanges(p.rg, md.RowGroups[p.rg].NumRows, p.prune.Equal, p.prune.EqualInt, known); ok {
 			if len(r) == 0 {
 				return false
 			}
@@ -598,11 +652,9 @@ func (p *VPCFlowParquetReader) openGroup() bool {
 	skips := false
 	if len(p.filters) > 0 && p.mayPrunePages() {
 		for _, c := range p.cols {
-			if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
-				p.err = err
+			if !p.openPages(c) {
 				return false
 			}
-			c.pages = chunks[c.leaf].Pages()
 		}
 		skips = p.planPages()
 	}
@@ -618,13 +670,28 @@ func (p *VPCFlowParquetReader) openGroup() bool {
 			if !load(c) {
 				return false
 			}
-		} else if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
-			p.err = err
+		} else if !p.openPages(c) {
 			return false
-		} else {
-			c.pages = chunks[c.leaf].Pages()
 		}
 	}
+	return true
+}
+
+// openPages opens parquet-go's page reader of c's chunk in row group
+// p.rg after checking it (the slow path, for chunks pqChunk does not
+// decode or groups read with seeks), opening the file through parquet-go
+// if need be. It returns false with p.err set on an error.
+func (p *VPCFlowParquetReader) openPages(c *flowParquetColumn) bool {
+	if err := p.pf.checkChunk(p.rg, c.leaf, c.field.col); err != nil {
+		p.err = err
+		return false
+	}
+	chunk, err := p.pf.chunkOf(p.rg, c.leaf)
+	if err != nil {
+		p.err = err
+		return false
+	}
+	c.pages = chunk.Pages()
 	return true
 }
 
@@ -1336,12 +1403,53 @@ func (p *VPCFlowParquetReader) build(rows int) {
 			continue
 		}
 		o.col.appendNullsTo(rows)
-		cols[i] = o.col.newArray(p.mem, o.field.Type)
+		cols[i] = p.flowParquetArray(o.col, o.field.Type)
 	}
 	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
 	for _, c := range cols {
 		c.Release()
 	}
+}
+
+// flowParquetArray is c.newArray with the validity bits, integers and
+// text offsets in buffers of p.rec, which the next batches reuse once
+// this one is released ([pqRecycler]), each sized for a full batch so
+// that batches a filter leaves short of it reuse them too: a batch's
+// fresh buffers cost about 8 % of the flow query. Text, which consumers
+// view as strings, comes from p.mem; a dictionary column is newArray's.
+func (p *VPCFlowParquetReader) flowParquetArray(c *flowCol, typ arrow.DataType) arrow.Array {
+	if c.kind == flowKindDict {
+		return c.newArray(p.mem, typ)
+	}
+	defer c.reset()
+	n := c.n
+	full := func(b []byte, capacity int) *memory.Buffer {
+		buf := memory.NewResizableBuffer(p.rec)
+		buf.Reserve(max(capacity, len(b)))
+		buf.Resize(len(b))
+		copy(buf.Bytes(), b)
+		return buf
+	}
+	var validity *memory.Buffer
+	if c.nulls > 0 {
+		validity = full(c.valid[:(n+7)/8], (p.maxRows+7)/8)
+		defer validity.Release()
+	}
+	var bufs []*memory.Buffer
+	switch c.kind {
+	case flowKindInt32:
+		bufs = []*memory.Buffer{validity, full(arrow.Int32Traits.CastToBytes(c.i32[:n]), 4*p.maxRows)}
+	case flowKindInt64:
+		bufs = []*memory.Buffer{validity, full(arrow.Int64Traits.CastToBytes(c.i64[:n]), 8*p.maxRows)}
+	default:
+		bufs = []*memory.Buffer{validity, full(arrow.Int32Traits.CastToBytes(c.offs[:n+1]), 4*(p.maxRows+1)), copyBuffer(p.mem, c.data)}
+	}
+	for _, b := range bufs[1:] {
+		defer b.Release()
+	}
+	data := array.NewData(typ, n, bufs, nil, c.nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
 }
 
 // readBulk appends n values of c, a column whose pages hold its own type,
@@ -1421,16 +1529,17 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 	cur, col, d := &c.pg, c.col, &c.dict
 	switch {
 	case cur.idx != nil && col.kind == flowKindString:
+		data, offs, idx := d.data, d.offs, cur.idx
 		for j, v := range vidx {
 			if v < 0 {
 				col.appendNull()
 				continue
 			}
-			x := cur.idx[v]
+			x := idx[v]
 			st := d.state[x]
 			if st == dictUnchecked {
 				// The value's first use in the chunk: check it.
-				st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+				st = checkFlowDictText(data[offs[x]:offs[x+1]])
 				d.state[x] = st
 			}
 			if st != dictValid {
@@ -1438,7 +1547,15 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 				p.appendAt(c, int(rows[j]), int(v))
 				continue
 			}
-			col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
+			lo, hi, n := int(offs[x]), int(offs[x+1]), len(col.data)
+			if hi-lo <= 16 && lo+16 <= cap(data) && n+16 <= cap(col.data) {
+				// Fast path (addresses): one 16-byte move within both
+				// buffers' capacity, the bytes past the value cut off.
+				*(*[16]byte)(col.data[n : n+16]) = *(*[16]byte)(data[lo : lo+16])
+				col.data = col.data[:n+hi-lo]
+			} else {
+				col.data = append(col.data, data[lo:hi]...)
+			}
 			col.offs[col.n+1] = int32(len(col.data))
 			col.setValid()
 		}
@@ -1881,12 +1998,23 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding
 		d.ints = d.ints[:len(d.ints):len(d.ints)]
 	case encoding.ByteArray:
 		data, offs := values.ByteArray()
-		for k := 0; k+1 < len(offs); k++ {
-			if offs[k] > offs[k+1] || int(offs[k+1]) > len(data) {
+		n := max(len(offs)-1, 0)
+		for k := range n {
+			if offs[k] > offs[k+1] {
 				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 			}
-			d.state = append(d.state, dictUnchecked)
-			d.ids = append(d.ids, -1)
+		}
+		if n > 0 && int(offs[n]) > len(data) {
+			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+		}
+		// Sized once and filled, not appended to a value at a time: a
+		// dictionary of addresses has tens of thousands.
+		d.state, d.ids = slices.Grow(d.state[:0], n)[:n], slices.Grow(d.ids[:0], n)[:n]
+		for k := range d.state {
+			d.state[k] = dictUnchecked
+		}
+		for k := range d.ids {
+			d.ids[k] = -1
 		}
 		d.data, d.offs, d.ints = data, offs, nil
 	default:

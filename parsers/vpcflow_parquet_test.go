@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 var updateVPCFlowParquet = flag.Bool("vpcflow.update", false, "rewrite testdata/vpcflow/v5-all-fields.parquet")
@@ -712,5 +714,154 @@ func TestVPCFlowParquet_DictionaryPruningReadsDictionaryOnly(t *testing.T) {
 	}
 	if read := r.Stats().Bytes - opened; read >= dictBytes+pageBytes/2 {
 		t.Errorf("pruning read %d bytes; want about the dictionary page's %d, not the %d of the data pages", read, dictBytes, pageBytes)
+	}
+}
+
+// readFlowParquetGroups reads a Parquet file to the end with prune, and
+// also returns its row groups and how many were skipped.
+func readFlowParquetGroups(t testing.TB, data []byte, prune Pruning, opts ...Option) (res flowResult, groups, skipped int) {
+	t.Helper()
+	p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", prune, opts...)
+	if err != nil {
+		return flowResult{err: err}, 0, 0
+	}
+	defer p.Release()
+	for _, f := range p.Schema().Fields() {
+		res.cols = append(res.cols, f.Name)
+	}
+	for p.Next() {
+		res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+	}
+	res.stats = p.Stats()
+	res.rejects = p.Rejects().Errs
+	res.err = p.Err()
+	groups, skipped = p.RowGroups()
+	return res, groups, skipped
+}
+
+// ownFooterFiles returns Parquet files the flow reader plans from its own
+// decoding of the footer: hunt's flow files (clustered or not, row
+// groups of several sizes), the AWS-shaped sample, and the foreign files
+// of footerFiles (mostly not flow logs: their errors must agree).
+func ownFooterFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	files := footerFiles(t)
+	mem := memory.NewGoAllocator()
+	flow := readFlowBatches(t, mem, clusterFlowText(5000))
+	files["hunt vpc_flow clustered 700"] = writeParquet(t, "vpc_flow", flow, 700, true)
+	files["hunt vpc_flow 2000"] = writeParquet(t, "vpc_flow", flow, 2000, false)
+	releaseBatches(flow)
+	return files
+}
+
+// flowPrunings are the prunings the comparisons read with: none, the
+// peer and selective queries', values no row holds, a time window.
+var flowPrunings = map[string]Pruning{
+	"none":        {},
+	"reject":      {Equal: map[string][]string{"action": {"REJECT"}}},
+	"rdp rejects": {Equal: map[string][]string{"action": {"REJECT"}}, EqualInt: map[string][]int64{"dstport": {3389}}},
+	"srcaddr":     {Equal: map[string][]string{"srcaddr": {"10.0.3.17", "10.0.1.1"}}},
+	"absent":      {Equal: map[string][]string{"action": {"NOPE"}, "srcaddr": {"192.0.2.1"}}, EqualInt: map[string][]int64{"dstport": {7}}},
+	"window":      {Since: time.Unix(1767225600+300, 0), Until: time.Unix(1767225600+600, 0)},
+}
+
+// TestVPCFlowParquet_OwnFooter_Success: a reader planning from the footer
+// it decodes itself (schema, row groups, statistics, bloom filters,
+// dictionaries, page indexes) returns the same columns, rows, Stats,
+// rejects, errors and skipped row groups as one that opens the file
+// through parquet-go and reads its schema there, over hunt's files and
+// foreign ones, with every pruning.
+func TestVPCFlowParquet_OwnFooter_Success(t *testing.T) {
+	for name, data := range ownFooterFiles(t) {
+		for pname, prune := range flowPrunings {
+			for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"srcaddr", "dstport", "action"}} {
+				t.Run(name+"/"+pname+"/"+strconv.Itoa(len(cols)), func(t *testing.T) {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					defer mem.AssertSize(t, 0)
+					opts := []Option{WithAllocator(mem)}
+					if cols != nil {
+						opts = append(opts, WithColumns(cols...))
+					}
+					got, gotGroups, gotSkipped := readFlowParquetGroups(t, data, prune, opts...)
+					want, wantGroups, wantSkipped := readFlowParquetGroups(t, data, prune, append(opts, withParquetGo())...)
+					if fmt.Sprint(got.err) != fmt.Sprint(want.err) {
+						t.Fatalf("error %v; parquet-go's %v", got.err, want.err)
+					}
+					if !slices.Equal(got.cols, want.cols) || !slices.Equal(got.rows, want.rows) {
+						t.Fatalf("columns %q, %d rows %.300q; parquet-go's %q, %d rows %.300q", got.cols, len(got.rows), got.rows, want.cols, len(want.rows), want.rows)
+					}
+					if got.stats != want.stats || gotGroups != wantGroups || gotSkipped != wantSkipped {
+						t.Errorf("stats %+v, %d of %d row groups skipped; parquet-go's %+v, %d of %d", got.stats, gotSkipped, gotGroups, want.stats, wantSkipped, wantGroups)
+					}
+					if fmt.Sprint(got.rejects) != fmt.Sprint(want.rejects) {
+						t.Errorf("rejects %v; parquet-go's %v", got.rejects, want.rejects)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestVPCFlowParquet_OwnFooter_NoParquetGo: reading hunt's flow files
+// with equalities and a time window (statistics, bloom filters,
+// dictionaries and page indexes) never opens the file through parquet-go,
+// whose footer decoding through reflection cost more than planning.
+func TestVPCFlowParquet_OwnFooter_NoParquetGo(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	flow := readFlowBatches(t, mem, clusterFlowText(5000))
+	data := writeParquet(t, "vpc_flow", flow, 700, true)
+	releaseBatches(flow)
+	for pname, prune := range flowPrunings {
+		t.Run(pname, func(t *testing.T) {
+			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", prune, WithAllocator(mem))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Release()
+			for p.Next() {
+			}
+			if p.Err() != nil {
+				t.Fatal(p.Err())
+			}
+			if p.pf.f != nil {
+				t.Errorf("the file was opened through parquet-go")
+			}
+		})
+	}
+}
+
+// TestVPCFlowParquet_IntStatistics_Failure: integer statistics of the
+// wrong size (3 bytes for an INT32 or INT64 column) bound nothing: the
+// reader neither panics nor prunes by them, and reads the rows a reader
+// without pruning reads.
+func TestVPCFlowParquet_IntStatistics_Failure(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	flow := readFlowBatches(t, mem, clusterFlowText(3000))
+	good := writeParquet(t, "vpc_flow", flow, 1000, true)
+	releaseBatches(flow)
+	body, md := parquetFooter(t, good)
+	for g := range md.RowGroups {
+		for c := range md.RowGroups[g].Columns {
+			st := &md.RowGroups[g].Columns[c].MetaData.Statistics
+			if m := &md.RowGroups[g].Columns[c].MetaData; m.Type == format.Int32 || m.Type == format.Int64 {
+				st.MinValue, st.MaxValue = []byte{1, 2, 3}, []byte{4, 5, 6}
+			}
+		}
+	}
+	data := parquetFile(t, body, md)
+	cols := WithColumns("srcaddr", "dstport", "start", "end", "action")
+	for pname, prune := range flowPrunings {
+		t.Run(pname, func(t *testing.T) {
+			got, _, _ := readFlowParquetGroups(t, data, prune, WithAllocator(mem), cols)
+			want, _, _ := readFlowParquetGroups(t, good, prune, WithAllocator(mem), cols)
+			if got.err != nil || want.err != nil {
+				t.Fatalf("errors %v, %v", got.err, want.err)
+			}
+			if !slices.Equal(got.rows, want.rows) {
+				t.Errorf("%d rows %.200q; want %d rows %.200q", len(got.rows), got.rows, len(want.rows), want.rows)
+			}
+		})
 	}
 }
