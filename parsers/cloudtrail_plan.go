@@ -257,10 +257,16 @@ func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
 			continue
 		case !text(key) || c == key:
 			c.only, everywhere[c] = nil, true
+			if c.str != nil {
+				c.str.sparse = false
+			}
 			continue
 		}
 		if c.only == nil {
 			c.only = &ctOnly{}
+			if c.str != nil {
+				c.str.sparse = true
+			}
 		}
 		var k *ctOnlyKey
 		for _, x := range c.only.keys {

@@ -1204,3 +1204,35 @@ func TestCloudTrailReader_OnlyInBatches(t *testing.T) {
 		t.Errorf("batches: got %q; want %q", got, want)
 	}
 }
+
+// TestCloudTrailReader_OnlyInGrowth: a column decoded only in a few
+// records of a batch is not sized by projecting its first values onto
+// the rows reserved (a 10 KB value in the 21st record made a 156 KB
+// buffer).
+func TestCloudTrailReader_OnlyInGrowth(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	big := `{"r":"` + strings.Repeat("x", 10<<10) + `"}`
+	var recs []string
+	for i := range BatchRows {
+		name, re := "GetObject", `{"r":2}`
+		if i == 20 {
+			name, re = "ConsoleLogin", big
+		}
+		recs = append(recs, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"`+name+`","responseElements":`+re+`}`)
+	}
+	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
+		WithColumns("eventname", "responseelements"),
+		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	re := r.Batch().Column(1)
+	if n, c := re.NullN(), re.Data().Buffers()[2].Cap(); n != BatchRows-1 || c > 4*len(big) {
+		t.Errorf("%d nulls, data buffer of %d bytes for one value of %d; want %d nulls, at most %d bytes", n, c, len(big), BatchRows-1, 4*len(big))
+	}
+}
