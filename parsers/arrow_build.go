@@ -76,6 +76,9 @@ type strBuilder struct {
 	// (~200 bytes a row) is not regrown and copied from 4 KiB up to its
 	// size in every batch.
 	perRow int
+	// sparse: the column has values in few rows (WithOnlyIn), so the
+	// rows so far do not project its size; it grows by doubling.
+	sparse bool
 }
 
 func newStrBuilder(mem memory.Allocator) *strBuilder { return &strBuilder{mem: mem} }
@@ -111,7 +114,7 @@ func (s *strBuilder) growData(need int) {
 		s.data = memory.NewResizableBuffer(s.mem)
 	}
 	size := max(need, 2*len(s.d), 4096)
-	if s.n >= 16 {
+	if s.n >= 16 && !s.sparse {
 		proj := need * (len(s.o) - 1) / s.n
 		size = max(size, proj+proj/8)
 	}

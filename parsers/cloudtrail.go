@@ -1292,26 +1292,71 @@ func (r *CloudTrailReader) parseMap(b []byte, i int, f *ctField, vals []span, de
 func (r *CloudTrailReader) appendRecord() {
 	if r.rows == 0 {
 		r.reserve()
+		for _, k := range r.plan.onlyKeys {
+			clear(k.dec) // the batch's dictionaries start anew
+		}
+	}
+	// The columns decoded in every record first: the keys of the others
+	// (WithOnlyIn) are among them.
+	for _, c := range r.plan.cols {
+		if c.only == nil {
+			r.appendCol(c, r.vals)
+		}
+	}
+	if len(r.plan.onlyKeys) == 0 {
+		r.rows++
+		return
 	}
 	for _, c := range r.plan.cols {
-		if c.only != nil && !r.admits(c.only) {
-			// Not needed in this record (WithOnlyIn): null, not copied.
-			if c.dict != nil {
-				c.dict.appendNull()
-			} else {
-				c.str.appendNull()
-			}
-			continue
+		switch {
+		case c.only == nil:
+		case r.admits(c.only):
+			r.appendCol(c, r.vals)
+		case c.dict != nil:
+			// Not needed in this record: null, not copied.
+			c.dict.appendNull()
+		default:
+			c.str.appendNull()
 		}
-		r.appendCol(c, r.vals)
 	}
 	r.rows++
 }
 
-// admits reports whether the record's key column of o holds one of o's
-// values or lower-cases (as the engine's lower does) to one of its
-// folded values.
+// admits reports whether one of o's keys admits the record.
 func (r *CloudTrailReader) admits(o *ctOnly) bool {
+	for _, k := range o.keys {
+		if r.admitsKey(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// admitsKey reports whether the record's key column of o holds one of
+// o's values or lower-cases (as the engine's lower does) to one of its
+// folded values.
+func (r *CloudTrailReader) admitsKey(o *ctOnlyKey) bool {
+	if d := o.dict; d != nil {
+		// Fast path: the record's key, appended already, is an index
+		// into the batch's dictionary, looked up once per batch.
+		n := d.n - 1
+		if d.valid.b[n>>3]&(1<<(n&7)) == 0 {
+			return false // null
+		}
+		id := d.ix[n]
+		if int(id) >= len(o.dec) {
+			o.dec = append(o.dec, make([]int8, d.dict.n-len(o.dec))...)
+		}
+		if v := o.dec[id]; v != 0 {
+			return v == 1
+		}
+		ok := r.admitsSlow(o, d.dict.d[d.dict.o[id]:d.dict.o[id+1]])
+		o.dec[id] = 2
+		if ok {
+			o.dec[id] = 1
+		}
+		return ok
+	}
 	s := r.vals[o.key]
 	if s.src == srcNull {
 		return false
@@ -1326,7 +1371,7 @@ func (r *CloudTrailReader) admits(o *ctOnly) bool {
 	return ok
 }
 
-func (r *CloudTrailReader) admitsSlow(o *ctOnly, b []byte) bool {
+func (r *CloudTrailReader) admitsSlow(o *ctOnlyKey, b []byte) bool {
 	if _, ok := o.values[string(b)]; ok {
 		return true
 	}

@@ -2,10 +2,13 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +33,11 @@ func FuzzCloudTrail(f *testing.F) {
 	f.Add([]byte(`{"Records":[{"eventVersion":"1.08","userIdentity":{"sessionContext":{"webIdFederationData":{"attributes":{"a":"b","c":1}}}}}]}`))
 	// SIEM exports: "@timestamp" standing in for eventTime, good and bad.
 	f.Add([]byte(`{"@timestamp":"2020-09-14T00:44:23.000Z","eventName":"a"}` + "\n" + `{"@timestamp":"2020-02-30T00:00:00Z","eventName":"b"}` + "\n" + `{"@Timestamp":[1,"\q"],"eventTime":"2024-03-05T10:00:00Z"}`))
+	// WithOnlyIn's keys (checkOnlyIn): admitted by each, and not.
+	f.Add([]byte(`{"Records":[{"eventTime":"2024-03-05T10:00:00Z","eventName":"b","requestParameters":{"a":1},"responseElements":{"x":1}},` +
+		`{"eventTime":"2024-03-05T10:00:00Z","eventName":"b","userIdentity":{"type":"ROOT"},"responseElements":{"x":2}},` +
+		`{"eventTime":"2024-03-05T10:00:00Z","eventName":"a","userIdentity":null,"responseElements":"y"},` +
+		`{"eventTime":"2024-03-05T10:00:00Z","eventName":"c","userIdentity":{"type":"IAMUser"},"responseElements":{"x":3}}]}`))
 	for _, glob := range []string{"../testdata/cloudtrail/*.json", "../testdata/cloudtrail/bad/*.json"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {
@@ -38,7 +46,8 @@ func FuzzCloudTrail(f *testing.F) {
 			}
 		}
 	}
-	projections := [][]string{nil, {"eventname", "useridentity.arn", "resources.arn", "requestparameters", "$path"}}
+	projections := [][]string{nil, {"eventname", "useridentity.arn", "resources.arn", "requestparameters", "$path"},
+		{"eventname", "useridentity.type", "requestparameters", "responseelements"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, cols := range projections {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -88,8 +97,53 @@ func FuzzCloudTrail(f *testing.F) {
 			if stEq != r.Stats() || fmt.Sprint(rejEq.Errs) != fmt.Sprint(r.Rejects().Errs) || fmt.Sprint(errEq) != fmt.Sprint(r.Err()) {
 				t.Fatalf("with WithEqual: %+v, %v, %v; without: %+v, %v, %v", stEq, rejEq.Errs, errEq, r.Stats(), r.Rejects().Errs, r.Err())
 			}
+			if slices.Contains(cols, "responseelements") {
+				checkOnlyIn(t, mem, data, opts, out.String(), r)
+			}
 			r.Release()
 			mem.AssertSize(t, 0)
 		}
 	})
+}
+
+// checkOnlyIn checks that WithOnlyIn, with dictionary-encoded keys (one
+// a struct's field) and a raw JSON one, counts and rejects as without (full, r) and builds the
+// same rows, but for responseelements null in the records no key admits.
+func checkOnlyIn(t *testing.T, mem memory.Allocator, data []byte, opts []Option, full string, r *CloudTrailReader) {
+	t.Helper()
+	got, st, rej, err := readFrom(t, mem, bytes.NewReader(data), append(opts, WithOnlyIn(
+		OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"a", "ConsoleLogin"}},
+		OnlyIn{Column: "responseelements", Key: "useridentity.type", Folded: []string{"root"}},
+		OnlyIn{Column: "responseelements", Key: "requestparameters", Values: []string{`{"a":1}`}},
+	))...)
+	if st != r.Stats() || fmt.Sprint(rej.Errs) != fmt.Sprint(r.Rejects().Errs) || fmt.Sprint(err) != fmt.Sprint(r.Err()) {
+		t.Fatalf("with WithOnlyIn: %+v, %v, %v; without: %+v, %v, %v", st, rej.Errs, err, r.Stats(), r.Rejects().Errs, r.Err())
+	}
+	rows := func(s string) []map[string]any {
+		var out []map[string]any
+		d := json.NewDecoder(strings.NewReader(s))
+		for d.More() {
+			var m map[string]any
+			if err := d.Decode(&m); err != nil {
+				t.Fatalf("%v in %q", err, s)
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	want, have := rows(full), rows(got)
+	if len(want) != len(have) {
+		t.Fatalf("with WithOnlyIn %d rows; without %d", len(have), len(want))
+	}
+	for i, w := range want {
+		name, _ := w["eventname"].(string)
+		ui, _ := w["useridentity"].(map[string]any)
+		typ, _ := ui["type"].(string)
+		if name != "a" && name != "ConsoleLogin" && strings.ToLower(typ) != "root" && w["requestparameters"] != `{"a":1}` {
+			w["responseelements"] = nil
+		}
+		if !reflect.DeepEqual(w, have[i]) {
+			t.Fatalf("row %d with WithOnlyIn: %v; want %v", i, have[i], w)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package parsers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -179,54 +181,123 @@ type ctCol struct {
 	only *ctOnly
 }
 
-// ctOnly admits the records whose key column (a top-level text slot)
-// holds one of values, or lower-cases to one of folded.
+// ctOnly admits the records in which one of its keys admits.
 type ctOnly struct {
+	keys []*ctOnlyKey
+}
+
+// ctOnlyKey admits the records whose key column (a text slot: top-level
+// or a struct field's) holds one of values, or lower-cases to one of
+// folded.
+type ctOnlyKey struct {
 	key    int
 	values map[string]struct{}
 	folded map[string]struct{}
+	// dict is the key column's builder when it is dictionary-encoded
+	// and decoded in every record (eventname, eventsource,
+	// useridentity.type...): the reader appends it before the columns
+	// decoded only in some records, so a record's key is an index into
+	// the batch's dictionary, and dec holds, per index, whether the
+	// value was admitted (1), not (2) or not looked up yet (0). Reset per
+	// batch.
+	dict *dictBuilder
+	dec  []int8
 	// last is the key of the last record looked at and lastOK whether
-	// it was admitted: records come in bursts of one event name.
+	// it was admitted, for a key that is not dictionary-encoded.
 	last   []byte
 	lastOK bool
 }
 
-// onlyIn sets up the WithOnlyIn entries of a plan made of schema. An
-// entry whose column or key is not a projected top-level text column,
-// and a column given with two keys, are left decoded in every record.
+// onlyIn sets up the WithOnlyIn entries of a plan made of schema: a
+// column is decoded in the records that any of its entries admits. An
+// entry whose column is not a projected top-level text column is
+// ignored; one whose key is not a projected text column (top-level or a
+// struct's field), or is the column itself, leaves its column decoded
+// in every record, as the entry could not be checked.
 func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
 	colOf := func(name string) *ctCol {
+		parts := strings.Split(name, ".")
+		var c *ctCol
+		var typ arrow.DataType
 		k := 0
 		for _, f := range schema.Fields() {
 			if f.Name == SourceColumn {
 				continue
 			}
-			if f.Name == name {
-				return p.cols[k]
+			if f.Name == parts[0] {
+				c, typ = p.cols[k], f.Type
+				break
 			}
 			k++
 		}
-		return nil
+		for _, part := range parts[1:] {
+			st, ok := typ.(*arrow.StructType)
+			if c == nil || c.kind != ctStruct || !ok {
+				return nil
+			}
+			i, ok := st.FieldIdx(part)
+			if !ok {
+				return nil
+			}
+			c, typ = c.children[i], st.Field(i).Type
+		}
+		return c
 	}
 	text := func(c *ctCol) bool { return c != nil && (c.kind == ctString || c.kind == ctRaw) }
-	twice := map[*ctCol]bool{}
+	everywhere := map[*ctCol]bool{}
+	keyCols := map[*ctOnlyKey]*ctCol{}
+	var cols []*ctCol // with entries, in order
 	for _, e := range entries {
-		c, key := colOf(e.Column), colOf(e.Key)
-		if !text(c) || !text(key) || c == key || twice[c] {
+		if strings.Contains(e.Column, ".") {
 			continue
 		}
-		if c.only != nil && c.only.key != key.slot {
-			c.only, twice[c] = nil, true
+		c, key := colOf(e.Column), colOf(e.Key)
+		switch {
+		case !text(c) || everywhere[c]:
+			continue
+		case !text(key) || c == key:
+			c.only, everywhere[c] = nil, true
+			if c.str != nil {
+				c.str.sparse = false
+			}
 			continue
 		}
 		if c.only == nil {
-			c.only = &ctOnly{key: key.slot, values: map[string]struct{}{}, folded: map[string]struct{}{}}
+			c.only = &ctOnly{}
+			if c.str != nil {
+				c.str.sparse = true
+			}
+		}
+		var k *ctOnlyKey
+		for _, x := range c.only.keys {
+			if x.key == key.slot {
+				k = x
+			}
+		}
+		if k == nil {
+			k = &ctOnlyKey{key: key.slot, values: map[string]struct{}{}, folded: map[string]struct{}{}}
+			c.only.keys = append(c.only.keys, k)
+			keyCols[k] = key
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
 		}
 		for _, v := range e.Values {
-			c.only.values[v] = struct{}{}
+			k.values[v] = struct{}{}
 		}
 		for _, v := range e.Folded {
-			c.only.folded[v] = struct{}{}
+			k.folded[v] = struct{}{}
+		}
+	}
+	for _, c := range cols {
+		if c.only == nil {
+			continue
+		}
+		for _, k := range c.only.keys {
+			if key := keyCols[k]; key.dict != nil && key.only == nil {
+				k.dict = key.dict
+			}
+			p.onlyKeys = append(p.onlyKeys, k)
 		}
 	}
 }
@@ -332,6 +403,9 @@ type ctPlan struct {
 	tsSlot    int
 	nlists    int
 	mem       memory.Allocator
+	// onlyKeys are the keys of the columns decoded only in some records
+	// (WithOnlyIn), for resetting their caches per batch.
+	onlyKeys []*ctOnlyKey
 }
 
 func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {

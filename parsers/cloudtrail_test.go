@@ -1096,18 +1096,18 @@ func TestCloudTrailReader_OnlyIn(t *testing.T) {
 		OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}},
 		OnlyIn{Column: "additionaleventdata", Key: "eventname", Folded: []string{"consolelogin"}},
 		OnlyIn{Column: "errorcode", Key: "eventname", Values: []string{"ConsoleLogin"}},
-		OnlyIn{Column: "errorcode", Key: "eventsource", Values: []string{"x"}}, // two keys: decoded everywhere
+		OnlyIn{Column: "errorcode", Key: "eventsource", Values: []string{"x"}}, // two keys: where either admits
 		OnlyIn{Column: "eventsource", Key: "eventtype", Values: []string{"x"}}, // key not projected: decoded everywhere
 	))
 	if err != nil || rej.Len() != 0 {
 		t.Fatalf("err %v, rejects %v", err, rej.Err())
 	}
-	row := func(name, re, ad string) string {
-		return `{"additionaleventdata":` + ad + `,"errorcode":"E","eventname":` + name + `,"eventsource":"signin.amazonaws.com","responseelements":` + re + "}\n"
+	row := func(name, re, ad, ec string) string {
+		return `{"additionaleventdata":` + ad + `,"errorcode":` + ec + `,"eventname":` + name + `,"eventsource":"signin.amazonaws.com","responseelements":` + re + "}\n"
 	}
 	re, ad := `"{\"ConsoleLogin\":\"Failure\"}"`, `"{\"MFAUsed\":\"No\"}"`
-	want := row(`"ConsoleLogin"`, re, ad) + row(`"GetObject"`, "null", "null") + row(`"CONSOLELOGIN"`, "null", ad) +
-		row(`"ConsoleLogİn"`, "null", ad) + row("null", "null", "null")
+	want := row(`"ConsoleLogin"`, re, ad, `"E"`) + row(`"GetObject"`, "null", "null", "null") + row(`"CONSOLELOGIN"`, "null", ad, "null") +
+		row(`"ConsoleLogİn"`, "null", ad, "null") + row("null", "null", "null", "null")
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -1115,5 +1115,124 @@ func TestCloudTrailReader_OnlyIn(t *testing.T) {
 	all, _, _, _ := readAll(t, mem, in, cols)
 	if strings.Count(all, re) != 5 || strings.Count(all, ad) != 5 {
 		t.Errorf("without WithOnlyIn:\n%s", all)
+	}
+}
+
+// TestCloudTrailReader_OnlyInKeys: a column given with several keys is
+// decoded in the records any of them admits, a key may be a struct's
+// field (useridentity.type), and a key that cannot be checked (not
+// projected, not text, the column itself) leaves the column decoded in
+// every record.
+func TestCloudTrailReader_OnlyInKeys(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := func(name, source, typ, ip string) string {
+		return `{"eventTime":"2024-03-05T10:00:00Z","eventName":"` + name + `","eventSource":"` + source + `",` + typ +
+			`"sourceIPAddress":"` + ip + `","requestParameters":{"p":1},"responseElements":{"r":2}}`
+	}
+	in := `{"Records":[` + strings.Join([]string{
+		rec("ConsoleLogin", "signin.amazonaws.com", `"userIdentity":{"type":"IAMUser"},`, "192.0.2.1"),
+		rec("AddPermission20150331v2", "lambda.amazonaws.com", `"userIdentity":{"type":"AssumedRole"},`, "192.0.2.1"),
+		rec("GetObject", "s3.amazonaws.com", `"userIdentity":{"type":"Root"},`, "192.0.2.1"),
+		rec("GetObject", "s3.amazonaws.com", `"userIdentity":{"type":"IAMUser"},`, "198.51.100.7"), // a key that is not dictionary-encoded
+		rec("GetObject", "s3.amazonaws.com", `"userIdentity":{"type":"AssumedRole"},`, "192.0.2.1"),
+		rec("GetObject", "s3.amazonaws.com", `"userIdentity":null,`, "192.0.2.1"),
+		rec("GetObject", "s3.amazonaws.com", "", "192.0.2.1"),
+	}, ",") + `]}`
+	cols := WithColumns("eventname", "eventsource", "useridentity.type", "sourceipaddress", "requestparameters", "responseelements")
+	keys := []OnlyIn{
+		{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}},
+		{Column: "responseelements", Key: "eventsource", Values: []string{"lambda.amazonaws.com"}},
+		{Column: "responseelements", Key: "useridentity.type", Folded: []string{"root"}},
+		{Column: "responseelements", Key: "sourceipaddress", Values: []string{"198.51.100.7"}},
+	}
+	got, _, rej, err := readAll(t, mem, in, cols, WithOnlyIn(keys...))
+	if err != nil || rej.Len() != 0 {
+		t.Fatalf("err %v, rejects %v", err, rej.Err())
+	}
+	re := `"responseelements":"{\"r\":2}"`
+	for i, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		if want := i < 4; strings.Contains(line, re) != want || !strings.Contains(line, `"requestparameters":"{\"p\":1}"`) {
+			t.Errorf("row %d: got %s; want responseelements decoded: %v, requestparameters decoded", i, line, want)
+		}
+	}
+	for _, bad := range []OnlyIn{
+		{Column: "responseelements", Key: "eventtype", Values: []string{"x"}},           // not projected
+		{Column: "responseelements", Key: "useridentity", Values: []string{"x"}},        // not text
+		{Column: "responseelements", Key: "responseelements", Values: []string{"x"}},    // the column itself
+		{Column: "responseelements", Key: "useridentity.nosuch", Values: []string{"x"}}, // no such field
+	} {
+		got, _, _, err := readAll(t, mem, in, cols, WithOnlyIn(append(slices.Clone(keys), bad)...))
+		if err != nil || strings.Count(got, re) != 7 {
+			t.Errorf("with %+v: err %v, got\n%s\nwant responseelements in every row", bad, err, got)
+		}
+	}
+}
+
+// TestCloudTrailReader_OnlyInBatches: a key's decisions are made per
+// dictionary entry of a batch, and the next batch's dictionary starts
+// anew: its first value, at the index the last batch's admitted value
+// had, is looked up again.
+func TestCloudTrailReader_OnlyInBatches(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []string
+	for i := range 2 * BatchRows {
+		name := "ConsoleLogin"
+		if i >= BatchRows {
+			name = "GetObject"
+		}
+		recs = append(recs, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"`+name+`","responseElements":{"r":2}}`)
+	}
+	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
+		WithColumns("eventname", "responseelements"),
+		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var got []string
+	for r.Next() {
+		b := r.Batch()
+		re := b.Column(1).(*array.String)
+		got = append(got, fmt.Sprintf("%d rows, %d null", b.NumRows(), re.NullN()))
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	if want := []string{fmt.Sprintf("%d rows, 0 null", BatchRows), fmt.Sprintf("%d rows, %d null", BatchRows, BatchRows)}; !slices.Equal(got, want) {
+		t.Errorf("batches: got %q; want %q", got, want)
+	}
+}
+
+// TestCloudTrailReader_OnlyInGrowth: a column decoded only in a few
+// records of a batch is not sized by projecting its first values onto
+// the rows reserved (a 10 KB value in the 21st record made a 156 KB
+// buffer).
+func TestCloudTrailReader_OnlyInGrowth(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	big := `{"r":"` + strings.Repeat("x", 10<<10) + `"}`
+	var recs []string
+	for i := range BatchRows {
+		name, re := "GetObject", `{"r":2}`
+		if i == 20 {
+			name, re = "ConsoleLogin", big
+		}
+		recs = append(recs, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"`+name+`","responseElements":`+re+`}`)
+	}
+	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
+		WithColumns("eventname", "responseelements"),
+		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	re := r.Batch().Column(1)
+	if n, c := re.NullN(), re.Data().Buffers()[2].Cap(); n != BatchRows-1 || c > 4*len(big) {
+		t.Errorf("%d nulls, data buffer of %d bytes for one value of %d; want %d nulls, at most %d bytes", n, c, len(big), BatchRows-1, 4*len(big))
 	}
 }

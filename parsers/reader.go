@@ -184,16 +184,20 @@ type OnlyIn struct {
 
 // WithOnlyIn lets the CloudTrail JSON reader decode each o.Column (a
 // projected top-level text column, such as responseelements) only in the
-// records whose o.Key (a projected top-level text column, such as
-// eventname) holds one of o.Values or lower-cases to one of o.Folded; in
-// the other records the column is null. A record is parsed and checked
-// the same either way. hunt run asks for it when every hunt reading a
-// column is routed only the rows holding one of those values: a Sigma
-// pack's four ConsoleLogin rules read responseelements and
-// additionaleventdata, a seventh of the text of every record, which the
-// other rules never look at. An entry naming a column or key that is not
-// projected, or not top-level text, is ignored (the column is decoded in
-// every record), and so is the option by other readers.
+// records whose o.Key (a projected text column, top-level such as
+// eventname or a struct's field such as useridentity.type) holds one of
+// o.Values or lower-cases to one of o.Folded; in the other records the
+// column is null. Entries of one column with different keys add up: the
+// column is decoded in the records any of them admits. A record is
+// parsed and checked the same either way. hunt run asks for it when the
+// WHERE of every hunt reading a column requires some key column to hold
+// one of some values (its gate): a Sigma pack's four ConsoleLogin rules read
+// responseelements and additionaleventdata, a seventh of the text of
+// every record, which the other rules never look at. An entry naming a
+// column that is not projected, or not top-level text, is ignored; one
+// whose key is not a projected text column, or is the column itself,
+// leaves its column decoded in every record. Other readers ignore the
+// option.
 func WithOnlyIn(o ...OnlyIn) Option {
 	return func(c *config) { c.onlyIn = append(c.onlyIn, o...) }
 }

@@ -12,15 +12,20 @@ import (
 const onlyInKey = "eventname"
 
 // onlyIn returns the columns of the cloudtrail projection cols that only
-// hunts routed on eventname read, each with the event names those hunts
-// are routed (gates, per hunt and table; nil for a hunt whose group's
-// first hunt pushes for it): the reader decodes such a column only in
-// the records of those event names (parsers.WithOnlyIn), and no hunt
-// is handed a record where it is null. A Sigma pack's four ConsoleLogin
-// rules read responseelements and additionaleventdata, a seventh of the
-// text of every record, which the other 733 rules never look at. A
-// hunt that reads the column and may get any record (an open gate, a
-// join, --unrouted) keeps it decoded in every record.
+// gated hunts read, each with one entry per key column (gates, per hunt
+// and table; nil for a hunt whose group's first hunt pushes for it): the
+// reader decodes such a column only in the records where one of its keys
+// holds one of the values of a hunt keyed on it (parsers.WithOnlyIn),
+// and no hunt is handed a record where it is null unless the record
+// fails that hunt's gate, which its WHERE requires. A hunt is keyed on
+// eventname when its gate pins it, else on another column its gate pins
+// (eventsource, errorcode, useridentity.type...). A Sigma pack's four
+// ConsoleLogin rules read responseelements and additionaleventdata, a
+// seventh of the text of every record, which the other 733 rules never
+// look at; in the library, responseelements is read by hunts pinning
+// eventname, eventsource = 'lambda.amazonaws.com' and useridentity.type
+// = 'Root'. A hunt that reads the column and may get any record (an open
+// gate, a join, --unrouted) keeps it decoded in every record.
 func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers.OnlyIn {
 	const table = "cloudtrail"
 	var out []parsers.OnlyIn
@@ -28,7 +33,7 @@ func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers
 		if strings.Contains(c, ".") || c == onlyInKey || c == parsers.SourceColumn {
 			continue
 		}
-		o := parsers.OnlyIn{Column: c, Key: onlyInKey}
+		var entries []parsers.OnlyIn // one per key
 		read, routed := false, true
 		for i := range r.hunts {
 			g, ok := gates[i][table]
@@ -36,17 +41,38 @@ func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers
 				continue
 			}
 			read = true
-			exact, folded, gated := g.Values(onlyInKey)
-			if !gated || len(r.hunts[i].TableList()) > 1 {
+			key := onlyInKeyOf(g, c)
+			if key == "" || len(r.hunts[i].TableList()) > 1 {
 				routed = false
 				break
 			}
-			o.Values = append(o.Values, exact...)
-			o.Folded = append(o.Folded, folded...)
+			exact, folded, _ := g.Values(key)
+			k := slices.IndexFunc(entries, func(o parsers.OnlyIn) bool { return o.Key == key })
+			if k < 0 {
+				k = len(entries)
+				entries = append(entries, parsers.OnlyIn{Column: c, Key: key})
+			}
+			entries[k].Values = append(entries[k].Values, exact...)
+			entries[k].Folded = append(entries[k].Folded, folded...)
 		}
 		if read && routed {
-			out = append(out, o)
+			out = append(out, entries...)
 		}
 	}
 	return out
+}
+
+// onlyInKeyOf returns the column of gate g a reader of column c can be
+// keyed on: eventname if g pins it, else the first other column g pins;
+// "" when g is open.
+func onlyInKeyOf(g engine.Gate, c string) string {
+	if _, _, ok := g.Values(onlyInKey); ok {
+		return onlyInKey
+	}
+	for _, k := range g.Columns() {
+		if k != c {
+			return k
+		}
+	}
+	return ""
 }

@@ -42,3 +42,45 @@ func TestRun_OnlyIn(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_OnlyInKeys: a column read by hunts gated on columns other than
+// eventname (responseelements: lambda_public_invoke_permission pins
+// eventsource, root_account_used pins useridentity.type) is decoded only
+// in the records one of those keys admits, and the library finds exactly
+// what it finds unrouted with every column decoded, IDs included, over
+// testdata/hunts (whose negative fixtures of those two hunts turn on
+// responseelements) and a generated corpus.
+func TestRun_OnlyInKeys(t *testing.T) {
+	t.Chdir("../..") // $path in findings as in the golden files
+	gen := t.TempDir()
+	if _, err := bench.Generate(context.Background(), bench.Config{Seed: 29, Dir: gen, CloudTrailBytes: 6 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	hunts, err := loadHunts(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"testdata/hunts", gen} {
+		sparse, r := runHunter(t, hunts, []string{path}, func(*hunter) {})
+		whole, _ := runHunter(t, hunts, []string{path}, func(r *hunter) { r.unrouted = true })
+		var keys []string
+		for _, o := range r.sparse {
+			if o.Column == "responseelements" {
+				keys = append(keys, o.Key)
+			}
+		}
+		slices.Sort(keys)
+		if want := []string{"eventname", "eventsource", "useridentity.type"}; !slices.Equal(keys, want) {
+			t.Errorf("%s: responseelements keyed on %q; want %q (%+v)", path, keys, want, r.sparse)
+		}
+		if len(sparse) == 0 || !slices.Equal(sparse, whole) {
+			t.Errorf("%s: %d findings with sparse columns, %d without", path, len(sparse), len(whole))
+			for i := range min(len(sparse), len(whole)) {
+				if sparse[i] != whole[i] {
+					t.Errorf("sparse %s\nwhole  %s", sparse[i], whole[i])
+					break
+				}
+			}
+		}
+	}
+}
