@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io"
 	"strconv"
 	"syscall"
 	"testing"
@@ -236,6 +237,75 @@ func BenchmarkGroupKeys(b *testing.B) {
 // count_if flag, start, end, "$path") to a spill set, as a frozen
 // aggregate does. MB/s of spill bytes written.
 func BenchmarkSpillWrite(b *testing.B) {
+	chunks := spillBenchChunks()
+	dir := b.TempDir()
+	var written int64
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		s := newSpillSet(dir, 0)
+		for _, cols := range chunks {
+			if err := s.write(cols, 3, BatchRows); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.finish(); err != nil {
+			b.Fatal(err)
+		}
+		written = s.off
+		s.close()
+	}
+	b.SetBytes(written)
+}
+
+// BenchmarkSpillRead reads back, partition by partition as finishing
+// does, the rows BenchmarkSpillWrite writes. MB/s of spill bytes read.
+func BenchmarkSpillRead(b *testing.B) {
+	chunks := spillBenchChunks()
+	s := newSpillSet(b.TempDir(), 0)
+	defer s.close()
+	for _, cols := range chunks {
+		if err := s.write(cols, 3, BatchRows); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		b.Fatal(err)
+	}
+	types := make([]*dtype, len(chunks[0]))
+	for c, v := range chunks[0] {
+		types[c] = v.t
+	}
+	b.SetBytes(s.off)
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	var a arena
+	var buf []byte
+	for b.Loop() {
+		rows := 0
+		for p := range spillParts {
+			sr := spillReader{f: s.f, blocks: s.blocks[p], types: types, buf: buf}
+			for {
+				a.reset()
+				_, n, err := sr.next(&a)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows += n
+			}
+			buf = sr.buf
+		}
+		if rows != len(chunks)*BatchRows {
+			b.Fatalf("read %d rows; want %d", rows, len(chunks)*BatchRows)
+		}
+	}
+}
+
+// spillBenchChunks returns the 64 chunks of BenchmarkSpillWrite.
+func spillBenchChunks() [][]*vec {
 	const nb = 64
 	chunks := make([][]*vec, nb)
 	for c := range chunks {
@@ -260,24 +330,7 @@ func BenchmarkSpillWrite(b *testing.B) {
 		}
 		chunks[c] = cols
 	}
-	dir := b.TempDir()
-	var written int64
-	b.ReportAllocs()
-	defer reportCPU(b)()
-	for b.Loop() {
-		s := newSpillSet(dir, 0)
-		for _, cols := range chunks {
-			if err := s.write(cols, 3, BatchRows); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := s.finish(); err != nil {
-			b.Fatal(err)
-		}
-		written = s.off
-		s.close()
-	}
-	b.SetBytes(written)
+	return chunks
 }
 
 // BenchmarkGroupPeer runs the two questions of bench/peer/grouping.mjs

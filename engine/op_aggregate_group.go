@@ -223,11 +223,14 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 }
 
 // strPrefetchMinSlots is the fewest slots a key's strTable has for
-// stringIDs to number its values: 768 KiB of slots, past the first
-// caches (two such keys, a source and a destination address, and the
-// group table compete for the rest). A variable so tests can take the
-// batched path with a few values.
-var strPrefetchMinSlots = 1 << 15
+// stringIDs to number its values: 96 KiB of slots. A spilled
+// aggregate's partition tables (vpc_large_egress: a source and a
+// destination address per group, tens of thousands a partition) hold
+// 8,000-24,000 addresses a key, under the 768 KiB this was: numbered
+// one by one, their probes missed the caches (two such tables and the
+// group table share them, with the other workloads of the core).
+// A variable so tests can take the batched path with a few values.
+var strPrefetchMinSlots = 1 << 12
 
 // stringIDs sets ids to the value IDs of the n rows of plain string
 // column v, key k, as valueIDs does; a batched probe for a large strTable.

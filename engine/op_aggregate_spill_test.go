@@ -337,6 +337,10 @@ func TestHashKeys(t *testing.T) {
 		{"const vs plain", &vec{t: tInt, n: 3, isConst: true, i: []int64{7}}, &vec{t: tInt, n: 3, i: []int64{7, 7, 7}}},
 		{"null const vs nulls", &vec{t: tString, n: 3, isConst: true, s: []string{""}, null: []bool{true}}, &vec{t: tString, n: 3, s: []string{"a", "", "c"}, null: []bool{true, true, true}}},
 		{"-0 vs 0", &vec{t: tDouble, n: 3, f: []float64{0, 0, 0}}, &vec{t: tDouble, n: 3, f: []float64{negZero(), 0, negZero()}}},
+		// Integers are their own value hashes, in every form.
+		{"int dictionary vs plain", &vec{t: tInt, n: 3, codes: []int32{1, 0, 1}, dict: &vec{t: tInt, n: 2, i: []int64{-5, 1 << 40}}}, &vec{t: tInt, n: 3, i: []int64{1 << 40, -5, 1 << 40}}},
+		{"int null const vs nulls", &vec{t: tInt, n: 3, isConst: true, i: []int64{0}, null: []bool{true}}, &vec{t: tInt, n: 3, i: []int64{0, 9, 0}, null: []bool{true, true, true}}},
+		{"int null dictionary entry vs nulls", &vec{t: tInt, n: 3, codes: []int32{0, 0, 0}, dict: &vec{t: tInt, n: 1, i: []int64{3}, null: []bool{true}}}, &vec{t: tInt, n: 3, i: []int64{1, 2, 3}, null: []bool{true, true, true}}},
 	} {
 		ha, hb := hashKeys([]*vec{tc.a}, 3, nil), hashKeys([]*vec{tc.b}, 3, nil)
 		for i := range ha {
@@ -348,6 +352,85 @@ func TestHashKeys(t *testing.T) {
 	h := hashKeys([]*vec{{t: tString, n: 2, s: []string{"", "a"}, null: []bool{true, false}}, {t: tString, n: 2, s: []string{"a", ""}, null: []bool{false, true}}}, 2, nil)
 	if h[0] == h[1] {
 		t.Errorf("(NULL, a) and (a, NULL) hash equally")
+	}
+	h = hashKeys([]*vec{{t: tInt, n: 2, i: []int64{1, 2}}, {t: tInt, n: 2, i: []int64{2, 1}}}, 2, nil)
+	if h[0] == h[1] {
+		t.Errorf("(1, 2) and (2, 1) hash equally")
+	}
+}
+
+// TestAppendSpillString: a string's spilled form is its uvarint length
+// and its bytes, whether the fast path (4-16 bytes, room for 17) or the
+// slow one writes it, and it reads back; a block's room is never
+// written past.
+func TestAppendSpillString(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 127, 128, 300} {
+		s := strings.Repeat("0123456789abcdefghij", 16)[:n]
+		want := append(binary.AppendUvarint([]byte("prefix"), uint64(n)), s...)
+		for _, room := range []int{0, 1, n, n + 1, 16, 17, 64} {
+			buf := make([]byte, 6, 6+room)
+			copy(buf, "prefix")
+			canary := buf[:cap(buf)]
+			got := appendSpillString(buf, s)
+			if !bytes.Equal(got, want) {
+				t.Errorf("length %d, room %d: wrote %q; want %q", n, room, got, want)
+			}
+			if len(got) <= cap(canary) && &got[0] != &canary[0] {
+				t.Errorf("length %d, room %d: reallocated though it fit", n, room)
+			}
+		}
+	}
+}
+
+// TestSpillColumn_VarintBoundaries: lengths and differences on either
+// side of a varint's one-byte form (decodeSpillColumn's fast paths) read
+// back as written.
+func TestSpillColumn_VarintBoundaries(t *testing.T) {
+	ints := []int64{0, 63, -1, -65, 0, 64, 128, 127, -8192, 8191, math.MaxInt64, math.MinInt64, 5}
+	var strs []string
+	for _, n := range []int{0, 1, 4, 16, 17, 127, 128, 129, 300} {
+		strs = append(strs, strings.Repeat("x", n))
+	}
+	for _, v := range []*vec{
+		{t: tInt, n: len(ints), i: ints},
+		{t: tInt, n: len(ints), i: ints, null: []bool{false, true, false, false, true, false, false, false, false, false, false, false, false}},
+		{t: tString, n: len(strs), s: strs},
+		{t: tString, n: len(strs), s: strs, null: []bool{true, false, false, false, false, true, false, false, false}},
+	} {
+		sel := make([]int32, v.n)
+		for i := range sel {
+			sel[i] = int32(i)
+		}
+		b := appendSpillColumn(nil, v, sel, nil)
+		var a arena
+		got := a.vec(v.t, v.n)
+		if v.t.isStringy() {
+			got.strs()
+		} else {
+			got.ints()
+		}
+		var last []byte
+		rest, ok := decodeSpillColumn(b, got, 0, v.n, &last)
+		if !ok || len(rest) != 0 {
+			t.Fatalf("%s column (nulls %v): decoded %v with %d bytes left", v.t.name, v.null != nil, ok, len(rest))
+		}
+		for i := range v.n {
+			if got.isNull(i) != v.isNull(i) || !v.isNull(i) && boxValue(got, i) != boxValue(v, i) {
+				t.Errorf("%s column (nulls %v), row %d: got %v (null %v); want %v (null %v)", v.t.name, v.null != nil, i, boxValue(got, i), got.isNull(i), boxValue(v, i), v.isNull(i))
+			}
+		}
+		// A truncated column is an error, never a panic.
+		for cut := range len(b) {
+			g := a.vec(v.t, v.n)
+			if v.t.isStringy() {
+				g.strs()
+			} else {
+				g.ints()
+			}
+			if rest, ok := decodeSpillColumn(b[:cut], g, 0, v.n, &last); ok && len(rest) == 0 && cut < len(b) {
+				t.Errorf("%s column cut at %d of %d bytes: decoded", v.t.name, cut, len(b))
+			}
+		}
 	}
 }
 
