@@ -1304,12 +1304,18 @@ func (pf *pqFile) dictionaryLacks(g, col int, path string, vals []string, cr io.
 	if err != nil {
 		return false
 	}
+	return !dictionaryHolds(data, offs, vals)
+}
+
+// dictionaryHolds reports whether the dictionary of PLAIN byte arrays
+// data, offs (value k is data[offs[k]:offs[k+1]]) holds one of vals.
+func dictionaryHolds(data []byte, offs []uint32, vals []string) bool {
 	for k := 0; k+1 < len(offs); k++ {
 		for _, v := range vals {
 			if string(data[offs[k]:offs[k+1]]) == v {
-				return false
+				return true
 			}
 		}
 	}
-	return true
+	return false
 }

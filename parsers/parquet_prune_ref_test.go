@@ -18,30 +18,34 @@ import (
 // offset index): the reference the tests compare the readers' own
 // decoding of the same metadata with.
 
+// refChunk is the column chunk of row group g at path, through
+// parquet-go: not ok when the file does not open (the read reports it) or
+// path is absent, not a leaf or repeated.
+func (pf *pqFile) refChunk(g int, path string) (parquet.LeafColumn, *parquet.FileColumnChunk, bool) {
+	f, err := pf.file()
+	if err != nil {
+		return parquet.LeafColumn{}, nil, false
+	}
+	leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
+	if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 {
+		return parquet.LeafColumn{}, nil, false
+	}
+	c, ok := f.RowGroups()[g].ColumnChunks()[leaf.ColumnIndex].(*parquet.FileColumnChunk)
+	return leaf, c, ok
+}
+
 // canSkipEqual reports whether row group g cannot hold a row whose column
 // at each path of equal is one of its values, by the chunk's min/max
 // statistics, its null count and its bloom filter (read through cr, so the
 // reader's Stats count it). A column absent from the file, repeated, not
 // text or without statistics rules nothing out.
 func (pf *pqFile) canSkipEqualParquetGo(g int, equal map[string][]string, cr io.ReaderAt) bool {
-	if len(equal) == 0 {
-		return false
-	}
-	f, err := pf.file()
-	if err != nil {
-		return false // the read reports it
-	}
-	chunks := f.RowGroups()[g].ColumnChunks()
 	for path, vals := range equal {
-		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+		leaf, c, ok := pf.refChunk(g, path)
+		if !ok || len(vals) == 0 {
 			continue
 		}
 		if k, _ := kindOf(leaf.Node); k != parquet.ByteArray {
-			continue
-		}
-		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
-		if !ok {
 			continue
 		}
 		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
@@ -86,25 +90,13 @@ func (pf *pqFile) canSkipEqualParquetGo(g int, equal map[string][]string, cr io.
 // file, repeated, not INT32 or INT64, without statistics, or with an
 // empty list rules nothing out.
 func (pf *pqFile) canSkipEqualIntParquetGo(g int, equal map[string][]int64) bool {
-	if len(equal) == 0 {
-		return false
-	}
-	f, err := pf.file()
-	if err != nil {
-		return false // the read reports it
-	}
-	chunks := f.RowGroups()[g].ColumnChunks()
 	for path, vals := range equal {
-		leaf, ok := f.Schema().Lookup(strings.Split(path, ".")...)
-		if !ok || !leaf.Node.Leaf() || leaf.MaxRepetitionLevel > 0 || len(vals) == 0 {
+		leaf, c, ok := pf.refChunk(g, path)
+		if !ok || len(vals) == 0 {
 			continue
 		}
 		k, _ := kindOf(leaf.Node)
 		if k != parquet.Int32 && k != parquet.Int64 {
-			continue
-		}
-		c, ok := chunks[leaf.ColumnIndex].(*parquet.FileColumnChunk)
-		if !ok {
 			continue
 		}
 		if c.NumValues() > 0 && c.NullCount() == c.NumValues() {
@@ -161,14 +153,7 @@ func (pf *pqFile) dictionaryLacksParquetGo(g, col int, path string, c *parquet.F
 	if len(offs) > 0 && int(offs[len(offs)-1]) > len(data) {
 		return false
 	}
-	for k := 0; k+1 < len(offs); k++ {
-		for _, v := range vals {
-			if string(data[offs[k]:offs[k+1]]) == v {
-				return false
-			}
-		}
-	}
-	return true
+	return !dictionaryHolds(data, offs, vals)
 }
 
 // TestParquetPruning_ParquetGo: the row-group pruning read from the
