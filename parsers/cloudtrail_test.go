@@ -1169,6 +1169,20 @@ func TestCloudTrailReader_OnlyInKeys(t *testing.T) {
 	}
 }
 
+// consoleLoginResponsesReader reads the records recs projecting
+// eventname and responseelements, the latter only in ConsoleLogin's
+// records.
+func consoleLoginResponsesReader(t *testing.T, mem memory.Allocator, recs []string) *CloudTrailReader {
+	t.Helper()
+	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
+		WithColumns("eventname", "responseelements"),
+		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // TestCloudTrailReader_OnlyInBatches: a key's decisions are made per
 // dictionary entry of a batch, and the next batch's dictionary starts
 // anew: its first value, at the index the last batch's admitted value
@@ -1184,12 +1198,7 @@ func TestCloudTrailReader_OnlyInBatches(t *testing.T) {
 		}
 		recs = append(recs, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"`+name+`","responseElements":{"r":2}}`)
 	}
-	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
-		WithColumns("eventname", "responseelements"),
-		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := consoleLoginResponsesReader(t, mem, recs)
 	defer r.Release()
 	var got []string
 	for r.Next() {
@@ -1221,12 +1230,7 @@ func TestCloudTrailReader_OnlyInGrowth(t *testing.T) {
 		}
 		recs = append(recs, `{"eventTime":"2024-03-05T10:00:00Z","eventName":"`+name+`","responseElements":`+re+`}`)
 	}
-	r, err := NewCloudTrailReader(strings.NewReader(`{"Records":[`+strings.Join(recs, ",")+`]}`), "test.json", WithAllocator(mem),
-		WithColumns("eventname", "responseelements"),
-		WithOnlyIn(OnlyIn{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := consoleLoginResponsesReader(t, mem, recs)
 	defer r.Release()
 	if !r.Next() {
 		t.Fatal(r.Err())

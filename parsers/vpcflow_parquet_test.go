@@ -802,6 +802,15 @@ func TestVPCFlowParquet_OwnFooter_Success(t *testing.T) {
 	}
 }
 
+// clusteredFlowParquet is hunt's Parquet of n clustered flow lines
+// (clusterFlowText), sorted by time, groupRows rows per row group.
+func clusteredFlowParquet(t *testing.T, mem memory.Allocator, n, groupRows int) []byte {
+	t.Helper()
+	flow := readFlowBatches(t, mem, clusterFlowText(n))
+	defer releaseBatches(flow)
+	return writeParquet(t, "vpc_flow", flow, groupRows, true)
+}
+
 // TestVPCFlowParquet_OwnFooter_NoParquetGo: reading hunt's flow files
 // with equalities and a time window (statistics, bloom filters,
 // dictionaries and page indexes) never opens the file through parquet-go,
@@ -809,9 +818,7 @@ func TestVPCFlowParquet_OwnFooter_Success(t *testing.T) {
 func TestVPCFlowParquet_OwnFooter_NoParquetGo(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	flow := readFlowBatches(t, mem, clusterFlowText(5000))
-	data := writeParquet(t, "vpc_flow", flow, 700, true)
-	releaseBatches(flow)
+	data := clusteredFlowParquet(t, mem, 5000, 700)
 	for pname, prune := range flowPrunings {
 		t.Run(pname, func(t *testing.T) {
 			p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", prune, WithAllocator(mem))
@@ -838,9 +845,7 @@ func TestVPCFlowParquet_OwnFooter_NoParquetGo(t *testing.T) {
 func TestVPCFlowParquet_IntStatistics_Failure(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	flow := readFlowBatches(t, mem, clusterFlowText(3000))
-	good := writeParquet(t, "vpc_flow", flow, 1000, true)
-	releaseBatches(flow)
+	good := clusteredFlowParquet(t, mem, 3000, 1000)
 	body, md := parquetFooter(t, good)
 	for g := range md.RowGroups {
 		for c := range md.RowGroups[g].Columns {
