@@ -1244,16 +1244,9 @@ func (pf *pqFile) bloomLacks(g, col int, vals []string, cr io.ReaderAt) bool {
 	return true
 }
 
-// dictionaryLacks reports whether column col of row group g is wholly
-// dictionary-encoded (every data page, by the chunk's encoding stats) and
-// its dictionary holds none of vals: dictionary pruning, for a column
-// without a bloom filter or one that answered "maybe". It reads the
-// dictionary page alone (header and body, through cr), not the data
-// pages, and decodes it itself; a chunk that fails its checks, or whose
-// dictionary page is not PLAIN byte arrays, is not pruned here, so the
-// read reports it.
-func (pf *pqFile) dictionaryLacks(g, col int, path string, vals []string, cr io.ReaderAt) (lacks bool) {
-	md := &pf.meta.RowGroups[g].Columns[col].MetaData
+// wholeDictionary reports whether the chunk md describes has a dictionary
+// page and, by its encoding stats, every data page is dictionary-encoded.
+func wholeDictionary(md *format.ColumnMetaData) bool {
 	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
 		return false
 	}
@@ -1264,6 +1257,22 @@ func (pf *pqFile) dictionaryLacks(g, col int, path string, vals []string, cr io.
 				return false // a page fell back to plain
 			}
 		}
+	}
+	return true
+}
+
+// dictionaryLacks reports whether column col of row group g is wholly
+// dictionary-encoded (every data page, by the chunk's encoding stats) and
+// its dictionary holds none of vals: dictionary pruning, for a column
+// without a bloom filter or one that answered "maybe". It reads the
+// dictionary page alone (header and body, through cr), not the data
+// pages, and decodes it itself; a chunk that fails its checks, or whose
+// dictionary page is not PLAIN byte arrays, is not pruned here, so the
+// read reports it.
+func (pf *pqFile) dictionaryLacks(g, col int, path string, vals []string, cr io.ReaderAt) (lacks bool) {
+	md := &pf.meta.RowGroups[g].Columns[col].MetaData
+	if !wholeDictionary(md) {
+		return false
 	}
 	if pf.checkChunk(g, col, path) != nil || !pf.hasDict {
 		return false

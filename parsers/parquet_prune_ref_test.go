@@ -124,17 +124,9 @@ func (pf *pqFile) canSkipEqualIntParquetGo(g int, equal map[string][]int64) bool
 // dictionary page alone, not the data pages; a chunk that fails its
 // checks is not pruned here, so the read reports it.
 func (pf *pqFile) dictionaryLacksParquetGo(g, col int, path string, c *parquet.FileColumnChunk, vals []string) bool {
-	md := pf.meta.RowGroups[g].Columns[col].MetaData
-	if md.DictionaryPageOffset <= 0 || len(md.EncodingStats) == 0 {
+	md := &pf.meta.RowGroups[g].Columns[col].MetaData
+	if !wholeDictionary(md) {
 		return false
-	}
-	for _, st := range md.EncodingStats {
-		switch st.PageType {
-		case format.DataPage, format.DataPageV2:
-			if st.Encoding != format.RLEDictionary && st.Encoding != format.PlainDictionary && st.Count > 0 {
-				return false // a page fell back to plain
-			}
-		}
 	}
 	if pf.checkChunk(g, col, path) != nil {
 		return false
