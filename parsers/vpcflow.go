@@ -325,8 +325,10 @@ type flowDrop struct {
 	keys []uint64
 	lens []int
 	// The checks of checkLine on a printable line, by field position:
-	// a built text field must not be empty, a built integer field ("-"
-	// aside) is digits within max (flowDigits up to digits of them).
+	// a built text field must not be empty (texts leaves out the
+	// filtered one, whose emptiness dropLines tests with its value), a
+	// built integer field ("-" aside) is digits within max (flowDigits
+	// up to digits of them).
 	texts []int32
 	ints  []flowIntCheck
 }
@@ -946,7 +948,7 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		for _, st := range p.plan {
 			if st.kind >= flowKindInt32 {
 				d.ints = append(d.ints, flowIntCheck{pos: int32(st.pos), digits: int32(st.digits), max: st.max})
-			} else {
+			} else if st.pos != d.pos { // dropLines checks the filtered field itself
 				d.texts = append(d.texts, int32(st.pos))
 			}
 		}
@@ -1460,9 +1462,10 @@ func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (n, af
 		if int(nl) <= start || b[start]-'a' < 26 {
 			return i, c, false
 		}
-		// The filtered value: one of keys is kept.
+		// The filtered value: one of keys is kept; an empty one goes
+		// the general way (so texts need not hold its field).
 		from, to := int(ends[pos])+1, int(ends[pos+1])
-		if n := to - from; n <= 8 {
+		if n := to - from; uint(n-1) < 8 {
 			if from > room {
 				return i, c, false
 			}
@@ -1472,6 +1475,8 @@ func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (n, af
 					return i, c, true
 				}
 			}
+		} else if n == 0 {
+			return i, c, false
 		}
 		// checkLine's checks of a printable line.
 		for _, t := range texts {
