@@ -1346,7 +1346,9 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		}
 		m = max(m, n)
 		r.sep, r.nl, r.bad = make([]uint64, m), make([]uint64, m), make([]uint64, m)
-		r.tape, r.nls = make([]int32, 0, 64*m+16), make([]int32, 0, 64*m+16)
+		// The tape has room for a line's ends as an array past its last
+		// entry (dropLines).
+		r.tape, r.nls = make([]int32, 0, 64*m+16+flowEndsMask+1), make([]int32, 0, 64*m+16)
 	}
 	full := len(b) / 64
 	flowClassify(b[:64*full], r.sep[:full], r.nl[:full], r.bad[:full])
@@ -1457,14 +1459,17 @@ func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (n, af
 		if e >= len(tape) || tape[e] != nl || nb <= int(nl) {
 			return i, c, false
 		}
-		ends := tape[c-1 : e+1]
+		// The line's ends as an array (the tape's capacity has room):
+		// the field positions, below nf, index it masked, with no
+		// bounds check.
+		ends := (*[flowEndsMask + 1]int32)(tape[c-1:][:flowEndsMask+1])
 		start := int(ends[0]) + 1
 		if int(nl) <= start || b[start]-'a' < 26 {
 			return i, c, false
 		}
 		// The filtered value: one of keys is kept; an empty one goes
 		// the general way (so texts need not hold its field).
-		from, to := int(ends[pos])+1, int(ends[pos+1])
+		from, to := int(ends[pos&flowEndsMask])+1, int(ends[(pos+1)&flowEndsMask])
 		if n := to - from; uint(n-1) < 8 {
 			if from > room {
 				return i, c, false
@@ -1480,12 +1485,12 @@ func (p *VPCFlowReader) dropLines(b []byte, nls, tape []int32, c, nb int) (n, af
 		}
 		// checkLine's checks of a printable line.
 		for _, t := range texts {
-			if ends[t+1]-ends[t] < 2 {
+			if ends[(t+1)&flowEndsMask]-ends[t&flowEndsMask] < 2 {
 				return i, c, false // empty
 			}
 		}
 		for _, f := range ints {
-			v := b[ends[f.pos]+1 : ends[f.pos+1]]
+			v := b[ends[f.pos&flowEndsMask]+1 : ends[(f.pos+1)&flowEndsMask]]
 			if len(v) == 1 && v[0] == '-' {
 				continue
 			}
