@@ -1117,6 +1117,7 @@ func TestVPCFlowEqual_SameRejects(t *testing.T) {
 		{"action": {"REJECT"}},
 		{"action": {"ACCEPT"}},
 		{"action": {"NONE"}},
+		{"action": {"", "REJECT"}}, // an empty value is kept, then rejected
 		{"srcaddr": {"198.51.100.7"}, "action": {"REJECT", "ACCEPT"}},
 	}
 	projections := [][]string{
@@ -1467,7 +1468,7 @@ func TestVPCFlow_Runs(t *testing.T) {
 	defer func(n int) { flowRunBytes = n }(flowRunBytes)
 	for name, in := range inputs {
 		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}, {"start", "end", "action"}} {
-			for _, eq := range []map[string][]string{nil, {"action": {"REJECT"}}, {"action": {"REJECT", "-", "REJECTED-AND-MORE"}}, {"srcaddr": {"198.51.100.7"}}} {
+			for _, eq := range []map[string][]string{nil, {"action": {"REJECT"}}, {"action": {"REJECT", "-", "REJECTED-AND-MORE"}}, {"action": {"", "REJECT"}}, {"srcaddr": {"198.51.100.7"}}} {
 				for _, strict := range []bool{false, true} {
 					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
 					flowRunBytes = 0
