@@ -105,7 +105,7 @@ func TestFuncPolicy_Failure(t *testing.T) {
 }
 
 // FuzzPolicyPrincipals: any text is read without panicking, and a policy
-// reads the same held in a JSON string.
+// (an object) reads the same held in a JSON string.
 func FuzzPolicyPrincipals(f *testing.F) {
 	f.Add(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["999999999999","*"]},"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`)
 	f.Add(`{"Statement":{"Effect":"Allow","NotPrincipal":"*"}}`)
@@ -116,7 +116,9 @@ func FuzzPolicyPrincipals(f *testing.F) {
 		if ok != extOK || len(ext) > len(got) {
 			t.Fatalf("external %v (%v) is not a subset of %v (%v)", ext, extOK, got, ok)
 		}
-		if !ok || strings.ContainsAny(doc, "\\\x00\n\r\t") {
+		// A policy already held in a JSON string is unwrapped once, not
+		// twice.
+		if !ok || strings.ContainsAny(doc, "\\\x00\n\r\t") || strings.HasPrefix(strings.TrimLeft(doc, " "), `"`) {
 			return
 		}
 		again, ok2 := policyPrincipals(`"`+strings.ReplaceAll(doc, `"`, `\"`)+`"`, false, "111122223333")
