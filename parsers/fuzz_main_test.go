@@ -3,68 +3,26 @@ package parsers
 import (
 	"flag"
 	"os"
-	"slices"
-	"strings"
 	"testing"
+
+	"github.com/hunt-sec/hunt/internal/fuzzbudget"
 )
 
-// fuzzMinimizeBudget bounds how many executions fuzzing spends
-// minimizing each input that widens coverage (or fails). Go's minimizer
-// tries O(n²) cuts of an n-byte input and stops only at
-// -test.fuzzminimizetime, 60 s by default, reporting no executions
-// meanwhile; the parsers' targets take a millisecond or more an execution
-// and keep inputs of kilobytes (the Parquet files, the CloudTrail
-// records), so every new input stalled fuzzing for the full minute: 0
-// execs/s after the first hundred. The first cuts (of the tail, in halves)
-// fit in the budget.
-const fuzzMinimizeBudget = "100x"
-
-// boundMinimizing sets fs's -test.fuzzminimizetime to fuzzMinimizeBudget
-// unless the command line gave one.
-func boundMinimizing(fs *flag.FlagSet) error {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "test.fuzzminimizetime" })
-	if given || fs.Lookup("test.fuzzminimizetime") == nil {
-		return nil
-	}
-	return fs.Set("test.fuzzminimizetime", fuzzMinimizeBudget)
-}
-
+// TestMain bounds how long fuzzing minimizes each new input
+// (fuzzbudget): unbounded, the parser targets stalled at 0 execs/s for a
+// minute at every input that widened coverage.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if err := boundMinimizing(flag.CommandLine); err != nil {
+	if err := fuzzbudget.Bound(flag.CommandLine); err != nil {
 		panic(err)
 	}
 	os.Exit(m.Run())
 }
 
-// TestBoundMinimizing_Success: without -test.fuzzminimizetime the budget
-// applies; a given value is kept.
+// TestBoundMinimizing_Success: this test binary runs with the budget,
+// unless the command line gave -test.fuzzminimizetime.
 func TestBoundMinimizing_Success(t *testing.T) {
-	for _, tt := range []struct {
-		args []string
-		want string
-	}{
-		{nil, fuzzMinimizeBudget},
-		{[]string{"-test.fuzzminimizetime=5s"}, "5s"},
-	} {
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		fs.String("test.fuzzminimizetime", "1m0s", "")
-		if err := fs.Parse(tt.args); err != nil {
-			t.Fatal(err)
-		}
-		if err := boundMinimizing(fs); err != nil {
-			t.Fatal(err)
-		}
-		if got := fs.Lookup("test.fuzzminimizetime").Value.String(); got != tt.want {
-			t.Errorf("%q: -test.fuzzminimizetime %s; want %s", tt.args, got, tt.want)
-		}
-	}
-	// This process's flag, as the fuzzing coordinator reads it, unless
-	// the command line gave another.
-	if got := flag.Lookup("test.fuzzminimizetime").Value.String(); got != fuzzMinimizeBudget && !slices.ContainsFunc(os.Args, func(a string) bool {
-		return strings.Contains(a, "fuzzminimizetime")
-	}) {
-		t.Errorf("-test.fuzzminimizetime %s; want %s", got, fuzzMinimizeBudget)
+	if err := fuzzbudget.Applied(); err != nil {
+		t.Error(err)
 	}
 }
