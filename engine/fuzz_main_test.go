@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/hunt-sec/hunt/internal/fuzzbudget"
@@ -11,13 +9,7 @@ import (
 // TestMain bounds how long fuzzing minimizes each new input
 // (fuzzbudget): unbounded, the engine targets stalled at 0 execs/s for a
 // minute at every input that widened coverage.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if err := fuzzbudget.Bound(flag.CommandLine); err != nil {
-		panic(err)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { fuzzbudget.Main(m) }
 
 // TestBoundMinimizing_Success: this test binary runs with the budget,
 // unless the command line gave -test.fuzzminimizetime.

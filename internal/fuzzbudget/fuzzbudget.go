@@ -1,6 +1,6 @@
 // Package fuzzbudget bounds how long Go's fuzzer spends minimizing an
 // input, for the test binaries of packages with fuzz targets (their
-// TestMain calls Bound).
+// TestMain is Main).
 //
 // Go's minimizer tries O(n²) cuts of an n-byte input that widens coverage
 // (or fails) and stops only at -test.fuzzminimizetime, 60 s by default,
@@ -16,7 +16,19 @@ package fuzzbudget
 import (
 	"flag"
 	"fmt"
+	"os"
+	"testing"
 )
+
+// Main is a package's TestMain: it parses the test flags, bounds
+// minimizing and runs the tests.
+func Main(m *testing.M) {
+	flag.Parse()
+	if err := Bound(flag.CommandLine); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
 
 // Minimize is the budget Bound sets: executions per minimized input.
 const Minimize = "100x"
@@ -34,7 +46,7 @@ func Bound(fs *flag.FlagSet) error {
 
 // Applied reports an error unless the process's -test.fuzzminimizetime
 // is Minimize or was given on the command line: a package's test checks
-// with it that its TestMain calls Bound.
+// with it that its TestMain is Main.
 func Applied() error {
 	f := flag.CommandLine.Lookup("test.fuzzminimizetime")
 	if f == nil {
@@ -43,7 +55,7 @@ func Applied() error {
 	given := false
 	flag.CommandLine.Visit(func(g *flag.Flag) { given = given || g.Name == f.Name })
 	if !given && f.Value.String() != Minimize {
-		return fmt.Errorf("-test.fuzzminimizetime %s; want %s (does TestMain call fuzzbudget.Bound?)", f.Value, Minimize)
+		return fmt.Errorf("-test.fuzzminimizetime %s; want %s (is TestMain fuzzbudget.Main?)", f.Value, Minimize)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package fuzzbudget
 
 import (
 	"flag"
-	"os"
 	"testing"
 )
 
@@ -61,10 +60,4 @@ func TestApplied_Failure(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if err := Bound(flag.CommandLine); err != nil {
-		panic(err)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { Main(m) }
