@@ -1446,30 +1446,7 @@ func TestVPCFlow_Runs(t *testing.T) {
 	inputs["mixed"] = mixed.String()
 	inputs["mixed, no last newline"] = strings.TrimSuffix(mixed.String(), "\n")
 
-	type read struct {
-		batches []int64
-		rows    []string
-		rejects string
-		err     string
-		stats   Stats
-	}
-	readAll := func(r io.Reader, opts ...Option) read {
-		var res read
-		p, err := NewVPCFlowReader(r, "flow.log", opts...)
-		if err != nil {
-			res.err = err.Error()
-			return res
-		}
-		defer p.Release()
-		for p.Next() {
-			res.batches = append(res.batches, p.Batch().NumRows())
-			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
-		}
-		res.rejects = rejectsText(p.Rejects())
-		res.err = errText(p.Err())
-		res.stats = p.Stats()
-		return res
-	}
+	readAll := func(r io.Reader, opts ...Option) flowRead { return readFlowAll(t, r, opts...) }
 	defer func(n int) { flowRunBytes = n }(flowRunBytes)
 	for name, in := range inputs {
 		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}, {"start", "end", "action"}} {
@@ -1491,6 +1468,46 @@ func TestVPCFlow_Runs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// flowRead is everything a VPC flow reader gives for one input: its
+// schema's column types, each batch's row count and rows, rejects, error
+// and stats.
+type flowRead struct {
+	types   []string
+	batches []int64
+	rows    []string
+	rejects string
+	err     string
+	stats   Stats
+}
+
+// readFlowAll reads r through a VPC flow reader with opts to the end
+// (an error creating the reader is its err); every batch must have the
+// reader's schema.
+func readFlowAll(t testing.TB, r io.Reader, opts ...Option) flowRead {
+	t.Helper()
+	var res flowRead
+	p, err := NewVPCFlowReader(r, "flow.log", opts...)
+	if err != nil {
+		res.err = err.Error()
+		return res
+	}
+	defer p.Release()
+	for _, f := range p.Schema().Fields() {
+		res.types = append(res.types, f.Name+" "+f.Type.String())
+	}
+	for p.Next() {
+		if !p.Batch().Schema().Equal(p.Schema()) {
+			t.Fatalf("batch schema %v; want %v", p.Batch().Schema(), p.Schema())
+		}
+		res.batches = append(res.batches, p.Batch().NumRows())
+		res.rows = append(res.rows, flowBatchRows(p.Batch())...)
+	}
+	res.rejects = rejectsText(p.Rejects())
+	res.err = errText(p.Err())
+	res.stats = p.Stats()
+	return res
 }
 
 // TestFlowDigits compares flowDigits with a byte loop on every length up
@@ -1550,35 +1567,7 @@ func TestVPCFlowDictionaries_Success(t *testing.T) {
 	}
 	inputs["ids"] = ids.String()
 
-	type read struct {
-		types   []string
-		rows    []string
-		rejects string
-		err     string
-		stats   Stats
-	}
-	readAll := func(r io.Reader, opts ...Option) read {
-		var res read
-		p, err := NewVPCFlowReader(r, "flow.log", opts...)
-		if err != nil {
-			res.err = err.Error()
-			return res
-		}
-		defer p.Release()
-		for _, f := range p.Schema().Fields() {
-			res.types = append(res.types, f.Name+" "+f.Type.String())
-		}
-		for p.Next() {
-			if !p.Batch().Schema().Equal(p.Schema()) {
-				t.Fatalf("batch schema %v; want %v", p.Batch().Schema(), p.Schema())
-			}
-			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
-		}
-		res.rejects = rejectsText(p.Rejects())
-		res.err = errText(p.Err())
-		res.stats = p.Stats()
-		return res
-	}
+	readAll := func(r io.Reader, opts ...Option) flowRead { return readFlowAll(t, r, opts...) }
 	defer func(n int) { flowRunBytes = n }(flowRunBytes)
 	for name, in := range inputs {
 		for _, cols := range [][]string{nil, {"account_id", "interface_id", "srcaddr", "action"}, {"subnet_id", "version"}, {"srcaddr"}} {
