@@ -1,0 +1,156 @@
+package parsers
+
+import (
+	"bytes"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TestVPCFlowParquet_DictShared: consecutive batches of a dictionary
+// column (action) share one dictionary array while the column's values
+// are the same, and every batch still holds the rows' own values (those
+// the text reader reads from the same lines), also across a file whose
+// first batches lack a value the later ones use.
+func TestVPCFlowParquet_DictShared(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	// Sorted by time: the first rows are all ACCEPT, then REJECT and
+	// null ("-") rows come, so the dictionary grows between batches.
+	var text strings.Builder
+	for i := range 3 * BatchRows {
+		action := "ACCEPT"
+		if i >= BatchRows+100 {
+			action = []string{"ACCEPT", "REJECT", "-"}[i%3]
+		}
+		text.WriteString(strings.Join([]string{"2 123456789012 eni-1", "10.0.0." + strconv.Itoa(i%10), "172.16.0.1 1 2 6 1 40",
+			strconv.Itoa(1700000000 + i), strconv.Itoa(1700000060 + i), action, "OK\n"}, " "))
+	}
+	flow := readFlowBatches(t, mem, text.String())
+	data := writeParquet(t, "vpc_flow", flow, 0, true)
+	releaseBatches(flow)
+
+	p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", Pruning{}, WithAllocator(mem), WithColumns("srcaddr", "action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batches []arrow.RecordBatch
+	for p.Next() {
+		p.Batch().Retain()
+		batches = append(batches, p.Batch())
+	}
+	if p.Err() != nil {
+		t.Fatal(p.Err())
+	}
+	p.Release()
+	defer releaseBatches(batches)
+	if len(batches) < 3 {
+		t.Fatalf("%d batches; want at least 3", len(batches))
+	}
+	var got []string
+	shared := 0
+	for i, b := range batches {
+		d := b.Column(1).(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		for r := range d.Len() {
+			v := "-"
+			if d.IsValid(r) {
+				v = vals.Value(d.GetValueIndex(r))
+			}
+			got = append(got, b.Column(0).(*array.String).Value(r)+" "+v)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := batches[i-1].Column(1).(*array.Dictionary).Dictionary().(*array.String)
+		same := prev.Len() == vals.Len()
+		for k := 0; same && k < vals.Len(); k++ {
+			same = prev.Value(k) == vals.Value(k)
+		}
+		if same != (prev.Data() == vals.Data()) {
+			t.Errorf("batch %d: dictionary %v after %v: shared %v; want %v", i, vals, prev, prev.Data() == vals.Data(), same)
+		}
+		if same {
+			shared++
+		}
+	}
+	if shared == 0 {
+		t.Errorf("no batch shares its dictionary with the one before")
+	}
+	want := flowTextPairs(t, mem, text.String())
+	sort.Strings(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("%d rows %.200q; want %d rows %.200q", len(got), got, len(want), want)
+	}
+}
+
+// flowTextPairs reads text with the text reader and returns its rows as
+// "srcaddr action" ("-" for a null action), sorted.
+func flowTextPairs(t *testing.T, mem memory.Allocator, text string) []string {
+	t.Helper()
+	flow := readFlowBatches(t, mem, text, "srcaddr", "action")
+	defer releaseBatches(flow)
+	var rows []string
+	for _, b := range flow {
+		d := b.Column(1).(*array.Dictionary)
+		for r := range d.Len() {
+			v := "-"
+			if d.IsValid(r) {
+				v = d.Dictionary().(*array.String).Value(d.GetValueIndex(r))
+			}
+			rows = append(rows, b.Column(0).(*array.String).Value(r)+" "+v)
+		}
+	}
+	sort.Strings(rows)
+	return rows
+}
+
+// TestVPCFlowParquetReuse_Bytes: a Parquet reader per file takes the
+// columns of a released reader (flowSpare), as the text reader does, and
+// its batches share their dictionaries: after the first, reading a small
+// file allocates its footer, the reader and the batches' text, not a
+// batch's worth of every column again.
+func TestVPCFlowParquetReuse_Bytes(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	data := clusteredFlowParquet(t, mem, 3*BatchRows, 0)
+	cols := []string{"srcaddr", "start", "action"}
+	// One P: see TestVPCFlowReuse_Bytes.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	read := func() uint64 {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", Pruning{}, WithAllocator(mem), WithColumns(cols...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		if p.Err() != nil {
+			t.Fatal(p.Err())
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	read()
+	least := uint64(math.MaxUint64)
+	for range 5 { // a GC between two reads empties the pools: the least of a few
+		least = min(least, read())
+	}
+	// The batches' text, the footer, the reader, and its recycled
+	// buffers (pqRecycler): about 300 KiB; the columns (over 250 KiB
+	// more) come back.
+	if limit := uint64(400 << 10); least > limit {
+		t.Errorf("%d bytes allocated to read %d bytes; want at most %d", least, len(data), limit)
+	}
+	t.Logf("%d bytes allocated to read %d bytes", least, len(data))
+}
