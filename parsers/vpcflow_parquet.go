@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -2032,6 +2033,23 @@ func (cur *pageCursor) release() {
 	*cur = pageCursor{}
 }
 
+// flowASCII reports whether every byte of b is printable ASCII (0x20 to
+// 0x7f), text badFlowText accepts, eight bytes at a time: w | (w -
+// 0x20*lsb) has a byte's top bit set for a byte of 0x80 or more, or below
+// 0x20 (only such a byte borrows from the next).
+func flowASCII(b []byte) bool {
+	var text uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		text |= w | (w - 0x20*lsb)
+	}
+	for _, c := range b[i:] {
+		text |= uint64(c) | uint64(c-0x20)
+	}
+	return text&msb == 0
+}
+
 // checkFlowDictText is the state of a dictionary's text value b: null
 // ("-"), bad (control characters, invalid UTF-8) or valid.
 func checkFlowDictText(b []byte) uint8 {
@@ -2082,19 +2100,31 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding
 	case encoding.ByteArray:
 		data, offs := values.ByteArray()
 		n := max(len(offs)-1, 0)
-		for k := range n {
-			if offs[k] > offs[k+1] {
-				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
-			}
-		}
-		if n > 0 && int(offs[n]) > len(data) {
+		if n > 0 && (offs[0] > offs[n] || int(offs[n]) > len(data)) {
 			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 		}
 		// Sized once and filled, not appended to a value at a time: a
 		// dictionary of addresses has tens of thousands.
 		d.state, d.ids = slices.Grow(d.state[:0], n)[:n], slices.Grow(d.ids[:0], n)[:n]
-		for k := range d.state {
-			d.state[k] = dictUnchecked
+		// Fast path: the values, side by side, are all printable ASCII,
+		// so each is valid or "-" (null), known from its length and
+		// first byte. Checking them in one pass costs a fraction of
+		// decompressing them, where checking each value when a row first
+		// used it (random reads of a 100 KiB dictionary) was a tenth of
+		// reading the flow query's addresses.
+		st := dictUnchecked
+		if n > 0 && flowASCII(data[offs[0]:offs[n]]) {
+			st = dictValid
+		}
+		for k := range n {
+			lo, hi := offs[k], offs[k+1]
+			if lo > hi {
+				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+			}
+			d.state[k] = st
+			if st == dictValid && hi-lo == 1 && data[lo] == '-' {
+				d.state[k] = dictNull
+			}
 		}
 		for k := range d.ids {
 			d.ids[k] = -1

@@ -154,3 +154,115 @@ func TestVPCFlowParquetReuse_Bytes(t *testing.T) {
 	}
 	t.Logf("%d bytes allocated to read %d bytes", least, len(data))
 }
+
+// TestVPCFlowParquet_DictCheckedAtOnce: a dictionary of printable ASCII
+// values is checked as a whole when converted: every value's state is
+// known (valid, or null for "-") before a row uses it. One with a bad
+// value is checked a value at a time, when used (its bad value rejects
+// only the rows using it: TestVPCFlowParquet_DictText_Failure).
+func TestVPCFlowParquet_DictCheckedAtOnce(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name      string
+		odd       string // row 3's value
+		wantState uint8  // the state of a value no row read yet uses
+		rejects   int
+	}{
+		{"printable", "-", dictValid, 0},
+		{"a control character", "eni-\x01", dictUnchecked, 1},
+		// Valid text, checked a value at a time.
+		{"not ASCII", "eni-é", dictUnchecked, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Every value distinct: the first batch uses a third of them.
+			var rows []flowDictRow
+			for i := range 3 * BatchRows {
+				id := "eni-" + strconv.Itoa(i)
+				if i == 3 {
+					id = tc.odd
+				}
+				rows = append(rows, flowDictRow{str(id), str("ACCEPT")})
+			}
+			data := writeGenericParquet(t, rows)
+			r, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "f.parquet", Pruning{}, WithAllocator(mem), WithColumns("interface_id", "action"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			if !r.Next() {
+				t.Fatal(r.Err())
+			}
+			d := &r.cols[0].dict
+			if len(d.state) != 3*BatchRows {
+				t.Fatalf("%d dictionary values; want %d", len(d.state), 3*BatchRows)
+			}
+			x := -1
+			for k := range d.state {
+				if string(d.data[d.offs[k]:d.offs[k+1]]) == "eni-9999" {
+					x = k
+				}
+			}
+			if x < 0 {
+				t.Fatal("no value eni-9999 in the dictionary")
+			}
+			if d.state[x] != tc.wantState {
+				t.Errorf("state of eni-9999 (row 9999, not read yet) %d; want %d", d.state[x], tc.wantState)
+			}
+			c := r.Batch().Column(0)
+			if tc.odd == "-" && !c.IsNull(3) {
+				t.Errorf("row 3 (%q) %q; want null", tc.odd, StringAt(c, 3))
+			}
+			if got := StringAt(c, 4-tc.rejects); got != "eni-4" {
+				t.Errorf("row 4 %q; want eni-4", got)
+			}
+			for r.Next() {
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			if r.Stats().Rejected != int64(tc.rejects) {
+				t.Errorf("%d rows rejected; want %d", r.Stats().Rejected, tc.rejects)
+			}
+		})
+	}
+}
+
+// TestFlowASCII: flowASCII accepts exactly the bytes 0x20-0x7f, in the
+// words and the tail, and a text it accepts is one badFlowText accepts.
+func TestFlowASCII(t *testing.T) {
+	for _, tc := range []struct {
+		b    string
+		want bool
+	}{
+		{"", true},
+		{"10.0.0.1", true},
+		{"172.16.254.254 ~\x7f", true},
+		{" !", true},
+		{"10.0.0.1\x1f", false},         // the tail
+		{"\x1f10.0.0.1", false},         // the first word
+		{"10.0.0.\x0010.0.0.1", false},  // a NUL
+		{"eni-0123\x80", false},         // the tail
+		{"eni-\xc3\xa9-0123456", false}, // valid UTF-8, not ASCII
+		{"0123456789abcde\xff", false},
+	} {
+		if got := flowASCII([]byte(tc.b)); got != tc.want {
+			t.Errorf("flowASCII(%q) %v; want %v", tc.b, got, tc.want)
+		}
+	}
+	// Every byte at every position of two words and a tail.
+	for pos := range 19 {
+		for c := range 256 {
+			b := []byte(strings.Repeat("a", 19))
+			b[pos] = byte(c)
+			want := c >= 0x20 && c < 0x80
+			if got := flowASCII(b); got != want {
+				t.Fatalf("flowASCII with byte %#x at %d: %v; want %v", c, pos, got, want)
+			}
+			if want && badFlowText(b) >= 0 {
+				t.Fatalf("badFlowText rejects %q, which flowASCII accepts", b)
+			}
+		}
+	}
+}
