@@ -177,6 +177,51 @@ type flowPqDict struct {
 	// ids[k] is value k's index in the batch's dictionary (flowKindDict
 	// columns), -1 until used in the batch.
 	ids []int32
+	// checks counts the text values checked one by one (checkText).
+	checks int
+}
+
+// dictCheckAllAfter is the share of a text dictionary's values (one in
+// dictCheckAllAfter) checked one by one after which checkText checks
+// them all at once.
+const dictCheckAllAfter = 32
+
+// checkText checks text value x of d when a row first uses it and
+// returns its state. Once rows used one in dictCheckAllAfter values, it
+// checks the whole dictionary in one pass instead (checkAll): checking
+// each value on first use (random reads of a 100 KiB dictionary of
+// addresses) was a tenth of reading the flow query's addresses, where a
+// selective query uses a few values of the dictionary.
+func (d *flowPqDict) checkText(x int) uint8 {
+	d.checks++
+	if d.checks == len(d.state)/dictCheckAllAfter+1 && d.checkAll() {
+		return d.state[x]
+	}
+	st := checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
+	d.state[x] = st
+	return st
+}
+
+// checkAll sets the state of every text value of d not checked yet when
+// all the values, side by side, are printable ASCII: each is then valid,
+// or null for "-". It reports false, changing nothing, for a dictionary
+// with another byte (which checkText then checks a value at a time, so
+// that a bad value rejects only the rows that use it).
+func (d *flowPqDict) checkAll() bool {
+	n := len(d.state)
+	if n == 0 || !flowASCII(d.data[d.offs[0]:d.offs[n]]) {
+		return false
+	}
+	for k, st := range d.state {
+		if st != dictUnchecked {
+			continue
+		}
+		d.state[k] = dictValid
+		if lo := d.offs[k]; d.offs[k+1]-lo == 1 && d.data[lo] == '-' {
+			d.state[k] = dictNull
+		}
+	}
+	return true
 }
 
 const (
@@ -1163,8 +1208,7 @@ func b2u(b bool) uint8 {
 func (f *flowFilter) classify(d *flowPqDict, x int) uint8 {
 	st := d.state[x]
 	if st == dictUnchecked {
-		st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
-		d.state[x] = st
+		st = d.checkText(x)
 	}
 	switch {
 	case st == dictBad:
@@ -1623,8 +1667,7 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 			st := d.state[x]
 			if st == dictUnchecked {
 				// The value's first use in the chunk: check it.
-				st = checkFlowDictText(data[offs[x]:offs[x+1]])
-				d.state[x] = st
+				st = d.checkText(int(x))
 			}
 			if st != dictValid {
 				// Slow path: null or bad.
@@ -1779,8 +1822,7 @@ func (p *VPCFlowParquetReader) appendAt(c *flowParquetColumn, row, v int) {
 		x := cur.idx[v]
 		st := d.state[x]
 		if st == dictUnchecked {
-			st = checkFlowDictText(d.data[d.offs[x]:d.offs[x+1]])
-			d.state[x] = st
+			st = d.checkText(int(x))
 		}
 		switch st {
 		case dictNull:
@@ -2100,36 +2142,25 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding
 	case encoding.ByteArray:
 		data, offs := values.ByteArray()
 		n := max(len(offs)-1, 0)
-		if n > 0 && (offs[0] > offs[n] || int(offs[n]) > len(data)) {
+		for k := range n {
+			if offs[k] > offs[k+1] {
+				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
+			}
+		}
+		if n > 0 && int(offs[n]) > len(data) {
 			return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
 		}
 		// Sized once and filled, not appended to a value at a time: a
 		// dictionary of addresses has tens of thousands.
 		d.state, d.ids = slices.Grow(d.state[:0], n)[:n], slices.Grow(d.ids[:0], n)[:n]
-		// Fast path: the values, side by side, are all printable ASCII,
-		// so each is valid or "-" (null), known from its length and
-		// first byte. Checking them in one pass costs a fraction of
-		// decompressing them, where checking each value when a row first
-		// used it (random reads of a 100 KiB dictionary) was a tenth of
-		// reading the flow query's addresses.
-		st := dictUnchecked
-		if n > 0 && flowASCII(data[offs[0]:offs[n]]) {
-			st = dictValid
-		}
-		for k := range n {
-			lo, hi := offs[k], offs[k+1]
-			if lo > hi {
-				return fmt.Errorf("%w: dictionary values end past the page", ErrCorrupt)
-			}
-			d.state[k] = st
-			if st == dictValid && hi-lo == 1 && data[lo] == '-' {
-				d.state[k] = dictNull
-			}
+		for k := range d.state {
+			d.state[k] = dictUnchecked
 		}
 		for k := range d.ids {
 			d.ids[k] = -1
 		}
 		d.data, d.offs, d.ints = data, offs, nil
+		d.checks = 0
 	default:
 		return fmt.Errorf("%w: dictionary of %v values in a column of %v", ErrCorrupt, values.Kind(), c.field.col)
 	}
