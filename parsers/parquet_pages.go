@@ -68,24 +68,61 @@ type pqChunk struct {
 	dict     encoding.Values
 	dictRaw  []byte
 	dictVals pqValues
+
+	kept int // the bytes of its buffers while in pqChunks
 }
 
-// pqChunks keeps the pqChunks of finished readers (with their buffers)
-// for the next reader: a query opens many files, each read once.
-var pqChunks sync.Pool
+// pqChunks keeps the pqChunks of finished readers, with their buffers,
+// for the next readers (a query opens a reader per file, each read once),
+// up to pqChunksBytes of buffers. A sync.Pool kept them only until the
+// next collection but one, and the flow query over a small lake
+// collects every few milliseconds: readers reallocated their chunk
+// buffers (a row group's compressed chunk, its decompressed dictionary
+// page and values, 400 KiB for the flow query's addresses), which the
+// kernel faulted in and zeroed again, one page fault in six of the warm
+// query.
+var pqChunks struct {
+	mu    sync.Mutex
+	free  []*pqChunk
+	bytes int
+}
+
+// pqChunksBytes bounds the bytes of the buffers pqChunks keeps: the flow
+// query's three columns take about 1 MiB per worker. A chunk whose
+// buffers alone pass it (CloudTrail's large text columns) is dropped.
+const pqChunksBytes = 8 << 20
 
 // getPQChunk returns a pqChunk from pqChunks, or a new one; putPQChunk
 // gives it back when its reader is done with it.
 func getPQChunk() *pqChunk {
-	if ch, ok := pqChunks.Get().(*pqChunk); ok {
-		return ch
+	pqChunks.mu.Lock()
+	defer pqChunks.mu.Unlock()
+	n := len(pqChunks.free)
+	if n == 0 {
+		return new(pqChunk)
 	}
-	return new(pqChunk)
+	ch := pqChunks.free[n-1]
+	pqChunks.free[n-1] = nil
+	pqChunks.free = pqChunks.free[:n-1]
+	pqChunks.bytes -= ch.kept
+	return ch
 }
 
 func putPQChunk(ch *pqChunk) {
 	ch.vals, ch.dict, ch.hasDict = encoding.Values{}, encoding.Values{}, false
-	pqChunks.Put(ch)
+	ch.kept = ch.size()
+	pqChunks.mu.Lock()
+	defer pqChunks.mu.Unlock()
+	if pqChunks.bytes+ch.kept <= pqChunksBytes {
+		pqChunks.free = append(pqChunks.free, ch)
+		pqChunks.bytes += ch.kept
+	}
+}
+
+// size returns the bytes of ch's buffers of bytes and values (not its
+// page locations, a few per chunk).
+func (ch *pqChunk) size() int {
+	return cap(ch.buf) + cap(ch.raw) + cap(ch.lv) + cap(ch.dictRaw) + ch.page.size() + ch.dictVals.size() + 4*cap(ch.idx)
 }
 
 // pqChunkCan reports whether pqChunk decodes column chunk col of row group
@@ -207,6 +244,11 @@ type pqValues struct {
 	i64  []int64
 	data []byte
 	offs []uint32
+}
+
+// size returns the bytes of b's buffers.
+func (b *pqValues) size() int {
+	return 4*cap(b.i32) + 8*cap(b.i64) + cap(b.data) + 4*cap(b.offs)
 }
 
 // plain decodes src, PLAIN values of kind, into b's buffers.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -828,5 +829,56 @@ func BenchmarkPlainByteArrays(b *testing.B) {
 			}
 			parquetSink += len(offs)
 		})
+	}
+}
+
+// TestPQChunks_KeptAcrossCollections: a finished reader's pqChunk, with
+// its buffers, goes to the next reader even after collections (a
+// sync.Pool dropped it at the second), and pqChunks keeps at most
+// pqChunksBytes of buffers.
+func TestPQChunks_KeptAcrossCollections(t *testing.T) {
+	pqChunks.mu.Lock()
+	saved, savedBytes := pqChunks.free, pqChunks.bytes
+	pqChunks.free, pqChunks.bytes = nil, 0
+	pqChunks.mu.Unlock()
+	defer func() {
+		pqChunks.mu.Lock()
+		pqChunks.free, pqChunks.bytes = saved, savedBytes
+		pqChunks.mu.Unlock()
+	}()
+
+	ch := getPQChunk()
+	ch.buf, ch.dictRaw = make([]byte, 100<<10), make([]byte, 130<<10)
+	putPQChunk(ch)
+	runtime.GC()
+	runtime.GC()
+	if got := getPQChunk(); got != ch {
+		t.Errorf("after two collections, a new pqChunk; want the one put back")
+	} else if cap(got.buf) != 100<<10 || cap(got.dictRaw) != 130<<10 {
+		t.Errorf("buffers of %d and %d bytes; want %d and %d", cap(got.buf), cap(got.dictRaw), 100<<10, 130<<10)
+	}
+	if pqChunks.bytes != 0 {
+		t.Errorf("%d bytes kept with no chunk; want 0", pqChunks.bytes)
+	}
+
+	// Past the bound: dropped.
+	big := getPQChunk()
+	big.buf = make([]byte, pqChunksBytes+1)
+	putPQChunk(big)
+	if got := getPQChunk(); got == big {
+		t.Errorf("a pqChunk of %d bytes of buffers was kept; want at most %d", big.size(), pqChunksBytes)
+	}
+	// Up to the bound: kept, the last one first; past it, dropped.
+	var put []*pqChunk
+	for range 5 {
+		c := &pqChunk{buf: make([]byte, pqChunksBytes/4)}
+		putPQChunk(c)
+		put = append(put, c)
+	}
+	if n := len(pqChunks.free); n != 4 || pqChunks.bytes != pqChunksBytes {
+		t.Errorf("%d chunks of %d bytes kept; want 4 of %d", n, pqChunks.bytes, pqChunksBytes)
+	}
+	if got := getPQChunk(); got != put[3] {
+		t.Errorf("got another pqChunk than the last one kept")
 	}
 }
