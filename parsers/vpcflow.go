@@ -211,8 +211,9 @@ func isTransitGatewayField(name string) bool {
 // and its fields found with no search (lines that need more, such as
 // headers and bad bytes, are parsed one by one); a line that a filter of
 // [WithEqual] leaves out has its built fields only checked. Values go into
-// column buffers the reader keeps from batch to batch, copied into
-// allocator buffers once per batch, so a row allocates nothing. The read buffer starts at 8 KiB and
+// column buffers that the batch then takes over whole (no copy) and
+// hands back when released, so a row allocates nothing and a batch only
+// its string bytes. The read buffer starts at 8 KiB and
 // grows to 128 KiB while the input fills it, and an input read whole by the
 // first fill gets columns sized for its lines: a reader per small S3 object
 // stays small. An [InMemory] source (an object archive inflated whole) is
@@ -284,6 +285,9 @@ type VPCFlowReader struct {
 	// columns from (nil: none), and gets them all back on Release.
 	spare    *flowSpare
 	released bool
+	// hand takes back the column buffers handed to batches (handArray)
+	// when the batches are released, for the columns' next batches.
+	hand *flowHand
 
 	batch   arrow.RecordBatch
 	err     error
@@ -353,9 +357,9 @@ type flowOut struct {
 }
 
 // flowCol builds one column of a batch in Go slices it keeps from batch to
-// batch (STYLE §4: reuse by reset), then copies them into allocator buffers
-// when the batch is built: one copy per column per batch instead of a
-// builder call, a capacity check and a bitmap method per value. A row
+// batch (STYLE §4: reuse by reset), then hands them to the batch when it
+// is built (handArray; the Parquet reader copies them, newArray): no
+// builder call, capacity check or bitmap method per value. A row
 // appended by mistake is taken back with truncate, so a line is parsed in
 // one pass and rejected without leaving the columns uneven.
 type flowCol struct {
@@ -432,6 +436,7 @@ type flowSpare struct {
 	cols   []*flowCol
 	run    flowRun
 	blocks []uint64
+	hand   *flowHand // the buffers the columns handed to batches, come back
 }
 
 // flowSpares holds *flowSpare.
@@ -710,6 +715,13 @@ func (c *flowCol) newArray(mem memory.Allocator, typ arrow.DataType) arrow.Array
 		defer data.Release()
 		return array.MakeFromData(data)
 	}
+	return c.dictArray(mem, typ, n, bufs)
+}
+
+// dictArray returns the dictionary array of n rows whose validity and
+// indices are bufs, over the column's dictionary (which it empties when
+// it grew past vpcFlowMaxDictValues). The caller releases bufs.
+func (c *flowCol) dictArray(mem memory.Allocator, typ arrow.DataType, n int, bufs []*memory.Buffer) arrow.Array {
 	idxData := array.NewData(arrow.PrimitiveTypes.Int32, n, bufs, nil, c.nulls, 0)
 	defer idxData.Release()
 	idx := array.MakeFromData(idxData)
@@ -784,8 +796,11 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 
 	if sp, _ := flowSpares.Get().(*flowSpare); sp != nil {
 		p.spare = sp
-		p.run, p.blocks = sp.run, sp.blocks
-		sp.run, sp.blocks = flowRun{}, nil
+		p.run, p.blocks, p.hand = sp.run, sp.blocks, sp.hand
+		sp.run, sp.blocks, sp.hand = flowRun{}, nil, nil
+	}
+	if p.hand == nil {
+		p.hand = newFlowHand()
 	}
 	fields := proj.Fields()
 	for i, f := range fields {
@@ -1004,7 +1019,10 @@ func (p *VPCFlowReader) Next() bool {
 	cols := make([]arrow.Array, len(p.outs))
 	for i, o := range p.outs {
 		if o.col == p.path {
-			p.path.n = rows // all zeros: index 0, the source
+			// Every row is index 0, the source; the indices are the
+			// ones a released batch handed back.
+			p.path.n = rows
+			clear(p.path.idx[:rows])
 		}
 		if o.col.n == 0 {
 			// A column the format lacks: share one immutable all-null
@@ -1013,7 +1031,7 @@ func (p *VPCFlowReader) Next() bool {
 			continue
 		}
 		o.col.appendNullsTo(rows)
-		cols[i] = o.col.newArray(p.mem, o.field.Type)
+		cols[i] = o.col.handArray(p.hand, p.mem, o.field.Type)
 	}
 	p.batch = array.NewRecordBatch(p.schema, cols, int64(rows))
 	for _, c := range cols {
@@ -1082,7 +1100,9 @@ func (p *VPCFlowReader) Release() {
 		return
 	}
 	// The columns and scratch go to the next reader: the batches
-	// returned hold copies, never these buffers.
+	// returned hold the buffers the columns handed them (handArray),
+	// never those the columns hold now; those come back through the
+	// hand, which goes along.
 	p.released = true
 	sp := p.spare
 	if sp == nil {
@@ -1096,7 +1116,8 @@ func (p *VPCFlowReader) Release() {
 	if p.path != nil && len(sp.cols) < flowSpareCols {
 		sp.cols = append(sp.cols, p.path)
 	}
-	sp.run, sp.blocks = p.run, p.blocks
+	sp.run, sp.blocks, sp.hand = p.run, p.blocks, p.hand
+	p.hand = nil
 	p.spare, p.cols, p.path, p.outs, p.known, p.extras = nil, nil, nil, nil, [len(vpcFlowFields)]*flowCol{}, nil
 	p.run, p.blocks = flowRun{}, nil
 	flowSpares.Put(sp)
