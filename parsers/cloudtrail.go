@@ -945,9 +945,15 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		var f *ctField
 		kend, hit := 0, false
 		if f = pred[0]; f != nil {
-			if kend, hit = f.keyAt(b, i); !hit {
+			// keyMatch, written out for the first guess.
+			if f.plen > 0 && i+24 <= len(b) {
+				kend, hit = i+f.plen-1, f.keyWordsAt(b, i)
+			} else {
+				kend, hit = f.keyAt(b, i)
+			}
+			if !hit {
 				if f = pred[1]; f != nil {
-					kend, hit = f.keyAt(b, i)
+					kend, hit = f.keyMatch(b, i)
 				}
 			}
 		}

@@ -953,6 +953,10 @@ func TestCloudTrailReader_KeyOrder_Success(t *testing.T) {
 		// A key predicted from the record before, holding a bad value.
 		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:05Z","eventName":{"bad":1}}`,
 		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:06Z","eventName":"After"}`,
+		// Predicted keys with blank space before ':' (compared as words,
+		// they miss, and are scanned), and one past the words' 21 bytes.
+		`{"eventVersion":"1.08","eventTime" :"2024-03-05T10:00:07Z","eventName"  : "Spaced","sessionCredentialFromConsole":"true"}`,
+		`{"eventVersion":"1.08","eventTime":"2024-03-05T10:00:07Z","eventName":"Unspaced","sessionCredentialFromConsole":"true"}`,
 		// A digest among records: its keys set only markDigest.
 		`{"awsAccountId":"1","digestStartTime":"2024-03-05T10:00:00Z","digestEndTime":"x","digestS3Object":"k"}`,
 	}
