@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -63,6 +64,51 @@ type ctField struct {
 	// these spellings before scanning and looking up a key (see
 	// ctObject.first and CloudTrailReader.parseObject).
 	next [2]*ctField
+	// pat is the member's start as last spelled, `"key":`, in three
+	// little-endian words, with pmask selecting its plen bytes (0 when
+	// it is longer than 24 bytes), for keyWordsAt.
+	pat, pmask [3]uint64
+	plen       int
+}
+
+// setSpelled makes s the spelling keyAt and keyWordsAt match.
+func (f *ctField) setSpelled(s string) {
+	f.spelled = s
+	f.pat, f.pmask, f.plen = [3]uint64{}, [3]uint64{}, 0
+	p := `"` + s + `":`
+	if len(p) > 24 {
+		return
+	}
+	for k := range len(p) {
+		f.pat[k/8] |= uint64(p[k]) << (8 * (k % 8))
+		f.pmask[k/8] |= 0xff << (8 * (k % 8))
+	}
+	f.plen = len(p)
+}
+
+// keyMatch is keyAt, by keyWordsAt where it can: a predicted key is
+// compared as three words, not by a call to memequal per member (~8 %
+// of the instructions of reading eventname alone). A key spelled with
+// blank space before its ':' misses there and is then scanned and
+// looked up, finding the same field.
+func (f *ctField) keyMatch(b []byte, i int) (int, bool) {
+	if f.plen > 0 && i+24 <= len(b) {
+		return i + f.plen - 1, f.keyWordsAt(b, i)
+	}
+	return f.keyAt(b, i)
+}
+
+// keyWordsAt reports whether the member at b[i] == '"' starts with f's
+// key as last spelled and a ':' right after it, comparing words: a hit
+// is a keyAt hit followed by ':', and b[i+f.plen] is the value's first
+// byte. It needs 24 bytes at b[i] and a spelling of at most 21 bytes
+// (plen > 0).
+func (f *ctField) keyWordsAt(b []byte, i int) bool {
+	w := b[i : i+24]
+	x0 := binary.LittleEndian.Uint64(w)
+	x1 := binary.LittleEndian.Uint64(w[8:])
+	x2 := binary.LittleEndian.Uint64(w[16:])
+	return (x0^f.pat[0])&f.pmask[0]|(x1^f.pat[1])&f.pmask[1]|(x2^f.pat[2])&f.pmask[2] == 0
 }
 
 // maxUnknownKeys bounds the unknown keys an object node remembers: a few
@@ -81,7 +127,8 @@ func (o *ctObject) unknownKey(key []byte) *ctField {
 	if len(o.unknown) >= maxUnknownKeys {
 		return nil
 	}
-	f := &ctField{key: string(key), spelled: string(key), kind: ctSkip}
+	f := &ctField{key: string(key), kind: ctSkip}
+	f.setSpelled(string(key))
 	o.unknown = append(o.unknown, f)
 	return f
 }
@@ -155,7 +202,7 @@ func (o *ctObject) find(key []byte) *ctField {
 	// remember the spelling (one allocation per key and reader).
 	for k := lo; k < hi; k++ {
 		if f := &o.fields[k]; equalFold(key, f.key) {
-			f.spelled = string(key)
+			f.setSpelled(string(key))
 			return f
 		}
 	}

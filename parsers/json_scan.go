@@ -130,10 +130,23 @@ func scanString(b []byte, i int) (end int, flags uint8, err error) {
 // Skipped values hold most of a record's strings; not OR-ing every word
 // into the ASCII test makes skipping a whole record ~15 % faster. Raw
 // control characters are still refused, so whether a record is rejected
-// does not depend on the projection.
+// does not depend on the projection. Where the CPU has AVX2 the string
+// is looked through 32 bytes at a time (stringStopAVX2): a word loop
+// took ~4 turns and a mispredicted exit for the ~30-byte strings of a
+// CloudTrail record, ~12 % of the instructions of reading eventname
+// alone.
 func skipString(b []byte, i int) (int, error) {
 	j := i + 1
 	for {
+		if useStringStop && j+32 <= len(b) {
+			// Fast path: 32 bytes at a time (stringStopAVX2), to the
+			// first stop byte, or to the last 32 bytes of the window,
+			// which go on a word or a byte at a time.
+			var found bool
+			if j, found = stringStop32(b, j); found {
+				goto stop
+			}
+		}
 		if j+8 <= len(b) {
 			// Fast path: whole words without a quote, a backslash or a
 			// control character.
@@ -152,6 +165,7 @@ func skipString(b []byte, i int) (int, error) {
 				return 0, errNeedMore
 			}
 		}
+	stop:
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, nil

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -584,6 +585,48 @@ func BenchmarkSkipContainer(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestStringStop32 checks stringStop32 (where the CPU has it) and
+// skipString on its path: every byte value at every offset of the 32-byte
+// chunks after j, with the window cut at every length, and strings of
+// every length around the chunks, escapes included, against the
+// byte-at-a-time reference.
+func TestStringStop32(t *testing.T) {
+	if useStringStop {
+		stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+		for _, fill := range []byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff} {
+			for j := range 3 {
+				for p := j; p < 100; p++ {
+					for c := range 256 {
+						b := bytes.Repeat([]byte{fill}, 100)
+						b[p] = byte(c)
+						for cut := j + 32; cut <= len(b); cut += 7 {
+							w := b[:cut]
+							first := j
+							for first < len(w) && !stops(w[first]) {
+								first++
+							}
+							k, found := stringStop32(w, j)
+							switch {
+							case found && k != first,
+								!found && (k+32 <= len(w) || k > first || k < j):
+								t.Fatalf("stringStop32(% x (len %d), %d) = %d, %v; first stop at %d", w, len(w), j, k, found, first)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for n := range 140 {
+		for _, stop := range []string{`"`, `\"x"`, `\\"`, "\x01\"", `\` + "\x01\""} {
+			in := []byte(`"` + strings.Repeat("s", n) + stop + "  ")
+			for k := 1; k <= len(in); k++ {
+				checkScanString(t, in[:k])
+			}
 		}
 	}
 }

@@ -23,3 +23,16 @@ func blockMasks(p *[64]byte) (quote, bslash, brk, ctl uint64) { return blockMask
 func skipBlocksAVX2(b []byte, j int, st *blockState) (k, status int)
 
 func skipBlocks(b []byte, j int, st *blockState) (k, status int) { return skipBlocksAVX2(b, j, st) }
+
+// useStringStop tells skipString to look for a string's end 32 bytes at
+// a time with stringStopAVX2.
+var useStringStop = cpu.X86.HasAVX2
+
+// stringStopAVX2 returns the index of the first '"', '\\' or control
+// byte at or after b[j] (found), or, when there is none before it, an
+// index k with fewer than 32 bytes left at b[k] (json_skip_amd64.s).
+//
+//go:noescape
+func stringStopAVX2(b []byte, j int) (k int, found bool)
+
+func stringStop32(b []byte, j int) (int, bool) { return stringStopAVX2(b, j) }

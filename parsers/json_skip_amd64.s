@@ -1,6 +1,16 @@
 #include "textflag.h"
 #include "go_asm.h"
 
+// The bytes the scanners compare, each broadcast from memory in one
+// instruction: '"', '\\', 0x1f (the controls' bound), 0x20, '{', '}'.
+DATA stopBytes<>+0(SB)/1, $0x22
+DATA stopBytes<>+1(SB)/1, $0x5c
+DATA stopBytes<>+2(SB)/1, $0x1f
+DATA stopBytes<>+3(SB)/1, $0x20
+DATA stopBytes<>+4(SB)/1, $0x7b
+DATA stopBytes<>+5(SB)/1, $0x7d
+GLOBL stopBytes<>(SB), RODATA|NOPTR, $8
+
 // func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
 //
 // Bit k of each result is set when p[k] is: '"'; '\\'; one of '[', ']',
@@ -96,24 +106,14 @@ TEXT ·skipBlocksAVX2(SB), NOSPLIT, $0-56
 	MOVQ blockState_escCarry(R8), R10
 	MOVQ blockState_inStr(R8), R11
 
-	MOVL $0x22, AX
-	MOVD AX, X2
-	VPBROADCASTB X2, Y2 // '"'
-	MOVL $0x5c, AX
-	MOVD AX, X3
-	VPBROADCASTB X3, Y3 // '\\'
-	MOVL $0x20, AX
-	MOVD AX, X4
-	VPBROADCASTB X4, Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
-	MOVL $0x7b, AX
-	MOVD AX, X5
-	VPBROADCASTB X5, Y5 // '{'
-	MOVL $0x7d, AX
-	MOVD AX, X6
-	VPBROADCASTB X6, Y6 // '}'
-	MOVL $0x1f, AX
-	MOVD AX, X7
-	VPBROADCASTB X7, Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+	// The bytes compared, each broadcast from memory in one instruction
+	// (per call: a container is a few blocks).
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
+	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
+	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
 	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
 
 block:
@@ -265,4 +265,49 @@ ret:
 	MOVQ R11, blockState_inStr(R8)
 	MOVQ R12, k+40(FP)
 	MOVQ AX, status+48(FP)
+	RET
+
+
+// func stringStopAVX2(b []byte, j int) (k int, found bool)
+//
+// The index of the first byte at or after b[j] that is '"', '\\' or a
+// control character (below 0x20), looking 32 bytes at a time: found,
+// or not found before k with fewer than 32 bytes left at b[k].
+TEXT ·stringStopAVX2(SB), NOSPLIT, $0-41
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ j+24(FP), DI
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+
+sloop:
+	LEAQ 32(DI), AX
+	CMPQ AX, DX
+	JGT  snone
+	VMOVDQU (SI)(DI*1), Y0
+	VPCMPEQB Y2, Y0, Y1
+	VPCMPEQB Y3, Y0, Y4
+	VPMAXUB  Y7, Y0, Y5
+	VPCMPEQB Y7, Y5, Y5
+	VPOR     Y1, Y4, Y4
+	VPOR     Y4, Y5, Y5
+	VPMOVMSKB Y5, AX
+	TESTL AX, AX
+	JNZ   sfound
+	ADDQ  $32, DI
+	JMP   sloop
+
+sfound:
+	BSFL AX, AX
+	ADDQ AX, DI
+	MOVQ DI, k+32(FP)
+	MOVB $1, found+40(FP)
+	VZEROUPPER
+	RET
+
+snone:
+	MOVQ DI, k+32(FP)
+	MOVB $0, found+40(FP)
+	VZEROUPPER
 	RET

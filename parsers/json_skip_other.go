@@ -14,3 +14,10 @@ func blockMasks(p *[64]byte) (quote, bslash, brk, ctl uint64) { return blockMask
 func skipBlocks(b []byte, j int, st *blockState) (k, status int) {
 	panic("BUG: skipBlocks without a vector implementation")
 }
+
+// useStringStop is false: skipString looks at a word at a time.
+var useStringStop = false
+
+func stringStop32(b []byte, j int) (int, bool) {
+	panic("BUG: stringStop32 without a vector implementation")
+}
