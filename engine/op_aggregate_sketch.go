@@ -28,7 +28,7 @@ import (
 // groups' states to the sketch, reads the log's key hashes alone, and
 // only the rows whose bound may pass the HAVING are decoded and written
 // to the partitions, which the bounded finish (finishPartBounded) then
-// counts exactly. Blocks with no such row are never read.
+// counts exactly. Blocks with no such row are never decoded.
 //
 // Why no group that passes loses a row. A cell of the sketch adds up the
 // contributions of every key hash mapped to it (by the low 32 bits of the
@@ -36,21 +36,24 @@ import (
 // contribution of any one group:
 //   - rows: each spilled row adds 1, each frozen group its count(*): the
 //     rows of the group, spilled and frozen, at most the cell.
-//   - distinct x: a spilled row adds 1 unless its (64-bit key hash, x)
-//     pair is the one a small cache holds (that pair was then seen by an
-//     earlier row of the same key hash, which added 1 to the same cell or
-//     found the pair in turn: the first row with the pair always adds).
-//     NULL x adds nothing (count(DISTINCT x) ignores NULLs); x that are
-//     not integers are not cached, each non-NULL row adds 1. Each frozen
-//     group adds its exact distinct count. So each distinct non-NULL x
-//     of a group's rows added at least 1 to its cell.
-//   - sum: each spilled row adds x, each frozen group its sum, saturating
-//     at math.MaxInt64. With no negative x this is at least the sum of
-//     any group of the cell; a negative x (or frozen sum) disables the
-//     sum bound for the whole aggregate.
+//   - distinct x: a spilled row adds 1 unless its (cell, x) pair is the
+//     one the cache entry of that pair holds, exactly (the pair was then
+//     seen by an earlier row of the same cell, which added 1 to it or
+//     found the pair in turn: the first row with a pair always adds, and
+//     an entry starts as a pair that is never looked up there). So a cell
+//     is at least the number of its distinct (cell, x) pairs, which is at
+//     least the distinct x of any of its groups. NULL x adds nothing
+//     (count(DISTINCT x) ignores NULLs); x that are not integers, or out
+//     of the pair's range, are not cached: each non-NULL row adds 1. Each
+//     frozen group adds its exact distinct count.
+//   - sum: each spilled row adds x, each frozen group its sum, in units
+//     of 2^shift rounded up, so cell × 2^shift is at least the sum of
+//     what it got. With no negative x this is at least the sum of any
+//     group of the cell; a negative x (or frozen sum) disables the sum
+//     bound for the whole aggregate.
 //   - counters saturate: a saturated cell bounds nothing (math.MaxInt64).
 //
-// The test a cell's bounds must pass (may) is the bounded finish's:
+// The test a cell's bounds must pass (mayCell) is the bounded finish's:
 // rows >= o.minRows, sum >= o.sp.sum.min, o.dist.can(rows, distinct).
 // Each is a comparison >= of a value that does not decrease as rows are
 // added, joined by AND and OR (havingMinRows, havingDistinct,
@@ -58,9 +61,10 @@ import (
 // HAVING, its own values pass the test, and then so do the cell's, which
 // are larger. Every row of a group has the same key hash, so the same
 // cell: a group that passes keeps all its rows. A group whose rows are
-// dropped cannot pass: whatever part of it is emitted (its frozen state
-// alone) has values at most the cell's, fails the test too, and so the
-// HAVING drops it.
+// dropped has values at most its cell's, which fail the test, so it
+// fails it too, and so does whatever part of it is emitted (its frozen
+// state alone, with fewer rows, distinct x and, x being never negative,
+// a smaller sum): the HAVING drops it.
 
 // sketchBits is the log2 of the cells of a sketch's row and distinct
 // counters: 2^19 one-byte counters, 512 KiB, and 2^18 four-byte sums, 1
