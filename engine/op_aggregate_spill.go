@@ -30,6 +30,11 @@ import (
 // near a few times the limit whatever the number of groups, as in the
 // hybrid hash aggregation of DuckDB and Trino.
 //
+// An aggregate whose HAVING bounds its groups (rows, distinct values, a
+// sum) writes its rows to a log instead, unpartitioned, and counts their
+// bounds in a sketch; finishing partitions only the rows that may pass
+// (see op_aggregate_sketch.go).
+//
 // Spilling needs scalar keys and arguments (no arrays or maps: rare in
 // group keys and aggregates) and a query whose groups need no order
 // (opAggregate.unsorted); other aggregates keep every group in memory.
@@ -305,6 +310,26 @@ type spillSet struct {
 	vh         []uint64 // scratch of hashKeysInto
 	part       []uint8  // scratch: each row's partition
 	order      []int32  // scratch: the rows by partition
+	// single: a log (see op_aggregate_sketch.go): every row goes to
+	// partition 0 as it comes, in blocks of spillLogBlockBytes, written
+	// spillLogWriteBytes at a time.
+	single bool
+}
+
+// A log's blocks are larger than a partition's: it has one, and each
+// chunk's rows are then one segment (a mode byte and a length per column
+// for thousands of rows, not for tens) and one write in a few.
+const (
+	spillLogBlockBytes = 96 << 10
+	spillLogWriteBytes = 256 << 10
+)
+
+// newSpillLog returns a spill set that keeps rows in the order written,
+// all in partition 0 (see spillSet.single).
+func newSpillLog(dir string) *spillSet {
+	s := newSpillSet(dir, 0)
+	s.single, s.blockBytes = true, spillLogBlockBytes
+	return s
 }
 
 type spillBlock struct {
@@ -351,6 +376,14 @@ func newSpillSet(dir string, level int) *spillSet {
 // their partitions; keys are the first nkeys columns.
 func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 	s.hash = hashKeysInto(cols[:nkeys], n, s.hash, &s.vh)
+	if s.single {
+		// A log: the rows as they come.
+		order := grow(&s.order, n)
+		for i := range order {
+			order[i] = int32(i)
+		}
+		return s.writePart(0, cols, nkeys, order)
+	}
 	// The rows by partition (a counting sort), so that each partition's
 	// rows of the chunk are encoded one column at a time.
 	var start [spillParts + 1]int32
@@ -370,35 +403,42 @@ func (s *spillSet) write(cols []*vec, nkeys, n int) error {
 		next[p]++
 	}
 	for p := range spillParts {
-		sel := order[start[p]:start[p+1]]
-		for len(sel) > 0 {
-			if s.buf[p] == nil {
-				s.buf[p] = make([]byte, 0, s.blockBytes+s.blockBytes/4)
-			}
-			// As many rows as should fill the block, going by the last
-			// segment's size, so blocks stay near s.blockBytes.
-			k := min(len(sel), 16) // the first segment measures rows
-			if s.rowBytes > 0 {
-				k = min(len(sel), (s.blockBytes-len(s.buf[p]))/s.rowBytes+1)
-			}
-			// At most BatchRows rows a block: rows whose columns are all
-			// constant take no bytes, and a reader decodes a block whole.
-			k = min(k, BatchRows-s.nbuf[p])
-			before := len(s.buf[p])
-			if s.last[p] == nil {
-				s.last[p] = make([]spillRef, len(cols))
-			}
-			s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k], s.last[p])
-			for _, i := range sel[:k] {
-				s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
-			}
-			s.rowBytes = max(1, (len(s.buf[p])-before)/k)
-			s.nbuf[p] += k
-			sel = sel[k:]
-			if len(s.buf[p]) >= s.blockBytes || s.nbuf[p] >= BatchRows {
-				if err := s.flushBlock(p); err != nil {
-					return err
-				}
+		if err := s.writePart(p, cols, nkeys, order[start[p]:start[p+1]]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePart appends rows sel of cols to partition p's blocks.
+func (s *spillSet) writePart(p int, cols []*vec, nkeys int, sel []int32) error {
+	for len(sel) > 0 {
+		if s.buf[p] == nil {
+			s.buf[p] = make([]byte, 0, s.blockBytes+s.blockBytes/4)
+		}
+		// As many rows as should fill the block, going by the last
+		// segment's size, so blocks stay near s.blockBytes.
+		k := min(len(sel), 16) // the first segment measures rows
+		if s.rowBytes > 0 {
+			k = min(len(sel), (s.blockBytes-len(s.buf[p]))/s.rowBytes+1)
+		}
+		// At most BatchRows rows a block: rows whose columns are all
+		// constant take no bytes, and a reader decodes a block whole.
+		k = min(k, BatchRows-s.nbuf[p])
+		before := len(s.buf[p])
+		if s.last[p] == nil {
+			s.last[p] = make([]spillRef, len(cols))
+		}
+		s.buf[p] = appendSpillSegment(s.buf[p], cols, nkeys, sel[:k], s.last[p])
+		for _, i := range sel[:k] {
+			s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
+		}
+		s.rowBytes = max(1, (len(s.buf[p])-before)/k)
+		s.nbuf[p] += k
+		sel = sel[k:]
+		if len(s.buf[p]) >= s.blockBytes || s.nbuf[p] >= BatchRows {
+			if err := s.flushBlock(p); err != nil {
+				return err
 			}
 		}
 	}
@@ -413,17 +453,21 @@ func (s *spillSet) flushBlock(p int) error {
 	}
 	blk, h := s.buf[p], s.hbuf[p]
 	size := len(h) + len(blk)
-	if len(s.wbuf)+size > spillWriteBytes {
+	wbytes := spillWriteBytes
+	if s.single {
+		wbytes = spillLogWriteBytes
+	}
+	if len(s.wbuf)+size > wbytes {
 		if err := s.writeOut(); err != nil {
 			return err
 		}
 	}
 	if s.wbuf == nil {
-		s.wbuf = make([]byte, 0, spillWriteBytes)
+		s.wbuf = make([]byte, 0, wbytes)
 	}
 	s.wbuf = append(s.wbuf, h...) // at most 4 × BatchRows bytes
 	switch {
-	case size > spillWriteBytes:
+	case size > wbytes:
 		// Slow path: a block larger than wbuf (a segment of long
 		// strings) is written as it is, after its hashes.
 		if err := s.writeOut(); err != nil {
@@ -631,9 +675,18 @@ func sameValues(v *vec, sel []int32) bool {
 
 // appendSpillValues appends the values of rows sel of v, skipping the
 // rows null marks (nil: none).
+//
+// The room the values take at most is reserved first, so that the loops
+// append without growing b: the loops of a log's segments (thousands of
+// rows, op_aggregate_sketch.go) were half of spilling.
 func appendSpillValues(b []byte, v *vec, sel []int32, null []bool) []byte {
 	switch t := v.t; {
 	case t.isStringy():
+		room := 17 // appendSpillString's fast path
+		for _, i := range sel {
+			room += len(v.s[i]) + 1
+		}
+		b = slices.Grow(b, room+binary.MaxVarintLen64)
 		for _, i := range sel {
 			if null != nil && null[i] {
 				continue
@@ -641,12 +694,21 @@ func appendSpillValues(b []byte, v *vec, sel []int32, null []bool) []byte {
 			b = appendSpillString(b, v.s[i])
 		}
 	case t.isIntLike():
+		b = slices.Grow(b, binary.MaxVarintLen64*len(sel))
 		var prev int64
+		if null == nil {
+			// Fast path: no NULL.
+			for _, i := range sel {
+				b = appendSpillInt(b, v.i[i]-prev)
+				prev = v.i[i]
+			}
+			break
+		}
 		for _, i := range sel {
-			if null != nil && null[i] {
+			if null[i] {
 				continue
 			}
-			b = binary.AppendVarint(b, v.i[i]-prev)
+			b = appendSpillInt(b, v.i[i]-prev)
 			prev = v.i[i]
 		}
 	case t.k == kDouble:
@@ -665,6 +727,16 @@ func appendSpillValues(b []byte, v *vec, sel []int32, null []bool) []byte {
 		}
 	}
 	return b
+}
+
+// appendSpillInt appends d as a zigzag varint (binary.AppendVarint's
+// encoding). Fast path: a difference in [-64, 63], one byte.
+func appendSpillInt(b []byte, d int64) []byte {
+	u := uint64(d<<1) ^ uint64(d>>63)
+	if u < 0x80 {
+		return append(b, byte(u))
+	}
+	return binary.AppendUvarint(b, u)
 }
 
 // appendSpillString appends s as a spilled string value: its length
@@ -1010,6 +1082,11 @@ type aggSpill struct {
 	// sum: the HAVING after the aggregate drops every group whose sum
 	// of a bigint is under a bound (see havingSum); nil: none.
 	sum *sumBound
+	// bounded: the HAVING has a bound (o.minRows, sum), so sets are
+	// logs, and sketches, per worker, the bounds of what each wrote (see
+	// op_aggregate_sketch.go).
+	bounded  bool
+	sketches []*havingSketch
 }
 
 // initSpill decides whether o can spill and prepares per-worker state.
@@ -1028,6 +1105,8 @@ func (o *opAggregate) initSpill(workers int) {
 	sp.est = make([]memEstimate, workers)
 	sp.counted = make([][2]int64, workers)
 	sp.sets = make([]*spillSet, workers)
+	sp.bounded = sp.ok && (o.minRows > 0 || sp.sum != nil)
+	sp.sketches = make([]*havingSketch, workers)
 	sp.groups.Store(0)
 	sp.bytes.Store(0)
 	sp.on.Store(false)
@@ -1055,14 +1134,26 @@ func (o *opAggregate) counted(w int, g *grouper) {
 // still grow: count(DISTINCT) pairs, array_agg up to its limit).
 func (o *opAggregate) spillRows(w int, cols []*vec, n int) error {
 	st := o.ws[w]
-	if o.sp.sets[w] == nil {
-		o.sp.sets[w] = newSpillSet(o.sp.dir, 0)
+	sp := &o.sp
+	if sp.sets[w] == nil {
+		if sp.bounded {
+			sp.sets[w], sp.sketches[w] = newSpillLog(sp.dir), newHavingSketch(o)
+		} else {
+			sp.sets[w] = newSpillSet(sp.dir, 0)
+		}
 	}
 	cols, n = o.aggregateKnown(st, cols, n)
 	if n == 0 {
 		return o.aggErr()
 	}
-	return o.sp.sets[w].write(cols, len(o.keys), n)
+	s := sp.sets[w]
+	if err := s.write(cols, len(o.keys), n); err != nil {
+		return err
+	}
+	if sk := sp.sketches[w]; sk != nil {
+		sk.add(o, s.hash, cols, n)
+	}
+	return nil
 }
 
 // aggregateKnown's sampling: a window of rows looked up, the hit rate
@@ -1143,6 +1234,17 @@ func (o *opAggregate) spilled() bool {
 // itself: nothing downstream depends on the order of the groups, see
 // opAggregate.unsorted), then flushes the successor.
 func (o *opAggregate) flushSpilled() error {
+	if o.sp.bounded {
+		err := o.sortLogs()
+		if err != nil {
+			for _, s := range o.sp.sets {
+				if s != nil {
+					s.close()
+				}
+			}
+			return err
+		}
+	}
 	var sets []*spillSet
 	for _, s := range o.sp.sets {
 		if s != nil {
