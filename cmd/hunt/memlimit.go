@@ -154,8 +154,12 @@ func hugePageHeap(n int64) bool {
 	return err == nil
 }
 
-// adviseBlock allocates n bytes and advises them for huge pages.
+// adviseBlock allocates n bytes and advises them for huge pages, with
+// the collector off meanwhile: the block would start a collection of its
+// own (it is over the first heap goal, 4 MB), on top of the one that
+// frees it.
 func adviseBlock(n int64) error {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	return madviseHugePage(make([]byte, n))
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"testing"
 )
@@ -109,5 +110,26 @@ func TestQueryHugePages(t *testing.T) {
 	runHunt(t, "query", sql, data)
 	if len(advised) != 0 {
 		t.Errorf("with GOMEMLIMIT set: advised blocks %v; want none", advised)
+	}
+}
+
+// TestAdviseBlock_CollectorOff: the block is allocated and advised with
+// the collector off (it would start a collection of its own, on top of
+// the one that frees it), and the collector's GOGC comes back after.
+func TestAdviseBlock_CollectorOff(t *testing.T) {
+	defer func(a func([]byte) error) { madviseHugePage = a }(madviseHugePage)
+	during := 0
+	madviseHugePage = func([]byte) error {
+		during = debug.SetGCPercent(-1)
+		debug.SetGCPercent(during)
+		return nil
+	}
+	before := debug.SetGCPercent(123)
+	defer debug.SetGCPercent(before)
+	if err := adviseBlock(8 << 20); err != nil {
+		t.Fatal(err)
+	}
+	if after := debug.SetGCPercent(123); during != -1 || after != 123 {
+		t.Errorf("GOGC %d while advising, %d after; want -1 (off), then 123 back", during, after)
 	}
 }
