@@ -135,10 +135,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// Measure as hunt query runs: under its garbage collection policy.
 	gc := ""
 	if lim, ok := queryMemLimit(os.Getenv("GOMEMLIMIT"), engine.DefaultAggregateMemory); ok {
-		defer collectUnder(lim, queryHeadroom)()
+		stop, advised := collectQueryUnder(lim)
+		defer stop()
 		gc = fmt.Sprintf("as hunt query: soft memory limit max(%s, twice the live heap)", byteSize(lim))
 		if os.Getenv("GOGC") == "" {
 			gc += fmt.Sprintf(", GOGC=%d below it", runGCPercent)
+		}
+		if advised {
+			gc += fmt.Sprintf(", first %s of heap advised for huge pages", byteSize(lim))
 		}
 	}
 	rep, err := bench.RunSuite(ctx, c, opts)

@@ -59,7 +59,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if lim, ok := queryMemLimit(os.Getenv("GOMEMLIMIT"), aggMem.bytes); ok {
-		defer collectUnder(lim, queryHeadroom)()
+		stop, _ := collectQueryUnder(lim)
+		defer stop()
 	}
 	defer common.startProfiles(stderr)()
 	if *engineName != "local" && *engineName != "athena" && *engineName != "auto" {
