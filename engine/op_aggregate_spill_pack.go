@@ -100,15 +100,13 @@ func spillPacks(v *vec, sel []int32) bool {
 
 // appendSpillPacked appends the values of rows sel of string vec v in a
 // packed mode (see above), skipping the rows null marks (nil: none). The
-// room the values take at most is reserved first (see
-// appendSpillValues), with 8 bytes past the last value for the 8-byte
-// store of a packed one.
+// room of a packed value for each row is reserved first (see
+// appendSpillValues; a pass over the rows' lengths, to reserve the room
+// of text values too, cost as much as packing): a packed value takes at
+// most 9 bytes, stored as a length byte and 8 bytes; a text value grows
+// b as it needs to.
 func appendSpillPacked(b []byte, v *vec, sel []int32, null []bool) []byte {
-	room := binary.MaxVarintLen64 + 8
-	for _, i := range sel {
-		room += len(v.s[i]) + binary.MaxVarintLen64
-	}
-	b = slices.Grow(b, room)
+	b = slices.Grow(b, 9*len(sel)+8)
 	for _, i := range sel {
 		if null != nil && null[i] {
 			continue
@@ -126,6 +124,9 @@ func appendSpillPacked(b []byte, v *vec, sel []int32, null []bool) []byte {
 			p, ok = spillPack(s)
 		}
 		if ok {
+			if cap(b)-len(b) < 9 {
+				b = slices.Grow(b, 9*len(sel)) // after text values
+			}
 			at := len(b)
 			b = b[:at+9]
 			b[at] = byte(2*len(s) + 1)
