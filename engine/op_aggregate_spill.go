@@ -545,11 +545,13 @@ func (s *spillSet) close() {
 
 // Column modes of a segment (appendSpillColumn).
 const (
-	spillAllNull  = iota // every row NULL: no values
-	spillConst           // no NULL, one value for every row
-	spillPlain           // no NULL, a value per row
-	spillSomeNull        // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
-	spillRepeat          // no NULL, one value for every row: that of the column's last spillConst segment in the block
+	spillAllNull        = iota // every row NULL: no values
+	spillConst                 // no NULL, one value for every row
+	spillPlain                 // no NULL, a value per row
+	spillSomeNull              // a bitmap of (rows+7)/8 bytes (bit set: NULL), then a value per other row
+	spillRepeat                // no NULL, one value for every row: that of the column's last spillConst segment in the block
+	spillPacked                // strings, no NULL: a value per row, digits and dots packed (op_aggregate_spill_pack.go)
+	spillPackedSomeNull        // strings: as spillSomeNull, values as spillPacked's
 )
 
 // spillRef is where the column's last spillConst (mode byte and value)
@@ -594,7 +596,8 @@ func appendSpillSegment(b []byte, cols []*vec, nkeys int, sel []int32, last []sp
 // a byte. A column of one value, the value of its last such segment in
 // the block (*last; nil: not kept), is the mode byte alone: "$path",
 // constant over many chunks, took a third of a spilled vpc_reject_flood
-// row (~100 bytes a segment of ~10 rows).
+// row (~100 bytes a segment of ~10 rows). A string column of
+// addresses goes in a packed mode (op_aggregate_spill_pack.go).
 func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 	if v.t.k == kNull {
 		return append(b, spillAllNull)
@@ -611,7 +614,11 @@ func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 	case nulls == len(sel):
 		return append(b, spillAllNull)
 	case nulls > 0:
+		packed := spillPacks(v, sel)
 		b = append(b, spillSomeNull)
+		if packed {
+			b[len(b)-1] = spillPackedSomeNull
+		}
 		at, nb := len(b), (len(sel)+7)/8
 		b = slices.Grow(b, nb)[:at+nb]
 		clear(b[at:])
@@ -619,6 +626,9 @@ func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 			if v.null[i] {
 				b[at+j/8] |= 1 << (j % 8)
 			}
+		}
+		if packed {
+			return appendSpillPacked(b, v, sel, v.null)
 		}
 		return appendSpillValues(b, v, sel, v.null)
 	case sameValues(v, sel):
@@ -632,6 +642,8 @@ func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 		}
 		*last = spillRef{at, len(b)}
 		return b
+	case spillPacks(v, sel):
+		return appendSpillPacked(append(b, spillPacked), v, sel, nil)
 	}
 	return appendSpillValues(append(b, spillPlain), v, sel, nil)
 }
@@ -790,6 +802,7 @@ type spillReader struct {
 	// last is, per decoded column, its last spillConst (mode byte and
 	// value) in the block being decoded, for spillRepeat.
 	last [][]byte
+	txt  []byte // the text of packed strings decoded (decodeSpillPacked)
 }
 
 // Column selections of a spillReader.
@@ -867,6 +880,7 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	r := 0
 	b := sr.buf
 	last := growSlots(&sr.last, len(cols))
+	sr.txt = sr.txt[:0]
 	for _, blk := range blocks {
 		// A block is its rows' hashes, then whole segments: none
 		// crosses into the next block, nor refers to it (spillRepeat).
@@ -905,7 +919,7 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			}
 			for c, v := range cols {
 				var ok bool
-				if sec, ok = decodeSpillColumn(sec, v, r, int(k), &last[c]); !ok {
+				if sec, ok = decodeSpillColumn(sec, v, r, int(k), &last[c], &sr.txt); !ok {
 					return nil, 0, errSpillCorrupt
 				}
 			}
@@ -927,9 +941,10 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 
 // decodeSpillColumn decodes one column of a segment (see
 // appendSpillColumn) into rows [r, r+k) of v, and returns the rest of b;
-// *last is the column's last spillConst in the block, which it updates.
-// v.null stays nil until a row is NULL.
-func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte) ([]byte, bool) {
+// *last is the column's last spillConst in the block, which it updates;
+// *txt holds the text of packed strings (decodeSpillPacked). v.null stays nil
+// until a row is NULL.
+func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte, txt *[]byte) ([]byte, bool) {
 	if len(b) == 0 {
 		return nil, false
 	}
@@ -940,7 +955,7 @@ func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte) ([]byte, bool) 
 		if *last == nil {
 			return nil, false
 		}
-		rest, ok := decodeSpillColumn(*last, v, r, k, last)
+		rest, ok := decodeSpillColumn(*last, v, r, k, last, txt)
 		return b, ok && len(rest) == 0
 	}
 	var null []bool // rows [r, r+k) of v.null when some are NULL
@@ -955,8 +970,13 @@ func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte) ([]byte, bool) 
 		if v.t.k == kNull {
 			return nil, false
 		}
-	case spillSomeNull:
-		if v.t.k == kNull || len(b) < (k+7)/8 {
+	case spillPacked:
+		if !v.t.isStringy() {
+			return nil, false
+		}
+		return decodeSpillPacked(b, v.s[r:r+k], nil, txt)
+	case spillSomeNull, spillPackedSomeNull:
+		if v.t.k == kNull || len(b) < (k+7)/8 || mode == spillPackedSomeNull && !v.t.isStringy() {
 			return nil, false
 		}
 		if v.null == nil {
@@ -967,6 +987,9 @@ func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte) ([]byte, bool) 
 			null[j] = b[j/8]>>(j%8)&1 != 0
 		}
 		b = b[(k+7)/8:]
+		if mode == spillPackedSomeNull {
+			return decodeSpillPacked(b, v.s[r:r+k], null, txt)
+		}
 	default:
 		return nil, false
 	}

@@ -410,7 +410,7 @@ func TestSpillColumn_VarintBoundaries(t *testing.T) {
 			got.ints()
 		}
 		var last []byte
-		rest, ok := decodeSpillColumn(b, got, 0, v.n, &last)
+		rest, ok := decodeSpillColumn(b, got, 0, v.n, &last, new([]byte))
 		if !ok || len(rest) != 0 {
 			t.Fatalf("%s column (nulls %v): decoded %v with %d bytes left", v.t.name, v.null != nil, ok, len(rest))
 		}
@@ -427,7 +427,7 @@ func TestSpillColumn_VarintBoundaries(t *testing.T) {
 			} else {
 				g.ints()
 			}
-			if rest, ok := decodeSpillColumn(b[:cut], g, 0, v.n, &last); ok && len(rest) == 0 && cut < len(b) {
+			if rest, ok := decodeSpillColumn(b[:cut], g, 0, v.n, &last, new([]byte)); ok && len(rest) == 0 && cut < len(b) {
 				t.Errorf("%s column cut at %d of %d bytes: decoded", v.t.name, cut, len(b))
 			}
 		}
