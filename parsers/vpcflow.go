@@ -480,11 +480,15 @@ func (c *flowCol) room() int {
 }
 
 // recycle empties a released reader's column for batches of at most rows
-// rows (at most its room), keeping its buffers: its validity bits are all
-// zero after reset, and offs[0] stays 0.
+// rows (at most its room), keeping its buffers; offs[0] stays 0. It
+// clears all the validity bits of rows rows: reset clears those of the
+// last batch's rows only, and past them the bitmap may hold an earlier,
+// larger batch's (hand8 reuses a handed-back bitmap for fewer rows and
+// clears those), which a larger object's rows would read as valid.
 func (c *flowCol) recycle(rows int) {
 	c.reset()
 	c.valid = c.valid[:(rows+7)/8]
+	clear(c.valid)
 	switch c.kind {
 	case flowKindInt32:
 		c.i32 = c.i32[:rows]

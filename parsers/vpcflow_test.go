@@ -1594,3 +1594,44 @@ func TestVPCFlowDictionaries_Success(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCFlowReuse_StaleValidity: a column a reader gets back from the
+// spare has no validity bits of earlier readers' rows. A small object's
+// reader took, for its column's next batch, a bitmap a larger batch had
+// handed back, and cleared only the bytes of its own few rows; the next
+// larger object's reader extended that bitmap to its rows with the old
+// bits in it, and read its nulls ("-") as empty strings.
+func TestVPCFlowReuse_StaleValidity(t *testing.T) {
+	object := func(lines int, null func(i int) bool) []byte {
+		var b strings.Builder
+		b.WriteString(flowHeaderV2 + "\n")
+		for i := range lines {
+			line := flowLineV2
+			if null(i) {
+				line = strings.Replace(line, "198.51.100.7", "-", 1)
+			}
+			b.WriteString(line + "\n")
+		}
+		return []byte(b.String())
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	for flowSpares.Get() != nil {                   // no earlier test's spare
+	}
+	opts := []Option{WithColumns("srcaddr")}
+	// Its batch has a null, so it hands its validity bits over, and they
+	// come back set for the other 299 rows.
+	readFlowAll(t, &memSource{b: object(300, func(i int) bool { return i == 0 })}, opts...)
+	// Its batch has a null too: the column's next bitmap is the one that
+	// came back, for 4 rows.
+	readFlowAll(t, &memSource{b: object(3, func(i int) bool { return i == 0 })}, opts...)
+	got := readFlowAll(t, &memSource{b: object(300, func(int) bool { return true })}, opts...)
+	want := readFlowAll(t, strings.NewReader(string(object(300, func(int) bool { return true }))), opts...)
+	for i, row := range got.rows {
+		if row != "NULL" {
+			t.Fatalf("row %d of 300 nulls: %q; want NULL", i+1, row)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read from memory after a small object:\n%+v\nwant\n%+v", got, want)
+	}
+}
