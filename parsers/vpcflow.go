@@ -1112,13 +1112,19 @@ func (p *VPCFlowReader) Release() {
 	if sp == nil {
 		sp = new(flowSpare)
 	}
-	for _, c := range p.cols {
-		if len(sp.cols) < flowSpareCols {
-			sp.cols = append(sp.cols, c)
-		}
+	// This reader's columns go first, before those left over from earlier
+	// readers: they fit the objects being read now, while a leftover may
+	// be a small object's, too small for the next reader. Kept after the
+	// leftovers, they were dropped once the spare held flowSpareCols, and
+	// every larger object's reader then made its columns anew.
+	mine := p.cols
+	if p.path != nil {
+		mine = append(mine, p.path)
 	}
-	if p.path != nil && len(sp.cols) < flowSpareCols {
-		sp.cols = append(sp.cols, p.path)
+	sp.cols = slices.Insert(sp.cols, 0, mine...)
+	if len(sp.cols) > flowSpareCols {
+		clear(sp.cols[flowSpareCols:])
+		sp.cols = sp.cols[:flowSpareCols]
 	}
 	sp.run, sp.blocks, sp.hand = p.run, p.blocks, p.hand
 	p.hand = nil

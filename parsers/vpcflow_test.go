@@ -1595,6 +1595,56 @@ func TestVPCFlowDictionaries_Success(t *testing.T) {
 	}
 }
 
+// TestVPCFlowReuse_MixedSizes: the spare keeps the columns of the reader
+// just released, not those left over from earlier ones. A small object's
+// reader sizes its columns for its few lines, and a larger object's
+// reader cannot use them; the spare kept the leftovers first, up to
+// flowSpareCols, and dropped the larger reader's new columns, so once
+// small and large objects had filled it every large object's reader made
+// its columns anew (886,736 bytes a read here, not 546,704).
+func TestVPCFlowReuse_MixedSizes(t *testing.T) {
+	small := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 2))
+	large := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	read := func(in []byte) uint64 {
+		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowReader(&memSource{b: in}, "s") // every column
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		if err := p.Err(); err != nil {
+			t.Fatal(err)
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	// least returns the fewest bytes of a few reads of large after the
+	// reads of first, from no spare (earlier tests' spares dropped).
+	least := func(first ...[]byte) uint64 {
+		for flowSpares.Get() != nil {
+		}
+		for _, in := range first {
+			read(in)
+		}
+		l := uint64(math.MaxUint64)
+		for range 5 { // a GC between two reads empties the pool: the least of a few
+			l = min(l, read(large))
+		}
+		return l
+	}
+	want := least(large, large)
+	got := least(small, large, large)
+	if got > want+8<<10 {
+		t.Errorf("%d bytes allocated to read %d bytes after a small object's reader; want at most %d, as after large ones only (%d)", got, len(large), want+8<<10, want)
+	}
+	t.Logf("%d bytes allocated to read %d bytes after a small object's reader, %d after large ones only", got, len(large), want)
+}
+
 // TestVPCFlowReuse_StaleValidity: a column a reader gets back from the
 // spare has no validity bits of earlier readers' rows. A small object's
 // reader took, for its column's next batch, a bitmap a larger batch had
