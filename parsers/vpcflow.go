@@ -805,6 +805,11 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 	p.maxRows = BatchRows
 	if p.eof {
 		p.maxRows = min(BatchRows, bytes.Count(p.buf[p.pos:p.end], []byte{'\n'})+1)
+	} else if rest := p.whole[min(p.base+int64(p.pos), int64(len(p.whole))):]; p.whole != nil && len(rest) < 32*BatchRows {
+		// An object in memory is read through a window, which the first
+		// fill does not end; count its lines when it cannot hold a batch
+		// of lines of 32 bytes.
+		p.maxRows = min(BatchRows, bytes.Count(rest, []byte{'\n'})+1)
 	}
 
 	if sp, _ := flowSpares.Get().(*flowSpare); sp != nil {

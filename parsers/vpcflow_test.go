@@ -1685,3 +1685,41 @@ func TestVPCFlowReuse_StaleValidity(t *testing.T) {
 		t.Errorf("read from memory after a small object:\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// TestVPCFlowReuse_BytesAfterLarge: a small object's reader allocates
+// string bytes for its rows, not for the batches of the larger object a
+// column read before. The column went on, after each batch, in a fresh
+// buffer as large as its largest (a batch of BatchRows addresses, 53 KiB),
+// so TestVPCFlowReuse_Bytes failed (67,312 bytes a read) whenever an
+// earlier test's large object had left its columns in the spare.
+func TestVPCFlowReuse_BytesAfterLarge(t *testing.T) {
+	small := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
+	large := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", BatchRows))
+	cols := []string{"srcaddr", "start", "action"}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	read := func(in []byte) uint64 {
+		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for flowSpares.Get() != nil { // no earlier test's spare
+	}
+	read(large)
+	least := uint64(math.MaxUint64)
+	for range 5 { // a GC between two reads empties the pool: the least of a few
+		least = min(least, read(small))
+	}
+	if limit := uint64(32 << 10); least > limit {
+		t.Errorf("%d bytes allocated to read %d bytes after %d; want at most %d", least, len(small), len(large), limit)
+	}
+	t.Logf("%d bytes allocated to read %d bytes after %d", least, len(small), len(large))
+}
