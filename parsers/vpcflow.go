@@ -439,7 +439,16 @@ type flowSpare struct {
 	hand   *flowHand // the buffers the columns handed to batches, come back
 }
 
-// flowSpares holds *flowSpare.
+// flowSpares holds *flowSpare. Unlike pqChunks it stays a sync.Pool:
+// a spare waits in it only from one reader's Release to the next
+// reader's start, and the pool drops it only after two collections in
+// that gap. Counted at 1 core, readers that found no spare: 2 of 343
+// over the library's 118 hunts on 2 GiB (1 of them the first reader),
+// 5 of 440 in `hunt bench --only query/vpc_flow --reps 5` (1 per rep:
+// bench collects before each rep). A free list that kept them removed
+// those misses (0.3 to 0.9 MB of columns each) but saved no page faults
+// or allocations beyond the runs' noise, and raised the bench's peak RSS
+// by 3 MiB (the spares it keeps outlive bench's FreeOSMemory).
 var flowSpares sync.Pool
 
 // flowSpareCols bounds the columns a spare keeps: a reader of every
@@ -480,11 +489,15 @@ func (c *flowCol) room() int {
 }
 
 // recycle empties a released reader's column for batches of at most rows
-// rows (at most its room), keeping its buffers: its validity bits are all
-// zero after reset, and offs[0] stays 0.
+// rows (at most its room), keeping its buffers; offs[0] stays 0. It
+// clears all the validity bits of rows rows: reset clears those of the
+// last batch's rows only, and past them the bitmap may hold an earlier,
+// larger batch's (hand8 reuses a handed-back bitmap for fewer rows and
+// clears those), which a larger object's rows would read as valid.
 func (c *flowCol) recycle(rows int) {
 	c.reset()
 	c.valid = c.valid[:(rows+7)/8]
+	clear(c.valid)
 	switch c.kind {
 	case flowKindInt32:
 		c.i32 = c.i32[:rows]
@@ -792,6 +805,11 @@ func NewVPCFlowReader(r io.Reader, source string, opts ...Option) (*VPCFlowReade
 	p.maxRows = BatchRows
 	if p.eof {
 		p.maxRows = min(BatchRows, bytes.Count(p.buf[p.pos:p.end], []byte{'\n'})+1)
+	} else if rest := p.whole[min(p.base+int64(p.pos), int64(len(p.whole))):]; p.whole != nil && len(rest) < 32*BatchRows {
+		// An object in memory is read through a window, which the first
+		// fill does not end; count its lines when it cannot hold a batch
+		// of lines of 32 bytes.
+		p.maxRows = min(BatchRows, bytes.Count(rest, []byte{'\n'})+1)
 	}
 
 	if sp, _ := flowSpares.Get().(*flowSpare); sp != nil {
@@ -1108,13 +1126,19 @@ func (p *VPCFlowReader) Release() {
 	if sp == nil {
 		sp = new(flowSpare)
 	}
-	for _, c := range p.cols {
-		if len(sp.cols) < flowSpareCols {
-			sp.cols = append(sp.cols, c)
-		}
+	// This reader's columns go first, before those left over from earlier
+	// readers: they fit the objects being read now, while a leftover may
+	// be a small object's, too small for the next reader. Kept after the
+	// leftovers, they were dropped once the spare held flowSpareCols, and
+	// every larger object's reader then made its columns anew.
+	mine := p.cols
+	if p.path != nil {
+		mine = append(mine, p.path)
 	}
-	if p.path != nil && len(sp.cols) < flowSpareCols {
-		sp.cols = append(sp.cols, p.path)
+	sp.cols = slices.Insert(sp.cols, 0, mine...)
+	if len(sp.cols) > flowSpareCols {
+		clear(sp.cols[flowSpareCols:])
+		sp.cols = sp.cols[:flowSpareCols]
 	}
 	sp.run, sp.blocks, sp.hand = p.run, p.blocks, p.hand
 	p.hand = nil

@@ -207,9 +207,18 @@ func (c *flowCol) handArray(h *flowHand, mem memory.Allocator, typ arrow.DataTyp
 		offs := h.hand32(&c.offs)
 		c.offs[0] = 0
 		// The bytes go with the batch for good (Go memory, no allocator
-		// to call); the column goes on in a fresh buffer as large.
+		// to call); the column goes on in a fresh buffer as large, or,
+		// when that is more than a full batch of this one's bytes per
+		// row and an eighth takes, that large: a column kept from a
+		// larger object's reader would otherwise give a small object's
+		// every batch its largest buffer (53 KiB of addresses for 200
+		// rows of 2.6 KiB).
 		data := memory.NewBufferBytes(c.data)
-		c.data = make([]byte, 0, cap(c.data))
+		size := cap(c.data)
+		if n > 0 {
+			size = min(size, max(64, (len(c.data)/n+1)*(len(c.offs)-1)*9/8))
+		}
+		c.data = make([]byte, 0, size)
 		bufs = []*memory.Buffer{validity, offs, data}
 	default:
 		bufs = []*memory.Buffer{validity, h.hand32(&c.idx)}

@@ -1594,3 +1594,132 @@ func TestVPCFlowDictionaries_Success(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCFlowReuse_MixedSizes: the spare keeps the columns of the reader
+// just released, not those left over from earlier ones. A small object's
+// reader sizes its columns for its few lines, and a larger object's
+// reader cannot use them; the spare kept the leftovers first, up to
+// flowSpareCols, and dropped the larger reader's new columns, so once
+// small and large objects had filled it every large object's reader made
+// its columns anew (886,736 bytes a read here, not 546,704).
+func TestVPCFlowReuse_MixedSizes(t *testing.T) {
+	small := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 2))
+	large := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	read := func(in []byte) uint64 {
+		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowReader(&memSource{b: in}, "s") // every column
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		if err := p.Err(); err != nil {
+			t.Fatal(err)
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	// least returns the fewest bytes of a few reads of large after the
+	// reads of first, from no spare (earlier tests' spares dropped).
+	least := func(first ...[]byte) uint64 {
+		for flowSpares.Get() != nil {
+		}
+		for _, in := range first {
+			read(in)
+		}
+		l := uint64(math.MaxUint64)
+		for range 5 { // a GC between two reads empties the pool: the least of a few
+			l = min(l, read(large))
+		}
+		return l
+	}
+	want := least(large, large)
+	got := least(small, large, large)
+	if got > want+8<<10 {
+		t.Errorf("%d bytes allocated to read %d bytes after a small object's reader; want at most %d, as after large ones only (%d)", got, len(large), want+8<<10, want)
+	}
+	t.Logf("%d bytes allocated to read %d bytes after a small object's reader, %d after large ones only", got, len(large), want)
+}
+
+// TestVPCFlowReuse_StaleValidity: a column a reader gets back from the
+// spare has no validity bits of earlier readers' rows. A small object's
+// reader took, for its column's next batch, a bitmap a larger batch had
+// handed back, and cleared only the bytes of its own few rows; the next
+// larger object's reader extended that bitmap to its rows with the old
+// bits in it, and read its nulls ("-") as empty strings.
+func TestVPCFlowReuse_StaleValidity(t *testing.T) {
+	object := func(lines int, null func(i int) bool) []byte {
+		var b strings.Builder
+		b.WriteString(flowHeaderV2 + "\n")
+		for i := range lines {
+			line := flowLineV2
+			if null(i) {
+				line = strings.Replace(line, "198.51.100.7", "-", 1)
+			}
+			b.WriteString(line + "\n")
+		}
+		return []byte(b.String())
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	for flowSpares.Get() != nil {                   // no earlier test's spare
+	}
+	opts := []Option{WithColumns("srcaddr")}
+	// Its batch has a null, so it hands its validity bits over, and they
+	// come back set for the other 299 rows.
+	readFlowAll(t, &memSource{b: object(300, func(i int) bool { return i == 0 })}, opts...)
+	// Its batch has a null too: the column's next bitmap is the one that
+	// came back, for 4 rows.
+	readFlowAll(t, &memSource{b: object(3, func(i int) bool { return i == 0 })}, opts...)
+	got := readFlowAll(t, &memSource{b: object(300, func(int) bool { return true })}, opts...)
+	want := readFlowAll(t, strings.NewReader(string(object(300, func(int) bool { return true }))), opts...)
+	for i, row := range got.rows {
+		if row != "NULL" {
+			t.Fatalf("row %d of 300 nulls: %q; want NULL", i+1, row)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read from memory after a small object:\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestVPCFlowReuse_BytesAfterLarge: a small object's reader allocates
+// string bytes for its rows, not for the batches of the larger object a
+// column read before. The column went on, after each batch, in a fresh
+// buffer as large as its largest (a batch of BatchRows addresses, 53 KiB),
+// so TestVPCFlowReuse_Bytes failed (67,312 bytes a read) whenever an
+// earlier test's large object had left its columns in the spare.
+func TestVPCFlowReuse_BytesAfterLarge(t *testing.T) {
+	small := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
+	large := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", BatchRows))
+	cols := []string{"srcaddr", "start", "action"}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
+	read := func(in []byte) uint64 {
+		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p.Next() {
+		}
+		p.Release()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for flowSpares.Get() != nil { // no earlier test's spare
+	}
+	read(large)
+	least := uint64(math.MaxUint64)
+	for range 5 { // a GC between two reads empties the pool: the least of a few
+		least = min(least, read(small))
+	}
+	if limit := uint64(32 << 10); least > limit {
+		t.Errorf("%d bytes allocated to read %d bytes after %d; want at most %d", least, len(small), len(large), limit)
+	}
+	t.Logf("%d bytes allocated to read %d bytes after %d", least, len(small), len(large))
+}
