@@ -720,6 +720,14 @@ func (c *flowCol) newArray(mem memory.Allocator, typ arrow.DataType) arrow.Array
 	default:
 		bufs = []*memory.Buffer{validity, copyBuffer(mem, arrow.Int32Traits.CastToBytes(c.idx[:n]))}
 	}
+	return c.arrayOf(mem, typ, n, bufs)
+}
+
+// arrayOf returns the array of typ of n rows over bufs (validity first,
+// then the kind's buffers, which it releases: the array holds them), a
+// dictionary array for a dictionary column (dictArray). newArray and
+// handArray end here; they differ only in where the buffers come from.
+func (c *flowCol) arrayOf(mem memory.Allocator, typ arrow.DataType, n int, bufs []*memory.Buffer) arrow.Array {
 	for _, b := range bufs[1:] {
 		defer b.Release()
 	}

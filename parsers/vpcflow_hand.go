@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -223,13 +222,5 @@ func (c *flowCol) handArray(h *flowHand, mem memory.Allocator, typ arrow.DataTyp
 	default:
 		bufs = []*memory.Buffer{validity, h.hand32(&c.idx)}
 	}
-	for _, b := range bufs[1:] {
-		defer b.Release()
-	}
-	if c.kind != flowKindDict {
-		data := array.NewData(typ, n, bufs, nil, c.nulls, 0)
-		defer data.Release()
-		return array.MakeFromData(data)
-	}
-	return c.dictArray(mem, typ, n, bufs)
+	return c.arrayOf(mem, typ, n, bufs)
 }
