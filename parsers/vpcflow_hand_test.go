@@ -128,18 +128,7 @@ func TestVPCFlowHand_Bytes(t *testing.T) {
 		in := []byte(flowHeaderV2 + "\n" + strings.Repeat(line, batches*BatchRows))
 		least := ^uint64(0)
 		for range 3 {
-			runtime.GC()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for p.Next() {
-			}
-			p.Release()
-			runtime.ReadMemStats(&after)
-			least = min(least, after.TotalAlloc-before.TotalAlloc)
+			least = min(least, flowReadBytes(t, in, WithColumns(cols...)))
 		}
 		return least
 	}

@@ -837,22 +837,7 @@ func TestVPCFlowReuse_Bytes(t *testing.T) {
 	// cores) missed the pool at every read: 248,776 bytes in .ci/run.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	read := func() uint64 {
-		// A collection now, not during the read: one moves the pool's
-		// columns to its victim cache, where Get still finds them, and
-		// the heap other tests left (a full package run) could otherwise
-		// bring two during the read and empty it.
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...), WithEqual(eq))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for p.Next() {
-		}
-		p.Release()
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		return flowReadBytes(t, in, WithColumns(cols...), WithEqual(eq))
 	}
 	read()
 	least := uint64(math.MaxUint64)
@@ -1607,21 +1592,7 @@ func TestVPCFlowReuse_MixedSizes(t *testing.T) {
 	large := []byte(flowHeaderV2 + "\n" + strings.Repeat(flowLineV2+"\n", 200))
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
 	read := func(in []byte) uint64 {
-		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		p, err := NewVPCFlowReader(&memSource{b: in}, "s") // every column
-		if err != nil {
-			t.Fatal(err)
-		}
-		for p.Next() {
-		}
-		if err := p.Err(); err != nil {
-			t.Fatal(err)
-		}
-		p.Release()
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		return flowReadBytes(t, in) // every column
 	}
 	// least returns the fewest bytes of a few reads of large after the
 	// reads of first, from no spare (earlier tests' spares dropped).
@@ -1698,18 +1669,7 @@ func TestVPCFlowReuse_BytesAfterLarge(t *testing.T) {
 	cols := []string{"srcaddr", "start", "action"}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the spare pool on one P (TestVPCFlowReuse_Bytes)
 	read := func(in []byte) uint64 {
-		runtime.GC() // now, not during the read (TestVPCFlowReuse_Bytes)
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		p, err := NewVPCFlowReader(&memSource{b: in}, "s", WithColumns(cols...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for p.Next() {
-		}
-		p.Release()
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		return flowReadBytes(t, in, WithColumns(cols...))
 	}
 	for flowSpares.Get() != nil { // no earlier test's spare
 	}
@@ -1722,4 +1682,28 @@ func TestVPCFlowReuse_BytesAfterLarge(t *testing.T) {
 		t.Errorf("%d bytes allocated to read %d bytes after %d; want at most %d", least, len(small), len(large), limit)
 	}
 	t.Logf("%d bytes allocated to read %d bytes after %d", least, len(small), len(large))
+}
+
+// flowReadBytes returns the bytes allocated to read in whole from memory
+// with opts. It collects first: a collection now, not during the read,
+// moves the spare pool's columns to its victim cache, where Get still
+// finds them, while two during the read (the heap a full package run
+// leaves can bring them) would empty it.
+func flowReadBytes(t *testing.T, in []byte, opts ...Option) uint64 {
+	t.Helper()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	p, err := NewVPCFlowReader(&memSource{b: in}, "s", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p.Next() {
+	}
+	if err := p.Err(); err != nil {
+		t.Fatal(err)
+	}
+	p.Release()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
