@@ -18,14 +18,7 @@ import (
 // five-minute bucket): the shape of vpc_port_scan over a large archive,
 // where groups reach the millions.
 func manyGroupBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action":
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action")
 	out := make([]arrow.RecordBatch, nb)
 	for b := range out {
 		rows := make([]map[string]any, BatchRows)
@@ -106,14 +99,7 @@ func BenchmarkGroupMillion(b *testing.B) {
 // seen again: nb*BatchRows/2 groups by source and minute; "$path" names
 // one object per four batches.
 func millionGroupBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", "account_id", parsers.SourceColumn:
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", "account_id", parsers.SourceColumn)
 	out := make([]arrow.RecordBatch, nb)
 	rows := make([]map[string]any, BatchRows)
 	for b := range out {
@@ -413,14 +399,7 @@ func BenchmarkGroupPeer(b *testing.B) {
 // conversation's two flows are far apart), whose source, destination,
 // port and time are hashes of c.
 func peerFlowBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "account_id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "bytes", "start", "action":
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("account_id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "bytes", "start", "action")
 	bld := array.NewRecordBuilder(mem, schema)
 	defer bld.Release()
 	ip := func(x uint64) string {

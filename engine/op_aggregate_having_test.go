@@ -71,14 +71,7 @@ func TestHavingMinRows(t *testing.T) {
 // below 40 send 12 rows a minute to many ports: the shape of
 // vpc_port_scan's and vpc_reject_flood's groups.
 func boundBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "account_id", "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", parsers.SourceColumn:
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("account_id", "srcaddr", "dstaddr", "dstport", "bytes", "start", "end", "action", parsers.SourceColumn)
 	out := make([]arrow.RecordBatch, nb)
 	for b := range out {
 		rows := make([]map[string]any, 500)
@@ -366,13 +359,7 @@ func TestAggregateSpill_HavingSumNegative(t *testing.T) {
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		if f.Name == "start" || f.Name == "bytes" {
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("start", "bytes")
 	filler := func() []map[string]any {
 		rows := make([]map[string]any, 3000)
 		for i := range rows {

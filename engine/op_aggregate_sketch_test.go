@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/hunt-sec/hunt/parsers"
 )
 
 // withSketch runs f with sketches of 2^bits cells and 2^cacheBits
@@ -248,13 +247,7 @@ func TestAggregateSpill_HavingSketch_Success(t *testing.T) {
 func TestAggregateSpill_HavingSketch_Failure(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		if f.Name == "start" || f.Name == "bytes" {
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("start", "bytes")
 	// Group 9000's rows: 3 frozen (the table freezes after the first
 	// batch's 50 groups), then 3 spilled (after 17,000 rows of new
 	// groups, the frozen table is not looked up for a while: see

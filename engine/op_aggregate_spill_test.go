@@ -706,13 +706,8 @@ func TestSpillSet_Memory(t *testing.T) {
 // the start and bytes columns: start is f(row number), bytes the row
 // number.
 func flowStartBatches(mem memory.Allocator, nb int, f func(int) int64) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, fd := range parsers.VPCFlowSchema.Fields() {
-		if fd.Name == "start" || fd.Name == "bytes" {
-			fields = append(fields, fd)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("start", "bytes")
+	fields := schema.Fields()
 	out := make([]arrow.RecordBatch, nb)
 	for b := range out {
 		rb := array.NewRecordBuilder(mem, schema)

@@ -136,14 +136,7 @@ func TestGroupByDictFiltered(t *testing.T) {
 // across 3 workers); srcaddr, action (a dictionary column) and bytes have
 // NULLs.
 func aggFlows(mem memory.Allocator, nb int) []arrow.RecordBatch {
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "srcaddr", "dstport", "protocol", "bytes", "start", "action":
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("srcaddr", "dstport", "protocol", "bytes", "start", "action")
 	var recs []arrow.RecordBatch
 	for b := range nb {
 		rows := make([]map[string]any, 150)
@@ -253,14 +246,7 @@ func TestAggregateMergeWorkers(t *testing.T) {
 func TestAggregateMergeResults(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	var fields []arrow.Field
-	for _, f := range parsers.VPCFlowSchema.Fields() {
-		switch f.Name {
-		case "srcaddr", "dstport", "action":
-			fields = append(fields, f)
-		}
-	}
-	schema := arrow.NewSchema(fields, nil)
+	schema := flowSchema("srcaddr", "dstport", "action")
 	batch := func(rows ...[3]any) arrow.RecordBatch {
 		var ms []map[string]any
 		for _, r := range rows {
@@ -792,4 +778,16 @@ func TestHashString(t *testing.T) {
 			t.Errorf("partition %d holds %d of %d addresses; want about %d", p, c, n, n/spillParts)
 		}
 	}
+}
+
+// flowSchema is the VPC flow table's schema projected to the named
+// columns, in the table's order.
+func flowSchema(names ...string) *arrow.Schema {
+	var fields []arrow.Field
+	for _, f := range parsers.VPCFlowSchema.Fields() {
+		if slices.Contains(names, f.Name) {
+			fields = append(fields, f)
+		}
+	}
+	return arrow.NewSchema(fields, nil)
 }
