@@ -1343,35 +1343,11 @@ func TestVPCFlow_InMemory(t *testing.T) {
 			inputs[fmt.Sprintf("%d bytes then a line of %d", len(filler), n)] = filler + "2 " + strings.Repeat("x", n-2) + "\n" + flowLineV2 + "\n" + strings.Repeat("y", n)
 		}
 	}
-	type read struct {
-		batches []int64
-		rows    []string
-		rejects string
-		err     string
-		stats   Stats
-	}
-	readAll := func(r io.Reader, cols []string) read {
-		var res read
-		p, err := NewVPCFlowReader(r, "flow.log", WithColumns(cols...))
-		if err != nil {
-			res.err = err.Error()
-			return res
-		}
-		defer p.Release()
-		for p.Next() {
-			res.batches = append(res.batches, p.Batch().NumRows())
-			res.rows = append(res.rows, flowBatchRows(p.Batch())...)
-		}
-		res.rejects = rejectsText(p.Rejects())
-		res.err = errText(p.Err())
-		res.stats = p.Stats()
-		return res
-	}
 	for name, in := range inputs {
 		for _, cols := range [][]string{nil, {"srcaddr", "start", "action"}, {"version"}} {
-			want := readAll(strings.NewReader(in), cols)
+			want := readFlowAll(t, strings.NewReader(in), WithColumns(cols...))
 			src := &memSource{b: []byte(in)}
-			got := readAll(src, cols)
+			got := readFlowAll(t, src, WithColumns(cols...))
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s, columns %v: in memory\n%+v\nwant\n%+v", name, cols, got, want)
 			}
