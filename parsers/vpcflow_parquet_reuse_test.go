@@ -125,21 +125,9 @@ func TestVPCFlowParquetReuse_Bytes(t *testing.T) {
 	// One P: see TestVPCFlowReuse_Bytes.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	read := func() uint64 {
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		p, err := NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", Pruning{}, WithAllocator(mem), WithColumns(cols...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for p.Next() {
-		}
-		if p.Err() != nil {
-			t.Fatal(p.Err())
-		}
-		p.Release()
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		return readBytes(t, func() (Reader, error) {
+			return NewVPCFlowParquetReader(bytes.NewReader(data), int64(len(data)), "flow.parquet", Pruning{}, WithAllocator(mem), WithColumns(cols...))
+		})
 	}
 	read()
 	least := uint64(math.MaxUint64)

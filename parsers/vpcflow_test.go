@@ -1661,16 +1661,23 @@ func TestVPCFlowReuse_BytesAfterLarge(t *testing.T) {
 }
 
 // flowReadBytes returns the bytes allocated to read in whole from memory
-// with opts. It collects first: a collection now, not during the read,
-// moves the spare pool's columns to its victim cache, where Get still
-// finds them, while two during the read (the heap a full package run
-// leaves can bring them) would empty it.
+// through a VPC flow reader with opts (readBytes).
 func flowReadBytes(t *testing.T, in []byte, opts ...Option) uint64 {
+	t.Helper()
+	return readBytes(t, func() (Reader, error) { return NewVPCFlowReader(&memSource{b: in}, "s", opts...) })
+}
+
+// readBytes returns the bytes allocated to open a reader and read it to
+// the end (an error fails the test). It collects first: a collection now,
+// not during the read, moves the readers' spare pools to their victim
+// caches, where Get still finds them, while two during the read (the heap
+// a full package run leaves can bring them) would empty them.
+func readBytes(t *testing.T, open func() (Reader, error)) uint64 {
 	t.Helper()
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	p, err := NewVPCFlowReader(&memSource{b: in}, "s", opts...)
+	p, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
