@@ -80,6 +80,8 @@ type aggWorker struct {
 	emit   []int32   // after a parallel merge: the groups to emit (nil: all)
 	hit    []int32   // scratch of aggregateKnown: rows of known groups
 	miss   []int32   // scratch of aggregateKnown: the other rows
+	hids   [][]int32 // scratch of spillIDs: per key, the value IDs of rows to spill
+	gargs  []*vec    // scratch of spillIDs: arguments of some rows
 	fsel   []int32   // scratch of a filtered call: the rows it sees
 	fgids  []int32   // and their groups
 	fargs  []*vec    // and its other arguments on those rows
@@ -132,11 +134,15 @@ func (o *opAggregate) explain() string {
 func (o *opAggregate) push(w int, c *chunk) error {
 	st := o.ws[w]
 	spill := o.sp.on.Load()
-	cols, err := o.eval(st, c, spill)
+	byID := spill && o.spillsByID(w)
+	cols, err := o.eval(st, c, spill && !byID)
 	if err != nil {
 		return err
 	}
-	if spill {
+	switch {
+	case byID:
+		return o.spillIDs(w, cols, c.n)
+	case spill:
 		return o.spillRows(w, cols, c.n)
 	}
 	o.aggregate(st, cols, c.n)
@@ -170,7 +176,13 @@ func (o *opAggregate) eval(st *aggWorker, c *chunk, flatKeys bool) ([]*vec, erro
 // as eval returns them) into st's table and updates its states.
 func (o *opAggregate) aggregate(st *aggWorker, cols []*vec, n int) {
 	gids := st.g.groupIDs(&st.a, cols[:len(o.keys)], n)
-	next := len(o.keys)
+	o.update(st, gids, cols[len(o.keys):])
+}
+
+// update adds to st's states the rows of cols (each aggregate's
+// arguments, flat), row i to group gids[i].
+func (o *opAggregate) update(st *aggWorker, gids []int32, cols []*vec) {
+	next := 0
 	for i, ag := range o.aggs {
 		args := cols[next : next+len(ag.args)]
 		next += len(ag.args)

@@ -1,12 +1,23 @@
 package engine
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // valueMap numbers the distinct values of one key column.
 type valueMap struct {
 	ints   flatTable[int32] // integer, double (normFloat bits) and boolean values
 	strs   strTable         // string values; their bytes are the grouper's column
 	nullID int32            // -1 until a NULL is seen
+	// excl, when not nil, is the one pinned dictionary (grouper.pin)
+	// every value of the column came from, none of them filed in ints
+	// or strs: the dictionary's entries are distinct, so an entry not
+	// numbered yet is a new value, added without a lookup. Any other
+	// input files them first (fileAll). A spilled aggregate's partition
+	// table at one worker takes every key of its frozen groups and of
+	// its spilled rows through one such dictionary per key.
+	excl *vec
 }
 
 // grouper assigns dense group IDs to rows: each key column numbers its
@@ -40,6 +51,98 @@ type grouper struct {
 	// repeat (flow logs' source addresses), and as many objects for the
 	// collector.
 	strs strArena
+	// pins are the dictionaries that stay the same for as long as g
+	// holds its values (see pin), each with its entries' value IDs.
+	pins []dictPin
+}
+
+// dictPin is a pinned dictionary and the value ID of each of its
+// entries in the grouper (-1: not numbered yet).
+type dictPin struct {
+	k   int
+	d   *vec
+	ids []int32
+}
+
+// pin tells g that dictionary d (a plain vec) of key k keeps its entries, and
+// its identity, until g is reset: key columns coded in d are then
+// numbered through a table kept across chunks, so each entry is looked
+// up once while g holds its values, not once per chunk that uses it.
+// A spilled aggregate's partition table reads the key columns of many
+// spilled chunks as value IDs of the worker that wrote them (see
+// spillSet.src), all coded in that worker's values.
+func (g *grouper) pin(k int, d *vec) {
+	for _, p := range g.pins {
+		if p.k == k && p.d == d {
+			return
+		}
+	}
+	var ids []int32
+	if len(g.pins) < cap(g.pins) {
+		ids = g.pins[:len(g.pins)+1][len(g.pins)].ids // reuse the room of an earlier pin
+	}
+	ids = slices.Grow(ids[:0], d.n)[:d.n]
+	fill(ids, -1)
+	g.pins = append(g.pins, dictPin{k: k, d: d, ids: ids})
+}
+
+// dictTable returns the value IDs of dictionary d's entries in key k,
+// -1 for those not numbered yet: the pinned table of d, or a scratch
+// one of -1s valid for one chunk.
+func (g *grouper) dictTable(k int, d *vec) ([]int32, bool) {
+	for i := range g.pins {
+		if p := &g.pins[i]; p.k == k && p.d == d {
+			return p.ids, true
+		}
+	}
+	g.table = grow(&g.table, d.n)
+	fill(g.table, -1)
+	return g.table, false
+}
+
+// fileAll files the values of key k in its value map, if they came
+// from one pinned dictionary unfiled (see valueMap.excl).
+func (g *grouper) fileAll(k int) {
+	m := &g.maps[k]
+	if m.excl == nil {
+		return
+	}
+	m.excl = nil
+	col := g.vals[k]
+	for i := range col.len() {
+		if col.null[i] {
+			continue
+		}
+		switch t := col.t; {
+		case t.isStringy():
+			m.strs.add(strKeyOf(col.s[i]), int32(i))
+		case t.isIntLike():
+			m.ints.put(uint64(col.i[i]), int32(i))
+		case t.k == kDouble:
+			m.ints.put(normFloat(col.f[i]), int32(i))
+		case t.k == kBool:
+			m.ints.put(uint64(b2i(col.b[i])), int32(i))
+		}
+	}
+}
+
+// addUnfiled returns a new value ID for entry c of pinned dictionary d,
+// key k, without filing it (see valueMap.excl). A string is not copied:
+// a pinned dictionary outlives the grouper's values.
+func (g *grouper) addUnfiled(k int, d *vec, c int32) int32 {
+	m := &g.maps[k]
+	if d.isNull(int(c)) {
+		return g.nullID(m, k)
+	}
+	col := g.vals[k]
+	id := int32(col.len())
+	if d.t.isStringy() {
+		col.null = append(col.null, false)
+		col.s = append(col.s, d.s[c])
+		return id
+	}
+	g.addValue(k, d, int(c))
+	return id
 }
 
 func newGrouper(types []*dtype) grouper {
@@ -68,6 +171,7 @@ func (g *grouper) reset() {
 		m.ints.reset()
 		m.strs.reset()
 		m.nullID = -1
+		m.excl = nil
 		g.groupKeys[k] = g.groupKeys[k][:0]
 	}
 	for k := range g.folds {
@@ -78,6 +182,10 @@ func (g *grouper) reset() {
 	if len(g.types) > 0 {
 		g.ngroups = 0
 	}
+	for i := range g.pins {
+		g.pins[i].d = nil
+	}
+	g.pins = g.pins[:0]
 }
 
 // groupIDs returns the group of each of the n rows of keys.
@@ -87,9 +195,7 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 		clear(g.gids)
 		return g.gids
 	}
-	for k, v := range keys {
-		g.ids[k] = g.valueIDs(a, k, v, n, g.ids[k])
-	}
+	g.keyIDs(a, keys, n)
 	if len(keys) == 1 {
 		copy(g.gids, g.ids[0])
 		g.ngroups = g.vals[0].len()
@@ -144,6 +250,62 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	return g.gids
 }
 
+// keyIDs numbers the values of each key column of the n rows of keys
+// into g.ids, adding the values g does not have (but no group).
+func (g *grouper) keyIDs(a *arena, keys []*vec, n int) {
+	for k, v := range keys {
+		g.ids[k] = g.valueIDs(a, k, v, n, g.ids[k])
+	}
+}
+
+// probeIDs returns the group of each of the n rows whose value IDs
+// keyIDs set, or -1 for a row whose values form no group: it adds no
+// group, so a frozen table can keep aggregating the rows of the groups
+// it holds (see opAggregate.spillIDs). Two keys or more. Its scratch is
+// lookup's.
+func (g *grouper) probeIDs(n int) []int32 {
+	out := grow(&g.look, n)
+	nk := len(g.types)
+	if g.widths != nil && !g.fits() {
+		g.relayout()
+	}
+	if g.widths != nil {
+		var shifts [maxPackedKeys]uint8
+		g.shifts(&shifts)
+		pk := grow(&g.pk, n)
+		clear(pk)
+		for k, ids := range g.ids[:nk] {
+			for i, id := range ids[:n] {
+				pk[i] |= uint64(uint32(id)) << shifts[k]
+			}
+		}
+		for i, key := range pk {
+			id, ok := g.packed.get(key)
+			if !ok {
+				id = -1
+			}
+			out[i] = id
+		}
+		return out
+	}
+	copy(out, g.ids[0][:n])
+	for k := 1; k < nk; k++ {
+		m := &g.folds[k-1]
+		ids := g.ids[k]
+		for i, prefix := range out {
+			if prefix < 0 {
+				continue
+			}
+			id, ok := m.get(uint64(uint32(prefix))<<32 | uint64(uint32(ids[i])))
+			if !ok {
+				id = -1
+			}
+			out[i] = id
+		}
+	}
+	return out
+}
+
 // valueIDs numbers the values of key column k.
 func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 {
 	ids = grow(&ids, n)
@@ -151,6 +313,9 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 	if n == 0 {
 		// No selected row: no value may become a group.
 		return ids
+	}
+	if m.excl != nil && v.dict != m.excl {
+		g.fileAll(k)
 	}
 	if v.isConst {
 		fill(ids, g.valueID(m, k, v, 0, v.isNull(0)))
@@ -161,17 +326,33 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		// row first uses it. Entries no selected row uses must not become
 		// groups (a WHERE that drops all rows of a value).
 		d := v.dict
-		g.table = grow(&g.table, d.n)
-		fill(g.table, -1)
+		table, pinned := g.dictTable(k, d)
+		if pinned && m.excl == nil && g.vals[k].len() == 0 {
+			m.excl = d
+		}
+		if m.excl == d {
+			// Fast path: an entry not numbered yet is a new value.
+			for i, c := range v.codes[:n] {
+				if v.isNull(i) {
+					ids[i] = g.nullID(m, k)
+					continue
+				}
+				if table[c] < 0 {
+					table[c] = g.addUnfiled(k, d, c)
+				}
+				ids[i] = table[c]
+			}
+			return ids
+		}
 		for i, c := range v.codes[:n] {
 			if v.isNull(i) {
 				ids[i] = g.nullID(m, k)
 				continue
 			}
-			if g.table[c] < 0 {
-				g.table[c] = g.valueID(m, k, d, int(c), d.isNull(int(c)))
+			if table[c] < 0 {
+				table[c] = g.valueID(m, k, d, int(c), d.isNull(int(c)))
 			}
-			ids[i] = g.table[c]
+			ids[i] = table[c]
 		}
 		return ids
 	}
@@ -454,6 +635,9 @@ func (g *grouper) mergeFrom(a *arena, src *grouper, gmap []int32) {
 		gmap[0] = 0 // the one group of a global aggregate
 		return
 	}
+	for k := range nk {
+		g.fileAll(k)
+	}
 	vals := make([]*vec, nk) // per key: src's values
 	for k, col := range src.vals {
 		vals[k] = a.vec(col.t, col.len())
@@ -649,6 +833,9 @@ func hashString(s string) uint64 {
 // so a frozen table (see op_aggregate_spill.go) can keep aggregating the
 // rows of the groups it holds. Its scratch is not groupIDs's.
 func (g *grouper) lookup(keys []*vec, n int) []int32 {
+	for k := range keys {
+		g.fileAll(k)
+	}
 	g.look = grow(&g.look, n)
 	out := g.look
 	if g.widths != nil {

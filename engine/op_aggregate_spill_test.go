@@ -74,7 +74,7 @@ func TestAggregateSpill(t *testing.T) {
 	}
 	defer releaseAll(recs)
 	defer func(n, r int) { spillBlockBytes, spillReadRows = n, r }(spillBlockBytes, spillReadRows)
-	spillBlockBytes, spillReadRows = 512, 1 // many blocks per partition, limit checks between them
+	spillBlockBytes, spillReadRows = 64, 1 // many blocks per partition, limit checks between them
 	queries := []string{
 		// ~2,500 groups: two keys, one a dictionary column, with NULLs.
 		`SELECT sourceipaddress, eventname, count(*), count(sourceipaddress), sum(length(useridentity.username)),
@@ -462,7 +462,7 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	var second int // where the second segment starts
 	for _, sel := range segs {
 		second = len(b)
-		b = appendSpillSegment(b, cols, 2, sel, last)
+		b = appendSpillSegment(b, nil, cols, 2, sel, last)
 	}
 	// The path, constant in both segments, is written once.
 	if n := strings.Count(string(b), cols[4].s[0]); n != 1 {
