@@ -1705,7 +1705,7 @@ func (o *opAggregate) flushSpilled() error {
 type frozen struct {
 	w     *aggWorker
 	keys  []*vec
-	dicts []*vec // the dictionaries keys are coded in (nil: plain keys)
+	dicts []*vec              // the dictionaries keys are coded in (nil: plain keys)
 	parts [spillParts][]int32 // the groups of each partition, ascending
 	pos   []int32             // per group: its index in its partition's list
 	// pairs[i], for a count(DISTINCT) state i, is its (group, value ID)
