@@ -169,8 +169,9 @@ func (o *opAggregate) release() {
 const maxSpillLevel = 10
 
 // spillFiles counts the spill files created, spillRowsWritten the rows
-// written to them (for tests).
-var spillFiles, spillRowsWritten atomic.Int64
+// written to them, spillIDRows those of them whose keys were written as
+// value IDs (for tests).
+var spillFiles, spillRowsWritten, spillIDRows atomic.Int64
 
 // mix64 is a 64-bit finalizer (from SplitMix64).
 func mix64(x uint64) uint64 {
@@ -353,6 +354,10 @@ type spillSet struct {
 	// numbering while its groups are frozen (opAggregate.spillIDs).
 	// byID: rows are still written so; it stops once src's values pass
 	// a bound (dictBytes), and later rows are written as values.
+	//
+	// Such a set's blocks hold no key hashes (see spillReader.noHash):
+	// only the bounded finish reads them, and its sets are logs of
+	// values.
 	src  *grouper
 	byID bool
 	// khash is, per key, the value hash of each of src's values
@@ -489,6 +494,7 @@ func (s *spillSet) writeIDs(ids [][]int32, cols []*vec, n int) error {
 		h[i] = mix64(h[i])
 	}
 	s.hash = h
+	spillIDRows.Add(int64(n))
 	return s.writeRows(ids, cols, len(ids), n)
 }
 
@@ -551,8 +557,10 @@ func (s *spillSet) writePart(p int, ids [][]int32, cols []*vec, nkeys int, sel [
 			s.last[p] = make([]spillRef, len(ids)+len(cols))
 		}
 		s.buf[p] = appendSpillSegment(s.buf[p], ids, cols, nkeys, sel[:k], s.last[p])
-		for _, i := range sel[:k] {
-			s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
+		if s.src == nil {
+			for _, i := range sel[:k] {
+				s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
+			}
 		}
 		s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 		s.nbuf[p] += k
@@ -790,25 +798,27 @@ func appendSpillIDs(b []byte, ids []int32, sel []int32) []byte {
 	for top >= 1<<(8*w) && w < 4 {
 		w++
 	}
+	b = slices.Grow(b, 2+w*len(sel))
 	b = append(b, spillIDs, byte(w))
-	at := len(b)
-	b = slices.Grow(b, w*len(sel))[:at+w*len(sel)]
-	d := b[at:]
+	// One loop per width, appending into the room reserved.
 	switch w {
 	case 1:
-		for j, i := range sel {
-			d[j] = byte(ids[i])
+		for _, i := range sel {
+			b = append(b, byte(ids[i]))
 		}
 	case 2:
-		for j, i := range sel {
-			binary.LittleEndian.PutUint16(d[2*j:], uint16(ids[i]))
+		for _, i := range sel {
+			x := ids[i]
+			b = append(b, byte(x), byte(x>>8))
+		}
+	case 3:
+		for _, i := range sel {
+			x := ids[i]
+			b = append(b, byte(x), byte(x>>8), byte(x>>16))
 		}
 	default:
-		for j, i := range sel {
-			x := uint32(ids[i])
-			for q := range w {
-				d[w*j+q] = byte(x >> (8 * q))
-			}
+		for _, i := range sel {
+			b = binary.LittleEndian.AppendUint32(b, uint32(ids[i]))
 		}
 	}
 	return b
@@ -825,29 +835,36 @@ func decodeSpillIDs(b []byte, out []int32, n int) ([]byte, bool) {
 	if w < 1 || w > 4 || len(b) < w*len(out) {
 		return nil, false
 	}
+	var top uint32 // the largest ID
 	switch w {
 	case 1:
-		for j := range out {
-			out[j] = int32(b[j])
+		for j, x := range b[:len(out)] {
+			out[j] = int32(x)
+			top = max(top, uint32(x))
 		}
 	case 2:
+		src := b[:2*len(out)]
 		for j := range out {
-			x := binary.LittleEndian.Uint16(b[2*j:])
+			x := uint32(src[2*j]) | uint32(src[2*j+1])<<8
 			out[j] = int32(x)
+			top = max(top, x)
+		}
+	case 3:
+		src := b[:3*len(out)]
+		for j := range out {
+			x := uint32(src[3*j]) | uint32(src[3*j+1])<<8 | uint32(src[3*j+2])<<16
+			out[j] = int32(x)
+			top = max(top, x)
 		}
 	default:
 		for j := range out {
-			var x uint32
-			for q := range w {
-				x |= uint32(b[w*j+q]) << (8 * q)
-			}
+			x := binary.LittleEndian.Uint32(b[4*j:])
 			out[j] = int32(x)
+			top = max(top, x)
 		}
 	}
-	for _, x := range out {
-		if x < 0 || int(x) >= n {
-			return nil, false
-		}
+	if len(out) > 0 && uint64(top) >= uint64(n) {
+		return nil, false
 	}
 	return b[w*len(out):], true
 }
@@ -1012,8 +1029,11 @@ type spillReader struct {
 	// rows read are all IDs comes back as a dictionary vec coded in it,
 	// one whose rows mix IDs and values as a plain vec.
 	dicts []*vec
-	nIDs  []int        // per key: rows of the batch read as IDs
-	runs  [][]spillRun // per key: the runs of those rows, when not all are
+	// noHash: the blocks hold no key hashes (a set of spillSet.src);
+	// with spillAll only.
+	noHash bool
+	nIDs   []int        // per key: rows of the batch read as IDs
+	runs   [][]spillRun // per key: the runs of those rows, when not all are
 }
 
 // spillRun is rows [r, r+k) of a batch read.
@@ -1115,15 +1135,17 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		end := r + blk.rows
 		blkb := b[:readOf(blk)]
 		b = b[readOf(blk):]
-		if len(blkb) < 4*blk.rows {
-			return nil, 0, errSpillCorrupt
-		}
-		if withHash {
-			for j := range sr.hash[r:end] {
-				sr.hash[r+j] = binary.LittleEndian.Uint32(blkb[4*j:])
+		if !sr.noHash {
+			if len(blkb) < 4*blk.rows {
+				return nil, 0, errSpillCorrupt
 			}
+			if withHash {
+				for j := range sr.hash[r:end] {
+					sr.hash[r+j] = binary.LittleEndian.Uint32(blkb[4*j:])
+				}
+			}
+			blkb = blkb[4*blk.rows:]
 		}
-		blkb = blkb[4*blk.rows:]
 		if hashOnly {
 			r = end
 			continue
@@ -1881,7 +1903,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 		if len(s.blocks[p]) == 0 {
 			continue
 		}
-		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, buf: sc.buf, dicts: s.dicts}
+		sr := spillReader{f: s.f, blocks: s.blocks[p], types: o.sp.types, buf: sc.buf, dicts: s.dicts, noHash: s.src != nil}
 		err := o.feed(t, &sub, &sr, level+1)
 		sc.buf = sr.buf
 		if err != nil {

@@ -956,3 +956,121 @@ func TestAggregateSpill_PartSlack(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateSpill_IDs: a spilled aggregate of several keys writes
+// them as value IDs of its worker's grouper and its partitions read them
+// back coded in the worker's values: the answer is the in-memory one at
+// 1 and 3 workers (each worker's IDs its own), with NULL keys, when a
+// worker's values pass their bound midway (its later rows spill as
+// values, and batches read back mix both), and a level down (keys read
+// as IDs spill again as values).
+func TestAggregateSpill_IDs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := flowSchema("account_id", "srcaddr", "dstaddr", "start", "bytes")
+	var recs []arrow.RecordBatch
+	for b := range 24 {
+		rows := make([]map[string]any, 400)
+		for i := range rows {
+			n := b*len(rows) + i
+			c := n * 7919 % 5000 // conversations, each seen about twice, far apart (at 3 workers, often by two)
+			row := map[string]any{
+				"account_id": []string{"111111111111", "222222222222", "333333333333"}[c%3],
+				"srcaddr":    "10.0." + strconv.Itoa(c%7) + "." + strconv.Itoa(c%211),
+				"dstaddr":    "172.16." + strconv.Itoa(c%5) + "." + strconv.Itoa(c%97),
+				"start":      1767571200 + int64(c%9)*3600 + int64(n%60),
+				"bytes":      int64(40 + n%1000),
+			}
+			if c%17 == 0 {
+				delete(row, "srcaddr") // NULL keys
+			}
+			rows[i] = row
+		}
+		recs = append(recs, buildRecord(mem, schema, rows))
+	}
+	defer releaseAll(recs)
+	sql := `SELECT account_id, srcaddr, dstaddr, start - start % 3600 AS hour, sum(bytes), count(*), max(bytes)
+		FROM vpc_flow GROUP BY account_id, srcaddr, dstaddr, start - start % 3600`
+	want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+	if n := strings.Count(want, "\n"); n < 2000 {
+		t.Fatalf("only %d groups", n)
+	}
+	defer func(b int64, n, r int) { maxTableBytes, spillBlockBytes, spillReadRows = b, n, r }(maxTableBytes, spillBlockBytes, spillReadRows)
+	for _, tc := range []struct {
+		name       string
+		maxGroups  int
+		tableBytes int64 // also the bound of a worker's values
+		blockBytes int
+		readRows   int
+		mixed      bool // some rows spill as values
+	}{
+		{"ids", 300, 8 << 20, 4 << 10, BatchRows, false},
+		{"values_midway", 300, 24 << 10, 4 << 10, BatchRows, true},
+		{"levels", 40, 8 << 20, 64, 1, false},
+	} {
+		maxTableBytes, spillBlockBytes, spillReadRows = tc.tableBytes, tc.blockBytes, tc.readRows
+		for _, workers := range []int{1, 3} {
+			rows, ids, files := spillRowsWritten.Load(), spillIDRows.Load(), spillFiles.Load()
+			opts := Options{MaxGroups: tc.maxGroups, TempDir: t.TempDir()}
+			if tc.mixed {
+				opts.AggregateMemory = 8 * tc.tableBytes // the table bound stays tc.tableBytes
+			}
+			got := runWith(t, sql, opts, workers, recs)
+			if got != want {
+				t.Errorf("%s, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.name, workers, got, want)
+			}
+			rows, ids, files = spillRowsWritten.Load()-rows, spillIDRows.Load()-ids, spillFiles.Load()-files
+			if ids == 0 {
+				t.Errorf("%s, %d workers: no row spilled as IDs (%d rows spilled)", tc.name, workers, rows)
+			}
+			if tc.mixed && rows <= ids {
+				t.Errorf("%s, %d workers: %d rows spilled, %d as IDs; want some as values", tc.name, workers, rows, ids)
+			}
+			if tc.name == "levels" && files <= int64(workers) {
+				t.Errorf("%s, %d workers: %d spill files; want a second level", tc.name, workers, files)
+			}
+		}
+	}
+}
+
+// TestSpillIDs_RoundTrip: value IDs are written in the fewest bytes
+// that hold the largest of a segment, and read back; an ID past its
+// dictionary, a width out of 1-4 or a short column is corrupt.
+func TestSpillIDs_RoundTrip(t *testing.T) {
+	for _, top := range []int32{0, 255, 256, 65535, 65536, 1<<24 - 1, 1 << 24, math.MaxInt32} {
+		ids := []int32{top, 0, top / 2, 1, top}
+		sel := []int32{4, 0, 2, 3}
+		b := appendSpillIDs(nil, ids, sel)
+		top := max(top, 1) // ids holds 1
+		wantW := 1
+		for top >= 1<<(8*wantW) && wantW < 4 {
+			wantW++
+		}
+		if b[0] != spillIDs || int(b[1]) != wantW || len(b) != 2+wantW*len(sel) {
+			t.Errorf("top %d: mode %d width %d, %d bytes; want width %d", top, b[0], b[1], len(b), wantW)
+			continue
+		}
+		out := make([]int32, len(sel))
+		rest, ok := decodeSpillIDs(append(b[1:], 9), out, int(top)+1)
+		if !ok || len(rest) != 1 {
+			t.Errorf("top %d: decode ok %v, %d bytes left", top, ok, len(rest))
+			continue
+		}
+		for j, i := range sel {
+			if out[j] != ids[i] {
+				t.Errorf("top %d: row %d read %d; want %d", top, j, out[j], ids[i])
+			}
+		}
+		if _, ok := decodeSpillIDs(b[1:], out, int(top)); ok {
+			t.Errorf("top %d: an ID past a dictionary of %d read", top, top)
+		}
+		if _, ok := decodeSpillIDs(b[1:len(b)-1], out, int(top)+1); ok {
+			t.Errorf("top %d: a short column read", top)
+		}
+	}
+	for _, w := range []byte{0, 5} {
+		if _, ok := decodeSpillIDs([]byte{w, 0, 0, 0, 0, 0, 0}, make([]int32, 1), 10); ok {
+			t.Errorf("width %d read", w)
+		}
+	}
+}

@@ -791,3 +791,49 @@ func flowSchema(names ...string) *arrow.Schema {
 	}
 	return arrow.NewSchema(fields, nil)
 }
+
+// TestGrouper_PinnedDict: a key column coded in a pinned dictionary
+// numbers its entries through a table kept across chunks, adding an
+// entry not seen as a new value without filing it (the dictionary's
+// entries are distinct); once the same key comes as plain values or
+// through another dictionary, the values so far are filed first, so a
+// value seen both ways has one ID, and so has each group.
+func TestGrouper_PinnedDict(t *testing.T) {
+	var a arena
+	d := &vec{t: tString, n: 4, s: []string{"10.0.0.1", "", "10.0.0.2", "10.0.0.3"}, null: []bool{false, true, false, false}}
+	d2 := &vec{t: tString, n: 2, s: []string{"10.0.0.3", "10.0.0.9"}}
+	g := newGrouper([]*dtype{tString, tInt})
+	g.pin(0, d)
+	g.pin(0, d2)
+	coded := func(dict *vec, codes ...int32) *vec {
+		return &vec{t: tString, n: len(codes), dict: dict, codes: codes}
+	}
+	ints := func(xs ...int64) *vec { return &vec{t: tInt, n: len(xs), i: xs} }
+	plain := func(ss ...string) *vec { return &vec{t: tString, n: len(ss), s: ss} }
+	steps := []struct {
+		keys []*vec
+		want []int32
+	}{
+		{[]*vec{coded(d, 0, 2, 0, 1), ints(1, 1, 1, 1)}, []int32{0, 1, 0, 2}},
+		{[]*vec{coded(d, 3, 2, 1), ints(1, 1, 1)}, []int32{3, 1, 2}},
+		// Plain values: "10.0.0.3" and "10.0.0.1" were added unfiled.
+		{[]*vec{plain("10.0.0.3", "10.0.0.1", "10.0.0.7"), ints(1, 1, 1)}, []int32{3, 0, 4}},
+		// Another dictionary of the same key.
+		{[]*vec{coded(d2, 0, 1), ints(1, 1)}, []int32{3, 5}},
+		{[]*vec{coded(d, 3, 0), ints(1, 2)}, []int32{3, 6}},
+	}
+	for i, st := range steps {
+		ids := g.groupIDs(&a, st.keys, st.keys[0].n)
+		if !slices.Equal(ids, st.want) {
+			t.Fatalf("step %d: group IDs %v; want %v", i, ids, st.want)
+		}
+	}
+	if n := g.vals[0].len(); n != 6 {
+		t.Errorf("%d values of key 0 (%q); want 6", n, g.vals[0].s)
+	}
+	// A pin outlives no reset: the dictionary's entries are new again.
+	g.reset()
+	if ids := g.groupIDs(&a, []*vec{coded(d, 2), ints(1)}, 1); ids[0] != 0 || g.vals[0].s[0] != "10.0.0.2" {
+		t.Errorf("after reset: group %d, values %q", ids[0], g.vals[0].s)
+	}
+}
