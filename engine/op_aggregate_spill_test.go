@@ -434,6 +434,35 @@ func TestSpillColumn_VarintBoundaries(t *testing.T) {
 	}
 }
 
+// TestSpillColumn_VarintOverflow: an integer of more than 64 bits (a
+// tenth byte over 1, an eleventh byte) is corrupt, as binary.Varint has
+// it; the largest that fits reads back.
+func TestSpillColumn_VarintOverflow(t *testing.T) {
+	nines := bytes.Repeat([]byte{0xff}, 9)
+	for _, tc := range []struct {
+		b    []byte
+		ok   bool
+		want int64
+	}{
+		{append(append([]byte{spillPlain}, nines...), 0x01), true, math.MinInt64},
+		{append(append([]byte{spillPlain}, nines...), 0x02), false, 0},
+		{append(append([]byte{spillPlain}, nines...), 0x80, 0x01), false, 0},
+		{append([]byte{spillPlain}, nines...), false, 0},
+	} {
+		var a arena
+		v := a.vec(tInt, 1)
+		v.ints()
+		var last []byte
+		_, ok := decodeSpillColumn(tc.b, v, 0, 1, &last, new([]byte))
+		if ok != tc.ok || ok && v.i[0] != tc.want {
+			t.Errorf("% x: decoded %v (%d); want %v (%d)", tc.b, ok, v.i[0], tc.ok, tc.want)
+		}
+		if _, n := binary.Varint(tc.b[1:]); (n > 0) != tc.ok {
+			t.Errorf("% x: binary.Varint reads %d bytes", tc.b, n)
+		}
+	}
+}
+
 func negZero() float64 { z := 0.0; return -z }
 
 // TestSpillFile_RoundTrip writes rows of every spillable type in two
