@@ -1377,6 +1377,9 @@ type flowRun struct {
 	// seg lists the lines of a segment buildSegment builds: for each,
 	// the index in tape of the newline before it (its ends start there).
 	seg []int32
+	// kept and left are filterSegment's lines of seg the filter keeps
+	// and leaves out, as seg.
+	kept, left []int32
 }
 
 // parseRun parses the lines that end in the next flowRunBytes of the
@@ -1448,14 +1451,23 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		if rows >= p.maxRows {
 			break
 		}
-		if p.columnar && i >= single {
+		if (p.columnar || p.drop.on) && i >= single {
 			// Fast path: the fast-path lines from here, built column by
-			// column (buildSegment).
+			// column (buildSegment), those the filter leaves out only
+			// checked (filterSegment).
 			seg, after := flowSegment(r.seg[:0], b, nls[i:], tape, c, nb, p.nfields, p.maxRows-rows, wide)
 			r.seg = seg
 			if n := len(seg); n > 0 {
-				if p.buildSegment(b, tape, seg, rows) {
-					rows += n
+				var ok bool
+				kept := n
+				if p.drop.on {
+					kept, ok = p.filterSegment(b, tape, seg, rows)
+				} else {
+					ok = p.buildSegment(b, tape, seg, rows)
+				}
+				if ok {
+					p.stats.Records += int64(n - kept) // left out
+					rows += kept
 					p.line += n
 					last := nls[i+n-1]
 					p.lineOff = p.base + int64(p.pos) + int64(tape[seg[n-1]]) + 1
@@ -1579,6 +1591,103 @@ func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool 
 				p.unbuild(row, len(seg), len(p.plan))
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// filterSegment is buildSegment for a read with the one filter of
+// p.drop: it tests the filtered value of each line of seg (as one word
+// against the kept ones), checks the lines the filter leaves out as
+// checkLine would, a field at a time (built text fields not empty, built
+// integers digits within max), and builds the lines it keeps as rows
+// row, row+1, ... (buildSegment). It returns the rows built; or false,
+// with nothing built, at a line any of this would reject or one with an
+// empty filtered value, and the caller takes the lines one by one.
+func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int, bool) {
+	r, d := &p.run, &p.drop
+	if cap(r.kept) < len(seg) {
+		r.kept, r.left = make([]int32, len(seg)), make([]int32, len(seg))
+	}
+	kept, left := r.kept[:len(seg)], r.left[:len(seg)]
+	nk, nl := 0, 0
+	ft := tape[d.pos:]
+	for _, t := range seg {
+		from, to := int(ft[t])+1, int(ft[t+1])
+		v := b[from:to]
+		n := len(v)
+		if n == 0 {
+			return 0, false
+		}
+		keep := 0
+		if n <= 8 {
+			w := binary.LittleEndian.Uint64(v[:8:8]) & (^uint64(0) >> (64 - 8*n))
+			for k, key := range d.keys {
+				if key == w && d.lens[k] == n {
+					keep = 1
+				}
+			}
+		}
+		// Both lists get the line; one of them keeps it.
+		kept[nk], left[nl] = t, t
+		nk, nl = nk+keep, nl+1-keep
+	}
+	kept, left = kept[:nk], left[:nl]
+	for _, pos := range d.texts {
+		lt := tape[pos:]
+		for _, t := range left {
+			if lt[t+1]-lt[t] < 2 {
+				return 0, false // empty
+			}
+		}
+	}
+	for _, f := range d.ints {
+		if !segCheckInts(b, tape[f.pos:], left, int(f.digits), f.max) {
+			return 0, false
+		}
+	}
+	if !p.buildSegment(b, tape, kept, row) {
+		return 0, false
+	}
+	return nk, true
+}
+
+// segCheckInts reports whether the field each line of seg has at the
+// start of tape is "-" or an integer of at most max: as dropLines, one
+// of at most digits digits (every such value is within max) has only its
+// digits checked, a word at a time; a longer one is parsed, up to 16
+// digits (longer ones go the general way).
+func segCheckInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	for _, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		n := len(v)
+		if uint(n-1) < uint(min(digits, 16)) {
+			// Fast path: digits only.
+			w := v[:16:16]
+			ok := false
+			if n <= 8 {
+				ok = digitsOnly8(leadingZeros8(binary.LittleEndian.Uint64(w[:8]), n))
+			} else {
+				ok = digitsOnly8(binary.LittleEndian.Uint64(w[:8])) && digitsOnly8(binary.LittleEndian.Uint64(w[n-8:n]))
+			}
+			if !ok && (n != 1 || v[0] != '-') {
+				return false
+			}
+			continue
+		}
+		var x uint64
+		ok := false
+		if uint(n-1) < 8 {
+			x, ok = digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8:8]), n))
+		} else if uint(n-9) < 8 {
+			w := v[:16:16]
+			hi, okHi := digits8(leadingZeros8(binary.LittleEndian.Uint64(w[:8]), n-8))
+			lo, okLo := digits8(binary.LittleEndian.Uint64(w[n-8 : n]))
+			x, ok = hi*100_000_000+lo, okHi && okLo
+		}
+		if (!ok || x > uint64(max)) && (n != 1 || v[0] != '-') {
+			return false
 		}
 	}
 	return true
