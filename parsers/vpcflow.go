@@ -247,6 +247,7 @@ type VPCFlowReader struct {
 	equal       map[string][]string // WithEqual
 	filters     []flowFilterStep    // the equalities of equal on fields of plan
 	drop        flowDrop            // parseRun's test of filters, when it has one
+	columnar    bool                // parseRun builds fast-path lines a segment at a time (buildSegment): no filter
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -393,6 +394,9 @@ type flowCol struct {
 	// against dict (a stale one, of an emptied dictionary, compares
 	// unequal). Made on first use.
 	slots []int32
+	// segDict0 is the dictionary's size before the segment being built
+	// (buildSegment), for unbuild.
+	segDict0 int
 }
 
 // flowDictSlots is the size of flowCol.slots: a power of two well above
@@ -970,6 +974,7 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		s := slices.IndexFunc(p.plan, func(st flowStep) bool { return st.col == p.known[j] })
 		p.filters = append(p.filters, flowFilterStep{s: s, vals: vals})
 	}
+	p.columnar = len(p.filters) == 0
 	p.drop.on = false
 	if len(p.filters) == 1 && p.filters[0].s >= 0 && p.startAt < 0 {
 		d := &p.drop
@@ -1369,6 +1374,12 @@ type flowRun struct {
 	tape         []int32 // -1, then the positions of the set bits of sep
 	nls          []int32 // the positions of the newlines
 	tail         [64]byte
+	// seg lists the lines of a segment buildSegment builds: for each,
+	// the index in tape of the newline before it (its ends start there).
+	seg []int32
+	// kept and left are filterSegment's lines of seg the filter keeps
+	// and leaves out, as seg.
+	kept, left []int32
 }
 
 // parseRun parses the lines that end in the next flowRunBytes of the
@@ -1430,9 +1441,43 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	nb := flowNextBad(bad, 0)
 
 	c, consumed := 1, 0 // tape[c-1] is the newline before the line
+	// Lines before nls[single] were tried as a segment and failed: they
+	// go one by one.
+	single := 0
+	// Segments may load 16 bytes from any value of a line ending before
+	// wide.
+	wide := cap(b) - 16
 	for i := 0; i < len(nls); i++ {
 		if rows >= p.maxRows {
 			break
+		}
+		if (p.columnar || p.drop.on) && i >= single {
+			// Fast path: the fast-path lines from here, built column by
+			// column (buildSegment), those the filter leaves out only
+			// checked (filterSegment).
+			seg, after := flowSegment(r.seg[:0], b, nls[i:], tape, c, nb, p.nfields, p.maxRows-rows, wide)
+			r.seg = seg
+			if n := len(seg); n > 0 {
+				var ok bool
+				kept := n
+				if p.drop.on {
+					kept, ok = p.filterSegment(b, tape, seg, rows)
+				} else {
+					ok = p.buildSegment(b, tape, seg, rows)
+				}
+				if ok {
+					p.stats.Records += int64(n - kept) // left out
+					rows += kept
+					p.line += n
+					last := nls[i+n-1]
+					p.lineOff = p.base + int64(p.pos) + int64(tape[seg[n-1]]) + 1
+					consumed = int(last) + 1
+					c = after
+					i += n - 1
+					continue
+				}
+				single = i + n
+			}
 		}
 		kept := false
 		if p.drop.on {
@@ -1483,6 +1528,342 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	}
 	p.pos += consumed
 	return rows, consumed > 0
+}
+
+// flowSegment appends to seg the lines of the run that end at nls[0],
+// nls[1], ... (their fields on the tape from tape[c-1], the newline
+// before the first) while each is a fast-path line of parseRun (nf
+// fields, printable ASCII, not empty, not a header), at most limit of
+// them and none ending after byte wide of b; for each, the index in tape
+// of the newline before it. It returns seg and the tape index after the
+// lines. nb is the first byte of the first block with a bad byte.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	for _, nl := range nls {
+		e := c + nf - 1
+		if len(seg) == limit || int(nl) > wide || e >= len(tape) || tape[e] != nl || nb <= int(nl) {
+			break
+		}
+		start := int(tape[c-1]) + 1
+		if int(nl) <= start || b[start]-'a' < 26 {
+			break
+		}
+		seg = append(seg, int32(c-1))
+		c = e + 1
+	}
+	return seg, c
+}
+
+// buildSegment appends the built fields of the lines of seg (fast-path
+// lines of parseRun, no filter in effect; field j of line k is
+// b[tape[seg[k]+j]+1:tape[seg[k]+j+1]], and 16 bytes past a value's
+// start are loadable) to the columns, as rows row, row+1, ... of the
+// batch, one column at a time: a loop per column, with the column's
+// state in registers and no switch per value, costs a fraction of
+// buildLine's loop over the fields of each line. Values are checked as
+// buildLine checks them; at the first that buildLine would reject (or a
+// start after its end), buildSegment takes back what it appended and
+// returns false, and the caller builds the lines one by one, so rejects,
+// errors and rows are buildLine's.
+func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool {
+	for s := range p.plan {
+		st := &p.plan[s]
+		c := st.col
+		var ok bool
+		switch st.kind {
+		case flowKindInt32:
+			ok = segInts(c, c.i32, b, tape, seg, st.pos, st.max, row)
+		case flowKindInt64:
+			ok = segInts(c, c.i64, b, tape, seg, st.pos, st.max, row)
+		case flowKindString:
+			ok = c.segString(b, tape, seg, st.pos, row)
+		default:
+			ok = c.segDict(b, tape, seg, st.pos, row)
+		}
+		if !ok {
+			p.unbuild(row, len(seg), s+1)
+			return false
+		}
+	}
+	if p.startAt >= 0 {
+		sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
+		for r := row; r < row+len(seg); r++ {
+			if sc.i64[r] > ec.i64[r] && sc.isValid(r) && ec.isValid(r) {
+				p.unbuild(row, len(seg), len(p.plan))
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// filterSegment is buildSegment for a read with the one filter of
+// p.drop: it tests the filtered value of each line of seg (as one word
+// against the kept ones), checks the lines the filter leaves out as
+// checkLine would, a field at a time (built text fields not empty, built
+// integers digits within max), and builds the lines it keeps as rows
+// row, row+1, ... (buildSegment). It returns the rows built; or false,
+// with nothing built, at a line any of this would reject or one with an
+// empty filtered value, and the caller takes the lines one by one.
+func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int, bool) {
+	r, d := &p.run, &p.drop
+	if cap(r.kept) < len(seg) {
+		r.kept, r.left = make([]int32, len(seg)), make([]int32, len(seg))
+	}
+	kept, left := r.kept[:len(seg)], r.left[:len(seg)]
+	nk, nl := 0, 0
+	ft := tape[d.pos:]
+	for _, t := range seg {
+		from, to := int(ft[t])+1, int(ft[t+1])
+		v := b[from:to]
+		n := len(v)
+		if n == 0 {
+			return 0, false
+		}
+		keep := 0
+		if n <= 8 {
+			w := binary.LittleEndian.Uint64(v[:8:8]) & (^uint64(0) >> (64 - 8*n))
+			for k, key := range d.keys {
+				if key == w && d.lens[k] == n {
+					keep = 1
+				}
+			}
+		}
+		// Both lists get the line; one of them keeps it.
+		kept[nk], left[nl] = t, t
+		nk, nl = nk+keep, nl+1-keep
+	}
+	kept, left = kept[:nk], left[:nl]
+	for _, pos := range d.texts {
+		lt := tape[pos:]
+		for _, t := range left {
+			if lt[t+1]-lt[t] < 2 {
+				return 0, false // empty
+			}
+		}
+	}
+	for _, f := range d.ints {
+		if !segCheckInts(b, tape[f.pos:], left, int(f.digits), f.max) {
+			return 0, false
+		}
+	}
+	if !p.buildSegment(b, tape, kept, row) {
+		return 0, false
+	}
+	return nk, true
+}
+
+// segCheckInts reports whether the field each line of seg has at the
+// start of tape is "-" or an integer of at most max: as dropLines, one
+// of at most digits digits (every such value is within max) has only its
+// digits checked, a word at a time; a longer one is parsed, up to 16
+// digits (longer ones go the general way).
+func segCheckInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	for _, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		n := len(v)
+		if uint(n-1) < uint(min(digits, 16)) {
+			// Fast path: digits only.
+			w := v[:16:16]
+			ok := false
+			if n <= 8 {
+				ok = digitsOnly8(leadingZeros8(binary.LittleEndian.Uint64(w[:8]), n))
+			} else {
+				ok = digitsOnly8(binary.LittleEndian.Uint64(w[:8])) && digitsOnly8(binary.LittleEndian.Uint64(w[n-8:n]))
+			}
+			if !ok && (n != 1 || v[0] != '-') {
+				return false
+			}
+			continue
+		}
+		var x uint64
+		ok := false
+		if uint(n-1) < 8 {
+			x, ok = digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8:8]), n))
+		} else if uint(n-9) < 8 {
+			w := v[:16:16]
+			hi, okHi := digits8(leadingZeros8(binary.LittleEndian.Uint64(w[:8]), n-8))
+			lo, okLo := digits8(binary.LittleEndian.Uint64(w[n-8 : n]))
+			x, ok = hi*100_000_000+lo, okHi && okLo
+		}
+		if (!ok || x > uint64(max)) && (n != 1 || v[0] != '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// unbuild takes back rows [row, row+n) from the columns of the first
+// steps steps of plan, which buildSegment built or began to build (a
+// column it stopped in has its n, nulls and string bytes as before, but
+// validity bits of rows after it), and the dictionary values those rows
+// added: a strict read stops at the bad line, and the batch of the rows
+// before it must not have values only later lines hold.
+func (p *VPCFlowReader) unbuild(row, n, steps int) {
+	// Slow path.
+	for _, st := range p.plan[:steps] {
+		c := st.col
+		c.truncate(row)
+		for r := row; r < row+n; r++ {
+			c.valid[r>>3] &^= 1 << (r & 7)
+		}
+		if c.kind == flowKindDict {
+			c.dictTruncate(c.segDict0)
+		}
+	}
+}
+
+// dictTruncate takes the dictionary back to its first n values.
+func (c *flowCol) dictTruncate(n int) {
+	for _, d := range c.dict[n:] {
+		if c.memo != nil {
+			delete(c.memo, d)
+		}
+	}
+	c.dict = c.dict[:n]
+	c.keys, c.klen = c.keys[:min(n, len(c.keys))], c.klen[:min(n, len(c.klen))]
+	c.last = 0
+}
+
+// segValue returns field pos of the line whose ends start at tape[t]:
+// b[from:to].
+func segValue(tape []int32, t int32, pos int) (from, to int) {
+	return int(tape[int(t)+pos]) + 1, int(tape[int(t)+pos+1])
+}
+
+// segInts is buildSegment's loop for an integer column (the field at
+// pos, at most max): it appends rows row, row+1, ... to vals and the
+// column's validity, or returns false (the column's n and nulls
+// unchanged) at a value buildLine rejects, or one longer than 16 digits
+// (which buildLine takes). The digits are read as one or two words in
+// the loop: a call would spill the loop's registers.
+func segInts[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+	vals = vals[row : row+len(seg)]
+	tape = tape[pos:]
+	setFlowBits(c.valid, row, row+len(seg))
+	nulls := 0
+	for k, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		var x uint64
+		ok := false
+		if n := len(v); uint(n-1) < 8 {
+			x, ok = digits8(leadingZeros8(binary.LittleEndian.Uint64(v[:8:8]), n))
+		} else if uint(n-9) < 8 {
+			w := v[:16:16]
+			hi, okHi := digits8(leadingZeros8(binary.LittleEndian.Uint64(w[:8]), n-8))
+			lo, okLo := digits8(binary.LittleEndian.Uint64(w[n-8 : n]))
+			x, ok = hi*100_000_000+lo, okHi && okLo
+		}
+		if !ok || x > uint64(max) {
+			if len(v) != 1 || v[0] != '-' {
+				return false
+			}
+			r := row + k
+			c.valid[r>>3] &^= 1 << (r & 7)
+			x = 0
+			nulls++
+		}
+		vals[k] = T(x)
+	}
+	c.n, c.nulls = row+len(seg), c.nulls+nulls
+	return true
+}
+
+// setFlowBits sets bits [from, to) of the bitmap valid.
+func setFlowBits(valid []byte, from, to int) {
+	for ; from < to && from&7 != 0; from++ {
+		valid[from>>3] |= 1 << (from & 7)
+	}
+	for ; from+8 <= to; from += 8 {
+		valid[from>>3] = 0xff
+	}
+	for ; from < to; from++ {
+		valid[from>>3] |= 1 << (from & 7)
+	}
+}
+
+// segString is buildSegment's loop for a string column: values of at
+// most 16 bytes are moved as two words into room reserved for the
+// segment's bytes up front.
+func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
+	tape = tape[pos:]
+	// Room for the values: at most the field's bytes over the segment,
+	// plus a 16-byte move past the last.
+	need := 16
+	for _, t := range seg {
+		need += int(tape[t+1] - tape[t])
+	}
+	if cap(c.data)-len(c.data) < need {
+		c.data = slices.Grow(c.data, max(need, cap(c.data)))
+	}
+	setFlowBits(c.valid, row, row+len(seg))
+	offs := c.offs[row+1 : row+1+len(seg)]
+	data := c.data[:cap(c.data)]
+	d, nulls := len(c.data), 0
+	for k, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		if n := len(v); uint(n-2) < 15 {
+			// Fast path: 2 to 16 bytes, two word moves.
+			src, dst := v[:16:16], data[d:d+16]
+			binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
+			binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
+			d += n
+		} else if n == 1 && v[0] == '-' {
+			r := row + k
+			c.valid[r>>3] &^= 1 << (r & 7)
+			nulls++
+		} else if n == 0 {
+			return false
+		} else {
+			d += copy(data[d:], v)
+		}
+		offs[k] = int32(d)
+	}
+	c.data = data[:d]
+	c.n, c.nulls = row+len(seg), c.nulls+nulls
+	return true
+}
+
+// segDict is buildSegment's loop for a dictionary column: a value of at
+// most 8 bytes among the first few is found as one word, others through
+// dictIndex. It records the dictionary's size before the segment in
+// segDict0, for unbuild.
+func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+	c.segDict0 = len(c.dict)
+	tape = tape[pos:]
+	setFlowBits(c.valid, row, row+len(seg))
+	idx := c.idx[row : row+len(seg)]
+	nulls := 0
+	for k, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		j := int32(-1)
+		if n := len(v); uint(n-1) < 8 {
+			w := binary.LittleEndian.Uint64(v[:8:8]) & (^uint64(0) >> (64 - 8*n))
+			for e, key := range c.keys {
+				if key == w && int(c.klen[e]) == n {
+					j = int32(e)
+				}
+			}
+		}
+		if j < 0 {
+			if len(v) == 1 && v[0] == '-' {
+				r := row + k
+				c.valid[r>>3] &^= 1 << (r & 7)
+				nulls++
+				j = 0
+			} else if len(v) == 0 {
+				return false
+			} else {
+				j = c.dictIndex(v) // Slow path.
+			}
+		}
+		idx[k] = j
+	}
+	c.n, c.nulls = row+len(seg), c.nulls+nulls
+	return true
 }
 
 // dropLines drops the lines of the run that end at nls[0], nls[1], ...

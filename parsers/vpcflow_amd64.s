@@ -118,6 +118,64 @@ cloop:
 cdone:
 	RET
 
+// func flowClassifyAVX2(b []byte, sep, nl, bad []uint64)
+//
+// AVX2, 32 bytes a compare: see flowClassifyGo; bad is only made
+// non-zero (a bit per bad byte of the block's first or second half).
+TEXT ·flowClassifyAVX2(SB), NOSPLIT, $0-96
+	MOVQ b_base+0(FP), SI
+	MOVQ sep_base+24(FP), DI
+	MOVQ sep_len+32(FP), CX
+	MOVQ nl_base+48(FP), R8
+	MOVQ bad_base+72(FP), R9
+	MOVL $0x20, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8 // 32 spaces
+	MOVL $0x0a, AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10 // 32 newlines
+	TESTQ CX, CX
+	JLE c2done
+
+c2loop:
+	PREFETCHT0 2048(SI) // as flowClassify512's
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	VPCMPEQB Y0, Y10, Y2 // newlines
+	VPCMPEQB Y1, Y10, Y3
+	VPCMPGTB Y0, Y8, Y4  // 0x20 > int8(c): below 0x20 or above 0x7f
+	VPCMPGTB Y1, Y8, Y5
+	VPCMPEQB Y0, Y8, Y0  // spaces
+	VPCMPEQB Y1, Y8, Y1
+	VPXOR Y2, Y4, Y4     // but newlines
+	VPXOR Y3, Y5, Y5
+	VPOR Y5, Y4, Y4
+	VPOR Y2, Y0, Y0      // spaces and newlines
+	VPOR Y3, Y1, Y1
+	VPMOVMSKB Y0, AX
+	VPMOVMSKB Y1, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (DI)
+	VPMOVMSKB Y2, AX
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (R8)
+	VPMOVMSKB Y4, AX
+	MOVQ AX, (R9)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ CX
+	JNZ c2loop
+
+c2done:
+	VZEROUPPER
+	RET
+
 // BIT1 writes the index of the lowest set bit of AX plus DX to n(R9) and
 // clears that bit (junk when AX is zero); one cycle a bit, the chain
 // through AX.

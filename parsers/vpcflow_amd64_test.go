@@ -10,7 +10,7 @@ import (
 // against the portable ones, on random blocks weighted towards spaces,
 // newlines and bytes that are not printable ASCII.
 func TestFlowRunAssembly(t *testing.T) {
-	t.Logf("AVX-512: %v, BMI1: %v", use512, useFlattenBMI)
+	t.Logf("AVX-512: %v, AVX2: %v, BMI1: %v", use512, useAVX2, useFlattenBMI)
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []byte("  \n\n-a1.:\x00\x01\r\x7f\x80\xff")
 	for range 300 {
@@ -32,7 +32,7 @@ func TestFlowRunAssembly(t *testing.T) {
 			on    bool
 			exact bool // bad has a bit per bad byte, not only non-zero
 		}
-		for _, c := range []classifier{{"SSE2", flowClassifySSE2, true, false}, {"AVX-512", flowClassify512, use512, true}} {
+		for _, c := range []classifier{{"SSE2", flowClassifySSE2, true, false}, {"AVX2", flowClassifyAVX2, useAVX2, false}, {"AVX-512", flowClassify512, use512, true}} {
 			if !c.on {
 				continue
 			}

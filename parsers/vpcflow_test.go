@@ -1690,3 +1690,85 @@ func readBytes(t *testing.T, open func() (Reader, error)) uint64 {
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
 }
+
+// TestVPCFlowSegment_Fallback reads lines built a segment at a time
+// (buildSegment) where one line of the segment has a value buildLine
+// rejects, in each column kind and at each place, and compares
+// everything, the dictionaries of the batches' dictionary columns
+// included, with a read line by line (flowRunBytes 0): the segment must
+// take back its rows, its string bytes and the dictionary values the
+// bad line and the lines after it added, so that the lines rebuilt one
+// by one get the same dictionary indexes.
+func TestVPCFlowSegment_Fallback(t *testing.T) {
+	good := func(i int, action string) string {
+		return fmt.Sprintf("2 123456789010 eni-0a1b2c3d4e5f6%04d 198.51.%d.7 10.0.1.25 %d 22 6 1 40 1700000000 1700000055 %s OK", i, i%250, 1000+i, action)
+	}
+	bads := map[string]string{
+		"port too large":   "2 123456789010 eni-x 198.51.100.7 10.0.1.25 99999 22 6 1 40 1700000000 1700000055 BADNEW OK",
+		"start after end":  "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 40 1700000056 1700000055 BADNEW OK",
+		"bad digit":        "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 4x 1700000000 1700000055 BADNEW OK",
+		"empty status":     "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 40 1700000000 1700000055 BADNEW ",
+		"empty account":    "2  eni-x 198.51.100.7 10.0.1.25 1 22 6 1 40 1700000000 1700000055 BADNEW OK",
+		"17 digits, good":  "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 12345678901234567 1700000000 1700000055 BADNEW OK",
+		"20 digits":        "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 12345678901234567890 1700000000 1700000055 BADNEW OK",
+		"protocol 256":     "2 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 256 1 40 1700000000 1700000055 BADNEW OK",
+		"version too long": "21474836470 123456789010 eni-x 198.51.100.7 10.0.1.25 1 22 6 1 40 1700000000 1700000055 BADNEW OK",
+		"nulls, good":      "2 - - - - - - - - - - - BADNEW NODATA",
+	}
+	defer func(n int) { flowRunBytes = n }(flowRunBytes)
+	for name, bad := range bads {
+		for _, at := range []int{0, 1, 7, 39} {
+			var in strings.Builder
+			in.WriteString(flowHeaderV2 + "\n")
+			for i := range 40 {
+				if i == at {
+					in.WriteString(bad + "\n")
+					continue
+				}
+				if i == at+2 {
+					// Nulls after the bad line: their validity bits
+					// stay clear when their rows are rebuilt.
+					in.WriteString(bads["nulls, good"] + "\n")
+					continue
+				}
+				// A new action value after the bad line, and one before.
+				action := []string{"ACCEPT", "REJECT"}[i%2]
+				if i == at+1 || i == at-1 {
+					action = "NEW" + strconv.Itoa(i)
+				}
+				in.WriteString(good(i, action) + "\n")
+			}
+			for _, cols := range [][]string{nil, {"start", "end", "action", "log_status"}, {"srcport", "action"}} {
+				for _, strict := range []bool{false, true} {
+					read := func() (flowRead, []string) {
+						res := readFlowAll(t, strings.NewReader(in.String()), WithColumns(cols...), WithStrict(strict))
+						p, err := NewVPCFlowReader(strings.NewReader(in.String()), "flow.log", WithColumns(cols...), WithStrict(strict))
+						if err != nil {
+							t.Fatal(err)
+						}
+						defer p.Release()
+						var dicts []string
+						for p.Next() {
+							for _, c := range p.Batch().Columns() {
+								if d, ok := c.(*array.Dictionary); ok {
+									dicts = append(dicts, d.Dictionary().String())
+								}
+							}
+						}
+						return res, dicts
+					}
+					flowRunBytes = 0
+					want, wantDicts := read()
+					flowRunBytes = 16 << 10
+					got, gotDicts := read()
+					if !reflect.DeepEqual(got, want) || !slices.Equal(gotDicts, wantDicts) {
+						t.Fatalf("%s at line %d, columns %v, strict %v:\n%+v\n%v\nwant\n%+v\n%v", name, at, cols, strict, got, gotDicts, want, wantDicts)
+					}
+					if isGood := strings.HasSuffix(name, ", good"); cols == nil && !strict && (!isGood && got.stats.Rejected != 1 || isGood && got.stats.Rejected != 0) {
+						t.Fatalf("%s at line %d: %d rejected", name, at, got.stats.Rejected)
+					}
+				}
+			}
+		}
+	}
+}
