@@ -36,3 +36,16 @@ var useStringStop = cpu.X86.HasAVX2
 func stringStopAVX2(b []byte, j int) (k int, found bool)
 
 func stringStop32(b []byte, j int) (int, bool) { return stringStopAVX2(b, j) }
+
+// useSkipMembers tells CloudTrailReader.parseTop to skip runs of
+// predicted top-level members with skipMembersAVX2.
+var useSkipMembers = cpu.X86.HasAVX2
+
+// skipMembersAVX2 is parseTop's fast path for the members it skips, in
+// a loop over a run of them (json_skip_amd64.s). (Not noescape: last
+// is f0, f1 or a field reached from them.)
+func skipMembersAVX2(b []byte, i int, f0, f1 *ctField) (k int, last *ctField, status int)
+
+func skipMembers(b []byte, i int, f0, f1 *ctField) (int, *ctField, int) {
+	return skipMembersAVX2(b, i, f0, f1)
+}

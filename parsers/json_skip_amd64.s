@@ -311,3 +311,180 @@ snone:
 	MOVB $0, found+40(FP)
 	VZEROUPPER
 	RET
+
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField) (k int, last *ctField, status int)
+//
+// CloudTrailReader.parseTop's fast path over a run of top-level members
+// from the key at b[i] (its '"'), given the fields predicted for it, f0
+// then f1 (either may be nil): while the member's key is f0's or else
+// f1's as keyWordsAt matches it, that field f is ctSkip and its value,
+// right after the ':', is a string without escapes or control
+// characters, true, false or null, the value is skipped, f's mark joins
+// the marks (status bits 8-15), last becomes f and the next member's
+// predictions f.next; then ',' and '"' go on with the next member. It
+// returns in status bits 0-7 (see membersAt...):
+// membersAfter with k after a value not followed by ',' and '"';
+// membersContainer with k at the value of last, an object or an array;
+// membersAt with k at a member it leaves to Go (any other case,
+// including fewer than 64 bytes left at the key, so that its 24 key
+// bytes, a literal and the first 32 bytes of a string are in b).
+//
+// Registers: SI b, DX len(b), DI i, R8 f0, R13 f1, R14 f, R9 last, R10
+// the marks, R11 f.plen, R12 the value's index, then its end.
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $0-72
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ i+24(FP), DI
+	MOVQ f0+32(FP), R8
+	MOVQ f1+40(FP), R13
+	XORQ R9, R9
+	XORQ R10, R10
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+
+member:
+	LEAQ  64(DI), AX
+	CMPQ  AX, DX
+	JGT   at
+	MOVQ  R8, R14
+	TESTQ R14, R14
+	JZ    second
+
+try:
+	// The key and its ':' against f's, as keyWordsAt.
+	MOVQ  ctField_plen(R14), R11
+	TESTQ R11, R11
+	JZ    miss
+	MOVQ  0(SI)(DI*1), AX
+	XORQ  ctField_pat+0(R14), AX
+	ANDQ  ctField_pmask+0(R14), AX
+	MOVQ  8(SI)(DI*1), BX
+	XORQ  ctField_pat+8(R14), BX
+	ANDQ  ctField_pmask+8(R14), BX
+	ORQ   BX, AX
+	MOVQ  16(SI)(DI*1), BX
+	XORQ  ctField_pat+16(R14), BX
+	ANDQ  ctField_pmask+16(R14), BX
+	ORQ   BX, AX
+	JZ    hit
+
+miss:
+	CMPQ R14, R13
+	JEQ  at // f1 missed too
+
+second:
+	// f1, unless it is nil or f0.
+	MOVQ  R13, R14
+	TESTQ R14, R14
+	JZ    at
+	CMPQ  R14, R8
+	JNE   try
+	JMP   at
+
+hit:
+	CMPB ctField_kind(R14), $const_ctSkip
+	JNE  at
+
+	// The value, at most 24 bytes on: 40 are buffered.
+	LEAQ    (DI)(R11*1), R12
+	MOVBLZX (SI)(R12*1), AX
+	CMPB    AL, $0x22
+	JEQ     str
+	CMPB    AL, $0x7b // '{'
+	JEQ     container
+	CMPB    AL, $0x5b // '['
+	JEQ     container
+	MOVL    (SI)(R12*1), BX
+	CMPB    AL, $0x6e // 'n'
+	JEQ     null
+	CMPB    AL, $0x74 // 't'
+	JEQ     true
+	CMPB    AL, $0x66 // 'f'
+	JNE     at
+	CMPL    BX, $0x736c6166 // "fals"
+	JNE     at
+	CMPB    4(SI)(R12*1), $0x65 // 'e'
+	JNE     at
+	ADDQ    $5, R12
+	JMP     done
+
+null:
+	CMPL BX, $0x6c6c756e // "null"
+	JNE  at
+	ADDQ $4, R12
+	JMP  done
+
+true:
+	CMPL BX, $0x65757274 // "true"
+	JNE  at
+	ADDQ $4, R12
+	JMP  done
+
+str:
+	// As stringStopAVX2; a backslash or a control character is Go's.
+	INCQ R12
+
+sloop:
+	LEAQ 32(R12), AX
+	CMPQ AX, DX
+	JGT  at
+	VMOVDQU   (SI)(R12*1), Y0
+	VPCMPEQB  Y2, Y0, Y1
+	VPCMPEQB  Y3, Y0, Y4
+	VPMAXUB   Y7, Y0, Y5
+	VPCMPEQB  Y7, Y5, Y5
+	VPOR      Y1, Y4, Y4
+	VPOR      Y4, Y5, Y5
+	VPMOVMSKB Y5, AX
+	TESTL     AX, AX
+	JNZ       sfound
+	ADDQ      $32, R12
+	JMP       sloop
+
+sfound:
+	BSFL AX, AX
+	ADDQ AX, R12
+	CMPB (SI)(R12*1), $0x22
+	JNE  at
+	INCQ R12
+
+done:
+	// The member is skipped: on with the next, after ',' and '"'.
+	ORB  ctField_mark(R14), R10
+	MOVQ R14, R9
+	MOVQ ctField_next+0(R14), R8
+	MOVQ ctField_next+8(R14), R13
+	LEAQ 1(R12), AX
+	CMPQ AX, DX
+	JGE  after
+	CMPB (SI)(R12*1), $0x2c // ','
+	JNE  after
+	CMPB (SI)(AX*1), $0x22
+	JNE  after
+	MOVQ AX, DI
+	JMP  member
+
+after:
+	MOVQ R12, DI
+	MOVQ $const_membersAfter, AX
+	JMP  mret
+
+container:
+	ORB  ctField_mark(R14), R10
+	MOVQ R14, R9
+	MOVQ R12, DI
+	MOVQ $const_membersContainer, AX
+	JMP  mret
+
+at:
+	MOVQ $const_membersAt, AX
+
+mret:
+	VZEROUPPER
+	SHLQ $8, R10
+	ORQ  R10, AX
+	MOVQ DI, k+48(FP)
+	MOVQ R9, last+56(FP)
+	MOVQ AX, status+64(FP)
+	RET
