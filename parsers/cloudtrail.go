@@ -945,12 +945,15 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 		}
 		fast := false
-		if useSkipMembers {
+		if useSkipMembers && pred0 != nil && pred0.kind == ctSkip {
 			// The members skipped with a string or literal value, in a
 			// run (skipMembersAVX2): it stops at a container, after a
 			// value not followed by ',' and a key, or at a member the
 			// paths below read (a miss, a field decoded, a string with
-			// an escape, the window's last 64 bytes...).
+			// an escape, the window's last 64 bytes...). It is not
+			// called where the predicted member is decoded: with most
+			// columns projected (hunt run's library), a call that
+			// stops at once cost more than the runs saved.
 			k, last, status := skipMembers(b, i, pred0, pred1)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
