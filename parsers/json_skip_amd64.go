@@ -49,3 +49,11 @@ func skipMembersAVX2(b []byte, i int, f0, f1 *ctField) (k int, last *ctField, st
 func skipMembers(b []byte, i int, f0, f1 *ctField) (int, *ctField, int) {
 	return skipMembersAVX2(b, i, f0, f1)
 }
+
+// stringStopASCIIAVX2 is stringStopAVX2 stopping at bytes >= 0x80 too
+// (json_skip_amd64.s).
+//
+//go:noescape
+func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
+
+func stringStopASCII32(b []byte, j int) (int, bool) { return stringStopASCIIAVX2(b, j) }

@@ -488,3 +488,47 @@ mret:
 	MOVQ R9, last+56(FP)
 	MOVQ AX, status+64(FP)
 	RET
+
+// func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
+//
+// stringStopAVX2 that also stops at the first byte >= 0x80, for
+// scanString before a string's first non-ASCII byte.
+TEXT ·stringStopASCIIAVX2(SB), NOSPLIT, $0-41
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ j+24(FP), DI
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+
+aloop:
+	LEAQ 32(DI), AX
+	CMPQ AX, DX
+	JGT  anone
+	VMOVDQU   (SI)(DI*1), Y0
+	VPCMPEQB  Y2, Y0, Y1
+	VPCMPEQB  Y3, Y0, Y4
+	VPMAXUB   Y7, Y0, Y5
+	VPCMPEQB  Y7, Y5, Y5
+	VPOR      Y1, Y4, Y4
+	VPOR      Y4, Y5, Y5
+	VPOR      Y0, Y5, Y5 // bytes >= 0x80 have their high bit set
+	VPMOVMSKB Y5, AX
+	TESTL     AX, AX
+	JNZ       afound
+	ADDQ      $32, DI
+	JMP       aloop
+
+afound:
+	BSFL AX, AX
+	ADDQ AX, DI
+	MOVQ DI, k+32(FP)
+	MOVB $1, found+40(FP)
+	VZEROUPPER
+	RET
+
+anone:
+	MOVQ DI, k+32(FP)
+	MOVB $0, found+40(FP)
+	VZEROUPPER
+	RET

@@ -28,3 +28,7 @@ var useSkipMembers = false
 func skipMembers(b []byte, i int, f0, f1 *ctField) (int, *ctField, int) {
 	panic("BUG: skipMembers without a vector implementation")
 }
+
+func stringStopASCII32(b []byte, j int) (int, bool) {
+	panic("BUG: stringStopASCII32 without a vector implementation")
+}
