@@ -954,7 +954,7 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			// called where the predicted member is decoded: with most
 			// columns projected (hunt run's library), a call that
 			// stops at once cost more than the runs saved.
-			k, last, status := skipMembers(b, i, pred0, pred1)
+			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]

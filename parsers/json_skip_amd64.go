@@ -44,10 +44,10 @@ var useSkipMembers = cpu.X86.HasAVX2
 // skipMembersAVX2 is parseTop's fast path for the members it skips, in
 // a loop over a run of them (json_skip_amd64.s). (Not noescape: last
 // is f0, f1 or a field reached from them.)
-func skipMembersAVX2(b []byte, i int, f0, f1 *ctField) (k int, last *ctField, status int)
+func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState) (k int, last *ctField, status int)
 
-func skipMembers(b []byte, i int, f0, f1 *ctField) (int, *ctField, int) {
-	return skipMembersAVX2(b, i, f0, f1)
+func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState) (int, *ctField, int) {
+	return skipMembersAVX2(b, i, f0, f1, st)
 }
 
 // stringStopASCIIAVX2 is stringStopAVX2 stopping at bytes >= 0x80 too

@@ -312,7 +312,7 @@ snone:
 	VZEROUPPER
 	RET
 
-// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField) (k int, last *ctField, status int)
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState) (k int, last *ctField, status int)
 //
 // CloudTrailReader.parseTop's fast path over a run of top-level members
 // from the key at b[i] (its '"'), given the fields predicted for it, f0
@@ -324,14 +324,15 @@ snone:
 // predictions f.next; then ',' and '"' go on with the next member. It
 // returns in status bits 0-7 (see membersAt...):
 // membersAfter with k after a value not followed by ',' and '"';
-// membersContainer with k at the value of last, an object or an array;
+// membersContainer with k at the value of last, an object or an array
+// it did not skip (see container);
 // membersAt with k at a member it leaves to Go (any other case,
 // including fewer than 64 bytes left at the key, so that its 24 key
 // bytes, a literal and the first 32 bytes of a string are in b).
 //
 // Registers: SI b, DX len(b), DI i, R8 f0, R13 f1, R14 f, R9 last, R10
 // the marks, R11 f.plen, R12 the value's index, then its end.
-TEXT ·skipMembersAVX2(SB), NOSPLIT, $0-72
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $16-80
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), DX
 	MOVQ i+24(FP), DI
@@ -471,9 +472,146 @@ after:
 	JMP  mret
 
 container:
+	// The container, as skipBlocksAVX2 skips it from an empty stack in
+	// st: then on with the next member. Where it does not end in whole
+	// plain blocks (fewer than 64 bytes left, a backslash outside a
+	// string, a control character in one, an error), it is left to Go
+	// (membersContainer), which reads it again from its start. The
+	// registers are skipBlocksAVX2's; f stays in R14, the marks and
+	// the container's index wait in the frame.
+	MOVQ R10, mk-8(SP)
+	MOVQ R12, v-16(SP)
+	MOVQ st+48(FP), R8
+	MOVQ $(const_MaxDepth-1), AX
+	MOVQ AX, blockState_room(R8)
+	MOVQ R12, DI
+	XORQ R9, R9
+	XORQ R10, R10
+	XORQ R11, R11
+	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
+	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
+	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
+	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
+
+cblock:
+	LEAQ 64(DI), AX
+	CMPQ AX, DX
+	JGT  cbail
+	VMOVDQU 0(SI)(DI*1), Y0
+	VMOVDQU 32(SI)(DI*1), Y1
+	VPCMPEQB Y2, Y0, Y8
+	VPMOVMSKB Y8, AX
+	VPCMPEQB Y2, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, AX
+	VPCMPEQB Y3, Y0, Y8
+	VPMOVMSKB Y8, BX
+	VPCMPEQB Y3, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, BX
+	XORQ R12, R12
+	MOVQ $0, blockState_carryOut(R8)
+	MOVQ BX, CX
+	ORQ  R10, CX
+	JZ   cquotes
+	MOVQ R10, CX
+	NOTQ CX
+	ANDQ BX, CX
+	MOVQ CX, R13
+	SHLQ $1, R13
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12
+	ORQ  R12, R13
+	SUBQ CX, R13
+	XORQ R12, R13
+	MOVQ BX, R12
+	ORQ  R10, R12
+	XORQ R13, R12
+	ANDQ BX, R13
+	SHRQ $63, R13
+	MOVQ R13, blockState_carryOut(R8)
+	MOVQ R12, CX
+	NOTQ CX
+	ANDQ CX, AX
+
+cquotes:
+	VMOVQ AX, X10
+	VPCLMULQDQ $0, X11, X10, X10
+	VMOVQ X10, AX
+	XORQ R11, AX
+	MOVQ AX, CX
+	NOTQ CX
+	ANDQ CX, BX
+	VPMAXUB Y7, Y0, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPMAXUB Y7, Y1, Y9
+	VPCMPEQB Y7, Y9, Y9
+	VPMOVMSKB Y9, R13
+	SHLQ $32, R13
+	ORQ  R13, CX
+	ANDQ AX, CX
+	NOTQ R12
+	ANDQ R12, CX
+	ORQ  CX, BX
+	JNZ  cbail
+	VPOR Y4, Y0, Y8
+	VPCMPEQB Y5, Y8, Y9
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y9, Y9
+	VPMOVMSKB Y9, CX
+	VPOR Y4, Y1, Y8
+	VPCMPEQB Y5, Y8, Y10
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y10, Y10
+	VPMOVMSKB Y10, BX
+	SHLQ $32, BX
+	ORQ  BX, CX
+	MOVQ AX, BX
+	NOTQ BX
+	ANDQ BX, CX
+
+cbracket:
+	TESTQ CX, CX
+	JZ    cnext
+	BSFQ  CX, BX
+	LEAQ  (DI)(BX*1), R12
+	MOVBQZX (SI)(R12*1), R13
+	LEAQ  -1(CX), BX
+	ANDQ  BX, CX
+	TESTQ $2, R13
+	JZ    cclose
+	CMPQ  R9, blockState_room(R8)
+	JGE   cbail
+	MOVB  R13, (R8)(R9*1)
+	INCQ  R9
+	JMP   cbracket
+
+cclose:
+	DECQ    R9
+	MOVBQZX (R8)(R9*1), BX
+	ADDQ    $2, BX
+	CMPQ    BX, R13
+	JNE     cbail
+	TESTQ   R9, R9
+	JNZ     cbracket
+	INCQ    R12 // after the container
+	MOVQ    mk-8(SP), R10
+	JMP     done
+
+cnext:
+	SARQ $63, AX
+	MOVQ AX, R11
+	MOVQ blockState_carryOut(R8), R10
+	ADDQ $64, DI
+	JMP  cblock
+
+cbail:
+	MOVQ mk-8(SP), R10
 	ORB  ctField_mark(R14), R10
 	MOVQ R14, R9
-	MOVQ R12, DI
+	MOVQ v-16(SP), DI
 	MOVQ $const_membersContainer, AX
 	JMP  mret
 
@@ -484,9 +622,9 @@ mret:
 	VZEROUPPER
 	SHLQ $8, R10
 	ORQ  R10, AX
-	MOVQ DI, k+48(FP)
-	MOVQ R9, last+56(FP)
-	MOVQ AX, status+64(FP)
+	MOVQ DI, k+56(FP)
+	MOVQ R9, last+64(FP)
+	MOVQ AX, status+72(FP)
 	RET
 
 // func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
