@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -146,4 +147,47 @@ func checkOnlyIn(t *testing.T, mem memory.Allocator, data []byte, opts []Option,
 			t.Fatalf("row %d with WithOnlyIn: %v; want %v", i, have[i], w)
 		}
 	}
+}
+
+// FuzzCloudTrailSkipMembers checks that the top-level members skipped
+// in runs (skipMembersAVX2, where the CPU has it) read exactly as
+// parseTop reads them one by one: the same rows, counts, rejects and
+// error, streamed and in place.
+func FuzzCloudTrailSkipMembers(f *testing.F) {
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + rec2 + `,` + rec1 + `]}`))
+	f.Add([]byte(rec1 + "\n" + rec2 + "\n" + rec2 + "\n" + rec1 + "\n"))
+	f.Add([]byte(`[` + rec2 + `,` + strings.Replace(rec2, `"awsRegion":"us-east-1"`, `"awsRegion":"us-\u0065ast-1"`, 1) + `]`))
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + strings.Replace(rec1, `"readOnly":false`, `"readOnly":fals`, 1) + `]}`))
+	files, _ := filepath.Glob("../testdata/cloudtrail/*.json")
+	for _, name := range files {
+		if data, err := os.ReadFile(name); err == nil && len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	projections := [][]string{nil, {"eventname"}, {"eventname", "awsregion", "useridentity.type", "requestparameters"}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !useSkipMembers {
+			t.Skip("no skipMembersAVX2 on this CPU")
+		}
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		for _, cols := range projections {
+			var opts []Option
+			if cols != nil {
+				opts = append(opts, WithColumns(cols...))
+			}
+			for _, src := range []func() io.Reader{
+				func() io.Reader { return inMemoryInput(data) },
+				func() io.Reader { return bytes.NewReader(data) },
+			} {
+				got, st, rej, err := readFrom(t, mem, src(), opts...)
+				useSkipMembers = false
+				want, wst, wrej, werr := readFrom(t, mem, src(), opts...)
+				useSkipMembers = true
+				if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+					t.Fatalf("%v: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
+				}
+			}
+		}
+		mem.AssertSize(t, 0)
+	})
 }

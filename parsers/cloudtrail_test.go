@@ -1253,3 +1253,79 @@ func TestCloudTrailReader_OnlyInGrowth(t *testing.T) {
 		t.Errorf("%d nulls, data buffer of %d bytes for one value of %d; want %d nulls, at most %d bytes", n, c, len(big), BatchRows-1, 4*len(big))
 	}
 }
+
+// TestCloudTrailReader_SkipMembers: the top-level members skipped in runs
+// (skipMembersAVX2) read as parseTop reads them one by one: the same
+// rows, counts and positioned errors, for each case where the run must
+// stop and leave the member to Go (escapes, control characters, bad or
+// trailing literals, numbers, blank space, a prediction's second guess
+// or a miss, containers and their errors) and for the marks it collects
+// (digests and records told apart, a record whose only mark is a
+// skipped key). Each case's record comes twice, after rec1, so the
+// second is read with the key order the first taught.
+func TestCloudTrailReader_SkipMembers(t *testing.T) {
+	const tm = `"eventTime":"2024-03-05T10:11:12Z"`
+	long := strings.Repeat("Mozilla/5.0 ", 12)
+	for _, tc := range []struct {
+		name     string
+		rec      string
+		rows     int64 // of the case's two records
+		rejected int64
+		skipped  int64
+		err      string // in the first reject, when rejected
+	}{
+		{"plain", `{"eventVersion":"1.08",` + tm + `,"awsRegion":"us-east-1","readOnly":true,"managementEvent":false,"responseElements":null,"eventName":"a"}`, 2, 0, 0, ""},
+		{"escape", `{"eventVersion":"1.08",` + tm + `,"userAgent":"a\"b\\c","eventName":"a"}`, 2, 0, 0, ""},
+		{"control", "{\"eventVersion\":\"1.08\"," + tm + ",\"userAgent\":\"ab\x01c\",\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
+		{"control past 32 bytes", "{\"eventVersion\":\"1.08\"," + tm + ",\"userAgent\":\"" + long + "\x1f\",\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
+		{"long string", `{"eventVersion":"1.08",` + tm + `,"userAgent":"` + long + `","awsRegion":"x","eventName":"a"}`, 2, 0, 0, ""},
+		{"non-ASCII", `{"eventVersion":"1.08",` + tm + `,"userAgent":"é😀","eventName":"a"}`, 2, 0, 0, ""},
+		{"bad literal", `{"eventVersion":"1.08",` + tm + `,"readOnly":tru,"eventName":"a"}`, 0, 2, 0, "JSON value"},
+		{"bad false", `{"eventVersion":"1.08",` + tm + `,"readOnly":falsy,"eventName":"a"}`, 0, 2, 0, "JSON value"},
+		{"bad false, fifth byte right", `{"eventVersion":"1.08",` + tm + `,"readOnly":fakse,"eventName":"a"}`, 0, 2, 0, "JSON value"},
+		{"bad null", `{"eventVersion":"1.08",` + tm + `,"responseElements":nul,"eventName":"a"}`, 0, 2, 0, "JSON value"},
+		{"literal and more", `{"eventVersion":"1.08",` + tm + `,"readOnly":truex,"eventName":"a"}`, 0, 2, 0, "',' or '}'"},
+		{"number", `{"eventVersion":"1.08",` + tm + `,"readOnly":12,"awsRegion":"x","eventName":"a"}`, 2, 0, 0, ""},
+		{"blank after colon", `{"eventVersion": "1.08",` + tm + `,"awsRegion": "x","eventName":"a"}`, 2, 0, 0, ""},
+		{"blank before comma", `{"eventVersion":"1.08" ,` + tm + `,"awsRegion":"x"` + "\n" + `,"eventName":"a"}`, 2, 0, 0, ""},
+		{"last member", `{"eventVersion":"1.08",` + tm + `,"eventName":"a","awsRegion":"x"}`, 2, 0, 0, ""},
+		{"container", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":[1,{"b":"}"}]},"resources":[],"eventName":"a"}`, 2, 0, 0, ""},
+		{"container error", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":[1}],"eventName":"a"}`, 0, 2, 0, "']'"},
+		{"container with escapes", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":"x\"}y","b":"\\","c":"` + long + `\"]"},"eventName":"a"}`, 2, 0, 0, ""},
+		{"container, backslash outside strings", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":\1,"b":"` + long + `"},"eventName":"a"}`, 2, 0, 0, ""},
+		{"container control", "{\"eventVersion\":\"1.08\"," + tm + ",\"requestParameters\":{\"a\":\"" + long + "\x02\"},\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
+		{"container too deep", `{"eventVersion":"1.08",` + tm + `,"requestParameters":` + strings.Repeat("[", 130) + strings.Repeat("]", 130) + `,"eventName":"a"}`, 0, 2, 0, "levels of nesting"},
+		{"unknown keys", `{"eventVersion":"1.08",` + tm + `,"someKey":"x","otherKey":false,"eventName":"a"}`, 2, 0, 0, ""},
+		{"only a skipped mark", `{"@timestamp":"2024-03-05T10:11:12Z","awsRegion":"x","eventVersion":"1.08"}`, 2, 0, 0, ""},
+		{"digest", `{"awsAccountId":"1","digestStartTime":"x","digestEndTime":"y","digestS3Bucket":"b","previousDigestSignature":null}`, 0, 0, 2, ""},
+		{"no mark", `{"someKey":"x","otherKey":"y","thirdKey":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz","fourthKey":null}`, 0, 2, 0, "none of them"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The second guess: rec2's order between the case's two
+			// records makes eventVersion's successor the second one.
+			input := `{"Records":[` + rec1 + `,` + tc.rec + `,` + rec2 + `,` + tc.rec + `,` + rec1 + `]}`
+			for _, cols := range [][]string{{"eventname"}, {"eventname", "awsregion", "useragent"}, nil} {
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				opts := []Option{WithColumns(cols...)}
+				if cols == nil {
+					opts = nil
+				}
+				got, st, rej, err := readFrom(t, mem, inMemoryInput(input), opts...)
+				was := useSkipMembers
+				useSkipMembers = false
+				want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), opts...)
+				useSkipMembers = was
+				mem.AssertSize(t, 0)
+				if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+					t.Fatalf("%v: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
+				}
+				if err != nil || st.Records != 3+tc.rows || st.Rejected != tc.rejected || st.Skipped != tc.skipped {
+					t.Fatalf("%v: %+v, %v; want %d records, %d rejected, %d skipped", cols, st, err, 3+tc.rows, tc.rejected, tc.skipped)
+				}
+				if tc.rejected > 0 && !strings.Contains(rej.Errs[0].Error(), tc.err) {
+					t.Fatalf("%v: first reject %v; want it to say %q", cols, rej.Errs[0], tc.err)
+				}
+			}
+		})
+	}
+}

@@ -630,3 +630,51 @@ func TestStringStop32(t *testing.T) {
 		}
 	}
 }
+
+// TestStringStopASCII32 checks stringStopASCII32 (where the CPU has it)
+// as TestStringStop32 checks stringStop32, with bytes >= 0x80 stopping
+// too, and scanString on its path: strings of every length around the
+// chunks with a non-ASCII byte (valid or not) before, in or after the
+// first chunk, and escapes after it, against the byte-at-a-time
+// reference.
+func TestStringStopASCII32(t *testing.T) {
+	if useStringStop {
+		stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+		for _, fill := range []byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f} {
+			for j := range 3 {
+				for p := j; p < 100; p++ {
+					for c := range 256 {
+						b := bytes.Repeat([]byte{fill}, 100)
+						b[p] = byte(c)
+						for cut := j + 32; cut <= len(b); cut += 7 {
+							w := b[:cut]
+							first := j
+							for first < len(w) && !stops(w[first]) {
+								first++
+							}
+							k, found := stringStopASCII32(w, j)
+							switch {
+							case found && k != first,
+								!found && (k+32 <= len(w) || k > first || k < j):
+								t.Fatalf("stringStopASCII32(% x (len %d), %d) = %d, %v; first stop at %d", w, len(w), j, k, found, first)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for n := range 140 {
+		for _, mid := range []string{"\xc3\xa9", "\xff", "\xe2\x82"} {
+			for _, m := range []int{0, n / 2, n} {
+				for _, stop := range []string{`"`, `\"x"`, `\` + "\x80\"", "\x01\"", strings.Repeat("b", 40) + "\xc3\xa9\""} {
+					in := []byte(`"` + strings.Repeat("s", m) + mid + strings.Repeat("s", n-m) + stop + "  ")
+					for k := 1; k <= len(in); k += 1 + k/16 {
+						checkScanString(t, in[:k])
+					}
+					checkScanString(t, in)
+				}
+			}
+		}
+	}
+}

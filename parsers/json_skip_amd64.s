@@ -311,3 +311,362 @@ snone:
 	MOVB $0, found+40(FP)
 	VZEROUPPER
 	RET
+
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState) (k int, last *ctField, status int)
+//
+// CloudTrailReader.parseTop's fast path over a run of top-level members
+// from the key at b[i] (its '"'), given the fields predicted for it, f0
+// then f1 (either may be nil): while the member's key is f0's or else
+// f1's as keyWordsAt matches it, that field f is ctSkip and its value,
+// right after the ':', is a string without escapes or control
+// characters, true, false or null, the value is skipped, f's mark joins
+// the marks (status bits 8-15), last becomes f and the next member's
+// predictions f.next; then ',' and '"' go on with the next member. It
+// returns in status bits 0-7 (see membersAt...):
+// membersAfter with k after a value not followed by ',' and '"';
+// membersContainer with k at the value of last, an object or an array
+// it did not skip (see container);
+// membersAt with k at a member it leaves to Go (any other case,
+// including fewer than 64 bytes left at the key, so that its 24 key
+// bytes, a literal and the first 32 bytes of a string are in b).
+//
+// Registers: SI b, DX len(b), DI i, R8 f0, R13 f1, R14 f, R9 last, R10
+// the marks, R11 f.plen, R12 the value's index, then its end.
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $16-80
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ i+24(FP), DI
+	MOVQ f0+32(FP), R8
+	MOVQ f1+40(FP), R13
+	XORQ R9, R9
+	XORQ R10, R10
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+
+member:
+	LEAQ  64(DI), AX
+	CMPQ  AX, DX
+	JGT   at
+	MOVQ  R8, R14
+	TESTQ R14, R14
+	JZ    second
+
+try:
+	// The key and its ':' against f's, as keyWordsAt.
+	MOVQ  ctField_plen(R14), R11
+	TESTQ R11, R11
+	JZ    miss
+	MOVQ  0(SI)(DI*1), AX
+	XORQ  ctField_pat+0(R14), AX
+	ANDQ  ctField_pmask+0(R14), AX
+	MOVQ  8(SI)(DI*1), BX
+	XORQ  ctField_pat+8(R14), BX
+	ANDQ  ctField_pmask+8(R14), BX
+	ORQ   BX, AX
+	MOVQ  16(SI)(DI*1), BX
+	XORQ  ctField_pat+16(R14), BX
+	ANDQ  ctField_pmask+16(R14), BX
+	ORQ   BX, AX
+	JZ    hit
+
+miss:
+	CMPQ R14, R13
+	JEQ  at // f1 missed too
+
+second:
+	// f1, unless it is nil or f0.
+	MOVQ  R13, R14
+	TESTQ R14, R14
+	JZ    at
+	CMPQ  R14, R8
+	JNE   try
+	JMP   at
+
+hit:
+	CMPB ctField_kind(R14), $const_ctSkip
+	JNE  at
+
+	// The value, at most 24 bytes on: 40 are buffered.
+	LEAQ    (DI)(R11*1), R12
+	MOVBLZX (SI)(R12*1), AX
+	CMPB    AL, $0x22
+	JEQ     str
+	CMPB    AL, $0x7b // '{'
+	JEQ     container
+	CMPB    AL, $0x5b // '['
+	JEQ     container
+	MOVL    (SI)(R12*1), BX
+	CMPB    AL, $0x6e // 'n'
+	JEQ     null
+	CMPB    AL, $0x74 // 't'
+	JEQ     true
+	CMPB    AL, $0x66 // 'f'
+	JNE     at
+	CMPL    BX, $0x736c6166 // "fals"
+	JNE     at
+	CMPB    4(SI)(R12*1), $0x65 // 'e'
+	JNE     at
+	ADDQ    $5, R12
+	JMP     done
+
+null:
+	CMPL BX, $0x6c6c756e // "null"
+	JNE  at
+	ADDQ $4, R12
+	JMP  done
+
+true:
+	CMPL BX, $0x65757274 // "true"
+	JNE  at
+	ADDQ $4, R12
+	JMP  done
+
+str:
+	// As stringStopAVX2; a backslash or a control character is Go's.
+	INCQ R12
+
+sloop:
+	LEAQ 32(R12), AX
+	CMPQ AX, DX
+	JGT  at
+	VMOVDQU   (SI)(R12*1), Y0
+	VPCMPEQB  Y2, Y0, Y1
+	VPCMPEQB  Y3, Y0, Y4
+	VPMAXUB   Y7, Y0, Y5
+	VPCMPEQB  Y7, Y5, Y5
+	VPOR      Y1, Y4, Y4
+	VPOR      Y4, Y5, Y5
+	VPMOVMSKB Y5, AX
+	TESTL     AX, AX
+	JNZ       sfound
+	ADDQ      $32, R12
+	JMP       sloop
+
+sfound:
+	BSFL AX, AX
+	ADDQ AX, R12
+	CMPB (SI)(R12*1), $0x22
+	JNE  at
+	INCQ R12
+
+done:
+	// The member is skipped: on with the next, after ',' and '"'.
+	ORB  ctField_mark(R14), R10
+	MOVQ R14, R9
+	MOVQ ctField_next+0(R14), R8
+	MOVQ ctField_next+8(R14), R13
+	LEAQ 1(R12), AX
+	CMPQ AX, DX
+	JGE  after
+	CMPB (SI)(R12*1), $0x2c // ','
+	JNE  after
+	CMPB (SI)(AX*1), $0x22
+	JNE  after
+	MOVQ AX, DI
+	JMP  member
+
+after:
+	MOVQ R12, DI
+	MOVQ $const_membersAfter, AX
+	JMP  mret
+
+container:
+	// The container, as skipBlocksAVX2 skips it from an empty stack in
+	// st: then on with the next member. Where it does not end in whole
+	// plain blocks (fewer than 64 bytes left, a backslash outside a
+	// string, a control character in one, an error), it is left to Go
+	// (membersContainer), which reads it again from its start. The
+	// registers are skipBlocksAVX2's; f stays in R14, the marks and
+	// the container's index wait in the frame.
+	MOVQ R10, mk-8(SP)
+	MOVQ R12, v-16(SP)
+	MOVQ st+48(FP), R8
+	MOVQ $(const_MaxDepth-1), AX
+	MOVQ AX, blockState_room(R8)
+	MOVQ R12, DI
+	XORQ R9, R9
+	XORQ R10, R10
+	XORQ R11, R11
+	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
+	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
+	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
+	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
+
+cblock:
+	LEAQ 64(DI), AX
+	CMPQ AX, DX
+	JGT  cbail
+	VMOVDQU 0(SI)(DI*1), Y0
+	VMOVDQU 32(SI)(DI*1), Y1
+	VPCMPEQB Y2, Y0, Y8
+	VPMOVMSKB Y8, AX
+	VPCMPEQB Y2, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, AX
+	VPCMPEQB Y3, Y0, Y8
+	VPMOVMSKB Y8, BX
+	VPCMPEQB Y3, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, BX
+	XORQ R12, R12
+	MOVQ $0, blockState_carryOut(R8)
+	MOVQ BX, CX
+	ORQ  R10, CX
+	JZ   cquotes
+	MOVQ R10, CX
+	NOTQ CX
+	ANDQ BX, CX
+	MOVQ CX, R13
+	SHLQ $1, R13
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12
+	ORQ  R12, R13
+	SUBQ CX, R13
+	XORQ R12, R13
+	MOVQ BX, R12
+	ORQ  R10, R12
+	XORQ R13, R12
+	ANDQ BX, R13
+	SHRQ $63, R13
+	MOVQ R13, blockState_carryOut(R8)
+	MOVQ R12, CX
+	NOTQ CX
+	ANDQ CX, AX
+
+cquotes:
+	VMOVQ AX, X10
+	VPCLMULQDQ $0, X11, X10, X10
+	VMOVQ X10, AX
+	XORQ R11, AX
+	MOVQ AX, CX
+	NOTQ CX
+	ANDQ CX, BX
+	VPMAXUB Y7, Y0, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPMAXUB Y7, Y1, Y9
+	VPCMPEQB Y7, Y9, Y9
+	VPMOVMSKB Y9, R13
+	SHLQ $32, R13
+	ORQ  R13, CX
+	ANDQ AX, CX
+	NOTQ R12
+	ANDQ R12, CX
+	ORQ  CX, BX
+	JNZ  cbail
+	VPOR Y4, Y0, Y8
+	VPCMPEQB Y5, Y8, Y9
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y9, Y9
+	VPMOVMSKB Y9, CX
+	VPOR Y4, Y1, Y8
+	VPCMPEQB Y5, Y8, Y10
+	VPCMPEQB Y6, Y8, Y8
+	VPOR Y8, Y10, Y10
+	VPMOVMSKB Y10, BX
+	SHLQ $32, BX
+	ORQ  BX, CX
+	MOVQ AX, BX
+	NOTQ BX
+	ANDQ BX, CX
+
+cbracket:
+	TESTQ CX, CX
+	JZ    cnext
+	BSFQ  CX, BX
+	LEAQ  (DI)(BX*1), R12
+	MOVBQZX (SI)(R12*1), R13
+	LEAQ  -1(CX), BX
+	ANDQ  BX, CX
+	TESTQ $2, R13
+	JZ    cclose
+	CMPQ  R9, blockState_room(R8)
+	JGE   cbail
+	MOVB  R13, (R8)(R9*1)
+	INCQ  R9
+	JMP   cbracket
+
+cclose:
+	DECQ    R9
+	MOVBQZX (R8)(R9*1), BX
+	ADDQ    $2, BX
+	CMPQ    BX, R13
+	JNE     cbail
+	TESTQ   R9, R9
+	JNZ     cbracket
+	INCQ    R12 // after the container
+	MOVQ    mk-8(SP), R10
+	JMP     done
+
+cnext:
+	SARQ $63, AX
+	MOVQ AX, R11
+	MOVQ blockState_carryOut(R8), R10
+	ADDQ $64, DI
+	JMP  cblock
+
+cbail:
+	MOVQ mk-8(SP), R10
+	ORB  ctField_mark(R14), R10
+	MOVQ R14, R9
+	MOVQ v-16(SP), DI
+	MOVQ $const_membersContainer, AX
+	JMP  mret
+
+at:
+	MOVQ $const_membersAt, AX
+
+mret:
+	VZEROUPPER
+	SHLQ $8, R10
+	ORQ  R10, AX
+	MOVQ DI, k+56(FP)
+	MOVQ R9, last+64(FP)
+	MOVQ AX, status+72(FP)
+	RET
+
+// func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
+//
+// stringStopAVX2 that also stops at the first byte >= 0x80, for
+// scanString before a string's first non-ASCII byte.
+TEXT ·stringStopASCIIAVX2(SB), NOSPLIT, $0-41
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), DX
+	MOVQ j+24(FP), DI
+	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
+	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+
+aloop:
+	LEAQ 32(DI), AX
+	CMPQ AX, DX
+	JGT  anone
+	VMOVDQU   (SI)(DI*1), Y0
+	VPCMPEQB  Y2, Y0, Y1
+	VPCMPEQB  Y3, Y0, Y4
+	VPMAXUB   Y7, Y0, Y5
+	VPCMPEQB  Y7, Y5, Y5
+	VPOR      Y1, Y4, Y4
+	VPOR      Y4, Y5, Y5
+	VPOR      Y0, Y5, Y5 // bytes >= 0x80 have their high bit set
+	VPMOVMSKB Y5, AX
+	TESTL     AX, AX
+	JNZ       afound
+	ADDQ      $32, DI
+	JMP       aloop
+
+afound:
+	BSFL AX, AX
+	ADDQ AX, DI
+	MOVQ DI, k+32(FP)
+	MOVB $1, found+40(FP)
+	VZEROUPPER
+	RET
+
+anone:
+	MOVQ DI, k+32(FP)
+	MOVB $0, found+40(FP)
+	VZEROUPPER
+	RET

@@ -21,3 +21,14 @@ var useStringStop = false
 func stringStop32(b []byte, j int) (int, bool) {
 	panic("BUG: stringStop32 without a vector implementation")
 }
+
+// useSkipMembers is false: parseTop reads every member itself.
+var useSkipMembers = false
+
+func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState) (int, *ctField, int) {
+	panic("BUG: skipMembers without a vector implementation")
+}
+
+func stringStopASCII32(b []byte, j int) (int, bool) {
+	panic("BUG: stringStopASCII32 without a vector implementation")
+}
