@@ -263,9 +263,12 @@ func inKernel(set *inSet, not bool) kernel {
 				break
 			}
 			if set.bits != nil {
-				// Fast path: a list of close values (ports), by bitset.
+				// Fast path: a list of close values (ports), by bitset
+				// (hasIntBits, written out: it is not inlined).
+				bits, lo, span := set.bits, uint64(set.lo), set.span
 				for i, v := range x.i[:len(b)] {
-					b[i] = set.hasIntBits(v)
+					d := min(uint64(v)-lo, span)
+					b[i] = bits[d/64]&(1<<(d%64)) != 0
 				}
 				break
 			}

@@ -206,6 +206,17 @@ func TestInSet_HasInt(t *testing.T) {
 				t.Errorf("%v: hasIntBits(%d) = %v, want %v", list, v, got, want)
 			}
 		}
+		// The kernel, whose bitset test is written out.
+		var a arena
+		x := &vec{t: tInt, n: len(probe), i: probe}
+		out := &vec{}
+		out.reset(tBool, len(probe))
+		inKernel(set, false)(&a, out, []*vec{x})
+		for i, v := range probe {
+			if _, want := set.ints[v]; out.b[i] != want {
+				t.Errorf("%v: %d IN list = %v, want %v", list, v, out.b[i], want)
+			}
+		}
 	}
 }
 
