@@ -138,7 +138,12 @@ func strictNulls(out *vec, args []*vec) bool {
 			continue
 		}
 		if nl == nil {
-			nl = out.nulls()
+			// The first argument with NULLs: its nulls, copied (out's
+			// are its own: kernels add to them).
+			out.null = grow(&out.nb, out.n)
+			nl = out.null
+			clear(nl[copy(nl, v.null):])
+			continue
 		}
 		for i, isNull := range v.null {
 			nl[i] = nl[i] || isNull

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,6 +124,33 @@ func TestCaseConstArm(t *testing.T) {
 		}
 		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
 			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
+}
+
+// TestStrictNulls: the union of the arguments' NULLs, in a vec whose
+// reused null buffer held other rows' NULLs, whether the first argument
+// with NULLs covers every row or only the first ones.
+func TestStrictNulls(t *testing.T) {
+	var a arena
+	out := a.vec(tBool, 4)
+	x := &vec{t: tInt, n: 4, null: []bool{false, true}}
+	y := &vec{t: tInt, n: 4}
+	z := &vec{t: tInt, n: 4, null: []bool{false, false, false, true}}
+	for _, tt := range []struct {
+		args []*vec
+		want []bool
+	}{
+		{[]*vec{y, x}, []bool{false, true, false, false}},
+		{[]*vec{x, y, z}, []bool{false, true, false, true}},
+		{[]*vec{z, x}, []bool{false, true, false, true}},
+		{[]*vec{y}, nil},
+	} {
+		out.reset(tBool, 4)
+		fill(out.nulls(), true) // the buffer holds a previous use's NULLs
+		out.null = nil
+		if got := strictNulls(out, tt.args); got != (tt.want != nil) || !slices.Equal(out.null, tt.want) {
+			t.Errorf("got %v %v; want %v", got, out.null, tt.want)
 		}
 	}
 }
