@@ -347,6 +347,19 @@ func regexpLikeKernel(re *regexp.Regexp) kernel {
 		// it, is answered by a prefix trie or a set lookup, many times
 		// faster than the regexp engine, and faster than remembering
 		// answers.
+		if m.trie != nil && !m.trie.suffix {
+			// The prefix trie called directly, not through match's
+			// switch (address prefixes over millions of flows).
+			t := m.trie
+			return func(a *arena, out *vec, args []*vec) {
+				x := args[0]
+				o := out.bools()
+				strictNulls(out, args)
+				for i, s := range x.s {
+					o[i] = t.prefixOf(s)
+				}
+			}
+		}
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.bools()

@@ -170,65 +170,72 @@ func (p *pairIndex) containsAny(s string) bool {
 
 // byteTrie is a trie over the bytes of a few strings, its transitions a
 // dense table over the bytes they use.
+//
+// A step reads the byte's column and the child, nothing else: column 0
+// is for bytes in no string and leads nowhere, and a child that ends a
+// string is stored negated, so the walk stops at once on 0 (no string
+// goes on) or a negative node (one ends here). An address tested against
+// the private prefixes takes one to eight steps.
 type byteTrie struct {
-	class  [256]uint8 // byte → 1 + its column in next; 0: in no string
-	width  int        // columns
-	next   []int32    // node*width + column → child (0: none; the root is 0)
-	term   []bool     // a string ends at the node
+	class  [256]uint8 // byte → its column in next; 0: in no string
+	width  int        // columns, column 0 included
+	next   []int32    // node*width + column → child: 0 none, -k node k ending a string (the root is 0)
+	empty  bool       // "" is one of the strings: every text matches
 	suffix bool       // built from the strings reversed
 }
 
 func newByteTrie(lits []string, reversed bool) *byteTrie {
-	t := &byteTrie{suffix: reversed}
+	t := &byteTrie{suffix: reversed, width: 1}
 	for _, l := range lits {
 		for i := 0; i < len(l); i++ {
 			if t.class[l[i]] == 0 {
-				if t.width == 255 {
+				if t.width == 256 {
 					return nil // more bytes than a class index holds
 				}
-				t.width++
 				t.class[l[i]] = uint8(t.width)
+				t.width++
 			}
 		}
 	}
 	t.next = make([]int32, t.width)
-	t.term = []bool{false}
+	nodes := 1
 	for _, l := range lits {
 		b := []byte(l)
 		if reversed {
 			slices.Reverse(b)
 		}
-		n := 0
-		for _, c := range b {
-			k := n*t.width + int(t.class[c]-1)
-			if t.next[k] == 0 {
-				t.next[k] = int32(len(t.term))
-				t.term = append(t.term, false)
-				t.next = append(t.next, make([]int32, t.width)...)
-			}
-			n = int(t.next[k])
+		if len(b) == 0 {
+			t.empty = true
+			continue
 		}
-		t.term[n] = true
+		n := 0
+		for k, c := range b {
+			at := n*t.width + int(t.class[c])
+			child := t.next[at]
+			if child == 0 {
+				child = int32(nodes)
+				nodes++
+				t.next = append(t.next, make([]int32, t.width)...)
+				t.next[at] = child
+			}
+			if k == len(b)-1 && child > 0 {
+				t.next[at] = -child // a string ends at the child
+			}
+			n = int(max(child, -child))
+		}
 	}
 	return t
 }
 
 // prefixOf reports whether one of the strings is a prefix of s.
 func (t *byteTrie) prefixOf(s string) bool {
-	n := 0
-	if t.term[0] {
+	if t.empty {
 		return true
 	}
+	n, w, next := int32(0), int32(t.width), t.next
 	for i := 0; i < len(s); i++ {
-		c := t.class[s[i]]
-		if c == 0 {
-			return false
-		}
-		if n = int(t.next[n*t.width+int(c-1)]); n == 0 {
-			return false
-		}
-		if t.term[n] {
-			return true
+		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+			return n < 0
 		}
 	}
 	return false
@@ -237,20 +244,13 @@ func (t *byteTrie) prefixOf(s string) bool {
 // suffixOf reports whether one of the strings is a suffix of s (the trie
 // holds them reversed).
 func (t *byteTrie) suffixOf(s string) bool {
-	n := 0
-	if t.term[0] {
+	if t.empty {
 		return true
 	}
+	n, w, next := int32(0), int32(t.width), t.next
 	for i := len(s) - 1; i >= 0; i-- {
-		c := t.class[s[i]]
-		if c == 0 {
-			return false
-		}
-		if n = int(t.next[n*t.width+int(c-1)]); n == 0 {
-			return false
-		}
-		if t.term[n] {
-			return true
+		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+			return n < 0
 		}
 	}
 	return false

@@ -165,3 +165,35 @@ func TestMatchMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestRegexpLikeKernel: the kernel answers each pattern of litPatterns as
+// the regexp engine does, by whichever path it takes (prefix trie called
+// directly, matcher, remembered searches), over texts repeated and
+// NULL.
+func TestRegexpLikeKernel(t *testing.T) {
+	var texts []string
+	for range 3 {
+		texts = append(texts, litTexts...)
+		texts = append(texts, "aws-cli/2.15 python/3.11 linux kali", "aws-cli/2.15 python/3.11 linux pacu", "172.16.0.1 and more text")
+	}
+	for _, p := range litPatterns {
+		re := regexp.MustCompile(p)
+		var a arena
+		x := &vec{t: tString, n: len(texts), s: texts, null: make([]bool, len(texts))}
+		x.null[3] = true
+		out := &vec{}
+		out.reset(tBool, len(texts))
+		regexpLikeKernel(re)(&a, out, []*vec{x})
+		for i, s := range texts {
+			if i == 3 {
+				if !out.isNull(i) {
+					t.Errorf("%q: NULL text not NULL", p)
+				}
+				continue
+			}
+			if out.isNull(i) || out.b[i] != re.MatchString(s) {
+				t.Errorf("%q on %q: got %v (NULL %v); want %v", p, s, out.b[i], out.isNull(i), re.MatchString(s))
+			}
+		}
+	}
+}
