@@ -153,6 +153,13 @@ func TestGateRows_Dictionary(t *testing.T) {
 	if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, []int32{0, 2, 5}) {
 		t.Errorf("got %v (all %v); want [0 2 5]", rows, all)
 	}
+	// A slice of the batch: its validity bits start at an offset.
+	sub := b.NewSlice(2, 6)
+	defer sub.Release()
+	v.Reset(sub)
+	if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, []int32{0, 3}) {
+		t.Errorf("slice: got %v (all %v); want [0 3]", rows, all)
+	}
 }
 
 // TestPushRows: a run pushed only some rows of a batch sees just those
