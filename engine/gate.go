@@ -379,7 +379,10 @@ func (v *BatchValues) index(c string) *rowIndex {
 	rid := growSlots(&ix.rid, n)
 	canon := ix.canon
 	for r, code := range ix.codes {
-		rid[r] = canon[code]
+		rid[r] = -1
+		if uint(code) < uint(len(canon)) { // a NULL row's may be none
+			rid[r] = canon[code]
+		}
 	}
 	if d.NullN() > 0 {
 		bm, off := d.NullBitmapBytes(), d.Data().Offset()
