@@ -371,8 +371,8 @@ func (sk *havingSketch) hot(o *opAggregate) []uint64 {
 	if counters == nil {
 		counters = sk.dist
 	}
-	if counters == nil || sk.rows != nil && sk.dist != nil {
-		// Slow path: no counter, or (not made so) two.
+	if sk.rows != nil && sk.dist != nil {
+		// Slow path: (not made so) two counters.
 		for c := range n {
 			if sk.mayCell(o, c) {
 				set[c/64] |= 1 << (c % 64)
@@ -392,8 +392,11 @@ func (sk *havingSketch) hot(o *opAggregate) []uint64 {
 	if sums != nil {
 		least = (uint64(o.sp.sum.min) + 1<<sk.shift - 1) >> sk.shift
 	}
-	for c, v := range counters[:n] {
-		ok := may[v]
+	for c := range n {
+		ok := may[0] // no counter: the same for every cell
+		if counters != nil {
+			ok = may[counters[c]]
+		}
 		if sums != nil {
 			s := sums[c>>1]
 			ok = ok && (s == math.MaxUint32 || uint64(s) >= least)
@@ -406,7 +409,7 @@ func (sk *havingSketch) hot(o *opAggregate) []uint64 {
 }
 
 // mayCounter is mayCell's test of the counters of a cell whose one
-// counter (rows or distinct x: sk has one of them) is v.
+// counter (rows or distinct x: sk has at most one of them) is v.
 func (sk *havingSketch) mayCounter(o *opAggregate, v uint8) bool {
 	rows := int64(math.MaxInt64)
 	if sk.rows != nil {
