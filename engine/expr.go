@@ -138,7 +138,12 @@ func strictNulls(out *vec, args []*vec) bool {
 			continue
 		}
 		if nl == nil {
-			nl = out.nulls()
+			// The first argument with NULLs: its nulls, copied (out's
+			// are its own: kernels add to them).
+			out.null = grow(&out.nb, out.n)
+			nl = out.null
+			clear(nl[copy(nl, v.null):])
+			continue
 		}
 		for i, isNull := range v.null {
 			nl[i] = nl[i] || isNull
@@ -321,6 +326,9 @@ func (e *exprCase) typ() *dtype { return e.t }
 // does: "CASE WHEN packets <> 0 THEN bytes / packets END" must not divide
 // the other rows by zero (nor overflow on them).
 func (e *exprCase) eval(a *arena, c *chunk) *vec {
+	if k, ok := e.constArm(); ok {
+		return e.evalConstArm(a, c, k)
+	}
 	n := c.n
 	out := a.vec(e.t, n)
 	ensureValues(out) // even when no arm matches
@@ -355,6 +363,57 @@ func (e *exprCase) eval(a *arena, c *chunk) *vec {
 	}
 	if e.els != nil && len(rest) > 0 {
 		e.assign(a, out, c, e.els, rest)
+	}
+	return out
+}
+
+// constArm returns v when e is CASE WHEN cond THEN v END with v a
+// constant: count_if(cond), as count(CASE WHEN cond THEN 1 END).
+func (e *exprCase) constArm() (*vec, bool) {
+	if len(e.conds) != 1 || e.els != nil {
+		return nil, false
+	}
+	k, ok := e.vals[0].(*exprConst)
+	if !ok || k.v.isNull(0) || k.v.t != e.t || !(e.t.isIntLike() || e.t.k == kBool) {
+		return nil, false // the general way (NULL, other types)
+	}
+	return k.v, true
+}
+
+// evalConstArm is eval for CASE WHEN cond THEN k END (constArm): k where
+// cond is TRUE, NULL elsewhere (cond FALSE or NULL), cond tested per
+// dictionary entry when it is one. The general way built lists of the
+// rows taken and left and scattered the constant (count_if(action =
+// 'ACCEPT') over vpc_port_scan's millions of rows).
+func (e *exprCase) evalConstArm(a *arena, c *chunk, k *vec) *vec {
+	n := c.n
+	cv := e.conds[0].eval(a, c)
+	out := a.vec(e.t, n)
+	ensureValues(out)
+	nl := out.nulls()
+	scatter(out, identity(a, n), k) // the value of every row; their nulls below
+	switch {
+	case cv.isConst:
+		fill(nl, cv.isNull(0) || !cv.b[0])
+	case cv.dict != nil:
+		var table [512]bool // per entry: not TRUE
+		tab := table[:0]
+		if cv.dict.n <= len(table) {
+			tab = table[:cv.dict.n]
+		} else {
+			tab = make([]bool, cv.dict.n)
+		}
+		for j := range tab {
+			tab[j] = cv.dict.isNull(j) || !cv.dict.b[j]
+		}
+		for i, code := range cv.codes[:n] {
+			nl[i] = tab[code] || cv.isNull(i)
+		}
+	default:
+		cv = flat(a, cv, n)
+		for i, b := range cv.b[:n] {
+			nl[i] = !b || cv.isNull(i)
+		}
 	}
 	return out
 }

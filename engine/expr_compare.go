@@ -185,10 +185,20 @@ type inSet struct {
 	// beats hashing each value into the map.
 	lo, hi int64
 	few    []int64 // the integers when there are at most fewInts; else nil
+	// bits has bit d set when lo+d is in the list, for d < span (hi-lo+1),
+	// and bit span clear, when span is at most maxInBits (ports: at most
+	// 8 KiB); else nil. The kernel tests a value without a branch: d =
+	// v-lo, wrapping, is below span exactly when v is in lo..hi, and is
+	// taken as span otherwise.
+	bits []uint64
+	span uint64
 }
 
 // fewInts is the longest integer list scanned instead of hashed.
 const fewInts = 8
+
+// maxInBits is the widest range of an integer list tested in a bitset.
+const maxInBits = 1 << 16
 
 // sealInts fills the kernel's forms of the integer list.
 func (s *inSet) sealInts() {
@@ -207,6 +217,21 @@ func (s *inSet) sealInts() {
 		}
 	}
 	slices.Sort(s.few)
+	s.bits, s.span = nil, 0
+	if span := uint64(s.hi) - uint64(s.lo) + 1; len(s.ints) > 0 && span != 0 && span <= maxInBits {
+		s.span = span
+		s.bits = make([]uint64, span/64+1)
+		for v := range s.ints {
+			d := uint64(v) - uint64(s.lo)
+			s.bits[d/64] |= 1 << (d % 64)
+		}
+	}
+}
+
+// hasIntBits is hasInt through bits (not nil).
+func (s *inSet) hasIntBits(v int64) bool {
+	d := min(uint64(v)-uint64(s.lo), s.span)
+	return s.bits[d/64]&(1<<(d%64)) != 0
 }
 
 // hasInt reports whether v is in the integer list.
@@ -235,6 +260,16 @@ func inKernel(set *inSet, not bool) kernel {
 		case x.t.isIntLike():
 			if len(set.ints) == 0 {
 				clear(b)
+				break
+			}
+			if set.bits != nil {
+				// Fast path: a list of close values (ports), by bitset
+				// (hasIntBits, written out: it is not inlined).
+				bits, lo, span := set.bits, uint64(set.lo), set.span
+				for i, v := range x.i[:len(b)] {
+					d := min(uint64(v)-lo, span)
+					b[i] = bits[d/64]&(1<<(d%64)) != 0
+				}
 				break
 			}
 			for i, v := range x.i[:len(b)] {

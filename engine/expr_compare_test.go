@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +177,8 @@ func TestExprCompare(t *testing.T) {
 // scanned and lists hashed.
 func TestInSet_HasInt(t *testing.T) {
 	for _, list := range [][]int64{{22}, {22, 3389}, {-5, 0, 7}, {3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777},
-		{3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777, 14433, 14444, 45560, 45700}, {math.MinInt64, math.MaxInt64}} {
+		{3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777, 14433, 14444, 45560, 45700}, {math.MinInt64, math.MaxInt64},
+		{math.MaxInt64 - 3, math.MaxInt64}, {math.MinInt64, math.MinInt64 + 64}, {0, 63}, {0, 64}, {-1, 1 << 15}, {0, maxInBits - 1}, {0, maxInBits}} {
 		set := &inSet{ints: map[int64]struct{}{}}
 		for _, v := range list {
 			set.ints[v] = struct{}{}
@@ -185,7 +187,10 @@ func TestInSet_HasInt(t *testing.T) {
 		if (set.few != nil) != (len(list) <= fewInts) {
 			t.Errorf("%v: scanned %v, want %v", list, set.few != nil, len(list) <= fewInts)
 		}
-		probe := []int64{math.MinInt64, math.MaxInt64, 0, 1, -1, 21, 23, 3388, 3390, 45701, 14434}
+		if lo, hi := slices.Min(list), slices.Max(list); (set.bits != nil) != (uint64(hi)-uint64(lo) < maxInBits) {
+			t.Errorf("%v: bitset %v", list, set.bits != nil)
+		}
+		probe := []int64{math.MinInt64, math.MaxInt64, math.MinInt64 + 1, math.MaxInt64 - 1, 0, 1, -1, 21, 23, 3388, 3390, 45701, 14434, 64, 65, 65536, 65537}
 		for _, v := range list {
 			probe = append(probe, v, v-1, v+1)
 		}
@@ -193,6 +198,23 @@ func TestInSet_HasInt(t *testing.T) {
 			_, want := set.ints[v]
 			if got := set.hasInt(v); got != want {
 				t.Errorf("%v: hasInt(%d) = %v, want %v", list, v, got, want)
+			}
+			if set.bits == nil {
+				continue
+			}
+			if got := set.hasIntBits(v); got != want {
+				t.Errorf("%v: hasIntBits(%d) = %v, want %v", list, v, got, want)
+			}
+		}
+		// The kernel, whose bitset test is written out.
+		var a arena
+		x := &vec{t: tInt, n: len(probe), i: probe}
+		out := &vec{}
+		out.reset(tBool, len(probe))
+		inKernel(set, false)(&a, out, []*vec{x})
+		for i, v := range probe {
+			if _, want := set.ints[v]; out.b[i] != want {
+				t.Errorf("%v: %d IN list = %v, want %v", list, v, out.b[i], want)
 			}
 		}
 	}
@@ -212,8 +234,23 @@ func BenchmarkInKernel_Ints(b *testing.B) {
 		for i := range x.i {
 			x.i[i] = int64(i*7919) % 65536
 		}
-		for name, s := range map[string]*inSet{"sealed": set, "hashed": hashed} {
+		// flows: destination ports as in flow logs, half a service port,
+		// half an ephemeral one, at random.
+		flows := &vec{t: tInt, n: BatchRows, i: make([]int64, BatchRows)}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range flows.i {
+			if rng.IntN(2) == 0 {
+				flows.i[i] = []int64{22, 53, 80, 443, 3389, 5432}[rng.IntN(6)]
+			} else {
+				flows.i[i] = 1024 + rng.Int64N(64512)
+			}
+		}
+		for name, s := range map[string]*inSet{"sealed": set, "hashed": hashed, "flows": set} {
 			k := inKernel(s, false)
+			x := x
+			if name == "flows" {
+				x = flows
+			}
 			b.Run(fmt.Sprintf("%d/%s", len(list), name), func(b *testing.B) {
 				var a arena
 				out := &vec{}

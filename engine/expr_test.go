@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +87,70 @@ func TestLogicLazy_Success(t *testing.T) {
 		sql := "SELECT " + tt[0]
 		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
 			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
+}
+
+// TestCaseConstArm: CASE WHEN c THEN k END (count_if(c)) takes the
+// constant where c is TRUE and is NULL where c is FALSE or NULL, for c
+// by dictionary entry (NULL rows hold any code), plain with NULLs, and
+// constant.
+func TestCaseConstArm(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []map[string]any
+	for i := range 40 {
+		r := map[string]any{"srcport": i, "dstport": i % 3, "action": []string{"ACCEPT", "REJECT"}[i%2]}
+		if i%5 == 0 {
+			r["action"] = nil
+		}
+		if i%7 == 0 {
+			r["dstport"] = nil
+		}
+		rows = append(rows, r)
+	}
+	rec := buildRecord(mem, flowSchema("srcport", "dstport", "action"), rows)
+	defer rec.Release()
+	for _, tt := range [][2]string{
+		// ACCEPT: even i not a multiple of 5 (16 of 40).
+		{"count_if(action = 'ACCEPT'), count(CASE WHEN action = 'ACCEPT' THEN 1 END), sum(CASE WHEN action = 'ACCEPT' THEN 2 END)", "16|16|32\n"},
+		// dstport = 1: i%3 == 1 and i%7 != 0 (11 of 40); NULL dstport never counts.
+		{"count_if(dstport = 1), count_if(dstport <> 1), count_if(true), count_if(false)", "11|23|40|0\n"},
+		{"srcport, CASE WHEN action = 'REJECT' THEN true END FROM vpc_flow WHERE srcport < 4 GROUP BY 1, 2 ORDER BY 1 --", "0|NULL\n1|true\n2|NULL\n3|true\n"},
+	} {
+		sql := "SELECT " + tt[0] + " FROM vpc_flow"
+		if strings.HasSuffix(tt[0], "--") {
+			sql = "SELECT " + tt[0]
+		}
+		if got := resultText(runQuery(t, sql, 1, rec)); got != tt[1] {
+			t.Errorf("%s\ngot  %q\nwant %q", sql, got, tt[1])
+		}
+	}
+}
+
+// TestStrictNulls: the union of the arguments' NULLs, in a vec whose
+// reused null buffer held other rows' NULLs, whether the first argument
+// with NULLs covers every row or only the first ones.
+func TestStrictNulls(t *testing.T) {
+	var a arena
+	out := a.vec(tBool, 4)
+	x := &vec{t: tInt, n: 4, null: []bool{false, true}}
+	y := &vec{t: tInt, n: 4}
+	z := &vec{t: tInt, n: 4, null: []bool{false, false, false, true}}
+	for _, tt := range []struct {
+		args []*vec
+		want []bool
+	}{
+		{[]*vec{y, x}, []bool{false, true, false, false}},
+		{[]*vec{x, y, z}, []bool{false, true, false, true}},
+		{[]*vec{z, x}, []bool{false, true, false, true}},
+		{[]*vec{y}, nil},
+	} {
+		out.reset(tBool, 4)
+		fill(out.nulls(), true) // the buffer holds a previous use's NULLs
+		out.null = nil
+		if got := strictNulls(out, tt.args); got != (tt.want != nil) || !slices.Equal(out.null, tt.want) {
+			t.Errorf("got %v %v; want %v", got, out.null, tt.want)
 		}
 	}
 }

@@ -17,17 +17,31 @@ func lowerUpperKernel(upper bool) kernel {
 		x := args[0]
 		o := out.strs()
 		out.null = x.null
+		var memo strMemo // lower of repeated long texts (user agents)
 		for i, s := range x.s {
 			if !upper && len(s) >= 8 {
 				// lower of text of at least a word: 8 bytes at a time.
+				h := -1
+				if len(s) >= memoMinLen {
+					if h = memoSlot(s); memo.in[h] == s {
+						o[i] = memo.out[h]
+						continue
+					}
+				}
 				switch hasUpper, ascii := asciiUpper(s); {
 				case ascii && !hasUpper:
 					o[i] = s
+					if h >= 0 {
+						memo.in[h], memo.out[h] = s, s
+					}
 					continue
 				case ascii:
 					start := a.strStart()
 					a.buf = appendLowerASCII(a.buf, s)
 					o[i] = a.strEnd(start)
+					if h >= 0 {
+						memo.in[h], memo.out[h] = s, o[i]
+					}
 					continue
 				}
 			}
@@ -326,11 +340,26 @@ func trimKernel(mode int) kernel {
 // regexpLikeKernel matches a constant pattern (compiled once per query);
 // Go's RE2 syntax covers the Java patterns hunts use.
 func regexpLikeKernel(re *regexp.Regexp) kernel {
-	if m := newLitMatcher(re.String()); m != nil {
-		// Fast path: a pattern matching a few fixed strings (a list of
-		// tool names in a user agent, the private address prefixes) is
-		// answered by a substring search, a prefix trie or a set lookup,
-		// many times faster than the regexp engine.
+	m := newLitMatcher(re.String())
+	if m != nil && !m.searches() {
+		// Fast path: a pattern matching a few fixed strings at the start
+		// or end of the text (the private address prefixes), or all of
+		// it, is answered by a prefix trie or a set lookup, many times
+		// faster than the regexp engine, and faster than remembering
+		// answers.
+		if m.trie != nil && !m.trie.suffix {
+			// The prefix trie called directly, not through match's
+			// switch (address prefixes over millions of flows).
+			t := m.trie
+			return func(a *arena, out *vec, args []*vec) {
+				x := args[0]
+				o := out.bools()
+				strictNulls(out, args)
+				for i, s := range x.s {
+					o[i] = t.prefixOf(s)
+				}
+			}
+		}
 		return func(a *arena, out *vec, args []*vec) {
 			x := args[0]
 			o := out.bools()
@@ -340,12 +369,19 @@ func regexpLikeKernel(re *regexp.Regexp) kernel {
 			}
 		}
 	}
+	match := re.MatchString
+	if m != nil {
+		// A pattern of a few fixed strings anywhere in the text (a list
+		// of tool names in a user agent) is a substring search.
+		match = m.match
+	}
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.bools()
 		strictNulls(out, args)
+		var memo matchMemo
 		for i, s := range x.s {
-			o[i] = re.MatchString(s)
+			o[i] = memo.match(s, match)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -132,6 +133,32 @@ func FuzzLowerKernel(f *testing.F) {
 			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestLowerKernel_Memo: lower of a batch whose long texts repeat and share
+// memo slots (many more distinct texts than slots) is lower of each.
+func TestLowerKernel_Memo(t *testing.T) {
+	n := 8 * memoSlots
+	x := &vec{t: tString, n: 4 * n, s: make([]string, 4*n)}
+	for i := range x.s {
+		j := (i*37 + i/n) % n
+		x.s[i] = "aws-cli/2." + strconv.Itoa(j) + " Python/3.11 Linux/6.1"
+		switch j % 4 {
+		case 1:
+			x.s[i] = strings.ToLower(x.s[i])
+		case 2:
+			x.s[i] = x.s[i][:memoMinLen-1]
+		}
+	}
+	var a arena
+	out := &vec{}
+	out.reset(tString, x.n)
+	lowerUpperKernel(false)(&a, out, []*vec{x})
+	for i, s := range x.s {
+		if got, want := out.s[i], lowerRef(s); got != want {
+			t.Fatalf("row %d: lower(%q) = %q, want %q", i, s, got, want)
+		}
+	}
 }
 
 func BenchmarkLowerKernel(b *testing.B) {

@@ -112,6 +112,7 @@ type rowIndex struct {
 	start []int32          // per id, plus one: offsets into rows
 	rows  []int32          // rows grouped by value id
 	pos   []int32          // scratch: next free slot per id while filling rows
+	rid   []int32          // scratch: each row's value id, -1 for a NULL row
 
 	lower      map[string][]int32 // lower-cased value → ids, for case-insensitive gates
 	lowerBuilt bool
@@ -372,14 +373,30 @@ func (v *BatchValues) index(c string) *rowIndex {
 	if d.NullN() > 0 {
 		ix.valid = d.IsValid
 	}
+	// Each row's value id, NULL rows -1 (their code may be anything): the
+	// validity bits read straight, not through a method call per row
+	// (vpc_flow's action has NULL rows in every batch).
+	rid := growSlots(&ix.rid, n)
+	canon := ix.canon
+	for r, code := range ix.codes {
+		rid[r] = -1
+		if uint(code) < uint(len(canon)) { // a NULL row's may be none
+			rid[r] = canon[code]
+		}
+	}
+	if d.NullN() > 0 {
+		bm, off := d.NullBitmapBytes(), d.Data().Offset()
+		for r := range rid {
+			if i := off + r; bm[i>>3]&(1<<(i&7)) == 0 {
+				rid[r] = -1
+			}
+		}
+	}
 	// Counting sort: count per id, prefix sums, then place each row.
 	start := growSlots(&ix.start, nd+1)
 	clear(start)
-	for r, code := range ix.codes {
-		if ix.valid != nil && !ix.valid(r) {
-			continue // a NULL row's code may be anything
-		}
-		if id := ix.canon[code]; id >= 0 {
+	for _, id := range rid {
+		if id >= 0 {
 			start[id+1]++
 		}
 	}
@@ -389,11 +406,8 @@ func (v *BatchValues) index(c string) *rowIndex {
 	pos := growSlots(&ix.pos, nd)
 	copy(pos, start[:nd])
 	rows := grow(&ix.rows, int(start[nd]))
-	for r, code := range ix.codes {
-		if ix.valid != nil && !ix.valid(r) {
-			continue // a NULL row's code may be anything
-		}
-		if id := ix.canon[code]; id >= 0 {
+	for r, id := range rid {
+		if id >= 0 {
 			rows[pos[id]] = int32(r)
 			pos[id]++
 		}

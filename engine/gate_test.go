@@ -153,6 +153,31 @@ func TestGateRows_Dictionary(t *testing.T) {
 	if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, []int32{0, 2, 5}) {
 		t.Errorf("got %v (all %v); want [0 2 5]", rows, all)
 	}
+	// Every row NULL over an empty dictionary, their codes out of it.
+	eb := array.NewStringBuilder(mem)
+	empty := eb.NewArray()
+	defer empty.Release()
+	eb.Release()
+	nb := array.NewInt32Builder(mem)
+	nb.AppendValues([]int32{0, 5, 0}, []bool{false, false, false})
+	ncodes := nb.NewArray()
+	defer ncodes.Release()
+	nb.Release()
+	ncol := array.NewDictionaryArray(dt, ncodes, empty)
+	defer ncol.Release()
+	nulls := array.NewRecordBatch(schema, []arrow.Array{ncol}, 3)
+	defer nulls.Release()
+	v.Reset(nulls)
+	if rows, all := q.Gate("cloudtrail").Rows(&v); all || len(rows) != 0 {
+		t.Errorf("all NULL: got %v (all %v); want none", rows, all)
+	}
+	// A slice of the batch: its validity bits start at an offset.
+	sub := b.NewSlice(2, 6)
+	defer sub.Release()
+	v.Reset(sub)
+	if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, []int32{0, 3}) {
+		t.Errorf("slice: got %v (all %v); want [0 3]", rows, all)
+	}
 }
 
 // TestPushRows: a run pushed only some rows of a batch sees just those

@@ -310,3 +310,54 @@ func TestAggregateSpill_HavingSketch_Failure(t *testing.T) {
 		}
 	}
 }
+
+// TestHavingSketch_Hot: hot's bitset holds exactly the cells mayCell
+// takes, for row, distinct and sum bounds alone and together, with
+// counters and sums at random (saturated ones included) and after a
+// negative sum.
+func TestHavingSketch_Hot(t *testing.T) {
+	const from = ` FROM vpc_flow GROUP BY srcaddr HAVING `
+	r := uint64(3)
+	next := func() uint64 { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return r }
+	for _, sql := range []string{
+		`SELECT srcaddr, count(*)` + from + `count(*) >= 40`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 20 AND count(*) > 30`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 50 OR count(*) >= 200`,
+		`SELECT srcaddr, count(*), sum(bytes)` + from + `sum(bytes) >= 150000`,
+		`SELECT srcaddr, count(*), sum(bytes)` + from + `sum(bytes) >= 150000 AND count(*) >= 40`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport), sum(bytes)` + from + `count(DISTINCT dstport) >= 20 OR sum(bytes) >= 4000000`,
+	} {
+		for _, neg := range []bool{false, true} {
+			withSketch(10, 4, func() {
+				q, err := Compile(sql, Options{})
+				if err != nil {
+					t.Fatalf("Compile(%q): %v", sql, err)
+				}
+				o := aggregateOf(t, q)
+				o.initSpill(1)
+				sk := newHavingSketch(o)
+				for _, cs := range [][]uint8{sk.rows, sk.dist} {
+					for c := range cs {
+						cs[c] = uint8(next())
+						if next()%4 == 0 {
+							cs[c] = uint8(next() % 60)
+						}
+					}
+				}
+				for c := range sk.sums {
+					sk.sums[c] = uint32(next() % (1 << 21))
+					if next()%16 == 0 {
+						sk.sums[c] = math.MaxUint32
+					}
+				}
+				sk.neg = neg
+				hot := sk.hot(o)
+				for c := range uint32(1 << sk.bits) {
+					if got, want := hot[c/64]&(1<<(c%64)) != 0, sk.mayCell(o, c); got != want {
+						t.Fatalf("%s (neg %v): cell %d: hot %v; mayCell %v", sql, neg, c, got, want)
+					}
+				}
+			})
+		}
+	}
+}

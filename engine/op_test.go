@@ -28,6 +28,55 @@ func TestSelectTrue(t *testing.T) {
 	}
 }
 
+// TestSelectTrue_Random: selectTrue keeps exactly the rows that are TRUE
+// and not NULL, plain or by dictionary code, with or without NULLs, into a
+// reused slice shorter or longer than the batch.
+func TestSelectTrue_Random(t *testing.T) {
+	var a arena
+	r := uint64(7)
+	next := func() uint64 { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return r }
+	sel := make([]int32, 3)
+	for round := range 40 {
+		n := int(next() % 300)
+		d := a.vec(tBool, 5)
+		for k := range d.bools() {
+			d.b[k] = next()%2 == 0
+		}
+		d.nulls()[int(next()%5)] = true
+		v := a.vec(tBool, n)
+		if round%2 == 0 {
+			v.dict, v.codes = d, make([]int32, n)
+			for i := range v.codes {
+				v.codes[i] = int32(next() % 5)
+			}
+		} else {
+			for i := range v.bools() {
+				v.b[i] = next()%3 == 0
+			}
+		}
+		if round%4 >= 2 {
+			for i := range v.nulls() {
+				v.null[i] = next()%4 == 0
+			}
+		}
+		var want []int32
+		for i := range n {
+			b, isNull := false, v.isNull(i)
+			if v.dict != nil {
+				b, isNull = d.b[v.codes[i]], isNull || d.isNull(int(v.codes[i]))
+			} else {
+				b = v.b[i]
+			}
+			if b && !isNull {
+				want = append(want, int32(i))
+			}
+		}
+		if sel = selectTrue(sel, v, n); !slices.Equal(sel, want) {
+			t.Fatalf("round %d: got %v; want %v", round, sel, want)
+		}
+	}
+}
+
 func TestSelectDistinctAndNames(t *testing.T) {
 	exprTests(t, [][2]string{
 		{"DISTINCT x FROM (SELECT 'b' AS x UNION ALL SELECT 'a' UNION ALL SELECT 'b') ORDER BY x DESC", "b\na"},
@@ -94,5 +143,45 @@ func TestWhere_ReordersConjuncts(t *testing.T) {
 	once := runQuery(t, sql, 1, rec)
 	if res.Len() != pushes*once.Len() || once.Len() == 0 {
 		t.Errorf("%d rows over %d pushes; want %d each", res.Len(), pushes, once.Len())
+	}
+}
+
+// BenchmarkSelectTrue: the rows a batch's predicate keeps, at random, as a
+// plain vec (with and without NULLs) and by dictionary codes.
+func BenchmarkSelectTrue(b *testing.B) {
+	var a arena
+	r := uint64(1)
+	next := func() uint64 { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return r }
+	plain := a.vec(tBool, BatchRows)
+	for i, bs := 0, plain.bools(); i < len(bs); i++ {
+		bs[i] = next()%2 == 0
+	}
+	sparse := a.vec(tBool, BatchRows) // dstport IN (22, 3389)
+	for i, bs := 0, sparse.bools(); i < len(bs); i++ {
+		bs[i] = next()%64 == 0
+	}
+	nulls := a.vec(tBool, BatchRows)
+	copy(nulls.bools(), plain.b)
+	for i, nl := 0, nulls.nulls(); i < len(nl); i++ {
+		nl[i] = next()%8 == 0
+	}
+	d := a.vec(tBool, 4)
+	copy(d.bools(), []bool{true, false, true, false})
+	dict := a.vec(tBool, BatchRows)
+	dict.dict, dict.codes = d, make([]int32, BatchRows)
+	for i := range dict.codes {
+		dict.codes[i] = int32(next() % 4)
+	}
+	var sel []int32
+	for _, c := range []struct {
+		name string
+		v    *vec
+	}{{"plain", plain}, {"sparse", sparse}, {"nulls", nulls}, {"dict", dict}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sel = selectTrue(sel, c.v, BatchRows)
+			}
+		})
 	}
 }

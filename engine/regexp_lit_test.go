@@ -2,6 +2,7 @@ package engine
 
 import (
 	"regexp"
+	"strconv"
 	"testing"
 )
 
@@ -107,6 +108,16 @@ func BenchmarkRegexpLikeTools(b *testing.B) {
 			m.match(texts[i%len(texts)])
 		}
 	})
+	b.Run("pairs_memo", func(b *testing.B) {
+		// A memo per batch of BatchRows texts, as the kernel keeps.
+		var mm matchMemo
+		for i := 0; b.Loop(); i++ {
+			if i%BatchRows == 0 {
+				mm = matchMemo{}
+			}
+			mm.match(texts[i%len(texts)], m.match)
+		}
+	})
 }
 
 func BenchmarkRegexpLikeInstanceID(b *testing.B) {
@@ -124,4 +135,65 @@ func BenchmarkRegexpLikeInstanceID(b *testing.B) {
 			m.match(texts[i%len(texts)])
 		}
 	})
+}
+
+// TestMatchMemo: remembered answers are the matcher's, for texts that
+// repeat, that share a slot with others (many more texts than slots), and
+// that are too short to remember.
+func TestMatchMemo(t *testing.T) {
+	p := `(trufflehog|pacu|cloudfox|enumerate-iam|kali|parrot)`
+	re := regexp.MustCompile(p)
+	m := newLitMatcher(p)
+	var texts []string
+	for i := range 4 * memoSlots {
+		s := "aws-cli/2." + strconv.Itoa(i) + " python/3.11 linux"
+		if i%3 == 0 {
+			s += " kali"
+		}
+		if i%7 == 0 {
+			s = s[:memoMinLen-1-i%2] // short: not remembered
+		}
+		texts = append(texts, s)
+	}
+	for _, match := range []func(string) bool{m.match, re.MatchString} {
+		var mm matchMemo
+		for k := range 20 * len(texts) {
+			s := texts[(k*31+k/len(texts))%len(texts)]
+			if got, want := mm.match(s, match), re.MatchString(s); got != want {
+				t.Fatalf("%q: got %v; want %v", s, got, want)
+			}
+		}
+	}
+}
+
+// TestRegexpLikeKernel: the kernel answers each pattern of litPatterns as
+// the regexp engine does, by whichever path it takes (prefix trie called
+// directly, matcher, remembered searches), over texts repeated and
+// NULL.
+func TestRegexpLikeKernel(t *testing.T) {
+	var texts []string
+	for range 3 {
+		texts = append(texts, litTexts...)
+		texts = append(texts, "aws-cli/2.15 python/3.11 linux kali", "aws-cli/2.15 python/3.11 linux pacu", "172.16.0.1 and more text")
+	}
+	for _, p := range litPatterns {
+		re := regexp.MustCompile(p)
+		var a arena
+		x := &vec{t: tString, n: len(texts), s: texts, null: make([]bool, len(texts))}
+		x.null[3] = true
+		out := &vec{}
+		out.reset(tBool, len(texts))
+		regexpLikeKernel(re)(&a, out, []*vec{x})
+		for i, s := range texts {
+			if i == 3 {
+				if !out.isNull(i) {
+					t.Errorf("%q: NULL text not NULL", p)
+				}
+				continue
+			}
+			if out.isNull(i) || out.b[i] != re.MatchString(s) {
+				t.Errorf("%q on %q: got %v (NULL %v); want %v", p, s, out.b[i], out.isNull(i), re.MatchString(s))
+			}
+		}
+	}
 }
