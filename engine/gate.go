@@ -108,11 +108,15 @@ type rowIndex struct {
 	id    map[string]int32 // value → id; keys point into the batch, cleared by Reset
 	canon []int32          // dictionary code → value id, -1 for a NULL entry
 	codes []int32          // the batch's codes (Arrow memory)
-	valid func(int) bool   // nil when no row is NULL
-	start []int32          // per id, plus one: offsets into rows
-	rows  []int32          // rows grouped by value id
-	pos   []int32          // scratch: next free slot per id while filling rows
-	rid   []int32          // scratch: each row's value id, -1 for a NULL row
+	// valid is the column's validity bitmap (Arrow memory) from bit
+	// validOff, nil when no row is NULL; canon1 is canon shifted by one
+	// after a -1 for NULL rows, which index it by 0 whatever their code.
+	valid    []byte
+	validOff int
+	canon1   []int32
+	start    []int32 // per id, plus one: offsets into rows
+	rows     []int32 // rows grouped by value id
+	pos      []int32 // scratch: next free slot per id while filling rows
 
 	lower      map[string][]int32 // lower-cased value → ids, for case-insensitive gates
 	lowerBuilt bool
@@ -305,7 +309,7 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 		}
 		kept := out[:0]
 		for _, r := range out {
-			if (jx.valid == nil || jx.valid(int(r))) && ok[jx.codes[r]] {
+			if jx.isValid(int(r)) && ok[jx.codes[r]] {
 				kept = append(kept, r)
 			}
 		}
@@ -369,35 +373,27 @@ func (v *BatchValues) index(c string) *rowIndex {
 	}
 	n := int(v.b.NumRows())
 	ix.codes = codes.Int32Values()[:n]
-	ix.valid = nil
+	ix.valid, ix.validOff = nil, 0
 	if d.NullN() > 0 {
-		ix.valid = d.IsValid
-	}
-	// Each row's value id, NULL rows -1 (their code may be anything): the
-	// validity bits read straight, not through a method call per row
-	// (vpc_flow's action has NULL rows in every batch).
-	rid := growSlots(&ix.rid, n)
-	canon := ix.canon
-	for r, code := range ix.codes {
-		rid[r] = -1
-		if uint(code) < uint(len(canon)) { // a NULL row's may be none
-			rid[r] = canon[code]
-		}
-	}
-	if d.NullN() > 0 {
-		bm, off := d.NullBitmapBytes(), d.Data().Offset()
-		for r := range rid {
-			if i := off + r; bm[i>>3]&(1<<(i&7)) == 0 {
-				rid[r] = -1
-			}
-		}
+		ix.valid, ix.validOff = d.NullBitmapBytes(), d.Data().Offset()
 	}
 	// Counting sort: count per id, prefix sums, then place each row.
 	start := growSlots(&ix.start, nd+1)
 	clear(start)
-	for _, id := range rid {
-		if id >= 0 {
-			start[id+1]++
+	if ix.valid == nil {
+		for _, code := range ix.codes {
+			if id := ix.canon[code]; id >= 0 {
+				start[id+1]++
+			}
+		}
+	} else {
+		ix.canon1 = growSlots(&ix.canon1, nd+1)
+		ix.canon1[0] = -1
+		copy(ix.canon1[1:], ix.canon)
+		for r, code := range ix.codes {
+			if id := ix.canon1[ix.slot1(r, code)]; id >= 0 {
+				start[id+1]++
+			}
 		}
 	}
 	for k := 1; k <= nd; k++ {
@@ -406,12 +402,38 @@ func (v *BatchValues) index(c string) *rowIndex {
 	pos := growSlots(&ix.pos, nd)
 	copy(pos, start[:nd])
 	rows := grow(&ix.rows, int(start[nd]))
-	for r, id := range rid {
-		if id >= 0 {
-			rows[pos[id]] = int32(r)
-			pos[id]++
+	if ix.valid == nil {
+		for r, code := range ix.codes {
+			if id := ix.canon[code]; id >= 0 {
+				rows[pos[id]] = int32(r)
+				pos[id]++
+			}
+		}
+	} else {
+		for r, code := range ix.codes {
+			if id := ix.canon1[ix.slot1(r, code)]; id >= 0 {
+				rows[pos[id]] = int32(r)
+				pos[id]++
+			}
 		}
 	}
 	ix.rows = rows
 	return ix
+}
+
+// isValid reports whether row r of the column is not NULL.
+func (ix *rowIndex) isValid(r int) bool {
+	if ix.valid == nil {
+		return true
+	}
+	i := ix.validOff + r
+	return ix.valid[i>>3]>>(i&7)&1 != 0
+}
+
+// slot1 is row r's index into canon1: its code plus one, or 0 when the
+// row is NULL, whatever code it holds (a NULL row's code may be any
+// number). Without a branch per row: the validity bit multiplies.
+func (ix *rowIndex) slot1(r int, code int32) int {
+	i := ix.validOff + r
+	return int(code+1) * int(ix.valid[i>>3]>>(i&7)&1)
 }

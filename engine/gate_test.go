@@ -180,6 +180,61 @@ func TestGateRows_Dictionary(t *testing.T) {
 	}
 }
 
+// TestGateRows_NullCodes: a NULL row is never a candidate whatever code
+// it holds (here codes past the dictionary), in a column sliced at an
+// offset that is not a byte boundary, and narrowing by a second column
+// drops its NULL rows too.
+func TestGateRows_NullCodes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	column := func(dict []string, codes []int32, valid []bool) arrow.Array {
+		db := array.NewStringBuilder(mem)
+		defer db.Release()
+		db.AppendValues(dict, nil)
+		d := db.NewArray()
+		defer d.Release()
+		ib := array.NewInt32Builder(mem)
+		defer ib.Release()
+		ib.AppendValues(codes, valid)
+		c := ib.NewArray()
+		defer c.Release()
+		return array.NewDictionaryArray(dt, c, d)
+	}
+	// 13 rows; the batch is rows 3..12 of the columns.
+	valid := []bool{true, true, true, true, false, true, true, false, true, true, true, false, true}
+	name := column([]string{"A", "B"}, []int32{0, 0, 0, 0, 99, 1, 0, -7, 0, 1, 0, 1 << 30, 0}, valid)
+	defer name.Release()
+	region := column([]string{"r1", "r2"}, []int32{0, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 0}, []bool{true, true, true, true, true, true, true, true, false, true, true, true, true})
+	defer region.Release()
+	nameS, regionS := array.NewSlice(name, 3, 13), array.NewSlice(region, 3, 13)
+	defer nameS.Release()
+	defer regionS.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "eventname", Type: dt, Nullable: true}, {Name: "awsregion", Type: dt, Nullable: true}}, nil)
+	b := array.NewRecordBatch(schema, []arrow.Array{nameS, regionS}, int64(nameS.Len()))
+	defer b.Release()
+	for _, tc := range []struct {
+		sql  string
+		want []int32
+	}{
+		// Batch rows: eventname A null B A null A B A null A.
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A'", []int32{0, 3, 5, 7, 9}},
+		{"SELECT * FROM cloudtrail WHERE eventname IN ('A', 'B')", []int32{0, 2, 3, 5, 6, 7, 9}},
+		// awsregion: r1 r1 r1 r2 r1 null r1 r1 r1 r1.
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A' AND awsregion = 'r1'", []int32{0, 7, 9}},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v BatchValues
+		v.Reset(b)
+		if rows, all := q.Gate("cloudtrail").Rows(&v); all || !slices.Equal(rows, tc.want) {
+			t.Errorf("%s: got %v (all %v); want %v", tc.sql, rows, all, tc.want)
+		}
+	}
+}
+
 // TestPushRows: a run pushed only some rows of a batch sees just those
 // rows (count(*) counts them), and a hunt routed its gate's rows answers
 // as if it had filtered the whole batch.

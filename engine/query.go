@@ -28,6 +28,9 @@ type Query struct {
 	stops   bool    // a LIMIT without ORDER BY can stop the scan
 	limits  bool    // the query has a LIMIT somewhere
 	opts    Options // as compiled (Source set), for Share
+	// shareKey is ShareKey's answer once shareKeyDone.
+	shareKey     string
+	shareKeyDone bool
 }
 
 // Compile parses and compiles sql. Errors about the query text are

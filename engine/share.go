@@ -42,9 +42,18 @@ import (
 // (the flags would split rows DISTINCT merges), window functions (they
 // see the rows the conditions keep), a set operation at the top, or
 // CREATE TABLE/INSERT. Queries with the same key compiled with the same
-// [Options] (Source aside) can be shared. It does not run concurrently
-// with other methods of q (it masks the WHERE's numbers while it prints).
+// [Options] (Source aside) can be shared. Its first call does not run
+// concurrently with other methods of q (it masks the WHERE's numbers
+// while it prints); later calls return the key it kept.
 func (q *Query) ShareKey() string {
+	if !q.shareKeyDone {
+		q.shareKey, q.shareKeyDone = q.shareKeyOf(), true
+	}
+	return q.shareKey
+}
+
+// shareKeyOf computes [Query.ShareKey].
+func (q *Query) shareKeyOf() string {
 	st := q.stmt
 	sel, ok := st.Body.(*Select)
 	if !ok || st.Target != nil || q.limits || st.Limit >= 0 || sel.Distinct {
@@ -128,7 +137,8 @@ func Share(members []*Query) (*Shared, error) {
 	if key == "" {
 		return nil, errors.New("engine: the query cannot be shared: " + members[0].String())
 	}
-	// Fresh ASTs from the canonical text: the members' trees stay theirs.
+	// Fresh ASTs from the canonical text, where Share changes them: the
+	// members' trees stay theirs.
 	parse := func(m *Query) (*Select, error) {
 		st, err := ParseSource(m.opts.Source, m.String())
 		if err != nil {
@@ -146,43 +156,28 @@ func Share(members []*Query) (*Shared, error) {
 	for _, t := range members[0].types {
 		s.types = append(s.types, t.name)
 	}
-	// Each member's WHERE: the conjuncts every member has, and its own.
+	// The members' own trees are only read (their conditions are printed
+	// into the shared query's text), unless filterBlocks adds FILTER
+	// clauses to their aggregates: then it gets fresh ones. Parsing every
+	// member's text again was a fifth of the setup of a run of 500 hunts.
 	sels := make([]*Select, len(members))
-	texts := make([][]string, len(members))
 	for i, m := range members {
 		if m.ShareKey() != key {
 			return nil, errors.New("engine: queries differ in more than WHERE and HAVING: " + members[0].String() + " and " + m.String())
 		}
-		if sels[i], err = parse(m); err != nil {
-			return nil, err
-		}
-		for _, cj := range conjuncts(sels[i].Where) {
-			texts[i] = append(texts[i], cj.String())
-		}
+		sels[i] = m.stmt.Body.(*Select)
 	}
-	var common []Expr
-	for k, cj := range conjuncts(sels[0].Where) {
-		if !slices.ContainsFunc(texts, func(ts []string) bool { return !slices.Contains(ts, texts[0][k]) }) {
-			common = append(common, cj)
-		}
-	}
-	own := make([]Expr, len(members)) // nil: none of its own
-	ownText := make([]string, len(members))
-	sameWhere := true
-	for i, m := range sels {
-		var cjs []Expr
-		for _, cj := range conjuncts(m.Where) {
-			if !slices.ContainsFunc(common, func(c Expr) bool { return c.String() == cj.String() }) {
-				cjs = append(cjs, cj)
+	w := splitWheres(sels)
+	grouped := isGrouped(sel)
+	if !w.sameWhere && grouped {
+		for i, m := range members {
+			if sels[i], err = parse(m); err != nil {
+				return nil, err
 			}
 		}
-		own[i] = andExprs(cjs)
-		if own[i] != nil {
-			ownText[i] = own[i].String()
-		}
-		sameWhere = sameWhere && ownText[i] == ownText[0]
+		w = splitWheres(sels)
 	}
-	grouped := isGrouped(sel)
+	common, own, ownText, sameWhere := w.common, w.own, w.ownText, w.sameWhere
 	var nflags int
 	switch {
 	case sameWhere:
@@ -221,6 +216,50 @@ func Share(members []*Query) (*Shared, error) {
 	}
 	s.q = q
 	return s, nil
+}
+
+// wheres is the WHERE of each member of a share, split: the conjuncts
+// every member has (common), and each member's own joined by AND (own,
+// nil when it has none; ownText its text). sameWhere: all members have
+// the same own conjuncts.
+type wheres struct {
+	common    []Expr
+	own       []Expr
+	ownText   []string
+	sameWhere bool
+}
+
+// splitWheres splits the WHERE of sels (see wheres).
+func splitWheres(sels []*Select) wheres {
+	texts := make([][]string, len(sels))
+	for i, m := range sels {
+		for _, cj := range conjuncts(m.Where) {
+			texts[i] = append(texts[i], cj.String())
+		}
+	}
+	var w wheres
+	for k, cj := range conjuncts(sels[0].Where) {
+		if !slices.ContainsFunc(texts, func(ts []string) bool { return !slices.Contains(ts, texts[0][k]) }) {
+			w.common = append(w.common, cj)
+		}
+	}
+	w.own = make([]Expr, len(sels))
+	w.ownText = make([]string, len(sels))
+	w.sameWhere = true
+	for i, m := range sels {
+		var cjs []Expr
+		for _, cj := range conjuncts(m.Where) {
+			if !slices.ContainsFunc(w.common, func(c Expr) bool { return c.String() == cj.String() }) {
+				cjs = append(cjs, cj)
+			}
+		}
+		w.own[i] = andExprs(cjs)
+		if w.own[i] != nil {
+			w.ownText[i] = w.own[i].String()
+		}
+		w.sameWhere = w.sameWhere && w.ownText[i] == w.ownText[0]
+	}
+	return w
 }
 
 // flagsOn makes each member's condition cond(i) a flag column of sel

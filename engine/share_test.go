@@ -282,16 +282,25 @@ func TestShare_Where(t *testing.T) {
 				recs := shareRecords(mem)
 				defer releaseAll(recs)
 				var members []*Query
+				var texts, keys []string
 				for _, sql := range tt.sqls {
 					q, err := Compile(sql, Options{})
 					if err != nil {
 						t.Fatal(err)
 					}
 					members = append(members, q)
+					texts, keys = append(texts, q.String()), append(keys, q.ShareKey())
 				}
 				s, err := Share(members)
 				if err != nil {
 					t.Fatal(err)
+				}
+				// Share reads the members' trees and changes only copies
+				// (the grouped form adds FILTER clauses to aggregates).
+				for i, m := range members {
+					if m.String() != texts[i] || m.shareKeyOf() != keys[i] {
+						t.Errorf("member %d after Share:\n%s\nkey %s\nwant\n%s\nkey %s", i, m, m.shareKeyOf(), texts[i], keys[i])
+					}
 				}
 				width := len(members[0].OutputColumns())
 				if got := len(s.Query().OutputColumns()); got != tt.blocks*width+tt.flags {

@@ -406,38 +406,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 		}
 		return int(rows[j])
 	}
-	hasNull := arr.NullN() > 0
-	for _, p := range parents {
-		hasNull = hasNull || p.NullN() > 0
-	}
-	if hasNull {
-		nl := v.nulls()
-		for _, a := range append([]arrow.Array{arr}, parents...) {
-			if a.NullN() == 0 {
-				continue
-			}
-			bm, off := a.NullBitmapBytes(), a.Data().Offset()
-			switch {
-			case len(bm) == 0:
-				// No bitmap yet nulls (a NULL-typed array): ask it.
-				for j := range nl {
-					nl[j] = nl[j] || a.IsNull(row(j))
-				}
-			case rows == nil:
-				// The validity bits read straight, not through a method
-				// call per row.
-				for j := range nl {
-					i := off + j
-					nl[j] = nl[j] || bm[i>>3]&(1<<(i&7)) == 0
-				}
-			default:
-				for j, r := range rows {
-					i := off + int(r)
-					nl[j] = nl[j] || bm[i>>3]&(1<<(i&7)) == 0
-				}
-			}
-		}
-	}
+	loadNulls(v, arr, parents, rows, n)
 	switch x := arr.(type) {
 	case *array.String:
 		// Slice every value out of one string over the data buffer instead
@@ -558,6 +527,113 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 			copy(v.idx, rows)
 		}
 	}
+}
+
+// loadNulls sets v.null (n rows, through rows if not nil) to whether
+// each row of arr is NULL or has a NULL struct ancestor (parents). It
+// leaves v.null nil when none of the rows is: kernels then take their
+// paths without nulls, and a gather copies none.
+func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
+	first, hasNull := true, false
+	for k := -1; k < len(parents); k++ {
+		x := arr
+		if k >= 0 {
+			x = parents[k]
+		}
+		if x.NullN() == 0 {
+			continue
+		}
+		nl := grow(&v.nb, n)
+		if first {
+			hasNull = setNulls(nl, x, rows)
+			first = false
+			continue
+		}
+		if orNulls(nl, x, rows) {
+			hasNull = true
+		}
+	}
+	if hasNull {
+		v.null = v.nb[:n]
+	}
+}
+
+// nullByte is, for each validity byte, the NULL flags of its eight rows
+// (bit k clear: row k is NULL).
+var nullByte = func() (t [256][8]bool) {
+	for b := range t {
+		for k := range t[b] {
+			t[b][k] = b>>k&1 == 0
+		}
+	}
+	return t
+}()
+
+// setNulls writes into nl whether each row of x (through rows, if not
+// nil) is NULL, and reports whether any is.
+func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
+	bm, off := x.NullBitmapBytes(), x.Data().Offset()
+	switch {
+	case len(bm) == 0:
+		// No bitmap yet nulls: a NULL-typed array, all of whose rows are
+		// (its IsNull says none is).
+		fill(nl, true)
+		return len(nl) > 0
+	case rows == nil && off&7 == 0:
+		// Fast path: the rows from a byte boundary, eight a byte.
+		bm = bm[off>>3:]
+		all := byte(0xff)
+		j := 0
+		for ; j+8 <= len(nl); j += 8 {
+			b := bm[j>>3]
+			*(*[8]bool)(nl[j : j+8]) = nullByte[b]
+			all &= b
+		}
+		hasNull := all != 0xff
+		for ; j < len(nl); j++ {
+			nl[j] = bm[j>>3]>>(j&7)&1 == 0
+			hasNull = hasNull || nl[j]
+		}
+		return hasNull
+	case rows == nil:
+		valid := byte(1)
+		for j := range nl {
+			i := off + j
+			b := bm[i>>3] >> (i & 7) & 1
+			nl[j] = b == 0
+			valid &= b
+		}
+		return valid == 0
+	}
+	valid := byte(1)
+	for j, r := range rows[:len(nl)] {
+		i := off + int(r)
+		b := bm[i>>3] >> (i & 7) & 1
+		nl[j] = b == 0
+		valid &= b
+	}
+	return valid == 0
+}
+
+// orNulls is setNulls for a further array: a row is NULL when it already
+// was or is NULL in x. It reports whether x has a NULL among the rows.
+func orNulls(nl []bool, x arrow.Array, rows []int32) bool {
+	bm, off := x.NullBitmapBytes(), x.Data().Offset()
+	hasNull := false
+	for j := range nl {
+		r := j
+		if rows != nil {
+			r = int(rows[j])
+		}
+		isNull := true // a NULL-typed array has no bitmap (see setNulls)
+		if len(bm) > 0 {
+			i := off + r
+			isNull = bm[i>>3]&(1<<(i&7)) == 0
+		}
+		nl[j] = nl[j] || isNull
+		hasNull = hasNull || isNull
+	}
+	return hasNull
 }
 
 // complexRow returns the row in v.arr of value j.

@@ -145,7 +145,7 @@ func TestLoadArrow_Nulls(t *testing.T) {
 	defer ints.Release()
 	defer strs.Release()
 	for _, whole := range []arrow.Array{ints, strs} {
-		for _, off := range []int{0, 3, 13} {
+		for _, off := range []int{0, 3, 8, 13, 16} {
 			arr := array.NewSlice(whole, int64(off), int64(whole.Len()))
 			for _, rows := range [][]int32{nil, {0, 1, 2, 5, 8, 9, 40, 77, int32(arr.Len() - 1)}} {
 				n := arr.Len()
@@ -166,6 +166,126 @@ func TestLoadArrow_Nulls(t *testing.T) {
 				}
 			}
 			arr.Release()
+		}
+	}
+}
+
+// TestLoadArrow_NullsWhere: whichever rows hold the NULLs (only the last
+// ones, past the last whole validity byte; only within whole bytes; none
+// of the rows loaded), the loaded NULLs are the array's, and a load
+// whose rows hold none has no null slice (kernels take their paths
+// without nulls). A struct field's NULLs include its parent's.
+func TestLoadArrow_NullsWhere(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		name   string
+		n      int
+		isNull func(i int) bool
+	}{
+		{"tail only", 100, func(i int) bool { return i >= 97 }},
+		{"whole bytes only", 100, func(i int) bool { return i >= 8 && i < 16 }},
+		{"first row only", 64, func(i int) bool { return i == 0 }},
+		{"every row", 21, func(i int) bool { return true }},
+	} {
+		b := array.NewInt32Builder(mem)
+		for i := range tc.n {
+			if tc.isNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(int32(i))
+			}
+		}
+		arr := b.NewArray()
+		b.Release()
+		var valid []int32
+		for i := range tc.n {
+			if !tc.isNull(i) {
+				valid = append(valid, int32(i))
+			}
+		}
+		for _, off := range []int{0, 5, 8} {
+			sl := array.NewSlice(arr, int64(off), int64(tc.n))
+			for _, rows := range [][]int32{nil, {0, int32(sl.Len() - 1)}, valid} {
+				if rows != nil && off > 0 {
+					continue
+				}
+				n := sl.Len()
+				if rows != nil {
+					n = len(rows)
+				}
+				var a arena
+				v := &vec{}
+				loadArrow(&a, v, sl, nil, rows, n)
+				any := false
+				for j := range n {
+					r := j
+					if rows != nil {
+						r = int(rows[j])
+					}
+					want := sl.IsNull(r)
+					any = any || want
+					if got := v.isNull(j); got != want {
+						t.Errorf("%s, offset %d, rows %v: row %d NULL %v, want %v", tc.name, off, rows, r, got, want)
+					}
+					if !want && v.i[j] != int64(off+r) {
+						t.Errorf("%s, offset %d, rows %v: row %d = %d, want %d", tc.name, off, rows, r, v.i[j], off+r)
+					}
+				}
+				if !any && v.null != nil {
+					t.Errorf("%s, offset %d, rows %v: no row NULL, yet a null slice %v", tc.name, off, rows, v.null)
+				}
+			}
+			sl.Release()
+		}
+		arr.Release()
+	}
+}
+
+// TestLoadArrow_NullParents: a field is NULL where it or a struct
+// ancestor is, whichever of them holds the NULLs, through rows or not;
+// a NULL-typed ancestor (nulls without a bitmap) counts too.
+func TestLoadArrow_NullParents(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
+		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
+		{"useridentity": map[string]any{"arn": "y"}},
+	})
+	defer rec.Release()
+	st := rec.Column(0).(*array.Struct)
+	nulls := array.NewNull(4)
+	defer nulls.Release()
+	for _, tc := range []struct {
+		name    string
+		arr     arrow.Array
+		parents []arrow.Array
+		rows    []int32
+		want    []bool
+	}{
+		{"field and parent", st.Field(0), []arrow.Array{st}, nil, []bool{false, true, true, false}},
+		{"through rows", st.Field(0), []arrow.Array{st}, []int32{1, 3}, []bool{true, false}},
+		{"parent only NULL", st.Field(0), []arrow.Array{st}, []int32{0, 1}, []bool{false, true}},
+		{"none in rows", st.Field(0), []arrow.Array{st}, []int32{0, 3}, nil},
+		{"NULL-typed parent", st.Field(0), []arrow.Array{nulls}, []int32{0, 3}, []bool{true, true}},
+	} {
+		n := tc.arr.Len()
+		if tc.rows != nil {
+			n = len(tc.rows)
+		}
+		var a arena
+		v := &vec{}
+		loadArrow(&a, v, tc.arr, tc.parents, tc.rows, n)
+		if tc.want == nil {
+			if v.null != nil {
+				t.Errorf("%s: null slice %v; want none", tc.name, v.null)
+			}
+			continue
+		}
+		for j, want := range tc.want {
+			if got := v.isNull(j); got != want {
+				t.Errorf("%s: row %d NULL %v, want %v", tc.name, j, got, want)
+			}
 		}
 	}
 }

@@ -29,18 +29,28 @@ const onlyInKey = "eventname"
 func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers.OnlyIn {
 	const table = "cloudtrail"
 	var out []parsers.OnlyIn
+	// Each hunt's columns, asked once: Columns sorts and prunes the
+	// paths, and asking once per column and hunt cost the library's run
+	// 64 M instructions (~15 % of its setup).
+	read := make([][]string, len(r.hunts))
+	reads := func(i int, c string) bool {
+		if read[i] == nil {
+			read[i] = r.sharedQuery(i).Columns(table) // never nil
+		}
+		return slices.ContainsFunc(read[i], func(x string) bool { return x == c || strings.HasPrefix(x, c+".") })
+	}
 	for _, c := range cols {
 		if strings.Contains(c, ".") || c == onlyInKey || c == parsers.SourceColumn {
 			continue
 		}
 		var entries []parsers.OnlyIn // one per key
-		read, routed := false, true
+		isRead, routed := false, true
 		for i := range r.hunts {
 			g, ok := gates[i][table]
-			if !ok || !slices.ContainsFunc(r.sharedQuery(i).Columns(table), func(x string) bool { return x == c || strings.HasPrefix(x, c+".") }) {
+			if !ok || !reads(i, c) {
 				continue
 			}
-			read = true
+			isRead = true
 			key := onlyInKeyOf(g, c)
 			if key == "" || len(r.hunts[i].TableList()) > 1 {
 				routed = false
@@ -55,7 +65,7 @@ func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers
 			entries[k].Values = append(entries[k].Values, exact...)
 			entries[k].Folded = append(entries[k].Folded, folded...)
 		}
-		if read && routed {
+		if isRead && routed {
 			out = append(out, entries...)
 		}
 	}
