@@ -206,15 +206,7 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	}
 	if g.widths != nil {
 		// Fast path: one probe a row.
-		var shifts [maxPackedKeys]uint8
-		g.shifts(&shifts)
-		pk := grow(&g.pk, n)
-		clear(pk)
-		for k, ids := range g.ids[:len(keys)] {
-			for i, id := range ids[:n] {
-				pk[i] |= uint64(uint32(id)) << shifts[k]
-			}
-		}
+		pk := g.packIDs(len(keys), n)
 		g.fresh = numberKeys(&g.packed, pk, g.gids, g.fresh[:0])
 		for j, gk := range g.groupKeys {
 			ids := g.ids[j]
@@ -250,6 +242,22 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 	return g.gids
 }
 
+// packIDs packs the value IDs of the nk keys of each of the n rows
+// (keyIDs' g.ids) into one word a row, by the packed layout (g.widths
+// set and fitting).
+func (g *grouper) packIDs(nk, n int) []uint64 {
+	var shifts [maxPackedKeys]uint8
+	g.shifts(&shifts)
+	pk := grow(&g.pk, n)
+	clear(pk)
+	for k, ids := range g.ids[:nk] {
+		for i, id := range ids[:n] {
+			pk[i] |= uint64(uint32(id)) << shifts[k]
+		}
+	}
+	return pk
+}
+
 // keyIDs numbers the values of each key column of the n rows of keys
 // into g.ids, adding the values g does not have (but no group).
 func (g *grouper) keyIDs(a *arena, keys []*vec, n int) {
@@ -270,16 +278,7 @@ func (g *grouper) probeIDs(n int) []int32 {
 		g.relayout()
 	}
 	if g.widths != nil {
-		var shifts [maxPackedKeys]uint8
-		g.shifts(&shifts)
-		pk := grow(&g.pk, n)
-		clear(pk)
-		for k, ids := range g.ids[:nk] {
-			for i, id := range ids[:n] {
-				pk[i] |= uint64(uint32(id)) << shifts[k]
-			}
-		}
-		for i, key := range pk {
+		for i, key := range g.packIDs(nk, n) {
 			id, ok := g.packed.get(key)
 			if !ok {
 				id = -1
