@@ -596,36 +596,47 @@ func BenchmarkSkipContainer(b *testing.B) {
 // byte-at-a-time reference.
 func TestStringStop32(t *testing.T) {
 	if useStringStop {
-		stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
-		for _, fill := range []byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff} {
-			for j := range 3 {
-				for p := j; p < 100; p++ {
-					for c := range 256 {
-						b := bytes.Repeat([]byte{fill}, 100)
-						b[p] = byte(c)
-						for cut := j + 32; cut <= len(b); cut += 7 {
-							w := b[:cut]
-							first := j
-							for first < len(w) && !stops(w[first]) {
-								first++
-							}
-							k, found := stringStop32(w, j)
-							switch {
-							case found && k != first,
-								!found && (k+32 <= len(w) || k > first || k < j):
-								t.Fatalf("stringStop32(% x (len %d), %d) = %d, %v; first stop at %d", w, len(w), j, k, found, first)
-							}
-						}
-					}
-				}
-			}
-		}
+		checkStop32(t, "stringStop32", stringStop32, func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 },
+			[]byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff})
 	}
 	for n := range 140 {
 		for _, stop := range []string{`"`, `\"x"`, `\\"`, "\x01\"", `\` + "\x01\""} {
 			in := []byte(`"` + strings.Repeat("s", n) + stop + "  ")
 			for k := 1; k <= len(in); k++ {
 				checkScanString(t, in[:k])
+			}
+		}
+	}
+}
+
+// checkStop32 checks a 32-byte stop search (name, fn) against stops,
+// byte at a time: every byte value at every offset of the 32-byte chunks
+// after j, in runs of each fill byte, with the window cut at every
+// seventh length. fn must return the first stop at or after j, or not
+// found with k at most the first stop and short of the window's last 32
+// bytes.
+func checkStop32(t *testing.T, name string, fn func([]byte, int) (int, bool), stops func(byte) bool, fills []byte) {
+	t.Helper()
+	for _, fill := range fills {
+		for j := range 3 {
+			for p := j; p < 100; p++ {
+				for c := range 256 {
+					b := bytes.Repeat([]byte{fill}, 100)
+					b[p] = byte(c)
+					for cut := j + 32; cut <= len(b); cut += 7 {
+						w := b[:cut]
+						first := j
+						for first < len(w) && !stops(w[first]) {
+							first++
+						}
+						k, found := fn(w, j)
+						switch {
+						case found && k != first,
+							!found && (k+32 <= len(w) || k > first || k < j):
+							t.Fatalf("%s(% x (len %d), %d) = %d, %v; first stop at %d", name, w, len(w), j, k, found, first)
+						}
+					}
+				}
 			}
 		}
 	}
@@ -639,30 +650,8 @@ func TestStringStop32(t *testing.T) {
 // reference.
 func TestStringStopASCII32(t *testing.T) {
 	if useStringStop {
-		stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
-		for _, fill := range []byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f} {
-			for j := range 3 {
-				for p := j; p < 100; p++ {
-					for c := range 256 {
-						b := bytes.Repeat([]byte{fill}, 100)
-						b[p] = byte(c)
-						for cut := j + 32; cut <= len(b); cut += 7 {
-							w := b[:cut]
-							first := j
-							for first < len(w) && !stops(w[first]) {
-								first++
-							}
-							k, found := stringStopASCII32(w, j)
-							switch {
-							case found && k != first,
-								!found && (k+32 <= len(w) || k > first || k < j):
-								t.Fatalf("stringStopASCII32(% x (len %d), %d) = %d, %v; first stop at %d", w, len(w), j, k, found, first)
-							}
-						}
-					}
-				}
-			}
-		}
+		checkStop32(t, "stringStopASCII32", stringStopASCII32, func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 },
+			[]byte{'a', 0x21, 0x23, 0x5b, 0x5d, 0x7f})
 	}
 	for n := range 140 {
 		for _, mid := range []string{"\xc3\xa9", "\xff", "\xe2\x82"} {
