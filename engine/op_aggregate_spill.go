@@ -1517,16 +1517,7 @@ func (o *opAggregate) spillIDs(w int, cols []*vec, n int) error {
 	ids, args := g.ids[:nk], cols[nk:]
 	if st.looking() {
 		gids := g.probeIDs(n)
-		hit, miss := st.hit[:0], st.miss[:0]
-		for i, id := range gids {
-			if id >= 0 {
-				hit = append(hit, int32(i))
-			} else {
-				miss = append(miss, int32(i))
-			}
-		}
-		st.hit, st.miss = hit, miss
-		st.sampled(n, len(hit))
+		hit, miss := st.splitKnown(gids, n)
 		if len(hit) > 0 {
 			for j, i := range hit {
 				gids[j] = gids[i]
@@ -1599,6 +1590,23 @@ const (
 // knownLooked counts the rows aggregateKnown looked up (for tests).
 var knownLooked atomic.Int64
 
+// splitKnown parts the n rows of a frozen table's probe (ids, -1 for a
+// row of no group it holds) into t.hit and t.miss, and samples the hit
+// rate (sampled).
+func (t *aggWorker) splitKnown(ids []int32, n int) (hit, miss []int32) {
+	hit, miss = t.hit[:0], t.miss[:0]
+	for i, id := range ids {
+		if id >= 0 {
+			hit = append(hit, int32(i))
+		} else {
+			miss = append(miss, int32(i))
+		}
+	}
+	t.hit, t.miss = hit, miss
+	t.sampled(n, len(hit))
+	return hit, miss
+}
+
 // aggregateKnown aggregates into t the rows of cols (n flat rows: keys,
 // then arguments) whose group t has, and returns the other rows (gathered
 // in t's arena, or cols itself when no row has a group).
@@ -1612,16 +1620,7 @@ func (o *opAggregate) aggregateKnown(t *aggWorker, cols []*vec, n int) ([]*vec, 
 		return cols, n
 	}
 	ids := t.g.lookup(cols[:len(o.keys)], n)
-	hit, miss := t.hit[:0], t.miss[:0]
-	for i, id := range ids {
-		if id >= 0 {
-			hit = append(hit, int32(i))
-		} else {
-			miss = append(miss, int32(i))
-		}
-	}
-	t.hit, t.miss = hit, miss
-	t.sampled(n, len(hit))
+	hit, miss := t.splitKnown(ids, n)
 	if len(hit) == 0 {
 		return cols, n
 	}
