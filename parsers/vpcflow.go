@@ -1725,12 +1725,6 @@ func (c *flowCol) dictTruncate(n int) {
 	c.last = 0
 }
 
-// segValue returns field pos of the line whose ends start at tape[t]:
-// b[from:to].
-func segValue(tape []int32, t int32, pos int) (from, to int) {
-	return int(tape[int(t)+pos]) + 1, int(tape[int(t)+pos+1])
-}
-
 // segInts is buildSegment's loop for an integer column (the field at
 // pos, at most max): it appends rows row, row+1, ... to vals and the
 // column's validity, or returns false (the column's n and nulls
