@@ -54,6 +54,9 @@ type fakeSecurityHub struct {
 	updates   map[string]int            // Id → updates applied
 	answered  map[string]bool           // imported and answered successfully
 	violation []string
+	// served, when set, is sent the number of each request as it is
+	// answered (without blocking).
+	served chan int
 }
 
 func newFakeSecurityHub(t *testing.T, faults ...string) (*fakeSecurityHub, *httptest.Server) {
@@ -88,6 +91,14 @@ func (f *fakeSecurityHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests++
+	if f.served != nil {
+		defer func(n int) {
+			select {
+			case f.served <- n:
+			default:
+			}
+		}(f.requests)
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/findings/import" {
 		f.t.Errorf("got %s %s; want POST /findings/import", r.Method, r.URL.Path)
 	}
@@ -552,22 +563,35 @@ func TestSecurityHubSinkCanceled(t *testing.T) {
 		throttled[i] = "throttle"
 	}
 	fake, srv := newFakeSecurityHub(t, throttled...)
+	fake.served = make(chan int, 1)
 	s := testSecurityHubSink(t, srv, testProductArn, SinkOptions{})
 	// Real backoff (throttling waits about a second) and many attempts: only
 	// the context can end this Send quickly.
 	s.client = securityhub.New(s.client.Options(), func(o *securityhub.Options) {
 		o.Retryer = newRetryer(SinkOptions{MaxAttempts: 50, MaxBackoff: time.Hour})
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	// Cancel once the first throttled request is answered, not after a fixed
+	// time: on a loaded machine a timer may fire before any request is made.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start := time.Now()
+	var canceledAt time.Time
+	go func() {
+		select {
+		case <-fake.served:
+		case <-time.After(30 * time.Second):
+		}
+		canceledAt = time.Now()
+		cancel()
+	}()
 	accepted, err := s.Send(ctx, sinkFindings(3))
-	if !errors.Is(err, context.DeadlineExceeded) || len(accepted) != 0 {
-		t.Fatalf("got %q, %v; want nothing accepted, DeadlineExceeded", accepted, err)
+	if !errors.Is(err, context.Canceled) || len(accepted) != 0 {
+		t.Fatalf("got %q, %v; want nothing accepted, Canceled", accepted, err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(canceledAt); d > 5*time.Second {
 		t.Fatalf("Send took %v after the context ended", d)
 	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
 	if fake.requests == 0 || len(fake.store) != 0 {
 		t.Fatalf("got %d requests, %d stored; want some requests, nothing stored", fake.requests, len(fake.store))
 	}
