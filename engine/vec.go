@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -605,6 +608,9 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 		}
 		return valid == 0
 	}
+	if nulls := x.NullN(); min(nulls, x.Len()-nulls)*sparseRowsPerBit <= len(nl) {
+		return setNullsSparse(nl, bm, off, rows[:len(nl)], 2*nulls > x.Len())
+	}
 	valid := byte(1)
 	for j, r := range rows[:len(nl)] {
 		i := off + int(r)
@@ -613,6 +619,73 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 		valid &= b
 	}
 	return valid == 0
+}
+
+// sparseRowsPerBit: a load through rows looks its rows' NULLs up from
+// the bitmap's rarer bits (see setNullsSparse) when there is at most one
+// such bit per this many rows loaded. Testing each row's bit costs about
+// ten instructions a row; finding a rare bit's row about sixty.
+const sparseRowsPerBit = 8
+
+// setNullsSparse is setNulls through rows (ascending, not empty) for a
+// bitmap whose NULLs are rare, or whose valid rows are (mostlyNull): it
+// starts nl as the common case and visits only the rare bits, 64 a word,
+// each looked up in rows by binary search. A flow log's routed rows
+// (action = 'ACCEPT') hold none of its few NULLs: nl stays all false and
+// no row's bit is read.
+func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool) bool {
+	var flip uint64 // XOR with a bitmap word: its set bits are the rare ones
+	if mostlyNull {
+		fill(nl, true)
+	} else {
+		clear(nl)
+		flip = ^uint64(0)
+	}
+	lo, hi := off+int(rows[0]), off+int(rows[len(rows)-1]) // bit positions spanned
+	hits, j := 0, 0                                        // rare bits among rows; rows[:j] are before the next bit
+	for wi := lo >> 6; wi <= hi>>6; wi++ {
+		w := bitmapWord(bm, wi) ^ flip
+		if wi == lo>>6 {
+			w &= ^uint64(0) << (lo & 63)
+		}
+		if wi == hi>>6 {
+			w &= ^uint64(0) >> (63 - hi&63)
+		}
+		for ; w != 0; w &= w - 1 {
+			r := int32(wi<<6 + bits.TrailingZeros64(w) - off)
+			k, found := slices.BinarySearch(rows[j:], r)
+			j += k
+			if found {
+				nl[j] = !mostlyNull
+				hits++
+				j++
+			}
+			if j == len(rows) {
+				break
+			}
+		}
+		if j == len(rows) {
+			break
+		}
+	}
+	if mostlyNull {
+		return hits < len(rows)
+	}
+	return hits > 0
+}
+
+// bitmapWord returns the 64 bits of bitmap bm from bit 64*wi, zero past
+// its end.
+func bitmapWord(bm []byte, wi int) uint64 {
+	i := wi << 3
+	if i+8 <= len(bm) {
+		return binary.LittleEndian.Uint64(bm[i:])
+	}
+	var w uint64
+	for k := 0; i+k < len(bm); k++ {
+		w |= uint64(bm[i+k]) << (8 * k)
+	}
+	return w
 }
 
 // orNulls is setNulls for a further array: a row is NULL when it already
