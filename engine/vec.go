@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/binary"
 	"math/bits"
-	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -537,7 +536,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 // leaves v.null nil when none of the rows is: kernels then take their
 // paths without nulls, and a gather copies none.
 func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
-	first, hasNull := true, false
+	hasNull := false
 	for k := -1; k < len(parents); k++ {
 		x := arr
 		if k >= 0 {
@@ -547,14 +546,12 @@ func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n i
 			continue
 		}
 		nl := grow(&v.nb, n)
-		if first {
+		if !hasNull {
+			// nl holds nothing yet: no row was NULL in the arrays before.
 			hasNull = setNulls(nl, x, rows)
-			first = false
 			continue
 		}
-		if orNulls(nl, x, rows) {
-			hasNull = true
-		}
+		orNulls(nl, x, rows)
 	}
 	if hasNull {
 		v.null = v.nb[:n]
@@ -572,8 +569,9 @@ var nullByte = func() (t [256][8]bool) {
 	return t
 }()
 
-// setNulls writes into nl whether each row of x (through rows, if not
-// nil) is NULL, and reports whether any is.
+// setNulls reports whether a row of x (through rows, if not nil) is
+// NULL and, when one is, writes into nl whether each is (when none is,
+// nl may be left as it was).
 func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 	bm, off := x.NullBitmapBytes(), x.Data().Offset()
 	switch {
@@ -629,21 +627,19 @@ const sparseRowsPerBit = 8
 
 // setNullsSparse is setNulls through rows (ascending, not empty) for a
 // bitmap whose NULLs are rare, or whose valid rows are (mostlyNull): it
-// starts nl as the common case and visits only the rare bits, 64 a word,
-// each looked up in rows by binary search. A flow log's routed rows
-// (action = 'ACCEPT') hold none of its few NULLs: nl stays all false and
-// no row's bit is read.
+// visits only the rare bits, 64 a word, each looked up in rows by binary
+// search. A flow log's routed rows (action = 'ACCEPT') hold none of its
+// few NULLs: nl is not written and no row's bit is read.
 func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool) bool {
 	var flip uint64 // XOR with a bitmap word: its set bits are the rare ones
 	if mostlyNull {
 		fill(nl, true)
 	} else {
-		clear(nl)
 		flip = ^uint64(0)
 	}
 	lo, hi := off+int(rows[0]), off+int(rows[len(rows)-1]) // bit positions spanned
 	hits, j := 0, 0                                        // rare bits among rows; rows[:j] are before the next bit
-	for wi := lo >> 6; wi <= hi>>6; wi++ {
+	for wi := lo >> 6; wi <= hi>>6 && j < len(rows); wi++ {
 		w := bitmapWord(bm, wi) ^ flip
 		if wi == lo>>6 {
 			w &= ^uint64(0) << (lo & 63)
@@ -651,21 +647,28 @@ func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool
 		if wi == hi>>6 {
 			w &= ^uint64(0) >> (63 - hi&63)
 		}
-		for ; w != 0; w &= w - 1 {
+		for ; w != 0 && j < len(rows); w &= w - 1 {
 			r := int32(wi<<6 + bits.TrailingZeros64(w) - off)
-			k, found := slices.BinarySearch(rows[j:], r)
-			j += k
-			if found {
+			// The first of rows[j:] at or past r: rows are distinct, so
+			// it is at most r-rows[j] places past j.
+			k, end := j, min(len(rows), j+int(r-rows[j]))
+			for k < end {
+				h := int(uint(k+end) >> 1)
+				if rows[h] < r {
+					k = h + 1
+				} else {
+					end = h
+				}
+			}
+			j = k
+			if j < len(rows) && rows[j] == r {
+				if !mostlyNull && hits == 0 {
+					clear(nl)
+				}
 				nl[j] = !mostlyNull
 				hits++
 				j++
 			}
-			if j == len(rows) {
-				break
-			}
-		}
-		if j == len(rows) {
-			break
 		}
 	}
 	if mostlyNull {
