@@ -53,6 +53,43 @@ func (c *compiler) castOperand(f *fragment, types []*dtype, pos int) (op, error)
 	return proj, nil
 }
 
+// tableTypes caches [tableTypesOf] per table: a hunt run compiles
+// hundreds of queries over the same tables, and a struct column's type
+// (useridentity) is built anew by every fromArrow.
+var tableTypes sync.Map // *parsers.Table → *relTypes
+
+// relTypes are the SQL types of a table's columns and the columns SELECT
+// * lists, in order; shared by every relation over the table, so never
+// modified (a relation that adds names clones types first).
+type relTypes struct {
+	types map[string]*dtype
+	order []string
+}
+
+// tableTypesOf returns the column types of table t, whose schema is
+// schema ([tableSchema]).
+func tableTypesOf(t *parsers.Table, schema *arrow.Schema) *relTypes {
+	if tt, ok := tableTypes.Load(t); ok {
+		return tt.(*relTypes)
+	}
+	tt := &relTypes{types: map[string]*dtype{}}
+	for _, fl := range schema.Fields() {
+		ft, ok := fromArrow(fl.Type)
+		if !ok {
+			continue
+		}
+		tt.types[fl.Name] = ft
+		// SELECT * is the table's columns: not "$path" and the other
+		// hidden columns, and not the partition columns the scan adds
+		// only when named.
+		if fl.Name != parsers.SourceColumn && !slices.Contains(t.Hidden, fl.Name) && t.PartitionNamed(fl.Name) == nil {
+			tt.order = append(tt.order, fl.Name)
+		}
+	}
+	v, _ := tableTypes.LoadOrStore(t, tt)
+	return v.(*relTypes)
+}
+
 // tableSchemas caches [tableSchema] per table.
 var tableSchemas sync.Map // *parsers.Table → *arrow.Schema
 
@@ -401,27 +438,16 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		scan := &opScan{table: name, tab: tab, schema: schema, lay: sc.lay, bySlot: map[string]int{}, unnestOnly: map[string]bool{}}
 		c.add(scan)
 		c.scans = append(c.scans, scan)
-		rel := &relation{name: x.Name, what: name, scan: scan, types: map[string]*dtype{}}
+		tt := tableTypesOf(tab, schema)
+		rel := &relation{name: x.Name, what: name, scan: scan, types: tt.types, order: tt.order}
 		if x.Alias != "" {
 			rel.name = x.Alias
-		}
-		for _, fl := range schema.Fields() {
-			t, ok := fromArrow(fl.Type)
-			if !ok {
-				continue
-			}
-			rel.types[fl.Name] = t
-			// SELECT * is the table's columns: not "$path" and the other
-			// hidden columns, and not the partition columns the scan adds
-			// only when named.
-			if fl.Name != parsers.SourceColumn && !slices.Contains(tab.Hidden, fl.Name) && tab.PartitionNamed(fl.Name) == nil {
-				rel.order = append(rel.order, fl.Name)
-			}
 		}
 		for other, own := range c.opts.ColumnNames {
 			if t, ok := rel.types[own]; ok && rel.types[other] == nil {
 				if rel.rename == nil {
 					rel.rename = map[string]string{}
+					rel.types = maps.Clone(rel.types) // the cached map is shared
 				}
 				rel.types[other], rel.rename[other] = t, own
 			}

@@ -367,7 +367,11 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 			if is32(lt) && is32(rt) {
 				t = tInteger
 			}
-			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: arithIntKernel(x.Op, t, c.whereExpr(x.Pos(), x.String())), strict: true}, nil
+			k := arithIntKernel(x.Op, t, c.whereExpr(x.Pos(), x.String()))
+			if d, ok := r.(*exprConst); ok && (x.Op == "/" || x.Op == "%") && !d.v.isNull(0) && d.v.i[0] != 0 && d.v.i[0] != -1 {
+				k = arithIntByConstKernel(x.Op, d.v.i[0])
+			}
+			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: k, strict: true}, nil
 		}
 		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil
 	}

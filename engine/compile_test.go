@@ -116,3 +116,19 @@ func TestCompile_ExplainUnnest(t *testing.T) {
 		t.Errorf("Explain() lacks %q:\n%s", want, got)
 	}
 }
+
+// TestCompile_ColumnNamesNotShared: the column types a table's relations
+// share (tableTypesOf) do not keep another query's column names: a name
+// one query's Options.ColumnNames add is unknown to the next query.
+func TestCompile_ColumnNamesNotShared(t *testing.T) {
+	sql := "SELECT count(*) FROM cloudtrail WHERE event_name = 'x'"
+	for _, tc := range []struct {
+		names map[string]string
+		ok    bool
+	}{{nil, false}, {map[string]string{"event_name": "eventname"}, true}, {nil, false}} {
+		_, err := Compile(sql, Options{ColumnNames: tc.names})
+		if (err == nil) != tc.ok {
+			t.Errorf("%s with column names %v: error %v; want success %v", sql, tc.names, err, tc.ok)
+		}
+	}
+}

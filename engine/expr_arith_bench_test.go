@@ -28,6 +28,7 @@ func BenchmarkArith(b *testing.B) {
 		{"add_mul", "SELECT count(*) FROM vpc_flow WHERE bytes + packets * 2 - start > 0"},
 		{"integer", "SELECT count(*) FROM vpc_flow WHERE srcport * dstport + srcport > 0"},
 		{"div_neg_abs", "SELECT count(*) FROM vpc_flow WHERE abs(-bytes / packets) > 0"},
+		{"bucket_const", "SELECT count(*) FROM vpc_flow WHERE start - start % 300 > 0 AND start / 60 > 0"},
 		{"sum_group", "SELECT srcaddr, sum(bytes), sum(packets) FROM vpc_flow GROUP BY 1"},
 		{"sum_global", "SELECT sum(bytes), sum(start) FROM vpc_flow"},
 	} {

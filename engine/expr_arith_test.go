@@ -119,3 +119,46 @@ func TestArithOverflow_Success(t *testing.T) {
 		{"CAST(2147483647 AS integer) + 1", "2147483648"}, // integer + bigint is bigint
 	})
 }
+
+// TestArithIntByConst: x / d and x % d by a constant d (the divisors the
+// kernel divides by multiplying, and others, negative ones included) are
+// the general kernel's, for negative, zero, extreme and NULL x; 0 and -1
+// keep the general kernel, so dividing by zero and MinInt / -1 still
+// fail.
+func TestArithIntByConst(t *testing.T) {
+	xs := []int64{0, 1, -1, 59, 60, 61, -59, -60, -61, 299, 300, 301, -301, 1709632799, 1709632800, -1709632801,
+		86399, 86400, -86400, 999999, 1000000, -1000001, math.MaxInt64, math.MinInt64, math.MinInt64 + 1, 7}
+	for _, op := range []string{"/", "%"} {
+		for _, d := range []int64{60, 300, 600, 900, 1000, 3600, 86400, 1000000, 2, 7, -2, -60, -3600, math.MaxInt64, math.MinInt64} {
+			x := &vec{t: tInt, n: len(xs), i: xs, null: make([]bool, len(xs))}
+			x.null[len(xs)-1] = true
+			y := &vec{t: tInt, n: len(xs), i: make([]int64, len(xs))}
+			fill(y.i, d)
+			var a arena
+			want, got := &vec{t: tInt, n: len(xs)}, &vec{t: tInt, n: len(xs)}
+			arithIntKernel(op, tInt, "")(&a, want, []*vec{x, y})
+			arithIntByConstKernel(op, d)(&a, got, []*vec{x, y})
+			if a.err != nil {
+				t.Fatalf("%s %d: %v", op, d, a.err)
+			}
+			for i := range xs {
+				if got.isNull(i) != want.isNull(i) || !got.isNull(i) && got.i[i] != want.i[i] {
+					t.Errorf("%d %s %d: got %d (NULL %v); want %d (NULL %v)", xs[i], op, d, got.i[i], got.isNull(i), want.i[i], want.isNull(i))
+				}
+			}
+		}
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := flowInts(mem, []any{int64(math.MinInt64)}, []any{int64(1)}, []any{int64(1)}, []any{int64(1)})
+	defer rec.Release()
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT bytes % 0 FROM vpc_flow", "division by zero"},
+		{"SELECT bytes / 0 FROM vpc_flow", "division by zero"},
+		{"SELECT bytes / -1 FROM vpc_flow", "overflow"},
+	} {
+		if err := queryErr(t, tc.sql, Options{}, 1, rec); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v; want %q", tc.sql, err, tc.want)
+		}
+	}
+}

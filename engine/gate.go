@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -109,12 +110,11 @@ type rowIndex struct {
 	canon []int32          // dictionary code → value id, -1 for a NULL entry
 	codes []int32          // the batch's codes (Arrow memory)
 	// valid is the column's validity bitmap (Arrow memory) from bit
-	// validOff, nil when no row is NULL; canon1 is canon shifted by one
-	// after a -1 for NULL rows, which index it by 0 whatever their code.
+	// validOff, nil when no row is NULL.
 	valid    []byte
 	validOff int
-	canon1   []int32
 	start    []int32 // per id, plus one: offsets into rows
+	placed   bool    // rows holds this batch's rows (see place)
 	rows     []int32 // rows grouped by value id
 	pos      []int32 // scratch: next free slot per id while filling rows
 
@@ -276,6 +276,7 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 		return nil, true
 	}
 	ix := v.idx[g.cols[best]]
+	ix.place()
 	v.ids = g.ids(best, ix, v.ids)
 	present := v.ids
 	if len(present) == 1 && narrow == 1 {
@@ -377,7 +378,8 @@ func (v *BatchValues) index(c string) *rowIndex {
 	if d.NullN() > 0 {
 		ix.valid, ix.validOff = d.NullBitmapBytes(), d.Data().Offset()
 	}
-	// Counting sort: count per id, prefix sums, then place each row.
+	// Counting sort: count per id and prefix sums here; the rows are
+	// placed by place, once the column is some gate's best.
 	start := growSlots(&ix.start, nd+1)
 	clear(start)
 	if ix.valid == nil {
@@ -387,38 +389,94 @@ func (v *BatchValues) index(c string) *rowIndex {
 			}
 		}
 	} else {
-		ix.canon1 = growSlots(&ix.canon1, nd+1)
-		ix.canon1[0] = -1
-		copy(ix.canon1[1:], ix.canon)
-		for r, code := range ix.codes {
-			if id := ix.canon1[ix.slot1(r, code)]; id >= 0 {
-				start[id+1]++
+		canon, codes := ix.canon, ix.codes
+		for r0 := 0; r0 < n; r0 += 64 {
+			w := ix.validBits(r0)
+			if w == ^uint64(0) {
+				// Fast path: 64 rows none of which is NULL.
+				for _, code := range codes[r0 : r0+64] {
+					if id := canon[code]; id >= 0 {
+						start[id+1]++
+					}
+				}
+				continue
+			}
+			// Slow path: the valid rows one by one (a NULL row's code
+			// may be any number).
+			for ; w != 0; w &= w - 1 {
+				if id := canon[codes[r0+bits.TrailingZeros64(w)]]; id >= 0 {
+					start[id+1]++
+				}
 			}
 		}
 	}
 	for k := 1; k <= nd; k++ {
 		start[k] += start[k-1]
 	}
+	ix.placed = false
+	return ix
+}
+
+// place fills ix.rows: the batch's rows grouped by value id, each group
+// ascending. Only a column some gate narrows by first needs its rows
+// placed; the others' counts suffice.
+func (ix *rowIndex) place() {
+	if ix.placed {
+		return
+	}
+	ix.placed = true
+	nd := len(ix.canon)
+	start := ix.start
 	pos := growSlots(&ix.pos, nd)
 	copy(pos, start[:nd])
 	rows := grow(&ix.rows, int(start[nd]))
+	canon, codes := ix.canon, ix.codes
 	if ix.valid == nil {
-		for r, code := range ix.codes {
-			if id := ix.canon[code]; id >= 0 {
+		for r, code := range codes {
+			if id := canon[code]; id >= 0 {
 				rows[pos[id]] = int32(r)
 				pos[id]++
 			}
 		}
-	} else {
-		for r, code := range ix.codes {
-			if id := ix.canon1[ix.slot1(r, code)]; id >= 0 {
+		ix.rows = rows
+		return
+	}
+	for r0 := 0; r0 < len(codes); r0 += 64 {
+		w := ix.validBits(r0)
+		if w == ^uint64(0) {
+			// Fast path: 64 rows none of which is NULL.
+			for r := r0; r < r0+64; r++ {
+				if id := canon[codes[r]]; id >= 0 {
+					rows[pos[id]] = int32(r)
+					pos[id]++
+				}
+			}
+			continue
+		}
+		// Slow path: the valid rows one by one.
+		for ; w != 0; w &= w - 1 {
+			r := r0 + bits.TrailingZeros64(w)
+			if id := canon[codes[r]]; id >= 0 {
 				rows[pos[id]] = int32(r)
 				pos[id]++
 			}
 		}
 	}
 	ix.rows = rows
-	return ix
+}
+
+// validBits returns the validity bits of rows r0 to r0+63 (bit k: row
+// r0+k is not NULL), 0 for rows past the batch's end.
+func (ix *rowIndex) validBits(r0 int) uint64 {
+	i := ix.validOff + r0
+	w := bitmapWord(ix.valid, i>>6) >> (i & 63)
+	if i&63 != 0 {
+		w |= bitmapWord(ix.valid, i>>6+1) << (64 - i&63)
+	}
+	if m := len(ix.codes) - r0; m < 64 {
+		w &= 1<<m - 1
+	}
+	return w
 }
 
 // isValid reports whether row r of the column is not NULL.
@@ -428,12 +486,4 @@ func (ix *rowIndex) isValid(r int) bool {
 	}
 	i := ix.validOff + r
 	return ix.valid[i>>3]>>(i&7)&1 != 0
-}
-
-// slot1 is row r's index into canon1: its code plus one, or 0 when the
-// row is NULL, whatever code it holds (a NULL row's code may be any
-// number). Without a branch per row: the validity bit multiplies.
-func (ix *rowIndex) slot1(r int, code int32) int {
-	i := ix.validOff + r
-	return int(code+1) * int(ix.valid[i>>3]>>(i&7)&1)
 }

@@ -402,3 +402,119 @@ func TestGate_Values(t *testing.T) {
 		}
 	}
 }
+
+// TestGateRows_NullBlocks: the rows routed are the valid rows holding an
+// admitted value whatever the NULLs' layout in 64-row blocks (none, one
+// at every position in turn, whole blocks NULL, all but one row NULL),
+// for batches sliced at offsets on and off byte and word boundaries and
+// ending before their arrays do, NULL rows holding codes outside the
+// dictionary; the column narrowed by first and the one narrowing it
+// alike.
+func TestGateRows_NullBlocks(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	const n = 200
+	column := func(dict []string, isNull func(i int) bool, code func(i int) int32) arrow.Array {
+		db := array.NewStringBuilder(mem)
+		defer db.Release()
+		db.AppendValues(dict, nil)
+		d := db.NewArray()
+		defer d.Release()
+		ib := array.NewInt32Builder(mem)
+		defer ib.Release()
+		for i := range n {
+			if isNull(i) {
+				ib.AppendValues([]int32{int32(1<<30 - i)}, []bool{false}) // a code past the dictionary
+			} else {
+				ib.Append(code(i))
+			}
+		}
+		c := ib.NewArray()
+		defer c.Release()
+		return array.NewDictionaryArray(dt, c, d)
+	}
+	type layout struct {
+		name   string
+		isNull func(i int) bool
+	}
+	layouts := []layout{
+		{"no NULL", func(int) bool { return false }},
+		{"rows 64-127 NULL", func(i int) bool { return i >= 64 && i < 128 }},
+		{"all but row 77 NULL", func(i int) bool { return i != 77 }},
+		{"every third NULL", func(i int) bool { return i%3 == 0 }},
+	}
+	for p := range n {
+		layouts = append(layouts, layout{"row " + itoa(int64(p)) + " NULL", func(i int) bool { return i == p }})
+	}
+	names := []string{"A", "B", "C", "A"} // a repeated entry: one value, two codes
+	regions := []string{"r1", "r2"}
+	region := column(regions, func(i int) bool { return i%11 == 5 }, func(i int) int32 { return int32(i % 2) })
+	defer region.Release()
+	sqls := []string{
+		"SELECT * FROM cloudtrail WHERE eventname = 'A'",
+		"SELECT * FROM cloudtrail WHERE eventname IN ('B', 'C')",
+		"SELECT * FROM cloudtrail WHERE eventname = 'A' AND awsregion = 'r1'",
+		"SELECT * FROM cloudtrail WHERE eventname IN ('A', 'B', 'C') AND awsregion = 'r2'",
+	}
+	gates := make([]Gate, len(sqls))
+	for k, sql := range sqls {
+		q, err := Compile(sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gates[k] = q.Gate("cloudtrail")
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "eventname", Type: dt, Nullable: true}, {Name: "awsregion", Type: dt, Nullable: true}}, nil)
+	var v BatchValues
+	for _, l := range layouts {
+		name := column(names, l.isNull, func(i int) int32 { return int32(i*7/3) % 4 })
+		for _, off := range []int{0, 3, 64, 67} {
+			end := int64(n - off%5) // rows past the batch's end lie in the bitmap
+			nameS, regionS := array.NewSlice(name, int64(off), end), array.NewSlice(region, int64(off), end)
+			m := int(end) - off
+			b := array.NewRecordBatch(schema, []arrow.Array{nameS, regionS}, int64(m))
+			v.Reset(b)
+			value := func(a arrow.Array, dict []string, r int) (string, bool) {
+				if a.IsNull(r) {
+					return "", false
+				}
+				return dict[a.(*array.Dictionary).GetValueIndex(r)], true
+			}
+			for k, sql := range sqls {
+				var want []int32
+				for r := range m {
+					nm, ok1 := value(nameS, names, r)
+					rg, ok2 := value(regionS, regions, r)
+					switch k {
+					case 0:
+						ok1 = ok1 && nm == "A"
+					case 1:
+						ok1 = ok1 && (nm == "B" || nm == "C")
+					case 2:
+						ok1 = ok1 && nm == "A" && ok2 && rg == "r1"
+					case 3:
+						ok1 = ok1 && ok2 && rg == "r2"
+					}
+					if ok1 {
+						want = append(want, int32(r))
+					}
+				}
+				got, all := gates[k].Rows(&v)
+				if all {
+					got = nil
+					for r := range m {
+						got = append(got, int32(r))
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, offset %d: %s: got %v (all %v); want %v", l.name, off, sql, got, all, want)
+				}
+			}
+			b.Release()
+			nameS.Release()
+			regionS.Release()
+		}
+		name.Release()
+	}
+}

@@ -24,6 +24,7 @@ type litMatcher struct {
 	lits       []string // unanchored: contains one of them
 	multi      *pairIndex
 	tail       *tailMatcher
+	seg        *segMatcher
 	trie       *byteTrie
 	set        map[string]struct{}
 }
@@ -38,6 +39,9 @@ func newLitMatcher(pattern string) *litMatcher {
 	}
 	if t := newTailMatcher(re); t != nil {
 		return &litMatcher{tail: t}
+	}
+	if sm := newSegMatcher(re); sm != nil {
+		return &litMatcher{seg: sm}
 	}
 	m := &litMatcher{}
 	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
@@ -92,6 +96,8 @@ func (m *litMatcher) match(s string) bool {
 	switch {
 	case m.tail != nil:
 		return m.tail.match(s)
+	case m.seg != nil:
+		return m.seg.match(s)
 	case m.set != nil:
 		_, ok := m.set[s]
 		return ok
@@ -298,6 +304,99 @@ func (t *tailMatcher) match(s string) bool {
 		i--
 	}
 	return i < len(s) && strings.HasSuffix(s[:i], t.lit)
+}
+
+// segMatcher answers a pattern that must match the whole text (^...$)
+// and is a sequence of ASCII literals and runs of an ASCII class
+// ('^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$', an IPv4 address) where each run
+// is followed by the end or by a literal whose first byte the class
+// lacks. Such a run must stop at the first byte outside its class (the
+// next byte is the literal's, or there is none), so one greedy pass
+// decides the match; the regexp engine's one-pass matcher costs about a
+// hundred instructions a byte. Bytes past ASCII are in no class and in no
+// literal, as their runes are for the regexp engine.
+type segMatcher struct {
+	segs []seg
+}
+
+// seg is a literal (lit not empty) or a run of at least min bytes of
+// class.
+type seg struct {
+	lit   string
+	class *[256]bool
+	min   int
+}
+
+func newSegMatcher(re *syntax.Regexp) *segMatcher {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 3 || re.Sub[0].Op != syntax.OpBeginText || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
+		return nil
+	}
+	m := &segMatcher{}
+	for _, sub := range re.Sub[1 : len(re.Sub)-1] {
+		if sub.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		switch sub.Op {
+		case syntax.OpLiteral:
+			lit := string(sub.Rune)
+			if !isASCII(lit) {
+				return nil
+			}
+			if k := len(m.segs) - 1; k >= 0 && m.segs[k].lit != "" {
+				m.segs[k].lit += lit
+				continue
+			}
+			m.segs = append(m.segs, seg{lit: lit})
+		case syntax.OpPlus, syntax.OpStar:
+			cl := sub.Sub[0]
+			if cl.Op != syntax.OpCharClass || cl.Flags&syntax.FoldCase != 0 {
+				return nil
+			}
+			class := new([256]bool)
+			for i := 0; i+1 < len(cl.Rune); i += 2 {
+				if cl.Rune[i+1] >= utf8.RuneSelf {
+					return nil // a class past ASCII: runes, not bytes
+				}
+				for c := cl.Rune[i]; c <= cl.Rune[i+1]; c++ {
+					class[c] = true
+				}
+			}
+			if k := len(m.segs) - 1; k >= 0 && m.segs[k].lit == "" {
+				return nil // two runs in a row: where one ends is a choice
+			}
+			m.segs = append(m.segs, seg{class: class, min: b2i(sub.Op == syntax.OpPlus)})
+		default:
+			return nil
+		}
+	}
+	for k := 0; k+1 < len(m.segs); k++ {
+		if m.segs[k].lit == "" && m.segs[k].class[m.segs[k+1].lit[0]] {
+			return nil // the literal after a run could continue it
+		}
+	}
+	return m
+}
+
+func (m *segMatcher) match(s string) bool {
+	i := 0
+	for _, g := range m.segs {
+		if g.lit != "" {
+			if !strings.HasPrefix(s[i:], g.lit) {
+				return false
+			}
+			i += len(g.lit)
+			continue
+		}
+		k := i
+		for k < len(s) && g.class[s[k]] {
+			k++
+		}
+		if k-i < g.min {
+			return false
+		}
+		i = k
+	}
+	return i == len(s)
 }
 
 // A search for a pattern anywhere in a text costs per byte of the text

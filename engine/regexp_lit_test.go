@@ -14,6 +14,8 @@ var litPatterns = []string{
 	`^(p[2-6]|g[3-6]|g5g|inf[12]|trn[12]|dl[12]|x[12]|u-|f[12])`, `:i-[0-9a-fA-F]+$`,
 	`(trufflehog|pacu|cloudfox|enumerate-iam|kali|parrot)`, `(x|ab|cd|ef)`, `(ab|abc|b[cd]|é!)`,
 	`:i-[0-9a-f]+$`, `x[0-9]+$`, `ab[a-c]+$`, `a[é]+$`, `(?i):i-[0-9a-f]+$`, `^:i-[0-9a-f]+$`,
+	`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, `^[a-z]*-[0-9]+$`, `^x[0-9]*$`, `^[0-9]+$`, `^[0-9]+[0-9a]+$`, `^[0-9]+1$`,
+	`^[0-9]+\.`, `^(?i)[a-z]+$`, `^[é]+$`, `^[^.]+\.x$`, `^[0-9]+(\.|-)[0-9]+$`, `^[0-9]{1,3}\.[0-9]+$`,
 }
 
 var litTexts = []string{
@@ -24,13 +26,17 @@ var litTexts = []string{
 	"aws-cli/2 kali-linux", "Pacu/1.0", "xx", "zzef", "zzcd", "é!", "ébd", "aws-sdk parrot", "enumerate-ia",
 	"AROA:i-0abc123", "AROA:i-0abc123 ", "AROA:i-", ":i-f", ":i-0ABC", "x:i-12:i-34", ":i-12x", "x9", "x", "abab", "abcab",
 	"aéé", "a\xff", ":i-0a\xff", ":I-0a",
+	"1.2.3.4", "203.0.113.255", "10.0.0.256", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1..2.3", ".1.2.3", "1.2.3.4\n", "1.2.3.4 ",
+	"\u0661.2.3.4", "1.2.3.\xff", "abc-12", "-1", "abc-", "ab-c-1", "x", "x1", "x1a", "123", "1231", "12a", "1-2", "1.x", "a.x",
 }
 
 // TestLitMatcher: every pattern the fast path takes answers as the
 // regexp engine does; the ones it must not take get no matcher.
 func TestLitMatcher(t *testing.T) {
 	refused := map[string]bool{`^a|^b`: true, `(^a)`: true, `^a+`: true, `^(?i)abc`: true, `a.c`: true,
-		`^\x{FFFD}`: true, `^`: true, `$`: true, `ab[a-c]+$`: true, `a[é]+$`: true, `(?i):i-[0-9a-f]+$`: true, `^:i-[0-9a-f]+$`: true}
+		`^\x{FFFD}`: true, `^`: true, `$`: true, `ab[a-c]+$`: true, `a[é]+$`: true, `(?i):i-[0-9a-f]+$`: true,
+		`^[0-9]+[0-9a]+$`: true, `^[0-9]+1$`: true, `^[0-9]+\.`: true, `^(?i)[a-z]+$`: true, `^[é]+$`: true, `^[^.]+\.x$`: true,
+		`^[0-9]+(\.|-)[0-9]+$`: true, `^[0-9]{1,3}\.[0-9]+$`: true}
 	for _, p := range litPatterns {
 		m := newLitMatcher(p)
 		if refused[p] {
@@ -131,6 +137,23 @@ func BenchmarkRegexpLikeInstanceID(b *testing.B) {
 		}
 	})
 	b.Run("tail", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			m.match(texts[i%len(texts)])
+		}
+	})
+}
+
+func BenchmarkRegexpLikeIPv4(b *testing.B) {
+	p := `^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`
+	re := regexp.MustCompile(p)
+	m := newLitMatcher(p)
+	texts := []string{"203.0.113.9", "10.0.12.7", "2600:1f18:266e:a02::1", "ec2.amazonaws.com", "52.94.133.131", "AWS Internal"}
+	b.Run("regexp", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			re.MatchString(texts[i%len(texts)])
+		}
+	})
+	b.Run("segments", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			m.match(texts[i%len(texts)])
 		}

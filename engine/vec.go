@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -534,7 +536,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 // leaves v.null nil when none of the rows is: kernels then take their
 // paths without nulls, and a gather copies none.
 func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
-	first, hasNull := true, false
+	hasNull := false
 	for k := -1; k < len(parents); k++ {
 		x := arr
 		if k >= 0 {
@@ -544,14 +546,12 @@ func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n i
 			continue
 		}
 		nl := grow(&v.nb, n)
-		if first {
+		if !hasNull {
+			// nl holds nothing yet: no row was NULL in the arrays before.
 			hasNull = setNulls(nl, x, rows)
-			first = false
 			continue
 		}
-		if orNulls(nl, x, rows) {
-			hasNull = true
-		}
+		orNulls(nl, x, rows)
 	}
 	if hasNull {
 		v.null = v.nb[:n]
@@ -569,8 +569,9 @@ var nullByte = func() (t [256][8]bool) {
 	return t
 }()
 
-// setNulls writes into nl whether each row of x (through rows, if not
-// nil) is NULL, and reports whether any is.
+// setNulls reports whether a row of x (through rows, if not nil) is
+// NULL and, when one is, writes into nl whether each is (when none is,
+// nl may be left as it was).
 func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 	bm, off := x.NullBitmapBytes(), x.Data().Offset()
 	switch {
@@ -605,6 +606,9 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 		}
 		return valid == 0
 	}
+	if nulls := x.NullN(); min(nulls, x.Len()-nulls)*sparseRowsPerBit <= len(nl) {
+		return setNullsSparse(nl, bm, off, rows[:len(nl)], 2*nulls > x.Len())
+	}
 	valid := byte(1)
 	for j, r := range rows[:len(nl)] {
 		i := off + int(r)
@@ -613,6 +617,78 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 		valid &= b
 	}
 	return valid == 0
+}
+
+// sparseRowsPerBit: a load through rows looks its rows' NULLs up from
+// the bitmap's rarer bits (see setNullsSparse) when there is at most one
+// such bit per this many rows loaded. Testing each row's bit costs about
+// ten instructions a row; finding a rare bit's row about sixty.
+const sparseRowsPerBit = 8
+
+// setNullsSparse is setNulls through rows (ascending, not empty) for a
+// bitmap whose NULLs are rare, or whose valid rows are (mostlyNull): it
+// visits only the rare bits, 64 a word, each looked up in rows by binary
+// search. A flow log's routed rows (action = 'ACCEPT') hold none of its
+// few NULLs: nl is not written and no row's bit is read.
+func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool) bool {
+	var flip uint64 // XOR with a bitmap word: its set bits are the rare ones
+	if mostlyNull {
+		fill(nl, true)
+	} else {
+		flip = ^uint64(0)
+	}
+	lo, hi := off+int(rows[0]), off+int(rows[len(rows)-1]) // bit positions spanned
+	hits, j := 0, 0                                        // rare bits among rows; rows[:j] are before the next bit
+	for wi := lo >> 6; wi <= hi>>6 && j < len(rows); wi++ {
+		w := bitmapWord(bm, wi) ^ flip
+		if wi == lo>>6 {
+			w &= ^uint64(0) << (lo & 63)
+		}
+		if wi == hi>>6 {
+			w &= ^uint64(0) >> (63 - hi&63)
+		}
+		for ; w != 0 && j < len(rows); w &= w - 1 {
+			r := int32(wi<<6 + bits.TrailingZeros64(w) - off)
+			// The first of rows[j:] at or past r: rows are distinct, so
+			// it is at most r-rows[j] places past j.
+			k, end := j, min(len(rows), j+int(r-rows[j]))
+			for k < end {
+				h := int(uint(k+end) >> 1)
+				if rows[h] < r {
+					k = h + 1
+				} else {
+					end = h
+				}
+			}
+			j = k
+			if j < len(rows) && rows[j] == r {
+				if !mostlyNull && hits == 0 {
+					clear(nl)
+				}
+				nl[j] = !mostlyNull
+				hits++
+				j++
+			}
+		}
+	}
+	if mostlyNull {
+		return hits < len(rows)
+	}
+	return hits > 0
+}
+
+// bitmapWord returns the 64 bits of bitmap bm from bit 64*wi, zero past
+// its end.
+func bitmapWord(bm []byte, wi int) uint64 {
+	i := wi << 3
+	if i+8 <= len(bm) {
+		return binary.LittleEndian.Uint64(bm[i:])
+	}
+	var w uint64
+	for k := 0; i+k < len(bm); k++ {
+		w |= uint64(bm[i+k]) << (8 * k)
+	}
+	return w
 }
 
 // orNulls is setNulls for a further array: a row is NULL when it already

@@ -289,3 +289,81 @@ func TestLoadArrow_NullParents(t *testing.T) {
 		}
 	}
 }
+
+// TestSetNulls_Rows: through rows, the NULLs read are the array's however
+// rare its NULLs (one, at every position in turn) or its valid rows (one
+// valid row, at every position), for arrays sliced at offsets on and off
+// byte boundaries and spanning several 64-bit words, and for row
+// selections that start or end at the rare bit, skip it, or hold one row.
+// Rare bits take setNullsSparse; the rest the per-row test. The NULL
+// flags are checked when a NULL is reported (loadNulls reads them only
+// then).
+func TestSetNulls_Rows(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 203
+	check := func(name string, arr arrow.Array, rows []int32) {
+		t.Helper()
+		nl := make([]bool, len(rows))
+		for i := range nl {
+			nl[i] = i%2 == 0 // stale values must be overwritten
+		}
+		got := setNulls(nl, arr, rows)
+		any := false
+		for _, r := range rows {
+			any = any || arr.IsNull(int(r))
+		}
+		if got != any {
+			t.Fatalf("%s, offset %d, rows %v: reported a NULL %v, want %v", name, arr.Data().Offset(), rows, got, any)
+		}
+		if !got {
+			return // nl is not read
+		}
+		for j, r := range rows {
+			if want := arr.IsNull(int(r)); nl[j] != want {
+				t.Fatalf("%s, offset %d, rows %v: row %d NULL %v, want %v", name, arr.Data().Offset(), rows, r, nl[j], want)
+			}
+		}
+	}
+	for _, mostlyNull := range []bool{false, true} {
+		for rare := -1; rare < n; rare++ {
+			b := array.NewInt32Builder(mem)
+			for i := range n {
+				if (i == rare) != mostlyNull {
+					b.AppendNull()
+				} else {
+					b.Append(int32(i))
+				}
+			}
+			whole := b.NewArray()
+			b.Release()
+			name := "one NULL at " + itoa(int64(rare))
+			if mostlyNull {
+				name = "one valid row at " + itoa(int64(rare))
+			}
+			for _, off := range []int{0, 1, 7, 8, 13, 64, 71} {
+				arr := array.NewSlice(whole, int64(off), int64(n-off%5))
+				m := int32(arr.Len())
+				at := int32(rare - off) // the rare bit's row in arr (may be outside)
+				var all, odd, even []int32
+				for r := range m {
+					all = append(all, r)
+					if r%2 == 1 {
+						odd = append(odd, r)
+					} else {
+						even = append(even, r)
+					}
+				}
+				sels := [][]int32{all, odd, even, {0}, {m - 1}, {0, m - 1}}
+				if at >= 0 && at < m {
+					sels = append(sels, []int32{at}, []int32{at, m - 1}, []int32{0, at}, []int32{max(at-1, 0), min(at+1, m-1)})
+				}
+				for _, rows := range sels {
+					check(name, arr, rows)
+				}
+				arr.Release()
+			}
+			whole.Release()
+		}
+	}
+}
