@@ -277,7 +277,7 @@ func BenchmarkSpillLog(b *testing.B) {
 		}
 		written = s.off
 		o.sp.sets[0], o.sp.sketches[0] = s, sk
-		if err := o.sortLogs(); err != nil {
+		if err := o.sortLogs(groupHashes(o.ws)); err != nil {
 			b.Fatal(err)
 		}
 		if o.sp.sets[0] != nil {

@@ -297,16 +297,16 @@ func (sk *havingSketch) merge(o *havingSketch) {
 	sk.neg = sk.neg || o.neg
 }
 
-// addFrozen adds the groups of table w (frozen when o spilled) to the
-// sketch: each group's count(*), exact distinct count and sum. Call it
-// before frozenTables takes the distinct states' pairs.
-func (sk *havingSketch) addFrozen(o *opAggregate, w *aggWorker) {
+// addFrozen adds the groups of table w (frozen when o spilled), whose
+// key hashes are h, to the sketch: each group's count(*), exact distinct
+// count and sum. Call it before frozenTables takes the distinct states'
+// pairs.
+func (sk *havingSketch) addFrozen(o *opAggregate, w *aggWorker, h []uint64) {
 	ng := w.g.ngroups
 	if ng == 0 {
 		return
 	}
-	var a arena
-	h := hashKeys(w.g.groupVecs(&a), ng, nil)
+	h = h[:ng]
 	if sk.rows != nil {
 		star := w.states[o.rowsAgg].(*countState).n
 		for j, n := range star[:min(len(star), ng)] {
@@ -502,9 +502,10 @@ var spillSketchSkipped, spillSketchBlocks atomic.Int64
 // its HAVING, for finishPart: it merges the workers' sketches, adds the
 // frozen groups of o.ws, then reads each log's key hashes and decodes,
 // gathers and writes only its rows whose bound may pass. It must run
-// before frozenTables. The logs are closed; o.sp.sets holds the new sets
-// (nil for none).
-func (o *opAggregate) sortLogs() error {
+// before frozenTables; hs are the key hashes of o.ws's groups
+// (groupHashes). The logs are closed; o.sp.sets holds the new sets (nil
+// for none).
+func (o *opAggregate) sortLogs(hs [][]uint64) error {
 	var sk *havingSketch
 	for _, s := range o.sp.sketches {
 		switch {
@@ -516,8 +517,8 @@ func (o *opAggregate) sortLogs() error {
 		}
 	}
 	clear(o.sp.sketches)
-	for _, w := range o.ws {
-		sk.addFrozen(o, w)
+	for i, w := range o.ws {
+		sk.addFrozen(o, w, hs[i])
 	}
 	hot := sk.hot(o)
 	nk := len(o.keys)
