@@ -277,7 +277,7 @@ func BenchmarkSpillLog(b *testing.B) {
 		}
 		written = s.off
 		o.sp.sets[0], o.sp.sketches[0] = s, sk
-		if err := o.sortLogs(); err != nil {
+		if err := o.sortLogs(groupHashes(o.ws)); err != nil {
 			b.Fatal(err)
 		}
 		if o.sp.sets[0] != nil {
@@ -442,4 +442,43 @@ func peerFlowBatches(mem memory.Allocator, nb int) []arrow.RecordBatch {
 		out[b] = bld.NewRecordBatch()
 	}
 	return out
+}
+
+// BenchmarkHavingSketchHot finds the hot cells of a full-size sketch
+// (2^19 cells) whose counters are mostly small, as finishing a bounded
+// spill does once per aggregate: vpc_port_scan's distinct bound and
+// vpc_reject_flood's row bound, and vpc_large_egress's sum alone.
+func BenchmarkHavingSketchHot(b *testing.B) {
+	const from = ` FROM vpc_flow GROUP BY srcaddr, start - start % 60 HAVING `
+	for _, bq := range []struct{ name, sql string }{
+		{"distinct", `SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 50`},
+		{"rows", `SELECT srcaddr, count(*)` + from + `count(*) > 100`},
+		{"sum", `SELECT srcaddr, count(*), sum(bytes)` + from + `sum(bytes) >= 1073741824`},
+	} {
+		b.Run(bq.name, func(b *testing.B) {
+			q, err := Compile(bq.sql, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			o := aggregateOf(b, q)
+			o.initSpill(1)
+			sk := newHavingSketch(o)
+			r := uint64(7)
+			for _, cs := range [][]uint8{sk.rows, sk.dist} {
+				for c := range cs {
+					r ^= r << 13
+					r ^= r >> 7
+					r ^= r << 17
+					cs[c] = uint8(r % 3)
+				}
+			}
+			for c := range sk.sums {
+				sk.sums[c] = uint32(c % 7)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				sk.hot(o)
+			}
+		})
+	}
 }

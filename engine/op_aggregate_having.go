@@ -324,22 +324,16 @@ func (o *opAggregate) finishPartBounded(w int, fs []frozen, sets []*spillSet, p 
 		sel := f.parts[p]
 		ids := sc.fids[fi][:0]
 		if len(sel) > 0 {
-			a.reset()
-			keys := make([]*vec, len(f.keys))
-			for k, v := range f.keys {
-				keys[k] = gatherVec(&a, v, sel)
-			}
-			sc.hash = hashKeysInto(keys, len(sel), sc.hash, &sc.vh)
 			var star []int64 // no row bound: rows are not counted
 			if o.rowsAgg >= 0 {
 				star = f.w.states[o.rowsAgg].(*countState).n
 			}
-			for i, j := range sel {
+			for _, j := range sel {
 				var n int64
 				if int(j) < len(star) {
 					n = star[j]
 				}
-				ids = append(ids, count(sc.hash[i], n))
+				ids = append(ids, count(f.hash[j], n))
 			}
 			if sb != nil {
 				s := f.w.states[sb.agg].(*sumState)

@@ -394,3 +394,49 @@ func TestAggregateSpill_HavingSumNegative(t *testing.T) {
 		releaseAll(recs)
 	}
 }
+
+// TestAggregateSpill_HavingFrozenSplit: groups whose rows were partly
+// frozen, partly spilled, neither part enough for the HAVING alone, pass
+// it in every partition, whatever their place among the partition's
+// frozen groups: the bounded finish counts each frozen group's rows
+// under its own key hash (frozen.hash), not a neighbour's.
+func TestAggregateSpill_HavingFrozenSplit(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := flowSchema("start", "bytes")
+	// 2,000 groups of 3 rows (frozen past 2,000 groups), 17,000 groups
+	// of one row (the frozen table is then not looked up for a while:
+	// see aggregateKnown), then 2 more rows of each of the 2,000.
+	var rows []map[string]any
+	for i := range 6000 {
+		rows = append(rows, map[string]any{"start": 100000 + i%2000, "bytes": i % 7})
+	}
+	for i := range 17000 {
+		rows = append(rows, map[string]any{"start": 200000 + i, "bytes": 1})
+	}
+	for i := range 4000 {
+		rows = append(rows, map[string]any{"start": 100000 + i%2000, "bytes": i % 5})
+	}
+	var recs []arrow.RecordBatch // of 100 rows: the aggregate checks its limits after each
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		recs = append(recs, buildRecord(mem, schema, rows[:n]))
+		rows = rows[n:]
+	}
+	defer releaseAll(recs)
+	for _, having := range []string{`HAVING count(*) >= 5`, `HAVING sum(bytes) >= 15 AND count(*) > 4`} {
+		sql := `SELECT start, count(*) AS n, sum(bytes) AS s FROM vpc_flow GROUP BY start ` + having
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if n := strings.Count(want, "\n"); n < 500 {
+			t.Fatalf("%s: %d groups pass; want hundreds of the 2,000", having, n)
+		}
+		files := spillFiles.Load()
+		got := runWith(t, sql, Options{MaxGroups: 2000, TempDir: t.TempDir()}, 1, recs)
+		if got != want {
+			t.Errorf("%s: answer differs:\n%.600s\nwant\n%.600s", having, got, want)
+		}
+		if spillFiles.Load() == files {
+			t.Errorf("%s: did not spill", having)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"io"
 	"math"
 	"math/bits"
@@ -296,16 +297,16 @@ func (sk *havingSketch) merge(o *havingSketch) {
 	sk.neg = sk.neg || o.neg
 }
 
-// addFrozen adds the groups of table w (frozen when o spilled) to the
-// sketch: each group's count(*), exact distinct count and sum. Call it
-// before frozenTables takes the distinct states' pairs.
-func (sk *havingSketch) addFrozen(o *opAggregate, w *aggWorker) {
+// addFrozen adds the groups of table w (frozen when o spilled), whose
+// key hashes are h, to the sketch: each group's count(*), exact distinct
+// count and sum. Call it before frozenTables takes the distinct states'
+// pairs.
+func (sk *havingSketch) addFrozen(o *opAggregate, w *aggWorker, h []uint64) {
 	ng := w.g.ngroups
 	if ng == 0 {
 		return
 	}
-	var a arena
-	h := hashKeys(w.g.groupVecs(&a), ng, nil)
+	h = h[:ng]
 	if sk.rows != nil {
 		star := w.states[o.rowsAgg].(*countState).n
 		for j, n := range star[:min(len(star), ng)] {
@@ -364,6 +365,14 @@ func (sk *havingSketch) mayCell(o *opAggregate, c uint32) bool {
 // values, made once, and the sum's a comparison: calling mayCell, and
 // o.dist.can through it, for each of the 2^19 cells took 70 M
 // instructions per aggregate, more than counting a small spill.
+//
+// The table is a threshold (the test is monotone, see above: a counter
+// passes from some value on), checked when it is made: then the
+// counters are tested eight a word, and only the few words with a
+// counter at the threshold or above are looked at cell by cell (a
+// sketch with sums alone, a pair of cells a sum). Looking up each of the
+// 2^19 cells in the table took 10-13 M instructions per aggregate, for
+// a handful of hot cells.
 func (sk *havingSketch) hot(o *opAggregate) []uint64 {
 	n := uint32(1) << sk.bits
 	set := make([]uint64, (n+63)/64)
@@ -392,20 +401,79 @@ func (sk *havingSketch) hot(o *opAggregate) []uint64 {
 	if sums != nil {
 		least = (uint64(o.sp.sum.min) + 1<<sk.shift - 1) >> sk.shift
 	}
-	for c := range n {
-		ok := may[0] // no counter: the same for every cell
-		if counters != nil {
-			ok = may[counters[c]]
+	sumOK := func(c uint32) bool {
+		if sums == nil {
+			return true
 		}
-		if sums != nil {
-			s := sums[c>>1]
-			ok = ok && (s == math.MaxUint32 || uint64(s) >= least)
+		s := sums[c>>1]
+		return s == math.MaxUint32 || uint64(s) >= least
+	}
+	thr, ok := counterThreshold(&may)
+	switch {
+	case counters == nil && !may[0], counters != nil && ok && thr > math.MaxUint8:
+		return set // no cell passes
+	case counters == nil || ok && thr == 0:
+		// Every counter passes: the sums decide, a pair of cells each.
+		if sums == nil {
+			fill(set, ^uint64(0))
+			if n%64 != 0 {
+				set[len(set)-1] = 1<<(n%64) - 1
+			}
+			return set
 		}
-		if ok {
+		for i, s := range sums {
+			if s == math.MaxUint32 || uint64(s) >= least {
+				c := uint32(2 * i)
+				set[c/64] |= 3 << (c % 64)
+			}
+		}
+		return set
+	case !ok:
+		// Slow path: (never made so) a test that is not a threshold.
+		for c := range n {
+			if may[counters[c]] && sumOK(c) {
+				set[c/64] |= 1 << (c % 64)
+			}
+		}
+		return set
+	}
+	// Words of 8 counters with one at thr or above: for thr <= 128, a
+	// counter's high bit after adding 128 - thr to its low 7 bits (no
+	// carry past the byte), or its own high bit.
+	const ones, lows uint64 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	add := uint64(0x80-min(thr, 0x80)) * ones
+	for w := 0; w+8 <= len(counters); w += 8 {
+		x := binary.LittleEndian.Uint64(counters[w:])
+		if ((x&lows)+add|x)&spillHighs == 0 {
+			continue
+		}
+		for c := uint32(w); c < uint32(w+8); c++ {
+			if counters[c] >= uint8(thr) && sumOK(c) {
+				set[c/64] |= 1 << (c % 64)
+			}
+		}
+	}
+	for c := uint32(len(counters) &^ 7); c < n; c++ {
+		if counters[c] >= uint8(thr) && sumOK(c) {
 			set[c/64] |= 1 << (c % 64)
 		}
 	}
 	return set
+}
+
+// counterThreshold returns the least counter value that may holds for
+// (256: none), and whether may holds exactly from it on.
+func counterThreshold(may *[256]bool) (int, bool) {
+	thr := len(may)
+	for v := len(may) - 1; v >= 0 && may[v]; v-- {
+		thr = v
+	}
+	for v := range thr {
+		if may[v] {
+			return thr, false
+		}
+	}
+	return thr, true
 }
 
 // mayCounter is mayCell's test of the counters of a cell whose one
@@ -434,9 +502,10 @@ var spillSketchSkipped, spillSketchBlocks atomic.Int64
 // its HAVING, for finishPart: it merges the workers' sketches, adds the
 // frozen groups of o.ws, then reads each log's key hashes and decodes,
 // gathers and writes only its rows whose bound may pass. It must run
-// before frozenTables. The logs are closed; o.sp.sets holds the new sets
-// (nil for none).
-func (o *opAggregate) sortLogs() error {
+// before frozenTables; hs are the key hashes of o.ws's groups
+// (groupHashes). The logs are closed; o.sp.sets holds the new sets (nil
+// for none).
+func (o *opAggregate) sortLogs(hs [][]uint64) error {
 	var sk *havingSketch
 	for _, s := range o.sp.sketches {
 		switch {
@@ -448,8 +517,8 @@ func (o *opAggregate) sortLogs() error {
 		}
 	}
 	clear(o.sp.sketches)
-	for _, w := range o.ws {
-		sk.addFrozen(o, w)
+	for i, w := range o.ws {
+		sk.addFrozen(o, w, hs[i])
 	}
 	hot := sk.hot(o)
 	nk := len(o.keys)

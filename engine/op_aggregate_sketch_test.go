@@ -326,8 +326,15 @@ func TestHavingSketch_Hot(t *testing.T) {
 		`SELECT srcaddr, count(*), sum(bytes)` + from + `sum(bytes) >= 150000`,
 		`SELECT srcaddr, count(*), sum(bytes)` + from + `sum(bytes) >= 150000 AND count(*) >= 40`,
 		`SELECT srcaddr, count(*), count(DISTINCT dstport), sum(bytes)` + from + `count(DISTINCT dstport) >= 20 OR sum(bytes) >= 4000000`,
+		`SELECT srcaddr, count(*)` + from + `count(*) > 150`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 200 AND count(*) > 30`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 1 AND count(*) > 30`,
+		`SELECT srcaddr, count(*), count(DISTINCT dstport)` + from + `count(DISTINCT dstport) >= 300 AND count(*) > 30`,
 	} {
-		for _, neg := range []bool{false, true} {
+		for _, v := range []struct {
+			neg, sparse, odd bool
+		}{{}, {neg: true}, {sparse: true}, {neg: true, sparse: true}, {odd: true}, {odd: true, sparse: true}} {
+			neg := v.neg
 			withSketch(10, 4, func() {
 				q, err := Compile(sql, Options{})
 				if err != nil {
@@ -335,12 +342,25 @@ func TestHavingSketch_Hot(t *testing.T) {
 				}
 				o := aggregateOf(t, q)
 				o.initSpill(1)
+				if v.odd && o.dist != nil {
+					// A test that is not a threshold of the counter:
+					// hot must not take it for one.
+					o.dist.can = func(rows, d int64) bool { return d%3 == 1 }
+				}
 				sk := newHavingSketch(o)
 				for _, cs := range [][]uint8{sk.rows, sk.dist} {
 					for c := range cs {
 						cs[c] = uint8(next())
 						if next()%4 == 0 {
 							cs[c] = uint8(next() % 60)
+						}
+						if v.sparse {
+							// Mostly small counters: whole words
+							// below any threshold.
+							cs[c] = uint8(next() % 4)
+							if next()%64 == 0 {
+								cs[c] = uint8(next())
+							}
 						}
 					}
 				}
@@ -354,7 +374,7 @@ func TestHavingSketch_Hot(t *testing.T) {
 				hot := sk.hot(o)
 				for c := range uint32(1 << sk.bits) {
 					if got, want := hot[c/64]&(1<<(c%64)) != 0, sk.mayCell(o, c); got != want {
-						t.Fatalf("%s (neg %v): cell %d: hot %v; mayCell %v", sql, neg, c, got, want)
+						t.Fatalf("%s (%+v): cell %d: hot %v; mayCell %v", sql, v, c, got, want)
 					}
 				}
 			})

@@ -1653,8 +1653,10 @@ func (o *opAggregate) spilled() bool {
 // itself: nothing downstream depends on the order of the groups, see
 // opAggregate.unsorted), then flushes the successor.
 func (o *opAggregate) flushSpilled() error {
+	var hs [][]uint64 // per worker: its frozen groups' key hashes (nil: not yet)
 	if o.sp.bounded {
-		err := o.sortLogs()
+		hs = groupHashes(o.ws)
+		err := o.sortLogs(hs)
 		if err != nil {
 			for _, s := range o.sp.sets {
 				if s != nil {
@@ -1692,7 +1694,7 @@ func (o *opAggregate) flushSpilled() error {
 			}
 		}
 	}
-	fs := frozenTables(ws, dicts, 0)
+	fs := frozenTables(ws, dicts, hs, 0)
 	var next atomic.Int64
 	var failed atomic.Bool
 	errs := make([]error, len(ws))
@@ -1726,6 +1728,7 @@ func (o *opAggregate) flushSpilled() error {
 type frozen struct {
 	w     *aggWorker
 	keys  []*vec
+	hash  []uint64            // per group: its key hash (hashKeys)
 	dicts []*vec              // the dictionaries keys are coded in (nil: plain keys)
 	parts [spillParts][]int32 // the groups of each partition, ascending
 	pos   []int32             // per group: its index in its partition's list
@@ -1744,8 +1747,10 @@ type frozen struct {
 //
 // With dicts (per worker: dictVecs of its grouper), a frozen table's
 // keys are coded in them, so that its partition tables number them as
-// the rows the worker spilled as IDs (grouper.pin).
-func frozenTables(ws []*aggWorker, dicts [][]*vec, level int) []frozen {
+// the rows the worker spilled as IDs (grouper.pin). With hs (per
+// worker: groupHashes), those are its groups' key hashes, not hashed
+// again.
+func frozenTables(ws []*aggWorker, dicts [][]*vec, hs [][]uint64, level int) []frozen {
 	var fs []frozen
 	for i, w := range ws {
 		if w.g.ngroups == 0 {
@@ -1764,9 +1769,14 @@ func frozenTables(ws []*aggWorker, dicts [][]*vec, level int) []frozen {
 		if dicts != nil {
 			f.dicts = dicts[i]
 		}
+		if hs != nil {
+			f.hash = hs[i]
+		} else {
+			f.hash = hashKeys(keys, w.g.ngroups, nil)
+		}
 		part := make([]uint8, w.g.ngroups)
 		var counts [spillParts]int
-		for j, h := range hashKeys(keys, w.g.ngroups, nil) {
+		for j, h := range f.hash[:w.g.ngroups] {
 			p := spillPart(h, level)
 			part[j] = uint8(p)
 			counts[p]++
@@ -1790,6 +1800,23 @@ func frozenTables(ws []*aggWorker, dicts [][]*vec, level int) []frozen {
 	return fs
 }
 
+// groupHashes returns, per table of ws, the key hashes of its groups
+// (hashKeys), for frozenTables, havingSketch.addFrozen and the bounded
+// finish, which each hashed every frozen group's keys again (a third of
+// finishing vpc_port_scan over sub8 was those three hashings).
+func groupHashes(ws []*aggWorker) [][]uint64 {
+	hs := make([][]uint64, len(ws))
+	var a arena
+	for i, w := range ws {
+		if w.g.ngroups == 0 {
+			continue
+		}
+		a.reset()
+		hs[i] = hashKeys(w.g.groupVecs(&a), w.g.ngroups, nil)
+	}
+	return hs
+}
+
 // partScratch is one goroutine's reusable buffers for finishPart.
 type partScratch struct {
 	e partEmitter
@@ -1801,8 +1828,7 @@ type partScratch struct {
 	buf []byte // a spillReader's buffer
 	// Scratch of finishPartBounded: key hashes numbered, and per
 	// number its rows; per spilled row read and per frozen group (per
-	// frozen table), its hash's number; key hashes of a batch (and each
-	// key's value hashes); lists of rows or groups.
+	// frozen table), its hash's number; lists of rows or groups.
 	hashes flatTable[int32]
 	rows   []int64
 	sums   []int64 // per hash number: the sum of aggSpill.sum
@@ -1814,7 +1840,6 @@ type partScratch struct {
 	dpairs   flatTable[struct{}]
 	gids     []int32
 	fids     [][]int32
-	hash, vh []uint64
 	from, to []int32
 }
 
@@ -1919,7 +1944,7 @@ func (o *opAggregate) finishPart(w int, fs []frozen, sets []*spillSet, level, p 
 	if err := sub.finish(); err != nil {
 		return err
 	}
-	subFrozen := frozenTables([]*aggWorker{t}, nil, level+1)
+	subFrozen := frozenTables([]*aggWorker{t}, nil, nil, level+1)
 	for q := range spillParts {
 		if err := o.finishPart(w, subFrozen, []*spillSet{sub}, level+1, q, sc); err != nil {
 			return err

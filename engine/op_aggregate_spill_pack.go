@@ -105,27 +105,28 @@ func spillPacks(v *vec, sel []int32) bool {
 // of text values too, cost as much as packing): a packed value takes at
 // most 9 bytes, stored as a length byte and 8 bytes; a text value grows
 // b as it needs to.
+//
+// Runs of rows without NULL whose values pack are written by
+// spillPackRun; a value it stops at goes the general way.
 func appendSpillPacked(b []byte, v *vec, sel []int32, null []bool) []byte {
 	b = slices.Grow(b, 9*len(sel)+8)
-	for _, i := range sel {
+	for len(sel) > 0 {
+		if null == nil {
+			k, nb := spillPackRun(b[len(b):cap(b)], v.s, sel)
+			b, sel = b[:len(b)+nb], sel[k:]
+			if len(sel) == 0 {
+				break
+			}
+		}
+		i := sel[0]
+		sel = sel[1:]
 		if null != nil && null[i] {
 			continue
 		}
 		s := v.s[i]
-		var p uint64
-		var ok bool
-		if n := len(s); n >= 8 && n <= spillPackMax {
-			// spillPack's, inlined: an address.
-			lo := le64(s)
-			hi := le64(s[n-8:]) >> (8 * (16 - n))
-			vhi := (uint64(1)<<(8*(n-8)) - 1) & spillHighs
-			p, ok = spillNibbles(lo)|spillNibbles(hi)<<32, spillPackable(lo, hi, spillHighs, vhi)
-		} else {
-			p, ok = spillPack(s)
-		}
-		if ok {
+		if p, ok := spillPack(s); ok {
 			if cap(b)-len(b) < 9 {
-				b = slices.Grow(b, 9*len(sel)) // after text values
+				b = slices.Grow(b, 9*(len(sel)+1)) // after text values
 			}
 			at := len(b)
 			b = b[:at+9]
@@ -138,6 +139,44 @@ func appendSpillPacked(b []byte, v *vec, sel []int32, null []bool) []byte {
 		b = append(b, s...)
 	}
 	return b
+}
+
+// spillPackRun writes into dst the packed values (see above) of rows sel
+// of strs, as long as each is 4 to 16 bytes that pack and dst has room
+// for 9 bytes more, and returns the rows and bytes written.
+//
+// It keeps few values live: written inside appendSpillPacked's loop,
+// packing spilled its registers to the stack (~140 instructions an
+// address).
+func spillPackRun(dst []byte, strs []string, sel []int32) (int, int) {
+	n := 0
+	for k, i := range sel {
+		s := strs[i]
+		l := len(s)
+		if l < 4 || l > spillPackMax || len(dst)-n < 9 {
+			return k, n
+		}
+		var lo, hi, vlo, vhi uint64
+		// Shifts are masked to 63, so none takes the compiler's test for
+		// a shift of 64: where one would be (l = 8), hi is lo and its
+		// bytes are tested twice, and its nibbles are not written.
+		if l >= 8 {
+			lo = le64(s)
+			hi = le64(s[l-8:]) >> (8 * (16 - l) & 63) // bytes 8 to l-1, then zeros
+			vlo, vhi = spillHighs, spillHighs>>(8*(16-l)&63)
+		} else {
+			// Two 4-byte loads that overlap.
+			lo = uint64(le32(s)) | uint64(le32(s[l-4:]))<<(8*(l-4)&63)
+			vlo = spillHighs >> (8 * (8 - l) & 63)
+		}
+		if !spillPackable(lo, hi, vlo, vhi) {
+			return k, n
+		}
+		dst[n] = byte(2*l + 1)
+		binary.LittleEndian.PutUint64(dst[n+1:n+9], spillNibbles(lo)|spillNibbles(hi)<<32)
+		n += 1 + (l+1)/2
+	}
+	return len(sel), n
 }
 
 // spillUnpack returns the bytes of the 8 nibbles of the low 32 bits of
