@@ -249,11 +249,18 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 func (g *grouper) packIDs(nk, n int) []uint64 {
 	var shifts [maxPackedKeys]uint8
 	g.shifts(&shifts)
-	pk := grow(&g.pk, n)
-	clear(pk)
-	for k, ids := range g.ids[:nk] {
-		for i, id := range ids[:n] {
-			pk[i] |= uint64(uint32(id)) << shifts[k]
+	pk := grow(&g.pk, n)[:n]
+	// The first key's bits are the lowest: it sets the words, the
+	// others OR theirs in (a shift masked to the word, and slices of
+	// one length, compile to a plain shift and no bounds checks).
+	for i, id := range g.ids[0][:len(pk)] {
+		pk[i] = uint64(uint32(id))
+	}
+	for k := 1; k < nk; k++ {
+		s := shifts[k] & 63
+		ids := g.ids[k][:len(pk)]
+		for i, id := range ids {
+			pk[i] |= uint64(uint32(id)) << s
 		}
 	}
 	return pk
