@@ -1810,19 +1810,29 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 	switch {
 	case cur.idx != nil && c.isText:
 		// Text built dictionary-encoded: a row writes its value's entry,
-		// made on the value's first use in the batch.
-		ids, idx := d.ids, cur.idx
+		// made on the value's first use in the batch. Rows whose entry
+		// is made are written in a run (n0 to n) whose validity bits are
+		// set at its end.
+		ids, idx, out := d.ids, cur.idx, col.idx
+		n0, n := col.n, col.n
 		for j, v := range vidx {
+			if v >= 0 {
+				if id := ids[idx[v]]; id >= 0 {
+					// Fast path.
+					out[n] = id
+					n++
+					continue
+				}
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
 			if v < 0 {
 				col.appendNull()
+				n0, n = col.n, col.n
 				continue
 			}
 			x := idx[v]
-			if id := ids[x]; id >= 0 {
-				col.idx[col.n] = id
-				col.setValid()
-				continue
-			}
+			n0, n = col.n+1, col.n+1 // the row, appended below
 			st := d.state[x]
 			if st == dictUnchecked {
 				// The value's first use in the chunk: check it.
@@ -1831,11 +1841,14 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 			if st != dictValid {
 				// Slow path: null or bad.
 				p.appendAt(c, int(rows[j]), int(v))
+				n0, n = col.n, col.n
 				continue
 			}
 			col.idx[col.n] = c.textID(x)
 			col.setValid()
 		}
+		setBits(col.valid, n0, n)
+		col.n = n
 	case cur.idx != nil && col.kind == flowKindString:
 		data, offs, idx := d.data, d.offs, cur.idx
 		for j, v := range vidx {
@@ -1867,20 +1880,29 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 			col.setValid()
 		}
 	case cur.i64 != nil && col.kind == flowKindInt64:
-		hi, vals := c.field.max, cur.i64
+		// As the text case: valid values in runs.
+		hi, vals, out := uint64(c.field.max), cur.i64, col.i64
+		n0, n := col.n, col.n
 		for j, v := range vidx {
+			if v >= 0 {
+				if x := vals[v]; uint64(x) <= hi {
+					// Fast path: in [0, max].
+					out[n] = x
+					n++
+					continue
+				}
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
 			if v < 0 {
 				col.appendNull()
-				continue
-			}
-			x := vals[v]
-			if x < 0 || x > hi {
+			} else {
 				p.appendAt(c, int(rows[j]), int(v)) // rejects it
-				continue
 			}
-			col.i64[col.n] = x
-			col.setValid()
+			n0, n = col.n, col.n
 		}
+		setBits(col.valid, n0, n)
+		col.n = n
 	case cur.i32 != nil && col.kind == flowKindInt32:
 		hi, vals := c.field.max, cur.i32
 		for j, v := range vidx {
