@@ -46,6 +46,7 @@ type grouper struct {
 	pk        []uint64  // scratch: per row its packed key
 	fresh     []int32   // scratch: rows whose packed key was new
 	sks       []strKey  // scratch: per row the strKey of a string key
+	ents      []int32   // scratch: dictionary entries to number (dictStringIDs)
 	// strs holds the bytes of string key values: one allocation per
 	// value was most of adding a group at millions of groups that rarely
 	// repeat (flow logs' source addresses), and as many objects for the
@@ -248,11 +249,18 @@ func (g *grouper) groupIDs(a *arena, keys []*vec, n int) []int32 {
 func (g *grouper) packIDs(nk, n int) []uint64 {
 	var shifts [maxPackedKeys]uint8
 	g.shifts(&shifts)
-	pk := grow(&g.pk, n)
-	clear(pk)
-	for k, ids := range g.ids[:nk] {
-		for i, id := range ids[:n] {
-			pk[i] |= uint64(uint32(id)) << shifts[k]
+	pk := grow(&g.pk, n)[:n]
+	// The first key's bits are the lowest: it sets the words, the
+	// others OR theirs in (a shift masked to the word, and slices of
+	// one length, compile to a plain shift and no bounds checks).
+	for i, id := range g.ids[0][:len(pk)] {
+		pk[i] = uint64(uint32(id))
+	}
+	for k := 1; k < nk; k++ {
+		s := shifts[k] & 63
+		ids := g.ids[k][:len(pk)]
+		for i, id := range ids {
+			pk[i] |= uint64(uint32(id)) << s
 		}
 	}
 	return pk
@@ -341,6 +349,10 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 				}
 				ids[i] = table[c]
 			}
+			return ids
+		}
+		if d.t.isStringy() && len(m.strs.slots) >= strPrefetchMinSlots {
+			g.dictStringIDs(k, v, n, table, ids)
 			return ids
 		}
 		for i, c := range v.codes[:n] {
@@ -454,6 +466,70 @@ func (g *grouper) stringIDs(k int, v *vec, n int, ids []int32) {
 			}
 			ids[i], prev, prevID = id, sk, id
 		}
+	}
+}
+
+// dictStringIDs sets ids to the value IDs of the n rows of string
+// dictionary vec v, key k, as valueIDs does; table holds the value ID of
+// each entry of v.dict (-1: not numbered yet) and gets those of the
+// entries the rows use. A batched probe for a large strTable: the
+// entries the rows use that are not numbered yet are listed first, then
+// numbered as stringIDs numbers rows (their home slots prefetched a
+// window ahead), then each row takes its entry's ID. A Parquet batch's
+// addresses come as a dictionary of the batch's distinct values (a
+// third of its rows in vpc_large_egress), each a probe that missed the
+// caches when they were numbered one by one.
+func (g *grouper) dictStringIDs(k int, v *vec, n int, table, ids []int32) {
+	m := &g.maps[k]
+	d, vals := v.dict, g.vals[k]
+	codes := v.codes[:n]
+	// The entries to number, each listed once (marked -2 meanwhile).
+	ents := g.ents[:0]
+	for i, c := range codes {
+		if table[c] == -1 && !v.isNull(i) {
+			table[c] = -2
+			ents = append(ents, c)
+		}
+	}
+	g.ents = ents
+	sks := grow(&g.sks, len(ents))
+	for j, c := range ents {
+		sks[j] = strKeyOf(d.s[c])
+	}
+	var idx [probeWindow]uint32
+	m.strs.prefetch(sks[:min(probeWindow, len(ents))], &idx)
+	for lo := 0; lo < len(ents); lo += probeWindow {
+		hi := min(lo+probeWindow, len(ents))
+		if hi < len(ents) {
+			m.strs.prefetch(sks[hi:min(hi+probeWindow, len(ents))], &idx)
+		}
+		for j := lo; j < hi; j++ {
+			c := ents[j]
+			if d.isNull(int(c)) {
+				table[c] = g.nullID(m, k)
+				continue
+			}
+			id, ok := m.strs.get(d.s[c], sks[j], vals.s)
+			if !ok {
+				id = int32(vals.len())
+				g.addValue(k, d, int(c))
+				m.strs.add(sks[j], id)
+			}
+			table[c] = id
+		}
+	}
+	if v.null == nil {
+		for i, c := range codes {
+			ids[i] = table[c]
+		}
+		return
+	}
+	for i, c := range codes {
+		if v.null[i] {
+			ids[i] = g.nullID(m, k)
+			continue
+		}
+		ids[i] = table[c]
 	}
 }
 

@@ -20,7 +20,11 @@ import (
 
 // VPCFlowParquetReader reads a VPC flow-log file in the Apache Parquet
 // format AWS delivers ("Parquet" output of a flow log to S3) and returns the
-// same Arrow batches as [VPCFlowReader]: the projection of [VPCFlowSchema].
+// same rows as [VPCFlowReader]: the projection of [VPCFlowSchema], except
+// that a text column the file holds as text (srcaddr, dstaddr,
+// account_id...) comes dictionary-encoded (dictionary<int32, utf8>, a
+// dictionary of the batch's values, not necessarily distinct), as the
+// file's pages mostly are: the values, nulls and rows are the same.
 //
 // Columns are matched by name: the Athena spelling AWS writes
 // ("log_status") or the hyphenated field name. Only projected columns are
@@ -76,6 +80,10 @@ type VPCFlowParquetReader struct {
 	// flowKindDict column's: the next batch shares it while the column's
 	// values are the same (flowParquetDict).
 	dicts []*array.String
+	// texts[i], when output i is a text column built dictionary-encoded
+	// (flowParquetColumn.isText), is its batch dictionary; nil when no
+	// column is.
+	texts []*pqTextDict
 
 	maxRows int   // rows per batch: BatchRows, or the file's rows if fewer
 	rg      int   // current row group
@@ -131,6 +139,75 @@ type flowParquetColumn struct {
 	maxDef int
 	ch     *pqChunk
 	isOwn  bool
+	// isText is set for a text column of the schema (utf8) read in bulk
+	// from BYTE_ARRAY pages: it is built dictionary-encoded instead
+	// (col is a flowKindDict column), its batch dictionary in text.
+	isText bool
+	text   pqTextDict
+}
+
+// pqTextDict is the dictionary of a batch of a text column a flow Parquet
+// reader builds dictionary-encoded (flowParquetColumn.isText): one entry
+// per value of the chunk's dictionary the batch's rows use, made when a
+// row first uses it (flowPqDict.ids maps the chunk's values to entries),
+// and one per row of a page that is not dictionary-encoded. Entries need
+// not be distinct (Parquet does not require a dictionary's values to be).
+// Its buffers are borrowed from the column's flowCol (data, offs and i32,
+// which a dictionary column does not use) and given back at Release, so
+// that they go to the next reader with the column (flowSpare) instead of
+// growing again in each: growing them was 8 of 118 MB allocated by the
+// flow query over a small lake, a reader per file.
+//
+// Handing the engine a batch's addresses this way (vpc_large_egress over
+// Parquet: a row group of 32,768 rows has 6,967 source addresses, a
+// batch's 3,723 accepted rows 1,105) copies each distinct address once a
+// batch instead of once a row, and the engine numbers, hashes and
+// compares each entry once (grouping keys, WHERE kernels) instead of
+// each row.
+type pqTextDict struct {
+	data []byte  // the entries' bytes
+	offs []int32 // entry k is data[offs[k]:offs[k+1]]; offs[0] is 0
+	// src are the chunk dictionary's values given an entry since the
+	// dictionary was converted, whose flowPqDict.ids the next batch
+	// resets: a selective query's batch uses a few values of a
+	// dictionary of tens of thousands.
+	src []int32
+}
+
+// reset empties t for the next batch.
+func (t *pqTextDict) reset() {
+	t.data = t.data[:0]
+	t.offs = append(t.offs[:0], 0)
+}
+
+// add appends entry b and returns its index.
+func (t *pqTextDict) add(b []byte) int32 {
+	t.data = append(t.data, b...)
+	t.offs = append(t.offs, int32(len(t.data)))
+	return int32(len(t.offs) - 2)
+}
+
+// textID returns the batch dictionary entry of value x of c's chunk
+// dictionary (a valid text value), adding it on the batch's first use.
+func (c *flowParquetColumn) textID(x int32) int32 {
+	d, t := &c.dict, &c.text
+	if id := d.ids[x]; id >= 0 {
+		return id
+	}
+	lo, hi, n := int(d.offs[x]), int(d.offs[x+1]), len(t.data)
+	if hi-lo <= 16 && lo+16 <= cap(d.data) && n+16 <= cap(t.data) {
+		// Fast path (addresses): one 16-byte move within both buffers'
+		// capacity, the bytes past the value cut off.
+		*(*[16]byte)(t.data[n : n+16]) = *(*[16]byte)(d.data[lo : lo+16])
+		t.data = t.data[:n+hi-lo]
+	} else {
+		t.data = append(t.data, d.data[lo:hi]...)
+	}
+	t.offs = append(t.offs, int32(len(t.data)))
+	t.src = append(t.src, x)
+	id := int32(len(t.offs) - 2)
+	d.ids[x] = id
+	return id
 }
 
 // pageCursor is the current page of a flat column read in bulk, and how
@@ -276,6 +353,7 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 	// The columns of a released reader, text or Parquet (flowSpare): a
 	// query opens a reader per file.
 	p.spare, _ = flowSpares.Get().(*flowSpare)
+	texts := false // a column is built dictionary-encoded (isText)
 	for _, fl := range proj.Fields() {
 		o := flowOut{field: fl}
 		if fl.Name == SourceColumn {
@@ -288,8 +366,6 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		}
 		j := vpcFlowFieldIndex[fl.Name]
 		field := &vpcFlowFields[j]
-		o.col = p.spare.col(field.kind, p.maxRows)
-		p.outs = append(p.outs, o)
 		name := field.col
 		node, ok := top[name]
 		if !ok {
@@ -297,6 +373,8 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 			node, ok = top[name]
 		}
 		if !ok {
+			o.col = p.spare.col(field.kind, p.maxRows)
+			p.outs = append(p.outs, o)
 			p.absent = append(p.absent, o.col)
 			continue
 		}
@@ -306,7 +384,36 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 		k := node.kind
 		isInt := field.kind == flowKindInt32 || field.kind == flowKindInt64
 		bulk := isInt && (k == parquet.Int32 || k == parquet.Int64) || !isInt && k == parquet.ByteArray
-		p.cols = append(p.cols, &flowParquetColumn{field: field, col: o.col, leaf: node.col, isBulk: bulk, kind: k, maxDef: node.maxDef})
+		c := &flowParquetColumn{field: field, leaf: node.col, isBulk: bulk, kind: k, maxDef: node.maxDef}
+		kind := field.kind
+		if bulk && kind == flowKindString {
+			// Text read in bulk: built dictionary-encoded (isText).
+			c.isText, kind = true, flowKindDict
+			o.field.Type = dictString
+			texts = true
+		}
+		o.col = p.spare.col(kind, p.maxRows)
+		c.col = o.col
+		if c.isText {
+			c.text = pqTextDict{data: o.col.data[:0], offs: o.col.offs[:0], src: o.col.i32[:0]}
+			c.text.reset()
+		}
+		p.outs = append(p.outs, o)
+		p.cols = append(p.cols, c)
+	}
+	if texts {
+		fields := make([]arrow.Field, len(p.outs))
+		p.texts = make([]*pqTextDict, len(p.outs))
+		for i, o := range p.outs {
+			fields[i] = o.field
+			for _, c := range p.cols {
+				if c.col == o.col && c.isText {
+					p.texts[i] = &c.text
+				}
+			}
+		}
+		md := proj.Metadata()
+		p.schema = arrow.NewSchema(fields, &md)
 	}
 	p.planFilters()
 	return p, nil
@@ -577,6 +684,13 @@ func (p *VPCFlowParquetReader) Release() {
 	}
 	if p.outs == nil {
 		return // released before
+	}
+	for _, c := range p.cols {
+		if c.isText {
+			// Its buffers go with the column (pqTextDict).
+			c.col.data, c.col.offs, c.col.i32 = c.text.data[:0], c.text.offs[:0], c.text.src[:0]
+			c.text = pqTextDict{}
+		}
 	}
 	// The columns go to the next reader: the batches hold copies of
 	// them (flowParquetArray), never these buffers.
@@ -948,7 +1062,14 @@ func (p *VPCFlowParquetReader) filterBulk(f *flowFilter, n int, keep []bool) err
 // consume them. A dictionary column's values are looked up afresh (its
 // chunk's dictionary may change at the next page).
 func (p *VPCFlowParquetReader) eachPage(c *flowParquetColumn, n int, do func(row, k int)) error {
-	if c.col.kind == flowKindDict {
+	switch {
+	case c.isText:
+		for _, x := range c.text.src {
+			c.dict.ids[x] = -1
+		}
+		c.text.src = c.text.src[:0]
+		c.text.reset()
+	case c.col.kind == flowKindDict:
 		for i := range c.dict.ids {
 			c.dict.ids[i] = -1
 		}
@@ -996,7 +1117,10 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 			// valid, so their bits are set after the loop.
 			col := c.col
 			for _, x := range f.yesList {
-				if d.ids[x] < 0 {
+				switch {
+				case c.isText:
+					c.textID(x)
+				case d.ids[x] < 0:
 					d.ids[x] = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
 				}
 			}
@@ -1482,6 +1606,10 @@ func (p *VPCFlowParquetReader) build(rows int) {
 			continue
 		}
 		o.col.appendNullsTo(rows)
+		if p.texts != nil && p.texts[i] != nil {
+			cols[i] = p.textDictArray(o.col, p.texts[i], o.field.Type)
+			continue
+		}
 		if o.col.kind == flowKindDict {
 			cols[i] = p.flowParquetDict(i, o.col, o.field.Type)
 			continue
@@ -1527,6 +1655,36 @@ func (p *VPCFlowParquetReader) flowParquetDict(i int, c *flowCol, typ arrow.Data
 	return array.NewDictionaryArray(typ, idx, dict)
 }
 
+// textDictArray is flowParquetArray for text column c built
+// dictionary-encoded: its indexes over the batch dictionary t, whose
+// offsets come from p.rec and whose text from p.mem (consumers view it
+// as strings). It empties t.
+func (p *VPCFlowParquetReader) textDictArray(c *flowCol, t *pqTextDict, typ arrow.DataType) arrow.Array {
+	defer t.reset()
+	n := len(t.offs) - 1
+	offs := p.recBuffer(arrow.Int32Traits.CastToBytes(t.offs), 4*(p.maxRows+1))
+	defer offs.Release()
+	data := copyBuffer(p.mem, t.data)
+	defer data.Release()
+	dd := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, offs, data}, nil, 0, 0)
+	defer dd.Release()
+	dict := array.MakeFromData(dd)
+	defer dict.Release()
+	idx := p.flowParquetArray(c, arrow.PrimitiveTypes.Int32)
+	defer idx.Release()
+	return array.NewDictionaryArray(typ, idx, dict)
+}
+
+// recBuffer returns a buffer of p.rec holding a copy of b, with room for
+// capacity bytes (see flowParquetArray).
+func (p *VPCFlowParquetReader) recBuffer(b []byte, capacity int) *memory.Buffer {
+	buf := memory.NewResizableBuffer(p.rec)
+	buf.Reserve(max(capacity, len(b)))
+	buf.Resize(len(b))
+	copy(buf.Bytes(), b)
+	return buf
+}
+
 // sameDict reports whether d holds the values vals, in order.
 func sameDict(d *array.String, vals []string) bool {
 	if d.Len() != len(vals) {
@@ -1549,13 +1707,7 @@ func sameDict(d *array.String, vals []string) bool {
 func (p *VPCFlowParquetReader) flowParquetArray(c *flowCol, typ arrow.DataType) arrow.Array {
 	defer c.reset()
 	n := c.n
-	full := func(b []byte, capacity int) *memory.Buffer {
-		buf := memory.NewResizableBuffer(p.rec)
-		buf.Reserve(max(capacity, len(b)))
-		buf.Resize(len(b))
-		copy(buf.Bytes(), b)
-		return buf
-	}
+	full := p.recBuffer
 	var validity *memory.Buffer
 	if c.nulls > 0 {
 		validity = full(c.valid[:(n+7)/8], (p.maxRows+7)/8)
@@ -1656,6 +1808,47 @@ func (p *VPCFlowParquetReader) appendKept(c *flowParquetColumn, row, k int, rows
 func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx []int32) bool {
 	cur, col, d := &c.pg, c.col, &c.dict
 	switch {
+	case cur.idx != nil && c.isText:
+		// Text built dictionary-encoded: a row writes its value's entry,
+		// made on the value's first use in the batch. Rows whose entry
+		// is made are written in a run (n0 to n) whose validity bits are
+		// set at its end.
+		ids, idx, out := d.ids, cur.idx, col.idx
+		n0, n := col.n, col.n
+		for j, v := range vidx {
+			if v >= 0 {
+				if id := ids[idx[v]]; id >= 0 {
+					// Fast path.
+					out[n] = id
+					n++
+					continue
+				}
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
+			if v < 0 {
+				col.appendNull()
+				n0, n = col.n, col.n
+				continue
+			}
+			x := idx[v]
+			n0, n = col.n+1, col.n+1 // the row, appended below
+			st := d.state[x]
+			if st == dictUnchecked {
+				// The value's first use in the chunk: check it.
+				st = d.checkText(int(x))
+			}
+			if st != dictValid {
+				// Slow path: null or bad.
+				p.appendAt(c, int(rows[j]), int(v))
+				n0, n = col.n, col.n
+				continue
+			}
+			col.idx[col.n] = c.textID(x)
+			col.setValid()
+		}
+		setBits(col.valid, n0, n)
+		col.n = n
 	case cur.idx != nil && col.kind == flowKindString:
 		data, offs, idx := d.data, d.offs, cur.idx
 		for j, v := range vidx {
@@ -1687,20 +1880,29 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 			col.setValid()
 		}
 	case cur.i64 != nil && col.kind == flowKindInt64:
-		hi, vals := c.field.max, cur.i64
+		// As the text case: valid values in runs.
+		hi, vals, out := uint64(c.field.max), cur.i64, col.i64
+		n0, n := col.n, col.n
 		for j, v := range vidx {
+			if v >= 0 {
+				if x := vals[v]; uint64(x) <= hi {
+					// Fast path: in [0, max].
+					out[n] = x
+					n++
+					continue
+				}
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
 			if v < 0 {
 				col.appendNull()
-				continue
-			}
-			x := vals[v]
-			if x < 0 || x > hi {
+			} else {
 				p.appendAt(c, int(rows[j]), int(v)) // rejects it
-				continue
 			}
-			col.i64[col.n] = x
-			col.setValid()
+			n0, n = col.n, col.n
 		}
+		setBits(col.valid, n0, n)
+		col.n = n
 	case cur.i32 != nil && col.kind == flowKindInt32:
 		hi, vals := c.field.max, cur.i32
 		for j, v := range vidx {
@@ -1844,8 +2046,12 @@ func (p *VPCFlowParquetReader) appendAt(c *flowParquetColumn, row, v int) {
 		default:
 			id := d.ids[x]
 			if id < 0 {
-				id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
-				d.ids[x] = id
+				if c.isText {
+					id = c.textID(x)
+				} else {
+					id = col.dictIndex(d.data[d.offs[x]:d.offs[x+1]])
+					d.ids[x] = id
+				}
 			}
 			col.idx[col.n] = id
 		}
@@ -1881,10 +2087,15 @@ func (p *VPCFlowParquetReader) appendAt(c *flowParquetColumn, row, v int) {
 			col.appendNull()
 			return
 		}
-		if col.kind == flowKindString {
+		switch {
+		case col.kind == flowKindString:
 			col.data = append(col.data, b...)
 			col.offs[col.n+1] = int32(len(col.data))
-		} else {
+		case c.isText:
+			// A page that is not dictionary-encoded (a writer's fallback
+			// once its dictionary grew too large): an entry per row.
+			col.idx[col.n] = c.text.add(b)
+		default:
 			col.idx[col.n] = col.dictIndex(b)
 		}
 	}
@@ -2159,6 +2370,7 @@ func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding
 		for k := range d.ids {
 			d.ids[k] = -1
 		}
+		c.text.src = c.text.src[:0] // (its values were the last dictionary's)
 		d.data, d.offs, d.ints = data, offs, nil
 		d.checks = 0
 	default:

@@ -65,7 +65,7 @@ func TestVPCFlowParquet_DictShared(t *testing.T) {
 			if d.IsValid(r) {
 				v = vals.Value(d.GetValueIndex(r))
 			}
-			got = append(got, b.Column(0).(*array.String).Value(r)+" "+v)
+			got = append(got, flowCell(b.Column(0), r)+" "+v)
 		}
 		if i == 0 {
 			continue
