@@ -1557,26 +1557,47 @@ func (r *CloudTrailReader) appendRecord() {
 		}
 	}
 	// The columns decoded in every record first: the keys of the others
-	// (WithOnlyIn) are among them.
-	for _, c := range r.plan.cols {
-		if c.only == nil {
-			r.appendCol(c, r.vals)
-		}
-	}
-	if len(r.plan.onlyKeys) == 0 {
-		r.rows++
-		return
-	}
-	for _, c := range r.plan.cols {
-		switch {
-		case c.only == nil:
-		case r.admits(c.only):
-			r.appendCol(c, r.vals)
-		case c.dict != nil:
-			// Not needed in this record: null, not copied.
-			c.dict.appendNull()
-		default:
-			c.str.appendNull()
+	// (WithOnlyIn) are among them. The plan's ops are the columns'
+	// leaves in that order, a loop instead of appendCol's recursion and
+	// switch per column.
+	vals := r.vals
+	ops := r.plan.ops
+	for k := 0; k < len(ops); k++ {
+		op := &ops[k]
+		s := vals[op.slot]
+		switch op.kind {
+		case opStr:
+			if s.src == srcNull {
+				op.str.appendNull()
+			} else {
+				op.str.append(r.bytesOf(s))
+			}
+		case opDict:
+			if s.src == srcNull {
+				op.dict.appendNull()
+			} else {
+				op.dict.append(r.bytesOf(s))
+			}
+		case opStruct:
+			if s.src == srcNull {
+				// Slow path: a null struct, its subtree null.
+				r.appendCol(op.col, vals)
+				k += op.sub
+				continue
+			}
+			op.col.st.append(true)
+		case opOther:
+			r.appendCol(op.col, vals)
+		case opOnly:
+			switch {
+			case r.admits(op.col.only):
+				r.appendCol(op.col, vals)
+			case op.dict != nil:
+				// Not needed in this record: null, not copied.
+				op.dict.appendNull()
+			default:
+				op.str.appendNull()
+			}
 		}
 	}
 	r.rows++

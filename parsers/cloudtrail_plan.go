@@ -347,6 +347,7 @@ func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
 			p.onlyKeys = append(p.onlyKeys, k)
 		}
 	}
+	p.setOps()
 }
 
 // finish returns the array data of the column's rows so far and starts a
@@ -453,6 +454,65 @@ type ctPlan struct {
 	// onlyKeys are the keys of the columns decoded only in some records
 	// (WithOnlyIn), for resetting their caches per batch.
 	onlyKeys []*ctOnlyKey
+	// ops is how appendRecord appends a record: the leaves of cols
+	// decoded in every record, then those decoded only in some (see
+	// setOps).
+	ops []ctOp
+}
+
+// ctOp appends one value of a record to a column (see appendRecord).
+type ctOp struct {
+	kind ctOpKind
+	slot int
+	str  *strBuilder
+	dict *dictBuilder
+	col  *ctCol
+	sub  int // opStruct: the ops of its subtree, which follow it
+}
+
+type ctOpKind uint8
+
+const (
+	opStr    ctOpKind = iota // a string column's value or null
+	opDict                   // a dictionary column's value or null
+	opStruct                 // a struct's validity; its children's ops follow
+	opOther                  // a list or map column: appendCol
+	opOnly                   // a column decoded only in some records (WithOnlyIn)
+)
+
+// setOps lists p.ops: the columns decoded in every record first (the
+// keys of the others are among them), leaves of structs flattened,
+// then those decoded only in some.
+func (p *ctPlan) setOps() {
+	p.ops = p.ops[:0]
+	var add func(c *ctCol)
+	add = func(c *ctCol) {
+		switch {
+		case c.kind == ctStruct:
+			k := len(p.ops)
+			p.ops = append(p.ops, ctOp{kind: opStruct, slot: c.slot, col: c})
+			for _, ch := range c.children {
+				add(ch)
+			}
+			p.ops[k].sub = len(p.ops) - k - 1
+		case c.kind == ctList || c.kind == ctMap:
+			p.ops = append(p.ops, ctOp{kind: opOther, slot: c.slot, col: c})
+		case c.dict != nil:
+			p.ops = append(p.ops, ctOp{kind: opDict, slot: c.slot, dict: c.dict, col: c})
+		default:
+			p.ops = append(p.ops, ctOp{kind: opStr, slot: c.slot, str: c.str, col: c})
+		}
+	}
+	for _, c := range p.cols {
+		if c.only == nil {
+			add(c)
+		}
+	}
+	for _, c := range p.cols {
+		if c.only != nil {
+			p.ops = append(p.ops, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
+		}
+	}
 }
 
 func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
@@ -512,6 +572,7 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 	if p.nslots > len(nullSlots) {
 		panic("BUG: more value slots than nullSlots holds")
 	}
+	p.setOps()
 	return p, nil
 }
 

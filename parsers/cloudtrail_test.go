@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -1458,5 +1459,63 @@ func TestCloudTrailReader_DecodeRawUTF8(t *testing.T) {
 		if st.Rejected != wantRejected || st.Records != int64(len(recs))-wantRejected {
 			t.Fatalf("%v: %+v; want %d rejected of %d", cols, st, wantRejected, len(recs))
 		}
+	}
+}
+
+// TestCloudTrailReader_NullStruct: a struct that is null in a record
+// (JSON null, or a later duplicate key null) appends null to every
+// field below it, even fields an earlier duplicate set; one that is
+// present appends its fields, a null struct among them.
+func TestCloudTrailReader_NullStruct(t *testing.T) {
+	const tm = `"eventTime":"2024-03-05T10:11:12Z"`
+	input := `{"Records":[` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","arn":"a","sessionContext":{"sessionIssuer":{"userName":"u"}}},"eventName":"x"},` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","arn":"a","sessionContext":{"sessionIssuer":{"userName":"u"}}},"userIdentity":null,"eventName":"x"},` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"Root","sessionContext":{"sessionIssuer":{"userName":"u"}},"sessionContext":null},"eventName":"x"}` +
+		`]}`
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r, err := NewCloudTrailReader(inMemoryInput(input), "test.json", WithAllocator(mem),
+		WithColumns("useridentity.type", "useridentity.arn", "useridentity.sessioncontext.sessionissuer.username"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	// Every array of the tree, each row's value or "null".
+	var got []string
+	var walk func(name string, a arrow.Array)
+	walk = func(name string, a arrow.Array) {
+		var vals []string
+		for i := range a.Len() {
+			switch {
+			case a.IsNull(i):
+				vals = append(vals, "null")
+			case a.DataType().ID() == arrow.STRUCT:
+				vals = append(vals, "{}")
+			default:
+				vals = append(vals, a.ValueStr(i))
+			}
+		}
+		got = append(got, name+"="+strings.Join(vals, ","))
+		if st, ok := a.(*array.Struct); ok {
+			for k := range st.NumField() {
+				walk(name+"."+st.DataType().(*arrow.StructType).Field(k).Name, st.Field(k))
+			}
+		}
+	}
+	walk("useridentity", r.Batch().Column(0))
+	want := []string{
+		"useridentity={},null,{}",
+		"useridentity.type=IAMUser,null,Root",
+		"useridentity.arn=a,null,null",
+		"useridentity.sessioncontext={},null,null",
+		"useridentity.sessioncontext.sessionissuer={},null,null",
+		"useridentity.sessioncontext.sessionissuer.username=u,null,null",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q; want %q", got, want)
 	}
 }
