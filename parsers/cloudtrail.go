@@ -1555,7 +1555,12 @@ func (r *CloudTrailReader) appendRecord() {
 		for _, k := range r.plan.onlyKeys {
 			clear(k.dec) // the batch's dictionaries start anew
 		}
+		for _, g := range r.plan.onlyGroups {
+			clear(g.dec)
+		}
 	}
+	var admitted uint64 // the bits of the keys that admit it (onlyMask)
+	masked := false
 	// The columns decoded in every record first: the keys of the others
 	// (WithOnlyIn) are among them. The plan's ops are the columns'
 	// leaves in that order, a loop instead of appendCol's recursion and
@@ -1589,8 +1594,11 @@ func (r *CloudTrailReader) appendRecord() {
 		case opOther:
 			r.appendCol(op.col, vals)
 		case opOnly:
-			switch {
-			case r.admits(op.col.only):
+			if !masked {
+				admitted, masked = r.onlyMask(), true
+			}
+			switch o := op.col.only; {
+			case admitted&o.mask != 0 || len(o.slow) > 0 && r.admits(o.slow):
 				r.appendCol(op.col, vals)
 			case op.dict != nil:
 				// Not needed in this record: null, not copied.
@@ -1603,9 +1611,40 @@ func (r *CloudTrailReader) appendRecord() {
 	r.rows++
 }
 
-// admits reports whether one of o's keys admits the record.
-func (r *CloudTrailReader) admits(o *ctOnly) bool {
-	for _, k := range o.keys {
+// onlyMask returns the bits of the keys of the plan's onlyGroups that
+// admit the record: per group, the bits its key's dictionary entry got
+// when first looked up in the batch.
+func (r *CloudTrailReader) onlyMask() uint64 {
+	var m uint64
+	for _, g := range r.plan.onlyGroups {
+		d := g.dict
+		n := d.n - 1
+		if d.valid.b[n>>3]&(1<<(n&7)) == 0 {
+			continue // null admits nothing
+		}
+		id := d.ix[n]
+		if int(id) >= len(g.dec) {
+			g.dec = append(g.dec, make([]uint64, d.dict.n-len(g.dec))...)
+		}
+		v := g.dec[id]
+		if v == 0 {
+			v = 1 << 63
+			val := d.dict.d[d.dict.o[id]:d.dict.o[id+1]]
+			for _, k := range g.keys {
+				if r.admitsSlow(k, val) {
+					v |= 1 << k.bit
+				}
+			}
+			g.dec[id] = v
+		}
+		m |= v
+	}
+	return m
+}
+
+// admits reports whether one of keys admits the record.
+func (r *CloudTrailReader) admits(keys []*ctOnlyKey) bool {
+	for _, k := range keys {
 		if r.admitsKey(k) {
 			return true
 		}

@@ -231,6 +231,21 @@ type ctCol struct {
 // ctOnly admits the records in which one of its keys admits.
 type ctOnly struct {
 	keys []*ctOnlyKey
+	// mask has the bits of its keys in the plan's onlyGroups (keys of
+	// dictionary-encoded columns); slow are its other keys, asked one
+	// by one (admitsKey).
+	mask uint64
+	slow []*ctOnlyKey
+}
+
+// ctOnlyGroup is the keys of WithOnlyIn entries on one
+// dictionary-encoded key column (eventname, useridentity.type...):
+// per entry of the batch's dictionary, dec holds the bits of the keys
+// that admit it, with bit 63 set once it is looked up. Reset per batch.
+type ctOnlyGroup struct {
+	dict *dictBuilder
+	keys []*ctOnlyKey
+	dec  []uint64
 }
 
 // ctOnlyKey admits the records whose key column (a text slot: top-level
@@ -249,6 +264,7 @@ type ctOnlyKey struct {
 	// batch.
 	dict *dictBuilder
 	dec  []int8
+	bit  uint // in the bits of ctOnlyGroup.dec and ctOnly.mask
 	// last is the key of the last record looked at and lastOK whether
 	// it was admitted, for a key that is not dictionary-encoded.
 	last   []byte
@@ -347,7 +363,39 @@ func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
 			p.onlyKeys = append(p.onlyKeys, k)
 		}
 	}
+	// The keys of a dictionary-encoded column are decided together,
+	// once per dictionary entry: ~9 keys a record in hunt run's
+	// library, on four columns.
+	for _, c := range cols {
+		if c.only == nil {
+			continue
+		}
+		for _, k := range c.only.keys {
+			if k.dict == nil || len(p.onlyKeys) > 63 {
+				c.only.slow = append(c.only.slow, k)
+				continue
+			}
+			k.bit = uint(slices.Index(p.onlyKeys, k))
+			c.only.mask |= 1 << k.bit
+			g := p.onlyGroup(k.dict)
+			if !slices.Contains(g.keys, k) {
+				g.keys = append(g.keys, k)
+			}
+		}
+	}
 	p.setOps()
+}
+
+// onlyGroup returns the group of the keys on the column of d.
+func (p *ctPlan) onlyGroup(d *dictBuilder) *ctOnlyGroup {
+	for _, g := range p.onlyGroups {
+		if g.dict == d {
+			return g
+		}
+	}
+	g := &ctOnlyGroup{dict: d}
+	p.onlyGroups = append(p.onlyGroups, g)
+	return g
 }
 
 // finish returns the array data of the column's rows so far and starts a
@@ -453,7 +501,8 @@ type ctPlan struct {
 	mem       memory.Allocator
 	// onlyKeys are the keys of the columns decoded only in some records
 	// (WithOnlyIn), for resetting their caches per batch.
-	onlyKeys []*ctOnlyKey
+	onlyKeys   []*ctOnlyKey
+	onlyGroups []*ctOnlyGroup
 	// ops is how appendRecord appends a record: the leaves of cols
 	// decoded in every record, then those decoded only in some (see
 	// setOps).
