@@ -1,6 +1,8 @@
 package parsers
 
 import (
+	"encoding/binary"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -194,6 +196,26 @@ type dictBuilder struct {
 	dict  strBuilder
 	ids   map[string]int32 // value → index in dict; reset per batch
 	last  int32            // index of the last value appended
+	// seen is, per shortHash of a value, the index in dict plus one of
+	// the last value with that hash (0: none); reset per batch. A hit
+	// is checked against dict, so a collision only costs the map
+	// lookup that a miss does.
+	seen [256]int32
+}
+
+// shortHash is a hash of v's length and its first and last eight bytes,
+// for dictBuilder.seen.
+func shortHash(v []byte) uint8 {
+	n := len(v)
+	var x uint64
+	if n >= 8 {
+		x = binary.LittleEndian.Uint64(v) ^ binary.LittleEndian.Uint64(v[n-8:])<<7
+	} else {
+		for _, c := range v {
+			x = x<<8 | uint64(c)
+		}
+	}
+	return uint8((x ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 56)
 }
 
 func newDictBuilder(mem memory.Allocator) *dictBuilder {
@@ -222,11 +244,17 @@ func (d *dictBuilder) append(v []byte) {
 	// its key, once per batch.
 	id := d.last
 	if d.dict.n == 0 || string(v) != string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
-		var ok bool
-		if id, ok = d.ids[string(v)]; !ok {
-			id = int32(d.dict.n)
-			d.dict.append(v)
-			d.ids[string(v)] = id
+		// The value last seen with v's hash: a map lookup (~150
+		// instructions) was ~9 % of appending the library's columns.
+		h := shortHash(v)
+		if id = d.seen[h] - 1; id < 0 || string(v) != string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
+			var ok bool
+			if id, ok = d.ids[string(v)]; !ok {
+				id = int32(d.dict.n)
+				d.dict.append(v)
+				d.ids[string(v)] = id
+			}
+			d.seen[h] = id + 1
 		}
 		d.last = id
 	}
@@ -277,6 +305,7 @@ func (d *dictBuilder) finish() *array.Data {
 	d.idx, d.ix = nil, nil
 	d.n, d.nulls, d.last = 0, 0, 0
 	clear(d.ids)
+	clear(d.seen[:])
 	return out
 }
 

@@ -152,3 +152,36 @@ func TestStrBuilder_ProjectsFirstBatch(t *testing.T) {
 		checked.AssertSize(t, 0)
 	}
 }
+
+// TestDictBuilder_Seen: values whose shortHash collide (2,000 distinct
+// values, 256 hashes), appended in an order that alternates between
+// them, each come back as themselves: a hit in seen is checked against
+// the dictionary.
+func TestDictBuilder_Seen(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	d := newDictBuilder(mem)
+	var want []string
+	for i := range 6000 {
+		v := "value-" + strconv.Itoa(i*7919%2000)
+		if i%3 == 0 {
+			v = "v" + strconv.Itoa(i%5) // short values too
+		}
+		want = append(want, v)
+		d.append([]byte(v))
+	}
+	data := d.finish()
+	a := array.MakeFromData(data).(*array.Dictionary)
+	data.Release()
+	defer d.release()
+	defer a.Release()
+	dict := a.Dictionary().(*array.String)
+	for i, w := range want {
+		if got := dict.Value(a.GetValueIndex(i)); got != w {
+			t.Fatalf("row %d: got %q; want %q", i, got, w)
+		}
+	}
+	if dict.Len() != 2005 {
+		t.Errorf("%d dictionary entries; want 2005", dict.Len())
+	}
+}

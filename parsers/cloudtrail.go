@@ -922,11 +922,12 @@ func (r *CloudTrailReader) parseRecord(i int) (int, error) {
 // members take the loop, which keeps fewer values live across the skip
 // calls than parseObject's (~30 % of whose instructions were reloads
 // and checks around them). Where the CPU has AVX2, the members it
-// skips with a string or literal value go in runs through
-// skipMembersAVX2, which tries both predictions (pred1 too, as
-// topMember does) and stops at anything else: 14 of a record's ~19
-// members, at ~40 instructions each instead of ~150 (callgrind,
-// CloudTrailReader's instructions for eventname alone -23 %).
+// skips with a string, literal or container value, and those it
+// decodes from a plain ASCII string, a literal or (raw JSON) an ASCII
+// container, go in runs through skipMembersAVX2, which tries both
+// predictions (pred1 too, as topMember does) and stops at anything
+// else: a decoded string there costs ~40 instructions instead of
+// ~260 (parseValue, parseString, scanString, decodeString, the path).
 func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 	i = skipWS(b, i+1)
 	if i >= len(b) {
@@ -945,16 +946,16 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 		}
 		fast := false
-		if useSkipMembers && pred0 != nil && pred0.kind == ctSkip {
-			// The members skipped with a string or literal value, in a
-			// run (skipMembersAVX2): it stops at a container, after a
-			// value not followed by ',' and a key, or at a member the
-			// paths below read (a miss, a field decoded, a string with
-			// an escape, the window's last 64 bytes...). It is not
-			// called where the predicted member is decoded: with most
-			// columns projected (hunt run's library), a call that
-			// stops at once cost more than the runs saved.
-			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks)
+		if useSkipMembers && pred0 != nil && pred0.inRuns() {
+			// The members skipped, and the strings, literals and raw
+			// JSON decoded, in a run (skipMembersAVX2): it stops after
+			// a value not followed by ',' and a key, at a container it
+			// leaves to Go, or at a member the paths below read (a
+			// miss, a time or a struct, a string with an escape or a
+			// byte >= 0x80, the window's last 64 bytes...). It is not
+			// called where the predicted member is one it never reads:
+			// a call that stops at once cost more than the runs saved.
+			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]
@@ -964,10 +965,19 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			case membersAfter:
 				fast = true
 			case membersContainer:
-				// last's value, skipped as the fast path below does.
-				end, err := r.skipTopContainer(b, k)
+				// last's value, read as the fast path below does.
+				var end int
+				var err error
+				if last.kind == ctSkip {
+					end, err = r.skipTopContainer(b, k)
+				} else {
+					r.stack = append(r.stack, pathElem{key: b[k-last.plen+1 : k-2]})
+					if end, err = r.parseValue(b, k, last, r.vals, 1); err == nil {
+						r.stack = r.stack[:len(r.stack)-1]
+					}
+				}
 				if err != nil {
-					if err != errNeedMore {
+					if err != errNeedMore && last.kind == ctSkip {
 						r.stack = append(r.stack, pathElem{key: b[k-last.plen+1 : k-2]}) // for the error's path
 					}
 					return 0, err
@@ -1026,6 +1036,12 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			return i, err
 		}
 	}
+}
+
+// inRuns reports whether skipMembersAVX2 reads a member of f's: skipped,
+// or a string or raw JSON column's.
+func (f *ctField) inRuns() bool {
+	return f.kind == ctSkip || f.kind == ctString || f.kind == ctRaw
 }
 
 // skipMembers' statuses: where it stopped (see skipMembersAVX2).
@@ -1139,93 +1155,128 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 	// keys that followed the last one lately); prev is the last known key's.
 	pred := [2]*ctField{obj.first}
 	var prev *ctField
+	var err error
 	for {
 		if b[i] != '"' {
 			return 0, errAt(i, errExpected(ErrSyntax, "object key", describe(b, i)))
 		}
-		// Fast path: a predicted key, with no scan and no lookup; a hit is
-		// the field the slow path would find (see keyAt).
-		var f *ctField
-		kend, hit := 0, false
-		if f = pred[0]; f != nil {
-			// keyMatch, written out for the first guess.
-			if f.plen > 0 && i+24 <= len(b) {
-				kend, hit = i+f.plen-1, f.keyWordsAt(b, i)
-			} else {
-				kend, hit = f.keyAt(b, i)
-			}
-			if !hit {
-				if f = pred[1]; f != nil {
-					kend, hit = f.keyMatch(b, i)
+		if useSkipMembers && pred[0] != nil && pred[0].inRuns() {
+			// A run of members, as parseTop reads them
+			// (skipMembersAVX2): useridentity's strings, most of all.
+			k, last, status := skipMembers(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth)
+			if last != nil {
+				if top {
+					r.mask |= uint8(status >> 8)
 				}
+				prev, pred = last, last.next
+			}
+			i = k
+			switch status & 0xff {
+			case membersAfter:
+				goto next
+			case membersContainer:
+				// last's value, read as the paths below read it.
+				if last.kind == ctSkip {
+					if i, err = skipContainer(b, k, depth); err != nil {
+						if err != errNeedMore {
+							r.stack = append(r.stack, pathElem{key: b[k-last.plen+1 : k-2]}) // for the error's path
+						}
+						return 0, err
+					}
+				} else {
+					r.stack = append(r.stack, pathElem{key: b[k-last.plen+1 : k-2]})
+					if i, err = r.parseValue(b, k, last, vals, depth); err != nil {
+						return 0, err
+					}
+					r.stack = r.stack[:len(r.stack)-1]
+				}
+				goto next
 			}
 		}
-		if !hit {
-			// A miss: the key is scanned and looked up, and the order
-			// learnt. At the top level the lookup also sets the marks
-			// that tell records from digests.
-			var kflags uint8
-			var err error
-			if kend, kflags, err = scanString(b, i); err != nil {
-				return 0, err
+		{
+			// Fast path: a predicted key, with no scan and no lookup; a hit is
+			// the field the slow path would find (see keyAt).
+			var f *ctField
+			kend, hit := 0, false
+			if f = pred[0]; f != nil {
+				// keyMatch, written out for the first guess.
+				if f.plen > 0 && i+24 <= len(b) {
+					kend, hit = i+f.plen-1, f.keyWordsAt(b, i)
+				} else {
+					kend, hit = f.keyAt(b, i)
+				}
+				if !hit {
+					if f = pred[1]; f != nil {
+						kend, hit = f.keyMatch(b, i)
+					}
+				}
 			}
-			f = nil
-			if kflags&strEscaped == 0 {
-				if f = obj.find(b[i+1 : kend-1]); f == nil {
-					f = obj.unknownKey(b[i+1 : kend-1])
+			if !hit {
+				// A miss: the key is scanned and looked up, and the order
+				// learnt. At the top level the lookup also sets the marks
+				// that tell records from digests.
+				var kflags uint8
+				if kend, kflags, err = scanString(b, i); err != nil {
+					return 0, err
+				}
+				f = nil
+				if kflags&strEscaped == 0 {
+					if f = obj.find(b[i+1 : kend-1]); f == nil {
+						f = obj.unknownKey(b[i+1 : kend-1])
+					}
+				}
+				if f != nil {
+					obj.follows(prev, f)
 				}
 			}
 			if f != nil {
-				obj.follows(prev, f)
+				prev, pred = f, f.next
+			} else {
+				pred = [2]*ctField{}
 			}
-		}
-		if f != nil {
-			prev, pred = f, f.next
-		} else {
-			pred = [2]*ctField{}
-		}
-		// The key, b[kstart:kend-1], is sliced only where it joins the
-		// path: slicing it for every member, skipped ones too, was ~10
-		// instructions a key (bounds checks), ~4 % of the instructions
-		// of reading one column.
-		kstart := i + 1
-		// afterKey, with its fast path written out: a call per key costs
-		// about 5 % of a full-schema read.
-		var err error
-		if i = kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
-		} else if i, err = afterKeySlow(b, kend); err != nil {
-			return 0, err
-		}
-		// A skipped value's key joins the path only if skipping it fails.
-		if f == nil || f.kind == ctSkip {
-			if f != nil && top {
-				r.mask |= f.mark
+			// The key, b[kstart:kend-1], is sliced only where it joins the
+			// path: slicing it for every member, skipped ones too, was ~10
+			// instructions a key (bounds checks), ~4 % of the instructions
+			// of reading one column.
+			kstart := i + 1
+			// afterKey, with its fast path written out: a call per key costs
+			// about 5 % of a full-schema read.
+			if i = kend + 1; i < len(b) && b[kend] == ':' && b[i] > ' ' {
+			} else if i, err = afterKeySlow(b, kend); err != nil {
+				return 0, err
 			}
-			// skipValue's dispatch written out for the common kinds.
-			switch b[i] {
-			case '"':
-				i, err = skipString(b, i)
-			case '{', '[':
-				i, err = skipContainer(b, i, depth)
-			default:
-				i, err = skipValue(b, i, depth)
-			}
-			if err != nil {
-				if err != errNeedMore {
-					r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]}) // for the error's path
+			// A skipped value's key joins the path only if skipping it fails.
+			if f == nil || f.kind == ctSkip {
+				if f != nil && top {
+					r.mask |= f.mark
 				}
-				return 0, err
+				// skipValue's dispatch written out for the common kinds.
+				switch b[i] {
+				case '"':
+					i, err = skipString(b, i)
+				case '{', '[':
+					i, err = skipContainer(b, i, depth)
+				default:
+					i, err = skipValue(b, i, depth)
+				}
+				if err != nil {
+					if err != errNeedMore {
+						r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]}) // for the error's path
+					}
+					return 0, err
+				}
+			} else {
+				if top {
+					r.mask |= f.mark
+				}
+				r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]})
+				if i, err = r.parseValue(b, i, f, vals, depth); err != nil {
+					return 0, err
+				}
+				r.stack = r.stack[:len(r.stack)-1]
 			}
-		} else {
-			if top {
-				r.mask |= f.mark
-			}
-			r.stack = append(r.stack, pathElem{key: b[kstart : kend-1]})
-			if i, err = r.parseValue(b, i, f, vals, depth); err != nil {
-				return 0, err
-			}
-			r.stack = r.stack[:len(r.stack)-1]
 		}
+	next:
 		// nextMember, with its fast path (compact JSON) written out.
 		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
 			i++
@@ -1504,36 +1555,96 @@ func (r *CloudTrailReader) appendRecord() {
 		for _, k := range r.plan.onlyKeys {
 			clear(k.dec) // the batch's dictionaries start anew
 		}
-	}
-	// The columns decoded in every record first: the keys of the others
-	// (WithOnlyIn) are among them.
-	for _, c := range r.plan.cols {
-		if c.only == nil {
-			r.appendCol(c, r.vals)
+		for _, g := range r.plan.onlyGroups {
+			clear(g.dec)
 		}
 	}
-	if len(r.plan.onlyKeys) == 0 {
-		r.rows++
-		return
-	}
-	for _, c := range r.plan.cols {
-		switch {
-		case c.only == nil:
-		case r.admits(c.only):
-			r.appendCol(c, r.vals)
-		case c.dict != nil:
-			// Not needed in this record: null, not copied.
-			c.dict.appendNull()
-		default:
-			c.str.appendNull()
+	var admitted uint64 // the bits of the keys that admit it (onlyMask)
+	masked := false
+	// The columns decoded in every record first: the keys of the others
+	// (WithOnlyIn) are among them. The plan's ops are the columns'
+	// leaves in that order, a loop instead of appendCol's recursion and
+	// switch per column.
+	vals := r.vals
+	ops := r.plan.ops
+	for k := 0; k < len(ops); k++ {
+		op := &ops[k]
+		s := vals[op.slot]
+		switch op.kind {
+		case opStr:
+			if s.src == srcNull {
+				op.str.appendNull()
+			} else {
+				op.str.append(r.bytesOf(s))
+			}
+		case opDict:
+			if s.src == srcNull {
+				op.dict.appendNull()
+			} else {
+				op.dict.append(r.bytesOf(s))
+			}
+		case opStruct:
+			if s.src == srcNull {
+				// Slow path: a null struct, its subtree null.
+				r.appendCol(op.col, vals)
+				k += op.sub
+				continue
+			}
+			op.col.st.append(true)
+		case opOther:
+			r.appendCol(op.col, vals)
+		case opOnly:
+			if !masked {
+				admitted, masked = r.onlyMask(), true
+			}
+			switch o := op.col.only; {
+			case admitted&o.mask != 0 || len(o.slow) > 0 && r.admits(o.slow):
+				r.appendCol(op.col, vals)
+			case op.dict != nil:
+				// Not needed in this record: null, not copied.
+				op.dict.appendNull()
+			default:
+				op.str.appendNull()
+			}
 		}
 	}
 	r.rows++
 }
 
-// admits reports whether one of o's keys admits the record.
-func (r *CloudTrailReader) admits(o *ctOnly) bool {
-	for _, k := range o.keys {
+// onlyMask returns the bits of the keys of the plan's onlyGroups that
+// admit the record: per group, the bits its key's dictionary entry got
+// when first looked up in the batch.
+func (r *CloudTrailReader) onlyMask() uint64 {
+	var m uint64
+	for _, g := range r.plan.onlyGroups {
+		d := g.dict
+		n := d.n - 1
+		if d.valid.b[n>>3]&(1<<(n&7)) == 0 {
+			continue // null admits nothing
+		}
+		id := d.ix[n]
+		if int(id) >= len(g.dec) {
+			g.dec = append(g.dec, make([]uint64, d.dict.n-len(g.dec))...)
+		}
+		v := g.dec[id]
+		if v == 0 {
+			v = 1 << 63
+			val := d.dict.d[d.dict.o[id]:d.dict.o[id+1]]
+			for _, k := range g.keys {
+				if r.admitsSlow(k, val) {
+					v |= 1 << k.bit
+				}
+			}
+			g.dec[id] = v
+		}
+		m |= v
+	}
+	return m
+}
+
+// admits reports whether one of keys admits the record.
+func (r *CloudTrailReader) admits(keys []*ctOnlyKey) bool {
+	for _, k := range keys {
 		if r.admitsKey(k) {
 			return true
 		}

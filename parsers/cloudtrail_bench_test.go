@@ -154,6 +154,9 @@ func BenchmarkCloudTrailReader_Objects(b *testing.B) {
 		{"cols=sigma", []string{"$path", "awsregion", "errorcode", "errormessage", "eventid", "eventname", "eventsource",
 			"eventtime", "recipientaccountid", "requestparameters", "sourceipaddress", "useragent", "useridentity.arn",
 			"useridentity.principalid", "useridentity.accesskeyid", "additionaleventdata", "responseelements"}},
+		// hunt run's projection for the 118 hunts of the library
+		// (bench/hunts, as /tmp/big/h118 has them), with its WithOnlyIn.
+		{"cols=library", libraryColumns},
 		{"cols=all", nil},
 	} {
 		b.Run(p.name, func(b *testing.B) {
@@ -167,6 +170,9 @@ func BenchmarkCloudTrailReader_Objects(b *testing.B) {
 					opts := []parsers.Option{parsers.WithAllocator(mem)}
 					if p.cols != nil {
 						opts = append(opts, parsers.WithColumns(p.cols...))
+					}
+					if p.name == "cols=library" {
+						opts = append(opts, parsers.WithOnlyIn(libraryOnlyIn...))
 					}
 					r, err := parsers.NewCloudTrailReader(&inMemory{b: obj}, "bench.json", opts...)
 					if err != nil {
@@ -185,3 +191,32 @@ func BenchmarkCloudTrailReader_Objects(b *testing.B) {
 		})
 	}
 }
+
+// libraryColumns and libraryOnlyIn are what hunt run asks of the
+// CloudTrail reader for the shipped library's 118 hunts.
+var (
+	libraryColumns = []string{"$path", "awsregion", "errorcode", "eventname", "eventsource", "eventtime",
+		"recipientaccountid", "requestparameters", "sourceipaddress", "useragent", "useridentity.arn",
+		"useridentity.invokedby", "useridentity.principalid", "useridentity.type", "useridentity.username",
+		"errormessage", "responseelements", "additionaleventdata",
+		"useridentity.sessioncontext.sessionissuer.username", "eventid", "vpcendpointid",
+		"useridentity.accesskeyid", "readonly", "eventtype"}
+	libraryOnlyIn = []parsers.OnlyIn{
+		{Column: "errormessage", Key: "eventname", Values: []string{"ConsoleLogin"}},
+		{Column: "responseelements", Key: "eventname", Values: []string{"ConsoleLogin", "GetSigninToken",
+			"DisableKey", "ScheduleKeyDeletion", "CreateKey", "PutKeyPolicy", "CreateNetworkAcl",
+			"CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclAssociation",
+			"ReplaceNetworkAclEntry", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection"}},
+		{Column: "responseelements", Key: "eventsource", Values: []string{"lambda.amazonaws.com"}},
+		{Column: "responseelements", Key: "useridentity.type", Values: []string{"Root"}},
+		{Column: "additionaleventdata", Key: "eventname", Values: []string{"ConsoleLogin"}},
+		{Column: "eventid", Key: "eventname", Values: []string{"DeleteBackup", "DeleteTable", "DeleteSnapshot",
+			"DeleteBucket", "DeleteObject", "DeleteObjects", "BatchGetSecretValue", "CreateSecret",
+			"DeleteSecret", "GetSecretValue", "PutSecretValue"}},
+		{Column: "vpcendpointid", Key: "useridentity.type", Values: []string{"AssumedRole"}},
+		{Column: "readonly", Key: "awsregion", Values: []string{"af-south-1", "ap-east-1", "ap-south-2",
+			"ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-west-1", "eu-central-2",
+			"eu-south-1", "eu-south-2", "il-central-1", "me-central-1", "me-south-1", "mx-central-1"}},
+		{Column: "eventtype", Key: "useridentity.type", Values: []string{"Root"}},
+	}
+)

@@ -149,22 +149,26 @@ func checkOnlyIn(t *testing.T, mem memory.Allocator, data []byte, opts []Option,
 	}
 }
 
-// FuzzCloudTrailSkipMembers checks that the top-level members skipped
+// FuzzCloudTrailSkipMembers checks that the members skipped or decoded
 // in runs (skipMembersAVX2, where the CPU has it) read exactly as
-// parseTop reads them one by one: the same rows, counts, rejects and
-// error, streamed and in place.
+// parseTop and parseObject read them one by one: the same rows, counts,
+// rejects and error, streamed and in place.
 func FuzzCloudTrailSkipMembers(f *testing.F) {
 	f.Add([]byte(`{"Records":[` + rec1 + `,` + rec2 + `,` + rec1 + `]}`))
 	f.Add([]byte(rec1 + "\n" + rec2 + "\n" + rec2 + "\n" + rec1 + "\n"))
 	f.Add([]byte(`[` + rec2 + `,` + strings.Replace(rec2, `"awsRegion":"us-east-1"`, `"awsRegion":"us-\u0065ast-1"`, 1) + `]`))
 	f.Add([]byte(`{"Records":[` + rec1 + `,` + strings.Replace(rec1, `"readOnly":false`, `"readOnly":fals`, 1) + `]}`))
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + strings.Replace(rec1, `"awsRegion":"us-east-1"`, `"awsRegion":"us-`+"\xff"+`east-1"`, 1) + `]}`))
+	f.Add([]byte(`{"Records":[` + rec1 + `,` + strings.Replace(rec1, `"egress":false`, `"egress":"`+"\xc3\xa9"+strings.Repeat("x", 70)+`"`, 1) + `]}`))
+	f.Add([]byte(`{"Records":[` + rec2 + `,` + strings.Replace(rec2, `"arn":"arn:aws:iam::111122223333:root"`, `"arn":null,"userName":true`, 1) + `]}`))
 	files, _ := filepath.Glob("../testdata/cloudtrail/*.json")
 	for _, name := range files {
 		if data, err := os.ReadFile(name); err == nil && len(data) < 64<<10 {
 			f.Add(data)
 		}
 	}
-	projections := [][]string{nil, {"eventname"}, {"eventname", "awsregion", "useridentity.type", "requestparameters"}}
+	projections := [][]string{nil, {"eventname"}, {"eventname", "awsregion", "useridentity.type", "requestparameters"},
+		{"useragent", "readonly", "responseelements", "useridentity"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !useSkipMembers {
 			t.Skip("no skipMembersAVX2 on this CPU")

@@ -231,6 +231,21 @@ type ctCol struct {
 // ctOnly admits the records in which one of its keys admits.
 type ctOnly struct {
 	keys []*ctOnlyKey
+	// mask has the bits of its keys in the plan's onlyGroups (keys of
+	// dictionary-encoded columns); slow are its other keys, asked one
+	// by one (admitsKey).
+	mask uint64
+	slow []*ctOnlyKey
+}
+
+// ctOnlyGroup is the keys of WithOnlyIn entries on one
+// dictionary-encoded key column (eventname, useridentity.type...):
+// per entry of the batch's dictionary, dec holds the bits of the keys
+// that admit it, with bit 63 set once it is looked up. Reset per batch.
+type ctOnlyGroup struct {
+	dict *dictBuilder
+	keys []*ctOnlyKey
+	dec  []uint64
 }
 
 // ctOnlyKey admits the records whose key column (a text slot: top-level
@@ -249,6 +264,7 @@ type ctOnlyKey struct {
 	// batch.
 	dict *dictBuilder
 	dec  []int8
+	bit  uint // in the bits of ctOnlyGroup.dec and ctOnly.mask
 	// last is the key of the last record looked at and lastOK whether
 	// it was admitted, for a key that is not dictionary-encoded.
 	last   []byte
@@ -347,6 +363,39 @@ func (p *ctPlan) onlyIn(schema *arrow.Schema, entries []OnlyIn) {
 			p.onlyKeys = append(p.onlyKeys, k)
 		}
 	}
+	// The keys of a dictionary-encoded column are decided together,
+	// once per dictionary entry: ~9 keys a record in hunt run's
+	// library, on four columns.
+	for _, c := range cols {
+		if c.only == nil {
+			continue
+		}
+		for _, k := range c.only.keys {
+			if k.dict == nil || len(p.onlyKeys) > 63 {
+				c.only.slow = append(c.only.slow, k)
+				continue
+			}
+			k.bit = uint(slices.Index(p.onlyKeys, k))
+			c.only.mask |= 1 << k.bit
+			g := p.onlyGroup(k.dict)
+			if !slices.Contains(g.keys, k) {
+				g.keys = append(g.keys, k)
+			}
+		}
+	}
+	p.setOps()
+}
+
+// onlyGroup returns the group of the keys on the column of d.
+func (p *ctPlan) onlyGroup(d *dictBuilder) *ctOnlyGroup {
+	for _, g := range p.onlyGroups {
+		if g.dict == d {
+			return g
+		}
+	}
+	g := &ctOnlyGroup{dict: d}
+	p.onlyGroups = append(p.onlyGroups, g)
+	return g
 }
 
 // finish returns the array data of the column's rows so far and starts a
@@ -452,7 +501,67 @@ type ctPlan struct {
 	mem       memory.Allocator
 	// onlyKeys are the keys of the columns decoded only in some records
 	// (WithOnlyIn), for resetting their caches per batch.
-	onlyKeys []*ctOnlyKey
+	onlyKeys   []*ctOnlyKey
+	onlyGroups []*ctOnlyGroup
+	// ops is how appendRecord appends a record: the leaves of cols
+	// decoded in every record, then those decoded only in some (see
+	// setOps).
+	ops []ctOp
+}
+
+// ctOp appends one value of a record to a column (see appendRecord).
+type ctOp struct {
+	kind ctOpKind
+	slot int
+	str  *strBuilder
+	dict *dictBuilder
+	col  *ctCol
+	sub  int // opStruct: the ops of its subtree, which follow it
+}
+
+type ctOpKind uint8
+
+const (
+	opStr    ctOpKind = iota // a string column's value or null
+	opDict                   // a dictionary column's value or null
+	opStruct                 // a struct's validity; its children's ops follow
+	opOther                  // a list or map column: appendCol
+	opOnly                   // a column decoded only in some records (WithOnlyIn)
+)
+
+// setOps lists p.ops: the columns decoded in every record first (the
+// keys of the others are among them), leaves of structs flattened,
+// then those decoded only in some.
+func (p *ctPlan) setOps() {
+	p.ops = p.ops[:0]
+	var add func(c *ctCol)
+	add = func(c *ctCol) {
+		switch {
+		case c.kind == ctStruct:
+			k := len(p.ops)
+			p.ops = append(p.ops, ctOp{kind: opStruct, slot: c.slot, col: c})
+			for _, ch := range c.children {
+				add(ch)
+			}
+			p.ops[k].sub = len(p.ops) - k - 1
+		case c.kind == ctList || c.kind == ctMap:
+			p.ops = append(p.ops, ctOp{kind: opOther, slot: c.slot, col: c})
+		case c.dict != nil:
+			p.ops = append(p.ops, ctOp{kind: opDict, slot: c.slot, dict: c.dict, col: c})
+		default:
+			p.ops = append(p.ops, ctOp{kind: opStr, slot: c.slot, str: c.str, col: c})
+		}
+	}
+	for _, c := range p.cols {
+		if c.only == nil {
+			add(c)
+		}
+	}
+	for _, c := range p.cols {
+		if c.only != nil {
+			p.ops = append(p.ops, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
+		}
+	}
 }
 
 func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
@@ -512,6 +621,7 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 	if p.nslots > len(nullSlots) {
 		panic("BUG: more value slots than nullSlots holds")
 	}
+	p.setOps()
 	return p, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -1327,5 +1328,194 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCloudTrailReader_DecodeMembers: the string, literal and raw JSON
+// values skipMembersAVX2 decodes in runs (top level and useridentity's)
+// read as parseTop and parseObject read them one by one: the same rows,
+// counts and positioned errors, for each case where the run must leave
+// the member to Go (escapes, bytes >= 0x80, invalid UTF-8 before, in and
+// after the first 32 bytes, control characters, numbers, containers in a
+// string column, raw containers holding a byte >= 0x80 in an earlier or
+// the last block, nesting past the object's room) and those it reads
+// (null, true, false, plain strings and raw containers). Each case's
+// record comes twice, after rec1, so the second is read with the key
+// order the first taught.
+func TestCloudTrailReader_DecodeMembers(t *testing.T) {
+	const tm = `"eventTime":"2024-03-05T10:11:12Z"`
+	const head = `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","principalId":"AIDA1","arn":"arn:aws:iam::1:user/a","accountId":"1","userName":"alice"}`
+	long := strings.Repeat("Mozilla/5.0 ", 12)
+	nested := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, tc := range []struct {
+		name     string
+		rec      string
+		rows     int64 // of the case's two records, all columns read
+		rejected int64
+		err      string // in the first reject, when rejected
+	}{
+		{"plain", head + `,"awsRegion":"us-east-1","userAgent":"` + long + `","requestParameters":{"a":"b"},"eventName":"a"}`, 2, 0, ""},
+		{"null, true, false", head + `,"awsRegion":null,"userAgent":true,"sourceIPAddress":false,"readOnly":true,"requestParameters":null,"responseElements":true,"additionalEventData":false,"eventName":"a"}`, 2, 0, ""},
+		{"bad literals", head + `,"awsRegion":nul,"eventName":"a"}`, 0, 2, "JSON value"},
+		{"bad false", head + `,"awsRegion":fakse,"eventName":"a"}`, 0, 2, "JSON value"},
+		{"number", head + `,"awsRegion":12,"requestParameters":-1.5e3,"eventName":"a"}`, 2, 0, ""},
+		{"non-ASCII", head + `,"awsRegion":"é😀","userAgent":"` + long + `é","eventName":"a"}`, 2, 0, ""},
+		{"invalid UTF-8", head + `,"awsRegion":"a` + "\xff" + `b","eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"invalid UTF-8 past 32 bytes", head + `,"userAgent":"` + long + "\xc3" + `","eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"escape", head + `,"awsRegion":"a\"b\u0041","eventName":"a"}`, 2, 0, ""},
+		{"bad escape", head + `,"awsRegion":"a\qb","eventName":"a"}`, 0, 2, "valid escape"},
+		{"control", head + ",\"awsRegion\":\"a\x01b\",\"eventName\":\"a\"}", 0, 2, "raw control"},
+		{"object in a string column", head + `,"awsRegion":{"a":1},"eventName":"a"}`, 0, 2, "expected string"},
+		{"array in a string column", head + `,"userAgent":[1],"eventName":"a"}`, 0, 2, "expected string"},
+		{"duplicate key, null last", head + `,"awsRegion":"x","userAgent":"y","awsRegion":null,"eventName":"a"}`, 2, 0, ""},
+		{"raw string", head + `,"requestParameters":"a\nb","responseElements":"plain","eventName":"a"}`, 2, 0, ""},
+		{"raw array", head + `,"requestParameters":[1,"` + long + `",{"b":null}],"eventName":"a"}`, 2, 0, ""},
+		{"raw non-ASCII", head + `,"requestParameters":{"a":"é","b":"` + long + `"},"eventName":"a"}`, 2, 0, ""},
+		{"raw invalid UTF-8 in an earlier block", head + `,"requestParameters":{"a":"` + "\xff" + `","b":"` + long + `"},"eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"raw invalid UTF-8 in the last block", head + `,"requestParameters":{"b":"` + long + `","a":"` + "\xff" + `"},"eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"raw invalid UTF-8 before its end", head + `,"requestParameters":{"a":1` + "\xff" + `},"eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"raw invalid UTF-8 at its start", head + `,"requestParameters":["` + "\xff" + `"],"eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"invalid UTF-8 after a raw container", head + `,"requestParameters":{"a":1},"someKey":"` + "\xff" + `","eventName":"a"}`, 2, 0, ""},
+		{"raw container error", head + `,"requestParameters":{"a":[1}],"eventName":"a"}`, 0, 2, "']'"},
+		{"raw container control", head + ",\"requestParameters\":{\"a\":\"" + long + "\x02\"},\"eventName\":\"a\"}", 0, 2, "raw control"},
+		{"raw too deep", head + `,"requestParameters":` + nested(128) + `,"eventName":"a"}`, 0, 2, "levels of nesting"},
+		{"raw deepest", head + `,"requestParameters":` + nested(127) + `,"eventName":"a"}`, 2, 0, ""},
+		{"raw with escapes", head + `,"requestParameters":{"a":"x\"}y","b":"\\","c":"` + long + `\"]"},"eventName":"a"}`, 2, 0, ""},
+		{"useridentity", `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":null,"principalId":true,"arn":"é","accountId":12,"userName":"` + long + `"},"eventName":"a"}`, 2, 0, ""},
+		{"useridentity invalid UTF-8", `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","principalId":"AIDA1","arn":"a` + "\xff" + `"},"eventName":"a"}`, 0, 2, "valid UTF-8"},
+		{"useridentity object in a string", `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","principalId":{"x":1}},"eventName":"a"}`, 0, 2, "expected string"},
+		{"useridentity deepest", `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","someKey":` + nested(126) + `},"eventName":"a"}`, 2, 0, ""},
+		{"useridentity too deep", `{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","someKey":` + nested(127) + `},"eventName":"a"}`, 0, 2, "levels of nesting"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := `{"Records":[` + rec1 + `,` + tc.rec + `,` + rec2 + `,` + tc.rec + `,` + rec1 + `]}`
+			for _, cols := range [][]string{nil, {"eventname"}, {"awsregion", "requestparameters", "useridentity.arn", "useridentity.type"}, {"useragent", "responseelements", "useridentity"}} {
+				for _, src := range []func() io.Reader{
+					func() io.Reader { return inMemoryInput(input) },
+					func() io.Reader { return strings.NewReader(input) },
+				} {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					var opts []Option
+					if cols != nil {
+						opts = append(opts, WithColumns(cols...))
+					}
+					got, st, rej, err := readFrom(t, mem, src(), opts...)
+					was := useSkipMembers
+					useSkipMembers = false
+					want, wst, wrej, werr := readFrom(t, mem, src(), opts...)
+					useSkipMembers = was
+					mem.AssertSize(t, 0)
+					if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+						t.Fatalf("%v: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
+					}
+					if cols != nil {
+						continue
+					}
+					if err != nil || st.Records != 3+tc.rows || st.Rejected != tc.rejected {
+						t.Fatalf("%+v, %v; want %d records, %d rejected", st, err, 3+tc.rows, tc.rejected)
+					}
+					if tc.rejected > 0 && !strings.Contains(rej.Errs[0].Error(), tc.err) {
+						t.Fatalf("first reject %v; want it to say %q", rej.Errs[0], tc.err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCloudTrailReader_DecodeRawUTF8: a raw JSON container read in a run
+// (skipMembersAVX2) is checked for bytes >= 0x80 in every block up to
+// its end and no further: an invalid byte at each offset of containers
+// of 2 to 200 bytes rejects the record as parseValue's utf8.Valid does,
+// and one right after the container does not.
+func TestCloudTrailReader_DecodeRawUTF8(t *testing.T) {
+	var recs []string
+	wantRejected := int64(0)
+	for n := 0; n <= 196; n += 7 {
+		for at := 0; at <= n+1; at++ {
+			body := []byte(strings.Repeat("x", n))
+			after := ""
+			if at < n {
+				body[at] = 0xff
+				wantRejected++
+			} else if at == n {
+				after = "\xff" // in the member after, skipped
+			}
+			recs = append(recs, `{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"a","requestParameters":["`+string(body)+`"],"requestID":"`+after+`x","awsRegion":"us-east-1"}`)
+		}
+	}
+	input := `{"Records":[` + strings.Join(recs, ",") + `]}`
+	for _, cols := range [][]string{{"requestparameters"}, {"requestparameters", "awsregion"}} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		got, st, rej, err := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
+		was := useSkipMembers
+		useSkipMembers = false
+		want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
+		useSkipMembers = was
+		mem.AssertSize(t, 0)
+		if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("%v: in runs %+v, %v; one by one %+v, %v", cols, st, err, wst, werr)
+		}
+		if st.Rejected != wantRejected || st.Records != int64(len(recs))-wantRejected {
+			t.Fatalf("%v: %+v; want %d rejected of %d", cols, st, wantRejected, len(recs))
+		}
+	}
+}
+
+// TestCloudTrailReader_NullStruct: a struct that is null in a record
+// (JSON null, or a later duplicate key null) appends null to every
+// field below it, even fields an earlier duplicate set; one that is
+// present appends its fields, a null struct among them.
+func TestCloudTrailReader_NullStruct(t *testing.T) {
+	const tm = `"eventTime":"2024-03-05T10:11:12Z"`
+	input := `{"Records":[` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","arn":"a","sessionContext":{"sessionIssuer":{"userName":"u"}}},"eventName":"x"},` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"IAMUser","arn":"a","sessionContext":{"sessionIssuer":{"userName":"u"}}},"userIdentity":null,"eventName":"x"},` +
+		`{"eventVersion":"1.08",` + tm + `,"userIdentity":{"type":"Root","sessionContext":{"sessionIssuer":{"userName":"u"}},"sessionContext":null},"eventName":"x"}` +
+		`]}`
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r, err := NewCloudTrailReader(inMemoryInput(input), "test.json", WithAllocator(mem),
+		WithColumns("useridentity.type", "useridentity.arn", "useridentity.sessioncontext.sessionissuer.username"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	// Every array of the tree, each row's value or "null".
+	var got []string
+	var walk func(name string, a arrow.Array)
+	walk = func(name string, a arrow.Array) {
+		var vals []string
+		for i := range a.Len() {
+			switch {
+			case a.IsNull(i):
+				vals = append(vals, "null")
+			case a.DataType().ID() == arrow.STRUCT:
+				vals = append(vals, "{}")
+			default:
+				vals = append(vals, a.ValueStr(i))
+			}
+		}
+		got = append(got, name+"="+strings.Join(vals, ","))
+		if st, ok := a.(*array.Struct); ok {
+			for k := range st.NumField() {
+				walk(name+"."+st.DataType().(*arrow.StructType).Field(k).Name, st.Field(k))
+			}
+		}
+	}
+	walk("useridentity", r.Batch().Column(0))
+	want := []string{
+		"useridentity={},null,{}",
+		"useridentity.type=IAMUser,null,Root",
+		"useridentity.arn=a,null,null",
+		"useridentity.sessioncontext={},null,null",
+		"useridentity.sessioncontext.sessionissuer={},null,null",
+		"useridentity.sessioncontext.sessionissuer.username=u,null,null",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q; want %q", got, want)
 	}
 }

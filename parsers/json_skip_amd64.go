@@ -37,17 +37,20 @@ func stringStopAVX2(b []byte, j int) (k int, found bool)
 
 func stringStop32(b []byte, j int) (int, bool) { return stringStopAVX2(b, j) }
 
-// useSkipMembers tells CloudTrailReader.parseTop to skip runs of
-// predicted top-level members with skipMembersAVX2.
-var useSkipMembers = cpu.X86.HasAVX2
+// useSkipMembers tells CloudTrailReader.parseTop and parseObject to
+// read runs of predicted members with skipMembersAVX2 (its containers
+// need the carry-less multiply too).
+var useSkipMembers = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
 
-// skipMembersAVX2 is parseTop's fast path for the members it skips, in
-// a loop over a run of them (json_skip_amd64.s). (Not noescape: last
-// is f0, f1 or a field reached from them.)
-func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState) (k int, last *ctField, status int)
+// skipMembersAVX2 is the fast path of parseTop and parseObject for the
+// members they skip and the plain strings, literals and ASCII raw
+// containers they decode, in a loop over a run of them
+// (json_skip_amd64.s). (Not noescape: last is f0, f1 or a field
+// reached from them.)
+func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int) (k int, last *ctField, status int)
 
-func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState) (int, *ctField, int) {
-	return skipMembersAVX2(b, i, f0, f1, st)
+func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int) (int, *ctField, int) {
+	return skipMembersAVX2(b, i, f0, f1, st, vals, room)
 }
 
 // stringStopASCIIAVX2 is stringStopAVX2 stopping at bytes >= 0x80 too

@@ -312,27 +312,38 @@ snone:
 	VZEROUPPER
 	RET
 
-// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState) (k int, last *ctField, status int)
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int) (k int, last *ctField, status int)
 //
-// CloudTrailReader.parseTop's fast path over a run of top-level members
-// from the key at b[i] (its '"'), given the fields predicted for it, f0
-// then f1 (either may be nil): while the member's key is f0's or else
-// f1's as keyWordsAt matches it, that field f is ctSkip and its value,
-// right after the ':', is a string without escapes or control
-// characters, true, false or null, the value is skipped, f's mark joins
-// the marks (status bits 8-15), last becomes f and the next member's
-// predictions f.next; then ',' and '"' go on with the next member. It
-// returns in status bits 0-7 (see membersAt...):
+// The fast path of CloudTrailReader.parseTop and parseObject over a run
+// of an object's members from the key at b[i] (its '"'), given the
+// fields predicted for it, f0 then f1 (either may be nil): while the
+// member's key is f0's or else f1's as keyWordsAt matches it, and that
+// field f and the value right after the ':' are one of
+//   - ctSkip: a string without escapes or control characters, true,
+//     false or null, or a container of whole plain blocks (see
+//     container): skipped;
+//   - ctString or ctRaw: a string of printable ASCII without escapes,
+//     whose content becomes vals[f.slot] (a span of b, as decodeString
+//     gives it); true or false, whose text does; null, which makes the
+//     slot null (a zero span);
+//   - ctRaw: a container of whole plain blocks without a byte >= 0x80,
+//     whose text becomes vals[f.slot] (parseValue's utf8.Valid holds);
+// the member is read, f's mark joins the marks (status bits 8-15),
+// last becomes f and the next member's predictions f.next; then ','
+// and '"' go on with the next member. It returns in status bits 0-7
+// (see membersAt...):
 // membersAfter with k after a value not followed by ',' and '"';
 // membersContainer with k at the value of last, an object or an array
-// it did not skip (see container);
+// it did not read (last's mark is in the marks; Go reads the value);
 // membersAt with k at a member it leaves to Go (any other case,
 // including fewer than 64 bytes left at the key, so that its 24 key
-// bytes, a literal and the first 32 bytes of a string are in b).
+// bytes, a literal and the first 32 bytes of a string are in b, and a
+// slot outside vals). room is the most brackets a container may hold
+// (MaxDepth less the object's depth).
 //
 // Registers: SI b, DX len(b), DI i, R8 f0, R13 f1, R14 f, R9 last, R10
 // the marks, R11 f.plen, R12 the value's index, then its end.
-TEXT ·skipMembersAVX2(SB), NOSPLIT, $16-80
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $16-112
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), DX
 	MOVQ i+24(FP), DI
@@ -384,12 +395,12 @@ second:
 	JMP   at
 
 hit:
-	CMPB ctField_kind(R14), $const_ctSkip
-	JNE  at
-
 	// The value, at most 24 bytes on: 40 are buffered.
 	LEAQ    (DI)(R11*1), R12
 	MOVBLZX (SI)(R12*1), AX
+	MOVBLZX ctField_kind(R14), CX
+	CMPB    CL, $const_ctSkip
+	JNE     decode
 	CMPB    AL, $0x22
 	JEQ     str
 	CMPB    AL, $0x7b // '{'
@@ -449,9 +460,106 @@ sfound:
 	CMPB (SI)(R12*1), $0x22
 	JNE  at
 	INCQ R12
+	JMP  done
+
+decode:
+	// A string or raw field: its slot in vals, CX its span's address.
+	CMPB  CL, $const_ctString
+	JEQ   slot
+	CMPB  CL, $const_ctRaw
+	JNE   at
+
+slot:
+	MOVQ  ctField_slot(R14), CX
+	CMPQ  CX, vals_len+64(FP)
+	JAE   at
+	LEAQ  (CX)(CX*2), CX // span__size == 12
+	SHLQ  $2, CX
+	ADDQ  vals_base+56(FP), CX
+	CMPB  AL, $0x22
+	JEQ   dstr
+	CMPB  AL, $0x7b // '{'
+	JEQ   draw
+	CMPB  AL, $0x5b // '['
+	JEQ   draw
+	MOVL  (SI)(R12*1), BX
+	CMPB  AL, $0x6e // 'n'
+	JEQ   dnull
+	CMPB  AL, $0x74 // 't'
+	JEQ   dtrue
+	CMPB  AL, $0x66 // 'f'
+	JNE   at
+	CMPL  BX, $0x736c6166 // "fals"
+	JNE   at
+	CMPB  4(SI)(R12*1), $0x65 // 'e'
+	JNE   at
+	MOVL  R12, span_start(CX)
+	ADDQ  $5, R12
+	JMP   dtext
+
+dtrue:
+	CMPL BX, $0x65757274 // "true"
+	JNE  at
+	MOVL R12, span_start(CX)
+	ADDQ $4, R12
+
+dtext:
+	// true or false: its text, as parseValue keeps a literal.
+	MOVL R12, span_end(CX)
+	MOVB $const_srcBuf, span_src(CX)
+	JMP  done
+
+dnull:
+	CMPL BX, $0x6c6c756e // "null"
+	JNE  at
+	ADDQ $4, R12
+	MOVL $0, span_start(CX)
+	MOVL $0, span_end(CX)
+	MOVB $const_srcNull, span_src(CX)
+	JMP  done
+
+draw:
+	// A container: only a raw field keeps it as text.
+	CMPB ctField_kind(R14), $const_ctRaw
+	JNE  at
+	JMP  container
+
+dstr:
+	// As stringStopASCIIAVX2: a backslash, a control character or a
+	// byte >= 0x80 is Go's.
+	INCQ R12
+	MOVQ R12, BX
+
+dloop:
+	LEAQ 32(R12), AX
+	CMPQ AX, DX
+	JGT  at
+	VMOVDQU   (SI)(R12*1), Y0
+	VPCMPEQB  Y2, Y0, Y1
+	VPCMPEQB  Y3, Y0, Y4
+	VPMAXUB   Y7, Y0, Y5
+	VPCMPEQB  Y7, Y5, Y5
+	VPOR      Y1, Y4, Y4
+	VPOR      Y4, Y5, Y5
+	VPOR      Y0, Y5, Y5 // bytes >= 0x80 have their high bit set
+	VPMOVMSKB Y5, AX
+	TESTL     AX, AX
+	JNZ       dfound
+	ADDQ      $32, R12
+	JMP       dloop
+
+dfound:
+	BSFL AX, AX
+	ADDQ AX, R12
+	CMPB (SI)(R12*1), $0x22
+	JNE  at
+	MOVL BX, span_start(CX)
+	MOVL R12, span_end(CX)
+	MOVB $const_srcBuf, span_src(CX)
+	INCQ R12
 
 done:
-	// The member is skipped: on with the next, after ',' and '"'.
+	// The member is read: on with the next, after ',' and '"'.
 	ORB  ctField_mark(R14), R10
 	MOVQ R14, R9
 	MOVQ ctField_next+0(R14), R8
@@ -475,19 +583,22 @@ container:
 	// The container, as skipBlocksAVX2 skips it from an empty stack in
 	// st: then on with the next member. Where it does not end in whole
 	// plain blocks (fewer than 64 bytes left, a backslash outside a
-	// string, a control character in one, an error), it is left to Go
+	// string, a control character in one, an error), or holds a byte
+	// >= 0x80 and is a raw field's, it is left to Go
 	// (membersContainer), which reads it again from its start. The
 	// registers are skipBlocksAVX2's; f stays in R14, the marks and
-	// the container's index wait in the frame.
+	// the container's index wait in the frame, and Y12 gathers the
+	// bytes of the blocks before the last.
 	MOVQ R10, mk-8(SP)
 	MOVQ R12, v-16(SP)
 	MOVQ st+48(FP), R8
-	MOVQ $(const_MaxDepth-1), AX
+	MOVQ room+80(FP), AX
 	MOVQ AX, blockState_room(R8)
 	MOVQ R12, DI
 	XORQ R9, R9
 	XORQ R10, R10
 	XORQ R11, R11
+	VPXOR Y12, Y12, Y12
 	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
 	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
 	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
@@ -597,10 +708,40 @@ cclose:
 	TESTQ   R9, R9
 	JNZ     cbracket
 	INCQ    R12 // after the container
+	CMPB    ctField_kind(R14), $const_ctRaw
+	JNE     cdone
+
+	// A raw field's container: its text, if it is ASCII (the blocks
+	// before this one, and this one's bytes before R12).
+	VPMOVMSKB Y12, AX
+	TESTL     AX, AX
+	JNZ       cbail
+	VPMOVMSKB Y0, AX
+	VPMOVMSKB Y1, BX
+	SHLQ      $32, BX
+	ORQ       BX, AX
+	MOVQ      $64, CX
+	ADDQ      DI, CX
+	SUBQ      R12, CX // 64 less the container's bytes in this block
+	SHLQ      CL, AX
+	TESTQ     AX, AX
+	JNZ       cbail
+	MOVQ      ctField_slot(R14), CX
+	LEAQ      (CX)(CX*2), CX // checked before the container
+	SHLQ      $2, CX
+	ADDQ      vals_base+56(FP), CX
+	MOVQ      v-16(SP), AX
+	MOVL      AX, span_start(CX)
+	MOVL      R12, span_end(CX)
+	MOVB      $const_srcBuf, span_src(CX)
+
+cdone:
 	MOVQ    mk-8(SP), R10
 	JMP     done
 
 cnext:
+	VPOR Y0, Y12, Y12
+	VPOR Y1, Y12, Y12
 	SARQ $63, AX
 	MOVQ AX, R11
 	MOVQ blockState_carryOut(R8), R10
@@ -622,9 +763,9 @@ mret:
 	VZEROUPPER
 	SHLQ $8, R10
 	ORQ  R10, AX
-	MOVQ DI, k+56(FP)
-	MOVQ R9, last+64(FP)
-	MOVQ AX, status+72(FP)
+	MOVQ DI, k+88(FP)
+	MOVQ R9, last+96(FP)
+	MOVQ AX, status+104(FP)
 	RET
 
 // func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
