@@ -1571,9 +1571,9 @@ func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool 
 		var ok bool
 		switch st.kind {
 		case flowKindInt32:
-			ok = segInts(c, c.i32, b, tape, seg, st.pos, st.max, row)
+			ok = segInts32(c, b, tape, seg, st.pos, st.max, row)
 		case flowKindInt64:
-			ok = segInts(c, c.i64, b, tape, seg, st.pos, st.max, row)
+			ok = segInts64(c, b, tape, seg, st.pos, st.max, row)
 		case flowKindString:
 			ok = c.segString(b, tape, seg, st.pos, row)
 		default:
@@ -1725,13 +1725,14 @@ func (c *flowCol) dictTruncate(n int) {
 	c.last = 0
 }
 
-// segInts is buildSegment's loop for an integer column (the field at
+// segIntsGo is buildSegment's loop for an integer column (the field at
 // pos, at most max): it appends rows row, row+1, ... to vals and the
 // column's validity, or returns false (the column's n and nulls
 // unchanged) at a value buildLine rejects, or one longer than 16 digits
 // (which buildLine takes). The digits are read as one or two words in
-// the loop: a call would spill the loop's registers.
-func segInts[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+// the loop: a call would spill the loop's registers. The portable
+// [segInts32] and [segInts64], and the reference of their assembly.
+func segIntsGo[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
 	vals = vals[row : row+len(seg)]
 	tape = tape[pos:]
 	setFlowBits(c.valid, row, row+len(seg))
@@ -1777,10 +1778,11 @@ func setFlowBits(valid []byte, from, to int) {
 	}
 }
 
-// segString is buildSegment's loop for a string column: values of at
+// segStringGo is buildSegment's loop for a string column: values of at
 // most 16 bytes are moved as two words into room reserved for the
-// segment's bytes up front.
-func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
+// segment's bytes up front. The portable [flowCol.segString], and the
+// reference of its assembly.
+func (c *flowCol) segStringGo(b []byte, tape, seg []int32, pos int, row int) bool {
 	tape = tape[pos:]
 	// Room for the values: at most the field's bytes over the segment,
 	// plus a 16-byte move past the last.
