@@ -191,3 +191,87 @@ const (
 //
 //go:noescape
 func flowSegStrings(data []byte, d int, offs []int32, valid []byte, b []byte, tape []int32, seg []int32, row int) (k, dout, nulls, status int)
+
+// segDict is [flowCol.segDictGo]: flowSegDict where the CPU has SSSE3
+// (the others' condition; this one needs only SSE2), with the values it
+// stops at (not among the word keys) taken here as segDictGo takes them.
+func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+	if !useSegAsm {
+		return c.segDictGo(b, tape, seg, pos, row)
+	}
+	c.segDict0 = len(c.dict)
+	tape = tape[pos:]
+	setFlowBits(c.valid, row, row+len(seg))
+	idx := c.idx[row : row+len(seg)]
+	nulls := 0
+	for k := 0; ; k++ {
+		k += flowSegDict(idx[k:], c.keys, c.klen, b, tape, seg[k:])
+		if k == len(seg) {
+			break
+		}
+		// Slow path: a value not among the keys.
+		t := seg[k]
+		v := b[tape[t]+1 : tape[t+1]]
+		if len(v) == 1 && v[0] == '-' {
+			r := row + k
+			c.valid[r>>3] &^= 1 << (r & 7)
+			nulls++
+			idx[k] = 0
+		} else if len(v) == 0 {
+			return false
+		} else {
+			idx[k] = c.dictIndex(v)
+		}
+	}
+	c.n, c.nulls = row+len(seg), c.nulls+nulls
+	return true
+}
+
+// flowSegDict is segDictGo's loop in assembly (vpcflow_amd64.s): it sets
+// idx[k] to the index e of the value of line seg[k]'s field among keys
+// (keys[e] its first 8 bytes as a little-endian word, klen[e] its
+// length), for k from 0 until a value of no key or all of seg, and
+// returns that k. The caller ensures what segDictGo's bounds checks
+// would: len(idx) >= len(seg), len(klen) == len(keys), every
+// tape[seg[k]+1] in tape, 8 bytes loadable from every value's start.
+//
+//go:noescape
+func flowSegDict(idx []int32, keys []uint64, klen []uint8, b []byte, tape []int32, seg []int32) int
+
+// checkInts is [segCheckInts]: where the CPU has SSSE3, flowSegInts64
+// building the values into r's scratch, which accepts the same values (a
+// value of at most digits digits is at most max).
+func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	if !useSegAsm {
+		return segCheckInts(b, tape, seg, digits, max)
+	}
+	if len(r.checkVals) < len(seg) {
+		r.checkVals, r.checkValid = make([]int64, len(seg)), make([]byte, len(seg)/8+1)
+	}
+	_, ok := flowSegInts64(r.checkVals[:len(seg)], r.checkValid, b, tape, seg, max, 0)
+	return ok
+}
+
+// flowSegment is [flowSegmentGo]: flowSegmentAsm where the CPU has SSSE3
+// (the others' condition; this one needs none), into room made first.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	if !useSegAsm || len(seg) > limit || nf < 1 {
+		return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+	}
+	n := min(limit-len(seg), len(nls))
+	seg = slices.Grow(seg, n)
+	k, c := flowSegmentAsm(seg[len(seg):len(seg)+n], b, nls[:n], tape, c, min(nb, wide+1), nf)
+	return seg[:len(seg)+k], c
+}
+
+// flowSegmentAsm is flowSegmentGo's loop in assembly (vpcflow_amd64.s):
+// it writes to seg[k] the index in tape of the newline before the line
+// that ends at nls[k] (fields on the tape from tape[c-1]), for k from 0
+// while that line has nf fields (its newline is tape[c+nf-1]), ends
+// before byte lim of b (the first bad block, or after wide), is not
+// empty and does not start with a lowercase letter, and returns how many
+// it wrote and the tape index after them. len(seg) == len(nls), c >= 1,
+// nf >= 1.
+//
+//go:noescape
+func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)

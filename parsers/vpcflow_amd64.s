@@ -689,3 +689,129 @@ sfail:
 	MOVQ BX, dout+168(FP)
 	MOVQ $2, status+184(FP) // flowSegFail
 	RET
+
+// flowKeyMask holds, for n = 1 to 8 at 8(n-1), the mask of a word's first
+// n bytes.
+DATA flowKeyMask<>+0(SB)/8, $0x00000000000000ff
+DATA flowKeyMask<>+8(SB)/8, $0x000000000000ffff
+DATA flowKeyMask<>+16(SB)/8, $0x0000000000ffffff
+DATA flowKeyMask<>+24(SB)/8, $0x00000000ffffffff
+DATA flowKeyMask<>+32(SB)/8, $0x000000ffffffffff
+DATA flowKeyMask<>+40(SB)/8, $0x0000ffffffffffff
+DATA flowKeyMask<>+48(SB)/8, $0x00ffffffffffffff
+DATA flowKeyMask<>+56(SB)/8, $0xffffffffffffffff
+GLOBL flowKeyMask<>(SB), RODATA|NOPTR, $64
+
+// func flowSegDict(idx []int32, keys []uint64, klen []uint8, b []byte, tape []int32, seg []int32) int
+//
+// See vpcflow_amd64.go. Registers: R11 counts from -len(seg) up to 0 and
+// indexes seg (SI at its end) and idx (R9 at its end); DI is tape, R8 b,
+// R12 keys, R13 klen, BX len(keys), R14 the masks less 16 (the mask of n
+// at 8(n+1)). AX, CX, DX and R10 are scratch.
+TEXT ·flowSegDict(SB), NOSPLIT, $0-152
+	MOVQ seg_len+128(FP), R11
+	TESTQ R11, R11
+	JEQ ddone
+	MOVQ seg_base+120(FP), SI
+	LEAQ (SI)(R11*4), SI
+	MOVQ idx_base+0(FP), R9
+	LEAQ (R9)(R11*4), R9
+	NEGQ R11
+	MOVQ tape_base+96(FP), DI
+	MOVQ b_base+72(FP), R8
+	MOVQ keys_base+24(FP), R12
+	MOVQ keys_len+32(FP), BX
+	MOVQ klen_base+48(FP), R13
+	LEAQ flowKeyMask<>(SB), R14
+	SUBQ $16, R14
+
+dloop:
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX // n+1
+	LEAQ -2(CX), AX
+	CMPQ AX, $7
+	JA dstop // n not 1 to 8
+	MOVQ 1(R8)(DX*1), AX
+	ANDQ (R14)(CX*8), AX // the value as a word
+	DECQ CX              // n
+	XORL R10, R10
+
+dkey:
+	CMPQ R10, BX
+	JAE dstop // no key
+	CMPQ AX, (R12)(R10*8)
+	JEQ dword
+
+dnextkey:
+	INCQ R10
+	JMP dkey
+
+dword:
+	MOVBLZX (R13)(R10*1), DX
+	CMPQ DX, CX
+	JNE dnextkey
+	MOVL R10, (R9)(R11*4)
+	INCQ R11
+	JNE dloop
+
+ddone:
+	MOVQ seg_len+128(FP), AX
+	MOVQ AX, ret+144(FP)
+	RET
+
+dstop:
+	MOVQ seg_len+128(FP), AX
+	ADDQ R11, AX
+	MOVQ AX, ret+144(FP)
+	RET
+
+// func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+//
+// See vpcflow_amd64.go. Registers: BX is k, indexing nls (SI) and seg
+// (R9), up to R13 = len(seg); CX is c, DX nf-1, DI tape, R12 len(tape),
+// R8 b, R11 lim. AX, R10 and R14 are scratch.
+TEXT ·flowSegmentAsm(SB), NOSPLIT, $0-136
+	MOVQ seg_base+0(FP), R9
+	MOVQ seg_len+8(FP), R13
+	MOVQ b_base+24(FP), R8
+	MOVQ nls_base+48(FP), SI
+	MOVQ tape_base+72(FP), DI
+	MOVQ tape_len+80(FP), R12
+	MOVQ c+96(FP), CX
+	MOVQ lim+104(FP), R11
+	MOVQ nf+112(FP), DX
+	DECQ DX
+	XORL BX, BX
+
+gloop:
+	CMPQ BX, R13
+	JAE gdone
+	MOVLQSX (SI)(BX*4), AX // nl
+	CMPQ AX, R11
+	JGE gdone              // past wide, or in a block with a bad byte
+	LEAQ (CX)(DX*1), R10   // e, where the newline must be
+	CMPQ R10, R12
+	JAE gdone
+	MOVLQSX (DI)(R10*4), R14
+	CMPQ R14, AX
+	JNE gdone              // another field count
+	MOVLQSX -4(DI)(CX*4), R14
+	INCQ R14               // the line's start
+	CMPQ AX, R14
+	JLE gdone              // empty
+	MOVBLZX (R8)(R14*1), AX
+	SUBL $0x61, AX
+	CMPL AX, $26
+	JB gdone               // a lowercase letter: a header?
+	LEAQ -1(CX), AX
+	MOVL AX, (R9)(BX*4)
+	LEAQ 1(R10), CX
+	INCQ BX
+	JMP gloop
+
+gdone:
+	MOVQ BX, k+120(FP)
+	MOVQ CX, after+128(FP)
+	RET

@@ -124,8 +124,16 @@ func flowSegFixture(lines [][]string) (b []byte, tape, seg []int32, nf int) {
 	return b, tape, seg, nf
 }
 
-// checkFlowSegAsm builds every field of the lines of seg with the
-// assembly loops (segInts32, segInts64, segString) and with the Go ones
+// seg0 is the index in tape of the newline at nl.
+func seg0(tape []int32, nl int32) int {
+	i, _ := slices.BinarySearch(tape, nl)
+	return i
+}
+
+// checkFlowSegAsm checks flowSegment against flowSegmentGo on the lines
+// of b, then builds every field of the lines of seg with the
+// assembly loops (segInts32, segInts64, segDict, segString; checkInts
+// checks them) and with the Go ones
 // they replace, as rows from row of columns that hold row rows, and
 // fails unless both accept the same segments and build the same columns.
 // dataCap is the string columns' capacity, small to make segString grow.
@@ -134,6 +142,34 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 	if !useSegAsm {
 		t.Skip("no SSSE3")
 	}
+	var nls []int32
+	for i, c := range b {
+		if c == '\n' {
+			nls = append(nls, int32(i))
+		}
+	}
+	for _, limit := range []int{len(nls), 2} {
+		for _, nb := range []int{math.MaxInt32, len(b) / 2} {
+			for _, wide := range []int{cap(b) - 16, len(b) / 3} {
+				for _, from := range []int{0, 1} {
+					if from > len(nls) {
+						continue
+					}
+					c := 1
+					if from == 1 {
+						c = int(seg0(tape, nls[0])) + 1
+					}
+					wantSeg, wantC := flowSegmentGo(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					gotSeg, gotC := flowSegment(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					if !slices.Equal(gotSeg, wantSeg) || gotC != wantC {
+						t.Fatalf("segment of %q from line %d, limit %d, nb %d, wide %d: assembly %v %d; Go %v %d",
+							b, from, limit, nb, wide, gotSeg, gotC, wantSeg, wantC)
+					}
+				}
+			}
+		}
+	}
+
 	rows := row + len(seg)
 	prefill := func(c *flowCol) {
 		for r := range row {
@@ -149,6 +185,8 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 			case flowKindString:
 				c.data = append(c.data, "ab"...)
 				c.offs[c.n+1] = int32(len(c.data))
+			case flowKindDict:
+				c.idx[c.n] = int32(r % 2)
 			}
 			c.setValid()
 		}
@@ -173,6 +211,14 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 			if okA != okG {
 				t.Fatalf("field %d, max %d of %q: assembly ok %v; Go %v", pos, max, b, okA, okG)
 			}
+			digits := 0
+			for x := int64(9); x <= max && digits < 18; x = 10*x + 9 {
+				digits++
+			}
+			var r flowRun
+			if okC, okR := r.checkInts(b, tape[pos:], seg, digits, max), segCheckInts(b, tape[pos:], seg, digits, max); okC != okR {
+				t.Fatalf("field %d, max %d of %q checked: assembly ok %v; Go %v", pos, max, b, okC, okR)
+			}
 			if !okG {
 				continue
 			}
@@ -181,12 +227,28 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 					pos, max, b, a.n, a.nulls, a.valid, a.i32, a.i64, g.n, g.nulls, g.valid, g.i32, g.i64)
 			}
 		}
-		g, a := newFlowCol(flowKindString, rows), newFlowCol(flowKindString, rows)
+		g, a := newFlowCol(flowKindDict, rows), newFlowCol(flowKindDict, rows)
+		for _, c := range []*flowCol{g, a} {
+			for _, v := range []string{"ACCEPT", "REJECT", "12", "eni-0a1b2c3d4e5f60001"} {
+				c.dictIndex([]byte(v))
+			}
+			prefill(c)
+		}
+		okG, okA := g.segDictGo(b, tape, seg, pos, row), a.segDict(b, tape, seg, pos, row)
+		if okA != okG {
+			t.Fatalf("field %d of %q, dictionary: assembly ok %v; Go %v", pos, b, okA, okG)
+		}
+		if okG && (a.n != g.n || a.nulls != g.nulls || !bytes.Equal(a.valid, g.valid) || !slices.Equal(a.idx, g.idx) ||
+			!slices.Equal(a.dict, g.dict) || !slices.Equal(a.keys, g.keys) || !slices.Equal(a.klen, g.klen)) || a.segDict0 != g.segDict0 {
+			t.Fatalf("field %d of %q, dictionary: assembly n %d nulls %d valid %x idx %v dict %q; Go %d %d %x %v %q",
+				pos, b, a.n, a.nulls, a.valid, a.idx, a.dict, g.n, g.nulls, g.valid, g.idx, g.dict)
+		}
+
+		g, a = newFlowCol(flowKindString, rows), newFlowCol(flowKindString, rows)
 		a.data = make([]byte, 0, dataCap)
 		prefill(g)
 		prefill(a)
-		okG := g.segStringGo(b, tape, seg, pos, row)
-		okA := a.segString(b, tape, seg, pos, row)
+		okG, okA = g.segStringGo(b, tape, seg, pos, row), a.segString(b, tape, seg, pos, row)
 		if okA != okG {
 			t.Fatalf("field %d of %q: assembly ok %v; Go %v", pos, b, okA, okG)
 		}
@@ -205,14 +267,15 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 
 // flowSegAsmValues are the values TestFlowSegAsm puts in a segment
 // and FuzzFlowSegAsm starts from: lengths 0 to 40, the bounds of each
-// maximum, 16 and 17 digits, "-", bytes either side of the digits.
+// maximum, 16 and 17 digits, "-", bytes either side of the digits,
+// spaces (another field count).
 var flowSegAsmValues = []string{
 	"", "-", "--", "-1", "1-", "0", "7", "9", "10", "42", "255", "256", "65535", "65536",
 	"2147483647", "2147483648", "9223372036854775807", "9999999999999999", "10000000000000000",
 	"0000000000000000", "00000000000000001", "1234567890123456", "123456789012345", "12345678",
 	"123456789", "/", ":", "1/", "1:", "0:0", "/9", "a", "1a", "a1", "1.5", "+1", "12345678a", "1234567812345678x",
 	"x1234567812345678", "10.0.1.25", "2600:1f18:266e:a02:9db7:1e89:65c5:b411", "eni-0a1b2c3d4e5f60001",
-	"abcdefghijklmnop", "abcdefghijklmnopq", strings.Repeat("y", 31), strings.Repeat("y", 32), strings.Repeat("y", 33),
+	"abcdefghijklmnop", "abcdefghijklmnopq", "REJECT", "NODATA", "ACCEP", "ACCEPTX", "12345678901", "1 2", "1 2 3", "1 ", strings.Repeat("y", 31), strings.Repeat("y", 32), strings.Repeat("y", 33),
 	strings.Repeat("9", 40), "~", "ACCEPT",
 }
 
@@ -255,8 +318,10 @@ func FuzzFlowSegAsm(f *testing.F) {
 	f.Add([]byte("2 123 - 1700000000 10.0.1.25\n2 9 -- 17 x\n"), uint8(0), uint16(64))
 	f.Add([]byte("12345678901234567 1\n- -\n0 65536\n"), uint8(3), uint16(0))
 	f.Add([]byte("255 256\n2147483647 2147483648\n9999999999999999 10000000000000000\n"), uint8(7), uint16(20))
+	f.Add([]byte("7\n\n7\n7\n"), uint8(2), uint16(64))
 	for _, v := range flowSegAsmValues {
 		f.Add([]byte("7 "+v+"\n7 12\n"), uint8(1), uint16(4096))
+		f.Add([]byte(v+" 7\n12 7\n7 12\n"), uint8(0), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, row uint8, dataCap uint16) {
 		if len(data) > 4096 {

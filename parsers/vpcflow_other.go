@@ -30,3 +30,18 @@ func segInts64(c *flowCol, b []byte, tape, seg []int32, pos int, max int64, row 
 func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
 	return c.segStringGo(b, tape, seg, pos, row)
 }
+
+// segDict is [flowCol.segDictGo] where there is no assembly version.
+func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+	return c.segDictGo(b, tape, seg, pos, row)
+}
+
+// checkInts is [segCheckInts] where there is no assembly version.
+func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	return segCheckInts(b, tape, seg, digits, max)
+}
+
+// flowSegment is [flowSegmentGo] where there is no assembly version.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+}
