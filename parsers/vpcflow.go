@@ -1380,6 +1380,10 @@ type flowRun struct {
 	// kept and left are filterSegment's lines of seg the filter keeps
 	// and leaves out, as seg.
 	kept, left []int32
+	// checkVals and checkValid are the column checkInts builds with
+	// flowSegInts64 to check a field of lines left out, where it does.
+	checkVals  []int64
+	checkValid []byte
 }
 
 // parseRun parses the lines that end in the next flowRunBytes of the
@@ -1530,14 +1534,15 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	return rows, consumed > 0
 }
 
-// flowSegment appends to seg the lines of the run that end at nls[0],
+// flowSegmentGo appends to seg the lines of the run that end at nls[0],
 // nls[1], ... (their fields on the tape from tape[c-1], the newline
 // before the first) while each is a fast-path line of parseRun (nf
 // fields, printable ASCII, not empty, not a header), at most limit of
 // them and none ending after byte wide of b; for each, the index in tape
 // of the newline before it. It returns seg and the tape index after the
-// lines. nb is the first byte of the first block with a bad byte.
-func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+// lines. nb is the first byte of the first block with a bad byte. The
+// portable [flowSegment], and the reference of its assembly.
+func flowSegmentGo(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
 	for _, nl := range nls {
 		e := c + nf - 1
 		if len(seg) == limit || int(nl) > wide || e >= len(tape) || tape[e] != nl || nb <= int(nl) {
@@ -1571,9 +1576,9 @@ func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool 
 		var ok bool
 		switch st.kind {
 		case flowKindInt32:
-			ok = segInts(c, c.i32, b, tape, seg, st.pos, st.max, row)
+			ok = segInts32(c, b, tape, seg, st.pos, st.max, row)
 		case flowKindInt64:
-			ok = segInts(c, c.i64, b, tape, seg, st.pos, st.max, row)
+			ok = segInts64(c, b, tape, seg, st.pos, st.max, row)
 		case flowKindString:
 			ok = c.segString(b, tape, seg, st.pos, row)
 		default:
@@ -1642,7 +1647,7 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 		}
 	}
 	for _, f := range d.ints {
-		if !segCheckInts(b, tape[f.pos:], left, int(f.digits), f.max) {
+		if !r.checkInts(b, tape[f.pos:], left, int(f.digits), f.max) {
 			return 0, false
 		}
 	}
@@ -1656,7 +1661,8 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 // start of tape is "-" or an integer of at most max: as dropLines, one
 // of at most digits digits (every such value is within max) has only its
 // digits checked, a word at a time; a longer one is parsed, up to 16
-// digits (longer ones go the general way).
+// digits (longer ones go the general way). The portable
+// [flowRun.checkInts], and the reference of its assembly.
 func segCheckInts(b []byte, tape, seg []int32, digits int, max int64) bool {
 	for _, t := range seg {
 		from, to := int(tape[t])+1, int(tape[t+1])
@@ -1725,13 +1731,14 @@ func (c *flowCol) dictTruncate(n int) {
 	c.last = 0
 }
 
-// segInts is buildSegment's loop for an integer column (the field at
+// segIntsGo is buildSegment's loop for an integer column (the field at
 // pos, at most max): it appends rows row, row+1, ... to vals and the
 // column's validity, or returns false (the column's n and nulls
 // unchanged) at a value buildLine rejects, or one longer than 16 digits
 // (which buildLine takes). The digits are read as one or two words in
-// the loop: a call would spill the loop's registers.
-func segInts[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+// the loop: a call would spill the loop's registers. The portable
+// [segInts32] and [segInts64], and the reference of their assembly.
+func segIntsGo[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
 	vals = vals[row : row+len(seg)]
 	tape = tape[pos:]
 	setFlowBits(c.valid, row, row+len(seg))
@@ -1777,10 +1784,11 @@ func setFlowBits(valid []byte, from, to int) {
 	}
 }
 
-// segString is buildSegment's loop for a string column: values of at
+// segStringGo is buildSegment's loop for a string column: values of at
 // most 16 bytes are moved as two words into room reserved for the
-// segment's bytes up front.
-func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
+// segment's bytes up front. The portable [flowCol.segString], and the
+// reference of its assembly.
+func (c *flowCol) segStringGo(b []byte, tape, seg []int32, pos int, row int) bool {
 	tape = tape[pos:]
 	// Room for the values: at most the field's bytes over the segment,
 	// plus a 16-byte move past the last.
@@ -1820,11 +1828,12 @@ func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool 
 	return true
 }
 
-// segDict is buildSegment's loop for a dictionary column: a value of at
-// most 8 bytes among the first few is found as one word, others through
-// dictIndex. It records the dictionary's size before the segment in
-// segDict0, for unbuild.
-func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+// segDictGo is buildSegment's loop for a dictionary column: a value of
+// at most 8 bytes among the first few is found as one word, others
+// through dictIndex. It records the dictionary's size before the segment
+// in segDict0, for unbuild. The portable [flowCol.segDict], and the
+// reference of its assembly.
+func (c *flowCol) segDictGo(b []byte, tape, seg []int32, pos int, row int) bool {
 	c.segDict0 = len(c.dict)
 	tape = tape[pos:]
 	setFlowBits(c.valid, row, row+len(seg))

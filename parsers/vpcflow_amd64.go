@@ -1,6 +1,10 @@
 package parsers
 
-import "golang.org/x/sys/cpu"
+import (
+	"slices"
+
+	"golang.org/x/sys/cpu"
+)
 
 // flowSpaceBlocks is [flowSpaceBlocksGo] in assembly (vpcflow_amd64.s),
 // 16 bytes a compare with SSE2, which every amd64 has. b must hold 64
@@ -76,3 +80,198 @@ var useFlattenBMI = cpu.X86.HasPOPCNT && cpu.X86.HasBMI1
 //
 //go:noescape
 func flowFlattenBMI(t []int32, k int, words []uint64, sparse bool) int
+
+// useSegAsm tells segInts32, segInts64 and segString to use their
+// assembly loops (SSSE3: PSHUFB and PMADDUBSW), a variable for tests.
+// The Go loops spend about 60 instructions a value on bounds checks and
+// spilled registers; the assembly ones about 30 for an integer and 17
+// for a short string.
+var useSegAsm = cpu.X86.HasSSSE3
+
+// segInts32 is [segIntsGo] for an int32 column: flowSegInts32 where the
+// CPU has SSSE3.
+func segInts32(c *flowCol, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+	if !useSegAsm {
+		return segIntsGo(c, c.i32, b, tape, seg, pos, max, row)
+	}
+	vals := c.i32[row : row+len(seg)]
+	setFlowBits(c.valid, row, row+len(seg))
+	nulls, ok := flowSegInts32(vals, c.valid, b, tape[pos:], seg, max, row)
+	if ok {
+		c.n, c.nulls = row+len(seg), c.nulls+nulls
+	}
+	return ok
+}
+
+// segInts64 is [segIntsGo] for an int64 column: flowSegInts64 where the
+// CPU has SSSE3.
+func segInts64(c *flowCol, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+	if !useSegAsm {
+		return segIntsGo(c, c.i64, b, tape, seg, pos, max, row)
+	}
+	vals := c.i64[row : row+len(seg)]
+	setFlowBits(c.valid, row, row+len(seg))
+	nulls, ok := flowSegInts64(vals, c.valid, b, tape[pos:], seg, max, row)
+	if ok {
+		c.n, c.nulls = row+len(seg), c.nulls+nulls
+	}
+	return ok
+}
+
+// flowSegInts64 is segIntsGo's loop in assembly (vpcflow_amd64.s), SSSE3:
+// a value of 1 to 16 bytes is loaded as 16, right-aligned behind zeros by
+// one PSHUFB, checked for digits by one saturating add and turned into
+// its value by PMADDUBSW, PMADDWD, PACKSSDW and PMADDWD, with no branch
+// on its length. vals[k] gets the value of line seg[k]'s field (tape is
+// the column's stretch of the tape, tape[pos:]), "-" a 0 and its row's
+// validity bit (row+k of valid) cleared and counted in nulls. It returns
+// ok false at the first other value that is not 1 to 16 digits of at
+// most max. The caller ensures what segIntsGo's bounds checks would:
+// len(vals) == len(seg), every tape[seg[k]+1] in tape, 16 bytes loadable
+// from every value's start in b, bits row to row+len(seg) in valid.
+//
+//go:noescape
+func flowSegInts64(vals []int64, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
+
+// flowSegInts32 is flowSegInts64 for an int32 column (max at most
+// math.MaxInt32).
+//
+//go:noescape
+func flowSegInts32(vals []int32, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
+
+// segString is [flowCol.segStringGo]: flowSegStrings where the CPU has
+// SSSE3, growing the column's bytes whenever it stops for room.
+func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
+	if !useSegAsm {
+		return c.segStringGo(b, tape, seg, pos, row)
+	}
+	tape = tape[pos:]
+	setFlowBits(c.valid, row, row+len(seg))
+	offs := c.offs[row+1 : row+1+len(seg)]
+	d0, n0, nulls := len(c.data), row+len(seg), 0
+	for {
+		data := c.data[:cap(c.data)]
+		k, d, nl, status := flowSegStrings(data, len(c.data), offs, c.valid, b, tape, seg, row)
+		c.data = data[:d]
+		nulls += nl
+		switch status {
+		case flowSegDone:
+			c.n, c.nulls = n0, c.nulls+nulls
+			return true
+		case flowSegFail:
+			c.data = c.data[:d0]
+			return false
+		}
+		// Slow path: room for seg[k]'s value and 16 bytes past it, or
+		// twice the room.
+		offs, seg, row = offs[k:], seg[k:], row+k
+		need := 16 + int(tape[seg[0]+1]-tape[seg[0]])
+		c.data = slices.Grow(c.data, max(need, cap(c.data)))
+	}
+}
+
+// flowSegStrings' status: all of seg done, stopped at seg[k] for room,
+// or at a value buildLine rejects (empty).
+const (
+	flowSegDone = iota
+	flowSegRoom
+	flowSegFail
+)
+
+// flowSegStrings is segStringGo's loop in assembly (vpcflow_amd64.s):
+// it appends the value of line seg[k]'s field to data from data[d] (16
+// bytes a move, SSE2) and sets offs[k] to its end, "-" none and its
+// row's validity bit (row+k of valid) cleared and counted in nulls,
+// until all of seg is done (status flowSegDone, k len(seg)), a value
+// needs more than len(data) (flowSegRoom: values before seg[k] are
+// done, d is data's length after them) or a value is empty
+// (flowSegFail). The caller ensures what segStringGo's bounds checks
+// would: len(offs) == len(seg), every tape[seg[k]+1] in tape, 16 bytes
+// loadable past every value's end in b, bits row to row+len(seg) in valid.
+//
+//go:noescape
+func flowSegStrings(data []byte, d int, offs []int32, valid []byte, b []byte, tape []int32, seg []int32, row int) (k, dout, nulls, status int)
+
+// segDict is [flowCol.segDictGo]: flowSegDict where the CPU has SSSE3
+// (the others' condition; this one needs only SSE2), with the values it
+// stops at (not among the word keys) taken here as segDictGo takes them.
+func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+	if !useSegAsm {
+		return c.segDictGo(b, tape, seg, pos, row)
+	}
+	c.segDict0 = len(c.dict)
+	tape = tape[pos:]
+	setFlowBits(c.valid, row, row+len(seg))
+	idx := c.idx[row : row+len(seg)]
+	nulls := 0
+	for k := 0; ; k++ {
+		k += flowSegDict(idx[k:], c.keys, c.klen, b, tape, seg[k:])
+		if k == len(seg) {
+			break
+		}
+		// Slow path: a value not among the keys.
+		t := seg[k]
+		v := b[tape[t]+1 : tape[t+1]]
+		if len(v) == 1 && v[0] == '-' {
+			r := row + k
+			c.valid[r>>3] &^= 1 << (r & 7)
+			nulls++
+			idx[k] = 0
+		} else if len(v) == 0 {
+			return false
+		} else {
+			idx[k] = c.dictIndex(v)
+		}
+	}
+	c.n, c.nulls = row+len(seg), c.nulls+nulls
+	return true
+}
+
+// flowSegDict is segDictGo's loop in assembly (vpcflow_amd64.s): it sets
+// idx[k] to the index e of the value of line seg[k]'s field among keys
+// (keys[e] its first 8 bytes as a little-endian word, klen[e] its
+// length), for k from 0 until a value of no key or all of seg, and
+// returns that k. The caller ensures what segDictGo's bounds checks
+// would: len(idx) >= len(seg), len(klen) == len(keys), every
+// tape[seg[k]+1] in tape, 8 bytes loadable from every value's start.
+//
+//go:noescape
+func flowSegDict(idx []int32, keys []uint64, klen []uint8, b []byte, tape []int32, seg []int32) int
+
+// checkInts is [segCheckInts]: where the CPU has SSSE3, flowSegInts64
+// building the values into r's scratch, which accepts the same values (a
+// value of at most digits digits is at most max).
+func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	if !useSegAsm {
+		return segCheckInts(b, tape, seg, digits, max)
+	}
+	if len(r.checkVals) < len(seg) {
+		r.checkVals, r.checkValid = make([]int64, len(seg)), make([]byte, len(seg)/8+1)
+	}
+	_, ok := flowSegInts64(r.checkVals[:len(seg)], r.checkValid, b, tape, seg, max, 0)
+	return ok
+}
+
+// flowSegment is [flowSegmentGo]: flowSegmentAsm where the CPU has SSSE3
+// (the others' condition; this one needs none), into room made first.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	if !useSegAsm || len(seg) > limit || nf < 1 {
+		return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+	}
+	n := min(limit-len(seg), len(nls))
+	seg = slices.Grow(seg, n)
+	k, c := flowSegmentAsm(seg[len(seg):len(seg)+n], b, nls[:n], tape, c, min(nb, wide+1), nf)
+	return seg[:len(seg)+k], c
+}
+
+// flowSegmentAsm is flowSegmentGo's loop in assembly (vpcflow_amd64.s):
+// it writes to seg[k] the index in tape of the newline before the line
+// that ends at nls[k] (fields on the tape from tape[c-1]), for k from 0
+// while that line has nf fields (its newline is tape[c+nf-1]), ends
+// before byte lim of b (the first bad block, or after wide), is not
+// empty and does not start with a lowercase letter, and returns how many
+// it wrote and the tape index after them. len(seg) == len(nls), c >= 1,
+// nf >= 1.
+//
+//go:noescape
+func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)

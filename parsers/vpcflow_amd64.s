@@ -357,3 +357,461 @@ f5done:
 	VZEROUPPER
 	MOVQ BX, ret+56(FP)
 	RET
+
+// flowDigitShuf holds, for n = 1 to 16 at 16(n-1), the PSHUFB mask that
+// moves the first n bytes of a register to its last n and zeroes the
+// others: a value of n digits right-aligned behind zeros.
+DATA flowDigitShuf<>+0(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+8(SB)/8, $0x0080808080808080
+DATA flowDigitShuf<>+16(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+24(SB)/8, $0x0100808080808080
+DATA flowDigitShuf<>+32(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+40(SB)/8, $0x0201008080808080
+DATA flowDigitShuf<>+48(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+56(SB)/8, $0x0302010080808080
+DATA flowDigitShuf<>+64(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+72(SB)/8, $0x0403020100808080
+DATA flowDigitShuf<>+80(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+88(SB)/8, $0x0504030201008080
+DATA flowDigitShuf<>+96(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+104(SB)/8, $0x0605040302010080
+DATA flowDigitShuf<>+112(SB)/8, $0x8080808080808080
+DATA flowDigitShuf<>+120(SB)/8, $0x0706050403020100
+DATA flowDigitShuf<>+128(SB)/8, $0x0080808080808080
+DATA flowDigitShuf<>+136(SB)/8, $0x0807060504030201
+DATA flowDigitShuf<>+144(SB)/8, $0x0100808080808080
+DATA flowDigitShuf<>+152(SB)/8, $0x0908070605040302
+DATA flowDigitShuf<>+160(SB)/8, $0x0201008080808080
+DATA flowDigitShuf<>+168(SB)/8, $0x0a09080706050403
+DATA flowDigitShuf<>+176(SB)/8, $0x0302010080808080
+DATA flowDigitShuf<>+184(SB)/8, $0x0b0a090807060504
+DATA flowDigitShuf<>+192(SB)/8, $0x0403020100808080
+DATA flowDigitShuf<>+200(SB)/8, $0x0c0b0a0908070605
+DATA flowDigitShuf<>+208(SB)/8, $0x0504030201008080
+DATA flowDigitShuf<>+216(SB)/8, $0x0d0c0b0a09080706
+DATA flowDigitShuf<>+224(SB)/8, $0x0605040302010080
+DATA flowDigitShuf<>+232(SB)/8, $0x0e0d0c0b0a090807
+DATA flowDigitShuf<>+240(SB)/8, $0x0706050403020100
+DATA flowDigitShuf<>+248(SB)/8, $0x0f0e0d0c0b0a0908
+GLOBL flowDigitShuf<>(SB), RODATA|NOPTR, $256
+
+// flowDigitConst holds flowSegInts' constants, 16 bytes each: '0'; 118,
+// which a digit's value plus 118 (saturated) keeps below 0x80 and any
+// other byte's does not; the bytes 10, 1 (pairs of digits); the words
+// 100, 1 (of pairs, four digits); the words 10000, 1 (eight digits).
+DATA flowDigitConst<>+0(SB)/8, $0x3030303030303030
+DATA flowDigitConst<>+8(SB)/8, $0x3030303030303030
+DATA flowDigitConst<>+16(SB)/8, $0x7676767676767676
+DATA flowDigitConst<>+24(SB)/8, $0x7676767676767676
+DATA flowDigitConst<>+32(SB)/8, $0x010a010a010a010a
+DATA flowDigitConst<>+40(SB)/8, $0x010a010a010a010a
+DATA flowDigitConst<>+48(SB)/8, $0x0001006400010064
+DATA flowDigitConst<>+56(SB)/8, $0x0001006400010064
+DATA flowDigitConst<>+64(SB)/8, $0x0001271000012710
+DATA flowDigitConst<>+72(SB)/8, $0x0001271000012710
+GLOBL flowDigitConst<>(SB), RODATA|NOPTR, $80
+
+// flowSegInts64 and flowSegInts32 (see vpcflow_amd64.go) have one body
+// but for the store. Registers: R11 counts from -len(seg) up to 0 and
+// indexes seg (SI at its end) and vals (R9 at its end); DI is tape, R8 b,
+// R12 max, R13 the nulls, BX the shuffle masks less 32 (the mask of n at
+// 16(n+1)). AX, CX, DX and R10 are scratch.
+
+// func flowSegInts64(vals []int64, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
+TEXT ·flowSegInts64(SB), NOSPLIT, $0-145
+	XORQ R13, R13
+	MOVQ seg_len+104(FP), R11
+	TESTQ R11, R11
+	JEQ i64done
+	MOVQ seg_base+96(FP), SI
+	LEAQ (SI)(R11*4), SI
+	MOVQ vals_base+0(FP), R9
+	LEAQ (R9)(R11*8), R9
+	NEGQ R11
+	MOVQ tape_base+72(FP), DI
+	MOVQ b_base+48(FP), R8
+	MOVQ max+120(FP), R12
+	LEAQ flowDigitShuf<>(SB), BX
+	SUBQ $32, BX
+	MOVOU flowDigitConst<>+0(SB), X8
+	MOVOU flowDigitConst<>+16(SB), X9
+	MOVOU flowDigitConst<>+32(SB), X10
+	MOVOU flowDigitConst<>+48(SB), X11
+	MOVOU flowDigitConst<>+64(SB), X12
+i64loop:
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX // n+1: the value is b[DX+1 : DX+CX]
+	LEAQ -2(CX), AX
+	CMPQ AX, $15
+	JA i64other // n not 1 to 16
+	MOVOU 1(R8)(DX*1), X0
+	SHLQ $4, CX
+	MOVOU (BX)(CX*1), X1
+	PSUBB X8, X0
+	PSHUFB X1, X0 // the digits' values, right-aligned behind zeros
+	MOVO X0, X1
+	PADDUSB X9, X1
+	PMOVMSKB X1, AX
+	TESTL AX, AX
+	JNE i64other // not a digit
+	PMADDUBSW X10, X0
+	PMADDWL X11, X0
+	PACKSSLW X0, X0
+	PMADDWL X12, X0 // the first eight digits' value, then the last eight's
+	MOVQ X0, AX
+	MOVL AX, DX
+	SHRQ $32, AX
+	IMUL3Q $100000000, DX, DX
+	ADDQ DX, AX
+	CMPQ AX, R12
+	JA i64other
+i64store:
+	MOVQ AX, (R9)(R11*8)
+	INCQ R11
+	JNE i64loop
+i64done:
+	MOVQ R13, nulls+136(FP)
+	MOVB $1, ok+144(FP)
+	RET
+i64other: // Slow path: "-" is null, anything else fails.
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX
+	CMPQ CX, $2
+	JNE i64fail
+	CMPB 1(R8)(DX*1), $0x2d
+	JNE i64fail
+	INCQ R13
+	MOVQ row+128(FP), AX
+	ADDQ seg_len+104(FP), AX
+	ADDQ R11, AX // the row
+	MOVQ AX, CX
+	SHRQ $3, AX
+	ANDL $7, CX
+	MOVQ valid_base+24(FP), DX
+	MOVBLZX (DX)(AX*1), R10
+	BTRL CX, R10
+	MOVB R10, (DX)(AX*1)
+	XORL AX, AX
+	JMP i64store
+i64fail:
+	MOVB $0, ok+144(FP)
+	RET
+
+// func flowSegInts32(vals []int32, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
+TEXT ·flowSegInts32(SB), NOSPLIT, $0-145
+	XORQ R13, R13
+	MOVQ seg_len+104(FP), R11
+	TESTQ R11, R11
+	JEQ i32done
+	MOVQ seg_base+96(FP), SI
+	LEAQ (SI)(R11*4), SI
+	MOVQ vals_base+0(FP), R9
+	LEAQ (R9)(R11*4), R9
+	NEGQ R11
+	MOVQ tape_base+72(FP), DI
+	MOVQ b_base+48(FP), R8
+	MOVQ max+120(FP), R12
+	LEAQ flowDigitShuf<>(SB), BX
+	SUBQ $32, BX
+	MOVOU flowDigitConst<>+0(SB), X8
+	MOVOU flowDigitConst<>+16(SB), X9
+	MOVOU flowDigitConst<>+32(SB), X10
+	MOVOU flowDigitConst<>+48(SB), X11
+	MOVOU flowDigitConst<>+64(SB), X12
+i32loop:
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX // n+1: the value is b[DX+1 : DX+CX]
+	LEAQ -2(CX), AX
+	CMPQ AX, $15
+	JA i32other // n not 1 to 16
+	MOVOU 1(R8)(DX*1), X0
+	SHLQ $4, CX
+	MOVOU (BX)(CX*1), X1
+	PSUBB X8, X0
+	PSHUFB X1, X0 // the digits' values, right-aligned behind zeros
+	MOVO X0, X1
+	PADDUSB X9, X1
+	PMOVMSKB X1, AX
+	TESTL AX, AX
+	JNE i32other // not a digit
+	PMADDUBSW X10, X0
+	PMADDWL X11, X0
+	PACKSSLW X0, X0
+	PMADDWL X12, X0 // the first eight digits' value, then the last eight's
+	MOVQ X0, AX
+	MOVL AX, DX
+	SHRQ $32, AX
+	IMUL3Q $100000000, DX, DX
+	ADDQ DX, AX
+	CMPQ AX, R12
+	JA i32other
+i32store:
+	MOVL AX, (R9)(R11*4)
+	INCQ R11
+	JNE i32loop
+i32done:
+	MOVQ R13, nulls+136(FP)
+	MOVB $1, ok+144(FP)
+	RET
+i32other: // Slow path: "-" is null, anything else fails.
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX
+	CMPQ CX, $2
+	JNE i32fail
+	CMPB 1(R8)(DX*1), $0x2d
+	JNE i32fail
+	INCQ R13
+	MOVQ row+128(FP), AX
+	ADDQ seg_len+104(FP), AX
+	ADDQ R11, AX // the row
+	MOVQ AX, CX
+	SHRQ $3, AX
+	ANDL $7, CX
+	MOVQ valid_base+24(FP), DX
+	MOVBLZX (DX)(AX*1), R10
+	BTRL CX, R10
+	MOVB R10, (DX)(AX*1)
+	XORL AX, AX
+	JMP i32store
+i32fail:
+	MOVB $0, ok+144(FP)
+	RET
+
+// func flowSegStrings(data []byte, d int, offs []int32, valid []byte, b []byte, tape []int32, seg []int32, row int) (k, dout, nulls, status int)
+//
+// SSE2; see vpcflow_amd64.go. Registers: R11 counts from -len(seg) up
+// to 0 and indexes seg (SI at its end) and offs (R10 at its end); DI is
+// tape, R8 b, R9 data, BX the bytes in data, R12 len(data). AX, CX, DX
+// and R13 are scratch; the nulls are counted in their result.
+TEXT ·flowSegStrings(SB), NOSPLIT, $0-192
+	MOVQ $0, nulls+176(FP)
+	MOVQ d+24(FP), BX
+	MOVQ seg_len+136(FP), R11
+	TESTQ R11, R11
+	JEQ sdone
+	MOVQ seg_base+128(FP), SI
+	LEAQ (SI)(R11*4), SI
+	MOVQ offs_base+32(FP), R10
+	LEAQ (R10)(R11*4), R10
+	NEGQ R11
+	MOVQ tape_base+104(FP), DI
+	MOVQ b_base+80(FP), R8
+	MOVQ data_base+0(FP), R9
+	MOVQ data_len+8(FP), R12
+
+sloop:
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX          // n+1
+	LEAQ 1(R8)(DX*1), DX // the value's first byte
+	CMPQ CX, $2
+	JBE sshort           // n at most 1
+
+scopy:
+	LEAQ 15(BX)(CX*1), AX // d+n+16: room for the last move's 16 bytes
+	CMPQ AX, R12
+	JA sroom
+	MOVOU (DX), X0
+	MOVOU X0, (R9)(BX*1)
+	CMPQ CX, $17
+	JA slong // more than 16 bytes
+
+scopied:
+	LEAQ -1(BX)(CX*1), BX // d += n
+
+snext:
+	MOVL BX, (R10)(R11*4)
+	INCQ R11
+	JNE sloop
+
+sdone:
+	MOVQ seg_len+136(FP), R11
+	MOVQ R11, k+160(FP)
+	MOVQ BX, dout+168(FP)
+	MOVQ $0, status+184(FP) // flowSegDone
+	RET
+
+slong:
+	// Slow path: the bytes after the first 16, 16 a move.
+	LEAQ 16(R9)(BX*1), AX
+	ADDQ $16, DX
+	LEAQ -17(CX), R13 // bytes left, more than 0
+
+slongloop:
+	MOVOU (DX), X0
+	MOVOU X0, (AX)
+	ADDQ $16, DX
+	ADDQ $16, AX
+	SUBQ $16, R13
+	JA slongloop
+	JMP scopied
+
+sshort:
+	CMPQ CX, $2
+	JNE sfail // empty
+	CMPB (DX), $0x2d
+	JNE scopy // one byte, not "-"
+	// Slow path: "-" is null.
+	INCQ nulls+176(FP)
+	MOVQ row+152(FP), AX
+	ADDQ seg_len+136(FP), AX
+	ADDQ R11, AX // the row
+	MOVQ AX, CX
+	SHRQ $3, AX
+	ANDL $7, CX
+	MOVQ valid_base+56(FP), DX
+	MOVBLZX (DX)(AX*1), R13
+	BTRL CX, R13
+	MOVB R13, (DX)(AX*1)
+	JMP snext
+
+sroom:
+	MOVQ seg_len+136(FP), AX
+	ADDQ R11, AX
+	MOVQ AX, k+160(FP)
+	MOVQ BX, dout+168(FP)
+	MOVQ $1, status+184(FP) // flowSegRoom
+	RET
+
+sfail:
+	MOVQ seg_len+136(FP), AX
+	ADDQ R11, AX
+	MOVQ AX, k+160(FP)
+	MOVQ BX, dout+168(FP)
+	MOVQ $2, status+184(FP) // flowSegFail
+	RET
+
+// flowKeyMask holds, for n = 1 to 8 at 8(n-1), the mask of a word's first
+// n bytes.
+DATA flowKeyMask<>+0(SB)/8, $0x00000000000000ff
+DATA flowKeyMask<>+8(SB)/8, $0x000000000000ffff
+DATA flowKeyMask<>+16(SB)/8, $0x0000000000ffffff
+DATA flowKeyMask<>+24(SB)/8, $0x00000000ffffffff
+DATA flowKeyMask<>+32(SB)/8, $0x000000ffffffffff
+DATA flowKeyMask<>+40(SB)/8, $0x0000ffffffffffff
+DATA flowKeyMask<>+48(SB)/8, $0x00ffffffffffffff
+DATA flowKeyMask<>+56(SB)/8, $0xffffffffffffffff
+GLOBL flowKeyMask<>(SB), RODATA|NOPTR, $64
+
+// func flowSegDict(idx []int32, keys []uint64, klen []uint8, b []byte, tape []int32, seg []int32) int
+//
+// See vpcflow_amd64.go. Registers: R11 counts from -len(seg) up to 0 and
+// indexes seg (SI at its end) and idx (R9 at its end); DI is tape, R8 b,
+// R12 keys, R13 klen, BX len(keys), R14 the masks less 16 (the mask of n
+// at 8(n+1)). AX, CX, DX and R10 are scratch.
+TEXT ·flowSegDict(SB), NOSPLIT, $0-152
+	MOVQ seg_len+128(FP), R11
+	TESTQ R11, R11
+	JEQ ddone
+	MOVQ seg_base+120(FP), SI
+	LEAQ (SI)(R11*4), SI
+	MOVQ idx_base+0(FP), R9
+	LEAQ (R9)(R11*4), R9
+	NEGQ R11
+	MOVQ tape_base+96(FP), DI
+	MOVQ b_base+72(FP), R8
+	MOVQ keys_base+24(FP), R12
+	MOVQ keys_len+32(FP), BX
+	MOVQ klen_base+48(FP), R13
+	LEAQ flowKeyMask<>(SB), R14
+	SUBQ $16, R14
+
+dloop:
+	MOVLQSX (SI)(R11*4), AX
+	MOVLQSX (DI)(AX*4), DX
+	MOVLQSX 4(DI)(AX*4), CX
+	SUBQ DX, CX // n+1
+	LEAQ -2(CX), AX
+	CMPQ AX, $7
+	JA dstop // n not 1 to 8
+	MOVQ 1(R8)(DX*1), AX
+	ANDQ (R14)(CX*8), AX // the value as a word
+	DECQ CX              // n
+	XORL R10, R10
+
+dkey:
+	CMPQ R10, BX
+	JAE dstop // no key
+	CMPQ AX, (R12)(R10*8)
+	JEQ dword
+
+dnextkey:
+	INCQ R10
+	JMP dkey
+
+dword:
+	MOVBLZX (R13)(R10*1), DX
+	CMPQ DX, CX
+	JNE dnextkey
+	MOVL R10, (R9)(R11*4)
+	INCQ R11
+	JNE dloop
+
+ddone:
+	MOVQ seg_len+128(FP), AX
+	MOVQ AX, ret+144(FP)
+	RET
+
+dstop:
+	MOVQ seg_len+128(FP), AX
+	ADDQ R11, AX
+	MOVQ AX, ret+144(FP)
+	RET
+
+// func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+//
+// See vpcflow_amd64.go. Registers: BX is k, indexing nls (SI) and seg
+// (R9), up to R13 = len(seg); CX is c, DX nf-1, DI tape, R12 len(tape),
+// R8 b, R11 lim. AX, R10 and R14 are scratch.
+TEXT ·flowSegmentAsm(SB), NOSPLIT, $0-136
+	MOVQ seg_base+0(FP), R9
+	MOVQ seg_len+8(FP), R13
+	MOVQ b_base+24(FP), R8
+	MOVQ nls_base+48(FP), SI
+	MOVQ tape_base+72(FP), DI
+	MOVQ tape_len+80(FP), R12
+	MOVQ c+96(FP), CX
+	MOVQ lim+104(FP), R11
+	MOVQ nf+112(FP), DX
+	DECQ DX
+	XORL BX, BX
+
+gloop:
+	CMPQ BX, R13
+	JAE gdone
+	MOVLQSX (SI)(BX*4), AX // nl
+	CMPQ AX, R11
+	JGE gdone              // past wide, or in a block with a bad byte
+	LEAQ (CX)(DX*1), R10   // e, where the newline must be
+	CMPQ R10, R12
+	JAE gdone
+	MOVLQSX (DI)(R10*4), R14
+	CMPQ R14, AX
+	JNE gdone              // another field count
+	MOVLQSX -4(DI)(CX*4), R14
+	INCQ R14               // the line's start
+	CMPQ AX, R14
+	JLE gdone              // empty
+	MOVBLZX (R8)(R14*1), AX
+	SUBL $0x61, AX
+	CMPL AX, $26
+	JB gdone               // a lowercase letter: a header?
+	LEAQ -1(CX), AX
+	MOVL AX, (R9)(BX*4)
+	LEAQ 1(R10), CX
+	INCQ BX
+	JMP gloop
+
+gdone:
+	MOVQ BX, k+120(FP)
+	MOVQ CX, after+128(FP)
+	RET

@@ -1,7 +1,11 @@
 package parsers
 
 import (
+	"bytes"
+	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -86,4 +90,258 @@ func TestFlowRunAssembly(t *testing.T) {
 			}
 		}
 	}
+}
+
+// flowSegFixture lays lines of fields out as parseRun does for
+// buildSegment: b the lines (each ending in a newline; 32 more bytes of
+// capacity, so 16 bytes load from any value's start), tape -1 and then
+// the positions of b's spaces and newlines, and seg, for each line with
+// as many fields as the first, the index in tape of the newline before
+// it.
+func flowSegFixture(lines [][]string) (b []byte, tape, seg []int32, nf int) {
+	for _, l := range lines {
+		b = append(b, strings.Join(l, " ")...)
+		b = append(b, '\n')
+	}
+	b = append(b, bytes.Repeat([]byte("z"), 32)...)
+	b = b[:len(b)-32]
+	tape = []int32{-1}
+	for i, c := range b {
+		if c == ' ' || c == '\n' {
+			tape = append(tape, int32(i))
+		}
+	}
+	if len(lines) > 0 {
+		nf = len(lines[0])
+	}
+	t := 0 // index in tape of the newline before the line
+	for _, l := range lines {
+		if len(l) == nf {
+			seg = append(seg, int32(t))
+		}
+		t += len(l)
+	}
+	return b, tape, seg, nf
+}
+
+// seg0 is the index in tape of the newline at nl.
+func seg0(tape []int32, nl int32) int {
+	i, _ := slices.BinarySearch(tape, nl)
+	return i
+}
+
+// checkFlowSegAsm checks flowSegment against flowSegmentGo on the lines
+// of b, then builds every field of the lines of seg with the
+// assembly loops (segInts32, segInts64, segDict, segString; checkInts
+// checks them) and with the Go ones
+// they replace, as rows from row of columns that hold row rows, and
+// fails unless both accept the same segments and build the same columns.
+// dataCap is the string columns' capacity, small to make segString grow.
+func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap int) {
+	t.Helper()
+	if !useSegAsm {
+		t.Skip("no SSSE3")
+	}
+	var nls []int32
+	for i, c := range b {
+		if c == '\n' {
+			nls = append(nls, int32(i))
+		}
+	}
+	for _, limit := range []int{len(nls), 2} {
+		for _, nb := range []int{math.MaxInt32, len(b) / 2} {
+			for _, wide := range []int{cap(b) - 16, len(b) / 3} {
+				for _, from := range []int{0, 1} {
+					if from > len(nls) {
+						continue
+					}
+					c := 1
+					if from == 1 {
+						c = int(seg0(tape, nls[0])) + 1
+					}
+					wantSeg, wantC := flowSegmentGo(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					gotSeg, gotC := flowSegment(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					if !slices.Equal(gotSeg, wantSeg) || gotC != wantC {
+						t.Fatalf("segment of %q from line %d, limit %d, nb %d, wide %d: assembly %v %d; Go %v %d",
+							b, from, limit, nb, wide, gotSeg, gotC, wantSeg, wantC)
+					}
+				}
+			}
+		}
+	}
+
+	rows := row + len(seg)
+	prefill := func(c *flowCol) {
+		for r := range row {
+			if r%3 == 0 {
+				c.appendNull()
+				continue
+			}
+			switch c.kind {
+			case flowKindInt32:
+				c.i32[c.n] = int32(r)
+			case flowKindInt64:
+				c.i64[c.n] = int64(r)
+			case flowKindString:
+				c.data = append(c.data, "ab"...)
+				c.offs[c.n+1] = int32(len(c.data))
+			case flowKindDict:
+				c.idx[c.n] = int32(r % 2)
+			}
+			c.setValid()
+		}
+	}
+	for pos := range nf {
+		for _, max := range []int64{255, 65535, math.MaxInt32, math.MaxInt64} {
+			kind := flowKindInt64
+			if max <= math.MaxInt32 && max != 255 {
+				kind = flowKindInt32
+			}
+			g, a := newFlowCol(kind, rows), newFlowCol(kind, rows)
+			prefill(g)
+			prefill(a)
+			var okG, okA bool
+			if kind == flowKindInt32 {
+				okG = segIntsGo(g, g.i32, b, tape, seg, pos, max, row)
+				okA = segInts32(a, b, tape, seg, pos, max, row)
+			} else {
+				okG = segIntsGo(g, g.i64, b, tape, seg, pos, max, row)
+				okA = segInts64(a, b, tape, seg, pos, max, row)
+			}
+			if okA != okG {
+				t.Fatalf("field %d, max %d of %q: assembly ok %v; Go %v", pos, max, b, okA, okG)
+			}
+			digits := 0
+			for x := int64(9); x <= max && digits < 18; x = 10*x + 9 {
+				digits++
+			}
+			var r flowRun
+			if okC, okR := r.checkInts(b, tape[pos:], seg, digits, max), segCheckInts(b, tape[pos:], seg, digits, max); okC != okR {
+				t.Fatalf("field %d, max %d of %q checked: assembly ok %v; Go %v", pos, max, b, okC, okR)
+			}
+			if !okG {
+				continue
+			}
+			if a.n != g.n || a.nulls != g.nulls || !bytes.Equal(a.valid, g.valid) || !slices.Equal(a.i32, g.i32) || !slices.Equal(a.i64, g.i64) {
+				t.Fatalf("field %d, max %d of %q: assembly n %d nulls %d valid %x %v %v; Go %d %d %x %v %v",
+					pos, max, b, a.n, a.nulls, a.valid, a.i32, a.i64, g.n, g.nulls, g.valid, g.i32, g.i64)
+			}
+		}
+		g, a := newFlowCol(flowKindDict, rows), newFlowCol(flowKindDict, rows)
+		for _, c := range []*flowCol{g, a} {
+			for _, v := range []string{"ACCEPT", "REJECT", "12", "eni-0a1b2c3d4e5f60001"} {
+				c.dictIndex([]byte(v))
+			}
+			prefill(c)
+		}
+		okG, okA := g.segDictGo(b, tape, seg, pos, row), a.segDict(b, tape, seg, pos, row)
+		if okA != okG {
+			t.Fatalf("field %d of %q, dictionary: assembly ok %v; Go %v", pos, b, okA, okG)
+		}
+		if okG && (a.n != g.n || a.nulls != g.nulls || !bytes.Equal(a.valid, g.valid) || !slices.Equal(a.idx, g.idx) ||
+			!slices.Equal(a.dict, g.dict) || !slices.Equal(a.keys, g.keys) || !slices.Equal(a.klen, g.klen)) || a.segDict0 != g.segDict0 {
+			t.Fatalf("field %d of %q, dictionary: assembly n %d nulls %d valid %x idx %v dict %q; Go %d %d %x %v %q",
+				pos, b, a.n, a.nulls, a.valid, a.idx, a.dict, g.n, g.nulls, g.valid, g.idx, g.dict)
+		}
+
+		g, a = newFlowCol(flowKindString, rows), newFlowCol(flowKindString, rows)
+		a.data = make([]byte, 0, dataCap)
+		prefill(g)
+		prefill(a)
+		okG, okA = g.segStringGo(b, tape, seg, pos, row), a.segString(b, tape, seg, pos, row)
+		if okA != okG {
+			t.Fatalf("field %d of %q: assembly ok %v; Go %v", pos, b, okA, okG)
+		}
+		if !okG {
+			if string(a.data) != string(g.data) {
+				t.Fatalf("field %d of %q, rejected: assembly left data %q; Go %q", pos, b, a.data, g.data)
+			}
+			continue
+		}
+		if a.n != g.n || a.nulls != g.nulls || !bytes.Equal(a.valid, g.valid) || !slices.Equal(a.offs, g.offs) || string(a.data) != string(g.data) {
+			t.Fatalf("field %d of %q: assembly n %d nulls %d valid %x offs %v data %q; Go %d %d %x %v %q",
+				pos, b, a.n, a.nulls, a.valid, a.offs, a.data, g.n, g.nulls, g.valid, g.offs, g.data)
+		}
+	}
+}
+
+// flowSegAsmValues are the values TestFlowSegAsm puts in a segment
+// and FuzzFlowSegAsm starts from: lengths 0 to 40, the bounds of each
+// maximum, 16 and 17 digits, "-", bytes either side of the digits,
+// spaces (another field count).
+var flowSegAsmValues = []string{
+	"", "-", "--", "-1", "1-", "0", "7", "9", "10", "42", "255", "256", "65535", "65536",
+	"2147483647", "2147483648", "9223372036854775807", "9999999999999999", "10000000000000000",
+	"0000000000000000", "00000000000000001", "1234567890123456", "123456789012345", "12345678",
+	"123456789", "/", ":", "1/", "1:", "0:0", "/9", "a", "1a", "a1", "1.5", "+1", "12345678a", "1234567812345678x",
+	"x1234567812345678", "10.0.1.25", "2600:1f18:266e:a02:9db7:1e89:65c5:b411", "eni-0a1b2c3d4e5f60001",
+	"abcdefghijklmnop", "abcdefghijklmnopq", "REJECT", "NODATA", "ACCEP", "ACCEPTX", "12345678901", "1 2", "1 2 3", "1 ", strings.Repeat("y", 31), strings.Repeat("y", 32), strings.Repeat("y", 33),
+	strings.Repeat("9", 40), "~", "ACCEPT",
+}
+
+// TestFlowSegAsm checks the assembly loops of buildSegment against the
+// Go ones on a value of each kind that matters (lengths 0 to 40, the
+// bounds of each maximum, 16 and 17 digits, "-", bytes either side of
+// the digits) at each place of a segment of good lines.
+func TestFlowSegAsm(t *testing.T) {
+	good := []string{"2", "123456789010", "-", "1700000000", "65535"}
+	for _, v := range flowSegAsmValues {
+		for _, at := range []int{0, 1, 6, 19} {
+			for _, nf := range []int{1, 3} {
+				var lines [][]string
+				for i := range 20 {
+					l := make([]string, nf)
+					for j := range l {
+						l[j] = good[(i+j)%len(good)]
+					}
+					if i == at {
+						l[nf/2] = v
+					}
+					lines = append(lines, l)
+				}
+				b, tape, seg, nf := flowSegFixture(lines)
+				for _, row := range []int{0, 5} {
+					for _, dataCap := range []int{0, 40, 4096} {
+						checkFlowSegAsm(t, b, tape, seg, nf, row, dataCap)
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzFlowSegAsm compares buildSegment's assembly loops with the Go ones
+// on printable lines: the bytes of data other than spaces and newlines
+// are mapped to printable ASCII, as parseRun only segments such lines;
+// lines with the first line's field count form the segment.
+func FuzzFlowSegAsm(f *testing.F) {
+	f.Add([]byte("2 123 - 1700000000 10.0.1.25\n2 9 -- 17 x\n"), uint8(0), uint16(64))
+	f.Add([]byte("12345678901234567 1\n- -\n0 65536\n"), uint8(3), uint16(0))
+	f.Add([]byte("255 256\n2147483647 2147483648\n9999999999999999 10000000000000000\n"), uint8(7), uint16(20))
+	f.Add([]byte("7\n\n7\n7\n"), uint8(2), uint16(64))
+	for _, v := range flowSegAsmValues {
+		f.Add([]byte("7 "+v+"\n7 12\n"), uint8(1), uint16(4096))
+		f.Add([]byte(v+" 7\n12 7\n7 12\n"), uint8(0), uint16(4096))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, row uint8, dataCap uint16) {
+		if len(data) > 4096 {
+			return
+		}
+		var lines [][]string
+		for _, l := range strings.Split(string(data), "\n") {
+			fields := strings.Split(l, " ")
+			for i, v := range fields {
+				w := []byte(v)
+				for j, c := range w {
+					if c < 0x21 || c > 0x7e {
+						w[j] = 0x21 + c%94
+					}
+				}
+				fields[i] = string(w)
+			}
+			lines = append(lines, fields)
+		}
+		b, tape, seg, nf := flowSegFixture(lines)
+		checkFlowSegAsm(t, b, tape, seg, nf, int(row%16), int(dataCap))
+	})
 }

@@ -13,3 +13,35 @@ func flowClassify(b []byte, sp, nl, bad []uint64) { flowClassifyGo(b, sp, nl, ba
 func flowFlatten(t []int32, words []uint64, sparse bool) []int32 {
 	return flowFlattenGo(t, words, sparse)
 }
+
+// segInts32 is [segIntsGo] for an int32 column where there is no
+// assembly version.
+func segInts32(c *flowCol, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+	return segIntsGo(c, c.i32, b, tape, seg, pos, max, row)
+}
+
+// segInts64 is [segIntsGo] for an int64 column where there is no
+// assembly version.
+func segInts64(c *flowCol, b []byte, tape, seg []int32, pos int, max int64, row int) bool {
+	return segIntsGo(c, c.i64, b, tape, seg, pos, max, row)
+}
+
+// segString is [flowCol.segStringGo] where there is no assembly version.
+func (c *flowCol) segString(b []byte, tape, seg []int32, pos int, row int) bool {
+	return c.segStringGo(b, tape, seg, pos, row)
+}
+
+// segDict is [flowCol.segDictGo] where there is no assembly version.
+func (c *flowCol) segDict(b []byte, tape, seg []int32, pos int, row int) bool {
+	return c.segDictGo(b, tape, seg, pos, row)
+}
+
+// checkInts is [segCheckInts] where there is no assembly version.
+func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) bool {
+	return segCheckInts(b, tape, seg, digits, max)
+}
+
+// flowSegment is [flowSegmentGo] where there is no assembly version.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+}
