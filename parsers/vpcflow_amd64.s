@@ -416,174 +416,105 @@ GLOBL flowDigitConst<>(SB), RODATA|NOPTR, $80
 // indexes seg (SI at its end) and vals (R9 at its end); DI is tape, R8 b,
 // R12 max, R13 the nulls, BX the shuffle masks less 32 (the mask of n at
 // 16(n+1)). AX, CX, DX and R10 are scratch.
+//
+// Per value: its length n+1 comes from the tape; a value of 1 to 16 bytes
+// is loaded as 16 bytes, less '0', and PSHUFB right-aligns its digits
+// behind zeros; a saturating add flags any byte that is not a digit; the
+// multiply-adds make the first eight digits' value and the last eight's,
+// joined by one multiply. Anything else (other) is null when it is "-"
+// (its validity bit cleared, the value stored as 0) and fails otherwise.
+// The macro takes the element scale and store, and the function's labels
+// (a macro cannot make its own).
+#define FLOW_SEG_INTS(scale, STORE, loop, other, store, done, fail) \
+	XORQ R13, R13; \
+	MOVQ seg_len+104(FP), R11; \
+	TESTQ R11, R11; \
+	JEQ done; \
+	MOVQ seg_base+96(FP), SI; \
+	LEAQ (SI)(R11*4), SI; \
+	MOVQ vals_base+0(FP), R9; \
+	LEAQ (R9)(R11*scale), R9; \
+	NEGQ R11; \
+	MOVQ tape_base+72(FP), DI; \
+	MOVQ b_base+48(FP), R8; \
+	MOVQ max+120(FP), R12; \
+	LEAQ flowDigitShuf<>(SB), BX; \
+	SUBQ $32, BX; \
+	MOVOU flowDigitConst<>+0(SB), X8; \
+	MOVOU flowDigitConst<>+16(SB), X9; \
+	MOVOU flowDigitConst<>+32(SB), X10; \
+	MOVOU flowDigitConst<>+48(SB), X11; \
+	MOVOU flowDigitConst<>+64(SB), X12; \
+loop: \
+	MOVLQSX (SI)(R11*4), AX; \
+	MOVLQSX (DI)(AX*4), DX; \
+	MOVLQSX 4(DI)(AX*4), CX; \
+	SUBQ DX, CX; \
+	LEAQ -2(CX), AX; \
+	CMPQ AX, $15; \
+	JA other; \
+	MOVOU 1(R8)(DX*1), X0; \
+	SHLQ $4, CX; \
+	MOVOU (BX)(CX*1), X1; \
+	PSUBB X8, X0; \
+	PSHUFB X1, X0; \
+	MOVO X0, X1; \
+	PADDUSB X9, X1; \
+	PMOVMSKB X1, AX; \
+	TESTL AX, AX; \
+	JNE other; \
+	PMADDUBSW X10, X0; \
+	PMADDWL X11, X0; \
+	PACKSSLW X0, X0; \
+	PMADDWL X12, X0; \
+	MOVQ X0, AX; \
+	MOVL AX, DX; \
+	SHRQ $32, AX; \
+	IMUL3Q $100000000, DX, DX; \
+	ADDQ DX, AX; \
+	CMPQ AX, R12; \
+	JA other; \
+store: \
+	STORE AX, (R9)(R11*scale); \
+	INCQ R11; \
+	JNE loop; \
+done: \
+	MOVQ R13, nulls+136(FP); \
+	MOVB $1, ok+144(FP); \
+	RET; \
+other: \
+	MOVLQSX (SI)(R11*4), AX; \
+	MOVLQSX (DI)(AX*4), DX; \
+	MOVLQSX 4(DI)(AX*4), CX; \
+	SUBQ DX, CX; \
+	CMPQ CX, $2; \
+	JNE fail; \
+	CMPB 1(R8)(DX*1), $0x2d; \
+	JNE fail; \
+	INCQ R13; \
+	MOVQ row+128(FP), AX; \
+	ADDQ seg_len+104(FP), AX; \
+	ADDQ R11, AX; \
+	MOVQ AX, CX; \
+	SHRQ $3, AX; \
+	ANDL $7, CX; \
+	MOVQ valid_base+24(FP), DX; \
+	MOVBLZX (DX)(AX*1), R10; \
+	BTRL CX, R10; \
+	MOVB R10, (DX)(AX*1); \
+	XORL AX, AX; \
+	JMP store; \
+fail: \
+	MOVB $0, ok+144(FP); \
+	RET
 
 // func flowSegInts64(vals []int64, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
 TEXT ·flowSegInts64(SB), NOSPLIT, $0-145
-	XORQ R13, R13
-	MOVQ seg_len+104(FP), R11
-	TESTQ R11, R11
-	JEQ i64done
-	MOVQ seg_base+96(FP), SI
-	LEAQ (SI)(R11*4), SI
-	MOVQ vals_base+0(FP), R9
-	LEAQ (R9)(R11*8), R9
-	NEGQ R11
-	MOVQ tape_base+72(FP), DI
-	MOVQ b_base+48(FP), R8
-	MOVQ max+120(FP), R12
-	LEAQ flowDigitShuf<>(SB), BX
-	SUBQ $32, BX
-	MOVOU flowDigitConst<>+0(SB), X8
-	MOVOU flowDigitConst<>+16(SB), X9
-	MOVOU flowDigitConst<>+32(SB), X10
-	MOVOU flowDigitConst<>+48(SB), X11
-	MOVOU flowDigitConst<>+64(SB), X12
-i64loop:
-	MOVLQSX (SI)(R11*4), AX
-	MOVLQSX (DI)(AX*4), DX
-	MOVLQSX 4(DI)(AX*4), CX
-	SUBQ DX, CX // n+1: the value is b[DX+1 : DX+CX]
-	LEAQ -2(CX), AX
-	CMPQ AX, $15
-	JA i64other // n not 1 to 16
-	MOVOU 1(R8)(DX*1), X0
-	SHLQ $4, CX
-	MOVOU (BX)(CX*1), X1
-	PSUBB X8, X0
-	PSHUFB X1, X0 // the digits' values, right-aligned behind zeros
-	MOVO X0, X1
-	PADDUSB X9, X1
-	PMOVMSKB X1, AX
-	TESTL AX, AX
-	JNE i64other // not a digit
-	PMADDUBSW X10, X0
-	PMADDWL X11, X0
-	PACKSSLW X0, X0
-	PMADDWL X12, X0 // the first eight digits' value, then the last eight's
-	MOVQ X0, AX
-	MOVL AX, DX
-	SHRQ $32, AX
-	IMUL3Q $100000000, DX, DX
-	ADDQ DX, AX
-	CMPQ AX, R12
-	JA i64other
-i64store:
-	MOVQ AX, (R9)(R11*8)
-	INCQ R11
-	JNE i64loop
-i64done:
-	MOVQ R13, nulls+136(FP)
-	MOVB $1, ok+144(FP)
-	RET
-i64other: // Slow path: "-" is null, anything else fails.
-	MOVLQSX (SI)(R11*4), AX
-	MOVLQSX (DI)(AX*4), DX
-	MOVLQSX 4(DI)(AX*4), CX
-	SUBQ DX, CX
-	CMPQ CX, $2
-	JNE i64fail
-	CMPB 1(R8)(DX*1), $0x2d
-	JNE i64fail
-	INCQ R13
-	MOVQ row+128(FP), AX
-	ADDQ seg_len+104(FP), AX
-	ADDQ R11, AX // the row
-	MOVQ AX, CX
-	SHRQ $3, AX
-	ANDL $7, CX
-	MOVQ valid_base+24(FP), DX
-	MOVBLZX (DX)(AX*1), R10
-	BTRL CX, R10
-	MOVB R10, (DX)(AX*1)
-	XORL AX, AX
-	JMP i64store
-i64fail:
-	MOVB $0, ok+144(FP)
-	RET
+	FLOW_SEG_INTS(8, MOVQ, i64loop, i64other, i64store, i64done, i64fail)
 
 // func flowSegInts32(vals []int32, valid []byte, b []byte, tape []int32, seg []int32, max int64, row int) (nulls int, ok bool)
 TEXT ·flowSegInts32(SB), NOSPLIT, $0-145
-	XORQ R13, R13
-	MOVQ seg_len+104(FP), R11
-	TESTQ R11, R11
-	JEQ i32done
-	MOVQ seg_base+96(FP), SI
-	LEAQ (SI)(R11*4), SI
-	MOVQ vals_base+0(FP), R9
-	LEAQ (R9)(R11*4), R9
-	NEGQ R11
-	MOVQ tape_base+72(FP), DI
-	MOVQ b_base+48(FP), R8
-	MOVQ max+120(FP), R12
-	LEAQ flowDigitShuf<>(SB), BX
-	SUBQ $32, BX
-	MOVOU flowDigitConst<>+0(SB), X8
-	MOVOU flowDigitConst<>+16(SB), X9
-	MOVOU flowDigitConst<>+32(SB), X10
-	MOVOU flowDigitConst<>+48(SB), X11
-	MOVOU flowDigitConst<>+64(SB), X12
-i32loop:
-	MOVLQSX (SI)(R11*4), AX
-	MOVLQSX (DI)(AX*4), DX
-	MOVLQSX 4(DI)(AX*4), CX
-	SUBQ DX, CX // n+1: the value is b[DX+1 : DX+CX]
-	LEAQ -2(CX), AX
-	CMPQ AX, $15
-	JA i32other // n not 1 to 16
-	MOVOU 1(R8)(DX*1), X0
-	SHLQ $4, CX
-	MOVOU (BX)(CX*1), X1
-	PSUBB X8, X0
-	PSHUFB X1, X0 // the digits' values, right-aligned behind zeros
-	MOVO X0, X1
-	PADDUSB X9, X1
-	PMOVMSKB X1, AX
-	TESTL AX, AX
-	JNE i32other // not a digit
-	PMADDUBSW X10, X0
-	PMADDWL X11, X0
-	PACKSSLW X0, X0
-	PMADDWL X12, X0 // the first eight digits' value, then the last eight's
-	MOVQ X0, AX
-	MOVL AX, DX
-	SHRQ $32, AX
-	IMUL3Q $100000000, DX, DX
-	ADDQ DX, AX
-	CMPQ AX, R12
-	JA i32other
-i32store:
-	MOVL AX, (R9)(R11*4)
-	INCQ R11
-	JNE i32loop
-i32done:
-	MOVQ R13, nulls+136(FP)
-	MOVB $1, ok+144(FP)
-	RET
-i32other: // Slow path: "-" is null, anything else fails.
-	MOVLQSX (SI)(R11*4), AX
-	MOVLQSX (DI)(AX*4), DX
-	MOVLQSX 4(DI)(AX*4), CX
-	SUBQ DX, CX
-	CMPQ CX, $2
-	JNE i32fail
-	CMPB 1(R8)(DX*1), $0x2d
-	JNE i32fail
-	INCQ R13
-	MOVQ row+128(FP), AX
-	ADDQ seg_len+104(FP), AX
-	ADDQ R11, AX // the row
-	MOVQ AX, CX
-	SHRQ $3, AX
-	ANDL $7, CX
-	MOVQ valid_base+24(FP), DX
-	MOVBLZX (DX)(AX*1), R10
-	BTRL CX, R10
-	MOVB R10, (DX)(AX*1)
-	XORL AX, AX
-	JMP i32store
-i32fail:
-	MOVB $0, ok+144(FP)
-	RET
+	FLOW_SEG_INTS(4, MOVL, i32loop, i32other, i32store, i32done, i32fail)
 
 // func flowSegStrings(data []byte, d int, offs []int32, valid []byte, b []byte, tape []int32, seg []int32, row int) (k, dout, nulls, status int)
 //
