@@ -180,6 +180,25 @@ func TestGateRows_Dictionary(t *testing.T) {
 	}
 }
 
+// gateDictType is the type of newGateDictColumn's columns.
+var gateDictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// newGateDictColumn is a dictionary column over dict with the codes and
+// validity given (a NULL row keeps its code, which may be any number).
+func newGateDictColumn(mem memory.Allocator, dict []string, codes []int32, valid []bool) arrow.Array {
+	db := array.NewStringBuilder(mem)
+	defer db.Release()
+	db.AppendValues(dict, nil)
+	d := db.NewArray()
+	defer d.Release()
+	ib := array.NewInt32Builder(mem)
+	defer ib.Release()
+	ib.AppendValues(codes, valid)
+	c := ib.NewArray()
+	defer c.Release()
+	return array.NewDictionaryArray(gateDictType, c, d)
+}
+
 // TestGateRows_NullCodes: a NULL row is never a candidate whatever code
 // it holds (here codes past the dictionary), in a column sliced at an
 // offset that is not a byte boundary, and narrowing by a second column
@@ -187,19 +206,9 @@ func TestGateRows_Dictionary(t *testing.T) {
 func TestGateRows_NullCodes(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	dt := gateDictType
 	column := func(dict []string, codes []int32, valid []bool) arrow.Array {
-		db := array.NewStringBuilder(mem)
-		defer db.Release()
-		db.AppendValues(dict, nil)
-		d := db.NewArray()
-		defer d.Release()
-		ib := array.NewInt32Builder(mem)
-		defer ib.Release()
-		ib.AppendValues(codes, valid)
-		c := ib.NewArray()
-		defer c.Release()
-		return array.NewDictionaryArray(dt, c, d)
+		return newGateDictColumn(mem, dict, codes, valid)
 	}
 	// 13 rows; the batch is rows 3..12 of the columns.
 	valid := []bool{true, true, true, true, false, true, true, false, true, true, true, false, true}
@@ -413,26 +422,18 @@ func TestGate_Values(t *testing.T) {
 func TestGateRows_NullBlocks(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	dt := gateDictType
 	const n = 200
 	column := func(dict []string, isNull func(i int) bool, code func(i int) int32) arrow.Array {
-		db := array.NewStringBuilder(mem)
-		defer db.Release()
-		db.AppendValues(dict, nil)
-		d := db.NewArray()
-		defer d.Release()
-		ib := array.NewInt32Builder(mem)
-		defer ib.Release()
+		codes, valid := make([]int32, n), make([]bool, n)
 		for i := range n {
-			if isNull(i) {
-				ib.AppendValues([]int32{int32(1<<30 - i)}, []bool{false}) // a code past the dictionary
+			if valid[i] = !isNull(i); valid[i] {
+				codes[i] = code(i)
 			} else {
-				ib.Append(code(i))
+				codes[i] = int32(1<<30 - i) // a code past the dictionary
 			}
 		}
-		c := ib.NewArray()
-		defer c.Release()
-		return array.NewDictionaryArray(dt, c, d)
+		return newGateDictColumn(mem, dict, codes, valid)
 	}
 	type layout struct {
 		name   string
