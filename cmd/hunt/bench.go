@@ -139,7 +139,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer stop()
 		gc = fmt.Sprintf("as hunt query: soft memory limit max(%s, twice the live heap)", byteSize(lim))
 		if os.Getenv("GOGC") == "" {
-			gc += fmt.Sprintf(", GOGC=%d below it", runGCPercent)
+			gc += fmt.Sprintf(", GOGC=%d below it", queryGCPercent)
 		}
 		if advised {
 			gc += fmt.Sprintf(", first %s of heap advised for huge pages", byteSize(lim))

@@ -35,23 +35,34 @@ func adaptLimit(base, live, headroom int64) int64 {
 // limitInterval is how often the live heap is looked at.
 const limitInterval = 50 * time.Millisecond
 
+// softLimit keeps the soft memory limit at adaptLimit of a base and the
+// live heap while a command runs.
+type softLimit struct {
+	headroom int64
+	prev     int64 // the limit before, put back by stop
+	mu       sync.Mutex
+	base     int64
+	live     int64 // the live heap last seen
+	cur      int64 // the limit set
+	done     chan struct{}
+	wg       sync.WaitGroup
+}
+
 // adaptMemoryLimit sets the soft memory limit to base and keeps it at
-// adaptLimit of the live heap and headroom until stop is called, which
-// puts the limit there was before back.
-func adaptMemoryLimit(base, headroom int64) (stop func()) {
-	prev := setMemoryLimit(base)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
+// adaptLimit of the base, the live heap and headroom until stop is
+// called, which puts the limit there was before back.
+func adaptMemoryLimit(base, headroom int64) *softLimit {
+	l := &softLimit{headroom: headroom, base: base, cur: base, done: make(chan struct{})}
+	l.prev = setMemoryLimit(base)
+	l.wg.Add(1)
 	go func() {
-		defer wg.Done()
+		defer l.wg.Done()
 		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		cur := base
 		t := time.NewTicker(limitInterval)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
+			case <-l.done:
 				return
 			case <-t.C:
 			}
@@ -59,17 +70,36 @@ func adaptMemoryLimit(base, headroom int64) (stop func()) {
 			if sample[0].Value.Kind() != metrics.KindUint64 {
 				return
 			}
-			if lim := adaptLimit(base, int64(sample[0].Value.Uint64()), headroom); lim != cur {
-				setMemoryLimit(lim)
-				cur = lim
-			}
+			l.mu.Lock()
+			l.live = int64(sample[0].Value.Uint64())
+			l.apply()
+			l.mu.Unlock()
 		}
 	}()
-	return func() {
-		close(done)
-		wg.Wait()
-		setMemoryLimit(prev)
+	return l
+}
+
+// apply sets the limit for the base and live heap last seen (l.mu held).
+func (l *softLimit) apply() {
+	if lim := adaptLimit(l.base, l.live, l.headroom); lim != l.cur {
+		setMemoryLimit(lim)
+		l.cur = lim
 	}
+}
+
+// setBase moves the base to base, the limit with it at once.
+func (l *softLimit) setBase(base int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.base = base
+	l.apply()
+}
+
+// stop ends the adaptation and puts the previous limit back.
+func (l *softLimit) stop() {
+	close(l.done)
+	l.wg.Wait()
+	setMemoryLimit(l.prev)
 }
 
 // softMemLimit returns a soft memory limit of base bytes, raised by any
@@ -86,19 +116,37 @@ func softMemLimit(env string, base, aggregate int64) (int64, bool) {
 	return base, true
 }
 
+// collector is the garbage collection policy of a command: a soft
+// memory limit that follows the live heap, and a GOGC below it.
+type collector struct {
+	limit  *softLimit
+	prevGC int
+	ownsGC bool // GOGC was set here (not in the environment): stop puts it back
+}
+
 // collectUnder keeps the soft memory limit at adaptMemoryLimit(base,
-// headroom) and, unless GOGC is set, collects at runGCPercent below it,
-// until stop is called, which puts both back.
-func collectUnder(base, headroom int64) (stop func()) {
-	stopLimit := adaptMemoryLimit(base, headroom)
-	if os.Getenv("GOGC") != "" {
-		return stopLimit
+// headroom) and, unless GOGC is set, collects at gcPercent below it (-1:
+// only the limit starts a collection), until stop is called, which puts
+// both back.
+func collectUnder(base, headroom int64, gcPercent int) *collector {
+	c := &collector{limit: adaptMemoryLimit(base, headroom)}
+	if os.Getenv("GOGC") == "" {
+		c.prevGC = setGCPercent(gcPercent)
+		c.ownsGC = true
 	}
-	prev := setGCPercent(runGCPercent)
-	return func() {
-		setGCPercent(prev)
-		stopLimit()
+	return c
+}
+
+// setBase moves the limit's base (a run knows how many hunts it runs
+// only after loading them, under the limit already).
+func (c *collector) setBase(base int64) { c.limit.setBase(base) }
+
+// stop puts the limit and GOGC there were before back.
+func (c *collector) stop() {
+	if c.ownsGC {
+		setGCPercent(c.prevGC)
 	}
+	c.limit.stop()
 }
 
 // A query's process is short-lived: the memory its heap touches is
@@ -167,10 +215,11 @@ func adviseBlock(n int64) error {
 	return madviseHugePage(make([]byte, n))
 }
 
-// collectQueryUnder is collectUnder(base, queryHeadroom) for a query's
-// process, whose heap it first advises for huge pages (hugePageHeap, up
-// to base bytes); advised reports whether it did.
+// collectQueryUnder is collectUnder(base, queryHeadroom,
+// queryGCPercent) for a query's process, whose heap it first advises for
+// huge pages (hugePageHeap, up to base bytes); advised reports whether it
+// did.
 func collectQueryUnder(base int64) (stop func(), advised bool) {
 	advised = hugePageHeap(base)
-	return collectUnder(base, queryHeadroom), advised
+	return collectUnder(base, queryHeadroom, queryGCPercent).stop, advised
 }

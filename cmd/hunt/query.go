@@ -347,13 +347,17 @@ func writeResult(format string, w io.Writer, res *engine.Result) error {
 }
 
 // queryMemoryLimit is the base of a query's soft memory limit. Below it
-// the query collects at GOGC=runGCPercent (unless GOGC is set): at the
+// the query collects at GOGC=queryGCPercent (unless GOGC is set): at the
 // default GOGC a query's first collections came at 4, 8 and 16 MB of
 // heap, in its first milliseconds, while the package initialisation's
 // 3 MB were still live; they cost 10 of the 42 ms of CPU a count over
 // the Parquet lake took at 1 core. Past the base the limit is twice the
 // live heap (queryHeadroom), as GOGC=100 without one.
 const queryMemoryLimit = 64 << 20
+
+// queryGCPercent is the GOGC of a query under its soft memory limit
+// (unless GOGC is set).
+const queryGCPercent = 400
 
 // queryMemLimit returns the base of a query's soft memory limit, and
 // false when none is set: GOMEMLIMIT (env) is set, or --aggregate-memory

@@ -326,7 +326,7 @@ func TestQuery_CWLogsExport(t *testing.T) {
 }
 
 // TestQueryMemLimit: a query sets a soft memory limit of 64 MiB (more with
-// a larger --aggregate-memory) and collects at runGCPercent below it,
+// a larger --aggregate-memory) and collects at queryGCPercent below it,
 // unless GOMEMLIMIT or GOGC is set or --aggregate-memory is off; the
 // previous limit and GOGC come back at the end. Past the base the limit
 // is twice the live heap, as GOGC=100.
@@ -365,8 +365,8 @@ func TestQueryMemLimit(t *testing.T) {
 	if len(calls) < 2 || calls[0] != 64<<20 || calls[len(calls)-1] != 1<<40 {
 		t.Errorf("SetMemoryLimit calls %v; want 64 MiB, then the previous limit back", calls)
 	}
-	if !slices.Equal(gc, []int64{runGCPercent, 77}) {
-		t.Errorf("SetGCPercent calls %v; want %d, then the previous 77 back", gc, runGCPercent)
+	if !slices.Equal(gc, []int64{queryGCPercent, 77}) {
+		t.Errorf("SetGCPercent calls %v; want %d, then the previous 77 back", gc, queryGCPercent)
 	}
 	// GOGC set: left alone; the limit still applies.
 	calls, gc = nil, nil

@@ -59,7 +59,7 @@ const stateRetention = 30 * 24 * time.Hour
 // the live data between collections, and a pack of hundreds of Sigma
 // rules over a large archive peaked at 846 MB of RSS with about 400 MB
 // live. Near the limit the collector runs more often; below it the run
-// collects at GOGC=runGCPercent (unless GOGC is set), as the limit, not
+// does not collect (runGCPercent, unless GOGC is set), as the limit, not
 // GOGC, bounds the heap.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", "hunt run [flags] PATH|s3://...", runExamples, stdout)
@@ -120,6 +120,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(sinkSpecs) == 0 {
 		sinkSpecs = listFlag{"stdout"}
 	}
+	// The collection policy holds from here on: loading and compiling
+	// hundreds of hunts allocates tens of MB, which a default GOGC would
+	// collect over and over while the heap is small.
+	var gc *collector
+	if base, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes, 0); ok {
+		gc = collectUnder(base, runHeadroom, runGCPercent)
+		defer gc.stop()
+	}
 	start := time.Now()
 	hunts, err := loadHunts(huntDirs)
 	if err != nil {
@@ -154,8 +162,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		explicit = true
 	}
 
-	if lim, ok := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes, len(hunts)); ok {
-		defer collectUnder(lim, runHeadroom)()
+	if gc != nil {
+		// The hunts are known: the base grows with their number.
+		base, _ := runMemLimit(os.Getenv("GOMEMLIMIT"), common.workers, aggMem.bytes, len(hunts))
+		gc.setBase(base)
 	}
 	r := &hunter{stderr: stderr, common: common, hunts: hunts, explicit: explicit, window: window, start: start, profile: *profile}
 	pool := engine.NewMemoryPool(aggMem.bytes) // the hunts read each object together
@@ -1088,14 +1098,19 @@ const (
 var setMemoryLimit = debug.SetMemoryLimit
 
 // runGCPercent is the GOGC of a run under its soft memory limit (unless
-// GOGC is set): the limit bounds the heap, so the default GOGC=100 only
-// made the collector run more often below it. The 737-rule Sigma pack
-// over 1 GiB of CloudTrail collected 32 times at GOGC=100 and 15 times at
-// 400 (GC was 11 % of its CPU profile) with the same 333 MB peak RSS; the
-// library's 118 hunts over 2 GiB 64 times and 23 times, peaking at 248 MB
-// instead of 192 MB at 1 worker (254 vs 239 MB at 2), under the 256 MiB
-// they are held to.
-const runGCPercent = 400
+// GOGC is set): off, so only the limit starts a collection. The limit
+// bounds the heap, so any GOGC only made the collector run more often
+// below it: at 400 the library's 118 hunts over a 258 MiB subset
+// collected 4 times, at 4, 17, 34 and 100 MB of heap (201 M instructions
+// of marking and write barriers), where off collects once, at the limit
+// (140 M); over the 2 GiB corpus 12 times instead of 7, peaking at 243
+// and 251 MB, under the 256 MiB (268 MB) they are held to. 500 hunts over
+// no objects at all took 567 M instructions at 400, 418 M off: loading
+// and compiling them allocates ~55 MB, collected again and again while
+// the heap was small.
+// Earlier, GOGC=400 (from 100) took the 737-rule Sigma pack over 1 GiB
+// of CloudTrail from 32 collections to 15 at the same 333 MB peak RSS.
+const runGCPercent = -1
 
 // setGCPercent is debug.SetGCPercent (tests record the calls).
 var setGCPercent = debug.SetGCPercent

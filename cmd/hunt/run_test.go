@@ -927,18 +927,46 @@ func TestAdaptMemoryLimit(t *testing.T) {
 	var calls []int64
 	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
 	setMemoryLimit = func(n int64) int64 { mu.Lock(); calls = append(calls, n); mu.Unlock(); return 7 }
-	stop := adaptMemoryLimit(1<<20, runHeadroom) // a 1 MiB base: the live heap exceeds it
+	l := adaptMemoryLimit(1<<20, runHeadroom) // a 1 MiB base: the live heap exceeds it
 	keep := make([]byte, 32<<20)
 	for i := range keep {
 		keep[i] = byte(i)
 	}
 	runtime.GC()
 	time.Sleep(4 * limitInterval)
-	stop()
+	l.stop()
 	runtime.KeepAlive(keep)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(calls) < 3 || calls[0] != 1<<20 || calls[len(calls)-1] != 7 || slices.Max(calls[1:len(calls)-1]) < 40<<20 {
 		t.Errorf("SetMemoryLimit calls %v; want the base, a limit over 5/4 of 32 MiB, then the previous one", calls)
+	}
+}
+
+// TestCollector_SetBase: a run sets its limit before loading the hunts
+// and raises the base once it knows how many there are; the limit
+// follows at once, and stop puts the previous limit and GOGC back.
+func TestCollector_SetBase(t *testing.T) {
+	var mu sync.Mutex
+	var calls, gc []int64
+	defer func(f func(int64) int64) { setMemoryLimit = f }(setMemoryLimit)
+	setMemoryLimit = func(n int64) int64 { mu.Lock(); calls = append(calls, n); mu.Unlock(); return 7 }
+	defer func(f func(int) int) { setGCPercent = f }(setGCPercent)
+	setGCPercent = func(n int) int { gc = append(gc, int64(n)); return 77 }
+	t.Setenv("GOGC", "")
+	c := collectUnder(1<<40, runHeadroom, runGCPercent) // far above any live heap
+	c.setBase(2 << 40)
+	mu.Lock()
+	got := slices.Clone(calls)
+	mu.Unlock()
+	c.stop()
+	if !slices.Equal(got, []int64{1 << 40, 2 << 40}) {
+		t.Errorf("SetMemoryLimit calls before stop %v; want the base, then the raised base", got)
+	}
+	if calls[len(calls)-1] != 7 {
+		t.Errorf("SetMemoryLimit calls %v; want the previous limit back last", calls)
+	}
+	if !slices.Equal(gc, []int64{-1, 77}) {
+		t.Errorf("SetGCPercent calls %v; want -1 (off: only the limit collects), then the previous 77 back", gc)
 	}
 }
