@@ -7,11 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hunt-sec/hunt/engine"
@@ -88,18 +86,59 @@ var listKeys = map[string]bool{"tactics": true, "techniques": true, "dedup": tru
 // textKeys may continue on following "--   " lines.
 var textKeys = map[string]bool{"title": true, "description": true, "remediation": true}
 
-// The header patterns are compiled on first use: a process that parses no
-// hunt (hunt version, hunt query) does not compile them at start-up.
-var (
-	idPattern        = lazyRegexp(`^[a-z0-9][a-z0-9_]*$`)
-	tacticPattern    = lazyRegexp(`^TA[0-9]{4}$`)
-	techniquePattern = lazyRegexp(`^T[0-9]{4}(\.[0-9]{3})?$`)
-)
+// keyIndex returns the index of key in headerKeys, -1 when it is none.
+func keyIndex(key string) int {
+	for i, k := range headerKeys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
 
-// lazyRegexp returns a function that compiles expr on its first call and
-// returns the same *regexp.Regexp to every call, from any goroutine.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+// validID reports whether id matches ^[a-z0-9][a-z0-9_]*$: lower-case
+// letters, digits and '_', not first.
+func validID(id string) bool {
+	if id == "" || id[0] == '_' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// digits reports whether s is n ASCII digits.
+func digits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validTactic reports whether s matches ^TA[0-9]{4}$, a MITRE ATT&CK
+// tactic ID.
+func validTactic(s string) bool {
+	return strings.HasPrefix(s, "TA") && digits(s[2:], 4)
+}
+
+// validTechnique reports whether s matches ^T[0-9]{4}(\.[0-9]{3})?$, a
+// MITRE ATT&CK technique or sub-technique ID.
+func validTechnique(s string) bool {
+	switch {
+	case len(s) == 5:
+		return s[0] == 'T' && digits(s[1:], 4)
+	case len(s) == 9:
+		return s[0] == 'T' && digits(s[1:5], 4) && s[5] == '.' && digits(s[6:], 3)
+	}
+	return false
 }
 
 // Parse reads a hunt file: a header of "-- key: value" comment lines (a line
@@ -111,10 +150,13 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 // Parse checks the header alone; [Hunt.Compile] checks the SQL and that the
 // header's columns are among its output.
 func Parse(source, text string) (*Hunt, error) {
-	h := &Hunt{Source: source, text: text, keyLine: map[string]int{}}
+	h := &Hunt{Source: source, text: text, keyLine: make(map[string]int, len(headerKeys))}
 	off, line := 0, 1
 	last := ""
-	seen := map[string]bool{}
+	var seen [len(headerKeys)]bool
+	// The title, description and remediation are joined at the end, not
+	// one continuation line at a time.
+	var texts textParts
 	for off < len(text) {
 		end := strings.IndexByte(text[off:], '\n')
 		if end < 0 {
@@ -136,17 +178,18 @@ func Parse(source, text string) (*Hunt, error) {
 			if !textKeys[last] {
 				return nil, h.errAt(off, line, col, "expected \"key: value\", found continuation %q after no title, description or remediation", strings.TrimSpace(body))
 			}
-			h.appendText(last, strings.TrimSpace(body))
+			texts.add(last, strings.TrimSpace(body))
 		default:
 			key, val, ok := strings.Cut(strings.TrimSpace(body), ":")
 			key = strings.TrimSpace(key)
-			if !ok || !slices.Contains(headerKeys[:], key) {
+			k := keyIndex(key)
+			if !ok || k < 0 {
 				return nil, h.errAt(off, line, col, "expected a header key (%s), found %q", strings.Join(headerKeys[:], ", "), cutFound(strings.TrimSpace(body)))
 			}
-			if seen[key] && !listKeys[key] {
+			if seen[k] && !listKeys[key] {
 				return nil, h.errAt(off, line, col, "%s: expected once, found again (first at line %d)", key, h.keyLine[key])
 			}
-			seen[key] = true
+			seen[k] = true
 			if _, ok := h.keyLine[key]; !ok {
 				h.keyLine[key] = line
 			}
@@ -156,7 +199,14 @@ func Parse(source, text string) (*Hunt, error) {
 			if val != "" {
 				vcol += strings.Index(body[colon+1:], val)
 			}
-			if err := h.set(key, val); err != nil {
+			var err error
+			if textKeys[key] {
+				err = checkText(key, val)
+				texts.add(key, val)
+			} else {
+				err = h.set(key, val)
+			}
+			if err != nil {
 				return nil, h.errAt(off, line, vcol, "%s: %v", key, err)
 			}
 			last = key
@@ -169,15 +219,16 @@ func Parse(source, text string) (*Hunt, error) {
 	}
 	h.sqlOff = off
 	h.SQL = strings.TrimSpace(text[off:])
+	h.Title, h.Description, h.Remediation = texts.join(0), texts.join(1), texts.join(2)
 	for _, k := range []string{"id", "title", "severity", "table", "resource", "resource_type", "time", "dedup"} {
-		if !seen[k] {
+		if !seen[keyIndex(k)] {
 			return nil, h.errAt(off, line, 1, "expected header key %s, found none", k)
 		}
 	}
 	if h.SQL == "" {
 		return nil, h.errAt(off, line, 1, "expected SQL after the header, found end of file")
 	}
-	if !seen["window"] {
+	if !seen[keyIndex("window")] {
 		h.Window = DefaultWindow
 	}
 	if h.Sources == "" {
@@ -200,13 +251,42 @@ func (h *Hunt) ReadsTable(table string) bool {
 	return slices.Contains(h.TableList(), table)
 }
 
-func (h *Hunt) appendText(key, s string) {
-	p := map[string]*string{"title": &h.Title, "description": &h.Description, "remediation": &h.Remediation}[key]
-	if *p == "" {
-		*p = s
-	} else {
-		*p += " " + s
+// textParts are the pieces of a hunt's title, description and
+// remediation (in that order), each joined by a space.
+type textParts [3][]string
+
+// add appends s to the text of key (title, description or remediation).
+// An empty piece adds nothing to an empty text (a "description:" line
+// with no value).
+func (t *textParts) add(key, s string) {
+	i := 0
+	switch key {
+	case "description":
+		i = 1
+	case "remediation":
+		i = 2
 	}
+	if len(t[i]) == 1 && t[i][0] == "" {
+		t[i] = t[i][:0]
+	}
+	t[i] = append(t[i], s)
+}
+
+// join returns text i, its pieces joined by a space.
+func (t *textParts) join(i int) string {
+	if len(t[i]) == 1 {
+		return t[i][0]
+	}
+	return strings.Join(t[i], " ")
+}
+
+// checkText checks the value of a title, description or remediation
+// line: only a title needs one.
+func checkText(key, val string) error {
+	if val == "" && key == "title" {
+		return errors.New("expected a value, found none")
+	}
+	return nil
 }
 
 func (h *Hunt) set(key, val string) error {
@@ -224,12 +304,10 @@ func (h *Hunt) set(key, val string) error {
 	}
 	switch key {
 	case "id":
-		if !idPattern().MatchString(val) {
+		if !validID(val) {
 			return fmt.Errorf("expected lower-case letters, digits and '_', found %q", val)
 		}
 		h.ID = val
-	case "title", "description", "remediation":
-		h.appendText(key, val)
 	case "severity":
 		if _, ok := findings.SeverityRank(val); !ok {
 			return fmt.Errorf("expected INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, found %q", val)
@@ -255,14 +333,14 @@ func (h *Hunt) set(key, val string) error {
 		h.Table = h.Tables[0]
 	case "tactics":
 		for _, v := range list() {
-			if !tacticPattern().MatchString(v) {
+			if !validTactic(v) {
 				return fmt.Errorf("expected a MITRE ATT&CK tactic ID such as TA0005, found %q", v)
 			}
 			h.Tactics = append(h.Tactics, v)
 		}
 	case "techniques":
 		for _, v := range list() {
-			if !techniquePattern().MatchString(v) {
+			if !validTechnique(v) {
 				return fmt.Errorf("expected a MITRE ATT&CK technique ID such as T1562 or T1562.008, found %q", v)
 			}
 			h.Techniques = append(h.Techniques, v)
