@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -55,10 +56,29 @@ incomplete), 2 usage.
 `
 
 func main() {
+	runtime.MemProfileRate = memProfileRate(os.Args[1:], runtime.MemProfileRate)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// memProfileRate is the heap profile's sampling rate for a process run
+// with args: def (the runtime's, a sample per 512 KiB allocated) when
+// they ask for a --memprofile, else 0. Sampling walks the allocating
+// goroutine's stack, ~39,000 instructions a sample: 15.5 M of the 7.3 G
+// the library's 118 hunts took over a 258 MiB subset, for a profile
+// nobody writes.
+func memProfileRate(args []string, def int) int {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && name == "memprofile" {
+			return def
+		}
+	}
+	return 0
 }
 
 // run dispatches to the subcommand; it is main without the process. A

@@ -163,3 +163,24 @@ func TestVersion(t *testing.T) {
 		t.Errorf("hunt version extra: exit %d; want %d", code, exitUsage)
 	}
 }
+
+// TestMemProfileRate: the heap profile samples allocations only in a
+// process asked for a --memprofile (either spelling, with = or not).
+func TestMemProfileRate(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"run", "--hunts", "h", "dir"}, 0},
+		{[]string{"run", "--memprofile", "m.prof", "dir"}, 7},
+		{[]string{"query", "-memprofile=m.prof", "SELECT 1"}, 7},
+		{[]string{"run", "--cpuprofile", "c.prof", "dir"}, 0},
+		{[]string{"run", "--", "--memprofile"}, 0},
+		{[]string{"run", "memprofile"}, 0},
+		{nil, 0},
+	} {
+		if got := memProfileRate(tc.args, 7); got != tc.want {
+			t.Errorf("memProfileRate(%q) = %d; want %d", tc.args, got, tc.want)
+		}
+	}
+}
