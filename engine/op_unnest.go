@@ -2,7 +2,6 @@ package engine
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -142,7 +141,7 @@ func normalizePaths(paths []string) []string {
 	for _, p := range paths {
 		covered := false
 		for _, q := range out {
-			if p == q || strings.HasPrefix(p, q+".") {
+			if p == q || len(p) > len(q) && p[len(q)] == '.' && p[:len(q)] == q { // q+"." without building it
 				covered = true
 				break
 			}
