@@ -37,7 +37,7 @@ func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers
 		if read[i] == nil {
 			read[i] = r.sharedQuery(i).Columns(table) // never nil
 		}
-		return slices.ContainsFunc(read[i], func(x string) bool { return x == c || strings.HasPrefix(x, c+".") })
+		return slices.ContainsFunc(read[i], func(x string) bool { return x == c || isFieldOf(x, c) })
 	}
 	for _, c := range cols {
 		if strings.Contains(c, ".") || c == onlyInKey || c == parsers.SourceColumn {
@@ -70,6 +70,12 @@ func (r *hunter) onlyIn(cols []string, gates []map[string]engine.Gate) []parsers
 		}
 	}
 	return out
+}
+
+// isFieldOf reports whether path names a field inside column c
+// ("useridentity.arn" in "useridentity"), without building c+".".
+func isFieldOf(path, c string) bool {
+	return len(path) > len(c) && path[len(c)] == '.' && path[:len(c)] == c
 }
 
 // onlyInKeyOf returns the column of gate g a reader of column c can be

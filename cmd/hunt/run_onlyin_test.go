@@ -84,3 +84,25 @@ func TestRun_OnlyInKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestIsFieldOf: a path is a field of a column when the column and a dot
+// begin it.
+func TestIsFieldOf(t *testing.T) {
+	for _, tc := range []struct {
+		path, c string
+		want    bool
+	}{
+		{"useridentity.arn", "useridentity", true},
+		{"useridentity.sessioncontext.attributes", "useridentity", true},
+		{"useridentity", "useridentity", false},
+		{"useridentityx", "useridentity", false},
+		{"useridentity_arn", "useridentity", false},
+		{"user", "useridentity", false},
+		{".x", "", true},
+		{"a.b", "b", false},
+	} {
+		if got := isFieldOf(tc.path, tc.c); got != tc.want {
+			t.Errorf("isFieldOf(%q, %q) = %v; want %v", tc.path, tc.c, got, tc.want)
+		}
+	}
+}
