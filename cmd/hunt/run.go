@@ -739,17 +739,36 @@ func (r *hunter) scan(ctx context.Context) int {
 	}
 	// Small tables a hunt joins with a large one are read first.
 	r.stageTables(&cfg)
+	// Per table, each hunt's gate (ok: the hunt reads the table), so a
+	// batch looks its table up once, not once per hunt.
+	type huntGate struct {
+		g  engine.Gate
+		ok bool
+	}
+	byTable := map[string][]huntGate{}
+	for i, gs := range gates {
+		for t, g := range gs {
+			if byTable[t] == nil {
+				byTable[t] = make([]huntGate, len(r.hunts))
+			}
+			byTable[t][i] = huntGate{g, true}
+		}
+	}
 	r.totals = scan.Run(ctx, cfg, r.objects, func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
+		tgates := byTable[table.Name]
+		if tgates == nil {
+			return nil // no hunt reads the table
+		}
 		vals[worker].Reset(b)
 		cost := r.cost[worker]
 		for _, i := range r.need[r.byURI[obj.URI]] {
 			if r.runs[i] == nil {
 				continue // its group's first hunt pushes for it
 			}
-			gate, ok := gates[i][table.Name]
-			if !ok {
+			if !tgates[i].ok {
 				continue
 			}
+			gate := tgates[i].g
 			// Route each hunt only the rows it can match: most pin
 			// eventname or action to constants (the batch's dictionary
 			// says which rows hold them). A hunt failing at run time (an
