@@ -449,12 +449,12 @@ var reserved = map[string]bool{
 
 // quoteIdent prints an identifier part bare when it can be, else quoted.
 func quoteIdent(s string) string {
-	bare := s != "" && !reserved[s] && (s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z'))
+	bare := s != "" && (s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z'))
 	for i := 1; bare && i < len(s); i++ {
 		c := s[i]
 		bare = c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
 	}
-	if bare {
+	if bare && !reserved[s] { // the map last: most names print bare
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -473,6 +473,9 @@ func sub(x Expr, min int) string {
 }
 
 func (e *Ident) String() string {
+	if len(e.Parts) == 1 {
+		return quoteIdent(e.Parts[0])
+	}
 	parts := make([]string, len(e.Parts))
 	for i, p := range e.Parts {
 		parts[i] = quoteIdent(p)

@@ -32,3 +32,28 @@ func TestExprString(t *testing.T) {
 	f(&Deref{X: &NumberLit{Text: "0"}, Field: "a"}, "(0).a")
 	f(&Not{X: &Binary{Op: "AND", L: one, R: one}}, "NOT (1 AND 1)")
 }
+
+// TestQuoteIdent: names print bare unless reserved or not a plain lower-case
+// name; an Ident prints its parts so, dot-separated.
+func TestIdent_String(t *testing.T) {
+	for _, tc := range []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"eventname"}, "eventname"},
+		{[]string{"_x1"}, "_x1"},
+		{[]string{"select"}, `"select"`},
+		{[]string{"left"}, `"left"`},
+		{[]string{"Name"}, `"Name"`},
+		{[]string{"1a"}, `"1a"`},
+		{[]string{"$path"}, `"$path"`},
+		{[]string{`a"b`}, `"a""b"`},
+		{[]string{""}, `""`},
+		{[]string{"useridentity", "arn"}, "useridentity.arn"},
+		{[]string{"t", "from", "x"}, `t."from".x`},
+	} {
+		if got := (&Ident{Parts: tc.parts}).String(); got != tc.want {
+			t.Errorf("Ident%q.String() = %s; want %s", tc.parts, got, tc.want)
+		}
+	}
+}
