@@ -134,6 +134,7 @@ type CloudTrailReader struct {
 	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
 	lower   []byte     // scratch of admits
 	blocks  blockState // skipTopContainer's
+	times   timeCache  // eventTime's checks
 
 	stats   Stats
 	rejects ErrorList
@@ -1413,7 +1414,7 @@ func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span)
 		return end, nil
 	}
 	if f.kind == ctTime {
-		if v := r.bytesOf(sp); !isTime(v) {
+		if v := r.bytesOf(sp); !r.times.isTime(v) {
 			r.semantic(i, errExpected(ErrType, "RFC 3339 time", quoteFound(v)))
 			return end, nil
 		}
