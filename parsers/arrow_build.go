@@ -150,6 +150,22 @@ func (s *strBuilder) appendNull() {
 	s.n++
 }
 
+// padNulls appends nulls up to n rows in all.
+func (s *strBuilder) padNulls(n int) {
+	if s.n >= n {
+		return
+	}
+	if n >= len(s.o) {
+		s.reserve(n - s.n)
+	}
+	o := s.o[s.n : n+1]
+	for i := 1; i < len(o); i++ {
+		o[i] = o[0]
+	}
+	s.nulls += n - s.n
+	s.n = n
+}
+
 // finish returns the array data of the rows so far and starts anew.
 func (s *strBuilder) finish() *array.Data {
 	s.reserve(0)
@@ -270,6 +286,19 @@ func (d *dictBuilder) appendNull() {
 	d.ix[d.n] = 0
 	d.nulls++
 	d.n++
+}
+
+// padNulls appends nulls up to n rows in all.
+func (d *dictBuilder) padNulls(n int) {
+	if d.n >= n {
+		return
+	}
+	if n > len(d.ix) {
+		d.reserve(n - d.n)
+	}
+	clear(d.ix[d.n:n])
+	d.nulls += n - d.n
+	d.n = n
 }
 
 // appendRepeat adds n copies of v (the $path column).

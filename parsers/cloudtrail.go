@@ -134,6 +134,7 @@ type CloudTrailReader struct {
 	tsKey   []byte     // the record's "@timestamp" key as spelled, for errors
 	lower   []byte     // scratch of admits
 	blocks  blockState // skipTopContainer's
+	times   timeCache  // eventTime's checks
 
 	stats   Stats
 	rejects ErrorList
@@ -278,6 +279,9 @@ func (r *CloudTrailReader) Next() bool {
 
 // flush turns the appended rows into r.batch.
 func (r *CloudTrailReader) flush() {
+	for k := range r.plan.only {
+		r.plan.only[k].padNulls(r.rows)
+	}
 	cols := make([]arrow.Array, len(r.schema.Fields()))
 	k := 0
 	for i := range cols {
@@ -1413,7 +1417,7 @@ func (r *CloudTrailReader) parseString(b []byte, i int, f *ctField, vals []span)
 		return end, nil
 	}
 	if f.kind == ctTime {
-		if v := r.bytesOf(sp); !isTime(v) {
+		if v := r.bytesOf(sp); !r.times.isTime(v) {
 			r.semantic(i, errExpected(ErrType, "RFC 3339 time", quoteFound(v)))
 			return end, nil
 		}
@@ -1559,12 +1563,12 @@ func (r *CloudTrailReader) appendRecord() {
 			clear(g.dec)
 		}
 	}
-	var admitted uint64 // the bits of the keys that admit it (onlyMask)
-	masked := false
 	// The columns decoded in every record first: the keys of the others
 	// (WithOnlyIn) are among them. The plan's ops are the columns'
 	// leaves in that order, a loop instead of appendCol's recursion and
-	// switch per column.
+	// switch per column; the columns decoded only in some records come
+	// after, in a loop of their own, so the first keeps less state live
+	// across its appends.
 	vals := r.vals
 	ops := r.plan.ops
 	for k := 0; k < len(ops); k++ {
@@ -1593,18 +1597,18 @@ func (r *CloudTrailReader) appendRecord() {
 			op.col.st.append(true)
 		case opOther:
 			r.appendCol(op.col, vals)
-		case opOnly:
-			if !masked {
-				admitted, masked = r.onlyMask(), true
-			}
-			switch o := op.col.only; {
-			case admitted&o.mask != 0 || len(o.slow) > 0 && r.admits(o.slow):
+		}
+	}
+	if only := r.plan.only; len(only) > 0 {
+		admitted := r.onlyMask() // the bits of the keys that admit it
+		for k := range only {
+			op := &only[k]
+			// Not needed in this record: null, not copied, and not
+			// even appended: the nulls of a run of such records are
+			// written at once, before the next value or at flush.
+			if o := op.col.only; admitted&o.mask != 0 || len(o.slow) > 0 && r.admits(o.slow) {
+				op.padNulls(r.rows)
 				r.appendCol(op.col, vals)
-			case op.dict != nil:
-				// Not needed in this record: null, not copied.
-				op.dict.appendNull()
-			default:
-				op.str.appendNull()
 			}
 		}
 	}

@@ -504,9 +504,9 @@ type ctPlan struct {
 	onlyKeys   []*ctOnlyKey
 	onlyGroups []*ctOnlyGroup
 	// ops is how appendRecord appends a record: the leaves of cols
-	// decoded in every record, then those decoded only in some (see
+	// decoded in every record; only, those decoded only in some (see
 	// setOps).
-	ops []ctOp
+	ops, only []ctOp
 }
 
 // ctOp appends one value of a record to a column (see appendRecord).
@@ -519,6 +519,15 @@ type ctOp struct {
 	sub  int // opStruct: the ops of its subtree, which follow it
 }
 
+// padNulls appends nulls to an opOnly op's column up to n rows.
+func (op *ctOp) padNulls(n int) {
+	if op.dict != nil {
+		op.dict.padNulls(n)
+	} else {
+		op.str.padNulls(n)
+	}
+}
+
 type ctOpKind uint8
 
 const (
@@ -529,11 +538,11 @@ const (
 	opOnly                   // a column decoded only in some records (WithOnlyIn)
 )
 
-// setOps lists p.ops: the columns decoded in every record first (the
-// keys of the others are among them), leaves of structs flattened,
-// then those decoded only in some.
+// setOps lists p.ops, the columns decoded in every record (the keys
+// of the others are among them), leaves of structs flattened, and
+// p.only, those decoded only in some.
 func (p *ctPlan) setOps() {
-	p.ops = p.ops[:0]
+	p.ops, p.only = p.ops[:0], p.only[:0]
 	var add func(c *ctCol)
 	add = func(c *ctCol) {
 		switch {
@@ -559,7 +568,7 @@ func (p *ctPlan) setOps() {
 	}
 	for _, c := range p.cols {
 		if c.only != nil {
-			p.ops = append(p.ops, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
+			p.only = append(p.only, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
 		}
 	}
 }

@@ -1331,6 +1331,48 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 	}
 }
 
+// TestCloudTrailReader_SkipMemberBlocks: the containers skipMembersAVX2
+// skips 64 bytes a block, with its fast path for a block without a
+// backslash or a control byte, read as one by one: an escaped quote,
+// an escaped backslash and a control byte at every offset of the first
+// three blocks (the escape carried from one block into a plain next,
+// controls in either half of a block), and a container after one whose
+// last block carries an escape out past its end (the carry must not
+// reach the next container).
+func TestCloudTrailReader_SkipMemberBlocks(t *testing.T) {
+	const tm = `"eventTime":"2024-03-05T10:11:12Z"`
+	var recs []string
+	for pad := range 192 {
+		x := strings.Repeat("x", pad)
+		for _, v := range []string{`\"}]`, `\\`, "\x01", "\x1f", `\u0041`} {
+			recs = append(recs, `{"eventVersion":"1.08",`+tm+`,"requestParameters":{"a":"`+x+v+`","b":["}",{"c":"]"}]},"eventName":"a"}`)
+		}
+	}
+	for m := 38; m <= 46; m++ {
+		for n := 54; n <= 62; n++ {
+			// requestParameters' block ends at its 64th byte, in
+			// userAgent's escaped backslash when m is 42.
+			recs = append(recs, `{"eventVersion":"1.08",`+tm+`,"requestParameters":{"a":1},"userAgent":"`+
+				strings.Repeat("u", m)+`\\\\","responseElements":{"p":"`+strings.Repeat("r", n)+`","q":"}"},"eventName":"a"}`)
+		}
+	}
+	for _, rec := range recs {
+		input := `{"Records":[` + rec1 + `,` + rec + `,` + rec2 + `,` + rec + `,` + rec1 + `]}`
+		for _, cols := range [][]string{{"eventname"}, {"eventname", "useragent"}} {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			got, st, rej, err := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
+			was := useSkipMembers
+			useSkipMembers = false
+			want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
+			useSkipMembers = was
+			mem.AssertSize(t, 0)
+			if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+				t.Fatalf("%v, %q: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, rec, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
+			}
+		}
+	}
+}
+
 // TestCloudTrailReader_DecodeMembers: the string, literal and raw JSON
 // values skipMembersAVX2 decodes in runs (top level and useridentity's)
 // read as parseTop and parseObject read them one by one: the same rows,

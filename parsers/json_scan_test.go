@@ -188,6 +188,51 @@ func TestIsTime_Words(t *testing.T) {
 	}
 }
 
+// TestTimeCache_IsTime checks timeCache.isTime against isTime with every
+// byte value at every position of times that share the date and hour of
+// the time accepted before (the fast path) and of times that do not,
+// after each of several accepted times, and after a rejected one (whose
+// date and hour must not be remembered).
+func TestTimeCache_IsTime(t *testing.T) {
+	bases := []string{"2024-02-29T23:59:59Z", "2023-12-31 00:00:00.123456+23:59", "1999-01-01t09:09:09z", "2024-02-29T23:05:07.5-01:30"}
+	for _, prime := range append(bases, "2024-02-30T23:59:59Z", "2024-02-28T24:59:59Z") {
+		for _, base := range append(bases, prime) {
+			for p := range len(base) + 1 {
+				for c := range 256 {
+					s := []byte(base)
+					switch {
+					case p < len(s):
+						s[p] = byte(c)
+					case c > 0:
+						s = append(s, byte(c))
+					}
+					var tc timeCache
+					tc.isTime([]byte(prime))
+					if got, want := tc.isTime(s), isTime(s); got != want {
+						t.Fatalf("after %q: isTime(%q) = %v; want %v", prime, s, got, want)
+					}
+					if got, want := tc.isTime([]byte(base)), isTime([]byte(base)); got != want {
+						t.Fatalf("after %q and %q: isTime(%q) = %v; want %v", prime, s, base, got, want)
+					}
+				}
+			}
+			for _, p := range [][2]int{{14, 15}, {17, 18}} {
+				for c := range 256 {
+					for d := range 256 {
+						s := []byte(base)
+						s[p[0]], s[p[1]] = byte(c), byte(d)
+						var tc timeCache
+						tc.isTime([]byte(prime))
+						if got, want := tc.isTime(s), isTime(s); got != want {
+							t.Fatalf("after %q: isTime(%q) = %v; want %v", prime, s, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // FuzzIsTime checks isTime against the byte-at-a-time reference.
 func FuzzIsTime(f *testing.F) {
 	for _, s := range []string{"2024-03-05T10:11:12Z", "2024-03-05 10:11:12.5+02:00", "2024-13-05T10:11:12Z", "0000-00-00T00:00:00Z"} {

@@ -610,6 +610,38 @@ cblock:
 	JGT  cbail
 	VMOVDQU 0(SI)(DI*1), Y0
 	VMOVDQU 32(SI)(DI*1), Y1
+
+	// Fast path: a block without a backslash or a control byte, and no
+	// escape carried into it (most blocks): only the quotes' prefix XOR.
+	// Slow path (cslow): the escapes and the control bytes in strings
+	// resolved as skipBlocksAVX2 does.
+	TESTQ    R10, R10
+	JNZ      cslow
+	VPCMPEQB Y3, Y0, Y8
+	VPCMPEQB Y3, Y1, Y9
+	VPOR     Y8, Y9, Y9
+	VPMAXUB  Y7, Y0, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPOR     Y8, Y9, Y9
+	VPMAXUB  Y7, Y1, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPOR     Y8, Y9, Y9
+	VPTEST   Y9, Y9
+	JNZ      cslow
+	VPCMPEQB Y2, Y0, Y8
+	VPMOVMSKB Y8, AX
+	VPCMPEQB Y2, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, AX
+	MOVQ $0, blockState_carryOut(R8)
+	VMOVQ AX, X10
+	VPCLMULQDQ $0, X11, X10, X10
+	VMOVQ X10, AX
+	XORQ R11, AX
+	JMP  cbrackets
+
+cslow:
 	VPCMPEQB Y2, Y0, Y8
 	VPMOVMSKB Y8, AX
 	VPCMPEQB Y2, Y1, Y9
@@ -667,6 +699,8 @@ cquotes:
 	ANDQ R12, CX
 	ORQ  CX, BX
 	JNZ  cbail
+
+cbrackets:
 	VPOR Y4, Y0, Y8
 	VPCMPEQB Y5, Y8, Y9
 	VPCMPEQB Y6, Y8, Y8
