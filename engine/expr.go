@@ -295,12 +295,25 @@ type exprIsNull struct {
 func (e *exprIsNull) typ() *dtype { return tBool }
 
 func (e *exprIsNull) eval(a *arena, c *chunk) *vec {
+	if col, ok := e.x.(*exprCol); ok {
+		// A column not loaded yet: only its validity is read (a hunt's
+		// "pkt_dst_aws_service IS NULL" need not load the strings).
+		if null, ok := c.nullsOnly(col.slot); ok {
+			out := a.vec(tBool, c.n)
+			isNullInto(out.bools(), null, e.not)
+			return out
+		}
+	}
 	x := e.x.eval(a, c)
 	if x.dict == nil {
 		x = flat(a, x, c.n)
 	}
 	out := a.vec(tBool, c.n)
 	b := out.bools()
+	if x.dict == nil {
+		isNullInto(b, x.null, e.not)
+		return out
+	}
 	for i := range b {
 		isNull := x.isNull(i)
 		if !isNull && x.dict != nil {
@@ -309,6 +322,19 @@ func (e *exprIsNull) eval(a *arena, c *chunk) *vec {
 		b[i] = isNull != e.not
 	}
 	return out
+}
+
+// isNullInto sets b[i] to whether row i is NULL (null[i]; null nil: no
+// row is), negated when not.
+func isNullInto(b, null []bool, not bool) {
+	if null == nil {
+		fill(b, not)
+		return
+	}
+	null = null[:len(b)]
+	for i, isNull := range null {
+		b[i] = isNull != not
+	}
 }
 
 // exprCase is a searched CASE (simple CASE compiles to it).

@@ -262,6 +262,24 @@ func inKernel(set *inSet, not bool) kernel {
 				clear(b)
 				break
 			}
+			if xs := x.i[:len(b)]; len(set.few) >= 2 && len(set.few) <= 3 {
+				// Fast path: two or three values (protocol IN (6, 17),
+				// dstport IN (22, 3389)), compared without a branch: the
+				// values differ, so at most one comparison holds and their
+				// XOR is their OR.
+				c0, c1 := set.few[0], set.few[1]
+				if len(set.few) == 2 {
+					for i, v := range xs {
+						b[i] = (v == c0) != (v == c1)
+					}
+					break
+				}
+				c2 := set.few[2]
+				for i, v := range xs {
+					b[i] = (v == c0) != (v == c1) != (v == c2)
+				}
+				break
+			}
 			if set.bits != nil {
 				// Fast path: a list of close values (ports), by bitset
 				// (hasIntBits, written out: it is not inlined).

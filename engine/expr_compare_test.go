@@ -176,7 +176,7 @@ func TestExprCompare(t *testing.T) {
 // as the set does, at its ends, between and outside them, for lists
 // scanned and lists hashed.
 func TestInSet_HasInt(t *testing.T) {
-	for _, list := range [][]int64{{22}, {22, 3389}, {-5, 0, 7}, {3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777},
+	for _, list := range [][]int64{{22}, {22, 3389}, {6, 17}, {-5, 0, 7}, {3389, 22, 1 << 40}, {3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777},
 		{3333, 3334, 3335, 3357, 4444, 5555, 6666, 7777, 14433, 14444, 45560, 45700}, {math.MinInt64, math.MaxInt64},
 		{math.MaxInt64 - 3, math.MaxInt64}, {math.MinInt64, math.MinInt64 + 64}, {0, 63}, {0, 64}, {-1, 1 << 15}, {0, maxInBits - 1}, {0, maxInBits}} {
 		set := &inSet{ints: map[int64]struct{}{}}
@@ -215,6 +215,17 @@ func TestInSet_HasInt(t *testing.T) {
 		for i, v := range probe {
 			if _, want := set.ints[v]; out.b[i] != want {
 				t.Errorf("%v: %d IN list = %v, want %v", list, v, out.b[i], want)
+			}
+		}
+		// NOT IN, over a value that is NULL (which stays NULL).
+		xn := &vec{t: tInt, n: len(probe), i: probe, null: make([]bool, len(probe))}
+		xn.null[len(list)%len(probe)] = true
+		out.reset(tBool, len(probe))
+		inKernel(set, true)(&a, out, []*vec{xn})
+		for i, v := range probe {
+			_, in := set.ints[v]
+			if out.isNull(i) != xn.null[i] || !xn.null[i] && out.b[i] == in {
+				t.Errorf("%v: %d (null %v) NOT IN list = %v (null %v)", list, v, xn.null[i], out.b[i], out.isNull(i))
 			}
 		}
 	}

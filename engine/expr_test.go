@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -151,6 +153,74 @@ func TestStrictNulls(t *testing.T) {
 		out.null = nil
 		if got := strictNulls(out, tt.args); got != (tt.want != nil) || !slices.Equal(out.null, tt.want) {
 			t.Errorf("got %v %v; want %v", got, out.null, tt.want)
+		}
+	}
+}
+
+// TestExprIsNull_NullsOnly: IS [NOT] NULL over a column not loaded yet
+// reads only its validity: NULLs of the field and of its struct parent,
+// through rows, none at all, a NULL-typed parent; a dictionary column
+// (whose entries may be NULL where the row's index is not) and a loaded
+// column go through the values. Each answer is the loaded column's.
+func TestExprIsNull_NullsOnly(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
+		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
+		{"useridentity": map[string]any{"arn": "y"}},
+	})
+	defer rec.Release()
+	st := rec.Column(0).(*array.Struct)
+	nulls := array.NewNull(4)
+	defer nulls.Release()
+	sb := array.NewStringBuilder(mem)
+	sb.AppendValues([]string{"a", "", "b"}, []bool{true, false, true})
+	dictVals := sb.NewArray()
+	sb.Release()
+	defer dictVals.Release()
+	ib := array.NewInt32Builder(mem)
+	ib.AppendValues([]int32{0, 1, 2, 1}, []bool{true, true, false, true})
+	idx := ib.NewArray()
+	ib.Release()
+	defer idx.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	dict := array.NewDictionaryArray(dt, idx, dictVals)
+	defer dict.Release()
+	for _, tc := range []struct {
+		name    string
+		arr     arrow.Array
+		parents []arrow.Array
+		rows    []int32
+		loaded  bool
+		want    []bool // IS NULL per row
+	}{
+		{"field and parent", st.Field(0), []arrow.Array{st}, nil, false, []bool{false, true, true, false}},
+		{"through rows", st.Field(0), []arrow.Array{st}, []int32{1, 3}, false, []bool{true, false}},
+		{"none in rows", st.Field(0), []arrow.Array{st}, []int32{0, 3}, false, []bool{false, false}},
+		{"NULL-typed parent", st.Field(0), []arrow.Array{nulls}, []int32{0, 3}, false, []bool{true, true}},
+		{"dictionary, NULL entries", dict, nil, nil, false, []bool{false, true, true, true}},
+		{"dictionary through rows", dict, nil, []int32{0, 3}, false, []bool{false, true}},
+		{"loaded", st.Field(0), []arrow.Array{st}, nil, true, []bool{false, true, true, false}},
+	} {
+		for _, not := range []bool{false, true} {
+			var a arena
+			var c chunk
+			c.reset(1, &a)
+			c.n = tc.arr.Len()
+			if tc.rows != nil {
+				c.n, c.rows = len(tc.rows), tc.rows
+			}
+			c.src[0] = srcCol{arr: tc.arr, parents: tc.parents}
+			if tc.loaded {
+				c.col(0)
+			}
+			e := &exprIsNull{x: &exprCol{t: tString, slot: 0}, not: not}
+			v := e.eval(&a, &c)
+			for j, want := range tc.want {
+				if got := v.b[j] != not; got != want || v.isNull(j) {
+					t.Errorf("%s (not %v): row %d IS NULL %v (null %v), want %v", tc.name, not, j, got, v.isNull(j), want)
+				}
+			}
 		}
 	}
 }

@@ -505,10 +505,24 @@ func regexpReplaceKernel(re *regexp.Regexp, repl string) kernel {
 		x := args[0]
 		o := out.strs()
 		strictNulls(out, args)
+		// The same long text recurs within a batch (the ARN of the
+		// secret each GetSecretValue reads): its replacement is
+		// remembered, not run through the regexp engine again.
+		var memo strMemo
 		for i, s := range x.s {
+			h := -1
+			if len(s) >= memoMinLen {
+				if h = memoSlot(s); memo.in[h] == s {
+					o[i] = memo.out[h]
+					continue
+				}
+			}
 			start := a.strStart()
 			a.buf = appendRegexpReplace(a.buf, re, s, repl)
 			o[i] = a.strEnd(start)
+			if h >= 0 {
+				memo.in[h], memo.out[h] = s, o[i]
+			}
 		}
 	}
 }

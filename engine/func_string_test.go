@@ -161,6 +161,44 @@ func TestLowerKernel_Memo(t *testing.T) {
 	}
 }
 
+// TestRegexpReplaceKernel_Memo: regexp_replace remembers the replacement
+// of recurring long texts within a batch; every row still gets its own
+// text's replacement, with more distinct texts than the memo has slots
+// (so slots are shared and overwritten), texts differing only in their
+// last byte, short texts (not remembered) and NULLs.
+func TestRegexpReplaceKernel_Memo(t *testing.T) {
+	re := regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[^:]+:[0-9]+:secret:(.+)-[A-Za-z0-9]{6}$`)
+	n := 3 * memoSlots
+	x := &vec{t: tString, n: 4 * n, s: make([]string, 4*n), null: make([]bool, 4*n)}
+	for i := range x.s {
+		j := (i*37 + i/n) % n
+		x.s[i] = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-" + strconv.Itoa(j) + "-AbCdE" + strconv.Itoa(j%10)
+		switch j % 5 {
+		case 1:
+			x.s[i] = "batch:" + strconv.Itoa(j) // no match: as is
+		case 2:
+			x.s[i] = x.s[i][:memoMinLen-1]
+		case 3:
+			x.null[i] = i%2 == 0
+		}
+	}
+	var a arena
+	out := &vec{}
+	out.reset(tString, x.n)
+	regexpReplaceKernel(re, "$1")(&a, out, []*vec{x})
+	for i, s := range x.s {
+		if out.isNull(i) != x.null[i] {
+			t.Fatalf("row %d: null %v, want %v", i, out.isNull(i), x.null[i])
+		}
+		if x.null[i] {
+			continue
+		}
+		if got, want := out.s[i], string(appendRegexpReplace(nil, re, s, "$1")); got != want {
+			t.Fatalf("row %d: regexp_replace(%q) = %q, want %q", i, s, got, want)
+		}
+	}
+}
+
 func BenchmarkLowerKernel(b *testing.B) {
 	uas := []string{"aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0-18-amd64 exe/x86_64.debian.12 prompt/off command/s3.ls",
 		"Boto3/1.34.2 md/Botocore#1.34.2 ua/2.0 os/linux#5.10 md/arch#x86_64 lang/python#3.11.6 cfg/retry-mode#legacy",

@@ -77,6 +77,63 @@ func TestSelectTrue_Random(t *testing.T) {
 	}
 }
 
+// TestSelectTrue_Words: selectTrue reads plain predicates eight rows a
+// word; rows come out right for words with no row TRUE, all eight TRUE
+// (with and without NULLs among them) and a mix, for batches whose length
+// is not a multiple of eight, and for an empty batch.
+func TestSelectTrue_Words(t *testing.T) {
+	var a arena
+	r := uint64(11)
+	next := func() uint64 { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return r }
+	patterns := []struct {
+		name string
+		b    func(i int) bool
+	}{
+		{"none", func(int) bool { return false }},
+		{"all", func(int) bool { return true }},
+		{"alternate", func(i int) bool { return i%2 == 0 }},
+		{"aligned runs", func(i int) bool { return i/8%2 == 1 }},
+		{"unaligned runs", func(i int) bool { return (i+3)/8%3 == 0 }},
+		{"last of eight", func(i int) bool { return i%8 == 7 }},
+		{"random", func(int) bool { return next()%2 == 0 }},
+	}
+	nulls := []struct {
+		name string
+		null func(i int) bool // nil: no NULL slice
+	}{
+		{"no nulls", nil},
+		{"no row null", func(int) bool { return false }},
+		{"one row of eight", func(i int) bool { return i%8 == 5 }},
+		{"every row", func(int) bool { return true }},
+		{"random", func(int) bool { return next()%5 == 0 }},
+	}
+	var sel []int32
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 64, 65, 300} {
+		for _, p := range patterns {
+			for _, nl := range nulls {
+				v := a.vec(tBool, n)
+				for i := range v.bools() {
+					v.b[i] = p.b(i)
+				}
+				if nl.null != nil {
+					for i := range v.nulls() {
+						v.null[i] = nl.null(i)
+					}
+				}
+				var want []int32
+				for i := range n {
+					if v.b[i] && !v.isNull(i) {
+						want = append(want, int32(i))
+					}
+				}
+				if sel = selectTrue(sel, v, n); !slices.Equal(sel, want) {
+					t.Fatalf("n %d, %s, %s: got %v; want %v", n, p.name, nl.name, sel, want)
+				}
+			}
+		}
+	}
+}
+
 func TestSelectDistinctAndNames(t *testing.T) {
 	exprTests(t, [][2]string{
 		{"DISTINCT x FROM (SELECT 'b' AS x UNION ALL SELECT 'a' UNION ALL SELECT 'b') ORDER BY x DESC", "b\na"},

@@ -357,6 +357,27 @@ func (c *chunk) col(i int) *vec {
 	return v
 }
 
+// nullsOnly returns the NULL flags of slot i (nil: no row is NULL),
+// read from the validity of its array and its struct ancestors without
+// converting its values, when the slot is not loaded yet and is not
+// dictionary-encoded (whose entries may be NULL too); ok is false
+// otherwise. The flags are in a scratch vec of c's arena.
+func (c *chunk) nullsOnly(i int) (null []bool, ok bool) {
+	if c.cols[i] != nil {
+		return nil, false
+	}
+	s := c.src[i]
+	if s.arr == nil {
+		return nil, false
+	}
+	if _, dict := s.arr.(*array.Dictionary); dict {
+		return nil, false
+	}
+	v := c.a.vec(tBool, c.n)
+	loadNulls(v, s.arr, s.parents, c.rows, c.n)
+	return v.null, true
+}
+
 // reset prepares c for nslots slots.
 func (c *chunk) reset(nslots int, a *arena) {
 	c.cols = growSlots(&c.cols, nslots)
