@@ -1945,6 +1945,19 @@ func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
 				n++
 				continue
 			}
+			if c.isText {
+				// A text value's first use in the batch: a valid one
+				// gets its entry and stays in the run.
+				st := d.state[x]
+				if st == dictUnchecked {
+					st = d.checkText(int(x))
+				}
+				if st == dictValid {
+					out[n] = c.textID(x)
+					n++
+					continue
+				}
+			}
 			setBits(col.valid, n0, n)
 			col.n = n
 			p.appendAt(c, row+i, v+i)
