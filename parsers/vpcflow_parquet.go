@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -103,6 +104,9 @@ type VPCFlowParquetReader struct {
 	drop    []bool
 	rowOf   []int32
 	kbad    []bool
+	// runs are the kept rows as runs of consecutive batch rows, runs[2j]
+	// to runs[2j+1] (excluded), when there are at most flowMaxRuns.
+	runs    []int32
 	vidx    []int32         // scratch of appendKept: the page value of each kept row
 	allKept []bool          // maxRows trues, copied to start keep
 	values  []parquet.Value // scratch for ReadValues
@@ -976,16 +980,41 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
-	// The kept rows, without a branch per row: each row is written at
-	// the end and counted only when kept.
+	// The kept rows as runs of consecutive batch rows, which the bulk
+	// columns below copy a run at a time (readBulkRuns): the flow lake
+	// clusters its rows by action, so a filter on it keeps whole pages
+	// or one run of a page. Rows kept here and there (more than
+	// flowMaxRuns runs) are appended one by one (readBulk) instead.
+	runs, isRuns := keepRuns(p.runs[:0], keep, flowMaxRuns)
+	p.runs = runs
 	rowOf := p.rowOf[:n]
 	nk := 0
-	for i, k := range keep {
-		rowOf[nk] = int32(i)
-		nk += int(b2u(k))
+	if isRuns {
+		for j := 0; j < len(runs); j += 2 {
+			nk += int(runs[j+1] - runs[j])
+		}
+		if nk == n {
+			rowOf = nil // every row: batch row i is kept row i
+		} else {
+			rowOf = rowOf[:0]
+			for j := 0; j < len(runs); j += 2 {
+				for r := runs[j]; r < runs[j+1]; r++ {
+					rowOf = append(rowOf, r)
+				}
+			}
+		}
+	} else {
+		// The kept rows, without a branch per row: each row is written
+		// at the end and counted only when kept.
+		for i, k := range keep {
+			rowOf[nk] = int32(i)
+			nk += int(b2u(k))
+		}
+		rowOf = rowOf[:nk]
 	}
-	rowOf = rowOf[:nk]
-	p.rowOf = rowOf
+	if rowOf != nil {
+		p.rowOf = rowOf
+	}
 	p.stats.Records += int64(n - nk)
 	// A filter column holds the rows kept when it was read: take out
 	// those a later filter left out.
@@ -1007,6 +1036,8 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 		}
 		var err error
 		switch {
+		case c.isBulk && isRuns:
+			err = p.readBulkRuns(c, n, runs)
 		case c.isBulk:
 			err = p.readBulk(c, n, rowOf)
 		case nk == 0:
@@ -1034,11 +1065,19 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 	if p.strict && p.nbad > 0 {
 		return 0
 	}
+	if p.nbad == 0 {
+		return nk // no row rejected, kept or not
+	}
 	// Rows rejected among the kept ones, in kept order.
 	kbad, nbad := p.kbad[:nk], 0
+	if rowOf == nil {
+		copy(kbad, p.bad[:n])
+	}
 	for j, r := range rowOf {
 		kbad[j] = p.bad[r]
-		if kbad[j] {
+	}
+	for _, b := range kbad {
+		if b {
 			nbad++
 		}
 	}
@@ -1126,7 +1165,14 @@ func (p *VPCFlowParquetReader) filterPage(f *flowFilter, row, k int, keep []bool
 			}
 			v, n := cur.val, col.n
 			ids, yes, idx := d.ids, f.yes, cur.idx
-			if cur.defs == nil {
+			if cur.defs == nil && len(f.yesList) == 1 && allSame(idx[v:v+k], f.yesList[0]) && allTrue(keep) {
+				// Fast path: every row holds the filter's one value (a
+				// page of the flow lake, clustered by action) and is
+				// kept so far: the rows' entries are that value's.
+				fill32(col.idx[n:n+k], ids[f.yesList[0]])
+				n += k
+				v += k
+			} else if cur.defs == nil {
 				for i, x := range idx[v : v+k] {
 					kept := yes[x] & b2u(keep[i])
 					keep[i] = kept != 0
@@ -1303,6 +1349,35 @@ func (f *flowFilter) reset(d *flowPqDict) {
 		f.yes = append(f.yes, b2u(h == hitYes))
 	}
 	f.isKnown = true
+}
+
+// allSame reports whether every value of xs is x.
+func allSame(xs []int32, x int32) bool {
+	var diff0, diff1 int32
+	i := 0
+	for ; i+2 <= len(xs); i += 2 {
+		diff0 |= xs[i] ^ x
+		diff1 |= xs[i+1] ^ x
+	}
+	for ; i < len(xs); i++ {
+		diff0 |= xs[i] ^ x
+	}
+	return diff0|diff1 == 0
+}
+
+// allTrue reports whether every value of bs is true.
+func allTrue(bs []bool) bool {
+	if len(bs) == 0 {
+		return true
+	}
+	return bytes.IndexByte(unsafe.Slice((*byte)(unsafe.Pointer(&bs[0])), len(bs)), 0) < 0
+}
+
+// fill32 sets every value of xs to x.
+func fill32(xs []int32, x int32) {
+	for i := range xs {
+		xs[i] = x
+	}
 }
 
 // setBits sets bits [from, to) of bitmap b (least significant bit first).
@@ -1741,7 +1816,7 @@ func (p *VPCFlowParquetReader) flowParquetArray(c *flowCol, typ arrow.DataType) 
 func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int32) error {
 	return p.eachPage(c, n, func(row, k int) {
 		if rows == nil {
-			p.appendPage(c, row, k)
+			p.appendSpan(c, row, k)
 			return
 		}
 		j := 0
@@ -1751,6 +1826,224 @@ func (p *VPCFlowParquetReader) readBulk(c *flowParquetColumn, n int, rows []int3
 		p.appendKept(c, row, k, rows[:j])
 		rows = rows[j:]
 	})
+}
+
+// flowMaxRuns is the most runs of kept rows a batch's late-materialised
+// columns are appended by (readBulkRuns); past it, they are appended a
+// row at a time (readBulk), as the cost of a run is that of a few rows.
+const flowMaxRuns = 64
+
+// keepRuns appends to dst the runs of true values of keep, each as its
+// first index and the index after its last, and reports true; it reports
+// false as soon as there are more than maxRuns. It finds the ends of
+// runs with bytes.IndexByte over keep's bytes, not by testing each row.
+func keepRuns(dst []int32, keep []bool, maxRuns int) ([]int32, bool) {
+	if len(keep) == 0 {
+		return dst, true
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&keep[0])), len(keep)) // a bool is one byte, 0 or 1
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], 1)
+		if j < 0 {
+			break
+		}
+		if len(dst) == 2*maxRuns {
+			return dst, false
+		}
+		start, end := i+j, len(b)
+		if e := bytes.IndexByte(b[i+j:], 0); e >= 0 {
+			end = i + j + e
+		}
+		dst = append(dst, int32(start), int32(end))
+		i = end
+	}
+	return dst, true
+}
+
+// readBulkRuns is readBulk for the batch rows of runs (keepRuns' pairs,
+// ascending): each run's rows are appended in bulk (appendSpan), those
+// between runs passed.
+func (p *VPCFlowParquetReader) readBulkRuns(c *flowParquetColumn, n int, runs []int32) error {
+	return p.eachPage(c, n, func(row, k int) {
+		end, pos := row+k, row
+		for len(runs) > 0 && int(runs[0]) < end {
+			from, to := max(int(runs[0]), pos), min(int(runs[1]), end)
+			if from > pos {
+				c.pg.pass(from - pos)
+			}
+			p.appendSpan(c, from, to-from)
+			pos = to
+			if int(runs[1]) > end {
+				break // the run goes on in the next page
+			}
+			runs = runs[2:]
+		}
+		if pos < end {
+			c.pg.pass(end - pos)
+		}
+	})
+}
+
+// pass passes the next k rows of the cursor's page.
+func (cur *pageCursor) pass(k int) {
+	v := k
+	if cur.defs != nil {
+		v -= bytes.Count(cur.defs[cur.row:cur.row+k], zeroLevel[:])
+	}
+	cur.val += v
+	cur.row += k
+}
+
+// appendSpan appends the next k rows of c's page; row is the first one's
+// row in the batch. The values of each run of rows without a null are
+// appended in bulk (appendRun).
+func (p *VPCFlowParquetReader) appendSpan(c *flowParquetColumn, row, k int) {
+	cur := &c.pg
+	if cur.defs == nil {
+		p.appendRun(c, row, cur.val, k)
+		cur.val += k
+		cur.row += k
+		return
+	}
+	defs := cur.defs[cur.row : cur.row+k]
+	for i := 0; i < k; {
+		for i < k && defs[i] == 0 {
+			c.col.appendNull()
+			i++
+		}
+		j := bytes.IndexByte(defs[i:], 0)
+		if j < 0 {
+			j = k - i
+		}
+		if j > 0 {
+			p.appendRun(c, row+i, cur.val, j)
+			cur.val += j
+			i += j
+		}
+	}
+	cur.row += k
+}
+
+// appendRun appends values v to v+k of c's page, none null, for the k
+// batch rows from row. The common kinds are copied or looked up in a
+// loop of their own, the rows' validity bits set together at the end of
+// each run of valid values: dictionary indexes whose entry the batch
+// already made (a value that is not yet one, or not valid, goes to
+// appendAt, which makes its entry, or appends a null or rejects its
+// row), integers in range (checked for the run at once). Other pages go
+// to appendAt a row at a time.
+func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
+	cur, col, d := &c.pg, c.col, &c.dict
+	switch {
+	case cur.idx != nil && col.kind == flowKindDict:
+		ids, out := d.ids, col.idx
+		n0, n := col.n, col.n
+		for i, x := range cur.idx[v : v+k] {
+			if id := ids[x]; id >= 0 {
+				// Fast path: an entry of the batch (a valid value).
+				out[n] = id
+				n++
+				continue
+			}
+			if c.isText {
+				// A text value's first use in the batch: a valid one
+				// gets its entry and stays in the run.
+				st := d.state[x]
+				if st == dictUnchecked {
+					st = d.checkText(int(x))
+				}
+				if st == dictValid {
+					out[n] = c.textID(x)
+					n++
+					continue
+				}
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
+			p.appendAt(c, row+i, v+i)
+			n0, n = col.n, col.n
+		}
+		setBits(col.valid, n0, n)
+		col.n = n
+	case cur.i64 != nil && col.kind == flowKindInt64:
+		vals := cur.i64[v : v+k]
+		if !inRange64(vals, uint64(c.field.max)) {
+			// Slow path: a value out of range rejects its row.
+			for i := range vals {
+				p.appendAt(c, row+i, v+i)
+			}
+			return
+		}
+		copy(col.i64[col.n:col.n+k], vals)
+		setBits(col.valid, col.n, col.n+k)
+		col.n += k
+	case cur.i32 != nil && col.kind == flowKindInt32:
+		vals := cur.i32[v : v+k]
+		if !inRange32(vals, uint32(c.field.max)) {
+			for i := range vals {
+				p.appendAt(c, row+i, v+i)
+			}
+			return
+		}
+		copy(col.i32[col.n:col.n+k], vals)
+		setBits(col.valid, col.n, col.n+k)
+		col.n += k
+	case cur.idx != nil && (col.kind == flowKindInt64 || col.kind == flowKindInt32):
+		// An integer dictionary: its values were checked when converted.
+		n0, n := col.n, col.n
+		for i, x := range cur.idx[v : v+k] {
+			if d.state[x] == dictValid {
+				if col.kind == flowKindInt64 {
+					col.i64[n] = d.ints[x]
+				} else {
+					col.i32[n] = int32(d.ints[x])
+				}
+				n++
+				continue
+			}
+			setBits(col.valid, n0, n)
+			col.n = n
+			p.appendAt(c, row+i, v+i)
+			n0, n = col.n, col.n
+		}
+		setBits(col.valid, n0, n)
+		col.n = n
+	default:
+		for i := range k {
+			p.appendAt(c, row+i, v+i)
+		}
+	}
+}
+
+// inRange64 reports whether every value of vals is in [0, hi], hi one
+// less than a power of two (as every flow field's maximum is), from the
+// values ORed together: no branch per value. For another hi it may
+// report false for values in range, which then take the slow path.
+func inRange64(vals []int64, hi uint64) bool {
+	var or0, or1 uint64
+	i := 0
+	for ; i+2 <= len(vals); i += 2 {
+		or0 |= uint64(vals[i])
+		or1 |= uint64(vals[i+1])
+	}
+	for ; i < len(vals); i++ {
+		or0 |= uint64(vals[i])
+	}
+	return (or0|or1)&^hi == 0
+}
+
+// inRange32 is inRange64 for 32-bit values.
+func inRange32(vals []int32, hi uint32) bool {
+	var or0, or1 uint32
+	i := 0
+	for ; i+2 <= len(vals); i += 2 {
+		or0 |= uint32(vals[i])
+		or1 |= uint32(vals[i+1])
+	}
+	for ; i < len(vals); i++ {
+		or0 |= uint32(vals[i])
+	}
+	return (or0|or1)&^hi == 0
 }
 
 // appendKept appends the values of rows (ascending batch rows within
@@ -1921,97 +2214,6 @@ func (p *VPCFlowParquetReader) appendKeptFast(c *flowParquetColumn, rows, vidx [
 	default:
 		return false
 	}
-	return true
-}
-
-// appendPage appends the next k rows of c's page; row is the first one's
-// row in the batch.
-func (p *VPCFlowParquetReader) appendPage(c *flowParquetColumn, row, k int) {
-	cur := &c.pg
-	if cur.defs == nil && p.appendPageFast(c, row, k) {
-		return
-	}
-	for i := range k {
-		if cur.defs != nil && cur.defs[cur.row+i] == 0 {
-			c.col.appendNull()
-			continue
-		}
-		p.appendAt(c, row+i, cur.val)
-		cur.val++
-	}
-	cur.row += k
-}
-
-// appendPageFast is appendPage for the common pages without nulls, with
-// the column's kind decided once per page: integers, and dictionary
-// indexes whose values are valid (others go to appendAt). It reports
-// false for a page it does not handle.
-func (p *VPCFlowParquetReader) appendPageFast(c *flowParquetColumn, row, k int) bool {
-	cur, col, d := &c.pg, c.col, &c.dict
-	base := cur.val
-	switch {
-	case cur.idx != nil:
-		idx := cur.idx[base : base+k]
-		switch col.kind {
-		case flowKindInt32, flowKindInt64:
-			for i, x := range idx {
-				if d.state[x] != dictValid {
-					p.appendAt(c, row+i, base+i)
-					continue
-				}
-				if col.kind == flowKindInt32 {
-					col.i32[col.n] = int32(d.ints[x])
-				} else {
-					col.i64[col.n] = d.ints[x]
-				}
-				col.setValid()
-			}
-		case flowKindString:
-			for i, x := range idx {
-				if d.state[x] != dictValid {
-					p.appendAt(c, row+i, base+i)
-					continue
-				}
-				col.data = append(col.data, d.data[d.offs[x]:d.offs[x+1]]...)
-				col.offs[col.n+1] = int32(len(col.data))
-				col.setValid()
-			}
-		default:
-			for i, x := range idx {
-				id := d.ids[x]
-				if id < 0 || d.state[x] != dictValid {
-					p.appendAt(c, row+i, base+i)
-					continue
-				}
-				col.idx[col.n] = id
-				col.setValid()
-			}
-		}
-	case cur.i32 != nil && col.kind == flowKindInt32:
-		hi := c.field.max
-		for i, x := range cur.i32[base : base+k] {
-			if int64(x) < 0 || int64(x) > hi {
-				p.appendAt(c, row+i, base+i) // rejects it
-				continue
-			}
-			col.i32[col.n] = x
-			col.setValid()
-		}
-	case cur.i64 != nil && col.kind == flowKindInt64:
-		hi := c.field.max
-		for i, x := range cur.i64[base : base+k] {
-			if x < 0 || x > hi {
-				p.appendAt(c, row+i, base+i) // rejects it
-				continue
-			}
-			col.i64[col.n] = x
-			col.setValid()
-		}
-	default:
-		return false
-	}
-	cur.val += k
-	cur.row += k
 	return true
 }
 
