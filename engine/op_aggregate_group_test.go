@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -134,5 +135,34 @@ func TestGrouper_DictStringIDs(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHashStrings: hashStrings hashes each string as hashString does,
+// at every length 0 to 40 (its inline cases 4-7 and 8-16 and the calls
+// either side), and strings differing in one byte or in length hash
+// apart.
+func TestHashStrings(t *testing.T) {
+	var strs []string
+	for n := range 41 {
+		s := strings.Repeat("10.0.255.7/abcdefghijklmnopqrstuvwxyz:-_", 2)[:n]
+		strs = append(strs, s)
+		for pos := range n {
+			b := []byte(s)
+			b[pos] ^= 1
+			strs = append(strs, string(b))
+		}
+	}
+	h := make([]uint64, len(strs))
+	hashStrings(strs, h)
+	seen := map[uint64]string{}
+	for i, s := range strs {
+		if want := hashString(s); h[i] != want {
+			t.Errorf("hashStrings(%q) = %#x; hashString: %#x", s, h[i], want)
+		}
+		if o, ok := seen[h[i]]; ok && o != s {
+			t.Errorf("%q and %q hash alike", o, s)
+		}
+		seen[h[i]] = s
 	}
 }

@@ -141,14 +141,14 @@ func appendSpillPacked(b []byte, v *vec, sel []int32, null []bool) []byte {
 	return b
 }
 
-// spillPackRun writes into dst the packed values (see above) of rows sel
+// spillPackRunGo writes into dst the packed values (see above) of rows sel
 // of strs, as long as each is 4 to 16 bytes that pack and dst has room
 // for 9 bytes more, and returns the rows and bytes written.
 //
 // It keeps few values live: written inside appendSpillPacked's loop,
 // packing spilled its registers to the stack (~140 instructions an
 // address).
-func spillPackRun(dst []byte, strs []string, sel []int32) (int, int) {
+func spillPackRunGo(dst []byte, strs []string, sel []int32) (int, int) {
 	n := 0
 	for k, i := range sel {
 		s := strs[i]

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -239,4 +241,76 @@ func TestSpillColumn_PackedRoom(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkSpillPackRun fails t unless spillPackRunAsm writes what
+// spillPackRunGo writes for rows sel of strs into dst of room bytes,
+// and stops at the same row.
+func checkSpillPackRun(t *testing.T, strs []string, sel []int32, room int) {
+	t.Helper()
+	want, got := make([]byte, room), make([]byte, room)
+	wk, wn := spillPackRunGo(want, strs, sel)
+	gk, gn := spillPackRunAsm(got, strs, sel)
+	if gk != wk || gn != wn || !bytes.Equal(got[:gn], want[:wn]) {
+		t.Errorf("%q in %d bytes: asm %d rows, % x; want %d rows, % x", strs, room, gk, got[:gn], wk, want[:wn])
+	}
+}
+
+// TestSpillPackRunAsm: the assembly writes what spillPackRunGo writes,
+// stopping where it stops (a value of 3 or 17 bytes, a byte that does
+// not pack at each position of each length, too little room), over the
+// edge strings and every length of every digit, dot and slash position.
+func TestSpillPackRunAsm(t *testing.T) {
+	if !useSpillPackAsm {
+		t.Skip("no assembly")
+	}
+	for i := range packEdge {
+		for j := range packEdge {
+			strs := []string{packEdge[i], packEdge[j], "10.0.0.1"}
+			for room := 0; room <= 30; room++ {
+				checkSpillPackRun(t, strs, []int32{0, 1, 2}, room)
+			}
+		}
+	}
+	// Each length 1 to 18, each byte position holding each byte value
+	// that matters: the range's ends and their neighbours, digits, a
+	// nibble of 10 to 13 (':' to '=').
+	probe := []byte{'.' - 1, '.', '/', '0', '5', '9', '9' + 1, ';', '=', 0, 0x80, 0xae, 0xb9}
+	for l := 1; l <= 18; l++ {
+		base := []byte(strings.Repeat("0123456789./", 2)[:l])
+		for pos := range l {
+			for _, c := range probe {
+				s := slices.Clone(base)
+				s[pos] = c
+				strs := []string{"1.2.3.4", string(s), "255.255.255.255"}
+				checkSpillPackRun(t, strs, []int32{0, 1, 2, 1}, 40)
+				checkSpillPackRun(t, strs, []int32{1}, 9)
+			}
+		}
+	}
+	// Rows in any order, repeated, through a long run.
+	addrs := make([]string, 1000)
+	sel := make([]int32, 3000)
+	for i := range addrs {
+		addrs[i] = strconv.Itoa(i*7%256) + "." + strconv.Itoa(i%97) + "/" + strconv.Itoa(i*13%256)
+	}
+	for i := range sel {
+		sel[i] = int32(i * 17 % len(addrs))
+	}
+	checkSpillPackRun(t, addrs, sel, 9*len(sel))
+	checkSpillPackRun(t, addrs, sel, 5000)
+}
+
+// FuzzSpillPackRunAsm: any strings, the assembly writes what
+// spillPackRunGo writes.
+func FuzzSpillPackRunAsm(f *testing.F) {
+	if !useSpillPackAsm {
+		f.Skip("no assembly")
+	}
+	for i := range len(packEdge) - 1 {
+		f.Add(packEdge[i], packEdge[i+1], uint8(20))
+	}
+	f.Fuzz(func(t *testing.T, s0, s1 string, room uint8) {
+		checkSpillPackRun(t, []string{s0, s1, "10.1.2.3"}, []int32{0, 2, 1, 2, 0}, int(room))
+	})
 }

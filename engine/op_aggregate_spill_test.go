@@ -1103,3 +1103,46 @@ func TestSpillIDs_RoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSameValues_Strings: rows of one string are one value, and a
+// string that differs from it in one byte (at each position, for each
+// length 1 to 20: sameStrings's word compares and the general loop), in
+// length or in a row past the first few differs.
+func TestSameValues_Strings(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		x := strings.Repeat("0123456789abcdefghijk", 2)[:n]
+		strs := make([]string, 40)
+		sel := make([]int32, len(strs))
+		for i := range strs {
+			strs[i] = string([]byte(x)) // its own bytes: no pointer compare
+			sel[i] = int32(i)
+		}
+		v := &vec{t: tString, n: len(strs), s: strs}
+		if !sameValues(v, sel) {
+			t.Errorf("%d bytes: %d rows of %q differ", n, len(strs), x)
+		}
+		for pos := range n {
+			for _, row := range []int{1, 2, 39} {
+				b := []byte(x)
+				b[pos] ^= 0x20
+				strs[row] = string(b)
+				if sameValues(v, sel) {
+					t.Errorf("%d bytes: row %d %q (byte %d) is the same as %q", n, row, strs[row], pos, x)
+				}
+				strs[row] = x
+			}
+		}
+		strs[5] = x + "0"
+		if sameValues(v, sel) {
+			t.Errorf("%d bytes: a row one byte longer is the same", n)
+		}
+		strs[5] = x[:n-1]
+		if sameValues(v, sel) {
+			t.Errorf("%d bytes: a row one byte shorter is the same", n)
+		}
+		strs[5] = x
+		if !sameValues(v, []int32{3, 1, 39, 3}) {
+			t.Errorf("%d bytes: rows in any order differ", n)
+		}
+	}
+}
