@@ -252,26 +252,48 @@ func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) 
 	return ok
 }
 
-// flowSegment is [flowSegmentGo]: flowSegmentAsm where the CPU has SSSE3
-// (the others' condition; this one needs none), into room made first.
-func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
-	if !useSegAsm || len(seg) > limit || nf < 1 {
-		return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+// flowLocate is [flowLocateGo]: flowLocateAsm where the CPU has BMI2
+// (PDEP) and every mask of the format is one (no distance over 64).
+func flowLocate(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf int, bounds []int32, masks []uint64) int {
+	if !useLocateAsm || nf < 1 || len(masks) == 0 || slices.Contains(masks, 0) {
+		return flowLocateGo(tape, b, sep, nls, prev, lim, nf, bounds)
 	}
-	n := min(limit-len(seg), len(nls))
-	seg = slices.Grow(seg, n)
-	k, c := flowSegmentAsm(seg[len(seg):len(seg)+n], b, nls[:n], tape, c, min(nb, wide+1), nf)
-	return seg[:len(seg)+k], c
+	if len(tape) < len(bounds)*len(nls) || len(nls) > 0 && int(nls[len(nls)-1])/64+1 >= len(sep) {
+		panic("parsers: flowLocate: no room")
+	}
+	return flowLocateAsm(tape, b, sep, nls, prev, lim, masks, len(bounds) > 0 && bounds[0] < 0)
 }
 
-// flowSegmentAsm is flowSegmentGo's loop in assembly (vpcflow_amd64.s):
-// it writes to seg[k] the index in tape of the newline before the line
-// that ends at nls[k] (fields on the tape from tape[c-1]), for k from 0
-// while that line has nf fields (its newline is tape[c+nf-1]), ends
-// before byte lim of b (the first bad block, or after wide), is not
-// empty and does not start with a lowercase letter, and returns how many
-// it wrote and the tape index after them. len(seg) == len(nls), c >= 1,
-// nf >= 1.
+// useLocateAsm tells flowLocate to use flowLocateAsm (BMI1 and BMI2, a
+// variable for tests).
+var useLocateAsm = cpu.X86.HasBMI1 && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
+
+// flowLocateAsm is flowLocateGo's loop in assembly (vpcflow_amd64.s): the
+// k-th space or newline from a position is the bit PDEP deposits 1<<(k-1)
+// to in the 64 bits of sep from there (one SHRD of two words), so a line
+// costs a few instructions per end it writes, not per field. masks are
+// VPCFlowReader.masks; first tells that bounds starts with end -1 (the
+// newline before the line, prev for the first), written before them.
 //
 //go:noescape
-func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+func flowLocateAsm(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim int, masks []uint64, first bool) int
+
+// flowSegFilter is [flowSegFilterGo]: flowSegFilterAsm where the CPU has
+// BMI2 (BZHI; flowLocateAsm's condition).
+func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool) {
+	if !useLocateAsm {
+		return flowSegFilterGo(kept, left, b, tape, seg, keys, lens)
+	}
+	if len(kept) < len(seg) || len(left) < len(seg) || len(lens) != len(keys) {
+		panic("parsers: flowSegFilter: no room")
+	}
+	return flowSegFilterAsm(kept, left, b, tape, seg, keys, lens)
+}
+
+// flowSegFilterAsm is flowSegFilterGo's loop in assembly
+// (vpcflow_amd64.s), with no bounds check: the caller ensures what they
+// would (every tape[seg[k]+1] in tape, 8 bytes loadable from each value's
+// start).
+//
+//go:noescape
+func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)

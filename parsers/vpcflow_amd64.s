@@ -698,51 +698,164 @@ dstop:
 	MOVQ AX, ret+144(FP)
 	RET
 
-// func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+// LOCWIN sets AX to the 64 bits of the bitmap at DI from bit BX on (one
+// SHRD of the two words they span); CX and R11 are scratch.
+#define LOCWIN \
+	MOVQ BX, CX; SHRQ $6, CX; MOVQ (DI)(CX*8), AX; MOVQ 8(DI)(CX*8), R11; \
+	MOVQ BX, CX; SHRQ CX, R11, AX
+
+// func flowLocateAsm(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim int, masks []uint64, first bool) int
 //
-// See vpcflow_amd64.go. Registers: BX is k, indexing nls (SI) and seg
-// (R9), up to R13 = len(seg); CX is c, DX nf-1, DI tape, R12 len(tape),
-// R8 b, R11 lim. AX, R10 and R14 are scratch.
-TEXT ·flowSegmentAsm(SB), NOSPLIT, $0-136
-	MOVQ seg_base+0(FP), R9
-	MOVQ seg_len+8(FP), R13
-	MOVQ b_base+24(FP), R8
-	MOVQ nls_base+48(FP), SI
-	MOVQ tape_base+72(FP), DI
-	MOVQ tape_len+80(FP), R12
-	MOVQ c+96(FP), CX
-	MOVQ lim+104(FP), R11
-	MOVQ nf+112(FP), DX
-	DECQ DX
-	XORL BX, BX
+// BMI1, BMI2 and POPCNT: see flowLocateGo. Registers: R8 walks nls up to
+// R10, R13 the tape; DX is the line's newline, R14 the last end found
+// (prev before the line's first), BX the base of the window AX (the bits
+// of sep from BX on, those of the ends found cleared), R12 walks masks
+// (their end at mend), R9 is the mask of the end sought. CX and R11 are
+// scratch.
+TEXT ·flowLocateAsm(SB), NOSPLIT, $8-152
+	MOVQ tape_base+0(FP), R13
+	MOVQ b_base+24(FP), SI
+	MOVQ sep_base+48(FP), DI
+	MOVQ nls_base+72(FP), R8
+	MOVQ nls_len+80(FP), R10
+	LEAQ (R8)(R10*4), R10
+	MOVQ prev+96(FP), R14
+	MOVQ masks_base+112(FP), AX
+	MOVQ masks_len+120(FP), CX
+	LEAQ (AX)(CX*8), CX
+	MOVQ CX, mend-8(SP)
 
-gloop:
-	CMPQ BX, R13
-	JAE gdone
-	MOVLQSX (SI)(BX*4), AX // nl
-	CMPQ AX, R11
-	JGE gdone              // past wide, or in a block with a bad byte
-	LEAQ (CX)(DX*1), R10   // e, where the newline must be
-	CMPQ R10, R12
-	JAE gdone
-	MOVLQSX (DI)(R10*4), R14
-	CMPQ R14, AX
-	JNE gdone              // another field count
-	MOVLQSX -4(DI)(CX*4), R14
-	INCQ R14               // the line's start
-	CMPQ AX, R14
-	JLE gdone              // empty
-	MOVBLZX (R8)(R14*1), AX
-	SUBL $0x61, AX
-	CMPL AX, $26
-	JB gdone               // a lowercase letter: a header?
-	LEAQ -1(CX), AX
-	MOVL AX, (R9)(BX*4)
-	LEAQ 1(R10), CX
-	INCQ BX
-	JMP gloop
+lline:
+	CMPQ R8, R10
+	JEQ ldone
+	MOVLQSX (R8), DX
+	CMPQ DX, lim+104(FP)
+	JGE ldone              // past wide, or in a block with a bad byte
+	LEAQ 1(R14), BX        // the line's start
+	CMPQ DX, BX
+	JLE ldone              // empty
+	MOVBLZX (SI)(BX*1), CX
+	SUBL $0x61, CX
+	CMPL CX, $26
+	JCS ldone              // a lowercase letter: a header?
+	CMPB first+136(FP), $0
+	JEQ lwin
+	MOVL R14, (R13)        // end -1
+	ADDQ $4, R13
 
-gdone:
-	MOVQ BX, k+120(FP)
-	MOVQ CX, after+128(FP)
+lwin:
+	LOCWIN
+	MOVQ masks_base+112(FP), R12
+
+lstep:
+	MOVQ (R12), R9
+
+lsel:
+	PDEPQ AX, R9, R11      // the end's bit in the window
+	TZCNTQ R11, CX
+	JCS lnext              // not in it
+	LEAQ (BX)(CX*1), R14
+	ADDQ R11, R11          // clear the bits up to it
+	NEGQ R11
+	ANDQ R11, AX
+	MOVL R14, (R13)
+	ADDQ $4, R13
+	ADDQ $8, R12
+	CMPQ R12, mend-8(SP)
+	JNE lstep
+	CMPQ R14, DX
+	JNE ldone              // another field count
+	ADDQ $4, R8
+	JMP lline
+
+lnext:
+	// Fewer than the mask's count of bits in the window: the rest of
+	// them in the next 64, unless they start past the newline.
+	TZCNTQ R9, CX
+	POPCNTQ AX, R11
+	SUBQ R11, CX
+	MOVL $1, R9
+	SHLQ CX, R9
+	ADDQ $64, BX
+	CMPQ BX, DX
+	JGT ldone              // fewer fields
+	LOCWIN
+	JMP lsel
+
+ldone:
+	SUBQ nls_base+72(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, ret+144(FP)
+	RET
+
+// func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
+//
+// BMI2: see flowSegFilterGo. Registers: R10 walks seg up to R11; DI and
+// R8 are where the next kept and left line go; SI is b, R9 tape, R12
+// keys, R14 lens, R13 len(keys). AX, BX, CX and DX are scratch.
+TEXT ·flowSegFilterAsm(SB), NOSPLIT, $0-185
+	MOVQ kept_base+0(FP), DI
+	MOVQ left_base+24(FP), R8
+	MOVQ b_base+48(FP), SI
+	MOVQ tape_base+72(FP), R9
+	MOVQ seg_base+96(FP), R10
+	MOVQ seg_len+104(FP), R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ keys_base+120(FP), R12
+	MOVQ keys_len+128(FP), R13
+	MOVQ lens_base+144(FP), R14
+
+floop:
+	CMPQ R10, R11
+	JEQ fok
+	MOVLQSX (R10), AX       // t
+	MOVLQSX 4(R9)(AX*4), DX // to
+	MOVLQSX (R9)(AX*4), BX
+	INCQ BX                 // from
+	SUBQ BX, DX             // the value's length
+	JEQ ffail               // empty
+	MOVL AX, (DI)           // both lists get the line
+	MOVL AX, (R8)
+	XORL AX, AX             // kept?
+	CMPQ DX, $8
+	JA fput
+	MOVQ (SI)(BX*1), BX
+	LEAQ (DX*8), CX
+	BZHIQ CX, BX, BX        // the value as a word
+	XORL CX, CX
+
+fkey:
+	CMPQ CX, R13
+	JEQ fput
+	CMPQ BX, (R12)(CX*8)
+	JNE fnext
+	CMPQ DX, (R14)(CX*8)
+	JNE fnext
+	MOVL $1, AX
+
+fnext:
+	INCQ CX
+	JMP fkey
+
+fput:
+	LEAQ (DI)(AX*4), DI
+	XORL $1, AX
+	LEAQ (R8)(AX*4), R8
+	ADDQ $4, R10
+	JMP floop
+
+fok:
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+168(FP)
+	SUBQ left_base+24(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, nl+176(FP)
+	MOVB $1, ok+184(FP)
+	RET
+
+ffail:
+	MOVQ $0, nk+168(FP)
+	MOVQ $0, nl+176(FP)
+	MOVB $0, ok+184(FP)
 	RET
