@@ -707,26 +707,29 @@ dstop:
 // func flowLocateAsm(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim int, masks []uint64, first bool) int
 //
 // BMI1, BMI2 and POPCNT: see flowLocateGo. Registers: R8 walks nls up to
-// R10, R13 the tape; DX is the line's newline, R14 the last end found
-// (prev before the line's first), BX the base of the window AX (the bits
-// of sep from BX on, those of the ends found cleared), R12 walks masks
-// (their end at mend), R9 is the mask of the end sought. CX and R11 are
-// scratch.
-TEXT ·flowLocateAsm(SB), NOSPLIT, $8-152
+// nend; DX is the line's newline, R14 the last end found (prev before
+// the line's first), BX the base of the window AX (the bits of sep from
+// BX on, those of the ends found cleared); R12 counts the ends of a line
+// from -len(masks) up to 0, indexing masks back from their end R10 and
+// the line's ends on the tape back from R13 (their end), R9 is the mask of the
+// end sought. CX and R11 are scratch.
+TEXT ·flowLocateAsm(SB), NOSPLIT, $16-152
 	MOVQ tape_base+0(FP), R13
 	MOVQ b_base+24(FP), SI
 	MOVQ sep_base+48(FP), DI
 	MOVQ nls_base+72(FP), R8
 	MOVQ nls_len+80(FP), R10
 	LEAQ (R8)(R10*4), R10
+	MOVQ R10, nend-8(SP)
 	MOVQ prev+96(FP), R14
-	MOVQ masks_base+112(FP), AX
+	MOVQ masks_base+112(FP), R10
 	MOVQ masks_len+120(FP), CX
-	LEAQ (AX)(CX*8), CX
-	MOVQ CX, mend-8(SP)
+	LEAQ (R10)(CX*8), R10
+	SHLQ $2, CX
+	MOVQ CX, mlen4-16(SP)
 
 lline:
-	CMPQ R8, R10
+	CMPQ R8, nend-8(SP)
 	JEQ ldone
 	MOVLQSX (R8), DX
 	CMPQ DX, lim+104(FP)
@@ -744,25 +747,24 @@ lline:
 	ADDQ $4, R13
 
 lwin:
+	ADDQ mlen4-16(SP), R13 // the end of the line's ends
 	LOCWIN
-	MOVQ masks_base+112(FP), R12
+	MOVQ masks_len+120(FP), R12
+	NEGQ R12
 
 lstep:
-	MOVQ (R12), R9
+	MOVQ (R10)(R12*8), R9
 
 lsel:
 	PDEPQ AX, R9, R11      // the end's bit in the window
 	TZCNTQ R11, CX
 	JCS lnext              // not in it
 	LEAQ (BX)(CX*1), R14
-	ADDQ R11, R11          // clear the bits up to it
-	NEGQ R11
-	ANDQ R11, AX
-	MOVL R14, (R13)
-	ADDQ $4, R13
-	ADDQ $8, R12
-	CMPQ R12, mend-8(SP)
-	JNE lstep
+	BLSMSKQ R11, R11       // clear the bits up to it
+	ANDNQ AX, R11, AX
+	MOVL R14, (R13)(R12*4)
+	INCQ R12
+	JNZ lstep
 	CMPQ R14, DX
 	JNE ldone              // another field count
 	ADDQ $4, R8
