@@ -1486,19 +1486,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		// entry (dropLines).
 		r.tape, r.nls = make([]int32, 0, 64*m+16+flowEndsMask+1), make([]int32, 0, 64*m+16)
 	}
-	full := len(b) / 64
-	flowClassify(b[:64*full], r.sep[:full], r.nl[:full], r.bad[:full])
-	if full < n {
-		// The last bytes, padded with letters: no space, newline or
-		// bad byte.
-		t := &r.tail
-		k := copy(t[:], b[64*full:])
-		for i := k; i < len(t); i++ {
-			t[i] = 'a'
-		}
-		flowClassify(t[:], r.sep[full:n], r.nl[full:n], r.bad[full:n])
-	}
-	nls := flowFlatten(r.nls[:0], r.nl[:n], true)
+	nls := flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
 	if len(nls) == 0 {
 		return rows, false // no line ends here: nextLine's turn
 	}
@@ -1639,6 +1627,30 @@ func (r *flowRun) segs(n, nb int) []int32 {
 		r.seg = append(r.seg, int32(nb*k))
 	}
 	return r.seg[:n]
+}
+
+// flowLinesGo classifies the bytes of b (flowClassify; the last ones,
+// fewer than 64, copied to tail and padded with letters: no space,
+// newline or bad byte) into sep, nl and bad, and returns the positions
+// of its newlines, in order, in nls[:0] (which has room for len(b)+16).
+// The portable [flowLines], and the reference of its assembly.
+func flowLinesGo(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	full, n := len(b)/64, (len(b)+63)/64
+	flowClassify(b[:64*full], sep[:full], nl[:full], bad[:full])
+	if full < n {
+		flowClassify(flowTail(tail, b[64*full:]), sep[full:n], nl[full:n], bad[full:n])
+	}
+	return flowFlatten(nls[:0], nl[:n], true)
+}
+
+// flowTail copies b, fewer than 64 bytes, to tail, pads it with letters
+// and returns it.
+func flowTail(tail *[64]byte, b []byte) []byte {
+	k := copy(tail[:], b)
+	for i := k; i < len(tail); i++ {
+		tail[i] = 'a'
+	}
+	return tail[:]
 }
 
 // flowLocateGo finds the lines of the run that end at nls[0], nls[1],

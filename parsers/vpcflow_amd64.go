@@ -297,3 +297,29 @@ func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint6
 //
 //go:noescape
 func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
+
+// flowLines is [flowLinesGo]: with AVX2 (but not AVX-512, whose
+// flattening is another), flowClassifyNLAVX2 lists the newlines as it
+// classifies the blocks.
+func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	if !useAVX2 || use512 || !useFlattenBMI {
+		return flowLinesGo(b, tail, sep, nl, bad, nls)
+	}
+	full, n := len(b)/64, (len(b)+63)/64
+	nls = nls[:cap(nls)]
+	if len(nls) < len(b)+1 || len(sep) < n || len(bad) < n {
+		panic("parsers: flowLines: no room")
+	}
+	k := flowClassifyNLAVX2(b[:64*full], sep[:full], bad[:full], nls, 0)
+	if full < n {
+		k += flowClassifyNLAVX2(flowTail(tail, b[64*full:]), sep[full:n], bad[full:n], nls[k:], 64*full)
+	}
+	return nls[:k]
+}
+
+// flowClassifyNLAVX2 is flowClassifyAVX2 writing the newlines' positions
+// (base plus their index in b) to nls, in order, not their bitmap, and
+// returning how many (vpcflow_amd64.s). nls must have room for them.
+//
+//go:noescape
+func flowClassifyNLAVX2(b []byte, sep, bad []uint64, nls []int32, base int) int

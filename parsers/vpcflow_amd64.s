@@ -176,6 +176,78 @@ c2done:
 	VZEROUPPER
 	RET
 
+// func flowClassifyNLAVX2(b []byte, sep, bad []uint64, nls []int32, base int) int
+//
+// AVX2, BMI1: flowClassifyAVX2 with the positions of the newlines
+// (base plus the index in b) written to nls, in order, instead of their
+// bitmap: no pass over a bitmap of few bits. Returns how many.
+TEXT ·flowClassifyNLAVX2(SB), NOSPLIT, $0-112
+	MOVQ b_base+0(FP), SI
+	MOVQ sep_base+24(FP), DI
+	MOVQ sep_len+32(FP), CX
+	MOVQ bad_base+48(FP), R9
+	MOVQ nls_base+72(FP), R8
+	MOVQ base+96(FP), R10
+	MOVL $0x20, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8 // 32 spaces
+	MOVL $0x0a, AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10 // 32 newlines
+	TESTQ CX, CX
+	JLE n2done
+
+n2loop:
+	PREFETCHT0 2048(SI)
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	VPCMPEQB Y0, Y10, Y2 // newlines
+	VPCMPEQB Y1, Y10, Y3
+	VPCMPGTB Y0, Y8, Y4  // 0x20 > int8(c): below 0x20 or above 0x7f
+	VPCMPGTB Y1, Y8, Y5
+	VPCMPEQB Y0, Y8, Y0  // spaces
+	VPCMPEQB Y1, Y8, Y1
+	VPXOR Y2, Y4, Y4     // but newlines
+	VPXOR Y3, Y5, Y5
+	VPOR Y5, Y4, Y4
+	VPOR Y2, Y0, Y0      // spaces and newlines
+	VPOR Y3, Y1, Y1
+	VPMOVMSKB Y0, AX
+	VPMOVMSKB Y1, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (DI)
+	VPMOVMSKB Y4, AX
+	MOVQ AX, (R9)
+	VPMOVMSKB Y2, AX
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	JEQ n2next
+
+n2bits:
+	TZCNTQ AX, R11
+	ADDQ R10, R11
+	MOVL R11, (R8)
+	ADDQ $4, R8
+	BLSRQ AX, AX
+	JNE n2bits
+
+n2next:
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R9
+	ADDQ $64, R10
+	DECQ CX
+	JNZ n2loop
+
+n2done:
+	VZEROUPPER
+	SUBQ nls_base+72(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, ret+104(FP)
+	RET
+
 // BIT1 writes the index of the lowest set bit of AX plus DX to n(R9) and
 // clears that bit (junk when AX is zero); one cycle a bit, the chain
 // through AX.

@@ -489,3 +489,36 @@ func checkFlowSegFilter(t *testing.T, b []byte, tape, seg []int32) {
 		}
 	}
 }
+
+// TestFlowLines checks flowLines (flowClassifyNLAVX2 where it runs)
+// against flowLinesGo on random runs of 0 to 400 bytes weighted towards
+// spaces, newlines and bad bytes, whole blocks and a tail.
+func TestFlowLines(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("  \n\n\n-a1.:\x00\x01\r\x7f\x80\xff")
+	for range 2000 {
+		b := make([]byte, rng.IntN(401))
+		density := rng.IntN(len(alphabet)) + 1
+		for i := range b {
+			if rng.IntN(density) == 0 {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+		}
+		n := (len(b) + 63) / 64
+		var tailG, tailA [64]byte
+		sepG, nlG, badG := make([]uint64, n), make([]uint64, n), make([]uint64, n)
+		sepA, nlA, badA := make([]uint64, n), make([]uint64, n), make([]uint64, n)
+		want := flowLinesGo(b, &tailG, sepG, nlG, badG, make([]int32, 0, 64*n+16))
+		got := flowLines(b, &tailA, sepA, nlA, badA, make([]int32, 0, 64*n+16))
+		if !slices.Equal(got, want) || !slices.Equal(sepA, sepG) {
+			t.Fatalf("lines of %q: %v sep %x; want %v %x", b, got, sepA, want, sepG)
+		}
+		for i := range n {
+			if (badA[i] != 0) != (badG[i] != 0) {
+				t.Fatalf("lines of %q: bad %x; want %x", b, badA, badG)
+			}
+		}
+	}
+}

@@ -50,3 +50,8 @@ func flowLocate(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf
 func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool) {
 	return flowSegFilterGo(kept, left, b, tape, seg, keys, lens)
 }
+
+// flowLines is [flowLinesGo] where there is no assembly version.
+func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	return flowLinesGo(b, tail, sep, nl, bad, nls)
+}
