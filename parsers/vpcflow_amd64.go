@@ -323,3 +323,27 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 //
 //go:noescape
 func flowClassifyNLAVX2(b []byte, sep, bad []uint64, nls []int32, base int) int
+
+// flowSegment is [flowSegmentGo]: flowSegmentAsm where the CPU has SSSE3
+// (the others' condition; this one needs none), into room made first.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	if !useSegAsm || len(seg) > limit || nf < 1 {
+		return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+	}
+	n := min(limit-len(seg), len(nls))
+	seg = slices.Grow(seg, n)
+	k, c := flowSegmentAsm(seg[len(seg):len(seg)+n], b, nls[:n], tape, c, min(nb, wide+1), nf)
+	return seg[:len(seg)+k], c
+}
+
+// flowSegmentAsm is flowSegmentGo's loop in assembly (vpcflow_amd64.s):
+// it writes to seg[k] the index in tape of the newline before the line
+// that ends at nls[k] (fields on the tape from tape[c-1]), for k from 0
+// while that line has nf fields (its newline is tape[c+nf-1]), ends
+// before byte lim of b (the first bad block, or after wide), is not
+// empty and does not start with a lowercase letter, and returns how many
+// it wrote and the tape index after them. len(seg) == len(nls), c >= 1,
+// nf >= 1.
+//
+//go:noescape
+func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)

@@ -933,3 +933,52 @@ ffail:
 	MOVQ $0, nl+176(FP)
 	MOVB $0, ok+184(FP)
 	RET
+
+// func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+//
+// See vpcflow_amd64.go. Registers: BX is k, indexing nls (SI) and seg
+// (R9), up to R13 = len(seg); CX is c, DX nf-1, DI tape, R12 len(tape),
+// R8 b, R11 lim. AX, R10 and R14 are scratch.
+TEXT ·flowSegmentAsm(SB), NOSPLIT, $0-136
+	MOVQ seg_base+0(FP), R9
+	MOVQ seg_len+8(FP), R13
+	MOVQ b_base+24(FP), R8
+	MOVQ nls_base+48(FP), SI
+	MOVQ tape_base+72(FP), DI
+	MOVQ tape_len+80(FP), R12
+	MOVQ c+96(FP), CX
+	MOVQ lim+104(FP), R11
+	MOVQ nf+112(FP), DX
+	DECQ DX
+	XORL BX, BX
+
+gloop:
+	CMPQ BX, R13
+	JAE gdone
+	MOVLQSX (SI)(BX*4), AX // nl
+	CMPQ AX, R11
+	JGE gdone              // past wide, or in a block with a bad byte
+	LEAQ (CX)(DX*1), R10   // e, where the newline must be
+	CMPQ R10, R12
+	JAE gdone
+	MOVLQSX (DI)(R10*4), R14
+	CMPQ R14, AX
+	JNE gdone              // another field count
+	MOVLQSX -4(DI)(CX*4), R14
+	INCQ R14               // the line's start
+	CMPQ AX, R14
+	JLE gdone              // empty
+	MOVBLZX (R8)(R14*1), AX
+	SUBL $0x61, AX
+	CMPL AX, $26
+	JB gdone               // a lowercase letter: a header?
+	LEAQ -1(CX), AX
+	MOVL AX, (R9)(BX*4)
+	LEAQ 1(R10), CX
+	INCQ BX
+	JMP gloop
+
+gdone:
+	MOVQ BX, k+120(FP)
+	MOVQ CX, after+128(FP)
+	RET

@@ -131,8 +131,8 @@ func seg0(tape []int32, nl int32) int {
 	return i
 }
 
-// checkFlowSegAsm checks flowLocate (checkFlowLocate) on the lines of b,
-// then builds every field of the lines of seg with the
+// checkFlowSegAsm checks flowLocate (checkFlowLocate) and flowSegment
+// (against flowSegmentGo) on the lines of b, then builds every field of the lines of seg with the
 // assembly loops (segInts32, segInts64, segDict, segString; checkInts
 // checks them) and with the Go ones
 // they replace, as rows from row of columns that hold row rows, and
@@ -144,6 +144,33 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 		t.Skip("no SSSE3")
 	}
 	checkFlowLocate(t, b, nf)
+	var nls []int32
+	for i, c := range b {
+		if c == '\n' {
+			nls = append(nls, int32(i))
+		}
+	}
+	for _, limit := range []int{len(nls), 2} {
+		for _, nb := range []int{math.MaxInt32, len(b) / 2} {
+			for _, wide := range []int{cap(b) - 16, len(b) / 3} {
+				for _, from := range []int{0, 1} {
+					if from > len(nls) {
+						continue
+					}
+					c := 1
+					if from == 1 {
+						c = int(seg0(tape, nls[0])) + 1
+					}
+					wantSeg, wantC := flowSegmentGo(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					gotSeg, gotC := flowSegment(nil, b, nls[from:], tape, c, nb, nf, limit, wide)
+					if !slices.Equal(gotSeg, wantSeg) || gotC != wantC {
+						t.Fatalf("segment of %q from line %d, limit %d, nb %d, wide %d: assembly %v %d; Go %v %d",
+							b, from, limit, nb, wide, gotSeg, gotC, wantSeg, wantC)
+					}
+				}
+			}
+		}
+	}
 
 	for pos := range nf {
 		checkFlowSegFilter(t, b, tape[pos:], seg)

@@ -55,3 +55,8 @@ func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint6
 func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
 	return flowLinesGo(b, tail, sep, nl, bad, nls)
 }
+
+// flowSegment is [flowSegmentGo] where there is no assembly version.
+func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
+	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
+}
