@@ -248,6 +248,23 @@ type VPCFlowReader struct {
 	filters     []flowFilterStep    // the equalities of equal on fields of plan
 	drop        flowDrop            // parseRun's test of filters, when it has one
 	columnar    bool                // parseRun builds fast-path lines a segment at a time (buildSegment): no filter
+	// bounds lists, in order, the ends of a line that parseRun's fast
+	// path locates (flowLocate): both ends of each built field (end j is
+	// the space or newline after field j, end -1 the newline before the
+	// line) and the line's last, nfields-1, its newline. The segment's
+	// lines have theirs in the compact tape, len(bounds) entries a line,
+	// and a built field's values are its line's entries cpos and cpos+1
+	// (flowStep.cpos). masks holds, for each end of bounds from the
+	// first that is not -1, 1<<(g-1) for its distance g in fields from
+	// the end before it (end -1 for the first): the bit of the g-th space
+	// or newline on, for flowLocateAsm, which takes no distance over 64.
+	bounds []int32
+	masks  []uint64
+	// dense: the plan builds most fields, and the segments' lines are
+	// read from the full tape (flowSegment), where a line's ends cost
+	// fewer instructions than flowLocate's; bounds are then every end,
+	// -1 to nfields-1, so that cpos is pos.
+	dense bool
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -299,6 +316,7 @@ type VPCFlowReader struct {
 // flowStep is one field of the line to build.
 type flowStep struct {
 	pos  int      // field position in the line, 0-based
+	cpos int      // the index of end pos-1 in bounds: the field's ends on the compact tape
 	kind flowKind // col.kind, at hand (field.kind, but for a column WithFlowDictionaries dictionary-encodes)
 	max  int64    // field.max, at hand
 	// digits is the most digits of an integer field whose every value is
@@ -327,6 +345,7 @@ type flowFilterStep struct {
 type flowDrop struct {
 	on   bool // the format has one filter, on a built field, and no start-end check
 	pos  int  // the filtered field's position in the line
+	cpos int  // its flowStep.cpos
 	keys []uint64
 	lens []int
 	// The checks of checkLine on a printable line, by field position:
@@ -336,6 +355,9 @@ type flowDrop struct {
 	// up to digits of them).
 	texts []int32
 	ints  []flowIntCheck
+	// ctexts and cints are texts and ints on the compact tape (cpos).
+	ctexts []int32
+	cints  []flowIntCheck
 }
 
 // flowIntCheck is the check of a built integer field of a line left out.
@@ -1004,6 +1026,59 @@ func (p *VPCFlowReader) setFormat(names []string) {
 		p.need = p.plan[len(p.plan)-1].pos + 1
 	}
 	p.ends[0] = -1
+	p.setBounds()
+}
+
+// setBounds sets bounds and masks for the plan, and each step's cpos and
+// the drop checks' compact positions.
+func (p *VPCFlowReader) setBounds() {
+	p.bounds, p.masks, p.dense = p.bounds[:0], p.masks[:0], false
+	if p.nfields < 1 {
+		return
+	}
+	for _, st := range p.plan {
+		p.bounds = append(p.bounds, int32(st.pos-1), int32(st.pos))
+	}
+	p.bounds = append(p.bounds, int32(p.nfields-1))
+	slices.Sort(p.bounds)
+	p.bounds = slices.Compact(p.bounds)
+	// flowLocate's cost is about 10 instructions an end and 40 a line,
+	// the full tape's 7.5 a field and 24 a line (callgrind).
+	if p.dense = 4*(len(p.bounds)-1) > 3*p.nfields-4; p.dense {
+		p.bounds = p.bounds[:0]
+		for j := -1; j < p.nfields; j++ {
+			p.bounds = append(p.bounds, int32(j))
+		}
+	}
+	cpos := func(pos int) int { return slices.Index(p.bounds, int32(pos-1)) }
+	for i := range p.plan {
+		p.plan[i].cpos = cpos(p.plan[i].pos)
+	}
+	prev := int32(-1)
+	for _, j := range p.bounds {
+		if j < 0 {
+			continue
+		}
+		m := uint64(0) // a distance over 64: no mask, flowLocateGo
+		if g := j - prev; g <= 64 {
+			m = 1 << (g - 1)
+		}
+		p.masks = append(p.masks, m)
+		prev = j
+	}
+	d := &p.drop
+	d.ctexts, d.cints = d.ctexts[:0], d.cints[:0]
+	if !d.on {
+		return
+	}
+	d.cpos = cpos(d.pos)
+	for _, t := range d.texts {
+		d.ctexts = append(d.ctexts, int32(cpos(int(t))))
+	}
+	for _, f := range d.ints {
+		f.pos = int32(cpos(int(f.pos)))
+		d.cints = append(d.cints, f)
+	}
 }
 
 // Schema returns the schema of the batches: the projection of
@@ -1374,9 +1449,15 @@ type flowRun struct {
 	tape         []int32 // -1, then the positions of the set bits of sep
 	nls          []int32 // the positions of the newlines
 	tail         [64]byte
-	// seg lists the lines of a segment buildSegment builds: for each,
-	// the index in tape of the newline before it (its ends start there).
-	seg []int32
+	// ctape is the compact tape of a segment's lines (flowLocate), and
+	// seg lists them as buildSegment takes them: for each, the index in
+	// ctape of its first entry, segStride times the line's index.
+	ctape     []int32
+	seg       []int32
+	segStride int
+	// fseg is a segment on the full tape (VPCFlowReader.dense): for each
+	// line, the index in tape of the newline before it.
+	fseg []int32
 	// kept and left are filterSegment's lines of seg the filter keeps
 	// and leaves out, as seg.
 	kept, left []int32
@@ -1390,10 +1471,12 @@ type flowRun struct {
 // window (no more than fill the batch to maxRows rows, which is rows so
 // far) and returns the batch's rows and whether it consumed a line. It
 // classifies those bytes 64 at a time (flowClassify) and lists their
-// spaces and newlines in order, the tape; then the fields of a line with
-// the format's field count are its stretch of the tape, which the count
-// check (one comparison: the line's newline is the tape entry it must be)
-// and every field's bounds read with no search. A line that is empty,
+// newlines; flowLocate then checks the field count of the lines from
+// there (the line's newline must be its nf-th space or newline) and
+// writes the ends of the built fields only, the compact tape, which the
+// segment's column loops read. Where a line goes the general way, the
+// run's spaces and newlines in order, the tape, are listed, and the
+// fields of a line are its stretch of it. A line that is empty,
 // starts with a lowercase letter (a header?), holds a byte that is not
 // printable ASCII or has another field count goes to parseLine, which
 // rejects it or handles it as before. Lines are the ones nextLine would
@@ -1405,46 +1488,33 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	}
 	r := &p.run
 	n := (len(b) + 63) / 64
-	if len(r.sep) < n {
+	if len(r.sep) <= n {
 		// Scratch for a whole run, or for all that is left of an input
-		// read whole: a small object gets small scratch.
+		// read whole: a small object gets small scratch. sep has a word
+		// more, for flowLocate.
 		m := (flowRunBytes + 63) / 64
 		if p.eof {
 			m = min(m, (p.end-p.pos+63)/64)
 		}
 		m = max(m, n)
-		r.sep, r.nl, r.bad = make([]uint64, m), make([]uint64, m), make([]uint64, m)
+		r.sep, r.nl, r.bad = make([]uint64, m+1), make([]uint64, m), make([]uint64, m)
 		// The tape has room for a line's ends as an array past its last
 		// entry (dropLines).
 		r.tape, r.nls = make([]int32, 0, 64*m+16+flowEndsMask+1), make([]int32, 0, 64*m+16)
 	}
-	full := len(b) / 64
-	flowClassify(b[:64*full], r.sep[:full], r.nl[:full], r.bad[:full])
-	if full < n {
-		// The last bytes, padded with letters: no space, newline or
-		// bad byte.
-		t := &r.tail
-		k := copy(t[:], b[64*full:])
-		for i := k; i < len(t); i++ {
-			t[i] = 'a'
-		}
-		flowClassify(t[:], r.sep[full:n], r.nl[full:n], r.bad[full:n])
-	}
-	nls := flowFlatten(r.nls[:0], r.nl[:n], true)
+	nls := flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
 	if len(nls) == 0 {
 		return rows, false // no line ends here: nextLine's turn
 	}
-	// The tape up to the last newline.
-	last := int(nls[len(nls)-1])
-	w := last / 64
-	keep := r.sep[w]
-	r.sep[w] &= 1<<(last%64)<<1 - 1
-	tape := flowFlatten(append(r.tape[:0], -1), r.sep[:w+1], false)
-	r.sep[w] = keep
+	r.sep[n] = 0
 	bad := r.bad[:n]
 	nb := flowNextBad(bad, 0)
 
-	c, consumed := 1, 0 // tape[c-1] is the newline before the line
+	// tape is the full tape (-1, then the positions of the spaces and
+	// newlines up to the last newline), built when a line goes the
+	// general way; tape[c-1] is then the newline before line cAt.
+	var tape []int32
+	c, cAt, consumed := 1, -1, 0
 	// Lines before nls[single] were tried as a segment and failed: they
 	// go one by one.
 	single := 0
@@ -1456,32 +1526,67 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			break
 		}
 		if (p.columnar || p.drop.on) && i >= single {
-			// Fast path: the fast-path lines from here, built column by
-			// column (buildSegment), those the filter leaves out only
-			// checked (filterSegment).
-			seg, after := flowSegment(r.seg[:0], b, nls[i:], tape, c, nb, p.nfields, p.maxRows-rows, wide)
-			r.seg = seg
-			if n := len(seg); n > 0 {
+			// Fast path: the fast-path lines from here, their ends on the
+			// compact tape (flowLocate), built column by column
+			// (buildSegment), those the filter leaves out only checked
+			// (filterSegment).
+			prev := -1
+			if i > 0 {
+				prev = int(nls[i-1])
+			}
+			var n, after int
+			var seg, stape []int32
+			if p.dense {
+				// Most fields built: the full tape, as the general way.
+				if tape == nil {
+					tape = r.fullTape(nls)
+				}
+				if cAt != i {
+					c = flowTapeAt(tape, nls, i)
+				}
+				r.fseg, after = flowSegment(r.fseg[:0], b, nls[i:], tape, c, nb, p.nfields, p.maxRows-rows, wide)
+				seg, stape, n = r.fseg, tape, len(r.fseg)
+			} else {
+				ls := nls[i : i+min(len(nls)-i, p.maxRows-rows)]
+				nbnd := len(p.bounds) // a header line may change it
+				if cap(r.ctape) < nbnd*len(ls) {
+					r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
+				}
+				n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
+				seg, stape = r.segs(n, nbnd), r.ctape
+			}
+			if n > 0 {
 				var ok bool
 				kept := n
 				if p.drop.on {
-					kept, ok = p.filterSegment(b, tape, seg, rows)
+					kept, ok = p.filterSegment(b, stape, seg, rows)
 				} else {
-					ok = p.buildSegment(b, tape, seg, rows)
+					ok = p.buildSegment(b, stape, seg, rows)
 				}
 				if ok {
 					p.stats.Records += int64(n - kept) // left out
 					rows += kept
 					p.line += n
-					last := nls[i+n-1]
-					p.lineOff = p.base + int64(p.pos) + int64(tape[seg[n-1]]) + 1
-					consumed = int(last) + 1
-					c = after
+					if i+n >= 2 {
+						prev = int(nls[i+n-2])
+					}
+					p.lineOff = p.base + int64(p.pos) + int64(prev) + 1
+					consumed = int(nls[i+n-1]) + 1
+					if p.dense {
+						c, cAt = after, i+n
+					}
 					i += n - 1
 					continue
 				}
 				single = i + n
 			}
+		}
+		// The general way: the full tape, from line i.
+		if tape == nil {
+			tape = r.fullTape(nls)
+		}
+		if cAt != i {
+			c = flowTapeAt(tape, nls, i)
 		}
 		kept := false
 		if p.drop.on {
@@ -1524,6 +1629,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			}
 		}
 		consumed = int(nl) + 1
+		cAt = i + 1
 		if ok {
 			rows++
 		} else if p.err != nil {
@@ -1532,6 +1638,65 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	}
 	p.pos += consumed
 	return rows, consumed > 0
+}
+
+// fullTape lists the run's spaces and newlines up to its last newline
+// (the last of nls) in the tape, after a -1, and returns it.
+func (r *flowRun) fullTape(nls []int32) []int32 {
+	last := int(nls[len(nls)-1])
+	w := last / 64
+	keep := r.sep[w]
+	r.sep[w] &= 1<<(last%64)<<1 - 1
+	tape := flowFlatten(append(r.tape[:0], -1), r.sep[:w+1], false)
+	r.sep[w] = keep
+	return tape
+}
+
+// flowTapeAt returns the index in the full tape after the newline before
+// line i of nls.
+func flowTapeAt(tape, nls []int32, i int) int {
+	if i == 0 {
+		return 1
+	}
+	c, _ := slices.BinarySearch(tape, nls[i-1])
+	return c + 1
+}
+
+// segs returns the segment of the first n lines of the compact tape, nb
+// entries a line: for each line, the index of its first entry.
+func (r *flowRun) segs(n, nb int) []int32 {
+	if len(r.seg) < n || r.segStride != nb {
+		r.seg = r.seg[:0]
+		r.segStride = nb
+	}
+	for k := len(r.seg); k < n; k++ {
+		r.seg = append(r.seg, int32(nb*k))
+	}
+	return r.seg[:n]
+}
+
+// flowLinesGo classifies the bytes of b (flowClassify; the last ones,
+// fewer than 64, copied to tail and padded with letters: no space,
+// newline or bad byte) into sep, nl and bad, and returns the positions
+// of its newlines, in order, in nls[:0] (which has room for len(b)+16).
+// The portable [flowLines], and the reference of its assembly.
+func flowLinesGo(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	full, n := len(b)/64, (len(b)+63)/64
+	flowClassify(b[:64*full], sep[:full], nl[:full], bad[:full])
+	if full < n {
+		flowClassify(flowTail(tail, b[64*full:]), sep[full:n], nl[full:n], bad[full:n])
+	}
+	return flowFlatten(nls[:0], nl[:n], true)
+}
+
+// flowTail copies b, fewer than 64 bytes, to tail, pads it with letters
+// and returns it.
+func flowTail(tail *[64]byte, b []byte) []byte {
+	k := copy(tail[:], b)
+	for i := k; i < len(tail); i++ {
+		tail[i] = 'a'
+	}
+	return tail[:]
 }
 
 // flowSegmentGo appends to seg the lines of the run that end at nls[0],
@@ -1558,10 +1723,59 @@ func flowSegmentGo(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, w
 	return seg, c
 }
 
+// flowLocateGo finds the lines of the run that end at nls[0], nls[1],
+// ... (the first starts after byte prev of b, a newline or -1) while each
+// is a fast-path line of parseRun (nf fields, printable ASCII, not empty,
+// not a header: ending before byte lim, the first of a block with a bad
+// byte or after the last whose values 16 bytes load from), and writes
+// the k-th line's ends of bounds (see VPCFlowReader.bounds; the last is
+// nf-1) to tape[len(bounds)*k:], in order: the compact tape. It returns
+// how many lines it found. sep is the run's bitmap of spaces and
+// newlines, with a word past the last newline's. The portable
+// [flowLocate], and the reference of its assembly.
+func flowLocateGo(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf int, bounds []int32) int {
+	nb := len(bounds)
+	for k, nl := range nls {
+		start := prev + 1
+		if int(nl) >= lim || int(nl) <= start || b[start]-'a' < 26 {
+			return k
+		}
+		t := tape[nb*k : nb*k+nb]
+		j := 0
+		if nb > 0 && bounds[0] < 0 {
+			t[0] = int32(prev)
+			j = 1
+		}
+		// The line's spaces and newline in order, field ends 0, 1, ...:
+		// the line's newline must be end nf-1.
+		w := start >> 6
+		m := sep[w] &^ (1<<(start&63) - 1)
+		f, at := -1, 0
+		for at < int(nl) && f < nf-1 {
+			for m == 0 {
+				w++
+				m = sep[w]
+			}
+			at = 64*w + bits.TrailingZeros64(m)
+			m &= m - 1
+			f++
+			if j < nb && int(bounds[j]) == f {
+				t[j] = int32(at)
+				j++
+			}
+		}
+		if at != int(nl) || f != nf-1 {
+			return k
+		}
+		prev = int(nl)
+	}
+	return len(nls)
+}
+
 // buildSegment appends the built fields of the lines of seg (fast-path
-// lines of parseRun, no filter in effect; field j of line k is
-// b[tape[seg[k]+j]+1:tape[seg[k]+j+1]], and 16 bytes past a value's
-// start are loadable) to the columns, as rows row, row+1, ... of the
+// lines of parseRun, no filter in effect; on the compact tape, the field
+// of plan step st of line k is b[tape[seg[k]+st.cpos]+1:tape[seg[k]+st.cpos+1]],
+// and 16 bytes past a value's start are loadable) to the columns, as rows row, row+1, ... of the
 // batch, one column at a time: a loop per column, with the column's
 // state in registers and no switch per value, costs a fraction of
 // buildLine's loop over the fields of each line. Values are checked as
@@ -1576,13 +1790,13 @@ func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool 
 		var ok bool
 		switch st.kind {
 		case flowKindInt32:
-			ok = segInts32(c, b, tape, seg, st.pos, st.max, row)
+			ok = segInts32(c, b, tape, seg, st.cpos, st.max, row)
 		case flowKindInt64:
-			ok = segInts64(c, b, tape, seg, st.pos, st.max, row)
+			ok = segInts64(c, b, tape, seg, st.cpos, st.max, row)
 		case flowKindString:
-			ok = c.segString(b, tape, seg, st.pos, row)
+			ok = c.segString(b, tape, seg, st.cpos, row)
 		default:
-			ok = c.segDict(b, tape, seg, st.pos, row)
+			ok = c.segDict(b, tape, seg, st.cpos, row)
 		}
 		if !ok {
 			p.unbuild(row, len(seg), s+1)
@@ -1614,31 +1828,12 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 	if cap(r.kept) < len(seg) {
 		r.kept, r.left = make([]int32, len(seg)), make([]int32, len(seg))
 	}
-	kept, left := r.kept[:len(seg)], r.left[:len(seg)]
-	nk, nl := 0, 0
-	ft := tape[d.pos:]
-	for _, t := range seg {
-		from, to := int(ft[t])+1, int(ft[t+1])
-		v := b[from:to]
-		n := len(v)
-		if n == 0 {
-			return 0, false
-		}
-		keep := 0
-		if n <= 8 {
-			w := binary.LittleEndian.Uint64(v[:8:8]) & (^uint64(0) >> (64 - 8*n))
-			for k, key := range d.keys {
-				if key == w && d.lens[k] == n {
-					keep = 1
-				}
-			}
-		}
-		// Both lists get the line; one of them keeps it.
-		kept[nk], left[nl] = t, t
-		nk, nl = nk+keep, nl+1-keep
+	nk, nl, ok := flowSegFilter(r.kept[:len(seg)], r.left[:len(seg)], b, tape[d.cpos:], seg, d.keys, d.lens)
+	if !ok {
+		return 0, false
 	}
-	kept, left = kept[:nk], left[:nl]
-	for _, pos := range d.texts {
+	kept, left := r.kept[:nk], r.left[:nl]
+	for _, pos := range d.ctexts {
 		lt := tape[pos:]
 		for _, t := range left {
 			if lt[t+1]-lt[t] < 2 {
@@ -1646,7 +1841,7 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 			}
 		}
 	}
-	for _, f := range d.ints {
+	for _, f := range d.cints {
 		if !r.checkInts(b, tape[f.pos:], left, int(f.digits), f.max) {
 			return 0, false
 		}
@@ -1655,6 +1850,38 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 		return 0, false
 	}
 	return nk, true
+}
+
+// flowSegFilterGo is filterSegment's test of the filtered value of the
+// lines of seg (the field at the start of tape): it lists the lines whose
+// value is one of keys (little-endian words of at most 8 bytes, of the
+// lengths lens) in kept, the others in left, and returns how many of
+// each; or ok false at an empty value. 8 bytes load from every value's
+// start in b. The portable [flowSegFilter], and the reference of its
+// assembly.
+func flowSegFilterGo(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool) {
+	kept, left = kept[:len(seg)], left[:len(seg)]
+	for _, t := range seg {
+		from, to := int(tape[t])+1, int(tape[t+1])
+		v := b[from:to]
+		n := len(v)
+		if n == 0 {
+			return 0, 0, false
+		}
+		keep := 0
+		if n <= 8 {
+			w := binary.LittleEndian.Uint64(v[:8:8]) & (^uint64(0) >> (64 - 8*n))
+			for k, key := range keys {
+				if key == w && lens[k] == n {
+					keep = 1
+				}
+			}
+		}
+		// Both lists get the line; one of them keeps it.
+		kept[nk], left[nl] = t, t
+		nk, nl = nk+keep, nl+1-keep
+	}
+	return nk, nl, true
 }
 
 // segCheckInts reports whether the field each line of seg has at the

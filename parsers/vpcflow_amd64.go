@@ -252,6 +252,78 @@ func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) 
 	return ok
 }
 
+// flowLocate is [flowLocateGo]: flowLocateAsm where the CPU has BMI2
+// (PDEP) and every mask of the format is one (no distance over 64).
+func flowLocate(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf int, bounds []int32, masks []uint64) int {
+	if !useLocateAsm || nf < 1 || len(masks) == 0 || slices.Contains(masks, 0) {
+		return flowLocateGo(tape, b, sep, nls, prev, lim, nf, bounds)
+	}
+	if len(tape) < len(bounds)*len(nls) || len(nls) > 0 && int(nls[len(nls)-1])/64+1 >= len(sep) {
+		panic("parsers: flowLocate: no room")
+	}
+	return flowLocateAsm(tape, b, sep, nls, prev, lim, masks, len(bounds) > 0 && bounds[0] < 0)
+}
+
+// useLocateAsm tells flowLocate to use flowLocateAsm (BMI1 and BMI2, a
+// variable for tests).
+var useLocateAsm = cpu.X86.HasBMI1 && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
+
+// flowLocateAsm is flowLocateGo's loop in assembly (vpcflow_amd64.s): the
+// k-th space or newline from a position is the bit PDEP deposits 1<<(k-1)
+// to in the 64 bits of sep from there (one SHRD of two words), so a line
+// costs a few instructions per end it writes, not per field. masks are
+// VPCFlowReader.masks; first tells that bounds starts with end -1 (the
+// newline before the line, prev for the first), written before them.
+//
+//go:noescape
+func flowLocateAsm(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim int, masks []uint64, first bool) int
+
+// flowSegFilter is [flowSegFilterGo]: flowSegFilterAsm where the CPU has
+// BMI2 (BZHI; flowLocateAsm's condition).
+func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool) {
+	if !useLocateAsm {
+		return flowSegFilterGo(kept, left, b, tape, seg, keys, lens)
+	}
+	if len(kept) < len(seg) || len(left) < len(seg) || len(lens) != len(keys) {
+		panic("parsers: flowSegFilter: no room")
+	}
+	return flowSegFilterAsm(kept, left, b, tape, seg, keys, lens)
+}
+
+// flowSegFilterAsm is flowSegFilterGo's loop in assembly
+// (vpcflow_amd64.s), with no bounds check: the caller ensures what they
+// would (every tape[seg[k]+1] in tape, 8 bytes loadable from each value's
+// start).
+//
+//go:noescape
+func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
+
+// flowLines is [flowLinesGo]: with AVX2 (but not AVX-512, whose
+// flattening is another), flowClassifyNLAVX2 lists the newlines as it
+// classifies the blocks.
+func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	if !useAVX2 || use512 || !useFlattenBMI {
+		return flowLinesGo(b, tail, sep, nl, bad, nls)
+	}
+	full, n := len(b)/64, (len(b)+63)/64
+	nls = nls[:cap(nls)]
+	if len(nls) < len(b)+1 || len(sep) < n || len(bad) < n {
+		panic("parsers: flowLines: no room")
+	}
+	k := flowClassifyNLAVX2(b[:64*full], sep[:full], bad[:full], nls, 0)
+	if full < n {
+		k += flowClassifyNLAVX2(flowTail(tail, b[64*full:]), sep[full:n], bad[full:n], nls[k:], 64*full)
+	}
+	return nls[:k]
+}
+
+// flowClassifyNLAVX2 is flowClassifyAVX2 writing the newlines' positions
+// (base plus their index in b) to nls, in order, not their bitmap, and
+// returning how many (vpcflow_amd64.s). nls must have room for them.
+//
+//go:noescape
+func flowClassifyNLAVX2(b []byte, sep, bad []uint64, nls []int32, base int) int
+
 // flowSegment is [flowSegmentGo]: flowSegmentAsm where the CPU has SSSE3
 // (the others' condition; this one needs none), into room made first.
 func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {

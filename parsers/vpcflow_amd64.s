@@ -176,6 +176,78 @@ c2done:
 	VZEROUPPER
 	RET
 
+// func flowClassifyNLAVX2(b []byte, sep, bad []uint64, nls []int32, base int) int
+//
+// AVX2, BMI1: flowClassifyAVX2 with the positions of the newlines
+// (base plus the index in b) written to nls, in order, instead of their
+// bitmap: no pass over a bitmap of few bits. Returns how many.
+TEXT ·flowClassifyNLAVX2(SB), NOSPLIT, $0-112
+	MOVQ b_base+0(FP), SI
+	MOVQ sep_base+24(FP), DI
+	MOVQ sep_len+32(FP), CX
+	MOVQ bad_base+48(FP), R9
+	MOVQ nls_base+72(FP), R8
+	MOVQ base+96(FP), R10
+	MOVL $0x20, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8 // 32 spaces
+	MOVL $0x0a, AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10 // 32 newlines
+	TESTQ CX, CX
+	JLE n2done
+
+n2loop:
+	PREFETCHT0 2048(SI)
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	VPCMPEQB Y0, Y10, Y2 // newlines
+	VPCMPEQB Y1, Y10, Y3
+	VPCMPGTB Y0, Y8, Y4  // 0x20 > int8(c): below 0x20 or above 0x7f
+	VPCMPGTB Y1, Y8, Y5
+	VPCMPEQB Y0, Y8, Y0  // spaces
+	VPCMPEQB Y1, Y8, Y1
+	VPXOR Y2, Y4, Y4     // but newlines
+	VPXOR Y3, Y5, Y5
+	VPOR Y5, Y4, Y4
+	VPOR Y2, Y0, Y0      // spaces and newlines
+	VPOR Y3, Y1, Y1
+	VPMOVMSKB Y0, AX
+	VPMOVMSKB Y1, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	MOVQ AX, (DI)
+	VPMOVMSKB Y4, AX
+	MOVQ AX, (R9)
+	VPMOVMSKB Y2, AX
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, AX
+	JEQ n2next
+
+n2bits:
+	TZCNTQ AX, R11
+	ADDQ R10, R11
+	MOVL R11, (R8)
+	ADDQ $4, R8
+	BLSRQ AX, AX
+	JNE n2bits
+
+n2next:
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R9
+	ADDQ $64, R10
+	DECQ CX
+	JNZ n2loop
+
+n2done:
+	VZEROUPPER
+	SUBQ nls_base+72(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, ret+104(FP)
+	RET
+
 // BIT1 writes the index of the lowest set bit of AX plus DX to n(R9) and
 // clears that bit (junk when AX is zero); one cycle a bit, the chain
 // through AX.
@@ -696,6 +768,170 @@ dstop:
 	MOVQ seg_len+128(FP), AX
 	ADDQ R11, AX
 	MOVQ AX, ret+144(FP)
+	RET
+
+// LOCWIN sets AX to the 64 bits of the bitmap at DI from bit BX on (one
+// SHRD of the two words they span); CX and R11 are scratch.
+#define LOCWIN \
+	MOVQ BX, CX; SHRQ $6, CX; MOVQ (DI)(CX*8), AX; MOVQ 8(DI)(CX*8), R11; \
+	MOVQ BX, CX; SHRQ CX, R11, AX
+
+// func flowLocateAsm(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim int, masks []uint64, first bool) int
+//
+// BMI1, BMI2 and POPCNT: see flowLocateGo. Registers: R8 walks nls up to
+// nend; DX is the line's newline, R14 the last end found (prev before
+// the line's first), BX the base of the window AX (the bits of sep from
+// BX on, those of the ends found cleared); R12 counts the ends of a line
+// from -len(masks) up to 0, indexing masks back from their end R10 and
+// the line's ends on the tape back from R13 (their end), R9 is the mask of the
+// end sought. CX and R11 are scratch.
+TEXT ·flowLocateAsm(SB), NOSPLIT, $16-152
+	MOVQ tape_base+0(FP), R13
+	MOVQ b_base+24(FP), SI
+	MOVQ sep_base+48(FP), DI
+	MOVQ nls_base+72(FP), R8
+	MOVQ nls_len+80(FP), R10
+	LEAQ (R8)(R10*4), R10
+	MOVQ R10, nend-8(SP)
+	MOVQ prev+96(FP), R14
+	MOVQ masks_base+112(FP), R10
+	MOVQ masks_len+120(FP), CX
+	LEAQ (R10)(CX*8), R10
+	SHLQ $2, CX
+	MOVQ CX, mlen4-16(SP)
+
+lline:
+	CMPQ R8, nend-8(SP)
+	JEQ ldone
+	MOVLQSX (R8), DX
+	CMPQ DX, lim+104(FP)
+	JGE ldone              // past wide, or in a block with a bad byte
+	LEAQ 1(R14), BX        // the line's start
+	CMPQ DX, BX
+	JLE ldone              // empty
+	MOVBLZX (SI)(BX*1), CX
+	SUBL $0x61, CX
+	CMPL CX, $26
+	JCS ldone              // a lowercase letter: a header?
+	CMPB first+136(FP), $0
+	JEQ lwin
+	MOVL R14, (R13)        // end -1
+	ADDQ $4, R13
+
+lwin:
+	ADDQ mlen4-16(SP), R13 // the end of the line's ends
+	LOCWIN
+	MOVQ masks_len+120(FP), R12
+	NEGQ R12
+
+lstep:
+	MOVQ (R10)(R12*8), R9
+
+lsel:
+	PDEPQ AX, R9, R11      // the end's bit in the window
+	TZCNTQ R11, CX
+	JCS lnext              // not in it
+	LEAQ (BX)(CX*1), R14
+	BLSMSKQ R11, R11       // clear the bits up to it
+	ANDNQ AX, R11, AX
+	MOVL R14, (R13)(R12*4)
+	INCQ R12
+	JNZ lstep
+	CMPQ R14, DX
+	JNE ldone              // another field count
+	ADDQ $4, R8
+	JMP lline
+
+lnext:
+	// Fewer than the mask's count of bits in the window: the rest of
+	// them in the next 64, unless they start past the newline.
+	TZCNTQ R9, CX
+	POPCNTQ AX, R11
+	SUBQ R11, CX
+	MOVL $1, R9
+	SHLQ CX, R9
+	ADDQ $64, BX
+	CMPQ BX, DX
+	JGT ldone              // fewer fields
+	LOCWIN
+	JMP lsel
+
+ldone:
+	SUBQ nls_base+72(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, ret+144(FP)
+	RET
+
+// func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
+//
+// BMI2: see flowSegFilterGo. Registers: R10 walks seg up to R11; DI and
+// R8 are where the next kept and left line go; SI is b, R9 tape, R12
+// keys, R14 lens, R13 len(keys). AX, BX, CX and DX are scratch.
+TEXT ·flowSegFilterAsm(SB), NOSPLIT, $0-185
+	MOVQ kept_base+0(FP), DI
+	MOVQ left_base+24(FP), R8
+	MOVQ b_base+48(FP), SI
+	MOVQ tape_base+72(FP), R9
+	MOVQ seg_base+96(FP), R10
+	MOVQ seg_len+104(FP), R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ keys_base+120(FP), R12
+	MOVQ keys_len+128(FP), R13
+	MOVQ lens_base+144(FP), R14
+
+floop:
+	CMPQ R10, R11
+	JEQ fok
+	MOVLQSX (R10), AX       // t
+	MOVLQSX 4(R9)(AX*4), DX // to
+	MOVLQSX (R9)(AX*4), BX
+	INCQ BX                 // from
+	SUBQ BX, DX             // the value's length
+	JEQ ffail               // empty
+	MOVL AX, (DI)           // both lists get the line
+	MOVL AX, (R8)
+	XORL AX, AX             // kept?
+	CMPQ DX, $8
+	JA fput
+	MOVQ (SI)(BX*1), BX
+	LEAQ (DX*8), CX
+	BZHIQ CX, BX, BX        // the value as a word
+	XORL CX, CX
+
+fkey:
+	CMPQ CX, R13
+	JEQ fput
+	CMPQ BX, (R12)(CX*8)
+	JNE fnext
+	CMPQ DX, (R14)(CX*8)
+	JNE fnext
+	MOVL $1, AX
+
+fnext:
+	INCQ CX
+	JMP fkey
+
+fput:
+	LEAQ (DI)(AX*4), DI
+	XORL $1, AX
+	LEAQ (R8)(AX*4), R8
+	ADDQ $4, R10
+	JMP floop
+
+fok:
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+168(FP)
+	SUBQ left_base+24(FP), R8
+	SHRQ $2, R8
+	MOVQ R8, nl+176(FP)
+	MOVB $1, ok+184(FP)
+	RET
+
+ffail:
+	MOVQ $0, nk+168(FP)
+	MOVQ $0, nl+176(FP)
+	MOVB $0, ok+184(FP)
 	RET
 
 // func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)

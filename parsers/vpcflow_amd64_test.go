@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -130,8 +131,8 @@ func seg0(tape []int32, nl int32) int {
 	return i
 }
 
-// checkFlowSegAsm checks flowSegment against flowSegmentGo on the lines
-// of b, then builds every field of the lines of seg with the
+// checkFlowSegAsm checks flowLocate (checkFlowLocate) and flowSegment
+// (against flowSegmentGo) on the lines of b, then builds every field of the lines of seg with the
 // assembly loops (segInts32, segInts64, segDict, segString; checkInts
 // checks them) and with the Go ones
 // they replace, as rows from row of columns that hold row rows, and
@@ -142,6 +143,7 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 	if !useSegAsm {
 		t.Skip("no SSSE3")
 	}
+	checkFlowLocate(t, b, nf)
 	var nls []int32
 	for i, c := range b {
 		if c == '\n' {
@@ -168,6 +170,10 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 				}
 			}
 		}
+	}
+
+	for pos := range nf {
+		checkFlowSegFilter(t, b, tape[pos:], seg)
 	}
 
 	rows := row + len(seg)
@@ -344,4 +350,202 @@ func FuzzFlowSegAsm(f *testing.F) {
 		b, tape, seg, nf := flowSegFixture(lines)
 		checkFlowSegAsm(t, b, tape, seg, nf, int(row%16), int(dataCap))
 	})
+}
+
+// checkFlowLocate checks flowLocateGo against lines split by hand, and
+// flowLocateAsm against flowLocateGo, on the lines of b (cap(b) has room
+// for a block past them) with nf fields: from the first line and the
+// second, with a limit on the lines, in a block with a bad byte or past
+// wide (lim), and for the ends of several plans (every field, none, the
+// first, the last, every third, one far from the one before).
+func checkFlowLocate(t *testing.T, b []byte, nf int) {
+	t.Helper()
+	n := (len(b) + 63) / 64
+	blocks := make([]byte, 64*n)
+	copy(blocks, b)
+	for i := len(b); i < len(blocks); i++ {
+		blocks[i] = 'a'
+	}
+	sep, nl, bad := make([]uint64, n+1), make([]uint64, n), make([]uint64, n)
+	flowClassifyGo(blocks, sep[:n], nl, bad)
+	sep[n] = ^uint64(0) // junk past the newlines
+	var nls []int32
+	for i, c := range b {
+		if c == '\n' {
+			nls = append(nls, int32(i))
+		}
+	}
+	plans := [][]int{nil}
+	all, thirds := []int{}, []int{}
+	for f := range nf {
+		all = append(all, f)
+		if f%3 == 1 {
+			thirds = append(thirds, f)
+		}
+	}
+	plans = append(plans, all, thirds, []int{0}, []int{nf - 1}, []int{0, nf - 1})
+	if nf > 70 {
+		plans = append(plans, []int{1, 68}, []int{66})
+	}
+	for _, plan := range plans {
+		r := &VPCFlowReader{nfields: nf}
+		for _, f := range plan {
+			r.plan = append(r.plan, flowStep{pos: f})
+		}
+		r.setBounds()
+		bounds, masks := r.bounds, r.masks
+		nb := len(bounds)
+		for _, lim := range []int{math.MaxInt32, len(b) / 2, len(b) / 3} {
+			for from := range min(2, len(nls)+1) {
+				for _, limit := range []int{len(nls) - from, 1} {
+					prev := -1
+					if from > 0 {
+						prev = int(nls[from-1])
+					}
+					ls := nls[from : from+max(limit, 0)]
+					// By hand.
+					var want []int32
+					wantK := 0
+					for _, e := range ls {
+						start := prev + 1
+						if int(e) >= lim || int(e) <= start || b[start]-'a' < 26 {
+							break
+						}
+						fields := strings.Split(string(b[start:e]), " ")
+						if len(fields) != nf {
+							break
+						}
+						ends := []int32{int32(prev)}
+						at := prev
+						for _, f := range fields {
+							at += len(f) + 1
+							ends = append(ends, int32(at))
+						}
+						for _, j := range bounds {
+							want = append(want, ends[j+1])
+						}
+						wantK++
+						prev = int(e)
+					}
+					tapeG := make([]int32, nb*len(ls))
+					k := flowLocateGo(tapeG, b, sep, ls, prev0(nls, from), lim, nf, bounds)
+					if k != wantK || !slices.Equal(tapeG[:nb*k], want) {
+						t.Fatalf("locate %q from line %d, lim %d, bounds %v: Go %d lines %v; want %d %v", b, from, lim, bounds, k, tapeG[:nb*k], wantK, want)
+					}
+					if !useLocateAsm || slices.Contains(masks, 0) || len(masks) == 0 {
+						continue
+					}
+					tapeA := make([]int32, nb*len(ls))
+					ka := flowLocateAsm(tapeA, b, sep, ls, prev0(nls, from), lim, masks, nb > 0 && bounds[0] < 0)
+					if ka != k || !slices.Equal(tapeA[:nb*k], tapeG[:nb*k]) {
+						t.Fatalf("locate %q from line %d, lim %d, bounds %v: assembly %d lines %v; Go %d %v", b, from, lim, bounds, ka, tapeA[:nb*ka], k, tapeG[:nb*k])
+					}
+				}
+			}
+		}
+	}
+}
+
+// prev0 is the newline before line from of nls, or -1.
+func prev0(nls []int32, from int) int {
+	if from == 0 {
+		return -1
+	}
+	return int(nls[from-1])
+}
+
+// TestFlowLocate checks flowLocate (checkFlowLocate) on random lines of
+// 1 to 80 fields of 0 to 90 bytes, so that ends lie more than 64 bytes
+// apart, lines span several words and some have other field counts, are
+// empty or start with a lowercase letter.
+func TestFlowLocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 400 {
+		nf := 1 + rng.IntN(12)
+		if rng.IntN(4) == 0 {
+			nf = 1 + rng.IntN(80)
+		}
+		maxLen := []int{3, 12, 40, 90}[rng.IntN(4)]
+		var b []byte
+		for range 1 + rng.IntN(12) {
+			n := nf
+			switch rng.IntN(8) {
+			case 0:
+				n = max(1, nf+rng.IntN(3)-1)
+			case 1:
+				n = 0
+			}
+			for f := range n {
+				if f > 0 {
+					b = append(b, ' ')
+				}
+				for range rng.IntN(maxLen + 1) {
+					b = append(b, "0123456789.:-ABCabz"[rng.IntN(19)])
+				}
+			}
+			b = append(b, '\n')
+		}
+		b = append(b, bytes.Repeat([]byte("z"), 72)...)[:len(b)]
+		checkFlowLocate(t, b, nf)
+	}
+}
+
+// checkFlowSegFilter checks flowSegFilterAsm against flowSegFilterGo on
+// the field at the start of tape of the lines of seg, for several sets of
+// kept values (none, one, two, of 1 and 8 bytes, one with a NUL).
+func checkFlowSegFilter(t *testing.T, b []byte, tape, seg []int32) {
+	t.Helper()
+	if !useLocateAsm {
+		return
+	}
+	for _, vals := range [][]string{nil, {"REJECT"}, {"ACCEPT", "REJECT"}, {"7", "12"}, {"12345678", "2"}, {"1\x00", "-1"}, {"65535", "9", "1700000000", "a"}} {
+		var keys []uint64
+		var lens []int
+		for _, v := range vals {
+			var w [8]byte
+			copy(w[:], v)
+			keys = append(keys, binary.LittleEndian.Uint64(w[:]))
+			lens = append(lens, len(v))
+		}
+		kg, lg := make([]int32, len(seg)), make([]int32, len(seg))
+		ka, la := make([]int32, len(seg)), make([]int32, len(seg))
+		nkG, nlG, okG := flowSegFilterGo(kg, lg, b, tape, seg, keys, lens)
+		nkA, nlA, okA := flowSegFilterAsm(ka, la, b, tape, seg, keys, lens)
+		if okA != okG || okG && (nkA != nkG || nlA != nlG || !slices.Equal(ka[:nkA], kg[:nkG]) || !slices.Equal(la[:nlA], lg[:nlG])) {
+			t.Fatalf("filter %q of %q: assembly %v %v %v; Go %v %v %v", vals, b, okA, ka[:nkA], la[:nlA], okG, kg[:nkG], lg[:nlG])
+		}
+	}
+}
+
+// TestFlowLines checks flowLines (flowClassifyNLAVX2 where it runs)
+// against flowLinesGo on random runs of 0 to 400 bytes weighted towards
+// spaces, newlines and bad bytes, whole blocks and a tail.
+func TestFlowLines(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("  \n\n\n-a1.:\x00\x01\r\x7f\x80\xff")
+	for range 2000 {
+		b := make([]byte, rng.IntN(401))
+		density := rng.IntN(len(alphabet)) + 1
+		for i := range b {
+			if rng.IntN(density) == 0 {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+		}
+		n := (len(b) + 63) / 64
+		var tailG, tailA [64]byte
+		sepG, nlG, badG := make([]uint64, n), make([]uint64, n), make([]uint64, n)
+		sepA, nlA, badA := make([]uint64, n), make([]uint64, n), make([]uint64, n)
+		want := flowLinesGo(b, &tailG, sepG, nlG, badG, make([]int32, 0, 64*n+16))
+		got := flowLines(b, &tailA, sepA, nlA, badA, make([]int32, 0, 64*n+16))
+		if !slices.Equal(got, want) || !slices.Equal(sepA, sepG) {
+			t.Fatalf("lines of %q: %v sep %x; want %v %x", b, got, sepA, want, sepG)
+		}
+		for i := range n {
+			if (badA[i] != 0) != (badG[i] != 0) {
+				t.Fatalf("lines of %q: bad %x; want %x", b, badA, badG)
+			}
+		}
+	}
 }

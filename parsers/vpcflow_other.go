@@ -41,6 +41,21 @@ func (r *flowRun) checkInts(b []byte, tape, seg []int32, digits int, max int64) 
 	return segCheckInts(b, tape, seg, digits, max)
 }
 
+// flowLocate is [flowLocateGo] where there is no assembly version.
+func flowLocate(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf int, bounds []int32, masks []uint64) int {
+	return flowLocateGo(tape, b, sep, nls, prev, lim, nf, bounds)
+}
+
+// flowSegFilter is [flowSegFilterGo] where there is no assembly version.
+func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool) {
+	return flowSegFilterGo(kept, left, b, tape, seg, keys, lens)
+}
+
+// flowLines is [flowLinesGo] where there is no assembly version.
+func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
+	return flowLinesGo(b, tail, sep, nl, bad, nls)
+}
+
 // flowSegment is [flowSegmentGo] where there is no assembly version.
 func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
 	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
