@@ -1044,7 +1044,8 @@ func (p *VPCFlowReader) setBounds() {
 	p.bounds = slices.Compact(p.bounds)
 	// flowLocate's cost is about 10 instructions an end and 40 a line,
 	// the full tape's 7.5 a field and 24 a line (callgrind).
-	if p.dense = 4*(len(p.bounds)-1) > 3*p.nfields-4; p.dense {
+	// Without a fast flowLocateAsm (locateFast) the full tape always.
+	if p.dense = !locateFast || 4*(len(p.bounds)-1) > 3*p.nfields-4; p.dense {
 		p.bounds = p.bounds[:0]
 		for j := -1; j < p.nfields; j++ {
 			p.bounds = append(p.bounds, int32(j))

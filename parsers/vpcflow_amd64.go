@@ -268,6 +268,11 @@ func flowLocate(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, nf
 // variable for tests).
 var useLocateAsm = cpu.X86.HasBMI1 && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
 
+// locateFast tells setBounds that the compact tape may pay: flowLocateAsm
+// runs and PDEP is fast (fastPDEP). Elsewhere every plan takes the full
+// tape, as before the compact tape existed.
+var locateFast = useLocateAsm && fastPDEP()
+
 // flowLocateAsm is flowLocateGo's loop in assembly (vpcflow_amd64.s): the
 // k-th space or newline from a position is the bit PDEP deposits 1<<(k-1)
 // to in the 64 bits of sep from there (one SHRD of two words), so a line

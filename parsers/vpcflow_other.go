@@ -60,3 +60,7 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
 	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
 }
+
+// locateFast is false where flowLocateAsm is not there: every plan takes
+// the full tape (setBounds).
+const locateFast = false
