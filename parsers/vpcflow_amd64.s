@@ -118,6 +118,27 @@ cloop:
 cdone:
 	RET
 
+// CLASSIFY_CONSTS sets Y8 to 32 spaces and Y10 to 32 newlines for
+// CLASSIFY64 (AX clobbered).
+#define CLASSIFY_CONSTS \
+	MOVL $0x20, AX; MOVQ AX, X8; VPBROADCASTB X8, Y8; \
+	MOVL $0x0a, AX; MOVQ AX, X10; VPBROADCASTB X10, Y10
+
+// CLASSIFY64 compares the 64 bytes at SI (prefetching 2 KiB ahead, as
+// flowClassify512) and stores their spaces-or-newlines bitmap at (DI);
+// it leaves the newlines in Y2/Y3 and the bad bytes (below 0x20 but not
+// a newline, or above 0x7f) of both halves ORed in Y4 (AX, BX clobbered).
+#define CLASSIFY64 \
+	PREFETCHT0 2048(SI); \
+	VMOVDQU (SI), Y0; VMOVDQU 32(SI), Y1; \
+	VPCMPEQB Y0, Y10, Y2; VPCMPEQB Y1, Y10, Y3; \
+	VPCMPGTB Y0, Y8, Y4; VPCMPGTB Y1, Y8, Y5; \
+	VPCMPEQB Y0, Y8, Y0; VPCMPEQB Y1, Y8, Y1; \
+	VPXOR Y2, Y4, Y4; VPXOR Y3, Y5, Y5; VPOR Y5, Y4, Y4; \
+	VPOR Y2, Y0, Y0; VPOR Y3, Y1, Y1; \
+	VPMOVMSKB Y0, AX; VPMOVMSKB Y1, BX; SHLQ $32, BX; ORQ BX, AX; \
+	MOVQ AX, (DI)
+
 // func flowClassifyAVX2(b []byte, sep, nl, bad []uint64)
 //
 // AVX2, 32 bytes a compare: see flowClassifyGo; bad is only made
@@ -128,35 +149,12 @@ TEXT ·flowClassifyAVX2(SB), NOSPLIT, $0-96
 	MOVQ sep_len+32(FP), CX
 	MOVQ nl_base+48(FP), R8
 	MOVQ bad_base+72(FP), R9
-	MOVL $0x20, AX
-	MOVQ AX, X8
-	VPBROADCASTB X8, Y8 // 32 spaces
-	MOVL $0x0a, AX
-	MOVQ AX, X10
-	VPBROADCASTB X10, Y10 // 32 newlines
+	CLASSIFY_CONSTS
 	TESTQ CX, CX
 	JLE c2done
 
 c2loop:
-	PREFETCHT0 2048(SI) // as flowClassify512's
-	VMOVDQU (SI), Y0
-	VMOVDQU 32(SI), Y1
-	VPCMPEQB Y0, Y10, Y2 // newlines
-	VPCMPEQB Y1, Y10, Y3
-	VPCMPGTB Y0, Y8, Y4  // 0x20 > int8(c): below 0x20 or above 0x7f
-	VPCMPGTB Y1, Y8, Y5
-	VPCMPEQB Y0, Y8, Y0  // spaces
-	VPCMPEQB Y1, Y8, Y1
-	VPXOR Y2, Y4, Y4     // but newlines
-	VPXOR Y3, Y5, Y5
-	VPOR Y5, Y4, Y4
-	VPOR Y2, Y0, Y0      // spaces and newlines
-	VPOR Y3, Y1, Y1
-	VPMOVMSKB Y0, AX
-	VPMOVMSKB Y1, BX
-	SHLQ $32, BX
-	ORQ BX, AX
-	MOVQ AX, (DI)
+	CLASSIFY64
 	VPMOVMSKB Y2, AX
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
@@ -188,35 +186,12 @@ TEXT ·flowClassifyNLAVX2(SB), NOSPLIT, $0-112
 	MOVQ bad_base+48(FP), R9
 	MOVQ nls_base+72(FP), R8
 	MOVQ base+96(FP), R10
-	MOVL $0x20, AX
-	MOVQ AX, X8
-	VPBROADCASTB X8, Y8 // 32 spaces
-	MOVL $0x0a, AX
-	MOVQ AX, X10
-	VPBROADCASTB X10, Y10 // 32 newlines
+	CLASSIFY_CONSTS
 	TESTQ CX, CX
 	JLE n2done
 
 n2loop:
-	PREFETCHT0 2048(SI)
-	VMOVDQU (SI), Y0
-	VMOVDQU 32(SI), Y1
-	VPCMPEQB Y0, Y10, Y2 // newlines
-	VPCMPEQB Y1, Y10, Y3
-	VPCMPGTB Y0, Y8, Y4  // 0x20 > int8(c): below 0x20 or above 0x7f
-	VPCMPGTB Y1, Y8, Y5
-	VPCMPEQB Y0, Y8, Y0  // spaces
-	VPCMPEQB Y1, Y8, Y1
-	VPXOR Y2, Y4, Y4     // but newlines
-	VPXOR Y3, Y5, Y5
-	VPOR Y5, Y4, Y4
-	VPOR Y2, Y0, Y0      // spaces and newlines
-	VPOR Y3, Y1, Y1
-	VPMOVMSKB Y0, AX
-	VPMOVMSKB Y1, BX
-	SHLQ $32, BX
-	ORQ BX, AX
-	MOVQ AX, (DI)
+	CLASSIFY64
 	VPMOVMSKB Y4, AX
 	MOVQ AX, (R9)
 	VPMOVMSKB Y2, AX
