@@ -1966,28 +1966,18 @@ func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
 		setBits(col.valid, n0, n)
 		col.n = n
 	case cur.i64 != nil && col.kind == flowKindInt64:
-		vals := cur.i64[v : v+k]
-		if !inRange64(vals, uint64(c.field.max)) {
+		if !appendIntRun(col, col.i64, cur.i64[v:v+k], uint64(c.field.max)) {
 			// Slow path: a value out of range rejects its row.
-			for i := range vals {
+			for i := range k {
 				p.appendAt(c, row+i, v+i)
 			}
-			return
 		}
-		copy(col.i64[col.n:col.n+k], vals)
-		setBits(col.valid, col.n, col.n+k)
-		col.n += k
 	case cur.i32 != nil && col.kind == flowKindInt32:
-		vals := cur.i32[v : v+k]
-		if !inRange32(vals, uint32(c.field.max)) {
-			for i := range vals {
+		if !appendIntRun(col, col.i32, cur.i32[v:v+k], uint64(c.field.max)) {
+			for i := range k {
 				p.appendAt(c, row+i, v+i)
 			}
-			return
 		}
-		copy(col.i32[col.n:col.n+k], vals)
-		setBits(col.valid, col.n, col.n+k)
-		col.n += k
 	case cur.idx != nil && (col.kind == flowKindInt64 || col.kind == flowKindInt32):
 		// An integer dictionary: its values were checked when converted.
 		n0, n := col.n, col.n
@@ -2015,35 +2005,36 @@ func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
 	}
 }
 
-// inRange64 reports whether every value of vals is in [0, hi], hi one
-// less than a power of two (as every flow field's maximum is), from the
-// values ORed together: no branch per value. For another hi it may
-// report false for values in range, which then take the slow path.
-func inRange64(vals []int64, hi uint64) bool {
-	var or0, or1 uint64
-	i := 0
-	for ; i+2 <= len(vals); i += 2 {
-		or0 |= uint64(vals[i])
-		or1 |= uint64(vals[i+1])
+// appendIntRun appends vals, valid, to col's values dst (col.i64 or
+// col.i32) when every one is in [0, hi] (inRange), and reports whether it
+// did; otherwise it appends nothing.
+func appendIntRun[T int32 | int64](col *flowCol, dst, vals []T, hi uint64) bool {
+	if !inRange(vals, hi) {
+		return false
 	}
-	for ; i < len(vals); i++ {
-		or0 |= uint64(vals[i])
-	}
-	return (or0|or1)&^hi == 0
+	copy(dst[col.n:col.n+len(vals)], vals)
+	setBits(col.valid, col.n, col.n+len(vals))
+	col.n += len(vals)
+	return true
 }
 
-// inRange32 is inRange64 for 32-bit values.
-func inRange32(vals []int32, hi uint32) bool {
-	var or0, or1 uint32
+// inRange reports whether every value of vals is in [0, hi], hi one less
+// than a power of two (as every flow field's maximum is), from the values
+// ORed together: no branch per value. For another hi it may report false
+// for values in range, which then take the slow path, never true for one
+// out of range (a value whose bits are all among hi's is at most hi).
+func inRange[T int32 | int64](vals []T, hi uint64) bool {
+	var or0, or1 T
 	i := 0
 	for ; i+2 <= len(vals); i += 2 {
-		or0 |= uint32(vals[i])
-		or1 |= uint32(vals[i+1])
+		or0 |= vals[i]
+		or1 |= vals[i+1]
 	}
 	for ; i < len(vals); i++ {
-		or0 |= uint32(vals[i])
+		or0 |= vals[i]
 	}
-	return (or0|or1)&^hi == 0
+	// A negative value sign-extends to set bits above any hi.
+	return uint64(int64(or0|or1))&^hi == 0
 }
 
 // appendKept appends the values of rows (ascending batch rows within
