@@ -52,6 +52,25 @@ func readFrom(t *testing.T, mem memory.Allocator, src io.Reader, opts ...Option)
 	return out.String(), r.Stats(), r.Rejects(), r.Err()
 }
 
+// readRunsAndOneByOne reads src() twice, with skipMembersAVX2's runs and
+// without them (useSkipMembers), fails the test (naming what) unless
+// both give the same rows, stats, rejects and error, and returns the
+// stats, rejects and error.
+func readRunsAndOneByOne(t *testing.T, what string, src func() io.Reader, opts ...Option) (Stats, *ErrorList, error) {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	got, st, rej, err := readFrom(t, mem, src(), opts...)
+	was := useSkipMembers
+	useSkipMembers = false
+	want, wst, wrej, werr := readFrom(t, mem, src(), opts...)
+	useSkipMembers = was
+	mem.AssertSize(t, 0)
+	if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
+		t.Fatalf("%s: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", what, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
+	}
+	return st, rej, err
+}
+
 // inMemoryInput is an [InMemory] input whose Read fails: a reader must
 // parse its bytes in place.
 type inMemoryInput []byte
@@ -1306,20 +1325,11 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 			// records makes eventVersion's successor the second one.
 			input := `{"Records":[` + rec1 + `,` + tc.rec + `,` + rec2 + `,` + tc.rec + `,` + rec1 + `]}`
 			for _, cols := range [][]string{{"eventname"}, {"eventname", "awsregion", "useragent"}, nil} {
-				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				opts := []Option{WithColumns(cols...)}
 				if cols == nil {
 					opts = nil
 				}
-				got, st, rej, err := readFrom(t, mem, inMemoryInput(input), opts...)
-				was := useSkipMembers
-				useSkipMembers = false
-				want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), opts...)
-				useSkipMembers = was
-				mem.AssertSize(t, 0)
-				if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
-					t.Fatalf("%v: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
-				}
+				st, rej, err := readRunsAndOneByOne(t, fmt.Sprint(cols), func() io.Reader { return inMemoryInput(input) }, opts...)
 				if err != nil || st.Records != 3+tc.rows || st.Rejected != tc.rejected || st.Skipped != tc.skipped {
 					t.Fatalf("%v: %+v, %v; want %d records, %d rejected, %d skipped", cols, st, err, 3+tc.rows, tc.rejected, tc.skipped)
 				}
@@ -1359,16 +1369,7 @@ func TestCloudTrailReader_SkipMemberBlocks(t *testing.T) {
 	for _, rec := range recs {
 		input := `{"Records":[` + rec1 + `,` + rec + `,` + rec2 + `,` + rec + `,` + rec1 + `]}`
 		for _, cols := range [][]string{{"eventname"}, {"eventname", "useragent"}} {
-			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			got, st, rej, err := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
-			was := useSkipMembers
-			useSkipMembers = false
-			want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
-			useSkipMembers = was
-			mem.AssertSize(t, 0)
-			if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
-				t.Fatalf("%v, %q: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, rec, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
-			}
+			readRunsAndOneByOne(t, fmt.Sprintf("%v, %q", cols, rec), func() io.Reader { return inMemoryInput(input) }, WithColumns(cols...))
 		}
 	}
 }
@@ -1436,20 +1437,11 @@ func TestCloudTrailReader_DecodeMembers(t *testing.T) {
 					func() io.Reader { return inMemoryInput(input) },
 					func() io.Reader { return strings.NewReader(input) },
 				} {
-					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					var opts []Option
 					if cols != nil {
 						opts = append(opts, WithColumns(cols...))
 					}
-					got, st, rej, err := readFrom(t, mem, src(), opts...)
-					was := useSkipMembers
-					useSkipMembers = false
-					want, wst, wrej, werr := readFrom(t, mem, src(), opts...)
-					useSkipMembers = was
-					mem.AssertSize(t, 0)
-					if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
-						t.Fatalf("%v: in runs %q, %+v, %v, %v; one by one %q, %+v, %v, %v", cols, got, st, rej.Errs, err, want, wst, wrej.Errs, werr)
-					}
+					st, rej, err := readRunsAndOneByOne(t, fmt.Sprint(cols), src, opts...)
 					if cols != nil {
 						continue
 					}
@@ -1488,16 +1480,7 @@ func TestCloudTrailReader_DecodeRawUTF8(t *testing.T) {
 	}
 	input := `{"Records":[` + strings.Join(recs, ",") + `]}`
 	for _, cols := range [][]string{{"requestparameters"}, {"requestparameters", "awsregion"}} {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		got, st, rej, err := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
-		was := useSkipMembers
-		useSkipMembers = false
-		want, wst, wrej, werr := readFrom(t, mem, inMemoryInput(input), WithColumns(cols...))
-		useSkipMembers = was
-		mem.AssertSize(t, 0)
-		if got != want || st != wst || fmt.Sprint(rej.Errs) != fmt.Sprint(wrej.Errs) || fmt.Sprint(err) != fmt.Sprint(werr) {
-			t.Fatalf("%v: in runs %+v, %v; one by one %+v, %v", cols, st, err, wst, werr)
-		}
+		st, _, _ := readRunsAndOneByOne(t, fmt.Sprint(cols), func() io.Reader { return inMemoryInput(input) }, WithColumns(cols...))
 		if st.Rejected != wantRejected || st.Records != int64(len(recs))-wantRejected {
 			t.Fatalf("%v: %+v; want %d rejected of %d", cols, st, wantRejected, len(recs))
 		}
