@@ -165,14 +165,8 @@ func TestStrictNulls(t *testing.T) {
 func TestExprIsNull_NullsOnly(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
-		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
-		{"useridentity": map[string]any{"arn": "y"}},
-	})
-	defer rec.Release()
-	st := rec.Column(0).(*array.Struct)
-	nulls := array.NewNull(4)
-	defer nulls.Release()
+	st, nulls, release := nullParentsColumns(mem)
+	defer release()
 	sb := array.NewStringBuilder(mem)
 	sb.AppendValues([]string{"a", "", "b"}, []bool{true, false, true})
 	dictVals := sb.NewArray()

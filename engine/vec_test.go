@@ -242,20 +242,26 @@ func TestLoadArrow_NullsWhere(t *testing.T) {
 	}
 }
 
+// nullParentsColumns returns a useridentity struct column of four rows
+// (arn "x", a NULL struct, a struct without arn, arn "y") and a NULL-typed
+// array of four, and the function that releases both.
+func nullParentsColumns(mem memory.Allocator) (st *array.Struct, nulls arrow.Array, release func()) {
+	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
+		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
+		{"useridentity": map[string]any{"arn": "y"}},
+	})
+	nulls = array.NewNull(4)
+	return rec.Column(0).(*array.Struct), nulls, func() { rec.Release(); nulls.Release() }
+}
+
 // TestLoadArrow_NullParents: a field is NULL where it or a struct
 // ancestor is, whichever of them holds the NULLs, through rows or not;
 // a NULL-typed ancestor (nulls without a bitmap) counts too.
 func TestLoadArrow_NullParents(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rec := buildRecord(mem, projectTestSchema([]string{"useridentity"}), []map[string]any{
-		{"useridentity": map[string]any{"arn": "x"}}, {"useridentity": nil}, {"useridentity": map[string]any{}},
-		{"useridentity": map[string]any{"arn": "y"}},
-	})
-	defer rec.Release()
-	st := rec.Column(0).(*array.Struct)
-	nulls := array.NewNull(4)
-	defer nulls.Release()
+	st, nulls, release := nullParentsColumns(mem)
+	defer release()
 	for _, tc := range []struct {
 		name    string
 		arr     arrow.Array
