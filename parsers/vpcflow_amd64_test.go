@@ -20,15 +20,7 @@ func TestFlowRunAssembly(t *testing.T) {
 	alphabet := []byte("  \n\n-a1.:\x00\x01\r\x7f\x80\xff")
 	for range 300 {
 		n := 1 + rng.IntN(6)
-		b := make([]byte, 64*n)
-		density := rng.IntN(len(alphabet)) + 1
-		for i := range b {
-			if rng.IntN(density) == 0 {
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			} else {
-				b[i] = byte('a' + rng.IntN(26))
-			}
-		}
+		b := randomFlowBytes(rng, alphabet, 64*n)
 		want := [3][]uint64{make([]uint64, n), make([]uint64, n), make([]uint64, n)}
 		flowClassifyGo(b, want[0], want[1], want[2])
 		type classifier struct {
@@ -517,6 +509,22 @@ func checkFlowSegFilter(t *testing.T, b []byte, tape, seg []int32) {
 	}
 }
 
+// randomFlowBytes returns n random bytes: lowercase letters, and bytes of
+// alphabet at a density drawn per call (from every byte to one in
+// len(alphabet)).
+func randomFlowBytes(rng *rand.Rand, alphabet []byte, n int) []byte {
+	b := make([]byte, n)
+	density := rng.IntN(len(alphabet)) + 1
+	for i := range b {
+		if rng.IntN(density) == 0 {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		} else {
+			b[i] = byte('a' + rng.IntN(26))
+		}
+	}
+	return b
+}
+
 // TestFlowLines checks flowLines (flowClassifyNLAVX2 where it runs)
 // against flowLinesGo on random runs of 0 to 400 bytes weighted towards
 // spaces, newlines and bad bytes, whole blocks and a tail.
@@ -524,15 +532,7 @@ func TestFlowLines(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte("  \n\n\n-a1.:\x00\x01\r\x7f\x80\xff")
 	for range 2000 {
-		b := make([]byte, rng.IntN(401))
-		density := rng.IntN(len(alphabet)) + 1
-		for i := range b {
-			if rng.IntN(density) == 0 {
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			} else {
-				b[i] = byte('a' + rng.IntN(26))
-			}
-		}
+		b := randomFlowBytes(rng, alphabet, rng.IntN(401))
 		n := (len(b) + 63) / 64
 		var tailG, tailA [64]byte
 		sepG, nlG, badG := make([]uint64, n), make([]uint64, n), make([]uint64, n)
