@@ -224,6 +224,12 @@ func readObjectSafe(ctx context.Context, cfg Config, worker int, obj archive.Obj
 // scan (--strict, a callback error, cancellation); a bad object is counted.
 func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object, t *Totals, fn Func) error {
 	o, err := Open(ctx, cfg, obj)
+	if err != nil && stopping(ctx, err) {
+		// The scan is stopping (a LIMIT met, a callback error,
+		// cancellation) and this object was not opened because of it:
+		// not a bad object. The stop itself is [Totals.Stopped].
+		return err
+	}
 	if err != nil {
 		t.fail(obj, err)
 		if cfg.Progress != nil {
@@ -273,7 +279,7 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 	}
 	t.Rejects.Dropped += r.Rejects().Dropped
 	t.mu.Unlock()
-	if err := r.Err(); err != nil {
+	if err := r.Err(); err != nil && !stopping(ctx, err) {
 		t.fail(obj, err)
 		if cfg.Strict {
 			return err
@@ -283,6 +289,18 @@ func readObject(ctx context.Context, cfg Config, worker int, obj archive.Object,
 		return ctx.Err()
 	}
 	return nil
+}
+
+// stopping tells whether err comes from the scan's own stop: ctx is done
+// and err is its cancellation (or the cause given to it), not a fault of
+// the object. Such an object is neither read nor failed; counting it as
+// failed made a query whose LIMIT was met while another worker opened an
+// object exit 1 with "results are incomplete".
+func stopping(ctx context.Context, err error) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Cause(ctx))
 }
 
 func (t *Totals) fail(obj archive.Object, err error) {

@@ -188,3 +188,34 @@ func TestRun_Staged(t *testing.T) {
 		t.Errorf("stopped %v, %d batches read after Staged failed", tot.Stopped, read)
 	}
 }
+
+// TestReadObject_Stopping: an object a stopping scan could not open (a
+// LIMIT met by another worker, cancellation) is not a failed object; the
+// stop is the scan's, and a real fault while stopping still counts.
+func TestReadObject_Stopping(t *testing.T) {
+	errLimit := errors.New("limit met")
+	objs := plan(t, "../testdata/vpcflow/v2-default-header.log.gz")
+	for _, tc := range []struct {
+		name   string
+		cancel func(context.CancelCauseFunc)
+	}{
+		{"cause", func(c context.CancelCauseFunc) { c(errLimit) }},
+		{"canceled", func(c context.CancelCauseFunc) { c(nil) }},
+	} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		tc.cancel(cancel)
+		tot := &Totals{PerTable: map[string]int64{}, TableObjects: map[string]int{}, failed: map[string]error{}}
+		err := readObject(ctx, Config{}, 0, objs[0], tot, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error { return nil })
+		if err == nil || tot.Failed != 0 || len(tot.Failures) != 0 {
+			t.Errorf("%s: err %v, failed %d %v; want the stop returned and no failure", tc.name, err, tot.Failed, tot.Failures)
+		}
+	}
+	if stopping(context.Background(), context.Canceled) {
+		t.Error("stopping: a live scan's error is a fault of the object")
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errLimit)
+	if stopping(ctx, errors.New("gzip: invalid header")) {
+		t.Error("stopping: a real fault while the scan stops is not a stop")
+	}
+}
