@@ -2451,13 +2451,7 @@ func (cur *pageCursor) set(pg parquet.Page, rows int, defs []byte, values encodi
 		}
 		cur.idx = values.Int32()
 		got = len(cur.idx)
-		// The largest index as unsigned (a negative one is larger than
-		// any size), without a branch per index.
-		var hi uint32
-		for _, x := range cur.idx {
-			hi = max(hi, uint32(x))
-		}
-		if uint64(hi) >= uint64(size) {
+		if uint64(maxIndex(cur.idx)) >= uint64(size) {
 			// Slow path: name the first bad index.
 			for _, x := range cur.idx {
 				if x < 0 || int(x) >= size {
