@@ -55,6 +55,7 @@ type grouper struct {
 	// pins are the dictionaries that stay the same for as long as g
 	// holds its values (see pin), each with its entries' value IDs.
 	pins []dictPin
+	kept keptTables // op_aggregate_dict.go
 }
 
 // dictPin is a pinned dictionary and the value ID of each of its
@@ -187,6 +188,7 @@ func (g *grouper) reset() {
 		g.pins[i].d = nil
 	}
 	g.pins = g.pins[:0]
+	g.kept.reset()
 }
 
 // groupIDs returns the group of each of the n rows of keys.
@@ -333,7 +335,7 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		// row first uses it. Entries no selected row uses must not become
 		// groups (a WHERE that drops all rows of a value).
 		d := v.dict
-		table, pinned := g.dictTable(k, d)
+		table, pinned := g.keptTable(k, d)
 		if pinned && m.excl == nil && g.vals[k].len() == 0 {
 			m.excl = d
 		}

@@ -42,6 +42,9 @@ type vec struct {
 
 	codes []int32
 	dict  *vec
+	// isKept marks a dictionary vec an arena's dictCache keeps across
+	// pushes (load_dict.go): never changed, its identity stands for it.
+	isKept bool
 
 	arr arrow.Array
 	idx []int32
@@ -119,6 +122,7 @@ type arena struct {
 	buf    []byte // bytes of strings computed by kernels (lower, concat...)
 	args   []*vec // argument stack of exprFunc.eval
 	err    error  // first evaluation error of the batch (see fail)
+	dicts  dictCache
 }
 
 func (a *arena) reset() {
@@ -448,9 +452,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 			}
 		}
 	case *array.Dictionary:
-		d := a.vec(nil, 0)
-		dict := x.Dictionary()
-		loadArrow(a, d, dict, nil, nil, dict.Len())
+		d := loadDict(a, x)
 		v.dict = d
 		codes := x.Indices().(*array.Int32).Int32Values()
 		if rows == nil {

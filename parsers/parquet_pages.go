@@ -623,3 +623,25 @@ func (r *pqRecycler) close() {
 		r.mem.Free(b)
 	}
 }
+
+// maxIndex returns the largest of dictionary indexes idx as unsigned (a
+// negative one is larger than any dictionary's size), 0 for none: four
+// running maximums without a branch per index, then the tail. Checking
+// every dictionary page's indexes against its dictionary took 1.5 % of
+// a flow query over Parquet with one maximum (a chain of dependent
+// compares).
+func maxIndex(idx []int32) uint32 {
+	var h0, h1, h2, h3 uint32
+	i := 0
+	for ; i+4 <= len(idx); i += 4 {
+		q := idx[i : i+4 : i+4]
+		h0 = max(h0, uint32(q[0]))
+		h1 = max(h1, uint32(q[1]))
+		h2 = max(h2, uint32(q[2]))
+		h3 = max(h3, uint32(q[3]))
+	}
+	for _, x := range idx[i:] {
+		h0 = max(h0, uint32(x))
+	}
+	return max(h0, h1, h2, h3)
+}

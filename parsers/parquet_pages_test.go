@@ -882,3 +882,30 @@ func TestPQChunks_KeptAcrossCollections(t *testing.T) {
 		t.Errorf("got another pqChunk than the last one kept")
 	}
 }
+
+// TestMaxIndex: maxIndex is the largest index as unsigned, wherever it
+// lies (each of the four lanes and the tail), for every length 0 to 11,
+// a negative index the largest.
+func TestMaxIndex(t *testing.T) {
+	for n := range 12 {
+		for at := range n {
+			for _, big := range []int32{7, 1 << 20, -1} {
+				idx := make([]int32, n)
+				for i := range idx {
+					idx[i] = int32(i % 5)
+				}
+				idx[at] = big
+				want := uint32(0)
+				for _, x := range idx {
+					want = max(want, uint32(x))
+				}
+				if got := maxIndex(idx); got != want {
+					t.Errorf("maxIndex(%v) = %d; want %d", idx, got, want)
+				}
+			}
+		}
+	}
+	if got := maxIndex(nil); got != 0 {
+		t.Errorf("maxIndex(nil) = %d; want 0", got)
+	}
+}

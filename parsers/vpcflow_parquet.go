@@ -82,9 +82,12 @@ type VPCFlowParquetReader struct {
 	// values are the same (flowParquetDict).
 	dicts []*array.String
 	// texts[i], when output i is a text column built dictionary-encoded
-	// (flowParquetColumn.isText), is its batch dictionary; nil when no
-	// column is.
-	texts []*pqTextDict
+	// (flowParquetColumn.isText), is that column; nil when no column is.
+	texts []*flowParquetColumn
+	// kept is the number of rows the batch being read keeps (before
+	// rejects): whether a text column shares its chunk's dictionary
+	// depends on it (textMode).
+	kept int
 
 	maxRows int   // rows per batch: BatchRows, or the file's rows if fewer
 	rg      int   // current row group
@@ -148,6 +151,15 @@ type flowParquetColumn struct {
 	// (col is a flowKindDict column), its batch dictionary in text.
 	isText bool
 	text   pqTextDict
+	// mode is how the current batch's text is built (textUndecided,
+	// textBatch or textShared; see vpcflow_parquet_shared.go); shared is
+	// the Arrow array of the dictionary converted sharedGen-th
+	// (flowPqDict.gen), made when a batch first shares it; idsShared is
+	// set while dict.ids maps each valid value to itself.
+	mode      uint8
+	idsShared bool
+	shared    *array.String
+	sharedGen uint64
 }
 
 // pqTextDict is the dictionary of a batch of a text column a flow Parquet
@@ -407,12 +419,12 @@ func NewVPCFlowParquetReader(r io.ReaderAt, size int64, source string, prune Pru
 	}
 	if texts {
 		fields := make([]arrow.Field, len(p.outs))
-		p.texts = make([]*pqTextDict, len(p.outs))
+		p.texts = make([]*flowParquetColumn, len(p.outs))
 		for i, o := range p.outs {
 			fields[i] = o.field
 			for _, c := range p.cols {
 				if c.col == o.col && c.isText {
-					p.texts[i] = &c.text
+					p.texts[i] = c
 				}
 			}
 		}
@@ -681,6 +693,10 @@ func (p *VPCFlowParquetReader) Release() {
 	p.rec.close()
 	p.closePages()
 	for _, c := range p.cols {
+		if c.shared != nil {
+			c.shared.Release()
+			c.shared = nil
+		}
 		if c.ch != nil {
 			putPQChunk(c.ch)
 			c.ch = nil
@@ -901,6 +917,7 @@ func (p *VPCFlowParquetReader) readBatch(n int) int {
 	if len(p.filters) > 0 {
 		return p.readFiltered(n)
 	}
+	p.kept = n
 	for _, c := range p.cols {
 		var err error
 		if c.isBulk {
@@ -1016,6 +1033,7 @@ func (p *VPCFlowParquetReader) readFiltered(n int) int {
 		p.rowOf = rowOf
 	}
 	p.stats.Records += int64(n - nk)
+	p.kept = nk
 	// A filter column holds the rows kept when it was read: take out
 	// those a later filter left out.
 	for _, f := range p.filters[:last] {
@@ -1108,6 +1126,7 @@ func (p *VPCFlowParquetReader) eachPage(c *flowParquetColumn, n int, do func(row
 		}
 		c.text.src = c.text.src[:0]
 		c.text.reset()
+		c.mode = textUndecided
 	case c.col.kind == flowKindDict:
 		for i := range c.dict.ids {
 			c.dict.ids[i] = -1
@@ -1123,6 +1142,9 @@ func (p *VPCFlowParquetReader) eachPage(c *flowParquetColumn, n int, do func(row
 			continue
 		}
 		k := min(n-row, cur.rows-cur.row)
+		if c.isText {
+			p.textMode(c)
+		}
 		do(row, k)
 		row += k
 	}
@@ -1682,7 +1704,11 @@ func (p *VPCFlowParquetReader) build(rows int) {
 		}
 		o.col.appendNullsTo(rows)
 		if p.texts != nil && p.texts[i] != nil {
-			cols[i] = p.textDictArray(o.col, p.texts[i], o.field.Type)
+			if c := p.texts[i]; c.mode == textShared {
+				cols[i] = p.sharedArray(c, o.field.Type)
+			} else {
+				cols[i] = p.textDictArray(o.col, &c.text, o.field.Type)
+			}
 			continue
 		}
 		if o.col.kind == flowKindDict {
@@ -2425,13 +2451,7 @@ func (cur *pageCursor) set(pg parquet.Page, rows int, defs []byte, values encodi
 		}
 		cur.idx = values.Int32()
 		got = len(cur.idx)
-		// The largest index as unsigned (a negative one is larger than
-		// any size), without a branch per index.
-		var hi uint32
-		for _, x := range cur.idx {
-			hi = max(hi, uint32(x))
-		}
-		if uint64(hi) >= uint64(size) {
+		if uint64(maxIndex(cur.idx)) >= uint64(size) {
 			// Slow path: name the first bad index.
 			for _, x := range cur.idx {
 				if x < 0 || int(x) >= size {
@@ -2523,6 +2543,10 @@ func pageData(pg parquet.Page) (v encoding.Values, err error) {
 // once; the caller records which dictionary it is (src or chunkGen).
 func (p *VPCFlowParquetReader) convertDict(c *flowParquetColumn, values encoding.Values) error {
 	d := &c.dict
+	if c.mode == textShared {
+		p.unshare(c) // while d holds the shared values
+	}
+	c.idsShared = false // d.ids are made anew below
 	d.src, d.chunkGen = nil, 0
 	d.gen++
 	d.ints, d.data, d.offs, d.state, d.ids = d.ints[:0], nil, nil, d.state[:0], d.ids[:0]
