@@ -2092,16 +2092,31 @@ func segIntsGo[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int3
 	return true
 }
 
-// setFlowBits sets bits [from, to) of the bitmap valid.
+// setFlowBits sets bits [from, to) of the bitmap valid: the bits of a
+// first and a last byte under a mask, the bytes between 64 bits a store
+// (a segment's column is about a hundred rows; a loop per bit or byte
+// cost 22 instructions a row over the library's columns).
 func setFlowBits(valid []byte, from, to int) {
-	for ; from < to && from&7 != 0; from++ {
-		valid[from>>3] |= 1 << (from & 7)
+	if from >= to {
+		return
+	}
+	if r := from & 7; r != 0 {
+		// The first byte's bits from bit r, up to to.
+		m := byte(0xff) << r
+		if n := to - from; n < 8-r {
+			m &= 0xff >> (8 - r - n)
+		}
+		valid[from>>3] |= m
+		from += 8 - r
+	}
+	for ; from+64 <= to; from += 64 {
+		binary.LittleEndian.PutUint64(valid[from>>3:], ^uint64(0))
 	}
 	for ; from+8 <= to; from += 8 {
 		valid[from>>3] = 0xff
 	}
-	for ; from < to; from++ {
-		valid[from>>3] |= 1 << (from & 7)
+	if from < to {
+		valid[from>>3] |= 0xff >> (8 - (to - from))
 	}
 }
 
