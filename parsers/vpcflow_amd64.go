@@ -375,18 +375,21 @@ func segIntsPair(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, m
 	setFlowBits(c2.valid, row, row+n)
 	nulls1, nulls2 := 0, 0
 	for k := 0; ; k++ {
+		var done, nulls int
 		switch {
 		case c1.kind == flowKindInt32:
-			k += flowSegInts32x2(c1.i32[row+k:row+n], c2.i32[row+k:row+n], b, tape, seg[k:], pos1, pos2, max1, max2)
+			done, nulls = flowSegInts32x2(c1.i32[row+k:row+n], c2.i32[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
 		case window:
-			k += flowSegInts64x2W(c1.i64[row+k:row+n], c2.i64[row+k:row+n], b, tape, seg[k:], pos1, pos2, max1, max2)
+			done, nulls = flowSegInts64x2W(c1.i64[row+k:row+n], c2.i64[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
 		default:
-			k += flowSegInts64x2(c1.i64[row+k:row+n], c2.i64[row+k:row+n], b, tape, seg[k:], pos1, pos2, max1, max2)
+			done, nulls = flowSegInts64x2(c1.i64[row+k:row+n], c2.i64[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
 		}
+		k += done
+		nulls1, nulls2 = nulls1+nulls, nulls2+nulls
 		if k == n {
 			break
 		}
-		// Slow path: a null, a value the loop does not take, start
+		// Slow path: one null, a value the loop does not take, start
 		// after end.
 		t := int(seg[k])
 		x1, null1, ok1 := segIntValue(b[tape[t+pos1]+1:tape[t+pos1+1]], max1)
@@ -417,22 +420,25 @@ func segIntsPair(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, m
 // flowSegInts64x2 is segIntsGo's loop for two int64 columns at once in
 // assembly (vpcflow_amd64.s), AVX2: v1[k] and v2[k] get the values of
 // the fields at pos1 and pos2 of line seg[k] (tape is the whole tape),
-// for k from 0 while both are 1 to 16 digits of at most max1 and max2;
-// it returns that k. The caller ensures what segIntsGo's bounds checks
-// would: len(v1) and len(v2) at least len(seg), every tape[seg[k]+pos+1]
-// in tape, 16 bytes loadable from every value's start in b.
+// for k from 0 while both are 1 to 16 digits of at most max1 and max2,
+// or both "-" (then 0, and the validity bit of row+k cleared in valid1
+// and valid2 and counted in nulls); it returns that k. The caller
+// ensures what segIntsGo's bounds checks would: len(v1) and len(v2) at
+// least len(seg), every tape[seg[k]+pos+1] in tape, 16 bytes loadable
+// from every value's start in b, bits row to row+len(seg) in valid1 and
+// valid2.
 //
 //go:noescape
-func flowSegInts64x2(v1, v2 []int64, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64) int
+func flowSegInts64x2(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
 
 // flowSegInts64x2W is flowSegInts64x2 that also stops at a line whose
 // first value is above its second (start after end).
 //
 //go:noescape
-func flowSegInts64x2W(v1, v2 []int64, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64) int
+func flowSegInts64x2W(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
 
 // flowSegInts32x2 is flowSegInts64x2 for two int32 columns (max1 and
 // max2 at most math.MaxInt32).
 //
 //go:noescape
-func flowSegInts32x2(v1, v2 []int32, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64) int
+func flowSegInts32x2(v1, v2 []int32, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)

@@ -369,6 +369,9 @@ func FuzzFlowSegAsm(f *testing.F) {
 	for _, v := range flowSegAsmValues {
 		f.Add([]byte("7 "+v+"\n7 12\n"), uint8(1), uint16(4096))
 		f.Add([]byte(v+" 7\n12 7\n7 12\n"), uint8(0), uint16(4096))
+		// Beside a null: segIntsPair's loop takes two nulls only.
+		f.Add([]byte("- "+v+"\n- -\n"), uint8(1), uint16(4096))
+		f.Add([]byte(v+" -\n- -\n"), uint8(0), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, row uint8, dataCap uint16) {
 		if len(data) > 4096 {
