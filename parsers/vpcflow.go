@@ -2112,6 +2112,14 @@ func setFlowBits(valid []byte, from, to int) {
 	for ; from+64 <= to; from += 64 {
 		binary.LittleEndian.PutUint64(valid[from>>3:], ^uint64(0))
 	}
+	if n := to - from; n <= 0 {
+		return
+	} else if i := from >> 3; i+8 <= len(valid) {
+		// The last bits, fewer than 64, ORed into a word.
+		binary.LittleEndian.PutUint64(valid[i:], binary.LittleEndian.Uint64(valid[i:])|(1<<n-1))
+		return
+	}
+	// Slow path: the bitmap's last bytes.
 	for ; from+8 <= to; from += 8 {
 		valid[from>>3] = 0xff
 	}
