@@ -265,6 +265,10 @@ type VPCFlowReader struct {
 	// fewer instructions than flowLocate's; bounds are then every end,
 	// -1 to nfields-1, so that cpos is pos.
 	dense bool
+	// segOps are buildSegment's loops over plan (setSegOps), and
+	// segWindow tells that one of them checks start <= end.
+	segOps    []flowSegOp
+	segWindow bool
 
 	// ends[j+1] is the index in the line of the byte after field j (a
 	// space or the line's end), for j < need; ends[0] is -1, so field j is
@@ -325,6 +329,15 @@ type flowStep struct {
 	digits int
 	col    *flowCol
 	field  *flowField
+}
+
+// flowSegOp is one of buildSegment's loops: over the column of plan
+// step s, or, with s2 >= 0, over the integer columns of steps s and s2
+// at once (segIntsPair: the two of one kind), and with window, s start
+// and s2 end, checking that a line's start is not after its end.
+type flowSegOp struct {
+	s, s2  int
+	window bool
 }
 
 // flowFilterStep is an equality of [WithEqual] on a projected text
@@ -1027,6 +1040,42 @@ func (p *VPCFlowReader) setFormat(names []string) {
 	}
 	p.ends[0] = -1
 	p.setBounds()
+	p.setSegOps()
+}
+
+// setSegOps sets buildSegment's loops for the plan: with useSegPair,
+// start and end in one loop that checks the window, and the other
+// integer columns two of one kind at a time; each other column in a
+// loop of its own.
+func (p *VPCFlowReader) setSegOps() {
+	p.segOps, p.segWindow = p.segOps[:0], false
+	var paired uint64 // steps in a pair, by index (plans of up to 64 steps pair)
+	if useSegPair && p.startAt >= 0 && p.startAt < 64 && p.endAt < 64 &&
+		p.plan[p.startAt].kind == flowKindInt64 && p.plan[p.endAt].kind == flowKindInt64 {
+		p.segOps = append(p.segOps, flowSegOp{s: p.startAt, s2: p.endAt, window: true})
+		paired |= 1<<p.startAt | 1<<p.endAt
+		p.segWindow = true
+	}
+	for _, kind := range []flowKind{flowKindInt32, flowKindInt64} {
+		first := -1
+		for s := range min(len(p.plan), 64) {
+			if !useSegPair || p.plan[s].kind != kind || paired&(1<<s) != 0 {
+				continue
+			}
+			if first < 0 {
+				first = s
+				continue
+			}
+			p.segOps = append(p.segOps, flowSegOp{s: first, s2: s})
+			paired |= 1<<first | 1<<s
+			first = -1
+		}
+	}
+	for s := range p.plan {
+		if s >= 64 || paired&(1<<s) == 0 {
+			p.segOps = append(p.segOps, flowSegOp{s: s, s2: -1})
+		}
+	}
 }
 
 // setBounds sets bounds and masks for the plan, and each step's cpos and
@@ -1785,35 +1834,74 @@ func flowLocateGo(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, 
 // returns false, and the caller builds the lines one by one, so rejects,
 // errors and rows are buildLine's.
 func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool {
-	for s := range p.plan {
-		st := &p.plan[s]
+	for i, op := range p.segOps {
+		st := &p.plan[op.s]
 		c := st.col
 		var ok bool
-		switch st.kind {
-		case flowKindInt32:
+		switch {
+		case op.s2 >= 0:
+			st2 := &p.plan[op.s2]
+			ok = segIntsPair(c, st2.col, b, tape, seg, st.cpos, st2.cpos, st.max, st2.max, row, op.window)
+		case st.kind == flowKindInt32:
 			ok = segInts32(c, b, tape, seg, st.cpos, st.max, row)
-		case flowKindInt64:
+		case st.kind == flowKindInt64:
 			ok = segInts64(c, b, tape, seg, st.cpos, st.max, row)
-		case flowKindString:
+		case st.kind == flowKindString:
 			ok = c.segString(b, tape, seg, st.cpos, row)
 		default:
 			ok = c.segDict(b, tape, seg, st.cpos, row)
 		}
 		if !ok {
-			p.unbuild(row, len(seg), s+1)
+			p.unbuild(row, len(seg), p.segOps[:i+1])
 			return false
 		}
 	}
-	if p.startAt >= 0 {
+	if p.startAt >= 0 && !p.segWindow {
 		sc, ec := p.plan[p.startAt].col, p.plan[p.endAt].col
 		for r := row; r < row+len(seg); r++ {
 			if sc.i64[r] > ec.i64[r] && sc.isValid(r) && ec.isValid(r) {
-				p.unbuild(row, len(seg), len(p.plan))
+				p.unbuild(row, len(seg), p.segOps)
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// segIntsPairGo is buildSegment's loop for two integer columns of one
+// kind, c1 of the field at pos1 (at most max1) and c2 of the one at pos2
+// (at most max2): segIntsGo of each, and with window (c1 start, c2 end)
+// false where a line's start is after its end, both valid. The
+// portable [segIntsPair], and the reference of its assembly.
+func segIntsPairGo(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, max1, max2 int64, row int, window bool) bool {
+	var ok bool
+	if c1.kind == flowKindInt32 {
+		ok = segIntsGo(c1, c1.i32, b, tape, seg, pos1, max1, row) && segIntsGo(c2, c2.i32, b, tape, seg, pos2, max2, row)
+	} else {
+		ok = segIntsGo(c1, c1.i64, b, tape, seg, pos1, max1, row) && segIntsGo(c2, c2.i64, b, tape, seg, pos2, max2, row)
+	}
+	if !ok || !window {
+		return ok
+	}
+	for r := row; r < row+len(seg); r++ {
+		if c1.i64[r] > c2.i64[r] && c1.isValid(r) && c2.isValid(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// segIntValue is the value of v as segIntsGo reads it: 1 to 16 digits
+// of at most max (ok), "-" (null), else not ok.
+func segIntValue(v []byte, max int64) (x int64, null, ok bool) {
+	if len(v) == 1 && v[0] == '-' {
+		return 0, true, true
+	}
+	if len(v) > 16 {
+		return 0, false, false
+	}
+	x, ok = parseFlowInt(v, max)
+	return x, false, ok
 }
 
 // filterSegment is buildSegment for a read with the one filter of
@@ -1927,22 +2015,27 @@ func segCheckInts(b []byte, tape, seg []int32, digits int, max int64) bool {
 	return true
 }
 
-// unbuild takes back rows [row, row+n) from the columns of the first
-// steps steps of plan, which buildSegment built or began to build (a
-// column it stopped in has its n, nulls and string bytes as before, but
-// validity bits of rows after it), and the dictionary values those rows
-// added: a strict read stops at the bad line, and the batch of the rows
-// before it must not have values only later lines hold.
-func (p *VPCFlowReader) unbuild(row, n, steps int) {
+// unbuild takes back rows [row, row+n) from the columns of the loops
+// ops, which buildSegment ran or began to run (a column it stopped in
+// has its n, nulls and string bytes as before, but validity bits of
+// rows after it), and the dictionary values those rows added: a strict
+// read stops at the bad line, and the batch of the rows before it must
+// not have values only later lines hold.
+func (p *VPCFlowReader) unbuild(row, n int, ops []flowSegOp) {
 	// Slow path.
-	for _, st := range p.plan[:steps] {
-		c := st.col
-		c.truncate(row)
-		for r := row; r < row+n; r++ {
-			c.valid[r>>3] &^= 1 << (r & 7)
-		}
-		if c.kind == flowKindDict {
-			c.dictTruncate(c.segDict0)
+	for _, op := range ops {
+		for _, s := range [2]int{op.s, op.s2} {
+			if s < 0 {
+				continue
+			}
+			c := p.plan[s].col
+			c.truncate(row)
+			for r := row; r < row+n; r++ {
+				c.valid[r>>3] &^= 1 << (r & 7)
+			}
+			if c.kind == flowKindDict {
+				c.dictTruncate(c.segDict0)
+			}
 		}
 	}
 }
@@ -1999,16 +2092,39 @@ func segIntsGo[T int32 | int64](c *flowCol, vals []T, b []byte, tape, seg []int3
 	return true
 }
 
-// setFlowBits sets bits [from, to) of the bitmap valid.
+// setFlowBits sets bits [from, to) of the bitmap valid: the bits of a
+// first and a last byte under a mask, the bytes between 64 bits a store
+// (a segment's column is about a hundred rows; a loop per bit or byte
+// cost 22 instructions a row over the library's columns).
 func setFlowBits(valid []byte, from, to int) {
-	for ; from < to && from&7 != 0; from++ {
-		valid[from>>3] |= 1 << (from & 7)
+	if from >= to {
+		return
 	}
+	if r := from & 7; r != 0 {
+		// The first byte's bits from bit r, up to to.
+		m := byte(0xff) << r
+		if n := to - from; n < 8-r {
+			m &= 0xff >> (8 - r - n)
+		}
+		valid[from>>3] |= m
+		from += 8 - r
+	}
+	for ; from+64 <= to; from += 64 {
+		binary.LittleEndian.PutUint64(valid[from>>3:], ^uint64(0))
+	}
+	if n := to - from; n <= 0 {
+		return
+	} else if i := from >> 3; i+8 <= len(valid) {
+		// The last bits, fewer than 64, ORed into a word.
+		binary.LittleEndian.PutUint64(valid[i:], binary.LittleEndian.Uint64(valid[i:])|(1<<n-1))
+		return
+	}
+	// Slow path: the bitmap's last bytes.
 	for ; from+8 <= to; from += 8 {
 		valid[from>>3] = 0xff
 	}
-	for ; from < to; from++ {
-		valid[from>>3] |= 1 << (from & 7)
+	if from < to {
+		valid[from>>3] |= 0xff >> (8 - (to - from))
 	}
 }
 

@@ -352,3 +352,93 @@ func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wid
 //
 //go:noescape
 func flowSegmentAsm(seg []int32, b []byte, nls, tape []int32, c, lim, nf int) (k, after int)
+
+// useSegPair tells setSegOps to build two integer columns in one loop
+// (segIntsPair: flowSegInts64x2 and its kin, AVX2), a variable for
+// tests. A value costs about 22 instructions there, 31 alone, and start
+// after end is checked in the loop, not after it.
+var useSegPair = useSegAsm && cpu.X86.HasAVX2
+
+// segIntsPair is [segIntsPairGo]: the assembly loop of the pair's kind
+// (with window, the one that checks start <= end), and each line it
+// stops at (a null, a value it does not take, start after end) taken
+// here as segIntsGo and segIntsPairGo take it.
+func segIntsPair(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, max1, max2 int64, row int, window bool) bool {
+	if !useSegPair {
+		return segIntsPairGo(c1, c2, b, tape, seg, pos1, pos2, max1, max2, row, window)
+	}
+	n := len(seg)
+	if c1.kind != c2.kind || len(tape) == 0 || window && c1.kind != flowKindInt64 {
+		panic("parsers: segIntsPair: columns")
+	}
+	setFlowBits(c1.valid, row, row+n)
+	setFlowBits(c2.valid, row, row+n)
+	nulls1, nulls2 := 0, 0
+	for k := 0; ; k++ {
+		var done, nulls int
+		switch {
+		case c1.kind == flowKindInt32:
+			done, nulls = flowSegInts32x2(c1.i32[row+k:row+n], c2.i32[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
+		case window:
+			done, nulls = flowSegInts64x2W(c1.i64[row+k:row+n], c2.i64[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
+		default:
+			done, nulls = flowSegInts64x2(c1.i64[row+k:row+n], c2.i64[row+k:row+n], c1.valid, c2.valid, b, tape, seg[k:], pos1, pos2, max1, max2, row+k)
+		}
+		k += done
+		nulls1, nulls2 = nulls1+nulls, nulls2+nulls
+		if k == n {
+			break
+		}
+		// Slow path: one null, a value the loop does not take, start
+		// after end.
+		t := int(seg[k])
+		x1, null1, ok1 := segIntValue(b[tape[t+pos1]+1:tape[t+pos1+1]], max1)
+		x2, null2, ok2 := segIntValue(b[tape[t+pos2]+1:tape[t+pos2+1]], max2)
+		if !ok1 || !ok2 || window && !null1 && !null2 && x1 > x2 {
+			return false
+		}
+		r := row + k
+		if null1 {
+			c1.valid[r>>3] &^= 1 << (r & 7)
+			nulls1++
+		}
+		if null2 {
+			c2.valid[r>>3] &^= 1 << (r & 7)
+			nulls2++
+		}
+		if c1.kind == flowKindInt32 {
+			c1.i32[r], c2.i32[r] = int32(x1), int32(x2)
+		} else {
+			c1.i64[r], c2.i64[r] = x1, x2
+		}
+	}
+	c1.n, c1.nulls = row+n, c1.nulls+nulls1
+	c2.n, c2.nulls = row+n, c2.nulls+nulls2
+	return true
+}
+
+// flowSegInts64x2 is segIntsGo's loop for two int64 columns at once in
+// assembly (vpcflow_amd64.s), AVX2: v1[k] and v2[k] get the values of
+// the fields at pos1 and pos2 of line seg[k] (tape is the whole tape),
+// for k from 0 while both are 1 to 16 digits of at most max1 and max2,
+// or both "-" (then 0, and the validity bit of row+k cleared in valid1
+// and valid2 and counted in nulls); it returns that k. The caller
+// ensures what segIntsGo's bounds checks would: len(v1) and len(v2) at
+// least len(seg), every tape[seg[k]+pos+1] in tape, 16 bytes loadable
+// from every value's start in b, bits row to row+len(seg) in valid1 and
+// valid2.
+//
+//go:noescape
+func flowSegInts64x2(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
+
+// flowSegInts64x2W is flowSegInts64x2 that also stops at a line whose
+// first value is above its second (start after end).
+//
+//go:noescape
+func flowSegInts64x2W(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
+
+// flowSegInts32x2 is flowSegInts64x2 for two int32 columns (max1 and
+// max2 at most math.MaxInt32).
+//
+//go:noescape
+func flowSegInts32x2(v1, v2 []int32, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)

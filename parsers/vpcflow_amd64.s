@@ -458,6 +458,138 @@ DATA flowDigitConst<>+64(SB)/8, $0x0001271000012710
 DATA flowDigitConst<>+72(SB)/8, $0x0001271000012710
 GLOBL flowDigitConst<>(SB), RODATA|NOPTR, $80
 
+// flowDigitE8 holds the quadwords 100000000, twice: the first eight
+// digits' weight, for VPMULUDQ.
+DATA flowDigitE8<>+0(SB)/8, $100000000
+DATA flowDigitE8<>+8(SB)/8, $100000000
+GLOBL flowDigitE8<>(SB), RODATA|NOPTR, $16
+
+// flowSegInts64x2, flowSegInts64x2W and flowSegInts32x2 (see
+// vpcflow_amd64.go) have one body but for the store and the window
+// check. Registers: R11 counts from -len(seg) up to 0 and indexes seg
+// (SI at its end), v1 (R9 at its end) and v2 (R12 at its end); DI is
+// tape from pos1, R13 tape from pos2, R8 b, BX the shuffle masks less 32
+// (the mask of n at 16(n+1)). AX, CX, DX, R10 and R14 are scratch.
+//
+// Per line: the two values' lengths come from the tape; each of 1 to 16
+// bytes is loaded as 16, the first to the low lane of Y0 and the second
+// to the high one, and both are made numbers as flowSegInts64 makes one,
+// in one instruction a step (the steps work within lanes), the last
+// (the first eight digits times 10^8 plus the last eight) too. Two "-"
+// (a NODATA line's) are nulls: both rows' validity bits cleared, counted
+// in nulls, 0 stored. The loop stops at a line with another value (one
+// "-", a bad one), one over its maximum, or, with the window check, a
+// first value above the second.
+#define FLOW_SEG_INTS2(scale, STORE, WCHECK, loop, other, store, stop) \
+	MOVQ $0, nulls+216(FP); \
+	MOVQ seg_len+152(FP), R11; \
+	TESTQ R11, R11; \
+	JEQ stop; \
+	MOVQ seg_base+144(FP), SI; \
+	LEAQ (SI)(R11*4), SI; \
+	MOVQ v1_base+0(FP), R9; \
+	LEAQ (R9)(R11*scale), R9; \
+	MOVQ v2_base+24(FP), R12; \
+	LEAQ (R12)(R11*scale), R12; \
+	NEGQ R11; \
+	MOVQ tape_base+120(FP), DI; \
+	MOVQ pos2+176(FP), AX; \
+	LEAQ (DI)(AX*4), R13; \
+	MOVQ pos1+168(FP), AX; \
+	LEAQ (DI)(AX*4), DI; \
+	MOVQ b_base+96(FP), R8; \
+	LEAQ flowDigitShuf<>(SB), BX; \
+	SUBQ $32, BX; \
+	VBROADCASTI128 flowDigitConst<>+0(SB), Y8; \
+	VBROADCASTI128 flowDigitConst<>+16(SB), Y9; \
+	VBROADCASTI128 flowDigitConst<>+32(SB), Y10; \
+	VBROADCASTI128 flowDigitConst<>+48(SB), Y11; \
+	VBROADCASTI128 flowDigitConst<>+64(SB), Y12; \
+	VBROADCASTI128 flowDigitE8<>+0(SB), Y13; \
+loop: \
+	MOVLQSX (SI)(R11*4), AX; \
+	MOVLQSX (DI)(AX*4), DX; \
+	MOVLQSX 4(DI)(AX*4), CX; \
+	MOVLQSX (R13)(AX*4), R10; \
+	MOVLQSX 4(R13)(AX*4), R14; \
+	SUBQ DX, CX; \
+	SUBQ R10, R14; \
+	LEAQ -2(CX), AX; \
+	CMPQ AX, $15; \
+	JA stop; \
+	LEAQ -2(R14), AX; \
+	CMPQ AX, $15; \
+	JA stop; \
+	VMOVDQU 1(R8)(DX*1), X0; \
+	VINSERTI128 $1, 1(R8)(R10*1), Y0, Y0; \
+	SHLQ $4, CX; \
+	SHLQ $4, R14; \
+	VMOVDQU (BX)(CX*1), X1; \
+	VINSERTI128 $1, (BX)(R14*1), Y1, Y1; \
+	VPSUBB Y8, Y0, Y0; \
+	VPSHUFB Y1, Y0, Y0; \
+	VPADDUSB Y9, Y0, Y1; \
+	VPMOVMSKB Y1, AX; \
+	TESTL AX, AX; \
+	JNE other; \
+	VPMADDUBSW Y10, Y0, Y0; \
+	VPMADDWD Y11, Y0, Y0; \
+	VPACKSSDW Y0, Y0, Y0; \
+	VPMADDWD Y12, Y0, Y0; \
+	VPMULUDQ Y13, Y0, Y1; \
+	VPSRLQ $32, Y0, Y0; \
+	VPADDQ Y1, Y0, Y0; \
+	VMOVQ X0, AX; \
+	VEXTRACTI128 $1, Y0, X1; \
+	VMOVQ X1, DX; \
+	CMPQ AX, max1+184(FP); \
+	JA stop; \
+	CMPQ DX, max2+192(FP); \
+	JA stop; \
+	WCHECK; \
+store: \
+	STORE AX, (R9)(R11*scale); \
+	STORE DX, (R12)(R11*scale); \
+	INCQ R11; \
+	JNE loop; \
+stop: \
+	VZEROUPPER; \
+	MOVQ seg_len+152(FP), AX; \
+	ADDQ R11, AX; \
+	MOVQ AX, k+208(FP); \
+	RET; \
+other: \
+	CMPQ CX, $32; \
+	JNE stop; \
+	CMPQ R14, $32; \
+	JNE stop; \
+	CMPB 1(R8)(DX*1), $0x2d; \
+	JNE stop; \
+	CMPB 1(R8)(R10*1), $0x2d; \
+	JNE stop; \
+	INCQ nulls+216(FP); \
+	MOVQ row+200(FP), AX; \
+	ADDQ seg_len+152(FP), AX; \
+	ADDQ R11, AX; \
+	MOVQ AX, CX; \
+	SHRQ $3, AX; \
+	ANDL $7, CX; \
+	MOVQ valid1_base+48(FP), DX; \
+	MOVBLZX (DX)(AX*1), R10; \
+	BTRL CX, R10; \
+	MOVB R10, (DX)(AX*1); \
+	MOVQ valid2_base+72(FP), DX; \
+	MOVBLZX (DX)(AX*1), R10; \
+	BTRL CX, R10; \
+	MOVB R10, (DX)(AX*1); \
+	XORL AX, AX; \
+	XORL DX, DX; \
+	JMP store
+
+#define FLOW_NO_WINDOW NOP
+#define FLOW_WINDOW CMPQ AX, DX; JA i64wstop
+
+
 // flowSegInts64 and flowSegInts32 (see vpcflow_amd64.go) have one body
 // but for the store. Registers: R11 counts from -len(seg) up to 0 and
 // indexes seg (SI at its end) and vals (R9 at its end); DI is tape, R8 b,
@@ -957,3 +1089,15 @@ gdone:
 	MOVQ BX, k+120(FP)
 	MOVQ CX, after+128(FP)
 	RET
+
+// func flowSegInts64x2(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
+TEXT ·flowSegInts64x2(SB), NOSPLIT, $0-224
+	FLOW_SEG_INTS2(8, MOVQ, FLOW_NO_WINDOW, i64x2loop, i64x2other, i64x2store, i64x2stop)
+
+// func flowSegInts64x2W(v1, v2 []int64, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
+TEXT ·flowSegInts64x2W(SB), NOSPLIT, $0-224
+	FLOW_SEG_INTS2(8, MOVQ, FLOW_WINDOW, i64wloop, i64wother, i64wstore, i64wstop)
+
+// func flowSegInts32x2(v1, v2 []int32, valid1, valid2 []byte, b []byte, tape []int32, seg []int32, pos1, pos2 int, max1, max2 int64, row int) (k, nulls int)
+TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
+	FLOW_SEG_INTS2(4, MOVL, FLOW_NO_WINDOW, i32x2loop, i32x2other, i32x2store, i32x2stop)

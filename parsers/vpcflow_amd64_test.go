@@ -189,6 +189,7 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 			c.setValid()
 		}
 	}
+	checkFlowSegPairs(t, b, tape, seg, nf, row, prefill)
 	for pos := range nf {
 		for _, max := range []int64{255, 65535, math.MaxInt32, math.MaxInt64} {
 			kind := flowKindInt64
@@ -263,6 +264,54 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 	}
 }
 
+// checkFlowSegPairs checks segIntsPair, which builds two integer
+// columns at once, against segIntsPairGo (segIntsGo of each, and the
+// start-end check) on the fields of the lines of seg taken two at a
+// time, for maximums of both kinds and with and without the window
+// check, as rows from row of columns prefill fills with row rows.
+func checkFlowSegPairs(t *testing.T, b []byte, tape, seg []int32, nf, row int, prefill func(*flowCol)) {
+	t.Helper()
+	if !useSegPair {
+		return
+	}
+	rows := row + len(seg)
+	type pairKind struct {
+		kind       flowKind
+		max1, max2 int64
+		window     bool
+	}
+	kinds := []pairKind{
+		{flowKindInt32, 65535, 65535, false}, {flowKindInt32, math.MaxInt32, 65535, false},
+		{flowKindInt64, 255, math.MaxInt64, false}, {flowKindInt64, math.MaxInt64, math.MaxInt64, false},
+		{flowKindInt64, math.MaxInt64, math.MaxInt64, true}, {flowKindInt64, 1700000000, 255, true},
+	}
+	for pos1 := range nf {
+		for _, pos2 := range []int{(pos1 + 1) % nf, pos1, nf - 1 - pos1} {
+			for _, k := range kinds {
+				g1, g2, a1, a2 := newFlowCol(k.kind, rows), newFlowCol(k.kind, rows), newFlowCol(k.kind, rows), newFlowCol(k.kind, rows)
+				for _, c := range []*flowCol{g1, g2, a1, a2} {
+					prefill(c)
+				}
+				okG := segIntsPairGo(g1, g2, b, tape, seg, pos1, pos2, k.max1, k.max2, row, k.window)
+				okA := segIntsPair(a1, a2, b, tape, seg, pos1, pos2, k.max1, k.max2, row, k.window)
+				if okA != okG {
+					t.Fatalf("fields %d and %d, %+v of %q: assembly ok %v; Go %v", pos1, pos2, k, b, okA, okG)
+				}
+				if !okG {
+					continue
+				}
+				for i, c := range [][2]*flowCol{{a1, g1}, {a2, g2}} {
+					a, g := c[0], c[1]
+					if a.n != g.n || a.nulls != g.nulls || !bytes.Equal(a.valid, g.valid) || !slices.Equal(a.i32, g.i32) || !slices.Equal(a.i64, g.i64) {
+						t.Fatalf("fields %d and %d, %+v of %q, column %d: assembly n %d nulls %d valid %x %v %v; Go %d %d %x %v %v",
+							pos1, pos2, k, b, i+1, a.n, a.nulls, a.valid, a.i32, a.i64, g.n, g.nulls, g.valid, g.i32, g.i64)
+					}
+				}
+			}
+		}
+	}
+}
+
 // flowSegAsmValues are the values TestFlowSegAsm puts in a segment
 // and FuzzFlowSegAsm starts from: lengths 0 to 40, the bounds of each
 // maximum, 16 and 17 digits, "-", bytes either side of the digits,
@@ -320,6 +369,9 @@ func FuzzFlowSegAsm(f *testing.F) {
 	for _, v := range flowSegAsmValues {
 		f.Add([]byte("7 "+v+"\n7 12\n"), uint8(1), uint16(4096))
 		f.Add([]byte(v+" 7\n12 7\n7 12\n"), uint8(0), uint16(4096))
+		// Beside a null: segIntsPair's loop takes two nulls only.
+		f.Add([]byte("- "+v+"\n- -\n"), uint8(1), uint16(4096))
+		f.Add([]byte(v+" -\n- -\n"), uint8(0), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, row uint8, dataCap uint16) {
 		if len(data) > 4096 {

@@ -64,3 +64,12 @@ func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wid
 // locateFast is false where flowLocateAsm is not there: every plan takes
 // the full tape (setBounds).
 const locateFast = false
+
+// useSegPair is false where there is no assembly version: setSegOps
+// pairs no columns.
+const useSegPair = false
+
+// segIntsPair is [segIntsPairGo] where there is no assembly version.
+func segIntsPair(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, max1, max2 int64, row int, window bool) bool {
+	return segIntsPairGo(c1, c2, b, tape, seg, pos1, pos2, max1, max2, row, window)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -1768,6 +1769,29 @@ func TestVPCFlowSegment_Fallback(t *testing.T) {
 						t.Fatalf("%s at line %d: %d rejected", name, at, got.stats.Rejected)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestSetFlowBits checks setFlowBits against setting each bit on its
+// own, for every range within 200 bits over bitmaps of random bits, so
+// that bits outside the range keep their values.
+func TestSetFlowBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for from := 0; from <= 200; from++ {
+		for to := from; to <= 200; to++ {
+			got := make([]byte, 26)
+			for i := range got {
+				got[i] = byte(rng.Uint32())
+			}
+			want := slices.Clone(got)
+			for i := from; i < to; i++ {
+				want[i>>3] |= 1 << (i & 7)
+			}
+			setFlowBits(got, from, to)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("bits [%d, %d): %x; want %x", from, to, got, want)
 			}
 		}
 	}
