@@ -403,44 +403,87 @@ func (m *segMatcher) match(s string) bool {
 // (recon_tool_user_agent's 15 tool names in user agents of ~125 bytes:
 // ~450 ns a row), yet the texts searched repeat: the 84,037 user agents
 // of a CloudTrail sample hold 179 distinct values. matchMemo remembers the
-// answers of one batch's texts, so a repeated text costs a hash and a
-// comparison.
+// answers for the texts it saw, so a repeated text costs a hash and a
+// comparison. It keeps copies of the texts, so it outlives the batch: a
+// memo per batch computed each user agent again in each batch (7,000
+// searches of ~4,000 instructions in the library's run over 84 k events).
 
-// memoSlots is the number of texts a matchMemo remembers (a power of two).
+// memoSlots is the number of texts a memo remembers (a power of two).
 const memoSlots = 512
 
-// memoMinLen is the shortest text matchMemo remembers: hashing and
+// memoMinLen is the shortest text a memo remembers: hashing and
 // comparing a shorter one costs about what matching it does.
 const memoMinLen = 16
 
-// matchMemo remembers the answers of a match function for recent texts,
-// direct-mapped by a hash of the text: a text that hashes to the slot of
-// another replaces it. The texts are not copied, so a memo lives no
-// longer than the texts it saw (one kernel call). The zero value is
-// empty.
+// memoMaxLen is the longest text a matchMemo remembers, and memoBytes the
+// text it keeps copies of: when a copy would pass it, the memo forgets
+// everything and starts over. A memo holds at most memoBytes of text
+// however long the run, and unique texts (request parameters) cost a
+// copy each, no allocation.
+const (
+	memoMaxLen = 1 << 10
+	memoBytes  = 64 << 10
+)
+
+// memoWays is how many texts share a bucket of a matchMemo: 179 user
+// agents direct-mapped into 512 slots left about 30 pairs sharing a slot,
+// each pair evicting the other on every other row (5,800 searches in the
+// library's run), where four ways leave about one bucket of five.
+const memoWays = 4
+
+// matchMemo remembers the answers of a match function for the texts it
+// saw, in buckets of memoWays slots chosen by a hash of the text; a
+// bucket replaces its slots in turn. The zero value is empty. A memo is
+// used by one goroutine at a time, always with the same match function.
 type matchMemo struct {
-	texts [memoSlots]string
-	ans   [memoSlots]uint8 // 0: empty; 1: false; 2: true
+	ans [memoSlots]uint8 // 0: empty; 1: false; 2: true
+	// The text of slot h is buf[off[h]:off[h]+n[h]], a copy no other
+	// slot uses.
+	off, n [memoSlots]int32
+	next   [memoSlots / memoWays]uint8 // the slot of each bucket replaced next
+	buf    []byte
 }
 
 // match returns match(s), remembered.
 func (mm *matchMemo) match(s string, match func(string) bool) bool {
-	if len(s) < memoMinLen {
+	if len(s) < memoMinLen || len(s) > memoMaxLen {
 		return match(s)
 	}
-	h := memoSlot(s)
-	if a := mm.ans[h]; a != 0 && mm.texts[h] == s {
-		return a == 2
+	b := memoSlot(s) &^ (memoWays - 1)
+	for h := b; h < b+memoWays; h++ {
+		if a := mm.ans[h]; a != 0 && int(mm.n[h]) == len(s) && string(mm.buf[mm.off[h]:int(mm.off[h])+len(s)]) == s {
+			return a == 2
+		}
 	}
 	ok := match(s)
-	mm.texts[h], mm.ans[h] = s, 1+uint8(b2i(ok))
+	h := b + int(mm.next[b/memoWays])
+	mm.next[b/memoWays] = uint8(h+1-b) % memoWays
+	if mm.ans[h] != 0 && len(s) <= int(mm.n[h]) {
+		// The text replaced was at least as long: its copy's room is
+		// reused, so evictions do not fill the memo.
+		copy(mm.buf[mm.off[h]:], s)
+	} else {
+		if len(mm.buf)+len(s) > memoBytes {
+			// Full: forget everything.
+			mm.ans = [memoSlots]uint8{}
+			mm.buf = mm.buf[:0]
+		}
+		if mm.buf == nil {
+			mm.buf = make([]byte, 0, memoBytes)
+		}
+		mm.off[h] = int32(len(mm.buf))
+		mm.buf = append(mm.buf, s...)
+	}
+	mm.n[h] = int32(len(s))
+	mm.ans[h] = 1 + uint8(b2i(ok))
 	return ok
 }
 
 // memoSlot is the slot of text s in a memo.
 func memoSlot(s string) int { return int(maphash.String(strSeed, s) & (memoSlots - 1)) }
 
-// strMemo remembers the results of a string function for recent texts of
-// at least memoMinLen bytes, as matchMemo does; an empty slot's text is
-// "", which no text looked up equals.
+// strMemo remembers the results of a string function for the texts of
+// at least memoMinLen bytes of one kernel call, direct-mapped as
+// matchMemo is but without copies, so it lives no longer than the texts
+// it saw; an empty slot's text is "", which no text looked up equals.
 type strMemo struct{ in, out [memoSlots]string }
