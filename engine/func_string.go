@@ -379,9 +379,7 @@ func regexpLikeKernel(re *regexp.Regexp, lower bool) kernel {
 				x := args[0]
 				o := out.bools()
 				strictNulls(out, args)
-				for i, s := range x.s {
-					o[i] = t.prefixOf(s)
-				}
+				t.prefixOfEach(o, x.s)
 			}
 		}
 		return func(a *arena, out *vec, args []*vec) {

@@ -178,14 +178,16 @@ func (p *pairIndex) containsAny(s string) bool {
 // dense table over the bytes they use.
 //
 // A step reads the byte's column and the child, nothing else: column 0
-// is for bytes in no string and leads nowhere, and a child that ends a
-// string is stored negated, so the walk stops at once on 0 (no string
-// goes on) or a negative node (one ends here). An address tested against
-// the private prefixes takes one to eight steps.
+// is for bytes in no string and leads nowhere, a node is named by its
+// first entry in next (its number times width, so a step adds the
+// column without a multiplication), and a child that ends a string is
+// stored negated, so the walk stops at once on 0 (no string goes on) or a
+// negative node (one ends here). An address tested against the private
+// prefixes takes one to eight steps.
 type byteTrie struct {
 	class  [256]uint8 // byte → its column in next; 0: in no string
 	width  int        // columns, column 0 included
-	next   []int32    // node*width + column → child: 0 none, -k node k ending a string (the root is 0)
+	next   []int32    // node + column → child: 0 none, -k node k ending a string (the root is 0; node k is k's number × width)
 	empty  bool       // "" is one of the strings: every text matches
 	suffix bool       // built from the strings reversed
 }
@@ -204,7 +206,6 @@ func newByteTrie(lits []string, reversed bool) *byteTrie {
 		}
 	}
 	t.next = make([]int32, t.width)
-	nodes := 1
 	for _, l := range lits {
 		b := []byte(l)
 		if reversed {
@@ -216,11 +217,10 @@ func newByteTrie(lits []string, reversed bool) *byteTrie {
 		}
 		n := 0
 		for k, c := range b {
-			at := n*t.width + int(t.class[c])
+			at := n + int(t.class[c])
 			child := t.next[at]
 			if child == 0 {
-				child = int32(nodes)
-				nodes++
+				child = int32(len(t.next)) // the new node's first entry
 				t.next = append(t.next, make([]int32, t.width)...)
 				t.next[at] = child
 			}
@@ -238,13 +238,34 @@ func (t *byteTrie) prefixOf(s string) bool {
 	if t.empty {
 		return true
 	}
-	n, w, next := int32(0), int32(t.width), t.next
+	n, next := int32(0), t.next
 	for i := 0; i < len(s); i++ {
-		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+		if n = next[n+int32(t.class[s[i]])]; n <= 0 {
 			return n < 0
 		}
 	}
 	return false
+}
+
+// prefixOfEach sets o[i] to whether one of the strings is a prefix of
+// xs[i]: prefixOf over a column, with the trie's fields read once (the
+// private address prefixes over every flow of the flow hunts).
+func (t *byteTrie) prefixOfEach(o []bool, xs []string) {
+	o = o[:len(xs)]
+	if t.empty {
+		fill(o, true)
+		return
+	}
+	next, class := t.next, &t.class
+	for i, s := range xs {
+		n := int32(0)
+		for k := 0; k < len(s); k++ {
+			if n = next[n+int32(class[s[k]])]; n <= 0 {
+				break
+			}
+		}
+		o[i] = n < 0
+	}
 }
 
 // suffixOf reports whether one of the strings is a suffix of s (the trie
@@ -253,9 +274,9 @@ func (t *byteTrie) suffixOf(s string) bool {
 	if t.empty {
 		return true
 	}
-	n, w, next := int32(0), int32(t.width), t.next
+	n, next := int32(0), t.next
 	for i := len(s) - 1; i >= 0; i-- {
-		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+		if n = next[n+int32(t.class[s[i]])]; n <= 0 {
 			return n < 0
 		}
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,5 +390,34 @@ func TestMatchMemo_Reuse(t *testing.T) {
 		mm.match(s, match)
 		seen++
 		checkMemo(t, &mm, match, seen)
+	}
+}
+
+// TestByteTrie_PrefixOfEach: the column walk answers as prefixOf and as
+// strings.HasPrefix over every string, for sets with the empty string, with
+// strings that are prefixes of others, and the private address prefixes.
+func TestByteTrie_PrefixOfEach(t *testing.T) {
+	re, err := syntax.Parse(`(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|f[cd]|fe80)`, syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	private, ok := finiteStrings(re, maxAnchoredLiterals)
+	if !ok || len(private) != 85 {
+		t.Fatal("the private prefixes are not a finite language")
+	}
+	texts := append([]string{"", "a", "ab", "abc", "abd", "b", "ba", "é", "\xff", "aé"}, litTexts...)
+	for _, lits := range [][]string{private, {"ab", "abc", "b"}, {"", "ab"}, {"a"}, {"abc"}, {"é", "\xff"}} {
+		tr := newByteTrie(lits, false)
+		o := make([]bool, len(texts)+3) // longer than the texts: only theirs are written
+		tr.prefixOfEach(o, texts)
+		for i, s := range texts {
+			want := false
+			for _, l := range lits {
+				want = want || strings.HasPrefix(s, l)
+			}
+			if o[i] != want || tr.prefixOf(s) != want {
+				t.Errorf("%q over %q: each %v, prefixOf %v; want %v", lits, s, o[i], tr.prefixOf(s), want)
+			}
+		}
 	}
 }
