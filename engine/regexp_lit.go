@@ -489,8 +489,12 @@ func (mm *matchMemo) match(s string, match func(string) bool) bool {
 			mm.ans = [memoSlots]uint8{}
 			mm.buf = mm.buf[:0]
 		}
-		if mm.buf == nil {
-			mm.buf = make([]byte, 0, memoBytes)
+		if len(mm.buf)+len(s) > cap(mm.buf) {
+			// Grown by doubling up to memoBytes: a memo that sees few
+			// texts stays small.
+			b := make([]byte, len(mm.buf), min(max(2*cap(mm.buf), len(mm.buf)+len(s), 4<<10), memoBytes))
+			copy(b, mm.buf)
+			mm.buf = b
 		}
 		mm.off[h] = int32(len(mm.buf))
 		mm.buf = append(mm.buf, s...)
