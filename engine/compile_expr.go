@@ -371,6 +371,11 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 			if d, ok := r.(*exprConst); ok && (x.Op == "/" || x.Op == "%") && !d.v.isNull(0) && d.v.i[0] != 0 && d.v.i[0] != -1 {
 				k = arithIntByConstKernel(x.Op, d.v.i[0])
 			}
+			if d, ok := truncConst(x.Op, l, r); ok {
+				// x - x % d (a time bucket) in one pass, without the
+				// overflow test: the result lies between 0 and x.
+				return &exprFunc{name: "-", t: t, args: []expr{l, r.(*exprFunc).args[1]}, k: truncConstKernel(d), strict: true}, nil
+			}
 			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: k, strict: true}, nil
 		}
 		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil

@@ -417,7 +417,13 @@ func (e *exprCase) evalConstArm(a *arena, c *chunk, k *vec) *vec {
 	out := a.vec(e.t, n)
 	ensureValues(out)
 	nl := out.nulls()
-	scatter(out, identity(a, n), k) // the value of every row; their nulls below
+	// The value of every row (k is a bigint, integer or boolean, not
+	// NULL: constArm); their nulls below, each row's written.
+	if e.t.isIntLike() {
+		fill(out.i[:n], k.i[0])
+	} else {
+		fill(out.b[:n], k.b[0])
+	}
 	switch {
 	case cv.isConst:
 		fill(nl, cv.isNull(0) || !cv.b[0])

@@ -126,6 +126,73 @@ func arithIntByConstKernel(op string, d int64) kernel {
 	}
 }
 
+// truncConst reports whether l op r is x - x % d for an integer column x
+// and a constant d that arithIntByConstKernel divides by, and returns d.
+func truncConst(op string, l, r expr) (int64, bool) {
+	m, ok := r.(*exprFunc)
+	if op != "-" || !ok || m.name != "%" || len(m.args) != 2 {
+		return 0, false
+	}
+	x, ok1 := l.(*exprCol)
+	y, ok2 := m.args[0].(*exprCol)
+	d, ok3 := m.args[1].(*exprConst)
+	if !ok1 || !ok2 || !ok3 || x.slot != y.slot || x.t.k != kInt || y.t.k != kInt || d.v.t.k != kInt ||
+		d.v.isNull(0) || d.v.i[0] == 0 || d.v.i[0] == -1 {
+		return 0, false
+	}
+	return d.v.i[0], true
+}
+
+// truncConstKernel is x - x % d over bigint or integer x for a constant d
+// other than 0 and -1 (args[1] holds d): x % d has x's sign and is no
+// larger than x, so the difference lies between 0 and x and never
+// overflows. The time buckets hunts group by (start - start % 300) cost
+// one pass instead of a remainder pass and a subtraction pass that tests
+// for overflow.
+func truncConstKernel(d int64) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x := args[0].i
+		o := out.ints()[:len(x)]
+		strictNulls(out, args)
+		truncConstInto(o, x, d)
+	}
+}
+
+// truncConstInto writes x[i] - x[i] % d into o (d not 0).
+func truncConstInto(o, x []int64, d int64) {
+	o = o[:len(x)]
+	switch d {
+	case 60:
+		for i, v := range x {
+			o[i] = v - v%60
+		}
+	case 300:
+		for i, v := range x {
+			o[i] = v - v%300
+		}
+	case 600:
+		for i, v := range x {
+			o[i] = v - v%600
+		}
+	case 900:
+		for i, v := range x {
+			o[i] = v - v%900
+		}
+	case 3600:
+		for i, v := range x {
+			o[i] = v - v%3600
+		}
+	case 86400:
+		for i, v := range x {
+			o[i] = v - v%86400
+		}
+	default:
+		for i, v := range x {
+			o[i] = v - v%d
+		}
+	}
+}
+
 // divConst writes x[i] / d into o (d not 0).
 func divConst(o, x []int64, d int64) {
 	o = o[:len(x)]

@@ -162,3 +162,72 @@ func TestArithIntByConst(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncConst: x - x % d over a column x and a constant d runs as one
+// kernel whose results are the two general kernels' (negative, extreme
+// and NULL x; negative and extreme d); a subtraction of another column's
+// remainder, or a remainder by 0 or -1, keeps the general kernels, so
+// those still answer and fail as before.
+func TestTruncConst(t *testing.T) {
+	xs := []int64{0, 1, -1, 59, 60, 61, -59, -60, -61, 299, 300, 301, -301, 1709632799, 1709632800, -1709632801,
+		86399, 86400, -86400, math.MaxInt64, math.MinInt64, math.MinInt64 + 1, 7}
+	for _, d := range []int64{60, 300, 600, 900, 3600, 86400, 2, 7, -2, -60, math.MaxInt64, math.MinInt64} {
+		x := &vec{t: tInt, n: len(xs), i: xs, null: make([]bool, len(xs))}
+		x.null[len(xs)-1] = true
+		y := &vec{t: tInt, n: len(xs), i: make([]int64, len(xs))}
+		fill(y.i, d)
+		var a arena
+		mod, want, got := &vec{t: tInt, n: len(xs)}, &vec{t: tInt, n: len(xs)}, &vec{t: tInt, n: len(xs)}
+		arithIntByConstKernel("%", d)(&a, mod, []*vec{x, y})
+		arithIntKernel("-", tInt, "")(&a, want, []*vec{x, mod})
+		truncConstKernel(d)(&a, got, []*vec{x, y})
+		if a.err != nil {
+			t.Fatalf("%% %d: %v", d, a.err)
+		}
+		for i := range xs {
+			if got.isNull(i) != want.isNull(i) || !got.isNull(i) && got.i[i] != want.i[i] {
+				t.Errorf("%d - %d %% %d: got %d (NULL %v); want %d (NULL %v)", xs[i], xs[i], d, got.i[i], got.isNull(i), want.i[i], want.isNull(i))
+			}
+		}
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := flowInts(mem, []any{int64(1709632801), nil, int64(-301)}, []any{int64(7), int64(1), int64(1)}, []any{int64(65), int64(1), int64(1)}, []any{int64(1), int64(1), int64(1)})
+	defer rec.Release()
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT bytes - bytes % 300, bytes - packets % 300, packets - bytes % 300, srcport - srcport % 60, bytes - bytes % -60 FROM vpc_flow",
+			"-300|-302|2|0|-300\n1709632800|1709632794|6|60|1709632800\nNULL|NULL|NULL|0|NULL\n"},
+		{"SELECT bytes - bytes % -1, bytes - bytes % 1 FROM vpc_flow", "-301|-301\n1709632801|1709632801\nNULL|NULL\n"},
+	} {
+		if got := resultText(runQuery(t, tc.sql, 1, rec)); got != tc.want {
+			t.Errorf("%s\ngot  %q\nwant %q", tc.sql, got, tc.want)
+		}
+	}
+	if err := queryErr(t, "SELECT bytes - bytes % 0 FROM vpc_flow", Options{}, 1, rec); err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("bytes - bytes %% 0: got %v; want division by zero", err)
+	}
+	// Which expressions take the one kernel.
+	x, x2, y := &exprCol{t: tInt, slot: 0}, &exprCol{t: tInt, slot: 0}, &exprCol{t: tInt, slot: 1}
+	k := func(v int64) *exprConst { return &exprConst{v: intConst(v)} }
+	mod := func(l expr, d *exprConst) expr { return &exprFunc{name: "%", t: tInt, args: []expr{l, d}} }
+	for _, tc := range []struct {
+		name string
+		op   string
+		l, r expr
+		want bool
+	}{
+		{"x - x % 300", "-", x, mod(x2, k(300)), true},
+		{"x - x % -60", "-", x, mod(x2, k(-60)), true},
+		{"x - y % 300", "-", x, mod(y, k(300)), false},
+		{"x + x % 300", "+", x, mod(x2, k(300)), false},
+		{"x - x / 300", "-", x, &exprFunc{name: "/", t: tInt, args: []expr{x2, k(300)}}, false},
+		{"x - x % 0", "-", x, mod(x2, k(0)), false},
+		{"x - x % -1", "-", x, mod(x2, k(-1)), false},
+		{"x - x % NULL", "-", x, mod(x2, &exprConst{v: constVec(tInt, true)}), false},
+		{"x - x % y", "-", x, &exprFunc{name: "%", t: tInt, args: []expr{x2, y}}, false},
+	} {
+		if _, got := truncConst(tc.op, tc.l, tc.r); got != tc.want {
+			t.Errorf("truncConst(%s) = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -291,7 +291,12 @@ func buildRegexpLike(c *compiler, call *Call, args []expr) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &exprFunc{name: call.Name, t: tBool, args: []expr{x}, k: regexpLikeKernel(re), strict: true}, nil
+	if inner := lowerArg(x); inner != nil {
+		// regexp_like(lower(x), p): x lowered inside the kernel, only
+		// for texts it has not seen (see regexpLikeKernel).
+		return &exprFunc{name: call.Name, t: tBool, args: []expr{inner}, k: regexpLikeKernel(re, true), strict: true}, nil
+	}
+	return &exprFunc{name: call.Name, t: tBool, args: []expr{x}, k: regexpLikeKernel(re, false), strict: true}, nil
 }
 
 func buildRegexpExtract(c *compiler, call *Call, args []expr) (expr, error) {

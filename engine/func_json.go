@@ -143,19 +143,30 @@ func jsonSkipWS(s string, i int) int {
 }
 
 // jsonString returns the bounds of the string starting at i, quotes included.
+//
+// The closing quote is the first '"' after i not escaped, that is not
+// preceded by an odd run of backslashes (each backslash escapes the byte
+// after it, so in a run they pair up): found by IndexByte, which reads
+// 16 bytes a step, where a byte loop testing both '"' and '\\' cost
+// about seven instructions a byte (json_extract over request parameters).
 func jsonString(s string, i int) (int, int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return 0, 0, false
 	}
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; ; j++ {
+		k := strings.IndexByte(s[j:], '"')
+		if k < 0 {
+			return 0, 0, false
+		}
+		j += k
+		b := j - 1
+		for s[b] == '\\' { // stops at the opening quote at the latest
+			b--
+		}
+		if (j-1-b)%2 == 0 {
 			return i, j + 1, true
 		}
 	}
-	return 0, 0, false
 }
 
 // jsonSkipValue returns the end of the value starting at i.

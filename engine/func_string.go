@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -142,6 +143,26 @@ func appendLowerASCII(b []byte, s string) []byte {
 		b = append(b, c)
 	}
 	return b
+}
+
+// lowerText is lower(s) as lowerUpperKernel computes it: s itself when
+// it is ASCII without capitals, else a copy in a's buffer.
+func lowerText(a *arena, s string) string {
+	hasUpper, ascii := asciiUpper(s)
+	switch {
+	case ascii && !hasUpper:
+		return s
+	case ascii:
+		start := a.strStart()
+		a.buf = appendLowerASCII(a.buf, s)
+		return a.strEnd(start)
+	}
+	// Slow path: Unicode case mapping.
+	start := a.strStart()
+	for _, r := range s {
+		a.buf = utf8.AppendRune(a.buf, toLowerRune(r))
+	}
+	return a.strEnd(start)
 }
 
 func toUpperRune(r rune) rune { return []rune(strings.ToUpper(string(r)))[0] }
@@ -338,10 +359,13 @@ func trimKernel(mode int) kernel {
 }
 
 // regexpLikeKernel matches a constant pattern (compiled once per query);
-// Go's RE2 syntax covers the Java patterns hunts use.
-func regexpLikeKernel(re *regexp.Regexp) kernel {
+// Go's RE2 syntax covers the Java patterns hunts use. With lower set it
+// is regexp_like(lower(x), pattern) over x: lower() is then computed only
+// for texts the memo has not seen (a user agent is lower-cased once per
+// run, not once per row).
+func regexpLikeKernel(re *regexp.Regexp, lower bool) kernel {
 	m := newLitMatcher(re.String())
-	if m != nil && !m.searches() {
+	if m != nil && !m.searches() && !lower {
 		// Fast path: a pattern matching a few fixed strings at the start
 		// or end of the text (the private address prefixes), or all of
 		// it, is answered by a prefix trie or a set lookup, many times
@@ -355,9 +379,7 @@ func regexpLikeKernel(re *regexp.Regexp) kernel {
 				x := args[0]
 				o := out.bools()
 				strictNulls(out, args)
-				for i, s := range x.s {
-					o[i] = t.prefixOf(s)
-				}
+				t.prefixOfEach(o, x.s)
 			}
 		}
 		return func(a *arena, out *vec, args []*vec) {
@@ -375,14 +397,28 @@ func regexpLikeKernel(re *regexp.Regexp) kernel {
 		// of tool names in a user agent) is a substring search.
 		match = m.match
 	}
+	// Each worker's memo outlives the batch (see matchMemo): the pool
+	// hands a worker back the memo it returned, so the answers for a
+	// run's recurring texts are computed about once per worker.
+	memos := &sync.Pool{New: func() any { return new(matchMemo) }}
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.bools()
 		strictNulls(out, args)
-		var memo matchMemo
-		for i, s := range x.s {
-			o[i] = memo.match(s, match)
+		f := match
+		if lower {
+			f = func(s string) bool {
+				start := a.strStart()
+				ok := match(lowerText(a, s))
+				a.buf = a.buf[:start] // the lowered text is not kept
+				return ok
+			}
 		}
+		mm := memos.Get().(*matchMemo)
+		for i, s := range x.s {
+			o[i] = mm.match(s, f)
+		}
+		memos.Put(mm)
 	}
 }
 

@@ -178,14 +178,16 @@ func (p *pairIndex) containsAny(s string) bool {
 // dense table over the bytes they use.
 //
 // A step reads the byte's column and the child, nothing else: column 0
-// is for bytes in no string and leads nowhere, and a child that ends a
-// string is stored negated, so the walk stops at once on 0 (no string
-// goes on) or a negative node (one ends here). An address tested against
-// the private prefixes takes one to eight steps.
+// is for bytes in no string and leads nowhere, a node is named by its
+// first entry in next (its number times width, so a step adds the
+// column without a multiplication), and a child that ends a string is
+// stored negated, so the walk stops at once on 0 (no string goes on) or a
+// negative node (one ends here). An address tested against the private
+// prefixes takes one to eight steps.
 type byteTrie struct {
 	class  [256]uint8 // byte → its column in next; 0: in no string
 	width  int        // columns, column 0 included
-	next   []int32    // node*width + column → child: 0 none, -k node k ending a string (the root is 0)
+	next   []int32    // node + column → child: 0 none, -k node k ending a string (the root is 0; node k is k's number × width)
 	empty  bool       // "" is one of the strings: every text matches
 	suffix bool       // built from the strings reversed
 }
@@ -204,7 +206,6 @@ func newByteTrie(lits []string, reversed bool) *byteTrie {
 		}
 	}
 	t.next = make([]int32, t.width)
-	nodes := 1
 	for _, l := range lits {
 		b := []byte(l)
 		if reversed {
@@ -216,11 +217,10 @@ func newByteTrie(lits []string, reversed bool) *byteTrie {
 		}
 		n := 0
 		for k, c := range b {
-			at := n*t.width + int(t.class[c])
+			at := n + int(t.class[c])
 			child := t.next[at]
 			if child == 0 {
-				child = int32(nodes)
-				nodes++
+				child = int32(len(t.next)) // the new node's first entry
 				t.next = append(t.next, make([]int32, t.width)...)
 				t.next[at] = child
 			}
@@ -238,13 +238,34 @@ func (t *byteTrie) prefixOf(s string) bool {
 	if t.empty {
 		return true
 	}
-	n, w, next := int32(0), int32(t.width), t.next
+	n, next := int32(0), t.next
 	for i := 0; i < len(s); i++ {
-		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+		if n = next[n+int32(t.class[s[i]])]; n <= 0 {
 			return n < 0
 		}
 	}
 	return false
+}
+
+// prefixOfEach sets o[i] to whether one of the strings is a prefix of
+// xs[i]: prefixOf over a column, with the trie's fields read once (the
+// private address prefixes over every flow of the flow hunts).
+func (t *byteTrie) prefixOfEach(o []bool, xs []string) {
+	o = o[:len(xs)]
+	if t.empty {
+		fill(o, true)
+		return
+	}
+	next, class := t.next, &t.class
+	for i, s := range xs {
+		n := int32(0)
+		for k := 0; k < len(s); k++ {
+			if n = next[n+int32(class[s[k]])]; n <= 0 {
+				break
+			}
+		}
+		o[i] = n < 0
+	}
 }
 
 // suffixOf reports whether one of the strings is a suffix of s (the trie
@@ -253,9 +274,9 @@ func (t *byteTrie) suffixOf(s string) bool {
 	if t.empty {
 		return true
 	}
-	n, w, next := int32(0), int32(t.width), t.next
+	n, next := int32(0), t.next
 	for i := len(s) - 1; i >= 0; i-- {
-		if n = next[n*w+int32(t.class[s[i]])]; n <= 0 {
+		if n = next[n+int32(t.class[s[i]])]; n <= 0 {
 			return n < 0
 		}
 	}
@@ -403,44 +424,91 @@ func (m *segMatcher) match(s string) bool {
 // (recon_tool_user_agent's 15 tool names in user agents of ~125 bytes:
 // ~450 ns a row), yet the texts searched repeat: the 84,037 user agents
 // of a CloudTrail sample hold 179 distinct values. matchMemo remembers the
-// answers of one batch's texts, so a repeated text costs a hash and a
-// comparison.
+// answers for the texts it saw, so a repeated text costs a hash and a
+// comparison. It keeps copies of the texts, so it outlives the batch: a
+// memo per batch computed each user agent again in each batch (7,000
+// searches of ~4,000 instructions in the library's run over 84 k events).
 
-// memoSlots is the number of texts a matchMemo remembers (a power of two).
+// memoSlots is the number of texts a memo remembers (a power of two).
 const memoSlots = 512
 
-// memoMinLen is the shortest text matchMemo remembers: hashing and
+// memoMinLen is the shortest text a memo remembers: hashing and
 // comparing a shorter one costs about what matching it does.
 const memoMinLen = 16
 
-// matchMemo remembers the answers of a match function for recent texts,
-// direct-mapped by a hash of the text: a text that hashes to the slot of
-// another replaces it. The texts are not copied, so a memo lives no
-// longer than the texts it saw (one kernel call). The zero value is
-// empty.
+// memoMaxLen is the longest text a matchMemo remembers, and memoBytes the
+// text it keeps copies of: when a copy would pass it, the memo forgets
+// everything and starts over. A memo holds at most memoBytes of text
+// however long the run, and unique texts (request parameters) cost a
+// copy each, no allocation.
+const (
+	memoMaxLen = 1 << 10
+	memoBytes  = 64 << 10
+)
+
+// memoWays is how many texts share a bucket of a matchMemo: 179 user
+// agents direct-mapped into 512 slots left about 30 pairs sharing a slot,
+// each pair evicting the other on every other row (5,800 searches in the
+// library's run), where four ways leave about one bucket of five.
+const memoWays = 4
+
+// matchMemo remembers the answers of a match function for the texts it
+// saw, in buckets of memoWays slots chosen by a hash of the text; a
+// bucket replaces its slots in turn. The zero value is empty. A memo is
+// used by one goroutine at a time, always with the same match function.
 type matchMemo struct {
-	texts [memoSlots]string
-	ans   [memoSlots]uint8 // 0: empty; 1: false; 2: true
+	ans [memoSlots]uint8 // 0: empty; 1: false; 2: true
+	// The text of slot h is buf[off[h]:off[h]+n[h]], a copy no other
+	// slot uses.
+	off, n [memoSlots]int32
+	next   [memoSlots / memoWays]uint8 // the slot of each bucket replaced next
+	buf    []byte
 }
 
 // match returns match(s), remembered.
 func (mm *matchMemo) match(s string, match func(string) bool) bool {
-	if len(s) < memoMinLen {
+	if len(s) < memoMinLen || len(s) > memoMaxLen {
 		return match(s)
 	}
-	h := memoSlot(s)
-	if a := mm.ans[h]; a != 0 && mm.texts[h] == s {
-		return a == 2
+	b := memoSlot(s) &^ (memoWays - 1)
+	for h := b; h < b+memoWays; h++ {
+		if a := mm.ans[h]; a != 0 && int(mm.n[h]) == len(s) && string(mm.buf[mm.off[h]:int(mm.off[h])+len(s)]) == s {
+			return a == 2
+		}
 	}
 	ok := match(s)
-	mm.texts[h], mm.ans[h] = s, 1+uint8(b2i(ok))
+	h := b + int(mm.next[b/memoWays])
+	mm.next[b/memoWays] = uint8(h+1-b) % memoWays
+	if mm.ans[h] != 0 && len(s) <= int(mm.n[h]) {
+		// The text replaced was at least as long: its copy's room is
+		// reused, so evictions do not fill the memo.
+		copy(mm.buf[mm.off[h]:], s)
+	} else {
+		if len(mm.buf)+len(s) > memoBytes {
+			// Full: forget everything.
+			mm.ans = [memoSlots]uint8{}
+			mm.buf = mm.buf[:0]
+		}
+		if len(mm.buf)+len(s) > cap(mm.buf) {
+			// Grown by doubling up to memoBytes: a memo that sees few
+			// texts stays small.
+			b := make([]byte, len(mm.buf), min(max(2*cap(mm.buf), len(mm.buf)+len(s), 4<<10), memoBytes))
+			copy(b, mm.buf)
+			mm.buf = b
+		}
+		mm.off[h] = int32(len(mm.buf))
+		mm.buf = append(mm.buf, s...)
+	}
+	mm.n[h] = int32(len(s))
+	mm.ans[h] = 1 + uint8(b2i(ok))
 	return ok
 }
 
 // memoSlot is the slot of text s in a memo.
 func memoSlot(s string) int { return int(maphash.String(strSeed, s) & (memoSlots - 1)) }
 
-// strMemo remembers the results of a string function for recent texts of
-// at least memoMinLen bytes, as matchMemo does; an empty slot's text is
-// "", which no text looked up equals.
+// strMemo remembers the results of a string function for the texts of
+// at least memoMinLen bytes of one kernel call, direct-mapped as
+// matchMemo is but without copies, so it lives no longer than the texts
+// it saw; an empty slot's text is "", which no text looked up equals.
 type strMemo struct{ in, out [memoSlots]string }

@@ -2,8 +2,12 @@ package engine
 
 import (
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // litPatterns are the fast path's shapes, and some it must refuse.
@@ -206,7 +210,7 @@ func TestRegexpLikeKernel(t *testing.T) {
 		x.null[3] = true
 		out := &vec{}
 		out.reset(tBool, len(texts))
-		regexpLikeKernel(re)(&a, out, []*vec{x})
+		regexpLikeKernel(re, false)(&a, out, []*vec{x})
 		for i, s := range texts {
 			if i == 3 {
 				if !out.isNull(i) {
@@ -216,6 +220,203 @@ func TestRegexpLikeKernel(t *testing.T) {
 			}
 			if out.isNull(i) || out.b[i] != re.MatchString(s) {
 				t.Errorf("%q on %q: got %v (NULL %v); want %v", p, s, out.b[i], out.isNull(i), re.MatchString(s))
+			}
+		}
+	}
+}
+
+// TestRegexpLikeKernel_Memo: the kernel's memo outlives the batch, so it
+// must hold copies: texts are written into one buffer, the kernel runs,
+// and the buffer is overwritten with other texts for the next batch (as
+// a reader reuses its buffers); every answer must be the regexp engine's
+// for the text as it is now. The texts repeat across batches, share
+// slots, are long enough to fill the memo's copies several times over,
+// too long to remember, or too short; some are NULL. With lower, the
+// kernel is regexp_like(lower(x), p), whose reference lowers first
+// (capitals, non-ASCII and invalid UTF-8 included).
+func TestRegexpLikeKernel_Memo(t *testing.T) {
+	patterns := append([]string{`"(Days|NoncurrentDays)"\s*:\s*"?[1-7]`, `KALI`, `(?i)kali`, `kali|pacu`, `^aws-cli/2\.1[0-9]`,
+		`é|\x{FFFD}`, `ß`}, litPatterns...)
+	var texts []string
+	for i := range memoSlots + 100 {
+		s := "aws-cli/2.1" + strconv.Itoa(i%97) + " Python/3.11 Linux/" + strings.Repeat("x", i%200)
+		switch i % 9 {
+		case 1:
+			s += " KALI"
+		case 2:
+			s = strings.ToUpper(s) + " pacu"
+		case 3:
+			s = s[:memoMinLen-1]
+		case 4:
+			s += " ÉTÉ \xff SS ẞ"
+		case 5:
+			s += strings.Repeat("y", memoMaxLen) // too long to remember
+		case 6:
+			s = `{"Expiration":{"Days":` + strconv.Itoa(i%10) + `}, "x": "` + s + `"}`
+		}
+		texts = append(texts, s)
+	}
+	texts = append(texts, litTexts...)
+	size := 0
+	for _, s := range texts {
+		size += len(s)
+	}
+	buf := make([]byte, 0, size)
+	for _, p := range patterns {
+		re := regexp.MustCompile(p)
+		for _, lower := range []bool{false, true} {
+			k := regexpLikeKernel(re, lower)
+			var a arena
+			for batch := range 3 {
+				// This batch's texts, in the buffer the last batch used.
+				buf = buf[:0]
+				x := &vec{t: tString, n: len(texts), s: make([]string, len(texts)), null: make([]bool, len(texts))}
+				for i := range texts {
+					s := texts[(i+batch*37)%len(texts)]
+					start := len(buf)
+					buf = append(buf, s...)
+					x.s[i] = unsafe.String(unsafe.SliceData(buf[start:]), len(s))
+					x.null[i] = (i+batch)%11 == 0
+				}
+				a.reset()
+				out := &vec{}
+				out.reset(tBool, len(texts))
+				k(&a, out, []*vec{x})
+				for i, s := range x.s {
+					if x.null[i] {
+						if !out.isNull(i) {
+							t.Fatalf("%q (lower %v): NULL text not NULL", p, lower)
+						}
+						continue
+					}
+					want := re.MatchString(s)
+					if lower {
+						want = re.MatchString(lowerRef(s))
+					}
+					if out.isNull(i) || out.b[i] != want {
+						t.Fatalf("%q (lower %v) batch %d on %q: got %v (NULL %v); want %v", p, lower, batch, s, out.b[i], out.isNull(i), want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMatchMemo_Bounded: however many texts a memo sees, it keeps at most
+// memoBytes of copies, and each answer it holds is for a copy it holds.
+func TestMatchMemo_Bounded(t *testing.T) {
+	var mm matchMemo
+	match := func(s string) bool { return len(s)%2 == 0 }
+	for i := range 8 * memoSlots {
+		// Texts recur, and vary in length, so slots are reused in place.
+		s := strconv.Itoa(i%(2*memoSlots)) + strings.Repeat("z", (i*7)%memoMaxLen)
+		if got := mm.match(s, match); got != match(s) {
+			t.Fatalf("%q: got %v", s, got)
+		}
+		if len(mm.buf) > memoBytes || cap(mm.buf) > memoBytes {
+			t.Fatalf("after %d texts the memo holds %d bytes (capacity %d); want at most %d", i+1, len(mm.buf), cap(mm.buf), memoBytes)
+		}
+		checkMemo(t, &mm, match, i+1)
+	}
+}
+
+// TestMatchMemo_Lengths: a text that starts with a remembered one and goes
+// on into the copy stored after it, in the same slot, is not mistaken for
+// it.
+func TestMatchMemo_Lengths(t *testing.T) {
+	t1 := "0123456789abcdefXY"
+	match := func(s string) bool { return len(s) == len(t1) }
+	for j := 0; j < 1<<20; j++ {
+		t2 := "t" + strconv.Itoa(j) + "-0123456789abcdef"
+		s := t1 + t2[:1+len(strconv.Itoa(j))]
+		if memoSlot(s) != memoSlot(t1) || memoSlot(t2)&^(memoWays-1) == memoSlot(t1)&^(memoWays-1) {
+			continue
+		}
+		var mm matchMemo
+		mm.match(t1, match)
+		mm.match(t2, match)
+		if mm.match(s, match) {
+			t.Fatalf("%q after %q and %q: got true; want false", s, t1, t2)
+		}
+		return
+	}
+	t.Fatal("no text found sharing a slot")
+}
+
+// checkMemo fails unless every answer mm remembers is match's for a text
+// mm holds now, in the bucket of that text, with no two slots sharing
+// bytes.
+func checkMemo(t *testing.T, mm *matchMemo, match func(string) bool, seen int) {
+	t.Helper()
+	var used [][2]int
+	for h, a := range mm.ans {
+		if a == 0 {
+			continue
+		}
+		start, end := int(mm.off[h]), int(mm.off[h])+int(mm.n[h])
+		if end > len(mm.buf) || memoSlot(string(mm.buf[start:end]))&^(memoWays-1) != h&^(memoWays-1) || (a == 2) != match(string(mm.buf[start:end])) {
+			t.Fatalf("after %d texts slot %d holds an answer for bytes %d..%d of %d", seen, h, start, end, len(mm.buf))
+		}
+		used = append(used, [2]int{start, end})
+	}
+	slices.SortFunc(used, func(p, q [2]int) int { return p[0] - q[0] })
+	for k := 1; k < len(used); k++ {
+		if used[k][0] < used[k-1][1] {
+			t.Fatalf("after %d texts two slots share bytes: %v and %v", seen, used[k-1], used[k])
+		}
+	}
+}
+
+// TestMatchMemo_Reuse: a bucket's four slots filled with texts of one
+// length, then texts one byte shorter and one byte longer replacing
+// them: the shorter reuse the room of the text they replace, the longer
+// do not, and nothing else is overwritten.
+func TestMatchMemo_Reuse(t *testing.T) {
+	match := func(s string) bool { return strings.Count(s, "7")%2 == 0 }
+	// texts returns n texts of length 16+pad+7 in bucket 0.
+	texts := func(pad, n int) []string {
+		var out []string
+		for j := 0; len(out) < n; j++ {
+			s := "text-" + strconv.Itoa(1000000+j) + "-" + strings.Repeat("p", pad) + "abcdefghi"
+			if memoSlot(s)&^(memoWays-1) == 0 {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	var mm matchMemo
+	seen := 0
+	for _, s := range append(append(texts(2, memoWays), texts(1, memoWays)...), texts(3, 2*memoWays)...) {
+		mm.match(s, match)
+		seen++
+		checkMemo(t, &mm, match, seen)
+	}
+}
+
+// TestByteTrie_PrefixOfEach: the column walk answers as prefixOf and as
+// strings.HasPrefix over every string, for sets with the empty string, with
+// strings that are prefixes of others, and the private address prefixes.
+func TestByteTrie_PrefixOfEach(t *testing.T) {
+	re, err := syntax.Parse(`(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|f[cd]|fe80)`, syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	private, ok := finiteStrings(re, maxAnchoredLiterals)
+	if !ok || len(private) != 85 {
+		t.Fatal("the private prefixes are not a finite language")
+	}
+	texts := append([]string{"", "a", "ab", "abc", "abd", "b", "ba", "é", "\xff", "aé"}, litTexts...)
+	for _, lits := range [][]string{private, {"ab", "abc", "b"}, {"", "ab"}, {"a"}, {"abc"}, {"é", "\xff"}} {
+		tr := newByteTrie(lits, false)
+		o := make([]bool, len(texts)+3) // longer than the texts: only theirs are written
+		tr.prefixOfEach(o, texts)
+		for i, s := range texts {
+			want := false
+			for _, l := range lits {
+				want = want || strings.HasPrefix(s, l)
+			}
+			if o[i] != want || tr.prefixOf(s) != want {
+				t.Errorf("%q over %q: each %v, prefixOf %v; want %v", lits, s, o[i], tr.prefixOf(s), want)
 			}
 		}
 	}
