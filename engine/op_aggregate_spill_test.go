@@ -1291,3 +1291,24 @@ func TestSameValues_Strings(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeHashes: a block's key hashes read back as written, copied
+// whole on a little-endian machine and one by one otherwise.
+func TestDecodeHashes(t *testing.T) {
+	defer func(le bool) { nativeLittle = le }(nativeLittle)
+	want := []uint32{0, 1, 0xdeadbeef, 1 << 31, 0x01020304}
+	var b []byte
+	for _, h := range want {
+		b = binary.LittleEndian.AppendUint32(b, h)
+	}
+	b = append(b, 0xff, 0xff) // what follows the hashes
+	for _, le := range []bool{nativeLittle, false} {
+		nativeLittle = le
+		got := make([]uint32, len(want))
+		decodeHashes(got, b)
+		if !slices.Equal(got, want) {
+			t.Errorf("little-endian copy %v: %x, want %x", le, got, want)
+		}
+		decodeHashes(got[:0], nil)
+	}
+}
