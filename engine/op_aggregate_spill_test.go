@@ -1312,3 +1312,73 @@ func TestDecodeHashes(t *testing.T) {
 		decodeHashes(got[:0], nil)
 	}
 }
+
+// TestSpillSet_OneValueKeys: a plain string key whose rows all hold one
+// 4-16 byte value is written as a constant with the bytes its flat rows
+// give, in a log and in partitions; a key that does not (a NULL row, a
+// different last row, every row NULL, values longer than 16 or shorter
+// than 4 bytes, one such row among others, words equal and lengths not)
+// is written as before.
+func TestSpillSet_OneValueKeys(t *testing.T) {
+	const n = 40
+	rep := func(s string) []string { return slices.Repeat([]string{s}, n) }
+	last := rep("123456789012")
+	last[n-1] = "123456789013"
+	lens := rep("aaaaaaaaa")
+	lens[n-1] = "aaaaaaaaaa"
+	longRow := rep("123456789012")
+	longRow[5] = "arn:aws:iam::123456789012:root"
+	shortRow := rep("123456789012")
+	shortRow[n-1] = "12"
+	nullRow := make([]bool, n)
+	nullRow[7] = true
+	allNull := slices.Repeat([]bool{true}, n)
+	ports := make([]int64, n)
+	for i := range ports {
+		ports[i] = int64(1000 + i*37%11)
+	}
+	keys := []*vec{
+		{t: tString, n: n, s: rep("123456789012")},
+		{t: tString, n: n, s: rep("123456789012"), null: nullRow},
+		{t: tString, n: n, s: last},
+		{t: tString, n: n, s: rep(""), null: allNull},
+		{t: tString, n: n, s: rep("arn:aws:iam::123456789012:root")},
+		{t: tString, n: n, s: rep("abc")},
+		{t: tString, n: n, s: lens},
+		{t: tString, n: n, s: longRow},
+		{t: tString, n: n, s: shortRow},
+		{t: tString, n: n, s: rep("10.0.0.1")},
+	}
+	for k, key := range keys {
+		for _, log := range []bool{true, false} {
+			mk := func() *spillSet {
+				if log {
+					return newSpillLog(t.TempDir())
+				}
+				return newSpillSet(t.TempDir(), 0)
+			}
+			cols := []*vec{key, {t: tInt, n: n, i: ports}}
+			got, want := mk(), mk()
+			for range 3 {
+				if err := got.write(cols, 1, n); err != nil {
+					t.Fatal(err)
+				}
+				// As write did before: the flat rows.
+				want.hash = hashKeysInto(cols[:1], n, want.hash, &want.vh)
+				if err := want.writeRows(nil, cols, 1, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if cols[0] != key {
+				t.Errorf("key %d: write changed its columns", k)
+			}
+			for p := range spillParts {
+				if !bytes.Equal(got.buf[p], want.buf[p]) || !bytes.Equal(got.hbuf[p], want.hbuf[p]) {
+					t.Errorf("key %d, log %v, partition %d: %x, want %x", k, log, p, got.buf[p], want.buf[p])
+				}
+			}
+			got.close()
+			want.close()
+		}
+	}
+}
