@@ -151,21 +151,28 @@ func (o *opAggregate) push(w int, c *chunk) error {
 }
 
 // eval evaluates the keys, then every aggregate's arguments (flat), of
-// chunk c into st.cols; flatKeys flattens the keys too (spilling writes
-// values, grouping numbers dictionary entries once).
-func (o *opAggregate) eval(st *aggWorker, c *chunk, flatKeys bool) ([]*vec, error) {
+// chunk c into st.cols. spilling (the rows go to spillRows, which
+// writes values) flattens the keys too (grouping numbers dictionary
+// entries once), and leaves the arguments as spillArg takes them.
+func (o *opAggregate) eval(st *aggWorker, c *chunk, spilling bool) ([]*vec, error) {
 	st.a.reset()
 	cols := st.cols[:0]
 	for _, k := range o.keys {
 		v := k.eval(&st.a, c)
-		if flatKeys {
+		if spilling {
 			v = flat(&st.a, v, c.n)
 		}
 		cols = append(cols, v)
 	}
 	for _, ag := range o.aggs {
 		for _, e := range ag.args {
-			cols = append(cols, flat(&st.a, e.eval(&st.a, c), c.n))
+			v := e.eval(&st.a, c)
+			if spilling {
+				v = spillArg(&st.a, v, c.n)
+			} else {
+				v = flat(&st.a, v, c.n)
+			}
+			cols = append(cols, v)
 		}
 	}
 	st.cols = cols

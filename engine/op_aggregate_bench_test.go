@@ -2,6 +2,7 @@ package engine
 
 import (
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"syscall"
 	"testing"
@@ -480,5 +481,31 @@ func BenchmarkHavingSketchHot(b *testing.B) {
 				sk.hot(o)
 			}
 		})
+	}
+}
+
+// BenchmarkHashKeys hashes vpc_port_scan's spilled keys (an account, a
+// source address in runs of one to three rows, with a null slice, and a
+// time bucket) a batch at a time, as writing a log does.
+func BenchmarkHashKeys(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	n := BatchRows
+	acct := make([]string, n)
+	addrs := make([]string, n)
+	null := make([]bool, n)
+	bucket := make([]int64, n)
+	for i := 0; i < n; {
+		a := strconv.Itoa(10+r.IntN(200)) + "." + strconv.Itoa(r.IntN(256)) + "." + strconv.Itoa(r.IntN(256)) + "." + strconv.Itoa(r.IntN(256))
+		for range 1 + r.IntN(2) {
+			if i < n {
+				acct[i], addrs[i], bucket[i] = "123456789012", a, int64(1700000000+i/100*300)
+				i++
+			}
+		}
+	}
+	keys := []*vec{{t: tString, n: n, s: acct}, {t: tString, n: n, s: addrs, null: null}, {t: tInt, n: n, i: bucket}}
+	var h, vh []uint64
+	for b.Loop() {
+		h = hashKeysInto(keys, n, h, &vh)
 	}
 }

@@ -381,15 +381,26 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 			g.stringIDs(k, v, n, ids)
 			break
 		}
+		// An 8-16 byte value (an account ID) is compared with the run's
+		// as two words that overlap (pa, pb: the run value's), not by a
+		// call of memequal, which was half of finding the run.
 		prev, prevID := "", int32(-1)
+		var pa, pb uint64
 		for i, s := range v.s[:n] {
 			if v.null != nil && v.null[i] {
 				ids[i] = g.nullID(m, k)
 				continue
 			}
-			if prevID >= 0 && s == prev {
-				ids[i] = prevID
-				continue
+			if sn := len(s); prevID >= 0 && sn == len(prev) {
+				if sn >= 8 && sn <= 16 {
+					if le64(s) == pa && le64(s[sn-8:]) == pb {
+						ids[i] = prevID
+						continue
+					}
+				} else if s == prev {
+					ids[i] = prevID
+					continue
+				}
 			}
 			sk := strKeyOf(s)
 			id, ok := m.strs.get(s, sk, vals.s)
@@ -399,6 +410,9 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 				m.strs.add(sk, id)
 			}
 			ids[i], prev, prevID = id, s, id
+			if sn := len(s); sn >= 8 && sn <= 16 {
+				pa, pb = le64(s), le64(s[sn-8:])
+			}
 		}
 	case t.isIntLike() && v.null == nil:
 		for i, x := range v.i[:n] {

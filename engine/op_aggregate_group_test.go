@@ -166,3 +166,78 @@ func TestHashStrings(t *testing.T) {
 		seen[h[i]] = s
 	}
 }
+
+// TestGrouper_StringRuns: numbering a plain string key through a small
+// table, where a run of one value is found by comparing each row with
+// the run's (8-16 byte values as two words), gives each distinct value
+// one ID in order of first use and a NULL its own: over runs of values
+// whose words are equal but whose lengths differ ("aaaaaaaaa" and
+// "aaaaaaaaaa"), NULLs inside runs, every length from 0 to 20, and
+// random values of a two-letter alphabet, over several batches.
+func TestGrouper_StringRuns(t *testing.T) {
+	strs := []string{
+		"123456789012", "123456789012", "123456789012", "123456789013", "123456789012", "aaaaaaaaaaaa", "123456789012",
+		"aaaaaaaaa", "aaaaaaaaaa", "aaaaaaaaa", "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
+		"aaaa", "aaaaa", "aaaa", "aaaaaaa", "aaaaaaaa", "aaa", "aaaa", "", "", "a",
+		"abcdefghijklmnopqrstu", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv",
+		"xaaaaaaaaaaaaaaaay", "xaaaaaaaaaaaaaaaby",
+	}
+	for n := range 21 {
+		strs = append(strs, strings.Repeat("x", n), strings.Repeat("x", n), strings.Repeat("x", n)+"y")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 1200 {
+		b := make([]byte, rng.IntN(18))
+		for j := range b {
+			b[j] = "ab"[rng.IntN(2)]
+		}
+		s := string(b)
+		for range 1 + rng.IntN(3) {
+			strs = append(strs, s)
+		}
+	}
+	null := make([]bool, len(strs))
+	for i := range null {
+		null[i] = i == 1 || i > 10 && rng.IntN(9) == 0
+	}
+	g := newGrouper([]*dtype{tString})
+	want := map[string]int32{}
+	nullID := int32(-1)
+	var a arena
+	for lo := 0; lo < len(strs); lo += 700 {
+		hi := min(lo+700, len(strs))
+		v := &vec{t: tString, n: hi - lo, s: strs[lo:hi], null: null[lo:hi]}
+		ids := g.groupIDs(&a, []*vec{v}, hi-lo)
+		for j, id := range ids {
+			i := lo + j
+			var w int32
+			switch {
+			case null[i] && nullID < 0:
+				nullID = int32(len(want)) + b2i32(nullID >= 0)
+				w = nullID
+			case null[i]:
+				w = nullID
+			default:
+				x, ok := want[strs[i]]
+				if !ok {
+					x = int32(len(want)) + b2i32(nullID >= 0)
+					want[strs[i]] = x
+				}
+				w = x
+			}
+			if id != w {
+				t.Fatalf("row %d (%q, NULL %v): ID %d, want %d", i, strs[i], null[i], id, w)
+			}
+		}
+	}
+	if len(g.maps[0].strs.slots) >= strPrefetchMinSlots {
+		t.Fatalf("%d slots: the batched path numbered the rows", len(g.maps[0].strs.slots))
+	}
+}
+
+func b2i32(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -155,7 +155,16 @@ func newHavingSketch(o *opAggregate) *havingSketch {
 // spilled rows store (spillSet), by a multiplicative hash. Its sum is
 // at cell>>1.
 func (sk *havingSketch) cell(h uint32) uint32 {
-	return (h * 0x9e3779b1) >> (32 - sk.bits)
+	return cellOf(h, sk.shift32())
+}
+
+// shift32 is the shift of cellOf for sk's cells, for loops to keep at
+// hand: sk.cell loads sk.bits for every row.
+func (sk *havingSketch) shift32() uint { return uint(32 - sk.bits) }
+
+// cellOf is the cell of key hash h in a sketch of shift shift32.
+func cellOf(h uint32, shift uint) uint32 {
+	return (h * 0x9e3779b1) >> (shift & 31)
 }
 
 // inc8 adds d >= 0 to a saturating counter (math.MaxUint8: unbounded).
@@ -196,8 +205,9 @@ func (sk *havingSketch) addSum(c *uint32, x int64) {
 // (as numberKeys does), which halved counting.
 func (sk *havingSketch) add(o *opAggregate, h []uint64, cols []*vec, n int) {
 	cells := grow(&sk.cells, n)
+	sh := sk.shift32()
 	for i, x := range h[:n] {
-		cells[i] = sk.cell(uint32(x))
+		cells[i] = cellOf(uint32(x), sh)
 	}
 	if rows := sk.rows; rows != nil {
 		for lo := 0; lo < n; lo += probeWindow {
@@ -546,8 +556,9 @@ func (o *opAggregate) sortLogs(hs [][]uint64) error {
 					return err
 				}
 				sel = sel[:0]
+				sh := sk.shift32()
 				for r, h := range hr.hash[:blk.rows] {
-					if c := sk.cell(h); hot[c/64]&(1<<(c%64)) != 0 {
+					if c := cellOf(h, sh); hot[c/64]&(1<<(c%64)) != 0 {
 						sel = append(sel, int32(r))
 					}
 				}

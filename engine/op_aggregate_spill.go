@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"sync"
@@ -200,15 +201,33 @@ func hashKeys(keys []*vec, n int, h []uint64) []uint64 {
 // hashKeysInto is hashKeys with *vh the scratch for each key's value
 // hashes, kept by a caller that hashes batch after batch.
 func hashKeysInto(keys []*vec, n int, h []uint64, vh *[]uint64) []uint64 {
+	return hashKeysOne(keys, n, h, vh, nil)
+}
+
+// hashKeysOne is hashKeysInto that also sets one[k] (when one is not
+// nil) to whether plain string key k holds one 4-16 byte value in every
+// row (see foldStrings), false for the other keys.
+func hashKeysOne(keys []*vec, n int, h []uint64, vh *[]uint64, one []bool) []uint64 {
 	h = grow(&h, n)
+	clear(one)
 	fill(h, keyHashSeed)
-	for _, v := range keys {
+	for k, v := range keys {
 		src, m := v, n
 		switch {
 		case v.dict != nil:
 			src, m = v.dict, v.dict.n
 		case v.isConst:
 			m = 1
+		case v.null != nil && len(v.null) < n:
+			// Slow path: (never made so) a short null slice.
+		case v.t.isStringy():
+			if same := foldStrings(h[:n], v.s, v.null); one != nil {
+				one[k] = same
+			}
+			continue
+		case v.t.isIntLike():
+			foldInts(h[:n], v.i, v.null)
+			continue
 		}
 		vals := keyValueHashes(src.t, src.null, src.i, src.f, src.s, src.b, grow(vh, m))
 		switch {
@@ -234,6 +253,79 @@ func hashKeysInto(keys []*vec, n int, h []uint64, vh *[]uint64) []uint64 {
 		h[i] = mix64(h[i])
 	}
 	return h
+}
+
+// foldStrings folds into h[i] the value hash of strs[i] (hashString's;
+// nullHash where null, which may be nil, marks the row), as
+// hashKeysInto folds a plain string key: in one pass, with no slice of
+// value hashes between, and a 4-16 byte value equal to the row's before
+// (an account ID, one over a file's rows) not hashed again. Hashing a
+// log's string keys was a third of writing its rows.
+//
+// It reports whether every row holds one value of 4 to 16 bytes, not
+// NULL (an account ID over a file's rows): spillSet.write then writes
+// the column as a constant without comparing its rows again.
+func foldStrings(h []uint64, strs []string, null []bool) (one bool) {
+	strs = strs[:len(h)]
+	if null != nil {
+		null = null[:len(h)]
+	}
+	// The last 4-16 byte value hashed: its two words, length and hash
+	// (pn 0: none). The words cover every byte of such a value, so equal
+	// words and lengths are equal values. other counts the values hashed
+	// but the first, NULLs and values of other lengths.
+	var pa, pb, px uint64
+	pn, other := 0, 0
+	for i, s := range strs {
+		var a, b, x uint64
+		n := len(s)
+		switch {
+		case null != nil && null[i]:
+			h[i] = foldHash(h[i], nullHash)
+			other++
+			continue
+		case n >= 8 && n <= 16:
+			a, b = le64(s), le64(s[n-8:])
+		case n >= 4 && n < 8:
+			a, b = uint64(le32(s)), uint64(le32(s[n-4:]))
+		default:
+			h[i] = foldHash(h[i], hashString(s))
+			other++
+			continue
+		}
+		if n == pn && a == pa && b == pb {
+			x = px
+		} else {
+			x = mix64(a ^ bits.RotateLeft64(b*0x9e3779b97f4a7c15, 32) ^ uint64(n)<<58)
+			if pn != 0 {
+				other++
+			}
+			pa, pb, pn, px = a, b, n, x
+		}
+		h[i] = foldHash(h[i], x)
+	}
+	return pn != 0 && other == 0
+}
+
+// foldInts folds into h[i] the value hash of ints[i] (the value itself;
+// nullHash where null, which may be nil, marks the row), as hashKeysInto
+// folds a plain integer key, in one pass.
+func foldInts(h []uint64, ints []int64, null []bool) {
+	ints = ints[:len(h)]
+	if null == nil {
+		for i, x := range ints {
+			h[i] = foldHash(h[i], uint64(x))
+		}
+		return
+	}
+	null = null[:len(h)]
+	for i, x := range ints {
+		y := uint64(x)
+		if null[i] {
+			y = nullHash
+		}
+		h[i] = foldHash(h[i], y)
+	}
 }
 
 // keyHashSeed is the hash of a row before its first key is folded in.
@@ -342,8 +434,13 @@ type spillSet struct {
 	blockBytes int
 	hash       []uint64
 	vh         []uint64 // scratch of hashKeysInto
-	part       []uint8  // scratch: each row's partition
-	order      []int32  // scratch: the rows by partition
+	// Scratch of write: per key, whether it holds one value (hashKeysOne),
+	// its constant, and the columns written.
+	one    []bool
+	kconst []vec
+	wcols  []*vec
+	part   []uint8 // scratch: each row's partition
+	order  []int32 // scratch: the rows by partition
 	// single: a log (see op_aggregate_sketch.go): every row goes to
 	// partition 0 as it comes, in blocks of spillLogBlockBytes, written
 	// spillLogWriteBytes at a time.
@@ -465,8 +562,31 @@ func newSpillSet(dir string, level int) *spillSet {
 
 // write appends the n rows of cols (flat vecs: keys, then arguments) to
 // their partitions; keys are the first nkeys columns.
+//
+// A plain string key whose rows all hold one value (hashKeysOne finds
+// it as it hashes them) is written as a constant, the same bytes the
+// flat column's rows give (appendSpillColumn), without comparing them
+// again: a log's account ID, a fifth of sameStrings's work otherwise.
 func (s *spillSet) write(cols []*vec, nkeys, n int) error {
-	s.hash = hashKeysInto(cols[:nkeys], n, s.hash, &s.vh)
+	s.one = growSlots(&s.one, nkeys)
+	s.hash = hashKeysOne(cols[:nkeys], n, s.hash, &s.vh, s.one)
+	if slices.Contains(s.one, true) {
+		wc := append(s.wcols[:0], cols...)
+		s.kconst = growSlots(&s.kconst, nkeys)
+		for k, one := range s.one {
+			if one {
+				v := &s.kconst[k]
+				*v = vec{t: wc[k].t, n: 1, isConst: true, s: wc[k].s[:1]}
+				wc[k] = v
+			}
+		}
+		s.wcols, cols = wc, wc
+		defer func() {
+			// Keep no view of the chunk past the write.
+			clear(s.wcols)
+			clear(s.kconst)
+		}()
+	}
 	return s.writeRows(nil, cols, nkeys, n)
 }
 
@@ -558,9 +678,17 @@ func (s *spillSet) writePart(p int, ids [][]int32, cols []*vec, nkeys int, sel [
 		}
 		s.buf[p] = appendSpillSegment(s.buf[p], ids, cols, nkeys, sel[:k], s.last[p])
 		if s.src == nil {
-			for _, i := range sel[:k] {
-				s.hbuf[p] = binary.LittleEndian.AppendUint32(s.hbuf[p], uint32(s.hash[i]))
+			// The rows' hashes, stored into room made once: appending
+			// one at a time stored the slice back into s (a write
+			// barrier while the collector runs) for every row.
+			hb := slices.Grow(s.hbuf[p], 4*k)
+			at := len(hb)
+			hb = hb[:at+4*k]
+			dst := hb[at:]
+			for j, i := range sel[:k] {
+				binary.LittleEndian.PutUint32(dst[4*j:4*j+4], uint32(s.hash[i]))
 			}
+			s.hbuf[p] = hb
 		}
 		s.rowBytes = max(1, (len(s.buf[p])-before)/k)
 		s.nbuf[p] += k
@@ -740,6 +868,13 @@ func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 	if v.t.k == kNull {
 		return append(b, spillAllNull)
 	}
+	if v.isConst {
+		// A constant (spillArg) as a flat column of one value.
+		if len(sel) == 0 || v.isNull(0) {
+			return append(b, spillAllNull)
+		}
+		return appendSpillConst(b, v, constSel[:], last)
+	}
 	nulls := 0
 	if v.null != nil {
 		for _, i := range sel {
@@ -770,20 +905,31 @@ func appendSpillColumn(b []byte, v *vec, sel []int32, last *spillRef) []byte {
 		}
 		return appendSpillValues(b, v, sel, v.null)
 	case sameValues(v, sel):
-		at := len(b)
-		b = appendSpillValues(append(b, spillConst), v, sel[:1], nil)
-		if last == nil {
-			return b
-		}
-		if last.end > 0 && bytes.Equal(b[at:], b[last.at:last.end]) {
-			return append(b[:at], spillRepeat)
-		}
-		*last = spillRef{at, len(b)}
-		return b
+		return appendSpillConst(b, v, sel[:1], last)
 	case spillPacks(v, sel):
 		return appendSpillPacked(append(b, spillPacked), v, sel, nil)
 	}
 	return appendSpillValues(append(b, spillPlain), v, sel, nil)
+}
+
+// constSel selects the one value of a constant vec.
+var constSel = [1]int32{0}
+
+// appendSpillConst appends the value of row one[0] of v, not NULL, as a
+// column of one value for every row (appendSpillColumn): mode spillConst
+// and the value, or spillRepeat when the column's last spillConst in
+// the block (*last; nil: not kept) is the same.
+func appendSpillConst(b []byte, v *vec, one []int32, last *spillRef) []byte {
+	at := len(b)
+	b = appendSpillValues(append(b, spillConst), v, one, nil)
+	if last == nil {
+		return b
+	}
+	if last.end > 0 && bytes.Equal(b[at:], b[last.at:last.end]) {
+		return append(b[:at], spillRepeat)
+	}
+	*last = spillRef{at, len(b)}
+	return b
 }
 
 // appendSpillIDs appends rows sel of ids in mode spillIDs: the mode
@@ -1212,9 +1358,7 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 				return nil, 0, errSpillCorrupt
 			}
 			if withHash {
-				for j := range sr.hash[r:end] {
-					sr.hash[r+j] = binary.LittleEndian.Uint32(blkb[4*j:])
-				}
+				decodeHashes(sr.hash[r:end], blkb)
 			}
 			blkb = blkb[4*blk.rows:]
 		}
@@ -1287,6 +1431,24 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	}
 	return cols, n, nil
 }
+
+// decodeHashes sets dst to the first len(dst) little-endian 4-byte key
+// hashes of b (which has them): one copy on a little-endian machine,
+// where decoding them one by one was most of reading a log's hashes
+// alone to find the rows of its hot cells (sortLogs).
+func decodeHashes(dst []uint32, b []byte) {
+	b = b[:4*len(dst)]
+	if nativeLittle && len(dst) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), len(b)), b)
+		return
+	}
+	for j := range dst {
+		dst[j] = binary.LittleEndian.Uint32(b[4*j:])
+	}
+}
+
+// nativeLittle reports whether the machine stores integers little-endian.
+var nativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // decodeIDRun sets rows run of plain v to the values of dictionary d
 // that v.cb codes.
@@ -1553,9 +1715,56 @@ func (o *opAggregate) spillRows(w int, cols []*vec, n int) error {
 		return err
 	}
 	if sk := sp.sketches[w]; sk != nil {
+		// The sketch reads its columns flat.
+		if o.dist != nil {
+			cols[o.dist.col] = flat(&st.a, cols[o.dist.col], n)
+		}
+		if sb := sp.sum; sb != nil {
+			cols[sb.col] = flat(&st.a, cols[sb.col], n)
+		}
 		sk.add(o, s.hash, cols, n)
 	}
 	return nil
+}
+
+// spillArg returns argument column v of n rows as spillRows takes it: a
+// constant as it is, a dictionary column whose rows all take one entry
+// as that entry's constant, anything else flat. A constant is written as
+// one value (appendSpillColumn) as a flat column of one value is, so the
+// spilled bytes are the same; "$path", one dictionary entry over a
+// chunk, was decoded into a string a row for the spill to compare them
+// all again.
+func spillArg(a *arena, v *vec, n int) *vec {
+	if v.isConst {
+		return v
+	}
+	d := v.dict
+	if d == nil || v.null != nil || n == 0 || d.t.k == kNull || !spillable(d.t) {
+		return flat(a, v, n)
+	}
+	codes := v.codes[:n]
+	c := codes[0]
+	for _, x := range codes[1:] {
+		if x != c {
+			return flat(a, v, n)
+		}
+	}
+	o := a.vec(v.t, 1)
+	o.isConst = true
+	if d.null != nil {
+		o.null = d.null[c : c+1]
+	}
+	switch t := d.t; {
+	case t.isStringy():
+		o.s = d.s[c : c+1]
+	case t.isIntLike():
+		o.i = d.i[c : c+1]
+	case t.k == kDouble:
+		o.f = d.f[c : c+1]
+	case t.k == kBool:
+		o.b = d.b[c : c+1]
+	}
+	return o
 }
 
 // spillsByID reports whether worker w spills its rows' keys as value
@@ -1698,7 +1907,8 @@ func (o *opAggregate) aggregateKnown(t *aggWorker, cols []*vec, n int) ([]*vec, 
 	}
 	gathered := make([]*vec, len(cols))
 	for c, v := range cols {
-		gathered[c] = gatherVec(&t.a, v, hit)
+		// Flat: the arguments of spillRows's rows may be constants.
+		gathered[c] = flat(&t.a, gatherVec(&t.a, v, hit), len(hit))
 	}
 	o.aggregate(t, gathered, len(hit))
 	if len(miss) == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
@@ -230,6 +231,94 @@ func TestAggregateSpill_KnownGroupsStay(t *testing.T) {
 	}
 }
 
+// TestAggregateSpill_ConstantArgs: the arguments of rows spilled as
+// values stay constant when they are (a literal, a dictionary column of
+// one entry over a chunk: spillArg), and the spilled answer is still
+// the in-memory one: in a partitioned set and in a log, with the rows of
+// frozen groups aggregated (which need them flat), with a HAVING whose
+// sketch counts a sum or distinct values of such a constant, and with a
+// dictionary column of NULL rows.
+func TestAggregateSpill_ConstantArgs(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var recs []arrow.RecordBatch
+	for k := range 12 {
+		var rows []map[string]any
+		for n := range 500 {
+			i := k*500 + n
+			extra := map[string]any{}
+			if i%4 == 0 {
+				extra["errorcode"] = []string{"Denied", "Throttled"}[i%8/4] // NULL in the other rows
+			}
+			// eventname and eventsource: one value over the chunk.
+			rows = append(rows, ctRow([]string{"A", "Bb", "Ccc", "Dddd"}[k%4], "u"+strconv.Itoa(i%1500), "2024-03-01T10:00:0"+strconv.Itoa(i%10)+"Z",
+				[]string{"us-east-1", "eu-west-1", "us-west-2"}[i%3], "1", extra))
+		}
+		recs = append(recs, buildRecord(mem, parsers.CloudTrailSchema, rows))
+	}
+	defer releaseAll(recs)
+	const args = `count(*), array_agg(DISTINCT eventsource), min(eventname), max(errorcode), count(errorcode),
+		array_agg(DISTINCT 'x'), max(CAST(NULL AS varchar)), count(DISTINCT eventname), sum(length(eventname)), min(length(eventsource))`
+	for _, sql := range []string{
+		`SELECT useridentity.username, ` + args + ` FROM cloudtrail GROUP BY 1`,
+		`SELECT useridentity.username, ` + args + ` FROM cloudtrail GROUP BY 1 HAVING count(*) >= 4`,
+		`SELECT useridentity.username, ` + args + ` FROM cloudtrail GROUP BY 1 HAVING sum(length(eventname)) >= 8`,
+		`SELECT useridentity.username, ` + args + ` FROM cloudtrail GROUP BY 1 HAVING count(DISTINCT length(eventname)) >= 2`,
+		`SELECT useridentity.username, ` + args + ` FROM cloudtrail GROUP BY 1 HAVING count(DISTINCT eventname) >= 2`,
+	} {
+		want := runWith(t, sql, Options{MaxGroups: -1}, 1, recs)
+		if strings.Count(want, "\n") < 10 {
+			t.Fatalf("%s: only %d rows", sql, strings.Count(want, "\n"))
+		}
+		for _, workers := range []int{1, 3} {
+			before := spillRowsWritten.Load()
+			if got := runWith(t, sql, Options{MaxGroups: 600, TempDir: t.TempDir()}, workers, recs); got != want {
+				t.Errorf("%s, %d workers: spilled answer differs:\n%.300s\nwant\n%.300s", sql, workers, got, want)
+			}
+			if workers == 1 && spillRowsWritten.Load() == before {
+				t.Errorf("%s: nothing spilled", sql)
+			}
+		}
+	}
+}
+
+// TestSpillArg_SameBytes: a column spillArg leaves constant is written
+// as the same bytes as the flat column (a segment of one value, or a
+// repeat of the block's last one), and one it cannot (rows of several
+// entries, NULL rows) is flat.
+func TestSpillArg_SameBytes(t *testing.T) {
+	d := &vec{t: tString, n: 3, s: []string{"s3://b/k1", "s3://b/k2", ""}, null: []bool{false, false, true}}
+	di := &vec{t: tInt, n: 2, i: []int64{-300, 1 << 40}}
+	n := 5
+	cols := map[string]*vec{
+		"string const":        {t: tString, n: 1, isConst: true, s: []string{"lit"}},
+		"null const":          {t: tString, n: 1, isConst: true, s: []string{""}, null: []bool{true}},
+		"int const":           {t: tInt, n: 1, isConst: true, i: []int64{-7}},
+		"one entry":           {t: tString, n: n, codes: []int32{1, 1, 1, 1, 1}, dict: d},
+		"one NULL entry":      {t: tString, n: n, codes: []int32{2, 2, 2, 2, 2}, dict: d},
+		"one int entry":       {t: tInt, n: n, codes: []int32{0, 0, 0, 0, 0}, dict: di},
+		"two entries":         {t: tString, n: n, codes: []int32{1, 1, 0, 1, 1}, dict: d},
+		"one entry, NULL row": {t: tString, n: n, codes: []int32{1, 1, 1, 1, 1}, dict: d, null: []bool{false, false, true, false, false}},
+	}
+	for name, v := range cols {
+		var a arena
+		sa, fl := spillArg(&a, v, n), flat(&a, v, n)
+		if sa.isConst != (v.isConst || name == "one entry" || name == "one NULL entry" || name == "one int entry") {
+			t.Errorf("%s: constant %v", name, sa.isConst)
+		}
+		// Two segments of one block (the second may repeat the first's
+		// value), of all rows and of some.
+		enc := func(x *vec) []byte {
+			last := make([]spillRef, 1)
+			b := appendSpillSegment(nil, nil, []*vec{x}, 0, []int32{0, 1, 2, 3, 4}, last)
+			return appendSpillSegment(b, nil, []*vec{x}, 0, []int32{4, 3}, last)
+		}
+		if got, want := enc(sa), enc(fl); !bytes.Equal(got, want) {
+			t.Errorf("%s: spilled as %x, flat as %x", name, got, want)
+		}
+	}
+}
+
 // TestAggregateSpill_NewGroupsPauseLookups: when the rows after a table
 // froze are all of new groups, looking them up in the table finds
 // nothing, so after one window of rows it pauses (the rest spill without
@@ -356,6 +445,62 @@ func TestHashKeys(t *testing.T) {
 	h = hashKeys([]*vec{{t: tInt, n: 2, i: []int64{1, 2}}, {t: tInt, n: 2, i: []int64{2, 1}}}, 2, nil)
 	if h[0] == h[1] {
 		t.Errorf("(1, 2) and (2, 1) hash equally")
+	}
+}
+
+// TestHashKeys_PlainFolds: a plain string or integer key (folded in one
+// pass, a string equal to the row's before not hashed again) hashes as
+// the same values given as a dictionary of one entry per row (hashed by
+// hashValues, each entry on its own): runs of one value, values whose
+// two words are equal but whose lengths differ ("aaaa" and "aaaaa"),
+// NULLs inside runs, every length from 0 to 20, and random values of a
+// two-letter alphabet, in one, two and three keys.
+func TestHashKeys_PlainFolds(t *testing.T) {
+	strs := []string{
+		"123456789012", "123456789012", "123456789012", "123456789013", "123456789012",
+		"aaaaaaaaa", "aaaaaaaaaa", "aaaaaaaaa", "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaa",
+		"aaaa", "aaaaa", "aaaa", "aaaaaaa", "aaaaaaaa", "aaa", "aaaa",
+		"", "", "a", "10.0.0.1", "10.0.0.1", "10.0.0.10", "10.0.0.1",
+		"abcdefghijklmnopqrstu", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv",
+	}
+	for n := range 21 {
+		strs = append(strs, strings.Repeat("x", n), strings.Repeat("x", n))
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		b := make([]byte, r.IntN(18))
+		for j := range b {
+			b[j] = "ab"[r.IntN(2)]
+		}
+		strs = append(strs, string(b))
+	}
+	n := len(strs)
+	ints := make([]int64, n)
+	null := make([]bool, n)
+	for i := range ints {
+		ints[i] = int64(r.IntN(4)) - 1
+		null[i] = r.IntN(7) == 0
+	}
+	null[1] = true // inside a run
+	asDict := func(v *vec) *vec {
+		d := &vec{t: v.t, n: n, s: v.s, i: v.i}
+		return &vec{t: v.t, n: n, codes: iota32(n), dict: d, null: v.null}
+	}
+	s1 := &vec{t: tString, n: n, s: strs}
+	s2 := &vec{t: tString, n: n, s: strs, null: null}
+	i1 := &vec{t: tInt, n: n, i: ints}
+	i2 := &vec{t: tInt, n: n, i: ints, null: null}
+	for _, keys := range [][]*vec{{s1}, {s2}, {i1}, {i2}, {s1, i2}, {i1, s2, s1}} {
+		ref := make([]*vec, len(keys))
+		for k, v := range keys {
+			ref[k] = asDict(v)
+		}
+		got, want := hashKeys(keys, n, nil), hashKeys(ref, n, nil)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%d keys: row %d (%q): %x, want %x", len(keys), i, strs[i], got[i], want[i])
+			}
+		}
 	}
 }
 
@@ -1143,6 +1288,97 @@ func TestSameValues_Strings(t *testing.T) {
 		strs[5] = x
 		if !sameValues(v, []int32{3, 1, 39, 3}) {
 			t.Errorf("%d bytes: rows in any order differ", n)
+		}
+	}
+}
+
+// TestDecodeHashes: a block's key hashes read back as written, copied
+// whole on a little-endian machine and one by one otherwise.
+func TestDecodeHashes(t *testing.T) {
+	defer func(le bool) { nativeLittle = le }(nativeLittle)
+	want := []uint32{0, 1, 0xdeadbeef, 1 << 31, 0x01020304}
+	var b []byte
+	for _, h := range want {
+		b = binary.LittleEndian.AppendUint32(b, h)
+	}
+	b = append(b, 0xff, 0xff) // what follows the hashes
+	for _, le := range []bool{nativeLittle, false} {
+		nativeLittle = le
+		got := make([]uint32, len(want))
+		decodeHashes(got, b)
+		if !slices.Equal(got, want) {
+			t.Errorf("little-endian copy %v: %x, want %x", le, got, want)
+		}
+		decodeHashes(got[:0], nil)
+	}
+}
+
+// TestSpillSet_OneValueKeys: a plain string key whose rows all hold one
+// 4-16 byte value is written as a constant with the bytes its flat rows
+// give, in a log and in partitions; a key that does not (a NULL row, a
+// different last row, every row NULL, values longer than 16 or shorter
+// than 4 bytes, one such row among others, words equal and lengths not)
+// is written as before.
+func TestSpillSet_OneValueKeys(t *testing.T) {
+	const n = 40
+	rep := func(s string) []string { return slices.Repeat([]string{s}, n) }
+	last := rep("123456789012")
+	last[n-1] = "123456789013"
+	lens := rep("aaaaaaaaa")
+	lens[n-1] = "aaaaaaaaaa"
+	longRow := rep("123456789012")
+	longRow[5] = "arn:aws:iam::123456789012:root"
+	shortRow := rep("123456789012")
+	shortRow[n-1] = "12"
+	nullRow := make([]bool, n)
+	nullRow[7] = true
+	allNull := slices.Repeat([]bool{true}, n)
+	ports := make([]int64, n)
+	for i := range ports {
+		ports[i] = int64(1000 + i*37%11)
+	}
+	keys := []*vec{
+		{t: tString, n: n, s: rep("123456789012")},
+		{t: tString, n: n, s: rep("123456789012"), null: nullRow},
+		{t: tString, n: n, s: last},
+		{t: tString, n: n, s: rep(""), null: allNull},
+		{t: tString, n: n, s: rep("arn:aws:iam::123456789012:root")},
+		{t: tString, n: n, s: rep("abc")},
+		{t: tString, n: n, s: lens},
+		{t: tString, n: n, s: longRow},
+		{t: tString, n: n, s: shortRow},
+		{t: tString, n: n, s: rep("10.0.0.1")},
+	}
+	for k, key := range keys {
+		for _, log := range []bool{true, false} {
+			mk := func() *spillSet {
+				if log {
+					return newSpillLog(t.TempDir())
+				}
+				return newSpillSet(t.TempDir(), 0)
+			}
+			cols := []*vec{key, {t: tInt, n: n, i: ports}}
+			got, want := mk(), mk()
+			for range 3 {
+				if err := got.write(cols, 1, n); err != nil {
+					t.Fatal(err)
+				}
+				// As write did before: the flat rows.
+				want.hash = hashKeysInto(cols[:1], n, want.hash, &want.vh)
+				if err := want.writeRows(nil, cols, 1, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if cols[0] != key {
+				t.Errorf("key %d: write changed its columns", k)
+			}
+			for p := range spillParts {
+				if !bytes.Equal(got.buf[p], want.buf[p]) || !bytes.Equal(got.hbuf[p], want.hbuf[p]) {
+					t.Errorf("key %d, log %v, partition %d: %x, want %x", k, log, p, got.buf[p], want.buf[p])
+				}
+			}
+			got.close()
+			want.close()
 		}
 	}
 }
