@@ -2,13 +2,16 @@
 #include "go_asm.h"
 
 // The bytes the scanners compare, each broadcast from memory in one
-// instruction: '"', '\\', 0x1f (the controls' bound), 0x20, '{', '}'.
+// instruction: '"', '\\', 0x1f (the controls' bound), 0x20, '{', '}',
+// 0x26 and 0x7f (x|0x26 == 0x7f for the four brackets).
 DATA stopBytes<>+0(SB)/1, $0x22
 DATA stopBytes<>+1(SB)/1, $0x5c
 DATA stopBytes<>+2(SB)/1, $0x1f
 DATA stopBytes<>+3(SB)/1, $0x20
 DATA stopBytes<>+4(SB)/1, $0x7b
 DATA stopBytes<>+5(SB)/1, $0x7d
+DATA stopBytes<>+6(SB)/1, $0x26
+DATA stopBytes<>+7(SB)/1, $0x7f
 GLOBL stopBytes<>(SB), RODATA|NOPTR, $8
 
 // func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
@@ -619,9 +622,8 @@ container:
 	XORQ R10, R10
 	XORQ R11, R11
 	VPXOR Y12, Y12, Y12
-	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
-	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
-	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
+	VPBROADCASTB stopBytes<>+6(SB), Y4 // 0x26
+	VPBROADCASTB stopBytes<>+7(SB), Y5 // 0x7f: x|0x26 for the brackets
 	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
 
 cblock:
@@ -659,19 +661,21 @@ cblock:
 	XORQ R11, AX
 
 cbrackets:
-	VPOR Y4, Y0, Y8
-	VPCMPEQB Y5, Y8, Y9
-	VPCMPEQB Y6, Y8, Y8
-	VPOR Y8, Y9, Y9
-	VPMOVMSKB Y9, CX
-	VPOR Y4, Y1, Y8
-	VPCMPEQB Y5, Y8, Y10
-	VPCMPEQB Y6, Y8, Y8
-	VPOR Y8, Y10, Y10
-	VPMOVMSKB Y10, BX
+	// The brackets outside strings, as the bytes x with x|0x26 == 0x7f:
+	// '[' ']' '{' '}' and 'Y' 'y' '_' DEL, which valid JSON has only in
+	// strings. Outside them, 'Y' and 'y' read as closing brackets and
+	// '_' and DEL as opening ones that no bracket closes (their +2 is
+	// none of the eight), so they end in cbail as a mismatch or at the
+	// window's end, and Go reads the container as before.
+	VPOR      Y4, Y0, Y8
+	VPCMPEQB  Y5, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPOR      Y4, Y1, Y9
+	VPCMPEQB  Y5, Y9, Y9
+	VPMOVMSKB Y9, BX
 	SHLQ  $32, BX
 	ORQ   BX, CX
-	ANDNQ CX, AX, CX // the brackets outside strings
+	ANDNQ CX, AX, CX
 
 cbracket:
 	TESTQ CX, CX
