@@ -234,6 +234,22 @@ func shortHash(v []byte) uint8 {
 	return uint8((x ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 56)
 }
 
+// sameText reports whether a and b hold the same bytes. Fast path: 8
+// to 16 bytes (most event names, sources and regions) as two
+// overlapping words each, without a call to memequal (~25 instructions
+// around its loop, twice a value in dictBuilder.append).
+func sameText(a, b []byte) bool {
+	n := len(a)
+	if n != len(b) {
+		return false
+	}
+	if n >= 8 && n <= 16 {
+		return (binary.LittleEndian.Uint64(a)^binary.LittleEndian.Uint64(b))|
+			(binary.LittleEndian.Uint64(a[n-8:])^binary.LittleEndian.Uint64(b[n-8:])) == 0
+	}
+	return string(a) == string(b)
+}
+
 func newDictBuilder(mem memory.Allocator) *dictBuilder {
 	return &dictBuilder{mem: mem, dict: strBuilder{mem: mem}, ids: make(map[string]int32)}
 }
@@ -259,11 +275,11 @@ func (d *dictBuilder) append(v []byte) {
 	// converts v without allocating; only a new distinct value allocates
 	// its key, once per batch.
 	id := d.last
-	if d.dict.n == 0 || string(v) != string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
+	if d.dict.n == 0 || !sameText(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
 		// The value last seen with v's hash: a map lookup (~150
 		// instructions) was ~9 % of appending the library's columns.
 		h := shortHash(v)
-		if id = d.seen[h] - 1; id < 0 || string(v) != string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
+		if id = d.seen[h] - 1; id < 0 || !sameText(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
 			var ok bool
 			if id, ok = d.ids[string(v)]; !ok {
 				id = int32(d.dict.n)

@@ -1,7 +1,9 @@
 package parsers
 
 import (
+	"bytes"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -183,5 +185,28 @@ func TestDictBuilder_Seen(t *testing.T) {
 	}
 	if dict.Len() != 2005 {
 		t.Errorf("%d dictionary entries; want 2005", dict.Len())
+	}
+}
+
+// TestSameText: sameText agrees with bytes.Equal for every length up to
+// 24 (its word path covers 8 to 16), for equal texts and for texts that
+// differ in one byte at each position, or in length.
+func TestSameText(t *testing.T) {
+	for n := 0; n <= 24; n++ {
+		a := []byte(strings.Repeat("abcdefghij", 3)[:n])
+		b := append([]byte(nil), a...)
+		if !sameText(a, b) {
+			t.Errorf("sameText(%q, %q) = false; want true", a, b)
+		}
+		for k := range n {
+			c := append([]byte(nil), a...)
+			c[k] ^= 0x20
+			if got := sameText(a, c); got != bytes.Equal(a, c) {
+				t.Errorf("sameText(%q, %q) = %v; want %v", a, c, got, bytes.Equal(a, c))
+			}
+		}
+		if n > 0 && sameText(a, a[:n-1]) {
+			t.Errorf("sameText(%q, %q) = true; want false", a, a[:n-1])
+		}
 	}
 }

@@ -963,6 +963,9 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]
+				if status&(markTime<<8) != 0 {
+					r.runTime(b)
+				}
 			}
 			i = k
 			switch status & 0xff {
@@ -1043,9 +1046,30 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 }
 
 // inRuns reports whether skipMembersAVX2 reads a member of f's: skipped,
-// or a string or raw JSON column's.
+// or a string, raw JSON or time column's.
 func (f *ctField) inRuns() bool {
-	return f.kind == ctSkip || f.kind == ctString || f.kind == ctRaw
+	return f.kind == ctSkip || f.kind == ctString || f.kind == ctTime || f.kind == ctRaw
+}
+
+// runTime checks the eventTime a run of skipMembersAVX2 decoded (a
+// plain ASCII string, its span in the time slot; at most one a run) as
+// parseString checks it. It runs right after the run: the members read
+// in it after the time record no error, so the time's is still the
+// record's first, as when parseString checked it in place.
+func (r *CloudTrailReader) runTime(b []byte) {
+	f := r.plan.timeField
+	s := r.vals[f.slot]
+	v := b[s.start:s.end]
+	if r.times.isTime(v) {
+		return
+	}
+	// Slow path: the record's error, at the value's quote, on the path
+	// of the key as spelled (`"eventTime":` right before the quote).
+	q := int(s.start) - 1
+	r.vals[f.slot] = span{}
+	r.stack = append(r.stack, pathElem{key: b[q-f.plen+1 : q-2]})
+	r.semantic(q, errExpected(ErrType, "RFC 3339 time", quoteFound(v)))
+	r.stack = r.stack[:len(r.stack)-1]
 }
 
 // skipMembers' statuses: where it stopped (see skipMembersAVX2).
@@ -1171,6 +1195,9 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			if last != nil {
 				if top {
 					r.mask |= uint8(status >> 8)
+					if status&(markTime<<8) != 0 {
+						r.runTime(b)
+					}
 				}
 				prev, pred = last, last.next
 			}

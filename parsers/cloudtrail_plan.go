@@ -38,6 +38,9 @@ const (
 const (
 	markRecord = 1 << iota // a key every CloudTrail record has
 	markDigest             // a key only digest files have
+	// markTime is eventTime's too: skipMembersAVX2 decodes at most one
+	// time a run, and its caller checks it (CloudTrailReader.runTime).
+	markTime
 )
 
 // ctRawColumns hold the raw JSON text of the value, as Athena keeps them.
@@ -66,15 +69,17 @@ type ctField struct {
 	next [2]*ctField
 	// pat is the member's start as last spelled, `"key":`, in three
 	// little-endian words, with pmask selecting its plen bytes (0 when
-	// it is longer than 24 bytes), for keyWordsAt.
-	pat, pmask [3]uint64
+	// it is longer than 24 bytes), for keyWordsAt. A fourth word, its
+	// mask zero, makes them 32 bytes, which skipMembersAVX2 compares as
+	// one vector.
+	pat, pmask [4]uint64
 	plen       int
 }
 
 // setSpelled makes s the spelling keyAt and keyWordsAt match.
 func (f *ctField) setSpelled(s string) {
 	f.spelled = s
-	f.pat, f.pmask, f.plen = [3]uint64{}, [3]uint64{}, 0
+	f.pat, f.pmask, f.plen = [4]uint64{}, [4]uint64{}, 0
 	p := `"` + s + `":`
 	if len(p) > 24 {
 		return
@@ -625,6 +630,7 @@ func newCTPlan(schema *arrow.Schema, mem memory.Allocator) (*ctPlan, error) {
 	for i := range p.top.fields {
 		if p.top.fields[i].key == "eventtime" {
 			p.timeField = &p.top.fields[i]
+			p.timeField.mark |= markTime
 		}
 	}
 	if p.nslots > len(nullSlots) {

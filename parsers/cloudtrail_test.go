@@ -1308,12 +1308,17 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 		{"number", `{"eventVersion":"1.08",` + tm + `,"readOnly":12,"awsRegion":"x","eventName":"a"}`, 2, 0, 0, ""},
 		{"blank after colon", `{"eventVersion": "1.08",` + tm + `,"awsRegion": "x","eventName":"a"}`, 2, 0, 0, ""},
 		{"blank before comma", `{"eventVersion":"1.08" ,` + tm + `,"awsRegion":"x"` + "\n" + `,"eventName":"a"}`, 2, 0, 0, ""},
+		{"blank after comma", `{"eventVersion":"1.08", ` + tm + `,"awsRegion":"x",` + "\n" + `"readOnly":true,	"eventName":"a"}`, 2, 0, 0, ""},
+		{"comma, no key", `{"eventVersion":"1.08",` + tm + `,"awsRegion":"x",,"eventName":"a"}`, 0, 2, 0, "object key"},
 		{"last member", `{"eventVersion":"1.08",` + tm + `,"eventName":"a","awsRegion":"x"}`, 2, 0, 0, ""},
 		{"container", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":[1,{"b":"}"}]},"resources":[],"eventName":"a"}`, 2, 0, 0, ""},
 		{"container error", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":[1}],"eventName":"a"}`, 0, 2, 0, "']'"},
 		{"container with escapes", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":"x\"}y","b":"\\","c":"` + long + `\"]"},"eventName":"a"}`, 2, 0, 0, ""},
 		{"container, backslash outside strings", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":\1,"b":"` + long + `"},"eventName":"a"}`, 2, 0, 0, ""},
 		{"container control", "{\"eventVersion\":\"1.08\"," + tm + ",\"requestParameters\":{\"a\":\"" + long + "\x02\"},\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
+		{"container, bare Y y _ DEL", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":yes,"b":_,"c":Y,"d":` + "\x7f" + `,"e":["Yy_` + "\x7f" + `]}"]},"eventName":"a"}`, 2, 0, 0, ""},
+		{"container, bare _ closed", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"a":[_]},"eventName":"a"}`, 2, 0, 0, ""},
+		{"container, Y y _ in strings", `{"eventVersion":"1.08",` + tm + `,"requestParameters":{"Yy_":"_Yy` + "\x7f" + `","b":[{"y":"Y"}]},"eventName":"a"}`, 2, 0, 0, ""},
 		{"container too deep", `{"eventVersion":"1.08",` + tm + `,"requestParameters":` + strings.Repeat("[", 130) + strings.Repeat("]", 130) + `,"eventName":"a"}`, 0, 2, 0, "levels of nesting"},
 		{"unknown keys", `{"eventVersion":"1.08",` + tm + `,"someKey":"x","otherKey":false,"eventName":"a"}`, 2, 0, 0, ""},
 		{"only a skipped mark", `{"@timestamp":"2024-03-05T10:11:12Z","awsRegion":"x","eventVersion":"1.08"}`, 2, 0, 0, ""},
@@ -1335,6 +1340,69 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 				}
 				if tc.rejected > 0 && !strings.Contains(rej.Errs[0].Error(), tc.err) {
 					t.Fatalf("%v: first reject %v; want it to say %q", cols, rej.Errs[0], tc.err)
+				}
+			}
+		})
+	}
+}
+
+// TestCloudTrailReader_TimeInRuns: an eventTime read in a run of
+// skipMembersAVX2 (a plain string, checked by runTime right after the
+// run) reads as parseTop reads it one by one: the same rows, counts and
+// positioned errors for a valid time and a bad one, duplicate keys (a
+// run decodes one time at most, so both are checked, and the first
+// error is the record's), a time error before a later error of another
+// member, the key spelled otherwise, and the values a run leaves to Go
+// (null, numbers, containers, escapes, bytes >= 0x80).
+func TestCloudTrailReader_TimeInRuns(t *testing.T) {
+	const head = `{"eventVersion":"1.08","userIdentity":{"type":"Root","accountId":"1"},`
+	const ok = `"2024-03-05T10:11:12Z"`
+	for _, tc := range []struct {
+		name     string
+		rec      string
+		rows     int64 // of the case's two records
+		rejected int64
+		err      string // in the first reject, when rejected
+	}{
+		{"valid", head + `"eventTime":` + ok + `,"eventSource":"s","eventName":"a"}`, 2, 0, ""},
+		{"bad month", head + `"eventTime":"2024-13-05T10:11:12Z","eventSource":"s","eventName":"a"}`, 0, 2, `"2024-13-05T10:11:12Z"`},
+		{"not a time", head + `"eventTime":"yesterday","eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"empty", head + `"eventTime":"","eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"bad, then a valid duplicate", head + `"eventTime":"2024-03-05T25:11:12Z","eventSource":"s","eventTime":` + ok + `,"eventName":"a"}`, 0, 2, "T25"},
+		{"valid, then a bad duplicate", head + `"eventTime":` + ok + `,"eventSource":"s","eventTime":"2024-03-05T10:61:12Z","eventName":"a"}`, 0, 2, ":61:"},
+		{"two bad", head + `"eventTime":"2024-03-05T10:11:62Z","eventSource":"s","eventTime":"2024-03-05T10:11:63Z","eventName":"a"}`, 0, 2, ":62Z"},
+		{"bad, then a bad escape", head + `"eventTime":"2024-02-30T10:11:12Z","eventSource":"s","awsRegion":"a\qb","eventName":"a"}`, 0, 2, "02-30"},
+		{"bad, then broken JSON", head + `"eventTime":"2024-02-30T10:11:12Z","eventSource":"s","requestParameters":{"a":[1}],"eventName":"a"}`, 0, 2, "']'"},
+		{"bad, then a container", head + `"eventTime":"2024-02-30T10:11:12Z","eventSource":"s","requestParameters":{"a":"\""},"eventName":"a"}`, 0, 2, "02-30"},
+		{"spelled otherwise", head + `"EventTime":"2024-03-05T10:11:12+01:00","eventSource":"s","eventName":"a"}`, 2, 0, ""},
+		{"spelled otherwise, bad", head + `"EVENTTIME":"2024-03-05T10:11:12","eventSource":"s","eventName":"a"}`, 0, 2, "EVENTTIME"},
+		{"null", head + `"eventTime":null,"eventSource":"s","eventName":"a"}`, 0, 2, "null"},
+		{"number", head + `"eventTime":20240305,"eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"true", head + `"eventTime":true,"eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"object", head + `"eventTime":{"t":1},"eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"escape", head + `"eventTime":"2024-03-05T10:11:12\u005a","eventSource":"s","eventName":"a"}`, 2, 0, ""},
+		{"non-ASCII", head + `"eventTime":"2024-03-05T10:11:12Zé","eventSource":"s","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+		{"@timestamp only", head + `"@timestamp":` + ok + `,"eventSource":"s","eventName":"a"}`, 2, 0, ""},
+		{"@timestamp and a bad eventTime", head + `"@timestamp":` + ok + `,"eventTime":"x","eventName":"a"}`, 0, 2, "RFC 3339 time"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := `{"Records":[` + rec1 + `,` + tc.rec + `,` + rec2 + `,` + tc.rec + `,` + rec1 + `]}`
+			for _, cols := range [][]string{{"eventname"}, {"eventtime", "eventname"}, nil} {
+				opts := []Option{WithColumns(cols...)}
+				if cols == nil {
+					opts = nil
+				}
+				for _, src := range []func() io.Reader{
+					func() io.Reader { return inMemoryInput(input) },
+					func() io.Reader { return strings.NewReader(input) },
+				} {
+					st, rej, err := readRunsAndOneByOne(t, fmt.Sprint(cols), src, opts...)
+					if err != nil || st.Records != 3+tc.rows || st.Rejected != tc.rejected {
+						t.Fatalf("%v: %+v, %v; want %d records, %d rejected", cols, st, err, 3+tc.rows, tc.rejected)
+					}
+					if tc.rejected > 0 && !strings.Contains(rej.Errs[0].Error(), tc.err) {
+						t.Fatalf("%v: first reject %v; want it to say %q", cols, rej.Errs[0], tc.err)
+					}
 				}
 			}
 		})

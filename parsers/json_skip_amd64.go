@@ -39,8 +39,8 @@ func stringStop32(b []byte, j int) (int, bool) { return stringStopAVX2(b, j) }
 
 // useSkipMembers tells CloudTrailReader.parseTop and parseObject to
 // read runs of predicted members with skipMembersAVX2 (its containers
-// need the carry-less multiply too).
-var useSkipMembers = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
+// need the carry-less multiply, and ANDN and BLSR of BMI1, too).
+var useSkipMembers = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1
 
 // skipMembersAVX2 is the fast path of parseTop and parseObject for the
 // members they skip and the plain strings, literals and ASCII raw

@@ -2,13 +2,16 @@
 #include "go_asm.h"
 
 // The bytes the scanners compare, each broadcast from memory in one
-// instruction: '"', '\\', 0x1f (the controls' bound), 0x20, '{', '}'.
+// instruction: '"', '\\', 0x1f (the controls' bound), 0x20, '{', '}',
+// 0x26 and 0x7f (x|0x26 == 0x7f for the four brackets).
 DATA stopBytes<>+0(SB)/1, $0x22
 DATA stopBytes<>+1(SB)/1, $0x5c
 DATA stopBytes<>+2(SB)/1, $0x1f
 DATA stopBytes<>+3(SB)/1, $0x20
 DATA stopBytes<>+4(SB)/1, $0x7b
 DATA stopBytes<>+5(SB)/1, $0x7d
+DATA stopBytes<>+6(SB)/1, $0x26
+DATA stopBytes<>+7(SB)/1, $0x7f
 GLOBL stopBytes<>(SB), RODATA|NOPTR, $8
 
 // func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
@@ -364,22 +367,16 @@ member:
 	JZ    second
 
 try:
-	// The key and its ':' against f's, as keyWordsAt.
-	MOVQ  ctField_plen(R14), R11
-	TESTQ R11, R11
-	JZ    miss
-	MOVQ  0(SI)(DI*1), AX
-	XORQ  ctField_pat+0(R14), AX
-	ANDQ  ctField_pmask+0(R14), AX
-	MOVQ  8(SI)(DI*1), BX
-	XORQ  ctField_pat+8(R14), BX
-	ANDQ  ctField_pmask+8(R14), BX
-	ORQ   BX, AX
-	MOVQ  16(SI)(DI*1), BX
-	XORQ  ctField_pat+16(R14), BX
-	ANDQ  ctField_pmask+16(R14), BX
-	ORQ   BX, AX
-	JZ    hit
+	// The key and its ':' against f's, as keyWordsAt: 32 bytes at once
+	// (pat and pmask are four words, the fourth's mask zero).
+	MOVQ    ctField_plen(R14), R11
+	TESTQ   R11, R11
+	JZ      miss
+	VMOVDQU (SI)(DI*1), Y0
+	VPXOR   ctField_pat(R14), Y0, Y0
+	VPAND   ctField_pmask(R14), Y0, Y0
+	VPTEST  Y0, Y0
+	JZ      hit
 
 miss:
 	CMPQ R14, R13
@@ -463,11 +460,22 @@ sfound:
 	JMP  done
 
 decode:
-	// A string or raw field: its slot in vals, CX its span's address.
+	// A string, raw or time field: its slot in vals, CX its span's
+	// address.
 	CMPB  CL, $const_ctString
 	JEQ   slot
 	CMPB  CL, $const_ctRaw
+	JEQ   slot
+	CMPB  CL, $const_ctTime
 	JNE   at
+
+	// A time: only a plain string, and only one a run (its mark not
+	// yet in the marks): Go checks it after the run
+	// (CloudTrailReader.runTime). Anything else is Go's.
+	CMPB  AL, $0x22
+	JNE   at
+	TESTQ $const_markTime, R10
+	JNZ   at
 
 slot:
 	MOVQ  ctField_slot(R14), CX
@@ -559,11 +567,26 @@ dfound:
 	INCQ R12
 
 done:
-	// The member is read: on with the next, after ',' and '"'.
+	// The member is read: on with the next, after ',' and '"'. Fast
+	// path: the next key has its 64 bytes, so ',' '"' is one compare
+	// and the member's own check is done.
 	ORB  ctField_mark(R14), R10
 	MOVQ R14, R9
 	MOVQ ctField_next+0(R14), R8
 	MOVQ ctField_next+8(R14), R13
+	LEAQ 65(R12), AX
+	CMPQ AX, DX
+	JGT  donetail
+	CMPW (SI)(R12*1), $0x222c // ',' '"'
+	JNE  after
+	LEAQ 1(R12), DI
+	MOVQ R8, R14
+	TESTQ R14, R14
+	JNZ  try
+	JMP  second
+
+donetail:
+	// Slow path: near the window's end, as member would check.
 	LEAQ 1(R12), AX
 	CMPQ AX, DX
 	JGE  after
@@ -599,9 +622,8 @@ container:
 	XORQ R10, R10
 	XORQ R11, R11
 	VPXOR Y12, Y12, Y12
-	VPBROADCASTB stopBytes<>+3(SB), Y4 // 0x20: x|0x20 maps '[' ']' onto '{' '}'
-	VPBROADCASTB stopBytes<>+4(SB), Y5 // '{'
-	VPBROADCASTB stopBytes<>+5(SB), Y6 // '}'
+	VPBROADCASTB stopBytes<>+6(SB), Y4 // 0x26
+	VPBROADCASTB stopBytes<>+7(SB), Y5 // 0x7f: x|0x26 for the brackets
 	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
 
 cblock:
@@ -614,16 +636,15 @@ cblock:
 	// Fast path: a block without a backslash or a control byte, and no
 	// escape carried into it (most blocks): only the quotes' prefix XOR.
 	// Slow path (cslow): the escapes and the control bytes in strings
-	// resolved as skipBlocksAVX2 does.
+	// resolved as skipBlocksAVX2 does. A control byte in either half is
+	// one in their bytewise minimum.
 	TESTQ    R10, R10
 	JNZ      cslow
 	VPCMPEQB Y3, Y0, Y8
 	VPCMPEQB Y3, Y1, Y9
 	VPOR     Y8, Y9, Y9
-	VPMAXUB  Y7, Y0, Y8
-	VPCMPEQB Y7, Y8, Y8
-	VPOR     Y8, Y9, Y9
-	VPMAXUB  Y7, Y1, Y8
+	VPMINUB  Y0, Y1, Y8
+	VPMAXUB  Y7, Y8, Y8
 	VPCMPEQB Y7, Y8, Y8
 	VPOR     Y8, Y9, Y9
 	VPTEST   Y9, Y9
@@ -634,88 +655,27 @@ cblock:
 	VPMOVMSKB Y9, CX
 	SHLQ $32, CX
 	ORQ  CX, AX
-	MOVQ $0, blockState_carryOut(R8)
 	VMOVQ AX, X10
 	VPCLMULQDQ $0, X11, X10, X10
 	VMOVQ X10, AX
 	XORQ R11, AX
-	JMP  cbrackets
-
-cslow:
-	VPCMPEQB Y2, Y0, Y8
-	VPMOVMSKB Y8, AX
-	VPCMPEQB Y2, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, AX
-	VPCMPEQB Y3, Y0, Y8
-	VPMOVMSKB Y8, BX
-	VPCMPEQB Y3, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, BX
-	XORQ R12, R12
-	MOVQ $0, blockState_carryOut(R8)
-	MOVQ BX, CX
-	ORQ  R10, CX
-	JZ   cquotes
-	MOVQ R10, CX
-	NOTQ CX
-	ANDQ BX, CX
-	MOVQ CX, R13
-	SHLQ $1, R13
-	MOVQ $0xaaaaaaaaaaaaaaaa, R12
-	ORQ  R12, R13
-	SUBQ CX, R13
-	XORQ R12, R13
-	MOVQ BX, R12
-	ORQ  R10, R12
-	XORQ R13, R12
-	ANDQ BX, R13
-	SHRQ $63, R13
-	MOVQ R13, blockState_carryOut(R8)
-	MOVQ R12, CX
-	NOTQ CX
-	ANDQ CX, AX
-
-cquotes:
-	VMOVQ AX, X10
-	VPCLMULQDQ $0, X11, X10, X10
-	VMOVQ X10, AX
-	XORQ R11, AX
-	MOVQ AX, CX
-	NOTQ CX
-	ANDQ CX, BX
-	VPMAXUB Y7, Y0, Y8
-	VPCMPEQB Y7, Y8, Y8
-	VPMOVMSKB Y8, CX
-	VPMAXUB Y7, Y1, Y9
-	VPCMPEQB Y7, Y9, Y9
-	VPMOVMSKB Y9, R13
-	SHLQ $32, R13
-	ORQ  R13, CX
-	ANDQ AX, CX
-	NOTQ R12
-	ANDQ R12, CX
-	ORQ  CX, BX
-	JNZ  cbail
 
 cbrackets:
-	VPOR Y4, Y0, Y8
-	VPCMPEQB Y5, Y8, Y9
-	VPCMPEQB Y6, Y8, Y8
-	VPOR Y8, Y9, Y9
-	VPMOVMSKB Y9, CX
-	VPOR Y4, Y1, Y8
-	VPCMPEQB Y5, Y8, Y10
-	VPCMPEQB Y6, Y8, Y8
-	VPOR Y8, Y10, Y10
-	VPMOVMSKB Y10, BX
-	SHLQ $32, BX
-	ORQ  BX, CX
-	MOVQ AX, BX
-	NOTQ BX
-	ANDQ BX, CX
+	// The brackets outside strings, as the bytes x with x|0x26 == 0x7f:
+	// '[' ']' '{' '}' and 'Y' 'y' '_' DEL, which valid JSON has only in
+	// strings. Outside them, 'Y' and 'y' read as closing brackets and
+	// '_' and DEL as opening ones that no bracket closes (their +2 is
+	// none of the eight), so they end in cbail as a mismatch or at the
+	// window's end, and Go reads the container as before.
+	VPOR      Y4, Y0, Y8
+	VPCMPEQB  Y5, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPOR      Y4, Y1, Y9
+	VPCMPEQB  Y5, Y9, Y9
+	VPMOVMSKB Y9, BX
+	SHLQ  $32, BX
+	ORQ   BX, CX
+	ANDNQ CX, AX, CX
 
 cbracket:
 	TESTQ CX, CX
@@ -723,8 +683,7 @@ cbracket:
 	BSFQ  CX, BX
 	LEAQ  (DI)(BX*1), R12
 	MOVBQZX (SI)(R12*1), R13
-	LEAQ  -1(CX), BX
-	ANDQ  BX, CX
+	BLSRQ CX, CX
 	TESTQ $2, R13
 	JZ    cclose
 	CMPQ  R9, blockState_room(R8)
@@ -774,13 +733,72 @@ cdone:
 	JMP     done
 
 cnext:
+	// R10 is the escape carry into the next block (cslow sets it).
 	VPOR Y0, Y12, Y12
 	VPOR Y1, Y12, Y12
 	SARQ $63, AX
 	MOVQ AX, R11
-	MOVQ blockState_carryOut(R8), R10
 	ADDQ $64, DI
 	JMP  cblock
+
+cslow:
+	VPCMPEQB Y2, Y0, Y8
+	VPMOVMSKB Y8, AX
+	VPCMPEQB Y2, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, AX
+	VPCMPEQB Y3, Y0, Y8
+	VPMOVMSKB Y8, BX
+	VPCMPEQB Y3, Y1, Y9
+	VPMOVMSKB Y9, CX
+	SHLQ $32, CX
+	ORQ  CX, BX
+	XORQ R12, R12
+	MOVQ BX, CX
+	ORQ  R10, CX
+	JZ   cquotes // no escapes, and the carry out is R10, 0
+	MOVQ R10, CX
+	NOTQ CX
+	ANDQ BX, CX
+	MOVQ CX, R13
+	SHLQ $1, R13
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12
+	ORQ  R12, R13
+	SUBQ CX, R13
+	XORQ R12, R13
+	MOVQ BX, R12
+	ORQ  R10, R12
+	XORQ R13, R12
+	ANDQ BX, R13
+	SHRQ $63, R13
+	MOVQ R13, R10 // the carry out, into the next block
+	MOVQ R12, CX
+	NOTQ CX
+	ANDQ CX, AX
+
+cquotes:
+	VMOVQ AX, X10
+	VPCLMULQDQ $0, X11, X10, X10
+	VMOVQ X10, AX
+	XORQ R11, AX
+	MOVQ AX, CX
+	NOTQ CX
+	ANDQ CX, BX
+	VPMAXUB Y7, Y0, Y8
+	VPCMPEQB Y7, Y8, Y8
+	VPMOVMSKB Y8, CX
+	VPMAXUB Y7, Y1, Y9
+	VPCMPEQB Y7, Y9, Y9
+	VPMOVMSKB Y9, R13
+	SHLQ $32, R13
+	ORQ  R13, CX
+	ANDQ AX, CX
+	NOTQ R12
+	ANDQ R12, CX
+	ORQ  CX, BX
+	JNZ  cbail
+	JMP  cbrackets
 
 cbail:
 	MOVQ mk-8(SP), R10
