@@ -432,21 +432,13 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 	loadNulls(v, arr, parents, rows, n)
 	switch x := arr.(type) {
 	case *array.String:
-		// Slice every value out of one string over the data buffer instead
-		// of calling Value per row.
-		out := v.strs()
-		offs := x.ValueOffsets()
-		data := bytesString(x.ValueBytes())
-		base := offs[0]
-		if rows == nil {
-			for j := range out {
-				out[j] = data[offs[j]-base : offs[j+1]-base]
-			}
-		} else {
-			for j, r := range rows {
-				out[j] = data[offs[r]-base : offs[r+1]-base]
-			}
+		// Slice every value out of the value buffer instead of calling
+		// Value per row.
+		var buf []byte
+		if b := x.Data().Buffers()[2]; b != nil {
+			buf = b.Bytes()
 		}
+		loadStrings(v.strs(), x.ValueOffsets(), buf, rows)
 	case *array.Dictionary:
 		d := a.vec(nil, 0)
 		dict := x.Dictionary()
