@@ -391,6 +391,20 @@ func (c *chunk) reset(nslots int, a *arena) {
 	c.a = a
 }
 
+// reloads reports whether a loaded slot with source s is left to load
+// again through a gathered chunk's rows on first use instead of being
+// gathered: an integer or float column of the batch, whose load through
+// rows costs what gathering it does, so a column no later conjunct or
+// operator reads (the port scan's srcport after dstport < srcport) is
+// not copied at all.
+func reloads(s srcCol) bool {
+	switch s.arr.(type) {
+	case *array.Int64, *array.Int32, *array.Float64:
+		return true
+	}
+	return false
+}
+
 // gatherChunk writes into dst the rows sel of c (loaded slots gathered,
 // unloaded slots by composing rows).
 func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
@@ -400,7 +414,7 @@ func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
 	dst.a = a
 	copy(dst.src, c.src)
 	for i, v := range c.cols {
-		if v != nil {
+		if v != nil && !reloads(c.src[i]) {
 			dst.cols[i] = gatherVec(a, v, sel)
 		} else {
 			dst.cols[i] = nil
