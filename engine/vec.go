@@ -652,10 +652,10 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 // ten instructions a row; finding a rare bit's row about sixty.
 const sparseRowsPerBit = 8
 
-// setNullsSparse is setNulls through rows (ascending, not empty) for a
-// bitmap whose NULLs are rare, or whose valid rows are (mostlyNull): it
-// visits only the rare bits, 64 a word, each looked up in rows by binary
-// search. A flow log's routed rows (action = 'ACCEPT') hold none of its
+// setNullsSparse is setNulls through rows (ascending, not empty; a row
+// may repeat) for a bitmap whose NULLs are rare, or whose valid rows are
+// (mostlyNull): it visits only the rare bits, 64 a word, each looked up
+// in rows by binary search. A flow log's routed rows (action = 'ACCEPT') hold none of its
 // few NULLs: nl is not written and no row's bit is read.
 func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool) bool {
 	var flip uint64 // XOR with a bitmap word: its set bits are the rare ones
@@ -676,25 +676,32 @@ func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool
 		}
 		for ; w != 0 && j < len(rows); w &= w - 1 {
 			r := int32(wi<<6 + bits.TrailingZeros64(w) - off)
-			// The first of rows[j:] at or past r: rows are distinct, so
-			// it is at most r-rows[j] places past j.
+			// The first of rows[j:] at or past r: distinct rows put it
+			// at most r-rows[j] places past j. Repeated rows (UNNEST
+			// repeats a row for each element) may put it further: then
+			// it is searched for in the rest.
 			k, end := j, min(len(rows), j+int(r-rows[j]))
-			for k < end {
-				h := int(uint(k+end) >> 1)
-				if rows[h] < r {
-					k = h + 1
-				} else {
-					end = h
+			for {
+				for k < end {
+					h := int(uint(k+end) >> 1)
+					if rows[h] < r {
+						k = h + 1
+					} else {
+						end = h
+					}
 				}
+				if k == len(rows) || rows[k] >= r {
+					break
+				}
+				end = len(rows)
 			}
-			j = k
-			if j < len(rows) && rows[j] == r {
+			// Every row r of rows, repeated or not.
+			for j = k; j < len(rows) && rows[j] == r; j++ {
 				if !mostlyNull && hits == 0 {
 					clear(nl)
 				}
 				nl[j] = !mostlyNull
 				hits++
-				j++
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 func TestLoadArrowDictionary(t *testing.T) {
@@ -300,7 +301,8 @@ func TestLoadArrow_NullParents(t *testing.T) {
 // rare its NULLs (one, at every position in turn) or its valid rows (one
 // valid row, at every position), for arrays sliced at offsets on and off
 // byte boundaries and spanning several 64-bit words, and for row
-// selections that start or end at the rare bit, skip it, or hold one row.
+// selections that start or end at the rare bit, skip it, or hold one row,
+// and selections that repeat rows (UNNEST's).
 // Rare bits take setNullsSparse; the rest the per-row test. The NULL
 // flags are checked when a NULL is reported (loadNulls reads them only
 // then).
@@ -360,9 +362,21 @@ func TestSetNulls_Rows(t *testing.T) {
 						even = append(even, r)
 					}
 				}
-				sels := [][]int32{all, odd, even, {0}, {m - 1}, {0, m - 1}}
+				// Repeated rows, as UNNEST gives: every row three
+				// times, and runs of every fifth row.
+				var thrice, runs []int32
+				for r := range m {
+					thrice = append(thrice, r, r, r)
+					if r%5 == 0 {
+						for range 1 + int(r)%7 {
+							runs = append(runs, r)
+						}
+					}
+				}
+				sels := [][]int32{all, odd, even, {0}, {m - 1}, {0, m - 1}, thrice, runs, {0, 0}, {m - 1, m - 1}}
 				if at >= 0 && at < m {
-					sels = append(sels, []int32{at}, []int32{at, m - 1}, []int32{0, at}, []int32{max(at-1, 0), min(at+1, m-1)})
+					sels = append(sels, []int32{at}, []int32{at, m - 1}, []int32{0, at}, []int32{max(at-1, 0), min(at+1, m-1)},
+						[]int32{at, at, at}, []int32{0, at, at, m - 1, m - 1}, []int32{max(at-1, 0), max(at-1, 0), at, at})
 				}
 				for _, rows := range sels {
 					check(name, arr, rows)
@@ -502,5 +516,42 @@ func TestGatherChunk_Reload(t *testing.T) {
 				t.Errorf("load at %v: slot %d kept NULL flags without a NULL", loadAt, i)
 			}
 		}
+	}
+}
+
+// TestQuery_UnnestRareNulls counts the NULLs of an outer column after
+// CROSS JOIN UNNEST, which repeats each row once per element: a column
+// with two NULLs in 200 rows, and one with two values, take the sparse
+// NULL lookup through repeated rows. Each repeated row must keep its
+// row's NULL (the lookup marked only the first of them: 600|0|600).
+func TestQuery_UnnestRareNulls(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		name string
+		set  func(i int) bool // whether row i has an errorcode
+		want string
+	}{
+		{"rare values", func(i int) bool { return i == 50 || i == 120 }, "594|6|600|6\n"},
+		{"rare NULLs", func(i int) bool { return i != 50 && i != 120 }, "6|594|600|594\n"},
+	} {
+		var rows []map[string]any
+		for i := range 200 {
+			extra := map[string]any{"requestparameters": "a,b,c"}
+			if tc.set(i) {
+				extra["errorcode"] = "AccessDenied"
+			}
+			rows = append(rows, ctRow("GetParameter", "u", "2024-03-01T15:04:05Z", "us-east-1", "111111111111", extra))
+		}
+		rec := buildRecord(mem, parsers.CloudTrailSchema, rows)
+		for _, sql := range []string{
+			"SELECT count_if(errorcode IS NULL), count_if(errorcode IS NOT NULL), count(*), count(errorcode) FROM cloudtrail CROSS JOIN UNNEST(split(requestparameters, ',')) AS n (x)",
+			"SELECT count_if(errorcode IS NULL), count_if(errorcode IS NOT NULL), count(*), count(errorcode) FROM cloudtrail CROSS JOIN UNNEST(split(requestparameters, ',')) AS n (x) WHERE x <> 'z'",
+		} {
+			if got := resultText(runQuery(t, sql, 1, rec)); got != tc.want {
+				t.Errorf("%s: %s: got %q, want %q", tc.name, sql, got, tc.want)
+			}
+		}
+		rec.Release()
 	}
 }
