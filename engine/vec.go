@@ -316,7 +316,9 @@ func gatherVec(a *arena, v *vec, sel []int32) *vec {
 	return o
 }
 
+// gatherInto sets dst[j] to src[sel[j]] for each j of sel.
 func gatherInto[T any](dst, src []T, sel []int32) {
+	dst = dst[:len(sel)] // no bounds check on dst in the loop
 	for j, r := range sel {
 		dst[j] = src[r]
 	}
@@ -498,6 +500,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 				out[j] = int64(x)
 			}
 		} else {
+			out = out[:len(rows)] // no bounds check on out in the loop
 			for j, r := range rows {
 				out[j] = int64(vals[r])
 			}
