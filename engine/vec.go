@@ -320,7 +320,9 @@ func gatherVec(a *arena, v *vec, sel []int32) *vec {
 	return o
 }
 
+// gatherInto sets dst[j] to src[sel[j]] for each j of sel.
 func gatherInto[T any](dst, src []T, sel []int32) {
+	dst = dst[:len(sel)] // no bounds check on dst in the loop
 	for j, r := range sel {
 		dst[j] = src[r]
 	}
@@ -395,6 +397,20 @@ func (c *chunk) reset(nslots int, a *arena) {
 	c.a = a
 }
 
+// reloads reports whether a loaded slot with source s is left to load
+// again through a gathered chunk's rows on first use instead of being
+// gathered: an integer or float column of the batch, whose load through
+// rows costs what gathering it does, so a column no later conjunct or
+// operator reads (the port scan's srcport after dstport < srcport) is
+// not copied at all.
+func reloads(s srcCol) bool {
+	switch s.arr.(type) {
+	case *array.Int64, *array.Int32, *array.Float64:
+		return true
+	}
+	return false
+}
+
 // gatherChunk writes into dst the rows sel of c (loaded slots gathered,
 // unloaded slots by composing rows).
 func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
@@ -404,7 +420,7 @@ func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
 	dst.a = a
 	copy(dst.src, c.src)
 	for i, v := range c.cols {
-		if v != nil {
+		if v != nil && !reloads(c.src[i]) {
 			dst.cols[i] = gatherVec(a, v, sel)
 		} else {
 			dst.cols[i] = nil
@@ -436,21 +452,13 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 	loadNulls(v, arr, parents, rows, n)
 	switch x := arr.(type) {
 	case *array.String:
-		// Slice every value out of one string over the data buffer instead
-		// of calling Value per row.
-		out := v.strs()
-		offs := x.ValueOffsets()
-		data := bytesString(x.ValueBytes())
-		base := offs[0]
-		if rows == nil {
-			for j := range out {
-				out[j] = data[offs[j]-base : offs[j+1]-base]
-			}
-		} else {
-			for j, r := range rows {
-				out[j] = data[offs[r]-base : offs[r+1]-base]
-			}
+		// Slice every value out of the value buffer instead of calling
+		// Value per row.
+		var buf []byte
+		if b := x.Data().Buffers()[2]; b != nil {
+			buf = b.Bytes()
 		}
+		loadStrings(v.strs(), x.ValueOffsets(), buf, rows)
 	case *array.Dictionary:
 		d := loadDict(a, x)
 		v.dict = d
@@ -494,6 +502,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 				out[j] = int64(x)
 			}
 		} else {
+			out = out[:len(rows)] // no bounds check on out in the loop
 			for j, r := range rows {
 				out[j] = int64(vals[r])
 			}
@@ -648,10 +657,10 @@ func setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 // ten instructions a row; finding a rare bit's row about sixty.
 const sparseRowsPerBit = 8
 
-// setNullsSparse is setNulls through rows (ascending, not empty) for a
-// bitmap whose NULLs are rare, or whose valid rows are (mostlyNull): it
-// visits only the rare bits, 64 a word, each looked up in rows by binary
-// search. A flow log's routed rows (action = 'ACCEPT') hold none of its
+// setNullsSparse is setNulls through rows (ascending, not empty; a row
+// may repeat) for a bitmap whose NULLs are rare, or whose valid rows are
+// (mostlyNull): it visits only the rare bits, 64 a word, each looked up
+// in rows by binary search. A flow log's routed rows (action = 'ACCEPT') hold none of its
 // few NULLs: nl is not written and no row's bit is read.
 func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool) bool {
 	var flip uint64 // XOR with a bitmap word: its set bits are the rare ones
@@ -672,25 +681,32 @@ func setNullsSparse(nl []bool, bm []byte, off int, rows []int32, mostlyNull bool
 		}
 		for ; w != 0 && j < len(rows); w &= w - 1 {
 			r := int32(wi<<6 + bits.TrailingZeros64(w) - off)
-			// The first of rows[j:] at or past r: rows are distinct, so
-			// it is at most r-rows[j] places past j.
+			// The first of rows[j:] at or past r: distinct rows put it
+			// at most r-rows[j] places past j. Repeated rows (UNNEST
+			// repeats a row for each element) may put it further: then
+			// it is searched for in the rest.
 			k, end := j, min(len(rows), j+int(r-rows[j]))
-			for k < end {
-				h := int(uint(k+end) >> 1)
-				if rows[h] < r {
-					k = h + 1
-				} else {
-					end = h
+			for {
+				for k < end {
+					h := int(uint(k+end) >> 1)
+					if rows[h] < r {
+						k = h + 1
+					} else {
+						end = h
+					}
 				}
+				if k == len(rows) || rows[k] >= r {
+					break
+				}
+				end = len(rows)
 			}
-			j = k
-			if j < len(rows) && rows[j] == r {
+			// Every row r of rows, repeated or not.
+			for j = k; j < len(rows) && rows[j] == r; j++ {
 				if !mostlyNull && hits == 0 {
 					clear(nl)
 				}
 				nl[j] = !mostlyNull
 				hits++
-				j++
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/hunt-sec/hunt/parsers"
 )
 
 func TestLoadArrowDictionary(t *testing.T) {
@@ -300,7 +301,8 @@ func TestLoadArrow_NullParents(t *testing.T) {
 // rare its NULLs (one, at every position in turn) or its valid rows (one
 // valid row, at every position), for arrays sliced at offsets on and off
 // byte boundaries and spanning several 64-bit words, and for row
-// selections that start or end at the rare bit, skip it, or hold one row.
+// selections that start or end at the rare bit, skip it, or hold one row,
+// and selections that repeat rows (UNNEST's).
 // Rare bits take setNullsSparse; the rest the per-row test. The NULL
 // flags are checked when a NULL is reported (loadNulls reads them only
 // then).
@@ -360,9 +362,21 @@ func TestSetNulls_Rows(t *testing.T) {
 						even = append(even, r)
 					}
 				}
-				sels := [][]int32{all, odd, even, {0}, {m - 1}, {0, m - 1}}
+				// Repeated rows, as UNNEST gives: every row three
+				// times, and runs of every fifth row.
+				var thrice, runs []int32
+				for r := range m {
+					thrice = append(thrice, r, r, r)
+					if r%5 == 0 {
+						for range 1 + int(r)%7 {
+							runs = append(runs, r)
+						}
+					}
+				}
+				sels := [][]int32{all, odd, even, {0}, {m - 1}, {0, m - 1}, thrice, runs, {0, 0}, {m - 1, m - 1}}
 				if at >= 0 && at < m {
-					sels = append(sels, []int32{at}, []int32{at, m - 1}, []int32{0, at}, []int32{max(at-1, 0), min(at+1, m-1)})
+					sels = append(sels, []int32{at}, []int32{at, m - 1}, []int32{0, at}, []int32{max(at-1, 0), min(at+1, m-1)},
+						[]int32{at, at, at}, []int32{0, at, at, m - 1, m - 1}, []int32{max(at-1, 0), max(at-1, 0), at, at})
 				}
 				for _, rows := range sels {
 					check(name, arr, rows)
@@ -371,5 +385,173 @@ func TestSetNulls_Rows(t *testing.T) {
 			}
 			whole.Release()
 		}
+	}
+}
+
+// TestGatherChunk_Reload narrows a chunk of routed rows twice, as WHERE
+// conjuncts do, with slots loaded before either narrowing, between them
+// or only at the end, and checks every slot's values and NULLs against
+// the arrays through the composed rows: integer and float columns of the
+// batch are not gathered but loaded again through the narrowed chunk's
+// rows (reloads), strings and computed slots (no source) are gathered.
+// A reloaded column whose NULLs all fell outside the kept rows has no
+// NULL flags.
+func TestGatherChunk_Reload(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 300
+	i64 := array.NewInt64Builder(mem)
+	i32 := array.NewInt32Builder(mem)
+	f64 := array.NewFloat64Builder(mem)
+	str := array.NewStringBuilder(mem)
+	for i := range n {
+		if i%7 == 3 {
+			i64.AppendNull()
+			f64.AppendNull()
+		} else {
+			i64.Append(int64(i) * 1000)
+			f64.Append(float64(i) / 4)
+		}
+		if i%11 == 5 {
+			i32.AppendNull()
+			str.AppendNull()
+		} else {
+			i32.Append(int32(-i))
+			str.Append("s" + itoa(int64(i)))
+		}
+	}
+	arrs := []arrow.Array{i64.NewArray(), i32.NewArray(), f64.NewArray(), str.NewArray()}
+	for _, b := range []array.Builder{i64, i32, f64, str} {
+		b.Release()
+	}
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	var routed []int32
+	for r := range int32(n) {
+		if r%3 != 0 {
+			routed = append(routed, r)
+		}
+	}
+	// Keep rows whose source row is even, then those past 100, and
+	// rows 7 mod 7... : sel1 over the routed rows, sel2 over sel1's.
+	var sel1, sel2 []int32
+	for j, r := range routed {
+		if r%2 == 0 || r%7 == 3 {
+			sel1 = append(sel1, int32(j))
+		}
+	}
+	for k, j := range sel1 {
+		if r := routed[j]; r > 100 && r%7 != 3 {
+			sel2 = append(sel2, int32(k))
+		}
+	}
+	const computed = 4 // a slot without source: routed row numbers
+	for _, loadAt := range [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 2}} {
+		// loadAt: each column is read before narrowing loadAt[0] (0 before
+		// the first, 1 between, 2 at the end) for even slots, loadAt[1]
+		// for odd ones.
+		var a arena
+		a.reset()
+		var c0, c1, c2 chunk
+		c0.reset(5, &a)
+		c0.n, c0.rows = len(routed), routed
+		for i, arr := range arrs {
+			c0.src[i].arr = arr
+		}
+		cv := a.vec(tInt, len(routed))
+		for j, r := range routed {
+			cv.ints()[j] = int64(r)
+		}
+		c0.cols[computed] = cv
+		stage := func(c *chunk, at int) {
+			for i := range arrs {
+				if loadAt[i%2] == at {
+					c.col(i)
+				}
+			}
+		}
+		stage(&c0, 0)
+		var rb1, rb2 []int32
+		gatherChunk(&c1, &c0, sel1, &a, &rb1)
+		stage(&c1, 1)
+		gatherChunk(&c2, &c1, sel2, &a, &rb2)
+		stage(&c2, 2)
+		for k, s2 := range sel2 {
+			r := int(routed[sel1[s2]])
+			if got := c2.col(computed).i[k]; got != int64(r) {
+				t.Fatalf("load at %v: computed slot row %d = %d, want %d", loadAt, k, got, r)
+			}
+			for i, arr := range arrs {
+				v := c2.col(i)
+				if v.isNull(k) != arr.IsNull(r) {
+					t.Fatalf("load at %v: slot %d row %d (source %d) NULL %v, want %v", loadAt, i, k, r, v.isNull(k), arr.IsNull(r))
+				}
+				if arr.IsNull(r) {
+					continue
+				}
+				var got, want any
+				switch x := arr.(type) {
+				case *array.Int64:
+					got, want = v.i[k], x.Value(r)
+				case *array.Int32:
+					got, want = v.i[k], int64(x.Value(r))
+				case *array.Float64:
+					got, want = v.f[k], x.Value(r)
+				case *array.String:
+					got, want = v.s[k], x.Value(r)
+				}
+				if got != want {
+					t.Fatalf("load at %v: slot %d row %d (source %d) = %v, want %v", loadAt, i, k, r, got, want)
+				}
+			}
+		}
+		// The kept rows hold no NULL of the int64 and float columns
+		// (rows 7k+3 were dropped): loaded through them, those have no
+		// NULL flags (gathered ones kept theirs).
+		for i := range 3 {
+			if v := c2.col(i); v.null != nil && i != 1 && reloads(c2.src[i]) {
+				t.Errorf("load at %v: slot %d kept NULL flags without a NULL", loadAt, i)
+			}
+		}
+	}
+}
+
+// TestQuery_UnnestRareNulls counts the NULLs of an outer column after
+// CROSS JOIN UNNEST, which repeats each row once per element: a column
+// with two NULLs in 200 rows, and one with two values, take the sparse
+// NULL lookup through repeated rows. Each repeated row must keep its
+// row's NULL (the lookup marked only the first of them: 600|0|600).
+func TestQuery_UnnestRareNulls(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		name string
+		set  func(i int) bool // whether row i has an errorcode
+		want string
+	}{
+		{"rare values", func(i int) bool { return i == 50 || i == 120 }, "594|6|600|6\n"},
+		{"rare NULLs", func(i int) bool { return i != 50 && i != 120 }, "6|594|600|594\n"},
+	} {
+		var rows []map[string]any
+		for i := range 200 {
+			extra := map[string]any{"requestparameters": "a,b,c"}
+			if tc.set(i) {
+				extra["errorcode"] = "AccessDenied"
+			}
+			rows = append(rows, ctRow("GetParameter", "u", "2024-03-01T15:04:05Z", "us-east-1", "111111111111", extra))
+		}
+		rec := buildRecord(mem, parsers.CloudTrailSchema, rows)
+		for _, sql := range []string{
+			"SELECT count_if(errorcode IS NULL), count_if(errorcode IS NOT NULL), count(*), count(errorcode) FROM cloudtrail CROSS JOIN UNNEST(split(requestparameters, ',')) AS n (x)",
+			"SELECT count_if(errorcode IS NULL), count_if(errorcode IS NOT NULL), count(*), count(errorcode) FROM cloudtrail CROSS JOIN UNNEST(split(requestparameters, ',')) AS n (x) WHERE x <> 'z'",
+		} {
+			if got := resultText(runQuery(t, sql, 1, rec)); got != tc.want {
+				t.Errorf("%s: %s: got %q, want %q", tc.name, sql, got, tc.want)
+			}
+		}
+		rec.Release()
 	}
 }
