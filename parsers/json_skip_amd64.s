@@ -85,6 +85,16 @@ TEXT ·blockMasksAVX2(SB), NOSPLIT, $0-40
 	MOVQ R11, ctl+32(FP)
 	RET
 
+// MASK64 sets bit i of dst where byte i of the 64-byte block in Y0:Y1
+// equals the byte broadcast in Yc (CX, Y8 and Y9 are scratch).
+#define MASK64(Yc, dst) \
+	VPCMPEQB Yc, Y0, Y8; \
+	VPMOVMSKB Y8, dst; \
+	VPCMPEQB Yc, Y1, Y9; \
+	VPMOVMSKB Y9, CX; \
+	SHLQ $32, CX; \
+	ORQ  CX, dst
+
 // func skipBlocksAVX2(b []byte, j int, st *blockState) (k, status int)
 //
 // skipContainerBlocks' loop over whole blocks from b[j]: escapes resolved
@@ -127,18 +137,8 @@ block:
 	VMOVDQU 32(SI)(DI*1), Y1
 
 	// Quotes (AX) and backslashes (BX).
-	VPCMPEQB Y2, Y0, Y8
-	VPMOVMSKB Y8, AX
-	VPCMPEQB Y2, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, AX
-	VPCMPEQB Y3, Y0, Y8
-	VPMOVMSKB Y8, BX
-	VPCMPEQB Y3, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, BX
+	MASK64(Y2, AX)
+	MASK64(Y3, BX)
 
 	// Escaped bytes (R12) and the carry out of the block (st.carryOut),
 	// as escapedBits: escaped quotes are not quotes.
@@ -649,12 +649,7 @@ cblock:
 	VPOR     Y8, Y9, Y9
 	VPTEST   Y9, Y9
 	JNZ      cslow
-	VPCMPEQB Y2, Y0, Y8
-	VPMOVMSKB Y8, AX
-	VPCMPEQB Y2, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, AX
+	MASK64(Y2, AX)
 	VMOVQ AX, X10
 	VPCLMULQDQ $0, X11, X10, X10
 	VMOVQ X10, AX
@@ -742,18 +737,8 @@ cnext:
 	JMP  cblock
 
 cslow:
-	VPCMPEQB Y2, Y0, Y8
-	VPMOVMSKB Y8, AX
-	VPCMPEQB Y2, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, AX
-	VPCMPEQB Y3, Y0, Y8
-	VPMOVMSKB Y8, BX
-	VPCMPEQB Y3, Y1, Y9
-	VPMOVMSKB Y9, CX
-	SHLQ $32, CX
-	ORQ  CX, BX
+	MASK64(Y2, AX)
+	MASK64(Y3, BX)
 	XORQ R12, R12
 	MOVQ BX, CX
 	ORQ  R10, CX
