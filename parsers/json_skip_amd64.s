@@ -95,6 +95,49 @@ TEXT ·blockMasksAVX2(SB), NOSPLIT, $0-40
 	SHLQ $32, CX; \
 	ORQ  CX, dst
 
+// ESCAPES resolves the escapes of the block whose backslashes are BX,
+// with R10 the escape carried into it (0 or 1): R12 the escaped bytes
+// (escaped = code ^ (bs | carry), code from the odd-length backslash
+// runs starting at potential = bs &^ carry) and R13 the carry out (CX
+// scratch).
+#define ESCAPES \
+	MOVQ R10, CX; \
+	NOTQ CX; \
+	ANDQ BX, CX; \
+	MOVQ CX, R13; \
+	SHLQ $1, R13; \
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12; \
+	ORQ  R12, R13; \
+	SUBQ CX, R13; \
+	XORQ R12, R13; \
+	MOVQ BX, R12; \
+	ORQ  R10, R12; \
+	XORQ R13, R12; \
+	ANDQ BX, R13; \
+	SHRQ $63, R13
+
+// INSTRING turns the quotes AX into the bytes inside strings, opening
+// quotes included: their prefix XOR (carry-less multiply by all ones in
+// X11), flipped by R11 (all ones when a string is open at the block's
+// start).
+#define INSTRING \
+	VMOVQ AX, X10; \
+	VPCLMULQDQ $0, X11, X10, X10; \
+	VMOVQ X10, AX; \
+	XORQ R11, AX
+
+// CTL64 sets CX to the control bytes (below 0x20: Y7 holds 0x1f) of the
+// block in Y0:Y1 (R13, Y8 and Y9 are scratch).
+#define CTL64 \
+	VPMAXUB Y7, Y0, Y8; \
+	VPCMPEQB Y7, Y8, Y8; \
+	VPMOVMSKB Y8, CX; \
+	VPMAXUB Y7, Y1, Y9; \
+	VPCMPEQB Y7, Y9, Y9; \
+	VPMOVMSKB Y9, R13; \
+	SHLQ $32, R13; \
+	ORQ  R13, CX
+
 // func skipBlocksAVX2(b []byte, j int, st *blockState) (k, status int)
 //
 // skipContainerBlocks' loop over whole blocks from b[j]: escapes resolved
@@ -147,20 +190,7 @@ block:
 	MOVQ BX, CX
 	ORQ  R10, CX
 	JZ   quotes
-	MOVQ R10, CX
-	NOTQ CX
-	ANDQ BX, CX // potential = bs &^ carry
-	MOVQ CX, R13
-	SHLQ $1, R13
-	MOVQ $0xaaaaaaaaaaaaaaaa, R12
-	ORQ  R12, R13
-	SUBQ CX, R13
-	XORQ R12, R13 // code
-	MOVQ BX, R12
-	ORQ  R10, R12
-	XORQ R13, R12 // escaped = code ^ (bs | carry)
-	ANDQ BX, R13
-	SHRQ $63, R13
+	ESCAPES
 	MOVQ R13, blockState_carryOut(R8)
 	MOVQ R12, CX
 	NOTQ CX
@@ -168,24 +198,14 @@ block:
 
 quotes:
 	// s: the bytes inside strings, opening quotes included.
-	VMOVQ AX, X10
-	VPCLMULQDQ $0, X11, X10, X10
-	VMOVQ X10, AX
-	XORQ R11, AX
+	INSTRING
 
 	// A backslash outside a string, or a control character in one (not
 	// escaped): the block is skipContainerBlocks'.
 	MOVQ AX, CX
 	NOTQ CX
 	ANDQ CX, BX // bs &^ s
-	VPMAXUB Y7, Y0, Y8
-	VPCMPEQB Y7, Y8, Y8
-	VPMOVMSKB Y8, CX
-	VPMAXUB Y7, Y1, Y9
-	VPCMPEQB Y7, Y9, Y9
-	VPMOVMSKB Y9, R13
-	SHLQ $32, R13
-	ORQ  R13, CX
+	CTL64
 	ANDQ AX, CX
 	NOTQ R12
 	ANDQ R12, CX // ctl & s &^ escaped
@@ -650,10 +670,7 @@ cblock:
 	VPTEST   Y9, Y9
 	JNZ      cslow
 	MASK64(Y2, AX)
-	VMOVQ AX, X10
-	VPCLMULQDQ $0, X11, X10, X10
-	VMOVQ X10, AX
-	XORQ R11, AX
+	INSTRING
 
 cbrackets:
 	// The brackets outside strings, as the bytes x with x|0x26 == 0x7f:
@@ -743,41 +760,18 @@ cslow:
 	MOVQ BX, CX
 	ORQ  R10, CX
 	JZ   cquotes // no escapes, and the carry out is R10, 0
-	MOVQ R10, CX
-	NOTQ CX
-	ANDQ BX, CX
-	MOVQ CX, R13
-	SHLQ $1, R13
-	MOVQ $0xaaaaaaaaaaaaaaaa, R12
-	ORQ  R12, R13
-	SUBQ CX, R13
-	XORQ R12, R13
-	MOVQ BX, R12
-	ORQ  R10, R12
-	XORQ R13, R12
-	ANDQ BX, R13
-	SHRQ $63, R13
+	ESCAPES
 	MOVQ R13, R10 // the carry out, into the next block
 	MOVQ R12, CX
 	NOTQ CX
 	ANDQ CX, AX
 
 cquotes:
-	VMOVQ AX, X10
-	VPCLMULQDQ $0, X11, X10, X10
-	VMOVQ X10, AX
-	XORQ R11, AX
+	INSTRING
 	MOVQ AX, CX
 	NOTQ CX
 	ANDQ CX, BX
-	VPMAXUB Y7, Y0, Y8
-	VPCMPEQB Y7, Y8, Y8
-	VPMOVMSKB Y8, CX
-	VPMAXUB Y7, Y1, Y9
-	VPCMPEQB Y7, Y9, Y9
-	VPMOVMSKB Y9, R13
-	SHLQ $32, R13
-	ORQ  R13, CX
+	CTL64
 	ANDQ AX, CX
 	NOTQ R12
 	ANDQ R12, CX
