@@ -15,9 +15,10 @@ import (
 // rows of both inputs (only the columns the query reads, plus the join
 // keys, as owned columns), bounded by the memory pool the aggregates
 // use (--aggregate-memory): past it an equi-join of scalar columns spills
-// both inputs to disk by key hash and joins a partition at a time
-// (op_join_spill.go); other joins, or a partition alone past the pool,
-// fail with an error that names the limit and the flag. When both inputs
+// both inputs to disk by key hash and joins a partition at a time, and an
+// IN, EXISTS or scalar subquery spills its probe rows (op_join_spill.go);
+// other joins (no equality, nested values), or a partition alone past the
+// pool, fail with an error that names the limit and the flag. When both inputs
 // have flushed, it builds
 // a hash table over the right (build) input's keys, probes it with the
 // left input in batches, verifies keys and the residual ON condition
@@ -261,7 +262,7 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	if j.failed.Load() {
 		return &joinMemoryError{limit: j.pool.limit, what: j.explainShort()}
 	}
-	if j.spill.on.Load() {
+	if j.spill.on.Load() && j.spillsSide(s) {
 		if err := j.spillBuffered(w); err != nil {
 			return err
 		}
@@ -276,13 +277,27 @@ func (j *opJoin) buffer(s, w int, c *chunk) error {
 	if err != nil {
 		return err
 	}
+	if s == 0 && j.spill.lazy && !j.spill.fixed.Load() {
+		// The probe input's types, for spilling (op_join_spill.go); a
+		// nested one only makes the join one that cannot spill.
+		_ = j.fixProbeTypes(func(i int) *dtype {
+			if i < len(b.cols) && b.cols[i] != nil {
+				return b.cols[i].t
+			}
+			return nil
+		})
+	}
 	b.n += c.n
 	grew += int64(c.n) * 8 // hash and chain entries
 	b.bytes += grew
 	j.held.Add(grew)
-	if j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit || joinSpillRows > 0 && b.n >= joinSpillRows && j.spill.ok {
-		if j.spill.ok {
-			j.spill.on.Store(true)
+	if forced := joinSpillRows > 0 && b.n >= joinSpillRows && j.spill.ok; j.pool.limit >= 0 && j.pool.used.Add(grew) > j.pool.limit || forced {
+		if j.kind == joinScalar && s == 1 && b.n > 1 {
+			// The answer is this error whatever comes next: say it now,
+			// not after the subquery's rows have filled the memory.
+			return errors.New("scalar subquery " + j.text + ": expected at most one row, found " + itoa(int64(b.n)) + " or more")
+		}
+		if j.spill.on.Load() || j.startSpill(forced || j.held.Load() > j.pool.limit) {
 			return j.spillBuffered(w)
 		}
 		if j.held.Load() <= j.pool.limit {
@@ -914,6 +929,11 @@ func (j *opJoin) runMark() error {
 		for _, isNull := range j.keyCols(1)[0].null {
 			hasNull = hasNull || isNull
 		}
+		if j.spill.on.Load() {
+			// One partition of the values: the misses' answers depend on
+			// all of the subquery's rows (op_join_spill.go).
+			nr, hasNull = int(j.spill.buildRows.Load()), j.spill.buildNulls.Load() > 0
+		}
 		j.build(1)
 		err := j.probe(1, func() error {
 			j.verifyKeys(0, 1)
@@ -1001,29 +1021,33 @@ func (j *opJoin) runScalar() error {
 	if n := val.len(); n > 1 {
 		return errors.New("scalar subquery " + j.text + ": expected at most one row, found " + itoa(int64(n)))
 	}
-	return j.emitProbeRows(nl, func(a *arena, from, to int) *vec {
-		if val.len() == 0 {
-			return &vec{t: val.t, n: to - from, isConst: true, null: []bool{true}, i: []int64{0}, f: []float64{0}, s: []string{""}, b: []bool{false}, x: []any{nil}}
-		}
-		v := a.vec(val.t, to-from)
-		v.isConst = true
-		switch {
-		case val.t.isComplex():
-			v.x = val.x[:1]
-		case val.t.isIntLike():
-			v.i = val.i[:1]
-		case val.t.k == kDouble:
-			v.f = val.f[:1]
-		case val.t.isStringy():
-			v.s = val.s[:1]
-		case val.t.k == kBool:
-			v.b = val.b[:1]
-		}
-		if val.null[0] {
-			v.null = []bool{true}
-		}
-		return v
-	})
+	return j.emitProbeRows(nl, func(a *arena, from, to int) *vec { return scalarAnswer(a, val, to-from) })
+}
+
+// scalarAnswer is the value of a scalar subquery's only row, val, as a
+// constant of n rows (NULL when it has none).
+func scalarAnswer(a *arena, val *column, n int) *vec {
+	if val.len() == 0 {
+		return &vec{t: val.t, n: n, isConst: true, null: []bool{true}, i: []int64{0}, f: []float64{0}, s: []string{""}, b: []bool{false}, x: []any{nil}}
+	}
+	v := a.vec(val.t, n)
+	v.isConst = true
+	switch {
+	case val.t.isComplex():
+		v.x = val.x[:1]
+	case val.t.isIntLike():
+		v.i = val.i[:1]
+	case val.t.k == kDouble:
+		v.f = val.f[:1]
+	case val.t.isStringy():
+		v.s = val.s[:1]
+	case val.t.k == kBool:
+		v.b = val.b[:1]
+	}
+	if val.null[0] {
+		v.null = []bool{true}
+	}
+	return v
 }
 
 // emitProbeRows pushes every left row, in batches, with answer's column
@@ -1042,7 +1066,7 @@ func (j *opJoin) emitProbeRows(nl int, answer func(a *arena, from, to int) *vec)
 		c.reset(j.out.n, &st.a)
 		c.n = to - from
 		for i, cp := range sd.copies {
-			if col := sd.buf.cols[i]; col.len() == nl {
+			if col := sd.buf.cols[i]; col != nil && col.len() == nl {
 				c.cols[cp.out] = joinGather(&st.a, col, st.li)
 			}
 		}

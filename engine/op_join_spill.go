@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -15,8 +17,27 @@ import (
 // flush the join runs one partition at a time: it reads the partition of
 // both inputs back into memory and joins them as usual, so an outer join's
 // unmatched rows are found per partition. A partition that alone passes
-// the pool fails the query, as joins that cannot spill (mark joins, joins
-// without keys, nested values) do.
+// the pool fails the query, as joins that cannot spill (joins without
+// keys, nested values) do.
+//
+// Subqueries spill too, as `srcaddr IN (SELECT sourceipaddress FROM
+// cloudtrail)` over a month of flow logs must: the probe input (the
+// query's own rows) is what grows. A mark join with keys (IN, EXISTS
+// with correlation) partitions both inputs by the correlation keys, or,
+// for an uncorrelated IN, by the IN value: each correlation group, or
+// each value, is whole in one partition, and runMark runs per partition.
+// Only an uncorrelated IN needs facts about the whole subquery (whether
+// it has rows, whether one is NULL): spillRows counts them as it writes.
+// A mark join without keys (uncorrelated EXISTS) and a scalar subquery
+// give every probe row the same answer, so the probe rows go to a log
+// (rows in the order written) and are read back one block at a time,
+// never whole: the subquery's rows are counted (EXISTS) or kept in memory
+// (a scalar subquery has at most one).
+//
+// The probe input of a subquery carries every slot of the query's rows
+// (joinSide.allSlots), whose types the plan does not fix up front: the
+// first worker to spill takes them from its buffered columns (a slot no
+// chunk fills stays out of the files).
 
 // joinSpillRows, when positive, makes a join spill once a worker holds
 // that many rows of an input, whatever the memory (tests spill small
@@ -30,13 +51,45 @@ type joinSpill struct {
 	dir   string         // for the temporary files; os.TempDir() when ""
 	types [2][]*dtype    // per side: the spilled columns, keys then copies
 	sets  [][2]*spillSet // per worker, per side
+	// copyTypes[s][i]: the type copy i of side s is spilled as; nil: the
+	// copy is not spilled (a slot no chunk of the input fills).
+	copyTypes [2][]*dtype
+	// lazy: side 0's copies take their types from the first of its rows
+	// spilled, buffered or not (allSlots); fixed once they have; mu
+	// guards the fixing.
+	lazy  bool
+	fixed atomic.Bool
+	mu    sync.Mutex
+	// pkeys: the keys rows are partitioned by (the correlation keys of a
+	// null-aware IN, which travels as a key after them); log: the probe
+	// rows go to a log, read back in order (no keys).
+	pkeys int
+	log   bool
+	// The subquery's rows and its rows with a NULL IN value, counted as
+	// spilled (an uncorrelated IN's answers depend on all of them).
+	buildRows, buildNulls atomic.Int64
 }
 
 // initSpill decides whether the join can spill and prepares the sets.
 func (j *opJoin) initSpill(workers int) {
 	sp := &j.spill
 	sp.on.Store(false)
-	sp.ok = j.kind <= joinFull && len(j.sides[0].keys) > 0 && j.pool.limit >= 0
+	sp.buildRows.Store(0)
+	sp.buildNulls.Store(0)
+	nkeys := len(j.sides[0].keys)
+	switch j.kind {
+	case joinMark, joinScalar:
+		sp.ok = j.pool.limit >= 0
+	default:
+		sp.ok = nkeys > 0 && j.pool.limit >= 0
+	}
+	sp.pkeys = nkeys
+	if j.kind == joinMark && j.nullAware && nkeys > 1 {
+		sp.pkeys = nkeys - 1 // the correlation keys, not the IN value
+	}
+	sp.log = nkeys == 0 && (j.kind == joinMark || j.kind == joinScalar)
+	sp.lazy = false
+	sp.fixed.Store(false)
 	for s := range j.sides {
 		sd := &j.sides[s]
 		sp.types[s] = sp.types[s][:0]
@@ -44,8 +97,14 @@ func (j *opJoin) initSpill(workers int) {
 			sp.types[s] = append(sp.types[s], k.typ())
 			sp.ok = sp.ok && spillable(k.typ())
 		}
+		sp.copyTypes[s] = sp.copyTypes[s][:0]
+		if sd.allSlots != nil {
+			sp.lazy = true // types come with the first spill
+			continue
+		}
 		for _, cp := range sd.copies {
 			sp.types[s] = append(sp.types[s], cp.t)
+			sp.copyTypes[s] = append(sp.copyTypes[s], cp.t)
 			sp.ok = sp.ok && cp.t != nil && spillable(cp.t)
 		}
 	}
@@ -59,14 +118,80 @@ func (j *opJoin) initSpill(workers int) {
 	sp.sets = make([][2]*spillSet, workers)
 }
 
+// startSpill turns spilling on, worker w's buffer having passed the
+// pool; false when the join cannot spill. own: the join's own rows are
+// past the budget (not only the pool, which other operators share), so
+// it fails if it does not spill.
+//
+// A subquery's probe input spills with the types of its first rows
+// (fixProbeTypes, as they are buffered). Before any came, the join
+// spills only when it must: should they turn out nested, it fails, as
+// it would have.
+func (j *opJoin) startSpill(own bool) bool {
+	sp := &j.spill
+	if !sp.ok || sp.lazy && !sp.fixed.Load() && !own {
+		return false
+	}
+	sp.on.Store(true)
+	return true
+}
+
+// fixProbeTypes fixes, once, the types side 0's copies spill as: typeOf
+// gives copy i's (nil: the slot is absent), from the first of the side's
+// rows buffered or spilled. When one cannot be spilled (a nested value)
+// the join cannot spill: an error for callers already spilling.
+func (j *opJoin) fixProbeTypes(typeOf func(i int) *dtype) error {
+	sp := &j.spill
+	if !sp.lazy || sp.fixed.Load() {
+		return nil
+	}
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.fixed.Load() {
+		return nil
+	}
+	types := sp.types[0]
+	var copies []*dtype
+	for i := range j.sides[0].copies {
+		t := typeOf(i)
+		if t != nil {
+			if !spillable(t) {
+				sp.ok = false
+				sp.fixed.Store(true)
+				return &joinMemoryError{limit: j.pool.limit, what: j.explainShort() + " (its rows hold nested values, which cannot spill)"}
+			}
+			types = append(types, t)
+		}
+		copies = append(copies, t)
+	}
+	sp.types[0], sp.copyTypes[0] = types, copies
+	sp.fixed.Store(true)
+	return nil
+}
+
+// spillsSide reports whether side s's rows go to the sets once spilling
+// is on: a scalar subquery's own rows (at most one) stay in memory.
+func (j *opJoin) spillsSide(s int) bool { return !(s == 1 && j.kind == joinScalar) }
+
 // spillBuffered writes worker w's buffered rows of both inputs to its
 // sets and gives their memory back.
 func (j *opJoin) spillBuffered(w int) error {
 	for s := range j.sides {
 		sd := &j.sides[s]
 		b := sd.ws[w]
-		if b.n == 0 {
+		if b.n == 0 || !j.spillsSide(s) {
 			continue
+		}
+		if s == 0 {
+			err := j.fixProbeTypes(func(i int) *dtype {
+				if i < len(b.cols) && b.cols[i] != nil {
+					return b.cols[i].t
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 		a := &b.a
 		a.reset()
@@ -75,8 +200,17 @@ func (j *opJoin) spillBuffered(w int) error {
 		for k := range sd.keys {
 			cols = append(cols, columnVec(a, b.cols[nc+k], j.spill.types[s][k], b.n))
 		}
-		for i, cp := range sd.copies {
-			cols = append(cols, columnVec(a, b.cols[i], cp.t, b.n))
+		for i, t := range j.spill.copyTypes[s] {
+			var col *column
+			if i < len(b.cols) {
+				col = b.cols[i]
+			}
+			switch {
+			case t != nil:
+				cols = append(cols, columnVec(a, col, t, b.n))
+			case col != nil:
+				return errSlotAfterSpill
+			}
 		}
 		if err := j.spillRows(w, s, cols, b.n); err != nil {
 			return err
@@ -116,18 +250,43 @@ func (j *opJoin) spillChunk(s, w int, c *chunk) error {
 		}
 		cols = append(cols, flat(a, v, c.n))
 	}
-	for _, cp := range sd.copies {
-		if cp.in >= len(c.cols) || c.cols[cp.in] == nil && c.src[cp.in].arr == nil {
-			v := a.vec(cp.t, c.n)
+	absent := func(cp slotCopy) bool {
+		return cp.in >= len(c.cols) || c.cols[cp.in] == nil && c.src[cp.in].arr == nil
+	}
+	if s == 0 {
+		err := j.fixProbeTypes(func(i int) *dtype {
+			if cp := sd.copies[i]; !absent(cp) {
+				return c.col(cp.in).t
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i, cp := range sd.copies {
+		t := j.spill.copyTypes[s][i]
+		absent := absent(cp)
+		switch {
+		case t == nil && absent:
+		case t == nil:
+			return errSlotAfterSpill
+		case absent:
+			v := a.vec(t, c.n)
 			fill(v.nulls(), true)
 			ensureValues(v)
 			cols = append(cols, v)
-			continue
+		default:
+			cols = append(cols, flat(a, c.col(cp.in), c.n))
 		}
-		cols = append(cols, flat(a, c.col(cp.in), c.n))
 	}
 	return j.spillRows(w, s, cols, c.n)
 }
+
+// errSlotAfterSpill: a chunk of a subquery's probe input fills a slot
+// the first spilled buffer did not have, so the files have no place for
+// it. Slots are fixed by the plan; failing is better than losing a value.
+var errSlotAfterSpill = errors.New("BUG: join: a slot of the probe input appeared after its rows began to spill")
 
 // spillRows writes rows (keys first) to worker w's set of input s. A
 // double key of -0 is written as 0, so it lands where 0 does.
@@ -148,12 +307,29 @@ func (j *opJoin) spillRows(w, s int, cols []*vec, n int) error {
 		nv.f = f
 		cols[k] = &nv
 	}
-	set := j.spill.sets[w][s]
-	if set == nil {
-		set = newSpillSet(j.spill.dir, 0)
-		j.spill.sets[w][s] = set
+	sp := &j.spill
+	if s == 1 {
+		sp.buildRows.Add(int64(n))
+		if j.kind == joinMark && j.nullAware && len(j.sides[1].keys) == 1 {
+			nulls := 0
+			for i := range n {
+				if cols[0].isNull(i) {
+					nulls++
+				}
+			}
+			sp.buildNulls.Add(int64(nulls))
+		}
 	}
-	return set.write(cols, len(j.sides[s].keys), n)
+	set := sp.sets[w][s]
+	if set == nil {
+		if sp.log {
+			set = newSpillLog(sp.dir)
+		} else {
+			set = newSpillSet(sp.dir, 0)
+		}
+		sp.sets[w][s] = set
+	}
+	return set.write(cols, sp.pkeys, n)
 }
 
 // runSpilled joins partition by partition.
@@ -182,6 +358,9 @@ func (j *opJoin) runSpilled() error {
 			}
 		}
 	}
+	if j.spill.log {
+		return j.streamSpilled()
+	}
 	for p := range spillParts {
 		if !j.partGives(p) {
 			continue
@@ -191,11 +370,99 @@ func (j *opJoin) runSpilled() error {
 				return err
 			}
 		}
-		if err := j.runJoin(); err != nil {
+		var err error
+		switch j.kind {
+		case joinMark:
+			err = j.runMark()
+		default:
+			err = j.runJoin()
+		}
+		if err != nil {
 			return err
 		}
 		j.pool.used.Add(-j.held.Swap(0))
 		j.sides[0].buf, j.sides[1].buf = joinBuf{}, joinBuf{}
+	}
+	return nil
+}
+
+// streamSpilled answers a join without keys (uncorrelated EXISTS, a
+// scalar subquery) whose probe rows were logged: one answer for all,
+// then the logged rows, block by block, with it.
+func (j *opJoin) streamSpilled() error {
+	var answer func(a *arena, n int) *vec
+	if j.kind == joinScalar {
+		j.mergeSide(1)
+		defer func() {
+			j.pool.used.Add(-j.held.Swap(0))
+			j.sides[1].buf = joinBuf{}
+		}()
+		val := j.sides[1].buf.cols[0]
+		if n := val.len(); n > 1 {
+			return errors.New("scalar subquery " + j.text + ": expected at most one row, found " + itoa(int64(n)))
+		}
+		answer = func(a *arena, n int) *vec { return scalarAnswer(a, val, n) }
+	} else {
+		exists := j.spill.buildRows.Load() > 0
+		answer = func(a *arena, n int) *vec {
+			v := a.vec(tBool, n)
+			v.isConst = true
+			v.b = []bool{exists}
+			v.null = []bool{false}
+			return v
+		}
+	}
+	sd := &j.sides[0]
+	types := j.spill.types[0]
+	st := &j.st
+	for _, ws := range j.spill.sets {
+		set := ws[0]
+		if set == nil || len(set.blocks[0]) == 0 {
+			continue
+		}
+		sr := &spillReader{f: set.f, blocks: set.blocks[0], types: types}
+		for {
+			st.a.reset()
+			cols, n, err := sr.next(&st.a)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			// A block may hold more rows than a batch: push them a batch
+			// at a time.
+			for from := 0; from < n; from += BatchRows {
+				to := min(from+BatchRows, n)
+				var sel []int32
+				if from > 0 || to < n {
+					st.li = grow(&st.li, to-from)
+					for i := range st.li {
+						st.li[i] = int32(from + i)
+					}
+					sel = st.li
+				}
+				c := &st.c
+				c.reset(j.out.n, &st.a)
+				c.n = to - from
+				at := 0
+				for i, cp := range sd.copies {
+					if j.spill.copyTypes[0][i] == nil {
+						continue
+					}
+					v := cols[at]
+					if sel != nil {
+						v = gatherVec(&st.a, v, sel)
+					}
+					c.cols[cp.out] = v
+					at++
+				}
+				c.cols[j.markSlot] = answer(&st.a, to-from)
+				if err := j.next.push(0, c); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -217,7 +484,7 @@ func (j *opJoin) partGives(p int) bool {
 	switch j.kind {
 	case joinInner:
 		return has(0) && has(1)
-	case joinLeft:
+	case joinLeft, joinMark:
 		return has(0)
 	case joinRight:
 		return has(1)
@@ -236,14 +503,20 @@ func (j *opJoin) loadPartition(s, p int) error {
 	types := j.spill.types[s]
 	nk := len(sd.keys)
 	b := &sd.buf
-	*b = joinBuf{cols: make([]*column, len(types))}
-	for i, t := range types {
-		// buffer's order: copies first, then keys.
-		at := i - nk
-		if i < nk {
-			at = len(sd.copies) + i
+	*b = joinBuf{cols: make([]*column, len(sd.copies)+nk)}
+	// where[i]: the buffer column of spilled column i (buffer's order:
+	// copies first, then keys; a copy not spilled stays nil).
+	where := make([]int, 0, len(types))
+	for k := range nk {
+		where = append(where, len(sd.copies)+k)
+	}
+	for i, t := range j.spill.copyTypes[s] {
+		if t != nil {
+			where = append(where, i)
 		}
-		b.cols[at] = newColumn(t)
+	}
+	for i, t := range types {
+		b.cols[where[i]] = newColumn(t)
 	}
 	var a arena
 	for _, ws := range j.spill.sets {
@@ -263,11 +536,7 @@ func (j *opJoin) loadPartition(s, p int) error {
 			}
 			var grew int64
 			for i, v := range cols {
-				at := i - nk
-				if i < nk {
-					at = len(sd.copies) + i
-				}
-				col := b.cols[at]
+				col := b.cols[where[i]]
 				from := col.len()
 				if v.t.isStringy() {
 					b.appendStrings(col, v, n)

@@ -424,7 +424,12 @@ func TestJoin_Spill(t *testing.T) {
 	spillable := map[string]bool{"inner": true, "inner reversed": true, "left": true, "right with residual on the other side": true,
 		"full": true, "self join, NULL keys never equal": true, "duplicates on both sides": true, "two keys": true, "residual": true,
 		"left with residual": true, "left join, WHERE on the padded side": true, "integer = bigint": true, "integer = double": true,
-		"ipaddress keys": true, "using": true, "full using coalesces": true, "comma join": true, "three tables": true, "CTE joined with itself": true}
+		"ipaddress keys": true, "using": true, "full using coalesces": true, "comma join": true, "three tables": true, "CTE joined with itself": true,
+		// Subqueries: mark joins (IN, EXISTS) and scalar joins.
+		"exists without FROM": true, "scalars without FROM": true, "in": true, "not in, subquery has NULL": true, "not in": true,
+		"not in empty keeps NULL": true, "in as a value": true, "exists correlated": true, "not exists correlated": true,
+		"exists uncorrelated": true, "exists uncorrelated empty": true, "in correlated": true, "scalar": true,
+		"scalar in select": true, "scalar empty is NULL": true}
 	bs := joinBatches(mem, 2)
 	defer releaseBatches(bs)
 	joinSpillRows = 1
@@ -456,6 +461,51 @@ func TestJoin_Spill(t *testing.T) {
 	}
 	if n != len(spillable) {
 		t.Errorf("ran %d spill tests; want %d (a name changed)", n, len(spillable))
+	}
+}
+
+// TestJoin_SpillSubqueryNested: a subquery whose probe rows hold a
+// nested value (resources) cannot spill. When the probe's rows come
+// first the join knows it before it would spill and keeps them in
+// memory; when the subquery's rows come first and the join must spill
+// (its own rows past the budget), it fails with the memory error, as it
+// did before subqueries spilled. Never a wrong answer.
+func TestJoin_SpillSubqueryNested(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	bs := joinBatches(mem, 2)
+	defer releaseBatches(bs)
+	var ctFirst, flowFirst []tableBatch
+	for _, b := range bs {
+		if b.table == "cloudtrail" {
+			ctFirst = append(ctFirst, b)
+		} else {
+			flowFirst = append(flowFirst, b)
+		}
+	}
+	ctFirst, flowFirst = append(ctFirst, flowFirst...), append(flowFirst, ctFirst...)
+	const sql = "SELECT eventname, cardinality(resources) FROM cloudtrail WHERE sourceipaddress IN (SELECT srcaddr FROM vpc_flow)"
+	const want = "ConsoleLogin|NULL\nCreateNetworkAclEntry|1\nDescribeInstances|NULL\n" // as without the pool
+	joinSpillRows = 1
+	defer func() { joinSpillRows = 0 }()
+	before := spillFiles.Load()
+	pool := NewMemoryPool(1 << 20)
+	res, err := runTables(t, sql, Options{MemoryPool: pool, TempDir: t.TempDir()}, 1, ctFirst)
+	if err != nil {
+		t.Fatalf("probe rows first: %v", err)
+	}
+	if got := resultText(res); got != want {
+		t.Errorf("probe rows first: got\n%s\nwant\n%s", got, want)
+	}
+	if spillFiles.Load() != before {
+		t.Errorf("probe rows first: spilled nested values")
+	}
+	_, err = runTables(t, sql, Options{MemoryPool: pool, TempDir: t.TempDir()}, 1, flowFirst)
+	if !errors.Is(err, errJoinMemory) || !strings.Contains(err.Error(), "nested values") {
+		t.Errorf("subquery rows first: got %v; want the join memory error naming nested values", err)
+	}
+	if used := pool.used.Load(); used != 0 {
+		t.Errorf("the pool still counts %d bytes", used)
 	}
 }
 
