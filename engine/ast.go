@@ -35,11 +35,12 @@ const (
 )
 
 // Statement is a full query: optional WITH, a body of SELECTs joined by UNION
-// ALL, ORDER BY and LIMIT.
+// ALL, ORDER BY, OFFSET and LIMIT.
 type Statement struct {
 	With    []*CTE
 	Body    SetExpr
 	OrderBy []*OrderItem
+	Offset  int64 // rows skipped; 0 when absent
 	Limit   int64 // -1 when absent
 	// Target is the table a top-level CREATE TABLE ... AS or INSERT INTO
 	// writes (nil for a plain query); only Athena runs those.
@@ -429,8 +430,8 @@ func binaryPrec(op string) int {
 }
 
 // reserved are the words that cannot be bare identifiers or aliases: Trino's
-// reserved words plus LIMIT and OFFSET, which would make `FROM t LIMIT 1`
-// ambiguous for a hand-written parser.
+// reserved words plus LIMIT, OFFSET and FETCH, which would make `FROM t
+// LIMIT 1` ambiguous for a hand-written parser.
 var reserved = map[string]bool{
 	"alter": true, "and": true, "as": true, "between": true, "by": true, "case": true, "cast": true,
 	"constraint": true, "create": true, "cross": true, "cube": true, "current_date": true,
@@ -444,7 +445,7 @@ var reserved = map[string]bool{
 	"on": true, "or": true, "order": true, "outer": true, "prepare": true, "recursive": true,
 	"right": true, "rollup": true, "select": true, "skip": true, "table": true, "then": true,
 	"true": true, "uescape": true, "union": true, "unnest": true, "using": true, "values": true,
-	"when": true, "where": true, "with": true, "limit": true, "offset": true, "try_cast": true,
+	"when": true, "where": true, "with": true, "limit": true, "offset": true, "fetch": true, "try_cast": true,
 }
 
 // quoteIdent prints an identifier part bare when it can be, else quoted.
@@ -720,6 +721,10 @@ func (q *Statement) String() string {
 			}
 			b.WriteString(o.String())
 		}
+	}
+	if q.Offset > 0 {
+		b.WriteString(" OFFSET ")
+		b.WriteString(itoa(q.Offset))
 	}
 	if q.Limit >= 0 {
 		b.WriteString(" LIMIT ")

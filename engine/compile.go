@@ -295,14 +295,23 @@ func (c *compiler) compileStatement(q *Statement) (*fragment, error) {
 		}
 		c.ctes = append(slices.Clone(saved), m)
 	}
+	// OFFSET: the first Offset+Limit rows (in order, when ordered), then
+	// opOffset drops Offset of them.
+	limit := q.Limit
+	if q.Offset > 0 && limit >= 0 {
+		limit += q.Offset
+	}
+	var f *fragment
+	var err error
 	if sel, ok := q.Body.(*Select); ok {
-		return c.compileSelect(sel, q.OrderBy, q.Limit)
+		f, err = c.compileSelect(sel, q.OrderBy, limit)
+	} else if f, err = c.compileSet(q.Body); err == nil {
+		f, err = c.orderLimit(f, q.OrderBy, limit)
 	}
-	f, err := c.compileSet(q.Body)
-	if err != nil {
-		return nil, err
+	if err != nil || q.Offset == 0 {
+		return f, err
 	}
-	return c.orderLimit(f, q.OrderBy, q.Limit)
+	return c.offset(f, q.Offset), nil
 }
 
 // compileSet compiles a UNION ALL tree or a parenthesized query.

@@ -643,8 +643,8 @@ func (c *compiler) decorrelate(q *Statement, sc *scope, scalar, in bool) (*State
 	for _, it := range sel.Items {
 		aggregated = aggregated || it.Expr != nil && hasAgg(it.Expr)
 	}
-	if aggregated || q.Limit >= 0 {
-		return nil, nil, c.errf(q.Pos(), "expected a correlated subquery without GROUP BY, aggregates or LIMIT, found "+quoteFound(q.String())+"; run the query with --engine athena")
+	if aggregated || q.Limit >= 0 || q.Offset > 0 {
+		return nil, nil, c.errf(q.Pos(), "expected a correlated subquery without GROUP BY, aggregates, OFFSET or LIMIT, found "+quoteFound(q.String())+"; run the query with --engine athena")
 	}
 	ns := *sel
 	ns.Where = nil

@@ -326,20 +326,67 @@ func (p *parser) parseQuery() (*Statement, error) {
 			return nil, err
 		}
 	}
-	if p.acceptKw("limit") {
+	// Trino's order: OFFSET n [ROW | ROWS], then LIMIT n | ALL or FETCH
+	// {FIRST | NEXT} [n] {ROW | ROWS} ONLY.
+	if p.acceptKw("offset") {
+		n, err := p.rowCount("OFFSET")
+		if err != nil {
+			return nil, err
+		}
+		q.Offset = n
+		if t := p.tok(); t.kind == tokIdent && (t.val == "row" || t.val == "rows") {
+			p.i++
+		}
+	}
+	switch {
+	case p.acceptKw("limit"):
 		t := p.tok()
 		if t.kind == tokIdent && t.val == "all" {
 			p.i++
 		} else {
-			n, err := strconv.ParseInt(t.text, 10, 64)
-			if t.kind != tokNumber || err != nil {
-				return nil, p.expected("row count after LIMIT")
+			n, err := p.rowCount("LIMIT")
+			if err != nil {
+				return nil, err
 			}
-			p.i++
 			q.Limit = n
 		}
+	case p.acceptKw("fetch"):
+		if t := p.tok(); t.kind != tokIdent || t.val != "first" && t.val != "next" {
+			return nil, p.expected("FIRST or NEXT after FETCH")
+		}
+		p.i++
+		q.Limit = 1
+		if p.tok().kind == tokNumber {
+			n, err := p.rowCount("FETCH FIRST")
+			if err != nil {
+				return nil, err
+			}
+			q.Limit = n
+		}
+		if t := p.tok(); t.kind != tokIdent || t.val != "row" && t.val != "rows" {
+			return nil, p.expected("ROW or ROWS after FETCH FIRST")
+		}
+		p.i++
+		if t := p.tok(); t.kind == tokIdent && t.val == "with" {
+			return nil, p.expected("ONLY after FETCH FIRST ... ROWS (WITH TIES is not supported; run the query with --engine athena)")
+		}
+		if t := p.tok(); t.kind != tokIdent || t.val != "only" {
+			return nil, p.expected("ONLY after FETCH FIRST ... ROWS")
+		}
+		p.i++
 	}
 	return q, nil
+}
+
+// rowCount parses the non-negative row count after what (LIMIT, OFFSET).
+func (p *parser) rowCount(what string) (int64, error) {
+	t := p.tok()
+	n, err := strconv.ParseInt(t.text, 10, 64)
+	if t.kind != tokNumber || err != nil || n < 0 {
+		return 0, p.expected("row count after " + what)
+	}
+	p.i++
+	return n, nil
 }
 
 // parseByExprs parses "BY expr, ..." after GROUP or PARTITION.
@@ -480,7 +527,7 @@ func (p *parser) parseSetTerm() (SetExpr, error) {
 			return nil, err
 		}
 		// A parenthesized bare SELECT needs no wrapper.
-		if len(q.With) == 0 && len(q.OrderBy) == 0 && q.Limit < 0 {
+		if len(q.With) == 0 && len(q.OrderBy) == 0 && q.Offset == 0 && q.Limit < 0 {
 			if s, ok := q.Body.(*Select); ok {
 				return s, nil
 			}

@@ -56,7 +56,7 @@ func (q *Query) ShareKey() string {
 func (q *Query) shareKeyOf() string {
 	st := q.stmt
 	sel, ok := st.Body.(*Select)
-	if !ok || st.Target != nil || q.limits || st.Limit >= 0 || sel.Distinct {
+	if !ok || st.Target != nil || q.limits || st.Limit >= 0 || st.Offset > 0 || sel.Distinct {
 		return ""
 	}
 	windows := false
