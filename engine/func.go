@@ -630,11 +630,24 @@ func arrayContainsKernel(a *arena, out *vec, args []*vec) {
 		} else if x.x != nil {
 			l, _ = x.x[i].([]any)
 		}
+		// Every row's answer is written: out's bools are reused scratch.
+		// As Trino: TRUE on an equal element, else NULL if an element is
+		// NULL, else FALSE.
+		o[i] = false
+		hasNull := false
 		for _, e := range l {
-			if e != nil && compareAny(e, want) == 0 {
+			if e == nil {
+				hasNull = true
+			} else if compareAny(e, want) == 0 {
 				o[i] = true
 				break
 			}
+		}
+		if hasNull && !o[i] {
+			if out.null == nil {
+				out.nulls() // cleared; strictNulls' own otherwise
+			}
+			out.null[i] = true
 		}
 	}
 }

@@ -75,6 +75,8 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 	{"subquery", "SELECT n, count(*) FROM (SELECT useridentity.username AS u, count(*) AS n FROM cloudtrail GROUP BY 1) AS s GROUP BY n ORDER BY n",
 		"1|3\n3|1\n"},
 	{"limit", "SELECT eventname FROM cloudtrail ORDER BY eventtime DESC LIMIT 2", "DescribeInstances\nDescribeInstances\n"},
+	{"contains over an array in WHERE", "SELECT eventname FROM cloudtrail WHERE contains(split('ConsoleLogin,DeleteNetworkAcl', ','), eventname) ORDER BY 1",
+		"ConsoleLogin\nConsoleLogin\nDeleteNetworkAcl\n"},
 	{"offset", "SELECT eventname, eventtime FROM cloudtrail ORDER BY eventtime DESC OFFSET 1 LIMIT 2",
 		"DescribeInstances|2024-03-02T10:00:00Z\nDeleteNetworkAcl|2024-03-02T09:00:00Z\n"},
 	{"offset without limit", "SELECT eventname FROM cloudtrail ORDER BY eventtime OFFSET 4", "DescribeInstances\nDescribeInstances\n"},
