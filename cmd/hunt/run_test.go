@@ -86,6 +86,32 @@ func TestRun_Golden(t *testing.T) {
 	}
 }
 
+// TestRun_NegativesAfterPositives: a hunt's answer for a record does not
+// depend on the records read before it. One worker reads a positive
+// (Stratus' Lambda backdoor, a public invoke permission) and then the
+// hunt's negative examples; contains() over the policy's principals once
+// kept an earlier batch's TRUE for them, and two negatives became
+// findings.
+func TestRun_NegativesAfterPositives(t *testing.T) {
+	t.Chdir("../..")
+	out := filepath.Join(t.TempDir(), "findings.jsonl")
+	code, _, stderr := runHunt(t, "run", "--workers", "1", "--hunt", "lambda_public_invoke_permission", "--sink", "file:"+out,
+		"testdata/cloudtrail/corpus/stratus-red-team/aws.persistence.lambda-backdoor-function.json", "testdata/hunts/lambda_public_invoke_permission")
+	if code != exitFindings {
+		t.Fatalf("exit %d; want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	var n int
+	for _, line := range findingLines(t, mustRead(t, out)) {
+		n++
+		if strings.Contains(line, "negative-") {
+			t.Errorf("a finding from a negative example: %s", line)
+		}
+	}
+	if n == 0 {
+		t.Error("no findings; want the positives'")
+	}
+}
+
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
