@@ -610,6 +610,9 @@ func (e *Call) String() string {
 	if e.NoParens {
 		return e.Name
 	}
+	if e.Name == arrayCtor {
+		return arrayCtorString(e)
+	}
 	var b strings.Builder
 	b.WriteString(quoteFunc(e.Name))
 	b.WriteByte('(')

@@ -133,6 +133,7 @@ func newScalarFuncs() map[string]funcDef {
 		"ltrim":                  plain(str, []*dtype{str}, trimKernel(1)),
 		"rtrim":                  plain(str, []*dtype{str}, trimKernel(2)),
 		"split":                  plain(arrayOf(str), []*dtype{str, str}, splitKernel),
+		arrayCtor:                {min: 0, max: -1, build: buildArrayCtor},
 		"from_iso8601_timestamp": plain(ts, []*dtype{str}, fromISO8601Kernel),
 		"to_unixtime":            plain(f64, []*dtype{ts}, toUnixtimeKernel),
 		"to_iso8601":             plain(str, []*dtype{ts}, toISO8601Kernel),

@@ -1124,6 +1124,10 @@ func (p *parser) parsePrimary() (Expr, error) {
 				}
 				return &Exists{Query: q, pos: t.pos}, nil
 			}
+		case "array":
+			if nx := p.peek(); nx.kind == tokOp && nx.val == "[" {
+				return p.parseArrayCtor()
+			}
 		case "cast", "try_cast":
 			return p.parseCast()
 		case "extract":
@@ -1156,6 +1160,34 @@ func (p *parser) parsePrimary() (Expr, error) {
 		return p.parseName()
 	}
 	return nil, p.expected("expression")
+}
+
+// parseArrayCtor parses ARRAY[x, y, ...] (ARRAY[] included) into a call
+// of arrayCtor (func_array_ctor.go).
+func (p *parser) parseArrayCtor() (Expr, error) {
+	t := p.tok()
+	p.i++
+	open := p.tok().pos
+	p.i++ // [
+	c := &Call{Name: arrayCtor, pos: t.pos}
+	if p.acceptOp("]") {
+		return c, nil
+	}
+	for {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		c.Args = append(c.Args, e)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if !p.acceptOp("]") {
+		line, col := lineCol(p.src, open)
+		return nil, p.expected("']' to close '[' at " + strconv.Itoa(line) + ":" + strconv.Itoa(col))
+	}
+	return c, nil
 }
 
 // parseName parses a dotted name or a function call.

@@ -77,6 +77,8 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 	{"limit", "SELECT eventname FROM cloudtrail ORDER BY eventtime DESC LIMIT 2", "DescribeInstances\nDescribeInstances\n"},
 	{"contains over an array in WHERE", "SELECT eventname FROM cloudtrail WHERE contains(split('ConsoleLogin,DeleteNetworkAcl', ','), eventname) ORDER BY 1",
 		"ConsoleLogin\nConsoleLogin\nDeleteNetworkAcl\n"},
+	{"array constructor", "SELECT eventname, contains(ARRAY['ConsoleLogin', NULL, 'nope'], eventname), ARRAY[eventname, awsregion] FROM cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'DeleteNetworkAcl'], eventname) ORDER BY eventtime",
+		"ConsoleLogin|true|[ConsoleLogin, us-east-1]\nConsoleLogin|true|[ConsoleLogin, eu-west-1]\nDeleteNetworkAcl|NULL|[DeleteNetworkAcl, us-east-1]\n"},
 	{"offset", "SELECT eventname, eventtime FROM cloudtrail ORDER BY eventtime DESC OFFSET 1 LIMIT 2",
 		"DescribeInstances|2024-03-02T10:00:00Z\nDeleteNetworkAcl|2024-03-02T09:00:00Z\n"},
 	{"offset without limit", "SELECT eventname FROM cloudtrail ORDER BY eventtime OFFSET 4", "DescribeInstances\nDescribeInstances\n"},
