@@ -261,6 +261,18 @@ func flat(a *arena, v *vec, n int) *vec {
 			for i, c := range codes {
 				out[i] = d.b[c]
 			}
+		case d.x != nil:
+			// Arrays a function made once per dictionary entry
+			// (split(eventsource, '.')).
+			o.x = make([]any, n)
+			for i, c := range codes {
+				o.x[i] = d.x[c]
+			}
+		case d.arr != nil:
+			o.x = make([]any, n)
+			for i, c := range codes {
+				o.x[i] = arrowValue(d.arr, d.complexRow(int(c)))
+			}
 		}
 		if nl != nil {
 			for i, c := range codes {
