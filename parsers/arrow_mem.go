@@ -46,9 +46,13 @@ type Recycler struct {
 	freed map[*byte]bool
 }
 
-// recycleClasses covers capacities up to 2^(recycleClasses/4) bytes;
-// larger buffers are neither rounded nor kept.
-const recycleClasses = 4 * 31
+// recycleMaxSize is the largest request a Recycler rounds and the
+// largest buffer it keeps (a batch's buffers are a few MiB).
+const recycleMaxSize = 256 << 20
+
+// recycleClasses covers the capacities of requests up to recycleMaxSize
+// rounded up.
+const recycleClasses = 4 * 30
 
 // recycleMin is the smallest capacity handed out: smaller requests (a
 // bitmap of a few rows) get this much, so that they all share one class.
@@ -100,7 +104,7 @@ func recycleClassCap(k int) int {
 func roundCap(size int) int {
 	size = max(size, recycleMin)
 	k := recycleClass(size)
-	if c := recycleClassCap(k); c == size || k+1 >= recycleClasses {
+	if c := recycleClassCap(k); c == size {
 		return c
 	}
 	return recycleClassCap(k + 1)
@@ -116,6 +120,9 @@ func (r *Recycler) Allocate(size int) []byte {
 // alloc is Allocate without the zeroing, for builders that write every
 // byte they read.
 func (r *Recycler) alloc(size int) []byte {
+	if size > recycleMaxSize {
+		return make([]byte, size) // not kept either (Free)
+	}
 	c := roundCap(size)
 	k := recycleClass(c)
 	r.mu.Lock()
@@ -166,7 +173,7 @@ func (r *Recycler) Free(b []byte) {
 			b[i] = 0xa5
 		}
 	}
-	if len(b) < recycleMin {
+	if len(b) < recycleMin || len(b) > recycleMaxSize {
 		return
 	}
 	k := recycleClass(len(b))
@@ -180,7 +187,7 @@ func (r *Recycler) Free(b []byte) {
 		delete(r.given, p)
 		r.freed[p] = true
 	}
-	if k < recycleClasses && r.held+len(b) <= r.max {
+	if r.held+len(b) <= r.max {
 		r.free[k] = append(r.free[k], b)
 		r.held += len(b)
 	}

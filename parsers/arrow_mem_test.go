@@ -101,6 +101,9 @@ func TestRecycler_Poison(t *testing.T) {
 // TestRecycleClass: classes cover capacities in order, four per power of
 // two, each class's smallest capacity in it; roundCap rounds up to one.
 func TestRecycleClass(t *testing.T) {
+	if k := recycleClass(roundCap(recycleMaxSize)); k >= recycleClasses {
+		t.Fatalf("the largest request's class %d is past the %d classes", k, recycleClasses)
+	}
 	prev := -1
 	for c := 1; c < 1<<20; c += 1 + c/64 {
 		k := recycleClass(c)
