@@ -590,7 +590,9 @@ func boxValue(x *vec, i int) any {
 	case x.arr != nil:
 		return arrowValue(x.arr, x.complexRow(i))
 	case x.x != nil:
-		return x.x[i]
+		// A computed list (split's parts, a cast to array(json)) may
+		// view the batch's strings: the state outlives the push.
+		return ownStrings(x.x[i])
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ type config struct {
 }
 
 func newConfig(opts []Option) config {
-	c := config{mem: memory.DefaultAllocator}
+	c := config{mem: defaultMem()}
 	for _, o := range opts {
 		o(&c)
 	}

@@ -22,17 +22,19 @@ import (
 //     its consumers' use of its memory (Arrow's contract; the engine
 //     reads a batch only while it is pushed), and a batch retained stays
 //     whole: its buffers are not reused until it is released.
-//   - string bytes are handed over and never reused: a string viewed in a
-//     batch's values is easily kept past the batch's release (a test that
-//     collects values, a result that views them), which Go memory forgives
-//     and reuse would not (pqRecycler leaves text out for the same reason).
-//     The column goes on in a fresh buffer of the same capacity: one
-//     allocation, no copy.
+//   - string bytes are handed over with the reader's allocator when it is
+//     a [Recycler] (scan gives each worker one), which takes them back when
+//     the batch is released, and the column goes on in a buffer it hands
+//     out (released batches' bytes). Any other allocator gets them as Go
+//     memory and they are never reused: the column goes on in a fresh
+//     buffer of the same capacity (one allocation, no copy). Reuse relies
+//     on consumers keeping no view of a batch's strings past its release
+//     (scan.Func says so; arrow_mem.go's tests check it).
 //
-// The handed slices are Go memory, not the reader's allocator's ([WithAllocator]
-// still gets the dictionaries and the all-null columns): a CheckedAllocator
-// sees the same nothing-left at the end, and the flowHand's count of
-// buffers out says whether every batch came back.
+// The other handed slices are Go memory, not the reader's allocator's
+// ([WithAllocator] still gets the dictionaries and the all-null columns):
+// a CheckedAllocator sees the same nothing-left at the end, and the
+// flowHand's count of buffers out says whether every batch came back.
 
 // flowHandMax bounds the free buffers of each kind a flowHand keeps: two
 // batches' worth of a reader of every column.
@@ -212,12 +214,21 @@ func (c *flowCol) handArray(h *flowHand, mem memory.Allocator, typ arrow.DataTyp
 		// larger object's reader would otherwise give a small object's
 		// every batch its largest buffer (53 KiB of addresses for 200
 		// rows of 2.6 KiB).
-		data := memory.NewBufferBytes(c.data)
 		size := cap(c.data)
 		if n > 0 {
 			size = min(size, max(64, (len(c.data)/n+1)*(len(c.offs)-1)*9/8))
 		}
-		c.data = make([]byte, 0, size)
+		var data *memory.Buffer
+		if r, ok := mem.(*Recycler); ok {
+			// A Recycler takes the bytes back when the batch is
+			// released (see arrow_mem.go) and gives the column
+			// a freed buffer.
+			data = memory.NewBufferWithAllocator(c.data, r)
+			c.data = r.alloc(size)[:0]
+		} else {
+			data = memory.NewBufferBytes(c.data)
+			c.data = make([]byte, 0, size)
+		}
 		bufs = []*memory.Buffer{validity, offs, data}
 	default:
 		bufs = []*memory.Buffer{validity, h.hand32(&c.idx)}

@@ -37,7 +37,9 @@ type Config struct {
 	Strict    bool // the first bad record stops the scan
 	Workers   int  // objects read at once; 0 = [DefaultWorkers]
 	MaxErrors int  // rejected-record errors kept; 0 = the readers' default
-	Mem       memory.Allocator
+	// Mem is the allocator of the batches' buffers; nil gives each
+	// worker a parsers.Recycler (see [Func]).
+	Mem memory.Allocator
 	// Progress counts bytes and objects when set.
 	Progress *archive.Progress
 	// ProgressTo gets a progress line (objects and bytes done/total, rate,
@@ -89,7 +91,10 @@ func (t *Totals) ObjectFailed(uri string) error {
 }
 
 // Func receives each batch of an object. worker is in [0, workers); calls
-// for one worker never overlap. The batch is valid during the call only.
+// for one worker never overlap. The batch is valid during the call only:
+// its memory is built in again once it is released (unless Config.Mem says
+// otherwise), so fn keeps copies of its values, or the batch retained,
+// never views of its buffers (strings of its values) past the call.
 // An error stops the scan and becomes [Totals.Stopped].
 type Func func(worker int, table *parsers.Table, obj archive.Object, b arrow.RecordBatch) error
 
@@ -152,6 +157,15 @@ func readAll(ctx context.Context, cancel context.CancelCauseFunc, cfg Config, wo
 	var wg sync.WaitGroup
 	for w := range min(workers, len(objs)) {
 		wg.Go(func() {
+			cfg := cfg
+			if cfg.Mem == nil {
+				// Each worker's readers build their batches in
+				// the buffers of the batches fn released
+				// (parsers.Recycler): fn must not keep views of a
+				// batch's memory, only copies or the batch,
+				// retained.
+				cfg.Mem = parsers.NewRecycler(parsers.DefaultRecycleBytes)
+			}
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(objs) {

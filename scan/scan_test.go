@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -217,5 +218,79 @@ func TestReadObject_Stopping(t *testing.T) {
 	cancel(errLimit)
 	if stopping(ctx, errors.New("gzip: invalid header")) {
 		t.Error("stopping: a real fault while the scan stops is not a stop")
+	}
+}
+
+// batchText is every column of b printed.
+func batchText(b arrow.RecordBatch) string {
+	var s strings.Builder
+	for i, c := range b.Columns() {
+		s.WriteString(b.ColumnName(i) + ": " + c.String() + "\n")
+	}
+	return s.String()
+}
+
+// TestRun_Recycled: with no Config.Mem, each worker's readers build
+// batches in the memory of the batches released before them
+// (parsers.Recycler). Read through a Recycler that overwrites what is
+// freed, every table's batches (partition columns added by the scan
+// included) hold the rows they hold in Go memory, and the batches fn
+// retains keep them past the scan; the default Mem reads the same.
+func TestRun_Recycled(t *testing.T) {
+	objs := plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/vpcflow", "../testdata/guardduty/AWSLogs", "../testdata/config/AWSLogs", "../testdata/cwlogs")
+	for _, cols := range []map[string][]string{
+		nil,
+		{"cloudtrail": {"eventname", "useridentity.arn", "account", "region", "timestamp"}, "vpc_flow": {"srcaddr", "dstport", "action", "day"}},
+	} {
+		read := func(mem memory.Allocator) map[string]string {
+			texts := map[string]string{}
+			var kept []arrow.RecordBatch
+			var keys []string
+			var mu sync.Mutex
+			n := map[string]int{}
+			tot := Run(context.Background(), Config{Workers: 2, Mem: mem, Columns: cols}, objs, func(_ int, _ *parsers.Table, obj archive.Object, b arrow.RecordBatch) error {
+				mu.Lock()
+				defer mu.Unlock()
+				k := obj.URI + "#" + strconv.Itoa(n[obj.URI])
+				n[obj.URI]++
+				texts[k] = batchText(b)
+				if len(texts)%2 == 0 {
+					b.Retain()
+					kept = append(kept, b)
+					keys = append(keys, k)
+				}
+				return nil
+			})
+			if tot.Stopped != nil || tot.Objects < 20 {
+				t.Fatalf("stopped %v after %d objects", tot.Stopped, tot.Objects)
+			}
+			for i, b := range kept {
+				if batchText(b) != texts[keys[i]] {
+					t.Errorf("batch %s, retained, changed while later batches were read", keys[i])
+				}
+				b.Release()
+			}
+			return texts
+		}
+		want := read(memory.NewGoAllocator())
+		for name, got := range map[string]map[string]string{"poisoning Recycler": read(parsers.NewPoisonRecycler()), "default": read(nil)} {
+			if len(got) != len(want) {
+				t.Errorf("%v, %s: %d batches; want %d", cols, name, len(got), len(want))
+			}
+			for k, w := range want {
+				if got[k] != w {
+					t.Errorf("%v, %s: batch %s differs from Go memory's", cols, name, k)
+				}
+			}
+		}
+	}
+	// Every buffer comes back once the batches and readers are released,
+	// but the string bytes the flow text reader's columns keep for its
+	// next reader (parsers' flowSpare).
+	rec := parsers.NewPoisonRecycler()
+	objs = plan(t, "../testdata/cloudtrail/AWSLogs", "../testdata/vpcflow/v5-all-fields.parquet", "../testdata/guardduty/AWSLogs", "../testdata/config/AWSLogs")
+	Run(context.Background(), Config{Workers: 2, Mem: rec}, objs, func(int, *parsers.Table, archive.Object, arrow.RecordBatch) error { return nil })
+	if n := rec.Outstanding(); n != 0 {
+		t.Errorf("%d buffers of the poisoning Recycler not freed", n)
 	}
 }

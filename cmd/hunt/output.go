@@ -117,6 +117,11 @@ func (t *tableWriter) Row(vals []any) error {
 	if t.started {
 		return t.write(cells)
 	}
+	// Kept past the call: a cell may view the batch being read (hunt
+	// cat), whose memory the next batch is built in.
+	for i, c := range cells {
+		cells[i] = strings.Clone(c)
+	}
 	t.pending = append(t.pending, cells)
 	if len(t.pending) >= tableSample {
 		return t.start()
