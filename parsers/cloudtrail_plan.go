@@ -69,9 +69,11 @@ type ctField struct {
 	next [2]*ctField
 	// pat is the member's start as last spelled, `"key":`, in three
 	// little-endian words, with pmask selecting its plen bytes (0 when
-	// it is longer than 24 bytes), for keyWordsAt. A fourth word, its
-	// mask zero, makes them 32 bytes, which skipMembersAVX2 compares as
-	// one vector.
+	// it is longer than 24 bytes: then pat and pmask match no member),
+	// for keyWordsAt. A fourth word, its mask zero, makes them 32
+	// bytes, which skipMembersAVX2 compares as one vector. Fields are
+	// predicted (first, next) only once found by a spelling, so
+	// setSpelled has set these.
 	pat, pmask [4]uint64
 	plen       int
 }
@@ -82,6 +84,9 @@ func (f *ctField) setSpelled(s string) {
 	f.pat, f.pmask, f.plen = [4]uint64{}, [4]uint64{}, 0
 	p := `"` + s + `":`
 	if len(p) > 24 {
+		// No member matches: its first byte, '"', is not 0.
+		// skipMembersAVX2 compares the words without looking at plen.
+		f.pmask[0] = 0xff
 		return
 	}
 	for k := range len(p) {
