@@ -418,7 +418,7 @@ snone:
 	ANDNQ CX, R12, CX; \
 	ORQ   CX, BX
 
-// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int) (k int, last *ctField, status int)
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (k int, last *ctField, status int)
 //
 // The fast path of CloudTrailReader.parseTop and parseObject over a run
 // of an object's members from the key at b[i] (its '"'), given the
@@ -447,13 +447,14 @@ snone:
 // including fewer than 64 bytes left at the key, so that its 24 key
 // bytes, a literal and the first 32 bytes of a string are in b, and a
 // slot outside vals). room is the most brackets a container may hold
-// (MaxDepth less the object's depth).
+// (MaxDepth less the object's depth). A time that tc's fast path finds
+// valid does not put markTime in the marks (see time).
 //
 // Registers: SI b, DX len(b), DI i, R14 f0 then f, R13 f1, R9 last,
 // R10 the marks, R12 the value's index, then its end; the compared bytes
 // in Y2-Y7, Y13 and X11 for the whole call. Frame: v the container's
 // index, plim the address of b's last 64 bytes, lim len(b)-65.
-TEXT ·skipMembersAVX2(SB), NOSPLIT, $24-112
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $24-120
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), DX
 	MOVQ i+24(FP), DI
@@ -533,6 +534,8 @@ done:
 	// path: the next key has its 64 bytes, so ',' '"' is one compare
 	// and the member's own check is done.
 	ORB  ctField_mark(R14), R10
+
+marked:
 	MOVQ R14, R9
 	MOVQ ctField_next+8(R9), R13
 	MOVQ ctField_next+0(R9), R14
@@ -680,6 +683,53 @@ dfound:
 	MOVL BX, span_start(CX)
 	MOVL R12, span_end(CX)
 	MOVB $const_srcBuf, span_src(CX)
+	CMPB ctField_kind(R14), $const_ctTime
+	JEQ  time
+	INCQ R12
+	JMP  done
+
+time:
+	// The time b[BX:R12], as timeCache.isTime's fast path: 20 bytes
+	// whose first 14 ("YYYY-MM-DDTHH:") are the cache's (w0, w1: the
+	// cache's zero words match no string here, which holds no control
+	// byte), then "MM:SS" with MM and SS 00-59, and 'Z'. Such a time
+	// is valid: its mark joins the marks but markTime, so Go does not
+	// check it again (CloudTrailReader.runTime) and a later time in the
+	// run is decoded too. Any other is left to runTime, as before.
+	MOVQ R12, AX
+	SUBQ BX, AX
+	CMPQ AX, $20
+	JNE  timego
+	MOVQ tc+88(FP), R8
+	MOVQ (SI)(BX*1), AX
+	CMPQ AX, timeCache_w0(R8)
+	JNE  timego
+	MOVQ 6(SI)(BX*1), AX
+	CMPQ AX, timeCache_w1(R8)
+	JNE  timego
+	// s[12:20] as a word: byte 4 ':' and byte 7 'Z'; bytes 2, 3, 5
+	// and 6 digits (high nibble 3) at most '5', '9', '5', '9' (adding
+	// 10, 6, 10 and 6 keeps the nibble; no byte carries).
+	MOVQ 12(SI)(BX*1), AX
+	MOVQ $0xfff0f0fff0f00000, R8
+	ANDQ AX, R8
+	MOVQ $0x5a30303a30300000, R11
+	CMPQ R8, R11
+	JNE  timego
+	MOVQ $0x00060a00060a0000, R8
+	ADDQ R8, AX
+	MOVQ $0x00f0f000f0f00000, R8
+	ANDQ R8, AX
+	MOVQ $0x0030300030300000, R11
+	CMPQ AX, R11
+	JNE  timego
+	INCQ R12
+	MOVBLZX ctField_mark(R14), AX
+	ANDL $~const_markTime, AX
+	ORL  AX, R10
+	JMP  marked
+
+timego:
 	INCQ R12
 	JMP  done
 
@@ -898,9 +948,9 @@ mret:
 	VZEROUPPER
 	SHLQ $8, R10
 	ORQ  R10, AX
-	MOVQ DI, k+88(FP)
-	MOVQ R9, last+96(FP)
-	MOVQ AX, status+104(FP)
+	MOVQ DI, k+96(FP)
+	MOVQ R9, last+104(FP)
+	MOVQ AX, status+112(FP)
 	RET
 
 // func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
