@@ -1627,7 +1627,14 @@ func (r *CloudTrailReader) appendRecord() {
 		}
 	}
 	if only := r.plan.only; len(only) > 0 {
-		admitted := r.onlyMask() // the bits of the keys that admit it
+		// The bits of the keys that admit it (bit 63 only says a key
+		// was looked up). Most records are admitted by none: then,
+		// without keys asked one by one, no column of only is decoded
+		// and the loop is not run.
+		admitted := r.onlyMask() &^ (1 << 63)
+		if admitted == 0 && !r.plan.onlySlow {
+			only = nil
+		}
 		for k := range only {
 			op := &only[k]
 			// Not needed in this record: null, not copied, and not

@@ -517,6 +517,10 @@ type ctPlan struct {
 	// decoded in every record; only, those decoded only in some (see
 	// setOps).
 	ops, only []ctOp
+	// onlySlow is whether a column of only has keys asked one by one
+	// (ctOnly.slow): without them, a record no group key admits has
+	// none of only's columns decoded.
+	onlySlow bool
 }
 
 // ctOp appends one value of a record to a column (see appendRecord).
@@ -552,7 +556,7 @@ const (
 // of the others are among them), leaves of structs flattened, and
 // p.only, those decoded only in some.
 func (p *ctPlan) setOps() {
-	p.ops, p.only = p.ops[:0], p.only[:0]
+	p.ops, p.only, p.onlySlow = p.ops[:0], p.only[:0], false
 	var add func(c *ctCol)
 	add = func(c *ctCol) {
 		switch {
@@ -579,6 +583,7 @@ func (p *ctPlan) setOps() {
 	for _, c := range p.cols {
 		if c.only != nil {
 			p.only = append(p.only, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
+			p.onlySlow = p.onlySlow || len(c.only.slow) > 0
 		}
 	}
 }
