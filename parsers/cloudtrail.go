@@ -396,6 +396,11 @@ func (r *CloudTrailReader) step() {
 		r.record(i)
 		if r.state == stArrayFirst || r.state == stArrayElem {
 			r.state = stArrayNext
+			// Fast path: the ',' right after the record, as
+			// stArrayNext reads it, without a step of its own.
+			if j := r.pos; j < len(r.buf) && r.buf[j] == ',' {
+				r.state, r.pos = stArrayElem, j+1
+			}
 		}
 	case stArrayNext:
 		switch b[i] {
