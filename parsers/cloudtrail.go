@@ -975,6 +975,9 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			i = k
 			switch status & 0xff {
 			case membersAfter:
+				if k < len(b) && b[k] == '}' {
+					return k + 1, nil // the record's end, as nextMember reads it
+				}
 				fast = true
 			case membersContainer:
 				// last's value, read as the fast path below does.
@@ -1209,6 +1212,9 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			i = k
 			switch status & 0xff {
 			case membersAfter:
+				if k < len(b) && b[k] == '}' {
+					return k + 1, nil // the object's end, as nextMember reads it
+				}
 				goto next
 			case membersContainer:
 				// last's value, read as the paths below read it.

@@ -1463,6 +1463,30 @@ func TestCloudTrailReader_TimeCacheInRuns(t *testing.T) {
 	}
 }
 
+// TestCloudTrailReader_RunEndsAtInput: a run of skipMembersAVX2 that
+// stops after a container ending right at the input's end (a truncated
+// record, at the top level or in useridentity; containers of every
+// length around 64 and 128 bytes, so some end with the last whole
+// block) reads as one by one: the object's end is looked for past the
+// input, which is truncation, not an index past it.
+func TestCloudTrailReader_RunEndsAtInput(t *testing.T) {
+	for pad := range 140 {
+		c := `{"a":"` + strings.Repeat("x", pad) + `"}`
+		for _, head := range []string{
+			`{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"a","requestParameters":` + c,
+			`{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"a","userIdentity":{"type":"IAMUser","principalId":"p","extra":` + c,
+		} {
+			input := `{"Records":[` + rec1 + `,` + head + `}}` + `,` + head + `}}` + `,` + head
+			for _, cols := range [][]string{{"eventname"}, {"eventname", "useridentity.type", "requestparameters"}} {
+				_, _, err := readRunsAndOneByOne(t, fmt.Sprint(pad, cols), func() io.Reader { return inMemoryInput(input) }, WithColumns(cols...))
+				if err == nil {
+					t.Fatalf("%d, %v: no error for a truncated record", pad, cols)
+				}
+			}
+		}
+	}
+}
+
 // TestCloudTrailReader_SkipMemberBlocks: the containers skipMembersAVX2
 // skips 64 bytes a block, with its fast path for a block without a
 // backslash or a control byte, read as one by one: an escaped quote,
