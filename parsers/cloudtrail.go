@@ -396,6 +396,11 @@ func (r *CloudTrailReader) step() {
 		r.record(i)
 		if r.state == stArrayFirst || r.state == stArrayElem {
 			r.state = stArrayNext
+			// Fast path: the ',' right after the record, as
+			// stArrayNext reads it, without a step of its own.
+			if j := r.pos; j < len(r.buf) && r.buf[j] == ',' {
+				r.state, r.pos = stArrayElem, j+1
+			}
 		}
 	case stArrayNext:
 		switch b[i] {
@@ -959,7 +964,7 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			// byte >= 0x80, the window's last 64 bytes...). It is not
 			// called where the predicted member is one it never reads:
 			// a call that stops at once cost more than the runs saved.
-			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1)
+			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1, &r.times)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]
@@ -970,6 +975,9 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			i = k
 			switch status & 0xff {
 			case membersAfter:
+				if k < len(b) && b[k] == '}' {
+					return k + 1, nil // the record's end, as nextMember reads it
+				}
 				fast = true
 			case membersContainer:
 				// last's value, read as the fast path below does.
@@ -1191,7 +1199,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		if useSkipMembers && pred[0] != nil && pred[0].inRuns() {
 			// A run of members, as parseTop reads them
 			// (skipMembersAVX2): useridentity's strings, most of all.
-			k, last, status := skipMembers(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth)
+			k, last, status := skipMembers(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth, &r.times)
 			if last != nil {
 				if top {
 					r.mask |= uint8(status >> 8)
@@ -1204,6 +1212,9 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 			i = k
 			switch status & 0xff {
 			case membersAfter:
+				if k < len(b) && b[k] == '}' {
+					return k + 1, nil // the object's end, as nextMember reads it
+				}
 				goto next
 			case membersContainer:
 				// last's value, read as the paths below read it.
@@ -1627,7 +1638,14 @@ func (r *CloudTrailReader) appendRecord() {
 		}
 	}
 	if only := r.plan.only; len(only) > 0 {
-		admitted := r.onlyMask() // the bits of the keys that admit it
+		// The bits of the keys that admit it (bit 63 only says a key
+		// was looked up). Most records are admitted by none: then,
+		// without keys asked one by one, no column of only is decoded
+		// and the loop is not run.
+		admitted := r.onlyMask() &^ (1 << 63)
+		if admitted == 0 && !r.plan.onlySlow {
+			only = nil
+		}
 		for k := range only {
 			op := &only[k]
 			// Not needed in this record: null, not copied, and not

@@ -69,9 +69,11 @@ type ctField struct {
 	next [2]*ctField
 	// pat is the member's start as last spelled, `"key":`, in three
 	// little-endian words, with pmask selecting its plen bytes (0 when
-	// it is longer than 24 bytes), for keyWordsAt. A fourth word, its
-	// mask zero, makes them 32 bytes, which skipMembersAVX2 compares as
-	// one vector.
+	// it is longer than 24 bytes: then pat and pmask match no member),
+	// for keyWordsAt. A fourth word, its mask zero, makes them 32
+	// bytes, which skipMembersAVX2 compares as one vector. Fields are
+	// predicted (first, next) only once found by a spelling, so
+	// setSpelled has set these.
 	pat, pmask [4]uint64
 	plen       int
 }
@@ -82,6 +84,9 @@ func (f *ctField) setSpelled(s string) {
 	f.pat, f.pmask, f.plen = [4]uint64{}, [4]uint64{}, 0
 	p := `"` + s + `":`
 	if len(p) > 24 {
+		// No member matches: its first byte, '"', is not 0.
+		// skipMembersAVX2 compares the words without looking at plen.
+		f.pmask[0] = 0xff
 		return
 	}
 	for k := range len(p) {
@@ -512,6 +517,10 @@ type ctPlan struct {
 	// decoded in every record; only, those decoded only in some (see
 	// setOps).
 	ops, only []ctOp
+	// onlySlow is whether a column of only has keys asked one by one
+	// (ctOnly.slow): without them, a record no group key admits has
+	// none of only's columns decoded.
+	onlySlow bool
 }
 
 // ctOp appends one value of a record to a column (see appendRecord).
@@ -547,7 +556,7 @@ const (
 // of the others are among them), leaves of structs flattened, and
 // p.only, those decoded only in some.
 func (p *ctPlan) setOps() {
-	p.ops, p.only = p.ops[:0], p.only[:0]
+	p.ops, p.only, p.onlySlow = p.ops[:0], p.only[:0], false
 	var add func(c *ctCol)
 	add = func(c *ctCol) {
 		switch {
@@ -574,6 +583,7 @@ func (p *ctPlan) setOps() {
 	for _, c := range p.cols {
 		if c.only != nil {
 			p.only = append(p.only, ctOp{kind: opOnly, slot: c.slot, str: c.str, dict: c.dict, col: c})
+			p.onlySlow = p.onlySlow || len(c.only.slow) > 0
 		}
 	}
 }

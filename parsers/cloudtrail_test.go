@@ -1409,6 +1409,84 @@ func TestCloudTrailReader_TimeInRuns(t *testing.T) {
 	}
 }
 
+// TestCloudTrailReader_TimeCacheInRuns: a time skipMembersAVX2 finds
+// valid itself, as timeCache.isTime's fast path (the date and hour of
+// the last time accepted, rec1's "2024-03-05T10:", then "MM:SS" and
+// 'Z'), reads as one by one, and every byte that path checks, when
+// wrong, makes the record's error at its place: minutes and seconds
+// past 59 or not digits, a missing ':', other zones and lengths, a date
+// or hour other than the cache's, and a bad duplicate after a valid
+// time in the same run.
+func TestCloudTrailReader_TimeCacheInRuns(t *testing.T) {
+	const head = `{"eventVersion":"1.08","userIdentity":{"type":"Root","accountId":"1"},"eventTime":`
+	for _, tc := range []struct {
+		time string
+		ok   bool
+	}{
+		{"2024-03-05T10:00:00Z", true},
+		{"2024-03-05T10:59:59Z", true},
+		{"2024-03-05T10:11:12z", true},
+		{"2024-03-05T10:11:12.5Z", true},
+		{"2024-03-05T10:11:12+01:00", true},
+		{"2024-03-05T11:11:12Z", true},
+		{"2024-03-06T10:11:12Z", true},
+		{"2024-03-05T10:60:12Z", false},
+		{"2024-03-05T10:6a:12Z", false},
+		{"2024-03-05T10:/1:12Z", false},
+		{"2024-03-05T10:1:12Z", false},
+		{"2024-03-05T10:11;12Z", false},
+		{"2024-03-05T10:11:60Z", false},
+		{"2024-03-05T10:11:1aZ", false},
+		{"2024-03-05T10:11:/2Z", false},
+		{"2024-03-05T10:11:12X", false},
+		{"2024-03-05T10:11:12ZZ", false},
+		{"2024-03-05T10:11:12", false},
+		{"2024-03-05T10:11:1Z", false},
+		{"2024-03-05T24:11:12Z", false},
+		{"2024-02-30T10:11:12Z", false},
+	} {
+		for _, rec := range []string{
+			head + `"` + tc.time + `","eventSource":"s","eventName":"a"}`,
+			head + `"2024-03-05T10:11:12Z","eventSource":"s","eventTime":"` + tc.time + `","eventName":"a"}`,
+		} {
+			input := `{"Records":[` + rec1 + `,` + rec + `,` + rec1 + `,` + rec + `]}`
+			for _, cols := range [][]string{{"eventname"}, {"eventtime", "eventname"}} {
+				st, rej, err := readRunsAndOneByOne(t, fmt.Sprint(tc.time, cols), func() io.Reader { return inMemoryInput(input) }, WithColumns(cols...))
+				if want := map[bool]int64{true: 0, false: 2}[tc.ok]; err != nil || st.Rejected != want {
+					t.Fatalf("%s, %v: %+v, %v; want %d rejected", tc.time, cols, st, err, want)
+				}
+				if !tc.ok && !strings.Contains(rej.Errs[0].Error(), tc.time) {
+					t.Fatalf("%s, %v: first reject %v", tc.time, cols, rej.Errs[0])
+				}
+			}
+		}
+	}
+}
+
+// TestCloudTrailReader_RunEndsAtInput: a run of skipMembersAVX2 that
+// stops after a container ending right at the input's end (a truncated
+// record, at the top level or in useridentity; containers of every
+// length around 64 and 128 bytes, so some end with the last whole
+// block) reads as one by one: the object's end is looked for past the
+// input, which is truncation, not an index past it.
+func TestCloudTrailReader_RunEndsAtInput(t *testing.T) {
+	for pad := range 140 {
+		c := `{"a":"` + strings.Repeat("x", pad) + `"}`
+		for _, head := range []string{
+			`{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"a","requestParameters":` + c,
+			`{"eventVersion":"1.08","eventTime":"2024-03-05T10:11:12Z","eventName":"a","userIdentity":{"type":"IAMUser","principalId":"p","extra":` + c,
+		} {
+			input := `{"Records":[` + rec1 + `,` + head + `}}` + `,` + head + `}}` + `,` + head
+			for _, cols := range [][]string{{"eventname"}, {"eventname", "useridentity.type", "requestparameters"}} {
+				_, _, err := readRunsAndOneByOne(t, fmt.Sprint(pad, cols), func() io.Reader { return inMemoryInput(input) }, WithColumns(cols...))
+				if err == nil {
+					t.Fatalf("%d, %v: no error for a truncated record", pad, cols)
+				}
+			}
+		}
+	}
+}
+
 // TestCloudTrailReader_SkipMemberBlocks: the containers skipMembersAVX2
 // skips 64 bytes a block, with its fast path for a block without a
 // backslash or a control byte, read as one by one: an escaped quote,

@@ -12,7 +12,8 @@ DATA stopBytes<>+4(SB)/1, $0x7b
 DATA stopBytes<>+5(SB)/1, $0x7d
 DATA stopBytes<>+6(SB)/1, $0x26
 DATA stopBytes<>+7(SB)/1, $0x7f
-GLOBL stopBytes<>(SB), RODATA|NOPTR, $8
+DATA stopBytes<>+8(SB)/1, $0x02
+GLOBL stopBytes<>(SB), RODATA|NOPTR, $16
 
 // func blockMasksAVX2(p *[64]byte) (quote, bslash, brk, ctl uint64)
 //
@@ -335,13 +336,97 @@ snone:
 	VZEROUPPER
 	RET
 
-// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int) (k int, last *ctField, status int)
+// STRSTOP sets AX to the '"', '\\' and control bytes of Y0: x^0x02 is
+// at most 0x20 exactly for '"' and the controls (Y13 holds 0x02, Y6
+// 0x20, Y3 '\\'; Y8 and Y9 are scratch).
+#define STRSTOP \
+	VPXOR     Y13, Y0, Y8; \
+	VPMAXUB   Y6, Y8, Y8; \
+	VPCMPEQB  Y6, Y8, Y8; \
+	VPCMPEQB  Y3, Y0, Y9; \
+	VPOR      Y8, Y9, Y9; \
+	VPMOVMSKB Y9, AX
+
+// ASCIISTOP is STRSTOP that also stops at bytes >= 0x80.
+#define ASCIISTOP \
+	VPXOR     Y13, Y0, Y8; \
+	VPMAXUB   Y6, Y8, Y8; \
+	VPCMPEQB  Y6, Y8, Y8; \
+	VPCMPEQB  Y3, Y0, Y9; \
+	VPOR      Y8, Y9, Y9; \
+	VPOR      Y0, Y9, Y9; \
+	VPMOVMSKB Y9, AX
+
+// PLAIN sets the flags of a VPTEST that is zero when the block in Y0:Y1
+// has no backslash and no control byte (below 0x20, which 0x20 less
+// their bytewise minimum shows; Y6 holds 0x20, Y8 and Y9 scratch).
+#define PLAIN \
+	VPCMPEQB Y3, Y0, Y8; \
+	VPCMPEQB Y3, Y1, Y9; \
+	VPOR     Y8, Y9, Y9; \
+	VPMINUB  Y0, Y1, Y8; \
+	VPSUBUSB Y8, Y6, Y8; \
+	VPOR     Y8, Y9, Y9; \
+	VPTEST   Y9, Y9
+
+// BRACKETS sets CX to the brackets of the block in Y0:Y1 outside the
+// strings AX, as the bytes x with x|0x26 == 0x7f (Y4 and Y5): '[' ']'
+// '{' '}' and 'Y' 'y' '_' DEL, which valid JSON has only in strings
+// (see container). The flags are ANDN's: zero when there are none.
+#define BRACKETS \
+	VPOR      Y4, Y0, Y8; \
+	VPCMPEQB  Y5, Y8, Y8; \
+	VPMOVMSKB Y8, CX; \
+	VPOR      Y4, Y1, Y9; \
+	VPCMPEQB  Y5, Y9, Y9; \
+	VPMOVMSKB Y9, BX; \
+	SHLQ      $32, BX; \
+	ORQ       BX, CX; \
+	ANDNQ     CX, AX, CX
+
+// ESCAPES0 is ESCAPES with no escape carried into the block: R12 the
+// escaped bytes of the backslashes BX, R13 the carry out (CX scratch).
+#define ESCAPES0 \
+	MOVQ BX, R13; \
+	SHLQ $1, R13; \
+	MOVQ $0xaaaaaaaaaaaaaaaa, R12; \
+	ORQ  R12, R13; \
+	SUBQ BX, R13; \
+	XORQ R12, R13; \
+	MOVQ BX, R12; \
+	XORQ R13, R12; \
+	ANDQ BX, R13; \
+	SHRQ $63, R13
+
+// SLOWBLOCK is a container block with a backslash or a control byte
+// (Y0:Y1, at DI), resolved as skipBlocksAVX2 does: AX the bytes inside
+// strings, and the flags nonzero (a backslash outside a string, a
+// control byte in one) or an escape carried out of it send the block
+// to bail (Go reads the container again); no escape is carried into
+// it, since one carried out is bailed.
+#define SLOWBLOCK(bail) \
+	MASK64(Y2, AX); \
+	MASK64(Y3, BX); \
+	ESCAPES0; \
+	TESTQ R13, R13; \
+	JNZ   bail; \
+	ANDNQ AX, R12, AX; \
+	INSTRING; \
+	ANDNQ BX, AX, BX; \
+	CTL64; \
+	ANDQ  AX, CX; \
+	ANDNQ CX, R12, CX; \
+	ORQ   CX, BX
+
+// func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (k int, last *ctField, status int)
 //
 // The fast path of CloudTrailReader.parseTop and parseObject over a run
 // of an object's members from the key at b[i] (its '"'), given the
 // fields predicted for it, f0 then f1 (either may be nil): while the
-// member's key is f0's or else f1's as keyWordsAt matches it, and that
-// field f and the value right after the ':' are one of
+// member's key is f0's or else f1's as keyWordsAt matches it (a field
+// whose spelling is too long for the words never matches: see
+// ctField.setSpelled), and that field f and the value right after the
+// ':' are one of
 //   - ctSkip: a string without escapes or control characters, true,
 //     false or null, or a container of whole plain blocks (see
 //     container): skipped;
@@ -362,36 +447,45 @@ snone:
 // including fewer than 64 bytes left at the key, so that its 24 key
 // bytes, a literal and the first 32 bytes of a string are in b, and a
 // slot outside vals). room is the most brackets a container may hold
-// (MaxDepth less the object's depth).
+// (MaxDepth less the object's depth). A time that tc's fast path finds
+// valid does not put markTime in the marks (see time).
 //
-// Registers: SI b, DX len(b), DI i, R8 f0, R13 f1, R14 f, R9 last, R10
-// the marks, R11 f.plen, R12 the value's index, then its end.
-TEXT ·skipMembersAVX2(SB), NOSPLIT, $16-112
+// Registers: SI b, DX len(b), DI i, R14 f0 then f, R13 f1, R9 last,
+// R10 the marks, R12 the value's index, then its end; the compared bytes
+// in Y2-Y7, Y13 and X11 for the whole call. Frame: v the container's
+// index, plim the address of b's last 64 bytes, lim len(b)-65.
+TEXT ·skipMembersAVX2(SB), NOSPLIT, $24-120
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), DX
 	MOVQ i+24(FP), DI
-	MOVQ f0+32(FP), R8
+	MOVQ f0+32(FP), R14
 	MOVQ f1+40(FP), R13
 	XORQ R9, R9
 	XORQ R10, R10
+	LEAQ -64(SI)(DX*1), AX
+	MOVQ AX, plim-16(SP)
+	LEAQ -65(DX), AX
+	MOVQ AX, lim-24(SP)
 	VPBROADCASTB stopBytes<>+0(SB), Y2 // '"'
 	VPBROADCASTB stopBytes<>+1(SB), Y3 // '\\'
+	VPBROADCASTB stopBytes<>+6(SB), Y4 // 0x26
+	VPBROADCASTB stopBytes<>+7(SB), Y5 // 0x7f: x|0x26 for the brackets
+	VPBROADCASTB stopBytes<>+3(SB), Y6 // 0x20
 	VPBROADCASTB stopBytes<>+2(SB), Y7 // 0x1f: max(x, 0x1f) == 0x1f for controls
+	VPBROADCASTB stopBytes<>+8(SB), Y13 // 0x02: x^0x02 <= 0x20 for '"' and controls
+	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
 
 member:
 	LEAQ  64(DI), AX
 	CMPQ  AX, DX
 	JGT   at
-	MOVQ  R8, R14
 	TESTQ R14, R14
 	JZ    second
 
 try:
 	// The key and its ':' against f's, as keyWordsAt: 32 bytes at once
-	// (pat and pmask are four words, the fourth's mask zero).
-	MOVQ    ctField_plen(R14), R11
-	TESTQ   R11, R11
-	JZ      miss
+	// (pat and pmask are four words, the fourth's mask zero; a field
+	// whose spelling is too long has a pattern no key matches).
 	VMOVDQU (SI)(DI*1), Y0
 	VPXOR   ctField_pat(R14), Y0, Y0
 	VPAND   ctField_pmask(R14), Y0, Y0
@@ -403,23 +497,70 @@ miss:
 	JEQ  at // f1 missed too
 
 second:
-	// f1, unless it is nil or f0.
+	// f1, unless it is nil (f1 == f0 misses again, at once).
 	MOVQ  R13, R14
 	TESTQ R14, R14
-	JZ    at
-	CMPQ  R14, R8
-	JNE   try
+	JNZ   try
 	JMP   at
 
 hit:
 	// The value, at most 24 bytes on: 40 are buffered.
-	LEAQ    (DI)(R11*1), R12
+	MOVQ    ctField_plen(R14), R12
+	ADDQ    DI, R12
 	MOVBLZX (SI)(R12*1), AX
-	MOVBLZX ctField_kind(R14), CX
-	CMPB    CL, $const_ctSkip
+	CMPB    ctField_kind(R14), $const_ctSkip
 	JNE     decode
 	CMPB    AL, $0x22
-	JEQ     str
+	JNE     literal
+
+	// A string, as stringStopAVX2 (a backslash or a control character
+	// is Go's): its first 32 bytes are buffered (the key's 64 less at
+	// most 24 and the quote), so the first look needs no bound.
+	INCQ      R12
+	VMOVDQU   (SI)(R12*1), Y0
+	STRSTOP
+	TESTL     AX, AX
+	JZ        sloop
+
+sfound:
+	BSFL AX, AX
+	ADDQ AX, R12
+	CMPB (SI)(R12*1), $0x22
+	JNE  at
+	INCQ R12
+
+done:
+	// The member is read: on with the next, after ',' and '"'. Fast
+	// path: the next key has its 64 bytes, so ',' '"' is one compare
+	// and the member's own check is done.
+	ORB  ctField_mark(R14), R10
+
+marked:
+	MOVQ R14, R9
+	MOVQ ctField_next+8(R9), R13
+	MOVQ ctField_next+0(R9), R14
+	CMPQ R12, lim-24(SP) // R12+65 > len(b)
+	JGT  donetail
+	CMPW (SI)(R12*1), $0x222c // ',' '"'
+	JNE  after
+	LEAQ 1(R12), DI
+	TESTQ R14, R14
+	JNZ  try
+	JMP  second
+
+sloop:
+	// The string's next 32 bytes.
+	ADDQ      $32, R12
+	LEAQ      32(R12), AX
+	CMPQ      AX, DX
+	JGT       at
+	VMOVDQU   (SI)(R12*1), Y0
+	STRSTOP
+	TESTL     AX, AX
+	JZ        sloop
+	JMP       sfound
+
+literal:
 	CMPB    AL, $0x7b // '{'
 	JEQ     container
 	CMPB    AL, $0x5b // '['
@@ -450,38 +591,10 @@ true:
 	ADDQ $4, R12
 	JMP  done
 
-str:
-	// As stringStopAVX2; a backslash or a control character is Go's.
-	INCQ R12
-
-sloop:
-	LEAQ 32(R12), AX
-	CMPQ AX, DX
-	JGT  at
-	VMOVDQU   (SI)(R12*1), Y0
-	VPCMPEQB  Y2, Y0, Y1
-	VPCMPEQB  Y3, Y0, Y4
-	VPMAXUB   Y7, Y0, Y5
-	VPCMPEQB  Y7, Y5, Y5
-	VPOR      Y1, Y4, Y4
-	VPOR      Y4, Y5, Y5
-	VPMOVMSKB Y5, AX
-	TESTL     AX, AX
-	JNZ       sfound
-	ADDQ      $32, R12
-	JMP       sloop
-
-sfound:
-	BSFL AX, AX
-	ADDQ AX, R12
-	CMPB (SI)(R12*1), $0x22
-	JNE  at
-	INCQ R12
-	JMP  done
-
 decode:
 	// A string, raw or time field: its slot in vals, CX its span's
 	// address.
+	MOVBLZX ctField_kind(R14), CX
 	CMPB  CL, $const_ctString
 	JEQ   slot
 	CMPB  CL, $const_ctRaw
@@ -550,31 +663,17 @@ draw:
 	// A container: only a raw field keeps it as text.
 	CMPB ctField_kind(R14), $const_ctRaw
 	JNE  at
-	JMP  container
+	JMP  rcontainer
 
 dstr:
 	// As stringStopASCIIAVX2: a backslash, a control character or a
-	// byte >= 0x80 is Go's.
-	INCQ R12
-	MOVQ R12, BX
-
-dloop:
-	LEAQ 32(R12), AX
-	CMPQ AX, DX
-	JGT  at
+	// byte >= 0x80 is Go's. The first 32 bytes are buffered, as above.
+	INCQ      R12
+	MOVQ      R12, BX
 	VMOVDQU   (SI)(R12*1), Y0
-	VPCMPEQB  Y2, Y0, Y1
-	VPCMPEQB  Y3, Y0, Y4
-	VPMAXUB   Y7, Y0, Y5
-	VPCMPEQB  Y7, Y5, Y5
-	VPOR      Y1, Y4, Y4
-	VPOR      Y4, Y5, Y5
-	VPOR      Y0, Y5, Y5 // bytes >= 0x80 have their high bit set
-	VPMOVMSKB Y5, AX
+	ASCIISTOP
 	TESTL     AX, AX
-	JNZ       dfound
-	ADDQ      $32, R12
-	JMP       dloop
+	JZ        dloop
 
 dfound:
 	BSFL AX, AX
@@ -584,26 +683,66 @@ dfound:
 	MOVL BX, span_start(CX)
 	MOVL R12, span_end(CX)
 	MOVB $const_srcBuf, span_src(CX)
+	CMPB ctField_kind(R14), $const_ctTime
+	JEQ  time
 	INCQ R12
+	JMP  done
 
-done:
-	// The member is read: on with the next, after ',' and '"'. Fast
-	// path: the next key has its 64 bytes, so ',' '"' is one compare
-	// and the member's own check is done.
-	ORB  ctField_mark(R14), R10
-	MOVQ R14, R9
-	MOVQ ctField_next+0(R14), R8
-	MOVQ ctField_next+8(R14), R13
-	LEAQ 65(R12), AX
-	CMPQ AX, DX
-	JGT  donetail
-	CMPW (SI)(R12*1), $0x222c // ',' '"'
-	JNE  after
-	LEAQ 1(R12), DI
-	MOVQ R8, R14
-	TESTQ R14, R14
-	JNZ  try
-	JMP  second
+time:
+	// The time b[BX:R12], as timeCache.isTime's fast path: 20 bytes
+	// whose first 14 ("YYYY-MM-DDTHH:") are the cache's (w0, w1: the
+	// cache's zero words match no string here, which holds no control
+	// byte), then "MM:SS" with MM and SS 00-59, and 'Z'. Such a time
+	// is valid: its mark joins the marks but markTime, so Go does not
+	// check it again (CloudTrailReader.runTime) and a later time in the
+	// run is decoded too. Any other is left to runTime, as before.
+	MOVQ R12, AX
+	SUBQ BX, AX
+	CMPQ AX, $20
+	JNE  timego
+	MOVQ tc+88(FP), R8
+	MOVQ (SI)(BX*1), AX
+	CMPQ AX, timeCache_w0(R8)
+	JNE  timego
+	MOVQ 6(SI)(BX*1), AX
+	CMPQ AX, timeCache_w1(R8)
+	JNE  timego
+	// s[12:20] as a word: byte 4 ':' and byte 7 'Z'; bytes 2, 3, 5
+	// and 6 digits (high nibble 3) at most '5', '9', '5', '9' (adding
+	// 10, 6, 10 and 6 keeps the nibble; no byte carries).
+	MOVQ 12(SI)(BX*1), AX
+	MOVQ $0xfff0f0fff0f00000, R8
+	ANDQ AX, R8
+	MOVQ $0x5a30303a30300000, R11
+	CMPQ R8, R11
+	JNE  timego
+	MOVQ $0x00060a00060a0000, R8
+	ADDQ R8, AX
+	MOVQ $0x00f0f000f0f00000, R8
+	ANDQ R8, AX
+	MOVQ $0x0030300030300000, R11
+	CMPQ AX, R11
+	JNE  timego
+	INCQ R12
+	MOVBLZX ctField_mark(R14), AX
+	ANDL $~const_markTime, AX
+	ORL  AX, R10
+	JMP  marked
+
+timego:
+	INCQ R12
+	JMP  done
+
+dloop:
+	ADDQ      $32, R12
+	LEAQ      32(R12), AX
+	CMPQ      AX, DX
+	JGT       at
+	VMOVDQU   (SI)(R12*1), Y0
+	ASCIISTOP
+	TESTL     AX, AX
+	JZ        dloop
+	JMP       dfound
 
 donetail:
 	// Slow path: near the window's end, as member would check.
@@ -623,167 +762,182 @@ after:
 	JMP  mret
 
 container:
-	// The container, as skipBlocksAVX2 skips it from an empty stack in
-	// st: then on with the next member. Where it does not end in whole
-	// plain blocks (fewer than 64 bytes left, a backslash outside a
-	// string, a control character in one, an error), or holds a byte
-	// >= 0x80 and is a raw field's, it is left to Go
-	// (membersContainer), which reads it again from its start. The
-	// registers are skipBlocksAVX2's; f stays in R14, the marks and
-	// the container's index wait in the frame, and Y12 gathers the
-	// bytes of the blocks before the last.
-	MOVQ R10, mk-8(SP)
-	MOVQ R12, v-16(SP)
+	// A skipped container, as skipBlocksAVX2 skips it from an empty
+	// stack in st: then on with the next member. Where it does not end
+	// in whole plain blocks (fewer than 64 bytes left, a backslash
+	// outside a string, a control character in one, an escape carried
+	// out of a block, an error), it is left to Go (membersContainer),
+	// which reads it again from its start. Its bracket (AL) is pushed
+	// first without a check of room, which is at least 1 (the objects
+	// of runs are the schema's, a few levels deep: MaxDepth less their
+	// depth), and the blocks start after it. DI walks the blocks by
+	// address; R8 is st's stack, R9 its depth, R11 all ones when the
+	// block starts in a string, R13 the bracket; f stays in R14, the
+	// marks in R10, the container's index in v.
+	MOVQ R12, v-8(SP)
 	MOVQ st+48(FP), R8
-	MOVQ room+80(FP), AX
-	MOVQ AX, blockState_room(R8)
-	MOVQ R12, DI
-	XORQ R9, R9
-	XORQ R10, R10
+	MOVB AL, (R8) // the container's bracket, pushed (room >= 1: see above)
+	MOVL $1, R9
+	LEAQ 1(SI)(R12*1), DI
 	XORQ R11, R11
-	VPXOR Y12, Y12, Y12
-	VPBROADCASTB stopBytes<>+6(SB), Y4 // 0x26
-	VPBROADCASTB stopBytes<>+7(SB), Y5 // 0x7f: x|0x26 for the brackets
-	VPCMPEQQ X11, X11, X11 // all ones, the prefix XOR's multiplier
+	CMPQ DI, plim-16(SP)
+	JHI  cbail
 
 cblock:
-	LEAQ 64(DI), AX
-	CMPQ AX, DX
-	JGT  cbail
-	VMOVDQU 0(SI)(DI*1), Y0
-	VMOVDQU 32(SI)(DI*1), Y1
+	VMOVDQU 0(DI), Y0
+	VMOVDQU 32(DI), Y1
 
-	// Fast path: a block without a backslash or a control byte, and no
-	// escape carried into it (most blocks): only the quotes' prefix XOR.
-	// Slow path (cslow): the escapes and the control bytes in strings
-	// resolved as skipBlocksAVX2 does. A control byte in either half is
-	// one in their bytewise minimum.
-	TESTQ    R10, R10
-	JNZ      cslow
-	VPCMPEQB Y3, Y0, Y8
-	VPCMPEQB Y3, Y1, Y9
-	VPOR     Y8, Y9, Y9
-	VPMINUB  Y0, Y1, Y8
-	VPMAXUB  Y7, Y8, Y8
-	VPCMPEQB Y7, Y8, Y8
-	VPOR     Y8, Y9, Y9
-	VPTEST   Y9, Y9
+	// Fast path: a block without a backslash or a control byte (most
+	// blocks): only the quotes' prefix XOR. Else cslow.
+	PLAIN
 	JNZ      cslow
 	MASK64(Y2, AX)
 	INSTRING
 
 cbrackets:
-	// The brackets outside strings, as the bytes x with x|0x26 == 0x7f:
-	// '[' ']' '{' '}' and 'Y' 'y' '_' DEL, which valid JSON has only in
-	// strings. Outside them, 'Y' and 'y' read as closing brackets and
-	// '_' and DEL as opening ones that no bracket closes (their +2 is
-	// none of the eight), so they end in cbail as a mismatch or at the
-	// window's end, and Go reads the container as before.
-	VPOR      Y4, Y0, Y8
-	VPCMPEQB  Y5, Y8, Y8
-	VPMOVMSKB Y8, CX
-	VPOR      Y4, Y1, Y9
-	VPCMPEQB  Y5, Y9, Y9
-	VPMOVMSKB Y9, BX
-	SHLQ  $32, BX
-	ORQ   BX, CX
-	ANDNQ CX, AX, CX
+	// The brackets outside strings. Outside them, 'Y' and 'y' read as
+	// closing brackets and '_' and DEL as opening ones that no bracket
+	// closes (their +2 is none of the eight), so they end in cbail as a
+	// mismatch or at the window's end, and Go reads the container as
+	// before.
+	BRACKETS
+	JZ    cnext
 
 cbracket:
-	TESTQ CX, CX
-	JZ    cnext
-	BSFQ  CX, BX
-	LEAQ  (DI)(BX*1), R12
-	MOVBQZX (SI)(R12*1), R13
-	BLSRQ CX, CX
-	TESTQ $2, R13
-	JZ    cclose
-	CMPQ  R9, blockState_room(R8)
-	JGE   cbail
-	MOVB  R13, (R8)(R9*1)
-	INCQ  R9
-	JMP   cbracket
+	BSFQ    CX, BX
+	MOVBQZX (DI)(BX*1), R13
+	TESTQ   $2, R13 // '{' and '[' have bit 1 set, '}' and ']' clear
+	JZ      cclose
+	CMPQ    R9, room+80(FP)
+	JGE     cbail
+	MOVB    R13, (R8)(R9*1)
+	INCQ    R9
+	BLSRQ   CX, CX
+	JNZ     cbracket
+
+cnext:
+	MOVQ AX, R11
+	SARQ $63, R11
+	ADDQ $64, DI
+	CMPQ DI, plim-16(SP)
+	JLS  cblock
+	JMP  cbail
 
 cclose:
-	DECQ    R9
-	MOVBQZX (R8)(R9*1), BX
-	ADDQ    $2, BX
-	CMPQ    BX, R13
-	JNE     cbail
-	TESTQ   R9, R9
-	JNZ     cbracket
-	INCQ    R12 // after the container
-	CMPB    ctField_kind(R14), $const_ctRaw
-	JNE     cdone
+	SUBQ  $2, R13 // '{'+2 == '}', '['+2 == ']'
+	CMPB  -1(R8)(R9*1), R13
+	JNE   cbail
+	DECQ  R9
+	JZ    cend
+	BLSRQ CX, CX
+	JNZ   cbracket
+	JMP   cnext
 
-	// A raw field's container: its text, if it is ASCII (the blocks
-	// before this one, and this one's bytes before R12).
+cend:
+	// After the container.
+	LEAQ 1(DI)(BX*1), R12
+	SUBQ SI, R12
+	JMP  done
+
+cslow:
+	SLOWBLOCK(cbail)
+	JNZ cbail
+	JMP cbrackets
+
+rcontainer:
+	// A raw field's container: container's loop, Y12 gathering the
+	// bytes of the blocks before the last, whose text becomes the
+	// field's if it is ASCII (its slot is checked).
+	MOVQ  R12, v-8(SP)
+	MOVQ  st+48(FP), R8
+	MOVB  AL, (R8)
+	MOVL  $1, R9
+	LEAQ  1(SI)(R12*1), DI
+	XORQ  R11, R11
+	VPXOR Y12, Y12, Y12
+	CMPQ  DI, plim-16(SP)
+	JHI   cbail
+
+rblock:
+	VMOVDQU 0(DI), Y0
+	VMOVDQU 32(DI), Y1
+	PLAIN
+	JNZ      rslow
+	MASK64(Y2, AX)
+	INSTRING
+
+rbrackets:
+	BRACKETS
+	JZ    rnext
+
+rbracket:
+	BSFQ    CX, BX
+	MOVBQZX (DI)(BX*1), R13
+	TESTQ   $2, R13
+	JZ      rclose
+	CMPQ    R9, room+80(FP)
+	JGE     cbail
+	MOVB    R13, (R8)(R9*1)
+	INCQ    R9
+	BLSRQ   CX, CX
+	JNZ     rbracket
+
+rnext:
+	VPOR Y0, Y12, Y12
+	VPOR Y1, Y12, Y12
+	MOVQ AX, R11
+	SARQ $63, R11
+	ADDQ $64, DI
+	CMPQ DI, plim-16(SP)
+	JLS  rblock
+	JMP  cbail
+
+rclose:
+	SUBQ  $2, R13
+	CMPB  -1(R8)(R9*1), R13
+	JNE   cbail
+	DECQ  R9
+	JZ    rend
+	BLSRQ CX, CX
+	JNZ   rbracket
+	JMP   rnext
+
+rend:
+	// The blocks before this one, and this one's bytes up to the
+	// bracket at BX, must be ASCII.
 	VPMOVMSKB Y12, AX
 	TESTL     AX, AX
 	JNZ       cbail
 	VPMOVMSKB Y0, AX
-	VPMOVMSKB Y1, BX
-	SHLQ      $32, BX
-	ORQ       BX, AX
-	MOVQ      $64, CX
-	ADDQ      DI, CX
-	SUBQ      R12, CX // 64 less the container's bytes in this block
+	VPMOVMSKB Y1, R13
+	SHLQ      $32, R13
+	ORQ       R13, AX
+	MOVQ      $63, CX
+	SUBQ      BX, CX
 	SHLQ      CL, AX
 	TESTQ     AX, AX
 	JNZ       cbail
+	LEAQ      1(DI)(BX*1), R12
+	SUBQ      SI, R12
 	MOVQ      ctField_slot(R14), CX
 	LEAQ      (CX)(CX*2), CX // checked before the container
 	SHLQ      $2, CX
 	ADDQ      vals_base+56(FP), CX
-	MOVQ      v-16(SP), AX
+	MOVQ      v-8(SP), AX
 	MOVL      AX, span_start(CX)
 	MOVL      R12, span_end(CX)
 	MOVB      $const_srcBuf, span_src(CX)
+	JMP       done
 
-cdone:
-	MOVQ    mk-8(SP), R10
-	JMP     done
-
-cnext:
-	// R10 is the escape carry into the next block (cslow sets it).
-	VPOR Y0, Y12, Y12
-	VPOR Y1, Y12, Y12
-	SARQ $63, AX
-	MOVQ AX, R11
-	ADDQ $64, DI
-	JMP  cblock
-
-cslow:
-	MASK64(Y2, AX)
-	MASK64(Y3, BX)
-	XORQ R12, R12
-	MOVQ BX, CX
-	ORQ  R10, CX
-	JZ   cquotes // no escapes, and the carry out is R10, 0
-	ESCAPES
-	MOVQ R13, R10 // the carry out, into the next block
-	MOVQ R12, CX
-	NOTQ CX
-	ANDQ CX, AX
-
-cquotes:
-	INSTRING
-	MOVQ AX, CX
-	NOTQ CX
-	ANDQ CX, BX
-	CTL64
-	ANDQ AX, CX
-	NOTQ R12
-	ANDQ R12, CX
-	ORQ  CX, BX
-	JNZ  cbail
-	JMP  cbrackets
+rslow:
+	SLOWBLOCK(cbail)
+	JNZ cbail
+	JMP rbrackets
 
 cbail:
-	MOVQ mk-8(SP), R10
 	ORB  ctField_mark(R14), R10
 	MOVQ R14, R9
-	MOVQ v-16(SP), DI
+	MOVQ v-8(SP), DI
 	MOVQ $const_membersContainer, AX
 	JMP  mret
 
@@ -794,9 +948,9 @@ mret:
 	VZEROUPPER
 	SHLQ $8, R10
 	ORQ  R10, AX
-	MOVQ DI, k+88(FP)
-	MOVQ R9, last+96(FP)
-	MOVQ AX, status+104(FP)
+	MOVQ DI, k+96(FP)
+	MOVQ R9, last+104(FP)
+	MOVQ AX, status+112(FP)
 	RET
 
 // func stringStopASCIIAVX2(b []byte, j int) (k int, found bool)
