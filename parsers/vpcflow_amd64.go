@@ -322,6 +322,47 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 	return nls[:k]
 }
 
+// flowLinesLocate is flowLines that also locates the lines from the
+// start of b (a line's start) on the compact tape, from tape[0], as they
+// are classified, where flowClassifyLocateAVX2 runs (flowLines' CPU, and
+// l on), and returns how many it located: the lines flowLocate would
+// take from there (lim the first block with a bad byte, or wide+1), or
+// fewer (flowLocateBlocksGo). tape must have room for l.stride entries
+// for each nf bytes of b, two lines more.
+func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape []int32, wide int, l *flowLocTables) ([]int32, int) {
+	if !useAVX2 || use512 || !useFlattenBMI || !useLocateAsm || !l.on || len(b) == 0 || b[0]-'a' < 26 {
+		return flowLines(b, tail, sep, nl, bad, nls), 0
+	}
+	full, n := len(b)/64, (len(b)+63)/64
+	// The blocks located: whole ones, below wide+1, so that the byte
+	// after each of their newlines loads, and every line they locate
+	// ends before wide+1.
+	lb := max(min(full, (wide+1)/64), 0)
+	nls = nls[:cap(nls)]
+	if len(nls) < len(b)+1 || len(sep) < n || len(bad) < n || len(l.pats) != 2*l.nf || len(l.next) != l.nf+65 ||
+		len(tape) < l.stride*(64*lb/l.nf+2)+4 || cap(b) < 64*lb+1 {
+		panic("parsers: flowLinesLocate: no room")
+	}
+	k, nt := flowClassifyLocateAVX2(b[:64*lb], sep[:lb], bad[:lb], nls, tape, l.pats, l.next)
+	if lb < full {
+		k += flowClassifyNLAVX2(b[64*lb:64*full], sep[lb:full], bad[lb:full], nls[k:], 64*lb)
+	}
+	if full < n {
+		k += flowClassifyNLAVX2(flowTail(tail, b[64*full:]), sep[full:n], bad[full:n], nls[k:], 64*full)
+	}
+	return nls[:k], nt / l.stride
+}
+
+// flowClassifyLocateAVX2 is flowClassifyNLAVX2 from base 0 that also
+// locates the lines from the start of b as flowLocateBlocksGo does, in
+// the same pass (vpcflow_amd64.s): it writes their ends to tape and
+// returns how many newlines it wrote to nls and how many ends to tape.
+// nls and tape must have room (flowLinesLocate), and b[64*len(sep)]
+// must load. AVX2, BMI1, BMI2 and POPCNT.
+//
+//go:noescape
+func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape int)
+
 // flowClassifyNLAVX2 is flowClassifyAVX2 writing the newlines' positions
 // (base plus their index in b) to nls, in order, not their bitmap, and
 // returning how many (vpcflow_amd64.s). nls must have room for them.

@@ -56,6 +56,12 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 	return flowLinesGo(b, tail, sep, nl, bad, nls)
 }
 
+// flowLinesLocate is flowLines, locating no line, where there is no
+// assembly version.
+func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape []int32, wide int, l *flowLocTables) ([]int32, int) {
+	return flowLines(b, tail, sep, nl, bad, nls), 0
+}
+
 // flowSegment is [flowSegmentGo] where there is no assembly version.
 func flowSegment(seg []int32, b []byte, nls, tape []int32, c, nb, nf, limit, wide int) ([]int32, int) {
 	return flowSegmentGo(seg, b, nls, tape, c, nb, nf, limit, wide)
