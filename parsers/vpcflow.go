@@ -373,6 +373,13 @@ type flowDrop struct {
 	// ctexts and cints are texts and ints on the compact tape (cpos).
 	ctexts []int32
 	cints  []flowIntCheck
+	// one: keys is one word of 1 to 8 bytes, none NUL, and every int
+	// check takes 16 digits or more (its values of 1 to 16 digits need
+	// only their digits checked); filterSegment then tests and checks
+	// the lines in one loop (flowSegDrop) over cintPos, the compact
+	// positions of cints.
+	one     bool
+	cintPos []int32
 }
 
 // flowIntCheck is the check of a built integer field of a line left out.
@@ -1133,6 +1140,14 @@ func (p *VPCFlowReader) setBounds() {
 		f.pos = int32(cpos(int(f.pos)))
 		d.cints = append(d.cints, f)
 	}
+	d.one, d.cintPos = len(d.keys) == 1 && d.lens[0] >= 1, d.cintPos[:0]
+	for i := 0; d.one && i < d.lens[0]; i++ {
+		d.one = d.keys[0]>>(8*i)&0xff != 0
+	}
+	for _, f := range d.cints {
+		d.one = d.one && f.digits >= 16
+		d.cintPos = append(d.cintPos, f.pos)
+	}
 }
 
 // Schema returns the schema of the batches: the projection of
@@ -1562,12 +1577,13 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	var nls []int32
 	// located: the first lines, located on the compact tape as they are
 	// classified (flowLinesLocate).
-	located := 0
+	// No block before byte clean of b has a bad byte.
+	located, clean := 0, 0
 	if p.loc.on && (p.columnar || p.drop.on) {
 		if need := p.loc.stride*(len(b)/p.nfields+2) + 4; cap(r.ctape) < need {
 			r.ctape = make([]int32, need)
 		}
-		nls, located = flowLinesLocate(b, &r.tail, r.sep, r.nl, r.bad, r.nls, r.ctape[:cap(r.ctape)], wide, &p.loc)
+		nls, located, clean = flowLinesLocate(b, &r.tail, r.sep, r.nl, r.bad, r.nls, r.ctape[:cap(r.ctape)], wide, &p.loc)
 	} else {
 		nls = flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
 	}
@@ -1576,7 +1592,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	}
 	r.sep[n] = 0
 	bad := r.bad[:n]
-	nb := flowNextBad(bad, 0)
+	nb := flowNextBad(bad, clean)
 
 	// tape is the full tape (-1, then the positions of the spaces and
 	// newlines up to the last newline), built when a line goes the
@@ -2039,6 +2055,16 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 	if cap(r.kept) < len(seg) {
 		r.kept, r.left = make([]int32, len(seg)), make([]int32, len(seg))
 	}
+	if d.one {
+		// Fast path: the test and the checks in one loop; where it
+		// stops, the way below decides.
+		if nk, ok := flowSegDrop(r.kept[:len(seg)], b, tape, seg, d.cpos, d.keys[0], d.ctexts, d.cintPos); ok {
+			if !p.buildSegment(b, tape, r.kept[:nk], row) {
+				return 0, false
+			}
+			return nk, true
+		}
+	}
 	nk, nl, ok := flowSegFilter(r.kept[:len(seg)], r.left[:len(seg)], b, tape[d.cpos:], seg, d.keys, d.lens)
 	if !ok {
 		return 0, false
@@ -2093,6 +2119,45 @@ func flowSegFilterGo(kept, left []int32, b []byte, tape, seg []int32, keys []uin
 		nk, nl = nk+keep, nl+1-keep
 	}
 	return nk, nl, true
+}
+
+// flowSegDropGo is filterSegment's test and checks in one loop, for a
+// filter of one value (key: a little-endian word of 1 to 8 bytes, none
+// NUL; a line's value, printable ASCII, is the key when their words are
+// equal) and int checks that take 16 digits or more: it lists the lines
+// of seg whose value at fpos (a compact position) is key in kept, and
+// checks the others as filterSegment does, the values at texts not
+// empty and those at ints "-" or 1 to 16 digits. It returns how many it
+// kept; or ok false at an empty filtered value or a line a check fails,
+// or an int value of more than 16 digits (the caller decides those as
+// before). 8 bytes load from every value's start in b. The portable
+// [flowSegDrop], and the reference of its assembly.
+func flowSegDropGo(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool) {
+	kept = kept[:len(seg)]
+	for _, t := range seg {
+		from, to := int(tape[int(t)+fpos])+1, int(tape[int(t)+fpos+1])
+		n := to - from
+		if n == 0 {
+			return 0, false
+		}
+		if n <= 8 && binary.LittleEndian.Uint64(b[from:from+8])&(^uint64(0)>>(64-8*n)) == key {
+			kept[nk] = t
+			nk++
+			continue
+		}
+		for _, pos := range texts {
+			if tape[int(t)+int(pos)+1]-tape[int(t)+int(pos)] < 2 {
+				return 0, false
+			}
+		}
+		for _, pos := range ints {
+			v := b[tape[int(t)+int(pos)]+1 : tape[int(t)+int(pos)+1]]
+			if (len(v) != 1 || v[0] != '-') && (len(v) > 16 || !flowDigits(v)) {
+				return 0, false
+			}
+		}
+	}
+	return nk, true
 }
 
 // segCheckInts reports whether the field each line of seg has at the

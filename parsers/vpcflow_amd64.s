@@ -1114,7 +1114,7 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 	VPMOVMSKB Y0, AX; VPMOVMSKB Y1, BX; SHLQ $32, BX; ORQ BX, AX; \
 	MOVQ AX, (DI)(CX*8)
 
-// func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape int)
+// func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape, stop int)
 //
 // AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is
 // the block, R10 its index in b; CX counts the blocks up to 0, indexing
@@ -1123,7 +1123,7 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // the block's newlines, R14 its ends to write; BX, R11 and R12 are
 // scratch. Once a block stops the locating, the blocks from there are
 // only classified (cloop), as flowClassifyNLAVX2's.
-TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-184
+TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-192
 	MOVQ b_base+0(FP), SI
 	MOVQ sep_base+24(FP), DI
 	MOVQ sep_len+32(FP), CX
@@ -1136,6 +1136,7 @@ TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-184
 	XORL R10, R10
 	XORL DX, DX
 	CLASSIFY_CONSTS
+	MOVQ $0, stop+184(FP)
 	TESTQ CX, CX
 	JEQ ldone
 
@@ -1166,13 +1167,13 @@ lloop:
 	VPMOVMSKB Y4, BX
 	MOVQ BX, (R9)(CX*8)
 	TESTQ BX, BX
-	JNE cnl                // a bad byte
+	JNE lstop              // a bad byte
 	MOVQ pats_base+120(FP), R12
 	LEAQ (R12)(DX*8), R12  // pats[2*phase] at (R12)(DX*8)
 	MOVQ 8(R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // where the newlines must be
 	CMPQ R14, AX
-	JNE cnl                // another field count, an empty line
+	JNE lstop              // another field count, an empty line
 	MOVQ (R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // the ends to write
 	POPCNTQ R11, R11
@@ -1211,10 +1212,14 @@ lnext:
 	ADDQ $64, R10
 	INCQ CX
 	JNE lloop
+	MOVQ R10, stop+184(FP)
 	JMP ldone
 
 llower:
 	BLSRQ AX, AX
+
+lstop:
+	MOVQ R10, stop+184(FP)
 	JMP cnl
 
 cloop:
@@ -1252,4 +1257,117 @@ ldone:
 	SUBQ tape_base+96(FP), R13
 	SHRQ $2, R13
 	MOVQ R13, ntape+176(FP)
+	RET
+
+// func flowSegDropAsm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool)
+//
+// BMI2 and SSSE3's SSE2: see flowSegDropGo. Registers: R10 walks seg up
+// to R11; DI is where the next kept line goes; SI is b, R9 tape, R12 the
+// filtered field's ends (tape from fpos), R13 key; AX is the line's t
+// (its first entry); CX walks texts or ints up to R8; X14 holds 16
+// '0's, X15 16 9s. BX, DX and R14 are scratch.
+TEXT ·flowSegDropAsm(SB), NOSPLIT, $0-169
+	MOVQ kept_base+0(FP), DI
+	MOVQ b_base+24(FP), SI
+	MOVQ tape_base+48(FP), R9
+	MOVQ seg_base+72(FP), R10
+	MOVQ seg_len+80(FP), R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ fpos+96(FP), R12
+	LEAQ (R9)(R12*4), R12
+	MOVQ key+104(FP), R13
+	MOVQ $0x3030303030303030, AX
+	MOVQ AX, X14
+	PUNPCKLQDQ X14, X14
+	MOVQ $0x0909090909090909, AX
+	MOVQ AX, X15
+	PUNPCKLQDQ X15, X15
+
+xloop:
+	CMPQ R10, R11
+	JEQ xok
+	MOVLQSX (R10), AX       // t
+	ADDQ $4, R10
+	MOVLQSX 4(R12)(AX*4), DX
+	MOVLQSX (R12)(AX*4), BX
+	INCQ BX                 // from
+	SUBQ BX, DX             // the value's length
+	JEQ xfail               // empty
+	CMPQ DX, $8
+	JA xleft
+	MOVQ (SI)(BX*1), BX
+	SHLQ $3, DX
+	BZHIQ DX, BX, BX        // the value as a word
+	CMPQ BX, R13
+	JNE xleft
+	MOVL AX, (DI)           // kept
+	ADDQ $4, DI
+	JMP xloop
+
+xleft:
+	// Left out: the built text fields not empty.
+	MOVQ texts_base+112(FP), CX
+	MOVQ texts_len+120(FP), R8
+	LEAQ (CX)(R8*4), R8
+
+xtext:
+	CMPQ CX, R8
+	JEQ xints
+	MOVLQSX (CX), DX
+	ADDQ AX, DX
+	MOVL 4(R9)(DX*4), BX
+	SUBL (R9)(DX*4), BX
+	CMPL BX, $2
+	JLT xfail
+	ADDQ $4, CX
+	JMP xtext
+
+xints:
+	// The built integer fields "-" or 1 to 16 digits.
+	MOVQ ints_base+136(FP), CX
+	MOVQ ints_len+144(FP), R8
+	LEAQ (CX)(R8*4), R8
+
+xint:
+	CMPQ CX, R8
+	JEQ xloop
+	MOVLQSX (CX), DX
+	ADDQ AX, DX
+	MOVLQSX (R9)(DX*4), BX
+	INCQ BX                 // from
+	MOVLQSX 4(R9)(DX*4), DX
+	SUBQ BX, DX             // the value's length
+	LEAQ -1(DX), R14
+	CMPQ R14, $16
+	JAE xfail               // empty, or over 16 bytes
+	MOVOU (SI)(BX*1), X0
+	PSUBB X14, X0
+	MOVO X0, X1
+	PMINUB X15, X1
+	PCMPEQB X0, X1          // 0xff where a digit
+	PMOVMSKB X1, R14
+	NOTL R14
+	BZHIL DX, R14, R14      // the value's bytes that are not digits
+	JNE xdash
+
+xnext:
+	ADDQ $4, CX
+	JMP xint
+
+xdash:
+	CMPQ DX, $1
+	JNE xfail
+	CMPB (SI)(BX*1), $0x2d
+	JEQ xnext
+
+xfail:
+	MOVQ $0, nk+160(FP)
+	MOVB $0, ok+168(FP)
+	RET
+
+xok:
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+160(FP)
+	MOVB $1, ok+168(FP)
 	RET

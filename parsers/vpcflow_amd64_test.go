@@ -167,6 +167,7 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 	for pos := range nf {
 		checkFlowSegFilter(t, b, tape[pos:], seg)
 	}
+	checkFlowSegDrop(t, b, tape, seg, nf)
 
 	rows := row + len(seg)
 	prefill := func(c *flowCol) {
@@ -627,7 +628,10 @@ func checkFlowLinesLocate(t *testing.T, b []byte, nf int, bounds []int32) (locat
 		nlsG := flowLinesGo(buf, &tailG, sepG, nlG, badG, make([]int32, 0, 64*n+16))
 		sepA, nlA, badA := make([]uint64, n+1), make([]uint64, n), make([]uint64, n)
 		tape := make([]int32, l.stride*(len(b)/nf+2)+4)
-		nlsA, k := flowLinesLocate(buf, &tailA, sepA, nlA, badA, make([]int32, 0, len(b)+16), tape, wide, &l)
+		nlsA, k, clean := flowLinesLocate(buf, &tailA, sepA, nlA, badA, make([]int32, 0, 64*n+16), tape, wide, &l)
+		if nb := flowNextBad(badG[:n], 0); nb < clean || clean > len(b) {
+			t.Fatalf("lines of %q: clean to %d; first bad block at %d", b, clean, nb)
+		}
 		if !slices.Equal(nlsA, nlsG) || !slices.Equal(sepA[:n], sepG[:n]) {
 			t.Fatalf("lines of %q: %v sep %x; want %v %x", b, nlsA, sepA[:n], nlsG, sepG[:n])
 		}
@@ -744,5 +748,62 @@ func TestFlowLinesLocate(t *testing.T) {
 	t.Logf("%d lines located of %d", located, could)
 	if useAVX2 && !use512 && useLocateAsm && located == 0 {
 		t.Fatal("no line located")
+	}
+}
+
+// checkFlowSegDrop checks flowSegDropAsm against flowSegDropGo, and
+// flowSegDropGo against filterSegment's other way (flowSegFilterGo, the
+// text checks and segCheckInts), on the lines of seg (nf fields, on the
+// full tape) for each filtered field, several keys and several sets of
+// checked fields: where flowSegDropGo takes the lines, the other way
+// takes them and keeps the same; where it does not, the other way does
+// not either, or a checked integer value has over 16 digits.
+func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
+	t.Helper()
+	for fpos := range nf {
+		for _, v := range []string{"REJECT", "7", "12345678", "2", "-", "ab"} {
+			var w [8]byte
+			copy(w[:], v)
+			key := binary.LittleEndian.Uint64(w[:])
+			var others []int32
+			for f := range nf {
+				if f != fpos {
+					others = append(others, int32(f))
+				}
+			}
+			sets := [][2][]int32{{nil, nil}, {others, nil}, {nil, others}}
+			if len(others) > 1 {
+				sets = append(sets, [2][]int32{others[:1], others[1:]}, [2][]int32{others[1:], others[:1]})
+			}
+			for _, set := range sets {
+				texts, ints := set[0], set[1]
+				kg, ka := make([]int32, len(seg)), make([]int32, len(seg))
+				nkG, okG := flowSegDropGo(kg, b, tape, seg, fpos, key, texts, ints)
+				if useLocateAsm && useSegAsm {
+					nkA, okA := flowSegDropAsm(ka, b, tape, seg, fpos, key, texts, ints)
+					if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
+						t.Fatalf("drop %q at %d, texts %v ints %v of %q: assembly %v %v; Go %v %v", v, fpos, texts, ints, b, okA, ka[:nkA], okG, kg[:nkG])
+					}
+				}
+				// The other way.
+				kept, left := make([]int32, len(seg)), make([]int32, len(seg))
+				nk, nl, ok := flowSegFilterGo(kept, left, b, tape[fpos:], seg, []uint64{key}, []int{len(v)})
+				long := false
+				for _, pos := range texts {
+					for _, l := range left[:nl] {
+						ok = ok && tape[int(l)+int(pos)+1]-tape[int(l)+int(pos)] >= 2
+					}
+				}
+				for _, pos := range ints {
+					ok = ok && segCheckInts(b, tape[pos:], left[:nl], 18, math.MaxInt64)
+					for _, l := range left[:nl] {
+						long = long || tape[int(l)+int(pos)+1]-tape[int(l)+int(pos)] > 17
+					}
+				}
+				if okG && (!ok || nk != nkG || !slices.Equal(kept[:nk], kg[:nkG])) || !okG && ok && !long {
+					t.Fatalf("drop %q at %d, texts %v ints %v of %q: %v %v; the other way %v %v", v, fpos, texts, ints, b, okG, kg[:nkG], ok, kept[:nk])
+				}
+			}
+		}
 	}
 }
