@@ -265,6 +265,8 @@ type VPCFlowReader struct {
 	// fewer instructions than flowLocate's; bounds are then every end,
 	// -1 to nfields-1, so that cpos is pos.
 	dense bool
+	// loc is flowLinesLocate's tables for bounds (setBounds).
+	loc flowLocTables
 	// segOps are buildSegment's loops over plan (setSegOps), and
 	// segWindow tells that one of them checks start <= end.
 	segOps    []flowSegOp
@@ -371,6 +373,13 @@ type flowDrop struct {
 	// ctexts and cints are texts and ints on the compact tape (cpos).
 	ctexts []int32
 	cints  []flowIntCheck
+	// one: keys is one word of 1 to 8 bytes, none NUL, and every int
+	// check takes 16 digits or more (its values of 1 to 16 digits need
+	// only their digits checked); filterSegment then tests and checks
+	// the lines in one loop (flowSegDrop) over cintPos, the compact
+	// positions of cints.
+	one     bool
+	cintPos []int32
 }
 
 // flowIntCheck is the check of a built integer field of a line left out.
@@ -1082,6 +1091,7 @@ func (p *VPCFlowReader) setSegOps() {
 // the drop checks' compact positions.
 func (p *VPCFlowReader) setBounds() {
 	p.bounds, p.masks, p.dense = p.bounds[:0], p.masks[:0], false
+	p.loc.on = false
 	if p.nfields < 1 {
 		return
 	}
@@ -1100,6 +1110,7 @@ func (p *VPCFlowReader) setBounds() {
 			p.bounds = append(p.bounds, int32(j))
 		}
 	}
+	p.loc.set(p.bounds, p.nfields, !p.dense)
 	cpos := func(pos int) int { return slices.Index(p.bounds, int32(pos-1)) }
 	for i := range p.plan {
 		p.plan[i].cpos = cpos(p.plan[i].pos)
@@ -1128,6 +1139,14 @@ func (p *VPCFlowReader) setBounds() {
 	for _, f := range d.ints {
 		f.pos = int32(cpos(int(f.pos)))
 		d.cints = append(d.cints, f)
+	}
+	d.one, d.cintPos = len(d.keys) == 1 && d.lens[0] >= 1, d.cintPos[:0]
+	for i := 0; d.one && i < d.lens[0]; i++ {
+		d.one = d.keys[0]>>(8*i)&0xff != 0
+	}
+	for _, f := range d.cints {
+		d.one = d.one && f.digits >= 16
+		d.cintPos = append(d.cintPos, f.pos)
 	}
 }
 
@@ -1552,13 +1571,28 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		// entry (dropLines).
 		r.tape, r.nls = make([]int32, 0, 64*m+16+flowEndsMask+1), make([]int32, 0, 64*m+16)
 	}
-	nls := flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
+	// Segments may load 16 bytes from any value of a line ending before
+	// wide.
+	wide := cap(b) - 16
+	var nls []int32
+	// located: the first lines, located on the compact tape as they are
+	// classified (flowLinesLocate).
+	// No block before byte clean of b has a bad byte.
+	located, clean := 0, 0
+	if p.loc.on && (p.columnar || p.drop.on) {
+		if need := p.loc.stride*(len(b)/p.nfields+2) + 4; cap(r.ctape) < need {
+			r.ctape = make([]int32, need)
+		}
+		nls, located, clean = flowLinesLocate(b, &r.tail, r.sep, r.nl, r.bad, r.nls, r.ctape[:cap(r.ctape)], wide, &p.loc)
+	} else {
+		nls = flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
+	}
 	if len(nls) == 0 {
 		return rows, false // no line ends here: nextLine's turn
 	}
 	r.sep[n] = 0
 	bad := r.bad[:n]
-	nb := flowNextBad(bad, 0)
+	nb := flowNextBad(bad, clean)
 
 	// tape is the full tape (-1, then the positions of the spaces and
 	// newlines up to the last newline), built when a line goes the
@@ -1568,9 +1602,6 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	// Lines before nls[single] were tried as a segment and failed: they
 	// go one by one.
 	single := 0
-	// Segments may load 16 bytes from any value of a line ending before
-	// wide.
-	wide := cap(b) - 16
 	for i := 0; i < len(nls); i++ {
 		if rows >= p.maxRows {
 			break
@@ -1599,10 +1630,14 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			} else {
 				ls := nls[i : i+min(len(nls)-i, p.maxRows-rows)]
 				nbnd := len(p.bounds) // a header line may change it
-				if cap(r.ctape) < nbnd*len(ls) {
-					r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
+				if i == 0 && located > 0 {
+					n = min(located, len(ls))
+				} else {
+					if cap(r.ctape) < nbnd*len(ls) {
+						r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
+					}
+					n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
 				}
-				n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
 				seg, stape = r.segs(n, nbnd), r.ctape
 			}
 			if n > 0 {
@@ -1710,6 +1745,109 @@ func flowTapeAt(tape, nls []int32, i int) int {
 	}
 	c, _ := slices.BinarySearch(tape, nls[i-1])
 	return c + 1
+}
+
+// flowLocTables are flowLinesLocate's tables for a format of nf fields
+// and the compact tape of bounds: a line's ends, counted from its first
+// field, repeat with period nf over a run of lines of nf fields each, so
+// that the ends of a 64-byte block are known from the end the block
+// starts at (its phase, 0 to nf-1) and its bitmap of spaces and newlines.
+type flowLocTables struct {
+	on bool // bounds are neither -1 nor past 255, and nf is 2 to 256
+	nf int
+	// pats holds for each phase f the block's kept ends, then its
+	// newlines: bit j of pats[2f] is set when end f+j (mod nf) is in
+	// bounds, of pats[2f+1] when it is nf-1. PDEP of them over a block's
+	// spaces and newlines (its j-th set bit being end f+j) gives the
+	// block's ends to write and the newlines the block must have.
+	pats []uint64
+	// next[f+c] is the phase after a block of phase f and c spaces and
+	// newlines: (f+c) mod nf, for c from 0 to 64.
+	next []uint8
+	// stride is the entries a line on the compact tape: len(bounds).
+	stride int
+}
+
+// set makes the tables for bounds (see VPCFlowReader.bounds) and lines of
+// nf fields, on unless off or nf or bounds are out of their range.
+func (l *flowLocTables) set(bounds []int32, nf int, on bool) {
+	l.on = on && nf >= 2 && nf <= 256 && len(bounds) > 0 && bounds[0] >= 0 && int(bounds[len(bounds)-1]) == nf-1
+	if !l.on {
+		return
+	}
+	l.nf, l.stride = nf, len(bounds)
+	kept := make([]bool, nf)
+	for _, j := range bounds {
+		kept[j] = true
+	}
+	l.pats = l.pats[:0]
+	for f := range nf {
+		var keep, nl uint64
+		for j := range 64 {
+			e := (f + j) % nf
+			if kept[e] {
+				keep |= 1 << j
+			}
+			if e == nf-1 {
+				nl |= 1 << j
+			}
+		}
+		l.pats = append(l.pats, keep, nl)
+	}
+	l.next = l.next[:0]
+	for c := range nf + 65 {
+		l.next = append(l.next, uint8(c%nf))
+	}
+}
+
+// flowLocateBlocksGo is flowLinesLocate's locating, block by block over
+// the bitmaps of b (sep, nl and bad, a word each), from its start, a
+// line's start: the j-th set bit of a block's sep is end f+j mod nf of
+// its line, f the block's phase (0 for the first), and the block's ends
+// in bounds (l.pats) are appended to tape, until a block that has a bad
+// byte, whose newlines are not ends nf-1 (a line of another field
+// count, or an empty one), or after one of whose newlines b has a
+// lowercase letter (a header?); it returns the entries appended before
+// that block, and a line on the compact tape has l.stride of them. The
+// lines so located, the first entries/l.stride, are the ones flowLocateGo
+// takes, their ends the same, except that it may take more past that
+// block. The reference of flowClassifyLocateAVX2's locating; b[64*n]
+// must be readable, for a newline at the end of the last block.
+func flowLocateBlocksGo(b []byte, sep, nl, bad []uint64, l *flowLocTables, tape []int32) []int32 {
+	f := 0
+	for w := range sep {
+		s, n := sep[w], nl[w]
+		if bad[w] != 0 || pdep(l.pats[2*f+1], s) != n {
+			break
+		}
+		lower := false
+		for m := n; m != 0; m &= m - 1 {
+			if b[64*w+bits.TrailingZeros64(m)+1]-'a' < 26 {
+				lower = true
+			}
+		}
+		if lower {
+			break
+		}
+		for k := pdep(l.pats[2*f], s); k != 0; k &= k - 1 {
+			tape = append(tape, int32(64*w+bits.TrailingZeros64(k)))
+		}
+		f = int(l.next[f+bits.OnesCount64(s)])
+	}
+	return tape
+}
+
+// pdep deposits the low bits of x at the set bits of mask, in order
+// (BMI2's PDEP).
+func pdep(x, mask uint64) uint64 {
+	var r uint64
+	for m := mask; m != 0; m &= m - 1 {
+		if x&1 != 0 {
+			r |= m & -m
+		}
+		x >>= 1
+	}
+	return r
 }
 
 // segs returns the segment of the first n lines of the compact tape, nb
@@ -1917,6 +2055,16 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 	if cap(r.kept) < len(seg) {
 		r.kept, r.left = make([]int32, len(seg)), make([]int32, len(seg))
 	}
+	if d.one {
+		// Fast path: the test and the checks in one loop; where it
+		// stops, the way below decides.
+		if nk, ok := flowSegDrop(r.kept[:len(seg)], b, tape, seg, d.cpos, d.keys[0], d.ctexts, d.cintPos); ok {
+			if !p.buildSegment(b, tape, r.kept[:nk], row) {
+				return 0, false
+			}
+			return nk, true
+		}
+	}
 	nk, nl, ok := flowSegFilter(r.kept[:len(seg)], r.left[:len(seg)], b, tape[d.cpos:], seg, d.keys, d.lens)
 	if !ok {
 		return 0, false
@@ -1971,6 +2119,45 @@ func flowSegFilterGo(kept, left []int32, b []byte, tape, seg []int32, keys []uin
 		nk, nl = nk+keep, nl+1-keep
 	}
 	return nk, nl, true
+}
+
+// flowSegDropGo is filterSegment's test and checks in one loop, for a
+// filter of one value (key: a little-endian word of 1 to 8 bytes, none
+// NUL; a line's value, printable ASCII, is the key when their words are
+// equal) and int checks that take 16 digits or more: it lists the lines
+// of seg whose value at fpos (a compact position) is key in kept, and
+// checks the others as filterSegment does, the values at texts not
+// empty and those at ints "-" or 1 to 16 digits. It returns how many it
+// kept; or ok false at an empty filtered value or a line a check fails,
+// or an int value of more than 16 digits (the caller decides those as
+// before). 8 bytes load from every value's start in b. The portable
+// [flowSegDrop], and the reference of its assembly.
+func flowSegDropGo(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool) {
+	kept = kept[:len(seg)]
+	for _, t := range seg {
+		from, to := int(tape[int(t)+fpos])+1, int(tape[int(t)+fpos+1])
+		n := to - from
+		if n == 0 {
+			return 0, false
+		}
+		if n <= 8 && binary.LittleEndian.Uint64(b[from:from+8])&(^uint64(0)>>(64-8*n)) == key {
+			kept[nk] = t
+			nk++
+			continue
+		}
+		for _, pos := range texts {
+			if tape[int(t)+int(pos)+1]-tape[int(t)+int(pos)] < 2 {
+				return 0, false
+			}
+		}
+		for _, pos := range ints {
+			v := b[tape[int(t)+int(pos)]+1 : tape[int(t)+int(pos)+1]]
+			if (len(v) != 1 || v[0] != '-') && (len(v) > 16 || !flowDigits(v)) {
+				return 0, false
+			}
+		}
+	}
+	return nk, true
 }
 
 // segCheckInts reports whether the field each line of seg has at the

@@ -167,6 +167,7 @@ func checkFlowSegAsm(t *testing.T, b []byte, tape, seg []int32, nf, row, dataCap
 	for pos := range nf {
 		checkFlowSegFilter(t, b, tape[pos:], seg)
 	}
+	checkFlowSegDrop(t, b, tape, seg, nf)
 
 	rows := row + len(seg)
 	prefill := func(c *flowCol) {
@@ -438,6 +439,7 @@ func checkFlowLocate(t *testing.T, b []byte, nf int) {
 		}
 		r.setBounds()
 		bounds, masks := r.bounds, r.masks
+		checkFlowLinesLocate(t, b, nf, bounds)
 		nb := len(bounds)
 		for _, lim := range []int{math.MaxInt32, len(b) / 2, len(b) / 3} {
 			for from := range min(2, len(nls)+1) {
@@ -597,6 +599,210 @@ func TestFlowLines(t *testing.T) {
 		for i := range n {
 			if (badA[i] != 0) != (badG[i] != 0) {
 				t.Fatalf("lines of %q: bad %x; want %x", b, badA, badG)
+			}
+		}
+	}
+}
+
+// checkFlowLinesLocate checks flowLinesLocate on the lines of b (nf
+// fields; the ends of bounds located) with wide at the end of its
+// capacity and at a third of it: its newlines and bitmaps against
+// flowLinesGo's, its lines and their ends against flowLocateBlocksGo's
+// (where the assembly runs) and against flowLocateGo's first lines. It
+// returns how many lines it located with the first wide, and how many
+// flowLocateGo takes that end in the blocks it could locate (whole,
+// before wide+1).
+func checkFlowLinesLocate(t *testing.T, b []byte, nf int, bounds []int32) (located, could int) {
+	t.Helper()
+	var l flowLocTables
+	l.set(bounds, nf, true)
+	if !l.on {
+		return 0, 0
+	}
+	buf := make([]byte, len(b), len(b)+80)
+	copy(buf, b)
+	n := (len(b) + 63) / 64
+	for wi, wide := range []int{cap(buf) - 16, cap(buf) / 3} {
+		var tailG, tailA [64]byte
+		sepG, nlG, badG := make([]uint64, n+1), make([]uint64, n), make([]uint64, n)
+		nlsG := flowLinesGo(buf, &tailG, sepG, nlG, badG, make([]int32, 0, 64*n+16))
+		sepA, nlA, badA := make([]uint64, n+1), make([]uint64, n), make([]uint64, n)
+		tape := make([]int32, l.stride*(len(b)/nf+2)+4)
+		nlsA, k, clean := flowLinesLocate(buf, &tailA, sepA, nlA, badA, make([]int32, 0, 64*n+16), tape, wide, &l)
+		if nb := flowNextBad(badG[:n], 0); nb < clean || clean > len(b) {
+			t.Fatalf("lines of %q: clean to %d; first bad block at %d", b, clean, nb)
+		}
+		if !slices.Equal(nlsA, nlsG) || !slices.Equal(sepA[:n], sepG[:n]) {
+			t.Fatalf("lines of %q: %v sep %x; want %v %x", b, nlsA, sepA[:n], nlsG, sepG[:n])
+		}
+		for i := range n {
+			if (badA[i] != 0) != (badG[i] != 0) {
+				t.Fatalf("lines of %q: bad %x; want %x", b, badA, badG)
+			}
+		}
+		lb := max(min(len(b)/64, (wide+1)/64), 0)
+		if useAVX2 && !use512 && useFlattenBMI && useLocateAsm && len(b) > 0 && b[0]-'a' >= 26 {
+			ref := flowLocateBlocksGo(buf[:cap(buf)], sepG[:lb], nlG[:lb], badG[:lb], &l, nil)
+			want := len(ref) / l.stride
+			if k != want || !slices.Equal(tape[:l.stride*k], ref[:l.stride*want]) {
+				t.Fatalf("locate %q, nf %d, bounds %v, wide %d: %d lines %v; want %d %v", b, nf, bounds, wide, k, tape[:l.stride*k], want, ref[:l.stride*want])
+			}
+		} else if k != 0 {
+			t.Fatalf("locate %q: %d lines without the assembly", b, k)
+		}
+		nb := flowNextBad(badG[:n], 0)
+		tapeG := make([]int32, len(bounds)*len(nlsG))
+		kg := flowLocateGo(tapeG, buf, sepG, nlsG, -1, min(nb, wide+1), nf, bounds)
+		if k > kg || !slices.Equal(tape[:l.stride*k], tapeG[:l.stride*k]) {
+			t.Fatalf("locate %q, nf %d, bounds %v, wide %d: %d lines %v; flowLocateGo %d %v", b, nf, bounds, wide, k, tape[:l.stride*k], kg, tapeG[:l.stride*kg])
+		}
+		if wi == 0 {
+			located = k
+			for could < kg && int(nlsG[could]) < 64*lb {
+				could++
+			}
+		}
+	}
+	return located, could
+}
+
+// TestFlowLinesLocate checks flowLinesLocate (checkFlowLinesLocate) on
+// random runs of lines of 2 to 40 fields: values of 0 to 90 bytes (so
+// lines span blocks and ends lie more than 64 bytes apart), "-" values,
+// NODATA-like lines, and now and then a line of another field count, an
+// empty line, one that starts with a lowercase letter, a CR before the
+// newline, a byte that is not printable ASCII, or no newline at the end.
+// Runs of none of those must be located up to their last whole block.
+func TestFlowLinesLocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	located, could := 0, 0
+	for it := range 3000 {
+		nf := 2 + rng.IntN(13)
+		if rng.IntN(4) == 0 {
+			nf = 2 + rng.IntN(39)
+		}
+		maxLen := []int{2, 8, 20, 90}[rng.IntN(4)]
+		clean := it%2 == 0
+		var b []byte
+		for li := range 1 + rng.IntN(30) {
+			nfl := nf
+			odd := -1
+			if !clean && rng.IntN(6) == 0 {
+				odd = rng.IntN(6)
+			}
+			switch odd {
+			case 0:
+				nfl = max(1, nf+rng.IntN(3)-1)
+			case 1:
+				nfl = 0
+			}
+			for f := range nfl {
+				if f > 0 {
+					b = append(b, ' ')
+				}
+				switch {
+				case f == 0 && (odd == 2 || li == 0 && !clean && rng.IntN(8) == 0):
+					b = append(b, "version"[:1+rng.IntN(7)]...)
+				case f == nfl-1 && rng.IntN(10) == 0:
+					b = append(b, "NODATA"...)
+				case rng.IntN(5) == 0:
+					b = append(b, '-')
+				default:
+					n := rng.IntN(maxLen + 1)
+					if f == 0 {
+						n = max(n, 1)
+					}
+					for range n {
+						c := "0123456789.:-ABCabz"[rng.IntN(19)]
+						if f == 0 && c >= 'a' {
+							c = '7'
+						}
+						b = append(b, c)
+					}
+				}
+				if odd == 3 && f == nfl/2 {
+					b = append(b, "\x00\x80\x7f\x1f"[rng.IntN(4)])
+				}
+			}
+			if odd == 4 {
+				b = append(b, '\r')
+			}
+			b = append(b, '\n')
+		}
+		if !clean && rng.IntN(4) == 0 {
+			b = b[:len(b)-1] // no newline at the end
+		}
+		var bounds []int32
+		for j := range nf - 1 {
+			if rng.IntN(3) == 0 {
+				bounds = append(bounds, int32(j))
+			}
+		}
+		bounds = append(bounds, int32(nf-1))
+		k, c := checkFlowLinesLocate(t, b, nf, bounds)
+		if clean && k != c {
+			t.Fatalf("locate %q, nf %d, bounds %v: %d lines; want %d", b, nf, bounds, k, c)
+		}
+		located, could = located+k, could+c
+	}
+	t.Logf("%d lines located of %d", located, could)
+	if useAVX2 && !use512 && useLocateAsm && located == 0 {
+		t.Fatal("no line located")
+	}
+}
+
+// checkFlowSegDrop checks flowSegDropAsm against flowSegDropGo, and
+// flowSegDropGo against filterSegment's other way (flowSegFilterGo, the
+// text checks and segCheckInts), on the lines of seg (nf fields, on the
+// full tape) for each filtered field, several keys and several sets of
+// checked fields: where flowSegDropGo takes the lines, the other way
+// takes them and keeps the same; where it does not, the other way does
+// not either, or a checked integer value has over 16 digits.
+func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
+	t.Helper()
+	for fpos := range nf {
+		for _, v := range []string{"REJECT", "7", "12345678", "2", "-", "ab"} {
+			var w [8]byte
+			copy(w[:], v)
+			key := binary.LittleEndian.Uint64(w[:])
+			var others []int32
+			for f := range nf {
+				if f != fpos {
+					others = append(others, int32(f))
+				}
+			}
+			sets := [][2][]int32{{nil, nil}, {others, nil}, {nil, others}}
+			if len(others) > 1 {
+				sets = append(sets, [2][]int32{others[:1], others[1:]}, [2][]int32{others[1:], others[:1]})
+			}
+			for _, set := range sets {
+				texts, ints := set[0], set[1]
+				kg, ka := make([]int32, len(seg)), make([]int32, len(seg))
+				nkG, okG := flowSegDropGo(kg, b, tape, seg, fpos, key, texts, ints)
+				if useLocateAsm && useSegAsm {
+					nkA, okA := flowSegDropAsm(ka, b, tape, seg, fpos, key, texts, ints)
+					if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
+						t.Fatalf("drop %q at %d, texts %v ints %v of %q: assembly %v %v; Go %v %v", v, fpos, texts, ints, b, okA, ka[:nkA], okG, kg[:nkG])
+					}
+				}
+				// The other way.
+				kept, left := make([]int32, len(seg)), make([]int32, len(seg))
+				nk, nl, ok := flowSegFilterGo(kept, left, b, tape[fpos:], seg, []uint64{key}, []int{len(v)})
+				long := false
+				for _, pos := range texts {
+					for _, l := range left[:nl] {
+						ok = ok && tape[int(l)+int(pos)+1]-tape[int(l)+int(pos)] >= 2
+					}
+				}
+				for _, pos := range ints {
+					ok = ok && segCheckInts(b, tape[pos:], left[:nl], 18, math.MaxInt64)
+					for _, l := range left[:nl] {
+						long = long || tape[int(l)+int(pos)+1]-tape[int(l)+int(pos)] > 17
+					}
+				}
+				if okG && (!ok || nk != nkG || !slices.Equal(kept[:nk], kg[:nkG])) || !okG && ok && !long {
+					t.Fatalf("drop %q at %d, texts %v ints %v of %q: %v %v; the other way %v %v", v, fpos, texts, ints, b, okG, kg[:nkG], ok, kept[:nk])
+				}
 			}
 		}
 	}

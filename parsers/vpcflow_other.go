@@ -51,9 +51,20 @@ func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint6
 	return flowSegFilterGo(kept, left, b, tape, seg, keys, lens)
 }
 
+// flowSegDrop is [flowSegDropGo] where there is no assembly version.
+func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (int, bool) {
+	return flowSegDropGo(kept, b, tape, seg, fpos, key, texts, ints)
+}
+
 // flowLines is [flowLinesGo] where there is no assembly version.
 func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []int32 {
 	return flowLinesGo(b, tail, sep, nl, bad, nls)
+}
+
+// flowLinesLocate is flowLines, locating no line, where there is no
+// assembly version.
+func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape []int32, wide int, l *flowLocTables) (_ []int32, located, clean int) {
+	return flowLines(b, tail, sep, nl, bad, nls), 0, 0
 }
 
 // flowSegment is [flowSegmentGo] where there is no assembly version.

@@ -1104,8 +1104,37 @@ func TestVPCFlowEqual_SameRejects(t *testing.T) {
 		strings.Replace(flowLineV2, "REJECT", "", 1) + "\n" +
 		strings.Replace(flowLineV2, "REJECT", "REJ\x00", 1) + "\n" +
 		strings.Replace(flowLineV2, " OK", "", 1) + "\n"
+	// Lines the filter drops among runs of good ones, so that they are
+	// segments of parseRun: a port over 65535 (checked against its
+	// maximum, not only as digits), 17 digits of bytes, a "-" address,
+	// an action that is a kept value's first bytes (the word "REJ"
+	// against a key "REJ\x00"), an empty address.
+	accept := strings.Replace(flowLineV2, "REJECT", "ACCEPT", 1)
+	for i, bad := range []string{
+		strings.Replace(accept, "44321", "99999", 1),
+		strings.Replace(accept, " 40 ", " 12345678901234567 ", 1),
+		strings.Replace(accept, "198.51.100.7", "-", 1),
+		strings.Replace(flowLineV2, "REJECT", "REJ", 1),
+		strings.Replace(accept, "198.51.100.7", "", 1),
+		strings.Replace(accept, "1700000000", "12345678901234567", 1),
+	} {
+		var seg strings.Builder
+		seg.WriteString(flowHeaderV2 + "\n")
+		for j := range 40 {
+			if j%3 == 0 {
+				seg.WriteString(flowLineV2 + "\n")
+			} else {
+				seg.WriteString(accept + "\n")
+			}
+			if j == 20 {
+				seg.WriteString(bad + "\n")
+			}
+		}
+		inputs[fmt.Sprintf("dropped line %d in a segment", i)] = seg.String()
+	}
 	filters := []map[string][]string{
 		{"action": {"REJECT"}},
+		{"action": {"REJ\x00"}},
 		{"action": {"ACCEPT"}},
 		{"action": {"NONE"}},
 		{"action": {"", "REJECT"}}, // an empty value is kept, then rejected
@@ -1114,6 +1143,7 @@ func TestVPCFlowEqual_SameRejects(t *testing.T) {
 	projections := [][]string{
 		{"srcaddr", "start", "action"},
 		{"srcaddr", "srcport", "start", "end", "action", "interface_id", "dstaddr"},
+		{"srcaddr", "srcport", "start", "bytes", "action"},
 		nil,
 	}
 	errs := func(l []*ParseError) string {
