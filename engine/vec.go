@@ -321,8 +321,13 @@ func gatherVec(a *arena, v *vec, sel []int32) *vec {
 }
 
 // gatherInto sets dst[j] to src[sel[j]] for each j of sel.
+// Integer slices of at least gatherAsmRows rows go through the assembly
+// gathers where there are some (vec_gather.go).
 func gatherInto[T any](dst, src []T, sel []int32) {
 	dst = dst[:len(sel)] // no bounds check on dst in the loop
+	if useGatherAsm && len(sel) >= gatherAsmRows && gatherFast(dst, src, sel) {
+		return
+	}
 	for j, r := range sel {
 		dst[j] = src[r]
 	}
@@ -495,17 +500,10 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 			gatherInto(v.ints(), x.Int64Values(), rows)
 		}
 	case *array.Int32:
-		out := v.ints()
-		vals := x.Int32Values()
 		if rows == nil {
-			for j, x := range vals[:n] {
-				out[j] = int64(x)
-			}
+			widenInto(v.ints(), x.Int32Values())
 		} else {
-			out = out[:len(rows)] // no bounds check on out in the loop
-			for j, r := range rows {
-				out[j] = int64(vals[r])
-			}
+			gatherWiden(v.ints(), x.Int32Values(), rows)
 		}
 	case *array.Int16:
 		out := v.ints()
