@@ -22,7 +22,7 @@ func gatherAsmOK(rows []int32, n int) bool {
 }
 
 // gatherFast sets dst[j] to src[sel[j]] for each j of sel when dst and
-// src are int64 or int32 slices the assembly gathers take, and reports
+// src are int64, int32 or string slices the assembly gathers take, and reports
 // whether it did; dst has at least len(sel) values.
 func gatherFast[T any](dst, src []T, sel []int32) bool {
 	switch d := any(dst).(type) {
@@ -39,6 +39,22 @@ func gatherFast[T any](dst, src []T, sel []int32) bool {
 			return false
 		}
 		gatherInt32Asm(d, s, sel)
+		return true
+	case []string:
+		// The assembly copies the strings' headers without the
+		// collector's write barriers. What they would do is done
+		// otherwise: clear(d) first shades the old strings (the deletion
+		// barrier); the new ones are src's, which keeps them reachable
+		// (and drops them only through a barrier, dropViews' clear) for
+		// as long as the push that reads d, so the collector marks what
+		// they point at without them.
+		s := any(src).([]string)
+		if len(s) >= 1<<30 || !gatherAsmOK(sel, len(s)) {
+			return false
+		}
+		d = d[:len(sel)]
+		clear(d) // the old values' write barrier (see above)
+		gatherStringsAsm(d, s, sel)
 		return true
 	}
 	return false

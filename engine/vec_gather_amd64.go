@@ -33,3 +33,10 @@ func gatherWidenAsm(dst []int64, src []int32, rows []int32)
 //
 //go:noescape
 func widenAsm(dst []int64, src []int32)
+
+// gatherStringsAsm sets dst[j] to src[rows[j]] for every j of rows,
+// whose rows rowsBelowAsm has checked against len(src) < 2^30; dst has
+// room. It stores without write barriers: see gatherFast.
+//
+//go:noescape
+func gatherStringsAsm(dst []string, src []string, rows []int32)

@@ -183,3 +183,54 @@ w_tail:
 w_done:
 	VZEROUPPER
 	RET
+
+// func gatherStringsAsm(dst []string, src []string, rows []int32)
+//
+// dst[j] = src[rows[j]], four strings a step: each row r's two words are
+// quadwords 2r and 2r+1 of src, gathered by two VPGATHERDQs (rows below
+// 2^30, so the doubled indexes are positive dwords). The stores have no
+// write barriers: see gatherStrings.
+TEXT ·gatherStringsAsm(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ rows_base+48(FP), BX
+	MOVQ rows_len+56(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R10
+	ANDQ $-4, R10
+	VPCMPEQD X13, X13, X13 // -1
+
+gs_block:
+	CMPQ AX, R10
+	JAE  gs_tail
+	VMOVDQU (BX)(AX*4), X0
+	VPADDD X0, X0, X0
+	VPSUBD X13, X0, X1
+	VPUNPCKLDQ X1, X0, X2
+	VPUNPCKHDQ X1, X0, X3
+	VPCMPEQD Y4, Y4, Y4
+	VPGATHERDQ Y4, (SI)(X2*8), Y5
+	VPCMPEQD Y4, Y4, Y4
+	VPGATHERDQ Y4, (SI)(X3*8), Y6
+	MOVQ AX, DX
+	SHLQ $4, DX
+	VMOVDQU Y5, (DI)(DX*1)
+	VMOVDQU Y6, 32(DI)(DX*1)
+	ADDQ $4, AX
+	JMP  gs_block
+
+gs_tail:
+	CMPQ AX, CX
+	JAE  gs_done
+	MOVLQSX (BX)(AX*4), R8
+	SHLQ $4, R8
+	MOVOU (SI)(R8*1), X0
+	MOVQ AX, DX
+	SHLQ $4, DX
+	MOVOU X0, (DI)(DX*1)
+	INCQ AX
+	JMP  gs_tail
+
+gs_done:
+	VZEROUPPER
+	RET

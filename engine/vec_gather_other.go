@@ -11,3 +11,5 @@ func gatherInt64Asm(dst []int64, src []int64, rows []int32) { panic("BUG: no ass
 func gatherInt32Asm(dst []int32, src []int32, rows []int32) { panic("BUG: no assembly") }
 func gatherWidenAsm(dst []int64, src []int32, rows []int32) { panic("BUG: no assembly") }
 func widenAsm(dst []int64, src []int32)                     { panic("BUG: no assembly") }
+
+func gatherStringsAsm(dst []string, src []string, rows []int32) { panic("BUG: no assembly") }

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -15,9 +17,11 @@ func TestGatherInto(t *testing.T) {
 	for _, nsrc := range []int{1, 7, 64, 4096} {
 		src64 := make([]int64, nsrc)
 		src32 := make([]int32, nsrc)
+		srcS := make([]string, nsrc)
 		for i := range src64 {
 			src64[i] = int64(rng.Uint64())
 			src32[i] = int32(rng.Uint32())
+			srcS[i] = strconv.Itoa(int(src32[i]))[:i%5]
 		}
 		for n := range 70 {
 			for _, shape := range []string{"ascending", "random", "ends"} {
@@ -36,16 +40,25 @@ func TestGatherInto(t *testing.T) {
 				want64 := make([]int64, n)
 				want32 := make([]int32, n)
 				wantW := make([]int64, n)
+				wantS := make([]string, n)
 				for j, r := range rows {
-					want64[j], want32[j], wantW[j] = src64[r], src32[r], int64(src32[r])
+					want64[j], want32[j], wantW[j], wantS[j] = src64[r], src32[r], int64(src32[r]), srcS[r]
 				}
 				got64 := make([]int64, n+1) // one more: must stay as it was
 				got32 := make([]int32, n+1)
 				gotW := make([]int64, n+1)
-				got64[n], got32[n], gotW[n] = 7, 7, 7
+				gotS := make([]string, n+1)
+				got64[n], got32[n], gotW[n], gotS[n] = 7, 7, 7, "7"
+				for j := range n {
+					gotS[j] = "old" // overwritten
+				}
+				gatherInto(gotS, srcS, rows)
 				gatherInto(got64, src64, rows)
 				gatherInto(got32, src32, rows)
 				gatherWiden(gotW, src32, rows)
+				if !slices.Equal(gotS[:n], wantS) || gotS[n] != "7" {
+					t.Fatalf("string %s n=%d over %d: got %q; want %q", shape, n, nsrc, gotS, wantS)
+				}
 				if !slices.Equal(got64[:n], want64) || got64[n] != 7 {
 					t.Fatalf("int64 %s n=%d over %d: got %v; want %v", shape, n, nsrc, got64, want64)
 				}
@@ -97,7 +110,9 @@ func TestGatherInto_OutOfRange(t *testing.T) {
 			rows[at] = bad
 			src64 := make([]int64, 64)
 			src32 := make([]int32, 64)
+			srcS := make([]string, 64)
 			for name, f := range map[string]func(){
+				"string":  func() { gatherInto(make([]string, 40), srcS, rows) },
 				"int64":   func() { gatherInto(make([]int64, 40), src64, rows) },
 				"int32":   func() { gatherInto(make([]int32, 40), src32, rows) },
 				"widened": func() { gatherWiden(make([]int64, 40), src32, rows) },
@@ -110,6 +125,46 @@ func TestGatherInto_OutOfRange(t *testing.T) {
 					}()
 					f()
 				}()
+			}
+		}
+	}
+}
+
+// TestGatherInto_Collector gathers strings of fresh buffers over and over
+// while the collector runs, and checks every value afterwards: the
+// assembly copies string pointers without write barriers (see
+// gatherFast).
+func TestGatherInto_Collector(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	defer close(done)
+	dst := make([]string, 300)
+	rows := make([]int32, 300)
+	for j := range rows {
+		rows[j] = int32(len(rows) - 1 - j)
+	}
+	for it := range 2000 {
+		src := make([]string, 300)
+		for i := range src {
+			src[i] = strconv.Itoa(it*1000 + i) // a fresh allocation each
+		}
+		_ = make([]byte, 1<<12)
+		gatherInto(dst, src, rows)
+		src = nil
+		runtime.Gosched()
+		_ = make([]byte, 1<<14)
+		for j, s := range dst {
+			if want := strconv.Itoa(it*1000 + len(rows) - 1 - j); s != want {
+				t.Fatalf("iteration %d: dst[%d] = %q; want %q", it, j, s, want)
 			}
 		}
 	}
