@@ -218,3 +218,34 @@ func TestExprIsNull_NullsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestOrNotBools checks orBools and notBools (eight bools a word) against
+// the row-by-row forms at every length around a word, on every pattern
+// of a word's bools.
+func TestOrNotBools(t *testing.T) {
+	for n := range 30 {
+		for pat := range 64 {
+			d, s := make([]bool, n+1), make([]bool, n+1)
+			for i := range n {
+				d[i] = (pat+i)%3 == 0
+				s[i] = (pat>>(i%6))&1 == 1
+			}
+			d[n], s[n] = true, true
+			want, wantNot := make([]bool, n), make([]bool, n)
+			for i := range n {
+				want[i], wantNot[i] = d[i] || s[i], !s[i]
+			}
+			not := make([]bool, n+1)
+			notBools(not[:n], s)
+			orBools(d[:n], s)
+			for i := range n {
+				if d[i] != want[i] || not[i] != wantNot[i] {
+					t.Fatalf("n=%d pattern %d: row %d: or %v, not %v; want %v, %v", n, pat, i, d[i], not[i], want[i], wantNot[i])
+				}
+			}
+			if not[n] {
+				t.Fatalf("n=%d: notBools wrote past d", n)
+			}
+		}
+	}
+}
