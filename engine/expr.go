@@ -462,13 +462,27 @@ func (e *exprCase) evalConstArm(a *arena, c *chunk, k *vec) *vec {
 		for j := range tab {
 			tab[j] = cv.dict.isNull(j) || !cv.dict.b[j]
 		}
+		nl := nl[:n] // no bounds check on nl in the loops
+		if cv.null == nil {
+			for i, code := range cv.codes[:n] {
+				nl[i] = tab[code]
+			}
+			break
+		}
+		null := cv.null[:n]
 		for i, code := range cv.codes[:n] {
-			nl[i] = tab[code] || cv.isNull(i)
+			nl[i] = tab[code] || null[i]
 		}
 	default:
 		cv = flat(a, cv, n)
+		nl := nl[:n]
+		if cv.null == nil {
+			notBools(nl, cv.b)
+			break
+		}
+		null := cv.null[:n]
 		for i, b := range cv.b[:n] {
-			nl[i] = !b || cv.isNull(i)
+			nl[i] = !b || null[i]
 		}
 	}
 	return out

@@ -119,6 +119,10 @@ func TestCaseConstArm(t *testing.T) {
 		// dstport = 1: i%3 == 1 and i%7 != 0 (11 of 40); NULL dstport never counts.
 		{"count_if(dstport = 1), count_if(dstport <> 1), count_if(true), count_if(false)", "11|23|40|0\n"},
 		{"srcport, CASE WHEN action = 'REJECT' THEN true END FROM vpc_flow WHERE srcport < 4 GROUP BY 1, 2 ORDER BY 1 --", "0|NULL\n1|true\n2|NULL\n3|true\n"},
+		// Conditions without NULLs: plain, and by dictionary entry over
+		// rows none of which is NULL.
+		{"count_if(srcport > 20), count_if(NOT (srcport > 20))", "19|21\n"},
+		{"count_if(action = 'ACCEPT'), count_if(action = 'REJECT') FROM vpc_flow WHERE action IS NOT NULL --", "16|16\n"},
 	} {
 		sql := "SELECT " + tt[0] + " FROM vpc_flow"
 		if strings.HasSuffix(tt[0], "--") {
