@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"errors"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -145,11 +146,37 @@ func strictNulls(out *vec, args []*vec) bool {
 			clear(nl[copy(nl, v.null):])
 			continue
 		}
-		for i, isNull := range v.null {
-			nl[i] = nl[i] || isNull
-		}
+		orBools(nl[:len(v.null)], v.null)
 	}
 	return nl != nil
+}
+
+// orBools sets d[i] to d[i] || s[i] for each i of d (s has at least as
+// many), eight bools a word (each byte 0 or 1, see boolBytes).
+func orBools(d, s []bool) {
+	db, sb := boolBytes(d), boolBytes(s)[:len(d)]
+	i := 0
+	for ; i+8 <= len(db); i += 8 {
+		w := binary.LittleEndian.Uint64(db[i:]) | binary.LittleEndian.Uint64(sb[i:])
+		binary.LittleEndian.PutUint64(db[i:], w)
+	}
+	for ; i < len(d); i++ {
+		d[i] = d[i] || s[i]
+	}
+}
+
+// notBools sets d[i] to !s[i] for each i of d (s has at least as many),
+// eight bools a word.
+func notBools(d, s []bool) {
+	db, sb := boolBytes(d), boolBytes(s)[:len(d)]
+	i := 0
+	for ; i+8 <= len(db); i += 8 {
+		w := binary.LittleEndian.Uint64(sb[i:]) ^ 0x0101010101010101
+		binary.LittleEndian.PutUint64(db[i:], w)
+	}
+	for ; i < len(d); i++ {
+		d[i] = !s[i]
+	}
 }
 
 // exprAnd and exprOr are three-valued AND and OR.
@@ -278,10 +305,7 @@ func (e *exprNot) eval(a *arena, c *chunk) *vec {
 	}
 	x = flat(a, x, c.n)
 	out := a.vec(tBool, c.n)
-	b := out.bools()
-	for i := range b {
-		b[i] = !x.b[i]
-	}
+	notBools(out.bools(), x.b)
 	out.null = x.null
 	return out
 }
@@ -438,13 +462,27 @@ func (e *exprCase) evalConstArm(a *arena, c *chunk, k *vec) *vec {
 		for j := range tab {
 			tab[j] = cv.dict.isNull(j) || !cv.dict.b[j]
 		}
+		nl := nl[:n] // no bounds check on nl in the loops
+		if cv.null == nil {
+			for i, code := range cv.codes[:n] {
+				nl[i] = tab[code]
+			}
+			break
+		}
+		null := cv.null[:n]
 		for i, code := range cv.codes[:n] {
-			nl[i] = tab[code] || cv.isNull(i)
+			nl[i] = tab[code] || null[i]
 		}
 	default:
 		cv = flat(a, cv, n)
+		nl := nl[:n]
+		if cv.null == nil {
+			notBools(nl, cv.b)
+			break
+		}
+		null := cv.null[:n]
 		for i, b := range cv.b[:n] {
-			nl[i] = !b || cv.isNull(i)
+			nl[i] = !b || null[i]
 		}
 	}
 	return out

@@ -251,6 +251,17 @@ func (s *inSet) hasInt(v int64) bool {
 	return ok
 }
 
+// boolBytes8 is, for each 8-bit mask, the eight bools of its bits (bit j:
+// byte j) as one little-endian word.
+var boolBytes8 = func() (t [256]uint64) {
+	for m := range t {
+		for j := range 8 {
+			t[m] |= uint64(m>>j&1) << (8 * j)
+		}
+	}
+	return t
+}()
+
 // inKernel builds the kernel of x [NOT] IN (constants).
 func inKernel(set *inSet, not bool) kernel {
 	return func(a *arena, out *vec, args []*vec) {
@@ -268,6 +279,19 @@ func inKernel(set *inSet, not bool) kernel {
 				// values differ, so at most one comparison holds and their
 				// XOR is their OR.
 				c0, c1 := set.few[0], set.few[1]
+				if useInAsm && len(xs) >= 8 {
+					// Fast path: eight values a step in assembly (a
+					// two-value list compares c1 twice).
+					c2 := c1
+					if len(set.few) == 3 {
+						c2 = set.few[2]
+					}
+					k := inInt64Asm(b, xs, c0, c1, c2, &boolBytes8)
+					for i, v := range xs[k:] {
+						b[k+i] = v == c0 || v == c1 || v == c2
+					}
+					break
+				}
 				if len(set.few) == 2 {
 					for i, v := range xs {
 						b[i] = (v == c0) != (v == c1)

@@ -217,6 +217,24 @@ func TestInSet_HasInt(t *testing.T) {
 				t.Errorf("%v: %d IN list = %v, want %v", list, v, out.b[i], want)
 			}
 		}
+		// Each value at each place of the kernel's blocks of eight, and
+		// every length (the blocks' tail).
+		for r := range 9 {
+			rot := append(slices.Clone(probe[r:]), probe[:r]...)
+			for _, n := range []int{len(rot), len(rot) - 1, 8, 9, 15, 16, 17} {
+				if n > len(rot) {
+					continue
+				}
+				x := &vec{t: tInt, n: n, i: rot[:n]}
+				out.reset(tBool, n)
+				inKernel(set, false)(&a, out, []*vec{x})
+				for i, v := range rot[:n] {
+					if _, want := set.ints[v]; out.b[i] != want {
+						t.Errorf("%v: rotated %d, %d values: %d IN list = %v, want %v", list, r, n, v, out.b[i], want)
+					}
+				}
+			}
+		}
 		// NOT IN, over a value that is NULL (which stays NULL).
 		xn := &vec{t: tInt, n: len(probe), i: probe, null: make([]bool, len(probe))}
 		xn.null[len(list)%len(probe)] = true

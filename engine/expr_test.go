@@ -119,6 +119,10 @@ func TestCaseConstArm(t *testing.T) {
 		// dstport = 1: i%3 == 1 and i%7 != 0 (11 of 40); NULL dstport never counts.
 		{"count_if(dstport = 1), count_if(dstport <> 1), count_if(true), count_if(false)", "11|23|40|0\n"},
 		{"srcport, CASE WHEN action = 'REJECT' THEN true END FROM vpc_flow WHERE srcport < 4 GROUP BY 1, 2 ORDER BY 1 --", "0|NULL\n1|true\n2|NULL\n3|true\n"},
+		// Conditions without NULLs: plain, and by dictionary entry over
+		// rows none of which is NULL.
+		{"count_if(srcport > 20), count_if(NOT (srcport > 20))", "19|21\n"},
+		{"count_if(action = 'ACCEPT'), count_if(action = 'REJECT') FROM vpc_flow WHERE action IS NOT NULL --", "16|16\n"},
 	} {
 		sql := "SELECT " + tt[0] + " FROM vpc_flow"
 		if strings.HasSuffix(tt[0], "--") {
@@ -214,6 +218,37 @@ func TestExprIsNull_NullsOnly(t *testing.T) {
 				if got := v.b[j] != not; got != want || v.isNull(j) {
 					t.Errorf("%s (not %v): row %d IS NULL %v (null %v), want %v", tc.name, not, j, got, v.isNull(j), want)
 				}
+			}
+		}
+	}
+}
+
+// TestOrNotBools checks orBools and notBools (eight bools a word) against
+// the row-by-row forms at every length around a word, on every pattern
+// of a word's bools.
+func TestOrNotBools(t *testing.T) {
+	for n := range 30 {
+		for pat := range 64 {
+			d, s := make([]bool, n+1), make([]bool, n+1)
+			for i := range n {
+				d[i] = (pat+i)%3 == 0
+				s[i] = (pat>>(i%6))&1 == 1
+			}
+			d[n], s[n] = true, true
+			want, wantNot := make([]bool, n), make([]bool, n)
+			for i := range n {
+				want[i], wantNot[i] = d[i] || s[i], !s[i]
+			}
+			not := make([]bool, n+1)
+			notBools(not[:n], s)
+			orBools(d[:n], s)
+			for i := range n {
+				if d[i] != want[i] || not[i] != wantNot[i] {
+					t.Fatalf("n=%d pattern %d: row %d: or %v, not %v; want %v, %v", n, pat, i, d[i], not[i], want[i], wantNot[i])
+				}
+			}
+			if not[n] {
+				t.Fatalf("n=%d: notBools wrote past d", n)
 			}
 		}
 	}

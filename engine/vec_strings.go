@@ -23,9 +23,40 @@ import (
 // (lo <= hi <= len(buf)); a corrupt array panics, as the slice expression
 // did. An empty value points at a byte of buf (or is buf's own pointer
 // when buf is empty), never past its end.
+//
+// On amd64 with AVX2 blocks of eight values go through assembly
+// (loadStringsAsm, about five instructions a value): their offsets
+// loaded or gathered, checked and turned into headers eight at a time;
+// a block with a row or offset out of range is left to the Go loop,
+// which panics on it. The assembly stores pointers without the
+// collector's write barriers. What they would do is done otherwise: the
+// barrier on the old values (which the collector must see if it is
+// marking) is clear(out) first, whose bulk barrier shades them; the new
+// ones point into buf, which the array keeps reachable (and whose every
+// reference is dropped through a barrier or on a stack the collector
+// scans) until out's strings are dropped with the batch's views, so the
+// collector marks buf without them.
 func loadStrings(out []string, offs []int32, buf []byte, rows []int32) {
 	if len(out) == 0 {
 		return
+	}
+	if rows != nil {
+		rows = rows[:len(out)]
+	}
+	if useLoadStringsAsm && len(out) >= 16 && len(offs) >= 2 && len(offs) < 1<<31 && uint64(len(buf)) < 1<<32 && (rows != nil || len(offs) > len(out)) {
+		// Fast path: eight values a step in assembly.
+		clear(out) // the old values' write barrier (see above)
+		done, _ := loadStringsAsm(out, offs, buf, rows)
+		if done == len(out) {
+			return
+		}
+		// Slow path: the last values, or from a block out of range.
+		out = out[done:]
+		if rows != nil {
+			rows = rows[done:]
+		} else {
+			offs = offs[done:]
+		}
 	}
 	hs := stringHeaders(out)
 	p := unsafe.Pointer(unsafe.SliceData(buf))
@@ -43,7 +74,7 @@ func loadStrings(out []string, offs []int32, buf []byte, rows []int32) {
 	}
 	last := uint(len(offs) - 1) // rows must be below
 	op := unsafe.Pointer(unsafe.SliceData(offs))
-	for j, r := range rows[:len(out)] {
+	for j, r := range rows {
 		i := uint(uint32(r))
 		if i >= last {
 			panic(errStringOffsets)

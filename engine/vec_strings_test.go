@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -32,6 +35,23 @@ func TestLoadStrings(t *testing.T) {
 		{"all empty", []string{"", "", ""}},
 		{"all null", []string{"<null>", "<null>"}},
 		{"one", []string{"only"}},
+		{"empty runs, long", func() (vs []string) {
+			for i := range 70 {
+				vs = append(vs, strings.Repeat("w", max(0, i%5-2)))
+			}
+			return append(vs, "", "")
+		}()},
+		{"all empty, long", make([]string, 40)},
+		{"nulls, long", func() (vs []string) {
+			for i := range 60 {
+				if i%7 == 3 {
+					vs = append(vs, "<null>")
+				} else {
+					vs = append(vs, strings.Repeat("n", i%4))
+				}
+			}
+			return vs
+		}()},
 		{"long", func() (vs []string) {
 			for i := range 300 {
 				vs = append(vs, strings.Repeat("v", i%17))
@@ -129,6 +149,92 @@ func TestLoadStrings(t *testing.T) {
 	panics("row past the array", func() { loadStrings(out, []int32{0, 2, 4, 6}[:3], buf, []int32{2}) })
 	panics("negative row", func() { loadStrings(out, []int32{0, 2, 4}, buf, []int32{-1}) })
 	panics("negative offset", func() { loadStrings(out, []int32{-1, 2}, buf, nil) })
+
+	// The same among enough values for the eight-value blocks, the bad
+	// value first, inside and last of a block and in the tail.
+	long := []byte(strings.Repeat("abcdefgh", 8))
+	for _, at := range []int{0, 3, 7, 8, 12, 23, 37} {
+		offs := make([]int32, 41)
+		for i := range offs {
+			offs[i] = int32(i)
+		}
+		rows := make([]int32, 40)
+		for j := range rows {
+			rows[j] = int32(j)
+		}
+		out := make([]string, 40)
+		bad := slices.Clone(offs)
+		bad[at+1] = 65 // past the buffer
+		panics("offset past the buffer, long", func() { loadStrings(out, bad, long, nil) })
+		panics("offset past the buffer, long, through rows", func() { loadStrings(out, bad, long, rows) })
+		bad = slices.Clone(offs)
+		bad[at+1] = int32(at) - 1 // decreasing
+		panics("offsets decreasing, long", func() { loadStrings(out, bad, long, nil) })
+		panics("offsets decreasing, long, through rows", func() { loadStrings(out, bad, long, rows) })
+		bad = slices.Clone(offs)
+		bad[at] = -1
+		panics("negative offset, long", func() { loadStrings(out, bad, long, nil) })
+		for _, r := range []int32{40, 1 << 30, -1} {
+			badRows := slices.Clone(rows)
+			badRows[at] = r
+			panics("row outside the array, long", func() { loadStrings(out, offs, long, badRows) })
+		}
+	}
+}
+
+// TestLoadStrings_Collector loads strings over and over while the
+// collector runs, and checks every value afterwards: the assembly
+// stores string pointers without write barriers (see loadStrings), so
+// a mistake in that reasoning would show as a freed buffer's bytes.
+func TestLoadStrings_Collector(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	defer close(done)
+	out := make([]string, 200)
+	rows := make([]int32, 200)
+	for j := range rows {
+		rows[j] = int32(2 * j)
+	}
+	for it := range 2000 {
+		// A fresh buffer each time, referenced only by the loaded strings
+		// and this frame, with garbage around it.
+		vals := make([]string, 400)
+		var sb strings.Builder
+		offs := make([]int32, 401)
+		for i := range vals {
+			vals[i] = strconv.Itoa(it*1000 + i)
+			sb.WriteString(vals[i])
+			offs[i+1] = int32(sb.Len())
+		}
+		buf := []byte(sb.String())
+		_ = make([]byte, 1<<12)
+		if it%2 == 0 {
+			loadStrings(out, offs, buf, rows)
+		} else {
+			loadStrings(out, offs, buf, nil)
+		}
+		buf = nil
+		runtime.Gosched()
+		_ = make([]byte, 1<<14)
+		for j, s := range out {
+			want := vals[j]
+			if it%2 == 0 {
+				want = vals[2*j]
+			}
+			if s != want {
+				t.Fatalf("iteration %d: out[%d] = %q; want %q", it, j, s, want)
+			}
+		}
+	}
 }
 
 // TestStringHeaders checks that stringHeader is the layout of a Go string,

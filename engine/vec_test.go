@@ -555,3 +555,29 @@ func TestQuery_UnnestRareNulls(t *testing.T) {
 		rec.Release()
 	}
 }
+
+// TestFill checks fill at every length around its loop and its doubling
+// copies, for a value type and a pointer type.
+func TestFill(t *testing.T) {
+	for n := range 3*fillLoop + 5 {
+		b := make([]bool, n+1)
+		fill(b[:n], true)
+		s := make([]string, n+1)
+		fill(s[:n], "x")
+		for i := range n {
+			if !b[i] || s[i] != "x" {
+				t.Fatalf("n=%d: value %d not filled", n, i)
+			}
+		}
+		if b[n] || s[n] != "" {
+			t.Fatalf("n=%d: filled past the slice", n)
+		}
+	}
+	i := make([]int64, 5000)
+	fill(i, -1)
+	for k, v := range i {
+		if v != -1 {
+			t.Fatalf("5000 values: value %d = %d", k, v)
+		}
+	}
+}
