@@ -974,6 +974,52 @@ func TestAggregateSpill_TableBound(t *testing.T) {
 	}
 }
 
+// TestAggregateSpill_Sparse: an aggregate whose HAVING bounds its groups
+// freezes once its table passes a 128th of the table bound if its groups
+// hold fewer than sparseRows rows each (then spilling to its log costs
+// less than grouping), and gives the in-memory answer; groups that repeat
+// more, and aggregates without a bound, keep their tables. 8 batches:
+// ~29,500 groups of one row (~3.1 MB estimated, under the 8 MiB bound),
+// or ~4,900 of six rows, and 50 groups of ~650 rows.
+func TestAggregateSpill_Sparse(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		name  string
+		start func(int) int64
+		sql   string
+		spill bool
+	}{
+		{"one_row_groups", func(n int) int64 { return int64(n) }, `HAVING count(*) >= 3`, true},
+		{"one_row_groups_sum", func(n int) int64 { return int64(n) }, `HAVING sum(bytes) >= 100000`, true},
+		{"six_row_groups", func(n int) int64 { return int64(n / 6) }, `HAVING count(*) >= 3`, false},
+		{"three_row_groups", func(n int) int64 { return int64(n / 3) }, `HAVING count(*) >= 3`, true},
+		{"no_bound", func(n int) int64 { return int64(n) }, `HAVING sum(bytes) % 1000 = 3`, false},
+	} {
+		recs := flowStartBatches(mem, 8, func(n int) int64 {
+			if n%10 == 0 {
+				return int64(-1 - n/10%50) // 50 groups of ~650 rows pass
+			}
+			return tc.start(n)
+		})
+		sql := `SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start ` + tc.sql
+		want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
+		if strings.Count(want, "\n") < 10 {
+			t.Fatalf("%s: only %d rows", tc.name, strings.Count(want, "\n"))
+		}
+		for _, workers := range []int{1, 2} {
+			before := spillFiles.Load()
+			if got := runWith(t, sql, Options{TempDir: t.TempDir()}, workers, recs); got != want {
+				t.Errorf("%s, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.name, workers, got, want)
+			}
+			if spilled := spillFiles.Load() > before; spilled != tc.spill {
+				t.Errorf("%s, %d workers: spilled %v; want %v", tc.name, workers, spilled, tc.spill)
+			}
+		}
+		releaseAll(recs)
+	}
+}
+
 // TestSpillSet_BlockRows: a block holds at most BatchRows rows, also
 // when they take no bytes (every column constant over each chunk, one
 // key): a reader decodes a block whole, and 40,960 such rows fit in one
