@@ -977,7 +977,8 @@ func TestAggregateSpill_TableBound(t *testing.T) {
 // TestAggregateSpill_Sparse: an aggregate whose HAVING bounds its groups
 // freezes once its table passes a 128th of the table bound if its groups
 // hold fewer than sparseRows rows each (then spilling to its log costs
-// less than grouping), and gives the in-memory answer; groups that repeat
+// less than grouping) and then spills rows without looking them up in
+// the frozen groups, and gives the in-memory answer; groups that repeat
 // more, and aggregates without a bound, keep their tables. 8 batches:
 // ~29,500 groups of one row (~3.1 MB estimated, under the 8 MiB bound),
 // or ~4,900 of six rows, and 50 groups of ~650 rows.
@@ -1008,12 +1009,15 @@ func TestAggregateSpill_Sparse(t *testing.T) {
 			t.Fatalf("%s: only %d rows", tc.name, strings.Count(want, "\n"))
 		}
 		for _, workers := range []int{1, 2} {
-			before := spillFiles.Load()
+			before, looked := spillFiles.Load(), knownLooked.Load()
 			if got := runWith(t, sql, Options{TempDir: t.TempDir()}, workers, recs); got != want {
 				t.Errorf("%s, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.name, workers, got, want)
 			}
 			if spilled := spillFiles.Load() > before; spilled != tc.spill {
 				t.Errorf("%s, %d workers: spilled %v; want %v", tc.name, workers, spilled, tc.spill)
+			}
+			if n := knownLooked.Load() - looked; tc.spill && n > 0 {
+				t.Errorf("%s, %d workers: %d spilled rows looked up in groups frozen because they barely repeat; want none", tc.name, workers, n)
 			}
 		}
 		releaseAll(recs)
