@@ -579,6 +579,50 @@ func TestSpillColumn_VarintBoundaries(t *testing.T) {
 	}
 }
 
+// TestSpillInts_Run: integers written for rows that are a run (a log's,
+// selRun) and for rows given one by one take the varints of their
+// differences (binary.AppendVarint's bytes), also across the one-, two-
+// and three-byte forms of a difference, which storeVarint tells apart
+// without a loop per byte.
+func TestSpillInts_Run(t *testing.T) {
+	var diffs []int64
+	for _, d := range []int64{0, 1, 63, 64, 127, 128, 8191, 8192, 1 << 20, 1 << 40, math.MaxInt64 / 2} {
+		diffs = append(diffs, d, -d, d-1, -d-1, d+1)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	ints := []int64{math.MaxInt64, math.MinInt64, 0, math.MinInt64, math.MaxInt64}
+	for range 3000 {
+		ints = append(ints, ints[len(ints)-1]+diffs[r.IntN(len(diffs))])
+	}
+	for _, span := range [][2]int{{0, 1}, {0, 5}, {3, 100}, {0, BatchRows}, {BatchRows - 7, BatchRows}, {1000, 3500}} {
+		lo, hi := span[0], span[1]
+		vals := make([]int64, BatchRows)
+		for i := range vals {
+			vals[i] = ints[i%len(ints)]
+		}
+		run := spillRowsIota[lo:hi]
+		if at, ok := selRun(run); !ok || at != lo {
+			t.Fatalf("rows [%d, %d): selRun %d %v; want %d true", lo, hi, at, ok, lo)
+		}
+		sel := slices.Clone(run)
+		if _, ok := selRun(sel); ok {
+			t.Fatalf("rows [%d, %d) copied: a run", lo, hi)
+		}
+		var want []byte
+		var prev int64
+		for _, x := range vals[lo:hi] {
+			want = binary.AppendVarint(want, x-prev)
+			prev = x
+		}
+		if got := appendSpillInts([]byte{7}, vals, run, nil); !bytes.Equal(got[1:], want) || got[0] != 7 {
+			t.Errorf("rows [%d, %d) as a run: % x...; want % x...", lo, hi, got[:min(len(got), 24)], want[:min(len(want), 23)])
+		}
+		if got := appendSpillInts(nil, vals, sel, nil); !bytes.Equal(got, want) {
+			t.Errorf("rows [%d, %d) one by one: % x...; want % x...", lo, hi, got[:min(len(got), 24)], want[:min(len(want), 24)])
+		}
+	}
+}
+
 // TestSpillColumn_VarintOverflow: an integer of more than 64 bits (a
 // tenth byte over 1, an eleventh byte) is corrupt, as binary.Varint has
 // it; the largest that fits reads back.
