@@ -88,6 +88,9 @@ type aggWorker struct {
 	// aggregateKnown's sampling: rows looked up and found in the
 	// current window, chunks left to spill without looking.
 	looked, found, skip int
+	// rows counts the rows aggregated into the table before it froze
+	// (see aggSpill.sparse).
+	rows int64
 }
 
 func (o *opAggregate) keyTypes() []*dtype {
@@ -146,7 +149,8 @@ func (o *opAggregate) push(w int, c *chunk) error {
 		return o.spillRows(w, cols, c.n)
 	}
 	o.aggregate(st, cols, c.n)
-	o.counted(w, &st.g)
+	st.rows += int64(c.n)
+	o.counted(w, st)
 	return o.aggErr()
 }
 

@@ -579,6 +579,50 @@ func TestSpillColumn_VarintBoundaries(t *testing.T) {
 	}
 }
 
+// TestSpillInts_Run: integers written for rows that are a run (a log's,
+// selRun) and for rows given one by one take the varints of their
+// differences (binary.AppendVarint's bytes), also across the one-, two-
+// and three-byte forms of a difference, which storeVarint tells apart
+// without a loop per byte.
+func TestSpillInts_Run(t *testing.T) {
+	var diffs []int64
+	for _, d := range []int64{0, 1, 63, 64, 127, 128, 8191, 8192, 1 << 20, 1 << 40, math.MaxInt64 / 2} {
+		diffs = append(diffs, d, -d, d-1, -d-1, d+1)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	ints := []int64{math.MaxInt64, math.MinInt64, 0, math.MinInt64, math.MaxInt64}
+	for range 3000 {
+		ints = append(ints, ints[len(ints)-1]+diffs[r.IntN(len(diffs))])
+	}
+	for _, span := range [][2]int{{0, 1}, {0, 5}, {3, 100}, {0, BatchRows}, {BatchRows - 7, BatchRows}, {1000, 3500}} {
+		lo, hi := span[0], span[1]
+		vals := make([]int64, BatchRows)
+		for i := range vals {
+			vals[i] = ints[i%len(ints)]
+		}
+		run := spillRowsIota[lo:hi]
+		if at, ok := selRun(run); !ok || at != lo {
+			t.Fatalf("rows [%d, %d): selRun %d %v; want %d true", lo, hi, at, ok, lo)
+		}
+		sel := slices.Clone(run)
+		if _, ok := selRun(sel); ok {
+			t.Fatalf("rows [%d, %d) copied: a run", lo, hi)
+		}
+		var want []byte
+		var prev int64
+		for _, x := range vals[lo:hi] {
+			want = binary.AppendVarint(want, x-prev)
+			prev = x
+		}
+		if got := appendSpillInts([]byte{7}, vals, run, nil); !bytes.Equal(got[1:], want) || got[0] != 7 {
+			t.Errorf("rows [%d, %d) as a run: % x...; want % x...", lo, hi, got[:min(len(got), 24)], want[:min(len(want), 23)])
+		}
+		if got := appendSpillInts(nil, vals, sel, nil); !bytes.Equal(got, want) {
+			t.Errorf("rows [%d, %d) one by one: % x...; want % x...", lo, hi, got[:min(len(got), 24)], want[:min(len(want), 24)])
+		}
+	}
+}
+
 // TestSpillColumn_VarintOverflow: an integer of more than 64 bits (a
 // tenth byte over 1, an eleventh byte) is corrupt, as binary.Varint has
 // it; the largest that fits reads back.
@@ -971,6 +1015,56 @@ func TestAggregateSpill_TableBound(t *testing.T) {
 		if spilled := spillFiles.Load() > before; spilled != tc.spill {
 			t.Errorf("budget %d, %d workers: ~12.8 MB of groups spilled %v; want %v (bound %d bytes)", tc.budget, tc.workers, spilled, tc.spill, maxTableBytes)
 		}
+	}
+}
+
+// TestAggregateSpill_Sparse: an aggregate whose HAVING bounds its groups
+// freezes once its table passes a 128th of the table bound if its groups
+// hold fewer than sparseRows rows each (then spilling to its log costs
+// less than grouping) and then spills rows without looking them up in
+// the frozen groups, and gives the in-memory answer; groups that repeat
+// more, and aggregates without a bound, keep their tables. 8 batches:
+// ~29,500 groups of one row (~3.1 MB estimated, under the 8 MiB bound),
+// or ~4,900 of six rows, and 50 groups of ~650 rows.
+func TestAggregateSpill_Sparse(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		name  string
+		start func(int) int64
+		sql   string
+		spill bool
+	}{
+		{"one_row_groups", func(n int) int64 { return int64(n) }, `HAVING count(*) >= 3`, true},
+		{"one_row_groups_sum", func(n int) int64 { return int64(n) }, `HAVING sum(bytes) >= 100000`, true},
+		{"six_row_groups", func(n int) int64 { return int64(n / 6) }, `HAVING count(*) >= 3`, false},
+		{"three_row_groups", func(n int) int64 { return int64(n / 3) }, `HAVING count(*) >= 3`, true},
+		{"no_bound", func(n int) int64 { return int64(n) }, `HAVING sum(bytes) % 1000 = 3`, false},
+	} {
+		recs := flowStartBatches(mem, 8, func(n int) int64 {
+			if n%10 == 0 {
+				return int64(-1 - n/10%50) // 50 groups of ~650 rows pass
+			}
+			return tc.start(n)
+		})
+		sql := `SELECT start, count(*), sum(bytes) FROM vpc_flow GROUP BY start ` + tc.sql
+		want := runWith(t, sql, Options{AggregateMemory: -1}, 1, recs)
+		if strings.Count(want, "\n") < 10 {
+			t.Fatalf("%s: only %d rows", tc.name, strings.Count(want, "\n"))
+		}
+		for _, workers := range []int{1, 2} {
+			before, looked := spillFiles.Load(), knownLooked.Load()
+			if got := runWith(t, sql, Options{TempDir: t.TempDir()}, workers, recs); got != want {
+				t.Errorf("%s, %d workers: answer differs:\n%.300s\nwant\n%.300s", tc.name, workers, got, want)
+			}
+			if spilled := spillFiles.Load() > before; spilled != tc.spill {
+				t.Errorf("%s, %d workers: spilled %v; want %v", tc.name, workers, spilled, tc.spill)
+			}
+			if n := knownLooked.Load() - looked; tc.spill && n > 0 {
+				t.Errorf("%s, %d workers: %d spilled rows looked up in groups frozen because they barely repeat; want none", tc.name, workers, n)
+			}
+		}
+		releaseAll(recs)
 	}
 }
 
