@@ -200,11 +200,3 @@ func (r *Recycler) Outstanding() int {
 	defer r.mu.Unlock()
 	return len(r.given)
 }
-
-// allocRaw is mem.Allocate without the zeroing when mem is a Recycler.
-func allocRaw(mem interface{ Allocate(int) []byte }, size int) []byte {
-	if r, ok := mem.(*Recycler); ok {
-		return r.alloc(size)
-	}
-	return mem.Allocate(size)
-}
