@@ -1213,6 +1213,12 @@ func (p *parser) parseCall(name token) (Expr, error) {
 	open := p.tok().pos
 	p.i++ // (
 	c := &Call{Name: name.val, pos: name.pos}
+	switch name.val {
+	case "substring", "position":
+		if sc, ok, err := p.parseStandardCall(c, open); ok || err != nil {
+			return sc, err
+		}
+	}
 	if p.acceptOp("*") {
 		c.Star = true
 		if err := p.closeParen(open); err != nil {
@@ -1304,6 +1310,49 @@ func (p *parser) afterCall(c *Call) (Expr, error) {
 
 // parseWindow parses the inside of OVER (...): [PARTITION BY ...]
 // [ORDER BY ...] [ROWS|RANGE frame].
+// parseStandardCall parses the SQL-standard forms Trino accepts besides
+// the plain calls: substring(x FROM a [FOR b]), which is substring(x, a
+// [, b]), and position(needle IN haystack), which is strpos(haystack,
+// needle). ok is false (nothing consumed) when the call is a plain one.
+func (p *parser) parseStandardCall(c *Call, open int) (Expr, bool, error) {
+	start := p.i
+	// Below comparisons, so that position's IN is not read as a predicate.
+	x, err := p.parseConcat()
+	if err != nil {
+		p.i = start // the plain parse reports it
+		return nil, false, nil
+	}
+	switch {
+	case c.Name == "substring" && p.acceptKw("from"):
+		a, err := p.parseExpr()
+		if err != nil {
+			return nil, true, err
+		}
+		c.Args = []Expr{x, a}
+		if p.acceptKw("for") {
+			b, err := p.parseExpr()
+			if err != nil {
+				return nil, true, err
+			}
+			c.Args = append(c.Args, b)
+		}
+	case c.Name == "position" && p.acceptKw("in"):
+		y, err := p.parseConcat()
+		if err != nil {
+			return nil, true, err
+		}
+		c.Name, c.Args = "strpos", []Expr{y, x}
+	default:
+		p.i = start // a plain call: parse it again as one
+		return nil, false, nil
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, true, err
+	}
+	e, err := p.afterCall(c)
+	return e, true, err
+}
+
 func (p *parser) parseWindow() (*Window, error) {
 	w := &Window{}
 	if p.acceptKw("partition") {

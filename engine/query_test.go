@@ -79,6 +79,8 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 		"ConsoleLogin\nConsoleLogin\nDeleteNetworkAcl\n"},
 	{"arrays made per dictionary entry", "SELECT count(*), count_if(contains(split(eventsource, '.'), 'ec2')), sum(cardinality(split(eventsource, '.'))), max(element_at(split(eventsource, '.'), 1)), max(any_match(split(eventsource, '.'), x -> x = 'com')) FROM cloudtrail WHERE cardinality(split(eventsource, '.')) = 3",
 		"6|6|18|ec2|true\n"},
+	{"substring FROM FOR and position IN", "SELECT substring(eventname FROM 2 FOR 3), substring(eventname FROM 12), position('Acl' IN eventname) FROM cloudtrail WHERE eventname LIKE 'Create%'",
+		"rea|rkAclEntry|14\n"},
 	{"array constructor", "SELECT eventname, contains(ARRAY['ConsoleLogin', NULL, 'nope'], eventname), ARRAY[eventname, awsregion] FROM cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'DeleteNetworkAcl'], eventname) ORDER BY eventtime",
 		"ConsoleLogin|true|[ConsoleLogin, us-east-1]\nConsoleLogin|true|[ConsoleLogin, eu-west-1]\nDeleteNetworkAcl|NULL|[DeleteNetworkAcl, us-east-1]\n"},
 	{"offset", "SELECT eventname, eventtime FROM cloudtrail ORDER BY eventtime DESC OFFSET 1 LIMIT 2",
