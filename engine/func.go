@@ -134,6 +134,7 @@ func newScalarFuncs() map[string]funcDef {
 		"rtrim":                  plain(str, []*dtype{str}, trimKernel(2)),
 		"split":                  plain(arrayOf(str), []*dtype{str, str}, splitKernel),
 		arrayCtor:                {min: 0, max: -1, build: buildArrayCtor},
+		"concat_ws":              {min: 2, max: -1, build: buildConcatWS},
 		"from_iso8601_timestamp": plain(ts, []*dtype{str}, fromISO8601Kernel),
 		"to_unixtime":            plain(f64, []*dtype{ts}, toUnixtimeKernel),
 		"to_iso8601":             plain(str, []*dtype{ts}, toISO8601Kernel),
@@ -218,7 +219,7 @@ func init() {
 		typeof uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
-		array_agg_distinct concat_ws word_stem ends_with luhn_check split_to_map split_to_multimap `) {
+		array_agg_distinct word_stem ends_with luhn_check split_to_map split_to_multimap `) {
 		athenaFuncs[f] = true
 	}
 	for _, f := range strings.Fields(`approx_percentile approx_set approx_most_frequent stddev stddev_samp stddev_pop

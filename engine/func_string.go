@@ -590,3 +590,86 @@ func splitKernel(a *arena, out *vec, args []*vec) {
 		out.x[i] = arr
 	}
 }
+
+// buildConcatWS is concat_ws(separator, string, ...) and
+// concat_ws(separator, array(varchar)), as Trino has them: the values
+// joined by the separator, NULL values skipped; NULL when the separator
+// is.
+func buildConcatWS(c *compiler, call *Call, args []expr) (expr, error) {
+	if len(args) == 2 && args[1].typ().k == kArray {
+		if et := args[1].typ().elem; et == nil || !et.isText() && et.k != kNull {
+			return nil, c.errf(call.Args[1].Pos(), "expected array(varchar) as argument 2 of concat_ws, found "+args[1].typ().name)
+		}
+		sep, err := c.argAs(call, 0, args[0], tString)
+		if err != nil {
+			return nil, err
+		}
+		return &exprFunc{name: call.Name, t: tString, args: []expr{sep, args[1]}, k: concatWSArrayKernel}, nil
+	}
+	if err := c.coerceArgs(call, args, func(int) *dtype { return tString }); err != nil {
+		return nil, err
+	}
+	return &exprFunc{name: call.Name, t: tString, args: args, k: concatWSKernel}, nil
+}
+
+// concatWSKernel joins args[1:] by args[0], skipping NULLs.
+func concatWSKernel(a *arena, out *vec, args []*vec) {
+	o := out.strs()
+	sep := args[0]
+	out.null = nil
+	if sep.null != nil {
+		out.nulls()
+		copy(out.null, sep.null)
+	}
+	for i := range o {
+		if sep.isNull(i) {
+			o[i] = ""
+			continue
+		}
+		start, first := a.strStart(), true
+		for _, v := range args[1:] {
+			if v.isNull(i) {
+				continue
+			}
+			if !first {
+				a.buf = append(a.buf, sep.s[i]...)
+			}
+			a.buf = append(a.buf, v.s[i]...)
+			first = false
+		}
+		o[i] = a.strEnd(start)
+	}
+}
+
+// concatWSArrayKernel joins the varchar elements of args[1] by args[0],
+// skipping NULL elements; NULL when either argument is.
+func concatWSArrayKernel(a *arena, out *vec, args []*vec) {
+	o := out.strs()
+	sep, arr := args[0], args[1]
+	strictNulls(out, args)
+	for i := range o {
+		if out.isNull(i) {
+			o[i] = ""
+			continue
+		}
+		var l []any
+		if arr.arr != nil {
+			l, _ = arrowValue(arr.arr, arr.complexRow(i)).([]any)
+		} else if arr.x != nil {
+			l, _ = arr.x[i].([]any)
+		}
+		start, first := a.strStart(), true
+		for _, e := range l {
+			s, ok := e.(string)
+			if !ok {
+				continue // NULL
+			}
+			if !first {
+				a.buf = append(a.buf, sep.s[i]...)
+			}
+			a.buf = append(a.buf, s...)
+			first = false
+		}
+		o[i] = a.strEnd(start)
+	}
+}

@@ -81,6 +81,8 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 		"6|6|18|ec2|true\n"},
 	{"substring FROM FOR and position IN", "SELECT substring(eventname FROM 2 FOR 3), substring(eventname FROM 12), position('Acl' IN eventname) FROM cloudtrail WHERE eventname LIKE 'Create%'",
 		"rea|rkAclEntry|14\n"},
+	{"concat_ws", "SELECT concat_ws('/', awsregion, errorcode, eventname), concat_ws(errorcode, 'a', 'b') IS NULL, concat_ws('.', split(awsregion, '-')), concat_ws('|', ARRAY[eventname, NULL, 'x']) FROM cloudtrail WHERE eventname LIKE 'Delete%'",
+		"us-east-1/AccessDenied/DeleteNetworkAcl|false|us.east.1|DeleteNetworkAcl|x\n"},
 	{"array constructor", "SELECT eventname, contains(ARRAY['ConsoleLogin', NULL, 'nope'], eventname), ARRAY[eventname, awsregion] FROM cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'DeleteNetworkAcl'], eventname) ORDER BY eventtime",
 		"ConsoleLogin|true|[ConsoleLogin, us-east-1]\nConsoleLogin|true|[ConsoleLogin, eu-west-1]\nDeleteNetworkAcl|NULL|[DeleteNetworkAcl, us-east-1]\n"},
 	{"offset", "SELECT eventname, eventtime FROM cloudtrail ORDER BY eventtime DESC OFFSET 1 LIMIT 2",
