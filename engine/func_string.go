@@ -604,7 +604,8 @@ func buildConcatWS(c *compiler, call *Call, args []expr) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &exprFunc{name: call.Name, t: tString, args: []expr{sep, args[1]}, k: concatWSArrayKernel}, nil
+		// array_join(array, separator), which skips NULL elements.
+		return &exprFunc{name: call.Name, t: tString, args: []expr{args[1], sep}, k: arrayJoinKernel}, nil
 	}
 	if err := c.coerceArgs(call, args, func(int) *dtype { return tString }); err != nil {
 		return nil, err
@@ -635,39 +636,6 @@ func concatWSKernel(a *arena, out *vec, args []*vec) {
 				a.buf = append(a.buf, sep.s[i]...)
 			}
 			a.buf = append(a.buf, v.s[i]...)
-			first = false
-		}
-		o[i] = a.strEnd(start)
-	}
-}
-
-// concatWSArrayKernel joins the varchar elements of args[1] by args[0],
-// skipping NULL elements; NULL when either argument is.
-func concatWSArrayKernel(a *arena, out *vec, args []*vec) {
-	o := out.strs()
-	sep, arr := args[0], args[1]
-	strictNulls(out, args)
-	for i := range o {
-		if out.isNull(i) {
-			o[i] = ""
-			continue
-		}
-		var l []any
-		if arr.arr != nil {
-			l, _ = arrowValue(arr.arr, arr.complexRow(i)).([]any)
-		} else if arr.x != nil {
-			l, _ = arr.x[i].([]any)
-		}
-		start, first := a.strStart(), true
-		for _, e := range l {
-			s, ok := e.(string)
-			if !ok {
-				continue // NULL
-			}
-			if !first {
-				a.buf = append(a.buf, sep.s[i]...)
-			}
-			a.buf = append(a.buf, s...)
 			first = false
 		}
 		o[i] = a.strEnd(start)
