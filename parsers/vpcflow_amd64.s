@@ -124,11 +124,11 @@ cdone:
 	MOVL $0x20, AX; MOVQ AX, X8; VPBROADCASTB X8, Y8; \
 	MOVL $0x0a, AX; MOVQ AX, X10; VPBROADCASTB X10, Y10
 
-// CLASSIFY64 compares the 64 bytes at SI (prefetching 2 KiB ahead, as
-// flowClassify512) and stores their spaces-or-newlines bitmap at (DI);
+// CLASSIFY64_INTO compares the 64 bytes at SI (prefetching 2 KiB ahead,
+// as flowClassify512) and stores their spaces-or-newlines bitmap at dst;
 // it leaves the newlines in Y2/Y3 and the bad bytes (below 0x20 but not
 // a newline, or above 0x7f) of both halves ORed in Y4 (AX, BX clobbered).
-#define CLASSIFY64 \
+#define CLASSIFY64_INTO(dst) \
 	PREFETCHT0 2048(SI); \
 	VMOVDQU (SI), Y0; VMOVDQU 32(SI), Y1; \
 	VPCMPEQB Y0, Y10, Y2; VPCMPEQB Y1, Y10, Y3; \
@@ -137,7 +137,10 @@ cdone:
 	VPXOR Y2, Y4, Y4; VPXOR Y3, Y5, Y5; VPOR Y5, Y4, Y4; \
 	VPOR Y2, Y0, Y0; VPOR Y3, Y1, Y1; \
 	VPMOVMSKB Y0, AX; VPMOVMSKB Y1, BX; SHLQ $32, BX; ORQ BX, AX; \
-	MOVQ AX, (DI)
+	MOVQ AX, dst
+
+// CLASSIFY64 stores the bitmap at (DI).
+#define CLASSIFY64 CLASSIFY64_INTO((DI))
 
 // func flowClassifyAVX2(b []byte, sep, nl, bad []uint64)
 //
@@ -1103,16 +1106,7 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 	FLOW_SEG_INTS2(4, MOVL, FLOW_NO_WINDOW, i32x2loop, i32x2other, i32x2store, i32x2stop)
 
 // CLASSIFY64_AT is CLASSIFY64 storing the bitmap at (DI)(CX*8).
-#define CLASSIFY64_AT \
-	PREFETCHT0 2048(SI); \
-	VMOVDQU (SI), Y0; VMOVDQU 32(SI), Y1; \
-	VPCMPEQB Y0, Y10, Y2; VPCMPEQB Y1, Y10, Y3; \
-	VPCMPGTB Y0, Y8, Y4; VPCMPGTB Y1, Y8, Y5; \
-	VPCMPEQB Y0, Y8, Y0; VPCMPEQB Y1, Y8, Y1; \
-	VPXOR Y2, Y4, Y4; VPXOR Y3, Y5, Y5; VPOR Y5, Y4, Y4; \
-	VPOR Y2, Y0, Y0; VPOR Y3, Y1, Y1; \
-	VPMOVMSKB Y0, AX; VPMOVMSKB Y1, BX; SHLQ $32, BX; ORQ BX, AX; \
-	MOVQ AX, (DI)(CX*8)
+#define CLASSIFY64_AT CLASSIFY64_INTO((DI)(CX*8))
 
 // func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape, stop int)
 //
