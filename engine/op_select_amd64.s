@@ -2,6 +2,14 @@
 
 #include "textflag.h"
 
+// SB_EMIT8 writes the rows of the low byte of BX's mask (eight rows from
+// Y7's) at (DI)(DX*4) through the table at R10, counts them into DX,
+// advances Y7 by eight and shifts BX to the next byte.
+#define SB_EMIT8 \
+	MOVBLZX BL, R12; POPCNTL R12, R13; SHLQ $5, R12; \
+	VPADDD (R10)(R12*1), Y7, Y1; VMOVDQU Y1, (DI)(DX*4); \
+	ADDQ R13, DX; VPADDD Y8, Y7, Y7; SHRL $8, BX
+
 // func selectBoolsAsm(sel []int32, b []bool, null []bool, tab *[256][8]int32) int
 //
 // selectBools over the first len(b) &^ 31 rows (see op_select_amd64.go):
@@ -49,30 +57,9 @@ sb_mask:
 	JMP  sb_block
 
 sb_rows:
-	MOVBLZX BL, R12
-	POPCNTL R12, R13
-	SHLQ $5, R12
-	VPADDD (R10)(R12*1), Y7, Y1
-	VMOVDQU Y1, (DI)(DX*4)
-	ADDQ R13, DX
-	VPADDD Y8, Y7, Y7
-	SHRL $8, BX
-	MOVBLZX BL, R12
-	POPCNTL R12, R13
-	SHLQ $5, R12
-	VPADDD (R10)(R12*1), Y7, Y1
-	VMOVDQU Y1, (DI)(DX*4)
-	ADDQ R13, DX
-	VPADDD Y8, Y7, Y7
-	SHRL $8, BX
-	MOVBLZX BL, R12
-	POPCNTL R12, R13
-	SHLQ $5, R12
-	VPADDD (R10)(R12*1), Y7, Y1
-	VMOVDQU Y1, (DI)(DX*4)
-	ADDQ R13, DX
-	VPADDD Y8, Y7, Y7
-	SHRL $8, BX
+	SB_EMIT8
+	SB_EMIT8
+	SB_EMIT8
 	POPCNTL BX, R13
 	SHLQ $5, BX
 	VPADDD (R10)(BX*1), Y7, Y1
