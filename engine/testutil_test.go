@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"github.com/hunt-sec/hunt/parsers"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -185,4 +186,22 @@ func exprTests(t *testing.T, tests [][2]string) {
 			t.Errorf("SELECT %s\ngot  %q\nwant %q", tt[0], got, tt[1])
 		}
 	}
+}
+
+// collectorRunning runs the collector over and over until t ends: the
+// tests of assembly that stores pointers without write barriers check
+// their values under it.
+func collectorRunning(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	t.Cleanup(func() { close(done) })
 }

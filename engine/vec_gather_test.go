@@ -135,18 +135,7 @@ func TestGatherInto_OutOfRange(t *testing.T) {
 // assembly copies string pointers without write barriers (see
 // gatherFast).
 func TestGatherInto_Collector(t *testing.T) {
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-done:
-				return
-			default:
-				runtime.GC()
-			}
-		}
-	}()
-	defer close(done)
+	collectorRunning(t)
 	dst := make([]string, 300)
 	rows := make([]int32, 300)
 	for j := range rows {

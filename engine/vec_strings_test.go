@@ -187,18 +187,7 @@ func TestLoadStrings(t *testing.T) {
 // stores string pointers without write barriers (see loadStrings), so
 // a mistake in that reasoning would show as a freed buffer's bytes.
 func TestLoadStrings_Collector(t *testing.T) {
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-done:
-				return
-			default:
-				runtime.GC()
-			}
-		}
-	}()
-	defer close(done)
+	collectorRunning(t)
 	out := make([]string, 200)
 	rows := make([]int32, 200)
 	for j := range rows {
