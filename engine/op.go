@@ -601,15 +601,18 @@ func (o *opLimit) push(w int, c *chunk) error {
 	if end <= o.n {
 		return o.next.push(w, c)
 	}
-	st := o.ws[w]
+	return o.next.push(w, o.ws[w].rows(c, 0, int(o.n-start)))
+}
+
+// rows returns rows from..to-1 of c, gathered into st's chunk.
+func (st *limitState) rows(c *chunk, from, to int) *chunk {
 	st.a.reset()
-	keep := int(o.n - start)
 	st.sel = st.sel[:0]
-	for i := 0; i < keep; i++ {
+	for i := from; i < to; i++ {
 		st.sel = append(st.sel, int32(i))
 	}
 	gatherChunk(&st.c, c, st.sel, &st.a, &st.rb)
-	return o.next.push(w, &st.c)
+	return &st.c
 }
 
 func (o *opLimit) flush() error { return o.next.flush() }

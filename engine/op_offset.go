@@ -41,14 +41,7 @@ func (o *opOffset) push(w int, c *chunk) error {
 	if start >= o.n {
 		return o.next.push(w, c)
 	}
-	st := o.ws[w]
-	st.a.reset()
-	st.sel = st.sel[:0]
-	for i := int32(o.n - start); i < int32(c.n); i++ {
-		st.sel = append(st.sel, i)
-	}
-	gatherChunk(&st.c, c, st.sel, &st.a, &st.rb)
-	return o.next.push(w, &st.c)
+	return o.next.push(w, o.ws[w].rows(c, int(o.n-start), c.n))
 }
 
 func (o *opOffset) flush() error { return o.next.flush() }
