@@ -673,7 +673,7 @@ func (c *compiler) compileSelectFrom(st *selectState) error {
 		c.add(v)
 		tail = v
 	}
-	tail, err := c.compileSubqueries(s, sc, tail)
+	tail, err := c.compileSubqueries(s, st.order, sc, tail)
 	if err != nil {
 		return err
 	}
@@ -837,6 +837,9 @@ func (c *compiler) compileSelectGroup(st *selectState) error {
 		st.tail.setNext(agg)
 		st.tail = agg
 		st.outScope = &scope{lay: &layout{n: len(as.types)}, agg: as}
+		if err := c.compileAggregatedSubqueries(st); err != nil {
+			return err
+		}
 		if s.Having != nil {
 			h, err := c.compileExpr(s.Having, st.outScope)
 			if err != nil {
@@ -1157,6 +1160,8 @@ func collectAggs(e Expr, out *[]*Call, seen map[string]bool) {
 		collectAggs(x.X, out, seen)
 		collectAggs(x.Lo, out, seen)
 		collectAggs(x.Hi, out, seen)
+	case *InSubquery:
+		collectAggs(x.X, out, seen) // the value; the subquery has its own
 	case *In:
 		collectAggs(x.X, out, seen)
 		for _, a := range x.List {

@@ -455,7 +455,7 @@ func (c *compiler) targetError(t *Target) error {
 func (c *compiler) subqueryExpr(e Expr) (expr, error) {
 	col, ok := c.subq[e]
 	if !ok {
-		return nil, c.errf(e.Pos(), "expected a subquery in WHERE or in the select list of a query without GROUP BY, found "+quoteFound(e.String())+"; run the query with --engine athena")
+		return nil, c.errf(e.Pos(), "expected a subquery in WHERE, the select list, HAVING or ORDER BY, found "+quoteFound(e.String())+"; run the query with --engine athena")
 	}
 	if in, ok := e.(*InSubquery); ok && in.Not {
 		return &exprNot{x: col}, nil
@@ -467,27 +467,86 @@ func (c *compiler) subqueryExpr(e Expr) (expr, error) {
 // into the pipeline after FROM: each IN or EXISTS becomes a mark join
 // that adds a boolean column, each scalar subquery a join that adds its
 // value. Correlated EXISTS and IN (conditions `inner = outer` in the
-// subquery's WHERE) join on those equalities.
-func (c *compiler) compileSubqueries(s *Select, sc *scope, tail op) (op, error) {
-	var found []Expr
-	collect := func(e Expr) {
-		walkExpr(e, func(x Expr) {
-			switch x.(type) {
-			case *InSubquery, *Exists, *ScalarSubquery:
-				found = append(found, x)
-			}
-		})
-	}
-	collect(s.Where)
+// subquery's WHERE) join on those equalities. In an aggregated query only
+// the subqueries inside aggregate arguments (of the items, HAVING and
+// ORDER BY: `count_if(x = (SELECT ...))`) are joined here, before the
+// aggregate; those outside them are joined after it
+// (compileAggregatedSubqueries).
+func (c *compiler) compileSubqueries(s *Select, order []*OrderItem, sc *scope, tail op) (op, error) {
+	found := subqueriesIn(s.Where)
 	aggregated := len(s.GroupBy) > 0
 	for _, it := range s.Items {
 		aggregated = aggregated || it.Expr != nil && hasAgg(it.Expr)
 	}
-	if !aggregated {
-		for _, it := range s.Items {
-			collect(it.Expr)
+	for _, it := range s.Items {
+		if aggregated {
+			found = append(found, subqueriesInAggs(it.Expr)...)
+		} else {
+			found = append(found, subqueriesIn(it.Expr)...)
 		}
 	}
+	if aggregated {
+		found = append(found, subqueriesInAggs(s.Having)...)
+		for _, o := range order {
+			found = append(found, subqueriesInAggs(o.Expr)...)
+		}
+	}
+	return c.joinSubqueries(found, sc, tail)
+}
+
+// compileAggregatedSubqueries joins, after the aggregate of st, the
+// subqueries of its items, HAVING and ORDER BY outside aggregate
+// arguments (`count(*) * 100.0 / (SELECT count(*) FROM cloudtrail)`,
+// `HAVING count(*) > (SELECT ...)`), over the aggregate's rows. They
+// cannot be correlated: the aggregate's scope has no relations, so an
+// outer column in one fails to resolve.
+func (c *compiler) compileAggregatedSubqueries(st *selectState) error {
+	var found []Expr
+	outside := func(e Expr) {
+		inside := map[Expr]bool{}
+		for _, x := range subqueriesInAggs(e) {
+			inside[x] = true
+		}
+		for _, x := range subqueriesIn(e) {
+			if !inside[x] {
+				found = append(found, x)
+			}
+		}
+	}
+	for _, it := range st.items {
+		outside(it.Expr)
+	}
+	outside(st.s.Having)
+	for _, o := range st.order {
+		outside(o.Expr)
+	}
+	for _, e := range found {
+		tail, err := c.joinSubqueries([]Expr{e}, st.outScope, st.tail)
+		if err != nil {
+			if q := exprSubqueries(e); len(q) == 1 && c.readsOuter(q[0], st.sc) {
+				return c.errf(e.Pos(), "expected a subquery without columns of the outer query outside aggregate arguments of a query with GROUP BY or aggregates, found "+quoteFound(e.String())+"; run the query with --engine athena")
+			}
+			return err
+		}
+		st.tail = tail
+	}
+	return nil
+}
+
+// readsOuter reports whether a name in q resolves in the outer scope sc
+// (q may still resolve it itself: the test is for a better error).
+func (c *compiler) readsOuter(q *Statement, sc *scope) bool {
+	found := false
+	walkStatement(q, func(x Expr) {
+		if id, ok := x.(*Ident); ok && c.resolves(id, sc) {
+			found = true
+		}
+	})
+	return found
+}
+
+// joinSubqueries joins each subquery of found not joined yet after tail.
+func (c *compiler) joinSubqueries(found []Expr, sc *scope, tail op) (op, error) {
 	if len(found) == 0 {
 		return tail, nil
 	}
@@ -505,6 +564,34 @@ func (c *compiler) compileSubqueries(s *Select, sc *scope, tail op) (op, error) 
 		}
 	}
 	return tail, nil
+}
+
+// subqueriesIn returns the IN, EXISTS and scalar subqueries of e (not
+// those nested in them).
+func subqueriesIn(e Expr) []Expr {
+	var found []Expr
+	walkExpr(e, func(x Expr) {
+		switch x.(type) {
+		case *InSubquery, *Exists, *ScalarSubquery:
+			found = append(found, x)
+		}
+	})
+	return found
+}
+
+// subqueriesInAggs returns the subqueries of e inside the arguments (and
+// FILTER) of its aggregate calls, which are evaluated per input row.
+func subqueriesInAggs(e Expr) []Expr {
+	var found []Expr
+	walkExpr(e, func(x Expr) {
+		if call, ok := x.(*Call); ok && call.Over == nil && (aggregates[call.Name] || athenaAggregates[call.Name]) {
+			for _, a := range call.Args {
+				found = append(found, subqueriesIn(a)...)
+			}
+			found = append(found, subqueriesIn(call.Filter)...)
+		}
+	})
+	return found
 }
 
 // subqueryJoin adds the join answering subquery e after tail.

@@ -153,6 +153,19 @@ var joinResultTests = []struct{ name, sql, want string }{
 	{"scalar", "SELECT eventname FROM cloudtrail WHERE eventtime = (SELECT max(eventtime) FROM cloudtrail)", "DescribeInstances\n"},
 	{"scalar in select", "SELECT srcaddr, (SELECT count(*) FROM cloudtrail) FROM vpc_flow WHERE dstport = 22", "10.1.2.3|6\n"},
 	{"scalar empty is NULL", "SELECT srcaddr, (SELECT eventname FROM cloudtrail WHERE eventname = 'nope') FROM vpc_flow WHERE dstport = 22", "10.1.2.3|NULL\n"},
+	// Subqueries in aggregate arguments run before the aggregate, per
+	// row; those outside them (items, HAVING) after it, over its rows.
+	{"in inside an aggregate", "SELECT count_if(sourceipaddress IN (SELECT srcaddr FROM vpc_flow)), count(*) FROM cloudtrail", "3|6\n"},
+	{"exists inside FILTER", "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE v.dstaddr = sourceipaddress)) FROM cloudtrail", "2\n"},
+	{"scalar inside an aggregate, grouped", "SELECT eventname, sum(CASE WHEN eventtime = (SELECT max(eventtime) FROM cloudtrail) THEN 1 ELSE 0 END) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"ConsoleLogin|0\nCreateNetworkAclEntry|0\nDeleteNetworkAcl|0\nDescribeInstances|1\n"},
+	{"scalar after the aggregate", "SELECT eventname, count(*) * 100 / (SELECT count(*) FROM cloudtrail) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"ConsoleLogin|33\nCreateNetworkAclEntry|16\nDeleteNetworkAcl|16\nDescribeInstances|33\n"},
+	{"scalar in HAVING", "SELECT eventname FROM cloudtrail GROUP BY 1 HAVING count(*) >= (SELECT count(*) FROM vpc_flow WHERE dstport = 443) ORDER BY 1",
+		"ConsoleLogin\nDescribeInstances\n"},
+	{"in after the aggregate", "SELECT eventname, count(*) IN (SELECT dstport - 441 FROM vpc_flow) FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"ConsoleLogin|true\nCreateNetworkAclEntry|false\nDeleteNetworkAcl|false\nDescribeInstances|true\n"},
+	{"scalar both inside and after the aggregate", "SELECT max(length(eventname) + (SELECT 1)) + (SELECT 2) FROM cloudtrail", "24\n"},
 }
 
 func TestJoin_Results(t *testing.T) {
@@ -197,7 +210,8 @@ func TestJoin_Failure(t *testing.T) {
 		{"¶INSERT INTO x SELECT eventname FROM cloudtrail", "expected a query, found INSERT INTO"},
 		{"SELECT 1 FROM cloudtrail c WHERE EXISTS (SELECT 1 FROM vpc_flow v WHERE ¶v.srcaddr <> c.sourceipaddress)", "expected a subquery condition on outer columns of the form inner = outer"},
 		{"SELECT 1 FROM cloudtrail c WHERE c.eventname IN (¶SELECT eventname, awsregion FROM cloudtrail)", "expected a subquery of one column, found 2"},
-		{"SELECT count(*) FROM cloudtrail GROUP BY eventname HAVING count(*) > ¶(SELECT 1)", "expected a subquery in WHERE or in the select list of a query without GROUP BY"},
+		{"SELECT eventsource, ¶(SELECT count(*) FROM vpc_flow WHERE srcaddr = eventsource) FROM cloudtrail GROUP BY 1", "expected a subquery without columns of the outer query outside aggregate arguments of a query with GROUP BY or aggregates"},
+		{"SELECT count(*) FROM cloudtrail GROUP BY ¶(SELECT 1)", "expected a subquery in WHERE, the select list, HAVING or ORDER BY"},
 		{"SELECT 1 FROM cloudtrail c JOIN vpc_flow v ON ¶c.eventname IN (SELECT 'x')", "expected a join condition without subqueries"},
 	}
 	for _, tt := range tests {
@@ -429,7 +443,9 @@ func TestJoin_Spill(t *testing.T) {
 		"exists without FROM": true, "scalars without FROM": true, "in": true, "not in, subquery has NULL": true, "not in": true,
 		"not in empty keeps NULL": true, "in as a value": true, "exists correlated": true, "not exists correlated": true,
 		"exists uncorrelated": true, "exists uncorrelated empty": true, "in correlated": true, "scalar": true,
-		"scalar in select": true, "scalar empty is NULL": true}
+		"scalar in select": true, "scalar empty is NULL": true, "in inside an aggregate": true, "exists inside FILTER": true,
+		"scalar inside an aggregate, grouped": true, "scalar after the aggregate": true, "scalar in HAVING": true,
+		"in after the aggregate": true, "scalar both inside and after the aggregate": true}
 	bs := joinBatches(mem, 2)
 	defer releaseBatches(bs)
 	joinSpillRows = 1
