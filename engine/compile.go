@@ -1109,6 +1109,7 @@ func (o *opValues) flush() error {
 var aggregates = map[string]bool{
 	"count": true, "sum": true, "avg": true, "min": true, "max": true, "arbitrary": true, "any_value": true,
 	"approx_distinct": true, "min_by": true, "max_by": true, "array_agg": true, "count_if": true,
+	"bool_and": true, "bool_or": true, "every": true,
 }
 
 func hasAgg(e Expr) bool {
@@ -1261,7 +1262,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 			ac.name = "count_distinct"
 		case "array_agg":
 			ac.name = "array_agg_distinct"
-		case "min", "max", "approx_distinct", "arbitrary":
+		case "min", "max", "approx_distinct", "arbitrary", "bool_and", "bool_or", "every":
 		default:
 			return nil, c.errf(call.pos, name+"(DISTINCT ...) is not supported by the local engine; run the query with --engine athena")
 		}
@@ -1292,6 +1293,19 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		ac.name = "count"
 		ac.args[0] = &exprCase{t: tInt, conds: []expr{ac.args[0]}, vals: []expr{&exprConst{v: intConst(1)}}}
 		ac.t = tInt
+	case "bool_and", "bool_or", "every":
+		if t0.k != kBool && t0.k != kNull {
+			return nil, c.errf(call.Args[0].Pos(), "expected a boolean argument to "+name+", found "+t0.name)
+		}
+		// Over booleans (false < true, NULLs skipped, NULL when none)
+		// bool_or is max, bool_and and every are min.
+		if t0.k == kNull {
+			ac.args[0] = &exprConst{v: constVec(tBool, true)}
+		}
+		ac.name, ac.t = "min", tBool
+		if name == "bool_or" {
+			ac.name = "max"
+		}
 	case "sum", "avg":
 		if !t0.isNumeric() && t0.k != kNull {
 			return nil, c.errf(call.Args[0].Pos(), "expected a numeric argument to "+name+", found "+t0.name)

@@ -810,6 +810,12 @@ func emitRange(next op, cols []*column, lo, hi int) error {
 
 // windowFuncs are the window functions the engine runs besides the
 // aggregates count, sum, avg, min and max.
+// windowAggregates are the aggregates that run over a window frame.
+var windowAggregates = map[string]bool{
+	"count": true, "count_if": true, "sum": true, "avg": true, "min": true, "max": true,
+	"bool_and": true, "bool_or": true, "every": true,
+}
+
 var windowFuncs = map[string]bool{
 	"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true, "cume_dist": true,
 	"ntile": true, "lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true,
@@ -937,11 +943,11 @@ func (wc *windowCompiler) call(call *Call) (*winFunc, error) {
 		if call.Filter != nil {
 			return nil, c.errf(call.Filter.Pos(), "expected FILTER only on aggregate window functions, found it on "+name)
 		}
-	case name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max":
+	case windowAggregates[name]:
 	case aggregates[name] || athenaAggregates[name]:
-		return nil, c.errf(call.pos, "window aggregate "+name+" is not supported by the local engine (count, sum, avg, min and max are); run the query with --engine athena")
+		return nil, c.errf(call.pos, "window aggregate "+name+" is not supported by the local engine (count, count_if, sum, avg, min, max, bool_and, bool_or and every are); run the query with --engine athena")
 	default:
-		return nil, c.errf(call.pos, "expected a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value, last_value, nth_value, count, sum, avg, min, max), found "+quoteFound(name))
+		return nil, c.errf(call.pos, "expected a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value, last_value, nth_value, count, count_if, sum, avg, min, max, bool_and, bool_or, every), found "+quoteFound(name))
 	}
 	if call.Distinct {
 		return nil, c.errf(call.pos, name+"(DISTINCT ...) OVER is not supported (Trino does not support it either)")
@@ -1098,6 +1104,25 @@ func (wc *windowCompiler) call(call *Call) (*winFunc, error) {
 			t = x.typ()
 		}
 		switch name {
+		case "count_if", "bool_and", "bool_or", "every":
+			// count_if(c) is count(CASE WHEN c THEN 1 END); over booleans
+			// (false < true, NULLs skipped) bool_or is max, bool_and and
+			// every are min.
+			if t.k != kBool && t.k != kNull {
+				return nil, c.errf(call.Args[0].Pos(), "expected a boolean argument to "+name+", found "+t.name)
+			}
+			if t.k == kNull {
+				x = &exprConst{v: constVec(tBool, true)}
+			}
+			switch name {
+			case "count_if":
+				x = &exprCase{t: tInt, conds: []expr{x}, vals: []expr{&exprConst{v: intConst(1)}}}
+				f.name, f.t = "count", tInt
+			case "bool_or":
+				f.name, f.t = "max", tBool
+			default:
+				f.name, f.t = "min", tBool
+			}
 		case "count":
 			f.t = tInt
 		case "sum", "avg":

@@ -136,6 +136,11 @@ func TestWindow_Results(t *testing.T) {
 		{"top per partition from a subquery", "SELECT p, x FROM (SELECT p, x, row_number() OVER (PARTITION BY p ORDER BY x DESC) AS rn FROM t) WHERE rn = 1 ORDER BY p",
 			"a|50\nb|7\n"}, // DESC puts NULLs last too
 		{"window in an expression and ORDER BY", "SELECT x, 100 * x / sum(x) OVER () FROM t WHERE p = 'b' ORDER BY row_number() OVER (ORDER BY x DESC)", "7|58\n5|41\n"},
+		{"count_if and boolean aggregates", "SELECT DISTINCT p, count_if(x > 15) OVER (PARTITION BY p), bool_or(x > 40) OVER (PARTITION BY p), bool_and(x > 6) OVER (PARTITION BY p), every(k IS NULL) OVER (PARTITION BY p) FROM t ORDER BY p",
+			"a|3|true|true|false\nb|0|false|false|false\n"},
+		{"running count_if and framed bool_or", "SELECT x, count_if(x > 15) OVER (ORDER BY x), bool_or(x >= 20) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t WHERE p = 'a' AND x IS NOT NULL ORDER BY x",
+			"10|0|false\n20|1|true\n30|2|true\n50|3|true\n"},
+		{"boolean aggregates of NULL", "SELECT DISTINCT bool_or(NULL) OVER (), count_if(NULL) OVER (), bool_and(x > 0) FILTER (WHERE x > 100) OVER () FROM t", "NULL|0|NULL\n"},
 		{"empty input", "SELECT row_number() OVER () FROM t WHERE p = 'z'", ""},
 		{"limit after window", "SELECT x, row_number() OVER (ORDER BY x) FROM t WHERE p = 'a' ORDER BY 2 LIMIT 2", "10|1\n20|2\n"},
 	}
@@ -252,6 +257,8 @@ func TestWindow_Failure(t *testing.T) {
 		{"SELECT count(*) OVER (ORDER BY start ¶ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM vpc_flow", "expected a frame end at or after its start"},
 		{"SELECT count(*) OVER (ORDER BY start ¶ROWS BETWEEN UNBOUNDED FOLLOWING AND UNBOUNDED FOLLOWING) FROM vpc_flow", "expected a frame start other than UNBOUNDED FOLLOWING"},
 		{"SELECT sum(¶eventname) OVER () FROM cloudtrail", "expected a numeric argument to sum, found varchar"},
+		{"SELECT count_if(¶eventname) OVER () FROM cloudtrail", "expected a boolean argument to count_if, found varchar"},
+		{"SELECT bool_or(¶eventname) OVER () FROM cloudtrail", "expected a boolean argument to bool_or, found varchar"},
 		{"SELECT count(*) OVER (PARTITION BY ¶resources) FROM cloudtrail", "expected a PARTITION BY key of a scalar type"},
 		{"SELECT sum(¶row_number() OVER ()) OVER () FROM cloudtrail", "expected window functions only in the select list or ORDER BY"},
 		{"SELECT count(x ORDER BY ¶y) OVER () FROM cloudtrail", "expected the window's ORDER BY inside OVER (...), found ORDER BY inside count(...)"},

@@ -59,6 +59,8 @@ var cloudtrailResultTests = []struct{ name, sql, want string }{
 		"4|3|2024-03-01T15:04:05Z|2024-03-02T10:00:01Z|111111111111\n"},
 	{"min_by", "SELECT useridentity.username, min_by(eventname, eventtime), max_by(eventname, eventtime) FROM cloudtrail GROUP BY 1 ORDER BY 1",
 		"alice|CreateNetworkAclEntry|DescribeInstances\nbob|ConsoleLogin|ConsoleLogin\ncarol|ConsoleLogin|ConsoleLogin\ndave|DescribeInstances|DescribeInstances\n"},
+	{"boolean aggregates", "SELECT useridentity.username, bool_or(errorcode IS NOT NULL), bool_and(awsregion = 'us-east-1'), every(eventname LIKE 'D%'), bool_or(NULL), bool_and(DISTINCT eventname <> 'x') FROM cloudtrail GROUP BY 1 ORDER BY 1",
+		"alice|true|false|false|NULL|true\nbob|false|true|false|NULL|true\ncarol|false|false|false|NULL|true\ndave|false|false|true|NULL|true\n"},
 	{"array_agg", "SELECT useridentity.username, array_agg(eventname) FROM cloudtrail GROUP BY 1 ORDER BY 1 LIMIT 1",
 		"alice|[CreateNetworkAclEntry, DeleteNetworkAcl, DescribeInstances]\n"},
 	{"date_trunc", "SELECT date_trunc('day', from_iso8601_timestamp(eventtime)) AS d, count(*) FROM cloudtrail GROUP BY 1 ORDER BY 1",
