@@ -140,6 +140,10 @@ func (d Date) String() string { return d.UTC().Format(time.DateOnly) }
 // MarshalJSON returns the date as a JSON string "2006-01-02".
 func (d Date) MarshalJSON() ([]byte, error) { return strconv.AppendQuote(nil, d.String()), nil }
 
+// FormatDouble formats a double the way Trino prints it (Java's
+// Double.toString): "4.0", "1.7E9", "Infinity", as Athena's results show it.
+func FormatDouble(f float64) string { return string(appendDouble(nil, f)) }
+
 // formatValue formats a Go value of a result the way Trino prints it.
 func formatValue(v any) string {
 	switch x := v.(type) {

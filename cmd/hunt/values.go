@@ -103,7 +103,7 @@ func valueText(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		return engine.FormatDouble(x) // as Trino prints doubles: 4.0, 1.7E9
 	case bool:
 		return strconv.FormatBool(x)
 	case engine.Date:
