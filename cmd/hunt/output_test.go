@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -154,5 +155,25 @@ func TestTerminalWidth(t *testing.T) {
 	}
 	if got := newConsole(w, w).tableWidth(); got != 0 {
 		t.Errorf("a pipe's table width = %d; want 0 (no limit)", got)
+	}
+}
+
+// TestValueText_Doubles: cells print doubles as Trino (and so Athena's
+// results) do, not as Go's %g.
+func TestValueText_Doubles(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{
+		{4, "4.0"}, {0.1, "0.1"}, {-2.5, "-2.5"}, {1.7e9, "1.7E9"}, {1e7, "1.0E7"}, {9999999, "9999999.0"},
+		{1e-3, "0.001"}, {1e-4, "1.0E-4"}, {math.Inf(1), "Infinity"}, {math.Inf(-1), "-Infinity"}, {math.NaN(), "NaN"}, {0, "0.0"},
+	} {
+		if got := valueText(tt.v); got != tt.want {
+			t.Errorf("valueText(%v) = %q; want %q", tt.v, got, tt.want)
+		}
+	}
+	got := writeTable(t, "csv", 0, "", []string{"d"}, []any{1.7e9})
+	if !strings.Contains(got, "1.7E9") {
+		t.Errorf("CSV of 1.7e9: %q; want 1.7E9", got)
 	}
 }
