@@ -65,9 +65,10 @@ type Prop struct {
 	Value Expr
 }
 
-// CTE is one WITH name AS (query) entry.
+// CTE is one WITH name [(col, ...)] AS (query) entry.
 type CTE struct {
 	Name  string
+	Cols  []string // column aliases; nil when none
 	Query *Statement
 	pos   int
 }
@@ -126,11 +127,20 @@ type TableRef struct {
 	pos   int
 }
 
-// SubqueryRef is (query) [AS] alias.
+// SubqueryRef is (query) [AS] alias [(col, ...)].
 type SubqueryRef struct {
 	Query *Statement
 	Alias string
+	Cols  []string // column aliases; nil when none
 	pos   int
+}
+
+// Values is `VALUES row, ...`, a relation of constant rows: each row a
+// parenthesized list of expressions or one expression (a row of one
+// column). Its columns are named _col0, _col1, ... as Trino names them.
+type Values struct {
+	Rows [][]Expr
+	pos  int
 }
 
 // UnnestJoin is `left CROSS JOIN UNNEST(expr) [AS] alias[(cols)]`.
@@ -711,7 +721,7 @@ func (q *Statement) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(quoteIdent(c.Name) + " AS (" + c.Query.String() + ")")
+			b.WriteString(quoteIdent(c.Name) + colAliases(c.Cols) + " AS (" + c.Query.String() + ")")
 		}
 		b.WriteByte(' ')
 	}
@@ -860,9 +870,42 @@ func (t *TableRef) String() string {
 
 func (s *SubqueryRef) String() string {
 	if s.Alias != "" {
-		return "(" + s.Query.String() + ") AS " + quoteIdent(s.Alias)
+		return "(" + s.Query.String() + ") AS " + quoteIdent(s.Alias) + colAliases(s.Cols)
 	}
 	return "(" + s.Query.String() + ")"
+}
+
+// colAliases prints column aliases as "(a, b)", or "" for none.
+func colAliases(cols []string) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = quoteIdent(c)
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+func (v *Values) Pos() int { return v.pos }
+
+func (v *Values) String() string {
+	var b strings.Builder
+	b.WriteString("VALUES ")
+	for i, row := range v.Rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j, e := range row {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(e.String())
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 func (u *UnnestJoin) String() string {

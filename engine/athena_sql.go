@@ -498,6 +498,12 @@ func walkSet(s SetExpr, fn func(Expr)) {
 		walkSet(x.Right, fn)
 	case *Statement:
 		walkStatement(x, fn)
+	case *Values:
+		for _, row := range x.Rows {
+			for _, e := range row {
+				walkExpr(e, fn)
+			}
+		}
 	}
 }
 

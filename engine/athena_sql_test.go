@@ -35,6 +35,8 @@ func TestAthenaSQL_Success(t *testing.T) {
 			`SELECT t.eventname FROM hunt.cloudtrail_logs AS t WHERE from_iso8601_timestamp(t.eventtime) > now() - INTERVAL '1' DAY AND t.recipientaccountid IN ('444455556666', '111122223333') AND t.account IN ('111122223333', '444455556666') AND t.timestamp >= '2024/03/19'`},
 		{"ARRAY constructors and OFFSET print as Trino SQL", `SELECT eventname FROM cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'GetSessionToken'], eventname) ORDER BY eventtime OFFSET 10 ROWS FETCH FIRST 5 ROWS ONLY`, plain, Pruning{},
 			`SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'GetSessionToken'], eventname) ORDER BY eventtime OFFSET 10 LIMIT 5`},
+		{"VALUES and column aliases print as Trino SQL", `WITH iocs(ip) AS (VALUES '203.0.113.7') SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT ip FROM iocs)`, plain, Pruning{},
+			`WITH iocs(ip) AS (VALUES ('203.0.113.7')) SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE sourceipaddress IN (SELECT ip FROM iocs)`},
 		{"OR in WHERE stays grouped", `SELECT eventname FROM cloudtrail WHERE awsregion = 'us-east-1' OR awsregion = 'us-west-2'`, tables, Pruning{},
 			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE (awsregion = 'us-east-1' OR awsregion = 'us-west-2') AND cloudtrail.region IN ('us-east-1', 'us-west-2')`},
 		{"UNNEST columns and Athena-only functions are not pruning facts", `SELECT r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) WHERE r.arn LIKE 'arn:aws:s3:::%' AND regexp_count(eventname, 'a') > 1 AND eventtime < '2024-03-02T00:00:00Z'`, tables, Pruning{},

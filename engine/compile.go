@@ -321,6 +321,8 @@ func (c *compiler) compileSet(s SetExpr) (*fragment, error) {
 		return c.compileSelect(x, nil, -1)
 	case *Statement:
 		return c.compileStatement(x)
+	case *Values:
+		return c.compileValues(x)
 	case *Union:
 		if x.Op != "" {
 			return c.compileSetOp(x)
@@ -437,7 +439,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			saved := c.ctes
 			c.ctes = c.cteEnv[cte]
 			defer func() { c.ctes = saved }()
-			return c.fromSubquery(cte.Query, alias, "CTE "+cte.Name, sc)
+			return c.fromSubquery(cte.Query, alias, cte.Cols, "CTE "+cte.Name, sc, cte.pos)
 		}
 		tab := ResolveTable(x.Name, c.opts.TableNames)
 		if tab == nil {
@@ -464,7 +466,7 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		sc.rels = append(sc.rels, rel)
 		return c.eventWindow(scan, rel, sc)
 	case *SubqueryRef:
-		return c.fromSubquery(x.Query, x.Alias, "subquery", sc)
+		return c.fromSubquery(x.Query, x.Alias, x.Cols, "subquery", sc, x.pos)
 	case *Join:
 		return c.compileJoin(x, sc)
 	case *UnnestJoin:
@@ -541,10 +543,16 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 	panic("BUG: unknown FROM item")
 }
 
-func (c *compiler) fromSubquery(q *Statement, alias, what string, sc *scope) (op, error) {
+func (c *compiler) fromSubquery(q *Statement, alias string, cols []string, what string, sc *scope, pos int) (op, error) {
 	f, err := c.compileStatement(q)
 	if err != nil {
 		return nil, err
+	}
+	if cols != nil {
+		if len(cols) != len(f.names) {
+			return nil, c.errf(pos, "expected "+itoa(int64(len(f.names)))+" column aliases for "+quoteFound(alias)+" (its columns), found "+itoa(int64(len(cols))))
+		}
+		f.names = cols
 	}
 	sc.lay.n = f.width
 	rel := &relation{name: alias, what: what}
@@ -1087,22 +1095,92 @@ func (c *compiler) resolves(id *Ident, sc *scope) bool {
 	return err == nil
 }
 
-// opValues emits one row with no columns, for SELECT without FROM.
-type opValues struct{ base }
+// opValues emits constant rows: one row with no columns for SELECT
+// without FROM, or the rows of VALUES (cols, n rows), a chunk of at most
+// BatchRows rows at a time.
+type opValues struct {
+	base
+	cols []*column // nil: one row with no columns
+	n    int
+}
 
 func (o *opValues) start(int)                  {}
-func (o *opValues) explain() string            { return "values (1 row)" }
 func (o *opValues) push(w int, c *chunk) error { panic("BUG: push into values") }
 
+func (o *opValues) explain() string {
+	if o.cols == nil {
+		return "values (1 row)"
+	}
+	return "values (" + itoa(int64(o.n)) + " rows)"
+}
+
 func (o *opValues) flush() error {
-	var a arena
-	var ch chunk
-	ch.reset(0, &a)
-	ch.n = 1
-	if err := o.next.push(0, &ch); err != nil {
-		return err
+	if o.cols == nil {
+		var a arena
+		var ch chunk
+		ch.reset(0, &a)
+		ch.n = 1
+		if err := o.next.push(0, &ch); err != nil {
+			return err
+		}
+		return o.next.flush()
+	}
+	for lo := 0; lo < o.n; lo += BatchRows {
+		if err := emitRange(o.next, o.cols, lo, min(lo+BatchRows, o.n)); err != nil {
+			return err
+		}
 	}
 	return o.next.flush()
+}
+
+// compileValues compiles VALUES: each column takes the common type of its
+// rows' values, which must be constants (they are evaluated here, once).
+func (c *compiler) compileValues(v *Values) (*fragment, error) {
+	ncol := len(v.Rows[0])
+	cells := make([][]expr, ncol) // per column, per row
+	for _, row := range v.Rows {
+		if len(row) != ncol {
+			return nil, c.errf(row[0].Pos(), "expected "+itoa(int64(ncol))+" values in each VALUES row, found "+itoa(int64(len(row))))
+		}
+		for j, e := range row {
+			x, err := c.compileExpr(e, &scope{lay: &layout{}})
+			if err != nil {
+				return nil, err
+			}
+			cells[j] = append(cells[j], x)
+		}
+	}
+	o := &opValues{n: len(v.Rows)}
+	f := &fragment{tail: o, width: ncol}
+	for j, col := range cells {
+		t, err := c.commonType(col, v.pos)
+		if err != nil {
+			return nil, c.errf(v.pos, "expected column "+itoa(int64(j+1))+" of one type in every VALUES row: "+err.Error())
+		}
+		if t.k == kNull {
+			t = tString
+		}
+		out := newColumn(t)
+		for r, x := range col {
+			pos := v.Rows[r][j].Pos()
+			if x, err = c.cast(x, t, false, pos); err == nil {
+				x, err = c.fold(x, pos)
+			}
+			if err != nil {
+				return nil, err
+			}
+			k, ok := x.(*exprConst)
+			if !ok {
+				return nil, c.errf(pos, "expected a constant in VALUES, found "+quoteFound(v.Rows[r][j].String()))
+			}
+			out.appendVec(k.v, nil, 1)
+		}
+		o.cols = append(o.cols, out)
+		f.names = append(f.names, "_col"+itoa(int64(j)))
+		f.types = append(f.types, t)
+	}
+	c.add(o)
+	return f, nil
 }
 
 // aggregates are the aggregate functions the engine runs.

@@ -295,6 +295,12 @@ func (p *parser) parseQuery() (*Statement, error) {
 			if err != nil {
 				return nil, err
 			}
+			var cols []string
+			if p.isOp("(") {
+				if cols, err = p.identList("column alias"); err != nil {
+					return nil, err
+				}
+			}
 			if err := p.expectKw("as"); err != nil {
 				return nil, err
 			}
@@ -309,7 +315,7 @@ func (p *parser) parseQuery() (*Statement, error) {
 			if err := p.closeParen(open); err != nil {
 				return nil, err
 			}
-			q.With = append(q.With, &CTE{Name: name, Query: sub, pos: pos})
+			q.With = append(q.With, &CTE{Name: name, Cols: cols, Query: sub, pos: pos})
 			if !p.acceptOp(",") {
 				break
 			}
@@ -534,10 +540,50 @@ func (p *parser) parseSetTerm() (SetExpr, error) {
 		}
 		return q, nil
 	}
+	if p.isKw("values") {
+		return p.parseValues()
+	}
 	if !p.isKw("select") {
 		return nil, p.expected("SELECT")
 	}
 	return p.parseSelect()
+}
+
+// parseValues parses VALUES row, ... at the VALUES keyword: each row a
+// parenthesized list of expressions or a single expression.
+func (p *parser) parseValues() (*Values, error) {
+	v := &Values{pos: p.tok().pos}
+	p.i++ // VALUES
+	for {
+		var row []Expr
+		if p.isOp("(") {
+			open := p.tok().pos
+			p.i++
+			for {
+				e, err := p.parseExpr()
+				if err != nil {
+					return nil, err
+				}
+				row = append(row, e)
+				if !p.acceptOp(",") {
+					break
+				}
+			}
+			if err := p.closeParen(open); err != nil {
+				return nil, err
+			}
+		} else {
+			e, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			row = []Expr{e}
+		}
+		v.Rows = append(v.Rows, row)
+		if !p.acceptOp(",") {
+			return v, nil
+		}
+	}
 }
 
 func (p *parser) parseSelect() (*Select, error) {
@@ -735,7 +781,13 @@ func (p *parser) parseFromItem() (From, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &SubqueryRef{Query: q, Alias: alias, pos: pos}, nil
+		var cols []string
+		if alias != "" && p.isOp("(") {
+			if cols, err = p.identList("column alias"); err != nil {
+				return nil, err
+			}
+		}
+		return &SubqueryRef{Query: q, Alias: alias, Cols: cols, pos: pos}, nil
 	}
 	name, err := p.ident("table name")
 	if err != nil {

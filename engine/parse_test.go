@@ -79,6 +79,9 @@ var parseSuccessTests = []struct{ in, want string }{
 	{"CREATE TABLE x AS WITH a AS (SELECT 1 AS v) SELECT v FROM a WITH DATA", "CREATE TABLE x AS WITH a AS (SELECT 1 AS v) SELECT v FROM a"},
 	{"insert into x (a, b) select 1, 2", "INSERT INTO x (a, b) SELECT 1, 2"},
 	{"INSERT INTO x (SELECT 1)", "INSERT INTO x SELECT 1"},
+	{"WITH iocs(ip) AS (values '10.0.0.1', '10.0.0.2') SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)",
+		"WITH iocs(ip) AS (VALUES ('10.0.0.1'), ('10.0.0.2')) SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)"},
+	{"VALUES (1, 2), (3, 4) ORDER BY 1", ""},
 }
 
 func TestParse_Success(t *testing.T) {
