@@ -209,6 +209,21 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 		if !ok {
 			return nil, c.errf(x.pos, "expected a type the local engine supports (varchar, bigint, integer, double, boolean, timestamp, date, json, ipaddress), found "+quoteFound(x.Type.String())+"; run the query with --engine athena")
 		}
+		if xe.typ().k == kJSON && to.k == kArray && to.elem.k != kJSON && !to.elem.isComplex() {
+			// CAST(json AS ARRAY(T)) is each element's CAST(json AS T):
+			// transform(CAST(x AS ARRAY(JSON)), e -> CAST(e AS T)).
+			// TRY_CAST is try(CAST(...)): one element that fails makes
+			// the whole array NULL, as in Trino.
+			elem := "$cast_elem"
+			var e Expr = &Call{Name: "transform", pos: x.pos, Args: []Expr{
+				&Cast{X: x.X, Type: TypeName{Name: "array", Args: []TypeName{{Name: "json"}}}, pos: x.pos},
+				&Lambda{Params: []string{elem}, pos: x.pos, Body: &Cast{X: &Ident{Parts: []string{elem}, pos: x.pos}, Type: x.Type.Args[0], pos: x.pos}},
+			}}
+			if x.Try {
+				e = &Call{Name: "try", Args: []Expr{e}, pos: x.pos}
+			}
+			return c.compileExpr(e, sc)
+		}
 		e, err := c.cast(xe, to, x.Try, x.pos)
 		if err != nil {
 			return nil, err
@@ -247,6 +262,9 @@ func (c *compiler) cast(x expr, to *dtype, try bool, pos int) (expr, error) {
 	}
 	if from.k == kJSON && to.k == kString {
 		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToVarcharKernel, strict: true}, nil
+	}
+	if from.k == kJSON && (to.k == kInt || to.k == kDouble || to.k == kBool) {
+		return &exprFunc{name: "cast", t: to, args: []expr{x}, k: jsonToScalarKernel(to, try, c.where(pos)), strict: true}, nil
 	}
 	k, ok := castKernel(from, to, try, c.where(pos))
 	if !ok {
