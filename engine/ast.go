@@ -143,13 +143,16 @@ type Values struct {
 	pos  int
 }
 
-// UnnestJoin is `left CROSS JOIN UNNEST(expr) [AS] alias[(cols)]`.
+// UnnestJoin is `left CROSS JOIN UNNEST(expr) [WITH ORDINALITY] [AS]
+// alias[(cols)]`, or `UNNEST(...)` alone in FROM (Left nil: over one row).
+// With ordinality the last column is the element's position, from 1.
 type UnnestJoin struct {
-	Left  From
-	Expr  Expr
-	Alias string
-	Cols  []string
-	pos   int
+	Left       From
+	Expr       Expr
+	Ordinality bool
+	Alias      string
+	Cols       []string
+	pos        int
 }
 
 // Join is `left JOIN right ON cond`, with Kind one of "JOIN" (INNER JOIN),
@@ -909,7 +912,13 @@ func (v *Values) String() string {
 }
 
 func (u *UnnestJoin) String() string {
-	s := u.Left.String() + " CROSS JOIN UNNEST(" + u.Expr.String() + ")"
+	s := "UNNEST(" + u.Expr.String() + ")"
+	if u.Left != nil {
+		s = u.Left.String() + " CROSS JOIN " + s
+	}
+	if u.Ordinality {
+		s += " WITH ORDINALITY"
+	}
 	if u.Alias != "" {
 		s += " AS " + quoteIdent(u.Alias)
 		if len(u.Cols) > 0 {

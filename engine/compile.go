@@ -470,9 +470,14 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 	case *Join:
 		return c.compileJoin(x, sc)
 	case *UnnestJoin:
-		tail, err := c.compileFrom(x.Left, sc)
-		if err != nil {
-			return nil, err
+		var tail op
+		if x.Left == nil {
+			tail = c.add(&opValues{}) // UNNEST alone in FROM: over one row
+		} else {
+			var err error
+			if tail, err = c.compileFrom(x.Left, sc); err != nil {
+				return nil, err
+			}
 		}
 		var baseScan *opScan
 		var basePath string
@@ -502,19 +507,20 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if at.k != kArray {
 			return nil, c.errf(x.Expr.Pos(), "expected an array to UNNEST, found "+at.name)
 		}
-		text := "UNNEST(" + x.Expr.String() + ")"
-		if x.Alias != "" {
-			text = (&UnnestJoin{Left: &TableRef{Name: "_"}, Expr: x.Expr, Alias: x.Alias, Cols: x.Cols}).String()[len("_ CROSS JOIN "):]
-		}
-		u := &opUnnest{x: arr, lay: sc.lay, elemType: at.elem, text: text}
+		text := (&UnnestJoin{Expr: x.Expr, Ordinality: x.Ordinality, Alias: x.Alias, Cols: x.Cols}).String()
+		u := &opUnnest{x: arr, lay: sc.lay, elemType: at.elem, text: text, ordSlot: -1}
 		rel := &relation{name: x.Alias, what: "unnest " + x.Alias}
 		et := at.elem
+		cols, ordName := x.Cols, "ordinality"
+		if x.Ordinality && len(cols) > 0 {
+			cols, ordName = cols[:len(cols)-1], cols[len(cols)-1]
+		}
 		switch {
-		case et.k == kStruct && (len(x.Cols) == len(et.fields) && len(et.fields) > 1 || len(x.Cols) == 0 && len(et.fields) > 1):
+		case et.k == kStruct && (len(cols) == len(et.fields) && len(et.fields) > 1 || len(cols) == 0 && len(et.fields) > 1):
 			for i, fl := range et.fields {
 				name := fl.name
-				if len(x.Cols) > 0 {
-					name = x.Cols[i]
+				if len(cols) > 0 {
+					name = cols[i]
 				}
 				slot := sc.lay.alloc()
 				u.slots = append(u.slots, slot)
@@ -522,10 +528,10 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 				u.fieldNames = append(u.fieldNames, fl.name)
 				rel.cols = append(rel.cols, relCol{name: name, t: fl.t, slot: slot, scan: baseScan, path: basePath, field: fl.name})
 			}
-		case len(x.Cols) <= 1:
+		case len(cols) <= 1:
 			name := x.Alias
-			if len(x.Cols) == 1 {
-				name = x.Cols[0]
+			if len(cols) == 1 {
+				name = cols[0]
 			}
 			slot := sc.lay.alloc()
 			u.slots = append(u.slots, slot)
@@ -533,7 +539,15 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 			u.fieldNames = append(u.fieldNames, "")
 			rel.cols = append(rel.cols, relCol{name: name, t: et, slot: slot, scan: baseScan, path: basePath})
 		default:
-			return nil, c.errf(x.pos, "expected 1 column alias or one per field of "+et.name+", found "+itoa(int64(len(x.Cols))))
+			want := "1 column alias or one per field of " + et.name
+			if x.Ordinality {
+				want += ", then one for the ordinality"
+			}
+			return nil, c.errf(x.pos, "expected "+want+", found "+itoa(int64(len(x.Cols))))
+		}
+		if x.Ordinality {
+			u.ordSlot = sc.lay.alloc()
+			rel.cols = append(rel.cols, relCol{name: ordName, t: tInt, slot: u.ordSlot})
 		}
 		c.add(u)
 		tail.setNext(u)

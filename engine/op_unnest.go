@@ -19,6 +19,7 @@ type opUnnest struct {
 	fieldIdx   []int    // struct field of each column; -1 for the element itself
 	fieldNames []string // names of those fields, looked up per batch (the reader may project a subset)
 	elemType   *dtype
+	ordSlot    int    // WITH ORDINALITY: slot of the element's position (from 1); -1 without
 	text       string // the UNNEST clause, for Explain
 	ws         []*unnestState
 }
@@ -28,6 +29,7 @@ type unnestState struct {
 	c     chunk
 	rep   []int32 // input row of each output row
 	elems []int32 // element row in the list's values of each output row
+	ords  []int64 // position of each output row's element in its array, from 1
 	rows  []int32
 }
 
@@ -49,7 +51,7 @@ func (o *opUnnest) push(w int, c *chunk) error {
 	if v.isConst || v.dict != nil {
 		v = flat(&st.a, v, c.n)
 	}
-	st.rep, st.elems = st.rep[:0], st.elems[:0]
+	st.rep, st.elems, st.ords = st.rep[:0], st.elems[:0], st.ords[:0]
 	var list *array.List
 	if v.arr != nil {
 		list = v.arr.(*array.List)
@@ -65,6 +67,7 @@ func (o *opUnnest) push(w int, c *chunk) error {
 			for k := start; k < end; k++ {
 				st.rep = append(st.rep, int32(i))
 				st.elems = append(st.elems, int32(k))
+				st.ords = append(st.ords, k-start+1)
 			}
 		}
 	} else {
@@ -76,6 +79,7 @@ func (o *opUnnest) push(w int, c *chunk) error {
 			for k := range l {
 				st.rep = append(st.rep, int32(i))
 				st.elems = append(st.elems, int32(k))
+				st.ords = append(st.ords, int64(k+1))
 			}
 		}
 	}
@@ -127,6 +131,12 @@ func (o *opUnnest) push(w int, c *chunk) error {
 		}
 		st.c.cols[slot] = out
 		st.c.src[slot] = srcCol{}
+	}
+	if o.ordSlot >= 0 {
+		out := st.a.vec(tInt, n)
+		copy(out.ints(), st.ords)
+		st.c.cols[o.ordSlot] = out
+		st.c.src[o.ordSlot] = srcCol{}
 	}
 	return o.next.push(w, &st.c)
 }

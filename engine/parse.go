@@ -768,6 +768,9 @@ func (p *parser) parseFrom() (From, error) {
 // optional alias.
 func (p *parser) parseFromItem() (From, error) {
 	pos := p.tok().pos
+	if p.isKw("unnest") {
+		return p.parseUnnest(nil) // UNNEST alone: over one row
+	}
 	if p.isOp("(") {
 		p.i++
 		q, err := p.parseQuery()
@@ -828,8 +831,11 @@ func (p *parser) parseUnnest(left From) (From, error) {
 		return nil, err
 	}
 	u := &UnnestJoin{Left: left, Expr: e, pos: pos}
-	if p.isKw("with") {
-		return nil, p.unsupported("alias (WITH ORDINALITY is not supported)")
+	if p.acceptKw("with") {
+		if err := p.expectKw("ordinality"); err != nil {
+			return nil, err
+		}
+		u.Ordinality = true
 	}
 	u.Alias, err = p.parseAlias()
 	if err != nil {

@@ -82,6 +82,7 @@ var parseSuccessTests = []struct{ in, want string }{
 	{"WITH iocs(ip) AS (values '10.0.0.1', '10.0.0.2') SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)",
 		"WITH iocs(ip) AS (VALUES ('10.0.0.1'), ('10.0.0.2')) SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)"},
 	{"VALUES (1, 2), (3, 4) ORDER BY 1", ""},
+	{"SELECT x, n FROM UNNEST(ARRAY[1, 2]) with ordinality AS t(x, n) CROSS JOIN UNNEST(t.a) WITH ORDINALITY", "SELECT x, n FROM UNNEST(ARRAY[1, 2]) WITH ORDINALITY AS t(x, n) CROSS JOIN UNNEST(t.a) WITH ORDINALITY"},
 }
 
 func TestParse_Success(t *testing.T) {

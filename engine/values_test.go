@@ -39,6 +39,15 @@ func TestValues_Results(t *testing.T) {
 		{"more rows than a chunk", "SELECT count(*), sum(_col0), min(_col0), max(_col0) FROM (VALUES " + many.String() + ")",
 			strconv.Itoa(n) + "|" + strconv.Itoa(n*(n+1)/2) + "|1|" + strconv.Itoa(n) + "\n"},
 		{"arrays", "SELECT cardinality(a) FROM (VALUES (ARRAY[1, 2]), (ARRAY[3])) t(a) ORDER BY 1", "1\n2\n"},
+		// UNNEST alone in FROM, and WITH ORDINALITY.
+		{"UNNEST alone", "SELECT x FROM UNNEST(ARRAY['b', 'a']) AS t(x) ORDER BY 1", "a\nb\n"},
+		{"UNNEST alone as an IOC list", "SELECT count(*) FROM cloudtrail WHERE sourceipaddress IN (SELECT ip FROM UNNEST(ARRAY['10.1.2.3', '203.0.113.7']) AS t(ip))", "3\n"},
+		{"WITH ORDINALITY", "SELECT x, n FROM UNNEST(ARRAY['a', NULL, 'c']) WITH ORDINALITY AS t(x, n) ORDER BY n", "a|1\nNULL|2\nc|3\n"},
+		{"WITH ORDINALITY over a table's arrays", "SELECT eventname, r.arn, i FROM cloudtrail CROSS JOIN UNNEST(resources) WITH ORDINALITY AS u(r, i) ORDER BY 1, 3",
+			"CreateNetworkAclEntry|arn:aws:ec2:acl/acl-1|1\nDeleteNetworkAcl|arn:aws:ec2:acl/acl-2|1\nDeleteNetworkAcl|arn:aws:ec2:vpc/vpc-1|2\n"},
+		{"WITH ORDINALITY over fields", "SELECT arn, i FROM cloudtrail CROSS JOIN UNNEST(resources) WITH ORDINALITY AS u(arn, accountid, type, i) WHERE i = 2", "arn:aws:ec2:vpc/vpc-1|2\n"},
+		{"WITH ORDINALITY over computed arrays", "SELECT x, n FROM (SELECT array_sort(array_agg(DISTINCT awsregion)) AS a FROM cloudtrail) CROSS JOIN UNNEST(a) WITH ORDINALITY AS t(x, n) ORDER BY n",
+			"eu-west-1|1\nus-east-1|2\nus-west-2|3\n"},
 	}
 	for _, tt := range tests {
 		for _, workers := range []int{1, 2} {
@@ -58,6 +67,7 @@ func TestValues_Failure(t *testing.T) {
 		{"SELECT * FROM (VALUES (¶eventname)) t", "expected an expression without columns"},
 		{"SELECT * FROM (¶VALUES (1, 'x'), ('y', 2)) t", "expected column 1 of one type in every VALUES row"},
 		{"SELECT * FROM (VALUES (1, ¶1 / 0)) t", "division by zero"},
+		{"SELECT * FROM cloudtrail CROSS JOIN ¶UNNEST(resources) WITH ORDINALITY AS u(a, b, c)", "expected 1 column alias or one per field of"},
 	} {
 		pos := strings.Index(tt.sql, "¶")
 		sql := strings.Replace(tt.sql, "¶", "", 1)
