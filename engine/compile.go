@@ -251,6 +251,8 @@ type aggScope struct {
 	keys  map[string]int // canonical text of a GROUP BY expression → slot
 	aggs  map[string]int // canonical text of an aggregate call → slot
 	types []*dtype
+	// order of the result lists of array_agg(DISTINCT x ORDER BY x), by slot.
+	order map[int]*OrderItem
 }
 
 // fragment is a compiled query: the operator that emits its rows (its
@@ -847,6 +849,12 @@ func (c *compiler) compileSelectGroup(st *selectState) error {
 			ac, err := c.compileAgg(call, sc)
 			if err != nil {
 				return err
+			}
+			if call.Distinct && len(call.OrderBy) > 0 {
+				if as.order == nil {
+					as.order = map[int]*OrderItem{}
+				}
+				as.order[len(agg.keys)+len(agg.aggs)] = call.OrderBy[0]
 			}
 			as.aggs[call.String()] = len(agg.keys) + len(agg.aggs)
 			agg.aggTexts = append(agg.aggTexts, call.String())

@@ -49,6 +49,9 @@ func (c *compiler) compileExpr1(e Expr, sc *scope) (expr, error) {
 			if !ok {
 				panic("BUG: aggregate not collected: " + call.String())
 			}
+			if o := sc.agg.order[slot]; o != nil {
+				return sortedLists(&exprCol{t: sc.agg.types[slot], slot: slot}, o), nil
+			}
 			return &exprCol{t: sc.agg.types[slot], slot: slot}, nil
 		}
 	}

@@ -1,6 +1,9 @@
 package engine
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // array_agg(x ORDER BY k [DESC] [NULLS FIRST|LAST], ...): the values of
 // each group in key order. Like array_agg it keeps at most
@@ -11,6 +14,14 @@ import "slices"
 // aggOrderBy compiles the ORDER BY of an aggregate call: its keys become
 // more arguments of ac.
 func (c *compiler) aggOrderBy(call *Call, ac *aggCall, sc *scope) (*aggCall, error) {
+	if ac.name == "array_agg_distinct" {
+		// As in Trino, a DISTINCT aggregate orders by its argument only;
+		// its result lists are ordered after the aggregate (sortedLists).
+		if len(call.OrderBy) != 1 || call.OrderBy[0].Expr.String() != call.Args[0].String() {
+			return nil, c.errf(call.OrderBy[0].Expr.Pos(), "expected array_agg(DISTINCT x ORDER BY x), ordered by its argument alone, found ORDER BY "+quoteFound(orderText(call.OrderBy)))
+		}
+		return ac, nil
+	}
 	if ac.name != "array_agg" {
 		what := call.Name + "(DISTINCT ... ORDER BY ...)"
 		if !call.Distinct {
@@ -120,4 +131,52 @@ func (s *arrayAggOrderedState) result(ng int) *column {
 		vals[g] = out
 	}
 	return columnOfValues(s.t, vals)
+}
+
+// orderText prints ORDER BY items for messages.
+func orderText(items []*OrderItem) string {
+	parts := make([]string, len(items))
+	for i, o := range items {
+		parts[i] = o.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sortedLists is array_agg(DISTINCT x ORDER BY x [DESC] [NULLS ...]) over
+// the lists array_agg(DISTINCT x) gives: each list ordered by its values.
+func sortedLists(x expr, o *OrderItem) expr {
+	desc, nullsFirst := o.Desc, o.NullsFirst
+	return &exprFunc{name: "array_agg order", t: x.typ(), args: []expr{x}, k: func(a *arena, out *vec, in []*vec) {
+		v := in[0]
+		out.null = v.null
+		out.x = make([]any, out.n)
+		for i := range out.x {
+			if v.isNull(i) {
+				continue
+			}
+			var l []any
+			if v.arr != nil {
+				l, _ = arrowValue(v.arr, v.complexRow(i)).([]any)
+			} else if v.x != nil {
+				l, _ = v.x[i].([]any)
+			}
+			r := slices.Clone(l)
+			slices.SortStableFunc(r, func(p, q any) int {
+				switch {
+				case p == nil && q == nil:
+					return 0
+				case p == nil || q == nil:
+					if (p == nil) == nullsFirst {
+						return -1
+					}
+					return 1
+				}
+				if desc {
+					return compareAny(q, p)
+				}
+				return compareAny(p, q)
+			})
+			out.x[i] = r
+		}
+	}}
 }
