@@ -133,14 +133,21 @@ type AthenaDDLConfig struct {
 	Flow FlowLayout
 	// PartitionNames renames partition columns, own name → the name to
 	// declare ("timestamp" → "date_partition"), for teams whose tables
-	// name them differently; queries then use --column-name.
+	// name them differently; queries then use --column-name. An own name
+	// qualified by a table ("vpc_flow.day") applies to that table only,
+	// and wins over the same name unqualified.
 	PartitionNames map[string]string
 }
 
-// renamed applies c.PartitionNames to p.
-func (c *AthenaDDLConfig) renamed(p AthenaPartitions) AthenaPartitions {
+// renamed applies c.PartitionNames to p, the partitions of table.
+func (c *AthenaDDLConfig) renamed(table string, p AthenaPartitions) AthenaPartitions {
 	for _, n := range []*string{&p.Account, &p.Region, &p.Date} {
-		if to, ok := c.PartitionNames[*n]; ok && *n != "" {
+		if *n == "" {
+			continue
+		}
+		if to, ok := c.PartitionNames[table+"."+*n]; ok {
+			*n = to
+		} else if to, ok := c.PartitionNames[*n]; ok {
 			*n = to
 		}
 	}
@@ -237,7 +244,7 @@ func CloudTrailDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	if c.NetworkActivity {
 		stream = "CloudTrail-NetworkActivity"
 	}
-	p := c.renamed(CloudTrailPartitions())
+	p := c.renamed("cloudtrail", CloudTrailPartitions())
 	var b strings.Builder
 	b.WriteString("CREATE EXTERNAL TABLE IF NOT EXISTS `" + c.database() + "`.`" + name + "` (\n")
 	writeColumns(&b, parsers.CloudTrailSchema, nil)
@@ -274,7 +281,7 @@ func FlowDDL(c AthenaDDLConfig) (string, AthenaTable, error) {
 	if err != nil {
 		return "", AthenaTable{}, err
 	}
-	p := c.renamed(FlowPartitions(l))
+	p := c.renamed("vpc_flow", FlowPartitions(l))
 	root := base + "AWSLogs/"
 	flowCols := cols // what the table declares, for [CheckAthenaColumns]
 	var b strings.Builder

@@ -145,7 +145,10 @@ type Options struct {
 	// ColumnNames maps other names of columns to the tables' own, for
 	// queries written against tables whose partitions (or columns) are
 	// named differently: {"date_partition": "timestamp"} (--column-name).
-	// A table's own column of that name, if any, wins.
+	// A name qualified by a table ("vpc_flow.date_partition": "day")
+	// applies to that table only, and wins over the same name unqualified:
+	// one team's tables may name both tables' partitions alike. A table's
+	// own column of that name, if any, wins.
 	ColumnNames map[string]string
 	// Since and Until, when set, keep only the rows of each table read
 	// whose event time (its [parsers.Table.TimeColumns]) falls in
@@ -456,13 +459,22 @@ func (c *compiler) compileFrom(f From, sc *scope) (op, error) {
 		if x.Alias != "" {
 			rel.name = x.Alias
 		}
-		for other, own := range c.opts.ColumnNames {
-			if t, ok := rel.types[own]; ok && rel.types[other] == nil {
-				if rel.rename == nil {
-					rel.rename = map[string]string{}
-					rel.types = maps.Clone(rel.types) // the cached map is shared
+		for _, qualified := range []bool{false, true} {
+			for other, own := range c.opts.ColumnNames {
+				table, col, q := strings.Cut(other, ".")
+				if q != qualified || q && table != name {
+					continue
 				}
-				rel.types[other], rel.rename[other] = t, own
+				if !q {
+					col = other
+				}
+				if t, ok := rel.types[own]; ok && (tt.types[col] == nil) {
+					if rel.rename == nil {
+						rel.rename = map[string]string{}
+						rel.types = maps.Clone(rel.types) // the cached map is shared
+					}
+					rel.types[col], rel.rename[col] = t, own
+				}
 			}
 		}
 		sc.rels = append(sc.rels, rel)

@@ -132,3 +132,26 @@ func TestCompile_ColumnNamesNotShared(t *testing.T) {
 		}
 	}
 }
+
+// TestCompile_ColumnNamesQualified: a name qualified by a table maps
+// for that table only and wins over the same name unqualified.
+func TestCompile_ColumnNamesQualified(t *testing.T) {
+	names := map[string]string{"date_partition": "timestamp", "vpc_flow.date_partition": "day", "cloudtrail.ev": "eventname"}
+	for _, tt := range []struct {
+		sql string
+		ok  bool
+	}{
+		{"SELECT count(*) FROM cloudtrail WHERE date_partition = '2024/03/06' AND ev = 'x'", true},
+		{"SELECT count(*) FROM vpc_flow WHERE date_partition = '2024/03/06'", true},
+		{"SELECT count(*) FROM vpc_flow WHERE ev = 'x'", false}, // cloudtrail's only
+	} {
+		q, err := Compile(tt.sql, Options{ColumnNames: names})
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: error %v; want success %v", tt.sql, err, tt.ok)
+			continue
+		}
+		if err == nil && !strings.Contains(q.Explain(), "since 2024-03-06T00:00:00Z, until 2024-03-07T00:00:00Z") {
+			t.Errorf("%s: the date partition is not a pruning fact:\n%s", tt.sql, q.Explain())
+		}
+	}
+}

@@ -74,7 +74,7 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "", "text flow-log format, ${field} names in order (default: the 14 version-2 fields)")
 	from := fs.String("from", "", "take the text flow-log format from the header line of the first flow-log object under this path or s3:// URI (instead of --format)")
 	var columnNames listFlag
-	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp, or @FILE of such lines (repeatable; query with the same --column-name)")
+	fs.Var(&columnNames, "column-name", "declare a partition under another name, as NAME=COLUMN, e.g. date_partition=timestamp, or TABLE.NAME=COLUMN for one table only (vpc_flow.date_partition=day), or @FILE of such lines (repeatable; query with the same --column-name)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -95,6 +95,10 @@ func runAthenaDDL(args []string, stdout, stderr io.Writer) int {
 	for other, own := range names {
 		if c.PartitionNames == nil {
 			c.PartitionNames = map[string]string{}
+		}
+		if table, col, ok := strings.Cut(other, "."); ok {
+			c.PartitionNames[table+"."+own] = col // vpc_flow.date_partition=day
+			continue
 		}
 		c.PartitionNames[own] = other
 	}

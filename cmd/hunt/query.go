@@ -44,7 +44,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	registerMemory(fs, &aggMem)
 	stream := fs.Bool("stream", false, "write rows as they are produced, so memory does not grow with the result (json and csv; without ORDER BY rows come in the order read, as Trino gives no order)")
 	var columnNames listFlag
-	fs.Var(&columnNames, "column-name", "map another column name to a table's own, as NAME=COLUMN, e.g. date_partition=timestamp for tables whose partitions are named differently, or @FILE of such lines (repeatable)")
+	fs.Var(&columnNames, "column-name", "map another column name to a table's own, as NAME=COLUMN, e.g. date_partition=timestamp for tables whose partitions are named differently, or TABLE.NAME=COLUMN for one table only (vpc_flow.date_partition=day), or @FILE of such lines (repeatable)")
 	var tables listFlag
 	fs.Var(&tables, "table-name", "map another table name to a hunt table, as NAME=TABLE where TABLE is "+tableNamesOr()+" (repeatable)")
 	pos, err := parseArgs(fs, args)

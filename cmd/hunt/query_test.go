@@ -197,6 +197,24 @@ func TestQuery_PartitionColumns(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(out, "aws_account_id,day,n\n111122223333,2024/03/05,") {
 		t.Errorf("flow: exit %d, %q\n%s", code, out, errOut)
 	}
+	// One team's names for both tables' partitions (the AWS security
+	// analytics bootstrap's date_partition, account_partition): a name
+	// qualified by a table applies to it alone.
+	os.WriteFile(names, []byte("date_partition=timestamp\naccount_partition=account\nvpc_flow.date_partition=day\nvpc_flow.account_partition=aws_account_id\n"), 0o644)
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--column-name", "@"+names,
+		`SELECT date_partition, count(*) AS n FROM cloudtrail WHERE date_partition = '2024/03/06' AND account_partition = '111122223333' GROUP BY 1`, "../../testdata/cloudtrail/AWSLogs")
+	if code != exitOK || out != "date_partition,n\n2024/03/06,2\n" {
+		t.Errorf("qualified --column-name, cloudtrail: exit %d, %q\n%s", code, out, errOut)
+	}
+	code, out, errOut = runHunt(t, "query", "--output", "csv", "--column-name", "@"+names,
+		`SELECT account_partition, date_partition, count(*) AS n FROM vpc_flow_logs GROUP BY 1, 2`, "../../testdata/vpcflow/reject-flood.log.gz")
+	if code != exitOK || !strings.HasPrefix(out, "account_partition,date_partition,n\n111122223333,2024/03/05,") {
+		t.Errorf("qualified --column-name, vpc_flow: exit %d, %q\n%s", code, out, errOut)
+	}
+	code, out, errOut = runHunt(t, "athena", "ddl", "--column-name", "@"+names, "--location", "s3://b/", "--account", "111122223333")
+	if code != exitOK || strings.Count(out, "`account_partition` string") != 2 || strings.Count(out, "`date_partition` string") != 2 || !strings.Contains(out, "`account_partition` string, `aws_region` string, `date_partition` string") {
+		t.Errorf("qualified --column-name, athena ddl: exit %d\n%s\n%s", code, out, errOut)
+	}
 }
 
 // TestQuery_AthenaDocExamples: every CloudTrail and VPC Flow Logs example
