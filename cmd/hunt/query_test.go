@@ -248,6 +248,84 @@ func TestQuery_AthenaDocExamples(t *testing.T) {
 	}
 }
 
+// TestQuery_SecurityAnalyticsBootstrap: the CloudTrail and VPC flow-log
+// demo queries of AWS's security analytics bootstrap (unchanged in
+// testdata/athena-queries, statements separated by blank lines) run over
+// the samples with its names mapped (columns.txt): all but its CREATE
+// TABLE AS / INSERT INTO, which name --engine athena, and one query
+// reading vpcflow.event_date, which its own vpcflow DDL does not declare.
+func TestQuery_SecurityAnalyticsBootstrap(t *testing.T) {
+	dir := "../../testdata/athena-queries/aws-security-analytics-bootstrap"
+	ran := 0
+	for _, file := range []string{"cloudtrail_demo_queries.sql", "vpcflow_demo_queries.sql"} {
+		for i, q := range splitDemoQueries(readFile(t, filepath.Join(dir, file))) {
+			sqlFile := filepath.Join(t.TempDir(), "q.sql")
+			os.WriteFile(sqlFile, []byte(q), 0o644)
+			code, _, errOut := runHunt(t, "query", "--output", "csv", "--table-name", "vpcflow=vpc_flow", "--column-name", "@"+filepath.Join(dir, "columns.txt"),
+				"--file", sqlFile, "../../testdata/cloudtrail/AWSLogs", "../../testdata/vpcflow/reject-flood.log.gz")
+			head := strings.ToUpper(strings.Fields(q)[0])
+			switch {
+			case head == "CREATE" || head == "INSERT":
+				if code == exitOK || !strings.Contains(errOut, "run it with --engine athena") {
+					t.Errorf("%s #%d: exit %d; want the --engine athena error\n%s", file, i+1, code, errOut)
+				}
+			case strings.Contains(q, "vpcflow.event_date"):
+				if code == exitOK || !strings.Contains(errOut, `found "vpcflow.event_date"`) {
+					t.Errorf("%s #%d: exit %d; want the unknown column error\n%s", file, i+1, code, errOut)
+				}
+			case code != exitOK:
+				t.Errorf("%s #%d: exit %d\n%s\nstderr:\n%s", file, i+1, code, q, errOut)
+			default:
+				ran++
+			}
+		}
+	}
+	if ran != 35 {
+		t.Errorf("ran %d queries; want 35", ran)
+	}
+}
+
+// splitDemoQueries splits a file of statements separated by blank lines
+// or ';' (comments dropped) into statements: a line starting SELECT,
+// WITH, CREATE or INSERT at its first column after a blank line starts a
+// new one.
+func splitDemoQueries(text string) []string {
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if s := strings.TrimSpace(cur.String()); s != "" {
+			out = append(out, strings.TrimSuffix(s, ";"))
+		}
+		cur.Reset()
+	}
+	inBlock, blank := false, true
+	for _, line := range strings.Split(text, "\n") {
+		if inBlock {
+			if _, rest, ok := strings.Cut(line, "*/"); ok {
+				inBlock, line = false, rest
+			} else {
+				continue
+			}
+		}
+		if before, _, ok := strings.Cut(line, "/*"); ok && !strings.Contains(line, "*/") {
+			inBlock, line = true, before
+		}
+		line, _, _ = strings.Cut(line, "--")
+		for _, kw := range []string{"SELECT", "WITH", "CREATE", "INSERT"} {
+			if blank && len(line) >= len(kw) && strings.EqualFold(line[:len(kw)], kw) {
+				flush()
+			}
+		}
+		blank = strings.TrimSpace(line) == ""
+		cur.WriteString(line + "\n")
+		if strings.HasSuffix(strings.TrimSpace(line), ";") {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
 // TestQuery_Stream: --stream writes the rows as they come, the same rows.
 func TestQuery_Stream(t *testing.T) {
 	q := "SELECT srcaddr, dstport, action FROM vpc_flow WHERE action = 'REJECT'"
