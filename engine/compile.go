@@ -1222,6 +1222,7 @@ var aggregates = map[string]bool{
 	"count": true, "sum": true, "avg": true, "min": true, "max": true, "arbitrary": true, "any_value": true,
 	"approx_distinct": true, "min_by": true, "max_by": true, "array_agg": true, "count_if": true,
 	"bool_and": true, "bool_or": true, "every": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true, "var_samp": true, "var_pop": true,
 }
 
 func hasAgg(e Expr) bool {
@@ -1418,7 +1419,7 @@ func (c *compiler) compileAgg(call *Call, sc *scope) (*aggCall, error) {
 		if name == "bool_or" {
 			ac.name = "max"
 		}
-	case "sum", "avg":
+	case "sum", "avg", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 		if !t0.isNumeric() && t0.k != kNull {
 			return nil, c.errf(call.Args[0].Pos(), "expected a numeric argument to "+name+", found "+t0.name)
 		}

@@ -222,8 +222,8 @@ func init() {
 		array_agg_distinct word_stem ends_with luhn_check split_to_map split_to_multimap `) {
 		athenaFuncs[f] = true
 	}
-	for _, f := range strings.Fields(`approx_percentile approx_set approx_most_frequent stddev stddev_samp stddev_pop
-		variance var_samp var_pop corr covar_pop covar_samp histogram map_agg multimap_agg map_union checksum
+	for _, f := range strings.Fields(`approx_percentile approx_set approx_most_frequent
+		corr covar_pop covar_samp histogram map_agg multimap_agg map_union checksum
 		geometric_mean bitwise_and_agg bitwise_or_agg listagg numeric_histogram
 		kurtosis skewness regr_slope regr_intercept merge tdigest_agg qdigest_agg set_agg set_union`) {
 		athenaAggregates[f] = true

@@ -540,6 +540,8 @@ func newAggState(ag *aggCall) aggState {
 		return &sumState{isInt: ag.t.k == kInt, ag: ag}
 	case "avg":
 		return &avgState{}
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		return newVarianceState(ag.name)
 	case "min", "max", "arbitrary":
 		return &minMaxState{isMax: ag.name == "max", t: ag.t}
 	case "count_distinct", "approx_distinct":
