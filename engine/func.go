@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -188,6 +189,14 @@ func newScalarFuncs() map[string]funcDef {
 		"regexp_extract_all":     {min: 2, max: 3, build: buildRegexpExtractAll},
 		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
 		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
+		"typeof":                 {min: 1, max: 1, build: buildTypeof},
+		"url_extract_protocol":   plain(str, []*dtype{str}, urlExtractKernel(urlProtocol)),
+		"url_extract_host":       plain(str, []*dtype{str}, urlExtractKernel(urlHost)),
+		"url_extract_path":       plain(str, []*dtype{str}, urlExtractKernel(urlPath)),
+		"url_extract_query":      plain(str, []*dtype{str}, urlExtractKernel(urlQuery)),
+		"url_extract_fragment":   plain(str, []*dtype{str}, urlExtractKernel(urlFragment)),
+		"url_extract_port":       plain(i64, []*dtype{str}, urlExtractPortKernel),
+		"url_extract_parameter":  plain(str, []*dtype{str, str}, urlExtractParameterKernel),
 	}
 	for _, f := range []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
 		scalarFuncs[f] = plain(i64, []*dtype{ts}, extractKernel(f))
@@ -210,13 +219,12 @@ func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
 		map map_keys map_values map_filter map_concat map_entries regexp_split
-		 regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
-		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
+		 regexp_count regexp_position url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
 		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists
-		typeof uuid random rand truncate     
+		uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
 		array_agg_distinct word_stem ends_with luhn_check split_to_map split_to_multimap `) {
@@ -806,4 +814,46 @@ func buildArrayList(distinct, sorted bool) func(c *compiler, call *Call, args []
 			}
 		}}, nil
 	}
+}
+
+// buildTypeof is typeof(x): the name of x's type, a constant. A literal
+// argument is typed as Trino types literals (typeof(1) is integer,
+// typeof('abc') varchar(3), typeof(1.5) decimal(2,1)), though the engine
+// computes with bigint, varchar and double; other expressions give the
+// engine's type, which is Trino's for columns and the functions over them
+// except that varchar carries no length.
+func buildTypeof(c *compiler, call *Call, args []expr) (expr, error) {
+	name := args[0].typ().name
+	switch x := call.Args[0].(type) {
+	case *StringLit:
+		name = "varchar(" + itoa(int64(utf8.RuneCountInString(x.Val))) + ")"
+	case *NumberLit:
+		name = literalTypeName(x.Text, name)
+	}
+	return &exprConst{v: strConst(name)}, nil
+}
+
+// literalTypeName is Trino's type of a number literal: integer or bigint
+// without a point or exponent, decimal(p,s) with a point, double with an
+// exponent; name (the engine's) when out of those ranges.
+func literalTypeName(text, name string) string {
+	if strings.ContainsAny(text, "eE") {
+		return "double"
+	}
+	whole, frac, isDec := strings.Cut(text, ".")
+	if !isDec {
+		if v, err := strconv.ParseInt(text, 10, 64); err == nil {
+			if v <= math.MaxInt32 {
+				return "integer"
+			}
+			return "bigint"
+		}
+		return name
+	}
+	whole = strings.TrimLeft(whole, "0")
+	p := max(len(whole)+len(frac), 1)
+	if p > 38 {
+		return name
+	}
+	return "decimal(" + itoa(int64(p)) + "," + itoa(int64(len(frac))) + ")"
 }
