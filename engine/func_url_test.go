@@ -55,7 +55,7 @@ func TestURLExtract(t *testing.T) {
 		{"http://", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
 		{"file:///etc/passwd", "file", "", "NULL", "/etc/passwd", "", ""},
 		{"http://my_host.example.com/x", "http", "", "NULL", "/x", "", ""},    // '_' is no hostname: registry authority
-		{"http://1.2.3.999/x", "http", "", "NULL", "/x", "", ""},             // last label starts with a digit
+		{"http://1.2.3.999/x", "http", "", "NULL", "/x", "", ""},              // last label starts with a digit
 		{"http://10.0.0.1:22/", "http", "10.0.0.1", "22", "/", "", ""},        //
 		{"http://host:99999999999/", "http", "", "NULL", "/", "", ""},         // port past 2^31-1
 		{"http://host:/", "http", "host", "NULL", "/", "", ""},                // empty port
@@ -66,7 +66,7 @@ func TestURLExtract(t *testing.T) {
 		{"HTTP://Example.COM/A", "HTTP", "Example.COM", "NULL", "/A", "", ""}, // no case change
 		{"http://x/a%20b?q=%41%2B#f%C3%A9", "http", "x", "NULL", "/a b", "q=A+", "fé"},
 		{"http://x/%zz", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"}, // bad escape
-		{"http://x/%FF%41", "http", "x", "NULL", "/\uFFFDA", "", ""},   // bad UTF-8
+		{"http://x/%FF%41", "http", "x", "NULL", "/\uFFFDA", "", ""},     // bad UTF-8
 		{"http://x/a b", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
 		{"http://x/é?ü#ö", "http", "x", "NULL", "/é", "ü", "ö"},
 		{"http://x/a#b#c", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
