@@ -141,7 +141,7 @@ func newScalarFuncs() map[string]funcDef {
 		"to_iso8601":             plain(str, []*dtype{ts}, toISO8601Kernel),
 		"json_format":            plain(str, []*dtype{tJSON}, func(a *arena, out *vec, args []*vec) { out.s, out.null = args[0].s, args[0].null }),
 		"json_parse":             plain(tJSON, []*dtype{str}, func(a *arena, out *vec, args []*vec) { out.s, out.null = args[0].s, args[0].null }),
-		"json_array_length":      plain(i64, []*dtype{tJSON}, jsonArrayLengthKernel),
+		"json_array_length":      {min: 1, max: 1, build: buildJSONArrayLength},
 		"substr":                 {min: 2, max: 3, build: buildSubstr},
 		"substring":              {min: 2, max: 3, build: buildSubstr},
 		"replace":                {min: 2, max: 3, build: stringFunc(replaceKernel)},
@@ -189,6 +189,7 @@ func newScalarFuncs() map[string]funcDef {
 		"regexp_extract_all":     {min: 2, max: 3, build: buildRegexpExtractAll},
 		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
 		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
+		"json_array_contains":    {min: 2, max: 2, build: buildJSONArrayContains},
 		"typeof":                 {min: 1, max: 1, build: buildTypeof},
 		"url_extract_protocol":   plain(str, []*dtype{str}, urlExtractKernel(urlProtocol)),
 		"url_extract_host":       plain(str, []*dtype{str}, urlExtractKernel(urlHost)),
@@ -223,7 +224,7 @@ func init() {
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
-		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists
+		 json_array_get json_size is_json_scalar json_value json_query json_exists
 		uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute

@@ -538,7 +538,7 @@ func urlExtractPortKernel(a *arena, out *vec, args []*vec) {
 
 // urlExtractParameterKernel is url_extract_parameter(url, name): the value
 // of the first parameter of the raw query whose raw name is name, decoded;
-// ” for a parameter without '='; NULL without a query or a match.
+// empty for a parameter without '='; NULL without a query or a match.
 func urlExtractParameterKernel(a *arena, out *vec, args []*vec) {
 	x, name := args[0], args[1]
 	o := out.strs()
