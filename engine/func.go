@@ -190,6 +190,8 @@ func newScalarFuncs() map[string]funcDef {
 		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
 		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
 		"json_array_contains":    {min: 2, max: 2, build: buildJSONArrayContains},
+		"map_keys":               {min: 1, max: 1, build: buildMapEntries(false)},
+		"map_values":             {min: 1, max: 1, build: buildMapEntries(true)},
 		"typeof":                 {min: 1, max: 1, build: buildTypeof},
 		"url_extract_protocol":   plain(str, []*dtype{str}, urlExtractKernel(urlProtocol)),
 		"url_extract_host":       plain(str, []*dtype{str}, urlExtractKernel(urlHost)),
