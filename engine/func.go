@@ -192,6 +192,10 @@ func newScalarFuncs() map[string]funcDef {
 		"json_array_contains":    {min: 2, max: 2, build: buildJSONArrayContains},
 		"map_keys":               {min: 1, max: 1, build: buildMapEntries(false)},
 		"map_values":             {min: 1, max: 1, build: buildMapEntries(true)},
+		"chr":                    plain(str, []*dtype{i64}, chrKernel),
+		"codepoint":              plain(tInteger, []*dtype{str}, codepointKernel),
+		"levenshtein_distance":   plain(i64, []*dtype{str, str}, levenshteinKernel),
+		"hamming_distance":       plain(i64, []*dtype{str, str}, hammingKernel),
 		"typeof":                 {min: 1, max: 1, build: buildTypeof},
 		"url_extract_protocol":   plain(str, []*dtype{str}, urlExtractKernel(urlProtocol)),
 		"url_extract_host":       plain(str, []*dtype{str}, urlExtractKernel(urlHost)),
@@ -221,11 +225,11 @@ var athenaAggregates = map[string]bool{}
 func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
-		map map_keys map_values map_filter map_concat map_entries regexp_split
+		map map_filter map_concat map_entries regexp_split
 		 regexp_count regexp_position url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
-		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
+		format lpad rpad soundex translate normalize position
 		 json_array_get json_size is_json_scalar json_value json_query json_exists
 		uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds

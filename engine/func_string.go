@@ -641,3 +641,135 @@ func concatWSKernel(a *arena, out *vec, args []*vec) {
 		o[i] = a.strEnd(start)
 	}
 }
+
+// chrKernel is chr(n): the character of code point n; an error for a
+// negative, surrogate or too large n, as Trino's.
+func chrKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.strs()
+	out.null = x.null
+	for i, n := range x.i {
+		if x.isNull(i) {
+			continue
+		}
+		if n < 0 || n > utf8.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
+			a.fail("chr: not a valid Unicode code point: " + itoa(n))
+			o[i] = ""
+			continue
+		}
+		start := a.strStart()
+		a.buf = utf8.AppendRune(a.buf, rune(n))
+		o[i] = a.strEnd(start)
+	}
+}
+
+// codepointKernel is codepoint(s): the code point of a one-character
+// string, an error for any other length.
+func codepointKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.ints()
+	out.null = x.null
+	for i, s := range x.s {
+		if x.isNull(i) {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if size == 0 || size != len(s) {
+			a.fail("codepoint: input string must be a single character string, found " + quoteFound(s))
+			o[i] = 0
+			continue
+		}
+		o[i] = int64(r)
+	}
+}
+
+// appendRunes appends the code points of s to dst (as int64, to use an
+// arena vec's buffer); ok is false for invalid UTF-8.
+func appendRunes(dst []int64, s string) ([]int64, bool) {
+	for _, r := range s {
+		dst = append(dst, int64(r))
+	}
+	return dst, utf8.ValidString(s)
+}
+
+// levenshteinKernel is levenshtein_distance(a, b) over code points, with
+// Trino's limit on the inputs' sizes.
+func levenshteinKernel(a *arena, out *vec, args []*vec) {
+	x, y := args[0], args[1]
+	o := out.ints()
+	strictNulls(out, args)
+	sv, tv, dv := a.vec(tInt, 0), a.vec(tInt, 0), a.vec(tInt, 0)
+	for i := range o {
+		if out.isNull(i) {
+			continue
+		}
+		o[i] = 0
+		l, okl := appendRunes(sv.ib[:0], x.s[i])
+		r, okr := appendRunes(tv.ib[:0], y.s[i])
+		sv.ib, tv.ib = l, r
+		if !okl || !okr {
+			a.fail("levenshtein_distance: invalid UTF-8 encoding in characters")
+			continue
+		}
+		if len(l) < len(r) {
+			l, r = r, l
+		}
+		if len(r) == 0 {
+			o[i] = int64(len(l))
+			continue
+		}
+		if len(l)*(len(r)-1) > 1_000_000 {
+			a.fail("levenshtein_distance: the combined inputs for Levenshtein distance are too large")
+			continue
+		}
+		d := grow(&dv.ib, len(r))
+		for j := range d {
+			d[j] = int64(j + 1)
+		}
+		for k, lc := range l {
+			up := d[0]
+			if lc == r[0] {
+				d[0] = int64(k)
+			} else {
+				d[0] = min(int64(k), d[0]) + 1
+			}
+			for j := 1; j < len(r); j++ {
+				next := d[j]
+				if lc == r[j] {
+					d[j] = up
+				} else {
+					d[j] = min(d[j-1], up, d[j]) + 1
+				}
+				up = next
+			}
+		}
+		o[i] = d[len(r)-1]
+	}
+}
+
+// hammingKernel is hamming_distance(a, b): the code points that differ;
+// an error when the lengths differ.
+func hammingKernel(a *arena, out *vec, args []*vec) {
+	x, y := args[0], args[1]
+	o := out.ints()
+	strictNulls(out, args)
+	for i := range o {
+		if out.isNull(i) {
+			continue
+		}
+		s, t := x.s[i], y.s[i]
+		n := int64(0)
+		for len(s) > 0 && len(t) > 0 {
+			r1, n1 := utf8.DecodeRuneInString(s)
+			r2, n2 := utf8.DecodeRuneInString(t)
+			if r1 != r2 || n1 != n2 {
+				n++
+			}
+			s, t = s[n1:], t[n2:]
+		}
+		if len(s) > 0 || len(t) > 0 {
+			a.fail("hamming_distance: the input strings to hamming_distance function must have the same length")
+		}
+		o[i] = n
+	}
+}

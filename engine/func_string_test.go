@@ -220,3 +220,35 @@ func BenchmarkLowerKernel(b *testing.B) {
 		k(&a, out, []*vec{x})
 	}
 }
+
+// TestFuncStringDistance: Trino's cases (TestStringFunctions).
+func TestFuncStringDistance(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"levenshtein_distance('', ''), levenshtein_distance('', 'hello'), levenshtein_distance('hello', ''), levenshtein_distance('hello', 'hello'), levenshtein_distance('hello', 'world')", "0|5|5|0|4"},
+		{"levenshtein_distance('hello world', 'hello'), levenshtein_distance('hello', 'hello world'), levenshtein_distance('hello world', 'hel wold'), levenshtein_distance('hello world', 'hellq wodld'), levenshtein_distance('helo word', 'hello world'), levenshtein_distance('hello word', 'dello world')", "6|6|3|2|2|2"},
+		{"levenshtein_distance('hello naïve world', 'hello naive world'), levenshtein_distance('hello naïve world', 'hello na:ive world'), levenshtein_distance('信念,爱,希望', '信仰,爱,希望'), levenshtein_distance('休念,爱,希望', '信念,爱,希望'), levenshtein_distance('信念,爱,希望', '信念希望'), levenshtein_distance('信念,爱,希望', '信念,love,希望')", "1|2|1|1|3|4"},
+		{"hamming_distance('', ''), hamming_distance('hello', 'hello'), hamming_distance('hello', 'jello'), hamming_distance('like', 'hate'), hamming_distance('hello', 'world'), hamming_distance(NULL, NULL), hamming_distance('hello', NULL), hamming_distance('信念,爱,希望', '信仰,爱,希望')", "0|0|1|3|4|NULL|NULL|1"},
+		{"chr(65), chr(9731), chr(128512), length(chr(0)), chr(NULL), codepoint('A'), codepoint('☃'), codepoint(chr(128512)), codepoint(NULL), typeof(codepoint('a'))", "A|☃|😀|1|NULL|65|9731|128512|NULL|integer"},
+	})
+	columnTests(t, "levenshtein_distance(%s, 'ec2.amazonaws.com')", []any{"ec2.amazonaws.com", "ec3.amazonaws.co", "", nil}, []string{"0", "2", "17", "NULL"})
+	columnTests(t, "hamming_distance(%s, 'abc')", []any{"abc", "abd", "xyz", nil}, []string{"0", "1", "3", "NULL"})
+	columnTests(t, "codepoint(substr(%s, 1, 1))", []any{"abc", "é", nil}, []string{"97", "233", "NULL"})
+	for _, tt := range [][2]string{
+		{"SELECT hamming_distance('hello', 'hello world')", "must have the same length"},
+		{"SELECT hamming_distance('', 'x')", "must have the same length"},
+		{"SELECT codepoint('ab')", "single character string"},
+		{"SELECT codepoint('')", "single character string"},
+		{"SELECT chr(-1)", "not a valid Unicode code point: -1"},
+		{"SELECT chr(55296)", "not a valid Unicode code point: 55296"},
+		{"SELECT chr(1114112)", "not a valid Unicode code point"},
+		{"SELECT levenshtein_distance(concat(chr(97), '" + strings.Repeat("x", 1100) + "'), '" + strings.Repeat("y", 1000) + "')", "too large"},
+	} {
+		q, err := Compile(tt[0], Options{})
+		if err == nil {
+			_, err = q.NewRun(1).Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt[1]) {
+			t.Errorf("%s: got %v; want %q", tt[0], err, tt[1])
+		}
+	}
+}
