@@ -130,9 +130,9 @@ func newScalarFuncs() map[string]funcDef {
 		"strpos":                 plain(i64, []*dtype{str, str}, strposKernel),
 		"split_part":             plain(str, []*dtype{str, str, i64}, splitPartKernel),
 		"starts_with":            plain(b, []*dtype{str, str}, startsWithKernel),
-		"trim":                   plain(str, []*dtype{str}, trimKernel(0)),
-		"ltrim":                  plain(str, []*dtype{str}, trimKernel(1)),
-		"rtrim":                  plain(str, []*dtype{str}, trimKernel(2)),
+		"trim":                   {min: 1, max: 2, build: buildTrim(0)},
+		"ltrim":                  {min: 1, max: 2, build: buildTrim(1)},
+		"rtrim":                  {min: 1, max: 2, build: buildTrim(2)},
 		"split":                  plain(arrayOf(str), []*dtype{str, str}, splitKernel),
 		arrayCtor:                {min: 0, max: -1, build: buildArrayCtor},
 		"concat_ws":              {min: 2, max: -1, build: buildConcatWS},
@@ -863,4 +863,19 @@ func literalTypeName(text, name string) string {
 		return name
 	}
 	return "decimal(" + itoa(int64(p)) + "," + itoa(int64(len(frac))) + ")"
+}
+
+// buildTrim is trim, ltrim (mode 1) and rtrim (mode 2), of whitespace or,
+// with a second argument, of the characters it holds.
+func buildTrim(mode int) func(c *compiler, call *Call, args []expr) (expr, error) {
+	return func(c *compiler, call *Call, args []expr) (expr, error) {
+		if err := c.coerceArgs(call, args, func(int) *dtype { return tString }); err != nil {
+			return nil, err
+		}
+		k := trimKernel(mode)
+		if len(args) == 2 {
+			k = trimCharsKernel(mode)
+		}
+		return &exprFunc{name: call.Name, t: tString, args: args, k: k, strict: true}, nil
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -340,20 +341,79 @@ func replaceKernel(a *arena, out *vec, args []*vec) {
 	}
 }
 
+// isJavaWhitespace is Java's Character.isWhitespace, what Trino's trim,
+// ltrim and rtrim remove: the Unicode space separators but the no-break
+// ones, the line and paragraph separators, and \t \n \v \f \r and
+// U+001C..U+001F.
+func isJavaWhitespace(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r == ' ' || (r >= '\t' && r <= '\r') || (r >= 0x1c && r <= 0x1f)
+	case r == 0xa0 || r == 0x2007 || r == 0x202f:
+		return false
+	}
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp)
+}
+
+// trimFunc trims s at the start (mode 0 or 1) and end (mode 0 or 2) of
+// the code points is reports; invalid UTF-8 stops it, as in Trino.
+func trimFunc(s string, mode int, is func(rune) bool) string {
+	if mode != 2 {
+		for len(s) > 0 {
+			r, size := utf8.DecodeRuneInString(s)
+			if (r == utf8.RuneError && size == 1) || !is(r) {
+				break
+			}
+			s = s[size:]
+		}
+	}
+	if mode != 1 {
+		for len(s) > 0 {
+			r, size := utf8.DecodeLastRuneInString(s)
+			if (r == utf8.RuneError && size == 1) || !is(r) {
+				break
+			}
+			s = s[:len(s)-size]
+		}
+	}
+	return s
+}
+
+// trimKernel is trim (mode 0), ltrim (1) or rtrim (2) of whitespace.
 func trimKernel(mode int) kernel {
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.strs()
 		out.null = x.null
 		for i, s := range x.s {
-			switch mode {
-			case 0:
-				o[i] = strings.TrimSpace(s)
-			case 1:
-				o[i] = strings.TrimLeft(s, " \t\n\r")
-			default:
-				o[i] = strings.TrimRight(s, " \t\n\r")
+			// Fast path: no whitespace (nor non-ASCII) at the ends trimmed.
+			if s == "" || ((mode == 2 || s[0] > ' ' && s[0] < utf8.RuneSelf) && (mode == 1 || s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf)) {
+				o[i] = s
+				continue
 			}
+			o[i] = trimFunc(s, mode, isJavaWhitespace)
+		}
+	}
+}
+
+// trimCharsKernel is trim, ltrim or rtrim(x, chars): the code points of
+// chars removed from the ends.
+func trimCharsKernel(mode int) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x, chars := args[0], args[1]
+		o := out.strs()
+		strictNulls(out, args)
+		for i, s := range x.s {
+			if out.isNull(i) {
+				continue
+			}
+			cs := chars.s[i]
+			if !utf8.ValidString(cs) {
+				a.fail("trim: invalid UTF-8 encoding in characters: " + quoteFound(cs))
+				o[i] = ""
+				continue
+			}
+			o[i] = trimFunc(s, mode, func(r rune) bool { return strings.ContainsRune(cs, r) })
 		}
 	}
 }

@@ -252,3 +252,26 @@ func TestFuncStringDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestFuncTrim: Trino's trim cases, its whitespace (Java's), the
+// SQL-standard form and the two-argument functions.
+func TestFuncTrim(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"trim('!' FROM '!foo!'), trim(LEADING FROM '  abcd'), trim(BOTH '$' FROM '$var$'), trim(TRAILING 'ER' FROM upper('worker'))", "foo|abcd|var|WORK"},
+		{"trim('  x  '), ltrim('  x  ') || '|', '|' || rtrim('  x  '), trim(''), trim('   ')", "x|x  |||  x||"},
+		{"length(trim(chr(9) || chr(11) || chr(28) || 'x' || chr(12289) || chr(12288))), length(trim(chr(160) || 'x' || chr(133))), length(trim(chr(8239) || 'x' || chr(8199)))", "2|3|3"},
+		{"trim('xxaxx', 'x'), ltrim('xyaxy', 'yx'), rtrim('xyaxy', 'yx'), trim('ééaé', 'é'), trim('abc', ''), trim('aaa', 'a'), trim(NULL, 'a'), trim('a', NULL)", "a|axy|xya|a|abc||NULL|NULL"},
+		{"trim(TRAILING '/' FROM 'arn:aws:s3:::bucket//'), trim(LEADING '0' FROM '000123')", "arn:aws:s3:::bucket|123"},
+	})
+	columnTests(t, "trim(%s)", []any{" a ", "b", "\tc\n", "", nil}, []string{"a", "b", "c", "", "NULL"})
+	columnTests(t, "trim(LEADING 'x' FROM %s)", []any{"xxa", "axx", "", nil}, []string{"a", "axx", "", "NULL"})
+	a := &arena{}
+	in := &vec{t: tString, n: 2, s: []string{"xxaxx", " b "}}
+	chars := &vec{t: tString, n: 2, s: []string{"x", "x"}}
+	out := a.vec(tString, 2)
+	args := []*vec{in, chars}
+	k, kw := trimCharsKernel(0), trimKernel(0)
+	if n := testing.AllocsPerRun(100, func() { k(a, out, args); kw(a, out, args[:1]) }); n > 0 {
+		t.Errorf("trim: %v allocations per run", n)
+	}
+}
