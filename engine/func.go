@@ -155,7 +155,10 @@ func newScalarFuncs() map[string]funcDef {
 		"date_trunc":             {min: 2, max: 2, build: buildDateTrunc},
 		"date_add":               {min: 3, max: 3, build: buildDateAdd},
 		"date_diff":              {min: 3, max: 3, build: buildDateDiff},
-		"date_format":            {min: 2, max: 2, build: buildDateFormat},
+		"date_format":            {min: 2, max: 2, build: buildDTFormat(false)},
+		"format_datetime":        {min: 2, max: 2, build: buildDTFormat(true)},
+		"date_parse":             {min: 2, max: 2, build: buildDTParse(false)},
+		"parse_datetime":         {min: 2, max: 2, build: buildDTParse(true)},
 		"now":                    {min: 0, max: 0, build: buildNow},
 		"current_timestamp":      {min: 0, max: 0, build: buildNow},
 		"current_date":           {min: 0, max: 0, build: buildToday},
@@ -227,7 +230,7 @@ func init() {
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
 		map map_filter map_concat map_entries regexp_split
 		 regexp_count regexp_position url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
-		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
+		from_hex crc32 xxhash64 to_utf8 from_utf8 at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad soundex translate normalize position
 		 json_array_get json_size is_json_scalar json_value json_query json_exists
@@ -441,18 +444,6 @@ func buildDateDiff(c *compiler, call *Call, args []expr) (expr, error) {
 		return nil, err
 	}
 	return &exprFunc{name: call.Name, t: tInt, args: []expr{args[0], x, y}, k: dateDiffKernel(u), strict: true}, nil
-}
-
-func buildDateFormat(c *compiler, call *Call, args []expr) (expr, error) {
-	x, err := timestampArg(c, call, 0, args)
-	if err != nil {
-		return nil, err
-	}
-	f, err := c.constArg(call, 1, args, "format")
-	if err != nil {
-		return nil, err
-	}
-	return &exprFunc{name: call.Name, t: tString, args: []expr{x}, k: dateFormatKernel(f), strict: true}, nil
 }
 
 func buildNow(c *compiler, call *Call, args []expr) (expr, error) {
