@@ -266,11 +266,22 @@ func splitPartKernel(a *arena, out *vec, args []*vec) {
 		}
 		sep := d.s[i]
 		found := false
+		if sep == "" {
+			// Trino: an empty delimiter splits every character.
+			if off := runeOffset(s, k-1); off < len(s) {
+				_, size := utf8.DecodeRuneInString(s[off:])
+				o[i], found = s[off:off+size], true
+			}
+			if !found {
+				if nl == nil {
+					nl = out.nulls()
+				}
+				nl[i] = true
+			}
+			continue
+		}
 		for part := int64(1); ; part++ {
 			j := strings.Index(s, sep)
-			if sep == "" {
-				j = -1
-			}
 			if part == k {
 				if j < 0 {
 					o[i] = s

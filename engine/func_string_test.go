@@ -15,7 +15,7 @@ func TestFuncString(t *testing.T) {
 		{"length('héllo'), length('')", "5|0"},
 		{"substr('hello', 2), substr('hello', 2, 3), substr('hello', -3), substr('hello', 9), substr('héllo', 2, 2)", "ello|ell|llo||él"},
 		{"strpos('hello', 'l'), strpos('hello', 'z'), strpos('héllo', 'l')", "3|0|3"},
-		{"split_part('a/b/c', '/', 2), split_part('a/b/c', '/', 4), split_part('abc', '', 1)", "b|NULL|abc"},
+		{"split_part('a/b/c', '/', 2), split_part('a/b/c', '/', 4), split_part('abc', '', 1), split_part('abc', '', 3), split_part('abc', '', 4), split_part('aé', '', 2), split_part('a/b/c', '/', 3), split_part('a/', '/', 2), split_part('', '/', 1)", "b|NULL|a|c|NULL|é|c||"},
 		{"starts_with('hello', 'he'), starts_with('hello', 'lo')", "true|false"},
 		{"replace('a-b-c', '-', '+'), replace('a-b', '-')", "a+b+c|ab"},
 		{"trim('  x '), ltrim(' x'), rtrim('x ')", "x|x|x"},
