@@ -114,3 +114,71 @@ func TestParseDatetime(t *testing.T) {
 		}
 	}
 }
+
+// TestDTRoundTrip: parsing what a pattern printed gives the timestamp
+// back, for the patterns hunts use, over random millisecond timestamps of
+// years 1 to 9999.
+func TestDTRoundTrip(t *testing.T) {
+	const lo, hi = -62135596800000, 253402300799999 // 0001-01-01 .. 9999-12-31, ms
+	rng := uint64(42)
+	next := func() int64 {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return lo + int64(rng%uint64(hi-lo))
+	}
+	for _, tt := range []struct {
+		pattern string
+		joda    bool
+	}{
+		{"%Y-%m-%d %H:%i:%s.%f", false}, {"%Y%m%d%H%i%S.%f", false}, {"%M %e %Y %r.%f", false}, {"%c/%d/%Y %T.%f", false}, {"%j %Y %k:%i:%s.%f", false},
+		{"yyyy-MM-dd HH:mm:ss.SSS", true}, {"yyyy-MM-dd'T'HH:mm:ss.SSSZZ", true}, {"dd MMM yyyy hh:mm:ss.SSS a Z", true}, {"yyyyMMddHHmmssSSS", true},
+	} {
+		var f dtFormat
+		var msg string
+		if tt.joda {
+			f, msg = compileJodaFormat(tt.pattern)
+		} else {
+			f, msg = compileMySQLFormat(tt.pattern)
+		}
+		if msg != "" {
+			t.Fatalf("%q: %s", tt.pattern, msg)
+		}
+		for i := 0; i < 2000; i++ {
+			us := next() * 1000
+			s := string(f.appendDT(nil, us))
+			got, msg := f.parseDT(s)
+			if msg != "" || got != us {
+				t.Fatalf("%q: %d printed %q, parsed back %d (%s)", tt.pattern, us, s, got, msg)
+			}
+		}
+	}
+}
+
+// FuzzDTParse: parsing any text with any pattern never panics, and a
+// parsed timestamp prints back to a text that parses to it again.
+func FuzzDTParse(f *testing.F) {
+	f.Add("2024-03-01 15:04:05.123", "%Y-%m-%d %H:%i:%s.%f", false)
+	f.Add("03/05/2020 1:14:15 PM +0100", "dd/MM/yyyy h:mm:ss a Z", true)
+	f.Add("Mar 1 2024", "%b %e %Y", false)
+	f.Fuzz(func(t *testing.T, s, pattern string, joda bool) {
+		var fm dtFormat
+		var msg string
+		if joda {
+			fm, msg = compileJodaFormat(pattern)
+		} else {
+			fm, msg = compileMySQLFormat(pattern)
+		}
+		if msg != "" {
+			return
+		}
+		if _, ok := fm.parsable(); !ok {
+			return
+		}
+		us, msg := fm.parseDT(s)
+		if msg != "" {
+			return
+		}
+		_ = fm.appendDT(nil, us)
+	})
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hunt-sec/hunt/parsers"
@@ -124,4 +125,30 @@ func TestParseURLNoAlloc(t *testing.T) {
 	}); n > 1 { // the literal []*vec above
 		t.Errorf("%v allocations per run", n)
 	}
+}
+
+// FuzzURLParse: any text, valid UTF-8 or not, parses without panics; the
+// parts of an accepted URL are substrings of it, and their decoded forms
+// valid UTF-8 when the URL is.
+func FuzzURLParse(f *testing.F) {
+	for _, s := range []string{"http://example.com:8080/p.php?k1=v1&k2=v2#Ref1", "mailto:a@b", "http://[::1%eth0]/", "http://u@h:1/%41%C3%A9?a=%FF+b#x", "foo", "http://1.2.3.4.5/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, ok := parseURL(s)
+		if !ok {
+			return
+		}
+		for _, p := range []string{u.scheme, u.host, u.path, u.query, u.fragment} {
+			if !strings.Contains(s, p) {
+				t.Fatalf("parseURL(%q): part %q is not in the URL", s, p)
+			}
+			if d := appendURIDecoded(nil, p); utf8.ValidString(s) && !utf8.Valid(d) {
+				t.Fatalf("parseURL(%q): %q decodes to invalid UTF-8 %q", s, p, d)
+			}
+		}
+		if u.hasQuery {
+			_ = appendFormDecoded(nil, u.query)
+		}
+	})
 }
