@@ -421,7 +421,7 @@ func trimCharsKernel(mode int) kernel {
 			cs := chars.s[i]
 			if !utf8.ValidString(cs) {
 				a.fail("trim: invalid UTF-8 encoding in characters: " + quoteFound(cs))
-				o[i] = ""
+				failRow(out, i)
 				continue
 			}
 			o[i] = trimFunc(s, mode, func(r rune) bool { return strings.ContainsRune(cs, r) })
@@ -718,14 +718,14 @@ func concatWSKernel(a *arena, out *vec, args []*vec) {
 func chrKernel(a *arena, out *vec, args []*vec) {
 	x := args[0]
 	o := out.strs()
-	out.null = x.null
+	strictNulls(out, args)
 	for i, n := range x.i {
-		if x.isNull(i) {
+		if out.isNull(i) {
 			continue
 		}
 		if n < 0 || n > utf8.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
 			a.fail("chr: not a valid Unicode code point: " + itoa(n))
-			o[i] = ""
+			failRow(out, i)
 			continue
 		}
 		start := a.strStart()
@@ -739,15 +739,15 @@ func chrKernel(a *arena, out *vec, args []*vec) {
 func codepointKernel(a *arena, out *vec, args []*vec) {
 	x := args[0]
 	o := out.ints()
-	out.null = x.null
+	strictNulls(out, args)
 	for i, s := range x.s {
-		if x.isNull(i) {
+		if out.isNull(i) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s)
 		if size == 0 || size != len(s) {
 			a.fail("codepoint: input string must be a single character string, found " + quoteFound(s))
-			o[i] = 0
+			failRow(out, i)
 			continue
 		}
 		o[i] = int64(r)
@@ -780,6 +780,7 @@ func levenshteinKernel(a *arena, out *vec, args []*vec) {
 		sv.ib, tv.ib = l, r
 		if !okl || !okr {
 			a.fail("levenshtein_distance: invalid UTF-8 encoding in characters")
+			failRow(out, i)
 			continue
 		}
 		if len(l) < len(r) {
@@ -791,6 +792,7 @@ func levenshteinKernel(a *arena, out *vec, args []*vec) {
 		}
 		if len(l)*(len(r)-1) > 1_000_000 {
 			a.fail("levenshtein_distance: the combined inputs for Levenshtein distance are too large")
+			failRow(out, i)
 			continue
 		}
 		d := grow(&dv.ib, len(r))
@@ -838,9 +840,19 @@ func hammingKernel(a *arena, out *vec, args []*vec) {
 			}
 			s, t = s[n1:], t[n2:]
 		}
+		o[i] = n
 		if len(s) > 0 || len(t) > 0 {
 			a.fail("hamming_distance: the input strings to hamming_distance function must have the same length")
+			failRow(out, i)
 		}
-		o[i] = n
 	}
+}
+
+// failRow makes row i of out NULL after an evaluation error, which is
+// what try() then returns; out's nulls are its own (strictNulls' or new).
+func failRow(out *vec, i int) {
+	if out.null == nil {
+		out.nulls()
+	}
+	out.null[i] = true
 }
