@@ -262,6 +262,10 @@ func splitPartKernel(a *arena, out *vec, args []*vec) {
 		k := idx.i[i]
 		if k < 1 {
 			a.fail("split_part: index must be greater than zero")
+			if nl == nil {
+				nl = out.nulls()
+			}
+			nl[i] = true
 			continue
 		}
 		sep := d.s[i]
