@@ -207,6 +207,8 @@ func newScalarFuncs() map[string]funcDef {
 		"url_extract_fragment":   plain(str, []*dtype{str}, urlExtractKernel(urlFragment)),
 		"url_extract_port":       plain(i64, []*dtype{str}, urlExtractPortKernel),
 		"url_extract_parameter":  plain(str, []*dtype{str, str}, urlExtractParameterKernel),
+		"url_decode":             plain(str, []*dtype{str}, urlDecodeKernel),
+		"url_encode":             plain(str, []*dtype{str}, urlEncodeKernel),
 	}
 	for _, f := range []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
 		scalarFuncs[f] = plain(i64, []*dtype{ts}, extractKernel(f))
@@ -229,7 +231,7 @@ func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
 		map map_filter map_concat map_entries regexp_split
-		 regexp_count regexp_position url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
+		 regexp_count regexp_position to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
 		from_hex crc32 xxhash64 to_utf8 from_utf8 at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
 		format lpad rpad soundex translate normalize position

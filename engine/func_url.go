@@ -580,3 +580,119 @@ func urlExtractParameterKernel(a *arena, out *vec, args []*vec) {
 		}
 	}
 }
+
+// urlDecodeKernel is url_decode: Java's URLDecoder.decode, as Trino calls
+// it: '+' is a space, runs of %XX are UTF-8 bytes (malformed: U+FFFD); a
+// bad or incomplete escape is an error (NULL under try). As
+// Integer.parseInt reads the two characters, "%+4" is the byte 4 and
+// "%-0" the byte 0.
+func urlDecodeKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.strs()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		if out.isNull(i) {
+			continue
+		}
+		if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+			o[i] = s
+			continue
+		}
+		start := a.strStart()
+		msg := ""
+		for k := 0; k < len(s) && msg == ""; {
+			switch c := s[k]; c {
+			case '+':
+				a.buf = append(a.buf, ' ')
+				k++
+			case '%':
+				run := len(a.buf)
+				for k+2 < len(s) && s[k] == '%' {
+					v, ok := parseJavaHex2(s[k+1], s[k+2])
+					if !ok {
+						msg = "URLDecoder: Illegal hex characters in escape (%) pattern"
+						break
+					}
+					if v < 0 {
+						msg = "URLDecoder: Illegal hex characters in escape (%) pattern - negative value"
+						break
+					}
+					a.buf = append(a.buf, byte(v))
+					k += 3
+				}
+				if msg == "" && k < len(s) && s[k] == '%' {
+					msg = "URLDecoder: Incomplete trailing escape (%) pattern"
+				}
+				a.buf = fixUTF8(a.buf, run)
+			default:
+				a.buf = append(a.buf, c)
+				k++
+			}
+		}
+		if msg != "" {
+			a.buf = a.buf[:start]
+			a.fail("url_decode: " + msg + ", found " + quoteFound(s))
+			failRow(out, i)
+			continue
+		}
+		o[i] = a.strEnd(start)
+	}
+}
+
+// parseJavaHex2 is Integer.parseInt(s, 16) of two characters: hex digits,
+// or a sign and one hex digit.
+func parseJavaHex2(c1, c2 byte) (int, bool) {
+	if !isClass(c2, ucHex) {
+		return 0, false
+	}
+	switch {
+	case c1 == '+':
+		return int(unhex(c2)), true
+	case c1 == '-':
+		return -int(unhex(c2)), true
+	case isClass(c1, ucHex):
+		return int(unhex(c1))<<4 | int(unhex(c2)), true
+	}
+	return 0, false
+}
+
+// urlEncodeKernel is url_encode: Guava's form-parameter escaper, as Trino
+// calls it: letters, digits and -_.* kept, a space as '+', every other
+// byte of the UTF-8 text as %XX (invalid UTF-8 as U+FFFD's bytes).
+func urlEncodeKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.strs()
+	strictNulls(out, args)
+	const hex = "0123456789ABCDEF"
+	for i, s := range x.s {
+		if out.isNull(i) {
+			continue
+		}
+		start := a.strStart()
+		for k := 0; k < len(s); {
+			c := s[k]
+			switch {
+			case isClass(c, ucAlpha|ucDigit) || c == '-' || c == '_' || c == '.' || c == '*':
+				a.buf = append(a.buf, c)
+				k++
+				continue
+			case c == ' ':
+				a.buf = append(a.buf, '+')
+				k++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[k:])
+			if r == utf8.RuneError && size == 1 {
+				size = invalidUTF8Len([]byte(s[k:min(len(s), k+4)]))
+				a.buf = append(a.buf, "%EF%BF%BD"...)
+				k += size
+				continue
+			}
+			for _, b := range []byte(s[k : k+size]) {
+				a.buf = append(a.buf, '%', hex[b>>4], hex[b&15])
+			}
+			k += size
+		}
+		o[i] = a.strEnd(start)
+	}
+}

@@ -152,3 +152,40 @@ func FuzzURLParse(f *testing.F) {
 		}
 	})
 }
+
+// TestURLEncodeDecode: Trino's cases (TestUrlFunctions) and URLDecoder's
+// errors.
+func TestURLEncodeDecode(t *testing.T) {
+	pairs := [][2]string{
+		{"http%3A%2F%2Ftest", "http://test"},
+		{"http%3A%2F%2Ftest%3Fa%3Db%26c%3Dd", "http://test?a=b&c=d"},
+		{"http%3A%2F%2F%E3%83%86%E3%82%B9%E3%83%88", "http://テスト"},
+		{"%7E%40%3A.-*_%2B+%E2%98%83", "~@:.-*_+ ☃"},
+		{"test", "test"},
+		{"%F0%A9%B8%BD", "𩸽"},
+	}
+	var encIn, decIn []any
+	var encWant, decWant []string
+	for _, p := range pairs {
+		encIn, encWant = append(encIn, p[1]), append(encWant, p[0])
+		decIn, decWant = append(decIn, p[0]), append(decWant, p[1])
+	}
+	columnTests(t, "url_encode(%s)", append(encIn, nil), append(encWant, "NULL"))
+	columnTests(t, "try(url_decode(%s))", append(decIn, nil, "a+b%2", "%FF%41", "a+b"), append(decWant, "NULL", "NULL", "\uFFFDA", "a b"))
+	exprTests(t, [][2]string{
+		{"url_decode('%FF%41'), length(url_decode('%+4')), length(url_decode('%-0')), try(url_decode('a%')), try(url_decode('%zz')), try(url_decode('%-1')), url_encode('a' || chr(255) || 'b')", "\uFFFDA|1|1|NULL|NULL|NULL|a%C3%BFb"},
+	})
+	for _, tt := range [][2]string{
+		{"SELECT url_decode('a%')", "Incomplete trailing escape"},
+		{"SELECT url_decode('%zz')", "Illegal hex characters"},
+		{"SELECT url_decode('%-1')", "negative value"},
+	} {
+		q, err := Compile(tt[0], Options{})
+		if err == nil {
+			_, err = q.NewRun(1).Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt[1]) {
+			t.Errorf("%s: got %v; want %q", tt[0], err, tt[1])
+		}
+	}
+}
