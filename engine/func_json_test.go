@@ -152,3 +152,25 @@ func TestJSONArrayLength(t *testing.T) {
 		t.Errorf("json_array_contains of a date compiled")
 	}
 }
+
+// TestJSONArrayNoAlloc: json_array_contains and json_array_length
+// allocate nothing per row, escaped strings included.
+func TestJSONArrayNoAlloc(t *testing.T) {
+	a := &arena{}
+	in := &vec{t: tString, n: 3, s: []string{`["a", "b\u0041", {"x": [1, 2.5]}]`, `[1, 2, 3]`, `[1,`}}
+	val := &vec{t: tString, n: 3, s: []string{"bA", "x", "y"}}
+	out, n := a.vec(tBool, 3), a.vec(tInt, 3)
+	k := jsonArrayContainsKernel(kString)
+	k(a, out, []*vec{in, val})
+	args := []*vec{in, val}
+	if got := testing.AllocsPerRun(100, func() {
+		a.buf = a.buf[:0]
+		k(a, out, args)
+		jsonArrayLengthKernel(a, n, args[:1])
+	}); got > 0 {
+		t.Errorf("%v allocations per run", got)
+	}
+	if !out.b[0] || out.b[1] || !out.isNull(2) || n.i[0] != 3 || n.i[1] != 3 || !n.isNull(2) {
+		t.Errorf("got %v %v / %v %v", out.b, out.null, n.i, n.null)
+	}
+}
