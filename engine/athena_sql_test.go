@@ -37,6 +37,8 @@ func TestAthenaSQL_Success(t *testing.T) {
 			`SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE contains(ARRAY['ConsoleLogin', 'GetSessionToken'], eventname) ORDER BY eventtime OFFSET 10 LIMIT 5`},
 		{"VALUES and column aliases print as Trino SQL", `WITH iocs(ip) AS (VALUES '203.0.113.7') SELECT eventname FROM cloudtrail WHERE sourceipaddress IN (SELECT ip FROM iocs)`, plain, Pruning{},
 			`WITH iocs(ip) AS (VALUES ('203.0.113.7')) SELECT eventname FROM cloudtrail_logs AS cloudtrail WHERE sourceipaddress IN (SELECT ip FROM iocs)`},
+		{"the functions run locally print as Trino SQL", `SELECT url_extract_host(useragent), url_extract_parameter(useragent, 'a'), json_array_contains(requestparameters, 'x'), trim(LEADING '0' FROM eventname), trim(BOTH FROM eventname), format_datetime(from_iso8601_timestamp(eventtime), 'yyyy-MM-dd''T''HH'), date_parse(eventtime, '%Y-%m-%dT%H:%i:%sZ'), levenshtein_distance(eventname, 'x'), typeof(1) FROM cloudtrail`, plain, Pruning{},
+			`SELECT url_extract_host(useragent), url_extract_parameter(useragent, 'a'), json_array_contains(requestparameters, 'x'), ltrim(eventname, '0'), trim(eventname), format_datetime(from_iso8601_timestamp(eventtime), 'yyyy-MM-dd''T''HH'), date_parse(eventtime, '%Y-%m-%dT%H:%i:%sZ'), levenshtein_distance(eventname, 'x'), typeof(1) FROM cloudtrail_logs AS cloudtrail`},
 		{"OR in WHERE stays grouped", `SELECT eventname FROM cloudtrail WHERE awsregion = 'us-east-1' OR awsregion = 'us-west-2'`, tables, Pruning{},
 			`SELECT eventname FROM hunt.cloudtrail_logs AS cloudtrail WHERE (awsregion = 'us-east-1' OR awsregion = 'us-west-2') AND cloudtrail.region IN ('us-east-1', 'us-west-2')`},
 		{"UNNEST columns and Athena-only functions are not pruning facts", `SELECT r.arn FROM cloudtrail CROSS JOIN UNNEST(resources) AS u(r) WHERE r.arn LIKE 'arn:aws:s3:::%' AND regexp_count(eventname, 'a') > 1 AND eventtime < '2024-03-02T00:00:00Z'`, tables, Pruning{},
@@ -140,6 +142,13 @@ func TestLocalUnsupported(t *testing.T) {
 	}
 	if got := strings.Join(LocalUnsupported(stmt), ","); got != "approx_percentile,sha256,to_hex,to_utf8" {
 		t.Errorf("LocalUnsupported = %s", got)
+	}
+	stmt, err = Parse(`SELECT url_extract_host(x), json_array_contains(x, 1), map_keys(m), typeof(x), chr(1), codepoint(x), levenshtein_distance(x, y), hamming_distance(x, y), format_datetime(t, 'y'), parse_datetime(x, 'y'), date_parse(x, '%Y'), trim(BOTH 'x' FROM y), ltrim(x, 'y') FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := LocalUnsupported(stmt); len(got) > 0 {
+		t.Errorf("LocalUnsupported = %v; want none", got)
 	}
 }
 

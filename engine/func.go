@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -129,9 +130,9 @@ func newScalarFuncs() map[string]funcDef {
 		"strpos":                 plain(i64, []*dtype{str, str}, strposKernel),
 		"split_part":             plain(str, []*dtype{str, str, i64}, splitPartKernel),
 		"starts_with":            plain(b, []*dtype{str, str}, startsWithKernel),
-		"trim":                   plain(str, []*dtype{str}, trimKernel(0)),
-		"ltrim":                  plain(str, []*dtype{str}, trimKernel(1)),
-		"rtrim":                  plain(str, []*dtype{str}, trimKernel(2)),
+		"trim":                   {min: 1, max: 2, build: buildTrim(0)},
+		"ltrim":                  {min: 1, max: 2, build: buildTrim(1)},
+		"rtrim":                  {min: 1, max: 2, build: buildTrim(2)},
 		"split":                  plain(arrayOf(str), []*dtype{str, str}, splitKernel),
 		arrayCtor:                {min: 0, max: -1, build: buildArrayCtor},
 		"concat_ws":              {min: 2, max: -1, build: buildConcatWS},
@@ -140,7 +141,7 @@ func newScalarFuncs() map[string]funcDef {
 		"to_iso8601":             plain(str, []*dtype{ts}, toISO8601Kernel),
 		"json_format":            plain(str, []*dtype{tJSON}, func(a *arena, out *vec, args []*vec) { out.s, out.null = args[0].s, args[0].null }),
 		"json_parse":             plain(tJSON, []*dtype{str}, func(a *arena, out *vec, args []*vec) { out.s, out.null = args[0].s, args[0].null }),
-		"json_array_length":      plain(i64, []*dtype{tJSON}, jsonArrayLengthKernel),
+		"json_array_length":      {min: 1, max: 1, build: buildJSONArrayLength},
 		"substr":                 {min: 2, max: 3, build: buildSubstr},
 		"substring":              {min: 2, max: 3, build: buildSubstr},
 		"replace":                {min: 2, max: 3, build: stringFunc(replaceKernel)},
@@ -154,7 +155,10 @@ func newScalarFuncs() map[string]funcDef {
 		"date_trunc":             {min: 2, max: 2, build: buildDateTrunc},
 		"date_add":               {min: 3, max: 3, build: buildDateAdd},
 		"date_diff":              {min: 3, max: 3, build: buildDateDiff},
-		"date_format":            {min: 2, max: 2, build: buildDateFormat},
+		"date_format":            {min: 2, max: 2, build: buildDTFormat(false)},
+		"format_datetime":        {min: 2, max: 2, build: buildDTFormat(true)},
+		"date_parse":             {min: 2, max: 2, build: buildDTParse(false)},
+		"parse_datetime":         {min: 2, max: 2, build: buildDTParse(true)},
 		"now":                    {min: 0, max: 0, build: buildNow},
 		"current_timestamp":      {min: 0, max: 0, build: buildNow},
 		"current_date":           {min: 0, max: 0, build: buildToday},
@@ -188,6 +192,23 @@ func newScalarFuncs() map[string]funcDef {
 		"regexp_extract_all":     {min: 2, max: 3, build: buildRegexpExtractAll},
 		"array_distinct":         {min: 1, max: 1, build: buildArrayList(true, false)},
 		"array_sort":             {min: 1, max: 1, build: buildArrayList(false, true)},
+		"json_array_contains":    {min: 2, max: 2, build: buildJSONArrayContains},
+		"map_keys":               {min: 1, max: 1, build: buildMapEntries(false)},
+		"map_values":             {min: 1, max: 1, build: buildMapEntries(true)},
+		"chr":                    plain(str, []*dtype{i64}, chrKernel),
+		"codepoint":              plain(tInteger, []*dtype{str}, codepointKernel),
+		"levenshtein_distance":   plain(i64, []*dtype{str, str}, levenshteinKernel),
+		"hamming_distance":       plain(i64, []*dtype{str, str}, hammingKernel),
+		"typeof":                 {min: 1, max: 1, build: buildTypeof},
+		"url_extract_protocol":   plain(str, []*dtype{str}, urlExtractKernel(urlProtocol)),
+		"url_extract_host":       plain(str, []*dtype{str}, urlExtractKernel(urlHost)),
+		"url_extract_path":       plain(str, []*dtype{str}, urlExtractKernel(urlPath)),
+		"url_extract_query":      plain(str, []*dtype{str}, urlExtractKernel(urlQuery)),
+		"url_extract_fragment":   plain(str, []*dtype{str}, urlExtractKernel(urlFragment)),
+		"url_extract_port":       plain(i64, []*dtype{str}, urlExtractPortKernel),
+		"url_extract_parameter":  plain(str, []*dtype{str, str}, urlExtractParameterKernel),
+		"url_decode":             plain(str, []*dtype{str}, urlDecodeKernel),
+		"url_encode":             plain(str, []*dtype{str}, urlEncodeKernel),
 	}
 	for _, f := range []string{"year", "quarter", "month", "week", "day", "hour", "minute", "second", "day_of_week", "day_of_year"} {
 		scalarFuncs[f] = plain(i64, []*dtype{ts}, extractKernel(f))
@@ -209,14 +230,13 @@ var athenaAggregates = map[string]bool{}
 func init() {
 	for _, f := range strings.Fields(`  array_max array_min array_position
 		array_remove arrays_overlap array_union array_intersect array_except sequence slice zip zip_with reduce
-		map map_keys map_values map_filter map_concat map_entries regexp_split
-		 regexp_count regexp_position url_extract_host url_extract_path url_extract_parameter
-		url_extract_query url_extract_protocol url_extract_port url_decode url_encode to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
-		from_hex crc32 xxhash64 to_utf8 from_utf8 format_datetime parse_datetime date_parse at_timezone
+		map map_filter map_concat map_entries regexp_split
+		 regexp_count regexp_position to_base64 from_base64 md5 sha1 sha256 sha512 to_hex
+		from_hex crc32 xxhash64 to_utf8 from_utf8 at_timezone
 		with_timezone current_time localtimestamp localtime last_day_of_month week_of_year year_of_week
-		format lpad rpad chr codepoint levenshtein_distance hamming_distance soundex translate normalize position
-		 json_array_contains json_array_get json_size is_json_scalar json_value json_query json_exists
-		typeof uuid random rand truncate     
+		format lpad rpad soundex translate normalize position
+		 json_array_get json_size is_json_scalar json_value json_query json_exists
+		uuid random rand truncate     
 		log     width_bucket cbrt   bitwise_and bitwise_or bitwise_xor to_milliseconds
 		parse_duration human_readable_seconds from_unixtime_nanos to_date timezone_hour timezone_minute
 		array_agg_distinct word_stem ends_with luhn_check split_to_map split_to_multimap `) {
@@ -426,18 +446,6 @@ func buildDateDiff(c *compiler, call *Call, args []expr) (expr, error) {
 		return nil, err
 	}
 	return &exprFunc{name: call.Name, t: tInt, args: []expr{args[0], x, y}, k: dateDiffKernel(u), strict: true}, nil
-}
-
-func buildDateFormat(c *compiler, call *Call, args []expr) (expr, error) {
-	x, err := timestampArg(c, call, 0, args)
-	if err != nil {
-		return nil, err
-	}
-	f, err := c.constArg(call, 1, args, "format")
-	if err != nil {
-		return nil, err
-	}
-	return &exprFunc{name: call.Name, t: tString, args: []expr{x}, k: dateFormatKernel(f), strict: true}, nil
 }
 
 func buildNow(c *compiler, call *Call, args []expr) (expr, error) {
@@ -805,5 +813,62 @@ func buildArrayList(distinct, sorted bool) func(c *compiler, call *Call, args []
 				out.x[i] = r
 			}
 		}}, nil
+	}
+}
+
+// buildTypeof is typeof(x): the name of x's type, a constant. A literal
+// argument is typed as Trino types literals (typeof(1) is integer,
+// typeof('abc') varchar(3), typeof(1.5) decimal(2,1)), though the engine
+// computes with bigint, varchar and double; other expressions give the
+// engine's type, which is Trino's for columns and the functions over them
+// except that varchar carries no length.
+func buildTypeof(c *compiler, call *Call, args []expr) (expr, error) {
+	name := args[0].typ().name
+	switch x := call.Args[0].(type) {
+	case *StringLit:
+		name = "varchar(" + itoa(int64(utf8.RuneCountInString(x.Val))) + ")"
+	case *NumberLit:
+		name = literalTypeName(x.Text, name)
+	}
+	return &exprConst{v: strConst(name)}, nil
+}
+
+// literalTypeName is Trino's type of a number literal: integer or bigint
+// without a point or exponent, decimal(p,s) with a point, double with an
+// exponent; name (the engine's) when out of those ranges.
+func literalTypeName(text, name string) string {
+	if strings.ContainsAny(text, "eE") {
+		return "double"
+	}
+	whole, frac, isDec := strings.Cut(text, ".")
+	if !isDec {
+		if v, err := strconv.ParseInt(text, 10, 64); err == nil {
+			if v <= math.MaxInt32 {
+				return "integer"
+			}
+			return "bigint"
+		}
+		return name
+	}
+	whole = strings.TrimLeft(whole, "0")
+	p := max(len(whole)+len(frac), 1)
+	if p > 38 {
+		return name
+	}
+	return "decimal(" + itoa(int64(p)) + "," + itoa(int64(len(frac))) + ")"
+}
+
+// buildTrim is trim, ltrim (mode 1) and rtrim (mode 2), of whitespace or,
+// with a second argument, of the characters it holds.
+func buildTrim(mode int) func(c *compiler, call *Call, args []expr) (expr, error) {
+	return func(c *compiler, call *Call, args []expr) (expr, error) {
+		if err := c.coerceArgs(call, args, func(int) *dtype { return tString }); err != nil {
+			return nil, err
+		}
+		k := trimKernel(mode)
+		if len(args) == 2 {
+			k = trimCharsKernel(mode)
+		}
+		return &exprFunc{name: call.Name, t: tString, args: args, k: k, strict: true}, nil
 	}
 }

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hunt-sec/hunt/parsers"
 )
@@ -287,7 +289,9 @@ func jsonToVarcharKernel(a *arena, out *vec, args []*vec) {
 	}
 }
 
-// jsonArrayLengthKernel is json_array_length.
+// jsonArrayLengthKernel is json_array_length: the elements of a JSON
+// array, NULL for anything else, malformed text included (Trino streams
+// the array with Jackson and gives NULL on a parse error before its end).
 func jsonArrayLengthKernel(a *arena, out *vec, args []*vec) {
 	x := args[0]
 	o := out.ints()
@@ -299,24 +303,354 @@ func jsonArrayLengthKernel(a *arena, out *vec, args []*vec) {
 		if nl[i] {
 			continue
 		}
-		j := jsonSkipWS(v, 0)
-		if j >= len(v) || v[j] != '[' {
-			nl[i] = true
-			continue
-		}
-		j = jsonSkipWS(v, j+1)
 		n := int64(0)
-		for j < len(v) && v[j] != ']' {
-			end, ok := jsonSkipValue(v, j)
-			if !ok {
+		for it := newJSONArrayIter(v); ; {
+			st, _, _ := it.next()
+			if st == jsonArrayEnd {
+				o[i] = n
+				break
+			}
+			if st == jsonArrayBad {
+				nl[i] = true
 				break
 			}
 			n++
-			j = jsonSkipWS(v, end)
-			if j < len(v) && v[j] == ',' {
-				j = jsonSkipWS(v, j+1)
+		}
+	}
+}
+
+// jsonArrayIter walks the elements of a JSON array text strictly (RFC
+// 8259, as Jackson reads it), the way Trino's json_array_* functions stream
+// it: each element is validated when it is read, what follows the
+// closing bracket is not read.
+type jsonArrayIter struct {
+	s     string
+	i     int
+	first bool
+	bad   bool
+}
+
+// States of jsonArrayIter.next.
+const (
+	jsonArrayElem = iota // an element: its kind and text
+	jsonArrayEnd         // the closing bracket
+	jsonArrayBad         // not an array, or malformed before the end
+)
+
+func newJSONArrayIter(s string) jsonArrayIter {
+	i := jsonSkipWS(s, 0)
+	if i >= len(s) || s[i] != '[' {
+		return jsonArrayIter{bad: true}
+	}
+	return jsonArrayIter{s: s, i: i + 1, first: true}
+}
+
+// next returns the next element: its kind (a byte of jsonValueKind) and
+// raw text.
+func (it *jsonArrayIter) next() (state int, kind byte, raw string) {
+	if it.bad {
+		return jsonArrayBad, 0, ""
+	}
+	i := jsonSkipWS(it.s, it.i)
+	if !it.first {
+		// After an element: ',' and the next, or the end.
+		if i < len(it.s) && it.s[i] == ']' {
+			return jsonArrayEnd, 0, ""
+		}
+		if i >= len(it.s) || it.s[i] != ',' {
+			it.bad = true
+			return jsonArrayBad, 0, ""
+		}
+		i = jsonSkipWS(it.s, i+1)
+	} else if i < len(it.s) && it.s[i] == ']' {
+		return jsonArrayEnd, 0, ""
+	}
+	it.first = false
+	end, kind := jsonStrictValue(it.s, i, 0)
+	if kind == 0 {
+		it.bad = true
+		return jsonArrayBad, 0, ""
+	}
+	it.i = end
+	return jsonArrayElem, kind, it.s[i:end]
+}
+
+// Value kinds of jsonStrictValue (0: malformed).
+const (
+	jsonKindString = 's'
+	jsonKindInt    = 'i' // a number without fraction or exponent
+	jsonKindFloat  = 'f'
+	jsonKindTrue   = 't'
+	jsonKindFalse  = 'F'
+	jsonKindNull   = 'n'
+	jsonKindObject = 'o'
+	jsonKindArray  = 'a'
+)
+
+// jsonMaxDepth is Jackson's default nesting limit.
+const jsonMaxDepth = 1000
+
+// jsonStrictValue validates the JSON value at i (RFC 8259) and returns its
+// end and kind, 0 when malformed.
+func jsonStrictValue(s string, i, depth int) (int, byte) {
+	if i >= len(s) {
+		return 0, 0
+	}
+	switch c := s[i]; {
+	case c == '"':
+		end, ok := jsonStrictString(s, i)
+		if !ok {
+			return 0, 0
+		}
+		return end, jsonKindString
+	case c == '-' || (c >= '0' && c <= '9'):
+		return jsonStrictNumber(s, i)
+	case c == 't':
+		return jsonLiteral(s, i, "true", jsonKindTrue)
+	case c == 'f':
+		return jsonLiteral(s, i, "false", jsonKindFalse)
+	case c == 'n':
+		return jsonLiteral(s, i, "null", jsonKindNull)
+	case c == '[' || c == '{':
+		if depth >= jsonMaxDepth {
+			return 0, 0
+		}
+		closer, kind := byte(']'), byte(jsonKindArray)
+		if c == '{' {
+			closer, kind = '}', jsonKindObject
+		}
+		i = jsonSkipWS(s, i+1)
+		if i < len(s) && s[i] == closer {
+			return i + 1, kind
+		}
+		for {
+			if c == '{' {
+				end, ok := jsonStrictString(s, i)
+				if !ok {
+					return 0, 0
+				}
+				i = jsonSkipWS(s, end)
+				if i >= len(s) || s[i] != ':' {
+					return 0, 0
+				}
+				i = jsonSkipWS(s, i+1)
+			}
+			end, k := jsonStrictValue(s, i, depth+1)
+			if k == 0 {
+				return 0, 0
+			}
+			i = jsonSkipWS(s, end)
+			if i >= len(s) {
+				return 0, 0
+			}
+			if s[i] == closer {
+				return i + 1, kind
+			}
+			if s[i] != ',' {
+				return 0, 0
+			}
+			i = jsonSkipWS(s, i+1)
+		}
+	}
+	return 0, 0
+}
+
+// jsonStrictString validates the string at i: no control characters, only
+// RFC 8259 escapes.
+func jsonStrictString(s string, i int) (int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return 0, false
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			return j + 1, true
+		case c < 0x20:
+			return 0, false
+		case c == '\\':
+			if j+1 >= len(s) {
+				return 0, false
+			}
+			j++
+			switch s[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(s) {
+					return 0, false
+				}
+				for k := 1; k <= 4; k++ {
+					if !isClass(s[j+k], ucHex) {
+						return 0, false
+					}
+				}
+				j += 4
+			default:
+				return 0, false
 			}
 		}
-		o[i] = n
 	}
+	return 0, false
+}
+
+// jsonStrictNumber validates -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+func jsonStrictNumber(s string, i int) (int, byte) {
+	j := i
+	if s[j] == '-' {
+		j++
+	}
+	digits := func() int {
+		k := j
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return j - k
+	}
+	start := j
+	n := digits()
+	if n == 0 || (n > 1 && s[start] == '0') {
+		return 0, 0
+	}
+	kind := byte(jsonKindInt)
+	if j < len(s) && s[j] == '.' {
+		j++
+		if digits() == 0 {
+			return 0, 0
+		}
+		kind = jsonKindFloat
+	}
+	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
+		j++
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if digits() == 0 {
+			return 0, 0
+		}
+		kind = jsonKindFloat
+	}
+	return j, kind
+}
+
+// jsonLiteral matches true, false or null at i, not followed by a
+// character that continues a name (Jackson: "Unrecognized token").
+func jsonLiteral(s string, i int, lit string, kind byte) (int, byte) {
+	if !strings.HasPrefix(s[i:], lit) {
+		return 0, 0
+	}
+	e := i + len(lit)
+	if e < len(s) && (isClass(s[e], ucAlpha|ucDigit) || s[e] == '_' || s[e] == '$' || s[e] >= utf8.RuneSelf) {
+		return 0, 0
+	}
+	return e, kind
+}
+
+// jsonTextArg is argument 1 of the json_array_* functions: json, or
+// varchar read as JSON text (Trino has both overloads; a varchar is not
+// cast to a JSON string).
+func jsonTextArg(c *compiler, call *Call, x expr) (expr, error) {
+	switch t := x.typ(); {
+	case t.k == kNull:
+		return &exprConst{v: constVec(tString, true)}, nil
+	case !t.isText():
+		return nil, c.errf(call.Args[0].Pos(), "expected varchar or json as argument 1 of "+call.Name+", found "+t.name)
+	}
+	return x, nil
+}
+
+func buildJSONArrayLength(c *compiler, call *Call, args []expr) (expr, error) {
+	x, err := jsonTextArg(c, call, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return &exprFunc{name: call.Name, t: tInt, args: []expr{x}, k: jsonArrayLengthKernel, strict: true}, nil
+}
+
+func buildJSONArrayContains(c *compiler, call *Call, args []expr) (expr, error) {
+	x, err := jsonTextArg(c, call, args[0])
+	if err != nil {
+		return nil, err
+	}
+	v := args[1]
+	switch v.typ().k {
+	case kBool, kInt, kDouble, kString:
+	case kNull:
+		v = &exprConst{v: constVec(tBool, true)}
+	default:
+		return nil, c.errf(call.Args[1].Pos(), "expected boolean, bigint, double or varchar as argument 2 of json_array_contains, found "+v.typ().name)
+	}
+	return &exprFunc{name: call.Name, t: tBool, args: []expr{x, v}, k: jsonArrayContainsKernel(v.typ().k), strict: true}, nil
+}
+
+// jsonArrayContainsKernel is json_array_contains(json, value), as Trino
+// streams it: TRUE at the first equal element (the rest is not read),
+// FALSE at the end of the array, NULL for a non-array or malformed text.
+// Equal means: a JSON true or false for a boolean; an integer token (no
+// fraction or exponent) within bigint for a bigint; a token with a
+// fraction or exponent for a finite double; a string, unescaped, for a
+// varchar.
+func jsonArrayContainsKernel(vk kind) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x, v := args[0], args[1]
+		o := out.bools()
+		strictNulls(out, args)
+		nl := out.null
+		for i, doc := range x.s {
+			if nl != nil && nl[i] {
+				continue
+			}
+			o[i] = false
+			if vk == kDouble && (math.IsInf(v.f[i], 0) || math.IsNaN(v.f[i])) {
+				continue // Trino: FALSE before reading the text
+			}
+			for it := newJSONArrayIter(doc); ; {
+				st, k, raw := it.next()
+				if st == jsonArrayBad {
+					if nl == nil {
+						nl = out.nulls()
+					}
+					nl[i] = true
+					break
+				}
+				if st == jsonArrayEnd {
+					break
+				}
+				if jsonElementEquals(a, k, raw, vk, v, i) {
+					o[i] = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// jsonElementEquals compares an element of kind k with row i of v.
+func jsonElementEquals(a *arena, k byte, raw string, vk kind, v *vec, i int) bool {
+	switch vk {
+	case kBool:
+		return (k == jsonKindTrue && v.b[i]) || (k == jsonKindFalse && !v.b[i])
+	case kInt:
+		if k != jsonKindInt {
+			return false
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		return err == nil && n == v.i[i]
+	case kDouble:
+		if k != jsonKindFloat {
+			return false
+		}
+		f, _ := strconv.ParseFloat(raw, 64) // out of range: ±Inf, never equal to a finite value
+		return f == v.f[i]
+	}
+	if k != jsonKindString {
+		return false
+	}
+	body := raw[1 : len(raw)-1]
+	if strings.IndexByte(body, '\\') < 0 {
+		return body == v.s[i]
+	}
+	start := len(a.buf)
+	b, bad := parsers.AppendJSONUnescaped(a.buf, body)
+	eq := bad < 0 && string(b[start:]) == v.s[i]
+	a.buf = b[:start]
+	return eq
 }

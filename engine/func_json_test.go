@@ -116,3 +116,61 @@ func FuzzJSONString(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONArrayContains: Trino's cases (TestJsonFunctions) and its
+// streaming: TRUE at the first match even when the text is malformed
+// after it, NULL for malformed text before a match.
+func TestJSONArrayContains(t *testing.T) {
+	exprTests(t, [][2]string{
+		{`json_array_contains('[]', true), json_array_contains('[true]', true), json_array_contains('[false]', false), json_array_contains('[true, false]', false), json_array_contains('false', false), json_array_contains('true', false), json_array_contains('[[true]]', true), json_array_contains('[1, 0]', true)`,
+			"false|true|true|true|NULL|NULL|false|false"},
+		{`json_array_contains('[]', 1), json_array_contains('[3]', 3), json_array_contains('[-4]', -4), json_array_contains('[1.0]', 1), json_array_contains('[[2]]', 2), json_array_contains('[1, 2, 3]', 4), json_array_contains('[92233720368547758071]', -9), json_array_contains('[-0]', 0)`,
+			"false|true|true|false|false|false|false|true"},
+		{`json_array_contains('[]', 1.5), json_array_contains('[1.5]', 1.5), json_array_contains('[-9.52]', -9.52), json_array_contains('[1]', 1e0), json_array_contains('[1.0e2]', 1e2), json_array_contains('[1e400]', 1e2), json_array_contains('[[1.5]]', 1.5)`,
+			"false|true|true|false|true|false|false"},
+		{`json_array_contains('[]', 'x'), json_array_contains('["foo"]', 'foo'), json_array_contains('["fo\u006F"]', 'foo'), json_array_contains('[1, "a"]', 'a'), json_array_contains('[["a"]]', 'a'), json_array_contains('[{"a":"a"}]', 'a'), json_array_contains('[1]', '1')`,
+			"false|true|true|true|false|false|false"},
+		// Streaming: a match before malformed text is TRUE.
+		{`json_array_contains('[1, ]', 1), json_array_contains('[1, ]', 2), json_array_contains('[1 2]', 1), json_array_contains('[1 2]', 2), json_array_contains('[1,2', 2), json_array_contains('[1,2', 3), json_array_contains('[1] x', 2), json_array_contains('[truex, 1]', 1)`,
+			"true|NULL|true|NULL|true|NULL|false|NULL"},
+		{`json_array_contains('[01]', 1), json_array_contains('["a\x"]', 'b'), json_array_contains('[{"a" 1}]', 1), json_array_contains('', 1), json_array_contains('  [ 1 ] ', 1)`,
+			"NULL|NULL|NULL|NULL|true"},
+		{`json_array_contains(NULL, 1), json_array_contains('[1]', NULL), json_array_contains(json_parse('[1, "x"]'), 'x')`, "NULL|NULL|true"},
+	})
+	columnTests(t, "json_array_contains(%s, 'AdministratorAccess')", []any{
+		`["ReadOnly","AdministratorAccess"]`, `["ReadOnly"]`, `{"a":"AdministratorAccess"}`, `["Administrator\u0041ccess"]`, `["x",`, nil,
+	}, []string{"true", "false", "NULL", "true", "NULL", "NULL"})
+}
+
+func TestJSONArrayLength(t *testing.T) {
+	exprTests(t, [][2]string{
+		{`json_array_length('[]'), json_array_length('[1, [2, 3], {"a": []}, "x", null]'), json_array_length('{"a": 1}'), json_array_length('x'), json_array_length('[1,2'), json_array_length('[1,]'), json_array_length(NULL)`,
+			"0|5|NULL|NULL|NULL|NULL|NULL"},
+	})
+	columnTests(t, "json_array_length(%s)", []any{`[1,2,3]`, `[]`, `[`, `"a"`, nil}, []string{"3", "0", "NULL", "NULL", "NULL"})
+	if _, err := Compile("SELECT json_array_contains('[1]', CAST(NULL AS date))", Options{}); err == nil {
+		t.Errorf("json_array_contains of a date compiled")
+	}
+}
+
+// TestJSONArrayNoAlloc: json_array_contains and json_array_length
+// allocate nothing per row, escaped strings included.
+func TestJSONArrayNoAlloc(t *testing.T) {
+	a := &arena{}
+	in := &vec{t: tString, n: 3, s: []string{`["a", "b\u0041", {"x": [1, 2.5]}]`, `[1, 2, 3]`, `[1,`}}
+	val := &vec{t: tString, n: 3, s: []string{"bA", "x", "y"}}
+	out, n := a.vec(tBool, 3), a.vec(tInt, 3)
+	k := jsonArrayContainsKernel(kString)
+	k(a, out, []*vec{in, val})
+	args := []*vec{in, val}
+	if got := testing.AllocsPerRun(100, func() {
+		a.buf = a.buf[:0]
+		k(a, out, args)
+		jsonArrayLengthKernel(a, n, args[:1])
+	}); got > 0 {
+		t.Errorf("%v allocations per run", got)
+	}
+	if !out.b[0] || out.b[1] || !out.isNull(2) || n.i[0] != 3 || n.i[1] != 3 || !n.isNull(2) {
+		t.Errorf("got %v %v / %v %v", out.b, out.null, n.i, n.null)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -261,15 +262,30 @@ func splitPartKernel(a *arena, out *vec, args []*vec) {
 		k := idx.i[i]
 		if k < 1 {
 			a.fail("split_part: index must be greater than zero")
+			if nl == nil {
+				nl = out.nulls()
+			}
+			nl[i] = true
 			continue
 		}
 		sep := d.s[i]
 		found := false
+		if sep == "" {
+			// Trino: an empty delimiter splits every character.
+			if off := runeOffset(s, k-1); off < len(s) {
+				_, size := utf8.DecodeRuneInString(s[off:])
+				o[i], found = s[off:off+size], true
+			}
+			if !found {
+				if nl == nil {
+					nl = out.nulls()
+				}
+				nl[i] = true
+			}
+			continue
+		}
 		for part := int64(1); ; part++ {
 			j := strings.Index(s, sep)
-			if sep == "" {
-				j = -1
-			}
 			if part == k {
 				if j < 0 {
 					o[i] = s
@@ -340,20 +356,79 @@ func replaceKernel(a *arena, out *vec, args []*vec) {
 	}
 }
 
+// isJavaWhitespace is Java's Character.isWhitespace, what Trino's trim,
+// ltrim and rtrim remove: the Unicode space separators but the no-break
+// ones, the line and paragraph separators, and \t \n \v \f \r and
+// U+001C..U+001F.
+func isJavaWhitespace(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r == ' ' || (r >= '\t' && r <= '\r') || (r >= 0x1c && r <= 0x1f)
+	case r == 0xa0 || r == 0x2007 || r == 0x202f:
+		return false
+	}
+	return unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp)
+}
+
+// trimFunc trims s at the start (mode 0 or 1) and end (mode 0 or 2) of
+// the code points is reports; invalid UTF-8 stops it, as in Trino.
+func trimFunc(s string, mode int, is func(rune) bool) string {
+	if mode != 2 {
+		for len(s) > 0 {
+			r, size := utf8.DecodeRuneInString(s)
+			if (r == utf8.RuneError && size == 1) || !is(r) {
+				break
+			}
+			s = s[size:]
+		}
+	}
+	if mode != 1 {
+		for len(s) > 0 {
+			r, size := utf8.DecodeLastRuneInString(s)
+			if (r == utf8.RuneError && size == 1) || !is(r) {
+				break
+			}
+			s = s[:len(s)-size]
+		}
+	}
+	return s
+}
+
+// trimKernel is trim (mode 0), ltrim (1) or rtrim (2) of whitespace.
 func trimKernel(mode int) kernel {
 	return func(a *arena, out *vec, args []*vec) {
 		x := args[0]
 		o := out.strs()
 		out.null = x.null
 		for i, s := range x.s {
-			switch mode {
-			case 0:
-				o[i] = strings.TrimSpace(s)
-			case 1:
-				o[i] = strings.TrimLeft(s, " \t\n\r")
-			default:
-				o[i] = strings.TrimRight(s, " \t\n\r")
+			// Fast path: no whitespace (nor non-ASCII) at the ends trimmed.
+			if s == "" || ((mode == 2 || s[0] > ' ' && s[0] < utf8.RuneSelf) && (mode == 1 || s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf)) {
+				o[i] = s
+				continue
 			}
+			o[i] = trimFunc(s, mode, isJavaWhitespace)
+		}
+	}
+}
+
+// trimCharsKernel is trim, ltrim or rtrim(x, chars): the code points of
+// chars removed from the ends.
+func trimCharsKernel(mode int) kernel {
+	return func(a *arena, out *vec, args []*vec) {
+		x, chars := args[0], args[1]
+		o := out.strs()
+		strictNulls(out, args)
+		for i, s := range x.s {
+			if out.isNull(i) {
+				continue
+			}
+			cs := chars.s[i]
+			if !utf8.ValidString(cs) {
+				a.fail("trim: invalid UTF-8 encoding in characters: " + quoteFound(cs))
+				failRow(out, i)
+				continue
+			}
+			o[i] = trimFunc(s, mode, func(r rune) bool { return strings.ContainsRune(cs, r) })
 		}
 	}
 }
@@ -640,4 +715,148 @@ func concatWSKernel(a *arena, out *vec, args []*vec) {
 		}
 		o[i] = a.strEnd(start)
 	}
+}
+
+// chrKernel is chr(n): the character of code point n; an error for a
+// negative, surrogate or too large n, as Trino's.
+func chrKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.strs()
+	strictNulls(out, args)
+	for i, n := range x.i {
+		if out.isNull(i) {
+			continue
+		}
+		if n < 0 || n > utf8.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
+			a.fail("chr: not a valid Unicode code point: " + itoa(n))
+			failRow(out, i)
+			continue
+		}
+		start := a.strStart()
+		a.buf = utf8.AppendRune(a.buf, rune(n))
+		o[i] = a.strEnd(start)
+	}
+}
+
+// codepointKernel is codepoint(s): the code point of a one-character
+// string, an error for any other length.
+func codepointKernel(a *arena, out *vec, args []*vec) {
+	x := args[0]
+	o := out.ints()
+	strictNulls(out, args)
+	for i, s := range x.s {
+		if out.isNull(i) {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if size == 0 || size != len(s) {
+			a.fail("codepoint: input string must be a single character string, found " + quoteFound(s))
+			failRow(out, i)
+			continue
+		}
+		o[i] = int64(r)
+	}
+}
+
+// appendRunes appends the code points of s to dst (as int64, to use an
+// arena vec's buffer); ok is false for invalid UTF-8.
+func appendRunes(dst []int64, s string) ([]int64, bool) {
+	for _, r := range s {
+		dst = append(dst, int64(r))
+	}
+	return dst, utf8.ValidString(s)
+}
+
+// levenshteinKernel is levenshtein_distance(a, b) over code points, with
+// Trino's limit on the inputs' sizes.
+func levenshteinKernel(a *arena, out *vec, args []*vec) {
+	x, y := args[0], args[1]
+	o := out.ints()
+	strictNulls(out, args)
+	sv, tv, dv := a.vec(tInt, 0), a.vec(tInt, 0), a.vec(tInt, 0)
+	for i := range o {
+		if out.isNull(i) {
+			continue
+		}
+		o[i] = 0
+		l, okl := appendRunes(sv.ib[:0], x.s[i])
+		r, okr := appendRunes(tv.ib[:0], y.s[i])
+		sv.ib, tv.ib = l, r
+		if !okl || !okr {
+			a.fail("levenshtein_distance: invalid UTF-8 encoding in characters")
+			failRow(out, i)
+			continue
+		}
+		if len(l) < len(r) {
+			l, r = r, l
+		}
+		if len(r) == 0 {
+			o[i] = int64(len(l))
+			continue
+		}
+		if len(l)*(len(r)-1) > 1_000_000 {
+			a.fail("levenshtein_distance: the combined inputs for Levenshtein distance are too large")
+			failRow(out, i)
+			continue
+		}
+		d := grow(&dv.ib, len(r))
+		for j := range d {
+			d[j] = int64(j + 1)
+		}
+		for k, lc := range l {
+			up := d[0]
+			if lc == r[0] {
+				d[0] = int64(k)
+			} else {
+				d[0] = min(int64(k), d[0]) + 1
+			}
+			for j := 1; j < len(r); j++ {
+				next := d[j]
+				if lc == r[j] {
+					d[j] = up
+				} else {
+					d[j] = min(d[j-1], up, d[j]) + 1
+				}
+				up = next
+			}
+		}
+		o[i] = d[len(r)-1]
+	}
+}
+
+// hammingKernel is hamming_distance(a, b): the code points that differ;
+// an error when the lengths differ.
+func hammingKernel(a *arena, out *vec, args []*vec) {
+	x, y := args[0], args[1]
+	o := out.ints()
+	strictNulls(out, args)
+	for i := range o {
+		if out.isNull(i) {
+			continue
+		}
+		s, t := x.s[i], y.s[i]
+		n := int64(0)
+		for len(s) > 0 && len(t) > 0 {
+			r1, n1 := utf8.DecodeRuneInString(s)
+			r2, n2 := utf8.DecodeRuneInString(t)
+			if r1 != r2 || n1 != n2 {
+				n++
+			}
+			s, t = s[n1:], t[n2:]
+		}
+		o[i] = n
+		if len(s) > 0 || len(t) > 0 {
+			a.fail("hamming_distance: the input strings to hamming_distance function must have the same length")
+			failRow(out, i)
+		}
+	}
+}
+
+// failRow makes row i of out NULL after an evaluation error, which is
+// what try() then returns; out's nulls are its own (strictNulls' or new).
+func failRow(out *vec, i int) {
+	if out.null == nil {
+		out.nulls()
+	}
+	out.null[i] = true
 }

@@ -15,7 +15,7 @@ func TestFuncString(t *testing.T) {
 		{"length('héllo'), length('')", "5|0"},
 		{"substr('hello', 2), substr('hello', 2, 3), substr('hello', -3), substr('hello', 9), substr('héllo', 2, 2)", "ello|ell|llo||él"},
 		{"strpos('hello', 'l'), strpos('hello', 'z'), strpos('héllo', 'l')", "3|0|3"},
-		{"split_part('a/b/c', '/', 2), split_part('a/b/c', '/', 4), split_part('abc', '', 1)", "b|NULL|abc"},
+		{"split_part('a/b/c', '/', 2), split_part('a/b/c', '/', 4), split_part('abc', '', 1), split_part('abc', '', 3), split_part('abc', '', 4), split_part('aé', '', 2), split_part('a/b/c', '/', 3), split_part('a/', '/', 2), split_part('', '/', 1)", "b|NULL|a|c|NULL|é|c||"},
 		{"starts_with('hello', 'he'), starts_with('hello', 'lo')", "true|false"},
 		{"replace('a-b-c', '-', '+'), replace('a-b', '-')", "a+b+c|ab"},
 		{"trim('  x '), ltrim(' x'), rtrim('x ')", "x|x|x"},
@@ -219,4 +219,67 @@ func BenchmarkLowerKernel(b *testing.B) {
 		out.reset(tString, BatchRows)
 		k(&a, out, []*vec{x})
 	}
+}
+
+// TestFuncStringDistance: Trino's cases (TestStringFunctions).
+func TestFuncStringDistance(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"levenshtein_distance('', ''), levenshtein_distance('', 'hello'), levenshtein_distance('hello', ''), levenshtein_distance('hello', 'hello'), levenshtein_distance('hello', 'world')", "0|5|5|0|4"},
+		{"levenshtein_distance('hello world', 'hello'), levenshtein_distance('hello', 'hello world'), levenshtein_distance('hello world', 'hel wold'), levenshtein_distance('hello world', 'hellq wodld'), levenshtein_distance('helo word', 'hello world'), levenshtein_distance('hello word', 'dello world')", "6|6|3|2|2|2"},
+		{"levenshtein_distance('hello naïve world', 'hello naive world'), levenshtein_distance('hello naïve world', 'hello na:ive world'), levenshtein_distance('信念,爱,希望', '信仰,爱,希望'), levenshtein_distance('休念,爱,希望', '信念,爱,希望'), levenshtein_distance('信念,爱,希望', '信念希望'), levenshtein_distance('信念,爱,希望', '信念,love,希望')", "1|2|1|1|3|4"},
+		{"hamming_distance('', ''), hamming_distance('hello', 'hello'), hamming_distance('hello', 'jello'), hamming_distance('like', 'hate'), hamming_distance('hello', 'world'), hamming_distance(NULL, NULL), hamming_distance('hello', NULL), hamming_distance('信念,爱,希望', '信仰,爱,希望')", "0|0|1|3|4|NULL|NULL|1"},
+		{"chr(65), chr(9731), chr(128512), length(chr(0)), chr(NULL), codepoint('A'), codepoint('☃'), codepoint(chr(128512)), codepoint(NULL), typeof(codepoint('a'))", "A|☃|😀|1|NULL|65|9731|128512|NULL|integer"},
+	})
+	columnTests(t, "levenshtein_distance(%s, 'ec2.amazonaws.com')", []any{"ec2.amazonaws.com", "ec3.amazonaws.co", "", nil}, []string{"0", "2", "17", "NULL"})
+	columnTests(t, "hamming_distance(%s, 'abc')", []any{"abc", "abd", "xyz", nil}, []string{"0", "1", "3", "NULL"})
+	columnTests(t, "codepoint(substr(%s, 1, 1))", []any{"abc", "é", nil}, []string{"97", "233", "NULL"})
+	for _, tt := range [][2]string{
+		{"SELECT hamming_distance('hello', 'hello world')", "must have the same length"},
+		{"SELECT hamming_distance('', 'x')", "must have the same length"},
+		{"SELECT codepoint('ab')", "single character string"},
+		{"SELECT codepoint('')", "single character string"},
+		{"SELECT chr(-1)", "not a valid Unicode code point: -1"},
+		{"SELECT chr(55296)", "not a valid Unicode code point: 55296"},
+		{"SELECT chr(1114112)", "not a valid Unicode code point"},
+		{"SELECT levenshtein_distance(concat(chr(97), '" + strings.Repeat("x", 1100) + "'), '" + strings.Repeat("y", 1000) + "')", "too large"},
+	} {
+		q, err := Compile(tt[0], Options{})
+		if err == nil {
+			_, err = q.NewRun(1).Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt[1]) {
+			t.Errorf("%s: got %v; want %q", tt[0], err, tt[1])
+		}
+	}
+}
+
+// TestFuncTrim: Trino's trim cases, its whitespace (Java's), the
+// SQL-standard form and the two-argument functions.
+func TestFuncTrim(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"trim('!' FROM '!foo!'), trim(LEADING FROM '  abcd'), trim(BOTH '$' FROM '$var$'), trim(TRAILING 'ER' FROM upper('worker'))", "foo|abcd|var|WORK"},
+		{"trim('  x  '), ltrim('  x  ') || '|', '|' || rtrim('  x  '), trim(''), trim('   ')", "x|x  |||  x||"},
+		{"length(trim(chr(9) || chr(11) || chr(28) || 'x' || chr(12289) || chr(12288))), length(trim(chr(160) || 'x' || chr(133))), length(trim(chr(8239) || 'x' || chr(8199)))", "2|3|3"},
+		{"trim('xxaxx', 'x'), ltrim('xyaxy', 'yx'), rtrim('xyaxy', 'yx'), trim('ééaé', 'é'), trim('abc', ''), trim('aaa', 'a'), trim(NULL, 'a'), trim('a', NULL)", "a|axy|xya|a|abc||NULL|NULL"},
+		{"trim(TRAILING '/' FROM 'arn:aws:s3:::bucket//'), trim(LEADING '0' FROM '000123')", "arn:aws:s3:::bucket|123"},
+	})
+	columnTests(t, "trim(%s)", []any{" a ", "b", "\tc\n", "", nil}, []string{"a", "b", "c", "", "NULL"})
+	columnTests(t, "trim(LEADING 'x' FROM %s)", []any{"xxa", "axx", "", nil}, []string{"a", "axx", "", "NULL"})
+	a := &arena{}
+	in := &vec{t: tString, n: 2, s: []string{"xxaxx", " b "}}
+	chars := &vec{t: tString, n: 2, s: []string{"x", "x"}}
+	out := a.vec(tString, 2)
+	args := []*vec{in, chars}
+	k, kw := trimCharsKernel(0), trimKernel(0)
+	if n := testing.AllocsPerRun(100, func() { k(a, out, args); kw(a, out, args[:1]) }); n > 0 {
+		t.Errorf("trim: %v allocations per run", n)
+	}
+}
+
+// TestFuncStringTry: a failing row is NULL under try(), as in Trino.
+func TestFuncStringTry(t *testing.T) {
+	exprTests(t, [][2]string{
+		{"try(chr(-1)), try(codepoint('ab')), try(hamming_distance('a', 'ab')), try(chr(65)), try(split_part('a', '/', 0))", "NULL|NULL|NULL|A|NULL"},
+	})
+	columnTests(t, "try(codepoint(%s))", []any{"a", "ab", nil, "é"}, []string{"97", "NULL", "NULL", "233"})
 }

@@ -1276,6 +1276,10 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		if sc, ok, err := p.parseStandardCall(c, open); ok || err != nil {
 			return sc, err
 		}
+	case "trim":
+		if sc, ok, err := p.parseTrim(c, open); ok || err != nil {
+			return sc, err
+		}
 	}
 	if p.acceptOp("*") {
 		c.Star = true
@@ -1403,6 +1407,58 @@ func (p *parser) parseStandardCall(c *Call, open int) (Expr, bool, error) {
 	default:
 		p.i = start // a plain call: parse it again as one
 		return nil, false, nil
+	}
+	if err := p.closeParen(open); err != nil {
+		return nil, true, err
+	}
+	e, err := p.afterCall(c)
+	return e, true, err
+}
+
+// parseTrim parses trim's SQL-standard form, trim([[BOTH | LEADING |
+// TRAILING] [chars] FROM] x), into the call Trino desugars it to:
+// trim(x[, chars]), ltrim(x[, chars]) or rtrim(x[, chars]). ok is false
+// (nothing consumed) for a plain call, trim(x[, chars]).
+func (p *parser) parseTrim(c *Call, open int) (Expr, bool, error) {
+	start := p.i
+	name, spec := "trim", false
+	if nx := p.peek(); !(nx.kind == tokOp && (nx.val == ")" || nx.val == ",")) {
+		// A column named both, leading or trailing is a plain argument.
+		switch {
+		case p.isKw("both"):
+			spec = true
+		case p.isKw("leading"):
+			name, spec = "ltrim", true
+		case p.isKw("trailing"):
+			name, spec = "rtrim", true
+		}
+	}
+	if spec {
+		p.i++
+	}
+	var chars Expr
+	if !p.acceptKw("from") {
+		e, err := p.parseExpr()
+		if err == nil && !p.isKw("from") {
+			err = p.expected("FROM")
+		}
+		if err != nil {
+			if !spec {
+				p.i = start // a plain call: parse it again as one
+				return nil, false, nil
+			}
+			return nil, true, err
+		}
+		p.i++ // FROM
+		chars = e
+	}
+	x, err := p.parseExpr()
+	if err != nil {
+		return nil, true, err
+	}
+	c.Name, c.Args = name, []Expr{x}
+	if chars != nil {
+		c.Args = append(c.Args, chars)
 	}
 	if err := p.closeParen(open); err != nil {
 		return nil, true, err

@@ -37,6 +37,9 @@ const con = await db.connect();
 await con.run(`SET threads = 2`);
 await con.run(`CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)`);
 await con.run(`CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)`);
+await con.run(`CREATE MACRO levenshtein_distance(a, b) AS levenshtein(a, b)`);
+await con.run(`CREATE MACRO hamming_distance(a, b) AS hamming(a, b)`);
+await con.run(`CREATE MACRO codepoint(s) AS unicode(s)`);
 const flows = flowGlobs(args.dir);
 await con.run(`CREATE VIEW vpc_flow AS SELECT * FROM ${flowRead(flows.v5, flowV5Columns)}
   UNION ALL BY NAME SELECT * FROM ${flowRead(flows.v2, flowV2Columns)}`);

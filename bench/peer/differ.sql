@@ -40,6 +40,11 @@ SELECT length(requestparameters) > 100, count(*) FROM cloudtrail GROUP BY 1
 SELECT lower(eventname), count(*) FROM cloudtrail WHERE eventname IN ('GetObject', 'PutObject', 'DeleteObject', 'ListBuckets', 'AssumeRole') GROUP BY 1
 SELECT count(*) FROM cloudtrail WHERE requestparameters IS NULL
 SELECT count(*) FROM cloudtrail WHERE responseelements IS NULL AND errorcode IS NULL
+SELECT eventname, levenshtein_distance(eventname, 'ConsoleLogin'), count(*) FROM cloudtrail GROUP BY 1, 2
+SELECT awsregion, hamming_distance(awsregion, 'us-east-1'), count(*) FROM cloudtrail WHERE length(awsregion) = 9 GROUP BY 1, 2
+SELECT trim(TRAILING 's' FROM eventname), trim(LEADING 'De' FROM eventname), trim(BOTH '.' FROM split_part(eventsource, 'amazonaws', 1)), count(*) FROM cloudtrail GROUP BY 1, 2, 3
+SELECT split_part(useragent, '/', 1), split_part(useragent, ' ', 3), ltrim(rtrim(useragent, 'gor'), 'Bao'), count(*) FROM cloudtrail GROUP BY 1, 2, 3
+SELECT chr(codepoint(substr(eventname, 1, 1)) + 1), count(*) FROM cloudtrail GROUP BY 1
 -- Set operations, windows, joins and subqueries
 SELECT arn, eventname, eventtime FROM (SELECT useridentity.arn arn, eventname, eventtime, row_number() OVER (PARTITION BY useridentity.arn ORDER BY eventtime, eventid) rn FROM cloudtrail) WHERE rn = 1
 SELECT eventsource, errorcode, count(*) OVER (PARTITION BY eventsource) FROM cloudtrail WHERE errorcode LIKE 'Throttl%'
