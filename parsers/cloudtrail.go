@@ -964,7 +964,7 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			// byte >= 0x80, the window's last 64 bytes...). It is not
 			// called where the predicted member is one it never reads:
 			// a call that stops at once cost more than the runs saved.
-			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1, &r.times)
+			k, last, status := skipMembersAVX2(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1, &r.times)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]
@@ -1199,7 +1199,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		if useSkipMembers && pred[0] != nil && pred[0].inRuns() {
 			// A run of members, as parseTop reads them
 			// (skipMembersAVX2): useridentity's strings, most of all.
-			k, last, status := skipMembers(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth, &r.times)
+			k, last, status := skipMembersAVX2(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth, &r.times)
 			if last != nil {
 				if top {
 					r.mask |= uint8(status >> 8)
