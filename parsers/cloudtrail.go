@@ -120,6 +120,7 @@ type CloudTrailReader struct {
 	filters  []ctFilter // the equalities of WithEqual on projected columns
 	rb       *array.RecordBuilder
 	rows     int
+	start    int64 // the input offset where the batch Next builds began
 	batch    arrow.RecordBatch
 	pathIdx  []int // reused zero indices for the $path column
 	reserved int   // rows of the previous batch, to size the next one
@@ -266,8 +267,8 @@ func (r *CloudTrailReader) Next() bool {
 		r.batch.Release()
 		r.batch = nil
 	}
-	start := r.base + int64(r.pos)
-	for r.rows < BatchRows && r.err == nil && r.state != stDone && (r.rows == 0 || r.base+int64(r.pos)-start < BatchBytes) {
+	r.start = r.base + int64(r.pos)
+	for r.more() {
 		r.step()
 	}
 	if r.rows == 0 {
@@ -275,6 +276,12 @@ func (r *CloudTrailReader) Next() bool {
 	}
 	r.flush()
 	return true
+}
+
+// more reports whether Next reads on into the batch: it has room for a
+// row, and has a row and is short of BatchBytes of input, or none.
+func (r *CloudTrailReader) more() bool {
+	return r.rows < BatchRows && r.err == nil && r.state != stDone && (r.rows == 0 || r.base+int64(r.pos)-r.start < BatchBytes)
 }
 
 // flush turns the appended rows into r.batch.
@@ -393,14 +400,25 @@ func (r *CloudTrailReader) step() {
 			r.element(i)
 			return
 		}
-		r.record(i)
-		if r.state == stArrayFirst || r.state == stArrayElem {
+		for {
+			r.record(i)
+			if r.state != stArrayFirst && r.state != stArrayElem {
+				return
+			}
 			r.state = stArrayNext
 			// Fast path: the ',' right after the record, as
-			// stArrayNext reads it, without a step of its own.
-			if j := r.pos; j < len(r.buf) && r.buf[j] == ',' {
-				r.state, r.pos = stArrayElem, j+1
+			// stArrayNext reads it, without a step of its own, and
+			// the record right after it, as the next step would read
+			// it when Next reads on (most records of a delivery).
+			j := r.pos
+			if j >= len(r.buf) || r.buf[j] != ',' {
+				return
 			}
+			r.state, r.pos = stArrayElem, j+1
+			if j+1 >= len(r.buf) || r.buf[j+1] != '{' || !r.more() {
+				return
+			}
+			i = j + 1
 		}
 	case stArrayNext:
 		switch b[i] {
