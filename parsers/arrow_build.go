@@ -223,9 +223,6 @@ type dictBuilder struct {
 	nulls int
 	dict  strBuilder
 	ids   map[string]int32 // value → index in dict; reset per batch
-	// last is the slot of the last value appended (its id 0 before the
-	// batch's first).
-	last dictSlot
 	// seen is, per hash of a value's key, the slot of the last value
 	// with that hash (id 0: none); reset per batch. A value of at most
 	// 16 bytes is its key (textKey), so a hit needs no look at dict; a
@@ -265,18 +262,29 @@ func slotHash(w0, w1 uint64, n int) uint8 {
 	return uint8((w0 ^ w1<<7 ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 56)
 }
 
-// is reports whether the slot holds v, whose key is w0, w1: for a text
-// of at most 16 bytes the key says it, a longer one is compared with
-// the dictionary's.
-func (d *dictBuilder) is(c *dictSlot, v []byte, w0, w1 uint64) bool {
-	if c.w0 != w0 || c.w1 != w1 || int(c.n) != len(v) || c.id == 0 {
+// isLong reports whether the dictionary's entry id, whose key is v's,
+// holds v, a text of more than 16 bytes. (Not inlined: append's slow path.)
+//
+//go:noinline
+func (d *dictBuilder) isLong(id int32, v []byte) bool {
+	return sameLong(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]])
+}
+
+// sameLong reports whether a holds b's bytes, for texts of the same
+// length above 16 whose first and last eight bytes are equal: the bytes
+// between them as words (the last word may overlap the last eight),
+// without a call to memequal.
+func sameLong(a, b []byte) bool {
+	n := len(a)
+	if len(b) != n {
 		return false
 	}
-	if len(v) <= 16 {
-		return true
+	for k := 8; k < n-8; k += 8 {
+		if binary.LittleEndian.Uint64(a[k:]) != binary.LittleEndian.Uint64(b[k:]) {
+			return false
+		}
 	}
-	id := c.id - 1
-	return string(v) == string(d.dict.d[d.dict.o[id]:d.dict.o[id+1]])
+	return true
 }
 
 func newDictBuilder(mem memory.Allocator) *dictBuilder {
@@ -299,28 +307,33 @@ func (d *dictBuilder) append(v []byte) {
 	if d.n >= len(d.ix) {
 		d.reserve(1)
 	}
-	// Fast path: logs repeat the previous value (one region, one
-	// account, bursts of one event name), compared by its key. Then the
-	// value last seen with its key's hash; slow path: a map lookup that
-	// converts v without allocating; only a new distinct value
-	// allocates its key, once per batch.
+	// Fast path: the value last seen with its key's hash (~150
+	// distinct event names, regions or accounts a batch). Slow path
+	// (miss): a map lookup that converts v without allocating; only a
+	// new distinct value allocates its key, once per batch.
 	w0, w1 := textKey(v)
-	if !d.is(&d.last, v, w0, w1) {
-		c := &d.seen[slotHash(w0, w1, len(v))]
-		if !d.is(c, v, w0, w1) {
-			id, ok := d.ids[string(v)]
-			if !ok {
-				id = int32(d.dict.n)
-				d.dict.append(v)
-				d.ids[string(v)] = id
-			}
-			*c = dictSlot{w0: w0, w1: w1, n: int32(len(v)), id: id + 1}
-		}
-		d.last = *c
+	// The slot holds v if its key and length are v's (and it is not
+	// empty): for a text of at most 16 bytes that says it, a longer one
+	// is compared with the dictionary's.
+	c := &d.seen[slotHash(w0, w1, len(v))]
+	if (c.w0^w0)|(c.w1^w1)|uint64(int(c.n)^len(v)) != 0 || c.id == 0 || len(v) > 16 && !d.isLong(c.id-1, v) {
+		d.miss(c, v, w0, w1)
 	}
-	d.ix[d.n] = d.last.id - 1
+	d.ix[d.n] = c.id - 1
 	d.valid.b[d.n>>3] |= 1 << (d.n & 7)
 	d.n++
+}
+
+// miss makes the slot c hold v (key w0, w1), adding v to the
+// dictionary if it is not there yet.
+func (d *dictBuilder) miss(c *dictSlot, v []byte, w0, w1 uint64) {
+	id, ok := d.ids[string(v)]
+	if !ok {
+		id = int32(d.dict.n)
+		d.dict.append(v)
+		d.ids[string(v)] = id
+	}
+	*c = dictSlot{w0: w0, w1: w1, n: int32(len(v)), id: id + 1}
 }
 
 func (d *dictBuilder) appendNull() {
@@ -376,7 +389,7 @@ func (d *dictBuilder) finish() *array.Data {
 		}
 	}
 	d.idx, d.ix = nil, nil
-	d.n, d.nulls, d.last = 0, 0, dictSlot{}
+	d.n, d.nulls = 0, 0
 	clear(d.ids)
 	clear(d.seen[:])
 	return out

@@ -213,7 +213,9 @@ func TestTextKey(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	d := newDictBuilder(mem)
 	defer d.release()
-	want := []string{"abcdefgh-1-ijklmnop", "abcdefgh-2-ijklmnop", "abcdefgh-1-ijklmnop", "", "x", "", "abcdefgh-2-ijklmnop", "abcdefgh-22-ijklmnop"}
+	long := "abcdefgh" + strings.Repeat("0123456789", 3) + "ijklmnop"
+	want := []string{"abcdefgh-1-ijklmnop", "abcdefgh-2-ijklmnop", "abcdefgh-1-ijklmnop", "", "x", "", "abcdefgh-2-ijklmnop", "abcdefgh-22-ijklmnop",
+		long, long[:20] + "X" + long[21:], long[:30] + "X" + long[31:], long}
 	for _, v := range want {
 		d.append([]byte(v))
 	}
@@ -227,7 +229,7 @@ func TestTextKey(t *testing.T) {
 			t.Errorf("row %d: got %q; want %q", i, got, w)
 		}
 	}
-	if dict.Len() != 5 {
-		t.Errorf("%d dictionary entries; want 5", dict.Len())
+	if dict.Len() != 8 {
+		t.Errorf("%d dictionary entries; want 8", dict.Len())
 	}
 }
