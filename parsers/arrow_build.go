@@ -223,43 +223,68 @@ type dictBuilder struct {
 	nulls int
 	dict  strBuilder
 	ids   map[string]int32 // value → index in dict; reset per batch
-	last  int32            // index of the last value appended
-	// seen is, per shortHash of a value, the index in dict plus one of
-	// the last value with that hash (0: none); reset per batch. A hit
-	// is checked against dict, so a collision only costs the map
-	// lookup that a miss does.
-	seen [256]int32
+	// seen is, per hash of a value's key, the slot of the last value
+	// with that hash (id 0: none); reset per batch. A value of at most
+	// 16 bytes is its key (textKey), so a hit needs no look at dict; a
+	// longer one is checked against dict, so a collision only costs
+	// the map lookup that a miss does.
+	seen [256]dictSlot
 }
 
-// shortHash is a hash of v's length and its first and last eight bytes,
-// for dictBuilder.seen.
-func shortHash(v []byte) uint8 {
-	n := len(v)
-	var x uint64
-	if n >= 8 {
-		x = binary.LittleEndian.Uint64(v) ^ binary.LittleEndian.Uint64(v[n-8:])<<7
-	} else {
-		for _, c := range v {
-			x = x<<8 | uint64(c)
-		}
+// dictSlot is a dictionary entry as dictBuilder's caches hold it: its
+// text's key (textKey) and length, and its index in the dictionary
+// plus one (0: an empty slot).
+type dictSlot struct {
+	w0, w1 uint64
+	n      int32
+	id     int32
+}
+
+// textKey returns two words that, with its length, are v when v has at
+// most 16 bytes (equal lengths and words are equal texts); a longer v's
+// are its first and last eight bytes. Up to 3 bytes: bytes 0, n/2 and
+// n-1 (all of them); 4 to 7: the first and the last four; 8 to 16: the
+// first and the last eight.
+func textKey(v []byte) (w0, w1 uint64) {
+	switch n := len(v); {
+	case n >= 8:
+		return binary.LittleEndian.Uint64(v), binary.LittleEndian.Uint64(v[n-8:])
+	case n >= 4:
+		return uint64(binary.LittleEndian.Uint32(v)) | uint64(binary.LittleEndian.Uint32(v[n-4:]))<<32, 0
+	case n > 0:
+		return uint64(v[0]) | uint64(v[n/2])<<8 | uint64(v[n-1])<<16, 0
 	}
-	return uint8((x ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 56)
+	return 0, 0
 }
 
-// sameText reports whether a and b hold the same bytes. Fast path: 8
-// to 16 bytes (most event names, sources and regions) as two
-// overlapping words each, without a call to memequal (~25 instructions
-// around its loop, twice a value in dictBuilder.append).
-func sameText(a, b []byte) bool {
+// slotHash is seen's index for the key w0, w1 of a text of n bytes.
+func slotHash(w0, w1 uint64, n int) uint8 {
+	return uint8((w0 ^ w1<<7 ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 56)
+}
+
+// isLong reports whether the dictionary's entry id, whose key is v's,
+// holds v, a text of more than 16 bytes. (Not inlined: append's slow path.)
+//
+//go:noinline
+func (d *dictBuilder) isLong(id int32, v []byte) bool {
+	return sameLong(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]])
+}
+
+// sameLong reports whether a holds b's bytes, for texts of the same
+// length above 16 whose first and last eight bytes are equal: the bytes
+// between them as words (the last word may overlap the last eight),
+// without a call to memequal.
+func sameLong(a, b []byte) bool {
 	n := len(a)
-	if n != len(b) {
+	if len(b) != n {
 		return false
 	}
-	if n >= 8 && n <= 16 {
-		return (binary.LittleEndian.Uint64(a)^binary.LittleEndian.Uint64(b))|
-			(binary.LittleEndian.Uint64(a[n-8:])^binary.LittleEndian.Uint64(b[n-8:])) == 0
+	for k := 8; k < n-8; k += 8 {
+		if binary.LittleEndian.Uint64(a[k:]) != binary.LittleEndian.Uint64(b[k:]) {
+			return false
+		}
 	}
-	return string(a) == string(b)
+	return true
 }
 
 func newDictBuilder(mem memory.Allocator) *dictBuilder {
@@ -282,29 +307,33 @@ func (d *dictBuilder) append(v []byte) {
 	if d.n >= len(d.ix) {
 		d.reserve(1)
 	}
-	// Fast path: logs repeat the previous value (one region, one
-	// account, bursts of one event name). Slow path: a map lookup that
-	// converts v without allocating; only a new distinct value allocates
-	// its key, once per batch.
-	id := d.last
-	if d.dict.n == 0 || !sameText(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
-		// The value last seen with v's hash: a map lookup (~150
-		// instructions) was ~9 % of appending the library's columns.
-		h := shortHash(v)
-		if id = d.seen[h] - 1; id < 0 || !sameText(v, d.dict.d[d.dict.o[id]:d.dict.o[id+1]]) {
-			var ok bool
-			if id, ok = d.ids[string(v)]; !ok {
-				id = int32(d.dict.n)
-				d.dict.append(v)
-				d.ids[string(v)] = id
-			}
-			d.seen[h] = id + 1
-		}
-		d.last = id
+	// Fast path: the value last seen with its key's hash (~150
+	// distinct event names, regions or accounts a batch). Slow path
+	// (miss): a map lookup that converts v without allocating; only a
+	// new distinct value allocates its key, once per batch.
+	w0, w1 := textKey(v)
+	// The slot holds v if its key and length are v's (and it is not
+	// empty): for a text of at most 16 bytes that says it, a longer one
+	// is compared with the dictionary's.
+	c := &d.seen[slotHash(w0, w1, len(v))]
+	if (c.w0^w0)|(c.w1^w1)|uint64(int(c.n)^len(v)) != 0 || c.id == 0 || len(v) > 16 && !d.isLong(c.id-1, v) {
+		d.miss(c, v, w0, w1)
 	}
-	d.ix[d.n] = id
+	d.ix[d.n] = c.id - 1
 	d.valid.b[d.n>>3] |= 1 << (d.n & 7)
 	d.n++
+}
+
+// miss makes the slot c hold v (key w0, w1), adding v to the
+// dictionary if it is not there yet.
+func (d *dictBuilder) miss(c *dictSlot, v []byte, w0, w1 uint64) {
+	id, ok := d.ids[string(v)]
+	if !ok {
+		id = int32(d.dict.n)
+		d.dict.append(v)
+		d.ids[string(v)] = id
+	}
+	*c = dictSlot{w0: w0, w1: w1, n: int32(len(v)), id: id + 1}
 }
 
 func (d *dictBuilder) appendNull() {
@@ -360,7 +389,7 @@ func (d *dictBuilder) finish() *array.Data {
 		}
 	}
 	d.idx, d.ix = nil, nil
-	d.n, d.nulls, d.last = 0, 0, 0
+	d.n, d.nulls = 0, 0
 	clear(d.ids)
 	clear(d.seen[:])
 	return out

@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -188,25 +187,49 @@ func TestDictBuilder_Seen(t *testing.T) {
 	}
 }
 
-// TestSameText: sameText agrees with bytes.Equal for every length up to
-// 24 (its word path covers 8 to 16), for equal texts and for texts that
-// differ in one byte at each position, or in length.
-func TestSameText(t *testing.T) {
+// TestTextKey: for every length up to 24, textKey with the length tells
+// texts apart exactly up to 16 bytes (texts that differ in one byte at
+// any position, or in length, have other keys), and the builder keeps
+// apart texts longer than 16 bytes with the same first and last eight.
+func TestTextKey(t *testing.T) {
 	for n := 0; n <= 24; n++ {
 		a := []byte(strings.Repeat("abcdefghij", 3)[:n])
-		b := append([]byte(nil), a...)
-		if !sameText(a, b) {
-			t.Errorf("sameText(%q, %q) = false; want true", a, b)
+		a0, a1 := textKey(a)
+		if b0, b1 := textKey(append([]byte(nil), a...)); b0 != a0 || b1 != a1 {
+			t.Errorf("textKey(%q) differs between copies", a)
+		}
+		if n > 16 {
+			continue
 		}
 		for k := range n {
 			c := append([]byte(nil), a...)
 			c[k] ^= 0x20
-			if got := sameText(a, c); got != bytes.Equal(a, c) {
-				t.Errorf("sameText(%q, %q) = %v; want %v", a, c, got, bytes.Equal(a, c))
+			if c0, c1 := textKey(c); c0 == a0 && c1 == a1 {
+				t.Errorf("textKey(%q) == textKey(%q)", a, c)
 			}
 		}
-		if n > 0 && sameText(a, a[:n-1]) {
-			t.Errorf("sameText(%q, %q) = true; want false", a, a[:n-1])
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	d := newDictBuilder(mem)
+	defer d.release()
+	long := "abcdefgh" + strings.Repeat("0123456789", 3) + "ijklmnop"
+	want := []string{"abcdefgh-1-ijklmnop", "abcdefgh-2-ijklmnop", "abcdefgh-1-ijklmnop", "", "x", "", "abcdefgh-2-ijklmnop", "abcdefgh-22-ijklmnop",
+		long, long[:20] + "X" + long[21:], long[:30] + "X" + long[31:], long}
+	for _, v := range want {
+		d.append([]byte(v))
+	}
+	data := d.finish()
+	a := array.MakeFromData(data).(*array.Dictionary)
+	data.Release()
+	defer a.Release()
+	dict := a.Dictionary().(*array.String)
+	for i, w := range want {
+		if got := dict.Value(a.GetValueIndex(i)); got != w {
+			t.Errorf("row %d: got %q; want %q", i, got, w)
 		}
+	}
+	if dict.Len() != 8 {
+		t.Errorf("%d dictionary entries; want 8", dict.Len())
 	}
 }

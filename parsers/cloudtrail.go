@@ -120,6 +120,7 @@ type CloudTrailReader struct {
 	filters  []ctFilter // the equalities of WithEqual on projected columns
 	rb       *array.RecordBuilder
 	rows     int
+	start    int64 // the input offset where the batch Next builds began
 	batch    arrow.RecordBatch
 	pathIdx  []int // reused zero indices for the $path column
 	reserved int   // rows of the previous batch, to size the next one
@@ -266,8 +267,8 @@ func (r *CloudTrailReader) Next() bool {
 		r.batch.Release()
 		r.batch = nil
 	}
-	start := r.base + int64(r.pos)
-	for r.rows < BatchRows && r.err == nil && r.state != stDone && (r.rows == 0 || r.base+int64(r.pos)-start < BatchBytes) {
+	r.start = r.base + int64(r.pos)
+	for r.more() {
 		r.step()
 	}
 	if r.rows == 0 {
@@ -275,6 +276,12 @@ func (r *CloudTrailReader) Next() bool {
 	}
 	r.flush()
 	return true
+}
+
+// more reports whether Next reads on into the batch: it has room for a
+// row, and has a row and is short of BatchBytes of input, or none.
+func (r *CloudTrailReader) more() bool {
+	return r.rows < BatchRows && r.err == nil && r.state != stDone && (r.rows == 0 || r.base+int64(r.pos)-r.start < BatchBytes)
 }
 
 // flush turns the appended rows into r.batch.
@@ -393,14 +400,25 @@ func (r *CloudTrailReader) step() {
 			r.element(i)
 			return
 		}
-		r.record(i)
-		if r.state == stArrayFirst || r.state == stArrayElem {
+		for {
+			r.record(i)
+			if r.state != stArrayFirst && r.state != stArrayElem {
+				return
+			}
 			r.state = stArrayNext
 			// Fast path: the ',' right after the record, as
-			// stArrayNext reads it, without a step of its own.
-			if j := r.pos; j < len(r.buf) && r.buf[j] == ',' {
-				r.state, r.pos = stArrayElem, j+1
+			// stArrayNext reads it, without a step of its own, and
+			// the record right after it, as the next step would read
+			// it when Next reads on (most records of a delivery).
+			j := r.pos
+			if j >= len(r.buf) || r.buf[j] != ',' {
+				return
 			}
+			r.state, r.pos = stArrayElem, j+1
+			if j+1 >= len(r.buf) || r.buf[j+1] != '{' || !r.more() {
+				return
+			}
+			i = j + 1
 		}
 	case stArrayNext:
 		switch b[i] {
@@ -964,7 +982,7 @@ func (r *CloudTrailReader) parseTop(b []byte, i int) (int, error) {
 			// byte >= 0x80, the window's last 64 bytes...). It is not
 			// called where the predicted member is one it never reads:
 			// a call that stops at once cost more than the runs saved.
-			k, last, status := skipMembers(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1, &r.times)
+			k, last, status := skipMembersAVX2(b, i, pred0, pred1, &r.blocks, r.vals, MaxDepth-1, &r.times)
 			if last != nil {
 				r.mask |= uint8(status >> 8)
 				prev, pred0, pred1 = last, last.next[0], last.next[1]
@@ -1199,7 +1217,7 @@ func (r *CloudTrailReader) parseObject(b []byte, i int, obj *ctObject, vals []sp
 		if useSkipMembers && pred[0] != nil && pred[0].inRuns() {
 			// A run of members, as parseTop reads them
 			// (skipMembersAVX2): useridentity's strings, most of all.
-			k, last, status := skipMembers(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth, &r.times)
+			k, last, status := skipMembersAVX2(b, i, pred[0], pred[1], &r.blocks, vals, MaxDepth-depth, &r.times)
 			if last != nil {
 				if top {
 					r.mask |= uint8(status >> 8)

@@ -1296,6 +1296,7 @@ func TestCloudTrailReader_SkipMembers(t *testing.T) {
 	}{
 		{"plain", `{"eventVersion":"1.08",` + tm + `,"awsRegion":"us-east-1","readOnly":true,"managementEvent":false,"responseElements":null,"eventName":"a"}`, 2, 0, 0, ""},
 		{"escape", `{"eventVersion":"1.08",` + tm + `,"userAgent":"a\"b\\c","eventName":"a"}`, 2, 0, 0, ""},
+		{"escape first", `{"eventVersion":"1.08",` + tm + `,"userAgent":"\"b","awsRegion":"\\","eventName":"a"}`, 2, 0, 0, ""},
 		{"control", "{\"eventVersion\":\"1.08\"," + tm + ",\"userAgent\":\"ab\x01c\",\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
 		{"control past 32 bytes", "{\"eventVersion\":\"1.08\"," + tm + ",\"userAgent\":\"" + long + "\x1f\",\"eventName\":\"a\"}", 0, 2, 0, "raw control"},
 		{"long string", `{"eventVersion":"1.08",` + tm + `,"userAgent":"` + long + `","awsRegion":"x","eventName":"a"}`, 2, 0, 0, ""},

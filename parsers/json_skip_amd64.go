@@ -47,11 +47,9 @@ var useSkipMembers = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1
 // containers they decode, in a loop over a run of them
 // (json_skip_amd64.s). (Not noescape: last is f0, f1 or a field
 // reached from them.)
+// parseTop and parseObject call it without a wrapper (~35 instructions
+// a call to pass its eleven words on).
 func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (k int, last *ctField, status int)
-
-func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (int, *ctField, int) {
-	return skipMembersAVX2(b, i, f0, f1, st, vals, room, tc)
-}
 
 // stringStopASCIIAVX2 is stringStopAVX2 stopping at bytes >= 0x80 too
 // (json_skip_amd64.s).

@@ -515,9 +515,9 @@ hit:
 
 	// A string, as stringStopAVX2 (a backslash or a control character
 	// is Go's): its first 32 bytes are buffered (the key's 64 less at
-	// most 24 and the quote), so the first look needs no bound.
-	INCQ      R12
-	VMOVDQU   (SI)(R12*1), Y0
+	// most 24 and the quote), so the first look needs no bound. R12
+	// stays 1 before the bytes looked at (at the quote, then 32 on).
+	VMOVDQU   1(SI)(R12*1), Y0
 	STRSTOP
 	TESTL     AX, AX
 	JZ        sloop
@@ -525,9 +525,9 @@ hit:
 sfound:
 	BSFL AX, AX
 	ADDQ AX, R12
-	CMPB (SI)(R12*1), $0x22
+	CMPB 1(SI)(R12*1), $0x22
 	JNE  at
-	INCQ R12
+	ADDQ $2, R12
 
 done:
 	// The member is read: on with the next, after ',' and '"'. Fast
@@ -551,10 +551,10 @@ marked:
 sloop:
 	// The string's next 32 bytes.
 	ADDQ      $32, R12
-	LEAQ      32(R12), AX
+	LEAQ      33(R12), AX
 	CMPQ      AX, DX
 	JGT       at
-	VMOVDQU   (SI)(R12*1), Y0
+	VMOVDQU   1(SI)(R12*1), Y0
 	STRSTOP
 	TESTL     AX, AX
 	JZ        sloop

@@ -25,7 +25,7 @@ func stringStop32(b []byte, j int) (int, bool) {
 // useSkipMembers is false: parseTop reads every member itself.
 var useSkipMembers = false
 
-func skipMembers(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (int, *ctField, int) {
+func skipMembersAVX2(b []byte, i int, f0, f1 *ctField, st *blockState, vals []span, room int, tc *timeCache) (int, *ctField, int) {
 	panic("BUG: skipMembers without a vector implementation")
 }
 
