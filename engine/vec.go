@@ -401,6 +401,7 @@ type nullMemoEntry struct {
 	set   bool
 	shift int    // the array's offset within its bitmap's first byte
 	bits  []byte // the validity bytes covering the array's rows
+	n     int    // rows
 	has   bool   // a row through rows is NULL
 	nl    []bool // then the flags, one per row
 }
@@ -419,7 +420,7 @@ func (m *nullMemo) setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 	bits := bm[off>>3 : (off+x.Len()-1)>>3+1]
 	for i := range m.e {
 		e := &m.e[i]
-		if e.set && e.shift == off&7 && len(e.nl) == len(nl) && string(e.bits) == string(bits) {
+		if e.set && e.shift == off&7 && e.n == len(nl) && string(e.bits) == string(bits) {
 			if e.has {
 				copy(nl, e.nl)
 			}
@@ -429,11 +430,10 @@ func (m *nullMemo) setNulls(nl []bool, x arrow.Array, rows []int32) bool {
 	has := setNulls(nl, x, rows)
 	e := &m.e[m.next]
 	m.next ^= 1
-	e.set, e.shift, e.has = true, off&7, has
+	e.set, e.shift, e.n, e.has = true, off&7, len(nl), has
 	e.bits = append(e.bits[:0], bits...)
-	e.nl = growSlots(&e.nl, len(nl))
 	if has {
-		copy(e.nl, nl)
+		e.nl = append(e.nl[:0], nl...)
 	}
 	return has
 }
