@@ -62,6 +62,10 @@ type vec struct {
 	// sbn is how much of sb holds strings written since the views of
 	// the last push were dropped (see dropViews).
 	sbn int
+	// sbz is how much of sb held no string (only zero headers) when the
+	// views were last dropped or sb was allocated: with sbn 0, sb[:sbz]
+	// is still clear (see strsCleared).
+	sbz int
 }
 
 // growSlots is grow for per-column (not per-row) slices: exactly n. With
@@ -105,9 +109,23 @@ func (v *vec) nulls() []bool {
 func (v *vec) ints() []int64     { v.i = grow(&v.ib, v.n); return v.i }
 func (v *vec) floats() []float64 { v.f = grow(&v.fb, v.n); return v.f }
 func (v *vec) strs() []string {
-	v.s = grow(&v.sb, v.n)
+	s, _ := v.strsCleared()
+	return s
+}
+
+// strsCleared is strs, and reports whether every string it returns is a
+// zero header (no pointer): nothing was written there since the views
+// were last dropped, or the buffer is new. A loader that writes strings
+// without write barriers then needs not clear them first (loadStrings).
+func (v *vec) strsCleared() ([]string, bool) {
+	cleared := v.sbn == 0 && v.n <= v.sbz
+	if cap(v.sb) < v.n {
+		v.sb = grow(&v.sb, v.n) // a new buffer: all clear
+		v.sbz, cleared = cap(v.sb), true
+	}
+	v.s = v.sb[:v.n]
 	v.sbn = max(v.sbn, v.n)
-	return v.s
+	return v.s, cleared
 }
 func (v *vec) bools() []bool { v.b = grow(&v.bb, v.n); return v.b }
 
@@ -556,7 +574,8 @@ func loadArrowMemo(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, row
 		if b := x.Data().Buffers()[2]; b != nil {
 			buf = b.Bytes()
 		}
-		loadStrings(v.strs(), x.ValueOffsets(), buf, rows)
+		out, cleared := v.strsCleared()
+		loadStrings(out, x.ValueOffsets(), buf, rows, cleared)
 	case *array.Dictionary:
 		d := loadDict(a, x)
 		v.dict = d
