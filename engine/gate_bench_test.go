@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -87,6 +89,43 @@ func BenchmarkRuleSet(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkGateRows_Flow routes a flow batch's action column (ACCEPT,
+// REJECT, about 1% NULL rows: NODATA lines) to a hunt gated on ACCEPT,
+// one index and place of the column per iteration, as hunt run does per
+// batch.
+func BenchmarkGateRows_Flow(b *testing.B) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(b, 0)
+	codes, valid := make([]int32, BatchRows), make([]bool, BatchRows)
+	x := uint32(1)
+	for i := range codes {
+		x = x*1664525 + 1013904223
+		codes[i] = int32(x>>28) & 1
+		if x>>20&0xff < 3 {
+			codes[i] = 0
+		} else {
+			valid[i] = true
+		}
+	}
+	col := newGateDictColumn(mem, []string{"ACCEPT", "REJECT"}, codes, valid)
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "action", Type: gateDictType, Nullable: true}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{col}, BatchRows)
+	defer rec.Release()
+	q, err := Compile("SELECT count(*) FROM vpc_flow WHERE action = 'ACCEPT'", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := q.Gate("vpc_flow")
+	var v BatchValues
+	for b.Loop() {
+		v.Reset(rec)
+		if rows, all := g.Rows(&v); all || len(rows) == 0 {
+			b.Fatal("no routing")
 		}
 	}
 }

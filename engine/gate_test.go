@@ -244,6 +244,82 @@ func TestGateRows_NullCodes(t *testing.T) {
 	}
 }
 
+// TestGateRows_NullRowsAdmittedCodes: a NULL row is never a candidate
+// even when its code is one the gate admits (codes in the dictionary, so
+// only the validity bits tell), whether the column is narrowed by first
+// or narrows, over batches of one to three 64-row words sliced at several
+// offsets, and routed rows stay ascending. The row index reads NULL rows
+// through a copy of the codes holding a code past the dictionary.
+func TestGateRows_NullRowsAdmittedCodes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 200
+	names, regions := []string{"A", "B"}, []string{"r1", "r2"}
+	nameCodes, nameValid := make([]int32, n), make([]bool, n)
+	regionCodes, regionValid := make([]int32, n), make([]bool, n)
+	for i := range n {
+		nameCodes[i], nameValid[i] = int32(i%3/2), i%7 != 3 // NULL rows hold A's code 0 or B's 1
+		regionCodes[i], regionValid[i] = int32(i%5%2), i%4 != 1
+	}
+	name := newGateDictColumn(mem, names, nameCodes, nameValid)
+	defer name.Release()
+	region := newGateDictColumn(mem, regions, regionCodes, regionValid)
+	defer region.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "eventname", Type: gateDictType, Nullable: true}, {Name: "awsregion", Type: gateDictType, Nullable: true}}, nil)
+	for _, tc := range []struct {
+		sql       string
+		name, reg string // required values, "" for any (NULL included)
+		nameIn    bool   // name may also be B
+	}{
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A'", "A", "", false},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'B'", "B", "", false},
+		{"SELECT * FROM cloudtrail WHERE eventname IN ('A', 'B')", "A", "", true},
+		{"SELECT * FROM cloudtrail WHERE eventname = 'A' AND awsregion = 'r1'", "A", "r1", false},
+		{"SELECT * FROM cloudtrail WHERE eventname IN ('A', 'B') AND awsregion = 'r2'", "A", "r2", true},
+	} {
+		q, err := Compile(tc.sql, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := q.Gate("cloudtrail")
+		for _, off := range []int{0, 1, 63, 64, 70} {
+			for _, end := range []int{off + 1, off + 64, off + 65, n} {
+				if end > n {
+					continue
+				}
+				nameS, regionS := array.NewSlice(name, int64(off), int64(end)), array.NewSlice(region, int64(off), int64(end))
+				b := array.NewRecordBatch(schema, []arrow.Array{nameS, regionS}, int64(end-off))
+				var want []int32
+				for r := range end - off {
+					i := r + off
+					ok := nameValid[i] && (names[nameCodes[i]] == tc.name || tc.nameIn)
+					if tc.reg != "" {
+						ok = ok && regionValid[i] && regions[regionCodes[i]] == tc.reg
+					}
+					if ok {
+						want = append(want, int32(r))
+					}
+				}
+				var v BatchValues
+				v.Reset(b)
+				got, all := g.Rows(&v)
+				if all {
+					got = nil
+					for r := range end - off {
+						got = append(got, int32(r))
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s, rows %d..%d: got %v (all %v); want %v", tc.sql, off, end, got, all, want)
+				}
+				b.Release()
+				nameS.Release()
+				regionS.Release()
+			}
+		}
+	}
+}
+
 // TestPushRows: a run pushed only some rows of a batch sees just those
 // rows (count(*) counts them), and a hunt routed its gate's rows answers
 // as if it had filtered the whole batch.

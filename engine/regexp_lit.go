@@ -190,6 +190,12 @@ type byteTrie struct {
 	next   []int32    // node + column → child: 0 none, -k node k ending a string (the root is 0; node k is k's number × width)
 	empty  bool       // "" is one of the strings: every text matches
 	suffix bool       // built from the strings reversed
+	// root2 is the first two steps in one (nil when width² > 4096): at
+	// class2[a] + class[b], the node reached by bytes a b from the root,
+	// 0 or negative as in next (negative also when a string ends at a).
+	// Most addresses take one step past it or none.
+	root2  []int32
+	class2 [256]int32 // class × width
 }
 
 func newByteTrie(lits []string, reversed bool) *byteTrie {
@@ -230,6 +236,23 @@ func newByteTrie(lits []string, reversed bool) *byteTrie {
 			n = int(max(child, -child))
 		}
 	}
+	if w := t.width; w*w <= 4096 {
+		t.root2 = make([]int32, w*w)
+		for c := range 256 {
+			t.class2[c] = int32(t.class[c]) * int32(w)
+		}
+		for c1 := range w {
+			a := t.next[c1]
+			for c2 := range w {
+				switch {
+				case a <= 0:
+					t.root2[c1*w+c2] = a // nothing goes on, or a string ends at the first byte
+				default:
+					t.root2[c1*w+c2] = t.next[int(a)+c2]
+				}
+			}
+		}
+	}
 	return t
 }
 
@@ -257,6 +280,20 @@ func (t *byteTrie) prefixOfEach(o []bool, xs []string) {
 		return
 	}
 	next, class := t.next, &t.class
+	if root2, class2 := t.root2, &t.class2; root2 != nil {
+		for i, s := range xs {
+			if len(s) < 2 {
+				o[i] = t.prefixOf(s)
+				continue
+			}
+			n := root2[class2[s[0]]+int32(class[s[1]])]
+			for k := 2; n > 0 && k < len(s); k++ {
+				n = next[n+int32(class[s[k]])]
+			}
+			o[i] = n < 0
+		}
+		return
+	}
 	for i, s := range xs {
 		n := int32(0)
 		for k := 0; k < len(s); k++ {

@@ -395,7 +395,9 @@ func TestMatchMemo_Reuse(t *testing.T) {
 
 // TestByteTrie_PrefixOfEach: the column walk answers as prefixOf and as
 // strings.HasPrefix over every string, for sets with the empty string, with
-// strings that are prefixes of others, and the private address prefixes.
+// strings that are prefixes of others, one-byte strings (ending within
+// the two-byte root table), the private address prefixes, and a set of
+// too many bytes for the root table.
 func TestByteTrie_PrefixOfEach(t *testing.T) {
 	re, err := syntax.Parse(`(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|f[cd]|fe80)`, syntax.Perl)
 	if err != nil {
@@ -405,8 +407,14 @@ func TestByteTrie_PrefixOfEach(t *testing.T) {
 	if !ok || len(private) != 85 {
 		t.Fatal("the private prefixes are not a finite language")
 	}
-	texts := append([]string{"", "a", "ab", "abc", "abd", "b", "ba", "é", "\xff", "aé"}, litTexts...)
-	for _, lits := range [][]string{private, {"ab", "abc", "b"}, {"", "ab"}, {"a"}, {"abc"}, {"é", "\xff"}} {
+	texts := append([]string{"", "a", "ab", "abc", "abd", "b", "ba", "é", "\xff", "aé", "10.", "10.1.2.3", "100.64.0.1",
+		"100.6", "172.31.255.1", "172.32.0.1", "fd00::1", "fe80::1", "fe8", "f", "2a05::1", "1", "1a"}, litTexts...)
+	// Over 64 distinct bytes: no two-byte root table.
+	var wide []string
+	for c := byte(' '); c < ' '+70; c++ {
+		wide = append(wide, string([]byte{'a', c, c}))
+	}
+	for _, lits := range [][]string{private, {"ab", "abc", "b"}, {"", "ab"}, {"a"}, {"abc"}, {"é", "\xff"}, {"a", "bcd"}, {"1a", "10."}, wide} {
 		tr := newByteTrie(lits, false)
 		o := make([]bool, len(texts)+3) // longer than the texts: only theirs are written
 		tr.prefixOfEach(o, texts)

@@ -62,6 +62,10 @@ type vec struct {
 	// sbn is how much of sb holds strings written since the views of
 	// the last push were dropped (see dropViews).
 	sbn int
+	// sbz is how much of sb held no string (only zero headers) when the
+	// views were last dropped or sb was allocated: with sbn 0, sb[:sbz]
+	// is still clear (see strsCleared).
+	sbz int
 }
 
 // growSlots is grow for per-column (not per-row) slices: exactly n. With
@@ -105,9 +109,23 @@ func (v *vec) nulls() []bool {
 func (v *vec) ints() []int64     { v.i = grow(&v.ib, v.n); return v.i }
 func (v *vec) floats() []float64 { v.f = grow(&v.fb, v.n); return v.f }
 func (v *vec) strs() []string {
-	v.s = grow(&v.sb, v.n)
+	s, _ := v.strsCleared()
+	return s
+}
+
+// strsCleared is strs, and reports whether every string it returns is a
+// zero header (no pointer): nothing was written there since the views
+// were last dropped, or the buffer is new. A loader that writes strings
+// without write barriers then needs not clear them first (loadStrings).
+func (v *vec) strsCleared() ([]string, bool) {
+	cleared := v.sbn == 0 && v.n <= v.sbz
+	if cap(v.sb) < v.n {
+		v.sb = grow(&v.sb, v.n) // a new buffer: all clear
+		v.sbz, cleared = cap(v.sb), true
+	}
+	v.s = v.sb[:v.n]
 	v.sbn = max(v.sbn, v.n)
-	return v.s
+	return v.s, cleared
 }
 func (v *vec) bools() []bool { v.b = grow(&v.bb, v.n); return v.b }
 
@@ -380,6 +398,62 @@ type chunk struct {
 	src  []srcCol // per slot; arr nil when the slot is computed
 	rows []int32  // physical row in src arrays of each row; nil = identity
 	a    *arena   // where lazy loads go
+	// nm remembers the NULL flags of the last slots loaded through
+	// rows: a flow batch's columns share their NULL rows (NODATA
+	// lines), so each further column of a routed chunk finds its flags
+	// by comparing validity bytes instead of searching rows again. Reset
+	// whenever rows changes (reset, gatherChunk).
+	nm nullMemo
+}
+
+// nullMemo remembers what setNulls found through one fixed rows for the
+// last two validity bitmaps it was given (see chunk.nm): the same bits
+// from the same bit offset within their first byte, over arrays as long,
+// give the same NULL flags through the same rows.
+type nullMemo struct {
+	e    [2]nullMemoEntry
+	next int // the entry to replace next
+}
+
+type nullMemoEntry struct {
+	set   bool
+	shift int    // the array's offset within its bitmap's first byte
+	bits  []byte // the validity bytes covering the array's rows
+	n     int    // rows
+	has   bool   // a row through rows is NULL
+	nl    []bool // then the flags, one per row
+}
+
+func (m *nullMemo) reset() {
+	m.e[0].set, m.e[1].set = false, false
+}
+
+// setNulls is setNulls(nl, x, rows) remembered in m (nil: not
+// remembered). rows must stay the same between calls until m.reset.
+func (m *nullMemo) setNulls(nl []bool, x arrow.Array, rows []int32) bool {
+	bm, off := x.NullBitmapBytes(), x.Data().Offset()
+	if m == nil || rows == nil || len(bm) == 0 || x.Len() == 0 {
+		return setNulls(nl, x, rows)
+	}
+	bits := bm[off>>3 : (off+x.Len()-1)>>3+1]
+	for i := range m.e {
+		e := &m.e[i]
+		if e.set && e.shift == off&7 && e.n == len(nl) && string(e.bits) == string(bits) {
+			if e.has {
+				copy(nl, e.nl)
+			}
+			return e.has
+		}
+	}
+	has := setNulls(nl, x, rows)
+	e := &m.e[m.next]
+	m.next ^= 1
+	e.set, e.shift, e.n, e.has = true, off&7, len(nl), has
+	e.bits = append(e.bits[:0], bits...)
+	if has {
+		e.nl = append(e.nl[:0], nl...)
+	}
+	return has
 }
 
 // col returns slot i, loading it from Arrow on first use.
@@ -392,7 +466,7 @@ func (c *chunk) col(i int) *vec {
 		panic("BUG: chunk slot without value or source")
 	}
 	v := c.a.vec(nil, c.n)
-	loadArrow(c.a, v, s.arr, s.parents, c.rows, c.n)
+	loadArrowMemo(c.a, v, s.arr, s.parents, c.rows, c.n, &c.nm)
 	c.cols[i] = v
 	return v
 }
@@ -414,7 +488,7 @@ func (c *chunk) nullsOnly(i int) (null []bool, ok bool) {
 		return nil, false
 	}
 	v := c.a.vec(tBool, c.n)
-	loadNulls(v, s.arr, s.parents, c.rows, c.n)
+	loadNulls(v, s.arr, s.parents, c.rows, c.n, &c.nm)
 	return v.null, true
 }
 
@@ -429,6 +503,7 @@ func (c *chunk) reset(nslots int, a *arena) {
 	}
 	c.rows = nil
 	c.a = a
+	c.nm.reset()
 }
 
 // reloads reports whether a loaded slot with source s is left to load
@@ -467,11 +542,18 @@ func gatherChunk(dst, c *chunk, sel []int32, a *arena, rowsBuf *[]int32) {
 		gatherInto(rows, c.rows, sel)
 	}
 	dst.rows = rows
+	dst.nm.reset()
 }
 
 // loadArrow converts arr (through rows, if not nil) into v, which takes
 // arr's SQL type.
 func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
+	loadArrowMemo(a, v, arr, parents, rows, n, nil)
+}
+
+// loadArrowMemo is loadArrow with its NULL flags remembered in nm (see
+// chunk.nm; nil: not remembered).
+func loadArrowMemo(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int, nm *nullMemo) {
 	t, ok := fromArrow(arr.DataType())
 	if !ok {
 		panic("BUG: unsupported Arrow type " + arr.DataType().String())
@@ -483,7 +565,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 		}
 		return int(rows[j])
 	}
-	loadNulls(v, arr, parents, rows, n)
+	loadNulls(v, arr, parents, rows, n, nm)
 	switch x := arr.(type) {
 	case *array.String:
 		// Slice every value out of the value buffer instead of calling
@@ -492,7 +574,8 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 		if b := x.Data().Buffers()[2]; b != nil {
 			buf = b.Bytes()
 		}
-		loadStrings(v.strs(), x.ValueOffsets(), buf, rows)
+		out, cleared := v.strsCleared()
+		loadStrings(out, x.ValueOffsets(), buf, rows, cleared)
 	case *array.Dictionary:
 		d := loadDict(a, x)
 		v.dict = d
@@ -594,7 +677,7 @@ func loadArrow(a *arena, v *vec, arr arrow.Array, parents []arrow.Array, rows []
 // each row of arr is NULL or has a NULL struct ancestor (parents). It
 // leaves v.null nil when none of the rows is: kernels then take their
 // paths without nulls, and a gather copies none.
-func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int) {
+func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n int, nm *nullMemo) {
 	hasNull := false
 	for k := -1; k < len(parents); k++ {
 		x := arr
@@ -607,7 +690,7 @@ func loadNulls(v *vec, arr arrow.Array, parents []arrow.Array, rows []int32, n i
 		nl := grow(&v.nb, n)
 		if !hasNull {
 			// nl holds nothing yet: no row was NULL in the arrays before.
-			hasNull = setNulls(nl, x, rows)
+			hasNull = nm.setNulls(nl, x, rows)
 			continue
 		}
 		orNulls(nl, x, rows)

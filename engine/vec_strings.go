@@ -35,8 +35,11 @@ import (
 // ones point into buf, which the array keeps reachable (and whose every
 // reference is dropped through a barrier or on a stack the collector
 // scans) until out's strings are dropped with the batch's views, so the
-// collector marks buf without them.
-func loadStrings(out []string, offs []int32, buf []byte, rows []int32) {
+// collector marks buf without them. cleared reports that out holds only
+// zero headers already (vec.strsCleared: its views were dropped at the
+// end of the last push), which have no old values to shade: out is not
+// cleared again.
+func loadStrings(out []string, offs []int32, buf []byte, rows []int32, cleared bool) {
 	if len(out) == 0 {
 		return
 	}
@@ -45,7 +48,9 @@ func loadStrings(out []string, offs []int32, buf []byte, rows []int32) {
 	}
 	if useLoadStringsAsm && len(out) >= 16 && len(offs) >= 2 && len(offs) < 1<<31 && uint64(len(buf)) < 1<<32 && (rows != nil || len(offs) > len(out)) {
 		// Fast path: eight values a step in assembly.
-		clear(out) // the old values' write barrier (see above)
+		if !cleared {
+			clear(out) // the old values' write barrier (see above)
+		}
 		done, _ := loadStringsAsm(out, offs, buf, rows)
 		if done == len(out) {
 			return

@@ -142,13 +142,13 @@ func TestLoadStrings(t *testing.T) {
 	}
 	buf := []byte("abcdef")
 	out := make([]string, 1)
-	panics("offset past the buffer", func() { loadStrings(out, []int32{0, 7}, buf, nil) })
-	panics("offsets decreasing", func() { loadStrings(out, []int32{3, 2}, buf, nil) })
-	panics("offset past the buffer, through rows", func() { loadStrings(out, []int32{0, 2, 7}, buf, []int32{1}) })
-	panics("offsets decreasing, through rows", func() { loadStrings(out, []int32{0, 4, 2}, buf, []int32{1}) })
-	panics("row past the array", func() { loadStrings(out, []int32{0, 2, 4, 6}[:3], buf, []int32{2}) })
-	panics("negative row", func() { loadStrings(out, []int32{0, 2, 4}, buf, []int32{-1}) })
-	panics("negative offset", func() { loadStrings(out, []int32{-1, 2}, buf, nil) })
+	panics("offset past the buffer", func() { loadStrings(out, []int32{0, 7}, buf, nil, false) })
+	panics("offsets decreasing", func() { loadStrings(out, []int32{3, 2}, buf, nil, false) })
+	panics("offset past the buffer, through rows", func() { loadStrings(out, []int32{0, 2, 7}, buf, []int32{1}, false) })
+	panics("offsets decreasing, through rows", func() { loadStrings(out, []int32{0, 4, 2}, buf, []int32{1}, false) })
+	panics("row past the array", func() { loadStrings(out, []int32{0, 2, 4, 6}[:3], buf, []int32{2}, false) })
+	panics("negative row", func() { loadStrings(out, []int32{0, 2, 4}, buf, []int32{-1}, false) })
+	panics("negative offset", func() { loadStrings(out, []int32{-1, 2}, buf, nil, false) })
 
 	// The same among enough values for the eight-value blocks, the bad
 	// value first, inside and last of a block and in the tail.
@@ -165,19 +165,19 @@ func TestLoadStrings(t *testing.T) {
 		out := make([]string, 40)
 		bad := slices.Clone(offs)
 		bad[at+1] = 65 // past the buffer
-		panics("offset past the buffer, long", func() { loadStrings(out, bad, long, nil) })
-		panics("offset past the buffer, long, through rows", func() { loadStrings(out, bad, long, rows) })
+		panics("offset past the buffer, long", func() { loadStrings(out, bad, long, nil, false) })
+		panics("offset past the buffer, long, through rows", func() { loadStrings(out, bad, long, rows, false) })
 		bad = slices.Clone(offs)
 		bad[at+1] = int32(at) - 1 // decreasing
-		panics("offsets decreasing, long", func() { loadStrings(out, bad, long, nil) })
-		panics("offsets decreasing, long, through rows", func() { loadStrings(out, bad, long, rows) })
+		panics("offsets decreasing, long", func() { loadStrings(out, bad, long, nil, false) })
+		panics("offsets decreasing, long, through rows", func() { loadStrings(out, bad, long, rows, false) })
 		bad = slices.Clone(offs)
 		bad[at] = -1
-		panics("negative offset, long", func() { loadStrings(out, bad, long, nil) })
+		panics("negative offset, long", func() { loadStrings(out, bad, long, nil, false) })
 		for _, r := range []int32{40, 1 << 30, -1} {
 			badRows := slices.Clone(rows)
 			badRows[at] = r
-			panics("row outside the array, long", func() { loadStrings(out, offs, long, badRows) })
+			panics("row outside the array, long", func() { loadStrings(out, offs, long, badRows, false) })
 		}
 	}
 }
@@ -207,9 +207,9 @@ func TestLoadStrings_Collector(t *testing.T) {
 		buf := []byte(sb.String())
 		_ = make([]byte, 1<<12)
 		if it%2 == 0 {
-			loadStrings(out, offs, buf, rows)
+			loadStrings(out, offs, buf, rows, false)
 		} else {
-			loadStrings(out, offs, buf, nil)
+			loadStrings(out, offs, buf, nil, false)
 		}
 		buf = nil
 		runtime.Gosched()

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -578,6 +580,142 @@ func TestFill(t *testing.T) {
 	for k, v := range i {
 		if v != -1 {
 			t.Fatalf("5000 values: value %d = %d", k, v)
+		}
+	}
+}
+
+// TestChunk_NullMemo: a chunk's columns loaded through its rows get their
+// own NULL flags when the chunk reuses what an earlier column's validity
+// gave: the same bitmap bytes from another bit offset, bytes that differ
+// in one bit, mostly-NULL columns, columns with NULLs none of the rows
+// hold, struct fields, flags read without loading (nullsOnly), and a
+// scratch chunk of the arena reused over other rows after a reset.
+func TestChunk_NullMemo(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 200
+	build := func(isNull func(i int) bool) arrow.Array {
+		b := array.NewInt32Builder(mem)
+		defer b.Release()
+		for i := range n {
+			if isNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(int32(i))
+			}
+		}
+		return b.NewArray()
+	}
+	nodata := func(i int) bool { return i%13 == 5 || i == 64 }
+	wholes := []arrow.Array{
+		build(nodata),
+		build(nodata), // the same bits in another buffer
+		build(func(i int) bool { return nodata(i) || i == 100 }),
+		build(func(i int) bool { return i%13 != 5 }),            // mostly NULL
+		build(func(i int) bool { return i%13 == 5 && i > 150 }), // NULLs past most rows
+	}
+	var arrs []arrow.Array
+	for _, w := range wholes {
+		arrs = append(arrs, array.NewSlice(w, 0, n-1))
+		arrs = append(arrs, array.NewSlice(w, 1, n)) // the same bytes, one bit on
+		w.Release()
+	}
+	// A struct whose field has the first bitmap and whose own NULLs add row 7.
+	field := array.NewSlice(arrs[0], 0, n-1)
+	defer field.Release()
+	sb := array.NewInt32Builder(mem)
+	for i := range n - 1 {
+		if i == 7 {
+			sb.AppendNull()
+		} else {
+			sb.Append(1)
+		}
+	}
+	validOf := sb.NewArray()
+	sb.Release()
+	defer validOf.Release()
+	pd := array.NewData(arrow.StructOf(arrow.Field{Name: "f", Type: arrow.PrimitiveTypes.Int32, Nullable: true}),
+		n-1, []*memory.Buffer{validOf.Data().Buffers()[0]}, []arrow.ArrayData{field.Data()}, validOf.NullN(), 0)
+	parent := array.NewStructData(pd)
+	pd.Release()
+	defer parent.Release()
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	type load struct {
+		arr     arrow.Array
+		parents []arrow.Array
+	}
+	var loads []load
+	for _, a := range arrs {
+		loads = append(loads, load{a, nil})
+	}
+	loads = append(loads, load{parent.Field(0), []arrow.Array{parent}}, load{arrs[0], nil})
+	isNull := func(l load, r int) bool {
+		for _, p := range l.parents {
+			if p.IsNull(r) {
+				return true
+			}
+		}
+		return l.arr.IsNull(r)
+	}
+	selections := map[string][]int32{}
+	for _, step := range []int{1, 2, 3, 13} {
+		var rows []int32
+		for r := int32(0); r < n-1; r += int32(step) {
+			rows = append(rows, r)
+		}
+		selections["every "+itoa(int64(step))] = rows
+	}
+	for r := int32(1); r < n-1; r += 2 {
+		selections["every 2 from 1, then 198"] = append(selections["every 2 from 1, then 198"], r) // as many rows as every 2
+	}
+	selections["every 2 from 1, then 198"] = append(selections["every 2 from 1, then 198"], n-2)
+	selections["rows 0-150, thrice"] = nil
+	for r := int32(0); r <= 150; r++ {
+		selections["rows 0-150, thrice"] = append(selections["rows 0-150, thrice"], r, r, r)
+	}
+	var a arena
+	var c chunk // reused: reset forgets the flags of the rows before
+	for _, name := range slices.Sorted(maps.Keys(selections)) {
+		rows := selections[name]
+		for _, nullsOnly := range []bool{false, true} {
+			c.reset(len(loads), &a)
+			c.n, c.rows = len(rows), rows
+			for i, l := range loads {
+				c.src[i] = srcCol{arr: l.arr, parents: l.parents}
+			}
+			for i, l := range loads {
+				var null []bool
+				if nullsOnly {
+					null, _ = c.nullsOnly(i)
+				} else {
+					null = c.col(i).null
+				}
+				for j, r := range rows {
+					want := isNull(l, int(r))
+					if got := null != nil && null[j]; got != want {
+						t.Fatalf("%s, nullsOnly %v, load %d: row %d NULL %v, want %v", name, nullsOnly, i, r, got, want)
+					}
+				}
+			}
+		}
+	}
+	// A scratch chunk reused over other rows after the arena's reset.
+	var base chunk
+	base.reset(1, &a)
+	base.n, base.rows = n-1, nil
+	base.src[0] = srcCol{arr: arrs[0]}
+	for _, sel := range [][]int32{{4, 5, 6}, {6, 7, 8}, {5, 18, 31}, {0, 1, 2}} {
+		a.reset()
+		sub := a.subChunk(&base, sel)
+		null := sub.col(0).null
+		for j, r := range sel {
+			if got, want := null != nil && null[j], arrs[0].IsNull(int(r)); got != want {
+				t.Fatalf("sub chunk over %v: row %d NULL %v, want %v", sel, r, got, want)
+			}
 		}
 	}
 }

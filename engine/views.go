@@ -13,7 +13,7 @@ package engine
 // dropViews forgets what v holds of the batch.
 func (v *vec) dropViews() {
 	clear(v.sb[:v.sbn])
-	v.sbn = 0
+	v.sbz, v.sbn = max(v.sbz, v.sbn), 0 // sb[v.sbn:v.sbz] was not written since it was clear
 	v.s, v.arr, v.dict, v.x = nil, nil, nil, nil
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -65,5 +66,69 @@ func TestPush_KeepsNoViews(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestVec_StrsCleared: strsCleared reports its strings clear only when
+// every header is zero: a new buffer, or one whose views were dropped
+// with nothing written since, however the rows of successive pushes
+// grow and shrink (buffers reallocated), and never for a buffer handed
+// in with strings (the dictionary cache's recycled ones). loadStrings
+// skips its clear on that report, which the collector's barriers rely
+// on.
+func TestVec_StrsCleared(t *testing.T) {
+	isClear := func(s []string) bool {
+		for _, h := range stringHeaders(s) {
+			if h.data != nil || h.len != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	rng := rand.New(rand.NewPCG(7, 23))
+	text := strings.Repeat("abcdefgh", 64)
+	var v vec
+	reported := 0
+	for step := range 2000 {
+		switch rng.IntN(4) {
+		case 0:
+			v.dropViews()
+		default:
+			v.n = 1 + rng.IntN(BatchRows*3/2)
+			if rng.IntN(3) == 0 {
+				v.n = 1 + rng.IntN(40)
+			}
+			s, cleared := v.strsCleared()
+			if cleared {
+				reported++
+				if !isClear(s) {
+					t.Fatalf("step %d: %d strings reported clear hold a string", step, v.n)
+				}
+			}
+			for i := range s[:rng.IntN(len(s)+1)] {
+				s[i] = text[:1+i%len(text)]
+			}
+		}
+	}
+	if reported < 200 {
+		t.Fatalf("only %d loads found their strings clear", reported)
+	}
+	// A recycled buffer: strings throughout, the first 50 rows written
+	// and dropped by a push, the rest never written.
+	recycled := make([]string, 100)
+	for i := range recycled {
+		recycled[i] = "kept"
+	}
+	w := &vec{sb: recycled, n: 50}
+	if _, cleared := w.strsCleared(); cleared {
+		t.Fatal("a recycled buffer holding strings reported clear")
+	}
+	w.dropViews()
+	for _, n := range []int{1, 50, 51, 53, 100} {
+		w.n = n
+		if s, cleared := w.strsCleared(); cleared != (n <= 50) || cleared && !isClear(s) {
+			t.Fatalf("recycled buffer, %d rows after a push of 50: reported clear %v", n, cleared)
+		}
+		w.dropViews()
 	}
 }
