@@ -65,3 +65,13 @@ SELECT count(*) FROM vpc_flow WHERE srcaddr IN (SELECT srcaddr FROM vpc_flow WHE
 SELECT count(*), count(DISTINCT srcaddr) FROM vpc_flow WHERE srcaddr NOT IN (SELECT dstaddr FROM vpc_flow WHERE action = 'REJECT')
 SELECT eventname, count(*) c FROM cloudtrail GROUP BY 1 ORDER BY c DESC, eventname OFFSET 3 LIMIT 5
 SELECT srcaddr, dstaddr, sum(bytes) b FROM vpc_flow GROUP BY 1, 2 ORDER BY b DESC, 1, 2 OFFSET 10 LIMIT 20
+-- VALUES, UNNEST alone, subqueries in and after aggregates, boolean and spread aggregates
+WITH iocs(ip) AS (VALUES ('10.10.36.129'), ('10.10.6.115'), ('203.0.113.250')) SELECT srcaddr, count(*) FROM vpc_flow WHERE srcaddr IN (SELECT ip FROM iocs) GROUP BY 1
+SELECT t.sev, count(*) FROM cloudtrail c JOIN (VALUES ('94.106.186.75', 'HIGH'), ('171.135.55.88', 'LOW'), ('81.85.1.97', 'LOW')) AS t(ip, sev) ON c.sourceipaddress = t.ip GROUP BY 1
+SELECT count(*) FROM vpc_flow WHERE dstport IN (SELECT p FROM UNNEST(ARRAY[22, 3389, 445]) AS t(p))
+SELECT eventsource, bool_or(errorcode IS NOT NULL), bool_and(readonly = 'true'), count_if(errorcode IS NULL) FROM cloudtrail GROUP BY 1
+SELECT eventname, count(*) * 100.0 / (SELECT count(*) FROM cloudtrail) FROM cloudtrail GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10
+SELECT srcaddr, count(*) FROM vpc_flow GROUP BY 1 HAVING count(*) > (SELECT count(*) FROM vpc_flow) * 0.001
+SELECT count_if(srcaddr IN (SELECT sourceipaddress FROM cloudtrail)), count(*) FROM vpc_flow
+SELECT eventsource, max(c) FROM (SELECT eventsource, count_if(errorcode IS NOT NULL) OVER (PARTITION BY eventsource) c FROM cloudtrail) GROUP BY 1
+SELECT protocol, count(*), round(stddev(bytes), 3), round(var_pop(packets), 3), round(stddev_pop(bytes) / avg(bytes), 6) FROM vpc_flow GROUP BY 1
