@@ -1755,17 +1755,75 @@ func flowTapeAt(tape, nls []int32, i int) int {
 type flowLocTables struct {
 	on bool // bounds are neither -1 nor past 255, and nf is 2 to 256
 	nf int
-	// pats holds for each phase f the block's kept ends, then its
-	// newlines: bit j of pats[2f] is set when end f+j (mod nf) is in
-	// bounds, of pats[2f+1] when it is nf-1. PDEP of them over a block's
-	// spaces and newlines (its j-th set bit being end f+j) gives the
-	// block's ends to write and the newlines the block must have.
-	pats []uint64
-	// next[f+c] is the phase after a block of phase f and c spaces and
-	// newlines: (f+c) mod nf, for c from 0 to 64.
-	next []uint8
+	// tab is the tables of the format, shared by every reader of it
+	// (flowLocTabFor) and never changed once made.
+	tab *flowLocTab
 	// stride is the entries a line on the compact tape: len(bounds).
 	stride int
+}
+
+// flowLocTab holds flowLocTables' patterns and phases at fixed offsets,
+// so that the assembly reaches all three from one register: keep[f]
+// (offset 0) and nl[f] (2048) for phase f, next[f+c] (4096).
+type flowLocTab struct {
+	// Bit j of keep[f] is set when end f+j (mod nf) is in bounds, of
+	// nl[f] when it is nf-1. PDEP of them over a block's spaces and
+	// newlines (its j-th set bit being end f+j) gives the block's ends to
+	// write and the newlines the block must have.
+	keep, nl [256]uint64
+	// next[f+c] is the phase after a block of phase f and c spaces and
+	// newlines: (f+c) mod nf, for c from 0 to 64.
+	next [256 + 65]uint8
+}
+
+// flowLocTabs caches the tables of the formats seen: a run of objects of
+// one format (the common case) makes them once, not once an object.
+var flowLocTabs struct {
+	sync.Mutex
+	keys []string
+	tabs []*flowLocTab
+}
+
+// flowLocTabFor returns the tables for bounds and nf, made at the first
+// call for them (the cache keeps up to 64 formats; past that they are
+// made each time).
+func flowLocTabFor(bounds []int32, nf int) *flowLocTab {
+	key := make([]byte, 0, 4*len(bounds)+4)
+	key = binary.LittleEndian.AppendUint32(key, uint32(nf))
+	for _, j := range bounds {
+		key = binary.LittleEndian.AppendUint32(key, uint32(j))
+	}
+	c := &flowLocTabs
+	c.Lock()
+	defer c.Unlock()
+	for i, k := range c.keys {
+		if k == string(key) {
+			return c.tabs[i]
+		}
+	}
+	t := new(flowLocTab)
+	kept := make([]bool, nf)
+	for _, j := range bounds {
+		kept[j] = true
+	}
+	for f := range nf {
+		for j := range 64 {
+			e := (f + j) % nf
+			if kept[e] {
+				t.keep[f] |= 1 << j
+			}
+			if e == nf-1 {
+				t.nl[f] |= 1 << j
+			}
+		}
+	}
+	for c := range nf + 65 {
+		t.next[c] = uint8(c % nf)
+	}
+	if len(c.keys) < 64 {
+		c.keys, c.tabs = append(c.keys, string(key)), append(c.tabs, t)
+	}
+	return t
 }
 
 // set makes the tables for bounds (see VPCFlowReader.bounds) and lines of
@@ -1776,36 +1834,15 @@ func (l *flowLocTables) set(bounds []int32, nf int, on bool) {
 		return
 	}
 	l.nf, l.stride = nf, len(bounds)
-	kept := make([]bool, nf)
-	for _, j := range bounds {
-		kept[j] = true
-	}
-	l.pats = l.pats[:0]
-	for f := range nf {
-		var keep, nl uint64
-		for j := range 64 {
-			e := (f + j) % nf
-			if kept[e] {
-				keep |= 1 << j
-			}
-			if e == nf-1 {
-				nl |= 1 << j
-			}
-		}
-		l.pats = append(l.pats, keep, nl)
-	}
-	l.next = l.next[:0]
-	for c := range nf + 65 {
-		l.next = append(l.next, uint8(c%nf))
-	}
+	l.tab = flowLocTabFor(bounds, nf)
 }
 
 // flowLocateBlocksGo is flowLinesLocate's locating, block by block over
 // the bitmaps of b (sep, nl and bad, a word each), from its start, a
 // line's start: the j-th set bit of a block's sep is end f+j mod nf of
 // its line, f the block's phase (0 for the first), and the block's ends
-// in bounds (l.pats) are appended to tape, until a block that has a bad
-// byte, whose newlines are not ends nf-1 (a line of another field
+// in bounds (l.tab.keep) are appended to tape, until a block that has a
+// bad byte, whose newlines are not ends nf-1 (a line of another field
 // count, or an empty one), or after one of whose newlines b has a
 // lowercase letter (a header?); it returns the entries appended before
 // that block, and a line on the compact tape has l.stride of them. The
@@ -1817,7 +1854,7 @@ func flowLocateBlocksGo(b []byte, sep, nl, bad []uint64, l *flowLocTables, tape 
 	f := 0
 	for w := range sep {
 		s, n := sep[w], nl[w]
-		if bad[w] != 0 || pdep(l.pats[2*f+1], s) != n {
+		if bad[w] != 0 || pdep(l.tab.nl[f], s) != n {
 			break
 		}
 		lower := false
@@ -1829,10 +1866,10 @@ func flowLocateBlocksGo(b []byte, sep, nl, bad []uint64, l *flowLocTables, tape 
 		if lower {
 			break
 		}
-		for k := pdep(l.pats[2*f], s); k != 0; k &= k - 1 {
+		for k := pdep(l.tab.keep[f], s); k != 0; k &= k - 1 {
 			tape = append(tape, int32(64*w+bits.TrailingZeros64(k)))
 		}
-		f = int(l.next[f+bits.OnesCount64(s)])
+		f = int(l.tab.next[f+bits.OnesCount64(s)])
 	}
 	return tape
 }
