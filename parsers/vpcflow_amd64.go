@@ -304,7 +304,8 @@ func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint6
 func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
 
 // flowSegDrop is [flowSegDropGo]: flowSegDropAsm where the CPU has BMI2
-// (BZHI; flowLocateAsm's condition) and SSSE3 (the segment loops').
+// (BZHI; flowLocateAsm's condition) and SSSE3 (the segment loops'), and
+// flowSegDrop1Asm for one text and one integer field.
 func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (int, bool) {
 	if !useLocateAsm || !useSegAsm {
 		return flowSegDropGo(kept, b, tape, seg, fpos, key, texts, ints)
@@ -312,8 +313,15 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 	if len(kept) < len(seg) {
 		panic("parsers: flowSegDrop: no room")
 	}
+	if len(texts) == 1 && len(ints) == 1 && useSegDrop1 {
+		return flowSegDrop1Asm(kept, b, tape, seg, fpos, key, int(texts[0]), int(ints[0]))
+	}
 	return flowSegDropAsm(kept, b, tape, seg, fpos, key, texts, ints)
 }
+
+// useSegDrop1 tells flowSegDrop to call flowSegDrop1Asm where it can (a
+// variable for tests).
+var useSegDrop1 = true
 
 // flowSegDropAsm is flowSegDropGo's loop in assembly (vpcflow_amd64.s),
 // with no bounds check: the caller ensures what they would (every
@@ -322,6 +330,12 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 //
 //go:noescape
 func flowSegDropAsm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool)
+
+// flowSegDrop1Asm is flowSegDropAsm for texts {tpos} and ints {ipos}:
+// about 17 instructions a line left out, against 32.
+//
+//go:noescape
+func flowSegDrop1Asm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk int, ok bool)
 
 // flowLines is [flowLinesGo]: with AVX2 (but not AVX-512, whose
 // flattening is another), flowClassifyNLAVX2 lists the newlines as it

@@ -1249,13 +1249,74 @@ ldone:
 	MOVQ R13, ntape+136(FP)
 	RET
 
+// FLOW_DROP_TEST is the loop head of flowSegDropAsm and flowSegDrop1Asm:
+// the next line of seg, AX its t, kept (DI) when its filtered value (ends
+// at R12) is the key R13, else on to left; done at the end of seg, fail
+// at an empty value. Registers as flowSegDropAsm's; BX and DX clobbered.
+#define FLOW_DROP_TEST(loop, done, left, fail) \
+	CMPQ R10, R11; \
+	JEQ done; \
+	MOVLQSX (R10), AX; \
+	ADDQ $4, R10; \
+	MOVLQSX 4(R12)(AX*4), DX; \
+	MOVLQSX (R12)(AX*4), BX; \
+	INCQ BX; \
+	SUBQ BX, DX; \
+	JEQ fail; \
+	CMPQ DX, $8; \
+	JA left; \
+	MOVQ (SI)(BX*1), BX; \
+	SHLQ $3, DX; \
+	BZHIQ DX, BX, BX; \
+	CMPQ BX, R13; \
+	JNE left; \
+	MOVL AX, (DI); \
+	ADDQ $4, DI; \
+	JMP loop
+
+// FLOW_DROP_INT checks the value whose ends are at DX of the tape (R9):
+// 1 to 16 digits go on to next, "-" to next too, anything else to fail.
+// One 16-byte load, less '0', plus 118 saturated: a byte whose high bit
+// is then set is not a digit (X14 holds 16 '0's, X15 16 118s). BX, DX
+// and the scratch register r clobbered.
+#define FLOW_DROP_INT(r, next, fail) \
+	MOVLQSX (R9)(DX*4), BX; \
+	MOVLQSX 4(R9)(DX*4), DX; \
+	INCQ BX; \
+	SUBQ BX, DX; \
+	JEQ fail; \
+	CMPQ DX, $16; \
+	JA fail; \
+	MOVOU (SI)(BX*1), X0; \
+	PSUBB X14, X0; \
+	PADDUSB X15, X0; \
+	PMOVMSKB X0, r; \
+	BZHIL DX, r, r; \
+	JEQ next; \
+	CMPQ DX, $1; \
+	JNE fail; \
+	CMPB (SI)(BX*1), $0x2d; \
+	JEQ next; \
+	JMP fail
+
+// FLOW_DROP_CONSTS sets X14 to 16 '0's and X15 to 16 118s for
+// FLOW_DROP_INT (AX clobbered).
+#define FLOW_DROP_CONSTS \
+	MOVQ $0x3030303030303030, AX; \
+	MOVQ AX, X14; \
+	PUNPCKLQDQ X14, X14; \
+	MOVQ $0x7676767676767676, AX; \
+	MOVQ AX, X15; \
+	PUNPCKLQDQ X15, X15
+
 // func flowSegDropAsm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool)
 //
-// BMI2 and SSSE3's SSE2: see flowSegDropGo. Registers: R10 walks seg up
-// to R11; DI is where the next kept line goes; SI is b, R9 tape, R12 the
+// BMI2 and SSE2: see flowSegDropGo. Registers: R10 walks seg up to R11;
+// DI is where the next kept line goes; SI is b, R9 tape, R12 the
 // filtered field's ends (tape from fpos), R13 key; AX is the line's t
-// (its first entry); CX walks texts or ints up to R8; X14 holds 16
-// '0's, X15 16 9s. BX, DX and R14 are scratch.
+// (its first entry); CX counts texts or ints down, R8 and R14 are their
+// bases; X14 holds 16 '0's, X15 16 118s. BX and DX are scratch, and R8
+// in the ints' loop.
 TEXT ·flowSegDropAsm(SB), NOSPLIT, $0-169
 	MOVQ kept_base+0(FP), DI
 	MOVQ b_base+24(FP), SI
@@ -1266,89 +1327,44 @@ TEXT ·flowSegDropAsm(SB), NOSPLIT, $0-169
 	MOVQ fpos+96(FP), R12
 	LEAQ (R9)(R12*4), R12
 	MOVQ key+104(FP), R13
-	MOVQ $0x3030303030303030, AX
-	MOVQ AX, X14
-	PUNPCKLQDQ X14, X14
-	MOVQ $0x0909090909090909, AX
-	MOVQ AX, X15
-	PUNPCKLQDQ X15, X15
+	FLOW_DROP_CONSTS
+	MOVQ ints_base+136(FP), R14
 
 xloop:
-	CMPQ R10, R11
-	JEQ xok
-	MOVLQSX (R10), AX       // t
-	ADDQ $4, R10
-	MOVLQSX 4(R12)(AX*4), DX
-	MOVLQSX (R12)(AX*4), BX
-	INCQ BX                 // from
-	SUBQ BX, DX             // the value's length
-	JEQ xfail               // empty
-	CMPQ DX, $8
-	JA xleft
-	MOVQ (SI)(BX*1), BX
-	SHLQ $3, DX
-	BZHIQ DX, BX, BX        // the value as a word
-	CMPQ BX, R13
-	JNE xleft
-	MOVL AX, (DI)           // kept
-	ADDQ $4, DI
-	JMP xloop
+	FLOW_DROP_TEST(xloop, xok, xleft, xfail)
 
 xleft:
 	// Left out: the built text fields not empty.
-	MOVQ texts_base+112(FP), CX
-	MOVQ texts_len+120(FP), R8
-	LEAQ (CX)(R8*4), R8
+	MOVQ texts_len+120(FP), CX
+	TESTQ CX, CX
+	JEQ xints
+	MOVQ texts_base+112(FP), R8
 
 xtext:
-	CMPQ CX, R8
-	JEQ xints
-	MOVLQSX (CX), DX
+	MOVLQSX -4(R8)(CX*4), DX
 	ADDQ AX, DX
 	MOVL 4(R9)(DX*4), BX
 	SUBL (R9)(DX*4), BX
 	CMPL BX, $2
 	JLT xfail
-	ADDQ $4, CX
-	JMP xtext
+	DECQ CX
+	JNE xtext
 
 xints:
 	// The built integer fields "-" or 1 to 16 digits.
-	MOVQ ints_base+136(FP), CX
-	MOVQ ints_len+144(FP), R8
-	LEAQ (CX)(R8*4), R8
+	MOVQ ints_len+144(FP), CX
+	TESTQ CX, CX
+	JEQ xloop
 
 xint:
-	CMPQ CX, R8
-	JEQ xloop
-	MOVLQSX (CX), DX
+	MOVLQSX -4(R14)(CX*4), DX
 	ADDQ AX, DX
-	MOVLQSX (R9)(DX*4), BX
-	INCQ BX                 // from
-	MOVLQSX 4(R9)(DX*4), DX
-	SUBQ BX, DX             // the value's length
-	LEAQ -1(DX), R14
-	CMPQ R14, $16
-	JAE xfail               // empty, or over 16 bytes
-	MOVOU (SI)(BX*1), X0
-	PSUBB X14, X0
-	MOVO X0, X1
-	PMINUB X15, X1
-	PCMPEQB X0, X1          // 0xff where a digit
-	PMOVMSKB X1, R14
-	NOTL R14
-	BZHIL DX, R14, R14      // the value's bytes that are not digits
-	JNE xdash
+	FLOW_DROP_INT(R8, xnext, xfail)
 
 xnext:
-	ADDQ $4, CX
-	JMP xint
-
-xdash:
-	CMPQ DX, $1
-	JNE xfail
-	CMPB (SI)(BX*1), $0x2d
-	JEQ xnext
+	DECQ CX
+	JNE xint
+	JMP xloop
 
 xfail:
 	MOVQ $0, nk+160(FP)
@@ -1360,4 +1376,47 @@ xok:
 	SHRQ $2, DI
 	MOVQ DI, nk+160(FP)
 	MOVB $1, ok+168(FP)
+	RET
+
+// func flowSegDrop1Asm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk int, ok bool)
+//
+// flowSegDropAsm for one text field (at tpos) and one integer field (at
+// ipos), with no loop over them. Registers as flowSegDropAsm's; R8 is the
+// text field's ends (tape from tpos), R14 ipos; CX is scratch.
+TEXT ·flowSegDrop1Asm(SB), NOSPLIT, $0-137
+	MOVQ kept_base+0(FP), DI
+	MOVQ b_base+24(FP), SI
+	MOVQ tape_base+48(FP), R9
+	MOVQ seg_base+72(FP), R10
+	MOVQ seg_len+80(FP), R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ fpos+96(FP), R12
+	LEAQ (R9)(R12*4), R12
+	MOVQ key+104(FP), R13
+	FLOW_DROP_CONSTS
+	MOVQ tpos+112(FP), R8
+	LEAQ (R9)(R8*4), R8
+	MOVQ ipos+120(FP), R14
+
+yloop:
+	FLOW_DROP_TEST(yloop, yok, yleft, yfail)
+
+yleft:
+	MOVL 4(R8)(AX*4), BX
+	SUBL (R8)(AX*4), BX
+	CMPL BX, $2
+	JLT yfail
+	LEAQ (R14)(AX*1), DX
+	FLOW_DROP_INT(CX, yloop, yfail)
+
+yfail:
+	MOVQ $0, nk+128(FP)
+	MOVB $0, ok+136(FP)
+	RET
+
+yok:
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+128(FP)
+	MOVB $1, ok+136(FP)
 	RET

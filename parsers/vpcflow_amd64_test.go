@@ -824,6 +824,21 @@ func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
 			if len(others) > 1 {
 				sets = append(sets, [2][]int32{others[:1], others[1:]}, [2][]int32{others[1:], others[:1]})
 			}
+			// flowSegDrop1Asm: every text field with every integer field.
+			for _, tp := range others {
+				for _, ip := range others {
+					if !useLocateAsm || !useSegAsm {
+						break
+					}
+					texts, ints := []int32{tp}, []int32{ip}
+					kg, ka := make([]int32, len(seg)), make([]int32, len(seg))
+					nkG, okG := flowSegDropGo(kg, b, tape, seg, fpos, key, texts, ints)
+					nkA, okA := flowSegDrop1Asm(ka, b, tape, seg, fpos, key, int(tp), int(ip))
+					if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
+						t.Fatalf("drop %q at %d, text %d int %d of %q: flowSegDrop1Asm %v %v; Go %v %v", v, fpos, tp, ip, b, okA, ka[:nkA], okG, kg[:nkG])
+					}
+				}
+			}
 			for _, set := range sets {
 				texts, ints := set[0], set[1]
 				kg, ka := make([]int32, len(seg)), make([]int32, len(seg))
