@@ -205,7 +205,7 @@ func isTransitGatewayField(name string) bool {
 //
 // A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
 // header has at most 256 fields; an integer at most 19 digits. Lines are
-// located 16 KiB at a time: their bytes classified 64 at a time (spaces,
+// located 64 KiB at a time: their bytes classified 64 at a time (spaces,
 // newlines, bytes that are not printable ASCII), the positions of their
 // spaces and newlines listed, and then a line's field count is checked
 // and its fields found with no search (lines that need more, such as
@@ -1630,15 +1630,20 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			} else {
 				ls := nls[i : i+min(len(nls)-i, p.maxRows-rows)]
 				nbnd := len(p.bounds) // a header line may change it
-				if i == 0 && located > 0 {
-					n = min(located, len(ls))
+				if i < located {
+					// Fast path: lines the classify pass located (a
+					// batch that filled, or a segment that failed, may
+					// have stopped before the last of them).
+					n = min(located-i, len(ls))
+					seg = r.segs(i+n, nbnd)[i:]
 				} else {
 					if cap(r.ctape) < nbnd*len(ls) {
 						r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
 					}
 					n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
+					seg = r.segs(n, nbnd)
 				}
-				seg, stape = r.segs(n, nbnd), r.ctape
+				stape = r.ctape
 			}
 			if n > 0 {
 				var ok bool

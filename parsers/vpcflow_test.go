@@ -1447,7 +1447,7 @@ func TestVPCFlow_Runs(t *testing.T) {
 					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
 					flowRunBytes = 0
 					want := readAll(strings.NewReader(in), opts...)
-					for _, n := range []int{1, 64, 100, 4096, 16 << 10} {
+					for _, n := range []int{1, 64, 100, 4096, 16 << 10, 64 << 10} {
 						flowRunBytes = n
 						if got := readAll(strings.NewReader(in), opts...); !reflect.DeepEqual(got, want) {
 							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d bytes:\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
@@ -1457,6 +1457,30 @@ func TestVPCFlow_Runs(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestVPCFlow_RunsBatchCut reads enough v5 lines, filtered, that a
+// batch fills up in the middle of runs: a segment then takes only the
+// lines that can still fit, and the run goes on from a line the classify
+// pass located, which is not the run's first. Batches, rows, rejects and
+// stats are those of the line-by-line read.
+func TestVPCFlow_RunsBatchCut(t *testing.T) {
+	in := vpcFlowBenchInput(true, 5<<20)
+	defer func(n int) { flowRunBytes = n }(flowRunBytes)
+	for _, eq := range []map[string][]string{{"action": {"REJECT"}}, {"action": {"ACCEPT", "REJECT"}}, nil} {
+		opts := []Option{WithColumns("srcaddr", "start", "action"), WithEqual(eq)}
+		flowRunBytes = 0
+		want := readFlowAll(t, bytes.NewReader(in), opts...)
+		if len(want.batches) < 2 {
+			t.Fatalf("equal %v: %d batches; want several", eq, len(want.batches))
+		}
+		for _, n := range []int{16 << 10, 64 << 10} {
+			flowRunBytes = n
+			if got := readFlowAll(t, &memSource{b: in}, opts...); !reflect.DeepEqual(got, want) {
+				t.Fatalf("equal %v, runs of %d bytes: %d rows, batches %v; want %d, %v", eq, n, len(got.rows), got.batches, len(want.rows), want.batches)
 			}
 		}
 	}
