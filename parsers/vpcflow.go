@@ -380,6 +380,10 @@ type flowDrop struct {
 	// positions of cints.
 	one     bool
 	cintPos []int32
+	// fill is, with one, the plan step of the filtered field when it
+	// is a dictionary column (else -1): the lines flowSegDrop keeps all
+	// hold keys[0] there (buildSegmentFill).
+	fill int
 }
 
 // flowIntCheck is the check of a built integer field of a line left out.
@@ -1148,7 +1152,18 @@ func (p *VPCFlowReader) setBounds() {
 		d.one = d.one && f.digits >= 16
 		d.cintPos = append(d.cintPos, f.pos)
 	}
+	d.fill = -1
+	for s, st := range p.plan {
+		if d.one && useSegFill && st.pos == d.pos && st.kind == flowKindDict {
+			d.fill = s
+		}
+	}
 }
+
+// useSegFill tells setBounds to let filterSegment fill the filtered
+// dictionary column of the lines it keeps (flowDrop.fill), a variable
+// for tests.
+var useSegFill = true
 
 // Schema returns the schema of the batches: the projection of
 // [VPCFlowSchema], plus the file's unknown fields when nothing is projected.
@@ -2020,11 +2035,23 @@ func flowLocateGo(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, 
 // returns false, and the caller builds the lines one by one, so rejects,
 // errors and rows are buildLine's.
 func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool {
+	return p.buildSegmentFill(b, tape, seg, row, -1)
+}
+
+// buildSegmentFill is buildSegment where plan step fill (a dictionary
+// column; -1: none) holds the one filter's value on every line of seg:
+// its column is filled with that value's index (segDictFill), not read.
+func (p *VPCFlowReader) buildSegmentFill(b []byte, tape, seg []int32, row, fill int) bool {
 	for i, op := range p.segOps {
 		st := &p.plan[op.s]
 		c := st.col
 		var ok bool
 		switch {
+		case op.s == fill && op.s2 < 0:
+			var w [8]byte
+			binary.LittleEndian.PutUint64(w[:], p.drop.keys[0])
+			c.segDictFill(w[:p.drop.lens[0]], row, len(seg))
+			ok = true
 		case op.s2 >= 0:
 			st2 := &p.plan[op.s2]
 			ok = segIntsPair(c, st2.col, b, tape, seg, st.cpos, st2.cpos, st.max, st2.max, row, op.window)
@@ -2107,7 +2134,7 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 		// Fast path: the test and the checks in one loop; where it
 		// stops, the way below decides.
 		if nk, ok := flowSegDrop(r.kept[:len(seg)], b, tape, seg, d.cpos, d.keys[0], d.ctexts, d.cintPos); ok {
-			if !p.buildSegment(b, tape, r.kept[:nk], row) {
+			if !p.buildSegmentFill(b, tape, r.kept[:nk], row, d.fill) {
 				return 0, false
 			}
 			return nk, true
@@ -2273,6 +2300,19 @@ func (p *VPCFlowReader) unbuild(row, n int, ops []flowSegOp) {
 			}
 		}
 	}
+}
+
+// segDictFill is segDictGo for rows row to row+n whose values are all v
+// (not "-" and not empty): v's index, looked up once.
+func (c *flowCol) segDictFill(v []byte, row, n int) {
+	c.segDict0 = len(c.dict)
+	setFlowBits(c.valid, row, row+n)
+	e := c.dictIndex(v)
+	idx := c.idx[row : row+n]
+	for k := range idx {
+		idx[k] = e
+	}
+	c.n = row + n
 }
 
 // dictTruncate takes the dictionary back to its first n values.

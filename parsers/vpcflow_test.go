@@ -1486,6 +1486,51 @@ func TestVPCFlow_RunsBatchCut(t *testing.T) {
 	}
 }
 
+// TestVPCFlowEqual_DictFill reads filtered lines whose filtered field is
+// a dictionary column (action, log_status) with filterSegment filling
+// that column of the lines it keeps (flowDrop.fill) and with it reading
+// the values: the same batches, rows (nulls included), rejects, errors
+// and stats, strict or not, in runs of several sizes and over lines that
+// make segments fail (TestVPCFlow_Runs' mixed input).
+func TestVPCFlowEqual_DictFill(t *testing.T) {
+	var mixed strings.Builder
+	mixed.WriteString(flowHeaderV2 + "\n")
+	for i := range 3000 {
+		line := strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1)
+		switch i % 11 {
+		case 0, 4:
+			line = strings.Replace(line, "REJECT", "ACCEPT", 1)
+		case 5:
+			line = strings.Replace(line, " OK", " ", 1) // empty log-status
+		case 7:
+			line = strings.Replace(line, "1700000000", "17x0000000", 1)
+		case 9:
+			line = strings.Replace(line, " OK", " SKIPDATA", 1)
+		}
+		mixed.WriteString(line + "\n")
+	}
+	inputs := map[string][]byte{"v5 bench": vpcFlowBenchInput(true, 2<<20), "mixed": []byte(mixed.String())}
+	defer func(n int, fill bool) { flowRunBytes, useSegFill = n, fill }(flowRunBytes, useSegFill)
+	for name, in := range inputs {
+		for _, cols := range [][]string{{"srcaddr", "start", "action"}, {"action", "log_status", "bytes"}, {"log_status", "action"}} {
+			for _, eq := range []map[string][]string{{"action": {"REJECT"}}, {"log_status": {"OK"}}} {
+				for _, strict := range []bool{false, true} {
+					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
+					for _, n := range []int{4096, 64 << 10} {
+						flowRunBytes = n
+						useSegFill = false
+						want := readFlowAll(t, &memSource{b: in}, opts...)
+						useSegFill = true
+						if got := readFlowAll(t, &memSource{b: in}, opts...); !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d: filled\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // flowRead is everything a VPC flow reader gives for one input: its
 // schema's column types, each batch's row count and rows, rejects, error
 // and stats.
