@@ -205,7 +205,7 @@ func isTransitGatewayField(name string) bool {
 //
 // A line longer than 64 KiB is rejected ([ErrTooLarge]) and skipped; a
 // header has at most 256 fields; an integer at most 19 digits. Lines are
-// located 16 KiB at a time: their bytes classified 64 at a time (spaces,
+// located 64 KiB at a time: their bytes classified 64 at a time (spaces,
 // newlines, bytes that are not printable ASCII), the positions of their
 // spaces and newlines listed, and then a line's field count is checked
 // and its fields found with no search (lines that need more, such as
@@ -380,6 +380,10 @@ type flowDrop struct {
 	// positions of cints.
 	one     bool
 	cintPos []int32
+	// fill is, with one, the plan step of the filtered field when it
+	// is a dictionary column (else -1): the lines flowSegDrop keeps all
+	// hold keys[0] there (buildSegmentFill).
+	fill int
 }
 
 // flowIntCheck is the check of a built integer field of a line left out.
@@ -1148,7 +1152,18 @@ func (p *VPCFlowReader) setBounds() {
 		d.one = d.one && f.digits >= 16
 		d.cintPos = append(d.cintPos, f.pos)
 	}
+	d.fill = -1
+	for s, st := range p.plan {
+		if d.one && useSegFill && st.pos == d.pos && st.kind == flowKindDict {
+			d.fill = s
+		}
+	}
 }
+
+// useSegFill tells setBounds to let filterSegment fill the filtered
+// dictionary column of the lines it keeps (flowDrop.fill), a variable
+// for tests.
+var useSegFill = true
 
 // Schema returns the schema of the batches: the projection of
 // [VPCFlowSchema], plus the file's unknown fields when nothing is projected.
@@ -1504,9 +1519,11 @@ func (p *VPCFlowReader) reject(e *ParseError) {
 }
 
 // flowRunBytes is how much of the window parseRun takes at a time: its
-// bitmaps and tape stay in the cache. A variable for tests (0: no runs,
-// every line located on its own).
-var flowRunBytes = 16 << 10
+// bitmaps (a KiB each) and compact tape stay in L2, and each run's steps
+// (calls, the column loops' setup) are paid once for about 400 lines of
+// 165 bytes; 16 KiB runs cost the flow peer query 1 % more instructions.
+// A variable for tests (0: no runs, every line located on its own).
+var flowRunBytes = 64 << 10
 
 // flowRun is parseRun's scratch, kept from run to run.
 type flowRun struct {
@@ -1567,9 +1584,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		}
 		m = max(m, n)
 		r.sep, r.nl, r.bad = make([]uint64, m+1), make([]uint64, m), make([]uint64, m)
-		// The tape has room for a line's ends as an array past its last
-		// entry (dropLines).
-		r.tape, r.nls = make([]int32, 0, 64*m+16+flowEndsMask+1), make([]int32, 0, 64*m+16)
+		r.tape, r.nls = nil, make([]int32, 0, 64*m+16) // the tape when first needed (fullTape)
 	}
 	// Segments may load 16 bytes from any value of a line ending before
 	// wide.
@@ -1630,15 +1645,20 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			} else {
 				ls := nls[i : i+min(len(nls)-i, p.maxRows-rows)]
 				nbnd := len(p.bounds) // a header line may change it
-				if i == 0 && located > 0 {
-					n = min(located, len(ls))
+				if i < located {
+					// Fast path: lines the classify pass located (a
+					// batch that filled, or a segment that failed, may
+					// have stopped before the last of them).
+					n = min(located-i, len(ls))
+					seg = r.segs(i+n, nbnd)[i:]
 				} else {
 					if cap(r.ctape) < nbnd*len(ls) {
 						r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
 					}
 					n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
+					seg = r.segs(n, nbnd)
 				}
-				seg, stape = r.segs(n, nbnd), r.ctape
+				stape = r.ctape
 			}
 			if n > 0 {
 				var ok bool
@@ -1728,6 +1748,12 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 // fullTape lists the run's spaces and newlines up to its last newline
 // (the last of nls) in the tape, after a -1, and returns it.
 func (r *flowRun) fullTape(nls []int32) []int32 {
+	if need := 64*len(r.nl) + 16 + flowEndsMask + 1; cap(r.tape) < need {
+		// Room for every byte of a run, and for a line's ends as an
+		// array past the last entry (dropLines). Made here, not with
+		// the bitmaps: runs the compact tape takes whole never need it.
+		r.tape = make([]int32, 0, need)
+	}
 	last := int(nls[len(nls)-1])
 	w := last / 64
 	keep := r.sep[w]
@@ -1755,17 +1781,75 @@ func flowTapeAt(tape, nls []int32, i int) int {
 type flowLocTables struct {
 	on bool // bounds are neither -1 nor past 255, and nf is 2 to 256
 	nf int
-	// pats holds for each phase f the block's kept ends, then its
-	// newlines: bit j of pats[2f] is set when end f+j (mod nf) is in
-	// bounds, of pats[2f+1] when it is nf-1. PDEP of them over a block's
-	// spaces and newlines (its j-th set bit being end f+j) gives the
-	// block's ends to write and the newlines the block must have.
-	pats []uint64
-	// next[f+c] is the phase after a block of phase f and c spaces and
-	// newlines: (f+c) mod nf, for c from 0 to 64.
-	next []uint8
+	// tab is the tables of the format, shared by every reader of it
+	// (flowLocTabFor) and never changed once made.
+	tab *flowLocTab
 	// stride is the entries a line on the compact tape: len(bounds).
 	stride int
+}
+
+// flowLocTab holds flowLocTables' patterns and phases at fixed offsets,
+// so that the assembly reaches all three from one register: keep[f]
+// (offset 0) and nl[f] (2048) for phase f, next[f+c] (4096).
+type flowLocTab struct {
+	// Bit j of keep[f] is set when end f+j (mod nf) is in bounds, of
+	// nl[f] when it is nf-1. PDEP of them over a block's spaces and
+	// newlines (its j-th set bit being end f+j) gives the block's ends to
+	// write and the newlines the block must have.
+	keep, nl [256]uint64
+	// next[f+c] is the phase after a block of phase f and c spaces and
+	// newlines: (f+c) mod nf, for c from 0 to 64.
+	next [256 + 65]uint8
+}
+
+// flowLocTabs caches the tables of the formats seen: a run of objects of
+// one format (the common case) makes them once, not once an object.
+var flowLocTabs struct {
+	sync.Mutex
+	keys []string
+	tabs []*flowLocTab
+}
+
+// flowLocTabFor returns the tables for bounds and nf, made at the first
+// call for them (the cache keeps up to 64 formats; past that they are
+// made each time).
+func flowLocTabFor(bounds []int32, nf int) *flowLocTab {
+	key := make([]byte, 0, 4*len(bounds)+4)
+	key = binary.LittleEndian.AppendUint32(key, uint32(nf))
+	for _, j := range bounds {
+		key = binary.LittleEndian.AppendUint32(key, uint32(j))
+	}
+	c := &flowLocTabs
+	c.Lock()
+	defer c.Unlock()
+	for i, k := range c.keys {
+		if k == string(key) {
+			return c.tabs[i]
+		}
+	}
+	t := new(flowLocTab)
+	kept := make([]bool, nf)
+	for _, j := range bounds {
+		kept[j] = true
+	}
+	for f := range nf {
+		for j := range 64 {
+			e := (f + j) % nf
+			if kept[e] {
+				t.keep[f] |= 1 << j
+			}
+			if e == nf-1 {
+				t.nl[f] |= 1 << j
+			}
+		}
+	}
+	for c := range nf + 65 {
+		t.next[c] = uint8(c % nf)
+	}
+	if len(c.keys) < 64 {
+		c.keys, c.tabs = append(c.keys, string(key)), append(c.tabs, t)
+	}
+	return t
 }
 
 // set makes the tables for bounds (see VPCFlowReader.bounds) and lines of
@@ -1776,36 +1860,15 @@ func (l *flowLocTables) set(bounds []int32, nf int, on bool) {
 		return
 	}
 	l.nf, l.stride = nf, len(bounds)
-	kept := make([]bool, nf)
-	for _, j := range bounds {
-		kept[j] = true
-	}
-	l.pats = l.pats[:0]
-	for f := range nf {
-		var keep, nl uint64
-		for j := range 64 {
-			e := (f + j) % nf
-			if kept[e] {
-				keep |= 1 << j
-			}
-			if e == nf-1 {
-				nl |= 1 << j
-			}
-		}
-		l.pats = append(l.pats, keep, nl)
-	}
-	l.next = l.next[:0]
-	for c := range nf + 65 {
-		l.next = append(l.next, uint8(c%nf))
-	}
+	l.tab = flowLocTabFor(bounds, nf)
 }
 
 // flowLocateBlocksGo is flowLinesLocate's locating, block by block over
 // the bitmaps of b (sep, nl and bad, a word each), from its start, a
 // line's start: the j-th set bit of a block's sep is end f+j mod nf of
 // its line, f the block's phase (0 for the first), and the block's ends
-// in bounds (l.pats) are appended to tape, until a block that has a bad
-// byte, whose newlines are not ends nf-1 (a line of another field
+// in bounds (l.tab.keep) are appended to tape, until a block that has a
+// bad byte, whose newlines are not ends nf-1 (a line of another field
 // count, or an empty one), or after one of whose newlines b has a
 // lowercase letter (a header?); it returns the entries appended before
 // that block, and a line on the compact tape has l.stride of them. The
@@ -1817,7 +1880,7 @@ func flowLocateBlocksGo(b []byte, sep, nl, bad []uint64, l *flowLocTables, tape 
 	f := 0
 	for w := range sep {
 		s, n := sep[w], nl[w]
-		if bad[w] != 0 || pdep(l.pats[2*f+1], s) != n {
+		if bad[w] != 0 || pdep(l.tab.nl[f], s) != n {
 			break
 		}
 		lower := false
@@ -1829,10 +1892,10 @@ func flowLocateBlocksGo(b []byte, sep, nl, bad []uint64, l *flowLocTables, tape 
 		if lower {
 			break
 		}
-		for k := pdep(l.pats[2*f], s); k != 0; k &= k - 1 {
+		for k := pdep(l.tab.keep[f], s); k != 0; k &= k - 1 {
 			tape = append(tape, int32(64*w+bits.TrailingZeros64(k)))
 		}
-		f = int(l.next[f+bits.OnesCount64(s)])
+		f = int(l.tab.next[f+bits.OnesCount64(s)])
 	}
 	return tape
 }
@@ -1972,11 +2035,23 @@ func flowLocateGo(tape []int32, b []byte, sep []uint64, nls []int32, prev, lim, 
 // returns false, and the caller builds the lines one by one, so rejects,
 // errors and rows are buildLine's.
 func (p *VPCFlowReader) buildSegment(b []byte, tape, seg []int32, row int) bool {
+	return p.buildSegmentFill(b, tape, seg, row, -1)
+}
+
+// buildSegmentFill is buildSegment where plan step fill (a dictionary
+// column; -1: none) holds the one filter's value on every line of seg:
+// its column is filled with that value's index (segDictFill), not read.
+func (p *VPCFlowReader) buildSegmentFill(b []byte, tape, seg []int32, row, fill int) bool {
 	for i, op := range p.segOps {
 		st := &p.plan[op.s]
 		c := st.col
 		var ok bool
 		switch {
+		case op.s == fill && op.s2 < 0:
+			var w [8]byte
+			binary.LittleEndian.PutUint64(w[:], p.drop.keys[0])
+			c.segDictFill(w[:p.drop.lens[0]], row, len(seg))
+			ok = true
 		case op.s2 >= 0:
 			st2 := &p.plan[op.s2]
 			ok = segIntsPair(c, st2.col, b, tape, seg, st.cpos, st2.cpos, st.max, st2.max, row, op.window)
@@ -2059,7 +2134,7 @@ func (p *VPCFlowReader) filterSegment(b []byte, tape, seg []int32, row int) (int
 		// Fast path: the test and the checks in one loop; where it
 		// stops, the way below decides.
 		if nk, ok := flowSegDrop(r.kept[:len(seg)], b, tape, seg, d.cpos, d.keys[0], d.ctexts, d.cintPos); ok {
-			if !p.buildSegment(b, tape, r.kept[:nk], row) {
+			if !p.buildSegmentFill(b, tape, r.kept[:nk], row, d.fill) {
 				return 0, false
 			}
 			return nk, true
@@ -2225,6 +2300,19 @@ func (p *VPCFlowReader) unbuild(row, n int, ops []flowSegOp) {
 			}
 		}
 	}
+}
+
+// segDictFill is segDictGo for rows row to row+n whose values are all v
+// (not "-" and not empty): v's index, looked up once.
+func (c *flowCol) segDictFill(v []byte, row, n int) {
+	c.segDict0 = len(c.dict)
+	setFlowBits(c.valid, row, row+n)
+	e := c.dictIndex(v)
+	idx := c.idx[row : row+n]
+	for k := range idx {
+		idx[k] = e
+	}
+	c.n = row + n
 }
 
 // dictTruncate takes the dictionary back to its first n values.

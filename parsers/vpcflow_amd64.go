@@ -304,7 +304,8 @@ func flowSegFilter(kept, left []int32, b []byte, tape, seg []int32, keys []uint6
 func flowSegFilterAsm(kept, left []int32, b []byte, tape, seg []int32, keys []uint64, lens []int) (nk, nl int, ok bool)
 
 // flowSegDrop is [flowSegDropGo]: flowSegDropAsm where the CPU has BMI2
-// (BZHI; flowLocateAsm's condition) and SSSE3 (the segment loops').
+// (BZHI; flowLocateAsm's condition) and SSSE3 (the segment loops'), and
+// flowSegDrop1Asm for one text and one integer field.
 func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (int, bool) {
 	if !useLocateAsm || !useSegAsm {
 		return flowSegDropGo(kept, b, tape, seg, fpos, key, texts, ints)
@@ -312,8 +313,15 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 	if len(kept) < len(seg) {
 		panic("parsers: flowSegDrop: no room")
 	}
+	if len(texts) == 1 && len(ints) == 1 && useSegDrop1 {
+		return flowSegDrop1Asm(kept, b, tape, seg, fpos, key, int(texts[0]), int(ints[0]))
+	}
 	return flowSegDropAsm(kept, b, tape, seg, fpos, key, texts, ints)
 }
+
+// useSegDrop1 tells flowSegDrop to call flowSegDrop1Asm where it can (a
+// variable for tests).
+var useSegDrop1 = true
 
 // flowSegDropAsm is flowSegDropGo's loop in assembly (vpcflow_amd64.s),
 // with no bounds check: the caller ensures what they would (every
@@ -322,6 +330,12 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 //
 //go:noescape
 func flowSegDropAsm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool)
+
+// flowSegDrop1Asm is flowSegDropAsm for texts {tpos} and ints {ipos}:
+// about 17 instructions a line left out, against 32.
+//
+//go:noescape
+func flowSegDrop1Asm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk int, ok bool)
 
 // flowLines is [flowLinesGo]: with AVX2 (but not AVX-512, whose
 // flattening is another), flowClassifyNLAVX2 lists the newlines as it
@@ -348,8 +362,9 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 // l on), and returns how many it located: the lines flowLocate would
 // take from there (lim the first block with a bad byte, or wide+1), or
 // fewer (flowLocateBlocksGo), and clean: no block before byte clean of
-// b has a bad byte. tape must have room for l.stride entries for each nf
-// bytes of b, and two lines more.
+// b has a bad byte. bad is written from block clean/64 on only (the
+// callers read it from there). tape must have room for l.stride entries
+// for each nf bytes of b, and two lines more.
 func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape []int32, wide int, l *flowLocTables) (_ []int32, located, clean int) {
 	if !useAVX2 || use512 || !useFlattenBMI || !useLocateAsm || !l.on || len(b) == 0 || b[0]-'a' < 26 {
 		return flowLines(b, tail, sep, nl, bad, nls), 0, 0
@@ -360,11 +375,11 @@ func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape 
 	// ends before wide+1.
 	lb := max(min(full, (wide+1)/64), 0)
 	nls = nls[:cap(nls)]
-	if len(nls) < len(b)+1 || len(sep) < n || len(bad) < n || len(l.pats) != 2*l.nf || len(l.next) != l.nf+65 ||
+	if len(nls) < len(b)+1 || len(sep) < n || len(bad) < n || l.tab == nil ||
 		len(tape) < l.stride*(64*lb/l.nf+2)+4 || cap(b) < 64*lb+1 {
 		panic("parsers: flowLinesLocate: no room")
 	}
-	k, nt, stop := flowClassifyLocateAVX2(b[:64*lb], sep[:lb], bad[:lb], nls, tape, l.pats, l.next)
+	k, nt, stop := flowClassifyLocateAVX2(b[:64*lb], sep[:lb], bad[:lb], nls, tape, l.tab)
 	if lb < full {
 		k += flowClassifyNLAVX2(b[64*lb:64*full], sep[lb:full], bad[lb:full], nls[k:], 64*lb)
 	}
@@ -378,12 +393,13 @@ func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape 
 // locates the lines from the start of b as flowLocateBlocksGo does, in
 // the same pass (vpcflow_amd64.s): it writes their ends to tape and
 // returns how many newlines it wrote to nls, how many ends to tape, and
-// the index in b of the block it stopped locating at (len(b) if none).
-// nls and tape must have room (flowLinesLocate), and b[64*len(sep)]
-// must load. AVX2, BMI1, BMI2 and POPCNT.
+// the index in b of the block it stopped locating at (len(b) if none);
+// it writes the words of bad from that block on only. nls and tape must
+// have room (flowLinesLocate), and b[64*len(sep)] must load. AVX2,
+// BMI1, BMI2 and POPCNT.
 //
 //go:noescape
-func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape, stop int)
+func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, tab *flowLocTab) (nnl, ntape, stop int)
 
 // flowClassifyNLAVX2 is flowClassifyAVX2 writing the newlines' positions
 // (base plus their index in b) to nls, in order, not their bitmap, and

@@ -1105,87 +1105,81 @@ TEXT ·flowSegInts64x2W(SB), NOSPLIT, $0-224
 TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 	FLOW_SEG_INTS2(4, MOVL, FLOW_NO_WINDOW, i32x2loop, i32x2other, i32x2store, i32x2stop)
 
-// CLASSIFY64_AT is CLASSIFY64 storing the bitmap at (DI)(CX*8).
-#define CLASSIFY64_AT CLASSIFY64_INTO((DI)(CX*8))
-
-// func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, pats []uint64, next []uint8) (nnl, ntape, stop int)
+// func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, tab *flowLocTab) (nnl, ntape, stop int)
 //
-// AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is
-// the block, R10 its index in b; CX counts the blocks up to 0, indexing
-// sep (DI) and bad (R9) back from their end; R8 and R13 are where the
-// next newline and end go; DX is the phase (flowLocTables). AX holds
-// the block's newlines, R14 its ends to write; BX, R11 and R12 are
-// scratch. Once a block stops the locating, the blocks from there are
-// only classified (cloop), as flowClassifyNLAVX2's.
-TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-192
+// AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is b;
+// R10 is 8 times the block's index, indexing sep (DI) and, in cloop, bad
+// (R9), up to CX; R8 and R13 are where the next newline and end go; R12
+// is tab, DX the phase. In lloop AX holds the block's bytes below 0x20
+// or above 0x7f (its newlines, if it is clean), R14 the newlines the
+// phase predicts and then the ends to write, R9 where the block's first
+// newline went; BX and R11 are scratch. A block is located when those
+// bytes are the predicted newlines, each a newline, and no lowercase
+// letter follows one; else (lundo, lstop) the locating stops, the
+// block's newlines written so far are taken back, and the blocks from
+// there are only classified (cloop), as flowClassifyNLAVX2's, bad
+// included.
+TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-152
 	MOVQ b_base+0(FP), SI
 	MOVQ sep_base+24(FP), DI
 	MOVQ sep_len+32(FP), CX
-	MOVQ bad_base+48(FP), R9
 	MOVQ nls_base+72(FP), R8
 	MOVQ tape_base+96(FP), R13
-	LEAQ (DI)(CX*8), DI
-	LEAQ (R9)(CX*8), R9
-	NEGQ CX
+	MOVQ tab+120(FP), R12
+	SHLQ $3, CX
 	XORL R10, R10
 	XORL DX, DX
-	CLASSIFY_CONSTS
-	MOVQ $0, stop+184(FP)
+	MOVL $0x20, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8
+	MOVQ CX, BX
+	SHLQ $3, BX
+	MOVQ BX, stop+144(FP)
 	TESTQ CX, CX
 	JEQ ldone
 
 lloop:
-	PREFETCHT0 2048(SI)
-	VMOVDQU (SI), Y0
-	VMOVDQU 32(SI), Y1
-	VPCMPEQB Y0, Y10, Y2
-	VPCMPEQB Y1, Y10, Y3
-	VPCMPGTB Y0, Y8, Y4
-	VPCMPGTB Y1, Y8, Y5
-	VPCMPEQB Y0, Y8, Y0
+	VMOVDQU (SI)(R10*8), Y0
+	VMOVDQU 32(SI)(R10*8), Y1
+	VPCMPGTB Y0, Y8, Y2    // below 0x20 or above 0x7f
+	VPCMPGTB Y1, Y8, Y3
+	VPCMPEQB Y0, Y8, Y0    // spaces
 	VPCMPEQB Y1, Y8, Y1
-	VPXOR Y2, Y4, Y4
-	VPXOR Y3, Y5, Y5
-	VPOR Y5, Y4, Y4
 	VPOR Y2, Y0, Y0
 	VPOR Y3, Y1, Y1
 	VPMOVMSKB Y0, R11
 	VPMOVMSKB Y1, BX
 	SHLQ $32, BX
-	ORQ BX, R11            // spaces and newlines
-	MOVQ R11, (DI)(CX*8)
+	ORQ BX, R11            // spaces and newlines (if clean)
+	MOVQ R11, (DI)(R10*1)
 	VPMOVMSKB Y2, AX
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
-	ORQ BX, AX             // newlines
-	VPMOVMSKB Y4, BX
-	MOVQ BX, (R9)(CX*8)
-	TESTQ BX, BX
-	JNE lstop              // a bad byte
-	MOVQ pats_base+120(FP), R12
-	LEAQ (R12)(DX*8), R12  // pats[2*phase] at (R12)(DX*8)
-	MOVQ 8(R12)(DX*8), R14
+	ORQ BX, AX             // newlines and bad bytes
+	MOVQ 2048(R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // where the newlines must be
 	CMPQ R14, AX
-	JNE lstop              // another field count, an empty line
+	JNE lstop              // a bad byte, another field count, an empty line
 	MOVQ (R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // the ends to write
 	POPCNTQ R11, R11
 	ADDQ R11, DX
-	MOVQ next_base+144(FP), R12
-	MOVBQZX (R12)(DX*1), DX
+	MOVBQZX 4096(R12)(DX*1), DX
 	TESTQ AX, AX
 	JEQ lkeep
+	MOVQ R8, R9
 
 lnl:
 	TZCNTQ AX, BX
-	MOVBLZX 1(SI)(BX*1), R12
-	ADDQ R10, BX
+	LEAQ (BX)(R10*8), BX
+	CMPB (SI)(BX*1), $0x0a
+	JNE lundo              // a bad byte
+	MOVBLZX 1(SI)(BX*1), R11
 	MOVL BX, (R8)
 	ADDQ $4, R8
-	SUBL $0x61, R12
-	CMPL R12, $26
-	JCS llower             // a lowercase letter starts the next line
+	SUBL $0x61, R11
+	CMPL R11, $26
+	JCS lundo              // a lowercase letter starts the next line
 	BLSRQ AX, AX
 	JNE lnl
 
@@ -1195,43 +1189,45 @@ lkeep:
 
 lkbits:
 	TZCNTQ R14, R11
-	ADDQ R10, R11
+	LEAQ (R11)(R10*8), R11
 	MOVL R11, (R13)
 	ADDQ $4, R13
 	BLSRQ R14, R14
 	JNE lkbits
 
 lnext:
-	ADDQ $64, SI
-	ADDQ $64, R10
-	INCQ CX
+	ADDQ $8, R10
+	CMPQ R10, CX
 	JNE lloop
-	MOVQ R10, stop+184(FP)
 	JMP ldone
 
-llower:
-	BLSRQ AX, AX
+lundo:
+	MOVQ R9, R8
 
 lstop:
-	MOVQ R10, stop+184(FP)
-	JMP cnl
+	MOVQ R10, BX
+	SHLQ $3, BX
+	MOVQ BX, stop+144(FP)
+	MOVQ bad_base+48(FP), R9
+	LEAQ (SI)(R10*8), SI
+	MOVL $0x0a, AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10
 
 cloop:
-	CLASSIFY64_AT
+	CLASSIFY64_INTO((DI)(R10*1))
 	VPMOVMSKB Y4, AX
-	MOVQ AX, (R9)(CX*8)
+	MOVQ AX, (R9)(R10*1)
 	VPMOVMSKB Y2, AX
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
 	ORQ BX, AX
-
-cnl:
 	TESTQ AX, AX
 	JEQ cnext
 
 cbits:
 	TZCNTQ AX, R11
-	ADDQ R10, R11
+	LEAQ (R11)(R10*8), R11
 	MOVL R11, (R8)
 	ADDQ $4, R8
 	BLSRQ AX, AX
@@ -1239,27 +1235,88 @@ cbits:
 
 cnext:
 	ADDQ $64, SI
-	ADDQ $64, R10
-	INCQ CX
+	ADDQ $8, R10
+	CMPQ R10, CX
 	JNE cloop
 
 ldone:
 	VZEROUPPER
 	SUBQ nls_base+72(FP), R8
 	SHRQ $2, R8
-	MOVQ R8, nnl+168(FP)
+	MOVQ R8, nnl+128(FP)
 	SUBQ tape_base+96(FP), R13
 	SHRQ $2, R13
-	MOVQ R13, ntape+176(FP)
+	MOVQ R13, ntape+136(FP)
 	RET
+
+// FLOW_DROP_TEST is the loop head of flowSegDropAsm and flowSegDrop1Asm:
+// the next line of seg, AX its t, kept (DI) when its filtered value (ends
+// at R12) is the key R13, else on to left; done at the end of seg, fail
+// at an empty value. Registers as flowSegDropAsm's; BX and DX clobbered.
+#define FLOW_DROP_TEST(loop, done, left, fail) \
+	CMPQ R10, R11; \
+	JEQ done; \
+	MOVLQSX (R10), AX; \
+	ADDQ $4, R10; \
+	MOVLQSX 4(R12)(AX*4), DX; \
+	MOVLQSX (R12)(AX*4), BX; \
+	INCQ BX; \
+	SUBQ BX, DX; \
+	JEQ fail; \
+	CMPQ DX, $8; \
+	JA left; \
+	MOVQ (SI)(BX*1), BX; \
+	SHLQ $3, DX; \
+	BZHIQ DX, BX, BX; \
+	CMPQ BX, R13; \
+	JNE left; \
+	MOVL AX, (DI); \
+	ADDQ $4, DI; \
+	JMP loop
+
+// FLOW_DROP_INT checks the value whose ends are at DX of the tape (R9):
+// 1 to 16 digits go on to next, "-" to next too, anything else to fail.
+// One 16-byte load, less '0', plus 118 saturated: a byte whose high bit
+// is then set is not a digit (X14 holds 16 '0's, X15 16 118s). BX, DX
+// and the scratch register r clobbered.
+#define FLOW_DROP_INT(r, next, fail) \
+	MOVLQSX (R9)(DX*4), BX; \
+	MOVLQSX 4(R9)(DX*4), DX; \
+	INCQ BX; \
+	SUBQ BX, DX; \
+	JEQ fail; \
+	CMPQ DX, $16; \
+	JA fail; \
+	MOVOU (SI)(BX*1), X0; \
+	PSUBB X14, X0; \
+	PADDUSB X15, X0; \
+	PMOVMSKB X0, r; \
+	BZHIL DX, r, r; \
+	JEQ next; \
+	CMPQ DX, $1; \
+	JNE fail; \
+	CMPB (SI)(BX*1), $0x2d; \
+	JEQ next; \
+	JMP fail
+
+// FLOW_DROP_CONSTS sets X14 to 16 '0's and X15 to 16 118s for
+// FLOW_DROP_INT (AX clobbered).
+#define FLOW_DROP_CONSTS \
+	MOVQ $0x3030303030303030, AX; \
+	MOVQ AX, X14; \
+	PUNPCKLQDQ X14, X14; \
+	MOVQ $0x7676767676767676, AX; \
+	MOVQ AX, X15; \
+	PUNPCKLQDQ X15, X15
 
 // func flowSegDropAsm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, texts, ints []int32) (nk int, ok bool)
 //
-// BMI2 and SSSE3's SSE2: see flowSegDropGo. Registers: R10 walks seg up
-// to R11; DI is where the next kept line goes; SI is b, R9 tape, R12 the
+// BMI2 and SSE2: see flowSegDropGo. Registers: R10 walks seg up to R11;
+// DI is where the next kept line goes; SI is b, R9 tape, R12 the
 // filtered field's ends (tape from fpos), R13 key; AX is the line's t
-// (its first entry); CX walks texts or ints up to R8; X14 holds 16
-// '0's, X15 16 9s. BX, DX and R14 are scratch.
+// (its first entry); CX counts texts or ints down, R8 and R14 are their
+// bases; X14 holds 16 '0's, X15 16 118s. BX and DX are scratch, and R8
+// in the ints' loop.
 TEXT ·flowSegDropAsm(SB), NOSPLIT, $0-169
 	MOVQ kept_base+0(FP), DI
 	MOVQ b_base+24(FP), SI
@@ -1270,89 +1327,44 @@ TEXT ·flowSegDropAsm(SB), NOSPLIT, $0-169
 	MOVQ fpos+96(FP), R12
 	LEAQ (R9)(R12*4), R12
 	MOVQ key+104(FP), R13
-	MOVQ $0x3030303030303030, AX
-	MOVQ AX, X14
-	PUNPCKLQDQ X14, X14
-	MOVQ $0x0909090909090909, AX
-	MOVQ AX, X15
-	PUNPCKLQDQ X15, X15
+	FLOW_DROP_CONSTS
+	MOVQ ints_base+136(FP), R14
 
 xloop:
-	CMPQ R10, R11
-	JEQ xok
-	MOVLQSX (R10), AX       // t
-	ADDQ $4, R10
-	MOVLQSX 4(R12)(AX*4), DX
-	MOVLQSX (R12)(AX*4), BX
-	INCQ BX                 // from
-	SUBQ BX, DX             // the value's length
-	JEQ xfail               // empty
-	CMPQ DX, $8
-	JA xleft
-	MOVQ (SI)(BX*1), BX
-	SHLQ $3, DX
-	BZHIQ DX, BX, BX        // the value as a word
-	CMPQ BX, R13
-	JNE xleft
-	MOVL AX, (DI)           // kept
-	ADDQ $4, DI
-	JMP xloop
+	FLOW_DROP_TEST(xloop, xok, xleft, xfail)
 
 xleft:
 	// Left out: the built text fields not empty.
-	MOVQ texts_base+112(FP), CX
-	MOVQ texts_len+120(FP), R8
-	LEAQ (CX)(R8*4), R8
+	MOVQ texts_len+120(FP), CX
+	TESTQ CX, CX
+	JEQ xints
+	MOVQ texts_base+112(FP), R8
 
 xtext:
-	CMPQ CX, R8
-	JEQ xints
-	MOVLQSX (CX), DX
+	MOVLQSX -4(R8)(CX*4), DX
 	ADDQ AX, DX
 	MOVL 4(R9)(DX*4), BX
 	SUBL (R9)(DX*4), BX
 	CMPL BX, $2
 	JLT xfail
-	ADDQ $4, CX
-	JMP xtext
+	DECQ CX
+	JNE xtext
 
 xints:
 	// The built integer fields "-" or 1 to 16 digits.
-	MOVQ ints_base+136(FP), CX
-	MOVQ ints_len+144(FP), R8
-	LEAQ (CX)(R8*4), R8
+	MOVQ ints_len+144(FP), CX
+	TESTQ CX, CX
+	JEQ xloop
 
 xint:
-	CMPQ CX, R8
-	JEQ xloop
-	MOVLQSX (CX), DX
+	MOVLQSX -4(R14)(CX*4), DX
 	ADDQ AX, DX
-	MOVLQSX (R9)(DX*4), BX
-	INCQ BX                 // from
-	MOVLQSX 4(R9)(DX*4), DX
-	SUBQ BX, DX             // the value's length
-	LEAQ -1(DX), R14
-	CMPQ R14, $16
-	JAE xfail               // empty, or over 16 bytes
-	MOVOU (SI)(BX*1), X0
-	PSUBB X14, X0
-	MOVO X0, X1
-	PMINUB X15, X1
-	PCMPEQB X0, X1          // 0xff where a digit
-	PMOVMSKB X1, R14
-	NOTL R14
-	BZHIL DX, R14, R14      // the value's bytes that are not digits
-	JNE xdash
+	FLOW_DROP_INT(R8, xnext, xfail)
 
 xnext:
-	ADDQ $4, CX
-	JMP xint
-
-xdash:
-	CMPQ DX, $1
-	JNE xfail
-	CMPB (SI)(BX*1), $0x2d
-	JEQ xnext
+	DECQ CX
+	JNE xint
+	JMP xloop
 
 xfail:
 	MOVQ $0, nk+160(FP)
@@ -1364,4 +1376,47 @@ xok:
 	SHRQ $2, DI
 	MOVQ DI, nk+160(FP)
 	MOVB $1, ok+168(FP)
+	RET
+
+// func flowSegDrop1Asm(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk int, ok bool)
+//
+// flowSegDropAsm for one text field (at tpos) and one integer field (at
+// ipos), with no loop over them. Registers as flowSegDropAsm's; R8 is the
+// text field's ends (tape from tpos), R14 ipos; CX is scratch.
+TEXT ·flowSegDrop1Asm(SB), NOSPLIT, $0-137
+	MOVQ kept_base+0(FP), DI
+	MOVQ b_base+24(FP), SI
+	MOVQ tape_base+48(FP), R9
+	MOVQ seg_base+72(FP), R10
+	MOVQ seg_len+80(FP), R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ fpos+96(FP), R12
+	LEAQ (R9)(R12*4), R12
+	MOVQ key+104(FP), R13
+	FLOW_DROP_CONSTS
+	MOVQ tpos+112(FP), R8
+	LEAQ (R9)(R8*4), R8
+	MOVQ ipos+120(FP), R14
+
+yloop:
+	FLOW_DROP_TEST(yloop, yok, yleft, yfail)
+
+yleft:
+	MOVL 4(R8)(AX*4), BX
+	SUBL (R8)(AX*4), BX
+	CMPL BX, $2
+	JLT yfail
+	LEAQ (R14)(AX*1), DX
+	FLOW_DROP_INT(CX, yloop, yfail)
+
+yfail:
+	MOVQ $0, nk+128(FP)
+	MOVB $0, ok+136(FP)
+	RET
+
+yok:
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+128(FP)
+	MOVB $1, ok+136(FP)
 	RET

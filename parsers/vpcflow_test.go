@@ -1447,13 +1447,82 @@ func TestVPCFlow_Runs(t *testing.T) {
 					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
 					flowRunBytes = 0
 					want := readAll(strings.NewReader(in), opts...)
-					for _, n := range []int{1, 64, 100, 4096, 16 << 10} {
+					for _, n := range []int{1, 64, 100, 4096, 16 << 10, 64 << 10} {
 						flowRunBytes = n
 						if got := readAll(strings.NewReader(in), opts...); !reflect.DeepEqual(got, want) {
 							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d bytes:\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
 						}
 						if got := readAll(&memSource{b: []byte(in)}, opts...); !reflect.DeepEqual(got, want) {
 							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d bytes, in memory:\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestVPCFlow_RunsBatchCut reads enough v5 lines, filtered, that a
+// batch fills up in the middle of runs: a segment then takes only the
+// lines that can still fit, and the run goes on from a line the classify
+// pass located, which is not the run's first. Batches, rows, rejects and
+// stats are those of the line-by-line read.
+func TestVPCFlow_RunsBatchCut(t *testing.T) {
+	in := vpcFlowBenchInput(true, 5<<20)
+	defer func(n int) { flowRunBytes = n }(flowRunBytes)
+	for _, eq := range []map[string][]string{{"action": {"REJECT"}}, {"action": {"ACCEPT", "REJECT"}}, nil} {
+		opts := []Option{WithColumns("srcaddr", "start", "action"), WithEqual(eq)}
+		flowRunBytes = 0
+		want := readFlowAll(t, bytes.NewReader(in), opts...)
+		if len(want.batches) < 2 {
+			t.Fatalf("equal %v: %d batches; want several", eq, len(want.batches))
+		}
+		for _, n := range []int{16 << 10, 64 << 10} {
+			flowRunBytes = n
+			if got := readFlowAll(t, &memSource{b: in}, opts...); !reflect.DeepEqual(got, want) {
+				t.Fatalf("equal %v, runs of %d bytes: %d rows, batches %v; want %d, %v", eq, n, len(got.rows), got.batches, len(want.rows), want.batches)
+			}
+		}
+	}
+}
+
+// TestVPCFlowEqual_DictFill reads filtered lines whose filtered field is
+// a dictionary column (action, log_status) with filterSegment filling
+// that column of the lines it keeps (flowDrop.fill) and with it reading
+// the values: the same batches, rows (nulls included), rejects, errors
+// and stats, strict or not, in runs of several sizes and over lines that
+// make segments fail (TestVPCFlow_Runs' mixed input).
+func TestVPCFlowEqual_DictFill(t *testing.T) {
+	var mixed strings.Builder
+	mixed.WriteString(flowHeaderV2 + "\n")
+	for i := range 3000 {
+		line := strings.Replace(flowLineV2, "44321", strconv.Itoa(i), 1)
+		switch i % 11 {
+		case 0, 4:
+			line = strings.Replace(line, "REJECT", "ACCEPT", 1)
+		case 5:
+			line = strings.Replace(line, " OK", " ", 1) // empty log-status
+		case 7:
+			line = strings.Replace(line, "1700000000", "17x0000000", 1)
+		case 9:
+			line = strings.Replace(line, " OK", " SKIPDATA", 1)
+		}
+		mixed.WriteString(line + "\n")
+	}
+	inputs := map[string][]byte{"v5 bench": vpcFlowBenchInput(true, 2<<20), "mixed": []byte(mixed.String())}
+	defer func(n int, fill bool) { flowRunBytes, useSegFill = n, fill }(flowRunBytes, useSegFill)
+	for name, in := range inputs {
+		for _, cols := range [][]string{{"srcaddr", "start", "action"}, {"action", "log_status", "bytes"}, {"log_status", "action"}} {
+			for _, eq := range []map[string][]string{{"action": {"REJECT"}}, {"log_status": {"OK"}}} {
+				for _, strict := range []bool{false, true} {
+					opts := []Option{WithColumns(cols...), WithEqual(eq), WithStrict(strict)}
+					for _, n := range []int{4096, 64 << 10} {
+						flowRunBytes = n
+						useSegFill = false
+						want := readFlowAll(t, &memSource{b: in}, opts...)
+						useSegFill = true
+						if got := readFlowAll(t, &memSource{b: in}, opts...); !reflect.DeepEqual(got, want) {
+							t.Fatalf("%s, columns %v, equal %v, strict %v, runs of %d: filled\n%+v\nwant\n%+v", name, cols, eq, strict, n, got, want)
 						}
 					}
 				}
