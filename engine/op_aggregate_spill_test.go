@@ -1476,3 +1476,91 @@ func TestSpillSet_OneValueKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestSpillColumn_SomeNull: integer columns with NULLs among their rows,
+// as a log's run of rows (selRun, eight NULL flags a word) and as rows
+// given one by one, into a buffer whose spare room holds stale bytes,
+// read back with their NULLs; a column whose rows not NULL hold one
+// value (count_if's 1 or NULL) takes spillSomeNullConst, the others
+// spillSomeNull, all NULL spillAllNull, none NULL the modes without a
+// bitmap.
+func TestSpillColumn_SomeNull(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name  string
+		n     int
+		null  func(i int) bool
+		val   func(i int) int64
+		mode  byte
+		nulls bool // the rows decoded hold NULLs
+	}{
+		{"ones, random NULLs", BatchRows, func(int) bool { return r.IntN(3) == 0 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"ones, first NULL", 13, func(i int) bool { return i == 0 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"ones, last NULL", 9, func(i int) bool { return i == 8 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"one row not NULL", 20, func(i int) bool { return i != 11 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"min int, some NULL", 17, func(i int) bool { return i%4 == 1 }, func(int) int64 { return math.MinInt64 }, spillSomeNullConst, true},
+		{"max int, some NULL", 8, func(i int) bool { return i%2 == 0 }, func(int) int64 { return math.MaxInt64 }, spillSomeNullConst, true},
+		// A NULL row's value is not compared: rows not NULL are equal.
+		{"NULL rows hold other values", 24, func(i int) bool { return i%3 == 0 }, func(i int) int64 { return int64(1 + b2i(i%3 == 0)*1000*i) }, spillSomeNullConst, true},
+		{"two values, some NULL", 31, func(i int) bool { return i%5 == 2 }, func(i int) int64 { return int64(i % 2) }, spillSomeNull, true},
+		{"extremes, some NULL", 12, func(i int) bool { return i == 3 }, func(i int) int64 { return []int64{math.MinInt64, math.MaxInt64, 0}[i%3] }, spillSomeNull, true},
+		{"one differs last", 16, func(i int) bool { return i == 0 }, func(i int) int64 { return int64(b2i(i == 15)) + 1 }, spillSomeNull, true},
+		{"all NULL", 10, func(int) bool { return true }, func(int) int64 { return 1 }, spillAllNull, true},
+		{"no NULL", 10, func(int) bool { return false }, func(i int) int64 { return int64(i) }, spillPlain, false},
+		{"no NULL, one value", 10, func(int) bool { return false }, func(int) int64 { return 7 }, spillConst, false},
+		// More rows than a batch (never written so): rows one by one.
+		{"more than a batch", BatchRows + 9, func(i int) bool { return i%7 == 3 }, func(i int) int64 { return int64(i) }, spillSomeNull, true},
+	} {
+		null := make([]bool, max(tc.n, BatchRows))
+		vals := make([]int64, max(tc.n, BatchRows))
+		for i := range tc.n {
+			null[i], vals[i] = tc.null(i), tc.val(i)
+		}
+		v := &vec{t: tInt, n: len(vals), i: vals, null: null}
+		for _, asRun := range []bool{true, false} {
+			var sel []int32
+			switch {
+			case asRun && tc.n > BatchRows:
+				continue
+			case asRun:
+				sel = spillRowsIota[:tc.n]
+			default:
+				for i := range tc.n {
+					sel = append(sel, int32(i))
+				}
+			}
+			stale := bytes.Repeat([]byte{0xff}, 20*tc.n)
+			b := appendSpillColumn(stale[:3], v, sel, nil)
+			if b[3] != tc.mode {
+				t.Errorf("%s (run %v): mode %d; want %d", tc.name, asRun, b[3], tc.mode)
+			}
+			var a arena
+			got := a.vec(tInt, tc.n)
+			got.ints()
+			var last []byte
+			rest, ok := decodeSpillColumn(b[3:], got, 0, tc.n, &last, new([]byte))
+			if !ok || len(rest) != 0 {
+				t.Fatalf("%s (run %v): decoded %v with %d bytes left", tc.name, asRun, ok, len(rest))
+			}
+			for i := range tc.n {
+				if got.isNull(i) != null[i] || !null[i] && got.i[i] != vals[i] {
+					t.Errorf("%s (run %v), row %d: got %d (null %v); want %d (null %v)", tc.name, asRun, i, got.i[i], got.isNull(i), vals[i], null[i])
+				}
+			}
+			// A truncated column is an error, never a panic.
+			for cut := range len(b) - 3 {
+				g := a.vec(tInt, tc.n)
+				g.ints()
+				if rest, ok := decodeSpillColumn(b[3:3+cut], g, 0, tc.n, &last, new([]byte)); ok && len(rest) == 0 {
+					t.Errorf("%s (run %v): column cut at %d of %d bytes: decoded", tc.name, asRun, cut, len(b)-3)
+				}
+			}
+		}
+	}
+	// spillSomeNullConst holds integers only.
+	g := (&arena{}).vec(tString, 2)
+	g.strs()
+	if _, ok := decodeSpillColumn([]byte{spillSomeNullConst, 0x01, 2}, g, 0, 2, new([]byte), new([]byte)); ok {
+		t.Errorf("spillSomeNullConst of strings: decoded")
+	}
+}
