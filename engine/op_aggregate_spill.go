@@ -210,8 +210,24 @@ func hashKeysInto(keys []*vec, n int, h []uint64, vh *[]uint64) []uint64 {
 func hashKeysOne(keys []*vec, n int, h []uint64, vh *[]uint64, one []bool) []uint64 {
 	h = grow(&h, n)
 	clear(one)
-	fill(h, keyHashSeed)
+	first := 0 // the first key not folded in yet
+	if x, ok := oneString(keys, n); ok {
+		// Fast path: the first key holds one 4-16 byte value (a log's
+		// account ID): every row's hash starts as that value's fold,
+		// with no pass over the rows to hash it (foldStrings compared
+		// and folded it a row at a time).
+		fill(h, foldHash(keyHashSeed, x))
+		if one != nil {
+			one[0] = true
+		}
+		first = 1
+	} else {
+		fill(h, keyHashSeed)
+	}
 	for k, v := range keys {
+		if k < first {
+			continue
+		}
 		src, m := v, n
 		switch {
 		case v.dict != nil:
@@ -253,6 +269,40 @@ func hashKeysOne(keys []*vec, n int, h []uint64, vh *[]uint64, one []bool) []uin
 		h[i] = mix64(h[i])
 	}
 	return h
+}
+
+// oneString returns the value hash (hashString's) of the first of keys
+// (n rows) and true when it is a plain string vec without NULLs whose
+// rows all hold one value of 4 to 16 bytes, as foldStrings reports it.
+// It looks at the rows only as far as the first that differs.
+func oneString(keys []*vec, n int) (uint64, bool) {
+	if len(keys) == 0 || n == 0 {
+		return 0, false
+	}
+	v := keys[0]
+	if v.dict != nil || v.isConst || v.null != nil || !v.t.isStringy() || len(v.s) < n {
+		return 0, false
+	}
+	strs := v.s[:n]
+	x := strs[0]
+	switch l := len(x); {
+	case l >= 8 && l <= 16:
+		lo, hi := le64(x), le64(x[l-8:])
+		for _, s := range strs[1:] {
+			if len(s) != l || le64(s) != lo || le64(s[l-8:]) != hi {
+				return 0, false
+			}
+		}
+	case l >= 4 && l < 8:
+		for _, s := range strs[1:] {
+			if s != x {
+				return 0, false
+			}
+		}
+	default:
+		return 0, false
+	}
+	return hashString(x), true
 }
 
 // foldStrings folds into h[i] the value hash of strs[i] (hashString's;

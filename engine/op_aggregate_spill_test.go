@@ -504,6 +504,76 @@ func TestHashKeys_PlainFolds(t *testing.T) {
 	}
 }
 
+// TestHashKeys_OneValueFirst: a first key whose rows all hold one 4-16
+// byte value (a log's account ID, its hash folded once for all rows)
+// hashes as the same values given as a dictionary, and is reported as one
+// value; a first key that differs in one row (the second, the last, by
+// its length alone, words equal), holds a NULL, or one value of another
+// length, hashes the same too and is not reported so; with the keys
+// after it.
+func TestHashKeys_OneValueFirst(t *testing.T) {
+	const n = 37
+	rep := func(s string) []string { return slices.Repeat([]string{s}, n) }
+	with := func(strs []string, i int, s string) []string {
+		strs = slices.Clone(strs)
+		strs[i] = s
+		return strs
+	}
+	var ports []int64
+	var addrs []string
+	for i := range n {
+		ports = append(ports, int64(i%5))
+		addrs = append(addrs, "10.0."+strconv.Itoa(i%3)+".7")
+	}
+	second := []*vec{{t: tInt, n: n, i: ports}, {t: tString, n: n, s: addrs}}
+	nullAt := func(n, i int) []bool {
+		null := make([]bool, n)
+		null[i] = true
+		return null
+	}
+	for _, tc := range []struct {
+		name string
+		strs []string
+		null []bool
+		one  bool
+	}{
+		{"account ID", rep("123456789012"), nil, true},
+		{"8 bytes", rep("10.0.0.1"), nil, true},
+		{"16 bytes", rep("192.168.100.2000"), nil, true},
+		{"4 bytes", rep("abcd"), nil, true},
+		{"7 bytes", rep("1.2.3.4"), nil, true},
+		{"3 bytes", rep("abc"), nil, false},
+		{"17 bytes", rep("12345678901234567"), nil, false},
+		{"empty", rep(""), nil, false},
+		{"second row differs", with(rep("123456789012"), 1, "123456789013"), nil, false},
+		{"last row differs", with(rep("123456789012"), n-1, "923456789012"), nil, false},
+		{"last row longer, same words", with(rep("aaaaaaaaa"), n-1, "aaaaaaaaaa"), nil, false},
+		{"middle row shorter, 4-7 bytes", with(rep("aaaaaa"), n/2, "aaaaa"), nil, false},
+		{"a NULL slice, none NULL", rep("123456789012"), make([]bool, n), true},
+		{"a NULL row", rep("123456789012"), nullAt(n, 3), false},
+	} {
+		null := tc.null
+		first := &vec{t: tString, n: n, s: tc.strs, null: null}
+		ref := &vec{t: tString, n: n, codes: iota32(n), dict: &vec{t: tString, n: n, s: tc.strs}, null: null}
+		for k := range 3 {
+			keys := append([]*vec{first}, second[:k]...)
+			refs := append([]*vec{ref}, second[:k]...)
+			one := make([]bool, len(keys))
+			var vh []uint64
+			got := hashKeysOne(keys, n, nil, &vh, one)
+			want := hashKeys(refs, n, nil)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s, %d keys: row %d: %x; want %x", tc.name, len(keys), i, got[i], want[i])
+				}
+			}
+			if one[0] != tc.one {
+				t.Errorf("%s, %d keys: one value %v; want %v", tc.name, len(keys), one[0], tc.one)
+			}
+		}
+	}
+}
+
 // TestAppendSpillString: a string's spilled form is its uvarint length
 // and its bytes, whether the fast path (4-16 bytes, room for 17) or the
 // slow one writes it, and it reads back; a block's room is never
