@@ -131,8 +131,9 @@ func newHavingSketch(o *opAggregate) *havingSketch {
 	case o.dist != nil:
 		sk.dist = make([]uint8, n)
 		if o.sp.types[o.dist.col].isIntLike() {
-			sk.cache = make([]uint64, 1<<sketchCacheBits)
-			for i := range sk.cache {
+			// One more entry past the slots: NULL rows' (nullEntry).
+			sk.cache = make([]uint64, 1<<sketchCacheBits+1)
+			for i := range sk.cache[:1<<sketchCacheBits] {
 				// A pair whose slot is not i.
 				p := uint64(i)
 				for sketchSlot(p) == uint64(i) {
@@ -224,16 +225,41 @@ func (sk *havingSketch) add(o *opAggregate, h []uint64, cols []*vec, n int) {
 		sk.addDistinct(cells, cols[o.dist.col])
 	}
 	if sb := o.sp.sum; sk.sums != nil && !sk.neg {
-		x := cols[sb.col]
-		for i, c := range cells {
-			if x.isNull(i) {
+		sk.addSums(cells, cols[sb.col])
+	}
+}
+
+// addSums adds to the sum bounds of rows in cells their values x (flat),
+// or sets sk.neg at the first negative x.
+//
+// The sums (1 MiB) do not stay in L2 next to the rows being spilled:
+// each row's cell missed it (vpc_large_egress's sums took as long as
+// writing its rows), so the cells of a window of rows are prefetched
+// while the window before is added, as add does for the counters.
+func (sk *havingSketch) addSums(cells []uint32, x *vec) {
+	sums, n := sk.sums, len(cells)
+	vals := x.i[:n]
+	null := x.null
+	if null != nil {
+		null = null[:n]
+	}
+	// The rows' sum slots.
+	slots := grow(&sk.slots, n)
+	for i, c := range cells {
+		slots[i] = c >> 1
+	}
+	for lo := 0; lo < n; lo += probeWindow {
+		hi := min(lo+probeWindow, n)
+		prefetchSlots(sums, slots[hi:min(hi+probeWindow, n)])
+		for i := lo; i < hi; i++ {
+			if null != nil && null[i] {
 				continue
 			}
-			if x.i[i] < 0 {
+			if vals[i] < 0 {
 				sk.neg = true
 				return
 			}
-			sk.addSum(&sk.sums[c>>1], x.i[i])
+			sk.addSum(&sums[slots[i]], vals[i])
 		}
 	}
 }
@@ -251,17 +277,23 @@ func (sk *havingSketch) addDistinct(cells []uint32, x *vec) {
 		}
 		return
 	}
-	// The pairs of the rows and their entries (none: x NULL or out of
-	// range, the row counts).
+	// The pairs of the rows and their entries: a NULL x's is the entry
+	// past the slots, which holds the pair 0 (no sketchSlot reaches it),
+	// so that its row finds its pair there and adds nothing; an x out of
+	// the pairs' range has none (noSlot: the row counts).
 	n := len(cells)
 	pairs, slots := grow(&sk.pairs, n), grow(&sk.slots, n)
+	nullEntry := uint32(len(sk.cache) - 1)
 	for i, c := range cells {
 		p, ok := sketchPair(c, x.i[i])
-		if !ok || x.isNull(i) {
+		switch {
+		case x.isNull(i):
+			pairs[i], slots[i] = 0, nullEntry
+		case !ok:
 			pairs[i], slots[i] = 0, noSlot
-			continue
+		default:
+			pairs[i], slots[i] = p, uint32(sketchSlot(p))
 		}
-		pairs[i], slots[i] = p, uint32(sketchSlot(p))
 	}
 	cache := sk.cache
 	for lo := 0; lo < n; lo += probeWindow {
@@ -269,19 +301,21 @@ func (sk *havingSketch) addDistinct(cells []uint32, x *vec) {
 		prefetchSlots(cache, slots[hi:min(hi+probeWindow, n)])
 		prefetchSlots(dist, cells[hi:min(hi+probeWindow, n)])
 		for i := lo; i < hi; i++ {
-			switch e := slots[i]; {
-			case e == noSlot:
-				if x.isNull(i) {
-					continue
-				}
-			case cache[e] == pairs[i]:
-				continue // a repeat of a pair its cell already counted
-			default:
-				cache[e] = pairs[i]
+			e, c := slots[i], cells[i]
+			if e == noSlot {
+				// Slow path: (never for ports) an x out of range.
+				inc8(&dist[c], 1)
+				continue
 			}
-			if d := &dist[cells[i]]; *d != math.MaxUint8 {
-				*d++
-			}
+			// Without a branch on whether the pair repeats, which
+			// flows of one source to one port make about as often as
+			// not: a new pair takes the entry and adds 1 unless the
+			// counter saturated.
+			p := pairs[i]
+			isNew := cache[e] != p
+			cache[e] = p
+			d := dist[c]
+			dist[c] = d + uint8(b2i(isNew)&b2i(d != math.MaxUint8))
 		}
 	}
 }

@@ -157,7 +157,7 @@ func TestHavingSketch_Success(t *testing.T) {
 
 // TestHavingSketch_CacheStart: each entry of a new cache starts as a
 // pair that is looked up elsewhere, so no pair is taken for a repeat
-// before it was seen.
+// before it was seen; the entry past them, NULL rows', holds their pair.
 func TestHavingSketch_CacheStart(t *testing.T) {
 	for _, bits := range []int{1, 2, 14, sketchCacheBits} {
 		withSketch(3, bits, func() {
@@ -168,10 +168,13 @@ func TestHavingSketch_CacheStart(t *testing.T) {
 			o := aggregateOf(t, q)
 			o.initSpill(1)
 			sk := newHavingSketch(o)
-			if len(sk.cache) != 1<<bits {
-				t.Fatalf("cache bits %d: %d entries", bits, len(sk.cache))
+			if len(sk.cache) != 1<<bits+1 {
+				t.Fatalf("cache bits %d: %d entries; want %d (and NULL's)", bits, len(sk.cache), 1<<bits+1)
 			}
-			for i, p := range sk.cache {
+			if p := sk.cache[1<<bits]; p != 0 {
+				t.Errorf("cache bits %d: NULL's entry holds %#x; want 0, NULL rows' pair", bits, p)
+			}
+			for i, p := range sk.cache[:1<<bits] {
 				if sketchSlot(p) == uint64(i) {
 					t.Errorf("cache bits %d: entry %d starts as pair %#x, whose entry it is", bits, i, p)
 				}

@@ -504,6 +504,76 @@ func TestHashKeys_PlainFolds(t *testing.T) {
 	}
 }
 
+// TestHashKeys_OneValueFirst: a first key whose rows all hold one 4-16
+// byte value (a log's account ID, its hash folded once for all rows)
+// hashes as the same values given as a dictionary, and is reported as one
+// value; a first key that differs in one row (the second, the last, by
+// its length alone, words equal), holds a NULL, or one value of another
+// length, hashes the same too and is not reported so; with the keys
+// after it.
+func TestHashKeys_OneValueFirst(t *testing.T) {
+	const n = 37
+	rep := func(s string) []string { return slices.Repeat([]string{s}, n) }
+	with := func(strs []string, i int, s string) []string {
+		strs = slices.Clone(strs)
+		strs[i] = s
+		return strs
+	}
+	var ports []int64
+	var addrs []string
+	for i := range n {
+		ports = append(ports, int64(i%5))
+		addrs = append(addrs, "10.0."+strconv.Itoa(i%3)+".7")
+	}
+	second := []*vec{{t: tInt, n: n, i: ports}, {t: tString, n: n, s: addrs}}
+	nullAt := func(n, i int) []bool {
+		null := make([]bool, n)
+		null[i] = true
+		return null
+	}
+	for _, tc := range []struct {
+		name string
+		strs []string
+		null []bool
+		one  bool
+	}{
+		{"account ID", rep("123456789012"), nil, true},
+		{"8 bytes", rep("10.0.0.1"), nil, true},
+		{"16 bytes", rep("192.168.100.2000"), nil, true},
+		{"4 bytes", rep("abcd"), nil, true},
+		{"7 bytes", rep("1.2.3.4"), nil, true},
+		{"3 bytes", rep("abc"), nil, false},
+		{"17 bytes", rep("12345678901234567"), nil, false},
+		{"empty", rep(""), nil, false},
+		{"second row differs", with(rep("123456789012"), 1, "123456789013"), nil, false},
+		{"last row differs", with(rep("123456789012"), n-1, "923456789012"), nil, false},
+		{"last row longer, same words", with(rep("aaaaaaaaa"), n-1, "aaaaaaaaaa"), nil, false},
+		{"middle row shorter, 4-7 bytes", with(rep("aaaaaa"), n/2, "aaaaa"), nil, false},
+		{"a NULL slice, none NULL", rep("123456789012"), make([]bool, n), true},
+		{"a NULL row", rep("123456789012"), nullAt(n, 3), false},
+	} {
+		null := tc.null
+		first := &vec{t: tString, n: n, s: tc.strs, null: null}
+		ref := &vec{t: tString, n: n, codes: iota32(n), dict: &vec{t: tString, n: n, s: tc.strs}, null: null}
+		for k := range 3 {
+			keys := append([]*vec{first}, second[:k]...)
+			refs := append([]*vec{ref}, second[:k]...)
+			one := make([]bool, len(keys))
+			var vh []uint64
+			got := hashKeysOne(keys, n, nil, &vh, one)
+			want := hashKeys(refs, n, nil)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s, %d keys: row %d: %x; want %x", tc.name, len(keys), i, got[i], want[i])
+				}
+			}
+			if one[0] != tc.one {
+				t.Errorf("%s, %d keys: one value %v; want %v", tc.name, len(keys), one[0], tc.one)
+			}
+		}
+	}
+}
+
 // TestAppendSpillString: a string's spilled form is its uvarint length
 // and its bytes, whether the fast path (4-16 bytes, room for 17) or the
 // slow one writes it, and it reads back; a block's room is never
@@ -1474,5 +1544,93 @@ func TestSpillSet_OneValueKeys(t *testing.T) {
 			got.close()
 			want.close()
 		}
+	}
+}
+
+// TestSpillColumn_SomeNull: integer columns with NULLs among their rows,
+// as a log's run of rows (selRun, eight NULL flags a word) and as rows
+// given one by one, into a buffer whose spare room holds stale bytes,
+// read back with their NULLs; a column whose rows not NULL hold one
+// value (count_if's 1 or NULL) takes spillSomeNullConst, the others
+// spillSomeNull, all NULL spillAllNull, none NULL the modes without a
+// bitmap.
+func TestSpillColumn_SomeNull(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name  string
+		n     int
+		null  func(i int) bool
+		val   func(i int) int64
+		mode  byte
+		nulls bool // the rows decoded hold NULLs
+	}{
+		{"ones, random NULLs", BatchRows, func(int) bool { return r.IntN(3) == 0 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"ones, first NULL", 13, func(i int) bool { return i == 0 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"ones, last NULL", 9, func(i int) bool { return i == 8 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"one row not NULL", 20, func(i int) bool { return i != 11 }, func(int) int64 { return 1 }, spillSomeNullConst, true},
+		{"min int, some NULL", 17, func(i int) bool { return i%4 == 1 }, func(int) int64 { return math.MinInt64 }, spillSomeNullConst, true},
+		{"max int, some NULL", 8, func(i int) bool { return i%2 == 0 }, func(int) int64 { return math.MaxInt64 }, spillSomeNullConst, true},
+		// A NULL row's value is not compared: rows not NULL are equal.
+		{"NULL rows hold other values", 24, func(i int) bool { return i%3 == 0 }, func(i int) int64 { return int64(1 + b2i(i%3 == 0)*1000*i) }, spillSomeNullConst, true},
+		{"two values, some NULL", 31, func(i int) bool { return i%5 == 2 }, func(i int) int64 { return int64(i % 2) }, spillSomeNull, true},
+		{"extremes, some NULL", 12, func(i int) bool { return i == 3 }, func(i int) int64 { return []int64{math.MinInt64, math.MaxInt64, 0}[i%3] }, spillSomeNull, true},
+		{"one differs last", 16, func(i int) bool { return i == 0 }, func(i int) int64 { return int64(b2i(i == 15)) + 1 }, spillSomeNull, true},
+		{"all NULL", 10, func(int) bool { return true }, func(int) int64 { return 1 }, spillAllNull, true},
+		{"no NULL", 10, func(int) bool { return false }, func(i int) int64 { return int64(i) }, spillPlain, false},
+		{"no NULL, one value", 10, func(int) bool { return false }, func(int) int64 { return 7 }, spillConst, false},
+		// More rows than a batch (never written so): rows one by one.
+		{"more than a batch", BatchRows + 9, func(i int) bool { return i%7 == 3 }, func(i int) int64 { return int64(i) }, spillSomeNull, true},
+	} {
+		null := make([]bool, max(tc.n, BatchRows))
+		vals := make([]int64, max(tc.n, BatchRows))
+		for i := range tc.n {
+			null[i], vals[i] = tc.null(i), tc.val(i)
+		}
+		v := &vec{t: tInt, n: len(vals), i: vals, null: null}
+		for _, asRun := range []bool{true, false} {
+			var sel []int32
+			switch {
+			case asRun && tc.n > BatchRows:
+				continue
+			case asRun:
+				sel = spillRowsIota[:tc.n]
+			default:
+				for i := range tc.n {
+					sel = append(sel, int32(i))
+				}
+			}
+			stale := bytes.Repeat([]byte{0xff}, 20*tc.n)
+			b := appendSpillColumn(stale[:3], v, sel, nil)
+			if b[3] != tc.mode {
+				t.Errorf("%s (run %v): mode %d; want %d", tc.name, asRun, b[3], tc.mode)
+			}
+			var a arena
+			got := a.vec(tInt, tc.n)
+			got.ints()
+			var last []byte
+			rest, ok := decodeSpillColumn(b[3:], got, 0, tc.n, &last, new([]byte))
+			if !ok || len(rest) != 0 {
+				t.Fatalf("%s (run %v): decoded %v with %d bytes left", tc.name, asRun, ok, len(rest))
+			}
+			for i := range tc.n {
+				if got.isNull(i) != null[i] || !null[i] && got.i[i] != vals[i] {
+					t.Errorf("%s (run %v), row %d: got %d (null %v); want %d (null %v)", tc.name, asRun, i, got.i[i], got.isNull(i), vals[i], null[i])
+				}
+			}
+			// A truncated column is an error, never a panic.
+			for cut := range len(b) - 3 {
+				g := a.vec(tInt, tc.n)
+				g.ints()
+				if rest, ok := decodeSpillColumn(b[3:3+cut], g, 0, tc.n, &last, new([]byte)); ok && len(rest) == 0 {
+					t.Errorf("%s (run %v): column cut at %d of %d bytes: decoded", tc.name, asRun, cut, len(b)-3)
+				}
+			}
+		}
+	}
+	// spillSomeNullConst holds integers only.
+	g := (&arena{}).vec(tString, 2)
+	g.strs()
+	if _, ok := decodeSpillColumn([]byte{spillSomeNullConst, 0x01, 2}, g, 0, 2, new([]byte), new([]byte)); ok {
+		t.Errorf("spillSomeNullConst of strings: decoded")
 	}
 }
