@@ -638,6 +638,23 @@ func daysIn(y, m int64) int64 {
 	return 31
 }
 
+// dtFormatArg compiles the constant pattern, argument 2 of call: MySQL's
+// (date_format, date_parse) or Joda's (format_datetime, parse_datetime).
+func (c *compiler) dtFormatArg(call *Call, args []expr, joda bool) (dtFormat, error) {
+	p, err := c.constArg(call, 1, args, "format")
+	if err != nil {
+		return dtFormat{}, err
+	}
+	f, msg := compileMySQLFormat(p)
+	if joda {
+		f, msg = compileJodaFormat(p)
+	}
+	if msg != "" {
+		return dtFormat{}, c.errf(call.Args[1].Pos(), "expected a valid format as argument 2 of "+call.Name+", found "+quoteFound(p)+": "+msg)
+	}
+	return f, nil
+}
+
 // buildDTFormat is date_format (MySQL pattern) and format_datetime (Joda
 // pattern), with a constant pattern.
 func buildDTFormat(joda bool) func(c *compiler, call *Call, args []expr) (expr, error) {
@@ -646,16 +663,9 @@ func buildDTFormat(joda bool) func(c *compiler, call *Call, args []expr) (expr, 
 		if err != nil {
 			return nil, err
 		}
-		p, err := c.constArg(call, 1, args, "format")
+		f, err := c.dtFormatArg(call, args, joda)
 		if err != nil {
 			return nil, err
-		}
-		f, msg := compileMySQLFormat(p)
-		if joda {
-			f, msg = compileJodaFormat(p)
-		}
-		if msg != "" {
-			return nil, c.errf(call.Args[1].Pos(), "expected a valid format as argument 2 of "+call.Name+", found "+quoteFound(p)+": "+msg)
 		}
 		return &exprFunc{name: call.Name, t: tString, args: []expr{x}, strict: true, k: func(a *arena, out *vec, args []*vec) {
 			x := args[0]
@@ -679,16 +689,9 @@ func buildDTParse(joda bool) func(c *compiler, call *Call, args []expr) (expr, e
 		if err != nil {
 			return nil, err
 		}
-		p, err := c.constArg(call, 1, args, "format")
+		f, err := c.dtFormatArg(call, args, joda)
 		if err != nil {
 			return nil, err
-		}
-		f, msg := compileMySQLFormat(p)
-		if joda {
-			f, msg = compileJodaFormat(p)
-		}
-		if msg != "" {
-			return nil, c.errf(call.Args[1].Pos(), "expected a valid format as argument 2 of "+call.Name+", found "+quoteFound(p)+": "+msg)
 		}
 		if name, ok := f.parsable(); !ok {
 			return nil, c.errf(call.Args[1].Pos(), "format field "+quoteFound(name)+" of "+call.Name+" is not supported by the local engine; run the query with --engine athena")
