@@ -187,6 +187,33 @@ func TestDictBuilder_Seen(t *testing.T) {
 	}
 }
 
+// TestDictBuilder_SeenReused: a released builder's seen table goes back
+// to the pool cleared, so the next builder (which takes the same table)
+// does not find the old builder's values at their old indexes.
+func TestDictBuilder_SeenReused(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for round := range 3 {
+		a := newDictBuilder(mem)
+		for _, v := range []string{"ConsoleLogin", "AssumeRole", "GetObject"} {
+			a.append([]byte(v))
+		}
+		a.release() // mid-batch, as a reader stopped by an error is
+		b := newDictBuilder(mem)
+		b.append([]byte("GetObject"))
+		b.append([]byte("AssumeRole"))
+		data := b.finish()
+		arr := array.MakeFromData(data).(*array.Dictionary)
+		data.Release()
+		dict := arr.Dictionary().(*array.String)
+		if dict.Len() != 2 || dict.Value(arr.GetValueIndex(0)) != "GetObject" || dict.Value(arr.GetValueIndex(1)) != "AssumeRole" {
+			t.Errorf("round %d: dictionary %v, indexes %d %d; want [GetObject AssumeRole], 0 1", round, dict, arr.GetValueIndex(0), arr.GetValueIndex(1))
+		}
+		arr.Release()
+		b.release()
+	}
+}
+
 // TestTextKey: for every length up to 24, textKey with the length tells
 // texts apart exactly up to 16 bytes (texts that differ in one byte at
 // any position, or in length, have other keys), and the builder keeps
