@@ -78,7 +78,6 @@ func jsonToScalarKernel(to *dtype, try bool, where string) kernel {
 		case kBool:
 			bools = out.bools()
 		}
-		var scratch []byte
 		for i, raw := range x.s {
 			if nl[i] {
 				continue
@@ -102,7 +101,7 @@ func jsonToScalarKernel(to *dtype, try bool, where string) kernel {
 			case len(v) >= 2 && v[0] == '"':
 				s := v[1 : len(v)-1]
 				if strings.IndexByte(s, '\\') >= 0 {
-					s = jsonUnescape(scratch, s)
+					s = jsonUnescape(nil, s) // rare: JSON text with escapes
 				}
 				s = strings.TrimSpace(s)
 				switch to.k {

@@ -71,12 +71,12 @@ func (s *varianceState) result(ng int) *column {
 	c := newColumn(tDouble)
 	c.f = make([]float64, ng)
 	c.null = make([]bool, ng)
-	min := int64(2)
+	least := int64(2) // values a sample form needs
 	if s.pop {
-		min = 1
+		least = 1
 	}
 	for g := 0; g < ng; g++ {
-		if s.n[g] < min {
+		if s.n[g] < least {
 			c.null[g] = true
 			continue
 		}
