@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -149,7 +150,7 @@ func AthenaSQL(sql string, opts Options, tables map[string]AthenaTable, extra Pr
 	if err := checkFuncs(stmt, athenaLacks, "Athena", "local"); err != nil {
 		return "", positioned(source, sql, err)
 	}
-	w := &athenaRewriter{opts: opts, tables: tables, extra: extra, src: strings.ToLower(sql)}
+	w := &athenaRewriter{opts: opts, tables: namedPartitions(tables, opts.ColumnNames), extra: extra, src: strings.ToLower(sql)}
 	if err := w.stmt(stmt); err != nil {
 		return "", positioned(source, sql, err)
 	}
@@ -158,6 +159,42 @@ func AthenaSQL(sql string, opts Options, tables map[string]AthenaTable, extra Pr
 		out = strings.ReplaceAll(out, ph, name)
 	}
 	return out, nil
+}
+
+// namedPartitions renames each table's partition columns to the names
+// the query reads them by (Options.ColumnNames: a team's date_partition
+// for hunt's timestamp, vpc_flow.date_partition for day), so the
+// partition predicates AthenaSQL adds name the team's table's columns. A
+// name qualified by the table wins over the same name unqualified.
+func namedPartitions(tables map[string]AthenaTable, names map[string]string) map[string]AthenaTable {
+	if len(names) == 0 {
+		return tables
+	}
+	out := maps.Clone(tables)
+	for table, at := range out {
+		p := &at.Partitions
+		for _, n := range []*string{&p.Account, &p.Region, &p.Date} {
+			own := *n
+			if own == "" {
+				continue
+			}
+			for other, to := range names {
+				if to != own {
+					continue
+				}
+				t, col, qualified := strings.Cut(other, ".")
+				if qualified && t == table {
+					*n = col
+					break
+				}
+				if !qualified {
+					*n = other
+				}
+			}
+		}
+		out[table] = at
+	}
+	return out
 }
 
 // LocalUnsupported returns the functions of stmt that only Athena runs

@@ -89,6 +89,14 @@ func TestAthenaSQL_Mapping(t *testing.T) {
 	if want := `SELECT eventname FROM sec.cloudtrail_logs AS trail`; err != nil || got != want {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
+	// --column-name: the partition predicates hunt adds name the team's
+	// partition columns (the table's, from hunt athena ddl --column-name).
+	names := map[string]string{"date_partition": "timestamp", "vpc_flow.date_partition": "day", "account_partition": "account"}
+	got, err = AthenaSQL(`SELECT count(*) FROM cloudtrail WHERE eventtime >= '2024-03-01T00:00:00Z' AND recipientaccountid = '111122223333' UNION ALL SELECT count(*) FROM vpc_flow WHERE start > 1709251200`,
+		Options{ColumnNames: names}, DefaultAthenaTables("sec"), Pruning{})
+	if want := `SELECT count(*) FROM sec.cloudtrail_logs AS cloudtrail WHERE eventtime >= '2024-03-01T00:00:00Z' AND recipientaccountid = '111122223333' AND cloudtrail.account_partition = '111122223333' AND cloudtrail.date_partition >= '2024/03/01' UNION ALL SELECT count(*) FROM sec.vpc_flow_logs AS vpc_flow WHERE start > 1709251200 AND vpc_flow.date_partition >= '2024/03/01'`; err != nil || got != want {
+		t.Errorf("renamed partitions:\ngot  %q, %v\nwant %q", got, err, want)
+	}
 }
 
 func TestAthenaSQL_Failure(t *testing.T) {
