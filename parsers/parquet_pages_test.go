@@ -378,6 +378,9 @@ func TestVPCFlowParquet_PagesAllocs(t *testing.T) {
 			p.Release()
 		})
 	}
+	if raceEnabled {
+		t.Skip("allocation counts do not hold under -race (sync.Pool drops buffers)")
+	}
 	big, small := allocs(write(64<<10)), allocs(write(1<<10))
 	groups := float64((len(rows) + 4095) / 4096)
 	if small > big+4*groups {
