@@ -348,6 +348,7 @@ func FuzzCloudTrailParquet(f *testing.F) {
 // TestCloudTrailParquet_Allocs: reading allocates per batch (the batch's
 // buffers), never per row.
 func TestCloudTrailParquet_Allocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	mem := memory.NewGoAllocator()
 	var batches []arrow.RecordBatch
 	for range 30 {

@@ -647,6 +647,7 @@ func TestCloudTrailReader_Batches(t *testing.T) {
 }
 
 func TestCloudTrailReader_NoAllocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	var sb strings.Builder
 	sb.WriteString(`{"Records":[`)
 	for i := range BatchRows {

@@ -136,6 +136,7 @@ func TestConfigReader_Failure(t *testing.T) {
 }
 
 func TestConfigReader_Allocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	a1 := readAllocs(newCfg, `{"fileVersion":"1.0","configurationItems":[`, cfgItem, ",", "]}", 1000)
 	a2 := readAllocs(newCfg, `{"fileVersion":"1.0","configurationItems":[`, cfgItem, ",", "]}", 2000)
 	if a2-a1 > 60 {

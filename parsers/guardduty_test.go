@@ -190,6 +190,7 @@ func readAllocs(newR func(io.Reader, string, ...Option) (Reader, error), prefix,
 }
 
 func TestGuardDutyReader_Allocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	// A fixed cost per reader and per batch (buffers that double, arrays),
 	// none per row: twice the rows costs a few buffer doublings more.
 	a1 := readAllocs(newGD, "", gdFinding, "\n", "", 1000)

@@ -325,6 +325,7 @@ func TestPQChunk_Damaged_Failure(t *testing.T) {
 // decodes pages into buffers it keeps (pqChunk), so the small pages cost
 // no more allocations than a few per row group.
 func TestVPCFlowParquet_PagesAllocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	type flowRow struct {
@@ -377,9 +378,6 @@ func TestVPCFlowParquet_PagesAllocs(t *testing.T) {
 			}
 			p.Release()
 		})
-	}
-	if raceEnabled {
-		t.Skip("allocation counts do not hold under -race (sync.Pool drops buffers)")
 	}
 	big, small := allocs(write(64<<10)), allocs(write(1<<10))
 	groups := float64((len(rows) + 4095) / 4096)

@@ -90,6 +90,7 @@ func TestVPCFlowParquet_SkipsPages(t *testing.T) {
 // parquet-go's page readers, which it used to seek with and which
 // allocate pages and a dictionary per chunk, it took 70 %.)
 func TestVPCFlowParquet_SkipsPagesAllocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	const n = 60000

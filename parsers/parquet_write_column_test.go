@@ -261,6 +261,7 @@ func TestParquetWriter_CloudTrailPages(t *testing.T) {
 // TestParquetWriter_Allocs: writing rows allocates per page and row
 // group, not per row.
 func TestParquetWriter_Allocs(t *testing.T) {
+	skipAllocsUnderRace(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	batches := readFlowBatches(t, mem, pagesFlowText(8192))

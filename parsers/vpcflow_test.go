@@ -745,6 +745,7 @@ func TestVPCFlow_ManyBatches(t *testing.T) {
 // TestVPCFlow_NoAllocsPerRow locks in STYLE §4.1: allocations grow with
 // batches (arrays and buffers per column), never with rows.
 func TestVPCFlow_NoAllocsPerRow(t *testing.T) {
+	skipAllocsUnderRace(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	line := "5 123456789012 eni-069a1b2c3d4e5f490 10.200.0.80 52.216.10.5 44211 443 6 30 21010 1640000066 1640000120 ACCEPT OK vpc-09676f97a1b2c3b8a subnet-02d645a1b2c3ddbc0 i-0a1b2c3d4e5f1ad77 19 IPv4 10.200.0.80 52.216.10.5 us-east-1 use1-az5 - - - S3 egress 7\n"
