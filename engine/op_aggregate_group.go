@@ -341,6 +341,22 @@ func (g *grouper) valueIDs(a *arena, k int, v *vec, n int, ids []int32) []int32 
 		}
 		if m.excl == d {
 			// Fast path: an entry not numbered yet is a new value.
+			if v.null == nil {
+				// A partition table's spilled key IDs (decodeIDRun):
+				// no NULL test, and each entry's ID loaded once, ~9
+				// instructions a row where the loop below takes ~20.
+				codes := v.codes[:n]
+				ids := ids[:len(codes)]
+				for i, c := range codes {
+					id := table[c]
+					if id < 0 {
+						id = g.addUnfiled(k, d, c)
+						table[c] = id
+					}
+					ids[i] = id
+				}
+				return ids
+			}
 			for i, c := range v.codes[:n] {
 				if v.isNull(i) {
 					ids[i] = g.nullID(m, k)

@@ -693,6 +693,69 @@ func TestSpillInts_Run(t *testing.T) {
 	}
 }
 
+// TestDecodeSpillInts: the one-load decoding of a varint of up to 8
+// bytes reads what binary.Varint reads, for differences of every length
+// (also non-canonical varints, a zero byte after 0x80s), at every
+// distance from the end of the bytes, NULL rows skipped.
+func TestDecodeSpillInts(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var diffs []int64
+	for sh := range 64 {
+		d := int64(1) << sh
+		diffs = append(diffs, d, -d, d-1, -d+1, int64(r.Uint64()>>(63-sh)))
+	}
+	diffs = append(diffs, math.MaxInt64, math.MinInt64)
+	var b []byte
+	for _, d := range diffs {
+		b = binary.AppendVarint(b, d)
+	}
+	b = append(b, 0x80, 0x80, 0x00, 0xff, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00) // non-canonical
+	// The reference: binary.Varint value by value.
+	var want []int64
+	var prev int64
+	for rest := b; len(rest) > 0; {
+		d, w := binary.Varint(rest)
+		if w <= 0 {
+			t.Fatalf("reference: % x", rest)
+		}
+		prev += d
+		want = append(want, prev)
+		rest = rest[w:]
+	}
+	for _, tail := range []int{0, 1, 7, 8, 20} {
+		in := append(slices.Clone(b), make([]byte, tail)...)
+		got := make([]int64, len(want))
+		rest, ok := decodeSpillInts(in, got, nil)
+		if !ok || len(rest) != tail || !slices.Equal(got, want) {
+			t.Errorf("tail %d: ok %v, %d left; values equal %v", tail, ok, len(rest), slices.Equal(got, want))
+		}
+		// With NULL rows between: they read nothing and keep their value.
+		null := make([]bool, 2*len(want))
+		got = make([]int64, len(null))
+		for i := range null {
+			null[i] = i%2 == 1
+			got[i] = -7
+		}
+		rest, ok = decodeSpillInts(in, got, null)
+		for i, x := range want {
+			if got[2*i] != x || got[2*i+1] != -7 {
+				ok = false
+			}
+		}
+		if !ok || len(rest) != tail {
+			t.Errorf("tail %d with NULLs: ok %v, %d left", tail, ok, len(rest))
+		}
+	}
+	// Truncated within the last varint: corrupt.
+	last := binary.AppendVarint(nil, math.MinInt64)
+	for cut := 1; cut < len(last); cut++ {
+		in := append(bytes.Repeat([]byte{0x02}, 9), last[:cut]...)
+		if _, ok := decodeSpillInts(in, make([]int64, 10), nil); ok {
+			t.Errorf("cut at %d: decoded", cut)
+		}
+	}
+}
+
 // TestSpillColumn_VarintOverflow: an integer of more than 64 bits (a
 // tenth byte over 1, an eleventh byte) is corrupt, as binary.Varint has
 // it; the largest that fits reads back.
