@@ -507,6 +507,9 @@ type spillSet struct {
 	// values.
 	src  *grouper
 	byID bool
+	// idw is, per key, the bytes of each ID writeIDs writes: the width
+	// of src's largest value ID.
+	idw []uint8
 	// khash is, per key, the value hash of each of src's values
 	// (keyValueHashes), so that a row's key hash is folded from its IDs
 	// as hashKeys folds it from its values.
@@ -650,7 +653,12 @@ func (s *spillSet) writeIDs(ids [][]int32, cols []*vec, n int) error {
 	h := grow(&s.hash, n)
 	fill(h, keyHashSeed)
 	s.khash = growSlots(&s.khash, len(ids))
+	s.idw = growSlots(&s.idw, len(ids))
 	for k, kids := range ids {
+		// Every ID is one of src's values: its width is that of the
+		// largest, not found by a pass over each segment's rows (a
+		// gather of every ID, a sixth of writing them).
+		s.idw[k] = uint8(idWidth(uint32(max(s.src.vals[k].len()-1, 0))))
 		vh := appendKeyHashes(s.khash[k], s.src.vals[k])
 		s.khash[k] = vh
 		for i, id := range kids[:n] {
@@ -752,7 +760,7 @@ func (s *spillSet) writePart(p int, ids [][]int32, cols []*vec, nkeys int, sel [
 		if s.last[p] == nil {
 			s.last[p] = make([]spillRef, len(ids)+len(cols))
 		}
-		s.buf[p] = appendSpillSegment(s.buf[p], ids, cols, nkeys, sel[:k], s.last[p])
+		s.buf[p] = appendSpillSegment(s.buf[p], ids, s.idw, cols, nkeys, sel[:k], s.last[p])
 		if s.src == nil {
 			// The rows' hashes, stored into room made once: appending
 			// one at a time stored the slice back into s (a write
@@ -920,14 +928,19 @@ type spillRef struct{ at, end int }
 // (spillCol).
 //
 // With ids (not nil), the keys are value IDs (spillSet.writeIDs): key k
-// is rows sel of ids[k] in mode spillIDs, and cols are the columns
+// is rows sel of ids[k] in mode spillIDs, idw[k] bytes an ID (missing:
+// the fewest that hold the segment's largest), and cols are the columns
 // after the keys.
-func appendSpillSegment(b []byte, ids [][]int32, cols []*vec, nkeys int, sel []int32, last []spillRef) []byte {
+func appendSpillSegment(b []byte, ids [][]int32, idw []uint8, cols []*vec, nkeys int, sel []int32, last []spillRef) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
 	at := len(b)
 	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
-	for _, kids := range ids {
-		b = appendSpillIDs(b, kids, sel)
+	for k, kids := range ids {
+		if k < len(idw) {
+			b = appendSpillIDsWidth(b, kids, sel, int(idw[k]))
+		} else {
+			b = appendSpillIDs(b, kids, sel)
+		}
 	}
 	var ref *spillRef
 	first := len(ids) // the column index of cols[0]
@@ -1110,10 +1123,21 @@ func appendSpillIDs(b []byte, ids []int32, sel []int32) []byte {
 	for _, i := range sel {
 		top |= uint32(ids[i])
 	}
+	return appendSpillIDsWidth(b, ids, sel, idWidth(top))
+}
+
+// idWidth is the fewest bytes (1 to 4) that hold ID top.
+func idWidth(top uint32) int {
 	w := 1
 	for top >= 1<<(8*w) && w < 4 {
 		w++
 	}
+	return w
+}
+
+// appendSpillIDsWidth is appendSpillIDs in a width w (1 to 4 bytes)
+// that holds every ID of rows sel.
+func appendSpillIDsWidth(b []byte, ids []int32, sel []int32, w int) []byte {
 	b = slices.Grow(b, 2+w*len(sel))
 	b = append(b, spillIDs, byte(w))
 	// One loop per width, appending into the room reserved.
@@ -1858,7 +1882,7 @@ func decodeSpillInts(b []byte, out []int64, null []bool) ([]byte, bool) {
 		var d int64
 		var w int
 		if len(b) >= 8 {
-			x := binary.LittleEndian.Uint64(b)
+			x := binary.LittleEndian.Uint64(b[:8])
 			if m := ^x & 0x8080808080808080; m != 0 {
 				w = (bits.TrailingZeros64(m) + 1) >> 3
 				u := x & (m ^ (m - 1)) & 0x7f7f7f7f7f7f7f7f

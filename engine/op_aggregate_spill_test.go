@@ -310,8 +310,8 @@ func TestSpillArg_SameBytes(t *testing.T) {
 		// value), of all rows and of some.
 		enc := func(x *vec) []byte {
 			last := make([]spillRef, 1)
-			b := appendSpillSegment(nil, nil, []*vec{x}, 0, []int32{0, 1, 2, 3, 4}, last)
-			return appendSpillSegment(b, nil, []*vec{x}, 0, []int32{4, 3}, last)
+			b := appendSpillSegment(nil, nil, nil, []*vec{x}, 0, []int32{0, 1, 2, 3, 4}, last)
+			return appendSpillSegment(b, nil, nil, []*vec{x}, 0, []int32{4, 3}, last)
 		}
 		if got, want := enc(sa), enc(fl); !bytes.Equal(got, want) {
 			t.Errorf("%s: spilled as %x, flat as %x", name, got, want)
@@ -813,7 +813,7 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	var second int // where the second segment starts
 	for _, sel := range segs {
 		second = len(b)
-		b = appendSpillSegment(b, nil, cols, 2, sel, last)
+		b = appendSpillSegment(b, nil, nil, cols, 2, sel, last)
 	}
 	// The path, constant in both segments, is written once.
 	if n := strings.Count(string(b), cols[4].s[0]); n != 1 {
