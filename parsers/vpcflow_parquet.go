@@ -1964,13 +1964,16 @@ func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
 	case cur.idx != nil && col.kind == flowKindDict:
 		ids, out := d.ids, col.idx
 		n0, n := col.n, col.n
-		for i, x := range cur.idx[v : v+k] {
-			if id := ids[x]; id >= 0 {
-				// Fast path: an entry of the batch (a valid value).
-				out[n] = id
-				n++
-				continue
+		run := cur.idx[v : v+k]
+		for i := 0; i < len(run); i++ {
+			// Fast path: entries of the batch (valid values), up to the
+			// first that is not.
+			m := mapDictIDs(out[n:], ids, run[i:])
+			n, i = n+m, i+m
+			if i == len(run) {
+				break
 			}
+			x := run[i]
 			if c.isText {
 				// A text value's first use in the batch: a valid one
 				// gets its entry and stays in the run.
@@ -2029,6 +2032,27 @@ func (p *VPCFlowParquetReader) appendRun(c *flowParquetColumn, row, v, k int) {
 			p.appendAt(c, row+i, v+i)
 		}
 	}
+}
+
+// mapDictIDs sets out[i] to ids[idx[i]] up to the first such ID that is
+// negative (or the end of out) and returns how many it set. A function
+// of its own: in appendRun's loop, with its slow paths, each value took
+// ~10 instructions (counters on the stack, a bounds check a store).
+//
+//go:noinline
+func mapDictIDs(out, ids, idx []int32) int {
+	if len(idx) > len(out) {
+		idx = idx[:len(out)]
+	}
+	out = out[:len(idx)]
+	for i, x := range idx {
+		id := ids[x]
+		if id < 0 {
+			return i
+		}
+		out[i] = id
+	}
+	return len(idx)
 }
 
 // appendIntRun appends vals, valid, to col's values dst (col.i64 or
