@@ -912,6 +912,7 @@ const (
 	spillPackedSomeNull        // strings: as spillSomeNull, values as spillPacked's
 	spillIDs                   // a key as value IDs (spillSet.writeIDs): a width w of 1-4 bytes, then w bytes little-endian a row
 	spillSomeNullConst         // as spillSomeNull, then one value for every row not NULL (integers only)
+	spillFixedInts             // integers, no NULL: a width w of 1-8 bytes, then each value's zigzag difference from the one before in w bytes little-endian (appendSpillFixedInts)
 )
 
 // spillRef is where the column's last spillConst (mode byte and value)
@@ -951,6 +952,10 @@ func appendSpillSegment(b []byte, ids [][]int32, idw []uint8, cols []*vec, nkeys
 		}
 		if last != nil {
 			ref = &last[first+c]
+		}
+		if ids != nil && v.t.isIntLike() && !v.isConst && v.null == nil && len(sel) > 1 && !sameValues(v, sel) {
+			b = appendSpillFixedInts(b, v.i, sel)
+			continue
 		}
 		b = appendSpillColumn(b, v, sel, ref)
 	}
@@ -1113,6 +1118,79 @@ func appendSpillConst(b []byte, v *vec, one []int32, last *spillRef) []byte {
 	}
 	*last = spillRef{at, len(b)}
 	return b
+}
+
+// appendSpillFixedInts appends rows sel of ints in mode spillFixedInts:
+// the mode byte, the width w in bytes of the largest zigzag difference
+// (of a value from the one before, the first from 0), then each
+// difference in w bytes little-endian. A segment of value IDs
+// (writeIDs) writes its integer arguments so: a varint's loop of a byte
+// and the decoding of its 7-bit groups took ~36 and ~60 instructions a
+// value for vpc_large_egress's byte counts (3-5 bytes), these take ~12
+// and ~10 (a word stored or loaded, and masked) for a byte or so more.
+func appendSpillFixedInts(b []byte, ints []int64, sel []int32) []byte {
+	var top uint64
+	var prev int64
+	for _, i := range sel {
+		x := ints[i]
+		d := x - prev
+		prev = x
+		top |= uint64(d<<1) ^ uint64(d>>63)
+	}
+	w := max(1, (bits.Len64(top)+7)/8)
+	b = slices.Grow(b, 2+w*len(sel)+8)
+	b = append(b, spillFixedInts, byte(w))
+	at := len(b)
+	dst := b[at : at+w*len(sel)+8] // room for a word past the last value
+	off := 0
+	prev = 0
+	for _, i := range sel {
+		x := ints[i]
+		d := x - prev
+		prev = x
+		binary.LittleEndian.PutUint64(dst[off:off+8], uint64(d<<1)^uint64(d>>63))
+		off += w
+	}
+	return b[:at+off]
+}
+
+// decodeSpillFixedInts decodes a spillFixedInts column (after its mode
+// byte) of len(out) rows into out and returns the rest of b.
+func decodeSpillFixedInts(b []byte, out []int64) ([]byte, bool) {
+	if len(b) < 1 {
+		return nil, false
+	}
+	w := int(b[0])
+	b = b[1:]
+	if w < 1 || w > 8 || len(b) < w*len(out) {
+		return nil, false
+	}
+	mask := ^uint64(0) >> (64 - 8*w)
+	n := len(out)
+	// Fast path: the values with a word to load (8 bytes from their
+	// first), then the last few byte by byte.
+	fast := 0
+	if len(b) >= 8 {
+		fast = min(n, (len(b)-8)/w+1)
+	}
+	var prev int64
+	off := 0
+	for j := range out[:fast] {
+		u := binary.LittleEndian.Uint64(b[off:off+8]) & mask
+		prev += int64(u>>1) ^ -int64(u&1)
+		out[j] = prev
+		off += w
+	}
+	for j := fast; j < n; j++ {
+		var u uint64
+		for x := range w {
+			u |= uint64(b[off+x]) << (8 * x)
+		}
+		prev += int64(u>>1) ^ -int64(u&1)
+		out[j] = prev
+		off += w
+	}
+	return b[off:], true
 }
 
 // appendSpillIDs appends rows sel of ids in mode spillIDs: the mode
@@ -1736,6 +1814,12 @@ func decodeSpillColumn(b []byte, v *vec, r, k int, last *[]byte, txt *[]byte) ([
 	whole := b
 	mode := b[0]
 	b = b[1:]
+	if mode == spillFixedInts {
+		if !v.t.isIntLike() {
+			return nil, false
+		}
+		return decodeSpillFixedInts(b, v.i[r:r+k])
+	}
 	if mode == spillRepeat {
 		if *last == nil {
 			return nil, false

@@ -756,6 +756,71 @@ func TestDecodeSpillInts(t *testing.T) {
 	}
 }
 
+// TestSpillFixedInts_RoundTrip: integers written in fixed widths read
+// back through decodeSpillColumn for every width, with or without bytes
+// after them (the word loads near the end), and a width out of 1-8 or a
+// short column is corrupt.
+func TestSpillFixedInts_RoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, bitsN := range []int{0, 1, 7, 8, 15, 16, 31, 40, 55, 56, 63, 64} {
+		for _, rows := range []int{2, 3, 9, 100} {
+			ints := make([]int64, rows)
+			for i := range ints {
+				if bitsN > 0 {
+					ints[i] = int64(r.Uint64() >> (64 - bitsN))
+				}
+				if r.IntN(2) == 0 {
+					ints[i] = -ints[i]
+				}
+			}
+			ints[0] = math.MinInt64 + int64(bitsN) // a difference of 64 bits
+			sel := make([]int32, rows)
+			for i := range sel {
+				sel[i] = int32(rows - 1 - i)
+			}
+			b := appendSpillFixedInts(nil, ints, sel)
+			if b[0] != spillFixedInts || b[1] < 1 || b[1] > 8 || len(b) != 2+int(b[1])*rows {
+				t.Fatalf("%d bits, %d rows: mode %d width %d, %d bytes", bitsN, rows, b[0], b[1], len(b))
+			}
+			for _, tail := range []int{0, 1, 9} {
+				in := append(slices.Clone(b), make([]byte, tail)...)
+				var a arena
+				v := a.vec(tInt, rows)
+				v.ints()
+				var last []byte
+				rest, ok := decodeSpillColumn(in, v, 0, rows, &last, new([]byte))
+				if !ok || len(rest) != tail {
+					t.Fatalf("%d bits, %d rows, tail %d: ok %v, %d left", bitsN, rows, tail, ok, len(rest))
+				}
+				for j, i := range sel {
+					if v.i[j] != ints[i] {
+						t.Fatalf("%d bits, %d rows, tail %d: row %d = %d; want %d", bitsN, rows, tail, j, v.i[j], ints[i])
+					}
+				}
+			}
+			var a arena
+			v := a.vec(tInt, rows)
+			v.ints()
+			var last []byte
+			if _, ok := decodeSpillColumn(b[:len(b)-1], v, 0, rows, &last, new([]byte)); ok {
+				t.Errorf("%d bits, %d rows: a short column decoded", bitsN, rows)
+			}
+			for _, w := range []byte{0, 9} {
+				bad := slices.Clone(b)
+				bad[1] = w
+				if _, ok := decodeSpillColumn(bad, v, 0, rows, &last, new([]byte)); ok {
+					t.Errorf("width %d decoded", w)
+				}
+			}
+			s := a.vec(tString, rows)
+			s.strs()
+			if _, ok := decodeSpillColumn(b, s, 0, rows, &last, new([]byte)); ok {
+				t.Errorf("integers decoded as strings")
+			}
+		}
+	}
+}
+
 // TestSpillColumn_VarintOverflow: an integer of more than 64 bits (a
 // tenth byte over 1, an eleventh byte) is corrupt, as binary.Varint has
 // it; the largest that fits reads back.
