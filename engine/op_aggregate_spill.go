@@ -1129,29 +1129,50 @@ func appendSpillConst(b []byte, v *vec, one []int32, last *spillRef) []byte {
 // value for vpc_large_egress's byte counts (3-5 bytes), these take ~12
 // and ~10 (a word stored or loaded, and masked) for a byte or so more.
 func appendSpillFixedInts(b []byte, ints []int64, sel []int32) []byte {
+	// The differences go to 8 bytes each first, in the room past the
+	// mode and width bytes (one gather of the rows), then move down to
+	// w bytes each: each store of 8 bytes at w×j ends by 8×(j+1), where
+	// the next value still lies.
+	b = slices.Grow(b, 2+8*len(sel)+8)
+	at := len(b) + 2
+	room := b[at : at+8*len(sel)+8]
 	var top uint64
 	var prev int64
-	for _, i := range sel {
+	if !nativeLittle {
+		// Slow path: a big-endian machine.
+		for j, i := range sel {
+			x := ints[i]
+			d := x - prev
+			prev = x
+			u := uint64(d<<1) ^ uint64(d>>63)
+			top |= u
+			binary.LittleEndian.PutUint64(room[8*j:8*j+8], u)
+		}
+		w := max(1, (bits.Len64(top)+7)/8)
+		for j := 1; j < len(sel); j++ {
+			binary.LittleEndian.PutUint64(room[w*j:w*j+8], binary.LittleEndian.Uint64(room[8*j:8*j+8]))
+		}
+		b = append(b, spillFixedInts, byte(w))
+		return b[:at+w*len(sel)]
+	}
+	// Stores through a pointer: room's bounds hold them all.
+	p := unsafe.Pointer(unsafe.SliceData(room))
+	for j, i := range sel {
 		x := ints[i]
 		d := x - prev
 		prev = x
-		top |= uint64(d<<1) ^ uint64(d>>63)
+		u := uint64(d<<1) ^ uint64(d>>63)
+		top |= u
+		*(*uint64)(unsafe.Add(p, 8*j)) = u
 	}
 	w := max(1, (bits.Len64(top)+7)/8)
-	b = slices.Grow(b, 2+w*len(sel)+8)
-	b = append(b, spillFixedInts, byte(w))
-	at := len(b)
-	dst := b[at : at+w*len(sel)+8] // room for a word past the last value
-	off := 0
-	prev = 0
-	for _, i := range sel {
-		x := ints[i]
-		d := x - prev
-		prev = x
-		binary.LittleEndian.PutUint64(dst[off:off+8], uint64(d<<1)^uint64(d>>63))
-		off += w
+	if w < 8 {
+		for j := 1; j < len(sel); j++ {
+			*(*uint64)(unsafe.Add(p, w*j)) = *(*uint64)(unsafe.Add(p, 8*j))
+		}
 	}
-	return b[:at+off]
+	b = append(b, spillFixedInts, byte(w))
+	return b[:at+w*len(sel)]
 }
 
 // decodeSpillFixedInts decodes a spillFixedInts column (after its mode
@@ -1168,19 +1189,20 @@ func decodeSpillFixedInts(b []byte, out []int64) ([]byte, bool) {
 	mask := ^uint64(0) >> (64 - 8*w)
 	n := len(out)
 	// Fast path: the values with a word to load (8 bytes from their
-	// first), then the last few byte by byte.
+	// first), loaded through a pointer (their bounds checked once here);
+	// then the last few byte by byte.
 	fast := 0
-	if len(b) >= 8 {
+	if len(b) >= 8 && nativeLittle {
 		fast = min(n, (len(b)-8)/w+1)
 	}
 	var prev int64
-	off := 0
+	p := unsafe.Pointer(unsafe.SliceData(b))
 	for j := range out[:fast] {
-		u := binary.LittleEndian.Uint64(b[off:off+8]) & mask
+		u := *(*uint64)(unsafe.Add(p, j*w)) & mask
 		prev += int64(u>>1) ^ -int64(u&1)
 		out[j] = prev
-		off += w
 	}
+	off := fast * w
 	for j := fast; j < n; j++ {
 		var u uint64
 		for x := range w {
