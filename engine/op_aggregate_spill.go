@@ -1238,9 +1238,23 @@ func idWidth(top uint32) int {
 // appendSpillIDsWidth is appendSpillIDs in a width w (1 to 4 bytes)
 // that holds every ID of rows sel.
 func appendSpillIDsWidth(b []byte, ids []int32, sel []int32, w int) []byte {
-	b = slices.Grow(b, 2+w*len(sel))
+	b = slices.Grow(b, 2+w*len(sel)+4)
 	b = append(b, spillIDs, byte(w))
-	// One loop per width, appending into the room reserved.
+	if nativeLittle {
+		// Fast path: each ID stored as 4 bytes w apart through a
+		// pointer (the room reserved holds the last one's 4), the next
+		// store overwriting the bytes past its w.
+		at := len(b)
+		p := unsafe.Pointer(unsafe.SliceData(b[at : at+w*len(sel)+4]))
+		off := 0
+		for _, i := range sel {
+			*(*uint32)(unsafe.Add(p, off)) = uint32(ids[i])
+			off += w
+		}
+		return b[:at+off]
+	}
+	// Slow path: a big-endian machine; one loop per width, appending
+	// into the room reserved.
 	switch w {
 	case 1:
 		for _, i := range sel {
