@@ -476,7 +476,8 @@ type spillSet struct {
 	last [spillParts][]spillRef
 	// wbuf gathers finished blocks for the file, written spillWriteBytes
 	// at a time: a write per 16 KiB block was most of spilling's system
-	// time (500 hunts: 1.8 s of 12.6).
+	// time (500 hunts: 1.8 s of 12.6). A log's blocks are written in it
+	// (see logWindow).
 	wbuf     []byte
 	rowBytes int // bytes per row of the last segment, to size segments
 	// blockBytes is the size blocks are written at: spillBlockBytes,
@@ -574,6 +575,18 @@ type spillBlock struct {
 	off  int64
 	size int
 	rows int
+	// tail: the rows' key hashes follow the segments (a log's block, see
+	// spillSet.logWindow), rather than precede them.
+	tail bool
+}
+
+// hashOff is the file offset of blk's key hashes, which a reader of
+// them alone reads (read bytes, at most the block's).
+func (blk spillBlock) hashOff(read int) int64 {
+	if blk.tail {
+		return blk.off + int64(blk.size-read)
+	}
+	return blk.off
 }
 
 // spillBlockBytes is the size a partition's block is written at. A
@@ -602,6 +615,16 @@ var spillReadRows = BatchRows
 
 // spillWriteBytes is the size of a spill set's writes to its file.
 const spillWriteBytes = 64 << 10
+
+// spillLogWriteBytes is the size of a log's writes to its file once it
+// has written spillGrowBytes: its blocks are written in place in wbuf,
+// several at a time (logWindow). The kernel's cost of writing a file
+// falls with the size of the writes, to a floor past ~256 KiB (175 MiB
+// to an unlinked file on ext4: ~95-110 ms of system time as a log wrote
+// it, 14 KiB of hashes then a 96 KiB block, 50-58 ms in writes of 512
+// KiB), and the heavy flow hunts log 175 MiB per library run over the 2
+// GiB corpus.
+const spillLogWriteBytes = 512 << 10
 
 // spillBytesWritten counts the bytes of blocks written (for tests).
 var spillBytesWritten atomic.Int64
@@ -744,7 +767,10 @@ func selRun(sel []int32) (lo int, ok bool) {
 // nkeys as writeRows takes them).
 func (s *spillSet) writePart(p int, ids [][]int32, cols []*vec, nkeys int, sel []int32) error {
 	for len(sel) > 0 {
-		if s.buf[p] == nil {
+		switch {
+		case s.single && s.buf[p] == nil:
+			s.buf[p] = s.logWindow()
+		case s.buf[p] == nil:
 			s.buf[p] = make([]byte, 0, s.blockBytes+s.blockBytes/4)
 		}
 		// As many rows as should fill the block, going by the last
@@ -795,23 +821,18 @@ func (s *spillSet) flushBlock(p int) error {
 	}
 	blk, h := s.buf[p], s.hbuf[p]
 	size := len(h) + len(blk)
+	off := s.off
 	if s.single {
-		// A log's block, ~100 KiB, goes to the file as it is, after its
-		// hashes: copying it into wbuf first passed every byte logged
-		// (~180 MB per library run over the 2 GiB corpus) through one
-		// more buffer.
-		if err := s.writeFile(h); err != nil {
+		if err := s.endLogBlock(blk, h); err != nil {
 			return err
 		}
-		if err := s.writeFile(blk); err != nil {
-			return err
-		}
+		blk = nil // the next block's window is taken from wbuf
 	} else if err := s.bufferBlock(h, blk); err != nil {
 		return err
 	}
 	spillRowsWritten.Add(int64(s.nbuf[p]))
 	spillBytesWritten.Add(int64(size))
-	s.blocks[p] = append(s.blocks[p], spillBlock{off: s.off, size: size, rows: s.nbuf[p]})
+	s.blocks[p] = append(s.blocks[p], spillBlock{off: off, size: size, rows: s.nbuf[p], tail: s.single})
 	s.off += int64(size)
 	s.buf[p], s.hbuf[p], s.nbuf[p] = blk[:0], h[:0], 0
 	clear(s.last[p])
@@ -823,6 +844,56 @@ func (s *spillSet) flushBlock(p int) error {
 		// kept; one a few times the size is, rather than reallocated
 		// for every such row.
 		s.buf[p] = nil
+	}
+	return nil
+}
+
+// logWindow returns the buffer of a log's next block: the room past
+// wbuf's bytes, for the block to be written in place, its hashes after
+// its segments (endLogBlock), with the blocks before it. wbuf has room
+// for one block and its hashes, written as it ends, until the log has
+// written spillGrowBytes, then for spillLogWriteBytes of blocks more.
+// Copying each block into a write buffer instead passed every byte logged
+// (~180 MB per library run over the 2 GiB corpus) through one more
+// buffer; writing the hashes and the block in two writes of their own
+// cost the kernel twice what writes of 512 KiB do (spillLogWriteBytes).
+func (s *spillSet) logWindow() []byte {
+	room := s.blockBytes + s.blockBytes/4 + 4*BatchRows // a block, a segment past it, its hashes
+	if len(s.wbuf) == 0 {
+		want := room
+		if s.off >= spillGrowBytes {
+			want += spillLogWriteBytes
+		}
+		if cap(s.wbuf) < want {
+			s.wbuf = make([]byte, 0, want)
+		}
+	}
+	// endLogBlock left room for one more block.
+	return s.wbuf[len(s.wbuf):len(s.wbuf)]
+}
+
+// endLogBlock ends a log's block blk (from logWindow), whose rows' key
+// hashes are h: they go after its segments, and wbuf is written out
+// unless it has room for another block.
+func (s *spillSet) endLogBlock(blk, h []byte) error {
+	at := len(s.wbuf)
+	inPlace := cap(blk) > 0 && cap(s.wbuf)-at == cap(blk) &&
+		unsafe.SliceData(blk) == unsafe.SliceData(s.wbuf[at:cap(s.wbuf)])
+	if !inPlace || len(blk)+len(h) > cap(blk) {
+		// Slow path: the block outgrew its window (a segment of long
+		// strings). It is written after the blocks before it.
+		if err := s.writeOut(); err != nil {
+			return err
+		}
+		if err := s.writeFile(blk); err != nil {
+			return err
+		}
+		return s.writeFile(h)
+	}
+	s.wbuf = append(s.wbuf[:at+len(blk)], h...)
+	room := s.blockBytes + s.blockBytes/4 + 4*BatchRows
+	if cap(s.wbuf)-len(s.wbuf) < room {
+		return s.writeOut()
 	}
 	return nil
 }
@@ -1645,6 +1716,12 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 		}
 		return blk.size
 	}
+	readAt := func(blk spillBlock) int64 {
+		if hashOnly {
+			return blk.hashOff(readOf(blk))
+		}
+		return blk.off
+	}
 	nb, n, size := 0, 0, 0
 	for _, blk := range sr.blocks {
 		if nb > 0 && n+blk.rows > spillReadRows {
@@ -1657,7 +1734,7 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	sr.buf = slices.Grow(sr.buf[:0], size)[:size]
 	at := 0
 	for _, blk := range blocks {
-		if _, err := sr.f.ReadAt(sr.buf[at:at+readOf(blk)], blk.off); err != nil {
+		if _, err := sr.f.ReadAt(sr.buf[at:at+readOf(blk)], readAt(blk)); err != nil {
 			return nil, 0, fmt.Errorf("aggregate: reading spilled groups: %w", err)
 		}
 		at += readOf(blk)
@@ -1710,8 +1787,9 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 	last := growSlots(&sr.last, len(cols))
 	sr.txt = sr.txt[:0]
 	for _, blk := range blocks {
-		// A block is its rows' hashes, then whole segments: none
-		// crosses into the next block, nor refers to it (spillRepeat).
+		// A block is its rows' hashes, then whole segments (a log's:
+		// the segments, then the hashes): none crosses into the next
+		// block, nor refers to it (spillRepeat).
 		clear(last)
 		end := r + blk.rows
 		blkb := b[:readOf(blk)]
@@ -1720,10 +1798,16 @@ func (sr *spillReader) next(a *arena) ([]*vec, int, error) {
 			if len(blkb) < 4*blk.rows {
 				return nil, 0, errSpillCorrupt
 			}
-			if withHash {
-				decodeHashes(sr.hash[r:end], blkb)
+			hb := blkb
+			if blk.tail {
+				hb = blkb[len(blkb)-4*blk.rows:]
+				blkb = blkb[:len(blkb)-4*blk.rows]
+			} else {
+				blkb = blkb[4*blk.rows:]
 			}
-			blkb = blkb[4*blk.rows:]
+			if withHash {
+				decodeHashes(sr.hash[r:end], hb)
+			}
 		}
 		if hashOnly {
 			r = end

@@ -944,7 +944,38 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	if got[1].null != nil || got[4].null != nil {
 		t.Errorf("columns without NULL decoded with a null slice: the grouper's fast paths need nil")
 	}
-	for _, blk := range []spillBlock{{4, 3, 5}, {4, 19, 5}, {4, len(b) - 1, 5}, {4, len(b), 6}, {4, len(b), 4}, {4, len(b), 2}, {5, len(b), 5}} {
+	// A log's block: the segments, then the hashes (spillBlock.tail).
+	tailFile := append(append([]byte("junk"), b[4*len(hash):]...), b[:4*len(hash)]...)
+	tailBlk := []spillBlock{{off: 4, size: len(b), rows: 5, tail: true}}
+	tailAll := spillReader{f: bytes.NewReader(tailFile), blocks: tailBlk, types: types}
+	if tc, n, err := tailAll.next(&a); err != nil || n != 5 {
+		t.Errorf("hashes after the segments: %d rows, %v", n, err)
+	} else {
+		for c := range cols {
+			for r := range n {
+				same := tc[c].isNull(r) == got[c].isNull(r)
+				switch {
+				case !same || got[c].isNull(r):
+				case cols[c].t.k == kDouble:
+					same = math.Float64bits(tc[c].f[r]) == math.Float64bits(got[c].f[r])
+				default:
+					same = boxValue(tc[c], r) == boxValue(got[c], r)
+				}
+				if !same {
+					t.Errorf("hashes after the segments: column %d row %d: %v; want %v", c, r, boxValue(tc[c], r), boxValue(got[c], r))
+				}
+			}
+		}
+	}
+	tailHash := spillReader{f: bytes.NewReader(tailFile), blocks: tailBlk, types: types, part: spillHash, nkeys: 2}
+	if hc, n, err := tailHash.next(&a); err != nil || n != 5 || len(hc) != 0 || !slices.Equal(tailHash.hash, wantHash) {
+		t.Errorf("hashes after the segments, hashes only: %d columns of %d rows, hashes %x, %v; want 0 of 5, hashes %x", len(hc), n, tailHash.hash, err, wantHash)
+	}
+	tailCol := spillReader{f: bytes.NewReader(tailFile), blocks: tailBlk, types: types, part: spillCol, nkeys: 2, col: 3, withHash: true}
+	if cc, n, err := tailCol.next(&a); err != nil || n != 5 || len(cc) != 1 || !slices.Equal(tailCol.hash, wantHash) {
+		t.Errorf("hashes after the segments, column 3 and hashes: %d columns of %d rows, hashes %x, %v; want 1 of 5, hashes %x", len(cc), n, tailCol.hash, err, wantHash)
+	}
+	for _, blk := range []spillBlock{{4, 3, 5, false}, {4, 19, 5, false}, {4, len(b) - 1, 5, false}, {4, len(b), 6, false}, {4, len(b), 4, false}, {4, len(b), 2, false}, {5, len(b), 5, false}, {4, len(b) - 1, 5, true}, {4, len(b), 6, true}} {
 		sr := spillReader{f: bytes.NewReader(file), blocks: []spillBlock{blk}, types: types}
 		if _, _, err := sr.next(&a); err == nil {
 			t.Errorf("block %+v: no error", blk)
@@ -953,7 +984,7 @@ func TestSpillFile_RoundTrip(t *testing.T) {
 	// The second segment alone, in a block of its own: its path
 	// refers to the first segment's.
 	alone := append(append([]byte("junk"), b[12:20]...), b[second:]...)
-	sr = spillReader{f: bytes.NewReader(alone), blocks: []spillBlock{{4, len(alone) - 4, 2}}, types: types}
+	sr = spillReader{f: bytes.NewReader(alone), blocks: []spillBlock{{4, len(alone) - 4, 2, false}}, types: types}
 	if _, _, err := sr.next(&a); err == nil {
 		t.Errorf("a segment repeating a value from another block: no error")
 	}
@@ -1760,5 +1791,86 @@ func TestSpillColumn_SomeNull(t *testing.T) {
 	g.strs()
 	if _, ok := decodeSpillColumn([]byte{spillSomeNullConst, 0x01, 2}, g, 0, 2, new([]byte), new([]byte)); ok {
 		t.Errorf("spillSomeNullConst of strings: decoded")
+	}
+}
+
+// TestSpillLog_WritesInPlace: a log's blocks are written where they were
+// encoded, their key hashes after them (spillBlock.tail), one write a
+// block and, once the log has written spillGrowBytes, one write per
+// spillLogWriteBytes of blocks; a block that outgrows its room (a long
+// string) is written on its own. Every row reads back, with its hash.
+func TestSpillLog_WritesInPlace(t *testing.T) {
+	n := BatchRows
+	keys := make([]int64, n)
+	strs := make([]string, n)
+	cols := []*vec{{t: tInt, n: n, i: keys}, {t: tString, n: n, s: strs}}
+	s := newSpillLog(t.TempDir())
+	defer s.close()
+	const chunks, outsized = 120, 4
+	long := strings.Repeat("x", 3*spillLogBlockBytes)
+	var want []string
+	var wantHash []uint32
+	before := writeSyscalls()
+	for c := range chunks {
+		for i := range keys {
+			keys[i] = int64(c*n + i)
+			strs[i] = "arn:aws:iam::111111111111:user/u" + strconv.Itoa(c*n+i)
+		}
+		if c%(chunks/outsized) == 7 {
+			strs[n/2] = long
+		}
+		if err := s.write(cols, 1, n); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, strs...)
+		for _, h := range hashKeys(cols[:1], n, nil) {
+			wantHash = append(wantHash, uint32(h))
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	writes := writeSyscalls() - before
+	if s.off < 2*spillGrowBytes {
+		t.Fatalf("the log wrote %d bytes; the test needs more than %d", s.off, 2*spillGrowBytes)
+	}
+	if limit := int64(spillGrowBytes/spillLogBlockBytes+2) + s.off/spillLogWriteBytes + 3*outsized + 8; before >= 0 && writes > limit {
+		t.Errorf("%d bytes in %d blocks took %d write calls; want at most %d", s.off, len(s.blocks[0]), writes, limit)
+	}
+	sr := spillReader{f: s.f, blocks: s.blocks[0], types: []*dtype{tInt, tString}, withHash: true}
+	var a arena
+	r := 0
+	for {
+		a.reset()
+		got, m, err := sr.next(&a)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d rows: %v", r, err)
+		}
+		for j := range m {
+			if got[0].i[j] != int64(r+j) || got[1].s[j] != want[r+j] || sr.hash[j] != wantHash[r+j] {
+				t.Fatalf("row %d: %d %.40q hash %x; want %d %.40q hash %x", r+j, got[0].i[j], got[1].s[j], sr.hash[j], r+j, want[r+j], wantHash[r+j])
+			}
+		}
+		r += m
+	}
+	if r != chunks*n {
+		t.Errorf("read %d rows; want %d", r, chunks*n)
+	}
+	// The hashes alone, as finishing a bounded aggregate reads them.
+	hr := spillReader{f: s.f, blocks: s.blocks[0], part: spillHash}
+	r = 0
+	for {
+		a.reset()
+		_, m, err := hr.next(&a)
+		if err == io.EOF {
+			break
+		}
+		if err != nil || !slices.Equal(hr.hash[:m], wantHash[r:r+m]) {
+			t.Fatalf("hashes after %d rows: %v, or not the rows'", r, err)
+		}
+		r += m
 	}
 }

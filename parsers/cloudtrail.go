@@ -289,7 +289,7 @@ func (r *CloudTrailReader) flush() {
 	for k := range r.plan.only {
 		r.plan.only[k].padNulls(r.rows)
 	}
-	cols := make([]arrow.Array, len(r.schema.Fields()))
+	cols := make([]arrow.Array, r.schema.NumFields())
 	k := 0
 	for i := range cols {
 		var d *array.Data
