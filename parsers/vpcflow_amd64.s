@@ -1110,7 +1110,7 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is b;
 // R10 is 8 times the block's index, indexing sep (DI) and, in cloop, bad
 // (R9), up to CX; R8 and R13 are where the next newline and end go; R12
-// is tab, DX the phase. In lloop AX holds the block's bytes below 0x20
+// is tab, DX the phase; Y8 and Y9 hold 0x20s and 0x21s. In lloop AX holds the block's bytes below 0x20
 // or above 0x7f (its newlines, if it is clean), R14 the newlines the
 // phase predicts and then the ends to write, R9 where the block's first
 // newline went; BX and R11 are scratch. A block is located when those
@@ -1132,6 +1132,9 @@ TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-152
 	MOVL $0x20, AX
 	MOVQ AX, X8
 	VPBROADCASTB X8, Y8
+	MOVL $0x21, AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
 	MOVQ CX, BX
 	SHLQ $3, BX
 	MOVQ BX, stop+144(FP)
@@ -1143,10 +1146,8 @@ lloop:
 	VMOVDQU 32(SI)(R10*8), Y1
 	VPCMPGTB Y0, Y8, Y2    // below 0x20 or above 0x7f
 	VPCMPGTB Y1, Y8, Y3
-	VPCMPEQB Y0, Y8, Y0    // spaces
-	VPCMPEQB Y1, Y8, Y1
-	VPOR Y2, Y0, Y0
-	VPOR Y3, Y1, Y1
+	VPCMPGTB Y0, Y9, Y0    // those and spaces: one compare, no VPOR
+	VPCMPGTB Y1, Y9, Y1
 	VPMOVMSKB Y0, R11
 	VPMOVMSKB Y1, BX
 	SHLQ $32, BX
