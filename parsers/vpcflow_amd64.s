@@ -1421,3 +1421,189 @@ yok:
 	MOVQ DI, nk+128(FP)
 	MOVB $1, ok+136(FP)
 	RET
+
+// FLOW_GATHER_D gathers the dwords at disp(base)(Y0*4) into dst, with Y1
+// as the mask (set from Y15, all ones; the gather clears it).
+#define FLOW_GATHER_D(disp, base, dst) \
+	VMOVDQA Y15, Y1; \
+	VPGATHERDD Y1, disp(base)(Y0*4), dst
+
+// FLOW_GATHER_Q gathers the qwords at disp(SI)(idx*1) into dst, for the
+// four dword indexes in idx (an X register); Y1 the mask, as above.
+#define FLOW_GATHER_Q(disp, idx, dst) \
+	VMOVDQA Y15, Y1; \
+	VPGATHERDQ Y1, disp(SI)(idx*1), dst
+
+// FLOW_NONDIGITS leaves in m the bytes of m (0xff or 0) that are not
+// digits in v: v less '0', unsigned, above 9 (Y9 '0's, Y8 9s); v and Y1
+// clobbered.
+#define FLOW_NONDIGITS(v, m) \
+	VPSUBB Y9, v, v; \
+	VPMINUB Y8, v, Y1; \
+	VPCMPEQB Y1, v, v; \
+	VPANDN m, v, m
+
+// func flowSegDrop8AVX2(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk, done int)
+//
+// AVX2, BMI1: flowSegDrop1Asm eight lines at a time (see vpcflow_amd64.go),
+// their tape entries gathered (a gather is one instruction). Registers:
+// R10 walks seg in steps of 8 lines up to R11; DI is where the next kept
+// line goes; SI is b; R12, R8, R14 the tape from fpos, tpos, ipos. Y0
+// holds the lines' t, Y1 is the gathers' mask; Y15 all ones, Y14 key,
+// Y13 72s, Y12 64s, Y11 15s, Y10 2s (dwords), Y9 '0's, Y8 9s (bytes).
+// A group stops the loop (zdone) when a line has an empty filtered
+// value, or is left out with a text value shorter than 1 byte or an
+// integer value that is not 1 to 16 digits: flowSegDrop1Asm decides it.
+TEXT ·flowSegDrop8AVX2(SB), NOSPLIT, $0-144
+	MOVQ kept_base+0(FP), DI
+	MOVQ b_base+24(FP), SI
+	MOVQ tape_base+48(FP), R9
+	MOVQ seg_base+72(FP), R10
+	MOVQ seg_len+80(FP), R11
+	ANDQ $-8, R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ fpos+96(FP), R12
+	LEAQ (R9)(R12*4), R12
+	MOVQ tpos+112(FP), R8
+	LEAQ (R9)(R8*4), R8
+	MOVQ ipos+120(FP), R14
+	LEAQ (R9)(R14*4), R14
+	VPCMPEQD Y15, Y15, Y15
+	VPBROADCASTQ key+104(FP), Y14
+	MOVL $72, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $64, AX
+	MOVQ AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL $15, AX
+	MOVQ AX, X11
+	VPBROADCASTD X11, Y11
+	MOVL $2, AX
+	MOVQ AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL $0x30, AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
+	MOVL $9, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8
+
+zloop:
+	CMPQ R10, R11
+	JEQ zdone
+	VMOVDQU (R10), Y0
+
+	// The filtered values: from Y2+1 to Y3, n+1 = Y3-Y2 bytes; kept when
+	// n <= 8 and their word, masked to n bytes, is key.
+	FLOW_GATHER_D(0, R12, Y2)
+	FLOW_GATHER_D(4, R12, Y3)
+	VPSUBD Y2, Y3, Y3
+	VPCMPGTD Y3, Y10, Y4         // n == 0
+	VPTEST Y4, Y4
+	JNE zdone
+	VPSLLD $3, Y3, Y3
+	VPSUBD Y3, Y13, Y3           // 64-8n: above 63 (as 64 bits) for n > 8
+	FLOW_GATHER_Q(1, X2, Y4)
+	VEXTRACTI128 $1, Y2, X2
+	FLOW_GATHER_Q(1, X2, Y5)
+	VPMOVSXDQ X3, Y6
+	VEXTRACTI128 $1, Y3, X3
+	VPMOVSXDQ X3, Y7
+	VPSRLVQ Y6, Y15, Y6
+	VPSRLVQ Y7, Y15, Y7
+	VPAND Y6, Y4, Y4
+	VPAND Y7, Y5, Y5
+	VPCMPEQQ Y14, Y4, Y4
+	VPCMPEQQ Y14, Y5, Y5
+	VMOVMSKPD Y4, AX
+	VMOVMSKPD Y5, BX
+	SHLL $4, BX
+	ORL BX, AX                   // kept
+	MOVL AX, R13
+	XORL $0xff, R13              // left out
+
+	// The text values: at least a byte (ends 2 apart).
+	FLOW_GATHER_D(0, R8, Y2)
+	FLOW_GATHER_D(4, R8, Y3)
+	VPSUBD Y2, Y3, Y3
+	VPCMPGTD Y3, Y10, Y3
+	VMOVMSKPS Y3, BX             // empty
+	TESTL R13, BX
+	JNE zdone
+
+	// The integer values: n = Y4-1 from Y2+1, 1 to 16 (Y4-2 at most 15,
+	// unsigned), all digits: the first word's n bytes (n > 8: 8) and
+	// the second's n-8.
+	FLOW_GATHER_D(0, R14, Y2)
+	FLOW_GATHER_D(4, R14, Y3)
+	VPSUBD Y2, Y3, Y4
+	VPSUBD Y10, Y4, Y5
+	VPMINUD Y11, Y5, Y6
+	VPCMPEQD Y5, Y6, Y6
+	VMOVMSKPS Y6, CX             // 1 to 16 bytes
+	VPSLLD $3, Y4, Y4
+	VPSUBD Y4, Y13, Y4           // 64-8n
+	VPADDD Y12, Y4, Y3           // 128-8n: the second word's shift
+	VPXOR Y5, Y5, Y5
+	VPMAXSD Y5, Y4, Y4           // the first word's, at least 0
+	// Lines 0 to 3: Y5 their non-digits.
+	VPMOVSXDQ X4, Y5
+	VPSRLVQ Y5, Y15, Y5
+	FLOW_GATHER_Q(1, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y5)
+	VPMOVSXDQ X3, Y7
+	VPSRLVQ Y7, Y15, Y7
+	FLOW_GATHER_Q(9, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y7)
+	VPOR Y7, Y5, Y5
+	// Lines 4 to 7: Y7.
+	VEXTRACTI128 $1, Y2, X2
+	VEXTRACTI128 $1, Y4, X4
+	VEXTRACTI128 $1, Y3, X3
+	VPMOVSXDQ X4, Y7
+	VPSRLVQ Y7, Y15, Y7
+	FLOW_GATHER_Q(1, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y7)
+	VPMOVSXDQ X3, Y4
+	VPSRLVQ Y4, Y15, Y4
+	FLOW_GATHER_Q(9, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y4)
+	VPOR Y4, Y7, Y7
+	VPXOR Y6, Y6, Y6
+	VPCMPEQQ Y6, Y5, Y5
+	VPCMPEQQ Y6, Y7, Y7
+	VMOVMSKPD Y5, BX
+	VMOVMSKPD Y7, DX
+	SHLL $4, DX
+	ORL DX, BX
+	ANDL CX, BX                  // digits only, 1 to 16 of them
+	NOTL BX
+	TESTL R13, BX
+	JNE zdone
+
+	// The group is decided: its kept lines go to kept.
+	TESTL AX, AX
+	JEQ znext
+
+zkeep:
+	TZCNTL AX, BX
+	MOVL (R10)(BX*4), DX
+	MOVL DX, (DI)
+	ADDQ $4, DI
+	BLSRL AX, AX
+	JNE zkeep
+
+znext:
+	ADDQ $32, R10
+	JMP zloop
+
+zdone:
+	VZEROUPPER
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+128(FP)
+	SUBQ seg_base+72(FP), R10
+	SHRQ $2, R10
+	MOVQ R10, done+136(FP)
+	RET

@@ -837,6 +837,12 @@ func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
 					if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
 						t.Fatalf("drop %q at %d, text %d int %d of %q: flowSegDrop1Asm %v %v; Go %v %v", v, fpos, tp, ip, b, okA, ka[:nkA], okG, kg[:nkG])
 					}
+					if useSegDrop8 {
+						nkA, okA = flowSegDrop1(ka, b, tape, seg, fpos, key, int(tp), int(ip))
+						if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
+							t.Fatalf("drop %q at %d, text %d int %d of %q: flowSegDrop1 %v %v; Go %v %v", v, fpos, tp, ip, b, okA, ka[:nkA], okG, kg[:nkG])
+						}
+					}
 				}
 			}
 			for _, set := range sets {
@@ -869,5 +875,34 @@ func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
 				}
 			}
 		}
+	}
+}
+
+// TestFlowSegDrop8 checks flowSegDrop1 (flowSegDrop8AVX2 eight lines at a
+// time) against flowSegDropGo on segments of many lines whose values are
+// drawn from ones that keep, leave out, stop a group or fail: empty
+// values, "-", 1 to 18 digits, digits with a letter at each place.
+func TestFlowSegDrop8(t *testing.T) {
+	if !useSegDrop8 {
+		t.Skip("no AVX2")
+	}
+	pool := []string{"REJECT", "ACCEPT", "REJECTS", "7", "12345678", "123456789", "1234567890123456",
+		"12345678901234567", "-", "ab", "", "2", "1767588107", "17675x8107", "x", "123456789012345x", "9999999/"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 300 {
+		nl := 8 + rng.IntN(40)
+		nf := 2 + round%3
+		lines := make([][]string, nl)
+		for i := range lines {
+			for range nf {
+				v := pool[rng.IntN(4)] // mostly plain values
+				if rng.IntN(6) == 0 {
+					v = pool[rng.IntN(len(pool))]
+				}
+				lines[i] = append(lines[i], v)
+			}
+		}
+		b, tape, seg, nf := flowSegFixture(lines)
+		checkFlowSegDrop(t, b, tape, seg, nf)
 	}
 }
