@@ -1175,14 +1175,20 @@ lnl:
 	LEAQ (BX)(R10*8), BX
 	CMPB (SI)(BX*1), $0x0a
 	JNE lundo              // a bad byte
-	MOVBLZX 1(SI)(BX*1), R11
 	MOVL BX, (R8)
 	ADDQ $4, R8
-	SUBL $0x61, R11
-	CMPL R11, $26
-	JCS lundo              // a lowercase letter starts the next line
+	CMPB 1(SI)(BX*1), $0x61
+	JCC llower             // maybe a lowercase letter
+lnlnext:
 	BLSRQ AX, AX
 	JNE lnl
+	// A newline is an end (the last of bounds is nf-1): R14 is not 0.
+	JMP lkbits
+
+llower:
+	CMPB 1(SI)(BX*1), $0x7a
+	JLS lundo              // a lowercase letter starts the next line
+	JMP lnlnext
 
 lkeep:
 	TESTQ R14, R14
