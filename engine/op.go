@@ -394,15 +394,25 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 		} else {
 			tab = make([]uint8, v.dict.n)
 		}
+		all := uint8(1)
 		for c := range tab {
 			tab[c] = uint8(b2i(v.dict.b[c] && !v.dict.isNull(c)))
+			all &= tab[c]
 		}
-		if v.null == nil {
+		switch {
+		case all == 1 && len(tab) > 0 && v.null == nil:
+			// Every value true (action = 'REJECT' over rows the flow
+			// parser kept for it): every row, without reading the codes.
+			for i := range sel {
+				sel[i] = int32(i)
+			}
+			k = n
+		case v.null == nil:
 			for i, c := range v.codes[:n] {
 				sel[k] = int32(i)
 				k += int(tab[c])
 			}
-		} else {
+		default:
 			null := v.null[:n]
 			for i, c := range v.codes[:n] {
 				sel[k] = int32(i)
