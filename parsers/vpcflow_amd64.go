@@ -401,8 +401,9 @@ func flowLines(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls []int32) []i
 // l on), and returns how many it located: the lines flowLocate would
 // take from there (lim the first block with a bad byte, or wide+1), or
 // fewer (flowLocateBlocksGo), and clean: no block before byte clean of
-// b has a bad byte. bad is written from block clean/64 on only (the
-// callers read it from there). tape must have room for l.stride entries
+// b has a bad byte. sep and bad are written from block clean/64 on only
+// (the callers read bad from there, and classify the blocks before it
+// again where they read sep: flowRun.sepFrom). tape must have room for l.stride entries
 // for each nf bytes of b, and two lines more.
 func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape []int32, wide int, l *flowLocTables) (_ []int32, located, clean int) {
 	if !useAVX2 || use512 || !useFlattenBMI || !useLocateAsm || !l.on || len(b) == 0 || b[0]-'a' < 26 {
@@ -433,7 +434,7 @@ func flowLinesLocate(b []byte, tail *[64]byte, sep, nl, bad []uint64, nls, tape 
 // the same pass (vpcflow_amd64.s): it writes their ends to tape and
 // returns how many newlines it wrote to nls, how many ends to tape, and
 // the index in b of the block it stopped locating at (len(b) if none);
-// it writes the words of bad from that block on only. nls and tape must
+// it writes the words of sep and bad from that block on only. nls and tape must
 // have room (flowLinesLocate), and b[64*len(sep)] must load. AVX2,
 // BMI1, BMI2 and POPCNT.
 //

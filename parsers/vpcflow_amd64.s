@@ -1108,10 +1108,12 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, tab *flowLocTab) (nnl, ntape, stop int)
 //
 // AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is b;
-// R10 is 8 times the block's index, indexing sep (DI) and, in cloop, bad
+// R10 is 8 times the block's index, indexing, in cloop, sep (DI) and bad
 // (R9), up to CX; R8 and R13 are where the next newline and end go; R12
-// is tab, DX the phase; Y8 and Y9 hold 0x20s and 0x21s. In lloop AX holds the block's bytes below 0x20
-// or above 0x7f (its newlines, if it is clean), R14 the newlines the
+// is tab, DX the phase; Y8 and Y9 hold 0x20s and 0x21s. In lloop AX
+// holds the block's bytes below 0x20 or above 0x7f (its newlines, if it
+// is clean), R11 those and its spaces (not stored: a store a block for
+// words few read, flowRun.sepAt), R14 the newlines the
 // phase predicts and then the ends to write, R9 where the block's first
 // newline went; BX and R11 are scratch. A block is located when those
 // bytes are the predicted newlines, each a newline, and no lowercase
@@ -1151,8 +1153,7 @@ lloop:
 	VPMOVMSKB Y0, R11
 	VPMOVMSKB Y1, BX
 	SHLQ $32, BX
-	ORQ BX, R11            // spaces and newlines (if clean)
-	MOVQ R11, (DI)(R10*1)
+	ORQ BX, R11            // spaces and newlines (if clean), not stored
 	VPMOVMSKB Y2, AX
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
