@@ -1113,14 +1113,13 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // is tab, DX the phase; Y8 and Y9 hold 0x20s and 0x21s. In lloop AX
 // holds the block's bytes below 0x20 or above 0x7f (its newlines, if it
 // is clean), R11 those and its spaces (not stored: a store a block for
-// words few read, flowRun.sepAt), R14 the newlines the
-// phase predicts and then the ends to write, R9 where the block's first
-// newline went; BX and R11 are scratch. A block is located when those
-// bytes are the predicted newlines, each a newline, and no lowercase
-// letter follows one; else (lundo, lstop) the locating stops, the
-// block's newlines written so far are taken back, and the blocks from
-// there are only classified (cloop), as flowClassifyNLAVX2's, bad
-// included.
+// words few read, flowRun.sepAt), R14 the newlines the phase predicts
+// and then the ends to write; BX and R11 are scratch. A block is located
+// when those bytes are the predicted newlines, each a newline, and no
+// lowercase letter follows one; else (lundo, lstop) the locating stops,
+// the block's newlines written so far are taken back (those at or past
+// its first byte), and the blocks from there are only classified
+// (cloop), as flowClassifyNLAVX2's, bad included.
 TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-152
 	MOVQ b_base+0(FP), SI
 	MOVQ sep_base+24(FP), DI
@@ -1169,7 +1168,6 @@ lloop:
 	MOVBQZX 4096(R12)(DX*1), DX
 	TESTQ AX, AX
 	JEQ lkeep
-	MOVQ R8, R9
 
 lnl:
 	TZCNTQ AX, BX
@@ -1210,7 +1208,19 @@ lnext:
 	JMP ldone
 
 lundo:
-	MOVQ R9, R8
+	// Take back the block's newlines: those from its first byte on.
+	MOVQ nls_base+72(FP), BX
+	MOVQ R10, R11
+	SHLQ $3, R11
+
+lundo1:
+	CMPQ R8, BX
+	JEQ lstop
+	MOVLQSX -4(R8), DX
+	CMPQ DX, R11
+	JLT lstop
+	SUBQ $4, R8
+	JMP lundo1
 
 lstop:
 	MOVQ R10, BX
