@@ -1181,8 +1181,32 @@ lnl:
 lnlnext:
 	BLSRQ AX, AX
 	JNE lnl
-	// A newline is an end (the last of bounds is nf-1): R14 is not 0.
-	JMP lkbits
+
+	// The ends, as at lkbits (a copy, not a jump there): a newline is an
+	// end (the last of bounds is nf-1), so R14 is not 0.
+lnlkbits:
+	TZCNTQ R14, R11
+	LEAQ (R11)(R10*8), R11
+	MOVL R11, (R13)
+	BLSRQ R14, R14
+	JEQ lnlkone
+	TZCNTQ R14, BX
+	LEAQ (BX)(R10*8), BX
+	MOVL BX, 4(R13)
+	ADDQ $8, R13
+	BLSRQ R14, R14
+	JNE lnlkbits
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
+
+lnlkone:
+	ADDQ $4, R13
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
 
 llower:
 	CMPB 1(SI)(BX*1), $0x7a
@@ -1194,14 +1218,27 @@ lkeep:
 	JEQ lnext
 
 lkbits:
+	// Two ends a turn (ends come in pairs: a field's two).
 	TZCNTQ R14, R11
 	LEAQ (R11)(R10*8), R11
 	MOVL R11, (R13)
-	ADDQ $4, R13
+	BLSRQ R14, R14
+	JEQ lkone
+	TZCNTQ R14, BX
+	LEAQ (BX)(R10*8), BX
+	MOVL BX, 4(R13)
+	ADDQ $8, R13
 	BLSRQ R14, R14
 	JNE lkbits
 
 lnext:
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
+
+lkone:
+	ADDQ $4, R13
 	ADDQ $8, R10
 	CMPQ R10, CX
 	JNE lloop
