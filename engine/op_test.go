@@ -26,6 +26,18 @@ func TestSelectTrue(t *testing.T) {
 	if got := selectTrue(nil, boolConst(true), 3); len(got) != 3 {
 		t.Errorf("const: %v", got)
 	}
+	// Every row, within selIota and past it.
+	for _, n := range []int{0, 1, BatchRows, BatchRows + 3} {
+		got := selectTrue(make([]int32, 5), boolConst(true), n)
+		for i, r := range got {
+			if int(r) != i {
+				t.Fatalf("const over %d rows: row %d is %d", n, i, r)
+			}
+		}
+		if len(got) != n {
+			t.Fatalf("const over %d rows: %d selected", n, len(got))
+		}
+	}
 }
 
 // TestSelectTrue_Random: selectTrue keeps exactly the rows that are TRUE
