@@ -1116,7 +1116,8 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // words few read, flowRun.sepAt), R14 the newlines the phase predicts
 // and then the ends to write; BX and R11 are scratch. A block is located
 // when those bytes are the predicted newlines, each a newline, and no
-// lowercase letter follows one; else (lundo, lstop) the locating stops,
+// lowercase letter follows one (lnonl: a block with none of those
+// bytes, and none predicted); else (lundo, lstop) the locating stops,
 // the block's newlines written so far are taken back (those at or past
 // its first byte), and the blocks from there are only classified
 // (cloop), as flowClassifyNLAVX2's, bad included.
@@ -1157,6 +1158,7 @@ lloop:
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
 	ORQ BX, AX             // newlines and bad bytes
+	JEQ lnonl              // none (the flags of ORQ)
 	MOVQ 2048(R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // where the newlines must be
 	CMPQ R14, AX
@@ -1166,8 +1168,6 @@ lloop:
 	POPCNTQ R11, R11
 	ADDQ R11, DX
 	MOVBQZX 4096(R12)(DX*1), DX
-	TESTQ AX, AX
-	JEQ lkeep
 
 lnl:
 	TZCNTQ AX, BX
@@ -1213,7 +1213,17 @@ llower:
 	JLS lundo              // a lowercase letter starts the next line
 	JMP lnlnext
 
-lkeep:
+lnonl:
+	// A block with no newline: none must be predicted.
+	MOVQ 2048(R12)(DX*8), R14
+	PDEPQ R11, R14, R14
+	TESTQ R14, R14
+	JNE lstop              // another field count
+	MOVQ (R12)(DX*8), R14
+	PDEPQ R11, R14, R14    // the ends to write
+	POPCNTQ R11, R11
+	ADDQ R11, DX
+	MOVBQZX 4096(R12)(DX*1), DX
 	TESTQ R14, R14
 	JEQ lnext
 
