@@ -397,6 +397,10 @@ func (c *compiler) compileBinary(x *Binary, sc *scope) (expr, error) {
 				// overflow test: the result lies between 0 and x.
 				return &exprFunc{name: "-", t: t, args: []expr{l, r.(*exprFunc).args[1]}, k: truncConstKernel(d), strict: true}, nil
 			}
+			if d, ok := truncMulConst(x.Op, l, r); ok {
+				// x / d * d, the same bucket, the same way.
+				return &exprFunc{name: "*", t: t, args: []expr{l.(*exprFunc).args[0], r}, k: truncConstKernel(d), strict: true}, nil
+			}
 			return &exprFunc{name: x.Op, t: t, args: []expr{l, r}, k: k, strict: true}, nil
 		}
 		return &exprFunc{name: x.Op, t: tDouble, args: []expr{c.mustCoerce(l, tDouble), c.mustCoerce(r, tDouble)}, k: arithDoubleKernel(x.Op), strict: true}, nil

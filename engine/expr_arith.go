@@ -143,6 +143,25 @@ func truncConst(op string, l, r expr) (int64, bool) {
 	return d.v.i[0], true
 }
 
+// truncMulConst reports whether l op r is x / d * d for an integer
+// column x and a constant d that arithIntByConstKernel divides by (the
+// time bucket start / 60 * 60), and returns d: x - x % d by another name
+// (Go's and Trino's % is x - x / d * d), whose product never overflows.
+func truncMulConst(op string, l, r expr) (int64, bool) {
+	q, ok := l.(*exprFunc)
+	if op != "*" || !ok || q.name != "/" || len(q.args) != 2 {
+		return 0, false
+	}
+	x, ok1 := q.args[0].(*exprCol)
+	d1, ok2 := q.args[1].(*exprConst)
+	d2, ok3 := r.(*exprConst)
+	if !ok1 || !ok2 || !ok3 || x.t.k != kInt || d1.v.t.k != kInt || d2.v.t.k != kInt ||
+		d1.v.isNull(0) || d2.v.isNull(0) || d1.v.i[0] != d2.v.i[0] || d1.v.i[0] == 0 || d1.v.i[0] == -1 {
+		return 0, false
+	}
+	return d1.v.i[0], true
+}
+
 // truncConstKernel is x - x % d over bigint or integer x for a constant d
 // other than 0 and -1 (args[1] holds d): x % d has x's sign and is no
 // larger than x, so the difference lies between 0 and x and never

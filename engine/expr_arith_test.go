@@ -231,3 +231,48 @@ func TestTruncConst(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncMulConst checks that x / d * d takes truncConstKernel where
+// it is x - x % d, and answers as the division and the product would.
+func TestTruncMulConst(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := flowInts(mem, []any{int64(1709632801), nil, int64(-301)}, []any{int64(7), int64(1), int64(1)}, []any{int64(65), int64(1), int64(1)}, []any{int64(1), int64(1), int64(1)})
+	defer rec.Release()
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT bytes / 60 * 60, bytes / 300 * 300, bytes / 300 * 60, packets / 60 * 60, srcport / 60 * 60, bytes / -60 * -60, bytes / 7 * 7 FROM vpc_flow",
+			"-300|-300|-60|0|0|-300|-301\n1709632800|1709632800|341926560|0|60|1709632800|1709632799\nNULL|NULL|NULL|0|0|NULL|NULL\n"},
+		{"SELECT bytes / -1 * -1, bytes / 1 * 1 FROM vpc_flow", "-301|-301\n1709632801|1709632801\nNULL|NULL\n"},
+	} {
+		if got := resultText(runQuery(t, tc.sql, 1, rec)); got != tc.want {
+			t.Errorf("%s\ngot  %q\nwant %q", tc.sql, got, tc.want)
+		}
+	}
+	if err := queryErr(t, "SELECT bytes / 0 * 0 FROM vpc_flow", Options{}, 1, rec); err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("bytes / 0 * 0: got %v; want division by zero", err)
+	}
+	x, y := &exprCol{t: tInt, slot: 0}, &exprCol{t: tInt, slot: 1}
+	k := func(v int64) *exprConst { return &exprConst{v: intConst(v)} }
+	div := func(l expr, d expr) expr { return &exprFunc{name: "/", t: tInt, args: []expr{l, d}} }
+	for _, tc := range []struct {
+		name string
+		op   string
+		l, r expr
+		want bool
+	}{
+		{"x / 60 * 60", "*", div(x, k(60)), k(60), true},
+		{"x / -60 * -60", "*", div(x, k(-60)), k(-60), true},
+		{"x / 60 * 300", "*", div(x, k(60)), k(300), false},
+		{"x / 60 + 60", "+", div(x, k(60)), k(60), false},
+		{"x % 60 * 60", "*", &exprFunc{name: "%", t: tInt, args: []expr{x, k(60)}}, k(60), false},
+		{"x / 0 * 0", "*", div(x, k(0)), k(0), false},
+		{"x / -1 * -1", "*", div(x, k(-1)), k(-1), false},
+		{"x / NULL * NULL", "*", div(x, &exprConst{v: constVec(tInt, true)}), &exprConst{v: constVec(tInt, true)}, false},
+		{"x / y * y", "*", div(x, y), y, false},
+		{"60 * (x / 60)", "*", k(60), div(x, k(60)), false},
+	} {
+		if _, got := truncMulConst(tc.op, tc.l, tc.r); got != tc.want {
+			t.Errorf("truncMulConst(%s) = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -381,9 +381,7 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 	switch {
 	case v.isConst:
 		if !v.isNull(0) && v.b[0] {
-			for i := range sel {
-				sel[i] = int32(i)
-			}
+			selectAll(sel)
 			k = n
 		}
 	case v.dict != nil:
@@ -394,15 +392,23 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 		} else {
 			tab = make([]uint8, v.dict.n)
 		}
+		all := uint8(1)
 		for c := range tab {
 			tab[c] = uint8(b2i(v.dict.b[c] && !v.dict.isNull(c)))
+			all &= tab[c]
 		}
-		if v.null == nil {
+		switch {
+		case all == 1 && len(tab) > 0 && v.null == nil:
+			// Every value true (action = 'REJECT' over rows the flow
+			// parser kept for it): every row, without reading the codes.
+			selectAll(sel)
+			k = n
+		case v.null == nil:
 			for i, c := range v.codes[:n] {
 				sel[k] = int32(i)
 				k += int(tab[c])
 			}
-		} else {
+		default:
 			null := v.null[:n]
 			for i, c := range v.codes[:n] {
 				sel[k] = int32(i)
@@ -413,6 +419,27 @@ func selectTrue(sel []int32, v *vec, n int) []int32 {
 		k = selectBools(sel, v.b[:n], v.null)
 	}
 	return sel[:k]
+}
+
+// selIota holds 0, 1, ... BatchRows-1, which selectAll copies.
+var selIota = func() []int32 {
+	s := make([]int32, BatchRows)
+	for i := range s {
+		s[i] = int32(i)
+	}
+	return s
+}()
+
+// selectAll writes 0, 1, ... into sel: a copy of selIota (a memmove, 32
+// bytes an instruction) where it is long enough.
+func selectAll(sel []int32) {
+	if len(sel) <= len(selIota) {
+		copy(sel, selIota)
+		return
+	}
+	for i := range sel {
+		sel[i] = int32(i)
+	}
 }
 
 // selectBools writes into sel the rows i where b[i] and not null[i] (null

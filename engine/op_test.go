@@ -26,6 +26,18 @@ func TestSelectTrue(t *testing.T) {
 	if got := selectTrue(nil, boolConst(true), 3); len(got) != 3 {
 		t.Errorf("const: %v", got)
 	}
+	// Every row, within selIota and past it.
+	for _, n := range []int{0, 1, BatchRows, BatchRows + 3} {
+		got := selectTrue(make([]int32, 5), boolConst(true), n)
+		for i, r := range got {
+			if int(r) != i {
+				t.Fatalf("const over %d rows: row %d is %d", n, i, r)
+			}
+		}
+		if len(got) != n {
+			t.Fatalf("const over %d rows: %d selected", n, len(got))
+		}
+	}
 }
 
 // TestSelectTrue_Random: selectTrue keeps exactly the rows that are TRUE
@@ -39,10 +51,15 @@ func TestSelectTrue_Random(t *testing.T) {
 	for round := range 40 {
 		n := int(next() % 300)
 		d := a.vec(tBool, 5)
+		// Some rounds: every dictionary value TRUE, rows with and
+		// without NULLs.
+		allTrue := round%8 == 0 || round%8 == 2
 		for k := range d.bools() {
-			d.b[k] = next()%2 == 0
+			d.b[k] = allTrue || next()%2 == 0
 		}
-		d.nulls()[int(next()%5)] = true
+		if !allTrue {
+			d.nulls()[int(next()%5)] = true
+		}
 		v := a.vec(tBool, n)
 		if round%2 == 0 {
 			v.dict, v.codes = d, make([]int32, n)

@@ -1532,9 +1532,12 @@ type flowRun struct {
 	// 0x20 or above 0x7f other than newlines (bad: a non-zero word for a
 	// block that has one, as a line's text is checked as a whole).
 	sep, nl, bad []uint64
-	tape         []int32 // -1, then the positions of the set bits of sep
-	nls          []int32 // the positions of the newlines
-	tail         [64]byte
+	// sepAt: the words of sep before it are not written (the blocks
+	// flowLinesLocate located); sepFrom writes them where they are read.
+	sepAt int
+	tape  []int32 // -1, then the positions of the set bits of sep
+	nls   []int32 // the positions of the newlines
+	tail  [64]byte
 	// ctape is the compact tape of a segment's lines (flowLocate), and
 	// seg lists them as buildSegment takes them: for each, the index in
 	// ctape of its first entry, segStride times the line's index.
@@ -1602,6 +1605,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	} else {
 		nls = flowLines(b, &r.tail, r.sep, r.nl, r.bad, r.nls)
 	}
+	r.sepAt = clean / 64
 	if len(nls) == 0 {
 		return rows, false // no line ends here: nextLine's turn
 	}
@@ -1635,7 +1639,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 			if p.dense {
 				// Most fields built: the full tape, as the general way.
 				if tape == nil {
-					tape = r.fullTape(nls)
+					tape = r.fullTape(b, nls)
 				}
 				if cAt != i {
 					c = flowTapeAt(tape, nls, i)
@@ -1655,6 +1659,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 					if cap(r.ctape) < nbnd*len(ls) {
 						r.ctape = make([]int32, nbnd*max(len(ls), len(nls)))
 					}
+					r.sepFrom(b, (prev+1)/64)
 					n = flowLocate(r.ctape[:cap(r.ctape)], b, r.sep, ls, prev, min(nb, wide+1), p.nfields, p.bounds, p.masks)
 					seg = r.segs(n, nbnd)
 				}
@@ -1688,7 +1693,7 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 		}
 		// The general way: the full tape, from line i.
 		if tape == nil {
-			tape = r.fullTape(nls)
+			tape = r.fullTape(b, nls)
 		}
 		if cAt != i {
 			c = flowTapeAt(tape, nls, i)
@@ -1745,9 +1750,21 @@ func (p *VPCFlowReader) parseRun(rows int) (int, bool) {
 	return rows, consumed > 0
 }
 
+// sepFrom writes the words of sep from block w up to sepAt, which
+// flowLinesLocate left (whole blocks of b, the run's bytes, all clean),
+// as flowLines would have.
+func (r *flowRun) sepFrom(b []byte, w int) {
+	if w >= r.sepAt {
+		return
+	}
+	flowClassify(b[64*w:64*r.sepAt], r.sep[w:r.sepAt], r.nl[w:r.sepAt], r.bad[w:r.sepAt])
+	r.sepAt = w
+}
+
 // fullTape lists the run's spaces and newlines up to its last newline
-// (the last of nls) in the tape, after a -1, and returns it.
-func (r *flowRun) fullTape(nls []int32) []int32 {
+// (the last of nls) in the tape, after a -1, and returns it; b is the
+// run's bytes (sepFrom).
+func (r *flowRun) fullTape(b []byte, nls []int32) []int32 {
 	if need := 64*len(r.nl) + 16 + flowEndsMask + 1; cap(r.tape) < need {
 		// Room for every byte of a run, and for a line's ends as an
 		// array past the last entry (dropLines). Made here, not with
@@ -1756,6 +1773,7 @@ func (r *flowRun) fullTape(nls []int32) []int32 {
 	}
 	last := int(nls[len(nls)-1])
 	w := last / 64
+	r.sepFrom(b, 0)
 	keep := r.sep[w]
 	r.sep[w] &= 1<<(last%64)<<1 - 1
 	tape := flowFlatten(append(r.tape[:0], -1), r.sep[:w+1], false)

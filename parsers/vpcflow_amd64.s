@@ -1108,17 +1108,19 @@ TEXT ·flowSegInts32x2(SB), NOSPLIT, $0-224
 // func flowClassifyLocateAVX2(b []byte, sep, bad []uint64, nls, tape []int32, tab *flowLocTab) (nnl, ntape, stop int)
 //
 // AVX2, BMI1, BMI2 and POPCNT: see vpcflow_amd64.go. Registers: SI is b;
-// R10 is 8 times the block's index, indexing sep (DI) and, in cloop, bad
+// R10 is 8 times the block's index, indexing, in cloop, sep (DI) and bad
 // (R9), up to CX; R8 and R13 are where the next newline and end go; R12
-// is tab, DX the phase. In lloop AX holds the block's bytes below 0x20
-// or above 0x7f (its newlines, if it is clean), R14 the newlines the
-// phase predicts and then the ends to write, R9 where the block's first
-// newline went; BX and R11 are scratch. A block is located when those
-// bytes are the predicted newlines, each a newline, and no lowercase
-// letter follows one; else (lundo, lstop) the locating stops, the
-// block's newlines written so far are taken back, and the blocks from
-// there are only classified (cloop), as flowClassifyNLAVX2's, bad
-// included.
+// is tab, DX the phase; Y8 and Y9 hold 0x20s and 0x21s. In lloop AX
+// holds the block's bytes below 0x20 or above 0x7f (its newlines, if it
+// is clean), R11 those and its spaces (not stored: a store a block for
+// words few read, flowRun.sepAt), R14 the newlines the phase predicts
+// and then the ends to write; BX and R11 are scratch. A block is located
+// when those bytes are the predicted newlines, each a newline, and no
+// lowercase letter follows one (lnonl: a block with none of those
+// bytes, and none predicted); else (lundo, lstop) the locating stops,
+// the block's newlines written so far are taken back (those at or past
+// its first byte), and the blocks from there are only classified
+// (cloop), as flowClassifyNLAVX2's, bad included.
 TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-152
 	MOVQ b_base+0(FP), SI
 	MOVQ sep_base+24(FP), DI
@@ -1132,6 +1134,9 @@ TEXT ·flowClassifyLocateAVX2(SB), NOSPLIT, $0-152
 	MOVL $0x20, AX
 	MOVQ AX, X8
 	VPBROADCASTB X8, Y8
+	MOVL $0x21, AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
 	MOVQ CX, BX
 	SHLQ $3, BX
 	MOVQ BX, stop+144(FP)
@@ -1143,19 +1148,17 @@ lloop:
 	VMOVDQU 32(SI)(R10*8), Y1
 	VPCMPGTB Y0, Y8, Y2    // below 0x20 or above 0x7f
 	VPCMPGTB Y1, Y8, Y3
-	VPCMPEQB Y0, Y8, Y0    // spaces
-	VPCMPEQB Y1, Y8, Y1
-	VPOR Y2, Y0, Y0
-	VPOR Y3, Y1, Y1
+	VPCMPGTB Y0, Y9, Y0    // those and spaces: one compare, no VPOR
+	VPCMPGTB Y1, Y9, Y1
 	VPMOVMSKB Y0, R11
 	VPMOVMSKB Y1, BX
 	SHLQ $32, BX
-	ORQ BX, R11            // spaces and newlines (if clean)
-	MOVQ R11, (DI)(R10*1)
+	ORQ BX, R11            // spaces and newlines (if clean), not stored
 	VPMOVMSKB Y2, AX
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
 	ORQ BX, AX             // newlines and bad bytes
+	JEQ lnonl              // none (the flags of ORQ)
 	MOVQ 2048(R12)(DX*8), R14
 	PDEPQ R11, R14, R14    // where the newlines must be
 	CMPQ R14, AX
@@ -1165,33 +1168,76 @@ lloop:
 	POPCNTQ R11, R11
 	ADDQ R11, DX
 	MOVBQZX 4096(R12)(DX*1), DX
-	TESTQ AX, AX
-	JEQ lkeep
-	MOVQ R8, R9
 
 lnl:
 	TZCNTQ AX, BX
 	LEAQ (BX)(R10*8), BX
 	CMPB (SI)(BX*1), $0x0a
 	JNE lundo              // a bad byte
-	MOVBLZX 1(SI)(BX*1), R11
 	MOVL BX, (R8)
 	ADDQ $4, R8
-	SUBL $0x61, R11
-	CMPL R11, $26
-	JCS lundo              // a lowercase letter starts the next line
+	CMPB 1(SI)(BX*1), $0x61
+	JCC llower             // maybe a lowercase letter
+lnlnext:
 	BLSRQ AX, AX
 	JNE lnl
 
-lkeep:
+	// The ends, as at lkbits (a copy, not a jump there): a newline is an
+	// end (the last of bounds is nf-1), so R14 is not 0.
+lnlkbits:
+	TZCNTQ R14, R11
+	LEAQ (R11)(R10*8), R11
+	MOVL R11, (R13)
+	BLSRQ R14, R14
+	JEQ lnlkone
+	TZCNTQ R14, BX
+	LEAQ (BX)(R10*8), BX
+	MOVL BX, 4(R13)
+	ADDQ $8, R13
+	BLSRQ R14, R14
+	JNE lnlkbits
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
+
+lnlkone:
+	ADDQ $4, R13
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
+
+llower:
+	CMPB 1(SI)(BX*1), $0x7a
+	JLS lundo              // a lowercase letter starts the next line
+	JMP lnlnext
+
+lnonl:
+	// A block with no newline: none must be predicted.
+	MOVQ 2048(R12)(DX*8), R14
+	PDEPQ R11, R14, R14
+	TESTQ R14, R14
+	JNE lstop              // another field count
+	MOVQ (R12)(DX*8), R14
+	PDEPQ R11, R14, R14    // the ends to write
+	POPCNTQ R11, R11
+	ADDQ R11, DX
+	MOVBQZX 4096(R12)(DX*1), DX
 	TESTQ R14, R14
 	JEQ lnext
 
 lkbits:
+	// Two ends a turn (ends come in pairs: a field's two).
 	TZCNTQ R14, R11
 	LEAQ (R11)(R10*8), R11
 	MOVL R11, (R13)
-	ADDQ $4, R13
+	BLSRQ R14, R14
+	JEQ lkone
+	TZCNTQ R14, BX
+	LEAQ (BX)(R10*8), BX
+	MOVL BX, 4(R13)
+	ADDQ $8, R13
 	BLSRQ R14, R14
 	JNE lkbits
 
@@ -1201,8 +1247,27 @@ lnext:
 	JNE lloop
 	JMP ldone
 
+lkone:
+	ADDQ $4, R13
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JNE lloop
+	JMP ldone
+
 lundo:
-	MOVQ R9, R8
+	// Take back the block's newlines: those from its first byte on.
+	MOVQ nls_base+72(FP), BX
+	MOVQ R10, R11
+	SHLQ $3, R11
+
+lundo1:
+	CMPQ R8, BX
+	JEQ lstop
+	MOVLQSX -4(R8), DX
+	CMPQ DX, R11
+	JLT lstop
+	SUBQ $4, R8
+	JMP lundo1
 
 lstop:
 	MOVQ R10, BX
@@ -1419,4 +1484,190 @@ yok:
 	SHRQ $2, DI
 	MOVQ DI, nk+128(FP)
 	MOVB $1, ok+136(FP)
+	RET
+
+// FLOW_GATHER_D gathers the dwords at disp(base)(Y0*4) into dst, with Y1
+// as the mask (set from Y15, all ones; the gather clears it).
+#define FLOW_GATHER_D(disp, base, dst) \
+	VMOVDQA Y15, Y1; \
+	VPGATHERDD Y1, disp(base)(Y0*4), dst
+
+// FLOW_GATHER_Q gathers the qwords at disp(SI)(idx*1) into dst, for the
+// four dword indexes in idx (an X register); Y1 the mask, as above.
+#define FLOW_GATHER_Q(disp, idx, dst) \
+	VMOVDQA Y15, Y1; \
+	VPGATHERDQ Y1, disp(SI)(idx*1), dst
+
+// FLOW_NONDIGITS leaves in m the bytes of m (0xff or 0) that are not
+// digits in v: v less '0', unsigned, above 9 (Y9 '0's, Y8 9s); v and Y1
+// clobbered.
+#define FLOW_NONDIGITS(v, m) \
+	VPSUBB Y9, v, v; \
+	VPMINUB Y8, v, Y1; \
+	VPCMPEQB Y1, v, v; \
+	VPANDN m, v, m
+
+// func flowSegDrop8AVX2(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk, done int)
+//
+// AVX2, BMI1: flowSegDrop1Asm eight lines at a time (see vpcflow_amd64.go),
+// their tape entries gathered (a gather is one instruction). Registers:
+// R10 walks seg in steps of 8 lines up to R11; DI is where the next kept
+// line goes; SI is b; R12, R8, R14 the tape from fpos, tpos, ipos. Y0
+// holds the lines' t, Y1 is the gathers' mask; Y15 all ones, Y14 key,
+// Y13 72s, Y12 64s, Y11 15s, Y10 2s (dwords), Y9 '0's, Y8 9s (bytes).
+// A group stops the loop (zdone) when a line has an empty filtered
+// value, or is left out with a text value shorter than 1 byte or an
+// integer value that is not 1 to 16 digits: flowSegDrop1Asm decides it.
+TEXT ·flowSegDrop8AVX2(SB), NOSPLIT, $0-144
+	MOVQ kept_base+0(FP), DI
+	MOVQ b_base+24(FP), SI
+	MOVQ tape_base+48(FP), R9
+	MOVQ seg_base+72(FP), R10
+	MOVQ seg_len+80(FP), R11
+	ANDQ $-8, R11
+	LEAQ (R10)(R11*4), R11
+	MOVQ fpos+96(FP), R12
+	LEAQ (R9)(R12*4), R12
+	MOVQ tpos+112(FP), R8
+	LEAQ (R9)(R8*4), R8
+	MOVQ ipos+120(FP), R14
+	LEAQ (R9)(R14*4), R14
+	VPCMPEQD Y15, Y15, Y15
+	VPBROADCASTQ key+104(FP), Y14
+	MOVL $72, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $64, AX
+	MOVQ AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL $15, AX
+	MOVQ AX, X11
+	VPBROADCASTD X11, Y11
+	MOVL $2, AX
+	MOVQ AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL $0x30, AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
+	MOVL $9, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8
+
+zloop:
+	CMPQ R10, R11
+	JEQ zdone
+	VMOVDQU (R10), Y0
+
+	// The filtered values: from Y2+1 to Y3, n+1 = Y3-Y2 bytes; kept when
+	// n <= 8 and their word, masked to n bytes, is key.
+	FLOW_GATHER_D(0, R12, Y2)
+	FLOW_GATHER_D(4, R12, Y3)
+	VPSUBD Y2, Y3, Y3
+	VPCMPGTD Y3, Y10, Y4         // n == 0
+	VPTEST Y4, Y4
+	JNE zdone
+	VPSLLD $3, Y3, Y3
+	VPSUBD Y3, Y13, Y3           // 64-8n: above 63 (as 64 bits) for n > 8
+	FLOW_GATHER_Q(1, X2, Y4)
+	VEXTRACTI128 $1, Y2, X2
+	FLOW_GATHER_Q(1, X2, Y5)
+	VPMOVSXDQ X3, Y6
+	VEXTRACTI128 $1, Y3, X3
+	VPMOVSXDQ X3, Y7
+	VPSRLVQ Y6, Y15, Y6
+	VPSRLVQ Y7, Y15, Y7
+	VPAND Y6, Y4, Y4
+	VPAND Y7, Y5, Y5
+	VPCMPEQQ Y14, Y4, Y4
+	VPCMPEQQ Y14, Y5, Y5
+	VMOVMSKPD Y4, AX
+	VMOVMSKPD Y5, BX
+	SHLL $4, BX
+	ORL BX, AX                   // kept
+	MOVL AX, R13
+	XORL $0xff, R13              // left out
+
+	// The text values: at least a byte (ends 2 apart).
+	FLOW_GATHER_D(0, R8, Y2)
+	FLOW_GATHER_D(4, R8, Y3)
+	VPSUBD Y2, Y3, Y3
+	VPCMPGTD Y3, Y10, Y3
+	VMOVMSKPS Y3, BX             // empty
+	TESTL R13, BX
+	JNE zdone
+
+	// The integer values: n = Y4-1 from Y2+1, 1 to 16 (Y4-2 at most 15,
+	// unsigned), all digits: the first word's n bytes (n > 8: 8) and
+	// the second's n-8.
+	FLOW_GATHER_D(0, R14, Y2)
+	FLOW_GATHER_D(4, R14, Y3)
+	VPSUBD Y2, Y3, Y4
+	VPSUBD Y10, Y4, Y5
+	VPMINUD Y11, Y5, Y6
+	VPCMPEQD Y5, Y6, Y6
+	VMOVMSKPS Y6, CX             // 1 to 16 bytes
+	VPSLLD $3, Y4, Y4
+	VPSUBD Y4, Y13, Y4           // 64-8n
+	VPADDD Y12, Y4, Y3           // 128-8n: the second word's shift
+	VPXOR Y5, Y5, Y5
+	VPMAXSD Y5, Y4, Y4           // the first word's, at least 0
+	// Lines 0 to 3: Y5 their non-digits.
+	VPMOVSXDQ X4, Y5
+	VPSRLVQ Y5, Y15, Y5
+	FLOW_GATHER_Q(1, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y5)
+	VPMOVSXDQ X3, Y7
+	VPSRLVQ Y7, Y15, Y7
+	FLOW_GATHER_Q(9, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y7)
+	VPOR Y7, Y5, Y5
+	// Lines 4 to 7: Y7.
+	VEXTRACTI128 $1, Y2, X2
+	VEXTRACTI128 $1, Y4, X4
+	VEXTRACTI128 $1, Y3, X3
+	VPMOVSXDQ X4, Y7
+	VPSRLVQ Y7, Y15, Y7
+	FLOW_GATHER_Q(1, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y7)
+	VPMOVSXDQ X3, Y4
+	VPSRLVQ Y4, Y15, Y4
+	FLOW_GATHER_Q(9, X2, Y6)
+	FLOW_NONDIGITS(Y6, Y4)
+	VPOR Y4, Y7, Y7
+	VPXOR Y6, Y6, Y6
+	VPCMPEQQ Y6, Y5, Y5
+	VPCMPEQQ Y6, Y7, Y7
+	VMOVMSKPD Y5, BX
+	VMOVMSKPD Y7, DX
+	SHLL $4, DX
+	ORL DX, BX
+	ANDL CX, BX                  // digits only, 1 to 16 of them
+	NOTL BX
+	TESTL R13, BX
+	JNE zdone
+
+	// The group is decided: its kept lines go to kept.
+	TESTL AX, AX
+	JEQ znext
+
+zkeep:
+	TZCNTL AX, BX
+	MOVL (R10)(BX*4), DX
+	MOVL DX, (DI)
+	ADDQ $4, DI
+	BLSRL AX, AX
+	JNE zkeep
+
+znext:
+	ADDQ $32, R10
+	JMP zloop
+
+zdone:
+	VZEROUPPER
+	SUBQ kept_base+0(FP), DI
+	SHRQ $2, DI
+	MOVQ DI, nk+128(FP)
+	SUBQ seg_base+72(FP), R10
+	SHRQ $2, R10
+	MOVQ R10, done+136(FP)
 	RET
