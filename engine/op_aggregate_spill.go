@@ -1000,19 +1000,15 @@ type spillRef struct{ at, end int }
 // (spillCol).
 //
 // With ids (not nil), the keys are value IDs (spillSet.writeIDs): key k
-// is rows sel of ids[k] in mode spillIDs, idw[k] bytes an ID (missing:
-// the fewest that hold the segment's largest), and cols are the columns
+// is rows sel of ids[k] in mode spillIDs, idw[k] bytes an ID, and cols
+// are the columns
 // after the keys.
 func appendSpillSegment(b []byte, ids [][]int32, idw []uint8, cols []*vec, nkeys int, sel []int32, last []spillRef) []byte {
 	b = binary.AppendUvarint(b, uint64(len(sel)))
 	at := len(b)
 	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
 	for k, kids := range ids {
-		if k < len(idw) {
-			b = appendSpillIDsWidth(b, kids, sel, int(idw[k]))
-		} else {
-			b = appendSpillIDs(b, kids, sel)
-		}
+		b = appendSpillIDs(b, kids, sel, int(idw[k]))
 	}
 	var ref *spillRef
 	first := len(ids) // the column index of cols[0]
@@ -1286,17 +1282,6 @@ func decodeSpillFixedInts(b []byte, out []int64) ([]byte, bool) {
 	return b[off:], true
 }
 
-// appendSpillIDs appends rows sel of ids in mode spillIDs: the mode
-// byte, the width w of the largest ID (1 to 4 bytes), then each ID in w
-// bytes, little-endian.
-func appendSpillIDs(b []byte, ids []int32, sel []int32) []byte {
-	var top uint32
-	for _, i := range sel {
-		top |= uint32(ids[i])
-	}
-	return appendSpillIDsWidth(b, ids, sel, idWidth(top))
-}
-
 // idWidth is the fewest bytes (1 to 4) that hold ID top.
 func idWidth(top uint32) int {
 	w := 1
@@ -1306,9 +1291,10 @@ func idWidth(top uint32) int {
 	return w
 }
 
-// appendSpillIDsWidth is appendSpillIDs in a width w (1 to 4 bytes)
-// that holds every ID of rows sel.
-func appendSpillIDsWidth(b []byte, ids []int32, sel []int32, w int) []byte {
+// appendSpillIDs appends rows sel of ids in mode spillIDs: the mode
+// byte, the width w (1 to 4 bytes, idWidth of the largest ID there may
+// be), then each ID in w bytes, little-endian.
+func appendSpillIDs(b []byte, ids []int32, sel []int32, w int) []byte {
 	b = slices.Grow(b, 2+w*len(sel)+4)
 	b = append(b, spillIDs, byte(w))
 	if nativeLittle {

@@ -761,9 +761,20 @@ func TestDecodeSpillInts(t *testing.T) {
 // after them (the word loads near the end), and a width out of 1-8 or a
 // short column is corrupt.
 func TestSpillFixedInts_RoundTrip(t *testing.T) {
+	defer func(le bool) { nativeLittle = le }(nativeLittle)
+	for _, le := range []bool{true, false} {
+		nativeLittle = le // word stores and loads, and the big-endian loops
+		testSpillFixedIntsRoundTrip(t)
+	}
+}
+
+func testSpillFixedIntsRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
+	widths := map[byte]bool{}
 	for _, bitsN := range []int{0, 1, 7, 8, 15, 16, 31, 40, 55, 56, 63, 64} {
-		for _, rows := range []int{2, 3, 9, 100} {
+		for _, rows := range []int{2, 3, 9, 100, -9} {
+			extreme := rows < 0 // a difference of 64 bits
+			rows = max(rows, -rows)
 			ints := make([]int64, rows)
 			for i := range ints {
 				if bitsN > 0 {
@@ -773,7 +784,9 @@ func TestSpillFixedInts_RoundTrip(t *testing.T) {
 					ints[i] = -ints[i]
 				}
 			}
-			ints[0] = math.MinInt64 + int64(bitsN) // a difference of 64 bits
+			if extreme {
+				ints[0] = math.MinInt64 + int64(bitsN)
+			}
 			sel := make([]int32, rows)
 			for i := range sel {
 				sel[i] = int32(rows - 1 - i)
@@ -782,6 +795,7 @@ func TestSpillFixedInts_RoundTrip(t *testing.T) {
 			if b[0] != spillFixedInts || b[1] < 1 || b[1] > 8 || len(b) != 2+int(b[1])*rows {
 				t.Fatalf("%d bits, %d rows: mode %d width %d, %d bytes", bitsN, rows, b[0], b[1], len(b))
 			}
+			widths[b[1]] = true
 			for _, tail := range []int{0, 1, 9} {
 				in := append(slices.Clone(b), make([]byte, tail)...)
 				var a arena
@@ -818,6 +832,9 @@ func TestSpillFixedInts_RoundTrip(t *testing.T) {
 				t.Errorf("integers decoded as strings")
 			}
 		}
+	}
+	if len(widths) != 8 {
+		t.Errorf("widths written: %v; want every one of 1-8", widths)
 	}
 }
 
@@ -1534,10 +1551,18 @@ func TestAggregateSpill_IDs(t *testing.T) {
 // that hold the largest of a segment, and read back; an ID past its
 // dictionary, a width out of 1-4 or a short column is corrupt.
 func TestSpillIDs_RoundTrip(t *testing.T) {
+	defer func(le bool) { nativeLittle = le }(nativeLittle)
+	for _, le := range []bool{true, false} {
+		nativeLittle = le // the stores through a pointer, and the big-endian loops
+		testSpillIDsRoundTrip(t)
+	}
+}
+
+func testSpillIDsRoundTrip(t *testing.T) {
 	for _, top := range []int32{0, 255, 256, 65535, 65536, 1<<24 - 1, 1 << 24, math.MaxInt32} {
 		ids := []int32{top, 0, top / 2, 1, top}
 		sel := []int32{4, 0, 2, 3}
-		b := appendSpillIDs(nil, ids, sel)
+		b := appendSpillIDs(nil, ids, sel, idWidth(uint32(max(top, 1))))
 		top := max(top, 1) // ids holds 1
 		wantW := 1
 		for top >= 1<<(8*wantW) && wantW < 4 {
