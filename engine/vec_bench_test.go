@@ -122,3 +122,52 @@ func BenchmarkGatherInto(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkGatherWays gathers int64 and string rows (every other row, or
+// three of four) with the quadword assembly gathers off (go) and on (asm,
+// where there are any), the measurement behind useGatherQAsm's default.
+// Interleave the two ways on a quiet core to compare them, e.g.
+//
+//	for i in 1 2 3 4 5 6 7 8; do for w in go asm; do
+//	  taskset -c 1 ./engine.test -test.run X -test.bench "GatherWays/.*/$w\$" -test.benchtime 20000x
+//	done; done
+func BenchmarkGatherWays(b *testing.B) {
+	ways, restore := gatherQWays()
+	defer restore()
+	src64 := make([]int64, BatchRows)
+	srcS := make([]string, BatchRows)
+	for i := range src64 {
+		src64[i] = int64(i) * 7
+		srcS[i] = "10.0." + strconv.Itoa(i%256) + "." + strconv.Itoa(i/16)
+	}
+	for _, every := range []int{2, 4} {
+		var rows []int32
+		for i := range BatchRows {
+			if every == 2 && i%2 == 0 || every == 4 && i%4 != 0 {
+				rows = append(rows, int32(i))
+			}
+		}
+		n := strconv.Itoa(len(rows))
+		for _, q := range ways {
+			way := map[bool]string{false: "go", true: "asm"}[q]
+			b.Run("int64/"+n+"/"+way, func(b *testing.B) {
+				setGatherQAsm(q)
+				dst := make([]int64, len(rows))
+				b.SetBytes(int64(8 * len(rows)))
+				b.ReportAllocs()
+				for b.Loop() {
+					gatherInto(dst, src64, rows)
+				}
+			})
+			b.Run("string/"+n+"/"+way, func(b *testing.B) {
+				setGatherQAsm(q)
+				dst := make([]string, len(rows))
+				b.SetBytes(int64(16 * len(rows)))
+				b.ReportAllocs()
+				for b.Loop() {
+					gatherInto(dst, srcS, rows)
+				}
+			})
+		}
+	}
+}

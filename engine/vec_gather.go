@@ -28,7 +28,7 @@ func gatherFast[T any](dst, src []T, sel []int32) bool {
 	switch d := any(dst).(type) {
 	case []int64:
 		s := any(src).([]int64)
-		if !gatherAsmOK(sel, len(s)) {
+		if !useGatherQAsm || !gatherAsmOK(sel, len(s)) {
 			return false
 		}
 		gatherInt64Asm(d, s, sel)
@@ -49,7 +49,7 @@ func gatherFast[T any](dst, src []T, sel []int32) bool {
 		// as long as the push that reads d, so the collector marks what
 		// they point at without them.
 		s := any(src).([]string)
-		if len(s) >= 1<<30 || !gatherAsmOK(sel, len(s)) {
+		if !useGatherQAsm || len(s) >= 1<<30 || !gatherAsmOK(sel, len(s)) {
 			return false
 		}
 		d = d[:len(sel)]

@@ -9,6 +9,20 @@ import "golang.org/x/sys/cpu"
 // VPMOVSXDQ).
 var useGatherAsm = cpu.X86.HasAVX2
 
+// useGatherQAsm: int64 and string gathers (VPGATHERDQ, four quadwords an
+// instruction; a string header is two) run in assembly too. Off: on AMD
+// Zen 3 (the project's machine: EPYC family 25 model 1) the Go loops
+// took 2-20 % less time for int64 rows and 33-37 % less for strings
+// (BenchmarkGatherWays, 2,048 and 3,072 of 4,096 rows, fastest and
+// median of 8 interleaved runs), though they run about four times the
+// instructions. Zen 3 issues a VPGATHERDQ about as slowly as its four
+// loads, and Intel's Downfall (GDS) microcode slows gathers on the
+// Skylake to Ice Lake servers of most cloud instance types; VPGATHERDD,
+// eight doublewords an instruction, still wins (int32 rows, widening:
+// 30-50 % less time) and stays on. Set it on a CPU where
+// BenchmarkGatherWays shows the assembly ahead.
+var useGatherQAsm = false
+
 // rowsBelowAsm reports whether every row of rows (at least eight), as an
 // unsigned number, is below n.
 //

@@ -12,7 +12,19 @@ import (
 // AVX2) against a plain loop: every length around the blocks of eight
 // and sixteen rows, rows in any order, repeated, at both ends of the
 // source, and negative values widened with their sign.
+//
+// It runs with the quadword assembly (int64 and strings) off, the
+// default, and on (gatherQWays).
 func TestGatherInto(t *testing.T) {
+	ways, restore := gatherQWays()
+	defer restore()
+	for _, q := range ways {
+		setGatherQAsm(q)
+		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherInto)
+	}
+}
+
+func testGatherInto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, nsrc := range []int{1, 7, 64, 4096} {
 		src64 := make([]int64, nsrc)
@@ -101,6 +113,15 @@ func TestWidenInto(t *testing.T) {
 // as a Go index does, wherever it sits among the rows (the assembly
 // gathers would read outside the source instead).
 func TestGatherInto_OutOfRange(t *testing.T) {
+	ways, restore := gatherQWays()
+	defer restore()
+	for _, q := range ways {
+		setGatherQAsm(q)
+		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherIntoOutOfRange)
+	}
+}
+
+func testGatherIntoOutOfRange(t *testing.T) {
 	for _, bad := range []int32{64, 1 << 20, -1, -1 << 31} {
 		for _, at := range []int{0, 7, 8, 31, 39} {
 			rows := make([]int32, 40)
@@ -135,6 +156,15 @@ func TestGatherInto_OutOfRange(t *testing.T) {
 // assembly copies string pointers without write barriers (see
 // gatherFast).
 func TestGatherInto_Collector(t *testing.T) {
+	ways, restore := gatherQWays()
+	defer restore()
+	for _, q := range ways {
+		setGatherQAsm(q)
+		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherIntoCollector)
+	}
+}
+
+func testGatherIntoCollector(t *testing.T) {
 	collectorRunning(t)
 	dst := make([]string, 300)
 	rows := make([]int32, 300)

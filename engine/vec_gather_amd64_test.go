@@ -1,0 +1,15 @@
+//go:build amd64 && !purego
+
+package engine
+
+// gatherQWays returns the settings of useGatherQAsm a gather test runs
+// under: both where the quadword assembly exists (it is off by default,
+// see useGatherQAsm, so without this its gathers would go untested), and
+// a function that puts the setting back.
+func gatherQWays() ([]bool, func()) {
+	was := useGatherQAsm
+	return []bool{false, useGatherAsm}, func() { useGatherQAsm = was }
+}
+
+// setGatherQAsm sets useGatherQAsm.
+func setGatherQAsm(on bool) { useGatherQAsm = on }
