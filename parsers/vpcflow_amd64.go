@@ -323,15 +323,26 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 // variable for tests).
 var useSegDrop1 = true
 
+// haveSegDrop8 tells whether flowSegDrop8AVX2 runs here (AVX2).
+var haveSegDrop8 = useAVX2
+
 // useSegDrop8 tells flowSegDrop1 to take eight lines at a time
-// (flowSegDrop8AVX2) where the CPU has AVX2, a variable for tests.
-var useSegDrop8 = useAVX2
+// (flowSegDrop8AVX2; only where haveSegDrop8). Off: the eight-line loop
+// runs fewer instructions (about 12 a line, against 31), but its
+// gathers (VPGATHERDD, VPGATHERDQ) are slow on AMD Zen 3, the project's
+// machine, and on Intel servers with the Downfall (GDS) microcode:
+// reading the REJECT query's columns took 6-17 % (fastest run) and
+// 13-16 % (median) more time with it (BenchmarkVPCFlowSegDrop, v2 and
+// v5 lines, 10 interleaved runs each) and the flow query of hunt bench
+// ~5 % more CPU. Set it on a CPU where
+// that benchmark shows it ahead; tests set it to check it.
+var useSegDrop8 = false
 
 // flowSegDrop1 is flowSegDrop1Asm that takes the lines eight at a time in
 // flowSegDrop8AVX2 (about 12 instructions a line, against 31) and gives
 // flowSegDrop1Asm the groups that stop it and the last lines.
 func flowSegDrop1(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (int, bool) {
-	if !useSegDrop8 {
+	if !useSegDrop8 || !haveSegDrop8 {
 		return flowSegDrop1Asm(kept, b, tape, seg, fpos, key, tpos, ipos)
 	}
 	nk := 0

@@ -260,3 +260,48 @@ func BenchmarkVPCFlowLine(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVPCFlowSegDrop reads the REJECT query's columns, the lines the
+// filter leaves out checked one at a time (scalar) and, where the CPU
+// runs it, eight at a time with AVX2 gathers (drop8): the measurement
+// behind useSegDrop8's default. Interleave the two on a quiet core, e.g.
+//
+//	for i in $(seq 10); do for w in scalar drop8; do
+//	  taskset -c 1 ./parsers.test -test.run X -test.bench "VPCFlowSegDrop/.*/$w\$" -test.benchtime 40x
+//	done; done
+func BenchmarkVPCFlowSegDrop(b *testing.B) {
+	defer func(v bool) { useSegDrop8 = v }(useSegDrop8)
+	ways := []bool{false}
+	if haveSegDrop8 {
+		ways = append(ways, true)
+	}
+	for _, shape := range []struct {
+		name string
+		v5   bool
+	}{{"v2", false}, {"v5", true}} {
+		in := vpcFlowBenchInput(shape.v5, 8<<20)
+		for _, on := range ways {
+			way := map[bool]string{false: "scalar", true: "drop8"}[on]
+			b.Run(shape.name+"/"+way, func(b *testing.B) {
+				useSegDrop8 = on
+				r := bytes.NewReader(in)
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Reset(in)
+					p, err := NewVPCFlowReader(r, "bench.log", WithColumns("srcaddr", "start", "action"), WithEqual(map[string][]string{"action": {"REJECT"}}))
+					if err != nil {
+						b.Fatal(err)
+					}
+					for p.Next() {
+						vpcFlowSink += p.Batch().NumRows()
+					}
+					if p.Err() != nil || p.Stats().Rejected != 0 {
+						b.Fatal(p.Err(), p.Rejects())
+					}
+					p.Release()
+				}
+			})
+		}
+	}
+}
