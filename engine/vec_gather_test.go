@@ -15,14 +15,7 @@ import (
 //
 // It runs with the quadword assembly (int64 and strings) off, the
 // default, and on (gatherQWays).
-func TestGatherInto(t *testing.T) {
-	ways, restore := gatherQWays()
-	defer restore()
-	for _, q := range ways {
-		setGatherQAsm(q)
-		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherInto)
-	}
-}
+func TestGatherInto(t *testing.T) { gatherQRun(t, testGatherInto) }
 
 func testGatherInto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -112,14 +105,7 @@ func TestWidenInto(t *testing.T) {
 // TestGatherInto_OutOfRange checks that a row outside the source panics,
 // as a Go index does, wherever it sits among the rows (the assembly
 // gathers would read outside the source instead).
-func TestGatherInto_OutOfRange(t *testing.T) {
-	ways, restore := gatherQWays()
-	defer restore()
-	for _, q := range ways {
-		setGatherQAsm(q)
-		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherIntoOutOfRange)
-	}
-}
+func TestGatherInto_OutOfRange(t *testing.T) { gatherQRun(t, testGatherIntoOutOfRange) }
 
 func testGatherIntoOutOfRange(t *testing.T) {
 	for _, bad := range []int32{64, 1 << 20, -1, -1 << 31} {
@@ -155,14 +141,7 @@ func testGatherIntoOutOfRange(t *testing.T) {
 // while the collector runs, and checks every value afterwards: the
 // assembly copies string pointers without write barriers (see
 // gatherFast).
-func TestGatherInto_Collector(t *testing.T) {
-	ways, restore := gatherQWays()
-	defer restore()
-	for _, q := range ways {
-		setGatherQAsm(q)
-		t.Run("quadwordAsm="+strconv.FormatBool(q), testGatherIntoCollector)
-	}
-}
+func TestGatherInto_Collector(t *testing.T) { gatherQRun(t, testGatherIntoCollector) }
 
 func testGatherIntoCollector(t *testing.T) {
 	collectorRunning(t)
@@ -186,5 +165,16 @@ func testGatherIntoCollector(t *testing.T) {
 				t.Fatalf("iteration %d: dst[%d] = %q; want %q", it, j, s, want)
 			}
 		}
+	}
+}
+
+// gatherQRun runs test f under each setting of useGatherQAsm gatherQWays
+// gives, as a subtest named for it.
+func gatherQRun(t *testing.T, f func(*testing.T)) {
+	ways, restore := gatherQWays()
+	defer restore()
+	for _, q := range ways {
+		setGatherQAsm(q)
+		t.Run("quadwordAsm="+strconv.FormatBool(q), f)
 	}
 }

@@ -77,23 +77,7 @@ func BenchmarkVPCFlow(b *testing.B) {
 			b.Run(shape.name+"/"+proj.name, func(b *testing.B) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(b, 0)
-				r := bytes.NewReader(in)
-				b.SetBytes(int64(len(in)))
-				b.ReportAllocs()
-				for b.Loop() {
-					r.Reset(in)
-					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
-					if err != nil {
-						b.Fatal(err)
-					}
-					for p.Next() {
-						vpcFlowSink += p.Batch().NumRows()
-					}
-					if p.Err() != nil || p.Stats().Rejected != 0 {
-						b.Fatal(p.Err(), p.Rejects())
-					}
-					p.Release()
-				}
+				benchReadFlow(b, in, WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
 			})
 		}
 	}
@@ -284,24 +268,30 @@ func BenchmarkVPCFlowSegDrop(b *testing.B) {
 			way := map[bool]string{false: "scalar", true: "drop8"}[on]
 			b.Run(shape.name+"/"+way, func(b *testing.B) {
 				useSegDrop8 = on
-				r := bytes.NewReader(in)
-				b.SetBytes(int64(len(in)))
-				b.ReportAllocs()
-				for b.Loop() {
-					r.Reset(in)
-					p, err := NewVPCFlowReader(r, "bench.log", WithColumns("srcaddr", "start", "action"), WithEqual(map[string][]string{"action": {"REJECT"}}))
-					if err != nil {
-						b.Fatal(err)
-					}
-					for p.Next() {
-						vpcFlowSink += p.Batch().NumRows()
-					}
-					if p.Err() != nil || p.Stats().Rejected != 0 {
-						b.Fatal(p.Err(), p.Rejects())
-					}
-					p.Release()
-				}
+				benchReadFlow(b, in, WithColumns("srcaddr", "start", "action"), WithEqual(map[string][]string{"action": {"REJECT"}}))
 			})
 		}
+	}
+}
+
+// benchReadFlow reads in (flow lines, no line rejected) with opts, once
+// per iteration of b, counting its bytes and allocations.
+func benchReadFlow(b *testing.B, in []byte, opts ...Option) {
+	r := bytes.NewReader(in)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset(in)
+		p, err := NewVPCFlowReader(r, "bench.log", opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for p.Next() {
+			vpcFlowSink += p.Batch().NumRows()
+		}
+		if p.Err() != nil || p.Stats().Rejected != 0 {
+			b.Fatal(p.Err(), p.Rejects())
+		}
+		p.Release()
 	}
 }
