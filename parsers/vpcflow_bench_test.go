@@ -114,13 +114,7 @@ func BenchmarkVPCFlowSource(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					for p.Next() {
-						vpcFlowSink += p.Batch().NumRows()
-					}
-					if p.Err() != nil || p.Stats().Rejected != 0 {
-						b.Fatal(p.Err(), p.Rejects())
-					}
-					p.Release()
+					drainFlowBench(b, p)
 				}
 			})
 		}
@@ -286,12 +280,18 @@ func benchReadFlow(b *testing.B, in []byte, opts ...Option) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for p.Next() {
-			vpcFlowSink += p.Batch().NumRows()
-		}
-		if p.Err() != nil || p.Stats().Rejected != 0 {
-			b.Fatal(p.Err(), p.Rejects())
-		}
-		p.Release()
+		drainFlowBench(b, p)
 	}
+}
+
+// drainFlowBench reads p's batches to the end, fails b if p met an error
+// or rejected a line, and releases p.
+func drainFlowBench(b *testing.B, p *VPCFlowReader) {
+	for p.Next() {
+		vpcFlowSink += p.Batch().NumRows()
+	}
+	if p.Err() != nil || p.Stats().Rejected != 0 {
+		b.Fatal(p.Err(), p.Rejects())
+	}
+	p.Release()
 }
