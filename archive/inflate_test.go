@@ -98,6 +98,19 @@ func TestInflaters_Agree(t *testing.T) {
 	size[len(size)-1] ^= 0x01
 	corrupt := bytes.Clone(one)
 	corrupt[len(corrupt)/2] ^= 0xff
+	// Stored blocks, 640 KiB: a byte changed in a block's content still
+	// decodes, and only the CRC tells (early: in the first block; late:
+	// in the last).
+	const storedLen = 640 << 10
+	var stored bytes.Buffer
+	zw, _ = gzip.NewWriterLevel(&stored, gzip.NoCompression)
+	for i := 0; stored.Len() < storedLen; i++ {
+		fmt.Fprintf(zw, "%d 123456789012 eni-%07x 10.0.%d.%d\n", i, i*7919, i%256, i/256%256)
+	}
+	zw.Close()
+	storedEarly, storedLate := bytes.Clone(stored.Bytes()), bytes.Clone(stored.Bytes())
+	storedEarly[1000] ^= 0x01
+	storedLate[len(storedLate)-1000] ^= 0x01
 	cases := map[string][]byte{
 		"one member":                 one,
 		"members, first larger":      append(gz(t, big), gz(t, small)...), // last ISIZE underestimates
@@ -105,6 +118,9 @@ func TestInflaters_Agree(t *testing.T) {
 		"empty member":               append(gz(t, ""), gz(t, small)...),
 		"empty content":              gz(t, ""),
 		"stored blocks":              level0.Bytes(),
+		"stored, many blocks":        stored.Bytes(),
+		"stored, early byte changed": storedEarly,
+		"stored, late byte changed":  storedLate,
 		"truncated in the middle":    one[:len(one)/2],
 		"truncated in the trailer":   one[:len(one)-3],
 		"header only":                one[:10],
@@ -140,11 +156,25 @@ func TestInflaters_Agree(t *testing.T) {
 	if !strings.Contains(wantErr["bad CRC"], "checksum") || wantErr["truncated in the middle"] == "" || wantErr["one member"] != "" {
 		t.Fatalf("klauspost: bad CRC %q, truncated %q, good %q", wantErr["bad CRC"], wantErr["truncated in the middle"], wantErr["one member"])
 	}
+	for _, name := range []string{"stored, early byte changed", "stored, late byte changed"} {
+		if !strings.Contains(wantErr[name], "checksum") || len(want[name]) < storedLen-(64<<10) {
+			t.Fatalf("klauspost: %s: %d bytes, error %q; want a checksum error after the content", name, len(want[name]), wantErr[name])
+		}
+	}
 	withInflater(t, func(t *testing.T, _ string) {
 		for name, in := range cases {
 			b, err := inflateAll(in, nil)
 			if string(b) != want[name] || err != wantErr[name] {
 				t.Errorf("%s: got %d bytes, error %q; want %d bytes, error %q", name, len(b), err, len(want[name]), wantErr[name])
+			}
+		}
+		// Good objects are inflated whole, not handed to the streaming
+		// inflater (which gives the same content, so only this tells a
+		// whole-object inflater that failed them, say a CRC taken wrong).
+		for _, name := range []string{"one member", "members, first larger", "stored, many blocks"} {
+			before := wholeFallbacks.Load()
+			if _, err := inflateAll(cases[name], nil); err != "" || wholeFallbacks.Load() != before {
+				t.Errorf("%s: error %q, %d fallbacks to streaming; want none", name, err, wholeFallbacks.Load()-before)
 			}
 		}
 		// A source failing part way: what was read, then its error.
