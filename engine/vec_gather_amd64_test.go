@@ -8,7 +8,10 @@ package engine
 // a function that puts the setting back.
 func gatherQWays() ([]bool, func()) {
 	was := useGatherQAsm
-	return []bool{false, useGatherAsm}, func() { useGatherQAsm = was }
+	if !useGatherAsm {
+		return []bool{false}, func() {}
+	}
+	return []bool{false, true}, func() { useGatherQAsm = was }
 }
 
 // setGatherQAsm sets useGatherQAsm.

@@ -333,9 +333,9 @@ var haveSegDrop8 = useAVX2
 // machine, and on Intel servers with the Downfall (GDS) microcode:
 // reading the REJECT query's columns took 6-17 % (fastest run) and
 // 13-16 % (median) more time with it (BenchmarkVPCFlowSegDrop, v2 and
-// v5 lines, 10 interleaved runs each) and the flow query of hunt bench
-// ~5 % more CPU. Set it on a CPU where
-// that benchmark shows it ahead; tests set it to check it.
+// v5 lines, 10 interleaved runs each; whole hunt bench runs of the flow
+// query moved within their noise). Set it on a CPU where that benchmark
+// shows it ahead; tests set it to check it.
 var useSegDrop8 = false
 
 // flowSegDrop1 is flowSegDrop1Asm that takes the lines eight at a time in
