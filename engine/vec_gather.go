@@ -5,12 +5,12 @@ package engine
 // through its ACCEPT rows; dictionary codes; a chunk's rows through the
 // rows a conjunct kept). In Go each row is a bounds-checked load and a
 // store, four to five instructions (eleven for an int32 widened to
-// int64); on amd64 with AVX2 a block of eight rows is one or two gather
-// instructions (vec_gather_amd64.s), after one pass that checks every
+// int64); on amd64 with AVX2 a block of eight int32 rows is one gather
+// instruction (vec_gather_amd64.s), after one pass that checks every
 // row is in range. Rows out of range leave the work to the Go loops,
-// which panic as before. Fewer instructions are not less time: the
-// quadword gathers (int64 rows, string headers) are off by default,
-// slower than the Go loops on the machine measured (useGatherQAsm).
+// which panic as before. Fewer instructions are not less time: int64
+// and string rows stay Go loops, faster than gathers of quadwords on
+// the machines measured (useGatherAsm).
 
 // gatherAsmRows is the fewest rows the assembly gathers take: below, the
 // call and the range check cost more than the loop saves.
@@ -24,42 +24,20 @@ func gatherAsmOK(rows []int32, n int) bool {
 }
 
 // gatherFast sets dst[j] to src[sel[j]] for each j of sel when dst and
-// src are int64, int32 or string slices the assembly gathers take, and reports
-// whether it did; dst has at least len(sel) values.
+// src are int32 slices the assembly gathers take, and reports whether it
+// did; dst has at least len(sel) values. int64 and string slices go
+// through gatherInto's Go loop (see useGatherAsm).
 func gatherFast[T any](dst, src []T, sel []int32) bool {
-	switch d := any(dst).(type) {
-	case []int64:
-		s := any(src).([]int64)
-		if !useGatherQAsm || !gatherAsmOK(sel, len(s)) {
-			return false
-		}
-		gatherInt64Asm(d, s, sel)
-		return true
-	case []int32:
-		s := any(src).([]int32)
-		if !gatherAsmOK(sel, len(s)) {
-			return false
-		}
-		gatherInt32Asm(d, s, sel)
-		return true
-	case []string:
-		// The assembly copies the strings' headers without the
-		// collector's write barriers. What they would do is done
-		// otherwise: clear(d) first shades the old strings (the deletion
-		// barrier); the new ones are src's, which keeps them reachable
-		// (and drops them only through a barrier, dropViews' clear) for
-		// as long as the push that reads d, so the collector marks what
-		// they point at without them.
-		s := any(src).([]string)
-		if !useGatherQAsm || len(s) >= 1<<30 || !gatherAsmOK(sel, len(s)) {
-			return false
-		}
-		d = d[:len(sel)]
-		clear(d) // the old values' write barrier (see above)
-		gatherStringsAsm(d, s, sel)
-		return true
+	d, ok := any(dst).([]int32)
+	if !ok {
+		return false
 	}
-	return false
+	s := any(src).([]int32)
+	if !gatherAsmOK(sel, len(s)) {
+		return false
+	}
+	gatherInt32Asm(d, s, sel)
+	return true
 }
 
 // widenInto sets dst[j] to int64(src[j]) for each j of dst (len(src) >=

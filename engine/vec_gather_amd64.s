@@ -6,8 +6,8 @@
 // checked (rowsBelowAsm: every row below len(src), and len(src) below
 // 2^31, so the gathers' sign-extended dword indexes are the rows), and
 // dst of at least len(rows) values. Blocks of eight rows go through
-// VPGATHERDD/VPGATHERDQ (whose masks they consume, so each is set to
-// all ones again), the rest one at a time.
+// VPGATHERDD (whose mask it consumes, so it is set to all ones again),
+// the rest one at a time.
 
 // func rowsBelowAsm(rows []int32, n int) bool
 //
@@ -36,43 +36,6 @@ below_block:
 	VZEROUPPER
 	CMPQ AX, n+24(FP)
 	SETCS ret+32(FP)
-	RET
-
-// func gatherInt64Asm(dst []int64, src []int64, rows []int32)
-TEXT ·gatherInt64Asm(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ rows_base+48(FP), BX
-	MOVQ rows_len+56(FP), CX
-	XORQ AX, AX
-	MOVQ CX, DX
-	ANDQ $-8, DX
-	JZ   g64_tail
-
-g64_block:
-	VPCMPEQD Y1, Y1, Y1
-	VPCMPEQD Y3, Y3, Y3
-	VMOVDQU  (BX)(AX*4), X0
-	VMOVDQU  16(BX)(AX*4), X2
-	VPGATHERDQ Y1, (SI)(X0*8), Y4
-	VPGATHERDQ Y3, (SI)(X2*8), Y5
-	VMOVDQU  Y4, (DI)(AX*8)
-	VMOVDQU  Y5, 32(DI)(AX*8)
-	ADDQ $8, AX
-	CMPQ AX, DX
-	JB   g64_block
-
-g64_tail:
-	CMPQ AX, CX
-	JAE  g64_done
-	MOVLQSX (BX)(AX*4), R8
-	MOVQ (SI)(R8*8), R9
-	MOVQ R9, (DI)(AX*8)
-	INCQ AX
-	JMP  g64_tail
-
-g64_done:
-	VZEROUPPER
 	RET
 
 // func gatherInt32Asm(dst []int32, src []int32, rows []int32)
@@ -181,56 +144,5 @@ w_tail:
 	JMP  w_tail
 
 w_done:
-	VZEROUPPER
-	RET
-
-// func gatherStringsAsm(dst []string, src []string, rows []int32)
-//
-// dst[j] = src[rows[j]], four strings a step: each row r's two words are
-// quadwords 2r and 2r+1 of src, gathered by two VPGATHERDQs (rows below
-// 2^30, so the doubled indexes are positive dwords). The stores have no
-// write barriers: see gatherStrings.
-TEXT ·gatherStringsAsm(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ rows_base+48(FP), BX
-	MOVQ rows_len+56(FP), CX
-	XORQ AX, AX
-	MOVQ CX, R10
-	ANDQ $-4, R10
-	VPCMPEQD X13, X13, X13 // -1
-
-gs_block:
-	CMPQ AX, R10
-	JAE  gs_tail
-	VMOVDQU (BX)(AX*4), X0
-	VPADDD X0, X0, X0
-	VPSUBD X13, X0, X1
-	VPUNPCKLDQ X1, X0, X2
-	VPUNPCKHDQ X1, X0, X3
-	VPCMPEQD Y4, Y4, Y4
-	VPGATHERDQ Y4, (SI)(X2*8), Y5
-	VPCMPEQD Y4, Y4, Y4
-	VPGATHERDQ Y4, (SI)(X3*8), Y6
-	MOVQ AX, DX
-	SHLQ $4, DX
-	VMOVDQU Y5, (DI)(DX*1)
-	VMOVDQU Y6, 32(DI)(DX*1)
-	ADDQ $4, AX
-	JMP  gs_block
-
-gs_tail:
-	CMPQ AX, CX
-	JAE  gs_done
-	MOVLQSX (BX)(AX*4), R8
-	SHLQ $4, R8
-	MOVOU (SI)(R8*1), X0
-	MOVQ AX, DX
-	SHLQ $4, DX
-	MOVOU X0, (DI)(DX*1)
-	INCQ AX
-	JMP  gs_tail
-
-gs_done:
 	VZEROUPPER
 	RET

@@ -6,13 +6,7 @@ package engine
 // build tag, which tests the Go loops on amd64 too).
 const useGatherAsm = false
 
-// useGatherQAsm is false with useGatherAsm.
-const useGatherQAsm = false
-
 func rowsBelowAsm(rows []int32, n int) bool                 { panic("BUG: no assembly") }
-func gatherInt64Asm(dst []int64, src []int64, rows []int32) { panic("BUG: no assembly") }
 func gatherInt32Asm(dst []int32, src []int32, rows []int32) { panic("BUG: no assembly") }
 func gatherWidenAsm(dst []int64, src []int32, rows []int32) { panic("BUG: no assembly") }
 func widenAsm(dst []int64, src []int32)                     { panic("BUG: no assembly") }
-
-func gatherStringsAsm(dst []string, src []string, rows []int32) { panic("BUG: no assembly") }

@@ -2,22 +2,16 @@ package engine
 
 import (
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"strconv"
 	"testing"
 )
 
-// TestGatherInto checks the integer gathers (in assembly on amd64 with
-// AVX2) against a plain loop: every length around the blocks of eight
+// TestGatherInto checks the gathers (int32 ones and widenings in
+// assembly on amd64 with AVX2) against a plain loop: every length around the blocks of eight
 // and sixteen rows, rows in any order, repeated, at both ends of the
 // source, and negative values widened with their sign.
-//
-// It runs with the quadword assembly (int64 and strings) off, the
-// default, and on (gatherQWays).
-func TestGatherInto(t *testing.T) { gatherQRun(t, testGatherInto) }
-
-func testGatherInto(t *testing.T) {
+func TestGatherInto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, nsrc := range []int{1, 7, 64, 4096} {
 		src64 := make([]int64, nsrc)
@@ -105,9 +99,7 @@ func TestWidenInto(t *testing.T) {
 // TestGatherInto_OutOfRange checks that a row outside the source panics,
 // as a Go index does, wherever it sits among the rows (the assembly
 // gathers would read outside the source instead).
-func TestGatherInto_OutOfRange(t *testing.T) { gatherQRun(t, testGatherIntoOutOfRange) }
-
-func testGatherIntoOutOfRange(t *testing.T) {
+func TestGatherInto_OutOfRange(t *testing.T) {
 	for _, bad := range []int32{64, 1 << 20, -1, -1 << 31} {
 		for _, at := range []int{0, 7, 8, 31, 39} {
 			rows := make([]int32, 40)
@@ -134,47 +126,5 @@ func testGatherIntoOutOfRange(t *testing.T) {
 				}()
 			}
 		}
-	}
-}
-
-// TestGatherInto_Collector gathers strings of fresh buffers over and over
-// while the collector runs, and checks every value afterwards: the
-// assembly copies string pointers without write barriers (see
-// gatherFast).
-func TestGatherInto_Collector(t *testing.T) { gatherQRun(t, testGatherIntoCollector) }
-
-func testGatherIntoCollector(t *testing.T) {
-	collectorRunning(t)
-	dst := make([]string, 300)
-	rows := make([]int32, 300)
-	for j := range rows {
-		rows[j] = int32(len(rows) - 1 - j)
-	}
-	for it := range 2000 {
-		src := make([]string, 300)
-		for i := range src {
-			src[i] = strconv.Itoa(it*1000 + i) // a fresh allocation each
-		}
-		_ = make([]byte, 1<<12)
-		gatherInto(dst, src, rows)
-		src = nil
-		runtime.Gosched()
-		_ = make([]byte, 1<<14)
-		for j, s := range dst {
-			if want := strconv.Itoa(it*1000 + len(rows) - 1 - j); s != want {
-				t.Fatalf("iteration %d: dst[%d] = %q; want %q", it, j, s, want)
-			}
-		}
-	}
-}
-
-// gatherQRun runs test f under each setting of useGatherQAsm gatherQWays
-// gives, as a subtest named for it.
-func gatherQRun(t *testing.T, f func(*testing.T)) {
-	ways, restore := gatherQWays()
-	defer restore()
-	for _, q := range ways {
-		setGatherQAsm(q)
-		t.Run("quadwordAsm="+strconv.FormatBool(q), f)
 	}
 }
