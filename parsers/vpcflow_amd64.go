@@ -314,7 +314,7 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 		panic("parsers: flowSegDrop: no room")
 	}
 	if len(texts) == 1 && len(ints) == 1 && useSegDrop1 {
-		return flowSegDrop1(kept, b, tape, seg, fpos, key, int(texts[0]), int(ints[0]))
+		return flowSegDrop1Asm(kept, b, tape, seg, fpos, key, int(texts[0]), int(ints[0]))
 	}
 	return flowSegDropAsm(kept, b, tape, seg, fpos, key, texts, ints)
 }
@@ -322,56 +322,6 @@ func flowSegDrop(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64
 // useSegDrop1 tells flowSegDrop to call flowSegDrop1Asm where it can (a
 // variable for tests).
 var useSegDrop1 = true
-
-// haveSegDrop8 tells whether flowSegDrop8AVX2 runs here (AVX2).
-var haveSegDrop8 = useAVX2
-
-// useSegDrop8 tells flowSegDrop1 to take eight lines at a time
-// (flowSegDrop8AVX2; only where haveSegDrop8). Off: the eight-line loop
-// runs fewer instructions (about 12 a line, against 31), but its
-// gathers (VPGATHERDD, VPGATHERDQ) are slow on AMD Zen 3, the project's
-// machine, and on Intel servers with the Downfall (GDS) microcode:
-// reading the REJECT query's columns took 6-17 % (fastest run) and
-// 13-16 % (median) more time with it (BenchmarkVPCFlowSegDrop, v2 and
-// v5 lines, 10 interleaved runs each; whole hunt bench runs of the flow
-// query moved within their noise). Set it on a CPU where that benchmark
-// shows it ahead; tests set it to check it.
-var useSegDrop8 = false
-
-// flowSegDrop1 is flowSegDrop1Asm that takes the lines eight at a time in
-// flowSegDrop8AVX2 (about 12 instructions a line, against 31) and gives
-// flowSegDrop1Asm the groups that stop it and the last lines.
-func flowSegDrop1(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (int, bool) {
-	if !useSegDrop8 || !haveSegDrop8 {
-		return flowSegDrop1Asm(kept, b, tape, seg, fpos, key, tpos, ipos)
-	}
-	nk := 0
-	for len(seg) > 0 {
-		k, done := flowSegDrop8AVX2(kept[nk:], b, tape, seg, fpos, key, tpos, ipos)
-		nk, seg = nk+k, seg[done:]
-		m := min(8, len(seg))
-		if m == 0 {
-			break
-		}
-		k, ok := flowSegDrop1Asm(kept[nk:], b, tape, seg[:m], fpos, key, tpos, ipos)
-		if !ok {
-			return 0, false
-		}
-		nk, seg = nk+k, seg[m:]
-	}
-	return nk, true
-}
-
-// flowSegDrop8AVX2 is flowSegDrop1Asm for whole groups of eight lines of
-// seg, their tape entries and values gathered (vpcflow_amd64.s): it
-// returns how many lines it kept and how many it took, a multiple of 8,
-// stopping before a group with a line it leaves to flowSegDrop1Asm (an
-// empty filtered value, or a line left out whose text value is empty or
-// whose integer value is not 1 to 16 digits). The caller ensures what
-// flowSegDrop1Asm's does. AVX2 and BMI1.
-//
-//go:noescape
-func flowSegDrop8AVX2(kept []int32, b []byte, tape, seg []int32, fpos int, key uint64, tpos, ipos int) (nk, done int)
 
 // flowSegDropAsm is flowSegDropGo's loop in assembly (vpcflow_amd64.s),
 // with no bounds check: the caller ensures what they would (every

@@ -839,15 +839,6 @@ func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
 					if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
 						t.Fatalf("drop %q at %d, text %d int %d of %q: flowSegDrop1Asm %v %v; Go %v %v", v, fpos, tp, ip, b, okA, ka[:nkA], okG, kg[:nkG])
 					}
-					if haveSegDrop8 {
-						prev := useSegDrop8
-						useSegDrop8 = true
-						nkA, okA = flowSegDrop1(ka, b, tape, seg, fpos, key, int(tp), int(ip))
-						useSegDrop8 = prev
-						if okA != okG || okG && (nkA != nkG || !slices.Equal(ka[:nkA], kg[:nkG])) {
-							t.Fatalf("drop %q at %d, text %d int %d of %q: flowSegDrop1 %v %v; Go %v %v", v, fpos, tp, ip, b, okA, ka[:nkA], okG, kg[:nkG])
-						}
-					}
 				}
 			}
 			for _, set := range sets {
@@ -883,16 +874,11 @@ func checkFlowSegDrop(t *testing.T, b []byte, tape, seg []int32, nf int) {
 	}
 }
 
-// TestFlowSegDrop8 checks flowSegDrop1 (flowSegDrop8AVX2 eight lines at a
-// time) against flowSegDropGo on segments of many lines whose values are
-// drawn from ones that keep, leave out, stop a group or fail: empty
-// values, "-", 1 to 18 digits, digits with a letter at each place.
-func TestFlowSegDrop8(t *testing.T) {
-	if !haveSegDrop8 {
-		t.Skip("no AVX2")
-	}
-	defer func(v bool) { useSegDrop8 = v }(useSegDrop8)
-	useSegDrop8 = true
+// TestFlowSegDrop_Long checks the drop loops (checkFlowSegDrop) on
+// segments of many lines whose values are drawn from ones that keep,
+// leave out, stop the loop or fail: empty values, "-", 1 to 18 digits,
+// digits with a letter at each place.
+func TestFlowSegDrop_Long(t *testing.T) {
 	pool := []string{"REJECT", "ACCEPT", "REJECTS", "7", "12345678", "123456789", "1234567890123456",
 		"12345678901234567", "-", "ab", "", "2", "1767588107", "17675x8107", "x", "123456789012345x", "9999999/"}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -239,35 +239,6 @@ func BenchmarkVPCFlowLine(b *testing.B) {
 	}
 }
 
-// BenchmarkVPCFlowSegDrop reads the REJECT query's columns, the lines the
-// filter leaves out checked one at a time (scalar) and, where the CPU
-// runs it, eight at a time with AVX2 gathers (drop8): the measurement
-// behind useSegDrop8's default. Interleave the two on a quiet core, e.g.
-//
-//	for i in $(seq 10); do for w in scalar drop8; do
-//	  taskset -c 1 ./parsers.test -test.run X -test.bench "VPCFlowSegDrop/.*/$w\$" -test.benchtime 40x
-//	done; done
-func BenchmarkVPCFlowSegDrop(b *testing.B) {
-	defer func(v bool) { useSegDrop8 = v }(useSegDrop8)
-	ways := []bool{false}
-	if haveSegDrop8 {
-		ways = append(ways, true)
-	}
-	for _, shape := range []struct {
-		name string
-		v5   bool
-	}{{"v2", false}, {"v5", true}} {
-		in := vpcFlowBenchInput(shape.v5, 8<<20)
-		for _, on := range ways {
-			way := map[bool]string{false: "scalar", true: "drop8"}[on]
-			b.Run(shape.name+"/"+way, func(b *testing.B) {
-				useSegDrop8 = on
-				benchReadFlow(b, in, WithColumns("srcaddr", "start", "action"), WithEqual(map[string][]string{"action": {"REJECT"}}))
-			})
-		}
-	}
-}
-
 // benchReadFlow reads in (flow lines, no line rejected) with opts, once
 // per iteration of b, counting its bytes and allocations.
 func benchReadFlow(b *testing.B, in []byte, opts ...Option) {

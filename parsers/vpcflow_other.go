@@ -84,9 +84,3 @@ const useSegPair = false
 func segIntsPair(c1, c2 *flowCol, b []byte, tape, seg []int32, pos1, pos2 int, max1, max2 int64, row int, window bool) bool {
 	return segIntsPairGo(c1, c2, b, tape, seg, pos1, pos2, max1, max2, row, window)
 }
-
-// haveSegDrop8 is false where flowSegDrop8AVX2 does not exist; useSegDrop8
-// is then never read but by benchmarks (see vpcflow_amd64.go).
-const haveSegDrop8 = false
-
-var useSegDrop8 = false
