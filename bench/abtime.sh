@@ -16,7 +16,7 @@
 #
 #   git stash; go test -c -o /tmp/a.test ./engine; git stash pop
 #   go test -c -o /tmp/b.test ./engine
-#   bench/abtime.sh 'GatherWays/.*/.*/go$' /tmp/a.test /tmp/b.test
+#   bench/abtime.sh 'GatherInto/int64' /tmp/a.test /tmp/b.test
 set -euo pipefail
 runs=8 core=1 benchtime=""
 while getopts "n:c:t:" o; do
