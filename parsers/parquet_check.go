@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -964,11 +965,15 @@ func (c *thriftCheck) walkStruct(depth int, path uint32) error {
 		if delta := h >> 4; delta != 0 {
 			id += int64(delta)
 		} else {
+			at := c.i
 			v, err := c.uvarint()
 			if err != nil {
 				return err
 			}
-			id = int64(v>>1) ^ -int64(v&1)
+			if id = int64(v>>1) ^ -int64(v&1); id < math.MinInt16 || id > math.MaxInt16 {
+				c.i = at
+				return c.fail("a field ID (an i16)", strconv.FormatInt(id, 10))
+			}
 		}
 		p := uint32(0xffffffff) // deeper than two levels, or in a list: not kept
 		if depth < 2 && path != 0xffffffff && id > 0 && id < 256 {

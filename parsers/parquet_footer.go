@@ -159,11 +159,15 @@ func (d *footerDecoder) structFields(depth int, required uint64, names []string,
 		if delta := h >> 4; delta != 0 {
 			id += int64(delta)
 		} else {
+			at := d.i
 			v, err := d.uvarint()
 			if err != nil {
 				return err
 			}
-			id = int64(v>>1) ^ -int64(v&1)
+			if id = int64(v>>1) ^ -int64(v&1); id < math.MinInt16 || id > math.MaxInt16 {
+				d.i = at
+				return d.fieldErr(d.fail("a field ID (an i16)", strconv.FormatInt(id, 10)))
+			}
 		}
 		typ := h & 0x0f
 		done := false

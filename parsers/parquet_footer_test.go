@@ -103,6 +103,10 @@ func TestDecodeFooter_Failure(t *testing.T) {
 			// and total_byte_size, without num_rows.
 			[]byte{0x19, 0x1c, 0x19, 0x0c, 0x16, 0x00, 0x00, 0x00}), 17, "footer.row_groups[0]", "expected required field 3 (num_rows), found none"},
 		{"i32 out of range", cat([]byte{0x15}, binary.AppendUvarint(nil, 2*(1<<32-1)), []byte{0x00}), 1, "footer.version", "expected an i32, found 4294967295"},
+		// A field header with its ID in a zigzag varint (delta 0): the ID
+		// is an i16, and parquet-go refuses one out of its range.
+		{"field ID out of range", cat(version, []byte{0x05}, binary.AppendUvarint(nil, 2*40000), []byte{0x02, 0x00}), 3, "footer", "expected a field ID (an i16), found 40000"},
+		{"negative field ID out of range", cat(version, schema, []byte{0x05}, binary.AppendUvarint(nil, 2*40000-1), []byte{0x02, 0x00}), 9, "footer", "expected a field ID (an i16), found -40000"},
 		{"trailing bytes", cat(version, schema, numRows, []byte{0x19, 0x0c, 0x00, 0x00, 0x00}), 13, "footer", "expected the footer to end with its FileMetaData, found 2 bytes after it"},
 		{"schema list past the footer", cat(version, []byte{0x19, 0xfc, 0xff, 0xff, 0x7f}), 7, "footer.schema", "(the bytes left), found 2097151"},
 		{"string past the footer", cat(version, []byte{0x19, 0x1c, 0x48, 0x7f, 'a'}), 6, "footer.schema[0].name", "(the bytes left), found 127"},
