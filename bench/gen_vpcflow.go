@@ -106,13 +106,13 @@ var (
 
 // eni is a network interface in a logged VPC.
 type eni struct {
-	id, ip, ip6        string
-	instance           string // "-" for NAT gateways and load balancers
-	subnet, vpc, azID  string
-	web                bool // takes traffic from the internet on 80/443
-	nat                bool // a NAT gateway: forwards instances' egress
-	servicePorts       []int
-	serviceName, owner string
+	id, ip, ip6       string
+	instance          string // "-" for NAT gateways and load balancers
+	subnet, vpc, azID string
+	web               bool // takes traffic from the internet on 80/443
+	nat               bool // a NAT gateway: forwards instances' egress
+	servicePorts      []int
+	owner             string
 }
 
 type flowLog struct {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -578,9 +577,6 @@ func likeKernel(m *likeMatcher, not bool) kernel {
 		strictNulls(out, args)
 	}
 }
-
-// isNaN reports NaN without importing math at call sites.
-func isNaN(f float64) bool { return math.IsNaN(f) }
 
 // exprDistinct is x IS [NOT] DISTINCT FROM y: a comparison where NULL
 // equals NULL and the result is never NULL.

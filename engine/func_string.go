@@ -318,15 +318,6 @@ func startsWithKernel(a *arena, out *vec, args []*vec) {
 	}
 }
 
-func endsWithKernel(a *arena, out *vec, args []*vec) {
-	x, p := args[0], args[1]
-	o := out.bools()
-	strictNulls(out, args)
-	for i, s := range x.s {
-		o[i] = strings.HasSuffix(s, p.s[i])
-	}
-}
-
 func replaceKernel(a *arena, out *vec, args []*vec) {
 	x, from := args[0], args[1]
 	o := out.strs()

@@ -68,7 +68,6 @@ type opScan struct {
 	unnestOnly map[string]bool
 	subpaths   []string
 	ws         []*scanState
-	done       *atomic.Bool // set when a LIMIT without ORDER BY is satisfied
 	// flushed: Run.FinishTable ended the table's input (Finish skips
 	// it); dead: its rows can only reach a join input that drops them
 	// (share_stage.go), so its pushes are skipped.

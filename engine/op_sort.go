@@ -31,7 +31,6 @@ type opSort struct {
 type sortState struct {
 	a    arena
 	cols []*column
-	perm []int32
 	cand []int32
 	keys []*vec
 	// bound is the first key of the limit-th best row kept so far (valid

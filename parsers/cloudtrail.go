@@ -118,12 +118,10 @@ type CloudTrailReader struct {
 	plan     *ctPlan
 	schema   *arrow.Schema
 	filters  []ctFilter // the equalities of WithEqual on projected columns
-	rb       *array.RecordBuilder
 	rows     int
 	start    int64 // the input offset where the batch Next builds began
 	batch    arrow.RecordBatch
-	pathIdx  []int // reused zero indices for the $path column
-	reserved int   // rows of the previous batch, to size the next one
+	reserved int // rows of the previous batch, to size the next one
 
 	// Per-record decode state, reset for each record.
 	vals    []span   // one per slot of the top-level space

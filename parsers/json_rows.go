@@ -88,7 +88,6 @@ type jsonRowReader struct {
 
 	state     jrState
 	seenValue bool
-	inArray   bool // records are elements of arrayKey's array
 	recIdx    int
 
 	fields   []jrField

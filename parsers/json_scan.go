@@ -194,12 +194,11 @@ func skipString(b []byte, i int) (int, error) {
 	}
 }
 
-// scanError is a JSON error at an index of the buffer, with the path from the
-// failing value up to the record (innermost first; built only on error).
+// scanError is a JSON error at an index of the buffer; a reader reports
+// it with its source and the offset of that index.
 type scanError struct {
-	at   int
-	err  error
-	path []string
+	at  int
+	err error
 }
 
 func (e *scanError) Error() string { return e.err.Error() }
