@@ -963,7 +963,7 @@ func (c *thriftCheck) walkStruct(depth int, path uint32) error {
 			return nil
 		}
 		if delta := h >> 4; delta != 0 {
-			id += int64(delta)
+			id = int64(int16(id) + int16(delta)) // an i16, wrapping as Thrift's and parquet-go's do
 		} else {
 			at := c.i
 			v, err := c.uvarint()

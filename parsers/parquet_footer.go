@@ -157,7 +157,7 @@ func (d *footerDecoder) structFields(depth int, required uint64, names []string,
 			break
 		}
 		if delta := h >> 4; delta != 0 {
-			id += int64(delta)
+			id = int64(int16(id) + int16(delta)) // an i16, wrapping as Thrift's and parquet-go's do
 		} else {
 			at := d.i
 			v, err := d.uvarint()

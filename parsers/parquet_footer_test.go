@@ -131,6 +131,39 @@ func TestDecodeFooter_Failure(t *testing.T) {
 	}
 }
 
+// TestDecodeFooter_FieldIDsWrap: field IDs in delta form are i16 sums
+// that wrap past 32767, as Thrift's compact protocol and parquet-go read
+// them: a footer whose deltas wrap around onto created_by (6) decodes to
+// parquet-go's metadata, that created_by included, and passes the checks'
+// walk.
+func TestDecodeFooter_FieldIDsWrap(t *testing.T) {
+	footer, _ := footerOf(footerFiles(t)["hunt vpc_flow"])
+	b := bytes.Clone(footer[:len(footer)-1]) // without FileMetaData's stop
+	b = append(b, 0x01)                      // a field of type true, its ID in a varint:
+	b = binary.AppendUvarint(b, 2*100)       // 100
+	for range 4362 {
+		b = append(b, 0xf1) // + 15, type true: 65,530 after the last
+	}
+	b = append(b, 0xc8, 7) // + 12 = 65,542, which wraps to 6 (created_by), a string
+	b = append(b, "wrapped"...)
+	b = append(b, 0x00)
+	var md format.FileMetaData
+	if err := decodeFooter(b, 1<<30, "f.parquet", 4, &md); err != nil {
+		t.Fatal(err)
+	}
+	var want format.FileMetaData
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if md.CreatedBy != "wrapped" || !reflect.DeepEqual(&md, &want) {
+		t.Errorf("created_by %q; decodeFooter =\n%+v\nparquet-go =\n%+v", md.CreatedBy, md, want)
+	}
+	tc := thriftCheck{b: b, limit: len(b), budget: 64 << 20}
+	if err := tc.walkStruct(0, 0); err != nil {
+		t.Errorf("walkStruct: %v", err)
+	}
+}
+
 // FuzzDecodeFooter: any footer decodes to what parquet-go decodes, or to
 // a positioned error, and a plain schema's tree has parquet-go's leaves;
 // never a panic.
