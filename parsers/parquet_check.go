@@ -204,14 +204,22 @@ func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bo
 			}
 		}
 		if err != nil {
-			// Slow path: decodeFooter names the field at fault.
+			// Slow path: decodeFooter names the field at fault, and
+			// checkRowGroups the row group parquet-go's own checks of
+			// the metadata refused, as a lazy opening says it.
 			var md format.FileMetaData
 			if derr := decodeFooter(footer, size, source, dataEnd, &md); derr != nil {
 				return nil, derr
 			}
+			if cerr := checkRowGroups(&md, size, source, dataEnd); cerr != nil {
+				return nil, cerr
+			}
 			return nil, err
 		}
 	} else if err := decodeFooter(footer, size, source, dataEnd, md); err != nil {
+		return nil, err
+	}
+	if err := checkRowGroups(md, size, source, dataEnd); err != nil {
 		return nil, err
 	}
 	if eager {
@@ -223,16 +231,8 @@ func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bo
 			return nil, err
 		}
 	}
-	maxRows := pqMaxRowsPerByte*size + pqSlack
-	var rows int64
 	leaves := -1
 	for g, rg := range md.RowGroups {
-		if rg.NumRows < 0 || rg.NumRows > maxRows-rows {
-			return nil, fail(dataEnd, "row group "+strconv.Itoa(g), ErrCorrupt,
-				"at most "+strconv.FormatInt(maxRows, 10)+" rows in all (what "+strconv.FormatInt(size, 10)+" bytes can hold)",
-				strconv.FormatInt(rg.NumRows, 10)+" rows after "+strconv.FormatInt(rows, 10))
-		}
-		rows += rg.NumRows
 		if leaves < 0 {
 			leaves = pf.numLeaves()
 		}
@@ -241,10 +241,44 @@ func openParquetWith(r, counted io.ReaderAt, size int64, source string, eager bo
 				strconv.Itoa(leaves)+" column chunks (the schema's leaves)", strconv.Itoa(len(rg.Columns)))
 		}
 	}
-	if md.NumRows != rows {
-		return nil, fail(dataEnd, "footer", ErrCorrupt, strconv.FormatInt(rows, 10)+" rows (the row groups' sum)", strconv.FormatInt(md.NumRows, 10))
-	}
 	return pf, nil
+}
+
+// checkRowGroups checks what parquet-go checks of a file's metadata when
+// it opens one, so that a file opened lazily (parquet-go not asked) is
+// refused where an eager opening is, with the same error: row groups'
+// ordinals are all zero (then set to their positions, as parquet-go sets
+// them) or their positions; row counts are not negative, nor more than
+// the file's size can hold, and the file's is their sum.
+func checkRowGroups(md *format.FileMetaData, size int64, source string, dataEnd int64) error {
+	fail := func(g int, expected, found string) error {
+		return &ParseError{Source: source, Offset: dataEnd, Path: "row group " + strconv.Itoa(g), Err: errExpected(ErrCorrupt, expected, found)}
+	}
+	zero := true
+	for _, rg := range md.RowGroups {
+		zero = zero && rg.Ordinal == 0
+	}
+	for g := range md.RowGroups {
+		if rg := &md.RowGroups[g]; zero {
+			rg.Ordinal = int16(g)
+		} else if int(rg.Ordinal) != g {
+			return fail(g, "ordinal "+strconv.Itoa(g)+" (its position)", strconv.Itoa(int(rg.Ordinal)))
+		}
+	}
+	maxRows := pqMaxRowsPerByte*size + pqSlack
+	var rows int64
+	for g, rg := range md.RowGroups {
+		if rg.NumRows < 0 || rg.NumRows > maxRows-rows {
+			return fail(g, "at most "+strconv.FormatInt(maxRows, 10)+" rows in all (what "+strconv.FormatInt(size, 10)+" bytes can hold)",
+				strconv.FormatInt(rg.NumRows, 10)+" rows after "+strconv.FormatInt(rows, 10))
+		}
+		rows += rg.NumRows
+	}
+	if md.NumRows != rows {
+		return &ParseError{Source: source, Offset: dataEnd, Path: "footer", Err: errExpected(ErrCorrupt,
+			strconv.FormatInt(rows, 10)+" rows (the row groups' sum)", strconv.FormatInt(md.NumRows, 10))}
+	}
+	return nil
 }
 
 // file returns the file opened by parquet-go, opening it the first time:

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,6 +219,60 @@ func TestParquet_BoundedClaims_Failure(t *testing.T) {
 			}
 			if n > 32<<20 {
 				t.Errorf("allocated %d MiB for a %d-byte file", n>>20, len(tt.data))
+			}
+		})
+	}
+}
+
+// TestParquet_RowGroupChecks: what parquet-go checks of a file's row
+// groups when it opens one (ordinals, row counts) hunt checks too, so the
+// flow reader opening a file lazily (its own footer decoder) and eagerly
+// (parquet-go's) reads the same rows or gives the same positioned error.
+func TestParquet_RowGroupChecks(t *testing.T) {
+	file := footerFiles(t)["hunt vpc_flow"]
+	edit := func(f func(md *format.FileMetaData)) []byte {
+		data, md := parquetFooter(t, file)
+		if len(md.RowGroups) != 3 {
+			t.Fatalf("%d row groups; the test wants 3", len(md.RowGroups))
+		}
+		f(md)
+		return parquetFile(t, data, md)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		path string // "" for a file read whole
+		want string
+	}{
+		{"ordinals as written", file, "", ""},
+		{"ordinals left out", edit(func(md *format.FileMetaData) {
+			for i := range md.RowGroups {
+				md.RowGroups[i].Ordinal = 0
+			}
+		}), "", ""},
+		{"ordinal out of place", edit(func(md *format.FileMetaData) { md.RowGroups[1].Ordinal = 5 }),
+			"row group 1", "expected ordinal 1 (its position), found 5"},
+		{"negative row group rows", edit(func(md *format.FileMetaData) { md.RowGroups[2].NumRows = -50 }),
+			"row group 2", "rows in all (what"},
+		{"negative file rows", edit(func(md *format.FileMetaData) { md.NumRows = -1 }),
+			"footer", "expected 3000 rows (the row groups' sum), found -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lazy, _, _ := readFlowParquetGroups(t, tt.data, Pruning{})
+			eager, _, _ := readFlowParquetGroups(t, tt.data, Pruning{}, withParquetGo())
+			if fmt.Sprint(lazy.err) != fmt.Sprint(eager.err) || !slices.Equal(lazy.rows, eager.rows) {
+				t.Fatalf("lazily: %d rows, %v; eagerly (parquet-go): %d rows, %v", len(lazy.rows), lazy.err, len(eager.rows), eager.err)
+			}
+			if tt.path == "" {
+				if lazy.err != nil || len(lazy.rows) != 3000 {
+					t.Fatalf("%d rows, %v; want 3000 rows", len(lazy.rows), lazy.err)
+				}
+				return
+			}
+			var pe *ParseError
+			if !errors.As(lazy.err, &pe) || !errors.Is(lazy.err, ErrCorrupt) || pe.Path != tt.path || !strings.Contains(lazy.err.Error(), tt.want) {
+				t.Errorf("got %v; want a ParseError wrapping ErrCorrupt at %q containing %q", lazy.err, tt.path, tt.want)
 			}
 		})
 	}
