@@ -1035,12 +1035,24 @@ func (c *thriftCheck) value(typ byte, depth int, path uint32) error {
 		c.i++
 		return nil
 	case 4, 5, 6:
+		at := c.i
 		v, err := c.uvarint()
 		if err != nil {
 			return err
 		}
+		x := int64(v>>1) ^ -int64(v&1)
+		// An i16 or i32 out of its range is an error even in a field
+		// nobody reads, as parquet-go decodes (and skips) them.
+		if typ == 4 && x != int64(int16(x)) {
+			c.i = at
+			return c.fail("an i16", strconv.FormatInt(x, 10))
+		}
+		if typ == 5 && x != int64(int32(x)) {
+			c.i = at
+			return c.fail("an i32", strconv.FormatInt(x, 10))
+		}
 		if path != 0xffffffff && c.nints < len(c.ints) {
-			c.ints[c.nints].path, c.ints[c.nints].v = path, int64(v>>1)^-int64(v&1)
+			c.ints[c.nints].path, c.ints[c.nints].v = path, x
 			c.nints++
 		}
 		return nil
