@@ -929,6 +929,10 @@ func (c *thriftCheck) uvarint() (uint64, error) {
 		x := c.b[i]
 		v |= uint64(x&0x7f) << s
 		if x < 0x80 {
+			if s == 63 && x > 1 {
+				c.i = i
+				return 0, c.fail("a varint of at most 64 bits", "a longer one")
+			}
 			c.i = i + 1
 			return v, nil
 		}
@@ -946,6 +950,10 @@ func (c *thriftCheck) uvarintSlow() (uint64, error) {
 		}
 		v |= uint64(x&0x7f) << s
 		if x < 0x80 {
+			if s == 63 && x > 1 {
+				c.i--
+				return 0, c.fail("a varint of at most 64 bits", "a longer one")
+			}
 			return v, nil
 		}
 	}

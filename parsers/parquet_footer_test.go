@@ -111,6 +111,9 @@ func TestDecodeFooter_Failure(t *testing.T) {
 		// type's range: parquet-go skips them by decoding them.
 		{"unread i16 out of range", cat(version, []byte{0x04}, binary.AppendUvarint(nil, 2*200), binary.AppendUvarint(nil, 2*40000), []byte{0x00}), 5, "footer", "expected an i16, found 40000"},
 		{"unread i32 out of range", cat(version, []byte{0x05}, binary.AppendUvarint(nil, 2*200), binary.AppendUvarint(nil, 2*(1<<32)-1), []byte{0x00}), 5, "footer", "expected an i32, found -4294967296"},
+		// binary.Uvarint's bound, and parquet-go's: a tenth byte above 1
+		// overflows 64 bits.
+		{"varint past 64 bits", cat([]byte{0x15}, bytes.Repeat([]byte{0xff}, 9), []byte{0x02, 0x00}), 10, "footer.version", "expected a varint of at most 64 bits, found a longer one"},
 		{"trailing bytes", cat(version, schema, numRows, []byte{0x19, 0x0c, 0x00, 0x00, 0x00}), 13, "footer", "expected the footer to end with its FileMetaData, found 2 bytes after it"},
 		{"schema list past the footer", cat(version, []byte{0x19, 0xfc, 0xff, 0xff, 0x7f}), 7, "footer.schema", "(the bytes left), found 2097151"},
 		{"string past the footer", cat(version, []byte{0x19, 0x1c, 0x48, 0x7f, 'a'}), 6, "footer.schema[0].name", "(the bytes left), found 127"},
