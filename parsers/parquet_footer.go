@@ -597,12 +597,15 @@ func (d *footerDecoder) columnMetaData(depth int, m *format.ColumnMetaData) erro
 		case 1, 4:
 			var v int32
 			ok, err := d.decodeI32(typ, &v)
+			if !ok || err != nil {
+				return ok, err // another type: skipped, the value kept
+			}
 			if id == 1 {
 				m.Type = format.Type(v)
 			} else {
 				m.Codec = format.CompressionCodec(v)
 			}
-			return ok, err
+			return true, nil
 		case 2:
 			return decodeList(d, typ, tcI32, depth, &m.Encoding, &d.encodings, func(e *format.Encoding) error {
 				v, err := d.i32()
@@ -679,6 +682,9 @@ func (d *footerDecoder) encodingStats(depth int, s *format.PageEncodingStats) er
 		}
 		var v int32
 		ok, err := d.decodeI32(typ, &v)
+		if !ok || err != nil {
+			return ok, err // another type: skipped, the value kept
+		}
 		switch id {
 		case 1:
 			s.PageType = format.PageType(v)
@@ -687,7 +693,7 @@ func (d *footerDecoder) encodingStats(depth int, s *format.PageEncodingStats) er
 		case 3:
 			s.Count = v
 		}
-		return ok, err
+		return true, nil
 	})
 }
 

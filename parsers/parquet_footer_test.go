@@ -171,6 +171,33 @@ func TestDecodeFooter_FieldIDsWrap(t *testing.T) {
 	}
 }
 
+// TestDecodeFooter_RepeatedFieldOfAnotherType: a field repeated with
+// another type is skipped, as parquet-go skips it, and the value read
+// before is kept (ColumnMetaData's type and PageEncodingStats' count were
+// zeroed).
+func TestDecodeFooter_RepeatedFieldOfAnotherType(t *testing.T) {
+	// ColumnMetaData: type BYTE_ARRAY, then field 1 again as an i64 0, then
+	// the other required fields (encodings [PLAIN], path ["a"], codec,
+	// num_values, sizes, data_page_offset), then a PageEncodingStats list
+	// (field 13) of one whose count (3) is repeated as a binary.
+	b := []byte{0x15, 0x0c, 0x06, 0x02, 0x00,
+		0x19, 0x15, 0x00, 0x19, 0x18, 0x01, 'a', 0x15, 0x00, 0x16, 0x00, 0x16, 0x00, 0x16, 0x00, 0x26, 0x00,
+		0x49, 0x1c, 0x15, 0x00, 0x15, 0x00, 0x15, 0x06, 0x08, 0x06, 0x01, 'x', 0x00,
+		0x00}
+	d := footerDecoder{thriftCheck: thriftCheck{b: b, limit: len(b), budget: 1 << 20}}
+	var got format.ColumnMetaData
+	if err := d.columnMetaData(1, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want format.ColumnMetaData
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if got.Type != format.ByteArray || len(got.EncodingStats) != 1 || got.EncodingStats[0].Count != 3 || !reflect.DeepEqual(got, want) {
+		t.Errorf("decodeFooter =\n%+v\nparquet-go =\n%+v", got, want)
+	}
+}
+
 // FuzzDecodeFooter: any footer decodes to what parquet-go decodes, or to
 // a positioned error, and a plain schema's tree has parquet-go's leaves;
 // never a panic.
