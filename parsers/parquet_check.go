@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -1004,18 +1003,9 @@ func (c *thriftCheck) walkStruct(depth int, path uint32) error {
 		if h == 0 {
 			return nil
 		}
-		if delta := h >> 4; delta != 0 {
-			id = int64(int16(id) + int16(delta)) // an i16, wrapping as Thrift's and parquet-go's do
-		} else {
-			at := c.i
-			v, err := c.uvarint()
-			if err != nil {
-				return err
-			}
-			if id = int64(v>>1) ^ -int64(v&1); id < math.MinInt16 || id > math.MaxInt16 {
-				c.i = at
-				return c.fail("a field ID (an i16)", strconv.FormatInt(id, 10))
-			}
+		var err error
+		if id, err = c.fieldID(h, id); err != nil {
+			return err
 		}
 		p := uint32(0xffffffff) // deeper than two levels, or in a list: not kept
 		if depth < 2 && path != 0xffffffff && id > 0 && id < 256 {
@@ -1025,6 +1015,27 @@ func (c *thriftCheck) walkStruct(depth int, path uint32) error {
 			return err
 		}
 	}
+}
+
+// fieldID returns the ID of the field whose header byte is h, last the
+// ID before it: last plus the header's delta, added as an i16 (wrapping
+// past 32767, as Thrift's compact protocol and parquet-go do), or a
+// zigzag varint after the header, which must be within int16.
+func (c *thriftCheck) fieldID(h byte, last int64) (int64, error) {
+	if delta := h >> 4; delta != 0 {
+		return int64(int16(last) + int16(delta)), nil
+	}
+	at := c.i
+	v, err := c.uvarint()
+	if err != nil {
+		return 0, err
+	}
+	id := int64(v>>1) ^ -int64(v&1)
+	if id != int64(int16(id)) {
+		c.i = at
+		return 0, c.fail("a field ID (an i16)", strconv.FormatInt(id, 10))
+	}
+	return id, nil
 }
 
 // value walks one value of compact type typ.

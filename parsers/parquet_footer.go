@@ -156,22 +156,12 @@ func (d *footerDecoder) structFields(depth int, required uint64, names []string,
 		if h == 0 {
 			break
 		}
-		if delta := h >> 4; delta != 0 {
-			id = int64(int16(id) + int16(delta)) // an i16, wrapping as Thrift's and parquet-go's do
-		} else {
-			at := d.i
-			v, err := d.uvarint()
-			if err != nil {
-				return err
-			}
-			if id = int64(v>>1) ^ -int64(v&1); id < math.MinInt16 || id > math.MaxInt16 {
-				d.i = at
-				return d.fieldErr(d.fail("a field ID (an i16)", strconv.FormatInt(id, 10)))
-			}
+		if id, err = d.fieldID(h, id); err != nil {
+			return d.fieldErr(err)
 		}
 		typ := h & 0x0f
 		done := false
-		if id > 0 && id <= math.MaxInt16 {
+		if id > 0 { // an i16: at most 32767
 			if id < int64(len(names)) {
 				d.path = append(d.path, footerField{name: names[id], idx: -1})
 			}
