@@ -772,14 +772,20 @@ func isIntOf(el *format.SchemaElement, bits int) bool {
 	return el.Type.Valid && (bits == 32 && el.Type.V == format.Int32 || bits == 64 && el.Type.V == format.Int64)
 }
 
+// isByteArray reports whether el is a leaf of type BYTE_ARRAY.
+func isByteArray(el *format.SchemaElement) bool {
+	return el.Type.Valid && el.Type.V == format.ByteArray
+}
+
 // buildSchema builds the schema tree of md, or returns nil when the
 // schema is not plain, so that parquet-go must open the file to read it
 // and tell what is wrong with it, as before: the element counts must add
 // up and match the row groups' column chunks; a group must have children
-// of distinct names and no type; only the STRING logical type, INT(32,
-// true) on INT32 and INT(64, true) on INT64 leaves (MAP and LIST on
-// groups) and the UTF8, INT_32, INT_64 (on leaves of those types), LIST,
-// MAP and MAP_KEY_VALUE converted types; no encryption.
+// of distinct names and no type; only the STRING logical type on
+// BYTE_ARRAY, INT(32, true) on INT32 and INT(64, true) on INT64 leaves
+// (MAP and LIST on groups) and the UTF8, INT_32, INT_64 (on leaves of
+// those types), LIST, MAP and MAP_KEY_VALUE converted types; no
+// encryption.
 func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 	if len(md.Schema) == 0 || md.EncryptionAlgorithm.Value != nil || len(md.Schema) > 1<<16 {
 		return nil
@@ -797,7 +803,13 @@ func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 		next++
 		n.el, n.col = el, -1
 		switch lt := el.LogicalType.Value.(type) {
-		case nil, *format.StringType:
+		case nil:
+		case *format.StringType:
+			// On a BYTE_ARRAY only: parquet-go takes a STRING leaf for
+			// one whatever its physical type says.
+			if !isByteArray(el) {
+				return nil
+			}
 		case *format.IntType:
 			// Signed integers of their physical type's width (hunt
 			// convert's), whose parquet-go kind is that type.
@@ -814,6 +826,9 @@ func buildSchema(md *format.FileMetaData) *pqSchemaNode {
 		if el.ConvertedType.Valid {
 			switch el.ConvertedType.V {
 			case deprecated.UTF8:
+				if !isByteArray(el) {
+					return nil
+				}
 			case deprecated.Int32:
 				if !isIntOf(el, 32) {
 					return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -347,6 +348,18 @@ func TestBuildSchema_Success(t *testing.T) {
 // that do not add up, a group without children, a leaf with children, a
 // logical type other than STRING, MAP and LIST, chunks the leaves do not
 // match) gets no tree: parquet-go then reads it and names the fault.
+// firstElement returns the first schema element of md that ok accepts.
+func firstElement(t *testing.T, md *format.FileMetaData, ok func(el *format.SchemaElement) bool) *format.SchemaElement {
+	t.Helper()
+	for i := range md.Schema {
+		if ok(&md.Schema[i]) {
+			return &md.Schema[i]
+		}
+	}
+	t.Fatal("no such schema element")
+	return nil
+}
+
 func TestBuildSchema_Failure(t *testing.T) {
 	data := footerFiles(t)["hunt cloudtrail"]
 	_, md := parquetFooter(t, data)
@@ -369,6 +382,18 @@ func TestBuildSchema_Failure(t *testing.T) {
 		{"leaf with children", func(md *format.FileMetaData) { md.Schema[1].NumChildren = thrift.New[int32](1) }},
 		{"decimal", func(md *format.FileMetaData) {
 			md.Schema[1].LogicalType = format.LogicalType{Value: &format.DecimalType{Scale: 1, Precision: 3}}
+		}},
+		// STRING and UTF8 on another physical type: parquet-go reads the
+		// leaf as a BYTE_ARRAY whatever its type says, so it must decide.
+		{"string on a boolean", func(md *format.FileMetaData) {
+			el := firstElement(t, md, func(el *format.SchemaElement) bool { _, ok := el.LogicalType.Value.(*format.StringType); return ok })
+			el.Type = thrift.New(format.Boolean)
+		}},
+		{"utf8 on an int32", func(md *format.FileMetaData) {
+			el := firstElement(t, md, func(el *format.SchemaElement) bool {
+				return el.ConvertedType.Valid && el.ConvertedType.V == deprecated.UTF8
+			})
+			el.LogicalType, el.Type = format.LogicalType{}, thrift.New(format.Int32)
 		}},
 		{"chunks", func(md *format.FileMetaData) { md.RowGroups[0].Columns = md.RowGroups[0].Columns[1:] }},
 		{"no schema", func(md *format.FileMetaData) { md.Schema = nil }},
