@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestGatherInto checks the gathers (int32 ones and widenings in
-// assembly on amd64 with AVX2) against a plain loop: every length around the blocks of eight
-// and sixteen rows, rows in any order, repeated, at both ends of the
-// source, and negative values widened with their sign.
+// TestGatherInto checks the gathers (the int32 ones and widenings in
+// assembly on amd64 with AVX2) against a plain loop: every length around
+// the blocks of eight and sixteen rows, rows in any order, repeated, at
+// both ends of the source, and negative values widened with their sign.
 func TestGatherInto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, nsrc := range []int{1, 7, 64, 4096} {

@@ -77,7 +77,17 @@ func BenchmarkVPCFlow(b *testing.B) {
 			b.Run(shape.name+"/"+proj.name, func(b *testing.B) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(b, 0)
-				benchReadFlow(b, in, WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
+				r := bytes.NewReader(in)
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Reset(in)
+					p, err := NewVPCFlowReader(r, "bench.log", WithAllocator(mem), WithColumns(proj.cols...), WithEqual(proj.eq))
+					if err != nil {
+						b.Fatal(err)
+					}
+					drainFlowBench(b, p)
+				}
 			})
 		}
 	}
@@ -236,22 +246,6 @@ func BenchmarkVPCFlowLine(b *testing.B) {
 				p.rows++
 			}
 		})
-	}
-}
-
-// benchReadFlow reads in (flow lines, no line rejected) with opts, once
-// per iteration of b, counting its bytes and allocations.
-func benchReadFlow(b *testing.B, in []byte, opts ...Option) {
-	r := bytes.NewReader(in)
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r.Reset(in)
-		p, err := NewVPCFlowReader(r, "bench.log", opts...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		drainFlowBench(b, p)
 	}
 }
 
